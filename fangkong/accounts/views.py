@@ -1,0 +1,37 @@
+import base64
+
+import segno
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+
+@login_required
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Set up (first time) or enter the TOTP code for two-factor sign-in."""
+    user = request.user
+    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed").first()  # type: ignore[misc]
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="default", confirmed=False)  # type: ignore[misc]
+    error = ""
+    if request.method == "POST":
+        code = request.POST.get("code", "").strip()
+        if device.verify_token(code):
+            if not device.confirmed:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            return redirect("home")
+        error = _("The code is wrong or has expired; try the current one.")
+    qr = None
+    if not device.confirmed:
+        svg = segno.make(device.config_url).svg_inline(scale=4)
+        qr = base64.b64encode(svg.encode()).decode()
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {"device": device, "qr_svg_b64": qr, "error": error},
+    )

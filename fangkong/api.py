@@ -1,0 +1,68 @@
+"""The JSON API under /api/v1/: one NinjaAPI, a router per app, bearer tokens."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from fangkong.accounts.actions import user_for_token
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):  # type: ignore[no-untyped-def]
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Fangkong API",
+    version="1",
+    urls_namespace="api",
+    auth=BearerToken(),
+    docs_url="/docs",
+)
+
+
+def _field_errors(exc: ValidationError) -> list[dict]:
+    if hasattr(exc, "error_dict"):
+        return [
+            {"loc": ["body", name], "msg": " ".join(str(m) for e in errs for m in e.messages)}
+            for name, errs in exc.error_dict.items()
+        ]
+    return [{"loc": ["body"], "msg": " ".join(exc.messages)}]
+
+
+@api.exception_handler(ValidationError)
+def django_validation_error(request: HttpRequest, exc: ValidationError):  # type: ignore[no-untyped-def]
+    return api.create_response(request, {"detail": _field_errors(exc)}, status=422)
+
+
+@api.exception_handler(NinjaValidationError)
+def schema_validation_error(request: HttpRequest, exc: NinjaValidationError):  # type: ignore[no-untyped-def]
+    return api.create_response(request, {"detail": exc.errors}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied):  # type: ignore[no-untyped-def]
+    return api.create_response(request, {"detail": str(exc) or "forbidden"}, status=403)
+
+
+@api.exception_handler(PermissionError)
+def permission_error(request: HttpRequest, exc: PermissionError):  # type: ignore[no-untyped-def]
+    return api.create_response(request, {"detail": str(exc) or "forbidden"}, status=403)
+
+
+def register_routers() -> None:
+    from fangkong.accounts.api import router as auth_router
+    from fangkong.geo.api import router as geo_router
+    from fangkong.people.api import router as people_router
+
+    api.add_router("/auth", auth_router)
+    api.add_router("/jurisdictions", geo_router)
+    api.add_router("/persons", people_router)
+
+
+register_routers()

@@ -1,0 +1,85 @@
+"""Encryption at rest (AES-GCM) and keyed blind indexes (HMAC-SHA256) for personal data.
+
+One 32-byte master key comes from FANGKONG_DATA_KEY (base64) or the key file; two
+sub-keys are derived with HKDF so the encryption key never serves as the index key.
+The field name is bound into both as associated data, so a ciphertext or an index of
+one field cannot be passed off as another's.
+"""
+
+import base64
+import functools
+import hashlib
+import hmac
+import os
+from pathlib import Path
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+VERSION = b"\x01"
+NONCE_BYTES = 12
+
+
+def generate_master_key() -> str:
+    return base64.b64encode(os.urandom(32)).decode()
+
+
+def write_key_file(path: Path) -> bool:
+    """Create the key file (mode 600) if missing; return True if it was created."""
+    if path.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(generate_master_key() + "\n")
+    return True
+
+
+@functools.cache
+def _keys() -> tuple[AESGCM, bytes]:
+    raw = settings.FANGKONG_DATA_KEY
+    if not raw:
+        path = Path(settings.FANGKONG_DATA_KEY_FILE)
+        if not path.exists():
+            raise ImproperlyConfigured(
+                f"No data key: set FANGKONG_DATA_KEY or create {path} "
+                "(`fangkong init-keys`)."
+            )
+        raw = path.read_text().strip()
+    master = base64.b64decode(raw)
+    if len(master) != 32:
+        raise ImproperlyConfigured("The data key must be 32 bytes, base64-encoded.")
+
+    def derive(info: bytes) -> bytes:
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(master)
+
+    return AESGCM(derive(b"fangkong/encryption/v1")), derive(b"fangkong/blind-index/v1")
+
+
+def reset_keys() -> None:
+    _keys.cache_clear()
+
+
+def encrypt(plaintext: str, field: str) -> bytes:
+    aead, _ = _keys()
+    nonce = os.urandom(NONCE_BYTES)
+    return VERSION + nonce + aead.encrypt(nonce, plaintext.encode(), field.encode())
+
+
+def decrypt(token: bytes, field: str) -> str:
+    aead, _ = _keys()
+    token = bytes(token)
+    if token[:1] != VERSION:
+        raise ValueError("unknown ciphertext version")
+    nonce, body = token[1 : 1 + NONCE_BYTES], token[1 + NONCE_BYTES :]
+    return aead.decrypt(nonce, body, field.encode()).decode()
+
+
+def blind_index(value: str, field: str) -> str:
+    """A stable keyed digest for exact lookup; 128 bits as 32 hex characters."""
+    _, key = _keys()
+    digest = hmac.new(key, f"{field}\x00{value}".encode(), hashlib.sha256).hexdigest()
+    return digest[:32]

@@ -1,0 +1,31 @@
+"""Cards on the home page. Each app registers the cards its users need; a card shows
+when the user's role may do its action on its model."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Card:
+    title: Any
+    url_name: str
+    model_label: str
+    action: str
+    description: Any = ""
+    count: Callable[[Any], int | None] | None = None
+
+
+_cards: list[Card] = []
+
+
+def register(card: Card) -> None:
+    _cards.append(card)
+
+
+def cards_for(user: Any) -> list[dict]:
+    out = []
+    for card in _cards:
+        if user.may(card.model_label, card.action):
+            out.append({"card": card, "count": card.count(user) if card.count else None})
+    return out

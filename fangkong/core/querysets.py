@@ -1,0 +1,61 @@
+"""The one door to data: every read of personal or operational data goes through
+`Model.objects.restrict(user, action)`.
+
+A model declares `scope_path` (the lookup of the materialised jurisdiction path that
+places a row in the tree, e.g. "path" or "grid__path"). `restrict` keeps the rows whose
+path lies under the user's node, and nothing at all when the user's role may not do
+`action` on the model. The same rule serves an in-memory check (`can_access`).
+"""
+
+from typing import Any
+
+from django.db import models
+
+
+def _path_of(user: Any) -> str | None:
+    """The user's subtree path; None means the whole tree (superuser)."""
+    if getattr(user, "is_superuser", False):
+        return None
+    node = getattr(user, "node", None)
+    return node.path if node is not None else ""
+
+
+def allows(user: Any, model: type[models.Model], action: str) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return bool(user.may(model._meta.label_lower, action))
+
+
+class RestrictedQuerySet(models.QuerySet):
+    def restrict(self, user: Any, action: str = "view") -> "RestrictedQuerySet":
+        if not allows(user, self.model, action):
+            return self.none()
+        path = _path_of(user)
+        if path is None:
+            return self
+        if not path:  # an account bound to no node sees nothing
+            return self.none()
+        field = getattr(self.model, "scope_path", None)
+        if field is None:
+            raise TypeError(f"{self.model.__name__} declares no scope_path")
+        return self.filter(**{f"{field}__startswith": path})
+
+
+RestrictedManager = models.Manager.from_queryset(RestrictedQuerySet)
+
+
+def can_access(user: Any, obj: models.Model, action: str = "view") -> bool:
+    """The in-memory twin of `restrict` for one object already loaded."""
+    if not allows(user, type(obj), action):
+        return False
+    path = _path_of(user)
+    if path is None:
+        return True
+    value: Any = obj
+    for part in type(obj).scope_path.split("__"):  # type: ignore[attr-defined]
+        value = getattr(value, part, None)
+        if value is None:
+            return False
+    return bool(path) and str(value).startswith(path)

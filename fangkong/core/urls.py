@@ -1,0 +1,8 @@
+from django.urls import path
+
+from fangkong.core import pages
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("audit/", pages.audit_log, name="audit"),
+]

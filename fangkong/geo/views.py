@@ -1,0 +1,39 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from fangkong.geo import counters
+from fangkong.geo.models import Division
+
+
+@login_required
+def browse(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    """The jurisdiction browser: a node, its place in the tree, its children with counts."""
+    visible = Division.objects.restrict(request.user, "view")
+    if code is None:
+        node = request.user.node  # type: ignore[union-attr]
+        if node is None:
+            node = visible.filter(parent__isnull=True).first()
+        if node is None:
+            raise Http404
+    else:
+        node = get_object_or_404(visible, code=code)
+    children = list(visible.filter(parent=node))
+    by_counter = counters.child_counts(request.user, node, children)
+    rows = [
+        {"node": c, "counts": [by_counter[k.key].get(c.code, 0) for k in counters.all_counters()]}
+        for c in children
+    ]
+    home = request.user.node  # type: ignore[union-attr]
+    crumbs = [a for a in node.ancestors() if home is None or a.path.startswith(home.path)]
+    return render(
+        request,
+        "geo/browse.html",
+        {
+            "node": node,
+            "crumbs": crumbs,
+            "rows": rows,
+            "counters": counters.all_counters(),
+            "totals": counters.total_counts(request.user, node),
+        },
+    )

@@ -1,0 +1,60 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PeopleConfig(AppConfig):
+    name = "fangkong.people"
+    label = "people"
+    verbose_name = _("Persons")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from fangkong.people.models import Household, Person
+
+        auditlog.register(
+            Person,
+            exclude_fields=[
+                "id_number_enc",
+                "id_number_index",
+                "phone_enc",
+                "phone_index",
+                "doc_number_enc",
+                "doc_number_index",
+                "created_at",
+                "updated_at",
+                "version",
+                "name_initials",
+                "path",
+            ],
+        )
+        auditlog.register(Household, exclude_fields=["created_at", "updated_at", "path"])
+
+        from django.utils.translation import gettext_lazy as _
+
+        from fangkong.geo import counters
+
+        def count_persons(user, parent, children):  # type: ignore[no-untyped-def]
+            qs = Person.objects.restrict(user, "view").active()
+            return counters.count_by_child(qs, parent, children)
+
+        counters.register("persons", _("Persons"), count_persons)
+
+        from fangkong.core import home
+
+        home.register(
+            home.Card(
+                _("Persons"),
+                "people:list",
+                "people.person",
+                "view",
+                _("Find, register and edit persons in your area"),
+                lambda user: Person.objects.restrict(user, "view").active().count(),
+            )
+        )
+        home.register(
+            home.Card(_("Jurisdictions"), "geo:browse", "geo.division", "view", _("Your area down to every grid"))
+        )
+        home.register(
+            home.Card(_("Audit log"), "audit", "auditlog.logentry", "view", _("Who saw or changed which record"))
+        )

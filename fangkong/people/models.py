@@ -1,0 +1,138 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core import crypto
+from fangkong.core.models import TimeStampedModel
+from fangkong.people.choices import DocumentType, Sex
+from fangkong.people.querysets import HouseholdQuerySet, PersonQuerySet
+
+
+class Household(TimeStampedModel):
+    """A household (户): people living at one address in one grid."""
+
+    number = models.CharField(_("household number"), max_length=40, blank=True)
+    address = models.CharField(_("address"), max_length=200)
+    node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="households_here")
+    path = models.CharField(max_length=160, db_index=True, editable=False)
+
+    scope_path = "path"
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+
+    def __str__(self) -> str:
+        return self.address
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.path = self.node.path
+        super().save(*args, **kwargs)
+
+
+class Person(TimeStampedModel):
+    """A person in the registry (人员信息). Identity numbers and phone are encrypted;
+    lists use the masked columns, exact lookup the blind indexes."""
+
+    name = models.CharField(_("name"), max_length=50)
+    name_initials = models.CharField(max_length=50, db_index=True, editable=False)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+
+    id_number_enc = models.BinaryField(null=True, editable=False)
+    id_number_index = models.CharField(max_length=32, null=True, editable=False)
+    id_masked = models.CharField(_("resident ID"), max_length=24, blank=True)
+
+    doc_type = models.CharField(
+        _("other document"), max_length=20, choices=DocumentType.choices, blank=True
+    )
+    doc_number_enc = models.BinaryField(null=True, editable=False)
+    doc_number_index = models.CharField(max_length=32, null=True, db_index=True, editable=False)
+    doc_masked = models.CharField(_("document number"), max_length=40, blank=True)
+
+    phone_enc = models.BinaryField(null=True, editable=False)
+    phone_index = models.CharField(max_length=32, null=True, db_index=True, editable=False)
+    phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
+
+    address = models.CharField(_("current address"), max_length=200, blank=True)
+    node = models.ForeignKey(
+        "geo.Division",
+        verbose_name=_("grid / village"),
+        on_delete=models.PROTECT,
+        related_name="persons",
+    )
+    path = models.CharField(max_length=160, editable=False)
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("household"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    registered_residence = models.CharField(_("registered residence"), max_length=200, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=60, blank=True)
+    workplace = models.CharField(_("workplace"), max_length=120, blank=True)
+    tags = models.CharField(_("tags"), max_length=200, blank=True)
+
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="absorbed",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    scope_path = "path"
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number_index"],
+                condition=models.Q(merged_into__isnull=True, id_number_index__isnull=False),
+                name="person_unique_resident_id",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["path", "id"], name="person_path_id"),
+            models.Index(fields=["id_number_index"], name="person_id_index"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.id_masked or self.phone_masked or self.pk})"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("people:detail", args=[self.pk])
+
+    def get_additional_data(self) -> dict:
+        return {"path": self.path}
+
+    def reveal(self, field: str) -> str:
+        """The decrypted value of a protected field; callers audit via actions.reveal."""
+        token = getattr(self, f"{field}_enc")
+        return crypto.decrypt(token, f"person.{field}") if token else ""
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t for t in self.tags.split(",") if t]
+
+    @property
+    def age(self) -> int | None:
+        from fangkong.core import clock
+
+        if not self.birth_date:
+            return None
+        today = clock.today()
+        b = self.birth_date
+        return today.year - b.year - ((today.month, today.day) < (b.month, b.day))

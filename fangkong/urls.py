@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from fangkong.api import api
+from fangkong.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("fangkong.accounts.urls")),
+    path("geo/", include("fangkong.geo.urls")),
+    path("people/", include("fangkong.people.urls")),
+    path("", include("fangkong.core.urls")),
+]
