@@ -1,6 +1,7 @@
 """Fangkong settings: one file, driven by environment variables (see docs/operations.md)."""
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -22,7 +23,7 @@ def envstr(name: str, default: str = "") -> str:
 
 
 DEBUG = envbool("FANGKONG_DEBUG", False)
-TESTING = envbool("FANGKONG_TESTING", False)
+TESTING = envbool("FANGKONG_TESTING", False) or "pytest" in sys.modules
 SECRET_KEY = envstr("FANGKONG_SECRET_KEY") or "dev-only-" + "x" * 40
 ALLOWED_HOSTS = envstr("FANGKONG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in envstr("FANGKONG_CSRF_ORIGINS").split(",") if o]
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "auditlog",
+    "django_tasks_db",
     "fangkong.core",
     "fangkong.geo",
     "fangkong.accounts",
@@ -150,10 +152,21 @@ X_FRAME_OPTIONS = "DENY"
 # Personal data keys: a 32-byte master key, base64, from the environment or a file.
 # Data-encryption and blind-index keys are derived from it (see core/crypto.py).
 FANGKONG_DATA_KEY = envstr("FANGKONG_DATA_KEY")
+if TESTING and not FANGKONG_DATA_KEY:
+    FANGKONG_DATA_KEY = "dGVzdC1vbmx5LWtleS1mb3ItZmFuZ2tvbmctdGVzdHM="  # 32 bytes, tests only
 FANGKONG_DATA_KEY_FILE = envstr("FANGKONG_DATA_KEY_FILE", str(VAR_DIR / "keys" / "data.key"))
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+
+# Background work: the database-backed queue, run by `fangkong db_worker`. Tests run
+# tasks at once, in the calling thread.
+TASKS = {
+    "default": {"BACKEND": envstr("FANGKONG_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
+}
+
+if TESTING:
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 PAGE_SIZE = envint("FANGKONG_PAGE_SIZE", 50)
 
@@ -164,4 +177,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("FANGKONG_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
-

@@ -22,7 +22,9 @@ class FangkongUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ign
 class User(AbstractUser):
     """An account, bound to one node of the jurisdiction tree and holding one role."""
 
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.GRID_WORKER)
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.GRID_WORKER
+    )
     node = models.ForeignKey(
         "geo.Division",
         verbose_name=_("jurisdiction"),

@@ -61,6 +61,9 @@ grant(HQ_ROLES | {Role.VILLAGE_STAFF, Role.SYSADMIN}, "people.person", {"merge",
 grant(FIELD_ROLES | HEALTH_ROLES | {Role.SYSADMIN}, "people.household", {"view", "add", "change"})
 grant({Role.ORGANISATION, Role.SUPPLIES, Role.DISCIPLINE}, "people.person", {"view"})
 
+# Background jobs: everyone sees the progress of jobs in their subtree.
+grant(ALL, "core.job", {"view"})
+
 # Accounts and audit.
 grant({Role.SYSADMIN}, "accounts.user", {"view", "add", "change"})
 grant(HQ_ROLES, "accounts.user", {"view"})

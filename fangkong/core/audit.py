@@ -46,4 +46,6 @@ def entries_for(user: Any):  # type: ignore[no-untyped-def]
     if user.node is None:
         return qs.none()
     path = user.node.path
-    return qs.filter(Q(additional_data__path__startswith=path) | Q(actor__node__path__startswith=path))
+    return qs.filter(
+        Q(additional_data__path__startswith=path) | Q(actor__node__path__startswith=path)
+    )

@@ -45,8 +45,7 @@ def _keys() -> tuple[AESGCM, bytes]:
         path = Path(settings.FANGKONG_DATA_KEY_FILE)
         if not path.exists():
             raise ImproperlyConfigured(
-                f"No data key: set FANGKONG_DATA_KEY or create {path} "
-                "(`fangkong init-keys`)."
+                f"No data key: set FANGKONG_DATA_KEY or create {path} (`fangkong init-keys`)."
             )
         raw = path.read_text().strip()
     master = base64.b64decode(raw)

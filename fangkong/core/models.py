@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
+from fangkong.core.querysets import RestrictedManager
 
 
 class TimeStampedModel(models.Model):
@@ -18,3 +21,67 @@ class TimeStampedModel(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "updated_at"}
         super().save(*args, **kwargs)
+
+
+class Job(models.Model):
+    """A unit of background work (import, tracing run, briefing) and its progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=40)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(null=True, blank=True)
+    message = models.TextField(blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    path = models.CharField(max_length=160, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=clock.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    scope_path = "path"
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+    @property
+    def percent(self) -> int | None:
+        if not self.total:
+            return None
+        return min(100, int(100 * self.done / self.total))
+
+    def advance(self, done: int, total: int | None = None) -> None:
+        self.done = done
+        if total is not None:
+            self.total = total
+        self.status = self.Status.RUNNING
+        self.save(update_fields=["done", "total", "status"])
+
+    def finish(self, result: dict | None = None, message: str = "") -> None:
+        self.status = self.Status.DONE
+        self.result = result or {}
+        self.message = message
+        self.finished_at = clock.now()
+        if self.total is not None:
+            self.done = self.total
+        self.save(update_fields=["status", "result", "message", "finished_at", "done"])
+
+    def fail(self, message: str) -> None:
+        self.status = self.Status.FAILED
+        self.message = message
+        self.finished_at = clock.now()
+        self.save(update_fields=["status", "message", "finished_at"])

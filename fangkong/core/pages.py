@@ -3,7 +3,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from fangkong.core import audit, home as home_cards
+from fangkong.core import audit
+from fangkong.core import home as home_cards
 from fangkong.core.querysets import allows
 
 
@@ -23,7 +24,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     person = request.GET.get("person", "").strip()
     actor = request.GET.get("user", "").strip()
     if person.isdigit():
-        qs = qs.filter(content_type__app_label="people", content_type__model="person", object_pk=person)
+        qs = qs.filter(
+            content_type__app_label="people", content_type__model="person", object_pk=person
+        )
     if actor:
         qs = qs.filter(actor__username=actor)
     before = request.GET.get("before")
@@ -42,3 +45,14 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "actor": actor,
         },
     )
+
+
+@login_required
+def job_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """A background job's progress fragment (polled by htmx while it runs)."""
+    from django.shortcuts import get_object_or_404
+
+    from fangkong.core.models import Job
+
+    job = get_object_or_404(Job.objects.restrict(request.user, "view"), pk=pk)
+    return render(request, "core/job.html", {"job": job})

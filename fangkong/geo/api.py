@@ -49,7 +49,10 @@ def my_tree(request: HttpRequest):  # type: ignore[no-untyped-def]
     """The caller's own node with its children and their counts."""
     user = request.user
     node = user.node or Division.objects.filter(parent__isnull=True).order_by("code").first()  # type: ignore[union-attr]
-    return _with_children(request, get_object_or_404(Division.objects.restrict(user, "view"), pk=node.pk if node else None))
+    return _with_children(
+        request,
+        get_object_or_404(Division.objects.restrict(user, "view"), pk=node.pk if node else None),
+    )
 
 
 @router.get("/{code}", response=NodeWithChildren)
@@ -61,4 +64,6 @@ def node_detail(request: HttpRequest, code: str):  # type: ignore[no-untyped-def
 
 @router.get("/{code}/children", response=list[NodeOut])
 def node_children(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
-    return _with_children(request, get_object_or_404(Division.objects.restrict(request.user, "view"), code=code))["children"]
+    return _with_children(
+        request, get_object_or_404(Division.objects.restrict(request.user, "view"), code=code)
+    )["children"]

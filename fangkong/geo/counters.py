@@ -25,7 +25,9 @@ class Counter:
 _counters: dict[str, Counter] = {}
 
 
-def register(key: str, label: Any, count: Callable[[Any, Division, Sequence[Division]], dict[str, int]]) -> None:
+def register(
+    key: str, label: Any, count: Callable[[Any, Division, Sequence[Division]], dict[str, int]]
+) -> None:
     _counters[key] = Counter(key, label, count)
 
 
@@ -33,7 +35,9 @@ def all_counters() -> list[Counter]:
     return list(_counters.values())
 
 
-def count_by_child(qs: QuerySet, parent: Division, children: Sequence[Division], path_field: str = "path") -> dict[str, int]:
+def count_by_child(
+    qs: QuerySet, parent: Division, children: Sequence[Division], path_field: str = "path"
+) -> dict[str, int]:
     """Group rows of `qs` (already restricted) by the child subtree their path lies in.
 
     Children of one parent usually share a code length, so one GROUP BY on a path
@@ -56,10 +60,15 @@ def count_by_child(qs: QuerySet, parent: Division, children: Sequence[Division],
     return result
 
 
-def child_counts(user: Any, parent: Division, children: Sequence[Division]) -> dict[str, dict[str, int]]:
+def child_counts(
+    user: Any, parent: Division, children: Sequence[Division]
+) -> dict[str, dict[str, int]]:
     """{counter key: {child code: n}} for every registered counter."""
     return {c.key: c.count(user, parent, children) for c in _counters.values()}
 
 
 def total_counts(user: Any, node: Division) -> dict[str, int]:
-    return {c.key: c.count(user, node.parent or node, [node]).get(node.code, 0) for c in _counters.values()}
+    return {
+        c.key: c.count(user, node.parent or node, [node]).get(node.code, 0)
+        for c in _counters.values()
+    }

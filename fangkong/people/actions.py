@@ -236,7 +236,7 @@ def register_person(
     similar = list(similar_by_name_and_phone(cleaned.values["name"], cleaned.phone)[:5])
     if similar and not confirm_similar:
         return Person(name=cleaned.values["name"]), similar
-    person = Person(created_by=user if getattr(user, "is_authenticated", False) else None)
+    person = Person(created_by=user if getattr(user, "pk", None) else None)
     _apply(person, cleaned, data)
     _household(user, person, data)
     person.save()
@@ -300,9 +300,7 @@ def merge_persons(user: Any, survivor: Person, absorbed: Person) -> Person:
         and absorbed.id_number_index
         and survivor.id_number_index != absorbed.id_number_index
     ):
-        raise ValidationError(
-            {"absorbed": [_("the two records carry different resident IDs")]}
-        )
+        raise ValidationError({"absorbed": [_("the two records carry different resident IDs")]})
     survivor = Person.objects.select_for_update().get(pk=survivor.pk)
     absorbed = Person.objects.select_for_update().get(pk=absorbed.pk)
     for name in MERGE_FILLABLE:

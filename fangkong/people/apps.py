@@ -53,8 +53,20 @@ class PeopleConfig(AppConfig):
             )
         )
         home.register(
-            home.Card(_("Jurisdictions"), "geo:browse", "geo.division", "view", _("Your area down to every grid"))
+            home.Card(
+                _("Jurisdictions"),
+                "geo:browse",
+                "geo.division",
+                "view",
+                _("Your area down to every grid"),
+            )
         )
         home.register(
-            home.Card(_("Audit log"), "audit", "auditlog.logentry", "view", _("Who saw or changed which record"))
+            home.Card(
+                _("Audit log"),
+                "audit",
+                "auditlog.logentry",
+                "view",
+                _("Who saw or changed which record"),
+            )
         )

@@ -66,8 +66,9 @@ def bulk_register(
     def flush() -> None:
         indexes = [p.id_number_index for p in batch if p.id_number_index]
         taken = set(
-            Person.objects.filter(id_number_index__in=indexes, merged_into__isnull=True)
-            .values_list("id_number_index", flat=True)
+            Person.objects.filter(
+                id_number_index__in=indexes, merged_into__isnull=True
+            ).values_list("id_number_index", flat=True)
         )
         fresh = [p for p in batch if not p.id_number_index or p.id_number_index not in taken]
         for p in batch:

@@ -14,7 +14,9 @@ class PersonForm(forms.Form):
     birth_date = forms.DateField(
         label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    doc_type = forms.ChoiceField(label=_("Other document"), choices=DocumentType.choices, required=False)
+    doc_type = forms.ChoiceField(
+        label=_("Other document"), choices=DocumentType.choices, required=False
+    )
     doc_number = forms.CharField(label=_("Document number"), max_length=30, required=False)
     phone = forms.CharField(
         label=_("Mobile phone"),
@@ -25,7 +27,9 @@ class PersonForm(forms.Form):
     node_code = forms.CharField(label=_("Grid / village code"), max_length=24)
     address = forms.CharField(label=_("Current address"), max_length=200, required=False)
     household_number = forms.CharField(label=_("Household number"), max_length=40, required=False)
-    registered_residence = forms.CharField(label=_("Registered residence"), max_length=200, required=False)
+    registered_residence = forms.CharField(
+        label=_("Registered residence"), max_length=200, required=False
+    )
     occupation = forms.CharField(label=_("Occupation"), max_length=60, required=False)
     workplace = forms.CharField(label=_("Workplace"), max_length=120, required=False)
     tags = forms.CharField(label=_("Tags (comma-separated)"), max_length=200, required=False)
@@ -41,7 +45,9 @@ class PersonForm(forms.Form):
         self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
 
     def action_data(self, changed_only: bool = False) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if k not in ("version", "confirm_similar")}
+        data = {
+            k: v for k, v in self.cleaned_data.items() if k not in ("version", "confirm_similar")
+        }
         if changed_only:
             data = {k: v for k, v in data.items() if k in self.changed_data}
             # Encrypted values are never prefilled: an empty box means "keep".
@@ -60,4 +66,6 @@ class PersonForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    absorbed_id = forms.IntegerField(label=_("Number of the duplicate record to merge into this one"))
+    absorbed_id = forms.IntegerField(
+        label=_("Number of the duplicate record to merge into this one")
+    )

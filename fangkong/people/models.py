@@ -13,7 +13,9 @@ class Household(TimeStampedModel):
 
     number = models.CharField(_("household number"), max_length=40, blank=True)
     address = models.CharField(_("address"), max_length=200)
-    node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="households_here")
+    node = models.ForeignKey(
+        "geo.Division", on_delete=models.PROTECT, related_name="households_here"
+    )
     path = models.CharField(max_length=160, db_index=True, editable=False)
 
     scope_path = "path"

@@ -21,8 +21,24 @@ SURNAMES = (
 MALE_CHARS = "伟强磊军勇杰涛明超刚平辉建国华志斌鹏飞俊峰波宇浩晨阳文博海林成东亮松健德荣永庆祥"
 FEMALE_CHARS = "芳娜敏静丽艳娟霞燕玲秀英华慧巧美娅雪琳颖萍红玉兰凤洁梅琴云莉倩婷佳怡欣悦涵雨"
 OCCUPATIONS = (
-    "农民", "工人", "教师", "医生", "护士", "个体户", "公务员", "学生", "退休", "司机",
-    "厨师", "快递员", "销售", "纺织工", "会计", "保安", "村干部", "无业",
+    "农民",
+    "工人",
+    "教师",
+    "医生",
+    "护士",
+    "个体户",
+    "公务员",
+    "学生",
+    "退休",
+    "司机",
+    "厨师",
+    "快递员",
+    "销售",
+    "纺织工",
+    "会计",
+    "保安",
+    "村干部",
+    "无业",
 )
 MOBILE_PREFIXES = (
     "130 131 132 133 134 135 136 137 138 139 150 151 152 153 155 156 157 158 159 "
@@ -126,7 +142,11 @@ def population(villages: list[Village], n: int, seed: int, today: dt.date) -> It
                 "node_id": grid,
                 "household_number": f"H{v.code}{household_no:06d}",
                 "registered_residence": origin_name or f"浙江省绍兴市{v.county}{v.town}",
-                "occupation": "学生" if 6 <= age < 19 else "退休" if age >= 62 else rng.choice(OCCUPATIONS),
+                "occupation": "学生"
+                if 6 <= age < 19
+                else "退休"
+                if age >= 62
+                else rng.choice(OCCUPATIONS),
                 "workplace": "",
                 "tags": ",".join(tags),
             }

@@ -49,7 +49,9 @@ def person_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     similar: list[Person] = []
     existing = None
-    form = PersonForm(request.POST or None, initial={"node_code": getattr(request.user.node, "code", "")})  # type: ignore[union-attr]
+    form = PersonForm(
+        request.POST or None, initial={"node_code": getattr(request.user.node, "code", "")}
+    )  # type: ignore[union-attr]
     if request.method == "POST" and form.is_valid():
         try:
             person, similar = actions.register_person(
@@ -110,7 +112,10 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_person(
-                request.user, person, form.action_data(changed_only=True), form.cleaned_data["version"]
+                request.user,
+                person,
+                form.action_data(changed_only=True),
+                form.cleaned_data["version"],
             )
         except ValidationError as exc:
             form.add_action_errors(exc)
@@ -126,9 +131,11 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
     form = MergeForm(request.POST or None)
     absorbed = None
     if request.method == "POST" and form.is_valid():
-        absorbed = Person.objects.restrict(request.user, "merge").filter(
-            pk=form.cleaned_data["absorbed_id"]
-        ).first()
+        absorbed = (
+            Person.objects.restrict(request.user, "merge")
+            .filter(pk=form.cleaned_data["absorbed_id"])
+            .first()
+        )
         if absorbed is None:
             form.add_error("absorbed_id", _("no such record in your area"))
         elif request.POST.get("confirm"):
@@ -157,4 +164,6 @@ def person_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
         raise PermissionDenied(str(exc)) from exc
     if not value:
         return HttpResponse('<span class="muted">—</span>')
-    return HttpResponse(format_html('<span class="revealed" data-field="{}">{}</span>', field, value))
+    return HttpResponse(
+        format_html('<span class="revealed" data-field="{}">{}</span>', field, value)
+    )

@@ -55,8 +55,12 @@ class Command(BaseCommand):
             for v in Division.objects.filter(level=Level.VILLAGE).order_by("code"):
                 for g in range(1, rng.randint(3, 8) + 1):
                     rows.append(
-                        {"village_code": v.code, "grid_code": str(g), "name": f"第{g}网格",
-                         "households": str(rng.randint(80, 400))}
+                        {
+                            "village_code": v.code,
+                            "grid_code": str(g),
+                            "name": f"第{g}网格",
+                            "households": str(rng.randint(80, 400)),
+                        }
                     )
             self.stdout.write(f"grids: {import_grids(rows)}")
         self._accounts()
@@ -67,12 +71,24 @@ class Command(BaseCommand):
         self.stdout.write(f"demo ready in {time.monotonic() - started:.1f} s")
 
     def _villages(self) -> list[Village]:
-        names = dict(Division.objects.filter(level__in=[Level.COUNTY, Level.TOWN]).values_list("code", "name"))
+        names = dict(
+            Division.objects.filter(level__in=[Level.COUNTY, Level.TOWN]).values_list(
+                "code", "name"
+            )
+        )
         grids: dict[int, list[int]] = {}
         for gid, parent in Division.objects.filter(level=Level.GRID).values_list("id", "parent_id"):
             grids.setdefault(parent, []).append(gid)
         return [
-            Village(v.id, v.code, v.name, names.get(v.code[:9], ""), v.code[:6], names.get(v.code[:6], ""), grids.get(v.id, []))
+            Village(
+                v.id,
+                v.code,
+                v.name,
+                names.get(v.code[:9], ""),
+                v.code[:6],
+                names.get(v.code[:6], ""),
+                grids.get(v.id, []),
+            )
             for v in Division.objects.filter(level=Level.VILLAGE).order_by("code")
         ]
 
@@ -83,12 +99,19 @@ class Command(BaseCommand):
         households = {}
         for r in rows:
             households.setdefault(r["household_number"], (r["address"], r["node_id"]))
-        paths = dict(Division.objects.filter(level__in=[Level.GRID, Level.VILLAGE]).values_list("id", "path"))
+        paths = dict(
+            Division.objects.filter(level__in=[Level.GRID, Level.VILLAGE]).values_list("id", "path")
+        )
         Household.objects.bulk_create(
-            [Household(number=k, address=a, node_id=nid, path=paths[nid]) for k, (a, nid) in households.items()],
+            [
+                Household(number=k, address=a, node_id=nid, path=paths[nid])
+                for k, (a, nid) in households.items()
+            ],
             batch_size=5000,
         )
-        ids = dict(Household.objects.filter(number__in=list(households)).values_list("number", "id"))
+        ids = dict(
+            Household.objects.filter(number__in=list(households)).values_list("number", "id")
+        )
         for r in rows:
             r["household_id"] = ids[r.pop("household_number")]
         report = bulk_register(rows, paths)
@@ -107,15 +130,25 @@ class Command(BaseCommand):
         town = Division.objects.filter(parent=county).order_by("code").first()
         village = Division.objects.filter(parent=town).order_by("code").first()
         grids = list(Division.objects.filter(parent=village).order_by("code")[:2])
-        nodes = {"city": city, "county": county, "town": town, "village": village,
-                 "grid": grids[0], "grid2": grids[1]}
+        nodes = {
+            "city": city,
+            "county": county,
+            "town": town,
+            "village": village,
+            "grid": grids[0],
+            "grid2": grids[1],
+        }
         self.stdout.write("demo accounts (password: %s)" % password)
         for username, role, where in DEMO_ACCOUNTS:
-            user = User.objects.create_user(username=username, password=password, role=role, node=nodes[where])
+            user = User.objects.create_user(
+                username=username, password=password, role=role, node=nodes[where]
+            )
             if role == Role.SYSADMIN:
                 user.is_staff = user.is_superuser = True
                 user.save(update_fields=["is_staff", "is_superuser"])
-            self.stdout.write(f"  {username:16} {role.label:40} {nodes[where].name} ({nodes[where].code})")
+            self.stdout.write(
+                f"  {username:16} {role.label:40} {nodes[where].name} ({nodes[where].code})"
+            )
         var = Path(os.environ.get("FANGKONG_VAR_DIR", "var"))
         if var.exists():
             (var / "demo-accounts.txt").write_text(

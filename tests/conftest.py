@@ -1,0 +1,99 @@
+"""Shared fixtures: the real Shaoxing tree loaded once per test database, a few grids,
+accounts of every role, and a person factory that goes through the real action."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API + live_server
+
+DIVISIONS = (
+    Path(__file__).resolve().parents[1] / "fangkong" / "geo" / "data" / "divisions-shaoxing.csv"
+)
+
+# Nodes used across tests: two grids of one Yuecheng community, a grid elsewhere in
+# Yuecheng, and a village in Zhuji (another county).
+YUECHENG = "330602"
+TASHAN = "330602001"
+HUAYUAN = "330602001004"
+GRID_A = "330602001004G01"
+GRID_B = "330602001004G02"
+OTHER_TOWN_VILLAGE = "330602002001"
+GRID_C = "330602002001G01"
+ZHUJI = "330681"
+ZHUJI_VILLAGE = "330681001001"
+GRID_Z = "330681001001G01"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # noqa: PT004
+    from fangkong.geo.loaders import import_grids, load_divisions, read_csv
+
+    with django_db_blocker.unblock():
+        load_divisions(read_csv(DIVISIONS))
+        rows = [
+            {"village_code": v, "grid_code": g, "name": f"第{g}网格", "households": "120"}
+            for v, g in (
+                (HUAYUAN, "1"),
+                (HUAYUAN, "2"),
+                (OTHER_TOWN_VILLAGE, "1"),
+                (ZHUJI_VILLAGE, "1"),
+            )
+        ]
+        report = import_grids(rows)
+        assert not report.rejected, report.rejected
+
+
+@pytest.fixture
+def node(db):
+    from fangkong.geo.models import Division
+
+    return lambda code: Division.objects.get(code=code)
+
+
+@pytest.fixture
+def make_user(db, node):
+    from fangkong.accounts.models import User
+
+    counter = {"n": 0}
+
+    def make(role: str, code: str | None, **extra):
+        counter["n"] += 1
+        user = User.objects.create_user(
+            username=extra.pop("username", f"{role}{counter['n']}"),
+            password=extra.pop("password", "pw-for-tests-1"),
+            role=role,
+            node=node(code) if code else None,
+            **extra,
+        )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def city_hq(make_user):
+    return make_user("city_hq", "3306")
+
+
+@pytest.fixture
+def grid_worker(make_user):
+    return make_user("grid_worker", GRID_A)
+
+
+@pytest.fixture
+def make_person(db):
+    """Register through the real action (validation, encryption, index)."""
+    from fangkong.accounts.models import User
+    from fangkong.people.actions import register_person
+
+    system = User(is_superuser=True, is_active=True)
+
+    def make(name="张伟", node_code=GRID_A, **data):
+        person, _similar = register_person(
+            system, {"name": name, "node_code": node_code, **data}, confirm_similar=True
+        )
+        return person
+
+    return make
