@@ -1,0 +1,63 @@
+"""What screening adds to shared pages: a jurisdiction-browser column, home cards and
+the audit registration."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+
+def _open_tasks(user: Any) -> int:
+    from fangkong.screening.models import ScreeningTask
+
+    return ScreeningTask.objects.restrict(user, "view").open().count()
+
+
+CARDS = False  # home cards need the pages; switched on with them
+
+
+def register() -> None:
+    from auditlog.registry import auditlog
+
+    from fangkong.core import home
+    from fangkong.geo import counters
+    from fangkong.screening.models import ExceptionItem, ScreeningTask, Visit
+
+    auditlog.register(ScreeningTask, exclude_fields=["created_at", "updated_at", "path", "version"])
+    auditlog.register(Visit, exclude_fields=["path"])
+    auditlog.register(ExceptionItem, exclude_fields=["created_at", "updated_at", "path"])
+
+    def count_open(user, parent, children):  # type: ignore[no-untyped-def]
+        qs = ScreeningTask.objects.restrict(user, "view").open()
+        return counters.count_by_child(qs, parent, children)
+
+    counters.register("screening_open", _("Screening tasks to visit"), count_open)
+    if not CARDS:
+        return
+    home.register(
+        home.Card(
+            _("Screening: today's visits"),
+            "screening:today",
+            "screening.screeningtask",
+            "visit",
+            _("Door-to-door visits due in your grid, most urgent first"),
+            _open_tasks,
+        )
+    )
+    home.register(
+        home.Card(
+            _("Screening progress"),
+            "screening:progress",
+            "screening.screeningtask",
+            "view",
+            _("Pushed, visited, cleared and overdue, from the city down to each grid"),
+        )
+    )
+    home.register(
+        home.Card(
+            _("Pushed lists"),
+            "screening:lists",
+            "screening.pushedlist",
+            "view",
+            _("Upload lists pushed by big data and read their import reports"),
+        )
+    )

@@ -1,0 +1,353 @@
+"""The import pipeline: validate → find or register the person → place by address →
+one subject per person → a task for the grid, or an exception for the town.
+
+Runs in batches, each in one transaction, so memory stays flat and a crash leaves whole
+batches; a re-run skips rows already stored (by fingerprint). Pushed rows and
+self-declarations go through the same `Pipeline`.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.db import transaction
+
+from fangkong.core import clock, crypto
+from fangkong.people import bulk
+from fangkong.people.models import Person
+from fangkong.screening import rules
+from fangkong.screening.choices import ExceptionKind, Match, Placement
+from fangkong.screening.matching import AddressMatcher, load_matcher
+from fangkong.screening.models import (
+    ExceptionItem,
+    ImportRejection,
+    PushedList,
+    PushedRow,
+    ScreeningRules,
+    ScreeningSubject,
+    ScreeningTask,
+)
+
+PLACED = {"address": Placement.ADDRESS, "alias": Placement.ALIAS}
+COUNTER = {
+    Placement.ADDRESS: "by_address",
+    Placement.ALIAS: "by_alias",
+    Placement.REGISTRY: "by_registry",
+}
+
+
+@dataclass
+class Counts:
+    """What an import did, row by row (the import report's figures)."""
+
+    total: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    matched: int = 0
+    created: int = 0
+    by_address: int = 0
+    by_alias: int = 0
+    by_registry: int = 0
+    unmatched: int = 0
+    ambiguous: int = 0
+    new_subjects: int = 0
+    joined_subjects: int = 0
+    tasks: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+    def add(self, other: dict[str, int]) -> None:
+        for key, value in other.items():
+            if hasattr(self, key):
+                setattr(self, key, getattr(self, key) + value)
+
+
+@dataclass
+class Outcome:
+    """Where one accepted row went (returned to the self-declaration page)."""
+
+    row: PushedRow | None
+    rejection: ImportRejection | None
+    duplicate: bool = False
+
+
+class Pipeline:
+    def __init__(self, pushed_list: PushedList, matcher: AddressMatcher | None = None):
+        self.pl = pushed_list
+        self.source = pushed_list.source
+        self.matcher = matcher or load_matcher()
+        self.received = clock.now()
+        self.today = clock.today()
+        self.rules = ScreeningRules.on(self.today)
+        self.key_areas = self.rules.key_area_list
+        self.paths = {n.id: n.path for n in self.matcher.nodes.values()}
+        self.levels = {n.id: n.level for n in self.matcher.nodes.values()}
+        self.counts = Counts()
+
+    def feed(
+        self,
+        rows: Iterable[tuple[int, dict[str, str]]],
+        batch_size: int = 2000,
+        progress: Callable[[int], None] | None = None,
+    ) -> Counts:
+        batch: list[tuple[int, dict[str, str]]] = []
+        for item in rows:
+            batch.append(item)
+            if len(batch) >= batch_size:
+                self.batch(batch)
+                batch = []
+                if progress:
+                    progress(self.counts.total)
+        if batch:
+            self.batch(batch)
+            if progress:
+                progress(self.counts.total)
+        return self.counts
+
+    @transaction.atomic
+    def batch(self, items: list[tuple[int, dict[str, str]]]) -> list[Outcome]:
+        c = self.counts
+        outcomes: dict[int, Outcome] = {}
+        rejections: list[ImportRejection] = []
+        cleaned: list[tuple[int, rules.CleanRow, str]] = []
+        for row_no, raw in items:
+            c.total += 1
+            try:
+                row = rules.clean_row(raw, self.today)
+            except rules.RowError as exc:
+                rej = ImportRejection(
+                    pushed_list=self.pl,
+                    row_no=row_no,
+                    field=exc.field,
+                    reason=exc.reason[:200],
+                    name=raw.get("name", "")[:50],
+                    path=self.pl.path,
+                )
+                rejections.append(rej)
+                outcomes[row_no] = Outcome(None, rej)
+                continue
+            cleaned.append((row_no, row, rules.row_fingerprint(self.source.pk, row)))
+        c.rejected += len(rejections)
+        ImportRejection.objects.bulk_create(rejections)
+
+        stored = set(
+            PushedRow.objects.filter(row_hash__in=[h for *_x, h in cleaned]).values_list(
+                "row_hash", flat=True
+            )
+        )
+        fresh: list[tuple[int, rules.CleanRow, str]] = []
+        for row_no, row, digest in cleaned:
+            if digest in stored:
+                c.duplicates += 1
+                outcomes[row_no] = Outcome(None, None, duplicate=True)
+                continue
+            stored.add(digest)
+            fresh.append((row_no, row, digest))
+        c.accepted += len(fresh)
+        if fresh:
+            for row_no, pushed in self._place(fresh):
+                outcomes[row_no] = Outcome(pushed, None)
+        return [outcomes[n] for n, _raw in items if n in outcomes]
+
+    def _lookup(self, fresh: list[tuple[int, rules.CleanRow, str]]) -> tuple[dict, dict]:
+        id_keys = {
+            r.id_number: crypto.blind_index(r.id_number, "person.id_number")
+            for _n, r, _h in fresh
+            if r.id_number
+        }
+        phone_keys = {
+            r.phone: crypto.blind_index(r.phone, "person.phone") for _n, r, _h in fresh if r.phone
+        }
+        fields = ("id", "name", "node_id", "path", "id_number_index", "phone_index")
+        by_id = {
+            p.id_number_index: p
+            for p in Person.objects.active()
+            .filter(id_number_index__in=id_keys.values())
+            .only(*fields)
+        }
+        by_phone: dict[tuple[str, str], list[Person]] = {}
+        for p in Person.objects.active().filter(phone_index__in=phone_keys.values()).only(*fields):
+            by_phone.setdefault((p.phone_index, p.name), []).append(p)  # type: ignore[arg-type]
+        return {"id": id_keys, "phone": phone_keys}, {"id": by_id, "phone": by_phone}
+
+    def _find(self, row: rules.CleanRow, keys: dict, known: dict) -> Person | None:
+        """ID first; then phone with the same name, if that person carries no other ID."""
+        if row.id_number:
+            person = known["id"].get(keys["id"][row.id_number])
+            if person is not None:
+                return person
+        if row.phone:
+            found = known["phone"].get((keys["phone"][row.phone], row.name), [])
+            if len(found) == 1:
+                person = found[0]
+                if not row.id_number or not person.id_number_index:
+                    return person
+        return None
+
+    def _place(self, fresh: list[tuple[int, rules.CleanRow, str]]) -> list[tuple[int, PushedRow]]:
+        c = self.counts
+        keys, known = self._lookup(fresh)
+        existing_ids = {p.pk for p in known["id"].values()} | {
+            p.pk for ps in known["phone"].values() for p in ps
+        }
+        subjects = {
+            s.person_id: s
+            for s in ScreeningSubject.objects.filter(person_id__in=existing_ids).only(
+                "id", "person_id", "sources", "node_id", "path", "placement"
+            )
+        }
+        new_persons: list[Person] = []
+        new_subjects: list[ScreeningSubject] = []
+        joined: dict[int, ScreeningSubject] = {}
+        exceptions: list[tuple[ScreeningSubject, Any]] = []
+        rows: list[tuple[int, PushedRow]] = []
+        for row_no, row, digest in fresh:
+            person = self._find(row, keys, known)
+            result = self.matcher.match(row.address)
+            node_id, placement = result.node_id, PLACED.get(result.kind, Placement.EXCEPTION)
+            if node_id is not None and person is not None and person.pk:
+                # A village named by the address, a grid of it in the registry: use the grid.
+                if self.levels[node_id] == "village" and person.path.startswith(
+                    self.paths[node_id]
+                ):
+                    node_id = person.node_id
+            if node_id is None and person is not None and person.pk:
+                if self.levels.get(person.node_id) in ("village", "grid"):
+                    node_id, placement = person.node_id, Placement.REGISTRY
+            if node_id is None:
+                node_id, placement = result.queue_id or self.pl.node_id, Placement.EXCEPTION
+            is_new = person is None
+            if person is None:
+                person = bulk.prepare(
+                    {
+                        "name": row.name,
+                        "id_number": row.id_number,
+                        "phone": row.phone,
+                        "address": row.address,
+                        "node_id": node_id,
+                    },
+                    self.paths,
+                    self.today,
+                )
+                new_persons.append(person)
+                c.created += 1
+                if person.id_number_index:
+                    known["id"][person.id_number_index] = person
+                if person.phone_index:
+                    known["phone"].setdefault((person.phone_index, person.name), []).append(person)
+            else:
+                c.matched += 1
+            subject = subjects.get(person.pk) if person.pk else getattr(person, "_subject", None)
+            key_area = rules.is_key_area(row.origin, self.key_areas)
+            if subject is None:
+                subject = ScreeningSubject(
+                    person=person,
+                    name=row.name,
+                    id_masked=person.id_masked,
+                    phone_masked=person.phone_masked,
+                    address=row.address,
+                    origin=row.origin,
+                    arrival_at=row.arrival_at,
+                    transport=row.transport,
+                    transport_no=row.transport_no,
+                    key_area=key_area,
+                    sources=self.source.name,
+                    node_id=node_id,
+                    path=self.paths[node_id],
+                    placement=placement,
+                    created_at=self.received,
+                    updated_at=self.received,
+                )
+                if person.pk:
+                    subjects[person.pk] = subject
+                else:
+                    person._subject = subject  # type: ignore[attr-defined]
+                new_subjects.append(subject)
+                if placement in COUNTER:
+                    setattr(c, COUNTER[placement], getattr(c, COUNTER[placement]) + 1)
+                if placement == Placement.EXCEPTION:
+                    ambiguous = result.kind == "ambiguous"
+                    kind = ExceptionKind.AMBIGUOUS if ambiguous else ExceptionKind.UNMATCHED
+                    c.ambiguous += int(ambiguous)
+                    c.unmatched += int(not ambiguous)
+                    exceptions.append((subject, (kind, row.address, result.candidates)))
+            else:
+                c.joined_subjects += 1
+                if self.source.name not in subject.source_list:
+                    subject.sources = "|".join([*subject.source_list, self.source.name])[:300]
+                    if subject.pk:
+                        joined[subject.pk] = subject
+            rows.append(
+                (
+                    row_no,
+                    PushedRow(
+                        pushed_list=self.pl,
+                        row_no=row_no,
+                        row_hash=digest,
+                        subject=subject,
+                        match=Match.CREATED if is_new else Match.EXISTING,
+                        name=row.name,
+                        id_masked=person.id_masked,
+                        phone_masked=person.phone_masked,
+                        origin=row.origin,
+                        arrival_at=row.arrival_at,
+                        transport=row.transport,
+                        transport_no=row.transport_no,
+                        address=row.address,
+                        placement=subject.placement,
+                        node_id=subject.node_id,
+                        path=subject.path,
+                    ),
+                )
+            )
+        Person.objects.bulk_create(new_persons, batch_size=2000)
+        ScreeningSubject.objects.bulk_create(new_subjects, batch_size=2000)
+        c.new_subjects += len(new_subjects)
+        if joined:
+            ScreeningSubject.objects.bulk_update(list(joined.values()), ["sources"])
+        self._tasks_and_exceptions(new_subjects, exceptions)
+        PushedRow.objects.bulk_create([r for _n, r in rows], batch_size=2000)
+        return rows
+
+    def _tasks_and_exceptions(
+        self, subjects: list[ScreeningSubject], exceptions: list[tuple[ScreeningSubject, Any]]
+    ) -> None:
+        tasks = [
+            ScreeningTask(
+                subject=s,
+                node_id=s.node_id,
+                path=s.path,
+                key_area=s.key_area,
+                due_at=rules.due_at(
+                    self.received,
+                    s.key_area,
+                    self.rules.default_due_hours,
+                    self.rules.key_area_due_hours,
+                ),
+                created_at=self.received,
+                updated_at=self.received,
+            )
+            for s in subjects
+            if s.placement != Placement.EXCEPTION
+        ]
+        ScreeningTask.objects.bulk_create(tasks, batch_size=2000)
+        self.counts.tasks += len(tasks)
+        codes = {n.id: n.code for n in self.matcher.nodes.values()}
+        ExceptionItem.objects.bulk_create(
+            [
+                ExceptionItem(
+                    kind=kind,
+                    subject=s,
+                    address=address[:200],
+                    candidates=",".join(codes[i] for i in candidates[:10])[:300],
+                    node_id=s.node_id,
+                    path=s.path,
+                    created_at=self.received,
+                    updated_at=self.received,
+                )
+                for s, (kind, address, candidates) in exceptions
+            ],
+            batch_size=2000,
+        )

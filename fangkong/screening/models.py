@@ -1,0 +1,426 @@
+"""Screening (人员排查): pushed lists, screening subjects and door-to-door tasks."""
+
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core import clock
+from fangkong.core.models import TimeStampedModel
+from fangkong.screening import querysets as qs
+from fangkong.screening.choices import (
+    Contact,
+    ExceptionKind,
+    ExceptionStatus,
+    Handover,
+    Health,
+    ListStatus,
+    Match,
+    Outcome,
+    Placement,
+    SourceKind,
+    TaskStatus,
+)
+
+USER = settings.AUTH_USER_MODEL
+
+
+class ScreeningRules(models.Model):
+    """The dated rule set of screening: due times (R14), key areas, named checklists."""
+
+    effective_from = models.DateField(_("effective from"), unique=True)
+    default_due_hours = models.PositiveIntegerField(_("visit due within (hours)"), default=24)
+    key_area_due_hours = models.PositiveIntegerField(
+        _("visit due within for arrivals from a key area (hours)"), default=1
+    )
+    key_areas = models.TextField(
+        _("key areas"),
+        blank=True,
+        help_text=_("One place name or region code prefix per line, e.g. 湖北省 or 4201"),
+    )
+    checklists = models.JSONField(
+        _("named checklists"),
+        default=list,
+        blank=True,
+        help_text=_('[{"name": …, "items": [{"label": …, "numerator": …, "denominator": …}]}]'),
+    )
+    note = models.CharField(_("source / reason"), max_length=200, blank=True)
+
+    objects = qs.RulesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("screening rule set")
+        verbose_name_plural = _("screening rule sets")
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.effective_from:%Y-%m-%d}"
+
+    @property
+    def key_area_list(self) -> list[str]:
+        return [k.strip() for k in self.key_areas.splitlines() if k.strip()]
+
+    @classmethod
+    def on(cls, day: dt.date | None = None) -> "ScreeningRules":
+        """The rules in force on `day` (today by default); built-in defaults if none."""
+        day = day or clock.today()
+        found = cls.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
+        return found or cls(effective_from=day)
+
+
+class ListSource(TimeStampedModel):
+    """A source of pushed lists (“telecom arrivals”, “rail passengers”) and the saved
+    mapping of its file's column headers to our fields."""
+
+    name = models.CharField(_("name"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=10, choices=SourceKind.choices)
+    column_map = models.JSONField(_("column mapping"), default=dict, blank=True)
+    node = models.ForeignKey(
+        "geo.Division", verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+"
+    )
+    path = models.CharField(max_length=160, db_index=True, editable=False)
+
+    scope_path = "path"
+    objects = qs.SourceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("list source")
+        verbose_name_plural = _("list sources")
+        constraints = [
+            models.UniqueConstraint(fields=["node", "name"], name="screening_source_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.path = self.node.path
+        super().save(*args, **kwargs)
+
+
+class PushedList(TimeStampedModel):
+    """One uploaded file (or one day of self-declarations), idempotent by its SHA-256."""
+
+    source = models.ForeignKey(
+        ListSource, verbose_name=_("source"), on_delete=models.PROTECT, related_name="lists"
+    )
+    file_name = models.CharField(_("file"), max_length=200)
+    sha256 = models.CharField(max_length=64, unique=True)
+    stored_as = models.CharField(max_length=300, blank=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ListStatus.choices, default=ListStatus.QUEUED
+    )
+    message = models.TextField(blank=True)
+    job = models.ForeignKey(
+        "core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="+")
+    path = models.CharField(max_length=160, db_index=True, editable=False)
+    uploaded_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    counts = models.JSONField(default=dict, blank=True)
+
+    scope_path = "path"
+    objects = qs.PushedListQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pushed list")
+        verbose_name_plural = _("pushed lists")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.source} · {self.file_name}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.path = self.node.path
+        super().save(*args, **kwargs)
+
+
+class ScreeningSubject(TimeStampedModel):
+    """A person to be screened (排查对象): one per person, whatever the lists naming them."""
+
+    person = models.OneToOneField(
+        "people.Person", on_delete=models.PROTECT, related_name="screening_subject"
+    )
+    name = models.CharField(_("name"), max_length=50)
+    id_masked = models.CharField(_("resident ID"), max_length=24, blank=True)
+    phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
+    address = models.CharField(_("stated address"), max_length=200, blank=True)
+    origin = models.CharField(_("origin"), max_length=100, blank=True)
+    arrival_at = models.DateTimeField(_("arrival"), null=True, blank=True)
+    transport = models.CharField(_("transport"), max_length=40, blank=True)
+    transport_no = models.CharField(_("number"), max_length=40, blank=True)
+    key_area = models.BooleanField(_("from a key area"), default=False)
+    sources = models.CharField(_("sources"), max_length=300, blank=True)
+    node = models.ForeignKey(
+        "geo.Division", verbose_name=_("grid / village"), on_delete=models.PROTECT, related_name="+"
+    )
+    path = models.CharField(max_length=160, editable=False)
+    placement = models.CharField(max_length=10, choices=Placement.choices)
+
+    scope_path = "path"
+    objects = qs.SubjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("screening subject")
+        verbose_name_plural = _("screening subjects")
+        indexes = [models.Index(fields=["path", "created_at"], name="screening_subject_path")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.id_masked or self.phone_masked})"
+
+    @property
+    def source_list(self) -> list[str]:
+        return [s for s in self.sources.split("|") if s]
+
+
+class PushedRow(models.Model):
+    """One accepted row of a pushed list, kept with where it led (masked, no plain IDs)."""
+
+    pushed_list = models.ForeignKey(PushedList, on_delete=models.CASCADE, related_name="rows")
+    row_no = models.PositiveIntegerField(_("row"))
+    row_hash = models.CharField(max_length=32)
+    subject = models.ForeignKey(
+        ScreeningSubject, on_delete=models.CASCADE, related_name="rows", null=True
+    )
+    match = models.CharField(_("person"), max_length=10, choices=Match.choices)
+    name = models.CharField(_("name"), max_length=50)
+    id_masked = models.CharField(_("resident ID"), max_length=24, blank=True)
+    phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
+    origin = models.CharField(_("origin"), max_length=100, blank=True)
+    arrival_at = models.DateTimeField(_("arrival"), null=True, blank=True)
+    transport = models.CharField(_("transport"), max_length=40, blank=True)
+    transport_no = models.CharField(_("number"), max_length=40, blank=True)
+    address = models.CharField(_("stated address"), max_length=200, blank=True)
+    placement = models.CharField(_("placement"), max_length=10, choices=Placement.choices)
+    node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="+")
+    path = models.CharField(max_length=160, editable=False)
+
+    scope_path = "path"
+    objects = qs.RowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pushed row")
+        verbose_name_plural = _("pushed rows")
+        constraints = [
+            models.UniqueConstraint(fields=["row_hash"], name="screening_row_unique_hash")
+        ]
+        indexes = [models.Index(fields=["pushed_list", "row_no"], name="screening_row_list")]
+
+    def __str__(self) -> str:
+        return f"{self.pushed_list_id}:{self.row_no} {self.name}"
+
+
+class ImportRejection(models.Model):
+    """A row that was not imported, with the reason; nothing is dropped silently."""
+
+    pushed_list = models.ForeignKey(PushedList, on_delete=models.CASCADE, related_name="rejections")
+    row_no = models.PositiveIntegerField(_("row"))
+    field = models.CharField(_("field"), max_length=20, blank=True)
+    reason = models.CharField(_("reason"), max_length=200)
+    name = models.CharField(_("name"), max_length=50, blank=True)
+    path = models.CharField(max_length=160, editable=False)
+
+    scope_path = "path"
+    objects = qs.RowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rejected row")
+        verbose_name_plural = _("rejected rows")
+        ordering = ["pushed_list", "row_no"]
+
+    def __str__(self) -> str:
+        return f"{self.row_no}: {self.field} {self.reason}"
+
+
+class ScreeningTask(TimeStampedModel):
+    """A door-to-door visit (排查任务) for the grid worker, due by a dated rule."""
+
+    subject = models.ForeignKey(ScreeningSubject, on_delete=models.CASCADE, related_name="tasks")
+    node = models.ForeignKey(
+        "geo.Division", verbose_name=_("grid / village"), on_delete=models.PROTECT, related_name="+"
+    )
+    path = models.CharField(max_length=160, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    )
+    key_area = models.BooleanField(_("from a key area"), default=False)
+    due_at = models.DateTimeField(_("due"))
+    visited_at = models.DateTimeField(_("visited"), null=True, blank=True)
+    minutes_to_visit = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
+    handover = models.CharField(
+        _("handover"), max_length=8, choices=Handover.choices, default="", blank=True
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    scope_path = "path"
+    objects = qs.TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("screening task")
+        verbose_name_plural = _("screening tasks")
+        ordering = ["due_at", "pk"]
+        indexes = [
+            models.Index(fields=["path", "status", "due_at"], name="screening_task_queue"),
+            models.Index(fields=["path", "created_at"], name="screening_task_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject.name} → {self.node.name}"
+
+    def get_additional_data(self) -> dict:
+        return {"path": self.path}
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == TaskStatus.OPEN and self.due_at < clock.now()
+
+
+class TaskTransfer(models.Model):
+    """A task moved from one queue to another (moved away, or handed on by a worker)."""
+
+    task = models.ForeignKey(ScreeningTask, on_delete=models.CASCADE, related_name="transfers")
+    from_node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="+")
+    to_node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("task transfer")
+        verbose_name_plural = _("task transfers")
+        ordering = ["at"]
+
+    def __str__(self) -> str:
+        return f"{self.from_node.code} → {self.to_node.code}"
+
+
+class Visit(models.Model):
+    """The door-to-door screening record: the “十清晰” items (R19) and an outcome.
+
+    `client_id` is generated by the form, so a phone's retry creates no second visit."""
+
+    client_id = models.UUIDField(unique=True, default=uuid.uuid4)
+    task = models.ForeignKey(ScreeningTask, on_delete=models.CASCADE, related_name="visits")
+    visited_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    visited_at = models.DateTimeField(_("visited at"), default=clock.now)
+    identity_checked = models.BooleanField(_("identity clear"), default=False)
+    phone_checked = models.BooleanField(_("phone clear"), default=False)
+    address_checked = models.BooleanField(_("address clear"), default=False)
+    origin_checked = models.BooleanField(_("origin clear"), default=False)
+    arrival_checked = models.BooleanField(_("arrival time clear"), default=False)
+    transport_checked = models.BooleanField(_("transport and number clear"), default=False)
+    itinerary = models.TextField(_("itinerary (14 days)"), blank=True)
+    contact = models.CharField(
+        _("contact with cases"), max_length=10, choices=Contact.choices, default=Contact.NONE
+    )
+    health = models.CharField(
+        _("health"), max_length=10, choices=Health.choices, default=Health.WELL
+    )
+    temperature = models.DecimalField(
+        _("temperature (°C)"), max_digits=3, decimal_places=1, null=True, blank=True
+    )
+    measures = models.CharField(_("measures taken"), max_length=200, blank=True)
+    household_members = models.PositiveSmallIntegerField(_("household members"), default=1)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
+    new_address = models.CharField(_("new address (if moved)"), max_length=200, blank=True)
+    notes = models.CharField(_("notes"), max_length=300, blank=True)
+    path = models.CharField(max_length=160, editable=False)
+
+    scope_path = "path"
+    objects = qs.VisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-visited_at"]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.get_outcome_display()}"
+
+
+class AddressAlias(TimeStampedModel):
+    """A name used in addresses (estate, building, street) that places a row in a grid."""
+
+    text = models.CharField(_("name in addresses"), max_length=60)
+    node = models.ForeignKey(
+        "geo.Division", verbose_name=_("grid / village"), on_delete=models.CASCADE, related_name="+"
+    )
+    path = models.CharField(max_length=160, editable=False)
+
+    scope_path = "path"
+    objects = qs.AliasQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("address alias")
+        verbose_name_plural = _("address aliases")
+        constraints = [
+            models.UniqueConstraint(fields=["text", "node"], name="screening_alias_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.text} → {self.node.name}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.path = self.node.path
+        super().save(*args, **kwargs)
+
+
+class ExceptionItem(TimeStampedModel):
+    """A subject the town must place by hand: address unmatched or ambiguous, person not
+    found, or moved to an address we cannot place."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=ExceptionKind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExceptionStatus.choices, default=ExceptionStatus.OPEN
+    )
+    subject = models.ForeignKey(
+        ScreeningSubject, on_delete=models.CASCADE, related_name="exceptions"
+    )
+    task = models.ForeignKey(
+        ScreeningTask, on_delete=models.CASCADE, null=True, blank=True, related_name="exceptions"
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    candidates = models.CharField(_("candidates"), max_length=300, blank=True)
+    node = models.ForeignKey(
+        "geo.Division", verbose_name=_("queue of"), on_delete=models.PROTECT, related_name="+"
+    )
+    path = models.CharField(max_length=160, editable=False)
+    assigned_to = models.ForeignKey(
+        "geo.Division", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    scope_path = "path"
+    objects = qs.ExceptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("screening exception")
+        verbose_name_plural = _("screening exceptions")
+        ordering = ["status", "created_at", "pk"]
+        indexes = [models.Index(fields=["path", "status"], name="screening_exception_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.address}"
+
+
+__all__ = [
+    "AddressAlias",
+    "ExceptionItem",
+    "ImportRejection",
+    "ListSource",
+    "PushedList",
+    "PushedRow",
+    "ScreeningRules",
+    "ScreeningSubject",
+    "ScreeningTask",
+    "TaskTransfer",
+    "Visit",
+]

@@ -1,0 +1,72 @@
+"""Named, scoped reads of the screening app."""
+
+from django.db import models
+from django.db.models import Q
+
+from fangkong.core import clock
+from fangkong.core.querysets import RestrictedQuerySet
+
+
+class RulesQuerySet(models.QuerySet):
+    pass
+
+
+class SourceQuerySet(RestrictedQuerySet):
+    def usable_by(self, user) -> "SourceQuerySet":  # type: ignore[no-untyped-def]
+        """Sources owned by the user's node or any node above it (a city's sources
+        serve its counties)."""
+        if user.is_superuser:
+            return self
+        node = getattr(user, "node", None)
+        if node is None:
+            return self.none()
+        prefixes = []
+        acc = ""
+        for code in node.ancestor_codes():
+            acc += code + "/"
+            prefixes.append(acc)
+        return self.filter(path__in=prefixes)
+
+
+class PushedListQuerySet(RestrictedQuerySet):
+    pass
+
+
+class RowQuerySet(RestrictedQuerySet):
+    pass
+
+
+class SubjectQuerySet(RestrictedQuerySet):
+    def new_today(self) -> "SubjectQuerySet":
+        return self.filter(created_at__date=clock.today())
+
+
+class TaskQuerySet(RestrictedQuerySet):
+    def open(self) -> "TaskQuerySet":
+        return self.filter(status="open")
+
+    def overdue(self) -> "TaskQuerySet":
+        return self.filter(status="open", due_at__lt=clock.now())
+
+    def for_today(self) -> "TaskQuerySet":
+        """The worker's list: every open task, oldest due first (overdue ones on top)."""
+        return self.open().order_by("due_at", "pk")
+
+    def under_control(self) -> "TaskQuerySet":
+        return self.filter(Q(status="done", outcome__in=["home", "central", "fever_clinic"]))
+
+    def handover_pending(self) -> "TaskQuerySet":
+        return self.filter(handover="pending")
+
+
+class VisitQuerySet(RestrictedQuerySet):
+    pass
+
+
+class AliasQuerySet(RestrictedQuerySet):
+    pass
+
+
+class ExceptionQuerySet(RestrictedQuerySet):
+    def open(self) -> "ExceptionQuerySet":
+        return self.filter(status="open")

@@ -1,0 +1,184 @@
+"""Screening rules as plain functions: row validation, key areas (R14), due times,
+fingerprints, medians and named checklists. No database."""
+
+import datetime as dt
+import hashlib
+import statistics
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.people import rules as identity
+
+TEXT_LIMITS = {
+    "name": 50,
+    "origin": 100,
+    "transport": 40,
+    "transport_no": 40,
+    "address": 200,
+}
+
+
+class RowError(ValueError):
+    """A row that cannot be imported: `field` and a reason a person can act on."""
+
+    def __init__(self, field: str, reason: str):
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field}: {reason}")
+
+
+@dataclass
+class CleanRow:
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    birth_date: dt.date | None = None
+    sex: str = "U"
+    origin: str = ""
+    arrival_at: dt.datetime | None = None
+    transport: str = ""
+    transport_no: str = ""
+    address: str = ""
+
+
+def cell_text(value: Any) -> str:
+    """A spreadsheet cell as text: floats that are whole numbers lose their “.0”
+    (Excel stores phone numbers as numbers), dates become ISO strings."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def parse_arrival(date_text: str, time_text: str) -> dt.datetime | None:
+    """An aware arrival time from a date ("2020-02-04", "2020/2/4", "2020-02-04 08:30",
+    "20200204") and an optional time ("08:30", "8:30:00")."""
+    date_text = date_text.strip().replace("/", "-").replace(".", "-")
+    time_text = time_text.strip()
+    if not date_text:
+        return None
+    if " " in date_text or "T" in date_text:
+        date_text, _sep, rest = date_text.replace("T", " ").partition(" ")
+        time_text = time_text or rest
+    if date_text.isdigit() and len(date_text) == 8:
+        date_text = f"{date_text[:4]}-{date_text[4:6]}-{date_text[6:]}"
+    try:
+        y, m, d = (int(p) for p in date_text.split("-"))
+        day = dt.date(y, m, d)
+    except ValueError:
+        raise RowError("arrival_date", _("not a date: %s") % date_text) from None
+    moment = dt.time(0, 0)
+    if time_text:
+        parts = time_text.split(":")
+        try:
+            numbers = [int(float(p)) for p in parts[:3]]
+            moment = dt.time(*numbers)  # type: ignore[arg-type]
+        except (ValueError, TypeError):
+            raise RowError("arrival_time", _("not a time: %s") % time_text) from None
+    return timezone.make_aware(dt.datetime.combine(day, moment))
+
+
+def clean_row(raw: Mapping[str, str], today: dt.date) -> CleanRow:
+    """Validate one mapped row; raise RowError on the first problem."""
+    name = raw.get("name", "").strip()
+    if not name:
+        raise RowError("name", _("the name is missing"))
+    for field, limit in TEXT_LIMITS.items():
+        if len(raw.get(field, "")) > limit:
+            raise RowError(field, _("at most %d characters") % limit)
+    id_text, phone_text = raw.get("id_number", "").strip(), raw.get("phone", "").strip()
+    if not id_text and not phone_text:
+        raise RowError("id_number", _("neither a resident ID nor a phone number"))
+    row = CleanRow(name=name)
+    if id_text:
+        try:
+            rid = identity.parse_resident_id(id_text, today)
+        except identity.IdentityError as exc:
+            raise RowError("id_number", str(exc)) from None
+        row.id_number, row.birth_date, row.sex = rid.number, rid.birth_date, rid.sex
+    if phone_text:
+        try:
+            row.phone = identity.parse_mobile(phone_text)
+        except identity.IdentityError as exc:
+            raise RowError("phone", str(exc)) from None
+    row.arrival_at = parse_arrival(raw.get("arrival_date", ""), raw.get("arrival_time", ""))
+    if row.arrival_at and row.arrival_at.date() > today + dt.timedelta(days=1):
+        raise RowError("arrival_date", _("the arrival date lies in the future"))
+    row.origin = raw.get("origin", "").strip()
+    row.transport = raw.get("transport", "").strip()
+    row.transport_no = raw.get("transport_no", "").strip().upper()
+    row.address = raw.get("address", "").strip()
+    return row
+
+
+def row_fingerprint(source_id: int, row: CleanRow) -> str:
+    """Same source, same person, same arrival → the same row (idempotent re-upload)."""
+    arrival = row.arrival_at.isoformat() if row.arrival_at else ""
+    key = "\x1f".join(
+        (str(source_id), row.id_number, row.phone, row.name, arrival, row.transport_no)
+    )
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def is_key_area(origin: str, key_areas: Iterable[str]) -> bool:
+    """R14: the origin names a key area (or, for a code prefix, its code starts so)."""
+    origin = origin.strip()
+    if not origin:
+        return False
+    for key in key_areas:
+        if origin.startswith(key) if key.isdigit() else key in origin:
+            return True
+    return False
+
+
+def due_at(
+    received: dt.datetime, key_area: bool, default_hours: int, key_area_hours: int
+) -> dt.datetime:
+    """R14: arrivals from a key area within `key_area_hours`, others `default_hours`."""
+    return received + dt.timedelta(hours=key_area_hours if key_area else default_hours)
+
+
+def minutes_between(start: dt.datetime, end: dt.datetime) -> int:
+    return max(0, int((end - start).total_seconds() // 60))
+
+
+def median(values: Iterable[float]) -> float | None:
+    data = list(values)
+    return statistics.median(data) if data else None
+
+
+def percent(num: int, den: int) -> int | None:
+    return round(100 * num / den) if den else None
+
+
+def evaluate_checklist(checklist: Mapping[str, Any], metrics: Mapping[str, int]) -> dict:
+    """A named checklist (e.g. 三清一管好) against the node's metrics: each item shows
+    numerator/denominator and whether it is complete."""
+    items = []
+    for item in checklist.get("items", []):
+        num = int(metrics.get(item.get("numerator", ""), 0))
+        den_key = item.get("denominator")
+        den = int(metrics.get(den_key, 0)) if den_key else None
+        if den is None:
+            done = num == 0
+        else:
+            done = den > 0 and num >= den
+        items.append(
+            {
+                "label": item.get("label", ""),
+                "num": num,
+                "den": den,
+                "percent": percent(num, den) if den is not None else None,
+                "done": done,
+            }
+        )
+    return {"name": checklist.get("name", ""), "items": items}

@@ -1,0 +1,84 @@
+"""Fixtures for screening: uploads kept in a temporary folder, sources, an uploader
+that runs the import at once, and a task factory."""
+
+import io
+
+import pytest
+
+from tests.conftest import GRID_A
+
+
+@pytest.fixture(autouse=True)
+def upload_dir(settings, tmp_path):
+    settings.SCREENING_UPLOAD_DIR = str(tmp_path / "uploads")
+    return tmp_path / "uploads"
+
+
+@pytest.fixture
+def system():
+    from fangkong.accounts.models import User
+
+    return User(is_superuser=True, is_active=True)
+
+
+@pytest.fixture
+def make_source(db, node):
+    from fangkong.screening.models import ListSource
+
+    def make(name="电信推送", kind="telecom", code="3306", column_map=None):
+        return ListSource.objects.create(
+            name=name, kind=kind, node=node(code), column_map=column_map or {}
+        )
+
+    return make
+
+
+@pytest.fixture
+def upload(django_capture_on_commit_callbacks):
+    """Upload bytes as a file and run the import (tasks run at once in tests)."""
+    from fangkong.screening import actions
+
+    def run(user, source, data: bytes, name="list.csv"):
+        with django_capture_on_commit_callbacks(execute=True):
+            pushed, started = actions.upload_list(user, source, io.BytesIO(data), name)
+        pushed.refresh_from_db()
+        return pushed, started
+
+    return run
+
+
+@pytest.fixture
+def make_task(db, make_person, node):
+    """A subject with an open task at `code`, created through the pipeline's models."""
+    from fangkong.core import clock
+    from fangkong.screening.models import ScreeningSubject, ScreeningTask
+
+    counter = {"n": 0}
+
+    def make(code=GRID_A, name="王五", key_area=False, hours=24, **person):
+        counter["n"] += 1
+        grid = node(code)
+        p = make_person(name=name, node_code=code, **person)
+        subject = ScreeningSubject.objects.create(
+            person=p,
+            name=p.name,
+            id_masked=p.id_masked,
+            phone_masked=p.phone_masked,
+            address=f"测试地址{counter['n']}号",
+            node=grid,
+            path=grid.path,
+            placement="address",
+            key_area=key_area,
+            sources="电信推送",
+        )
+        import datetime as dt
+
+        return ScreeningTask.objects.create(
+            subject=subject,
+            node=grid,
+            path=grid.path,
+            key_area=key_area,
+            due_at=clock.now() + dt.timedelta(hours=hours),
+        )
+
+    return make
