@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "fangkong.geo",
     "fangkong.accounts",
     "fangkong.people",
+    "fangkong.epi",
     "fangkong.screening",
 ]
 
