@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/", include("fangkong.accounts.urls")),
     path("geo/", include("fangkong.geo.urls")),
     path("people/", include("fangkong.people.urls")),
+    path("observation/", include("fangkong.observation.urls")),
     path("", include("fangkong.core.urls")),
 ]

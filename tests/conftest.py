@@ -97,3 +97,13 @@ def make_person(db):
         return person
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Rules and commands speak the active language; tests read their English text.
+    Requests still choose their own language (Chinese by default) in the middleware."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

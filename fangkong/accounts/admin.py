@@ -8,7 +8,10 @@ from fangkong.accounts.models import ApiToken, User
 class FangkongUserAdmin(UserAdmin):
     list_display = ("username", "display_name", "role", "node", "is_active")
     list_filter = ("role", "is_active")
-    fieldsets = (*UserAdmin.fieldsets, ("Fangkong", {"fields": ("role", "node", "display_name")}))  # type: ignore[operator]
+    fieldsets = (
+        *(UserAdmin.fieldsets or ()),
+        ("Fangkong", {"fields": ("role", "node", "display_name")}),
+    )
     raw_id_fields = ("node",)
 
 

@@ -37,7 +37,7 @@ class User(AbstractUser):
     phone_masked = models.CharField(_("phone"), max_length=20, blank=True)
 
     scope_path = "node__path"
-    objects = FangkongUserManager()
+    objects = FangkongUserManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("account")

@@ -7,6 +7,7 @@ merge, export, and app-specific ones.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +34,7 @@ CITY_LEVEL_ROLES = {Role.CITY_HQ, Role.SYSADMIN, Role.CDC}
 _table: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
 
 
-def grant(roles: set[str] | list[str], model_label: str, actions: set[str]) -> None:
+def grant(roles: Iterable[str], model_label: str, actions: set[str]) -> None:
     for role in roles:
         _table[role][model_label] |= set(actions)
 

@@ -7,7 +7,7 @@ path lies under the user's node, and nothing at all when the user's role may not
 `action` on the model. The same rule serves an in-memory check (`can_access`).
 """
 
-from typing import Any
+from typing import Any, Self
 
 from django.db import models
 
@@ -29,7 +29,7 @@ def allows(user: Any, model: type[models.Model], action: str) -> bool:
 
 
 class RestrictedQuerySet(models.QuerySet):
-    def restrict(self, user: Any, action: str = "view") -> "RestrictedQuerySet":
+    def restrict(self, user: Any, action: str = "view") -> Self:
         if not allows(user, self.model, action):
             return self.none()
         path = _path_of(user)

@@ -50,7 +50,8 @@ def person_create(request: HttpRequest) -> HttpResponse:
     similar: list[Person] = []
     existing = None
     form = PersonForm(
-        request.POST or None, initial={"node_code": getattr(request.user.node, "code", "")}
+        request.POST or None,
+        initial={"node_code": getattr(getattr(request.user, "node", None), "code", "")},
     )  # type: ignore[union-attr]
     if request.method == "POST" and form.is_valid():
         try:

@@ -96,7 +96,7 @@ class Command(BaseCommand):
     def _population(self, n: int, seed: int) -> None:
         started = time.monotonic()
         rows = list(population(self._villages(), n, seed, clock.today()))
-        households = {}
+        households: dict[str, tuple[str, int]] = {}
         for r in rows:
             households.setdefault(r["household_number"], (r["address"], r["node_id"]))
         paths = dict(
@@ -129,6 +129,7 @@ class Command(BaseCommand):
         county = Division.objects.get(code="330602")
         town = Division.objects.filter(parent=county).order_by("code").first()
         village = Division.objects.filter(parent=town).order_by("code").first()
+        assert town is not None and village is not None, "the Shaoxing tree is incomplete"
         grids = list(Division.objects.filter(parent=village).order_by("code")[:2])
         nodes = {
             "city": city,

@@ -1,0 +1,28 @@
+from fangkong.geo.models import Division
+from fangkong.people.bulk import bulk_register
+from fangkong.people.models import Person
+from tests.conftest import GRID_A
+from tests.idnumbers import rid
+
+
+def test_bulk_keeps_good_rows_and_reports_every_rejected_one(db, make_person):
+    make_person("已登记", id_number=rid("330602", "1970-01-01", 11))
+    grid = Division.objects.get(code=GRID_A)
+    paths = {grid.id: grid.path}
+    rows = [
+        {"name": "甲", "node_id": grid.id, "id_number": rid("330602", "1950-05-05", 13)},
+        {"name": "乙", "node_id": grid.id, "id_number": "330602195005051234"},
+        {"name": "丙", "node_id": grid.id, "phone": "1234"},
+        {"name": "丁", "node_id": grid.id, "id_number": rid("330602", "1950-05-05", 13)},
+        {"name": "戊", "node_id": grid.id, "id_number": rid("330602", "1970-01-01", 11)},
+        {"name": "己", "node_id": grid.id, "phone": "13800000000"},
+    ]
+    report = bulk_register(rows, paths, batch_size=3)
+    assert report.accepted == 2
+    rejected = {row: (field, reason) for row, field, reason in report.rejected}
+    assert set(rejected) == {2, 3, 4, 5}
+    assert rejected[2][0] == "id_number" and "check digit" in rejected[2][1]
+    assert rejected[3][0] == "phone"
+    assert rejected[4] == ("id_number", "duplicate within the file")
+    assert rejected[5] == ("id_number", "already registered")
+    assert Person.objects.count() == 3

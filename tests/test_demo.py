@@ -1,0 +1,28 @@
+from django.core.management import call_command
+
+from fangkong.accounts.models import User
+from fangkong.accounts.roles import Role
+from fangkong.geo.models import Division
+from fangkong.people.models import Household, Person
+
+
+def test_demo_builds_grids_accounts_and_population_and_reuses_them(db, monkeypatch, capsys):
+    monkeypatch.setenv("FANGKONG_DEMO_PASSWORD", "demo-pass-2020")
+    Division.objects.filter(level="grid").delete()
+    call_command("demo", persons=300, seed=3)
+    out = capsys.readouterr().out
+    assert "persons: 300 registered, 0 rejected" in out
+    grids_per_village = {}
+    for parent in Division.objects.filter(level="grid").values_list("parent__code", flat=True):
+        grids_per_village[parent] = grids_per_village.get(parent, 0) + 1
+    assert len(grids_per_village) == 2168
+    assert set(grids_per_village.values()) <= set(range(3, 9))
+    assert {u.role for u in User.objects.all()} == set(Role.values)
+    assert User.objects.get(username="grid_worker").check_password("demo-pass-2020")
+    assert Household.objects.count() > 50
+    person = Person.objects.exclude(id_masked="").first()
+    assert person.address.startswith("绍兴市")
+    assert person.node.name in person.address or person.node.parent.name in person.address
+    call_command("demo", persons=300, seed=3)
+    assert Person.objects.count() == 300
+    assert "already present" in capsys.readouterr().out
