@@ -1,0 +1,561 @@
+"""Every write of the observation app: one function per verb, each in a transaction.
+
+Views, the API, commands and the demo call these, so the same rules apply everywhere.
+Bad input raises `ValidationError` naming the field.
+"""
+
+import contextlib
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from auditlog.context import set_actor
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from fangkong.core import clock
+from fangkong.observation import rules
+from fangkong.observation.choices import (
+    PlaceKind,
+    Reason,
+    ReferralStatus,
+    ReporterKind,
+    Status,
+    TaskStatus,
+)
+from fangkong.observation.models import (
+    AlertTask,
+    CheckIn,
+    ObservationPeriod,
+    ObservationRules,
+    Placement,
+    QuarantineSite,
+    Referral,
+    Room,
+)
+
+
+@contextlib.contextmanager
+def _actor(user: Any) -> Iterator[None]:
+    """Attribute audit entries of the block to `user` (when it is a stored account)."""
+    if getattr(user, "pk", None) and getattr(user, "is_authenticated", False):
+        with set_actor(user):
+            yield
+    else:
+        yield
+
+
+def _invalid(field: str, message: str) -> ValidationError:
+    return ValidationError({field: [message]})
+
+
+# ---------------------------------------------------------------- rule sets
+
+
+def rules_in_force(day: dt.date) -> ObservationRules:
+    """The rule set whose effective date is the latest on or before `day`."""
+    found = ObservationRules.objects.filter(effective_from__lte=day).first()
+    if found is None:
+        found = ObservationRules.objects.order_by("effective_from").first()
+    if found is None:
+        raise ValidationError(_("no observation rule set is configured"))
+    return found
+
+
+@transaction.atomic
+def save_rules(user: Any, data: dict[str, Any]) -> ObservationRules:
+    """Add a rule set from its effective date on. Sets already in force are history
+    and are not rewritten; a later set replaces them from its own date."""
+    if not user.may("observation.observationrules", "change"):
+        raise PermissionError(_("only headquarters may change the observation rules"))
+    effective = data.get("effective_from")
+    if not isinstance(effective, dt.date):
+        raise _invalid("effective_from", _("the effective date is required"))
+    existing = ObservationRules.objects.filter(effective_from=effective).first()
+    if existing is not None and effective <= clock.today():
+        raise _invalid(
+            "effective_from", _("a rule set already in force on this date cannot be rewritten")
+        )
+    obj = existing or ObservationRules(effective_from=effective, created_by=user)
+    for name in (
+        "days",
+        "morning_start",
+        "morning_end",
+        "evening_start",
+        "evening_end",
+        "fever_threshold",
+        "min_temperature",
+        "max_temperature",
+        "referral_symptoms",
+        "negative_test_required",
+        "note",
+    ):
+        if data.get(name) is not None:
+            setattr(obj, name, data[name])
+    errors: dict[str, list[str]] = {}
+    if not 1 <= int(obj.days) <= 60:
+        errors["days"] = [_("between 1 and 60 days")]
+    if not (obj.morning_start < obj.morning_end <= obj.evening_start < obj.evening_end):
+        errors["evening_start"] = [_("the windows must be in order: morning, then evening")]
+    if not (obj.min_temperature < obj.fever_threshold < obj.max_temperature):
+        errors["fever_threshold"] = [_("the fever threshold must lie inside the valid range")]
+    try:
+        obj.referral_symptoms = rules.clean_symptoms(obj.referral_symptoms)
+    except rules.InputError as exc:
+        errors[exc.field] = [str(exc)]
+    if errors:
+        raise ValidationError(errors)
+    with _actor(user):
+        obj.save()
+    return obj
+
+
+# ---------------------------------------------------------------- sites and rooms
+
+
+@transaction.atomic
+def create_site(
+    user: Any, *, name: str, address: str, node: Any, doctor: Any = None
+) -> QuarantineSite:
+    if not user.may("observation.quarantinesite", "add"):
+        raise PermissionError(_("your role may not open quarantine sites"))
+    if not user.is_superuser and not node.path.startswith(user.node.path):
+        raise _invalid("node", _("the site must lie in your jurisdiction"))
+    if not name.strip():
+        raise _invalid("name", _("this field is required"))
+    with _actor(user):
+        site = QuarantineSite(name=name.strip(), address=address.strip(), node=node, doctor=doctor)
+        site.save()
+    return site
+
+
+@transaction.atomic
+def add_rooms(user: Any, site: QuarantineSite, numbers: list[str], capacity: int) -> list[Room]:
+    if not user.may("observation.quarantinesite", "change"):
+        raise PermissionError(_("your role may not change quarantine sites"))
+    if capacity < 1 or capacity > 20:
+        raise _invalid("capacity", _("a room holds between 1 and 20 persons"))
+    taken = set(Room.objects.filter(site=site, number__in=numbers).values_list("number", flat=True))
+    if taken:
+        raise _invalid("numbers", _("rooms already exist: %s") % ", ".join(sorted(taken)))
+    rooms = [Room(site=site, number=n.strip(), capacity=capacity, path=site.path) for n in numbers]
+    return Room.objects.bulk_create(rooms)
+
+
+# ---------------------------------------------------------------- periods
+
+
+def _default_grid_worker(node: Any) -> Any:
+    from fangkong.accounts.models import User
+
+    return User.objects.filter(node=node, role="grid_worker", is_active=True).order_by("pk").first()
+
+
+@transaction.atomic
+def start_period(
+    user: Any,
+    person: Any,
+    *,
+    reason: str,
+    last_exposure: dt.date,
+    start_date: dt.date | None = None,
+    room: Room | None = None,
+    grid_worker: Any = None,
+    doctor: Any = None,
+) -> ObservationPeriod:
+    """Put a person under observation at home (or in a site room). The planned end is
+    derived by the rule set in force on the start date (R2)."""
+    if not user.may("observation.observationperiod", "add"):
+        raise PermissionError(_("your role may not start observations"))
+    if reason not in Reason.values:
+        raise _invalid("reason", _("must be one of %s") % ", ".join(Reason.values))
+    start = start_date or clock.today()
+    if last_exposure > start:
+        raise _invalid("last_exposure", _("the last exposure cannot be after the start"))
+    if ObservationPeriod.objects.open().filter(person=person).exists():
+        raise _invalid("person", _("this person is already under observation"))
+    rule_set = rules_in_force(start)
+    end = rules.planned_end(last_exposure, rule_set)
+    if end < start:
+        raise _invalid("last_exposure", _("the observation would already be over"))
+    grid_worker = grid_worker or _default_grid_worker(person.node)
+    period = ObservationPeriod(
+        person=person,
+        reason=reason,
+        start_date=start,
+        last_exposure=last_exposure,
+        planned_end=end,
+        rules=rule_set,
+        grid=person.node,
+        grid_worker=grid_worker,
+        doctor=doctor,
+        responsible=grid_worker or doctor,
+        path=person.node.path,
+        created_by=user if getattr(user, "pk", None) else None,
+    )
+    with _actor(user):
+        period.save()
+        Placement.objects.create(
+            period=period, kind=PlaceKind.HOME, by=_stored(user), path=period.path
+        )
+    if room is not None:
+        place(user, period, PlaceKind.SITE, room=room)
+    return period
+
+
+def _stored(user: Any) -> Any:
+    return user if getattr(user, "pk", None) else None
+
+
+@transaction.atomic
+def record_exposure(user: Any, period: ObservationPeriod, day: dt.date) -> ObservationPeriod:
+    """R2: a new exposure moves the planned end (never earlier)."""
+    if not period.is_open:
+        raise _invalid("period", _("this observation is closed"))
+    if day > clock.today():
+        raise _invalid("day", _("the exposure cannot be in the future"))
+    new_last = rules.moved_exposure(period.last_exposure, day)
+    if new_last != period.last_exposure:
+        period.last_exposure = new_last
+        period.planned_end = rules.planned_end(new_last, period.rules)
+        with _actor(user):
+            period.save(update_fields=["last_exposure", "planned_end"])
+    return period
+
+
+def _repath(period: ObservationPeriod) -> None:
+    """Move the period's records into the scope of its new place."""
+    for model in (CheckIn, AlertTask, Referral, Placement):
+        model.objects.filter(period=period).exclude(path=period.path).update(path=period.path)
+
+
+@transaction.atomic
+def place(
+    user: Any, period: ObservationPeriod, kind: str, *, room: Room | None = None, note: str = ""
+) -> Placement:
+    """Move a period home, to a site room, or to another room; capacity is respected
+    and the previous placement is closed, so the history stays."""
+    if not period.is_open:
+        raise _invalid("period", _("this observation is closed"))
+    if kind not in PlaceKind.values:
+        raise _invalid("kind", _("must be one of %s") % ", ".join(PlaceKind.values))
+    now = clock.now()
+    current = Placement.objects.filter(period=period, ended_at__isnull=True).first()
+    if kind == PlaceKind.SITE:
+        if room is None:
+            raise _invalid("room", _("choose a room of the site"))
+        room = Room.objects.select_for_update().select_related("site").get(pk=room.pk)
+        if current is not None and current.room_id == room.pk:
+            raise _invalid("room", _("the person is already in this room"))
+        used = Placement.objects.filter(room=room, ended_at__isnull=True).count()
+        if used >= room.capacity:
+            raise _invalid(
+                "room",
+                _("room %(room)s is full (capacity %(n)d)")
+                % {"room": room.number, "n": room.capacity},
+            )
+        site = room.site
+        period.place_kind, period.site, period.room = PlaceKind.SITE, site, room
+        period.path = site.path
+        period.responsible = site.doctor or period.doctor or period.grid_worker
+    else:
+        if current is not None and current.kind == PlaceKind.HOME:
+            raise _invalid("kind", _("the person is already at home"))
+        room = None
+        period.place_kind, period.site, period.room = PlaceKind.HOME, None, None
+        period.path = period.grid.path
+        period.responsible = period.grid_worker or period.doctor
+    with _actor(user):
+        if current is not None:
+            current.ended_at = now
+            current.save(update_fields=["ended_at"])
+        placement = Placement.objects.create(
+            period=period,
+            kind=kind,
+            site=period.site,
+            room=room,
+            started_at=now,
+            note=note[:200],
+            by=_stored(user),
+            path=period.path,
+        )
+        period.save(update_fields=["place_kind", "site", "room", "path", "responsible"])
+    _repath(period)
+    return placement
+
+
+def _close_placement(period: ObservationPeriod) -> None:
+    Placement.objects.filter(period=period, ended_at__isnull=True).update(ended_at=clock.now())
+
+
+@transaction.atomic
+def end_period(user: Any, period: ObservationPeriod, status: str, note: str = "") -> None:
+    """Transferred out (to another city or the clinical pathway) or lost to follow-up."""
+    if status not in (Status.TRANSFERRED_OUT, Status.LOST):
+        raise _invalid("status", _("must be transferred_out or lost"))
+    if not period.is_open:
+        raise _invalid("period", _("this observation is closed"))
+    period.status, period.ended_at = status, clock.now()
+    with _actor(user):
+        period.save(update_fields=["status", "ended_at"])
+    _close_placement(period)
+    AlertTask.objects.filter(period=period, status=TaskStatus.OPEN).update(
+        status=TaskStatus.DONE, done_at=clock.now(), note=note[:200] or status
+    )
+
+
+# ---------------------------------------------------------------- check-ins
+
+CLOSED_MESSAGE: dict[str, Any] = {
+    Status.RELEASED: _l("this observation has ended: the person was released"),
+    Status.TRANSFERRED_OUT: _l("this observation has ended: the person was transferred out"),
+    Status.LOST: _l("this observation is closed"),
+}
+
+
+def _taken_at(value: Any, period: ObservationPeriod) -> dt.datetime:
+    now = clock.now()
+    if value is None or value == "":
+        return now
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise _invalid("taken_at", _("not a date and time (ISO 8601)")) from None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    if value > now + dt.timedelta(minutes=10):
+        raise _invalid("taken_at", _("the reading cannot be in the future"))
+    if timezone.localdate(value) < period.start_date:
+        raise _invalid("taken_at", _("the reading is before the observation started"))
+    return value
+
+
+def check_in(
+    period: ObservationPeriod,
+    *,
+    client_id: Any,
+    temperature: Any,
+    symptoms: Any = (),
+    reporter_kind: str = ReporterKind.SELF,
+    user: Any = None,
+    taken_at: Any = None,
+    other_symptom: str = "",
+) -> tuple[CheckIn, bool]:
+    """Store one reading (R3–R5); (check-in, created). The same client id twice is
+    stored once. Fever or a referral symptom creates a referral to a fever clinic;
+    the period stays open."""
+    try:
+        cid = client_id if isinstance(client_id, uuid.UUID) else uuid.UUID(str(client_id))
+    except (ValueError, TypeError):
+        raise _invalid("client_id", _("the client id must be a UUID")) from None
+    if reporter_kind not in ReporterKind.values:
+        raise _invalid("reporter_kind", _("must be one of %s") % ", ".join(ReporterKind.values))
+    with transaction.atomic():
+        locked = (
+            ObservationPeriod.objects.select_for_update(of=("self",))
+            .select_related("rules")
+            .filter(pk=period.pk)
+            .first()
+        )
+        if locked is None:
+            raise _invalid("period", _("no such observation"))
+        existing = CheckIn.objects.filter(period_id=locked.pk, client_id=cid).first()
+        if existing is not None:
+            return existing, False
+        if not locked.is_open:
+            raise _invalid("period", str(CLOSED_MESSAGE.get(locked.status, _("closed"))))
+        r = locked.rules
+        try:
+            temp = rules.parse_temperature(temperature, r)
+            found = rules.clean_symptoms(symptoms)
+        except rules.InputError as exc:
+            raise _invalid(exc.field, str(exc)) from None
+        when = _taken_at(taken_at, locked)
+        local = timezone.localtime(when)
+        window, on_time = rules.window_of(local.time(), r)
+        febrile = rules.is_febrile(temp, r)
+        if febrile and "fever" not in found:
+            found.insert(0, "fever")
+        checkin = CheckIn.objects.create(
+            period_id=locked.pk,
+            client_id=cid,
+            taken_at=when,
+            local_date=local.date(),
+            window=window,
+            on_time=on_time,
+            temperature=temp,
+            symptoms=found,
+            other_symptom=(other_symptom or "")[:100],
+            febrile=febrile,
+            symptomatic=bool(found),
+            reporter_kind=reporter_kind,
+            reported_by=_stored(user),
+            path=locked.path,
+        )
+        changes: dict[str, Any] = {}
+        if locked.last_checkin_at is None or when >= locked.last_checkin_at:
+            changes = {
+                "last_checkin_at": when,
+                "last_temperature": temp,
+                "symptomatic": bool(found),
+            }
+        if rules.needs_referral(temp, found, r) and locked.status == Status.ACTIVE:
+            Referral.objects.create(
+                period_id=locked.pk,
+                checkin=checkin,
+                temperature=temp,
+                symptoms=found,
+                reason=_("check-in of %(day)s %(window)s: %(temp)s °C %(symptoms)s")
+                % {
+                    "day": local.date(),
+                    "window": window,
+                    "temp": temp,
+                    "symptoms": ", ".join(found),
+                },
+                path=locked.path,
+            )
+            changes["status"] = Status.REFERRED
+        if changes:
+            ObservationPeriod.objects.filter(pk=locked.pk).update(**changes)
+        AlertTask.objects.filter(
+            period_id=locked.pk, local_date=local.date(), window=window, status=TaskStatus.OPEN
+        ).update(status=TaskStatus.DONE, done_at=clock.now(), note="late check-in received")
+    return checkin, True
+
+
+def sweep_missed(day: dt.date | None = None, window: str | None = None) -> int:
+    """R3: one task per active period that has no check-in in the window that closed
+    last (or the given one). One INSERT … SELECT, idempotent; returns tasks created."""
+    r = rules_in_force(clock.today())
+    if day is None or window is None:
+        day, window = rules.due_window(timezone.localtime(clock.now()), r)
+    close = timezone.make_aware(dt.datetime.combine(day, rules.window_close(day, window, r)))
+    q = connection.ops.quote_name
+    task, period, checkin = (m._meta.db_table for m in (AlertTask, ObservationPeriod, CheckIn))
+    sql = f"""
+        INSERT INTO {q(task)} (period_id, local_date, {q("window")}, assigned_to_id, status,
+                                created_at, note, path)
+        SELECT p.id, %s, %s, p.responsible_id, %s, %s, '', p.path
+        FROM {q(period)} p
+        WHERE p.status = %s AND p.start_date <= %s AND p.planned_end >= %s
+          AND p.created_at < %s
+          AND NOT EXISTS (SELECT 1 FROM {q(checkin)} c
+                          WHERE c.period_id = p.id AND c.local_date = %s
+                            AND c.{q("window")} = %s)
+        ON CONFLICT (period_id, local_date, {q("window")}) DO NOTHING
+    """
+    ops = connection.ops
+    d = ops.adapt_datefield_value(day)
+    params: list[Any] = [
+        d,
+        window,
+        TaskStatus.OPEN.value,
+        ops.adapt_datetimefield_value(clock.now()),
+        Status.ACTIVE.value,
+        d,
+        d,
+        ops.adapt_datetimefield_value(close),
+        d,
+        window,
+    ]
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(sql, params)
+        return max(cur.rowcount, 0)
+
+
+@transaction.atomic
+def complete_task(user: Any, task: AlertTask, note: str = "") -> AlertTask:
+    if task.status == TaskStatus.DONE:
+        raise _invalid("task", _("this task is already done"))
+    task.status, task.done_at, task.done_by, task.note = (
+        TaskStatus.DONE,
+        clock.now(),
+        _stored(user),
+        note[:200],
+    )
+    task.save(update_fields=["status", "done_at", "done_by", "note"])
+    return task
+
+
+# ---------------------------------------------------------------- referrals and release
+
+
+@transaction.atomic
+def resolve_referral(user: Any, referral: Referral, outcome: str, clinic: str = "") -> Referral:
+    """The fever clinic's answer: excluded (back to observation) or admitted."""
+    if outcome not in (ReferralStatus.EXCLUDED, ReferralStatus.ADMITTED):
+        raise _invalid("outcome", _("must be excluded or admitted"))
+    if referral.status != ReferralStatus.PENDING:
+        raise _invalid("referral", _("this referral is already resolved"))
+    referral.status, referral.resolved_at, referral.resolved_by = (
+        outcome,
+        clock.now(),
+        _stored(user),
+    )
+    if clinic:
+        referral.clinic = clinic[:100]
+    with _actor(user):
+        referral.save(update_fields=["status", "resolved_at", "resolved_by", "clinic"])
+        period = ObservationPeriod.objects.select_for_update().get(pk=referral.period_id)
+        if outcome == ReferralStatus.ADMITTED:
+            end_period(user, period, Status.TRANSFERRED_OUT, "admitted by the fever clinic")
+        elif (
+            period.status == Status.REFERRED
+            and not period.referrals.filter(status=ReferralStatus.PENDING).exists()
+        ):
+            period.status, period.symptomatic = Status.ACTIVE, False
+            period.save(update_fields=["status", "symptomatic"])
+    return referral
+
+
+@transaction.atomic
+def release(
+    user: Any, period: ObservationPeriod, negative_test_on: dt.date | None = None
+) -> ObservationPeriod:
+    """R6: at the planned end, without symptoms (and with a negative test where the
+    rule set requires one), the person is released and gets a certificate code."""
+    if not user.may("observation.observationperiod", "release"):
+        raise PermissionError(_("your role may not release persons from observation"))
+    period = (
+        ObservationPeriod.objects.select_for_update(of=("self",))
+        .select_related("rules")
+        .get(pk=period.pk)
+    )
+    test = negative_test_on or period.negative_test_on
+    refusal = rules.release_refusal(
+        today=clock.today(),
+        planned_end=period.planned_end,
+        status=period.status,
+        symptomatic=period.symptomatic,
+        negative_test_on=test,
+        r=period.rules,
+    )
+    if refusal:
+        raise _invalid("period", refusal)
+    period.status, period.ended_at, period.negative_test_on = Status.RELEASED, clock.now(), test
+    period.certificate_code = period.new_certificate_code()
+    with _actor(user):
+        period.save(update_fields=["status", "ended_at", "negative_test_on", "certificate_code"])
+    _close_placement(period)
+    AlertTask.objects.filter(period=period, status=TaskStatus.OPEN).update(
+        status=TaskStatus.DONE, done_at=clock.now(), note="released"
+    )
+    return period
+
+
+# ---------------------------------------------------------------- check-in links
+
+
+@transaction.atomic
+def revoke_link(user: Any, period: ObservationPeriod) -> ObservationPeriod:
+    """Every link issued so far stops working; a new one can be issued."""
+    period.link_version += 1
+    period.link_revoked_at = clock.now()
+    with _actor(user):
+        period.save(update_fields=["link_version", "link_revoked_at"])
+    return period

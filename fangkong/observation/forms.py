@@ -1,0 +1,148 @@
+"""Page forms: thin shells around the actions, which do the validating."""
+
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.observation.choices import PlaceKind, Reason, ReporterKind, Status, Symptom
+
+
+class ActionErrorsMixin:
+    def add_action_errors(self, exc) -> None:  # type: ignore[no-untyped-def]
+        for name, messages in exc.message_dict.items():
+            self.add_error(name if name in self.fields else None, messages)  # type: ignore[attr-defined]
+
+
+class CheckInForm(ActionErrorsMixin, forms.Form):
+    """Temperature and symptoms; `client_id` is minted when the form is drawn, so a
+    double tap or a resend stores the reading once."""
+
+    client_id = forms.UUIDField(widget=forms.HiddenInput)
+    temperature = forms.CharField(
+        label=_("Temperature (°C)"),
+        max_length=6,
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "autocomplete": "off", "placeholder": "36.5"}
+        ),
+    )
+    symptoms = forms.MultipleChoiceField(
+        label=_("Symptoms today"),
+        choices=Symptom.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_symptom = forms.CharField(label=_("Other symptom"), max_length=100, required=False)
+    reporter_kind = forms.ChoiceField(label=_("Reported by"), choices=ReporterKind.choices)
+
+    def __init__(self, *args, reporter_choices=None, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("initial", {}).setdefault("client_id", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+        if reporter_choices:
+            self.fields["reporter_kind"].choices = [
+                c for c in ReporterKind.choices if c[0] in reporter_choices
+            ]
+            self.fields["reporter_kind"].initial = reporter_choices[0]
+
+
+class StartPeriodForm(ActionErrorsMixin, forms.Form):
+    person_id = forms.IntegerField(label=_("Person number"))
+    reason = forms.ChoiceField(label=_("Reason"), choices=Reason.choices)
+    last_exposure = forms.DateField(
+        label=_("Last exposure or arrival"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    start_date = forms.DateField(
+        label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    room: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Site room (empty: home observation)"), queryset=None, required=False
+    )
+
+    def __init__(self, *args, rooms=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = rooms  # type: ignore[attr-defined]
+
+
+class ExposureForm(ActionErrorsMixin, forms.Form):
+    day = forms.DateField(
+        label=_("New exposure on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class MoveForm(ActionErrorsMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Place"), choices=PlaceKind.choices)
+    room: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Room"), queryset=None, required=False
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, rooms=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = rooms  # type: ignore[attr-defined]
+
+
+class ReleaseForm(ActionErrorsMixin, forms.Form):
+    negative_test_on = forms.DateField(
+        label=_("Negative test on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class EndForm(ActionErrorsMixin, forms.Form):
+    status = forms.ChoiceField(
+        label=_("End as"),
+        choices=[
+            (Status.TRANSFERRED_OUT, Status.TRANSFERRED_OUT.label),
+            (Status.LOST, Status.LOST.label),
+        ],
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class SiteForm(ActionErrorsMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    address = forms.CharField(label=_("Address"), max_length=200)
+    node_code = forms.CharField(label=_("Jurisdiction code"), max_length=24)
+
+
+class RoomsForm(ActionErrorsMixin, forms.Form):
+    numbers = forms.CharField(label=_("Room numbers (comma-separated, or 101-120)"), max_length=500)
+    capacity = forms.IntegerField(label=_("Persons per room"), min_value=1, max_value=20, initial=1)
+
+    def clean_numbers(self) -> list[str]:
+        out: list[str] = []
+        for part in self.cleaned_data["numbers"].replace("，", ",").split(","):
+            part = part.strip()
+            if "-" in part and all(x.strip().isdigit() for x in part.split("-", 1)):
+                a, b = (int(x) for x in part.split("-", 1))
+                if b < a or b - a > 500:
+                    raise forms.ValidationError(_("a range runs from low to high, at most 500"))
+                out += [str(n) for n in range(a, b + 1)]
+            elif part:
+                out.append(part[:20])
+        if not out:
+            raise forms.ValidationError(_("this field is required"))
+        return out
+
+
+class RulesForm(ActionErrorsMixin, forms.Form):
+    effective_from = forms.DateField(
+        label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    days = forms.IntegerField(label=_("Observation days"), min_value=1, max_value=60, initial=14)
+    morning_start = forms.TimeField(label=_("Morning window opens"), initial="06:00")
+    morning_end = forms.TimeField(label=_("Morning window closes"), initial="12:00")
+    evening_start = forms.TimeField(label=_("Evening window opens"), initial="16:00")
+    evening_end = forms.TimeField(label=_("Evening window closes"), initial="22:00")
+    fever_threshold = forms.DecimalField(label=_("Fever threshold (°C)"), initial="37.3")
+    min_temperature = forms.DecimalField(label=_("Lowest valid reading (°C)"), initial="34.0")
+    max_temperature = forms.DecimalField(label=_("Highest valid reading (°C)"), initial="43.0")
+    referral_symptoms = forms.MultipleChoiceField(
+        label=_("Symptoms that refer to a fever clinic"),
+        choices=Symptom.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=["fever", "cough", "shortness_of_breath", "diarrhoea"],
+    )
+    negative_test_required = forms.BooleanField(
+        label=_("Negative test required at release"), required=False
+    )
+    note = forms.CharField(label=_("Source / note"), max_length=200, required=False)

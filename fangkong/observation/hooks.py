@@ -1,0 +1,40 @@
+"""The observation app's column in the jurisdiction browser and its home-page cards."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+def register_hooks() -> None:
+    from fangkong.core import clock, home
+    from fangkong.geo import counters
+    from fangkong.observation.models import AlertTask, ObservationPeriod
+
+    def count_open(user, parent, children):  # type: ignore[no-untyped-def]
+        qs = ObservationPeriod.objects.restrict(user, "view").open()  # type: ignore[attr-defined]
+        return counters.count_by_child(qs, parent, children)
+
+    counters.register("observation", _("Under observation"), count_open)
+
+    home.register(
+        home.Card(
+            _("Medical observation"),
+            "observation:dashboard",
+            "observation.observationperiod",
+            "view",
+            _("Home and site observation, check-ins, alerts and releases"),
+            lambda user: ObservationPeriod.objects.restrict(user, "view").open().count(),  # type: ignore[attr-defined]
+        )
+    )
+    home.register(
+        home.Card(
+            _("Missed check-ins"),
+            "observation:tasks",
+            "observation.alerttask",
+            "change",
+            _("Persons to call or visit: they missed a check-in"),
+            lambda user: (
+                AlertTask.objects.restrict(user, "view")
+                .filter(status="open", local_date__gte=clock.today().replace(day=1))
+                .count()
+            ),
+        )
+    )

@@ -1,0 +1,426 @@
+"""Medical observation (医学观察): sites and rooms, observation periods, placements,
+check-ins, missed-check-in tasks, fever referrals and the dated rule set."""
+
+import datetime as dt
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core import clock
+from fangkong.core.models import TimeStampedModel
+from fangkong.observation.choices import (
+    PlaceKind,
+    Reason,
+    ReferralStatus,
+    ReporterKind,
+    Status,
+    TaskStatus,
+    Window,
+)
+from fangkong.observation.querysets import (
+    CheckInQuerySet,
+    PeriodQuerySet,
+    ScopedQuerySet,
+    SiteQuerySet,
+)
+
+R5_SYMPTOMS = ["fever", "cough", "shortness_of_breath", "diarrhoea"]
+
+
+def _default_referral_symptoms() -> list[str]:
+    return list(R5_SYMPTOMS)
+
+
+class ObservationRules(models.Model):
+    """A dated rule set (R2–R6). A period is judged by the set in force on its start date."""
+
+    effective_from = models.DateField(_("effective from"), unique=True)
+    days = models.PositiveSmallIntegerField(_("observation days"), default=14)
+    morning_start = models.TimeField(_("morning window opens"), default=dt.time(6, 0))
+    morning_end = models.TimeField(_("morning window closes"), default=dt.time(12, 0))
+    evening_start = models.TimeField(_("evening window opens"), default=dt.time(16, 0))
+    evening_end = models.TimeField(_("evening window closes"), default=dt.time(22, 0))
+    fever_threshold = models.DecimalField(
+        _("fever threshold (°C)"), max_digits=3, decimal_places=1, default=Decimal("37.3")
+    )
+    min_temperature = models.DecimalField(
+        _("lowest valid reading (°C)"), max_digits=3, decimal_places=1, default=Decimal("34.0")
+    )
+    max_temperature = models.DecimalField(
+        _("highest valid reading (°C)"), max_digits=3, decimal_places=1, default=Decimal("43.0")
+    )
+    referral_symptoms = models.JSONField(
+        _("symptoms that refer to a fever clinic"), default=_default_referral_symptoms
+    )
+    negative_test_required = models.BooleanField(
+        _("negative test required at release"), default=False
+    )
+    note = models.CharField(_("source / note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+
+    class Meta:
+        verbose_name = _("observation rule set")
+        verbose_name_plural = _("observation rule sets")
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.effective_from}: {self.days} d, ≥{self.fever_threshold} °C"
+
+
+class QuarantineSite(TimeStampedModel):
+    """A centralised observation site (集中隔离点), usually a requisitioned hotel."""
+
+    name = models.CharField(_("name"), max_length=100)
+    address = models.CharField(_("address"), max_length=200)
+    node = models.ForeignKey(
+        "geo.Division",
+        verbose_name=_("jurisdiction"),
+        on_delete=models.PROTECT,
+        related_name="quarantine_sites",
+    )
+    path = models.CharField(max_length=160, db_index=True, editable=False)
+    doctor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("site doctor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="doctor_of_sites",
+    )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff"),
+        blank=True,
+        related_name="staff_of_sites",
+    )
+    active = models.BooleanField(_("in use"), default=True)
+
+    scope_path = "path"
+    objects = SiteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quarantine site")
+        verbose_name_plural = _("quarantine sites")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.path = self.node.path
+        super().save(*args, **kwargs)
+
+    def get_additional_data(self) -> dict:
+        return {"path": self.path}
+
+
+class Room(models.Model):
+    """A room of a site; `capacity` persons at most."""
+
+    site = models.ForeignKey(QuarantineSite, on_delete=models.CASCADE, related_name="rooms")
+    number = models.CharField(_("room"), max_length=20)
+    capacity = models.PositiveSmallIntegerField(_("capacity"), default=1)
+    path = models.CharField(max_length=160, db_index=True, editable=False)
+
+    scope_path = "path"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        ordering = ["site", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "number"], name="room_unique_number"),
+            models.CheckConstraint(condition=models.Q(capacity__gte=1), name="room_capacity_pos"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site.name} {self.number}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.path = self.site.path
+        super().save(*args, **kwargs)
+
+
+class ObservationPeriod(TimeStampedModel):
+    """One person's observation (医学观察期). The planned end is derived from the last
+    exposure (or arrival) by the rule set in force on the start date; the columns
+    under "line list" are kept up to date by the actions for fast lists."""
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="observation_periods"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    start_date = models.DateField(_("start"))
+    last_exposure = models.DateField(_("last exposure or arrival"))
+    planned_end = models.DateField(_("planned end"), editable=False)
+    rules = models.ForeignKey(ObservationRules, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
+    place_kind = models.CharField(
+        _("place"), max_length=4, choices=PlaceKind.choices, default=PlaceKind.HOME
+    )
+    site = models.ForeignKey(
+        QuarantineSite, on_delete=models.PROTECT, null=True, blank=True, related_name="periods"
+    )
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="periods"
+    )
+    grid = models.ForeignKey(
+        "geo.Division", on_delete=models.PROTECT, related_name="+", verbose_name=_("grid")
+    )
+    grid_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible grid worker"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    doctor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible doctor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Who gets the missed-check-in task: the site doctor at a site, else the grid worker.
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    path = models.CharField(max_length=160, editable=False)
+
+    # Line list (Sara Alert style), pre-computed by the actions.
+    last_checkin_at = models.DateTimeField(_("last check-in"), null=True, blank=True)
+    last_temperature = models.DecimalField(
+        _("last temperature"), max_digits=3, decimal_places=1, null=True, blank=True
+    )
+    symptomatic = models.BooleanField(_("symptomatic"), default=False)
+
+    link_version = models.PositiveIntegerField(default=0, editable=False)
+    link_revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    negative_test_on = models.DateField(_("negative test on"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    certificate_code = models.CharField(max_length=32, null=True, blank=True, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    scope_path = "path"
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("observation period")
+        verbose_name_plural = _("observation periods")
+        indexes = [
+            models.Index(fields=["status", "path"], name="obs_period_status_path"),
+            models.Index(fields=["path", "id"], name="obs_period_path_id"),
+            models.Index(fields=["planned_end", "status"], name="obs_period_end"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(status__in=["active", "referred"]),
+                name="obs_one_open_period_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.name} {self.start_date}–{self.planned_end}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("observation:period", args=[self.pk])
+
+    def get_additional_data(self) -> dict:
+        return {"path": self.path}
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (Status.ACTIVE, Status.REFERRED)
+
+    @property
+    def day_number(self) -> int:
+        return (clock.today() - self.start_date).days + 1
+
+    def new_certificate_code(self) -> str:
+        return secrets.token_urlsafe(18)
+
+
+class Placement(models.Model):
+    """Where a period was spent, from when to when (home, a site, a room): the history."""
+
+    period = models.ForeignKey(
+        ObservationPeriod, on_delete=models.CASCADE, related_name="placements"
+    )
+    kind = models.CharField(_("place"), max_length=4, choices=PlaceKind.choices)
+    site = models.ForeignKey(
+        QuarantineSite, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="placements"
+    )
+    started_at = models.DateTimeField(_("from"), default=clock.now)
+    ended_at = models.DateTimeField(_("until"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    path = models.CharField(max_length=160, editable=False)
+
+    scope_path = "path"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        ordering = ["started_at", "pk"]
+        indexes = [models.Index(fields=["room", "ended_at"], name="obs_placement_room_open")]
+
+    def __str__(self) -> str:
+        where = str(self.room or self.site or self.get_kind_display())
+        return f"{self.period_id} @ {where} from {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class CheckIn(models.Model):
+    """One temperature and symptom report (体温及症状报告); idempotent by `client_id`."""
+
+    period = models.ForeignKey(ObservationPeriod, on_delete=models.CASCADE, related_name="checkins")
+    client_id = models.UUIDField(_("client id"))
+    taken_at = models.DateTimeField(_("taken at"))
+    local_date = models.DateField(_("date"))
+    window = models.CharField(_("window"), max_length=8, choices=Window.choices)
+    on_time = models.BooleanField(_("within the window"), default=True)
+    temperature = models.DecimalField(_("temperature (°C)"), max_digits=3, decimal_places=1)
+    symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
+    other_symptom = models.CharField(_("other symptom"), max_length=100, blank=True)
+    febrile = models.BooleanField(_("fever"), default=False)
+    symptomatic = models.BooleanField(_("symptomatic"), default=False)
+    reporter_kind = models.CharField(_("reported by"), max_length=16, choices=ReporterKind.choices)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    received_at = models.DateTimeField(default=clock.now, editable=False)
+    path = models.CharField(max_length=160, editable=False)
+
+    scope_path = "path"
+    objects = CheckInQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        ordering = ["-taken_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "client_id"], name="checkin_unique_client")
+        ]
+        indexes = [
+            models.Index(fields=["period", "local_date", "window"], name="obs_checkin_window"),
+            models.Index(fields=["local_date", "path"], name="obs_checkin_date_path"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_id} {self.local_date} {self.window} {self.temperature}"
+
+
+class AlertTask(models.Model):
+    """A missed check-in window → a task for the grid worker or site doctor (R3)."""
+
+    period = models.ForeignKey(ObservationPeriod, on_delete=models.CASCADE, related_name="tasks")
+    local_date = models.DateField(_("date"))
+    window = models.CharField(_("window"), max_length=8, choices=Window.choices)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="observation_tasks",
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    )
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    path = models.CharField(max_length=160, editable=False)
+
+    scope_path = "path"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("missed check-in task")
+        verbose_name_plural = _("missed check-in tasks")
+        ordering = ["-local_date", "window", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "local_date", "window"], name="alert_unique_window"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "path"], name="obs_task_status_path")]
+
+    def __str__(self) -> str:
+        return f"{self.period_id} missed {self.local_date} {self.window}"
+
+
+class Referral(models.Model):
+    """A referral to a fever clinic (R5); the clinical pathway picks it up."""
+
+    period = models.ForeignKey(
+        ObservationPeriod, on_delete=models.CASCADE, related_name="referrals"
+    )
+    checkin = models.ForeignKey(
+        CheckIn, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    temperature = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    symptoms = models.JSONField(default=list, blank=True)
+    reason = models.CharField(_("reason"), max_length=200)
+    clinic = models.CharField(_("fever clinic"), max_length=100, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.PENDING
+    )
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    path = models.CharField(max_length=160, editable=False)
+
+    scope_path = "path"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("fever clinic referral")
+        verbose_name_plural = _("fever clinic referrals")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.period_id} → {self.clinic or '?'} ({self.status})"
+
+    def get_additional_data(self) -> dict:
+        return {"path": self.path}
+
+
+__all__ = [
+    "AlertTask",
+    "CheckIn",
+    "ObservationPeriod",
+    "ObservationRules",
+    "Placement",
+    "QuarantineSite",
+    "ReferralStatus",
+    "Referral",
+    "Room",
+    "TaskStatus",
+]

@@ -1,0 +1,138 @@
+"""Pages without an account: the person's own check-in (signed link / QR), the release
+certificate (PDF) and its public verification."""
+
+import base64
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+
+from fangkong.core import audit, clock
+from fangkong.observation import actions, links
+from fangkong.observation.forms import CheckInForm
+from fangkong.observation.models import ObservationPeriod
+
+STATUS_OF_LINK_ERROR = {"invalid": 404, "revoked": 410, "expired": 410}
+
+
+def masked_name(name: str) -> str:
+    return name[:1] + "*" * max(1, len(name) - 1) if name else ""
+
+
+def _chinese_unless_chosen(request: HttpRequest) -> None:
+    """The person's pages are Chinese unless the person picked another language."""
+    if not request.COOKIES.get("django_language"):
+        translation.activate("zh-hans")
+        request.LANGUAGE_CODE = "zh-hans"
+
+
+@never_cache
+@csrf_exempt  # the signed token in the URL is the credential; no session, no cookie
+def self_checkin(request: HttpRequest, token: str) -> HttpResponse:
+    _chinese_unless_chosen(request)
+    try:
+        period = links.read_token(token)
+    except links.LinkError as exc:
+        return render(
+            request,
+            "observation/self_error.html",
+            {"message": str(exc), "kind": exc.kind},
+            status=STATUS_OF_LINK_ERROR[exc.kind],
+        )
+    choices = ["self", "household_head"]
+    form = CheckInForm(request.POST or None, reporter_choices=choices)
+    done = None
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            done, _created = actions.check_in(
+                period,
+                client_id=form.cleaned_data["client_id"],
+                temperature=form.cleaned_data["temperature"],
+                symptoms=form.cleaned_data["symptoms"],
+                other_symptom=form.cleaned_data["other_symptom"],
+                reporter_kind=form.cleaned_data["reporter_kind"],
+            )
+        except ValidationError as exc:
+            form.add_action_errors(exc)
+            error = True
+    if done is not None or error:
+        period.refresh_from_db()
+    if done is not None:
+        form = CheckInForm(reporter_choices=choices)
+    local = timezone.localtime(clock.now())
+    today = period.checkins.filter(local_date=local.date()).order_by("taken_at")
+    return render(
+        request,
+        "observation/self_checkin.html",
+        {
+            "period": period,
+            "name": masked_name(period.person.name),
+            "form": form,
+            "done": done,
+            "today": list(today),
+            "referred": done is not None and period.status == "referred",
+            "closed": not period.is_open,
+        },
+    )
+
+
+def _verify_url(request: HttpRequest, period: ObservationPeriod) -> str:
+    return request.build_absolute_uri(reverse("observation:verify", args=[period.certificate_code]))
+
+
+@login_required
+def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable release certificate (解除医学观察证明) with a verification QR code."""
+    period = get_object_or_404(
+        ObservationPeriod.objects.restrict(request.user, "view").select_related(
+            "person", "grid", "site"
+        ),
+        pk=pk,
+        status="released",
+    )
+    audit.record_access(request.user, period, "certificate", request)
+    from weasyprint import HTML
+
+    url = _verify_url(request, period)
+    qr = base64.b64encode(links.qr_png(url, scale=4)).decode()
+    with translation.override("zh-hans"):
+        html = render_to_string(
+            "observation/certificate.html",
+            {"period": period, "qr": qr, "url": url, "issued": timezone.localtime(period.ended_at)},
+        )
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    resp = HttpResponse(pdf, content_type="application/pdf")
+    resp["Content-Disposition"] = f'inline; filename="release-{period.pk}.pdf"'
+    return resp
+
+
+@never_cache
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    """Anyone holding the certificate can check it: masked name and ID, dates only."""
+    _chinese_unless_chosen(request)
+    if len(code) > 40:
+        raise Http404
+    period = (
+        ObservationPeriod.objects.select_related("person")
+        .filter(certificate_code=code, status="released")
+        .first()
+    )
+    if period is None:
+        return render(request, "observation/verify.html", {"period": None}, status=404)
+    return render(
+        request,
+        "observation/verify.html",
+        {
+            "period": period,
+            "name": masked_name(period.person.name),
+            "id_masked": period.person.id_masked,
+            "released": timezone.localtime(period.ended_at),
+        },
+    )

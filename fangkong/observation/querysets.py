@@ -1,0 +1,91 @@
+"""Named, scoped reads (Sara Alert style line lists: `reporting_today`, `not_reporting`…)."""
+
+import datetime as dt
+
+from django.db.models import Exists, F, Func, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from fangkong.core.querysets import RestrictedQuerySet
+
+
+class ScopedQuerySet(RestrictedQuerySet):
+    pass
+
+
+def _count(qs, field: str = "pk"):  # type: ignore[no-untyped-def]
+    """A correlated COUNT(*) subquery over `qs` (already filtered by OuterRef)."""
+    return Coalesce(
+        Subquery(
+            qs.order_by().values(field).annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1]
+        ),
+        0,
+    )
+
+
+class SiteQuerySet(RestrictedQuerySet):
+    def with_occupancy(self) -> "SiteQuerySet":
+        """Beds, persons placed, rooms with a free bed, per site (one query)."""
+        from fangkong.observation.models import Placement, Room
+
+        open_in_room = Placement.objects.filter(room=OuterRef("pk"), ended_at__isnull=True)
+        rooms = Room.objects.filter(site=OuterRef("pk"))
+        free_rooms = rooms.annotate(used=_count(open_in_room, "room")).filter(
+            used__lt=F("capacity")
+        )
+        return self.annotate(
+            capacity=Coalesce(
+                Subquery(
+                    rooms.order_by().values("site").annotate(s=Sum("capacity")).values("s")[:1]
+                ),
+                0,
+            ),
+            room_count=_count(rooms, "site"),
+            occupied=_count(
+                Placement.objects.filter(site=OuterRef("pk"), ended_at__isnull=True, kind="site"),
+                "site",
+            ),
+            free_rooms=_count(free_rooms, "site"),
+        )
+
+
+class PeriodQuerySet(RestrictedQuerySet):
+    def open(self) -> "PeriodQuerySet":
+        return self.filter(status__in=["active", "referred"])
+
+    def active(self) -> "PeriodQuerySet":
+        return self.filter(status="active")
+
+    def reporting_on(self, day: dt.date) -> "PeriodQuerySet":
+        """Open periods with at least one check-in on `day`."""
+        from fangkong.observation.models import CheckIn
+
+        return self.open().filter(
+            Exists(CheckIn.objects.filter(period=OuterRef("pk"), local_date=day))
+        )
+
+    def not_reporting_on(self, day: dt.date) -> "PeriodQuerySet":
+        """Active periods (started before `day`) with no check-in on `day` yet."""
+        from fangkong.observation.models import CheckIn
+
+        return (
+            self.active()
+            .filter(start_date__lte=day)
+            .exclude(Exists(CheckIn.objects.filter(period=OuterRef("pk"), local_date=day)))
+        )
+
+    def symptomatic(self) -> "PeriodQuerySet":
+        return self.open().filter(Q(symptomatic=True) | Q(status="referred"))
+
+    def ending_on(self, day: dt.date) -> "PeriodQuerySet":
+        return self.open().filter(planned_end=day)
+
+    def at_site(self, site_id: int) -> "PeriodQuerySet":
+        return self.filter(site_id=site_id, place_kind="site")
+
+    def in_grid(self, path: str) -> "PeriodQuerySet":
+        return self.filter(grid__path__startswith=path)
+
+
+class CheckInQuerySet(RestrictedQuerySet):
+    def on(self, day: dt.date) -> "CheckInQuerySet":
+        return self.filter(local_date=day)

@@ -1,0 +1,445 @@
+"""Staff pages: headquarters dashboard, line lists, periods, sites, tasks, rules.
+
+Every read goes through `.restrict(user, action)`; a record outside the user's area is
+a 404, like one that does not exist."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.core import audit, clock
+from fangkong.core.querysets import can_access
+from fangkong.geo.models import Division
+from fangkong.observation import actions, exports, links
+from fangkong.observation.forms import (
+    CheckInForm,
+    EndForm,
+    ExposureForm,
+    MoveForm,
+    ReleaseForm,
+    RoomsForm,
+    RulesForm,
+    SiteForm,
+    StartPeriodForm,
+)
+from fangkong.observation.linelists import COLUMNS, LISTS, counts, line_list, row
+from fangkong.observation.models import (
+    AlertTask,
+    ObservationPeriod,
+    ObservationRules,
+    QuarantineSite,
+    Referral,
+    Room,
+)
+from fangkong.people.models import Person
+
+
+def _period(request: HttpRequest, pk: int, action: str = "view") -> ObservationPeriod:
+    qs = ObservationPeriod.objects.restrict(request.user, action).select_related(
+        "person", "rules", "site", "room", "grid", "grid_worker", "doctor", "responsible"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def _site(request: HttpRequest, pk: int, action: str = "view") -> QuarantineSite:
+    return get_object_or_404(QuarantineSite.objects.restrict(request.user, action), pk=pk)
+
+
+def _rooms(user: Any):  # type: ignore[no-untyped-def]
+    return (
+        Room.objects.restrict(user, "view").select_related("site").order_by("site__name", "number")
+    )
+
+
+def _reporter_kinds(user: Any) -> list[str]:
+    return (
+        ["grid_worker", "household_head"]
+        if user.role == "grid_worker"
+        else [
+            "staff",
+            "grid_worker",
+            "household_head",
+        ]
+    )
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    if not request.user.may("observation.observationperiod", "view"):  # type: ignore[union-attr]
+        raise PermissionDenied
+    sites = QuarantineSite.objects.restrict(request.user, "view").with_occupancy()[:50]
+    tasks = AlertTask.objects.restrict(request.user, "view").filter(status="open")
+    return render(
+        request,
+        "observation/dashboard.html",
+        {
+            "counts": counts(request.user),
+            "lists": LISTS,
+            "sites": sites,
+            "open_tasks": tasks.count(),
+            "my_tasks": tasks.filter(assigned_to=request.user).count(),  # type: ignore[misc]
+            "pending_referrals": Referral.objects.restrict(request.user, "view")
+            .filter(status="pending")
+            .count(),
+            "can_add": request.user.may("observation.observationperiod", "add"),  # type: ignore[union-attr]
+            "can_add_site": request.user.may("observation.quarantinesite", "add"),  # type: ignore[union-attr]
+            "today": clock.today(),
+        },
+    )
+
+
+@login_required
+def line_list_view(request: HttpRequest, name: str) -> HttpResponse:
+    if name not in LISTS or not request.user.may("observation.observationperiod", "view"):  # type: ignore[union-attr]
+        raise Http404
+    site = request.GET.get("site", "")
+    node_code = request.GET.get("node", "").strip()
+    site_id = int(site) if site.isdigit() else None
+    if site_id and not QuarantineSite.objects.restrict(request.user).filter(pk=site_id).exists():
+        raise Http404
+    qs = line_list(request.user, name, site=site_id, node_code=node_code)
+    if request.GET.get("format") == "xlsx":
+        if not request.user.may("observation.observationperiod", "export"):  # type: ignore[union-attr]
+            raise PermissionDenied
+        data = exports.xlsx(str(LISTS[name].label), qs)
+        resp = HttpResponse(
+            data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        resp["Content-Disposition"] = (
+            f'attachment; filename="observation-{name}-{clock.today()}.xlsx"'
+        )
+        return resp
+    after = request.GET.get("after", "")
+    offset = int(after) if after.isdigit() else 0
+    items = list(qs[offset : offset + 101])
+    return render(
+        request,
+        "observation/list.html",
+        {
+            "list": LISTS[name],
+            "lists": LISTS,
+            "rows": [(p, row(p)) for p in items[:100]],
+            "columns": COLUMNS,
+            "next_offset": offset + 100 if len(items) > 100 else None,
+            "site": site_id,
+            "node": node_code,
+            "sites": QuarantineSite.objects.restrict(request.user).order_by("name")[:200],
+            "can_export": request.user.may("observation.observationperiod", "export"),  # type: ignore[union-attr]
+        },
+    )
+
+
+@login_required
+def period_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.may("observation.observationperiod", "add"):  # type: ignore[union-attr]
+        raise PermissionDenied
+    initial = {"person_id": request.GET.get("person", ""), "last_exposure": clock.today()}
+    form = StartPeriodForm(request.POST or None, initial=initial, rooms=_rooms(request.user))
+    if request.method == "POST" and form.is_valid():
+        person = (
+            Person.objects.restrict(request.user, "view")
+            .filter(pk=form.cleaned_data["person_id"])
+            .first()
+        )
+        if person is None:
+            form.add_error("person_id", _("no such person in your area"))
+        else:
+            try:
+                period = actions.start_period(
+                    request.user,
+                    person,
+                    reason=form.cleaned_data["reason"],
+                    last_exposure=form.cleaned_data["last_exposure"],
+                    start_date=form.cleaned_data["start_date"],
+                    room=form.cleaned_data["room"],
+                )
+            except ValidationError as exc:
+                form.add_action_errors(exc)
+            else:
+                messages.success(request, _("Observation started."))
+                return redirect(period)
+    return render(request, "observation/start.html", {"form": form})
+
+
+@login_required
+def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _period(request, pk)
+    audit.record_access(request.user, period, "observation", request)
+    rooms = _rooms(request.user)
+    can_change = can_access(request.user, period, "change")
+    link_url = qr = None
+    if can_change and period.is_open and request.GET.get("link"):
+        link_url = request.build_absolute_uri(
+            reverse("observation:self_checkin", args=[links.make_token(period)])
+        )
+        qr = links.qr_svg(link_url)
+    return render(
+        request,
+        "observation/period.html",
+        {
+            "period": period,
+            "checkins": period.checkins.all()[:60],
+            "placements": period.placements.select_related("site", "room", "by"),
+            "tasks": period.tasks.select_related("assigned_to")[:30],
+            "referrals": period.referrals.all(),
+            "can_change": can_change,
+            "can_checkin": can_access(request.user, period, "change")
+            and request.user.may("observation.checkin", "add"),  # type: ignore[union-attr]
+            "can_release": can_access(request.user, period, "release"),
+            "checkin_form": CheckInForm(reporter_choices=_reporter_kinds(request.user)),
+            "exposure_form": ExposureForm(),
+            "move_form": MoveForm(rooms=rooms),
+            "release_form": ReleaseForm(),
+            "end_form": EndForm(),
+            "link_url": link_url,
+            "qr": qr,
+        },
+    )
+
+
+def form_errors(form: Any) -> ValidationError:
+    return ValidationError(
+        {k: [e["message"] for e in v] for k, v in form.errors.get_json_data().items()}
+    )
+
+
+def _redirect_with_errors(
+    request: HttpRequest, period: ObservationPeriod, exc: Exception
+) -> HttpResponse:
+    if isinstance(exc, ValidationError):
+        for msgs in exc.message_dict.values() if hasattr(exc, "error_dict") else [exc.messages]:
+            for m in msgs:
+                messages.error(request, m)
+    else:
+        messages.error(request, str(exc))
+    return redirect(period)
+
+
+@login_required
+@require_POST
+def period_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+    """The forms on the period page: check-in, exposure, move, release, end, link."""
+    action = "release" if verb == "release" else "change"
+    period = _period(request, pk, action)
+    try:
+        if verb == "checkin":
+            if not request.user.may("observation.checkin", "add"):  # type: ignore[union-attr]
+                raise PermissionDenied
+            form: Any = CheckInForm(request.POST, reporter_choices=_reporter_kinds(request.user))
+            if not form.is_valid():
+                raise form_errors(form)
+            _c, created = actions.check_in(
+                period,
+                client_id=form.cleaned_data["client_id"],
+                temperature=form.cleaned_data["temperature"],
+                symptoms=form.cleaned_data["symptoms"],
+                other_symptom=form.cleaned_data["other_symptom"],
+                reporter_kind=form.cleaned_data["reporter_kind"],
+                user=request.user,
+            )
+            messages.success(
+                request, _("Check-in recorded.") if created else _("Already recorded.")
+            )
+        elif verb == "exposure":
+            form = ExposureForm(request.POST)
+            if form.is_valid():
+                actions.record_exposure(request.user, period, form.cleaned_data["day"])
+                messages.success(request, _("The planned end is now %s.") % period.planned_end)
+        elif verb == "move":
+            form = MoveForm(request.POST, rooms=_rooms(request.user))
+            if not form.is_valid():
+                raise ValidationError({"room": [_("choose a room of the site")]})
+            actions.place(
+                request.user,
+                period,
+                form.cleaned_data["kind"],
+                room=form.cleaned_data["room"],
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, _("Moved."))
+        elif verb == "release":
+            form = ReleaseForm(request.POST)
+            form.is_valid()
+            actions.release(request.user, period, form.cleaned_data.get("negative_test_on"))
+            messages.success(request, _("Released. The certificate can be printed."))
+        elif verb == "end":
+            form = EndForm(request.POST)
+            if form.is_valid():
+                actions.end_period(
+                    request.user, period, form.cleaned_data["status"], form.cleaned_data["note"]
+                )
+        elif verb == "revoke":
+            actions.revoke_link(request.user, period)
+            messages.success(request, _("Earlier check-in links no longer work."))
+        else:
+            raise Http404
+    except (ValidationError, PermissionError) as exc:
+        return _redirect_with_errors(request, period, exc)
+    return redirect(period)
+
+
+@login_required
+def sites(request: HttpRequest) -> HttpResponse:
+    if not request.user.may("observation.quarantinesite", "view"):  # type: ignore[union-attr]
+        raise PermissionDenied
+    form = SiteForm(
+        request.POST or None,
+        initial={"node_code": getattr(request.user.node, "code", "")},  # type: ignore[union-attr]
+    )  # type: ignore[union-attr]
+    if request.method == "POST":
+        if not request.user.may("observation.quarantinesite", "add"):  # type: ignore[union-attr]
+            raise PermissionDenied
+        if form.is_valid():
+            node = (
+                Division.objects.restrict(request.user)
+                .filter(code=form.cleaned_data["node_code"])
+                .first()
+            )
+            if node is None:
+                form.add_error("node_code", _("no such division in your area"))
+            else:
+                try:
+                    site = actions.create_site(
+                        request.user,
+                        name=form.cleaned_data["name"],
+                        address=form.cleaned_data["address"],
+                        node=node,
+                    )
+                except ValidationError as exc:
+                    form.add_action_errors(exc)
+                else:
+                    return redirect("observation:site", site.pk)
+    return render(
+        request,
+        "observation/sites.html",
+        {
+            "sites": QuarantineSite.objects.restrict(request.user)
+            .with_occupancy()
+            .select_related("node"),
+            "form": form,
+            "can_add": request.user.may("observation.quarantinesite", "add"),  # type: ignore[union-attr]
+        },
+    )
+
+
+@login_required
+def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    site = _site(request, pk)
+    form = RoomsForm(request.POST or None)
+    if request.method == "POST":
+        if not can_access(request.user, site, "change"):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                actions.add_rooms(
+                    request.user, site, form.cleaned_data["numbers"], form.cleaned_data["capacity"]
+                )
+            except ValidationError as exc:
+                form.add_action_errors(exc)
+            else:
+                return redirect("observation:site", site.pk)
+    from django.db.models import Count, Q
+
+    rooms = site.rooms.annotate(
+        used=Count("placements", filter=Q(placements__ended_at__isnull=True))
+    )
+    residents = line_list(request.user, "open", site=site.pk)
+    return render(
+        request,
+        "observation/site.html",
+        {
+            "site": site,
+            "rooms": rooms,
+            "residents": residents[:300],
+            "tasks": AlertTask.objects.restrict(request.user)
+            .filter(period__site=site, period__place_kind="site", status="open")
+            .select_related("period__person", "period__room")[:100],
+            "referrals": Referral.objects.restrict(request.user)
+            .filter(period__site=site, status="pending")
+            .select_related("period__person", "period__room"),
+            "form": form,
+            "can_change": can_access(request.user, site, "change"),
+        },
+    )
+
+
+@login_required
+def tasks(request: HttpRequest) -> HttpResponse:
+    """The grid worker's / site doctor's phone list: persons who missed a check-in."""
+    if not request.user.may("observation.alerttask", "view"):  # type: ignore[union-attr]
+        raise PermissionDenied
+    qs = (
+        AlertTask.objects.restrict(request.user)
+        .filter(status="open")
+        .select_related("period__person", "period__site", "period__room", "period__grid")
+        .order_by("-local_date", "window", "pk")
+    )
+    mine = request.GET.get("mine") == "1"
+    if mine:
+        qs = qs.filter(assigned_to=request.user)  # type: ignore[misc]
+    return render(
+        request,
+        "observation/tasks.html",
+        {
+            "tasks": qs[:200],
+            "mine": mine,
+            "referrals": Referral.objects.restrict(request.user)
+            .filter(status="pending")
+            .select_related("period__person")[:100],
+        },
+    )
+
+
+@login_required
+@require_POST
+def task_done(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(AlertTask.objects.restrict(request.user, "change"), pk=pk)
+    try:
+        actions.complete_task(request.user, task, request.POST.get("note", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("observation:tasks")
+
+
+@login_required
+@require_POST
+def referral_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = get_object_or_404(Referral.objects.restrict(request.user, "change"), pk=pk)
+    try:
+        actions.resolve_referral(
+            request.user, referral, request.POST.get("outcome", ""), request.POST.get("clinic", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("observation:period", referral.period_id)
+
+
+@login_required
+def rules_view(request: HttpRequest) -> HttpResponse:
+    if not request.user.may("observation.observationrules", "view"):  # type: ignore[union-attr]
+        raise PermissionDenied
+    can_change = request.user.may("observation.observationrules", "change")  # type: ignore[union-attr]
+    form = RulesForm(request.POST or None)
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                actions.save_rules(request.user, form.cleaned_data)
+            except ValidationError as exc:
+                form.add_action_errors(exc)
+            else:
+                messages.success(request, _("Rule set saved."))
+                return redirect("observation:rules")
+    return render(
+        request,
+        "observation/rules.html",
+        {"rule_sets": ObservationRules.objects.all(), "form": form, "can_change": can_change},
+    )

@@ -1,0 +1,79 @@
+"""Fixtures for the observation tests: a site with rooms, a period at home, a clock."""
+
+import datetime as dt
+import uuid
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.conftest import GRID_A, TASHAN
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=TZ)
+
+
+def cid() -> str:
+    return str(uuid.uuid4())
+
+
+@pytest.fixture
+def system_user():
+    from fangkong.accounts.models import User
+
+    return User(is_superuser=True, is_active=True)
+
+
+@pytest.fixture
+def site_doctor(make_user):
+    return make_user("quarantine_site", TASHAN)
+
+
+@pytest.fixture
+def site(db, system_user, node, site_doctor):
+    from fangkong.observation import actions
+
+    s = actions.create_site(
+        system_user, name="塔山宾馆", address="塔山路1号", node=node(TASHAN), doctor=site_doctor
+    )
+    actions.add_rooms(system_user, s, ["101", "102"], 1)
+    actions.add_rooms(system_user, s, ["201"], 2)
+    return s
+
+
+@pytest.fixture
+def start(db, system_user, make_person):
+    """start(name=…, **kwargs) → a new period for a new person in GRID_A."""
+    from fangkong.core import clock
+    from fangkong.observation import actions
+
+    def make(name="李娜", node_code=GRID_A, **kw):
+        person = make_person(name, node_code)
+        kw.setdefault("reason", "close_contact")
+        kw.setdefault("last_exposure", clock.today())
+        return actions.start_period(system_user, person, **kw)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def cjk_fonts():
+    """The certificate PDF needs a CJK font (Debian fonts-noto-cjk)."""
+    import subprocess
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "apt-install-if-missing"
+    font = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+    subprocess.run([str(script), font, "fonts-noto-cjk"], check=True)
+    return font
+
+
+@pytest.fixture
+def login(client):
+    def do(user):
+        client.force_login(user)
+        return client
+
+    return do
