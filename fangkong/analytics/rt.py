@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import gammaincinv
 
@@ -104,11 +103,37 @@ def window_sums(
 ) -> NDArray[np.float64]:
     """Σ values over days t_start..t_end (1-based, inclusive) for every row and window."""
     lengths = t_end - t_start + 1
-    if np.all(lengths == lengths[0]):
-        sums = sliding_window_view(values, int(lengths[0]), axis=1).sum(axis=2)
-        return sums[:, t_start - 1]
+    if np.all(lengths == lengths[0]) and np.all(np.diff(t_start) == 1):
+        # Sliding windows: add the window's days as shifted slices (no cancellation).
+        first, count = int(t_start[0]) - 1, t_start.size
+        out = values[:, first : first + count].copy()
+        for k in range(1, int(lengths[0])):
+            out += values[:, first + k : first + k + count]
+        return out
     cum = np.concatenate([np.zeros((values.shape[0], 1)), np.cumsum(values, axis=1)], axis=1)
     return cum[:, t_end] - cum[:, t_start - 1]
+
+
+def _unit_quantiles(shape: NDArray[np.float64], offset: float) -> NDArray[np.float64]:
+    """Gamma(shape, 1) quantiles at QUANTILE_LEVELS for every entry of `shape`.
+
+    The posterior shape is the prior shape `offset` plus whole counts, so it takes few
+    distinct values: invert the incomplete gamma once per distinct value.
+    """
+    levels = np.asarray(QUANTILE_LEVELS)
+    steps = shape - offset
+    whole = steps.size > 0 and np.all(steps == np.round(steps)) and steps.min() >= 0
+    if whole and steps.max() <= 4 * steps.size:
+        index = steps.astype(np.int64)
+        present = np.zeros(int(index.max()) + 1, dtype=bool)
+        present[index] = True
+        values = np.flatnonzero(present)
+        table = np.zeros((present.size, levels.size))
+        table[values] = gammaincinv(offset + values[:, np.newaxis], levels[np.newaxis, :])
+        return table[index]
+    distinct, inverse = np.unique(shape, return_inverse=True)
+    unit = gammaincinv(distinct[:, np.newaxis], levels[np.newaxis, :])
+    return unit[inverse.reshape(shape.shape)]
 
 
 @dataclass(frozen=True)
@@ -200,12 +225,7 @@ def estimate_rt(
     scale = 1.0 / (1.0 / prior.scale + lam_sum)
     reported = ends > mean_si
 
-    # The posterior shape takes few distinct values (prior + whole counts): invert the
-    # incomplete gamma once per distinct shape, then scale.
-    levels = np.asarray(QUANTILE_LEVELS)
-    distinct, inverse = np.unique(shape, return_inverse=True)
-    unit = gammaincinv(distinct[:, np.newaxis], levels[np.newaxis, :])
-    quantiles = unit[inverse.reshape(shape.shape)] * scale[:, :, np.newaxis]
+    quantiles = _unit_quantiles(shape, prior.shape) * scale[:, :, np.newaxis]
     mean = shape * scale
     std = np.sqrt(shape) * scale
     hidden = ~reported
