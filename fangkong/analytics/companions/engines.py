@@ -4,6 +4,7 @@ Each engine only registers the four input views and executes `job.sql(params)`; 
 come back as tuples in job.COLUMNS order, sorted by (case_id, rank).
 """
 
+import logging
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -60,11 +61,16 @@ def run_duckdb(
         con.close()
 
 
-def spark_session(master: str | None = None, app: str = "fangkong-companions") -> Any:
+def spark_session(
+    master: str | None = None, app: str = "fangkong-companions", quick_start: bool = False
+) -> Any:
     """A Spark session: local mode by default, or the cluster named by `master`
-    (e.g. spark://host:7077, yarn, k8s://...). FANGKONG_SPARK_MASTER overrides the default."""
+    (e.g. spark://host:7077, yarn, k8s://...). FANGKONG_SPARK_MASTER overrides the default.
+    `quick_start` trades peak speed for start-up time (small inputs, tests): the JVM
+    compiles with C1 only and shuffles into few partitions."""
     from pyspark.sql import SparkSession
 
+    logging.getLogger("py4j").setLevel(logging.WARNING)  # its shutdown chatter
     master = master or os.environ.get("FANGKONG_SPARK_MASTER", "local[2]")
     if master.startswith("local"):
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
@@ -76,9 +82,13 @@ def spark_session(master: str | None = None, app: str = "fangkong-companions") -
         .config("spark.sql.session.timeZone", "UTC")
     )
     if master.startswith("local"):
-        builder = builder.config("spark.sql.shuffle.partitions", "8").config(
-            "spark.driver.memory", os.environ.get("FANGKONG_SPARK_DRIVER_MEMORY", "2g")
-        )
+        builder = builder.config(
+            "spark.sql.shuffle.partitions", "2" if quick_start else "8"
+        ).config("spark.driver.memory", os.environ.get("FANGKONG_SPARK_DRIVER_MEMORY", "2g"))
+        if quick_start:
+            builder = builder.config(
+                "spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+            )
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session

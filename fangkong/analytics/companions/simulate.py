@@ -336,7 +336,7 @@ def simulate(out: Path | str, p: CityParams, progress=None) -> dict:  # type: ig
             progress(d + 1, p.days)
     _write_truth(out, ob)
     cases = np.flatnonzero(ob.onset >= 0)
-    store.write_cases(out, cases, ob.onset[cases] - 2 * store.DAY, ob.inf_to[cases])
+    store.write_cases(out, cases, ob.onset[cases], ob.inf_to[cases])
     pq.write_table(
         pa.table(
             {

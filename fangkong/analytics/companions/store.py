@@ -4,7 +4,7 @@ Layout under a data directory (the same on a laptop, a shared file system or an 
 store read by Spark):
 
     <dir>/stays/day=YYYY-MM-DD/part-<n>.parquet   person, cell, t_in, t_out, setting
-    <dir>/cases.parquet                            person, w_from, w_to (tracing windows; optional)
+    <dir>/cases.parquet                            person, onset, isolated (for tracing windows; optional)
 
 Sorting by cell gives every row group a narrow cell range, so an engine that pushes the
 join's cell filter into the scan (DuckDB, Spark) skips most of a day it does not need.
@@ -76,30 +76,30 @@ def write_stays(root: Path | str, cols: dict[str, np.ndarray], part: int = 0) ->
     return written
 
 
-def write_cases(root: Path | str, person: Any, w_from: Any, w_to: Any) -> None:
-    """The tracing windows known for the data set (the simulator writes its cases here)."""
+def write_cases(root: Path | str, person: Any, onset: Any, isolated: Any) -> None:
+    """Onset and isolation instants of the data set's cases (-1: unknown), for windows."""
     table = pa.table(
         {
             "person": np.asarray(person, dtype=np.int64),
-            "w_from": np.asarray(w_from, dtype=np.int64),
-            "w_to": np.asarray(w_to, dtype=np.int64),
+            "onset": np.asarray(onset, dtype=np.int64),
+            "isolated": np.asarray(isolated, dtype=np.int64),
         }
     )
     pq.write_table(table, Path(root) / "cases.parquet")
 
 
-def read_windows(root: Path | str, persons: list[int]) -> dict[int, tuple[int, int]]:
-    """Tracing windows of the given persons from the store's cases file (missing ones absent)."""
+def read_cases(root: Path | str, persons: list[int]) -> dict[int, tuple[int | None, int | None]]:
+    """(onset, isolated) of the given persons from the store's cases file; absent if unknown."""
     path = Path(root) / "cases.parquet"
     if not path.exists() or not persons:
         return {}
     table = pq.read_table(path, filters=[("person", "in", [int(p) for p in persons])])
     return {
-        int(p): (int(a), int(b))
+        int(p): (a if a is not None and a >= 0 else None, b if b is not None and b >= 0 else None)
         for p, a, b in zip(
             table["person"].to_pylist(),
-            table["w_from"].to_pylist(),
-            table["w_to"].to_pylist(),
+            table["onset"].to_pylist(),
+            table["isolated"].to_pylist(),
             strict=True,
         )
     }
