@@ -9,7 +9,9 @@ from fangkong.analytics.companions import simulate
 def small_city(tmp_path_factory):
     """2,000 persons over 6 days: big enough for an outbreak, small enough for Spark."""
     root = tmp_path_factory.mktemp("city")
-    summary = simulate.simulate(root, simulate.CityParams(persons=2_000, days=6, seed=7, index_cases=6))
+    summary = simulate.simulate(
+        root, simulate.CityParams(persons=2_000, days=6, seed=7, index_cases=6)
+    )
     return root, summary
 
 

@@ -33,7 +33,20 @@ def test_overlap_is_exact_and_each_stay_pair_counted_once(tmp_path):
     # Long stays spanning many hourly buckets: the pair must be counted once, exactly.
     write(tmp_path, [(1, 5, at(8), at(17, 30), 0), (2, 5, at(9, 15), at(20), 0)])
     rows = engines.run_duckdb(tmp_path, [case(1)])
-    assert rows == [(1, 2, 8 * 3600 + 15 * MIN, 8 * 3600 + 15 * MIN, 0, (8 * 3600 + 900) * 10, 1, at(9, 15), at(17, 30), 1)]
+    assert rows == [
+        (
+            1,
+            2,
+            8 * 3600 + 15 * MIN,
+            8 * 3600 + 15 * MIN,
+            0,
+            (8 * 3600 + 900) * 10,
+            1,
+            at(9, 15),
+            at(17, 30),
+            1,
+        )
+    ]
 
 
 def test_short_overlaps_add_up_per_pair(tmp_path):
@@ -111,7 +124,9 @@ def test_same_as_the_naive_scan_whatever_the_bucket(small_city, bucket):
     truth = simulate.read_truth(root)
     cases = _cases(root, sorted({t["infector"] for t in truth})[:8])
     params = job.Params(bucket=bucket)
-    assert engines.run_duckdb(root, cases, params) == naive.companions(naive.load(root), cases, params)
+    assert engines.run_duckdb(root, cases, params) == naive.companions(
+        naive.load(root), cases, params
+    )
 
 
 def _cases(root, persons):
@@ -131,7 +146,9 @@ def test_recall_on_the_synthetic_truth(city):
     found = {(r[0], r[1]) for r in rows}
     data = naive.load(root)
     windows = {c.person: c for c in cases}
-    observable = [t for t in truth if _copresence(data, windows[t["infector"]], t["infectee"]) >= 600]
+    observable = [
+        t for t in truth if _copresence(data, windows[t["infector"]], t["infectee"]) >= 600
+    ]
     missed = [t for t in observable if (t["infector"], t["infectee"]) not in found]
     assert observable and not missed
     per_case = Counter(r[0] for r in rows)
@@ -162,7 +179,7 @@ def test_the_simulator_is_deterministic_by_seed(tmp_path):
     params = simulate.CityParams(persons=1_500, days=3, seed=11)
     a = simulate.simulate(tmp_path / "a", params)
     b = simulate.simulate(tmp_path / "b", params)
-    c = simulate.simulate(tmp_path / "c", simulate.CityParams(persons=1_500, days=3, seed=12))
+    simulate.simulate(tmp_path / "c", simulate.CityParams(persons=1_500, days=3, seed=12))
     assert a == b
     assert _digest(tmp_path / "a") == _digest(tmp_path / "b") != _digest(tmp_path / "c")
     assert simulate.read_truth(tmp_path / "a") == simulate.read_truth(tmp_path / "b")

@@ -38,7 +38,10 @@ def test_a_gap_within_g_keeps_the_stay():
 
 def test_a_stay_across_midnight_is_cut_into_both_days():
     s, r = stays.sessionise([1, 1, 1], [5, 5, 5], [at(23, 40), at(23, 55), at(0, 20, day=21)])
-    assert as_rows(s) == [(1, 5, at(23, 40), at(0, 0, day=21)), (1, 5, at(0, 0, day=21), at(0, 20, day=21))]
+    assert as_rows(s) == [
+        (1, 5, at(23, 40), at(0, 0, day=21)),
+        (1, 5, at(0, 0, day=21), at(0, 20, day=21)),
+    ]
     assert r.midnight_cuts == 1
 
 
@@ -61,7 +64,12 @@ def test_bad_rows_are_counted_by_reason_with_row_numbers():
         known_persons=[1, 2],
     )
     assert r.rows == 7
-    assert r.rejected == {"unknown_person": 2, "missing_cell": 2, "missing_time": 1, "out_of_order": 0}
+    assert r.rejected == {
+        "unknown_person": 2,
+        "missing_cell": 2,
+        "missing_time": 1,
+        "out_of_order": 0,
+    }
     assert r.samples == {"unknown_person": [1, 4], "missing_cell": [2, 5], "missing_time": [6]}
     assert r.accepted == 2 and r.rejected_total + r.accepted == r.rows
     assert as_rows(s) == [(1, 5, at(9), at(9, 10))]
