@@ -64,5 +64,9 @@ def register_routers() -> None:
     api.add_router("/jurisdictions", geo_router)
     api.add_router("/persons", people_router)
 
+    from fangkong.observation.api import router as observation_router
+
+    api.add_router("/observation", observation_router)
+
 
 register_routers()

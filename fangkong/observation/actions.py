@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from fangkong.core import clock
 from fangkong.observation import rules
@@ -311,9 +311,11 @@ def end_period(user: Any, period: ObservationPeriod, status: str, note: str = ""
 # ---------------------------------------------------------------- check-ins
 
 CLOSED_MESSAGE: dict[str, Any] = {
-    Status.RELEASED: _l("this observation has ended: the person was released"),
-    Status.TRANSFERRED_OUT: _l("this observation has ended: the person was transferred out"),
-    Status.LOST: _l("this observation is closed"),
+    Status.RELEASED: gettext_lazy("this observation has ended: the person was released"),
+    Status.TRANSFERRED_OUT: gettext_lazy(
+        "this observation has ended: the person was transferred out"
+    ),
+    Status.LOST: gettext_lazy("this observation is closed"),
 }
 
 
@@ -366,6 +368,7 @@ def check_in(
             raise _invalid("period", _("no such observation"))
         existing = CheckIn.objects.filter(period_id=locked.pk, client_id=cid).first()
         if existing is not None:
+            existing._period_status = locked.status  # type: ignore[attr-defined]
             return existing, False
         if not locked.is_open:
             raise _invalid("period", str(CLOSED_MESSAGE.get(locked.status, _("closed"))))
@@ -422,6 +425,7 @@ def check_in(
             changes["status"] = Status.REFERRED
         if changes:
             ObservationPeriod.objects.filter(pk=locked.pk).update(**changes)
+        checkin._period_status = changes.get("status", locked.status)  # type: ignore[attr-defined]
         AlertTask.objects.filter(
             period_id=locked.pk, local_date=local.date(), window=window, status=TaskStatus.OPEN
         ).update(status=TaskStatus.DONE, done_at=clock.now(), note="late check-in received")

@@ -1,0 +1,344 @@
+"""The observation API under /api/v1/observation/: the same actions as the pages."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
+
+from fangkong.core import audit
+from fangkong.geo.models import Division
+from fangkong.observation import actions, links
+from fangkong.observation.linelists import LISTS, counts, line_list
+from fangkong.observation.models import (
+    AlertTask,
+    ObservationPeriod,
+    ObservationRules,
+    QuarantineSite,
+    Referral,
+    Room,
+)
+from fangkong.observation.schemas import (
+    CheckInIn,
+    CheckInOut,
+    EndIn,
+    ExposureIn,
+    LinkOut,
+    PeriodIn,
+    PeriodOut,
+    PeriodPage,
+    PlacementIn,
+    PlacementOut,
+    ReferralOut,
+    ReleaseIn,
+    ResolveIn,
+    RoomOut,
+    RoomsIn,
+    RulesIn,
+    RulesOut,
+    SiteIn,
+    SiteOut,
+    SweepIn,
+    SweepOut,
+    TaskDoneIn,
+    TaskOut,
+    VerifyOut,
+)
+from fangkong.people.models import Person
+from fangkong.people.pagination import keyset_page
+
+router = Router(tags=["observation"])
+
+
+class ListParams(Schema):
+    list: str = "open"
+    site: int | None = None
+    node: str = ""
+    after: int | None = None
+    size: int = 50
+
+
+def _need(request: HttpRequest, label: str, action: str) -> None:
+    if not request.user.may(label, action):  # type: ignore[union-attr]
+        raise PermissionDenied(_("your role may not do this"))
+
+
+def _period(request: HttpRequest, pk: int, action: str = "view") -> ObservationPeriod:
+    qs = ObservationPeriod.objects.restrict(request.user, action).select_related(
+        "person", "rules", "grid"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def _room(request: HttpRequest, pk: int | None) -> Room | None:
+    if pk is None:
+        return None
+    return get_object_or_404(Room.objects.restrict(request.user, "view"), pk=pk)
+
+
+# ---------------------------------------------------------------- rules
+
+
+@router.get("/rules", response=list[RulesOut])
+def list_rules(request: HttpRequest):  # type: ignore[no-untyped-def]
+    _need(request, "observation.observationrules", "view")
+    return list(ObservationRules.objects.all())
+
+
+@router.post("/rules", response={201: RulesOut})
+def add_rules(request: HttpRequest, body: RulesIn):  # type: ignore[no-untyped-def]
+    return Status(201, actions.save_rules(request.user, body.dict()))
+
+
+# ---------------------------------------------------------------- sites
+
+
+@router.get("/sites", response=list[SiteOut])
+def list_sites(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """Sites in the caller's area with beds, persons placed and rooms with a free bed."""
+    return list(
+        QuarantineSite.objects.restrict(request.user).with_occupancy().select_related("node")[:500]
+    )
+
+
+@router.post("/sites", response={201: SiteOut})
+def create_site(request: HttpRequest, body: SiteIn):  # type: ignore[no-untyped-def]
+    _need(request, "observation.quarantinesite", "add")
+    node = get_object_or_404(Division.objects.restrict(request.user), code=body.node_code)
+    doctor = None
+    if body.doctor_id:
+        from fangkong.accounts.models import User
+
+        doctor = get_object_or_404(User.objects.restrict(request.user), pk=body.doctor_id)
+    site = actions.create_site(
+        request.user, name=body.name, address=body.address, node=node, doctor=doctor
+    )
+    return Status(201, site)
+
+
+@router.get("/sites/{pk}", response=SiteOut)
+def get_site(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    qs = QuarantineSite.objects.restrict(request.user).with_occupancy().select_related("node")
+    return get_object_or_404(qs, pk=pk)
+
+
+@router.get("/sites/{pk}/rooms", response=list[RoomOut])
+def list_rooms(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    site = get_object_or_404(QuarantineSite.objects.restrict(request.user), pk=pk)
+    return list(site.rooms.all())
+
+
+@router.post("/sites/{pk}/rooms", response={201: list[RoomOut]})
+def add_rooms(request: HttpRequest, pk: int, body: RoomsIn):  # type: ignore[no-untyped-def]
+    site = get_object_or_404(QuarantineSite.objects.restrict(request.user, "change"), pk=pk)
+    return Status(201, actions.add_rooms(request.user, site, body.numbers, body.capacity))
+
+
+# ---------------------------------------------------------------- periods and line lists
+
+
+@router.get("/lists", response=dict[str, int])
+def list_counts(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """How many persons are on each named line list today, in the caller's area."""
+    _need(request, "observation.observationperiod", "view")
+    return counts(request.user)
+
+
+@router.get("/periods", response=PeriodPage)
+def list_periods(request: HttpRequest, params: Query[ListParams]):  # type: ignore[no-untyped-def]
+    """A named line list (`open`, `reporting_today`, `not_reporting`, `symptomatic`,
+    `ending_today`, `released`), optionally for one site or one area; pages by `after`."""
+    if params.list not in LISTS:
+        raise HttpError(404, "no such list")
+    if (
+        params.site
+        and not QuarantineSite.objects.restrict(request.user).filter(pk=params.site).exists()
+    ):
+        raise HttpError(404, "no such site")
+    qs = line_list(request.user, params.list, site=params.site, node_code=params.node)
+    page = keyset_page(qs.select_related("rules"), params.after, params.size)
+    return {"items": page.items, "next_after": page.next_after, "has_more": page.has_more}
+
+
+@router.post("/periods", response={201: PeriodOut})
+def start_period(request: HttpRequest, body: PeriodIn):  # type: ignore[no-untyped-def]
+    _need(request, "observation.observationperiod", "add")
+    person = get_object_or_404(Person.objects.restrict(request.user), pk=body.person_id)
+    period = actions.start_period(
+        request.user,
+        person,
+        reason=body.reason,
+        last_exposure=body.last_exposure,
+        start_date=body.start_date,
+        room=_room(request, body.room_id),
+    )
+    return Status(201, _period(request, period.pk))
+
+
+@router.get("/periods/{pk}", response=PeriodOut)
+def get_period(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    period = _period(request, pk)
+    audit.record_access(request.user, period, "observation", request)
+    return period
+
+
+@router.post("/periods/{pk}/exposures", response=PeriodOut)
+def record_exposure(request: HttpRequest, pk: int, body: ExposureIn):  # type: ignore[no-untyped-def]
+    """A new exposure on `day`: the planned end moves (never earlier)."""
+    return actions.record_exposure(request.user, _period(request, pk, "change"), body.day)
+
+
+@router.get("/periods/{pk}/placements", response=list[PlacementOut])
+def list_placements(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    return list(_period(request, pk).placements.all())
+
+
+@router.post("/periods/{pk}/placements", response={201: PlacementOut})
+def place(request: HttpRequest, pk: int, body: PlacementIn):  # type: ignore[no-untyped-def]
+    """Move home, to a site room, or to another room (capacity respected)."""
+    period = _period(request, pk, "change")
+    placement = actions.place(
+        request.user, period, body.kind, room=_room(request, body.room_id), note=body.note
+    )
+    return Status(201, placement)
+
+
+def _checkin(period: ObservationPeriod, body: CheckInIn, kind: str, user: Any) -> Any:
+    checkin, created = actions.check_in(
+        period,
+        client_id=body.client_id,
+        temperature=body.temperature,
+        symptoms=body.symptoms,
+        other_symptom=body.other_symptom,
+        reporter_kind=kind,
+        user=user,
+        taken_at=body.taken_at,
+    )
+    return Status(201 if created else 200, checkin)
+
+
+@router.post("/periods/{pk}/checkins", response={200: CheckInOut, 201: CheckInOut})
+def check_in(request: HttpRequest, pk: int, body: CheckInIn):  # type: ignore[no-untyped-def]
+    """A reading reported by site staff, a grid worker or a household head. Sending
+    the same `client_id` again returns the stored reading (200) instead of 201."""
+    _need(request, "observation.checkin", "add")
+    period = _period(request, pk, "change")
+    default = "grid_worker" if request.user.role == "grid_worker" else "staff"  # type: ignore[union-attr]
+    kind = body.reporter_kind or default
+    if kind == "self":
+        raise HttpError(422, "reporter_kind: the person reports through the check-in link")
+    return _checkin(period, body, kind, request.user)
+
+
+@router.get("/periods/{pk}/checkins", response=list[CheckInOut])
+def list_checkins(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    return list(_period(request, pk).checkins.all()[:200])
+
+
+@router.post("/periods/{pk}/release", response=PeriodOut)
+def release(request: HttpRequest, pk: int, body: ReleaseIn):  # type: ignore[no-untyped-def]
+    period = actions.release(request.user, _period(request, pk, "release"), body.negative_test_on)
+    return _period(request, period.pk)
+
+
+@router.post("/periods/{pk}/end", response=PeriodOut)
+def end(request: HttpRequest, pk: int, body: EndIn):  # type: ignore[no-untyped-def]
+    period = _period(request, pk, "change")
+    actions.end_period(request.user, period, body.status, body.note)
+    return _period(request, pk)
+
+
+@router.post("/periods/{pk}/link", response=LinkOut)
+def issue_link(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    """The person's check-in link and QR code (no account needed to use it)."""
+    period = _period(request, pk, "change")
+    if not period.is_open:
+        raise HttpError(409, "this observation is closed")
+    token = links.make_token(period)
+    url = request.build_absolute_uri(reverse("observation:self_checkin", args=[token]))
+    return {"url": url, "token": token, "qr_svg": links.qr_svg(url)}
+
+
+@router.delete("/periods/{pk}/link", response={204: None})
+def revoke_link(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    actions.revoke_link(request.user, _period(request, pk, "change"))
+    return Status(204, None)
+
+
+# ---------------------------------------------------------------- tasks, referrals, sweep
+
+
+@router.get("/tasks", response=list[TaskOut])
+def list_tasks(request: HttpRequest, mine: bool = False, status: str = "open"):  # type: ignore[no-untyped-def]
+    qs = AlertTask.objects.restrict(request.user).filter(status=status)
+    if mine:
+        qs = qs.filter(assigned_to=request.user)  # type: ignore[misc]
+    return list(qs[:500])
+
+
+@router.post("/tasks/{pk}/done", response=TaskOut)
+def task_done(request: HttpRequest, pk: int, body: TaskDoneIn):  # type: ignore[no-untyped-def]
+    task = get_object_or_404(AlertTask.objects.restrict(request.user, "change"), pk=pk)
+    return actions.complete_task(request.user, task, body.note)
+
+
+@router.get("/referrals", response=list[ReferralOut])
+def list_referrals(request: HttpRequest, status: str = "pending"):  # type: ignore[no-untyped-def]
+    return list(Referral.objects.restrict(request.user).filter(status=status)[:500])
+
+
+@router.post("/referrals/{pk}/resolve", response=ReferralOut)
+def resolve_referral(request: HttpRequest, pk: int, body: ResolveIn):  # type: ignore[no-untyped-def]
+    referral = get_object_or_404(Referral.objects.restrict(request.user, "change"), pk=pk)
+    return actions.resolve_referral(request.user, referral, body.outcome, body.clinic)
+
+
+@router.post("/sweep", response=SweepOut)
+def sweep(request: HttpRequest, body: SweepIn):  # type: ignore[no-untyped-def]
+    """Run the half-day missed-check-in sweep now (headquarters; normally scheduled)."""
+    _need(request, "observation.observationrules", "change")
+    return {"created": actions.sweep_missed(body.day, body.window)}
+
+
+# ---------------------------------------------------------------- public (no account)
+
+
+@router.post("/self/{token}/checkins", auth=None, response={200: CheckInOut, 201: CheckInOut})
+def self_check_in(request: HttpRequest, token: str, body: CheckInIn):  # type: ignore[no-untyped-def]
+    """The person's own reading through the signed link; the token is the credential."""
+    try:
+        period = links.read_token(token)
+    except links.LinkError as exc:
+        raise HttpError(404 if exc.kind == "invalid" else 410, str(exc)) from None
+    kind = body.reporter_kind or "self"
+    if kind not in ("self", "household_head"):
+        raise HttpError(422, "reporter_kind: self or household_head")
+    return _checkin(period, body, kind, None)
+
+
+@router.get("/certificates/{code}", auth=None, response={200: VerifyOut, 404: VerifyOut})
+def verify_certificate(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
+    from fangkong.observation.public import masked_name
+
+    period = (
+        ObservationPeriod.objects.select_related("person")
+        .filter(certificate_code=code[:40], status="released")
+        .first()
+    )
+    if period is None:
+        return Status(404, {"valid": False})
+    return Status(
+        200,
+        {
+            "valid": True,
+            "name": masked_name(period.person.name),
+            "id_masked": period.person.id_masked,
+            "start_date": period.start_date,
+            "planned_end": period.planned_end,
+            "released_at": period.ended_at,
+        },
+    )
