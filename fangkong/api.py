@@ -68,5 +68,9 @@ def register_routers() -> None:
 
     api.add_router("/observation", observation_router)
 
+    from fangkong.companions.api import router as companions_router
+
+    api.add_router("/companions", companions_router)
+
 
 register_routers()

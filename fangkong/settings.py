@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "fangkong.epi",
     "fangkong.screening",
     "fangkong.observation",
+    "fangkong.companions",
 ]
 
 MIDDLEWARE = [

@@ -13,5 +13,6 @@ urlpatterns = [
     path("geo/", include("fangkong.geo.urls")),
     path("people/", include("fangkong.people.urls")),
     path("observation/", include("fangkong.observation.urls")),
+    path("companions/", include("fangkong.companions.urls")),
     path("", include("fangkong.core.urls")),
 ]

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CompanionsConfig(AppConfig):
+    name = "fangkong.companions"
+    label = "companions"
+    verbose_name = _("Space-time companions")
+
+    def ready(self) -> None:
+        from fangkong.companions import permissions  # noqa: F401
+        from fangkong.core import home
+
+        home.register(
+            home.Card(
+                _("Space-time companions"),
+                "companions:runs",
+                "companions.companionrun",
+                "view",
+                _("Find who shared a place with a case, ranked by exposure"),
+            )
+        )
