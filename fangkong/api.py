@@ -64,6 +64,10 @@ def register_routers() -> None:
     api.add_router("/jurisdictions", geo_router)
     api.add_router("/persons", people_router)
 
+    from fangkong.screening.api import router as screening_router
+
+    api.add_router("/screening", screening_router)
+
     from fangkong.observation.api import router as observation_router
 
     api.add_router("/observation", observation_router)

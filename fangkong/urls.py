@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("fangkong.accounts.urls")),
     path("geo/", include("fangkong.geo.urls")),
     path("people/", include("fangkong.people.urls")),
+    path("screening/", include("fangkong.screening.urls")),
     path("observation/", include("fangkong.observation.urls")),
     path("companions/", include("fangkong.companions.urls")),
     path("", include("fangkong.core.urls")),

@@ -257,6 +257,8 @@ def record_visit(user: Any, task: ScreeningTask, data: dict[str, Any]) -> tuple[
             .select_related("subject", "node")
             .get(pk=task.pk)
         )
+        if not can_access(user, task, "visit"):
+            raise PermissionDenied(_("this task is not in your area"))
         if task.status != TaskStatus.OPEN:
             raise ValidationError({"outcome": [_("this task is closed already")]})
         fields = {k: v for k, v in data.items() if k in VISIT_FIELDS}
@@ -360,11 +362,11 @@ def target_node(code: str = "", address: str = "") -> Division:
 def transfer_task(user: Any, task: ScreeningTask, to: Division, reason: str) -> ScreeningTask:
     """Hand an open task to another village or grid (another district too): it leaves
     the sender's queue and lands in the receiver's."""
-    if not can_access(user, task, "transfer"):
-        raise PermissionDenied(_("this task is not in your area"))
     task = (
         ScreeningTask.objects.select_for_update().select_related("subject", "node").get(pk=task.pk)
     )
+    if not can_access(user, task, "transfer"):
+        raise PermissionDenied(_("this task is not in your area"))
     if task.status != TaskStatus.OPEN:
         raise ValidationError({"to": [_("only an open task can be transferred")]})
     if to.pk == task.node_id:
@@ -382,13 +384,15 @@ def transfer_task(user: Any, task: ScreeningTask, to: Division, reason: str) -> 
 def assign_exception(user: Any, item: ExceptionItem, to: Division) -> ScreeningTask:
     """The town places a subject by hand: a task for the chosen grid (the escalated task
     reopened there, or a new one)."""
-    if not can_access(user, item, "change"):
-        raise PermissionDenied(_("this exception is not in your area"))
     if to.level not in PLACEABLE:
         raise ValidationError({"to": [_("choose a village or a grid")]})
     item = (
-        ExceptionItem.objects.select_for_update().select_related("subject", "task").get(pk=item.pk)
+        ExceptionItem.objects.select_for_update(of=("self",))
+        .select_related("subject", "task")
+        .get(pk=item.pk)
     )
+    if not can_access(user, item, "change"):
+        raise PermissionDenied(_("this exception is not in your area"))
     if item.status != ExceptionStatus.OPEN:
         raise ValidationError({"to": [_("this exception is assigned already")]})
     subject = item.subject

@@ -12,9 +12,6 @@ def _open_tasks(user: Any) -> int:
     return ScreeningTask.objects.restrict(user, "view").open().count()
 
 
-CARDS = False  # home cards need the pages; switched on with them
-
-
 def register() -> None:
     from auditlog.registry import auditlog
 
@@ -31,8 +28,6 @@ def register() -> None:
         return counters.count_by_child(qs, parent, children)
 
     counters.register("screening_open", _("Screening tasks to visit"), count_open)
-    if not CARDS:
-        return
     home.register(
         home.Card(
             _("Screening: today's visits"),

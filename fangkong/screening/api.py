@@ -1,0 +1,272 @@
+"""The screening API under /api/v1/screening/: the same actions as the pages."""
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from fangkong.core.querysets import allows
+from fangkong.geo.models import Division
+from fangkong.screening import actions, progress
+from fangkong.screening.models import (
+    ExceptionItem,
+    ImportRejection,
+    ListSource,
+    PushedList,
+    ScreeningTask,
+)
+
+router = Router(tags=["screening"])
+
+
+class ListOut(Schema):
+    id: int
+    source: str
+    file_name: str
+    status: str
+    message: str
+    job_id: int | None
+    progress_percent: int | None
+    counts: dict[str, int]
+    created: bool = True
+
+    @staticmethod
+    def resolve_source(obj: PushedList) -> str:
+        return obj.source.name
+
+    @staticmethod
+    def resolve_progress_percent(obj: PushedList) -> int | None:
+        return obj.job.percent if obj.job else None
+
+
+class RejectionOut(Schema):
+    row_no: int
+    field: str
+    reason: str
+    name: str
+
+
+class ReportOut(Schema):
+    pushed_list: ListOut
+    rejections: list[RejectionOut]
+
+
+class SubjectOut(Schema):
+    name: str
+    id_masked: str
+    phone_masked: str
+    address: str
+    origin: str
+    arrival_at: dt.datetime | None
+    transport: str
+    transport_no: str
+    sources: list[str]
+
+    @staticmethod
+    def resolve_sources(obj) -> list[str]:  # type: ignore[no-untyped-def]
+        return obj.source_list
+
+
+class TaskOut(Schema):
+    id: int
+    node_code: str
+    status: str
+    key_area: bool
+    due_at: dt.datetime
+    overdue: bool
+    visited_at: dt.datetime | None
+    outcome: str
+    handover: str
+    subject: SubjectOut
+
+    @staticmethod
+    def resolve_node_code(obj: ScreeningTask) -> str:
+        return obj.node.code
+
+
+class TaskPage(Schema):
+    items: list[TaskOut]
+    next_after: int | None
+
+
+class TaskParams(Schema):
+    status: str = "open"
+    after: int | None = None
+    size: int = 50
+
+
+class VisitIn(Schema):
+    client_id: uuid.UUID
+    outcome: str
+    identity_checked: bool = False
+    phone_checked: bool = False
+    address_checked: bool = False
+    origin_checked: bool = False
+    arrival_checked: bool = False
+    transport_checked: bool = False
+    itinerary: str = ""
+    contact: str = "none"
+    health: str = "well"
+    temperature: Decimal | None = None
+    measures: str = ""
+    household_members: int = 1
+    new_address: str = ""
+    notes: str = ""
+
+
+class VisitOut(Schema):
+    id: int
+    client_id: uuid.UUID
+    task_id: int
+    outcome: str
+    visited_at: dt.datetime
+    created: bool = True
+
+
+class TransferIn(Schema):
+    to_code: str = ""
+    address: str = ""
+    reason: str = ""
+
+
+class AssignIn(Schema):
+    to_code: str
+
+
+class ExceptionOut(Schema):
+    id: int
+    kind: str
+    status: str
+    name: str
+    address: str
+    queue_code: str
+    candidates: str
+
+    @staticmethod
+    def resolve_name(obj: ExceptionItem) -> str:
+        return obj.subject.name
+
+    @staticmethod
+    def resolve_queue_code(obj: ExceptionItem) -> str:
+        return obj.node.code
+
+
+class ProgressOut(Schema):
+    node: dict
+    children: list[dict]
+    checklists: list[dict]
+
+
+def _list(request: HttpRequest, pk: int) -> PushedList:
+    return get_object_or_404(
+        PushedList.objects.restrict(request.user, "view").select_related("source", "job"), pk=pk
+    )
+
+
+def _task(request: HttpRequest, pk: int, action: str = "view") -> ScreeningTask:
+    return get_object_or_404(
+        ScreeningTask.objects.restrict(request.user, action).select_related("subject", "node"),
+        pk=pk,
+    )
+
+
+@router.post("/lists", response={201: ListOut, 200: ListOut})
+def upload_list(request: HttpRequest, source_id: Form[int], file: File[UploadedFile]):  # type: ignore[no-untyped-def]
+    """Upload a pushed list (XLSX, XLS or CSV); the import runs in the background. The
+    same file again returns the earlier list with `created: false`."""
+    source = get_object_or_404(ListSource.objects.usable_by(request.user), pk=source_id)
+    pushed, started = actions.upload_list(
+        request.user,
+        source,
+        file,
+        file.name or "list",  # type: ignore[arg-type]
+    )
+    pushed.created = started  # type: ignore[attr-defined]
+    return Status(201 if started else 200, pushed)
+
+
+@router.get("/lists/{pk}", response=ListOut)
+def list_status(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    return _list(request, pk)
+
+
+@router.get("/lists/{pk}/report", response=ReportOut)
+def list_report(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    pushed = _list(request, pk)
+    rejections = ImportRejection.objects.restrict(request.user, "view").filter(pushed_list=pushed)
+    return {"pushed_list": pushed, "rejections": list(rejections[:5000])}
+
+
+@router.get("/tasks", response=TaskPage)
+def list_tasks(request: HttpRequest, params: Query[TaskParams]):  # type: ignore[no-untyped-def]
+    """Tasks in the caller's area, most urgent first; pages by `after` (last id)."""
+    qs = (
+        ScreeningTask.objects.restrict(request.user, "view")
+        .filter(status=params.status)
+        .select_related("subject", "node")
+        .order_by("pk")
+    )
+    if params.after:
+        qs = qs.filter(pk__gt=params.after)
+    size = max(1, min(params.size, 500))
+    items = list(qs[: size + 1])
+    more = len(items) > size
+    items = sorted(items[:size], key=lambda t: (t.due_at, t.pk))
+    return {"items": items, "next_after": max(t.pk for t in items) if more else None}
+
+
+@router.get("/tasks/{pk}", response=TaskOut)
+def get_task(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    return _task(request, pk)
+
+
+@router.post("/tasks/{pk}/visits", response={201: VisitOut, 200: VisitOut})
+def post_visit(request: HttpRequest, pk: int, body: VisitIn):  # type: ignore[no-untyped-def]
+    """Record a visit; the same `client_id` again returns the first visit (200)."""
+    task = _task(request, pk)
+    visit, created = actions.record_visit(request.user, task, body.dict())
+    visit.created = created  # type: ignore[attr-defined]
+    return Status(201 if created else 200, visit)
+
+
+@router.post("/tasks/{pk}/transfer", response=TaskOut)
+def transfer(request: HttpRequest, pk: int, body: TransferIn):  # type: ignore[no-untyped-def]
+    task = _task(request, pk, "transfer")
+    to = actions.target_node(body.to_code, body.address)
+    return actions.transfer_task(request.user, task, to, body.reason)
+
+
+@router.get("/exceptions", response=list[ExceptionOut])
+def list_exceptions(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return list(
+        ExceptionItem.objects.restrict(request.user, "view")
+        .open()
+        .select_related("subject", "node")[:1000]
+    )
+
+
+@router.post("/exceptions/{pk}/assign", response=TaskOut)
+def assign(request: HttpRequest, pk: int, body: AssignIn):  # type: ignore[no-untyped-def]
+    item = get_object_or_404(ExceptionItem.objects.restrict(request.user, "change"), pk=pk)
+    return actions.assign_exception(request.user, item, actions.target_node(body.to_code))
+
+
+@router.get("/progress/{code}", response=ProgressOut)
+def get_progress(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
+    """Figures of a node and of each child: pushed, visited, outcomes, overdue, median
+    minutes to visit, today's increment and the stock under control."""
+    if not allows(request.user, ScreeningTask, "view"):
+        raise PermissionDenied(_("your role may not see screening progress"))
+    node = get_object_or_404(Division.objects.restrict(request.user, "view"), code=code)
+    own, children = progress.figures(request.user, node)
+    return {
+        "node": own.as_dict(),
+        "children": [c.as_dict() for c in children],
+        "checklists": progress.checklists(own),
+    }

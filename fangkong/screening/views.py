@@ -1,0 +1,346 @@
+"""Pages of screening: lists and import reports (headquarters), today's visits and the
+visit form (grid worker, phone), exceptions and aliases (town), progress (every level)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from fangkong.core.querysets import allows, can_access
+from fangkong.geo.models import Division
+from fangkong.screening import actions, exports, progress
+from fangkong.screening.forms import (
+    AliasForm,
+    AssignForm,
+    SourceForm,
+    TransferForm,
+    UploadForm,
+    VisitForm,
+)
+from fangkong.screening.models import (
+    AddressAlias,
+    ExceptionItem,
+    ImportRejection,
+    ListSource,
+    PushedList,
+    PushedRow,
+    ScreeningTask,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _need(request: HttpRequest, model: type, action: str) -> None:
+    if not allows(request.user, model, action):
+        raise PermissionDenied
+
+
+def _xlsx(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# --- lists and import reports --------------------------------------------------------------
+
+
+@login_required
+def lists(request: HttpRequest) -> HttpResponse:
+    _need(request, PushedList, "view")
+    can_upload = allows(request.user, PushedList, "add") and request.user.node is not None  # type: ignore[union-attr]
+    sources = ListSource.objects.usable_by(request.user).order_by("name")
+    form = UploadForm(request.POST or None, request.FILES or None, sources=sources)
+    if request.method == "POST":
+        if not can_upload:
+            raise PermissionDenied
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                pushed, started = actions.upload_list(
+                    request.user, form.cleaned_data["source"], upload, upload.name
+                )
+            except ValidationError as exc:
+                form.add_error("file", exc.message_dict.get("file", exc.messages))
+            else:
+                if not started:
+                    messages.warning(request, _("This file was uploaded before; nothing new."))
+                return redirect("screening:report", pushed.pk)
+    recent = PushedList.objects.restrict(request.user, "view").select_related("source", "job")[:50]
+    return render(
+        request,
+        "screening/lists.html",
+        {"form": form, "lists": recent, "can_upload": can_upload, "sources": sources},
+    )
+
+
+def _list(request: HttpRequest, pk: int, action: str = "view") -> PushedList:
+    return get_object_or_404(
+        PushedList.objects.restrict(request.user, action).select_related("source", "job"), pk=pk
+    )
+
+
+@login_required
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    pushed = _list(request, pk)
+    running = pushed.status in ("queued", "running")
+    if request.headers.get("HX-Request"):
+        response = render(request, "screening/report.html#status", {"pushed": pushed})
+        if not running:
+            response["HX-Refresh"] = "true"
+        return response
+    counts = pushed.counts or {}
+    return render(
+        request,
+        "screening/report.html",
+        {
+            "pushed": pushed,
+            "running": running,
+            "counts": [
+                (label, counts.get(key, 0)) for key, label in exports.count_labels().items()
+            ],
+            "rejections": ImportRejection.objects.restrict(request.user, "view").filter(
+                pushed_list=pushed
+            )[:200],
+            "unplaced": PushedRow.objects.restrict(request.user, "view")
+            .filter(pushed_list=pushed, placement="exception")
+            .select_related("node")[:200],
+        },
+    )
+
+
+@login_required
+def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    pushed = _list(request, pk)
+    return _xlsx(exports.import_report(request.user, pushed), f"import-report-{pushed.pk}.xlsx")
+
+
+@login_required
+def sources(request: HttpRequest) -> HttpResponse:
+    _need(request, ListSource, "view")
+    form = SourceForm(request.POST or None)
+    if request.method == "POST":
+        _need(request, ListSource, "add")
+        if form.is_valid():
+            try:
+                actions.save_source(
+                    request.user,
+                    form.cleaned_data["name"],
+                    form.cleaned_data["kind"],
+                    form.column_map(),
+                )
+            except ValidationError as exc:
+                for name, errors in exc.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("screening:sources")
+    return render(
+        request,
+        "screening/sources.html",
+        {
+            "form": form,
+            "sources": ListSource.objects.usable_by(request.user).order_by("name"),
+            "can_add": allows(request.user, ListSource, "add"),
+        },
+    )
+
+
+# --- grid worker: today's tasks, visit, transfer -----------------------------------------------
+
+
+def _task(request: HttpRequest, pk: int, action: str = "view") -> ScreeningTask:
+    return get_object_or_404(
+        ScreeningTask.objects.restrict(request.user, action).select_related("subject", "node"),
+        pk=pk,
+    )
+
+
+@login_required
+def today(request: HttpRequest) -> HttpResponse:
+    _need(request, ScreeningTask, "view")
+    tasks = (
+        ScreeningTask.objects.restrict(request.user, "view")
+        .for_today()
+        .select_related("subject", "node")[:200]
+    )
+    return render(request, "screening/today.html", {"tasks": tasks})
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task(request, pk)
+    can_visit = can_access(request.user, task, "visit") and task.status == "open"
+    form = VisitForm(request.POST or None)
+    if request.method == "POST":
+        if not can_visit and not form.data.get("client_id"):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                _visit, created = actions.record_visit(request.user, task, form.cleaned_data)
+            except ValidationError as exc:
+                for name, errors in exc.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                if created:
+                    messages.success(request, _("Visit saved."))
+                return redirect("screening:today")
+    return render(
+        request,
+        "screening/task.html",
+        {
+            "task": task,
+            "form": form,
+            "can_visit": can_visit,
+            "visits": task.visits.select_related("visited_by"),
+            "transfers": task.transfers.select_related("from_node", "to_node"),
+        },
+    )
+
+
+@login_required
+def task_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task(request, pk, "transfer")
+    form = TransferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            to = actions.target_node(form.cleaned_data["to_code"], form.cleaned_data["address"])
+            actions.transfer_task(request.user, task, to, form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Task sent to %s.") % to.name)
+            return redirect("screening:today")
+    return render(request, "screening/transfer.html", {"task": task, "form": form})
+
+
+# --- town: exceptions, aliases, handovers ------------------------------------------------------
+
+
+@login_required
+def exceptions(request: HttpRequest) -> HttpResponse:
+    _need(request, ExceptionItem, "view")
+    items = (
+        ExceptionItem.objects.restrict(request.user, "view")
+        .open()
+        .select_related("subject", "node")[:200]
+    )
+    return render(
+        request,
+        "screening/exceptions.html",
+        {"items": items, "can_assign": allows(request.user, ExceptionItem, "change")},
+    )
+
+
+@login_required
+def exception_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(
+        ExceptionItem.objects.restrict(request.user, "change").select_related("subject", "node"),
+        pk=pk,
+    )
+    form = AssignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            to = actions.target_node(form.cleaned_data["to_code"])
+            actions.assign_exception(request.user, item, to)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Assigned to %s.") % to.name)
+            return redirect("screening:exceptions")
+    return render(request, "screening/assign.html", {"item": item, "form": form})
+
+
+@login_required
+def aliases(request: HttpRequest) -> HttpResponse:
+    _need(request, AddressAlias, "view")
+    form = AliasForm(request.POST or None)
+    if request.method == "POST":
+        _need(request, AddressAlias, "add")
+        if form.is_valid():
+            node = Division.objects.restrict(request.user, "view").filter(
+                code=form.cleaned_data["to_code"].strip()
+            )
+            try:
+                if not node.exists():
+                    raise ValidationError(_("no such village or grid in your area"))
+                actions.add_alias(request.user, form.cleaned_data["text"], node.get())
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("screening:aliases")
+    items = AddressAlias.objects.restrict(request.user, "view").select_related("node")[:500]
+    return render(
+        request,
+        "screening/aliases.html",
+        {"form": form, "items": items, "can_add": allows(request.user, AddressAlias, "add")},
+    )
+
+
+@login_required
+def handovers(request: HttpRequest) -> HttpResponse:
+    """Decisions to start observation or a referral, awaiting those capabilities."""
+    _need(request, ScreeningTask, "view")
+    tasks = (
+        ScreeningTask.objects.restrict(request.user, "view")
+        .handover_pending()
+        .select_related("subject", "node")
+        .order_by("visited_at")[:500]
+    )
+    return render(request, "screening/handovers.html", {"tasks": tasks})
+
+
+# --- progress --------------------------------------------------------------------------------
+
+
+def _node(request: HttpRequest, code: str | None) -> Division:
+    user = request.user
+    if code is None:
+        node = getattr(user, "node", None)
+        if node is None:
+            node = Division.objects.filter(parent__isnull=True).order_by("path").first()
+        if node is None:
+            raise Http404
+        code = node.code
+    return get_object_or_404(Division.objects.restrict(user, "view"), code=code)
+
+
+@login_required
+def progress_page(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    _need(request, ScreeningTask, "view")
+    node = _node(request, code)
+    own, children = progress.figures(request.user, node)
+    crumbs = [a for a in node.ancestors() if can_access(request.user, a, "view")]
+    tasks = None
+    if not children:
+        tasks = (
+            ScreeningTask.objects.restrict(request.user, "view")
+            .filter(path__startswith=node.path)
+            .select_related("subject")
+            .order_by("status", "due_at")[:200]
+        )
+    return render(
+        request,
+        "screening/progress.html",
+        {
+            "node": node,
+            "own": own,
+            "children": children,
+            "rest": progress.remainder(own, children) if children else None,
+            "crumbs": crumbs,
+            "checklists": progress.checklists(own),
+            "tasks": tasks,
+            "export_url": reverse("screening:progress_xlsx", args=[node.code]),
+        },
+    )
+
+
+@login_required
+def progress_xlsx(request: HttpRequest, code: str) -> HttpResponse:
+    _need(request, ScreeningTask, "view")
+    node = _node(request, code)
+    own, children = progress.figures(request.user, node)
+    return _xlsx(exports.progress_table(own, children), f"screening-progress-{node.code}.xlsx")

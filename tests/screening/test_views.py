@@ -1,0 +1,241 @@
+"""Pages and API of screening: each works for its user and refuses another jurisdiction."""
+
+import io
+import uuid
+
+import openpyxl
+import pytest
+
+from fangkong.screening import actions
+from fangkong.screening.models import ExceptionItem, ScreeningTask, Visit
+from tests.conftest import GRID_A, GRID_C, GRID_Z, HUAYUAN, TASHAN
+from tests.screening.test_import import TELECOM_ROWS, csv_bytes
+
+
+@pytest.fixture
+def world(db, make_user, make_task, make_source, upload, node):
+    """Yuecheng's list and tasks; a Zhuji county user as the outsider."""
+    county = make_user("county_hq", "330602")
+    source = make_source("电信推送", code="330602")
+    pushed, _ = upload(county, source, csv_bytes(TELECOM_ROWS))
+    task = make_task(code=GRID_A)
+    exception = ExceptionItem.objects.get(node__code=TASHAN, subject__name="冯二")
+    return {
+        "county": county,
+        "worker": make_user("grid_worker", GRID_A),
+        "town": make_user("town_hq", TASHAN),
+        "outsider": make_user("county_hq", "330681"),
+        "outsider_worker": make_user("grid_worker", GRID_Z),
+        "list": pushed,
+        "task": task,
+        "exception": exception,
+        "source": source,
+    }
+
+
+def object_urls(w):
+    t, e, pushed = w["task"].pk, w["exception"].pk, w["list"].pk
+    return [
+        f"/screening/lists/{pushed}/",
+        f"/screening/lists/{pushed}/report.xlsx",
+        f"/screening/tasks/{t}/",
+        f"/screening/tasks/{t}/transfer/",
+        f"/screening/exceptions/{e}/assign/",
+        f"/screening/progress/{HUAYUAN}/",
+        f"/screening/progress/{HUAYUAN}/export.xlsx",
+    ]
+
+
+def test_pages_work_for_their_users(client, world):
+    client.force_login(world["county"])
+    for url in object_urls(world) + [
+        "/screening/lists/",
+        "/screening/sources/",
+        "/screening/exceptions/",
+        "/screening/aliases/",
+        "/screening/handovers/",
+        "/screening/progress/",
+        "/screening/today/",
+        "/screening/declare/poster/",
+    ]:
+        assert client.get(url).status_code == 200, url
+    report = client.get(f"/screening/lists/{world['list'].pk}/report.xlsx")
+    wb = openpyxl.load_workbook(io.BytesIO(report.content))
+    assert wb.sheetnames[1:] and wb.worksheets[1].max_row == 4  # header + 3 rejections
+
+
+@pytest.mark.parametrize("who", ["outsider", "outsider_worker"])
+def test_pages_refuse_another_jurisdiction(client, world, who):
+    client.force_login(world[who])
+    for url in object_urls(world):
+        assert client.get(url).status_code in (403, 404), url
+        assert client.post(url, {}).status_code in (403, 404, 405), url
+    assert world["task"].subject.name not in client.get("/screening/today/").content.decode()
+
+
+def test_lists_refused_to_grid_worker(client, world):
+    client.force_login(world["worker"])
+    assert client.get("/screening/lists/").status_code == 403
+    assert client.get("/screening/exceptions/").status_code == 403
+
+
+def test_grid_worker_visits_from_the_phone_pages(client, world):
+    client.force_login(world["worker"])
+    today = client.get("/screening/today/").content.decode()
+    assert world["task"].subject.name in today
+    form = {
+        "client_id": str(uuid.uuid4()),
+        "contact": "none",
+        "health": "well",
+        "household_members": "2",
+        "outcome": "cleared",
+        "identity_checked": "on",
+    }
+    url = f"/screening/tasks/{world['task'].pk}/"
+    assert client.post(url, form).status_code == 302
+    assert client.post(url, form).status_code == 302  # the phone retries
+    assert Visit.objects.filter(task=world["task"]).count() == 1
+
+
+def test_upload_page_runs_the_import(client, world, django_capture_on_commit_callbacks):
+    client.force_login(world["county"])
+    data = io.BytesIO(csv_bytes(TELECOM_ROWS[:2]))
+    data.name = "two.csv"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/screening/lists/", {"source": world["source"].pk, "file": data})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "张三" not in page or "report.xlsx" in page
+    bad = io.BytesIO(b"\x00\x01\x02garbage")
+    bad.name = "bad.csv"
+    response = client.post("/screening/lists/", {"source": world["source"].pk, "file": bad})
+    assert response.status_code == 200 and "errorlist" in response.content.decode()
+
+
+def test_town_assigns_an_exception_by_page(client, world):
+    client.force_login(world["town"])
+    url = f"/screening/exceptions/{world['exception'].pk}/assign/"
+    assert client.post(url, {"to_code": GRID_A}).status_code == 302
+    world["exception"].refresh_from_db()
+    assert world["exception"].status == "assigned"
+    assert ScreeningTask.objects.filter(
+        subject=world["exception"].subject, node__code=GRID_A
+    ).exists()
+
+
+def test_transfer_page_moves_the_task(client, world):
+    client.force_login(world["worker"])
+    url = f"/screening/tasks/{world['task'].pk}/transfer/"
+    assert client.post(url, {"to_code": GRID_C, "reason": "住在府山"}).status_code == 302
+    assert client.get(f"/screening/tasks/{world['task'].pk}/").status_code == 404
+
+
+def test_public_declaration_and_qr(client, world):
+    assert client.get("/screening/declare/").status_code == 200
+    svg = client.get("/screening/declare/qr.svg")
+    assert svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml"
+    response = client.post(
+        "/screening/declare/",
+        {
+            "name": "林一",
+            "phone": "13600000001",
+            "origin": "湖北省武汉市",
+            "arrival_date": "2026-11-28",
+            "address": "越城区塔山街道花园社区9幢",
+        },
+    )
+    assert response.status_code == 200 and 'id="declared"' in response.content.decode()
+    assert ScreeningTask.objects.filter(subject__name="林一", node__code=HUAYUAN).exists()
+
+
+# --- API ---------------------------------------------------------------------------------------
+
+
+def bearer(client, user):
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": user.username, "password": "pw-for-tests-1"},
+        content_type="application/json",
+    )
+    return {"HTTP_AUTHORIZATION": f"Bearer {response.json()['token']}"}
+
+
+def test_api_flow(client, world, django_capture_on_commit_callbacks):
+    county = bearer(client, world["county"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/api/v1/screening/lists",
+            {"source_id": world["source"].pk, "file": io.BytesIO(csv_bytes(TELECOM_ROWS[:1]))},
+            **county,
+        )
+    assert response.status_code == 201, response.content
+    list_id = response.json()["id"]
+    assert client.get(f"/api/v1/screening/lists/{list_id}", **county).json()["status"] == "done"
+    report = client.get(f"/api/v1/screening/lists/{world['list'].pk}/report", **county).json()
+    assert len(report["rejections"]) == 3
+    worker = bearer(client, world["worker"])
+    tasks = client.get("/api/v1/screening/tasks", **worker).json()["items"]
+    assert [t["id"] for t in tasks] == [world["task"].pk]
+    body = {"client_id": str(uuid.uuid4()), "outcome": "home", "health": "well"}
+    url = f"/api/v1/screening/tasks/{world['task'].pk}/visits"
+    first = client.post(url, body, content_type="application/json", **worker)
+    again = client.post(url, body, content_type="application/json", **worker)
+    assert first.status_code == 201 and again.status_code == 200
+    assert again.json()["id"] == first.json()["id"]
+    prog = client.get(f"/api/v1/screening/progress/{HUAYUAN}", **county).json()
+    grid_a = next(c for c in prog["children"] if c["code"] == GRID_A)
+    assert grid_a["visited"] == 1 and grid_a["outcomes"]["home"] == 1
+    assert prog["node"]["pushed"] == 3 and prog["node"]["open"] == 2  # 张三, 李四 at the village
+    assert prog["checklists"][0]["name"] == "三清一管好"
+    town = bearer(client, world["town"])
+    exc = client.get("/api/v1/screening/exceptions", **town).json()
+    assert world["exception"].pk in [e["id"] for e in exc] and len(exc) == 2  # 冯二, 郑一
+    assigned = client.post(
+        f"/api/v1/screening/exceptions/{world['exception'].pk}/assign",
+        {"to_code": GRID_A},
+        content_type="application/json",
+        **town,
+    )
+    assert assigned.status_code == 200 and assigned.json()["node_code"] == GRID_A
+
+
+def test_api_refuses_another_jurisdiction(client, world):
+    outsider = bearer(client, world["outsider"])
+    t, e, pushed = world["task"].pk, world["exception"].pk, world["list"].pk
+    for url in (
+        f"/api/v1/screening/lists/{pushed}",
+        f"/api/v1/screening/lists/{pushed}/report",
+        f"/api/v1/screening/tasks/{t}",
+        f"/api/v1/screening/progress/{HUAYUAN}",
+    ):
+        assert client.get(url, **outsider).status_code == 404, url
+    for url, body in (
+        (
+            f"/api/v1/screening/tasks/{t}/visits",
+            {"client_id": str(uuid.uuid4()), "outcome": "cleared"},
+        ),
+        (f"/api/v1/screening/tasks/{t}/transfer", {"to_code": GRID_Z}),
+        (f"/api/v1/screening/exceptions/{e}/assign", {"to_code": GRID_Z}),
+    ):
+        assert (
+            client.post(url, body, content_type="application/json", **outsider).status_code == 404
+        )
+    assert client.get("/api/v1/screening/tasks", **outsider).json()["items"] == []
+    assert client.get("/api/v1/screening/exceptions", **outsider).json() == []
+    upload = client.post(
+        "/api/v1/screening/lists",
+        {"source_id": world["source"].pk, "file": io.BytesIO(b"x")},
+        **outsider,
+    )
+    assert upload.status_code == 404
+    assert actions  # the API and pages call the same actions
+
+
+def test_home_card_and_browser_column(client, world):
+    client.force_login(world["worker"])
+    page = client.get("/").content.decode()
+    assert "/screening/today/" in page
+    from fangkong.geo import counters
+
+    counts = counters.child_counts(world["county"], world["task"].node.parent, [world["task"].node])
+    assert counts["screening_open"] == {GRID_A: 1}
