@@ -8,7 +8,6 @@ one field cannot be passed off as another's.
 
 import base64
 import functools
-import hashlib
 import hmac
 import os
 from pathlib import Path
@@ -80,5 +79,4 @@ def decrypt(token: bytes, field: str) -> str:
 def blind_index(value: str, field: str) -> str:
     """A stable keyed digest for exact lookup; 128 bits as 32 hex characters."""
     _, key = _keys()
-    digest = hmac.new(key, f"{field}\x00{value}".encode(), hashlib.sha256).hexdigest()
-    return digest[:32]
+    return hmac.digest(key, f"{field}\x00{value}".encode(), "sha256").hex()[:32]

@@ -11,7 +11,6 @@ from functools import cache
 from django.utils.translation import gettext as _
 from stdnum import numdb
 from stdnum.cn import ric
-from stdnum.exceptions import ValidationError as StdnumError
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 FIRST_ID_YEAR = 1985  # resident IDs were first issued in 1985
@@ -29,8 +28,14 @@ class ResidentId:
     region: str
 
 
+_ID_NOISE = re.compile(r"[\s-]")
+
+
 def normalise_id(value: str) -> str:
-    return re.sub(r"[\s-]", "", value or "").upper()
+    value = value or ""
+    if len(value) == 18 and value.isalnum():
+        return value.upper()
+    return _ID_NOISE.sub("", value).upper()
 
 
 @cache
@@ -66,8 +71,8 @@ def parse_resident_id(value: str, today: dt.date | None = None) -> ResidentId:
     if number[17] != ric.calc_check_digit(number):
         raise IdentityError(_("the check digit is wrong"))
     try:
-        birth = ric.get_birth_date(number)
-    except StdnumError:
+        birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
         raise IdentityError(_("the birth date %s is not a real date") % number[6:14]) from None
     today = today or dt.date.today()
     if birth > today or birth.year < 1880:
@@ -121,7 +126,26 @@ def mask_document(number: str) -> str:
     return number[:2] + "*" * max(len(number) - 4, 0) + number[-2:] if len(number) > 4 else "****"
 
 
+@cache
+def _initial(char: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
+    letters = lazy_pinyin(char, style=Style.FIRST_LETTER)
+    return letters[0][:1].lower() if letters and letters[0] else ""
+
+
+@cache
+def _surname_initials(prefix: str) -> str | None:
+    """Compound surnames and surname readings (单 shàn, 曾 zēng) need the phrase context."""
+    from pypinyin import Style, lazy_pinyin
+
+    return "".join(p[:1] for p in lazy_pinyin(prefix, style=Style.FIRST_LETTER)).lower()
+
+
 def pinyin_initials(name: str) -> str:
+    """Initials for search (张伟 → zw); per-character with a cache, since names repeat."""
+    if len(name) <= 4 and all("\u4e00" <= c <= "\u9fff" for c in name):
+        return _surname_initials(name[:2]) + "".join(_initial(c) for c in name[2:])
     from pypinyin import Style, lazy_pinyin
 
     return "".join(p[0] for p in lazy_pinyin(name, style=Style.FIRST_LETTER) if p).lower()

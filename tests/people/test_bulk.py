@@ -26,3 +26,30 @@ def test_bulk_keeps_good_rows_and_reports_every_rejected_one(db, make_person):
     assert rejected[4] == ("id_number", "duplicate within the file")
     assert rejected[5] == ("id_number", "already registered")
     assert Person.objects.count() == 3
+
+
+def test_copy_path_validates_the_same_and_refuses_stored_ids(db, make_person):
+    from fangkong.people.bulk import copy_register
+
+    stored = make_person("已登记", id_number=rid("330602", "1970-01-01", 11))
+    grid = Division.objects.get(code=GRID_A)
+    rows = [
+        {
+            "name": "甲",
+            "node_id": grid.id,
+            "id_number": rid("330621", "1955-05-05", 13),
+            "phone": "13900001111",
+            "address": "花园社区\t1幢",
+        },
+        {"name": "乙", "node_id": grid.id, "id_number": "330602195005051234"},
+        {"name": "戊", "node_id": grid.id, "id_number": rid("330602", "1970-01-01", 11)},
+        {"name": "己", "node_id": grid.id},
+    ]
+    report = copy_register(rows, {grid.id: grid.path}, batch_size=10)
+    assert report.accepted == 2
+    assert sorted((r, f) for r, f, _ in report.rejected) == [(2, "id_number"), (3, "id_number")]
+    loaded = Person.objects.exclude(pk=stored.pk).get(name="甲")
+    assert loaded.reveal("id_number") == rid("330621", "1955-05-05", 13)
+    assert loaded.reveal("phone") == "13900001111" and loaded.address == "花园社区\t1幢"
+    assert Person.objects.with_phone("13900001111").get() == loaded
+    assert Person.objects.filter(name="己").exists()
