@@ -38,8 +38,11 @@ run: setup
 	$(FK) migrate --noinput -v 0
 	$(FK) collectstatic --noinput -v 0
 	$(FK) demo
-	@echo; echo "Fangkong is at http://127.0.0.1:8000 — demo accounts above (also in var/demo-accounts.txt)."
-	$(BIN)/gunicorn fangkong.wsgi --bind 127.0.0.1:8000 --worker-class gthread --workers 2 --threads 8 --access-logfile -
+	@echo; echo "Demo accounts (username role node; password at the end):"; cat $(FANGKONG_VAR_DIR)/demo-accounts.txt
+	@echo; echo "Fangkong is at http://127.0.0.1:8000 — stop with Ctrl-C."
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(FK) db_worker --interval 1 -v 0 & \
+	  $(BIN)/gunicorn fangkong.wsgi --bind 127.0.0.1:8000 --worker-class gthread --workers 2 --threads 8 --access-logfile -
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check fangkong tests benchmarks

@@ -24,7 +24,12 @@ def envstr(name: str, default: str = "") -> str:
 
 DEBUG = envbool("FANGKONG_DEBUG", False)
 TESTING = envbool("FANGKONG_TESTING", False) or "pytest" in sys.modules
-SECRET_KEY = envstr("FANGKONG_SECRET_KEY") or "dev-only-" + "x" * 40
+_secret_file = VAR_DIR / "keys" / "secret.key"
+SECRET_KEY = (
+    envstr("FANGKONG_SECRET_KEY")
+    or (_secret_file.read_text().strip() if _secret_file.exists() else "")
+    or "dev-only-not-secret-" + "x" * 40
+)
 ALLOWED_HOSTS = envstr("FANGKONG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in envstr("FANGKONG_CSRF_ORIGINS").split(",") if o]
 

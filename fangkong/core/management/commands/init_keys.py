@@ -7,9 +7,12 @@ from fangkong.core.crypto import write_key_file
 
 
 class Command(BaseCommand):
-    help = "Create the personal-data key file if it does not exist (never overwrites)."
+    help = "Create the personal-data key and the signing key files if missing (never overwrites)."
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        secret = Path(settings.VAR_DIR) / "keys" / "secret.key"
+        if settings.SECRET_KEY.startswith("dev-only") and write_key_file(secret):
+            self.stdout.write(f"Created {secret} (the key that signs sessions and links).")
         if settings.FANGKONG_DATA_KEY:
             self.stdout.write("FANGKONG_DATA_KEY is set; no key file needed.")
             return
