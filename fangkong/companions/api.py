@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from fangkong.companions import actions
 from fangkong.companions.models import CandidateExposure, CompanionRun
@@ -142,7 +142,7 @@ def create_run(request: HttpRequest, body: RunIn):  # type: ignore[no-untyped-de
     run = actions.start_run(
         request.user, node, body.dataset, body.engine, list(dict.fromkeys(body.cases))
     )
-    return 201, _run(request, run.pk)
+    return Status(201, _run(request, run.pk))
 
 
 @router.get("/runs/{pk}", response=RunOut)
