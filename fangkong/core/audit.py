@@ -32,6 +32,28 @@ def record_access(user: Any, obj: models.Model, what: str, request: Any = None) 
     )
 
 
+def record_export(
+    user: Any, model_label: str, params: dict, count: int, request: Any = None
+) -> LogEntry:
+    """An export of a list: which list, with which filters, how many rows, by whom."""
+    from django.apps import apps
+
+    model = apps.get_model(model_label)
+    node = getattr(user, "node", None)
+    filters = {k: v for k, v in params.items() if v}
+    return LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(model),
+        object_pk="*",
+        object_repr=f"export of {count} rows",
+        action=LogEntry.Action.ACCESS,
+        changes_text=f"export:{count}",
+        actor=user if getattr(user, "is_authenticated", False) else None,
+        remote_addr=client_ip(request),
+        timestamp=clock.now(),
+        additional_data={"path": node.path if node else "", "what": "export", "filters": filters},
+    )
+
+
 def entries_for(user: Any):  # type: ignore[no-untyped-def]
     """Audit entries the user may read: about records in, or by accounts of, their subtree."""
     from django.db.models import Q

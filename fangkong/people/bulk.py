@@ -190,7 +190,9 @@ def copy_register(
                 "AND id_number_index IS NOT NULL DO NOTHING RETURNING id_number_index"
             )
             inserted = {r[0] for r in cur.fetchall()}
-        refused = [i for i, v in batch if v["id_number_index"] and v["id_number_index"] not in inserted]
+        refused = [
+            i for i, v in batch if v["id_number_index"] and v["id_number_index"] not in inserted
+        ]
         report.rejected.extend((i, "id_number", "already registered") for i in refused)
         report.accepted += len(batch) - len(refused)
         batch.clear()

@@ -7,8 +7,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fangkong.core import audit
 from fangkong.core.querysets import can_access
-from fangkong.people import actions
+from fangkong.people import actions, exports
 from fangkong.people.choices import PROTECTED_FIELDS, Sex
 from fangkong.people.filters import filtered_persons
 from fangkong.people.forms import MergeForm, PersonForm
@@ -39,8 +40,25 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "query": query,
             "sexes": Sex.choices,
             "can_add": request.user.may("people.person", "add"),  # type: ignore[union-attr]
+            "can_export": request.user.may("people.person", "export"),  # type: ignore[union-attr]
         },
     )
+
+
+@login_required
+def person_export(request: HttpRequest) -> HttpResponse:
+    """The filtered list as XLSX (masked identity columns); the export itself is audited."""
+    if not request.user.may("people.person", "export"):  # type: ignore[union-attr]
+        raise PermissionDenied
+    params = {k: request.GET.get(k, "") for k in ("q", "node", "sex", "tag")}
+    qs = filtered_persons(request.user, params)
+    audit.record_export(request.user, "people.person", params, qs.count(), request)
+    response = HttpResponse(
+        exports.person_workbook(qs),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="persons.xlsx"'
+    return response
 
 
 @login_required

@@ -167,3 +167,34 @@ def test_pages_render_in_english_and_chinese(worker_client, own):
     worker_client.post(reverse("set_language"), {"language": "en", "next": "/"})
     en = worker_client.get(reverse("people:list")).content.decode()
     assert "Register a person" in en
+
+
+def test_export_is_scoped_masked_and_audited(client, make_user, make_person):
+    import io
+
+    from openpyxl import load_workbook
+
+    make_person("王秀英", node_code=GRID_A, id_number=ID, phone="13812345678")
+    make_person("李明", node_code=GRID_B)
+    make_person("外县人", node_code="330681001001G01")
+    staff = make_user("village_staff", "330602001004")
+    client.force_login(staff)
+    response = client.get(reverse("people:export"), {"q": "wxy"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert [r[1] for r in rows[1:]] == ["王秀英"]
+    assert rows[1][4] == ID[:6] + "********" + ID[-4:] and ID not in str(rows)
+    entry = LogEntry.objects.get(changes_text="export:1")
+    assert entry.actor == staff and entry.additional_data["filters"] == {"q": "wxy"}
+    everything = client.get(reverse("people:export"))
+    names = {
+        r[1]
+        for r in list(
+            load_workbook(io.BytesIO(everything.content)).active.iter_rows(values_only=True)
+        )[1:]
+    }
+    assert names == {"王秀英", "李明"}
+
+
+def test_export_refused_without_permission(worker_client):
+    assert worker_client.get(reverse("people:export")).status_code == 403
