@@ -1,3 +1,5 @@
+import re
+
 from django.core.management import call_command
 
 from fangkong.accounts.models import User
@@ -9,9 +11,13 @@ from fangkong.people.models import Household, Person
 def test_demo_builds_grids_accounts_and_population_and_reuses_them(db, monkeypatch, capsys):
     monkeypatch.setenv("FANGKONG_DEMO_PASSWORD", "demo-pass-2020")
     Division.objects.filter(level="grid").delete()
-    call_command("demo", persons=300, seed=3)
+    call_command("demo", persons=3000, seed=3)
     out = capsys.readouterr().out
-    assert "persons: 300 registered, 0 rejected" in out
+    registered = int(re.search(r"persons: (\d+) registered, 0 rejected", out).group(1))
+    twins = Person.objects.filter(tags="待核重")
+    assert registered == 3000 + twins.count() and twins.exists()
+    twin = twins.first()
+    assert Person.objects.with_phone(twin.reveal("phone")).filter(name=twin.name).count() == 2
     grids_per_village = {}
     for parent in Division.objects.filter(level="grid").values_list("parent__code", flat=True):
         grids_per_village[parent] = grids_per_village.get(parent, 0) + 1
@@ -23,6 +29,6 @@ def test_demo_builds_grids_accounts_and_population_and_reuses_them(db, monkeypat
     person = Person.objects.exclude(id_masked="").first()
     assert person.address.startswith("绍兴市")
     assert person.node.name in person.address or person.node.parent.name in person.address
-    call_command("demo", persons=300, seed=3)
-    assert Person.objects.count() == 300
+    call_command("demo", persons=3000, seed=3)
+    assert Person.objects.count() == registered
     assert "already present" in capsys.readouterr().out

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
-from fangkong.core import clock
+from fangkong.core import clock, demo_steps
 from fangkong.geo.choices import Level
 from fangkong.geo.loaders import import_grids, load_divisions, read_csv
 from fangkong.geo.models import Division
@@ -68,6 +68,8 @@ class Command(BaseCommand):
             self.stdout.write(f"persons: {Person.objects.count()} already present; kept")
         else:
             self._population(opts["persons"], opts["seed"])
+        for name, step in demo_steps.steps():
+            self.stdout.write(f"{name}: {step(opts['seed'])}")
         self.stdout.write(f"demo ready in {time.monotonic() - started:.1f} s")
 
     def _villages(self) -> list[Village]:
@@ -114,7 +116,10 @@ class Command(BaseCommand):
         )
         for r in rows:
             r["household_id"] = ids[r.pop("household_number")]
-        report = bulk_register(rows, paths)
+        # A few people appear twice, as they do across pushed lists: same name and phone,
+        # no ID on the second record — for the merge page to have real work.
+        twins = [dict(r, id_number="", tags="待核重") for r in rows[7::997] if r["phone"]][:25]
+        report = bulk_register(rows + twins, paths)
         self.stdout.write(
             f"persons: {report.accepted} registered, {len(report.rejected)} rejected, "
             f"{len(households)} households in {time.monotonic() - started:.1f} s"
