@@ -135,7 +135,7 @@ def _initial(char: str) -> str:
 
 
 @cache
-def _surname_initials(prefix: str) -> str | None:
+def _surname_initials(prefix: str) -> str:
     """Compound surnames and surname readings (单 shàn, 曾 zēng) need the phrase context."""
     from pypinyin import Style, lazy_pinyin
 
