@@ -26,7 +26,17 @@ from fangkong.analytics.simulate import simulate_renewal
 from fangkong.analytics.wallinga_teunis import estimate_wallinga_teunis
 
 ROOT = Path(__file__).resolve().parents[2]
-MY_MODULES = ["inputs", "serial", "rt", "wallinga_teunis", "growth", "forecast", "risk", "simulate"]
+MY_MODULES = [
+    "inputs",
+    "serial",
+    "rt",
+    "wallinga_teunis",
+    "growth",
+    "forecast",
+    "risk",
+    "simulate",
+    "epicurve",
+]
 
 
 @pytest.mark.parametrize("si", SERIAL_INTERVALS, ids=lambda s: f"{s.mean}")
