@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from fangkong.analytics.companions import job, store
 
 Row = tuple[int, ...]
@@ -54,8 +56,12 @@ def run_duckdb(
         con.executemany("INSERT INTO cases VALUES (?, ?, ?, ?)", case_rows)
         con.execute("CREATE TABLE risk (setting INTEGER, weight BIGINT)")
         con.executemany("INSERT INTO risk VALUES (?, ?)", _risk_rows(risk))
-        con.execute("CREATE TABLE offsets (k BIGINT)")
-        con.executemany("INSERT INTO offsets VALUES (?)", [(k,) for k in job.offsets(params)])
+        pairs = job.spans(params)
+        spans = pa.table(
+            {"n": [n for n, _ in pairs], "k": [k for _, k in pairs]},
+            schema=pa.schema([("n", pa.int64()), ("k", pa.int64())]),
+        )
+        con.register("spans", spans)
         return [tuple(int(v) for v in r) for r in con.execute(job.sql(params)).fetchall()]
     finally:
         con.close()
@@ -112,7 +118,10 @@ def run_spark(
     # Small inputs as VALUES views: no Python workers, so a cluster needs no matching Python.
     _values_view(spark, "cases", ("case_id", "person", "w_from", "w_to"), case_rows)
     _values_view(spark, "risk", ("setting", "weight"), _risk_rows(risk))
-    _values_view(spark, "offsets", ("k",), [(k,) for k in job.offsets(params)])
+    top = max(n for n, _ in job.spans(params))
+    spark.range(0, top + 1).toDF("n").crossJoin(spark.range(0, top + 1).toDF("k")).where(
+        "k <= n"
+    ).createOrReplaceTempView("spans")
     return [tuple(int(v) for v in r) for r in spark.sql(job.sql(params)).collect()]
 
 

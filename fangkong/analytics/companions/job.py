@@ -2,12 +2,13 @@
 
 Inputs (views registered by the engine): `stays(person, cell, t_in, t_out, setting)`,
 `cases(case_id, person, w_from, w_to)`, `risk(setting, weight)` (per mille), and
-`offsets(k)` holding 0..max buckets of one stay. Steps (analytics.md):
+`spans(n, k)`: for a stay covering n + 1 buckets, the rows k = 0..n. Steps (analytics.md):
 
 1. cut the cases' stays to their tracing windows; keep the other stays that lie in one of
    the cases' cells and in the overall time range;
-2. explode both sides into the Δ-buckets they cover (a join with `offsets`, which both
-   engines spell the same way, unlike unnest/explode);
+2. explode both sides into the Δ-buckets they cover: an equi-join with `spans` on the
+   stay's bucket count (both engines spell a join the same way, unlike unnest/explode,
+   and an equi-join stays a hash join where a range condition would be a nested loop);
 3. equi-join on (cell, bucket), keep overlapping pairs, and count each stay pair once: in
    the bucket holding max(a.t_in, b.t_in), which both stays cover;
 4. sum per (case, person); overlap = the larger of the telecom-cell total and the
@@ -49,14 +50,14 @@ others AS (
 case_b AS (
   SELECT a.case_id, a.case_person, a.cell, a.t_in, a.t_out,
          CAST(FLOOR(a.t_in / {bucket}) AS BIGINT) + o.k AS bucket
-  FROM case_stays a JOIN offsets o
-    ON o.k <= CAST(FLOOR((a.t_out - 1) / {bucket}) AS BIGINT) - CAST(FLOOR(a.t_in / {bucket}) AS BIGINT)
+  FROM case_stays a JOIN spans o
+    ON o.n = CAST(FLOOR((a.t_out - 1) / {bucket}) AS BIGINT) - CAST(FLOOR(a.t_in / {bucket}) AS BIGINT)
 ),
 other_b AS (
   SELECT b.person, b.cell, b.setting, b.t_in, b.t_out,
          CAST(FLOOR(b.t_in / {bucket}) AS BIGINT) + o.k AS bucket
-  FROM others b JOIN offsets o
-    ON o.k <= CAST(FLOOR((b.t_out - 1) / {bucket}) AS BIGINT) - CAST(FLOOR(b.t_in / {bucket}) AS BIGINT)
+  FROM others b JOIN spans o
+    ON o.n = CAST(FLOOR((b.t_out - 1) / {bucket}) AS BIGINT) - CAST(FLOOR(b.t_in / {bucket}) AS BIGINT)
 ),
 pairs AS (
   SELECT a.case_id, b.person, b.setting,
@@ -132,9 +133,11 @@ def sql(params: Params) -> str:
     )
 
 
-def offsets(params: Params) -> list[int]:
-    """0..the most buckets a stay can span (stays are cut at local midnight)."""
-    return list(range(DAY // params.bucket + 2))
+def spans(params: Params) -> list[tuple[int, int]]:
+    """(n, k) for k = 0..n, n up to the most buckets a stay can span (stays are cut at
+    local midnight, so at most a day plus the bucket the day starts in)."""
+    top = DAY // params.bucket + 1
+    return [(n, k) for n in range(top + 1) for k in range(n + 1)]
 
 
 DEFAULTS = Params()
