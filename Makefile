@@ -8,7 +8,7 @@ FK := $(BIN)/fangkong
 export FANGKONG_VAR_DIR ?= $(CURDIR)/var
 export PYENV_VERSION ?= $(shell command -v pyenv >/dev/null 2>&1 && pyenv versions --bare 2>/dev/null | grep -E '^3\.1[3-9]' | sort -rV | head -n1)
 
-.PHONY: help setup run test lint typecheck messages pytest-sqlite pytest-postgres bench clean
+.PHONY: help setup run test lint typecheck messages system-deps pytest-sqlite pytest-postgres bench clean
 
 help:
 	@echo "make run   – set up, load the demo, serve on http://127.0.0.1:8000"
@@ -51,12 +51,18 @@ lint: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy fangkong
 
-pytest-sqlite: setup
+# Debian packages the tests drive for real: Chromium (browser tests), R with EpiEstim
+# (agreement of our Rt), CJK fonts (PDFs), Java (Spark). Installed once, before pytest.
+system-deps:
 	@scripts/apt-install-if-missing /usr/bin/chromium chromium
+	@scripts/apt-install-if-missing /usr/lib/R/site-library/EpiEstim r-base-core r-cran-epiestim
+	@scripts/apt-install-if-missing /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc fonts-noto-cjk
+	@command -v java >/dev/null || scripts/apt-install openjdk-17-jre-headless
+
+pytest-sqlite: setup system-deps
 	env -u DATABASE_URL $(BIN)/pytest -n 2 -p no:cacheprovider
 
-pytest-postgres: setup
-	@scripts/apt-install-if-missing /usr/bin/chromium chromium
+pytest-postgres: setup system-deps
 	DATABASE_URL=$$(scripts/pg-up) $(BIN)/pytest -n 2 -p no:cacheprovider
 
 test: setup lint typecheck pytest-sqlite pytest-postgres
