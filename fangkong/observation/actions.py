@@ -6,7 +6,6 @@ Bad input raises `ValidationError` naming the field.
 
 import contextlib
 import datetime as dt
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,15 +14,14 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from fangkong.core import clock
 from fangkong.observation import rules
+from fangkong.observation.checkins import check_in as check_in  # the busiest verb, own module
 from fangkong.observation.choices import (
     PlaceKind,
     Reason,
     ReferralStatus,
-    ReporterKind,
     Status,
     TaskStatus,
 )
@@ -309,127 +307,6 @@ def end_period(user: Any, period: ObservationPeriod, status: str, note: str = ""
 
 
 # ---------------------------------------------------------------- check-ins
-
-CLOSED_MESSAGE: dict[str, Any] = {
-    Status.RELEASED: gettext_lazy("this observation has ended: the person was released"),
-    Status.TRANSFERRED_OUT: gettext_lazy(
-        "this observation has ended: the person was transferred out"
-    ),
-    Status.LOST: gettext_lazy("this observation is closed"),
-}
-
-
-def _taken_at(value: Any, period: ObservationPeriod) -> dt.datetime:
-    now = clock.now()
-    if value is None or value == "":
-        return now
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value)
-        except ValueError:
-            raise _invalid("taken_at", _("not a date and time (ISO 8601)")) from None
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    if value > now + dt.timedelta(minutes=10):
-        raise _invalid("taken_at", _("the reading cannot be in the future"))
-    if timezone.localdate(value) < period.start_date:
-        raise _invalid("taken_at", _("the reading is before the observation started"))
-    return value
-
-
-def check_in(
-    period: ObservationPeriod,
-    *,
-    client_id: Any,
-    temperature: Any,
-    symptoms: Any = (),
-    reporter_kind: str = ReporterKind.SELF,
-    user: Any = None,
-    taken_at: Any = None,
-    other_symptom: str = "",
-) -> tuple[CheckIn, bool]:
-    """Store one reading (R3–R5); (check-in, created). The same client id twice is
-    stored once. Fever or a referral symptom creates a referral to a fever clinic;
-    the period stays open."""
-    try:
-        cid = client_id if isinstance(client_id, uuid.UUID) else uuid.UUID(str(client_id))
-    except (ValueError, TypeError):
-        raise _invalid("client_id", _("the client id must be a UUID")) from None
-    if reporter_kind not in ReporterKind.values:
-        raise _invalid("reporter_kind", _("must be one of %s") % ", ".join(ReporterKind.values))
-    with transaction.atomic():
-        locked = (
-            ObservationPeriod.objects.select_for_update(of=("self",))
-            .select_related("rules")
-            .filter(pk=period.pk)
-            .first()
-        )
-        if locked is None:
-            raise _invalid("period", _("no such observation"))
-        existing = CheckIn.objects.filter(period_id=locked.pk, client_id=cid).first()
-        if existing is not None:
-            existing._period_status = locked.status  # type: ignore[attr-defined]
-            return existing, False
-        if not locked.is_open:
-            raise _invalid("period", str(CLOSED_MESSAGE.get(locked.status, _("closed"))))
-        r = locked.rules
-        try:
-            temp = rules.parse_temperature(temperature, r)
-            found = rules.clean_symptoms(symptoms)
-        except rules.InputError as exc:
-            raise _invalid(exc.field, str(exc)) from None
-        when = _taken_at(taken_at, locked)
-        local = timezone.localtime(when)
-        window, on_time = rules.window_of(local.time(), r)
-        febrile = rules.is_febrile(temp, r)
-        if febrile and "fever" not in found:
-            found.insert(0, "fever")
-        checkin = CheckIn.objects.create(
-            period_id=locked.pk,
-            client_id=cid,
-            taken_at=when,
-            local_date=local.date(),
-            window=window,
-            on_time=on_time,
-            temperature=temp,
-            symptoms=found,
-            other_symptom=(other_symptom or "")[:100],
-            febrile=febrile,
-            symptomatic=bool(found),
-            reporter_kind=reporter_kind,
-            reported_by=_stored(user),
-            path=locked.path,
-        )
-        changes: dict[str, Any] = {}
-        if locked.last_checkin_at is None or when >= locked.last_checkin_at:
-            changes = {
-                "last_checkin_at": when,
-                "last_temperature": temp,
-                "symptomatic": bool(found),
-            }
-        if rules.needs_referral(temp, found, r) and locked.status == Status.ACTIVE:
-            Referral.objects.create(
-                period_id=locked.pk,
-                checkin=checkin,
-                temperature=temp,
-                symptoms=found,
-                reason=_("check-in of %(day)s %(window)s: %(temp)s °C %(symptoms)s")
-                % {
-                    "day": local.date(),
-                    "window": window,
-                    "temp": temp,
-                    "symptoms": ", ".join(found),
-                },
-                path=locked.path,
-            )
-            changes["status"] = Status.REFERRED
-        if changes:
-            ObservationPeriod.objects.filter(pk=locked.pk).update(**changes)
-        checkin._period_status = changes.get("status", locked.status)  # type: ignore[attr-defined]
-        AlertTask.objects.filter(
-            period_id=locked.pk, local_date=local.date(), window=window, status=TaskStatus.OPEN
-        ).update(status=TaskStatus.DONE, done_at=clock.now(), note="late check-in received")
-    return checkin, True
 
 
 def sweep_missed(day: dt.date | None = None, window: str | None = None) -> int:

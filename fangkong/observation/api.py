@@ -207,7 +207,13 @@ def place(request: HttpRequest, pk: int, body: PlacementIn):  # type: ignore[no-
     return Status(201, placement)
 
 
-def _checkin(period: ObservationPeriod, body: CheckInIn, kind: str, user: Any) -> Any:
+def _checkin(
+    period: ObservationPeriod | int,
+    body: CheckInIn,
+    kind: str,
+    user: Any,
+    link: tuple[int, Any] | None = None,
+) -> Any:
     checkin, created = actions.check_in(
         period,
         client_id=body.client_id,
@@ -217,6 +223,7 @@ def _checkin(period: ObservationPeriod, body: CheckInIn, kind: str, user: Any) -
         reporter_kind=kind,
         user=user,
         taken_at=body.taken_at,
+        link=link,
     )
     return Status(201 if created else 200, checkin)
 
@@ -310,14 +317,14 @@ def sweep(request: HttpRequest, body: SweepIn):  # type: ignore[no-untyped-def]
 @router.post("/self/{token}/checkins", auth=None, response={200: CheckInOut, 201: CheckInOut})
 def self_check_in(request: HttpRequest, token: str, body: CheckInIn):  # type: ignore[no-untyped-def]
     """The person's own reading through the signed link; the token is the credential."""
-    try:
-        period = links.read_token(token)
-    except links.LinkError as exc:
-        raise HttpError(404 if exc.kind == "invalid" else 410, str(exc)) from None
     kind = body.reporter_kind or "self"
     if kind not in ("self", "household_head"):
         raise HttpError(422, "reporter_kind: self or household_head")
-    return _checkin(period, body, kind, None)
+    try:
+        pk, version, exp = links.parse_token(token)
+        return _checkin(pk, body, kind, None, link=(version, exp))
+    except links.LinkError as exc:
+        raise HttpError(404 if exc.kind == "invalid" else 410, str(exc)) from None
 
 
 @router.get("/certificates/{code}", auth=None, response={200: VerifyOut, 404: VerifyOut})

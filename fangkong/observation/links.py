@@ -34,17 +34,17 @@ def make_token(period: ObservationPeriod) -> str:
     )
 
 
-def read_token(token: str, *, for_update: bool = False) -> ObservationPeriod:
-    """The period a link belongs to, or LinkError saying why the link is refused."""
+def parse_token(token: str) -> tuple[int, int, dt.date]:
+    """(period id, link version, expiry) from a signed token, or LinkError("invalid")."""
     try:
         data = signing.loads(token, salt=SALT)
-        pk, version, exp = int(data["p"]), int(data["v"]), dt.date.fromisoformat(data["x"])
+        return int(data["p"]), int(data["v"]), dt.date.fromisoformat(data["x"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise LinkError("invalid", _("this check-in link is not valid")) from None
-    qs = ObservationPeriod.objects.select_related("rules", "person")
-    if for_update:
-        qs = qs.select_for_update(of=("self",))
-    period = qs.filter(pk=pk).first()
+
+
+def check_link(period: ObservationPeriod | None, version: int, exp: dt.date) -> None:
+    """Refuse a link of an unknown period, a revoked link or an expired one."""
     if period is None:
         raise LinkError("invalid", _("this check-in link is not valid"))
     if version != period.link_version:
@@ -54,6 +54,14 @@ def read_token(token: str, *, for_update: bool = False) -> ObservationPeriod:
     last_day = max(exp, period.planned_end + dt.timedelta(days=1))
     if clock.today() > last_day:
         raise LinkError("expired", _("this check-in link has expired"))
+
+
+def read_token(token: str) -> ObservationPeriod:
+    """The period a link belongs to, or LinkError saying why the link is refused."""
+    pk, version, exp = parse_token(token)
+    period = ObservationPeriod.objects.select_related("rules", "person").filter(pk=pk).first()
+    check_link(period, version, exp)
+    assert period is not None
     return period
 
 
