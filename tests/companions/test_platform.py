@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
-from fangkong.analytics.companions import simulate
+from fangkong.analytics.companions import simulate, store
 from fangkong.companions import actions, hooks
 from fangkong.companions.models import CandidateExposure, CompanionRun, DataIdentity
 from tests.conftest import GRID_A, YUECHENG, ZHUJI
@@ -284,3 +284,29 @@ def test_simulate_and_companions_commands(db, settings, tmp_path, capsys):
     out = capsys.readouterr()
     assert f"case {who}:" in out.out and "companions of 1 cases (1 without a window)" in out.out
     assert "case 999999: no tracing window" in out.err
+
+
+def test_import_locations_reports_bad_rows_and_stores_stays(db, settings, tmp_path, capsys):
+    settings.FANGKONG_COMPANIONS_DIR = tmp_path
+    records = tmp_path / "records.csv"
+    records.write_text(
+        "person,cell,time\n"
+        "1,5,2020-01-20T09:00\n"
+        "1,5,2020-01-20T09:20\n"
+        "2,5,2020-01-20T09:05\n"
+        "2,,2020-01-20T09:10\n"
+        "2,5,2020-01-20T09:30\n"
+        "1,5,2020-01-20T08:00\n"
+        "3,5,not-a-time\n",
+        encoding="utf-8",
+    )
+    call_command("import_locations", data="imported", records=str(records))
+    report = json.loads(capsys.readouterr().out.split("records: ")[1])
+    assert report["rejected"] == {
+        "unknown_person": 0,
+        "missing_cell": 1,
+        "missing_time": 1,
+        "out_of_order": 1,
+    }
+    assert report["samples"] == {"missing_cell": [3], "missing_time": [6], "out_of_order": [5]}
+    assert store.count_stays(tmp_path / "imported") == report["stays"] == 2

@@ -349,6 +349,16 @@ def simulate(out: Path | str, p: CityParams, progress=None) -> dict:  # type: ig
         ),
         out / "persons.parquet",
     )
+    pq.write_table(
+        pa.table(
+            {
+                "venue": np.arange(len(city.venue_cell), dtype=np.int64),
+                "cell": city.venue_cell,
+                "setting": city.venue_type,
+            }
+        ),
+        out / "venues.parquet",
+    )
     summary = {
         "params": {**asdict(p), "start": p.start.isoformat()},
         "stays": rows,
