@@ -33,6 +33,7 @@ messages: $(VENV)/.installed
 setup: $(VENV)/.installed node_modules/.installed messages
 	@mkdir -p $(FANGKONG_VAR_DIR)
 	@$(FK) init-keys
+	@scripts/apt-install-if-missing /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc fonts-noto-cjk
 
 run: setup
 	$(FK) migrate --noinput -v 0

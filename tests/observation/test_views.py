@@ -259,3 +259,31 @@ def test_another_jurisdiction_is_refused_everywhere(login, outsider, period, rel
     )
     grid_z_worker_sees = ObservationPeriod.objects.restrict(outsider).count()
     assert grid_z_worker_sees == 0 and GRID_Z
+
+
+def test_jurisdiction_counter_and_home_card(login, city_hq, make_user, period, node):
+    from fangkong.geo import counters
+
+    yuecheng, zhuji = node("330602"), node(ZHUJI)
+    assert counters.total_counts(city_hq, yuecheng)["observation"] == 1
+    assert counters.total_counts(city_hq, zhuji)["observation"] == 0
+    outsider = make_user("county_hq", ZHUJI)
+    assert counters.total_counts(outsider, zhuji)["observation"] == 0
+    from fangkong.core import home
+
+    cards = {c["card"].url_name: c["count"] for c in home.cards_for(city_hq)}
+    assert cards["observation:dashboard"] == 1
+    assert "observation:dashboard" not in {
+        c["card"].url_name for c in home.cards_for(make_user("supplies", "3306"))
+    }
+
+
+def test_grid_worker_of_another_grid_is_refused(login, make_user, start):
+    with clock.frozen(at(DAY0, 9)):
+        home = start(name="孙八")  # at home in GRID_A
+    other_grid = make_user("grid_worker", "330602001004G02")
+    c = login(other_grid)
+    assert c.get(reverse("observation:period", args=[home.pk])).status_code == 404
+    assert home.person.name not in c.get(reverse("observation:list", args=["open"])).text
+    own = login(make_user("grid_worker", GRID_A))
+    assert own.get(reverse("observation:period", args=[home.pk])).status_code == 200
