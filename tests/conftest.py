@@ -26,23 +26,34 @@ ZHUJI_VILLAGE = "330681001001"
 GRID_Z = "330681001001G01"
 
 
+def ensure_tree() -> None:
+    """Load the real Shaoxing tree and the test grids unless they are there already."""
+    from fangkong.geo.loaders import import_grids, load_divisions, read_csv
+    from fangkong.geo.models import Division
+
+    if Division.objects.filter(code=GRID_Z).exists():
+        return
+    load_divisions(read_csv(DIVISIONS))
+    grids = ((HUAYUAN, "1"), (HUAYUAN, "2"), (OTHER_TOWN_VILLAGE, "1"), (ZHUJI_VILLAGE, "1"))
+    rows = [
+        {"village_code": v, "grid_code": g, "name": f"第{g}网格", "households": "120"}
+        for v, g in grids
+    ]
+    report = import_grids(rows)
+    assert not report.rejected, report.rejected
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # noqa: PT004
-    from fangkong.geo.loaders import import_grids, load_divisions, read_csv
-
     with django_db_blocker.unblock():
-        load_divisions(read_csv(DIVISIONS))
-        rows = [
-            {"village_code": v, "grid_code": g, "name": f"第{g}网格", "households": "120"}
-            for v, g in (
-                (HUAYUAN, "1"),
-                (HUAYUAN, "2"),
-                (OTHER_TOWN_VILLAGE, "1"),
-                (ZHUJI_VILLAGE, "1"),
-            )
-        ]
-        report = import_grids(rows)
-        assert not report.rejected, report.rejected
+        ensure_tree()
+
+
+@pytest.fixture
+def tree(transactional_db):
+    """For transactional tests (browser tests): their flush empties the tables, so the
+    tree is loaded again when a previous transactional test removed it."""
+    ensure_tree()
 
 
 @pytest.fixture

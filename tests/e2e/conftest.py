@@ -15,6 +15,12 @@ ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _tree_for_browser_tests(request):
+    if "live_server" in request.fixturenames:
+        request.getfixturevalue("tree")
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
