@@ -3,6 +3,7 @@
 import datetime as dt
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -181,12 +182,8 @@ def upload_list(request: HttpRequest, source_id: Form[int], file: File[UploadedF
     """Upload a pushed list (XLSX, XLS or CSV); the import runs in the background. The
     same file again returns the earlier list with `created: false`."""
     source = get_object_or_404(ListSource.objects.usable_by(request.user), pk=source_id)
-    pushed, started = actions.upload_list(
-        request.user,
-        source,
-        file,
-        file.name or "list",  # type: ignore[arg-type]
-    )
+    fh: Any = file
+    pushed, started = actions.upload_list(request.user, source, fh, file.name or "list")
     pushed.created = started  # type: ignore[attr-defined]
     return Status(201 if started else 200, pushed)
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from fangkong.core import clock, crypto
 from fangkong.people import bulk
 from fangkong.people.models import Person
-from fangkong.screening import rules
+from fangkong.screening import rules, writing
 from fangkong.screening.choices import ExceptionKind, Match, Placement
 from fangkong.screening.matching import AddressMatcher, load_matcher
 from fangkong.screening.models import (
@@ -160,7 +160,16 @@ class Pipeline:
         phone_keys = {
             r.phone: crypto.blind_index(r.phone, "person.phone") for _n, r, _h in fresh if r.phone
         }
-        fields = ("id", "name", "node_id", "path", "id_number_index", "phone_index")
+        fields = (
+            "id",
+            "name",
+            "node_id",
+            "path",
+            "id_number_index",
+            "phone_index",
+            "id_masked",
+            "phone_masked",
+        )
         by_id = {
             p.id_number_index: p
             for p in Person.objects.active()
@@ -302,13 +311,13 @@ class Pipeline:
                     ),
                 )
             )
-        Person.objects.bulk_create(new_persons, batch_size=2000)
-        ScreeningSubject.objects.bulk_create(new_subjects, batch_size=2000)
+        writing.insert(new_persons)
+        writing.insert(new_subjects)
         c.new_subjects += len(new_subjects)
         if joined:
             ScreeningSubject.objects.bulk_update(list(joined.values()), ["sources"])
         self._tasks_and_exceptions(new_subjects, exceptions)
-        PushedRow.objects.bulk_create([r for _n, r in rows], batch_size=2000)
+        writing.insert([r for _n, r in rows])
         return rows
 
     def _tasks_and_exceptions(
@@ -332,10 +341,10 @@ class Pipeline:
             for s in subjects
             if s.placement != Placement.EXCEPTION
         ]
-        ScreeningTask.objects.bulk_create(tasks, batch_size=2000)
+        writing.insert(tasks)
         self.counts.tasks += len(tasks)
         codes = {n.id: n.code for n in self.matcher.nodes.values()}
-        ExceptionItem.objects.bulk_create(
+        writing.insert(
             [
                 ExceptionItem(
                     kind=kind,
@@ -348,6 +357,5 @@ class Pipeline:
                     updated_at=self.received,
                 )
                 for s, (kind, address, candidates) in exceptions
-            ],
-            batch_size=2000,
+            ]
         )
