@@ -294,7 +294,10 @@ class Placement(models.Model):
 class CheckIn(models.Model):
     """One temperature and symptom report (体温及症状报告); idempotent by `client_id`."""
 
-    period = models.ForeignKey(ObservationPeriod, on_delete=models.CASCADE, related_name="checkins")
+    # Indexed by the unique (period, client_id) and the (period, date, window) indexes.
+    period = models.ForeignKey(
+        ObservationPeriod, on_delete=models.CASCADE, related_name="checkins", db_index=False
+    )
     client_id = models.UUIDField(_("client id"))
     taken_at = models.DateTimeField(_("taken at"))
     local_date = models.DateField(_("date"))
@@ -307,7 +310,12 @@ class CheckIn(models.Model):
     symptomatic = models.BooleanField(_("symptomatic"), default=False)
     reporter_kind = models.CharField(_("reported by"), max_length=16, choices=ReporterKind.choices)
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # never searched by; keeps the busiest insert lean
     )
     received_at = models.DateTimeField(default=clock.now, editable=False)
     path = models.CharField(max_length=160, editable=False)
@@ -334,7 +342,10 @@ class CheckIn(models.Model):
 class AlertTask(models.Model):
     """A missed check-in window → a task for the grid worker or site doctor (R3)."""
 
-    period = models.ForeignKey(ObservationPeriod, on_delete=models.CASCADE, related_name="tasks")
+    # Indexed by the unique (period, date, window) index.
+    period = models.ForeignKey(
+        ObservationPeriod, on_delete=models.CASCADE, related_name="tasks", db_index=False
+    )
     local_date = models.DateField(_("date"))
     window = models.CharField(_("window"), max_length=8, choices=Window.choices)
     assigned_to = models.ForeignKey(
