@@ -1,0 +1,131 @@
+"""Page forms: thin shells around the actions, which do the validating."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.clinical.choices import (
+    BedKind,
+    Disposition,
+    EpiItem,
+    SampleType,
+    Severity,
+    Status,
+    Symptom,
+)
+
+
+class ActionErrorsMixin:
+    def add_action_errors(self, exc) -> None:  # type: ignore[no-untyped-def]
+        for name, messages in exc.message_dict.items():
+            self.add_error(name if name in self.fields else None, messages)  # type: ignore[attr-defined]
+
+
+class FindingsForm(ActionErrorsMixin, forms.Form):
+    temperature = forms.CharField(
+        label=_("Temperature (°C)"),
+        max_length=6,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "37.5"}),
+    )
+    symptoms = forms.MultipleChoiceField(
+        label=_("Symptoms"),
+        choices=Symptom.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    epi_items = forms.MultipleChoiceField(
+        label=_("Epidemiological history (14 days)"),
+        choices=EpiItem.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    epi_note = forms.CharField(label=_("Epidemiological details"), max_length=300, required=False)
+    imaging_pneumonia = forms.BooleanField(
+        label=_("Imaging: features of pneumonia"), required=False
+    )
+    imaging_note = forms.CharField(label=_("Imaging findings"), max_length=300, required=False)
+    blood_typical = forms.BooleanField(
+        label=_("Blood: normal/low white cells or low lymphocytes"), required=False
+    )
+    blood_note = forms.CharField(label=_("Blood findings"), max_length=300, required=False)
+
+
+class VisitForm(FindingsForm):
+    """Register a visit: the patient by resident ID (found or registered on the spot)."""
+
+    facility = forms.ModelChoiceField(label=_("Fever clinic"), queryset=None)  # type: ignore[arg-type,var-annotated]
+    id_number = forms.CharField(label=_("Resident ID"), max_length=18, required=False)
+    name = forms.CharField(label=_("Name (if not registered)"), max_length=50, required=False)
+    node_code = forms.CharField(
+        label=_("Grid or village code (if not registered)"), max_length=24, required=False
+    )
+    phone = forms.CharField(label=_("Mobile phone"), max_length=16, required=False)
+    person_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    referral_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    field_order = ["facility", "id_number", "name", "node_code", "phone"]
+
+    def __init__(self, *args, facilities=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].queryset = facilities  # type: ignore[attr-defined]
+
+
+class DisposeForm(forms.Form):
+    disposition = forms.ChoiceField(label=_("Disposition"), choices=Disposition.choices)
+    note = forms.CharField(label=_("Note / reason"), max_length=300, required=False)
+    diagnosed_at = forms.DateTimeField(
+        label=_("Diagnosis time (suspected case)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+
+class ClassifyForm(forms.Form):
+    status = forms.ChoiceField(label=_("Class"), choices=Status.choices)
+    severity = forms.ChoiceField(
+        label=_("Severity"), choices=[("", "—"), *Severity.choices], required=False
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+    diagnosed_at = forms.DateTimeField(
+        label=_("Diagnosis time"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+
+class SampleForm(forms.Form):
+    code = forms.CharField(label=_("Sample code"), max_length=40)
+    sample_type = forms.ChoiceField(label=_("Type"), choices=SampleType.choices)
+    lab = forms.CharField(label=_("Laboratory"), max_length=100, required=False)
+
+
+class TransferForm(forms.Form):
+    to_facility = forms.ModelChoiceField(label=_("Designated hospital"), queryset=None)  # type: ignore[arg-type,var-annotated]
+    bed_kind = forms.ChoiceField(label=_("Bed kind"), choices=BedKind.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args, hospitals=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["to_facility"].queryset = hospitals  # type: ignore[attr-defined]
+
+
+class DailyForm(forms.Form):
+    max_temperature = forms.CharField(label=_("Highest temperature today (°C)"), max_length=6)
+    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
+    symptoms_improved = forms.BooleanField(label=_("Symptoms improved"), required=False)
+    imaging_improved = forms.BooleanField(label=_("Imaging improved"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class ExposureForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=60)
+    relation = forms.CharField(label=_("Relation"), max_length=40, required=False)
+    setting = forms.CharField(label=_("Setting"), max_length=120, required=False)
+    last_contact = forms.DateField(
+        label=_("Last contact"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class LabImportForm(forms.Form):
+    file = forms.FileField(label=_("Result file (CSV or XLSX)"))

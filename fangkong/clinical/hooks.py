@@ -1,0 +1,82 @@
+"""What the clinical app adds to shared pages (jurisdiction-browser column, home cards,
+demo step, audit registration) and its own hook for contact tracing.
+
+Contact tracing does not exist yet: when it does, it calls
+`register_exposure_consumer(fn)`; `fn(investigation, exposures)` is then called when a
+case investigation is completed, and the exposures it accepts are marked consumed.
+Until then the exposures are recorded and listed on the investigation page."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+_exposure_consumers: list[Callable[[Any, list[Any]], None]] = []
+
+
+def register_exposure_consumer(fn: Callable[[Any, list[Any]], None]) -> None:
+    if fn not in _exposure_consumers:
+        _exposure_consumers.append(fn)
+
+
+def exposure_consumers() -> list[Callable[[Any, list[Any]], None]]:
+    return list(_exposure_consumers)
+
+
+def _in_care(user: Any) -> int:
+    from fangkong.clinical.models import Case
+
+    return Case.objects.restrict(user, "view").active().count()
+
+
+def register_hooks() -> None:
+    from auditlog.registry import auditlog
+
+    from fangkong.clinical.models import (
+        Case,
+        ClinicalRules,
+        ClinicVisit,
+        Cluster,
+        Facility,
+        Investigation,
+        Sample,
+        Transfer,
+    )
+    from fangkong.core import demo_steps, home
+    from fangkong.geo import counters
+
+    auditlog.register(ClinicVisit, exclude_fields=["created_at", "updated_at", "path"])
+    auditlog.register(
+        Case,
+        exclude_fields=["created_at", "updated_at", "path", "report_due", "investigation_due"],
+    )
+    auditlog.register(Sample, exclude_fields=["path"])
+    auditlog.register(Transfer, exclude_fields=["path"])
+    auditlog.register(Investigation, exclude_fields=["path"])
+    auditlog.register(Cluster, exclude_fields=["path"])
+    auditlog.register(Facility, exclude_fields=["created_at", "updated_at", "path"])
+    auditlog.register(ClinicalRules)
+
+    def count_cases(user, parent, children):  # type: ignore[no-untyped-def]
+        qs = Case.objects.restrict(user, "view").active()
+        return counters.count_by_child(qs, parent, children)
+
+    counters.register("clinical", _("Patients in care"), count_cases)
+
+    home.register(
+        home.Card(
+            _("Clinical pathway"),
+            "clinical:board",
+            "clinical.case",
+            "view",
+            _("Fever clinics, patients, reporting clocks, transfers and free beds"),
+            _in_care,
+        )
+    )
+
+    def demo(seed: int) -> str:
+        from fangkong.clinical.demo import run
+
+        return run(seed)
+
+    demo_steps.register("clinical", demo)

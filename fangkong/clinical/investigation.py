@@ -1,0 +1,124 @@
+"""Writes of case investigations, their exposures and clusters (R10)."""
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.clinical import rules
+from fangkong.clinical.actions import _actor, _invalid, _need, rules_in_force
+from fangkong.clinical.choices import Status
+from fangkong.clinical.models import Case, Cluster, Exposure, Investigation
+from fangkong.core import clock
+
+# ---------------------------------------------------------------- investigation, clusters
+
+
+@transaction.atomic
+def set_setting(user: Any, case: Case, setting: str) -> Case:
+    """Name the small setting (household, workplace, ward…) that links cases (R10)."""
+    _need(user, "clinical.investigation", "change", _("your role may not investigate cases"))
+    case.setting = (setting or "").strip()[:120]
+    with _actor(user):
+        case.save(update_fields=["setting"])
+    if case.setting and case.status in (Status.CONFIRMED, Status.ASYMPTOMATIC):
+        detect_cluster(case)
+    return case
+
+
+@transaction.atomic
+def add_exposure(user: Any, investigation: Investigation, data: dict[str, Any]) -> Exposure:
+    _need(user, "clinical.exposure", "add", _("your role may not record exposures"))
+    name = str(data.get("name") or "").strip()
+    if not name:
+        raise _invalid("name", _("this field is required"))
+    last = data.get("last_contact")
+    if isinstance(last, str):
+        try:
+            last = dt.date.fromisoformat(last)
+        except ValueError:
+            raise _invalid("last_contact", _("not a date (YYYY-MM-DD)")) from None
+    if not isinstance(last, dt.date):
+        raise _invalid("last_contact", _("this field is required"))
+    if last > clock.today():
+        raise _invalid("last_contact", _("the contact cannot be in the future"))
+    with _actor(user):
+        return Exposure.objects.create(
+            investigation=investigation,
+            name=name[:60],
+            relation=str(data.get("relation") or "")[:40],
+            setting=str(data.get("setting") or "")[:120],
+            last_contact=last,
+            person=data.get("person"),
+            note=str(data.get("note") or "")[:200],
+            path=investigation.path,
+        )
+
+
+@transaction.atomic
+def complete_investigation(user: Any, investigation: Investigation, summary: str) -> Investigation:
+    """Close the investigation (R9: within 24 h) and offer the exposures to contact
+    tracing through the registered consumers (none until that capability exists)."""
+    from fangkong.clinical.hooks import exposure_consumers
+
+    _need(user, "clinical.investigation", "change", _("your role may not investigate cases"))
+    if investigation.completed_at is not None:
+        raise _invalid("investigation", _("the investigation is already completed"))
+    if not (summary or "").strip():
+        raise _invalid("summary", _("write the investigation summary"))
+    now = clock.now()
+    investigation.completed_at, investigation.completed_by = now, user
+    investigation.summary = summary.strip()
+    case = investigation.case
+    case.investigated_at = now
+    with _actor(user):
+        investigation.save(update_fields=["completed_at", "completed_by", "summary"])
+        case.save(update_fields=["investigated_at"])
+    exposures = list(investigation.exposures.filter(consumed_at__isnull=True))
+    for consumer in exposure_consumers():
+        consumer(investigation, exposures)
+    return investigation
+
+
+def detect_cluster(case: Case) -> Cluster | None:
+    """R10: enough confirmed or asymptomatic cases in the case's setting within the
+    window raise a cluster (or join the open one), with its 2-hour emergency clock."""
+    if not case.setting or case.confirmed_at is None:
+        return None
+    r = rules_in_force(timezone.localdate(case.confirmed_at))
+    start = case.confirmed_at - dt.timedelta(days=r.r10_window_days)
+    linked = list(
+        Case.objects.filter(
+            setting__iexact=case.setting,
+            confirmed_at__gte=start,
+            confirmed_at__lte=case.confirmed_at + dt.timedelta(days=r.r10_window_days),
+        ).exclude(status=Status.EXCLUDED)
+    )
+    times = [c.confirmed_at for c in linked if c.confirmed_at is not None]
+    if not rules.is_cluster(times, max(times), r):
+        return None
+    cluster = Cluster.objects.filter(setting__iexact=case.setting, detected_at__gte=start).first()
+    if cluster is None:
+        now = clock.now()
+        cluster = Cluster.objects.create(
+            setting=case.setting,
+            detected_at=now,
+            threshold=r.r10_cluster_threshold,
+            emergency_due=now + dt.timedelta(hours=r.r9_emergency_hours),
+            path=_common_path([c.path for c in linked]),
+        )
+    cluster.cases.add(*linked)
+    return cluster
+
+
+def _common_path(paths: list[str]) -> str:
+    """The deepest node containing all paths (the cluster is seen from there up)."""
+    split = [[p for p in path.split("/") if p] for path in paths]
+    common: list[str] = []
+    for parts in zip(*split, strict=False):
+        if len(set(parts)) != 1:
+            break
+        common.append(parts[0])
+    return "/".join(common) + "/" if common else ""

@@ -1,0 +1,146 @@
+"""Scoped reads of the clinical pathway, with named queries for the boards.
+
+Two doors close around each row: the jurisdiction subtree (`restrict`) and, for a
+doctor attached to facilities, those facilities only — a clinic sees its own patients,
+headquarters its whole subtree."""
+
+import datetime as dt
+from typing import Any, Self
+
+from django.db.models import Exists, F, OuterRef, Q
+
+from fangkong.core.querysets import RestrictedQuerySet
+
+
+def staff_facility_ids(user: Any) -> list[int] | None:
+    """The facilities a medical account works in; None when it is not attached to any
+    (or is not medical), meaning the subtree alone decides."""
+    if getattr(user, "role", None) != "medical" or getattr(user, "is_superuser", False):
+        return None
+    from fangkong.clinical.models import Facility
+
+    ids = list(
+        Facility.staff.through.objects.filter(user_id=user.pk).values_list("facility_id", flat=True)
+    )
+    return ids or None
+
+
+class FacilityScoped(RestrictedQuerySet):
+    """`restrict` plus the facility filter; `facility_lookups` name the facility fields."""
+
+    facility_lookups: tuple[str, ...] = ("facility",)
+
+    def restrict(self, user: Any, action: str = "view") -> Self:
+        qs = super().restrict(user, action)
+        ids = staff_facility_ids(user)
+        if ids is None:
+            return qs
+        q = Q()
+        for lookup in self.facility_lookups:
+            q |= Q(**{f"{lookup}__in": ids})
+        return qs.filter(q)
+
+
+class FacilityQuerySet(FacilityScoped):
+    facility_lookups = ("pk",)
+
+    def clinics(self) -> Self:
+        return self.filter(kind="fever_clinic")
+
+    def hospitals(self) -> Self:
+        return self.filter(kind="designated_hospital")
+
+
+class ScopedQuerySet(RestrictedQuerySet):
+    pass
+
+
+class WardQuerySet(FacilityScoped):
+    pass
+
+
+class BedQuerySet(FacilityScoped):
+    facility_lookups = ("ward__facility",)
+
+    def occupied(self) -> Self:
+        from fangkong.clinical.choices import HOLDS_BED
+        from fangkong.clinical.models import Transfer
+
+        held = Transfer.objects.filter(
+            bed=OuterRef("pk"), status__in=HOLDS_BED, released_at__isnull=True
+        )
+        return self.filter(Exists(held))
+
+    def free(self) -> Self:
+        from fangkong.clinical.choices import HOLDS_BED
+        from fangkong.clinical.models import Transfer
+
+        held = Transfer.objects.filter(
+            bed=OuterRef("pk"), status__in=HOLDS_BED, released_at__isnull=True
+        )
+        return self.filter(active=True).exclude(Exists(held))
+
+
+class VisitQuerySet(FacilityScoped):
+    def open(self) -> Self:
+        return self.filter(disposition="")
+
+
+class CaseQuerySet(FacilityScoped):
+    facility_lookups = ("facility", "visit__facility")
+
+    def active(self) -> Self:
+        """In care: not excluded, no outcome yet."""
+        return self.filter(outcome="").exclude(status="excluded")
+
+    def report_overdue(self, now: dt.datetime) -> Self:
+        """R9: diagnosed, not reported, past the 2-hour deadline."""
+        return self.filter(report_due__lt=now, reported_at__isnull=True)
+
+    def report_running(self, now: dt.datetime) -> Self:
+        return self.filter(report_due__gte=now, reported_at__isnull=True)
+
+    def investigation_overdue(self, now: dt.datetime) -> Self:
+        return self.filter(investigation_due__lt=now, investigated_at__isnull=True)
+
+    def investigation_running(self, now: dt.datetime) -> Self:
+        return self.filter(investigation_due__gte=now, investigated_at__isnull=True)
+
+    def emergency_overdue(self, now: dt.datetime) -> Self:
+        return self.filter(emergency_due__lt=now, emergency_reported_at__isnull=True)
+
+    def emergency_running(self, now: dt.datetime) -> Self:
+        return self.filter(emergency_due__gte=now, emergency_reported_at__isnull=True)
+
+    def awaiting_admission(self) -> Self:
+        """Confirmed, in care, not yet arrived at a designated hospital."""
+        return self.active().filter(status="confirmed", admitted_at__isnull=True)
+
+    def needing_experts(self) -> Self:
+        return self.active().filter(severity__in=["severe", "critical"], expert_team__isnull=True)
+
+    def admitted(self) -> Self:
+        return self.filter(admitted_at__isnull=False, confirmed_at__isnull=False).annotate(
+            to_admission=F("admitted_at") - F("confirmed_at")
+        )
+
+
+class SampleQuerySet(FacilityScoped):
+    facility_lookups = ("case__facility", "case__visit__facility")
+
+    def pending(self) -> Self:
+        return self.filter(result="")
+
+
+class TransferQuerySet(FacilityScoped):
+    facility_lookups = ("from_facility", "to_facility")
+
+    def open(self) -> Self:
+        from fangkong.clinical.choices import OPEN_TRANSFER
+
+        return self.filter(status__in=OPEN_TRANSFER)
+
+
+class ClusterQuerySet(RestrictedQuerySet):
+    def emergency_overdue(self, now: dt.datetime) -> Self:
+        return self.filter(emergency_due__lt=now, reported_at__isnull=True)

@@ -1,0 +1,357 @@
+"""Pages for clinic doctors, hospitals and headquarters. Every read goes through
+`.restrict(user, action)`; a record outside the user's area (or, for a doctor attached
+to facilities, outside them) is a 404 like one that does not exist."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.clinical import actions, boards, care, investigation, labimport, samples
+from fangkong.clinical.forms import (
+    ClassifyForm,
+    DailyForm,
+    DisposeForm,
+    ExposureForm,
+    FindingsForm,
+    LabImportForm,
+    SampleForm,
+    TransferForm,
+    VisitForm,
+)
+from fangkong.clinical.models import (
+    Bed,
+    Case,
+    ClinicVisit,
+    Cluster,
+    ExpertTeam,
+    Facility,
+    Sample,
+    Transfer,
+    Ward,
+)
+from fangkong.core import audit, clock
+
+
+def _need(request: HttpRequest, label: str, action: str) -> None:
+    if not request.user.may(label, action):  # type: ignore[union-attr]
+        raise PermissionDenied
+
+
+def _visit(request: HttpRequest, pk: int, action: str = "view") -> ClinicVisit:
+    qs = ClinicVisit.objects.restrict(request.user, action).select_related(
+        "person", "facility", "first_doctor", "responsible_doctor"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def _case(request: HttpRequest, pk: int, action: str = "view") -> Case:
+    qs = Case.objects.restrict(request.user, action).select_related(
+        "person", "facility", "visit", "expert_team"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def _errors(request: HttpRequest, exc: Exception) -> None:
+    if isinstance(exc, ValidationError):
+        groups = exc.message_dict.values() if hasattr(exc, "error_dict") else [exc.messages]
+        for msgs in groups:
+            for m in msgs:
+                messages.error(request, m)
+    else:
+        messages.error(request, str(exc))
+
+
+def _form_errors(form: Any) -> ValidationError:
+    return ValidationError(
+        {k: [e["message"] for e in v] for k, v in form.errors.get_json_data().items()}
+    )
+
+
+@login_required
+def board(request: HttpRequest) -> HttpResponse:
+    """The patient board: counts, running and overdue clocks, incoming referrals,
+    free beds and the time from confirmation to admission."""
+    _need(request, "clinical.case", "view")
+    return render(request, "clinical/board.html", boards.board(request.user))
+
+
+@login_required
+def visit_new(request: HttpRequest) -> HttpResponse:
+    _need(request, "clinical.clinicvisit", "add")
+    facilities = Facility.objects.restrict(request.user, "view").clinics().filter(active=True)
+    initial: dict[str, Any] = {"facility": facilities.first()}
+    referral = boards.pending_referral(request.user, request.GET.get("referral", ""))
+    if referral is not None:
+        initial.update(referral_id=referral.pk, person_id=referral.period.person_id)
+    form = VisitForm(request.POST or None, initial=initial, facilities=facilities)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        person = None
+        if d.get("referral_id"):
+            referral = boards.pending_referral(request.user, str(d["referral_id"]))
+            person = referral.period.person if referral else None
+        try:
+            visit = actions.register_visit(
+                request.user,
+                d["facility"],
+                person=person,
+                id_number=d["id_number"],
+                person_data={"name": d["name"], "node_code": d["node_code"], "phone": d["phone"]},
+                observation_referral=referral if person else None,
+                **{k: d[k] for k in FindingsForm.base_fields},
+            )
+        except ValidationError as exc:
+            form.add_action_errors(exc)
+        except PermissionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Visit registered."))
+            return redirect(visit)
+    return render(request, "clinical/visit_new.html", {"form": form, "referral": referral})
+
+
+@login_required
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit(request, pk)
+    audit.record_access(request.user, visit, "clinic visit", request)
+    from fangkong.accounts.models import User
+
+    doctors = User.objects.filter(
+        role="medical", is_active=True, clinical_facilities=visit.facility
+    )
+    return render(
+        request,
+        "clinical/visit.html",
+        {
+            "visit": visit,
+            "r7": actions.visit_r7(visit),
+            "handovers": visit.handovers.select_related("from_doctor", "to_doctor"),
+            "case": Case.objects.filter(visit=visit).first(),
+            "is_responsible": visit.responsible_doctor_id == request.user.pk,
+            "doctors": doctors.exclude(pk=visit.responsible_doctor_id),
+            "findings_form": FindingsForm(initial=_findings_initial(visit)),
+            "dispose_form": DisposeForm(),
+        },
+    )
+
+
+def _findings_initial(visit: ClinicVisit) -> dict:
+    return {k: getattr(visit, k) for k in FindingsForm.base_fields}
+
+
+@login_required
+@require_POST
+def visit_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+    visit = _visit(request, pk, "change")
+    try:
+        if verb == "findings":
+            form: Any = FindingsForm(request.POST)
+            if not form.is_valid():
+                raise _form_errors(form)
+            actions.record_findings(request.user, visit, form.cleaned_data)
+            messages.success(request, _("Findings saved."))
+        elif verb == "handover":
+            from fangkong.accounts.models import User
+
+            to = User.objects.filter(pk=request.POST.get("to_doctor") or 0).first()
+            actions.hand_over(request.user, visit, to, request.POST.get("reason", ""))
+            messages.success(request, _("Patient handed over."))
+        elif verb == "dispose":
+            form = DisposeForm(request.POST)
+            if not form.is_valid():
+                raise _form_errors(form)
+            actions.dispose(
+                request.user,
+                visit,
+                form.cleaned_data["disposition"],
+                note=form.cleaned_data["note"],
+                diagnosed_at=form.cleaned_data["diagnosed_at"],
+            )
+            messages.success(request, _("Visit closed."))
+            case = Case.objects.filter(visit=visit).first()
+            if case is not None:
+                return redirect(case)
+        else:
+            raise PermissionDenied
+    except (ValidationError, PermissionError) as exc:
+        _errors(request, exc)
+    return redirect(visit)
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case(request, pk)
+    audit.record_access(request.user, case, "case", request)
+    return render(request, "clinical/case.html", boards.case_context(request.user, case))
+
+
+def _ward(request: HttpRequest, transfer: Transfer) -> Ward:
+    qs = Ward.objects.restrict(request.user, "view").filter(facility=transfer.to_facility)
+    return get_object_or_404(qs, pk=request.POST.get("ward") or 0)
+
+
+@login_required
+@require_POST
+def case_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+    """The forms of the case page, one verb each."""
+    case = _case(request, pk)
+    user: Any = request.user
+    post = request.POST
+    try:
+        if verb == "classify":
+            form: Any = ClassifyForm(post)
+            if not form.is_valid():
+                raise _form_errors(form)
+            d = form.cleaned_data
+            actions.classify(
+                user,
+                case,
+                d["status"],
+                severity=d["severity"],
+                reason=d["reason"],
+                diagnosed_at=d["diagnosed_at"],
+            )
+        elif verb == "report":
+            actions.mark_reported(user, case)
+        elif verb == "emergency":
+            actions.mark_emergency_reported(user, case)
+        elif verb == "sample":
+            form = SampleForm(post)
+            if not form.is_valid():
+                raise _form_errors(form)
+            samples.record_sample(user, case, **form.cleaned_data)
+        elif verb == "result":
+            sample = get_object_or_404(
+                Sample.objects.restrict(user, "change"), pk=post.get("sample") or 0, case=case
+            )
+            samples.record_result(
+                user,
+                sample,
+                post.get("result"),
+                ct_orf1ab=post.get("ct_orf1ab"),
+                ct_n=post.get("ct_n"),
+            )
+        elif verb == "transfer":
+            form = TransferForm(post, hospitals=boards.hospitals(user))
+            if not form.is_valid():
+                raise _form_errors(form)
+            care.request_transfer(user, case, **form.cleaned_data)
+        elif verb in ("bed", "depart", "arrive"):
+            transfer = get_object_or_404(
+                Transfer.objects.restrict(user, "change"), pk=post.get("transfer") or 0, case=case
+            )
+            if verb == "bed":
+                care.assign_bed(user, transfer, _ward(request, transfer))
+            elif verb == "depart":
+                care.depart(user, transfer, vehicle=post.get("vehicle", ""))
+            else:
+                care.arrive(user, transfer)
+        elif verb == "daily":
+            form = DailyForm(post)
+            if not form.is_valid():
+                raise _form_errors(form)
+            care.record_daily(user, case, form.cleaned_data)
+        elif verb == "experts":
+            team = get_object_or_404(
+                ExpertTeam.objects.restrict(user, "view"), pk=post.get("team") or 0
+            )
+            care.assign_experts(user, case, team)
+        elif verb == "discharge":
+            care.discharge(user, case, override_reason=post.get("override_reason", ""))
+        elif verb == "death":
+            care.record_death(user, case, cause=post.get("cause", ""))
+        elif verb == "setting":
+            investigation.set_setting(user, case, post.get("setting", ""))
+        elif verb == "exposure":
+            form = ExposureForm(post)
+            if not form.is_valid():
+                raise _form_errors(form)
+            investigation.add_exposure(user, case.investigation, form.cleaned_data)
+        elif verb == "investigated":
+            investigation.complete_investigation(user, case.investigation, post.get("summary", ""))
+        else:
+            raise PermissionDenied
+        messages.success(request, _("Saved."))
+    except (ValidationError, PermissionError) as exc:
+        _errors(request, exc)
+    return redirect(case)
+
+
+@login_required
+def lab_import(request: HttpRequest) -> HttpResponse:
+    _need(request, "clinical.sample", "change")
+    form = LabImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            n = labimport.import_results(
+                request.user,
+                Sample.objects.restrict(request.user, "change"),
+                upload.name,
+                upload.read(),
+            )
+        except ValidationError as exc:
+            errors = [m for msgs in exc.message_dict.values() for m in msgs]
+        else:
+            messages.success(request, _("%d results recorded.") % n)
+            return redirect("clinical:lab_import")
+    pending = Sample.objects.restrict(request.user, "view").pending().select_related("case")[:200]
+    return render(
+        request, "clinical/lab_import.html", {"form": form, "errors": errors, "pending": pending}
+    )
+
+
+@login_required
+def facilities(request: HttpRequest) -> HttpResponse:
+    _need(request, "clinical.facility", "view")
+    return render(request, "clinical/facilities.html", boards.facilities(request.user))
+
+
+@login_required
+def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    facility = get_object_or_404(Facility.objects.restrict(request.user, "view"), pk=pk)
+    beds = Bed.objects.restrict(request.user, "view").filter(ward__facility=facility)
+    occupied = set(beds.occupied().values_list("pk", flat=True))
+    wards = [
+        (w, [(b, b.pk in occupied) for b in w.beds.all()])
+        for w in facility.wards.prefetch_related("beds")
+    ]
+    return render(
+        request,
+        "clinical/facility.html",
+        {
+            "facility": facility,
+            "wards": wards,
+            "teams": facility.teams.prefetch_related("members"),
+            "cases": Case.objects.restrict(request.user, "view")
+            .filter(facility=facility)
+            .active()
+            .select_related("person")[:200],
+        },
+    )
+
+
+@login_required
+def clusters(request: HttpRequest) -> HttpResponse:
+    _need(request, "clinical.cluster", "view")
+    qs = Cluster.objects.restrict(request.user, "view").prefetch_related("cases__person")[:100]
+    return render(request, "clinical/clusters.html", {"clusters": qs, "now": clock.now()})
+
+
+@login_required
+@require_POST
+def cluster_report(request: HttpRequest, pk: int) -> HttpResponse:
+    cluster = get_object_or_404(Cluster.objects.restrict(request.user, "report"), pk=pk)
+    try:
+        actions.report_cluster(request.user, cluster)
+        messages.success(request, _("Emergency report recorded."))
+    except (ValidationError, PermissionError) as exc:
+        _errors(request, exc)
+    return redirect("clinical:clusters")

@@ -1,0 +1,115 @@
+"""Fixtures: a Yuecheng fever clinic and designated hospital with wards and doctors,
+a Zhuji clinic for the jurisdiction refusals, and a clock."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.conftest import YUECHENG, ZHUJI
+
+TZ = ZoneInfo("Asia/Shanghai")
+DAY0 = dt.date(2020, 2, 3)
+
+
+def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=TZ)
+
+
+@pytest.fixture
+def system_user():
+    from fangkong.accounts.models import User
+
+    return User(is_superuser=True, is_active=True)
+
+
+@pytest.fixture
+def clinic(db, system_user, node):
+    from fangkong.clinical import care
+
+    return care.create_facility(
+        system_user, name="越城区人民医院发热门诊", kind="fever_clinic", node=node(YUECHENG)
+    )
+
+
+@pytest.fixture
+def hospital(db, system_user, node):
+    from fangkong.clinical import care
+
+    h = care.create_facility(
+        system_user, name="绍兴市第六人民医院", kind="designated_hospital", node=node(YUECHENG)
+    )
+    care.add_ward(system_user, h, name="隔离一病区", kind="isolation", beds=2)
+    care.add_ward(system_user, h, name="ICU", kind="icu", beds=1)
+    return h
+
+
+@pytest.fixture
+def doctor(make_user, clinic):
+    user = make_user("medical", YUECHENG, display_name="王医生")
+    clinic.staff.add(user)
+    return user
+
+
+@pytest.fixture
+def doctor2(make_user, clinic):
+    user = make_user("medical", YUECHENG, display_name="李医生")
+    clinic.staff.add(user)
+    return user
+
+
+@pytest.fixture
+def ward_doctor(make_user, hospital):
+    user = make_user("medical", YUECHENG, display_name="赵医生")
+    hospital.staff.add(user)
+    return user
+
+
+@pytest.fixture
+def zhuji_clinic(db, system_user, node):
+    from fangkong.clinical import care
+
+    return care.create_facility(
+        system_user, name="诸暨市人民医院发热门诊", kind="fever_clinic", node=node(ZHUJI)
+    )
+
+
+@pytest.fixture
+def zhuji_doctor(make_user, zhuji_clinic):
+    user = make_user("medical", ZHUJI)
+    zhuji_clinic.staff.add(user)
+    return user
+
+
+FEVERISH = {
+    "temperature": "38.4",
+    "symptoms": ["cough"],
+    "epi_items": ["travel"],
+    "imaging_pneumonia": True,
+}
+
+
+@pytest.fixture
+def visit(doctor, clinic, make_person):
+    """visit(name=…, **findings) → an open visit of a new person with the doctor."""
+    from fangkong.clinical import actions
+
+    def make(name="陈静", **findings):
+        person = make_person(name)
+        return actions.register_visit(doctor, clinic, person=person, **{**FEVERISH, **findings})
+
+    return make
+
+
+@pytest.fixture
+def suspected(visit, doctor):
+    """suspected(name=…) → a suspected case opened by the doctor."""
+    from fangkong.clinical import actions
+
+    def make(name="陈静", **kw):
+        v = visit(name)
+        actions.dispose(doctor, v, "suspected", **kw)
+        v.refresh_from_db()
+        return v.case
+
+    return make

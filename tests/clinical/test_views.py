@@ -1,0 +1,156 @@
+"""Pages: they render for the clinic, the hospital and headquarters; a user of
+another jurisdiction (or another clinic) gets a 404 on every record page and action."""
+
+import datetime as dt
+
+import pytest
+
+from fangkong.clinical import samples
+from fangkong.clinical.models import Case, ClinicVisit, Sample
+from fangkong.core import clock
+from tests.clinical.conftest import DAY0, at
+from tests.conftest import ZHUJI
+
+pytestmark = pytest.mark.django_db
+NOW = at(DAY0, 10)
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with clock.frozen(NOW):
+        yield
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_board_shows_patients_clocks_and_beds_to_clinic_and_hq(
+    client, suspected, doctor, hospital, city_hq
+):
+    case = suspected("冯军")
+    for user in (doctor, city_hq):
+        r = login(client, user).get("/clinical/")
+        assert r.status_code == 200
+        assert case.number in r.content.decode()
+        assert 'data-state="running"' in r.content.decode()
+    with clock.frozen(NOW + dt.timedelta(hours=3)):
+        r = client.get("/clinical/")
+        assert 'data-state="overdue"' in r.content.decode()
+
+
+def test_a_clinic_sees_its_own_patients_hq_its_subtree(
+    client, suspected, make_user, clinic, system_user, node, city_hq
+):
+    from fangkong.clinical import care
+
+    case = suspected("冯军")
+    other_clinic = care.create_facility(
+        system_user, name="另一发热门诊", kind="fever_clinic", node=node("330602")
+    )
+    other_doctor = make_user("medical", "330602")
+    other_clinic.staff.add(other_doctor)
+    assert not Case.objects.restrict(other_doctor).filter(pk=case.pk).exists()
+    assert login(client, other_doctor).get(f"/clinical/cases/{case.pk}/").status_code == 404
+    assert Case.objects.restrict(city_hq).filter(pk=case.pk).exists()
+    county_hq = make_user("county_hq", "330602")
+    assert Case.objects.restrict(county_hq).filter(pk=case.pk).exists()
+    zhuji_hq = make_user("county_hq", ZHUJI)
+    assert not Case.objects.restrict(zhuji_hq).filter(pk=case.pk).exists()
+    assert login(client, zhuji_hq).get(f"/clinical/cases/{case.pk}/").status_code == 404
+
+
+def test_register_a_visit_through_the_page(client, doctor, clinic, make_person):
+    person = make_person("韩梅")
+    from fangkong.core import crypto  # noqa: F401
+    from tests.idnumbers import rid
+
+    number = rid("330602", dt.date(1990, 1, 2), 77)
+    r = login(client, doctor).post(
+        "/clinical/visits/new/",
+        {
+            "facility": clinic.pk,
+            "id_number": number,
+            "name": "新病人",
+            "node_code": "330602001004G01",
+            "temperature": "38.5",
+            "symptoms": ["cough"],
+            "epi_items": ["travel"],
+            "imaging_pneumonia": "on",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    visit = ClinicVisit.objects.get()
+    assert visit.first_doctor == doctor and visit.person.name == "新病人"
+    page = client.get(r["Location"]).content.decode()
+    assert 'id="proposed"' in page
+    r = client.post(f"/clinical/visits/{visit.pk}/dispose/", {"disposition": "suspected"})
+    case = Case.objects.get(visit=visit)
+    assert r["Location"] == f"/clinical/cases/{case.pk}/"
+    assert client.get(r["Location"]).status_code == 200
+    assert person.pk != visit.person_id
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("get", "/clinical/visits/{visit}/"),
+        ("post", "/clinical/visits/{visit}/findings/"),
+        ("post", "/clinical/visits/{visit}/handover/"),
+        ("post", "/clinical/visits/{visit}/dispose/"),
+        ("get", "/clinical/cases/{case}/"),
+        ("post", "/clinical/cases/{case}/classify/"),
+        ("post", "/clinical/cases/{case}/report/"),
+        ("post", "/clinical/cases/{case}/sample/"),
+        ("post", "/clinical/cases/{case}/result/"),
+        ("post", "/clinical/cases/{case}/transfer/"),
+        ("post", "/clinical/cases/{case}/discharge/"),
+        ("post", "/clinical/cases/{case}/exposure/"),
+        ("get", "/clinical/facilities/{facility}/"),
+        ("post", "/clinical/clusters/{cluster}/report/"),
+    ],
+)
+def test_other_jurisdiction_is_refused_404(
+    client, suspected, visit, zhuji_doctor, clinic, method, url
+):
+    from fangkong.clinical.models import Cluster
+
+    case = suspected("冯军")
+    v = visit("楚云")
+    cluster = Cluster.objects.create(setting="x", threshold=2, emergency_due=NOW, path=case.path)
+    login(client, zhuji_doctor)
+    target = url.format(visit=v.pk, case=case.pk, facility=clinic.pk, cluster=cluster.pk)
+    r = getattr(client, method)(target, {})
+    assert r.status_code == 404
+
+
+def test_lists_render_and_are_scoped(client, suspected, doctor, zhuji_doctor, hospital):
+    case = suspected("冯军")
+    samples.record_sample(doctor, case, code="V-1", sample_type="throat_swab")
+    for url in ("/clinical/facilities/", "/clinical/clusters/", "/clinical/lab/", "/clinical/"):
+        assert login(client, doctor).get(url).status_code == 200
+        page = login(client, zhuji_doctor).get(url).content.decode()
+        assert "V-1" not in page and case.number not in page and hospital.name not in page
+
+
+def test_lab_import_page_refuses_unknown_samples(client, suspected, doctor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    case = suspected()
+    samples.record_sample(doctor, case, code="V-2", sample_type="throat_swab")
+    upload = SimpleUploadedFile("r.csv", b"sample_code,result\nV-2,positive\nNOPE,negative\n")
+    r = login(client, doctor).post("/clinical/lab/", {"file": upload})
+    assert "NOPE" in r.content.decode() and Sample.objects.get(code="V-2").result == ""
+
+
+def test_grid_worker_may_not_see_the_board(client, grid_worker):
+    assert login(client, grid_worker).get("/clinical/").status_code == 403
+
+
+def test_home_card_and_counter(client, suspected, city_hq):
+    suspected()
+    page = login(client, city_hq).get("/").content.decode()
+    assert "/clinical/" in page
+    r = client.get("/geo/")
+    assert r.status_code in (200, 302)
