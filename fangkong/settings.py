@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "fangkong.screening",
     "fangkong.observation",
     "fangkong.companions",
+    "fangkong.clinical",
 ]
 
 MIDDLEWARE = [

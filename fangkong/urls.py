@@ -15,5 +15,6 @@ urlpatterns = [
     path("screening/", include("fangkong.screening.urls")),
     path("observation/", include("fangkong.observation.urls")),
     path("companions/", include("fangkong.companions.urls")),
+    path("clinical/", include("fangkong.clinical.urls")),
     path("", include("fangkong.core.urls")),
 ]
