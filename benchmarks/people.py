@@ -58,7 +58,7 @@ def main() -> None:
 
     print(f"machine: {machine()}")
     call_command("migrate", verbosity=0)
-    call_command("demo", persons=0, seed=1, verbosity=0)
+    call_command("demo", persons=0, seed=1, core_only=True, verbosity=0)
 
     # 1. bulk load
     shares = [args.persons // args.workers] * args.workers

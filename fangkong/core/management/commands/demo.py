@@ -44,6 +44,9 @@ class Command(BaseCommand):
         parser.add_argument("--persons", type=int, default=50_000)
         parser.add_argument("--seed", type=int, default=2020)
         parser.add_argument("--force", action="store_true", help="add persons even if some exist")
+        parser.add_argument(
+            "--core-only", action="store_true", help="tree, accounts and persons; no app demo steps"
+        )
 
     def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
         started = time.monotonic()
@@ -68,7 +71,7 @@ class Command(BaseCommand):
             self.stdout.write(f"persons: {Person.objects.count()} already present; kept")
         else:
             self._population(opts["persons"], opts["seed"])
-        for name, step in demo_steps.steps():
+        for name, step in [] if opts["core_only"] else demo_steps.steps():
             self.stdout.write(f"{name}: {step(opts['seed'])}")
         self.stdout.write(f"demo ready in {time.monotonic() - started:.1f} s")
 
