@@ -25,7 +25,17 @@ def clocks(case: Case, now: Any) -> list[dict]:
 
 
 def hospitals(user: Any):  # type: ignore[no-untyped-def]
-    return Facility.objects.restrict(user, "view").hospitals().filter(active=True)
+    """Designated hospitals a patient may be sent to: those of the user's city (a
+    county clinic sends patients to the city's designated hospital)."""
+    if not user.may("clinical.facility", "view"):
+        return Facility.objects.none()
+    qs = Facility.objects.hospitals().filter(active=True)
+    if user.is_superuser:
+        return qs
+    if user.node is None:
+        return qs.none()
+    city = user.node.path.split("/")[0] + "/"
+    return qs.filter(path__startswith=city)
 
 
 def pending_referral(user: Any, pk: str) -> Any:

@@ -41,8 +41,9 @@ class FacilityScoped(RestrictedQuerySet):
         return qs.filter(q)
 
 
-class FacilityQuerySet(FacilityScoped):
-    facility_lookups = ("pk",)
+class FacilityQuerySet(RestrictedQuerySet):
+    """Facilities are seen by the subtree alone: a clinic doctor sees the hospitals
+    and beds of the area too (where to send patients)."""
 
     def clinics(self) -> Self:
         return self.filter(kind="fever_clinic")
@@ -55,13 +56,11 @@ class ScopedQuerySet(RestrictedQuerySet):
     pass
 
 
-class WardQuerySet(FacilityScoped):
+class WardQuerySet(RestrictedQuerySet):
     pass
 
 
-class BedQuerySet(FacilityScoped):
-    facility_lookups = ("ward__facility",)
-
+class BedQuerySet(RestrictedQuerySet):
     def occupied(self) -> Self:
         from fangkong.clinical.choices import HOLDS_BED
         from fangkong.clinical.models import Transfer

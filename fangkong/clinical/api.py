@@ -1,0 +1,545 @@
+"""The clinical API under /api/v1/clinical/: the same actions as the pages.
+A record outside the caller's area is a 404; a role that may not act is a 403."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from fangkong.clinical import actions, boards, care, investigation, labimport, samples
+from fangkong.clinical.models import (
+    Case,
+    ClinicVisit,
+    Cluster,
+    ExpertTeam,
+    Facility,
+    Sample,
+    Transfer,
+    Ward,
+)
+
+router = Router(tags=["clinical"])
+
+
+def _need(request: HttpRequest, label: str, action: str) -> None:
+    if not request.user.may(label, action):  # type: ignore[union-attr]
+        raise PermissionDenied(_("your role may not do this"))
+
+
+def _case(request: HttpRequest, pk: int) -> Case:
+    return get_object_or_404(Case.objects.restrict(request.user, "view"), pk=pk)
+
+
+def _visit(request: HttpRequest, pk: int) -> ClinicVisit:
+    return get_object_or_404(ClinicVisit.objects.restrict(request.user, "view"), pk=pk)
+
+
+class VisitOut(Schema):
+    id: int
+    facility_id: int
+    person_id: int
+    person_name: str
+    arrived_at: dt.datetime
+    first_doctor_id: int
+    responsible_doctor_id: int
+    temperature: float | None
+    symptoms: list[str]
+    epi_items: list[str]
+    imaging_pneumonia: bool
+    blood_typical: bool
+    disposition: str
+    r7: dict
+
+    @staticmethod
+    def resolve_person_name(obj: ClinicVisit) -> str:
+        return obj.person.name
+
+    @staticmethod
+    def resolve_r7(obj: ClinicVisit) -> dict:
+        return actions.visit_r7(obj).as_dict()
+
+
+class VisitIn(Schema):
+    facility_id: int
+    person_id: int | None = None
+    id_number: str = ""
+    name: str = ""
+    node_code: str = ""
+    first_doctor_id: int | None = None
+    observation_referral_id: int | None = None
+    temperature: str | None = None
+    symptoms: list[str] = []
+    epi_items: list[str] = []
+    imaging_pneumonia: bool = False
+    blood_typical: bool = False
+
+
+class FindingsIn(Schema):
+    temperature: str | None = None
+    symptoms: list[str] | None = None
+    epi_items: list[str] | None = None
+    imaging_pneumonia: bool | None = None
+    blood_typical: bool | None = None
+
+
+class HandOverIn(Schema):
+    to_doctor_id: int
+    reason: str
+
+
+class DisposeIn(Schema):
+    disposition: str
+    note: str = ""
+    diagnosed_at: dt.datetime | None = None
+
+
+class CaseOut(Schema):
+    id: int
+    number: str
+    person_name: str
+    facility_id: int
+    status: str
+    severity: str
+    outcome: str
+    diagnosed_at: dt.datetime
+    confirmed_at: dt.datetime | None
+    admitted_at: dt.datetime | None
+    clocks: list[dict]
+    expert_team_id: int | None
+    setting: str
+
+    @staticmethod
+    def resolve_person_name(obj: Case) -> str:
+        return obj.person.name
+
+    @staticmethod
+    def resolve_clocks(obj: Case) -> list[dict]:
+        from fangkong.core import clock
+
+        return boards.clocks(obj, clock.now())
+
+
+class ClassifyIn(Schema):
+    status: str
+    severity: str = ""
+    reason: str = ""
+    diagnosed_at: dt.datetime | None = None
+
+
+class SampleIn(Schema):
+    code: str
+    sample_type: str
+    taken_at: dt.datetime | None = None
+    lab: str = ""
+
+
+class SampleOut(Schema):
+    id: int
+    code: str
+    case_id: int
+    sample_type: str
+    taken_at: dt.datetime
+    result: str
+    ct_orf1ab: float | None
+    ct_n: float | None
+
+
+class ResultIn(Schema):
+    result: str
+    ct_orf1ab: str | None = None
+    ct_n: str | None = None
+    result_at: dt.datetime | None = None
+
+
+class TransferIn(Schema):
+    to_facility_id: int
+    bed_kind: str
+    reason: str = ""
+
+
+class TransferOut(Schema):
+    id: int
+    case_id: int
+    to_facility_id: int
+    status: str
+    bed_id: int | None
+    arrived_at: dt.datetime | None
+
+
+class BedIn(Schema):
+    ward_id: int
+
+
+class DepartIn(Schema):
+    vehicle: str
+
+
+class DailyIn(Schema):
+    day: dt.date | None = None
+    max_temperature: str
+    severity: str = ""
+    symptoms_improved: bool = False
+    imaging_improved: bool = False
+    note: str = ""
+
+
+class DischargeIn(Schema):
+    override_reason: str = ""
+
+
+class DeathIn(Schema):
+    cause: str
+
+
+class TextIn(Schema):
+    text: str
+
+
+class ExposureIn(Schema):
+    name: str
+    relation: str = ""
+    setting: str = ""
+    last_contact: dt.date
+    note: str = ""
+
+
+class TeamIn(Schema):
+    team_id: int
+
+
+# ---------------------------------------------------------------- boards, facilities
+
+
+@router.get("/board")
+def board(request: HttpRequest) -> dict:
+    _need(request, "clinical.case", "view")
+    b = boards.board(request.user)
+    return {
+        "by_status": b["by_status"],
+        "overdue": {k: len(v) for k, v in b["overdue"].items()},
+        "beds": b["beds"],
+        "awaiting_admission": b["awaiting_admission"],
+        "needing_experts": b["needing_experts"],
+        "admission": b["admission"],
+    }
+
+
+@router.get("/facilities")
+def facilities(request: HttpRequest) -> list[dict]:
+    _need(request, "clinical.facility", "view")
+    return [
+        {
+            "id": r["facility"].pk,
+            "name": r["facility"].name,
+            "kind": r["facility"].kind,
+            "node": r["facility"].node.code,
+            "beds": r["beds"],
+        }
+        for r in boards.facilities(request.user)["rows"]
+    ]
+
+
+# ---------------------------------------------------------------- visits
+
+
+@router.post("/visits", response={201: VisitOut})
+def create_visit(request: HttpRequest, body: VisitIn):  # type: ignore[no-untyped-def]
+    facility = get_object_or_404(
+        Facility.objects.restrict(request.user, "view"), pk=body.facility_id
+    )
+    person = None
+    if body.person_id is not None:
+        from fangkong.people.models import Person
+
+        person = get_object_or_404(Person.objects.restrict(request.user, "view"), pk=body.person_id)
+    referral = None
+    if body.observation_referral_id is not None:
+        referral = boards.pending_referral(request.user, str(body.observation_referral_id))
+        if referral is None:
+            raise PermissionDenied(_("no such pending referral in your area"))
+        person = referral.period.person
+    doctor = None
+    if body.first_doctor_id is not None:
+        from fangkong.accounts.models import User
+
+        doctor = get_object_or_404(User.objects.filter(role="medical"), pk=body.first_doctor_id)
+    visit = actions.register_visit(
+        request.user,
+        facility,
+        person=person,
+        id_number=body.id_number,
+        person_data={"name": body.name, "node_code": body.node_code},
+        first_doctor=doctor,
+        observation_referral=referral,
+        temperature=body.temperature,
+        symptoms=body.symptoms,
+        epi_items=body.epi_items,
+        imaging_pneumonia=body.imaging_pneumonia,
+        blood_typical=body.blood_typical,
+    )
+    return Status(201, visit)
+
+
+@router.get("/visits", response=list[VisitOut])
+def list_visits(request: HttpRequest, open: bool = True):  # type: ignore[no-untyped-def]
+    qs = ClinicVisit.objects.restrict(request.user, "view").select_related("person")
+    return list((qs.open() if open else qs)[:200])
+
+
+@router.get("/visits/{pk}", response=VisitOut)
+def get_visit(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    return _visit(request, pk)
+
+
+@router.post("/visits/{pk}/findings", response=VisitOut)
+def visit_findings(request: HttpRequest, pk: int, body: FindingsIn):  # type: ignore[no-untyped-def]
+    return actions.record_findings(request.user, _visit(request, pk), body.dict(exclude_none=True))
+
+
+@router.post("/visits/{pk}/handover", response=VisitOut)
+def visit_handover(request: HttpRequest, pk: int, body: HandOverIn):  # type: ignore[no-untyped-def]
+    from fangkong.accounts.models import User
+
+    visit = _visit(request, pk)
+    to = User.objects.filter(pk=body.to_doctor_id).first()
+    actions.hand_over(request.user, visit, to, body.reason)
+    visit.refresh_from_db()
+    return visit
+
+
+@router.post("/visits/{pk}/dispose", response=VisitOut)
+def visit_dispose(request: HttpRequest, pk: int, body: DisposeIn):  # type: ignore[no-untyped-def]
+    return actions.dispose(
+        request.user,
+        _visit(request, pk),
+        body.disposition,
+        note=body.note,
+        diagnosed_at=body.diagnosed_at,
+    )
+
+
+# ---------------------------------------------------------------- cases
+
+
+@router.get("/cases", response=list[CaseOut])
+def list_cases(request: HttpRequest, overdue: str = ""):  # type: ignore[no-untyped-def]
+    from fangkong.core import clock
+
+    qs = Case.objects.restrict(request.user, "view").select_related("person")
+    if overdue == "report":
+        qs = qs.report_overdue(clock.now())
+    elif overdue == "investigation":
+        qs = qs.investigation_overdue(clock.now())
+    elif overdue == "emergency":
+        qs = qs.emergency_overdue(clock.now())
+    else:
+        qs = qs.active()
+    return list(qs[:500])
+
+
+@router.get("/cases/{pk}", response=CaseOut)
+def get_case(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    return _case(request, pk)
+
+
+@router.get("/cases/{pk}/proposal")
+def case_proposal(request: HttpRequest, pk: int) -> dict:
+    case = _case(request, pk)
+    r8 = (
+        care.discharge_check(case).as_dict()
+        if case.status in ("confirmed", "asymptomatic")
+        else None
+    )
+    return {"r7": actions.proposal(case).as_dict(), "r8": r8}
+
+
+@router.get("/cases/{pk}/history")
+def case_history(request: HttpRequest, pk: int) -> list[dict]:
+    case = _case(request, pk)
+    return [
+        {
+            "from": c.from_status,
+            "to": c.to_status,
+            "severity": c.severity,
+            "outcome": c.outcome,
+            "by": c.by_id,
+            "at": c.at,
+            "diagnosed_at": c.diagnosed_at,
+            "reason": c.reason,
+            "override": c.override,
+            "criteria": c.criteria,
+        }
+        for c in case.changes.all()
+    ]
+
+
+@router.post("/cases/{pk}/classify", response=CaseOut)
+def case_classify(request: HttpRequest, pk: int, body: ClassifyIn):  # type: ignore[no-untyped-def]
+    return actions.classify(
+        request.user,
+        _case(request, pk),
+        body.status,
+        severity=body.severity,
+        reason=body.reason,
+        diagnosed_at=body.diagnosed_at,
+    )
+
+
+@router.post("/cases/{pk}/report", response=CaseOut)
+def case_report(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    return actions.mark_reported(request.user, _case(request, pk))
+
+
+@router.post("/cases/{pk}/emergency-report", response=CaseOut)
+def case_emergency(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    return actions.mark_emergency_reported(request.user, _case(request, pk))
+
+
+@router.post("/cases/{pk}/samples", response={201: SampleOut})
+def case_sample(request: HttpRequest, pk: int, body: SampleIn):  # type: ignore[no-untyped-def]
+    return Status(201, samples.record_sample(request.user, _case(request, pk), **body.dict()))
+
+
+@router.post("/samples/{pk}/result", response=SampleOut)
+def sample_result(request: HttpRequest, pk: int, body: ResultIn):  # type: ignore[no-untyped-def]
+    sample = get_object_or_404(Sample.objects.restrict(request.user, "change"), pk=pk)
+    return samples.record_result(
+        request.user,
+        sample,
+        body.result,
+        ct_orf1ab=body.ct_orf1ab,
+        ct_n=body.ct_n,
+        result_at=body.result_at,
+    )
+
+
+@router.post("/lab-results")
+def lab_results(request: HttpRequest, file: File[UploadedFile]) -> dict:
+    _need(request, "clinical.sample", "change")
+    allowed = Sample.objects.restrict(request.user, "change")
+    n = labimport.import_results(request.user, allowed, file.name or "", file.read())
+    return {"recorded": n}
+
+
+@router.post("/cases/{pk}/transfers", response={201: TransferOut})
+def case_transfer(request: HttpRequest, pk: int, body: TransferIn):  # type: ignore[no-untyped-def]
+    case = _case(request, pk)
+    hospital = get_object_or_404(boards.hospitals(request.user), pk=body.to_facility_id)
+    return Status(
+        201,
+        care.request_transfer(
+            request.user, case, hospital, bed_kind=body.bed_kind, reason=body.reason
+        ),
+    )
+
+
+def _transfer(request: HttpRequest, pk: int) -> Transfer:
+    return get_object_or_404(Transfer.objects.restrict(request.user, "change"), pk=pk)
+
+
+@router.post("/transfers/{pk}/bed", response=TransferOut)
+def transfer_bed(request: HttpRequest, pk: int, body: BedIn):  # type: ignore[no-untyped-def]
+    transfer = _transfer(request, pk)
+    ward = get_object_or_404(Ward.objects.restrict(request.user, "view"), pk=body.ward_id)
+    return care.assign_bed(request.user, transfer, ward)
+
+
+@router.post("/transfers/{pk}/depart", response=TransferOut)
+def transfer_depart(request: HttpRequest, pk: int, body: DepartIn):  # type: ignore[no-untyped-def]
+    return care.depart(request.user, _transfer(request, pk), vehicle=body.vehicle)
+
+
+@router.post("/transfers/{pk}/arrive", response=TransferOut)
+def transfer_arrive(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    return care.arrive(request.user, _transfer(request, pk))
+
+
+@router.post("/cases/{pk}/daily")
+def case_daily(request: HttpRequest, pk: int, body: DailyIn) -> dict:
+    d = care.record_daily(request.user, _case(request, pk), body.dict())
+    return {"day": d.day, "max_temperature": float(d.max_temperature), "severity": d.severity}
+
+
+@router.post("/cases/{pk}/experts", response=CaseOut)
+def case_experts(request: HttpRequest, pk: int, body: TeamIn):  # type: ignore[no-untyped-def]
+    team = get_object_or_404(ExpertTeam.objects.restrict(request.user, "view"), pk=body.team_id)
+    return care.assign_experts(request.user, _case(request, pk), team)
+
+
+@router.post("/cases/{pk}/discharge", response=CaseOut)
+def case_discharge(request: HttpRequest, pk: int, body: DischargeIn):  # type: ignore[no-untyped-def]
+    return care.discharge(request.user, _case(request, pk), override_reason=body.override_reason)
+
+
+@router.post("/cases/{pk}/death", response=CaseOut)
+def case_death(request: HttpRequest, pk: int, body: DeathIn):  # type: ignore[no-untyped-def]
+    return care.record_death(request.user, _case(request, pk), cause=body.cause)
+
+
+@router.post("/cases/{pk}/setting", response=CaseOut)
+def case_setting(request: HttpRequest, pk: int, body: TextIn):  # type: ignore[no-untyped-def]
+    return investigation.set_setting(request.user, _case(request, pk), body.text)
+
+
+@router.get("/cases/{pk}/exposures")
+def case_exposures(request: HttpRequest, pk: int) -> list[dict]:
+    case = _case(request, pk)
+    inv = getattr(case, "investigation", None)
+    if inv is None:
+        return []
+    return [
+        {
+            "id": e.pk,
+            "name": e.name,
+            "relation": e.relation,
+            "setting": e.setting,
+            "last_contact": e.last_contact,
+            "consumed_at": e.consumed_at,
+        }
+        for e in inv.exposures.all()
+    ]
+
+
+@router.post("/cases/{pk}/exposures", response={201: dict})
+def case_add_exposure(request: HttpRequest, pk: int, body: ExposureIn):  # type: ignore[no-untyped-def]
+    case = _case(request, pk)
+    e = investigation.add_exposure(request.user, case.investigation, body.dict())
+    return Status(201, {"id": e.pk, "name": e.name})
+
+
+@router.post("/cases/{pk}/investigation/complete")
+def case_investigated(request: HttpRequest, pk: int, body: TextIn) -> dict:
+    case = _case(request, pk)
+    inv = investigation.complete_investigation(request.user, case.investigation, body.text)
+    return {"completed_at": inv.completed_at}
+
+
+@router.get("/clusters")
+def list_clusters(request: HttpRequest) -> list[dict]:
+    _need(request, "clinical.cluster", "view")
+    return [
+        {
+            "id": c.pk,
+            "setting": c.setting,
+            "detected_at": c.detected_at,
+            "threshold": c.threshold,
+            "emergency_due": c.emergency_due,
+            "reported_at": c.reported_at,
+            "cases": list(c.cases.values_list("pk", flat=True)),
+        }
+        for c in Cluster.objects.restrict(request.user, "view")[:200]
+    ]
+
+
+@router.post("/clusters/{pk}/report")
+def cluster_report(request: HttpRequest, pk: int) -> dict:
+    cluster = get_object_or_404(Cluster.objects.restrict(request.user, "report"), pk=pk)
+    actions.report_cluster(request.user, cluster)
+    return {"reported_at": cluster.reported_at}
+
+
+__all__ = ["router"]
