@@ -76,5 +76,9 @@ def register_routers() -> None:
 
     api.add_router("/companions", companions_router)
 
+    from fangkong.clinical.api import router as clinical_router
+
+    api.add_router("/clinical", clinical_router)
+
 
 register_routers()
