@@ -227,7 +227,11 @@ def _town_of(node: Division) -> Division:
 
 def _move(task: ScreeningTask, to: Division, user: Any, reason: str) -> None:
     TaskTransfer.objects.create(
-        task=task, from_node=task.node, to_node=to, reason=reason[:200], by=user
+        task=task,
+        from_node=task.node,
+        to_node=to,
+        reason=reason[:200],
+        by=user if getattr(user, "pk", None) else None,
     )
     task.node, task.path = to, to.path
     task.subject.node, task.subject.path = to, to.path
@@ -418,7 +422,8 @@ def assign_exception(user: Any, item: ExceptionItem, to: Division) -> ScreeningT
     if person.node.level not in PLACEABLE:  # registered at the town while unplaced
         type(person).objects.filter(pk=person.pk).update(node=to, path=to.path)
     item.status, item.assigned_to = ExceptionStatus.ASSIGNED, to
-    item.resolved_by, item.resolved_at = user, clock.now()
+    item.resolved_by = user if getattr(user, "pk", None) else None
+    item.resolved_at = clock.now()
     item.save()
     audit.record_access(user, task, f"assign-exception:{item.pk}")
     return task

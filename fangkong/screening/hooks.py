@@ -15,7 +15,7 @@ def _open_tasks(user: Any) -> int:
 def register() -> None:
     from auditlog.registry import auditlog
 
-    from fangkong.core import home
+    from fangkong.core import demo_steps, home
     from fangkong.geo import counters
     from fangkong.screening.models import ExceptionItem, ScreeningTask, Visit
 
@@ -28,6 +28,13 @@ def register() -> None:
         return counters.count_by_child(qs, parent, children)
 
     counters.register("screening_open", _("Screening tasks to visit"), count_open)
+
+    def demo(seed: int) -> str:
+        from fangkong.screening import demo as screening_demo
+
+        return screening_demo.run(seed)
+
+    demo_steps.register("screening", demo)
     home.register(
         home.Card(
             _("Screening: today's visits"),
