@@ -76,6 +76,10 @@ def register_routers() -> None:
 
     api.add_router("/companions", companions_router)
 
+    from fangkong.command.api import router as command_router
+
+    api.add_router("/command", command_router)
+
     from fangkong.clinical.api import router as clinical_router
 
     api.add_router("/clinical", clinical_router)

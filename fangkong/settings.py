@@ -54,6 +54,11 @@ INSTALLED_APPS = [
     "fangkong.observation",
     "fangkong.companions",
     "fangkong.clinical",
+    "fangkong.command",
+    "fangkong.supplies",
+    "fangkong.tracing",
+    "fangkong.healthcode",
+    "fangkong.public",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "fangkong.core.context_processors.navigation",
             ],
         },
     }

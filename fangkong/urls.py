@@ -16,5 +16,7 @@ urlpatterns = [
     path("observation/", include("fangkong.observation.urls")),
     path("companions/", include("fangkong.companions.urls")),
     path("clinical/", include("fangkong.clinical.urls")),
+    path("command/", include("fangkong.command.urls")),
+    path("public/", include("fangkong.public.urls")),
     path("", include("fangkong.core.urls")),
 ]

@@ -1,0 +1,364 @@
+"""The command API under /api/v1/command/: the same actions and reads as the pages.
+
+Every object is fetched through `.restrict(user, action)`; outside the caller's area it
+is a 404, like one that does not exist."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+
+from fangkong.command import actions, metrics
+from fangkong.command.models import (
+    Decision,
+    Directive,
+    DirectiveReceipt,
+    Indicator,
+    MeasureList,
+    Meeting,
+    ReportTemplate,
+    ResponseLevel,
+    Submission,
+    Target,
+    TaskForce,
+)
+from fangkong.command.schemas import (
+    ChecklistIn,
+    ChecklistOut,
+    CloseIn,
+    DecisionIn,
+    DecisionOut,
+    DirectiveCoverageOut,
+    DirectiveIn,
+    DirectiveOut,
+    FeedbackIn,
+    LevelIn,
+    LevelOut,
+    MarkIn,
+    MeetingIn,
+    MeetingOut,
+    RatesOut,
+    ReceiptOut,
+    SubmissionIn,
+    SubmissionOut,
+    SweepOut,
+    TargetIn,
+    TargetOut,
+    TaskForceIn,
+    TaskForceOut,
+    TemplateIn,
+    TemplateOut,
+    ValueIn,
+    ValueOut,
+)
+from fangkong.geo.models import Division
+
+router = Router(tags=["command"])
+
+
+def _need(request: HttpRequest, label: str, action: str) -> None:
+    if not request.user.may(label, action):  # type: ignore[union-attr]
+        raise PermissionDenied(_("your role may not do this"))
+
+
+def _node(request: HttpRequest, code: str) -> Division:
+    return get_object_or_404(Division.objects.restrict(request.user), code=code)
+
+
+def _user(request: HttpRequest, pk: int) -> Any:
+    from fangkong.accounts.models import User
+
+    return get_object_or_404(User.objects.filter(node__path__startswith=_own_path(request)), pk=pk)
+
+
+def _own_path(request: HttpRequest) -> str:
+    user: Any = request.user
+    if user.is_superuser:
+        return ""
+    return user.node.path if user.node_id else "\x00"
+
+
+# ---------------------------------------------------------------- response level, targets
+
+
+@router.get("/response-levels", response=list[LevelOut])
+def list_levels(request: HttpRequest):  # type: ignore[no-untyped-def]
+    _need(request, "command.responselevel", "view")
+    return list(ResponseLevel.objects.all())
+
+
+@router.post("/response-levels", response={201: LevelOut})
+def set_level(request: HttpRequest, body: LevelIn):  # type: ignore[no-untyped-def]
+    return Status(
+        201, actions.set_response_level(request.user, body.effective_from, body.grade, body.note)
+    )
+
+
+@router.get("/targets", response=list[TargetOut])
+def list_targets(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return list(Target.objects.restrict(request.user).select_related("node")[:500])
+
+
+@router.post("/targets", response={201: TargetOut})
+def create_target(request: HttpRequest, body: TargetIn):  # type: ignore[no-untyped-def]
+    target = actions.create_target(
+        request.user,
+        _node(request, body.node_code),
+        body.name,
+        request.user,
+        [i.dict() for i in body.indicators],
+        body.description,
+    )
+    return Status(201, target)
+
+
+@router.post("/indicators/{pk}/values", response={201: ValueOut})
+def record_value(request: HttpRequest, pk: int, body: ValueIn):  # type: ignore[no-untyped-def]
+    indicator = get_object_or_404(
+        Indicator.objects.restrict(request.user).select_related("target__node"), pk=pk
+    )
+    return Status(201, actions.record_indicator(request.user, indicator, body.day, body.value))
+
+
+@router.get("/checklists", response=list[ChecklistOut])
+def list_checklists(request: HttpRequest):  # type: ignore[no-untyped-def]
+    _need(request, "command.measurelist", "view")
+    return list(MeasureList.objects.filter(active=True))
+
+
+@router.post("/checklists", response={201: ChecklistOut})
+def create_checklist(request: HttpRequest, body: ChecklistIn):  # type: ignore[no-untyped-def]
+    return Status(201, actions.create_measure_list(request.user, body.name, body.level, body.items))
+
+
+@router.post("/checklists/{pk}/marks")
+def mark(request: HttpRequest, pk: int, body: MarkIn):  # type: ignore[no-untyped-def]
+    _need(request, "command.measurelist", "view")
+    checklist = get_object_or_404(MeasureList, pk=pk)
+    s = actions.mark_measure(
+        request.user, checklist, _node(request, body.node_code), body.item, body.done, body.note
+    )
+    return {"item": s.item, "done": s.done}
+
+
+@router.get("/task-forces", response=list[TaskForceOut])
+def list_task_forces(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return list(
+        TaskForce.objects.restrict(request.user)
+        .select_related("node")
+        .prefetch_related("members")[:500]
+    )
+
+
+@router.post("/task-forces", response={201: TaskForceOut})
+def create_task_force(request: HttpRequest, body: TaskForceIn):  # type: ignore[no-untyped-def]
+    tf = actions.create_task_force(
+        request.user,
+        _node(request, body.node_code),
+        body.name,
+        _user(request, body.leader_id),
+        [_user(request, m) for m in body.member_ids],
+        body.responsibilities,
+    )
+    return Status(201, tf)
+
+
+# ---------------------------------------------------------------- directives
+
+
+def _directive(request: HttpRequest, pk: int, action: str = "view") -> Directive:
+    return get_object_or_404(
+        Directive.objects.restrict(request.user, action).select_related("node"), pk=pk
+    )
+
+
+@router.get("/directives", response=list[DirectiveOut])
+def list_directives(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """Directives issued in the caller's area or addressed to it, newest first."""
+    return list(Directive.objects.restrict(request.user).select_related("node")[:200])
+
+
+@router.post("/directives", response={201: DirectiveOut})
+def issue(request: HttpRequest, body: DirectiveIn):  # type: ignore[no-untyped-def]
+    """Issue to every node of `levels` in the issuer's subtree and/or the `node_codes`;
+    one of them is required."""
+    d = actions.issue_directive(
+        request.user,
+        _node(request, body.node_code),
+        title=body.title,
+        text=body.text,
+        deadline=body.deadline,
+        owner=request.user,
+        levels=body.levels,
+        node_codes=body.node_codes,
+        ack_required=body.ack_required,
+        feedback_required=body.feedback_required,
+    )
+    return Status(201, d)
+
+
+@router.get("/directives/{pk}", response=DirectiveOut)
+def get_directive(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    d = _directive(request, pk)
+    actions.mark_received(request.user, d.receipts.all())
+    return d
+
+
+@router.get("/directives/{pk}/coverage", response=DirectiveCoverageOut)
+def coverage(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    cov = metrics.directive_coverage(request.user, _directive(request, pk))
+    return {
+        "total": cov["total"].as_dict(),
+        "by_level": {k: v.as_dict() for k, v in cov["by_level"].items()},
+        "by_node": [
+            {"node_code": n.code, "node_name": n.name, **c.as_dict()} for n, c in cov["by_node"]
+        ],
+    }
+
+
+@router.get("/directives/{pk}/laggards", response=list[ReceiptOut])
+def directive_laggards(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    return list(metrics.laggards(request.user, _directive(request, pk)))
+
+
+def _receipt(request: HttpRequest, pk: int, action: str = "view") -> DirectiveReceipt:
+    qs = DirectiveReceipt.objects.restrict(request.user, action).select_related("node", "directive")
+    return get_object_or_404(qs, pk=pk)
+
+
+@router.get("/receipts", response=list[ReceiptOut])
+def inbox(request: HttpRequest, escalated: bool = False):  # type: ignore[no-untyped-def]
+    """Receipts of the caller's own organisation (or, with `escalated`, those escalated to it)."""
+    user: Any = request.user
+    qs = DirectiveReceipt.objects.restrict(user).select_related("node", "escalated_to")
+    qs = qs.filter(escalated_to=user.node) if escalated else qs.filter(node=user.node)
+    return list(qs.order_by("-directive__issued_at")[:500])
+
+
+@router.post("/receipts/{pk}/acknowledge", response=ReceiptOut)
+def ack(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    return actions.acknowledge(request.user, _receipt(request, pk, "change"))
+
+
+@router.post("/receipts/{pk}/report", response=ReceiptOut)
+def report(request: HttpRequest, pk: int, body: FeedbackIn):  # type: ignore[no-untyped-def]
+    return actions.report_back(request.user, _receipt(request, pk, "change"), body.feedback)
+
+
+@router.post("/sweeps/escalate", response=SweepOut)
+def sweep(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """Escalate every overdue receipt to the level above (headquarters only)."""
+    _need(request, "command.directive", "change")
+    return {"escalated": actions.escalate_overdue()}
+
+
+# ---------------------------------------------------------------- meetings
+
+
+def _meeting(request: HttpRequest, pk: int, action: str = "view") -> Meeting:
+    return get_object_or_404(
+        Meeting.objects.restrict(request.user, action).select_related("node"), pk=pk
+    )
+
+
+@router.get("/meetings", response=list[MeetingOut])
+def list_meetings(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return list(Meeting.objects.restrict(request.user).select_related("node")[:100])
+
+
+@router.post("/meetings", response={201: MeetingOut})
+def open_meeting(request: HttpRequest, body: MeetingIn):  # type: ignore[no-untyped-def]
+    return Status(
+        201,
+        actions.open_meeting(request.user, _node(request, body.node_code), body.day, body.title),
+    )
+
+
+@router.get("/meetings/{pk}", response=MeetingOut)
+def get_meeting(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    return _meeting(request, pk)
+
+
+@router.post("/meetings/{pk}/decisions", response={201: DecisionOut})
+def decide(request: HttpRequest, pk: int, body: DecisionIn):  # type: ignore[no-untyped-def]
+    meeting = _meeting(request, pk, "view")
+    return Status(
+        201,
+        actions.record_decision(
+            request.user, meeting, body.text, _user(request, body.owner_id), body.deadline
+        ),
+    )
+
+
+@router.post("/decisions/{pk}/close", response=DecisionOut)
+def close(request: HttpRequest, pk: int, body: CloseIn):  # type: ignore[no-untyped-def]
+    d = get_object_or_404(
+        Decision.objects.restrict(request.user, "change").select_related("meeting__node"), pk=pk
+    )
+    return actions.close_decision(request.user, d, body.outcome)
+
+
+# ---------------------------------------------------------------- reports upward
+
+
+def _template(request: HttpRequest, pk: int) -> ReportTemplate:
+    return get_object_or_404(
+        ReportTemplate.objects.restrict(request.user).select_related("node"), pk=pk
+    )
+
+
+@router.get("/report-templates", response=list[TemplateOut])
+def list_templates(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return list(ReportTemplate.objects.restrict(request.user).select_related("node"))
+
+
+@router.post("/report-templates", response={201: TemplateOut})
+def create_template(request: HttpRequest, body: TemplateIn):  # type: ignore[no-untyped-def]
+    t = actions.create_report_template(
+        request.user,
+        _node(request, body.node_code),
+        name=body.name,
+        level=body.level,
+        schedule=body.schedule,
+        deadline_time=body.deadline_time,
+        lock_after_hours=body.lock_after_hours,
+        fields=body.fields,
+        starts_on=body.starts_on,
+        ends_on=body.ends_on,
+    )
+    return Status(201, t)
+
+
+@router.post("/report-templates/{pk}/submissions", response={201: SubmissionOut})
+def submit(request: HttpRequest, pk: int, body: SubmissionIn):  # type: ignore[no-untyped-def]
+    sub = actions.submit_report(
+        request.user, _template(request, pk), _node(request, body.node_code), body.period, body.data
+    )
+    return Status(201, sub)
+
+
+@router.get("/report-templates/{pk}/submissions", response=list[SubmissionOut])
+def list_submissions(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    t = _template(request, pk)
+    return list(
+        Submission.objects.restrict(request.user).filter(template=t).select_related("node")[:2000]
+    )
+
+
+@router.get("/report-templates/{pk}/rates", response=RatesOut)
+def rates(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    """DHIS2 reporting rates: expected, actual, on time; per branch and per node."""
+    r = metrics.reporting_rates(request.user, _template(request, pk))
+    return {
+        "periods": r["periods"],
+        "total": r["total"].as_dict(),
+        "by_branch": [
+            {"node_code": n.code, "node_name": n.name, **x.as_dict()} for n, x in r["by_branch"]
+        ],
+        "by_node": [
+            {"node_code": n.code, "node_name": n.name, **x.as_dict()} for n, x in r["by_node"]
+        ],
+    }

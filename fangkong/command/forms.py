@@ -1,0 +1,106 @@
+"""Forms of the command pages; actions do the validation that needs the database."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.command.choices import RECIPIENT_LEVELS, ResponseGrade, Schedule
+from fangkong.geo.choices import Level
+
+LEVEL_CHOICES = [(v, label) for v, label in Level.choices if v in RECIPIENT_LEVELS]
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class ActionErrorsMixin:
+    def add_action_errors(self, exc: Any) -> None:
+        for name, messages in exc.message_dict.items():
+            self.add_error(name if name in self.fields else None, messages)  # type: ignore[attr-defined]
+
+
+class LevelForm(ActionErrorsMixin, forms.Form):
+    effective_from = forms.DateField(label=_("Effective from"), widget=DATE)
+    grade = forms.ChoiceField(label=_("Response level"), choices=ResponseGrade.choices)
+    note = forms.CharField(label=_("Source / note"), max_length=200, required=False)
+
+
+class DirectiveForm(ActionErrorsMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=150)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 5}))
+    deadline = forms.DateTimeField(
+        label=_("Deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    levels = forms.MultipleChoiceField(
+        label=_("Send to every node of these levels"),
+        choices=LEVEL_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    nodes = forms.CharField(
+        label=_("…and/or these nodes (division codes, comma separated)"), required=False
+    )
+    ack_required = forms.BooleanField(
+        label=_("Acknowledgement required"), required=False, initial=True
+    )
+    feedback_required = forms.BooleanField(label=_("Report back required"), required=False)
+    attachment = forms.FileField(label=_("Attachment"), required=False)
+
+    def node_codes(self) -> list[str]:
+        raw = self.cleaned_data.get("nodes", "")
+        return [c.strip() for c in raw.replace("，", ",").split(",") if c.strip()]
+
+
+class FeedbackForm(forms.Form):
+    feedback = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MeetingForm(ActionErrorsMixin, forms.Form):
+    day = forms.DateField(label=_("Day"), widget=DATE)
+    title = forms.CharField(label=_("Title"), max_length=120, required=False)
+
+
+class DecisionForm(ActionErrorsMixin, forms.Form):
+    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 2}))
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None)  # type: ignore[var-annotated,arg-type]
+    deadline = forms.DateField(label=_("Deadline"), widget=DATE)
+
+    def __init__(self, *args: Any, owners: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+
+
+class CloseForm(ActionErrorsMixin, forms.Form):
+    outcome = forms.CharField(label=_("Outcome"), max_length=500)
+
+
+class TemplateForm(ActionErrorsMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    level = forms.ChoiceField(label=_("Expected from level"), choices=LEVEL_CHOICES)
+    schedule = forms.ChoiceField(label=_("Schedule"), choices=Schedule.choices)
+    deadline_time = forms.TimeField(label=_("Due by (time of day)"), initial="17:00")
+    lock_after_hours = forms.IntegerField(
+        label=_("Locked hours after the deadline"), initial=24, min_value=0
+    )
+    figures = forms.CharField(
+        label=_("Figures to report (one per line)"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    starts_on = forms.DateField(label=_("First period"), widget=DATE)
+    ends_on = forms.DateField(label=_("Last period"), widget=DATE, required=False)
+
+
+class SubmissionForm(ActionErrorsMixin, forms.Form):
+    period = forms.DateField(label=_("Period"), widget=DATE)
+
+    def __init__(self, *args: Any, figures: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.figures = figures
+        for i, name in enumerate(figures):
+            self.fields[f"f{i}"] = forms.CharField(label=name, max_length=200, required=False)
+
+    def data_dict(self) -> dict[str, str]:
+        out = {}
+        for i, name in enumerate(self.figures):
+            value = self.cleaned_data.get(f"f{i}", "").strip()
+            if value:
+                out[name] = value
+        return out

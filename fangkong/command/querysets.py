@@ -1,0 +1,71 @@
+"""Named, scoped reads of command data: overdue receipts, laggards, open decisions."""
+
+import datetime as dt
+from typing import Any, Self
+
+from django.db.models import Q
+
+from fangkong.core.querysets import RestrictedQuerySet, _path_of, allows
+
+
+class ScopedQuerySet(RestrictedQuerySet):
+    pass
+
+
+class DirectiveQuerySet(RestrictedQuerySet):
+    def restrict(self, user: Any, action: str = "view") -> Self:
+        """Issued in the user's subtree, or (to view) addressed to a node in it."""
+        issued = super().restrict(user, action)
+        if action != "view" or not allows(user, self.model, action):
+            return issued
+        path = _path_of(user)
+        if not path:
+            return issued
+        return self.filter(Q(path__startswith=path) | Q(receipts__path__startswith=path)).distinct()
+
+
+class ReceiptQuerySet(RestrictedQuerySet):
+    def pending(self) -> Self:
+        """Still owing something: an acknowledgement or a report back, as required."""
+        return self.filter(
+            Q(directive__ack_required=True, acknowledged_at__isnull=True)
+            | Q(directive__feedback_required=True, reported_at__isnull=True)
+        )
+
+    def overdue(self, now: dt.datetime) -> Self:
+        """Pending past the directive's deadline (the escalation rule's named query)."""
+        return self.pending().filter(directive__deadline__lt=now)
+
+    def escalated_to(self, node: Any) -> Self:
+        return self.filter(escalated_to=node)
+
+
+class DecisionQuerySet(RestrictedQuerySet):
+    def open(self) -> Self:
+        return self.filter(status="open")
+
+    def overdue(self, day: dt.date) -> Self:
+        return self.open().filter(deadline__lt=day)
+
+
+class SubmissionQuerySet(RestrictedQuerySet):
+    def late(self) -> Self:
+        return self.filter(on_time=False)
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """'3306/330602/330602001/' → ['3306/', '3306/330602/', '3306/330602/330602001/']."""
+    parts = [p for p in path.split("/") if p]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+class TemplateQuerySet(RestrictedQuerySet):
+    def restrict(self, user: Any, action: str = "view") -> Self:
+        """Issued in the user's subtree, or (to view) by a node above the user's own."""
+        issued = super().restrict(user, action)
+        if action != "view" or not allows(user, self.model, action):
+            return issued
+        path = _path_of(user)
+        if not path:
+            return issued
+        return self.filter(Q(path__startswith=path) | Q(path__in=ancestor_paths(path)))

@@ -1,0 +1,381 @@
+"""Command pages: the dashboard, directives and receipts, meetings, reports upward.
+
+Every read goes through `.restrict(user, action)`; a record outside the user's area is
+a 404, like one that does not exist."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.command import actions, metrics
+from fangkong.command.forms import (
+    CloseForm,
+    DecisionForm,
+    DirectiveForm,
+    FeedbackForm,
+    LevelForm,
+    MeetingForm,
+    SubmissionForm,
+    TemplateForm,
+)
+from fangkong.command.models import (
+    Decision,
+    Directive,
+    DirectiveReceipt,
+    IndicatorValue,
+    MeasureList,
+    MeasureStatus,
+    Meeting,
+    ReportTemplate,
+    ResponseLevel,
+    Submission,
+    Target,
+    TaskForce,
+)
+from fangkong.core import clock
+
+
+def _need(request: HttpRequest, label: str, action: str) -> None:
+    if not request.user.may(label, action):  # type: ignore[union-attr]
+        raise PermissionDenied
+
+
+def _owners(user: Any) -> Any:
+    from fangkong.accounts.models import User
+
+    if user.is_superuser:
+        return User.objects.filter(is_active=True)
+    return User.objects.filter(is_active=True, node__path__startswith=user.node.path)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    _need(request, "command.responselevel", "view")
+    today = clock.today()
+    form = LevelForm(request.POST or None)
+    if request.method == "POST":
+        _need(request, "command.responselevel", "change")
+        if form.is_valid():
+            try:
+                actions.set_response_level(user, **form.cleaned_data)
+                messages.success(request, _("Response level saved."))
+                return redirect("command:dashboard")
+            except ValidationError as exc:
+                form.add_action_errors(exc)
+    targets = list(
+        Target.objects.restrict(user)
+        .select_related("node", "owner")
+        .prefetch_related("indicators")[:50]
+    )
+    latest: dict[int, Any] = {}
+    for v in (
+        IndicatorValue.objects.restrict(user)
+        .filter(indicator__target__in=targets, day__lte=today)
+        .order_by("indicator", "-day")
+    ):
+        latest.setdefault(v.indicator_id, v)
+    indicators = [(t, [(i, latest.get(i.pk)) for i in t.indicators.all()]) for t in targets]
+    checklists = []
+    for cl in MeasureList.objects.filter(active=True):
+        done = MeasureStatus.objects.restrict(user).filter(checklist=cl, done=True).count()
+        from fangkong.geo.models import Division
+
+        nodes = Division.objects.restrict(user).filter(level=cl.level).count()
+        expected = nodes * len(cl.items)
+        checklists.append((cl, done, expected, done / expected if expected else None))
+    return render(
+        request,
+        "command/dashboard.html",
+        {
+            "level": actions.level_on(today),
+            "levels": ResponseLevel.objects.all(),
+            "form": form,
+            "can_set_level": user.may("command.responselevel", "change"),
+            "indicators": indicators,
+            "task_forces": TaskForce.objects.restrict(user)
+            .select_related("node", "leader")
+            .prefetch_related("members")[:50],
+            "checklists": checklists,
+            "open_decisions": Decision.objects.restrict(user).open().select_related("owner")[:50],
+            "today": today,
+        },
+    )
+
+
+@login_required
+def directive_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    _need(request, "command.directive", "view")
+    form = DirectiveForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        _need(request, "command.directive", "add")
+        if form.is_valid():
+            deadline = form.cleaned_data["deadline"]
+            try:
+                d = actions.issue_directive(
+                    user,
+                    user.node,
+                    title=form.cleaned_data["title"],
+                    text=form.cleaned_data["text"],
+                    deadline=deadline,
+                    owner=user,
+                    levels=form.cleaned_data["levels"],
+                    node_codes=form.node_codes(),
+                    ack_required=form.cleaned_data["ack_required"],
+                    feedback_required=form.cleaned_data["feedback_required"],
+                    attachment=form.cleaned_data.get("attachment"),
+                )
+                messages.success(
+                    request,
+                    _("Directive issued to %(n)d organisations.") % {"n": d.receipts.count()},
+                )
+                return redirect("command:directive", pk=d.pk)
+            except ValidationError as exc:
+                form.add_action_errors(exc)
+    return render(
+        request,
+        "command/directives.html",
+        {
+            "directives": Directive.objects.restrict(user).select_related("node")[:100],
+            "form": form,
+            "can_issue": user.may("command.directive", "add") and user.node_id,
+            "now": clock.now(),
+        },
+    )
+
+
+def _directive(request: HttpRequest, pk: int) -> Directive:
+    return get_object_or_404(
+        Directive.objects.restrict(request.user).select_related("node", "owner"), pk=pk
+    )
+
+
+@login_required
+def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    d = _directive(request, pk)
+    actions.mark_received(user, d.receipts.all())
+    own = DirectiveReceipt.objects.filter(directive=d, node_id=user.node_id).first()
+    return render(
+        request,
+        "command/directive.html",
+        {
+            "d": d,
+            "coverage": metrics.directive_coverage(user, d),
+            "laggards": metrics.laggards(user, d),
+            "own": own,
+            "feedback_form": FeedbackForm(),
+            "can_answer": user.may("command.directivereceipt", "change"),
+            "now": clock.now(),
+        },
+    )
+
+
+@login_required
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    d = _directive(request, pk)
+    if not d.attachment:
+        raise Http404
+    return FileResponse(
+        d.attachment.open("rb"),
+        as_attachment=True,
+        filename=(d.attachment.name or "").rsplit("/", 1)[-1],
+    )
+
+
+def _receipt(request: HttpRequest, pk: int) -> DirectiveReceipt:
+    qs = DirectiveReceipt.objects.restrict(request.user, "change").select_related(
+        "node", "directive"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+@login_required
+@require_POST
+def receipt_ack(request: HttpRequest, pk: int) -> HttpResponse:
+    r = _receipt(request, pk)
+    try:
+        actions.acknowledge(request.user, r)
+        messages.success(request, _("Acknowledged."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("command:directive", pk=r.directive_id)
+
+
+@login_required
+@require_POST
+def receipt_report(request: HttpRequest, pk: int) -> HttpResponse:
+    r = _receipt(request, pk)
+    try:
+        actions.report_back(request.user, r, request.POST.get("feedback", ""))
+        messages.success(request, _("Reported back."))
+    except ValidationError as exc:
+        messages.error(request, _("Feedback: %(msg)s") % {"msg": " ".join(exc.messages)})
+    return redirect("command:directive", pk=r.directive_id)
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    _need(request, "command.directivereceipt", "view")
+    qs = DirectiveReceipt.objects.restrict(user).select_related("directive", "node")
+    return render(
+        request,
+        "command/inbox.html",
+        {
+            "own": qs.filter(node_id=user.node_id).order_by("-directive__issued_at")[:100],
+            "escalated": qs.filter(escalated_to_id=user.node_id).order_by("-escalated_at")[:200],
+        },
+    )
+
+
+@login_required
+@require_POST
+def sweep(request: HttpRequest) -> HttpResponse:
+    _need(request, "command.directive", "change")
+    n = actions.escalate_overdue()
+    messages.success(request, _("%(n)d overdue receipts escalated to the level above.") % {"n": n})
+    return redirect("command:directives")
+
+
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    _need(request, "command.meeting", "view")
+    form = MeetingForm(request.POST or None, initial={"day": clock.today()})
+    if request.method == "POST":
+        _need(request, "command.meeting", "add")
+        if form.is_valid():
+            try:
+                m = actions.open_meeting(
+                    user, user.node, form.cleaned_data["day"], form.cleaned_data["title"]
+                )
+                return redirect("command:meeting", pk=m.pk)
+            except ValidationError as exc:
+                form.add_action_errors(exc)
+    return render(
+        request,
+        "command/meetings.html",
+        {
+            "meetings": Meeting.objects.restrict(user).select_related("node")[:60],
+            "form": form,
+            "can_open": user.may("command.meeting", "add") and user.node_id,
+        },
+    )
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    m = get_object_or_404(Meeting.objects.restrict(user).select_related("node"), pk=pk)
+    form = DecisionForm(request.POST or None, owners=_owners(user))
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                actions.record_decision(
+                    user,
+                    m,
+                    form.cleaned_data["text"],
+                    form.cleaned_data["owner"],
+                    form.cleaned_data["deadline"],
+                )
+                return redirect("command:meeting", pk=m.pk)
+            except ValidationError as exc:
+                form.add_action_errors(exc)
+    return render(
+        request,
+        "command/meeting.html",
+        {
+            "m": m,
+            "decisions": m.decisions.select_related("owner"),
+            "carried": m.carried.select_related("owner"),
+            "form": form,
+            "close_form": CloseForm(),
+            "can_decide": user.may("command.decision", "add"),
+            "today": clock.today(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def decision_close(request: HttpRequest, pk: int) -> HttpResponse:
+    d = get_object_or_404(
+        Decision.objects.restrict(request.user, "change").select_related("meeting__node"), pk=pk
+    )
+    try:
+        actions.close_decision(request.user, d, request.POST.get("outcome", ""))
+    except ValidationError as exc:
+        messages.error(request, _("Outcome: %(msg)s") % {"msg": " ".join(exc.messages)})
+    return redirect("command:meeting", pk=d.meeting_id)
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    _need(request, "command.reporttemplate", "view")
+    form = TemplateForm(request.POST or None, initial={"starts_on": clock.today()})
+    if request.method == "POST":
+        _need(request, "command.reporttemplate", "add")
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            data["fields"] = [f for f in data.pop("figures").splitlines() if f.strip()]
+            try:
+                t = actions.create_report_template(user, user.node, **data)
+                return redirect("command:report", pk=t.pk)
+            except ValidationError as exc:
+                form.add_action_errors(exc)
+    return render(
+        request,
+        "command/reports.html",
+        {
+            "templates": ReportTemplate.objects.restrict(user).select_related("node"),
+            "form": form,
+            "can_add": user.may("command.reporttemplate", "add") and user.node_id,
+        },
+    )
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    t = get_object_or_404(ReportTemplate.objects.restrict(user).select_related("node"), pk=pk)
+    expected_here = (
+        user.node_id and user.node.level == t.level and user.node.path.startswith(t.path)
+    )
+    form = SubmissionForm(request.POST or None, figures=t.fields, initial={"period": clock.today()})
+    if request.method == "POST":
+        if not expected_here:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                actions.submit_report(
+                    user, t, user.node, form.cleaned_data["period"], form.data_dict()
+                )
+                messages.success(request, _("Report submitted."))
+                return redirect("command:report", pk=t.pk)
+            except ValidationError as exc:
+                form.add_action_errors(exc)
+    rates = metrics.reporting_rates(user, t)
+    last = rates["periods"][-1] if rates["periods"] else None
+    return render(
+        request,
+        "command/report.html",
+        {
+            "t": t,
+            "rates": rates,
+            "last": last,
+            "late": metrics.late_nodes(user, t, last) if last else [],
+            "form": form if expected_here and user.may("command.submission", "add") else None,
+            "mine": Submission.objects.restrict(user).filter(template=t, node_id=user.node_id)[:14],
+            "tz": timezone.get_current_timezone_name(),
+        },
+    )
