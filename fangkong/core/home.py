@@ -23,6 +23,10 @@ def register(card: Card) -> None:
     _cards.append(card)
 
 
+def registered() -> list[Card]:
+    return list(_cards)
+
+
 def cards_for(user: Any) -> list[dict]:
     out = []
     for card in _cards:
