@@ -23,7 +23,7 @@ class CompanionRules(models.Model):
 
     effective_from = models.DateField(_("effective from"), unique=True)
     theta_minutes = models.PositiveIntegerField(_("minimum shared time (minutes)"), default=10)
-    bucket_minutes = models.PositiveIntegerField(_("time bucket (minutes)"), default=60)
+    bucket_minutes = models.PositiveIntegerField(_("time bucket (minutes)"), default=240)
     gap_minutes = models.PositiveIntegerField(_("new stay after a gap of (minutes)"), default=30)
     days_before_onset = models.PositiveIntegerField(
         _("tracing starts days before onset"), default=2

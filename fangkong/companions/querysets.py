@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.db import models
 
 from fangkong.core import clock
@@ -23,6 +25,6 @@ class CandidateQuerySet(RestrictedQuerySet):
 class RulesQuerySet(models.QuerySet):
     """Dated configuration, city-wide: not scoped to a jurisdiction."""
 
-    def in_force(self, day=None):  # type: ignore[no-untyped-def]
+    def in_force(self, day: dt.date | None = None) -> "RulesQuerySet":
         day = day or clock.today()
         return self.filter(effective_from__lte=day).order_by("-effective_from")

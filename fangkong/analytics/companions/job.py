@@ -24,7 +24,7 @@ from fangkong.analytics.companions import SETTING_CELL
 from fangkong.analytics.companions.store import DAY
 
 DEFAULT_THETA = 600  # seconds: 10 minutes (analytics.md)
-DEFAULT_BUCKET = 3600
+DEFAULT_BUCKET = 4 * 3600  # stays last hours (home, work): wide buckets explode less
 # Setting weights per mille of a shared hour, for ranking only (configurable rule set).
 # Public transport 0.1 % and health care 1 % follow Luo et al. 2020; a shared 800 m
 # cell (no proximity known) is set to 1 %; dining 5 %, markets 2 %, shops 1 % are

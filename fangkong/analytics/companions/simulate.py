@@ -55,7 +55,7 @@ class CityParams:
     beta: dict[int, float] = field(
         default_factory=lambda: {HOME: 0.006, WORK: 0.002, SCHOOL: 0.002, VENUE: 0.02}
     )
-    max_infections: int = 1_000_000
+    max_infections: int = 50_000  # the outbreak stops spreading here (keeps big runs fast)
 
 
 @dataclass

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('effective_from', models.DateField(unique=True, verbose_name='effective from')),
                 ('theta_minutes', models.PositiveIntegerField(default=10, verbose_name='minimum shared time (minutes)')),
-                ('bucket_minutes', models.PositiveIntegerField(default=60, verbose_name='time bucket (minutes)')),
+                ('bucket_minutes', models.PositiveIntegerField(default=240, verbose_name='time bucket (minutes)')),
                 ('gap_minutes', models.PositiveIntegerField(default=30, verbose_name='new stay after a gap of (minutes)')),
                 ('days_before_onset', models.PositiveIntegerField(default=2, verbose_name='tracing starts days before onset')),
                 ('weights', models.JSONField(default=fangkong.companions.models.default_weights, help_text='Setting code → weight per mille of shared time, used for ranking', verbose_name='setting weights (per mille)')),

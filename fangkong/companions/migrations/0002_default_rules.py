@@ -1,4 +1,4 @@
-"""Seed the default companion rule set: 10 minutes shared (analytics.md), 60-minute
+"""Seed the default companion rule set: 10 minutes shared (analytics.md), 240-minute
 buckets, a new stay after a 30-minute gap, tracing from 2 days before onset (national
 protocol, 5th ed.), setting weights for ranking (Luo et al. 2020 anchors)."""
 
@@ -14,7 +14,7 @@ def seed(apps, schema_editor):
         effective_from=dt.date(2020, 1, 1),
         defaults={
             "theta_minutes": 10,
-            "bucket_minutes": 60,
+            "bucket_minutes": 240,
             "gap_minutes": 30,
             "days_before_onset": 2,
             "weights": WEIGHTS,

@@ -20,6 +20,11 @@ class Command(BaseCommand):
         parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
         parser.add_argument("--data", required=True, help="data set name or directory")
         parser.add_argument("--master", default="", help="Spark master URL (default local[2])")
+        parser.add_argument(
+            "--windows",
+            default="",
+            help="local folder holding cases.parquet (person, onset, isolated); default: --data",
+        )
         parser.add_argument("--top", type=int, default=10, help="candidates shown per case")
         parser.add_argument("--json", action="store_true", help="print every result as JSON")
 
@@ -28,14 +33,22 @@ class Command(BaseCommand):
             refs = rules.parse_case_refs(opts["cases"])
         except ValueError as exc:
             raise CommandError(f"not a case id: {exc}") from exc
-        root = Path(opts["data"])
-        if not root.is_absolute():
-            root = actions.data_root() / opts["data"] if not root.exists() else root
-        if not (root / "stays").is_dir():
-            raise CommandError(f"{root} holds no stays")
+        root: str | Path = opts["data"]
+        if "://" in opts["data"]:
+            # A shared store (hdfs://, s3a://, …): Spark reads it; windows come from --windows.
+            if opts["engine"] != "spark":
+                raise CommandError("a store URL needs --engine spark")
+            windows_dir = Path(opts["windows"]) if opts["windows"] else None
+        else:
+            root = Path(opts["data"])
+            if not root.is_absolute() and not root.exists():
+                root = actions.data_root() / opts["data"]
+            if not (root / "stays").is_dir():
+                raise CommandError(f"{root} holds no stays")
+            windows_dir = Path(opts["windows"]) if opts["windows"] else root
         ruleset = CompanionRules.on()
         params = job.Params(theta=ruleset.theta_minutes * 60, bucket=ruleset.bucket_minutes * 60)
-        known = store.read_cases(root, refs)
+        known = store.read_cases(windows_dir, refs) if windows_dir else {}
         now = int(clock.now().timestamp())
         cases, no_window = [], []
         for ref in refs:

@@ -16,6 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--persons", type=int, default=10_000)
         parser.add_argument("--days", type=int, default=14)
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--max-infections", type=int, default=50_000)
         parser.add_argument(
             "--out",
             default="",
@@ -34,7 +35,12 @@ class Command(BaseCommand):
             raise CommandError("--out must be a plain name or an absolute path")
         if (out / "stays").exists() and any((out / "stays").iterdir()):
             raise CommandError(f"{out} already holds stays; choose another --out")
-        params = CityParams(persons=opts["persons"], days=opts["days"], seed=opts["seed"])
+        params = CityParams(
+            persons=opts["persons"],
+            days=opts["days"],
+            seed=opts["seed"],
+            max_infections=opts["max_infections"],
+        )
         started = time.perf_counter()
         summary = simulate(out, params)
         seconds = time.perf_counter() - started
