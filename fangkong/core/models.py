@@ -85,3 +85,28 @@ class Job(models.Model):
         self.message = message
         self.finished_at = clock.now()
         self.save(update_fields=["status", "message", "finished_at"])
+
+
+class DatedRuleSet(models.Model):
+    """Base of every dated rule set (R1–R21 are configuration, not code): a row takes
+    effect on `effective_from`, and a fact is judged by the row in force on its date."""
+
+    effective_from = models.DateField(_("effective from"), unique=True)
+    note = models.CharField(_("source / note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["-effective_from"]
+
+    @classmethod
+    def in_force(cls, day=None):  # type: ignore[no-untyped-def]
+        """The rule set in force on `day` (today by default); the defaults if none is."""
+        day = day or clock.today()
+        found = (
+            cls._default_manager.filter(effective_from__lte=day).order_by("-effective_from").first()
+        )
+        return found or cls(effective_from=day)
