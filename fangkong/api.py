@@ -84,5 +84,11 @@ def register_routers() -> None:
 
     api.add_router("/clinical", clinical_router)
 
+    from fangkong.healthcode.api import router as healthcode_router
+    from fangkong.tracing.api import router as tracing_router
+
+    api.add_router("/tracing", tracing_router)
+    api.add_router("/healthcode", healthcode_router)
+
 
 register_routers()

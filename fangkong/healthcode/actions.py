@@ -1,0 +1,278 @@
+"""Writes of the health code: recomputation (per person and the daily batch), daily
+check-ins, arrivals, headquarters overrides, verification at gates and venues."""
+
+import datetime as dt
+import uuid
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock
+from fangkong.healthcode import facts, rules, tokens
+from fangkong.healthcode.choices import Colour, RiskLevel
+from fangkong.healthcode.models import (
+    Arrival,
+    CodeChange,
+    CodeOverride,
+    CodeRules,
+    DailyCheckIn,
+    HealthCode,
+)
+
+CHUNK = 2000
+SYMPTOMS = ("fever", "cough", "shortness_of_breath", "sore_throat", "fatigue", "diarrhoea")
+
+
+def _invalid(field: str, message: str) -> ValidationError:
+    return ValidationError({field: [message]})
+
+
+def rules_in_force(day: dt.date) -> CodeRules:
+    found = CodeRules.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
+    found = found or CodeRules.objects.order_by("effective_from").first()
+    if found is None:
+        raise ValidationError(_("no health code rule set is configured"))
+    return found
+
+
+def _paths(person_ids: list[int]) -> dict[int, str]:
+    from fangkong.people.models import Person
+
+    return dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "path"))
+
+
+def recompute_persons(person_ids: list[int], today: dt.date | None = None) -> dict[str, int]:
+    """Derive and store the colour of these persons; a change is kept in the history."""
+    day = today or clock.today()
+    r = rules_in_force(day)
+    changed = 0
+    now = clock.now()
+    for start in range(0, len(person_ids), CHUNK):
+        ids = person_ids[start : start + CHUNK]
+        found = facts.facts_for(ids, day)
+        paths = _paths(ids)
+        current = {c.person_id: c for c in HealthCode.objects.filter(person_id__in=ids)}
+        new_codes, updates, history = [], [], []
+        for pid in ids:
+            if pid not in paths:
+                continue
+            colour, reasons = rules.derive(found[pid], r, day)
+            code = current.get(pid)
+            overridden = found[pid].override is not None
+            if code is None:
+                new_codes.append(
+                    HealthCode(
+                        person_id=pid,
+                        colour=colour,
+                        reasons=reasons,
+                        since=day,
+                        overridden=overridden,
+                        path=paths[pid],
+                    )
+                )
+                history.append(
+                    CodeChange(
+                        person_id=pid,
+                        from_colour="",
+                        to_colour=colour,
+                        reasons=reasons,
+                        at=now,
+                        path=paths[pid],
+                    )
+                )
+                continue
+            if code.colour != colour:
+                history.append(
+                    CodeChange(
+                        person_id=pid,
+                        from_colour=code.colour,
+                        to_colour=colour,
+                        reasons=reasons,
+                        at=now,
+                        path=paths[pid],
+                    )
+                )
+                code.since = day
+            if (code.colour, code.reasons, code.overridden, code.path) != (
+                colour,
+                reasons,
+                overridden,
+                paths[pid],
+            ):
+                code.colour, code.reasons = colour, reasons
+                code.overridden, code.path = overridden, paths[pid]
+                updates.append(code)
+        with transaction.atomic():
+            HealthCode.objects.bulk_create(new_codes, ignore_conflicts=True)
+            HealthCode.objects.bulk_update(
+                updates, ["colour", "reasons", "since", "overridden", "path"], batch_size=1000
+            )
+            CodeChange.objects.bulk_create(history, batch_size=1000)
+        changed += len(history)
+    return {"persons": len(person_ids), "changes": changed}
+
+
+def recompute_person(person_id: int) -> str:
+    recompute_persons([person_id])
+    return colour_of(person_id)
+
+
+def recompute_after_commit(person_id: int) -> None:
+    """Hook for the other apps: a fact of this person changed."""
+    transaction.on_commit(lambda: recompute_persons([person_id]))
+
+
+def colour_of(person_id: int) -> str:
+    code = HealthCode.objects.filter(person_id=person_id).values_list("colour", flat=True).first()
+    return code if code is not None else recompute_person(person_id)
+
+
+def _green_for_everyone_else(day: dt.date) -> int:
+    """One set-based statement: persons who have no code yet get green (no facts)."""
+    from fangkong.people.models import Person
+
+    person = Person._meta.db_table
+    code = HealthCode._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {code} (person_id, colour, reasons, since, overridden, path) "  # noqa: S608
+            f"SELECT p.id, 'green', '[]', %s, %s, p.path FROM {person} p "
+            f"WHERE p.merged_into_id IS NULL AND NOT EXISTS "
+            f"(SELECT 1 FROM {code} h WHERE h.person_id = p.id)",
+            [day, False],
+        )
+        return cur.rowcount or 0
+
+
+def recompute_all(day: dt.date | None = None, job: Any = None) -> dict[str, int]:
+    """The daily batch: persons with facts through the rules (in chunks), everyone else
+    green in one set-based insert. Feasible for millions because facts are rare."""
+    day = day or clock.today()
+    with_facts = sorted(facts.persons_with_facts(day))
+    if job is not None:
+        job.advance(0, len(with_facts) + 1)
+    result = {"with_facts": len(with_facts), "changes": 0}
+    for start in range(0, len(with_facts), CHUNK * 5):
+        part = with_facts[start : start + CHUNK * 5]
+        result["changes"] += recompute_persons(part, day)["changes"]
+        if job is not None:
+            job.advance(start + len(part))
+    result["new_green"] = _green_for_everyone_else(day)
+    if job is not None:
+        job.finish(result)
+    return result
+
+
+# ---------------------------------------------------------------- facts entered here
+
+
+@transaction.atomic
+def daily_checkin(
+    person: Any, *, client_id: Any, temperature: Any, symptoms: Any = ()
+) -> tuple[DailyCheckIn, bool]:
+    """The resident's daily report; abnormal (fever or symptoms) restarts the count (R12)."""
+    try:
+        cid = client_id if isinstance(client_id, uuid.UUID) else uuid.UUID(str(client_id))
+    except (ValueError, TypeError, AttributeError):
+        raise _invalid("client_id", _("the client id must be a UUID")) from None
+    existing = DailyCheckIn.objects.filter(client_id=cid).first()
+    if existing is not None:
+        return existing, False
+    try:
+        temp = Decimal(str(temperature)).quantize(Decimal("0.1"))
+    except InvalidOperation:
+        raise _invalid("temperature", _("not a number")) from None
+    if not Decimal("34.0") <= temp <= Decimal("43.0"):
+        raise _invalid("temperature", _("a body temperature is between 34 and 43 °C"))
+    found = [s for s in (symptoms or []) if s]
+    unknown = [s for s in found if s not in SYMPTOMS]
+    if unknown:
+        raise _invalid("symptoms", _("unknown symptom: %s") % ", ".join(unknown))
+    day = clock.today()
+    r = rules_in_force(day)
+    checkin = DailyCheckIn.objects.create(
+        person=person,
+        day=day,
+        client_id=cid,
+        temperature=temp,
+        symptoms=found,
+        abnormal=temp >= r.fever_threshold or bool(found),
+        at=clock.now(),
+        path=person.path,
+    )
+    recompute_after_commit(person.pk)
+    return checkin, True
+
+
+@transaction.atomic
+def record_arrival(
+    user: Any, person: Any, *, origin: str, risk_level: str, arrived_on: dt.date
+) -> Arrival:
+    if not user.may("healthcode.arrival", "add"):
+        raise PermissionError(_("your role may not record arrivals"))
+    if risk_level not in RiskLevel.values:
+        raise _invalid("risk_level", _("must be one of %s") % ", ".join(RiskLevel.values))
+    if arrived_on > clock.today():
+        raise _invalid("arrived_on", _("the arrival cannot be in the future"))
+    if not (origin or "").strip():
+        raise _invalid("origin", _("this field is required"))
+    arrival = Arrival.objects.create(
+        person=person,
+        origin=origin.strip()[:100],
+        risk_level=risk_level,
+        arrived_on=arrived_on,
+        path=person.path,
+    )
+    recompute_after_commit(person.pk)
+    return arrival
+
+
+@transaction.atomic
+def override_colour(
+    user: Any, person: Any, *, colour: str, reason: str, until: dt.date | None = None
+) -> CodeOverride:
+    """Headquarters sets a colour by hand, only with a written reason (audited)."""
+    if not user.may("healthcode.codeoverride", "add"):
+        raise PermissionError(_("only headquarters may override a health code"))
+    if colour not in Colour.values:
+        raise _invalid("colour", _("must be one of %s") % ", ".join(Colour.values))
+    if len((reason or "").strip()) < 10:
+        raise _invalid("reason", _("write the reason (at least 10 characters)"))
+    CodeOverride.objects.filter(person=person, active=True).update(active=False)
+    from auditlog.context import set_actor
+
+    with set_actor(user):
+        found = CodeOverride.objects.create(
+            person=person,
+            colour=colour,
+            reason=reason.strip()[:300],
+            until=until,
+            by=user,
+            at=clock.now(),
+            path=person.path,
+        )
+    recompute_after_commit(person.pk)
+    return found
+
+
+@transaction.atomic
+def end_override(user: Any, override: CodeOverride) -> None:
+    if not user.may("healthcode.codeoverride", "add"):
+        raise PermissionError(_("only headquarters may override a health code"))
+    from auditlog.context import set_actor
+
+    with set_actor(user):
+        override.active = False
+        override.save(update_fields=["active"])
+    recompute_after_commit(override.person_id)
+
+
+def verify(token: str) -> tuple[int, str]:
+    """(person id, colour) of a scanned QR token; CodeError when forged or expired."""
+    r = rules_in_force(clock.today())
+    pid = tokens.read_qr(token, r.qr_seconds)
+    code = HealthCode.objects.filter(person_id=pid).values_list("colour", flat=True).first()
+    return pid, code if code is not None else recompute_person(pid)

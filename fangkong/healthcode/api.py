@@ -1,0 +1,128 @@
+"""/api/v1/healthcode/: a person's colour with reasons and history, verification of a
+scanned code at a gate or venue, arrivals, overrides, the batch recomputation."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from fangkong.healthcode import actions, tokens
+from fangkong.healthcode.models import CodeChange, HealthCode
+
+router = Router(tags=["health code"])
+
+
+class ChangeOut(Schema):
+    from_colour: str
+    to_colour: str
+    reasons: list[str]
+    at: dt.datetime
+
+
+class CodeOut(Schema):
+    person_id: int
+    colour: str
+    reasons: list[str]
+    since: dt.date
+    overridden: bool
+    history: list[ChangeOut] = []
+
+
+class VerifyIn(Schema):
+    token: str
+    venue_code: str
+
+
+class VerifyOut(Schema):
+    colour: str
+    name: str
+    venue: str
+
+
+class OverrideIn(Schema):
+    colour: str
+    reason: str
+    until: dt.date | None = None
+
+
+class ArrivalIn(Schema):
+    origin: str
+    risk_level: str
+    arrived_on: dt.date
+
+
+def _person(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    from fangkong.people.models import Person
+
+    return get_object_or_404(Person.objects.restrict(request.user, "view"), pk=pk)
+
+
+def _code(request: HttpRequest, person_id: int) -> HealthCode:
+    person = _person(request, person_id)
+    if not request.user.may("healthcode.healthcode", "view"):  # type: ignore[union-attr]
+        raise PermissionDenied
+    actions.colour_of(person.pk)
+    code = HealthCode.objects.restrict(request.user, "view").get(person_id=person.pk)
+    code.history = list(CodeChange.objects.filter(person_id=person.pk).order_by("-at")[:50])  # type: ignore[attr-defined]
+    return code
+
+
+@router.get("/persons/{person_id}", response=CodeOut)
+def get_code(request: HttpRequest, person_id: int):  # type: ignore[no-untyped-def]
+    return _code(request, person_id)
+
+
+@router.post("/verify", response=VerifyOut)
+def verify(request: HttpRequest, data: VerifyIn):  # type: ignore[no-untyped-def]
+    """A gate or venue reads a resident's QR code: its colour, if the code is genuine and
+    fresh. The venue must lie in the caller's area."""
+    from fangkong.healthcode.public import masked_name
+    from fangkong.people.models import Person
+    from fangkong.tracing.models import Venue
+
+    if not request.user.may("healthcode.healthcode", "verify"):  # type: ignore[union-attr]
+        raise PermissionDenied
+    venue = Venue.objects.restrict(request.user, "view").filter(code=data.venue_code).first()
+    if venue is None:
+        raise HttpError(404, "unknown venue: this QR code is not registered")
+    try:
+        person_id, colour = actions.verify(data.token)
+    except tokens.CodeError as exc:
+        raise HttpError(422, str(exc)) from None
+    name = Person.objects.filter(pk=person_id).values_list("name", flat=True).first() or ""
+    return {"colour": colour, "name": masked_name(name), "venue": venue.name}
+
+
+@router.post("/persons/{person_id}/override", response={201: CodeOut})
+def override(request: HttpRequest, person_id: int, data: OverrideIn):  # type: ignore[no-untyped-def]
+    person = _person(request, person_id)
+    try:
+        actions.override_colour(request.user, person, **data.dict())
+    except PermissionError as exc:
+        raise PermissionDenied(str(exc)) from None
+    actions.recompute_persons([person.pk])
+    return 201, _code(request, person_id)
+
+
+@router.post("/persons/{person_id}/arrivals", response={201: CodeOut})
+def arrival(request: HttpRequest, person_id: int, data: ArrivalIn):  # type: ignore[no-untyped-def]
+    person = _person(request, person_id)
+    try:
+        actions.record_arrival(request.user, person, **data.dict())
+    except PermissionError as exc:
+        raise PermissionDenied(str(exc)) from None
+    actions.recompute_persons([person.pk])
+    return 201, _code(request, person_id)
+
+
+@router.post("/recompute", response={202: dict})
+def recompute(request: HttpRequest):  # type: ignore[no-untyped-def]
+    if not request.user.may("healthcode.healthcode", "recompute"):  # type: ignore[union-attr]
+        raise PermissionDenied
+    from fangkong.healthcode.tasks import start_recompute_job
+
+    job = start_recompute_job(request.user)
+    return 202, {"job_id": job.pk}

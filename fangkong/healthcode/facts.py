@@ -1,0 +1,137 @@
+"""Reading the stored facts of many persons at once (a few set-based queries per chunk)
+for the colour rules; other apps are read only when they are installed."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.apps import apps
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from fangkong.healthcode.models import Arrival, CodeOverride, DailyCheckIn
+from fangkong.healthcode.rules import Facts
+
+LOOKBACK_DAYS = 60
+
+
+def _later(a: dt.date | None, b: dt.date | None) -> dt.date | None:
+    return max(d for d in (a, b) if d) if (a or b) else None
+
+
+def facts_for(person_ids: Iterable[int], today: dt.date) -> dict[int, Facts]:
+    ids = list(person_ids)
+    out: dict[int, Facts] = {pid: Facts() for pid in ids}
+    since = today - dt.timedelta(days=LOOKBACK_DAYS)
+
+    def note_checkin(pid: int, day: dt.date, abnormal: bool) -> None:
+        f = out[pid]
+        f.checkins[day] = f.checkins.get(day, False) or abnormal
+        if abnormal:
+            f.abnormal_on = _later(f.abnormal_on, day)
+
+    for pid, day, abnormal in DailyCheckIn.objects.filter(
+        person_id__in=ids, day__gte=since
+    ).values_list("person_id", "day", "abnormal"):
+        note_checkin(pid, day, abnormal)
+
+    for pid, level, day in Arrival.objects.filter(
+        person_id__in=ids, arrived_on__gte=since
+    ).values_list("person_id", "risk_level", "arrived_on"):
+        f = out[pid]
+        if level == "high":
+            f.high_risk_arrival = _later(f.high_risk_arrival, day)
+        else:
+            f.medium_risk_arrival = _later(f.medium_risk_arrival, day)
+
+    for pid, colour, reason, until in CodeOverride.objects.filter(
+        person_id__in=ids, active=True
+    ).values_list("person_id", "colour", "reason", "until"):
+        if until is None or until >= today:
+            out[pid].override = (colour, reason)
+
+    if apps.is_installed("fangkong.observation"):
+        from fangkong.observation.models import CheckIn, ObservationPeriod
+
+        for pid, kind in ObservationPeriod.objects.filter(
+            person_id__in=ids, status__in=["active", "referred"]
+        ).values_list("person_id", "place_kind"):
+            out[pid].under_observation = True
+            out[pid].centralised = out[pid].centralised or kind == "site"
+        for pid, day, febrile, symptomatic in CheckIn.objects.filter(
+            period__person_id__in=ids, local_date__gte=since
+        ).values_list("period__person_id", "local_date", "febrile", "symptomatic"):
+            note_checkin(pid, day, febrile or symptomatic)
+
+    if apps.is_installed("fangkong.clinical"):
+        from fangkong.clinical.models import Case
+
+        for pid, outcome, outcome_at in Case.objects.filter(
+            person_id__in=ids, status__in=["suspected", "confirmed", "asymptomatic"]
+        ).values_list("person_id", "outcome", "outcome_at"):
+            if not outcome:
+                out[pid].case_in_care = True
+            elif outcome == "discharged" and outcome_at is not None:
+                out[pid].discharged_on = _later(
+                    out[pid].discharged_on, timezone.localdate(outcome_at)
+                )
+
+    if apps.is_installed("fangkong.tracing"):
+        from fangkong.tracing.models import Contact, IndexCase
+
+        # A traced case with no clinical record (yet) is a case in care.
+        for pid in IndexCase.objects.filter(person_id__in=ids, case_id__isnull=True).values_list(
+            "person_id", flat=True
+        ):
+            out[pid].case_in_care = True
+        rows = (
+            Contact.objects.filter(person_id__in=ids, last_exposure__gte=since)
+            .exclude(status__in=["dismissed", "became_case"])
+            .values("person_id", "category")
+            .annotate(last=Max("last_exposure"))
+        )
+        for row in rows:
+            f = out[row["person_id"]]
+            if row["category"] == "close":
+                f.close_contact_on = _later(f.close_contact_on, row["last"])
+            else:
+                f.possible_contact_on = _later(f.possible_contact_on, row["last"])
+    return out
+
+
+def persons_with_facts(today: dt.date) -> set[int]:
+    """Everyone whose colour could be other than green (and everyone not green now)."""
+    from fangkong.healthcode.models import HealthCode
+
+    since = today - dt.timedelta(days=LOOKBACK_DAYS)
+    ids: set[int] = set(
+        HealthCode.objects.exclude(colour="green").values_list("person_id", flat=True)
+    )
+    ids |= set(DailyCheckIn.objects.filter(day__gte=since).values_list("person_id", flat=True))
+    ids |= set(Arrival.objects.filter(arrived_on__gte=since).values_list("person_id", flat=True))
+    ids |= set(CodeOverride.objects.filter(active=True).values_list("person_id", flat=True))
+    if apps.is_installed("fangkong.observation"):
+        from fangkong.observation.models import ObservationPeriod
+
+        ids |= set(
+            ObservationPeriod.objects.filter(
+                Q(status__in=["active", "referred"]) | Q(planned_end__gte=since)
+            ).values_list("person_id", flat=True)
+        )
+    if apps.is_installed("fangkong.clinical"):
+        from fangkong.clinical.models import Case
+
+        ids |= set(
+            Case.objects.filter(status__in=["suspected", "confirmed", "asymptomatic"])
+            .filter(Q(outcome="") | Q(outcome_at__date__gte=since))
+            .values_list("person_id", flat=True)
+        )
+    if apps.is_installed("fangkong.tracing"):
+        from fangkong.tracing.models import Contact, IndexCase
+
+        ids |= set(IndexCase.objects.values_list("person_id", flat=True))
+        ids |= set(
+            Contact.objects.filter(last_exposure__gte=since, person__isnull=False).values_list(
+                "person_id", flat=True
+            )
+        )
+    return ids

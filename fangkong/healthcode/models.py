@@ -1,0 +1,173 @@
+"""The health code (健康码): red, yellow or green DERIVED from stored facts (cases,
+observation, contacts, arrivals, check-ins) by the dated rule set (R11, R12); the current
+colour is cached with its reasons, every change kept, overrides written and audited."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core import clock
+from fangkong.core.querysets import RestrictedQuerySet
+from fangkong.healthcode.choices import Colour, RiskLevel
+
+USER = settings.AUTH_USER_MODEL
+
+
+class CodeQuerySet(RestrictedQuerySet):
+    def of_colour(self, colour: str) -> "CodeQuerySet":
+        return self.filter(colour=colour)
+
+
+class CodeRules(models.Model):
+    """Dated rule set of R11 (what makes red or yellow) and R12 (back to green)."""
+
+    effective_from = models.DateField(_("effective from"), unique=True)
+    post_discharge_days = models.PositiveSmallIntegerField(
+        _("red after discharge (days)"), default=14
+    )
+    high_risk_days = models.PositiveSmallIntegerField(
+        _("red after arrival from a high-risk area (days)"), default=14
+    )
+    medium_risk_days = models.PositiveSmallIntegerField(
+        _("yellow after arrival from a medium-risk area (days)"), default=14
+    )
+    possible_contact_days = models.PositiveSmallIntegerField(
+        _("yellow after a possible contact (days)"), default=14
+    )
+    red_days = models.PositiveSmallIntegerField(_("red → green after (days)"), default=14)
+    red_checkins = models.PositiveSmallIntegerField(
+        _("red → green: consecutive normal check-ins"), default=14
+    )
+    yellow_checkins = models.PositiveSmallIntegerField(
+        _("yellow → green: consecutive normal check-ins"), default=7
+    )
+    fever_threshold = models.DecimalField(
+        _("fever from (°C)"), max_digits=3, decimal_places=1, default=Decimal("37.3")
+    )
+    qr_seconds = models.PositiveIntegerField(_("QR code valid for (seconds)"), default=120)
+    note = models.CharField(_("source / note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("health code rule set")
+        verbose_name_plural = _("health code rule sets")
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.effective_from}: {self.red_checkins}/{self.yellow_checkins}"
+
+
+class Arrival(models.Model):
+    """A stored fact: the person arrived from an area of a risk level on a day."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    origin = models.CharField(_("from"), max_length=100)
+    risk_level = models.CharField(_("risk"), max_length=6, choices=RiskLevel.choices)
+    arrived_on = models.DateField(_("arrived on"))
+    path = models.CharField(max_length=160, editable=False)
+    recorded_at = models.DateTimeField(default=clock.now, editable=False)
+
+    scope_path = "path"
+    objects = CodeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("arrival")
+        verbose_name_plural = _("arrivals")
+        indexes = [models.Index(fields=["arrived_on", "person"], name="hc_arrival_day")]
+
+    def __str__(self) -> str:
+        return f"{self.origin} {self.arrived_on}"
+
+
+class DailyCheckIn(models.Model):
+    """The resident's daily health report (每日健康打卡); idempotent by client id."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    client_id = models.UUIDField(unique=True)
+    temperature = models.DecimalField(_("temperature (°C)"), max_digits=3, decimal_places=1)
+    symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
+    abnormal = models.BooleanField(_("abnormal"), default=False)
+    at = models.DateTimeField(default=clock.now)
+    path = models.CharField(max_length=160, editable=False)
+
+    scope_path = "path"
+    objects = CodeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("daily check-in")
+        verbose_name_plural = _("daily check-ins")
+        indexes = [models.Index(fields=["person", "day"], name="hc_checkin_person_day")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.day} {self.temperature}"
+
+
+class HealthCode(models.Model):
+    """A person's current colour, with the reasons; derived, never edited by hand."""
+
+    person = models.OneToOneField("people.Person", on_delete=models.CASCADE, related_name="+")
+    colour = models.CharField(_("colour"), max_length=6, choices=Colour.choices)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    since = models.DateField(_("since"))
+    overridden = models.BooleanField(_("set by headquarters"), default=False)
+    path = models.CharField(max_length=160, editable=False)
+
+    scope_path = "path"
+    objects = CodeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("health code")
+        verbose_name_plural = _("health codes")
+        indexes = [models.Index(fields=["path", "colour"], name="hc_code_path_colour")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.colour}"
+
+
+class CodeChange(models.Model):
+    """The history: every change of a person's colour, with the reasons at that time."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    from_colour = models.CharField(max_length=6, choices=Colour.choices, blank=True)
+    to_colour = models.CharField(_("colour"), max_length=6, choices=Colour.choices)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    at = models.DateTimeField(_("at"), default=clock.now)
+    path = models.CharField(max_length=160, editable=False)
+
+    scope_path = "path"
+    objects = CodeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("colour change")
+        verbose_name_plural = _("colour changes")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["person", "at"], name="hc_change_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.from_colour} → {self.to_colour}"
+
+
+class CodeOverride(models.Model):
+    """A headquarters decision that overrides the derived colour, with a written reason."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    colour = models.CharField(_("colour"), max_length=6, choices=Colour.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    until = models.DateField(_("until"), null=True, blank=True)
+    active = models.BooleanField(default=True)
+    by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=clock.now)
+    path = models.CharField(max_length=160, editable=False)
+
+    scope_path = "path"
+    objects = CodeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("colour override")
+        verbose_name_plural = _("colour overrides")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.colour} ({self.reason[:30]})"

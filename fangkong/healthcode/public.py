@@ -1,0 +1,97 @@
+"""The resident's own pages (no account): the personal code page opened from the signed
+personal link, with a short-lived QR code that gates and venues verify, and the daily
+check-in that brings the colour back to green (R12)."""
+
+import io
+import uuid
+
+import segno
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+
+from fangkong.core import clock
+from fangkong.healthcode import actions, tokens
+from fangkong.healthcode.models import CodeChange, DailyCheckIn
+
+COOKIE = "fk_hc"
+
+
+def masked_name(name: str) -> str:
+    return name[:1] + "*" * max(1, len(name) - 1) if name else ""
+
+
+def chinese_unless_chosen(request: HttpRequest) -> None:
+    if not request.COOKIES.get("django_language"):
+        translation.activate("zh-hans")
+        request.LANGUAGE_CODE = "zh-hans"
+
+
+def _qr(person_id: int) -> dict:
+    token = tokens.qr_token(person_id)
+    out = io.BytesIO()
+    segno.make(token, error="m").save(out, kind="svg", scale=6, border=2)
+    r = actions.rules_in_force(clock.today())
+    return {"token": token, "svg": out.getvalue().decode(), "seconds": r.qr_seconds}
+
+
+@never_cache
+@csrf_exempt  # the signed personal link is the credential
+def my_code(request: HttpRequest, token: str) -> HttpResponse:
+    chinese_unless_chosen(request)
+    try:
+        person_id = tokens.read_personal(token)
+    except tokens.CodeError as exc:
+        return render(request, "healthcode/error.html", {"message": str(exc)}, status=404)
+    from fangkong.people.models import Person
+
+    person = Person.objects.filter(pk=person_id, merged_into__isnull=True).first()
+    if person is None:
+        return render(
+            request,
+            "healthcode/error.html",
+            {"message": _("this health code link is not valid")},
+            status=404,
+        )
+    error = None
+    if request.method == "POST":
+        try:
+            actions.daily_checkin(
+                person,
+                client_id=request.POST.get("client_id"),
+                temperature=request.POST.get("temperature"),
+                symptoms=request.POST.getlist("symptoms"),
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        actions.recompute_persons([person.pk])
+    colour = actions.colour_of(person.pk)
+    from fangkong.healthcode.models import HealthCode
+
+    code = HealthCode.objects.get(person_id=person.pk)
+    if request.GET.get("part") == "qr":
+        return render(request, "healthcode/_qr.html", {"qr": _qr(person.pk), "colour": colour})
+    today = DailyCheckIn.objects.filter(person=person, day=clock.today()).first()
+    response = render(
+        request,
+        "healthcode/my_code.html",
+        {
+            "name": masked_name(person.name),
+            "code": code,
+            "colour": colour,
+            "qr": _qr(person.pk),
+            "history": CodeChange.objects.filter(person=person).order_by("-at")[:10],
+            "today": today,
+            "client_id": uuid.uuid4(),
+            "symptoms": actions.SYMPTOMS,
+            "error": error,
+            "token": token,
+        },
+        status=422 if error else 200,
+    )
+    response.set_cookie(COOKIE, token, max_age=90 * 86400, httponly=True, samesite="Lax")
+    return response

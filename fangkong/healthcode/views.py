@@ -1,0 +1,87 @@
+"""Staff pages of the health code: headquarters' overview, one person's colour with its
+reasons and history, overrides with a written reason, the personal link to send."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from fangkong.core import audit
+from fangkong.healthcode import actions, tokens
+from fangkong.healthcode.forms import ArrivalForm, OverrideForm
+from fangkong.healthcode.models import CodeChange, CodeOverride, HealthCode
+
+
+def _need(request: HttpRequest, label: str, action: str = "view") -> None:
+    if not request.user.may(label, action):  # type: ignore[union-attr]
+        raise PermissionDenied
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _need(request, "healthcode.healthcode")
+    codes = HealthCode.objects.restrict(request.user, "view")
+    counts = dict(codes.values_list("colour").annotate(n=Count("pk")).order_by())
+    flagged = codes.exclude(colour="green").select_related("person").order_by("-since")[:100]
+    return render(request, "healthcode/dashboard.html", {"counts": counts, "flagged": flagged})
+
+
+@login_required
+def person_code(request: HttpRequest, person_id: int) -> HttpResponse:
+    from fangkong.people.models import Person
+
+    _need(request, "healthcode.healthcode")
+    person = get_object_or_404(Person.objects.restrict(request.user, "view"), pk=person_id)
+    actions.colour_of(person.pk)
+    code = HealthCode.objects.get(person_id=person.pk)
+    override_form = (
+        OverrideForm(request.POST or None) if request.method == "POST" else OverrideForm()
+    )
+    arrival_form = ArrivalForm()
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "arrival":
+                arrival_form = ArrivalForm(request.POST)
+                if arrival_form.is_valid():
+                    actions.record_arrival(request.user, person, **arrival_form.cleaned_data)
+                    messages.success(request, _("Arrival recorded."))
+            elif request.POST.get("form") == "end_override":
+                found = get_object_or_404(
+                    CodeOverride.objects.restrict(request.user, "view"),
+                    pk=request.POST.get("override"),
+                    person=person,
+                    active=True,
+                )
+                actions.end_override(request.user, found)
+                messages.success(request, _("Override ended."))
+            elif override_form.is_valid():
+                actions.override_colour(request.user, person, **override_form.cleaned_data)
+                messages.success(request, _("Colour set by headquarters."))
+        except PermissionError as exc:
+            raise PermissionDenied(str(exc)) from None
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            actions.recompute_persons([person.pk])
+            return redirect("healthcode:person", person.pk)
+    audit.record_access(request.user, person, "health code", request)
+    return render(
+        request,
+        "healthcode/person.html",
+        {
+            "person": person,
+            "code": code,
+            "history": CodeChange.objects.filter(person=person).order_by("-at")[:50],
+            "overrides": CodeOverride.objects.filter(person=person)[:20],
+            "override_form": override_form,
+            "arrival_form": arrival_form,
+            "can_override": request.user.may("healthcode.codeoverride", "add"),  # type: ignore[union-attr]
+            "personal_link": request.build_absolute_uri(
+                reverse("healthcode:my_code", args=[tokens.personal_token(person.pk)])
+            ),
+        },
+    )

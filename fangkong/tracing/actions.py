@@ -1,0 +1,349 @@
+"""Writes of contact tracing: index cases, contacts (R1), their confirmation into
+observation or screening, transmissions; one function per verb."""
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from auditlog.context import set_actor
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock
+from fangkong.tracing import rules
+from fangkong.tracing.choices import Category, ContactStatus, Setting, TransportKind
+from fangkong.tracing.models import Contact, IndexCase, TracingRules, TransmissionEdge
+
+
+@contextlib.contextmanager
+def _actor(user: Any) -> Iterator[None]:
+    if getattr(user, "pk", None) and getattr(user, "is_authenticated", False):
+        with set_actor(user):
+            yield
+    else:
+        yield
+
+
+def _invalid(field: str, message: str) -> ValidationError:
+    return ValidationError({field: [message]})
+
+
+def _need(user: Any, label: str, action: str) -> None:
+    if not user.may(label, action):
+        raise PermissionError(_("your role may not do this"))
+
+
+def _stored(user: Any) -> Any:
+    return user if getattr(user, "pk", None) else None
+
+
+def rules_in_force(day: dt.date) -> TracingRules:
+    """The rule set whose effective date is the latest on or before `day`."""
+    found = TracingRules.objects.filter(effective_from__lte=day).order_by("-effective_from")
+    r = found.first() or TracingRules.objects.order_by("effective_from").first()
+    if r is None:
+        raise ValidationError(_("no tracing rule set is configured"))
+    return r
+
+
+def _date(data: dict, field: str, required: bool = True) -> dt.date | None:
+    value = data.get(field)
+    if value in (None, ""):
+        if required:
+            raise _invalid(field, _("this field is required"))
+        return None
+    if isinstance(value, dt.datetime):
+        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise _invalid(field, _("not a date (YYYY-MM-DD)")) from None
+
+
+def recompute_code(person_id: int | None) -> None:
+    """Tell the health code that a fact of this person changed (after the commit)."""
+    if person_id is None or not apps.is_installed("fangkong.healthcode"):
+        return
+    from fangkong.healthcode.actions import recompute_after_commit
+
+    recompute_after_commit(person_id)
+
+
+# ---------------------------------------------------------------- index cases
+
+
+@transaction.atomic
+def open_index_case(user: Any, person: Any, data: dict[str, Any]) -> IndexCase:
+    """Start tracing a case: its onset, specimen and isolation dates decide R1."""
+    _need(user, "tracing.indexcase", "add")
+    onset = _date(data, "onset_date", required=False)
+    specimen = _date(data, "specimen_date", required=False)
+    isolated = _date(data, "isolated_on", required=False)
+    asymptomatic = bool(data.get("asymptomatic"))
+    if onset is None and specimen is None:
+        raise _invalid("onset_date", _("give the onset date, or the specimen date"))
+    if onset and isolated and isolated < onset - dt.timedelta(days=30):
+        raise _invalid("isolated_on", _("the isolation is long before the onset"))
+    setting = str(data.get("setting") or "")
+    if setting and setting not in Setting.values:
+        raise _invalid("setting", _("must be one of %s") % ", ".join(Setting.values))
+    case_id = data.get("case_id")
+    existing = IndexCase.objects.filter(person=person).first()
+    index = existing or IndexCase(person=person)
+    index.case_id = case_id or index.case_id
+    index.label = str(data.get("label") or index.label or person.name)[:60]
+    index.asymptomatic, index.onset_date = asymptomatic, onset
+    index.specimen_date, index.isolated_on = specimen, isolated
+    index.setting = setting or index.setting
+    index.path = person.path
+    with _actor(user):
+        index.save()
+    return index
+
+
+def index_for_clinical_case(user: Any, case: Any, onset: dt.date | None = None) -> IndexCase:
+    """The index case of a clinical case, its dates taken from the clinical record."""
+    found = IndexCase.objects.filter(case_id=case.pk).first()
+    if found is not None:
+        return found
+    sample = case.samples.order_by("taken_at").first() if hasattr(case, "samples") else None
+    specimen = timezone.localdate(sample.taken_at) if sample else None
+    isolated = case.admitted_at or case.diagnosed_at
+    return open_index_case(
+        user,
+        case.person,
+        {
+            "case_id": case.pk,
+            "label": f"{case.number} {case.person.name}",
+            "asymptomatic": case.status == "asymptomatic",
+            "onset_date": onset or (None if case.status == "asymptomatic" else specimen),
+            "specimen_date": specimen or timezone.localdate(case.diagnosed_at),
+            "isolated_on": timezone.localdate(isolated) if isolated else None,
+        },
+    )
+
+
+# ---------------------------------------------------------------- contacts
+
+
+def _source(index: IndexCase | None) -> rules.Source | None:
+    if index is None:
+        return None
+    return rules.Source(
+        index.onset_date, index.specimen_date, index.asymptomatic, index.isolated_on
+    )
+
+
+def _proximity(data: dict) -> Decimal | None:
+    value = data.get("proximity_m")
+    if value in (None, ""):
+        return None
+    try:
+        found = Decimal(str(value))
+    except InvalidOperation:
+        raise _invalid("proximity_m", _("not a number")) from None
+    if found < 0 or found > 1000:
+        raise _invalid("proximity_m", _("between 0 and 1000 m"))
+    return found
+
+
+@transaction.atomic
+def add_contact(
+    user: Any,
+    index: IndexCase | None,
+    data: dict[str, Any],
+    *,
+    source_contact: Contact | None = None,
+) -> Contact:
+    """Record a contact of an index case (or of a close contact: a secondary contact),
+    classified close or general by R1 in force on the last exposure."""
+    _need(user, "tracing.contact", "add")
+    if index is None and source_contact is None:
+        raise _invalid("index", _("a contact needs a case or a close contact as its source"))
+    person = data.get("person")
+    name = str(data.get("name") or (person.name if person else "")).strip()
+    if not name:
+        raise _invalid("name", _("this field is required"))
+    setting = str(data.get("setting") or "")
+    if setting not in Setting.values:
+        raise _invalid("setting", _("must be one of %s") % ", ".join(Setting.values))
+    kind = str(data.get("transport_kind") or "")
+    if kind and kind not in TransportKind.values:
+        raise _invalid("transport_kind", _("must be one of %s") % ", ".join(TransportKind.values))
+    if setting == Setting.TRANSPORT and not str(data.get("transport_no") or "").strip():
+        raise _invalid("transport_no", _("give the train, flight or coach number"))
+    first = _date(data, "first_exposure")
+    last = _date(data, "last_exposure") if data.get("last_exposure") else first
+    assert first is not None and last is not None
+    exposure = rules.Exposure(first, last, setting, _proximity(data), bool(data.get("protected")))
+    src = _source(index)
+    try:
+        rules.check_dates(exposure, src, clock.today())
+    except rules.InputError as exc:
+        raise _invalid(exc.field, str(exc)) from None
+    rule_set = rules_in_force(last)
+    category, reason = rules.classify(exposure, src if source_contact is None else None, rule_set)
+    node = data.get("node") or (person.node if person else None)
+    if node is None:
+        node = (index.person if index else source_contact.person or source_contact).node  # type: ignore[union-attr]
+    contact = Contact(
+        index=index or (source_contact.index if source_contact else None),
+        source_contact=source_contact,
+        person=person,
+        name=name[:50],
+        address=str(data.get("address") or (person.address if person else ""))[:200],
+        setting=setting,
+        transport_kind=kind,
+        transport_no=str(data.get("transport_no") or "")[:20],
+        seat=str(data.get("seat") or "")[:12],
+        first_exposure=first,
+        last_exposure=last,
+        proximity_m=exposure.proximity_m,
+        protected=exposure.protected,
+        category=category,
+        reason=reason[:300],
+        rules=rule_set,
+        node=node,
+        path=node.path,
+        clinical_exposure_id=data.get("clinical_exposure_id"),
+        companion_candidate_id=data.get("companion_candidate_id"),
+        created_by=_stored(user),
+    )
+    with _actor(user):
+        contact.save()
+    recompute_code(contact.person_id)
+    return contact
+
+
+@transaction.atomic
+def confirm_contact(user: Any, contact: Contact) -> Contact:
+    """Confirm a contact. A close contact starts an observation period (observation
+    action) or, when only an address is known, a screening task (screening action)."""
+    _need(user, "tracing.contact", "change")
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    if contact.status != ContactStatus.PENDING:
+        raise _invalid("status", _("this contact is already %s") % contact.get_status_display())
+    if contact.category == Category.CLOSE:
+        if contact.person is not None:
+            _start_observation(user, contact)
+        elif contact.address:
+            _screening_task(contact)
+        else:
+            raise _invalid("address", _("a close contact needs a person or at least an address"))
+    contact.status = ContactStatus.CONFIRMED
+    contact.confirmed_at = clock.now()
+    with _actor(user):
+        contact.save(
+            update_fields=["status", "confirmed_at", "observation_period_id", "screening_row"]
+        )
+    recompute_code(contact.person_id)
+    return contact
+
+
+def _start_observation(user: Any, contact: Contact) -> None:
+    if not apps.is_installed("fangkong.observation"):
+        return
+    from fangkong.observation.actions import record_exposure, start_period
+    from fangkong.observation.models import ObservationPeriod
+
+    open_period = ObservationPeriod.objects.open().filter(person=contact.person).first()  # type: ignore[attr-defined]
+    if open_period is not None:  # already observed: the new exposure may move the end (R2)
+        record_exposure(user, open_period, contact.last_exposure)
+        contact.observation_period_id = open_period.pk
+        return
+    period = start_period(
+        user, contact.person, reason="close_contact", last_exposure=contact.last_exposure
+    )
+    contact.observation_period_id = period.pk
+
+
+def _screening_task(contact: Contact) -> None:
+    if not apps.is_installed("fangkong.screening"):
+        return
+    from fangkong.screening.actions import declare
+
+    source = contact.index.label if contact.index else contact.name
+    outcome = declare(
+        {
+            "name": contact.name,
+            "address": contact.address,
+            "origin": _("close contact of %s") % source,
+        }
+    )
+    contact.screening_row = str(getattr(outcome, "pk", "") or "declared")[:60]
+
+
+@transaction.atomic
+def dismiss_contact(user: Any, contact: Contact, reason: str) -> Contact:
+    _need(user, "tracing.contact", "change")
+    if not (reason or "").strip():
+        raise _invalid("reason", _("say why the contact is dismissed"))
+    contact.status = ContactStatus.DISMISSED
+    contact.reason = f"{contact.reason} · {reason.strip()}"[:300]
+    with _actor(user):
+        contact.save(update_fields=["status", "reason"])
+    recompute_code(contact.person_id)
+    return contact
+
+
+# ---------------------------------------------------------------- transmissions
+
+
+@transaction.atomic
+def record_transmission(
+    user: Any,
+    source: IndexCase,
+    target: IndexCase,
+    *,
+    exposure_date: dt.date,
+    setting: str,
+    contact: Contact | None = None,
+) -> TransmissionEdge:
+    """Case → case: the source infected the target (through the contact, if traced)."""
+    _need(user, "tracing.transmissionedge", "add")
+    if source.pk == target.pk:
+        raise _invalid("target", _("a case cannot infect itself"))
+    if setting not in Setting.values:
+        raise _invalid("setting", _("must be one of %s") % ", ".join(Setting.values))
+    if target.onset_date and exposure_date > target.onset_date:
+        raise _invalid("exposure_date", _("the exposure is after the onset of the infected case"))
+    edge, _created = TransmissionEdge.objects.update_or_create(
+        source=source,
+        target=target,
+        defaults={
+            "exposure_date": exposure_date,
+            "setting": setting,
+            "contact": contact,
+            "path": target.path,
+        },
+    )
+    return edge
+
+
+@transaction.atomic
+def contact_became_case(user: Any, contact: Contact, data: dict[str, Any]) -> IndexCase:
+    """A traced contact fell ill: a new index case and the edge case → contact → case."""
+    if contact.index is None or contact.person is None:
+        raise _invalid("contact", _("only a registered contact of a case can become a case"))
+    index = open_index_case(user, contact.person, data)
+    index.source_contact = contact
+    index.save(update_fields=["source_contact"])
+    contact.status = ContactStatus.BECAME_CASE
+    contact.save(update_fields=["status"])
+    record_transmission(
+        user,
+        contact.index,
+        index,
+        exposure_date=contact.last_exposure,
+        setting=contact.setting,
+        contact=contact,
+    )
+    recompute_code(contact.person_id)
+    return index

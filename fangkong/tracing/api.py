@@ -1,0 +1,272 @@
+"""/api/v1/tracing/: index cases, contacts, chains, venues, single and batch scans.
+Every read through `.restrict`; a record outside the caller's area is a 404."""
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from fangkong.tracing import actions, venues
+from fangkong.tracing.models import Chain, Contact, IndexCase, Venue
+
+router = Router(tags=["tracing"])
+
+
+class IndexCaseIn(Schema):
+    person_id: int
+    label: str = ""
+    onset_date: dt.date | None = None
+    specimen_date: dt.date | None = None
+    isolated_on: dt.date | None = None
+    asymptomatic: bool = False
+    setting: str = ""
+
+
+class IndexCaseOut(Schema):
+    id: int
+    label: str
+    onset_date: dt.date | None
+    specimen_date: dt.date | None
+    isolated_on: dt.date | None
+    asymptomatic: bool
+    setting: str
+
+
+class ContactIn(Schema):
+    person_id: int | None = None
+    name: str = ""
+    address: str = ""
+    setting: str
+    transport_kind: str = ""
+    transport_no: str = ""
+    seat: str = ""
+    first_exposure: dt.date
+    last_exposure: dt.date | None = None
+    proximity_m: Decimal | None = None
+    protected: bool = False
+
+
+class ContactOut(Schema):
+    id: int
+    index_id: int | None
+    source_contact_id: int | None
+    name: str
+    setting: str
+    transport_no: str
+    seat: str
+    first_exposure: dt.date
+    last_exposure: dt.date
+    category: str
+    reason: str
+    status: str
+    observation_period_id: int | None
+
+
+class ChainOut(Schema):
+    id: int
+    number: int
+    size: int
+    generations: int
+    first_onset: dt.date | None
+    is_cluster: bool
+    active: bool
+    graph: dict
+
+
+class VenueIn(Schema):
+    name: str
+    kind: str
+    address: str = ""
+    node_code: str = ""
+
+
+class VenueOut(Schema):
+    id: int
+    name: str
+    kind: str
+    address: str
+    code: str
+
+
+class ScanIn(Schema):
+    venue_code: str
+    client_id: uuid.UUID
+    token: str = ""
+    scanned_at: dt.datetime | None = None
+    direction: str = "visit"
+    temperature: Decimal | None = None
+
+
+class ScanOut(Schema):
+    id: int
+    venue_id: int
+    scanned_at: dt.datetime
+    direction: str
+    colour: str
+    admitted: bool
+    refusal: str
+    created: bool = False
+
+
+class BatchRow(Schema):
+    venue_code: str
+    client_id: str
+    scanned_at: dt.datetime | None = None
+    person_id: int | None = None
+    direction: str = "visit"
+    temperature: Decimal | None = None
+    colour: str = ""
+
+
+class BatchIn(Schema):
+    scans: list[BatchRow]
+
+
+class Rejected(Schema):
+    row: int
+    reason: str
+
+
+class BatchOut(Schema):
+    received: int
+    stored: int
+    duplicates: int
+    rejected: list[Rejected]
+
+
+def _person(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    from fangkong.people.models import Person
+
+    return get_object_or_404(Person.objects.restrict(request.user, "view"), pk=pk)
+
+
+def _guard(fn):  # type: ignore[no-untyped-def]
+    try:
+        return fn()
+    except PermissionError as exc:
+        raise PermissionDenied(str(exc)) from None
+
+
+@router.get("/cases", response=list[IndexCaseOut])
+def list_cases(request: HttpRequest, limit: int = 100):  # type: ignore[no-untyped-def]
+    return list(IndexCase.objects.restrict(request.user, "view")[: min(limit, 500)])
+
+
+@router.post("/cases", response={201: IndexCaseOut})
+def open_case(request: HttpRequest, data: IndexCaseIn):  # type: ignore[no-untyped-def]
+    person = _person(request, data.person_id)
+    return 201, _guard(lambda: actions.open_index_case(request.user, person, data.dict()))
+
+
+@router.get("/cases/{pk}/contacts", response=list[ContactOut])
+def case_contacts(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    index = get_object_or_404(IndexCase.objects.restrict(request.user, "view"), pk=pk)
+    return list(Contact.objects.restrict(request.user, "view").filter(index=index))
+
+
+def _contact_data(request: HttpRequest, data: ContactIn) -> dict:
+    values = data.dict()
+    if data.person_id is not None:
+        values["person"] = _person(request, data.person_id)
+    return values
+
+
+@router.post("/cases/{pk}/contacts", response={201: ContactOut})
+def add_contact(request: HttpRequest, pk: int, data: ContactIn):  # type: ignore[no-untyped-def]
+    index = get_object_or_404(IndexCase.objects.restrict(request.user, "view"), pk=pk)
+    values = _contact_data(request, data)
+    return 201, _guard(lambda: actions.add_contact(request.user, index, values))
+
+
+@router.get("/contacts/{pk}", response=ContactOut)
+def get_contact(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    return get_object_or_404(Contact.objects.restrict(request.user, "view"), pk=pk)
+
+
+@router.post("/contacts/{pk}/confirm", response=ContactOut)
+def confirm(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    contact = get_object_or_404(Contact.objects.restrict(request.user, "view"), pk=pk)
+    return _guard(lambda: actions.confirm_contact(request.user, contact))
+
+
+@router.post("/contacts/{pk}/secondary", response={201: ContactOut})
+def secondary(request: HttpRequest, pk: int, data: ContactIn):  # type: ignore[no-untyped-def]
+    contact = get_object_or_404(Contact.objects.restrict(request.user, "view"), pk=pk)
+    values = _contact_data(request, data)
+    return 201, _guard(
+        lambda: actions.add_contact(request.user, None, values, source_contact=contact)
+    )
+
+
+@router.get("/chains", response=list[ChainOut])
+def list_chains(request: HttpRequest, active: bool = False):  # type: ignore[no-untyped-def]
+    qs = Chain.objects.restrict(request.user, "view")
+    return list((qs.active() if active else qs)[:200])
+
+
+@router.post("/chains/compute", response={202: dict})
+def compute_chains(request: HttpRequest):  # type: ignore[no-untyped-def]
+    if not request.user.may("tracing.chain", "compute"):  # type: ignore[union-attr]
+        raise PermissionDenied
+    from fangkong.tracing.tasks import start_chain_job
+
+    job = start_chain_job(request.user)
+    return 202, {"job_id": job.pk}
+
+
+@router.get("/venues", response=list[VenueOut])
+def list_venues(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return list(Venue.objects.restrict(request.user, "view")[:500])
+
+
+@router.post("/venues", response={201: VenueOut})
+def create_venue(request: HttpRequest, data: VenueIn):  # type: ignore[no-untyped-def]
+    from fangkong.geo.models import Division
+
+    node = request.user.node  # type: ignore[union-attr]
+    if data.node_code:
+        node = get_object_or_404(
+            Division.objects.restrict(request.user, "view"), code=data.node_code
+        )
+    values = {**data.dict(), "node": node}
+    return 201, _guard(lambda: venues.create_venue(request.user, values))
+
+
+@router.post("/scans", response={201: ScanOut, 200: ScanOut})
+def scan(request: HttpRequest, data: ScanIn):  # type: ignore[no-untyped-def]
+    """One scan from a venue system: the scanned code is verified, the scan stored once."""
+    if not request.user.may("tracing.scan", "add"):  # type: ignore[union-attr]
+        raise PermissionDenied
+    venue = Venue.objects.restrict(request.user, "view").filter(code=data.venue_code).first()
+    if venue is None:
+        raise HttpError(404, "unknown venue: this QR code is not registered")
+    person_id = None
+    if data.token:
+        from fangkong.healthcode import actions as codes
+        from fangkong.healthcode.tokens import CodeError
+
+        try:
+            person_id, _colour = codes.verify(data.token)
+        except CodeError as exc:
+            raise HttpError(422, str(exc)) from None
+    stored, created = venues.record_scan(
+        venue,
+        client_id=data.client_id,
+        person_id=person_id,
+        scanned_at=data.scanned_at,
+        direction=data.direction,
+        temperature=data.temperature,
+    )
+    stored.created = created  # type: ignore[attr-defined]
+    return (201 if created else 200), stored
+
+
+@router.post("/scans/batch", response=BatchOut)
+def scan_batch(request: HttpRequest, data: BatchIn):  # type: ignore[no-untyped-def]
+    rows = [r.dict() for r in data.scans]
+    return _guard(lambda: venues.ingest_batch(request.user, rows))

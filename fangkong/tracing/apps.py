@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TracingConfig(AppConfig):
+    name = "fangkong.tracing"
+    label = "tracing"
+    verbose_name = _("Contact tracing")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from fangkong.tracing import permissions  # noqa: F401
+        from fangkong.tracing.hooks import register_hooks
+        from fangkong.tracing.models import Contact, IndexCase, TracingRules, Venue
+
+        auditlog.register(Contact, exclude_fields=["created_at", "updated_at", "path"])
+        auditlog.register(IndexCase, exclude_fields=["created_at", "updated_at", "path"])
+        auditlog.register(Venue, exclude_fields=["created_at", "updated_at", "path"])
+        auditlog.register(TracingRules)
+        register_hooks()

@@ -1,0 +1,92 @@
+"""Transmission chains and clusters, computed from the stored edges in the background."""
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from fangkong.core import clock
+from fangkong.tracing import rules
+from fangkong.tracing.models import Chain, IndexCase, TransmissionEdge
+
+
+def _common_path(paths: list[str]) -> str:
+    split = [[p for p in path.split("/") if p] for path in paths]
+    common: list[str] = []
+    for parts in zip(*split, strict=False):
+        if len(set(parts)) != 1:
+            break
+        common.append(parts[0])
+    return "/".join(common) + ("/" if common else "")
+
+
+def _graph(cases: list[IndexCase], edges: list[TransmissionEdge], gen: dict[int, int]) -> dict:
+    """Nodes and links for the ECharts graph: onset date, generation and setting."""
+    return {
+        "nodes": [
+            {
+                "id": str(c.pk),
+                "name": c.label,
+                "onset": c.onset_date.isoformat() if c.onset_date else "",
+                "setting": c.setting,
+                "generation": gen.get(c.pk, 1),
+            }
+            for c in cases
+        ],
+        "links": [
+            {
+                "source": str(e.source_id),
+                "target": str(e.target_id),
+                "date": e.exposure_date.isoformat(),
+                "setting": e.setting,
+            }
+            for e in edges
+        ],
+    }
+
+
+def build_chains(job: Any = None) -> dict:
+    """Replace the stored chains by the connected groups of the transmission edges."""
+    from fangkong.tracing.actions import rules_in_force
+
+    today = clock.today()
+    r = rules_in_force(today)
+    cases = {c.pk: c for c in IndexCase.objects.all()}
+    edges = list(TransmissionEdge.objects.all())
+    pairs = [(e.source_id, e.target_id) for e in edges]
+    groups = rules.components(list(cases), pairs)
+    if job is not None:
+        job.advance(0, len(groups))
+    active_from = today - dt.timedelta(days=r.active_days)
+    with transaction.atomic():
+        Chain.objects.all().delete()
+        for number, members in enumerate(groups, start=1):
+            member_set = set(members)
+            chain_edges = [e for e in edges if e.source_id in member_set]
+            gen = rules.generations(members, [(e.source_id, e.target_id) for e in chain_edges])
+            mcases = [cases[m] for m in members]
+            onsets = [c.onset_date for c in mcases if c.onset_date]
+            isolated = [c.isolated_on or c.specimen_date or c.onset_date for c in mcases]
+            last = max((d for d in isolated if d), default=None)
+            chain = Chain.objects.create(
+                number=number,
+                size=len(members),
+                generations=max(gen.values(), default=1),
+                first_onset=min(onsets, default=None),
+                last_isolated=last,
+                is_cluster=len(members) >= r.cluster_min_cases,
+                active=last is not None and last >= active_from,
+                graph=_graph(mcases, chain_edges, gen),
+                computed_at=clock.now(),
+                path=_common_path([c.path for c in mcases]),
+            )
+            chain.members.set(members)
+            if job is not None and number % 50 == 0:
+                job.advance(number)
+    result = {
+        "chains": len(groups),
+        "clusters": sum(1 for g in groups if len(g) >= r.cluster_min_cases),
+    }
+    if job is not None:
+        job.finish(result)
+    return result

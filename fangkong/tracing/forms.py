@@ -1,0 +1,40 @@
+"""Forms of the investigator and gate pages; they parse, the actions decide."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.tracing.choices import Direction, Setting, TransportKind, VenueKind
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=50)
+    address = forms.CharField(label=_("address"), max_length=200, required=False)
+    setting = forms.ChoiceField(label=_("setting"), choices=Setting.choices)
+    transport_kind = forms.ChoiceField(
+        label=_("transport"), choices=[("", "—"), *TransportKind.choices], required=False
+    )
+    transport_no = forms.CharField(label=_("train / flight / coach number"), required=False)
+    seat = forms.CharField(label=_("seat"), required=False)
+    first_exposure = forms.DateField(
+        label=_("first exposure"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    last_exposure = forms.DateField(
+        label=_("last exposure"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    proximity_m = forms.DecimalField(label=_("distance (m)"), required=False, min_value=0)
+    protected = forms.BooleanField(label=_("effective protection worn"), required=False)
+
+
+class VenueForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=100)
+    kind = forms.ChoiceField(label=_("kind"), choices=VenueKind.choices)
+    address = forms.CharField(label=_("address"), max_length=200, required=False)
+
+
+class GateForm(forms.Form):
+    token = forms.CharField(label=_("scanned health code"), max_length=200)
+    direction = forms.ChoiceField(
+        label=_("direction"), choices=[c for c in Direction.choices if c[0] != "visit"]
+    )
+    temperature = forms.DecimalField(label=_("temperature (°C)"), required=False, decimal_places=1)
+    client_id = forms.UUIDField(widget=forms.HiddenInput)

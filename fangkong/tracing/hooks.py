@@ -1,0 +1,153 @@
+"""Connections to the other apps: clinical exposures and confirmed companions become
+contacts through our actions; home cards and the jurisdiction-browser column."""
+
+import datetime as dt
+from typing import Any
+
+from django.apps import apps
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.tracing.choices import Setting
+
+SETTING_WORDS = {
+    "household": ("household", "家", "户", "family"),
+    "workplace": ("work", "office", "单位", "公司", "工作"),
+    "school": ("school", "学校", "班"),
+    "transport": ("train", "flight", "coach", "bus", "车", "航班"),
+    "medical": ("hospital", "clinic", "医院", "诊所", "ward"),
+    "social": ("dinner", "party", "聚餐", "聚会", "wedding", "婚"),
+}
+
+
+def setting_of(text: str) -> str:
+    low = (text or "").lower()
+    for setting, words in SETTING_WORDS.items():
+        if any(w in low for w in words):
+            return setting
+    return Setting.OTHER
+
+
+def _system() -> Any:
+    from fangkong.accounts.models import User
+
+    return User(is_superuser=True, is_active=True)
+
+
+def consume_clinical_exposures(investigation: Any, exposures: list[Any]) -> None:
+    """Clinical hands over the exposures of a completed case investigation."""
+    from fangkong.tracing import actions
+
+    user = getattr(investigation, "completed_by", None) or _system()
+    if not user.may("tracing.contact", "add"):
+        user = _system()
+    index = actions.index_for_clinical_case(user, investigation.case)
+    for exp in exposures:
+        if actions.Contact.objects.filter(clinical_exposure_id=exp.pk).exists():
+            continue
+        actions.add_contact(
+            user,
+            index,
+            {
+                "name": exp.name,
+                "person": exp.person,
+                "setting": setting_of(f"{exp.relation} {exp.setting}"),
+                "first_exposure": exp.last_contact,
+                "last_exposure": exp.last_contact,
+                "clinical_exposure_id": exp.pk,
+                "node": exp.person.node if exp.person else None,
+            },
+        )
+        exp.consumed_at = timezone.now()
+        exp.save(update_fields=["consumed_at"])
+
+
+def contact_from_companion(sender: Any, candidate: Any, user: Any, **kwargs: Any) -> None:
+    """A confirmed space-time companion becomes a contact of the case's person."""
+    from fangkong.tracing import actions
+    from fangkong.tracing.models import Contact, IndexCase
+
+    if Contact.objects.filter(companion_candidate_id=candidate.pk).exists():
+        return
+    case_person = candidate.case.person
+    if case_person is None or candidate.person is None:
+        return
+    index = IndexCase.objects.filter(person=case_person).first()
+    first = timezone.localdate(candidate.first_at)
+    if index is None:
+        index = actions.open_index_case(
+            user if user.may("tracing.indexcase", "add") else _system(),
+            case_person,
+            {"specimen_date": first, "label": case_person.name},
+        )
+    actions.add_contact(
+        user if user.may("tracing.contact", "add") else _system(),
+        index,
+        {
+            "person": candidate.person,
+            "setting": Setting.OTHER,
+            "first_exposure": first,
+            "last_exposure": max(first, timezone.localdate(candidate.last_at)),
+            "proximity_m": "1.0",
+            "companion_candidate_id": candidate.pk,
+        },
+    )
+
+
+def register_hooks() -> None:
+    from fangkong.core import demo_steps, home
+    from fangkong.geo import counters
+    from fangkong.tracing.models import Chain, Contact, Venue
+
+    if apps.is_installed("fangkong.clinical"):
+        from fangkong.clinical.hooks import register_exposure_consumer
+
+        register_exposure_consumer(consume_clinical_exposures)
+    if apps.is_installed("fangkong.companions"):
+        from fangkong.companions.hooks import exposure_confirmed
+
+        exposure_confirmed.connect(contact_from_companion, dispatch_uid="tracing.companion")
+
+    def count_close(user, parent, children):  # type: ignore[no-untyped-def]
+        since = dt.date.today() - dt.timedelta(days=14)
+        qs = Contact.objects.restrict(user, "view").close().filter(last_exposure__gte=since)
+        return counters.count_by_child(qs, parent, children)
+
+    counters.register("tracing", _("Close contacts (14 days)"), count_close)
+    home.register(
+        home.Card(
+            _("Contact tracing"),
+            "tracing:dashboard",
+            "tracing.contact",
+            "view",
+            _("Index cases, close contacts, chains and clusters"),
+            lambda user: Contact.objects.restrict(user, "view").to_confirm().count(),
+        )
+    )
+    home.register(
+        home.Card(
+            _("Active transmission chains"),
+            "tracing:chains",
+            "tracing.chain",
+            "view",
+            _("Who infected whom, per cluster"),
+            lambda user: Chain.objects.restrict(user, "view").active().count(),
+        )
+    )
+    home.register(
+        home.Card(
+            _("Venues and gates"),
+            "tracing:venues",
+            "tracing.venue",
+            "view",
+            _("QR codes, scans, gate entry and exit"),
+            lambda user: Venue.objects.restrict(user, "view").count(),
+        )
+    )
+
+    def demo(seed: int) -> str:
+        from fangkong.tracing.demo import run
+
+        return run(seed)
+
+    demo_steps.register("tracing", demo)

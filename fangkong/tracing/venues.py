@@ -1,0 +1,206 @@
+"""Venues and their scans (场所码与扫码): QR codes, single and batch scan ingest
+(idempotent by client id), gate entry and exit with temperature (R13)."""
+
+import datetime as dt
+import io
+import uuid
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import segno
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock
+from fangkong.tracing.actions import _actor, _invalid, _need, rules_in_force
+from fangkong.tracing.choices import Direction, VenueKind
+from fangkong.tracing.models import Scan, Venue
+
+MAX_BATCH = 20000
+
+
+class UnknownVenue(ValidationError):
+    pass
+
+
+@transaction.atomic
+def create_venue(user: Any, data: dict[str, Any]) -> Venue:
+    _need(user, "tracing.venue", "add")
+    name = str(data.get("name") or "").strip()
+    if not name:
+        raise _invalid("name", _("this field is required"))
+    kind = str(data.get("kind") or "")
+    if kind not in VenueKind.values:
+        raise _invalid("kind", _("must be one of %s") % ", ".join(VenueKind.values))
+    node = data.get("node")
+    if node is None:
+        raise _invalid("node", _("this field is required"))
+    venue = Venue(name=name[:100], kind=kind, address=str(data.get("address") or "")[:200])
+    venue.node = node
+    with _actor(user):
+        venue.save()
+    return venue
+
+
+def venue_by_code(code: str) -> Venue:
+    venue = Venue.objects.filter(code=code, active=True).select_related("node").first()
+    if venue is None:
+        raise UnknownVenue({"venue": [_("unknown venue: this QR code is not registered")]})
+    return venue
+
+
+def scan_url(venue: Venue, base: str = "") -> str:
+    return base + reverse("tracing:scan_page", args=[venue.code])
+
+
+def qr_svg(venue: Venue, base: str) -> str:
+    """The printable QR code (segno) that opens the venue's scan page."""
+    out = io.BytesIO()
+    segno.make(scan_url(venue, base), error="m").save(out, kind="svg", scale=8, border=2)
+    return out.getvalue().decode()
+
+
+def _when(value: Any) -> dt.datetime:
+    if value in (None, ""):
+        return clock.now()
+    when = value if isinstance(value, dt.datetime) else parse_datetime(str(value))
+    if when is None:
+        raise _invalid("scanned_at", _("not a date and time (ISO 8601)"))
+    if timezone.is_naive(when):
+        when = timezone.make_aware(when)
+    if when > clock.now() + dt.timedelta(minutes=10):
+        raise _invalid("scanned_at", _("the scan cannot be in the future"))
+    return when
+
+
+def _uuid(value: Any) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (ValueError, TypeError, AttributeError):
+        raise _invalid("client_id", _("the client id must be a UUID")) from None
+
+
+def _temperature(value: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        t = Decimal(str(value)).quantize(Decimal("0.1"))
+    except InvalidOperation:
+        raise _invalid("temperature", _("not a number")) from None
+    if not Decimal("34.0") <= t <= Decimal("43.0"):
+        raise _invalid("temperature", _("a body temperature is between 34 and 43 °C"))
+    return t
+
+
+def _colour_of(person_id: int | None) -> str:
+    if person_id is None or not apps.is_installed("fangkong.healthcode"):
+        return ""
+    from fangkong.healthcode.actions import colour_of
+
+    return colour_of(person_id)
+
+
+def record_scan(
+    venue: Venue,
+    *,
+    client_id: Any,
+    person_id: int | None = None,
+    scanned_at: Any = None,
+    direction: str = Direction.VISIT,
+    temperature: Any = None,
+) -> tuple[Scan, bool]:
+    """Store one scan; (scan, created). The same client id again returns the stored one.
+    At a gate (R13) an entry is let in only with a green code and a normal temperature."""
+    cid = _uuid(client_id)
+    if direction not in Direction.values:
+        raise _invalid("direction", _("must be one of %s") % ", ".join(Direction.values))
+    existing = Scan.objects.filter(client_id=cid).first()
+    if existing is not None:
+        return existing, False
+    when = _when(scanned_at)
+    temp = _temperature(temperature)
+    colour = _colour_of(person_id)
+    admitted, refusal = True, ""
+    if venue.is_gate and direction == Direction.ENTRY:
+        r = rules_in_force(timezone.localdate(when))
+        if colour != "green":
+            admitted, refusal = False, _("health code is not green")
+        elif temp is None:
+            admitted, refusal = False, _("take the temperature first")
+        elif temp > r.gate_max_temperature:
+            admitted, refusal = (
+                False,
+                _("temperature %(t)s °C is above %(m)s °C")
+                % {
+                    "t": temp,
+                    "m": r.gate_max_temperature,
+                },
+            )
+    scan = Scan(
+        venue=venue,
+        person_id=person_id,
+        client_id=cid,
+        scanned_at=when,
+        received_at=clock.now(),
+        direction=direction,
+        temperature=temp,
+        colour=colour,
+        admitted=admitted,
+        refusal=refusal,
+        path=venue.path,
+    )
+    Scan.objects.bulk_create([scan], ignore_conflicts=True)
+    stored = Scan.objects.get(client_id=cid)  # a concurrent twin may have won the insert
+    return stored, stored.received_at == scan.received_at and stored.venue_id == venue.pk
+
+
+def ingest_batch(user: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """A venue system sends many scans at once: validated row by row, written in one
+    set-based insert; duplicates (by client id) are skipped, bad rows reported."""
+    _need(user, "tracing.scan", "add")
+    if len(rows) > MAX_BATCH:
+        raise _invalid("scans", _("at most %d scans per batch") % MAX_BATCH)
+    codes = {str(r.get("venue_code") or "") for r in rows}
+    venues = {
+        v.code: v for v in Venue.objects.restrict(user, "view").filter(code__in=codes, active=True)
+    }
+    now = clock.now()
+    good: list[Scan] = []
+    rejected: list[dict[str, Any]] = []
+    for i, row in enumerate(rows):
+        venue = venues.get(str(row.get("venue_code") or ""))
+        try:
+            if venue is None:
+                raise _invalid("venue_code", _("unknown venue: this QR code is not registered"))
+            direction = str(row.get("direction") or Direction.VISIT)
+            if direction not in Direction.values:
+                raise _invalid("direction", _("must be one of %s") % ", ".join(Direction.values))
+            good.append(
+                Scan(
+                    venue=venue,
+                    person_id=row.get("person_id"),
+                    client_id=_uuid(row.get("client_id")),
+                    scanned_at=_when(row.get("scanned_at")),
+                    received_at=now,
+                    direction=direction,
+                    temperature=_temperature(row.get("temperature")),
+                    colour=str(row.get("colour") or "")[:6],
+                    path=venue.path,
+                )
+            )
+        except ValidationError as exc:
+            rejected.append({"row": i, "reason": " ".join(exc.messages)})
+    before = Scan.objects.filter(client_id__in=[s.client_id for s in good]).count() if good else 0
+    with transaction.atomic():
+        Scan.objects.bulk_create(good, batch_size=5000, ignore_conflicts=True)
+    return {
+        "received": len(rows),
+        "stored": len(good) - before,
+        "duplicates": before,
+        "rejected": rejected,
+    }

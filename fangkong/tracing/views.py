@@ -1,0 +1,226 @@
+"""Investigator, headquarters and gate-keeper pages. Every read goes through
+`.restrict(user, action)`: a record outside the user's area is a 404."""
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.tracing import actions, venues
+from fangkong.tracing.forms import ContactForm, GateForm, VenueForm
+from fangkong.tracing.models import Chain, Contact, IndexCase, Scan, Venue
+
+
+def _need(request: HttpRequest, label: str, action: str = "view") -> None:
+    if not request.user.may(label, action):  # type: ignore[union-attr]
+        raise PermissionDenied
+
+
+def _errors(form: Any, exc: ValidationError) -> None:
+    for field, errs in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+        form.add_error(field if field in form.fields else None, errs)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _need(request, "tracing.contact")
+    user = request.user
+    cases = IndexCase.objects.restrict(user, "view").select_related("person")[:50]
+    pending = Contact.objects.restrict(user, "view").to_confirm().select_related("index")[:100]
+    chains = Chain.objects.restrict(user, "view")
+    return render(
+        request,
+        "tracing/dashboard.html",
+        {
+            "cases": cases,
+            "pending": pending,
+            "active_chains": chains.active().count(),
+            "clusters": chains.filter(is_cluster=True).count(),
+        },
+    )
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    index = get_object_or_404(IndexCase.objects.restrict(request.user, "view"), pk=pk)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST":
+        _need(request, "tracing.contact", "add")
+        if form.is_valid():
+            try:
+                contact = actions.add_contact(request.user, index, form.cleaned_data)
+            except ValidationError as exc:
+                _errors(form, exc)
+            else:
+                messages.success(
+                    request, _("Contact recorded: %s") % contact.get_category_display()
+                )
+                return redirect(index.get_absolute_url())
+    contacts = index.contacts.select_related("index").order_by("-last_exposure")
+    return render(
+        request,
+        "tracing/case.html",
+        {"index": index, "contacts": contacts, "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(
+        Contact.objects.restrict(request.user, "view").select_related("index", "rules"), pk=pk
+    )
+    return render(
+        request,
+        "tracing/contact.html",
+        {"contact": contact, "secondary": contact.secondary.all(), "form": ContactForm()},
+    )
+
+
+@login_required
+@require_POST
+def contact_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+    contact = get_object_or_404(Contact.objects.restrict(request.user, "view"), pk=pk)
+    try:
+        if verb == "confirm":
+            actions.confirm_contact(request.user, contact)
+            messages.success(request, _("Contact confirmed."))
+        elif verb == "dismiss":
+            actions.dismiss_contact(request.user, contact, request.POST.get("reason", ""))
+            messages.success(request, _("Contact dismissed."))
+        elif verb == "secondary":
+            form = ContactForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(" ".join(str(e) for e in form.errors.values()))
+            actions.add_contact(request.user, None, form.cleaned_data, source_contact=contact)
+            messages.success(request, _("Secondary contact recorded."))
+        else:
+            raise PermissionDenied
+    except PermissionError as exc:
+        raise PermissionDenied(str(exc)) from None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(contact.get_absolute_url())
+
+
+@login_required
+def chains(request: HttpRequest) -> HttpResponse:
+    _need(request, "tracing.chain")
+    if request.method == "POST":
+        _need(request, "tracing.chain", "compute")
+        from fangkong.tracing.tasks import start_chain_job
+
+        job = start_chain_job(request.user)
+        return redirect("job", job.pk) if _has_job_page() else redirect("tracing:chains")
+    found = Chain.objects.restrict(request.user, "view").filter(size__gte=2)
+    return render(
+        request,
+        "tracing/chains.html",
+        {"chains": found[:200], "active": found.filter(active=True).count()},
+    )
+
+
+def _has_job_page() -> bool:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        reverse("job", args=[1])
+    except NoReverseMatch:
+        return False
+    return True
+
+
+@login_required
+def chain_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    chain = get_object_or_404(Chain.objects.restrict(request.user, "view"), pk=pk)
+    return render(request, "tracing/chain.html", {"chain": chain, "graph": chain.graph})
+
+
+@login_required
+def venues_view(request: HttpRequest) -> HttpResponse:
+    _need(request, "tracing.venue")
+    form = VenueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            venue = venues.create_venue(
+                request.user,
+                {**form.cleaned_data, "node": request.user.node},  # type: ignore[union-attr]
+            )
+        except PermissionError:
+            raise PermissionDenied from None
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            return redirect(venue.get_absolute_url())
+    found = Venue.objects.restrict(request.user, "view").order_by("name")[:200]
+    return render(request, "tracing/venues.html", {"venues": found, "form": form})
+
+
+venues_list = venues_view
+
+
+@login_required
+def venue_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    venue = get_object_or_404(Venue.objects.restrict(request.user, "view"), pk=pk)
+    scans = Scan.objects.restrict(request.user, "view").filter(venue=venue).order_by("-scanned_at")
+    return render(
+        request,
+        "tracing/venue.html",
+        {
+            "venue": venue,
+            "scans": scans[:100],
+            "count": scans.count(),
+            "scan_url": venues.scan_url(venue, request.build_absolute_uri("/")[:-1]),
+        },
+    )
+
+
+@login_required
+def venue_qr(request: HttpRequest, pk: int) -> HttpResponse:
+    venue = get_object_or_404(Venue.objects.restrict(request.user, "view"), pk=pk)
+    svg = venues.qr_svg(venue, request.build_absolute_uri("/")[:-1])
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+@login_required
+def gate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The gate keeper's phone page: scan the resident's code, take the temperature,
+    see the colour and whether to let them in (R13); entry and exit are logged."""
+    venue = get_object_or_404(Venue.objects.restrict(request.user, "view"), pk=pk)
+    _need(request, "tracing.scan", "add")
+    result = None
+    form = GateForm(request.POST or None, initial={"client_id": uuid.uuid4(), "direction": "entry"})
+    if request.method == "POST" and form.is_valid():
+        from fangkong.healthcode import actions as codes
+        from fangkong.healthcode.tokens import CodeError
+
+        try:
+            person_id, colour = codes.verify(form.cleaned_data["token"])
+            scan, _created = venues.record_scan(
+                venue,
+                client_id=form.cleaned_data["client_id"],
+                person_id=person_id,
+                direction=form.cleaned_data["direction"],
+                temperature=form.cleaned_data["temperature"],
+            )
+            result = {"scan": scan, "colour": scan.colour or colour}
+            form = GateForm(initial={"client_id": uuid.uuid4(), "direction": "entry"})
+        except CodeError as exc:
+            form.add_error("token", str(exc))
+        except ValidationError as exc:
+            _errors(form, exc)
+    template = (
+        "tracing/_gate_result.html" if request.headers.get("HX-Request") else "tracing/gate.html"
+    )
+    return render(
+        request,
+        template,
+        {"venue": venue, "form": form, "result": result},
+        status=422 if form.errors else 200,
+    )

@@ -1,0 +1,146 @@
+"""Contacts through the actions: R1 by the rule in force, confirmation into observation
+or screening, secondary contacts, bad input."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from fangkong.tracing import actions
+from fangkong.tracing.models import Contact
+
+D = dt.date
+
+
+@pytest.fixture
+def on_day(frozen_on):
+    frozen_on(D(2020, 3, 5))
+
+
+def test_rule_seeded_by_migration_is_applied_by_the_exposure_date(db, cdc, index_case, on_day):
+    old = index_case(onset=D(2020, 2, 15), isolated=D(2020, 2, 18))
+    c = actions.add_contact(
+        cdc,
+        old,
+        {
+            "name": "甲",
+            "setting": "workplace",
+            "first_exposure": D(2020, 2, 14),
+            "proximity_m": "0.5",
+        },
+    )
+    assert c.category == "general" and c.rules.effective_from == D(2019, 12, 1)
+    new = index_case(name="病例乙", onset=D(2020, 3, 1), isolated=D(2020, 3, 3))
+    c = actions.add_contact(
+        cdc,
+        new,
+        {
+            "name": "乙",
+            "setting": "workplace",
+            "first_exposure": D(2020, 2, 28),
+            "proximity_m": "0.5",
+        },
+    )
+    assert c.category == "close" and c.rules.effective_from == D(2020, 2, 21)
+
+
+def test_confirming_a_close_contact_starts_observation(db, cdc, index_case, make_person, on_day):
+    from fangkong.observation.models import ObservationPeriod
+
+    person = make_person("密接丙")
+    c = actions.add_contact(
+        cdc,
+        index_case(),
+        {
+            "person": person,
+            "setting": "household",
+            "first_exposure": D(2020, 3, 1),
+            "last_exposure": D(2020, 3, 2),
+        },
+    )
+    actions.confirm_contact(cdc, c)
+    c.refresh_from_db()
+    period = ObservationPeriod.objects.get(pk=c.observation_period_id)
+    assert period.person == person and period.reason == "close_contact"
+    assert period.last_exposure == D(2020, 3, 2)
+
+
+def test_address_only_close_contact_becomes_a_screening_task(db, cdc, index_case, on_day):
+    from fangkong.screening.models import ScreeningTask
+
+    before = ScreeningTask.objects.count()
+    c = actions.add_contact(
+        cdc,
+        index_case(),
+        {
+            "name": "王五",
+            "address": "越城区塔山街道府山横街1号",
+            "setting": "social",
+            "proximity_m": "0.5",
+            "first_exposure": D(2020, 3, 2),
+        },
+    )
+    actions.confirm_contact(cdc, c)
+    c.refresh_from_db()
+    assert c.status == "confirmed" and c.screening_row
+    assert ScreeningTask.objects.count() >= before  # unmatched addresses become exceptions
+
+
+def test_secondary_contact_is_tracked(db, cdc, index_case, make_person, on_day):
+    first = actions.add_contact(
+        cdc,
+        index_case(),
+        {"person": make_person("一"), "setting": "household", "first_exposure": D(2020, 3, 2)},
+    )
+    second = actions.add_contact(
+        cdc,
+        None,
+        {"person": make_person("二"), "setting": "workplace", "first_exposure": D(2020, 3, 3)},
+        source_contact=first,
+    )
+    assert second.category == "secondary" and second.index == first.index
+    assert list(first.secondary.all()) == [second]
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"first_exposure": D(2020, 3, 2), "last_exposure": D(2020, 3, 1)}, "last_exposure"),
+        ({"first_exposure": D(2020, 3, 4)}, "first_exposure"),  # after isolation on 3-3
+        ({"first_exposure": D(2020, 3, 2), "setting": "transport"}, "transport_no"),
+        ({"first_exposure": D(2020, 3, 9)}, "last_exposure"),  # in the future
+    ],
+)
+def test_bad_contacts_are_refused(db, cdc, index_case, on_day, data, field):
+    with pytest.raises(ValidationError) as err:
+        actions.add_contact(cdc, index_case(), {"name": "某", "setting": "household", **data})
+    assert field in err.value.message_dict
+    assert Contact.objects.count() == 0
+
+
+def test_transport_contact_keeps_number_and_seat(db, cdc, index_case, on_day):
+    c = actions.add_contact(
+        cdc,
+        index_case(),
+        {
+            "name": "乘客",
+            "setting": "transport",
+            "transport_kind": "train",
+            "transport_no": "G7501",
+            "seat": "05A",
+            "proximity_m": "0.9",
+            "first_exposure": D(2020, 3, 2),
+        },
+    )
+    assert (c.transport_no, c.seat, c.category) == ("G7501", "05A", "close")
+
+
+def test_field_worker_may_not_add_contacts(db, make_user, index_case, on_day):
+    from tests.conftest import GRID_A
+
+    with pytest.raises(PermissionError):
+        actions.add_contact(
+            make_user("grid_worker", GRID_A),
+            index_case(),
+            {"name": "某", "setting": "household", "first_exposure": D(2020, 3, 2)},
+        )
