@@ -340,11 +340,19 @@ class CheckIn(models.Model):
 
 
 class AlertTask(models.Model):
-    """A missed check-in window → a task for the grid worker or site doctor (R3)."""
+    """A missed check-in window → a task for the grid worker or site doctor (R3).
+
+    Tasks are written in bulk by the sweep from existing periods and accounts, so the
+    foreign keys carry no database constraint (Django still cascades and nulls on
+    delete): at 100,000 periods the constraint triggers cost as much as the insert."""
 
     # Indexed by the unique (period, date, window) index.
     period = models.ForeignKey(
-        ObservationPeriod, on_delete=models.CASCADE, related_name="tasks", db_index=False
+        ObservationPeriod,
+        on_delete=models.CASCADE,
+        related_name="tasks",
+        db_index=False,
+        db_constraint=False,
     )
     local_date = models.DateField(_("date"))
     window = models.CharField(_("window"), max_length=8, choices=Window.choices)
@@ -355,6 +363,7 @@ class AlertTask(models.Model):
         null=True,
         blank=True,
         related_name="observation_tasks",
+        db_constraint=False,
     )
     status = models.CharField(
         _("status"), max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN
@@ -362,7 +371,13 @@ class AlertTask(models.Model):
     created_at = models.DateTimeField(default=clock.now, editable=False)
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
     path = models.CharField(max_length=160, editable=False)

@@ -249,9 +249,10 @@ def period_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
             )
         elif verb == "exposure":
             form = ExposureForm(request.POST)
-            if form.is_valid():
-                actions.record_exposure(request.user, period, form.cleaned_data["day"])
-                messages.success(request, _("The planned end is now %s.") % period.planned_end)
+            if not form.is_valid():
+                raise form_errors(form)
+            actions.record_exposure(request.user, period, form.cleaned_data["day"])
+            messages.success(request, _("The planned end is now %s.") % period.planned_end)
         elif verb == "move":
             form = MoveForm(request.POST, rooms=_rooms(request.user))
             if not form.is_valid():
@@ -271,10 +272,11 @@ def period_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
             messages.success(request, _("Released. The certificate can be printed."))
         elif verb == "end":
             form = EndForm(request.POST)
-            if form.is_valid():
-                actions.end_period(
-                    request.user, period, form.cleaned_data["status"], form.cleaned_data["note"]
-                )
+            if not form.is_valid():
+                raise form_errors(form)
+            actions.end_period(
+                request.user, period, form.cleaned_data["status"], form.cleaned_data["note"]
+            )
         elif verb == "revoke":
             actions.revoke_link(request.user, period)
             messages.success(request, _("Earlier check-in links no longer work."))
