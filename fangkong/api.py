@@ -90,5 +90,9 @@ def register_routers() -> None:
     api.add_router("/tracing", tracing_router)
     api.add_router("/healthcode", healthcode_router)
 
+    from fangkong.public.api import router as public_router
+
+    api.add_router("/public", public_router)
+
 
 register_routers()

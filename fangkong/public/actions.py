@@ -1,0 +1,339 @@
+"""Every write of bulletins, knowledge, rumours and public questions: one function per
+verb, validated, in one transaction, audited (django-auditlog, attributed to the
+acting account). Returns and gatherings live in returns.py."""
+
+import contextlib
+import datetime as dt
+import secrets
+import string
+from collections.abc import Iterator
+from typing import Any
+
+from auditlog.context import set_actor
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock, crypto
+from fangkong.core.querysets import allows
+from fangkong.geo.models import Division
+from fangkong.people import rules as people_rules
+from fangkong.public import drafting, rules, sms
+from fangkong.public.choices import Department
+from fangkong.public.models import (
+    Article,
+    Bulletin,
+    PhoneCode,
+    PublicRules,
+    PublishedBulletin,
+    Question,
+    Rumour,
+)
+
+CODE_TTL = dt.timedelta(minutes=10)
+CODE_ATTEMPTS = 5
+PUBLIC_CACHE_KEYS = ("public:bulletin:home", "public:bulletin:history")
+
+
+@contextlib.contextmanager
+def _actor(user: Any) -> Iterator[None]:
+    if getattr(user, "pk", None) and getattr(user, "is_authenticated", False):
+        with set_actor(user):
+            yield
+    else:
+        yield
+
+
+def _invalid(field: str, message: Any) -> ValidationError:
+    return ValidationError({field: [message]})
+
+
+def _may_at(user: Any, node: Division, model: Any, action: str) -> None:
+    if not allows(user, model, action):
+        raise PermissionDenied(_("your role may not do this"))
+    if not user.is_superuser and (user.node is None or not user.node.contains(node)):
+        raise PermissionDenied(_("outside your jurisdiction"))
+
+
+def rules_on(day: dt.date | None = None) -> PublicRules:
+    """The public rules in force on `day` (defaults when none is seeded)."""
+    day = day or clock.today()
+    found = PublicRules.objects.filter(effective_from__lte=day).order_by("-effective_from")
+    return found.first() or PublicRules(effective_from=day)
+
+
+# Bulletins ---------------------------------------------------------------------------
+
+
+def _check_private(text: str, node: Division) -> None:
+    problems = drafting.personal_data_in(text, node)
+    if problems:
+        raise _invalid(
+            "text",
+            _("The bulletin contains personal data and was refused: %(what)s.")
+            % {"what": "; ".join(str(p) for p in problems)},
+        )
+
+
+def draft_bulletin(
+    user: Any,
+    node: Division,
+    day: dt.date,
+    figures: list[dict] | None = None,
+    text: str = "",
+    title: str = "",
+) -> Bulletin:
+    """Draft (or redraft) the day's bulletin: figures from the platform when a source
+    app is installed, else the figures headquarters entered."""
+    _may_at(user, node, Bulletin, "add")
+    places: list[str] = []
+    if figures is None:
+        drafted = drafting.draft_figures(node, day)
+        if drafted is None:
+            raise _invalid("figures", _("enter the figures: no source of case figures"))
+        figures, places = drafted
+    figures = drafting.figures_from_form(figures)
+    text = text.strip() or drafting.compose_text(node.name, day, figures, places)
+    title = title.strip() or drafting.compose_title(node.name, day)
+    _check_private(f"{title}\n{text}\n{' '.join(places)}", node)
+    with transaction.atomic(), _actor(user):
+        existing = Bulletin.objects.select_for_update().filter(node=node, day=day).first()
+        if existing is not None and existing.status == "published":
+            raise _invalid("day", _("the bulletin of this day is already published"))
+        bulletin = existing or Bulletin(node=node, day=day, drafted_by=user)
+        bulletin.title, bulletin.text = title, text
+        bulletin.figures, bulletin.places = figures, places
+        bulletin.drafted_by = user
+        bulletin.save()
+    return bulletin
+
+
+def edit_bulletin(user: Any, bulletin: Bulletin, title: str, text: str) -> Bulletin:
+    _may_at(user, bulletin.node, Bulletin, "change")
+    if bulletin.status == "published":
+        raise _invalid("text", _("a published bulletin cannot be edited"))
+    _check_private(f"{title}\n{text}", bulletin.node)
+    with transaction.atomic(), _actor(user):
+        bulletin.title, bulletin.text = title.strip(), text.strip()
+        bulletin.save(update_fields=["title", "text"])
+    return bulletin
+
+
+def publish_bulletin(user: Any, bulletin: Bulletin) -> PublishedBulletin:
+    """Headquarters publish after review; the public copy is written to its own table
+    and the public caches are dropped."""
+    _may_at(user, bulletin.node, Bulletin, "publish")
+    if bulletin.status == "published":
+        raise _invalid("status", _("already published"))
+    _check_private(f"{bulletin.title}\n{bulletin.text}\n{' '.join(bulletin.places)}", bulletin.node)
+    now = clock.now()
+    with transaction.atomic(), _actor(user):
+        bulletin.status, bulletin.published_by, bulletin.published_at = "published", user, now
+        bulletin.save(update_fields=["status", "published_by", "published_at"])
+        copy, _created = PublishedBulletin.objects.update_or_create(
+            node_code=bulletin.node.code,
+            day=bulletin.day,
+            defaults={
+                "node_name": bulletin.node.name,
+                "title": bulletin.title,
+                "text": bulletin.text,
+                "figures": bulletin.figures,
+                "places": bulletin.places,
+                "published_at": now,
+            },
+        )
+    # Drop now, and again once committed (a reader may refill it in between).
+    drop_public_cache()
+    transaction.on_commit(drop_public_cache)
+    return copy
+
+
+def drop_public_cache() -> None:
+    from django.conf import settings
+
+    cache.delete_many([f"{k}:{code}" for k in PUBLIC_CACHE_KEYS for code, _n in settings.LANGUAGES])
+
+
+# Knowledge and rumours ---------------------------------------------------------------
+
+
+def write_article(user: Any, node: Division, title: str, body: str) -> Article:
+    _may_at(user, node, Article, "add")
+    if not title.strip() or not body.strip():
+        raise _invalid("title", _("title and text are required"))
+    with transaction.atomic(), _actor(user):
+        return Article.objects.create(node=node, title=title.strip(), body=body, author=user)
+
+
+def report_rumour(user: Any | None, node: Division, text: str, where_seen: str = "") -> Rumour:
+    """A rumour from staff (user given) or from the public page (user None)."""
+    if user is not None:
+        _may_at(user, node, Rumour, "add")
+    if len(text.strip()) < 4:
+        raise _invalid("text", _("describe the rumour"))
+    with transaction.atomic(), _actor(user):
+        return Rumour.objects.create(
+            node=node,
+            text=text.strip(),
+            where_seen=where_seen.strip(),
+            source="staff" if user is not None else "public",
+            reported_by=user,
+        )
+
+
+def clarify_rumour(
+    user: Any, rumour: Rumour, clarification: str, sources: str, dismiss: bool = False
+) -> Rumour:
+    """Publish the clarification with the rumour's text and the sources (辟谣)."""
+    _may_at(user, rumour.node, Rumour, "change")
+    if not dismiss and (not clarification.strip() or not sources.strip()):
+        raise _invalid("sources", _("a clarification needs its text and its sources"))
+    _check_private(clarification, rumour.node)
+    with transaction.atomic(), _actor(user):
+        rumour.status = "dismissed" if dismiss else "clarified"
+        rumour.clarification, rumour.sources = clarification.strip(), sources.strip()
+        rumour.clarified_by, rumour.clarified_at = user, clock.now()
+        rumour.save()
+    return rumour
+
+
+# Phone codes and public questions ----------------------------------------------------
+
+
+def _code_digest(phone: str, code: str) -> str:
+    return crypto.blind_index(f"{phone}:{code}", "public.phone_code")
+
+
+def send_code(phone: str) -> None:
+    """Send a six-digit code to a mainland mobile number through the gateway."""
+    try:
+        phone = people_rules.parse_mobile(phone)
+    except people_rules.IdentityError as exc:
+        raise _invalid("phone", str(exc)) from exc
+    code = f"{secrets.randbelow(10**6):06d}"
+    now = clock.now()
+    PhoneCode.objects.create(
+        phone_index=crypto.blind_index(phone, "person.phone"),
+        code_digest=_code_digest(phone, code),
+        sent_at=now,
+        expires_at=now + CODE_TTL,
+    )
+    with translation.override("zh-hans"):
+        text = _("[Shaoxing epidemic prevention] Your code is %(code)s, valid for 10 minutes.")
+    sms.gateway().send(phone, text % {"code": code})
+
+
+def check_code(phone: str, code: str) -> str:
+    """The normalised phone when `code` is the live code sent to it; else an error."""
+    try:
+        phone = people_rules.parse_mobile(phone)
+    except people_rules.IdentityError as exc:
+        raise _invalid("phone", str(exc)) from exc
+    now = clock.now()
+    with transaction.atomic():
+        sent = (
+            PhoneCode.objects.select_for_update()
+            .filter(
+                phone_index=crypto.blind_index(phone, "person.phone"),
+                used_at__isnull=True,
+                expires_at__gt=now,
+            )
+            .order_by("-sent_at")
+            .first()
+        )
+        if sent is None or sent.attempts >= CODE_ATTEMPTS:
+            raise _invalid("code", _("the phone number is not verified: request a new code"))
+        if not secrets.compare_digest(sent.code_digest, _code_digest(phone, code.strip())):
+            sent.attempts += 1
+            sent.save(update_fields=["attempts"])
+            raise _invalid("code", _("the verification code is wrong"))
+        sent.used_at = now
+        sent.save(update_fields=["used_at"])
+    return phone
+
+
+def _ticket() -> str:
+    alphabet = string.ascii_uppercase.replace("O", "").replace("I", "") + "23456789"
+    return "Q" + "".join(secrets.choice(alphabet) for _ in range(9))
+
+
+def ask_question(
+    node: Division,
+    department: str,
+    text: str,
+    phone: str = "",
+    code: str = "",
+) -> Question:
+    """A question from the public: with a phone verified by a code, or anonymous (the
+    ticket number is the only handle). Routed to `node` and `department`."""
+    if department not in Department.values:
+        raise _invalid("department", _("choose a department"))
+    if len(text.strip()) < 5:
+        raise _invalid("text", _("write your question (at least 5 characters)"))
+    if node.level in ("province", "grid"):
+        raise _invalid("node_code", _("choose a district, town or community"))
+    verified = check_code(phone, code) if phone.strip() else ""
+    now = clock.now()
+    with transaction.atomic():
+        q = Question(
+            node=node,
+            department=department,
+            text=text.strip(),
+            ticket=_ticket(),
+            due_at=now + dt.timedelta(hours=rules_on(clock.today()).answer_hours),
+            created_at=now,
+        )
+        if verified:
+            q.phone_enc = crypto.encrypt(verified, "public.question.phone")
+            q.phone_index = crypto.blind_index(verified, "person.phone")
+            q.phone_masked = people_rules.mask_phone(verified)
+        q.save()
+    return q
+
+
+def answer_question(user: Any, question: Question, answer: str, publish: bool) -> Question:
+    # The question's node or any level above it (where escalation sends it) answers.
+    _may_at(user, question.node, Question, "change")
+    if question.answered_at:
+        raise _invalid("answer", _("already answered"))
+    if not answer.strip():
+        raise _invalid("answer", _("write the answer"))
+    _check_private(answer, question.node)
+    with transaction.atomic(), _actor(user):
+        question.answer, question.published = answer.strip(), publish
+        question.answered_by, question.answered_at = user, clock.now()
+        question.save()
+    return question
+
+
+def escalate_overdue(at: dt.datetime | None = None) -> int:
+    """Move every overdue unanswered question one level up, with a fresh time limit
+    from the rules of its day. Run by the sweep; idempotent for a given time."""
+    at = at or clock.now()
+    moved = 0
+    overdue = Question.objects.overdue(at).select_related("node", "escalated_to")
+    for q in overdue:
+        current = q.escalated_to or q.node
+        parent = current.parent
+        if parent is None or parent.level == "province":
+            continue
+        hours = rules_on(clock.today()).answer_hours
+        with transaction.atomic():
+            q.escalated_to, q.escalated_at = parent, at
+            q.due_at = rules.escalation_due(max(q.due_at, at), hours)
+            q.save(update_fields=["escalated_to", "escalated_at", "due_at"])
+        moved += 1
+    return moved
+
+
+def rate_answer(ticket: str, satisfaction: int) -> Question:
+    q = Question.objects.filter(ticket=ticket.strip().upper()).first()
+    if q is None or q.answered_at is None:
+        raise _invalid("ticket", _("no answered question with this ticket"))
+    if not rules.satisfaction_valid(satisfaction):
+        raise _invalid("satisfaction", _("rate from 1 to 5"))
+    q.satisfaction = satisfaction
+    q.save(update_fields=["satisfaction"])
+    return q

@@ -1,0 +1,378 @@
+"""The public-side API under /api/v1/public/: staff endpoints (bearer token, scoped by
+`.restrict`, 404 outside the caller's area) and open endpoints for residents under
+/open/ (no token, rate limited, reading only the published copies)."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+
+from fangkong.geo.models import Division
+from fangkong.public import actions, ratelimit, returns
+from fangkong.public import schemas as s
+from fangkong.public.models import (
+    Article,
+    Bulletin,
+    Gathering,
+    PublishedBulletin,
+    Question,
+    Rumour,
+    SchoolPlan,
+    WorkApplication,
+)
+
+router = Router(tags=["public"])
+
+
+def _need(request: HttpRequest, label: str, action: str) -> None:
+    if not request.user.may(label, action):  # type: ignore[union-attr]
+        raise PermissionDenied(_("your role may not do this"))
+
+
+def _node(request: HttpRequest, code: str) -> Division:
+    return get_object_or_404(Division.objects.restrict(request.user), code=code)
+
+
+def _bulletin(b: Bulletin) -> dict:
+    return {
+        "id": b.pk,
+        "node_code": b.node.code,
+        "day": b.day,
+        "title": b.title,
+        "text": b.text,
+        "figures": b.figures,
+        "places": b.places,
+        "status": b.status,
+        "published_at": b.published_at,
+    }
+
+
+@router.get("/bulletins", response=list[s.BulletinOut])
+def list_bulletins(request: HttpRequest) -> Any:
+    _need(request, "public.bulletin", "view")
+    return [
+        _bulletin(b) for b in Bulletin.objects.restrict(request.user).select_related("node")[:200]
+    ]
+
+
+@router.post("/bulletins", response={201: s.BulletinOut})
+def draft_bulletin(request: HttpRequest, body: s.DraftIn) -> Any:
+    node = _node(request, body.node_code)
+    figures = [f.dict() for f in body.figures] if body.figures is not None else None
+    if figures:
+        names = dict(
+            Division.objects.filter(code__in=[f["code"] for f in figures]).values_list(
+                "code", "name"
+            )
+        )
+        for f in figures:
+            f["name"] = f["name"] or names.get(f["code"], f["code"])
+    b = actions.draft_bulletin(request.user, node, body.day, figures, body.text, body.title)
+    return Status(201, _bulletin(b))
+
+
+def _own_bulletin(request: HttpRequest, pk: int) -> Bulletin:
+    return get_object_or_404(Bulletin.objects.restrict(request.user).select_related("node"), pk=pk)
+
+
+@router.get("/bulletins/{pk}", response=s.BulletinOut)
+def get_bulletin(request: HttpRequest, pk: int) -> Any:
+    return _bulletin(_own_bulletin(request, pk))
+
+
+@router.put("/bulletins/{pk}", response=s.BulletinOut)
+def edit_bulletin(request: HttpRequest, pk: int, body: s.EditIn) -> Any:
+    b = _own_bulletin(request, pk)
+    return _bulletin(actions.edit_bulletin(request.user, b, body.title, body.text))
+
+
+@router.post("/bulletins/{pk}/publish", response=s.BulletinOut)
+def publish_bulletin(request: HttpRequest, pk: int) -> Any:
+    b = _own_bulletin(request, pk)
+    actions.publish_bulletin(request.user, b)
+    return _bulletin(b)
+
+
+@router.get("/articles", response=list[s.ArticleOut])
+def list_articles(request: HttpRequest) -> Any:
+    _need(request, "public.article", "view")
+    return list(Article.objects.restrict(request.user)[:200])
+
+
+@router.post("/articles", response={201: s.ArticleOut})
+def write_article(request: HttpRequest, body: s.ArticleIn, node_code: str) -> Any:
+    node = _node(request, node_code)
+    return Status(201, actions.write_article(request.user, node, body.title, body.body))
+
+
+@router.get("/rumours", response=list[s.RumourOut])
+def list_rumours(request: HttpRequest) -> Any:
+    _need(request, "public.rumour", "view")
+    return list(Rumour.objects.restrict(request.user)[:200])
+
+
+@router.post("/rumours", response={201: s.RumourOut})
+def report_rumour(request: HttpRequest, body: s.RumourIn, node_code: str) -> Any:
+    node = _node(request, node_code)
+    return Status(201, actions.report_rumour(request.user, node, body.text, body.where_seen))
+
+
+@router.post("/rumours/{pk}/clarify", response=s.RumourOut)
+def clarify_rumour(request: HttpRequest, pk: int, body: s.ClarifyIn) -> Any:
+    r = get_object_or_404(Rumour.objects.restrict(request.user), pk=pk)
+    return actions.clarify_rumour(request.user, r, body.clarification, body.sources, body.dismiss)
+
+
+def _question(q: Question) -> dict:
+    return {
+        "id": q.pk,
+        "ticket": q.ticket,
+        "node_code": q.node.code,
+        "department": q.department,
+        "text": q.text,
+        "phone_masked": q.phone_masked,
+        "due_at": q.due_at,
+        "escalated_to": q.escalated_to.code if q.escalated_to else None,
+        "answer": q.answer,
+        "answered_at": q.answered_at,
+        "satisfaction": q.satisfaction,
+    }
+
+
+@router.get("/questions", response=list[s.QuestionOut])
+def list_questions(request: HttpRequest, open_only: bool = True) -> Any:
+    _need(request, "public.question", "view")
+    qs = Question.objects.restrict(request.user).select_related("node", "escalated_to")
+    if open_only:
+        qs = qs.open()
+    return [_question(q) for q in qs[:500]]
+
+
+@router.get("/questions/{pk}", response=s.QuestionOut)
+def get_question(request: HttpRequest, pk: int) -> Any:
+    qs = Question.objects.restrict(request.user).select_related("node", "escalated_to")
+    return _question(get_object_or_404(qs, pk=pk))
+
+
+@router.post("/questions/{pk}/answer", response=s.QuestionOut)
+def answer_question(request: HttpRequest, pk: int, body: s.AnswerIn) -> Any:
+    qs = Question.objects.restrict(request.user).select_related("node", "escalated_to")
+    q = get_object_or_404(qs, pk=pk)
+    return _question(actions.answer_question(request.user, q, body.answer, body.publish))
+
+
+@router.post("/sweeps/escalate", response=s.CountOut)
+def escalate(request: HttpRequest) -> Any:
+    _need(request, "public.question", "change")
+    if not (request.user.is_superuser or request.user.may("public.bulletin", "publish")):  # type: ignore[union-attr]
+        raise PermissionDenied(_("headquarters run the sweep"))
+    return {"count": actions.escalate_overdue()}
+
+
+def _application(a: WorkApplication) -> dict:
+    employees = list(a.employees.all())
+    return {
+        "id": a.pk,
+        "company": a.company,
+        "node_code": a.node.code,
+        "status": a.status,
+        "resume_date": a.resume_date,
+        "essential": a.essential,
+        "approval_level": a.approval_level,
+        "inspection_required": a.inspection_required,
+        "employees": len(employees),
+        "declared": sum(1 for e in employees if e.declared_at),
+        "batch": a.batch.number if a.batch else None,
+    }
+
+
+def _own_application(request: HttpRequest, pk: int) -> WorkApplication:
+    qs = WorkApplication.objects.restrict(request.user).select_related("node", "batch")
+    return get_object_or_404(qs, pk=pk)
+
+
+@router.get("/applications", response=list[s.ApplicationOut])
+def list_applications(request: HttpRequest, queue: bool = False) -> Any:
+    _need(request, "public.workapplication", "view")
+    qs = WorkApplication.objects.restrict(request.user).select_related("node", "batch")
+    qs = qs.queue() if queue else qs
+    return [_application(a) for a in qs.prefetch_related("employees")[:200]]
+
+
+@router.post("/applications", response={201: s.ApplicationOut})
+def apply(request: HttpRequest, body: s.ApplicationIn) -> Any:
+    node = _node(request, body.node_code)
+    data = body.dict(exclude={"node_code"})
+    return Status(201, _application(returns.apply_to_resume(request.user, node, **data)))
+
+
+@router.get("/applications/{pk}", response=s.ApplicationOut)
+def get_application(request: HttpRequest, pk: int) -> Any:
+    return _application(_own_application(request, pk))
+
+
+@router.get("/applications/{pk}/employees", response=list[s.EmployeeOut])
+def application_employees(request: HttpRequest, pk: int) -> Any:
+    app = _own_application(request, pk)
+    return [
+        {
+            "id": e.pk,
+            "name": e.name,
+            "phone_masked": e.phone_masked,
+            "declared": bool(e.declared_at),
+        }
+        for e in app.employees.all()
+    ]
+
+
+@router.post("/applications/{pk}/submit", response=s.ApplicationOut)
+def submit(request: HttpRequest, pk: int) -> Any:
+    return _application(returns.submit_application(request.user, _own_application(request, pk)))
+
+
+@router.post("/applications/{pk}/inspect", response=s.ApplicationOut)
+def inspect(request: HttpRequest, pk: int, body: s.InspectIn) -> Any:
+    app = _own_application(request, pk)
+    return _application(returns.record_inspection(request.user, app, body.passed, body.note))
+
+
+@router.post("/applications/{pk}/decide", response=s.ApplicationOut)
+def decide(request: HttpRequest, pk: int, body: s.DecideIn) -> Any:
+    app = _own_application(request, pk)
+    return _application(returns.decide_application(request.user, app, body.approve, body.note))
+
+
+@router.post("/batches", response={201: s.BatchOut})
+def publish_batch(request: HttpRequest, body: s.BatchIn) -> Any:
+    batch = returns.publish_batch(request.user, _node(request, body.node_code))
+    companies = list(batch.applications.values_list("company", flat=True))
+    return Status(201, {"id": batch.pk, "number": batch.number, "companies": companies})
+
+
+@router.get("/schools", response=list[s.SchoolOut])
+def list_schools(request: HttpRequest) -> Any:
+    _need(request, "public.schoolplan", "view")
+    return list(SchoolPlan.objects.restrict(request.user)[:200])
+
+
+@router.post("/schools", response={201: s.SchoolOut})
+def file_school(request: HttpRequest, body: s.SchoolIn) -> Any:
+    node = _node(request, body.node_code)
+    return Status(
+        201, returns.file_school_plan(request.user, node, **body.dict(exclude={"node_code"}))
+    )
+
+
+@router.post("/schools/{pk}/decide", response=s.SchoolOut)
+def decide_school(request: HttpRequest, pk: int, body: s.DecideIn) -> Any:
+    plan = get_object_or_404(SchoolPlan.objects.restrict(request.user), pk=pk)
+    return returns.decide_school_plan(request.user, plan, body.approve, body.note)
+
+
+def _gathering(g: Gathering) -> dict:
+    return {
+        "id": g.pk,
+        "kind": g.kind,
+        "source": g.source,
+        "planned_on": g.planned_on,
+        "node_code": g.node.code,
+        "under_ban": g.under_ban,
+        "handling": g.handling,
+        "follow_up": g.follow_up,
+    }
+
+
+@router.get("/gatherings", response=list[s.GatheringOut])
+def list_gatherings(request: HttpRequest) -> Any:
+    _need(request, "public.gathering", "view")
+    return [
+        _gathering(g) for g in Gathering.objects.restrict(request.user).select_related("node")[:500]
+    ]
+
+
+@router.post("/gatherings", response={201: s.GatheringOut})
+def record_gathering(request: HttpRequest, body: s.GatheringIn) -> Any:
+    node = _node(request, body.node_code)
+    g = returns.report_gathering(request.user, node, **body.dict(exclude={"node_code"}))
+    return Status(201, _gathering(g))
+
+
+def _own_gathering(request: HttpRequest, pk: int) -> Gathering:
+    return get_object_or_404(Gathering.objects.restrict(request.user).select_related("node"), pk=pk)
+
+
+@router.post("/gatherings/{pk}/handle", response=s.GatheringOut)
+def handle_gathering(request: HttpRequest, pk: int, body: s.HandleIn) -> Any:
+    g = _own_gathering(request, pk)
+    return _gathering(returns.handle_gathering(request.user, g, body.handling))
+
+
+@router.post("/gatherings/{pk}/follow-up", response=s.GatheringOut)
+def follow_up(request: HttpRequest, pk: int, body: s.FollowIn) -> Any:
+    g = _own_gathering(request, pk)
+    return _gathering(returns.follow_up_gathering(request.user, g, body.follow_up))
+
+
+# Open endpoints for residents (no token) ---------------------------------------------
+
+
+class _Limited(Exception):
+    pass
+
+
+def _limit(request: HttpRequest, scope: str) -> None:
+    if not ratelimit.hit(request, scope, actions.rules_on().submissions_per_hour):
+        raise _Limited
+
+
+@router.get("/open/bulletin", auth=None, response={200: s.PublishedOut, 404: dict})
+def open_bulletin(request: HttpRequest, node_code: str = "3306") -> Any:
+    b = PublishedBulletin.objects.filter(node_code=node_code).first()
+    if b is None:
+        return Status(404, {"detail": _("no bulletin published yet")})
+    return b
+
+
+@router.get("/open/bulletins", auth=None, response=list[s.PublishedOut])
+def open_bulletins(request: HttpRequest, node_code: str = "3306") -> Any:
+    return list(PublishedBulletin.objects.filter(node_code=node_code)[:400])
+
+
+@router.post("/open/codes", auth=None, response={202: dict, 429: dict})
+def open_code(request: HttpRequest, body: s.CodeIn) -> Any:
+    try:
+        _limit(request, "code")
+    except _Limited:
+        return Status(429, {"detail": str(ratelimit.message())})
+    actions.send_code(body.phone)
+    return Status(202, {"detail": _("A code was sent to your phone.")})
+
+
+@router.post("/open/questions", auth=None, response={201: s.AskedOut, 404: dict, 429: dict})
+def open_ask(request: HttpRequest, body: s.AskIn) -> Any:
+    try:
+        _limit(request, "ask")
+    except _Limited:
+        return Status(429, {"detail": str(ratelimit.message())})
+    node = Division.objects.filter(code=body.node_code).first()
+    if node is None:
+        return Status(404, {"detail": _("unknown division")})
+    q = actions.ask_question(node, body.department, body.text, body.phone, body.code)
+    return Status(201, {"ticket": q.ticket, "due_at": q.due_at})
+
+
+@router.get("/open/answers", auth=None, response=list[s.PublicAnswerOut])
+def open_answers(request: HttpRequest, q: str = "") -> Any:
+    found = Question.objects.published_answers(q[:50]).select_related("node")[:30]
+    return [
+        {
+            "question": x.text,
+            "answer": x.answer,
+            "node_name": x.node.name,
+            "answered_at": x.answered_at,
+        }
+        for x in found
+    ]

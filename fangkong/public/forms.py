@@ -1,0 +1,181 @@
+"""Forms of the public side; the actions do the validation that needs the database."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.public import choices as ch
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class ActionErrorsMixin:
+    def add_action_errors(self, exc: Any) -> None:
+        for name, messages in exc.message_dict.items():
+            self.add_error(name if name in self.fields else None, messages)  # type: ignore[attr-defined]
+
+
+class DraftForm(ActionErrorsMixin, forms.Form):
+    day = forms.DateField(label=_("Day"), widget=DATE)
+    node_code = forms.CharField(label=_("Jurisdiction (division code)"), max_length=24)
+    figures = forms.CharField(
+        label=_("Figures, one district a line: code,new,cumulative (empty: from the cases)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+    def parsed_figures(self) -> list[dict] | None:
+        from fangkong.geo.models import Division
+
+        raw = self.cleaned_data["figures"].strip()
+        if not raw:
+            return None
+        out = []
+        for n, line in enumerate(raw.splitlines(), 1):
+            parts = [p.strip() for p in line.replace("，", ",").split(",")]
+            if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
+                raise forms.ValidationError(_("line %(n)d: code,new,cumulative") % {"n": n})
+            d = Division.objects.filter(code=parts[0]).first()
+            if d is None:
+                raise forms.ValidationError(_("line %(n)d: unknown division") % {"n": n})
+            out.append({"code": d.code, "name": d.name, "new": parts[1], "total": parts[2]})
+        return out
+
+
+class EditForm(ActionErrorsMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 10}))
+
+
+class ArticleForm(ActionErrorsMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class RumourForm(ActionErrorsMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Rumour as circulated"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    where_seen = forms.CharField(label=_("Where it circulates"), max_length=120, required=False)
+
+
+class ClarifyForm(ActionErrorsMixin, forms.Form):
+    clarification = forms.CharField(
+        label=_("Clarification"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
+    sources = forms.CharField(
+        label=_("Sources"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    dismiss = forms.BooleanField(label=_("Not a rumour (dismiss)"), required=False)
+
+
+class AskForm(ActionErrorsMixin, forms.Form):
+    node_code = forms.ChoiceField(label=_("Where"), choices=[])
+    department = forms.ChoiceField(label=_("About"), choices=ch.Department.choices)
+    text = forms.CharField(label=_("Your question"), widget=forms.Textarea(attrs={"rows": 4}))
+    phone = forms.CharField(
+        label=_("Mobile phone (leave empty to ask anonymously)"), max_length=20, required=False
+    )
+    code = forms.CharField(label=_("Verification code"), max_length=6, required=False)
+
+    def __init__(self, *args: Any, nodes: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["node_code"].choices = nodes  # type: ignore[attr-defined]
+
+
+class AnswerForm(ActionErrorsMixin, forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 5}))
+    publish = forms.BooleanField(label=_("Publish the answer"), required=False, initial=True)
+
+
+class ApplicationForm(ActionErrorsMixin, forms.Form):
+    node_code = forms.CharField(label=_("Jurisdiction (division code)"), max_length=24)
+    company = forms.CharField(label=_("Company"), max_length=120)
+    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=18)
+    contact_name = forms.CharField(label=_("Contact"), max_length=40)
+    resume_date = forms.DateField(label=_("Resume date"), widget=DATE)
+    contingency_plan = forms.CharField(
+        label=_("Contingency plan"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    employees = forms.CharField(
+        label=_("Employees, one a line: name,mobile"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+    def clean_employees(self) -> list[dict]:
+        out = []
+        for line in self.cleaned_data["employees"].splitlines():
+            parts = [p.strip() for p in line.replace("，", ",").split(",")]
+            if parts and parts[0]:
+                out.append({"name": parts[0], "phone": parts[1] if len(parts) > 1 else ""})
+        if not out:
+            raise forms.ValidationError(_("list the employees"))
+        return out
+
+
+class DeclarationForm(ActionErrorsMixin, forms.Form):
+    temperature = forms.DecimalField(
+        label=_("Temperature today (°C)"), min_value=34, max_value=43, decimal_places=1
+    )
+    symptoms = forms.BooleanField(label=_("Fever, cough or other symptoms"), required=False)
+    from_key_area = forms.BooleanField(
+        label=_("Been in a key area in the last 14 days"), required=False
+    )
+    health_code = forms.ChoiceField(
+        label=_("Health code colour"),
+        choices=[("", "—"), ("green", _("Green")), ("yellow", _("Yellow")), ("red", _("Red"))],
+        required=False,
+    )
+
+
+class InspectionForm(ActionErrorsMixin, forms.Form):
+    passed = forms.BooleanField(label=_("Passed"), required=False)
+    note = forms.CharField(label=_("Findings"), max_length=200)
+
+
+class DecisionForm(ActionErrorsMixin, forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("Approve")), ("0", _("Reject"))],
+        coerce=lambda v: v == "1",
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class SchoolForm(ActionErrorsMixin, forms.Form):
+    node_code = forms.CharField(label=_("Jurisdiction (division code)"), max_length=24)
+    school = forms.CharField(label=_("School"), max_length=120)
+    return_date = forms.DateField(label=_("Return date"), widget=DATE)
+    classes = forms.IntegerField(label=_("Classes"), min_value=1)
+    students = forms.IntegerField(label=_("Students"), min_value=1)
+    staff = forms.IntegerField(label=_("Staff"), min_value=1)
+    staff_declared = forms.IntegerField(label=_("Staff declared healthy"), min_value=0)
+    students_declared = forms.IntegerField(label=_("Students declared healthy"), min_value=0)
+    contingency_plan = forms.CharField(
+        label=_("Contingency plan"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    checklist = forms.MultipleChoiceField(
+        label=_("Checklist"),
+        choices=ch.SchoolCheck.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class GatheringForm(ActionErrorsMixin, forms.Form):
+    node_code = forms.CharField(label=_("Community / village (division code)"), max_length=24)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ch.GatheringKind.choices)
+    source = forms.ChoiceField(label=_("Source"), choices=ch.GatheringSource.choices)
+    planned_on = forms.DateField(label=_("Planned on"), widget=DATE)
+    organiser = forms.CharField(label=_("Organiser"), max_length=40)
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
+    venue = forms.CharField(label=_("Venue"), max_length=120)
+    guests = forms.IntegerField(label=_("Expected guests"), min_value=1)
+
+
+class HandlingForm(ActionErrorsMixin, forms.Form):
+    handling = forms.ChoiceField(label=_("Handling"), choices=ch.Handling.choices)
+
+
+class FollowUpForm(ActionErrorsMixin, forms.Form):
+    follow_up = forms.CharField(label=_("Follow-up"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,31 @@
+"""Who may do what on the public side (imported from PublicConfig.ready)."""
+
+from typing import Any
+
+from fangkong.accounts.roles import FIELD_ROLES, HQ_ROLES, Role
+from fangkong.accounts.roles import grant as _grant
+
+
+def grant(roles: Any, model_label: str, actions: set[str]) -> None:
+    _grant({str(r) for r in roles}, model_label, actions)
+
+
+HQ = HQ_ROLES | {Role.SYSADMIN}
+STAFF = FIELD_ROLES | {Role.CDC, Role.SYSADMIN}
+
+grant(STAFF | {Role.DISCIPLINE}, "public.bulletin", {"view"})
+grant(HQ | {Role.CDC}, "public.bulletin", {"add", "change"})
+grant(HQ, "public.bulletin", {"publish"})
+grant(STAFF, "public.article", {"view"})
+grant(HQ | {Role.CDC}, "public.article", {"add", "change"})
+grant(STAFF, "public.rumour", {"view", "add"})
+grant(HQ | {Role.CDC}, "public.rumour", {"change"})
+grant(STAFF | {Role.DISCIPLINE}, "public.question", {"view"})
+grant(HQ | {Role.VILLAGE_STAFF}, "public.question", {"change"})
+grant(STAFF | {Role.DISCIPLINE}, "public.workapplication", {"view"})
+grant(HQ | {Role.VILLAGE_STAFF}, "public.workapplication", {"add", "inspect"})
+grant(HQ, "public.workapplication", {"approve"})
+grant(STAFF, "public.schoolplan", {"view", "add"})
+grant(HQ, "public.schoolplan", {"approve"})
+grant(STAFF | {Role.DISCIPLINE}, "public.gathering", {"view"})
+grant(HQ | {Role.VILLAGE_STAFF, Role.GRID_WORKER}, "public.gathering", {"add", "change"})

@@ -1,0 +1,41 @@
+"""A small cache-backed limiter for public submissions: fixed windows per client and
+scope. Over the limit the caller answers 429 with a clear Chinese message."""
+
+from typing import Any
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock
+
+WINDOW = 3600
+
+
+def client_key(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def hit(request: HttpRequest, scope: str, limit: int) -> bool:
+    """Count one submission; False when the client is over `limit` in this window."""
+    window = int(clock.now().timestamp()) // WINDOW
+    key = f"public:rl:{scope}:{client_key(request)}:{window}"
+    if cache.add(key, 1, WINDOW + 60):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, WINDOW + 60)
+            count = 1
+    return count <= limit
+
+
+def message() -> Any:
+    return _("Too many submissions from your network. Please try again in an hour.")
+
+
+def refused(request: HttpRequest) -> HttpResponse:
+    from django.shortcuts import render
+
+    return render(request, "public/p/limited.html", {"message": message()}, status=429)

@@ -1,0 +1,380 @@
+"""Staff pages of the public side. Every read goes through `.restrict(user, action)`;
+a record outside the user's area is a 404, like one that does not exist."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.core import clock
+from fangkong.geo.models import Division
+from fangkong.public import actions, forms, returns
+from fangkong.public.models import (
+    ApprovalBatch,
+    Article,
+    Bulletin,
+    Gathering,
+    Question,
+    Rumour,
+    SchoolPlan,
+    WorkApplication,
+)
+
+
+def _need(request: HttpRequest, label: str, action: str) -> None:
+    if not request.user.may(label, action):  # type: ignore[union-attr]
+        raise PermissionDenied
+
+
+def _node(request: HttpRequest, form: Any, field: str = "node_code") -> Division | None:
+    node = Division.objects.restrict(request.user).filter(code=form.cleaned_data[field]).first()
+    if node is None:
+        form.add_error(field, _("unknown division or outside your jurisdiction"))
+    return node
+
+
+def _run(request: HttpRequest, form: Any, fn: Any, ok: str) -> Any:
+    """Call an action; success message, or the action's errors on the form."""
+    try:
+        result = fn()
+    except ValidationError as exc:
+        form.add_action_errors(exc)
+        return None
+    messages.success(request, ok)
+    return result or True
+
+
+@login_required
+def bulletins(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    _need(request, "public.bulletin", "view")
+    form = forms.DraftForm(
+        request.POST or None,
+        initial={"day": clock.today(), "node_code": user.node.code if user.node else "3306"},
+    )
+    if request.method == "POST":
+        _need(request, "public.bulletin", "add")
+        if form.is_valid() and (node := _node(request, form)):
+            try:
+                figures = form.parsed_figures()
+            except ValidationError as exc:
+                form.add_error("figures", exc)
+            else:
+                day = form.cleaned_data["day"]
+                b = _run(
+                    request,
+                    form,
+                    lambda: actions.draft_bulletin(user, node, day, figures),
+                    _("Bulletin drafted."),
+                )
+                if b:
+                    return redirect("public:bulletin", b.pk)
+    items = Bulletin.objects.restrict(user).select_related("node")[:100]
+    return render(request, "public/bulletins.html", {"form": form, "bulletins": items})
+
+
+@login_required
+def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    b = get_object_or_404(Bulletin.objects.restrict(user).select_related("node"), pk=pk)
+    form = forms.EditForm(request.POST or None, initial={"title": b.title, "text": b.text})
+    if request.method == "POST":
+        if request.POST.get("publish"):
+            _need(request, "public.bulletin", "publish")
+            try:
+                actions.publish_bulletin(user, b)
+                messages.success(request, _("Bulletin published."))
+                return redirect("public:bulletin", b.pk)
+            except ValidationError as exc:
+                form.add_action_errors(exc)
+        else:
+            _need(request, "public.bulletin", "change")
+            if form.is_valid() and _run(
+                request,
+                form,
+                lambda: actions.edit_bulletin(user, b, **form.cleaned_data),
+                _("Bulletin saved."),
+            ):
+                return redirect("public:bulletin", b.pk)
+    return render(
+        request,
+        "public/bulletin.html",
+        {"b": b, "form": form, "can_publish": user.may("public.bulletin", "publish")},
+    )
+
+
+@login_required
+def articles(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    _need(request, "public.article", "view")
+    form = forms.ArticleForm(request.POST or None)
+    if request.method == "POST":
+        _need(request, "public.article", "add")
+        if form.is_valid() and _run(
+            request,
+            form,
+            lambda: actions.write_article(user, user.node, **form.cleaned_data),
+            _("Article published."),
+        ):
+            return redirect("public:articles")
+    items = Article.objects.restrict(user)[:100]
+    return render(request, "public/articles.html", {"form": form, "articles": items})
+
+
+@login_required
+def rumours(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    _need(request, "public.rumour", "view")
+    form = forms.RumourForm(request.POST or None)
+    if request.method == "POST":
+        _need(request, "public.rumour", "add")
+        if form.is_valid() and _run(
+            request,
+            form,
+            lambda: actions.report_rumour(user, user.node, **form.cleaned_data),
+            _("Rumour reported."),
+        ):
+            return redirect("public:rumours")
+    items = Rumour.objects.restrict(user).select_related("node")[:100]
+    return render(request, "public/rumours.html", {"form": form, "rumours": items})
+
+
+@login_required
+def rumour_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    r = get_object_or_404(Rumour.objects.restrict(user), pk=pk)
+    form = forms.ClarifyForm(request.POST or None)
+    if request.method == "POST":
+        _need(request, "public.rumour", "change")
+        if form.is_valid() and _run(
+            request,
+            form,
+            lambda: actions.clarify_rumour(user, r, **form.cleaned_data),
+            _("Clarification published."),
+        ):
+            return redirect("public:rumour", r.pk)
+    return render(request, "public/rumour.html", {"r": r, "form": form})
+
+
+@login_required
+def questions(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    _need(request, "public.question", "view")
+    now = clock.now()
+    mine = Question.objects.restrict(user).select_related("node", "escalated_to")
+    return render(
+        request,
+        "public/questions.html",
+        {
+            "open": mine.open()[:200],
+            "overdue": mine.overdue(now).count(),
+            "answered": mine.filter(answered_at__isnull=False).order_by("-answered_at")[:50],
+            "now": now,
+        },
+    )
+
+
+@login_required
+def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    q = get_object_or_404(Question.objects.restrict(user).select_related("node"), pk=pk)
+    form = forms.AnswerForm(request.POST or None)
+    if request.method == "POST":
+        _need(request, "public.question", "change")
+        if form.is_valid() and _run(
+            request,
+            form,
+            lambda: actions.answer_question(user, q, **form.cleaned_data),
+            _("Answer sent."),
+        ):
+            return redirect("public:question", q.pk)
+    return render(request, "public/question.html", {"q": q, "form": form})
+
+
+@login_required
+@require_POST
+def escalate(request: HttpRequest) -> HttpResponse:
+    _need(request, "public.question", "change")
+    n = actions.escalate_overdue()
+    messages.success(request, _("%(n)d overdue questions escalated.") % {"n": n})
+    return redirect("public:questions")
+
+
+@login_required
+def applications(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    _need(request, "public.workapplication", "view")
+    form = forms.ApplicationForm(request.POST or None)
+    if request.method == "POST":
+        _need(request, "public.workapplication", "add")
+        if form.is_valid() and (node := _node(request, form)):
+            data = {k: v for k, v in form.cleaned_data.items() if k != "node_code"}
+            app = _run(
+                request,
+                form,
+                lambda: returns.apply_to_resume(user, node, **data),
+                _("Application registered; send each employee their declaration link."),
+            )
+            if app:
+                return redirect("public:application", app.pk)
+    mine = WorkApplication.objects.restrict(user).select_related("node")
+    return render(
+        request,
+        "public/applications.html",
+        {
+            "form": form,
+            "queue": mine.queue()[:200],
+            "others": mine.exclude(status__in=["submitted", "inspected"])[:200],
+            "batches": ApprovalBatch.objects.restrict(user).select_related("node")[:20],
+            "can_approve": user.may("public.workapplication", "approve"),
+        },
+    )
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    app = get_object_or_404(WorkApplication.objects.restrict(user).select_related("node"), pk=pk)
+    inspect_form = forms.InspectionForm(request.POST if "inspect" in request.POST else None)
+    decide_form = forms.DecisionForm(request.POST if "decide" in request.POST else None)
+    if request.method == "POST":
+        done = None
+        if "submit" in request.POST:
+            _need(request, "public.workapplication", "add")
+            done = _run(
+                request, decide_form, lambda: returns.submit_application(user, app), _("Submitted.")
+            )
+        elif "inspect" in request.POST:
+            _need(request, "public.workapplication", "inspect")
+            if inspect_form.is_valid():
+                done = _run(
+                    request,
+                    inspect_form,
+                    lambda: returns.record_inspection(user, app, **inspect_form.cleaned_data),
+                    _("Inspection recorded."),
+                )
+        elif "decide" in request.POST:
+            _need(request, "public.workapplication", "approve")
+            if decide_form.is_valid():
+                done = _run(
+                    request,
+                    decide_form,
+                    lambda: returns.decide_application(user, app, **decide_form.cleaned_data),
+                    _("Decision recorded."),
+                )
+        if done:
+            return redirect("public:application", app.pk)
+    return render(
+        request,
+        "public/application.html",
+        {
+            "app": app,
+            "employees": app.employees.all(),
+            "check": returns.r17_check(app),
+            "inspect_form": inspect_form,
+            "decide_form": decide_form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def publish_batch(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    _need(request, "public.workapplication", "approve")
+    try:
+        batch = returns.publish_batch(user, user.node)
+        messages.success(request, _("Batch %(n)d published.") % {"n": batch.number})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("public:applications")
+
+
+@login_required
+def schools(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    _need(request, "public.schoolplan", "view")
+    form = forms.SchoolForm(request.POST or None)
+    if request.method == "POST":
+        _need(request, "public.schoolplan", "add")
+        if form.is_valid() and (node := _node(request, form)):
+            data = {k: v for k, v in form.cleaned_data.items() if k != "node_code"}
+            if _run(
+                request,
+                form,
+                lambda: returns.file_school_plan(user, node, **data),
+                _("Plan filed."),
+            ):
+                return redirect("public:schools")
+    plans = SchoolPlan.objects.restrict(user).select_related("node")[:200]
+    return render(request, "public/schools.html", {"form": form, "plans": plans})
+
+
+@login_required
+def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    plan = get_object_or_404(SchoolPlan.objects.restrict(user), pk=pk)
+    form = forms.DecisionForm(request.POST or None)
+    if request.method == "POST":
+        _need(request, "public.schoolplan", "approve")
+        if form.is_valid() and _run(
+            request,
+            form,
+            lambda: returns.decide_school_plan(user, plan, **form.cleaned_data),
+            _("Decision recorded."),
+        ):
+            return redirect("public:school", plan.pk)
+    return render(request, "public/school.html", {"plan": plan, "form": form})
+
+
+@login_required
+def gatherings(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    _need(request, "public.gathering", "view")
+    form = forms.GatheringForm(request.POST or None)
+    if request.method == "POST":
+        _need(request, "public.gathering", "add")
+        if form.is_valid() and (node := _node(request, form)):
+            data = {k: v for k, v in form.cleaned_data.items() if k != "node_code"}
+            if _run(
+                request,
+                form,
+                lambda: returns.report_gathering(user, node, **data),
+                _("Gathering recorded."),
+            ):
+                return redirect("public:gatherings")
+    items = Gathering.objects.restrict(user).select_related("node")[:200]
+    return render(request, "public/gatherings.html", {"form": form, "gatherings": items})
+
+
+@login_required
+def gathering_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    g = get_object_or_404(Gathering.objects.restrict(user).select_related("node"), pk=pk)
+    handle = forms.HandlingForm(request.POST if "handling" in request.POST else None)
+    follow = forms.FollowUpForm(request.POST if "follow_up" in request.POST else None)
+    if request.method == "POST":
+        _need(request, "public.gathering", "change")
+        done = None
+        if handle.is_bound and handle.is_valid():
+            done = _run(
+                request,
+                handle,
+                lambda: returns.handle_gathering(user, g, **handle.cleaned_data),
+                _("Handling recorded."),
+            )
+        elif follow.is_bound and follow.is_valid():
+            done = _run(
+                request,
+                follow,
+                lambda: returns.follow_up_gathering(user, g, follow.cleaned_data["follow_up"]),
+                _("Follow-up recorded."),
+            )
+        if done:
+            return redirect("public:gathering", g.pk)
+    return render(request, "public/gathering.html", {"g": g, "handle": handle, "follow": follow})
