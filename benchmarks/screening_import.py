@@ -13,7 +13,9 @@ Usage: DATABASE_URL=postgres://… python benchmarks/screening_import.py [--rows
 
 import argparse
 import csv
+import os
 import random
+import resource
 import threading
 import time
 from pathlib import Path
@@ -210,14 +212,20 @@ def main() -> None:
     rss_before = rss_mib()
     sampler.start()
     started = time.perf_counter()
+    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
     counts = actions.run_import(pushed, job, batch_size=args.batch)
     elapsed = time.perf_counter() - started
+    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
     sampler.stop.set()
     sampler.join()
     rss = [m for _t, m in sampler.samples]
     quarter = max(1, len(rss) // 4)
     print(
-        f"import: {counts['total']:,} rows in {elapsed:.1f} s = {counts['total'] / elapsed:,.0f} rows/s"
+        f"import: {counts['total']:,} rows in {elapsed:.1f} s = {counts['total'] / elapsed:,.0f} "
+        f"rows/s wall; the importing process used {cpu:.1f} CPU s = "
+        f"{counts['total'] / cpu:,.0f} rows per CPU second (load average during the run: "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
     )
     print(
         "  accepted {accepted:,}, matched {matched:,}, created {created:,}, rejected {rejected:,}, "

@@ -107,7 +107,7 @@ def upload_list(
         raise PermissionDenied(_("this source belongs to another jurisdiction"))
     temp, sha = _store(fh)
     earlier = PushedList.objects.filter(sha256=sha).first()
-    if earlier is not None:
+    if earlier is not None and earlier.status != ListStatus.FAILED:
         temp.unlink(missing_ok=True)
         return earlier, False
     try:
@@ -119,14 +119,12 @@ def upload_list(
     final = temp.with_name(f"{sha}{Path(file_name).suffix.lower()[:6]}")
     temp.replace(final)
     with transaction.atomic():
-        pushed = PushedList.objects.create(
-            source=source,
-            file_name=Path(file_name).name[:200],
-            sha256=sha,
-            stored_as=str(final),
-            node=user.node,
-            uploaded_by=user,
-        )
+        # A list whose import failed may be sent again: rows already stored are skipped.
+        pushed = earlier or PushedList(sha256=sha)
+        pushed.source, pushed.file_name = source, Path(file_name).name[:200]
+        pushed.stored_as, pushed.node, pushed.uploaded_by = str(final), user.node, user
+        pushed.status, pushed.message = ListStatus.QUEUED, ""
+        pushed.save()
         from fangkong.screening.tasks import import_list
 
         job = start_job(user, "screening_import", user.node, import_list, pushed.pk)

@@ -26,6 +26,7 @@ COUNT_LABELS = {
     "ambiguous": gettext_lazy("Address ambiguous"),
     "new_subjects": gettext_lazy("New screening subjects"),
     "joined_subjects": gettext_lazy("Already a subject (source added)"),
+    "returning": gettext_lazy("Arrived again after a closed visit (new task)"),
     "tasks": gettext_lazy("Tasks created"),
 }
 

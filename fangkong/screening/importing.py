@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 
 from fangkong.core import clock, crypto
 from fangkong.people import bulk
@@ -53,6 +54,7 @@ class Counts:
     ambiguous: int = 0
     new_subjects: int = 0
     joined_subjects: int = 0
+    returning: int = 0
     tasks: int = 0
 
     def as_dict(self) -> dict[str, int]:
@@ -204,11 +206,24 @@ class Pipeline:
         subjects = {
             s.person_id: s
             for s in ScreeningSubject.objects.filter(person_id__in=existing_ids).only(
-                "id", "person_id", "sources", "node_id", "path", "placement"
+                "id", "person_id", "sources", "node_id", "path", "placement", "key_area"
             )
         }
+        pks = [s.pk for s in subjects.values()]
+        open_ids = set(
+            ScreeningTask.objects.filter(
+                subject_id__in=pks, status__in=["open", "escalated"]
+            ).values_list("subject_id", flat=True)
+        )
+        last_visit = dict(
+            ScreeningTask.objects.filter(subject_id__in=pks)
+            .values("subject_id")
+            .annotate(last=Max("visited_at"))
+            .values_list("subject_id", "last")
+        )
         new_persons: list[Person] = []
         new_subjects: list[ScreeningSubject] = []
+        returning: list[ScreeningSubject] = []
         joined: dict[int, ScreeningSubject] = {}
         exceptions: list[tuple[ScreeningSubject, Any]] = []
         rows: list[tuple[int, PushedRow]] = []
@@ -288,6 +303,14 @@ class Pipeline:
                     subject.sources = "|".join([*subject.source_list, self.source.name])[:300]
                     if subject.pk:
                         joined[subject.pk] = subject
+                if subject.pk and self._returns(subject, row, open_ids, last_visit):
+                    # Visited and closed, now arrived again: a new visit is due (增量).
+                    subject.arrival_at, subject.origin = row.arrival_at, row.origin
+                    subject.transport, subject.transport_no = row.transport, row.transport_no
+                    subject.key_area = key_area
+                    open_ids.add(subject.pk)
+                    returning.append(subject)
+                    joined[subject.pk] = subject
             rows.append(
                 (
                     row_no,
@@ -315,10 +338,23 @@ class Pipeline:
         writing.insert(new_subjects)
         c.new_subjects += len(new_subjects)
         if joined:
-            ScreeningSubject.objects.bulk_update(list(joined.values()), ["sources"])
-        self._tasks_and_exceptions(new_subjects, exceptions)
+            ScreeningSubject.objects.bulk_update(
+                list(joined.values()),
+                ["sources", "arrival_at", "origin", "transport", "transport_no", "key_area"],
+            )
+        c.returning += len(returning)
+        self._tasks_and_exceptions(new_subjects + returning, exceptions)
         writing.insert([r for _n, r in rows])
         return rows
+
+    @staticmethod
+    def _returns(
+        subject: ScreeningSubject, row: rules.CleanRow, open_ids: set[int], last_visit: dict
+    ) -> bool:
+        if subject.pk in open_ids or subject.placement == Placement.EXCEPTION:
+            return False
+        last = last_visit.get(subject.pk)
+        return bool(row.arrival_at and last and row.arrival_at > last)
 
     def _tasks_and_exceptions(
         self, subjects: list[ScreeningSubject], exceptions: list[tuple[ScreeningSubject, Any]]

@@ -106,6 +106,7 @@ def test_messy_list_exact_counts(scene, upload, node):
         "ambiguous": 0,
         "new_subjects": 6,
         "joined_subjects": 0,
+        "returning": 0,
         "tasks": 4,
     }
     reasons = {r.row_no: r.field for r in ImportRejection.objects.filter(pushed_list=pushed)}
@@ -201,3 +202,28 @@ def test_self_declaration_lands_in_the_same_pipeline(scene):
     assert task.key_area and task.node.code == HUAYUAN
     bad = actions.declare({"name": "黄二", "id_number": BAD})
     assert bad.rejection is not None and bad.rejection.field == "id_number"
+
+
+def test_arriving_again_after_a_closed_visit_gets_a_new_task(scene, upload, grid_worker):
+    from fangkong.core import clock
+
+    first, _ = upload(scene["hq"], scene["telecom"], csv_bytes(TELECOM_ROWS[:2]))
+    task = ScreeningTask.objects.get(subject__name="李四")
+    actions.record_visit(grid_worker, task, {"outcome": "cleared"})
+    later = [["李四", LI, "", "湖北省武汉市", "2099-01-02", "火车", "G9", HUAYUAN_ADDR]]
+    import datetime as dt
+
+    with clock.frozen(dt.datetime(2099, 1, 2, 9, tzinfo=dt.UTC)):
+        again, _ = upload(scene["hq"], scene["rail"], csv_bytes(later))
+    assert again.counts["returning"] == 1 and again.counts["tasks"] == 1
+    tasks = ScreeningTask.objects.filter(subject__name="李四").order_by("pk")
+    assert [t.status for t in tasks] == ["done", "open"] and tasks[1].key_area
+
+
+def test_a_failed_list_may_be_sent_again(scene, upload):
+    data = csv_bytes(TELECOM_ROWS)
+    first, _ = upload(scene["hq"], scene["telecom"], data)
+    PushedList.objects.filter(pk=first.pk).update(status="failed")
+    again, started = upload(scene["hq"], scene["telecom"], data)
+    assert started and again.pk == first.pk and again.status == "done"
+    assert again.counts["duplicates"] == 7 and ScreeningTask.objects.count() == 4

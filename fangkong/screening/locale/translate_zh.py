@@ -99,6 +99,7 @@ ZH = {
     "New screening subjects": "新增排查对象",
     "Already a subject (source added)": "已是排查对象（增加来源）",
     "Tasks created": "生成任务数",
+    "Arrived again after a closed visit (new task)": "排查办结后再次来绍（新任务）",
     "Summary": "汇总",
     "File": "文件",
     "Source": "来源",
