@@ -65,11 +65,37 @@ def figures_from_cases(node: Division, day: dt.date) -> tuple[list[dict], list[s
     return figures, places
 
 
+def figures_from_briefings(node: Division, day: dt.date) -> dict[str, tuple[int, int]]:
+    """Confirmed cases (new, cumulative) of each district from its finished daily
+    briefing of the day, where the briefing app computed one."""
+    from fangkong.briefing.models import Briefing
+
+    out: dict[str, tuple[int, int]] = {}
+    done = Briefing.objects.filter(node__parent=node, day=day, status="done")
+    for code, data in done.values_list("node__code", "data"):
+        confirmed = (data or {}).get("cases", {}).get("confirmed")
+        if confirmed:
+            out[code] = (int(confirmed["new"]), int(confirmed["cumulative"]))
+    return out
+
+
 def draft_figures(node: Division, day: dt.date) -> tuple[list[dict], list[str]] | None:
-    """Figures from the platform, or None when no source app is installed."""
+    """Figures from the platform (the districts' briefings first, the cases for the
+    rest and for the places), or None when no source app is installed."""
+    briefed = figures_from_briefings(node, day) if apps.is_installed("fangkong.briefing") else {}
     if apps.is_installed("fangkong.clinical"):
-        return figures_from_cases(node, day)
-    return None
+        figures, places = figures_from_cases(node, day)
+    elif briefed:
+        figures = [
+            {"code": d.code, "name": d.name, "new": 0, "total": 0} for d in districts_of(node)
+        ]
+        places = []
+    else:
+        return None
+    for f in figures:
+        if f["code"] in briefed:
+            f["new"], f["total"] = briefed[f["code"]]
+    return figures, places
 
 
 def compose_text(node_name: str, day: dt.date, figures: list[dict], places: list[str]) -> str:
