@@ -80,6 +80,10 @@ def register_routers() -> None:
 
     api.add_router("/command", command_router)
 
+    from fangkong.supplies.api import router as supplies_router
+
+    api.add_router("/supplies", supplies_router)
+
     from fangkong.clinical.api import router as clinical_router
 
     api.add_router("/clinical", clinical_router)

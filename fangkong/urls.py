@@ -17,6 +17,7 @@ urlpatterns = [
     path("companions/", include("fangkong.companions.urls")),
     path("clinical/", include("fangkong.clinical.urls")),
     path("command/", include("fangkong.command.urls")),
+    path("supplies/", include("fangkong.supplies.urls")),
     path("tracing/", include("fangkong.tracing.urls")),
     path("healthcode/", include("fangkong.healthcode.urls")),
     path("public/", include("fangkong.public.urls")),

@@ -1,0 +1,414 @@
+"""The supplies API under /api/v1/supplies/: the same actions as the pages. A record
+outside the caller's area is a 404; a role that may not act is a 403; bad input 422."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from fangkong.core.querysets import can_access
+from fangkong.supplies import actions, supply_days
+from fangkong.supplies.models import (
+    Balance,
+    Donation,
+    Item,
+    LedgerEntry,
+    Market,
+    PriceReport,
+    SupplyRequest,
+    Warehouse,
+)
+from fangkong.supplies.querysets import serving_warehouses
+
+router = Router(tags=["supplies"])
+
+
+def _need(request: HttpRequest, label: str, action: str) -> None:
+    if not request.user.may(label, action):  # type: ignore[union-attr]
+        raise PermissionDenied(_("your role may not do this"))
+
+
+def _warehouse(request: HttpRequest, pk: int) -> Warehouse:
+    return get_object_or_404(Warehouse.objects.restrict(request.user, "view"), pk=pk)
+
+
+def _request(request: HttpRequest, pk: int) -> SupplyRequest:
+    return get_object_or_404(SupplyRequest.objects.restrict(request.user, "view"), pk=pk)
+
+
+def _item(pk: int) -> Item:
+    return get_object_or_404(Item, pk=pk)
+
+
+class ItemOut(Schema):
+    id: int
+    name: str
+    category: str
+    standard: str
+    unit: str
+    pack_size: int
+    priority: int
+    per_bed_day: Decimal
+    per_observed_day: Decimal
+
+
+class WarehouseOut(Schema):
+    id: int
+    name: str
+    kind: str
+    node_code: str
+
+    @staticmethod
+    def resolve_node_code(obj: Warehouse) -> str:
+        return obj.node.code
+
+
+class StockOut(Schema):
+    warehouse_id: int
+    item_id: int
+    quantity: int
+
+
+class BatchStockOut(Schema):
+    item_id: int
+    batch: str
+    expires_on: dt.date | None
+    quantity: int
+
+
+class EntryOut(Schema):
+    id: int
+    warehouse_id: int
+    item_id: int
+    batch: str
+    kind: str
+    source: str
+    quantity: int
+    reason: str
+    at: dt.datetime
+
+    @staticmethod
+    def resolve_batch(obj: LedgerEntry) -> str:
+        return obj.batch.code
+
+
+class MovementIn(Schema):
+    kind: str  # receipt, issue, transfer, adjustment, write_off
+    item_id: int | None = None
+    quantity: int | None = None
+    source: str = "purchase"
+    batch: str = ""
+    expires_on: dt.date | None = None
+    destination_id: int | None = None
+    reason: str = ""
+
+
+class RequestIn(Schema):
+    requester_kind: str
+    requester_name: str = ""
+    warehouse_id: int
+    destination_id: int | None = None
+    item_id: int
+    quantity: int
+    urgency: str = "routine"
+    reason: str = ""
+
+
+class RequestOut(Schema):
+    id: int
+    requester_name: str
+    requester_kind: str
+    warehouse_id: int
+    destination_id: int | None
+    item_id: int
+    quantity: int
+    urgency: str
+    status: str
+    approved_quantity: int | None
+    shipped_quantity: int | None
+    received_quantity: int | None
+    created_at: dt.datetime
+    approved_at: dt.datetime | None
+    shipped_at: dt.datetime | None
+    received_at: dt.datetime | None
+
+
+class StepIn(Schema):
+    quantity: int | None = None
+    reason: str = ""
+
+
+class DonationIn(Schema):
+    warehouse_id: int
+    donor: str
+    contact: str = ""
+    lines: list[MovementIn]
+
+
+class DonationOut(Schema):
+    id: int
+    donor: str
+    warehouse_id: int
+    received_at: dt.datetime
+    acknowledged_at: dt.datetime | None
+    acknowledgement: str
+
+
+class AckIn(Schema):
+    acknowledgement: str
+
+
+class DaysOut(Schema):
+    item_id: int
+    warehouse_id: int | None
+    stock: int
+    consumed: int
+    demand: Decimal
+    per_day: Decimal
+    days: Decimal | None
+    alert: bool
+
+
+class PriceIn(Schema):
+    market_id: int
+    item_id: int
+    day: dt.date
+    price: str
+
+
+class PriceOut(Schema):
+    id: int
+    market_id: int
+    item_id: int
+    day: dt.date
+    price: Decimal
+    baseline: Decimal | None
+    alert: bool
+
+
+class MarketOut(Schema):
+    id: int
+    name: str
+    kind: str
+
+
+@router.get("/items", response=list[ItemOut])
+def items(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return Item.objects.restrict(request.user, "view")
+
+
+@router.get("/warehouses", response=list[WarehouseOut])
+def warehouses(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return Warehouse.objects.restrict(request.user, "view").select_related("node")
+
+
+@router.get("/stock", response=list[StockOut])
+def stock(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """Units on hand by warehouse and item for the caller's whole area."""
+    rows = Balance.objects.restrict(request.user, "view").by_warehouse_item()
+    return [
+        {"warehouse_id": r["warehouse_id"], "item_id": r["item_id"], "quantity": r["total"]}
+        for r in rows
+    ]
+
+
+@router.get("/warehouses/{pk}/stock", response=list[BatchStockOut])
+def warehouse_stock(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    wh = _warehouse(request, pk)
+    rows = Balance.objects.filter(warehouse=wh, quantity__gt=0).select_related("batch")
+    return [
+        {
+            "item_id": b.item_id,
+            "batch": b.batch.code,
+            "expires_on": b.batch.expires_on,
+            "quantity": b.quantity,
+        }
+        for b in rows
+    ]
+
+
+@router.get("/warehouses/{pk}/ledger", response=list[EntryOut])
+def ledger(request: HttpRequest, pk: int, limit: int = 100):  # type: ignore[no-untyped-def]
+    wh = _warehouse(request, pk)
+    return LedgerEntry.objects.filter(warehouse=wh).select_related("batch")[
+        : max(1, min(limit, 1000))
+    ]
+
+
+@router.post("/warehouses/{pk}/movements", response={201: list[EntryOut]})
+def movement(request: HttpRequest, pk: int, body: MovementIn):  # type: ignore[no-untyped-def]
+    wh = _warehouse(request, pk)
+    user = request.user
+    if body.kind == "write_off":
+        return Status(201, actions.write_off_expired(user, wh))
+    item = _item(body.item_id or 0)
+    if body.kind == "receipt":
+        out = [
+            actions.receive(
+                user,
+                wh,
+                item,
+                body.quantity,
+                source=body.source,
+                batch_code=body.batch,
+                expires_on=body.expires_on,
+                reason=body.reason,
+            )
+        ]
+    elif body.kind == "issue":
+        out = actions.issue(user, wh, item, body.quantity, reason=body.reason)
+    elif body.kind == "transfer":
+        dest = get_object_or_404(serving_warehouses(user), pk=body.destination_id or 0)
+        out = actions.transfer(user, wh, dest, item, body.quantity, reason=body.reason)
+    elif body.kind == "adjustment":
+        batch = get_object_or_404(item.batches.all(), code=body.batch or "-")
+        result = actions.adjust(user, wh, batch, body.quantity, reason=body.reason)
+        out = result if isinstance(result, list) else [result]
+    else:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError(
+            {"kind": _("Choose receipt, issue, transfer, adjustment or write_off.")}
+        )
+    return Status(201, out)
+
+
+@router.get("/requests", response=list[RequestOut])
+def requests(request: HttpRequest, status: str = ""):  # type: ignore[no-untyped-def]
+    qs = SupplyRequest.objects.restrict(request.user, "view")
+    return qs.filter(status=status) if status else qs[:500]
+
+
+@router.post("/requests", response={201: RequestOut})
+def request_new(request: HttpRequest, body: RequestIn):  # type: ignore[no-untyped-def]
+    _need(request, "supplies.supplyrequest", "add")
+    user = request.user
+    source = get_object_or_404(serving_warehouses(user), pk=body.warehouse_id)
+    dest = (
+        get_object_or_404(Warehouse.objects.restrict(user, "view"), pk=body.destination_id)
+        if body.destination_id
+        else None
+    )
+    req = actions.submit_request(
+        user,
+        requester_node=user.node,  # type: ignore[union-attr]
+        requester_kind=body.requester_kind,
+        requester_name=body.requester_name,
+        warehouse=source,
+        destination=dest,
+        item=_item(body.item_id),
+        quantity=body.quantity,
+        urgency=body.urgency,
+        reason=body.reason,
+    )
+    return Status(201, req)
+
+
+@router.get("/requests/{pk}", response=RequestOut)
+def request_detail(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    return _request(request, pk)
+
+
+@router.post("/requests/{pk}/{verb}", response=RequestOut)
+def request_step(request: HttpRequest, pk: int, verb: str, body: StepIn):  # type: ignore[no-untyped-def]
+    req = _request(request, pk)
+    user = request.user
+    if verb == "approve":
+        return actions.approve_request(user, req, body.quantity)
+    if verb == "reject":
+        return actions.reject_request(user, req, body.reason)
+    if verb == "ship":
+        return actions.ship_request(user, req)
+    if verb == "receive":
+        return actions.confirm_receipt(user, req, body.quantity)
+    raise PermissionDenied(_("unknown step"))
+
+
+@router.post("/warehouses/{pk}/allocate/{item_id}", response=dict[int, int])
+def allocate(request: HttpRequest, pk: int, item_id: int):  # type: ignore[no-untyped-def]
+    return actions.allocate(request.user, _warehouse(request, pk), _item(item_id))
+
+
+@router.get("/donations", response=list[DonationOut])
+def donations(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return Donation.objects.restrict(request.user, "view")[:500]
+
+
+@router.post("/donations", response={201: DonationOut})
+def donation_new(request: HttpRequest, body: DonationIn):  # type: ignore[no-untyped-def]
+    wh = _warehouse(request, body.warehouse_id)
+    lines = [
+        {
+            "item": _item(li.item_id or 0),
+            "quantity": li.quantity,
+            "batch_code": li.batch,
+            "expires_on": li.expires_on,
+        }
+        for li in body.lines
+    ]
+    return Status(
+        201, actions.record_donation(request.user, wh, body.donor, lines, contact=body.contact)
+    )
+
+
+@router.post("/donations/{pk}/acknowledge", response=DonationOut)
+def donation_ack(request: HttpRequest, pk: int, body: AckIn):  # type: ignore[no-untyped-def]
+    donation = get_object_or_404(Donation.objects.restrict(request.user, "view"), pk=pk)
+    return actions.acknowledge_donation(request.user, donation, body.acknowledgement)
+
+
+@router.get("/days-of-supply", response=list[DaysOut])
+def days(request: HttpRequest, scope: str = "jurisdiction"):  # type: ignore[no-untyped-def]
+    """Per item for the caller's jurisdiction, or per warehouse with scope=warehouse."""
+    _need(request, "supplies.balance", "view")
+    user = request.user
+    if scope == "warehouse":
+        rows = supply_days.by_warehouse(user)
+    else:
+        node = getattr(user, "node", None)
+        rows = supply_days.for_jurisdiction(user, node) if node else []
+    return [
+        {
+            **{
+                k: getattr(r, k)
+                for k in ("stock", "consumed", "demand", "per_day", "days", "alert")
+            },
+            "item_id": r.item.pk,
+            "warehouse_id": r.warehouse.pk if r.warehouse else None,
+        }
+        for r in rows
+    ]
+
+
+@router.get("/markets", response=list[MarketOut])
+def markets(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return Market.objects.restrict(request.user, "view")
+
+
+@router.get("/prices", response=list[PriceOut])
+def prices(request: HttpRequest, alerts: bool = False, item_id: int | None = None):  # type: ignore[no-untyped-def]
+    qs = PriceReport.objects.restrict(request.user, "view")
+    if alerts:
+        qs = qs.alerts()
+    if item_id:
+        qs = qs.filter(item_id=item_id)
+    return qs[:1000]
+
+
+@router.post("/prices", response={201: PriceOut})
+def price_new(request: HttpRequest, body: PriceIn):  # type: ignore[no-untyped-def]
+    market = get_object_or_404(Market.objects.restrict(request.user, "view"), pk=body.market_id)
+    if not can_access(request.user, market, "report"):
+        raise PermissionDenied(_("your role may not do this"))
+    report = actions.report_price(request.user, market, _item(body.item_id), body.day, body.price)
+    return Status(201, report)
+
+
+@router.get("/markets/{pk}/prices", response=list[PriceOut])
+def market_prices(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    market = get_object_or_404(Market.objects.restrict(request.user, "view"), pk=pk)
+    return PriceReport.objects.filter(market=market)[:1000]

@@ -1,0 +1,397 @@
+"""Supplies and necessities (物资保障与价格稳定): the catalogue, warehouses per
+jurisdiction, a ledger of every movement with batches and expiry dates, balances kept
+in step with the ledger, donations, requests with their allocation and shipment,
+markets with price reports against a pre-epidemic baseline, and the dated rule set."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core import clock
+from fangkong.core.models import TimeStampedModel
+from fangkong.supplies import querysets as qs
+from fangkong.supplies.choices import (
+    Category,
+    EntryKind,
+    MarketKind,
+    RequesterKind,
+    RequestStatus,
+    Source,
+    Urgency,
+    WarehouseKind,
+)
+
+USER = settings.AUTH_USER_MODEL
+
+
+class SupplyRules(models.Model):
+    """Dated rule set: alert thresholds, the consumption window and allocation order."""
+
+    effective_from = models.DateField(_("effective from"), unique=True)
+    consumption_days = models.PositiveSmallIntegerField(_("consumption window (days)"), default=7)
+    alert_days = models.PositiveSmallIntegerField(_("alert under (days of supply)"), default=7)
+    price_alert_share = models.DecimalField(
+        _("price alert above baseline (share)"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.100"),
+    )
+    max_price = models.DecimalField(
+        _("largest plausible price (yuan)"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("5000"),
+    )
+    requester_order = models.CharField(
+        _("allocation order of requesters"),
+        max_length=100,
+        default="medical,site,checkpoint,community",
+        help_text=_("Comma-separated requester kinds, first served first."),
+    )
+    note = models.CharField(_("source / note"), max_length=200, blank=True)
+
+    objects = qs.CatalogueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("supplies rule set")
+        verbose_name_plural = _("supplies rule sets")
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.effective_from}: < {self.alert_days} d"
+
+    @property
+    def order(self) -> list[str]:
+        return [k.strip() for k in self.requester_order.split(",") if k.strip()]
+
+
+class Item(models.Model):
+    """A catalogue item (物资目录) with its standard, unit, pack size and use rates."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    standard = models.CharField(_("standard"), max_length=40, blank=True)
+    unit = models.CharField(_("unit"), max_length=20)
+    pack_size = models.PositiveIntegerField(_("units per pack"), default=1)
+    priority = models.PositiveSmallIntegerField(_("priority (1 = highest)"), default=5)
+    per_bed_day = models.DecimalField(
+        _("use per occupied bed per day"), max_digits=8, decimal_places=2, default=Decimal("0")
+    )
+    per_observed_day = models.DecimalField(
+        _("use per person under observation per day"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("0"),
+    )
+
+    objects = qs.CatalogueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        ordering = ["priority", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.standard}".strip()
+
+
+class Warehouse(TimeStampedModel):
+    """A store of one jurisdiction node: city reserve, county, hospital or site."""
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=WarehouseKind.choices)
+    node = models.ForeignKey(
+        "geo.Division", verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="+"
+    )
+    path = models.CharField(max_length=160, db_index=True, editable=False)
+
+    scope_path = "path"
+    objects = qs.ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("warehouse")
+        verbose_name_plural = _("warehouses")
+        ordering = ["path", "name"]
+        constraints = [models.UniqueConstraint(fields=["node", "name"], name="warehouse_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.path = self.node.path
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("supplies:warehouse", args=[self.pk])
+
+
+class Batch(models.Model):
+    """A production batch of an item, with its expiry date (none for non-perishables)."""
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="batches")
+    code = models.CharField(_("batch"), max_length=40)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+
+    objects = qs.CatalogueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("batch")
+        verbose_name_plural = _("batches")
+        constraints = [models.UniqueConstraint(fields=["item", "code"], name="batch_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.item.name} {self.code}"
+
+
+class Donation(models.Model):
+    """Goods donated (捐赠), with the donor and the acknowledgement sent back."""
+
+    donor = models.CharField(_("donor"), max_length=120)
+    donor_contact = models.CharField(_("donor contact"), max_length=120, blank=True)
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="donations")
+    received_at = models.DateTimeField(_("received at"), default=clock.now)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledgement = models.TextField(_("acknowledgement"), blank=True)
+    path = models.CharField(max_length=160, db_index=True, editable=False)
+
+    scope_path = "path"
+    objects = qs.ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("donation")
+        verbose_name_plural = _("donations")
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.donor} → {self.warehouse}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.path = self.warehouse.path
+        super().save(*args, **kwargs)
+
+
+class SupplyRequest(TimeStampedModel):
+    """A request (物资申领) from a facility or community to the warehouse that owns the
+    stock; approved, shipped and received in that order, seen by both sides."""
+
+    requester_node = models.ForeignKey(
+        "geo.Division",
+        verbose_name=_("requesting unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requester_kind = models.CharField(_("requester"), max_length=20, choices=RequesterKind.choices)
+    requester_name = models.CharField(_("facility or community"), max_length=100)
+    warehouse = models.ForeignKey(
+        Warehouse,
+        verbose_name=_("from warehouse"),
+        on_delete=models.PROTECT,
+        related_name="requests",
+    )
+    destination = models.ForeignKey(
+        Warehouse,
+        verbose_name=_("into warehouse"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incoming",
+    )
+    item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.SUBMITTED
+    )
+    approved_quantity = models.PositiveIntegerField(_("approved quantity"), null=True, blank=True)
+    shipped_quantity = models.PositiveIntegerField(_("shipped quantity"), null=True, blank=True)
+    received_quantity = models.PositiveIntegerField(_("received quantity"), null=True, blank=True)
+    requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    path = models.CharField(max_length=160, db_index=True, editable=False)
+
+    scope_path = "path"
+    objects = qs.RequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("supply request")
+        verbose_name_plural = _("supply requests")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.requester_name}: {self.item.name} × {self.quantity}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.path = self.requester_node.path
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("supplies:request", args=[self.pk])
+
+
+class LedgerEntry(models.Model):
+    """One movement (台账): a signed quantity in units of the item; stock is their sum."""
+
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="entries")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("movement"), max_length=20, choices=EntryKind.choices)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, blank=True)
+    quantity = models.BigIntegerField(_("quantity"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    at = models.DateTimeField(_("at"), default=clock.now, db_index=True)
+    counterpart = models.ForeignKey(
+        Warehouse, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    donation = models.ForeignKey(
+        Donation, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
+    )
+    request = models.ForeignKey(
+        SupplyRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
+    )
+    user = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    path = models.CharField(max_length=160, editable=False)
+
+    scope_path = "path"
+    objects = qs.LedgerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["warehouse", "item", "at"], name="ledger_wh_item_at"),
+            models.Index(fields=["path", "kind", "at"], name="ledger_path_kind_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(quantity=0), name="ledger_nonzero")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.item.name} {self.quantity:+d}"
+
+
+class Balance(models.Model):
+    """Units on hand per (warehouse, item, batch): the ledger's sum, kept in the same
+    transaction under a row lock so reads are fast and stock never goes negative."""
+
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="balances")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="+")
+    quantity = models.BigIntegerField(_("on hand"), default=0)
+    path = models.CharField(max_length=160, db_index=True, editable=False)
+
+    scope_path = "path"
+    objects = qs.BalanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stock balance")
+        verbose_name_plural = _("stock balances")
+        constraints = [
+            models.UniqueConstraint(fields=["warehouse", "item", "batch"], name="balance_unique"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=0), name="balance_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.warehouse} {self.batch}: {self.quantity}"
+
+
+class Market(models.Model):
+    """A farmers' market or supermarket whose prices are monitored (价格监测点)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=MarketKind.choices)
+    node = models.ForeignKey(
+        "geo.Division", verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="+"
+    )
+    path = models.CharField(max_length=160, db_index=True, editable=False)
+
+    scope_path = "path"
+    objects = qs.ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("market")
+        verbose_name_plural = _("markets")
+        ordering = ["path", "name"]
+        constraints = [models.UniqueConstraint(fields=["node", "name"], name="market_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.path = self.node.path
+        super().save(*args, **kwargs)
+
+
+class PriceBaseline(models.Model):
+    """The pre-epidemic price of an item in a place; a market uses its nearest one."""
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="+")
+    price = models.DecimalField(_("baseline price"), max_digits=10, decimal_places=2)
+    path = models.CharField(max_length=160, db_index=True, editable=False)
+
+    scope_path = "path"
+    objects = qs.ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("price baseline")
+        verbose_name_plural = _("price baselines")
+        constraints = [models.UniqueConstraint(fields=["item", "node"], name="baseline_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.item.name} @ {self.node}: {self.price}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.path = self.node.path
+        super().save(*args, **kwargs)
+
+
+class PriceReport(models.Model):
+    """The price of one basket item at one market on one day (yuan per unit)."""
+
+    market = models.ForeignKey(Market, on_delete=models.PROTECT, related_name="reports")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField(_("day"))
+    price = models.DecimalField(_("price"), max_digits=10, decimal_places=2)
+    baseline = models.DecimalField(max_digits=10, decimal_places=2, null=True, editable=False)
+    alert = models.BooleanField(_("above baseline"), default=False, editable=False)
+    reported_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    path = models.CharField(max_length=160, db_index=True, editable=False)
+
+    scope_path = "path"
+    objects = qs.PriceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("price report")
+        verbose_name_plural = _("price reports")
+        ordering = ["-day", "market"]
+        constraints = [
+            models.UniqueConstraint(fields=["market", "item", "day"], name="price_unique"),
+            models.CheckConstraint(condition=models.Q(price__gt=0), name="price_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.market} {self.item.name} {self.day}: {self.price}"

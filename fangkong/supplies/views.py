@@ -1,0 +1,425 @@
+"""Pages for supplies officers, headquarters, hospitals, sites and communities. Every
+read goes through `.restrict(user, action)`; a record outside the user's area is a 404
+like one that does not exist; a role that may not act gets a 403."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Sum
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.core import audit, clock
+from fangkong.supplies import actions, excel, supply_days
+from fangkong.supplies.forms import (
+    AdjustForm,
+    DonationForm,
+    IssueForm,
+    PriceForm,
+    QuantityForm,
+    ReceiveForm,
+    RequestForm,
+    TransferForm,
+    UploadForm,
+)
+from fangkong.supplies.models import (
+    Balance,
+    Batch,
+    Donation,
+    Item,
+    LedgerEntry,
+    Market,
+    PriceReport,
+    SupplyRequest,
+    Warehouse,
+)
+from fangkong.supplies.querysets import serving_warehouses
+
+
+def _need(request: HttpRequest, label: str, action: str) -> None:
+    if not request.user.may(label, action):  # type: ignore[union-attr]
+        raise PermissionDenied
+
+
+def _warehouse(request: HttpRequest, pk: int) -> Warehouse:
+    return get_object_or_404(Warehouse.objects.restrict(request.user, "view"), pk=pk)
+
+
+def _request(request: HttpRequest, pk: int) -> SupplyRequest:
+    qs = SupplyRequest.objects.restrict(request.user, "view").select_related(
+        "warehouse", "destination", "item", "requester_node"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def _errors(request: HttpRequest, exc: Exception) -> None:
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, msgs in exc.message_dict.items():
+            for m in msgs:
+                messages.error(request, f"{field}: {m}")
+    elif isinstance(exc, ValidationError):
+        for m in exc.messages:
+            messages.error(request, m)
+    else:
+        messages.error(request, str(exc) or _("Not allowed."))
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Stock in the user's area, the items running short, open requests, price alerts."""
+    _need(request, "supplies.warehouse", "view")
+    user = request.user
+    houses = (
+        Warehouse.objects.restrict(user, "view")
+        .select_related("node")
+        .annotate(units=Sum("balances__quantity"))
+    )
+    context = {
+        "warehouses": houses,
+        "alerts": supply_days.alerts(user),
+        "open_requests": SupplyRequest.objects.restrict(user, "view")
+        .open()
+        .select_related("item", "warehouse")[:20],
+        "price_alerts": PriceReport.objects.restrict(user, "view")
+        .alerts()
+        .select_related("market", "item")[:10],
+    }
+    return render(request, "supplies/index.html", context)
+
+
+@login_required
+def warehouse(request: HttpRequest, pk: int) -> HttpResponse:
+    wh = _warehouse(request, pk)
+    user = request.user
+    balances = (
+        Balance.objects.filter(warehouse=wh, quantity__gt=0)
+        .select_related("item", "batch")
+        .order_by("item__priority", "item__name", "batch__expires_on")
+    )
+    batches = Batch.objects.filter(
+        pk__in=Balance.objects.filter(warehouse=wh).values("batch_id")
+    ).select_related("item")
+    others = serving_warehouses(user).exclude(pk=wh.pk)
+    pending = SupplyRequest.objects.filter(warehouse=wh, status="submitted").select_related("item")
+    context = {
+        "wh": wh,
+        "today": clock.today(),
+        "balances": balances,
+        "entries": LedgerEntry.objects.filter(warehouse=wh).select_related(
+            "item", "batch", "counterpart"
+        )[:50],
+        "receive_form": ReceiveForm(prefix="receive"),
+        "issue_form": IssueForm(prefix="issue"),
+        "transfer_form": TransferForm(prefix="transfer", warehouses=others),
+        "adjust_form": AdjustForm(prefix="adjust", batches=batches),
+        "donation_form": DonationForm(prefix="donation"),
+        "pending_items": Item.objects.filter(pk__in=pending.values("item_id")),
+        "pending": pending,
+        "may": {
+            a: user.may("supplies.warehouse", a)  # type: ignore[union-attr]
+            for a in ("receive", "issue", "adjust", "approve")
+        },
+    }
+    return render(request, "supplies/warehouse.html", context)
+
+
+@login_required
+@require_POST
+def warehouse_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+    wh = _warehouse(request, pk)
+    user = request.user
+    try:
+        if verb == "receive":
+            form: Any = ReceiveForm(request.POST, prefix="receive")
+            if form.is_valid():
+                d = form.cleaned_data
+                actions.receive(
+                    user,
+                    wh,
+                    d["item"],
+                    d["quantity"],
+                    source=d["source"],
+                    batch_code=d["batch_code"],
+                    expires_on=d["expires_on"],
+                )
+        elif verb == "issue":
+            form = IssueForm(request.POST, prefix="issue")
+            if form.is_valid():
+                d = form.cleaned_data
+                actions.issue(user, wh, d["item"], d["quantity"], reason=d["reason"])
+        elif verb == "transfer":
+            form = TransferForm(
+                request.POST,
+                prefix="transfer",
+                warehouses=serving_warehouses(user).exclude(pk=wh.pk),
+            )
+            if form.is_valid():
+                d = form.cleaned_data
+                actions.transfer(user, wh, d["destination"], d["item"], d["quantity"])
+        elif verb == "adjust":
+            form = AdjustForm(request.POST, prefix="adjust", batches=Batch.objects.all())
+            if form.is_valid():
+                d = form.cleaned_data
+                actions.adjust(user, wh, d["batch"], d["delta"], reason=d["reason"])
+        elif verb == "write-off":
+            form = None
+            done = actions.write_off_expired(user, wh)
+            messages.success(request, _("%(n)s expired batches written off.") % {"n": len(done)})
+        elif verb == "donation":
+            form = DonationForm(request.POST, prefix="donation")
+            if form.is_valid():
+                d = form.cleaned_data
+                actions.record_donation(
+                    user,
+                    wh,
+                    d["donor"],
+                    [
+                        {
+                            "item": d["item"],
+                            "quantity": d["quantity"],
+                            "batch_code": d["batch_code"],
+                            "expires_on": d["expires_on"],
+                        }
+                    ],
+                    contact=d["contact"],
+                )
+        elif verb == "allocate":
+            form = None
+            item = get_object_or_404(Item, pk=request.POST.get("item"))
+            shares = actions.allocate(user, wh, item)
+            messages.success(
+                request,
+                _("%(n)s requests approved by priority.")
+                % {"n": sum(1 for v in shares.values() if v)},
+            )
+        else:
+            raise PermissionDenied
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    else:
+        if form is not None and not form.is_valid():
+            for field, errs in form.errors.items():
+                for e in errs:
+                    messages.error(request, f"{field}: {e}")
+        elif form is not None:
+            messages.success(request, _("Recorded."))
+    return redirect(wh)
+
+
+@login_required
+def requests(request: HttpRequest) -> HttpResponse:
+    _need(request, "supplies.supplyrequest", "view")
+    qs = SupplyRequest.objects.restrict(request.user, "view").select_related("item", "warehouse")
+    status = request.GET.get("status", "")
+    if status:
+        qs = qs.filter(status=status)
+    return render(request, "supplies/requests.html", {"requests": qs[:200], "status": status})
+
+
+@login_required
+def request_new(request: HttpRequest) -> HttpResponse:
+    _need(request, "supplies.supplyrequest", "add")
+    user = request.user
+    own = Warehouse.objects.restrict(user, "view")
+    form = RequestForm(request.POST or None, sources=serving_warehouses(user), own=own)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            req = actions.submit_request(user, requester_node=user.node, **d)  # type: ignore[union-attr]
+        except ValidationError as exc:
+            form.add_action_errors(exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Request submitted."))
+            return redirect(req)
+    return render(request, "supplies/request_new.html", {"form": form})
+
+
+@login_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    req = _request(request, pk)
+    user = request.user
+    from fangkong.core.querysets import can_access
+
+    context = {
+        "req": req,
+        "entries": req.entries.select_related("warehouse", "batch"),
+        "form": QuantityForm(),
+        "may_approve": can_access(user, req.warehouse, "approve"),
+        "may_ship": can_access(user, req.warehouse, "issue"),
+        "may_receive": can_access(user, req, "receive"),
+    }
+    return render(request, "supplies/request.html", context)
+
+
+@login_required
+@require_POST
+def request_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+    req = _request(request, pk)
+    form = QuantityForm(request.POST)
+    form.is_valid()
+    d = form.cleaned_data
+    verbs = {
+        "approve": lambda: actions.approve_request(request.user, req, d.get("quantity")),
+        "reject": lambda: actions.reject_request(request.user, req, d.get("reason", "")),
+        "ship": lambda: actions.ship_request(request.user, req),
+        "receive": lambda: actions.confirm_receipt(request.user, req, d.get("quantity")),
+    }
+    if verb not in verbs:
+        raise PermissionDenied
+    try:
+        verbs[verb]()
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Recorded."))
+    return redirect(req)
+
+
+@login_required
+def donations(request: HttpRequest) -> HttpResponse:
+    _need(request, "supplies.donation", "view")
+    qs = (
+        Donation.objects.restrict(request.user, "view")
+        .select_related("warehouse")
+        .prefetch_related("entries__item")
+    )
+    return render(request, "supplies/donations.html", {"donations": qs[:100]})
+
+
+@login_required
+@require_POST
+def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    donation = get_object_or_404(Donation.objects.restrict(request.user, "view"), pk=pk)
+    try:
+        actions.acknowledge_donation(
+            request.user, donation, request.POST.get("acknowledgement", "")
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    return redirect("supplies:donations")
+
+
+@login_required
+def days(request: HttpRequest) -> HttpResponse:
+    """Days of supply per item for the user's jurisdiction and per warehouse."""
+    _need(request, "supplies.balance", "view")
+    user = request.user
+    node = getattr(user, "node", None)
+    rules = actions.rules_on()
+    context = {
+        "rules": rules,
+        "node": node,
+        "jurisdiction": supply_days.for_jurisdiction(user, node) if node else [],
+        "warehouses": supply_days.by_warehouse(user),
+    }
+    return render(request, "supplies/days.html", context)
+
+
+@login_required
+def prices(request: HttpRequest) -> HttpResponse:
+    _need(request, "supplies.pricereport", "view")
+    user = request.user
+    markets = Market.objects.restrict(user, "report")
+    form = PriceForm(request.POST or None, markets=markets, initial={"day": clock.today()})
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                report = actions.report_price(user, d["market"], d["item"], d["day"], d["price"])
+            except ValidationError as exc:
+                form.add_action_errors(exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.warning(
+                    request, _("Above baseline.")
+                ) if report.alert else messages.success(request, _("Recorded."))
+                return redirect("supplies:prices")
+    reports = PriceReport.objects.restrict(user, "view").select_related("market", "item")
+    items = Item.objects.filter(pk__in=reports.values("item_id"))
+    return render(
+        request,
+        "supplies/prices.html",
+        {
+            "form": form,
+            "may_report": user.may("supplies.market", "report"),  # type: ignore[union-attr]
+            "alerts": reports.alerts()[:30],
+            "latest": reports[:30],
+            "items": items,
+            "markets": Market.objects.restrict(user, "view"),
+        },
+    )
+
+
+@login_required
+def price_series(request: HttpRequest) -> JsonResponse:
+    """Average price per day for one item in the user's area, with its baseline."""
+    _need(request, "supplies.pricereport", "view")
+    from django.db.models import Avg, Max
+
+    item = get_object_or_404(Item, pk=request.GET.get("item") or 0)
+    rows = (
+        PriceReport.objects.restrict(request.user, "view")
+        .filter(item=item)
+        .values("day")
+        .annotate(price=Avg("price"), baseline=Max("baseline"))
+        .order_by("day")
+    )
+    return JsonResponse(
+        {
+            "item": item.name,
+            "days": [r["day"].isoformat() for r in rows],
+            "price": [round(float(r["price"]), 2) for r in rows],
+            "baseline": [float(r["baseline"]) if r["baseline"] is not None else None for r in rows],
+        }
+    )
+
+
+@login_required
+def excel_page(request: HttpRequest) -> HttpResponse:
+    _need(request, "supplies.warehouse", "view")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        kind = form.cleaned_data["kind"]
+        data = form.cleaned_data["file"].read()
+        fn = {
+            "stock": excel.import_stock,
+            "requests": excel.import_requests,
+            "prices": excel.import_prices,
+        }[kind]
+        try:
+            report = fn(request.user, data)
+        except ValidationError as exc:
+            _errors(request, exc)
+    return render(request, "supplies/excel.html", {"form": form, "report": report})
+
+
+@login_required
+def export(request: HttpRequest, kind: str) -> HttpResponse:
+    labels = {
+        "stock": "supplies.balance",
+        "requests": "supplies.supplyrequest",
+        "prices": "supplies.pricereport",
+    }
+    if kind not in labels:
+        raise PermissionDenied
+    _need(request, labels[kind], "view")
+    fn = {
+        "stock": excel.export_stock,
+        "requests": excel.export_requests,
+        "prices": excel.export_prices,
+    }[kind]
+    data = fn(request.user)
+    audit.record_export(request.user, labels[kind], {"kind": kind}, 0, request)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="supplies-{kind}-{clock.today()}.xlsx"'
+    return response

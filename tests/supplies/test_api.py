@@ -1,0 +1,210 @@
+"""The API: movements, a request's whole chain, prices with alerts, bad input as 422,
+and every record endpoint a 404 for a caller of another county."""
+
+import datetime as dt
+
+import pytest
+
+from fangkong.core import clock
+from fangkong.supplies import actions
+from fangkong.supplies.models import Market, PriceBaseline
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/supplies"
+
+
+def auth(user):
+    from fangkong.accounts.models import ApiToken
+
+    raw = ApiToken.new_raw()
+    ApiToken.objects.create(
+        user=user, digest=ApiToken.hash(raw), expires_at=clock.now() + dt.timedelta(days=30)
+    )
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def post(client, url, data, h):
+    return client.post(url, data, content_type="application/json", **h)
+
+
+def test_movements_request_chain_and_stock(
+    client, officer, hospital_user, county_wh, hospital_wh, n95
+):
+    h = auth(officer)
+    r = post(
+        client,
+        f"{API}/warehouses/{county_wh.pk}/movements",
+        {"kind": "receipt", "item_id": n95.pk, "quantity": 50, "batch": "A"},
+        h,
+    )
+    assert r.status_code == 201, r.content
+    r = post(
+        client,
+        f"{API}/warehouses/{county_wh.pk}/movements",
+        {"kind": "issue", "item_id": n95.pk, "quantity": 51},
+        h,
+    )
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "quantity"]
+    r = post(
+        client,
+        f"{API}/warehouses/{county_wh.pk}/movements",
+        {"kind": "receipt", "item_id": n95.pk, "quantity": -3},
+        h,
+    )
+    assert r.status_code == 422
+    hh = auth(hospital_user)
+    r = post(
+        client,
+        f"{API}/requests",
+        {
+            "requester_kind": "medical",
+            "warehouse_id": county_wh.pk,
+            "destination_id": hospital_wh.pk,
+            "item_id": n95.pk,
+            "quantity": 30,
+        },
+        hh,
+    )
+    assert r.status_code == 201, r.content
+    rid = r.json()["id"]
+    assert post(client, f"{API}/requests/{rid}/approve", {"quantity": 20}, hh).status_code == 403
+    assert (
+        post(client, f"{API}/requests/{rid}/approve", {"quantity": 20}, h).json()[
+            "approved_quantity"
+        ]
+        == 20
+    )
+    assert post(client, f"{API}/requests/{rid}/ship", {}, h).json()["status"] == "shipped"
+    r = post(client, f"{API}/requests/{rid}/receive", {}, hh)
+    assert r.json()["status"] == "received"
+    stock = {
+        (s["warehouse_id"], s["item_id"]): s["quantity"]
+        for s in client.get(f"{API}/stock", **h).json()
+    }
+    assert stock == {(county_wh.pk, n95.pk): 30, (hospital_wh.pk, n95.pk): 20}
+    assert client.get(f"{API}/requests/{rid}", **hh).json()["received_quantity"] == 20
+
+
+def test_prices_alert_above_baseline_and_absurd_prices_are_refused(client, officer, items, node):
+    rice = items["大米"]
+    market = Market.objects.create(name="塔山农贸市场", kind="market", node=node("330602001"))
+    PriceBaseline.objects.create(item=rice, node=node("330602"), price="5.00")
+    h = auth(officer)
+    today = clock.today().isoformat()
+    r = post(
+        client,
+        f"{API}/prices",
+        {"market_id": market.pk, "item_id": rice.pk, "day": today, "price": "5.40"},
+        h,
+    )
+    assert r.status_code == 201 and r.json()["alert"] is False and r.json()["baseline"] == "5.00"
+    r = post(
+        client,
+        f"{API}/prices",
+        {"market_id": market.pk, "item_id": rice.pk, "day": today, "price": "5.60"},
+        h,
+    )
+    assert r.json()["alert"] is True
+    for bad in ("0", "-1", "90000", "abc"):
+        r = post(
+            client,
+            f"{API}/prices",
+            {"market_id": market.pk, "item_id": rice.pk, "day": today, "price": bad},
+            h,
+        )
+        assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "price"], bad
+    assert len(client.get(f"{API}/prices?alerts=true", **h).json()) == 1
+
+
+def test_another_county_is_refused_404_on_every_record_endpoint(
+    client, officer, zhuji_officer, hospital_user, county_wh, n95, node
+):
+    actions.receive(officer, county_wh, n95, 10, source="purchase")
+    req = actions.submit_request(
+        hospital_user,
+        requester_node=hospital_user.node,
+        requester_kind="medical",
+        requester_name="x",
+        warehouse=county_wh,
+        item=n95,
+        quantity=5,
+    )
+    donation = actions.record_donation(officer, county_wh, "某企业", [{"item": n95, "quantity": 3}])
+    market = Market.objects.create(name="塔山农贸市场", kind="market", node=node("330602001"))
+    h = auth(zhuji_officer)
+    assert client.get(f"{API}/warehouses/{county_wh.pk}/stock", **h).status_code == 404
+    assert client.get(f"{API}/warehouses/{county_wh.pk}/ledger", **h).status_code == 404
+    assert (
+        post(
+            client,
+            f"{API}/warehouses/{county_wh.pk}/movements",
+            {"kind": "issue", "item_id": n95.pk, "quantity": 1},
+            h,
+        ).status_code
+        == 404
+    )
+    assert (
+        post(client, f"{API}/warehouses/{county_wh.pk}/allocate/{n95.pk}", {}, h).status_code == 404
+    )
+    assert client.get(f"{API}/requests/{req.pk}", **h).status_code == 404
+    for verb in ("approve", "reject", "ship", "receive"):
+        assert post(client, f"{API}/requests/{req.pk}/{verb}", {}, h).status_code == 404
+    assert (
+        post(
+            client,
+            f"{API}/requests",
+            {
+                "requester_kind": "medical",
+                "warehouse_id": county_wh.pk,
+                "item_id": n95.pk,
+                "quantity": 1,
+            },
+            h,
+        ).status_code
+        == 404
+    )
+    assert (
+        post(
+            client,
+            f"{API}/donations",
+            {
+                "warehouse_id": county_wh.pk,
+                "donor": "x",
+                "lines": [{"kind": "receipt", "item_id": n95.pk, "quantity": 1}],
+            },
+            h,
+        ).status_code
+        == 404
+    )
+    assert (
+        post(
+            client, f"{API}/donations/{donation.pk}/acknowledge", {"acknowledgement": "x"}, h
+        ).status_code
+        == 404
+    )
+    assert (
+        post(
+            client,
+            f"{API}/prices",
+            {
+                "market_id": market.pk,
+                "item_id": n95.pk,
+                "day": clock.today().isoformat(),
+                "price": "3",
+            },
+            h,
+        ).status_code
+        == 404
+    )
+    assert client.get(f"{API}/markets/{market.pk}/prices", **h).status_code == 404
+    for lst in (
+        "warehouses",
+        "stock",
+        "requests",
+        "donations",
+        "markets",
+        "prices",
+        "days-of-supply",
+        "days-of-supply?scope=warehouse",
+    ):
+        assert client.get(f"{API}/{lst}", **h).json() == [], lst
