@@ -80,6 +80,10 @@ def register_routers() -> None:
 
     api.add_router("/command", command_router)
 
+    from fangkong.briefing.api import router as briefing_router
+
+    api.add_router("/briefing", briefing_router)
+
     from fangkong.supplies.api import router as supplies_router
 
     api.add_router("/supplies", supplies_router)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "fangkong.companions",
     "fangkong.clinical",
     "fangkong.command",
+    "fangkong.briefing",
     "fangkong.supplies",
     "fangkong.tracing",
     "fangkong.healthcode",

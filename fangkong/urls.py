@@ -20,6 +20,7 @@ urlpatterns = [
     path("supplies/", include("fangkong.supplies.urls")),
     path("tracing/", include("fangkong.tracing.urls")),
     path("healthcode/", include("fangkong.healthcode.urls")),
+    path("briefing/", include("fangkong.briefing.urls")),
     path("public/", include("fangkong.public.urls")),
     path("", include("fangkong.core.urls")),
 ]

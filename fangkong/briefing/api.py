@@ -1,0 +1,107 @@
+"""The briefing API under /api/v1/briefing/: stored briefings, computing one, rule sets."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+
+from fangkong.briefing import actions
+from fangkong.briefing.models import Briefing, BriefingRules
+from fangkong.geo.models import Division
+
+router = Router(tags=["briefing"])
+
+
+class BriefingOut(Schema):
+    node_code: str
+    day: dt.date
+    status: str
+    cutoff_at: dt.datetime
+    computed_at: dt.datetime | None
+    data: dict[str, Any]
+
+    @staticmethod
+    def resolve_node_code(obj: Any) -> str:
+        return obj.node.code
+
+
+class BriefingListOut(Schema):
+    node_code: str
+    day: dt.date
+    status: str
+    computed_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_node_code(obj: Any) -> str:
+        return obj.node.code
+
+
+class JobOut(Schema):
+    job_id: int
+    status: str
+
+
+class RulesIn(Schema):
+    effective_from: dt.date
+    cutoff: dt.time = dt.time(8, 0)
+    history_days: int = 60
+    rt_window: int = 7
+    si_mean: Decimal = Decimal("6.3")
+    si_sd: Decimal = Decimal("4.2")
+    si_source: str = ""
+    growth_days: int = 14
+    forecast_days: int = 14
+    note: str = ""
+
+
+class RulesOut(RulesIn):
+    pass
+
+
+def _node(request: HttpRequest, code: str) -> Division:
+    if not request.user.may("briefing.briefing", "view"):  # type: ignore[union-attr]
+        raise PermissionDenied("your role may not read briefings")
+    return get_object_or_404(Division.objects.restrict(request.user), code=code)
+
+
+@router.get("/briefings", response=list[BriefingListOut])
+def list_briefings(request: HttpRequest, node: str = "", since: dt.date | None = None):  # type: ignore[no-untyped-def]
+    qs = Briefing.objects.restrict(request.user).select_related("node")
+    if node:
+        qs = qs.filter(node=_node(request, node))
+    if since:
+        qs = qs.filter(day__gte=since)
+    return list(qs[:500])
+
+
+@router.get("/briefings/{code}/{day}", response=BriefingOut)
+def get_briefing(request: HttpRequest, code: str, day: dt.date):  # type: ignore[no-untyped-def]
+    """The stored briefing (no computation: instant)."""
+    node = _node(request, code)
+    return get_object_or_404(
+        Briefing.objects.restrict(request.user).select_related("node"), node=node, day=day
+    )
+
+
+@router.post("/briefings/{code}/{day}/compute", response={202: JobOut})
+def compute(request: HttpRequest, code: str, day: dt.date):  # type: ignore[no-untyped-def]
+    """Queue the computation in the background; poll the job, then GET the briefing."""
+    job = actions.request_briefing(request.user, _node(request, code), day)
+    job.refresh_from_db()
+    return Status(202, {"job_id": job.pk, "status": job.status})
+
+
+@router.get("/rules", response=list[RulesOut])
+def list_rules(request: HttpRequest):  # type: ignore[no-untyped-def]
+    if not request.user.may("briefing.briefingrules", "view"):  # type: ignore[union-attr]
+        raise PermissionDenied("your role may not read the rules")
+    return list(BriefingRules.objects.all())
+
+
+@router.post("/rules", response={201: RulesOut})
+def save_rules(request: HttpRequest, body: RulesIn):  # type: ignore[no-untyped-def]
+    return Status(201, actions.save_rules(request.user, body.dict()))

@@ -1,0 +1,114 @@
+"""Compute one node's briefing for one day and store it (run by the background task or
+the `fangkong brief` command). Figures are as of the cut-off of the rule set in force."""
+
+import datetime as dt
+import time
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from fangkong.briefing import epi, rules, sections
+from fangkong.briefing.models import Briefing, BriefingRules
+from fangkong.core import clock
+from fangkong.geo.models import Division
+
+RATED_LEVELS = ("county", "town")
+
+
+def rules_in_force(day: dt.date) -> BriefingRules:
+    found = (
+        BriefingRules.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
+    )
+    return (
+        found
+        or BriefingRules.objects.order_by("effective_from").first()
+        or BriefingRules.objects.create(effective_from=day)
+    )
+
+
+def cutoff_for(day: dt.date) -> dt.datetime:
+    return rules.cutoff_of(day, rules_in_force(day).cutoff, timezone.get_current_timezone())
+
+
+def _rated(node: Division) -> list[epi.Rated]:
+    qs = Division.objects.under(node).filter(level__in=RATED_LEVELS).order_by("path")
+    return [epi.Rated(d.code, d.name, d.level, d.path) for d in qs]
+
+
+def figures(node: Division, day: dt.date, r: BriefingRules) -> dict[str, Any]:
+    """Every figure of the briefing as plain JSON values."""
+    tz = timezone.get_current_timezone()
+    cutoff = rules.cutoff_of(day, r.cutoff, tz)
+    since = cutoff - dt.timedelta(days=1)
+    p = epi.Params(
+        history_days=r.history_days,
+        rt_window=r.rt_window,
+        si_mean=float(r.si_mean),
+        si_sd=float(r.si_sd),
+        growth_days=r.growth_days,
+        forecast_days=r.forecast_days,
+    )
+    data: dict[str, Any] = {
+        "node": {"code": node.code, "name": node.name, "level": node.level},
+        "day": day.isoformat(),
+        "cutoff": cutoff.isoformat(),
+        "params": {
+            "history_days": p.history_days,
+            "rt_window": p.rt_window,
+            "si": f"{p.si_mean:g} ± {p.si_sd:g} d",
+            "si_source": r.si_source,
+            "growth_days": p.growth_days,
+            "forecast_days": p.forecast_days,
+            "risk_sources": epi.PARAM_SOURCES,
+        },
+        "sections": [],
+        "persons": sections.persons(node.path, since, cutoff),
+    }
+    if sections.has("command"):
+        data["response_level"] = sections.response_level(day)
+    if sections.has("clinical"):
+        counts, rows = sections.cases(node.path, since, cutoff)
+        data["cases"] = counts
+        cv = epi.curve(rows, day, p.history_days)
+        data["curve"] = cv
+        data["epi"] = epi.rt_growth_forecast(cv, day, p)
+        data["risk"] = epi.risk_map(rows, sections.clusters(node.path, cutoff), _rated(node), day)
+        data["sections"] += ["cases", "curve", "epi", "risk"]
+    if sections.has("screening"):
+        data["screening"] = sections.screening(node.path, since, cutoff)
+        data["sections"].append("screening")
+    if sections.has("observation"):
+        data["observation"] = sections.observation(node.path, day, since, cutoff)
+        data["sections"].append("observation")
+    if sections.has("command"):
+        data["command"] = sections.command(node.path, day, cutoff)
+        data["sections"].append("command")
+    return data
+
+
+def compute(node: Division, day: dt.date, job: Any = None) -> Briefing:
+    """Compute and store (replacing an earlier run of the same node and day)."""
+    r = rules_in_force(day)
+    started = time.perf_counter()
+    data = figures(node, day, r)
+    before = Briefing.objects.filter(
+        node=node, day=day - dt.timedelta(days=1), status="done"
+    ).first()
+    data["change"] = rules.change_since(data, before.data if before else None)
+    with transaction.atomic():
+        b, _created = Briefing.objects.update_or_create(
+            node=node,
+            day=day,
+            defaults={
+                "cutoff_at": rules.cutoff_of(day, r.cutoff, timezone.get_current_timezone()),
+                "rules": r,
+                "data": data,
+                "status": Briefing.Status.DONE,
+                "message": "",
+                "computed_at": clock.now(),
+                "compute_seconds": time.perf_counter() - started,
+                **({"job": job} if job is not None else {}),
+            },
+        )
+    return b

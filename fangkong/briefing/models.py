@@ -1,0 +1,86 @@
+"""The daily briefing (每日会商研判材料): figures of one node for one day, computed in the
+background at the cut-off and stored, so opening it is instant and yesterday's stays
+as it was; and the dated rule set that fixes the cut-off and the analysis parameters."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core import clock
+from fangkong.core.querysets import RestrictedQuerySet
+
+
+class BriefingRules(models.Model):
+    """Cut-off and analysis parameters, in force from a date (defaults by migration)."""
+
+    effective_from = models.DateField(_("effective from"), unique=True)
+    cutoff = models.TimeField(_("cut-off time"), default=dt.time(8, 0))
+    history_days = models.PositiveSmallIntegerField(_("days of history for Rt"), default=60)
+    rt_window = models.PositiveSmallIntegerField(_("Rt window (days)"), default=7)
+    si_mean = models.DecimalField(
+        _("serial interval mean (days)"), max_digits=4, decimal_places=2, default=Decimal("6.3")
+    )
+    si_sd = models.DecimalField(
+        _("serial interval sd (days)"), max_digits=4, decimal_places=2, default=Decimal("4.2")
+    )
+    si_source = models.CharField(_("serial interval source"), max_length=200, blank=True)
+    growth_days = models.PositiveSmallIntegerField(_("days fitted for doubling time"), default=14)
+    forecast_days = models.PositiveSmallIntegerField(_("forecast horizon (days)"), default=14)
+    note = models.CharField(_("source / note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+
+    class Meta:
+        verbose_name = _("briefing rule set")
+        verbose_name_plural = _("briefing rule sets")
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.effective_from}: cut-off {self.cutoff:%H:%M}"
+
+
+class BriefingQuerySet(RestrictedQuerySet):
+    def done(self) -> "BriefingQuerySet":
+        return self.filter(status="done")
+
+
+class Briefing(models.Model):
+    """One node's briefing for one day, as of the cut-off; `data` holds every figure."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="+")
+    path = models.CharField(max_length=160, db_index=True, editable=False)
+    day = models.DateField(_("day"))
+    cutoff_at = models.DateTimeField(_("figures as of"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    rules = models.ForeignKey(BriefingRules, on_delete=models.PROTECT, related_name="+")
+    job = models.ForeignKey(
+        "core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+    message = models.TextField(blank=True)
+    computed_at = models.DateTimeField(_("computed"), null=True, blank=True)
+    compute_seconds = models.FloatField(null=True, blank=True)
+
+    scope_path = "path"
+    objects = BriefingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("daily briefing")
+        verbose_name_plural = _("daily briefings")
+        ordering = ["-day", "path"]
+        constraints = [models.UniqueConstraint(fields=["node", "day"], name="briefing_node_day")]
+
+    def __str__(self) -> str:
+        return f"{self.node_id} {self.day}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.path = self.node.path
+        super().save(*args, **kwargs)

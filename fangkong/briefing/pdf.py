@@ -1,0 +1,47 @@
+"""The briefing as a PDF (WeasyPrint; CJK text in Noto Sans CJK from Debian fonts-noto-cjk).
+Charts are drawn as inline SVG on the server: the PDF has no JavaScript."""
+
+from typing import Any
+
+from django.template.loader import render_to_string
+
+from fangkong.briefing.present import context_for
+
+
+def bars_svg(
+    values: list[int], stacked: list[int] | None = None, width: int = 640, height: int = 140
+) -> str:
+    """A plain bar chart of daily counts (local in dark red, imported stacked in orange)."""
+    n = len(values)
+    if not n:
+        return ""
+    totals = [v + (stacked[i] if stacked else 0) for i, v in enumerate(values)]
+    top = max(max(totals), 1)
+    w = width / n
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 14}" viewBox="0 0 {width} {height + 14}">'
+    ]
+    for i, v in enumerate(values):
+        h = height * v / top
+        out.append(
+            f'<rect x="{i * w:.1f}" y="{height - h:.1f}" width="{max(w - 1, 1):.1f}" height="{h:.1f}" fill="#8f1d1d"/>'
+        )
+        if stacked and stacked[i]:
+            h2 = height * stacked[i] / top
+            out.append(
+                f'<rect x="{i * w:.1f}" y="{height - h - h2:.1f}" width="{max(w - 1, 1):.1f}" height="{h2:.1f}" fill="#fc8d59"/>'
+            )
+    out.append(
+        f'<text x="0" y="{height + 12}" font-size="10">0</text><text x="{width - 30}" y="10" font-size="10">{top}</text></svg>'
+    )
+    return "".join(out)
+
+
+def render(request: Any, node: Any, b: Any) -> bytes:
+    from weasyprint import HTML
+
+    ctx = context_for(node, b.day, b)
+    curve = b.data.get("curve")
+    ctx["curve_svg"] = bars_svg(curve["local"], curve["imported"]) if curve else ""
+    html = render_to_string("briefing/pdf.html", ctx, request=request)
+    return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()

@@ -1,0 +1,79 @@
+"""What the page and the PDF show of a stored briefing: labels, colours, chart data."""
+
+import datetime as dt
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+COLOURS = {
+    "red": "#d7301f",
+    "orange": "#fc8d59",
+    "yellow": "#fee08b",
+    "blue": "#91bfdb",
+    "green": "#1a9850",
+}
+COLOUR_LABELS = {
+    "red": _("red"),
+    "orange": _("orange"),
+    "yellow": _("yellow"),
+    "blue": _("blue"),
+    "green": _("green"),
+}
+RISK_LABELS = {"low": _("low risk"), "medium": _("medium risk"), "high": _("high risk")}
+STRATEGY_LABELS = {
+    "prevent_import": _("prevent imports (外防输入)"),
+    "prevent_spread": _("prevent spread (内防扩散)"),
+    "prevent_export": _("prevent export (外防输出)"),
+    "strict_control": _("strict control (严格管控)"),
+}
+CASE_LABELS = [
+    ("confirmed", _("Confirmed")),
+    ("suspected", _("Suspected")),
+    ("asymptomatic", _("Asymptomatic")),
+    ("deaths", _("Deaths")),
+    ("discharged", _("Discharged")),
+]
+CHANGE_LABELS = {
+    "confirmed": _("Cumulative confirmed"),
+    "suspected": _("Suspected"),
+    "asymptomatic": _("Asymptomatic"),
+    "deaths": _("Deaths"),
+    "discharged": _("Discharged"),
+    "rt": _("Rt"),
+    "under_observation": _("Under observation"),
+    "screening_open": _("Screening visits open"),
+    "screening_overdue": _("Screening visits overdue"),
+    "persons": _("Persons registered"),
+}
+
+
+def context_for(node: Any, day: dt.date, b: Any) -> dict[str, Any]:
+    data = b.data if b is not None and b.status == "done" else {}
+    risk = [
+        {
+            **r,
+            "hex": COLOURS[r["colour"]],
+            "colour_label": COLOUR_LABELS[r["colour"]],
+            "risk_label": RISK_LABELS[r["risk"]],
+            "strategy_labels": [STRATEGY_LABELS[s] for s in r["strategy"]],
+        }
+        for r in data.get("risk", [])
+    ]
+    cases = data.get("cases")
+    return {
+        "node": node,
+        "day": day,
+        "prev_day": day - dt.timedelta(days=1),
+        "next_day": day + dt.timedelta(days=1),
+        "b": b,
+        "data": data,
+        "cases": [(key, label, cases[key]) for key, label in CASE_LABELS] if cases else None,
+        "counties": [r for r in risk if r["level"] == "county"],
+        "towns": [r for r in risk if r["level"] == "town"],
+        "change": [(CHANGE_LABELS.get(k, k), v) for k, v in data.get("change", {}).items()],
+        "charts": {
+            "curve": data.get("curve"),
+            "rt": (data.get("epi") or {}).get("rt"),
+            "forecast": (data.get("epi") or {}).get("forecast"),
+        },
+    }

@@ -1,0 +1,206 @@
+"""The sections of a briefing read from the other apps, each only when its app is
+installed (imported lazily: the apps are optional). Reads go through `.restrict` with
+the system account and an explicit subtree filter: the briefing is computed for a node,
+not for a viewer; viewers are scoped when they open the stored result."""
+
+import datetime as dt
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Count, Q
+
+from fangkong.briefing.epi import CaseRow
+
+
+def system() -> Any:
+    from fangkong.accounts.models import User
+
+    return User(is_superuser=True, is_active=True, role="sysadmin")
+
+
+def _under(model: Any, path: str) -> Any:
+    return model.objects.restrict(system(), "view").filter(path__startswith=path)
+
+
+def persons(path: str, since: dt.datetime, cutoff: dt.datetime) -> dict[str, int]:
+    from fangkong.people.models import Person
+
+    qs = _under(Person, path).active()
+    agg = qs.aggregate(
+        total=Count("pk", filter=Q(created_at__lte=cutoff)),
+        new=Count("pk", filter=Q(created_at__gt=since, created_at__lte=cutoff)),
+    )
+    return {"total": agg["total"], "new": agg["new"]}
+
+
+def has(app: str) -> bool:
+    return apps.is_installed(f"fangkong.{app}")
+
+
+def _field(model: Any, name: str) -> bool:
+    return any(f.name == name for f in model._meta.get_fields())
+
+
+def cases(
+    path: str, since: dt.datetime, cutoff: dt.datetime
+) -> tuple[dict[str, Any], list[CaseRow]]:
+    """Counts by class (new in the last 24 h before the cut-off, cumulative) and the rows
+    of confirmed cases for the curve. Report date = confirmation time; onset and imported
+    are read when the case model records them."""
+    from fangkong.clinical.models import Case
+
+    qs = _under(Case, path)
+    c = Q(confirmed_at__isnull=False)
+    agg = qs.aggregate(
+        confirmed_new=Count("pk", filter=c & Q(confirmed_at__gt=since, confirmed_at__lte=cutoff)),
+        confirmed=Count("pk", filter=c & Q(confirmed_at__lte=cutoff)),
+        suspected_new=Count(
+            "pk", filter=Q(diagnosed_at__gt=since, diagnosed_at__lte=cutoff, status="suspected")
+        ),
+        suspected=Count("pk", filter=Q(status="suspected", diagnosed_at__lte=cutoff)),
+        asymptomatic_new=Count(
+            "pk", filter=Q(status="asymptomatic", diagnosed_at__gt=since, diagnosed_at__lte=cutoff)
+        ),
+        asymptomatic=Count("pk", filter=Q(status="asymptomatic", diagnosed_at__lte=cutoff)),
+        deaths_new=Count(
+            "pk", filter=Q(outcome="died", outcome_at__gt=since, outcome_at__lte=cutoff)
+        ),
+        deaths=Count("pk", filter=Q(outcome="died", outcome_at__lte=cutoff)),
+        discharged_new=Count(
+            "pk", filter=Q(outcome="discharged", outcome_at__gt=since, outcome_at__lte=cutoff)
+        ),
+        discharged=Count("pk", filter=Q(outcome="discharged", outcome_at__lte=cutoff)),
+        report_overdue=Count("pk", filter=Q(report_due__lt=cutoff, reported_at__isnull=True)),
+        investigation_overdue=Count(
+            "pk", filter=Q(investigation_due__lt=cutoff, investigated_at__isnull=True)
+        ),
+    )
+    counts: dict[str, Any] = {
+        k: {"new": agg[f"{k}_new"], "cumulative": agg[k]}
+        for k in ("confirmed", "suspected", "asymptomatic", "deaths", "discharged")
+    }
+    counts["overdue"] = {
+        "report": agg["report_overdue"],
+        "investigation": agg["investigation_overdue"],
+    }
+    fields = ["confirmed_at", "path"]
+    onset = _field(Case, "onset_date")
+    imported = _field(Case, "imported")
+    fields += ["onset_date"] if onset else []
+    fields += ["imported"] if imported else []
+    from django.utils import timezone
+
+    rows = []
+    for values in (
+        qs.filter(c, confirmed_at__lte=cutoff).values_list(*fields).iterator(chunk_size=5000)
+    ):
+        rec = dict(zip(fields, values, strict=True))
+        rows.append(
+            CaseRow(
+                report_day=timezone.localdate(rec["confirmed_at"]),
+                path=rec["path"],
+                imported=bool(rec.get("imported", False)),
+                onset_day=rec.get("onset_date"),
+            )
+        )
+    counts["has_onset"] = onset
+    counts["has_imported"] = imported
+    return counts, rows
+
+
+def clusters(path: str, cutoff: dt.datetime) -> list[tuple[str, dt.date]]:
+    from django.utils import timezone
+
+    from fangkong.clinical.models import Cluster
+
+    return [
+        (p, timezone.localdate(at))
+        for p, at in _under(Cluster, path)
+        .filter(detected_at__lte=cutoff)
+        .values_list("path", "detected_at")
+    ]
+
+
+def screening(path: str, since: dt.datetime, cutoff: dt.datetime) -> dict[str, Any]:
+    from fangkong.screening.models import ScreeningSubject, ScreeningTask
+
+    tasks = _under(ScreeningTask, path).filter(created_at__lte=cutoff)
+    agg = tasks.aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=Q(status="done")),
+        open=Count("pk", filter=Q(status="open")),
+        overdue=Count("pk", filter=Q(status="open", due_at__lt=cutoff)),
+        new=Count("pk", filter=Q(created_at__gt=since)),
+    )
+    agg["arrivals_new"] = (
+        _under(ScreeningSubject, path).filter(created_at__gt=since, created_at__lte=cutoff).count()
+    )
+    agg["completion"] = agg["done"] / agg["total"] if agg["total"] else None
+    return agg
+
+
+def observation(path: str, day: dt.date, since: dt.datetime, cutoff: dt.datetime) -> dict[str, Any]:
+    from fangkong.observation.models import AlertTask, CheckIn, ObservationPeriod
+
+    periods = _under(ObservationPeriod, path)
+    agg = periods.aggregate(
+        open=Count("pk", filter=Q(status__in=["active", "referred"])),
+        started=Count("pk", filter=Q(created_at__gt=since, created_at__lte=cutoff)),
+        released=Count("pk", filter=Q(status="released")),
+        referred=Count("pk", filter=Q(status="referred")),
+        total=Count("pk"),
+    )
+    yesterday = day - dt.timedelta(days=1)
+    agg["checked_in_yesterday"] = periods.reporting_on(yesterday).count()
+    agg["not_reporting_yesterday"] = periods.not_reporting_on(yesterday).count()
+    agg["checkins_yesterday"] = _under(CheckIn, path).filter(local_date=yesterday).count()
+    agg["alerts_open"] = _under(AlertTask, path).filter(status="open").count()
+    return agg
+
+
+def command(path: str, day: dt.date, cutoff: dt.datetime) -> dict[str, Any]:
+    from fangkong.command.models import Decision, DirectiveReceipt, ReportTemplate, Submission
+
+    out: dict[str, Any] = {
+        "decisions_overdue": _under(Decision, path).overdue(day).count(),
+        "receipts_overdue": _under(DirectiveReceipt, path).overdue(cutoff).count(),
+    }
+    from fangkong.command import metrics
+
+    late = []
+    for t in ReportTemplate.objects.filter(
+        Q(path__startswith=path) | Q(path__in=_ancestors(path))
+    ).select_related("node"):
+        expected = metrics.expected_nodes(t).filter(path__startswith=path)
+        prev = day - dt.timedelta(days=1)
+        from fangkong.command import rules
+
+        if not rules.is_period(t.schedule, t.starts_on, t.ends_on, prev):
+            continue
+        on_time = Submission.objects.filter(
+            template=t, period=prev, on_time=True, path__startswith=path
+        ).count()
+        n = expected.count()
+        late.append(
+            {
+                "template": t.name,
+                "period": prev.isoformat(),
+                "expected": n,
+                "late_or_missing": n - on_time,
+            }
+        )
+    out["reports"] = late
+    return out
+
+
+def _ancestors(path: str) -> list[str]:
+    from fangkong.command.querysets import ancestor_paths
+
+    return ancestor_paths(path)
+
+
+def response_level(day: dt.date) -> str | None:
+    from fangkong.command.actions import level_on
+
+    level = level_on(day)
+    return level.grade if level else None

@@ -1,0 +1,92 @@
+"""Briefing pages: the stored briefing of a node and day (instant), its PDF, and the
+button that queues a computation. A node outside the user's area is a 404."""
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.briefing import actions, pdf
+from fangkong.briefing.models import Briefing, BriefingRules
+from fangkong.briefing.present import context_for
+from fangkong.core import clock
+from fangkong.geo.models import Division
+
+
+def _node(request: HttpRequest, code: str) -> Division:
+    if not request.user.may("briefing.briefing", "view"):  # type: ignore[union-attr]
+        raise PermissionDenied
+    return get_object_or_404(Division.objects.restrict(request.user), code=code)
+
+
+def _day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise Http404 from None
+
+
+@login_required
+def today(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not user.may("briefing.briefing", "view") or user.node_id is None:
+        raise PermissionDenied
+    latest = Briefing.objects.restrict(user).done().filter(node=user.node).order_by("-day").first()
+    day = latest.day if latest else clock.today()
+    return redirect("briefing:detail", code=user.node.code, day=day.isoformat())
+
+
+@login_required
+def detail(request: HttpRequest, code: str, day: str) -> HttpResponse:
+    node = _node(request, code)
+    d = _day(day)
+    b = Briefing.objects.restrict(request.user).filter(node=node, day=d).first()
+    ctx = context_for(node, d, b)
+    ctx.update(
+        {
+            "children": Division.objects.filter(parent=node, level__in=["county", "town"]).order_by(
+                "code"
+            ),
+            "parent": _parent(request, node),
+            "can_compute": request.user.may("briefing.briefing", "add"),  # type: ignore[union-attr]
+            "rules": BriefingRules.objects.all()[:5],
+        }
+    )
+    return render(request, "briefing/detail.html", ctx)
+
+
+def _parent(request: HttpRequest, node: Division) -> Division | None:
+    if node.parent_id is None:
+        return None
+    return Division.objects.restrict(request.user).filter(pk=node.parent_id).first()
+
+
+@login_required
+def as_pdf(request: HttpRequest, code: str, day: str) -> HttpResponse:
+    node = _node(request, code)
+    b = get_object_or_404(Briefing.objects.restrict(request.user).done(), node=node, day=_day(day))
+    data = pdf.render(request, node, b)
+    resp = HttpResponse(data, content_type="application/pdf")
+    resp["Content-Disposition"] = f'inline; filename="briefing-{node.code}-{b.day}.pdf"'
+    return resp
+
+
+@login_required
+@require_POST
+def compute(request: HttpRequest, code: str, day: str) -> HttpResponse:
+    node = _node(request, code)
+    d = _day(day)
+    try:
+        job = actions.request_briefing(request.user, node, d)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("briefing:detail", code=code, day=day)
+    messages.success(request, _("The briefing is being computed."))
+    del job
+    return redirect("briefing:detail", code=code, day=day)

@@ -1,0 +1,109 @@
+import contextlib
+import datetime as dt
+import re
+import zlib
+
+import pytest
+from django.urls import reverse
+
+from fangkong.briefing.compute import compute
+from fangkong.briefing.models import Briefing
+from fangkong.core import clock
+from tests.briefing.conftest import DAY0, at
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/briefing"
+
+
+@pytest.fixture
+def briefed(add_case, node):
+    with clock.frozen(at(DAY0, 9)):
+        for h in (1, 2, 3):
+            add_case(at(DAY0 - dt.timedelta(days=h), 10))
+        return compute(node("330602"), DAY0)
+
+
+def test_page_shows_the_stored_briefing(login, briefed, make_user):
+    user = make_user("county_hq", "330602")
+    r = login(user).get(reverse("briefing:detail", args=["330602", str(DAY0)]))
+    body = r.content.decode()
+    assert r.status_code == 200
+    assert "echarts.min.js" in body and 'id="charts"' in body
+    assert "越城区" in body and "Rt" in body
+    assert login(user).get(reverse("briefing:today")).status_code == 302
+
+
+def test_page_without_briefing_offers_to_compute(
+    login, make_user, django_capture_on_commit_callbacks
+):
+    user = make_user("county_hq", "330602")
+    c = login(user)
+    url = reverse("briefing:detail", args=["330602", str(DAY0)])
+    assert "Compute now" in c.get(url).content.decode() or "立即计算" in c.get(url).content.decode()
+    with clock.frozen(at(DAY0, 9)), django_capture_on_commit_callbacks(execute=True):
+        r = c.post(reverse("briefing:compute", args=["330602", str(DAY0)]))
+    assert r.status_code == 302
+    assert Briefing.objects.get(node__code="330602", day=DAY0).status == "done"
+
+
+def _pdf_text(data: bytes) -> bytes:
+    """The PDF with its Flate streams inflated, to look for the embedded font's name."""
+    out = [data]
+    for m in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
+        with contextlib.suppress(zlib.error):
+            out.append(zlib.decompress(m.group(1)))
+    return b"".join(out)
+
+
+def test_pdf_in_chinese(login, briefed, make_user, cjk_fonts):
+    r = login(make_user("county_hq", "330602")).get(
+        reverse("briefing:pdf", args=["330602", str(DAY0)])
+    )
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert r.content.startswith(b"%PDF") and b"NotoSansCJK" in _pdf_text(r.content)
+
+
+def test_outsider_is_refused_on_pages_and_api(login, briefed, make_user, client, auth):
+    outsider = make_user("county_hq", "330681")
+    c = login(outsider)
+    for name in ("detail", "pdf"):
+        assert c.get(reverse(f"briefing:{name}", args=["330602", str(DAY0)])).status_code == 404
+    with clock.frozen(at(DAY0, 9)):
+        assert c.post(reverse("briefing:compute", args=["330602", str(DAY0)])).status_code == 404
+    h = auth(outsider)
+    assert client.get(f"{API}/briefings/330602/{DAY0}", **h).status_code == 404
+    with clock.frozen(at(DAY0, 9)):
+        assert client.post(f"{API}/briefings/330602/{DAY0}/compute", **h).status_code == 404
+    assert client.get(f"{API}/briefings", **h).json() == []
+    assert client.get(f"{API}/briefings?node=330602", **h).status_code == 404
+
+
+def test_api_reads_and_computes(
+    client, auth, briefed, make_user, city_hq, django_capture_on_commit_callbacks
+):  # noqa: F811
+    h = auth(make_user("county_hq", "330602"))
+    r = client.get(f"{API}/briefings/330602/{DAY0}", **h)
+    assert r.status_code == 200 and r.json()["data"]["cases"]["confirmed"]["cumulative"] == 3
+    assert [b["day"] for b in client.get(f"{API}/briefings?node=330602", **h).json()] == [str(DAY0)]
+    with clock.frozen(at(DAY0 + dt.timedelta(days=1), 7)):
+        r = client.post(f"{API}/briefings/330602/{DAY0 + dt.timedelta(days=1)}/compute", **h)
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "day"]
+    with (
+        clock.frozen(at(DAY0 + dt.timedelta(days=1), 9)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        r = client.post(f"{API}/briefings/330602/{DAY0 + dt.timedelta(days=1)}/compute", **h)
+    assert r.status_code == 202
+    hc = auth(city_hq)
+    assert client.get(f"{API}/rules", **hc).json()[0]["cutoff"] == "08:00:00"
+    r = client.post(
+        f"{API}/rules",
+        {"effective_from": "2020-03-01", "cutoff": "20:00:00"},
+        content_type="application/json",
+        **hc,
+    )
+    assert r.status_code == 201
+    r = client.post(
+        f"{API}/rules", {"effective_from": "2020-03-01"}, content_type="application/json", **h
+    )
+    assert r.status_code == 403
