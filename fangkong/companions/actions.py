@@ -21,6 +21,7 @@ from fangkong.companions.models import (
 )
 from fangkong.core import clock
 from fangkong.core.jobs import start_job
+from fangkong.core.models import Job
 from fangkong.core.querysets import allows, can_access
 
 MAX_CASES = 1000
@@ -76,11 +77,25 @@ def start_run(
     for identity in linked:
         if not can_access(user, identity.person, "view"):
             raise PermissionDenied(_("A case is outside your jurisdiction."))
-    ruleset = CompanionRules.on()
     with transaction.atomic():
         from fangkong.companions.tasks import run_companions
 
         job_row = start_job(user, "companions", node, run_companions)
+        return record_run(user, job_row, node, dataset, engine, case_refs)
+
+
+def record_run(
+    user: Any, job_row: Job, node: Any, dataset: str, engine: str, case_refs: list[int]
+) -> CompanionRun:
+    """The run and its cases, under the rules in force, for a job already created."""
+    ruleset = CompanionRules.on()
+    linked = {
+        i.ref: i.person
+        for i in DataIdentity.objects.filter(dataset=dataset, ref__in=case_refs).select_related(
+            "person"
+        )
+    }
+    with transaction.atomic():
         run = CompanionRun.objects.create(
             job=job_row,
             node=node,
@@ -89,11 +104,11 @@ def start_run(
             rules=ruleset if ruleset.pk else None,
             theta_seconds=ruleset.theta_minutes * 60,
             bucket_seconds=ruleset.bucket_minutes * 60,
-            created_by=user if getattr(user, "is_authenticated", False) else None,
+            created_by=user if getattr(user, "pk", None) else None,
         )
-        persons = {i.ref: i.person for i in linked}
-        for ref in case_refs:
-            RunCase.objects.create(run=run, ref=ref, person=persons.get(ref))
+        RunCase.objects.bulk_create(
+            [RunCase(run=run, ref=ref, person=linked.get(ref), path=run.path) for ref in case_refs]
+        )
         job_row.total = len(case_refs)
         job_row.save(update_fields=["total"])
     return run

@@ -9,8 +9,10 @@ class CompanionsConfig(AppConfig):
 
     def ready(self) -> None:
         from fangkong.companions import permissions  # noqa: F401
-        from fangkong.core import home
+        from fangkong.companions.demo import demo_step
+        from fangkong.core import demo_steps, home
 
+        demo_steps.register("companions", demo_step)
         home.register(
             home.Card(
                 _("Space-time companions"),

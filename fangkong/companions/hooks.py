@@ -1,10 +1,11 @@
 """The hand-over to contact tracing.
 
-A contact-tracing app does not exist yet. Confirming a candidate stores the decision and
-calls `on_confirmed`, which sends `exposure_confirmed`; the tracing app, when it comes,
-connects a receiver that creates the close contact through its own action:
+Confirming a candidate stores the decision and calls `on_confirmed`, which sends
+`exposure_confirmed`. Companions does not import tracing: the tracing app connects its
+receiver (`fangkong.tracing.hooks.contact_from_companion`, which creates the close
+contact through its own action when the case and the candidate are registered persons):
 
-    exposure_confirmed.connect(create_contact_from_companion)
+    exposure_confirmed.connect(contact_from_companion, dispatch_uid="tracing.companion")
 
 The receiver runs inside the confirming transaction, so a failure undoes the decision.
 """

@@ -310,3 +310,14 @@ def test_import_locations_reports_bad_rows_and_stores_stays(db, settings, tmp_pa
     }
     assert report["samples"] == {"missing_cell": [3], "missing_time": [6], "out_of_order": [5]}
     assert store.count_stays(tmp_path / "imported") == report["stays"] == 2
+
+
+def test_demo_step_generates_a_city_and_one_run(db, settings, tmp_path):
+    from fangkong.companions.demo import demo_step
+
+    settings.FANGKONG_COMPANIONS_DIR = tmp_path
+    first = demo_step(1)
+    assert "candidates" in first and (tmp_path / "demo-city" / "stays").is_dir()
+    run = CompanionRun.objects.get(dataset="demo-city")
+    assert run.job.status == "done" and run.candidates.exists()
+    assert "already there" in demo_step(1)
