@@ -187,6 +187,9 @@ if TESTING:
 
 PAGE_SIZE = envint("FANGKONG_PAGE_SIZE", 50)
 
+# Companion detection: the stay store (a local or shared POSIX folder of data sets).
+FANGKONG_COMPANIONS_DIR = Path(envstr("FANGKONG_COMPANIONS_DIR", str(VAR_DIR / "companions")))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
