@@ -49,8 +49,9 @@ class CompanionRules(models.Model):
     @classmethod
     def on(cls, day: dt.date | None = None) -> "CompanionRules":
         """The rules in force on `day` (today by default); built-in defaults if none."""
-        found = cls.objects.in_force(day).first()
-        return found or cls(effective_from=day or clock.today())
+        day = day or clock.today()
+        found = cls.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
+        return found or cls(effective_from=day)
 
     def risk(self) -> dict[int, int]:
         return {int(k): int(v) for k, v in (self.weights or default_weights()).items()}
