@@ -71,6 +71,7 @@ class VisitIn(Schema):
     node_code: str = ""
     first_doctor_id: int | None = None
     observation_referral_id: int | None = None
+    screening_task_id: int | None = None
     temperature: str | None = None
     symptoms: list[str] = []
     epi_items: list[str] = []
@@ -262,6 +263,12 @@ def create_visit(request: HttpRequest, body: VisitIn):  # type: ignore[no-untype
         if referral is None:
             raise PermissionDenied(_("no such pending referral in your area"))
         person = referral.period.person
+    task = None
+    if body.screening_task_id is not None:
+        task = boards.pending_screening(request.user, str(body.screening_task_id))
+        if task is None:
+            raise PermissionDenied(_("no such pending screening referral in your area"))
+        person = task.subject.person
     doctor = None
     if body.first_doctor_id is not None:
         from fangkong.accounts.models import User
@@ -275,6 +282,7 @@ def create_visit(request: HttpRequest, body: VisitIn):  # type: ignore[no-untype
         person_data={"name": body.name, "node_code": body.node_code},
         first_doctor=doctor,
         observation_referral=referral,
+        screening_task=task,
         temperature=body.temperature,
         symptoms=body.symptoms,
         epi_items=body.epi_items,

@@ -52,6 +52,23 @@ def pending_referral(user: Any, pk: str) -> Any:
     )
 
 
+def pending_screening(user: Any, pk: str) -> Any:
+    """A screening task in the user's area that referred its person to a fever clinic
+    and that no visit has picked up yet, or None."""
+    if not pk.isdigit() or not user.may("screening.screeningtask", "view"):
+        return None
+    from fangkong.screening.models import ScreeningTask
+
+    taken = ClinicVisit.objects.filter(screening_task__isnull=False).values("screening_task")
+    return (
+        ScreeningTask.objects.restrict(user, "view")
+        .filter(pk=int(pk), outcome="fever_clinic", handover="pending")
+        .exclude(pk__in=taken)
+        .select_related("subject__person")
+        .first()
+    )
+
+
 def incoming(user: Any) -> dict[str, list]:
     """Referrals waiting for a fever clinic: from observation (R5) and from screening
     visits whose outcome was a fever-clinic referral and no visit has picked up."""

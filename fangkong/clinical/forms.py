@@ -62,6 +62,7 @@ class VisitForm(FindingsForm):
     phone = forms.CharField(label=_("Mobile phone"), max_length=16, required=False)
     person_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     referral_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    task_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     field_order = ["facility", "id_number", "name", "node_code", "phone"]
 

@@ -50,3 +50,8 @@ grant(CLINICAL, "clinical.exposure", {"add"})
 
 grant(WATCHERS, "clinical.cluster", {"view"})
 grant(CDC | HQ_ROLES, "clinical.cluster", {"report"})
+
+# A fever clinic receives the persons that door-to-door screening referred to it: its
+# doctors read the screening tasks of their area (the board lists only those with the
+# outcome "fever clinic" and a pending hand-over).
+grant(MEDICAL, "screening.screeningtask", {"view"})

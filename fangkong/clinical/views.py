@@ -87,8 +87,11 @@ def visit_new(request: HttpRequest) -> HttpResponse:
     facilities = Facility.objects.restrict(request.user, "view").clinics().filter(active=True)
     initial: dict[str, Any] = {"facility": facilities.first()}
     referral = boards.pending_referral(request.user, request.GET.get("referral", ""))
+    task = boards.pending_screening(request.user, request.GET.get("task", ""))
     if referral is not None:
         initial.update(referral_id=referral.pk, person_id=referral.period.person_id)
+    if task is not None:
+        initial.update(task_id=task.pk)
     form = VisitForm(request.POST or None, initial=initial, facilities=facilities)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -96,6 +99,9 @@ def visit_new(request: HttpRequest) -> HttpResponse:
         if d.get("referral_id"):
             referral = boards.pending_referral(request.user, str(d["referral_id"]))
             person = referral.period.person if referral else None
+        if d.get("task_id"):
+            task = boards.pending_screening(request.user, str(d["task_id"]))
+            person = task.subject.person if task else person
         try:
             visit = actions.register_visit(
                 request.user,
@@ -103,7 +109,8 @@ def visit_new(request: HttpRequest) -> HttpResponse:
                 person=person,
                 id_number=d["id_number"],
                 person_data={"name": d["name"], "node_code": d["node_code"], "phone": d["phone"]},
-                observation_referral=referral if person else None,
+                observation_referral=referral if d.get("referral_id") and person else None,
+                screening_task=task if d.get("task_id") else None,
                 **{k: d[k] for k in FindingsForm.base_fields},
             )
         except ValidationError as exc:
@@ -113,7 +120,9 @@ def visit_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Visit registered."))
             return redirect(visit)
-    return render(request, "clinical/visit_new.html", {"form": form, "referral": referral})
+    return render(
+        request, "clinical/visit_new.html", {"form": form, "referral": referral, "task": task}
+    )
 
 
 @login_required

@@ -154,3 +154,50 @@ def test_home_card_and_counter(client, suspected, city_hq):
     assert "/clinical/" in page
     r = client.get("/geo/")
     assert r.status_code in (200, 302)
+
+
+def test_a_screening_referral_is_received_at_the_clinic(client, doctor, clinic, make_person):
+    from fangkong.screening.models import ScreeningSubject, ScreeningTask
+
+    person = make_person("严峻")
+    subject = ScreeningSubject.objects.create(
+        person=person, name=person.name, node=person.node, path=person.path, placement="home"
+    )
+    task = ScreeningTask.objects.create(
+        subject=subject,
+        node=person.node,
+        path=person.path,
+        due_at=NOW,
+        status="done",
+        outcome="fever_clinic",
+        handover="pending",
+    )
+    board = login(client, doctor).get("/clinical/").content.decode()
+    assert f"?task={task.pk}" in board
+    r = client.post(
+        f"/clinical/visits/new/?task={task.pk}",
+        {"facility": clinic.pk, "task_id": task.pk, "temperature": "37.9"},
+    )
+    assert r.status_code == 302, r.content.decode()[:3000]
+    visit = ClinicVisit.objects.get()
+    assert visit.person_id == person.pk and visit.screening_task_id == task.pk
+    assert f"?task={task.pk}" not in client.get("/clinical/").content.decode()
+
+
+def test_overdue_clocks_are_visible_to_the_level_above(client, suspected, make_user):
+    case = suspected("冯军")
+    county_hq = make_user("county_hq", "330602")
+    zhuji_hq = make_user("county_hq", ZHUJI)
+    with clock.frozen(NOW + dt.timedelta(hours=3)):
+        page = login(client, county_hq).get("/clinical/").content.decode()
+        assert case.number in page.split('id="overdue"')[1].split("</div>\n</div>")[0]
+        assert case.number not in login(client, zhuji_hq).get("/clinical/").content.decode()
+
+
+def test_jurisdiction_browser_counts_patients_in_care(suspected, city_hq, node):
+    from fangkong.geo import counters
+
+    suspected()
+    city = node("3306")
+    counts = counters.child_counts(city_hq, city, list(city.children.all()))
+    assert counts["clinical"]["330602"] == 1 and counts["clinical"]["330681"] == 0

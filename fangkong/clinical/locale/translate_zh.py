@@ -440,6 +440,8 @@ ZH = {
     "Saved.": "已保存。",
     "%d results recorded.": "已记录 %d 条结果。",
     "Emergency report recorded.": "突发事件报告已记录。",
+    "Referred by door-to-door screening: %(name)s": "入户排查转诊：%(name)s",
+    "no such pending screening referral in your area": "您的辖区内没有该待处理的排查转诊",
 }
 
 
