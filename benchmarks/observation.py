@@ -296,9 +296,23 @@ def main() -> None:
     parser.add_argument("--client-procs", type=int, default=2)
     parser.add_argument("--client-threads", type=int, default=6)
     parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument(
+        "--http-only", action="store_true", help="reuse the database of an earlier run"
+    )
     args = parser.parse_args()
 
-    use_bench_database("fangkong_bench_observation")
+    if args.http_only:
+        from urllib.parse import urlsplit, urlunsplit
+
+        base = (
+            os.environ.get("DATABASE_URL") or "postgres://fangkong:fangkong@127.0.0.1:5432/fangkong"
+        )
+        os.environ["DATABASE_URL"] = urlunsplit(
+            urlsplit(base)._replace(path="/fangkong_bench_observation")
+        )
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
+    else:
+        use_bench_database("fangkong_bench_observation")
     setup_django()
     from django.core.management import call_command
     from django.db import connection
@@ -307,9 +321,14 @@ def main() -> None:
     print(
         f"database: {connection.vendor} {connection.pg_version if connection.vendor == 'postgresql' else ''}"
     )
-    call_command("migrate", verbosity=0)
-    ids = build(args.periods)
-    sweep_bench()
+    if args.http_only:
+        from fangkong.observation.models import ObservationPeriod
+
+        ids = list(ObservationPeriod.objects.filter(status="active").values_list("pk", flat=True))
+    else:
+        call_command("migrate", verbosity=0)
+        ids = build(args.periods)
+        sweep_bench()
     if not args.skip_http:
         connection.close()
         http_bench(ids, args)
