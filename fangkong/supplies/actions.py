@@ -39,6 +39,11 @@ def rules_on(day: dt.date | None = None) -> SupplyRules:
     return found or SupplyRules(effective_from=day)
 
 
+def _who(user: Any) -> Any:
+    """The account to record; None for the system (demo, imports without an account)."""
+    return user if getattr(user, "pk", None) else None
+
+
 def _need(user: Any, obj: Any, action: str) -> None:
     if not can_access(user, obj, action):
         raise PermissionDenied(_("You may not do this here."))
@@ -376,7 +381,7 @@ def submit_request(
         quantity=_quantity(quantity),
         urgency=urgency,
         reason=reason,
-        requested_by=user,
+        requested_by=_who(user),
     )
     req.full_clean(exclude=["requested_by", "approved_by", "received_by", "path"])
     req.save()
@@ -406,7 +411,7 @@ def approve_request(user: Any, req: SupplyRequest, quantity: Any | None = None) 
     req.status, req.approved_quantity, req.approved_by, req.approved_at = (
         RequestStatus.APPROVED,
         qty,
-        user,
+        _who(user),
         clock.now(),
     )
     req.save(update_fields=["status", "approved_quantity", "approved_by", "approved_at"])
@@ -421,7 +426,7 @@ def reject_request(user: Any, req: SupplyRequest, reason: str) -> SupplyRequest:
         raise ValidationError({"status": _("Only a submitted request can be rejected.")})
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the request is rejected.")})
-    req.status, req.approved_by, req.approved_at = RequestStatus.REJECTED, user, clock.now()
+    req.status, req.approved_by, req.approved_at = RequestStatus.REJECTED, _who(user), clock.now()
     req.reason = (req.reason + " | " if req.reason else "") + reason.strip()
     req.save(update_fields=["status", "approved_by", "approved_at", "reason"])
     return req
@@ -527,7 +532,7 @@ def confirm_receipt(user: Any, req: SupplyRequest, quantity: Any | None = None) 
         RequestStatus.RECEIVED,
         qty,
         clock.now(),
-        user,
+        _who(user),
     )
     req.save(update_fields=["status", "received_quantity", "received_at", "received_by"])
     return req

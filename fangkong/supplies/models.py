@@ -212,7 +212,9 @@ class SupplyRequest(TimeStampedModel):
     approved_quantity = models.PositiveIntegerField(_("approved quantity"), null=True, blank=True)
     shipped_quantity = models.PositiveIntegerField(_("shipped quantity"), null=True, blank=True)
     received_quantity = models.PositiveIntegerField(_("received quantity"), null=True, blank=True)
-    requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     approved_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
