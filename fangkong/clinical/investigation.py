@@ -45,7 +45,7 @@ def add_exposure(user: Any, investigation: Investigation, data: dict[str, Any]) 
     if last > clock.today():
         raise _invalid("last_contact", _("the contact cannot be in the future"))
     with _actor(user):
-        return Exposure.objects.create(
+        exposure = Exposure.objects.create(
             investigation=investigation,
             name=name[:60],
             relation=str(data.get("relation") or "")[:40],
@@ -55,6 +55,13 @@ def add_exposure(user: Any, investigation: Investigation, data: dict[str, Any]) 
             note=str(data.get("note") or "")[:200],
             path=investigation.path,
         )
+    if investigation.completed_at is not None:
+        # Found after the investigation closed: handed over at once.
+        from fangkong.clinical.hooks import exposure_consumers
+
+        for consumer in exposure_consumers():
+            consumer(investigation, [exposure])
+    return exposure
 
 
 @transaction.atomic

@@ -273,3 +273,23 @@ def test_registering_a_new_patient_on_the_spot(doctor, clinic):
         )
         again = actions.register_visit(doctor, clinic, id_number=number, temperature="36.9")
     assert v.person_id == again.person_id and v.first_doctor == doctor
+
+
+def test_exposures_go_to_the_registered_consumers(suspected, doctor, monkeypatch):
+    from fangkong.clinical import hooks
+
+    received = []
+    monkeypatch.setattr(
+        hooks, "_exposure_consumers", [lambda inv, exps: received.extend(e.name for e in exps)]
+    )
+    with clock.frozen(day(0, 9)):
+        case = suspected()
+        inv = case.investigation
+        investigation.add_exposure(doctor, inv, {"name": "同事甲", "last_contact": DAY0})
+        assert received == []  # kept and listed until the investigation is complete
+        investigation.complete_investigation(doctor, inv, "workplace")
+        assert received == ["同事甲"]
+        investigation.add_exposure(doctor, inv, {"name": "同事乙", "last_contact": DAY0})
+    assert received == ["同事甲", "同事乙"]
+    case.refresh_from_db()
+    assert case.investigated_at == day(0, 9)
