@@ -244,16 +244,20 @@ class Pipeline:
                 node_id, placement = result.queue_id or self.pl.node_id, Placement.EXCEPTION
             is_new = person is None
             if person is None:
-                person = bulk.prepare(
-                    {
-                        "name": row.name,
-                        "id_number": row.id_number,
-                        "phone": row.phone,
-                        "address": row.address,
-                        "node_id": node_id,
-                    },
-                    self.paths,
-                    self.today,
+                person = writing.build(  # type: ignore[assignment]
+                    Person,
+                    **bulk.prepare_values(
+                        {
+                            "name": row.name,
+                            "id_number": row.id_number,
+                            "phone": row.phone,
+                            "address": row.address,
+                            "node_id": node_id,
+                        },
+                        self.paths,
+                        self.today,
+                        self.received,
+                    ),
                 )
                 new_persons.append(person)
                 c.created += 1
@@ -266,7 +270,8 @@ class Pipeline:
             subject = subjects.get(person.pk) if person.pk else getattr(person, "_subject", None)
             key_area = rules.is_key_area(row.origin, self.key_areas)
             if subject is None:
-                subject = ScreeningSubject(
+                subject = writing.build(  # type: ignore[assignment]
+                    ScreeningSubject,
                     person=person,
                     name=row.name,
                     id_masked=person.id_masked,
@@ -314,7 +319,8 @@ class Pipeline:
             rows.append(
                 (
                     row_no,
-                    PushedRow(
+                    writing.build(
+                        PushedRow,
                         pushed_list=self.pl,
                         row_no=row_no,
                         row_hash=digest,
@@ -360,7 +366,8 @@ class Pipeline:
         self, subjects: list[ScreeningSubject], exceptions: list[tuple[ScreeningSubject, Any]]
     ) -> None:
         tasks = [
-            ScreeningTask(
+            writing.build(
+                ScreeningTask,
                 subject=s,
                 node_id=s.node_id,
                 path=s.path,
@@ -382,7 +389,8 @@ class Pipeline:
         codes = {n.id: n.code for n in self.matcher.nodes.values()}
         writing.insert(
             [
-                ExceptionItem(
+                writing.build(
+                    ExceptionItem,
                     kind=kind,
                     subject=s,
                     address=address[:200],

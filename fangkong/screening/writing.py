@@ -5,6 +5,7 @@ use bulk_create."""
 from collections.abc import Sequence
 
 from django.db import connection, models
+from django.db.models.base import ModelState
 
 
 def insert(objs: Sequence[models.Model], batch_size: int = 5000) -> None:
@@ -43,3 +44,52 @@ def insert(objs: Sequence[models.Model], batch_size: int = 5000) -> None:
         ) as copy:
             for obj in objs:
                 copy.write_row([getattr(obj, f.attname) for f in fields])
+
+
+_plans: dict[type, tuple[list[tuple[str, object, bool]], dict[str, str]]] = {}
+
+
+def _plan(model: type[models.Model]) -> tuple[list[tuple[str, object, bool]], dict[str, str]]:
+    """Per model: (attname, default, default is callable) and {relation name: attname}."""
+    if model not in _plans:
+        defaults = []
+        relations = {}
+        for f in model._meta.concrete_fields:
+            if f.has_default():
+                callable_default = callable(f.default)
+                defaults.append(
+                    (
+                        f.attname,
+                        f.default if callable_default else f.get_default(),
+                        callable_default,
+                    )
+                )
+            else:
+                defaults.append(
+                    (f.attname, None if f.null or f.primary_key else f.get_default(), False)
+                )
+            if f.is_relation:
+                relations[f.name] = f.attname
+        _plans[model] = (defaults, relations)
+    return _plans[model]
+
+
+def build(model: type[models.Model], **values: object) -> models.Model:
+    """An unsaved instance without Model.__init__ (the import makes millions): field
+    defaults, then `values`; a related instance given by name is cached so that `insert`
+    (or bulk_create) takes its pk once it has one."""
+    defaults, relations = _plan(model)
+    obj = model.__new__(model)
+    state = ModelState()
+    obj._state = state
+    data = obj.__dict__
+    for attname, default, is_callable in defaults:
+        data[attname] = default() if is_callable else default  # type: ignore[operator]
+    for key, value in values.items():
+        relation = relations.get(key)
+        if relation is not None and isinstance(value, models.Model):
+            state.fields_cache[key] = value
+            data[relation] = value.pk
+        else:
+            data[key] = value
+    return obj

@@ -239,3 +239,14 @@ def test_home_card_and_browser_column(client, world):
 
     counts = counters.child_counts(world["county"], world["task"].node.parent, [world["task"].node])
     assert counts["screening_open"] == {GRID_A: 1}
+
+
+def test_today_page_queries_do_not_grow_with_tasks(
+    client, world, make_task, django_assert_max_num_queries
+):
+    client.force_login(world["worker"])
+    for i in range(5):
+        make_task(code=GRID_A, name=f"孙{i}")
+    with django_assert_max_num_queries(8):
+        response = client.get("/screening/today/")
+    assert response.content.decode().count('<li class="task') == 6
