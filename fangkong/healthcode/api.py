@@ -6,7 +6,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from fangkong.healthcode import actions, tokens
@@ -104,7 +104,7 @@ def override(request: HttpRequest, person_id: int, data: OverrideIn):  # type: i
     except PermissionError as exc:
         raise PermissionDenied(str(exc)) from None
     actions.recompute_persons([person.pk])
-    return 201, _code(request, person_id)
+    return Status(201, _code(request, person_id))
 
 
 @router.post("/persons/{person_id}/arrivals", response={201: CodeOut})
@@ -115,7 +115,7 @@ def arrival(request: HttpRequest, person_id: int, data: ArrivalIn):  # type: ign
     except PermissionError as exc:
         raise PermissionDenied(str(exc)) from None
     actions.recompute_persons([person.pk])
-    return 201, _code(request, person_id)
+    return Status(201, _code(request, person_id))
 
 
 @router.post("/recompute", response={202: dict})
@@ -125,4 +125,4 @@ def recompute(request: HttpRequest):  # type: ignore[no-untyped-def]
     from fangkong.healthcode.tasks import start_recompute_job
 
     job = start_recompute_job(request.user)
-    return 202, {"job_id": job.pk}
+    return Status(202, {"job_id": job.pk})

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from fangkong.tracing import actions, venues
@@ -160,7 +160,7 @@ def list_cases(request: HttpRequest, limit: int = 100):  # type: ignore[no-untyp
 @router.post("/cases", response={201: IndexCaseOut})
 def open_case(request: HttpRequest, data: IndexCaseIn):  # type: ignore[no-untyped-def]
     person = _person(request, data.person_id)
-    return 201, _guard(lambda: actions.open_index_case(request.user, person, data.dict()))
+    return Status(201, _guard(lambda: actions.open_index_case(request.user, person, data.dict())))
 
 
 @router.get("/cases/{pk}/contacts", response=list[ContactOut])
@@ -180,7 +180,7 @@ def _contact_data(request: HttpRequest, data: ContactIn) -> dict:
 def add_contact(request: HttpRequest, pk: int, data: ContactIn):  # type: ignore[no-untyped-def]
     index = get_object_or_404(IndexCase.objects.restrict(request.user, "view"), pk=pk)
     values = _contact_data(request, data)
-    return 201, _guard(lambda: actions.add_contact(request.user, index, values))
+    return Status(201, _guard(lambda: actions.add_contact(request.user, index, values)))
 
 
 @router.get("/contacts/{pk}", response=ContactOut)
@@ -198,8 +198,8 @@ def confirm(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
 def secondary(request: HttpRequest, pk: int, data: ContactIn):  # type: ignore[no-untyped-def]
     contact = get_object_or_404(Contact.objects.restrict(request.user, "view"), pk=pk)
     values = _contact_data(request, data)
-    return 201, _guard(
-        lambda: actions.add_contact(request.user, None, values, source_contact=contact)
+    return Status(
+        201, _guard(lambda: actions.add_contact(request.user, None, values, source_contact=contact))
     )
 
 
@@ -216,7 +216,7 @@ def compute_chains(request: HttpRequest):  # type: ignore[no-untyped-def]
     from fangkong.tracing.tasks import start_chain_job
 
     job = start_chain_job(request.user)
-    return 202, {"job_id": job.pk}
+    return Status(202, {"job_id": job.pk})
 
 
 @router.get("/venues", response=list[VenueOut])
@@ -234,7 +234,7 @@ def create_venue(request: HttpRequest, data: VenueIn):  # type: ignore[no-untype
             Division.objects.restrict(request.user, "view"), code=data.node_code
         )
     values = {**data.dict(), "node": node}
-    return 201, _guard(lambda: venues.create_venue(request.user, values))
+    return Status(201, _guard(lambda: venues.create_venue(request.user, values)))
 
 
 @router.post("/scans", response={201: ScanOut, 200: ScanOut})
@@ -263,7 +263,7 @@ def scan(request: HttpRequest, data: ScanIn):  # type: ignore[no-untyped-def]
         temperature=data.temperature,
     )
     stored.created = created  # type: ignore[attr-defined]
-    return (201 if created else 200), stored
+    return Status(201 if created else 200, stored)
 
 
 @router.post("/scans/batch", response=BatchOut)

@@ -222,5 +222,6 @@ def gate(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         template,
         {"venue": venue, "form": form, "result": result},
-        status=422 if form.errors else 200,
+        # htmx swaps only 2xx answers: the fragment carries the errors itself
+        status=422 if form.errors and not request.headers.get("HX-Request") else 200,
     )

@@ -1,0 +1,48 @@
+"""The hand-overs: a completed clinical investigation and a confirmed companion become
+contacts through the tracing actions."""
+
+import datetime as dt
+
+from fangkong.tracing.hooks import contact_from_companion, setting_of
+from fangkong.tracing.models import Contact
+
+
+def test_setting_words():
+    assert setting_of("同事 公司") == "workplace"
+    assert setting_of("家人") == "household"
+    assert setting_of("G7512 train") == "transport"
+    assert setting_of("??") == "other"
+
+
+def test_confirmed_companion_becomes_a_contact(db, make_person, cdc, frozen_on):
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    frozen_on(dt.date(2020, 3, 5))
+    case_person, other = make_person("病例"), make_person("同行者")
+    when = timezone.make_aware(dt.datetime(2020, 3, 3, 10))
+    candidate = SimpleNamespace(
+        pk=991,
+        person=other,
+        case=SimpleNamespace(person=case_person),
+        first_at=when,
+        last_at=when + dt.timedelta(hours=1),
+    )
+    contact_from_companion(None, candidate=candidate, user=cdc)
+    contact_from_companion(None, candidate=candidate, user=cdc)  # idempotent
+    contact = Contact.objects.get(companion_candidate_id=991)
+    assert contact.person == other and contact.index.person == case_person
+
+
+def test_companion_signal_is_connected():
+    from fangkong.companions.hooks import exposure_confirmed
+
+    assert exposure_confirmed.has_listeners()
+
+
+def test_clinical_consumer_is_registered():
+    from fangkong.clinical.hooks import exposure_consumers
+    from fangkong.tracing.hooks import consume_clinical_exposures
+
+    assert consume_clinical_exposures in exposure_consumers()
