@@ -34,7 +34,7 @@ from fangkong.public.models import (
 
 CODE_TTL = dt.timedelta(minutes=10)
 CODE_ATTEMPTS = 5
-PUBLIC_CACHE_KEYS = ("public:bulletin:home", "public:bulletin:history")
+PUBLIC_CACHE_KEYS = ("public:bulletin:home:zh-hans", "public:bulletin:history:zh-hans")
 
 
 @contextlib.contextmanager
@@ -151,9 +151,7 @@ def publish_bulletin(user: Any, bulletin: Bulletin) -> PublishedBulletin:
 
 
 def drop_public_cache() -> None:
-    from django.conf import settings
-
-    cache.delete_many([f"{k}:{code}" for k in PUBLIC_CACHE_KEYS for code, _n in settings.LANGUAGES])
+    cache.delete_many(list(PUBLIC_CACHE_KEYS))
 
 
 # Knowledge and rumours ---------------------------------------------------------------

@@ -30,15 +30,27 @@ CITY = "3306"
 BULLETIN_TTL = 60
 
 
-def _cached(key: str, build: Any) -> HttpResponse:
-    key = f"{key}:{translation.get_language()}"
-    body = cache.get(key)
-    if body is None:
-        body = build()
-        cache.set(key, body, BULLETIN_TTL)
+def cache_key(page: str) -> str:
+    """The resident's bulletin pages are written in Chinese, whatever the browser asks."""
+    return f"public:bulletin:{page}:zh-hans"
+
+
+def cached_response(body: bytes) -> HttpResponse:
     response = HttpResponse(body)
     response["Cache-Control"] = f"public, max-age={BULLETIN_TTL}"
+    response["Content-Language"] = "zh-hans"
+    response["X-Frame-Options"] = "DENY"
     return response
+
+
+def _cached(page: str, build: Any) -> HttpResponse:
+    key = cache_key(page)
+    body = cache.get(key)
+    if body is None:
+        with translation.override("zh-hans"):
+            body = build()
+        cache.set(key, body, BULLETIN_TTL)
+    return cached_response(body)
 
 
 def _bars(figures: list[dict]) -> list[dict]:
@@ -56,7 +68,7 @@ def home(request: HttpRequest) -> HttpResponse:
             {"b": latest, "bars": _bars(latest.figures) if latest else []},
         ).encode()
 
-    return _cached(actions.PUBLIC_CACHE_KEYS[0], build)
+    return _cached("home", build)
 
 
 def history(request: HttpRequest) -> HttpResponse:
@@ -77,7 +89,7 @@ def history(request: HttpRequest) -> HttpResponse:
             "public/p/history.html", {"items": list(reversed(items)), "series": series}
         ).encode()
 
-    return _cached(actions.PUBLIC_CACHE_KEYS[1], build)
+    return _cached("history", build)
 
 
 def bulletin_day(request: HttpRequest, day: str) -> HttpResponse:

@@ -92,6 +92,20 @@ def apply_to_resume(
     return app
 
 
+def platform_colour(employee: Employee) -> str:
+    """The employee's health code on the platform, matched by phone, where it exists."""
+    from django.apps import apps
+
+    if not employee.phone_index or not apps.is_installed("fangkong.healthcode"):
+        return ""
+    from fangkong.healthcode.models import HealthCode
+
+    found = HealthCode.objects.filter(
+        person__phone_index=employee.phone_index, person__merged_into__isnull=True
+    ).values_list("colour", flat=True)
+    return found.first() or ""
+
+
 def declare_health(
     token: str,
     temperature: Any,
@@ -105,7 +119,8 @@ def declare_health(
         raise _invalid("token", _("this declaration link is not open"))
     with transaction.atomic():
         employee.temperature, employee.symptoms = temperature, symptoms
-        employee.from_key_area, employee.health_code = from_key_area, health_code
+        employee.from_key_area = from_key_area
+        employee.health_code = platform_colour(employee) or health_code
         employee.declared_at = clock.now()
         employee.save()
     return employee

@@ -175,6 +175,7 @@ def questions(request: HttpRequest) -> HttpResponse:
             "overdue": mine.overdue(now).count(),
             "answered": mine.filter(answered_at__isnull=False).order_by("-answered_at")[:50],
             "now": now,
+            "can_escalate": user.may("public.question", "escalate"),
         },
     )
 
@@ -199,7 +200,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def escalate(request: HttpRequest) -> HttpResponse:
-    _need(request, "public.question", "change")
+    _need(request, "public.question", "escalate")
     n = actions.escalate_overdue()
     messages.success(request, _("%(n)d overdue questions escalated.") % {"n": n})
     return redirect("public:questions")

@@ -159,3 +159,17 @@ def test_staff_question_pages_and_outsider_refused(login, village_staff, zhuji_h
     assert o.get(reverse("public:question", args=[q.pk])).status_code == 404
     assert o.post(reverse("public:question", args=[q.pk]), {"answer": "x"}).status_code == 404
     assert q.ticket not in o.get(reverse("public:questions")).content.decode()
+
+
+def test_escalation_command_for_cron(node):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with clock.frozen(at(DAY0, 9)):
+        actions.ask_question(node(HUAYUAN), "health", "药店几点开门营业？")
+    out = StringIO()
+    with clock.frozen(at(DAY0 + dt.timedelta(days=2), 9)):
+        call_command("public_escalate", stdout=out)
+    assert out.getvalue().startswith("1 ")
+    assert Question.objects.get().escalated_to.code == TASHAN

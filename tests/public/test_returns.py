@@ -252,3 +252,18 @@ def test_gatherings_reported_handled_followed_up(client, login, village_staff, z
         == 404
     )
     assert "华园酒店" not in o.get(reverse("public:gatherings")).content.decode()
+
+
+@pytest.mark.django_db
+def test_declaration_takes_the_platform_health_code_where_it_exists(
+    village_staff, node, make_person
+):
+    from fangkong.healthcode.models import HealthCode
+
+    person = make_person("黄蓉", node_code=GRID_A, phone="13911110000")
+    HealthCode.objects.create(person=person, colour="yellow", since=DAY0, path=person.path)
+    with clock.frozen(at(DAY0, 9)):
+        app = _apply(village_staff, node, n=2)
+    first, second = app.employees.order_by("pk")
+    assert returns.declare_health(first.token, 36.5, False, False, "green").health_code == "yellow"
+    assert returns.declare_health(second.token, 36.5, False, False, "green").health_code == "green"
