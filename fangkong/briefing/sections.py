@@ -168,18 +168,18 @@ def command(path: str, day: dt.date, cutoff: dt.datetime) -> dict[str, Any]:
     from fangkong.command import metrics
 
     late = []
-    for t in ReportTemplate.objects.filter(
-        Q(path__startswith=path) | Q(path__in=_ancestors(path))
-    ).select_related("node"):
+    for t in (
+        ReportTemplate.objects.restrict(system(), "view")
+        .filter(Q(path__startswith=path) | Q(path__in=_ancestors(path)))
+        .select_related("node")
+    ):
         expected = metrics.expected_nodes(t).filter(path__startswith=path)
         prev = day - dt.timedelta(days=1)
         from fangkong.command import rules
 
         if not rules.is_period(t.schedule, t.starts_on, t.ends_on, prev):
             continue
-        on_time = Submission.objects.filter(
-            template=t, period=prev, on_time=True, path__startswith=path
-        ).count()
+        on_time = _under(Submission, path).filter(template=t, period=prev, on_time=True).count()
         n = expected.count()
         late.append(
             {
