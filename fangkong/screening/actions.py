@@ -158,8 +158,10 @@ def run_import(pushed: PushedList, job: Job | None = None, batch_size: int = 200
             job.fail(str(exc))
         return {}
     result = counts.as_dict()
-    pushed.status, pushed.counts = ListStatus.DONE, result
-    pushed.save(update_fields=["status", "counts"])
+    # The rows are stored (IDs and phones encrypted); the plain file need not stay on disk.
+    Path(pushed.stored_as).unlink(missing_ok=True)
+    pushed.status, pushed.counts, pushed.stored_as = ListStatus.DONE, result, ""
+    pushed.save(update_fields=["status", "counts", "stored_as"])
     if job is not None:
         job.total = counts.total
         job.finish(

@@ -89,9 +89,9 @@ def scene(db, make_user, make_source, make_person, node):
     }
 
 
-def test_messy_list_exact_counts(scene, upload, node):
+def test_messy_list_exact_counts(scene, upload, node, upload_dir):
     pushed, started = upload(scene["hq"], scene["telecom"], csv_bytes(TELECOM_ROWS), "电信.csv")
-    assert started and pushed.status == "done"
+    assert started and pushed.status == "done" and not pushed.stored_as
     assert pushed.counts == {
         "total": 10,
         "accepted": 6,
@@ -121,6 +121,7 @@ def test_messy_list_exact_counts(scene, upload, node):
     assert not li.key_area and (li.due_at - li.created_at).total_seconds() == 24 * 3600
     queues = {e.subject.name: (e.kind, e.node.code) for e in ExceptionItem.objects.all()}
     assert queues == {"吴十": ("unmatched", "3306"), "冯二": ("unmatched", TASHAN)}
+    assert not [p for p in upload_dir.iterdir() if p.is_file()]  # the plain file is gone
     row = PushedRow.objects.get(pushed_list=pushed, row_no=6)
     assert row.transport_no == "MU5301" and timezone.localtime(row.arrival_at).day == 27
 
