@@ -1,6 +1,6 @@
 """The demo step: a city reserve, county warehouses and a hospital store with two
 weeks of receipts, donations, issues and requests at every stage, and markets with
-three weeks of prices of the basket against their baselines (pork and vegetables jump
+two weeks of prices of the basket against their baselines (pork and vegetables jump
 above it). Idempotent: a second run finds the city reserve and adds nothing."""
 
 import datetime as dt
@@ -196,11 +196,11 @@ def _prices(
         for key, listed in BASKET.items():
             if key in items:
                 PriceBaseline.objects.create(item=items[key], node=node, price=Decimal(listed))
-    for back in range(20, -1, -1):
+    for back in range(14, -1, -1):
         day = today - dt.timedelta(days=back)
         for market in markets:
             for key, listed in BASKET.items():
-                jump = JUMP.get(key, Decimal("0")) * Decimal(max(0, 10 - back)) / 10
+                jump = JUMP.get(key, Decimal("0")) * Decimal(max(0, 7 - back)) / 7
                 noise = Decimal(rng.uniform(-0.04, 0.05)).quantize(Decimal("0.001"))
                 price = (Decimal(listed) * (1 + jump + noise)).quantize(Decimal("0.01"))
                 actions.report_price(system, market, items[key], day, price)

@@ -250,8 +250,11 @@ class SupplyRequest(TimeStampedModel):
 class LedgerEntry(models.Model):
     """One movement (台账): a signed quantity in units of the item; stock is their sum."""
 
-    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="entries")
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    # The composite (warehouse, item, at) index serves both foreign keys.
+    warehouse = models.ForeignKey(
+        Warehouse, on_delete=models.PROTECT, related_name="entries", db_index=False
+    )
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+", db_index=False)
     batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("movement"), max_length=20, choices=EntryKind.choices)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, blank=True)
@@ -259,7 +262,7 @@ class LedgerEntry(models.Model):
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     at = models.DateTimeField(_("at"), default=clock.now, db_index=True)
     counterpart = models.ForeignKey(
-        Warehouse, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Warehouse, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     donation = models.ForeignKey(
         Donation, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
@@ -268,7 +271,7 @@ class LedgerEntry(models.Model):
         SupplyRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
     )
     user = models.ForeignKey(
-        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     path = models.CharField(max_length=160, editable=False)
 
