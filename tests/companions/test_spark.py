@@ -2,6 +2,9 @@
 for the module; small inputs so the JVM's start dominates."""
 
 import os
+import shutil
+import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,6 +14,9 @@ from fangkong.analytics.companions import VENUE_KEY_BASE, engines, job, simulate
 
 @pytest.fixture(scope="module")
 def spark():
+    if shutil.which("java") is None:  # Spark needs a JRE (Debian's, never downloaded)
+        script = Path(__file__).resolve().parents[2] / "scripts" / "apt-install"
+        subprocess.run([str(script), "openjdk-17-jre-headless"], check=True)
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     session = engines.spark_session("local[2]", quick_start=True)
     yield session
