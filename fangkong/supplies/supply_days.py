@@ -144,3 +144,29 @@ def alerts(user: Any) -> list[Row]:
         if node is None:
             return []
     return [r for r in for_jurisdiction(user, node) if r.alert]
+
+
+def briefing_summary(path: str, day: dt.date | None = None) -> dict[str, Any]:
+    """What the daily briefing reports for the jurisdiction at `path` (no user: the
+    briefing is computed by the system for that node): items under the alert threshold
+    with their days of supply, and today's price alerts."""
+    from fangkong.accounts.models import User
+    from fangkong.geo.models import Division
+    from fangkong.supplies.models import PriceReport
+
+    day = day or clock.today()
+    node = Division.objects.filter(path=path).first()
+    if node is None:
+        return {"short": [], "price_alerts": 0}
+    system = User(is_superuser=True, is_active=True)
+    rows = for_jurisdiction(system, node, day)
+    return {
+        "short": [
+            {"item": str(r.item), "days": float(r.days) if r.days is not None else None}
+            for r in rows
+            if r.alert
+        ],
+        "price_alerts": PriceReport.objects.filter(
+            path__startswith=path, day=day, alert=True
+        ).count(),
+    }
