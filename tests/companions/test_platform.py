@@ -321,3 +321,12 @@ def test_demo_step_generates_a_city_and_one_run(db, settings, tmp_path):
     run = CompanionRun.objects.get(dataset="demo-city")
     assert run.job.status == "done" and run.candidates.exists()
     assert "already there" in demo_step(1)
+
+
+def test_a_decision_leaves_an_audit_entry_naming_the_user(run, county):
+    from auditlog.models import LogEntry
+
+    candidate = CandidateExposure.objects.filter(run=run).first()
+    actions.decide(county, candidate, "dismissed", "不同楼层")
+    entry = LogEntry.objects.get_for_object(candidate).latest("timestamp")
+    assert entry.actor == county and "decision" in entry.changes_dict
