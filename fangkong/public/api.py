@@ -143,9 +143,11 @@ def _question(q: Question) -> dict:
 
 
 @router.get("/questions", response=list[s.QuestionOut])
-def list_questions(request: HttpRequest, open_only: bool = True) -> Any:
+def list_questions(request: HttpRequest, open_only: bool = True, department: str = "") -> Any:
     _need(request, "public.question", "view")
     qs = Question.objects.restrict(request.user).select_related("node", "escalated_to")
+    if department:
+        qs = qs.filter(department=department)
     if open_only:
         qs = qs.open()
     return [_question(q) for q in qs[:500]]

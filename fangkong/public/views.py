@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from fangkong.core import clock
 from fangkong.geo.models import Division
 from fangkong.public import actions, forms, returns
+from fangkong.public.choices import Department
 from fangkong.public.models import (
     ApprovalBatch,
     Article,
@@ -167,6 +168,9 @@ def questions(request: HttpRequest) -> HttpResponse:
     _need(request, "public.question", "view")
     now = clock.now()
     mine = Question.objects.restrict(user).select_related("node", "escalated_to")
+    department = request.GET.get("department", "")
+    if department:
+        mine = mine.filter(department=department)
     return render(
         request,
         "public/questions.html",
@@ -176,6 +180,8 @@ def questions(request: HttpRequest) -> HttpResponse:
             "answered": mine.filter(answered_at__isnull=False).order_by("-answered_at")[:50],
             "now": now,
             "can_escalate": user.may("public.question", "escalate"),
+            "departments": Department.choices,
+            "department": department,
         },
     )
 

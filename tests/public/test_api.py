@@ -43,6 +43,13 @@ def test_bulletin_draft_refusal_edit_publish_and_open_read(client, auth, county_
         ]:
             assert getattr(client, method)(url, **hz).status_code == 404
         assert client.get(f"{API}/bulletins", **hz).json() == []
+        outsider_edit = client.put(
+            f"{API}/bulletins/{pk}",
+            {"title": "t", "text": "x"},
+            content_type="application/json",
+            **hz,
+        )
+        assert outsider_edit.status_code == 404
         assert post(client, f"{API}/bulletins/{pk}/publish", {}, h).json()["status"] == "published"
     assert (
         client.get(f"{API}/open/bulletin?node_code=330602").json()["title"]

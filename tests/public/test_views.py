@@ -132,3 +132,14 @@ def test_rumour_clarified_on_page_is_public(login, county_hq, client, records):
     )
     page = client.get(reverse("public:knowledge")).content.decode()
     assert "小区封闭一个月" in page and "区指挥部" in page and "秘密文章" in page
+
+
+def test_question_queue_filters_by_department(login, county_hq, records):
+    c = login(county_hq)
+    ticket = records["question"].ticket
+    assert (
+        ticket in c.get(reverse("public:questions"), {"department": "community"}).content.decode()
+    )
+    assert (
+        ticket not in c.get(reverse("public:questions"), {"department": "health"}).content.decode()
+    )
