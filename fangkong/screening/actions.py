@@ -17,12 +17,11 @@ from fangkong.core.jobs import start_job
 from fangkong.core.models import Job
 from fangkong.core.querysets import can_access
 from fangkong.geo.models import Division
-from fangkong.screening import reading, rules
+from fangkong.screening import handover, reading, rules
 from fangkong.screening.choices import (
     HANDOVER_OUTCOMES,
     ExceptionKind,
     ExceptionStatus,
-    Handover,
     ListStatus,
     Outcome,
     SourceKind,
@@ -300,7 +299,7 @@ def record_visit(user: Any, task: ScreeningTask, data: dict[str, Any]) -> tuple[
             )
         else:
             task.status = TaskStatus.DONE
-            task.handover = Handover.PENDING if outcome in HANDOVER_OUTCOMES else ""
+            task.handover = handover.hand_over(user, task) if outcome in HANDOVER_OUTCOMES else ""
         task.save()
     return visit, True
 

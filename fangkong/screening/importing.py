@@ -244,7 +244,7 @@ class Pipeline:
                 node_id, placement = result.queue_id or self.pl.node_id, Placement.EXCEPTION
             is_new = person is None
             if person is None:
-                person = writing.build(  # type: ignore[assignment]
+                person = writing.build(
                     Person,
                     **bulk.prepare_values(
                         {
@@ -270,7 +270,7 @@ class Pipeline:
             subject = subjects.get(person.pk) if person.pk else getattr(person, "_subject", None)
             key_area = rules.is_key_area(row.origin, self.key_areas)
             if subject is None:
-                subject = writing.build(  # type: ignore[assignment]
+                subject = writing.build(
                     ScreeningSubject,
                     person=person,
                     name=row.name,

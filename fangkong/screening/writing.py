@@ -74,7 +74,7 @@ def _plan(model: type[models.Model]) -> tuple[list[tuple[str, object, bool]], di
     return _plans[model]
 
 
-def build(model: type[models.Model], **values: object) -> models.Model:
+def build[M: models.Model](model: type[M], **values: object) -> M:
     """An unsaved instance without Model.__init__ (the import makes millions): field
     defaults, then `values`; a related instance given by name is cached so that `insert`
     (or bulk_create) takes its pk once it has one."""

@@ -30,11 +30,27 @@ def test_double_submit_creates_one_visit(make_task, grid_worker):
     assert task.status == "done" and task.outcome == "cleared" and task.minutes_to_visit == 0
 
 
-@pytest.mark.parametrize("outcome", ["home", "central", "fever_clinic"])
-def test_observation_and_referral_are_kept_as_pending_handover(make_task, grid_worker, outcome):
+@pytest.mark.parametrize("outcome", ["central", "fever_clinic"])
+def test_site_and_referral_decisions_are_kept_as_pending_handover(make_task, grid_worker, outcome):
     task = make_task()
     actions.record_visit(grid_worker, task, {**VISIT, "outcome": outcome})
     assert ScreeningTask.objects.handover_pending().get() == task
+
+
+def test_home_observation_is_handed_to_the_observation_app(make_task, grid_worker):
+    from fangkong.observation.models import ObservationPeriod
+
+    task = make_task(key_area=True)
+    actions.record_visit(grid_worker, task, {**VISIT, "outcome": "home"})
+    task.refresh_from_db()
+    assert task.handover == "done" and not ScreeningTask.objects.handover_pending().exists()
+    period = ObservationPeriod.objects.get(person=task.subject.person)
+    assert period.reason == "key_area_arrival"
+    # Already under observation: the second decision stays listed as pending.
+    again = make_task(name="王五二")
+    ObservationPeriod.objects.filter(pk=period.pk).update(person=again.subject.person)
+    actions.record_visit(grid_worker, again, {**VISIT, "outcome": "home"})
+    assert ScreeningTask.objects.handover_pending().get() == again
 
 
 def test_not_found_escalates_to_the_town(make_task, grid_worker, make_user):
