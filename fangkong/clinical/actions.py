@@ -365,6 +365,7 @@ def open_case(
             visit=visit,
             facility=visit.facility,
             path=visit.facility.path,
+            home_path=visit.person.path,
             county=_county(visit.person),
             status="",
             diagnosed_at=when,

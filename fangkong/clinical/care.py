@@ -144,6 +144,7 @@ def request_transfer(
             reason=(reason or "")[:200],
             requested_by=user,
             path=to_facility.path,
+            from_path=case.facility.path,
         )
 
 

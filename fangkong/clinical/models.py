@@ -301,6 +301,7 @@ class Case(TimeStampedModel):
     )
     facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="cases")
     path = models.CharField(max_length=160, editable=False)
+    home_path = models.CharField(max_length=160, default="", editable=False)
     county = models.CharField(max_length=12, db_index=True, editable=False)
     status = models.CharField(_("class"), max_length=12, choices=Status.choices)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, blank=True)
@@ -440,6 +441,7 @@ class Transfer(models.Model):
     arrived_at = models.DateTimeField(_("arrived"), null=True, blank=True)
     released_at = models.DateTimeField(_("bed released"), null=True, blank=True)
     path = models.CharField(max_length=160, editable=False)
+    from_path = models.CharField(max_length=160, default="", editable=False)
 
     scope_path = "path"
     objects = qs.TransferQuerySet.as_manager()

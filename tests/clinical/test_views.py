@@ -201,3 +201,41 @@ def test_jurisdiction_browser_counts_patients_in_care(suspected, city_hq, node):
     city = node("3306")
     counts = counters.child_counts(city_hq, city, list(city.children.all()))
     assert counts["clinical"]["330602"] == 1 and counts["clinical"]["330681"] == 0
+
+
+def test_a_resident_treated_in_another_county_is_seen_from_home_and_the_sender_keeps_the_transfer(
+    client, make_user, make_person, system_user, node, hospital
+):
+    from fangkong.clinical import actions, care
+    from fangkong.clinical.models import Transfer
+
+    keqiao = care.create_facility(
+        system_user, name="柯桥发热门诊", kind="fever_clinic", node=node("330603")
+    )
+    kq_doctor = make_user("medical", "330603")
+    keqiao.staff.add(kq_doctor)
+    person = make_person("柯桥人", node_code="330603001008")
+    v = actions.register_visit(
+        kq_doctor,
+        keqiao,
+        person=person,
+        temperature="38.5",
+        symptoms=["cough"],
+        epi_items=["travel"],
+        imaging_pneumonia=True,
+    )
+    actions.dispose(kq_doctor, v, "suspected")
+    case = Case.objects.get(visit=v)
+    t = care.request_transfer(kq_doctor, case, hospital, bed_kind="isolation")
+    assert Transfer.objects.restrict(kq_doctor).filter(pk=t.pk).exists()
+    yc_doctor = make_user("medical", "330602")
+    hospital.staff.add(yc_doctor)
+    assert Transfer.objects.restrict(yc_doctor).filter(pk=t.pk).exists()
+    ward = hospital.wards.get(kind="isolation")
+    care.arrive(yc_doctor, care.depart(kq_doctor, care.assign_bed(yc_doctor, t, ward), vehicle="x"))
+    kq_hq = make_user("county_hq", "330603")
+    assert Case.objects.restrict(kq_hq).filter(pk=case.pk).exists()  # the patient's home county
+    assert Case.objects.restrict(yc_doctor).filter(pk=case.pk).exists()  # the treating hospital
+    assert login(client, kq_hq).get(f"/clinical/cases/{case.pk}/").status_code == 200
+    zhuji_hq = make_user("county_hq", ZHUJI)
+    assert login(client, zhuji_hq).get(f"/clinical/cases/{case.pk}/").status_code == 404
