@@ -67,7 +67,7 @@ def test_days_of_supply_from_issues_of_the_last_seven_days(officer, county_wh, n
 
 
 @pytest.mark.django_db
-def test_demo_step_builds_flows_and_price_alerts_and_is_idempotent(node):
+def test_demo_step_builds_flows_and_price_alerts_and_is_idempotent(node, client, make_user):
     from fangkong.core import demo_steps
     from fangkong.supplies.models import LedgerEntry, PriceReport, SupplyRequest, Warehouse
 
