@@ -232,8 +232,19 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--issue-only", action="store_true", help="reuse the last run's database")
     args = parser.parse_args()
-    use_bench_database(DB)
+    if args.issue_only:
+        import os
+        from urllib.parse import urlsplit, urlunsplit
+
+        base = (
+            os.environ.get("DATABASE_URL") or "postgres://fangkong:fangkong@127.0.0.1:5432/fangkong"
+        )
+        os.environ["DATABASE_URL"] = urlunsplit(urlsplit(base)._replace(path="/" + DB))
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
+    else:
+        use_bench_database(DB)
     setup_django()
     from django.core.management import call_command
     from django.db import connection
@@ -242,8 +253,9 @@ def main() -> None:
     print(f"database: {connection.vendor} {connection.pg_version}")
     if connection.vendor != "postgresql":
         sys.exit("this benchmark runs on PostgreSQL (set DATABASE_URL)")
-    call_command("migrate", verbosity=0)
-    build(args.entries)
+    if not args.issue_only:
+        call_command("migrate", verbosity=0)
+        build(args.entries)
     stock_bench(args.repeat)
     for clients in sorted({1, args.clients}):
         issue_bench(clients, args.seconds)

@@ -18,6 +18,7 @@ from fangkong.supplies.models import (
     Item,
     LedgerEntry,
     Market,
+    PriceBaseline,
     PriceReport,
     SupplyRequest,
     Warehouse,
@@ -406,6 +407,37 @@ def price_new(request: HttpRequest, body: PriceIn):  # type: ignore[no-untyped-d
         raise PermissionDenied(_("your role may not do this"))
     report = actions.report_price(request.user, market, _item(body.item_id), body.day, body.price)
     return Status(201, report)
+
+
+class BaselineIn(Schema):
+    item_id: int
+    node_code: str
+    price: str
+
+
+class BaselineOut(Schema):
+    id: int
+    item_id: int
+    node_code: str
+    price: Decimal
+
+    @staticmethod
+    def resolve_node_code(obj: PriceBaseline) -> str:
+        return obj.node.code
+
+
+@router.get("/baselines", response=list[BaselineOut])
+def baselines(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return PriceBaseline.objects.restrict(request.user, "view").select_related("node")
+
+
+@router.put("/baselines", response=BaselineOut)
+def baseline_set(request: HttpRequest, body: BaselineIn):  # type: ignore[no-untyped-def]
+    """Set the pre-epidemic price of an item for a place in the caller's area."""
+    from fangkong.geo.models import Division
+
+    node = get_object_or_404(Division.objects.restrict(request.user, "view"), code=body.node_code)
+    return actions.set_baseline(request.user, _item(body.item_id), node, body.price)
 
 
 @router.get("/markets/{pk}/prices", response=list[PriceOut])

@@ -88,8 +88,14 @@ def test_movements_request_chain_and_stock(
 def test_prices_alert_above_baseline_and_absurd_prices_are_refused(client, officer, items, node):
     rice = items["大米"]
     market = Market.objects.create(name="塔山农贸市场", kind="market", node=node("330602001"))
-    PriceBaseline.objects.create(item=rice, node=node("330602"), price="5.00")
     h = auth(officer)
+    r = client.put(
+        f"{API}/baselines",
+        {"item_id": rice.pk, "node_code": "330602", "price": "5.00"},
+        content_type="application/json",
+        **h,
+    )
+    assert r.status_code == 200 and PriceBaseline.objects.get().price == 5
     today = clock.today().isoformat()
     r = post(
         client,
@@ -130,6 +136,7 @@ def test_another_county_is_refused_404_on_every_record_endpoint(
         quantity=5,
     )
     donation = actions.record_donation(officer, county_wh, "某企业", [{"item": n95, "quantity": 3}])
+    PriceBaseline.objects.create(item=n95, node=node("330602"), price="1.00")
     market = Market.objects.create(name="塔山农贸市场", kind="market", node=node("330602001"))
     h = auth(zhuji_officer)
     assert client.get(f"{API}/warehouses/{county_wh.pk}/stock", **h).status_code == 404
@@ -197,6 +204,13 @@ def test_another_county_is_refused_404_on_every_record_endpoint(
         == 404
     )
     assert client.get(f"{API}/markets/{market.pk}/prices", **h).status_code == 404
+    r = client.put(
+        f"{API}/baselines",
+        {"item_id": n95.pk, "node_code": "330602", "price": "1"},
+        content_type="application/json",
+        **h,
+    )
+    assert r.status_code == 404
     for lst in (
         "warehouses",
         "stock",
@@ -204,6 +218,7 @@ def test_another_county_is_refused_404_on_every_record_endpoint(
         "donations",
         "markets",
         "prices",
+        "baselines",
         "days-of-supply",
         "days-of-supply?scope=warehouse",
     ):
