@@ -41,7 +41,8 @@ def rules_in_force(day: dt.date) -> CodeRules:
 def _paths(person_ids: list[int]) -> dict[int, str]:
     from fangkong.people.models import Person
 
-    return dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "path"))
+    qs = Person.objects.filter(**facts._of("pk", person_ids))
+    return dict(qs.values_list("pk", "path"))
 
 
 def recompute_persons(person_ids: list[int], today: dt.date | None = None) -> dict[str, int]:
@@ -54,7 +55,8 @@ def recompute_persons(person_ids: list[int], today: dt.date | None = None) -> di
         ids = person_ids[start : start + CHUNK]
         found = facts.facts_for(ids, day)
         paths = _paths(ids)
-        current = {c.person_id: c for c in HealthCode.objects.filter(person_id__in=ids)}
+        codes = HealthCode.objects.filter(**facts._of("person_id", ids))
+        current = {c.person_id: c for c in codes}
         new_codes, updates, history = [], [], []
         for pid in ids:
             if pid not in paths:

@@ -6,6 +6,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -87,7 +88,7 @@ def verify(request: HttpRequest, data: VerifyIn):  # type: ignore[no-untyped-def
         raise PermissionDenied
     venue = Venue.objects.restrict(request.user, "view").filter(code=data.venue_code).first()
     if venue is None:
-        raise HttpError(404, "unknown venue: this QR code is not registered")
+        raise HttpError(404, _("unknown venue: this QR code is not registered"))
     try:
         person_id, colour = actions.verify(data.token)
     except tokens.CodeError as exc:

@@ -5,7 +5,9 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.apps import apps
+from django.db import connection
 from django.db.models import Max, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from fangkong.healthcode.models import Arrival, CodeOverride, DailyCheckIn
@@ -18,47 +20,59 @@ def _later(a: dt.date | None, b: dt.date | None) -> dt.date | None:
     return max(d for d in (a, b) if d) if (a or b) else None
 
 
+def _of(field: str, ids: list[int]) -> dict:
+    """Filter on a list of persons. On PostgreSQL the list travels as ONE array parameter
+    (`IN (SELECT unnest(%s))`): thousands of placeholders cost more than the query."""
+    if connection.vendor == "postgresql":
+        return {f"{field}__in": RawSQL("SELECT unnest(%s::bigint[])", [ids])}
+    return {f"{field}__in": ids}
+
+
 def facts_for(person_ids: Iterable[int], today: dt.date) -> dict[int, Facts]:
     ids = list(person_ids)
     out: dict[int, Facts] = {pid: Facts() for pid in ids}
     since = today - dt.timedelta(days=LOOKBACK_DAYS)
+    spare = Facts()  # never filled: every row read belongs to a person asked for
+
+    def of(pid: int) -> Facts:
+        return out.get(pid, spare)
 
     def note_checkin(pid: int, day: dt.date, abnormal: bool) -> None:
-        f = out[pid]
+        f = of(pid)
         f.checkins[day] = f.checkins.get(day, False) or abnormal
         if abnormal:
             f.abnormal_on = _later(f.abnormal_on, day)
 
     for pid, day, abnormal in DailyCheckIn.objects.filter(
-        person_id__in=ids, day__gte=since
+        **_of("person_id", ids), day__gte=since
     ).values_list("person_id", "day", "abnormal"):
         note_checkin(pid, day, abnormal)
 
     for pid, level, day in Arrival.objects.filter(
-        person_id__in=ids, arrived_on__gte=since
+        **_of("person_id", ids), arrived_on__gte=since
     ).values_list("person_id", "risk_level", "arrived_on"):
-        f = out[pid]
+        f = of(pid)
         if level == "high":
             f.high_risk_arrival = _later(f.high_risk_arrival, day)
         else:
             f.medium_risk_arrival = _later(f.medium_risk_arrival, day)
 
     for pid, colour, reason, until in CodeOverride.objects.filter(
-        person_id__in=ids, active=True
+        **_of("person_id", ids), active=True
     ).values_list("person_id", "colour", "reason", "until"):
         if until is None or until >= today:
-            out[pid].override = (colour, reason)
+            of(pid).override = (colour, reason)
 
     if apps.is_installed("fangkong.observation"):
         from fangkong.observation.models import CheckIn, ObservationPeriod
 
         for pid, kind in ObservationPeriod.objects.filter(
-            person_id__in=ids, status__in=["active", "referred"]
+            **_of("person_id", ids), status__in=["active", "referred"]
         ).values_list("person_id", "place_kind"):
-            out[pid].under_observation = True
-            out[pid].centralised = out[pid].centralised or kind == "site"
+            of(pid).under_observation = True
+            of(pid).centralised = of(pid).centralised or kind == "site"
         for pid, day, febrile, symptomatic in CheckIn.objects.filter(
-            period__person_id__in=ids, local_date__gte=since
+            **_of("period__person_id", ids), local_date__gte=since
         ).values_list("period__person_id", "local_date", "febrile", "symptomatic"):
             note_checkin(pid, day, febrile or symptomatic)
 
@@ -66,31 +80,31 @@ def facts_for(person_ids: Iterable[int], today: dt.date) -> dict[int, Facts]:
         from fangkong.clinical.models import Case
 
         for pid, outcome, outcome_at in Case.objects.filter(
-            person_id__in=ids, status__in=["suspected", "confirmed", "asymptomatic"]
+            **_of("person_id", ids), status__in=["suspected", "confirmed", "asymptomatic"]
         ).values_list("person_id", "outcome", "outcome_at"):
             if not outcome:
-                out[pid].case_in_care = True
+                of(pid).case_in_care = True
             elif outcome == "discharged" and outcome_at is not None:
-                out[pid].discharged_on = _later(
-                    out[pid].discharged_on, timezone.localdate(outcome_at)
+                of(pid).discharged_on = _later(
+                    of(pid).discharged_on, timezone.localdate(outcome_at)
                 )
 
     if apps.is_installed("fangkong.tracing"):
         from fangkong.tracing.models import Contact, IndexCase
 
         # A traced case with no clinical record (yet) is a case in care.
-        for pid in IndexCase.objects.filter(person_id__in=ids, case_id__isnull=True).values_list(
-            "person_id", flat=True
-        ):
-            out[pid].case_in_care = True
+        for pid in IndexCase.objects.filter(
+            **_of("person_id", ids), case_id__isnull=True
+        ).values_list("person_id", flat=True):
+            of(pid).case_in_care = True
         rows = (
-            Contact.objects.filter(person_id__in=ids, last_exposure__gte=since)
+            Contact.objects.filter(**_of("person_id", ids), last_exposure__gte=since)
             .exclude(status__in=["dismissed", "became_case"])
             .values("person_id", "category")
             .annotate(last=Max("last_exposure"))
         )
         for row in rows:
-            f = out[row["person_id"]]
+            f = of(row["person_id"])
             if row["category"] == "close":
                 f.close_contact_on = _later(f.close_contact_on, row["last"])
             else:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -244,7 +245,7 @@ def scan(request: HttpRequest, data: ScanIn):  # type: ignore[no-untyped-def]
         raise PermissionDenied
     venue = Venue.objects.restrict(request.user, "view").filter(code=data.venue_code).first()
     if venue is None:
-        raise HttpError(404, "unknown venue: this QR code is not registered")
+        raise HttpError(404, _("unknown venue: this QR code is not registered"))
     person_id = None
     if data.token:
         from fangkong.healthcode import actions as codes

@@ -10,7 +10,7 @@ from typing import Any
 import segno
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -170,7 +170,7 @@ def ingest_batch(user: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
         v.code: v for v in Venue.objects.restrict(user, "view").filter(code__in=codes, active=True)
     }
     now = clock.now()
-    good: list[Scan] = []
+    good: list[tuple] = []
     rejected: list[dict[str, Any]] = []
     for i, row in enumerate(rows):
         venue = venues.get(str(row.get("venue_code") or ""))
@@ -181,26 +181,90 @@ def ingest_batch(user: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
             if direction not in Direction.values:
                 raise _invalid("direction", _("must be one of %s") % ", ".join(Direction.values))
             good.append(
-                Scan(
-                    venue=venue,
-                    person_id=row.get("person_id"),
-                    client_id=_uuid(row.get("client_id")),
-                    scanned_at=_when(row.get("scanned_at")),
-                    received_at=now,
-                    direction=direction,
-                    temperature=_temperature(row.get("temperature")),
-                    colour=str(row.get("colour") or "")[:6],
-                    path=venue.path,
+                (
+                    venue.pk,
+                    row.get("person_id"),
+                    _uuid(row.get("client_id")),
+                    _when(row.get("scanned_at")),
+                    now,
+                    direction,
+                    _temperature(row.get("temperature")),
+                    str(row.get("colour") or "")[:6],
+                    True,
+                    "",
+                    venue.path,
                 )
             )
         except ValidationError as exc:
             rejected.append({"row": i, "reason": " ".join(exc.messages)})
-    before = Scan.objects.filter(client_id__in=[s.client_id for s in good]).count() if good else 0
-    with transaction.atomic():
-        Scan.objects.bulk_create(good, batch_size=5000, ignore_conflicts=True)
+    stored = _insert_scans(good)
     return {
         "received": len(rows),
-        "stored": len(good) - before,
-        "duplicates": before,
+        "stored": stored,
+        "duplicates": len(good) - stored,
         "rejected": rejected,
     }
+
+
+COLUMNS = (
+    "venue_id",
+    "person_id",
+    "client_id",
+    "scanned_at",
+    "received_at",
+    "direction",
+    "temperature",
+    "colour",
+    "admitted",
+    "refusal",
+    "path",
+)
+PG_TYPES = (
+    "bigint",
+    "bigint",
+    "uuid",
+    "timestamptz",
+    "timestamptz",
+    "text",
+    "numeric",
+    "text",
+    "boolean",
+    "text",
+    "text",
+)
+
+
+@transaction.atomic
+def _insert_scans(rows: list[tuple]) -> int:
+    """One set-based insert; a client id already stored is skipped (ON CONFLICT).
+    PostgreSQL takes the whole batch as arrays (unnest); other engines use bulk_create."""
+    if not rows:
+        return 0
+    table = Scan._meta.db_table
+    if connection.vendor == "postgresql":
+        # Every column travels as one text array (cheap to send), cast in the server.
+        columns = [
+            [
+                None if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v))
+                for v in c
+            ]
+            for c in zip(*rows, strict=True)
+        ]
+        names = [f"c{i}" for i in range(len(COLUMNS))]
+        casts = ", ".join(f"{n}::{t}" for n, t in zip(names, PG_TYPES, strict=True))
+        arrays = ", ".join(["%s::text[]"] * len(COLUMNS))
+        with connection.cursor() as cur:
+            cur.execute(
+                f"INSERT INTO {table} ({', '.join(COLUMNS)}) "  # noqa: S608
+                f"SELECT {casts} FROM unnest({arrays}) AS t({', '.join(names)}) "
+                f"ON CONFLICT (client_id) DO NOTHING",
+                columns,
+            )
+            return cur.rowcount
+    before = Scan.objects.count()
+    Scan.objects.bulk_create(
+        [Scan(**dict(zip(COLUMNS, r, strict=True))) for r in rows],
+        batch_size=2000,
+        ignore_conflicts=True,
+    )
+    return Scan.objects.count() - before

@@ -158,7 +158,7 @@ def test_api_flow_and_refusal(client, hq, other, world, make_person):
     assert r.status_code == 201 and r.json()["category"] == "close"
     assert post(f"{API}/cases/{case.pk}/contacts", body, o).status_code == 404
     bad = post(f"{API}/cases/{case.pk}/contacts", {**body, "last_exposure": "2020-02-01"}, h)
-    assert bad.status_code == 422 and "before the first" in str(bad.json())
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "last_exposure"]
     assert client.get(f"{API}/contacts/{contact.pk}", **o).status_code == 404
     assert post(f"{API}/contacts/{contact.pk}/confirm", {}, o).status_code == 404
     assert post(f"{API}/contacts/{contact.pk}/confirm", {}, h).json()["status"] == "confirmed"
@@ -181,11 +181,8 @@ def test_api_flow_and_refusal(client, hq, other, world, make_person):
     assert post(f"{API}/scans", scan, h).status_code == 201
     assert post(f"{API}/scans", scan, h).status_code == 200  # the same client id again
     assert post(f"{API}/scans", {**scan, "client_id": str(uuid.uuid4())}, o).status_code == 404
-    assert (
-        post(f"{API}/scans", {**scan, "venue_code": "nope"}, h)
-        .json()["detail"]
-        .startswith("unknown venue")
-    )
+    unknown = post(f"{API}/scans", {**scan, "venue_code": "nope"}, h)
+    assert unknown.status_code == 404 and unknown.json()["detail"]
     forged = post(f"{API}/scans", {**scan, "client_id": str(uuid.uuid4()), "token": "1:x:y"}, h)
     assert forged.status_code == 422
     batch = {

@@ -1,0 +1,354 @@
+"""Contact tracing and health code at city scale (issue 6 benchmark), on PostgreSQL.
+
+1. Scan ingest over HTTP on loopback with gunicorn (gthread) serving the project:
+   single scans (`POST /api/v1/tracing/scans`, one client id each) and the batch API
+   (`POST /api/v1/tracing/scans/batch`, B scans per request);
+2. health code verification (`POST /api/v1/healthcode/verify`, a fresh signed QR token
+   of a random person at a venue): rate and latency percentiles;
+3. the daily colour batch (`recompute_all`) for N persons (default 5.3 M) of whom about
+   1 % have facts (arrivals, fever check-ins, overrides): first run (creates every code)
+   and the steady daily run.
+
+Usage: DATABASE_URL=postgres://… python benchmarks/tracing.py [--persons N] [--seconds S]
+"""
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import multiprocessing
+import os
+import random
+import signal
+import subprocess
+import threading
+import time
+import uuid
+
+from _db import ROOT, machine, percentile, setup_django, use_bench_database
+
+DIVISIONS = ROOT / "fangkong" / "geo" / "data" / "divisions-shaoxing.csv"
+
+
+def _sql_literal_columns() -> tuple[list[str], list[str]]:
+    """Columns of people_person and a SQL expression for each (g = the series number)."""
+    from fangkong.people.models import Person
+
+    cols, exprs = [], []
+    for f in Person._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        cols.append(f.column)
+        if f.name == "name":
+            exprs.append("'居民' || g")
+        elif f.name == "name_initials":
+            exprs.append("'jm'")
+        elif f.name == "node":
+            exprs.append("v.id")
+        elif f.name == "path":
+            exprs.append("v.path")
+        elif f.name in ("created_at", "updated_at"):
+            exprs.append("now()")
+        elif f.name == "version":
+            exprs.append("1")
+        elif f.name == "sex":
+            exprs.append("'U'")
+        elif f.null:
+            exprs.append("NULL")
+        else:
+            exprs.append("''")
+    return cols, exprs
+
+
+def build(n: int) -> dict:
+    from django.db import connection
+
+    from fangkong.accounts.models import ApiToken, User
+    from fangkong.core import clock
+    from fangkong.geo.loaders import load_divisions, read_csv
+    from fangkong.geo.models import Division
+    from fangkong.healthcode.models import Arrival, CodeOverride, DailyCheckIn
+    from fangkong.people.models import Person
+    from fangkong.tracing.models import Venue
+
+    t = time.perf_counter()
+    load_divisions(read_csv(DIVISIONS))
+    villages = list(Division.objects.filter(level="village").values_list("id", "path"))
+    cols, exprs = _sql_literal_columns()
+    with connection.cursor() as cur:
+        cur.execute("CREATE TEMP TABLE bv (k int, id bigint, path text)")
+        cur.executemany(
+            "INSERT INTO bv VALUES (%s, %s, %s)", [(k, i, p) for k, (i, p) in enumerate(villages)]
+        )
+        step = 500_000
+        for start in range(1, n + 1, step):
+            end = min(n, start + step - 1)
+            cur.execute(
+                f"INSERT INTO {Person._meta.db_table} ({', '.join(cols)}) "  # noqa: S608
+                f"SELECT {', '.join(exprs)} FROM generate_series(%s, %s) g "
+                f"JOIN bv v ON v.k = g %% %s",
+                [start, end, len(villages)],
+            )
+    print(f"{n:,} persons inserted in {time.perf_counter() - t:.1f} s (not timed below)")
+    root = Division.objects.get(code="3306")
+    user = User.objects.create(username="bench-hq", role="city_hq", node=root, password="!")
+    raw = ApiToken.new_raw()
+    ApiToken.objects.create(
+        user=user, digest=ApiToken.hash(raw), expires_at=clock.now() + dt.timedelta(days=30)
+    )
+    venues = Venue.objects.bulk_create(
+        [
+            Venue(name=f"场所{i}", kind="shop", node_id=v[0], path=v[1])
+            for i, v in enumerate(villages[:1000])
+        ]
+    )
+    # ~1 % of persons with facts: arrivals, check-ins (some with fever), overrides.
+    rng = random.Random(6)
+    ids = list(Person.objects.order_by("pk").values_list("pk", "path"))
+    sample = rng.sample(ids, max(10, n // 100))
+    today = clock.today()
+    arrivals, checkins, overrides = [], [], []
+    for k, (pid, path) in enumerate(sample):
+        if k % 3 == 0:
+            arrivals.append(
+                Arrival(
+                    person_id=pid,
+                    origin="某地",
+                    risk_level="high" if k % 9 == 0 else "medium",
+                    arrived_on=today - dt.timedelta(days=rng.randint(0, 20)),
+                    path=path,
+                )
+            )
+        for d in range(rng.randint(1, 10)):
+            checkins.append(
+                DailyCheckIn(
+                    person_id=pid,
+                    day=today - dt.timedelta(days=d),
+                    client_id=uuid.uuid4(),
+                    temperature="38.0" if rng.random() < 0.05 else "36.6",
+                    abnormal=False,
+                    path=path,
+                )
+            )
+        if k % 500 == 0:
+            overrides.append(
+                CodeOverride(person_id=pid, colour="red", reason="benchmark", by=user, path=path)
+            )
+    for c in checkins:
+        c.abnormal = str(c.temperature) >= "37.3"
+    Arrival.objects.bulk_create(arrivals, batch_size=5000)
+    DailyCheckIn.objects.bulk_create(checkins, batch_size=5000)
+    CodeOverride.objects.bulk_create(overrides)
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE")
+    print(
+        f"facts: {len(arrivals):,} arrivals, {len(checkins):,} check-ins, {len(overrides)} overrides"
+    )
+    return {"token": raw, "venues": [v.code for v in venues], "persons": [p for p, _ in ids]}
+
+
+def recompute_bench() -> None:
+    from fangkong.healthcode.actions import recompute_all
+    from fangkong.healthcode.models import HealthCode
+
+    for label in ("first run (creates every code)", "daily run"):
+        t = time.perf_counter()
+        result = recompute_all()
+        took = time.perf_counter() - t
+        print(
+            f"recompute {label}: {took:.1f} s; persons with facts {result['with_facts']:,}, "
+            f"colour changes {result['changes']:,}, new green codes {result['new_green']:,}"
+        )
+    counts = {c: HealthCode.objects.filter(colour=c).count() for c in ("red", "yellow", "green")}
+    print(f"codes: {counts}")
+
+
+# ---------------------------------------------------------------- HTTP load
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except OSError:
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _body(kind: str, ctx: dict, rng: random.Random) -> tuple[str, str, int]:
+    """(path, JSON body, scans carried) of one request of this kind."""
+    venue = ctx["venues"][rng.randrange(len(ctx["venues"]))]
+    if kind == "single":
+        return (
+            "/api/v1/tracing/scans",
+            json.dumps({"venue_code": venue, "client_id": str(uuid.uuid4())}),
+            1,
+        )
+    if kind == "batch":
+        rows = [
+            {
+                "venue_code": ctx["venues"][rng.randrange(len(ctx["venues"]))],
+                "client_id": str(uuid.uuid4()),
+                "person_id": ctx["persons"][rng.randrange(len(ctx["persons"]))],
+            }
+            for _ in range(ctx["batch"])
+        ]
+        return "/api/v1/tracing/scans/batch", json.dumps({"scans": rows}), len(rows)
+    token = ctx["qr"][rng.randrange(len(ctx["qr"]))]
+    return "/api/v1/healthcode/verify", json.dumps({"token": token, "venue_code": venue}), 1
+
+
+def _worker(args: tuple) -> tuple[list[float], int, int]:
+    kind, port, ctx, threads, seconds, warmup, seed = args
+    lat: list[float] = []
+    counts = [0, 0]
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + warmup + seconds
+    measure_from = time.perf_counter() + warmup
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {ctx['token']}"}
+
+    def run(k: int) -> None:
+        rng = random.Random(seed * 1000 + k)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        mine, ok, err = [], 0, 0
+        while time.perf_counter() < stop_at:
+            path, body, carried = _body(kind, ctx, rng)
+            t0 = time.perf_counter()
+            try:
+                conn.request("POST", path, body=body, headers=headers)
+                resp = conn.getresponse()
+                resp.read()
+                good = resp.status in (200, 201)
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                good = False
+            if t0 >= measure_from:
+                mine.append(time.perf_counter() - t0)
+                ok += carried if good else 0
+                err += not good
+        with lock:
+            lat.extend(mine)
+            counts[0] += ok
+            counts[1] += err
+
+    ts = [threading.Thread(target=run, args=(k,)) for k in range(threads)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    return lat, counts[0], counts[1]
+
+
+def http_bench(ctx: dict, args: argparse.Namespace) -> None:
+    from fangkong.core import clock
+    from fangkong.healthcode.tokens import qr_token
+
+    env = {**os.environ, "FANGKONG_LOG_LEVEL": "WARNING"}
+    cmd = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "fangkong.wsgi",
+        "--bind",
+        f"127.0.0.1:{args.port}",
+        "--worker-class",
+        "gthread",
+        "--workers",
+        str(args.gunicorn_workers),
+        "--threads",
+        str(args.gunicorn_threads),
+        "--keep-alive",
+        "30",
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
+    try:
+        for _ in range(100):
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", args.port, timeout=2)
+                c.request("GET", "/healthz")
+                if c.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("gunicorn did not start")
+        workers = [
+            int(x)
+            for x in subprocess.run(
+                ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
+            ).stdout.split()
+        ]
+        for kind in ("single", "batch", "verify"):
+            if kind == "verify":  # fresh QR tokens (valid for the rule set's 120 s)
+                rng = random.Random(9)
+                ctx["qr"] = [
+                    qr_token(ctx["persons"][rng.randrange(len(ctx["persons"]))])
+                    for _ in range(5000)
+                ]
+                assert clock.now()
+            procs = args.client_procs
+            threads = 2 if kind == "batch" else args.client_threads
+            per = [
+                (kind, args.port, ctx, threads, args.seconds, args.warmup, i) for i in range(procs)
+            ]
+            cpu0 = _cpu_seconds(workers)
+            with multiprocessing.get_context("fork").Pool(procs) as pool:
+                results = pool.map(_worker, per)
+            cpu = _cpu_seconds(workers) - cpu0
+            lat = [x for r in results for x in r[0]]
+            ok = sum(r[1] for r in results)
+            err = sum(r[2] for r in results)
+            unit = "scans" if kind != "verify" else "verifications"
+            print(
+                f"{kind:7} {ok:>10,} {unit} in {args.seconds} s = {ok / args.seconds:>9,.0f}/s, "
+                f"errors {err}; request latency p50 {percentile(lat, 50) * 1000:.1f} ms, "
+                f"p95 {percentile(lat, 95) * 1000:.1f} ms, p99 {percentile(lat, 99) * 1000:.1f} ms"
+                f"{f' ({args.batch} scans per request)' if kind == 'batch' else ''}; "
+                f"server CPU {1000 * cpu / max(ok, 1):.2f} ms per {unit[:-1]}"
+            )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    print(
+        f"(gunicorn gthread {args.gunicorn_workers}×{args.gunicorn_threads}; load generator "
+        f"{args.client_procs} processes on the same {os.cpu_count()} cores; "
+        f"load average {os.getloadavg()[0]:.1f})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--persons", type=int, default=5_300_000)
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--batch", type=int, default=5000)
+    parser.add_argument("--port", type=int, default=8716)
+    parser.add_argument("--gunicorn-workers", type=int, default=2)
+    parser.add_argument("--gunicorn-threads", type=int, default=4)
+    parser.add_argument("--client-procs", type=int, default=2)
+    parser.add_argument("--client-threads", type=int, default=6)
+    parser.add_argument("--skip-http", action="store_true")
+    args = parser.parse_args()
+
+    use_bench_database("fangkong_bench_tracing")
+    setup_django()
+    from django.core.management import call_command
+    from django.db import connection
+
+    print(f"machine: {machine()}")
+    call_command("migrate", verbosity=0)
+    print(f"database: {connection.vendor} {connection.pg_version}")
+    ctx = build(args.persons)
+    ctx["batch"] = args.batch
+    recompute_bench()
+    if not args.skip_http:
+        ctx["persons"] = ctx["persons"][:: max(1, len(ctx["persons"]) // 100_000)]
+        connection.close()
+        http_bench(ctx, args)
+
+
+if __name__ == "__main__":
+    main()
