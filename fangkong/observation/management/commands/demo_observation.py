@@ -16,7 +16,7 @@ from fangkong.accounts.models import User
 from fangkong.core import clock
 from fangkong.geo.models import Division
 from fangkong.observation import actions
-from fangkong.observation.models import ObservationPeriod, QuarantineSite, Room
+from fangkong.observation.models import ObservationPeriod, Placement, QuarantineSite, Room
 from fangkong.people.models import Person
 
 SITES = [
@@ -35,9 +35,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
         started = time.monotonic()
-        if ObservationPeriod.objects.exists() and not opts["force"]:
+        names = [name for name, _address in SITES]
+        if QuarantineSite.objects.filter(name__in=names).exists() and not opts["force"]:
             self.stdout.write(
-                f"observation: {ObservationPeriod.objects.count()} periods already present; kept"
+                f"observation: demo sites present, {ObservationPeriod.objects.count()} periods; kept"
             )
             return
         county = Division.objects.filter(code="330602").first()
@@ -46,7 +47,15 @@ class Command(BaseCommand):
         rng = random.Random(opts["seed"])
         system = User(is_superuser=True, is_active=True)
         sites = self._sites(system, county)
-        rooms = list(Room.objects.filter(site__in=sites).order_by("pk"))
+        rooms = list(
+            Room.objects.filter(site__in=sites)
+            .exclude(  # free rooms only
+                pk__in=Placement.objects.filter(ended_at__isnull=True, room__isnull=False).values(
+                    "room_id"
+                )
+            )
+            .order_by("pk")
+        )
         worker = User.objects.filter(username="grid_worker").select_related("node").first()
         persons = self._persons(worker, county, opts["periods"], rng)
         made: dict[str, int] = {}
@@ -94,7 +103,27 @@ class Command(BaseCommand):
     def _persons(self, worker: Any, county: Division, n: int, rng: random.Random) -> list[Person]:
         busy = ObservationPeriod.objects.open().values("person_id")
         qs = Person.objects.filter(merged_into__isnull=True).exclude(pk__in=busy)
-        mine = list(qs.filter(node=worker.node)[: max(12, n // 10)]) if worker else []
+        want = min(n, max(14, n // 10))
+        mine = list(qs.filter(node=worker.node)[:want]) if worker else []
+        if worker and len(mine) < want:
+            # The demo grid worker's grid may hold few persons: register a household there,
+            # through the registry's own action, so the grid worker's phone pages have work.
+            from fangkong.people.actions import register_person
+
+            system = User(is_superuser=True, is_active=True)
+            surnames, given = "王李张刘陈杨黄赵周吴徐孙", "伟芳娜敏静强磊洋艳勇军杰"
+            for i in range(want - len(mine)):
+                person, _similar = register_person(
+                    system,
+                    {
+                        "name": rng.choice(surnames) + rng.choice(given),
+                        "node_code": worker.node.code,
+                        "address": f"{worker.node.name} {i + 1} 号",
+                        "tags": "demo-observation",
+                    },
+                    confirm_similar=True,
+                )
+                mine.append(person)
         rest = list(
             qs.filter(path__startswith=county.path).exclude(pk__in=[p.pk for p in mine])[: n * 3]
         )
