@@ -75,9 +75,9 @@ def _outbreak_days(city: Division) -> list[dt.date]:
 def demo_step(seed: int) -> str:
     city = Division.objects.filter(level="city").order_by("code").first()
     if city is None:
-        return "public: no city"
+        return "no city"
     if Rumour.objects.exists():
-        return "public: already present"
+        return "already present"
     rng = random.Random(seed)
     hq = _user("city_hq", city, "public_demo_hq")
     county = Division.objects.filter(parent=city).order_by("code").first()
@@ -209,7 +209,7 @@ def demo_step(seed: int) -> str:
             returns.follow_up_gathering(staff, g, "已电话回访，婚期改至疫情结束后。")
         handled += 1
     return (
-        f"public: {published} bulletins published ({refused} refused), {len(RUMOURS)} rumours, "
+        f"{published} bulletins published ({refused} refused), {len(RUMOURS)} rumours, "
         f"{len(QUESTIONS) * 2} questions ({answered} answered, {overdue} escalated), "
         f"{len(made)} return-to-work applications, 2 school plans, {handled} gatherings handled"
     )
