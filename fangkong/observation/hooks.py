@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def register_hooks() -> None:
-    from fangkong.core import clock, home
+    from fangkong.core import clock, demo_steps, home
     from fangkong.geo import counters
     from fangkong.observation.models import AlertTask, ObservationPeriod
 
@@ -13,6 +13,18 @@ def register_hooks() -> None:
         return counters.count_by_child(qs, parent, children)
 
     counters.register("observation", _("Under observation"), count_open)
+
+    def demo_step(seed: int) -> str:
+        import io
+
+        from django.core.management import call_command
+
+        out = io.StringIO()
+        call_command("demo_observation", seed=seed, stdout=out, stderr=io.StringIO())
+        lines = [line for line in out.getvalue().splitlines() if line.strip()]
+        return lines[-1].removeprefix("observation: ") if lines else "done"
+
+    demo_steps.register("observation", demo_step)
 
     home.register(
         home.Card(
