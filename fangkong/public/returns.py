@@ -58,6 +58,15 @@ def apply_to_resume(
         raise _invalid("contingency_plan", _("the contingency plan is required"))
     if not employees:
         raise _invalid("employees", _("list the employees"))
+    phones = {}
+    for n, e in enumerate(employees):
+        if not str(e.get("name", "")).strip():
+            raise _invalid("employees", _("every employee needs a name"))
+        if e.get("phone"):
+            try:
+                phones[n] = people_rules.parse_mobile(e["phone"])
+            except people_rules.IdentityError as exc:
+                raise _invalid("employees", f"{e['name']}: {exc}") from exc
     r = rules_on(clock.today())
     credit_code = credit_code.strip().upper()
     with transaction.atomic(), _actor(user):
@@ -79,14 +88,12 @@ def apply_to_resume(
                     application=app,
                     name=e["name"].strip(),
                     token=secrets.token_urlsafe(18),
-                    phone_index=crypto.blind_index(
-                        people_rules.parse_mobile(e["phone"]), "person.phone"
-                    )
-                    if e.get("phone")
+                    phone_index=crypto.blind_index(phones[n], "person.phone")
+                    if n in phones
                     else None,
-                    **_phone_fields(e.get("phone", ""), "public.employee.phone"),
+                    **_phone_fields(phones.get(n, ""), "public.employee.phone"),
                 )
-                for e in employees
+                for n, e in enumerate(employees)
             ]
         )
     return app

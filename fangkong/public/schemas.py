@@ -8,8 +8,8 @@ from ninja import Field, Schema
 class FigureIn(Schema):
     code: str
     name: str = ""
-    new: int = Field(ge=0)
-    total: int = Field(ge=0)
+    new: int = Field(ge=0, le=10_000_000)
+    total: int = Field(ge=0, le=10_000_000)
 
 
 class DraftIn(Schema):
@@ -138,7 +138,7 @@ class ApplicationIn(Schema):
     contact_name: str = Field(min_length=1, max_length=40)
     contingency_plan: str
     resume_date: dt.date
-    employees: list[EmployeeIn]
+    employees: list[EmployeeIn] = Field(max_length=20_000)
 
 
 class InspectIn(Schema):
@@ -186,11 +186,11 @@ class SchoolIn(Schema):
     node_code: str
     school: str = Field(min_length=1, max_length=120)
     return_date: dt.date
-    classes: int = Field(ge=1)
-    students: int = Field(ge=1)
-    staff: int = Field(ge=1)
-    staff_declared: int = Field(0, ge=0)
-    students_declared: int = Field(0, ge=0)
+    classes: int = Field(ge=1, le=10_000)
+    students: int = Field(ge=1, le=1_000_000)
+    staff: int = Field(ge=1, le=100_000)
+    staff_declared: int = Field(0, ge=0, le=100_000)
+    students_declared: int = Field(0, ge=0, le=1_000_000)
     contingency_plan: str
     checklist: list[str] = []
 
@@ -211,7 +211,7 @@ class GatheringIn(Schema):
     organiser: str = Field(min_length=1, max_length=40)
     phone: str = ""
     venue: str = Field(min_length=1, max_length=120)
-    guests: int = Field(ge=1)
+    guests: int = Field(ge=1, le=1_000_000)
 
 
 class HandleIn(Schema):

@@ -267,3 +267,19 @@ def test_declaration_takes_the_platform_health_code_where_it_exists(
     first, second = app.employees.order_by("pk")
     assert returns.declare_health(first.token, 36.5, False, False, "green").health_code == "yellow"
     assert returns.declare_health(second.token, 36.5, False, False, "green").health_code == "green"
+
+
+@pytest.mark.django_db
+def test_employee_with_a_bad_phone_is_named(village_staff, node):
+    with pytest.raises(ValidationError) as exc:
+        returns.apply_to_resume(
+            village_staff,
+            node(HUAYUAN),
+            "某厂",
+            "91330602MA2FFFFF1A",
+            "联系人",
+            "预案",
+            DAY0 + dt.timedelta(days=5),
+            [{"name": "王五", "phone": "12345"}],
+        )
+    assert "王五" in str(exc.value) and not WorkApplication.objects.exists()
