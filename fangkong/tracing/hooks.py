@@ -2,13 +2,18 @@
 contacts through our actions; home cards and the jurisdiction-browser column."""
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.tracing.choices import Setting
+
+log = logging.getLogger(__name__)
 
 SETTING_WORDS = {
     "household": ("household", "家", "户", "family"),
@@ -45,19 +50,26 @@ def consume_clinical_exposures(investigation: Any, exposures: list[Any]) -> None
     for exp in exposures:
         if actions.Contact.objects.filter(clinical_exposure_id=exp.pk).exists():
             continue
-        actions.add_contact(
-            user,
-            index,
-            {
-                "name": exp.name,
-                "person": exp.person,
-                "setting": setting_of(f"{exp.relation} {exp.setting}"),
-                "first_exposure": exp.last_contact,
-                "last_exposure": exp.last_contact,
-                "clinical_exposure_id": exp.pk,
-                "node": exp.person.node if exp.person else None,
-            },
-        )
+        try:
+            with transaction.atomic():
+                actions.add_contact(
+                    user,
+                    index,
+                    {
+                        "name": exp.name,
+                        "person": exp.person,
+                        "setting": setting_of(f"{exp.relation} {exp.setting}"),
+                        "first_exposure": exp.last_contact,
+                        "last_exposure": exp.last_contact,
+                        "clinical_exposure_id": exp.pk,
+                        "node": exp.person.node if exp.person else None,
+                    },
+                )
+        except ValidationError as exc:
+            # Not taken over (e.g. after the isolation): it stays listed, unconsumed, on
+            # the investigation page for the investigator to correct.
+            log.info("exposure %s not taken over: %s", exp.pk, "; ".join(exc.messages))
+            continue
         exp.consumed_at = timezone.now()
         exp.save(update_fields=["consumed_at"])
 

@@ -46,3 +46,35 @@ def test_clinical_consumer_is_registered():
     from fangkong.tracing.hooks import consume_clinical_exposures
 
     assert consume_clinical_exposures in exposure_consumers()
+
+
+def test_completed_clinical_investigation_hands_over_its_exposures(db, make_user, make_person):
+    """Through the real clinical path: a suspected case, exposures, completion."""
+    from fangkong.accounts.models import User
+    from fangkong.clinical import actions as clinical
+    from fangkong.clinical import care, investigation
+    from fangkong.core import clock
+    from fangkong.geo.models import Division
+    from tests.clinical.conftest import FEVERISH, at
+    from tests.conftest import YUECHENG
+
+    node = Division.objects.get(code=YUECHENG)
+    system = User(is_superuser=True, is_active=True)
+    day = dt.date(2020, 2, 3)
+    with clock.frozen(at(day, 9)):
+        clinic = care.create_facility(system, name="发热门诊", kind="fever_clinic", node=node)
+        doctor = make_user("medical", YUECHENG)
+        clinic.staff.add(doctor)
+        visit = clinical.register_visit(doctor, clinic, person=make_person("病人"), **FEVERISH)
+        clinical.dispose(doctor, visit, "suspected")
+        visit.refresh_from_db()
+        inv = visit.case.investigation
+        family = make_person("家属")
+        investigation.add_exposure(
+            doctor, inv, {"name": "家属", "relation": "家人", "last_contact": day, "person": family}
+        )
+        investigation.add_exposure(doctor, inv, {"name": "同事", "last_contact": day})
+        investigation.complete_investigation(doctor, inv, "household")
+    contact = Contact.objects.get(person=family)
+    assert contact.setting == "household" and contact.index.case_id == visit.case.pk
+    assert inv.exposures.filter(consumed_at__isnull=False).count() == 2
