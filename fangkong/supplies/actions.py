@@ -100,7 +100,7 @@ def _take(
     """Take `qty` units out, earliest expiry first (or from `batch`), under row locks."""
     today = clock.today()
     if batch is not None and batch.expires_on is not None and batch.expires_on < today:
-        if kind != EntryKind.WRITE_OFF:
+        if kind not in (EntryKind.WRITE_OFF, EntryKind.ADJUSTMENT):
             raise ValidationError(
                 {
                     "batch": _("Batch %(code)s expired on %(day)s and may not be issued.")
@@ -112,8 +112,9 @@ def _take(
         locked = locked.filter(batch=batch)
     rows = list(locked.select_related("batch").order_by("pk"))
     held = [(b.batch_id, b.batch.expires_on, b.quantity) for b in rows]
-    if kind == EntryKind.WRITE_OFF:
-        held = [(b, None, q) for b, _e, q in held]  # expired units are exactly what is written off
+    if kind in (EntryKind.WRITE_OFF, EntryKind.ADJUSTMENT) and batch is not None:
+        # Expired units may be written off or counted down, never handed out.
+        held = [(b, None, q) for b, _e, q in held]
     try:
         picks = rules.pick_batches(held, qty, today)
     except rules.Shortage as exc:
