@@ -599,3 +599,33 @@ def set_baseline(user: Any, item: Item, node: Any, price: Any) -> PriceBaseline:
         item=item, node=node, defaults={"price": value, "path": node.path}
     )
     return baseline
+
+
+def _place(user: Any, model: Any, node: Any) -> None:
+    from fangkong.core.querysets import _path_of
+
+    if not allows(user, model, "add"):
+        raise PermissionDenied(_("You may not do this here."))
+    path = _path_of(user)
+    if path is not None and (not path or not node.path.startswith(path)):
+        raise PermissionDenied(_("You may not do this here."))
+
+
+@transaction.atomic
+def create_warehouse(user: Any, *, name: str, kind: str, node: Any) -> Warehouse:
+    """A warehouse of a node in the user's area."""
+    _place(user, Warehouse, node)
+    wh = Warehouse(name=(name or "").strip(), kind=kind, node=node)
+    wh.full_clean(exclude=["path"])
+    wh.save()
+    return wh
+
+
+@transaction.atomic
+def create_market(user: Any, *, name: str, kind: str, node: Any) -> Market:
+    """A monitored market or supermarket of a node in the user's area."""
+    _place(user, Market, node)
+    market = Market(name=(name or "").strip(), kind=kind, node=node)
+    market.full_clean(exclude=["path"])
+    market.save()
+    return market

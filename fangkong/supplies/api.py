@@ -207,6 +207,34 @@ def warehouses(request: HttpRequest):  # type: ignore[no-untyped-def]
     return Warehouse.objects.restrict(request.user, "view").select_related("node")
 
 
+class PlaceIn(Schema):
+    name: str
+    kind: str
+    node_code: str
+
+
+def _node(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
+    from fangkong.geo.models import Division
+
+    return get_object_or_404(Division.objects.restrict(request.user, "view"), code=code)
+
+
+@router.post("/warehouses", response={201: WarehouseOut})
+def warehouse_new(request: HttpRequest, body: PlaceIn):  # type: ignore[no-untyped-def]
+    node = _node(request, body.node_code)
+    return Status(
+        201, actions.create_warehouse(request.user, name=body.name, kind=body.kind, node=node)
+    )
+
+
+@router.post("/markets", response={201: MarketOut})
+def market_new(request: HttpRequest, body: PlaceIn):  # type: ignore[no-untyped-def]
+    node = _node(request, body.node_code)
+    return Status(
+        201, actions.create_market(request.user, name=body.name, kind=body.kind, node=node)
+    )
+
+
 @router.get("/stock", response=list[StockOut])
 def stock(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Units on hand by warehouse and item for the caller's whole area."""

@@ -223,3 +223,36 @@ def test_another_county_is_refused_404_on_every_record_endpoint(
         "days-of-supply?scope=warehouse",
     ):
         assert client.get(f"{API}/{lst}", **h).json() == [], lst
+
+
+def test_warehouses_and_markets_are_created_in_the_own_area_only(
+    client, officer, zhuji_officer, hospital_user
+):
+    h = auth(officer)
+    body = {"name": "塔山街道物资点", "kind": "site", "node_code": "330602001"}
+    r = post(client, f"{API}/warehouses", body, h)
+    assert r.status_code == 201 and r.json()["node_code"] == "330602001"
+    assert post(client, f"{API}/warehouses", body, h).status_code == 422  # same name twice
+    r = post(client, f"{API}/warehouses", {**body, "name": "x", "kind": "palace"}, h)
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "kind"]
+    assert (
+        post(
+            client,
+            f"{API}/markets",
+            {"name": "塔山农贸市场", "kind": "market", "node_code": "330602001"},
+            h,
+        ).status_code
+        == 201
+    )
+    hz = auth(zhuji_officer)
+    assert post(client, f"{API}/warehouses", {**body, "name": "y"}, hz).status_code == 404
+    assert (
+        post(
+            client, f"{API}/markets", {"name": "z", "kind": "market", "node_code": "330602001"}, hz
+        ).status_code
+        == 404
+    )
+    assert (
+        post(client, f"{API}/warehouses", {**body, "name": "w"}, auth(hospital_user)).status_code
+        == 403
+    )
