@@ -69,6 +69,9 @@ def test_pages_work_for_the_area(client, hq, world):
         response = client.get(url)
         assert response.status_code == 200, url
     assert "echarts" in client.get(pages(world)[2]).content.decode()
+    home = client.get("/").content.decode()
+    assert "/tracing/chains/" in home and "/tracing/venues/" in home and "/healthcode/" in home
+    assert client.get("/geo/").status_code == 200  # the browser with our columns
     assert b"<svg" in client.get(pages(world)[4]).content
 
 
