@@ -15,7 +15,11 @@ def metric(page, name):
 
 
 def test_grid_worker_visit_changes_town_progress(
-    live_server, browser, phone, make_user, make_task  # noqa: F811
+    live_server,
+    browser,
+    phone,
+    make_user,
+    make_task,  # noqa: F811
 ):
     make_user("grid_worker", GRID_A, username="gw")
     make_user("town_hq", TASHAN, username="town")
