@@ -129,11 +129,15 @@ def visit_new(request: HttpRequest) -> HttpResponse:
 def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visit = _visit(request, pk)
     audit.record_access(request.user, visit, "clinic visit", request)
+    from django.db.models import Q
+
     from fangkong.accounts.models import User
 
     doctors = User.objects.filter(
-        role="medical", is_active=True, clinical_facilities=visit.facility
-    )
+        Q(clinical_facilities=visit.facility) | Q(node=visit.facility.node),
+        role="medical",
+        is_active=True,
+    ).distinct()
     return render(
         request,
         "clinical/visit.html",
