@@ -535,3 +535,50 @@ def report_cluster(user: Any, cluster: Cluster, at: Any = None) -> Cluster:
     with _actor(user):
         cluster.save(update_fields=["reported_at"])
     return cluster
+
+
+RULE_FIELDS = (
+    "r7_min_epi",
+    "r7_min_clinical_with_epi",
+    "r7_min_clinical_without_epi",
+    "fever_threshold",
+    "r8_normal_days",
+    "r8_negative_tests",
+    "r8_test_gap_hours",
+    "r9_report_hours",
+    "r9_investigation_hours",
+    "r9_emergency_hours",
+    "r10_cluster_threshold",
+    "r10_window_days",
+    "note",
+)
+
+
+@transaction.atomic
+def save_rules(user: Any, data: dict[str, Any]) -> ClinicalRules:
+    """Add a rule set from its effective date on (headquarters). A set already in
+    force is history and is not rewritten; unset values follow the set before it."""
+    _need(user, "clinical.clinicalrules", "change", _("only headquarters may change the rules"))
+    effective = data.get("effective_from")
+    if not isinstance(effective, dt.date):
+        raise _invalid("effective_from", _("the effective date is required"))
+    existing = ClinicalRules.objects.filter(effective_from=effective).first()
+    if existing is not None and effective <= clock.today():
+        raise _invalid(
+            "effective_from", _("a rule set already in force on this date cannot be rewritten")
+        )
+    base = ClinicalRules.objects.filter(effective_from__lt=effective).first()
+    obj = existing or ClinicalRules(effective_from=effective)
+    for name in RULE_FIELDS:
+        value = data.get(name)
+        if value is None or value == "":
+            value = getattr(base, name) if base is not None and existing is None else None
+        if value is not None:
+            setattr(obj, name, value)
+    if not 1 <= int(obj.r10_cluster_threshold) <= 50:
+        raise _invalid("r10_cluster_threshold", _("between 1 and 50 cases"))
+    if int(obj.r9_report_hours) < 1 or int(obj.r9_investigation_hours) < 1:
+        raise _invalid("r9_report_hours", _("a reporting window is at least one hour"))
+    with _actor(user):
+        obj.save()
+    return obj

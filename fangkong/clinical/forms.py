@@ -130,3 +130,29 @@ class ExposureForm(forms.Form):
 
 class LabImportForm(forms.Form):
     file = forms.FileField(label=_("Result file (CSV or XLSX)"))
+
+
+class RulesForm(forms.ModelForm):
+    class Meta:
+        from fangkong.clinical.models import ClinicalRules
+
+        model = ClinicalRules
+        fields = [
+            "effective_from",
+            *[
+                "r7_min_epi",
+                "r7_min_clinical_with_epi",
+                "r7_min_clinical_without_epi",
+                "fever_threshold",
+                "r8_normal_days",
+                "r8_negative_tests",
+                "r8_test_gap_hours",
+                "r9_report_hours",
+                "r9_investigation_hours",
+                "r9_emergency_hours",
+                "r10_cluster_threshold",
+                "r10_window_days",
+                "note",
+            ],
+        ]
+        widgets = {"effective_from": forms.DateInput(attrs={"type": "date"})}

@@ -15,4 +15,5 @@ urlpatterns = [
     path("facilities/<int:pk>/", views.facility_detail, name="facility"),
     path("clusters/", views.clusters, name="clusters"),
     path("clusters/<int:pk>/report/", views.cluster_report, name="cluster_report"),
+    path("rules/", views.rules_view, name="rules"),
 ]

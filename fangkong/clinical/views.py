@@ -368,3 +368,30 @@ def cluster_report(request: HttpRequest, pk: int) -> HttpResponse:
     except (ValidationError, PermissionError) as exc:
         _errors(request, exc)
     return redirect("clinical:clusters")
+
+
+@login_required
+def rules_view(request: HttpRequest) -> HttpResponse:
+    """The dated rule sets (R7–R10); headquarters adds one from a date on."""
+    from fangkong.clinical.forms import RulesForm
+    from fangkong.clinical.models import ClinicalRules
+
+    _need(request, "clinical.clinicalrules", "view")
+    can_change = request.user.may("clinical.clinicalrules", "change")  # type: ignore[union-attr]
+    form = RulesForm(request.POST or None)
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                actions.save_rules(request.user, form.cleaned_data)
+            except ValidationError as exc:
+                _errors(request, exc)
+            else:
+                messages.success(request, _("Rule set saved."))
+                return redirect("clinical:rules")
+    return render(
+        request,
+        "clinical/rules.html",
+        {"sets": ClinicalRules.objects.all(), "form": form, "can_change": can_change},
+    )

@@ -239,3 +239,39 @@ def test_a_resident_treated_in_another_county_is_seen_from_home_and_the_sender_k
     assert login(client, kq_hq).get(f"/clinical/cases/{case.pk}/").status_code == 200
     zhuji_hq = make_user("county_hq", ZHUJI)
     assert login(client, zhuji_hq).get(f"/clinical/cases/{case.pk}/").status_code == 404
+
+
+def test_headquarters_adds_a_dated_rule_set_others_may_not(client, city_hq, make_user, grid_worker):
+    from fangkong.clinical.models import ClinicalRules
+
+    data = {
+        "effective_from": "2020-03-01",
+        "r7_min_epi": 1,
+        "r7_min_clinical_with_epi": 2,
+        "r7_min_clinical_without_epi": 3,
+        "fever_threshold": "37.3",
+        "r8_normal_days": 3,
+        "r8_negative_tests": 2,
+        "r8_test_gap_hours": 24,
+        "r9_report_hours": 2,
+        "r9_investigation_hours": 24,
+        "r9_emergency_hours": 2,
+        "r10_cluster_threshold": 3,
+        "r10_window_days": 14,
+        "note": "test",
+    }
+    county = make_user("county_hq", "330602")
+    assert login(client, county).get("/clinical/rules/").status_code == 200
+    assert client.post("/clinical/rules/", data).status_code == 403
+    assert login(client, grid_worker).get("/clinical/rules/").status_code == 403
+    r = login(client, city_hq).post("/clinical/rules/", data)
+    assert r.status_code == 302
+    assert ClinicalRules.objects.get(effective_from=dt.date(2020, 3, 1)).r10_cluster_threshold == 3
+    from fangkong.clinical import actions as clinical_actions
+
+    assert clinical_actions.rules_in_force(dt.date(2020, 3, 5)).r10_cluster_threshold == 3
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:  # a set in force is history
+        clinical_actions.save_rules(city_hq, {"effective_from": dt.date(2020, 1, 1)})
+    assert "effective_from" in refused.value.message_dict
