@@ -147,6 +147,28 @@ def build(n: int) -> dict:
     return {"token": raw, "venues": [v.code for v in venues], "persons": [p for p, _ in ids]}
 
 
+def reuse() -> dict:
+    """Context of an earlier run: a fresh API token, its venues and persons."""
+    from fangkong.accounts.models import ApiToken, User
+    from fangkong.core import clock
+    from fangkong.people.models import Person
+    from fangkong.tracing.models import Venue
+
+    raw = ApiToken.new_raw()
+    ApiToken.objects.create(
+        user=User.objects.get(username="bench-hq"),
+        digest=ApiToken.hash(raw),
+        expires_at=clock.now() + dt.timedelta(days=1),
+    )
+    step = max(1, Person.objects.count() // 100_000)
+    persons = list(Person.objects.order_by("pk").values_list("pk", flat=True))[::step]
+    return {
+        "token": raw,
+        "venues": list(Venue.objects.values_list("code", flat=True)),
+        "persons": persons,
+    }
+
+
 def recompute_bench() -> None:
     from fangkong.healthcode.actions import recompute_all
     from fangkong.healthcode.models import HealthCode
@@ -331,19 +353,32 @@ def main() -> None:
     parser.add_argument("--client-procs", type=int, default=2)
     parser.add_argument("--client-threads", type=int, default=6)
     parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--http-only", action="store_true", help="reuse an earlier run's data")
     args = parser.parse_args()
 
-    use_bench_database("fangkong_bench_tracing")
+    if args.http_only:
+        from urllib.parse import urlsplit, urlunsplit
+
+        base = os.environ.get("DATABASE_URL") or "postgres://fangkong:fangkong@127.0.0.1:5432/x"
+        url = urlunsplit(urlsplit(base)._replace(path="/fangkong_bench_tracing"))
+        os.environ["DATABASE_URL"] = url
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
+    else:
+        use_bench_database("fangkong_bench_tracing")
     setup_django()
     from django.core.management import call_command
     from django.db import connection
 
     print(f"machine: {machine()}")
-    call_command("migrate", verbosity=0)
+    if args.http_only:
+        ctx = reuse()
+    else:
+        call_command("migrate", verbosity=0)
+        ctx = build(args.persons)
     print(f"database: {connection.vendor} {connection.pg_version}")
-    ctx = build(args.persons)
     ctx["batch"] = args.batch
-    recompute_bench()
+    if not args.http_only:
+        recompute_bench()
     if not args.skip_http:
         ctx["persons"] = ctx["persons"][:: max(1, len(ctx["persons"]) // 100_000)]
         connection.close()

@@ -119,9 +119,6 @@ def record_scan(
     cid = _uuid(client_id)
     if direction not in Direction.values:
         raise _invalid("direction", _("must be one of %s") % ", ".join(Direction.values))
-    existing = Scan.objects.filter(client_id=cid).first()
-    if existing is not None:
-        return existing, False
     when = _when(scanned_at)
     temp = _temperature(temperature)
     colour = _colour_of(person_id)
@@ -141,22 +138,27 @@ def record_scan(
                     "m": r.gate_max_temperature,
                 },
             )
-    scan = Scan(
-        venue=venue,
-        person_id=person_id,
-        client_id=cid,
-        scanned_at=when,
-        received_at=clock.now(),
-        direction=direction,
-        temperature=temp,
-        colour=colour,
-        admitted=admitted,
-        refusal=refusal,
-        path=venue.path,
-    )
-    Scan.objects.bulk_create([scan], ignore_conflicts=True)
-    stored = Scan.objects.get(client_id=cid)  # a concurrent twin may have won the insert
-    return stored, stored.received_at == scan.received_at and stored.venue_id == venue.pk
+    values = (venue.pk, person_id, cid, when, clock.now(), direction, temp, colour, admitted,
+              refusal, venue.path)  # fmt: skip
+    # One statement: the insert, or nothing when the client id is already stored.
+    fields = [
+        Scan._meta.get_field(c.removesuffix("_id") if c.endswith("_id") and c != "client_id" else c)
+        for c in COLUMNS
+    ]
+    params = [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {Scan._meta.db_table} ({', '.join(COLUMNS)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(COLUMNS))}) "
+            f"ON CONFLICT (client_id) DO NOTHING RETURNING id",
+            params,
+        )
+        row = cur.fetchone()
+    if row is None:  # sent twice: the stored scan wins
+        return Scan.objects.get(client_id=cid), False
+    scan = Scan(id=row[0], **dict(zip(COLUMNS, values, strict=True)))
+    scan._state.adding = False
+    return scan, True
 
 
 def ingest_batch(user: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
