@@ -145,7 +145,10 @@ def record_scan(
         Scan._meta.get_field(c.removesuffix("_id") if c.endswith("_id") and c != "client_id" else c)
         for c in COLUMNS
     ]
-    params = [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
+    params = [
+        f.get_db_prep_save(v, connection)  # type: ignore[union-attr]
+        for f, v in zip(fields, values, strict=True)
+    ]
     with connection.cursor() as cur:
         cur.execute(
             f"INSERT INTO {Scan._meta.db_table} ({', '.join(COLUMNS)}) "  # noqa: S608
