@@ -58,7 +58,7 @@ def build(n_persons: int, n_periods: int, seed: int = 8) -> dt.date:
         name="模板", name_initials="mb", node_id=villages[0][0], path=villages[0][1]
     )
     cols = [f.column for f in Person._meta.local_concrete_fields if f.column not in ("id",)]
-    vary = {"name": "'居民' || g", "node_id": "v.id", "path": "v.path"}
+    vary = {"name": "'居民' || g", "node_id": "v.id", "path": "v.path", "created_at": "%s"}
     select = ", ".join(vary.get(c, f"t.{c}") for c in cols)
     with connection.cursor() as cur:
         cur.execute(
@@ -67,7 +67,7 @@ def build(n_persons: int, n_periods: int, seed: int = 8) -> dt.date:
         cur.execute(
             f"INSERT INTO people_person ({', '.join(cols)}) SELECT {select} "
             f"FROM people_person t, generate_series(2, %s) g JOIN bench_v v ON v.k = g %% %s WHERE t.id = %s",
-            [n_persons, len(villages), first.pk],
+            [early, n_persons, len(villages), first.pk],
         )
     print(f"persons: {n_persons:,} in {time.perf_counter() - t:.1f} s")
 
