@@ -13,6 +13,11 @@ def test_demo_step_briefs_recent_days_once(add_case):
         add_case(at(DAY0.replace(day=8), 10))
         line = demo_step(2020)
         assert Briefing.objects.filter(node__code="3306").count() == 7  # DAY0-6 … DAY0
-        assert Briefing.objects.get(node__code="3306", day=DAY0).data["cases"]["confirmed"]["cumulative"] == 1
+        assert (
+            Briefing.objects.get(node__code="3306", day=DAY0).data["cases"]["confirmed"][
+                "cumulative"
+            ]
+            == 1
+        )
         assert demo_step(2020).startswith("0 briefings")
     assert line.startswith("49 briefings")
