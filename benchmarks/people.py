@@ -23,7 +23,7 @@ from _db import ROOT, machine, percentile, setup_django, use_bench_database
 ZHEJIANG = ROOT.parent / "shared" / "data" / "divisions-zhejiang.csv"
 
 
-def load_share(args: tuple[int, int]) -> tuple[int, int, float]:
+def load_share(args: tuple[int, int]) -> tuple[int, int, float, float]:
     share, seed = args
     setup_django()
     from fangkong.core import clock
@@ -37,9 +37,14 @@ def load_share(args: tuple[int, int]) -> tuple[int, int, float]:
     rows = list(population(villages, share, seed, clock.today()))  # input, not timed
     for r in rows:
         del r["household_number"]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     report = copy_register(rows, paths)
-    return report.accepted, len(report.rejected), time.perf_counter() - started
+    return (
+        report.accepted,
+        len(report.rejected),
+        time.perf_counter() - started,
+        time.process_time() - cpu,
+    )
 
 
 def main() -> None:
@@ -71,7 +76,9 @@ def main() -> None:
     rejected = sum(r[1] for r in results)
     print(
         f"bulk load: {accepted:,} persons ({rejected:,} rejected as duplicate IDs) in {elapsed:.1f} s "
-        f"= {args.persons / elapsed:,.0f} rows/s with {args.workers} workers"
+        f"= {args.persons / elapsed:,.0f} rows/s with {args.workers} workers; "
+        f"Python CPU {sum(r[3] for r in results):.1f} s = {args.persons / sum(r[3] for r in results):,.0f} rows per CPU-second "
+        f"(PostgreSQL's own CPU not included); load average {os.getloadavg()[0]:.1f}"
     )
     with connection.cursor() as cur:
         cur.execute("ANALYZE people_person")

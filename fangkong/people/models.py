@@ -105,7 +105,13 @@ class Person(TimeStampedModel):
             )
         ]
         indexes = [
-            models.Index(fields=["path", "id"], name="person_path_id"),
+            # Prefix matches on the path (restrict) need the pattern operator class on
+            # PostgreSQL unless the database collation is C; other databases ignore it.
+            models.Index(
+                fields=["path", "id"],
+                name="person_path_id",
+                opclasses=["varchar_pattern_ops", "int8_ops"],
+            ),
             models.Index(fields=["id_number_index"], name="person_id_index"),
         ]
 
