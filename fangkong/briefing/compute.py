@@ -81,6 +81,11 @@ def figures(node: Division, day: dt.date, r: BriefingRules) -> dict[str, Any]:
     if sections.has("observation"):
         data["observation"] = sections.observation(node.path, day, since, cutoff)
         data["sections"].append("observation")
+    if sections.has("supplies"):
+        summary = sections.supplies(node.path, day)
+        if summary is not None:
+            data["supplies"] = summary
+            data["sections"].append("supplies")
     if sections.has("command"):
         data["command"] = sections.command(node.path, day, cutoff)
         data["sections"].append("command")

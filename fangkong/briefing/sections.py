@@ -204,3 +204,12 @@ def response_level(day: dt.date) -> str | None:
 
     level = level_on(day)
     return level.grade if level else None
+
+
+def supplies(path: str, day: dt.date) -> dict[str, Any] | None:
+    """Items below their days-of-supply alert and today's price alerts (the supplies app's
+    own summary for the briefing); None when that app offers none."""
+    from fangkong.supplies import supply_days
+
+    summary = getattr(supply_days, "briefing_summary", None)
+    return summary(path, day) if summary is not None else None
