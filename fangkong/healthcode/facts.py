@@ -63,6 +63,16 @@ def facts_for(person_ids: Iterable[int], today: dt.date) -> dict[int, Facts]:
         if until is None or until >= today:
             of(pid).override = (colour, reason)
 
+    if apps.is_installed("fangkong.screening"):
+        # An arrival from a key area named on a pushed list counts as from a high-risk area.
+        from fangkong.screening.models import ScreeningSubject
+
+        for pid, when in ScreeningSubject.objects.filter(
+            **_of("person_id", ids), key_area=True, arrival_at__date__gte=since
+        ).values_list("person_id", "arrival_at"):
+            f = of(pid)
+            f.high_risk_arrival = _later(f.high_risk_arrival, timezone.localdate(when))
+
     if apps.is_installed("fangkong.observation"):
         from fangkong.observation.models import CheckIn, ObservationPeriod
 
@@ -130,6 +140,14 @@ def persons_with_facts(today: dt.date) -> set[int]:
             ObservationPeriod.objects.filter(
                 Q(status__in=["active", "referred"]) | Q(planned_end__gte=since)
             ).values_list("person_id", flat=True)
+        )
+    if apps.is_installed("fangkong.screening"):
+        from fangkong.screening.models import ScreeningSubject
+
+        ids |= set(
+            ScreeningSubject.objects.filter(key_area=True, arrival_at__date__gte=since).values_list(
+                "person_id", flat=True
+            )
         )
     if apps.is_installed("fangkong.clinical"):
         from fangkong.clinical.models import Case

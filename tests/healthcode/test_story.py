@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from fangkong.core import clock
 from fangkong.healthcode import actions
+from fangkong.healthcode.facts import persons_with_facts
 from fangkong.healthcode.models import CodeChange, HealthCode
 from tests.conftest import YUECHENG
 
@@ -103,3 +104,22 @@ def test_batch_gives_green_to_everyone_without_facts(make_person):
     assert set(HealthCode.objects.filter(person__in=people).values_list("colour", flat=True)) == {
         "green"
     }
+
+
+@pytest.mark.django_db
+def test_key_area_arrival_on_a_pushed_list_is_red(make_person):
+    from fangkong.screening.models import ScreeningSubject
+
+    person = make_person("返乡人")
+    with clock.frozen(at(DAY0)):
+        ScreeningSubject.objects.create(  # as the screening import stores it
+            person=person,
+            name=person.name,
+            node=person.node,
+            path=person.path,
+            key_area=True,
+            arrival_at=at(DAY0 - dt.timedelta(days=2)),
+            placement="registry",
+        )
+        assert actions.recompute_person(person.pk) == "red"
+        assert person.pk in persons_with_facts(DAY0)
