@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock
+from fangkong.core import clock, crypto
+from fangkong.people.rules import mask_phone
 from fangkong.tracing import rules
 from fangkong.tracing.choices import Category, ContactStatus, Setting, TransportKind
 from fangkong.tracing.models import Contact, IndexCase, TracingRules, TransmissionEdge
@@ -193,8 +194,13 @@ def add_contact(
     node = data.get("node") or (person.node if person else None)
     if node is None:
         node = (index.person if index else source_contact.person or source_contact).node  # type: ignore[union-attr]
+    phone = "" if person else str(data.get("phone") or "").strip()
+    if phone and not (phone.isdigit() and 7 <= len(phone) <= 15):
+        raise _invalid("phone", _("not a phone number"))
     contact = Contact(
         index=index or (source_contact.index if source_contact else None),
+        phone_enc=crypto.encrypt(phone, "tracing.contact.phone") if phone else None,
+        phone_masked=mask_phone(phone) if phone else "",
         source_contact=source_contact,
         person=person,
         name=name[:50],
@@ -270,14 +276,24 @@ def _screening_task(contact: Contact) -> None:
     from fangkong.screening.actions import declare
 
     source = contact.index.label if contact.index else contact.name
+    phone = (
+        crypto.decrypt(bytes(contact.phone_enc), "tracing.contact.phone")
+        if contact.phone_enc
+        else ""
+    )
     outcome = declare(
         {
             "name": contact.name,
             "address": contact.address,
+            "phone": phone,
             "origin": _("close contact of %s") % source,
         }
     )
-    contact.screening_row = str(getattr(outcome, "pk", "") or "declared")[:60]
+    rejection = getattr(outcome, "rejection", None)
+    if rejection is not None:  # the screening list refused the row: say why, confirm nothing
+        raise _invalid("phone", _("screening refused the hand-over: %s") % rejection.reason)
+    row = getattr(outcome, "row", None)
+    contact.screening_row = f"row:{row.pk}" if row is not None else "duplicate"
 
 
 @transaction.atomic

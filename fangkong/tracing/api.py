@@ -42,6 +42,7 @@ class ContactIn(Schema):
     person_id: int | None = None
     name: str = ""
     address: str = ""
+    phone: str = ""
     setting: str
     transport_kind: str = ""
     transport_no: str = ""
@@ -57,6 +58,7 @@ class ContactOut(Schema):
     index_id: int | None
     source_contact_id: int | None
     name: str
+    phone_masked: str
     setting: str
     transport_no: str
     seat: str

@@ -14,7 +14,7 @@ class TracingConfig(AppConfig):
         from fangkong.tracing.hooks import register_hooks
         from fangkong.tracing.models import Contact, IndexCase, TracingRules, Venue
 
-        auditlog.register(Contact, exclude_fields=["created_at", "updated_at", "path"])
+        auditlog.register(Contact, exclude_fields=["created_at", "updated_at", "path", "phone_enc"])
         auditlog.register(IndexCase, exclude_fields=["created_at", "updated_at", "path"])
         auditlog.register(Venue, exclude_fields=["created_at", "updated_at", "path"])
         auditlog.register(TracingRules)

@@ -9,6 +9,7 @@ from fangkong.tracing.choices import Direction, Setting, TransportKind, VenueKin
 class ContactForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=50)
     address = forms.CharField(label=_("address"), max_length=200, required=False)
+    phone = forms.CharField(label=_("mobile phone"), max_length=15, required=False)
     setting = forms.ChoiceField(label=_("setting"), choices=Setting.choices)
     transport_kind = forms.ChoiceField(
         label=_("transport"), choices=[("", "—"), *TransportKind.choices], required=False

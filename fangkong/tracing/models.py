@@ -114,6 +114,10 @@ class Contact(TimeStampedModel):
     )
     name = models.CharField(_("name"), max_length=50)
     address = models.CharField(_("address"), max_length=200, blank=True)
+    # A phone of a person not in the registry yet: encrypted, shown masked, handed to
+    # screening with the address when the close contact is confirmed.
+    phone_enc = models.BinaryField(null=True, editable=False)
+    phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
     setting = models.CharField(_("setting"), max_length=12, choices=Setting.choices)
     transport_kind = models.CharField(
         _("transport"), max_length=8, choices=TransportKind.choices, blank=True

@@ -65,25 +65,34 @@ def test_confirming_a_close_contact_starts_observation(db, cdc, index_case, make
     assert period.last_exposure == D(2020, 3, 2)
 
 
-def test_address_only_close_contact_becomes_a_screening_task(db, cdc, index_case, on_day):
-    from fangkong.screening.models import ScreeningTask
+def test_unregistered_close_contact_becomes_a_screening_task(db, cdc, index_case, on_day):
+    from fangkong.screening.models import ExceptionItem, ScreeningTask
 
-    before = ScreeningTask.objects.count()
-    c = actions.add_contact(
-        cdc,
-        index_case(),
-        {
-            "name": "王五",
-            "address": "越城区塔山街道府山横街1号",
-            "setting": "social",
-            "proximity_m": "0.5",
-            "first_exposure": D(2020, 3, 2),
-        },
-    )
+    data = {
+        "name": "王五",
+        "address": "越城区塔山街道府山横街1号",
+        "setting": "social",
+        "proximity_m": "0.5",
+        "first_exposure": D(2020, 3, 2),
+    }
+    c = actions.add_contact(cdc, index_case(), {**data, "phone": "13905751234"})
+    assert c.phone_masked.endswith("1234") and b"1390575" not in bytes(c.phone_enc)
     actions.confirm_contact(cdc, c)
     c.refresh_from_db()
-    assert c.status == "confirmed" and c.screening_row
-    assert ScreeningTask.objects.count() >= before  # unmatched addresses become exceptions
+    assert c.status == "confirmed" and c.screening_row.startswith("row:")
+    # a door-to-door task, or (address not matched to a grid) the exception queue that
+    # assigns one: either way the screening app now owns the search
+    assert (
+        ScreeningTask.objects.filter(subject__name="王五").exists()
+        or ExceptionItem.objects.filter(subject__name="王五").exists()
+    )
+    # an address alone is refused by the screening list: a clear message, nothing confirmed
+    bare = actions.add_contact(cdc, c.index, {**data, "name": "赵六"})
+    with pytest.raises(ValidationError) as err:
+        actions.confirm_contact(cdc, bare)
+    assert "screening refused" in " ".join(err.value.messages)
+    bare.refresh_from_db()
+    assert bare.status == "pending"
 
 
 def test_secondary_contact_is_tracked(db, cdc, index_case, make_person, on_day):

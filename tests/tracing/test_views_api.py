@@ -106,6 +106,7 @@ def test_add_and_confirm_contact_through_the_pages(client, hq, world, make_perso
             "first_exposure": "2020-03-01",
             "last_exposure": "2020-03-02",
             "address": "越城区某路1号",
+            "phone": "13905750001",
         },
     )
     assert good.status_code == 302
