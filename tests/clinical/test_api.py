@@ -22,7 +22,7 @@ def auth(user):
     ApiToken.objects.create(
         user=user, digest=ApiToken.hash(raw), expires_at=clock.now() + dt.timedelta(days=30)
     )
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}", "HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def post(client, url, data, h):
