@@ -15,7 +15,21 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application).inc
 
 
 @pytest.fixture
-def bearer(db, make_user):
+def in_process():
+    """Calls go straight to the WSGI app, not through Django's test client: keep the test
+    transaction's connection open across requests, as the test client does."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def bearer(db, make_user, in_process):
     from django.test import RequestFactory
 
     from fangkong.accounts.actions import issue_token
