@@ -32,6 +32,36 @@ def test_token_refused_for_wrong_password(client, grid_worker):
     assert response.status_code == 401
 
 
+def test_token_with_unparsable_multipart_is_400_not_500(client, grid_worker):
+    """Found by the schema fuzzer: JSON sent as multipart without a boundary."""
+    response = client.post(
+        "/api/v1/auth/token",
+        '{"username": "%s", "password": "nope"}' % grid_worker.username,
+        content_type="multipart/form-data",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == "the request body must be JSON"
+
+
+def test_nul_characters_are_refused_with_the_field_named(client, worker, grid_worker):
+    """Found by the schema fuzzer on PostgreSQL, whose text cannot hold U+0000."""
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": grid_worker.username + "\x00", "password": "x", "extra": [{"a\x00": 1}]},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert [d["loc"] for d in detail] == [["body", "username"], ["body", "extra", 0, "a\\u0000"]]
+    assert detail[0]["msg"] == "must not contain the NUL character (U+0000)"
+    response = client.get("/api/v1/persons/", {"q": "王\x00"}, **worker)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "q"]
+    assert client.get("/api/v1/persons/", {"q": "王"}, **worker).status_code == 200
+
+
 def test_no_token_no_data(client):
     assert client.get("/api/v1/persons/").status_code == 401
 

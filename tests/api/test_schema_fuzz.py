@@ -40,6 +40,6 @@ def bearer(db, make_user, in_process):
 
 
 @schema.parametrize()
-@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=50, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_server_errors(case, bearer):
     case.call_and_validate(headers=bearer, checks=[not_a_server_error, response_schema_conformance])
