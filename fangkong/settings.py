@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "fangkong.tracing",
     "fangkong.healthcode",
     "fangkong.public",
+    "fangkong.mobilisation",
 ]
 
 MIDDLEWARE = [
