@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "fangkong.healthcode",
     "fangkong.public",
     "fangkong.mobilisation",
+    "fangkong.supervision",
 ]
 
 MIDDLEWARE = [

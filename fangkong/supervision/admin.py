@@ -1,0 +1,74 @@
+from django.contrib import admin
+
+from fangkong.supervision.models import (
+    AccountabilityCase,
+    AccountabilityDecision,
+    Checklist,
+    Commendation,
+    Finding,
+    Inspection,
+    InspectionPlan,
+    InspectionTeam,
+    Rectification,
+    SupervisionRuleSet,
+)
+
+
+@admin.register(SupervisionRuleSet)
+class RuleSetAdmin(admin.ModelAdmin):
+    list_display = ("effective_from", "rectification_days", "escalation_grace_days", "note")
+
+
+@admin.register(Checklist)
+class ChecklistAdmin(admin.ModelAdmin):
+    list_display = ("topic", "active", "updated_at")
+
+
+@admin.register(AccountabilityDecision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "order", "active")
+
+
+@admin.register(InspectionPlan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ("title", "node", "starts_on", "ends_on")
+    raw_id_fields = ("node", "created_by")
+
+
+@admin.register(InspectionTeam)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "plan", "leader")
+    raw_id_fields = ("plan", "leader", "members")
+
+
+@admin.register(Inspection)
+class InspectionAdmin(admin.ModelAdmin):
+    list_display = ("node", "kind", "planned_on", "status")
+    list_filter = ("kind", "status")
+    raw_id_fields = ("team", "node", "leader", "subject", "recorded_by")
+
+
+@admin.register(Finding)
+class FindingAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "inspection", "severity")
+    raw_id_fields = ("inspection", "cadre", "created_by")
+
+
+@admin.register(Rectification)
+class RectificationAdmin(admin.ModelAdmin):
+    list_display = ("owner_node", "deadline", "status")
+    list_filter = ("status",)
+    raw_id_fields = ("finding", "owner_node", "owner_user", "created_by")
+    readonly_fields = ("replied_by", "verified_by", "closed_by")
+
+
+@admin.register(Commendation)
+class CommendationAdmin(admin.ModelAdmin):
+    list_display = ("title", "member", "organisation", "decided_by", "decided_on")
+    raw_id_fields = ("member", "organisation", "created_by")
+
+
+@admin.register(AccountabilityCase)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ("member", "decision", "decided_by", "decided_on")
+    raw_id_fields = ("finding", "member", "created_by")

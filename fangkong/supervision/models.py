@@ -1,0 +1,428 @@
+"""Supervision (督查): inspection plans and teams, open and unannounced inspections with
+topic checklists, findings with evidence photos, rectification tasks verified by the
+inspector, and cadre records — commendations and accountability cases (C12, S3.3)."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core import clock
+from fangkong.core.models import DatedRuleSet
+from fangkong.supervision.choices import (
+    CommendingBody,
+    DecidingBody,
+    InspectionKind,
+    InspectionStatus,
+    Outcome,
+    RectificationStatus,
+    Severity,
+    Topic,
+)
+from fangkong.supervision.querysets import (
+    CaseQuerySet,
+    InspectionChildQuerySet,
+    InspectionQuerySet,
+    PlainQuerySet,
+    RectificationQuerySet,
+)
+
+USER = settings.AUTH_USER_MODEL
+PATH_LEN = 160
+
+
+def photo_storage() -> FileSystemStorage:
+    """Evidence photos live under var/media/supervision, served only by a scoped view."""
+    return FileSystemStorage(location=settings.VAR_DIR / "media" / "supervision")
+
+
+class SupervisionRuleSet(DatedRuleSet):
+    """When a rectification is due by default and when an unanswered one escalates."""
+
+    rectification_days = models.PositiveSmallIntegerField(_("default days to rectify"), default=7)
+    escalation_grace_days = models.PositiveSmallIntegerField(
+        _("days past the deadline before escalation"), default=0
+    )
+
+    class Meta(DatedRuleSet.Meta):
+        verbose_name = _("supervision rule set")
+        verbose_name_plural = _("supervision rule sets")
+
+    def __str__(self) -> str:
+        return f"{self.effective_from}"
+
+
+class Checklist(models.Model):
+    """The check items of one topic (configuration, seeded by a migration, editable)."""
+
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices, unique=True)
+    items = models.JSONField(_("check items"), default=list)
+    active = models.BooleanField(_("in use"), default=True)
+    updated_at = models.DateTimeField(default=clock.now, editable=False)
+
+    class Meta:
+        verbose_name = _("checklist")
+        verbose_name_plural = _("checklists")
+        ordering = ["topic"]
+
+    def __str__(self) -> str:
+        return str(self.get_topic_display())
+
+
+class AccountabilityDecision(models.Model):
+    """A kind of decision in an accountability case (configurable list: criticism and
+    education, admonishment talk, written inspection, sanctions, dismissal)."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("accountability decision")
+        verbose_name_plural = _("accountability decisions")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Scoped(models.Model):
+    """A record placed in the tree by its own `path` column."""
+
+    path = models.CharField(max_length=PATH_LEN, db_index=True, editable=False)
+    scope_path = "path"
+
+    class Meta:
+        abstract = True
+
+    def get_additional_data(self) -> dict:
+        return {"path": self.path}
+
+
+class InspectionPlan(Scoped):
+    """An inspection plan (督查计划) of a node for a period and topics."""
+
+    node = models.ForeignKey(
+        "geo.Division", verbose_name=_("organised by"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=120)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    topics = models.JSONField(_("topics"), default=list)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+
+    objects = PlainQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inspection plan")
+        verbose_name_plural = _("inspection plans")
+        ordering = ["-starts_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class InspectionTeam(Scoped):
+    """A team (督查组) of a plan: a leader and members, discipline or headquarters staff."""
+
+    plan = models.ForeignKey(InspectionPlan, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(_("name"), max_length=80)
+    leader = models.ForeignKey(
+        USER, verbose_name=_("leader"), on_delete=models.PROTECT, related_name="+"
+    )
+    members = models.ManyToManyField(  # type: ignore[var-annotated]
+        USER, verbose_name=_("members"), blank=True, related_name="inspection_teams"
+    )
+
+    objects = PlainQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inspection team")
+        verbose_name_plural = _("inspection teams")
+        ordering = ["plan", "name"]
+        constraints = [models.UniqueConstraint(fields=["plan", "name"], name="sv_team_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Inspection(Scoped):
+    """An inspection of a node by a team. An unannounced one (暗访) stays invisible to
+    the inspected node and its subtree until it is recorded; `path` is the inspected
+    node's path."""
+
+    team = models.ForeignKey(
+        InspectionTeam, verbose_name=_("team"), on_delete=models.PROTECT, related_name="inspections"
+    )
+    node = models.ForeignKey(
+        "geo.Division", verbose_name=_("inspected node"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=InspectionKind.choices)
+    topics = models.JSONField(_("topics"), default=list)
+    planned_on = models.DateField(_("planned on"))
+    leader = models.ForeignKey(
+        USER, verbose_name=_("leader"), on_delete=models.PROTECT, related_name="+"
+    )
+    subject = models.ForeignKey(
+        "mobilisation.Member",
+        verbose_name=_("cadre in charge"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inspections_as_subject",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=InspectionStatus.choices,
+        default=InspectionStatus.PLANNED,
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+
+    objects = InspectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        ordering = ["-planned_on", "-pk"]
+        indexes = [models.Index(fields=["path", "planned_on"], name="sv_inspection_path_day")]
+
+    def __str__(self) -> str:
+        return f"{self.node} {self.planned_on}"
+
+    @property
+    def hidden_until_recorded(self) -> bool:
+        return self.kind == InspectionKind.UNANNOUNCED and self.recorded_at is None
+
+
+class CheckResult(Scoped):
+    """One check item of a topic answered on an inspection: pass, fail or n/a."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="results")
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
+    item_no = models.PositiveSmallIntegerField(_("item number"))
+    item_text = models.CharField(_("check item"), max_length=200)
+    outcome = models.CharField(_("outcome"), max_length=4, choices=Outcome.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = InspectionChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("check result")
+        verbose_name_plural = _("check results")
+        ordering = ["inspection", "topic", "item_no"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "topic", "item_no"], name="sv_result_item"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic}#{self.item_no}: {self.outcome}"
+
+
+class Finding(Scoped):
+    """A problem found on an inspection (发现问题), with the cadre concerned if any."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="findings")
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices, blank=True)
+    description = models.TextField(_("description"))
+    severity = models.CharField(
+        _("severity"), max_length=8, choices=Severity.choices, default=Severity.MINOR
+    )
+    cadre = models.ForeignKey(
+        "mobilisation.Member",
+        verbose_name=_("cadre concerned"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="findings",
+    )
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+
+    objects = InspectionChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+
+class EvidencePhoto(Scoped):
+    """A photo of a finding, re-encoded as JPEG (no EXIF, bounded size) on upload."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(storage=photo_storage, upload_to="%Y/%m/")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=clock.now, editable=False)
+
+    objects = InspectionChildQuerySet.as_manager()
+    inspection_lookup = "finding__inspection"
+
+    class Meta:
+        verbose_name = _("evidence photo")
+        verbose_name_plural = _("evidence photos")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"photo {self.pk} of finding {self.finding_id}"
+
+
+class Rectification(Scoped):
+    """A rectification task (整改) for a finding: an owner node (and optionally an
+    account), a deadline, the owner's reply, the inspector's verification, closure.
+    `path` is the owner's node; an overdue task escalates to `escalate_path`, the node
+    above the owner."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="rectifications")
+    owner_node = models.ForeignKey(
+        "geo.Division", verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+"
+    )
+    owner_user = models.ForeignKey(
+        USER,
+        verbose_name=_("owner (person)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requirement = models.TextField(_("what must be rectified"))
+    deadline = models.DateField(_("deadline"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=RectificationStatus.choices,
+        default=RectificationStatus.OPEN,
+    )
+    reply = models.TextField(_("reply of the inspected node"), blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    replied_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    verification_note = models.CharField(_("verification note"), max_length=300, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rejections = models.PositiveSmallIntegerField(_("replies sent back"), default=0)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    escalate_path = models.CharField(max_length=PATH_LEN, editable=False)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+
+    objects = RectificationQuerySet.as_manager()
+    inspection_lookup = "finding__inspection"
+
+    class Meta:
+        verbose_name = _("rectification task")
+        verbose_name_plural = _("rectification tasks")
+        ordering = ["deadline", "pk"]
+        indexes = [
+            models.Index(fields=["escalate_path", "status", "deadline"], name="sv_rect_escalation"),
+            models.Index(fields=["path", "status", "deadline"], name="sv_rect_path_status"),
+            models.Index(fields=["owner_user", "deadline"], name="sv_rect_owner_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_node} {self.deadline}: {self.requirement[:40]}"
+
+
+class Commendation(Scoped):
+    """A commendation (表彰) of a member or of a Party organisation."""
+
+    member = models.ForeignKey(
+        "mobilisation.Member",
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commendations",
+    )
+    organisation = models.ForeignKey(
+        "mobilisation.PartyOrganisation",
+        verbose_name=_("Party organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="commendations",
+    )
+    title = models.CharField(_("title"), max_length=120)
+    reason = models.TextField(_("reason"))
+    decided_by = models.CharField(_("decided by"), max_length=30, choices=CommendingBody.choices)
+    decided_on = models.DateField(_("decided on"))
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+
+    objects = PlainQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("commendation")
+        verbose_name_plural = _("commendations")
+        ordering = ["-decided_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(member__isnull=False, organisation__isnull=True)
+                | models.Q(member__isnull=True, organisation__isnull=False),
+                name="sv_commendation_one_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def recipient(self) -> Any:
+        return self.member or self.organisation
+
+
+class AccountabilityCase(Scoped):
+    """An accountability case (问责) against a cadre, resting on a finding; visible
+    only to the organisation department, discipline inspection and city/county
+    headquarters of the subtree. `path` is the inspected node of the finding."""
+
+    finding = models.ForeignKey(
+        Finding, verbose_name=_("finding"), on_delete=models.PROTECT, related_name="cases"
+    )
+    member = models.ForeignKey(
+        "mobilisation.Member",
+        verbose_name=_("cadre"),
+        on_delete=models.PROTECT,
+        related_name="accountability_cases",
+    )
+    decision = models.ForeignKey(
+        AccountabilityDecision, verbose_name=_("decision"), on_delete=models.PROTECT
+    )
+    decided_by = models.CharField(_("decided by"), max_length=30, choices=DecidingBody.choices)
+    decided_on = models.DateField(_("decided on"))
+    summary = models.TextField(_("summary"), blank=True)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("accountability case")
+        verbose_name_plural = _("accountability cases")
+        ordering = ["-decided_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.decision_id} {self.decided_on}"
