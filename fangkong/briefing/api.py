@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
+from pydantic import field_validator
 
 from fangkong.briefing import actions
 from fangkong.briefing.models import Briefing, BriefingRules
@@ -56,6 +57,13 @@ class RulesIn(Schema):
     growth_days: int = 14
     forecast_days: int = 14
     note: str = ""
+
+    @field_validator("cutoff")
+    @classmethod
+    def local_time_of_day(cls, value: dt.time) -> dt.time:
+        if value.tzinfo is not None:
+            raise ValueError("a local time of day, without a time zone")
+        return value
 
 
 class RulesOut(RulesIn):

@@ -3,6 +3,7 @@
 import datetime as dt
 import uuid
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Schema
 
@@ -226,7 +227,7 @@ class ResolveIn(Schema):
 
 class SweepIn(Schema):
     day: dt.date | None = None
-    window: str | None = None
+    window: Literal["morning", "evening"] | None = None
 
 
 class SweepOut(Schema):

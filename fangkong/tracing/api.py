@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
+from ninja.params import functions as params
 from ninja.errors import HttpError
 
 from fangkong.tracing import actions, venues
@@ -156,8 +157,8 @@ def _guard(fn):  # type: ignore[no-untyped-def]
 
 
 @router.get("/cases", response=list[IndexCaseOut])
-def list_cases(request: HttpRequest, limit: int = 100):  # type: ignore[no-untyped-def]
-    return list(IndexCase.objects.restrict(request.user, "view")[: min(limit, 500)])
+def list_cases(request: HttpRequest, limit: int = params.Query(100, ge=1, le=500)):  # type: ignore[no-untyped-def]
+    return list(IndexCase.objects.restrict(request.user, "view")[:limit])
 
 
 @router.post("/cases", response={201: IndexCaseOut})

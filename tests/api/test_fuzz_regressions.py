@@ -1,0 +1,41 @@
+"""Inputs the schema fuzzer found answered with a server error, each now a clear 422
+naming the field. Run over every endpoint, not only the Foundation ones."""
+
+import pytest
+
+
+@pytest.fixture
+def hq(client, city_hq):
+    r = client.post(
+        "/api/v1/auth/token",
+        {"username": city_hq.username, "password": "pw-for-tests-1"},
+        content_type="application/json",
+    )
+    return {"HTTP_AUTHORIZATION": f"Bearer {r.json()['token']}"}
+
+
+def locs(response):
+    assert response.status_code == 422, response.content
+    return [d["loc"] for d in response.json()["detail"]]
+
+
+def test_sweep_window_must_be_morning_or_evening(client, hq):
+    r = client.post(
+        "/api/v1/observation/sweep",
+        {"day": "2020-02-10", "window": "received at"},
+        content_type="application/json",
+        **hq,
+    )
+    assert ["body", "body", "window"] in locs(r)
+
+
+def test_briefing_cutoff_is_a_local_time_without_zone(client, hq):
+    body = {"effective_from": "2020-02-01", "cutoff": "00:00:00Z"}
+    r = client.post("/api/v1/briefing/rules", body, content_type="application/json", **hq)
+    assert ["body", "body", "cutoff"] in locs(r)
+
+
+def test_case_list_limit_must_be_positive(client, hq):
+    r = client.get("/api/v1/tracing/cases", {"limit": -1188}, **hq)
+    assert ["query", "limit"] in locs(r)
+    assert client.get("/api/v1/tracing/cases", {"limit": 5}, **hq).status_code == 200
