@@ -102,5 +102,9 @@ def register_routers() -> None:
 
     api.add_router("/public", public_router)
 
+    from fangkong.supervision.api import router as supervision_router
+
+    api.add_router("/supervision", supervision_router)
+
 
 register_routers()

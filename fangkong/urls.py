@@ -22,5 +22,6 @@ urlpatterns = [
     path("healthcode/", include("fangkong.healthcode.urls")),
     path("briefing/", include("fangkong.briefing.urls")),
     path("public/", include("fangkong.public.urls")),
+    path("supervision/", include("fangkong.supervision.urls")),
     path("", include("fangkong.core.urls")),
 ]

@@ -11,6 +11,7 @@ class SupervisionConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from fangkong.supervision import permissions  # noqa: F401
+        from fangkong.supervision.hooks import register_hooks
         from fangkong.supervision.models import (
             AccountabilityCase,
             Checklist,
@@ -30,3 +31,4 @@ class SupervisionConfig(AppConfig):
         auditlog.register(Rectification, exclude_fields=["path", "escalate_path"])
         auditlog.register(Commendation, exclude_fields=["path"])
         auditlog.register(AccountabilityCase, exclude_fields=["path"])
+        register_hooks()

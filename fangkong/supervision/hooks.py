@@ -1,0 +1,49 @@
+"""Supervision's entries in the shared registries: home cards and the demo step."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+
+def _escalated_count(user: Any) -> int | None:
+    from fangkong.supervision import metrics
+
+    return metrics.escalated_count(user)
+
+
+def _open_tasks(user: Any) -> int | None:
+    from fangkong.supervision import metrics
+
+    return metrics.open_tasks_count(user)
+
+
+def register_hooks() -> None:
+    from fangkong.core import demo_steps, home
+
+    home.register(
+        home.Card(
+            title=_("Supervision"),
+            url_name="supervision:index",
+            model_label="supervision.inspection",
+            action="add",
+            description=_("Overdue rectification escalated to your level"),
+            count=_escalated_count,
+        )
+    )
+    home.register(
+        home.Card(
+            title=_("Rectification"),
+            url_name="supervision:tasks",
+            model_label="supervision.rectification",
+            action="change",
+            description=_("Rectification tasks of your area still open"),
+            count=_open_tasks,
+        )
+    )
+
+    def step(seed: int) -> str:
+        from fangkong.supervision.demo import seed_supervision
+
+        return seed_supervision(seed)
+
+    demo_steps.register("supervision", step)

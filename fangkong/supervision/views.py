@@ -1,0 +1,406 @@
+"""Supervision pages: the overview with figures and escalations, plans and teams,
+inspections recorded on a phone (checklist, findings, photos), rectification tasks.
+
+Every read goes through `.restrict(user, action)`; a record outside the user's area —
+or an unannounced inspection hidden from it — is a 404, like one that does not exist."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.core.querysets import allows
+from fangkong.geo.models import Division
+from fangkong.supervision import actions, metrics
+from fangkong.supervision.forms import (
+    ChecklistForm,
+    FindingForm,
+    InspectionForm,
+    PhotoForm,
+    PlanForm,
+    RecordForm,
+    RectificationForm,
+    ReplyForm,
+    TaskFilterForm,
+    TeamForm,
+)
+from fangkong.supervision.models import (
+    Checklist,
+    EvidencePhoto,
+    Finding,
+    Inspection,
+    InspectionPlan,
+    InspectionTeam,
+    Rectification,
+)
+
+
+def _need(request: HttpRequest, model: Any, action: str) -> None:
+    if not allows(request.user, model, action):
+        raise PermissionDenied
+
+
+def _errors(form: Any, exc: ValidationError) -> None:
+    form.add_action_errors(exc)
+
+
+def _node_by_code(form: Any, field: str) -> Division | None:
+    node = Division.objects.filter(code=form.cleaned_data[field].strip()).first()
+    if node is None:
+        form.add_error(field, _("No such jurisdiction."))
+    return node
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    _need(request, Inspection, "view")
+    node = user.node
+    if node is None and not user.is_superuser:
+        raise Http404
+    node = node or Division.objects.filter(parent__isnull=True).order_by("code").first()
+    code = request.GET.get("node", "")
+    if code:
+        node = get_object_or_404(Division.objects.restrict(user), code=code)
+    escalated = metrics.with_state(metrics.escalated(user).select_related("owner_node")[:100])
+    return render(
+        request,
+        "supervision/index.html",
+        {
+            "node": node,
+            "rows": metrics.per_level(user, node),
+            "escalated": escalated,
+            "escalated_count": metrics.escalated_count(user),
+            "can_plan": allows(user, InspectionPlan, "add"),
+        },
+    )
+
+
+# ------------------------------------------------------------------ plans and teams
+
+
+@login_required
+def plans(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    _need(request, InspectionPlan, "view")
+    form = PlanForm(request.POST or None)
+    if request.method == "POST":
+        _need(request, InspectionPlan, "add")
+        if form.is_valid():
+            try:
+                plan = actions.create_plan(user, user.node, **form.cleaned_data)
+                return redirect("supervision:plan", pk=plan.pk)
+            except ValidationError as exc:
+                _errors(form, exc)
+    return render(
+        request,
+        "supervision/plans.html",
+        {
+            "plans": InspectionPlan.objects.restrict(user).select_related("node")[:100],
+            "form": form,
+            "can_add": allows(user, InspectionPlan, "add") and user.node_id,
+        },
+    )
+
+
+def _team_accounts(user: Any) -> Any:
+    from fangkong.accounts.models import User
+
+    qs = User.objects.filter(is_active=True, role__in=actions.TEAM_ROLES)
+    if not user.is_superuser:
+        qs = qs.filter(node__path__startswith=user.node.path)
+    return qs.order_by("username")
+
+
+@login_required
+def plan(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    p = get_object_or_404(InspectionPlan.objects.restrict(user).select_related("node"), pk=pk)
+    can_add = allows(user, InspectionTeam, "add")
+    teams = InspectionTeam.objects.filter(plan=p)
+    team_form = TeamForm(
+        request.POST if "add_team" in request.POST else None, accounts=_team_accounts(user)
+    )
+    insp_form = InspectionForm(request.POST if "schedule" in request.POST else None, teams=teams)
+    if request.method == "POST":
+        _need(request, InspectionTeam, "add")
+        try:
+            if "add_team" in request.POST and team_form.is_valid():
+                actions.add_team(user, p, **team_form.cleaned_data)
+                messages.success(request, _("Team added."))
+                return redirect("supervision:plan", pk=p.pk)
+            if "schedule" in request.POST and insp_form.is_valid():
+                node = _node_by_code(insp_form, "node_code")
+                if node is not None:
+                    data = {k: v for k, v in insp_form.cleaned_data.items() if k != "node_code"}
+                    insp = actions.schedule_inspection(user, data.pop("team"), node, **data)
+                    return redirect("supervision:inspection", pk=insp.pk)
+        except ValidationError as exc:
+            _errors(insp_form if "schedule" in request.POST else team_form, exc)
+    return render(
+        request,
+        "supervision/plan.html",
+        {
+            "plan": p,
+            "teams": teams.select_related("leader").prefetch_related("members"),
+            "inspections": Inspection.objects.restrict(user)
+            .filter(team__plan=p)
+            .select_related("node", "team"),
+            "team_form": team_form,
+            "insp_form": insp_form,
+            "can_add": can_add,
+        },
+    )
+
+
+# ------------------------------------------------------------------ inspections
+
+
+@login_required
+def inspections(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    _need(request, Inspection, "view")
+    qs = Inspection.objects.restrict(user).select_related("node", "team")
+    return render(request, "supervision/inspections.html", {"inspections": qs[:200]})
+
+
+def _inspection(request: HttpRequest, pk: int) -> Inspection:
+    return get_object_or_404(
+        Inspection.objects.restrict(request.user).select_related("node", "team", "leader"), pk=pk
+    )
+
+
+@login_required
+def inspection(request: HttpRequest, pk: int) -> HttpResponse:
+    """The phone page of one inspection: checklist answers, findings, photos, record."""
+    user: Any = request.user
+    insp = _inspection(request, pk)
+    on_team = allows(user, Inspection, "change") and actions.on_team(user, insp)
+    finding_form = FindingForm()
+    if request.method == "POST" and on_team:
+        try:
+            if "results" in request.POST:
+                rows = []
+                for topic, items in actions.checklist_items(insp):
+                    for i in range(len(items)):
+                        outcome = request.POST.get(f"o-{topic}-{i}", "")
+                        if outcome:
+                            note = request.POST.get(f"n-{topic}-{i}", "")[:300]
+                            rows.append((topic, i, outcome, note))
+                actions.record_results(user, insp, rows)
+                messages.success(request, _("Checklist saved."))
+                return redirect("supervision:inspection", pk=insp.pk)
+            if "finding" in request.POST:
+                finding_form = FindingForm(request.POST, request.FILES)
+                if finding_form.is_valid():
+                    data = finding_form.cleaned_data
+                    f = actions.add_finding(
+                        user,
+                        insp,
+                        description=data["description"],
+                        topic=data["topic"],
+                        severity=data["severity"],
+                    )
+                    if data.get("photo"):
+                        actions.add_photo(user, f, data["photo"])
+                    messages.success(request, _("Finding added."))
+                    return redirect("supervision:inspection", pk=insp.pk)
+            if "record" in request.POST:
+                form = RecordForm(request.POST)
+                if form.is_valid():
+                    actions.record_inspection(user, insp, form.cleaned_data["summary"])
+                    messages.success(request, _("Inspection recorded."))
+                    return redirect("supervision:inspection", pk=insp.pk)
+        except ValidationError as exc:
+            if "finding" in request.POST:
+                _errors(finding_form, exc)
+            else:
+                messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
+    answers = {(r.topic, r.item_no): r for r in insp.results.all()}
+    checklist = [
+        (topic, [(i, text, answers.get((topic, i))) for i, text in enumerate(items)])
+        for topic, items in actions.checklist_items(insp)
+    ]
+    findings = (
+        Finding.objects.restrict(user)
+        .filter(inspection=insp)
+        .prefetch_related("photos", "rectifications__owner_node")
+    )
+    return render(
+        request,
+        "supervision/inspection.html",
+        {
+            "insp": insp,
+            "checklist": checklist,
+            "findings": findings,
+            "on_team": on_team,
+            "finding_form": finding_form,
+            "record_form": RecordForm(),
+            "rect_form": RectificationForm(),
+            "photo_form": PhotoForm(),
+        },
+    )
+
+
+def _finding(request: HttpRequest, pk: int) -> Finding:
+    return get_object_or_404(
+        Finding.objects.restrict(request.user).select_related("inspection__team"), pk=pk
+    )
+
+
+@login_required
+@require_POST
+def add_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    f = _finding(request, pk)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            actions.add_photo(request.user, f, form.cleaned_data["photo"])
+            messages.success(request, _("Photo added."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
+    else:
+        messages.error(request, _("Choose a photo."))
+    return redirect("supervision:inspection", pk=f.inspection_id)
+
+
+@login_required
+def photo(request: HttpRequest, pk: int) -> FileResponse:
+    """An evidence photo, only to those who may see its finding."""
+    p = get_object_or_404(EvidencePhoto.objects.restrict(request.user), pk=pk)
+    response = FileResponse(p.image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    f = _finding(request, pk)
+    form = RectificationForm(request.POST)
+    if form.is_valid():
+        node = Division.objects.filter(code=form.cleaned_data["owner_node_code"].strip()).first()
+        try:
+            if node is None:
+                raise ValidationError({"owner_node_code": [_("No such jurisdiction.")]})
+            actions.assign_rectification(
+                request.user,
+                f,
+                owner_node=node,
+                requirement=form.cleaned_data["requirement"],
+                deadline=form.cleaned_data["deadline"],
+            )
+            messages.success(request, _("Rectification task assigned."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
+    else:
+        messages.error(request, _("Fill in the owner and what must be rectified."))
+    return redirect("supervision:inspection", pk=f.inspection_id)
+
+
+# ------------------------------------------------------------------ rectification
+
+
+@login_required
+def tasks(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    _need(request, Rectification, "view")
+    form = TaskFilterForm(request.GET or None)
+    state = form.cleaned_data["state"] if form.is_valid() else ""
+    if state == "escalated":
+        qs = metrics.escalated(user)
+    else:
+        qs = Rectification.objects.restrict(user)
+        if state == "overdue":
+            from fangkong.core import clock
+
+            qs = qs.overdue(clock.today(), actions.rules_on().escalation_grace_days)
+        elif state:
+            qs = qs.filter(status=state)
+    return render(
+        request,
+        "supervision/tasks.html",
+        {
+            "tasks": metrics.with_state(qs.select_related("owner_node", "finding")[:200]),
+            "form": form,
+            "escalated_count": metrics.escalated_count(user),
+        },
+    )
+
+
+@login_required
+def task(request: HttpRequest, pk: int) -> HttpResponse:
+    from fangkong.supervision.forms import VerifyForm
+
+    user: Any = request.user
+    t = get_object_or_404(
+        Rectification.objects.restrict(user).select_related(
+            "owner_node", "owner_user", "finding__inspection__team", "finding__inspection__node"
+        ),
+        pk=pk,
+    )
+    reply_form = ReplyForm(request.POST if "reply" in request.POST else None)
+    verify_form = VerifyForm(request.POST if "verify" in request.POST else None)
+    if request.method == "POST":
+        try:
+            if "reply" in request.POST and reply_form.is_valid():
+                actions.reply_rectification(user, t, reply_form.cleaned_data["reply"])
+                messages.success(request, _("Reply sent for verification."))
+                return redirect("supervision:task", pk=t.pk)
+            if "verify" in request.POST and verify_form.is_valid():
+                actions.verify_rectification(user, t, **verify_form.cleaned_data)
+                messages.success(request, _("Verification saved."))
+                return redirect("supervision:task", pk=t.pk)
+            if "close" in request.POST:
+                actions.close_rectification(user, t)
+                messages.success(request, _("Task closed."))
+                return redirect("supervision:task", pk=t.pk)
+        except ValidationError as exc:
+            messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc) or _("You may not do this."))
+    inspector = allows(user, Rectification, "verify") and actions.on_team(
+        user, t.finding.inspection
+    )
+    return render(
+        request,
+        "supervision/task.html",
+        {
+            "t": metrics.with_state([t])[0],
+            "reply_form": reply_form,
+            "verify_form": verify_form,
+            "can_reply": allows(user, Rectification, "change") and t.status == "open",
+            "inspector": inspector,
+        },
+    )
+
+
+# ------------------------------------------------------------------ checklists
+
+
+@login_required
+def checklists(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    _need(request, Checklist, "view")
+    can_edit = allows(user, Checklist, "change")
+    topic = request.POST.get("topic", "")
+    form = ChecklistForm(request.POST or None)
+    if request.method == "POST" and can_edit and form.is_valid():
+        try:
+            items = form.cleaned_data["items"].splitlines()
+            actions.save_checklist(user, topic, items, form.cleaned_data["active"])
+            messages.success(request, _("Checklist saved."))
+            return redirect("supervision:checklists")
+        except ValidationError as exc:
+            messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
+    return render(
+        request,
+        "supervision/checklists.html",
+        {"checklists": Checklist.objects.all(), "can_edit": can_edit},
+    )
