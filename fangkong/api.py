@@ -102,6 +102,10 @@ def register_routers() -> None:
 
     api.add_router("/public", public_router)
 
+    from fangkong.mobilisation.api import router as mobilisation_router
+
+    api.add_router("/mobilisation", mobilisation_router)
+
     from fangkong.supervision.api import router as supervision_router
 
     api.add_router("/supervision", supervision_router)

@@ -23,5 +23,6 @@ urlpatterns = [
     path("briefing/", include("fangkong.briefing.urls")),
     path("public/", include("fangkong.public.urls")),
     path("supervision/", include("fangkong.supervision.urls")),
+    path("mobilisation/", include("fangkong.mobilisation.urls")),
     path("", include("fangkong.core.urls")),
 ]

@@ -86,6 +86,9 @@ def figures(node: Division, day: dt.date, r: BriefingRules) -> dict[str, Any]:
         if summary is not None:
             data["supplies"] = summary
             data["sections"].append("supplies")
+    if sections.has("mobilisation"):
+        data["mobilisation"] = sections.mobilisation(node.path, day, cutoff)
+        data["sections"].append("mobilisation")
     if sections.has("command"):
         data["command"] = sections.command(node.path, day, cutoff)
         data["sections"].append("command")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.command import actions, metrics
+from fangkong.command import actions, metrics, prefill
 from fangkong.command.forms import (
     CloseForm,
     DecisionForm,
@@ -351,7 +351,10 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     expected_here = (
         user.node_id and user.node.level == t.level and user.node.path.startswith(t.path)
     )
-    form = SubmissionForm(request.POST or None, figures=t.fields, initial={"period": clock.today()})
+    initial: dict[str, Any] = {"period": clock.today()}
+    if expected_here and request.method != "POST":  # figures other apps offer (prefill.py)
+        initial.update(prefill.initial_for(t, user.node, clock.today()))
+    form = SubmissionForm(request.POST or None, figures=t.fields, initial=initial)
     if request.method == "POST":
         if not expected_here:
             raise PermissionDenied

@@ -85,6 +85,13 @@ class Item(models.Model):
         decimal_places=2,
         default=Decimal("0"),
     )
+    # Mobilisation hook: demand from staffed checkpoint shifts (issue #10).
+    per_checkpoint_shift = models.DecimalField(
+        _("use per staffed checkpoint shift"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("0"),
+    )
 
     objects = qs.CatalogueQuerySet.as_manager()
 

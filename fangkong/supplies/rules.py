@@ -92,9 +92,20 @@ def below_threshold(days: Decimal | None, alert_days: int) -> bool:
 
 
 def epidemic_demand(
-    beds_occupied: int, observed: int, per_bed_day: Decimal, per_observed_day: Decimal
+    beds_occupied: int,
+    observed: int,
+    per_bed_day: Decimal,
+    per_observed_day: Decimal,
+    checkpoint_shifts: int = 0,
+    per_checkpoint_shift: Decimal = Decimal(0),
 ) -> Decimal:
-    return Decimal(beds_occupied) * per_bed_day + Decimal(observed) * per_observed_day
+    """Daily demand: occupied beds, persons under observation and (mobilisation hook)
+    staffed checkpoint shifts of the day, each at the item's use rate."""
+    return (
+        Decimal(beds_occupied) * per_bed_day
+        + Decimal(observed) * per_observed_day
+        + Decimal(checkpoint_shifts) * per_checkpoint_shift
+    )
 
 
 def price_alert(price: Decimal, baseline: Decimal | None, share: Decimal) -> bool:

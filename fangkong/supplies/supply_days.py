@@ -46,6 +46,16 @@ def epidemic_counts(path: str) -> tuple[int, int]:
     return beds, observed
 
 
+def checkpoint_shifts(path: str, day: dt.date) -> int:
+    """Mobilisation hook (issue #10): staffed checkpoint shifts starting on `day` under
+    `path` (a shift with at least one member on it); 0 when that app is absent."""
+    if not apps.is_installed("fangkong.mobilisation"):
+        return 0
+    from fangkong.mobilisation.figures import staffed_checkpoint_shifts
+
+    return staffed_checkpoint_shifts(path, day)
+
+
 def _usable_stock(balances: Any, today: dt.date) -> Any:
     return balances.filter(Q(batch__expires_on__isnull=True) | Q(batch__expires_on__gte=today))
 
@@ -115,9 +125,17 @@ def for_jurisdiction(user: Any, node: Any, day: dt.date | None = None) -> list[R
         .annotate(n=Sum("quantity"))
     }
     beds, observed = epidemic_counts(node.path)
+    shifts = checkpoint_shifts(node.path, day)
     out = []
     for item in Item.objects.all():
-        demand = rules.epidemic_demand(beds, observed, item.per_bed_day, item.per_observed_day)
+        demand = rules.epidemic_demand(
+            beds,
+            observed,
+            item.per_bed_day,
+            item.per_observed_day,
+            shifts,
+            item.per_checkpoint_shift,
+        )
         n, consumed = stock.get(item.pk, 0), used.get(item.pk, 0)
         if not (n or consumed or demand):
             continue

@@ -1,0 +1,496 @@
+"""JSON API of mobilisation: organisations, units, members (masked phone),
+registrations, posts, shifts, assignments (rest-rule errors as 422 naming the rule),
+figures. Records of another jurisdiction are 404."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+
+from fangkong.core import clock
+from fangkong.geo.models import Division
+from fangkong.mobilisation import actions, figures, roster
+from fangkong.mobilisation.choices import (
+    HealthStatus,
+    OrganisationKind,
+    PostKind,
+    RegistrationStatus,
+    UnitKind,
+)
+from fangkong.mobilisation.models import (
+    Assignment,
+    Member,
+    PartyOrganisation,
+    Post,
+    Registration,
+    Shift,
+    Unit,
+)
+
+router = Router(tags=["mobilisation"])
+
+Code = Field(..., min_length=1, max_length=24)
+
+
+def _u(request: HttpRequest) -> Any:
+    return request.user
+
+
+def _node(request: HttpRequest, code: str | None) -> Division:
+    user = _u(request)
+    if code:
+        node = Division.objects.restrict(user, "view").filter(code=code).first()
+        if node is None:
+            raise Http404("no jurisdiction with this code in your area")
+        return node
+    if user.node_id:
+        return user.node
+    root = Division.objects.filter(parent__isnull=True).order_by("code").first()
+    if root is None:
+        raise Http404("no jurisdiction")
+    return root
+
+
+def _opt(request: HttpRequest, model: Any, pk: int | None, field: str) -> Any:
+    if pk is None:
+        return None
+    obj = model.objects.restrict(_u(request), "view").filter(pk=pk).first()
+    if obj is None:
+        raise ValidationError({field: ["no such record in your area"]})
+    return obj
+
+
+# Schemas ------------------------------------------------------------------------------------
+
+
+class UnitOut(Schema):
+    id: int
+    name: str
+    kind: str
+    node_code: str = Field(..., alias="node.code")
+    address: str
+
+
+class UnitIn(Schema):
+    name: str = Field(..., max_length=120)
+    kind: UnitKind
+    node_code: str = Code
+    address: str = Field("", max_length=200)
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    kind: str
+    node_code: str = Field(..., alias="node.code")
+    parent_id: int | None
+    unit_id: int | None
+    secretary_id: int | None
+
+
+class OrganisationIn(Schema):
+    name: str = Field(..., max_length=120)
+    kind: OrganisationKind
+    node_code: str = Code
+    parent_id: int | None = None
+    unit_id: int | None = None
+    secretary_id: int | None = None
+
+
+class MemberOut(Schema):
+    id: int
+    name: str
+    phone_masked: str
+    is_party_member: bool
+    is_cadre: bool
+    cadre_rank: str
+    is_medical: bool
+    is_volunteer: bool
+    skills: str
+    health_status: str
+    organisation_id: int | None
+    unit_id: int | None
+    community_code: str | None
+
+    @staticmethod
+    def resolve_community_code(obj: Member) -> str | None:
+        return obj.community.code if obj.community_id else None  # type: ignore[union-attr]
+
+
+class MemberIn(Schema):
+    name: str = Field(..., max_length=50)
+    phone: str = Field(..., max_length=20)
+    is_party_member: bool = False
+    is_cadre: bool = False
+    cadre_rank: str = Field("", max_length=40)
+    is_medical: bool = False
+    is_volunteer: bool = False
+    skills: str = Field("", max_length=200)
+    health_status: HealthStatus = HealthStatus.HEALTHY
+    organisation_id: int | None = None
+    unit_id: int | None = None
+    node_code: str | None = Field(None, max_length=24)
+
+
+class RegistrationOut(Schema):
+    id: int
+    member_id: int
+    member_name: str = Field(..., alias="member.name")
+    community_code: str = Field(..., alias="community.code")
+    status: str
+    decline_reason: str
+    created_at: dt.datetime
+    decided_at: dt.datetime | None
+
+
+class RegistrationIn(Schema):
+    member_id: int
+    community_code: str = Code
+
+
+class DeclineIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=200)
+
+
+class PostOut(Schema):
+    id: int
+    name: str
+    kind: str
+    node_code: str = Field(..., alias="node.code")
+    required_per_shift: int
+    shift_hours: int
+    first_shift_hour: int
+    active: bool
+
+
+class PostIn(Schema):
+    name: str = Field(..., max_length=120)
+    kind: PostKind
+    node_code: str = Code
+    required_per_shift: int = Field(2, ge=1, le=50)
+    shift_hours: int = Field(8, ge=1, le=24)
+    first_shift_hour: int = Field(0, ge=0, le=23)
+    active: bool = True
+
+
+class PlanIn(Schema):
+    first_day: dt.date
+    days: int = Field(7, ge=1, le=31)
+
+
+class ShiftOut(Schema):
+    id: int
+    post_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    required: int
+    assigned: int
+    gap: int
+
+
+class AssignmentOut(Schema):
+    id: int
+    member_id: int
+    shift_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    broken_rules: list[dict]
+    override_reason: str
+
+
+class AssignmentIn(Schema):
+    shift_id: int
+    member_id: int
+    override_reason: str = Field("", max_length=300)
+
+
+class PpeIn(Schema):
+    item_id: int
+    warehouse_id: int
+    quantity: int = Field(..., ge=1, le=100000)
+
+
+class PpeOut(Schema):
+    id: int
+    item_name: str
+    quantity: int
+    ledger_entry_id: int | None
+
+
+class Problem(Schema):
+    detail: list[dict]
+
+
+# Organisations and units ---------------------------------------------------------------------
+
+
+@router.get("/units", response=list[UnitOut])
+def list_units(request: HttpRequest, node: str | None = Query(None, max_length=24)):  # type: ignore[no-untyped-def]
+    n = _node(request, node)
+    return (
+        Unit.objects.restrict(_u(request))
+        .filter(path__startswith=n.path)
+        .select_related("node")[:1000]
+    )
+
+
+@router.post("/units", response={201: UnitOut})
+def create_unit(request: HttpRequest, body: UnitIn):  # type: ignore[no-untyped-def]
+    unit = actions.save_unit(
+        _u(request),
+        None,
+        name=body.name,
+        kind=body.kind,
+        node=_node(request, body.node_code),
+        address=body.address,
+    )
+    return 201, unit
+
+
+@router.get("/organisations", response=list[OrganisationOut])
+def list_organisations(request: HttpRequest, node: str | None = Query(None, max_length=24)):  # type: ignore[no-untyped-def]
+    n = _node(request, node)
+    return (
+        PartyOrganisation.objects.restrict(_u(request))
+        .filter(path__startswith=n.path)
+        .select_related("node")[:1000]
+    )
+
+
+@router.get("/organisations/{org_id}", response=OrganisationOut)
+def get_organisation(request: HttpRequest, org_id: int):  # type: ignore[no-untyped-def]
+    return get_object_or_404(
+        PartyOrganisation.objects.restrict(_u(request)).select_related("node"), pk=org_id
+    )
+
+
+@router.post("/organisations", response={201: OrganisationOut})
+def create_organisation(request: HttpRequest, body: OrganisationIn):  # type: ignore[no-untyped-def]
+    org = actions.save_organisation(
+        _u(request),
+        None,
+        name=body.name,
+        kind=body.kind,
+        node=_node(request, body.node_code),
+        parent=_opt(request, PartyOrganisation, body.parent_id, "parent_id"),
+        unit=_opt(request, Unit, body.unit_id, "unit_id"),
+        secretary=_opt(request, Member, body.secretary_id, "secretary_id"),
+    )
+    return 201, org
+
+
+# Members and registrations -----------------------------------------------------------------
+
+
+@router.get("/members", response=list[MemberOut])
+def list_members(  # type: ignore[no-untyped-def]
+    request: HttpRequest,
+    node: str | None = Query(None, max_length=24),
+    q: str = Query("", max_length=50),
+    after: int = Query(0, ge=0),
+):
+    n = _node(request, node)
+    return (
+        Member.objects.restrict(_u(request))
+        .filter(path__startswith=n.path, pk__gt=after)
+        .search(q)
+        .select_related("community")
+        .order_by("pk")[:200]
+    )
+
+
+@router.get("/members/{member_id}", response=MemberOut)
+def get_member(request: HttpRequest, member_id: int):  # type: ignore[no-untyped-def]
+    return get_object_or_404(
+        Member.objects.restrict(_u(request)).select_related("community"), pk=member_id
+    )
+
+
+@router.post("/members", response={201: MemberOut})
+def create_member(request: HttpRequest, body: MemberIn):  # type: ignore[no-untyped-def]
+    data = body.dict()
+    member = actions.save_member(
+        _u(request),
+        None,
+        data,
+        node=_node(request, body.node_code) if body.node_code else None,
+        organisation=_opt(request, PartyOrganisation, body.organisation_id, "organisation_id"),
+        unit=_opt(request, Unit, body.unit_id, "unit_id"),
+    )
+    return 201, member
+
+
+@router.get("/registrations", response=list[RegistrationOut])
+def list_registrations(  # type: ignore[no-untyped-def]
+    request: HttpRequest,
+    node: str | None = Query(None, max_length=24),
+    status: RegistrationStatus = RegistrationStatus.PENDING,
+):
+    n = _node(request, node)
+    return (
+        Registration.objects.restrict(_u(request))
+        .filter(path__startswith=n.path, status=status)
+        .select_related("member", "community")[:1000]
+    )
+
+
+@router.post("/registrations", response={201: RegistrationOut})
+def create_registration(request: HttpRequest, body: RegistrationIn):  # type: ignore[no-untyped-def]
+    """Staff register a member of their area at a community of their area."""
+    user = _u(request)
+    member = get_object_or_404(Member.objects.restrict(user, "change"), pk=body.member_id)
+    community = actions.community_by_code(body.community_code)
+    if not Division.objects.restrict(user).filter(pk=community.pk).exists():
+        raise ValidationError({"community_code": ["outside your jurisdiction"]})
+    return 201, actions.register(member, community, user=user)
+
+
+def _registration(request: HttpRequest, reg_id: int) -> Registration:
+    return get_object_or_404(
+        Registration.objects.restrict(_u(request)).select_related("member", "community"),
+        pk=reg_id,
+    )
+
+
+@router.post("/registrations/{reg_id}/confirm", response=RegistrationOut)
+def confirm_registration(request: HttpRequest, reg_id: int):  # type: ignore[no-untyped-def]
+    return actions.confirm(_u(request), _registration(request, reg_id))
+
+
+@router.post("/registrations/{reg_id}/decline", response=RegistrationOut)
+def decline_registration(request: HttpRequest, reg_id: int, body: DeclineIn):  # type: ignore[no-untyped-def]
+    return actions.decline(_u(request), _registration(request, reg_id), body.reason)
+
+
+# Posts, shifts, assignments ----------------------------------------------------------------
+
+
+@router.get("/posts", response=list[PostOut])
+def list_posts(request: HttpRequest, node: str | None = Query(None, max_length=24)):  # type: ignore[no-untyped-def]
+    n = _node(request, node)
+    return (
+        Post.objects.restrict(_u(request))
+        .filter(path__startswith=n.path)
+        .select_related("node")[:1000]
+    )
+
+
+@router.post("/posts", response={201: PostOut})
+def create_post(request: HttpRequest, body: PostIn):  # type: ignore[no-untyped-def]
+    post = actions.save_post(
+        _u(request), None, node=_node(request, body.node_code), data=body.dict()
+    )
+    return 201, post
+
+
+def _post(request: HttpRequest, post_id: int) -> Post:
+    return get_object_or_404(Post.objects.restrict(_u(request)).select_related("node"), pk=post_id)
+
+
+def _shift_out(s: Shift) -> dict:
+    n = len(s.assignments.all())
+    return {
+        "id": s.pk,
+        "post_id": s.post_id,
+        "starts_at": s.starts_at,
+        "ends_at": s.ends_at,
+        "required": s.required,
+        "assigned": n,
+        "gap": max(s.required - n, 0),
+    }
+
+
+@router.get("/posts/{post_id}/shifts", response=list[ShiftOut])
+def list_shifts(request: HttpRequest, post_id: int, day: dt.date | None = None):  # type: ignore[no-untyped-def]
+    post = _post(request, post_id)
+    return [_shift_out(s) for s in roster.day_shifts(post, day or clock.today())]
+
+
+@router.post("/posts/{post_id}/shifts", response={201: list[ShiftOut]})
+def plan_shifts(request: HttpRequest, post_id: int, body: PlanIn):  # type: ignore[no-untyped-def]
+    post = _post(request, post_id)
+    made = actions.plan_shifts(_u(request), post, body.first_day, body.days)
+    return 201, [
+        {
+            **{"id": s.pk, "post_id": post.pk, "starts_at": s.starts_at, "ends_at": s.ends_at},
+            "required": s.required,
+            "assigned": 0,
+            "gap": s.required,
+        }
+        for s in Shift.objects.filter(post=post, starts_at__in=[m.starts_at for m in made])
+    ]
+
+
+@router.get("/assignments", response=list[AssignmentOut])
+def list_assignments(  # type: ignore[no-untyped-def]
+    request: HttpRequest,
+    shift_id: int | None = None,
+    member_id: int | None = None,
+):
+    qs = Assignment.objects.restrict(_u(request))
+    if shift_id is not None:
+        qs = qs.filter(shift_id=shift_id)
+    if member_id is not None:
+        qs = qs.filter(member_id=member_id)
+    return qs.order_by("starts_at", "pk")[:1000]
+
+
+@router.post("/assignments", response={201: AssignmentOut, 422: Problem})
+def create_assignment(request: HttpRequest, body: AssignmentIn):  # type: ignore[no-untyped-def]
+    """Put a member on a shift. A broken rest rule answers 422 with one entry per rule
+    (`rule`, `msg`, `overridable`); send `override_reason` to assign anyway."""
+    user = _u(request)
+    shift = get_object_or_404(Shift.objects.restrict(user).select_related("post"), pk=body.shift_id)
+    member = get_object_or_404(Member.objects.restrict(user), pk=body.member_id)
+    try:
+        a = actions.assign(user, shift, member, body.override_reason)
+    except actions.RestRuleError as exc:
+        return 422, {
+            "detail": [
+                {
+                    "loc": ["body", "override_reason"],
+                    "rule": b.rule,
+                    "msg": b.message,
+                    "overridable": b.overridable,
+                }
+                for b in exc.broken
+            ]
+        }
+    return 201, a
+
+
+@router.delete("/assignments/{assignment_id}", response={204: None})
+def delete_assignment(request: HttpRequest, assignment_id: int):  # type: ignore[no-untyped-def]
+    a = get_object_or_404(Assignment.objects.restrict(_u(request)), pk=assignment_id)
+    actions.unassign(_u(request), a)
+    return 204, None
+
+
+@router.post("/assignments/{assignment_id}/ppe", response={201: list[PpeOut]})
+def issue_ppe(request: HttpRequest, assignment_id: int, body: PpeIn):  # type: ignore[no-untyped-def]
+    from fangkong.supplies.models import Item, Warehouse
+
+    user = _u(request)
+    a = get_object_or_404(
+        Assignment.objects.restrict(user).select_related("shift__post"), pk=assignment_id
+    )
+    item = Item.objects.filter(pk=body.item_id).first()
+    if item is None:
+        raise ValidationError({"item_id": ["no such item"]})
+    house = Warehouse.objects.restrict(user, "issue").filter(pk=body.warehouse_id).first()
+    if house is None:
+        raise ValidationError({"warehouse_id": ["no warehouse you may issue from"]})
+    return 201, actions.issue_ppe(user, a, item, body.quantity, house)
+
+
+@router.get("/figures", response=dict[str, int])
+def get_figures(  # type: ignore[no-untyped-def]
+    request: HttpRequest, node: str | None = Query(None, max_length=24), day: dt.date | None = None
+):
+    if not _u(request).may("mobilisation.member", "view"):
+        return {}
+    n = _node(request, node)
+    return figures.compute(n.path, day or clock.today())
