@@ -110,5 +110,9 @@ def register_routers() -> None:
 
     api.add_router("/supervision", supervision_router)
 
+    from fangkong.care.api import router as care_router
+
+    api.add_router("/care", care_router)
+
 
 register_routers()

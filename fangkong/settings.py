@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "fangkong.public",
     "fangkong.mobilisation",
     "fangkong.supervision",
+    "fangkong.care",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,8 @@ urlpatterns = [
     path("tracing/", include("fangkong.tracing.urls")),
     path("healthcode/", include("fangkong.healthcode.urls")),
     path("briefing/", include("fangkong.briefing.urls")),
+    path("care/", include("fangkong.care.urls")),
+    path("public/care/", include("fangkong.care.public_urls")),
     path("public/", include("fangkong.public.urls")),
     path("supervision/", include("fangkong.supervision.urls")),
     path("mobilisation/", include("fangkong.mobilisation.urls")),

@@ -1,0 +1,310 @@
+"""The care API under /api/v1/care/: staff endpoints (bearer token, scoped by
+`.restrict`, 404 outside the caller's area) and open endpoints under /open/ (no token,
+rate limited): a worker's phone report, their own reports and rating (phone verified
+by the public side's SMS code, /api/v1/public/open/codes), and the published deeds."""
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import File, Router, Status
+from ninja.files import UploadedFile
+
+from fangkong.care import actions
+from fangkong.care import schemas as s
+from fangkong.care.models import Category, Deed, Difficulty
+from fangkong.geo.models import Division
+from fangkong.public import ratelimit
+from fangkong.public.actions import check_code
+
+router = Router(tags=["care"])
+TOKEN_SALT = "care.reporter"
+TOKEN_AGE = 30 * 60
+
+
+def _need(request: HttpRequest, label: str, action: str) -> None:
+    if not request.user.may(label, action):  # type: ignore[union-attr]
+        raise PermissionDenied(_("your role may not do this"))
+
+
+def _node(request: HttpRequest, code: str) -> Division:
+    return get_object_or_404(Division.objects.restrict(request.user), code=code)
+
+
+def _difficulty(d: Difficulty) -> dict:
+    up = d.escalated_to
+    return {
+        "id": d.pk,
+        "category": d.category.code,
+        "category_name": d.category.name,
+        "description": d.description,
+        "relation": d.relation,
+        "reporter_name": d.reporter_name,
+        "phone_masked": d.phone_masked,
+        "member_id": d.member_id,
+        "node_code": d.node.code,
+        "node_name": d.node.name,
+        "owner_id": d.owner_id,
+        "deadline": d.deadline,
+        "status": d.status,
+        "state": d.state,
+        "escalated_to": up.code if up else None,
+        "created_at": d.created_at,
+        "taken_at": d.taken_at,
+        "solved_at": d.solved_at,
+        "solution": d.solution,
+        "rating": d.rating,
+    }
+
+
+def _deed(d: Deed) -> dict:
+    return {
+        **{f: getattr(d, f) for f in ("id", "title", "text", "hero_name", "status")},
+        "member_id": d.member_id,
+        "organisation_id": d.organisation_id,
+        "node_code": d.node.code,
+        "node_name": d.node.name,
+        "review_reason": d.review_reason,
+        "published_at": d.published_at,
+        "commendation_id": d.commendation_id,
+        "photos": list(d.photos.all()),
+    }
+
+
+def _own_difficulty(request: HttpRequest, pk: int) -> Difficulty:
+    qs = Difficulty.objects.restrict(request.user).select_related("category", "node__parent")
+    return get_object_or_404(qs, pk=pk)
+
+
+def _own_deed(request: HttpRequest, pk: int) -> Deed:
+    return get_object_or_404(Deed.objects.restrict(request.user).select_related("node"), pk=pk)
+
+
+@router.get("/categories", response=list[s.CategoryOut])
+def categories(request: HttpRequest) -> Any:
+    return list(Category.objects.filter(active=True))
+
+
+@router.get("/difficulties", response=list[s.DifficultyOut])
+def list_difficulties(
+    request: HttpRequest, state: str = "", category: str = "", limit: int = 100
+) -> Any:
+    _need(request, "care.difficulty", "view")
+    qs = Difficulty.objects.restrict(request.user).select_related("category", "node__parent")
+    if state:
+        qs = qs.in_state(state[:12])
+    if category:
+        qs = qs.filter(category__code=category[:30])
+    return [_difficulty(d) for d in qs[: max(1, min(limit, 500))]]
+
+
+@router.post("/difficulties", response={201: s.DifficultyOut})
+def report_difficulty(request: HttpRequest, body: s.DifficultyIn) -> Any:
+    """A signed-in user records a difficulty on someone's behalf."""
+    data = body.dict()
+    code = data.pop("node_code")
+    node = _node(request, code) if code else None
+    d = actions.report_difficulty(request.user, node=node, **data)
+    return Status(201, _difficulty(d))
+
+
+@router.get("/difficulties/{pk}", response=s.DifficultyOut)
+def get_difficulty(request: HttpRequest, pk: int) -> Any:
+    return _difficulty(_own_difficulty(request, pk))
+
+
+@router.post("/difficulties/{pk}/owner", response=s.DifficultyOut)
+def assign_owner(request: HttpRequest, pk: int, body: s.OwnerIn) -> Any:
+    d = _own_difficulty(request, pk)
+    owner = get_user_model().objects.filter(pk=body.owner_id).first()
+    return _difficulty(actions.assign_owner(request.user, d, owner))
+
+
+@router.post("/difficulties/{pk}/take", response=s.DifficultyOut)
+def take_in_hand(request: HttpRequest, pk: int) -> Any:
+    return _difficulty(actions.take_in_hand(request.user, _own_difficulty(request, pk)))
+
+
+@router.post("/difficulties/{pk}/solve", response=s.DifficultyOut)
+def solve(request: HttpRequest, pk: int, body: s.SolveIn) -> Any:
+    d = _own_difficulty(request, pk)
+    return _difficulty(actions.solve(request.user, d, body.solution))
+
+
+@router.get("/levels", response=list[s.LevelOut])
+def levels(request: HttpRequest, node_code: str = "") -> Any:
+    """Open, overdue and solved difficulties per child of a node, rolled up."""
+    _need(request, "care.difficulty", "view")
+    user: Any = request.user
+    node = _node(request, node_code[:24]) if node_code else user.node
+    if node is None:
+        node = get_object_or_404(Division.objects.restrict(user), level="city")
+    children = list(Division.objects.filter(parent=node).order_by("code"))
+    counts = Difficulty.objects.restrict(user).level_counts(node, children)
+    return [{"code": c.code, "name": c.name, **counts[c.code]} for c in children]
+
+
+@router.get("/deeds", response=list[s.DeedOut])
+def list_deeds(request: HttpRequest, status: str = "") -> Any:
+    _need(request, "care.deed", "view")
+    qs = Deed.objects.restrict(request.user).select_related("node").prefetch_related("photos")
+    if status:
+        qs = qs.filter(status=status[:12])
+    return [_deed(d) for d in qs[:200]]
+
+
+def _named(request: HttpRequest, member_id: int | None, org_id: int | None) -> tuple[Any, Any]:
+    from fangkong.mobilisation.models import Member, PartyOrganisation
+
+    user = request.user
+    member = get_object_or_404(Member.objects.restrict(user), pk=member_id) if member_id else None
+    org = get_object_or_404(PartyOrganisation.objects.restrict(user), pk=org_id) if org_id else None
+    return member, org
+
+
+@router.post("/deeds", response={201: s.DeedOut})
+def submit_deed(request: HttpRequest, body: s.DeedIn) -> Any:
+    node = _node(request, body.node_code)
+    member, org = _named(request, body.member_id, body.organisation_id)
+    deed = actions.submit_deed(
+        request.user,
+        node,
+        title=body.title,
+        text=body.text,
+        hero_name=body.hero_name,
+        member=member,
+        organisation=org,
+    )
+    return Status(201, _deed(deed))
+
+
+@router.get("/deeds/{pk}", response=s.DeedOut)
+def get_deed(request: HttpRequest, pk: int) -> Any:
+    return _deed(_own_deed(request, pk))
+
+
+@router.put("/deeds/{pk}", response=s.DeedOut)
+def edit_deed(request: HttpRequest, pk: int, body: s.DeedEditIn) -> Any:
+    deed = _own_deed(request, pk)
+    return _deed(actions.edit_deed(request.user, deed, **body.dict()))
+
+
+@router.post("/deeds/{pk}/photos", response={201: s.DeedOut})
+def add_photos(request: HttpRequest, pk: int, photos: File[list[UploadedFile]]) -> Any:
+    deed = _own_deed(request, pk)
+    actions.add_photos(request.user, deed, photos)
+    return Status(201, _deed(deed))
+
+
+@router.post("/deeds/{pk}/review", response=s.DeedOut)
+def review_deed(request: HttpRequest, pk: int, body: s.ReviewIn) -> Any:
+    deed = _own_deed(request, pk)
+    return _deed(actions.review_deed(request.user, deed, body.decision, body.reason))
+
+
+@router.post("/deeds/{pk}/commend", response=s.DeedOut)
+def commend_deed(request: HttpRequest, pk: int, body: s.CommendIn) -> Any:
+    deed = _own_deed(request, pk)
+    return _deed(actions.commend_deed(request.user, deed, **body.dict()))
+
+
+# Open endpoints (no token) -------------------------------------------------------------
+
+
+def _limited(request: HttpRequest, scope: str) -> bool:
+    return not ratelimit.hit(request, f"care-{scope}", actions.rules_on().reports_per_hour)
+
+
+def _mine(d: Difficulty) -> dict:
+    return {
+        "id": d.pk,
+        "category_name": d.category.name,
+        "description": d.description,
+        "node_name": d.node.name,
+        "state": d.state,
+        "deadline": d.deadline,
+        "created_at": d.created_at,
+        "solution": d.solution,
+        "rating": d.rating,
+    }
+
+
+@router.post(
+    "/open/difficulties", auth=None, response={201: s.MyDifficultyOut, 404: dict, 429: dict}
+)
+def open_report(request: HttpRequest, body: s.OpenDifficultyIn) -> Any:
+    """A worker or their family reports from a phone verified by an SMS code."""
+    if _limited(request, "report"):
+        return Status(429, {"detail": str(ratelimit.message())})
+    data = body.dict()
+    code = data.pop("node_code")
+    node = Division.objects.filter(code=code).first() if code else None
+    if code and node is None:
+        return Status(404, {"detail": _("unknown division")})
+    d = actions.report_difficulty(None, node=node, **data)
+    return Status(201, _mine(d))
+
+
+@router.post("/open/mine", auth=None, response={200: s.MineOut, 429: dict})
+def open_mine(request: HttpRequest, body: s.VerifyIn) -> Any:
+    """The reporter's own difficulties; the token lets them rate for 30 minutes."""
+    if _limited(request, "mine"):
+        return Status(429, {"detail": str(ratelimit.message())})
+    phone = check_code(body.phone, body.code)
+    index = actions.phone_index(phone)
+    items = Difficulty.objects.of_phone(index).select_related("category", "node")[:50]
+    token = signing.TimestampSigner(salt=TOKEN_SALT).sign(index)
+    return {"token": token, "items": [_mine(d) for d in items]}
+
+
+@router.post(
+    "/open/difficulties/{pk}/rating",
+    auth=None,
+    response={200: s.MyDifficultyOut, 403: dict, 404: dict},
+)
+def open_rate(request: HttpRequest, pk: int, body: s.RateIn) -> Any:
+    try:
+        index = signing.TimestampSigner(salt=TOKEN_SALT).unsign(body.token, max_age=TOKEN_AGE)
+    except signing.BadSignature:
+        return Status(403, {"detail": _("verify your phone again")})
+    d = Difficulty.objects.of_phone(index).select_related("category", "node").filter(pk=pk).first()
+    if d is None:
+        return Status(404, {"detail": _("not found")})
+    return _mine(actions.rate(index, d, body.rating, body.comment))
+
+
+def _public_deed(d: Deed) -> dict:
+    return {
+        "id": d.pk,
+        "title": d.title,
+        "text": d.text,
+        "hero_name": d.hero_name,
+        "node_name": d.node.name,
+        "published_at": d.published_at,
+        "photo_urls": [reverse("care_public:photo", args=[d.pk, p.pk]) for p in d.photos.all()],
+    }
+
+
+@router.get("/open/deeds", auth=None, response=list[s.PublicDeedOut])
+def open_deeds(request: HttpRequest, area: str = "3306", page: int = 1) -> Any:
+    """Published deeds of a jurisdiction, newest first, 20 a page."""
+    node = Division.objects.filter(code=area[:24]).first()
+    qs = Deed.objects.published().select_related("node").prefetch_related("photos")
+    if node is None:
+        return []
+    page = max(1, min(page, 500))
+    rows = qs.under(node.path).order_by("-published_at", "-pk")[(page - 1) * 20 : page * 20]
+    return [_public_deed(d) for d in rows]
+
+
+@router.get("/open/deeds/{pk}", auth=None, response={200: s.PublicDeedOut, 404: dict})
+def open_deed(request: HttpRequest, pk: int) -> Any:
+    d = Deed.objects.published().select_related("node").filter(pk=pk).first()
+    if d is None:
+        return Status(404, {"detail": _("not found")})
+    return _public_deed(d)

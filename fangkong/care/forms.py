@@ -1,0 +1,151 @@
+"""Forms of care; the actions do the validation that needs the database."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.care.choices import DifficultyState, Relation
+
+
+class ActionErrorsMixin:
+    def add_action_errors(self, exc: Any) -> None:
+        for name, messages in exc.message_dict.items():
+            self.add_error(name if name in self.fields else None, messages)  # type: ignore[attr-defined]
+
+
+def category_choices() -> list[tuple[str, str]]:
+    from fangkong.care.models import Category
+
+    return [(c.code, c.name) for c in Category.objects.filter(active=True)]
+
+
+class ReportForm(ActionErrorsMixin, forms.Form):
+    """The phone page: the reporter's phone is verified by an SMS code."""
+
+    reporter_name = forms.CharField(label=_("Your name"), max_length=50)
+    relation = forms.ChoiceField(label=_("You are"), choices=Relation.choices)
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20)
+    code = forms.CharField(label=_("Verification code"), max_length=6, required=False)
+    category = forms.ChoiceField(label=_("Kind of difficulty"), choices=())
+    description = forms.CharField(
+        label=_("What is the difficulty?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    node_code = forms.ChoiceField(
+        label=_("Your community or village (if you are not registered as a member)"),
+        choices=(),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, nodes: list[tuple[str, str]], staff: bool = False, **kw: Any):
+        super().__init__(*args, **kw)
+        self.fields["category"].choices = category_choices()  # type: ignore[attr-defined]
+        self.fields["node_code"].choices = [("", "—")] + nodes  # type: ignore[attr-defined]
+        if staff:
+            del self.fields["code"]
+            self.fields["reporter_name"].label = _("Reporter's name")
+            self.fields["phone"].label = _("Reporter's mobile phone")
+            self.fields["node_code"].label = _("Community or village (if not a registered member)")
+
+
+class PhoneForm(forms.Form):
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20)
+    code = forms.CharField(label=_("Verification code"), max_length=6)
+
+
+class RateForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How was the help?"), coerce=int, choices=[(i, "★" * i) for i in range(5, 0, -1)]
+    )
+    comment = forms.CharField(label=_("Comment"), max_length=200, required=False)
+
+
+class FilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("State"), choices=[("", _("All"))] + DifficultyState.choices, required=False
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=(), required=False)
+
+    def __init__(self, *args: Any, **kw: Any):
+        super().__init__(*args, **kw)
+        self.fields["category"].choices = [("", _("All"))] + category_choices()  # type: ignore[attr-defined]
+
+
+class OwnerForm(ActionErrorsMixin, forms.Form):
+    owner: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Owner"), queryset=None)  # type: ignore[arg-type]
+
+    def __init__(self, *args: Any, owners: Any, **kw: Any):
+        super().__init__(*args, **kw)
+        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+
+
+class SolveForm(ActionErrorsMixin, forms.Form):
+    solution = forms.CharField(
+        label=_("What was done"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class DeedForm(ActionErrorsMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=100)
+    hero_name = forms.CharField(label=_("Person or organisation named"), max_length=100)
+    text = forms.CharField(
+        label=_("The deed"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    node_code = forms.CharField(label=_("Jurisdiction (division code)"), max_length=24)
+    member_id = forms.IntegerField(label=_("Member (number)"), required=False, min_value=1)
+    organisation_id = forms.IntegerField(
+        label=_("Party organisation (number)"), required=False, min_value=1
+    )
+    photos = MultipleFileField(label=_("Photos"), required=False)
+
+
+class ReviewForm(ActionErrorsMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("publish", _("Approve and publish")),
+            ("return", _("Return")),
+            ("reject", _("Reject")),
+        ],
+    )
+    reason = forms.CharField(
+        label=_("Reason (to return or reject)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CommendForm(ActionErrorsMixin, forms.Form):
+    title = forms.CharField(label=_("Commendation title"), max_length=100)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    decided_by = forms.ChoiceField(label=_("Decided by"), choices=())
+    decided_on = forms.DateField(
+        label=_("Decided on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, **kw: Any):
+        super().__init__(*args, **kw)
+        from fangkong.supervision.models import Commendation
+
+        self.fields["decided_by"].choices = Commendation._meta.get_field("decided_by").choices  # type: ignore[attr-defined]

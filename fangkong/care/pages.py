@@ -1,0 +1,157 @@
+"""The phone pages of care (no login), in Simplified Chinese: a front-line worker or
+their family reports a difficulty with a phone verified by an SMS code (the public
+app's codes) and follows their own reports; residents read the published deeds."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from fangkong.care import actions, forms
+from fangkong.care.models import Deed, Difficulty
+from fangkong.care.views import photo_response
+from fangkong.core import clock
+from fangkong.geo.models import Division
+from fangkong.public import ratelimit
+from fangkong.public.actions import check_code
+
+CITY = "3306"
+SESSION_KEY = "care_reporter"
+SESSION_MINUTES = 30
+PAGE = 20
+
+
+def _villages() -> list[tuple[str, str]]:
+    """Communities and villages of the city, grouped by town, for the report form."""
+    rows = Division.objects.filter(level__in=["town", "village"], path__startswith=f"{CITY}/")
+    out = []
+    for d in rows.order_by("path").only("code", "name", "level"):
+        out.append((d.code, d.name if d.level == "village" else f"【{d.name}】"))
+    return out
+
+
+def _areas() -> list[tuple[str, str]]:
+    city = Division.objects.filter(code=CITY).first()
+    if city is None:
+        return []
+    rows = Division.objects.filter(level__in=["county", "town"], path__startswith=city.path)
+    return [(CITY, city.name)] + [
+        (d.code, ("　" if d.level == "town" else "") + d.name) for d in rows.order_by("path")
+    ]
+
+
+def _remember(request: HttpRequest, phone: str) -> None:
+    """Keep the verified phone's blind index (never the number) for a short while."""
+    until = clock.now() + dt.timedelta(minutes=SESSION_MINUTES)
+    request.session[SESSION_KEY] = {"index": actions.phone_index(phone), "until": until.isoformat()}
+
+
+def _reporter(request: HttpRequest) -> str:
+    data = request.session.get(SESSION_KEY) or {}
+    try:
+        until = dt.datetime.fromisoformat(data.get("until", ""))
+    except ValueError:
+        return ""
+    return data.get("index", "") if until > clock.now() else ""
+
+
+def report(request: HttpRequest) -> HttpResponse:
+    form = forms.ReportForm(request.POST or None, nodes=_villages())
+    if request.method == "POST":
+        if not ratelimit.hit(request, "care-report", actions.rules_on().reports_per_hour):
+            return ratelimit.refused(request)
+        if form.is_valid():
+            data = form.cleaned_data
+            code = data.pop("node_code")
+            node = Division.objects.filter(code=code).first() if code else None
+            try:
+                d = actions.report_difficulty(None, node=node, **data)
+            except ValidationError as exc:
+                form.add_action_errors(exc)
+            else:
+                _remember(request, data["phone"])
+                return render(request, "care/p/reported.html", {"d": d})
+    return render(request, "care/p/report.html", {"form": form})
+
+
+def mine(request: HttpRequest) -> HttpResponse:
+    """The reporter's own difficulties, after verifying the phone with a code."""
+    form = forms.PhoneForm(request.POST or None)
+    if request.method == "POST" and "code" in request.POST:
+        if not ratelimit.hit(request, "care-mine", actions.rules_on().reports_per_hour):
+            return ratelimit.refused(request)
+        if form.is_valid():
+            try:
+                phone = check_code(form.cleaned_data["phone"], form.cleaned_data["code"])
+            except ValidationError as exc:
+                for field, errs in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errs)
+            else:
+                _remember(request, phone)
+                return redirect("care_public:mine")
+    reporter = _reporter(request)
+    items = (
+        Difficulty.objects.of_phone(reporter).select_related("category", "node")[:50]
+        if reporter
+        else []
+    )
+    return render(
+        request,
+        "care/p/mine.html",
+        {"form": form, "items": items, "verified": bool(reporter), "rate": forms.RateForm()},
+    )
+
+
+def rate(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("care_public:mine")
+    reporter = _reporter(request)
+    d = get_object_or_404(Difficulty.objects.of_phone(reporter), pk=pk) if reporter else None
+    if d is None:
+        return redirect("care_public:mine")
+    form = forms.RateForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.rate(reporter, d, form.cleaned_data["rating"], form.cleaned_data["comment"])
+        except (ValidationError, PermissionDenied):
+            pass
+    return redirect("care_public:mine")
+
+
+def deeds(request: HttpRequest) -> HttpResponse:
+    """Published deeds of a jurisdiction (the city by default), newest first."""
+    area = request.GET.get("area", CITY)[:24]
+    node = Division.objects.filter(code=area).first() or Division.objects.filter(code=CITY).first()
+    try:
+        page = max(1, min(int(request.GET.get("page", "1")), 500))
+    except ValueError:
+        page = 1
+    qs = Deed.objects.published().select_related("node").order_by("-published_at", "-pk")
+    if node is not None:
+        qs = qs.under(node.path)
+    rows = list(qs[(page - 1) * PAGE : page * PAGE + 1])
+    response = render(
+        request,
+        "care/p/deeds.html",
+        {
+            "items": rows[:PAGE],
+            "more": len(rows) > PAGE,
+            "page": page,
+            "node": node,
+            "areas": _areas(),
+        },
+    )
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+def deed(request: HttpRequest, pk: int) -> HttpResponse:
+    d = get_object_or_404(Deed.objects.published().select_related("node"), pk=pk)
+    return render(request, "care/p/deed.html", {"d": d, "photos": d.photos.all()})
+
+
+def photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
+    """A photo of a published deed; photos of unpublished deeds are not found here."""
+    d = get_object_or_404(Deed.objects.published(), pk=pk)
+    return photo_response(get_object_or_404(d.photos, pk=photo_pk), public=True)

@@ -1,0 +1,32 @@
+"""Who may do what in care (imported from CareConfig.ready).
+
+Field staff and headquarters see and handle difficulties of their subtree; the
+organisation department too (it looks after the front line). Deeds are submitted by
+field staff or the organisation department and reviewed by the organisation
+department or headquarters, who may also commend."""
+
+from typing import Any
+
+from fangkong.accounts.roles import FIELD_ROLES, HQ_ROLES, Role
+from fangkong.accounts.roles import grant as _grant
+
+
+def grant(roles: Any, model_label: str, actions: set[str]) -> None:
+    _grant({str(r) for r in roles}, model_label, actions)
+
+
+ORG = {Role.ORGANISATION}
+HANDLERS = HQ_ROLES | {Role.VILLAGE_STAFF} | ORG
+READERS = FIELD_ROLES | ORG | {Role.DISCIPLINE}
+
+grant(READERS, "care.difficulty", {"view"})
+grant(FIELD_ROLES | ORG, "care.difficulty", {"add"})
+grant(HANDLERS, "care.difficulty", {"change", "reveal"})
+
+grant(READERS, "care.deed", {"view"})
+grant(FIELD_ROLES | ORG, "care.deed", {"add"})
+grant(HQ_ROLES | ORG, "care.deed", {"review"})
+grant(READERS, "care.deedphoto", {"view"})
+
+grant(READERS | {Role.SYSADMIN}, "care.carerules", {"view"})
+grant(HQ_ROLES, "care.carerules", {"add"})

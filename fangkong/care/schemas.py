@@ -1,0 +1,157 @@
+"""Schemas of the care API: lengths and choices are validated here, so bad input is a
+422 naming the field, never a server error."""
+
+import datetime as dt
+from typing import Literal
+
+from ninja import Field, Schema
+
+Code = Field(min_length=1, max_length=24, pattern=r"^[0-9A-Za-z]+$")
+
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+
+
+class DifficultyIn(Schema):
+    reporter_name: str = Field(min_length=1, max_length=50)
+    phone: str = Field(min_length=1, max_length=20)
+    relation: Literal["self", "family"] = "self"
+    category: str = Field(min_length=1, max_length=30)
+    description: str = Field(min_length=1, max_length=1000)
+    node_code: str | None = Field(
+        default=None, min_length=1, max_length=24, pattern=r"^[0-9A-Za-z]+$"
+    )
+
+
+class OpenDifficultyIn(DifficultyIn):
+    code: str = Field(min_length=1, max_length=6)
+
+
+class DifficultyOut(Schema):
+    id: int
+    category: str
+    category_name: str
+    description: str
+    relation: str
+    reporter_name: str
+    phone_masked: str
+    member_id: int | None
+    node_code: str
+    node_name: str
+    owner_id: int | None
+    deadline: dt.datetime
+    status: str
+    state: str
+    escalated_to: str | None
+    created_at: dt.datetime
+    taken_at: dt.datetime | None
+    solved_at: dt.datetime | None
+    solution: str
+    rating: int | None
+
+
+class MyDifficultyOut(Schema):
+    id: int
+    category_name: str
+    description: str
+    node_name: str
+    state: str
+    deadline: dt.datetime
+    created_at: dt.datetime
+    solution: str
+    rating: int | None
+
+
+class VerifyIn(Schema):
+    phone: str = Field(min_length=1, max_length=20)
+    code: str = Field(min_length=1, max_length=6)
+
+
+class MineOut(Schema):
+    token: str
+    items: list[MyDifficultyOut]
+
+
+class RateIn(Schema):
+    token: str = Field(min_length=1, max_length=200)
+    rating: int = Field(ge=1, le=5)
+    comment: str = Field(default="", max_length=200)
+
+
+class OwnerIn(Schema):
+    owner_id: int = Field(ge=1, le=2**31 - 1)
+
+
+class SolveIn(Schema):
+    solution: str = Field(min_length=1, max_length=2000)
+
+
+class LevelOut(Schema):
+    code: str
+    name: str
+    open: int
+    overdue: int
+    solved: int
+
+
+class DeedIn(Schema):
+    node_code: str = Code
+    title: str = Field(min_length=1, max_length=100)
+    text: str = Field(min_length=1, max_length=5000)
+    hero_name: str = Field(min_length=1, max_length=100)
+    member_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    organisation_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+
+class DeedEditIn(Schema):
+    title: str = Field(min_length=1, max_length=100)
+    text: str = Field(min_length=1, max_length=5000)
+    hero_name: str = Field(min_length=1, max_length=100)
+
+
+class ReviewIn(Schema):
+    decision: Literal["publish", "return", "reject"]
+    reason: str = Field(default="", max_length=1000)
+
+
+class CommendIn(Schema):
+    title: str = Field(min_length=1, max_length=100)
+    reason: str = Field(min_length=1, max_length=1000)
+    decided_by: str = Field(min_length=1, max_length=40)
+    decided_on: dt.date
+
+
+class PhotoOut(Schema):
+    id: int
+    content_type: str
+    size: int
+    width: int
+    height: int
+
+
+class DeedOut(Schema):
+    id: int
+    title: str
+    text: str
+    hero_name: str
+    member_id: int | None
+    organisation_id: int | None
+    node_code: str
+    node_name: str
+    status: str
+    review_reason: str
+    published_at: dt.datetime | None
+    commendation_id: int | None
+    photos: list[PhotoOut]
+
+
+class PublicDeedOut(Schema):
+    id: int
+    title: str
+    text: str
+    hero_name: str
+    node_name: str
+    published_at: dt.datetime
+    photo_urls: list[str]

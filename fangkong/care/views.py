@@ -1,0 +1,305 @@
+"""Staff pages of care. Every read goes through `.restrict(user, action)`; a record
+outside the user's area is a 404, like one that does not exist."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from fangkong.care import actions, forms
+from fangkong.care.models import Deed, DeedPhoto, Difficulty
+from fangkong.core import clock
+from fangkong.core.querysets import can_access
+from fangkong.geo.models import Division
+
+
+def _need(request: HttpRequest, label: str, action: str) -> None:
+    if not request.user.may(label, action):  # type: ignore[union-attr]
+        raise PermissionDenied
+
+
+def _nodes(user: Any) -> list[tuple[str, str]]:
+    """Communities and villages of the user's subtree (capped), for the report form."""
+    qs = Division.objects.restrict(user).filter(level="village").order_by("path")
+    return [(d.code, d.name) for d in qs[:500]]
+
+
+def _run(request: HttpRequest, form: Any, fn: Any, ok: str) -> Any:
+    try:
+        result = fn()
+    except ValidationError as exc:
+        form.add_action_errors(exc)
+        return None
+    messages.success(request, ok)
+    return result or True
+
+
+@login_required
+def difficulties(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    _need(request, "care.difficulty", "view")
+    filters = forms.FilterForm(request.GET or None)
+    qs = Difficulty.objects.restrict(user).select_related("category", "node", "owner")
+    if filters.is_valid():
+        if filters.cleaned_data["state"]:
+            qs = qs.in_state(filters.cleaned_data["state"])
+        if filters.cleaned_data["category"]:
+            qs = qs.filter(category__code=filters.cleaned_data["category"])
+    form = forms.ReportForm(request.POST or None, nodes=_nodes(user), staff=True)
+    if request.method == "POST":
+        _need(request, "care.difficulty", "add")
+        if form.is_valid():
+            data = form.cleaned_data
+            code = data.pop("node_code")
+            node = Division.objects.restrict(user).filter(code=code).first() if code else None
+            d = _run(
+                request,
+                form,
+                lambda: actions.report_difficulty(user, node=node, **data),
+                _("Difficulty recorded."),
+            )
+            if d:
+                return redirect("care:difficulty", d.pk)
+    return render(
+        request,
+        "care/difficulties.html",
+        {
+            "items": qs[:200],
+            "filters": filters,
+            "form": form,
+            "totals": Difficulty.objects.restrict(user).totals(),
+            "can_add": user.may("care.difficulty", "add"),
+        },
+    )
+
+
+@login_required
+def difficulty(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    d = get_object_or_404(
+        Difficulty.objects.restrict(user).select_related("category", "node", "owner", "member"),
+        pk=pk,
+    )
+    owners = (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            node__path__in=[d.path[: i + 1] for i, c in enumerate(d.path) if c == "/"],
+        )
+        .order_by("username")
+    )
+    owner_form = forms.OwnerForm(None, owners=owners)
+    solve_form = forms.SolveForm(None)
+    if request.method == "POST":
+        _need(request, "care.difficulty", "change")
+        verb = request.POST.get("verb")
+        done: Any = None
+        if verb == "owner":
+            owner_form = forms.OwnerForm(request.POST, owners=owners)
+            if owner_form.is_valid():
+                owner = owner_form.cleaned_data["owner"]
+                done = _run(
+                    request,
+                    owner_form,
+                    lambda: actions.assign_owner(user, d, owner),
+                    _("Owner assigned."),
+                )
+        elif verb == "take":
+            try:
+                done = actions.take_in_hand(user, d)
+                messages.success(request, _("Taken in hand."))
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+        elif verb == "solve":
+            solve_form = forms.SolveForm(request.POST)
+            if solve_form.is_valid():
+                text = solve_form.cleaned_data["solution"]
+                done = _run(
+                    request, solve_form, lambda: actions.solve(user, d, text), _("Marked solved.")
+                )
+        if done:
+            return redirect("care:difficulty", d.pk)
+    return render(
+        request,
+        "care/difficulty.html",
+        {
+            "d": d,
+            "owner_form": owner_form,
+            "solve_form": solve_form,
+            "can_change": user.may("care.difficulty", "change"),
+            "now": clock.now(),
+        },
+    )
+
+
+@login_required
+def levels(request: HttpRequest) -> HttpResponse:
+    """Open, overdue and solved difficulties per child node, rolled up."""
+    user: Any = request.user
+    _need(request, "care.difficulty", "view")
+    code = request.GET.get("node", "")[:24]
+    nodes = Division.objects.restrict(user)
+    node = nodes.filter(code=code).first() if code else user.node
+    if node is None:
+        node = nodes.filter(level="city").first()
+    if node is None or not can_access(user, node):
+        raise Http404
+    children = list(Division.objects.filter(parent=node).order_by("code"))
+    counts = Difficulty.objects.restrict(user).level_counts(node, children)
+    rows = [{"node": c, **counts[c.code]} for c in children]
+    total = Difficulty.objects.restrict(user).filter(path__startswith=node.path).totals()
+    return render(request, "care/levels.html", {"node": node, "rows": rows, "total": total})
+
+
+@login_required
+def deeds(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    _need(request, "care.deed", "view")
+    form = forms.DeedForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"node_code": user.node.code if user.node else ""},
+    )
+    if request.method == "POST":
+        _need(request, "care.deed", "add")
+        if form.is_valid():
+            data = form.cleaned_data
+            node = Division.objects.restrict(user).filter(code=data["node_code"]).first()
+            member, org = _named(user, data.get("member_id"), data.get("organisation_id"))
+            if node is None:
+                form.add_error("node_code", _("unknown division or outside your jurisdiction"))
+            else:
+                deed = _run(
+                    request,
+                    form,
+                    lambda: actions.submit_deed(
+                        user,
+                        node,
+                        title=data["title"],
+                        text=data["text"],
+                        hero_name=data["hero_name"],
+                        member=member,
+                        organisation=org,
+                        photos=data["photos"],
+                    ),
+                    _("Deed submitted for review."),
+                )
+                if deed:
+                    return redirect("care:deed", deed.pk)
+    status = request.GET.get("status", "")[:12]
+    qs = Deed.objects.restrict(user).select_related("node")
+    if status:
+        qs = qs.filter(status=status)
+    return render(
+        request,
+        "care/deeds.html",
+        {"items": qs[:200], "form": form, "can_add": user.may("care.deed", "add")},
+    )
+
+
+def _named(user: Any, member_id: int | None, org_id: int | None) -> tuple[Any, Any]:
+    """Members and organisations the user may see; an unknown number names nobody and
+    the action then refuses the deed for lack of access only if one was found."""
+    from fangkong.mobilisation.models import Member, PartyOrganisation
+
+    member = Member.objects.restrict(user).filter(pk=member_id).first() if member_id else None
+    org = PartyOrganisation.objects.restrict(user).filter(pk=org_id).first() if org_id else None
+    return member, org
+
+
+@login_required
+def deed(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    d = get_object_or_404(
+        Deed.objects.restrict(user).select_related("node", "member", "organisation"), pk=pk
+    )
+    review_form = forms.ReviewForm(None)
+    edit_form = forms.DeedForm(
+        None,
+        initial={
+            "title": d.title,
+            "text": d.text,
+            "hero_name": d.hero_name,
+            "node_code": d.node.code,
+        },
+    )
+    commend_form = None
+    if user.may("care.deed", "review") and d.is_published and not d.commendation_id:
+        commend_form = forms.CommendForm(
+            None, initial={"decided_on": clock.today(), "title": "", "reason": d.title}
+        )
+    if request.method == "POST":
+        verb = request.POST.get("verb")
+        done: Any = None
+        if verb == "review":
+            _need(request, "care.deed", "review")
+            review_form = forms.ReviewForm(request.POST)
+            if review_form.is_valid():
+                c = review_form.cleaned_data
+                done = _run(
+                    request,
+                    review_form,
+                    lambda: actions.review_deed(user, d, c["decision"], c["reason"]),
+                    _("Review recorded."),
+                )
+        elif verb == "edit":
+            _need(request, "care.deed", "add")
+            edit_form = forms.DeedForm(request.POST, request.FILES)
+            if edit_form.is_valid():
+                c = edit_form.cleaned_data
+
+                def edit() -> Any:
+                    actions.edit_deed(
+                        user, d, title=c["title"], text=c["text"], hero_name=c["hero_name"]
+                    )
+                    if c["photos"]:
+                        actions.add_photos(user, d, c["photos"])
+                    return d
+
+                done = _run(request, edit_form, edit, _("Deed saved and sent back to review."))
+        elif verb == "commend" and commend_form is not None:
+            commend_form = forms.CommendForm(request.POST)
+            if commend_form.is_valid():
+                c = commend_form.cleaned_data
+                done = _run(
+                    request,
+                    commend_form,
+                    lambda: actions.commend_deed(user, d, **c),
+                    _("Commendation recorded."),
+                )
+        else:
+            raise PermissionDenied
+        if done:
+            return redirect("care:deed", d.pk)
+    return render(
+        request,
+        "care/deed.html",
+        {
+            "d": d,
+            "photos": d.photos.all(),
+            "review_form": review_form,
+            "edit_form": edit_form,
+            "commend_form": commend_form,
+            "can_review": user.may("care.deed", "review"),
+            "can_edit": user.may("care.deed", "add") and d.status in ("submitted", "returned"),
+        },
+    )
+
+
+def photo_response(photo: DeedPhoto, public: bool) -> FileResponse:
+    response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
+    return response
+
+
+@login_required
+def photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
+    """A deed's photo for staff who may see the deed (before and after publication)."""
+    d = get_object_or_404(Deed.objects.restrict(request.user), pk=pk)
+    return photo_response(get_object_or_404(d.photos, pk=photo_pk), public=False)
