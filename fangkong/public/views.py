@@ -109,57 +109,100 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _create_page(
+    request: HttpRequest,
+    label: str,
+    form_class: Any,
+    create: Any,
+    ok: str,
+    done: Any,
+    template: str,
+    context: Any,
+    *,
+    by_node: bool = False,
+) -> HttpResponse:
+    """A list page with a form that creates one more record: `view` to see it, `add` to
+    post. The record belongs to the chosen division (`by_node`) or to the user's own;
+    `done(result)` names where to go next, `context(user)` fills the list."""
+    user: Any = request.user
+    _need(request, label, "view")
+    form = form_class(request.POST or None)
+    if request.method == "POST":
+        _need(request, label, "add")
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "node_code"}
+            node = _node(request, form) if by_node else user.node
+            if (node is not None or not by_node) and (
+                result := _run(request, form, lambda: create(user, node, **data), ok)
+            ):
+                return redirect(*done(result))
+    return render(request, template, {"form": form, **context(user)})
+
+
+def _action_page(
+    request: HttpRequest,
+    obj: Any,
+    permission: tuple[str, str],
+    form_class: Any,
+    act: Any,
+    ok: str,
+    url_name: str,
+    template: str,
+    name: str,
+) -> HttpResponse:
+    """A record's page with one form that applies `act(user, obj, **fields)` to it."""
+    form = form_class(request.POST or None)
+    if request.method == "POST":
+        _need(request, *permission)
+        if form.is_valid() and _run(
+            request, form, lambda: act(request.user, obj, **form.cleaned_data), ok
+        ):
+            return redirect(url_name, obj.pk)
+    return render(request, template, {name: obj, "form": form})
+
+
 @login_required
 def articles(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
-    _need(request, "public.article", "view")
-    form = forms.ArticleForm(request.POST or None)
-    if request.method == "POST":
-        _need(request, "public.article", "add")
-        if form.is_valid() and _run(
-            request,
-            form,
-            lambda: actions.write_article(user, user.node, **form.cleaned_data),
-            _("Article published."),
-        ):
-            return redirect("public:articles")
-    items = Article.objects.restrict(user)[:100]
-    return render(request, "public/articles.html", {"form": form, "articles": items})
+    return _create_page(
+        request,
+        "public.article",
+        forms.ArticleForm,
+        actions.write_article,
+        _("Article published."),
+        lambda _a: ("public:articles",),
+        "public/articles.html",
+        lambda user: {"articles": Article.objects.restrict(user)[:100]},
+    )
 
 
 @login_required
 def rumours(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
-    _need(request, "public.rumour", "view")
-    form = forms.RumourForm(request.POST or None)
-    if request.method == "POST":
-        _need(request, "public.rumour", "add")
-        if form.is_valid() and _run(
-            request,
-            form,
-            lambda: actions.report_rumour(user, user.node, **form.cleaned_data),
-            _("Rumour reported."),
-        ):
-            return redirect("public:rumours")
-    items = Rumour.objects.restrict(user).select_related("node")[:100]
-    return render(request, "public/rumours.html", {"form": form, "rumours": items})
+    return _create_page(
+        request,
+        "public.rumour",
+        forms.RumourForm,
+        actions.report_rumour,
+        _("Rumour reported."),
+        lambda _r: ("public:rumours",),
+        "public/rumours.html",
+        lambda user: {"rumours": Rumour.objects.restrict(user).select_related("node")[:100]},
+    )
 
 
 @login_required
 def rumour_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user: Any = request.user
-    r = get_object_or_404(Rumour.objects.restrict(user), pk=pk)
-    form = forms.ClarifyForm(request.POST or None)
-    if request.method == "POST":
-        _need(request, "public.rumour", "change")
-        if form.is_valid() and _run(
-            request,
-            form,
-            lambda: actions.clarify_rumour(user, r, **form.cleaned_data),
-            _("Clarification published."),
-        ):
-            return redirect("public:rumour", r.pk)
-    return render(request, "public/rumour.html", {"r": r, "form": form})
+    r = get_object_or_404(Rumour.objects.restrict(request.user), pk=pk)
+    return _action_page(
+        request,
+        r,
+        ("public.rumour", "change"),
+        forms.ClarifyForm,
+        actions.clarify_rumour,
+        _("Clarification published."),
+        "public:rumour",
+        "public/rumour.html",
+        "r",
+    )
 
 
 @login_required
@@ -188,19 +231,18 @@ def questions(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user: Any = request.user
-    q = get_object_or_404(Question.objects.restrict(user).select_related("node"), pk=pk)
-    form = forms.AnswerForm(request.POST or None)
-    if request.method == "POST":
-        _need(request, "public.question", "change")
-        if form.is_valid() and _run(
-            request,
-            form,
-            lambda: actions.answer_question(user, q, **form.cleaned_data),
-            _("Answer sent."),
-        ):
-            return redirect("public:question", q.pk)
-    return render(request, "public/question.html", {"q": q, "form": form})
+    q = get_object_or_404(Question.objects.restrict(request.user).select_related("node"), pk=pk)
+    return _action_page(
+        request,
+        q,
+        ("public.question", "change"),
+        forms.AnswerForm,
+        actions.answer_question,
+        _("Answer sent."),
+        "public:question",
+        "public/question.html",
+        "q",
+    )
 
 
 @login_required
@@ -214,32 +256,25 @@ def escalate(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def applications(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
-    _need(request, "public.workapplication", "view")
-    form = forms.ApplicationForm(request.POST or None)
-    if request.method == "POST":
-        _need(request, "public.workapplication", "add")
-        if form.is_valid() and (node := _node(request, form)):
-            data = {k: v for k, v in form.cleaned_data.items() if k != "node_code"}
-            app = _run(
-                request,
-                form,
-                lambda: returns.apply_to_resume(user, node, **data),
-                _("Application registered; send each employee their declaration link."),
-            )
-            if app:
-                return redirect("public:application", app.pk)
-    mine = WorkApplication.objects.restrict(user).select_related("node")
-    return render(
-        request,
-        "public/applications.html",
-        {
-            "form": form,
+    def context(user: Any) -> dict[str, Any]:
+        mine = WorkApplication.objects.restrict(user).select_related("node")
+        return {
             "queue": mine.queue()[:200],
             "others": mine.exclude(status__in=["submitted", "inspected"])[:200],
             "batches": ApprovalBatch.objects.restrict(user).select_related("node")[:20],
             "can_approve": user.may("public.workapplication", "approve"),
-        },
+        }
+
+    return _create_page(
+        request,
+        "public.workapplication",
+        forms.ApplicationForm,
+        returns.apply_to_resume,
+        _("Application registered; send each employee their declaration link."),
+        lambda app: ("public:application", app.pk),
+        "public/applications.html",
+        context,
+        by_node=True,
     )
 
 
@@ -304,59 +339,48 @@ def publish_batch(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def schools(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
-    _need(request, "public.schoolplan", "view")
-    form = forms.SchoolForm(request.POST or None)
-    if request.method == "POST":
-        _need(request, "public.schoolplan", "add")
-        if form.is_valid() and (node := _node(request, form)):
-            data = {k: v for k, v in form.cleaned_data.items() if k != "node_code"}
-            if _run(
-                request,
-                form,
-                lambda: returns.file_school_plan(user, node, **data),
-                _("Plan filed."),
-            ):
-                return redirect("public:schools")
-    plans = SchoolPlan.objects.restrict(user).select_related("node")[:200]
-    return render(request, "public/schools.html", {"form": form, "plans": plans})
+    return _create_page(
+        request,
+        "public.schoolplan",
+        forms.SchoolForm,
+        returns.file_school_plan,
+        _("Plan filed."),
+        lambda _p: ("public:schools",),
+        "public/schools.html",
+        lambda user: {"plans": SchoolPlan.objects.restrict(user).select_related("node")[:200]},
+        by_node=True,
+    )
 
 
 @login_required
 def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user: Any = request.user
-    plan = get_object_or_404(SchoolPlan.objects.restrict(user), pk=pk)
-    form = forms.DecisionForm(request.POST or None)
-    if request.method == "POST":
-        _need(request, "public.schoolplan", "approve")
-        if form.is_valid() and _run(
-            request,
-            form,
-            lambda: returns.decide_school_plan(user, plan, **form.cleaned_data),
-            _("Decision recorded."),
-        ):
-            return redirect("public:school", plan.pk)
-    return render(request, "public/school.html", {"plan": plan, "form": form})
+    plan = get_object_or_404(SchoolPlan.objects.restrict(request.user), pk=pk)
+    return _action_page(
+        request,
+        plan,
+        ("public.schoolplan", "approve"),
+        forms.DecisionForm,
+        returns.decide_school_plan,
+        _("Decision recorded."),
+        "public:school",
+        "public/school.html",
+        "plan",
+    )
 
 
 @login_required
 def gatherings(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
-    _need(request, "public.gathering", "view")
-    form = forms.GatheringForm(request.POST or None)
-    if request.method == "POST":
-        _need(request, "public.gathering", "add")
-        if form.is_valid() and (node := _node(request, form)):
-            data = {k: v for k, v in form.cleaned_data.items() if k != "node_code"}
-            if _run(
-                request,
-                form,
-                lambda: returns.report_gathering(user, node, **data),
-                _("Gathering recorded."),
-            ):
-                return redirect("public:gatherings")
-    items = Gathering.objects.restrict(user).select_related("node")[:200]
-    return render(request, "public/gatherings.html", {"form": form, "gatherings": items})
+    return _create_page(
+        request,
+        "public.gathering",
+        forms.GatheringForm,
+        returns.report_gathering,
+        _("Gathering recorded."),
+        lambda _g: ("public:gatherings",),
+        "public/gatherings.html",
+        lambda user: {"gatherings": Gathering.objects.restrict(user).select_related("node")[:200]},
+        by_node=True,
+    )
 
 
 @login_required
