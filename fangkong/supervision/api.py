@@ -182,12 +182,7 @@ def schedule(request: HttpRequest, body: s.InspectionIn) -> Any:
 
 @router.get("/inspections/{pk}", response=s.InspectionDetail)
 def inspection(request: HttpRequest, pk: int) -> Any:
-    insp = _inspection(request, pk)
-    return {
-        **s.InspectionOut.from_orm(insp).dict(),
-        "results": list(insp.results.all()),
-        "findings": list(insp.findings.prefetch_related("photos")),
-    }
+    return _inspection(request, pk)
 
 
 @router.put("/inspections/{pk}/results", response=list[s.ResultOut])

@@ -161,6 +161,15 @@ class InspectionDetail(InspectionOut):
     results: list[ResultOut]
     findings: list[FindingOut]
 
+    @staticmethod
+    def resolve_results(obj: Any) -> list:
+        return list(obj.results.all())
+
+    @staticmethod
+    def resolve_findings(obj: Any) -> list:
+        """The findings share the inspection's path and visibility."""
+        return list(obj.findings.prefetch_related("photos"))
+
 
 class RecordIn(Schema):
     summary: str = Field(default="", max_length=4000)
