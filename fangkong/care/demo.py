@@ -111,7 +111,11 @@ def _deeds(county: Division, villages: list[Division], seed: int) -> tuple[int, 
     commended = 0
     for i, (title, text) in enumerate(DEEDS):
         village = villages[i % len(villages)]
-        member = Member.objects.filter(path__startswith=village.path).order_by("pk").first()
+        members = Member.objects.order_by("pk")
+        member = (
+            members.filter(path__startswith=village.path).first()
+            or members.filter(path__startswith=county.path).first()
+        )
         org = PartyOrganisation.objects.filter(path__startswith=county.path).order_by("pk").first()
         deed = actions.submit_deed(
             org_user,
