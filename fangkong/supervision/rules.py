@@ -3,6 +3,8 @@
 import datetime as dt
 from collections.abc import Iterable
 
+from django.utils.translation import gettext as _
+
 from fangkong.supervision.choices import RectificationStatus
 
 MAX_CHECK_ITEMS = 60
@@ -34,17 +36,19 @@ def clean_items(items: Iterable[object]) -> list[str]:
     out = []
     for raw in items:
         if not isinstance(raw, str):
-            raise ValueError("each check item must be text")
+            raise ValueError(_("Each check item must be text."))
         text = raw.strip()
         if not text:
             continue
         if len(text) > MAX_ITEM_LEN:
-            raise ValueError(f"a check item is longer than {MAX_ITEM_LEN} characters")
+            raise ValueError(
+                _("A check item is longer than %(n)d characters.") % {"n": MAX_ITEM_LEN}
+            )
         out.append(text)
     if not out:
-        raise ValueError("a checklist needs at least one item")
+        raise ValueError(_("A checklist needs at least one item."))
     if len(out) > MAX_CHECK_ITEMS:
-        raise ValueError(f"a checklist holds at most {MAX_CHECK_ITEMS} items")
+        raise ValueError(_("A checklist holds at most %(n)d items.") % {"n": MAX_CHECK_ITEMS})
     return out
 
 
