@@ -132,6 +132,15 @@ def report_difficulty(
     return d
 
 
+def reveal_phone(user: Any, d: Difficulty, request: Any = None) -> str:
+    """The reporter's full phone for a handler who needs to call back; audited."""
+    from fangkong.core.audit import record_access
+
+    _may_at(user, d.node, Difficulty, "reveal")
+    record_access(user, d, "phone", request)
+    return d.reveal_phone()
+
+
 def assign_owner(user: Any, d: Difficulty, owner: Any) -> Difficulty:
     """Name the account that answers for the difficulty until it is solved."""
     _may_at(user, d.node, Difficulty, "change")

@@ -95,11 +95,15 @@ def difficulty(request: HttpRequest, pk: int) -> HttpResponse:
     )
     owner_form = forms.OwnerForm(None, owners=owners)
     solve_form = forms.SolveForm(None)
+    revealed = ""
     if request.method == "POST":
         _need(request, "care.difficulty", "change")
         verb = request.POST.get("verb")
         done: Any = None
-        if verb == "owner":
+        if verb == "reveal":
+            _need(request, "care.difficulty", "reveal")
+            revealed = actions.reveal_phone(user, d, request)
+        elif verb == "owner":
             owner_form = forms.OwnerForm(request.POST, owners=owners)
             if owner_form.is_valid():
                 owner = owner_form.cleaned_data["owner"]
@@ -132,7 +136,8 @@ def difficulty(request: HttpRequest, pk: int) -> HttpResponse:
             "owner_form": owner_form,
             "solve_form": solve_form,
             "can_change": user.may("care.difficulty", "change"),
-            "now": clock.now(),
+            "can_reveal": user.may("care.difficulty", "reveal"),
+            "revealed": revealed,
         },
     )
 

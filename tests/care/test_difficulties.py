@@ -47,6 +47,14 @@ def test_phone_report_owner_solved_and_rated_end_to_end(client, staff):
         page = client.post(f"/care/difficulties/{d.pk}/", {"verb": "owner", "owner": staff.pk})
         assert page.status_code == 302
         client.post(f"/care/difficulties/{d.pk}/", {"verb": "take"})
+        shown = client.get(f"/care/difficulties/{d.pk}/").content.decode()
+        assert "139****5678" in shown and PHONE not in shown
+        shown = client.post(f"/care/difficulties/{d.pk}/", {"verb": "reveal"}).content.decode()
+        assert PHONE in shown
+        from auditlog.models import LogEntry
+
+        seen = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor=staff).get()
+        assert seen.changes_text == "phone" and PHONE not in str(seen.additional_data)
         d.refresh_from_db()
         assert d.owner == staff and d.status == "in_hand"
         client.post(

@@ -38,6 +38,7 @@ def records(staff, org, make_member):
 PAGES = [
     ("get", "/care/difficulties/{d}/", {}),
     ("post", "/care/difficulties/{d}/", {"verb": "take"}),
+    ("post", "/care/difficulties/{d}/", {"verb": "reveal"}),
     ("post", "/care/difficulties/{d}/", {"verb": "solve", "solution": "已经解决了"}),
     ("get", "/care/deeds/{deed}/", {}),
     ("post", "/care/deeds/{deed}/", {"verb": "review", "decision": "reject", "reason": "无"}),
