@@ -23,9 +23,11 @@ def register_hooks() -> None:
     auditlog.register(
         m.Member, exclude_fields=["phone_enc", "phone_index", "created_at", "updated_at", "path"]
     )
-    for model in (m.PartyOrganisation, m.Unit, m.Post):
+    stamped: tuple[Any, ...] = (m.PartyOrganisation, m.Unit, m.Post)
+    for model in stamped:
         auditlog.register(model, exclude_fields=["created_at", "updated_at", "path"])
-    for model in (m.Registration, m.Assignment, m.PpeIssue, m.RestRuleSet):
+    plain: tuple[Any, ...] = (m.Registration, m.Assignment, m.PpeIssue, m.RestRuleSet)
+    for model in plain:
         auditlog.register(model, exclude_fields=["path"])
 
     def count_registered(user, parent, children):  # type: ignore[no-untyped-def]

@@ -213,7 +213,7 @@ class Member(TimeStampedModel):
         return {"path": self.path}
 
     def reveal_phone(self) -> str:
-        return crypto.decrypt(self.phone_enc, "member.phone") if self.phone_enc else ""
+        return crypto.decrypt(bytes(self.phone_enc), "member.phone") if self.phone_enc else ""
 
     @property
     def kinds(self) -> list[str]:
