@@ -89,6 +89,11 @@ def figures(node: Division, day: dt.date, r: BriefingRules) -> dict[str, Any]:
     if sections.has("mobilisation"):
         data["mobilisation"] = sections.mobilisation(node.path, day, cutoff)
         data["sections"].append("mobilisation")
+    if sections.has("supervision"):  # supervision's own summary (recorded inspections only)
+        from fangkong.supervision.briefing import briefing_summary
+
+        data["supervision"] = briefing_summary(node.path, day, cutoff)
+        data["sections"].append("supervision")
     if sections.has("command"):
         data["command"] = sections.command(node.path, day, cutoff)
         data["sections"].append("command")
