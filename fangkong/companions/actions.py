@@ -101,7 +101,7 @@ def record_run(
     user: Any, job_row: Job, node: Any, dataset: str, engine: str, case_refs: list[int]
 ) -> CompanionRun:
     """The run and its cases, under the rules in force, for a job already created."""
-    ruleset = CompanionRules.on()
+    ruleset = CompanionRules.in_force()
     linked = {
         i.ref: i.person
         for i in DataIdentity.objects.filter(dataset=dataset, ref__in=case_refs).select_related(
@@ -129,7 +129,7 @@ def record_run(
 
 def execute_run(run: CompanionRun, session: Any = None) -> dict:
     """Resolve tracing windows, run the job batch by batch, store the ranked candidates."""
-    ruleset = run.rules or CompanionRules.on()
+    ruleset = run.rules or CompanionRules.in_force()
     root = data_root() / run.dataset
     params = job.Params(theta=run.theta_seconds, bucket=run.bucket_seconds)
     cases = list(run.cases.all())

@@ -1,7 +1,5 @@
 """Companion-detection runs (时空伴随排查), their cases and ranked candidate exposures."""
 
-import datetime as dt
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.companions import querysets as qs
 from fangkong.companions.choices import Decision, Engine
 from fangkong.core import clock
+from fangkong.core.models import DatedRuleSet
 
 
 def default_weights() -> dict[str, int]:
@@ -17,11 +16,10 @@ def default_weights() -> dict[str, int]:
     return {str(k): v for k, v in DEFAULT_RISK.items()}
 
 
-class CompanionRules(models.Model):
+class CompanionRules(DatedRuleSet):
     """The dated rule set of companion detection: θ, bucket width, sessionising gap,
     tracing window and setting weights."""
 
-    effective_from = models.DateField(_("effective from"), unique=True)
     theta_minutes = models.PositiveIntegerField(_("minimum shared time (minutes)"), default=10)
     bucket_minutes = models.PositiveIntegerField(_("time bucket (minutes)"), default=240)
     gap_minutes = models.PositiveIntegerField(_("new stay after a gap of (minutes)"), default=30)
@@ -34,24 +32,15 @@ class CompanionRules(models.Model):
         help_text=_("Setting code → weight per mille of shared time, used for ranking"),
     )
     batch_size = models.PositiveIntegerField(_("cases per batch"), default=25)
-    note = models.CharField(_("source / reason"), max_length=200, blank=True)
 
     objects = qs.RulesQuerySet.as_manager()
 
-    class Meta:
+    class Meta(DatedRuleSet.Meta):
         verbose_name = _("companion rule set")
         verbose_name_plural = _("companion rule sets")
-        ordering = ["-effective_from"]
 
     def __str__(self) -> str:
         return f"{self.effective_from:%Y-%m-%d}"
-
-    @classmethod
-    def on(cls, day: dt.date | None = None) -> "CompanionRules":
-        """The rules in force on `day` (today by default); built-in defaults if none."""
-        day = day or clock.today()
-        found = cls.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
-        return found or cls(effective_from=day)
 
     def risk(self) -> dict[int, int]:
         return {int(k): int(v) for k, v in (self.weights or default_weights()).items()}

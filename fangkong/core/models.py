@@ -104,9 +104,12 @@ class DatedRuleSet(models.Model):
 
     @classmethod
     def in_force(cls, day=None):  # type: ignore[no-untyped-def]
-        """The rule set in force on `day` (today by default); the defaults if none is."""
+        """The rule set in force on `day` (today by default): the latest that took effect
+        on or before it; for a day before the first one, the first one (facts recorded
+        before the rules were configured are still judged); with none stored (a new
+        deployment), the published defaults that the fields carry."""
         day = day or clock.today()
-        found = (
-            cls._default_manager.filter(effective_from__lte=day).order_by("-effective_from").first()
-        )
+        stored = cls._default_manager.all()
+        found = stored.filter(effective_from__lte=day).order_by("-effective_from").first()
+        found = found or stored.order_by("effective_from").first()
         return found or cls(effective_from=day)

@@ -31,10 +31,8 @@ def _invalid(field: str, message: str) -> ValidationError:
 
 
 def rules_in_force(day: dt.date) -> CodeRules:
-    found = CodeRules.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
-    found = found or CodeRules.objects.order_by("effective_from").first()
-    # With no rule set stored (a new deployment), the published defaults apply (R11, R12).
-    return found or CodeRules(effective_from=day, note="R11/R12 defaults")
+    """R11/R12 in force on `day`; the published defaults on a new deployment."""
+    return CodeRules.in_force(day)
 
 
 def _paths(person_ids: list[int]) -> dict[int, str]:

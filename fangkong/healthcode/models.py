@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
+from fangkong.core.models import DatedRuleSet
 from fangkong.core.querysets import RestrictedQuerySet
 from fangkong.healthcode.choices import Colour, RiskLevel
 
@@ -20,10 +21,9 @@ class CodeQuerySet(RestrictedQuerySet):
         return self.filter(colour=colour)
 
 
-class CodeRules(models.Model):
+class CodeRules(DatedRuleSet):
     """Dated rule set of R11 (what makes red or yellow) and R12 (back to green)."""
 
-    effective_from = models.DateField(_("effective from"), unique=True)
     post_discharge_days = models.PositiveSmallIntegerField(
         _("red after discharge (days)"), default=14
     )
@@ -47,12 +47,10 @@ class CodeRules(models.Model):
         _("fever from (°C)"), max_digits=3, decimal_places=1, default=Decimal("37.3")
     )
     qr_seconds = models.PositiveIntegerField(_("QR code valid for (seconds)"), default=120)
-    note = models.CharField(_("source / note"), max_length=200, blank=True)
 
-    class Meta:
+    class Meta(DatedRuleSet.Meta):
         verbose_name = _("health code rule set")
         verbose_name_plural = _("health code rule sets")
-        ordering = ["-effective_from"]
 
     def __str__(self) -> str:
         return f"{self.effective_from}: {self.red_checkins}/{self.yellow_checkins}"

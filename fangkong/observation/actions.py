@@ -55,13 +55,8 @@ def _invalid(field: str, message: str) -> ValidationError:
 
 
 def rules_in_force(day: dt.date) -> ObservationRules:
-    """The rule set whose effective date is the latest on or before `day`."""
-    found = ObservationRules.objects.filter(effective_from__lte=day).first()
-    if found is None:
-        found = ObservationRules.objects.order_by("effective_from").first()
-    if found is None:
-        raise ValidationError(_("no observation rule set is configured"))
-    return found
+    """The rule set in force on `day` (see DatedRuleSet.in_force)."""
+    return ObservationRules.in_force(day)
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.models import TimeStampedModel
+from fangkong.core.models import DatedRuleSet, TimeStampedModel
 from fangkong.observation.choices import (
     PlaceKind,
     Reason,
@@ -34,10 +34,9 @@ def _default_referral_symptoms() -> list[str]:
     return list(R5_SYMPTOMS)
 
 
-class ObservationRules(models.Model):
+class ObservationRules(DatedRuleSet):
     """A dated rule set (R2–R6). A period is judged by the set in force on its start date."""
 
-    effective_from = models.DateField(_("effective from"), unique=True)
     days = models.PositiveSmallIntegerField(_("observation days"), default=14)
     morning_start = models.TimeField(_("morning window opens"), default=dt.time(6, 0))
     morning_end = models.TimeField(_("morning window closes"), default=dt.time(12, 0))
@@ -58,16 +57,10 @@ class ObservationRules(models.Model):
     negative_test_required = models.BooleanField(
         _("negative test required at release"), default=False
     )
-    note = models.CharField(_("source / note"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(default=clock.now, editable=False)
 
-    class Meta:
+    class Meta(DatedRuleSet.Meta):
         verbose_name = _("observation rule set")
         verbose_name_plural = _("observation rule sets")
-        ordering = ["-effective_from"]
 
     def __str__(self) -> str:
         return f"{self.effective_from}: {self.days} d, ≥{self.fever_threshold} °C"

@@ -58,10 +58,8 @@ def _may_at(user: Any, node: Division, model: Any, action: str) -> None:
 
 
 def rules_on(day: dt.date | None = None) -> PublicRules:
-    """The public rules in force on `day` (defaults when none is seeded)."""
-    day = day or clock.today()
-    found = PublicRules.objects.filter(effective_from__lte=day).order_by("-effective_from")
-    return found.first() or PublicRules(effective_from=day)
+    """The public rules in force on `day` (defaults when none is stored)."""
+    return PublicRules.in_force(day)
 
 
 # Bulletins ---------------------------------------------------------------------------

@@ -9,17 +9,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
+from fangkong.core.models import DatedRuleSet
 from fangkong.public import choices as ch
 from fangkong.public import querysets as qs
 
 USER = settings.AUTH_USER_MODEL
 
 
-class PublicRules(models.Model):
+class PublicRules(DatedRuleSet):
     """Dated rules of the public side: answer time, R17 thresholds, the gathering ban,
     the rate limit of public submissions."""
 
-    effective_from = models.DateField(_("effective from"), unique=True)
     answer_hours = models.PositiveIntegerField(_("hours to answer a question"), default=24)
     rtw_days_before = models.PositiveIntegerField(
         _("days between submission and resume date (R17)"), default=3
@@ -38,10 +38,9 @@ class PublicRules(models.Model):
         _("public submissions per client per hour"), default=10
     )
 
-    class Meta:
+    class Meta(DatedRuleSet.Meta):
         verbose_name = _("public rules")
         verbose_name_plural = _("public rules")
-        ordering = ["-effective_from"]
 
     def __str__(self) -> str:
         return f"{self.effective_from}"

@@ -308,7 +308,7 @@ def _moved(user: Any, task: ScreeningTask, new_address: str) -> None:
     """The person lives elsewhere now: the task goes to that grid's queue (any district);
     an address we cannot place goes to the exceptions queue of the current town."""
     result = load_matcher().match(new_address)
-    rules_now = ScreeningRules.on()
+    rules_now = ScreeningRules.in_force()
     task.subject.address = new_address[:200]
     task.subject.save(update_fields=["address"])
     if result.node_id is not None:
@@ -399,7 +399,7 @@ def assign_exception(user: Any, item: ExceptionItem, to: Division) -> ScreeningT
     if item.status != ExceptionStatus.OPEN:
         raise ValidationError({"to": [_("this exception is assigned already")]})
     subject = item.subject
-    rules_now = ScreeningRules.on()
+    rules_now = ScreeningRules.in_force()
     due = rules.due_at(
         clock.now(), subject.key_area, rules_now.default_due_hours, rules_now.key_area_due_hours
     )

@@ -82,7 +82,7 @@ class Pipeline:
         self.matcher = matcher or load_matcher()
         self.received = clock.now()
         self.today = clock.today()
-        self.rules = ScreeningRules.on(self.today)
+        self.rules = ScreeningRules.in_force(self.today)
         self.key_areas = self.rules.key_area_list
         self.paths = {n.id: n.path for n in self.matcher.nodes.values()}
         self.levels = {n.id: n.level for n in self.matcher.nodes.values()}

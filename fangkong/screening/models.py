@@ -1,6 +1,5 @@
 """Screening (人员排查): pushed lists, screening subjects and door-to-door tasks."""
 
-import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -8,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.models import TimeStampedModel
+from fangkong.core.models import DatedRuleSet, TimeStampedModel
 from fangkong.screening import querysets as qs
 from fangkong.screening.choices import (
     Contact,
@@ -27,10 +26,9 @@ from fangkong.screening.choices import (
 USER = settings.AUTH_USER_MODEL
 
 
-class ScreeningRules(models.Model):
+class ScreeningRules(DatedRuleSet):
     """The dated rule set of screening: due times (R14), key areas, named checklists."""
 
-    effective_from = models.DateField(_("effective from"), unique=True)
     default_due_hours = models.PositiveIntegerField(_("visit due within (hours)"), default=24)
     key_area_due_hours = models.PositiveIntegerField(
         _("visit due within for arrivals from a key area (hours)"), default=1
@@ -46,14 +44,12 @@ class ScreeningRules(models.Model):
         blank=True,
         help_text=_('[{"name": …, "items": [{"label": …, "numerator": …, "denominator": …}]}]'),
     )
-    note = models.CharField(_("source / reason"), max_length=200, blank=True)
 
     objects = qs.RulesQuerySet.as_manager()
 
-    class Meta:
+    class Meta(DatedRuleSet.Meta):
         verbose_name = _("screening rule set")
         verbose_name_plural = _("screening rule sets")
-        ordering = ["-effective_from"]
 
     def __str__(self) -> str:
         return f"{self.effective_from:%Y-%m-%d}"
@@ -61,13 +57,6 @@ class ScreeningRules(models.Model):
     @property
     def key_area_list(self) -> list[str]:
         return [k.strip() for k in self.key_areas.splitlines() if k.strip()]
-
-    @classmethod
-    def on(cls, day: dt.date | None = None) -> "ScreeningRules":
-        """The rules in force on `day` (today by default); built-in defaults if none."""
-        day = day or clock.today()
-        found = cls.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
-        return found or cls(effective_from=day)
 
 
 class ListSource(TimeStampedModel):

@@ -199,5 +199,5 @@ def _collect(user: Any, parent: Division, children: Sequence[Division]) -> dict[
 
 def checklists(fig: Figures) -> list[dict]:
     """The deployment's named checklists (e.g. 三清一管好) against the node's figures."""
-    rule_set = ScreeningRules.on()
+    rule_set = ScreeningRules.in_force()
     return [rules.evaluate_checklist(c, fig.metrics()) for c in rule_set.checklists or []]

@@ -44,12 +44,8 @@ def _stored(user: Any) -> Any:
 
 
 def rules_in_force(day: dt.date) -> TracingRules:
-    """The rule set whose effective date is the latest on or before `day`."""
-    found = TracingRules.objects.filter(effective_from__lte=day).order_by("-effective_from")
-    r = found.first() or TracingRules.objects.order_by("effective_from").first()
-    if r is None:
-        raise ValidationError(_("no tracing rule set is configured"))
-    return r
+    """The rule set in force on `day` (see DatedRuleSet.in_force)."""
+    return TracingRules.in_force(day)
 
 
 def _date(data: dict, field: str, required: bool = True) -> dt.date | None:

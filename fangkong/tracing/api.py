@@ -10,8 +10,8 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.params import functions as params
 from ninja.errors import HttpError
+from ninja.params import functions as params
 
 from fangkong.tracing import actions, venues
 from fangkong.tracing.models import Chain, Contact, IndexCase, Venue

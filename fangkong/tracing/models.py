@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.models import TimeStampedModel
+from fangkong.core.models import DatedRuleSet, TimeStampedModel
 from fangkong.tracing.choices import (
     Category,
     ContactStatus,
@@ -23,10 +23,9 @@ from fangkong.tracing.querysets import ChainQuerySet, ContactQuerySet, ScopedQue
 USER = settings.AUTH_USER_MODEL
 
 
-class TracingRules(models.Model):
+class TracingRules(DatedRuleSet):
     """Dated rule set: R1 close-contact window, R13 gate temperature, chain sizes."""
 
-    effective_from = models.DateField(_("effective from"), unique=True)
     days_before_onset = models.PositiveSmallIntegerField(
         _("close contact counts from this many days before onset"), default=2
     )
@@ -46,12 +45,10 @@ class TracingRules(models.Model):
     active_days = models.PositiveSmallIntegerField(
         _("a chain is active while a case was isolated within (days)"), default=14
     )
-    note = models.CharField(_("source / note"), max_length=200, blank=True)
 
-    class Meta:
+    class Meta(DatedRuleSet.Meta):
         verbose_name = _("tracing rule set")
         verbose_name_plural = _("tracing rule sets")
-        ordering = ["-effective_from"]
 
     def __str__(self) -> str:
         return f"{self.effective_from}: -{self.days_before_onset} d, {self.proximity_m} m"

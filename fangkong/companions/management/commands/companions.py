@@ -46,7 +46,7 @@ class Command(BaseCommand):
             if not (root / "stays").is_dir():
                 raise CommandError(f"{root} holds no stays")
             windows_dir = Path(opts["windows"]) if opts["windows"] else root
-        ruleset = CompanionRules.on()
+        ruleset = CompanionRules.in_force()
         params = job.Params(theta=ruleset.theta_minutes * 60, bucket=ruleset.bucket_minutes * 60)
         known = store.read_cases(windows_dir, refs) if windows_dir else {}
         now = int(clock.now().timestamp())

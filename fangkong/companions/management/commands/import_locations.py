@@ -48,7 +48,7 @@ class Command(BaseCommand):
         if (root / "persons.parquet").exists():
             known = pq.read_table(root / "persons.parquet", columns=["person"])["person"].to_numpy()
         part = int(time.time())
-        gap = CompanionRules.on().gap_minutes * 60
+        gap = CompanionRules.in_force().gap_minutes * 60
         if opts["records"]:
             rows = self._read(opts["records"])
             cols, report = stays.sessionise(
