@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -56,32 +57,83 @@ def _prefixes(path: str) -> list[str]:
     return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
-def curve(cases: Sequence[CaseRow], day: dt.date, days: int) -> dict[str, Any]:
-    """Daily counts by report date (local, imported) and by onset date, last `days` days."""
+def _table(cases: Sequence[CaseRow], days_of: Sequence[dt.date], start: dt.date, days: int):  # type: ignore[no-untyped-def]
+    """Local (row 0) and imported (row 1) counts of `cases` on the given days."""
+    idx, group = [], []
+    for c, d in zip(cases, days_of, strict=True):
+        i = (d - start).days
+        if 0 <= i < days:
+            idx.append(i)
+            group.append(1 if c.imported else 0)
+    return epicurve.daily_counts(idx, group, days=days, groups=2)
+
+
+def onset_delays(cases: Sequence[CaseRow]) -> list[int]:
+    """Days from onset to report of the cases that record an onset (never negative)."""
+    return [max((c.report_day - c.onset_day).days, 0) for c in cases if c.onset_day]
+
+
+def curve(
+    cases: Sequence[CaseRow], day: dt.date, days: int, truncation_quantile: float = 0.95
+) -> dict[str, Any]:
+    """The epidemic curve of the last `days` days, local and imported: by onset date (the
+    cases that record one) and by report (confirmation) date as the second series.
+
+    Also the incidence Rt is estimated from: by onset, a case without an onset date placed
+    the (low) median onset-to-report delay before its report day; and the right-truncation
+    horizon, the `truncation_quantile` of that delay (the last days by onset are
+    incomplete: their cases are partly not yet reported)."""
     start = day - dt.timedelta(days=days - 1)
-    in_range = [c for c in cases if start <= c.report_day <= day]
-    idx = [(c.report_day - start).days for c in in_range]
-    group = [1 if c.imported else 0 for c in in_range]
-    table = epicurve.daily_counts(idx, group, days=days, groups=2)
-    onset = [c for c in cases if c.onset_day is not None and start <= c.onset_day <= day]
-    onset_table = epicurve.daily_counts(
-        [(c.onset_day - start).days for c in onset if c.onset_day],
-        [0] * len(onset),
-        days=days,
-        groups=1,
-    )
-    avg = epicurve.moving_average(table.sum(axis=0), 7)[0]
-    return {
+    seen = [c for c in cases if c.report_day <= day]
+    report = _table(seen, [c.report_day for c in seen], start, days)
+    avg = epicurve.moving_average(report.sum(axis=0), 7)[0]
+    out: dict[str, Any] = {
         "days": [(start + dt.timedelta(days=i)).isoformat() for i in range(days)],
-        "local": [int(v) for v in table[0]],
-        "imported": [int(v) for v in table[1]],
-        "onset": [int(v) for v in onset_table[0]] if any(c.onset_day for c in cases) else None,
+        "local": [int(v) for v in report[0]],
+        "imported": [int(v) for v in report[1]],
         "average7": [_num(v) for v in avg],
+        "basis": "report",
+        "onset_local": None,
+        "onset_imported": None,
+        "onset_missing": sum(1 for c in seen if c.onset_day is None and c.report_day >= start),
+        "rt_local": None,
+        "rt_imported": None,
+        "imputed": 0,
+        "delay_median": None,
+        "delay_high": None,
+        "truncated_from": None,
     }
+    recent = [c for c in seen if c.report_day >= start]
+    delays = onset_delays(recent) or onset_delays(seen)
+    if not delays:
+        return out
+    known = [c for c in seen if c.onset_day]
+    onset = _table(known, [c.onset_day for c in known if c.onset_day], start, days)
+    median = statistics.median_low(delays)
+    high = int(math.ceil(float(np.quantile(delays, truncation_quantile))))
+    estimated = [c.onset_day or c.report_day - dt.timedelta(days=median) for c in seen]
+    rt_table = _table(seen, estimated, start, days)
+    out.update(
+        basis="onset",
+        onset_local=[int(v) for v in onset[0]],
+        onset_imported=[int(v) for v in onset[1]],
+        rt_local=[int(v) for v in rt_table[0]],
+        rt_imported=[int(v) for v in rt_table[1]],
+        imputed=sum(1 for c in seen if c.onset_day is None and start <= c.report_day),
+        delay_median=median,
+        delay_high=high,
+        truncated_from=(day - dt.timedelta(days=high - 1)).isoformat() if high > 0 else None,
+    )
+    return out
 
 
 def rt_growth_forecast(cv: dict[str, Any], day: dt.date, p: Params) -> dict[str, Any]:
-    """Rt with its 95 % credible interval, doubling time and forecast of the node's curve."""
+    """Rt (Cori) with its 95 % credible interval, doubling time and forecast.
+
+    Rt is estimated from local incidence by onset date, imported cases counting only as
+    infectors (analytics.md); windows ending in the right-truncated days are flagged, not
+    hidden, and the headline is the latest complete window. Without onset dates Rt uses
+    the report dates. Doubling time and forecast are of reported cases."""
     local = np.asarray(cv["local"], dtype=np.float64)
     imported = np.asarray(cv["imported"], dtype=np.float64)
     out: dict[str, Any] = {"rt": None, "growth": None, "forecast": None}
@@ -89,9 +141,17 @@ def rt_growth_forecast(cv: dict[str, Any], day: dt.date, p: Params) -> dict[str,
         return out
     days = local.size
     start = day - dt.timedelta(days=days - 1)
-    est = rt.estimate_rt(local, imported, si_mean=p.si_mean, si_sd=p.si_sd, window=p.rt_window)
+    by_onset = cv.get("basis") == "onset" and cv.get("rt_local") is not None
+    rt_local = np.asarray(cv["rt_local"], dtype=np.float64) if by_onset else local
+    rt_imported = np.asarray(cv["rt_imported"], dtype=np.float64) if by_onset else imported
+    est = rt.estimate_rt(
+        rt_local, rt_imported, si_mean=p.si_mean, si_sd=p.si_sd, window=p.rt_window
+    )
+    cut = days - int(cv.get("delay_high") or 0) if by_onset else days
     series = []
-    for w in np.flatnonzero(est.reported):
+    windows = [int(w) for w in np.flatnonzero(est.reported)]
+    for w in windows:
+        truncated = bool(int(est.t_end[w]) > cut)
         series.append(
             {
                 "day": (start + dt.timedelta(days=int(est.t_end[w]) - 1)).isoformat(),
@@ -99,15 +159,24 @@ def rt_growth_forecast(cv: dict[str, Any], day: dt.date, p: Params) -> dict[str,
                 "low": _num(est.quantile(0.025)[0, w]),
                 "high": _num(est.quantile(0.975)[0, w]),
                 "uncertain": bool(est.uncertain[0, w]),
+                "right_truncated": truncated,
             }
         )
+    complete = [i for i, r in enumerate(series) if not r["right_truncated"]]
+    pick = complete[-1] if complete else len(series) - 1
+    headline = windows[pick] if series else None
     if series:
+        latest = series[pick]
         out["rt"] = {
-            "latest": series[-1],
+            "latest": latest,
             "series": series,
             "si": f"{p.si_mean:g} ± {p.si_sd:g} d",
             "window": p.rt_window,
             "min_cases": est.min_cases,
+            "basis": "onset" if by_onset else "report",
+            "imputed": cv.get("imputed", 0) if by_onset else 0,
+            "delay_high": cv.get("delay_high") if by_onset else None,
+            "truncated_from": cv.get("truncated_from") if by_onset else None,
         }
     g = growth.growth_rate(local + imported, days=p.growth_days)
     out["growth"] = {
@@ -118,11 +187,14 @@ def rt_growth_forecast(cv: dict[str, Any], day: dt.date, p: Params) -> dict[str,
         "doubling_high": _num(g.doubling_high[0]),
         "days": p.growth_days,
     }
+    if headline is None:
+        return out
     try:
-        f = forecast.forecast_from_estimate(
+        f = forecast.forecast_cases(
             local,
             imported,
-            est,
+            r_shape=est.shape[:, headline],
+            r_scale=est.scale[:, headline],
             si_mean=p.si_mean,
             si_sd=p.si_sd,
             horizon=p.forecast_days,

@@ -46,6 +46,19 @@ CHANGE_LABELS = {
     "persons": _("Persons registered"),
 }
 
+CHART_LABELS = {
+    "local": _("local"),
+    "imported": _("imported"),
+    "onset_local": _("local, by onset date"),
+    "onset_imported": _("imported, by onset date"),
+    "report": _("all, by report date"),
+    "average7": _("7-day average (report date)"),
+    "forecast": _("forecast (reported cases)"),
+    "band": _("90% band"),
+    "incomplete": _("incomplete (onset-to-report delay)"),
+    "rt_incomplete": _("Rt, right-truncated"),
+}
+
 
 def context_for(node: Any, day: dt.date, b: Any) -> dict[str, Any]:
     data = b.data if b is not None and b.status == "done" else {}
@@ -75,5 +88,6 @@ def context_for(node: Any, day: dt.date, b: Any) -> dict[str, Any]:
             "curve": data.get("curve"),
             "rt": (data.get("epi") or {}).get("rt"),
             "forecast": (data.get("epi") or {}).get("forecast"),
+            "labels": CHART_LABELS,
         },
     }

@@ -45,8 +45,9 @@ def cases(
     path: str, since: dt.datetime, cutoff: dt.datetime
 ) -> tuple[dict[str, Any], list[CaseRow]]:
     """Counts by class (new in the last 24 h before the cut-off, cumulative) and the rows
-    of confirmed cases for the curve. Report date = confirmation time; onset and imported
-    are read when the case model records them."""
+    of confirmed cases for the curve. Report date = confirmation time; the onset date and
+    the infection source (imported = one of the clinical app's IMPORTED_SOURCES; "unknown"
+    counts as local) are read when the case model records them."""
     from fangkong.clinical.models import Case
 
     qs = _under(Case, path)
@@ -85,26 +86,37 @@ def cases(
     }
     fields = ["confirmed_at", "path"]
     onset = _field(Case, "onset_date")
-    imported = _field(Case, "imported")
+    source = _field(Case, "source")
     fields += ["onset_date"] if onset else []
-    fields += ["imported"] if imported else []
+    fields += ["source"] if source else []
+    imported_sources: frozenset[str] = frozenset()
+    if source:
+        from fangkong.clinical.choices import IMPORTED_SOURCES
+
+        imported_sources = IMPORTED_SOURCES
     from django.utils import timezone
 
     rows = []
+    by_source: dict[str, int] = {}
     for values in (
         qs.filter(c, confirmed_at__lte=cutoff).values_list(*fields).iterator(chunk_size=5000)
     ):
         rec = dict(zip(fields, values, strict=True))
+        origin = rec.get("source", "")
+        by_source[origin] = by_source.get(origin, 0) + 1
         rows.append(
             CaseRow(
                 report_day=timezone.localdate(rec["confirmed_at"]),
                 path=rec["path"],
-                imported=bool(rec.get("imported", False)),
+                imported=origin in imported_sources,
                 onset_day=rec.get("onset_date"),
             )
         )
     counts["has_onset"] = onset
-    counts["has_imported"] = imported
+    counts["has_imported"] = source
+    counts["sources"] = by_source if source else None
+    counts["imported"] = sum(1 for r in rows if r.imported)
+    counts["onset_missing"] = sum(1 for r in rows if r.onset_day is None)
     return counts, rows
 
 

@@ -395,6 +395,12 @@ def _change(
     severity: str = "",
     criteria: dict,
 ) -> Case:
+    confirming = to_status in (Status.CONFIRMED, Status.ASYMPTOMATIC) and case.confirmed_at is None
+    if confirming and case.onset_date and timezone.localdate(diagnosed_at) < case.onset_date:
+        raise _invalid(
+            "diagnosed_at",
+            _("the confirmation cannot be before the onset date (%s)") % case.onset_date,
+        )
     r = rules_in_force(timezone.localdate(diagnosed_at))
     from_status = case.status
     ClassificationChange.objects.create(

@@ -112,6 +112,10 @@ class CaseOut(Schema):
     clocks: list[dict]
     expert_team_id: int | None
     setting: str
+    onset_date: dt.date | None
+    source: str
+    source_note: str
+    imported: bool
 
     @staticmethod
     def resolve_person_name(obj: Case) -> str:
@@ -206,6 +210,15 @@ class ExposureIn(Schema):
     setting: str = ""
     last_contact: dt.date
     note: str = ""
+
+
+class OnsetSourceIn(Schema):
+    """Symptom onset (null: unknown or no symptoms) and infection source: local,
+    outside_province, other_city or unknown; origin only for imported cases."""
+
+    onset_date: dt.date | None = None
+    source: str
+    source_note: str = ""
 
 
 class TeamIn(Schema):
@@ -491,6 +504,11 @@ def case_death(request: HttpRequest, pk: int, body: DeathIn):  # type: ignore[no
 @router.post("/cases/{pk}/setting", response=CaseOut)
 def case_setting(request: HttpRequest, pk: int, body: TextIn):  # type: ignore[no-untyped-def]
     return investigation.set_setting(request.user, _case(request, pk), body.text)
+
+
+@router.post("/cases/{pk}/onset-source", response=CaseOut)
+def case_onset_source(request: HttpRequest, pk: int, body: OnsetSourceIn):  # type: ignore[no-untyped-def]
+    return investigation.set_onset_source(request.user, _case(request, pk), **body.dict())
 
 
 @router.get("/cases/{pk}/exposures")

@@ -163,6 +163,7 @@ def case_context(user: Any, case: Case) -> dict[str, Any]:
         ClassifyForm,
         DailyForm,
         ExposureForm,
+        OnsetSourceForm,
         SampleForm,
         TransferForm,
     )
@@ -197,6 +198,13 @@ def case_context(user: Any, case: Case) -> dict[str, Any]:
         "transfer_form": TransferForm(hospitals=hospitals(user)),
         "daily_form": DailyForm(initial={"severity": case.severity or "mild"}),
         "exposure_form": ExposureForm(),
+        "onset_form": OnsetSourceForm(
+            initial={
+                "onset_date": case.onset_date,
+                "source": case.source,
+                "source_note": case.source_note,
+            }
+        ),
         "may": {
             "classify": user.may("clinical.case", "classify"),
             "report": user.may("clinical.case", "report"),

@@ -65,6 +65,20 @@ class Status(models.TextChoices):
 REPORTABLE = {Status.SUSPECTED, Status.CONFIRMED, Status.ASYMPTOMATIC}
 
 
+class Source(models.TextChoices):
+    """Where the infection was acquired (感染来源), from the case investigation."""
+
+    LOCAL = "local", _("Local (acquired in the city)")
+    OUTSIDE_PROVINCE = "outside_province", _("Imported from outside the province")
+    OTHER_CITY = "other_city", _("Imported from another city of the province")
+    UNKNOWN = "unknown", _("Unknown (under investigation)")
+
+
+# Sources counted as imported by the briefing (Rt: they infect but are not infected
+# locally); "unknown" counts as local until the investigation says otherwise.
+IMPORTED_SOURCES = frozenset({Source.OUTSIDE_PROVINCE.value, Source.OTHER_CITY.value})
+
+
 class Severity(models.TextChoices):
     MILD = "mild", _("Mild")
     MODERATE = "moderate", _("Moderate")

@@ -132,7 +132,40 @@ def run(seed: int) -> str:
         rng.shuffle(people)
         it = iter(people)
         made += _stages(system, doctor, ward_doctor, clinic, hospital, it, base, code)
+    _onsets_and_sources(system, rng, base)
     return f"{len(clinics)} fever clinics, {len(hospitals)} designated hospitals, {made} patients at every stage"
+
+
+ORIGINS_OUTSIDE = ["湖北省武汉市", "湖北省孝感市", "湖北省黄冈市", "广东省深圳市"]
+ORIGINS_PROVINCE = ["杭州市", "宁波市", "温州市"]
+
+
+def _onsets_and_sources(system: Any, rng: random.Random, base: dt.datetime) -> None:
+    """Onset a few days before confirmation (none for asymptomatic infections); many
+    imported cases in the first days of the outbreak, fewer later; the newest cases
+    partly still under investigation."""
+    from django.utils import timezone
+
+    for case in Case.objects.filter(confirmed_at__isnull=False).order_by("confirmed_at", "pk"):
+        at = case.confirmed_at or case.diagnosed_at
+        confirmed = timezone.localdate(at)
+        day = (at - base).days
+        onset = None
+        if case.status != "asymptomatic":
+            onset = confirmed - dt.timedelta(days=rng.choice([1, 2, 3, 3, 4, 4, 5, 6, 7]))
+        share = 0.6 if day < 3 else 0.25 if day < 6 else 0.05
+        draw = rng.random()
+        if draw < share:
+            outside = rng.random() < 0.7
+            source = "outside_province" if outside else "other_city"
+            note = rng.choice(ORIGINS_OUTSIDE if outside else ORIGINS_PROVINCE)
+        elif day >= 8 and draw > 0.8:
+            source, note = "unknown", ""
+        else:
+            source, note = "local", ""
+        investigation.set_onset_source(
+            system, case, onset_date=onset, source=source, source_note=note
+        )
 
 
 def _at(t: dt.datetime):  # type: ignore[no-untyped-def]

@@ -9,6 +9,7 @@ from fangkong.clinical.choices import (
     EpiItem,
     SampleType,
     Severity,
+    Source,
     Status,
     Symptom,
 )
@@ -128,6 +129,21 @@ class ExposureForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
+class OnsetSourceForm(forms.Form):
+    """Symptom onset and infection source of a case (validated by the action)."""
+
+    onset_date = forms.DateField(
+        label=_("Symptom onset"),
+        required=False,
+        help_text=_("Leave empty when unknown or without symptoms."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    source = forms.ChoiceField(label=_("Infection source"), choices=Source.choices)
+    source_note = forms.CharField(
+        label=_("Origin (place of infection, imported cases)"), max_length=120, required=False
+    )
+
+
 class LabImportForm(forms.Form):
     file = forms.FileField(label=_("Result file (CSV or XLSX)"))
 
@@ -152,6 +168,7 @@ class RulesForm(forms.ModelForm):
                 "r9_emergency_hours",
                 "r10_cluster_threshold",
                 "r10_window_days",
+                "onset_max_days",
                 "note",
             ],
         ]

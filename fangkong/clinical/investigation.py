@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.clinical import rules
 from fangkong.clinical.actions import _actor, _invalid, _need, rules_in_force
-from fangkong.clinical.choices import Status
+from fangkong.clinical.choices import Source, Status
 from fangkong.clinical.models import Case, Cluster, Exposure, Investigation
 from fangkong.core import clock
 
@@ -25,6 +25,65 @@ def set_setting(user: Any, case: Case, setting: str) -> Case:
         case.save(update_fields=["setting"])
     if case.setting and case.status in (Status.CONFIRMED, Status.ASYMPTOMATIC):
         detect_cluster(case)
+    return case
+
+
+def _local_day(at: dt.datetime | None) -> dt.date | None:
+    return timezone.localdate(at) if at is not None else None
+
+
+def check_onset(case: Case, onset: dt.date | None, field: str = "onset_date") -> None:
+    """Refuse an onset date that the case's own dates rule out (message names the field)."""
+    if onset is None:
+        return
+    diagnosed = timezone.localdate(case.diagnosed_at)
+    problem = rules.onset_problem(
+        onset,
+        today=clock.today(),
+        diagnosed=diagnosed,
+        confirmed=_local_day(case.confirmed_at),
+        reported=_local_day(case.reported_at),
+        max_days=rules_in_force(diagnosed).onset_max_days,
+    )
+    if problem:
+        raise _invalid(field, problem)
+
+
+def _onset_value(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        raise _invalid("onset_date", _("not a date (YYYY-MM-DD)"))
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise _invalid("onset_date", _("not a date (YYYY-MM-DD)")) from None
+    if not isinstance(value, dt.date):
+        raise _invalid("onset_date", _("not a date (YYYY-MM-DD)"))
+    return value
+
+
+@transaction.atomic
+def set_onset_source(
+    user: Any, case: Case, *, onset_date: Any = None, source: str, source_note: str = ""
+) -> Case:
+    """Record the symptom-onset date (empty: unknown, or no symptoms) and where the
+    infection was acquired; the briefing draws its curve and Rt from these."""
+    _need(user, "clinical.investigation", "change", _("your role may not investigate cases"))
+    onset = _onset_value(onset_date)
+    source = str(source or "").strip()
+    if source not in Source.values:
+        raise _invalid("source", _("unknown value: %s") % source[:30])
+    note = str(source_note or "").strip()
+    if len(note) > 120:
+        raise _invalid("source_note", _("at most 120 characters"))
+    if note and source == Source.LOCAL:
+        raise _invalid("source_note", _("a place of origin is for imported cases only"))
+    check_onset(case, onset)
+    case.onset_date, case.source, case.source_note = onset, source, note
+    with _actor(user):
+        case.save(update_fields=["onset_date", "source", "source_note"])
     return case
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.clinical import querysets as qs
 from fangkong.clinical.choices import (
+    IMPORTED_SOURCES,
     BedKind,
     Disposition,
     FacilityKind,
@@ -19,6 +20,7 @@ from fangkong.clinical.choices import (
     Result,
     SampleType,
     Severity,
+    Source,
     Status,
     TeamRole,
     TransferStatus,
@@ -61,6 +63,9 @@ class ClinicalRules(models.Model):
         _("R10: linked cases for a cluster"), default=2
     )
     r10_window_days = models.PositiveSmallIntegerField(_("R10: within (days)"), default=14)
+    onset_max_days = models.PositiveSmallIntegerField(
+        _("onset at most this many days before diagnosis"), default=30
+    )
     note = models.CharField(_("source / note"), max_length=200, blank=True)
     created_at = models.DateTimeField(default=clock.now, editable=False)
 
@@ -322,6 +327,16 @@ class Case(TimeStampedModel):
     setting = models.CharField(
         _("setting (household, workplace, building…)"), max_length=120, blank=True
     )
+    onset_date = models.DateField(
+        _("symptom onset"),
+        null=True,
+        blank=True,
+        help_text=_("Empty when unknown or without symptoms (asymptomatic infection)."),
+    )
+    source = models.CharField(
+        _("infection source"), max_length=16, choices=Source.choices, default=Source.UNKNOWN
+    )
+    source_note = models.CharField(_("origin (place of infection)"), max_length=120, blank=True)
     expert_team = models.ForeignKey(
         ExpertTeam, on_delete=models.SET_NULL, null=True, blank=True, related_name="cases"
     )
@@ -349,6 +364,10 @@ class Case(TimeStampedModel):
 
     def get_additional_data(self) -> dict:
         return {"path": self.path}
+
+    @property
+    def imported(self) -> bool:
+        return self.source in IMPORTED_SOURCES
 
     @property
     def in_care(self) -> bool:

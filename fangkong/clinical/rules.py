@@ -214,3 +214,31 @@ def median(values: Sequence[float]) -> float | None:
     s = sorted(values)
     mid = len(s) // 2
     return s[mid] if len(s) % 2 else (s[mid - 1] + s[mid]) / 2
+
+
+def onset_problem(
+    onset: dt.date,
+    *,
+    today: dt.date,
+    diagnosed: dt.date,
+    confirmed: dt.date | None,
+    reported: dt.date | None,
+    max_days: int,
+) -> str | None:
+    """Why a symptom-onset date cannot be right (None when it can): never in the future,
+    not after the confirmation or report date, and not more than `max_days` (the rule
+    set's bound) before the diagnosis."""
+    from django.utils.translation import gettext as _
+
+    if onset > today:
+        return _("the onset date cannot be in the future")
+    if confirmed is not None and onset > confirmed:
+        return _("the onset date cannot be after the confirmation date (%s)") % confirmed
+    if reported is not None and onset > reported:
+        return _("the onset date cannot be after the report date (%s)") % reported
+    if onset < diagnosed - dt.timedelta(days=max_days):
+        return _("the onset date cannot be more than %(n)d days before the diagnosis (%(d)s)") % {
+            "n": max_days,
+            "d": diagnosed,
+        }
+    return None

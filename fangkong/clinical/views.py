@@ -20,6 +20,7 @@ from fangkong.clinical.forms import (
     ExposureForm,
     FindingsForm,
     LabImportForm,
+    OnsetSourceForm,
     SampleForm,
     TransferForm,
     VisitForm,
@@ -281,6 +282,11 @@ def case_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
             care.record_death(user, case, cause=post.get("cause", ""))
         elif verb == "setting":
             investigation.set_setting(user, case, post.get("setting", ""))
+        elif verb == "onset":
+            form = OnsetSourceForm(post)
+            if not form.is_valid():
+                raise _form_errors(form)
+            investigation.set_onset_source(user, case, **form.cleaned_data)
         elif verb == "exposure":
             form = ExposureForm(post)
             if not form.is_valid():

@@ -129,3 +129,43 @@ def test_meeting_agenda_is_filled_from_the_briefing(add_case, node, city_hq):
         compute(node("3306"), DAY0)
         m = open_meeting(city_hq, node("3306"), DAY0)
     assert any("1" in item and ("confirmed" in item or "确诊" in item) for item in m.agenda)
+
+
+def test_curve_by_onset_and_report_date_split_local_and_imported(add_case, node):
+    """The clinical case records onset and source: the curve is by onset, local vs
+    imported, with the report date as the second series; "unknown" counts as local."""
+    d0 = DAY0
+    with clock.frozen(at(d0, 9)):
+        add_case(
+            at(d0 - dt.timedelta(days=1), 10),
+            onset_date=d0 - dt.timedelta(days=4),
+            source="outside_province",
+            source_note="湖北省武汉市",
+        )
+        add_case(
+            at(d0 - dt.timedelta(days=1), 11), onset_date=d0 - dt.timedelta(days=3), source="local"
+        )
+        add_case(
+            at(d0 - dt.timedelta(days=2), 11),
+            onset_date=d0 - dt.timedelta(days=5),
+            source="other_city",
+        )
+        add_case(at(d0 - dt.timedelta(days=1), 12))  # source unknown, no onset
+        b = compute(node("330602"), d0)
+    d = b.data
+    assert d["cases"]["sources"] == {
+        "outside_province": 1,
+        "local": 1,
+        "other_city": 1,
+        "unknown": 1,
+    }
+    assert d["cases"]["imported"] == 2 and d["cases"]["onset_missing"] == 1
+    cv = d["curve"]
+    assert cv["basis"] == "onset"
+    assert cv["onset_imported"][-6:] == [1, 1, 0, 0, 0, 0]
+    assert cv["onset_local"][-6:] == [0, 0, 1, 0, 0, 0]
+    assert cv["local"][-3:] == [0, 2, 0] and cv["imported"][-3:] == [1, 1, 0]  # by report date
+    assert cv["delay_median"] == 3 and cv["imputed"] == 1
+    assert cv["rt_local"][-6:] == [0, 1, 1, 0, 0, 0]  # unknown onset: 3 days before report
+    risk = {r["code"]: r for r in d["risk"]}
+    assert risk["330602"]["cumulative"] == 4 and risk["330602"]["local"] == 2

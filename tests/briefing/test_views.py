@@ -63,6 +63,30 @@ def test_pdf_in_chinese(login, briefed, make_user, cjk_fonts):
     assert r.content.startswith(b"%PDF") and b"NotoSansCJK" in _pdf_text(r.content)
 
 
+def test_page_and_pdf_show_the_onset_curve_and_the_sources(
+    login, add_case, node, make_user, cjk_fonts
+):
+    from fangkong.briefing import pdf
+
+    with clock.frozen(at(DAY0, 9)):
+        for h, source in ((1, "local"), (2, "outside_province"), (3, "local")):
+            add_case(
+                at(DAY0 - dt.timedelta(days=h), 10),
+                onset_date=DAY0 - dt.timedelta(days=h + 2),
+                source=source,
+            )
+        b = compute(node("330602"), DAY0)
+    user = make_user("county_hq", "330602")
+    c = login(user)
+    body = c.get(reverse("briefing:detail", args=["330602", str(DAY0)])).content.decode()
+    assert 'id="sources"' in body and 'id="onset-note"' in body and 'id="rt-basis"' in body
+    assert '"onset_local"' in body and '"truncated_from"' in body  # the chart's data
+    svg = pdf.curve_svg(b.data["curve"])
+    assert "<polyline" in svg and 'fill="#eeeeee"' in svg and 'fill="#fc8d59"' in svg
+    r = c.get(reverse("briefing:pdf", args=["330602", str(DAY0)]))
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+
+
 def test_outsider_is_refused_on_pages_and_api(login, briefed, make_user, client, auth):
     outsider = make_user("county_hq", "330681")
     c = login(outsider)

@@ -158,6 +158,7 @@ ENDPOINTS = [
     ("post", "/cases/{case}/discharge", {"override_reason": "x"}),
     ("post", "/cases/{case}/death", {"cause": "x"}),
     ("post", "/cases/{case}/setting", {"text": "x"}),
+    ("post", "/cases/{case}/onset-source", {"onset_date": "2020-02-01", "source": "local"}),
     ("post", "/cases/{case}/exposures", {"name": "x", "last_contact": "2020-02-01"}),
     ("post", "/cases/{case}/investigation/complete", {"text": "x"}),
     ("post", "/clusters/{cluster}/report", {}),

@@ -107,6 +107,7 @@ def test_register_a_visit_through_the_page(client, doctor, clinic, make_person):
         ("post", "/clinical/cases/{case}/transfer/"),
         ("post", "/clinical/cases/{case}/discharge/"),
         ("post", "/clinical/cases/{case}/exposure/"),
+        ("post", "/clinical/cases/{case}/onset/"),
         ("get", "/clinical/facilities/{facility}/"),
         ("post", "/clinical/clusters/{cluster}/report/"),
     ],
@@ -258,6 +259,7 @@ def test_headquarters_adds_a_dated_rule_set_others_may_not(client, city_hq, make
         "r9_emergency_hours": 2,
         "r10_cluster_threshold": 3,
         "r10_window_days": 14,
+        "onset_max_days": 30,
         "note": "test",
     }
     county = make_user("county_hq", "330602")

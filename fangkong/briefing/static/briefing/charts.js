@@ -1,19 +1,35 @@
 // Charts of the daily briefing (ECharts), drawn from the stored figures in #charts.
+// The curve is by onset date (local and imported stacked) with the report date as a
+// second series; days whose onsets are not yet all reported are shaded.
 (function () {
   var data = JSON.parse(document.getElementById("charts").textContent);
+  var L = data.labels || {};
   if (data.curve && document.getElementById("curve")) {
-    var series = [
-      { name: "local", type: "bar", stack: "c", data: data.curve.local, itemStyle: { color: "#8f1d1d" } },
-      { name: "imported", type: "bar", stack: "c", data: data.curve.imported, itemStyle: { color: "#fc8d59" } },
-      { name: "7d", type: "line", data: data.curve.average7, showSymbol: false }
-    ];
-    if (data.curve.onset) series.push({ name: "onset", type: "line", data: data.curve.onset });
-    var days = data.curve.days.slice();
+    var cv = data.curve, series;
+    if (cv.basis === "onset" && cv.onset_local) {
+      var report = cv.local.map(function (v, i) { return v + cv.imported[i]; });
+      var shade = cv.truncated_from ? { silent: true, itemStyle: { color: "rgba(0,0,0,0.07)" },
+        label: { show: true, position: "insideTop", formatter: L.incomplete || "" },
+        data: [[{ xAxis: cv.truncated_from }, { xAxis: cv.days[cv.days.length - 1] }]] } : undefined;
+      series = [
+        { name: L.onset_local || "local", type: "bar", stack: "c", data: cv.onset_local, itemStyle: { color: "#8f1d1d" }, markArea: shade },
+        { name: L.onset_imported || "imported", type: "bar", stack: "c", data: cv.onset_imported, itemStyle: { color: "#fc8d59" } },
+        { name: L.report || "report", type: "line", data: report, itemStyle: { color: "#4575b4" } }
+      ];
+    } else {
+      series = [
+        { name: L.local || "local", type: "bar", stack: "c", data: cv.local, itemStyle: { color: "#8f1d1d" } },
+        { name: L.imported || "imported", type: "bar", stack: "c", data: cv.imported, itemStyle: { color: "#fc8d59" } },
+        { name: L.average7 || "7d", type: "line", data: cv.average7, showSymbol: false }
+      ];
+      if (Array.isArray(cv.onset)) series.push({ name: "onset", type: "line", data: cv.onset });
+    }
+    var days = cv.days.slice();
     if (data.forecast) {
       days = days.concat(data.forecast.days);
-      var pad = data.curve.days.map(function () { return null; });
-      series.push({ name: "forecast", type: "line", data: pad.concat(data.forecast.median), lineStyle: { type: "dashed" } });
-      series.push({ name: "90%", type: "line", data: pad.concat(data.forecast.high), lineStyle: { opacity: 0.3 }, showSymbol: false });
+      var pad = cv.days.map(function () { return null; });
+      series.push({ name: L.forecast || "forecast", type: "line", data: pad.concat(data.forecast.median), lineStyle: { type: "dashed" } });
+      series.push({ name: L.band || "90%", type: "line", data: pad.concat(data.forecast.high), lineStyle: { opacity: 0.3 }, showSymbol: false });
     }
     echarts.init(document.getElementById("curve")).setOption({
       tooltip: { trigger: "axis" }, legend: {}, xAxis: { type: "category", data: days },
@@ -22,14 +38,18 @@
   }
   if (data.rt && document.getElementById("rt")) {
     var s = data.rt.series;
+    var cut = s.findIndex(function (r) { return r.right_truncated; });
+    var full = s.map(function (r, i) { return cut < 0 || i < cut ? r.mean : null; });
+    var late = s.map(function (r, i) { return cut >= 0 && i >= cut - 1 ? r.mean : null; });
     echarts.init(document.getElementById("rt")).setOption({
-      tooltip: { trigger: "axis" }, xAxis: { type: "category", data: s.map(function (r) { return r.day; }) },
+      tooltip: { trigger: "axis" }, legend: {}, xAxis: { type: "category", data: s.map(function (r) { return r.day; }) },
       yAxis: { type: "value", name: "Rt" },
       series: [
         { name: "low", type: "line", data: s.map(function (r) { return r.low; }), lineStyle: { opacity: 0 }, stack: "ci", showSymbol: false },
         { name: "95%", type: "line", data: s.map(function (r) { return r.high - r.low; }), lineStyle: { opacity: 0 }, areaStyle: { color: "#f4c7c3" }, stack: "ci", showSymbol: false },
-        { name: "Rt", type: "line", data: s.map(function (r) { return r.mean; }), itemStyle: { color: "#8f1d1d" },
-          markLine: { data: [{ yAxis: 1 }], symbol: "none" } }
+        { name: "Rt", type: "line", data: full, itemStyle: { color: "#8f1d1d" },
+          markLine: { data: [{ yAxis: 1 }], symbol: "none" } },
+        { name: L.rt_incomplete || "Rt*", type: "line", data: late, itemStyle: { color: "#999" }, lineStyle: { type: "dashed" } }
       ]
     });
   }
