@@ -8,7 +8,9 @@
 2. The public deeds page: D published deeds (default 5,000); gunicorn (gthread) serves
    the project on loopback and a bounded load generator (the one of
    public_bulletin.py) requests `/public/care/deeds/` for the city and for districts
-   (nine in ten) and a deed's page (one in ten) for a fixed time.
+   (nine in ten) and a deed's page (one in ten) for a fixed time. The list pages are
+   kept as rendered bytes for 60 s (dropped on publication), so the HTTP figure is
+   mostly the cached path; the uncached render is timed separately in process.
 
 Usage: DATABASE_URL=postgres://… python benchmarks/care.py [--difficulties N] [--deeds D]
 """
@@ -133,6 +135,14 @@ def counts_bench() -> None:
                 f"level counts {node.level} {node.code} → {len(children)} {children[0].level}s: "
                 f"median {med:.1f} ms, best {best:.1f} ms (rows under it: open {total['open']:,}, "
                 f"overdue {total['overdue']:,}, solved {total['solved']:,})"
+            )
+        from fangkong.care.pages import _render_deeds
+
+        for area in ("3306", "330602"):
+            med, best = time_it(lambda area=area: _render_deeds(area, 1))
+            print(
+                f"public deeds page {area}, page 1, rendered without the cache: "
+                f"median {med:.1f} ms, best {best:.1f} ms"
             )
         client = Client()
         client.force_login(hq)

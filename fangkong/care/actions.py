@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from auditlog.context import set_actor
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -40,6 +41,21 @@ def _may_at(user: Any, node: Division, model: Any, action: str) -> None:
         raise PermissionDenied(_("your role may not do this"))
     if not user.is_superuser and (user.node is None or not user.node.contains(node)):
         raise PermissionDenied(_("outside your jurisdiction"))
+
+
+PUBLIC_DEEDS_VERSION = "care:deeds:version"
+
+
+def public_deeds_version() -> int:
+    """The generation of the cached public deeds pages; a publication starts a new one."""
+    return int(cache.get_or_set(PUBLIC_DEEDS_VERSION, 1, None) or 1)
+
+
+def drop_public_deeds() -> None:
+    try:
+        cache.incr(PUBLIC_DEEDS_VERSION)
+    except ValueError:
+        cache.set(PUBLIC_DEEDS_VERSION, 2, None)
 
 
 def rules_on(day: dt.date | None = None) -> CareRules:
@@ -356,6 +372,10 @@ def review_deed(user: Any, deed: Deed, decision: str, reason: str = "") -> Deed:
         deed.save(
             update_fields=["status", "reviewed_by", "reviewed_at", "review_reason", "published_at"]
         )
+    if status == DeedStatus.PUBLISHED:
+        # Drop now, and again once committed (a reader may refill it in between).
+        drop_public_deeds()
+        transaction.on_commit(drop_public_deeds)
     return deed
 
 

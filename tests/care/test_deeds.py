@@ -55,6 +55,8 @@ def test_review_return_resubmit_publish_and_public_pages(client, staff, org):
     actions.review_deed(org, deed, "publish")
     assert deed.status == "published" and deed.published_at is not None
 
+    # The cached city page was dropped by the publication.
+    assert "坚守卡口二十天" in client.get("/public/care/deeds/").content.decode()
     page = client.get(f"/public/care/deeds/?area={HUAYUAN[:6]}").content.decode()
     assert "坚守卡口二十天" in page
     assert client.get(f"/public/care/deeds/{deed.pk}/").status_code == 200
