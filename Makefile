@@ -37,6 +37,7 @@ setup: $(VENV)/.installed node_modules/.installed messages
 
 run: setup
 	$(FK) migrate --noinput -v 0
+	$(FK) createcachetable
 	$(FK) collectstatic --noinput -v 0
 	$(FK) demo
 	@echo; echo "Demo accounts (username role node; password at the end):"; cat $(FANGKONG_VAR_DIR)/demo-accounts.txt

@@ -192,6 +192,21 @@ if TESTING:
 
 PAGE_SIZE = envint("FANGKONG_PAGE_SIZE", 50)
 
+# The default cache is per process (cached pages with a short life); "shared" is seen by
+# every worker process, for what must not be counted per process (rate limits). The
+# table is made by `fangkong createcachetable` (make run; the test database makes it).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "fangkong_cache",
+    },
+}
+
+# How many reverse proxies in front of the server append to X-Forwarded-For; the client
+# address is the one the outermost trusted proxy saw. 0: use the socket's address.
+FANGKONG_PROXY_HOPS = envint("FANGKONG_PROXY_HOPS", 0)
+
 # Companion detection: the stay store (a local or shared POSIX folder of data sets).
 FANGKONG_COMPANIONS_DIR = Path(envstr("FANGKONG_COMPANIONS_DIR", str(VAR_DIR / "companions")))
 

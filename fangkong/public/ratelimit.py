@@ -3,7 +3,8 @@ scope. Over the limit the caller answers 429 with a clear Chinese message."""
 
 from typing import Any
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
@@ -13,6 +14,14 @@ WINDOW = 3600
 
 
 def client_key(request: HttpRequest) -> str:
+    """The client's address: the socket's, or behind FANGKONG_PROXY_HOPS trusted proxies
+    the address the outermost of them saw (earlier X-Forwarded-For entries are the
+    client's own claims and are ignored)."""
+    hops = settings.FANGKONG_PROXY_HOPS
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [a for a in forwarded if a]
+    if hops > 0 and len(forwarded) >= hops:
+        return forwarded[-hops]
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
@@ -20,6 +29,7 @@ def hit(request: HttpRequest, scope: str, limit: int) -> bool:
     """Count one submission; False when the client is over `limit` in this window."""
     window = int(clock.now().timestamp()) // WINDOW
     key = f"public:rl:{scope}:{client_key(request)}:{window}"
+    cache = caches["shared"]  # one count across worker processes
     if cache.add(key, 1, WINDOW + 60):
         count = 1
     else:
