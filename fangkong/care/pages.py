@@ -26,13 +26,21 @@ PAGE = 20
 PUBLIC_TTL = 60
 
 
-def _villages() -> list[tuple[str, str]]:
-    """Communities and villages of the city, grouped by town, for the report form."""
-    rows = Division.objects.filter(level__in=["town", "village"], path__startswith=f"{CITY}/")
-    out = []
-    for d in rows.order_by("path").only("code", "name", "level"):
-        out.append((d.code, d.name if d.level == "village" else f"【{d.name}】"))
-    return out
+def _towns() -> list[tuple[str, str]]:
+    rows = Division.objects.filter(level__in=["county", "town"], path__startswith=f"{CITY}/")
+    return [
+        (d.code, d.name if d.level == "town" else f"【{d.name}】")
+        for d in rows.order_by("path").only("code", "name", "level")
+    ]
+
+
+def _villages(town_code: str) -> list[tuple[str, str]]:
+    """Communities and villages of one town: a short list for a cheap phone."""
+    town = Division.objects.filter(code=town_code[:24], level="town").first()
+    if town is None:
+        return []
+    rows = Division.objects.filter(parent=town, level="village").order_by("code")
+    return [(d.code, d.name) for d in rows.only("code", "name")]
 
 
 def _areas() -> list[tuple[str, str]]:
@@ -61,7 +69,8 @@ def _reporter(request: HttpRequest) -> str:
 
 
 def report(request: HttpRequest) -> HttpResponse:
-    form = forms.ReportForm(request.POST or None, nodes=_villages())
+    town = (request.POST.get("town") or request.GET.get("town") or "")[:24]
+    form = forms.ReportForm(request.POST or None, nodes=_villages(town))
     if request.method == "POST":
         if not ratelimit.hit(request, "care-report", actions.rules_on().reports_per_hour):
             return ratelimit.refused(request)
@@ -76,7 +85,7 @@ def report(request: HttpRequest) -> HttpResponse:
             else:
                 _remember(request, data["phone"])
                 return render(request, "care/p/reported.html", {"d": d})
-    return render(request, "care/p/report.html", {"form": form})
+    return render(request, "care/p/report.html", {"form": form, "towns": _towns(), "town": town})
 
 
 def mine(request: HttpRequest) -> HttpResponse:

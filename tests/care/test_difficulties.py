@@ -24,9 +24,17 @@ def report(client, node_code=HUAYUAN, phone=PHONE, **extra):
         "category": "childcare",
         "description": "丈夫在卡口值守，孩子无人照看",
         "node_code": node_code,
+        "town": node_code[:9],
         **extra,
     }
     return client.post("/public/care/report/", data)
+
+
+def test_report_page_lists_the_communities_of_the_chosen_town(client):
+    first = client.get("/public/care/report/").content.decode()
+    assert "塔山街道" in first and "花园社区" not in first
+    page = client.get(f"/public/care/report/?town={TASHAN}").content.decode()
+    assert "花园社区" in page and 'lang="zh-Hans"' in page
 
 
 def test_phone_report_owner_solved_and_rated_end_to_end(client, staff):
