@@ -30,7 +30,7 @@ def test_briefing_page_shows_the_section(client, city_hq, staff, checkpoint, mak
     from fangkong.briefing.compute import compute
 
     actions.assign(staff, shifts_of(checkpoint)[0], make_member())
-    b = compute(node("3306"), NOW.date())
+    compute(node("3306"), NOW.date())
     client.force_login(city_hq)
     r = client.get(
         reverse("briefing:detail", args=["3306", NOW.date().isoformat()]), HTTP_ACCEPT_LANGUAGE="en"
