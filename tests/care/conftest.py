@@ -27,6 +27,24 @@ def fresh_cache(settings, tmp_path):
     cache.clear()
 
 
+def ensure_categories() -> None:
+    """The seeded categories, again if a transactional test (browser) flushed them."""
+    import importlib
+
+    from fangkong.care.models import Category
+
+    seeded = importlib.import_module("fangkong.care.migrations.0002_defaults").CATEGORIES
+    for order, (code, name) in enumerate(seeded):
+        Category.objects.get_or_create(code=code, defaults={"name": name, "order": order})
+
+
+@pytest.fixture(autouse=True)
+def categories(request):
+    if "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db")
+        ensure_categories()
+
+
 def code_for(phone: str) -> str:
     from fangkong.public import actions
     from fangkong.public.sms import OutboxGateway
