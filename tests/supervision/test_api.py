@@ -99,7 +99,7 @@ def test_full_flow(client, auth, inspector, teammate, village_staff, organisatio
     assert r.status_code == 201, r.content
     task = r.json()
     assert task["escalated_to_code"] == "330602001"
-    r = client.post(f"{API}/rectifications/{task['id']}/close", **h)
+    r = client.post(f"{API}/rectifications/{task['id']}/close", HTTP_ACCEPT_LANGUAGE="en", **h)
     assert r.status_code == 422
     assert "verified" in str(r.json())
     r = client.post(

@@ -57,7 +57,8 @@ def test_cadre_peer_does_not_see_accountability(case, make_user, cadre, client, 
     page = client.get(f"/supervision/cadres/{cadre.pk}/").content.decode()
     assert "值守不力" not in page and 'id="accountability"' not in page
     assert client.get("/supervision/cases/").status_code == 403
-    xlsx = client.get(f"/supervision/cadres/{cadre.pk}/export.xlsx")
+    xlsx = client.get(f"/supervision/cadres/{cadre.pk}/export.xlsx", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Commendations" in load_workbook(io.BytesIO(xlsx.content)).sheetnames
     assert "Accountability" not in load_workbook(io.BytesIO(xlsx.content)).sheetnames
 
 
@@ -79,7 +80,7 @@ def test_cadre_record_page_and_export(case, organisation, cadre, client, inspect
     page = client.get(f"/supervision/cadres/{cadre.pk}/").content.decode()
     for text in ("华苑卡口", "先进个人", "值守不力", 'id="accountability"'):
         assert text in page
-    r = client.get(f"/supervision/cadres/{cadre.pk}/export.xlsx")
+    r = client.get(f"/supervision/cadres/{cadre.pk}/export.xlsx", HTTP_ACCEPT_LANGUAGE="en")
     wb = load_workbook(io.BytesIO(r.content))
     assert {"Shifts", "Commendations", "Accountability"} <= set(wb.sheetnames)
     assert wb["Shifts"].max_row == 2
