@@ -435,6 +435,8 @@ def plan_shifts(user: Any, post: Post, first_day: dt.date, days: Any) -> list[Sh
     """Create the post's around-the-clock shifts for `days` days (existing ones kept)."""
     _need(user, post, "change")
     n = _hours(days, "days", 1, 31)
+    if not dt.date(2000, 1, 1) <= first_day <= dt.date(2100, 12, 31):
+        raise _invalid("first_day", _("Enter a day between 2000 and 2100."))
     existing = set(
         Shift.objects.filter(
             post=post,

@@ -54,6 +54,15 @@ def _node(request: HttpRequest, code: str | None) -> Division:
     return root
 
 
+def _day(day: dt.date | None, field: str = "day") -> dt.date:
+    """A day within the years a roster can concern (far dates would overflow)."""
+    if day is None:
+        return clock.today()
+    if not dt.date(2000, 1, 1) <= day <= dt.date(2100, 12, 31):
+        raise ValidationError({field: ["enter a day between 2000 and 2100"]})
+    return day
+
+
 def _opt(request: HttpRequest, model: Any, pk: int | None, field: str) -> Any:
     if pk is None:
         return None
@@ -406,13 +415,13 @@ def _shift_out(s: Shift) -> dict:
 @router.get("/posts/{post_id}/shifts", response=list[ShiftOut])
 def list_shifts(request: HttpRequest, post_id: int, day: dt.date | None = None):  # type: ignore[no-untyped-def]
     post = _post(request, post_id)
-    return [_shift_out(s) for s in roster.day_shifts(post, day or clock.today())]
+    return [_shift_out(s) for s in roster.day_shifts(post, _day(day))]
 
 
 @router.post("/posts/{post_id}/shifts", response={201: list[ShiftOut]})
 def plan_shifts(request: HttpRequest, post_id: int, body: PlanIn):  # type: ignore[no-untyped-def]
     post = _post(request, post_id)
-    made = actions.plan_shifts(_u(request), post, body.first_day, body.days)
+    made = actions.plan_shifts(_u(request), post, _day(body.first_day, "first_day"), body.days)
     return 201, [
         {
             **{"id": s.pk, "post_id": post.pk, "starts_at": s.starts_at, "ends_at": s.ends_at},
@@ -493,4 +502,4 @@ def get_figures(  # type: ignore[no-untyped-def]
     if not _u(request).may("mobilisation.member", "view"):
         return {}
     n = _node(request, node)
-    return figures.compute(n.path, day or clock.today())
+    return figures.compute(n.path, _day(day))

@@ -79,9 +79,10 @@ def _pick(user: Any, model: Any, pk: Any, field: str) -> Any:
 
 def _day(request: HttpRequest) -> dt.date:
     try:
-        return dt.date.fromisoformat(request.GET.get("day", ""))
+        day = dt.date.fromisoformat(request.GET.get("day", "")[:10])
     except ValueError:
         return clock.today()
+    return day if dt.date(2000, 1, 1) <= day <= dt.date(2100, 12, 31) else clock.today()
 
 
 @login_required
