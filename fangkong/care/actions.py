@@ -62,6 +62,44 @@ def rules_on(day: dt.date | None = None) -> CareRules:
     return CareRules.in_force(day)
 
 
+def add_rules(user: Any, *, effective_from: dt.date, note: str = "", **values: int) -> CareRules:
+    """Headquarters add a dated rule set; one already in force is never rewritten."""
+    if not allows(user, CareRules, "add"):
+        raise PermissionDenied(_("your role may not do this"))
+    if effective_from < clock.today():
+        raise _invalid("effective_from", _("a new rule set takes effect today or later"))
+    if CareRules.objects.filter(effective_from=effective_from).exists():
+        raise _invalid("effective_from", _("a rule set already takes effect on this day"))
+    limits = {"solve_days": (1, 60), "photo_max_kb": (50, 20480), "photos_per_deed": (1, 20)}
+    limits["reports_per_hour"] = (1, 1000)
+    for field, (low, high) in limits.items():
+        if field in values and not low <= values[field] <= high:
+            raise _invalid(field, _("between %(low)d and %(high)d") % {"low": low, "high": high})
+    with transaction.atomic(), _actor(user):
+        return CareRules.objects.create(
+            effective_from=effective_from,
+            note=note.strip()[:200],
+            created_by=user,
+            **{k: v for k, v in values.items() if k in limits},
+        )
+
+
+def save_category(user: Any, code: str, name: str, active: bool = True) -> Category:
+    """Add a category of difficulty, or rename or retire one (city headquarters)."""
+    if not allows(user, Category, "change"):
+        raise PermissionDenied(_("your role may not do this"))
+    code = code.strip().lower()
+    if not code or len(code) > 30 or not code.replace("_", "").isalnum() or not code.isascii():
+        raise _invalid("code", _("letters, digits and underscores, at most 30"))
+    if not name.strip() or len(name) > 40:
+        raise _invalid("name", _("give the name (at most 40 characters)"))
+    with transaction.atomic(), _actor(user):
+        cat, _created = Category.objects.update_or_create(
+            code=code, defaults={"name": name.strip(), "active": active}
+        )
+    return cat
+
+
 def phone_index(phone: str) -> str:
     """The blind index under which a reporter's own difficulties are found."""
     return crypto.blind_index(people_rules.normalise_phone(phone), "person.phone")

@@ -17,7 +17,7 @@ from ninja.files import UploadedFile
 
 from fangkong.care import actions
 from fangkong.care import schemas as s
-from fangkong.care.models import Category, Deed, Difficulty
+from fangkong.care.models import CareRules, Category, Deed, Difficulty
 from fangkong.geo.models import Division
 from fangkong.public import ratelimit
 from fangkong.public.actions import check_code
@@ -88,6 +88,22 @@ def _own_deed(request: HttpRequest, pk: int) -> Deed:
 @router.get("/categories", response=list[s.CategoryOut])
 def categories(request: HttpRequest) -> Any:
     return list(Category.objects.filter(active=True))
+
+
+@router.post("/categories", response=s.CategoryFullOut)
+def save_category(request: HttpRequest, body: s.CategoryIn) -> Any:
+    return actions.save_category(request.user, body.code, body.name, body.active)
+
+
+@router.get("/rules", response=list[s.RulesOut])
+def list_rules(request: HttpRequest) -> Any:
+    _need(request, "care.carerules", "view")
+    return list(CareRules.objects.all()[:50])
+
+
+@router.post("/rules", response={201: s.RulesOut})
+def add_rules(request: HttpRequest, body: s.RulesIn) -> Any:
+    return Status(201, actions.add_rules(request.user, **body.dict()))
 
 
 @router.get("/difficulties", response=list[s.DifficultyOut])

@@ -149,3 +149,24 @@ class CommendForm(ActionErrorsMixin, forms.Form):
         from fangkong.supervision.models import Commendation
 
         self.fields["decided_by"].choices = Commendation._meta.get_field("decided_by").choices  # type: ignore[attr-defined]
+
+
+class RulesForm(ActionErrorsMixin, forms.Form):
+    effective_from = forms.DateField(
+        label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    solve_days = forms.IntegerField(
+        label=_("Days to solve a difficulty"), min_value=1, max_value=60
+    )
+    photo_max_kb = forms.IntegerField(label=_("Largest photo (KB)"), min_value=50, max_value=20480)
+    photos_per_deed = forms.IntegerField(label=_("Photos per deed"), min_value=1, max_value=20)
+    reports_per_hour = forms.IntegerField(
+        label=_("Phone reports per client per hour"), min_value=1, max_value=1000
+    )
+    note = forms.CharField(label=_("Source / note"), max_length=200, required=False)
+
+
+class CategoryForm(ActionErrorsMixin, forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=30)
+    name = forms.CharField(label=_("Name"), max_length=40)
+    active = forms.BooleanField(label=_("Active"), required=False, initial=True)

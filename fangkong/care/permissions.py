@@ -29,4 +29,6 @@ grant(HQ_ROLES | ORG, "care.deed", {"review"})
 grant(READERS, "care.deedphoto", {"view"})
 
 grant(READERS | {Role.SYSADMIN}, "care.carerules", {"view"})
-grant(HQ_ROLES, "care.carerules", {"add"})
+grant({Role.CITY_HQ}, "care.carerules", {"add"})  # city-wide rules
+grant(READERS | {Role.SYSADMIN}, "care.category", {"view"})
+grant({Role.CITY_HQ}, "care.category", {"change"})

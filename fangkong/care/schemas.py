@@ -155,3 +155,33 @@ class PublicDeedOut(Schema):
     node_name: str
     published_at: dt.datetime
     photo_urls: list[str]
+
+
+class RulesIn(Schema):
+    effective_from: dt.date
+    solve_days: int = Field(ge=1, le=60)
+    photo_max_kb: int = Field(ge=50, le=20480)
+    photos_per_deed: int = Field(ge=1, le=20)
+    reports_per_hour: int = Field(ge=1, le=1000)
+    note: str = Field(default="", max_length=200)
+
+
+class RulesOut(Schema):
+    effective_from: dt.date
+    solve_days: int
+    photo_max_kb: int
+    photos_per_deed: int
+    reports_per_hour: int
+    note: str
+
+
+class CategoryIn(Schema):
+    code: str = Field(min_length=1, max_length=30, pattern=r"^[a-z0-9_]+$")
+    name: str = Field(min_length=1, max_length=40)
+    active: bool = True
+
+
+class CategoryFullOut(Schema):
+    code: str
+    name: str
+    active: bool

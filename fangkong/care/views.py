@@ -308,3 +308,58 @@ def photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
     """A deed's photo for staff who may see the deed (before and after publication)."""
     d = get_object_or_404(Deed.objects.restrict(request.user), pk=pk)
     return photo_response(get_object_or_404(d.photos, pk=photo_pk), public=False)
+
+
+@login_required
+def rules(request: HttpRequest) -> HttpResponse:
+    """The dated care rules and the categories of difficulty."""
+    from fangkong.care.models import CareRules, Category
+
+    user: Any = request.user
+    _need(request, "care.carerules", "view")
+    current = actions.rules_on()
+    form = forms.RulesForm(
+        None,
+        initial={
+            "effective_from": clock.today(),
+            **{
+                f: getattr(current, f)
+                for f in ("solve_days", "photo_max_kb", "photos_per_deed", "reports_per_hour")
+            },
+        },
+    )
+    cat_form = forms.CategoryForm(None)
+    if request.method == "POST":
+        if request.POST.get("verb") == "category":
+            _need(request, "care.category", "change")
+            cat_form = forms.CategoryForm(request.POST)
+            if cat_form.is_valid() and _run(
+                request,
+                cat_form,
+                lambda: actions.save_category(user, **cat_form.cleaned_data),
+                _("Category saved."),
+            ):
+                return redirect("care:rules")
+        else:
+            _need(request, "care.carerules", "add")
+            form = forms.RulesForm(request.POST)
+            if form.is_valid() and _run(
+                request,
+                form,
+                lambda: actions.add_rules(user, **form.cleaned_data),
+                _("Rule set added."),
+            ):
+                return redirect("care:rules")
+    return render(
+        request,
+        "care/rules.html",
+        {
+            "sets": CareRules.objects.all()[:50],
+            "current": current,
+            "form": form,
+            "cat_form": cat_form,
+            "categories": Category.objects.all(),
+            "can_add": user.may("care.carerules", "add"),
+            "can_categories": user.may("care.category", "change"),
+        },
+    )
