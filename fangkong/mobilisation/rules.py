@@ -139,7 +139,8 @@ def check_rest(
         )
     others = [s for s in existing if s not in clashes]
     spans = [*others, proposed]
-    day_hours = max_hours_in_window(spans, proposed, DAY)
+    near = [sp for sp in spans if sp[1] > start - DAY and sp[0] < end + DAY]
+    day_hours = max_hours_in_window(near, proposed, DAY)
     if day_hours > rules.max_hours_per_24h:
         out.append(
             Broken(
