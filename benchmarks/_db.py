@@ -25,6 +25,15 @@ def use_bench_database(name: str) -> str:
     return url
 
 
+def reuse_bench_database(name: str) -> str:
+    """Point DATABASE_URL at the existing database `name` of an earlier run (--http-only)."""
+    base = os.environ.get("DATABASE_URL") or "postgres://fangkong:fangkong@127.0.0.1:5432/fangkong"
+    url = urlunsplit(urlsplit(base)._replace(path="/" + name))
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
+    return url
+
+
 def setup_django() -> None:
     import django
 

@@ -15,19 +15,16 @@ Usage: DATABASE_URL=postgres://… python benchmarks/observation.py [--periods N
 
 import argparse
 import datetime as dt
-import http.client
 import json
-import multiprocessing
 import os
 import random
-import signal
-import subprocess
 import sys
-import threading
 import time
 import uuid
+from dataclasses import dataclass
 
-from _db import ROOT, machine, percentile, setup_django, use_bench_database
+from _db import ROOT, machine, reuse_bench_database, setup_django, use_bench_database
+from _load import Request, drive_from, serve
 
 DIVISIONS = ROOT / "fangkong" / "geo" / "data" / "divisions-shaoxing.csv"
 
@@ -130,80 +127,23 @@ def sweep_bench() -> dict:
 # ---------------------------------------------------------------- HTTP load
 
 
-def _cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of processes (from /proc), in seconds."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-        except OSError:
-            pass
-    return total / os.sysconf("SC_CLK_TCK")
+@dataclass(frozen=True)
+class CheckIns:
+    """A reading of a random person through their signed link, a new client id each."""
 
+    tokens: tuple[str, ...]
 
-def _children(pid: int) -> list[int]:
-    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
-    return [int(x) for x in out.split()]
-
-
-def _worker(args: tuple) -> tuple[list[float], int, int, int, float]:
-    port, tokens, threads, seconds, warmup, seed = args
-    lat: list[float] = []
-    errors = [0]
-    done = [0]
-    total = [0]
-    lock = threading.Lock()
-    stop_at = time.perf_counter() + warmup + seconds
-    measure_from = time.perf_counter() + warmup
-
-    def run(k: int) -> None:
-        rng = random.Random(seed * 1000 + k)
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine: list[float] = []
-        err = ok = sent = 0
-        while True:
-            now = time.perf_counter()
-            if now >= stop_at:
-                break
-            body = json.dumps(
-                {"client_id": str(uuid.uuid4()), "temperature": f"{36 + rng.random():.1f}"}
-            )
-            token = tokens[rng.randrange(len(tokens))]
-            t0 = time.perf_counter()
-            try:
-                conn.request(
-                    "POST",
-                    f"/api/v1/observation/self/{token}/checkins",
-                    body=body,
-                    headers={"Content-Type": "application/json"},
-                )
-                resp = conn.getresponse()
-                resp.read()
-                good = resp.status in (200, 201)
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                good = False
-            t1 = time.perf_counter()
-            sent += 1
-            if t0 >= measure_from:
-                mine.append(t1 - t0)
-                ok += good
-                err += not good
-        with lock:
-            lat.extend(mine)
-            errors[0] += err
-            done[0] += ok
-            total[0] += sent
-
-    ts = [threading.Thread(target=run, args=(k,)) for k in range(threads)]
-    for t in ts:
-        t.start()
-    for t in ts:
-        t.join()
-    cpu = os.times()
-    return lat, done[0], errors[0], total[0], cpu.user + cpu.system
+    def __call__(self, rng: random.Random, n: int) -> Request:
+        body = json.dumps(
+            {"client_id": str(uuid.uuid4()), "temperature": f"{36 + rng.random():.1f}"}
+        )
+        token = self.tokens[rng.randrange(len(self.tokens))]
+        return Request(
+            "POST",
+            f"/api/v1/observation/self/{token}/checkins",
+            body=body,
+            headers={"Content-Type": "application/json"},
+        )
 
 
 def http_bench(period_ids: list[int], args: argparse.Namespace) -> dict:
@@ -212,65 +152,10 @@ def http_bench(period_ids: list[int], args: argparse.Namespace) -> dict:
 
     sample = random.Random(7).sample(period_ids, min(20_000, len(period_ids)))
     tokens = [make_token(p) for p in ObservationPeriod.objects.filter(pk__in=sample)]
-    env = {**os.environ, "FANGKONG_LOG_LEVEL": "WARNING"}
-    port = args.port
-    cmd = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "fangkong.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--worker-class",
-        "gthread",
-        "--workers",
-        str(args.gunicorn_workers),
-        "--threads",
-        str(args.gunicorn_threads),
-        "--keep-alive",
-        "30",
-        "--log-level",
-        "warning",
-    ]
-    server = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
-    try:
-        for _ in range(100):
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                c.request("GET", "/healthz")
-                if c.getresponse().status == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("gunicorn did not start")
-        per = [
-            (port, tokens, args.client_threads, args.seconds, args.warmup, i)
-            for i in range(args.client_procs)
-        ]
-        workers = _children(server.pid)
-        cpu_before = _cpu_seconds(workers)
-        with multiprocessing.get_context("fork").Pool(len(per)) as pool:
-            results = pool.map(_worker, per)
-        server_cpu = _cpu_seconds(workers) - cpu_before
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-    lat = [x for r in results for x in r[0]]
-    ok = sum(r[1] for r in results)
-    errors = sum(r[2] for r in results)
-    rate = ok / args.seconds
-    sent = sum(r[3] for r in results)
-    client_cpu = sum(r[4] for r in results)
-    out = {
-        "server_cpu_ms": 1000 * server_cpu / max(sent, 1),
-        "client_cpu_ms": 1000 * client_cpu / max(sent, 1),
-        "rate": rate,
-        "ok": ok,
-        "errors": errors,
-        "p50": percentile(lat, 50) * 1000,
-        "p95": percentile(lat, 95) * 1000,
-        "p99": percentile(lat, 99) * 1000,
-        "concurrency": args.client_procs * args.client_threads,
-    }
+    with serve(args.port, args.gunicorn_workers, args.gunicorn_threads, tries=100) as pids:
+        t = drive_from(args, CheckIns(tuple(tokens)), pids)
+    out = {**t.summary(args.seconds), "concurrency": args.client_procs * args.client_threads}
+    ok, errors, rate = out["ok"], out["errors"], out["rate"]
     print(
         f"HTTP check-ins: {ok:,} in {args.seconds} s = {rate:,.0f}/s, errors {errors}, "
         f"latency p50 {out['p50']:.1f} ms, p95 {out['p95']:.1f} ms, p99 {out['p99']:.1f} ms "
@@ -302,15 +187,7 @@ def main() -> None:
     args = parser.parse_args()
 
     if args.http_only:
-        from urllib.parse import urlsplit, urlunsplit
-
-        base = (
-            os.environ.get("DATABASE_URL") or "postgres://fangkong:fangkong@127.0.0.1:5432/fangkong"
-        )
-        os.environ["DATABASE_URL"] = urlunsplit(
-            urlsplit(base)._replace(path="/fangkong_bench_observation")
-        )
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
+        reuse_bench_database("fangkong_bench_observation")
     else:
         use_bench_database("fangkong_bench_observation")
     setup_django()

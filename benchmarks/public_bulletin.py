@@ -12,15 +12,13 @@ Usage: DATABASE_URL=postgres://… python benchmarks/public_bulletin.py [--secon
 
 import argparse
 import datetime as dt
-import http.client
-import multiprocessing
 import os
-import signal
-import subprocess
-import threading
+import random
 import time
+from dataclasses import dataclass
 
-from _db import ROOT, machine, percentile, setup_django, use_bench_database
+from _db import ROOT, machine, setup_django, use_bench_database
+from _load import Request, children, cpu_seconds, drive_from, serve, worker
 
 DIVISIONS = ROOT / "fangkong" / "geo" / "data" / "divisions-shaoxing.csv"
 
@@ -57,131 +55,39 @@ def build(days: int) -> str:
     return title
 
 
+HEADERS = {"Accept-Language": "zh-CN,zh;q=0.9", "Accept-Encoding": "identity"}
+
+
+@dataclass(frozen=True)
+class Pages:
+    """GET the paths in turn; the bulletin page must hold the latest title."""
+
+    paths: tuple[str, ...]
+    expect: bytes
+
+    def __call__(self, rng: random.Random, n: int) -> Request:
+        path = self.paths[n % len(self.paths)]
+        expect = self.expect if path == "/public/" else b""
+        return Request("GET", path, headers=HEADERS, ok_status=(200,), expect=expect)
+
+
 def _worker(args: tuple) -> tuple[list[float], int, int, int, float]:
+    """(port, paths, threads, seconds, warmup, expect) → (latencies, ok, errors, sent,
+    client CPU): the page load of `Pages`, kept for benchmarks/care.py."""
     port, paths, threads, seconds, warmup, expect = args
-    lat: list[float] = []
-    counts = [0, 0, 0]
-    lock = threading.Lock()
-    stop_at = time.perf_counter() + warmup + seconds
-    measure_from = time.perf_counter() + warmup
-
-    def run(k: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        headers = {"Accept-Language": "zh-CN,zh;q=0.9", "Accept-Encoding": "identity"}
-        mine: list[float] = []
-        ok = err = sent = 0
-        n = k
-        while True:
-            if time.perf_counter() >= stop_at:
-                break
-            path = paths[n % len(paths)]
-            n += 1
-            t0 = time.perf_counter()
-            try:
-                conn.request("GET", path, headers=headers)
-                resp = conn.getresponse()
-                body = resp.read()
-                good = resp.status == 200 and (path != "/public/" or expect in body)
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                good = False
-            t1 = time.perf_counter()
-            sent += 1
-            if t0 >= measure_from:
-                mine.append(t1 - t0)
-                ok += good
-                err += not good
-        with lock:
-            lat.extend(mine)
-            counts[0] += ok
-            counts[1] += err
-            counts[2] += sent
-
-    ts = [threading.Thread(target=run, args=(k,)) for k in range(threads)]
-    for t in ts:
-        t.start()
-    for t in ts:
-        t.join()
-    cpu = os.times()
-    return lat, counts[0], counts[1], counts[2], cpu.user + cpu.system
+    t = worker((port, Pages(tuple(paths), expect), threads, seconds, warmup, 0, 30))
+    return t.lat, t.units, t.errors, t.sent, t.client_cpu
 
 
-def _cpu_seconds(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        try:
-            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-        except OSError:
-            pass
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def _children(pid: int) -> list[int]:
-    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
-    return [int(x) for x in out.split()]
+_children, _cpu_seconds = children, cpu_seconds  # also used by benchmarks/care.py
 
 
 def http_bench(args: argparse.Namespace, expect: bytes) -> dict:
-    env = {**os.environ, "FANGKONG_LOG_LEVEL": "WARNING"}
-    cmd = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "fangkong.wsgi",
-        "--bind",
-        f"127.0.0.1:{args.port}",
-        "--worker-class",
-        "gthread",
-        "--workers",
-        str(args.gunicorn_workers),
-        "--threads",
-        str(args.gunicorn_threads),
-        "--keep-alive",
-        "30",
-        "--log-level",
-        "warning",
-    ]
-    server = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
-    try:
-        for _ in range(150):
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", args.port, timeout=2)
-                c.request("GET", "/healthz")
-                if c.getresponse().status == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("gunicorn did not start")
-        paths = ["/public/"] * 9 + ["/public/history/"] if args.mix else ["/public/"]
-        per = [
-            (args.port, paths, args.client_threads, args.seconds, args.warmup, expect)
-            for _ in range(args.client_procs)
-        ]
-        workers = _children(server.pid)
-        before = _cpu_seconds(workers)
-        with multiprocessing.get_context("fork").Pool(len(per)) as pool:
-            results = pool.map(_worker, per)
-        server_cpu = _cpu_seconds(workers) - before
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-    lat = [x for r in results for x in r[0]]
-    ok = sum(r[1] for r in results)
-    errors = sum(r[2] for r in results)
-    sent = sum(r[3] for r in results)
-    client_cpu = sum(r[4] for r in results)
-    rate = ok / args.seconds
-    out = {
-        "rate": rate,
-        "ok": ok,
-        "errors": errors,
-        "p50": percentile(lat, 50) * 1000,
-        "p95": percentile(lat, 95) * 1000,
-        "p99": percentile(lat, 99) * 1000,
-        "server_cpu_ms": 1000 * server_cpu / max(sent, 1),
-        "client_cpu_ms": 1000 * client_cpu / max(sent, 1),
-    }
+    paths = ["/public/"] * 9 + ["/public/history/"] if args.mix else ["/public/"]
+    with serve(args.port, args.gunicorn_workers, args.gunicorn_threads) as pids:
+        t = drive_from(args, Pages(tuple(paths), expect), pids)
+    out = t.summary(args.seconds)
+    ok, errors, rate = out["ok"], out["errors"], out["rate"]
     print(
         f"GET {'/public/ (+10 % history)' if args.mix else '/public/'}: {ok:,} in {args.seconds} s"
         f" = {rate:,.0f} req/s, errors {errors}, latency p50 {out['p50']:.1f} ms, "

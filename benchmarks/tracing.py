@@ -14,18 +14,15 @@ Usage: DATABASE_URL=postgres://… python benchmarks/tracing.py [--persons N] [-
 
 import argparse
 import datetime as dt
-import http.client
 import json
-import multiprocessing
 import os
 import random
-import signal
-import subprocess
-import threading
 import time
 import uuid
+from dataclasses import dataclass
 
-from _db import ROOT, machine, percentile, setup_django, use_bench_database
+from _db import ROOT, machine, percentile, reuse_bench_database, setup_django, use_bench_database
+from _load import Request, drive_from, serve
 
 DIVISIONS = ROOT / "fangkong" / "geo" / "data" / "divisions-shaoxing.csv"
 
@@ -188,17 +185,6 @@ def recompute_bench() -> None:
 # ---------------------------------------------------------------- HTTP load
 
 
-def _cpu_seconds(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        try:
-            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-        except OSError:
-            pass
-    return total / os.sysconf("SC_CLK_TCK")
-
-
 def _body(kind: str, ctx: dict, rng: random.Random) -> tuple[str, str, int]:
     """(path, JSON body, scans carried) of one request of this kind."""
     venue = ctx["venues"][rng.randrange(len(ctx["venues"]))]
@@ -222,87 +208,28 @@ def _body(kind: str, ctx: dict, rng: random.Random) -> tuple[str, str, int]:
     return "/api/v1/healthcode/verify", json.dumps({"token": token, "venue_code": venue}), 1
 
 
-def _worker(args: tuple) -> tuple[list[float], int, int]:
-    kind, port, ctx, threads, seconds, warmup, seed = args
-    lat: list[float] = []
-    counts = [0, 0]
-    lock = threading.Lock()
-    stop_at = time.perf_counter() + warmup + seconds
-    measure_from = time.perf_counter() + warmup
-    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {ctx['token']}"}
+@dataclass(frozen=True)
+class Calls:
+    """Requests of one kind (single scan, batch, verification) with the bearer token;
+    a success counts the scans it carried."""
 
-    def run(k: int) -> None:
-        rng = random.Random(seed * 1000 + k)
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        mine, ok, err = [], 0, 0
-        while time.perf_counter() < stop_at:
-            path, body, carried = _body(kind, ctx, rng)
-            t0 = time.perf_counter()
-            try:
-                conn.request("POST", path, body=body, headers=headers)
-                resp = conn.getresponse()
-                resp.read()
-                good = resp.status in (200, 201)
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                good = False
-            if t0 >= measure_from:
-                mine.append(time.perf_counter() - t0)
-                ok += carried if good else 0
-                err += not good
-        with lock:
-            lat.extend(mine)
-            counts[0] += ok
-            counts[1] += err
+    kind: str
+    ctx: dict
 
-    ts = [threading.Thread(target=run, args=(k,)) for k in range(threads)]
-    for t in ts:
-        t.start()
-    for t in ts:
-        t.join()
-    return lat, counts[0], counts[1]
+    def __call__(self, rng: random.Random, n: int) -> Request:
+        path, body, carried = _body(self.kind, self.ctx, rng)
+        headers = {
+            "Content-Type": "application/json",
+            "Authorization": f"Bearer {self.ctx['token']}",
+        }
+        return Request("POST", path, body=body, headers=headers, units=carried)
 
 
 def http_bench(ctx: dict, args: argparse.Namespace) -> None:
     from fangkong.core import clock
     from fangkong.healthcode.tokens import qr_token
 
-    env = {**os.environ, "FANGKONG_LOG_LEVEL": "WARNING"}
-    cmd = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "fangkong.wsgi",
-        "--bind",
-        f"127.0.0.1:{args.port}",
-        "--worker-class",
-        "gthread",
-        "--workers",
-        str(args.gunicorn_workers),
-        "--threads",
-        str(args.gunicorn_threads),
-        "--keep-alive",
-        "30",
-        "--log-level",
-        "warning",
-    ]
-    server = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
-    try:
-        for _ in range(100):
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", args.port, timeout=2)
-                c.request("GET", "/healthz")
-                if c.getresponse().status == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("gunicorn did not start")
-        workers = [
-            int(x)
-            for x in subprocess.run(
-                ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
-            ).stdout.split()
-        ]
+    with serve(args.port, args.gunicorn_workers, args.gunicorn_threads, tries=100) as workers:
         for kind in ("single", "batch", "verify"):
             if kind == "verify":  # fresh QR tokens (valid for the rule set's 120 s)
                 rng = random.Random(9)
@@ -311,18 +238,9 @@ def http_bench(ctx: dict, args: argparse.Namespace) -> None:
                     for _ in range(5000)
                 ]
                 assert clock.now()
-            procs = args.client_procs
             threads = 2 if kind == "batch" else args.client_threads
-            per = [
-                (kind, args.port, ctx, threads, args.seconds, args.warmup, i) for i in range(procs)
-            ]
-            cpu0 = _cpu_seconds(workers)
-            with multiprocessing.get_context("fork").Pool(procs) as pool:
-                results = pool.map(_worker, per)
-            cpu = _cpu_seconds(workers) - cpu0
-            lat = [x for r in results for x in r[0]]
-            ok = sum(r[1] for r in results)
-            err = sum(r[2] for r in results)
+            t = drive_from(args, Calls(kind, ctx), workers, threads=threads, timeout=60)
+            lat, ok, err, cpu = t.lat, t.units, t.errors, t.server_cpu
             unit = "scans" if kind != "verify" else "verifications"
             print(
                 f"{kind:7} {ok:>10,} {unit} in {args.seconds} s = {ok / args.seconds:>9,.0f}/s, "
@@ -331,9 +249,6 @@ def http_bench(ctx: dict, args: argparse.Namespace) -> None:
                 f"{f' ({args.batch} scans per request)' if kind == 'batch' else ''}; "
                 f"server CPU {1000 * cpu / max(ok, 1):.2f} ms per {unit[:-1]}"
             )
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
     print(
         f"(gunicorn gthread {args.gunicorn_workers}×{args.gunicorn_threads}; load generator "
         f"{args.client_procs} processes on the same {os.cpu_count()} cores; "
@@ -357,12 +272,7 @@ def main() -> None:
     args = parser.parse_args()
 
     if args.http_only:
-        from urllib.parse import urlsplit, urlunsplit
-
-        base = os.environ.get("DATABASE_URL") or "postgres://fangkong:fangkong@127.0.0.1:5432/x"
-        url = urlunsplit(urlsplit(base)._replace(path="/fangkong_bench_tracing"))
-        os.environ["DATABASE_URL"] = url
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
+        reuse_bench_database("fangkong_bench_tracing")
     else:
         use_bench_database("fangkong_bench_tracing")
     setup_django()
