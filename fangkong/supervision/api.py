@@ -347,7 +347,7 @@ def open_case(request: HttpRequest, body: s.CaseIn) -> Any:
 @router.get("/cadres/{pk}/record", response=s.CadreRecordOut)
 def cadre_record(request: HttpRequest, pk: int) -> Any:
     m = record.cadre_for(request.user, pk)
-    r = record.build(request.user, m)
+    r = record.build(request.user, m, limit=LIMIT)
     return {
         "member_id": m.pk,
         "name": m.name,

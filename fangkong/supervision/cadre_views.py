@@ -94,7 +94,7 @@ def cadre(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "supervision/cadre.html",
-        {"r": r, "m": m, "tasks": metrics.with_state(r.rectifications)},
+        {"r": r, "m": m, "tasks": metrics.with_state(r.rectifications), "limit": record.LIMIT},
     )
 
 

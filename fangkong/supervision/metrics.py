@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Case, CharField, Count, Q, Value, When
+from django.db.models.functions import Substr
 
 from fangkong.core import clock
 from fangkong.supervision.models import Finding, Inspection, Rectification, SupervisionRuleSet
@@ -37,9 +38,14 @@ def open_tasks_count(user: Any) -> int:
     return Rectification.objects.restrict(user).filter(status="open").count()
 
 
-def _bucket(children: list[Any]) -> Case:
+def _bucket(children: list[Any]) -> Any:
+    """The child a row lies under: the prefix of its path when siblings' paths have one
+    length (codes are fixed-length per level), else a CASE over the children."""
+    lengths = {len(c.path) for c in children}
+    if len(lengths) == 1:
+        return Substr("path", 1, lengths.pop(), output_field=CharField())
     return Case(
-        *[When(path__startswith=c.path, then=Value(c.code)) for c in children],
+        *[When(path__startswith=c.path, then=Value(c.path)) for c in children],
         default=Value(""),
         output_field=CharField(),
     )
@@ -52,7 +58,7 @@ def per_level(user: Any, node: Any) -> list[dict]:
     from fangkong.geo.models import Division
 
     children = list(Division.objects.filter(parent=node).order_by("code"))
-    rows = {c.code: _row(c.code, c.name) for c in children}
+    rows = {c.path: _row(c.code, c.name) for c in children}
     total = _row(node.code, node.name)
     today = clock.today()
     grace = _grace(today)

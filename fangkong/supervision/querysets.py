@@ -71,7 +71,12 @@ class InspectionChildQuerySet(RestrictedQuerySet):
         return qs.exclude(cond) if cond is not None else qs
 
 
-class RectificationQuerySet(InspectionChildQuerySet):
+class RectificationQuerySet(RestrictedQuerySet):
+    """Scoped by the owner's path only: a task is created only on a finding of a
+    recorded inspection (`actions.assign_rectification`) and recording is final, so
+    the unannounced rule never has anything to hide here — and lists over 10⁵ tasks
+    need no join to inspections."""
+
     def open(self) -> Self:
         return self.exclude(status="closed")
 

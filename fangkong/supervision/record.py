@@ -15,7 +15,7 @@ from fangkong.supervision.models import (
     Rectification,
 )
 
-LIMIT = 500
+LIMIT = 100  # rows per part on the page; the export holds the whole record
 
 
 @dataclass
