@@ -41,6 +41,16 @@ def register_hooks() -> None:
         )
     )
 
+    home.register(
+        home.Card(
+            title=_("Cadre records"),
+            url_name="supervision:commendations",
+            model_label="supervision.commendation",
+            action="add",
+            description=_("Commendations and accountability of cadres"),
+        )
+    )
+
     def step(seed: int) -> str:
         from fangkong.supervision.demo import seed_supervision
 

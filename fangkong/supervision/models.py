@@ -203,6 +203,13 @@ class Inspection(Scoped):
     def hidden_until_recorded(self) -> bool:
         return self.kind == InspectionKind.UNANNOUNCED and self.recorded_at is None
 
+    def get_additional_data(self) -> dict:
+        """Audit entries of an unannounced inspection are placed at the organising node,
+        so the inspected node's discipline office cannot learn of it from the audit log."""
+        if self.kind == InspectionKind.UNANNOUNCED:
+            return {"path": self.team.plan.path}
+        return {"path": self.path}
+
 
 class CheckResult(Scoped):
     """One check item of a topic answered on an inspection: pass, fail or n/a."""
@@ -259,6 +266,9 @@ class Finding(Scoped):
 
     def __str__(self) -> str:
         return self.description[:60]
+
+    def get_additional_data(self) -> dict:
+        return self.inspection.get_additional_data()
 
 
 class EvidencePhoto(Scoped):

@@ -111,3 +111,40 @@ def test_recorded_unannounced_counts_in_figures(hidden, inspector, village_staff
     actions.record_inspection(inspector, hidden)
     total = metrics.per_level(village_staff, node(HUAYUAN))[-1]
     assert total["inspections_unannounced"] == 1 and total["findings"] == 1
+
+
+def test_audit_log_does_not_reveal_it(make_user, node, frozen):
+    """A county discipline office reads the audit of its county; the city's unannounced
+    inspection of that county is placed at the city in the audit log."""
+    import datetime as dt
+
+    from auditlog.models import LogEntry
+
+    from fangkong.core.audit import entries_for
+    from tests.supervision.conftest import DAY0
+
+    city_discipline = make_user("discipline", "3306")
+    plan = actions.create_plan(
+        city_discipline,
+        node("3306"),
+        title="市督查",
+        starts_on=DAY0,
+        ends_on=DAY0 + dt.timedelta(days=5),
+        topics=["screening"],
+    )
+    team = actions.add_team(city_discipline, plan, name="一组", leader=city_discipline)
+    insp = actions.schedule_inspection(
+        city_discipline,
+        team,
+        node(HUAYUAN),
+        kind="unannounced",
+        planned_on=DAY0,
+        topics=["screening"],
+    )
+    actions.add_finding(city_discipline, insp, description="暗访发现")
+    assert LogEntry.objects.filter(object_repr__contains="暗访发现").exists()
+    county_discipline = make_user("discipline", YUECHENG)
+    seen = entries_for(county_discipline)
+    assert not seen.filter(object_pk=str(insp.pk), content_type__model="inspection").exists()
+    assert not seen.filter(object_repr__contains="暗访发现").exists()
+    assert entries_for(city_discipline).filter(object_repr__contains="暗访发现").exists()

@@ -226,3 +226,17 @@ def test_planned_day_outside_plan_is_refused(schedule):
 
     with pytest.raises(ValidationError):
         schedule("open", planned_on=DAY0 - dt.timedelta(days=1))
+
+
+@pytest.mark.parametrize(
+    "role,code,card",
+    [
+        ("discipline", "330602", "/supervision/"),
+        ("organisation", "330602", "/supervision/commendations/"),
+        ("village_staff", HUAYUAN, "/supervision/tasks/"),
+    ],
+)
+def test_home_cards(client, make_user, role, code, card):
+    client.force_login(make_user(role, code))
+    r = client.get("/")
+    assert r.status_code == 200 and f'href="{card}"' in r.content.decode()
