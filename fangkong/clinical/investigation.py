@@ -37,11 +37,19 @@ def check_onset(case: Case, onset: dt.date | None, field: str = "onset_date") ->
     if onset is None:
         return
     diagnosed = timezone.localdate(case.diagnosed_at)
+    # An asymptomatic infection that develops symptoms is confirmed later: its onset is
+    # bounded by that confirmation, not by the earlier lab confirmation (confirmed_at).
+    confirmation = (
+        case.changes.filter(to_status=Status.CONFIRMED).order_by("at", "pk").first()
+        if case.pk
+        else None
+    )
+    confirmed_at = confirmation.diagnosed_at if confirmation else case.confirmed_at
     problem = rules.onset_problem(
         onset,
         today=clock.today(),
         diagnosed=diagnosed,
-        confirmed=_local_day(case.confirmed_at),
+        confirmed=_local_day(confirmed_at),
         reported=_local_day(case.reported_at),
         max_days=rules_in_force(diagnosed).onset_max_days,
     )

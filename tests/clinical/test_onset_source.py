@@ -143,3 +143,21 @@ def test_api_reads_and_writes_onset_and_source(client, suspected, doctor, zhuji_
     assert r.status_code == 422
     r = post(client, url, {"source": "local"}, auth(zhuji_doctor))
     assert r.status_code == 404
+
+
+def test_an_asymptomatic_infection_confirmed_later_takes_its_onset(suspected, doctor):
+    """Found by screening (lab-confirmed, no symptoms), symptoms two days later, then
+    confirmed: the onset is after the first lab confirmation and is accepted."""
+    case = suspected()
+    _positive(doctor, case)
+    first = at(DAY0 - dt.timedelta(days=3), 9)
+    case = actions.classify(doctor, case, "asymptomatic", reason="筛查阳性", diagnosed_at=first)
+    _refused(doctor, case, "onset_date", onset_date=DAY0 - dt.timedelta(days=1))
+    case = actions.classify(
+        doctor, case, "confirmed", severity="mild", reason="出现症状", diagnosed_at=NOW
+    )
+    investigation.set_onset_source(
+        doctor, case, onset_date=DAY0 - dt.timedelta(days=1), source="local"
+    )
+    case.refresh_from_db()
+    assert case.confirmed_at == first and case.onset_date == DAY0 - dt.timedelta(days=1)
