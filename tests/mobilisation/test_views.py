@@ -201,3 +201,45 @@ def test_jurisdiction_browser_counts_registered_members(client, city_hq, make_me
     city = Division.objects.get(code="3306")
     counts = counters.child_counts(city_hq, city, list(city.children.all()))
     assert counts["members_registered"][YUECHENG] == 2
+
+
+def test_headquarters_issue_ppe_on_the_roster_page(
+    client, make_user, system, checkpoint, node, make_member
+):
+    from fangkong.supplies import actions as supplies
+    from fangkong.supplies.models import Item, LedgerEntry, Warehouse
+
+    hq = make_user("town_hq", "330602001")
+    mask = Item.objects.create(name="页面口罩", category="protective", unit="只")
+    house = Warehouse.objects.create(name="塔山街道库", kind="county", node=node("330602001"))
+    supplies.receive(system, house, mask, 4, source="purchase", batch_code="P1")
+    a = actions.assign(hq, shifts_of(checkpoint)[0], make_member())
+    login(client, hq)
+    url = reverse("mobilisation:roster", args=[checkpoint.pk]) + "?day=2020-02-10"
+    assert "页面口罩" in client.get(url).text
+    data = {"do": "ppe", "assignment": a.pk, "item": mask.pk, "warehouse": house.pk}
+    assert client.post(url, {**data, "quantity": "3"}).status_code == 302
+    assert a.ppe.get().quantity == 3
+    assert LedgerEntry.objects.filter(item=mask, kind="issue").count() == 1
+    r = client.post(url, {**data, "quantity": "3"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Only 1" in r.text and a.ppe.count() == 1
+
+
+def test_headquarters_add_a_dated_rest_rule_set(client, city_hq, staff):
+    from fangkong.mobilisation.models import RestRuleSet
+
+    login(client, staff)
+    assert client.post(reverse("mobilisation:rules"), {}).status_code == 403
+    login(client, city_hq)
+    data = {
+        "effective_from": "2020-02-15",
+        "max_shift_hours": 8,
+        "max_hours_per_24h": 10,
+        "max_consecutive_days": 5,
+        "min_rest_hours": 12,
+        "note": "第二版",
+    }
+    assert client.post(reverse("mobilisation:rules"), data).status_code == 302
+    assert RestRuleSet.objects.filter(effective_from="2020-02-15", min_rest_hours=12).exists()
+    r = client.post(reverse("mobilisation:rules"), {**data, "effective_from": "2020-01-01"})
+    assert r.status_code == 200 and RestRuleSet.objects.filter(note="第二版").count() == 1
