@@ -299,7 +299,7 @@ def list_members(  # type: ignore[no-untyped-def]
     request: HttpRequest,
     node: str | None = Query(None, max_length=24),
     q: str = Query("", max_length=50),
-    after: int = Query(0, ge=0),
+    after: int = Query(0, ge=0, le=2**62),
 ):
     n = _node(request, node)
     return (

@@ -91,8 +91,14 @@ def ppe_choices(user: Any, post: Post) -> dict[str, Any] | None:
     return {"warehouses": houses, "items": list(Item.objects.filter(category="protective"))}
 
 
+def _int(value: Any) -> int:
+    """A form's record number, or 0 (matches nothing) when it is not one."""
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 18 else 0
+
+
 def _shift_of(post: Post, value: Any) -> Shift:
-    shift = Shift.objects.filter(post=post, pk=value if str(value).isdigit() else 0).first()
+    shift = Shift.objects.filter(post=post, pk=_int(value)).first()
     if shift is None:
         raise ValidationError({"shift": [_("Choose a shift of this post.")]})
     return shift
@@ -111,7 +117,7 @@ def handle_post(request: Any, user: Any, post: Post) -> tuple[Any, dict[str, Any
         if data.get("do") == "unassign":
             a = (
                 Assignment.objects.restrict(user, "delete")
-                .filter(pk=int(data.get("assignment") or 0), shift__post=post)
+                .filter(pk=_int(data.get("assignment")), shift__post=post)
                 .first()
             )
             if a is None:
@@ -122,11 +128,7 @@ def handle_post(request: Any, user: Any, post: Post) -> tuple[Any, dict[str, Any
             _issue(request, user, post)
         else:
             shift = _shift_of(post, chosen["shift"])
-            member = (
-                Member.objects.restrict(user, "view")
-                .filter(pk=int(chosen["member"]) if chosen["member"].isdigit() else 0)
-                .first()
-            )
+            member = Member.objects.restrict(user, "view").filter(pk=_int(chosen["member"])).first()
             if member is None:
                 raise ValidationError({"member": [_("Choose a member of your jurisdiction.")]})
             a = actions.assign(user, shift, member, chosen["override_reason"])
@@ -154,22 +156,16 @@ def _issue(request: Any, user: Any, post: Post) -> None:
     a = (
         Assignment.objects.restrict(user, "view")
         .filter(
-            pk=int(data.get("assignment") or 0) if str(data.get("assignment", "")).isdigit() else 0,
+            pk=_int(data.get("assignment")),
             shift__post=post,
         )
         .first()
     )
     if a is None:
         raise ValidationError({"assignment": [_("No such assignment.")]})
-    item = Item.objects.filter(
-        pk=data.get("item") if str(data.get("item", "")).isdigit() else 0
-    ).first()
+    item = Item.objects.filter(pk=_int(data.get("item"))).first()
     wid = data.get("warehouse", "")
-    house = (
-        Warehouse.objects.restrict(user, "issue")
-        .filter(pk=wid if str(wid).isdigit() else 0)
-        .first()
-    )
+    house = Warehouse.objects.restrict(user, "issue").filter(pk=_int(wid)).first()
     if item is None or house is None:
         raise ValidationError({"item": [_("Choose the item and the warehouse.")]})
     issued = actions.issue_ppe(user, a, item, data.get("quantity"), house)

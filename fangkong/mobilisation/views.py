@@ -260,7 +260,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
     if kind in actions.MEMBER_FLAGS:
         qs = qs.filter(**{kind: True})
     after = request.GET.get("after", "")
-    if after.isdigit():
+    if after.isascii() and after.isdigit() and len(after) < 18:
         qs = qs.filter(pk__gt=int(after))
     rows = list(qs.order_by("pk")[:101])
     return render(
