@@ -59,6 +59,9 @@ class InspectionForm(ActionErrors, forms.Form):
     topics = forms.MultipleChoiceField(
         label=_("Topics"), choices=Topic.choices, widget=forms.CheckboxSelectMultiple
     )
+    subject_id = forms.IntegerField(
+        label=_("Cadre in charge (member number)"), min_value=1, required=False
+    )
 
     def __init__(self, *args: Any, teams: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

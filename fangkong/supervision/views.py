@@ -117,6 +117,15 @@ def _team_accounts(user: Any) -> Any:
     return qs.order_by("username")
 
 
+def _subject(user: Any, pk: int | None) -> Any:
+    """The member named as cadre in charge; None when none is named, False if unknown."""
+    if not pk:
+        return None
+    from fangkong.mobilisation.models import Member
+
+    return Member.objects.restrict(user).filter(pk=pk).first() or False
+
+
 @login_required
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
@@ -136,9 +145,14 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("supervision:plan", pk=p.pk)
             if "schedule" in request.POST and insp_form.is_valid():
                 node = _node_by_code(insp_form, "node_code")
-                if node is not None:
-                    data = {k: v for k, v in insp_form.cleaned_data.items() if k != "node_code"}
-                    insp = actions.schedule_inspection(user, data.pop("team"), node, **data)
+                data = {k: v for k, v in insp_form.cleaned_data.items() if k != "node_code"}
+                subject = _subject(user, data.pop("subject_id"))
+                if subject is False:
+                    insp_form.add_error("subject_id", _("No such member in your area."))
+                elif node is not None:
+                    insp = actions.schedule_inspection(
+                        user, data.pop("team"), node, subject=subject, **data
+                    )
                     return redirect("supervision:inspection", pk=insp.pk)
         except ValidationError as exc:
             _errors(insp_form if "schedule" in request.POST else team_form, exc)

@@ -89,7 +89,9 @@ def test_lists_show_own_area(world, client, inspector):
     assert client.get("/supervision/checklists/").status_code == 200
 
 
-def test_inspector_flow_through_pages(client, inspector, teammate, node, village_staff, frozen):
+def test_inspector_flow_through_pages(
+    client, inspector, teammate, node, village_staff, cadre, frozen
+):
     client.force_login(inspector)
     r = client.post(
         "/supervision/plans/",
@@ -117,10 +119,12 @@ def test_inspector_flow_through_pages(client, inspector, teammate, node, village
             "kind": "unannounced",
             "planned_on": "2020-02-11",
             "topics": ["checkpoints"],
+            "subject_id": cadre.pk,
         },
     )
     assert r.status_code == 302, r.content.decode()[-2000:]
     insp = Inspection.objects.get(team=team)
+    assert insp.subject == cadre
     url = f"/supervision/inspections/{insp.pk}/"
     assert client.post(url, {"results": "1", "o-checkpoints-0": "fail", "n-checkpoints-0": "无人"})
     assert insp.results.get(item_no=0).outcome == "fail"
