@@ -8,7 +8,7 @@
     var cv = data.curve, series;
     if (cv.basis === "onset" && cv.onset_local) {
       var report = cv.local.map(function (v, i) { return v + cv.imported[i]; });
-      var shade = cv.truncated_from ? { silent: true, itemStyle: { color: "rgba(0,0,0,0.07)" },
+      var shade = cv.truncated_from ? { silent: true, itemStyle: { color: "rgba(0,0,0,0.12)" },
         label: { show: true, position: "insideTop", formatter: L.incomplete || "" },
         data: [[{ xAxis: cv.truncated_from }, { xAxis: cv.days[cv.days.length - 1] }]] } : undefined;
       series = [
