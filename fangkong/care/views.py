@@ -157,7 +157,9 @@ def levels(request: HttpRequest) -> HttpResponse:
     children = list(Division.objects.filter(parent=node).order_by("code"))
     counts = Difficulty.objects.restrict(user).level_counts(node, children)
     rows = [{"node": c, **counts[c.code]} for c in children]
-    total = Difficulty.objects.restrict(user).filter(path__startswith=node.path).totals()
+    # The subtree is the children's subtrees plus the node itself: no second scan.
+    at_node = Difficulty.objects.restrict(user).filter(path=node.path).totals()
+    total = {k: sum(r[k] for r in rows) + at_node[k] for k in ("open", "overdue", "solved")}
     return render(request, "care/levels.html", {"node": node, "rows": rows, "total": total})
 
 

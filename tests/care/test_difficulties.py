@@ -196,6 +196,10 @@ def test_counts_per_level_are_rolled_up(staff, make_user, county_hq, client):
         page = client.get(f"/care/difficulties/levels/?node={YUECHENG}")
         assert page.status_code == 200
         assert [r["node"].code for r in page.context["rows"] if r["open"]] == [TASHAN, "330602002"]
+        assert page.context["total"] == {"open": 4, "overdue": 4, "solved": 1}
+        # A community's own difficulties count in its total (its children are grids).
+        page = client.get(f"/care/difficulties/levels/?node={HUAYUAN}")
+        assert page.context["total"] == {"open": 2, "overdue": 2, "solved": 1}
         # The jurisdiction browser's columns (geo counters registry).
         from fangkong.geo import counters
 
