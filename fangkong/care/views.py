@@ -159,7 +159,10 @@ def levels(request: HttpRequest) -> HttpResponse:
     rows = [{"node": c, **counts[c.code]} for c in children]
     # The subtree is the children's subtrees plus the node itself: no second scan.
     at_node = Difficulty.objects.restrict(user).filter(path=node.path).totals()
-    total = {k: sum(r[k] for r in rows) + at_node[k] for k in ("open", "overdue", "solved")}
+    total = {
+        k: sum(counts[c.code][k] for c in children) + at_node[k]
+        for k in ("open", "overdue", "solved")
+    }
     return render(request, "care/levels.html", {"node": node, "rows": rows, "total": total})
 
 
