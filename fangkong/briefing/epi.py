@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from fangkong.analytics import epicurve, forecast, growth, risk, rt
 from fangkong.analytics.inputs import AnalyticsInputError
@@ -57,20 +57,14 @@ def _prefixes(path: str) -> list[str]:
     return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
-def _table(cases: Sequence[CaseRow], days_of: Sequence[dt.date], start: dt.date, days: int):  # type: ignore[no-untyped-def]
-    """Local (row 0) and imported (row 1) counts of `cases` on the given days."""
-    idx, group = [], []
-    for c, d in zip(cases, days_of, strict=True):
-        i = (d - start).days
-        if 0 <= i < days:
-            idx.append(i)
-            group.append(1 if c.imported else 0)
-    return epicurve.daily_counts(idx, group, days=days, groups=2)
-
-
-def onset_delays(cases: Sequence[CaseRow]) -> list[int]:
-    """Days from onset to report of the cases that record an onset (never negative)."""
-    return [max((c.report_day - c.onset_day).days, 0) for c in cases if c.onset_day]
+def _table(
+    day_idx: NDArray[np.int64], imported: NDArray[np.bool_], days: int
+) -> NDArray[np.float64]:
+    """Local (row 0) and imported (row 1) counts by day index (outside 0…days−1 left out)."""
+    keep = (day_idx >= 0) & (day_idx < days)
+    return epicurve.daily_counts(
+        day_idx[keep], imported[keep].astype(np.int64), days=days, groups=2
+    )
 
 
 def curve(
@@ -84,18 +78,27 @@ def curve(
     horizon, the `truncation_quantile` of that delay (the last days by onset are
     incomplete: their cases are partly not yet reported)."""
     start = day - dt.timedelta(days=days - 1)
-    seen = [c for c in cases if c.report_day <= day]
-    report = _table(seen, [c.report_day for c in seen], start, days)
-    avg = epicurve.moving_average(report.sum(axis=0), 7)[0]
+    n, s0 = len(cases), start.toordinal()
+    report = np.fromiter((c.report_day.toordinal() - s0 for c in cases), np.int64, n)
+    has = np.fromiter((c.onset_day is not None for c in cases), np.bool_, n)
+    onset = np.fromiter(
+        (c.onset_day.toordinal() - s0 if c.onset_day else 0 for c in cases), np.int64, n
+    )
+    imported = np.fromiter((c.imported for c in cases), np.bool_, n)
+    seen = report <= days - 1  # reported by the day
+    recent = seen & (report >= 0)
+    by_report = _table(report[seen], imported[seen], days)
+    avg = epicurve.moving_average(by_report.sum(axis=0), 7)[0]
+    missing = int(np.count_nonzero(recent & ~has))
     out: dict[str, Any] = {
         "days": [(start + dt.timedelta(days=i)).isoformat() for i in range(days)],
-        "local": [int(v) for v in report[0]],
-        "imported": [int(v) for v in report[1]],
+        "local": [int(v) for v in by_report[0]],
+        "imported": [int(v) for v in by_report[1]],
         "average7": [_num(v) for v in avg],
         "basis": "report",
         "onset_local": None,
         "onset_imported": None,
-        "onset_missing": sum(1 for c in seen if c.onset_day is None and c.report_day >= start),
+        "onset_missing": missing,
         "rt_local": None,
         "rt_imported": None,
         "imputed": 0,
@@ -103,23 +106,23 @@ def curve(
         "delay_high": None,
         "truncated_from": None,
     }
-    recent = [c for c in seen if c.report_day >= start]
-    delays = onset_delays(recent) or onset_delays(seen)
-    if not delays:
+    delay = np.maximum(report - onset, 0)
+    delays = delay[recent & has] if np.any(recent & has) else delay[seen & has]
+    if delays.size == 0:
         return out
-    known = [c for c in seen if c.onset_day]
-    onset = _table(known, [c.onset_day for c in known if c.onset_day], start, days)
-    median = statistics.median_low(delays)
+    known = seen & has
+    by_onset = _table(onset[known], imported[known], days)
+    median = int(np.sort(delays)[(delays.size - 1) // 2])  # the low median: an observed delay
     high = int(math.ceil(float(np.quantile(delays, truncation_quantile))))
-    estimated = [c.onset_day or c.report_day - dt.timedelta(days=median) for c in seen]
-    rt_table = _table(seen, estimated, start, days)
+    estimated = np.where(has, onset, report - median)
+    rt_table = _table(estimated[seen], imported[seen], days)
     out.update(
         basis="onset",
-        onset_local=[int(v) for v in onset[0]],
-        onset_imported=[int(v) for v in onset[1]],
+        onset_local=[int(v) for v in by_onset[0]],
+        onset_imported=[int(v) for v in by_onset[1]],
         rt_local=[int(v) for v in rt_table[0]],
         rt_imported=[int(v) for v in rt_table[1]],
-        imputed=sum(1 for c in seen if c.onset_day is None and start <= c.report_day),
+        imputed=missing,
         delay_median=median,
         delay_high=high,
         truncated_from=(day - dt.timedelta(days=high - 1)).isoformat() if high > 0 else None,
