@@ -4,7 +4,9 @@ Builds (not timed): the Shaoxing tree; N persons (default 5.3 million; plain row
 by one INSERT … SELECT: the briefing reads only their path, creation time and status);
 M active observation periods (default 100,000) with yesterday's check-ins of 70 %;
 as many screening subjects and tasks; a 60-day epidemic of confirmed cases from a renewal
-simulation spread over the villages, with clusters. Then times:
+simulation spread over the villages, with clusters, onset dates 1–7 days before the
+report (one case in twenty without) and the simulation's imported cases marked as
+imported (so the curve and Rt are by onset). Then times:
 
 1. computing the city's briefing (`briefing.compute.compute`, what the background task
    runs): every section, Rt / doubling time / forecast, the R15/R16 map of 6 counties and
@@ -157,11 +159,15 @@ def build(n_persons: int, n_periods: int, seed: int = 8) -> dt.date:
     k = 0
     for row in range(6):
         for d in range(60):
-            for _ in range(int(local[row, d] + imported[row, d])):
+            n_local = int(local[row, d])
+            for j in range(n_local + int(imported[row, d])):
                 pk, node_id, path = pids[(k * 7919) % len(pids)]
                 at = timezone.make_aware(
                     dt.datetime.combine(start + dt.timedelta(days=d), dt.time(10))
                 )
+                # Onset 1-7 days before the report (none for one case in twenty).
+                delay = rng.choice([1, 2, 3, 3, 4, 4, 5, 6, 7])
+                onset = None if k % 20 == 0 else start + dt.timedelta(days=d - delay)
                 cases.append(
                     Case(
                         number=f"B{k:07d}",
@@ -173,6 +179,8 @@ def build(n_persons: int, n_periods: int, seed: int = 8) -> dt.date:
                         diagnosed_at=at,
                         confirmed_at=at,
                         outcome="discharged" if d < 40 and rng.random() < 0.5 else "",
+                        onset_date=onset,
+                        source="local" if j < n_local else "outside_province",
                     )
                 )
                 k += 1
