@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from fangkong.core import clock
 from fangkong.geo.models import Division
@@ -256,7 +256,7 @@ def create_unit(request: HttpRequest, body: UnitIn):  # type: ignore[no-untyped-
         node=_node(request, body.node_code),
         address=body.address,
     )
-    return 201, unit
+    return Status(201, unit)
 
 
 @router.get("/organisations", response=list[OrganisationOut])
@@ -288,7 +288,7 @@ def create_organisation(request: HttpRequest, body: OrganisationIn):  # type: ig
         unit=_opt(request, Unit, body.unit_id, "unit_id"),
         secretary=_opt(request, Member, body.secretary_id, "secretary_id"),
     )
-    return 201, org
+    return Status(201, org)
 
 
 # Members and registrations -----------------------------------------------------------------
@@ -329,7 +329,7 @@ def create_member(request: HttpRequest, body: MemberIn):  # type: ignore[no-unty
         organisation=_opt(request, PartyOrganisation, body.organisation_id, "organisation_id"),
         unit=_opt(request, Unit, body.unit_id, "unit_id"),
     )
-    return 201, member
+    return Status(201, member)
 
 
 @router.get("/registrations", response=list[RegistrationOut])
@@ -354,7 +354,7 @@ def create_registration(request: HttpRequest, body: RegistrationIn):  # type: ig
     community = actions.community_by_code(body.community_code)
     if not Division.objects.restrict(user).filter(pk=community.pk).exists():
         raise ValidationError({"community_code": ["outside your jurisdiction"]})
-    return 201, actions.register(member, community, user=user)
+    return Status(201, actions.register(member, community, user=user))
 
 
 def _registration(request: HttpRequest, reg_id: int) -> Registration:
@@ -392,7 +392,7 @@ def create_post(request: HttpRequest, body: PostIn):  # type: ignore[no-untyped-
     post = actions.save_post(
         _u(request), None, node=_node(request, body.node_code), data=body.dict()
     )
-    return 201, post
+    return Status(201, post)
 
 
 def _post(request: HttpRequest, post_id: int) -> Post:
@@ -422,15 +422,18 @@ def list_shifts(request: HttpRequest, post_id: int, day: dt.date | None = None):
 def plan_shifts(request: HttpRequest, post_id: int, body: PlanIn):  # type: ignore[no-untyped-def]
     post = _post(request, post_id)
     made = actions.plan_shifts(_u(request), post, _day(body.first_day, "first_day"), body.days)
-    return 201, [
-        {
-            **{"id": s.pk, "post_id": post.pk, "starts_at": s.starts_at, "ends_at": s.ends_at},
-            "required": s.required,
-            "assigned": 0,
-            "gap": s.required,
-        }
-        for s in Shift.objects.filter(post=post, starts_at__in=[m.starts_at for m in made])
-    ]
+    return Status(
+        201,
+        [
+            {
+                **{"id": s.pk, "post_id": post.pk, "starts_at": s.starts_at, "ends_at": s.ends_at},
+                "required": s.required,
+                "assigned": 0,
+                "gap": s.required,
+            }
+            for s in Shift.objects.filter(post=post, starts_at__in=[m.starts_at for m in made])
+        ],
+    )
 
 
 @router.get("/assignments", response=list[AssignmentOut])
@@ -457,25 +460,28 @@ def create_assignment(request: HttpRequest, body: AssignmentIn):  # type: ignore
     try:
         a = actions.assign(user, shift, member, body.override_reason)
     except actions.RestRuleError as exc:
-        return 422, {
-            "detail": [
-                {
-                    "loc": ["body", "override_reason"],
-                    "rule": b.rule,
-                    "msg": b.message,
-                    "overridable": b.overridable,
-                }
-                for b in exc.broken
-            ]
-        }
-    return 201, a
+        return Status(
+            422,
+            {
+                "detail": [
+                    {
+                        "loc": ["body", "override_reason"],
+                        "rule": b.rule,
+                        "msg": b.message,
+                        "overridable": b.overridable,
+                    }
+                    for b in exc.broken
+                ]
+            },
+        )
+    return Status(201, a)
 
 
 @router.delete("/assignments/{assignment_id}", response={204: None})
 def delete_assignment(request: HttpRequest, assignment_id: int):  # type: ignore[no-untyped-def]
     a = get_object_or_404(Assignment.objects.restrict(_u(request)), pk=assignment_id)
     actions.unassign(_u(request), a)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/assignments/{assignment_id}/ppe", response={201: list[PpeOut]})
@@ -492,7 +498,7 @@ def issue_ppe(request: HttpRequest, assignment_id: int, body: PpeIn):  # type: i
     house = Warehouse.objects.restrict(user, "issue").filter(pk=body.warehouse_id).first()
     if house is None:
         raise ValidationError({"warehouse_id": ["no warehouse you may issue from"]})
-    return 201, actions.issue_ppe(user, a, item, body.quantity, house)
+    return Status(201, actions.issue_ppe(user, a, item, body.quantity, house))
 
 
 @router.get("/figures", response=dict[str, int])
