@@ -287,6 +287,19 @@ def test_every_endpoint_refuses_another_jurisdiction(world, client, auth, zhuji_
         **h,
     )
     assert r.status_code == 422 and "finding_id" in str(r.json())
+    r = client.post(
+        f"{API}/commendations",
+        {
+            "member_id": w["cadre"],
+            "title": "x",
+            "reason": "y",
+            "decided_by": "discipline_inspection",
+            "decided_on": "2020-02-10",
+        },
+        **json,
+        **h,
+    )
+    assert r.status_code == 422 and "member_id" in str(r.json())
     for url in ("plans", "inspections", "rectifications", "commendations", "cases"):
         assert client.get(f"{API}/{url}", **h).json() == [], url
     assert client.get(f"{API}/checklists", **h).status_code == 200
