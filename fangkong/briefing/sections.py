@@ -45,13 +45,16 @@ def cases(
     path: str, since: dt.datetime, cutoff: dt.datetime
 ) -> tuple[dict[str, Any], list[CaseRow]]:
     """Counts by class (new in the last 24 h before the cut-off, cumulative) and the rows
-    of confirmed cases for the curve. Report date = confirmation time; the onset date and
+    of confirmed cases (not asymptomatic infections) for the curve. Report date =
+    confirmation time; the onset date and
     the infection source (imported = one of the clinical app's IMPORTED_SOURCES; "unknown"
     counts as local) are read when the case model records them."""
     from fangkong.clinical.models import Case
 
     qs = _under(Case, path)
-    c = Q(confirmed_at__isnull=False)
+    # Confirmed cases only: asymptomatic infections are counted (and reported) apart, as in
+    # the national reporting of 2020, and a diagnosis later excluded no longer counts.
+    c = Q(confirmed_at__isnull=False, status="confirmed")
     agg = qs.aggregate(
         confirmed_new=Count("pk", filter=c & Q(confirmed_at__gt=since, confirmed_at__lte=cutoff)),
         confirmed=Count("pk", filter=c & Q(confirmed_at__lte=cutoff)),

@@ -120,7 +120,9 @@ def index_for_clinical_case(user: Any, case: Any, onset: dt.date | None = None) 
             "case_id": case.pk,
             "label": f"{case.number} {case.person.name}",
             "asymptomatic": case.status == "asymptomatic",
-            "onset_date": onset or (None if case.status == "asymptomatic" else specimen),
+            "onset_date": onset
+            or getattr(case, "onset_date", None)
+            or (None if case.status == "asymptomatic" else specimen),
             "specimen_date": specimen or timezone.localdate(case.diagnosed_at),
             "isolated_on": timezone.localdate(isolated) if isolated else None,
         },

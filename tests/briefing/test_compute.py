@@ -74,6 +74,21 @@ def test_a_county_briefing_counts_only_its_subtree(add_case, node):
     assert all(r["code"].startswith("330681") for r in b.data["risk"])
 
 
+def test_asymptomatic_and_excluded_are_not_counted_as_confirmed(add_case, node):
+    with clock.frozen(at(DAY0, 9)):
+        add_case(at(DAY0, 7))
+        lab = add_case(at(DAY0, 6), status="asymptomatic")
+        lab.confirmed_at = at(DAY0, 6)  # lab-confirmed infection without symptoms
+        lab.save()
+        gone = add_case(at(DAY0, 5))
+        gone.status = "excluded"
+        gone.save()
+        b = compute(node("3306"), DAY0)
+    cases = b.data["cases"]
+    assert cases["confirmed"] == {"new": 1, "cumulative": 1}
+    assert cases["asymptomatic"]["cumulative"] == 1
+
+
 def test_request_briefing_runs_in_the_background_and_refuses_bad_days(
     city_hq, node, make_user, django_capture_on_commit_callbacks
 ):

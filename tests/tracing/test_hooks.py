@@ -74,7 +74,11 @@ def test_completed_clinical_investigation_hands_over_its_exposures(db, make_user
             doctor, inv, {"name": "家属", "relation": "家人", "last_contact": day, "person": family}
         )
         investigation.add_exposure(doctor, inv, {"name": "同事", "last_contact": day})
+        onset = day - dt.timedelta(days=3)
+        investigation.set_onset_source(doctor, visit.case, onset_date=onset, source="local")
         investigation.complete_investigation(doctor, inv, "household")
     contact = Contact.objects.get(person=family)
     assert contact.setting == "household" and contact.index.case_id == visit.case.pk
+    # The R1 window runs from the onset the clinician recorded, not the specimen date.
+    assert contact.index.onset_date == onset
     assert inv.exposures.filter(consumed_at__isnull=False).count() == 2
