@@ -311,18 +311,39 @@ def _photo(deed: Deed, upload: UploadedFile, max_kb: int) -> DeedPhoto:
     problem = rules.photo_problem(fmt, size, max_kb)
     if problem:
         raise _invalid("photos", problem)
+    from django.core.files.base import ContentFile
+
     from fangkong.care.choices import PHOTO_TYPES
 
+    clean = _without_metadata(upload, fmt or "")
     ext = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[fmt or ""]
     photo = DeedPhoto(
         deed=deed,
         content_type=PHOTO_TYPES[fmt or ""],
-        size=size,
+        size=len(clean),
         width=width,
         height=height,
     )
-    photo.image.save(f"deed{deed.pk}.{ext}", upload, save=False)
+    photo.image.save(f"deed{deed.pk}.{ext}", ContentFile(clean), save=False)
     return photo
+
+
+def _without_metadata(upload: UploadedFile, fmt: str) -> bytes:
+    """The photo re-encoded from its pixels only: EXIF (place of shooting, device) and
+    other metadata never reach the public side."""
+    import io
+
+    from PIL import Image, ImageOps
+
+    upload.seek(0)
+    with Image.open(upload) as original:
+        img: Image.Image = ImageOps.exif_transpose(original)  # the orientation meant
+        if fmt == "JPEG" and img.mode not in ("RGB", "L"):
+            img = img.convert("RGB")
+        out = io.BytesIO()
+        options: dict[str, Any] = {"quality": 90} if fmt in ("JPEG", "WEBP") else {}
+        img.save(out, fmt, **options)
+    return out.getvalue()
 
 
 def add_photos(user: Any, deed: Deed, uploads: Iterable[UploadedFile]) -> list[DeedPhoto]:

@@ -188,3 +188,23 @@ def test_deed_submitted_through_the_page_with_photos(client, staff):
         },
     )
     assert r.status_code == 200 and Deed.objects.count() == 1
+
+
+def test_photo_metadata_is_stripped(staff):
+    import io
+
+    from PIL import Image
+
+    img = Image.new("RGB", (60, 40), (10, 120, 200))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x8825] = {2: (30.0, 0.0, 0.0), 4: (120.0, 0.0, 0.0)}  # GPS position
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", exif=exif)
+    assert b"PhoneMaker" in buf.getvalue()
+    deed = submit(staff, staff.node, photos=[upload("g.jpg", buf.getvalue(), "image/jpeg")])
+    photo = deed.photos.get()
+    stored = photo.image.open("rb").read()
+    assert b"PhoneMaker" not in stored and photo.size == len(stored)
+    with Image.open(io.BytesIO(stored)) as again:
+        assert again.size == (60, 40) and not again.getexif()
