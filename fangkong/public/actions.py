@@ -33,6 +33,7 @@ from fangkong.public.models import (
 )
 
 CODE_TTL = dt.timedelta(minutes=10)
+CODES_PER_PHONE_PER_HOUR = 5  # SMS costs money and floods a phone; per number, any client
 CODE_ATTEMPTS = 5
 PUBLIC_CACHE_KEYS = ("public:bulletin:home:zh-hans", "public:bulletin:history:zh-hans")
 
@@ -208,10 +209,14 @@ def send_code(phone: str) -> None:
         phone = people_rules.parse_mobile(phone)
     except people_rules.IdentityError as exc:
         raise _invalid("phone", str(exc)) from exc
-    code = f"{secrets.randbelow(10**6):06d}"
     now = clock.now()
+    index = crypto.blind_index(phone, "person.phone")
+    recent = PhoneCode.objects.filter(phone_index=index, sent_at__gt=now - dt.timedelta(hours=1))
+    if recent.count() >= CODES_PER_PHONE_PER_HOUR:
+        raise _invalid("phone", _("Too many codes sent to this number. Try again in an hour."))
+    code = f"{secrets.randbelow(10**6):06d}"
     PhoneCode.objects.create(
-        phone_index=crypto.blind_index(phone, "person.phone"),
+        phone_index=index,
         code_digest=_code_digest(phone, code),
         sent_at=now,
         expires_at=now + CODE_TTL,
@@ -236,7 +241,7 @@ def check_code(phone: str, code: str) -> str:
                 used_at__isnull=True,
                 expires_at__gt=now,
             )
-            .order_by("-sent_at")
+            .order_by("-sent_at", "-pk")
             .first()
         )
         if sent is None or sent.attempts >= CODE_ATTEMPTS:
