@@ -26,6 +26,7 @@ from fangkong.mobilisation.models import (
     PartyOrganisation,
     Post,
     Registration,
+    RestRuleSet,
     Shift,
     Unit,
 )
@@ -259,6 +260,19 @@ def create_unit(request: HttpRequest, body: UnitIn):  # type: ignore[no-untyped-
     return Status(201, unit)
 
 
+@router.put("/units/{unit_id}", response=UnitOut)
+def edit_unit(request: HttpRequest, unit_id: int, body: UnitIn):  # type: ignore[no-untyped-def]
+    unit = get_object_or_404(Unit.objects.restrict(_u(request)), pk=unit_id)
+    return actions.save_unit(
+        _u(request),
+        unit,
+        name=body.name,
+        kind=body.kind,
+        node=_node(request, body.node_code),
+        address=body.address,
+    )
+
+
 @router.get("/organisations", response=list[OrganisationOut])
 def list_organisations(request: HttpRequest, node: str | None = Query(None, max_length=24)):  # type: ignore[no-untyped-def]
     n = _node(request, node)
@@ -289,6 +303,21 @@ def create_organisation(request: HttpRequest, body: OrganisationIn):  # type: ig
         secretary=_opt(request, Member, body.secretary_id, "secretary_id"),
     )
     return Status(201, org)
+
+
+@router.put("/organisations/{org_id}", response=OrganisationOut)
+def edit_organisation(request: HttpRequest, org_id: int, body: OrganisationIn):  # type: ignore[no-untyped-def]
+    org = get_object_or_404(PartyOrganisation.objects.restrict(_u(request)), pk=org_id)
+    return actions.save_organisation(
+        _u(request),
+        org,
+        name=body.name,
+        kind=body.kind,
+        node=_node(request, body.node_code),
+        parent=_opt(request, PartyOrganisation, body.parent_id, "parent_id"),
+        unit=_opt(request, Unit, body.unit_id, "unit_id"),
+        secretary=_opt(request, Member, body.secretary_id, "secretary_id"),
+    )
 
 
 # Members and registrations -----------------------------------------------------------------
@@ -330,6 +359,46 @@ def create_member(request: HttpRequest, body: MemberIn):  # type: ignore[no-unty
         unit=_opt(request, Unit, body.unit_id, "unit_id"),
     )
     return Status(201, member)
+
+
+@router.put("/members/{member_id}", response=MemberOut)
+def edit_member(request: HttpRequest, member_id: int, body: MemberIn):  # type: ignore[no-untyped-def]
+    member = get_object_or_404(Member.objects.restrict(_u(request)), pk=member_id)
+    return actions.save_member(
+        _u(request),
+        member,
+        body.dict(),
+        node=_node(request, body.node_code) if body.node_code else None,
+        organisation=_opt(request, PartyOrganisation, body.organisation_id, "organisation_id"),
+        unit=_opt(request, Unit, body.unit_id, "unit_id"),
+    )
+
+
+# Rest rules ---------------------------------------------------------------------------------
+
+
+class RestRulesIn(Schema):
+    effective_from: dt.date
+    max_shift_hours: int
+    max_hours_per_24h: int
+    max_consecutive_days: int
+    min_rest_hours: int
+    note: str = Field("", max_length=200)
+
+
+class RestRulesOut(RestRulesIn):
+    id: int
+
+
+@router.get("/rest-rules", response=list[RestRulesOut])
+def list_rest_rules(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """Every dated rest rule set, newest first (city-wide configuration)."""
+    return RestRuleSet.objects.order_by("-effective_from")[:100]
+
+
+@router.post("/rest-rules", response={201: RestRulesOut})
+def add_rest_rules(request: HttpRequest, body: RestRulesIn):  # type: ignore[no-untyped-def]
+    return Status(201, actions.add_rest_rules(_u(request), body.dict()))
 
 
 @router.get("/registrations", response=list[RegistrationOut])

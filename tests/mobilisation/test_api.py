@@ -8,7 +8,7 @@ import pytest
 
 from fangkong.core import clock
 from fangkong.mobilisation import actions
-from tests.conftest import HUAYUAN, YUECHENG
+from tests.conftest import HUAYUAN, YUECHENG, ZHUJI
 from tests.mobilisation.conftest import shifts_of
 
 pytestmark = pytest.mark.django_db
@@ -123,9 +123,26 @@ def test_create_organisation_unit_post_and_plan(client, orgdept, staff):
         h,
     )
     assert r.status_code == 201
-    oid = r.json()["id"]
+    oid, uid = r.json()["id"], r.json()["unit_id"]
     assert client.get(f"{API}/organisations/{oid}", **h).status_code == 200
     assert [o["id"] for o in client.get(f"{API}/organisations", **h).json()] == [oid]
+    edit = {"name": "区教育局机关党委", "kind": "committee", "node_code": YUECHENG, "unit_id": uid}
+    r = client.put(f"{API}/organisations/{oid}", edit, content_type="application/json", **h)
+    assert r.status_code == 200 and r.json()["name"] == "区教育局机关党委"
+    r = client.put(
+        f"{API}/organisations/{oid}",
+        {**edit, "parent_id": oid},
+        content_type="application/json",
+        **h,
+    )
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "parent"
+    r = client.put(
+        f"{API}/units/{uid}",
+        {"name": "越城区教育体育局", "kind": "office", "node_code": YUECHENG},
+        content_type="application/json",
+        **h,
+    )
+    assert r.status_code == 200 and r.json()["name"] == "越城区教育体育局"
     hs = auth(staff)
     r = post(
         client,
@@ -184,7 +201,40 @@ def test_another_jurisdiction_gets_404(
             (f"{API}/organisations", {"name": "x", "kind": "branch", "node_code": HUAYUAN}),
         ):
             assert post(client, url, body, h).status_code == 404, url
+        for url, body in (
+            (f"{API}/organisations/{org.pk}", {"name": "x", "kind": "branch", "node_code": ZHUJI}),
+            (f"{API}/members/{m.pk}", {"name": "x", "phone": "13700000098"}),
+        ):
+            r = client.put(url, body, content_type="application/json", **h)
+            assert r.status_code == 404, url
         assert client.delete(f"{API}/assignments/{a.pk}", **h).status_code == 404
         assert client.get(f"{API}/assignments?shift_id={a.shift_id}", **h).json() == []
     reg.refresh_from_db()
     assert reg.status == "pending"
+
+
+def test_members_are_edited_and_rest_rules_added_through_the_api(
+    client, staff, city_hq, make_member
+):
+    m = make_member()
+    h = auth(staff)
+    body = {"name": "李明", "phone": "13700000011", "is_cadre": True, "cadre_rank": "科级"}
+    r = client.put(f"{API}/members/{m.pk}", body, content_type="application/json", **h)
+    assert r.status_code == 200, r.content
+    assert r.json()["is_cadre"] and r.json()["phone_masked"].endswith("0011")
+    rules = {
+        "effective_from": (clock.today() + dt.timedelta(days=1)).isoformat(),
+        "max_shift_hours": 8,
+        "max_hours_per_24h": 10,
+        "max_consecutive_days": 5,
+        "min_rest_hours": 10,
+        "note": "市指挥部通知",
+    }
+    assert post(client, f"{API}/rest-rules", rules, h).status_code == 403
+    hq = auth(city_hq)
+    r = post(client, f"{API}/rest-rules", {**rules, "max_shift_hours": 30}, hq)
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "max_shift_hours"
+    r = post(client, f"{API}/rest-rules", rules, hq)
+    assert r.status_code == 201 and r.json()["max_shift_hours"] == 8
+    listed = client.get(f"{API}/rest-rules", **h).json()
+    assert listed[0]["effective_from"] == rules["effective_from"]
