@@ -17,14 +17,8 @@ RATED_LEVELS = ("county", "town")
 
 
 def rules_in_force(day: dt.date) -> BriefingRules:
-    found = (
-        BriefingRules.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
-    )
-    return (
-        found
-        or BriefingRules.objects.order_by("effective_from").first()
-        or BriefingRules.objects.create(effective_from=day)
-    )
+    """The rule set in force on `day`; stored, since each briefing keeps a reference."""
+    return BriefingRules.in_force_stored(day)
 
 
 def cutoff_for(day: dt.date) -> dt.datetime:

@@ -8,14 +8,13 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core import clock
+from fangkong.core.models import DatedRuleSet
 from fangkong.core.querysets import RestrictedQuerySet
 
 
-class BriefingRules(models.Model):
+class BriefingRules(DatedRuleSet):
     """Cut-off and analysis parameters, in force from a date (defaults by migration)."""
 
-    effective_from = models.DateField(_("effective from"), unique=True)
     cutoff = models.TimeField(_("cut-off time"), default=dt.time(8, 0))
     history_days = models.PositiveSmallIntegerField(_("days of history for Rt"), default=60)
     rt_window = models.PositiveSmallIntegerField(_("Rt window (days)"), default=7)
@@ -28,13 +27,10 @@ class BriefingRules(models.Model):
     si_source = models.CharField(_("serial interval source"), max_length=200, blank=True)
     growth_days = models.PositiveSmallIntegerField(_("days fitted for doubling time"), default=14)
     forecast_days = models.PositiveSmallIntegerField(_("forecast horizon (days)"), default=14)
-    note = models.CharField(_("source / note"), max_length=200, blank=True)
-    created_at = models.DateTimeField(default=clock.now, editable=False)
 
-    class Meta:
+    class Meta(DatedRuleSet.Meta):
         verbose_name = _("briefing rule set")
         verbose_name_plural = _("briefing rule sets")
-        ordering = ["-effective_from"]
 
     def __str__(self) -> str:
         return f"{self.effective_from}: cut-off {self.cutoff:%H:%M}"

@@ -61,12 +61,8 @@ def _need(user: Any, label: str, action: str, message: str) -> None:
 
 
 def rules_in_force(day: dt.date) -> ClinicalRules:
-    """The rule set whose effective date is the latest on or before `day`."""
-    found = ClinicalRules.objects.filter(effective_from__lte=day).first()
-    found = found or ClinicalRules.objects.order_by("effective_from").first()
-    if found is None:
-        raise ValidationError(_("no clinical rule set is configured"))
-    return found
+    """The rule set in force on `day` (see DatedRuleSet.in_force)."""
+    return ClinicalRules.in_force(day)
 
 
 def parse_time(value: Any, field: str) -> dt.datetime:

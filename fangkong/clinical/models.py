@@ -26,15 +26,14 @@ from fangkong.clinical.choices import (
     TransferStatus,
 )
 from fangkong.core import clock
-from fangkong.core.models import TimeStampedModel
+from fangkong.core.models import DatedRuleSet, TimeStampedModel
 
 USER = settings.AUTH_USER_MODEL
 
 
-class ClinicalRules(models.Model):
+class ClinicalRules(DatedRuleSet):
     """Dated rule set for R7–R10; a fact is judged by the set in force on its date."""
 
-    effective_from = models.DateField(_("effective from"), unique=True)
     r7_min_epi = models.PositiveSmallIntegerField(_("R7: epidemiological items"), default=1)
     r7_min_clinical_with_epi = models.PositiveSmallIntegerField(
         _("R7: clinical items with epidemiological history"), default=2
@@ -66,13 +65,10 @@ class ClinicalRules(models.Model):
     onset_max_days = models.PositiveSmallIntegerField(
         _("onset at most this many days before diagnosis"), default=30
     )
-    note = models.CharField(_("source / note"), max_length=200, blank=True)
-    created_at = models.DateTimeField(default=clock.now, editable=False)
 
-    class Meta:
+    class Meta(DatedRuleSet.Meta):
         verbose_name = _("clinical rule set")
         verbose_name_plural = _("clinical rule sets")
-        ordering = ["-effective_from"]
 
     def __str__(self) -> str:
         return f"{self.effective_from}: cluster ≥ {self.r10_cluster_threshold}"

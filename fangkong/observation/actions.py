@@ -55,8 +55,9 @@ def _invalid(field: str, message: str) -> ValidationError:
 
 
 def rules_in_force(day: dt.date) -> ObservationRules:
-    """The rule set in force on `day` (see DatedRuleSet.in_force)."""
-    return ObservationRules.in_force(day)
+    """The rule set in force on `day` (see DatedRuleSet.in_force); stored, since the
+    facts it judges keep a reference to it."""
+    return ObservationRules.in_force_stored(day)
 
 
 @transaction.atomic

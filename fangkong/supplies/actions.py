@@ -34,9 +34,7 @@ from fangkong.supplies.models import (
 
 def rules_on(day: dt.date | None = None) -> SupplyRules:
     """The rule set in force on `day` (the defaults when none is stored yet)."""
-    day = day or clock.today()
-    found = SupplyRules.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
-    return found or SupplyRules(effective_from=day)
+    return SupplyRules.in_force(day)
 
 
 def _who(user: Any) -> Any:

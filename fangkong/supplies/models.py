@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.models import TimeStampedModel
+from fangkong.core.models import DatedRuleSet, TimeStampedModel
 from fangkong.supplies import querysets as qs
 from fangkong.supplies.choices import (
     Category,
@@ -26,10 +26,9 @@ from fangkong.supplies.choices import (
 USER = settings.AUTH_USER_MODEL
 
 
-class SupplyRules(models.Model):
+class SupplyRules(DatedRuleSet):
     """Dated rule set: alert thresholds, the consumption window and allocation order."""
 
-    effective_from = models.DateField(_("effective from"), unique=True)
     consumption_days = models.PositiveSmallIntegerField(_("consumption window (days)"), default=7)
     alert_days = models.PositiveSmallIntegerField(_("alert under (days of supply)"), default=7)
     price_alert_share = models.DecimalField(
@@ -50,14 +49,12 @@ class SupplyRules(models.Model):
         default="medical,site,checkpoint,community",
         help_text=_("Comma-separated requester kinds, first served first."),
     )
-    note = models.CharField(_("source / note"), max_length=200, blank=True)
 
     objects = qs.CatalogueQuerySet.as_manager()
 
-    class Meta:
+    class Meta(DatedRuleSet.Meta):
         verbose_name = _("supplies rule set")
         verbose_name_plural = _("supplies rule sets")
-        ordering = ["-effective_from"]
 
     def __str__(self) -> str:
         return f"{self.effective_from}: < {self.alert_days} d"

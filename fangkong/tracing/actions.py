@@ -44,8 +44,9 @@ def _stored(user: Any) -> Any:
 
 
 def rules_in_force(day: dt.date) -> TracingRules:
-    """The rule set in force on `day` (see DatedRuleSet.in_force)."""
-    return TracingRules.in_force(day)
+    """The rule set in force on `day` (see DatedRuleSet.in_force); stored, since the
+    facts it judges keep a reference to it."""
+    return TracingRules.in_force_stored(day)
 
 
 def _date(data: dict, field: str, required: bool = True) -> dt.date | None:
