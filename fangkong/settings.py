@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "fangkong.public.middleware.BulletinFastPath",  # cached public bulletin, no session
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "fangkong.core.middleware.RejectNulInApi",
+    "fangkong.core.middleware.RejectUnstorableInApi",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

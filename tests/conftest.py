@@ -49,11 +49,25 @@ def django_db_setup(django_db_setup, django_db_blocker):  # noqa: PT004
         ensure_tree()
 
 
+def ensure_seeds() -> None:
+    """Configuration that data migrations seed (idempotent seed functions, run with the
+    current models): a flush by an earlier transactional test removed it. Rule sets need
+    nothing here, since with none stored the published defaults apply."""
+    import importlib
+
+    from django.apps import apps
+
+    for module in ("fangkong.supervision.migrations.0002_seed_configuration",):
+        importlib.import_module(module).seed(apps, None)
+
+
 @pytest.fixture
 def tree(transactional_db):
     """For transactional tests (browser tests): their flush empties the tables, so the
-    tree is loaded again when a previous transactional test removed it."""
+    tree and the seeded configuration are loaded again when a previous transactional
+    test removed them."""
     ensure_tree()
+    ensure_seeds()
 
 
 @pytest.fixture

@@ -1,10 +1,12 @@
-"""Refuse API input carrying NUL characters before it reaches a view.
+"""Refuse API input that no database column can hold, before it reaches a view.
 
-PostgreSQL text cannot hold U+0000, so such a value would otherwise surface as a
-server error deep in a query (SQLite would silently store it). Django's form fields
-already refuse it; the JSON API gets the same rule here, with the field named."""
+PostgreSQL text cannot hold U+0000, and neither database takes an integer outside
+64 bits (SQLite raises, PostgreSQL widens to numeric and fails later); such a value
+would otherwise surface as a server error deep in a query. Django's form fields
+already refuse NUL; the JSON API gets the same rules here, with the field named."""
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -12,24 +14,41 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 NUL = "\x00"
+INT_RANGE = range(-(2**63), 2**63)
+INTEGER = re.compile(r"[+-]?\d+")
 
 
-def nul_paths(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[list[str | int]]:
-    """Every location in decoded JSON where a key or a string contains NUL."""
+def _key(key: str) -> str:
+    return key.replace(NUL, "\\u0000")
+
+
+def unstorable(
+    value: Any, path: tuple[str | int, ...] = (), text_as_number: bool = False
+) -> Iterator[tuple[list, str]]:
+    """(location, problem) for every key or string with NUL and every integer out of
+    range in decoded JSON; with `text_as_number` (URL parts, where every value is text)
+    also digit strings out of range, since they will be read as numbers."""
     if isinstance(value, str):
         if NUL in value:
-            yield list(path)
+            yield list(path), "nul"
+        elif text_as_number and INTEGER.fullmatch(value) and int(value) not in INT_RANGE:
+            yield list(path), "range"
+    elif isinstance(value, bool):
+        return
+    elif isinstance(value, int):
+        if value not in INT_RANGE:
+            yield list(path), "range"
     elif isinstance(value, dict):
         for key, item in value.items():
             if NUL in key:
-                yield [*path, key.replace(NUL, "\\u0000")]
-            yield from nul_paths(item, (*path, key))
+                yield [*path, _key(key)], "nul"
+            yield from unstorable(item, (*path, _key(key)), text_as_number)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from nul_paths(item, (*path, index))
+            yield from unstorable(item, (*path, index), text_as_number)
 
 
-class RejectNulInApi:
+class RejectUnstorableInApi:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -41,17 +60,21 @@ class RejectNulInApi:
         return self.get_response(request)
 
     def errors(self, request: HttpRequest) -> list[dict]:
-        message = _("must not contain the NUL character (U+0000)")
-        found: list[list[str | int]] = [["path"]] if NUL in request.path else []
-        found += [
-            ["query", key.replace(NUL, "\\u0000")]
-            for key, values in request.GET.lists()
-            if any(NUL in v for v in [key, *values])
-        ]
+        messages = {
+            "nul": _("must not contain the NUL character (U+0000)"),
+            "range": _("is not a number that can be stored (out of range)"),
+        }
+        found: list[tuple[list, str]] = [
+            (["path"], p) for _loc, p in unstorable(request.path.split("/"), (), True)
+        ][:1]
+        for key, values in request.GET.lists():
+            found += [(["query", _key(key)], p) for _l, p in unstorable([key, *values], (), True)][
+                :1
+            ]
         if request.content_type == "application/json" and request.body:
             try:
                 data = json.loads(request.body)
             except ValueError:
                 data = None  # the API's own parser reports malformed JSON
-            found += [["body", *p] for p in nul_paths(data)]
-        return [{"loc": loc, "msg": message} for loc in found]
+            found += [(["body", *loc], p) for loc, p in unstorable(data)]
+        return [{"loc": loc, "msg": messages[problem]} for loc, problem in found]

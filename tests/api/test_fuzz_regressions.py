@@ -39,3 +39,21 @@ def test_case_list_limit_must_be_positive(client, hq):
     r = client.get("/api/v1/tracing/cases", {"limit": -1188}, **hq)
     assert ["query", "limit"] in locs(r)
     assert client.get("/api/v1/tracing/cases", {"limit": 5}, **hq).status_code == 200
+
+
+def test_numbers_beyond_64_bits_are_refused_where_they_stand(client, hq):
+    huge = "-25827673880180964720640"
+    r = client.get("/api/v1/supplies/prices", {"item_id": huge}, **hq)
+    assert locs(r) == [["query", "item_id"]]
+    r = client.get(f"/api/v1/persons/{huge[1:]}", **hq)
+    assert locs(r) == [["path"]]
+    r = client.post(
+        "/api/v1/mobilisation/registrations",
+        f'{{"member_id": {huge}, "community_code": "330602001004"}}',
+        content_type="application/json",
+        **hq,
+    )
+    assert locs(r) == [["body", "member_id"]]
+    # Long digit strings in a JSON text field are text, not numbers.
+    r = client.get("/api/v1/supplies/prices", {"item_id": "9223372036854775807"}, **hq)
+    assert r.status_code != 422

@@ -10,7 +10,7 @@ from fangkong.core import clock
 from tests.conftest import GRID_A, YUECHENG
 from tests.e2e.conftest import sign_in
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def _cases(node, make_person):

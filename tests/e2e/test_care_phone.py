@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import HUAYUAN, TASHAN
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_family_reports_follows_and_rates_a_difficulty(live_server, phone, make_user):

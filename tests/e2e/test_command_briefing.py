@@ -8,7 +8,7 @@ from fangkong.core import clock
 from tests.conftest import HUAYUAN, YUECHENG, ZHUJI
 from tests.e2e.conftest import sign_in
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

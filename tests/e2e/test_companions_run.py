@@ -5,7 +5,7 @@ from fangkong.companions.models import CandidateExposure
 from tests.conftest import YUECHENG, ZHUJI
 from tests.e2e.conftest import sign_in
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

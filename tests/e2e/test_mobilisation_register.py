@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import HUAYUAN
 from tests.e2e.conftest import sign_in
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PHONE = "13912348888"
 
 

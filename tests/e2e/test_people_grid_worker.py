@@ -4,7 +4,7 @@ from tests.conftest import GRID_A, GRID_B
 from tests.e2e.conftest import sign_in
 from tests.idnumbers import rid
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_grid_worker_opens_own_person_and_is_refused_another(

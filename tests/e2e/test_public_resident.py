@@ -5,7 +5,7 @@ import pytest
 
 from tests.conftest import TASHAN
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_resident_reads_bulletin_and_asks_a_verified_question(live_server, phone, make_user, node):

@@ -7,7 +7,7 @@ from tests.conftest import GRID_A, TASHAN
 from tests.e2e.conftest import sign_in
 from tests.screening.conftest import make_task  # noqa: F401,F811 - fixture
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def metric(page, name):

@@ -11,7 +11,7 @@ from fangkong.core import clock
 from tests.conftest import HUAYUAN, YUECHENG
 from tests.e2e.conftest import sign_in
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_inspector_records_an_unannounced_inspection_on_a_phone(

@@ -7,7 +7,7 @@ from django.urls import reverse
 from tests.conftest import TASHAN, YUECHENG
 from tests.e2e.conftest import sign_in
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_hospital_request_to_approval_and_receipt(live_server, browser, phone, make_user, node):
