@@ -61,7 +61,11 @@ def test_inspector_records_an_unannounced_inspection_on_a_phone(
         "#id_photo", {"name": "evidence.png", "mimeType": "image/png", "buffer": buf.getvalue()}
     )
     page.click("button[name=finding]")
-    page.wait_for_selector("img[alt]")
+    # The thumbnail loads lazily (it may sit below the fold on a phone): check that it is
+    # on the page and that its address serves the re-encoded JPEG to the inspector.
+    src = page.wait_for_selector("img[alt]", state="attached").get_attribute("src")
+    served = page.request.get(f"{live_server.url}{src}")
+    assert served.status == 200 and served.headers["content-type"] == "image/jpeg"
     page.fill("#id_summary", "暗访发现一处空岗")
     page.click("button[name=record]")
     page.wait_for_selector("#id_owner_node_code")
