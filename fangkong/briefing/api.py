@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
 
 from fangkong.briefing import actions
@@ -53,10 +53,10 @@ class RulesIn(Schema):
     rt_window: int = 7
     si_mean: Decimal = Decimal("6.3")
     si_sd: Decimal = Decimal("4.2")
-    si_source: str = ""
+    si_source: str = Field("", max_length=200)
     growth_days: int = 14
     forecast_days: int = 14
-    note: str = ""
+    note: str = Field("", max_length=200)
 
     @field_validator("cutoff")
     @classmethod

@@ -57,3 +57,9 @@ def test_numbers_beyond_64_bits_are_refused_where_they_stand(client, hq):
     # Long digit strings in a JSON text field are text, not numbers.
     r = client.get("/api/v1/supplies/prices", {"item_id": "9223372036854775807"}, **hq)
     assert r.status_code != 422
+
+
+def test_briefing_rule_note_longer_than_its_column_is_refused(client, hq):
+    body = {"effective_from": "2020-02-01", "note": "0" * 201}
+    r = client.post("/api/v1/briefing/rules", body, content_type="application/json", **hq)
+    assert ["body", "body", "note"] in locs(r)
