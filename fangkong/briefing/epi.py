@@ -19,12 +19,14 @@ from fangkong.analytics.inputs import AnalyticsInputError
 
 @dataclass(frozen=True)
 class CaseRow:
-    """A confirmed case: report date, jurisdiction path, imported or local, onset date."""
+    """A confirmed case: report date, the path of its PLACE (the patient's home; the
+    reporting facility's node when no home is known), imported or local, onset date."""
 
     report_day: dt.date
     path: str
     imported: bool = False
     onset_day: dt.date | None = None
+    home_known: bool = True
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,17 @@ def _field(model: Any, name: str) -> bool:
     return any(f.name == name for f in model._meta.get_fields())
 
 
+def cases_placed_under(path: str) -> Any:
+    """Cases whose PLACE is under `path`: where the patient lives (R15/R16 rate the place
+    of the infection), not where they are treated; a case with no known home counts at
+    the reporting facility's node (and is flagged)."""
+    from fangkong.clinical.models import Case
+
+    return Case.objects.restrict(system(), "view").filter(
+        Q(home_path__startswith=path) | Q(home_path="", path__startswith=path)
+    )
+
+
 def cases(
     path: str, since: dt.datetime, cutoff: dt.datetime
 ) -> tuple[dict[str, Any], list[CaseRow]]:
@@ -51,7 +62,7 @@ def cases(
     counts as local) are read when the case model records them."""
     from fangkong.clinical.models import Case
 
-    qs = _under(Case, path)
+    qs = cases_placed_under(path)
     # Confirmed cases only: asymptomatic infections are counted (and reported) apart, as in
     # the national reporting of 2020, and a diagnosis later excluded no longer counts.
     c = Q(confirmed_at__isnull=False, status="confirmed")
@@ -87,7 +98,7 @@ def cases(
         "report": agg["report_overdue"],
         "investigation": agg["investigation_overdue"],
     }
-    fields = ["confirmed_at", "path"]
+    fields = ["confirmed_at", "path", "home_path"]
     onset = _field(Case, "onset_date")
     source = _field(Case, "source")
     fields += ["onset_date"] if onset else []
@@ -110,7 +121,8 @@ def cases(
         rows.append(
             CaseRow(
                 report_day=timezone.localdate(rec["confirmed_at"]),
-                path=rec["path"],
+                path=rec["home_path"] or rec["path"],
+                home_known=bool(rec["home_path"]),
                 imported=origin in imported_sources,
                 onset_day=rec.get("onset_date"),
             )
@@ -120,6 +132,7 @@ def cases(
     counts["sources"] = by_source if source else None
     counts["imported"] = sum(1 for r in rows if r.imported)
     counts["onset_missing"] = sum(1 for r in rows if r.onset_day is None)
+    counts["home_unknown"] = sum(1 for r in rows if not r.home_known)
     return counts, rows
 
 

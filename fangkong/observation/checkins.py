@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fangkong.core import clock
+from fangkong.core import clock, facts
 from fangkong.observation import links, rules
 from fangkong.observation.choices import ReporterKind, Status, TaskStatus
 from fangkong.observation.models import (
@@ -279,4 +279,6 @@ def check_in(
             AlertTask.objects.filter(
                 period_id=locked.pk, local_date=local.date(), window=window, status=TaskStatus.OPEN
             ).update(status=TaskStatus.DONE, done_at=clock.now(), note="late check-in received")
+        # The raw-SQL fast path tells the facts registry like every other writer does.
+        facts.changed(facts.CHECKIN, [locked.person_id], period=locked.pk)
     return checkin, True
