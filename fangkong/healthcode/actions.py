@@ -46,6 +46,13 @@ def recompute_persons(person_ids: list[int], today: dt.date | None = None) -> di
     """Derive and store the colour of these persons; a change is kept in the history."""
     day = today or clock.today()
     r = rules_in_force(day)
+    stored = list(CodeRules.objects.filter(effective_from__lte=day).order_by("effective_from"))
+    if not stored:  # before the first set took effect: the first set judges (in_force)
+        stored = list(CodeRules.objects.order_by("effective_from")[:1])
+
+    def rules_on(fact_day: dt.date) -> CodeRules:
+        return rules.governing(stored, fact_day, r)
+
     changed = 0
     now = clock.now()
     for start in range(0, len(person_ids), CHUNK):
@@ -58,7 +65,7 @@ def recompute_persons(person_ids: list[int], today: dt.date | None = None) -> di
         for pid in ids:
             if pid not in paths:
                 continue
-            colour, reasons = rules.derive(found[pid], r, day)
+            colour, reasons = rules.derive(found[pid], r, day, rules_on)
             code = current.get(pid)
             overridden = found[pid].override is not None
             if code is None:

@@ -207,7 +207,9 @@ def check_in(
         except rules.InputError as exc:
             raise _invalid(exc.field, str(exc)) from None
         when = _taken_at(taken_at, locked.start_date)
-        local = timezone.localtime(when)
+        # Placed by the local time of the city (Asia/Shanghai, settings.TIME_ZONE), never by
+        # the zone a request or client happens to use.
+        local = timezone.localtime(when, timezone.get_default_timezone())
         window, on_time = rules.window_of(local.time(), r)
         febrile = rules.is_febrile(temp, r)
         if febrile and "fever" not in found:

@@ -186,7 +186,7 @@ def add_contact(
     source_contact: Contact | None = None,
 ) -> Contact:
     """Record a contact of an index case (or of a close contact: a secondary contact),
-    classified close or general by R1 in force on the last exposure."""
+    classified close or general by R1 in force on the day of the assessment."""
     _need(user, "tracing.contact", "add")
     if index is None and source_contact is None:
         raise _invalid("index", _("a contact needs a case or a close contact as its source"))
@@ -211,7 +211,9 @@ def add_contact(
         rules.check_dates(exposure, src, clock.today())
     except rules.InputError as exc:
         raise _invalid(exc.field, str(exc)) from None
-    rule_set = rules_in_force(last)
+    # R1 is the protocol in force when the contact is ASSESSED (today), not the one in
+    # force on the exposure day: a 5th-edition assessment looks 2 days before onset.
+    rule_set = rules_in_force(clock.today())
     category, reason = rules.classify(exposure, src if source_contact is None else None, rule_set)
     node = data.get("node") or (person.node if person else None)
     if node is None:

@@ -287,11 +287,6 @@ class Venue(TimeStampedModel):
     def is_gate(self) -> bool:
         return self.kind == VenueKind.GATE
 
-    def checks_entry(self, rules: "TracingRules") -> bool:
-        """R13: every venue where a person enters checks code and temperature, except
-        the kinds the rule set in force names as record-only."""
-        return self.kind not in (rules.record_only_kinds or [])
-
 
 class Scan(models.Model):
     """One scan at a venue or gate (扫码记录); idempotent by the client id, read in time
