@@ -7,7 +7,9 @@ from django.tasks import task
 
 
 @task()
-def deliver_facts(fact: str, person_ids: list[int], detail: dict[str, Any], names: list[str]) -> int:
+def deliver_facts(
+    fact: str, person_ids: list[int], detail: dict[str, Any], names: list[str]
+) -> int:
     from fangkong.core import facts
 
     facts.deliver(fact, person_ids, detail, names)

@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock, facts as core_facts
+from fangkong.core import clock
+from fangkong.core import facts as core_facts
 from fangkong.healthcode import facts, rules, tokens
 from fangkong.healthcode.choices import Colour, RiskLevel
 from fangkong.healthcode.models import (

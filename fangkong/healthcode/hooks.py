@@ -6,12 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 def register_hooks() -> None:
-    from fangkong.core import home
+    from fangkong.core import facts, home
     from fangkong.geo import counters
-    from fangkong.healthcode.models import HealthCode
-
-    from fangkong.core import facts
     from fangkong.healthcode.actions import on_fact
+    from fangkong.healthcode.models import HealthCode
 
     # Every person-level fact recomputes the colour in the writer's transaction.
     facts.register("healthcode", on_fact, mode=facts.INLINE)

@@ -353,7 +353,9 @@ class Pipeline:
         writing.insert([r for _n, r in rows])
         # An arrival from a key area named on a pushed list is a person-level fact (the
         # health code reads it); only those persons change, the others have no new fact.
-        arrivals = [s.person_id or s.person.pk for s in [*new_subjects, *joined.values()] if s.key_area]
+        arrivals = [
+            s.person_id or s.person.pk for s in [*new_subjects, *joined.values()] if s.key_area
+        ]
         facts.changed(facts.ARRIVAL, arrivals)
         return rows
 
