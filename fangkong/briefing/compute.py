@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fangkong.briefing import epi, rules, sections
-from fangkong.briefing.models import Briefing, BriefingRules
+from fangkong.briefing.models import Briefing, BriefingRules, RiskRules
 from fangkong.core import clock
 from fangkong.geo.models import Division
 
@@ -67,7 +67,18 @@ def figures(node: Division, day: dt.date, r: BriefingRules) -> dict[str, Any]:
         cv = epi.curve(rows, day, p.history_days)
         data["curve"] = cv
         data["epi"] = epi.rt_growth_forecast(cv, day, p)
-        data["risk"] = epi.risk_map(rows, sections.clusters(node.path, cutoff), _rated(node), day)
+        rr = RiskRules.in_force_stored(day)
+        data["risk"] = epi.risk_map(
+            rows,
+            sections.clusters(node.path, cutoff),
+            _rated(node),
+            day,
+            colour_params=rules.five_colour_params(rr),
+        )
+        data["params"]["risk_sources"] = {
+            "county_risk": epi.PARAM_SOURCES["county_risk"],
+            "five_colour": (rr.effective_from.isoformat(), rr.note or "platform defaults"),
+        }
         data["sections"] += ["cases", "curve", "epi", "risk"]
     if sections.has("screening"):
         data["screening"] = sections.screening(node.path, since, cutoff)

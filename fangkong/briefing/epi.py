@@ -241,6 +241,9 @@ def risk_map(
     day_idx: list[int] = []
     rows: list[int] = []
     local = np.zeros(len(rated))
+    recent_all = np.zeros(len(rated))
+    recent_local = np.zeros(len(rated))
+    counted_from = day - dt.timedelta(days=colour_params.count_days - 1)
     for c in cases:
         if not start <= c.report_day <= day:
             continue
@@ -250,6 +253,9 @@ def risk_map(
                 day_idx.append((c.report_day - start).days)
                 rows.append(i)
                 local[i] += not c.imported
+                if c.report_day >= counted_from:
+                    recent_all[i] += 1
+                    recent_local[i] += not c.imported
     table = epicurve.daily_counts(day_idx, rows, days=span_days, groups=len(rated))
     quiet = epicurve.days_since_last_case(table)
     cumulative = table.sum(axis=1)
@@ -265,12 +271,15 @@ def risk_map(
             clusters_in_window=recent,
             params=county_params,
         )
+        # R16 counts all confirmed cases, or (from 2020-02-12) those of the last week
+        last_week = colour_params.count_days > 0
         colour = risk.five_colour_rating(
-            cumulative_confirmed=int(cumulative[i]),
-            local_cases=int(local[i]),
+            cumulative_confirmed=int(recent_all[i] if last_week else cumulative[i]),
+            local_cases=int(recent_local[i] if last_week else local[i]),
             clusters=len(mine),
             days_since_last_case=since,
             params=colour_params,
+            level=level.level,
         )
         out.append(
             {
@@ -290,6 +299,7 @@ def risk_map(
                 "score": round(colour.score, 3),
                 "components": {k: round(v, 3) for k, v in colour.components.items()},
                 "colour_reason": colour.reason,
+                "counted_days": colour_params.count_days,
             }
         )
     return out
