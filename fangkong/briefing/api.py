@@ -56,6 +56,8 @@ class RulesIn(Schema):
     si_source: str = Field("", max_length=200)
     growth_days: int = 14
     forecast_days: int = 14
+    rt_min_cases: int = Field(12, ge=1, le=1000)
+    rt_max_width: Decimal = Field(Decimal("2.00"), gt=0, le=50)
     note: str = Field("", max_length=200)
 
     @field_validator("cutoff")

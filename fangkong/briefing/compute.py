@@ -42,6 +42,8 @@ def figures(node: Division, day: dt.date, r: BriefingRules) -> dict[str, Any]:
         si_sd=float(r.si_sd),
         growth_days=r.growth_days,
         forecast_days=r.forecast_days,
+        rt_min_cases=r.rt_min_cases,
+        rt_max_width=float(r.rt_max_width),
     )
     data: dict[str, Any] = {
         "node": {"code": node.code, "name": node.name, "level": node.level},
@@ -80,6 +82,12 @@ def figures(node: Division, day: dt.date, r: BriefingRules) -> dict[str, Any]:
             "five_colour": (rr.effective_from.isoformat(), rr.note or "platform defaults"),
         }
         data["sections"] += ["cases", "curve", "epi", "risk"]
+    if sections.has("tracing"):
+        data["tracing"] = sections.tracing(node.path, since, cutoff)
+        data["sections"].append("tracing")
+    if sections.has("healthcode"):
+        data["healthcode"] = sections.healthcode(node.path, since, cutoff)
+        data["sections"].append("healthcode")
     if sections.has("screening"):
         data["screening"] = sections.screening(node.path, since, cutoff)
         data["sections"].append("screening")

@@ -47,6 +47,8 @@ class Params:
     si_sd: float = 4.2
     growth_days: int = 14
     forecast_days: int = 14
+    rt_min_cases: int = 12
+    rt_max_width: float = 2.0
 
 
 def _num(x: Any) -> float | None:
@@ -155,21 +157,36 @@ def rt_growth_forecast(cv: dict[str, Any], day: dt.date, p: Params) -> dict[str,
     cut = days - int(cv.get("delay_high") or 0) if by_onset else days
     series = []
     windows = [int(w) for w in np.flatnonzero(est.reported)]
+    lows, highs = est.quantile(0.025), est.quantile(0.975)
     for w in windows:
-        truncated = bool(int(est.t_end[w]) > cut)
+        end = int(est.t_end[w])
+        truncated = bool(end > cut)
+        low, high = _num(lows[0, w]), _num(highs[0, w])
+        cases_in_window = int(rt_local[max(end - p.rt_window, 0) : end].sum())
+        # Too few cases or too wide an interval: "insufficient data", never a point.
+        insufficient = (
+            cases_in_window < p.rt_min_cases
+            or low is None
+            or high is None
+            or high - low > p.rt_max_width
+        )
         series.append(
             {
-                "day": (start + dt.timedelta(days=int(est.t_end[w]) - 1)).isoformat(),
-                "mean": _num(est.mean[0, w]),
-                "low": _num(est.quantile(0.025)[0, w]),
-                "high": _num(est.quantile(0.975)[0, w]),
+                "day": (start + dt.timedelta(days=end - 1)).isoformat(),
+                "mean": None if insufficient else _num(est.mean[0, w]),
+                "low": None if insufficient else low,
+                "high": None if insufficient else high,
+                "cases": cases_in_window,
+                "insufficient": insufficient,
                 "uncertain": bool(est.uncertain[0, w]),
                 "right_truncated": truncated,
             }
         )
-    complete = [i for i, r in enumerate(series) if not r["right_truncated"]]
+    complete = [
+        i for i, r in enumerate(series) if not r["right_truncated"] and not r["insufficient"]
+    ]
     pick = complete[-1] if complete else len(series) - 1
-    headline = windows[pick] if series else None
+    headline = windows[pick] if series and not series[pick]["insufficient"] else None
     if series:
         latest = series[pick]
         out["rt"] = {
@@ -178,6 +195,8 @@ def rt_growth_forecast(cv: dict[str, Any], day: dt.date, p: Params) -> dict[str,
             "si": f"{p.si_mean:g} ± {p.si_sd:g} d",
             "window": p.rt_window,
             "min_cases": est.min_cases,
+            "credible_min_cases": p.rt_min_cases,
+            "credible_max_width": p.rt_max_width,
             "basis": "onset" if by_onset else "report",
             "imputed": cv.get("imputed", 0) if by_onset else 0,
             "delay_high": cv.get("delay_high") if by_onset else None,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 def demo_step(seed: int) -> str:
     """Briefings of the city and its counties for each of the last days of the outbreak
     (from the first confirmed case, at most 21 days). Idempotent: days already briefed
-    are kept."""
+    are kept, except today's, recomputed from today's data (a second run is never stale)."""
     from fangkong.briefing.compute import compute, cutoff_for
     from fangkong.briefing.models import Briefing
     from fangkong.core import clock
@@ -33,7 +33,8 @@ def demo_step(seed: int) -> str:
     while day <= today:
         if clock.now() >= cutoff_for(day):
             for node in nodes:
-                if not Briefing.objects.filter(node=node, day=day, status="done").exists():
+                done = Briefing.objects.filter(node=node, day=day, status="done").exists()
+                if day == today or not done:
                     compute(node, day)
                     made += 1
         day += dt.timedelta(days=1)
@@ -54,4 +55,5 @@ def register_hooks() -> None:
             lambda user: Briefing.objects.restrict(user, "view").done().count(),
         )
     )
-    demo_steps.register("briefing", demo_step)
+    # Computed after all data of the day: every other demo step first (issue #15).
+    demo_steps.register("briefing", demo_step, last=True)

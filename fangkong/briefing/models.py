@@ -27,6 +27,15 @@ class BriefingRules(DatedRuleSet):
     si_source = models.CharField(_("serial interval source"), max_length=200, blank=True)
     growth_days = models.PositiveSmallIntegerField(_("days fitted for doubling time"), default=14)
     forecast_days = models.PositiveSmallIntegerField(_("forecast horizon (days)"), default=14)
+    rt_min_cases = models.PositiveSmallIntegerField(
+        _("Rt: fewest local cases in a window for a credible estimate"), default=12
+    )
+    rt_max_width = models.DecimalField(
+        _("Rt: widest 95% credible interval shown as a point"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("2.00"),
+    )
 
     class Meta(DatedRuleSet.Meta):
         verbose_name = _("briefing rule set")
