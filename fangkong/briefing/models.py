@@ -31,7 +31,7 @@ class BriefingRules(DatedRuleSet):
         _("Rt: fewest local cases in a window for a credible estimate"), default=12
     )
     rt_max_width = models.DecimalField(
-        _("Rt: widest 95% credible interval shown as a point"),
+        _("Rt: widest credible interval (95 per cent) shown as a point"),
         max_digits=4,
         decimal_places=2,
         default=Decimal("2.00"),

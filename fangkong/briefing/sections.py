@@ -292,10 +292,9 @@ def tracing(path: str, since: dt.datetime, cutoff: dt.datetime) -> dict[str, Any
 def healthcode(path: str, since: dt.datetime, cutoff: dt.datetime) -> dict[str, Any]:
     """Health codes for the daily consultation: red, yellow and green per county (by the
     holder's home) and the changes of colour in the 24 hours before the cut-off."""
+    from fangkong.briefing.epi import _prefixes
     from fangkong.geo.models import Division
     from fangkong.healthcode.models import CodeChange, HealthCode
-
-    from fangkong.briefing.epi import _prefixes
 
     counties = Division.objects.filter(
         Q(path__startswith=path) | Q(path__in=_prefixes(path)), level="county"

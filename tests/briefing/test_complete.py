@@ -13,7 +13,6 @@ from django.urls import reverse
 from fangkong.briefing import epi, pdf
 from fangkong.briefing.compute import compute
 from fangkong.core import clock
-from fangkong.geo.models import Division
 from tests.briefing.conftest import DAY0, at
 from tests.conftest import YUECHENG
 
