@@ -77,3 +77,14 @@ def test_home_is_the_registry_node_and_the_facility_is_apart(clinic, doctor, mak
     assert case.home_path == person.path and case.home_path.startswith("3306/330681/")
     assert case.path == clinic.path and case.path.startswith("3306/330602/")
     assert case.county == "330681"
+
+
+def test_closing_a_case_is_a_fact(suspected, doctor):
+    from fangkong.clinical import care
+
+    case = suspected("危重")
+    _positive(doctor, case)
+    actions.classify(doctor, case, "confirmed", severity="critical", reason="核酸阳性")
+    with told() as log:
+        care.record_death(doctor, case, cause="呼吸衰竭")
+    assert (facts.CASE, [case.person_id]) in log

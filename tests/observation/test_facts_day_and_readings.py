@@ -96,3 +96,21 @@ def test_the_alert_follows_the_reading_not_the_earlier_referral(client, start):
         )
     assert normal.status_code == 200 and "36.7" in normal.text
     assert 'role="alert"' not in normal.text
+
+
+def test_placement_and_referral_answers_are_facts(start, site, system_user):
+    from fangkong.observation.models import Referral, Room
+
+    with clock.frozen(at(DAY0, 9)):
+        period = start(last_exposure=DAY0)
+    with clock.frozen(at(DAY0 + dt.timedelta(days=1), 8)), told() as log:
+        actions.place(system_user, period, "site", room=Room.objects.get(site=site, number="101"))
+        actions.check_in(period, client_id=cid(), temperature="38.3")
+        actions.resolve_referral(system_user, Referral.objects.get(period=period), "excluded")
+    pid = period.person_id
+    assert [f for f, ids in log if ids == [pid]] == [
+        facts.OBSERVATION,
+        facts.CHECKIN,
+        facts.OBSERVATION,
+    ]
+    assert HealthCode.objects.get(person_id=pid).colour == "red"  # still observed
