@@ -133,6 +133,7 @@ def compute(node: Division, day: dt.date, job: Any = None) -> Briefing:
                 "status": Briefing.Status.DONE,
                 "message": "",
                 "computed_at": clock.now(),
+                "facts_changed_at": None,
                 "compute_seconds": time.perf_counter() - started,
                 **({"job": job} if job is not None else {}),
             },

@@ -133,6 +133,9 @@ class Briefing(models.Model):
     data = models.JSONField(default=dict, blank=True)
     message = models.TextField(blank=True)
     computed_at = models.DateTimeField(_("computed"), null=True, blank=True)
+    # Set by the briefing's consumer of `core.facts` when a fact about a person of this
+    # node changes after the computation: the page says the figures are out of date.
+    facts_changed_at = models.DateTimeField(_("facts changed"), null=True, blank=True)
     compute_seconds = models.FloatField(null=True, blank=True)
 
     scope_path = "path"

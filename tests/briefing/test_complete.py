@@ -111,3 +111,27 @@ def test_a_case_without_home_is_flagged(add_case, node, login, make_user):
         .content.decode()
     )
     assert 'id="home-unknown"' in body
+
+
+def test_a_fact_after_the_computation_marks_todays_briefing(
+    make_person, node, login, make_user, django_capture_on_commit_callbacks
+):
+    from fangkong.healthcode import actions as codes
+
+    person = make_person("晚报者")
+    with clock.frozen(at(DAY0, 9)):
+        b = compute(node(YUECHENG), DAY0)
+        assert b.facts_changed_at is None
+        with django_capture_on_commit_callbacks(execute=True):
+            codes.daily_checkin(
+                person, client_id="3f0c0e2e-1111-4a4a-9b9b-000000000002", temperature="38.4"
+            )
+        b.refresh_from_db()
+        assert b.facts_changed_at is not None  # the briefing's TASK consumer ran
+        body = (
+            login(make_user("county_hq", YUECHENG))
+            .get(reverse("briefing:detail", args=[YUECHENG, str(DAY0)]))
+            .content.decode()
+        )
+        assert 'id="facts-changed"' in body
+        assert compute(node(YUECHENG), DAY0).facts_changed_at is None
