@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
 
 from fangkong.briefing import actions
-from fangkong.briefing.models import Briefing, BriefingRules
+from fangkong.briefing.models import Briefing, BriefingRules, RiskRules
 from fangkong.geo.models import Division
 
 router = Router(tags=["briefing"])
@@ -56,6 +56,8 @@ class RulesIn(Schema):
     si_source: str = Field("", max_length=200)
     growth_days: int = 14
     forecast_days: int = 14
+    rt_min_cases: int = Field(12, ge=1, le=1000)
+    rt_max_width: Decimal = Field(Decimal("2.00"), gt=0, le=50)
     note: str = Field("", max_length=200)
 
     @field_validator("cutoff")
@@ -113,3 +115,55 @@ def list_rules(request: HttpRequest):  # type: ignore[no-untyped-def]
 @router.post("/rules", response={201: RulesOut})
 def save_rules(request: HttpRequest, body: RulesIn):  # type: ignore[no-untyped-def]
     return Status(201, actions.save_rules(request.user, body.dict()))
+
+
+class RiskRulesIn(Schema):
+    """R16 (five-colour map) rule set from a date; omitted settings keep their default."""
+
+    effective_from: dt.date
+    weight_cumulative: Decimal | None = Field(None, ge=0, le=1)
+    weight_local_share: Decimal | None = Field(None, ge=0, le=1)
+    weight_clusters: Decimal | None = Field(None, ge=0, le=1)
+    cumulative_full: int | None = Field(None, ge=1, le=10000)
+    clusters_full: int | None = Field(None, ge=1, le=100)
+    cut_yellow: Decimal | None = Field(None, ge=0, le=1)
+    cut_orange: Decimal | None = Field(None, ge=0, le=1)
+    cut_red: Decimal | None = Field(None, ge=0, le=1)
+    ease_one_days: int | None = Field(None, ge=0, le=60)
+    ease_two_days: int | None = Field(None, ge=0, le=60)
+    count_days: int | None = Field(None, ge=0, le=60)
+    medium_max: int | None = Field(None, ge=0, le=4)
+    high_min: int | None = Field(None, ge=0, le=4)
+    note: str = Field("", max_length=200)
+
+
+class RiskRulesOut(Schema):
+    effective_from: dt.date
+    weight_cumulative: Decimal
+    weight_local_share: Decimal
+    weight_clusters: Decimal
+    cumulative_full: int
+    clusters_full: int
+    cut_yellow: Decimal
+    cut_orange: Decimal
+    cut_red: Decimal
+    ease_one_days: int
+    ease_two_days: int
+    count_days: int
+    medium_max: int
+    high_min: int
+    note: str
+
+
+@router.get("/risk-rules", response=list[RiskRulesOut])
+def list_risk_rules(request: HttpRequest):  # type: ignore[no-untyped-def]
+    if not request.user.may("briefing.riskrules", "view"):  # type: ignore[union-attr]
+        raise PermissionDenied("your role may not read the rules")
+    return list(RiskRules.objects.all())
+
+
+@router.post("/risk-rules", response={201: RiskRulesOut})
+def save_risk_rules(request: HttpRequest, body: RiskRulesIn):  # type: ignore[no-untyped-def]
+    """Headquarters saves an R16 rule set; refused (422, naming the field) when it would
+    rate a high-risk county below a medium-risk one."""
+    return Status(201, actions.save_risk_rules(request.user, body.dict()))

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fangkong.core import clock
+from fangkong.core import clock, facts
 from fangkong.observation import links, rules
 from fangkong.observation.choices import ReporterKind, Status, TaskStatus
 from fangkong.observation.models import (
@@ -207,7 +207,9 @@ def check_in(
         except rules.InputError as exc:
             raise _invalid(exc.field, str(exc)) from None
         when = _taken_at(taken_at, locked.start_date)
-        local = timezone.localtime(when)
+        # Placed by the local time of the city (Asia/Shanghai, settings.TIME_ZONE), never by
+        # the zone a request or client happens to use.
+        local = timezone.localtime(when, timezone.get_default_timezone())
         window, on_time = rules.window_of(local.time(), r)
         febrile = rules.is_febrile(temp, r)
         if febrile and "fever" not in found:
@@ -279,4 +281,6 @@ def check_in(
             AlertTask.objects.filter(
                 period_id=locked.pk, local_date=local.date(), window=window, status=TaskStatus.OPEN
             ).update(status=TaskStatus.DONE, done_at=clock.now(), note="late check-in received")
+        # The raw-SQL fast path tells the facts registry like every other writer does.
+        facts.changed(facts.CHECKIN, [locked.person_id], period=locked.pk)
     return checkin, True

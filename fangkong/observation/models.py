@@ -243,7 +243,9 @@ class ObservationPeriod(TimeStampedModel):
 
     @property
     def day_number(self) -> int:
-        return (clock.today() - self.start_date).days + 1
+        """Day N of the observation, counted like the release date (R2): day 1 is the day
+        after the last exposure (or arrival), day 14 the planned end of a 14-day rule."""
+        return max((clock.today() - self.last_exposure).days, 0)
 
     def new_certificate_code(self) -> str:
         return secrets.token_urlsafe(18)

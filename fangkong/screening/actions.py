@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core import audit, clock
+from fangkong.core import audit, clock, facts
 from fangkong.core.jobs import start_job
 from fangkong.core.models import Job
 from fangkong.core.querysets import can_access
@@ -301,6 +301,7 @@ def record_visit(user: Any, task: ScreeningTask, data: dict[str, Any]) -> tuple[
             task.status = TaskStatus.DONE
             task.handover = handover.hand_over(user, task) if outcome in HANDOVER_OUTCOMES else ""
         task.save()
+        facts.changed(facts.SCREENING, [task.subject.person_id], outcome=outcome)
     return visit, True
 
 

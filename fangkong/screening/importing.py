@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
-from fangkong.core import clock, crypto
+from fangkong.core import clock, crypto, facts
 from fangkong.people import bulk
 from fangkong.people.models import Person
 from fangkong.screening import rules, writing
@@ -351,6 +351,12 @@ class Pipeline:
         c.returning += len(returning)
         self._tasks_and_exceptions(new_subjects + returning, exceptions)
         writing.insert([r for _n, r in rows])
+        # An arrival from a key area named on a pushed list is a person-level fact (the
+        # health code reads it); only those persons change, the others have no new fact.
+        arrivals = [
+            s.person_id or s.person.pk for s in [*new_subjects, *joined.values()] if s.key_area
+        ]
+        facts.changed(facts.ARRIVAL, arrivals)
         return rows
 
     @staticmethod

@@ -210,7 +210,7 @@ def secondary(request: HttpRequest, pk: int, data: ContactIn):  # type: ignore[n
 @router.get("/chains", response=list[ChainOut])
 def list_chains(request: HttpRequest, active: bool = False):  # type: ignore[no-untyped-def]
     qs = Chain.objects.restrict(request.user, "view")
-    return list((qs.active() if active else qs)[:200])
+    return list((qs.active() if active else qs.chains())[:200])
 
 
 @router.post("/chains/compute", response={202: dict})
