@@ -340,6 +340,14 @@ class AddressAlias(TimeStampedModel):
         "geo.Division", verbose_name=_("grid / village"), on_delete=models.CASCADE, related_name="+"
     )
     path = models.CharField(max_length=160, editable=False)
+    created_by = models.ForeignKey(
+        USER,
+        verbose_name=_("added by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     scope_path = "path"
     objects = qs.AliasQuerySet.as_manager()
