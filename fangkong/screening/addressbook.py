@@ -165,10 +165,13 @@ def addresses(places: list[Place], n: int, seed: int, foreign: float = 0.02) -> 
             yield Case(rng.choice(FOREIGN).format(n=rng.randint(1, 999)), None, None, "foreign")
             continue
         p = places[rng.randrange(len(places))]
-        yield _write(p, rng, known)
+        yield write(p, rng, known)
 
 
-def _write(p: Place, rng: random.Random, known: set[str]) -> Case:
+def write(p: Place, rng: random.Random, known: set[str] | None = None) -> Case:
+    """One address in `p` as a resident writes it (`known`: every village key, so a typo
+    never makes another real name)."""
+    known = known or set()
     forms = [f for f, w in everyday_forms(p.village.name) if w == 4]
     village = rng.choice(forms)
     town = p.town.name if rng.random() < 0.7 else (short_name(p.town.name, "town") or p.town.name)
@@ -224,3 +227,27 @@ def _write(p: Place, rng: random.Random, known: set[str]) -> Case:
     if rng.random() < 0.1:
         address = _fullwidth(address)
     return Case(address, p.village.id, grid, style)
+
+
+def for_grid(p: Place, grid: int, rng: random.Random, tries: int = 200) -> Case | None:
+    """An address in `p` that carries a key of `grid` (for the demo grid's first tasks)."""
+    for _try in range(tries):
+        case = write(p, rng)
+        if case.grid_id == grid and case.style != "typo":
+            return case
+    return None
+
+
+def tree_nodes() -> tuple[list[Node], dict[int, list[int]]]:
+    """The stored tree as matcher nodes, and the grids of each village."""
+    from fangkong.geo.models import Division
+
+    nodes = [
+        Node(*row)
+        for row in Division.objects.values_list("id", "code", "name", "level", "path", "parent_id")
+    ]
+    grids_of: dict[int, list[int]] = {}
+    for n in sorted(nodes, key=lambda n: n.code):
+        if n.level == "grid" and n.parent_id is not None:
+            grids_of.setdefault(n.parent_id, []).append(n.id)
+    return nodes, grids_of

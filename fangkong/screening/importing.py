@@ -29,7 +29,12 @@ from fangkong.screening.models import (
     ScreeningTask,
 )
 
-PLACED = {"address": Placement.ADDRESS, "alias": Placement.ALIAS}
+PLACED = {
+    "address": Placement.ADDRESS,
+    "key": Placement.ADDRESS,
+    "typo": Placement.ADDRESS,
+    "alias": Placement.ALIAS,
+}
 COUNTER = {
     Placement.ADDRESS: "by_address",
     Placement.ALIAS: "by_alias",
@@ -373,7 +378,7 @@ class Pipeline:
                 path=s.path,
                 key_area=s.key_area,
                 due_at=rules.due_at(
-                    self.received,
+                    rules.clock_start(s.arrival_at, self.received),
                     s.key_area,
                     self.rules.default_due_hours,
                     self.rules.key_area_due_hours,

@@ -147,6 +147,12 @@ def due_at(
     return received + dt.timedelta(hours=key_area_hours if key_area else default_hours)
 
 
+def clock_start(arrival: dt.datetime | None, received: dt.datetime) -> dt.datetime:
+    """R14: the visit clock runs from the arrival when it is known (an arrival announced
+    for later than the import starts its clock then), else from the import."""
+    return arrival if arrival is not None else received
+
+
 def minutes_between(start: dt.datetime, end: dt.datetime) -> int:
     return max(0, int((end - start).total_seconds() // 60))
 
