@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from fangkong.core import clock, crypto
 from fangkong.people import bulk
@@ -91,6 +92,7 @@ class Pipeline:
         self.key_areas = self.rules.key_area_list
         self.paths = {n.id: n.path for n in self.matcher.nodes.values()}
         self.levels = {n.id: n.level for n in self.matcher.nodes.values()}
+        self.names = {n.id: n.name for n in self.matcher.nodes.values()}
         self.counts = Counts()
 
     def feed(
@@ -139,19 +141,41 @@ class Pipeline:
         c.rejected += len(rejections)
         ImportRejection.objects.bulk_create(rejections)
 
-        stored = set(
-            PushedRow.objects.filter(row_hash__in=[h for *_x, h in cleaned]).values_list(
-                "row_hash", flat=True
-            )
-        )
+        stored = {
+            h: (list_id, n)
+            for h, list_id, n in PushedRow.objects.filter(
+                row_hash__in=[h for *_x, h in cleaned]
+            ).values_list("row_hash", "pushed_list_id", "row_no")
+        }
         fresh: list[tuple[int, rules.CleanRow, str]] = []
+        merged: list[ImportRejection] = []
         for row_no, row, digest in cleaned:
             if digest in stored:
+                list_id, first = stored[digest]
+                if list_id == self.pl.pk and first == row_no:
+                    continue  # a re-run: this row was stored by the failed attempt
                 c.duplicates += 1
                 outcomes[row_no] = Outcome(None, None, duplicate=True)
+                reason = (
+                    _("the same person and arrival as row %d of this list") % first
+                    if list_id == self.pl.pk
+                    else _("already imported from an earlier list (row %d)") % first
+                )
+                merged.append(
+                    ImportRejection(
+                        pushed_list=self.pl,
+                        row_no=row_no,
+                        duplicate=True,
+                        field="",
+                        reason=reason[:200],
+                        name=row.name[:50],
+                        path=self.pl.path,
+                    )
+                )
                 continue
-            stored.add(digest)
+            stored[digest] = (self.pl.pk, row_no)
             fresh.append((row_no, row, digest))
+        ImportRejection.objects.bulk_create(merged)
         c.accepted += len(fresh)
         if fresh:
             for row_no, pushed in self._place(fresh):
@@ -184,9 +208,31 @@ class Pipeline:
             .only(*fields)
         }
         by_phone: dict[tuple[str, str], list[Person]] = {}
+        phone_any: dict[str, list[Person]] = {}
         for p in Person.objects.active().filter(phone_index__in=phone_keys.values()).only(*fields):
             by_phone.setdefault((p.phone_index, p.name), []).append(p)  # type: ignore[arg-type]
-        return {"id": id_keys, "phone": phone_keys}, {"id": by_id, "phone": by_phone}
+            phone_any.setdefault(p.phone_index, []).append(p)  # type: ignore[arg-type]
+        return {"id": id_keys, "phone": phone_keys}, {
+            "id": by_id,
+            "phone": by_phone,
+            "phone_any": phone_any,
+        }
+
+    @staticmethod
+    def _conflict(row: rules.CleanRow, person: Person | None, keys: dict, known: dict) -> str:
+        """A clash the town must see (not resolved silently): the resident ID known under
+        another name, or the phone number of another resident ID."""
+        if person is not None and row.id_number and person.name != row.name:
+            return _("the resident ID is known under another name: %s") % person.name
+        if row.phone and row.id_number:
+            mine = crypto.blind_index(row.id_number, "person.id_number")
+            for other in known["phone_any"].get(keys["phone"][row.phone], []):
+                if other.id_number_index and other.id_number_index != mine:
+                    return _("the phone number belongs to another resident ID: %(n)s %(i)s") % {
+                        "n": other.name,
+                        "i": other.id_masked,
+                    }
+        return ""
 
     def _find(self, row: rules.CleanRow, keys: dict, known: dict) -> Person | None:
         """ID first; then phone with the same name, if that person carries no other ID."""
@@ -234,6 +280,7 @@ class Pipeline:
         rows: list[tuple[int, PushedRow]] = []
         for row_no, row, digest in fresh:
             person = self._find(row, keys, known)
+            conflict = self._conflict(row, person, keys, known)
             result = self.matcher.match(row.address)
             node_id, placement = result.node_id, PLACED.get(result.kind, Placement.EXCEPTION)
             if node_id is not None and person is not None and person.pk:
@@ -270,6 +317,7 @@ class Pipeline:
                     known["id"][person.id_number_index] = person
                 if person.phone_index:
                     known["phone"].setdefault((person.phone_index, person.name), []).append(person)
+                    known["phone_any"].setdefault(person.phone_index, []).append(person)
             else:
                 c.matched += 1
             subject = subjects.get(person.pk) if person.pk else getattr(person, "_subject", None)
@@ -286,6 +334,7 @@ class Pipeline:
                     arrival_at=row.arrival_at,
                     transport=row.transport,
                     transport_no=row.transport_no,
+                    itinerary=row.itinerary,
                     key_area=key_area,
                     sources=self.source.name,
                     node_id=node_id,
@@ -339,9 +388,12 @@ class Pipeline:
                         transport=row.transport,
                         transport_no=row.transport_no,
                         address=row.address,
+                        itinerary=row.itinerary,
                         placement=subject.placement,
                         node_id=subject.node_id,
                         path=subject.path,
+                        conflict=conflict[:200],
+                        **self._queue_note(placement, result),
                     ),
                 )
             )
@@ -357,6 +409,19 @@ class Pipeline:
         self._tasks_and_exceptions(new_subjects + returning, exceptions)
         writing.insert([r for _n, r in rows])
         return rows
+
+    def _queue_note(self, placement: str, result: Any) -> dict[str, str]:
+        """Why a row was queued and the places in question (for the report)."""
+        if placement != Placement.EXCEPTION:
+            return {}
+        names = "、".join(self.names[i] for i in result.candidates[:6] if i in self.names)
+        if result.kind == "ambiguous":
+            reason = _("several places match")
+        elif result.queue_id is not None:
+            reason = _("no village or grid named")
+        else:
+            reason = _("no place in the city recognised")
+        return {"queue_reason": reason, "candidates": names[:300]}
 
     @staticmethod
     def _returns(

@@ -16,6 +16,7 @@ from fangkong.people import rules as identity
 TEXT_LIMITS = {
     "name": 50,
     "origin": 100,
+    "itinerary": 200,
     "transport": 40,
     "transport_no": 40,
     "address": 200,
@@ -43,6 +44,7 @@ class CleanRow:
     transport: str = ""
     transport_no: str = ""
     address: str = ""
+    itinerary: str = ""
 
 
 def cell_text(value: Any) -> str:
@@ -117,6 +119,7 @@ def clean_row(raw: Mapping[str, str], today: dt.date) -> CleanRow:
     row.transport = raw.get("transport", "").strip()
     row.transport_no = raw.get("transport_no", "").strip().upper()
     row.address = raw.get("address", "").strip()
+    row.itinerary = raw.get("itinerary", "").strip()
     return row
 
 

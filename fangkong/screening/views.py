@@ -13,7 +13,6 @@ from fangkong.core.querysets import allows, can_access
 from fangkong.geo.models import Division
 from fangkong.screening import actions, exports, progress
 from fangkong.screening.forms import (
-    AliasForm,
     AssignForm,
     SourceForm,
     TransferForm,
@@ -21,7 +20,6 @@ from fangkong.screening.forms import (
     VisitForm,
 )
 from fangkong.screening.models import (
-    AddressAlias,
     ExceptionItem,
     ImportRejection,
     ListSource,
@@ -251,33 +249,6 @@ def exception_assign(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Assigned to %s.") % to.name)
             return redirect("screening:exceptions")
     return render(request, "screening/assign.html", {"item": item, "form": form})
-
-
-@login_required
-def aliases(request: HttpRequest) -> HttpResponse:
-    _need(request, AddressAlias, "view")
-    form = AliasForm(request.POST or None)
-    if request.method == "POST":
-        _need(request, AddressAlias, "add")
-        if form.is_valid():
-            node = Division.objects.restrict(request.user, "view").filter(
-                code=form.cleaned_data["to_code"].strip()
-            )
-            try:
-                if not node.exists():
-                    raise ValidationError(_("no such village or grid in your area"))
-                actions.add_alias(request.user, form.cleaned_data["text"], node.get())
-            except ValidationError as exc:
-                form.add_error(None, exc.messages)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("screening:aliases")
-    items = AddressAlias.objects.restrict(request.user, "view").select_related("node")[:500]
-    return render(
-        request,
-        "screening/aliases.html",
-        {"form": form, "items": items, "can_add": allows(request.user, AddressAlias, "add")},
-    )
 
 
 @login_required
