@@ -7,6 +7,7 @@ urlpatterns = [
     path("lists/", views.lists, name="lists"),
     path("lists/<int:pk>/", views.report, name="report"),
     path("lists/<int:pk>/report.xlsx", views.report_xlsx, name="report_xlsx"),
+    path("lists/<int:pk>/rerun/", views.rerun, name="rerun"),
     path("sources/", views.sources, name="sources"),
     path("today/", views.today, name="today"),
     path("tasks/<int:pk>/", views.task_detail, name="task"),

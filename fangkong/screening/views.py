@@ -4,6 +4,7 @@ visit form (grid worker, phone), exceptions and aliases (town), progress (every 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.querysets import allows, can_access
 from fangkong.geo.models import Division
-from fangkong.screening import actions, exports, progress
+from fangkong.screening import actions, exports, fates, progress
 from fangkong.screening.forms import (
     AssignForm,
     SourceForm,
@@ -90,6 +91,12 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             response["HX-Refresh"] = "true"
         return response
     counts = pushed.counts or {}
+    page = max(1, int(request.GET["page"])) if request.GET.get("page", "").isdigit() else 1
+    last_row = max(
+        PushedRow.objects.filter(pushed_list=pushed).aggregate(m=Max("row_no"))["m"] or 0,
+        ImportRejection.objects.filter(pushed_list=pushed).aggregate(m=Max("row_no"))["m"] or 0,
+    )
+    first = 2 + (page - 1) * REPORT_PAGE
     return render(
         request,
         "screening/report.html",
@@ -99,14 +106,32 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": [
                 (label, counts.get(key, 0)) for key, label in exports.count_labels().items()
             ],
-            "rejections": ImportRejection.objects.restrict(request.user, "view").filter(
-                pushed_list=pushed
-            )[:200],
-            "unplaced": PushedRow.objects.restrict(request.user, "view")
-            .filter(pushed_list=pushed, placement="exception")
-            .select_related("node")[:200],
+            "fates": list(fates.fates(pushed, first, first + REPORT_PAGE - 1)),
+            "page": page,
+            "previous": page - 1 if page > 1 else None,
+            "next": page + 1 if first + REPORT_PAGE <= last_row else None,
+            "can_rerun": pushed.status == "failed"
+            and bool(pushed.stored_as)
+            and can_access(request.user, pushed, "add"),
         },
     )
+
+
+REPORT_PAGE = 500
+
+
+@login_required
+def rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run a failed import again from the kept file."""
+    if request.method != "POST":
+        raise Http404
+    pushed = _list(request, pk)
+    try:
+        actions.rerun_import(request.user, pushed)
+    except ValidationError as exc:
+        for e in exc.messages:
+            messages.error(request, e)
+    return redirect("screening:report", pk=pushed.pk)
 
 
 @login_required
