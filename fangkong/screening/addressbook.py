@@ -10,12 +10,15 @@ full-width digits, and some addresses outside the city. The demo, the matching t
 the benchmark share it. Deterministic by seed; no database.
 """
 
+import csv
 import random
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from fangkong.geo.names import everyday_forms, short_name
-from fangkong.screening.matching import GridKey, Node
+from fangkong.screening.matching import AddressMatcher, GridKey, Node
 
 ESTATE_SUFFIXES = ("花园", "小区", "家园", "嘉苑", "华庭", "公寓", "名苑", "雅居")
 STREET_WORDS = "解放 人民 中兴 胜利 环城 凤林 兴越 群贤 笛扬 金柯 湖西 鉴湖 越兴 复兴 建设 和平 振兴 光明 延安 府前"
@@ -251,3 +254,64 @@ def tree_nodes() -> tuple[list[Node], dict[int, list[int]]]:
         if n.level == "grid" and n.parent_id is not None:
             grids_of.setdefault(n.parent_id, []).append(n.id)
     return nodes, grids_of
+
+
+def tree_from_file(path: Path, seed: int) -> tuple[list[Node], dict[int, list[int]]]:
+    """The tree of a division list (level,code,name,parent_code) with 1–5 grids per
+    village (for tests and benchmarks without a database)."""
+    rng = random.Random(seed)
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    ids = {r["code"]: i for i, r in enumerate(rows, start=1)}
+    paths: dict[str, str] = {}
+    nodes = []
+    for r in rows:
+        parent = r["parent_code"] if r["parent_code"] in ids else None
+        path = (paths[parent] if parent else "") + r["code"] + "/"
+        paths[r["code"]] = path
+        nodes.append(
+            Node(ids[r["code"]], r["code"], r["name"], r["level"], path, ids.get(parent or ""))
+        )
+    grids_of: dict[int, list[int]] = {}
+    next_id = len(rows) + 1
+    for v in [n for n in nodes if n.level == "village"]:
+        for g in range(1, rng.choice((1, 2, 3, 3, 4, 5)) + 1):
+            code = f"{v.code}G{g:02d}"
+            nodes.append(Node(next_id, code, f"第{g}网格", "grid", f"{v.path}{code}/", v.id))
+            grids_of.setdefault(v.id, []).append(next_id)
+            next_id += 1
+    return nodes, grids_of
+
+
+def score(matcher: AddressMatcher, cases: list[Case]) -> dict:
+    """The accuracy table: right village, right grid where a key is written, misplaced,
+    queued (with or without candidates or a queue node)."""
+    t: Counter = Counter()
+    village_of = {g: v for v, gs in matcher.grids_of.items() for g in gs}
+    for case in cases:
+        r = matcher.match(case.address)
+        t["total"] += 1
+        t["inside"] += case.village_id is not None
+        t["keyed"] += case.grid_id is not None
+        if r.node_id is None:
+            t["queued"] += 1
+            if case.village_id is None:
+                t["foreign_queued"] += 1
+            else:
+                t["queued_with_lead"] += bool(r.candidates or r.queue_id)
+            continue
+        village = village_of.get(r.node_id, r.node_id)
+        if village != case.village_id:
+            t["wrong_village"] += 1
+            t["wrong:" + case.style] += 1
+            continue
+        t["right_village"] += 1
+        if matcher.nodes[r.node_id].level == "grid":
+            expected = case.grid_id
+            if expected is None and len(matcher.grids_of.get(village, [])) == 1:
+                expected = r.node_id
+            if expected != r.node_id:
+                t["wrong_grid"] += 1
+                continue
+        t["right_grid"] += case.grid_id is not None and r.node_id == case.grid_id
+    return dict(t)
