@@ -195,7 +195,7 @@ def write(p: Place, rng: random.Random, known: set[str] | None = None) -> Case:
     roll = rng.random()
     if p.urban and p.estates and roll < 0.45:
         name, g, low, high = rng.choice(p.estates)
-        building = rng.randint(low, high) if low is not None else rng.randint(1, 30)
+        building = rng.randint(low, high or low) if low is not None else rng.randint(1, 30)
         tail = (
             f"{name}{building}幢{rng.randint(1, 4)}单元{rng.randint(1, 18)}0{rng.randint(1, 4)}室"
         )
@@ -267,10 +267,10 @@ def tree_from_file(path: Path, seed: int) -> tuple[list[Node], dict[int, list[in
     nodes = []
     for r in rows:
         parent = r["parent_code"] if r["parent_code"] in ids else None
-        path = (paths[parent] if parent else "") + r["code"] + "/"
-        paths[r["code"]] = path
+        chain = (paths[parent] if parent else "") + r["code"] + "/"
+        paths[r["code"]] = chain
         nodes.append(
-            Node(ids[r["code"]], r["code"], r["name"], r["level"], path, ids.get(parent or ""))
+            Node(ids[r["code"]], r["code"], r["name"], r["level"], chain, ids.get(parent or ""))
         )
     grids_of: dict[int, list[int]] = {}
     next_id = len(rows) + 1
