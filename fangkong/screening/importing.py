@@ -290,7 +290,11 @@ class Pipeline:
                 ):
                     node_id = person.node_id
             if node_id is None and person is not None and person.pk:
-                if self.levels.get(person.node_id) in ("village", "grid"):
+                # The registered grid stands in only where the address does not contradict
+                # it: no address, or one whose queue (a town, a county) holds that grid.
+                queue = self.paths.get(result.queue_id or 0)
+                agrees = not row.address or (queue and person.path.startswith(queue))
+                if agrees and self.levels.get(person.node_id) in ("village", "grid"):
                     node_id, placement = person.node_id, Placement.REGISTRY
             if node_id is None:
                 node_id, placement = result.queue_id or self.pl.node_id, Placement.EXCEPTION

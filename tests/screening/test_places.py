@@ -485,3 +485,21 @@ def test_village_page_refuses_other_villages_tasks(client, make_user, make_task)
     )
     client.force_login(make_user("grid_worker", GRID_A))
     assert client.get("/screening/village/").status_code == 200  # workers see, may not move
+
+
+def test_a_list_all_outside_the_city_is_all_queued_with_the_reason(
+    scene, upload, make_person, client
+):
+    known = rid("330602", "1944-04-04", 3)
+    make_person(name="钱老太", id_number=known, node_code=GRID_A)  # registered in a grid
+    rows = [
+        ["钱老太", known, "", "湖北省武汉市武昌区中南路1号"],
+        ["李一", rid("420106", "1980-01-01", 5), "", "上海市浦东新区张杨路2号"],
+        ["李二", rid("420106", "1981-01-01", 7), "", "江苏省南京市鼓楼区中山路3号"],
+    ]
+    pushed, _ = upload(scene["hq"], scene["telecom"], table_bytes(HEADERS4, rows))
+    stored = PushedRow.objects.filter(pushed_list=pushed)
+    assert stored.count() == 3 and set(stored.values_list("placement", flat=True)) == {"exception"}
+    assert all(r.queue_reason for r in stored)
+    assert not ScreeningTask.objects.filter(subject__rows__pushed_list=pushed).exists()
+    assert pushed.counts["tasks"] == 0 and pushed.counts["unmatched"] == 3
