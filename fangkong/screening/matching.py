@@ -139,7 +139,13 @@ class AddressMatcher:
                 entries[:] = [e for e in entries if not (e.role == "village" and e.weight == BARE)]
         for text, node_id in aliases:
             text = normalise(text)
-            if node_id in self.nodes and len(text) >= 2:
+            node = self.nodes.get(node_id)
+            if node is None or len(text) < 2:
+                continue
+            if node.level in ("town", "county"):  # an old name (绍兴县, a merged town)
+                full = TOWN_FULL if node.level == "town" else COUNTY_FULL
+                self._add(text, _Entry(node_id, full, node.level))
+            else:
                 self._add(text, _Entry(node_id, ALIAS, "alias"))
         self.group_keys: dict[int, list[GridKey]] = {}
         self._streets: dict[str, list[_Entry]] = {}

@@ -17,6 +17,7 @@ from fangkong.screening.choices import TaskStatus
 from fangkong.screening.models import AddressAlias, ScreeningTask, TaskTransfer
 
 PLACEABLE = ("village", "grid")
+ALIASABLE = ("county", "town", "village", "grid")
 
 
 def shadowed(text: str, to: Division) -> list[Division]:
@@ -34,8 +35,8 @@ def shadowed(text: str, to: Division) -> list[Division]:
 
 @transaction.atomic
 def add_alias(user: Any, text: str, to: Division) -> AddressAlias:
-    """A name used in addresses (old name before a merger, natural village, estate)
-    that places rows in a village or grid; who and when are kept."""
+    """A name used in addresses: an old name before a merger (of a county, town or
+    village), a natural village, an estate; who and when are kept."""
     if not user.may("screening.addressalias", "add"):
         raise PermissionDenied(_("your role may not add aliases"))
     if not Division.objects.restrict(user, "view").filter(pk=to.pk).exists():
@@ -43,8 +44,8 @@ def add_alias(user: Any, text: str, to: Division) -> AddressAlias:
     text = normalise(text)
     if len(text) < 2 or len(text) > 60:
         raise ValidationError({"text": [_("2 to 60 characters")]})
-    if to.level not in PLACEABLE:
-        raise ValidationError({"to": [_("choose a village or a grid")]})
+    if to.level not in ALIASABLE:
+        raise ValidationError({"to": [_("choose a county, town, village or grid")]})
     hidden = shadowed(text, to)
     if hidden:
         raise ValidationError(

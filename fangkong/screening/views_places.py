@@ -31,13 +31,13 @@ def _node_label(d: Division) -> str:
 
 class AliasForm(forms.Form):
     text = forms.CharField(label=gettext_lazy("Name in addresses"), max_length=60)
-    to = forms.ChoiceField(label=gettext_lazy("Village or grid"))
+    to = forms.ChoiceField(label=gettext_lazy("Place it means"))
 
     def __init__(self, *args, user=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         nodes = (
             Division.objects.restrict(user, "view")
-            .filter(level__in=placing.PLACEABLE)
+            .filter(level__in=placing.ALIASABLE)
             .select_related("parent")
             .order_by("path")[:3000]
         )

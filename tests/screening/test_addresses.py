@@ -78,3 +78,16 @@ def test_full_width_digits_and_a_one_character_typo(world):
     assert matcher.ancestor(matcher.match(f"{town}山前徐村１２号").node_id, "village") == village
     typo = matcher.match(f"{town}山前余村12号")
     assert typo.node_id is None or matcher.ancestor(typo.node_id, "village") == village
+
+
+def test_an_old_name_alias_of_a_town_places_like_the_town(world):
+    matcher, _places = world
+    nodes = list(matcher.nodes.values())
+    keys = [gk for gks in matcher.group_keys.values() for gk in gks]
+    tashan, fushan = by_name(matcher, "塔山街道"), by_name(matcher, "府山街道")
+    with_alias = AddressMatcher(nodes, [("老塔山镇", tashan), ("老府山镇", fushan)], keys)
+    huayuan = by_name(matcher, "花园社区", parent="塔山街道")
+    placed = with_alias.match("老塔山镇花园社区12号")
+    assert with_alias.ancestor(placed.node_id, "village") == huayuan
+    # The old name of another town contradicts the community: queued, not placed.
+    assert with_alias.match("老府山镇花园社区12号").node_id is None
