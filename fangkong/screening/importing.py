@@ -224,6 +224,8 @@ class Pipeline:
         another name, or the phone number of another resident ID."""
         if person is not None and row.id_number and person.name != row.name:
             return _("the resident ID is known under another name: %s") % person.name
+        if row.stated_birth and row.birth_date and row.stated_birth != row.birth_date:
+            return _("the birth date %s differs from the resident ID's") % row.stated_birth
         if row.phone and row.id_number:
             mine = crypto.blind_index(row.id_number, "person.id_number")
             for other in known["phone_any"].get(keys["phone"][row.phone], []):

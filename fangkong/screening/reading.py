@@ -32,6 +32,7 @@ DEFAULT_HEADERS: dict[str, tuple[str, ...]] = {
     ),
     "arrival_time": ("到达时刻", "抵达时刻", "arrival_time"),
     "itinerary": ("途经地", "途经城市", "行程", "itinerary"),
+    "birth_date": ("出生日期", "出生年月日", "birth_date"),
     "transport": ("交通方式", "交通工具", "transport"),
     "transport_no": (
         "车次航班",

@@ -45,6 +45,7 @@ class CleanRow:
     transport_no: str = ""
     address: str = ""
     itinerary: str = ""
+    stated_birth: dt.date | None = None  # a birth-date column, checked against the ID
 
 
 def cell_text(value: Any) -> str:
@@ -120,6 +121,12 @@ def clean_row(raw: Mapping[str, str], today: dt.date) -> CleanRow:
     row.transport_no = raw.get("transport_no", "").strip().upper()
     row.address = raw.get("address", "").strip()
     row.itinerary = raw.get("itinerary", "").strip()
+    birth = raw.get("birth_date", "").strip()
+    if birth:
+        try:
+            row.stated_birth = parse_arrival(birth, "").date()  # type: ignore[union-attr]
+        except RowError:
+            raise RowError("birth_date", _("not a date: %s") % birth) from None
     return row
 
 

@@ -255,12 +255,22 @@ def test_village_staff_upload_a_list_for_their_area(make_user, make_source, uplo
 
 # --- the report accounts for every row ----------------------------------------------------
 
-REPORT_HEADERS = ["姓名", "身份证号", "手机号", "抵达时间", "来源地", "途经地", "现住址", "备注"]
+REPORT_HEADERS = [
+    "姓名",
+    "身份证号",
+    "手机号",
+    "抵达时间",
+    "来源地",
+    "途经地",
+    "现住址",
+    "备注",
+    "出生日期",
+]
 ZHOU = rid("420106", "1938-02-03", 5)  # an elderly arrival
 
 
 def report_rows():
-    return [
+    rows = [
         [
             "周一",
             ZHOU,
@@ -304,7 +314,10 @@ def report_rows():
         ["郑四", "33060219700101000", "", "", "", "", "塔山街道花园社区2号", ""],
         ["冯五", rid("330602", "1971-01-01", 3), "", "", "", "", "湖北省武汉市武昌区中南路1号", ""],
         ["冯六", rid("330602", "1972-01-01", 3), "", "", "", "", "上海市浦东新区张杨路2号", ""],
+        ["蒋七", rid("330602", "1945-07-01", 1), "", "", "", "", "塔山街道花园社区3号", ""],
     ]
+    births = [""] * 7 + ["1945-08-01"]  # the last one's birth date is not the ID's
+    return [[*r, b] for r, b in zip(rows, births, strict=True)]
 
 
 def test_every_row_appears_once_in_the_report_page_and_xlsx(keyed, scene, upload, client):
@@ -321,7 +334,7 @@ def test_every_row_appears_once_in_the_report_page_and_xlsx(keyed, scene, upload
     )
     sheet = book.worksheets[1]
     lines = list(sheet.iter_rows(min_row=2, values_only=True))
-    assert sorted(r[0] for r in lines) == list(range(2, 9))  # rows 2–8, each once
+    assert sorted(r[0] for r in lines) == list(range(2, 10))  # rows 2–9, each once
     fate = {r[0]: r for r in lines}
     assert fate[3][4] == "Merged" and "row 2" in fate[3][5]
     assert "another name" in (fate[4][8] or "")  # the same ID under another name, shown
@@ -330,14 +343,15 @@ def test_every_row_appears_once_in_the_report_page_and_xlsx(keyed, scene, upload
     for n in (7, 8):  # outside the city: queued with the reason, nothing placed
         assert fate[n][4] == "Queued" and "no place in the city" in fate[n][5]
     assert fate[2][4] == "Placed" and fate[2][7] == "2026-12-05 08:30"  # Asia/Shanghai
+    assert "birth date" in (fate[9][8] or "")
     uploaded = dict(book.worksheets[0].iter_rows(values_only=True))["Uploaded"]
     assert uploaded == timezone.localtime(pushed.created_at).strftime("%Y-%m-%d %H:%M")
-    for n in range(2, 9):
+    for n in range(2, 10):
         assert page.count(f'<td data-label="Row">{n}</td>') == 1
     api = client.get(
         f"/api/v1/screening/lists/{pushed.pk}/report", **bearer(client, scene["hq"])
     ).json()
-    assert sorted(r["row_no"] for r in api["rows"]) == list(range(2, 9))
+    assert sorted(r["row_no"] for r in api["rows"]) == list(range(2, 10))
     subject = PushedRow.objects.get(pushed_list=pushed, row_no=2).subject
     assert subject.itinerary == "南昌" and subject.arrival_at.hour == 0  # 08:30 Shanghai
 
