@@ -191,6 +191,10 @@ def _parse(
         problem = None
         if not grid_text:
             problem = _("grid: missing")
+        elif len(row.get("grid_name", "")) > 100:
+            problem = _("grid: at most 100 characters")
+        elif len(text) > 60:
+            problem = _("text: at most 60 characters")
         elif code is None and not row.get("grid_name"):
             problem = _("grid_code: “%s” is not a grid number") % grid_text
         elif households and not households.isdigit():

@@ -212,6 +212,7 @@ def list_report(request: HttpRequest, pk: int, first: int = 0):  # type: ignore[
     """Every row of the file with its fate (rejected, merged, placed, queued), the
     conflicts and the columns not used; row numbers `first`–`first`+4999."""
     pushed = _list(request, pk)
+    first = min(max(first, 0), 10**9)  # row numbers fit a 32-bit column
     rejections = ImportRejection.objects.filter(pushed_list=pushed, duplicate=False)
     return {
         "pushed_list": pushed,

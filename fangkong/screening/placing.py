@@ -1,6 +1,7 @@
 """Writes about where addresses lead (地址与网格): aliases a town keeps, grids' address
 keys, and moving many tasks to grids at once. Views and the API call these."""
 
+import csv
 from pathlib import Path
 from typing import Any
 
@@ -77,8 +78,8 @@ def import_keys(user: Any, path: Path) -> KeyReport:
             raise PermissionDenied(_("your role may not import grid keys"))
         try:
             rows = read_table(path)
-        except ValueError as exc:
-            raise ValidationError({"file": [str(exc)]}) from None
+        except (ValueError, csv.Error) as exc:
+            raise ValidationError({"file": [_("The file cannot be read: %s") % exc]}) from None
         if not rows:
             raise ValidationError({"file": [_("The file is empty.")]})
         scope = None if user.is_superuser else user.node

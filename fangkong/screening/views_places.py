@@ -53,8 +53,10 @@ def aliases(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         _need(request, AddressAlias, "add")
         if "delete" in request.POST:
+            pk = request.POST["delete"]
             alias = get_object_or_404(
-                AddressAlias.objects.restrict(request.user, "delete"), pk=request.POST["delete"]
+                AddressAlias.objects.restrict(request.user, "delete"),
+                pk=int(pk) if pk.isdigit() and len(pk) < 18 else 0,
             )
             placing.delete_alias(request.user, alias)
             messages.success(request, _("Deleted."))
