@@ -470,7 +470,9 @@ class Pipeline:
                     kind=kind,
                     subject=s,
                     address=address[:200],
-                    candidates=",".join(codes[i] for i in candidates[:10])[:300],
+                    candidates="、".join(f"{self.names[i]} {codes[i]}" for i in candidates[:8])[
+                        :300
+                    ],
                     node_id=s.node_id,
                     path=s.path,
                     created_at=self.received,

@@ -257,13 +257,32 @@ def exceptions(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _assign_choices(request: HttpRequest, item: ExceptionItem) -> list[tuple[str, str]]:
+    """Villages and grids under the exception's queue node in the user's area, by name;
+    the matcher's candidates (and their grids) first."""
+    nodes = list(
+        Division.objects.restrict(request.user, "view")
+        .filter(path__startswith=item.node.path, level__in=("village", "grid"))
+        .select_related("parent")
+        .order_by("path")[:3000]
+    )
+    named = {c.rsplit(" ", 1)[-1] for c in item.candidates.split("、") if c.strip()}
+
+    def label(d: Division) -> str:
+        return f"{d.parent.name} · {d.name}" if d.level == "grid" and d.parent else d.name
+
+    first = [d for d in nodes if d.code in named or (d.parent and d.parent.code in named)]
+    rest = [d for d in nodes if d not in first]
+    return [(d.code, label(d)) for d in first + rest]
+
+
 @login_required
 def exception_assign(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(
         ExceptionItem.objects.restrict(request.user, "change").select_related("subject", "node"),
         pk=pk,
     )
-    form = AssignForm(request.POST or None)
+    form = AssignForm(request.POST or None, choices=_assign_choices(request, item))
     if request.method == "POST" and form.is_valid():
         try:
             to = actions.target_node(form.cleaned_data["to_code"])

@@ -517,3 +517,21 @@ def test_a_list_all_outside_the_city_is_all_queued_with_the_reason(
     assert all(r.queue_reason for r in stored)
     assert not ScreeningTask.objects.filter(subject__rows__pushed_list=pushed).exists()
     assert pushed.counts["tasks"] == 0 and pushed.counts["unmatched"] == 3
+
+
+def test_a_tie_is_queued_at_the_town_and_assigned_by_name(scene, upload, make_user, client):
+    from fangkong.screening.models import ExceptionItem
+
+    rows = [["林一", rid("330683", "1950-02-02", 4), "", "嵊州市浦口街道浦口社区12号"]]
+    upload(scene["hq"], scene["telecom"], table_bytes(HEADERS4, rows))
+    item = ExceptionItem.objects.get(subject__name="林一")
+    assert item.node.name == "浦口街道" and item.kind == "ambiguous"
+    assert "浦口居委会" in item.candidates and "浦口社区" in item.candidates
+    client.force_login(make_user("town_hq", item.node.code))
+    page = client.get(f"/screening/exceptions/{item.pk}/assign/").content.decode()
+    options = page[page.index('name="to_code"') :].split("</option>")
+    assert {"浦口居委会", "浦口社区"} <= {o.rsplit(">", 1)[-1] for o in options[:2]}  # first
+    candidate = Division.objects.get(name="浦口居委会")
+    response = client.post(f"/screening/exceptions/{item.pk}/assign/", {"to_code": candidate.code})
+    assert response.status_code == 302
+    assert ScreeningTask.objects.get(subject__name="林一").node == candidate
