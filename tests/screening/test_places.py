@@ -535,3 +535,18 @@ def test_a_tie_is_queued_at_the_town_and_assigned_by_name(scene, upload, make_us
     response = client.post(f"/screening/exceptions/{item.pk}/assign/", {"to_code": candidate.code})
     assert response.status_code == 302
     assert ScreeningTask.objects.get(subject__name="林一").node == candidate
+
+
+def test_rerun_is_refused_to_another_jurisdiction(scene, upload, make_user, client, monkeypatch):
+    broken_pipeline(monkeypatch)
+    upload(scene["hq"], scene["telecom"], table_bytes(HEADERS4, [["王一", ZHOU, "", "x"]]))
+    monkeypatch.undo()
+    pushed = PushedList.objects.get(status="failed")
+    outsider = make_user("county_hq", "330681")
+    client.force_login(outsider)
+    assert client.post(f"/screening/lists/{pushed.pk}/rerun/").status_code == 404
+    headers = bearer(client, outsider)
+    assert client.post(f"/api/v1/screening/lists/{pushed.pk}/rerun", **headers).status_code == 404
+    assert client.get(f"/api/v1/screening/lists/{pushed.pk}/report", **headers).status_code == 404
+    pushed.refresh_from_db()
+    assert pushed.status == "failed" and Path(pushed.stored_as).exists()
