@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 
 from fangkong.core.querysets import allows
 from fangkong.geo.models import Division
-from fangkong.screening import actions, progress
+from fangkong.screening import actions, fates, progress
 from fangkong.screening.models import (
     ExceptionItem,
     ImportRejection,
@@ -53,9 +53,23 @@ class RejectionOut(Schema):
     name: str
 
 
+class FateOut(Schema):
+    row_no: int
+    name: str
+    id_masked: str
+    phone_masked: str
+    fate: str
+    detail: str
+    place: str
+    arrival: str
+    conflict: str
+
+
 class ReportOut(Schema):
     pushed_list: ListOut
     rejections: list[RejectionOut]
+    unused_columns: list[str]
+    rows: list[FateOut]
 
 
 class SubjectOut(Schema):
@@ -194,10 +208,24 @@ def list_status(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
 
 
 @router.get("/lists/{pk}/report", response=ReportOut)
-def list_report(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+def list_report(request: HttpRequest, pk: int, first: int = 0):  # type: ignore[no-untyped-def]
+    """Every row of the file with its fate (rejected, merged, placed, queued), the
+    conflicts and the columns not used; row numbers `first`–`first`+4999."""
     pushed = _list(request, pk)
-    rejections = ImportRejection.objects.restrict(request.user, "view").filter(pushed_list=pushed)
-    return {"pushed_list": pushed, "rejections": list(rejections[:5000])}
+    first = min(max(first, 0), 10**9)  # row numbers fit a 32-bit column
+    rejections = ImportRejection.objects.filter(pushed_list=pushed, duplicate=False)
+    return {
+        "pushed_list": pushed,
+        "rejections": list(rejections[:5000]),
+        "unused_columns": pushed.unused_columns or [],
+        "rows": list(fates.fates(pushed, first, first + 4999)),
+    }
+
+
+@router.post("/lists/{pk}/rerun", response=ListOut)
+def rerun_list(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    """Run a failed import again from the file kept for that (see the rules)."""
+    return actions.rerun_import(request.user, _list(request, pk))
 
 
 @router.get("/tasks", response=TaskPage)
@@ -267,3 +295,6 @@ def get_progress(request: HttpRequest, code: str):  # type: ignore[no-untyped-de
         "children": [c.as_dict() for c in children],
         "checklists": progress.checklists(own),
     }
+
+
+from fangkong.screening import api_places  # noqa: E402,F401  (registers its endpoints here)

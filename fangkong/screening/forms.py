@@ -74,7 +74,13 @@ class TransferForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    to_code = forms.CharField(label=_("Village or grid code"), max_length=24)
+    """The town picks the village or grid by name (the candidates first)."""
+
+    to_code = forms.ChoiceField(label=_("Village or grid"))
+
+    def __init__(self, *args, choices=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["to_code"].choices = list(choices)  # type: ignore[attr-defined]
 
 
 class AliasForm(forms.Form):

@@ -17,9 +17,12 @@ def register() -> None:
 
     from fangkong.core import demo_steps, home
     from fangkong.geo import counters
-    from fangkong.screening.models import ExceptionItem, ScreeningTask, Visit
+    from fangkong.geo.models import GridAddressKey
+    from fangkong.screening.models import AddressAlias, ExceptionItem, ScreeningTask, Visit
 
     auditlog.register(ScreeningTask, exclude_fields=["created_at", "updated_at", "path", "version"])
+    auditlog.register(AddressAlias, exclude_fields=["created_at", "updated_at", "path"])
+    auditlog.register(GridAddressKey, exclude_fields=["created_at", "path"])
     auditlog.register(Visit, exclude_fields=["path"])
     auditlog.register(ExceptionItem, exclude_fields=["created_at", "updated_at", "path"])
 

@@ -8,8 +8,10 @@ MANAGERS = HQ_ROLES | {Role.VILLAGE_STAFF}
 # Pushed lists and their sources: headquarters upload; villages read their reports.
 grant(HQ_ROLES, "screening.listsource", {"view", "add", "change"})
 grant({Role.VILLAGE_STAFF}, "screening.listsource", {"view"})
-grant(HQ_ROLES, "screening.pushedlist", {"view", "add", "export"})
-grant({Role.VILLAGE_STAFF}, "screening.pushedlist", {"view"})
+# Grids' address keys: towns and above import them for their area; villages read theirs.
+grant(MANAGERS, "geo.gridaddresskey", {"view"})
+grant(HQ_ROLES, "geo.gridaddresskey", {"add", "change", "delete"})
+grant(MANAGERS, "screening.pushedlist", {"view", "add", "export"})
 grant(MANAGERS, "screening.pushedrow", {"view"})
 grant(MANAGERS, "screening.importrejection", {"view"})
 
