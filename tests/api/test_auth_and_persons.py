@@ -2,7 +2,6 @@ import pytest
 from auditlog.models import LogEntry
 
 from fangkong.core import clock
-
 from fangkong.people.models import Person
 from tests.conftest import GRID_A, GRID_B, GRID_Z, HUAYUAN
 from tests.idnumbers import rid
