@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fangkong.core import clock
@@ -278,6 +279,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@never_cache  # answers a reveal: never kept in a cache
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     member = get_object_or_404(

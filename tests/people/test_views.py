@@ -263,3 +263,21 @@ def test_export_is_scoped_masked_and_audited(client, make_user, make_person):
 
 def test_export_refused_without_permission(worker_client):
     assert worker_client.get(reverse("people:export")).status_code == 403
+
+
+def test_reveal_answers_and_exports_are_never_cached(client, make_user, worker_client, own):
+    """Issue #16 item 6: `Cache-Control: no-store` on reveal answers and exports."""
+    revealed = worker_client.post(reverse("people:reveal", args=[own.pk, "id_number"]))
+    assert ID in revealed.content.decode() and "no-store" in revealed["Cache-Control"]
+    client.force_login(make_user("village_staff", "330602001004"))
+    export = client.get(reverse("people:export"))
+    assert export.status_code == 200 and "no-store" in export["Cache-Control"]
+
+
+def test_api_reveal_is_never_cached(client, grid_worker, own):
+    from tests.api.test_auth_and_persons import token_for
+
+    auth = token_for(client, grid_worker)
+    response = client.post(f"/api/v1/persons/{own.pk}/reveal/phone", **auth)
+    assert response.json()["value"] == "13812345678"
+    assert "no-store" in response["Cache-Control"]
