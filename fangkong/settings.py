@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "fangkong.mobilisation",
     "fangkong.supervision",
     "fangkong.care",
+    "fangkong.retention",  # issue #16 item 8: purpose-bound retention
 ]
 
 MIDDLEWARE = [
