@@ -18,8 +18,6 @@ from fangkong.screening import actions as screening
 from fangkong.screening.models import ScreeningSubject, Visit
 from fangkong.tracing.models import Scan, Venue
 from tests.conftest import GRID_A
-from tests.observation.conftest import site_doctor, start, system_user  # noqa: F401
-from tests.screening.conftest import make_task, system, upload_dir  # noqa: F401
 
 TZ = ZoneInfo("Asia/Shanghai")
 TODAY = dt.date(2020, 4, 30)
