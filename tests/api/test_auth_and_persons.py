@@ -7,6 +7,7 @@ from tests.conftest import GRID_A, GRID_B, GRID_Z, HUAYUAN
 from tests.idnumbers import rid
 
 ID = rid("330621", "1990-07-01")
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def token_for(client, user, password="pw-for-tests-1"):
@@ -137,11 +138,13 @@ def test_duplicate_elsewhere_is_told_without_ids(client, worker, make_person):
     name and phone belongs to beyond their jurisdiction."""
     make_person("钱多多", node_code=GRID_Z, id_number=ID, phone="13800138000")
     body = {"name": "钱多多", "node_code": GRID_A, "id_number": ID}
-    response = client.post("/api/v1/persons/", body, content_type="application/json", **worker)
+    response = client.post(
+        "/api/v1/persons/", body, content_type="application/json", **worker, **EN
+    )
     assert response.status_code == 409
     assert response.json()["existing_id"] is None and "elsewhere" in response.json()["detail"]
     body = {"name": "钱多多", "node_code": GRID_A, "phone": "13800138000"}
-    similar = client.post("/api/v1/persons/", body, content_type="application/json", **worker)
+    similar = client.post("/api/v1/persons/", body, content_type="application/json", **worker, **EN)
     assert similar.status_code == 409 and similar.json()["similar_ids"] == []
     assert "elsewhere" in similar.json()["detail"]
 
