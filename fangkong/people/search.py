@@ -38,13 +38,18 @@ def make_handle(q: str) -> str | None:
     found = term_index(q)
     if found is None:
         return None
-    return signing.dumps({"k": found[0], "i": found[1]}, salt=SALT)
+    return sign(found[0], found[1])
 
 
-def read_handle(handle: str) -> tuple[str, str] | None:
+def sign(kind: str, index: str, salt: str = SALT) -> str:
+    """A handle for a blind index (other registries, e.g. members, pass their own salt)."""
+    return signing.dumps({"k": kind, "i": index}, salt=salt)
+
+
+def read_handle(handle: str, salt: str = SALT) -> tuple[str, str] | None:
     """(kind, blind index) of a valid handle; None when forged, garbled or expired."""
     try:
-        data = signing.loads(handle, salt=SALT, max_age=MAX_AGE)
+        data = signing.loads(handle, salt=salt, max_age=MAX_AGE)
     except signing.BadSignature:  # SignatureExpired is a subclass
         return None
     if not isinstance(data, dict) or data.get("k") not in FIELDS:
