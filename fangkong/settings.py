@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "fangkong.mobilisation",
     "fangkong.supervision",
     "fangkong.care",
+    "fangkong.retention",  # issue #16 item 8: purpose-bound retention
 ]
 
 MIDDLEWARE = [
@@ -79,6 +80,7 @@ MIDDLEWARE = [
     "fangkong.accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "fangkong.core.middleware.NoStoreForDownloads",  # issue #16: exports never cached
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -213,7 +215,10 @@ FANGKONG_COMPANIONS_DIR = Path(envstr("FANGKONG_COMPANIONS_DIR", str(VAR_DIR / "
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # IDs and phones are masked in every record (core/logscrub.py; also installed as
+    # the record factory in CoreConfig.ready, so every logger is covered).
+    "filters": {"scrub": {"()": "fangkong.core.logscrub.ScrubFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["scrub"]}},
     "root": {"handlers": ["console"], "level": envstr("FANGKONG_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

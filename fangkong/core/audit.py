@@ -32,26 +32,35 @@ def record_access(user: Any, obj: models.Model, what: str, request: Any = None) 
     )
 
 
-def record_export(
-    user: Any, model_label: str, params: dict, count: int, request: Any = None
+def record_bulk_read(
+    user: Any, model_label: str, params: dict, count: int, request: Any = None, what: str = "list"
 ) -> LogEntry:
-    """An export of a list: which list, with which filters, how many rows, by whom."""
+    """A read of many records at once (a list page, an API page, an export): which list,
+    with which filters, how many rows, by whom. Callers pass filters that hold no ID or
+    phone in clear (people.search.audit_filters turns them into blind indexes)."""
     from django.apps import apps
 
     model = apps.get_model(model_label)
     node = getattr(user, "node", None)
-    filters = {k: v for k, v in params.items() if v}
+    filters = {k: v for k, v in params.items() if v not in ("", None)}
     return LogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(model),
         object_pk="*",
-        object_repr=f"export of {count} rows",
+        object_repr=f"{what} of {count} rows",
         action=LogEntry.Action.ACCESS,
-        changes_text=f"export:{count}",
+        changes_text=f"{what}:{count}",
         actor=user if getattr(user, "is_authenticated", False) else None,
         remote_addr=client_ip(request),
         timestamp=clock.now(),
-        additional_data={"path": node.path if node else "", "what": "export", "filters": filters},
+        additional_data={"path": node.path if node else "", "what": what, "filters": filters},
     )
+
+
+def record_export(
+    user: Any, model_label: str, params: dict, count: int, request: Any = None
+) -> LogEntry:
+    """An export of a list (see record_bulk_read)."""
+    return record_bulk_read(user, model_label, params, count, request, what="export")
 
 
 def entries_for(user: Any):  # type: ignore[no-untyped-def]

@@ -78,3 +78,20 @@ class RejectUnstorableInApi:
                 data = None  # the API's own parser reports malformed JSON
             found += [(["body", *loc], p) for loc, p in unstorable(data)]
         return [{"loc": loc, "msg": messages[problem]} for loc, problem in found]
+
+
+class NoStoreForDownloads:
+    """`Cache-Control: no-store` on every file download (exports of lists, reports,
+    certificates): none may stay in a browser's or a proxy's cache (issue #16, item 6).
+    Reveal answers set it in their views (never_cache)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils.cache import add_never_cache_headers
+
+        response = self.get_response(request)
+        if "attachment" in response.get("Content-Disposition", ""):
+            add_never_cache_headers(response)
+        return response

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
 
 from fangkong.core import clock
 from fangkong.geo.models import Division
@@ -30,6 +31,7 @@ from fangkong.mobilisation.models import (
     Shift,
     Unit,
 )
+from fangkong.people import search as people_search
 
 router = Router(tags=["mobilisation"])
 
@@ -330,6 +332,26 @@ def list_members(  # type: ignore[no-untyped-def]
     q: str = Query("", max_length=50),
     after: int = Query(0, ge=0, le=2**62),
 ):
+    """Members under `node`; `q` matches a name (search by phone with POST
+    /members/search, so no number sits in a URL)."""
+    if people_search.personal_kind(q):
+        raise HttpError(422, "q: search by phone with POST /api/v1/mobilisation/members/search")
+    return _members(request, node, q, after)
+
+
+class MemberSearchIn(Schema):
+    node: str | None = Field(None, max_length=24)
+    q: str = Field("", max_length=50, description="name or phone")
+    after: int = Field(0, ge=0, le=2**62)
+
+
+@router.post("/members/search", response=list[MemberOut])
+def search_members(request: HttpRequest, body: MemberSearchIn):  # type: ignore[no-untyped-def]
+    """Members under `node` whose name contains `q`, or whose phone is `q` (blind index)."""
+    return _members(request, body.node, body.q, body.after)
+
+
+def _members(request: HttpRequest, node: str | None, q: str, after: int):  # type: ignore[no-untyped-def]
     n = _node(request, node)
     return (
         Member.objects.restrict(_u(request))

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from fangkong.core import audit
 from fangkong.core.querysets import allows, can_access
 from fangkong.geo.models import Division
 from fangkong.screening import actions, exports, fates, progress
@@ -137,7 +138,11 @@ def rerun(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     pushed = _list(request, pk)
-    return _xlsx(exports.import_report(request.user, pushed), f"import-report-{pushed.pk}.xlsx")
+    data = exports.import_report(request.user, pushed)
+    audit.record_export(
+        request.user, "screening.pushedrow", {"list": pushed.pk}, pushed.rows.count(), request
+    )
+    return _xlsx(data, f"import-report-{pushed.pk}.xlsx")
 
 
 @login_required
