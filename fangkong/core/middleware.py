@@ -78,3 +78,20 @@ class RejectUnstorableInApi:
                 data = None  # the API's own parser reports malformed JSON
             found += [(["body", *loc], p) for loc, p in unstorable(data)]
         return [{"loc": loc, "msg": messages[problem]} for loc, problem in found]
+
+
+class ClientAddress:
+    """Make the client's address (behind FANGKONG_PROXY_HOPS trusted proxies) known to
+    services that limit per client, such as the one-time codes of core.otp_codes."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from fangkong.core import otp_codes, ratelimit
+
+        token = otp_codes.current_client.set(ratelimit.client_key(request))
+        try:
+            return self.get_response(request)
+        finally:
+            otp_codes.current_client.reset(token)
