@@ -5,7 +5,7 @@ and guesses are limited per number and per client on every form that uses codes.
 import re
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -22,6 +22,7 @@ PHONE = "13905750123"
 @pytest.fixture(autouse=True)
 def outbox():
     cache.clear()
+    caches["shared"].clear()
     OutboxGateway.outbox.clear()
     yield
     OutboxGateway.outbox.clear()
