@@ -54,14 +54,36 @@ class User(AbstractUser):
         return self.role in roles.CITY_LEVEL_ROLES or self.is_superuser
 
 
+class ApiTokenQuerySet(RestrictedQuerySet):
+    def live(self) -> "ApiTokenQuerySet":
+        return self.filter(revoked_at__isnull=True, expires_at__gt=clock.now())
+
+
 class ApiToken(models.Model):
-    """A bearer token for the API; only its SHA-256 is stored."""
+    """A bearer token for the API; only its SHA-256 is stored. Revoked by its holder,
+    by an administrator, and on the holder's password, role or node change or
+    deactivation; the row stays (when, why) for the record."""
+
+    class Reason(models.TextChoices):
+        SIGN_OUT = "sign_out", _("signed out")
+        HOLDER = "holder", _("revoked by the holder")
+        ADMIN = "admin", _("revoked by an administrator")
+        PASSWORD = "password", _("password changed")
+        ROLE = "role", _("role or jurisdiction changed")
+        DEACTIVATED = "deactivated", _("account deactivated")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=clock.now)
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_reason = models.CharField(
+        _("reason"), max_length=12, choices=Reason.choices, blank=True
+    )
+
+    scope_path = "user__node__path"
+    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("API token")
