@@ -47,7 +47,10 @@ def tokens(request: HttpRequest) -> HttpResponse:
     """One's own API tokens, and (administrators) those of the accounts in one's area,
     each revocable."""
     if request.method == "POST":
-        token = ApiToken.objects.select_related("user").filter(pk=request.POST.get("token")).first()
+        pk = request.POST.get("token", "")
+        token = (
+            ApiToken.objects.select_related("user").filter(pk=pk).first() if pk.isdigit() else None
+        )
         if token is None or not may_revoke(request.user, token):
             raise Http404
         revoke(request.user, token)

@@ -177,7 +177,7 @@ def ingest_batch(user: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
     now = clock.now()
     good: list[tuple] = []
     rejected: list[dict[str, Any]] = []
-    named = {r.get("person_id") for r in rows if r.get("person_id") is not None}
+    named = {int(r["person_id"]) for r in rows if r.get("person_id") is not None}
     Person = apps.get_model("people", "Person")
     persons = set(Person.objects.filter(pk__in=named).values_list("pk", flat=True))
     for i, row in enumerate(rows):
