@@ -154,6 +154,9 @@ AXES_VERBOSE = False
 AXES_ENABLED = envbool("FANGKONG_AXES", True)
 
 FANGKONG_REQUIRE_2FA = envbool("FANGKONG_REQUIRE_2FA", False)
+# Roles that must pass TOTP (comma-separated role codes); empty: the city-level roles
+# when FANGKONG_REQUIRE_2FA is on, else none. Any account may enrol of its own accord.
+FANGKONG_2FA_ROLES = [r for r in envstr("FANGKONG_2FA_ROLES").split(",") if r]
 OTP_TOTP_ISSUER = "Fangkong"
 
 LANGUAGE_CODE = "zh-hans"

@@ -1,15 +1,15 @@
 import datetime as dt
+import secrets
 from typing import Any
 
 from auditlog.context import set_actor
-from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 
-from fangkong.accounts.models import ApiToken, User
+from fangkong.accounts.models import ApiToken, EnrolmentCode, User
 from fangkong.core import clock
 
 TOKEN_LIFETIME = dt.timedelta(hours=12)
@@ -29,7 +29,7 @@ def issue_token(request: Any, username: str, password: str, otp: str = "") -> tu
     user = authenticate(request, username=username, password=password)
     if user is None:
         raise LoginRefused(_("wrong username or password, or the account is locked"))
-    if settings.FANGKONG_REQUIRE_2FA and user.needs_two_factor:
+    if user.needs_two_factor:
         if not otp or not verify_otp(user, otp):
             raise LoginRefused(_("a valid two-factor code (otp) is required for this account"))
     raw = ApiToken.new_raw()
@@ -90,4 +90,33 @@ def sign_out(token: ApiToken) -> None:
     """API logout: the token presented is revoked."""
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=clock.now(), revoked_reason=ApiToken.Reason.SIGN_OUT
+    )
+
+
+ENROLMENT_TTL = dt.timedelta(hours=24)
+
+
+def issue_enrolment_code(admin: Any, account: User) -> tuple[str, EnrolmentCode]:
+    """A one-time setup code for `account` to enrol an authenticator; issued by a system
+    administrator of the account's area, shown to them once."""
+    if not User.objects.restrict(admin, "enrol").filter(pk=account.pk).exists():
+        raise PermissionDenied(_("you may not set up two-factor sign-in for this account"))
+    raw = "-".join(secrets.token_hex(2).upper() for _i in range(3))
+    with transaction.atomic(), set_actor(admin):
+        record = EnrolmentCode.objects.create(
+            user=account,
+            digest=ApiToken.hash(raw),
+            issued_by=admin,
+            expires_at=clock.now() + ENROLMENT_TTL,
+        )
+    return raw, record
+
+
+def use_enrolment_code(user: User, raw: str) -> bool:
+    """True (and the code used up) when `raw` is a live setup code issued for `user`."""
+    digest = ApiToken.hash(raw.strip().upper())
+    return bool(
+        EnrolmentCode.objects.filter(
+            user=user, digest=digest, used_at__isnull=True, expires_at__gt=clock.now()
+        ).update(used_at=clock.now())
     )

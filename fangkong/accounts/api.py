@@ -7,8 +7,15 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from fangkong.accounts.actions import LoginRefused, issue_token, may_revoke, revoke, sign_out
-from fangkong.accounts.models import ApiToken
+from fangkong.accounts.actions import (
+    LoginRefused,
+    issue_enrolment_code,
+    issue_token,
+    may_revoke,
+    revoke,
+    sign_out,
+)
+from fangkong.accounts.models import ApiToken, User
 from fangkong.core.querysets import allows
 
 router = Router(tags=["auth"])
@@ -111,3 +118,20 @@ def revoke_token(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     if token is None or not may_revoke(request.user, token):
         raise Http404
     return _rows(request, [revoke(request.user, token)])[0]
+
+
+class EnrolmentOut(Schema):
+    username: str
+    setup_code: str
+    expires_at: dt.datetime
+
+
+@router.post("/accounts/{user_id}/enrolment-code", response={201: EnrolmentOut})
+def enrolment_code(request: HttpRequest, user_id: int):  # type: ignore[no-untyped-def]
+    """System administrators: a one-time code for an account of their area to enrol its
+    authenticator (shown once)."""
+    account = User.objects.restrict(request.user, "enrol").filter(pk=user_id).first()
+    if account is None:
+        raise Http404
+    raw, record = issue_enrolment_code(request.user, account)
+    return 201, {"username": account.username, "setup_code": raw, "expires_at": record.expires_at}

@@ -51,7 +51,17 @@ class User(AbstractUser):
 
     @property
     def needs_two_factor(self) -> bool:
-        return self.role in roles.CITY_LEVEL_ROLES or self.is_superuser
+        """Required for the roles configured (FANGKONG_2FA_ROLES, or the city-level roles
+        under FANGKONG_REQUIRE_2FA) and for anyone who enrolled a device of their own."""
+        from django.conf import settings
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        configured = set(getattr(settings, "FANGKONG_2FA_ROLES", []) or [])
+        if not configured and settings.FANGKONG_REQUIRE_2FA:
+            configured = set(roles.CITY_LEVEL_ROLES)
+        if self.role in configured or (self.is_superuser and configured):
+            return True
+        return TOTPDevice.objects.filter(user=self, confirmed=True).exists()
 
 
 class ApiTokenQuerySet(RestrictedQuerySet):
@@ -99,3 +109,19 @@ class ApiToken(models.Model):
     @staticmethod
     def new_raw() -> str:
         return secrets.token_urlsafe(32)
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code an administrator issues so that an account may enrol its
+    authenticator (TOTP): a stolen password alone cannot enrol the thief's phone. Only
+    a digest is stored; the code lives 24 hours and serves once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(default=clock.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"enrolment code for {self.user}"

@@ -248,7 +248,9 @@ def review_declaration(user: Any, review: DeclarationReview, accept: bool) -> An
             raise ValidationError({"status": [_("this declaration was already reviewed")]})
         outcome = None
         if accept:
-            outcome = _feed_declaration(json.loads(crypto.decrypt(bytes(review.row_enc), REVIEW_FIELD)))
+            outcome = _feed_declaration(
+                json.loads(crypto.decrypt(bytes(review.row_enc), REVIEW_FIELD))
+            )
             if outcome.rejection is not None:
                 raise ValidationError({outcome.rejection.field: [outcome.rejection.reason]})
         review.status = (
