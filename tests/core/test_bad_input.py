@@ -29,7 +29,7 @@ def test_deeply_nested_json_is_refused(client, h, levels):
     body = '{"name": ' + "[" * levels + "]" * levels + "}"
     r = client.post("/api/v1/tracing/venues", body, content_type="application/json", **h)
     assert r.status_code == 422, r.status_code
-    assert r.json()["detail"][0]["loc"] == ["body"] and "nested" in str(r.json())
+    assert r.json()["detail"][0]["loc"] == ["body"] and "32" in str(r.json())
 
 
 def test_a_lone_surrogate_is_refused_with_its_field(client, h):
