@@ -6,15 +6,17 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
-from fangkong.accounts.actions import user_for_token
+from fangkong.accounts.actions import token_for
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):  # type: ignore[no-untyped-def]
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
+        record = token_for(token)
+        if record is None:
+            return None
+        request.user = record.user
+        request.api_token = record  # type: ignore[attr-defined]  # for sign-out
+        return record.user
 
 
 api = NinjaAPI(

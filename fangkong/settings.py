@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("FANGKONG_VAR_DIR", BASE_DIR / "var"))
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # the API docs page from local static files (the CSP allows no CDN)
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -68,11 +70,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "fangkong.core.security.CapUploads",  # 413 above FANGKONG_UPLOAD_MAX_BYTES
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "fangkong.public.middleware.BulletinFastPath",  # cached public bulletin, no session
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "fangkong.core.middleware.RejectUnstorableInApi",
+    "fangkong.core.middleware.ClientAddress",  # per-client limits (core.otp_codes)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -99,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "fangkong.core.context_processors.navigation",
             ],
         },
@@ -142,11 +148,17 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = envint("FANGKONG_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The real client behind FANGKONG_PROXY_HOPS trusted proxies, not the proxy's address
+# (else one attacker behind the proxy locks an account for everyone).
+AXES_CLIENT_IP_CALLABLE = "fangkong.core.ratelimit.client_key"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLED = envbool("FANGKONG_AXES", True)
 
 FANGKONG_REQUIRE_2FA = envbool("FANGKONG_REQUIRE_2FA", False)
+# Roles that must pass TOTP (comma-separated role codes); empty: the city-level roles
+# when FANGKONG_REQUIRE_2FA is on, else none. Any account may enrol of its own accord.
+FANGKONG_2FA_ROLES = [r for r in envstr("FANGKONG_2FA_ROLES").split(",") if r]
 OTP_TOTP_ISSUER = "Fangkong"
 
 LANGUAGE_CODE = "zh-hans"
@@ -168,10 +180,42 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# --- Secure by default (issue #16 item 6) ---------------------------------------------
+# Behind HTTPS (FANGKONG_SECURE_COOKIES=1): every cookie Secure (the health code's too,
+# see healthcode), HSTS for a year, http redirected. The Content-Security-Policy holds
+# everywhere: scripts only from our own static files or with the request's nonce.
+FANGKONG_SECURE_COOKIES = envbool("FANGKONG_SECURE_COOKIES", False)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = envbool("FANGKONG_SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SECURE = FANGKONG_SECURE_COOKIES
+CSRF_COOKIE_SECURE = FANGKONG_SECURE_COOKIES
+LANGUAGE_COOKIE_SECURE = FANGKONG_SECURE_COOKIES
+SECURE_HSTS_SECONDS = 31_536_000 if FANGKONG_SECURE_COOKIES else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = FANGKONG_SECURE_COOKIES
+SECURE_SSL_REDIRECT = FANGKONG_SECURE_COOKIES and envbool("FANGKONG_SSL_REDIRECT", True)
+if FANGKONG_SECURE_COOKIES and envbool("FANGKONG_TRUST_X_FORWARDED_PROTO", True):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],  # charts and htmx set inline styles
+    "img-src": [CSP.SELF, "data:", "blob:"],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Uploads: at most this many bytes in memory or on disk per request, and pictures of at
+# most this many pixels (a decompression bomb is refused before it is decoded).
+FANGKONG_UPLOAD_MAX_BYTES = envint("FANGKONG_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+FANGKONG_IMAGE_MAX_PIXELS = envint("FANGKONG_IMAGE_MAX_PIXELS", 40_000_000)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+MEDIA_ROOT = VAR_DIR / "media"
 
 # Personal data keys: a 32-byte master key, base64, from the environment or a file.
 # Data-encryption and blind-index keys are derived from it (see core/crypto.py).

@@ -10,3 +10,8 @@ class CoreConfig(AppConfig):
         from fangkong.core import logscrub
 
         logscrub.install()
+        from fangkong.core import security
+
+        security.check_keys()
+        security.private_files()
+        security.cap_image_pixels()

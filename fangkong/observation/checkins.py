@@ -165,6 +165,21 @@ def _taken_at(value: Any, start_date: dt.date) -> dt.datetime:
     return value
 
 
+def _within_link_limit(
+    period_id: int, cid: uuid.UUID, day: dt.date, window: str, r: ObservationRules
+) -> None:
+    """At most `link_readings_per_window` readings per window through a person's link
+    (a resend of a stored reading is not a new one)."""
+    stored = CheckIn.objects.filter(period_id=period_id, local_date=day, window=window)
+    if stored.filter(client_id=cid).exists():
+        return
+    if stored.filter(reported_by__isnull=True).count() >= r.link_readings_per_window:
+        raise _invalid(
+            "temperature",
+            _("Enough readings in this check-in window; the next window opens later."),
+        )
+
+
 def check_in(
     period: ObservationPeriod | int,
     *,
@@ -211,6 +226,8 @@ def check_in(
         # the zone a request or client happens to use.
         local = timezone.localtime(when, timezone.get_default_timezone())
         window, on_time = rules.window_of(local.time(), r)
+        if link is not None:
+            _within_link_limit(locked.pk, cid, local.date(), window, r)
         febrile = rules.is_febrile(temp, r)
         if febrile and "fever" not in found:
             found.insert(0, "fever")

@@ -57,6 +57,11 @@ class ObservationRules(DatedRuleSet):
     negative_test_required = models.BooleanField(
         _("negative test required at release"), default=False
     )
+    link_readings_per_window = models.PositiveSmallIntegerField(
+        _("readings per check-in window through the person's link"),
+        default=6,
+        help_text=_("More through the signed link in one window are refused (flooding)."),
+    )
 
     class Meta(DatedRuleSet.Meta):
         verbose_name = _("observation rule set")

@@ -3,21 +3,24 @@ task and the self-declaration page call these."""
 
 import datetime as dt
 import hashlib
+import json
 import tempfile
 import uuid
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from auditlog.context import set_actor
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core import audit, clock, facts
+from fangkong.core import audit, clock, crypto, facts
 from fangkong.core.jobs import start_job
 from fangkong.core.models import Job
 from fangkong.core.querysets import can_access
 from fangkong.geo.models import Division
+from fangkong.people import rules as person_rules
 from fangkong.screening import handover, reading, rules
 from fangkong.screening.choices import (
     HANDOVER_OUTCOMES,
@@ -30,6 +33,7 @@ from fangkong.screening.choices import (
 )
 from fangkong.screening.matching import load_matcher
 from fangkong.screening.models import (
+    DeclarationReview,
     ExceptionItem,
     ListSource,
     PushedList,
@@ -40,6 +44,7 @@ from fangkong.screening.models import (
 )
 
 PLACEABLE = ("village", "grid")
+REVIEW_FIELD = "screening.declaration"
 
 
 def upload_dir() -> Path:
@@ -256,22 +261,66 @@ def self_declaration_list() -> PushedList:
     return pushed
 
 
-@transaction.atomic
-def declare(data: dict[str, str]) -> Any:
-    """An arrival declares themselves on the public page; the row takes the same road as
-    a pushed row. Returns the pipeline's outcome (row or rejection)."""
+def _feed_declaration(raw: dict[str, str]) -> Any:
     from fangkong.screening.importing import Pipeline
 
     pushed = PushedList.objects.select_for_update().get(pk=self_declaration_list().pk)
     row_no = (pushed.counts or {}).get("total", 0) + 1
     pipeline = Pipeline(pushed)
-    raw = {k: str(data.get(k) or "") for k in reading.DEFAULT_HEADERS}
     outcome = pipeline.batch([(row_no, raw)])[0]
     counts = pushed.counts or {}
     for key, value in pipeline.counts.as_dict().items():
         counts[key] = counts.get(key, 0) + value
     pushed.counts = counts
     pushed.save(update_fields=["counts"])
+    return outcome
+
+
+@transaction.atomic
+def declare(data: dict[str, str]) -> Any:
+    """An arrival declares themselves on the public page (phone already verified by an
+    SMS code); a new person takes the same road as a pushed row. A declaration about a
+    person already in the registry changes nothing: it waits for staff review in a
+    DeclarationReview (returned). Else returns the pipeline's outcome (row or rejection)."""
+    from fangkong.screening.importing import Pipeline
+
+    raw = {k: str(data.get(k) or "") for k in reading.DEFAULT_HEADERS}
+    person = Pipeline(self_declaration_list()).existing(raw)
+    if person is None:
+        return _feed_declaration(raw)
+    return DeclarationReview.objects.create(
+        person=person,
+        node_id=person.node_id,
+        path=person.path,
+        name=raw["name"][:50],
+        origin=raw.get("origin", "")[:100],
+        arrival_date=raw.get("arrival_date", "")[:10],
+        phone_masked=person_rules.mask_phone(raw.get("phone", "")),
+        row_enc=crypto.encrypt(json.dumps(raw, ensure_ascii=False), REVIEW_FIELD),
+    )
+
+
+def review_declaration(user: Any, review: DeclarationReview, accept: bool) -> Any:
+    """Staff accept a held self-declaration (it then takes the pipeline's road, changing
+    the person's screening) or reject it. Returns the pipeline's outcome or None."""
+    if not can_access(user, review, "review"):
+        raise PermissionDenied(_("this declaration is not in your area"))
+    with transaction.atomic(), set_actor(user):
+        review = DeclarationReview.objects.select_for_update().get(pk=review.pk)
+        if review.status != DeclarationReview.Status.PENDING:
+            raise ValidationError({"status": [_("this declaration was already reviewed")]})
+        outcome = None
+        if accept:
+            outcome = _feed_declaration(
+                json.loads(crypto.decrypt(bytes(review.row_enc), REVIEW_FIELD))
+            )
+            if outcome.rejection is not None:
+                raise ValidationError({outcome.rejection.field: [outcome.rejection.reason]})
+        review.status = (
+            DeclarationReview.Status.ACCEPTED if accept else DeclarationReview.Status.REJECTED
+        )
+        review.reviewed_at, review.reviewed_by = clock.now(), user
+        review.save(update_fields=["status", "reviewed_at", "reviewed_by"])
     return outcome
 
 

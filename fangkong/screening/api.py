@@ -16,6 +16,7 @@ from fangkong.core.querysets import allows
 from fangkong.geo.models import Division
 from fangkong.screening import actions, fates, progress
 from fangkong.screening.models import (
+    DeclarationReview,
     ExceptionItem,
     ImportRejection,
     ListSource,
@@ -298,3 +299,48 @@ def get_progress(request: HttpRequest, code: str):  # type: ignore[no-untyped-de
 
 
 from fangkong.screening import api_places  # noqa: E402,F401  (registers its endpoints here)
+
+# --- self-declarations held for review ----------------------------------------------------
+
+
+class DeclarationReviewOut(Schema):
+    id: int
+    name: str
+    id_masked: str
+    phone_masked: str
+    origin: str
+    arrival_date: str
+    node_code: str
+    status: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_id_masked(obj: DeclarationReview) -> str:
+        return obj.person.id_masked or ""
+
+    @staticmethod
+    def resolve_node_code(obj: DeclarationReview) -> str:
+        return obj.node.code
+
+
+class ReviewIn(Schema):
+    accept: bool
+
+
+@router.get("/declarations", response=list[DeclarationReviewOut])
+def list_declarations(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """Public self-declarations about registered persons, waiting for review."""
+    return list(
+        DeclarationReview.objects.restrict(request.user, "view")
+        .pending()
+        .select_related("person", "node")[:500]
+    )
+
+
+@router.post("/declarations/{pk}/review", response=DeclarationReviewOut)
+def review_declaration(request: HttpRequest, pk: int, body: ReviewIn):  # type: ignore[no-untyped-def]
+    """Accept (the declaration then takes the pipeline's road) or reject it."""
+    review = get_object_or_404(DeclarationReview.objects.restrict(request.user, "review"), pk=pk)
+    actions.review_declaration(request.user, review, body.accept)
+    review.refresh_from_db()
+    return review

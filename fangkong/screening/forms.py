@@ -104,3 +104,9 @@ class DeclarationForm(forms.Form):
     transport = forms.CharField(label=_("Transport"), max_length=40, required=False)
     transport_no = forms.CharField(label=_("Train / flight / plate"), max_length=40, required=False)
     address = forms.CharField(label=_("Where you stay in Shaoxing"), max_length=200)
+    code = forms.CharField(
+        label=_("Code sent to your phone"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

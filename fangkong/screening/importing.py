@@ -182,6 +182,16 @@ class Pipeline:
                 outcomes[row_no] = Outcome(pushed, None)
         return [outcomes[n] for n, _raw in items if n in outcomes]
 
+    def existing(self, raw: dict[str, str]) -> Person | None:
+        """The registered person a row names (by ID, or phone and name), if any; a row
+        that does not clean names nobody (the pipeline will reject it)."""
+        try:
+            row = rules.clean_row(raw, self.today)
+        except rules.RowError:
+            return None
+        keys, known = self._lookup([(0, row, "")])
+        return self._find(row, keys, known)
+
     def _lookup(self, fresh: list[tuple[int, rules.CleanRow, str]]) -> tuple[dict, dict]:
         id_keys = {
             r.id_number: crypto.blind_index(r.id_number, "person.id_number")

@@ -446,3 +446,45 @@ __all__ = [
     "TaskTransfer",
     "Visit",
 ]
+
+
+class DeclarationReview(models.Model):
+    """A public self-declaration about a person already in the registry, held for staff
+    review (R14, issue #16): an anonymous visitor who knows someone's ID must not put
+    that person into key-area screening. The declared row is kept encrypted until a
+    reviewer accepts it (it then takes the pipeline's road) or rejects it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting review")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
+    )
+    node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="+")
+    path = models.CharField(max_length=160, editable=False, db_index=True)
+    name = models.CharField(_("name"), max_length=50)
+    origin = models.CharField(_("coming from"), max_length=100)
+    arrival_date = models.CharField(_("arrival date"), max_length=10)
+    row_enc = models.BinaryField(editable=False)
+    phone_masked = models.CharField(_("mobile phone"), max_length=16)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    scope_path = "path"
+    objects = qs.DeclarationReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("self-declaration to review")
+        verbose_name_plural = _("self-declarations to review")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.created_at:%Y-%m-%d}"

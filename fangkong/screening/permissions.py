@@ -31,3 +31,6 @@ grant(HQ_ROLES, "screening.exceptionitem", {"change"})
 # Dated rules: headquarters read; city headquarters edit (in the admin).
 grant(HQ_ROLES | {Role.SYSADMIN}, "screening.screeningrules", {"view"})
 grant({Role.CITY_HQ, Role.SYSADMIN}, "screening.screeningrules", {"add", "change"})
+
+# Self-declarations about persons already registered wait for their village or town.
+grant(MANAGERS, "screening.declarationreview", {"view", "review"})

@@ -22,6 +22,8 @@ urlpatterns = [
     path("progress/<str:code>/", views.progress_page, name="progress_node"),
     path("progress/<str:code>/export.xlsx", views.progress_xlsx, name="progress_xlsx"),
     path("declare/", public.declare, name="declare"),
+    path("declarations/", views.declarations, name="declarations"),
+    path("declarations/<int:pk>/review/", views.declaration_review, name="declaration_review"),
     path("declare/qr.svg", public.declare_qr, name="declare_qr"),
     path("declare/poster/", public.poster, name="poster"),
 ]

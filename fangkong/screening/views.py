@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from fangkong.core import audit
 from fangkong.core.querysets import allows, can_access
@@ -22,6 +23,7 @@ from fangkong.screening.forms import (
     VisitForm,
 )
 from fangkong.screening.models import (
+    DeclarationReview,
     ExceptionItem,
     ImportRejection,
     ListSource,
@@ -364,3 +366,36 @@ def progress_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     node = _node(request, code)
     own, children = progress.figures(request.user, node)
     return _xlsx(exports.progress_table(own, children), f"screening-progress-{node.code}.xlsx")
+
+
+# --- self-declarations held for review ----------------------------------------------------
+
+
+@login_required
+def declarations(request: HttpRequest) -> HttpResponse:
+    """Self-declarations about persons already registered: nothing changes their record
+    until staff accept it here."""
+    _need(request, DeclarationReview, "view")
+    items = (
+        DeclarationReview.objects.restrict(request.user, "view")
+        .pending()
+        .select_related("person", "node")[:200]
+    )
+    can_review = allows(request.user, DeclarationReview, "review")
+    return render(
+        request, "screening/declarations.html", {"items": items, "can_review": can_review}
+    )
+
+
+@login_required
+@require_POST
+def declaration_review(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_object_or_404(DeclarationReview.objects.restrict(request.user, "review"), pk=pk)
+    accept = request.POST.get("decision") == "accept"
+    try:
+        actions.review_declaration(request.user, review, accept)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Accepted.") if accept else _("Rejected."))
+    return redirect("screening:declarations")

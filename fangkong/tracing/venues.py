@@ -187,11 +187,16 @@ def ingest_batch(user: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
     now = clock.now()
     good: list[tuple] = []
     rejected: list[dict[str, Any]] = []
+    named = {int(r["person_id"]) for r in rows if r.get("person_id") is not None}
+    Person = apps.get_model("people", "Person")
+    persons = set(Person.objects.filter(pk__in=named).values_list("pk", flat=True))
     for i, row in enumerate(rows):
         venue = venues.get(str(row.get("venue_code") or ""))
         try:
             if venue is None:
                 raise _invalid("venue_code", _("unknown venue: this QR code is not registered"))
+            if row.get("person_id") is not None and row["person_id"] not in persons:
+                raise _invalid("person_id", _("person_id: no such person"))
             direction = str(row.get("direction") or Direction.VISIT)
             if direction not in Direction.values:
                 raise _invalid("direction", _("must be one of %s") % ", ".join(Direction.values))
