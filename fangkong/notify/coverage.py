@@ -1,6 +1,7 @@
 """Coverage as a number: who was notified of a directive, by which channel, what
 failed and why, and how long acknowledgement took (median, 90th percentile)."""
 
+import math
 import statistics
 from typing import Any
 
@@ -14,7 +15,7 @@ def _minutes(values: list[float]) -> tuple[float | None, float | None]:
         return None, None
     values = sorted(values)
     median = statistics.median(values)
-    p90 = values[min(len(values) - 1, max(0, int(round(0.9 * len(values) + 0.5)) - 1))]
+    p90 = values[max(0, math.ceil(0.9 * len(values)) - 1)]  # nearest rank
     return round(median, 1), round(p90, 1)
 
 
