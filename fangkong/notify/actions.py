@@ -211,24 +211,33 @@ def _follow_owner(notice: Notice) -> None:
     Delivery.objects.filter(notice=notice).update(path=notice.path)
 
 
-def _phones(notice: Notice, prefs: dict[int, Preference]) -> list[tuple[str, str]]:
+def _accounts_at(node_ids: Iterable[int]) -> dict[int, list[Any]]:
+    from fangkong.accounts.models import User
+
+    out: dict[int, list[Any]] = {}
+    for u in User.objects.filter(node_id__in=set(node_ids), is_active=True):
+        out.setdefault(u.node_id, []).append(u)
+    return out
+
+
+def _phones(
+    notice: Notice, prefs: dict[int, Preference], at_node: dict[int, list[Any]]
+) -> list[tuple[str, str]]:
     """(suffix, phone) pairs from the encrypted fields; [] when nobody has a number."""
     if notice.recipient_person_id:
         p = notice.recipient_person
         return [("", p.reveal("phone"))] if p.phone_enc else []
-    from fangkong.accounts.models import User
-
     if notice.recipient_user_id:
         users = [notice.recipient_user]
     else:
-        users = list(
-            User.objects.filter(node_id=notice.recipient_node_id, is_active=True).filter(
-                Q(role=notice.recipient_role) if notice.recipient_role else Q()
-            )
-        )
+        users = [
+            u
+            for u in at_node.get(notice.recipient_node_id or 0, [])
+            if not notice.recipient_role or u.role == notice.recipient_role
+        ]
     out = []
     for u in users:
-        pref = prefs.get(u.pk) or Preference.objects.filter(user=u).first()
+        pref = prefs.get(u.pk)
         if pref is not None and pref.sms and pref.phone_enc:
             out.append((f":{u.pk}", crypto.decrypt(bytes(pref.phone_enc), PREF_PHONE)))
     return out
@@ -247,13 +256,14 @@ def absolute(link: str) -> str:
     return getattr(settings, "FANGKONG_SITE_URL", "http://127.0.0.1:8000").rstrip("/") + link
 
 
-def _send(d: Delivery, prefs: dict[int, Preference]) -> sms.Answer:
+def _send(
+    d: Delivery, prefs: dict[int, Preference], at_node: dict[int, list[Any]], backend: Any
+) -> sms.Answer:
     n = d.notice
     if d.channel == Channel.SMS:
-        phones = _phones(n, prefs)
+        phones = _phones(n, prefs, at_node)
         if not phones:
             return sms.Answer(False, _("no mobile number: in-app only"), retry=False)
-        backend = sms.backend()
         answers = [
             backend.send(sms.SmsMessage(f"{n.key}{suffix}", phone, n.template, n.params, _text(n)))
             for suffix, phone in phones
@@ -297,11 +307,24 @@ def deliver_batch(ids: Sequence[int], now: dt.datetime | None = None) -> dict[st
             "notice", "notice__recipient_user", "notice__recipient_user__node", "notice__recipient_person"
         )
     )
-    prefs = _prefs(d.notice.recipient_user_id for d in rows if d.notice.recipient_user_id)
     for d in rows:
         _follow_owner(d.notice)
+    sms_rows = [d for d in rows if d.channel == Channel.SMS]
+    at_node = _accounts_at(
+        d.notice.recipient_node_id
+        for d in sms_rows
+        if d.notice.recipient_node_id and not d.notice.recipient_user_id
+    )
+    prefs = _prefs(
+        [d.notice.recipient_user_id for d in rows if d.notice.recipient_user_id]
+        + [u.pk for users in at_node.values() for u in users]
+    )
+    backend = sms.backend()
+    if hasattr(backend, "batch"):
+        backend.batch()
+    for d in rows:
         try:
-            answer = _send(d, prefs)
+            answer = _send(d, prefs, at_node, backend)
         except Exception as exc:  # a backend bug must not lose the notice
             log.exception("delivery %s failed", d.pk)
             answer = sms.Answer(False, f"{type(exc).__name__}: {exc}")
@@ -316,6 +339,8 @@ def deliver_batch(ids: Sequence[int], now: dt.datetime | None = None) -> dict[st
             d.status = Delivery.Status.PENDING
             d.next_attempt_at = now + dt.timedelta(seconds=r.retry_seconds * 2 ** (d.attempts - 1))
             counts["retry"] += 1
+    if hasattr(backend, "flush"):
+        backend.flush()  # an error here leaves the rows 'sending': retried, key-deduplicated
     Delivery.objects.bulk_update(rows, ["status", "sent_at", "answer", "next_attempt_at"])
     return counts
 

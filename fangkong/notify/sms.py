@@ -49,19 +49,40 @@ def mask(phone: str) -> str:
 
 
 class OutboxBackend:
-    def send(self, message: SmsMessage) -> Answer:
+    """Stores messages in `OutboxMessage`. Inside `batch()` … `flush()` (a delivery task's
+    batch) rows are written together; the unique key still keeps one row per message."""
+
+    def __init__(self) -> None:
+        self._batch: list | None = None
+
+    def _row(self, message: SmsMessage):  # type: ignore[no-untyped-def]
         from fangkong.notify.models import OutboxMessage
 
+        return OutboxMessage(
+            key=message.key,
+            phone_enc=crypto.encrypt(message.phone, "notify.outbox.phone"),
+            phone_masked=mask(message.phone),
+            template=message.template,
+            params=message.params,
+            text=message.text,
+        )
+
+    def batch(self) -> None:
+        self._batch = []
+
+    def flush(self) -> None:
+        from fangkong.notify.models import OutboxMessage
+
+        rows, self._batch = self._batch or [], None
+        OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+
+    def send(self, message: SmsMessage) -> Answer:
+        if self._batch is not None:
+            self._batch.append(self._row(message))
+            return Answer(True, "stored in the outbox")
         try:
             with transaction.atomic():
-                OutboxMessage.objects.create(
-                    key=message.key,
-                    phone_enc=crypto.encrypt(message.phone, "notify.outbox.phone"),
-                    phone_masked=mask(message.phone),
-                    template=message.template,
-                    params=message.params,
-                    text=message.text,
-                )
+                self._row(message).save()
         except IntegrityError:
             return Answer(True, "duplicate: already in the outbox")
         return Answer(True, "stored in the outbox")
