@@ -114,7 +114,9 @@ def notify_many(specs: Sequence[Spec], *, enqueue: bool = True) -> list[Notice]:
         try:
             with transaction.atomic():
                 Notice.objects.bulk_create(rows)
-                made = list(Notice.objects.filter(key__in=[n.key for n in rows]))
+                made = rows
+                if any(n.pk is None for n in rows):  # a backend that returns no ids
+                    made = list(Notice.objects.filter(key__in=[n.key for n in rows]))
         except IntegrityError:  # a concurrent run stored some of them first
             made = []
             for n in rows:
@@ -156,12 +158,15 @@ def _create_deliveries(notices: list[Notice], r: NoticeRules, now: dt.datetime) 
             elif pref is not None and not n.urgent and pref.quiet_at(local):
                 d.next_attempt_at = _quiet_end(pref, now)
             rows.append(d)
-    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
-    return list(
-        Delivery.objects.filter(
-            notice__in=[n.pk for n in notices], status=Delivery.Status.PENDING
-        ).values_list("pk", flat=True)
-    )
+    # the notices are new (their keys were free), so are their deliveries
+    Delivery.objects.bulk_create(rows)
+    if any(d.pk is None for d in rows):
+        return list(
+            Delivery.objects.filter(
+                notice__in=[n.pk for n in notices], status=Delivery.Status.PENDING
+            ).values_list("pk", flat=True)
+        )
+    return [d.pk for d in rows if d.status == Delivery.Status.PENDING]
 
 
 def _quiet_end(pref: Preference, now: dt.datetime) -> dt.datetime:
@@ -322,6 +327,7 @@ def deliver_batch(ids: Sequence[int], now: dt.datetime | None = None) -> dict[st
     backend = sms.backend()
     if hasattr(backend, "batch"):
         backend.batch()
+    sent_at = clock.now()
     for d in rows:
         try:
             answer = _send(d, prefs, at_node, backend)
@@ -330,7 +336,7 @@ def deliver_batch(ids: Sequence[int], now: dt.datetime | None = None) -> dict[st
             answer = sms.Answer(False, f"{type(exc).__name__}: {exc}")
         d.answer = answer.detail[:300]
         if answer.ok:
-            d.status, d.sent_at, d.next_attempt_at = Delivery.Status.SENT, clock.now(), None
+            d.status, d.sent_at, d.next_attempt_at = Delivery.Status.SENT, sent_at, None
             counts["sent"] += 1
         elif not answer.retry or d.attempts >= r.max_attempts:
             d.status, d.next_attempt_at = Delivery.Status.FAILED, None
@@ -341,7 +347,14 @@ def deliver_batch(ids: Sequence[int], now: dt.datetime | None = None) -> dict[st
             counts["retry"] += 1
     if hasattr(backend, "flush"):
         backend.flush()  # an error here leaves the rows 'sending': retried, key-deduplicated
-    Delivery.objects.bulk_update(rows, ["status", "sent_at", "answer", "next_attempt_at"])
+    # one UPDATE per distinct outcome (a batch has a handful), not a CASE per row
+    groups: dict[tuple, list[int]] = {}
+    for d in rows:
+        groups.setdefault((d.status, d.sent_at, d.answer, d.next_attempt_at), []).append(d.pk)
+    for (status, sent_at, answer, next_at), pks in groups.items():
+        Delivery.objects.filter(pk__in=pks).update(
+            status=status, sent_at=sent_at, answer=answer, next_attempt_at=next_at
+        )
     return counts
 
 
