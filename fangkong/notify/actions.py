@@ -171,9 +171,8 @@ def _create_deliveries(notices: list[Notice], r: NoticeRules, now: dt.datetime) 
 
 def _quiet_end(pref: Preference, now: dt.datetime) -> dt.datetime:
     local = timezone.localtime(now)
-    end = local.replace(
-        hour=pref.quiet_end.hour, minute=pref.quiet_end.minute, second=0, microsecond=0
-    )  # type: ignore[union-attr]
+    until = pref.quiet_end or dt.time(0)
+    end = local.replace(hour=until.hour, minute=until.minute, second=0, microsecond=0)
     return end if end > local else end + dt.timedelta(days=1)
 
 
@@ -229,10 +228,11 @@ def _phones(
     notice: Notice, prefs: dict[int, Preference], at_node: dict[int, list[Any]]
 ) -> list[tuple[str, str]]:
     """(suffix, phone) pairs from the encrypted fields; [] when nobody has a number."""
-    if notice.recipient_person_id:
-        p = notice.recipient_person
+    p = notice.recipient_person
+    if p is not None:
         return [("", p.reveal("phone"))] if p.phone_enc else []
-    if notice.recipient_user_id:
+    users: list[Any]
+    if notice.recipient_user is not None:
         users = [notice.recipient_user]
     else:
         users = [
@@ -278,7 +278,8 @@ def _send(
             return sms.Answer(False, bad[0].detail, retry=all(a.retry for a in bad))
         return sms.Answer(True, answers[0].detail if len(answers) == 1 else f"{len(answers)} sent")
     if d.channel == Channel.EMAIL:
-        to = [n.recipient_user.email] if n.recipient_user_id and n.recipient_user.email else []
+        u = n.recipient_user
+        to = [u.email] if u is not None and u.email else []
         if not to:
             return sms.Answer(False, _("no email address"), retry=False)
         try:
@@ -309,7 +310,10 @@ def deliver_batch(ids: Sequence[int], now: dt.datetime | None = None) -> dict[st
         Delivery.objects.filter(
             pk__in=claim_ids, status=Delivery.Status.SENDING, next_attempt_at=now
         ).select_related(
-            "notice", "notice__recipient_user", "notice__recipient_user__node", "notice__recipient_person"
+            "notice",
+            "notice__recipient_user",
+            "notice__recipient_user__node",
+            "notice__recipient_person",
         )
     )
     for d in rows:

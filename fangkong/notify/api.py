@@ -217,8 +217,12 @@ def directive_coverage(request: HttpRequest, pk: int):  # type: ignore[no-untype
     d = get_object_or_404(Directive.objects.restrict(request.user), pk=pk)
     c = coverage.directive(request.user, d)
     c["failed"] = [
-        {"node": f.notice.recipient_node.code if f.notice.recipient_node else None,
-         "channel": f.channel, "status": f.status, "answer": f.answer}
+        {
+            "node": f.notice.recipient_node.code if f.notice.recipient_node else None,
+            "channel": f.channel,
+            "status": f.status,
+            "answer": f.answer,
+        }
         for f in c["failed"]
     ]
     return c

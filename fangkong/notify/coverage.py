@@ -39,7 +39,8 @@ def directive(user: Any, d: Any) -> dict[str, Any]:
         directive=d, acknowledged_at__isnull=False
     )
     minutes = [
-        (a - d.issued_at).total_seconds() / 60 for a in acked.values_list("acknowledged_at", flat=True)
+        (a - d.issued_at).total_seconds() / 60
+        for a in acked.values_list("acknowledged_at", flat=True)
     ]
     median, p90 = _minutes(minutes)
     return {
@@ -71,7 +72,5 @@ def briefing(path: str, since: Any, until: Any) -> dict[str, int]:
     return {
         "sent": qs.count(),
         "unanswered": qs.filter(read_at__isnull=True, acted_at__isnull=True).count(),
-        "failed": Delivery.objects.filter(
-            notice__in=qs, status=Delivery.Status.FAILED
-        ).count(),
+        "failed": Delivery.objects.filter(notice__in=qs, status=Delivery.Status.FAILED).count(),
     }

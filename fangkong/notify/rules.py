@@ -70,9 +70,7 @@ def validate_rules(data: Any) -> dict[str, dict[str, Any]]:
                 try:
                     dt.time.fromisoformat(str(value))
                 except ValueError:
-                    raise ValidationError(
-                        {f"{field}.at": _("a time of day like 08:00")}
-                    ) from None
+                    raise ValidationError({f"{field}.at": _("a time of day like 08:00")}) from None
                 clean[name] = str(value)
             elif name == "urgent":
                 clean[name] = bool(value)

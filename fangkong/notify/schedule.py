@@ -145,7 +145,10 @@ def run_slot(name: str, slot: dt.datetime, *, caught_up: bool = False) -> str:
         log.exception("scheduled job %s (%s) failed", name, slot)
         run.status, run.result = ScheduledRun.Status.FAILED, f"{type(exc).__name__}: {exc}"[:300]
     else:
-        run.status, run.result = ScheduledRun.Status.DONE, str(result if result is not None else "")[:300]
+        run.status, run.result = (
+            ScheduledRun.Status.DONE,
+            str(result if result is not None else "")[:300],
+        )
     run.finished_at = clock.now()
     run.save(update_fields=["status", "result", "finished_at"])
     return run.status

@@ -12,7 +12,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from fangkong.core import clock
 from fangkong.notify.actions import Spec, notify_many, rules
 
 
@@ -95,9 +94,7 @@ def directive_reminders(now: dt.datetime) -> int:
             )
         late = silent.filter(directive__deadline__lte=now - after)
         parents = dict(
-            Division.objects.filter(
-                pk__in=late.values("node__parent_id")
-            ).values_list("pk", "path")
+            Division.objects.filter(pk__in=late.values("node__parent_id")).values_list("pk", "path")
         )
         for rc in late.select_related("node").iterator(chunk_size=2000):
             d, parent = rc.directive, rc.node.parent_id
@@ -129,13 +126,18 @@ def checkin_reminders(day: dt.date, window: str) -> int:
 
     done = CheckIn.objects.filter(local_date=day, window=window).values("period_id")
     periods = (
-        ObservationPeriod.objects.filter(
-            status="active", start_date__lte=day, planned_end__gte=day
-        )
+        ObservationPeriod.objects.filter(status="active", start_date__lte=day, planned_end__gte=day)
         .exclude(pk__in=done)
         .select_related("person")
-        .only("pk", "path", "link_version", "planned_end", "person__id", "person__path",
-              "person__phone_enc")
+        .only(
+            "pk",
+            "path",
+            "link_version",
+            "planned_end",
+            "person__id",
+            "person__path",
+            "person__phone_enc",
+        )
     )
     specs = []
     with _zh():
@@ -267,7 +269,10 @@ def visit_breach(now: dt.datetime) -> int:
 
 # ---------------------------------------------------------------- clinical clocks (C5)
 
-CLOCKS = (("report", "report_due", "reported_at"), ("investigation", "investigation_due", "investigated_at"))
+CLOCKS = (
+    ("report", "report_due", "reported_at"),
+    ("investigation", "investigation_due", "investigated_at"),
+)
 
 
 def report_clocks(now: dt.datetime) -> int:
@@ -284,10 +289,10 @@ def report_clocks(now: dt.datetime) -> int:
         for name, due, done in CLOCKS:
             label = _("case report") if name == "report" else _("case investigation")
             open_ = Case.objects.filter(**{f"{done}__isnull": True, f"{due}__isnull": False})
-            for case in open_.filter(**{f"{due}__gt": now, f"{due}__lte": now + warn}).select_related(
-                "visit__responsible_doctor__node", "facility"
-            ):
-                doctor = case.visit.responsible_doctor if case.visit_id else None
+            for case in open_.filter(
+                **{f"{due}__gt": now, f"{due}__lte": now + warn}
+            ).select_related("visit__responsible_doctor__node", "facility"):
+                doctor = case.visit.responsible_doctor if case.visit is not None else None
                 deadline = getattr(case, due)
                 title = _("%(what)s for %(case)s is due at %(due)s") % {
                     "what": label,
@@ -310,7 +315,7 @@ def report_clocks(now: dt.datetime) -> int:
             for case in open_.filter(**{f"{due}__lte": now}).select_related(
                 "visit__responsible_doctor", "facility__node"
             ):
-                doctor = case.visit.responsible_doctor if case.visit_id else None
+                doctor = case.visit.responsible_doctor if case.visit is not None else None
                 deadline = getattr(case, due)
                 title = _("Breached: %(what)s for %(case)s was due at %(due)s") % {
                     "what": label,
@@ -318,7 +323,7 @@ def report_clocks(now: dt.datetime) -> int:
                     "due": _local(deadline),
                 }
                 pref = Preference.objects.filter(user=doctor).first() if doctor else None
-                heads = [pref.head] if pref is not None and pref.head_id else []
+                heads: list[Any] = [pref.head] if pref is not None and pref.head is not None else []
                 if not heads:
                     heads = list(
                         User.objects.filter(
@@ -363,7 +368,9 @@ def owner_deadlines(now: dt.datetime) -> int:
     specs = []
     with _zh():
         for rect in Rectification.objects.filter(status="open").select_related("owner_node"):
-            deadline = dt.datetime.combine(rect.deadline + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+            deadline = dt.datetime.combine(
+                rect.deadline + dt.timedelta(days=1), dt.time(0), tzinfo=tz
+            )
             key = _before_and_at("rectification", f"rect:{rect.pk}", deadline, now)
             if key:
                 specs.append(
@@ -468,7 +475,6 @@ def per_kind_counts(path: str, since: dt.datetime) -> dict[str, Any]:
     return {"sent": agg["sent"], "unanswered": agg["unanswered"]}
 
 
-
 def report_upward(now: dt.datetime) -> int:
     """Reports upward: before a period's deadline (the rule's minutes) and once it has
     passed, each expected node that has not submitted is told."""
@@ -491,9 +497,9 @@ def report_upward(now: dt.datetime) -> int:
             if phase is None:
                 continue
             done = Submission.objects.filter(template=t, period=day).values("node_id")
-            expected = Division.objects.filter(
-                path__startswith=t.node.path, level=t.level
-            ).exclude(pk__in=done)
+            expected = Division.objects.filter(path__startswith=t.node.path, level=t.level).exclude(
+                pk__in=done
+            )
             for node in expected.only("pk", "path"):
                 specs.append(
                     Spec(

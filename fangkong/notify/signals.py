@@ -25,7 +25,7 @@ def _acknowledge(user: Any, notice: Notice) -> None:
     from fangkong.command import actions
     from fangkong.command.models import DirectiveReceipt
 
-    receipt = DirectiveReceipt.objects.select_related("node").get(pk=notice.subject_id)
+    receipt = DirectiveReceipt.objects.select_related("node").get(pk=notice.subject_id or 0)
     if receipt.acknowledged_at is None:
         actions.acknowledge(user, receipt)
 
@@ -52,7 +52,7 @@ def _case_doctor(pk: int) -> Any:
     from fangkong.clinical.models import Case
 
     c = Case.objects.filter(pk=pk).select_related("visit__responsible_doctor__node").first()
-    return c.visit.responsible_doctor if c is not None and c.visit_id else None
+    return c.visit.responsible_doctor if c is not None and c.visit is not None else None
 
 
 def _visit_node(pk: int) -> Any:

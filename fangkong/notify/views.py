@@ -92,7 +92,8 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
-    pref = Preference.objects.filter(user=request.user).first()
+    user: Any = request.user
+    pref = Preference.objects.filter(user=user).first()
     if request.method == "POST":
         form = PreferenceForm(request.POST)
         if form.is_valid():

@@ -41,7 +41,9 @@ def flaky(settings):
 
 def test_no_duplicate_sms_under_a_retried_task(grid_worker, with_phone, run_commits, outbox):
     with_phone(grid_worker, "13905751234")
-    spec = Spec(kind="visits_today", key="visits:test:1", title="今天有12户需要上门排查", user=grid_worker)
+    spec = Spec(
+        kind="visits_today", key="visits:test:1", title="今天有12户需要上门排查", user=grid_worker
+    )
     with clock.frozen(at(DAY0, 8)), run_commits():
         notice = actions.notify(spec)
         assert actions.notify(spec) is None  # same event: nothing new
@@ -66,7 +68,13 @@ def test_gateway_timeouts_are_retried_with_back_off_then_sent(
     d = Delivery.objects.get(notice=notice, channel="sms")
     assert (d.status, d.attempts, d.answer) == ("pending", 1, "no answer: timed out")
     assert d.next_attempt_at == at(DAY0, 8, 1)  # first retry after 60 s
-    with clock.frozen(at(DAY0, 8, 0, )):
+    with clock.frozen(
+        at(
+            DAY0,
+            8,
+            0,
+        )
+    ):
         assert actions.deliver_due()["sent"] == 0  # not yet due
     with clock.frozen(at(DAY0, 8, 1)):
         actions.deliver_due()
@@ -103,14 +111,20 @@ def test_recipient_without_phone_is_in_app_only_and_counted(grid_worker, run_com
         "inbox": "sent",
         "sms": "failed",
     }
-    assert Delivery.objects.get(notice=notice, channel="sms").answer == "no mobile number: in-app only"
+    assert (
+        Delivery.objects.get(notice=notice, channel="sms").answer == "no mobile number: in-app only"
+    )
 
 
 def test_quiet_hours_defer_sms_but_not_urgent_clocks(grid_worker, with_phone, run_commits, outbox):
     with_phone(grid_worker, quiet_start="22:00", quiet_end="07:00")
     with clock.frozen(at(DAY0, 23)), run_commits():
-        calm = actions.notify(Spec(kind="visits_today", key="k4", title="明日走访", user=grid_worker))
-        urgent = actions.notify(Spec(kind="report_clock", key="k5", title="报告即将超时", user=grid_worker))
+        calm = actions.notify(
+            Spec(kind="visits_today", key="k4", title="明日走访", user=grid_worker)
+        )
+        urgent = actions.notify(
+            Spec(kind="report_clock", key="k5", title="报告即将超时", user=grid_worker)
+        )
     assert [m[3].split(":")[0] for m in outbox()] == ["k5"]
     d = Delivery.objects.get(notice=calm, channel="sms")
     assert d.status == "pending" and d.next_attempt_at == at(DAY0 + dt.timedelta(days=1), 7)
@@ -130,7 +144,15 @@ def test_declined_sms_is_not_sent_and_email_goes_through_django(
         effective_from=DAY0, rules={"visits_today": {"channels": ["inbox", "sms", "email"]}}
     )
     with clock.frozen(at(DAY0, 8)), run_commits():
-        notice = actions.notify(Spec(kind="visits_today", key="k6", title="走访", link="/screening/today/", user=grid_worker))
+        notice = actions.notify(
+            Spec(
+                kind="visits_today",
+                key="k6",
+                title="走访",
+                link="/screening/today/",
+                user=grid_worker,
+            )
+        )
     status = dict(Delivery.objects.filter(notice=notice).values_list("channel", "status"))
     assert status == {"inbox": "sent", "sms": "skipped", "email": "sent"}
     assert mailoutbox[0].to == ["wang@example.cn"]
@@ -151,7 +173,14 @@ def test_notice_follows_the_new_owner_of_the_task(make_user, with_phone, run_com
         with clock.frozen(at(DAY0, 23)):
             actions.save_preferences(first, {"quiet_start": "22:00", "quiet_end": "07:00"})
             notice = actions.notify(
-                Spec(kind="visits_today", key="k7", title="t", user=first, subject="tests.task", subject_id=1)
+                Spec(
+                    kind="visits_today",
+                    key="k7",
+                    title="t",
+                    user=first,
+                    subject="tests.task",
+                    subject_id=1,
+                )
             )
         owner["user"] = second  # reassigned during the night
         with clock.frozen(at(DAY0 + dt.timedelta(days=1), 7)):
@@ -210,14 +239,28 @@ def test_http_gateway_sends_template_and_parameters(settings, grid_worker, with_
     }
 
 
-def test_checkin_reminders_carry_the_personal_link(db, make_person, system_user, run_commits, outbox):
+def test_checkin_reminders_carry_the_personal_link(
+    db, make_person, system_user, run_commits, outbox
+):
     from fangkong.observation import actions as obs
     from fangkong.observation.links import parse_token
 
     with clock.frozen(at(DAY0, 7)):
-        a = obs.start_period(system_user, make_person("周玉兰", phone="13905750301"), reason="close_contact", last_exposure=DAY0)
-        b = obs.start_period(system_user, make_person("吴志强"), reason="close_contact", last_exposure=DAY0)
-        c = obs.start_period(system_user, make_person("郑美华", phone="13905750303"), reason="close_contact", last_exposure=DAY0)
+        a = obs.start_period(
+            system_user,
+            make_person("周玉兰", phone="13905750301"),
+            reason="close_contact",
+            last_exposure=DAY0,
+        )
+        b = obs.start_period(
+            system_user, make_person("吴志强"), reason="close_contact", last_exposure=DAY0
+        )
+        c = obs.start_period(
+            system_user,
+            make_person("郑美华", phone="13905750303"),
+            reason="close_contact",
+            last_exposure=DAY0,
+        )
         obs.check_in(c, client_id="0b8e5a4c-61f2-4d7e-a3b9-5c1d2e3f4a50", temperature="36.6")
     with clock.frozen(at(DAY0, 11)), run_commits():
         assert senders.checkin_reminders(DAY0, "morning") == 2
@@ -230,11 +273,15 @@ def test_checkin_reminders_carry_the_personal_link(db, make_person, system_user,
     assert (no_phone.channel, no_phone.status) == ("sms", "failed")
 
 
-def test_report_clock_warns_the_doctor_then_the_head(db, make_user, make_person, system_user, node, run_commits):
+def test_report_clock_warns_the_doctor_then_the_head(
+    db, make_user, make_person, system_user, node, run_commits
+):
     from fangkong.clinical import actions as clinical
     from fangkong.clinical import care
 
-    clinic = care.create_facility(system_user, name="越城区人民医院发热门诊", kind="fever_clinic", node=node(YUECHENG))
+    clinic = care.create_facility(
+        system_user, name="越城区人民医院发热门诊", kind="fever_clinic", node=node(YUECHENG)
+    )
     doctor = make_user("medical", YUECHENG, display_name="王医生")
     head = make_user("medical", YUECHENG, display_name="科主任")
     clinic.staff.add(doctor)
@@ -243,8 +290,13 @@ def test_report_clock_warns_the_doctor_then_the_head(db, make_user, make_person,
     doctor.notify_pref.save()
     with clock.frozen(at(DAY0, 9)):
         visit = clinical.register_visit(
-            doctor, clinic, person=make_person("陈静"), temperature="38.4", symptoms=["cough"],
-            epi_items=["travel"], imaging_pneumonia=True,
+            doctor,
+            clinic,
+            person=make_person("陈静"),
+            temperature="38.4",
+            symptoms=["cough"],
+            epi_items=["travel"],
+            imaging_pneumonia=True,
         )
         clinical.dispose(doctor, visit, "suspected")
     visit.refresh_from_db()

@@ -78,17 +78,16 @@ def test_one_tap_acknowledges_and_reminders_go_only_to_the_silent(
     with clock.frozen(at(DAY0, 16, 45)), run_commits():
         assert senders.directive_reminders(clock.now()) == 0
     sent = [m for m in outbox() if m[1] == "directive_reminder"]
-    assert [(m[0], m[3].startswith("directive-reminder:")) for m in sent] == [
-        ("13905750001", True)
-    ]
+    assert [(m[0], m[3].startswith("directive-reminder:")) for m in sent] == [("13905750001", True)]
     # after the deadline: their parent (the town) is told, once per silent village
     with clock.frozen(at(DAY0, 18, 15)), run_commits():
         senders.directive_reminders(clock.now())
     up = Notice.objects.filter(kind="directive_escalated")
     assert up.count() == 2168
-    assert up.filter(recipient_node=node(TASHAN)).count() == node(TASHAN).children.filter(
-        level="village"
-    ).count()
+    assert (
+        up.filter(recipient_node=node(TASHAN)).count()
+        == node(TASHAN).children.filter(level="village").count()
+    )
 
 
 def test_coverage_by_channel_and_time_to_acknowledge(city_directive, city_hq, node):
@@ -111,9 +110,12 @@ def test_coverage_by_channel_and_time_to_acknowledge(city_directive, city_hq, no
     county = pytest.importorskip("fangkong.accounts.models").User.objects.create_user(
         "yc-hq", password="pw-for-tests-1", role="county_hq", node=node(YUECHENG)
     )
-    assert coverage.directive(county, city_directive)["nodes"] == DirectiveReceipt.objects.filter(
-        directive=city_directive, path__startswith=node(YUECHENG).path
-    ).count()
+    assert (
+        coverage.directive(county, city_directive)["nodes"]
+        == DirectiveReceipt.objects.filter(
+            directive=city_directive, path__startswith=node(YUECHENG).path
+        ).count()
+    )
 
 
 def test_directive_page_shows_notice_coverage(city_directive, city_hq, client):

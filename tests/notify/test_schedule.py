@@ -24,7 +24,10 @@ def periods(db, make_person, system_user, grid_worker):
             person = make_person(name, phone=f"1390575000{i}")
             out.append(
                 actions.start_period(
-                    system_user, person, reason="close_contact", last_exposure=DAY0 - dt.timedelta(days=1)
+                    system_user,
+                    person,
+                    reason="close_contact",
+                    last_exposure=DAY0 - dt.timedelta(days=1),
                 )
             )
     return out
@@ -40,7 +43,9 @@ def test_sweep_runs_at_window_close_once(periods, grid_worker):
     from fangkong.observation import actions
 
     with clock.frozen(at(DAY0, 8)):
-        actions.check_in(periods[0], client_id="7d0f3c2e-8a51-4b1e-9c3a-2f6e1b0d4a11", temperature="36.5")
+        actions.check_in(
+            periods[0], client_id="7d0f3c2e-8a51-4b1e-9c3a-2f6e1b0d4a11", temperature="36.5"
+        )
     assert tick(at(DAY0, 11, 59)) is True  # the previous evening's slot, not yet run
     assert AlertTask.objects.filter(local_date=DAY0).count() == 0
     assert tick(at(DAY0, 12, 0)) is True  # the morning window has just closed

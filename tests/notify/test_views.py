@@ -19,7 +19,13 @@ from tests.notify.conftest import DAY0, at
 def notice(grid_worker, run_commits):
     with run_commits():
         return actions.notify(
-            Spec(kind="visits_today", key="v:1", title="今天有12户需要上门排查", link="/screening/today/", user=grid_worker)
+            Spec(
+                kind="visits_today",
+                key="v:1",
+                title="今天有12户需要上门排查",
+                link="/screening/today/",
+                user=grid_worker,
+            )
         )
 
 
@@ -64,7 +70,15 @@ def test_another_accounts_notice_is_404(client, make_user, notice, auth_header):
     assert client.post(f"/notices/{notice.pk}/act/").status_code == 404
     assert "今天有12户" not in client.get("/notices/").content.decode()
     h = auth_header(other)
-    assert client.post(f"/api/v1/notices/{notice.pk}/read", {"read": True}, content_type="application/json", **h).status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/notices/{notice.pk}/read",
+            {"read": True},
+            content_type="application/json",
+            **h,
+        ).status_code
+        == 404
+    )
     assert client.post(f"/api/v1/notices/{notice.pk}/act", **h).status_code == 404
     assert client.get("/api/v1/notices/", **h).json() == []
     # a grid worker of the same grid does not see a notice addressed to a colleague
@@ -73,11 +87,18 @@ def test_another_accounts_notice_is_404(client, make_user, notice, auth_header):
     assert client.post(f"/notices/{notice.pk}/read/", {"read": "1"}).status_code == 404
 
 
-def test_one_tap_acknowledge_from_inbox_and_api(client, make_user, node, city_hq, run_commits, auth_header):
+def test_one_tap_acknowledge_from_inbox_and_api(
+    client, make_user, node, city_hq, run_commits, auth_header
+):
     with clock.frozen(at(DAY0, 9)), run_commits():
         d = command.issue_directive(
-            city_hq, node("3306"), title="关于加强卡口管理的通知", text="即日起执行。",
-            owner=city_hq, deadline=at(DAY0, 18), node_codes=[TASHAN, HUAYUAN],
+            city_hq,
+            node("3306"),
+            title="关于加强卡口管理的通知",
+            text="即日起执行。",
+            owner=city_hq,
+            deadline=at(DAY0, 18),
+            node_codes=[TASHAN, HUAYUAN],
         )
     town = make_user("town_hq", TASHAN)
     village = make_user("village_staff", HUAYUAN)
@@ -101,7 +122,10 @@ def test_one_tap_acknowledge_from_inbox_and_api(client, make_user, node, city_hq
     assert cov["nodes"] == 2 and cov["acknowledged"] == 2 and cov["ack_median"] == 45.0
     # a grid worker elsewhere cannot read the coverage of a directive outside their area
     far = make_user("county_hq", "330681")
-    assert client.get(f"/api/v1/notices/directives/{d.pk}/coverage", **auth_header(far)).status_code == 404
+    assert (
+        client.get(f"/api/v1/notices/directives/{d.pk}/coverage", **auth_header(far)).status_code
+        == 404
+    )
 
 
 def test_a_notice_without_action_refuses_act(client, grid_worker, notice, auth_header):
@@ -116,29 +140,91 @@ def test_preferences_page_and_api_bad_input(client, grid_worker, auth_header):
     assert r.status_code == 200 and "phone" in r.context["form"].errors
     r = client.post("/notices/preferences/", {"sms": "on", "quiet_start": "22:00"})
     assert "quiet_end" in r.context["form"].errors
-    r = client.post("/notices/preferences/", {"sms": "on", "phone": "139 0575 1234", "quiet_start": "22:00", "quiet_end": "07:00"})
+    r = client.post(
+        "/notices/preferences/",
+        {"sms": "on", "phone": "139 0575 1234", "quiet_start": "22:00", "quiet_end": "07:00"},
+    )
     assert r.status_code == 302
     assert grid_worker.notify_pref.phone_masked == "139****1234"
     assert "13905751234" not in client.get("/notices/preferences/").content.decode()
     h = auth_header(grid_worker)
-    bad = client.put("/api/v1/notices/preferences", {"quiet_start": "25:00"}, content_type="application/json", **h)
+    bad = client.put(
+        "/api/v1/notices/preferences",
+        {"quiet_start": "25:00"},
+        content_type="application/json",
+        **h,
+    )
     assert bad.status_code == 422 and "quiet_start" in bad.content.decode()
-    ok = client.put("/api/v1/notices/preferences", {"email": True}, content_type="application/json", **h).json()
+    ok = client.put(
+        "/api/v1/notices/preferences", {"email": True}, content_type="application/json", **h
+    ).json()
     assert ok["email"] is True and ok["phone_masked"] == "139****1234"
 
 
 def test_rules_api_validates_and_dates(client, city_hq, grid_worker, auth_header):
     h = auth_header(city_hq)
-    bad = client.post("/api/v1/notices/rules", {"effective_from": "2020-02-12", "rules": {"checkin_reminder": {"channels": ["fax"]}}}, content_type="application/json", **h)
+    bad = client.post(
+        "/api/v1/notices/rules",
+        {"effective_from": "2020-02-12", "rules": {"checkin_reminder": {"channels": ["fax"]}}},
+        content_type="application/json",
+        **h,
+    )
     assert bad.status_code == 422 and "rules.checkin_reminder.channels" in bad.content.decode()
-    bad = client.post("/api/v1/notices/rules", {"effective_from": "2020-02-12", "rules": {"wechat": {}}}, content_type="application/json", **h)
+    bad = client.post(
+        "/api/v1/notices/rules",
+        {"effective_from": "2020-02-12", "rules": {"wechat": {}}},
+        content_type="application/json",
+        **h,
+    )
     assert bad.status_code == 422 and "rules.wechat" in bad.content.decode()
-    ok = client.post("/api/v1/notices/rules", {"effective_from": "2020-02-12", "note": "提前90分钟提醒", "rules": {"checkin_reminder": {"minutes": 90}}}, content_type="application/json", **h)
+    ok = client.post(
+        "/api/v1/notices/rules",
+        {
+            "effective_from": "2020-02-12",
+            "note": "提前90分钟提醒",
+            "rules": {"checkin_reminder": {"minutes": 90}},
+        },
+        content_type="application/json",
+        **h,
+    )
     assert ok.status_code == 201
-    assert NoticeRules.in_force(dt.date(2020, 2, 12)).rule("checkin_reminder") == {"minutes": 90, "channels": ["sms"]}
-    assert NoticeRules.in_force(dt.date(2020, 2, 11)).rule("checkin_reminder")["minutes"] == 90  # first set judges earlier days
-    refused = client.post("/api/v1/notices/rules", {"effective_from": "2020-02-13"}, content_type="application/json", **auth_header(grid_worker))
+    assert NoticeRules.in_force(dt.date(2020, 2, 12)).rule("checkin_reminder") == {
+        "minutes": 90,
+        "channels": ["sms"],
+    }
+    assert (
+        NoticeRules.in_force(dt.date(2020, 2, 11)).rule("checkin_reminder")["minutes"] == 90
+    )  # first set judges earlier days
+    refused = client.post(
+        "/api/v1/notices/rules",
+        {"effective_from": "2020-02-13"},
+        content_type="application/json",
+        **auth_header(grid_worker),
+    )
     assert refused.status_code == 403
     jobs = client.get("/api/v1/notices/schedule", **h).json()
-    assert {j["name"] for j in jobs} >= {"sweep-checkins", "briefing", "health-codes", "retention-purge"}
+    assert {j["name"] for j in jobs} >= {
+        "sweep-checkins",
+        "briefing",
+        "health-codes",
+        "retention-purge",
+    }
     assert client.get("/api/v1/notices/schedule", **auth_header(grid_worker)).status_code == 403
+
+
+def test_briefing_counts_notices_sent_and_unanswered(
+    grid_worker, run_commits, node, client, city_hq
+):
+    from fangkong.briefing.compute import compute
+
+    with clock.frozen(at(DAY0, 9)), run_commits():
+        first = actions.notify(Spec(kind="visits_today", key="b:1", title="a", user=grid_worker))
+        actions.notify(Spec(kind="visits_today", key="b:2", title="b", user=grid_worker))
+    with clock.frozen(at(DAY0, 10)):
+        actions.mark_read(grid_worker, [first])
+    with clock.frozen(at(DAY0 + dt.timedelta(days=1), 8, 30)):
+        b = compute(node("3306"), DAY0 + dt.timedelta(days=1))
+        assert b.data["notices"] == {"sent": 2, "unanswered": 1, "failed": 2}
+        client.force_login(city_hq)
+        html = client.get(f"/briefing/3306/{DAY0 + dt.timedelta(days=1)}/").content.decode()
+    assert 'id="briefing-notices"' in html
