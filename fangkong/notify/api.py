@@ -5,8 +5,7 @@ notice rules, the schedule with its last runs, a directive's notice coverage."""
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -14,7 +13,7 @@ from ninja import Field, Router, Schema
 
 from fangkong.notify import actions, coverage, schedule
 from fangkong.notify.models import Notice, NoticeRules, ScheduledRun
-from fangkong.notify.rules import DEFAULT_RULES, validate_rules
+from fangkong.notify.rules import DEFAULT_RULES
 
 router = Router(tags=["notices"])
 
@@ -166,18 +165,16 @@ def add_rules(request: HttpRequest, data: RulesIn):  # type: ignore[no-untyped-d
     user: Any = request.user
     if not (user.is_superuser or user.role in ("city_hq", "sysadmin")):
         raise PermissionDenied(_("only city headquarters may change the notice rules"))
-    rules = validate_rules(data.rules)
-    if NoticeRules.objects.filter(effective_from=data.effective_from).exists():
-        raise ValidationError({"effective_from": _("a rule set already takes effect that day")})
-    with transaction.atomic():
-        r = NoticeRules.objects.create(
-            effective_from=data.effective_from,
-            note=data.note,
-            rules={**NoticeRules(effective_from=data.effective_from).rules, **rules},
-            max_attempts=data.max_attempts,
-            retry_seconds=data.retry_seconds,
-            created_by=user,
-        )
+    r = actions.add_rules(
+        user,
+        {
+            "effective_from": data.effective_from,
+            "note": data.note,
+            "max_attempts": data.max_attempts,
+            "retry_seconds": data.retry_seconds,
+        },
+        data.rules,
+    )
     return 201, {
         "id": r.pk,
         "effective_from": r.effective_from,

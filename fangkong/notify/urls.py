@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/read/", views.mark, name="mark"),
     path("<int:pk>/act/", views.act, name="act"),
     path("preferences/", views.preferences, name="preferences"),
+    path("schedule/", views.schedule_page, name="schedule"),
 ]

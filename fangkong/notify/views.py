@@ -12,9 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.notify import actions
-from fangkong.notify.forms import PreferenceForm
-from fangkong.notify.models import Notice, Preference
+from fangkong.notify import actions, schedule
+from fangkong.notify.forms import PreferenceForm, RulesForm
+from fangkong.notify.models import Notice, NoticeRules, Preference, ScheduledRun
 
 PAGE = 50
 
@@ -48,6 +48,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "only_unread": only_unread,
         "actionable": set(actions.ACTS),
         "unread": _mine(request).unread().count(),
+        "is_hq": request.user.is_superuser or getattr(request.user, "role", "") in HQ,
     }
     if request.headers.get("HX-Request") and request.GET.get("fragment") == "list":
         return render(request, "notify/inbox.html#list", ctx)
@@ -116,3 +117,51 @@ def preferences(request: HttpRequest) -> HttpResponse:
             }
         form = PreferenceForm(initial=initial)
     return render(request, "notify/preferences.html", {"form": form, "pref": pref})
+
+
+HQ = {"city_hq", "county_hq", "town_hq", "sysadmin"}
+
+
+@login_required
+def schedule_page(request: HttpRequest) -> HttpResponse:
+    """Headquarters: every job with its next slot and last runs; the notice rules in force,
+    and (city headquarters) a new dated rule set."""
+    from fangkong.core import clock
+
+    user: Any = request.user
+    if not (user.is_superuser or user.role in HQ):
+        raise PermissionDenied
+    may_change = user.is_superuser or user.role in ("city_hq", "sysadmin")
+    current = NoticeRules.in_force()
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied
+        form = RulesForm(request.POST, current=current)
+        if form.is_valid():
+            try:
+                actions.add_rules(user, form.cleaned_data, form.rules())
+            except ValidationError as exc:
+                for field, errs in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errs)
+            else:
+                messages.success(request, _("Notice rules saved."))
+                return redirect("notify:schedule")
+    else:
+        form = RulesForm(
+            current=current,
+            initial={
+                "effective_from": clock.today(),
+                "max_attempts": current.max_attempts,
+                "retry_seconds": current.retry_seconds,
+            },
+        )
+    now = clock.now()
+    jobs = []
+    for j in schedule.check_schedule():
+        runs = list(ScheduledRun.objects.filter(job=j.name).order_by("-slot")[:3])
+        jobs.append({"job": j, "next": j.next_after(now), "runs": runs})
+    return render(
+        request,
+        "notify/schedule.html",
+        {"jobs": jobs, "form": form, "may_change": may_change, "current": current},
+    )

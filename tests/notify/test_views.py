@@ -228,3 +228,45 @@ def test_briefing_counts_notices_sent_and_unanswered(
         client.force_login(city_hq)
         html = client.get(f"/briefing/3306/{DAY0 + dt.timedelta(days=1)}/").content.decode()
     assert 'id="briefing-notices"' in html
+
+
+def test_schedule_page_shows_runs_and_saves_dated_rules(client, city_hq, make_user):
+    from fangkong.notify import schedule
+
+    with clock.frozen(at(DAY0, 3, 15)):
+        schedule.run_slot("stale-tokens", at(DAY0, 3, 15))
+    client.force_login(city_hq)
+    page = client.get("/notices/schedule/").content.decode()
+    assert 'data-job="sweep-checkins"' in page and "tokens 0" in page
+    form = {
+        "effective_from": "2020-02-15",
+        "note": "按2月14日通知调整",
+        "max_attempts": "4",
+        "retry_seconds": "120",
+    }
+    from fangkong.notify.rules import DEFAULT_RULES
+
+    for kind, rule in DEFAULT_RULES.items():
+        form[f"{kind}__channels"] = rule["channels"]
+        for key in ("minutes", "after"):
+            if key in rule:
+                form[f"{kind}__{key}"] = str(rule[key])
+    form["checkin_reminder__minutes"] = "-5"
+    bad = client.post("/notices/schedule/", form)
+    assert bad.status_code == 200 and "checkin_reminder__minutes" in bad.context["form"].errors
+    form["checkin_reminder__minutes"] = "30"
+    form["checkin_reminder__channels"] = ["sms", "inbox"]
+    assert client.post("/notices/schedule/", form).status_code == 302
+    r = NoticeRules.in_force(dt.date(2020, 2, 15))
+    rule = r.rule("checkin_reminder")
+    assert rule["minutes"] == 30 and sorted(rule["channels"]) == ["inbox", "sms"]
+    assert r.max_attempts == 4 and r.note == "按2月14日通知调整"
+    again = client.post("/notices/schedule/", form)
+    assert "effective_from" in again.context["form"].errors
+    # a town headquarters reads the schedule but may not change the rules; a grid worker neither
+    town = make_user("town_hq", TASHAN)
+    client.force_login(town)
+    assert client.get("/notices/schedule/").status_code == 200
+    assert client.post("/notices/schedule/", form).status_code == 403
+    client.force_login(make_user("grid_worker", GRID_A))
+    assert client.get("/notices/schedule/").status_code == 403
