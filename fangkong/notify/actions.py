@@ -362,6 +362,23 @@ def deliver_batch(ids: Sequence[int], now: dt.datetime | None = None) -> dict[st
     return counts
 
 
+def follow_owners(now: dt.datetime | None = None) -> int:
+    """Open notices about a task (unread, not acted on, deadline not passed) move to the
+    task's current owner, so the inbox of the new owner shows them. Returns how many."""
+    now = now or clock.now()
+    moved = 0
+    open_ = (
+        Notice.objects.filter(subject__in=list(OWNERS), read_at__isnull=True, acted_at__isnull=True)
+        .filter(Q(deadline__isnull=True) | Q(deadline__gte=now))
+        .select_related("recipient_user__node")
+    )
+    for n in open_.iterator(chunk_size=1000):
+        before = (n.recipient_user_id, n.recipient_node_id)
+        _follow_owner(n)
+        moved += (n.recipient_user_id, n.recipient_node_id) != before
+    return moved
+
+
 def deliver_due(now: dt.datetime | None = None) -> dict[str, int]:
     """The retry sweep: every pending delivery whose time has come (after back-off or
     quiet hours); a delivery left 'sending' by a worker that died is pending again."""

@@ -150,10 +150,12 @@ def supply_alerts(slot: dt.datetime) -> str:
 
 @job("notify-deliver", cron="*/5 * * * *")
 def notify_deliver(slot: dt.datetime) -> str:
-    """Deliveries whose retry (back-off) or quiet hours have passed."""
-    from fangkong.notify.actions import deliver_due
+    """Open notices follow their task's new owner; deliveries whose retry (back-off) or
+    quiet hours have passed are sent."""
+    from fangkong.notify.actions import deliver_due, follow_owners
 
-    return str(deliver_due())
+    moved = follow_owners(slot)
+    return f"moved {moved}, {deliver_due()}"
 
 
 @job("stale-tokens", cron="15 3 * * *")
