@@ -186,12 +186,24 @@ class SlotTrigger(BaseTrigger):
         return f"slots of {self.job.name}"
 
 
+def fire(name: str) -> bool:
+    """What APScheduler calls at a slot (in its thread pool): enqueue the due slot, with
+    fresh database connections (a long-running scheduler must not hold a dead one)."""
+    from django.db import close_old_connections
+
+    close_old_connections()
+    try:
+        return enqueue_due(name)
+    finally:
+        close_old_connections()
+
+
 def build_scheduler(scheduler: Any) -> list[Job]:
     """Add every active job to an APScheduler scheduler; returns the jobs."""
     active = check_schedule()
     for j in active:
         scheduler.add_job(
-            enqueue_due,
+            fire,
             trigger=SlotTrigger(j),
             args=(j.name,),
             id=j.name,

@@ -168,3 +168,16 @@ def test_stale_tokens_are_removed(db, city_hq):
     with clock.frozen(at(DAY0, 3, 15)):
         schedule.run_slot("stale-tokens", at(DAY0, 3, 15))
     assert list(ApiToken.objects.values_list("digest", flat=True)) == ["b" * 64]
+
+
+def test_the_scheduler_gets_one_apscheduler_job_per_active_job(db, settings):
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    settings.FANGKONG_SCHEDULE = {"supply-alerts": "off"}
+    s = BackgroundScheduler(timezone=TZ)
+    active = schedule.build_scheduler(s)
+    ids = {j.id for j in s.get_jobs()}
+    assert ids == {j.name for j in active} and "supply-alerts" not in ids
+    assert "sweep-checkins" in ids and "retention-purge" in ids
+    with clock.frozen(at(DAY0, 12, 0)):
+        assert schedule.fire("stale-tokens") is True
