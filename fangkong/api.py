@@ -116,5 +116,9 @@ def register_routers() -> None:
 
     api.add_router("/care", care_router)
 
+    from fangkong.notify.api import router as notify_router
+
+    api.add_router("/notices", notify_router)
+
 
 register_routers()

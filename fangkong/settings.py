@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "fangkong.supervision",
     "fangkong.care",
     "fangkong.retention",  # issue #16 item 8: purpose-bound retention
+    "fangkong.notify",
 ]
 
 MIDDLEWARE = [
@@ -235,6 +236,20 @@ TASKS = {
 
 if TESTING:
     TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+# Notices and the schedule (fangkong/notify, docs/operations.md). FANGKONG_SCHEDULE:
+# "job=crontab line;job=off" overrides fixed times; a name that is no job is refused.
+FANGKONG_SCHEDULE = dict(
+    part.split("=", 1) for part in envstr("FANGKONG_SCHEDULE", "").split(";") if "=" in part
+)
+FANGKONG_SMS_BACKEND = envstr("FANGKONG_SMS_BACKEND", "fangkong.notify.sms.OutboxBackend")
+FANGKONG_SMS_HTTP = {
+    "url": envstr("FANGKONG_SMS_HTTP_URL", ""),
+    "sign_name": envstr("FANGKONG_SMS_SIGN_NAME", ""),
+    "app_key": envstr("FANGKONG_SMS_APP_KEY", ""),
+    "timeout": envstr("FANGKONG_SMS_TIMEOUT", "10"),
+}
+FANGKONG_SITE_URL = envstr("FANGKONG_SITE_URL", "http://127.0.0.1:8000")
 
 PAGE_SIZE = envint("FANGKONG_PAGE_SIZE", 50)
 

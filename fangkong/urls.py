@@ -26,5 +26,6 @@ urlpatterns = [
     path("public/", include("fangkong.public.urls")),
     path("supervision/", include("fangkong.supervision.urls")),
     path("mobilisation/", include("fangkong.mobilisation.urls")),
+    path("notices/", include("fangkong.notify.urls")),
     path("", include("fangkong.core.urls")),
 ]

@@ -110,6 +110,10 @@ def figures(node: Division, day: dt.date, r: BriefingRules) -> dict[str, Any]:
     if sections.has("command"):
         data["command"] = sections.command(node.path, day, cutoff)
         data["sections"].append("command")
+    if sections.has("notify"):  # notices of the 24 h before the cut-off (notify app)
+        from fangkong.notify.coverage import briefing as notices
+
+        data["notices"] = notices(node.path, since, cutoff)
     return data
 
 
