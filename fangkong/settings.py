@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "fangkong.mobilisation",
     "fangkong.supervision",
     "fangkong.care",
+    "fangkong.riskareas",  # issue #19
+    "fangkong.selfservice",  # issue #19
 ]
 
 MIDDLEWARE = [
