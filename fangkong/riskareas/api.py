@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from fangkong.core import clock
@@ -86,8 +86,8 @@ def level(request: HttpRequest, code: str, on: dt.date | None = None) -> dict:
 
 
 @router.post("/", response={201: AreaOut})
-def add(request: HttpRequest, body: AreaIn) -> tuple[int, RiskArea]:
-    return 201, actions.add_area(request.user, body.dict())
+def add(request: HttpRequest, body: AreaIn) -> Status:
+    return Status(201, actions.add_area(request.user, body.dict()))
 
 
 @router.post("/{area_id}/end", response=AreaOut)
@@ -97,9 +97,7 @@ def end(request: HttpRequest, area_id: int, body: EndIn) -> RiskArea:
 
 
 @router.post("/import", response={200: ImportOut, 422: dict})
-def import_file(
-    request: HttpRequest, file: UploadedFile = File(...), source: str = ""
-) -> tuple[int, dict]:
+def import_file(request: HttpRequest, file: File[UploadedFile], source: str = "") -> Status:
     """A CSV (UTF-8 or GBK) or XLSX as announced; good rows stored, bad rows refused by line."""
     from fangkong.screening.reading import FileError
 
@@ -107,8 +105,11 @@ def import_file(
     try:
         report = actions.import_file(request.user, file, source[:300])
     except FileError as exc:
-        return 422, {"detail": [{"loc": ["body", "file"], "msg": str(exc)}]}
-    return 200, {
-        "added": report.added,
-        "refused": [{"line": n, "reason": r} for n, r in report.refused],
-    }
+        return Status(422, {"detail": [{"loc": ["body", "file"], "msg": str(exc)}]})
+    return Status(
+        200,
+        {
+            "added": report.added,
+            "refused": [{"line": n, "reason": r} for n, r in report.refused],
+        },
+    )
