@@ -86,3 +86,66 @@ def designation_on(code: str, day: dt.date):  # type: ignore[no-untyped-def]
 
     rows = list(RiskArea.objects.on(day).filter(code__in=prefixes(code)))
     return max(rows, key=lambda r: (RANK[r.risk], len(r.code)), default=None)
+
+
+_SUFFIXES = (
+    "特别行政区",
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "自治区",
+    "自治州",
+    "地区",
+    "盟",
+    "省",
+    "市",
+    "区",
+    "县",
+    "旗",
+    "镇",
+    "乡",
+    "街道",
+)
+
+
+def short_name(name: str) -> str:
+    """湖北省 → 湖北, 武汉市 → 武汉 (how an origin is usually written); two characters kept."""
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+def level_for_text(origin: str, day: dt.date) -> str:
+    """The risk level of a place written as text (“湖北武汉”, “武汉市汉口站”) on `day`:
+    the highest designation in force whose own area's name appears in it."""
+    from fangkong.riskareas.models import RiskArea
+
+    origin = (origin or "").strip()
+    if not origin:
+        return ""
+    best = ""
+    for code, risk in RiskArea.objects.on(day).values_list("code", "risk"):
+        found = lookup(code)
+        if found is not None and short_name(found[1]) in origin and RANK[risk] > RANK[best]:
+            best = risk
+    return best
+
+
+def required_level_for_text(origin: str, day: dt.date) -> str:
+    """`level_for_text`, or a ValidationError on `risk_level` when the place was not a
+    designated risk area on that day."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    level = level_for_text(origin, day)
+    if not level:
+        raise ValidationError(
+            {
+                "risk_level": [
+                    _("“%(origin)s” was not a high- or medium-risk area on %(day)s")
+                    % {"origin": origin.strip()[:100], "day": day}
+                ]
+            }
+        )
+    return level

@@ -127,3 +127,23 @@ def test_api_add_end_and_level(hq, client):
         **h,
     )
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "code"]
+
+
+def test_recorded_arrival_without_a_level_reads_the_list_on_the_arrival_day(make_person, hq):
+    from django.core.exceptions import ValidationError
+
+    from fangkong.core import clock
+    from fangkong.healthcode.actions import record_arrival
+    from tests.selfservice.conftest import at
+
+    seed_2020()
+    person = make_person("孙丽")
+    with clock.frozen(at(dt.date(2020, 2, 12))):
+        arrival = record_arrival(hq, person, origin="湖北武汉", arrived_on=dt.date(2020, 2, 10))
+        assert arrival.risk_level == "high"
+    with clock.frozen(at(dt.date(2020, 4, 20))):
+        with pytest.raises(ValidationError) as refused:
+            record_arrival(hq, person, origin="武汉市", arrived_on=dt.date(2020, 4, 15))
+        assert "risk_level" in refused.value.message_dict
+        assert rules.level_for_text("湖北宜昌", dt.date(2020, 3, 20)) == "high"
+        assert rules.level_for_text("湖北宜昌", dt.date(2020, 3, 25)) == ""
