@@ -114,7 +114,9 @@ def _overlapping(c: Clean, exclude_pk: int | None = None):  # type: ignore[no-un
     if c.ends_on is not None:
         qs = qs.filter(starts_on__lte=c.ends_on)
     qs = qs.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=c.starts_on))
-    return qs.exclude(pk=exclude_pk).first()
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.first()
 
 
 def _store(user: Any, c: Clean) -> RiskArea:
