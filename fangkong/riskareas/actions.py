@@ -185,8 +185,8 @@ def _reason(exc: ValidationError) -> str:
     labels = {
         "code": _("division code"),
         "risk": _("risk"),
-        "starts_on": _("from"),
-        "ends_on": _("until"),
+        "starts_on": _("in force from"),
+        "ends_on": _("in force until"),
         "source": _("source"),
     }
     if hasattr(exc, "error_dict"):

@@ -34,8 +34,8 @@ class RiskArea(models.Model):
     name = models.CharField(_("area"), max_length=100)
     level = models.CharField(_("level"), max_length=8, choices=AreaLevel.choices)
     risk = models.CharField(_("risk"), max_length=6, choices=Risk.choices)
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("until"), null=True, blank=True)
+    starts_on = models.DateField(_("in force from"))
+    ends_on = models.DateField(_("in force until"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=300)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
