@@ -147,3 +147,32 @@ def test_recorded_arrival_without_a_level_reads_the_list_on_the_arrival_day(make
         assert "risk_level" in refused.value.message_dict
         assert rules.level_for_text("湖北宜昌", dt.date(2020, 3, 20)) == "high"
         assert rules.level_for_text("湖北宜昌", dt.date(2020, 3, 25)) == ""
+
+
+def test_page_import_reports_refused_rows_and_lift(hq, client):
+    client.force_login(hq)
+    upload = SimpleUploadedFile("风险地区.csv", CSV.encode("gbk"))
+    r = client.post("/riskareas/", {"form": "import", "file": upload, "source": ""})
+    page = r.content.decode()
+    assert r.status_code == 200 and "第 4 行" in page and "999999" in page
+    area = RiskArea.objects.get()
+    r = client.post(f"/riskareas/{area.pk}/end/", {"ends_on": "2020-06-01"})
+    assert r.status_code == 422  # before it started
+    r = client.post(f"/riskareas/{area.pk}/end/", {"ends_on": "2020-07-01"})
+    assert r.status_code == 302
+    area.refresh_from_db()
+    assert area.ends_on == dt.date(2020, 7, 1)
+    shown = client.get("/riskareas/", {"on": "2020-06-20"}).content.decode()
+    assert "北京市丰台区" in shown
+    assert (
+        "北京市丰台区"
+        not in client.get("/riskareas/", {"on": "2020-07-02"}).content.decode().split("<h2>")[0]
+    )
+
+
+def test_demo_step_seeds_the_2020_designations(db):
+    from fangkong.riskareas.seed import demo_step
+
+    assert "2 designations" in demo_step(1)
+    assert set(RiskArea.objects.values_list("code", flat=True)) == {"42", "4201"}
+    assert all(a.source for a in RiskArea.objects.all())

@@ -100,3 +100,31 @@ def test_staff_pages_are_scoped(make_user, code_for, client):
     client.force_login(make_user("county_hq", ZHUJI))
     assert client.get(f"/selfservice/appeals/{appeal.pk}/").status_code == 200
     assert "赵" in client.get("/selfservice/declarations/").content.decode()
+
+
+def test_staff_see_declarations_contradicting_stored_facts(
+    make_user, make_person, code_for, client
+):
+    from fangkong.healthcode.models import Arrival
+
+    number = rid("330602", "1936-11-03")
+    existing = make_person("钱桂芳", "330602001004G01", id_number=number)
+    Arrival.objects.create(
+        person=existing, origin="武汉", risk_level="high", arrived_on=DAY, path=existing.path
+    )
+    with clock.frozen(at(DAY)):
+        actions.apply(
+            {
+                "relation": "grandchild",
+                "applicant_name": "钱晓",
+                "name": "钱桂芳",
+                "id_number": number,
+                "phone": PHONE,
+                "node_code": HUAYUAN,
+                "consent": True,
+            },
+            code_for(PHONE),
+        )
+    client.force_login(make_user("village_staff", HUAYUAN))
+    page = client.get("/selfservice/declarations/", {"contradicting": "1"}).content.decode()
+    assert "钱晓" in page and "2020-02-20" in page  # the recorded arrival the declaration omits
