@@ -120,5 +120,12 @@ def register_routers() -> None:
 
     api.add_router("/notices", notify_router)
 
+    # issue #19 (self-service code, risk areas)
+    from fangkong.riskareas.api import router as riskareas_router
+    from fangkong.selfservice.api import router as selfservice_router
+
+    api.add_router("/riskareas", riskareas_router)
+    api.add_router("/selfservice", selfservice_router)
+
 
 register_routers()

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "fangkong.care",
     "fangkong.retention",  # issue #16 item 8: purpose-bound retention
     "fangkong.notify",
+    "fangkong.riskareas",  # issue #19
+    "fangkong.selfservice",  # issue #19
 ]
 
 MIDDLEWARE = [

@@ -218,10 +218,15 @@ def daily_checkin(
 
 @transaction.atomic
 def record_arrival(
-    user: Any, person: Any, *, origin: str, risk_level: str, arrived_on: dt.date
+    user: Any, person: Any, *, origin: str, risk_level: str = "", arrived_on: dt.date
 ) -> Arrival:
     if not user.may("healthcode.arrival", "add"):
         raise PermissionError(_("your role may not record arrivals"))
+    if not risk_level and arrived_on <= clock.today():
+        # No level given: the risk-area list in force on the arrival day decides (#19).
+        from fangkong.riskareas.rules import required_level_for_text
+
+        risk_level = required_level_for_text(origin, arrived_on)
     if risk_level not in RiskLevel.values:
         raise _invalid("risk_level", _("must be one of %s") % ", ".join(RiskLevel.values))
     if arrived_on > clock.today():

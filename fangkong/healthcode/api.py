@@ -51,7 +51,7 @@ class OverrideIn(Schema):
 
 class ArrivalIn(Schema):
     origin: str
-    risk_level: str
+    risk_level: str = ""  # empty: read from the risk-area list on the arrival day
     arrived_on: dt.date
 
 
