@@ -114,5 +114,9 @@ def register_routers() -> None:
 
     api.add_router("/care", care_router)
 
+    from fangkong.exchange.api import router as exchange_router
+
+    api.add_router("/exchange", exchange_router)
+
 
 register_routers()

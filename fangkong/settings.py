@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "fangkong.mobilisation",
     "fangkong.supervision",
     "fangkong.care",
+    "fangkong.exchange",
 ]
 
 MIDDLEWARE = [

@@ -26,5 +26,6 @@ urlpatterns = [
     path("public/", include("fangkong.public.urls")),
     path("supervision/", include("fangkong.supervision.urls")),
     path("mobilisation/", include("fangkong.mobilisation.urls")),
+    path("exchange/", include("fangkong.exchange.urls")),
     path("", include("fangkong.core.urls")),
 ]
