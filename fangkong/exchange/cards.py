@@ -64,7 +64,7 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
 )
 KEYS = tuple(k for k, _h, _x in FIELDS)
 # Fields that belong to the version, not to the patient's record (left out of the digest).
-VERSION_KEYS = ("report_type", "version", "fill_date", "deleted", "withdrawal_reason")
+VERSION_KEYS = ("card_no", "report_type", "version", "fill_date", "deleted", "withdrawal_reason")
 PERSONAL = ("name", "id_number", "phone", "address", "parent_name", "workplace")
 
 # 人群分类 as printed on the card, in its order.

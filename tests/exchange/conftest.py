@@ -101,3 +101,12 @@ def request_message():
 @pytest.fixture
 def county_user(make_user):
     return make_user("county_hq", YUECHENG)
+
+
+from tests.clinical.conftest import (  # noqa: E402, F401  (clinical fixtures for report cards)
+    clinic,
+    doctor,
+    system_user,
+    zhuji_clinic,
+    zhuji_doctor,
+)
