@@ -58,22 +58,25 @@ def _need(user: Any, model: type, action: str, message: str) -> None:
 def save_partner(user: Any, data: dict[str, Any], partner: Partner | None = None) -> Partner:
     """Register (or edit) a partner city with its public key."""
     _need(user, Partner, "change" if partner else "add", _("your role may not manage partners"))
+    errors: dict[str, list[str]] = {}
     code = str(data.get("code") or "").strip()
     if not (code.isdigit() and len(code) == 6 and code.endswith("00")):
-        raise ValidationError({"code": [_("a 6-digit city code, e.g. 420100")]})
-    if code == own_code():
-        raise ValidationError({"code": [_("this is our own city")]})
+        errors["code"] = [_("a 6-digit city code, e.g. 420100")]
+    elif code == own_code():
+        errors["code"] = [_("this is our own city")]
     name = str(data.get("name") or "").strip()
     if not name or len(name) > 60:
-        raise ValidationError({"name": [_("give a name of at most 60 characters")]})
+        errors["name"] = [_("give a name of at most 60 characters")]
     url = str(data.get("url") or "").strip()
     if url and not url.startswith(("https://", "http://")):
-        raise ValidationError({"url": [_("an http(s) address")]})
+        errors["url"] = [_("an http(s) address")]
     key = str(data.get("public_key") or "").strip()
     try:
         signing.parse_public_key(key)
     except ValueError:
-        raise ValidationError({"public_key": [_("not an Ed25519 public key (base64)")]}) from None
+        errors["public_key"] = [_("not an Ed25519 public key (base64)")]
+    if errors:
+        raise ValidationError(errors)
     partner = partner or Partner()
     partner.code, partner.name, partner.url, partner.public_key = code, name, url, key
     partner.active = bool(data.get("active", True))
@@ -189,7 +192,6 @@ def new_request(
         "contact": clean["contact"],
     }
     msg = schema.message(Kind.REQUEST, own_code(), partner.code, body, sent_at)
-    envelope = signing.sign(msg)
     with transaction.atomic():
         req = HandoverRequest(
             message_id=uuid.UUID(msg["id"]),
@@ -215,23 +217,28 @@ def new_request(
         )
         _store_protected(req, clean["id_number"], clean["phone"])
         req.save()
-        _outbox(req, msg["id"], Kind.REQUEST, envelope)
+        _outbox(req, msg["id"], Kind.REQUEST, msg)
     return req
 
 
-def _outbox(req: HandoverRequest, message_id: str, kind: str, envelope: dict) -> Message:
+def _outbox(req: HandoverRequest, message_id: str, kind: str, message: dict) -> Message:
     return Message.objects.create(
         message_id=uuid.UUID(message_id),
         direction=Direction.OUT,
         kind=kind,
         partner=req.partner,
         request=req,
-        envelope_enc=crypto.encrypt(json.dumps(envelope, ensure_ascii=False), "exchange.envelope"),
+        envelope_enc=crypto.encrypt(json.dumps(message, ensure_ascii=False), "exchange.envelope"),
     )
 
 
 def _envelope(message: Message) -> dict:
-    return json.loads(crypto.decrypt(bytes(message.envelope_enc), "exchange.envelope"))
+    """The stored message signed now: `sent_at` is the time it leaves, so a message that
+    waited in the outbox (partner unreachable) is not refused as stale; its id, which
+    refuses a replay, does not change."""
+    stored = json.loads(crypto.decrypt(bytes(message.envelope_enc), "exchange.envelope"))
+    msg = stored.get("message", stored)
+    return signing.sign({**msg, "sent_at": clock.now().isoformat()})
 
 
 def _delivered(messages: list[Message], channel: str) -> None:
@@ -627,7 +634,7 @@ def answer(user: Any, req: HandoverRequest, answer_value: str, note: str = "") -
                 "updated_at",
             ]
         )
-        _outbox(req, msg["id"], Kind.ANSWER, signing.sign(msg))
+        _outbox(req, msg["id"], Kind.ANSWER, msg)
     return req
 
 

@@ -38,6 +38,14 @@ class ExchangeRules(DatedRuleSet):
         return f"{self.effective_from:%Y-%m-%d}"
 
 
+class PartnerQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action="view"):  # type: ignore[no-untyped-def]
+        """Partners are the city's configuration: every node that may use them sees all."""
+        from fangkong.core.querysets import allows
+
+        return self if allows(user, self.model, action) else self.none()
+
+
 class Partner(TimeStampedModel):
     """Another city's deployment (协查伙伴): its city code, its exchange endpoint (empty
     when requests go by file) and its Ed25519 public key."""
@@ -50,7 +58,7 @@ class Partner(TimeStampedModel):
     path = models.CharField(max_length=160, editable=False, default="")
 
     scope_path = "path"
-    objects = RestrictedQuerySet.as_manager()
+    objects = PartnerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("partner city")
