@@ -249,3 +249,37 @@ def test_partners_page_registers_a_partner(client, city_hq):
     bad = client.post("/exchange/partners/", {"code": "4201", "name": "武汉市", "public_key": "x"})
     assert bad.status_code == 200 and Partner.objects.count() == 0
     assert "code" in bad.context["form"].errors and "public_key" in bad.context["form"].errors
+
+
+def test_contact_and_screening_pages_offer_the_hand_over(client, county_user, make_person):
+    from fangkong.geo.models import Division
+    from fangkong.screening.choices import Placement
+    from fangkong.screening.models import ScreeningSubject, ScreeningTask
+    from fangkong.tracing.models import Contact, TracingRules
+
+    grid = Division.objects.get(code=GRID_A)
+    person = make_person("郑洁", node_code=GRID_A, phone="13712345678")
+    contact = Contact.objects.create(
+        person=person,
+        name="郑洁",
+        setting="household",
+        first_exposure=dt.date(2020, 2, 1),
+        last_exposure=dt.date(2020, 2, 2),
+        category="close",
+        rules=TracingRules.in_force_stored(),
+        node=grid,
+        path=grid.path,
+    )
+    subject = ScreeningSubject.objects.create(
+        person=person, name="郑洁", node=grid, path=grid.path, placement=Placement.ADDRESS
+    )
+    task = ScreeningTask.objects.create(
+        subject=subject, node=grid, path=grid.path, due_at=dt.datetime(2020, 2, 3, tzinfo=dt.UTC)
+    )
+    client.force_login(county_user)
+    page = client.get(f"/tracing/contacts/{contact.pk}/").content.decode()
+    assert f"/exchange/new/?contact={contact.pk}" in page
+    page = client.get(f"/screening/tasks/{task.pk}/").content.decode()
+    assert f"/exchange/new/?subject={subject.pk}" in page
+    form = client.get(f"/exchange/new/?subject={subject.pk}")
+    assert form.status_code == 200 and "郑洁" in form.content.decode()
