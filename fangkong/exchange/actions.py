@@ -236,6 +236,8 @@ def _envelope(message: Message) -> dict:
     """The stored message signed now: `sent_at` is the time it leaves, so a message that
     waited in the outbox (partner unreachable) is not refused as stale; its id, which
     refuses a replay, does not change."""
+    if message.envelope_enc is None:
+        raise ValueError(f"message {message.message_id} was delivered already")
     stored = json.loads(crypto.decrypt(bytes(message.envelope_enc), "exchange.envelope"))
     msg = stored.get("message", stored)
     return signing.sign({**msg, "sent_at": clock.now().isoformat()})

@@ -296,7 +296,7 @@ def acknowledge(request: HttpRequest, payload: AckIn) -> Any:
     return {
         "card_number": v.card.number,
         "version": v.seq,
-        "acknowledged_at": v.acknowledged_at.isoformat(),
+        "acknowledged_at": v.acknowledged_at.isoformat() if v.acknowledged_at else None,
     }
 
 
