@@ -250,3 +250,50 @@ def test_patient_belonging():
     assert belonging("330602", "330106001001", "") == "本省其它地市"
     assert belonging("330602", "420102001001", "") == "外省"
     assert belonging("330602", "330602001004", "hk_macau") == "港澳台"
+
+
+def test_case_page_sends_to_the_report_card_not_a_tick(client, case, doctor):
+    from fangkong.exchange import cards
+
+    client.force_login(doctor)
+    page = client.get(f"/clinical/cases/{case.pk}/").content.decode()
+    button = '<a class="btn" href="/exchange/cards/">'
+    assert button in page
+    assert f"/clinical/cases/{case.pk}/report/" not in page
+    with clock.frozen(T0 + dt.timedelta(minutes=30)):
+        cards.export(doctor, "csv")
+        cards.acknowledge(doctor, case_card_number(case), 1, "N-1")
+    page = client.get(f"/clinical/cases/{case.pk}/").content.decode()
+    assert button not in page  # reported: nothing left to do
+
+
+def test_api_exports_and_acknowledges(client, case, doctor):
+    from fangkong.accounts.models import ApiToken
+
+    raw = ApiToken.new_raw()
+    ApiToken.objects.create(
+        user=doctor, digest=ApiToken.hash(raw), expires_at=clock.now() + dt.timedelta(days=3650)
+    )
+    h = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    with clock.frozen(T0 + dt.timedelta(minutes=30)):
+        resp = client.get("/api/v1/exchange/cards/export?format=csv", **h)
+        assert resp.status_code == 200
+        [row] = rows(resp.content)
+        listed = client.get("/api/v1/exchange/cards", **h).json()
+        assert listed[0]["card_number"] == row["卡片编号"] and listed[0]["reported_at"] is None
+        bad = client.post(
+            "/api/v1/exchange/cards/acknowledge",
+            {"card_number": row["卡片编号"], "version": 1, "national_id": ""},
+            content_type="application/json",
+            **h,
+        )
+        assert bad.status_code == 422 and "national_id" in bad.content.decode()
+        ok = client.post(
+            "/api/v1/exchange/cards/acknowledge",
+            {"card_number": row["卡片编号"], "version": 1, "national_id": "N-77"},
+            content_type="application/json",
+            **h,
+        )
+        assert ok.status_code == 200
+    case.refresh_from_db()
+    assert case.reported_at == T0 + dt.timedelta(minutes=30)

@@ -26,3 +26,22 @@ def handover_link(context: Any, **source: Any) -> str:
         url,
         _("Lives in another city: hand over (协查)"),
     )
+
+
+@register.simple_tag(takes_context=True)
+def report_card_link(context: Any, case: Any) -> str:
+    """On a case page: the direct report (网络直报) is done through the report card —
+    exported, then acknowledged — not by a tick."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    if not user.may("exchange.reportcard", "view") or not case.report_due:
+        return ""
+    if case.reported_at:
+        return ""
+    return format_html(
+        '<a class="btn" href="{}">{}</a>',
+        reverse("exchange:cards"),
+        _("Direct report: export the report card"),
+    )
