@@ -283,3 +283,65 @@ def test_contact_and_screening_pages_offer_the_hand_over(client, county_user, ma
     assert f"/exchange/new/?subject={subject.pk}" in page
     form = client.get(f"/exchange/new/?subject={subject.pk}")
     assert form.status_code == 200 and "郑洁" in form.content.decode()
+
+
+def test_api_creates_a_request_from_a_screening_subject(client, hangzhou, county_user, make_person):
+    from fangkong.accounts.models import ApiToken
+    from fangkong.core import clock
+    from fangkong.exchange.models import HandoverRequest
+    from fangkong.geo.models import Division
+    from fangkong.screening.choices import Placement
+    from fangkong.screening.models import ScreeningSubject
+    from tests.idnumbers import rid
+
+    grid = Division.objects.get(code=GRID_A)
+    person = make_person("冯刚", id_number=rid("330102", "1948-11-30", 115), node_code=GRID_A)
+    subject = ScreeningSubject.objects.create(
+        person=person,
+        name="冯刚",
+        address="杭州市上城区清波街道劳动路6号",
+        origin="武汉",
+        key_area=True,
+        node=grid,
+        path=grid.path,
+        placement=Placement.ADDRESS,
+    )
+    raw = ApiToken.new_raw()
+    ApiToken.objects.create(
+        user=county_user, digest=ApiToken.hash(raw), expires_at=clock.now() + dt.timedelta(hours=1)
+    )
+    resp = client.post(
+        f"{API}/requests",
+        {"partner_code": "330100", "subject_id": subject.pk},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    assert resp.status_code == 201, resp.content
+    body = resp.json()
+    assert body["reason"] == "arrival" and body["ask"] == "screen" and body["state"] == "waiting"
+    req = HandoverRequest.objects.get()
+    assert req.reveal("id_number") == person.reveal("id_number") and req.person == person
+    other = client.post(
+        f"{API}/requests",
+        {"partner_code": "330100", "subject_id": subject.pk},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    assert other.status_code == 201  # a second hand-over of the same person is allowed
+    zhuji = county_user.__class__.objects.create_user(
+        username="zj2",
+        password="pw-for-tests-1",
+        role="county_hq",
+        node=Division.objects.get(code=ZHUJI),
+    )
+    raw2 = ApiToken.new_raw()
+    ApiToken.objects.create(
+        user=zhuji, digest=ApiToken.hash(raw2), expires_at=clock.now() + dt.timedelta(hours=1)
+    )
+    refused = client.post(
+        f"{API}/requests",
+        {"partner_code": "330100", "subject_id": subject.pk},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw2}",
+    )
+    assert refused.status_code == 404
