@@ -422,11 +422,24 @@ def receive(envelopes: list[Any], channel: str, remote_addr: str = "") -> dict[s
         except Refused as exc:
             _refuse(claimed, channel, exc.reason, remote_addr)
             refused.append({"id": str(claimed.get("id", ""))[:40], "reason": exc.reason})
-    with transaction.atomic():
-        if accepted_requests:
-            _take_requests(accepted_requests, channel)
-        for partner, msg, original in accepted_answers:
-            _take_answer(partner, msg, original, channel)
+    try:
+        with transaction.atomic():
+            if accepted_requests:
+                _take_requests(accepted_requests, channel)
+            for partner, msg, original in accepted_answers:
+                _take_answer(partner, msg, original, channel)
+    except IntegrityError:
+        # The same message delivered twice at once: the database's unique message id let
+        # one through; this batch stored nothing and the sender retries it.
+        for _p, m in accepted_requests:
+            _refuse(m, channel, "replayed message id", remote_addr)
+        for _p, m, _o in accepted_answers:
+            _refuse(m, channel, "replayed message id", remote_addr)
+        ids = [m["id"] for _p, m in accepted_requests] + [m["id"] for _p, m, _o in accepted_answers]
+        return {
+            "accepted": [],
+            "refused": refused + [{"id": i, "reason": "replayed message id"} for i in ids],
+        }
     accepted = [m["id"] for _p, m in accepted_requests] + [
         m["id"] for _p, m, _o in accepted_answers
     ]
@@ -517,13 +530,21 @@ def _take_requests(items: list[tuple[Partner, dict]], channel: str) -> None:
         for (_p, msg), outcome in zip(group, outcomes, strict=True):
             b = msg["body"]
             subject = outcome.row.subject if outcome.row is not None else None
-            if subject is None and b["id_number"]:
-                index = crypto.blind_index(
-                    identity.normalise_id(b["id_number"]), "person.id_number"
-                )
-                person = Person.objects.filter(
-                    id_number_index=index, merged_into__isnull=True
-                ).first()
+            if subject is None:
+                # A row the pipeline had seen already: the person's existing subject.
+                person = None
+                if b["id_number"]:
+                    index = crypto.blind_index(
+                        identity.normalise_id(b["id_number"]), "person.id_number"
+                    )
+                    person = Person.objects.filter(
+                        id_number_index=index, merged_into__isnull=True
+                    ).first()
+                elif b["phone"]:
+                    index = crypto.blind_index(b["phone"], "person.phone")
+                    person = Person.objects.filter(
+                        phone_index=index, merged_into__isnull=True, name=b["name"]
+                    ).first()
                 subject = ScreeningSubject.objects.filter(person=person).first() if person else None
             node = subject.node if subject is not None else top
             req = HandoverRequest(

@@ -198,3 +198,18 @@ def test_overdue_requests_escalate_by_the_clock(hangzhou, hangzhou_key, request_
         assert req.overdue
         assert req.escalated_to == req.node.parent
         assert HandoverRequest.objects.overdue().count() == 1
+
+
+def test_the_same_person_handed_over_twice_joins_one_subject(
+    hangzhou, hangzhou_key, request_message
+):
+    from fangkong.exchange import actions
+    from fangkong.exchange.models import HandoverRequest
+    from fangkong.screening.models import ScreeningSubject
+
+    for _ in range(2):
+        msg = request_message(id_number="", exposure="同一航班 CA1234")
+        assert actions.receive([sign_as(hangzhou_key, msg)], "http")["accepted"]
+    first, second = HandoverRequest.objects.order_by("pk")
+    assert first.subject is not None and second.subject == first.subject
+    assert ScreeningSubject.objects.count() == 1
