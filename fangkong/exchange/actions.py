@@ -68,7 +68,7 @@ def save_partner(user: Any, data: dict[str, Any], partner: Partner | None = None
     if not name or len(name) > 60:
         errors["name"] = [_("give a name of at most 60 characters")]
     url = str(data.get("url") or "").strip()
-    if url and not url.startswith(("https://", "http://")):
+    if url and (not url.startswith(("https://", "http://")) or len(url) > 200):
         errors["url"] = [_("an http(s) address")]
     key = str(data.get("public_key") or "").strip()
     try:
@@ -178,7 +178,12 @@ def new_request(
         raise ValidationError({"partner": [_("this partner is not active")]})
     clean = _clean_request(data)
     residence = str(data.get("residence_code") or partner.code).strip()
-    if not (residence.isdigit() and residence[:4] == partner.code[:4]):
+    if not (
+        residence.isascii()
+        and residence.isdigit()
+        and len(residence) in (6, 9, 12)
+        and residence[:4] == partner.code[:4]
+    ):
         raise ValidationError({"residence_code": [_("the address code lies outside that city")]})
     sent_at = clock.now()
     body = {
@@ -446,7 +451,16 @@ def receive(envelopes: list[Any], channel: str, remote_addr: str = "") -> dict[s
     return {"accepted": accepted, "refused": refused}
 
 
+def _printable(value: object, limit: int) -> str:
+    """A claimed value for the log: printable characters only, bounded."""
+    return "".join(c for c in str(value) if c.isprintable())[:limit]
+
+
 def _refuse(claimed: dict, channel: str, reason: str, remote_addr: str) -> None:
+    claimed = {
+        "id": _printable(claimed.get("id", ""), 40),
+        "from": _printable(claimed.get("from", ""), 12),
+    }
     log.warning(
         "exchange: refused message %s from %s over %s: %s",
         str(claimed.get("id", ""))[:40],

@@ -430,17 +430,23 @@ def import_receipt(user: Any, data: bytes) -> dict[str, Any]:
             text = data.decode("gbk")
         except UnicodeDecodeError:
             raise ValidationError({"file": [_("not a CSV file in UTF-8 or GBK")]}) from None
+    if "\x00" in text:
+        raise ValidationError({"file": [_("not a CSV file in UTF-8 or GBK")]})
     reader = csv.DictReader(io.StringIO(text))
+    try:
+        records = list(reader)
+    except csv.Error as exc:
+        raise ValidationError({"file": [str(exc)]}) from None
     missing = [h for h in RECEIPT_HEADERS if h not in (reader.fieldnames or [])]
     if missing:
         raise ValidationError({"file": [_("missing columns: %s") % ", ".join(missing)]})
     done, rejected = 0, []
-    for n, raw in enumerate(reader, start=2):
+    for n, raw in enumerate(records, start=2):
         row = {
             RECEIPT_HEADERS[k]: (v or "").strip() for k, v in raw.items() if k in RECEIPT_HEADERS
         }
         try:
-            if not row["seq"].isdigit():
+            if not (row["seq"].isascii() and row["seq"].isdigit() and len(row["seq"]) < 4):
                 raise ValidationError({"版本": [_("not a number")]})
             at = None
             if row["at"]:
