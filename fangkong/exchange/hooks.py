@@ -16,6 +16,23 @@ def register_hooks() -> None:
     auditlog.register(m.ExchangeRules)
     auditlog.register(m.CardVersion, exclude_fields=["fields_enc"])
 
+    from django.db.models.signals import post_save
+
+    from fangkong.screening.models import ScreeningSubject
+
+    def follow_subject(sender: Any, instance: Any, update_fields: Any = None, **kw: Any) -> None:
+        """A received request stays with its person: when the town places or moves the
+        screening subject, the request moves to the same node."""
+        if update_fields is not None and "path" not in update_fields:
+            return
+        m.HandoverRequest.objects.filter(subject=instance, direction="in").exclude(
+            path=instance.path
+        ).update(node=instance.node_id, path=instance.path)
+
+    post_save.connect(
+        follow_subject, sender=ScreeningSubject, weak=False, dispatch_uid="exchange_follow"
+    )
+
     def open_requests(user: Any) -> int:
         return m.HandoverRequest.objects.restrict(user).unanswered().count()
 

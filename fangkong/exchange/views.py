@@ -147,6 +147,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and user.may("exchange.handoverrequest", "answer"),
             "can_reveal": user.may("exchange.handoverrequest", "reveal"),
             "messages_sent": req.messages.all(),
+            "tasks": req.subject.tasks.order_by("-created_at")[:3] if req.subject_id else [],
         },
     )
 

@@ -213,3 +213,19 @@ def test_the_same_person_handed_over_twice_joins_one_subject(
     first, second = HandoverRequest.objects.order_by("pk")
     assert first.subject is not None and second.subject == first.subject
     assert ScreeningSubject.objects.count() == 1
+
+
+def test_received_request_follows_its_subject_when_moved(hangzhou, hangzhou_key, request_message):
+    from fangkong.exchange import actions
+    from fangkong.exchange.models import HandoverRequest
+    from fangkong.geo.models import Division
+    from tests.conftest import GRID_C
+
+    actions.receive([sign_as(hangzhou_key, request_message())], "http")
+    req = HandoverRequest.objects.get()
+    subject = req.subject
+    grid = Division.objects.get(code=GRID_C)
+    subject.node, subject.path = grid, grid.path
+    subject.save(update_fields=["node", "path"])
+    req.refresh_from_db()
+    assert req.node == grid and req.path == grid.path
