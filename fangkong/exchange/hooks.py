@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 def register_hooks() -> None:
     from auditlog.registry import auditlog
 
-    from fangkong.core import home
+    from fangkong.core import demo_steps, home
     from fangkong.exchange import models as m
+    from fangkong.exchange.demo import demo_step
 
     auditlog.register(m.HandoverRequest, exclude_fields=["path", "id_number_enc", "phone_enc"])
     auditlog.register(m.Partner, exclude_fields=["path"])
@@ -56,3 +57,4 @@ def register_hooks() -> None:
             None,
         )
     )
+    demo_steps.register("exchange", demo_step)
