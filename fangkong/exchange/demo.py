@@ -39,8 +39,9 @@ def demo_step(seed: int) -> str:
         .first()
     )
     sender = User.objects.filter(role="county_hq", node__code="330602").first()
-    if village is None:
+    if village is None or village.parent is None:
         return "no Yuecheng community"
+    town = village.parent
     key = Ed25519PrivateKey.generate()
     public = key.public_key().public_bytes(
         serialization.Encoding.Raw, serialization.PublicFormat.Raw
@@ -62,7 +63,7 @@ def demo_step(seed: int) -> str:
         "birth_date": "1957-09-14",
         "id_number": _rid("330602", dt.date(1957, 9, 14), 2 * rng.randint(10, 400) + 1),
         "phone": f"139{rng.randint(10_000_000, 99_999_999)}",
-        "address": f"绍兴市越城区{village.parent.name}{village.name}{rng.randint(1, 30)}幢{rng.randint(1, 6)}01室",
+        "address": f"绍兴市越城区{town.name}{village.name}{rng.randint(1, 30)}幢{rng.randint(1, 6)}01室",
         "residence_code": village.code,
         "reason": "close_contact",
         "exposure_date": (now.date() - dt.timedelta(days=2)).isoformat(),

@@ -18,6 +18,7 @@ from fangkong.core import audit, clock
 from fangkong.exchange import actions, cards, forms, schema, signing, sources
 from fangkong.exchange.choices import Channel, Direction
 from fangkong.exchange.models import HandoverRequest, Partner, Refusal, ReportCard
+from fangkong.screening.models import ScreeningTask
 
 MAX_BODY = 8 * 1024 * 1024
 
@@ -147,7 +148,11 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and user.may("exchange.handoverrequest", "answer"),
             "can_reveal": user.may("exchange.handoverrequest", "reveal"),
             "messages_sent": req.messages.all(),
-            "tasks": req.subject.tasks.order_by("-created_at")[:3] if req.subject_id else [],
+            "tasks": list(
+                ScreeningTask.objects.filter(subject_id=req.subject_id).order_by("-created_at")[:3]
+            )
+            if req.subject_id
+            else [],
         },
     )
 
