@@ -249,8 +249,12 @@ def deliver(request: HttpRequest) -> Any:
 def list_cards(request: HttpRequest, limit: int = 100) -> Any:
     _need(request, "exchange.reportcard", "view")
     out = []
-    for case in cards.cases_for(request.user)[: max(1, min(limit, 500))]:
-        card = ReportCard.objects.filter(case=case).first()
+    cases = list(cards.cases_for(request.user)[: max(1, min(limit, 500))])
+    by_case = {
+        c.case_id: c for c in ReportCard.objects.filter(case__in=cases).prefetch_related("versions")
+    }
+    for case in cases:
+        card = by_case.get(case.pk)
         versions = [
             {
                 "version": v.seq,
@@ -259,7 +263,7 @@ def list_cards(request: HttpRequest, limit: int = 100) -> Any:
                 "acknowledged_at": v.acknowledged_at.isoformat() if v.acknowledged_at else None,
                 "national_id": v.national_id,
             }
-            for v in (card.versions.order_by("seq") if card else [])
+            for v in (sorted(card.versions.all(), key=lambda v: v.seq) if card else [])
         ]
         out.append(
             {

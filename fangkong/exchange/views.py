@@ -264,10 +264,14 @@ def cards_view(request: HttpRequest) -> HttpResponse:
                         request, _("Acknowledgement recorded; the report clock is closed.")
                     )
                 return redirect("exchange:cards")
+    cases = list(cards.cases_for(user)[:200])
+    by_case = {
+        c.case_id: c for c in ReportCard.objects.filter(case__in=cases).prefetch_related("versions")
+    }
     rows = []
-    for case in cards.cases_for(user)[:200]:
-        card = ReportCard.objects.filter(case=case).first()
-        versions = list(card.versions.order_by("seq")) if card else []
+    for case in cases:
+        card = by_case.get(case.pk)
+        versions = sorted(card.versions.all(), key=lambda v: v.seq) if card else []
         rows.append({"case": case, "card": card, "versions": versions})
     return render(
         request,

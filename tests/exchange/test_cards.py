@@ -297,3 +297,16 @@ def test_api_exports_and_acknowledges(client, case, doctor):
         assert ok.status_code == 200
     case.refresh_from_db()
     assert case.reported_at == T0 + dt.timedelta(minutes=30)
+
+
+def test_cards_page_lists_versions_in_a_fixed_number_of_queries(
+    client, case, doctor, django_assert_max_num_queries
+):
+    from fangkong.exchange import cards
+
+    with clock.frozen(T0 + dt.timedelta(minutes=30)):
+        cards.export(doctor, "csv")
+    client.force_login(doctor)
+    with django_assert_max_num_queries(25):
+        page = client.get("/exchange/cards/")
+    assert case_card_number(case) in page.content.decode()
