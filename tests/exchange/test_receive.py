@@ -229,3 +229,14 @@ def test_received_request_follows_its_subject_when_moved(hangzhou, hangzhou_key,
     subject.save(update_fields=["node", "path"])
     req.refresh_from_db()
     assert req.node == grid and req.path == grid.path
+
+
+def test_unknown_schema_version_is_refused(hangzhou, hangzhou_key, request_message):
+    from fangkong.exchange import actions
+
+    msg = request_message()
+    msg["schema"] = "fangkong.exchange/2"
+    before = counts()
+    result = actions.receive([sign_as(hangzhou_key, msg)], "http")
+    assert result["refused"][0]["reason"] == "schema: schema: unknown schema version"
+    assert counts() == before
