@@ -344,7 +344,12 @@ class Refused(Exception):
 
 
 def _check_envelope(
-    env: Any, channel: str, partners: dict[str, Partner], seen: set, rules: ExchangeRules
+    env: Any,
+    channel: str,
+    partners: dict[str, Partner],
+    seen: set,
+    rules: ExchangeRules,
+    us: str,
 ) -> tuple[Partner, dict]:
     if not isinstance(env, dict) or not isinstance(env.get("message"), dict):
         raise Refused("envelope: not a signed message")
@@ -352,7 +357,7 @@ def _check_envelope(
     partner = partners.get(str(msg.get("from", "")))
     if partner is None:
         raise Refused("unknown partner")
-    if msg.get("to") != own_code():
+    if msg.get("to") != us:
         raise Refused("addressed to another city")
     if not signing.verify(env, partner.public_key):
         raise Refused("bad signature")
@@ -381,8 +386,8 @@ def _check_envelope(
     return partner, msg
 
 
-def _check_request_body(body: dict) -> None:
-    if body["residence_code"][:2] != own_code()[:2]:
+def _check_request_body(body: dict, us: str) -> None:
+    if body["residence_code"][:2] != us[:2]:
         raise Refused("the person lives outside the receiver's province")
     from fangkong.screening import rules as screening_rules
 
@@ -405,6 +410,7 @@ def receive(envelopes: list[Any], channel: str, remote_addr: str = "") -> dict[s
     Returns {"accepted": [ids], "refused": [{"id", "reason"}]}."""
     rules = ExchangeRules.in_force(clock.today())
     partners = {p.code: p for p in Partner.objects.filter(active=True)}
+    us = own_code()
     seen: set = set()
     accepted_requests: list[tuple[Partner, dict]] = []
     accepted_answers: list[tuple[Partner, dict, HandoverRequest]] = []
@@ -413,9 +419,9 @@ def receive(envelopes: list[Any], channel: str, remote_addr: str = "") -> dict[s
         msg = env.get("message") if isinstance(env, dict) else None
         claimed = msg if isinstance(msg, dict) else {}
         try:
-            partner, msg = _check_envelope(env, channel, partners, seen, rules)
+            partner, msg = _check_envelope(env, channel, partners, seen, rules, us)
             if msg["kind"] == Kind.REQUEST:
-                _check_request_body(msg["body"])
+                _check_request_body(msg["body"], us)
                 accepted_requests.append((partner, msg))
             else:
                 original = HandoverRequest.objects.filter(
