@@ -58,3 +58,11 @@ def register_hooks() -> None:
         )
     )
     demo_steps.register("exchange", demo_step)
+
+    from fangkong.geo import counters
+
+    def overdue(user: Any, parent: Any, children: Any) -> dict[str, int]:
+        qs = m.HandoverRequest.objects.restrict(user).overdue()
+        return counters.count_by_child(qs, parent, children)
+
+    counters.register("exchange_overdue", _("Hand-over requests overdue"), overdue)

@@ -240,3 +240,22 @@ def test_unknown_schema_version_is_refused(hangzhou, hangzhou_key, request_messa
     result = actions.receive([sign_as(hangzhou_key, msg)], "http")
     assert result["refused"][0]["reason"] == "schema: schema: unknown schema version"
     assert counts() == before
+
+
+def test_jurisdiction_browser_counts_overdue_requests_per_child(
+    hangzhou, hangzhou_key, request_message, city_hq
+):
+    from fangkong.core import clock
+    from fangkong.exchange import actions
+    from fangkong.exchange.models import HandoverRequest
+    from fangkong.geo import counters
+    from fangkong.geo.models import Division
+
+    actions.receive([sign_as(hangzhou_key, request_message())], "http")
+    req = HandoverRequest.objects.get()
+    city = Division.objects.get(code="3306")
+    children = list(city.children.all())
+    count = {c.key: c for c in counters.all_counters()}["exchange_overdue"].count
+    assert count(city_hq, city, children).get("330602", 0) == 0
+    with clock.frozen(req.deadline + dt.timedelta(hours=1)):
+        assert count(city_hq, city, children)["330602"] == 1
