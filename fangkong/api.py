@@ -126,6 +126,9 @@ def register_routers() -> None:
 
     api.add_router("/riskareas", riskareas_router)
     api.add_router("/selfservice", selfservice_router)
+    from fangkong.exchange.api import router as exchange_router
+
+    api.add_router("/exchange", exchange_router)
 
 
 register_routers()

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "fangkong.notify",
     "fangkong.riskareas",  # issue #19
     "fangkong.selfservice",  # issue #19
+    "fangkong.exchange",
 ]
 
 MIDDLEWARE = [
@@ -226,6 +227,10 @@ FANGKONG_DATA_KEY = envstr("FANGKONG_DATA_KEY")
 if TESTING and not FANGKONG_DATA_KEY:
     FANGKONG_DATA_KEY = "dGVzdC1vbmx5LWtleS1mb3ItZmFuZ2tvbmctdGVzdHM="  # 32 bytes, tests only
 FANGKONG_DATA_KEY_FILE = envstr("FANGKONG_DATA_KEY_FILE", str(VAR_DIR / "keys" / "data.key"))
+# The Ed25519 key that signs hand-over messages to partner cities (docs/exchange.md).
+FANGKONG_EXCHANGE_KEY_FILE = envstr(
+    "FANGKONG_EXCHANGE_KEY_FILE", str(VAR_DIR / "keys" / "exchange-ed25519.key")
+)
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False

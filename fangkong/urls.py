@@ -30,5 +30,6 @@ urlpatterns = [
     path("supervision/", include("fangkong.supervision.urls")),
     path("mobilisation/", include("fangkong.mobilisation.urls")),
     path("notices/", include("fangkong.notify.urls")),
+    path("exchange/", include("fangkong.exchange.urls")),
     path("", include("fangkong.core.urls")),
 ]
