@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "fangkong.core.middleware.RejectUnstorableInApi",
     "django.middleware.common.CommonMiddleware",
+    "fangkong.core.tables.LabelTableCells",  # tables become labelled cards on phones
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",

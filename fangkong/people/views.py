@@ -25,6 +25,8 @@ def _get(request: HttpRequest, pk: int, action: str = "view") -> Person:
 
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.may("people.person", "view"):
+        raise PermissionDenied  # roles without registry work (supplies, organisation)
     params = {k: request.GET.get(k, "") for k in ("q", "node", "sex", "tag")}
     after = request.GET.get("after")
     qs = filtered_persons(request.user, params).select_related("node")
