@@ -152,6 +152,7 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS: list[Path] = []  # each app keeps its catalogue in <app>/locale
 TIME_ZONE = "Asia/Shanghai"
+FORMAT_MODULE_PATH = ["fangkong.formats"]  # ISO values in date inputs (fangkong/formats)
 USE_I18N = True
 USE_TZ = True
 

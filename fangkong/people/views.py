@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.core import audit
-from fangkong.core.querysets import can_access
+from fangkong.core.querysets import allows, can_access
 from fangkong.people import actions, exports
 from fangkong.people.choices import PROTECTED_FIELDS, Sex
 from fangkong.people.filters import filtered_persons
@@ -25,7 +25,7 @@ def _get(request: HttpRequest, pk: int, action: str = "view") -> Person:
 
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
-    if not request.user.may("people.person", "view"):
+    if not allows(request.user, Person, "view"):
         raise PermissionDenied  # roles without registry work (supplies, organisation)
     params = {k: request.GET.get(k, "") for k in ("q", "node", "sex", "tag")}
     after = request.GET.get("after")

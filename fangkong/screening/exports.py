@@ -4,6 +4,7 @@ the import report and the progress table."""
 import io
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -47,7 +48,9 @@ def import_report(user: Any, pushed: PushedList) -> bytes:
     summary = wb.create_sheet(_("Summary"))
     summary.append([_("File"), pushed.file_name])
     summary.append([_("Source"), pushed.source.name])
-    summary.append([_("Uploaded"), pushed.created_at.strftime("%Y-%m-%d %H:%M")])
+    summary.append(
+        [_("Uploaded"), timezone.localtime(pushed.created_at).strftime("%Y-%m-%d %H:%M")]
+    )
     for key, label in count_labels().items():
         summary.append([label, (pushed.counts or {}).get(key, 0)])
     rejected = wb.create_sheet(_("Rejected rows"))
