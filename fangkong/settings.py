@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "fangkong.core.middleware.RejectUnstorableInApi",
     "fangkong.core.middleware.ClientAddress",  # per-client limits (core.otp_codes)
     "django.middleware.common.CommonMiddleware",
+    "fangkong.core.tables.LabelTableCells",  # tables become labelled cards on phones
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -169,6 +170,7 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS: list[Path] = []  # each app keeps its catalogue in <app>/locale
 TIME_ZONE = "Asia/Shanghai"
+FORMAT_MODULE_PATH = ["fangkong.formats"]  # ISO values in date inputs (fangkong/formats)
 USE_I18N = True
 USE_TZ = True
 

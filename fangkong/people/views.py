@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fangkong.core import audit
-from fangkong.core.querysets import can_access
+from fangkong.core.querysets import allows, can_access
 from fangkong.people import actions, exports, search
 from fangkong.people.choices import PROTECTED_FIELDS, Sex
 from fangkong.people.filters import PARAMS, filtered_persons
@@ -40,6 +40,8 @@ def _query(params: dict[str, str]) -> str:
 def person_list(request: HttpRequest) -> HttpResponse:
     """The search box posts: an ID or phone becomes a short-lived search handle (`s`), so
     the results' address, pager and export links carry no number (people/search.py)."""
+    if not allows(request.user, Person, "view"):
+        raise PermissionDenied  # roles without registry work (supplies, organisation)
     if request.method == "POST":
         params = _params(request.POST)
         if params["q"]:  # a new term replaces the number searched before

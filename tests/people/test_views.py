@@ -131,7 +131,7 @@ def test_reveal_by_post_only_and_audited(worker_client, own):
 
 
 def test_reveal_refused_without_permission(client, make_user, own):
-    client.force_login(make_user("supplies", "3306"))
+    client.force_login(make_user("discipline", "3306"))
     assert client.post(reverse("people:reveal", args=[own.pk, "phone"])).status_code == 403
 
 
