@@ -164,8 +164,8 @@ def stale_tokens(slot: dt.datetime) -> str:
     from django.contrib.sessions.models import Session
 
     from fangkong.accounts.models import ApiToken
+    from fangkong.core.models import PhoneCode
     from fangkong.notify.models import ScheduledRun
-    from fangkong.public.models import PhoneCode
 
     tokens = ApiToken.objects.filter(expires_at__lt=slot).delete()[0]
     codes = PhoneCode.objects.filter(expires_at__lt=slot - dt.timedelta(days=1)).delete()[0]
