@@ -114,5 +114,9 @@ def register_routers() -> None:
 
     api.add_router("/care", care_router)
 
+    from fangkong.offline.api import router as offline_router
+
+    api.add_router("/offline", offline_router)
+
 
 register_routers()

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from fangkong.api import api
 from fangkong.core.views import healthz
+from fangkong.offline.views import service_worker
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -26,5 +27,7 @@ urlpatterns = [
     path("public/", include("fangkong.public.urls")),
     path("supervision/", include("fangkong.supervision.urls")),
     path("mobilisation/", include("fangkong.mobilisation.urls")),
+    path("offline/", include("fangkong.offline.urls")),
+    path("sw.js", service_worker, name="service_worker"),
     path("", include("fangkong.core.urls")),
 ]

@@ -440,3 +440,28 @@ def add_alias(user: Any, text: str, to: Division) -> AddressAlias:
         raise ValidationError({"to": [_("choose a village or a grid")]})
     alias, _created = AddressAlias.objects.get_or_create(text=text, node=to)
     return alias
+
+
+@transaction.atomic
+def keep_late_visit(user: Any, task: ScreeningTask, data: dict[str, Any], visited_at: Any) -> Visit:
+    """A visit recorded on a phone without a signal, for a task that was moved or closed
+    before the phone could send it: the record is kept on the task (its new owner sees
+    it) without changing the task's outcome. The same client id twice is stored once."""
+    client_id = data.get("client_id") or uuid.uuid4()
+    earlier = Visit.objects.filter(client_id=client_id).first()
+    if earlier is not None:
+        return earlier
+    outcome = data.get("outcome")
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": [_("choose an outcome")]})
+    fields = {k: v for k, v in data.items() if k in VISIT_FIELDS}
+    return Visit.objects.create(
+        client_id=client_id,
+        task=task,
+        visited_by=user if getattr(user, "pk", None) else None,
+        visited_at=visited_at,
+        path=task.path,
+        outcome=outcome,
+        new_address=(data.get("new_address") or "").strip(),
+        **fields,
+    )
