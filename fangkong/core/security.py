@@ -23,7 +23,17 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 DEV_KEY_PREFIX = "dev-only"
-KEYLESS_COMMANDS = {"init_keys", "init-keys", "help", "version", "--help", "--version"}
+# Commands that never touch personal data or signatures (set-up steps before the keys exist).
+KEYLESS_COMMANDS = {
+    "init_keys",
+    "init-keys",
+    "compilemessages",
+    "makemessages",
+    "help",
+    "version",
+    "--help",
+    "--version",
+}
 PRIVATE_UMASK = 0o077
 
 
