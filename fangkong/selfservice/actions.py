@@ -180,7 +180,6 @@ def _contradictions(stored: Facts, c: dict[str, Any], person: Person, new: bool)
     return out
 
 
-@transaction.atomic
 def apply(data: dict[str, Any], code: str) -> Outcome:
     """A self-service application: validate, check the SMS code of the applicant's phone,
     match the person by the resident ID's blind index (or register them at the chosen
@@ -189,50 +188,51 @@ def apply(data: dict[str, Any], code: str) -> Outcome:
 
     c = clean(data)
     phone = check_code(c["phone"], str(code or ""))
-    rid = c["rid"]
-    today = clock.today()
-    person = Person.objects.active().with_resident_id(rid.number).select_for_update().first()
-    new = person is None
-    if person is None:
-        person = Person(
-            name=c["name"],
-            name_initials=id_rules.pinyin_initials(c["name"]),
-            birth_date=rid.birth_date,
-            sex=rid.sex,
+    with transaction.atomic():
+        rid = c["rid"]
+        today = clock.today()
+        person = Person.objects.active().with_resident_id(rid.number).select_for_update().first()
+        new = person is None
+        if person is None:
+            person = Person(
+                name=c["name"],
+                name_initials=id_rules.pinyin_initials(c["name"]),
+                birth_date=rid.birth_date,
+                sex=rid.sex,
+                address=c["address"],
+                node=c["node"],
+                path=c["node"].path,
+            )
+            set_protected(person, "id_number", rid.number)
+            if c["relation"] == Relation.SELF:
+                set_protected(person, "phone", phone)
+            person.save()
+        with stored_only():
+            stored = code_facts.facts_for([person.pk], today)[person.pk]
+        declaration = Declaration(
+            person=person,
+            relation=c["relation"],
+            applicant_name=c["applicant_name"],
+            phone_enc=crypto.encrypt(phone, PHONE_FIELD),
+            phone_index=crypto.blind_index(phone, "person.phone"),
+            phone_masked=id_rules.mask_phone(phone),
+            stays=c["stays"],
+            symptoms=c["symptoms"],
+            case_contact=c["case_contact"],
+            case_contact_on=c["case_contact_on"],
             address=c["address"],
             node=c["node"],
-            path=c["node"].path,
+            consent=CONSENT_VERSION,
+            day=today,
+            declared_at=clock.now(),
+            colour="",
+            contradictions=_contradictions(stored, c, person, new),
+            new_person=new,
+            path=person.path,
         )
-        set_protected(person, "id_number", rid.number)
-        if c["relation"] == Relation.SELF:
-            set_protected(person, "phone", phone)
-        person.save()
-    with stored_only():
-        stored = code_facts.facts_for([person.pk], today)[person.pk]
-    declaration = Declaration(
-        person=person,
-        relation=c["relation"],
-        applicant_name=c["applicant_name"],
-        phone_enc=crypto.encrypt(phone, PHONE_FIELD),
-        phone_index=crypto.blind_index(phone, "person.phone"),
-        phone_masked=id_rules.mask_phone(phone),
-        stays=c["stays"],
-        symptoms=c["symptoms"],
-        case_contact=c["case_contact"],
-        case_contact_on=c["case_contact_on"],
-        address=c["address"],
-        node=c["node"],
-        consent=CONSENT_VERSION,
-        day=today,
-        declared_at=clock.now(),
-        colour="",
-        contradictions=_contradictions(stored, c, person, new),
-        new_person=new,
-        path=person.path,
-    )
-    declaration.save()
-    code_actions.recompute_persons([person.pk], today)
-    return _outcome(person, declaration)
+        declaration.save()
+        code_actions.recompute_persons([person.pk], today)
+        return _outcome(person, declaration)
 
 
 def explain_person(person: Person) -> tuple[str, list[str], list[str], dt.date | None]:
