@@ -61,7 +61,7 @@ class RulesIn(Schema):
     retry_seconds: int = Field(60, ge=1, le=86400)
 
 
-class RulesOut(Schema):
+class NoticeRulesOut(Schema):
     id: int | None
     effective_from: dt.date
     note: str
@@ -141,7 +141,7 @@ def put_preferences(request: HttpRequest, data: PreferenceIn):  # type: ignore[n
     return actions.save_preferences(request.user, data.dict(exclude_none=True))
 
 
-@router.get("/rules", response=list[RulesOut])
+@router.get("/rules", response=list[NoticeRulesOut])
 def list_rules(request: HttpRequest):  # type: ignore[no-untyped-def]
     _hq(request)
     stored = list(NoticeRules.objects.all())
@@ -160,7 +160,7 @@ def list_rules(request: HttpRequest):  # type: ignore[no-untyped-def]
     ]
 
 
-@router.post("/rules", response={201: RulesOut})
+@router.post("/rules", response={201: NoticeRulesOut})
 def add_rules(request: HttpRequest, data: RulesIn):  # type: ignore[no-untyped-def]
     user: Any = request.user
     if not (user.is_superuser or user.role in ("city_hq", "sysadmin")):

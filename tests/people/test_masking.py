@@ -99,9 +99,8 @@ def persons(make_person):
     ("role", "code"),
     [
         ("sysadmin", "330602"),  # view, change, merge and export; no reveal
-        ("organisation", "330602"),
+        # organisation and supplies read no resident registry at all (tests/core/test_restrict.py)
         ("discipline", "330602"),
-        ("supplies", "330602"),
         ("village_staff", "330602001004"),  # may reveal, but has not
         ("grid_worker", GRID_A),
     ],
