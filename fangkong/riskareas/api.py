@@ -40,7 +40,7 @@ class EndIn(Schema):
     ends_on: str
 
 
-class LevelOut(Schema):
+class RiskLevelOut(Schema):
     code: str
     name: str
     on: dt.date
@@ -71,7 +71,7 @@ def list_areas(request: HttpRequest, on: dt.date | None = None) -> list[RiskArea
     return list((qs.on(on) if on else qs)[:2000])
 
 
-@router.get("/level", response=LevelOut)
+@router.get("/level", response=RiskLevelOut)
 def level(request: HttpRequest, code: str, on: dt.date | None = None) -> dict:
     """The risk level of an area (or of an area enclosing it) on a day."""
     _need(request, "view")
