@@ -44,7 +44,8 @@ run: setup
 	@echo; echo "Fangkong is at http://127.0.0.1:8000 — stop with Ctrl-C."
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(FK) db_worker --interval 1 -v 0 & \
-	  $(BIN)/gunicorn fangkong.wsgi --bind 127.0.0.1:8000 --worker-class gthread --workers 2 --threads 8 --access-logfile -
+	  $(FK) scheduler & \
+	  $(BIN)/gunicorn fangkong.wsgi --bind 127.0.0.1:8000 --worker-class gthread --workers 2 --threads 8 --access-logfile - --logger-class fangkong.core.logscrub.GunicornLogger
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check fangkong tests benchmarks

@@ -21,7 +21,7 @@ def use_bench_database(name: str) -> str:
     url = urlunsplit(parts._replace(path="/" + name))
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
-    os.environ.setdefault("FANGKONG_DATA_KEY", "YmVuY2htYXJrLW9ubHkta2V5LTMyLWJ5dGVzLWxvbmc=")
+    _bench_keys()
     return url
 
 
@@ -31,7 +31,14 @@ def reuse_bench_database(name: str) -> str:
     url = urlunsplit(urlsplit(base)._replace(path="/" + name))
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
+    _bench_keys()
     return url
+
+
+def _bench_keys() -> None:
+    """Benchmark-only keys: the app refuses to start on none (core/security.py)."""
+    os.environ.setdefault("FANGKONG_DATA_KEY", "YmVuY2htYXJrLW9ubHkta2V5LTMyLWJ5dGVzLWxvbmc=")
+    os.environ.setdefault("FANGKONG_SECRET_KEY", "benchmark-only-signing-key-" + "b" * 40)
 
 
 def setup_django() -> None:

@@ -6,15 +6,17 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
-from fangkong.accounts.actions import user_for_token
+from fangkong.accounts.actions import token_for
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):  # type: ignore[no-untyped-def]
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
+        record = token_for(token)
+        if record is None:
+            return None
+        request.user = record.user
+        request.api_token = record  # type: ignore[attr-defined]  # for sign-out
+        return record.user
 
 
 api = NinjaAPI(
@@ -113,6 +115,20 @@ def register_routers() -> None:
     from fangkong.care.api import router as care_router
 
     api.add_router("/care", care_router)
+
+    from fangkong.notify.api import router as notify_router
+
+    api.add_router("/notices", notify_router)
+
+    # issue #19 (self-service code, risk areas)
+    from fangkong.riskareas.api import router as riskareas_router
+    from fangkong.selfservice.api import router as selfservice_router
+
+    api.add_router("/riskareas", riskareas_router)
+    api.add_router("/selfservice", selfservice_router)
+    from fangkong.exchange.api import router as exchange_router
+
+    api.add_router("/exchange", exchange_router)
 
 
 register_routers()

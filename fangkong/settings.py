@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("FANGKONG_VAR_DIR", BASE_DIR / "var"))
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # the API docs page from local static files (the CSP allows no CDN)
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -63,22 +65,32 @@ INSTALLED_APPS = [
     "fangkong.mobilisation",
     "fangkong.supervision",
     "fangkong.care",
+    "fangkong.retention",  # issue #16 item 8: purpose-bound retention
+    "fangkong.notify",
+    "fangkong.riskareas",  # issue #19
+    "fangkong.selfservice",  # issue #19
+    "fangkong.exchange",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "fangkong.core.security.CapUploads",  # 413 above FANGKONG_UPLOAD_MAX_BYTES
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "fangkong.public.middleware.BulletinFastPath",  # cached public bulletin, no session
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "fangkong.core.middleware.RejectUnstorableInApi",
+    "fangkong.core.middleware.ClientAddress",  # per-client limits (core.otp_codes)
     "django.middleware.common.CommonMiddleware",
+    "fangkong.core.tables.LabelTableCells",  # tables become labelled cards on phones
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "fangkong.accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "fangkong.core.middleware.NoStoreForDownloads",  # issue #16: exports never cached
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -97,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "fangkong.core.context_processors.navigation",
             ],
         },
@@ -140,17 +153,24 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = envint("FANGKONG_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The real client behind FANGKONG_PROXY_HOPS trusted proxies, not the proxy's address
+# (else one attacker behind the proxy locks an account for everyone).
+AXES_CLIENT_IP_CALLABLE = "fangkong.core.ratelimit.client_key"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLED = envbool("FANGKONG_AXES", True)
 
 FANGKONG_REQUIRE_2FA = envbool("FANGKONG_REQUIRE_2FA", False)
+# Roles that must pass TOTP (comma-separated role codes); empty: the city-level roles
+# when FANGKONG_REQUIRE_2FA is on, else none. Any account may enrol of its own accord.
+FANGKONG_2FA_ROLES = [r for r in envstr("FANGKONG_2FA_ROLES").split(",") if r]
 OTP_TOTP_ISSUER = "Fangkong"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS: list[Path] = []  # each app keeps its catalogue in <app>/locale
 TIME_ZONE = "Asia/Shanghai"
+FORMAT_MODULE_PATH = ["fangkong.formats"]  # ISO values in date inputs (fangkong/formats)
 USE_I18N = True
 USE_TZ = True
 
@@ -166,10 +186,42 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# --- Secure by default (issue #16 item 6) ---------------------------------------------
+# Behind HTTPS (FANGKONG_SECURE_COOKIES=1): every cookie Secure (the health code's too,
+# see healthcode), HSTS for a year, http redirected. The Content-Security-Policy holds
+# everywhere: scripts only from our own static files or with the request's nonce.
+FANGKONG_SECURE_COOKIES = envbool("FANGKONG_SECURE_COOKIES", False)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = envbool("FANGKONG_SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SECURE = FANGKONG_SECURE_COOKIES
+CSRF_COOKIE_SECURE = FANGKONG_SECURE_COOKIES
+LANGUAGE_COOKIE_SECURE = FANGKONG_SECURE_COOKIES
+SECURE_HSTS_SECONDS = 31_536_000 if FANGKONG_SECURE_COOKIES else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = FANGKONG_SECURE_COOKIES
+SECURE_SSL_REDIRECT = FANGKONG_SECURE_COOKIES and envbool("FANGKONG_SSL_REDIRECT", True)
+if FANGKONG_SECURE_COOKIES and envbool("FANGKONG_TRUST_X_FORWARDED_PROTO", True):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],  # charts and htmx set inline styles
+    "img-src": [CSP.SELF, "data:", "blob:"],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Uploads: at most this many bytes in memory or on disk per request, and pictures of at
+# most this many pixels (a decompression bomb is refused before it is decoded).
+FANGKONG_UPLOAD_MAX_BYTES = envint("FANGKONG_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+FANGKONG_IMAGE_MAX_PIXELS = envint("FANGKONG_IMAGE_MAX_PIXELS", 40_000_000)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+MEDIA_ROOT = VAR_DIR / "media"
 
 # Personal data keys: a 32-byte master key, base64, from the environment or a file.
 # Data-encryption and blind-index keys are derived from it (see core/crypto.py).
@@ -177,6 +229,10 @@ FANGKONG_DATA_KEY = envstr("FANGKONG_DATA_KEY")
 if TESTING and not FANGKONG_DATA_KEY:
     FANGKONG_DATA_KEY = "dGVzdC1vbmx5LWtleS1mb3ItZmFuZ2tvbmctdGVzdHM="  # 32 bytes, tests only
 FANGKONG_DATA_KEY_FILE = envstr("FANGKONG_DATA_KEY_FILE", str(VAR_DIR / "keys" / "data.key"))
+# The Ed25519 key that signs hand-over messages to partner cities (docs/exchange.md).
+FANGKONG_EXCHANGE_KEY_FILE = envstr(
+    "FANGKONG_EXCHANGE_KEY_FILE", str(VAR_DIR / "keys" / "exchange-ed25519.key")
+)
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
@@ -189,6 +245,20 @@ TASKS = {
 
 if TESTING:
     TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+# Notices and the schedule (fangkong/notify, docs/operations.md). FANGKONG_SCHEDULE:
+# "job=crontab line;job=off" overrides fixed times; a name that is no job is refused.
+FANGKONG_SCHEDULE = dict(
+    part.split("=", 1) for part in envstr("FANGKONG_SCHEDULE", "").split(";") if "=" in part
+)
+FANGKONG_SMS_BACKEND = envstr("FANGKONG_SMS_BACKEND", "fangkong.notify.sms.OutboxBackend")
+FANGKONG_SMS_HTTP = {
+    "url": envstr("FANGKONG_SMS_HTTP_URL", ""),
+    "sign_name": envstr("FANGKONG_SMS_SIGN_NAME", ""),
+    "app_key": envstr("FANGKONG_SMS_APP_KEY", ""),
+    "timeout": envstr("FANGKONG_SMS_TIMEOUT", "10"),
+}
+FANGKONG_SITE_URL = envstr("FANGKONG_SITE_URL", "http://127.0.0.1:8000")
 
 PAGE_SIZE = envint("FANGKONG_PAGE_SIZE", 50)
 
@@ -213,7 +283,10 @@ FANGKONG_COMPANIONS_DIR = Path(envstr("FANGKONG_COMPANIONS_DIR", str(VAR_DIR / "
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # IDs and phones are masked in every record (core/logscrub.py; also installed as
+    # the record factory in CoreConfig.ready, so every logger is covered).
+    "filters": {"scrub": {"()": "fangkong.core.logscrub.ScrubFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["scrub"]}},
     "root": {"handlers": ["console"], "level": envstr("FANGKONG_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

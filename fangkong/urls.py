@@ -23,8 +23,13 @@ urlpatterns = [
     path("briefing/", include("fangkong.briefing.urls")),
     path("care/", include("fangkong.care.urls")),
     path("public/care/", include("fangkong.care.public_urls")),
+    path("public/code/", include("fangkong.selfservice.public_urls")),  # issue #19
+    path("selfservice/", include("fangkong.selfservice.urls")),  # issue #19
+    path("riskareas/", include("fangkong.riskareas.urls")),  # issue #19
     path("public/", include("fangkong.public.urls")),
     path("supervision/", include("fangkong.supervision.urls")),
     path("mobilisation/", include("fangkong.mobilisation.urls")),
+    path("notices/", include("fangkong.notify.urls")),
+    path("exchange/", include("fangkong.exchange.urls")),
     path("", include("fangkong.core.urls")),
 ]

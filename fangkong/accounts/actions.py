@@ -1,12 +1,15 @@
 import datetime as dt
+import secrets
 from typing import Any
 
-from django.conf import settings
+from auditlog.context import set_actor
 from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 
-from fangkong.accounts.models import ApiToken, User
+from fangkong.accounts.models import ApiToken, EnrolmentCode, User
 from fangkong.core import clock
 
 TOKEN_LIFETIME = dt.timedelta(hours=12)
@@ -26,7 +29,7 @@ def issue_token(request: Any, username: str, password: str, otp: str = "") -> tu
     user = authenticate(request, username=username, password=password)
     if user is None:
         raise LoginRefused(_("wrong username or password, or the account is locked"))
-    if settings.FANGKONG_REQUIRE_2FA and user.needs_two_factor:
+    if user.needs_two_factor:
         if not otp or not verify_otp(user, otp):
             raise LoginRefused(_("a valid two-factor code (otp) is required for this account"))
     raw = ApiToken.new_raw()
@@ -36,12 +39,84 @@ def issue_token(request: Any, username: str, password: str, otp: str = "") -> tu
     return raw, token
 
 
-def user_for_token(raw: str) -> User | None:
+def token_for(raw: str) -> ApiToken | None:
+    """The live token record of a raw bearer token (not revoked, not expired)."""
     token = (
-        ApiToken.objects.select_related("user", "user__node")
-        .filter(digest=ApiToken.hash(raw), expires_at__gt=clock.now())
+        ApiToken.objects.live()
+        .select_related("user", "user__node")
+        .filter(digest=ApiToken.hash(raw))
         .first()
     )
     if token is None or not token.user.is_active:
         return None
-    return token.user
+    return token
+
+
+def user_for_token(raw: str) -> User | None:
+    token = token_for(raw)
+    return token.user if token is not None else None
+
+
+def revoke_all(user: User, reason: str) -> int:
+    """Revoke every live token of `user`; the number revoked."""
+    return (
+        ApiToken.objects.live()
+        .filter(user=user)
+        .update(revoked_at=clock.now(), revoked_reason=reason)
+    )
+
+
+def may_revoke(actor: Any, token: ApiToken) -> bool:
+    """The holder always; an administrator for accounts of their subtree."""
+    if getattr(actor, "pk", None) == token.user_id:
+        return True
+    return ApiToken.objects.restrict(actor, "revoke").filter(pk=token.pk).exists()
+
+
+def revoke(actor: Any, token: ApiToken) -> ApiToken:
+    """Revoke one token, by its holder or by an administrator of the holder's area."""
+    if not may_revoke(actor, token):
+        raise PermissionDenied(_("you may not revoke this token"))
+    reason = ApiToken.Reason.HOLDER if actor.pk == token.user_id else ApiToken.Reason.ADMIN
+    with transaction.atomic(), set_actor(actor):
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if token.revoked_at is None:  # saved, not updated: the audit log records it
+            token.revoked_at, token.revoked_reason = clock.now(), reason
+            token.save(update_fields=["revoked_at", "revoked_reason"])
+    return token
+
+
+def sign_out(token: ApiToken) -> None:
+    """API logout: the token presented is revoked."""
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=clock.now(), revoked_reason=ApiToken.Reason.SIGN_OUT
+    )
+
+
+ENROLMENT_TTL = dt.timedelta(hours=24)
+
+
+def issue_enrolment_code(admin: Any, account: User) -> tuple[str, EnrolmentCode]:
+    """A one-time setup code for `account` to enrol an authenticator; issued by a system
+    administrator of the account's area, shown to them once."""
+    if not User.objects.restrict(admin, "enrol").filter(pk=account.pk).exists():
+        raise PermissionDenied(_("you may not set up two-factor sign-in for this account"))
+    raw = "-".join(secrets.token_hex(2).upper() for _i in range(3))
+    with transaction.atomic(), set_actor(admin):
+        record = EnrolmentCode.objects.create(
+            user=account,
+            digest=ApiToken.hash(raw),
+            issued_by=admin,
+            expires_at=clock.now() + ENROLMENT_TTL,
+        )
+    return raw, record
+
+
+def use_enrolment_code(user: User, raw: str) -> bool:
+    """True (and the code used up) when `raw` is a live setup code issued for `user`."""
+    digest = ApiToken.hash(raw.strip().upper())
+    return bool(
+        EnrolmentCode.objects.filter(
+            user=user, digest=digest, used_at__isnull=True, expires_at__gt=clock.now()
+        ).update(used_at=clock.now())
+    )

@@ -1,14 +1,27 @@
-from django.http import HttpRequest
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from fangkong.accounts.actions import LoginRefused, issue_token
+from fangkong.accounts.actions import (
+    LoginRefused,
+    issue_enrolment_code,
+    issue_token,
+    may_revoke,
+    revoke,
+    sign_out,
+)
+from fangkong.accounts.models import ApiToken, User
+from fangkong.core.querysets import allows
 
 router = Router(tags=["auth"])
 
 
-class TokenIn(Schema):
+class AccountTokenIn(Schema):
     username: str
     password: str
     otp: str = ""
@@ -26,7 +39,7 @@ class ErrorOut(Schema):
 
 
 @router.post("/token", auth=None, response={200: TokenOut, 400: ErrorOut, 401: ErrorOut})
-def token(request: HttpRequest, body: TokenIn):  # type: ignore[no-untyped-def]
+def token(request: HttpRequest, body: AccountTokenIn):  # type: ignore[no-untyped-def]
     """Exchange a username and password (and TOTP code where required) for a bearer token."""
     try:
         # Lockout bookkeeping (axes) reads the form body; a body that claims to be
@@ -45,3 +58,80 @@ def token(request: HttpRequest, body: TokenIn):  # type: ignore[no-untyped-def]
         "role": user.role,
         "node_code": user.node.code if user.node else None,
     }
+
+
+class TokenRow(Schema):
+    id: int
+    username: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+    revoked_reason: str
+    current: bool = False
+
+
+def _rows(request: HttpRequest, tokens: Any) -> list[dict]:
+    current = getattr(getattr(request, "api_token", None), "pk", None)
+    return [
+        {
+            "id": t.pk,
+            "username": t.user.username,
+            "created_at": t.created_at,
+            "expires_at": t.expires_at,
+            "last_used_at": t.last_used_at,
+            "revoked_at": t.revoked_at,
+            "revoked_reason": t.revoked_reason,
+            "current": t.pk == current,
+        }
+        for t in tokens
+    ]
+
+
+@router.post("/logout", response={204: None})
+def logout(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """Sign out of the API: the token presented is revoked at once."""
+    sign_out(request.api_token)  # type: ignore[attr-defined]
+    return 204, None
+
+
+@router.get("/tokens", response=list[TokenRow])
+def my_tokens(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """The caller's own live tokens (no token value: only digests are stored)."""
+    live = ApiToken.objects.live().filter(user=request.user).select_related("user")
+    return _rows(request, live.order_by("-created_at")[:100])
+
+
+@router.get("/accounts/tokens", response=list[TokenRow])
+def area_tokens(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """Administrators: the live tokens of the accounts in their area."""
+    if not allows(request.user, ApiToken, "view"):
+        raise PermissionDenied(_("your role may not see other accounts' tokens"))
+    live = ApiToken.objects.restrict(request.user, "view").live().select_related("user")
+    return _rows(request, live.order_by("user__username", "-created_at")[:500])
+
+
+@router.post("/tokens/{pk}/revoke", response=TokenRow)
+def revoke_token(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    """Revoke a token: one's own, or (administrators) one of an account in their area."""
+    token = ApiToken.objects.select_related("user").filter(pk=pk).first()
+    if token is None or not may_revoke(request.user, token):
+        raise Http404
+    return _rows(request, [revoke(request.user, token)])[0]
+
+
+class EnrolmentOut(Schema):
+    username: str
+    setup_code: str
+    expires_at: dt.datetime
+
+
+@router.post("/accounts/{user_id}/enrolment-code", response={201: EnrolmentOut})
+def enrolment_code(request: HttpRequest, user_id: int):  # type: ignore[no-untyped-def]
+    """System administrators: a one-time code for an account of their area to enrol its
+    authenticator (shown once)."""
+    account = User.objects.restrict(request.user, "enrol").filter(pk=user_id).first()
+    if account is None:
+        raise Http404
+    raw, record = issue_enrolment_code(request.user, account)
+    return 201, {"username": account.username, "setup_code": raw, "expires_at": record.expires_at}

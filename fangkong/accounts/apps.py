@@ -6,3 +6,11 @@ class AccountsConfig(AppConfig):
     name = "fangkong.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from fangkong.accounts import permissions, signals  # noqa: F401
+        from fangkong.accounts.models import ApiToken
+
+        auditlog.register(ApiToken, exclude_fields=["digest", "last_used_at"])

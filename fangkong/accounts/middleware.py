@@ -1,11 +1,11 @@
-from django.conf import settings
 from django.shortcuts import redirect
 
 EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/api/", "/i18n/")
 
 
 class RequireTwoFactorMiddleware:
-    """With FANGKONG_REQUIRE_2FA=1, city-level accounts must pass TOTP before any page."""
+    """Accounts that need two factors (configured roles, enrolled devices) must pass
+    TOTP before any page."""
 
     def __init__(self, get_response):  # type: ignore[no-untyped-def]
         self.get_response = get_response
@@ -13,8 +13,7 @@ class RequireTwoFactorMiddleware:
     def __call__(self, request):  # type: ignore[no-untyped-def]
         user = getattr(request, "user", None)
         if (
-            settings.FANGKONG_REQUIRE_2FA
-            and user is not None
+            user is not None
             and user.is_authenticated
             and user.needs_two_factor
             and not user.is_verified()

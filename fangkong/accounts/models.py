@@ -51,17 +51,49 @@ class User(AbstractUser):
 
     @property
     def needs_two_factor(self) -> bool:
-        return self.role in roles.CITY_LEVEL_ROLES or self.is_superuser
+        """Required for the roles configured (FANGKONG_2FA_ROLES, or the city-level roles
+        under FANGKONG_REQUIRE_2FA) and for anyone who enrolled a device of their own."""
+        from django.conf import settings
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        configured = set(getattr(settings, "FANGKONG_2FA_ROLES", []) or [])
+        if not configured and settings.FANGKONG_REQUIRE_2FA:
+            configured = set(roles.CITY_LEVEL_ROLES)
+        if self.role in configured or (self.is_superuser and configured):
+            return True
+        return TOTPDevice.objects.filter(user=self, confirmed=True).exists()
+
+
+class ApiTokenQuerySet(RestrictedQuerySet):
+    def live(self) -> "ApiTokenQuerySet":
+        return self.filter(revoked_at__isnull=True, expires_at__gt=clock.now())
 
 
 class ApiToken(models.Model):
-    """A bearer token for the API; only its SHA-256 is stored."""
+    """A bearer token for the API; only its SHA-256 is stored. Revoked by its holder,
+    by an administrator, and on the holder's password, role or node change or
+    deactivation; the row stays (when, why) for the record."""
+
+    class Reason(models.TextChoices):
+        SIGN_OUT = "sign_out", _("signed out")
+        HOLDER = "holder", _("revoked by the holder")
+        ADMIN = "admin", _("revoked by an administrator")
+        PASSWORD = "password", _("password changed")
+        ROLE = "role", _("role or jurisdiction changed")
+        DEACTIVATED = "deactivated", _("account deactivated")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=clock.now)
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_reason = models.CharField(
+        _("reason"), max_length=12, choices=Reason.choices, blank=True
+    )
+
+    scope_path = "user__node__path"
+    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("API token")
@@ -77,3 +109,19 @@ class ApiToken(models.Model):
     @staticmethod
     def new_raw() -> str:
         return secrets.token_urlsafe(32)
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code an administrator issues so that an account may enrol its
+    authenticator (TOTP): a stolen password alone cannot enrol the thief's phone. Only
+    a digest is stored; the code lives 24 hours and serves once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(default=clock.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"enrolment code for {self.user}"

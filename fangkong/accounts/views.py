@@ -1,28 +1,54 @@
 import base64
 
 import segno
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from fangkong.accounts.actions import (
+    issue_enrolment_code,
+    may_revoke,
+    revoke,
+    use_enrolment_code,
+)
+from fangkong.accounts.models import ApiToken, User
+from fangkong.core.querysets import allows
+
+ENROL_SESSION = "otp_enrol_device"
+
 
 @login_required
 def two_factor(request: HttpRequest) -> HttpResponse:
-    """Set up (first time) or enter the TOTP code for two-factor sign-in."""
+    """Enter the TOTP code; or, for an account without an authenticator, enrol one. The
+    enrolment needs the one-time setup code an administrator issued for the account, so
+    a password alone cannot bind a stranger's phone."""
     user = request.user
-    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed").first()  # type: ignore[misc]
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="default", confirmed=False)  # type: ignore[misc]
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()  # type: ignore[misc]
     error = ""
-    if request.method == "POST":
+    if device is None:
+        pending = request.session.get(ENROL_SESSION)
+        device = TOTPDevice.objects.filter(user=user, pk=pending, confirmed=False).first()  # type: ignore[misc]
+        if device is None:
+            if request.method == "POST" and "setup_code" in request.POST:
+                if use_enrolment_code(user, request.POST["setup_code"][:20]):  # type: ignore[arg-type]
+                    TOTPDevice.objects.filter(user=user, confirmed=False).delete()  # type: ignore[misc]
+                    device = TOTPDevice.objects.create(user=user, name="default", confirmed=False)  # type: ignore[misc]
+                    request.session[ENROL_SESSION] = device.pk
+                    return redirect("two_factor")
+                error = _("The setup code is wrong, used or expired; ask your administrator.")
+            return render(request, "accounts/two_factor.html", {"need_setup": True, "error": error})
+    if request.method == "POST" and "code" in request.POST:
         code = request.POST.get("code", "").strip()
         if device.verify_token(code):
             if not device.confirmed:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
+                request.session.pop(ENROL_SESSION, None)
             otp_login(request, device)
             return redirect("home")
         error = _("The code is wrong or has expired; try the current one.")
@@ -35,3 +61,49 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         "accounts/two_factor.html",
         {"device": device, "qr_svg_b64": qr, "error": error},
     )
+
+
+@login_required
+def enrolment(request: HttpRequest) -> HttpResponse:
+    """System administrators: issue a one-time setup code for an account of their area
+    (shown once, to be handed to the account's holder)."""
+    accounts = User.objects.restrict(request.user, "enrol").order_by("username")
+    if not allows(request.user, User, "enrol"):
+        raise PermissionDenied
+    issued = None
+    if request.method == "POST":
+        account = accounts.filter(username=request.POST.get("username", "")[:150]).first()
+        if account is None:
+            raise Http404
+        raw, record = issue_enrolment_code(request.user, account)
+        issued = {"account": account, "code": raw, "expires_at": record.expires_at}
+    return render(
+        request, "accounts/enrolment.html", {"accounts": accounts[:500], "issued": issued}
+    )
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    """One's own API tokens, and (administrators) those of the accounts in one's area,
+    each revocable."""
+    if request.method == "POST":
+        pk = request.POST.get("token", "")
+        token = (
+            ApiToken.objects.select_related("user").filter(pk=pk).first() if pk.isdigit() else None
+        )
+        if token is None or not may_revoke(request.user, token):
+            raise Http404
+        revoke(request.user, token)
+        messages.success(request, _("The token was revoked."))
+        return redirect("tokens")
+    mine = ApiToken.objects.live().filter(user=request.user).order_by("-created_at")[:100]
+    area = None
+    if allows(request.user, ApiToken, "view"):
+        area = (
+            ApiToken.objects.restrict(request.user, "view")
+            .live()
+            .exclude(user=request.user)
+            .select_related("user", "user__node")
+            .order_by("user__username", "-created_at")[:500]
+        )
+    return render(request, "accounts/tokens.html", {"mine": mine, "area": area})

@@ -143,6 +143,13 @@ class FiveColourParams:
     clusters_full: int = 3
     cutoffs: tuple[float, float, float] = (0.25, 0.5, 0.75)
     easing: tuple[tuple[int, int], ...] = ((3, 1), (7, 2))
+    # 0: cumulative confirmed; N > 0: new confirmed of the last N days (the re-assessment
+    # on the last week's cases, from 2020-02-12).
+    count_days: int = 0
+    # R15's ordering kept by bands: a medium-risk county is at most `medium_max`, a
+    # high-risk one at least `high_min` (indexes into COLOURS_ASCENDING).
+    medium_max: int = 3
+    high_min: int = 3
 
     def __post_init__(self) -> None:
         weights = (self.weight_cumulative, self.weight_local_share, self.weight_clusters)
@@ -154,6 +161,8 @@ class FiveColourParams:
             raise AnalyticsInputError("three ascending cut-offs are needed (yellow, orange, red)")
         if any(days < 0 or steps < 0 for days, steps in self.easing):
             raise AnalyticsInputError("easing days and steps must be >= 0")
+        if not (0 <= self.medium_max <= 4 and 0 <= self.high_min <= 4):
+            raise AnalyticsInputError("colour bands are indexes 0 (green) to 4 (red)")
 
 
 # Zhejiang published the indicators (cumulative confirmed, share of local cases,
@@ -183,8 +192,11 @@ def five_colour_rating(
     clusters: int,
     days_since_last_case: int | None,
     params: FiveColourParams = FIVE_COLOUR_2020,
+    level: RiskLevel | None = None,
 ) -> ColourRating:
-    """R16: the colour of one county (or town) from its cumulative figures, eased by quiet days."""
+    """R16: the colour of one county (or town) from its figures, eased by quiet days, and
+    kept in the band of its R15 `level` when given (a high-risk county is never rated
+    below a medium-risk one)."""
     _check_counts(
         cumulative_confirmed=cumulative_confirmed,
         local_cases=local_cases,
@@ -207,18 +219,22 @@ def five_colour_rating(
     base = 0 if cumulative_confirmed == 0 else 1 + sum(score >= c for c in params.cutoffs)
     eased = _easing_steps(days_since_last_case, params.easing) if cumulative_confirmed else 0
     final = max(base - eased, 0)
+    if level == RiskLevel.MEDIUM:
+        final = min(final, params.medium_max)
+    elif level == RiskLevel.HIGH:
+        final = max(final, params.high_min)
     colour = COLOURS_ASCENDING[final]
     reason = f"score {score:.2f} gives {COLOURS_ASCENDING[base].value}"
-    if final != base:
-        reason += (
-            f", eased {base - final} level(s) after {days_since_last_case} days without a new case"
-        )
+    if eased and final != base:
+        reason += f", eased after {days_since_last_case} days without a new case"
+    if level is not None and final != max(base - eased, 0):
+        reason += f", kept in the band of {level.value} risk (R15)"
     return ColourRating(
         colour=colour,
         base_colour=COLOURS_ASCENDING[base],
         score=score,
         components=components,
-        eased_by=base - final,
+        eased_by=max(base - final, 0),
         reason=reason,
     )
 
@@ -228,3 +244,49 @@ def _easing_steps(days_since_last_case: int | None, easing: Sequence[tuple[int, 
         return 0
     passed = [steps for days, steps in easing if days_since_last_case >= days]
     return max(passed, default=0)
+
+
+def ordering_violations(
+    params: FiveColourParams,
+    county: CountyRiskParams = COUNTY_RISK_2020,
+    max_cases: int = 120,
+) -> list[tuple[dict[str, int], dict[str, int]]]:
+    """R16 must keep R15's ordering: over a grid of county figures, every pair (medium
+    input, high input) where the high-risk county gets a LOWER colour. Empty when the
+    parameter set is consistent (the check the default set passes, and every set
+    headquarters saves)."""
+    grid = []
+    for cumulative in sorted({0, 1, 2, 5, 10, 30, 50, 51, 80, max_cases}):
+        for local in sorted({0, cumulative // 2, cumulative}):
+            for clusters in (0, 1, 3, 6):
+                for quiet in (None, 0, 3, 7, 13, 14, 30):
+                    grid.append((cumulative, local, clusters, quiet))
+    lowest_high: tuple[int, dict[str, int]] | None = None
+    highest_medium: tuple[int, dict[str, int]] | None = None
+    for cumulative, local, clusters, quiet in grid:
+        lv = county_risk_level(
+            days_since_last_case=quiet,
+            cumulative_confirmed=cumulative,
+            clusters_in_window=clusters,
+            params=county,
+        ).level
+        if lv == RiskLevel.LOW:
+            continue
+        rating = five_colour_rating(
+            cumulative_confirmed=cumulative,
+            local_cases=local,
+            clusters=clusters,
+            days_since_last_case=quiet,
+            params=params,
+            level=lv,
+        )
+        rank = COLOURS_ASCENDING.index(rating.colour)
+        figures = {"cumulative": cumulative, "local": local, "clusters": clusters}
+        figures["quiet_days"] = -1 if quiet is None else quiet
+        if lv == RiskLevel.HIGH and (lowest_high is None or rank < lowest_high[0]):
+            lowest_high = (rank, figures)
+        if lv == RiskLevel.MEDIUM and (highest_medium is None or rank > highest_medium[0]):
+            highest_medium = (rank, figures)
+    if lowest_high and highest_medium and lowest_high[0] < highest_medium[0]:
+        return [(highest_medium[1], lowest_high[1])]
+    return []

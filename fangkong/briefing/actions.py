@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.briefing.compute import cutoff_for, rules_in_force
-from fangkong.briefing.models import Briefing, BriefingRules
+from fangkong.briefing.models import Briefing, BriefingRules, RiskRules
 from fangkong.core import clock
 from fangkong.core.jobs import start_job
 from fangkong.core.models import Job
@@ -70,3 +70,71 @@ def save_rules(user: Any, data: dict[str, Any]) -> BriefingRules:
         effective_from=data.pop("effective_from"), defaults=data
     )
     return rules
+
+
+RISK_FIELDS = (
+    "weight_cumulative",
+    "weight_local_share",
+    "weight_clusters",
+    "cumulative_full",
+    "clusters_full",
+    "cut_yellow",
+    "cut_orange",
+    "cut_red",
+    "ease_one_days",
+    "ease_two_days",
+    "count_days",
+    "medium_max",
+    "high_min",
+)
+
+
+@transaction.atomic
+def save_risk_rules(user: Any, data: dict[str, Any]) -> RiskRules:
+    """Headquarters saves an R16 rule set from a date. Refused, naming the field, when
+    the set is inconsistent or would rate a high-risk county (R15) below a medium one."""
+    from auditlog.context import set_actor
+
+    from fangkong.analytics import risk
+    from fangkong.analytics.inputs import AnalyticsInputError
+    from fangkong.briefing import rules
+
+    if not allows(user, RiskRules, "change"):
+        raise PermissionDenied(_("only city headquarters may change the five-colour map rules"))
+    day = data.get("effective_from")
+    if not isinstance(day, dt.date):
+        raise _invalid("effective_from", _("give the date the rules take effect"))
+    found = RiskRules.objects.filter(effective_from=day).first() or RiskRules(effective_from=day)
+    for name in RISK_FIELDS:
+        if data.get(name) is not None:
+            setattr(found, name, data[name])
+    found.note = str(data.get("note") or found.note)[:200]
+    for weight in ("weight_cumulative", "weight_local_share", "weight_clusters"):
+        if not 0 <= float(getattr(found, weight)) <= 1:
+            raise _invalid(weight, _("a weight is between 0 and 1"))
+    for cut in ("cut_yellow", "cut_orange", "cut_red"):
+        if not 0 <= float(getattr(found, cut)) <= 1:
+            raise _invalid(cut, _("a cut-off is a score between 0 and 1"))
+    if not found.cut_yellow <= found.cut_orange <= found.cut_red:
+        raise _invalid("cut_orange", _("the cut-offs must rise: yellow ≤ orange ≤ red"))
+    if found.ease_one_days > found.ease_two_days:
+        raise _invalid("ease_two_days", _("the second easing step comes after the first"))
+    try:
+        params = rules.five_colour_params(found)
+    except AnalyticsInputError as exc:
+        raise _invalid("weight_cumulative", str(exc)) from None
+    broken = risk.ordering_violations(params)
+    if broken:
+        medium, high = broken[0]
+        raise _invalid(
+            "high_min",
+            _(
+                "these rules rate a high-risk county (%(high)s) below a medium-risk one "
+                "(%(medium)s): raise the high-risk band or lower the medium one"
+            )
+            % {"high": high, "medium": medium},
+        )
+    found.created_by = user if getattr(user, "pk", None) else None
+    with set_actor(user):
+        found.save()
+    return found

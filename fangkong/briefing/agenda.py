@@ -21,7 +21,9 @@ def agenda_from_briefing(node: Any, day: dt.date) -> list[str]:
             % {"new": cases["confirmed"]["new"], "total": cases["confirmed"]["cumulative"]}
         )
     rt = (d.get("epi") or {}).get("rt")
-    if rt:
+    if rt and rt["latest"].get("insufficient"):
+        items.append(_("Rt: insufficient data"))
+    elif rt:
         items.append(
             _("Rt %(mean).2f (95%% CrI %(low).2f–%(high).2f)")
             % {

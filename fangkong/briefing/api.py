@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 from pydantic import field_validator
 
 from fangkong.briefing import actions
-from fangkong.briefing.models import Briefing, BriefingRules
+from fangkong.briefing.models import Briefing, BriefingRules, RiskRules
 from fangkong.geo.models import Division
 
 router = Router(tags=["briefing"])
@@ -41,12 +41,12 @@ class BriefingListOut(Schema):
         return obj.node.code
 
 
-class JobOut(Schema):
+class BriefingJobOut(Schema):
     job_id: int
     status: str
 
 
-class RulesIn(Schema):
+class BriefingRulesIn(Schema):
     effective_from: dt.date
     cutoff: dt.time = dt.time(8, 0)
     history_days: int = 60
@@ -56,6 +56,8 @@ class RulesIn(Schema):
     si_source: str = Field("", max_length=200)
     growth_days: int = 14
     forecast_days: int = 14
+    rt_min_cases: int = Field(12, ge=1, le=1000)
+    rt_max_width: Decimal = Field(Decimal("2.00"), gt=0, le=50)
     note: str = Field("", max_length=200)
 
     @field_validator("cutoff")
@@ -66,7 +68,7 @@ class RulesIn(Schema):
         return value
 
 
-class RulesOut(RulesIn):
+class BriefingRulesOut(BriefingRulesIn):
     pass
 
 
@@ -95,7 +97,7 @@ def get_briefing(request: HttpRequest, code: str, day: dt.date):  # type: ignore
     )
 
 
-@router.post("/briefings/{code}/{day}/compute", response={202: JobOut})
+@router.post("/briefings/{code}/{day}/compute", response={202: BriefingJobOut})
 def compute(request: HttpRequest, code: str, day: dt.date):  # type: ignore[no-untyped-def]
     """Queue the computation in the background; poll the job, then GET the briefing."""
     job = actions.request_briefing(request.user, _node(request, code), day)
@@ -103,13 +105,65 @@ def compute(request: HttpRequest, code: str, day: dt.date):  # type: ignore[no-u
     return Status(202, {"job_id": job.pk, "status": job.status})
 
 
-@router.get("/rules", response=list[RulesOut])
+@router.get("/rules", response=list[BriefingRulesOut])
 def list_rules(request: HttpRequest):  # type: ignore[no-untyped-def]
     if not request.user.may("briefing.briefingrules", "view"):  # type: ignore[union-attr]
         raise PermissionDenied("your role may not read the rules")
     return list(BriefingRules.objects.all())
 
 
-@router.post("/rules", response={201: RulesOut})
-def save_rules(request: HttpRequest, body: RulesIn):  # type: ignore[no-untyped-def]
+@router.post("/rules", response={201: BriefingRulesOut})
+def save_rules(request: HttpRequest, body: BriefingRulesIn):  # type: ignore[no-untyped-def]
     return Status(201, actions.save_rules(request.user, body.dict()))
+
+
+class RiskRulesIn(Schema):
+    """R16 (five-colour map) rule set from a date; omitted settings keep their default."""
+
+    effective_from: dt.date
+    weight_cumulative: Decimal | None = Field(None, ge=0, le=1)
+    weight_local_share: Decimal | None = Field(None, ge=0, le=1)
+    weight_clusters: Decimal | None = Field(None, ge=0, le=1)
+    cumulative_full: int | None = Field(None, ge=1, le=10000)
+    clusters_full: int | None = Field(None, ge=1, le=100)
+    cut_yellow: Decimal | None = Field(None, ge=0, le=1)
+    cut_orange: Decimal | None = Field(None, ge=0, le=1)
+    cut_red: Decimal | None = Field(None, ge=0, le=1)
+    ease_one_days: int | None = Field(None, ge=0, le=60)
+    ease_two_days: int | None = Field(None, ge=0, le=60)
+    count_days: int | None = Field(None, ge=0, le=60)
+    medium_max: int | None = Field(None, ge=0, le=4)
+    high_min: int | None = Field(None, ge=0, le=4)
+    note: str = Field("", max_length=200)
+
+
+class RiskRulesOut(Schema):
+    effective_from: dt.date
+    weight_cumulative: Decimal
+    weight_local_share: Decimal
+    weight_clusters: Decimal
+    cumulative_full: int
+    clusters_full: int
+    cut_yellow: Decimal
+    cut_orange: Decimal
+    cut_red: Decimal
+    ease_one_days: int
+    ease_two_days: int
+    count_days: int
+    medium_max: int
+    high_min: int
+    note: str
+
+
+@router.get("/risk-rules", response=list[RiskRulesOut])
+def list_risk_rules(request: HttpRequest):  # type: ignore[no-untyped-def]
+    if not request.user.may("briefing.riskrules", "view"):  # type: ignore[union-attr]
+        raise PermissionDenied("your role may not read the rules")
+    return list(RiskRules.objects.all())
+
+
+@router.post("/risk-rules", response={201: RiskRulesOut})
+def save_risk_rules(request: HttpRequest, body: RiskRulesIn):  # type: ignore[no-untyped-def]
+    """Headquarters saves an R16 rule set; refused (422, naming the field) when it would
+    rate a high-risk county below a medium-risk one."""
+    return Status(201, actions.save_risk_rules(request.user, body.dict()))

@@ -12,7 +12,8 @@ class BriefingConfig(AppConfig):
 
         from fangkong.briefing import permissions  # noqa: F401
         from fangkong.briefing.hooks import register_hooks
-        from fangkong.briefing.models import BriefingRules
+        from fangkong.briefing.models import BriefingRules, RiskRules
 
         auditlog.register(BriefingRules)
+        auditlog.register(RiskRules)
         register_hooks()

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fangkong.briefing import epi, rules, sections
-from fangkong.briefing.models import Briefing, BriefingRules
+from fangkong.briefing.models import Briefing, BriefingRules, RiskRules
 from fangkong.core import clock
 from fangkong.geo.models import Division
 
@@ -42,6 +42,8 @@ def figures(node: Division, day: dt.date, r: BriefingRules) -> dict[str, Any]:
         si_sd=float(r.si_sd),
         growth_days=r.growth_days,
         forecast_days=r.forecast_days,
+        rt_min_cases=r.rt_min_cases,
+        rt_max_width=float(r.rt_max_width),
     )
     data: dict[str, Any] = {
         "node": {"code": node.code, "name": node.name, "level": node.level},
@@ -67,8 +69,25 @@ def figures(node: Division, day: dt.date, r: BriefingRules) -> dict[str, Any]:
         cv = epi.curve(rows, day, p.history_days)
         data["curve"] = cv
         data["epi"] = epi.rt_growth_forecast(cv, day, p)
-        data["risk"] = epi.risk_map(rows, sections.clusters(node.path, cutoff), _rated(node), day)
+        rr = RiskRules.in_force_stored(day)
+        data["risk"] = epi.risk_map(
+            rows,
+            sections.clusters(node.path, cutoff),
+            _rated(node),
+            day,
+            colour_params=rules.five_colour_params(rr),
+        )
+        data["params"]["risk_sources"] = {
+            "county_risk": epi.PARAM_SOURCES["county_risk"],
+            "five_colour": (rr.effective_from.isoformat(), rr.note or "platform defaults"),
+        }
         data["sections"] += ["cases", "curve", "epi", "risk"]
+    if sections.has("tracing"):
+        data["tracing"] = sections.tracing(node.path, since, cutoff)
+        data["sections"].append("tracing")
+    if sections.has("healthcode"):
+        data["healthcode"] = sections.healthcode(node.path, since, cutoff)
+        data["sections"].append("healthcode")
     if sections.has("screening"):
         data["screening"] = sections.screening(node.path, since, cutoff)
         data["sections"].append("screening")
@@ -91,6 +110,10 @@ def figures(node: Division, day: dt.date, r: BriefingRules) -> dict[str, Any]:
     if sections.has("command"):
         data["command"] = sections.command(node.path, day, cutoff)
         data["sections"].append("command")
+    if sections.has("notify"):  # notices of the 24 h before the cut-off (notify app)
+        from fangkong.notify.coverage import briefing as notices
+
+        data["notices"] = notices(node.path, since, cutoff)
     return data
 
 
@@ -114,6 +137,7 @@ def compute(node: Division, day: dt.date, job: Any = None) -> Briefing:
                 "status": Briefing.Status.DONE,
                 "message": "",
                 "computed_at": clock.now(),
+                "facts_changed_at": None,
                 "compute_seconds": time.perf_counter() - started,
                 **({"job": job} if job is not None else {}),
             },

@@ -19,12 +19,14 @@ from fangkong.analytics.inputs import AnalyticsInputError
 
 @dataclass(frozen=True)
 class CaseRow:
-    """A confirmed case: report date, jurisdiction path, imported or local, onset date."""
+    """A confirmed case: report date, the path of its PLACE (the patient's home; the
+    reporting facility's node when no home is known), imported or local, onset date."""
 
     report_day: dt.date
     path: str
     imported: bool = False
     onset_day: dt.date | None = None
+    home_known: bool = True
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class Params:
     si_sd: float = 4.2
     growth_days: int = 14
     forecast_days: int = 14
+    rt_min_cases: int = 12
+    rt_max_width: float = 2.0
 
 
 def _num(x: Any) -> float | None:
@@ -153,21 +157,36 @@ def rt_growth_forecast(cv: dict[str, Any], day: dt.date, p: Params) -> dict[str,
     cut = days - int(cv.get("delay_high") or 0) if by_onset else days
     series = []
     windows = [int(w) for w in np.flatnonzero(est.reported)]
+    lows, highs = est.quantile(0.025), est.quantile(0.975)
     for w in windows:
-        truncated = bool(int(est.t_end[w]) > cut)
+        end = int(est.t_end[w])
+        truncated = bool(end > cut)
+        low, high = _num(lows[0, w]), _num(highs[0, w])
+        cases_in_window = int(rt_local[max(end - p.rt_window, 0) : end].sum())
+        # Too few cases or too wide an interval: "insufficient data", never a point.
+        insufficient = (
+            cases_in_window < p.rt_min_cases
+            or low is None
+            or high is None
+            or high - low > p.rt_max_width
+        )
         series.append(
             {
-                "day": (start + dt.timedelta(days=int(est.t_end[w]) - 1)).isoformat(),
-                "mean": _num(est.mean[0, w]),
-                "low": _num(est.quantile(0.025)[0, w]),
-                "high": _num(est.quantile(0.975)[0, w]),
+                "day": (start + dt.timedelta(days=end - 1)).isoformat(),
+                "mean": None if insufficient else _num(est.mean[0, w]),
+                "low": None if insufficient else low,
+                "high": None if insufficient else high,
+                "cases": cases_in_window,
+                "insufficient": insufficient,
                 "uncertain": bool(est.uncertain[0, w]),
                 "right_truncated": truncated,
             }
         )
-    complete = [i for i, r in enumerate(series) if not r["right_truncated"]]
+    complete = [
+        i for i, r in enumerate(series) if not r["right_truncated"] and not r["insufficient"]
+    ]
     pick = complete[-1] if complete else len(series) - 1
-    headline = windows[pick] if series else None
+    headline = windows[pick] if series and not series[pick]["insufficient"] else None
     if series:
         latest = series[pick]
         out["rt"] = {
@@ -176,6 +195,8 @@ def rt_growth_forecast(cv: dict[str, Any], day: dt.date, p: Params) -> dict[str,
             "si": f"{p.si_mean:g} ± {p.si_sd:g} d",
             "window": p.rt_window,
             "min_cases": est.min_cases,
+            "credible_min_cases": p.rt_min_cases,
+            "credible_max_width": p.rt_max_width,
             "basis": "onset" if by_onset else "report",
             "imputed": cv.get("imputed", 0) if by_onset else 0,
             "delay_high": cv.get("delay_high") if by_onset else None,
@@ -239,6 +260,9 @@ def risk_map(
     day_idx: list[int] = []
     rows: list[int] = []
     local = np.zeros(len(rated))
+    recent_all = np.zeros(len(rated))
+    recent_local = np.zeros(len(rated))
+    counted_from = day - dt.timedelta(days=colour_params.count_days - 1)
     for c in cases:
         if not start <= c.report_day <= day:
             continue
@@ -248,6 +272,9 @@ def risk_map(
                 day_idx.append((c.report_day - start).days)
                 rows.append(i)
                 local[i] += not c.imported
+                if c.report_day >= counted_from:
+                    recent_all[i] += 1
+                    recent_local[i] += not c.imported
     table = epicurve.daily_counts(day_idx, rows, days=span_days, groups=len(rated))
     quiet = epicurve.days_since_last_case(table)
     cumulative = table.sum(axis=1)
@@ -263,12 +290,15 @@ def risk_map(
             clusters_in_window=recent,
             params=county_params,
         )
+        # R16 counts all confirmed cases, or (from 2020-02-12) those of the last week
+        last_week = colour_params.count_days > 0
         colour = risk.five_colour_rating(
-            cumulative_confirmed=int(cumulative[i]),
-            local_cases=int(local[i]),
+            cumulative_confirmed=int(recent_all[i] if last_week else cumulative[i]),
+            local_cases=int(recent_local[i] if last_week else local[i]),
             clusters=len(mine),
             days_since_last_case=since,
             params=colour_params,
+            level=level.level,
         )
         out.append(
             {
@@ -288,6 +318,7 @@ def risk_map(
                 "score": round(colour.score, 3),
                 "components": {k: round(v, 3) for k, v in colour.components.items()},
                 "colour_reason": colour.reason,
+                "counted_days": colour_params.count_days,
             }
         )
     return out

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 def demo_step(seed: int) -> str:
     """Briefings of the city and its counties for each of the last days of the outbreak
     (from the first confirmed case, at most 21 days). Idempotent: days already briefed
-    are kept."""
+    are kept, except today's, recomputed from today's data (a second run is never stale)."""
     from fangkong.briefing.compute import compute, cutoff_for
     from fangkong.briefing.models import Briefing
     from fangkong.core import clock
@@ -33,16 +33,37 @@ def demo_step(seed: int) -> str:
     while day <= today:
         if clock.now() >= cutoff_for(day):
             for node in nodes:
-                if not Briefing.objects.filter(node=node, day=day, status="done").exists():
+                done = Briefing.objects.filter(node=node, day=day, status="done").exists()
+                if day == today or not done:
                     compute(node, day)
                     made += 1
         day += dt.timedelta(days=1)
     return f"{made} briefings computed for {len(nodes)} nodes from {first} to {today}"
 
 
+def on_fact(fact: str, person_ids: list[int], detail: dict) -> None:
+    """The briefing's consumer of `core.facts` (one background task after the commit):
+    today's stored briefings of the persons' nodes and their ancestors are marked as
+    computed before a change of the facts."""
+    from fangkong.briefing.epi import _prefixes
+    from fangkong.briefing.models import Briefing
+    from fangkong.core import clock
+    from fangkong.people.models import Person
+
+    paths: set[str] = set()
+    for path in Person.objects.filter(pk__in=person_ids).values_list("path", flat=True):
+        paths.update(_prefixes(path))
+    if paths:
+        Briefing.objects.filter(day=clock.today(), status="done", path__in=paths).update(
+            facts_changed_at=clock.now()
+        )
+
+
 def register_hooks() -> None:
     from fangkong.briefing.models import Briefing
-    from fangkong.core import demo_steps, home
+    from fangkong.core import demo_steps, facts, home
+
+    facts.register("briefing", on_fact, mode=facts.TASK)
 
     home.register(
         home.Card(
@@ -54,4 +75,5 @@ def register_hooks() -> None:
             lambda user: Briefing.objects.restrict(user, "view").done().count(),
         )
     )
-    demo_steps.register("briefing", demo_step)
+    # Computed after all data of the day: every other demo step first (issue #15).
+    demo_steps.register("briefing", demo_step, last=True)

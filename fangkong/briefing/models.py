@@ -27,6 +27,15 @@ class BriefingRules(DatedRuleSet):
     si_source = models.CharField(_("serial interval source"), max_length=200, blank=True)
     growth_days = models.PositiveSmallIntegerField(_("days fitted for doubling time"), default=14)
     forecast_days = models.PositiveSmallIntegerField(_("forecast horizon (days)"), default=14)
+    rt_min_cases = models.PositiveSmallIntegerField(
+        _("Rt: fewest local cases in a window for a credible estimate"), default=12
+    )
+    rt_max_width = models.DecimalField(
+        _("Rt: widest credible interval (95 per cent) shown as a point"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("2.00"),
+    )
 
     class Meta(DatedRuleSet.Meta):
         verbose_name = _("briefing rule set")
@@ -34,6 +43,67 @@ class BriefingRules(DatedRuleSet):
 
     def __str__(self) -> str:
         return f"{self.effective_from}: cut-off {self.cutoff:%H:%M}"
+
+
+COLOUR_BANDS = [
+    (0, _("green")),
+    (1, _("blue")),
+    (2, _("yellow")),
+    (3, _("orange")),
+    (4, _("red")),
+]
+
+
+class RiskRules(DatedRuleSet):
+    """R16, the five-colour county map, as a dated rule set headquarters edits. Zhejiang
+    published the indicators and the easing steps, not the weights and cut-offs: the
+    defaults are the platform's assumption (docs/analytics.md, `rules.SOURCES`). R15 is
+    exact and not configurable (`analytics.risk.COUNTY_RISK_2020`)."""
+
+    weight_cumulative = models.DecimalField(
+        _("weight: confirmed cases"), max_digits=3, decimal_places=2, default=Decimal("0.50")
+    )
+    weight_local_share = models.DecimalField(
+        _("weight: share of local cases"), max_digits=3, decimal_places=2, default=Decimal("0.20")
+    )
+    weight_clusters = models.DecimalField(
+        _("weight: clusters"), max_digits=3, decimal_places=2, default=Decimal("0.30")
+    )
+    cumulative_full = models.PositiveSmallIntegerField(
+        _("confirmed cases that score in full"), default=50
+    )
+    clusters_full = models.PositiveSmallIntegerField(_("clusters that score in full"), default=3)
+    cut_yellow = models.DecimalField(
+        _("yellow from score"), max_digits=3, decimal_places=2, default=Decimal("0.25")
+    )
+    cut_orange = models.DecimalField(
+        _("orange from score"), max_digits=3, decimal_places=2, default=Decimal("0.50")
+    )
+    cut_red = models.DecimalField(
+        _("red from score"), max_digits=3, decimal_places=2, default=Decimal("0.75")
+    )
+    ease_one_days = models.PositiveSmallIntegerField(
+        _("one colour lower after (days without a new case)"), default=3
+    )
+    ease_two_days = models.PositiveSmallIntegerField(
+        _("two colours lower after (days without a new case)"), default=7
+    )
+    count_days = models.PositiveSmallIntegerField(
+        _("count the confirmed cases of the last (days; 0 = all)"), default=0
+    )
+    medium_max = models.PositiveSmallIntegerField(
+        _("medium-risk county (R15): at most"), choices=COLOUR_BANDS, default=3
+    )
+    high_min = models.PositiveSmallIntegerField(
+        _("high-risk county (R15): at least"), choices=COLOUR_BANDS, default=3
+    )
+
+    class Meta(DatedRuleSet.Meta):
+        verbose_name = _("five-colour map rule set")
+        verbose_name_plural = _("five-colour map rule sets")
+
+    def __str__(self) -> str:
+        return f"{self.effective_from}: R16"
 
 
 class BriefingQuerySet(RestrictedQuerySet):
@@ -63,6 +133,9 @@ class Briefing(models.Model):
     data = models.JSONField(default=dict, blank=True)
     message = models.TextField(blank=True)
     computed_at = models.DateTimeField(_("computed"), null=True, blank=True)
+    # Set by the briefing's consumer of `core.facts` when a fact about a person of this
+    # node changes after the computation: the page says the figures are out of date.
+    facts_changed_at = models.DateTimeField(_("facts changed"), null=True, blank=True)
     compute_seconds = models.FloatField(null=True, blank=True)
 
     scope_path = "path"

@@ -15,6 +15,7 @@ def bars_svg(
     height: int = 140,
     line: list[int] | None = None,
     shade_from: int | None = None,
+    days: list[str] | None = None,
 ) -> str:
     """A plain bar chart of daily counts (local in dark red, imported stacked in orange),
     optionally a second series as a blue line and the days from `shade_from` shaded."""
@@ -25,7 +26,7 @@ def bars_svg(
     top = max(max(totals), max(line or [0]), 1)
     w = width / n
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 14}" viewBox="0 0 {width} {height + 14}">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 30}" viewBox="0 0 {width} {height + 30}">'
     ]
     if shade_from is not None and 0 <= shade_from < n:
         out.append(
@@ -46,9 +47,21 @@ def bars_svg(
             f"{(i + 0.5) * w:.1f},{height - height * v / top:.1f}" for i, v in enumerate(line)
         )
         out.append(f'<polyline points="{points}" fill="none" stroke="#4575b4" stroke-width="1.5"/>')
+    out.append(f'<line x1="0" y1="{height}" x2="{width}" y2="{height}" stroke="#333"/>')
     out.append(
-        f'<text x="0" y="{height + 12}" font-size="10">0</text><text x="{width - 30}" y="10" font-size="10">{top}</text></svg>'
+        f'<text x="2" y="{height - 2}" font-size="9">0</text>'
+        f'<text x="2" y="10" font-size="9" class="y-max">{top}</text>'
     )
+    if days:  # the date axis: a tick and its date (MM-DD) every 7 days, and the last day
+        marks = sorted({*range(0, n, 7), n - 1})
+        for i in marks:
+            x = (i + 0.5) * w
+            out.append(
+                f'<line x1="{x:.1f}" y1="{height}" x2="{x:.1f}" y2="{height + 4}" stroke="#333"/>'
+                f'<text x="{x:.1f}" y="{height + 16}" font-size="9" text-anchor="middle"'
+                f' class="date-tick">{days[i][5:]}</text>'
+            )
+    out.append("</svg>")
     return "".join(out)
 
 
@@ -62,9 +75,13 @@ def curve_svg(curve: dict[str, Any] | None) -> str:
             curve["days"].index(curve["truncated_from"]) if curve.get("truncated_from") else None
         )
         return bars_svg(
-            curve["onset_local"], curve["onset_imported"], line=report, shade_from=start
+            curve["onset_local"],
+            curve["onset_imported"],
+            line=report,
+            shade_from=start,
+            days=curve["days"],
         )
-    return bars_svg(curve["local"], curve["imported"])
+    return bars_svg(curve["local"], curve["imported"], days=curve["days"])
 
 
 def render(request: Any, node: Any, b: Any) -> bytes:

@@ -10,3 +10,6 @@ grant(READERS, "briefing.briefing", {"view"})
 grant(COMPUTERS, "briefing.briefing", {"add"})
 grant(READERS, "briefing.briefingrules", {"view"})
 grant({str(Role.CITY_HQ), str(Role.SYSADMIN), str(Role.CDC)}, "briefing.briefingrules", {"change"})
+# R16 (five-colour map) rule sets: read by briefing readers, edited by city headquarters.
+grant(READERS, "briefing.riskrules", {"view"})
+grant({str(Role.CITY_HQ), str(Role.SYSADMIN)}, "briefing.riskrules", {"change"})

@@ -46,6 +46,12 @@ CHANGE_LABELS = {
     "persons": _("Persons registered"),
 }
 
+GROWTH_LABELS = {
+    "growing": _("growing"),
+    "not growing": _("not growing"),
+    "insufficient data": _("insufficient data"),
+}
+
 CHART_LABELS = {
     "local": _("local"),
     "imported": _("imported"),
@@ -57,6 +63,7 @@ CHART_LABELS = {
     "band": _("90% band"),
     "incomplete": _("incomplete (onset-to-report delay)"),
     "rt_incomplete": _("Rt, right-truncated"),
+    "insufficient": _("insufficient data"),
 }
 
 
@@ -73,7 +80,9 @@ def context_for(node: Any, day: dt.date, b: Any) -> dict[str, Any]:
         for r in data.get("risk", [])
     ]
     cases = data.get("cases")
+    growth = ((data.get("epi") or {}).get("growth") or {}).get("status")
     return {
+        "growth_status": GROWTH_LABELS.get(growth, growth) if growth else "",
         "node": node,
         "day": day,
         "prev_day": day - dt.timedelta(days=1),

@@ -41,6 +41,17 @@ def _field(model: Any, name: str) -> bool:
     return any(f.name == name for f in model._meta.get_fields())
 
 
+def cases_placed_under(path: str) -> Any:
+    """Cases whose PLACE is under `path`: where the patient lives (R15/R16 rate the place
+    of the infection), not where they are treated; a case with no known home counts at
+    the reporting facility's node (and is flagged)."""
+    from fangkong.clinical.models import Case
+
+    return Case.objects.restrict(system(), "view").filter(
+        Q(home_path__startswith=path) | Q(home_path="", path__startswith=path)
+    )
+
+
 def cases(
     path: str, since: dt.datetime, cutoff: dt.datetime
 ) -> tuple[dict[str, Any], list[CaseRow]]:
@@ -51,7 +62,7 @@ def cases(
     counts as local) are read when the case model records them."""
     from fangkong.clinical.models import Case
 
-    qs = _under(Case, path)
+    qs = cases_placed_under(path)
     # Confirmed cases only: asymptomatic infections are counted (and reported) apart, as in
     # the national reporting of 2020, and a diagnosis later excluded no longer counts.
     c = Q(confirmed_at__isnull=False, status="confirmed")
@@ -87,7 +98,7 @@ def cases(
         "report": agg["report_overdue"],
         "investigation": agg["investigation_overdue"],
     }
-    fields = ["confirmed_at", "path"]
+    fields = ["confirmed_at", "path", "home_path"]
     onset = _field(Case, "onset_date")
     source = _field(Case, "source")
     fields += ["onset_date"] if onset else []
@@ -110,7 +121,8 @@ def cases(
         rows.append(
             CaseRow(
                 report_day=timezone.localdate(rec["confirmed_at"]),
-                path=rec["path"],
+                path=rec["home_path"] or rec["path"],
+                home_known=bool(rec["home_path"]),
                 imported=origin in imported_sources,
                 onset_day=rec.get("onset_date"),
             )
@@ -120,6 +132,7 @@ def cases(
     counts["sources"] = by_source if source else None
     counts["imported"] = sum(1 for r in rows if r.imported)
     counts["onset_missing"] = sum(1 for r in rows if r.onset_day is None)
+    counts["home_unknown"] = sum(1 for r in rows if not r.home_known)
     return counts, rows
 
 
@@ -236,3 +249,69 @@ def mobilisation(path: str, day: dt.date, cutoff: dt.datetime) -> dict[str, Any]
     from fangkong.mobilisation import figures
 
     return figures.briefing_summary(path, day, cutoff)
+
+
+def tracing(path: str, since: dt.datetime, cutoff: dt.datetime) -> dict[str, Any]:
+    """Contact tracing for the daily consultation: contacts per case, the share of close
+    contacts under control (confirmed into observation or screening) within 24 hours of
+    being traced, contacts of contacts, and the chain figures (one query, as the tracing
+    pages)."""
+    from django.db.models import DurationField, ExpressionWrapper, F
+
+    from fangkong.tracing.models import Chain, Contact, IndexCase
+
+    cases = _under(IndexCase, path).filter(created_at__lte=cutoff).count()
+    contacts = _under(Contact, path).filter(created_at__lte=cutoff)
+    lag = ExpressionWrapper(F("confirmed_at") - F("created_at"), output_field=DurationField())
+    agg = contacts.annotate(lag=lag).aggregate(
+        total=Count("pk", filter=Q(index__isnull=False, source_contact__isnull=True)),
+        close=Count("pk", filter=Q(category="close")),
+        close_in_24h=Count(
+            "pk",
+            filter=Q(category="close", confirmed_at__lte=cutoff, lag__lte=dt.timedelta(hours=24)),
+        ),
+        secondary=Count("pk", filter=Q(category="secondary")),
+        new=Count("pk", filter=Q(created_at__gt=since)),
+    )
+    chains = Chain.objects.restrict(system(), "view").filter(path__startswith=path).counts()
+    return {
+        "index_cases": cases,
+        "contacts": agg["total"],
+        "contacts_per_case": round(agg["total"] / cases, 1) if cases else None,
+        "close": agg["close"],
+        "close_controlled_24h": agg["close_in_24h"],
+        "close_controlled_share": round(agg["close_in_24h"] / agg["close"], 3)
+        if agg["close"]
+        else None,
+        "secondary": agg["secondary"],
+        "new": agg["new"],
+        "chains": chains,
+    }
+
+
+def healthcode(path: str, since: dt.datetime, cutoff: dt.datetime) -> dict[str, Any]:
+    """Health codes for the daily consultation: red, yellow and green per county (by the
+    holder's home) and the changes of colour in the 24 hours before the cut-off."""
+    from fangkong.briefing.epi import _prefixes
+    from fangkong.geo.models import Division
+    from fangkong.healthcode.models import CodeChange, HealthCode
+
+    counties = Division.objects.filter(
+        Q(path__startswith=path) | Q(path__in=_prefixes(path)), level="county"
+    ).order_by("path")
+    rows = []
+    for county in counties:
+        scope = county.path if county.path.startswith(path) else path
+        agg = _under(HealthCode, scope).aggregate(
+            red=Count("pk", filter=Q(colour="red")),
+            yellow=Count("pk", filter=Q(colour="yellow")),
+            green=Count("pk", filter=Q(colour="green")),
+        )
+        rows.append({"code": county.code, "name": county.name, **agg})
+    changes = _under(CodeChange, path).filter(at__gt=since, at__lte=cutoff).exclude(from_colour="")
+    by_kind = changes.aggregate(
+        to_red=Count("pk", filter=Q(to_colour="red")),
+        to_yellow=Count("pk", filter=Q(to_colour="yellow")),
+        to_green=Count("pk", filter=Q(to_colour="green")),
+    )
+    return {"counties": rows, "changes": by_kind}

@@ -4,6 +4,7 @@ button that queues a computation. A node outside the user's area is a 404."""
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.briefing import actions, pdf
-from fangkong.briefing.models import Briefing, BriefingRules
+from fangkong.briefing.models import Briefing, BriefingRules, RiskRules
 from fangkong.briefing.present import context_for
 from fangkong.core import clock
 from fangkong.geo.models import Division
@@ -90,3 +91,46 @@ def compute(request: HttpRequest, code: str, day: str) -> HttpResponse:
     messages.success(request, _("The briefing is being computed."))
     del job
     return redirect("briefing:detail", code=code, day=day)
+
+
+class RiskRulesForm(forms.ModelForm):
+    class Meta:
+        model = RiskRules
+        fields = ["effective_from", *actions.RISK_FIELDS, "note"]
+        widgets = {"effective_from": forms.DateInput(attrs={"type": "date"})}
+
+
+@login_required
+def risk_rules(request: HttpRequest) -> HttpResponse:
+    """R16 rule sets: the list (readers) and a new dated set (city headquarters)."""
+    if not request.user.may("briefing.riskrules", "view"):  # type: ignore[union-attr]
+        raise PermissionDenied
+    can_change = request.user.may("briefing.riskrules", "change")  # type: ignore[union-attr]
+    current = RiskRules.in_force(clock.today())
+    initial = {name: getattr(current, name) for name in actions.RISK_FIELDS}
+    form = RiskRulesForm(request.POST or None, initial={**initial, "effective_from": clock.today()})
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                actions.save_risk_rules(request.user, form.cleaned_data)
+            except ValidationError as exc:
+                for field, errs in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errs)
+            else:
+                messages.success(request, _("The five-colour map rules were saved."))
+                return redirect("briefing:risk_rules")
+    from fangkong.briefing.rules import SOURCES
+
+    return render(
+        request,
+        "briefing/risk_rules.html",
+        {
+            "sets": RiskRules.objects.all()[:20],
+            "form": form,
+            "can_change": can_change,
+            "sources": SOURCES,
+        },
+        status=422 if form.errors else 200,
+    )

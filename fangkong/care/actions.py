@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from fangkong.care import rules
 from fangkong.care.choices import DeedStatus, DifficultyStatus, Relation
 from fangkong.care.models import CareRules, Category, Deed, DeedPhoto, Difficulty
-from fangkong.core import clock, crypto
+from fangkong.core import clock, crypto, security
 from fangkong.core.querysets import allows, can_access
 from fangkong.geo.models import Division
 from fangkong.people import rules as people_rules
@@ -311,6 +311,7 @@ def _photo(deed: Deed, upload: UploadedFile, max_kb: int) -> DeedPhoto:
     problem = rules.photo_problem(fmt, size, max_kb)
     if problem:
         raise _invalid("photos", problem)
+    security.check_pixels(width, height, "photos")
     from django.core.files.base import ContentFile
 
     from fangkong.care.choices import PHOTO_TYPES

@@ -95,14 +95,14 @@ def save_category(request: HttpRequest, body: s.CategoryIn) -> Any:
     return actions.save_category(request.user, body.code, body.name, body.active)
 
 
-@router.get("/rules", response=list[s.RulesOut])
+@router.get("/rules", response=list[s.CareRulesOut])
 def list_rules(request: HttpRequest) -> Any:
     _need(request, "care.carerules", "view")
     return list(CareRules.objects.all()[:50])
 
 
-@router.post("/rules", response={201: s.RulesOut})
-def add_rules(request: HttpRequest, body: s.RulesIn) -> Any:
+@router.post("/rules", response={201: s.CareRulesOut})
+def add_rules(request: HttpRequest, body: s.CareRulesIn) -> Any:
     return Status(201, actions.add_rules(request.user, **body.dict()))
 
 
@@ -152,7 +152,7 @@ def solve(request: HttpRequest, pk: int, body: s.SolveIn) -> Any:
     return _difficulty(actions.solve(request.user, d, body.solution))
 
 
-@router.get("/levels", response=list[s.LevelOut])
+@router.get("/levels", response=list[s.CareLevelOut])
 def levels(request: HttpRequest, node_code: str = "") -> Any:
     """Open, overdue and solved difficulties per child of a node, rolled up."""
     _need(request, "care.difficulty", "view")
@@ -218,7 +218,7 @@ def add_photos(request: HttpRequest, pk: int, photos: File[list[UploadedFile]]) 
 
 
 @router.post("/deeds/{pk}/review", response=s.DeedOut)
-def review_deed(request: HttpRequest, pk: int, body: s.ReviewIn) -> Any:
+def review_deed(request: HttpRequest, pk: int, body: s.CareReviewIn) -> Any:
     deed = _own_deed(request, pk)
     return _deed(actions.review_deed(request.user, deed, body.decision, body.reason))
 
@@ -267,7 +267,7 @@ def open_report(request: HttpRequest, body: s.OpenDifficultyIn) -> Any:
 
 
 @router.post("/open/mine", auth=None, response={200: s.MineOut, 429: dict})
-def open_mine(request: HttpRequest, body: s.VerifyIn) -> Any:
+def open_mine(request: HttpRequest, body: s.CareVerifyIn) -> Any:
     """The reporter's own difficulties; the token lets them rate for 30 minutes."""
     if _limited(request, "mine"):
         return Status(429, {"detail": str(ratelimit.message())})

@@ -64,7 +64,7 @@ class MyDifficultyOut(Schema):
     rating: int | None
 
 
-class VerifyIn(Schema):
+class CareVerifyIn(Schema):
     phone: str = Field(min_length=1, max_length=20)
     code: str = Field(min_length=1, max_length=6)
 
@@ -88,7 +88,7 @@ class SolveIn(Schema):
     solution: str = Field(min_length=1, max_length=2000)
 
 
-class LevelOut(Schema):
+class CareLevelOut(Schema):
     code: str
     name: str
     open: int
@@ -111,7 +111,7 @@ class DeedEditIn(Schema):
     hero_name: str = Field(min_length=1, max_length=100)
 
 
-class ReviewIn(Schema):
+class CareReviewIn(Schema):
     decision: Literal["publish", "return", "reject"]
     reason: str = Field(default="", max_length=1000)
 
@@ -123,7 +123,7 @@ class CommendIn(Schema):
     decided_on: dt.date
 
 
-class PhotoOut(Schema):
+class CarePhotoOut(Schema):
     id: int
     content_type: str
     size: int
@@ -144,7 +144,7 @@ class DeedOut(Schema):
     review_reason: str
     published_at: dt.datetime | None
     commendation_id: int | None
-    photos: list[PhotoOut]
+    photos: list[CarePhotoOut]
 
 
 class PublicDeedOut(Schema):
@@ -157,7 +157,7 @@ class PublicDeedOut(Schema):
     photo_urls: list[str]
 
 
-class RulesIn(Schema):
+class CareRulesIn(Schema):
     effective_from: dt.date
     solve_days: int = Field(ge=1, le=60)
     photo_max_kb: int = Field(ge=50, le=20480)
@@ -166,7 +166,7 @@ class RulesIn(Schema):
     note: str = Field(default="", max_length=200)
 
 
-class RulesOut(Schema):
+class CareRulesOut(Schema):
     effective_from: dt.date
     solve_days: int
     photo_max_kb: int

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from fangkong.care import actions, forms
 from fangkong.care.models import Deed, DeedPhoto, Difficulty
@@ -79,6 +80,7 @@ def difficulties(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@never_cache  # answers a reveal: never kept in a cache
 def difficulty(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     d = get_object_or_404(

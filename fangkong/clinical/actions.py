@@ -39,7 +39,7 @@ from fangkong.clinical.models import (
     HandOver,
     Investigation,
 )
-from fangkong.core import clock
+from fangkong.core import clock, facts
 
 
 @contextlib.contextmanager
@@ -447,6 +447,9 @@ def _change(
         from fangkong.clinical.investigation import detect_cluster
 
         detect_cluster(case)
+    # The class is a fact about the person: the health code, contact tracing (an index
+    # case on confirmation) and any other consumer follow through the registry.
+    facts.changed(facts.CASE, [case.person_id], case=case.pk, status=to_status)
     return case
 
 

@@ -38,7 +38,7 @@ def _visit(request: HttpRequest, pk: int) -> ClinicVisit:
     return get_object_or_404(ClinicVisit.objects.restrict(request.user, "view"), pk=pk)
 
 
-class VisitOut(Schema):
+class ClinicalVisitOut(Schema):
     id: int
     facility_id: int
     person_id: int
@@ -63,7 +63,7 @@ class VisitOut(Schema):
         return actions.visit_r7(obj).as_dict()
 
 
-class VisitIn(Schema):
+class ClinicalVisitIn(Schema):
     facility_id: int
     person_id: int | None = None
     id_number: str = ""
@@ -98,7 +98,7 @@ class DisposeIn(Schema):
     diagnosed_at: dt.datetime | None = None
 
 
-class CaseOut(Schema):
+class ClinicalCaseOut(Schema):
     id: int
     number: str
     person_name: str
@@ -153,14 +153,14 @@ class SampleOut(Schema):
     ct_n: float | None
 
 
-class ResultIn(Schema):
+class ClinicalResultIn(Schema):
     result: str
     ct_orf1ab: str | None = None
     ct_n: str | None = None
     result_at: dt.datetime | None = None
 
 
-class TransferIn(Schema):
+class ClinicalTransferIn(Schema):
     to_facility_id: int
     bed_kind: str
     reason: str = ""
@@ -204,7 +204,7 @@ class TextIn(Schema):
     text: str
 
 
-class ExposureIn(Schema):
+class ClinicalExposureIn(Schema):
     name: str
     relation: str = ""
     setting: str = ""
@@ -221,7 +221,7 @@ class OnsetSourceIn(Schema):
     source_note: str = ""
 
 
-class TeamIn(Schema):
+class ClinicalTeamIn(Schema):
     team_id: int
 
 
@@ -260,8 +260,8 @@ def facilities(request: HttpRequest) -> list[dict]:
 # ---------------------------------------------------------------- visits
 
 
-@router.post("/visits", response={201: VisitOut})
-def create_visit(request: HttpRequest, body: VisitIn):  # type: ignore[no-untyped-def]
+@router.post("/visits", response={201: ClinicalVisitOut})
+def create_visit(request: HttpRequest, body: ClinicalVisitIn):  # type: ignore[no-untyped-def]
     facility = get_object_or_404(
         Facility.objects.restrict(request.user, "view"), pk=body.facility_id
     )
@@ -305,23 +305,23 @@ def create_visit(request: HttpRequest, body: VisitIn):  # type: ignore[no-untype
     return Status(201, visit)
 
 
-@router.get("/visits", response=list[VisitOut])
+@router.get("/visits", response=list[ClinicalVisitOut])
 def list_visits(request: HttpRequest, open: bool = True):  # type: ignore[no-untyped-def]
     qs = ClinicVisit.objects.restrict(request.user, "view").select_related("person")
     return list((qs.open() if open else qs)[:200])
 
 
-@router.get("/visits/{pk}", response=VisitOut)
+@router.get("/visits/{pk}", response=ClinicalVisitOut)
 def get_visit(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     return _visit(request, pk)
 
 
-@router.post("/visits/{pk}/findings", response=VisitOut)
+@router.post("/visits/{pk}/findings", response=ClinicalVisitOut)
 def visit_findings(request: HttpRequest, pk: int, body: FindingsIn):  # type: ignore[no-untyped-def]
     return actions.record_findings(request.user, _visit(request, pk), body.dict(exclude_none=True))
 
 
-@router.post("/visits/{pk}/handover", response=VisitOut)
+@router.post("/visits/{pk}/handover", response=ClinicalVisitOut)
 def visit_handover(request: HttpRequest, pk: int, body: HandOverIn):  # type: ignore[no-untyped-def]
     from fangkong.accounts.models import User
 
@@ -332,7 +332,7 @@ def visit_handover(request: HttpRequest, pk: int, body: HandOverIn):  # type: ig
     return visit
 
 
-@router.post("/visits/{pk}/dispose", response=VisitOut)
+@router.post("/visits/{pk}/dispose", response=ClinicalVisitOut)
 def visit_dispose(request: HttpRequest, pk: int, body: DisposeIn):  # type: ignore[no-untyped-def]
     return actions.dispose(
         request.user,
@@ -346,7 +346,7 @@ def visit_dispose(request: HttpRequest, pk: int, body: DisposeIn):  # type: igno
 # ---------------------------------------------------------------- cases
 
 
-@router.get("/cases", response=list[CaseOut])
+@router.get("/cases", response=list[ClinicalCaseOut])
 def list_cases(request: HttpRequest, overdue: str = ""):  # type: ignore[no-untyped-def]
     from fangkong.core import clock
 
@@ -362,7 +362,7 @@ def list_cases(request: HttpRequest, overdue: str = ""):  # type: ignore[no-unty
     return list(qs[:500])
 
 
-@router.get("/cases/{pk}", response=CaseOut)
+@router.get("/cases/{pk}", response=ClinicalCaseOut)
 def get_case(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     return _case(request, pk)
 
@@ -398,7 +398,7 @@ def case_history(request: HttpRequest, pk: int) -> list[dict]:
     ]
 
 
-@router.post("/cases/{pk}/classify", response=CaseOut)
+@router.post("/cases/{pk}/classify", response=ClinicalCaseOut)
 def case_classify(request: HttpRequest, pk: int, body: ClassifyIn):  # type: ignore[no-untyped-def]
     return actions.classify(
         request.user,
@@ -410,12 +410,12 @@ def case_classify(request: HttpRequest, pk: int, body: ClassifyIn):  # type: ign
     )
 
 
-@router.post("/cases/{pk}/report", response=CaseOut)
+@router.post("/cases/{pk}/report", response=ClinicalCaseOut)
 def case_report(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     return actions.mark_reported(request.user, _case(request, pk))
 
 
-@router.post("/cases/{pk}/emergency-report", response=CaseOut)
+@router.post("/cases/{pk}/emergency-report", response=ClinicalCaseOut)
 def case_emergency(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     return actions.mark_emergency_reported(request.user, _case(request, pk))
 
@@ -426,7 +426,7 @@ def case_sample(request: HttpRequest, pk: int, body: SampleIn):  # type: ignore[
 
 
 @router.post("/samples/{pk}/result", response=SampleOut)
-def sample_result(request: HttpRequest, pk: int, body: ResultIn):  # type: ignore[no-untyped-def]
+def sample_result(request: HttpRequest, pk: int, body: ClinicalResultIn):  # type: ignore[no-untyped-def]
     sample = get_object_or_404(Sample.objects.restrict(request.user, "change"), pk=pk)
     return samples.record_result(
         request.user,
@@ -447,7 +447,7 @@ def lab_results(request: HttpRequest, file: File[UploadedFile]) -> dict:
 
 
 @router.post("/cases/{pk}/transfers", response={201: TransferOut})
-def case_transfer(request: HttpRequest, pk: int, body: TransferIn):  # type: ignore[no-untyped-def]
+def case_transfer(request: HttpRequest, pk: int, body: ClinicalTransferIn):  # type: ignore[no-untyped-def]
     case = _case(request, pk)
     hospital = get_object_or_404(boards.hospitals(request.user), pk=body.to_facility_id)
     return Status(
@@ -485,28 +485,28 @@ def case_daily(request: HttpRequest, pk: int, body: DailyIn) -> dict:
     return {"day": d.day, "max_temperature": float(d.max_temperature), "severity": d.severity}
 
 
-@router.post("/cases/{pk}/experts", response=CaseOut)
-def case_experts(request: HttpRequest, pk: int, body: TeamIn):  # type: ignore[no-untyped-def]
+@router.post("/cases/{pk}/experts", response=ClinicalCaseOut)
+def case_experts(request: HttpRequest, pk: int, body: ClinicalTeamIn):  # type: ignore[no-untyped-def]
     team = get_object_or_404(ExpertTeam.objects.restrict(request.user, "view"), pk=body.team_id)
     return care.assign_experts(request.user, _case(request, pk), team)
 
 
-@router.post("/cases/{pk}/discharge", response=CaseOut)
+@router.post("/cases/{pk}/discharge", response=ClinicalCaseOut)
 def case_discharge(request: HttpRequest, pk: int, body: DischargeIn):  # type: ignore[no-untyped-def]
     return care.discharge(request.user, _case(request, pk), override_reason=body.override_reason)
 
 
-@router.post("/cases/{pk}/death", response=CaseOut)
+@router.post("/cases/{pk}/death", response=ClinicalCaseOut)
 def case_death(request: HttpRequest, pk: int, body: DeathIn):  # type: ignore[no-untyped-def]
     return care.record_death(request.user, _case(request, pk), cause=body.cause)
 
 
-@router.post("/cases/{pk}/setting", response=CaseOut)
+@router.post("/cases/{pk}/setting", response=ClinicalCaseOut)
 def case_setting(request: HttpRequest, pk: int, body: TextIn):  # type: ignore[no-untyped-def]
     return investigation.set_setting(request.user, _case(request, pk), body.text)
 
 
-@router.post("/cases/{pk}/onset-source", response=CaseOut)
+@router.post("/cases/{pk}/onset-source", response=ClinicalCaseOut)
 def case_onset_source(request: HttpRequest, pk: int, body: OnsetSourceIn):  # type: ignore[no-untyped-def]
     return investigation.set_onset_source(request.user, _case(request, pk), **body.dict())
 
@@ -531,7 +531,7 @@ def case_exposures(request: HttpRequest, pk: int) -> list[dict]:
 
 
 @router.post("/cases/{pk}/exposures", response={201: dict})
-def case_add_exposure(request: HttpRequest, pk: int, body: ExposureIn):  # type: ignore[no-untyped-def]
+def case_add_exposure(request: HttpRequest, pk: int, body: ClinicalExposureIn):  # type: ignore[no-untyped-def]
     case = _case(request, pk)
     e = investigation.add_exposure(request.user, case.investigation, body.dict())
     return Status(201, {"id": e.pk, "name": e.name})

@@ -45,7 +45,7 @@ from fangkong.clinical.models import (
     Transfer,
     Ward,
 )
-from fangkong.core import clock
+from fangkong.core import clock, facts
 
 # ---------------------------------------------------------------- facilities
 
@@ -337,6 +337,7 @@ def _close(user: Any, case: Case, outcome: str, when: dt.datetime, reason: str, 
     Transfer.objects.filter(case=case, status__in=OPEN_TRANSFER).update(
         status=TransferStatus.CANCELLED, released_at=when
     )
+    facts.changed(facts.CASE, [case.person_id], case=case.pk, status=case.status)
 
 
 @transaction.atomic

@@ -181,7 +181,7 @@ def detect_cluster(case: Case) -> Cluster | None:
             detected_at=now,
             threshold=r.r10_cluster_threshold,
             emergency_due=now + dt.timedelta(hours=r.r9_emergency_hours),
-            path=_common_path([c.path for c in linked]),
+            path=_common_path([c.home_path or c.path for c in linked]),  # where they live
         )
     cluster.cases.add(*linked)
     return cluster

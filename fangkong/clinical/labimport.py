@@ -23,15 +23,21 @@ def read_rows(name: str, data: bytes) -> list[dict[str, str]]:
     if name.lower().endswith((".xlsx", ".xls", ".ods")):
         from python_calamine import CalamineWorkbook
 
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        table = book.get_sheet_by_index(0).to_python(skip_empty_area=True)
+        try:
+            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            table = book.get_sheet_by_index(0).to_python(skip_empty_area=True)
+        except Exception:  # calamine raises several types for a file that is no workbook
+            raise ValidationError({"file": [_("the file is not a readable spreadsheet")]}) from None
         cells = [["" if c is None else str(c) for c in row] for row in table]
     else:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ValidationError({"file": [_("the CSV file must be UTF-8")]}) from None
-        cells = list(csv.reader(io.StringIO(text)))
+        try:
+            cells = list(csv.reader(io.StringIO(text)))
+        except csv.Error:
+            raise ValidationError({"file": [_("the file is not a readable CSV file")]}) from None
     if not cells:
         raise ValidationError({"file": [_("the file is empty")]})
     header = [ALIASES.get(h.strip(), h.strip().lower()) for h in cells[0]]

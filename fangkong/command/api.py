@@ -26,17 +26,18 @@ from fangkong.command.models import (
     TaskForce,
 )
 from fangkong.command.schemas import (
-    ChecklistIn,
-    ChecklistOut,
     CloseIn,
-    DecisionIn,
-    DecisionOut,
+    CommandChecklistIn,
+    CommandChecklistOut,
+    CommandDecisionIn,
+    CommandDecisionOut,
+    CommandLevelOut,
+    CommandSweepOut,
     DirectiveCoverageOut,
     DirectiveIn,
     DirectiveOut,
     FeedbackIn,
     LevelIn,
-    LevelOut,
     MarkIn,
     MeetingIn,
     MeetingOut,
@@ -44,7 +45,6 @@ from fangkong.command.schemas import (
     ReceiptOut,
     SubmissionIn,
     SubmissionOut,
-    SweepOut,
     TargetIn,
     TargetOut,
     TaskForceIn,
@@ -84,13 +84,13 @@ def _own_path(request: HttpRequest) -> str:
 # ---------------------------------------------------------------- response level, targets
 
 
-@router.get("/response-levels", response=list[LevelOut])
+@router.get("/response-levels", response=list[CommandLevelOut])
 def list_levels(request: HttpRequest):  # type: ignore[no-untyped-def]
     _need(request, "command.responselevel", "view")
     return list(ResponseLevel.objects.all())
 
 
-@router.post("/response-levels", response={201: LevelOut})
+@router.post("/response-levels", response={201: CommandLevelOut})
 def set_level(request: HttpRequest, body: LevelIn):  # type: ignore[no-untyped-def]
     return Status(
         201, actions.set_response_level(request.user, body.effective_from, body.grade, body.note)
@@ -123,14 +123,14 @@ def record_value(request: HttpRequest, pk: int, body: ValueIn):  # type: ignore[
     return Status(201, actions.record_indicator(request.user, indicator, body.day, body.value))
 
 
-@router.get("/checklists", response=list[ChecklistOut])
+@router.get("/checklists", response=list[CommandChecklistOut])
 def list_checklists(request: HttpRequest):  # type: ignore[no-untyped-def]
     _need(request, "command.measurelist", "view")
     return list(MeasureList.objects.filter(active=True))
 
 
-@router.post("/checklists", response={201: ChecklistOut})
-def create_checklist(request: HttpRequest, body: ChecklistIn):  # type: ignore[no-untyped-def]
+@router.post("/checklists", response={201: CommandChecklistOut})
+def create_checklist(request: HttpRequest, body: CommandChecklistIn):  # type: ignore[no-untyped-def]
     return Status(201, actions.create_measure_list(request.user, body.name, body.level, body.items))
 
 
@@ -248,7 +248,7 @@ def report(request: HttpRequest, pk: int, body: FeedbackIn):  # type: ignore[no-
     return actions.report_back(request.user, _receipt(request, pk, "change"), body.feedback)
 
 
-@router.post("/sweeps/escalate", response=SweepOut)
+@router.post("/sweeps/escalate", response=CommandSweepOut)
 def sweep(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Escalate every overdue receipt to the level above (headquarters only)."""
     _need(request, "command.directive", "change")
@@ -282,8 +282,8 @@ def get_meeting(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     return _meeting(request, pk)
 
 
-@router.post("/meetings/{pk}/decisions", response={201: DecisionOut})
-def decide(request: HttpRequest, pk: int, body: DecisionIn):  # type: ignore[no-untyped-def]
+@router.post("/meetings/{pk}/decisions", response={201: CommandDecisionOut})
+def decide(request: HttpRequest, pk: int, body: CommandDecisionIn):  # type: ignore[no-untyped-def]
     meeting = _meeting(request, pk, "view")
     return Status(
         201,
@@ -293,7 +293,7 @@ def decide(request: HttpRequest, pk: int, body: DecisionIn):  # type: ignore[no-
     )
 
 
-@router.post("/decisions/{pk}/close", response=DecisionOut)
+@router.post("/decisions/{pk}/close", response=CommandDecisionOut)
 def close(request: HttpRequest, pk: int, body: CloseIn):  # type: ignore[no-untyped-def]
     d = get_object_or_404(
         Decision.objects.restrict(request.user, "change").select_related("meeting__node"), pk=pk

@@ -8,9 +8,9 @@ from typing import Any
 
 # R18 (Zhejiang): the data migration seeds these; headquarters adds later-dated ones.
 R18_DEFAULTS: tuple[tuple[dt.date, str, str], ...] = (
-    (dt.date(2020, 1, 23), "I", "Zhejiang Level I response, 2020-01-23"),
-    (dt.date(2020, 3, 2), "II", "Zhejiang lowered to Level II, 2020-03-02"),
-    (dt.date(2020, 3, 23), "III", "Zhejiang lowered to Level III, 2020-03-23"),
+    (dt.date(2020, 1, 23), "I", "浙江省启动重大突发公共卫生事件一级响应（2020-01-23）"),
+    (dt.date(2020, 3, 2), "II", "浙江省调整为二级响应（2020-03-02）"),
+    (dt.date(2020, 3, 23), "III", "浙江省调整为三级响应（2020-03-23）"),
 )
 
 

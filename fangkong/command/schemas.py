@@ -7,7 +7,7 @@ from typing import Any
 from ninja import Schema
 
 
-class LevelOut(Schema):
+class CommandLevelOut(Schema):
     effective_from: dt.date
     grade: str
     note: str
@@ -69,13 +69,13 @@ class ValueOut(Schema):
     value: Decimal
 
 
-class ChecklistIn(Schema):
+class CommandChecklistIn(Schema):
     name: str
     level: str
     items: list[str]
 
 
-class ChecklistOut(Schema):
+class CommandChecklistOut(Schema):
     id: int
     name: str
     level: str
@@ -198,7 +198,7 @@ class FeedbackIn(Schema):
     feedback: str
 
 
-class SweepOut(Schema):
+class CommandSweepOut(Schema):
     escalated: int
 
 
@@ -208,7 +208,7 @@ class MeetingIn(Schema):
     title: str = ""
 
 
-class DecisionOut(Schema):
+class CommandDecisionOut(Schema):
     id: int
     meeting_id: int
     text: str
@@ -224,8 +224,8 @@ class MeetingOut(Schema):
     day: dt.date
     title: str
     agenda: list[str]
-    decisions: list[DecisionOut]
-    carried: list[DecisionOut]
+    decisions: list[CommandDecisionOut]
+    carried: list[CommandDecisionOut]
 
     @staticmethod
     def resolve_node_code(obj: Any) -> str:
@@ -240,7 +240,7 @@ class MeetingOut(Schema):
         return list(obj.carried.all())
 
 
-class DecisionIn(Schema):
+class CommandDecisionIn(Schema):
     text: str
     owner_id: int
     deadline: dt.date

@@ -16,7 +16,7 @@ from fangkong.geo.models import Division
 router = Router(tags=["companions"])
 
 
-class CaseOut(Schema):
+class CompanionCaseOut(Schema):
     ref: int
     person_id: int | None
     window_from: dt.datetime | None
@@ -36,7 +36,7 @@ class RunOut(Schema):
     theta_seconds: int
     bucket_seconds: int
     created_at: dt.datetime
-    cases: list[CaseOut]
+    cases: list[CompanionCaseOut]
     report: dict
 
     @staticmethod
@@ -106,7 +106,7 @@ class CandidateParams(Schema):
     size: int = settings.PAGE_SIZE
 
 
-class DecisionIn(Schema):
+class CompanionDecisionIn(Schema):
     decision: str
     note: str = ""
 
@@ -169,7 +169,7 @@ def list_candidates(request: HttpRequest, pk: int, params: Query[CandidateParams
 
 
 @router.post("/candidates/{pk}/decision", response=CandidateOut)
-def decide(request: HttpRequest, pk: int, body: DecisionIn):  # type: ignore[no-untyped-def]
+def decide(request: HttpRequest, pk: int, body: CompanionDecisionIn):  # type: ignore[no-untyped-def]
     """Confirm or dismiss a candidate exposure; confirming hands it to contact tracing."""
     qs = CandidateExposure.objects.restrict(request.user, "view").select_related("case", "person")
     candidate = get_object_or_404(qs, pk=pk)

@@ -5,3 +5,13 @@ class CoreConfig(AppConfig):
     name = "fangkong.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from fangkong.core import logscrub
+
+        logscrub.install()
+        from fangkong.core import security
+
+        security.check_keys()
+        security.private_files()
+        security.cap_image_pixels()

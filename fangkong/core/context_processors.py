@@ -2,12 +2,12 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from fangkong.core import home
+from fangkong.core import navigation as nav
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """The top navigation: the home cards the signed-in user may open (no counts)."""
+    """The menu of the signed-in user: the role's daily jobs on top, the rest grouped."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_cards": []}
-    return {"nav_cards": [c for c in home.registered() if user.may(c.model_label, c.action)]}
+        return {"menu": None}
+    return {"menu": nav.menu_for(user)}

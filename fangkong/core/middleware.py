@@ -16,6 +16,28 @@ from django.utils.translation import gettext as _
 NUL = "\x00"
 INT_RANGE = range(-(2**63), 2**63)
 INTEGER = re.compile(r"[+-]?\d+")
+MAX_DEPTH = 32  # no operation takes JSON nested deeper
+
+
+def _lone_surrogate(text: str) -> bool:
+    """A lone UTF-16 surrogate (JSON "\\ud800"): no database text column takes it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def depth(value: Any) -> int:
+    """How deeply lists and objects nest in decoded JSON (without recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def _key(key: str) -> str:
@@ -31,6 +53,8 @@ def unstorable(
     if isinstance(value, str):
         if NUL in value:
             yield list(path), "nul"
+        elif _lone_surrogate(value):
+            yield list(path), "surrogate"
         elif text_as_number and INTEGER.fullmatch(value) and int(value) not in INT_RANGE:
             yield list(path), "range"
     elif isinstance(value, bool):
@@ -42,6 +66,8 @@ def unstorable(
         for key, item in value.items():
             if NUL in key:
                 yield [*path, _key(key)], "nul"
+            elif _lone_surrogate(key):
+                yield [*path, key.encode("utf-8", "replace").decode()], "surrogate"
             yield from unstorable(item, (*path, _key(key)), text_as_number)
     elif isinstance(value, list):
         for index, item in enumerate(value):
@@ -63,6 +89,8 @@ class RejectUnstorableInApi:
         messages = {
             "nul": _("must not contain the NUL character (U+0000)"),
             "range": _("is not a number that can be stored (out of range)"),
+            "surrogate": _("is not valid Unicode text (a lone surrogate)"),
+            "depth": _("is nested too deeply (at most %(n)d levels)") % {"n": MAX_DEPTH},
         }
         found: list[tuple[list, str]] = [
             (["path"], p) for _loc, p in unstorable(request.path.split("/"), (), True)
@@ -76,5 +104,43 @@ class RejectUnstorableInApi:
                 data = json.loads(request.body)
             except ValueError:
                 data = None  # the API's own parser reports malformed JSON
+            except RecursionError:
+                return [{"loc": ["body"], "msg": messages["depth"]}]
+            if depth(data) > MAX_DEPTH:
+                return [{"loc": ["body"], "msg": messages["depth"]}]
             found += [(["body", *loc], p) for loc, p in unstorable(data)]
         return [{"loc": loc, "msg": messages[problem]} for loc, problem in found]
+
+
+class NoStoreForDownloads:
+    """`Cache-Control: no-store` on every file download (exports of lists, reports,
+    certificates): none may stay in a browser's or a proxy's cache (issue #16, item 6).
+    Reveal answers set it in their views (never_cache)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils.cache import add_never_cache_headers
+
+        response = self.get_response(request)
+        if "attachment" in response.get("Content-Disposition", ""):
+            add_never_cache_headers(response)
+        return response
+
+
+class ClientAddress:
+    """Make the client's address (behind FANGKONG_PROXY_HOPS trusted proxies) known to
+    services that limit per client, such as the one-time codes of core.otp_codes."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from fangkong.core import otp_codes, ratelimit
+
+        token = otp_codes.current_client.set(ratelimit.client_key(request))
+        try:
+            return self.get_response(request)
+        finally:
+            otp_codes.current_client.reset(token)

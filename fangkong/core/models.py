@@ -123,3 +123,22 @@ class DatedRuleSet(models.Model):
             found.note = found.note or "published defaults"
             found.save()
         return found
+
+
+class PhoneCode(models.Model):
+    """A one-time code sent to a phone by SMS (core.otp_codes); only the blind index of
+    the phone and a keyed digest of the code are stored. The table keeps the name it had
+    in the public app."""
+
+    phone_index = models.CharField(max_length=32, db_index=True)
+    code_digest = models.CharField(max_length=32)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "public_phonecode"
+
+    def __str__(self) -> str:
+        return f"code {self.pk}"

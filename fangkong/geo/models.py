@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.querysets import RestrictedQuerySet
-from fangkong.geo.choices import Level
+from fangkong.geo.choices import KeyKind, Level
 
 
 class DivisionQuerySet(RestrictedQuerySet):
@@ -55,3 +55,43 @@ class Division(models.Model):
 
     def contains(self, other: "Division") -> bool:
         return other.path.startswith(self.path)
+
+
+class GridAddressKey(models.Model):
+    """An address key of a grid (网格地址键): an estate, the buildings of an estate, a
+    street with a house-number range, a natural village or a range of village groups (组).
+    The address matcher places a row in the grid whose key its address carries."""
+
+    grid = models.ForeignKey(
+        Division, verbose_name=_("grid"), on_delete=models.CASCADE, related_name="address_keys"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=KeyKind.choices)
+    text = models.CharField(_("name in addresses"), max_length=60, blank=True)
+    low = models.PositiveIntegerField(_("from number"), null=True, blank=True)
+    high = models.PositiveIntegerField(_("to number"), null=True, blank=True)
+    path = models.CharField(max_length=160, db_index=True, editable=False)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    scope_path = "path"
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grid address key")
+        verbose_name_plural = _("grid address keys")
+        ordering = ["path", "kind", "text", "low"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grid", "kind", "text", "low"], name="geo_gridkey_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        span = f" {self.low}–{self.high}" if self.low is not None else ""
+        return f"{self.text}{span} → {self.grid.name}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.path = self.grid.path
+        super().save(*args, **kwargs)

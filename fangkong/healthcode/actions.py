@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
+from fangkong.core import facts as core_facts
 from fangkong.healthcode import facts, rules, tokens
 from fangkong.healthcode.choices import Colour, RiskLevel
 from fangkong.healthcode.models import (
@@ -46,6 +47,13 @@ def recompute_persons(person_ids: list[int], today: dt.date | None = None) -> di
     """Derive and store the colour of these persons; a change is kept in the history."""
     day = today or clock.today()
     r = rules_in_force(day)
+    stored = list(CodeRules.objects.filter(effective_from__lte=day).order_by("effective_from"))
+    if not stored:  # before the first set took effect: the first set judges (in_force)
+        stored = list(CodeRules.objects.order_by("effective_from")[:1])
+
+    def rules_on(fact_day: dt.date) -> CodeRules:
+        return rules.governing(stored, fact_day, r)
+
     changed = 0
     now = clock.now()
     for start in range(0, len(person_ids), CHUNK):
@@ -58,7 +66,7 @@ def recompute_persons(person_ids: list[int], today: dt.date | None = None) -> di
         for pid in ids:
             if pid not in paths:
                 continue
-            colour, reasons = rules.derive(found[pid], r, day)
+            colour, reasons = rules.derive(found[pid], r, day, rules_on)
             code = current.get(pid)
             overridden = found[pid].override is not None
             if code is None:
@@ -119,9 +127,11 @@ def recompute_person(person_id: int) -> str:
     return colour_of(person_id)
 
 
-def recompute_after_commit(person_id: int) -> None:
-    """Hook for the other apps: a fact of this person changed."""
-    transaction.on_commit(lambda: recompute_persons([person_id]))
+def on_fact(fact: str, person_ids: list[int], detail: dict[str, Any]) -> None:
+    """The health code's consumer of `core.facts`: recompute these persons' colours at
+    once, in the writer's transaction (the code a gate reads next is already right)."""
+    if person_ids:
+        recompute_persons(list(person_ids))
 
 
 def colour_of(person_id: int) -> str:
@@ -202,16 +212,21 @@ def daily_checkin(
         at=clock.now(),
         path=person.path,
     )
-    recompute_after_commit(person.pk)
+    core_facts.changed(core_facts.CHECKIN, [person.pk])
     return checkin, True
 
 
 @transaction.atomic
 def record_arrival(
-    user: Any, person: Any, *, origin: str, risk_level: str, arrived_on: dt.date
+    user: Any, person: Any, *, origin: str, risk_level: str = "", arrived_on: dt.date
 ) -> Arrival:
     if not user.may("healthcode.arrival", "add"):
         raise PermissionError(_("your role may not record arrivals"))
+    if not risk_level and arrived_on <= clock.today():
+        # No level given: the risk-area list in force on the arrival day decides (#19).
+        from fangkong.riskareas.rules import required_level_for_text
+
+        risk_level = required_level_for_text(origin, arrived_on)
     if risk_level not in RiskLevel.values:
         raise _invalid("risk_level", _("must be one of %s") % ", ".join(RiskLevel.values))
     if arrived_on > clock.today():
@@ -225,7 +240,7 @@ def record_arrival(
         arrived_on=arrived_on,
         path=person.path,
     )
-    recompute_after_commit(person.pk)
+    core_facts.changed(core_facts.ARRIVAL, [person.pk])
     return arrival
 
 
@@ -253,7 +268,7 @@ def override_colour(
             at=clock.now(),
             path=person.path,
         )
-    recompute_after_commit(person.pk)
+    core_facts.changed(core_facts.OVERRIDE, [person.pk])
     return found
 
 
@@ -266,7 +281,7 @@ def end_override(user: Any, override: CodeOverride) -> None:
     with set_actor(user):
         override.active = False
         override.save(update_fields=["active"])
-    recompute_after_commit(override.person_id)
+    core_facts.changed(core_facts.OVERRIDE, [override.person_id])
 
 
 def verify(token: str) -> tuple[int, str]:

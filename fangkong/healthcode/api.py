@@ -23,7 +23,7 @@ class ChangeOut(Schema):
     at: dt.datetime
 
 
-class CodeOut(Schema):
+class HealthCodeCodeOut(Schema):
     person_id: int
     colour: str
     reasons: list[str]
@@ -32,12 +32,12 @@ class CodeOut(Schema):
     history: list[ChangeOut] = []
 
 
-class VerifyIn(Schema):
+class HealthCodeVerifyIn(Schema):
     token: str
     venue_code: str
 
 
-class VerifyOut(Schema):
+class HealthCodeVerifyOut(Schema):
     colour: str
     name: str
     venue: str
@@ -51,7 +51,7 @@ class OverrideIn(Schema):
 
 class ArrivalIn(Schema):
     origin: str
-    risk_level: str
+    risk_level: str = ""  # empty: read from the risk-area list on the arrival day
     arrived_on: dt.date
 
 
@@ -71,13 +71,13 @@ def _code(request: HttpRequest, person_id: int) -> HealthCode:
     return code
 
 
-@router.get("/persons/{person_id}", response=CodeOut)
+@router.get("/persons/{person_id}", response=HealthCodeCodeOut)
 def get_code(request: HttpRequest, person_id: int):  # type: ignore[no-untyped-def]
     return _code(request, person_id)
 
 
-@router.post("/verify", response=VerifyOut)
-def verify(request: HttpRequest, data: VerifyIn):  # type: ignore[no-untyped-def]
+@router.post("/verify", response=HealthCodeVerifyOut)
+def verify(request: HttpRequest, data: HealthCodeVerifyIn):  # type: ignore[no-untyped-def]
     """A gate or venue reads a resident's QR code: its colour, if the code is genuine and
     fresh. The venue must lie in the caller's area."""
     from fangkong.healthcode.public import masked_name
@@ -97,7 +97,7 @@ def verify(request: HttpRequest, data: VerifyIn):  # type: ignore[no-untyped-def
     return {"colour": colour, "name": masked_name(name), "venue": venue.name}
 
 
-@router.post("/persons/{person_id}/override", response={201: CodeOut})
+@router.post("/persons/{person_id}/override", response={201: HealthCodeCodeOut})
 def override(request: HttpRequest, person_id: int, data: OverrideIn):  # type: ignore[no-untyped-def]
     person = _person(request, person_id)
     try:
@@ -108,7 +108,7 @@ def override(request: HttpRequest, person_id: int, data: OverrideIn):  # type: i
     return Status(201, _code(request, person_id))
 
 
-@router.post("/persons/{person_id}/arrivals", response={201: CodeOut})
+@router.post("/persons/{person_id}/arrivals", response={201: HealthCodeCodeOut})
 def arrival(request: HttpRequest, person_id: int, data: ArrivalIn):  # type: ignore[no-untyped-def]
     person = _person(request, person_id)
     try:

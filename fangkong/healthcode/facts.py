@@ -119,6 +119,10 @@ def facts_for(person_ids: Iterable[int], today: dt.date) -> dict[int, Facts]:
                 f.close_contact_on = _later(f.close_contact_on, row["last"])
             else:
                 f.possible_contact_on = _later(f.possible_contact_on, row["last"])
+    if apps.is_installed("fangkong.selfservice"):  # self-declarations (issue #19)
+        from fangkong.selfservice.facts import add_declared
+
+        add_declared(_of("person_id", ids), since, of)
     return out
 
 
@@ -166,4 +170,8 @@ def persons_with_facts(today: dt.date) -> set[int]:
                 "person_id", flat=True
             )
         )
+    if apps.is_installed("fangkong.selfservice"):  # self-declarations (issue #19)
+        from fangkong.selfservice.facts import declared_persons
+
+        ids |= declared_persons(since)
     return ids

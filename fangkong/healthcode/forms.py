@@ -14,7 +14,9 @@ class OverrideForm(forms.Form):
 
 class ArrivalForm(forms.Form):
     origin = forms.CharField(label=_("from"), max_length=100)
-    risk_level = forms.ChoiceField(label=_("risk"), choices=RiskLevel.choices)
+    risk_level = forms.ChoiceField(  # empty: the risk-area list decides (issue #19)
+        label=_("risk"), choices=[("", "—"), *RiskLevel.choices], required=False
+    )
     arrived_on = forms.DateField(
         label=_("arrived on"), widget=forms.DateInput(attrs={"type": "date"})
     )

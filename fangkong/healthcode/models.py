@@ -47,6 +47,14 @@ class CodeRules(DatedRuleSet):
         _("fever from (°C)"), max_digits=3, decimal_places=1, default=Decimal("37.3")
     )
     qr_seconds = models.PositiveIntegerField(_("QR code valid for (seconds)"), default=120)
+    retroactive = models.BooleanField(
+        _("applies to earlier arrivals too"),
+        default=False,
+        help_text=_(
+            "Without this, an arrival is judged by the rule set in force on its date; "
+            "a set marked retroactive also judges arrivals before it took effect."
+        ),
+    )
 
     class Meta(DatedRuleSet.Meta):
         verbose_name = _("health code rule set")

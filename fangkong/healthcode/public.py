@@ -6,6 +6,7 @@ import io
 import uuid
 
 import segno
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -93,5 +94,12 @@ def my_code(request: HttpRequest, token: str) -> HttpResponse:
         },
         status=422 if error else 200,
     )
-    response.set_cookie(COOKIE, token, max_age=90 * 86400, httponly=True, samesite="Lax")
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=90 * 86400,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.FANGKONG_SECURE_COOKIES,
+    )
     return response

@@ -2,6 +2,7 @@
 colour and its reasons out. The batch and the per-person recomputation both call it."""
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,33 +39,53 @@ def normal_streak(checkins: dict[dt.date, bool], after: dt.date, today: dt.date)
     return n
 
 
-def derive(f: Facts, r: Any, today: dt.date) -> tuple[str, list[str]]:
-    """(colour, reasons) by R11, with R12 deciding when an event stops counting."""
+def governing(stored: Sequence[Any], fact_day: dt.date, default: Any) -> Any:
+    """The rule set that judges a fact of `fact_day` (an arrival): of the sets in force
+    by today (`stored`, oldest first), the latest that took effect on or before the
+    fact's day, or a later one marked retroactive; before the first set, the first set;
+    with none stored, `default` (the published defaults)."""
+    applying = [s for s in stored if s.effective_from <= fact_day or s.retroactive]
+    if applying:
+        return applying[-1]
+    return stored[0] if stored else default
+
+
+def derive(
+    f: Facts, r: Any, today: dt.date, rules_on: Callable[[dt.date], Any] | None = None
+) -> tuple[str, list[str]]:
+    """(colour, reasons) by R11, with R12 deciding when an event stops counting.
+    `r` is the set in force today; `rules_on(day)` the set that governs an arrival of
+    that day (by default `r`)."""
+    on = rules_on or (lambda _day: r)
     if f.override is not None:
         return f.override[0], [_("set by headquarters: %s") % f.override[1]]
     red: list[str] = []
     yellow: list[str] = []
 
-    def red_event(day: dt.date | None, reason: str) -> None:
+    def red_event(day: dt.date | None, reason: str, rs: Any = r, days: int | None = None) -> None:
         if day is None:
             return
         streak = normal_streak(f.checkins, day, today)
-        if (today - day).days < r.red_days or streak < r.red_checkins:
+        if (today - day).days < (rs.red_days if days is None else days) or (
+            streak < rs.red_checkins
+        ):
             red.append(
                 reason
                 + " · "
-                + _("%(n)s of %(k)s normal check-ins") % {"n": streak, "k": r.red_checkins}
+                + _("%(n)s of %(k)s normal check-ins") % {"n": streak, "k": rs.red_checkins}
             )
 
-    def yellow_event(day: dt.date | None, reason: str, window: int | None = None) -> None:
+    def yellow_event(
+        day: dt.date | None, reason: str, window: int | None = None, rs: Any = r
+    ) -> None:
         if day is None or (window is not None and (today - day).days >= window):
             return
         streak = normal_streak(f.checkins, day, today)
-        if streak < r.yellow_checkins:
+        if streak < rs.yellow_checkins:
             yellow.append(
                 reason
                 + " · "
-                + _("%(n)s of %(k)s normal check-ins") % {"n": streak, "k": r.yellow_checkins}
+                + _("%(n)s of %(k)s normal check-ins") % {"n": streak, "k": rs.yellow_checkins}
             )
 
     if f.case_in_care:
@@ -76,13 +97,23 @@ def derive(f: Facts, r: Any, today: dt.date) -> tuple[str, list[str]]:
     elif f.under_observation:
         red.append(_("under medical observation"))
     red_event(f.close_contact_on, _("close contact (last exposure %s)") % f.close_contact_on)
-    red_event(f.high_risk_arrival, _("arrived from a high-risk area on %s") % f.high_risk_arrival)
+    if f.high_risk_arrival is not None:
+        ar = on(f.high_risk_arrival)  # the arrival's own rule set (item 5 of issue #15)
+        red_event(
+            f.high_risk_arrival,
+            _("arrived from a high-risk area on %s") % f.high_risk_arrival,
+            ar,
+            ar.high_risk_days,
+        )
     yellow_event(f.abnormal_on, _("fever or symptoms reported on %s") % f.abnormal_on)
-    yellow_event(
-        f.medium_risk_arrival,
-        _("arrived from a medium-risk area on %s") % f.medium_risk_arrival,
-        r.medium_risk_days,
-    )
+    if f.medium_risk_arrival is not None:
+        mr = on(f.medium_risk_arrival)
+        yellow_event(
+            f.medium_risk_arrival,
+            _("arrived from a medium-risk area on %s") % f.medium_risk_arrival,
+            mr.medium_risk_days,
+            mr,
+        )
     yellow_event(
         f.possible_contact_on,
         _("possible contact on %s") % f.possible_contact_on,

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
 
 from fangkong.core import clock
 from fangkong.geo.models import Division
@@ -30,6 +31,7 @@ from fangkong.mobilisation.models import (
     Shift,
     Unit,
 )
+from fangkong.people import search as people_search
 
 router = Router(tags=["mobilisation"])
 
@@ -186,12 +188,12 @@ class PostIn(Schema):
     active: bool = True
 
 
-class PlanIn(Schema):
+class MobilisationPlanIn(Schema):
     first_day: dt.date
     days: int = Field(7, ge=1, le=31)
 
 
-class ShiftOut(Schema):
+class MobilisationShiftOut(Schema):
     id: int
     post_id: int
     starts_at: dt.datetime
@@ -330,6 +332,26 @@ def list_members(  # type: ignore[no-untyped-def]
     q: str = Query("", max_length=50),
     after: int = Query(0, ge=0, le=2**62),
 ):
+    """Members under `node`; `q` matches a name (search by phone with POST
+    /members/search, so no number sits in a URL)."""
+    if people_search.personal_kind(q):
+        raise HttpError(422, "q: search by phone with POST /api/v1/mobilisation/members/search")
+    return _members(request, node, q, after)
+
+
+class MemberSearchIn(Schema):
+    node: str | None = Field(None, max_length=24)
+    q: str = Field("", max_length=50, description="name or phone")
+    after: int = Field(0, ge=0, le=2**62)
+
+
+@router.post("/members/search", response=list[MemberOut])
+def search_members(request: HttpRequest, body: MemberSearchIn):  # type: ignore[no-untyped-def]
+    """Members under `node` whose name contains `q`, or whose phone is `q` (blind index)."""
+    return _members(request, body.node, body.q, body.after)
+
+
+def _members(request: HttpRequest, node: str | None, q: str, after: int):  # type: ignore[no-untyped-def]
     n = _node(request, node)
     return (
         Member.objects.restrict(_u(request))
@@ -481,14 +503,14 @@ def _shift_out(s: Shift) -> dict:
     }
 
 
-@router.get("/posts/{post_id}/shifts", response=list[ShiftOut])
+@router.get("/posts/{post_id}/shifts", response=list[MobilisationShiftOut])
 def list_shifts(request: HttpRequest, post_id: int, day: dt.date | None = None):  # type: ignore[no-untyped-def]
     post = _post(request, post_id)
     return [_shift_out(s) for s in roster.day_shifts(post, _day(day))]
 
 
-@router.post("/posts/{post_id}/shifts", response={201: list[ShiftOut]})
-def plan_shifts(request: HttpRequest, post_id: int, body: PlanIn):  # type: ignore[no-untyped-def]
+@router.post("/posts/{post_id}/shifts", response={201: list[MobilisationShiftOut]})
+def plan_shifts(request: HttpRequest, post_id: int, body: MobilisationPlanIn):  # type: ignore[no-untyped-def]
     post = _post(request, post_id)
     made = actions.plan_shifts(_u(request), post, _day(body.first_day, "first_day"), body.days)
     return Status(

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.mobilisation.choices import HealthStatus, OrganisationKind, PostKind, UnitKind
 
@@ -77,7 +78,7 @@ class PostForm(ActionErrorsMixin, forms.Form):
 
 
 class PlanForm(ActionErrorsMixin, forms.Form):
-    first_day = forms.DateField(label=_("From"), widget=DATE)
+    first_day = forms.DateField(label=pgettext_lazy("date range", "From"), widget=DATE)
     days = forms.IntegerField(label=_("Days"), min_value=1, max_value=31, initial=7)
 
 

@@ -4,6 +4,7 @@ is a 404."""
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,8 +12,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from fangkong.core import clock
 from fangkong.geo.models import Division
@@ -34,6 +37,8 @@ from fangkong.mobilisation.models import (
     RestRuleSet,
     Unit,
 )
+from fangkong.mobilisation.querysets import phone_index
+from fangkong.people import search as people_search
 
 
 def _user(request: HttpRequest) -> Any:
@@ -245,39 +250,67 @@ def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 # Members ------------------------------------------------------------------------------------
 
 
+MEMBER_SEARCH = "fangkong.mobilisation.search"
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def member_list(request: HttpRequest) -> HttpResponse:
+    """The search box posts: a phone number becomes a short-lived handle (`s`) holding its
+    blind index, so no number sits in the address, the pager or the access log."""
     _need(request, "member")
+    if request.method == "POST":
+        params = {k: (request.POST.get(k) or "").strip()[:50] for k in ("node", "q", "kind", "s")}
+        if params["q"]:
+            params["s"] = ""
+        if people_search.personal_kind(params["q"]) == "phone":
+            params["s"] = people_search.sign("phone", phone_index(params["q"]), MEMBER_SEARCH)
+            params["q"] = ""
+        query = urlencode({k: v for k, v in params.items() if v})
+        return redirect(reverse("mobilisation:members") + "?" + query)
     node = _scope_node(request)
     q = (request.GET.get("q") or "").strip()[:50]
+    handle = (request.GET.get("s") or "").strip()
     kind = request.GET.get("kind", "")
+    refused = bool(people_search.personal_kind(q))
     qs = (
         Member.objects.restrict(_user(request), "view")
         .filter(path__startswith=node.path)
-        .search(q)
+        .search("" if refused else q)
         .select_related("organisation", "unit", "community")
     )
+    if refused:
+        qs = qs.none()
+    if handle:
+        found = people_search.read_handle(handle, MEMBER_SEARCH)
+        qs = qs.filter(phone_index=found[1]) if found else qs.none()
     if kind in actions.MEMBER_FLAGS:
         qs = qs.filter(**{kind: True})
     after = request.GET.get("after", "")
     if after.isascii() and after.isdigit() and len(after) < 18:
         qs = qs.filter(pk__gt=int(after))
     rows = list(qs.order_by("pk")[:101])
-    return render(
+    response = render(
         request,
         "mobilisation/members.html",
         {
             "node": node,
             "members": rows[:100],
             "next_after": rows[99].pk if len(rows) > 100 else None,
-            "q": q,
+            "q": "" if refused else q,
+            "s": handle,
+            "refused": refused,
             "kind": kind,
             "can_add": _user(request).may("mobilisation.member", "add"),
         },
     )
+    if refused:
+        response.status_code = 400
+    return response
 
 
 @login_required
+@never_cache  # answers a reveal: never kept in a cache
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     member = get_object_or_404(

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock
+from fangkong.core import clock, facts
 from fangkong.observation import rules
 from fangkong.observation.checkins import check_in as check_in  # the busiest verb, own module
 from fangkong.observation.choices import (
@@ -198,6 +198,7 @@ def start_period(
         )
     if room is not None:
         place(user, period, PlaceKind.SITE, room=room)
+    facts.changed(facts.OBSERVATION, [person.pk], period=period.pk)
     return period
 
 
@@ -218,6 +219,7 @@ def record_exposure(user: Any, period: ObservationPeriod, day: dt.date) -> Obser
         period.planned_end = rules.planned_end(new_last, period.rules)
         with _actor(user):
             period.save(update_fields=["last_exposure", "planned_end"])
+        facts.changed(facts.OBSERVATION, [period.person_id], period=period.pk)
     return period
 
 
@@ -279,6 +281,7 @@ def place(
         )
         period.save(update_fields=["place_kind", "site", "room", "path", "responsible"])
     _repath(period)
+    facts.changed(facts.OBSERVATION, [period.person_id], period=period.pk)
     return placement
 
 
@@ -300,6 +303,7 @@ def end_period(user: Any, period: ObservationPeriod, status: str, note: str = ""
     AlertTask.objects.filter(period=period, status=TaskStatus.OPEN).update(
         status=TaskStatus.DONE, done_at=clock.now(), note=note[:200] or status
     )
+    facts.changed(facts.OBSERVATION, [period.person_id], period=period.pk)
 
 
 # ---------------------------------------------------------------- check-ins
@@ -387,6 +391,7 @@ def resolve_referral(user: Any, referral: Referral, outcome: str, clinic: str = 
         ):
             period.status, period.symptomatic = Status.ACTIVE, False
             period.save(update_fields=["status", "symptomatic"])
+    facts.changed(facts.OBSERVATION, [period.person_id], period=period.pk)
     return referral
 
 
@@ -422,6 +427,7 @@ def release(
     AlertTask.objects.filter(period=period, status=TaskStatus.OPEN).update(
         status=TaskStatus.DONE, done_at=clock.now(), note="released"
     )
+    facts.changed(facts.OBSERVATION, [period.person_id], period=period.pk)
     return period
 
 

@@ -25,9 +25,14 @@ from fangkong.observation.models import (
 from fangkong.observation.schemas import (
     CheckInIn,
     CheckInOut,
-    EndIn,
-    ExposureIn,
     LinkOut,
+    ObservationEndIn,
+    ObservationExposureIn,
+    ObservationRulesIn,
+    ObservationRulesOut,
+    ObservationSweepOut,
+    ObservationTaskOut,
+    ObservationVerifyOut,
     PeriodIn,
     PeriodOut,
     PeriodPage,
@@ -38,15 +43,10 @@ from fangkong.observation.schemas import (
     ResolveIn,
     RoomOut,
     RoomsIn,
-    RulesIn,
-    RulesOut,
     SiteIn,
     SiteOut,
     SweepIn,
-    SweepOut,
     TaskDoneIn,
-    TaskOut,
-    VerifyOut,
 )
 from fangkong.people.models import Person
 from fangkong.people.pagination import keyset_page
@@ -83,14 +83,14 @@ def _room(request: HttpRequest, pk: int | None) -> Room | None:
 # ---------------------------------------------------------------- rules
 
 
-@router.get("/rules", response=list[RulesOut])
+@router.get("/rules", response=list[ObservationRulesOut])
 def list_rules(request: HttpRequest):  # type: ignore[no-untyped-def]
     _need(request, "observation.observationrules", "view")
     return list(ObservationRules.objects.all())
 
 
-@router.post("/rules", response={201: RulesOut})
-def add_rules(request: HttpRequest, body: RulesIn):  # type: ignore[no-untyped-def]
+@router.post("/rules", response={201: ObservationRulesOut})
+def add_rules(request: HttpRequest, body: ObservationRulesIn):  # type: ignore[no-untyped-def]
     return Status(201, actions.save_rules(request.user, body.dict()))
 
 
@@ -187,7 +187,7 @@ def get_period(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
 
 
 @router.post("/periods/{pk}/exposures", response=PeriodOut)
-def record_exposure(request: HttpRequest, pk: int, body: ExposureIn):  # type: ignore[no-untyped-def]
+def record_exposure(request: HttpRequest, pk: int, body: ObservationExposureIn):  # type: ignore[no-untyped-def]
     """A new exposure on `day`: the planned end moves (never earlier)."""
     return actions.record_exposure(request.user, _period(request, pk, "change"), body.day)
 
@@ -253,7 +253,7 @@ def release(request: HttpRequest, pk: int, body: ReleaseIn):  # type: ignore[no-
 
 
 @router.post("/periods/{pk}/end", response=PeriodOut)
-def end(request: HttpRequest, pk: int, body: EndIn):  # type: ignore[no-untyped-def]
+def end(request: HttpRequest, pk: int, body: ObservationEndIn):  # type: ignore[no-untyped-def]
     period = _period(request, pk, "change")
     actions.end_period(request.user, period, body.status, body.note)
     return _period(request, pk)
@@ -279,7 +279,7 @@ def revoke_link(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
 # ---------------------------------------------------------------- tasks, referrals, sweep
 
 
-@router.get("/tasks", response=list[TaskOut])
+@router.get("/tasks", response=list[ObservationTaskOut])
 def list_tasks(request: HttpRequest, mine: bool = False, status: str = "open"):  # type: ignore[no-untyped-def]
     qs = AlertTask.objects.restrict(request.user).filter(status=status)
     if mine:
@@ -287,7 +287,7 @@ def list_tasks(request: HttpRequest, mine: bool = False, status: str = "open"): 
     return list(qs[:500])
 
 
-@router.post("/tasks/{pk}/done", response=TaskOut)
+@router.post("/tasks/{pk}/done", response=ObservationTaskOut)
 def task_done(request: HttpRequest, pk: int, body: TaskDoneIn):  # type: ignore[no-untyped-def]
     task = get_object_or_404(AlertTask.objects.restrict(request.user, "change"), pk=pk)
     return actions.complete_task(request.user, task, body.note)
@@ -304,7 +304,7 @@ def resolve_referral(request: HttpRequest, pk: int, body: ResolveIn):  # type: i
     return actions.resolve_referral(request.user, referral, body.outcome, body.clinic)
 
 
-@router.post("/sweep", response=SweepOut)
+@router.post("/sweep", response=ObservationSweepOut)
 def sweep(request: HttpRequest, body: SweepIn):  # type: ignore[no-untyped-def]
     """Run the half-day missed-check-in sweep now (headquarters; normally scheduled)."""
     _need(request, "observation.observationrules", "change")
@@ -327,7 +327,11 @@ def self_check_in(request: HttpRequest, token: str, body: CheckInIn):  # type: i
         raise HttpError(404 if exc.kind == "invalid" else 410, str(exc)) from None
 
 
-@router.get("/certificates/{code}", auth=None, response={200: VerifyOut, 404: VerifyOut})
+@router.get(
+    "/certificates/{code}",
+    auth=None,
+    response={200: ObservationVerifyOut, 404: ObservationVerifyOut},
+)
 def verify_certificate(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
     from fangkong.observation.public import masked_name
 

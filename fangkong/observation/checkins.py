@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fangkong.core import clock
+from fangkong.core import clock, facts
 from fangkong.observation import links, rules
 from fangkong.observation.choices import ReporterKind, Status, TaskStatus
 from fangkong.observation.models import (
@@ -165,6 +165,21 @@ def _taken_at(value: Any, start_date: dt.date) -> dt.datetime:
     return value
 
 
+def _within_link_limit(
+    period_id: int, cid: uuid.UUID, day: dt.date, window: str, r: ObservationRules
+) -> None:
+    """At most `link_readings_per_window` readings per window through a person's link
+    (a resend of a stored reading is not a new one)."""
+    stored = CheckIn.objects.filter(period_id=period_id, local_date=day, window=window)
+    if stored.filter(client_id=cid).exists():
+        return
+    if stored.filter(reported_by__isnull=True).count() >= r.link_readings_per_window:
+        raise _invalid(
+            "temperature",
+            _("Enough readings in this check-in window; the next window opens later."),
+        )
+
+
 def check_in(
     period: ObservationPeriod | int,
     *,
@@ -207,8 +222,12 @@ def check_in(
         except rules.InputError as exc:
             raise _invalid(exc.field, str(exc)) from None
         when = _taken_at(taken_at, locked.start_date)
-        local = timezone.localtime(when)
+        # Placed by the local time of the city (Asia/Shanghai, settings.TIME_ZONE), never by
+        # the zone a request or client happens to use.
+        local = timezone.localtime(when, timezone.get_default_timezone())
         window, on_time = rules.window_of(local.time(), r)
+        if link is not None:
+            _within_link_limit(locked.pk, cid, local.date(), window, r)
         febrile = rules.is_febrile(temp, r)
         if febrile and "fever" not in found:
             found.insert(0, "fever")
@@ -279,4 +298,6 @@ def check_in(
             AlertTask.objects.filter(
                 period_id=locked.pk, local_date=local.date(), window=window, status=TaskStatus.OPEN
             ).update(status=TaskStatus.DONE, done_at=clock.now(), note="late check-in received")
+        # The raw-SQL fast path tells the facts registry like every other writer does.
+        facts.changed(facts.CHECKIN, [locked.person_id], period=locked.pk)
     return checkin, True

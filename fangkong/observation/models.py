@@ -57,6 +57,11 @@ class ObservationRules(DatedRuleSet):
     negative_test_required = models.BooleanField(
         _("negative test required at release"), default=False
     )
+    link_readings_per_window = models.PositiveSmallIntegerField(
+        _("readings per check-in window through the person's link"),
+        default=6,
+        help_text=_("More through the signed link in one window are refused (flooding)."),
+    )
 
     class Meta(DatedRuleSet.Meta):
         verbose_name = _("observation rule set")
@@ -243,7 +248,9 @@ class ObservationPeriod(TimeStampedModel):
 
     @property
     def day_number(self) -> int:
-        return (clock.today() - self.start_date).days + 1
+        """Day N of the observation, counted like the release date (R2): day 1 is the day
+        after the last exposure (or arrival), day 14 the planned end of a 14-day rule."""
+        return max((clock.today() - self.last_exposure).days, 0)
 
     def new_certificate_code(self) -> str:
         return secrets.token_urlsafe(18)

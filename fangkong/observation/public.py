@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from fangkong.core import audit, clock
-from fangkong.observation import actions, links
+from fangkong.observation import actions, links, rules
 from fangkong.observation.forms import CheckInForm
 from fangkong.observation.models import ObservationPeriod
 
@@ -66,7 +66,7 @@ def self_checkin(request: HttpRequest, token: str) -> HttpResponse:
         period.refresh_from_db()
     if done is not None:
         form = CheckInForm(reporter_choices=choices)
-    local = timezone.localtime(clock.now())
+    local = timezone.localtime(clock.now(), timezone.get_default_timezone())
     today = period.checkins.filter(local_date=local.date()).order_by("taken_at")
     return render(
         request,
@@ -77,7 +77,9 @@ def self_checkin(request: HttpRequest, token: str) -> HttpResponse:
             "form": form,
             "done": done,
             "today": list(today),
-            "referred": done is not None and period.status == "referred",
+            # The alert follows THIS reading (R5), not the person's earlier referral.
+            "referred": done is not None
+            and rules.needs_referral(done.temperature, list(done.symptoms), period.rules),
             "closed": not period.is_open,
         },
     )

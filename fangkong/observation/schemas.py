@@ -8,7 +8,7 @@ from typing import Literal
 from ninja import Schema
 
 
-class RulesOut(Schema):
+class ObservationRulesOut(Schema):
     id: int
     effective_from: dt.date
     days: int
@@ -24,7 +24,7 @@ class RulesOut(Schema):
     note: str
 
 
-class RulesIn(Schema):
+class ObservationRulesIn(Schema):
     effective_from: dt.date
     days: int | None = None
     morning_start: dt.time | None = None
@@ -131,7 +131,7 @@ class PeriodIn(Schema):
     room_id: int | None = None
 
 
-class ExposureIn(Schema):
+class ObservationExposureIn(Schema):
     day: dt.date
 
 
@@ -184,7 +184,7 @@ class ReleaseIn(Schema):
     negative_test_on: dt.date | None = None
 
 
-class EndIn(Schema):
+class ObservationEndIn(Schema):
     status: str
     note: str = ""
 
@@ -195,7 +195,7 @@ class LinkOut(Schema):
     qr_svg: str
 
 
-class TaskOut(Schema):
+class ObservationTaskOut(Schema):
     id: int
     period_id: int
     local_date: dt.date
@@ -230,11 +230,11 @@ class SweepIn(Schema):
     window: Literal["morning", "evening"] | None = None
 
 
-class SweepOut(Schema):
+class ObservationSweepOut(Schema):
     created: int
 
 
-class VerifyOut(Schema):
+class ObservationVerifyOut(Schema):
     valid: bool
     name: str = ""
     id_masked: str = ""

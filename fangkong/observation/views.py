@@ -108,6 +108,10 @@ def line_list_view(request: HttpRequest, name: str) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         if not request.user.may("observation.observationperiod", "export"):  # type: ignore[union-attr]
             raise PermissionDenied
+        filters = {"list": name, "site": site_id, "node": node_code}
+        audit.record_export(
+            request.user, "observation.observationperiod", filters, qs.count(), request
+        )
         data = exports.xlsx(str(LISTS[name].label), qs)
         resp = HttpResponse(
             data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -119,6 +123,13 @@ def line_list_view(request: HttpRequest, name: str) -> HttpResponse:
     after = request.GET.get("after", "")
     offset = int(after) if after.isdigit() else 0
     items = list(qs[offset : offset + 101])
+    audit.record_bulk_read(
+        request.user,
+        "observation.observationperiod",
+        {"list": name, "site": site_id, "node": node_code, "after": offset},
+        min(len(items), 100),
+        request,
+    )
     return render(
         request,
         "observation/list.html",

@@ -42,6 +42,21 @@ class DuplicatePerson(ValidationError):
         super().__init__({"id_number": [_("this resident ID is already registered")]})
 
 
+def id_elsewhere_message() -> str:
+    return _("a person with this resident ID exists elsewhere; ask the town")
+
+
+def similar_elsewhere_message() -> str:
+    return _("a person with the same name and phone exists elsewhere; ask the town")
+
+
+def within_reach(user: Any, persons: list[Person]) -> tuple[list[Person], bool]:
+    """Existence checks answer within the caller's jurisdiction only: the persons the
+    caller may view, and whether others exist beyond (to be told without ids)."""
+    mine = [p for p in persons if can_access(user, p, "view")]
+    return mine, len(mine) < len(persons)
+
+
 class StaleEdit(ValidationError):
     def __init__(self) -> None:
         super().__init__(

@@ -136,11 +136,17 @@ class Person(TimeStampedModel):
         return [t for t in self.tags.split(",") if t]
 
     @property
-    def age(self) -> int | None:
+    def shown_age(self) -> int | None:
+        """Age by birth year, as the masking policy allows beside a masked ID
+        (`rules.shown_age`); 0 means under 2."""
         from fangkong.core import clock
+        from fangkong.people import rules
 
-        if not self.birth_date:
-            return None
-        today = clock.today()
-        b = self.birth_date
-        return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
+        return rules.shown_age(self.birth_date, clock.today())
+
+    @property
+    def shown_birth_date(self):  # type: ignore[no-untyped-def]
+        """The birth date, only for a person without a resident ID (`rules.shown_birth_date`)."""
+        from fangkong.people import rules
+
+        return rules.shown_birth_date(self.birth_date, bool(self.id_masked or self.id_number_index))

@@ -112,10 +112,44 @@ def parse_mobile(value: str) -> str:
     return phone
 
 
+# The masking policy (one for every page, API answer and export shown to a role, or a
+# moment, without an audited reveal):
+# - a resident ID shows its region prefix (6 digits) and its last 4 characters, never
+#   the 8 birth-date digits: 330602********1234;
+# - nothing shown beside a masked ID dates the birth more finely than the year: no birth
+#   date, no age in days or months, and the age is counted by birth year
+#   (`shown_age`), so it never changes on the birthday and watching it day by day does not
+#   date the birth either; persons born this year or last year show "under 2";
+# - a phone shows its first 3 and last 4 digits; another document its first and last 2;
+# - a person without a resident ID may show the birth date (there is no ID to rebuild).
+# With the birth year known, some 365 dates remain, of which about one in eleven gives
+# the check digit shown: a rebuild is left with ~30 candidates, never one
+# (tests/people/test_masking.py tries it on everything a non-reveal role can read).
+ID_SHOWN_PREFIX = 6
+ID_SHOWN_SUFFIX = 4
+UNDER_TWO = 0  # `shown_age` for persons born this year or last year
+
+
 def mask_id(number: str) -> str:
-    if len(number) <= 10:
+    if len(number) <= ID_SHOWN_PREFIX + ID_SHOWN_SUFFIX:
         return "*" * len(number)
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+    hidden = len(number) - ID_SHOWN_PREFIX - ID_SHOWN_SUFFIX
+    return number[:ID_SHOWN_PREFIX] + "*" * hidden + number[-ID_SHOWN_SUFFIX:]
+
+
+def shown_age(birth: dt.date | None, today: dt.date) -> int | None:
+    """The age shown beside a masked ID: whole years counted by birth year
+    (today's year minus the birth year); `UNDER_TWO` (0) for the last two birth years,
+    so that a newborn's short window of possible dates does not give the ID away."""
+    if birth is None:
+        return None
+    years = today.year - birth.year
+    return UNDER_TWO if years < 2 else years
+
+
+def shown_birth_date(birth: dt.date | None, has_resident_id: bool) -> dt.date | None:
+    """The birth date may be shown only for a person without a resident ID."""
+    return None if has_resident_id else birth
 
 
 def mask_phone(phone: str) -> str:

@@ -1,17 +1,21 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from fangkong.core import audit
-from fangkong.core.querysets import can_access
-from fangkong.people import actions, exports
+from fangkong.core.querysets import allows, can_access
+from fangkong.people import actions, exports, search
 from fangkong.people.choices import PROTECTED_FIELDS, Sex
-from fangkong.people.filters import filtered_persons
+from fangkong.people.filters import PARAMS, filtered_persons
 from fangkong.people.forms import MergeForm, PersonForm
 from fangkong.people.models import Person
 from fangkong.people.pagination import keyset_page
@@ -23,36 +27,85 @@ def _get(request: HttpRequest, pk: int, action: str = "view") -> Person:
     )
 
 
+def _params(source) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {k: str(source.get(k, "")).strip() for k in PARAMS}
+
+
+def _query(params: dict[str, str]) -> str:
+    return urlencode({k: v for k, v in params.items() if v})
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def person_list(request: HttpRequest) -> HttpResponse:
-    params = {k: request.GET.get(k, "") for k in ("q", "node", "sex", "tag")}
+    """The search box posts: an ID or phone becomes a short-lived search handle (`s`), so
+    the results' address, pager and export links carry no number (people/search.py)."""
+    if not allows(request.user, Person, "view"):
+        raise PermissionDenied  # roles without registry work (supplies, organisation)
+    if request.method == "POST":
+        params = _params(request.POST)
+        if params["q"]:  # a new term replaces the number searched before
+            params["s"] = ""
+        if search.personal_kind(params["q"]):
+            params["s"], params["q"] = search.make_handle(params["q"]) or "", ""
+        target = reverse("people:list") + "?" + _query(params)
+        if not request.headers.get("HX-Request"):
+            return redirect(target, permanent=False)
+        response = _render_list(request, params, None)
+        response["HX-Push-Url"] = target
+        return response
+    params = _params(request.GET)
+    if search.personal_kind(params["q"]):
+        # A number typed into the address: refuse rather than search (it is in the logs).
+        response = render(request, "people/list.html", _list_context(request, params, None))
+        response.status_code = 400
+        return response
     after = request.GET.get("after")
+    return _render_list(request, params, int(after) if after and after.isdigit() else None)
+
+
+def _list_context(request: HttpRequest, params: dict[str, str], page) -> dict:  # type: ignore[no-untyped-def]
+    shown = {**params, "q": "" if search.personal_kind(params["q"]) else params["q"]}
+    return {
+        "page": page,
+        "params": shown,
+        "query": _query(shown),
+        "number_in_address": page is None,
+        "expired": bool(params["s"]) and search.read_handle(params["s"]) is None,
+        "sexes": Sex.choices,
+        "can_add": request.user.may("people.person", "add"),  # type: ignore[union-attr]
+        "can_export": request.user.may("people.person", "export"),  # type: ignore[union-attr]
+    }
+
+
+def _render_list(request: HttpRequest, params: dict[str, str], after: int | None) -> HttpResponse:
     qs = filtered_persons(request.user, params).select_related("node")
-    page = keyset_page(qs, int(after) if after and after.isdigit() else None, 50)
-    query = "&".join(f"{k}={v}" for k, v in params.items() if v)
-    template = "people/list.html#rows" if request.headers.get("HX-Request") else "people/list.html"
-    return render(
+    page = keyset_page(qs, after, 50)
+    audit.record_bulk_read(
+        request.user,
+        "people.person",
+        {**search.audit_filters(params), "after": after},
+        len(page.items),
         request,
-        template,
-        {
-            "page": page,
-            "params": params,
-            "query": query,
-            "sexes": Sex.choices,
-            "can_add": request.user.may("people.person", "add"),  # type: ignore[union-attr]
-            "can_export": request.user.may("people.person", "export"),  # type: ignore[union-attr]
-        },
     )
+    template = "people/list.html#rows" if request.headers.get("HX-Request") else "people/list.html"
+    return render(request, template, _list_context(request, params, page))
 
 
 @login_required
+@never_cache
 def person_export(request: HttpRequest) -> HttpResponse:
-    """The filtered list as XLSX (masked identity columns); the export itself is audited."""
+    """The filtered list as XLSX (masking policy of rules.py); the export itself is
+    audited, and never kept in a cache."""
     if not request.user.may("people.person", "export"):  # type: ignore[union-attr]
         raise PermissionDenied
-    params = {k: request.GET.get(k, "") for k in ("q", "node", "sex", "tag")}
+    params = _params(request.GET)
+    if search.personal_kind(params["q"]):
+        return HttpResponse(status=400)
     qs = filtered_persons(request.user, params)
-    audit.record_export(request.user, "people.person", params, qs.count(), request)
+    audit.record_export(
+        request.user, "people.person", search.audit_filters(params), qs.count(), request
+    )
     response = HttpResponse(
         exports.person_workbook(qs),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -66,6 +119,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
     if not request.user.may("people.person", "add"):  # type: ignore[union-attr]
         raise PermissionDenied
     similar: list[Person] = []
+    similar_elsewhere = False
     existing = None
     form = PersonForm(
         request.POST or None,
@@ -78,17 +132,27 @@ def person_create(request: HttpRequest) -> HttpResponse:
             )
         except actions.DuplicatePerson as exc:
             existing = exc.existing if can_access(request.user, exc.existing) else None
-            form.add_action_errors(exc)
+            if existing is None:
+                form.add_error("id_number", actions.id_elsewhere_message())
+            else:
+                form.add_action_errors(exc)
         except ValidationError as exc:
             form.add_action_errors(exc)
         else:
             if person.pk:
                 messages.success(request, _("Registered %s.") % person.name)
                 return redirect(person)
+            similar, similar_elsewhere = actions.within_reach(request.user, similar)
     return render(
         request,
         "people/form.html",
-        {"form": form, "similar": similar, "existing": existing, "creating": True},
+        {
+            "form": form,
+            "similar": similar,
+            "similar_elsewhere": similar_elsewhere,
+            "existing": existing,
+            "creating": True,
+        },
     )
 
 
@@ -116,7 +180,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {
         "name": person.name,
         "sex": person.sex,
-        "birth_date": person.birth_date,
+        "birth_date": person.shown_birth_date,
         "doc_type": person.doc_type,
         "node_code": person.node.code,
         "address": person.address,
@@ -136,6 +200,11 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 form.action_data(changed_only=True),
                 form.cleaned_data["version"],
             )
+        except actions.DuplicatePerson as exc:
+            if can_access(request.user, exc.existing):
+                form.add_action_errors(exc)
+            else:
+                form.add_error("id_number", actions.id_elsewhere_message())
         except ValidationError as exc:
             form.add_action_errors(exc)
         else:
@@ -172,6 +241,7 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@never_cache
 def person_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
     """htmx: swap the masked value for the full one (audited)."""
     if field not in PROTECTED_FIELDS:

@@ -13,28 +13,26 @@ from auditlog.context import set_actor
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock, crypto
+from fangkong.core import clock, crypto, otp_codes
 from fangkong.core.querysets import allows
 from fangkong.geo.models import Division
 from fangkong.people import rules as people_rules
-from fangkong.public import drafting, rules, sms
+from fangkong.public import drafting, rules
 from fangkong.public.choices import Department
 from fangkong.public.models import (
     Article,
     Bulletin,
-    PhoneCode,
     PublicRules,
     PublishedBulletin,
     Question,
     Rumour,
 )
 
-CODE_TTL = dt.timedelta(minutes=10)
-CODES_PER_PHONE_PER_HOUR = 5  # SMS costs money and floods a phone; per number, any client
-CODE_ATTEMPTS = 5
+CODE_TTL = otp_codes.TTL
+CODES_PER_PHONE_PER_HOUR = otp_codes.SENDS_PER_PHONE
+CODE_ATTEMPTS = otp_codes.ATTEMPTS
 PUBLIC_CACHE_KEYS = ("public:bulletin:home:zh-hans", "public:bulletin:history:zh-hans")
 
 
@@ -199,60 +197,15 @@ def clarify_rumour(
 # Phone codes and public questions ----------------------------------------------------
 
 
-def _code_digest(phone: str, code: str) -> str:
-    return crypto.blind_index(f"{phone}:{code}", "public.phone_code")
+def send_code(phone: str, *, client: str | None = None) -> None:
+    """Send a six-digit code to a mainland mobile number (the shared core.otp_codes)."""
+    otp_codes.send(phone, client=client)
 
 
-def send_code(phone: str) -> None:
-    """Send a six-digit code to a mainland mobile number through the gateway."""
-    try:
-        phone = people_rules.parse_mobile(phone)
-    except people_rules.IdentityError as exc:
-        raise _invalid("phone", str(exc)) from exc
-    now = clock.now()
-    index = crypto.blind_index(phone, "person.phone")
-    recent = PhoneCode.objects.filter(phone_index=index, sent_at__gt=now - dt.timedelta(hours=1))
-    if recent.count() >= CODES_PER_PHONE_PER_HOUR:
-        raise _invalid("phone", _("Too many codes sent to this number. Try again in an hour."))
-    code = f"{secrets.randbelow(10**6):06d}"
-    PhoneCode.objects.create(
-        phone_index=index,
-        code_digest=_code_digest(phone, code),
-        sent_at=now,
-        expires_at=now + CODE_TTL,
-    )
-    with translation.override("zh-hans"):
-        text = _("[Shaoxing epidemic prevention] Your code is %(code)s, valid for 10 minutes.")
-    sms.gateway().send(phone, text % {"code": code})
-
-
-def check_code(phone: str, code: str) -> str:
-    """The normalised phone when `code` is the live code sent to it; else an error."""
-    try:
-        phone = people_rules.parse_mobile(phone)
-    except people_rules.IdentityError as exc:
-        raise _invalid("phone", str(exc)) from exc
-    now = clock.now()
-    with transaction.atomic():
-        sent = (
-            PhoneCode.objects.select_for_update()
-            .filter(
-                phone_index=crypto.blind_index(phone, "person.phone"),
-                used_at__isnull=True,
-                expires_at__gt=now,
-            )
-            .order_by("-sent_at", "-pk")
-            .first()
-        )
-        if sent is None or sent.attempts >= CODE_ATTEMPTS:
-            raise _invalid("code", _("the phone number is not verified: request a new code"))
-        if not secrets.compare_digest(sent.code_digest, _code_digest(phone, code.strip())):
-            sent.attempts += 1
-            sent.save(update_fields=["attempts"])
-            raise _invalid("code", _("the verification code is wrong"))
-        sent.used_at = now
-        sent.save(update_fields=["used_at"])
-    return phone
+def check_code(phone: str, code: str, *, client: str | None = None) -> str:
+    """The normalised phone when `code` is the live code sent to it; else an error
+    (the shared core.otp_codes: guesses counted outside any rollback, limits applied)."""
+    return otp_codes.verify(phone, code, client=client)
 
 
 def _ticket() -> str:

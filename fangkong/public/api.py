@@ -160,7 +160,7 @@ def get_question(request: HttpRequest, pk: int) -> Any:
 
 
 @router.post("/questions/{pk}/answer", response=s.QuestionOut)
-def answer_question(request: HttpRequest, pk: int, body: s.AnswerIn) -> Any:
+def answer_question(request: HttpRequest, pk: int, body: s.PublicAnswerIn) -> Any:
     qs = Question.objects.restrict(request.user).select_related("node", "escalated_to")
     q = get_object_or_404(qs, pk=pk)
     return _question(actions.answer_question(request.user, q, body.answer, body.publish))
@@ -203,7 +203,7 @@ def list_applications(request: HttpRequest, queue: bool = False) -> Any:
 
 
 @router.post("/applications", response={201: s.ApplicationOut})
-def apply(request: HttpRequest, body: s.ApplicationIn) -> Any:
+def apply(request: HttpRequest, body: s.PublicApplicationIn) -> Any:
     node = _node(request, body.node_code)
     data = body.dict(exclude={"node_code"})
     return Status(201, _application(returns.apply_to_resume(request.user, node, **data)))
@@ -240,13 +240,13 @@ def inspect(request: HttpRequest, pk: int, body: s.InspectIn) -> Any:
 
 
 @router.post("/applications/{pk}/decide", response=s.ApplicationOut)
-def decide(request: HttpRequest, pk: int, body: s.DecideIn) -> Any:
+def decide(request: HttpRequest, pk: int, body: s.PublicDecideIn) -> Any:
     app = _own_application(request, pk)
     return _application(returns.decide_application(request.user, app, body.approve, body.note))
 
 
-@router.post("/batches", response={201: s.BatchOut})
-def publish_batch(request: HttpRequest, body: s.BatchIn) -> Any:
+@router.post("/batches", response={201: s.PublicBatchOut})
+def publish_batch(request: HttpRequest, body: s.PublicBatchIn) -> Any:
     batch = returns.publish_batch(request.user, _node(request, body.node_code))
     companies = list(batch.applications.values_list("company", flat=True))
     return Status(201, {"id": batch.pk, "number": batch.number, "companies": companies})
@@ -267,7 +267,7 @@ def file_school(request: HttpRequest, body: s.SchoolIn) -> Any:
 
 
 @router.post("/schools/{pk}/decide", response=s.SchoolOut)
-def decide_school(request: HttpRequest, pk: int, body: s.DecideIn) -> Any:
+def decide_school(request: HttpRequest, pk: int, body: s.PublicDecideIn) -> Any:
     plan = get_object_or_404(SchoolPlan.objects.restrict(request.user), pk=pk)
     return returns.decide_school_plan(request.user, plan, body.approve, body.note)
 

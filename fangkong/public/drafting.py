@@ -142,14 +142,20 @@ def compose_title(node_name: str, day: dt.date) -> str:
 def personal_data_in(text: str, node: Division | None = None) -> list[str]:
     """Reasons why a text may not be published: resident IDs or mobile numbers of the
     registry (checked by blind index), any ID- or phone-shaped value at all, and names
-    of registered persons living in the places the text mentions."""
+    of registered persons living in the places the text mentions. Whether a number
+    belongs to a registered person is told for persons within `node` only (the
+    bulletin's area, inside the drafter's jurisdiction): elsewhere it is just a value
+    shaped like one, so a draft cannot probe the city's registry."""
     from fangkong.people.models import Person
 
     found: list[str] = []
     ids = rules.id_shaped(text)
     phones = rules.phone_shaped(text)
+    registry = Person.objects.all()
+    if node is not None:
+        registry = registry.filter(path__startswith=node.path)
     if ids:
-        known = Person.objects.filter(
+        known = registry.filter(
             id_number_index__in=[
                 crypto.blind_index(people_rules.normalise_id(i), "person.id_number") for i in ids
             ]
@@ -160,7 +166,7 @@ def personal_data_in(text: str, node: Division | None = None) -> list[str]:
             else _("a value shaped like a resident ID")
         )
     if phones:
-        known = Person.objects.filter(
+        known = registry.filter(
             phone_index__in=[crypto.blind_index(p, "person.phone") for p in phones]
         ).exists()
         found.append(

@@ -165,21 +165,6 @@ class Rumour(NodeScoped):
         return self.text[:40]
 
 
-class PhoneCode(models.Model):
-    """A verification code sent to a phone; only the blind index of the phone and a
-    keyed digest of the code are stored."""
-
-    phone_index = models.CharField(max_length=32, db_index=True)
-    code_digest = models.CharField(max_length=32)
-    sent_at = models.DateTimeField()
-    expires_at = models.DateTimeField()
-    attempts = models.PositiveSmallIntegerField(default=0)
-    used_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"code {self.pk}"
-
-
 class Question(NodeScoped):
     """A question from the public (群众关切), routed to a jurisdiction and department,
     answered within the dated time limit, escalated upward when overdue."""

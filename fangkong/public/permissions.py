@@ -26,7 +26,9 @@ grant(HQ, "public.question", {"escalate"})
 grant(STAFF | {Role.DISCIPLINE}, "public.workapplication", {"view"})
 grant(HQ | {Role.VILLAGE_STAFF}, "public.workapplication", {"add", "inspect"})
 grant(HQ, "public.workapplication", {"approve"})
-grant(STAFF, "public.schoolplan", {"view", "add"})
+# Reopening schools is planned by headquarters and village/community staff with the CDC,
+# not by grid workers.
+grant(STAFF - {Role.GRID_WORKER}, "public.schoolplan", {"view", "add"})
 grant(HQ, "public.schoolplan", {"approve"})
 grant(STAFF | {Role.DISCIPLINE}, "public.gathering", {"view"})
 grant(HQ | {Role.VILLAGE_STAFF, Role.GRID_WORKER}, "public.gathering", {"add", "change"})

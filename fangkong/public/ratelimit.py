@@ -1,51 +1,12 @@
-"""A small cache-backed limiter for public submissions: fixed windows per client and
-scope. Over the limit the caller answers 429 with a clear Chinese message."""
+"""The limiter lives in `fangkong.core.ratelimit`; the public pages add the 429 page."""
 
-from typing import Any
-
-from django.conf import settings
-from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
+from django.shortcuts import render
 
-from fangkong.core import clock
+from fangkong.core.ratelimit import WINDOW, client_key, hit, hit_key, message
 
-WINDOW = 3600
-
-
-def client_key(request: HttpRequest) -> str:
-    """The client's address: the socket's, or behind FANGKONG_PROXY_HOPS trusted proxies
-    the address the outermost of them saw (earlier X-Forwarded-For entries are the
-    client's own claims and are ignored)."""
-    hops = settings.FANGKONG_PROXY_HOPS
-    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [a for a in forwarded if a]
-    if hops > 0 and len(forwarded) >= hops:
-        return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
-def hit(request: HttpRequest, scope: str, limit: int) -> bool:
-    """Count one submission; False when the client is over `limit` in this window."""
-    window = int(clock.now().timestamp()) // WINDOW
-    key = f"public:rl:{scope}:{client_key(request)}:{window}"
-    cache = caches["shared"]  # one count across worker processes
-    if cache.add(key, 1, WINDOW + 60):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, WINDOW + 60)
-            count = 1
-    return count <= limit
-
-
-def message() -> Any:
-    return _("Too many submissions from your network. Please try again in an hour.")
+__all__ = ["WINDOW", "client_key", "hit", "hit_key", "message", "refused"]
 
 
 def refused(request: HttpRequest) -> HttpResponse:
-    from django.shortcuts import render
-
     return render(request, "public/p/limited.html", {"message": message()}, status=429)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -12,16 +13,39 @@ ID_SHAPED = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:19|20)\d{2}\d{7}[\dXx](?![
 PHONE_SHAPED = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)")
 
 
+# Disguises seen in published text (issue #16, M4): full-width digits (NFKC folds them),
+# zero-width and other invisible format characters (Unicode category Cf), Chinese numerals,
+# and separators typed between the digits (spaces, dots, hyphens, underscores, slashes,
+# middle dots). The check looks at the text as typed and at a compacted copy.
+CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九壹贰叁肆伍陆柒捌玖", "00123456789123456789")
+BETWEEN_DIGITS = re.compile(r"(?<=[0-9])[\s.\-_/·•]+(?=[0-9Xx])")
+
+
+def normalised_for_check(text: str) -> str:
+    """The text with look-alike digits folded and invisible characters removed."""
+    folded = unicodedata.normalize("NFKC", text or "")
+    visible = "".join(c for c in folded if unicodedata.category(c) != "Cf")
+    return visible.translate(CHINESE_DIGITS)
+
+
+def _variants(text: str) -> list[str]:
+    plain = normalised_for_check(text)
+    compact = BETWEEN_DIGITS.sub("", plain)
+    return [plain] if compact == plain else [plain, compact]
+
+
 def id_shaped(text: str) -> list[str]:
-    return [m.group(0).upper() for m in ID_SHAPED.finditer(text or "")]
+    found = [m.group(0).upper() for v in _variants(text) for m in ID_SHAPED.finditer(v)]
+    return list(dict.fromkeys(found))
 
 
 def phone_shaped(text: str) -> list[str]:
     out = []
-    for m in PHONE_SHAPED.finditer(text or ""):
-        digits = re.sub(r"\D", "", m.group(0))
-        out.append(digits[-11:])
-    return out
+    for v in _variants(text):
+        for m in PHONE_SHAPED.finditer(v):
+            digits = re.sub(r"\D", "", m.group(0))
+            out.append(digits[-11:])
+    return list(dict.fromkeys(out))
 
 
 def names_in(text: str, names: set[str]) -> list[str]:

@@ -96,7 +96,7 @@ class AskedOut(Schema):
     due_at: dt.datetime
 
 
-class AnswerIn(Schema):
+class PublicAnswerIn(Schema):
     answer: str
     publish: bool = True
 
@@ -131,7 +131,7 @@ class EmployeeIn(Schema):
     phone: str = ""
 
 
-class ApplicationIn(Schema):
+class PublicApplicationIn(Schema):
     node_code: str
     company: str = Field(min_length=1, max_length=120)
     credit_code: str = Field(min_length=1, max_length=18)
@@ -146,7 +146,7 @@ class InspectIn(Schema):
     note: str = Field(min_length=1, max_length=200)
 
 
-class DecideIn(Schema):
+class PublicDecideIn(Schema):
     approve: bool
     note: str = Field("", max_length=200)
 
@@ -172,11 +172,11 @@ class ApplicationOut(Schema):
     batch: int | None
 
 
-class BatchIn(Schema):
+class PublicBatchIn(Schema):
     node_code: str
 
 
-class BatchOut(Schema):
+class PublicBatchOut(Schema):
     id: int
     number: int
     companies: list[str]

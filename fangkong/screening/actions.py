@@ -1,22 +1,26 @@
 """Every write of the screening app, one function per verb. Views, the API, the import
 task and the self-declaration page call these."""
 
+import datetime as dt
 import hashlib
+import json
 import tempfile
 import uuid
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from auditlog.context import set_actor
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core import audit, clock
+from fangkong.core import audit, clock, crypto, facts
 from fangkong.core.jobs import start_job
 from fangkong.core.models import Job
 from fangkong.core.querysets import can_access
 from fangkong.geo.models import Division
+from fangkong.people import rules as person_rules
 from fangkong.screening import handover, reading, rules
 from fangkong.screening.choices import (
     HANDOVER_OUTCOMES,
@@ -29,7 +33,7 @@ from fangkong.screening.choices import (
 )
 from fangkong.screening.matching import load_matcher
 from fangkong.screening.models import (
-    AddressAlias,
+    DeclarationReview,
     ExceptionItem,
     ListSource,
     PushedList,
@@ -40,6 +44,7 @@ from fangkong.screening.models import (
 )
 
 PLACEABLE = ("village", "grid")
+REVIEW_FIELD = "screening.declaration"
 
 
 def upload_dir() -> Path:
@@ -94,16 +99,34 @@ def _store(fh: BinaryIO) -> tuple[Path, str]:
     return Path(out.name), digest.hexdigest()
 
 
+def _synonyms() -> dict[str, tuple[str, ...]]:
+    return reading.synonyms(ScreeningRules.in_force(clock.today()).header_synonyms)
+
+
+def purge_uploads() -> int:
+    """Delete the files of failed imports whose re-run time has passed (the rules'
+    `upload_keep_hours`); returns how many. Called on every upload and import."""
+    expired = PushedList.objects.filter(keep_until__lte=clock.now()).exclude(stored_as="")
+    n = 0
+    for pushed in expired:
+        Path(pushed.stored_as).unlink(missing_ok=True)
+        n += 1
+    expired.update(stored_as="", keep_until=None)
+    return n
+
+
 def upload_list(
     user: Any, source: ListSource, fh: BinaryIO, file_name: str
 ) -> tuple[PushedList, bool]:
     """Take a pushed file: refuse an unreadable one with a clear message, return the
     earlier list for a file already uploaded (nothing new), else queue the import.
+    Towns and above upload for their area, villages and communities for theirs.
     Returns (list, started)."""
     if not user.may("screening.pushedlist", "add") or user.node is None:
         raise PermissionDenied(_("your role may not upload lists"))
     if not ListSource.objects.usable_by(user).filter(pk=source.pk).exists():
         raise PermissionDenied(_("this source belongs to another jurisdiction"))
+    purge_uploads()
     temp, sha = _store(fh)
     earlier = PushedList.objects.filter(sha256=sha).first()
     if earlier is not None and earlier.status != ListStatus.FAILED:
@@ -111,7 +134,7 @@ def upload_list(
         return earlier, False
     try:
         table = reading.open_table(temp)
-        reading.resolve_mapping(table.headers, source.column_map)
+        reading.resolve_mapping(table.headers, source.column_map, _synonyms())
     except reading.FileError as exc:
         temp.unlink(missing_ok=True)
         raise ValidationError({"file": [str(exc)]}) from None
@@ -122,25 +145,69 @@ def upload_list(
         pushed = earlier or PushedList(sha256=sha)
         pushed.source, pushed.file_name = source, Path(file_name).name[:200]
         pushed.stored_as, pushed.node, pushed.uploaded_by = str(final), user.node, user
-        pushed.status, pushed.message = ListStatus.QUEUED, ""
+        pushed.status, pushed.message, pushed.keep_until = ListStatus.QUEUED, "", None
         pushed.save()
-        from fangkong.screening.tasks import import_list
-
-        job = start_job(user, "screening_import", user.node, import_list, pushed.pk)
-        pushed.job = job
-        pushed.save(update_fields=["job"])
+        _queue(user, pushed)
     return pushed, True
 
 
+def _queue(user: Any, pushed: PushedList) -> None:
+    from fangkong.screening.tasks import import_list
+
+    job = start_job(user, "screening_import", pushed.node, import_list, pushed.pk)
+    pushed.job = job
+    pushed.save(update_fields=["job"])
+
+
+def rerun_import(user: Any, pushed: PushedList) -> PushedList:
+    """Run a failed import again from the kept file (no new upload), only while the
+    rules keep it; rows stored by the failed attempt are not imported twice."""
+    if not can_access(user, pushed, "add"):
+        raise PermissionDenied(_("this list belongs to another jurisdiction"))
+    purge_uploads()
+    with transaction.atomic():
+        pushed = PushedList.objects.select_for_update().get(pk=pushed.pk)
+        if pushed.status != ListStatus.FAILED:
+            raise ValidationError({"file": [_("only a failed import can be run again")]})
+        if not pushed.stored_as or not Path(pushed.stored_as).exists():
+            raise ValidationError({"file": [_("the file is no longer kept; upload it again")]})
+        pushed.status, pushed.message, pushed.keep_until = ListStatus.QUEUED, "", None
+        pushed.save(update_fields=["status", "message", "keep_until"])
+        _queue(user, pushed)
+    return pushed
+
+
+def _failed(pushed: PushedList, message: str, job: Job | None) -> None:
+    """Mark the import failed; keep the file for a re-run only as long as the rules say."""
+    hours = ScreeningRules.in_force(clock.today()).upload_keep_hours
+    pushed.status, pushed.message = ListStatus.FAILED, message[:2000]
+    if hours and pushed.stored_as:
+        pushed.keep_until = clock.now() + dt.timedelta(hours=hours)
+    else:
+        if pushed.stored_as:
+            Path(pushed.stored_as).unlink(missing_ok=True)
+        pushed.stored_as, pushed.keep_until = "", None
+    pushed.save(update_fields=["status", "message", "stored_as", "keep_until"])
+    if job is not None:
+        job.fail(message)
+
+
 def run_import(pushed: PushedList, job: Job | None = None, batch_size: int = 2000) -> dict:
-    """Read the stored file and feed every row through the pipeline (the task's body)."""
+    """Read the stored file and feed every row through the pipeline (the task's body).
+    The file is deleted when the import ends; a failed one is kept for a re-run only
+    for the rules' `upload_keep_hours`."""
     from fangkong.screening.importing import Pipeline
 
+    purge_uploads()
     pushed.status = ListStatus.RUNNING
     pushed.save(update_fields=["status"])
     try:
         table = reading.open_table(Path(pushed.stored_as))
-        mapping = reading.resolve_mapping(table.headers, pushed.source.column_map)
+        mapping = reading.resolve_mapping(table.headers, pushed.source.column_map, _synonyms())
+        pushed.unused_columns = reading.unused_columns(table.headers, mapping)
+        pushed.save(update_fields=["unused_columns"])
+        # Rejections and merges are derived from the file again on a re-run.
+        pushed.rejections.all().delete()
         pipeline = Pipeline(pushed)
         if job is not None:
             job.advance(0, table.total)
@@ -151,16 +218,17 @@ def run_import(pushed: PushedList, job: Job | None = None, batch_size: int = 200
 
         counts = pipeline.feed(reading.mapped_rows(table, mapping), batch_size, progress)
     except reading.FileError as exc:
-        pushed.status, pushed.message = ListStatus.FAILED, str(exc)
-        pushed.save(update_fields=["status", "message"])
-        if job is not None:
-            job.fail(str(exc))
+        _failed(pushed, str(exc), job)
         return {}
+    except Exception as exc:  # the import broke: say why, keep nothing longer than allowed
+        _failed(pushed, _("The import stopped: %s") % type(exc).__name__, job)
+        raise
     result = counts.as_dict()
     # The rows are stored (IDs and phones encrypted); the plain file need not stay on disk.
     Path(pushed.stored_as).unlink(missing_ok=True)
     pushed.status, pushed.counts, pushed.stored_as = ListStatus.DONE, result, ""
-    pushed.save(update_fields=["status", "counts", "stored_as"])
+    pushed.keep_until = None
+    pushed.save(update_fields=["status", "counts", "stored_as", "keep_until"])
     if job is not None:
         job.total = counts.total
         job.finish(
@@ -193,22 +261,66 @@ def self_declaration_list() -> PushedList:
     return pushed
 
 
-@transaction.atomic
-def declare(data: dict[str, str]) -> Any:
-    """An arrival declares themselves on the public page; the row takes the same road as
-    a pushed row. Returns the pipeline's outcome (row or rejection)."""
+def _feed_declaration(raw: dict[str, str]) -> Any:
     from fangkong.screening.importing import Pipeline
 
     pushed = PushedList.objects.select_for_update().get(pk=self_declaration_list().pk)
     row_no = (pushed.counts or {}).get("total", 0) + 1
     pipeline = Pipeline(pushed)
-    raw = {k: str(data.get(k) or "") for k in reading.DEFAULT_HEADERS}
     outcome = pipeline.batch([(row_no, raw)])[0]
     counts = pushed.counts or {}
     for key, value in pipeline.counts.as_dict().items():
         counts[key] = counts.get(key, 0) + value
     pushed.counts = counts
     pushed.save(update_fields=["counts"])
+    return outcome
+
+
+@transaction.atomic
+def declare(data: dict[str, str]) -> Any:
+    """An arrival declares themselves on the public page (phone already verified by an
+    SMS code); a new person takes the same road as a pushed row. A declaration about a
+    person already in the registry changes nothing: it waits for staff review in a
+    DeclarationReview (returned). Else returns the pipeline's outcome (row or rejection)."""
+    from fangkong.screening.importing import Pipeline
+
+    raw = {k: str(data.get(k) or "") for k in reading.DEFAULT_HEADERS}
+    person = Pipeline(self_declaration_list()).existing(raw)
+    if person is None:
+        return _feed_declaration(raw)
+    return DeclarationReview.objects.create(
+        person=person,
+        node_id=person.node_id,
+        path=person.path,
+        name=raw["name"][:50],
+        origin=raw.get("origin", "")[:100],
+        arrival_date=raw.get("arrival_date", "")[:10],
+        phone_masked=person_rules.mask_phone(raw.get("phone", "")),
+        row_enc=crypto.encrypt(json.dumps(raw, ensure_ascii=False), REVIEW_FIELD),
+    )
+
+
+def review_declaration(user: Any, review: DeclarationReview, accept: bool) -> Any:
+    """Staff accept a held self-declaration (it then takes the pipeline's road, changing
+    the person's screening) or reject it. Returns the pipeline's outcome or None."""
+    if not can_access(user, review, "review"):
+        raise PermissionDenied(_("this declaration is not in your area"))
+    with transaction.atomic(), set_actor(user):
+        review = DeclarationReview.objects.select_for_update().get(pk=review.pk)
+        if review.status != DeclarationReview.Status.PENDING:
+            raise ValidationError({"status": [_("this declaration was already reviewed")]})
+        outcome = None
+        if accept:
+            outcome = _feed_declaration(
+                json.loads(crypto.decrypt(bytes(review.row_enc), REVIEW_FIELD))
+            )
+            if outcome.rejection is not None:
+                raise ValidationError({outcome.rejection.field: [outcome.rejection.reason]})
+        review.status = (
+            DeclarationReview.Status.ACCEPTED if accept else DeclarationReview.Status.REJECTED
+        )
+        review.reviewed_at, review.reviewed_by = clock.now(), user
+        review.save(update_fields=["status", "reviewed_at", "reviewed_by"])
     return outcome
 
 
@@ -301,6 +413,7 @@ def record_visit(user: Any, task: ScreeningTask, data: dict[str, Any]) -> tuple[
             task.status = TaskStatus.DONE
             task.handover = handover.hand_over(user, task) if outcome in HANDOVER_OUTCOMES else ""
         task.save()
+        facts.changed(facts.SCREENING, [task.subject.person_id], outcome=outcome)
     return visit, True
 
 
@@ -428,15 +541,4 @@ def assign_exception(user: Any, item: ExceptionItem, to: Division) -> ScreeningT
     return task
 
 
-def add_alias(user: Any, text: str, to: Division) -> AddressAlias:
-    if not user.may("screening.addressalias", "add"):
-        raise PermissionDenied(_("your role may not add aliases"))
-    if not Division.objects.restrict(user, "view").filter(pk=to.pk).exists():
-        raise PermissionDenied(_("this grid is not in your area"))
-    text = text.strip()
-    if len(text) < 2 or len(text) > 60:
-        raise ValidationError({"text": [_("2 to 60 characters")]})
-    if to.level not in PLACEABLE:
-        raise ValidationError({"to": [_("choose a village or a grid")]})
-    alias, _created = AddressAlias.objects.get_or_create(text=text, node=to)
-    return alias
+from fangkong.screening.placing import add_alias  # noqa: E402,F401  (moved; kept importable)

@@ -14,8 +14,9 @@ from ninja.files import UploadedFile
 
 from fangkong.core.querysets import allows
 from fangkong.geo.models import Division
-from fangkong.screening import actions, progress
+from fangkong.screening import actions, fates, progress
 from fangkong.screening.models import (
+    DeclarationReview,
     ExceptionItem,
     ImportRejection,
     ListSource,
@@ -53,9 +54,23 @@ class RejectionOut(Schema):
     name: str
 
 
+class FateOut(Schema):
+    row_no: int
+    name: str
+    id_masked: str
+    phone_masked: str
+    fate: str
+    detail: str
+    place: str
+    arrival: str
+    conflict: str
+
+
 class ReportOut(Schema):
     pushed_list: ListOut
     rejections: list[RejectionOut]
+    unused_columns: list[str]
+    rows: list[FateOut]
 
 
 class SubjectOut(Schema):
@@ -74,7 +89,7 @@ class SubjectOut(Schema):
         return obj.source_list
 
 
-class TaskOut(Schema):
+class ScreeningTaskOut(Schema):
     id: int
     node_code: str
     status: str
@@ -92,7 +107,7 @@ class TaskOut(Schema):
 
 
 class TaskPage(Schema):
-    items: list[TaskOut]
+    items: list[ScreeningTaskOut]
     next_after: int | None
 
 
@@ -102,7 +117,7 @@ class TaskParams(Schema):
     size: int = 50
 
 
-class VisitIn(Schema):
+class ScreeningVisitIn(Schema):
     client_id: uuid.UUID
     outcome: str
     identity_checked: bool = False
@@ -121,7 +136,7 @@ class VisitIn(Schema):
     notes: str = ""
 
 
-class VisitOut(Schema):
+class ScreeningVisitOut(Schema):
     id: int
     client_id: uuid.UUID
     task_id: int
@@ -130,7 +145,7 @@ class VisitOut(Schema):
     created: bool = True
 
 
-class TransferIn(Schema):
+class ScreeningTransferIn(Schema):
     to_code: str = ""
     address: str = ""
     reason: str = ""
@@ -194,10 +209,24 @@ def list_status(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
 
 
 @router.get("/lists/{pk}/report", response=ReportOut)
-def list_report(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+def list_report(request: HttpRequest, pk: int, first: int = 0):  # type: ignore[no-untyped-def]
+    """Every row of the file with its fate (rejected, merged, placed, queued), the
+    conflicts and the columns not used; row numbers `first`–`first`+4999."""
     pushed = _list(request, pk)
-    rejections = ImportRejection.objects.restrict(request.user, "view").filter(pushed_list=pushed)
-    return {"pushed_list": pushed, "rejections": list(rejections[:5000])}
+    first = min(max(first, 0), 10**9)  # row numbers fit a 32-bit column
+    rejections = ImportRejection.objects.filter(pushed_list=pushed, duplicate=False)
+    return {
+        "pushed_list": pushed,
+        "rejections": list(rejections[:5000]),
+        "unused_columns": pushed.unused_columns or [],
+        "rows": list(fates.fates(pushed, first, first + 4999)),
+    }
+
+
+@router.post("/lists/{pk}/rerun", response=ListOut)
+def rerun_list(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    """Run a failed import again from the file kept for that (see the rules)."""
+    return actions.rerun_import(request.user, _list(request, pk))
 
 
 @router.get("/tasks", response=TaskPage)
@@ -218,13 +247,13 @@ def list_tasks(request: HttpRequest, params: Query[TaskParams]):  # type: ignore
     return {"items": items, "next_after": max(t.pk for t in items) if more else None}
 
 
-@router.get("/tasks/{pk}", response=TaskOut)
+@router.get("/tasks/{pk}", response=ScreeningTaskOut)
 def get_task(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     return _task(request, pk)
 
 
-@router.post("/tasks/{pk}/visits", response={201: VisitOut, 200: VisitOut})
-def post_visit(request: HttpRequest, pk: int, body: VisitIn):  # type: ignore[no-untyped-def]
+@router.post("/tasks/{pk}/visits", response={201: ScreeningVisitOut, 200: ScreeningVisitOut})
+def post_visit(request: HttpRequest, pk: int, body: ScreeningVisitIn):  # type: ignore[no-untyped-def]
     """Record a visit; the same `client_id` again returns the first visit (200)."""
     task = _task(request, pk)
     visit, created = actions.record_visit(request.user, task, body.dict())
@@ -232,8 +261,8 @@ def post_visit(request: HttpRequest, pk: int, body: VisitIn):  # type: ignore[no
     return Status(201 if created else 200, visit)
 
 
-@router.post("/tasks/{pk}/transfer", response=TaskOut)
-def transfer(request: HttpRequest, pk: int, body: TransferIn):  # type: ignore[no-untyped-def]
+@router.post("/tasks/{pk}/transfer", response=ScreeningTaskOut)
+def transfer(request: HttpRequest, pk: int, body: ScreeningTransferIn):  # type: ignore[no-untyped-def]
     task = _task(request, pk, "transfer")
     to = actions.target_node(body.to_code, body.address)
     return actions.transfer_task(request.user, task, to, body.reason)
@@ -248,7 +277,7 @@ def list_exceptions(request: HttpRequest):  # type: ignore[no-untyped-def]
     )
 
 
-@router.post("/exceptions/{pk}/assign", response=TaskOut)
+@router.post("/exceptions/{pk}/assign", response=ScreeningTaskOut)
 def assign(request: HttpRequest, pk: int, body: AssignIn):  # type: ignore[no-untyped-def]
     item = get_object_or_404(ExceptionItem.objects.restrict(request.user, "change"), pk=pk)
     return actions.assign_exception(request.user, item, actions.target_node(body.to_code))
@@ -267,3 +296,51 @@ def get_progress(request: HttpRequest, code: str):  # type: ignore[no-untyped-de
         "children": [c.as_dict() for c in children],
         "checklists": progress.checklists(own),
     }
+
+
+from fangkong.screening import api_places  # noqa: E402,F401  (registers its endpoints here)
+
+# --- self-declarations held for review ----------------------------------------------------
+
+
+class DeclarationReviewOut(Schema):
+    id: int
+    name: str
+    id_masked: str
+    phone_masked: str
+    origin: str
+    arrival_date: str
+    node_code: str
+    status: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_id_masked(obj: DeclarationReview) -> str:
+        return obj.person.id_masked or ""
+
+    @staticmethod
+    def resolve_node_code(obj: DeclarationReview) -> str:
+        return obj.node.code
+
+
+class ScreeningReviewIn(Schema):
+    accept: bool
+
+
+@router.get("/declarations", response=list[DeclarationReviewOut])
+def list_declarations(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """Public self-declarations about registered persons, waiting for review."""
+    return list(
+        DeclarationReview.objects.restrict(request.user, "view")
+        .pending()
+        .select_related("person", "node")[:500]
+    )
+
+
+@router.post("/declarations/{pk}/review", response=DeclarationReviewOut)
+def review_declaration(request: HttpRequest, pk: int, body: ScreeningReviewIn):  # type: ignore[no-untyped-def]
+    """Accept (the declaration then takes the pipeline's road) or reject it."""
+    review = get_object_or_404(DeclarationReview.objects.restrict(request.user, "review"), pk=pk)
+    actions.review_declaration(request.user, review, body.accept)
+    review.refresh_from_db()
+    return review

@@ -94,6 +94,8 @@ FIELDS = {
     "transport": _("Transport"),
     "transport_no": _("Train / flight / coach / plate number"),
     "address": _("Stated address"),
+    "itinerary": _("Itinerary (places passed through)"),
+    "birth_date": _("Birth date (checked against the ID)"),
 }
 
 # Metrics a named checklist item may point at (numerator / denominator).

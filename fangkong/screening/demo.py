@@ -1,5 +1,6 @@
-"""The demo's day of screening: yesterday's and this morning's pushed lists across
-Shaoxing, imported through the real pipeline, and a share of the visits done."""
+"""The demo's day of screening: address keys for every demo grid, yesterday's and this
+morning's pushed lists across Shaoxing with addresses as residents write them (a few in
+the demo grid worker's grid), imported through the real pipeline, a share visited."""
 
 import datetime as dt
 import random
@@ -7,12 +8,11 @@ import random
 from django.utils import timezone
 
 from fangkong.core import clock
-from fangkong.geo.models import Division
+from fangkong.geo.models import Division, GridAddressKey
 from fangkong.people.synthetic import Village, population
-from fangkong.screening import actions
+from fangkong.screening import actions, addressbook
 from fangkong.screening.choices import Outcome
 from fangkong.screening.importing import Pipeline
-from fangkong.screening.matching import short_name
 from fangkong.screening.models import ListSource, PushedList, ScreeningTask
 
 ORIGINS = ("湖北省武汉市", "湖北省孝感市", "广东省深圳市", "上海市", "河南省信阳市", "安徽省宿州市")
@@ -42,20 +42,56 @@ def _villages() -> list[Village]:
     return out
 
 
-def _rows(pool: list[Village], n: int, seed: int, today: dt.date) -> list[tuple[int, dict]]:
+def _grid_keys(seed: int) -> dict[int, addressbook.Place]:
+    """Every demo grid gets realistic keys (estates, buildings, street numbers, 组,
+    natural villages) unless keys exist already; the places by village id."""
+    nodes, grids_of = addressbook.tree_nodes()
+    places, keys = addressbook.grid_keys(nodes, grids_of, seed)
+    if not GridAddressKey.objects.exists():
+        paths = {n.id: n.path for n in nodes}
+        GridAddressKey.objects.bulk_create(
+            [
+                GridAddressKey(
+                    grid_id=k.grid_id,
+                    kind=k.kind,
+                    text=k.text,
+                    low=k.low,
+                    high=k.high,
+                    path=paths[k.grid_id],
+                )
+                for k in keys
+            ],
+            batch_size=2000,
+            ignore_conflicts=True,
+        )
+    return {p.village.id: p for p in places}
+
+
+def _rows(
+    pool: list[Village],
+    places: dict[int, addressbook.Place],
+    n: int,
+    seed: int,
+    today: dt.date,
+    home: tuple[addressbook.Place, int] | None = None,
+) -> list[tuple[int, dict]]:
     rng = random.Random(seed)
     village_of = {i: v for v in pool for i in (v.id, *v.grid_ids)}
     rows = []
     for i, p in enumerate(population(pool, n, seed, today), start=2):
-        address = p["address"]
-        if rng.random() < 0.3:
-            address = address.removeprefix("绍兴市")
         v = village_of.get(p["node_id"])
-        if v and rng.random() < 0.2:
-            address = address.replace(v.town, short_name(v.town, "town") or v.town)
+        place = places.get(v.id) if v else None
+        address = addressbook.write(place, rng).address if place else p["address"]
+        if home is not None and i < 8:  # the first rows live in the demo grid worker's grid
+            case = addressbook.for_grid(home[0], home[1], rng)
+            address = case.address if case else address
         if rng.random() < 0.01:
             address = "湖北省武汉市江汉区解放大道%d号" % rng.randint(1, 900)
         mode, number = rng.choice(TRANSPORT)
+        arrived = dt.datetime.combine(
+            today - dt.timedelta(days=rng.randint(0, 1)),
+            dt.time(rng.randint(0, 7), rng.randint(0, 59)),
+        )
         rows.append(
             (
                 i,
@@ -64,8 +100,8 @@ def _rows(pool: list[Village], n: int, seed: int, today: dt.date) -> list[tuple[
                     "id_number": p["id_number"],
                     "phone": p["phone"] or "139%08d" % rng.randrange(10**8),
                     "origin": rng.choice(ORIGINS),
-                    "arrival_date": (today - dt.timedelta(days=rng.randint(0, 2))).isoformat(),
-                    "arrival_time": "%02d:%02d" % (rng.randint(0, 23), rng.randint(0, 59)),
+                    "arrival_date": arrived.date().isoformat(),
+                    "arrival_time": arrived.strftime("%H:%M"),
                     "transport": mode,
                     "transport_no": number.format(rng.randint(100, 9999)),
                     "address": address,
@@ -73,6 +109,17 @@ def _rows(pool: list[Village], n: int, seed: int, today: dt.date) -> list[tuple[
             )
         )
     return rows
+
+
+def _home(places: dict[int, addressbook.Place]) -> tuple[addressbook.Place, int] | None:
+    """The demo grid worker's village and grid (the first grid of the first village of
+    the first town of 越城区, as the demo accounts are placed)."""
+    town = Division.objects.filter(parent__code="330602").order_by("code").first()
+    village = Division.objects.filter(parent=town).order_by("code").first()
+    grid = Division.objects.filter(parent=village, level="grid").order_by("code").first()
+    if village is None or grid is None or village.pk not in places:
+        return None
+    return places[village.pk], grid.pk
 
 
 def _push(source: ListSource, name: str, rows: list, at: dt.datetime, city: Division) -> int:
@@ -129,13 +176,19 @@ def run(seed: int, arrivals: int = 1500) -> str:
     rail, _c = ListSource.objects.get_or_create(
         node=city, name="铁路旅客", defaults={"kind": "rail"}
     )
-    old_rows = _rows(pool, arrivals, seed + 1, today - dt.timedelta(days=1))
-    new_rows = _rows(pool, arrivals, seed + 2, today)
+    places = _grid_keys(seed)
+    home = _home(places)
+    old_rows = _rows(pool, places, arrivals, seed + 1, today - dt.timedelta(days=1))
+    new_rows = _rows(pool, places, arrivals, seed + 2, today, home)
     made = _push(telecom, f"电信推送-{yesterday:%Y%m%d}.xlsx", old_rows, yesterday, city)
     made += _push(rail, f"铁路旅客-{morning:%Y%m%d}.csv", new_rows[: arrivals // 3], morning, city)
     made += _push(telecom, f"电信推送-{morning:%Y%m%d}.xlsx", new_rows, morning, city)
     old = list(ScreeningTask.objects.filter(created_at__lt=morning, status="open"))
-    fresh = list(ScreeningTask.objects.filter(created_at__gte=morning, status="open"))
+    fresh = list(
+        ScreeningTask.objects.filter(created_at__gte=morning, status="open").exclude(
+            node_id=home[1] if home else None
+        )
+    )
     visited = _visit(old, 0.9, rng, min(now, yesterday + dt.timedelta(hours=14)))
     if now > morning:
         visited += _visit(fresh, 0.5, rng, now)

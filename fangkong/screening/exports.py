@@ -4,12 +4,14 @@ the import report and the progress table."""
 import io
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from fangkong.screening import fates
 from fangkong.screening.choices import Outcome
-from fangkong.screening.models import ImportRejection, PushedList, PushedRow
+from fangkong.screening.models import PushedList
 from fangkong.screening.progress import Figures
 
 COUNT_LABELS = {
@@ -43,47 +45,32 @@ def _save(wb: Workbook) -> bytes:
 
 
 def import_report(user: Any, pushed: PushedList) -> bytes:
+    """Summary, the columns not used, and every row of the file with its fate (times in
+    Asia/Shanghai). `user` reached the list through restrict()."""
     wb = Workbook(write_only=True)
     summary = wb.create_sheet(_("Summary"))
     summary.append([_("File"), pushed.file_name])
     summary.append([_("Source"), pushed.source.name])
-    summary.append([_("Uploaded"), pushed.created_at.strftime("%Y-%m-%d %H:%M")])
+    summary.append(
+        [_("Uploaded"), timezone.localtime(pushed.created_at).strftime("%Y-%m-%d %H:%M")]
+    )
     for key, label in count_labels().items():
         summary.append([label, (pushed.counts or {}).get(key, 0)])
-    rejected = wb.create_sheet(_("Rejected rows"))
-    rejected.append([_("Row"), _("Name"), _("Field"), _("Reason")])
-    for rej in ImportRejection.objects.restrict(user, "view").filter(pushed_list=pushed).iterator():
-        rejected.append([rej.row_no, rej.name, rej.field, rej.reason])
-    rows = wb.create_sheet(_("Accepted rows"))
-    rows.append(
-        [
-            _("Row"),
-            _("Name"),
-            _("Resident ID"),
-            _("Mobile phone"),
-            _("Person"),
-            _("Stated address"),
-            _("Placement"),
-            _("Grid / village"),
-        ]
-    )
-    qs = (
-        PushedRow.objects.restrict(user, "view")
-        .filter(pushed_list=pushed)
-        .select_related("node")
-        .order_by("row_no")
-    )
-    for r in qs.iterator(chunk_size=2000):
+    summary.append([_("Columns not used"), "、".join(pushed.unused_columns or [])])
+    rows = wb.create_sheet(_("Every row"))
+    rows.append(fates.headers())
+    for f in fates.fates(pushed):
         rows.append(
             [
-                r.row_no,
-                r.name,
-                r.id_masked,
-                r.phone_masked,
-                r.get_match_display(),
-                r.address,
-                r.get_placement_display(),
-                f"{r.node.name} ({r.node.code})",
+                f.row_no,
+                f.name,
+                f.id_masked,
+                f.phone_masked,
+                f.fate,
+                f.detail,
+                f.place,
+                f.arrival,
+                f.conflict,
             ]
         )
     return _save(wb)

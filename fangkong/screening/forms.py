@@ -74,7 +74,13 @@ class TransferForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    to_code = forms.CharField(label=_("Village or grid code"), max_length=24)
+    """The town picks the village or grid by name (the candidates first)."""
+
+    to_code = forms.ChoiceField(label=_("Village or grid"))
+
+    def __init__(self, *args, choices=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["to_code"].choices = list(choices)  # type: ignore[attr-defined]
 
 
 class AliasForm(forms.Form):
@@ -98,3 +104,9 @@ class DeclarationForm(forms.Form):
     transport = forms.CharField(label=_("Transport"), max_length=40, required=False)
     transport_no = forms.CharField(label=_("Train / flight / plate"), max_length=40, required=False)
     address = forms.CharField(label=_("Where you stay in Shaoxing"), max_length=200)
+    code = forms.CharField(
+        label=_("Code sent to your phone"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

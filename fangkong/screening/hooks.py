@@ -17,11 +17,21 @@ def register() -> None:
 
     from fangkong.core import demo_steps, home
     from fangkong.geo import counters
-    from fangkong.screening.models import ExceptionItem, ScreeningTask, Visit
+    from fangkong.geo.models import GridAddressKey
+    from fangkong.screening.models import (
+        AddressAlias,
+        DeclarationReview,
+        ExceptionItem,
+        ScreeningTask,
+        Visit,
+    )
 
     auditlog.register(ScreeningTask, exclude_fields=["created_at", "updated_at", "path", "version"])
+    auditlog.register(AddressAlias, exclude_fields=["created_at", "updated_at", "path"])
+    auditlog.register(GridAddressKey, exclude_fields=["created_at", "path"])
     auditlog.register(Visit, exclude_fields=["path"])
     auditlog.register(ExceptionItem, exclude_fields=["created_at", "updated_at", "path"])
+    auditlog.register(DeclarationReview, exclude_fields=["path", "row_enc"])
 
     def count_open(user, parent, children):  # type: ignore[no-untyped-def]
         qs = ScreeningTask.objects.restrict(user, "view").open()

@@ -12,8 +12,9 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
-from fangkong.core import clock, crypto
+from fangkong.core import clock, crypto, facts
 from fangkong.people import bulk
 from fangkong.people.models import Person
 from fangkong.screening import rules, writing
@@ -29,7 +30,12 @@ from fangkong.screening.models import (
     ScreeningTask,
 )
 
-PLACED = {"address": Placement.ADDRESS, "alias": Placement.ALIAS}
+PLACED = {
+    "address": Placement.ADDRESS,
+    "key": Placement.ADDRESS,
+    "typo": Placement.ADDRESS,
+    "alias": Placement.ALIAS,
+}
 COUNTER = {
     Placement.ADDRESS: "by_address",
     Placement.ALIAS: "by_alias",
@@ -86,6 +92,7 @@ class Pipeline:
         self.key_areas = self.rules.key_area_list
         self.paths = {n.id: n.path for n in self.matcher.nodes.values()}
         self.levels = {n.id: n.level for n in self.matcher.nodes.values()}
+        self.names = {n.id: n.name for n in self.matcher.nodes.values()}
         self.counts = Counts()
 
     def feed(
@@ -134,24 +141,56 @@ class Pipeline:
         c.rejected += len(rejections)
         ImportRejection.objects.bulk_create(rejections)
 
-        stored = set(
-            PushedRow.objects.filter(row_hash__in=[h for *_x, h in cleaned]).values_list(
-                "row_hash", flat=True
-            )
-        )
+        stored = {
+            h: (list_id, n)
+            for h, list_id, n in PushedRow.objects.filter(
+                row_hash__in=[h for *_x, h in cleaned]
+            ).values_list("row_hash", "pushed_list_id", "row_no")
+        }
         fresh: list[tuple[int, rules.CleanRow, str]] = []
+        merged: list[ImportRejection] = []
         for row_no, row, digest in cleaned:
             if digest in stored:
+                list_id, first = stored[digest]
+                if list_id == self.pl.pk and first == row_no:
+                    continue  # a re-run: this row was stored by the failed attempt
                 c.duplicates += 1
                 outcomes[row_no] = Outcome(None, None, duplicate=True)
+                reason = (
+                    _("the same person and arrival as row %d of this list") % first
+                    if list_id == self.pl.pk
+                    else _("already imported from an earlier list (row %d)") % first
+                )
+                merged.append(
+                    ImportRejection(
+                        pushed_list=self.pl,
+                        row_no=row_no,
+                        duplicate=True,
+                        field="",
+                        reason=reason[:200],
+                        name=row.name[:50],
+                        path=self.pl.path,
+                    )
+                )
                 continue
-            stored.add(digest)
+            stored[digest] = (self.pl.pk, row_no)
             fresh.append((row_no, row, digest))
+        ImportRejection.objects.bulk_create(merged)
         c.accepted += len(fresh)
         if fresh:
             for row_no, pushed in self._place(fresh):
                 outcomes[row_no] = Outcome(pushed, None)
         return [outcomes[n] for n, _raw in items if n in outcomes]
+
+    def existing(self, raw: dict[str, str]) -> Person | None:
+        """The registered person a row names (by ID, or phone and name), if any; a row
+        that does not clean names nobody (the pipeline will reject it)."""
+        try:
+            row = rules.clean_row(raw, self.today)
+        except rules.RowError:
+            return None
+        keys, known = self._lookup([(0, row, "")])
+        return self._find(row, keys, known)
 
     def _lookup(self, fresh: list[tuple[int, rules.CleanRow, str]]) -> tuple[dict, dict]:
         id_keys = {
@@ -179,9 +218,33 @@ class Pipeline:
             .only(*fields)
         }
         by_phone: dict[tuple[str, str], list[Person]] = {}
+        phone_any: dict[str, list[Person]] = {}
         for p in Person.objects.active().filter(phone_index__in=phone_keys.values()).only(*fields):
             by_phone.setdefault((p.phone_index, p.name), []).append(p)  # type: ignore[arg-type]
-        return {"id": id_keys, "phone": phone_keys}, {"id": by_id, "phone": by_phone}
+            phone_any.setdefault(p.phone_index, []).append(p)  # type: ignore[arg-type]
+        return {"id": id_keys, "phone": phone_keys}, {
+            "id": by_id,
+            "phone": by_phone,
+            "phone_any": phone_any,
+        }
+
+    @staticmethod
+    def _conflict(row: rules.CleanRow, person: Person | None, keys: dict, known: dict) -> str:
+        """A clash the town must see (not resolved silently): the resident ID known under
+        another name, or the phone number of another resident ID."""
+        if person is not None and row.id_number and person.name != row.name:
+            return _("the resident ID is known under another name: %s") % person.name
+        if row.stated_birth and row.birth_date and row.stated_birth != row.birth_date:
+            return _("the birth date %s differs from the resident ID's") % row.stated_birth
+        if row.phone and row.id_number:
+            mine = crypto.blind_index(row.id_number, "person.id_number")
+            for other in known["phone_any"].get(keys["phone"][row.phone], []):
+                if other.id_number_index and other.id_number_index != mine:
+                    return _("the phone number belongs to another resident ID: %(n)s %(i)s") % {
+                        "n": other.name,
+                        "i": other.id_masked,
+                    }
+        return ""
 
     def _find(self, row: rules.CleanRow, keys: dict, known: dict) -> Person | None:
         """ID first; then phone with the same name, if that person carries no other ID."""
@@ -229,6 +292,7 @@ class Pipeline:
         rows: list[tuple[int, PushedRow]] = []
         for row_no, row, digest in fresh:
             person = self._find(row, keys, known)
+            conflict = self._conflict(row, person, keys, known)
             result = self.matcher.match(row.address)
             node_id, placement = result.node_id, PLACED.get(result.kind, Placement.EXCEPTION)
             if node_id is not None and person is not None and person.pk:
@@ -238,7 +302,11 @@ class Pipeline:
                 ):
                     node_id = person.node_id
             if node_id is None and person is not None and person.pk:
-                if self.levels.get(person.node_id) in ("village", "grid"):
+                # The registered grid stands in only where the address does not contradict
+                # it: no address, or one whose queue (a town, a county) holds that grid.
+                queue = self.paths.get(result.queue_id or 0)
+                agrees = not row.address or (queue and person.path.startswith(queue))
+                if agrees and self.levels.get(person.node_id) in ("village", "grid"):
                     node_id, placement = person.node_id, Placement.REGISTRY
             if node_id is None:
                 node_id, placement = result.queue_id or self.pl.node_id, Placement.EXCEPTION
@@ -265,6 +333,7 @@ class Pipeline:
                     known["id"][person.id_number_index] = person
                 if person.phone_index:
                     known["phone"].setdefault((person.phone_index, person.name), []).append(person)
+                    known["phone_any"].setdefault(person.phone_index, []).append(person)
             else:
                 c.matched += 1
             subject = subjects.get(person.pk) if person.pk else getattr(person, "_subject", None)
@@ -281,6 +350,7 @@ class Pipeline:
                     arrival_at=row.arrival_at,
                     transport=row.transport,
                     transport_no=row.transport_no,
+                    itinerary=row.itinerary,
                     key_area=key_area,
                     sources=self.source.name,
                     node_id=node_id,
@@ -334,9 +404,12 @@ class Pipeline:
                         transport=row.transport,
                         transport_no=row.transport_no,
                         address=row.address,
+                        itinerary=row.itinerary,
                         placement=subject.placement,
                         node_id=subject.node_id,
                         path=subject.path,
+                        conflict=conflict[:200],
+                        **self._queue_note(placement, result),
                     ),
                 )
             )
@@ -351,7 +424,26 @@ class Pipeline:
         c.returning += len(returning)
         self._tasks_and_exceptions(new_subjects + returning, exceptions)
         writing.insert([r for _n, r in rows])
+        # An arrival from a key area named on a pushed list is a person-level fact (the
+        # health code reads it); only those persons change, the others have no new fact.
+        arrivals = [
+            s.person_id or s.person.pk for s in [*new_subjects, *joined.values()] if s.key_area
+        ]
+        facts.changed(facts.ARRIVAL, arrivals)
         return rows
+
+    def _queue_note(self, placement: str, result: Any) -> dict[str, str]:
+        """Why a row was queued and the places in question (for the report)."""
+        if placement != Placement.EXCEPTION:
+            return {}
+        names = "、".join(self.names[i] for i in result.candidates[:6] if i in self.names)
+        if result.kind == "ambiguous":
+            reason = _("several places match")
+        elif result.queue_id is not None:
+            reason = _("no village or grid named")
+        else:
+            reason = _("no place in the city recognised")
+        return {"queue_reason": reason, "candidates": names[:300]}
 
     @staticmethod
     def _returns(
@@ -373,7 +465,7 @@ class Pipeline:
                 path=s.path,
                 key_area=s.key_area,
                 due_at=rules.due_at(
-                    self.received,
+                    rules.clock_start(s.arrival_at, self.received),
                     s.key_area,
                     self.rules.default_due_hours,
                     self.rules.key_area_due_hours,
@@ -394,7 +486,9 @@ class Pipeline:
                     kind=kind,
                     subject=s,
                     address=address[:200],
-                    candidates=",".join(codes[i] for i in candidates[:10])[:300],
+                    candidates="、".join(f"{self.names[i]} {codes[i]}" for i in candidates[:8])[
+                        :300
+                    ],
                     node_id=s.node_id,
                     path=s.path,
                     created_at=self.received,

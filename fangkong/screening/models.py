@@ -45,6 +45,21 @@ class ScreeningRules(DatedRuleSet):
         help_text=_('[{"name": …, "items": [{"label": …, "numerator": …, "denominator": …}]}]'),
     )
 
+    header_synonyms = models.JSONField(
+        _("column header synonyms"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'Headers recognised for each field, replacing the published ones: {"arrival_date":'
+            ' ["抵达时间", "到达时间"], …}'
+        ),
+    )
+    upload_keep_hours = models.PositiveIntegerField(
+        _("keep a failed import's file for re-running (hours)"),
+        default=24,
+        help_text=_("0: delete it at once. A successful import's file is always deleted."),
+    )
+
     objects = qs.RulesQuerySet.as_manager()
 
     class Meta(DatedRuleSet.Meta):
@@ -111,6 +126,8 @@ class PushedList(TimeStampedModel):
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     counts = models.JSONField(default=dict, blank=True)
+    unused_columns = models.JSONField(_("columns not used"), default=list, blank=True)
+    keep_until = models.DateTimeField(_("file kept for a re-run until"), null=True, blank=True)
 
     scope_path = "path"
     objects = qs.PushedListQuerySet.as_manager()
@@ -142,6 +159,7 @@ class ScreeningSubject(TimeStampedModel):
     arrival_at = models.DateTimeField(_("arrival"), null=True, blank=True)
     transport = models.CharField(_("transport"), max_length=40, blank=True)
     transport_no = models.CharField(_("number"), max_length=40, blank=True)
+    itinerary = models.CharField(_("itinerary"), max_length=200, blank=True)
     key_area = models.BooleanField(_("from a key area"), default=False)
     sources = models.CharField(_("sources"), max_length=300, blank=True)
     node = models.ForeignKey(
@@ -184,9 +202,13 @@ class PushedRow(models.Model):
     transport = models.CharField(_("transport"), max_length=40, blank=True)
     transport_no = models.CharField(_("number"), max_length=40, blank=True)
     address = models.CharField(_("stated address"), max_length=200, blank=True)
+    itinerary = models.CharField(_("itinerary"), max_length=200, blank=True)
     placement = models.CharField(_("placement"), max_length=10, choices=Placement.choices)
     node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="+")
     path = models.CharField(max_length=160, editable=False)
+    queue_reason = models.CharField(_("why queued"), max_length=100, blank=True)
+    candidates = models.CharField(_("candidates"), max_length=300, blank=True)
+    conflict = models.CharField(_("conflict"), max_length=200, blank=True)
 
     scope_path = "path"
     objects = qs.RowQuerySet.as_manager()
@@ -208,6 +230,9 @@ class ImportRejection(models.Model):
 
     pushed_list = models.ForeignKey(PushedList, on_delete=models.CASCADE, related_name="rejections")
     row_no = models.PositiveIntegerField(_("row"))
+    duplicate = models.BooleanField(
+        _("merged"), default=False, help_text=_("the same row as another (not an error)")
+    )
     field = models.CharField(_("field"), max_length=20, blank=True)
     reason = models.CharField(_("reason"), max_length=200)
     name = models.CharField(_("name"), max_length=50, blank=True)
@@ -340,6 +365,14 @@ class AddressAlias(TimeStampedModel):
         "geo.Division", verbose_name=_("grid / village"), on_delete=models.CASCADE, related_name="+"
     )
     path = models.CharField(max_length=160, editable=False)
+    created_by = models.ForeignKey(
+        USER,
+        verbose_name=_("added by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     scope_path = "path"
     objects = qs.AliasQuerySet.as_manager()
@@ -413,3 +446,45 @@ __all__ = [
     "TaskTransfer",
     "Visit",
 ]
+
+
+class DeclarationReview(models.Model):
+    """A public self-declaration about a person already in the registry, held for staff
+    review (R14, issue #16): an anonymous visitor who knows someone's ID must not put
+    that person into key-area screening. The declared row is kept encrypted until a
+    reviewer accepts it (it then takes the pipeline's road) or rejects it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting review")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
+    )
+    node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="+")
+    path = models.CharField(max_length=160, editable=False, db_index=True)
+    name = models.CharField(_("name"), max_length=50)
+    origin = models.CharField(_("coming from"), max_length=100)
+    arrival_date = models.CharField(_("arrival date"), max_length=10)
+    row_enc = models.BinaryField(editable=False)
+    phone_masked = models.CharField(_("mobile phone"), max_length=16)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    scope_path = "path"
+    objects = qs.DeclarationReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("self-declaration to review")
+        verbose_name_plural = _("self-declarations to review")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.created_at:%Y-%m-%d}"

@@ -8,8 +8,10 @@ MANAGERS = HQ_ROLES | {Role.VILLAGE_STAFF}
 # Pushed lists and their sources: headquarters upload; villages read their reports.
 grant(HQ_ROLES, "screening.listsource", {"view", "add", "change"})
 grant({Role.VILLAGE_STAFF}, "screening.listsource", {"view"})
-grant(HQ_ROLES, "screening.pushedlist", {"view", "add", "export"})
-grant({Role.VILLAGE_STAFF}, "screening.pushedlist", {"view"})
+# Grids' address keys: towns and above import them for their area; villages read theirs.
+grant(MANAGERS, "geo.gridaddresskey", {"view"})
+grant(HQ_ROLES, "geo.gridaddresskey", {"add", "change", "delete"})
+grant(MANAGERS, "screening.pushedlist", {"view", "add", "export"})
 grant(MANAGERS, "screening.pushedrow", {"view"})
 grant(MANAGERS, "screening.importrejection", {"view"})
 
@@ -29,3 +31,6 @@ grant(HQ_ROLES, "screening.exceptionitem", {"change"})
 # Dated rules: headquarters read; city headquarters edit (in the admin).
 grant(HQ_ROLES | {Role.SYSADMIN}, "screening.screeningrules", {"view"})
 grant({Role.CITY_HQ, Role.SYSADMIN}, "screening.screeningrules", {"add", "change"})
+
+# Self-declarations about persons already registered wait for their village or town.
+grant(MANAGERS, "screening.declarationreview", {"view", "review"})

@@ -70,3 +70,8 @@ class AliasQuerySet(RestrictedQuerySet):
 class ExceptionQuerySet(RestrictedQuerySet):
     def open(self) -> "ExceptionQuerySet":
         return self.filter(status="open")
+
+
+class DeclarationReviewQuerySet(RestrictedQuerySet):
+    def pending(self) -> "DeclarationReviewQuerySet":
+        return self.filter(status="pending")

@@ -6,23 +6,56 @@ import csv
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext as _
 
 from fangkong.screening.rules import cell_text
 
-# Headers recognised without a saved mapping (what officials' sheets usually say).
+# Headers recognised without a saved mapping (what officials' sheets usually say): the
+# published default of the rule set's `header_synonyms`, which headquarters may extend.
 DEFAULT_HEADERS: dict[str, tuple[str, ...]] = {
     "name": ("姓名", "name"),
     "id_number": ("身份证号", "身份证号码", "证件号码", "公民身份号码", "id_number"),
     "phone": ("手机号", "手机号码", "联系电话", "电话", "phone"),
-    "origin": ("来源地", "出发地", "来自", "始发地", "origin"),
-    "arrival_date": ("到达日期", "抵绍日期", "抵达日期", "到达时间", "arrival_date"),
-    "arrival_time": ("到达时刻", "arrival_time"),
+    "origin": ("来源地", "出发地", "来自", "始发地", "来绍前所在地", "origin"),
+    "arrival_date": (
+        "到达日期",
+        "抵绍日期",
+        "抵达日期",
+        "到达时间",
+        "抵达时间",
+        "抵绍时间",
+        "入境时间",
+        "返绍时间",
+        "arrival_date",
+    ),
+    "arrival_time": ("到达时刻", "抵达时刻", "arrival_time"),
+    "itinerary": ("途经地", "途经城市", "行程", "itinerary"),
+    "birth_date": ("出生日期", "出生年月日", "birth_date"),
     "transport": ("交通方式", "交通工具", "transport"),
-    "transport_no": ("车次航班", "车次/航班", "班次", "车次", "航班号", "车牌号", "transport_no"),
-    "address": ("现住址", "居住地址", "在绍住址", "地址", "address"),
+    "transport_no": (
+        "车次航班",
+        "车次/航班",
+        "车次/航班号",
+        "班次",
+        "车次",
+        "航班",
+        "航班号",
+        "车牌号",
+        "transport_no",
+    ),
+    "address": ("现住址", "居住地址", "在绍住址", "住址", "地址", "address"),
 }
+
+
+def synonyms(stored: Mapping[str, Any] | None) -> dict[str, tuple[str, ...]]:
+    """The rule set's header synonyms over the defaults (unknown fields ignored)."""
+    out = dict(DEFAULT_HEADERS)
+    for fld, names in (stored or {}).items():
+        if fld in out and isinstance(names, list | tuple):
+            out[fld] = tuple(str(n).strip() for n in names if str(n).strip())
+    return out
 
 
 class FileError(ValueError):
@@ -99,13 +132,17 @@ def open_table(path: Path) -> Table:
     return Table(headers=headers, rows=rows, total=total)
 
 
-def resolve_mapping(headers: list[str], column_map: Mapping[str, str]) -> dict[str, int]:
-    """{field: column index} from the source's mapping, else the usual headers; the
+def resolve_mapping(
+    headers: list[str],
+    column_map: Mapping[str, str],
+    known: Mapping[str, tuple[str, ...]] | None = None,
+) -> dict[str, int]:
+    """{field: column index} from the source's mapping, else the header synonyms; the
     name and a resident ID or phone column are required."""
     index = {h: i for i, h in enumerate(headers) if h}
     out: dict[str, int] = {}
     missing = []
-    for field, defaults in DEFAULT_HEADERS.items():
+    for field, defaults in (known or DEFAULT_HEADERS).items():
         wanted = (column_map.get(field) or "").strip()
         if wanted:
             if wanted in index:
@@ -136,3 +173,9 @@ def mapped_rows(table: Table, mapping: dict[str, int]) -> Iterator[tuple[int, di
             n,
             {field: (cell_text(row[i]) if i < len(row) else "") for field, i in mapping.items()},
         )
+
+
+def unused_columns(headers: list[str], mapping: Mapping[str, int]) -> list[str]:
+    """Headers of the file that no field takes (reported, never dropped silently)."""
+    used = set(mapping.values())
+    return [h for i, h in enumerate(headers) if h and i not in used]

@@ -16,6 +16,7 @@ from fangkong.people import rules as identity
 TEXT_LIMITS = {
     "name": 50,
     "origin": 100,
+    "itinerary": 200,
     "transport": 40,
     "transport_no": 40,
     "address": 200,
@@ -43,6 +44,8 @@ class CleanRow:
     transport: str = ""
     transport_no: str = ""
     address: str = ""
+    itinerary: str = ""
+    stated_birth: dt.date | None = None  # a birth-date column, checked against the ID
 
 
 def cell_text(value: Any) -> str:
@@ -117,6 +120,13 @@ def clean_row(raw: Mapping[str, str], today: dt.date) -> CleanRow:
     row.transport = raw.get("transport", "").strip()
     row.transport_no = raw.get("transport_no", "").strip().upper()
     row.address = raw.get("address", "").strip()
+    row.itinerary = raw.get("itinerary", "").strip()
+    birth = raw.get("birth_date", "").strip()
+    if birth:
+        try:
+            row.stated_birth = parse_arrival(birth, "").date()  # type: ignore[union-attr]
+        except RowError:
+            raise RowError("birth_date", _("not a date: %s") % birth) from None
     return row
 
 
@@ -145,6 +155,12 @@ def due_at(
 ) -> dt.datetime:
     """R14: arrivals from a key area within `key_area_hours`, others `default_hours`."""
     return received + dt.timedelta(hours=key_area_hours if key_area else default_hours)
+
+
+def clock_start(arrival: dt.datetime | None, received: dt.datetime) -> dt.datetime:
+    """R14: the visit clock runs from the arrival when it is known (an arrival announced
+    for later than the import starts its clock then), else from the import."""
+    return arrival if arrival is not None else received
 
 
 def minutes_between(start: dt.datetime, end: dt.datetime) -> int:

@@ -19,8 +19,8 @@ def import_list(job_id: int, list_id: int) -> dict:
     pushed = PushedList.objects.select_related("source").get(pk=list_id)
     try:
         return run_import(pushed, job)
-    except Exception as exc:
-        log.exception("screening import %s failed", list_id)
-        job.fail(str(exc)[:500])
-        PushedList.objects.filter(pk=list_id).update(status="failed", message=str(exc)[:500])
+    except Exception:
+        # run_import marked the list failed (with the kind of error, no row values) and
+        # kept or deleted the file by the rules.
+        log.error("screening import %s failed", list_id)
         raise

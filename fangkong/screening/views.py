@@ -4,16 +4,18 @@ visit form (grid worker, phone), exceptions and aliases (town), progress (every 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from fangkong.core import audit
 from fangkong.core.querysets import allows, can_access
 from fangkong.geo.models import Division
-from fangkong.screening import actions, exports, progress
+from fangkong.screening import actions, exports, fates, progress
 from fangkong.screening.forms import (
-    AliasForm,
     AssignForm,
     SourceForm,
     TransferForm,
@@ -21,7 +23,7 @@ from fangkong.screening.forms import (
     VisitForm,
 )
 from fangkong.screening.models import (
-    AddressAlias,
+    DeclarationReview,
     ExceptionItem,
     ImportRejection,
     ListSource,
@@ -92,6 +94,12 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             response["HX-Refresh"] = "true"
         return response
     counts = pushed.counts or {}
+    page = max(1, int(request.GET["page"])) if request.GET.get("page", "").isdigit() else 1
+    last_row = max(
+        PushedRow.objects.filter(pushed_list=pushed).aggregate(m=Max("row_no"))["m"] or 0,
+        ImportRejection.objects.filter(pushed_list=pushed).aggregate(m=Max("row_no"))["m"] or 0,
+    )
+    first = 2 + (page - 1) * REPORT_PAGE
     return render(
         request,
         "screening/report.html",
@@ -101,20 +109,42 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": [
                 (label, counts.get(key, 0)) for key, label in exports.count_labels().items()
             ],
-            "rejections": ImportRejection.objects.restrict(request.user, "view").filter(
-                pushed_list=pushed
-            )[:200],
-            "unplaced": PushedRow.objects.restrict(request.user, "view")
-            .filter(pushed_list=pushed, placement="exception")
-            .select_related("node")[:200],
+            "fates": list(fates.fates(pushed, first, first + REPORT_PAGE - 1)),
+            "page": page,
+            "previous": page - 1 if page > 1 else None,
+            "next": page + 1 if first + REPORT_PAGE <= last_row else None,
+            "can_rerun": pushed.status == "failed"
+            and bool(pushed.stored_as)
+            and can_access(request.user, pushed, "add"),
         },
     )
+
+
+REPORT_PAGE = 500
+
+
+@login_required
+def rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run a failed import again from the kept file."""
+    if request.method != "POST":
+        raise Http404
+    pushed = _list(request, pk)
+    try:
+        actions.rerun_import(request.user, pushed)
+    except ValidationError as exc:
+        for e in exc.messages:
+            messages.error(request, e)
+    return redirect("screening:report", pk=pushed.pk)
 
 
 @login_required
 def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     pushed = _list(request, pk)
-    return _xlsx(exports.import_report(request.user, pushed), f"import-report-{pushed.pk}.xlsx")
+    data = exports.import_report(request.user, pushed)
+    audit.record_export(
+        request.user, "screening.pushedrow", {"list": pushed.pk}, pushed.rows.count(), request
+    )
+    return _xlsx(data, f"import-report-{pushed.pk}.xlsx")
 
 
 @login_required
@@ -234,13 +264,32 @@ def exceptions(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _assign_choices(request: HttpRequest, item: ExceptionItem) -> list[tuple[str, str]]:
+    """Villages and grids under the exception's queue node in the user's area, by name;
+    the matcher's candidates (and their grids) first."""
+    nodes = list(
+        Division.objects.restrict(request.user, "view")
+        .filter(path__startswith=item.node.path, level__in=("village", "grid"))
+        .select_related("parent")
+        .order_by("path")[:3000]
+    )
+    named = {c.rsplit(" ", 1)[-1] for c in item.candidates.split("、") if c.strip()}
+
+    def label(d: Division) -> str:
+        return f"{d.parent.name} · {d.name}" if d.level == "grid" and d.parent else d.name
+
+    first = [d for d in nodes if d.code in named or (d.parent and d.parent.code in named)]
+    rest = [d for d in nodes if d not in first]
+    return [(d.code, label(d)) for d in first + rest]
+
+
 @login_required
 def exception_assign(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(
         ExceptionItem.objects.restrict(request.user, "change").select_related("subject", "node"),
         pk=pk,
     )
-    form = AssignForm(request.POST or None)
+    form = AssignForm(request.POST or None, choices=_assign_choices(request, item))
     if request.method == "POST" and form.is_valid():
         try:
             to = actions.target_node(form.cleaned_data["to_code"])
@@ -251,33 +300,6 @@ def exception_assign(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Assigned to %s.") % to.name)
             return redirect("screening:exceptions")
     return render(request, "screening/assign.html", {"item": item, "form": form})
-
-
-@login_required
-def aliases(request: HttpRequest) -> HttpResponse:
-    _need(request, AddressAlias, "view")
-    form = AliasForm(request.POST or None)
-    if request.method == "POST":
-        _need(request, AddressAlias, "add")
-        if form.is_valid():
-            node = Division.objects.restrict(request.user, "view").filter(
-                code=form.cleaned_data["to_code"].strip()
-            )
-            try:
-                if not node.exists():
-                    raise ValidationError(_("no such village or grid in your area"))
-                actions.add_alias(request.user, form.cleaned_data["text"], node.get())
-            except ValidationError as exc:
-                form.add_error(None, exc.messages)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("screening:aliases")
-    items = AddressAlias.objects.restrict(request.user, "view").select_related("node")[:500]
-    return render(
-        request,
-        "screening/aliases.html",
-        {"form": form, "items": items, "can_add": allows(request.user, AddressAlias, "add")},
-    )
 
 
 @login_required
@@ -344,3 +366,36 @@ def progress_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     node = _node(request, code)
     own, children = progress.figures(request.user, node)
     return _xlsx(exports.progress_table(own, children), f"screening-progress-{node.code}.xlsx")
+
+
+# --- self-declarations held for review ----------------------------------------------------
+
+
+@login_required
+def declarations(request: HttpRequest) -> HttpResponse:
+    """Self-declarations about persons already registered: nothing changes their record
+    until staff accept it here."""
+    _need(request, DeclarationReview, "view")
+    items = (
+        DeclarationReview.objects.restrict(request.user, "view")
+        .pending()
+        .select_related("person", "node")[:200]
+    )
+    can_review = allows(request.user, DeclarationReview, "review")
+    return render(
+        request, "screening/declarations.html", {"items": items, "can_review": can_review}
+    )
+
+
+@login_required
+@require_POST
+def declaration_review(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_object_or_404(DeclarationReview.objects.restrict(request.user, "review"), pk=pk)
+    accept = request.POST.get("decision") == "accept"
+    try:
+        actions.review_declaration(request.user, review, accept)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Accepted.") if accept else _("Rejected."))
+    return redirect("screening:declarations")

@@ -89,18 +89,18 @@ def _task(request: HttpRequest, pk: int) -> Rectification:
 # ------------------------------------------------------------------ configuration
 
 
-@router.get("/checklists", response=list[s.ChecklistOut])
+@router.get("/checklists", response=list[s.SupervisionChecklistOut])
 def checklists(request: HttpRequest) -> Any:
     _need(request, Checklist, "view")
     return list(Checklist.objects.all())
 
 
-@router.put("/checklists/{topic}", response=s.ChecklistOut)
-def save_checklist(request: HttpRequest, topic: s.TopicName, body: s.ChecklistIn) -> Any:
+@router.put("/checklists/{topic}", response=s.SupervisionChecklistOut)
+def save_checklist(request: HttpRequest, topic: s.TopicName, body: s.SupervisionChecklistIn) -> Any:
     return actions.save_checklist(request.user, topic, body.items, body.active)
 
 
-@router.get("/decisions", response=list[s.DecisionOut])
+@router.get("/decisions", response=list[s.SupervisionDecisionOut])
 def decisions(request: HttpRequest) -> Any:
     _need(request, AccountabilityDecision, "view")
     return list(AccountabilityDecision.objects.all())
@@ -116,7 +116,7 @@ def plans(request: HttpRequest) -> Any:
 
 
 @router.post("/plans", response={201: s.PlanOut})
-def create_plan(request: HttpRequest, body: s.PlanIn) -> Any:
+def create_plan(request: HttpRequest, body: s.SupervisionPlanIn) -> Any:
     plan = actions.create_plan(
         request.user,
         _node(request, body.node_code),
@@ -134,7 +134,7 @@ def plan(request: HttpRequest, pk: int) -> Any:
 
 
 @router.post("/plans/{pk}/teams", response={201: s.TeamOut})
-def add_team(request: HttpRequest, pk: int, body: s.TeamIn) -> Any:
+def add_team(request: HttpRequest, pk: int, body: s.SupervisionTeamIn) -> Any:
     p = get_object_or_404(InspectionPlan.objects.restrict(request.user), pk=pk)
     members = [_user(m, "member_ids") for m in body.member_ids]
     team = actions.add_team(
@@ -213,7 +213,7 @@ def record_inspection(request: HttpRequest, pk: int, body: s.RecordIn) -> Any:
     return actions.record_inspection(request.user, _inspection(request, pk), body.summary)
 
 
-@router.post("/findings/{pk}/photos", response={201: s.PhotoOut})
+@router.post("/findings/{pk}/photos", response={201: s.SupervisionPhotoOut})
 def add_photo(request: HttpRequest, pk: int, photo: File[UploadedFile]) -> Any:
     return Status(201, actions.add_photo(request.user, _finding(request, pk), photo))
 
@@ -271,7 +271,7 @@ def reply(request: HttpRequest, pk: int, body: s.ReplyIn) -> Any:
 
 
 @router.post("/rectifications/{pk}/verify", response=s.RectificationOut)
-def verify(request: HttpRequest, pk: int, body: s.VerifyIn) -> Any:
+def verify(request: HttpRequest, pk: int, body: s.SupervisionVerifyIn) -> Any:
     task = actions.verify_rectification(
         request.user, _task(request, pk), accepted=body.accepted, note=body.note
     )
@@ -316,14 +316,14 @@ def commend(request: HttpRequest, body: s.CommendationIn) -> Any:
     return Status(201, c)
 
 
-@router.get("/cases", response=list[s.CaseOut])
+@router.get("/cases", response=list[s.SupervisionCaseOut])
 def cases(request: HttpRequest) -> Any:
     _need(request, AccountabilityCase, "view")
     qs = AccountabilityCase.objects.restrict(request.user).select_related("member", "decision")
     return list(qs[:LIMIT])
 
 
-@router.post("/cases", response={201: s.CaseOut})
+@router.post("/cases", response={201: s.SupervisionCaseOut})
 def open_case(request: HttpRequest, body: s.CaseIn) -> Any:
     _need(request, AccountabilityCase, "add")
     finding = None

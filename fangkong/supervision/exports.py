@@ -3,6 +3,7 @@ accountability sheet only when the viewer may see accountability."""
 
 import io
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -23,8 +24,8 @@ def cadre_workbook(r: CadreRecord) -> bytes:
             [
                 a.shift.post.name,
                 a.shift.post.node.name,
-                a.starts_at.replace(tzinfo=None),
-                a.ends_at.replace(tzinfo=None),
+                timezone.localtime(a.starts_at).replace(tzinfo=None),
+                timezone.localtime(a.ends_at).replace(tzinfo=None),
             ]
         )
     ws = wb.create_sheet(_("Rectification tasks"))

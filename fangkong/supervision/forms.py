@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.accounts.models import User
 from fangkong.supervision.choices import (
@@ -73,7 +74,9 @@ class FindingForm(ActionErrors, forms.Form):
         label=_("What was found"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
     topic = forms.ChoiceField(label=_("Topic"), choices=[("", "—"), *Topic.choices], required=False)
-    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
+    severity = forms.ChoiceField(
+        label=pgettext_lazy("finding", "Severity"), choices=Severity.choices
+    )
     photo = forms.FileField(label=_("Evidence photo"), required=False)
 
 

@@ -10,8 +10,9 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from fangkong.core import security
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding
 MAX_EDGE = 1600  # long edge of the stored image
 ACCEPTED = {"JPEG", "PNG", "WEBP", "GIF", "BMP"}
 QUALITY = 82
@@ -41,8 +42,7 @@ def reencode(upload: Any) -> Encoded:
             w, h = probe.size
             if fmt not in ACCEPTED:
                 raise ValidationError({"photo": [_("Only JPEG, PNG or WebP photos are accepted.")]})
-            if w * h > MAX_PIXELS:
-                raise ValidationError({"photo": [_("The photo has too many pixels.")]})
+            security.check_pixels(w, h, "photo")
             probe.verify()
         upload.seek(0)
         with Image.open(upload) as img:

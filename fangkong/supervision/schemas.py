@@ -18,24 +18,24 @@ TopicName = Literal[
 Code = Field(..., min_length=1, max_length=40)
 
 
-class ChecklistOut(Schema):
+class SupervisionChecklistOut(Schema):
     topic: str
     items: list[str]
     active: bool
 
 
-class ChecklistIn(Schema):
+class SupervisionChecklistIn(Schema):
     items: list[str] = Field(..., max_length=200)
     active: bool = True
 
 
-class DecisionOut(Schema):
+class SupervisionDecisionOut(Schema):
     code: str
     name: str
     active: bool
 
 
-class TeamIn(Schema):
+class SupervisionTeamIn(Schema):
     name: str = Field(..., min_length=1, max_length=80)
     leader_id: int
     member_ids: list[int] = Field(default=[], max_length=50)
@@ -52,7 +52,7 @@ class TeamOut(Schema):
         return [m.pk for m in obj.members.all()]
 
 
-class PlanIn(Schema):
+class SupervisionPlanIn(Schema):
     node_code: str = Code
     title: str = Field(..., min_length=1, max_length=120)
     starts_on: dt.date
@@ -110,7 +110,7 @@ class InspectionOut(Schema):
         return obj.node.name
 
 
-class ResultIn(Schema):
+class SupervisionResultIn(Schema):
     topic: TopicName
     item_no: int = Field(..., ge=0, le=200)
     outcome: Literal["pass", "fail", "na"]
@@ -118,7 +118,7 @@ class ResultIn(Schema):
 
 
 class ResultsIn(Schema):
-    results: list[ResultIn] = Field(..., max_length=500)
+    results: list[SupervisionResultIn] = Field(..., max_length=500)
 
 
 class ResultOut(Schema):
@@ -129,7 +129,7 @@ class ResultOut(Schema):
     note: str
 
 
-class PhotoOut(Schema):
+class SupervisionPhotoOut(Schema):
     id: int
     width: int
     height: int
@@ -150,7 +150,7 @@ class FindingOut(Schema):
     description: str
     severity: str
     cadre_id: int | None
-    photos: list[PhotoOut]
+    photos: list[SupervisionPhotoOut]
 
     @staticmethod
     def resolve_photos(obj: Any) -> list:
@@ -214,7 +214,7 @@ class ReplyIn(Schema):
     reply: str = Field(..., min_length=1, max_length=4000)
 
 
-class VerifyIn(Schema):
+class SupervisionVerifyIn(Schema):
     accepted: bool
     note: str = Field(default="", max_length=300)
 
@@ -254,7 +254,7 @@ class CaseIn(Schema):
     summary: str = Field(default="", max_length=4000)
 
 
-class CaseOut(Schema):
+class SupervisionCaseOut(Schema):
     id: int
     finding_id: int
     member_id: int
@@ -278,7 +278,7 @@ class CaseOut(Schema):
         return obj.decision.name
 
 
-class ShiftOut(Schema):
+class SupervisionShiftOut(Schema):
     post: str
     node_code: str
     starts_at: dt.datetime
@@ -289,12 +289,12 @@ class CadreRecordOut(Schema):
     member_id: int
     name: str
     cadre_rank: str
-    shifts: list[ShiftOut]
+    shifts: list[SupervisionShiftOut]
     rectifications: list[RectificationOut]
     inspections_led: list[InspectionOut]
     inspections_as_subject: list[InspectionOut]
     commendations: list[CommendationOut]
-    accountability: list[CaseOut] | None
+    accountability: list[SupervisionCaseOut] | None
 
 
 class FigureRow(Schema):

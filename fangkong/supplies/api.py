@@ -108,7 +108,7 @@ class MovementIn(Schema):
     reason: str = ""
 
 
-class RequestIn(Schema):
+class SupplyRequestIn(Schema):
     requester_kind: str
     requester_name: str = ""
     warehouse_id: int
@@ -119,7 +119,7 @@ class RequestIn(Schema):
     reason: str = ""
 
 
-class RequestOut(Schema):
+class SupplyRequestOut(Schema):
     id: int
     requester_name: str
     requester_kind: str
@@ -159,7 +159,7 @@ class DonationOut(Schema):
     acknowledgement: str
 
 
-class AckIn(Schema):
+class SupplyAckIn(Schema):
     acknowledgement: str
 
 
@@ -306,14 +306,14 @@ def movement(request: HttpRequest, pk: int, body: MovementIn):  # type: ignore[n
     return Status(201, out)
 
 
-@router.get("/requests", response=list[RequestOut])
+@router.get("/requests", response=list[SupplyRequestOut])
 def requests(request: HttpRequest, status: str = ""):  # type: ignore[no-untyped-def]
     qs = SupplyRequest.objects.restrict(request.user, "view")
     return qs.filter(status=status) if status else qs[:500]
 
 
-@router.post("/requests", response={201: RequestOut})
-def request_new(request: HttpRequest, body: RequestIn):  # type: ignore[no-untyped-def]
+@router.post("/requests", response={201: SupplyRequestOut})
+def request_new(request: HttpRequest, body: SupplyRequestIn):  # type: ignore[no-untyped-def]
     _need(request, "supplies.supplyrequest", "add")
     user = request.user
     source = get_object_or_404(serving_warehouses(user), pk=body.warehouse_id)
@@ -337,12 +337,12 @@ def request_new(request: HttpRequest, body: RequestIn):  # type: ignore[no-untyp
     return Status(201, req)
 
 
-@router.get("/requests/{pk}", response=RequestOut)
+@router.get("/requests/{pk}", response=SupplyRequestOut)
 def request_detail(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     return _request(request, pk)
 
 
-@router.post("/requests/{pk}/{verb}", response=RequestOut)
+@router.post("/requests/{pk}/{verb}", response=SupplyRequestOut)
 def request_step(request: HttpRequest, pk: int, verb: str, body: StepIn):  # type: ignore[no-untyped-def]
     req = _request(request, pk)
     user = request.user
@@ -385,7 +385,7 @@ def donation_new(request: HttpRequest, body: DonationIn):  # type: ignore[no-unt
 
 
 @router.post("/donations/{pk}/acknowledge", response=DonationOut)
-def donation_ack(request: HttpRequest, pk: int, body: AckIn):  # type: ignore[no-untyped-def]
+def donation_ack(request: HttpRequest, pk: int, body: SupplyAckIn):  # type: ignore[no-untyped-def]
     donation = get_object_or_404(Donation.objects.restrict(request.user, "view"), pk=pk)
     return actions.acknowledge_donation(request.user, donation, body.acknowledgement)
 

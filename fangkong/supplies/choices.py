@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Category(models.TextChoices):
@@ -20,7 +21,7 @@ class WarehouseKind(models.TextChoices):
 
 class EntryKind(models.TextChoices):
     RECEIPT = "receipt", _("Receipt")
-    ISSUE = "issue", _("Issue")
+    ISSUE = "issue", pgettext_lazy("warehouse", "Issue")
     TRANSFER_OUT = "transfer_out", _("Transfer out")
     TRANSFER_IN = "transfer_in", _("Transfer in")
     ADJUSTMENT = "adjustment", _("Adjustment")

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock, crypto
+from fangkong.core import clock, crypto, facts
 from fangkong.people.rules import mask_phone
 from fangkong.tracing import rules
 from fangkong.tracing.choices import Category, ContactStatus, Setting, TransportKind
@@ -66,12 +66,9 @@ def _date(data: dict, field: str, required: bool = True) -> dt.date | None:
 
 
 def recompute_code(person_id: int | None) -> None:
-    """Tell the health code that a fact of this person changed (after the commit)."""
-    if person_id is None or not apps.is_installed("fangkong.healthcode"):
-        return
-    from fangkong.healthcode.actions import recompute_after_commit
-
-    recompute_after_commit(person_id)
+    """A contact fact of this person changed: tell the facts registry (the health code
+    and any other consumer follow)."""
+    facts.changed(facts.CONTACT, [person_id])
 
 
 # ---------------------------------------------------------------- index cases
@@ -100,6 +97,7 @@ def open_index_case(user: Any, person: Any, data: dict[str, Any]) -> IndexCase:
     index.asymptomatic, index.onset_date = asymptomatic, onset
     index.specimen_date, index.isolated_on = specimen, isolated
     index.setting = setting or index.setting
+    index.source = str(data.get("source") or index.source)[:140]
     index.path = person.path
     with _actor(user):
         index.save()
@@ -107,10 +105,19 @@ def open_index_case(user: Any, person: Any, data: dict[str, Any]) -> IndexCase:
 
 
 def index_for_clinical_case(user: Any, case: Any, onset: dt.date | None = None) -> IndexCase:
-    """The index case of a clinical case, its dates taken from the clinical record."""
+    """The index case of a clinical case (opened once), its dates and infection source
+    taken from the clinical record."""
     found = IndexCase.objects.filter(case_id=case.pk).first()
     if found is not None:
         return found
+    source = " ".join(
+        t
+        for t in (
+            case.get_source_display() if hasattr(case, "get_source_display") else "",
+            getattr(case, "source_note", ""),
+        )
+        if t
+    )
     sample = case.samples.order_by("taken_at").first() if hasattr(case, "samples") else None
     specimen = timezone.localdate(sample.taken_at) if sample else None
     isolated = case.admitted_at or case.diagnosed_at
@@ -126,8 +133,24 @@ def index_for_clinical_case(user: Any, case: Any, onset: dt.date | None = None) 
             or (None if case.status == "asymptomatic" else specimen),
             "specimen_date": specimen or timezone.localdate(case.diagnosed_at),
             "isolated_on": timezone.localdate(isolated) if isolated else None,
+            "source": source,
         },
     )
+
+
+def on_case_fact(fact: str, person_ids: list[int], detail: dict[str, Any]) -> None:
+    """Tracing's consumer of `core.facts`: confirming a case (or classifying an
+    asymptomatic infection) opens its index case, once, in the same transaction."""
+    if detail.get("status") not in ("confirmed", "asymptomatic") or not detail.get("case"):
+        return
+    from fangkong.clinical.models import Case
+
+    case = Case.objects.select_related("person").filter(pk=detail["case"]).first()
+    if case is None:
+        return
+    from fangkong.accounts.models import User
+
+    index_for_clinical_case(User(is_superuser=True, is_active=True), case)
 
 
 # ---------------------------------------------------------------- contacts
@@ -163,7 +186,7 @@ def add_contact(
     source_contact: Contact | None = None,
 ) -> Contact:
     """Record a contact of an index case (or of a close contact: a secondary contact),
-    classified close or general by R1 in force on the last exposure."""
+    classified close or general by R1 in force on the day of the assessment."""
     _need(user, "tracing.contact", "add")
     if index is None and source_contact is None:
         raise _invalid("index", _("a contact needs a case or a close contact as its source"))
@@ -188,7 +211,9 @@ def add_contact(
         rules.check_dates(exposure, src, clock.today())
     except rules.InputError as exc:
         raise _invalid(exc.field, str(exc)) from None
-    rule_set = rules_in_force(last)
+    # R1 is the protocol in force when the contact is ASSESSED (today), not the one in
+    # force on the exposure day: a 5th-edition assessment looks 2 days before onset.
+    rule_set = rules_in_force(clock.today())
     category, reason = rules.classify(exposure, src if source_contact is None else None, rule_set)
     node = data.get("node") or (person.node if person else None)
     if node is None:

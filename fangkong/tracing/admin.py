@@ -5,7 +5,7 @@ from fangkong.tracing.models import Chain, Contact, IndexCase, Scan, TracingRule
 
 @admin.register(TracingRules)
 class TracingRulesAdmin(admin.ModelAdmin):
-    list_display = ["effective_from", "days_before_onset", "proximity_m", "gate_max_temperature"]
+    list_display = ["effective_from", "days_before_onset", "proximity_m", "gate_fever_from"]
 
 
 @admin.register(IndexCase)

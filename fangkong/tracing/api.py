@@ -127,7 +127,7 @@ class BatchRow(Schema):
     colour: str = ""
 
 
-class BatchIn(Schema):
+class TracingBatchIn(Schema):
     scans: list[BatchRow]
 
 
@@ -136,7 +136,7 @@ class Rejected(Schema):
     reason: str
 
 
-class BatchOut(Schema):
+class TracingBatchOut(Schema):
     received: int
     stored: int
     duplicates: int
@@ -210,7 +210,7 @@ def secondary(request: HttpRequest, pk: int, data: ContactIn):  # type: ignore[n
 @router.get("/chains", response=list[ChainOut])
 def list_chains(request: HttpRequest, active: bool = False):  # type: ignore[no-untyped-def]
     qs = Chain.objects.restrict(request.user, "view")
-    return list((qs.active() if active else qs)[:200])
+    return list((qs.active() if active else qs.chains())[:200])
 
 
 @router.post("/chains/compute", response={202: dict})
@@ -270,7 +270,7 @@ def scan(request: HttpRequest, data: ScanIn):  # type: ignore[no-untyped-def]
     return Status(201 if created else 200, stored)
 
 
-@router.post("/scans/batch", response=BatchOut)
-def scan_batch(request: HttpRequest, data: BatchIn):  # type: ignore[no-untyped-def]
+@router.post("/scans/batch", response=TracingBatchOut)
+def scan_batch(request: HttpRequest, data: TracingBatchIn):  # type: ignore[no-untyped-def]
     rows = [r.dict() for r in data.scans]
     return _guard(lambda: venues.ingest_batch(request.user, rows))

@@ -3,6 +3,7 @@
 import datetime as dt
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
 
 from fangkong.core import clock
@@ -45,6 +46,16 @@ def _graph(cases: list[IndexCase], edges: list[TransmissionEdge], gen: dict[int,
     }
 
 
+def cluster_min_cases(day: dt.date) -> int:
+    """ONE cluster definition (R10): the clinical rule set's linked-case threshold in
+    force on the day; without the clinical app, the national definition (2 cases)."""
+    if apps.is_installed("fangkong.clinical"):
+        from fangkong.clinical.actions import rules_in_force as clinical_rules
+
+        return int(clinical_rules(day).r10_cluster_threshold)
+    return 2
+
+
 def build_chains(job: Any = None) -> dict:
     """Replace the stored chains by the connected groups of the transmission edges."""
     from fangkong.tracing.actions import rules_in_force
@@ -58,6 +69,15 @@ def build_chains(job: Any = None) -> dict:
     if job is not None:
         job.advance(0, len(groups))
     active_from = today - dt.timedelta(days=r.active_days)
+    thresholds: dict[dt.date, int] = {}
+
+    def cluster_min(day: dt.date | None) -> int:  # R10 in force when the chain began
+        day = day or today
+        if day not in thresholds:
+            thresholds[day] = cluster_min_cases(day)
+        return thresholds[day]
+
+    clusters = 0
     with transaction.atomic():
         Chain.objects.all().delete()
         for number, members in enumerate(groups, start=1):
@@ -74,18 +94,19 @@ def build_chains(job: Any = None) -> dict:
                 generations=max(gen.values(), default=1),
                 first_onset=min(onsets, default=None),
                 last_isolated=last,
-                is_cluster=len(members) >= r.cluster_min_cases,
+                is_cluster=len(members) >= cluster_min(min(onsets, default=None)),
                 active=last is not None and last >= active_from,
                 graph=_graph(mcases, chain_edges, gen),
                 computed_at=clock.now(),
                 path=_common_path([c.path for c in mcases]),
             )
             chain.members.set(members)
+            clusters += chain.is_cluster
             if job is not None and number % 50 == 0:
                 job.advance(number)
     result = {
         "chains": len(groups),
-        "clusters": sum(1 for g in groups if len(g) >= r.cluster_min_cases),
+        "clusters": clusters,
     }
     if job is not None:
         job.finish(result)

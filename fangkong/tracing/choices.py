@@ -40,6 +40,7 @@ class VenueKind(models.TextChoices):
     OFFICE = "office", _("Office")
     BUS = "bus", _("Bus")
     GATE = "gate", _("Residential gate")
+    PICKUP = "pickup", _("Delivery pickup point")
     OTHER = "other", _("Other venue")
 
 

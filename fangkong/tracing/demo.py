@@ -23,8 +23,9 @@ VENUES = [
     ("示范·1路公交 浙D-12345", "bus"),
     ("示范·府山小区东门", "gate"),
 ]
-# (source, target) between the index cases made below: a chain of 4 (a cluster) and a pair.
-EDGES = [(0, 1), (1, 2), (0, 3), (4, 5)]
+# (source, target) between the index cases made below: a chain of 5 (a cluster by R10 in
+# force today, 5 linked cases from 2020-09-01) and a single case.
+EDGES = [(0, 1), (1, 2), (0, 3), (3, 4)]
 SETTINGS = ["household", "workplace", "social", "household", "transport", "school"]
 
 

@@ -115,6 +115,10 @@ def register_hooks() -> None:
         from fangkong.clinical.hooks import register_exposure_consumer
 
         register_exposure_consumer(consume_clinical_exposures)
+        from fangkong.core import facts
+        from fangkong.tracing.actions import on_case_fact
+
+        facts.register("tracing", on_case_fact, facts=[facts.CASE], mode=facts.INLINE)
     if apps.is_installed("fangkong.companions"):
         from fangkong.companions.hooks import exposure_confirmed
 
@@ -143,7 +147,7 @@ def register_hooks() -> None:
             "tracing.chain",
             "view",
             _("Who infected whom, per cluster"),
-            lambda user: Chain.objects.restrict(user, "view").active().count(),
+            lambda user: Chain.objects.restrict(user, "view").counts()["active"],
         )
     )
     home.register(

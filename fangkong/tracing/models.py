@@ -23,8 +23,14 @@ from fangkong.tracing.querysets import ChainQuerySet, ContactQuerySet, ScopedQue
 USER = settings.AUTH_USER_MODEL
 
 
+def record_only_default() -> list[str]:
+    return [VenueKind.PICKUP.value]
+
+
 class TracingRules(DatedRuleSet):
-    """Dated rule set: R1 close-contact window, R13 gate temperature, chain sizes."""
+    """Dated rule set: R1 close-contact window, R13 entry rule (fever threshold and the
+    venue kinds that only record), chain activity. The cluster size is the clinical rule
+    set's (one definition shared by tracing and clinical)."""
 
     days_before_onset = models.PositiveSmallIntegerField(
         _("close contact counts from this many days before onset"), default=2
@@ -35,13 +41,18 @@ class TracingRules(DatedRuleSet):
     proximity_m = models.DecimalField(
         _("close within (m)"), max_digits=4, decimal_places=1, default=Decimal("1.0")
     )
-    gate_max_temperature = models.DecimalField(
-        _("gate: highest normal temperature (°C)"),
+    gate_fever_from = models.DecimalField(
+        _("entry refused from this temperature (°C)"),
         max_digits=3,
         decimal_places=1,
-        default=Decimal("37.2"),
+        default=Decimal("37.3"),
     )
-    cluster_min_cases = models.PositiveSmallIntegerField(_("cases that make a cluster"), default=3)
+    record_only_kinds = models.JSONField(
+        _("venue kinds that only record (no entry check)"),
+        default=record_only_default,
+        blank=True,
+        help_text=_("e.g. a delivery pickup point: scans are logged, nobody is refused."),
+    )
     active_days = models.PositiveSmallIntegerField(
         _("a chain is active while a case was isolated within (days)"), default=14
     )
@@ -66,6 +77,7 @@ class IndexCase(TimeStampedModel):
     specimen_date = models.DateField(_("specimen taken"), null=True, blank=True)
     isolated_on = models.DateField(_("isolated on"), null=True, blank=True)
     setting = models.CharField(_("setting"), max_length=12, choices=Setting.choices, blank=True)
+    source = models.CharField(_("infection source"), max_length=140, blank=True)
     source_contact = models.OneToOneField(
         "Contact",
         verbose_name=_("was a contact"),

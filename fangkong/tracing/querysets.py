@@ -24,5 +24,21 @@ class ContactQuerySet(RestrictedQuerySet):
 
 
 class ChainQuerySet(RestrictedQuerySet):
+    def chains(self) -> "ChainQuerySet":
+        """Transmission chains: connected groups of at least two cases (a case with no
+        known link is not a chain)."""
+        return self.filter(size__gte=2)
+
     def active(self) -> "ChainQuerySet":
-        return self.filter(active=True)
+        return self.chains().filter(active=True)
+
+    def counts(self) -> dict[str, int]:
+        """Every chain figure a page shows, from ONE query (dashboard, chains page, home
+        card, API and briefing read this, so they cannot disagree)."""
+        from django.db.models import Count, Q
+
+        return self.chains().aggregate(
+            chains=Count("pk"),
+            active=Count("pk", filter=Q(active=True)),
+            clusters=Count("pk", filter=Q(is_cluster=True)),
+        )

@@ -63,6 +63,12 @@ def classify(exp: Exposure, src: Source | None, rules: Any) -> tuple[str, str]:
     if src is None:
         return "secondary", _("contact of a close contact")
     start = infectious_from(src, rules)
+    if start is None and src.onset is None and src.asymptomatic and src.specimen is not None:
+        # e.g. the 2nd–4th editions: close contacts are counted from the onset only
+        return "general", _(
+            "the protocol of %(r)s counts close contacts from the onset only; "
+            "an asymptomatic infection has no onset"
+        ) % {"r": rules.effective_from}
     if start is None:
         return "general", _("the case has no onset or specimen date yet")
     if exp.last < start:

@@ -105,6 +105,30 @@ def _colour_of(person_id: int | None) -> str:
     return colour_of(person_id)
 
 
+def entry_check(
+    venue: Venue, direction: str, colour: str, temp: Decimal | None, day: dt.date
+) -> tuple[bool, str]:
+    """R13 at every door: an entry (or a visit scanned on the way in) is refused with a
+    code that is not green or a temperature at or above the threshold in force; at a
+    staffed entry (direction "entry") the temperature must be taken. Exits are never
+    refused; the record-only venue kinds are named in the rule set."""
+    if direction == Direction.EXIT:
+        return True, ""
+    r = rules_in_force(day)
+    if venue.kind in (r.record_only_kinds or []):
+        return True, ""
+    if colour != "green":
+        return False, _("health code is not green")
+    if temp is None and direction == Direction.ENTRY:
+        return False, _("take the temperature first")
+    if temp is not None and temp >= r.gate_fever_from:
+        return False, _("temperature %(t)s °C is at or above %(m)s °C") % {
+            "t": temp,
+            "m": r.gate_fever_from,
+        }
+    return True, ""
+
+
 def record_scan(
     venue: Venue,
     *,
@@ -115,29 +139,15 @@ def record_scan(
     temperature: Any = None,
 ) -> tuple[Scan, bool]:
     """Store one scan; (scan, created). The same client id again returns the stored one.
-    At a gate (R13) an entry is let in only with a green code and a normal temperature."""
+    At every venue that checks entries (R13) an entry is let in only with a green code
+    and a temperature below the threshold (`entry_check`)."""
     cid = _uuid(client_id)
     if direction not in Direction.values:
         raise _invalid("direction", _("must be one of %s") % ", ".join(Direction.values))
     when = _when(scanned_at)
     temp = _temperature(temperature)
     colour = _colour_of(person_id)
-    admitted, refusal = True, ""
-    if venue.is_gate and direction == Direction.ENTRY:
-        r = rules_in_force(timezone.localdate(when))
-        if colour != "green":
-            admitted, refusal = False, _("health code is not green")
-        elif temp is None:
-            admitted, refusal = False, _("take the temperature first")
-        elif temp > r.gate_max_temperature:
-            admitted, refusal = (
-                False,
-                _("temperature %(t)s °C is above %(m)s °C")
-                % {
-                    "t": temp,
-                    "m": r.gate_max_temperature,
-                },
-            )
+    admitted, refusal = entry_check(venue, direction, colour, temp, timezone.localdate(when))
     values = (venue.pk, person_id, cid, when, clock.now(), direction, temp, colour, admitted,
               refusal, venue.path)  # fmt: skip
     # One statement: the insert, or nothing when the client id is already stored.
@@ -177,11 +187,16 @@ def ingest_batch(user: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
     now = clock.now()
     good: list[tuple] = []
     rejected: list[dict[str, Any]] = []
+    named = {int(r["person_id"]) for r in rows if r.get("person_id") is not None}
+    Person = apps.get_model("people", "Person")
+    persons = set(Person.objects.filter(pk__in=named).values_list("pk", flat=True))
     for i, row in enumerate(rows):
         venue = venues.get(str(row.get("venue_code") or ""))
         try:
             if venue is None:
                 raise _invalid("venue_code", _("unknown venue: this QR code is not registered"))
+            if row.get("person_id") is not None and row["person_id"] not in persons:
+                raise _invalid("person_id", _("person_id: no such person"))
             direction = str(row.get("direction") or Direction.VISIT)
             if direction not in Direction.values:
                 raise _invalid("direction", _("must be one of %s") % ", ".join(Direction.values))

@@ -33,15 +33,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     cases = IndexCase.objects.restrict(user, "view").select_related("person")[:50]
     pending = Contact.objects.restrict(user, "view").to_confirm().select_related("index")[:100]
-    chains = Chain.objects.restrict(user, "view")
+    counts = Chain.objects.restrict(user, "view").counts()
     return render(
         request,
         "tracing/dashboard.html",
         {
             "cases": cases,
             "pending": pending,
-            "active_chains": chains.active().count(),
-            "clusters": chains.filter(is_cluster=True).count(),
+            "active_chains": counts["active"],
+            "clusters": counts["clusters"],
         },
     )
 
@@ -118,11 +118,11 @@ def chains(request: HttpRequest) -> HttpResponse:
 
         job = start_chain_job(request.user)
         return redirect("job", job.pk) if _has_job_page() else redirect("tracing:chains")
-    found = Chain.objects.restrict(request.user, "view").filter(size__gte=2)
+    found = Chain.objects.restrict(request.user, "view").chains()
     return render(
         request,
         "tracing/chains.html",
-        {"chains": found[:200], "active": found.filter(active=True).count()},
+        {"chains": found[:200], "active": found.counts()["active"]},
     )
 
 

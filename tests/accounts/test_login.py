@@ -52,6 +52,11 @@ def test_city_roles_must_pass_totp(client, make_user, require_2fa, settings):
     client.post(reverse("login"), {"username": "hq", "password": "pw-for-tests-1"})
     response = client.get(reverse("people:list"))
     assert response.status_code == 302 and response["Location"] == reverse("two_factor")
+    assert client.get(reverse("two_factor")).context["need_setup"]  # no code, no enrolment
+    from fangkong.accounts.actions import issue_enrolment_code
+
+    raw, _record = issue_enrolment_code(make_user("sysadmin", "3306"), user)
+    assert client.post(reverse("two_factor"), {"setup_code": raw}).status_code == 302
     setup = client.get(reverse("two_factor"))
     assert setup.context["qr_svg_b64"]
     device = TOTPDevice.objects.get(user=user)

@@ -1,11 +1,13 @@
 import pytest
 from auditlog.models import LogEntry
 
+from fangkong.core import clock
 from fangkong.people.models import Person
 from tests.conftest import GRID_A, GRID_B, GRID_Z, HUAYUAN
 from tests.idnumbers import rid
 
 ID = rid("330621", "1990-07-01")
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def token_for(client, user, password="pw-for-tests-1"):
@@ -86,7 +88,9 @@ def test_create_get_update(client, worker):
     assert ID not in response.content.decode()
     pk = data["id"]
     got = client.get(f"/api/v1/persons/{pk}", **worker)
-    assert got.json()["birth_date"] == "1990-07-01"
+    # Masking policy: beside a masked ID, the age by birth year, never the birth date.
+    assert got.json()["birth_date"] is None
+    assert got.json()["age"] == clock.today().year - 1990
     assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(pk)).exists()
     patched = client.patch(
         f"/api/v1/persons/{pk}",
@@ -129,6 +133,22 @@ def test_duplicate_id_is_409_with_existing(client, worker, make_person):
     assert response.status_code == 409 and response.json()["existing_id"] == existing.pk
 
 
+def test_duplicate_elsewhere_is_told_without_ids(client, worker, make_person):
+    """M2: registering over the API does not tell a grid worker whose record an ID or a
+    name and phone belongs to beyond their jurisdiction."""
+    make_person("钱多多", node_code=GRID_Z, id_number=ID, phone="13800138000")
+    body = {"name": "钱多多", "node_code": GRID_A, "id_number": ID}
+    response = client.post(
+        "/api/v1/persons/", body, content_type="application/json", **worker, **EN
+    )
+    assert response.status_code == 409
+    assert response.json()["existing_id"] is None and "elsewhere" in response.json()["detail"]
+    body = {"name": "钱多多", "node_code": GRID_A, "phone": "13800138000"}
+    similar = client.post("/api/v1/persons/", body, content_type="application/json", **worker, **EN)
+    assert similar.status_code == 409 and similar.json()["similar_ids"] == []
+    assert "elsewhere" in similar.json()["detail"]
+
+
 def test_similar_needs_confirmation(client, worker, make_person):
     make_person("孙悟空", phone="13800138000")
     body = {"name": "孙悟空", "node_code": GRID_A, "phone": "13800138000"}
@@ -162,10 +182,30 @@ def test_list_filters(client, worker, make_person):
     assert [
         p["name"] for p in client.get("/api/v1/persons/", {"q": "zw"}, **worker).json()["items"]
     ] == ["张伟"]
-    assert [
-        p["name"]
-        for p in client.get("/api/v1/persons/", {"q": "13511112222"}, **worker).json()["items"]
-    ] == ["张伟"]
+    found = client.post(
+        "/api/v1/persons/search", {"q": "13511112222"}, content_type="application/json", **worker
+    )
+    assert [p["name"] for p in found.json()["items"]] == ["张伟"]
+    entry = LogEntry.objects.filter(changes_text="list:1").latest("pk")
+    assert "13511112222" not in str(entry.additional_data)
+    assert entry.additional_data["filters"]["q_index"].startswith("phone:")
+
+
+def test_numbers_are_not_searched_in_the_address(client, worker, make_person):
+    make_person("张伟", node_code=GRID_A, phone="13511112222")
+    refused = client.get("/api/v1/persons/", {"q": "13511112222"}, **worker)
+    assert refused.status_code == 422 and "POST /api/v1/persons/search" in refused.json()["detail"]
+
+
+def test_every_api_page_is_audited_with_its_row_count(client, worker, make_person):
+    for i in range(4):
+        make_person(f"网格甲{i}", node_code=GRID_A)
+    page1 = client.get("/api/v1/persons/", {"size": 3}, **worker).json()
+    client.get("/api/v1/persons/", {"size": 3, "after": page1["next_after"]}, **worker)
+    entries = LogEntry.objects.filter(changes_text__startswith="list:").order_by("pk")
+    assert [e.changes_text for e in entries] == ["list:3", "list:1"]
+    assert entries[1].additional_data["filters"]["after"] == page1["next_after"]
+    assert entries[1].actor.username.startswith("grid_worker")
 
 
 def test_other_jurisdiction_is_404(client, worker, make_person):

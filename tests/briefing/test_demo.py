@@ -19,5 +19,13 @@ def test_demo_step_briefs_recent_days_once(add_case):
             ]
             == 1
         )
-        assert demo_step(2020).startswith("0 briefings")
+        # a second run keeps the past days and recomputes today's (never stale)
+        assert demo_step(2020).startswith("7 briefings")
     assert line.startswith("49 briefings")
+
+
+def test_the_briefing_demo_step_runs_after_every_other_step():
+    from fangkong.core import demo_steps
+
+    names = [name for name, _step in demo_steps.steps()]
+    assert names[-1] == "briefing" and {"mobilisation", "supervision", "supplies"} <= set(names)

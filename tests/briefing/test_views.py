@@ -79,7 +79,9 @@ def test_page_and_pdf_show_the_onset_curve_and_the_sources(
     user = make_user("county_hq", "330602")
     c = login(user)
     body = c.get(reverse("briefing:detail", args=["330602", str(DAY0)])).content.decode()
-    assert 'id="sources"' in body and 'id="onset-note"' in body and 'id="rt-basis"' in body
+    assert 'id="sources"' in body and 'id="onset-note"' in body
+    # three cases: no credible Rt window, shown as "insufficient data", not as a point
+    assert 'id="rt-insufficient"' in body
     assert '"onset_local"' in body and '"truncated_from"' in body  # the chart's data
     svg = pdf.curve_svg(b.data["curve"])
     assert "<polyline" in svg and 'fill="#eeeeee"' in svg and 'fill="#fc8d59"' in svg

@@ -18,8 +18,9 @@ SCOPES = {
     Role.MEDICAL: (YUECHENG, {GRID_A, GRID_B, GRID_C}),
     Role.CDC: ("3306", {GRID_A, GRID_B, GRID_C, GRID_Z}),
     Role.QUARANTINE_SITE: (YUECHENG, {GRID_A, GRID_B, GRID_C}),
-    Role.SUPPLIES: ("3306", {GRID_A, GRID_B, GRID_C, GRID_Z}),
-    Role.ORGANISATION: ("3306", {GRID_A, GRID_B, GRID_C, GRID_Z}),
+    # No resident registry for supplies officers and the organisation department.
+    Role.SUPPLIES: ("3306", set()),
+    Role.ORGANISATION: ("3306", set()),
     Role.DISCIPLINE: ("3306", {GRID_A, GRID_B, GRID_C, GRID_Z}),
     Role.SYSADMIN: ("3306", {GRID_A, GRID_B, GRID_C, GRID_Z}),
 }

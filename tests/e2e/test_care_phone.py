@@ -62,6 +62,9 @@ def test_family_reports_follows_and_rates_a_difficulty(live_server, phone, make_
 
     phone.goto(f"{live_server.url}/public/care/deeds/")
     phone.click("text=深夜送药的网格员")
+    # The click starts a navigation; read the page once the deed's own page has loaded.
+    phone.wait_for_url(f"**/public/care/deeds/{deed.pk}/")
+    phone.wait_for_load_state()
     assert "降压药" in phone.content()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     cache.clear()

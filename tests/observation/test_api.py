@@ -206,3 +206,26 @@ def test_another_jurisdiction_is_refused_on_every_endpoint(
     assert client.get(f"{API}/sites", **h).json() == []
     assert client.get(f"{API}/lists", **h).json()["open"] == 0
     assert ObservationPeriod.objects.get(pk=pk).status == "referred"
+
+
+def test_readings_per_window_through_the_link_are_capped(client, period):
+    """A leaked link cannot flood the period with readings (issue #16 item 6)."""
+    from fangkong.observation.models import ObservationRules
+
+    limit = ObservationRules.objects.order_by("-effective_from").first().link_readings_per_window
+    token = links.make_token(period)
+    url = f"{API}/self/{token}/checkins"
+    with clock.frozen(at(DAY0 + dt.timedelta(days=1), 8)):
+        first = cid()
+        for n in range(limit):
+            r = post(
+                client, url, {"client_id": first if n == 0 else cid(), "temperature": 36.5}, {}
+            )
+            assert r.status_code == 201, r.content
+        r = post(client, url, {"client_id": cid(), "temperature": 36.6}, {})
+        assert r.status_code == 422 and "temperature" in r.text
+        assert post(client, url, {"client_id": first, "temperature": 36.5}, {}).status_code == 200
+    assert CheckIn.objects.filter(period=period, reported_by__isnull=True).count() == limit
+    with clock.frozen(at(DAY0 + dt.timedelta(days=1), 18)):  # the evening window
+        r = post(client, url, {"client_id": cid(), "temperature": 36.5}, {})
+        assert r.status_code == 201

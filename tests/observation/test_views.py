@@ -287,3 +287,18 @@ def test_grid_worker_of_another_grid_is_refused(login, make_user, start):
     assert home.person.name not in c.get(reverse("observation:list", args=["open"])).text
     own = login(make_user("grid_worker", GRID_A))
     assert own.get(reverse("observation:period", args=[home.pk])).status_code == 200
+
+
+def test_line_list_reads_and_exports_are_audited_and_not_cached(login, city_hq, period):
+    """Issue #16 items 2 and 6: who read which list, how many rows; exports not cached."""
+    from auditlog.models import LogEntry
+
+    c = login(city_hq)
+    with clock.frozen(at(DAY0, 14)):
+        c.get(reverse("observation:list", args=["open"]))
+        r = c.get(reverse("observation:list", args=["open"]), {"format": "xlsx"})
+    assert "no-store" in r["Cache-Control"]
+    read = LogEntry.objects.get(changes_text="list:1")
+    export = LogEntry.objects.get(changes_text="export:1")
+    assert read.actor == city_hq and export.actor == city_hq
+    assert export.additional_data["filters"] == {"list": "open"}

@@ -1,3 +1,5 @@
+from unittest import mock
+
 import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
@@ -38,8 +40,57 @@ def test_list_requires_login(client):
 
 def test_search_by_full_id_initials_and_phone(worker_client, own):
     for q in (ID, "wxy", "13812345678", "秀英"):
-        html = worker_client.get(reverse("people:list"), {"q": q}).content.decode()
-        assert "王秀英" in html, q
+        response = worker_client.post(reverse("people:list"), {"q": q}, follow=True)
+        assert "王秀英" in response.content.decode(), q
+        address = response.redirect_chain[-1][0]
+        assert ID not in address and "13812345678" not in address
+
+
+def test_search_by_number_leaves_no_number_in_urls_or_audit(worker_client, own):
+    response = worker_client.post(reverse("people:list"), {"q": "138 1234 5678"})
+    assert response.status_code == 302 and "?s=" in response["Location"]
+    html = worker_client.get(response["Location"]).content.decode()
+    assert "王秀英" in html and "13812345678" not in html
+    export = worker_client.get(response["Location"].replace("/people/?", "/people/export.xlsx?"))
+    assert export.status_code == 403  # grid workers may not export; the handle is no key
+    entry = LogEntry.objects.filter(changes_text="list:1").latest("pk")
+    assert entry.additional_data["filters"]["q_index"].startswith("phone:")
+    assert "13812345678" not in str(entry.additional_data)
+
+
+def test_htmx_search_pushes_an_address_without_the_number(worker_client, own):
+    response = worker_client.post(reverse("people:list"), {"q": ID}, HTTP_HX_REQUEST="true")
+    assert "王秀英" in response.content.decode()
+    assert ID not in response["HX-Push-Url"] and "s=" in response["HX-Push-Url"]
+
+
+def test_a_number_in_the_address_is_refused(worker_client, own):
+    response = worker_client.get(reverse("people:list"), {"q": ID})
+    assert response.status_code == 400 and "王秀英" not in response.content.decode()
+
+
+def test_an_expired_or_forged_handle_finds_nobody(worker_client, own):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from django.core import signing
+
+    from fangkong.people import search
+
+    forged = signing.dumps({"k": "id", "i": own.id_number_index}, salt="another")
+    html = worker_client.get(reverse("people:list"), {"s": forged}).content.decode()
+    assert "王秀英" not in html
+    old = dt.datetime(2020, 1, 1, tzinfo=ZoneInfo("UTC")).timestamp()
+    with mock.patch("time.time", return_value=old):
+        stale = search.make_handle(ID)
+    html = worker_client.get(reverse("people:list"), {"s": stale}).content.decode()
+    assert "王秀英" not in html
+
+
+def test_page_list_reads_are_audited(worker_client, grid_worker, own, other):
+    worker_client.get(reverse("people:list"), {"q": "wxy"})
+    entry = LogEntry.objects.filter(changes_text="list:1").latest("pk")
+    assert entry.actor == grid_worker and entry.additional_data["filters"]["q"] == "wxy"
 
 
 def test_keyset_pages_do_not_grow_queries(
@@ -80,7 +131,7 @@ def test_reveal_by_post_only_and_audited(worker_client, own):
 
 
 def test_reveal_refused_without_permission(client, make_user, own):
-    client.force_login(make_user("supplies", "3306"))
+    client.force_login(make_user("discipline", "3306"))
     assert client.post(reverse("people:reveal", args=[own.pk, "phone"])).status_code == 403
 
 
@@ -101,6 +152,20 @@ def test_create_duplicate_id_links_existing(worker_client, own):
     )
     assert response.context["existing"] == own
     assert reverse("people:detail", args=[own.pk]) in response.content.decode()
+
+
+def test_create_duplicate_elsewhere_names_no_record(worker_client, make_person):
+    """M2: the duplicate warning answers within the caller's jurisdiction only."""
+    far = make_person("外县人", node_code="330681001001G01", id_number=ID, phone="13800138000")
+    data = {"name": "王秀英", "node_code": GRID_A, "id_number": ID}
+    en = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    html = worker_client.post(reverse("people:create"), data, **en).content.decode()
+    assert "exists elsewhere; ask the town" in html
+    assert "外县人" not in html and f"/people/{far.pk}/" not in html
+    data = {"name": "外县人", "node_code": GRID_A, "phone": "13800138000"}
+    html = worker_client.post(reverse("people:create"), data, **en).content.decode()
+    assert "exists elsewhere; ask the town" in html
+    assert f"/people/{far.pk}/" not in html and far.phone_masked not in html
 
 
 def test_create_then_edit(worker_client):
@@ -198,3 +263,21 @@ def test_export_is_scoped_masked_and_audited(client, make_user, make_person):
 
 def test_export_refused_without_permission(worker_client):
     assert worker_client.get(reverse("people:export")).status_code == 403
+
+
+def test_reveal_answers_and_exports_are_never_cached(client, make_user, worker_client, own):
+    """Issue #16 item 6: `Cache-Control: no-store` on reveal answers and exports."""
+    revealed = worker_client.post(reverse("people:reveal", args=[own.pk, "id_number"]))
+    assert ID in revealed.content.decode() and "no-store" in revealed["Cache-Control"]
+    client.force_login(make_user("village_staff", "330602001004"))
+    export = client.get(reverse("people:export"))
+    assert export.status_code == 200 and "no-store" in export["Cache-Control"]
+
+
+def test_api_reveal_is_never_cached(client, grid_worker, own):
+    from tests.api.test_auth_and_persons import token_for
+
+    auth = token_for(client, grid_worker)
+    response = client.post(f"/api/v1/persons/{own.pk}/reveal/phone", **auth)
+    assert response.json()["value"] == "13812345678"
+    assert "no-store" in response["Cache-Control"]

@@ -14,3 +14,17 @@ def test_demo_day_of_screening():
     assert ScreeningTask.objects.exists() and Visit.objects.exists()
     assert ScreeningTask.objects.filter(status="open").exists()
     assert demo.run(seed=3, arrivals=120) == "screening demo already present"
+
+
+@pytest.mark.django_db
+def test_demo_grids_get_keys_and_the_demo_grid_worker_starts_with_tasks():
+    from fangkong.geo.models import Division, GridAddressKey
+
+    # The demo accounts' grid: the first grid of the first village of 越城区's first town.
+    # (花园社区 330602001004 has two grids in the test tree.)
+    demo.run(seed=5, arrivals=60)
+    grids = Division.objects.filter(level="grid")
+    keyed = set(GridAddressKey.objects.values_list("grid_id", flat=True))
+    assert keyed == set(grids.values_list("id", flat=True))
+    home = Division.objects.get(code="330602001004G01")
+    assert ScreeningTask.objects.filter(node=home, status="open").count() >= 3

@@ -109,16 +109,20 @@ def test_messy_list_exact_counts(scene, upload, node, upload_dir):
         "returning": 0,
         "tasks": 4,
     }
-    reasons = {r.row_no: r.field for r in ImportRejection.objects.filter(pushed_list=pushed)}
+    notes = ImportRejection.objects.filter(pushed_list=pushed)
+    reasons = {r.row_no: r.field for r in notes.filter(duplicate=False)}
     assert reasons == {4: "id_number", 5: "id_number", 11: "phone"}
+    merged = notes.get(duplicate=True)
+    assert merged.row_no == 9 and "2" in merged.reason  # the same as row 2 of this list
     tasks = {
         t.subject.name: t.node.code for t in ScreeningTask.objects.select_related("node", "subject")
     }
     assert tasks == {"张三": HUAYUAN, "李四": GRID_A, "周九": GRID_C, "郑一": GRID_B}
     zhang = ScreeningTask.objects.get(subject__name="张三")
-    assert zhang.key_area and (zhang.due_at - zhang.created_at).total_seconds() == 3600
+    # R14: one hour from the arrival (not from the import).
+    assert zhang.key_area and (zhang.due_at - zhang.subject.arrival_at).total_seconds() == 3600
     li = ScreeningTask.objects.get(subject__name="李四")
-    assert not li.key_area and (li.due_at - li.created_at).total_seconds() == 24 * 3600
+    assert not li.key_area and (li.due_at - li.subject.arrival_at).total_seconds() == 24 * 3600
     queues = {e.subject.name: (e.kind, e.node.code) for e in ExceptionItem.objects.all()}
     assert queues == {"吴十": ("unmatched", "3306"), "冯二": ("unmatched", TASHAN)}
     assert not [p for p in upload_dir.iterdir() if p.is_file()]  # the plain file is gone
@@ -227,4 +231,6 @@ def test_a_failed_list_may_be_sent_again(scene, upload):
     PushedList.objects.filter(pk=first.pk).update(status="failed")
     again, started = upload(scene["hq"], scene["telecom"], data)
     assert started and again.pk == first.pk and again.status == "done"
-    assert again.counts["duplicates"] == 7 and ScreeningTask.objects.count() == 4
+    # Rows the first attempt stored are skipped, not imported twice nor counted again.
+    assert again.counts["duplicates"] == 1 and ScreeningTask.objects.count() == 4
+    assert PushedRow.objects.filter(pushed_list=again).count() == 6

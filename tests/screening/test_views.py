@@ -1,11 +1,13 @@
 """Pages and API of screening: each works for its user and refuses another jurisdiction."""
 
 import io
+import re
 import uuid
 
 import openpyxl
 import pytest
 
+from fangkong.core.sms import OutboxGateway
 from fangkong.screening import actions
 from fangkong.screening.models import ExceptionItem, ScreeningTask, Visit
 from tests.conftest import GRID_A, GRID_C, GRID_Z, HUAYUAN, TASHAN
@@ -61,7 +63,7 @@ def test_pages_work_for_their_users(client, world):
         assert client.get(url).status_code == 200, url
     report = client.get(f"/screening/lists/{world['list'].pk}/report.xlsx")
     wb = openpyxl.load_workbook(io.BytesIO(report.content))
-    assert wb.sheetnames[1:] and wb.worksheets[1].max_row == 4  # header + 3 rejections
+    assert wb.sheetnames[1:] and wb.worksheets[1].max_row == 11  # header + every row (10)
 
 
 @pytest.mark.parametrize("who", ["outsider", "outsider_worker"])
@@ -134,16 +136,16 @@ def test_public_declaration_and_qr(client, world):
     assert client.get("/screening/declare/").status_code == 200
     svg = client.get("/screening/declare/qr.svg")
     assert svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml"
-    response = client.post(
-        "/screening/declare/",
-        {
-            "name": "林一",
-            "phone": "13600000001",
-            "origin": "湖北省武汉市",
-            "arrival_date": "2026-11-28",
-            "address": "越城区塔山街道花园社区9幢",
-        },
-    )
+    form = {
+        "name": "林一",
+        "phone": "13600000001",
+        "origin": "湖北省武汉市",
+        "arrival_date": "2026-11-28",
+        "address": "越城区塔山街道花园社区9幢",
+    }
+    assert "code-sent" in client.post("/screening/declare/", {**form, "send_code": "1"}).text
+    code = re.search(r"\d{6}", OutboxGateway.last_to("13600000001").text).group()
+    response = client.post("/screening/declare/", {**form, "code": code})
     assert response.status_code == 200 and 'id="declared"' in response.content.decode()
     assert ScreeningTask.objects.filter(subject__name="林一", node__code=HUAYUAN).exists()
 

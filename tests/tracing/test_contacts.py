@@ -17,31 +17,34 @@ def on_day(frozen_on):
     frozen_on(D(2020, 3, 5))
 
 
-def test_rule_seeded_by_migration_is_applied_by_the_exposure_date(db, cdc, index_case, on_day):
-    old = index_case(onset=D(2020, 2, 15), isolated=D(2020, 2, 18))
+def test_r1_is_the_protocol_in_force_on_the_assessment_day(db, cdc, index_case, frozen_on):
+    """Issue #15: an exposure on 02-20 to a case with onset on 02-21 is not close when
+    assessed on 02-20 (2nd ed.: from the onset) but close when assessed on 02-25 (5th ed.:
+    from 2 days before the onset), although the exposure predates the 5th edition."""
+    frozen_on(D(2020, 2, 20))
+    case = index_case(onset=D(2020, 2, 21), isolated=D(2020, 2, 22))
+    exposure = {"setting": "workplace", "first_exposure": D(2020, 2, 20), "proximity_m": "0.5"}
+    early = actions.add_contact(cdc, case, {"name": "甲", **exposure})
+    assert early.category == "general" and early.rules.effective_from == D(2019, 12, 1)
+    frozen_on(D(2020, 2, 25))
+    later = actions.add_contact(cdc, case, {"name": "乙", **exposure})
+    assert later.category == "close" and later.rules.effective_from == D(2020, 2, 21)
+
+
+def test_asymptomatic_source_before_the_5th_edition_gets_the_true_reason(
+    db, cdc, index_case, frozen_on
+):
+    frozen_on(D(2020, 2, 15))
+    case = index_case(
+        onset=None, specimen_date=D(2020, 2, 14), isolated=D(2020, 2, 14), asymptomatic=True
+    )
     c = actions.add_contact(
         cdc,
-        old,
-        {
-            "name": "甲",
-            "setting": "workplace",
-            "first_exposure": D(2020, 2, 14),
-            "proximity_m": "0.5",
-        },
+        case,
+        {"name": "丙", "setting": "household", "first_exposure": D(2020, 2, 13)},
     )
-    assert c.category == "general" and c.rules.effective_from == D(2019, 12, 1)
-    new = index_case(name="病例乙", onset=D(2020, 3, 1), isolated=D(2020, 3, 3))
-    c = actions.add_contact(
-        cdc,
-        new,
-        {
-            "name": "乙",
-            "setting": "workplace",
-            "first_exposure": D(2020, 2, 28),
-            "proximity_m": "0.5",
-        },
-    )
-    assert c.category == "close" and c.rules.effective_from == D(2020, 2, 21)
+    assert c.category == "general"
+    assert "onset only" in c.reason and "no onset or specimen" not in c.reason
 
 
 def test_confirming_a_close_contact_starts_observation(db, cdc, index_case, make_person, on_day):

@@ -194,3 +194,22 @@ def test_api_flow_and_refusal(client, hq, other, world, make_person):
     }
     assert post(f"{API}/scans/batch", batch, h).json()["stored"] == 5
     assert post(f"{API}/scans/batch", batch, o).json()["stored"] == 0
+
+
+def test_scan_batch_with_an_unknown_person_names_the_field(client, hq, world, make_person):
+    """An unknown person id in a batch was a 500 (foreign key); now the row is rejected
+    with the field named and the other rows are stored (issue #16 item 7)."""
+    h = auth(hq)
+    known = make_person("扫码人")
+    code = world["venue"].code
+    batch = {
+        "scans": [
+            {"venue_code": code, "client_id": str(uuid.uuid4()), "person_id": known.pk},
+            {"venue_code": code, "client_id": str(uuid.uuid4()), "person_id": 987654321},
+        ]
+    }
+    r = client.post(f"{API}/scans/batch", batch, content_type="application/json", **h)
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["stored"] == 1 and body["rejected"][0]["row"] == 1
+    assert "person_id" in body["rejected"][0]["reason"]

@@ -13,3 +13,17 @@ def get_item(mapping: dict, key: Any) -> Any:
 @register.filter
 def index_label(counters: list, i: int) -> Any:
     return counters[i].label
+
+
+@register.filter
+def audit_what(entry: Any) -> str:
+    from fangkong.core.audit import describe
+
+    return describe(entry)
+
+
+@register.filter
+def audit_record(entry: Any) -> str:
+    from fangkong.core.audit import record_label
+
+    return record_label(entry)

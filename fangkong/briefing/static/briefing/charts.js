@@ -46,7 +46,7 @@
       yAxis: { type: "value", name: "Rt" },
       series: [
         { name: "low", type: "line", data: s.map(function (r) { return r.low; }), lineStyle: { opacity: 0 }, stack: "ci", showSymbol: false },
-        { name: "95%", type: "line", data: s.map(function (r) { return r.high - r.low; }), lineStyle: { opacity: 0 }, areaStyle: { color: "#f4c7c3" }, stack: "ci", showSymbol: false },
+        { name: "95%", type: "line", data: s.map(function (r) { return r.low === null ? null : r.high - r.low; }), lineStyle: { opacity: 0 }, areaStyle: { color: "#f4c7c3" }, stack: "ci", showSymbol: false },
         { name: "Rt", type: "line", data: full, itemStyle: { color: "#8f1d1d" },
           markLine: { data: [{ yAxis: 1 }], symbol: "none" } },
         { name: L.rt_incomplete || "Rt*", type: "line", data: late, itemStyle: { color: "#999" }, lineStyle: { type: "dashed" } }

@@ -2,11 +2,16 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from fangkong.geo.loaders import import_grids, read_csv
+from fangkong.geo.gridkeys import HEADERS, import_grid_keys, read_table
+from fangkong.geo.loaders import import_grids
 
 
 class Command(BaseCommand):
-    help = "Import grids (CSV: village_code,grid_code,name,households)."
+    help = (
+        "Import grids (CSV: village_code,grid_code,name,households) or grids with their "
+        "address keys (CSV/XLSX, Chinese headers such as 村社区代码, 网格, 类型, 名称, 起始号, "
+        "截止号; UTF-8 or GBK)."
+    )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("file", type=Path)
@@ -15,7 +20,22 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.exists():
             raise CommandError(f"{path}: no such file")
-        report = import_grids(read_csv(path))
+        try:
+            rows = read_table(path)
+        except ValueError as exc:
+            raise CommandError(f"{path}: {exc}") from None
+        headers = set(rows[0]) if rows else set()
+        if headers & (set(HEADERS["kind"]) | set(HEADERS["text"])) - {"name"}:
+            keys = import_grid_keys(rows)
+            for column in keys.unused_columns:
+                self.stderr.write(f"{path}: column “{column}” not used")
+            for lineno, reason in keys.errors:
+                self.stderr.write(f"{path}:{lineno}: {reason}")
+            self.stdout.write(f"{path.name}: {keys}")
+            if keys.errors:
+                raise CommandError(f"{path}: nothing imported")
+            return
+        report = import_grids(rows)
         for lineno, reason in report.rejected:
             self.stderr.write(f"{path}:{lineno}: {reason}")
         self.stdout.write(f"{path.name}: {report}")

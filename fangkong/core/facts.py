@@ -1,0 +1,103 @@
+"""One way a changed fact about a person reaches every figure (issue #15).
+
+A writer of a person-level fact (a check-in, an arrival, a screening outcome, the start or
+end of an observation period, a case classification, a contact's status, a code override)
+calls `changed(FACT, person_ids)` in its transaction, raw-SQL fast paths included. The
+consumers (health code, contact tracing, …) register in their `AppConfig.ready` and
+declare how they run:
+
+- `INLINE`: called at once, inside the writer's transaction (a failure undoes the write;
+  the new state is visible the moment the write commits — e.g. the health code);
+- `TASK`: after the commit, ONE background task (Django's tasks API, `django-tasks-db`
+  in production) runs every TASK consumer of the change.
+
+`core` never imports the domain apps: they come to the registry. No save signal carries
+a domain fact any more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+# The person-level facts (what changed, in the words of the writer).
+CHECKIN = "checkin"  # a temperature / symptom report (observation or resident self-report)
+ARRIVAL = "arrival"  # arrival from a risk area (recorded, or named on a pushed list)
+SCREENING = "screening"  # a screening outcome (cleared, observation, referral)
+OBSERVATION = "observation"  # an observation period started, moved, referred or ended
+CASE = "case"  # a case opened, classified (confirmed, asymptomatic, …) or closed
+CONTACT = "contact"  # a contact recorded, confirmed, dismissed or became a case
+OVERRIDE = "override"  # headquarters set or ended a colour by hand
+
+FACTS = (CHECKIN, ARRIVAL, SCREENING, OBSERVATION, CASE, CONTACT, OVERRIDE)
+
+INLINE = "inline"
+TASK = "task"
+
+Handler = Callable[[str, list[int], dict[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class Consumer:
+    name: str
+    handler: Handler
+    facts: frozenset[str]
+    mode: str
+
+
+_consumers: dict[str, Consumer] = {}
+
+
+def register(
+    name: str, handler: Handler, *, facts: Iterable[str] = FACTS, mode: str = INLINE
+) -> None:
+    """A consumer of facts: `handler(fact, person_ids, detail)`. Registering the same
+    name again replaces it (AppConfig.ready may run twice in tests)."""
+    wanted = frozenset(facts)
+    unknown = wanted - set(FACTS)
+    if unknown:
+        raise ValueError(f"unknown fact(s): {', '.join(sorted(unknown))}")
+    if mode not in (INLINE, TASK):
+        raise ValueError(f"mode must be {INLINE!r} or {TASK!r}")
+    _consumers[name] = Consumer(name, handler, wanted, mode)
+
+
+def unregister(name: str) -> None:
+    _consumers.pop(name, None)
+
+
+def consumers(fact: str | None = None) -> list[Consumer]:
+    found = list(_consumers.values())
+    return [c for c in found if fact is None or fact in c.facts]
+
+
+def changed(fact: str, person_ids: Iterable[int | None], **detail: Any) -> None:
+    """A fact about these persons changed: INLINE consumers now, TASK consumers in one
+    background task after the commit. `detail` is plain JSON-able data for the consumer
+    (e.g. the case id)."""
+    if fact not in FACTS:
+        raise ValueError(f"unknown fact: {fact}")
+    ids = sorted({int(p) for p in person_ids if p})
+    if not ids and not detail:
+        return
+    later = []
+    for c in consumers(fact):
+        if c.mode == INLINE:
+            c.handler(fact, ids, detail)
+        else:
+            later.append(c.name)
+    if later:
+        from fangkong.core.tasks import deliver_facts
+
+        transaction.on_commit(lambda: deliver_facts.enqueue(fact, ids, detail, later))
+
+
+def deliver(fact: str, person_ids: list[int], detail: dict[str, Any], names: list[str]) -> None:
+    """Run the named TASK consumers (the body of the background task)."""
+    for name in names:
+        c = _consumers.get(name)
+        if c is not None:
+            c.handler(fact, person_ids, detail)

@@ -1,0 +1,303 @@
+"""Pages of the exchange app, and the machine endpoint partners post signed messages
+to. Every read goes through `.restrict(user, action)`; a record outside the user's
+area is a 404, like one that does not exist."""
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from fangkong.core import audit, clock
+from fangkong.exchange import actions, cards, forms, schema, signing, sources
+from fangkong.exchange.choices import Channel, Direction
+from fangkong.exchange.models import HandoverRequest, Partner, Refusal, ReportCard
+from fangkong.screening.models import ScreeningTask
+
+MAX_BODY = 8 * 1024 * 1024
+
+
+def _need(request: HttpRequest, label: str, action: str) -> None:
+    if not request.user.may(label, action):  # type: ignore[union-attr]
+        raise PermissionDenied
+
+
+@login_required
+def requests_view(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    _need(request, "exchange.handoverrequest", "view")
+    qs = HandoverRequest.objects.restrict(user).select_related("partner", "node", "node__parent")
+    direction = request.GET.get("direction", "")
+    if direction in Direction.values:
+        qs = qs.filter(direction=direction)
+    if request.GET.get("overdue"):
+        qs = qs.overdue()
+    file_form = forms.FileForm()
+    if request.method == "POST":
+        _need(request, "exchange.handoverrequest", "receive")
+        file_form = forms.FileForm(request.POST, request.FILES)
+        if file_form.is_valid():
+            upload = file_form.cleaned_data["file"]
+            try:
+                result = actions.import_file(user, upload.read(), upload.name, request)
+            except ValidationError as exc:
+                file_form.add_action_errors(exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(a)d messages accepted, %(r)d refused.")
+                    % {"a": len(result["accepted"]), "r": len(result["refused"])},
+                )
+                for r in result["refused"]:
+                    messages.warning(request, f"{r['id']}: {r['reason']}")
+                return redirect("exchange:requests")
+    return render(
+        request,
+        "exchange/requests.html",
+        {
+            "items": qs[:200],
+            "direction": direction,
+            "overdue_count": HandoverRequest.objects.restrict(user).overdue().count(),
+            "partners": Partner.objects.restrict(user).filter(active=True),
+            "file_form": file_form,
+            "can_add": user.may("exchange.handoverrequest", "add"),
+            "can_receive": user.may("exchange.handoverrequest", "receive"),
+            "can_export": user.may("exchange.handoverrequest", "export"),
+        },
+    )
+
+
+@login_required
+def new_request(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    _need(request, "exchange.handoverrequest", "add")
+    src = sources.source_for(user, request.GET)
+    partners = [(p.code, str(p)) for p in Partner.objects.restrict(user).filter(active=True)]
+    form = forms.RequestForm(request.POST or None, initial=src.initial, partners=partners)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        partner = Partner.objects.get(code=data.pop("partner"))
+        for key in ("id_number", "phone"):
+            if not data.get(key) and src.hidden.get(key):
+                data[key] = src.hidden[key]
+        if data.get("deadline") is None:
+            data.pop("deadline")
+        try:
+            req = actions.new_request(
+                user, partner, data, person=src.person, contact_id=src.contact_id
+            )
+        except ValidationError as exc:
+            form.add_action_errors(exc)
+        else:
+            if src.person is not None:
+                audit.record_access(user, src.person, "exchange:handover", request)
+            if partner.url:
+                actions.deliver(partner)
+            messages.success(request, _("Request to %s recorded.") % partner.name)
+            return redirect("exchange:request", req.pk)
+    return render(
+        request,
+        "exchange/new.html",
+        {"form": form, "source": src, "has_partners": bool(partners)},
+    )
+
+
+@login_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    req = get_object_or_404(
+        HandoverRequest.objects.restrict(user).select_related("partner", "node", "subject"), pk=pk
+    )
+    form = forms.AnswerForm(request.POST or None)
+    revealed: dict[str, str] = {}
+    if request.method == "POST":
+        verb = request.POST.get("verb")
+        if verb == "reveal":
+            try:
+                field = request.POST.get("field", "")
+                revealed[field] = actions.reveal(user, req, field, request)
+            except (ValidationError, PermissionDenied):
+                raise PermissionDenied from None
+        elif verb == "answer" and form.is_valid():
+            try:
+                actions.answer(user, req, form.cleaned_data["answer"], form.cleaned_data["note"])
+            except ValidationError as exc:
+                form.add_action_errors(exc)
+            else:
+                if req.partner.url:
+                    actions.deliver(req.partner)
+                messages.success(request, _("Answer recorded and sent back."))
+                return redirect("exchange:request", req.pk)
+    else:
+        audit.record_access(user, req, "view", request)
+    return render(
+        request,
+        "exchange/request.html",
+        {
+            "req": req,
+            "form": form,
+            "revealed": revealed,
+            "can_answer": req.direction == Direction.IN
+            and not req.answered_at
+            and user.may("exchange.handoverrequest", "answer"),
+            "can_reveal": user.may("exchange.handoverrequest", "reveal"),
+            "messages_sent": req.messages.all(),
+            "tasks": list(
+                ScreeningTask.objects.filter(subject_id=req.subject_id).order_by("-created_at")[:3]
+            )
+            if req.subject_id
+            else [],
+        },
+    )
+
+
+@login_required
+def partners_view(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    _need(request, "exchange.partner", "view")
+    form = forms.PartnerForm(request.POST or None)
+    if request.method == "POST":
+        _need(request, "exchange.partner", "add")
+        if form.is_valid():
+            try:
+                actions.save_partner(user, form.cleaned_data)
+            except ValidationError as exc:
+                form.add_action_errors(exc)
+            else:
+                messages.success(request, _("Partner registered."))
+                return redirect("exchange:partners")
+    return render(
+        request,
+        "exchange/partners.html",
+        {
+            "partners": Partner.objects.restrict(user),
+            "form": form,
+            "can_add": user.may("exchange.partner", "add"),
+            "own_code": actions.own_code(),
+            "public_key": signing.public_key_b64(),
+            "refusals": Refusal.objects.restrict(user)[:50],
+            "can_see_refusals": user.may("exchange.refusal", "view"),
+        },
+    )
+
+
+@login_required
+def partner_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    user: Any = request.user
+    partner = get_object_or_404(Partner.objects.restrict(user), pk=pk)
+    try:
+        content, count = actions.export_file(user, partner, fmt, request)
+    except ValidationError as exc:
+        raise Http404 from exc
+    kind = (
+        "application/json"
+        if fmt == "json"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response = HttpResponse(content, content_type=kind)
+    stamp = clock.now().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = (
+        f'attachment; filename="xiecha-{actions.own_code()}-{partner.code}-{stamp}.{fmt}"'
+    )
+    return response
+
+
+@csrf_exempt
+@require_POST
+def inbox(request: HttpRequest) -> JsonResponse:
+    """The exchange endpoint: signed messages from registered partners (no session,
+    no token: each message is authenticated by its partner's Ed25519 signature)."""
+    if len(request.body) > MAX_BODY:
+        return JsonResponse({"detail": "too large"}, status=413)
+    try:
+        envelopes = schema.envelopes_of(json.loads(request.body.decode("utf-8")))
+    except (UnicodeDecodeError, json.JSONDecodeError, schema.SchemaError) as exc:
+        return JsonResponse({"detail": f"not an exchange document: {exc}"}, status=400)
+    result = actions.receive(envelopes, Channel.HTTP, audit.client_ip(request) or "")
+    status = 200 if result["accepted"] or not result["refused"] else 403
+    return JsonResponse(result, status=status)
+
+
+# --- report cards ----------------------------------------------------------------------
+
+
+@login_required
+def cards_view(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    _need(request, "exchange.reportcard", "view")
+    receipt = forms.ReceiptForm()
+    ack = forms.AckForm()
+    if request.method == "POST":
+        _need(request, "exchange.reportcard", "acknowledge")
+        if request.POST.get("verb") == "receipt":
+            receipt = forms.ReceiptForm(request.POST, request.FILES)
+            if receipt.is_valid():
+                try:
+                    result = cards.import_receipt(user, receipt.cleaned_data["file"].read())
+                except ValidationError as exc:
+                    receipt.add_action_errors(exc)
+                else:
+                    messages.success(
+                        request, _("%d versions acknowledged.") % result["acknowledged"]
+                    )
+                    for r in result["rejected"]:
+                        messages.warning(
+                            request, _("row %(n)d: %(r)s") % {"n": r["row"], "r": r["reason"]}
+                        )
+                    return redirect("exchange:cards")
+        else:
+            ack = forms.AckForm(request.POST)
+            if ack.is_valid():
+                d = ack.cleaned_data
+                try:
+                    cards.acknowledge(user, d["card"], d["seq"], d["national_id"])
+                except ValidationError as exc:
+                    messages.error(request, "; ".join(exc.messages))
+                else:
+                    messages.success(
+                        request, _("Acknowledgement recorded; the report clock is closed.")
+                    )
+                return redirect("exchange:cards")
+    cases = list(cards.cases_for(user)[:200])
+    by_case = {
+        c.case_id: c for c in ReportCard.objects.filter(case__in=cases).prefetch_related("versions")
+    }
+    rows = []
+    for case in cases:
+        card = by_case.get(case.pk)
+        versions = sorted(card.versions.all(), key=lambda v: v.seq) if card else []
+        rows.append({"case": case, "card": card, "versions": versions})
+    return render(
+        request,
+        "exchange/cards.html",
+        {
+            "rows": rows,
+            "receipt": receipt,
+            "can_export": user.may("exchange.reportcard", "export"),
+            "full": user.may("exchange.reportcard", "reveal"),
+            "can_ack": user.may("exchange.reportcard", "acknowledge"),
+        },
+    )
+
+
+@login_required
+def cards_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    user: Any = request.user
+    case = request.GET.get("case") or None
+    if case is not None and not case.isdigit():
+        raise Http404
+    try:
+        content, _count = cards.export(user, fmt, int(case) if case else None, request)
+    except ValidationError as exc:
+        raise Http404 from exc
+    kind = "text/csv; charset=utf-8" if fmt == "csv" else "application/xml"
+    response = HttpResponse(content, content_type=kind)
+    stamp = clock.now().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="report-cards-{stamp}.{fmt}"'
+    return response

@@ -1,0 +1,516 @@
+"""What is sent: one function per rule of `NoticeRules` (who is fixed by the kind; when
+and which channels are the dated rule). The scheduled jobs (`jobs.py`) and the hooks
+(`signals.py`) call them; each builds `Spec`s with a key per event, so running one again
+(a retried task, a caught-up slot) sends nothing twice."""
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from fangkong.notify.actions import Spec, notify_many, rules
+
+
+def _local(t: dt.datetime) -> str:
+    return timezone.localtime(t).strftime("%m-%d %H:%M")
+
+
+def _zh():  # type: ignore[no-untyped-def]
+    """Notices are written in Chinese (SMS and the inbox of Chinese officials)."""
+    return translation.override("zh-hans")
+
+
+# ---------------------------------------------------------------- directives (C8)
+
+
+def directive_issued(directive_id: int) -> int:
+    """Every node a directive addresses: one notice per node (to its accounts there),
+    acknowledge with one tap."""
+    from fangkong.command.models import Directive, DirectiveReceipt
+
+    d = Directive.objects.filter(pk=directive_id).first()
+    if d is None:
+        return 0
+    link = reverse("command:directive", args=[d.pk])
+    with _zh():
+        title = _("Directive: %(title)s (due %(deadline)s)") % {
+            "title": d.title,
+            "deadline": _local(d.deadline),
+        }
+    specs = [
+        Spec(
+            kind="directive",
+            key=f"directive:{d.pk}:{r.pk}",
+            title=title,
+            body=d.text[:500],
+            link=link,
+            node_id=r.node_id,
+            path=r.path,
+            deadline=d.deadline,
+            subject="command.directivereceipt",
+            subject_id=r.pk,
+            params={"title": d.title[:20], "deadline": _local(d.deadline)},
+        )
+        for r in DirectiveReceipt.objects.filter(directive=d).only("pk", "node_id", "path")
+    ]
+    return len(notify_many(specs))
+
+
+def directive_reminders(now: dt.datetime) -> int:
+    """The silent ones: before the deadline a reminder to the node; once the deadline
+    has passed, a notice to its parent node (the receipt records the escalation)."""
+    from fangkong.command.models import DirectiveReceipt
+    from fangkong.geo.models import Division
+
+    r = rules()
+    before = dt.timedelta(minutes=r.rule("directive_reminder").get("minutes", 120))
+    after = dt.timedelta(minutes=r.rule("directive_escalated").get("after", 0))
+    silent = DirectiveReceipt.objects.filter(
+        acknowledged_at__isnull=True, directive__ack_required=True
+    ).select_related("directive")
+    specs = []
+    with _zh():
+        for rc in silent.filter(
+            directive__deadline__gt=now, directive__deadline__lte=now + before
+        ).iterator(chunk_size=2000):
+            d = rc.directive
+            specs.append(
+                Spec(
+                    kind="directive_reminder",
+                    key=f"directive-reminder:{rc.pk}",
+                    title=_("Not yet acknowledged: %(title)s (due %(deadline)s)")
+                    % {"title": d.title, "deadline": _local(d.deadline)},
+                    link=reverse("command:directive", args=[d.pk]),
+                    node_id=rc.node_id,
+                    path=rc.path,
+                    deadline=d.deadline,
+                    subject="command.directivereceipt",
+                    subject_id=rc.pk,
+                )
+            )
+        late = silent.filter(directive__deadline__lte=now - after)
+        parents = dict(
+            Division.objects.filter(pk__in=late.values("node__parent_id")).values_list("pk", "path")
+        )
+        for rc in late.select_related("node").iterator(chunk_size=2000):
+            d, parent = rc.directive, rc.node.parent_id
+            if parent is None:
+                continue
+            specs.append(
+                Spec(
+                    kind="directive_escalated",
+                    key=f"directive-escalated:{rc.pk}",
+                    title=_("%(node)s has not acknowledged: %(title)s")
+                    % {"node": rc.node.name, "title": d.title},
+                    link=reverse("command:directive", args=[d.pk]),
+                    node_id=parent,
+                    path=parents.get(parent, ""),
+                    deadline=d.deadline,
+                )
+            )
+    return len(notify_many(specs))
+
+
+# ---------------------------------------------------------------- observation (C4)
+
+
+def checkin_reminders(day: dt.date, window: str) -> int:
+    """Persons under observation without a reading in the window: a reminder before it
+    closes, with their personal check-in link (SMS to the number on file)."""
+    from fangkong.observation.links import make_token
+    from fangkong.observation.models import CheckIn, ObservationPeriod
+
+    done = CheckIn.objects.filter(local_date=day, window=window).values("period_id")
+    periods = (
+        ObservationPeriod.objects.filter(status="active", start_date__lte=day, planned_end__gte=day)
+        .exclude(pk__in=done)
+        .select_related("person")
+        .only(
+            "pk",
+            "path",
+            "link_version",
+            "planned_end",
+            "person__id",
+            "person__path",
+            "person__phone_enc",
+        )
+    )
+    specs = []
+    with _zh():
+        window_name = _("morning") if window == "morning" else _("evening")
+        title = _("Please report your %(window)s temperature before the window closes") % {
+            "window": window_name
+        }
+        for p in periods.iterator(chunk_size=2000):
+            link = reverse("observation:self_checkin", args=[make_token(p)])
+            specs.append(
+                Spec(
+                    kind="checkin_reminder",
+                    key=f"checkin:{p.pk}:{day}:{window}",
+                    title=title,
+                    link=link,
+                    person=p.person,
+                    path=p.path,
+                    template="checkin_reminder",
+                    params={"window": window_name, "link": link},
+                )
+            )
+    return len(notify_many(specs))
+
+
+def missed_checkins_digest(day: dt.date, window: str) -> int:
+    """After a sweep: each responsible grid worker or site staff gets one message with
+    the count of missed check-ins of their persons, not one per person."""
+    from fangkong.accounts.models import User
+    from fangkong.observation.models import AlertTask
+
+    counts = dict(
+        AlertTask.objects.filter(
+            local_date=day, window=window, status="open", assigned_to__isnull=False
+        )
+        .values("assigned_to")
+        .annotate(n=Count("pk"))
+        .values_list("assigned_to", "n")
+    )
+    users = User.objects.filter(pk__in=counts).select_related("node")
+    specs = []
+    with _zh():
+        for u in users:
+            specs.append(
+                Spec(
+                    kind="missed_checkins",
+                    key=f"missed:{u.pk}:{day}:{window}",
+                    title=ngettext(
+                        "%(n)d person missed the check-in",
+                        "%(n)d persons missed the check-in",
+                        counts[u.pk],
+                    )
+                    % {"n": counts[u.pk]},
+                    link=reverse("observation:tasks"),
+                    user=u,
+                    params={"n": counts[u.pk]},
+                )
+            )
+    return len(notify_many(specs))
+
+
+# ---------------------------------------------------------------- screening visits (C3)
+
+
+def visits_today(day: dt.date) -> int:
+    """Grid workers and village staff: one digest of today's open door-to-door visits
+    per node (grid → its grid workers; village → its staff)."""
+    from fangkong.screening.models import ScreeningTask
+
+    tz = timezone.get_default_timezone()
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+    rows = (
+        ScreeningTask.objects.filter(status="open", due_at__lt=end)
+        .values("node_id", "node__path", "node__level")
+        .annotate(n=Count("pk"))
+    )
+    specs = []
+    with _zh():
+        for row in rows:
+            role = "grid_worker" if row["node__level"] == "grid" else "village_staff"
+            specs.append(
+                Spec(
+                    kind="visits_today",
+                    key=f"visits:{row['node_id']}:{day}",
+                    title=ngettext(
+                        "%(n)d door-to-door visit due today",
+                        "%(n)d door-to-door visits due today",
+                        row["n"],
+                    )
+                    % {"n": row["n"]},
+                    link=reverse("screening:today"),
+                    node_id=row["node_id"],
+                    role=role,
+                    path=row["node__path"],
+                    params={"n": row["n"]},
+                )
+            )
+    return len(notify_many(specs))
+
+
+def visit_breach(now: dt.datetime) -> int:
+    """A visit whose clock (R14, the due time) breaches within the rule's minutes:
+    the node's grid worker (or village staff) is told once per task."""
+    from fangkong.screening.models import ScreeningTask
+
+    soon = now + dt.timedelta(minutes=rules().rule("visit_breach").get("minutes", 120))
+    tasks = ScreeningTask.objects.filter(
+        status="open", due_at__gt=now, due_at__lte=soon
+    ).select_related("subject", "node")
+    specs = []
+    with _zh():
+        for t in tasks.iterator(chunk_size=2000):
+            specs.append(
+                Spec(
+                    kind="visit_breach",
+                    key=f"visit-breach:{t.pk}",
+                    title=_("Visit %(name)s before %(due)s")
+                    % {"name": t.subject.name, "due": _local(t.due_at)},
+                    link=reverse("screening:today"),
+                    node_id=t.node_id,
+                    role="grid_worker" if t.node.level == "grid" else "village_staff",
+                    path=t.path,
+                    deadline=t.due_at,
+                    subject="screening.screeningtask",
+                    subject_id=t.pk,
+                )
+            )
+    return len(notify_many(specs))
+
+
+# ---------------------------------------------------------------- clinical clocks (C5)
+
+CLOCKS = (
+    ("report", "report_due", "reported_at"),
+    ("investigation", "investigation_due", "investigated_at"),
+)
+
+
+def report_clocks(now: dt.datetime) -> int:
+    """Doctors: a running report clock (2 h report, 24 h investigation) the rule's
+    minutes before it breaches; once breached, their head of department (their
+    preference), else the medical accounts at the facility's node."""
+    from fangkong.accounts.models import User
+    from fangkong.clinical.models import Case
+    from fangkong.notify.models import Preference
+
+    warn = dt.timedelta(minutes=rules().rule("report_clock").get("minutes", 30))
+    specs = []
+    with _zh():
+        for name, due, done in CLOCKS:
+            label = _("case report") if name == "report" else _("case investigation")
+            open_ = Case.objects.filter(**{f"{done}__isnull": True, f"{due}__isnull": False})
+            for case in open_.filter(
+                **{f"{due}__gt": now, f"{due}__lte": now + warn}
+            ).select_related("visit__responsible_doctor__node", "facility"):
+                doctor = case.visit.responsible_doctor if case.visit is not None else None
+                deadline = getattr(case, due)
+                title = _("%(what)s for %(case)s is due at %(due)s") % {
+                    "what": label,
+                    "case": case.number,
+                    "due": _local(deadline),
+                }
+                if doctor is not None:
+                    specs.append(
+                        Spec(
+                            kind="report_clock",
+                            key=f"clock:{name}:{case.pk}:doctor",
+                            title=title,
+                            link=reverse("clinical:case", args=[case.pk]),
+                            user=doctor,
+                            deadline=deadline,
+                            subject="clinical.case",
+                            subject_id=case.pk,
+                        )
+                    )
+            for case in open_.filter(**{f"{due}__lte": now}).select_related(
+                "visit__responsible_doctor", "facility__node"
+            ):
+                doctor = case.visit.responsible_doctor if case.visit is not None else None
+                deadline = getattr(case, due)
+                title = _("Breached: %(what)s for %(case)s was due at %(due)s") % {
+                    "what": label,
+                    "case": case.number,
+                    "due": _local(deadline),
+                }
+                pref = Preference.objects.filter(user=doctor).first() if doctor else None
+                heads: list[Any] = [pref.head] if pref is not None and pref.head is not None else []
+                if not heads:
+                    heads = list(
+                        User.objects.filter(
+                            role="medical", node_id=case.facility.node_id, is_active=True
+                        ).exclude(pk=getattr(doctor, "pk", None))
+                    )
+                for head in heads:
+                    specs.append(
+                        Spec(
+                            kind="report_clock_breached",
+                            key=f"clock:{name}:{case.pk}:head:{head.pk}",
+                            title=title,
+                            link=reverse("clinical:case", args=[case.pk]),
+                            user=head,
+                            deadline=deadline,
+                        )
+                    )
+    return len(notify_many(specs))
+
+
+# ---------------------------------------------------------------- owners' deadlines
+
+
+def _before_and_at(kind: str, key: str, deadline: dt.datetime, now: dt.datetime) -> str | None:
+    """Which notice is due now: "before" in the rule's lead time, "at" once passed."""
+    lead = dt.timedelta(minutes=rules().rule(kind).get("minutes", 60))
+    if deadline <= now:
+        return f"{key}:at"
+    if deadline <= now + lead:
+        return f"{key}:before"
+    return None
+
+
+def owner_deadlines(now: dt.datetime) -> int:
+    """Rectification, question and care owners before and at their deadlines; report
+    upward templates before their time of day to the levels that have not submitted."""
+    from fangkong.care.models import Difficulty
+    from fangkong.public.models import Question
+    from fangkong.supervision.models import Rectification
+
+    tz = timezone.get_default_timezone()
+    specs = []
+    with _zh():
+        for rect in Rectification.objects.filter(status="open").select_related("owner_node"):
+            deadline = dt.datetime.combine(
+                rect.deadline + dt.timedelta(days=1), dt.time(0), tzinfo=tz
+            )
+            key = _before_and_at("rectification", f"rect:{rect.pk}", deadline, now)
+            if key:
+                specs.append(
+                    Spec(
+                        kind="rectification",
+                        key=key,
+                        title=_("Rectification due %(day)s: %(what)s")
+                        % {"day": rect.deadline, "what": rect.requirement[:60]},
+                        link=reverse("supervision:task", args=[rect.pk]),
+                        user=rect.owner_user,
+                        node=None if rect.owner_user_id else rect.owner_node,
+                        path=rect.path,
+                        deadline=deadline,
+                        subject="supervision.rectification",
+                        subject_id=rect.pk,
+                    )
+                )
+        for q in Question.objects.open().select_related("node", "escalated_to"):
+            key = _before_and_at("question", f"question:{q.pk}", q.due_at, now)
+            if key:
+                node = q.escalated_to or q.node
+                specs.append(
+                    Spec(
+                        kind="question",
+                        key=key,
+                        title=_("Question %(ticket)s to answer by %(due)s")
+                        % {"ticket": q.ticket, "due": _local(q.due_at)},
+                        link=reverse("public:question", args=[q.pk]),
+                        node=node,
+                        path=node.path,
+                        deadline=q.due_at,
+                    )
+                )
+        for d in Difficulty.objects.unsolved().select_related("node", "owner"):
+            key = _before_and_at("care", f"care:{d.pk}", d.deadline, now)
+            if key:
+                specs.append(
+                    Spec(
+                        kind="care",
+                        key=key,
+                        title=_("Difficulty to solve by %(due)s") % {"due": _local(d.deadline)},
+                        link=reverse("care:difficulty", args=[d.pk]),
+                        user=d.owner,
+                        node=None if d.owner_id else d.node,
+                        path=d.path,
+                        deadline=d.deadline,
+                        subject="care.difficulty",
+                        subject_id=d.pk,
+                    )
+                )
+    return len(notify_many(specs))
+
+
+def supply_alerts(day: dt.date) -> int:
+    """Headquarters (city headquarters accounts at the root): items under the
+    days-of-supply threshold, and today's price alerts — one digest each per day."""
+    from fangkong.geo.models import Division
+    from fangkong.supplies import supply_days
+
+    root = Division.objects.filter(parent__isnull=True).first()
+    if root is None:
+        return 0
+    summary = supply_days.briefing_summary(root.path, day)
+    specs = []
+    with _zh():
+        if summary["short"]:
+            items = "、".join(s["item"] for s in summary["short"][:5])
+            specs.append(
+                Spec(
+                    kind="supply_low",
+                    key=f"supply-low:{day}",
+                    title=_("Below the days-of-supply threshold: %(items)s") % {"items": items},
+                    link=reverse("supplies:days"),
+                    node=root,
+                    role="city_hq",
+                    params={"items": items},
+                )
+            )
+        if summary["price_alerts"]:
+            specs.append(
+                Spec(
+                    kind="price_alert",
+                    key=f"price-alert:{day}",
+                    title=_("%(n)d price alerts today") % {"n": summary["price_alerts"]},
+                    link=reverse("supplies:prices"),
+                    node=root,
+                    role="city_hq",
+                )
+            )
+    return len(notify_many(specs))
+
+
+def per_kind_counts(path: str, since: dt.datetime) -> dict[str, Any]:
+    """For the briefing's overdue section: notices sent and left unanswered."""
+    from fangkong.notify.models import Notice
+
+    qs = Notice.objects.filter(path__startswith=path, created_at__gte=since)
+    agg = qs.aggregate(
+        sent=Count("pk"),
+        unanswered=Count("pk", filter=Q(read_at__isnull=True)),
+    )
+    return {"sent": agg["sent"], "unanswered": agg["unanswered"]}
+
+
+def report_upward(now: dt.datetime) -> int:
+    """Reports upward: before a period's deadline (the rule's minutes) and once it has
+    passed, each expected node that has not submitted is told."""
+    from fangkong.command import rules as command_rules
+    from fangkong.command.models import ReportTemplate, Submission
+    from fangkong.geo.models import Division
+
+    tz = timezone.get_default_timezone()
+    day = timezone.localtime(now).date()
+    specs = []
+    with _zh():
+        for t in ReportTemplate.objects.select_related("node"):
+            if not command_rules.is_period(t.schedule, t.starts_on, t.ends_on, day):
+                continue
+            deadline = command_rules.deadline_of(day, t.deadline_time, tz)
+            lock = command_rules.lock_of(day, t.deadline_time, t.lock_after_hours, tz)
+            if now >= lock:
+                continue
+            phase = _before_and_at("report_upward", "", deadline, now)
+            if phase is None:
+                continue
+            done = Submission.objects.filter(template=t, period=day).values("node_id")
+            expected = Division.objects.filter(path__startswith=t.node.path, level=t.level).exclude(
+                pk__in=done
+            )
+            for node in expected.only("pk", "path"):
+                specs.append(
+                    Spec(
+                        kind="report_upward",
+                        key=f"report:{t.pk}:{day}:{node.pk}{phase}",
+                        title=_("Report %(name)s due at %(due)s")
+                        % {"name": t.name, "due": _local(deadline)},
+                        link=reverse("command:report", args=[t.pk]),
+                        node_id=node.pk,
+                        path=node.path,
+                        deadline=deadline,
+                    )
+                )
+    return len(notify_many(specs))

@@ -1,0 +1,93 @@
+"""Headquarters' page of the risk-area list: what is in force on a day, add a
+designation with its source, lift one, import a file as announced."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from fangkong.core import clock
+from fangkong.riskareas import actions
+from fangkong.riskareas.models import Risk, RiskArea
+
+
+def _need(request: HttpRequest, action: str) -> None:
+    if not request.user.may("riskareas.riskarea", action):  # type: ignore[union-attr]
+        raise PermissionDenied
+
+
+def _day(text: str):  # type: ignore[no-untyped-def]
+    try:
+        return actions.parse_day(text) or clock.today()
+    except ValueError:
+        return clock.today()
+
+
+@login_required
+def area_list(request: HttpRequest) -> HttpResponse:
+    _need(request, "view")
+    day = _day(request.GET.get("on", ""))
+    errors: dict[str, list[str]] = {}
+    report = None
+    form = {"code": "", "risk": "", "starts_on": "", "ends_on": "", "source": ""}
+    if request.method == "POST":
+        _need(request, "add")
+        try:
+            if request.POST.get("form") == "import":
+                upload = request.FILES.get("file")
+                if upload is None:
+                    errors = {"file": ["—"]}
+                else:
+                    report = actions.import_file(
+                        request.user, upload, request.POST.get("source", "")[:300]
+                    )
+            else:
+                form = {k: request.POST.get(k, "")[:300] for k in form}
+                actions.add_area(request.user, form)
+                return redirect(request.path)
+        except ValidationError as exc:
+            errors = exc.message_dict
+        except ValueError as exc:  # FileError
+            errors = {"file": [str(exc)]}
+    in_force = RiskArea.objects.on(day).order_by("-risk", "code")
+    return render(
+        request,
+        "riskareas/list.html",
+        {
+            "day": day,
+            "in_force": in_force,
+            "all": RiskArea.objects.all()[:300],
+            "form": form,
+            "errors": errors,
+            "report": report,
+            "risks": Risk.choices,
+            "may_edit": request.user.may("riskareas.riskarea", "add"),  # type: ignore[union-attr]
+        },
+        status=422 if errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def end(request: HttpRequest, pk: int) -> HttpResponse:
+    _need(request, "change")
+    area = get_object_or_404(RiskArea, pk=pk)
+    try:
+        actions.end_area(request.user, area, request.POST.get("ends_on", ""))
+    except ValidationError as exc:
+        return render(
+            request,
+            "riskareas/list.html",
+            {
+                "day": clock.today(),
+                "in_force": RiskArea.objects.on(clock.today()),
+                "all": RiskArea.objects.all()[:300],
+                "form": {},
+                "errors": exc.message_dict,
+                "risks": Risk.choices,
+                "may_edit": True,
+            },
+            status=422,
+        )
+    return redirect("riskareas:list")

@@ -1,0 +1,138 @@
+"""API for where addresses lead: aliases, grids' address keys, and moving village tasks
+to grids in bulk. Endpoints on the screening router (/api/v1/screening/)."""
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import File, Schema, Status
+from ninja.files import UploadedFile
+
+from fangkong.geo.models import Division, GridAddressKey
+from fangkong.screening import placing
+from fangkong.screening.actions import upload_dir
+from fangkong.screening.api import router
+from fangkong.screening.models import AddressAlias
+
+
+class AliasIn(Schema):
+    text: str
+    to_code: str
+
+
+class AliasOut(Schema):
+    id: int
+    text: str
+    node_code: str
+    node_name: str
+    created_by: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_node_code(obj: AddressAlias) -> str:
+        return obj.node.code
+
+    @staticmethod
+    def resolve_node_name(obj: AddressAlias) -> str:
+        return obj.node.name
+
+    @staticmethod
+    def resolve_created_by(obj: AddressAlias) -> str:
+        return obj.created_by.get_username() if obj.created_by else ""
+
+
+class KeyOut(Schema):
+    grid_code: str
+    kind: str
+    text: str
+    low: int | None
+    high: int | None
+
+    @staticmethod
+    def resolve_grid_code(obj: GridAddressKey) -> str:
+        return obj.grid.code
+
+
+class KeyReportOut(Schema):
+    ok: bool
+    villages: int
+    grids_created: int
+    keys: int
+    removed: int
+    errors: list[dict]
+    unused_columns: list[str]
+
+
+class MoveIn(Schema):
+    task_ids: list[int]
+    grid_code: str
+    reason: str = ""
+
+
+class MoveOut(Schema):
+    moved: int
+
+
+def _node(request: HttpRequest, code: str) -> Division:
+    return get_object_or_404(Division.objects.restrict(request.user, "view"), code=code.strip())
+
+
+@router.get("/aliases", response=list[AliasOut])
+def list_aliases(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return list(
+        AddressAlias.objects.restrict(request.user, "view")
+        .select_related("node", "created_by")
+        .order_by("-created_at")[:2000]
+    )
+
+
+@router.post("/aliases", response={201: AliasOut})
+def add_alias(request: HttpRequest, body: AliasIn):  # type: ignore[no-untyped-def]
+    """An alias may not equal a county's, town's or village's own name (422 says whose)."""
+    alias = placing.add_alias(request.user, body.text, _node(request, body.to_code))
+    return Status(201, alias)
+
+
+@router.delete("/aliases/{pk}", response={204: None})
+def delete_alias(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    alias = get_object_or_404(AddressAlias.objects.restrict(request.user, "delete"), pk=pk)
+    placing.delete_alias(request.user, alias)
+    return Status(204, None)
+
+
+@router.get("/grid-keys", response=list[KeyOut])
+def list_keys(request: HttpRequest, village_code: str = ""):  # type: ignore[no-untyped-def]
+    keys = GridAddressKey.objects.restrict(request.user, "view").select_related("grid")
+    if village_code:
+        keys = keys.filter(grid__parent__code=village_code)
+    return list(keys[:5000])
+
+
+@router.post("/grid-keys", response=KeyReportOut)
+def import_keys(request: HttpRequest, file: File[UploadedFile]):  # type: ignore[no-untyped-def]
+    """A grid-keys file (CSV/XLSX, Chinese headers): all lines or none; `errors` name
+    the lines (an estate given to two grids names both)."""
+    target = upload_dir()
+    target.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=target, delete=False, suffix=".keys") as out:
+        for chunk in file.chunks():
+            out.write(chunk)
+    report = placing.import_keys(request.user, Path(out.name))
+    return {
+        "ok": report.ok,
+        "villages": report.villages,
+        "grids_created": report.grids_created,
+        "keys": report.keys,
+        "removed": report.removed,
+        "errors": [{"line": n, "reason": r} for n, r in report.errors],
+        "unused_columns": report.unused_columns,
+    }
+
+
+@router.post("/task-moves", response=MoveOut)
+def move_tasks(request: HttpRequest, body: MoveIn):  # type: ignore[no-untyped-def]
+    """Move several open tasks to one grid of the user's area (village staff)."""
+    grid = _node(request, body.grid_code)
+    return {"moved": placing.move_tasks(request.user, body.task_ids, grid, body.reason)}

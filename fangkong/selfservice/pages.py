@@ -1,0 +1,187 @@
+"""The resident's phone pages (no login, plain forms, no script needed): apply for a
+health code for oneself or for an elderly parent or a child (申领/代领), see the colour
+with why and what to do and the day it turns green, and appeal (申诉)."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from fangkong.geo.models import Division
+from fangkong.healthcode import tokens
+from fangkong.healthcode.actions import SYMPTOMS
+from fangkong.healthcode.public import chinese_unless_chosen, masked_name
+from fangkong.people.models import Person
+from fangkong.public import ratelimit
+from fangkong.selfservice import actions
+from fangkong.selfservice.choices import Relation
+from fangkong.selfservice.models import Appeal
+
+CITY = "3306"
+STAY_ROWS = 3
+SYMPTOM_LABELS = {
+    "fever": "发热",
+    "cough": "咳嗽",
+    "shortness_of_breath": "气促",
+    "sore_throat": "咽痛",
+    "fatigue": "乏力",
+    "diarrhoea": "腹泻",
+}
+
+
+def _towns() -> list[tuple[str, str]]:
+    rows = Division.objects.filter(level__in=["county", "town"], path__startswith=f"{CITY}/")
+    return [
+        (d.code, d.name if d.level == "town" else f"【{d.name}】")
+        for d in rows.order_by("path").only("code", "name", "level")
+    ]
+
+
+def _villages(town_code: str) -> list[tuple[str, str]]:
+    town = Division.objects.filter(code=town_code[:24], level="town").first()
+    if town is None:
+        return []
+    rows = Division.objects.filter(parent=town, level="village").order_by("code")
+    return [(d.code, d.name) for d in rows.only("code", "name")]
+
+
+def _places() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Provinces with their prefecture cities, for choosing a place without typing."""
+    from fangkong.riskareas.rules import reference
+
+    ref = reference()
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for code, (level, name) in ref.items():
+        if level == "province":
+            groups.setdefault(code, [(code, name + "（全省）")])
+    for code, (level, name) in ref.items():
+        if level == "city" and code[:2] in groups:
+            groups[code[:2]].append((code, name))
+    return [(ref[p][1], rows) for p, rows in sorted(groups.items())]
+
+
+def _form_data(post: Any) -> dict[str, Any]:
+    stays = [
+        {
+            "code": post.get(f"stay{i}_code", "")[:12],
+            "left_on": post.get(f"stay{i}_left_on", "")[:10],
+        }
+        for i in range(STAY_ROWS)
+    ]
+    return {
+        "relation": post.get("relation", "self")[:12],
+        "applicant_name": post.get("applicant_name", "")[:50],
+        "name": post.get("name", "")[:50],
+        "id_number": post.get("id_number", "")[:24],
+        "phone": post.get("phone", "")[:20],
+        "node_code": post.get("node_code", "")[:24],
+        "address": post.get("address", "")[:200],
+        "stays": stays,
+        "symptoms": post.getlist("symptoms")[:10],
+        "case_contact": post.get("case_contact") == "yes",
+        "case_contact_on": post.get("case_contact_on", "")[:10],
+        "consent": bool(post.get("consent")),
+    }
+
+
+@never_cache
+def apply(request: HttpRequest) -> HttpResponse:
+    chinese_unless_chosen(request)
+    town = (request.POST.get("town") or request.GET.get("town") or "")[:24]
+    errors: dict[str, list[str]] = {}
+    sent = False
+    data: dict[str, Any] = {"relation": "self", "stays": [{}] * STAY_ROWS, "symptoms": []}
+    if request.method == "POST":
+        data = _form_data(request.POST)
+        limit = actions.rules_on().applications_per_hour
+        if request.POST.get("send"):
+            if not ratelimit.hit(request, "selfcode-sms", limit):
+                return ratelimit.refused(request)
+            from fangkong.public.actions import send_code
+
+            try:
+                send_code(data["phone"])
+                sent = True
+            except ValidationError as exc:
+                errors = exc.message_dict
+        else:
+            if not ratelimit.hit(request, "selfcode", limit):
+                return ratelimit.refused(request)
+            try:
+                outcome = actions.apply(data, request.POST.get("code", "")[:12])
+                return redirect("selfcode:result", token=tokens.personal_token(outcome.person.pk))
+            except ValidationError as exc:
+                errors = exc.message_dict
+    stays = data["stays"]
+    return render(
+        request,
+        "selfservice/p/apply.html",
+        {
+            "data": data,
+            "stay_rows": list(enumerate(stays)),
+            "errors": errors,
+            "sent": sent,
+            "town": town,
+            "towns": _towns(),
+            "villages": _villages(town),
+            "places": _places(),
+            "relations": Relation.choices,
+            "symptoms": [(s, SYMPTOM_LABELS.get(s, s)) for s in SYMPTOMS],
+            "rules": actions.rules_on(),
+        },
+        status=422 if errors else 200,
+    )
+
+
+def _person(token: str) -> Person | None:
+    try:
+        pid = tokens.read_personal(token)
+    except tokens.CodeError:
+        return None
+    return Person.objects.filter(pk=pid, merged_into__isnull=True).first()
+
+
+@never_cache
+def result(request: HttpRequest, token: str) -> HttpResponse:
+    """The colour, why, what to do, the day it turns green; appeals and their decisions."""
+    chinese_unless_chosen(request)
+    person = _person(token)
+    if person is None:
+        return render(
+            request,
+            "healthcode/error.html",
+            {"message": _("this health code link is not valid")},
+            status=404,
+        )
+    error = ""
+    if request.method == "POST":
+        if not ratelimit.hit(request, "selfcode-appeal", actions.rules_on().applications_per_hour):
+            return ratelimit.refused(request)
+        try:
+            actions.file_appeal(person, request.POST.get("reason", "")[:1000])
+            return redirect("selfcode:result", token=token)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    colour, reasons, advice, green = actions.explain_person(person)
+    from fangkong.healthcode.models import CodeChange
+
+    return render(
+        request,
+        "selfservice/p/result.html",
+        {
+            "name": masked_name(person.name),
+            "colour": colour,
+            "reasons": reasons,
+            "advice": advice,
+            "green_on": green,
+            "proxy": actions.latest_proxy(person.pk),
+            "token": token,
+            "appeals": Appeal.objects.filter(person=person)[:5],
+            "history": CodeChange.objects.filter(person=person).order_by("-at", "-pk")[:10],
+            "error": error,
+        },
+        status=422 if error else 200,
+    )

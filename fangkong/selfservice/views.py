@@ -1,0 +1,93 @@
+"""Staff pages: self-declarations of one's area (with contradictions of stored facts),
+appeals with their deadline, the overdue ones escalated, and the decision form."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from fangkong.core import audit, clock
+from fangkong.selfservice import actions
+from fangkong.selfservice.models import Appeal, Declaration
+
+
+def _need(request: HttpRequest, label: str, action: str = "view") -> None:
+    if not request.user.may(label, action):  # type: ignore[union-attr]
+        raise PermissionDenied
+
+
+@login_required
+def declarations(request: HttpRequest) -> HttpResponse:
+    _need(request, "selfservice.declaration")
+    qs = Declaration.objects.restrict(request.user, "view").select_related("person", "node")
+    only = request.GET.get("contradicting") == "1"
+    if only:
+        qs = qs.contradicting()
+    return render(
+        request, "selfservice/declarations.html", {"rows": qs[:200], "contradicting": only}
+    )
+
+
+def appeals_for(user, escalated: bool):  # type: ignore[no-untyped-def]
+    """Appeals of the user's area; with `escalated`, the overdue ones escalated to the
+    user's node from below (derived from the clock)."""
+    if not escalated:
+        return Appeal.objects.restrict(user, "view")
+    qs = Appeal.objects.restrict(user, "view").overdue(clock.now())
+    node_path = getattr(getattr(user, "node", None), "path", None)
+    if node_path and not user.is_superuser:
+        qs = qs.filter(Q(escalate_path__startswith=node_path))
+    return qs
+
+
+@login_required
+def appeals(request: HttpRequest) -> HttpResponse:
+    _need(request, "selfservice.appeal")
+    escalated = request.GET.get("escalated") == "1"
+    qs = appeals_for(request.user, escalated).select_related("person")
+    status = request.GET.get("status", "")
+    if status:
+        qs = qs.filter(status=status)
+    return render(
+        request,
+        "selfservice/appeals.html",
+        {"rows": qs[:200], "escalated": escalated, "status": status, "now": clock.now()},
+    )
+
+
+@login_required
+def appeal(request: HttpRequest, pk: int) -> HttpResponse:
+    _need(request, "selfservice.appeal")
+    found = get_object_or_404(Appeal.objects.restrict(request.user, "view"), pk=pk)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            actions.decide_appeal(
+                request.user,
+                found,
+                upheld=request.POST.get("decision") == "upheld",
+                reason=request.POST.get("reason", "")[:1000],
+                colour=request.POST.get("colour", "")[:6],
+            )
+            return redirect("selfservice:appeal", pk=found.pk)
+        except ValidationError as exc:
+            errors = exc.message_dict
+        except PermissionError as exc:
+            raise PermissionDenied(str(exc)) from exc
+    audit.record_access(request.user, found, "appeal")
+    decls = Declaration.objects.restrict(request.user, "view").filter(person_id=found.person_id)
+    from fangkong.healthcode.models import CodeChange
+
+    return render(
+        request,
+        "selfservice/appeal.html",
+        {
+            "a": found,
+            "errors": errors,
+            "declarations": decls[:5],
+            "history": CodeChange.objects.filter(person_id=found.person_id)[:10],
+            "may_decide": request.user.may("selfservice.appeal", "decide"),  # type: ignore[union-attr]
+        },
+        status=422 if errors else 200,
+    )

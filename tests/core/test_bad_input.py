@@ -1,0 +1,69 @@
+"""Inputs that cannot crash (issue #16 item 7): deeply nested JSON, lone surrogates and
+random bytes to an upload answer 4xx naming the field, never 500."""
+
+import datetime as dt
+import os
+
+import pytest
+
+from fangkong.core import clock
+from tests.conftest import YUECHENG
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def h(make_user):
+    from fangkong.accounts.models import ApiToken
+
+    user = make_user("county_hq", YUECHENG)
+    raw = ApiToken.new_raw()
+    ApiToken.objects.create(
+        user=user, digest=ApiToken.hash(raw), expires_at=clock.now() + dt.timedelta(days=1)
+    )
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+@pytest.mark.parametrize("levels", [40, 5000, 200_000])
+def test_deeply_nested_json_is_refused(client, h, levels):
+    body = '{"name": ' + "[" * levels + "]" * levels + "}"
+    r = client.post("/api/v1/tracing/venues", body, content_type="application/json", **h)
+    assert r.status_code == 422, r.status_code
+    assert r.json()["detail"][0]["loc"] == ["body"] and "32" in str(r.json())
+
+
+def test_a_lone_surrogate_is_refused_with_its_field(client, h):
+    body = '{"name": "\\ud800东门", "kind": "gate", "node_code": "330602"}'
+    r = client.post("/api/v1/tracing/venues", body, content_type="application/json", **h)
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["loc"] == ["body", "name"]
+
+
+def test_a_lone_surrogate_in_a_key_is_refused(client, h):
+    body = '{"\\udfff": 1, "name": "x", "kind": "gate", "node_code": "330602"}'
+    r = client.post("/api/v1/tracing/venues", body, content_type="application/json", **h)
+    assert r.status_code == 422
+
+
+@pytest.mark.parametrize("name", ["results.xlsx", "results.csv", "results.xls"])
+def test_random_bytes_to_the_lab_result_upload(client, make_user, name):
+    from fangkong.accounts.models import ApiToken
+
+    user = make_user("cdc", "3306")
+    raw = ApiToken.new_raw()
+    ApiToken.objects.create(
+        user=user, digest=ApiToken.hash(raw), expires_at=clock.now() + dt.timedelta(days=1)
+    )
+    junk = os.urandom(4096).replace(b"\x00", b"\x01") if name.endswith("xlsx") else os.urandom(4096)
+    if name.endswith(".csv"):
+        junk = b"sample_code,result\n\x00" + junk[:100]  # valid UTF-8 is unlikely; NUL if so
+        junk = junk.decode("latin-1").encode("utf-8")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    r = client.post(
+        "/api/v1/clinical/lab-results",
+        {"file": SimpleUploadedFile(name, junk)},
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    assert r.status_code in (400, 422), (r.status_code, r.content[:300])
+    assert "file" in r.text

@@ -1,0 +1,50 @@
+"""Fixtures for notices and the schedule: a clock, accounts with phones, the outbox."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+TZ = ZoneInfo("Asia/Shanghai")
+DAY0 = dt.date(2020, 2, 10)
+
+
+def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=TZ)
+
+
+@pytest.fixture
+def run_commits(django_capture_on_commit_callbacks):
+    """Run what the code defers to the commit (task enqueues) inside the block."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def with_phone():
+    from fangkong.notify import actions
+
+    def give(user, phone="13905751234", **extra):
+        return actions.save_preferences(user, {"phone": phone, **extra})
+
+    return give
+
+
+@pytest.fixture
+def outbox():
+    from fangkong.core import crypto
+    from fangkong.notify.models import OutboxMessage
+
+    def messages():
+        return [
+            (crypto.decrypt(bytes(m.phone_enc), "notify.outbox.phone"), m.template, m.text, m.key)
+            for m in OutboxMessage.objects.order_by("pk")
+        ]
+
+    return messages
+
+
+@pytest.fixture
+def system_user():
+    from fangkong.accounts.models import User
+
+    return User(is_superuser=True, is_active=True)
