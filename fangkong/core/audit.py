@@ -6,7 +6,7 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from fangkong.core import clock
 
@@ -79,6 +79,19 @@ def record_export(
 ) -> LogEntry:
     """An export of a list (see record_bulk_read)."""
     return record_bulk_read(user, model_label, params, count, request, what="export")
+
+
+ACTION_LABELS = {
+    LogEntry.Action.CREATE: pgettext_lazy("audit action", "created"),
+    LogEntry.Action.UPDATE: pgettext_lazy("audit action", "changed"),
+    LogEntry.Action.DELETE: pgettext_lazy("audit action", "deleted"),
+    LogEntry.Action.ACCESS: pgettext_lazy("audit action", "viewed"),
+}
+
+
+def action_label(entry: LogEntry) -> str:
+    """The kind of entry in the reader's language (django-auditlog ships no Chinese)."""
+    return str(ACTION_LABELS.get(entry.action, entry.get_action_display()))
 
 
 def _field_label(entry: LogEntry, name: str) -> str:

@@ -74,6 +74,12 @@ def save_rules(user: Any, data: dict[str, Any]) -> ObservationRules:
         raise _invalid(
             "effective_from", _("a rule set already in force on this date cannot be rewritten")
         )
+    for name in ("morning_start", "morning_end", "evening_start", "evening_end"):
+        value = data.get(name)
+        if isinstance(value, dt.time) and value.tzinfo is not None:
+            # The windows are local wall-clock times of the deployment; an offset would
+            # make them incomparable with the stored ones.
+            raise _invalid(name, _("give a local time of day without a time zone"))
     obj = existing or ObservationRules(effective_from=effective, created_by=user)
     for name in (
         "days",

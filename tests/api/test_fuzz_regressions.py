@@ -63,3 +63,9 @@ def test_briefing_rule_note_longer_than_its_column_is_refused(client, hq):
     body = {"effective_from": "2020-02-01", "note": "0" * 201}
     r = client.post("/api/v1/briefing/rules", body, content_type="application/json", **hq)
     assert ["body", "body", "note"] in locs(r)
+
+
+def test_observation_windows_are_local_times_without_zone(client, hq):
+    body = {"effective_from": "2000-01-01", "morning_start": "00:00:00Z", "evening_end": "23:00"}
+    r = client.post("/api/v1/observation/rules", body, content_type="application/json", **hq)
+    assert ["body", "morning_start"] in locs(r)

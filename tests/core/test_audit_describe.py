@@ -20,6 +20,7 @@ def test_bulk_read_and_reveal_read_in_chinese(make_user, make_person):
     with translation.override("zh-hans"):
         texts = [audit.describe(e) + " " + audit.record_label(e) for e in (bulk, export, reveal)]
         texts.append(audit.describe(seen))
+        texts += [audit.action_label(e) for e in (bulk, reveal)]
     assert "17" in texts[0] and "3" in texts[1]
     assert all(untranslated(t.split("#")[0]) == [] for t in texts), texts
     with translation.override("en"):

@@ -27,3 +27,10 @@ def audit_record(entry: Any) -> str:
     from fangkong.core.audit import record_label
 
     return record_label(entry)
+
+
+@register.filter
+def audit_action(entry: Any) -> str:
+    from fangkong.core.audit import action_label
+
+    return action_label(entry)
