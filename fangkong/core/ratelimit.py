@@ -26,6 +26,19 @@ def client_key(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address as an IP (for django-axes, which stores it in an IP column):
+    client_key's answer when it is a valid address, else None (a request built in code,
+    as Django's test client's force_login does, has no socket address)."""
+    import ipaddress
+
+    key = client_key(request)
+    try:
+        return str(ipaddress.ip_address(key))
+    except ValueError:
+        return None
+
+
 def hit(request: HttpRequest, scope: str, limit: int) -> bool:
     """Count one submission; False when the client is over `limit` in this window."""
     return hit_key(client_key(request), scope, limit)

@@ -32,3 +32,18 @@ def test_client_address_behind_proxies(settings):
     settings.FANGKONG_PROXY_HOPS = 2
     assert ratelimit.client_key(request(forwarded="203.0.113.7, 10.1.1.1")) == "203.0.113.7"
     assert ratelimit.client_key(request(forwarded="")) == "10.0.0.9"
+
+
+def test_lockout_address_is_an_ip_or_nothing(settings):
+    """django-axes stores the address in an IP column (PostgreSQL refuses anything else):
+    a forged non-address behind a proxy, or a request with no socket address, gives None."""
+    from django.http import HttpRequest
+
+    from fangkong.core.ratelimit import client_ip
+
+    settings.FANGKONG_PROXY_HOPS = 1
+    assert client_ip(request(forwarded="203.0.113.7")) == "203.0.113.7"
+    assert client_ip(request(forwarded="not-an-address")) is None
+    settings.FANGKONG_PROXY_HOPS = 0
+    assert client_ip(HttpRequest()) is None
+    assert client_ip(request(remote="2001:db8::1")) == "2001:db8::1"
