@@ -501,22 +501,11 @@ def classify(
 
 
 # ---------------------------------------------------------------- reporting (R9)
-
-
-@transaction.atomic
-def mark_reported(user: Any, case: Case, at: Any = None) -> Case:
-    """The direct network report (网络直报) of the case's current class is done."""
-    _need(user, "clinical.case", "report", _("your role may not report cases"))
-    when = parse_time(at, "reported_at")
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    if case.report_due is None:
-        raise _invalid("case", _("nothing to report for this case"))
-    if case.reported_at is not None:
-        raise _invalid("case", _("already reported"))
-    case.reported_at = when
-    with _actor(user):
-        case.save(update_fields=["reported_at"])
-    return case
+# The direct network report (网络直报) of a case is its national report card: the card is
+# exported and the direct-reporting system's acknowledgement closes the report clock
+# (`Case.reported_at`, set by `exchange.cards.acknowledge`; docs/report-card.md). There is
+# no other way to mark a case reported. The emergency report of a county's first case and
+# of a cluster (突发公共卫生事件报告) go to another system and are recorded here.
 
 
 @transaction.atomic

@@ -410,11 +410,6 @@ def case_classify(request: HttpRequest, pk: int, body: ClassifyIn):  # type: ign
     )
 
 
-@router.post("/cases/{pk}/report", response=ClinicalCaseOut)
-def case_report(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
-    return actions.mark_reported(request.user, _case(request, pk))
-
-
 @router.post("/cases/{pk}/emergency-report", response=ClinicalCaseOut)
 def case_emergency(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     return actions.mark_emergency_reported(request.user, _case(request, pk))

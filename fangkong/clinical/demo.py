@@ -184,16 +184,25 @@ def _suspect(doctor: Any, clinic: Facility, person: Any, when: dt.datetime) -> C
     return Case.objects.get(visit=v)
 
 
+def _report(doctor: Any, case: Case) -> None:
+    """The direct report through the report card (exported, acknowledged), by whichever
+    app registered it (clinical.hooks.register_demo_reporter)."""
+    from fangkong.clinical.hooks import demo_reporters
+
+    for report in demo_reporters():
+        report(doctor, case)
+
+
 def _confirm(doctor: Any, case: Case, when: dt.datetime, code: str, severity: str = "mild") -> Case:
     with _at(when):
-        actions.mark_reported(doctor, case)
+        _report(doctor, case)
         s = samples.record_sample(
             doctor, case, code=code, sample_type="throat_swab", lab="绍兴市疾控中心实验室"
         )
     with _at(when + dt.timedelta(hours=5)):
         samples.record_result(doctor, s, "positive", ct_orf1ab="27.4", ct_n="29.1")
         case = actions.classify(doctor, case, "confirmed", severity=severity, reason="")
-        actions.mark_reported(doctor, case)
+        _report(doctor, case)
         if case.emergency_due:
             actions.mark_emergency_reported(doctor, case)
     case.refresh_from_db()
@@ -247,7 +256,7 @@ def _stages(
     _suspect(doctor, clinic, next(people), now - dt.timedelta(hours=4))
     c = _suspect(doctor, clinic, next(people), base + dt.timedelta(days=7))
     with _at(base + dt.timedelta(days=7, hours=2)):
-        actions.mark_reported(doctor, c)
+        _report(doctor, c)
         s = samples.record_sample(doctor, c, code=f"D{code}-X", sample_type="nasal_swab")
     with _at(base + dt.timedelta(days=7, hours=8)):
         samples.record_result(doctor, s, "negative")

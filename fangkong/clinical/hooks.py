@@ -23,6 +23,23 @@ def exposure_consumers() -> list[Callable[[Any, list[Any]], None]]:
     return list(_exposure_consumers)
 
 
+# The direct report of a case (R9) is its national report card, kept by the exchange app
+# (which depends on clinical, not the other way). The demo's doctors report their cases
+# at the moment the story needs through the reporter that app registers here; with none
+# registered the demo's report clocks stay open.
+_demo_reporters: list[Callable[[Any, Any], None]] = []
+
+
+def register_demo_reporter(fn: Callable[[Any, Any], None]) -> None:
+    """`fn(user, case)` reports the case's current class the way the app does."""
+    if fn not in _demo_reporters:
+        _demo_reporters.append(fn)
+
+
+def demo_reporters() -> list[Callable[[Any, Any], None]]:
+    return list(_demo_reporters)
+
+
 def _in_care(user: Any) -> int:
     from fangkong.clinical.models import Case
 

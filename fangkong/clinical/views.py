@@ -231,8 +231,6 @@ def case_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
                 reason=d["reason"],
                 diagnosed_at=d["diagnosed_at"],
             )
-        elif verb == "report":
-            actions.mark_reported(user, case)
         elif verb == "emergency":
             actions.mark_emergency_reported(user, case)
         elif verb == "sample":

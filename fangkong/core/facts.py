@@ -13,6 +13,11 @@ declare how they run:
 
 `core` never imports the domain apps: they come to the registry. No save signal carries
 a domain fact any more.
+
+The other direction has a registry too: a reader of many persons' facts (the health
+code's colour rules) asks every registered `Source` to add what it knows
+(`register_source`, `sources()`), so an app that holds facts of its own (self-service
+declarations) joins the reading without the reader importing it.
 """
 
 from __future__ import annotations
@@ -101,3 +106,38 @@ def deliver(fact: str, person_ids: list[int], detail: dict[str, Any], names: lis
         c = _consumers.get(name)
         if c is not None:
             c.handler(fact, person_ids, detail)
+
+
+# ----------------------------------------------------------------------------------------
+# Sources: apps that add their own facts to a reader of many persons' facts.
+
+# add(person_filter, since, of): `person_filter` is the ORM filter on `person_id` for the
+# persons read (e.g. {"person_id__in": [...]}), `since` the first day looked at, `of(pid)`
+# the reader's record of one person (the reader defines its fields).
+Adder = Callable[[dict[str, Any], Any, Callable[[int], Any]], None]
+# persons(since): the ids of everyone this source holds a fact about since that day.
+Persons = Callable[[Any], set[int]]
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    add: Adder
+    persons: Persons
+
+
+_sources: dict[str, Source] = {}
+
+
+def register_source(name: str, add: Adder, persons: Persons) -> None:
+    """A source of facts, registered from its app's `AppConfig.ready`. Registering the
+    same name again replaces it."""
+    _sources[name] = Source(name, add, persons)
+
+
+def unregister_source(name: str) -> None:
+    _sources.pop(name, None)
+
+
+def sources() -> list[Source]:
+    return list(_sources.values())

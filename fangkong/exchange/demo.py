@@ -1,5 +1,7 @@
 """Demo step of the exchange: Hangzhou as a partner city reached by file, one request
-received from it (in a Yuecheng community's screening queue) and one sent to it.
+received from it (in a Yuecheng community's screening queue) and one sent to it. And the
+direct report of the clinical demo's cases (`report_case`, registered with
+clinical.hooks): each report is the case's report card, exported and acknowledged.
 
 The demo partner's private key lives only in memory during the step: the received
 request is genuine (signed and checked like any other), and no key is kept anywhere."""
@@ -8,6 +10,7 @@ import base64
 import datetime as dt
 import random
 import uuid
+from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -26,6 +29,19 @@ HANGZHOU = "330100"
 def _rid(region: str, birth: dt.date, seq: int) -> str:
     base = f"{region}{birth:%Y%m%d}{seq:03d}"
     return base + ric.calc_check_digit(base + "0")
+
+
+def report_case(user: Any, case: Any) -> None:
+    """The demo doctor's direct report (网络直报) of the case's current class: the card's
+    pending version is exported and the direct-reporting system acknowledges it at once
+    with a card id of its own, which closes the report clock (docs/report-card.md)."""
+    from fangkong.exchange import cards
+    from fangkong.exchange.models import CardVersion
+
+    cards.export(user, "csv", case_id=case.pk)
+    waiting = CardVersion.objects.filter(card__case_id=case.pk, acknowledged_at__isnull=True)
+    for number, seq in waiting.order_by("seq").values_list("card__number", "seq"):
+        cards.acknowledge(user, number, seq, f"{number}{seq:02d}")
 
 
 def demo_step(seed: int) -> str:

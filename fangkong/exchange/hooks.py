@@ -1,4 +1,5 @@
-"""Registrations into the shared registries: audit and home cards."""
+"""Registrations into the shared registries: audit, home cards, demo steps, and the
+clinical demo's direct report (through the report card)."""
 
 from typing import Any
 
@@ -8,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 def register_hooks() -> None:
     from auditlog.registry import auditlog
 
+    from fangkong.clinical.hooks import register_demo_reporter
     from fangkong.core import demo_steps, home
     from fangkong.exchange import models as m
-    from fangkong.exchange.demo import demo_step
+    from fangkong.exchange.demo import demo_step, report_case
 
     auditlog.register(m.HandoverRequest, exclude_fields=["path", "id_number_enc", "phone_enc"])
     auditlog.register(m.Partner, exclude_fields=["path"])
@@ -58,6 +60,7 @@ def register_hooks() -> None:
         )
     )
     demo_steps.register("exchange", demo_step)
+    register_demo_reporter(report_case)
 
     from fangkong.geo import counters
 

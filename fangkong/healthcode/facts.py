@@ -1,5 +1,7 @@
 """Reading the stored facts of many persons at once (a few set-based queries per chunk)
-for the colour rules; other apps are read only when they are installed."""
+for the colour rules; other apps are read only when they are installed, and apps with
+facts of their own (self-service declarations) add them as registered sources
+(`core.facts.register_source`)."""
 
 import datetime as dt
 from collections.abc import Iterable
@@ -10,6 +12,7 @@ from django.db.models import Max, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from fangkong.core import facts as core_facts
 from fangkong.healthcode.models import Arrival, CodeOverride, DailyCheckIn
 from fangkong.healthcode.rules import Facts
 
@@ -119,10 +122,8 @@ def facts_for(person_ids: Iterable[int], today: dt.date) -> dict[int, Facts]:
                 f.close_contact_on = _later(f.close_contact_on, row["last"])
             else:
                 f.possible_contact_on = _later(f.possible_contact_on, row["last"])
-    if apps.is_installed("fangkong.selfservice"):  # self-declarations (issue #19)
-        from fangkong.selfservice.facts import add_declared
-
-        add_declared(_of("person_id", ids), since, of)
+    for source in core_facts.sources():  # e.g. self-declarations (issue #19)
+        source.add(_of("person_id", ids), since, of)
     return out
 
 
@@ -170,8 +171,6 @@ def persons_with_facts(today: dt.date) -> set[int]:
                 "person_id", flat=True
             )
         )
-    if apps.is_installed("fangkong.selfservice"):  # self-declarations (issue #19)
-        from fangkong.selfservice.facts import declared_persons
-
-        ids |= declared_persons(since)
+    for source in core_facts.sources():
+        ids |= source.persons(since)
     return ids

@@ -10,6 +10,7 @@ announcements often write them."""
 
 import csv
 import datetime as dt
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -116,6 +117,15 @@ def short_name(name: str) -> str:
     return name
 
 
+def _text_level(origin: str, named: list[tuple[str, str]]) -> str:
+    """The highest risk among (short name, risk) whose name appears in the text."""
+    best = ""
+    for short, risk in named:
+        if short and short in origin and RANK[risk] > RANK[best]:
+            best = risk
+    return best
+
+
 def level_for_text(origin: str, day: dt.date) -> str:
     """The risk level of a place written as text (“湖北武汉”, “武汉市汉口站”) on `day`:
     the highest designation in force whose own area's name appears in it."""
@@ -124,12 +134,69 @@ def level_for_text(origin: str, day: dt.date) -> str:
     origin = (origin or "").strip()
     if not origin:
         return ""
-    best = ""
+    named = []
     for code, risk in RiskArea.objects.on(day).values_list("code", "risk"):
         found = lookup(code)
-        if found is not None and short_name(found[1]) in origin and RANK[risk] > RANK[best]:
-            best = risk
-    return best
+        if found is not None:
+            named.append((short_name(found[1]), risk))
+    return _text_level(origin, named)
+
+
+@dataclass(frozen=True)
+class Designation:
+    code: str
+    risk: str
+    starts_on: dt.date
+    ends_on: dt.date | None
+    short: str  # the area's own name as places are written (湖北, 武汉, 丰台)
+
+    def on(self, day: dt.date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+
+class DatedList:
+    """The whole dated list read once, for a reader judging many places on many days (the
+    rows of a pushed list): the same answers as `level_on` and `level_for_text`, without a
+    query per row."""
+
+    def __init__(self, designations: list[Designation]):
+        self.designations = designations
+        self._named: dict[dt.date, list[tuple[str, str]]] = {}
+
+    @classmethod
+    def load(cls) -> "DatedList":
+        from fangkong.riskareas.models import RiskArea
+
+        out = []
+        for code, risk, start, end in RiskArea.objects.values_list(
+            "code", "risk", "starts_on", "ends_on"
+        ):
+            found = lookup(code)
+            short = short_name(found[1]) if found is not None else ""
+            out.append(Designation(code, risk, start, end, short))
+        return cls(out)
+
+    def level_on(self, code: str, day: dt.date) -> str:
+        wanted = set(prefixes(code))
+        found = [d.risk for d in self.designations if d.code in wanted and d.on(day)]
+        return max(found, key=lambda r: RANK[r], default="")
+
+    def level_for_text(self, origin: str, day: dt.date) -> str:
+        origin = (origin or "").strip()
+        if not origin:
+            return ""
+        named = self._named.get(day)
+        if named is None:  # a file's rows share a few days: one pass over the list each
+            named = [(d.short, d.risk) for d in self.designations if d.on(day)]
+            self._named[day] = named
+        return _text_level(origin, named)
+
+    def level_of(self, place: str, day: dt.date) -> str:
+        """A place given by its division code (`420106`, `4201`) or written as text."""
+        place = (place or "").strip()
+        if place.isascii() and place.isdigit():
+            return self.level_on(place, day)
+        return self.level_for_text(place, day)
 
 
 def required_level_for_text(origin: str, day: dt.date) -> str:

@@ -1,6 +1,8 @@
 """The demo's day of screening: address keys for every demo grid, yesterday's and this
 morning's pushed lists across Shaoxing with addresses as residents write them (a few in
-the demo grid worker's grid), imported through the real pipeline, a share visited."""
+the demo grid worker's grid), imported through the real pipeline, a share visited. The
+lists' key areas come from the dated risk-area list, where the demo puts Hubei as a
+high-risk area on the demo's own dates (labelled as demo data)."""
 
 import datetime as dt
 import random
@@ -157,6 +159,33 @@ def _visit(tasks: list[ScreeningTask], share: float, rng: random.Random, day: dt
     return done
 
 
+DEMO_SOURCE = "演示数据：2020 年湖北省高风险地区认定平移至演示日期（非真实通告）"
+
+
+def _key_area(today: dt.date) -> str:
+    """R14's key areas are the dated risk-area list: the demo replays 2020 on today's
+    dates, so Hubei is a high-risk area from three weeks ago (the real 2020 designations
+    are seeded by riskareas on their own dates)."""
+    from django.core.exceptions import ValidationError
+
+    from fangkong.accounts.models import User
+    from fangkong.riskareas import actions as riskareas
+    from fangkong.riskareas.rules import level_on
+
+    if level_on("42", today) == "high":
+        return "already"
+    system = User(is_superuser=True, is_active=True)
+    start = today - dt.timedelta(days=21)
+    try:
+        riskareas.add_area(
+            system,
+            {"code": "42", "risk": "high", "starts_on": start.isoformat(), "source": DEMO_SOURCE},
+        )
+    except ValidationError:  # a designation of Hubei already covers part of the period
+        return "kept"
+    return "added"
+
+
 def run(seed: int, arrivals: int = 1500) -> str:
     """Idempotent: does nothing once the demo lists exist."""
     if PushedList.objects.filter(sha256__startswith="demo:").exists():
@@ -170,6 +199,7 @@ def run(seed: int, arrivals: int = 1500) -> str:
     today = clock.today()
     morning = timezone.make_aware(dt.datetime.combine(today, dt.time(7, 30)))
     yesterday = morning - dt.timedelta(days=1)
+    _key_area(today)
     telecom, _c = ListSource.objects.get_or_create(
         node=city, name="电信推送（重点地区来绍）", defaults={"kind": "telecom"}
     )

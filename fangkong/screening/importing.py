@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from fangkong.core import clock, crypto, facts
 from fangkong.people import bulk
 from fangkong.people.models import Person
+from fangkong.riskareas.rules import DatedList
 from fangkong.screening import rules, writing
 from fangkong.screening.choices import ExceptionKind, Match, Placement
 from fangkong.screening.matching import AddressMatcher, load_matcher
@@ -89,7 +90,8 @@ class Pipeline:
         self.received = clock.now()
         self.today = clock.today()
         self.rules = ScreeningRules.in_force(self.today)
-        self.key_areas = self.rules.key_area_list
+        # R14's key areas are the dated risk-area list, read once for the whole file.
+        self.risk_areas = DatedList.load()
         self.paths = {n.id: n.path for n in self.matcher.nodes.values()}
         self.levels = {n.id: n.level for n in self.matcher.nodes.values()}
         self.names = {n.id: n.name for n in self.matcher.nodes.values()}
@@ -337,7 +339,11 @@ class Pipeline:
             else:
                 c.matched += 1
             subject = subjects.get(person.pk) if person.pk else getattr(person, "_subject", None)
-            key_area = rules.is_key_area(row.origin, self.key_areas)
+            key_area = rules.is_key_area(
+                self.risk_areas.level_of(
+                    row.origin, rules.arrival_day(row.arrival_at, self.received)
+                )
+            )
             if subject is None:
                 subject = writing.build(
                     ScreeningSubject,

@@ -27,16 +27,13 @@ USER = settings.AUTH_USER_MODEL
 
 
 class ScreeningRules(DatedRuleSet):
-    """The dated rule set of screening: due times (R14), key areas, named checklists."""
+    """The dated rule set of screening: due times (R14), named checklists. Which areas are
+    key areas is the dated risk-area list (riskareas): a high-risk area on the day of
+    arrival (`rules.is_key_area`)."""
 
     default_due_hours = models.PositiveIntegerField(_("visit due within (hours)"), default=24)
     key_area_due_hours = models.PositiveIntegerField(
         _("visit due within for arrivals from a key area (hours)"), default=1
-    )
-    key_areas = models.TextField(
-        _("key areas"),
-        blank=True,
-        help_text=_("One place name or region code prefix per line, e.g. 湖北省 or 4201"),
     )
     checklists = models.JSONField(
         _("named checklists"),
@@ -68,10 +65,6 @@ class ScreeningRules(DatedRuleSet):
 
     def __str__(self) -> str:
         return f"{self.effective_from:%Y-%m-%d}"
-
-    @property
-    def key_area_list(self) -> list[str]:
-        return [k.strip() for k in self.key_areas.splitlines() if k.strip()]
 
 
 class ListSource(TimeStampedModel):

@@ -139,15 +139,20 @@ def row_fingerprint(source_id: int, row: CleanRow) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-def is_key_area(origin: str, key_areas: Iterable[str]) -> bool:
-    """R14: the origin names a key area (or, for a code prefix, its code starts so)."""
-    origin = origin.strip()
-    if not origin:
-        return False
-    for key in key_areas:
-        if origin.startswith(key) if key.isdigit() else key in origin:
-            return True
-    return False
+KEY_AREA_RISK = "high"
+
+
+def arrival_day(arrival: dt.datetime | None, received: dt.datetime) -> dt.date:
+    """The day a place of origin is judged on: the local day of arrival, else (no arrival
+    time on the row) the day the list was received."""
+    return timezone.localdate(arrival or received)
+
+
+def is_key_area(level: str) -> bool:
+    """R14: an arrival from a key area is an arrival from an area that was a high-risk
+    area on the day of arrival — `level` is the area's level in the dated risk-area list
+    (riskareas) on that day, not a list of screening's own."""
+    return level == KEY_AREA_RISK
 
 
 def due_at(

@@ -1,5 +1,5 @@
-"""What declarations add to the facts the colour rules read (called from
-healthcode.facts): a stay in an area that was a risk area on the day the person left it
+"""What declarations add to the facts the colour rules read (a source registered in
+`core.facts` from this app's AppConfig.ready, read by healthcode.facts): a stay in an area that was a risk area on the day the person left it
 counts as an arrival from that area on that day (the risk-area list in force on the
 arrival date); declared symptoms as an abnormal report on the day declared; a declared
 contact with a case as a possible contact on its day. Declarations only ever add."""

@@ -145,7 +145,6 @@ ENDPOINTS = [
     ("get", "/cases/{case}/history", None),
     ("get", "/cases/{case}/exposures", None),
     ("post", "/cases/{case}/classify", {"status": "excluded", "reason": "x"}),
-    ("post", "/cases/{case}/report", {}),
     ("post", "/cases/{case}/emergency-report", {}),
     ("post", "/cases/{case}/samples", {"code": "Q", "sample_type": "sputum"}),
     ("post", "/samples/{sample}/result", {"result": "negative"}),

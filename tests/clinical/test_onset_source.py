@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 
 from fangkong.clinical import actions, investigation, samples
 from fangkong.clinical.choices import IMPORTED_SOURCES
-from fangkong.clinical.models import Case
 from fangkong.core import clock
 from tests.clinical.conftest import DAY0, at
 from tests.clinical.test_api import API, auth, post
+from tests.reportcards import report_by_card
 
 pytestmark = pytest.mark.django_db
 NOW = at(DAY0, 10)
@@ -60,7 +60,7 @@ def test_onset_and_source_are_recorded_and_mapped_to_imported(suspected, doctor)
 def test_bad_onset_dates_and_sources_are_refused_naming_the_field(suspected, doctor):
     with clock.frozen(at(DAY0, 9)):
         case = _confirmed(suspected, doctor)
-        actions.mark_reported(doctor, case)
+        report_by_card(doctor, case)
     case.refresh_from_db()
     with clock.frozen(at(DAY0 + dt.timedelta(days=3), 9)):
         msg = _refused(doctor, case, "onset_date", onset_date=DAY0 + dt.timedelta(days=2))
@@ -76,12 +76,14 @@ def test_bad_onset_dates_and_sources_are_refused_naming_the_field(suspected, doc
 
 
 def test_the_report_date_bounds_the_onset_too(suspected, doctor):
-    case = suspected()
-    with clock.frozen(at(DAY0 - dt.timedelta(days=2), 9)):
-        Case.objects.filter(pk=case.pk).update(reported_at=clock.now())
-    case.refresh_from_db()
-    msg = _refused(doctor, case, "onset_date", onset_date=DAY0 - dt.timedelta(days=1))
-    assert "report" in msg
+    with clock.frozen(at(DAY0, 9)):
+        case = suspected()
+    with clock.frozen(at(DAY0, 10)):
+        report_by_card(doctor, case)  # the report date is the card's acknowledgement
+    assert case.reported_at == at(DAY0, 10)
+    with clock.frozen(at(DAY0 + dt.timedelta(days=2), 9)):
+        msg = _refused(doctor, case, "onset_date", onset_date=DAY0 + dt.timedelta(days=1))
+    assert "report" in msg and str(DAY0) in msg
 
 
 def test_a_confirmation_before_the_onset_is_refused(suspected, doctor):

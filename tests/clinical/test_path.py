@@ -10,6 +10,7 @@ from fangkong.clinical.models import Bed, Case, ClassificationChange, Cluster, W
 from fangkong.core import clock
 from fangkong.observation.models import ObservationPeriod
 from tests.clinical.conftest import DAY0, at
+from tests.reportcards import report_by_card
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def test_whole_path_from_fever_clinic_to_post_discharge_observation(
         actions.dispose(doctor2, v, "suspected")
         case = Case.objects.get(visit=v)
         assert case.status == "suspected" and case.report_due == day(0, 11)
-        actions.mark_reported(doctor2, case)
+        report_by_card(doctor2, case)
         with pytest.raises(ValidationError, match="positive nucleic acid"):
             actions.classify(doctor2, case, "confirmed", severity="mild", reason="")
     with clock.frozen(day(0, 15)):
@@ -108,7 +109,7 @@ def test_the_two_hour_clock_on_a_replayed_clock(suspected, doctor):
         assert not Case.objects.report_overdue(clock.now()).filter(pk=case.pk).exists()
     with clock.frozen(at(DAY0, 11, 1)):
         assert Case.objects.report_overdue(clock.now()).filter(pk=case.pk).exists()
-        actions.mark_reported(doctor, case)
+        report_by_card(doctor, case)
         assert not Case.objects.report_overdue(clock.now()).filter(pk=case.pk).exists()
     case.refresh_from_db()
     from fangkong.clinical import rules

@@ -101,7 +101,6 @@ def test_register_a_visit_through_the_page(client, doctor, clinic, make_person):
         ("post", "/clinical/visits/{visit}/dispose/"),
         ("get", "/clinical/cases/{case}/"),
         ("post", "/clinical/cases/{case}/classify/"),
-        ("post", "/clinical/cases/{case}/report/"),
         ("post", "/clinical/cases/{case}/sample/"),
         ("post", "/clinical/cases/{case}/result/"),
         ("post", "/clinical/cases/{case}/transfer/"),

@@ -13,6 +13,14 @@ def test_demo_day_of_screening():
     assert PushedList.objects.count() == 3
     assert ScreeningTask.objects.exists() and Visit.objects.exists()
     assert ScreeningTask.objects.filter(status="open").exists()
+    # Key areas come from the dated risk-area list (Hubei, on the demo's dates).
+    from fangkong.riskareas.models import RiskArea
+
+    hubei = RiskArea.objects.get(code="42")
+    assert hubei.source == demo.DEMO_SOURCE and hubei.risk == "high"
+    key = ScreeningTask.objects.filter(key_area=True).select_related("subject")
+    assert key.exists() and all("湖北" in t.subject.origin for t in key)
+    assert not ScreeningTask.objects.filter(key_area=False, subject__origin__contains="湖北")
     assert demo.run(seed=3, arrivals=120) == "screening demo already present"
 
 

@@ -21,7 +21,7 @@ def test_a_visit_outcome_is_a_fact(make_task, grid_worker):
     assert (facts.SCREENING, [task.subject.person_id]) in log
 
 
-def test_key_area_arrivals_of_an_import_reach_the_code(make_user, make_source, upload):
+def test_key_area_arrivals_of_an_import_reach_the_code(make_user, make_source, upload, wuhan_high):
     hq = make_user("city_hq", "3306")
     with told() as log:
         upload(hq, make_source("电信推送", "telecom"), csv_bytes(TELECOM_ROWS), "电信.csv")

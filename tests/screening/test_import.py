@@ -79,7 +79,7 @@ RAIL_ROWS = [
 
 
 @pytest.fixture
-def scene(db, make_user, make_source, make_person, node):
+def scene(db, make_user, make_source, make_person, node, wuhan_high):
     make_person(name="李四", node_code=GRID_A, id_number=LI, phone="13900000009")
     AddressAlias.objects.create(text="幸福小区", node=node(GRID_B))
     return {

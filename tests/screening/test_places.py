@@ -356,7 +356,7 @@ def test_every_row_appears_once_in_the_report_page_and_xlsx(keyed, scene, upload
     assert subject.itinerary == "南昌" and subject.arrival_at.hour == 0  # 08:30 Shanghai
 
 
-def test_arrival_header_starts_the_r14_clock(keyed, scene, upload):
+def test_arrival_header_starts_the_r14_clock(keyed, scene, upload, wuhan_high):
     pushed, _ = upload(
         scene["hq"], scene["telecom"], table_bytes(REPORT_HEADERS, report_rows()[:1])
     )
