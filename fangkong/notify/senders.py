@@ -424,42 +424,60 @@ def owner_deadlines(now: dt.datetime) -> int:
     return len(notify_many(specs))
 
 
+HQ_LEVELS = {"city": "city_hq", "county": "county_hq"}
+
+
 def supply_alerts(day: dt.date) -> int:
-    """Headquarters (city headquarters accounts at the root): items under the
-    days-of-supply threshold, and today's price alerts — one digest each per day."""
+    """Headquarters of the city and of each county: items under the days-of-supply
+    threshold in their own jurisdiction, and today's price alerts there — one digest
+    each per node and day. A county runs short even when the city's total does not
+    (another county's full store does not feed its hospitals), so each level is judged
+    on its own stock and demand."""
+    from fangkong.accounts.models import User
     from fangkong.geo.models import Division
     from fangkong.supplies import supply_days
+    from fangkong.supplies.models import PriceReport
 
-    root = Division.objects.filter(parent__isnull=True).first()
-    if root is None:
-        return 0
-    summary = supply_days.briefing_summary(root.path, day)
+    system = User(is_superuser=True, is_active=True)
     specs = []
+    nodes = Division.objects.filter(level__in=list(HQ_LEVELS)).order_by("path")
     with _zh():
-        if summary["short"]:
-            items = "、".join(s["item"] for s in summary["short"][:5])
-            specs.append(
-                Spec(
-                    kind="supply_low",
-                    key=f"supply-low:{day}",
-                    title=_("Below the days-of-supply threshold: %(items)s") % {"items": items},
-                    link=reverse("supplies:days"),
-                    node=root,
-                    role="city_hq",
-                    params={"items": items},
+        for node in nodes:
+            role = HQ_LEVELS[node.level]
+            # the catalogue name: an item's standard ("YY 0469 surgical") is not for an SMS
+            short = [
+                r.item.name for r in supply_days.for_jurisdiction(system, node, day) if r.alert
+            ]
+            if short:
+                items = "、".join(short[:5])
+                specs.append(
+                    Spec(
+                        kind="supply_low",
+                        key=f"supply-low:{node.pk}:{day}",
+                        title=_("Below the days-of-supply threshold: %(items)s") % {"items": items},
+                        link=reverse("supplies:days"),
+                        node=node,
+                        role=role,
+                        path=node.path,
+                        params={"items": items},
+                    )
                 )
-            )
-        if summary["price_alerts"]:
-            specs.append(
-                Spec(
-                    kind="price_alert",
-                    key=f"price-alert:{day}",
-                    title=_("%(n)d price alerts today") % {"n": summary["price_alerts"]},
-                    link=reverse("supplies:prices"),
-                    node=root,
-                    role="city_hq",
+            alerts = PriceReport.objects.filter(
+                path__startswith=node.path, day=day, alert=True
+            ).count()
+            if alerts:
+                specs.append(
+                    Spec(
+                        kind="price_alert",
+                        key=f"price-alert:{node.pk}:{day}",
+                        title=_("%(n)d price alerts today") % {"n": alerts},
+                        link=reverse("supplies:prices"),
+                        node=node,
+                        role=role,
+                        path=node.path,
+                        params={"n": alerts},
+                    )
                 )
-            )
     return len(notify_many(specs))
 
 
