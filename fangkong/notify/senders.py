@@ -389,15 +389,24 @@ def owner_deadlines(now: dt.datetime) -> int:
                     )
                 )
         for q in Question.objects.open().select_related("node", "escalated_to"):
-            key = _before_and_at("question", f"question:{q.pk}", q.due_at, now)
+            # each level that answers for the question has its own notices: an escalated
+            # question is a new time limit for a new node, told at once
+            node = q.escalated_to or q.node
+            base = f"question:{q.pk}:{node.pk}"
+            key = _before_and_at("question", base, q.due_at, now)
+            if key is None and q.escalated_to_id is not None:
+                key = f"{base}:escalated"
             if key:
-                node = q.escalated_to or q.node
+                title = (
+                    _("Question %(ticket)s escalated to you: answer by %(due)s")
+                    if key.endswith(":escalated")
+                    else _("Question %(ticket)s to answer by %(due)s")
+                )
                 specs.append(
                     Spec(
                         kind="question",
                         key=key,
-                        title=_("Question %(ticket)s to answer by %(due)s")
-                        % {"ticket": q.ticket, "due": _local(q.due_at)},
+                        title=title % {"ticket": q.ticket, "due": _local(q.due_at)},
                         link=reverse("public:question", args=[q.pk]),
                         node=node,
                         path=node.path,

@@ -5,6 +5,7 @@ reads who was told what — once, in Chinese, and nobody of another jurisdiction
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from fangkong.core import clock
 from fangkong.notify import schedule
@@ -158,6 +159,43 @@ def test_difficulty_owner_is_told_before_its_deadline(make_user, node, run_commi
     assert inbox(staff) == [("care", f"care:{d.pk}:before")]
     assert Notice.objects.get(kind="care").title.startswith("困难诉求须于")
     assert inbox(outsider) == []
+
+
+# ------------------------------------------------------------------ public questions (C13)
+
+
+def test_a_question_is_chased_at_its_node_then_at_the_node_it_is_escalated_to(
+    make_user, node, run_commits
+):
+    from fangkong.public import actions as public
+
+    tashan = make_user("town_hq", TASHAN)
+    county = make_user("county_hq", YUECHENG)
+    zhuji = make_user("county_hq", ZHUJI)
+    with clock.frozen(at(DAY0, 9)):
+        q = public.ask_question(node(TASHAN), "health", "塔山街道的隔离人员生活垃圾由谁上门收运？")
+    day1 = DAY0 + dt.timedelta(days=1)
+    assert q.due_at == at(day1, 9)
+    run("escalations", at(day1, 7, 45), run_commits)
+    assert inbox(tashan) == []
+    run("escalations", at(day1, 8, 15), run_commits)
+    run("escalations", at(day1, 8, 30), run_commits)
+    town = node(TASHAN).pk
+    assert inbox(tashan) == [("question", f"question:{q.pk}:{town}:before")]
+    assert Notice.objects.get(kind="question").title == f"咨询{q.ticket}须于02-11 09:00前答复"
+    # unanswered at its time limit: one level up, with a fresh limit, told at once
+    run("escalations", at(day1, 9, 15), run_commits)
+    run("escalations", at(day1, 9, 30), run_commits)
+    q.refresh_from_db()
+    assert q.escalated_to == node(YUECHENG)
+    up = f"question:{q.pk}:{node(YUECHENG).pk}"
+    assert inbox(county) == [("question", f"{up}:escalated")]
+    due = timezone.localtime(q.due_at).strftime("%m-%d %H:%M")
+    assert Notice.objects.get(key=f"{up}:escalated").title == (
+        f"咨询{q.ticket}已升级至你单位，须于{due}前答复"
+    )
+    assert inbox(tashan) == [("question", f"question:{q.pk}:{town}:before")]
+    assert inbox(zhuji) == []
 
 
 # ------------------------------------------------------------------ reports upward (C8)
