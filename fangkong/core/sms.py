@@ -65,10 +65,10 @@ def gateway() -> Gateway:
 
 
 # (phone, text, key=, params=, expires_at=) -> None; set by the app that delivers SMS
-_delivery: Callable[..., None] | None = None
+_delivery: Callable[..., object] | None = None
 
 
-def register_delivery(fn: Callable[..., None]) -> None:
+def register_delivery(fn: Callable[..., object]) -> None:
     """The one way SMS leave (notify registers its delivery in its AppConfig.ready)."""
     global _delivery
     _delivery = fn
