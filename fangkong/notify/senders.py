@@ -377,7 +377,11 @@ def owner_deadlines(now: dt.datetime) -> int:
                     Spec(
                         kind="rectification",
                         key=key,
-                        title=_("Rectification due %(day)s: %(what)s")
+                        title=(
+                            _("Rectification overdue (due %(day)s): %(what)s")
+                            if key.endswith(":at")
+                            else _("Rectification due %(day)s: %(what)s")
+                        )
                         % {"day": rect.deadline, "what": rect.requirement[:60]},
                         link=reverse("supervision:task", args=[rect.pk]),
                         user=rect.owner_user,
@@ -397,11 +401,12 @@ def owner_deadlines(now: dt.datetime) -> int:
             if key is None and q.escalated_to_id is not None:
                 key = f"{base}:escalated"
             if key:
-                title = (
-                    _("Question %(ticket)s escalated to you: answer by %(due)s")
-                    if key.endswith(":escalated")
-                    else _("Question %(ticket)s to answer by %(due)s")
-                )
+                if key.endswith(":escalated"):
+                    title = _("Question %(ticket)s escalated to you: answer by %(due)s")
+                elif key.endswith(":at"):
+                    title = _("Question %(ticket)s overdue: it was to be answered by %(due)s")
+                else:
+                    title = _("Question %(ticket)s to answer by %(due)s")
                 specs.append(
                     Spec(
                         kind="question",
@@ -420,7 +425,12 @@ def owner_deadlines(now: dt.datetime) -> int:
                     Spec(
                         kind="care",
                         key=key,
-                        title=_("Difficulty to solve by %(due)s") % {"due": _local(d.deadline)},
+                        title=(
+                            _("Difficulty overdue: it was to be solved by %(due)s")
+                            if key.endswith(":at")
+                            else _("Difficulty to solve by %(due)s")
+                        )
+                        % {"due": _local(d.deadline)},
                         link=reverse("care:difficulty", args=[d.pk]),
                         user=d.owner,
                         node=None if d.owner_id else d.node,
@@ -532,7 +542,11 @@ def report_upward(now: dt.datetime) -> int:
                     Spec(
                         kind="report_upward",
                         key=f"report:{t.pk}:{day}:{node.pk}{phase}",
-                        title=_("Report %(name)s due at %(due)s")
+                        title=(
+                            _("Report %(name)s overdue: it was due at %(due)s")
+                            if phase == ":at"
+                            else _("Report %(name)s due at %(due)s")
+                        )
                         % {"name": t.name, "due": _local(deadline)},
                         link=reverse("command:report", args=[t.pk]),
                         node_id=node.pk,

@@ -106,14 +106,10 @@ def test_rectification_owner_is_told_before_and_at_the_deadline_once(
         ("rectification", f"rect:{task.pk}:before"),
         ("rectification", f"rect:{task.pk}:at"),
     ]
+    after = Notice.objects.get(key=f"rect:{task.pk}:at")
+    assert after.title == "整改已逾期（期限2020-02-13）：东门卡口落实24小时值守并登记进出人员"
     sms = [(phone, text.split(" http")[0]) for phone, _t, text, _k in outbox()]
-    assert (
-        sms
-        == [
-            ("13905752233", "整改期限2020-02-13：东门卡口落实24小时值守并登记进出人员"),
-        ]
-        * 2
-    )
+    assert sms == [("13905752233", before.title), ("13905752233", after.title)]
     for other in (colleague, outsider, zhuji_hq, inspector):
         assert inbox(other) == []
 
@@ -157,7 +153,11 @@ def test_difficulty_owner_is_told_before_its_deadline(make_user, node, run_commi
     run("escalations", d.deadline - lead + dt.timedelta(minutes=1), run_commits)
     run("escalations", d.deadline - dt.timedelta(minutes=1), run_commits)
     assert inbox(staff) == [("care", f"care:{d.pk}:before")]
-    assert Notice.objects.get(kind="care").title.startswith("困难诉求须于")
+    due = timezone.localtime(d.deadline).strftime("%m-%d %H:%M")
+    assert Notice.objects.get(kind="care").title == f"困难诉求须于{due}前办结"
+    run("escalations", d.deadline + dt.timedelta(minutes=5), run_commits)
+    assert inbox(staff) == [("care", f"care:{d.pk}:before"), ("care", f"care:{d.pk}:at")]
+    assert Notice.objects.get(key=f"care:{d.pk}:at").title == f"困难诉求已逾期，应于{due}前办结"
     assert inbox(outsider) == []
 
 
@@ -232,6 +232,8 @@ def test_report_upward_reminds_the_towns_that_have_not_submitted(make_user, node
     )
     run("report-upward", at(DAY0, 10), run_commits)
     assert inbox(other) == [("report_upward", f"{key}:before"), ("report_upward", f"{key}:at")]
+    at_title = Notice.objects.get(key=f"{key}:at").title
+    assert at_title == "报表“每日排查进展”已逾期，应于02-10 10:00前报送"
     # the town that reported, and a town of another county, hear nothing
     assert inbox(tashan) == [] and inbox(zhuji_town) == []
     # every other town of Yuecheng was told, each once per phase
