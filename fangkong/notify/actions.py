@@ -2,9 +2,13 @@
 deliver them (claim, send, store the answer, retry with back-off), read and act.
 
 Recipients: an account (`user`), a role at a node (`node` + `role`; "" = every account
-there), or a person by phone (`person`; SMS only, the number from the encrypted field)."""
+there), a person by phone (`person`; SMS only, the number from the encrypted field), or a
+bare mobile number (`phone`; a one-time code asked for on a public form, stored encrypted
+and masked). What must reach the gateway but never the record in clear (the code) is
+`secret`, stored encrypted until the message is sent or has failed."""
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -14,16 +18,19 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, crypto
 from fangkong.notify import sms
 from fangkong.notify.models import Channel, Delivery, Notice, NoticeRules, Preference
+from fangkong.notify.rules import FIXED_RULES
 
 log = logging.getLogger(__name__)
 
 PREF_PHONE = "notify.preference.phone"
+NOTICE_PHONE = "notify.notice.phone"
+NOTICE_SECRET = "notify.notice.secret"
 BATCH = 1000
 
 
@@ -47,6 +54,9 @@ class Spec:
     template: str = ""
     params: dict = field(default_factory=dict)
     path: str = ""
+    phone: str = ""  # a bare mobile number (normalised), the recipient of an SMS only
+    # {"text": ..., "params": {...}}: what the gateway gets instead of the title and params
+    secret: dict | None = None
 
 
 # subject label ("app.model") -> function(subject_id) -> current owner account or None.
@@ -108,6 +118,13 @@ def notify_many(specs: Sequence[Spec], *, enqueue: bool = True) -> list[Notice]:
                 urgent=bool(r.rule(s.kind).get("urgent")),
                 path=_path(s),
                 created_at=now,
+                recipient_phone_enc=crypto.encrypt(s.phone, NOTICE_PHONE) if s.phone else None,
+                recipient_phone_masked=sms.mask(s.phone) if s.phone else "",
+                secret_enc=(
+                    crypto.encrypt(json.dumps(s.secret, ensure_ascii=False), NOTICE_SECRET)
+                    if s.secret is not None
+                    else None
+                ),
             )
             for s in fresh
         ]
@@ -134,6 +151,37 @@ def notify_many(specs: Sequence[Spec], *, enqueue: bool = True) -> list[Notice]:
     return out
 
 
+def send_phone_code(
+    phone: str, text: str, *, key: str, params: dict[str, Any], expires_at: dt.datetime
+) -> Delivery | None:
+    """A one-time code (core.otp_codes, through core.sms): a notice to the bare number
+    (stored encrypted and masked) whose title says what it is, the text and parameters
+    encrypted until sent, delivered now — the visitor is waiting at the form. A failure
+    is retried by the delivery sweep until the code expires."""
+    with translation.override("zh-hans"):
+        title = _("Verification code by SMS")
+    made = notify_many(
+        [
+            Spec(
+                kind="phone_code",
+                key=key,
+                title=title,
+                phone=phone,
+                deadline=expires_at,
+                secret={"text": text, "params": params},
+            )
+        ],
+        enqueue=False,
+    )
+    if not made:
+        return None
+    sms_delivery = Delivery.objects.filter(notice=made[0], channel=Channel.SMS).first()
+    if sms_delivery is not None:
+        deliver_batch([sms_delivery.pk])
+        sms_delivery.refresh_from_db()
+    return sms_delivery
+
+
 def _prefs(user_ids: Iterable[int]) -> dict[int, Preference]:
     return {p.user_id: p for p in Preference.objects.filter(user_id__in=set(user_ids))}
 
@@ -145,13 +193,14 @@ def _create_deliveries(notices: list[Notice], r: NoticeRules, now: dt.datetime) 
     for n in notices:
         channels = r.rule(n.kind)["channels"]
         pref = prefs.get(n.recipient_user_id) if n.recipient_user_id else None
+        by_phone = bool(n.recipient_person_id or n.recipient_phone_enc)
         for ch in channels:
             d = Delivery(notice=n, channel=ch, path=n.path)
             if ch == Channel.INBOX:
-                if n.recipient_person_id:
-                    continue  # a person has no account: SMS only
+                if by_phone:
+                    continue  # a person or a bare number has no account: SMS only
                 d.status, d.sent_at, d.answer = Delivery.Status.SENT, now, "in the inbox"
-            elif ch == Channel.EMAIL and n.recipient_person_id:
+            elif ch == Channel.EMAIL and by_phone:
                 continue
             elif pref is not None and not getattr(pref, ch):
                 d.status, d.answer = Delivery.Status.SKIPPED, _("declined in preferences")
@@ -228,6 +277,8 @@ def _phones(
     notice: Notice, prefs: dict[int, Preference], at_node: dict[int, list[Any]]
 ) -> list[tuple[str, str]]:
     """(suffix, phone) pairs from the encrypted fields; [] when nobody has a number."""
+    if notice.recipient_phone_enc:
+        return [("", crypto.decrypt(bytes(notice.recipient_phone_enc), NOTICE_PHONE))]
     p = notice.recipient_person
     if p is not None:
         return [("", p.reveal("phone"))] if p.phone_enc else []
@@ -269,8 +320,18 @@ def _send(
         phones = _phones(n, prefs, at_node)
         if not phones:
             return sms.Answer(False, _("no mobile number: in-app only"), retry=False)
+        text, params, secret = _text(n), n.params, False
+        if n.secret_enc:
+            if n.deadline is not None and n.deadline <= clock.now():
+                return sms.Answer(False, _("expired before it could be sent"), retry=False)
+            payload = json.loads(crypto.decrypt(bytes(n.secret_enc), NOTICE_SECRET))
+            text, params, secret = payload["text"], payload.get("params", {}), True
+        elif n.kind in FIXED_RULES:  # a code whose secret was erased is never re-sent
+            return sms.Answer(False, _("its content was erased"), retry=False)
         answers = [
-            backend.send(sms.SmsMessage(f"{n.key}{suffix}", phone, n.template, n.params, _text(n)))
+            backend.send(
+                sms.SmsMessage(f"{n.key}{suffix}", phone, n.template, params, text, secret)
+            )
             for suffix, phone in phones
         ]
         bad = [a for a in answers if not a.ok]
@@ -359,6 +420,14 @@ def deliver_batch(ids: Sequence[int], now: dt.datetime | None = None) -> dict[st
         Delivery.objects.filter(pk__in=pks).update(
             status=status, sent_at=sent_at, answer=answer, next_attempt_at=next_at
         )
+    # a secret (a one-time code) is kept only while a retry may still need it
+    done = [
+        d.notice_id
+        for d in rows
+        if d.notice.secret_enc is not None and d.status != Delivery.Status.PENDING
+    ]
+    if done:
+        Notice.objects.filter(pk__in=done).update(secret_enc=None)
     return counts
 
 

@@ -9,7 +9,11 @@ class NotifyConfig(AppConfig):
 
     def ready(self) -> None:
         from fangkong.accounts.roles import ALL, grant
+        from fangkong.core import sms
         from fangkong.notify import jobs, signals  # noqa: F401  (the schedule, the hooks)
+        from fangkong.notify.actions import send_phone_code
+
+        sms.register_delivery(send_phone_code)  # every SMS leaves through the delivery
 
         grant(ALL, "notify.notice", {"view"})
         grant({"city_hq", "county_hq", "town_hq", "sysadmin"}, "notify.delivery", {"view"})

@@ -160,17 +160,23 @@ def notify_deliver(slot: dt.datetime) -> str:
 
 @job("stale-tokens", cron="15 3 * * *")
 def stale_tokens(slot: dt.datetime) -> str:
-    """Expired API tokens, used or expired SMS codes, expired sessions, old run rows."""
+    """Expired API tokens, used or expired SMS codes (and, after 90 days, their delivery
+    records), expired sessions, old run rows."""
     from django.contrib.sessions.models import Session
 
     from fangkong.accounts.models import ApiToken
     from fangkong.core.models import PhoneCode
-    from fangkong.notify.models import ScheduledRun
+    from fangkong.notify.models import Notice, ScheduledRun
 
     tokens = ApiToken.objects.filter(expires_at__lt=slot).delete()[0]
     codes = PhoneCode.objects.filter(expires_at__lt=slot - dt.timedelta(days=1)).delete()[0]
     sessions = Session.objects.filter(expire_date__lt=slot).delete()[0]
     runs = ScheduledRun.objects.filter(slot__lt=slot - dt.timedelta(days=90)).delete()[0]
+    codes += (
+        Notice.objects.filter(kind="phone_code", created_at__lt=slot - dt.timedelta(days=90))
+        .delete()[1]
+        .get("notify.Notice", 0)
+    )
     return f"tokens {tokens}, codes {codes}, sessions {sessions}, runs {runs}"
 
 

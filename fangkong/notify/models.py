@@ -37,6 +37,7 @@ class Kind(models.TextChoices):
     REPORT_UPWARD = "report_upward", _("Report upward due")
     SUPPLY_LOW = "supply_low", _("Supply below threshold")
     PRICE_ALERT = "price_alert", _("Price alert")
+    PHONE_CODE = "phone_code", _("Verification code")
 
 
 class NoticeQuerySet(RestrictedQuerySet):
@@ -72,6 +73,10 @@ class Notice(models.Model):
     recipient_person = models.ForeignKey(
         "people.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # a mobile number that is nobody's account or registered person (a one-time code
+    # asked for on a public form): encrypted, masked for lists
+    recipient_phone_enc = models.BinaryField(null=True, editable=False)
+    recipient_phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
     link = models.CharField(_("link"), max_length=400, blank=True)
@@ -83,6 +88,9 @@ class Notice(models.Model):
     template = models.CharField(max_length=40, blank=True)
     params = models.JSONField(default=dict, blank=True)
     urgent = models.BooleanField(default=False)
+    # What must reach the gateway but never the record in clear (the text and parameters
+    # of a one-time code), encrypted; erased once the message is sent or has failed.
+    secret_enc = models.BinaryField(null=True, editable=False)
     path = models.CharField(max_length=160, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=clock.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
@@ -215,8 +223,10 @@ class NoticeRules(DatedRuleSet):
         return f"{self.effective_from}"
 
     def rule(self, kind: str) -> dict:
-        from fangkong.notify.rules import DEFAULT_RULES
+        from fangkong.notify.rules import DEFAULT_RULES, FIXED_RULES
 
+        if kind in FIXED_RULES:
+            return dict(FIXED_RULES[kind])
         return {**DEFAULT_RULES[kind], **(self.rules or {}).get(kind, {})}
 
 

@@ -41,6 +41,13 @@ DEFAULT_RULES: dict[str, dict[str, Any]] = {
 }
 
 
+# Kinds whose rule the platform fixes (not in the dated rule set): a one-time code goes
+# by SMS at once, quiet hours or not, or the visitor at the form never gets it.
+FIXED_RULES: dict[str, dict[str, Any]] = {
+    "phone_code": {"channels": ["sms"], "urgent": True},
+}
+
+
 def validate_rules(data: Any) -> dict[str, dict[str, Any]]:
     """The rules as given, checked: a known kind, known channels, whole minutes."""
     if not isinstance(data, dict):

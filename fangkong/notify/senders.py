@@ -377,7 +377,11 @@ def owner_deadlines(now: dt.datetime) -> int:
                     Spec(
                         kind="rectification",
                         key=key,
-                        title=_("Rectification due %(day)s: %(what)s")
+                        title=(
+                            _("Rectification overdue (due %(day)s): %(what)s")
+                            if key.endswith(":at")
+                            else _("Rectification due %(day)s: %(what)s")
+                        )
                         % {"day": rect.deadline, "what": rect.requirement[:60]},
                         link=reverse("supervision:task", args=[rect.pk]),
                         user=rect.owner_user,
@@ -389,15 +393,25 @@ def owner_deadlines(now: dt.datetime) -> int:
                     )
                 )
         for q in Question.objects.open().select_related("node", "escalated_to"):
-            key = _before_and_at("question", f"question:{q.pk}", q.due_at, now)
+            # each level that answers for the question has its own notices: an escalated
+            # question is a new time limit for a new node, told at once
+            node = q.escalated_to or q.node
+            base = f"question:{q.pk}:{node.pk}"
+            key = _before_and_at("question", base, q.due_at, now)
+            if key is None and q.escalated_to_id is not None:
+                key = f"{base}:escalated"
             if key:
-                node = q.escalated_to or q.node
+                if key.endswith(":escalated"):
+                    title = _("Question %(ticket)s escalated to you: answer by %(due)s")
+                elif key.endswith(":at"):
+                    title = _("Question %(ticket)s overdue: it was to be answered by %(due)s")
+                else:
+                    title = _("Question %(ticket)s to answer by %(due)s")
                 specs.append(
                     Spec(
                         kind="question",
                         key=key,
-                        title=_("Question %(ticket)s to answer by %(due)s")
-                        % {"ticket": q.ticket, "due": _local(q.due_at)},
+                        title=title % {"ticket": q.ticket, "due": _local(q.due_at)},
                         link=reverse("public:question", args=[q.pk]),
                         node=node,
                         path=node.path,
@@ -411,7 +425,12 @@ def owner_deadlines(now: dt.datetime) -> int:
                     Spec(
                         kind="care",
                         key=key,
-                        title=_("Difficulty to solve by %(due)s") % {"due": _local(d.deadline)},
+                        title=(
+                            _("Difficulty overdue: it was to be solved by %(due)s")
+                            if key.endswith(":at")
+                            else _("Difficulty to solve by %(due)s")
+                        )
+                        % {"due": _local(d.deadline)},
                         link=reverse("care:difficulty", args=[d.pk]),
                         user=d.owner,
                         node=None if d.owner_id else d.node,
@@ -424,42 +443,60 @@ def owner_deadlines(now: dt.datetime) -> int:
     return len(notify_many(specs))
 
 
+HQ_LEVELS = {"city": "city_hq", "county": "county_hq"}
+
+
 def supply_alerts(day: dt.date) -> int:
-    """Headquarters (city headquarters accounts at the root): items under the
-    days-of-supply threshold, and today's price alerts — one digest each per day."""
+    """Headquarters of the city and of each county: items under the days-of-supply
+    threshold in their own jurisdiction, and today's price alerts there — one digest
+    each per node and day. A county runs short even when the city's total does not
+    (another county's full store does not feed its hospitals), so each level is judged
+    on its own stock and demand."""
+    from fangkong.accounts.models import User
     from fangkong.geo.models import Division
     from fangkong.supplies import supply_days
+    from fangkong.supplies.models import PriceReport
 
-    root = Division.objects.filter(parent__isnull=True).first()
-    if root is None:
-        return 0
-    summary = supply_days.briefing_summary(root.path, day)
+    system = User(is_superuser=True, is_active=True)
     specs = []
+    nodes = Division.objects.filter(level__in=list(HQ_LEVELS)).order_by("path")
     with _zh():
-        if summary["short"]:
-            items = "、".join(s["item"] for s in summary["short"][:5])
-            specs.append(
-                Spec(
-                    kind="supply_low",
-                    key=f"supply-low:{day}",
-                    title=_("Below the days-of-supply threshold: %(items)s") % {"items": items},
-                    link=reverse("supplies:days"),
-                    node=root,
-                    role="city_hq",
-                    params={"items": items},
+        for node in nodes:
+            role = HQ_LEVELS[node.level]
+            # the catalogue name: an item's standard ("YY 0469 surgical") is not for an SMS
+            short = [
+                r.item.name for r in supply_days.for_jurisdiction(system, node, day) if r.alert
+            ]
+            if short:
+                items = "、".join(short[:5])
+                specs.append(
+                    Spec(
+                        kind="supply_low",
+                        key=f"supply-low:{node.pk}:{day}",
+                        title=_("Below the days-of-supply threshold: %(items)s") % {"items": items},
+                        link=reverse("supplies:days"),
+                        node=node,
+                        role=role,
+                        path=node.path,
+                        params={"items": items},
+                    )
                 )
-            )
-        if summary["price_alerts"]:
-            specs.append(
-                Spec(
-                    kind="price_alert",
-                    key=f"price-alert:{day}",
-                    title=_("%(n)d price alerts today") % {"n": summary["price_alerts"]},
-                    link=reverse("supplies:prices"),
-                    node=root,
-                    role="city_hq",
+            alerts = PriceReport.objects.filter(
+                path__startswith=node.path, day=day, alert=True
+            ).count()
+            if alerts:
+                specs.append(
+                    Spec(
+                        kind="price_alert",
+                        key=f"price-alert:{node.pk}:{day}",
+                        title=_("%(n)d price alerts today") % {"n": alerts},
+                        link=reverse("supplies:prices"),
+                        node=node,
+                        role=role,
+                        path=node.path,
+                        params={"n": alerts},
+                    )
                 )
-            )
     return len(notify_many(specs))
 
 
@@ -505,7 +542,11 @@ def report_upward(now: dt.datetime) -> int:
                     Spec(
                         kind="report_upward",
                         key=f"report:{t.pk}:{day}:{node.pk}{phase}",
-                        title=_("Report %(name)s due at %(due)s")
+                        title=(
+                            _("Report %(name)s overdue: it was due at %(due)s")
+                            if phase == ":at"
+                            else _("Report %(name)s due at %(due)s")
+                        )
                         % {"name": t.name, "due": _local(deadline)},
                         link=reverse("command:report", args=[t.pk]),
                         node_id=node.pk,

@@ -3,7 +3,9 @@ class with `send(message) -> Answer`. Chinese gateways send approved templates o
 message is a template id with parameters (plus the rendered text for the outbox).
 
 - `OutboxBackend` (default; demo and tests) stores what would be sent in `OutboxMessage`,
-  the number encrypted; a second message with the same key is refused, not stored twice.
+  the number encrypted, a one-time code blanked; a second message with the same key is
+  refused, not stored twice. The message as a phone would show it is kept in memory
+  (`fangkong.core.sms.OutboxGateway`, which tests read).
 - `HttpBackend` posts JSON to a gateway configured by settings
   (`FANGKONG_SMS_HTTP = {"url", "sign_name", "app_key", "timeout", "templates": {kind: id}}`).
 """
@@ -20,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils.module_loading import import_string
 
 from fangkong.core import crypto
+from fangkong.core.sms import OutboxGateway
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +34,7 @@ class SmsMessage:
     template: str
     params: dict = field(default_factory=dict)
     text: str = ""
+    secret: bool = False  # text and params hold a one-time code: never stored in clear
 
 
 @dataclass
@@ -58,13 +62,18 @@ class OutboxBackend:
     def _row(self, message: SmsMessage):  # type: ignore[no-untyped-def]
         from fangkong.notify.models import OutboxMessage
 
+        text, params = message.text, message.params
+        if message.secret:  # the stored copy shows the message with its code blanked
+            params = {k: "*" * len(str(v)) for k, v in params.items()}
+            for value in message.params.values():
+                text = text.replace(str(value), "*" * len(str(value)))
         return OutboxMessage(
             key=message.key,
             phone_enc=crypto.encrypt(message.phone, "notify.outbox.phone"),
             phone_masked=mask(message.phone),
             template=message.template,
-            params=message.params,
-            text=message.text,
+            params=params,
+            text=text,
         )
 
     def batch(self) -> None:
@@ -79,12 +88,15 @@ class OutboxBackend:
     def send(self, message: SmsMessage) -> Answer:
         if self._batch is not None:
             self._batch.append(self._row(message))
+            OutboxGateway.record(message.phone, message.text)
             return Answer(True, "stored in the outbox")
         try:
             with transaction.atomic():
                 self._row(message).save()
         except IntegrityError:
             return Answer(True, "duplicate: already in the outbox")
+        # what the phone shows, kept in memory only (development and tests read it)
+        OutboxGateway.record(message.phone, message.text)
         return Answer(True, "stored in the outbox")
 
 
@@ -139,8 +151,3 @@ class HttpBackend:
 def backend() -> Backend:
     path = getattr(settings, "FANGKONG_SMS_BACKEND", "fangkong.notify.sms.OutboxBackend")
     return import_string(path)()
-
-
-def send_text(phone: str, text: str, key: str, template: str = "text") -> Answer:
-    """One message now, through the configured backend (e.g. for one-time codes)."""
-    return backend().send(SmsMessage(key, phone, template, {"text": text}, text))
