@@ -72,7 +72,7 @@ def test_cockpit_figures_are_the_briefings(history, client, make_user, node, rol
     assert ratings == {r["code"]: r["colour"] for r in b.data["risk"]}
     page = response.content.decode()
     assert 'id="to-briefing"' in page and "/briefing/" in page
-    for name, f in shown.items():
+    for name in shown:
         assert f'data-figure="{name}"' in page
     assert 'id="overdue"' in page
 
