@@ -3,6 +3,7 @@ A phone's call button uses the persons API's audited reveal (POST
 /api/v1/persons/{id}/reveal/phone)."""
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -94,12 +95,12 @@ class CockpitOut(Schema):
 @router.get("/", response=CockpitOut)
 def cockpit(request: HttpRequest):  # type: ignore[no-untyped-def]
     """The figures of the caller's cockpit, as on their home page."""
-    user = request.user
+    user: Any = request.user
     role = getattr(user, "role", "")
-    if user.node_id is None:  # type: ignore[union-attr]
+    if user.node_id is None:
         return {"kind": "none"}
     if role in hooks.LEADERS:
-        node, at = user.node, clock.now()  # type: ignore[union-attr]
+        node, at = user.node, clock.now()
         h = figures.headline(node, at)
         return {
             "kind": "leader",
