@@ -129,6 +129,9 @@ def register_routers() -> None:
     from fangkong.exchange.api import router as exchange_router
 
     api.add_router("/exchange", exchange_router)
+    from fangkong.cockpit.api import router as cockpit_router
+
+    api.add_router("/cockpit", cockpit_router)
 
 
 register_routers()

@@ -31,5 +31,6 @@ urlpatterns = [
     path("mobilisation/", include("fangkong.mobilisation.urls")),
     path("notices/", include("fangkong.notify.urls")),
     path("exchange/", include("fangkong.exchange.urls")),
+    path("cockpit/", include("fangkong.cockpit.urls")),
     path("", include("fangkong.core.urls")),
 ]

@@ -10,8 +10,14 @@ from fangkong.core.querysets import allows
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The home page of the signed-in account: its node, role and the cards of its work."""
-    return render(request, "core/home.html", {"cards": home_cards.cards_for(request.user)})
+    """The home page of the signed-in account: its role's cockpit (what needs doing
+    today, registered by the apps) above the cards of its work."""
+    ctx: dict = {"cards": home_cards.cards_for(request.user)}
+    cockpit = home_cards.cockpit_for(request.user)
+    if cockpit is not None and getattr(request.user, "node_id", None) is not None:
+        built = cockpit.build(request)  # its names are the fragment's own (never "cards")
+        ctx.update(built, cockpit=built, cockpit_template=cockpit.template)
+    return render(request, "core/home.html", ctx)
 
 
 @login_required

@@ -101,6 +101,8 @@ class ScanIn(Schema):
     venue_code: str
     client_id: uuid.UUID
     token: str = ""
+    # without a code: the resident picked after /venues/{code}/gate-lookup
+    person_id: int | None = None
     scanned_at: dt.datetime | None = None
     direction: str = "visit"
     temperature: Decimal | None = None
@@ -241,6 +243,40 @@ def create_venue(request: HttpRequest, data: VenueIn):  # type: ignore[no-untype
     return Status(201, _guard(lambda: venues.create_venue(request.user, values)))
 
 
+class TracingGateLookupIn(Schema):
+    id_tail: str
+    name: str = ""
+
+
+class TracingGateCandidate(Schema):
+    person_id: int
+    name: str
+    id_masked: str
+
+
+class TracingGateLookupOut(Schema):
+    candidates: list[TracingGateCandidate]
+    more: bool
+
+
+@router.post("/venues/{code}/gate-lookup", response=TracingGateLookupOut)
+def gate_lookup(request: HttpRequest, code: str, data: TracingGateLookupIn):  # type: ignore[no-untyped-def]
+    """The gate without a code: residents of the venue's area whose resident ID ends with
+    `id_tail` (4 characters; `name` narrows); audited. Then POST /scans with `person_id`."""
+    if not request.user.may("tracing.scan", "add"):  # type: ignore[union-attr]
+        raise PermissionDenied
+    venue = Venue.objects.restrict(request.user, "view").filter(code=code).first()
+    if venue is None:
+        raise HttpError(404, _("unknown venue: this QR code is not registered"))
+    rows, more = _guard(
+        lambda: venues.gate_candidates(request.user, venue, data.id_tail, data.name, request)
+    )
+    return {
+        "candidates": [{"person_id": p.pk, "name": p.name, "id_masked": p.id_masked} for p in rows],
+        "more": more,
+    }
+
+
 @router.post("/scans", response={201: ScanOut, 200: ScanOut})
 def scan(request: HttpRequest, data: ScanIn):  # type: ignore[no-untyped-def]
     """One scan from a venue system: the scanned code is verified, the scan stored once."""
@@ -258,6 +294,10 @@ def scan(request: HttpRequest, data: ScanIn):  # type: ignore[no-untyped-def]
             person_id, _colour = codes.verify(data.token)
         except CodeError as exc:
             raise HttpError(422, str(exc)) from None
+    elif data.person_id is not None:
+        person_id = _guard(
+            lambda: venues.gate_person(request.user, venue, data.person_id, request).pk
+        )
     stored, created = venues.record_scan(
         venue,
         client_id=data.client_id,

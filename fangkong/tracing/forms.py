@@ -39,3 +39,26 @@ class GateForm(forms.Form):
     )
     temperature = forms.DecimalField(label=_("temperature (°C)"), required=False, decimal_places=1)
     client_id = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class GateTailForm(forms.Form):
+    """The gate without a code: the last four characters of the resident ID."""
+
+    id_tail = forms.CharField(
+        label=_("last 4 digits of the resident ID"),
+        min_length=4,
+        max_length=4,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]{3}[0-9Xx]"}
+        ),
+    )
+    name = forms.CharField(label=_("name (optional)"), max_length=40, required=False)
+
+
+class GatePickForm(forms.Form):
+    """The resident picked from the candidates, with the gate's own fields."""
+
+    person = forms.IntegerField(widget=forms.HiddenInput)
+    direction = GateForm.base_fields["direction"]
+    temperature = GateForm.base_fields["temperature"]
+    client_id = forms.UUIDField(widget=forms.HiddenInput)

@@ -14,5 +14,7 @@ urlpatterns = [
     path("venues/<int:pk>/", views.venue_detail, name="venue"),
     path("venues/<int:pk>/qr.svg", views.venue_qr, name="venue_qr"),
     path("venues/<int:pk>/gate/", views.gate, name="gate"),
+    path("venues/<int:pk>/gate/id-tail/", views.gate_tail, name="gate_tail"),
+    path("venues/<int:pk>/gate/pick/", views.gate_pick, name="gate_pick"),
     path("v/<str:code>/", public.scan_page, name="scan_page"),
 ]

@@ -288,3 +288,70 @@ def _insert_scans(rows: list[tuple]) -> int:
         ignore_conflicts=True,
     )
     return Scan.objects.count() - before
+
+
+# --- the gate without a code: the last digits of the resident ID (issue #17 item 7) ------
+
+GATE_TAIL_DIGITS = 4  # the masked ID keeps the last four digits (people.rules)
+GATE_CANDIDATES = 8
+
+
+def gate_candidates(
+    user: Any, venue: Venue, tail: str, name: str = "", request: Any = None
+) -> tuple[list[Any], bool]:
+    """Residents of the venue's area whose resident ID ends with `tail` (and whose name
+    starts with `name`, when given), as the gate keeper may see them: (at most
+    GATE_CANDIDATES persons, whether there were more). The read is audited with its
+    filters and row count; the lists never decrypt (the masked column keeps the tail)."""
+    from fangkong.core import audit
+    from fangkong.people.models import Person
+
+    tail = (tail or "").strip().upper()
+    if (
+        len(tail) != GATE_TAIL_DIGITS
+        or not tail[:-1].isdigit()
+        or not (tail[-1].isdigit() or tail[-1] == "X")
+    ):
+        raise _invalid(
+            "id_tail",
+            _("enter the last %(n)d characters of the resident ID") % {"n": GATE_TAIL_DIGITS},
+        )
+    if not user.may("people.person", "view"):
+        raise PermissionError(_("you may not look up residents"))
+    qs = (
+        Person.objects.restrict(user, "view")
+        .active()
+        .filter(path__startswith=venue.path, id_masked__endswith=tail)
+        .order_by("name", "pk")
+    )
+    name = (name or "").strip()
+    if name:
+        qs = qs.filter(name__startswith=name)
+    rows = list(qs[: GATE_CANDIDATES + 1])
+    audit.record_bulk_read(
+        user,
+        "people.person",
+        {"venue": venue.pk, "id_tail": tail, "name": name},
+        len(rows[:GATE_CANDIDATES]),
+        request,
+        what="gate",
+    )
+    return rows[:GATE_CANDIDATES], len(rows) > GATE_CANDIDATES
+
+
+def gate_person(user: Any, venue: Venue, person_id: int, request: Any = None) -> Any:
+    """The resident the gate keeper picked from the candidates: one of the venue's area
+    the keeper may see; the choice is an audited view of the person."""
+    from fangkong.core import audit
+    from fangkong.people.models import Person
+
+    person = (
+        Person.objects.restrict(user, "view")
+        .active()
+        .filter(pk=person_id, path__startswith=venue.path)
+        .first()
+    )
+    if person is None:
+        raise _invalid("person", _("choose one of the residents listed"))
+    audit.record_access(user, person, "view", request)
+    return person

