@@ -9,9 +9,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fangkong.core import audit
+from fangkong.core import listing as paging
 from fangkong.core.querysets import allows, can_access
 from fangkong.geo.models import Division
 from fangkong.screening import actions, exports, fates, progress
@@ -180,6 +182,14 @@ def sources(request: HttpRequest) -> HttpResponse:
 
 # --- grid worker: today's tasks, visit, transfer -----------------------------------------------
 
+TASK_FILTERS = paging.Filters(
+    name=("subject__name", "subject__address"),
+    name_label=gettext_lazy("Name or address"),
+    id_tail="subject__id_masked",
+    node="path",
+    date="due_at",
+)
+
 
 def _task(request: HttpRequest, pk: int, action: str = "view") -> ScreeningTask:
     return get_object_or_404(
@@ -194,9 +204,10 @@ def today(request: HttpRequest) -> HttpResponse:
     tasks = (
         ScreeningTask.objects.restrict(request.user, "view")
         .for_today()
-        .select_related("subject", "node")[:200]
+        .select_related("subject", "node")
     )
-    return render(request, "screening/today.html", {"tasks": tasks})
+    listing = paging.paginate(request, tasks, TASK_FILTERS)
+    return render(request, "screening/today.html", {"listing": listing, "tasks": listing})
 
 
 @login_required
@@ -237,6 +248,8 @@ def task_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             to = actions.target_node(form.cleaned_data["to_code"], form.cleaned_data["address"])
+            if request.POST.get("confirmed") != "1":
+                return _confirm_transfer(request, task, to, form)
             actions.transfer_task(request.user, task, to, form.cleaned_data["reason"])
         except ValidationError as exc:
             form.add_error(None, exc.messages)
@@ -244,6 +257,37 @@ def task_transfer(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Task sent to %s.") % to.name)
             return redirect("screening:today")
     return render(request, "screening/transfer.html", {"task": task, "form": form})
+
+
+def _confirm_transfer(
+    request: HttpRequest, task: ScreeningTask, to: Division, form: TransferForm
+) -> HttpResponse:
+    """Whose task goes where, named in full, before it leaves the queue."""
+    from fangkong.geo.picker import path_labels
+
+    subject = task.subject
+    who = " · ".join(x for x in (subject.name, subject.id_masked or subject.phone_masked) if x)
+    facts = [
+        (_("Person"), who),
+        (_("Now in"), path_labels([task.node])[task.node.code]),
+        (_("Sent to"), path_labels([to])[to.code]),
+    ]
+    if form.cleaned_data["reason"]:
+        facts.append((_("Reason"), form.cleaned_data["reason"]))
+    hidden = [("to_code", to.code), ("reason", form.cleaned_data["reason"])]
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "title": _("Confirm the transfer"),
+            "question": _("Send this person's task to another queue? It leaves yours."),
+            "facts": facts,
+            "hidden": hidden,
+            "action": reverse("screening:transfer", args=[task.pk]),
+            "back": reverse("screening:task", args=[task.pk]),
+            "confirm_label": _("Confirm the transfer"),
+        },
+    )
 
 
 # --- town: exceptions, aliases, handovers ------------------------------------------------------

@@ -126,9 +126,19 @@ def test_town_assigns_an_exception_by_page(client, world):
 
 
 def test_transfer_page_moves_the_task(client, world):
+    """The worker types the village's everyday name, sees the person and both paths on a
+    confirmation page, and only then the task moves."""
     client.force_login(world["worker"])
     url = f"/screening/tasks/{world['task'].pk}/transfer/"
-    assert client.post(url, {"to_code": GRID_C, "reason": "住在府山"}).status_code == 302
+    page = client.post(url, {"to_code": "越都 第1网格", "reason": "住在府山"})
+    text = page.content.decode()
+    assert page.status_code == 200 and "确认转交" in text
+    assert world["task"].subject.name in text
+    assert "越城区 › 塔山街道 › 花园社区 › 第1网格" in text  # where it is now
+    assert "越城区 › 府山街道 › 越都社区 › 第1网格" in text  # where it goes
+    assert ScreeningTask.objects.get(pk=world["task"].pk).node.code == GRID_A  # not yet
+    done = client.post(url, {"to_code": GRID_C, "reason": "住在府山", "confirmed": "1"})
+    assert done.status_code == 302
     assert client.get(f"/screening/tasks/{world['task'].pk}/").status_code == 404
 
 

@@ -27,3 +27,9 @@ def audit_record(entry: Any) -> str:
     from fangkong.core.audit import record_label
 
     return record_label(entry)
+
+
+@register.filter
+def page_link(listing: Any, number: int) -> str:
+    """The address of page `number` of a list, its filters kept (core/listing.py)."""
+    return listing.link(number)
