@@ -37,3 +37,18 @@ def test_ledger_pages_filters_and_exports(client, officer, county_wh, items):
 def test_ledger_export_is_refused_outside_the_area(client, zhuji_officer, county_wh):
     client.force_login(zhuji_officer)
     assert client.get(f"/supplies/warehouses/{county_wh.pk}/ledger.xlsx").status_code == 404
+
+
+def test_donations_api_pages_with_a_count(client, officer, county_wh, items):
+    from tests.supplies.test_api import auth
+
+    for donor in ("绍兴市慈善总会", "越城区红十字会", "浙江某医疗器械有限公司"):
+        actions.record_donation(
+            officer, county_wh, donor, [{"item": items["N95"], "quantity": 200}]
+        )
+    h = auth(officer)
+    first = client.get("/api/v1/supplies/donations", {"page_size": 2}, **h).json()
+    assert first["count"] == 3 and len(first["items"]) == 2
+    second = client.get("/api/v1/supplies/donations", {"page_size": 2, "page": 2}, **h).json()
+    donors = {d["donor"] for d in first["items"] + second["items"]}
+    assert donors == {"绍兴市慈善总会", "越城区红十字会", "浙江某医疗器械有限公司"}
