@@ -17,6 +17,7 @@ from fangkong.core import listing as paging
 from fangkong.core.querysets import allows, can_access
 from fangkong.geo.models import Division
 from fangkong.screening import actions, exports, fates, progress
+from fangkong.screening.choices import TaskStatus
 from fangkong.screening.forms import (
     AssignForm,
     SourceForm,
@@ -296,15 +297,27 @@ def _confirm_transfer(
 @login_required
 def exceptions(request: HttpRequest) -> HttpResponse:
     _need(request, ExceptionItem, "view")
-    items = (
+    items = paging.paginate(
+        request,
         ExceptionItem.objects.restrict(request.user, "view")
         .open()
-        .select_related("subject", "node")[:200]
+        .select_related("subject", "node")
+        .order_by("pk"),
+        paging.Filters(
+            name=("subject__name", "subject__address"),
+            name_label=gettext_lazy("Name or address"),
+            id_tail="subject__id_masked",
+            node="path",
+        ),
     )
     return render(
         request,
         "screening/exceptions.html",
-        {"items": items, "can_assign": allows(request.user, ExceptionItem, "change")},
+        {
+            "items": items,
+            "listing": items,
+            "can_assign": allows(request.user, ExceptionItem, "change"),
+        },
     )
 
 
@@ -350,13 +363,15 @@ def exception_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def handovers(request: HttpRequest) -> HttpResponse:
     """Decisions to start observation or a referral, awaiting those capabilities."""
     _need(request, ScreeningTask, "view")
-    tasks = (
+    tasks = paging.paginate(
+        request,
         ScreeningTask.objects.restrict(request.user, "view")
         .handover_pending()
         .select_related("subject", "node")
-        .order_by("visited_at")[:500]
+        .order_by("visited_at", "pk"),
+        TASK_FILTERS,
     )
-    return render(request, "screening/handovers.html", {"tasks": tasks})
+    return render(request, "screening/handovers.html", {"tasks": tasks, "listing": tasks})
 
 
 # --- progress --------------------------------------------------------------------------------
@@ -382,11 +397,18 @@ def progress_page(request: HttpRequest, code: str | None = None) -> HttpResponse
     crumbs = [a for a in node.ancestors() if can_access(request.user, a, "view")]
     tasks = None
     if not children:
-        tasks = (
+        tasks = paging.paginate(
+            request,
             ScreeningTask.objects.restrict(request.user, "view")
             .filter(path__startswith=node.path)
             .select_related("subject")
-            .order_by("status", "due_at")[:200]
+            .order_by("status", "due_at", "pk"),
+            paging.Filters(
+                name=("subject__name",),
+                id_tail="subject__id_masked",
+                status=("status", TaskStatus.choices),
+                date="due_at",
+            ),
         )
     return render(
         request,
@@ -420,14 +442,21 @@ def declarations(request: HttpRequest) -> HttpResponse:
     """Self-declarations about persons already registered: nothing changes their record
     until staff accept it here."""
     _need(request, DeclarationReview, "view")
-    items = (
+    items = paging.paginate(
+        request,
         DeclarationReview.objects.restrict(request.user, "view")
         .pending()
-        .select_related("person", "node")[:200]
+        .select_related("person", "node")
+        .order_by("pk"),
+        paging.Filters(
+            name=("person__name",), id_tail="person__id_masked", node="path", date="created_at"
+        ),
     )
     can_review = allows(request.user, DeclarationReview, "review")
     return render(
-        request, "screening/declarations.html", {"items": items, "can_review": can_review}
+        request,
+        "screening/declarations.html",
+        {"items": items, "listing": items, "can_review": can_review},
     )
 
 
