@@ -91,3 +91,12 @@ def test_api_search(client, make_user):
         "path_label": "越城区 › 塔山街道 › 花园社区",
     } in body["items"]
     assert all(i["path_label"].startswith("越城区") for i in body["items"])
+
+
+def test_a_directive_is_addressed_by_names(db):
+    field = picker.JurisdictionListField(levels=("town",))
+    assert field.clean("塔山街道、府山街道，塔山街道") == [TASHAN, "330602002"]
+    with translation.override("zh-hans"):
+        with pytest.raises(ValidationError) as err:
+            field.clean("塔山街道、无名镇")
+        assert "没有名为“无名镇”的辖区" in " ".join(err.value.messages)

@@ -252,3 +252,30 @@ def test_home_cards(client, make_user, role, code, card):
     client.force_login(make_user(role, code))
     r = client.get("/")
     assert r.status_code == 200 and f'href="{card}"' in r.content.decode()
+
+
+def test_two_cadres_of_one_name_are_told_apart_before_a_sanction(
+    client, organisation, cadre, recorded_finding, node, frozen
+):
+    from fangkong.mobilisation.models import Member
+    from fangkong.supervision.models import AccountabilityDecision
+
+    namesake = Member.objects.create(
+        name="王干部", phone_masked="139****5678", cadre_rank="股级", path=node(HUAYUAN).path
+    )
+    client.force_login(organisation)
+    d = AccountabilityDecision.objects.get(code="written_inspection")
+    case = {
+        "finding": f"#{recorded_finding.pk}",
+        "member": "王干部",
+        "decision": d.pk,
+        "decided_by": "organisation_department",
+        "decided_on": "2020-02-10",
+    }
+    page = client.post("/supervision/cases/", case).content.decode()
+    assert "请在下面选择" in page
+    assert f'value="#{namesake.pk}"' in page and "王干部 · 139****5678 · 股级" in page
+    assert f'value="#{cadre.pk}"' in page
+    confirm = client.post("/supervision/cases/", {**case, "member": f"#{namesake.pk}"})
+    assert "王干部 · 139****5678 · 股级" in confirm.content.decode()
+    assert not AccountabilityCase.objects.exists()
