@@ -249,4 +249,5 @@ class CountedPagination(PageNumberPagination):
     (the total of the filtered rows), so a client always knows what it has not seen."""
 
     def __init__(self, page_size: int | None = None, **kwargs: Any) -> None:
-        super().__init__(page_size=page_size or getattr(settings, "PAGE_SIZE", PER_PAGE), **kwargs)
+        size: int = page_size or int(getattr(settings, "PAGE_SIZE", PER_PAGE))
+        super().__init__(page_size=size, **kwargs)

@@ -308,12 +308,9 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Fill in the owner and what must be rectified."))
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-        for _code, label in [
-            (c.code, c.path_label)
-            for c in getattr(form.fields["owner_node_code"].widget, "choices", [])
-        ]:
-            messages.info(request, label)
+            messages.error(request, " ".join(str(e) for e in errors))
+        for found in getattr(form.fields["owner_node_code"].widget, "choices", []):
+            messages.info(request, found.path_label)  # the matches, for a phone without script
     return redirect("supervision:inspection", pk=f.inspection_id)
 
 
