@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.care.choices import DifficultyState, Relation
+from fangkong.geo.picker import JurisdictionField
 
 
 class ActionErrorsMixin:
@@ -109,7 +110,7 @@ class DeedForm(ActionErrorsMixin, forms.Form):
     text = forms.CharField(
         label=_("The deed"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8})
     )
-    node_code = forms.CharField(label=_("Jurisdiction (division code)"), max_length=24)
+    node_code = JurisdictionField(label=_("Jurisdiction"))
     member_id = forms.IntegerField(label=_("Member (number)"), required=False, min_value=1)
     organisation_id = forms.IntegerField(
         label=_("Party organisation (number)"), required=False, min_value=1

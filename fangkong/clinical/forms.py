@@ -13,6 +13,7 @@ from fangkong.clinical.choices import (
     Status,
     Symptom,
 )
+from fangkong.geo.picker import JurisdictionField
 
 
 class ActionErrorsMixin:
@@ -57,8 +58,11 @@ class VisitForm(FindingsForm):
     facility = forms.ModelChoiceField(label=_("Fever clinic"), queryset=None)  # type: ignore[arg-type,var-annotated]
     id_number = forms.CharField(label=_("Resident ID"), max_length=18, required=False)
     name = forms.CharField(label=_("Name (if not registered)"), max_length=50, required=False)
-    node_code = forms.CharField(
-        label=_("Grid or village code (if not registered)"), max_length=24, required=False
+    node_code = JurisdictionField(
+        label=_("Grid or village (if not registered)"),
+        required=False,
+        levels=("village", "grid"),
+        scope="all",
     )
     phone = forms.CharField(label=_("Mobile phone"), max_length=16, required=False)
     person_id = forms.IntegerField(widget=forms.HiddenInput, required=False)

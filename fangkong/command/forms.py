@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.command.choices import RECIPIENT_LEVELS, ResponseGrade, Schedule
 from fangkong.geo.choices import Level
+from fangkong.geo.picker import JurisdictionListField
 
 LEVEL_CHOICES = [(v, label) for v, label in Level.choices if v in RECIPIENT_LEVELS]
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -36,8 +37,8 @@ class DirectiveForm(ActionErrorsMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    nodes = forms.CharField(
-        label=_("…and/or these nodes (division codes, comma separated)"), required=False
+    nodes = JurisdictionListField(
+        label=_("…and/or these jurisdictions (names, separated by 、)"), required=False
     )
     ack_required = forms.BooleanField(
         label=_("Acknowledgement required"), required=False, initial=True
@@ -46,8 +47,7 @@ class DirectiveForm(ActionErrorsMixin, forms.Form):
     attachment = forms.FileField(label=_("Attachment"), required=False)
 
     def node_codes(self) -> list[str]:
-        raw = self.cleaned_data.get("nodes", "")
-        return [c.strip() for c in raw.replace("，", ",").split(",") if c.strip()]
+        return list(self.cleaned_data.get("nodes") or [])
 
 
 class FeedbackForm(forms.Form):

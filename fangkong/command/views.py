@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fangkong.command import actions, metrics, prefill
@@ -39,7 +40,8 @@ from fangkong.command.models import (
     Target,
     TaskForce,
 )
-from fangkong.core import clock
+from fangkong.core import clock, picking
+from fangkong.core import listing as lists
 
 
 def _need(request: HttpRequest, label: str, action: str) -> None:
@@ -115,6 +117,7 @@ def directive_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     _need(request, "command.directive", "view")
     form = DirectiveForm(request.POST or None, request.FILES or None)
+    picking.set_user(form, user)
     if request.method == "POST":
         _need(request, "command.directive", "add")
         if form.is_valid():
@@ -140,11 +143,19 @@ def directive_list(request: HttpRequest) -> HttpResponse:
                 return redirect("command:directive", pk=d.pk)
             except ValidationError as exc:
                 form.add_action_errors(exc)
+    listing = lists.paginate(
+        request,
+        Directive.objects.restrict(user).select_related("node"),
+        lists.Filters(
+            name=("title",), name_label=gettext_lazy("Title"), node="path", date="issued_at"
+        ),
+    )
     return render(
         request,
         "command/directives.html",
         {
-            "directives": Directive.objects.restrict(user).select_related("node")[:100],
+            "directives": listing,
+            "listing": listing,
             "form": form,
             "can_issue": user.may("command.directive", "add") and user.node_id,
             "now": clock.now(),

@@ -1,10 +1,15 @@
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core import audit
 from fangkong.core import home as home_cards
+from fangkong.core.listing import paginate
+from fangkong.core.picking import RecordPickerField, set_user
 from fangkong.core.querysets import allows
 
 
@@ -20,6 +25,40 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", ctx)
 
 
+def _persons(user):  # type: ignore[no-untyped-def]
+    from fangkong.people.models import Person
+
+    return Person.objects.restrict(user, "view").select_related("node")
+
+
+def _describe_person(p) -> str:  # type: ignore[no-untyped-def]
+    return " · ".join(x for x in (p.name, p.id_masked or p.phone_masked, p.node.name) if x)
+
+
+class AuditFilterForm(forms.Form):
+    """Whose records (a person picked by name, shown with the masked ID), who read them
+    (an account), and when."""
+
+    person = RecordPickerField(
+        label=_("Person (type the name)"),
+        required=False,
+        search=lambda user, text: _persons(user).filter(name__contains=text).order_by("name", "pk"),
+        by_pk=_persons,
+        describe=_describe_person,
+    )
+    user = forms.CharField(label=_("Account"), required=False, max_length=150)
+    start = forms.DateField(
+        label=pgettext_lazy("date range", "From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    end = forms.DateField(
+        label=pgettext_lazy("date range", "To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     from auditlog.models import LogEntry
@@ -27,29 +66,28 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if not allows(request.user, LogEntry, "view"):
         raise PermissionDenied
     qs = audit.entries_for(request.user)
-    person = request.GET.get("person", "").strip()
-    actor = request.GET.get("user", "").strip()
-    if person.isdigit():
-        qs = qs.filter(
-            content_type__app_label="people", content_type__model="person", object_pk=person
-        )
-    if actor:
-        qs = qs.filter(actor__username=actor)
-    before = request.GET.get("before")
-    if before and before.isdigit():
-        qs = qs.filter(pk__lt=int(before))
-    entries = list(qs[:51])
-    more = len(entries) > 50
-    entries = entries[:50]
+    form = AuditFilterForm(request.GET or None)
+    set_user(form, request.user)
+    if form.is_bound:
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["person"] is not None:
+                qs = qs.filter(
+                    content_type__app_label="people",
+                    content_type__model="person",
+                    object_pk=str(data["person"].pk),
+                )
+            if data["user"]:
+                qs = qs.filter(actor__username=data["user"].strip())
+            if data["start"]:
+                qs = qs.filter(timestamp__date__gte=data["start"])
+            if data["end"]:
+                qs = qs.filter(timestamp__date__lte=data["end"])
+        else:
+            qs = qs.none()
+    listing = paginate(request, qs)
     return render(
-        request,
-        "core/audit.html",
-        {
-            "entries": entries,
-            "next_before": entries[-1].pk if more else None,
-            "person": person,
-            "actor": actor,
-        },
+        request, "core/audit.html", {"entries": listing, "listing": listing, "form": form}
     )
 
 

@@ -2,7 +2,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from fangkong.geo import counters
+from fangkong.geo import counters, picker
 from fangkong.geo.models import Division
 
 router = Router(tags=["jurisdictions"])
@@ -53,6 +53,29 @@ def my_tree(request: HttpRequest):  # type: ignore[no-untyped-def]
         request,
         get_object_or_404(Division.objects.restrict(user, "view"), pk=node.pk if node else None),
     )
+
+
+class GeoFoundOut(Schema):
+    code: str
+    name: str
+    level: str
+    path_label: str
+
+
+class GeoSearchOut(Schema):
+    count: int
+    items: list[GeoFoundOut]
+
+
+@router.get("/search", response=GeoSearchOut)
+def search_nodes(request: HttpRequest, q: str = "", levels: str = "", scope: str = "mine"):  # type: ignore[no-untyped-def]
+    """Jurisdictions by the name people use (花园 finds 花园社区 with its path 越城区 ›
+    塔山街道 › 花园社区): the best 20 and how many matched. `scope=mine` searches the
+    caller's subtree, `scope=all` the whole tree (for a transfer to another district)."""
+    wanted = tuple(x for x in levels.split(",") if x in picker.LEVEL_ORDER)
+    within = Division.objects.restrict(request.user, "view") if scope != "all" else None
+    found, total = picker.search(q[:60], within, wanted)
+    return {"count": total, "items": [f.__dict__ for f in found]}
 
 
 @router.get("/{code}", response=NodeWithChildren)

@@ -1,8 +1,8 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
-from fangkong.geo import counters
+from fangkong.geo import counters, picker
 from fangkong.geo.models import Division
 
 
@@ -36,4 +36,22 @@ def browse(request: HttpRequest, code: str | None = None) -> HttpResponse:
             "counters": counters.all_counters(),
             "totals": counters.total_counts(request.user, node),
         },
+    )
+
+
+def pick(request: HttpRequest) -> JsonResponse:
+    """Suggestions for the jurisdiction picker (geo/picker.py): up to 20 divisions with
+    their paths, and how many matched in all. `scope=mine` (signed in) searches the
+    user's subtree; otherwise the whole tree (division names are public)."""
+    text = request.GET.get("q", "")[:60]
+    levels = tuple(x for x in request.GET.get("levels", "").split(",") if x in picker.LEVEL_ORDER)
+    within = None
+    if request.GET.get("scope") == "mine" and request.user.is_authenticated:
+        within = Division.objects.restrict(request.user, "view")
+    found, total = picker.search(text, within, levels)
+    return JsonResponse(
+        {
+            "count": total,
+            "items": [{"code": f.code, "name": f.name, "path": f.path_label} for f in found],
+        }
     )

@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from fangkong.core import audit
+from fangkong.core import listing as lists
 from fangkong.healthcode import actions, tokens
+from fangkong.healthcode.choices import Colour
 from fangkong.healthcode.forms import ArrivalForm, OverrideForm
 from fangkong.healthcode.models import CodeChange, CodeOverride, HealthCode
 
@@ -21,13 +23,27 @@ def _need(request: HttpRequest, label: str, action: str = "view") -> None:
         raise PermissionDenied
 
 
+FLAGGED_FILTERS = lists.Filters(
+    name=("person__name",),
+    id_tail="person__id_masked",
+    node="path",
+    status=("colour", [(c.value, c.label) for c in (Colour.RED, Colour.YELLOW)]),
+    date="since",
+)
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     _need(request, "healthcode.healthcode")
     codes = HealthCode.objects.restrict(request.user, "view")
     counts = dict(codes.values_list("colour").annotate(n=Count("pk")).order_by())
-    flagged = codes.exclude(colour="green").select_related("person").order_by("-since")[:100]
-    return render(request, "healthcode/dashboard.html", {"counts": counts, "flagged": flagged})
+    flagged = codes.exclude(colour="green").select_related("person").order_by("-since", "pk")
+    listing = lists.paginate(request, flagged, FLAGGED_FILTERS)
+    return render(
+        request,
+        "healthcode/dashboard.html",
+        {"counts": counts, "flagged": listing, "listing": listing},
+    )
 
 
 @login_required

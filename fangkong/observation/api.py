@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 
 from fangkong.core import audit
+from fangkong.core.listing import CountedPagination
 from fangkong.geo.models import Division
 from fangkong.observation import actions, links
 from fangkong.observation.linelists import LISTS, counts, line_list
@@ -280,11 +282,13 @@ def revoke_link(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
 
 
 @router.get("/tasks", response=list[ObservationTaskOut])
+@paginate(CountedPagination)
 def list_tasks(request: HttpRequest, mine: bool = False, status: str = "open"):  # type: ignore[no-untyped-def]
+    """Missed check-ins to follow up, paged (`page`, `page_size`) with `count`."""
     qs = AlertTask.objects.restrict(request.user).filter(status=status)
     if mine:
         qs = qs.filter(assigned_to=request.user)  # type: ignore[misc]
-    return list(qs[:500])
+    return qs.order_by("-local_date", "window", "pk")
 
 
 @router.post("/tasks/{pk}/done", response=ObservationTaskOut)
@@ -294,8 +298,10 @@ def task_done(request: HttpRequest, pk: int, body: TaskDoneIn):  # type: ignore[
 
 
 @router.get("/referrals", response=list[ReferralOut])
+@paginate(CountedPagination)
 def list_referrals(request: HttpRequest, status: str = "pending"):  # type: ignore[no-untyped-def]
-    return list(Referral.objects.restrict(request.user).filter(status=status)[:500])
+    """Referrals to a fever clinic, paged (`page`, `page_size`) with `count`."""
+    return Referral.objects.restrict(request.user).filter(status=status).order_by("pk")
 
 
 @router.post("/referrals/{pk}/resolve", response=ReferralOut)

@@ -5,6 +5,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.geo.picker import JurisdictionField
 from fangkong.observation.choices import PlaceKind, Reason, ReporterKind, Status, Symptom
 
 
@@ -101,7 +102,7 @@ class EndForm(ActionErrorsMixin, forms.Form):
 class SiteForm(ActionErrorsMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     address = forms.CharField(label=_("Address"), max_length=200)
-    node_code = forms.CharField(label=_("Jurisdiction code"), max_length=24)
+    node_code = JurisdictionField(label=_("Jurisdiction"))
 
 
 class RoomsForm(ActionErrorsMixin, forms.Form):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def register_hooks() -> None:
-    from fangkong.core import clock, demo_steps, home
+    from fangkong.core import demo_steps, home
     from fangkong.geo import counters
     from fangkong.observation.models import AlertTask, ObservationPeriod
 
@@ -43,10 +43,7 @@ def register_hooks() -> None:
             "observation.alerttask",
             "change",
             _("Persons to call or visit: they missed a check-in"),
-            lambda user: (
-                AlertTask.objects.restrict(user, "view")
-                .filter(status="open", local_date__gte=clock.today().replace(day=1))
-                .count()
-            ),
+            # The same rows as the list behind the card (every open task, any day).
+            lambda user: AlertTask.objects.restrict(user, "view").filter(status="open").count(),
         )
     )

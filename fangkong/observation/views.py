@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.core import audit, clock
+from fangkong.core import listing as lists
 from fangkong.core.querysets import can_access
 from fangkong.geo.models import Division
 from fangkong.observation import actions, exports, links
@@ -233,6 +234,41 @@ def _redirect_with_errors(
     return redirect(period)
 
 
+def _confirm_release(request: HttpRequest, period: Any, negative_on: Any) -> HttpResponse:
+    """Who leaves observation, from where, after which period — named before release."""
+    person = period.person
+    who = " · ".join(x for x in (person.name, person.id_masked or person.phone_masked) if x)
+    place = (
+        f"{period.site.name} {period.room.number if period.room else ''}".strip()
+        if period.site
+        else (period.grid.name if period.grid else "")
+    )
+    facts = [
+        (_("Person"), who),
+        (_("Place of observation"), period.get_place_kind_display()),
+        (_("Place"), place or "—"),
+        (_("Start"), period.start_date.isoformat()),
+        (_("Planned end"), period.planned_end.isoformat()),
+    ]
+    hidden = []
+    if negative_on:
+        facts.append((_("Negative test on"), negative_on.isoformat()))
+        hidden.append(("negative_test_on", negative_on.isoformat()))
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "title": _("Confirm the release"),
+            "question": _("Release this person from medical observation?"),
+            "facts": facts,
+            "hidden": hidden,
+            "action": reverse("observation:period_action", args=[period.pk, "release"]),
+            "back": period.get_absolute_url(),
+            "confirm_label": _("Confirm the release"),
+        },
+    )
+
+
 @login_required
 @require_POST
 def period_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
@@ -279,6 +315,8 @@ def period_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
         elif verb == "release":
             form = ReleaseForm(request.POST)
             form.is_valid()
+            if request.POST.get("confirmed") != "1":
+                return _confirm_release(request, period, form.cleaned_data.get("negative_test_on"))
             actions.release(request.user, period, form.cleaned_data.get("negative_test_on"))
             messages.success(request, _("Released. The certificate can be printed."))
         elif verb == "end":
@@ -383,6 +421,14 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+TASK_FILTERS = lists.Filters(
+    name=("period__person__name",),
+    id_tail="period__person__id_masked",
+    node="path",
+    date="local_date",
+)
+
+
 @login_required
 def tasks(request: HttpRequest) -> HttpResponse:
     """The grid worker's / site doctor's phone list: persons who missed a check-in."""
@@ -397,16 +443,19 @@ def tasks(request: HttpRequest) -> HttpResponse:
     mine = request.GET.get("mine") == "1"
     if mine:
         qs = qs.filter(assigned_to=request.user)  # type: ignore[misc]
+    listing = lists.paginate(request, qs, TASK_FILTERS)
+    referrals = lists.paginate(
+        request,
+        Referral.objects.restrict(request.user)
+        .filter(status="pending")
+        .select_related("period__person")
+        .order_by("-pk"),
+        prefix="r",
+    )
     return render(
         request,
         "observation/tasks.html",
-        {
-            "tasks": qs[:200],
-            "mine": mine,
-            "referrals": Referral.objects.restrict(request.user)
-            .filter(status="pending")
-            .select_related("period__person")[:100],
-        },
+        {"tasks": listing, "listing": listing, "mine": mine, "referrals": referrals},
     )
 
 

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.geo.picker import JurisdictionField
 from fangkong.public import choices as ch
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -18,9 +19,9 @@ class ActionErrorsMixin:
 
 class DraftForm(ActionErrorsMixin, forms.Form):
     day = forms.DateField(label=_("Day"), widget=DATE)
-    node_code = forms.CharField(label=_("Jurisdiction (division code)"), max_length=24)
+    node_code = JurisdictionField(label=_("Jurisdiction"))
     figures = forms.CharField(
-        label=_("Figures, one district a line: code,new,cumulative (empty: from the cases)"),
+        label=_("Figures, one district a line: name,new,cumulative (empty: from the cases)"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
@@ -35,8 +36,11 @@ class DraftForm(ActionErrorsMixin, forms.Form):
         for n, line in enumerate(raw.splitlines(), 1):
             parts = [p.strip() for p in line.replace("，", ",").split(",")]
             if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
-                raise forms.ValidationError(_("line %(n)d: code,new,cumulative") % {"n": n})
-            d = Division.objects.filter(code=parts[0]).first()
+                raise forms.ValidationError(_("line %(n)d: name,new,cumulative") % {"n": n})
+            d = (
+                Division.objects.filter(code=parts[0]).first()
+                or Division.objects.filter(name=parts[0], level__in=("county", "town")).first()
+            )
             if d is None:
                 raise forms.ValidationError(_("line %(n)d: unknown division") % {"n": n})
             out.append({"code": d.code, "name": d.name, "new": parts[1], "total": parts[2]})
@@ -90,7 +94,7 @@ class AnswerForm(ActionErrorsMixin, forms.Form):
 
 
 class ApplicationForm(ActionErrorsMixin, forms.Form):
-    node_code = forms.CharField(label=_("Jurisdiction (division code)"), max_length=24)
+    node_code = JurisdictionField(label=_("Jurisdiction"))
     company = forms.CharField(label=_("Company"), max_length=120)
     credit_code = forms.CharField(label=_("Unified social credit code"), max_length=18)
     contact_name = forms.CharField(label=_("Contact"), max_length=40)
@@ -143,7 +147,7 @@ class DecisionForm(ActionErrorsMixin, forms.Form):
 
 
 class SchoolForm(ActionErrorsMixin, forms.Form):
-    node_code = forms.CharField(label=_("Jurisdiction (division code)"), max_length=24)
+    node_code = JurisdictionField(label=_("Jurisdiction"))
     school = forms.CharField(label=_("School"), max_length=120)
     return_date = forms.DateField(label=_("Return date"), widget=DATE)
     classes = forms.IntegerField(label=_("Classes"), min_value=1)
@@ -163,7 +167,7 @@ class SchoolForm(ActionErrorsMixin, forms.Form):
 
 
 class GatheringForm(ActionErrorsMixin, forms.Form):
-    node_code = forms.CharField(label=_("Community / village (division code)"), max_length=24)
+    node_code = JurisdictionField(label=_("Community or village"), levels=("village",), scope="all")
     kind = forms.ChoiceField(label=_("Kind"), choices=ch.GatheringKind.choices)
     source = forms.ChoiceField(label=_("Source"), choices=ch.GatheringSource.choices)
     planned_on = forms.DateField(label=_("Planned on"), widget=DATE)

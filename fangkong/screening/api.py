@@ -9,9 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
+from fangkong.core.listing import CountedPagination
 from fangkong.core.querysets import allows
 from fangkong.geo.models import Division
 from fangkong.screening import actions, fates, progress
@@ -109,6 +111,7 @@ class ScreeningTaskOut(Schema):
 class TaskPage(Schema):
     items: list[ScreeningTaskOut]
     next_after: int | None
+    count: int = Field(0, description="all tasks of this status in the caller's area")
 
 
 class TaskParams(Schema):
@@ -244,7 +247,14 @@ def list_tasks(request: HttpRequest, params: Query[TaskParams]):  # type: ignore
     items = list(qs[: size + 1])
     more = len(items) > size
     items = sorted(items[:size], key=lambda t: (t.due_at, t.pk))
-    return {"items": items, "next_after": max(t.pk for t in items) if more else None}
+    count = (
+        ScreeningTask.objects.restrict(request.user, "view").filter(status=params.status).count()
+    )
+    return {
+        "items": items,
+        "next_after": max(t.pk for t in items) if more else None,
+        "count": count,
+    }
 
 
 @router.get("/tasks/{pk}", response=ScreeningTaskOut)
@@ -269,11 +279,14 @@ def transfer(request: HttpRequest, pk: int, body: ScreeningTransferIn):  # type:
 
 
 @router.get("/exceptions", response=list[ExceptionOut])
+@paginate(CountedPagination)
 def list_exceptions(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return list(
+    """Open exceptions in the caller's area, paged (`page`, `page_size`) with `count`."""
+    return (
         ExceptionItem.objects.restrict(request.user, "view")
         .open()
-        .select_related("subject", "node")[:1000]
+        .select_related("subject", "node")
+        .order_by("pk")
     )
 
 
@@ -328,12 +341,15 @@ class ScreeningReviewIn(Schema):
 
 
 @router.get("/declarations", response=list[DeclarationReviewOut])
+@paginate(CountedPagination)
 def list_declarations(request: HttpRequest):  # type: ignore[no-untyped-def]
-    """Public self-declarations about registered persons, waiting for review."""
-    return list(
+    """Public self-declarations about registered persons, waiting for review; paged
+    (`page`, `page_size`) with `count`."""
+    return (
         DeclarationReview.objects.restrict(request.user, "view")
         .pending()
-        .select_related("person", "node")[:500]
+        .select_related("person", "node")
+        .order_by("pk")
     )
 
 

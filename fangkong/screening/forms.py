@@ -5,6 +5,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.geo.picker import JurisdictionField
 from fangkong.screening.choices import FIELDS, Contact, Health, Outcome, SourceKind
 from fangkong.screening.models import ListSource
 
@@ -62,14 +63,16 @@ class VisitForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    to_code = forms.CharField(label=_("Village or grid code"), required=False, max_length=24)
+    to_code = JurisdictionField(
+        label=_("Village or grid"), required=False, levels=("village", "grid"), scope="all"
+    )
     address = forms.CharField(label=_("Or the new address"), required=False, max_length=200)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=200)
 
     def clean(self):  # type: ignore[no-untyped-def]
         data = super().clean()
         if not data.get("to_code") and not data.get("address"):
-            raise forms.ValidationError(_("Give a code or an address."))
+            raise forms.ValidationError(_("Choose a village or grid, or give an address."))
         return data
 
 
@@ -85,7 +88,7 @@ class AssignForm(forms.Form):
 
 class AliasForm(forms.Form):
     text = forms.CharField(label=_("Estate, building or street name"), max_length=60)
-    to_code = forms.CharField(label=_("Village or grid code"), max_length=24)
+    to_code = JurisdictionField(label=_("Village or grid"), levels=("village", "grid"))
 
 
 class DeclarationForm(forms.Form):

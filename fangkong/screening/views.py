@@ -9,12 +9,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fangkong.core import audit
+from fangkong.core import listing as paging
 from fangkong.core.querysets import allows, can_access
 from fangkong.geo.models import Division
 from fangkong.screening import actions, exports, fates, progress
+from fangkong.screening.choices import TaskStatus
 from fangkong.screening.forms import (
     AssignForm,
     SourceForm,
@@ -180,6 +183,14 @@ def sources(request: HttpRequest) -> HttpResponse:
 
 # --- grid worker: today's tasks, visit, transfer -----------------------------------------------
 
+TASK_FILTERS = paging.Filters(
+    name=("subject__name", "subject__address"),
+    name_label=gettext_lazy("Name or address"),
+    id_tail="subject__id_masked",
+    node="path",
+    date="due_at",
+)
+
 
 def _task(request: HttpRequest, pk: int, action: str = "view") -> ScreeningTask:
     return get_object_or_404(
@@ -194,9 +205,10 @@ def today(request: HttpRequest) -> HttpResponse:
     tasks = (
         ScreeningTask.objects.restrict(request.user, "view")
         .for_today()
-        .select_related("subject", "node")[:200]
+        .select_related("subject", "node")
     )
-    return render(request, "screening/today.html", {"tasks": tasks})
+    listing = paging.paginate(request, tasks, TASK_FILTERS)
+    return render(request, "screening/today.html", {"listing": listing, "tasks": listing})
 
 
 @login_required
@@ -237,6 +249,8 @@ def task_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             to = actions.target_node(form.cleaned_data["to_code"], form.cleaned_data["address"])
+            if request.POST.get("confirmed") != "1":
+                return _confirm_transfer(request, task, to, form)
             actions.transfer_task(request.user, task, to, form.cleaned_data["reason"])
         except ValidationError as exc:
             form.add_error(None, exc.messages)
@@ -246,21 +260,64 @@ def task_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "screening/transfer.html", {"task": task, "form": form})
 
 
+def _confirm_transfer(
+    request: HttpRequest, task: ScreeningTask, to: Division, form: TransferForm
+) -> HttpResponse:
+    """Whose task goes where, named in full, before it leaves the queue."""
+    from fangkong.geo.picker import path_labels
+
+    subject = task.subject
+    who = " · ".join(x for x in (subject.name, subject.id_masked or subject.phone_masked) if x)
+    facts = [
+        (_("Person"), who),
+        (_("Now in"), path_labels([task.node])[task.node.code]),
+        (_("Sent to"), path_labels([to])[to.code]),
+    ]
+    if form.cleaned_data["reason"]:
+        facts.append((_("Reason"), form.cleaned_data["reason"]))
+    hidden = [("to_code", to.code), ("reason", form.cleaned_data["reason"])]
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "title": _("Confirm the transfer"),
+            "question": _("Send this person's task to another queue? It leaves yours."),
+            "facts": facts,
+            "hidden": hidden,
+            "action": reverse("screening:transfer", args=[task.pk]),
+            "back": reverse("screening:task", args=[task.pk]),
+            "confirm_label": _("Confirm the transfer"),
+        },
+    )
+
+
 # --- town: exceptions, aliases, handovers ------------------------------------------------------
 
 
 @login_required
 def exceptions(request: HttpRequest) -> HttpResponse:
     _need(request, ExceptionItem, "view")
-    items = (
+    items = paging.paginate(
+        request,
         ExceptionItem.objects.restrict(request.user, "view")
         .open()
-        .select_related("subject", "node")[:200]
+        .select_related("subject", "node")
+        .order_by("pk"),
+        paging.Filters(
+            name=("subject__name", "subject__address"),
+            name_label=gettext_lazy("Name or address"),
+            id_tail="subject__id_masked",
+            node="path",
+        ),
     )
     return render(
         request,
         "screening/exceptions.html",
-        {"items": items, "can_assign": allows(request.user, ExceptionItem, "change")},
+        {
+            "items": items,
+            "listing": items,
+            "can_assign": allows(request.user, ExceptionItem, "change"),
+        },
     )
 
 
@@ -306,13 +363,15 @@ def exception_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def handovers(request: HttpRequest) -> HttpResponse:
     """Decisions to start observation or a referral, awaiting those capabilities."""
     _need(request, ScreeningTask, "view")
-    tasks = (
+    tasks = paging.paginate(
+        request,
         ScreeningTask.objects.restrict(request.user, "view")
         .handover_pending()
         .select_related("subject", "node")
-        .order_by("visited_at")[:500]
+        .order_by("visited_at", "pk"),
+        TASK_FILTERS,
     )
-    return render(request, "screening/handovers.html", {"tasks": tasks})
+    return render(request, "screening/handovers.html", {"tasks": tasks, "listing": tasks})
 
 
 # --- progress --------------------------------------------------------------------------------
@@ -338,11 +397,18 @@ def progress_page(request: HttpRequest, code: str | None = None) -> HttpResponse
     crumbs = [a for a in node.ancestors() if can_access(request.user, a, "view")]
     tasks = None
     if not children:
-        tasks = (
+        tasks = paging.paginate(
+            request,
             ScreeningTask.objects.restrict(request.user, "view")
             .filter(path__startswith=node.path)
             .select_related("subject")
-            .order_by("status", "due_at")[:200]
+            .order_by("status", "due_at", "pk"),
+            paging.Filters(
+                name=("subject__name",),
+                id_tail="subject__id_masked",
+                status=("status", TaskStatus.choices),
+                date="due_at",
+            ),
         )
     return render(
         request,
@@ -376,14 +442,21 @@ def declarations(request: HttpRequest) -> HttpResponse:
     """Self-declarations about persons already registered: nothing changes their record
     until staff accept it here."""
     _need(request, DeclarationReview, "view")
-    items = (
+    items = paging.paginate(
+        request,
         DeclarationReview.objects.restrict(request.user, "view")
         .pending()
-        .select_related("person", "node")[:200]
+        .select_related("person", "node")
+        .order_by("pk"),
+        paging.Filters(
+            name=("person__name",), id_tail="person__id_masked", node="path", date="created_at"
+        ),
     )
     can_review = allows(request.user, DeclarationReview, "review")
     return render(
-        request, "screening/declarations.html", {"items": items, "can_review": can_review}
+        request,
+        "screening/declarations.html",
+        {"items": items, "listing": items, "can_review": can_review},
     )
 
 

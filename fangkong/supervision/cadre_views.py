@@ -8,13 +8,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from fangkong.core import audit
+from fangkong.core import audit, picking
+from fangkong.core import listing as lists
 from fangkong.core.querysets import allows
+from fangkong.mobilisation.pickers import describe as describe_member
 from fangkong.supervision import actions, exports, metrics, record
-from fangkong.supervision.forms import CaseForm, CommendationForm
-from fangkong.supervision.models import AccountabilityCase, Commendation, Finding, Inspection
+from fangkong.supervision.choices import DecidingBody
+from fangkong.supervision.forms import CaseForm, CommendationForm, describe_finding
+from fangkong.supervision.models import AccountabilityCase, Commendation, Inspection
 
 
 def _need(request: HttpRequest, model: Any, action: str) -> None:
@@ -22,10 +27,18 @@ def _need(request: HttpRequest, model: Any, action: str) -> None:
         raise PermissionDenied
 
 
-def _member(user: Any, pk: int) -> Any:
-    from fangkong.mobilisation.models import Member
-
-    return Member.objects.restrict(user).filter(pk=pk).first()
+COMMENDATION_FILTERS = lists.Filters(
+    name=("member__name", "title"),
+    name_label=gettext_lazy("Name or title"),
+    node="path",
+    date="decided_on",
+)
+CASE_FILTERS = lists.Filters(
+    name=("member__name",),
+    node="path",
+    status=("decided_by", DecidingBody.choices),
+    date="decided_on",
+)
 
 
 @login_required
@@ -33,24 +46,28 @@ def commendations(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     _need(request, Commendation, "view")
     form = CommendationForm(request.POST or None)
+    picking.set_user(form, user)
     if request.method == "POST":
         _need(request, Commendation, "add")
         if form.is_valid():
             data = dict(form.cleaned_data)
-            member = _member(user, data.pop("member_id"))
             try:
-                if member is None:
-                    raise ValidationError({"member_id": [_("No such member in your area.")]})
-                actions.commend(user, member=member, **data)
+                actions.commend(user, **data)
                 messages.success(request, _("Commendation recorded."))
                 return redirect("supervision:commendations")
             except ValidationError as exc:
                 form.add_action_errors(exc)
     qs = Commendation.objects.restrict(user).select_related("member", "organisation")
+    listing = lists.paginate(request, qs, COMMENDATION_FILTERS)
     return render(
         request,
         "supervision/commendations.html",
-        {"items": qs[:200], "form": form, "can_add": allows(user, Commendation, "add")},
+        {
+            "items": listing,
+            "listing": listing,
+            "form": form,
+            "can_add": allows(user, Commendation, "add"),
+        },
     )
 
 
@@ -59,28 +76,71 @@ def cases(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     _need(request, AccountabilityCase, "view")
     form = CaseForm(request.POST or None)
+    picking.set_user(form, user)
     if request.method == "POST":
         _need(request, AccountabilityCase, "add")
         if form.is_valid():
             data = dict(form.cleaned_data)
-            member = _member(user, data.pop("member_id"))
-            fid = data.pop("finding_id")
-            finding = Finding.objects.restrict(user).filter(pk=fid).first() if fid else None
-            try:
-                if fid and finding is None:
-                    raise ValidationError({"finding_id": [_("No such finding in your area.")]})
-                if member is None:
-                    raise ValidationError({"member_id": [_("No such member in your area.")]})
-                actions.open_case(user, finding=finding, member=member, **data)
-                messages.success(request, _("Accountability case recorded."))
-                return redirect("supervision:cases")
-            except ValidationError as exc:
-                form.add_action_errors(exc)
+            if data.get("finding") is None:
+                form.add_error(
+                    "finding",
+                    _("An accountability case must rest on a finding of an inspection."),
+                )
+            elif request.POST.get("confirmed") != "1":
+                return _confirm_case(request, form)
+            else:
+                try:
+                    actions.open_case(user, **data)
+                except ValidationError as exc:
+                    form.add_action_errors(exc)
+                else:
+                    messages.success(
+                        request,
+                        _("Accountability case recorded against %(name)s.")
+                        % {"name": data["member"].name},
+                    )
+                    return redirect("supervision:cases")
     qs = AccountabilityCase.objects.restrict(user).select_related("member", "decision", "finding")
+    listing = lists.paginate(request, qs, CASE_FILTERS)
     return render(
         request,
         "supervision/cases.html",
-        {"items": qs[:200], "form": form, "can_add": allows(user, AccountabilityCase, "add")},
+        {
+            "items": listing,
+            "listing": listing,
+            "form": form,
+            "can_add": allows(user, AccountabilityCase, "add"),
+        },
+    )
+
+
+def _confirm_case(request: HttpRequest, form: Any) -> HttpResponse:
+    """Before a sanction is written: who, for what, decided by whom — named in full."""
+    data = form.cleaned_data
+    finding = data["finding"]
+    facts = [
+        (_("Cadre held accountable"), describe_member(data["member"])),
+        (_("Decision"), str(data["decision"])),
+        (_("Decided by"), dict(form.fields["decided_by"].choices).get(data["decided_by"], "")),
+        (_("Decided on"), data["decided_on"].isoformat()),
+        (_("Finding"), describe_finding(finding)),
+    ]
+    if data.get("summary"):
+        facts.append((_("Summary"), data["summary"]))
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "title": _("Confirm the accountability case"),
+            "question": _(
+                "Is this the cadre to hold accountable? Nothing is recorded until you confirm."
+            ),
+            "facts": facts,
+            "hidden": picking.hidden_values(form),
+            "action": reverse("supervision:cases"),
+            "back": reverse("supervision:cases"),
+            "confirm_label": _("Confirm and record"),
+        },
     )
 
 

@@ -4,10 +4,14 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong.accounts.models import User
+from fangkong.core.picking import RecordPickerField
+from fangkong.geo.picker import JurisdictionField
+from fangkong.mobilisation.pickers import member_field
 from fangkong.supervision.choices import (
     CommendingBody,
     DecidingBody,
@@ -54,15 +58,13 @@ class TeamForm(ActionErrors, forms.Form):
 
 class InspectionForm(ActionErrors, forms.Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=InspectionTeam.objects.none())
-    node_code = forms.CharField(label=_("Inspected node (code)"), max_length=40)
+    node_code = JurisdictionField(label=_("Inspected jurisdiction"))
     kind = forms.ChoiceField(label=_("Kind"), choices=InspectionKind.choices)
     planned_on = forms.DateField(label=_("Planned on"), widget=DATE)
     topics = forms.MultipleChoiceField(
         label=_("Topics"), choices=Topic.choices, widget=forms.CheckboxSelectMultiple
     )
-    subject_id = forms.IntegerField(
-        label=_("Cadre in charge (member number)"), min_value=1, required=False
-    )
+    subject = member_field(_("Cadre in charge (type the name)"), required=False)
 
     def __init__(self, *args: Any, teams: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -94,7 +96,7 @@ class RecordForm(forms.Form):
 
 
 class RectificationForm(ActionErrors, forms.Form):
-    owner_node_code = forms.CharField(label=_("Owner node (code)"), max_length=40)
+    owner_node_code = JurisdictionField(label=_("Jurisdiction that must rectify"))
     requirement = forms.CharField(
         label=_("What must be rectified"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -129,8 +131,39 @@ class TaskFilterForm(forms.Form):
     )
 
 
+def _findings(user: Any) -> Any:
+    from fangkong.supervision.models import Finding
+
+    return Finding.objects.restrict(user, "view").select_related("inspection__node")
+
+
+def describe_finding(f: Any) -> str:
+    return " · ".join(
+        [
+            f.inspection.node.name,
+            f.created_at.date().isoformat(),
+            f.get_severity_display(),
+            f.description[:40],
+        ]
+    )
+
+
+def finding_field(required: bool = False) -> RecordPickerField:
+    return RecordPickerField(
+        label=_("Finding (type a place or words of it)"),
+        required=required,
+        search=lambda user, text: (
+            _findings(user)
+            .filter(Q(description__contains=text) | Q(inspection__node__name__contains=text))
+            .order_by("-created_at", "-pk")
+        ),
+        by_pk=_findings,
+        describe=describe_finding,
+    )
+
+
 class CommendationForm(ActionErrors, forms.Form):
-    member_id = forms.IntegerField(label=_("Member number"), min_value=1)
+    member = member_field()
     title = forms.CharField(label=_("Title"), max_length=120)
     reason = forms.CharField(
         label=_("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
@@ -140,8 +173,8 @@ class CommendationForm(ActionErrors, forms.Form):
 
 
 class CaseForm(ActionErrors, forms.Form):
-    finding_id = forms.IntegerField(label=_("Finding number"), min_value=1, required=False)
-    member_id = forms.IntegerField(label=_("Member number"), min_value=1)
+    finding = finding_field()
+    member = member_field(_("Cadre held accountable (type the name)"))
     decision = forms.ModelChoiceField(
         label=_("Decision"), queryset=AccountabilityDecision.objects.filter(active=True)
     )

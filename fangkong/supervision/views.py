@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fangkong.core import picking
 from fangkong.core.querysets import allows
 from fangkong.geo.models import Division
 from fangkong.supervision import actions, metrics
@@ -117,15 +118,6 @@ def _team_accounts(user: Any) -> Any:
     return qs.order_by("username")
 
 
-def _subject(user: Any, pk: int | None) -> Any:
-    """The member named as cadre in charge; None when none is named, False if unknown."""
-    if not pk:
-        return None
-    from fangkong.mobilisation.models import Member
-
-    return Member.objects.restrict(user).filter(pk=pk).first() or False
-
-
 @login_required
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
@@ -136,6 +128,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if "add_team" in request.POST else None, accounts=_team_accounts(user)
     )
     insp_form = InspectionForm(request.POST if "schedule" in request.POST else None, teams=teams)
+    picking.set_user(insp_form, user)
     if request.method == "POST":
         _need(request, InspectionTeam, "add")
         try:
@@ -146,10 +139,8 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
             if "schedule" in request.POST and insp_form.is_valid():
                 node = _node_by_code(insp_form, "node_code")
                 data = {k: v for k, v in insp_form.cleaned_data.items() if k != "node_code"}
-                subject = _subject(user, data.pop("subject_id"))
-                if subject is False:
-                    insp_form.add_error("subject_id", _("No such member in your area."))
-                elif node is not None:
+                subject = data.pop("subject")
+                if node is not None:
                     insp = actions.schedule_inspection(
                         user, data.pop("team"), node, subject=subject, **data
                     )
@@ -298,6 +289,7 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     f = _finding(request, pk)
     form = RectificationForm(request.POST)
+    picking.set_user(form, request.user)
     if form.is_valid():
         node = Division.objects.filter(code=form.cleaned_data["owner_node_code"].strip()).first()
         try:
@@ -315,6 +307,10 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
     else:
         messages.error(request, _("Fill in the owner and what must be rectified."))
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
+        for found in getattr(form.fields["owner_node_code"].widget, "choices", []):
+            messages.info(request, found.path_label)  # the matches, for a phone without script
     return redirect("supervision:inspection", pk=f.inspection_id)
 
 

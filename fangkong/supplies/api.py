@@ -9,7 +9,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
+from ninja.pagination import paginate
 
+from fangkong.core.listing import CountedPagination
 from fangkong.core.querysets import can_access
 from fangkong.supplies import actions, supply_days
 from fangkong.supplies.models import (
@@ -307,9 +309,11 @@ def movement(request: HttpRequest, pk: int, body: MovementIn):  # type: ignore[n
 
 
 @router.get("/requests", response=list[SupplyRequestOut])
+@paginate(CountedPagination)
 def requests(request: HttpRequest, status: str = ""):  # type: ignore[no-untyped-def]
-    qs = SupplyRequest.objects.restrict(request.user, "view")
-    return qs.filter(status=status) if status else qs[:500]
+    """Requests in the caller's area, newest first, paged (`page`, `page_size`) with `count`."""
+    qs = SupplyRequest.objects.restrict(request.user, "view").order_by("-created_at", "-pk")
+    return qs.filter(status=status) if status else qs
 
 
 @router.post("/requests", response={201: SupplyRequestOut})
@@ -363,8 +367,10 @@ def allocate(request: HttpRequest, pk: int, item_id: int):  # type: ignore[no-un
 
 
 @router.get("/donations", response=list[DonationOut])
+@paginate(CountedPagination)
 def donations(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return Donation.objects.restrict(request.user, "view")[:500]
+    """Donations received, newest first, paged (`page`, `page_size`) with `count`."""
+    return Donation.objects.restrict(request.user, "view").order_by("-received_at", "-pk")
 
 
 @router.post("/donations", response={201: DonationOut})

@@ -6,6 +6,7 @@ app_name = "supplies"
 urlpatterns = [
     path("", views.index, name="index"),
     path("warehouses/<int:pk>/", views.warehouse, name="warehouse"),
+    path("warehouses/<int:pk>/ledger.xlsx", views.ledger_xlsx, name="ledger_xlsx"),
     path("warehouses/<int:pk>/<slug:verb>/", views.warehouse_action, name="warehouse_action"),
     path("requests/", views.requests, name="requests"),
     path("requests/new/", views.request_new, name="request_new"),

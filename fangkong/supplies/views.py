@@ -10,11 +10,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fangkong.core import audit, clock
+from fangkong.core import listing as lists
 from fangkong.supplies import actions, excel, supply_days
+from fangkong.supplies.choices import EntryKind, RequestStatus
 from fangkong.supplies.forms import (
     AdjustForm,
     DonationForm,
@@ -91,6 +95,44 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "supplies/index.html", context)
 
 
+LEDGER_FILTERS = lists.Filters(
+    name=("item__name", "batch__code", "reason"),
+    name_label=gettext_lazy("Item, batch or reason"),
+    status=("kind", EntryKind.choices),
+    date="at",
+)
+
+
+def _ledger(wh: Warehouse):  # type: ignore[no-untyped-def]
+    return (
+        LedgerEntry.objects.filter(warehouse=wh)
+        .select_related("item", "batch", "counterpart")
+        .order_by("-at", "-pk")
+    )
+
+
+@login_required
+def ledger_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The warehouse's ledger as filtered on its page, every row (入库 / 出库 / 调拨 …)."""
+    wh = _warehouse(request, pk)
+    qs, _form = lists.filtered(request, _ledger(wh), LEDGER_FILTERS)
+    audit.record_export(
+        request.user, "supplies.warehouse", {"warehouse": wh.pk}, qs.count(), request
+    )
+    columns = [
+        (_("At"), lambda e: e.at),
+        (_("Movement"), lambda e: e.get_kind_display()),
+        (_("Item"), lambda e: e.item.name),
+        (_("Batch"), lambda e: e.batch.code),
+        (_("Quantity"), lambda e: e.quantity),
+        (_("Counterpart"), lambda e: e.counterpart.name if e.counterpart else ""),
+        (_("Reason"), lambda e: e.reason),
+    ]
+    return lists.xlsx_response(
+        f"ledger-{wh.pk}-{clock.today()}.xlsx", _("Ledger"), columns, qs.iterator()
+    )
+
+
 @login_required
 def warehouse(request: HttpRequest, pk: int) -> HttpResponse:
     wh = _warehouse(request, pk)
@@ -105,13 +147,14 @@ def warehouse(request: HttpRequest, pk: int) -> HttpResponse:
     ).select_related("item")
     others = serving_warehouses(user).exclude(pk=wh.pk)
     pending = SupplyRequest.objects.filter(warehouse=wh, status="submitted").select_related("item")
+    ledger = lists.paginate(request, _ledger(wh), LEDGER_FILTERS)
     context = {
         "wh": wh,
         "today": clock.today(),
         "balances": balances,
-        "entries": LedgerEntry.objects.filter(warehouse=wh).select_related(
-            "item", "batch", "counterpart"
-        )[:50],
+        "entries": ledger,
+        "listing": ledger,
+        "export_url": reverse("supplies:ledger_xlsx", args=[wh.pk]),
         "receive_form": ReceiveForm(prefix="receive"),
         "issue_form": IssueForm(prefix="issue"),
         "transfer_form": TransferForm(prefix="transfer", warehouses=others),
@@ -210,14 +253,25 @@ def warehouse_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     return redirect(wh)
 
 
+REQUEST_FILTERS = lists.Filters(
+    name=("requester_name", "item__name"),
+    name_label=gettext_lazy("Requester or item"),
+    node="path",
+    status=("status", RequestStatus.choices),
+    date="created_at",
+)
+
+
 @login_required
 def requests(request: HttpRequest) -> HttpResponse:
     _need(request, "supplies.supplyrequest", "view")
     qs = SupplyRequest.objects.restrict(request.user, "view").select_related("item", "warehouse")
-    status = request.GET.get("status", "")
-    if status:
-        qs = qs.filter(status=status)
-    return render(request, "supplies/requests.html", {"requests": qs[:200], "status": status})
+    listing = lists.paginate(request, qs, REQUEST_FILTERS)
+    return render(
+        request,
+        "supplies/requests.html",
+        {"requests": listing, "listing": listing, "status": request.GET.get("status", "")},
+    )
 
 
 @login_required
@@ -289,7 +343,12 @@ def donations(request: HttpRequest) -> HttpResponse:
         .select_related("warehouse")
         .prefetch_related("entries__item")
     )
-    return render(request, "supplies/donations.html", {"donations": qs[:100]})
+    listing = lists.paginate(
+        request,
+        qs,
+        lists.Filters(name=("donor",), name_label=gettext_lazy("Donor"), date="received_at"),
+    )
+    return render(request, "supplies/donations.html", {"donations": listing, "listing": listing})
 
 
 @login_required

@@ -10,9 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from fangkong.core import listing as lists
 from fangkong.tracing import actions, venues
+from fangkong.tracing.choices import VenueKind
 from fangkong.tracing.forms import ContactForm, GateForm, GatePickForm, GateTailForm, VenueForm
 from fangkong.tracing.models import Chain, Contact, IndexCase, Scan, Venue
 
@@ -119,10 +122,11 @@ def chains(request: HttpRequest) -> HttpResponse:
         job = start_chain_job(request.user)
         return redirect("job", job.pk) if _has_job_page() else redirect("tracing:chains")
     found = Chain.objects.restrict(request.user, "view").chains()
+    page = lists.paginate(request, found)
     return render(
         request,
         "tracing/chains.html",
-        {"chains": found[:200], "active": found.counts()["active"]},
+        {"chains": page, "listing": page, "active": found.counts()["active"]},
     )
 
 
@@ -158,8 +162,17 @@ def venues_view(request: HttpRequest) -> HttpResponse:
             _errors(form, exc)
         else:
             return redirect(venue.get_absolute_url())
-    found = Venue.objects.restrict(request.user, "view").order_by("name")[:200]
-    return render(request, "tracing/venues.html", {"venues": found, "form": form})
+    found = lists.paginate(
+        request,
+        Venue.objects.restrict(request.user, "view").order_by("name", "pk"),
+        lists.Filters(
+            name=("name", "address"),
+            name_label=gettext_lazy("Venue name or address"),
+            node="path",
+            status=("kind", VenueKind.choices),
+        ),
+    )
+    return render(request, "tracing/venues.html", {"venues": found, "listing": found, "form": form})
 
 
 venues_list = venues_view
@@ -169,13 +182,15 @@ venues_list = venues_view
 def venue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     venue = get_object_or_404(Venue.objects.restrict(request.user, "view"), pk=pk)
     scans = Scan.objects.restrict(request.user, "view").filter(venue=venue).order_by("-scanned_at")
+    listing = lists.paginate(request, scans, lists.Filters(date="scanned_at"))
     return render(
         request,
         "tracing/venue.html",
         {
             "venue": venue,
-            "scans": scans[:100],
-            "count": scans.count(),
+            "scans": listing,
+            "listing": listing,
+            "count": listing.total,
             "scan_url": venues.scan_url(venue, request.build_absolute_uri("/")[:-1]),
         },
     )

@@ -27,8 +27,12 @@ def test_audit_log_filters_by_person_and_user_within_scope(client, make_user, ma
     entries = client.get(reverse("audit")).context["entries"]
     pks = {e.object_pk for e in entries}
     assert str(mine.pk) in pks and str(far.pk) not in pks
-    by_person = client.get(reverse("audit"), {"person": mine.pk}).context["entries"]
+    # the person is picked by name (no record number typed); 乙 is outside Yuecheng
+    response = client.get(reverse("audit"), {"person": "甲"})
+    by_person = response.context["entries"]
     assert by_person and all(e.object_pk == str(mine.pk) for e in by_person)
+    assert f'data-total="{by_person.total}"' in response.content.decode()
+    assert not client.get(reverse("audit"), {"person": "乙"}).context["entries"]
     by_user = client.get(reverse("audit"), {"user": "viewer"}).context["entries"]
     assert [e.changes_text for e in by_user] == ["reveal:phone"]
     client.force_login(make_user("discipline", ZHUJI))

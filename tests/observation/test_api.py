@@ -81,7 +81,7 @@ def test_full_flow_through_the_api(client, make_user, make_person, site, city_hq
             r.status_code == 201 and r.json()["febrile"] and r.json()["period_status"] == "referred"
         )
         refs = client.get(f"{API}/referrals", **hd).json()
-        assert len(refs) == 1
+        assert refs["count"] == len(refs["items"]) == 1
     assert CheckIn.objects.filter(period_id=pk).count() == 2
     hq = auth(client, city_hq)
     clinic = auth(client, make_user("medical", "330602"))
@@ -89,7 +89,10 @@ def test_full_flow_through_the_api(client, make_user, make_person, site, city_hq
         r = post(client, f"{API}/sweep", {}, hq)
         assert r.json() == {"created": 0}
         r = post(
-            client, f"{API}/referrals/{refs[0]['id']}/resolve", {"outcome": "excluded"}, clinic
+            client,
+            f"{API}/referrals/{refs['items'][0]['id']}/resolve",
+            {"outcome": "excluded"},
+            clinic,
         )
         assert r.json()["status"] == "excluded"
     with clock.frozen(at(dt.date(2020, 2, 24), 9)):
@@ -129,8 +132,9 @@ def test_rules_sites_lists_and_tasks(client, city_hq, period, site):
         assert client.get(f"{API}/periods", {"list": "bogus"}, **h).status_code == 404
         actions.sweep_missed()
     hd = auth(client, site.doctor)
-    tasks = client.get(f"{API}/tasks", {"mine": True}, **hd).json()
-    assert len(tasks) == 1
+    page = client.get(f"{API}/tasks", {"mine": True}, **hd).json()
+    assert page["count"] == 1
+    tasks = page["items"]
     r = post(client, f"{API}/tasks/{tasks[0]['id']}/done", {"note": "phoned"}, hd)
     assert r.json()["status"] == "done"
 
@@ -201,8 +205,8 @@ def test_another_jurisdiction_is_refused_on_every_endpoint(
     assert client.delete(f"{API}/periods/{pk}/link", **h).status_code == 404
     assert client.get(f"{API}/periods", {"site": site.pk}, **h).status_code == 404
     assert client.get(f"{API}/periods", **h).json()["items"] == []
-    assert client.get(f"{API}/tasks", **h).json() == []
-    assert client.get(f"{API}/referrals", **h).json() == []
+    assert client.get(f"{API}/tasks", **h).json() == {"items": [], "count": 0}
+    assert client.get(f"{API}/referrals", **h).json() == {"items": [], "count": 0}
     assert client.get(f"{API}/sites", **h).json() == []
     assert client.get(f"{API}/lists", **h).json()["open"] == 0
     assert ObservationPeriod.objects.get(pk=pk).status == "referred"

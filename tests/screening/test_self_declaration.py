@@ -106,7 +106,7 @@ def test_review_queue_over_the_api(client, tree, make_person, make_user):
         return {"HTTP_AUTHORIZATION": f"Bearer {r.json()['token']}"}
 
     outsider = bearer(make_user("county_hq", "330681"))
-    assert client.get("/api/v1/screening/declarations", **outsider).json() == []
+    assert client.get("/api/v1/screening/declarations", **outsider).json()["count"] == 0
     r = client.post(
         f"/api/v1/screening/declarations/{review.pk}/review",
         {"accept": False},
@@ -115,7 +115,7 @@ def test_review_queue_over_the_api(client, tree, make_person, make_user):
     )
     assert r.status_code == 404
     town = bearer(make_user("town_hq", "330602001"))
-    listed = client.get("/api/v1/screening/declarations", **town).json()
+    listed = client.get("/api/v1/screening/declarations", **town).json()["items"]
     assert [d["id"] for d in listed] == [review.pk] and number not in str(listed)
     r = client.post(
         f"/api/v1/screening/declarations/{review.pk}/review",

@@ -126,9 +126,19 @@ def test_town_assigns_an_exception_by_page(client, world):
 
 
 def test_transfer_page_moves_the_task(client, world):
+    """The worker types the village's everyday name, sees the person and both paths on a
+    confirmation page, and only then the task moves."""
     client.force_login(world["worker"])
     url = f"/screening/tasks/{world['task'].pk}/transfer/"
-    assert client.post(url, {"to_code": GRID_C, "reason": "住在府山"}).status_code == 302
+    page = client.post(url, {"to_code": "越都 第1网格", "reason": "住在府山"})
+    text = page.content.decode()
+    assert page.status_code == 200 and "确认转交" in text
+    assert world["task"].subject.name in text
+    assert "越城区 › 塔山街道 › 花园社区 › 第1网格" in text  # where it is now
+    assert "越城区 › 府山街道 › 越都社区 › 第1网格" in text  # where it goes
+    assert ScreeningTask.objects.get(pk=world["task"].pk).node.code == GRID_A  # not yet
+    done = client.post(url, {"to_code": GRID_C, "reason": "住在府山", "confirmed": "1"})
+    assert done.status_code == 302
     assert client.get(f"/screening/tasks/{world['task'].pk}/").status_code == 404
 
 
@@ -176,7 +186,9 @@ def test_api_flow(client, world, django_capture_on_commit_callbacks):
     report = client.get(f"/api/v1/screening/lists/{world['list'].pk}/report", **county).json()
     assert len(report["rejections"]) == 3
     worker = bearer(client, world["worker"])
-    tasks = client.get("/api/v1/screening/tasks", **worker).json()["items"]
+    page = client.get("/api/v1/screening/tasks", **worker).json()
+    tasks = page["items"]
+    assert page["count"] == len(tasks)
     assert [t["id"] for t in tasks] == [world["task"].pk]
     body = {"client_id": str(uuid.uuid4()), "outcome": "home", "health": "well"}
     url = f"/api/v1/screening/tasks/{world['task'].pk}/visits"
@@ -190,8 +202,9 @@ def test_api_flow(client, world, django_capture_on_commit_callbacks):
     assert prog["node"]["pushed"] == 3 and prog["node"]["open"] == 2  # 张三, 李四 at the village
     assert prog["checklists"][0]["name"] == "三清一管好"
     town = bearer(client, world["town"])
-    exc = client.get("/api/v1/screening/exceptions", **town).json()
-    assert world["exception"].pk in [e["id"] for e in exc] and len(exc) == 2  # 冯二, 郑一
+    page = client.get("/api/v1/screening/exceptions", **town).json()
+    exc = page["items"]
+    assert world["exception"].pk in [e["id"] for e in exc] and len(exc) == page["count"] == 2
     assigned = client.post(
         f"/api/v1/screening/exceptions/{world['exception'].pk}/assign",
         {"to_code": GRID_A},
@@ -223,7 +236,7 @@ def test_api_refuses_another_jurisdiction(client, world):
             client.post(url, body, content_type="application/json", **outsider).status_code == 404
         )
     assert client.get("/api/v1/screening/tasks", **outsider).json()["items"] == []
-    assert client.get("/api/v1/screening/exceptions", **outsider).json() == []
+    assert client.get("/api/v1/screening/exceptions", **outsider).json()["count"] == 0
     upload = client.post(
         "/api/v1/screening/lists",
         {"source_id": world["source"].pk, "file": io.BytesIO(b"x")},

@@ -2,11 +2,12 @@
 every page refusing (404) a user of another jurisdiction."""
 
 import datetime as dt
+import re
 
 import pytest
 
 from fangkong.supervision import actions
-from fangkong.supervision.models import Inspection, Rectification
+from fangkong.supervision.models import AccountabilityCase, Inspection, Rectification
 from tests.conftest import HUAYUAN
 from tests.supervision.conftest import DAY0
 from tests.supervision.test_photos import png
@@ -119,7 +120,7 @@ def test_inspector_flow_through_pages(
             "kind": "unannounced",
             "planned_on": "2020-02-11",
             "topics": ["checkpoints"],
-            "subject_id": cadre.pk,
+            "subject": "王干部",
         },
     )
     assert r.status_code == 302, r.content.decode()[-2000:]
@@ -172,7 +173,7 @@ def test_commendation_and_case_pages(client, organisation, cadre, recorded_findi
     r = client.post(
         "/supervision/commendations/",
         {
-            "member_id": cadre.pk,
+            "member": "王干部",
             "title": "优秀党员",
             "reason": "坚守",
             "decided_by": "organisation_department",
@@ -186,7 +187,7 @@ def test_commendation_and_case_pages(client, organisation, cadre, recorded_findi
     r = client.post(
         "/supervision/cases/",
         {
-            "member_id": cadre.pk,
+            "member": "王干部",
             "decision": d.pk,
             "decided_by": "organisation_department",
             "decided_on": "2020-02-10",
@@ -195,17 +196,24 @@ def test_commendation_and_case_pages(client, organisation, cadre, recorded_findi
     )
     assert r.status_code == 200
     assert "must rest on a finding" in r.content.decode()
-    r = client.post(
-        "/supervision/cases/",
-        {
-            "finding_id": recorded_finding.pk,
-            "member_id": cadre.pk,
-            "decision": d.pk,
-            "decided_by": "organisation_department",
-            "decided_on": "2020-02-10",
-        },
-    )
+    case = {
+        "finding": "卡口无人",
+        "member": "王干部",
+        "decision": d.pk,
+        "decided_by": "organisation_department",
+        "decided_on": "2020-02-10",
+    }
+    r = client.post("/supervision/cases/", case)
+    # Nothing is recorded yet: the confirmation page names the cadre and the finding.
+    page = r.content.decode()
+    assert r.status_code == 200 and "确认" in page
+    assert "王干部 · — · 科级" in page and "卡口无人值守" in page
+    assert not AccountabilityCase.objects.exists()
+    hidden = dict(re.findall(r'name="(\w+)" value="([^"]*)"', page.rsplit("<form", 1)[-1]))
+    assert hidden["member"] == f"#{cadre.pk}" and hidden["finding"] == f"#{recorded_finding.pk}"
+    r = client.post("/supervision/cases/", hidden)
     assert r.status_code == 302
+    assert AccountabilityCase.objects.get().member == cadre
 
 
 def test_checklist_edit_page(client, inspector):
@@ -244,3 +252,30 @@ def test_home_cards(client, make_user, role, code, card):
     client.force_login(make_user(role, code))
     r = client.get("/")
     assert r.status_code == 200 and f'href="{card}"' in r.content.decode()
+
+
+def test_two_cadres_of_one_name_are_told_apart_before_a_sanction(
+    client, organisation, cadre, recorded_finding, node, frozen
+):
+    from fangkong.mobilisation.models import Member
+    from fangkong.supervision.models import AccountabilityDecision
+
+    namesake = Member.objects.create(
+        name="王干部", phone_masked="139****5678", cadre_rank="股级", path=node(HUAYUAN).path
+    )
+    client.force_login(organisation)
+    d = AccountabilityDecision.objects.get(code="written_inspection")
+    case = {
+        "finding": f"#{recorded_finding.pk}",
+        "member": "王干部",
+        "decision": d.pk,
+        "decided_by": "organisation_department",
+        "decided_on": "2020-02-10",
+    }
+    page = client.post("/supervision/cases/", case).content.decode()
+    assert "请在下面选择" in page
+    assert f'value="#{namesake.pk}"' in page and "王干部 · 139****5678 · 股级" in page
+    assert f'value="#{cadre.pk}"' in page
+    confirm = client.post("/supervision/cases/", {**case, "member": f"#{namesake.pk}"})
+    assert "王干部 · 139****5678 · 股级" in confirm.content.decode()
+    assert not AccountabilityCase.objects.exists()

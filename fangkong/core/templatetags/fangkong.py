@@ -34,3 +34,9 @@ def audit_action(entry: Any) -> str:
     from fangkong.core.audit import action_label
 
     return action_label(entry)
+
+
+@register.filter
+def page_link(listing: Any, number: int) -> str:
+    """The address of page `number` of a list, its filters kept (core/listing.py)."""
+    return listing.link(number)
