@@ -40,6 +40,9 @@ def read_rows(name: str, data: bytes) -> list[dict[str, str]]:
             raise ValidationError({"file": [_("the file is not a readable CSV file")]}) from None
     if not cells:
         raise ValidationError({"file": [_("the file is empty")]})
+    if any("\x00" in c for row in cells for c in row):
+        # A NUL byte is no text a lab writes (and no database column may hold one).
+        raise ValidationError({"file": [_("the file holds binary data, not a table of results")]})
     header = [ALIASES.get(h.strip(), h.strip().lower()) for h in cells[0]]
     if "sample_code" not in header or "result" not in header:
         raise ValidationError({"file": [_("the file needs the columns sample_code and result")]})

@@ -7,6 +7,7 @@ Bad input raises `ValidationError` naming the field.
 import contextlib
 import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from auditlog.context import set_actor
@@ -101,6 +102,11 @@ def save_rules(user: Any, data: dict[str, Any]) -> ObservationRules:
         errors["days"] = [_("between 1 and 60 days")]
     if not (obj.morning_start < obj.morning_end <= obj.evening_start < obj.evening_end):
         errors["evening_start"] = [_("the windows must be in order: morning, then evening")]
+    for name in ("min_temperature", "fever_threshold", "max_temperature"):
+        if not Decimal("30") <= Decimal(getattr(obj, name)) <= Decimal("45"):
+            errors[name] = [_("a body temperature between 30 and 45 °C")]
+    if errors:
+        raise ValidationError(errors)
     if not (obj.min_temperature < obj.fever_threshold < obj.max_temperature):
         errors["fever_threshold"] = [_("the fever threshold must lie inside the valid range")]
     try:

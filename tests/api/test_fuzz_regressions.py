@@ -69,3 +69,9 @@ def test_observation_windows_are_local_times_without_zone(client, hq):
     body = {"effective_from": "2000-01-01", "morning_start": "00:00:00Z", "evening_end": "23:00"}
     r = client.post("/api/v1/observation/rules", body, content_type="application/json", **hq)
     assert ["body", "morning_start"] in locs(r)
+
+
+def test_observation_temperatures_beyond_their_column_are_refused(client, hq):
+    body = {"effective_from": "2000-01-01", "max_temperature": 3600}
+    r = client.post("/api/v1/observation/rules", body, content_type="application/json", **hq)
+    assert ["body", "max_temperature"] in locs(r)

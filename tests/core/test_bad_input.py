@@ -67,3 +67,13 @@ def test_random_bytes_to_the_lab_result_upload(client, make_user, name):
     )
     assert r.status_code in (400, 422), (r.status_code, r.content[:300])
     assert "file" in r.text
+
+
+def test_a_nul_byte_in_a_lab_csv_is_refused_naming_the_file(client, make_user):
+    from django.core.exceptions import ValidationError
+
+    from fangkong.clinical.labimport import read_rows
+
+    with pytest.raises(ValidationError) as caught:
+        read_rows("results.csv", "sample_code,result\nS1\x00,阳性\n".encode())
+    assert "file" in caught.value.message_dict
