@@ -40,6 +40,7 @@ from fangkong.command.models import (
     TaskForce,
 )
 from fangkong.core import clock
+from fangkong.core.querysets import is_system
 
 
 def _need(request: HttpRequest, label: str, action: str) -> None:
@@ -50,7 +51,7 @@ def _need(request: HttpRequest, label: str, action: str) -> None:
 def _owners(user: Any) -> Any:
     from fangkong.accounts.models import User
 
-    if user.is_superuser:
+    if is_system(user):
         return User.objects.filter(is_active=True)
     return User.objects.filter(is_active=True, node__path__startswith=user.node.path)
 
