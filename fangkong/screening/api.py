@@ -23,6 +23,7 @@ from fangkong.screening.models import (
     PushedList,
     ScreeningTask,
 )
+from fangkong.screening.reads import audit_list
 
 router = Router(tags=["screening"])
 
@@ -214,12 +215,19 @@ def list_report(request: HttpRequest, pk: int, first: int = 0):  # type: ignore[
     conflicts and the columns not used; row numbers `first`–`first`+4999."""
     pushed = _list(request, pk)
     first = min(max(first, 0), 10**9)  # row numbers fit a 32-bit column
-    rejections = ImportRejection.objects.filter(pushed_list=pushed, duplicate=False)
+    rejections = list(ImportRejection.objects.filter(pushed_list=pushed, duplicate=False)[:5000])
+    rows = list(fates.fates(pushed, first, first + 4999))
+    audit_list(
+        request,
+        "screening.pushedrow",
+        {"list": pushed.pk, "first": first, "api": True},
+        len(rows),
+    )
     return {
         "pushed_list": pushed,
-        "rejections": list(rejections[:5000]),
+        "rejections": rejections,
         "unused_columns": pushed.unused_columns or [],
-        "rows": list(fates.fates(pushed, first, first + 4999)),
+        "rows": rows,
     }
 
 
@@ -244,6 +252,12 @@ def list_tasks(request: HttpRequest, params: Query[TaskParams]):  # type: ignore
     items = list(qs[: size + 1])
     more = len(items) > size
     items = sorted(items[:size], key=lambda t: (t.due_at, t.pk))
+    audit_list(
+        request,
+        "screening.screeningtask",
+        {"status": params.status, "after": params.after, "size": size, "api": True},
+        len(items),
+    )
     return {"items": items, "next_after": max(t.pk for t in items) if more else None}
 
 
@@ -270,11 +284,13 @@ def transfer(request: HttpRequest, pk: int, body: ScreeningTransferIn):  # type:
 
 @router.get("/exceptions", response=list[ExceptionOut])
 def list_exceptions(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return list(
+    items = list(
         ExceptionItem.objects.restrict(request.user, "view")
         .open()
         .select_related("subject", "node")[:1000]
     )
+    audit_list(request, "screening.exceptionitem", {"list": "open", "api": True}, len(items))
+    return items
 
 
 @router.post("/exceptions/{pk}/assign", response=ScreeningTaskOut)
@@ -330,11 +346,13 @@ class ScreeningReviewIn(Schema):
 @router.get("/declarations", response=list[DeclarationReviewOut])
 def list_declarations(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Public self-declarations about registered persons, waiting for review."""
-    return list(
+    items = list(
         DeclarationReview.objects.restrict(request.user, "view")
         .pending()
         .select_related("person", "node")[:500]
     )
+    audit_list(request, "screening.declarationreview", {"list": "pending", "api": True}, len(items))
+    return items
 
 
 @router.post("/declarations/{pk}/review", response=DeclarationReviewOut)

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.core import audit
 from fangkong.core.querysets import allows, can_access
 from fangkong.geo.models import Division
 from fangkong.screening import actions, exports, fates, progress
@@ -31,6 +30,7 @@ from fangkong.screening.models import (
     PushedRow,
     ScreeningTask,
 )
+from fangkong.screening.reads import audit_list
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -100,6 +100,8 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         ImportRejection.objects.filter(pushed_list=pushed).aggregate(m=Max("row_no"))["m"] or 0,
     )
     first = 2 + (page - 1) * REPORT_PAGE
+    rows = list(fates.fates(pushed, first, first + REPORT_PAGE - 1))
+    audit_list(request, "screening.pushedrow", {"list": pushed.pk, "page": page}, len(rows))
     return render(
         request,
         "screening/report.html",
@@ -109,7 +111,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": [
                 (label, counts.get(key, 0)) for key, label in exports.count_labels().items()
             ],
-            "fates": list(fates.fates(pushed, first, first + REPORT_PAGE - 1)),
+            "fates": rows,
             "page": page,
             "previous": page - 1 if page > 1 else None,
             "next": page + 1 if first + REPORT_PAGE <= last_row else None,
@@ -141,9 +143,8 @@ def rerun(request: HttpRequest, pk: int) -> HttpResponse:
 def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     pushed = _list(request, pk)
     data = exports.import_report(request.user, pushed)
-    audit.record_export(
-        request.user, "screening.pushedrow", {"list": pushed.pk}, pushed.rows.count(), request
-    )
+    rows = pushed.rows.count() + ImportRejection.objects.filter(pushed_list=pushed).count()
+    audit_list(request, "screening.pushedrow", {"list": pushed.pk}, rows, "export")
     return _xlsx(data, f"import-report-{pushed.pk}.xlsx")
 
 
@@ -191,11 +192,12 @@ def _task(request: HttpRequest, pk: int, action: str = "view") -> ScreeningTask:
 @login_required
 def today(request: HttpRequest) -> HttpResponse:
     _need(request, ScreeningTask, "view")
-    tasks = (
+    tasks = list(
         ScreeningTask.objects.restrict(request.user, "view")
         .for_today()
         .select_related("subject", "node")[:200]
     )
+    audit_list(request, "screening.screeningtask", {"list": "today"}, len(tasks))
     return render(request, "screening/today.html", {"tasks": tasks})
 
 
@@ -252,11 +254,12 @@ def task_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def exceptions(request: HttpRequest) -> HttpResponse:
     _need(request, ExceptionItem, "view")
-    items = (
+    items = list(
         ExceptionItem.objects.restrict(request.user, "view")
         .open()
         .select_related("subject", "node")[:200]
     )
+    audit_list(request, "screening.exceptionitem", {"list": "open"}, len(items))
     return render(
         request,
         "screening/exceptions.html",
@@ -306,12 +309,13 @@ def exception_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def handovers(request: HttpRequest) -> HttpResponse:
     """Decisions to start observation or a referral, awaiting those capabilities."""
     _need(request, ScreeningTask, "view")
-    tasks = (
+    tasks = list(
         ScreeningTask.objects.restrict(request.user, "view")
         .handover_pending()
         .select_related("subject", "node")
         .order_by("visited_at")[:500]
     )
+    audit_list(request, "screening.screeningtask", {"list": "handovers"}, len(tasks))
     return render(request, "screening/handovers.html", {"tasks": tasks})
 
 
@@ -376,11 +380,12 @@ def declarations(request: HttpRequest) -> HttpResponse:
     """Self-declarations about persons already registered: nothing changes their record
     until staff accept it here."""
     _need(request, DeclarationReview, "view")
-    items = (
+    items = list(
         DeclarationReview.objects.restrict(request.user, "view")
         .pending()
         .select_related("person", "node")[:200]
     )
+    audit_list(request, "screening.declarationreview", {"list": "pending"}, len(items))
     can_review = allows(request.user, DeclarationReview, "review")
     return render(
         request, "screening/declarations.html", {"items": items, "can_review": can_review}
