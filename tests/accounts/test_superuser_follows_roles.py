@@ -174,3 +174,25 @@ def test_audit_log_of_a_superuser_is_scoped_by_its_role_and_node(make_user, pers
     assert not audit.entries_for(zhuji_admin).filter(changes_text="view").exists()
     city_admin = make_user("sysadmin", "3306", is_superuser=True)
     assert audit.entries_for(city_admin).filter(changes_text="view").exists()
+
+
+def test_admin_lists_only_the_accounts_node(client, make_user, make_person):
+    from auditlog.models import LogEntry
+
+    yuecheng = make_person("孙伟")
+    zhuji = make_person("周敏", node_code="330681001001G01")
+    for p in (yuecheng, zhuji):
+        audit.record_access(make_user("village_staff", HUAYUAN), p, "view")
+    admin = make_user("sysadmin", "330681", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    listing = client.get("/admin/people/person/")
+    assert listing.status_code == 200
+    assert [p.pk for p in listing.context["cl"].result_list] == [zhuji.pk]
+    assert client.get(f"/admin/people/person/{yuecheng.pk}/change/").status_code == 302
+    log = client.get("/admin/auditlog/logentry/")
+    assert log.status_code == 200
+    seen = {e.object_pk for e in log.context["cl"].result_list}
+    assert str(zhuji.pk) in seen and str(yuecheng.pk) not in seen
+    assert LogEntry.objects.filter(object_pk=str(yuecheng.pk)).exists()
+    accounts = client.get("/admin/accounts/user/").context["cl"].result_list
+    assert {u.node.code[:6] for u in accounts} == {"330681"}
