@@ -188,6 +188,7 @@ def add_rules(request: HttpRequest, data: NotifyRulesIn):  # type: ignore[no-unt
     user: Any = request.user
     if not (is_system(user) or user.role in ("city_hq", "sysadmin")):
         raise PermissionDenied(_("only city headquarters may change the notice rules"))
+    rules: Any = data.rules
     r = actions.add_rules(
         user,
         {
@@ -196,7 +197,7 @@ def add_rules(request: HttpRequest, data: NotifyRulesIn):  # type: ignore[no-unt
             "max_attempts": data.max_attempts,
             "retry_seconds": data.retry_seconds,
         },
-        {kind: rule.dict(exclude_none=True) for kind, rule in data.rules if rule is not None},
+        rules.model_dump(exclude_none=True),  # the kinds and settings given
     )
     return 201, {
         "id": r.pk,
