@@ -155,7 +155,7 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The real client behind FANGKONG_PROXY_HOPS trusted proxies, not the proxy's address
 # (else one attacker behind the proxy locks an account for everyone).
-AXES_CLIENT_IP_CALLABLE = "fangkong.core.ratelimit.client_key"
+AXES_CLIENT_IP_CALLABLE = "fangkong.core.ratelimit.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLED = envbool("FANGKONG_AXES", True)

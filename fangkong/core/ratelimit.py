@@ -26,6 +26,19 @@ def client_key(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
+def client_address(request: HttpRequest) -> str | None:
+    """The client's address as django-axes stores it (an IP column): `client_key` when it
+    is an IP address, else None — a request without one (a test client's login, a
+    forwarded header holding no address) must not break the login on PostgreSQL."""
+    import ipaddress
+
+    key = client_key(request)
+    try:
+        return str(ipaddress.ip_address(key))
+    except ValueError:
+        return None
+
+
 def hit(request: HttpRequest, scope: str, limit: int) -> bool:
     """Count one submission; False when the client is over `limit` in this window."""
     return hit_key(client_key(request), scope, limit)
