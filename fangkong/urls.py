@@ -2,7 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from fangkong.api import api
+from fangkong.core.adminscope import scope_admin
 from fangkong.core.views import healthz
+
+scope_admin(admin.site)  # the admin's lists go through restrict() too
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

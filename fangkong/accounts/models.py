@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -8,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.accounts import roles
 from fangkong.accounts.roles import Role
 from fangkong.core import clock
-from fangkong.core.querysets import RestrictedQuerySet
+from fangkong.core.querysets import RestrictedQuerySet, is_system
 
 
 class UserQuerySet(RestrictedQuerySet):
@@ -47,7 +48,29 @@ class User(AbstractUser):
         return self.display_name or self.username
 
     def may(self, model_label: str, action: str) -> bool:
-        return self.is_superuser or roles.may(self.role, model_label, action)
+        """The role table decides, for every stored account (a superuser too); only
+        the in-memory system actor passes everything."""
+        return is_system(self) or roles.may(self.role, model_label, action)
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        """Django's permissions (the admin site): for a superuser account they follow the
+        role table (`app.view_model` is the role's `view` on `app.model`) instead of
+        granting everything, so a system administrator manages accounts in the admin but
+        does not browse records its role withholds. Other accounts keep Django's own."""
+        if is_system(self):
+            return True
+        if not (self.is_active and self.is_superuser):
+            return super().has_perm(perm, obj)
+        app_label, _dot, codename = perm.partition(".")
+        action, _sep, model = codename.partition("_")
+        return bool(model) and roles.may(self.role, f"{app_label}.{model}", action)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        if is_system(self):
+            return True
+        if not (self.is_active and self.is_superuser):
+            return super().has_module_perms(app_label)
+        return app_label in roles.apps_of(self.role)
 
     @property
     def needs_two_factor(self) -> bool:

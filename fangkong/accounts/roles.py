@@ -43,6 +43,11 @@ def may(role: str, model_label: str, action: str) -> bool:
     return action in _table.get(role, {}).get(model_label, set())
 
 
+def apps_of(role: str) -> set[str]:
+    """The apps in which the role holds at least one grant (Django's module permission)."""
+    return {label.split(".")[0] for label, acts in _table.get(role, {}).items() if acts}
+
+
 def actions_of(role: str, model_label: str) -> set[str]:
     return set(_table.get(role, {}).get(model_label, set()))
 

@@ -13,7 +13,7 @@ from fangkong.briefing.models import Briefing, BriefingRules, RiskRules
 from fangkong.core import clock
 from fangkong.core.jobs import start_job
 from fangkong.core.models import Job
-from fangkong.core.querysets import allows
+from fangkong.core.querysets import allows, is_system
 from fangkong.geo.models import Division
 
 
@@ -30,7 +30,7 @@ def request_briefing(user: Any, node: Division, day: dt.date) -> Job:
     if not allows(user, Briefing, "add"):
         raise PermissionDenied(_("your role may not compute briefings"))
     own = getattr(user, "node", None)
-    if not user.is_superuser and (own is None or not node.path.startswith(own.path)):
+    if not is_system(user) and (own is None or not node.path.startswith(own.path)):
         raise PermissionDenied(_("this jurisdiction is outside your area"))
     cutoff = cutoff_for(day)
     if clock.now() < cutoff:

@@ -18,7 +18,7 @@ from fangkong.care import rules
 from fangkong.care.choices import DeedStatus, DifficultyStatus, Relation
 from fangkong.care.models import CareRules, Category, Deed, DeedPhoto, Difficulty
 from fangkong.core import clock, crypto, security
-from fangkong.core.querysets import allows, can_access
+from fangkong.core.querysets import allows, can_access, is_system
 from fangkong.geo.models import Division
 from fangkong.people import rules as people_rules
 
@@ -39,7 +39,7 @@ def _invalid(field: str, message: Any) -> ValidationError:
 def _may_at(user: Any, node: Division, model: Any, action: str) -> None:
     if not allows(user, model, action):
         raise PermissionDenied(_("your role may not do this"))
-    if not user.is_superuser and (user.node is None or not user.node.contains(node)):
+    if not is_system(user) and (user.node is None or not user.node.contains(node)):
         raise PermissionDenied(_("outside your jurisdiction"))
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from fangkong.clinical import actions, care, rules
 from fangkong.clinical.choices import NEEDS_EXPERTS, Status
 from fangkong.clinical.models import Bed, Case, ClinicVisit, Cluster, ExpertTeam, Facility
+from fangkong.core.querysets import is_system
 
 
 def clocks(case: Case, now: Any) -> list[dict]:
@@ -30,7 +31,7 @@ def hospitals(user: Any):  # type: ignore[no-untyped-def]
     if not user.may("clinical.facility", "view"):
         return Facility.objects.none()
     qs = Facility.objects.hospitals().filter(active=True)
-    if user.is_superuser:
+    if is_system(user):
         return qs
     if user.node is None:
         return qs.none()

@@ -46,6 +46,7 @@ from fangkong.clinical.models import (
     Ward,
 )
 from fangkong.core import clock, facts
+from fangkong.core.querysets import is_system
 
 # ---------------------------------------------------------------- facilities
 
@@ -55,7 +56,7 @@ def create_facility(user: Any, *, name: str, kind: str, node: Any, address: str 
     _need(user, "clinical.facility", "add", _("your role may not add facilities"))
     if kind not in FacilityKind.values:
         raise _invalid("kind", _("must be one of %s") % ", ".join(FacilityKind.values))
-    if not user.is_superuser and not node.path.startswith(user.node.path):
+    if not is_system(user) and not node.path.startswith(user.node.path):
         raise _invalid("node", _("the facility must lie in your jurisdiction"))
     if not (name or "").strip():
         raise _invalid("name", _("this field is required"))

@@ -9,13 +9,13 @@ from typing import Any, Self
 
 from django.db.models import Exists, F, OuterRef, Q
 
-from fangkong.core.querysets import RestrictedQuerySet
+from fangkong.core.querysets import RestrictedQuerySet, is_system
 
 
 def staff_facility_ids(user: Any) -> list[int] | None:
     """The facilities a medical account works in; None when it is not attached to any
     (or is not medical), meaning the subtree alone decides."""
-    if getattr(user, "role", None) != "medical" or getattr(user, "is_superuser", False):
+    if getattr(user, "role", None) != "medical" or is_system(user):
         return None
     from fangkong.clinical.models import Facility
 
@@ -38,7 +38,7 @@ class FacilityScoped(RestrictedQuerySet):
 
         if not allows(user, self.model, action):
             return self.none()
-        path = None if getattr(user, "is_superuser", False) else getattr(user.node, "path", "")
+        path = None if is_system(user) else getattr(user.node, "path", "")
         if path == "":
             return self.none()
         qs = self

@@ -54,6 +54,7 @@ from fangkong.command.schemas import (
     ValueIn,
     ValueOut,
 )
+from fangkong.core.querysets import is_system
 from fangkong.geo.models import Division
 
 router = Router(tags=["command"])
@@ -76,7 +77,7 @@ def _user(request: HttpRequest, pk: int) -> Any:
 
 def _own_path(request: HttpRequest) -> str:
     user: Any = request.user
-    if user.is_superuser:
+    if is_system(user):
         return ""
     return user.node.path if user.node_id else "\x00"
 

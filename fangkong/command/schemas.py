@@ -2,9 +2,10 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from ninja import Schema
+from ninja import Field, Schema
+from pydantic import StringConstraints
 
 
 class CommandLevelOut(Schema):
@@ -279,10 +280,16 @@ class TemplateOut(Schema):
         return obj.node.code
 
 
+# A report's figures by the names of the template's fields (ReportTemplate.fields): a
+# number, a short text as the page's form takes it, or empty.
+FigureName = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+FigureValue = int | float | Annotated[str, StringConstraints(max_length=200)] | None
+
+
 class SubmissionIn(Schema):
     node_code: str
     period: dt.date
-    data: dict[str, Any]
+    data: dict[FigureName, FigureValue] = Field(default_factory=dict, max_length=200)
 
 
 class SubmissionOut(Schema):

@@ -42,6 +42,7 @@ from fangkong.command.models import (
 )
 from fangkong.core import clock, picking
 from fangkong.core import listing as lists
+from fangkong.core.querysets import is_system
 
 
 def _need(request: HttpRequest, label: str, action: str) -> None:
@@ -52,7 +53,7 @@ def _need(request: HttpRequest, label: str, action: str) -> None:
 def _owners(user: Any) -> Any:
     from fangkong.accounts.models import User
 
-    if user.is_superuser:
+    if is_system(user):
         return User.objects.filter(is_active=True)
     return User.objects.filter(is_active=True, node__path__startswith=user.node.path)
 

@@ -25,7 +25,7 @@ from fangkong.companions.models import (
 from fangkong.core import clock
 from fangkong.core.jobs import start_job
 from fangkong.core.models import Job
-from fangkong.core.querysets import allows, can_access
+from fangkong.core.querysets import allows, can_access, is_system
 
 MAX_CASES = 1000
 
@@ -69,7 +69,7 @@ def start_run(
     if not allows(user, CompanionRun, "add"):
         raise PermissionDenied(_("You may not run companion detection."))
     node = node or getattr(user, "node", None)
-    if node is None or not (user.is_superuser or node.path.startswith(user.node.path)):
+    if node is None or not (is_system(user) or node.path.startswith(user.node.path)):
         raise PermissionDenied(_("That area is outside your jurisdiction."))
     errors: dict[str, str] = {}
     if engine not in Engine.values:

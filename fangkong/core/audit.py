@@ -184,12 +184,12 @@ def entries_for(user: Any):  # type: ignore[no-untyped-def]
     """Audit entries the user may read: about records in, or by accounts of, their subtree."""
     from django.db.models import Q
 
-    from fangkong.core.querysets import allows
+    from fangkong.core.querysets import allows, is_system
 
     qs = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-pk")
     if not allows(user, LogEntry, "view"):
         return qs.none()
-    if user.is_superuser:
+    if is_system(user):
         return qs
     if user.node is None:
         return qs.none()

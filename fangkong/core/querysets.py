@@ -12,9 +12,19 @@ from typing import Any, Self
 from django.db import models
 
 
+def is_system(user: Any) -> bool:
+    """The platform itself acting (fixtures, imports, scheduled and demo work): an
+    in-memory superuser that is no stored account (`User(is_superuser=True)`, never
+    saved). Only it passes every grant and sees the whole tree. A stored account follows
+    the role table and its node like everyone else, whatever its `is_superuser` flag
+    (issue #16, M8): a request's user is always a stored account, so no visitor can
+    act as the system."""
+    return bool(getattr(user, "is_superuser", False)) and getattr(user, "pk", None) is None
+
+
 def _path_of(user: Any) -> str | None:
-    """The user's subtree path; None means the whole tree (superuser)."""
-    if getattr(user, "is_superuser", False):
+    """The user's subtree path; None means the whole tree (the system actor)."""
+    if is_system(user):
         return None
     node = getattr(user, "node", None)
     return node.path if node is not None else ""
@@ -23,7 +33,7 @@ def _path_of(user: Any) -> str | None:
 def allows(user: Any, model: type[models.Model], action: str) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    if user.is_superuser:
+    if is_system(user):
         return True
     return bool(user.may(model._meta.label_lower, action))
 

@@ -26,10 +26,10 @@ def client_key(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address as an IP (for django-axes, which stores it in an IP column):
-    client_key's answer when it is a valid address, else None (a request built in code,
-    as Django's test client's force_login does, has no socket address)."""
+def client_address(request: HttpRequest) -> str | None:
+    """The client's address as django-axes stores it (an IP column): `client_key` when it
+    is an IP address, else None — a request without one (a test client's login, a
+    forwarded header holding no address) must not break the login on PostgreSQL."""
     import ipaddress
 
     key = client_key(request)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core import audit, clock, crypto
-from fangkong.core.querysets import allows, can_access
+from fangkong.core.querysets import allows, can_access, is_system
 from fangkong.geo.choices import Level
 from fangkong.geo.models import Division
 from fangkong.mobilisation import rules
@@ -77,7 +77,7 @@ def _need(user: Any, obj: Any, action: str) -> None:
 def _may_at(user: Any, node: Division, model: Any, action: str) -> None:
     if not allows(user, model, action):
         raise PermissionDenied(_("Your role may not do this."))
-    if not user.is_superuser and (user.node is None or not user.node.contains(node)):
+    if not is_system(user) and (user.node is None or not user.node.contains(node)):
         raise PermissionDenied(_("This is outside your jurisdiction."))
 
 

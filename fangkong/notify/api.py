@@ -3,14 +3,16 @@ notice is a 404), read / unread, one-tap action, preferences; headquarters: the 
 notice rules, the schedule with its last runs, a directive's notice coverage."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from pydantic import ConfigDict, create_model
 
+from fangkong.core.querysets import is_system
 from fangkong.notify import actions, coverage, schedule
 from fangkong.notify.models import Notice, NoticeRules, ScheduledRun
 from fangkong.notify.rules import DEFAULT_RULES
@@ -53,10 +55,31 @@ class PreferenceOut(Schema):
     phone_masked: str
 
 
+class NotifyRuleIn(Schema):
+    """One kind's rule: only the settings given change the published default."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    channels: list[Literal["inbox", "sms", "email"]] | None = Field(None, max_length=3)
+    minutes: int | None = Field(None, ge=0, le=10080)
+    after: int | None = Field(None, ge=0, le=10080)
+    at: str | None = Field(None, pattern=r"^[0-2][0-9]:[0-5][0-9](:[0-5][0-9])?$")
+    urgent: bool | None = None
+
+
+# One optional rule per kind of notice (the kinds of notify.rules.DEFAULT_RULES), so the
+# document names every kind and every setting a client may send.
+NotifyRulesByKind = create_model(  # type: ignore[call-overload]
+    "NotifyRulesByKind",
+    __config__=ConfigDict(extra="forbid"),
+    **{kind: (NotifyRuleIn | None, None) for kind in DEFAULT_RULES},
+)
+
+
 class NotifyRulesIn(Schema):
     effective_from: dt.date
     note: str = Field("", max_length=200)
-    rules: dict[str, dict[str, Any]] = {}
+    rules: NotifyRulesByKind = Field(default_factory=NotifyRulesByKind)  # type: ignore[valid-type]
     max_attempts: int = Field(5, ge=1, le=20)
     retry_seconds: int = Field(60, ge=1, le=86400)
 
@@ -96,7 +119,7 @@ def _out(n: Notice) -> dict:
 
 def _hq(request: HttpRequest) -> None:
     user: Any = request.user
-    if not (user.is_superuser or user.role in HQ):
+    if not (is_system(user) or user.role in HQ):
         raise PermissionDenied(_("only headquarters may do this"))
 
 
@@ -163,8 +186,9 @@ def list_rules(request: HttpRequest):  # type: ignore[no-untyped-def]
 @router.post("/rules", response={201: NoticeRulesOut})
 def add_rules(request: HttpRequest, data: NotifyRulesIn):  # type: ignore[no-untyped-def]
     user: Any = request.user
-    if not (user.is_superuser or user.role in ("city_hq", "sysadmin")):
+    if not (is_system(user) or user.role in ("city_hq", "sysadmin")):
         raise PermissionDenied(_("only city headquarters may change the notice rules"))
+    rules: Any = data.rules
     r = actions.add_rules(
         user,
         {
@@ -173,7 +197,7 @@ def add_rules(request: HttpRequest, data: NotifyRulesIn):  # type: ignore[no-unt
             "max_attempts": data.max_attempts,
             "retry_seconds": data.retry_seconds,
         },
-        data.rules,
+        rules.model_dump(exclude_none=True),  # the kinds and settings given
     )
     return 201, {
         "id": r.pk,

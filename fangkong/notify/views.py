@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fangkong.core.querysets import is_system
 from fangkong.notify import actions, schedule
 from fangkong.notify.forms import PreferenceForm, RulesForm
 from fangkong.notify.models import Notice, NoticeRules, Preference, ScheduledRun
@@ -48,7 +49,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "only_unread": only_unread,
         "actionable": set(actions.ACTS),
         "unread": _mine(request).unread().count(),
-        "is_hq": request.user.is_superuser or getattr(request.user, "role", "") in HQ,
+        "is_hq": is_system(request.user) or getattr(request.user, "role", "") in HQ,
     }
     if request.headers.get("HX-Request") and request.GET.get("fragment") == "list":
         return render(request, "notify/inbox.html#list", ctx)
@@ -129,9 +130,9 @@ def schedule_page(request: HttpRequest) -> HttpResponse:
     from fangkong.core import clock
 
     user: Any = request.user
-    if not (user.is_superuser or user.role in HQ):
+    if not (is_system(user) or user.role in HQ):
         raise PermissionDenied
-    may_change = user.is_superuser or user.role in ("city_hq", "sysadmin")
+    may_change = is_system(user) or user.role in ("city_hq", "sysadmin")
     current = NoticeRules.in_force()
     if request.method == "POST":
         if not may_change:

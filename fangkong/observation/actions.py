@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, facts
+from fangkong.core.querysets import is_system
 from fangkong.observation import rules
 from fangkong.observation.checkins import check_in as check_in  # the busiest verb, own module
 from fangkong.observation.choices import (
@@ -129,7 +130,7 @@ def create_site(
 ) -> QuarantineSite:
     if not user.may("observation.quarantinesite", "add"):
         raise PermissionError(_("your role may not open quarantine sites"))
-    if not user.is_superuser and not node.path.startswith(user.node.path):
+    if not is_system(user) and not node.path.startswith(user.node.path):
         raise _invalid("node", _("the site must lie in your jurisdiction"))
     if not name.strip():
         raise _invalid("name", _("this field is required"))

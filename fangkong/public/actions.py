@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, crypto, otp_codes
-from fangkong.core.querysets import allows
+from fangkong.core.querysets import allows, is_system
 from fangkong.geo.models import Division
 from fangkong.people import rules as people_rules
 from fangkong.public import drafting, rules
@@ -52,7 +52,7 @@ def _invalid(field: str, message: Any) -> ValidationError:
 def _may_at(user: Any, node: Division, model: Any, action: str) -> None:
     if not allows(user, model, action):
         raise PermissionDenied(_("your role may not do this"))
-    if not user.is_superuser and (user.node is None or not user.node.contains(node)):
+    if not is_system(user) and (user.node is None or not user.node.contains(node)):
         raise PermissionDenied(_("outside your jurisdiction"))
 
 

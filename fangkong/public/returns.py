@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, crypto
+from fangkong.core.querysets import is_system
 from fangkong.geo.models import Division
 from fangkong.people import rules as people_rules
 from fangkong.public import rules
@@ -173,7 +174,7 @@ def record_inspection(user: Any, app: WorkApplication, passed: bool, note: str) 
 def decide_application(user: Any, app: WorkApplication, approve: bool, note: str = "") -> Any:
     """Approval at the level set by size; inspection first where required."""
     _may_at(user, app.node, WorkApplication, "approve")
-    level = None if user.is_superuser else user.node.level
+    level = None if is_system(user) else user.node.level
     if not rules.may_approve_at(level, app.approval_level):
         raise PermissionDenied(_("this application is approved at a higher level"))
     if app.status not in ("submitted", "inspected"):

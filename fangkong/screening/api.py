@@ -25,6 +25,7 @@ from fangkong.screening.models import (
     PushedList,
     ScreeningTask,
 )
+from fangkong.screening.reads import audit_api_page, audit_list
 
 router = Router(tags=["screening"])
 
@@ -217,12 +218,19 @@ def list_report(request: HttpRequest, pk: int, first: int = 0):  # type: ignore[
     conflicts and the columns not used; row numbers `first`–`first`+4999."""
     pushed = _list(request, pk)
     first = min(max(first, 0), 10**9)  # row numbers fit a 32-bit column
-    rejections = ImportRejection.objects.filter(pushed_list=pushed, duplicate=False)
+    rejections = list(ImportRejection.objects.filter(pushed_list=pushed, duplicate=False)[:5000])
+    rows = list(fates.fates(pushed, first, first + 4999))
+    audit_list(
+        request,
+        "screening.pushedrow",
+        {"list": pushed.pk, "first": first, "api": True},
+        len(rows),
+    )
     return {
         "pushed_list": pushed,
-        "rejections": list(rejections[:5000]),
+        "rejections": rejections,
         "unused_columns": pushed.unused_columns or [],
-        "rows": list(fates.fates(pushed, first, first + 4999)),
+        "rows": rows,
     }
 
 
@@ -249,6 +257,12 @@ def list_tasks(request: HttpRequest, params: Query[TaskParams]):  # type: ignore
     items = sorted(items[:size], key=lambda t: (t.due_at, t.pk))
     count = (
         ScreeningTask.objects.restrict(request.user, "view").filter(status=params.status).count()
+    )
+    audit_list(
+        request,
+        "screening.screeningtask",
+        {"status": params.status, "after": params.after, "size": size, "api": True},
+        len(items),
     )
     return {
         "items": items,
@@ -282,12 +296,13 @@ def transfer(request: HttpRequest, pk: int, body: ScreeningTransferIn):  # type:
 @paginate(CountedPagination)
 def list_exceptions(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Open exceptions in the caller's area, paged (`page`, `page_size`) with `count`."""
-    return (
+    qs = (
         ExceptionItem.objects.restrict(request.user, "view")
         .open()
         .select_related("subject", "node")
         .order_by("pk")
     )
+    return audit_api_page(request, "screening.exceptionitem", {"list": "open"}, qs)
 
 
 @router.post("/exceptions/{pk}/assign", response=ScreeningTaskOut)
@@ -345,12 +360,13 @@ class ScreeningReviewIn(Schema):
 def list_declarations(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Public self-declarations about registered persons, waiting for review; paged
     (`page`, `page_size`) with `count`."""
-    return (
+    qs = (
         DeclarationReview.objects.restrict(request.user, "view")
         .pending()
         .select_related("person", "node")
         .order_by("pk")
     )
+    return audit_api_page(request, "screening.declarationreview", {"list": "pending"}, qs)
 
 
 @router.post("/declarations/{pk}/review", response=DeclarationReviewOut)

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core.querysets import can_access
+from fangkong.core.querysets import can_access, is_system
 from fangkong.geo.choices import Level
 from fangkong.geo.gridkeys import KeyReport, import_grid_keys, read_table
 from fangkong.geo.models import Division
@@ -82,7 +82,7 @@ def import_keys(user: Any, path: Path) -> KeyReport:
             raise ValidationError({"file": [_("The file cannot be read: %s") % exc]}) from None
         if not rows:
             raise ValidationError({"file": [_("The file is empty.")]})
-        scope = None if user.is_superuser else user.node
+        scope = None if is_system(user) else user.node
         return import_grid_keys(rows, user, scope)
     finally:
         path.unlink(missing_ok=True)

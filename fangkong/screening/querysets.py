@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 
 from fangkong.core import clock
-from fangkong.core.querysets import RestrictedQuerySet
+from fangkong.core.querysets import RestrictedQuerySet, is_system
 
 
 class RulesQuerySet(models.QuerySet):
@@ -15,7 +15,7 @@ class SourceQuerySet(RestrictedQuerySet):
     def usable_by(self, user) -> "SourceQuerySet":  # type: ignore[no-untyped-def]
         """Sources owned by the user's node or any node above it (a city's sources
         serve its counties)."""
-        if user.is_superuser:
+        if is_system(user):
             return self
         node = getattr(user, "node", None)
         if node is None:

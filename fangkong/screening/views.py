@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from fangkong.core import audit
 from fangkong.core import listing as paging
 from fangkong.core.querysets import allows, can_access
 from fangkong.geo.models import Division
@@ -34,6 +33,7 @@ from fangkong.screening.models import (
     PushedRow,
     ScreeningTask,
 )
+from fangkong.screening.reads import audit_list
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -103,6 +103,8 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         ImportRejection.objects.filter(pushed_list=pushed).aggregate(m=Max("row_no"))["m"] or 0,
     )
     first = 2 + (page - 1) * REPORT_PAGE
+    rows = list(fates.fates(pushed, first, first + REPORT_PAGE - 1))
+    audit_list(request, "screening.pushedrow", {"list": pushed.pk, "page": page}, len(rows))
     return render(
         request,
         "screening/report.html",
@@ -112,7 +114,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": [
                 (label, counts.get(key, 0)) for key, label in exports.count_labels().items()
             ],
-            "fates": list(fates.fates(pushed, first, first + REPORT_PAGE - 1)),
+            "fates": rows,
             "page": page,
             "previous": page - 1 if page > 1 else None,
             "next": page + 1 if first + REPORT_PAGE <= last_row else None,
@@ -144,9 +146,8 @@ def rerun(request: HttpRequest, pk: int) -> HttpResponse:
 def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     pushed = _list(request, pk)
     data = exports.import_report(request.user, pushed)
-    audit.record_export(
-        request.user, "screening.pushedrow", {"list": pushed.pk}, pushed.rows.count(), request
-    )
+    rows = pushed.rows.count() + ImportRejection.objects.filter(pushed_list=pushed).count()
+    audit_list(request, "screening.pushedrow", {"list": pushed.pk}, rows, "export")
     return _xlsx(data, f"import-report-{pushed.pk}.xlsx")
 
 
@@ -208,6 +209,9 @@ def today(request: HttpRequest) -> HttpResponse:
         .select_related("subject", "node")
     )
     listing = paging.paginate(request, tasks, TASK_FILTERS)
+    audit_list(
+        request, "screening.screeningtask", {"list": "today", **request.GET.dict()}, len(listing)
+    )
     return render(request, "screening/today.html", {"listing": listing, "tasks": listing})
 
 
@@ -310,6 +314,9 @@ def exceptions(request: HttpRequest) -> HttpResponse:
             node="path",
         ),
     )
+    audit_list(
+        request, "screening.exceptionitem", {"list": "open", **request.GET.dict()}, len(items)
+    )
     return render(
         request,
         "screening/exceptions.html",
@@ -370,6 +377,12 @@ def handovers(request: HttpRequest) -> HttpResponse:
         .select_related("subject", "node")
         .order_by("visited_at", "pk"),
         TASK_FILTERS,
+    )
+    audit_list(
+        request,
+        "screening.screeningtask",
+        {"list": "handovers", **request.GET.dict()},
+        len(tasks),
     )
     return render(request, "screening/handovers.html", {"tasks": tasks, "listing": tasks})
 
@@ -451,6 +464,12 @@ def declarations(request: HttpRequest) -> HttpResponse:
         paging.Filters(
             name=("person__name",), id_tail="person__id_masked", node="path", date="created_at"
         ),
+    )
+    audit_list(
+        request,
+        "screening.declarationreview",
+        {"list": "pending", **request.GET.dict()},
+        len(items),
     )
     can_review = allows(request.user, DeclarationReview, "review")
     return render(

@@ -18,6 +18,7 @@ from fangkong.geo.models import Division, GridAddressKey
 from fangkong.screening import placing
 from fangkong.screening.actions import upload_dir
 from fangkong.screening.models import AddressAlias, ScreeningTask
+from fangkong.screening.reads import audit_list
 
 
 def _need(request: HttpRequest, model: type, action: str) -> None:
@@ -133,6 +134,8 @@ def village_tasks(request: HttpRequest) -> HttpResponse:
         .order_by("due_at", "pk")[:300]
     )
     grids = placing.grids_for(request.user)
+    if request.method == "GET":
+        audit_list(request, "screening.screeningtask", {"list": "village"}, len(tasks))
     if request.method == "POST":
         ids = [int(v) for v in request.POST.getlist("task") if v.isdigit()]
         grid = next((g for g in grids if str(g.pk) == request.POST.get("grid")), None)

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from fangkong.core import audit, clock
+from fangkong.core.querysets import is_system
 from fangkong.selfservice import actions
 from fangkong.selfservice.models import Appeal, Declaration
 
@@ -36,7 +37,7 @@ def appeals_for(user, escalated: bool):  # type: ignore[no-untyped-def]
         return Appeal.objects.restrict(user, "view")
     qs = Appeal.objects.restrict(user, "view").overdue(clock.now())
     node_path = getattr(getattr(user, "node", None), "path", None)
-    if node_path and not user.is_superuser:
+    if node_path and not is_system(user):
         qs = qs.filter(Q(escalate_path__startswith=node_path))
     return qs
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
-from fangkong.core.querysets import allows, can_access
+from fangkong.core.querysets import allows, can_access, is_system
 from fangkong.geo.models import Division
 from fangkong.supervision import photos, rules
 from fangkong.supervision.choices import (
@@ -62,7 +62,7 @@ def _may(user: Any, model: Any, action: str) -> None:
 
 
 def _in_scope(user: Any, path: str) -> bool:
-    if user.is_superuser:
+    if is_system(user):
         return True
     own = getattr(user, "node", None)
     return own is not None and path.startswith(own.path)
@@ -84,7 +84,7 @@ def _topics(topics: Iterable[str]) -> list[str]:
 
 def on_team(user: Any, inspection: Inspection) -> bool:
     """The user leads the inspection or its team, or is a member of the team."""
-    if user.is_superuser:
+    if is_system(user):
         return True
     team = inspection.team
     return user.pk in (inspection.leader_id, team.leader_id) or (
@@ -461,7 +461,7 @@ def commend(
     if (member is None) == (organisation is None):
         raise _invalid("member", _("Commend either a member or a Party organisation."))
     recipient = member if member is not None else organisation
-    if not can_access(user, recipient, "view") and not user.is_superuser:
+    if not can_access(user, recipient, "view") and not is_system(user):
         raise PermissionDenied(_("This member or organisation is outside your area."))
     if decided_by not in CommendingBody.values:
         raise _invalid("decided_by", _("Unknown deciding body."))

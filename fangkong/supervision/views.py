@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.core import picking
-from fangkong.core.querysets import allows
+from fangkong.core.querysets import allows, is_system
 from fangkong.geo.models import Division
 from fangkong.supervision import actions, metrics
 from fangkong.supervision.forms import (
@@ -62,7 +62,7 @@ def index(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     _need(request, Inspection, "view")
     node = user.node
-    if node is None and not user.is_superuser:
+    if node is None and not is_system(user):
         raise Http404
     node = node or Division.objects.filter(parent__isnull=True).order_by("code").first()
     code = request.GET.get("node", "")
@@ -113,7 +113,7 @@ def _team_accounts(user: Any) -> Any:
     from fangkong.accounts.models import User
 
     qs = User.objects.filter(is_active=True, role__in=actions.TEAM_ROLES)
-    if not user.is_superuser:
+    if not is_system(user):
         qs = qs.filter(node__path__startswith=user.node.path)
     return qs.order_by("username")
 

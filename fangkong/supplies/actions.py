@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
-from fangkong.core.querysets import allows, can_access
+from fangkong.core.querysets import allows, can_access, is_system
 from fangkong.supplies import rules
 from fangkong.supplies.choices import EntryKind, RequestStatus, Source
 from fangkong.supplies.models import (
@@ -360,7 +360,7 @@ def submit_request(
     if not allows(user, SupplyRequest, "add"):
         raise PermissionDenied(_("You may not request supplies."))
     node = getattr(user, "node", None)
-    if node is not None and not user.is_superuser and not requester_node.path.startswith(node.path):
+    if node is not None and not is_system(user) and not requester_node.path.startswith(node.path):
         raise PermissionDenied(_("You may request only for your own area."))
     if not warehouse.path or not requester_node.path.startswith(warehouse.path):
         raise ValidationError(

@@ -15,6 +15,7 @@ from django.apps import apps
 from django.db.models import Q, Sum
 
 from fangkong.core import clock
+from fangkong.core.querysets import is_system
 from fangkong.supplies import rules
 from fangkong.supplies.actions import rules_on
 from fangkong.supplies.models import Balance, Item, LedgerEntry, Warehouse
@@ -153,7 +154,7 @@ def for_jurisdiction(user: Any, node: Any, day: dt.date | None = None) -> list[R
 
 def alerts(user: Any) -> list[Row]:
     node = getattr(user, "node", None)
-    if node is None and not user.is_superuser:
+    if node is None and not is_system(user):
         return []
     if node is None:
         from fangkong.geo.models import Division

@@ -75,9 +75,18 @@ def test_inactive_and_anonymous_see_nothing(make_user, persons):
     assert not Person.objects.restrict(AnonymousUser(), "view").exists()
 
 
-def test_superuser_sees_everything(make_user, persons):
+def test_superuser_account_sees_its_grid_only_and_the_system_everything(make_user, persons):
+    """Issue #16, M8: the superuser flag of a stored account widens nothing; only the
+    in-memory system actor (fixtures, imports, scheduled work) sees the whole tree."""
+    from fangkong.accounts.models import User
+
     user = make_user(Role.GRID_WORKER, GRID_A, is_superuser=True)
-    assert Person.objects.restrict(user, "view").count() == 4
+    ordinary = make_user(Role.GRID_WORKER, GRID_A)
+    assert Person.objects.restrict(user, "view").count() == (
+        Person.objects.restrict(ordinary, "view").count()
+    )
+    assert Person.objects.restrict(user, "view").count() < 4
+    assert Person.objects.restrict(User(is_superuser=True, is_active=True), "view").count() == 4
 
 
 def test_prefix_does_not_leak_into_a_sibling_with_a_longer_code(make_user, node):

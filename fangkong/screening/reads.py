@@ -1,0 +1,39 @@
+"""Reads of many screening records at once leave a trace (issue #16 item 2), as the
+person lists do: the today list, the village and hand-over lists, exceptions,
+self-declarations awaiting review and import reports, on pages, API pages beyond the
+first, and exports."""
+
+from typing import Any
+
+from fangkong.core import audit
+from fangkong.people import search
+
+
+def audit_list(
+    request: Any, label: str, filters: dict[str, Any], count: int, what: str = "list"
+) -> None:
+    """One audit entry: which list (`label`, the model), which filters (an ID or phone as
+    its blind index, never in clear), how many rows, by whom."""
+    audit.record_bulk_read(
+        request.user, label, search.audit_filters(filters), count, request, what=what
+    )
+
+
+def audit_api_page(request: Any, label: str, filters: dict[str, Any], qs: Any) -> Any:
+    """Audit one page of a paged API list (core.listing.CountedPagination: `page`,
+    `page_size`) by the rows that page holds, and hand the queryset on unevaluated."""
+    from django.conf import settings
+
+    from fangkong.core.listing import PER_PAGE
+
+    def number(name: str, default: int) -> int:
+        try:
+            return max(1, int(request.GET.get(name, default)))
+        except (TypeError, ValueError):
+            return default
+
+    size = number("page_size", int(getattr(settings, "PAGE_SIZE", PER_PAGE)))
+    page = number("page", 1)
+    rows = max(0, min(size, qs.count() - (page - 1) * size))
+    audit_list(request, label, {**filters, "page": page, "api": True}, rows)
+    return qs
