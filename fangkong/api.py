@@ -130,5 +130,9 @@ def register_routers() -> None:
 
     api.add_router("/exchange", exchange_router)
 
+    from fangkong.offline.api import router as offline_router
+
+    api.add_router("/offline", offline_router)
+
 
 register_routers()

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from fangkong.api import api
 from fangkong.core.views import healthz
+from fangkong.offline.views import service_worker
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -31,5 +32,7 @@ urlpatterns = [
     path("mobilisation/", include("fangkong.mobilisation.urls")),
     path("notices/", include("fangkong.notify.urls")),
     path("exchange/", include("fangkong.exchange.urls")),
+    path("offline/", include("fangkong.offline.urls")),
+    path("sw.js", service_worker, name="service_worker"),
     path("", include("fangkong.core.urls")),
 ]
