@@ -133,7 +133,7 @@ def test_a_morning_without_a_signal_reaches_the_server_once_with_its_times(
     context.set_offline(True)
     page.reload()  # today's list opens from the phone's own store
     page.wait_for_selector(READY, state="attached")
-    assert page.locator("#sync-status").get_attribute("class").count("offline") == 1
+    page.wait_for_selector("#sync-status.offline")  # told, though navigator.onLine may lie
     assert set(page.locator("[data-visits] li b").all_inner_texts()) == {
         "孙建国",
         "赵小明",
@@ -161,7 +161,9 @@ def test_a_morning_without_a_signal_reaches_the_server_once_with_its_times(
     page.on("request", lambda r: sent.append(r.post_data) if r.url.endswith("/sync") else None)
     back_online = timezone.now()
     context.set_offline(False)
-    page.wait_for_function("() => document.querySelector('[data-waiting]').textContent === '0'")
+    page.wait_for_function(
+        "() => document.querySelector('[data-waiting]').textContent === '0'", timeout=60_000
+    )
 
     visits = {v.task_id: v for v in Visit.objects.all()}
     assert set(visits) == {zhao.pk, qian.pk}
@@ -195,7 +197,7 @@ def test_a_morning_without_a_signal_reaches_the_server_once_with_its_times(
     screening.transfer_task(town, sun, node(GRID_B), "户籍地在二网格")
     context.set_offline(False)
     message = page.locator("#offline-messages .message.warning")
-    message.wait_for()
+    message.wait_for(timeout=60_000)
     assert "已转交" in message.inner_text() and node(GRID_B).name in message.inner_text()
     kept = Visit.objects.get(task=sun)
     assert kept.visited_by == worker and kept.task.node.code == GRID_B

@@ -15,6 +15,11 @@
   var db = null;
   var key = null;
   var syncing = false;
+  // navigator.onLine says only that a network is attached: a phone in a basement often
+  // reports "online" with no way through. The last request's fate is the truth.
+  var reachable = navigator.onLine;
+  var RETRY_MS = 10000;
+  function online() { return navigator.onLine && reachable; }
 
   function T(name) { return root.dataset["msg" + name] || name; }
   function $(sel, el) { return (el || root).querySelector(sel); }
@@ -64,7 +69,14 @@
       { "Accept": "application/json", "Content-Type": "application/json", "X-CSRFToken": CSRF },
       opts.headers || {}
     );
-    var r = await fetch(API + path, opts);
+    var r;
+    try {
+      r = await fetch(API + path, opts);
+    } catch (e) {
+      if (reachable) { reachable = false; showStatus(); }
+      throw e;
+    }
+    if (!reachable) { reachable = true; showStatus(); }
     if (!r.ok) {
       var err = new Error("HTTP " + r.status);
       err.status = r.status;
@@ -145,8 +157,8 @@
   async function showStatus() {
     var bar = document.getElementById("sync-status");
     if (!bar) return;
-    $("[data-net]", bar).textContent = navigator.onLine ? T("Online") : T("Offline");
-    bar.classList.toggle("offline", !navigator.onLine);
+    $("[data-net]", bar).textContent = online() ? T("Online") : T("Offline");
+    bar.classList.toggle("offline", !online());
     $("[data-waiting]", bar).textContent = String(await waitingCount());
     var last = localStorage.getItem("fangkong-last-sync");
     $("[data-last]", bar).textContent = last ? localTime(last) : T("Never");
@@ -416,6 +428,18 @@
     root.dataset.ready = "1";
     syncNow();
   }
+
+  // Retry while records wait or the server was out of reach (the "online" event does not
+  // come when the phone never knew it was cut off); loadKey is the probe.
+  async function retry() {
+    if (syncing || !navigator.onLine || !db) return;
+    var waiting = (await db.getAll("queue")).some(function (i) { return i.state === "waiting"; });
+    if (!waiting && reachable) return;
+    var wasReachable = reachable;
+    await loadKey();
+    if (reachable && (waiting || !wasReachable)) syncNow();
+  }
+  setInterval(retry, RETRY_MS);
 
   window.addEventListener("online", function () { showStatus(); loadKey().then(syncNow); });
   window.addEventListener("offline", showStatus);

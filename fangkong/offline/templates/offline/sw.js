@@ -29,6 +29,9 @@ registerRoute(
   new NetworkFirst({
     cacheName: "fangkong-pages",
     networkTimeoutSeconds: 4,
+    // Pages vary by cookie and language; the cache holds one worker's pages only (it is
+    // wiped on sign-out), so a page fetched at install serves a later navigation.
+    matchOptions: { ignoreVary: true },
     plugins: [respectNoStore, new ExpirationPlugin({ maxEntries: 80, maxAgeSeconds: 24 * 3600 })],
   })
 );
