@@ -272,3 +272,40 @@ def test_pages_manifest_and_service_worker(worker, make_user, client):
     client.force_login(make_user("supplies", "3306"))
     assert client.get("/offline/").status_code == 403
     assert 'rel="manifest"' not in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_offline_scan_is_judged_by_the_gate_rule_in_force_when_it_was_made(
+    worker, gate, make_person
+):
+    """The fever threshold was lowered the next morning; the phone sends the scan after:
+    the person let in at 37.1 °C the day before was let in by the rule of that day."""
+    from decimal import Decimal
+
+    from fangkong.healthcode import tokens
+    from fangkong.tracing.models import Scan, TracingRules
+
+    person = make_person(name="何九")
+    with clock.frozen(T0):
+        token = tokens.qr_token(person.pk)
+        old = TracingRules.in_force(T0.date()).gate_fever_from
+    assert old > Decimal("37.1")
+    TracingRules.objects.create(
+        effective_from=(T0 + dt.timedelta(days=1)).date(), gate_fever_from=Decimal("37.0")
+    )
+    item = {
+        "client_id": str(uuid.uuid4()),
+        "kind": "scan",
+        "recorded_at": (T0 + dt.timedelta(seconds=30)).isoformat(),
+        "data": {
+            "venue": str(gate.pk),
+            "token": token,
+            "direction": "entry",
+            "temperature": "37.1",
+        },
+    }
+    with clock.frozen(T0 + dt.timedelta(days=1, hours=2)):
+        [answer] = actions.sync(worker, "p1", [item])
+    assert answer["result"] == "accepted"
+    scan = Scan.objects.get(client_id=item["client_id"])
+    assert scan.admitted and scan.colour == "green" and scan.refusal == ""
