@@ -309,3 +309,46 @@ def test_an_offline_scan_is_judged_by_the_gate_rule_in_force_when_it_was_made(
     assert answer["result"] == "accepted"
     scan = Scan.objects.get(client_id=item["client_id"])
     assert scan.admitted and scan.colour == "green" and scan.refusal == ""
+
+
+@pytest.mark.django_db
+def test_the_offline_pages_speak_chinese_only(worker, make_user, make_task, client):
+    """Visible text, form options and the messages the script shows (data-msg-*) carry no
+    English word and no raw value."""
+    import re
+    from html.parser import HTMLParser
+
+    class Words(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.out, self.skip = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            self.skip += tag in ("script", "style", "noscript")
+            self.out += [v or "" for k, v in attrs if k.startswith("data-msg") or k == "title"]
+
+        def handle_endtag(self, tag):
+            self.skip -= tag in ("script", "style", "noscript")
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.out.append(data)
+
+    task = make_task(code=GRID_A, name="陈十")
+    item = visit_item(task)
+    ScreeningTask.objects.filter(pk=task.pk).delete()
+    actions.sync(worker, "20481632", [item])  # an orphan and a phone on the status page
+    allowed = {"JavaScript"}
+    for user, path in (
+        (worker, "/offline/"),
+        (worker, "/offline/gate/"),
+        (make_user("village_staff", HUAYUAN), "/offline/status/"),
+    ):
+        client.force_login(user)
+        page = client.get(path)
+        assert page.status_code == 200
+        main = page.content.decode().split('<main id="content">', 1)[-1]
+        parser = Words()
+        parser.feed(main)
+        english = {w for w in re.findall(r"[A-Za-z_]{3,}", " ".join(parser.out))} - allowed
+        assert english == set(), (path, english)

@@ -38,7 +38,11 @@
   }
   function device() {
     var d = localStorage.getItem("fangkong-device");
-    if (!d) { d = uuid().slice(0, 8); localStorage.setItem("fangkong-device", d); }
+    // Eight digits: shown to the village on the status page, so no letters.
+    if (!d) {
+      d = String(crypto.getRandomValues(new Uint32Array(1))[0] % 100000000).padStart(8, "0");
+      localStorage.setItem("fangkong-device", d);
+    }
     return d;
   }
   function localTime(iso) {
