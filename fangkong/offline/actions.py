@@ -146,6 +146,12 @@ def _errors(exc: ValidationError) -> Refused:
     return Refused("", " ".join(exc.messages))
 
 
+def _pk(ref: str) -> int:
+    """A row number sent by the phone; 0 (no row) for anything else, including numbers
+    beyond what the database holds."""
+    return int(ref) if ref.isascii() and ref.isdigit() and len(ref) <= 18 else 0
+
+
 def _owner(node: Any) -> str:
     chain = [node.name]
     parent = getattr(node, "parent", None)
@@ -168,7 +174,7 @@ def _visit(user: Any, item: dict, when: dt.datetime) -> tuple[str, str, str, str
     task_ref = str(item.get("task") or "")
     task = (
         ScreeningTask.objects.select_related("subject", "node__parent")
-        .filter(pk=int(task_ref) if task_ref.isdigit() else 0)
+        .filter(pk=_pk(task_ref))
         .first()
     )
     if task is None:
@@ -230,7 +236,7 @@ def _followup(user: Any, item: dict, when: dt.datetime) -> tuple[str, str, str, 
 
     ref = str(item.get("task") or "")
     note = str((item.get("data") or {}).get("note") or "")[:200]
-    task = AlertTask.objects.filter(pk=int(ref) if ref.isdigit() else 0).first()
+    task = AlertTask.objects.filter(pk=_pk(ref)).first()
     if task is None:
         orphan = OrphanVisit.objects.create(
             client_id=item["client_id"],
@@ -281,11 +287,7 @@ def _scan(user: Any, item: dict, when: dt.datetime) -> tuple[str, str, str, str]
 
     data = item.get("data") or {}
     ref = str(data.get("venue") or "")
-    venue = (
-        Venue.objects.restrict(user, "view")
-        .filter(pk=int(ref) if ref.isdigit() else 0, active=True)
-        .first()
-    )
+    venue = Venue.objects.restrict(user, "view").filter(pk=_pk(ref), active=True).first()
     if venue is None:
         raise Refused("venue", _("not a gate of your area"))
     if not allows(user, Scan, "add"):

@@ -176,6 +176,7 @@ def status(request: HttpRequest, body: OfflineStatusIn):  # type: ignore[no-unty
     import datetime as dt
 
     from django.core.exceptions import ValidationError
+    from django.utils import timezone
 
     last = None
     if body.last_sync_at:
@@ -183,6 +184,8 @@ def status(request: HttpRequest, body: OfflineStatusIn):  # type: ignore[no-unty
             last = dt.datetime.fromisoformat(body.last_sync_at)
         except ValueError:
             raise ValidationError({"last_sync_at": [_("not a date and time")]}) from None
+        if timezone.is_naive(last):
+            last = timezone.make_aware(last)
     return _device(actions.record_status(request.user, body.device, body.waiting, last))
 
 

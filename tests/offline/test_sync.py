@@ -352,3 +352,25 @@ def test_the_offline_pages_speak_chinese_only(worker, make_user, make_task, clie
         parser.feed(main)
         english = {w for w in re.findall(r"[A-Za-z_]{3,}", " ".join(parser.out))} - allowed
         assert english == set(), (path, english)
+
+
+@pytest.mark.django_db
+def test_task_and_gate_numbers_beyond_the_database_are_kept_or_refused_not_errors(
+    worker, gate, client
+):
+    huge = "9" * 30
+    visit = {**visit_item(type("T", (), {"pk": huge})()), "task": huge}
+    scan = {
+        "client_id": str(uuid.uuid4()),
+        "kind": "scan",
+        "recorded_at": clock.now().isoformat(),
+        "data": {"venue": huge, "token": "F1.x.y"},
+    }
+    client.force_login(worker)
+    answers = post(client, "sync", {"items": [visit, scan]}).json()["results"]
+    assert [a["result"] for a in answers] == ["orphan", "rejected"]
+    assert answers[1]["field"] == "venue"
+    assert OrphanVisit.objects.get().task_ref == huge
+    status = post(client, "status", {"waiting": 2, "last_sync_at": "2020-02-10T09:00:00"})
+    assert status.status_code == 200
+    assert DeviceStatus.objects.get(user=worker).last_sync_at == T0
