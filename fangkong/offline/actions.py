@@ -170,7 +170,10 @@ def _visit(user: Any, item: dict, when: dt.datetime) -> tuple[str, str, str, str
     if not form.is_valid():
         field, messages = next(iter(form.errors.items()))
         label = form.fields[field].label if field in form.fields else ""
-        raise Refused(field, f"{label}：{' '.join(messages)}" if label else " ".join(messages))
+        said = " ".join(str(m) for m in messages)
+        raise Refused(
+            field, _("%(label)s: %(errors)s") % {"label": label, "errors": said} if label else said
+        )
     task_ref = str(item.get("task") or "")
     task = (
         ScreeningTask.objects.select_related("subject", "node__parent")
