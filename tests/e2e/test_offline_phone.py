@@ -67,6 +67,16 @@ def phone_context(browser):
     )
 
 
+def watch_policy(page) -> list[str]:
+    """What the Content-Security-Policy blocked on the page (it must be nothing)."""
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    return blocked
+
+
 def open_online(page, url):
     """Open a page with a signal and wait until the service worker controls it and the
     offline app has stored what it needs."""
@@ -124,6 +134,7 @@ def test_a_morning_without_a_signal_reaches_the_server_once_with_its_times(
 
     context = phone_context(browser)
     page = context.new_page()
+    blocked = watch_policy(page)
     sign_in(page, live_server.url, "gw")
     open_online(page, f"{live_server.url}/offline/gate/")
     open_online(page, f"{live_server.url}/offline/")
@@ -202,6 +213,7 @@ def test_a_morning_without_a_signal_reaches_the_server_once_with_its_times(
     kept = Visit.objects.get(task=sun)
     assert kept.visited_by == worker and kept.task.node.code == GRID_B
     assert SyncReceipt.objects.get(target=f"visit:{kept.pk}").result == "conflict"
+    assert blocked == []
     context.close()
 
 
@@ -217,6 +229,7 @@ def test_the_phone_keeps_only_the_worker_s_area_and_forgets_it_on_sign_out(
 
     context = phone_context(browser)
     page = context.new_page()
+    blocked = watch_policy(page)
     sign_in(page, live_server.url, "gw")
     open_online(page, f"{live_server.url}/offline/")
     page.wait_for_selector(f"li[data-task='{mine.pk}']")
@@ -234,4 +247,5 @@ def test_the_phone_keeps_only_the_worker_s_area_and_forgets_it_on_sign_out(
     page.wait_for_url(lambda url: "/offline/" not in url)
     left = page.evaluate(STORES_LEFT)
     assert "fangkong-offline" not in left["databases"] and left["pages"] == []
+    assert blocked == []
     context.close()
