@@ -40,6 +40,42 @@ def rules(day: dt.date | None = None) -> OfflineRules:
     return OfflineRules.in_force(day or clock.today())
 
 
+LIMITS = {
+    "key_hours": (1, 72),
+    "max_batch": (10, 1000),
+    "max_waiting": (10, 5000),
+    "max_item_age_days": (1, 30),
+}
+
+
+def add_rules(user: Any, *, effective_from: dt.date, note: str = "", **values: int) -> OfflineRules:
+    """City headquarters add a dated offline rule set; one already in force is never
+    rewritten."""
+    if not allows(user, OfflineRules, "add"):
+        raise PermissionDenied(_("your role may not change the offline rules"))
+    if effective_from < clock.today():
+        raise ValidationError({"effective_from": [_("a new rule set takes effect today or later")]})
+    if OfflineRules.objects.filter(effective_from=effective_from).exists():
+        raise ValidationError(
+            {"effective_from": [_("a rule set already takes effect on this day")]}
+        )
+    for field, (low, high) in LIMITS.items():
+        if field in values and not low <= values[field] <= high:
+            raise ValidationError(
+                {field: [_("between %(low)d and %(high)d") % {"low": low, "high": high}]}
+            )
+    if effective_from > clock.today() and not OfflineRules.objects.exists():
+        # Until then the published defaults stay in force: store them, or the first set
+        # would also govern the days before it.
+        OfflineRules.in_force_stored(clock.today())
+    return OfflineRules.objects.create(
+        effective_from=effective_from,
+        note=note.strip()[:200],
+        created_by=user if getattr(user, "pk", None) else None,
+        **{k: v for k, v in values.items() if k in LIMITS},
+    )
+
+
 def _node_path(user: Any) -> str:
     node = getattr(user, "node", None)
     return node.path if node is not None else ""

@@ -3,6 +3,7 @@
 The phone page signs in with its session (CSRF-checked); other clients with a bearer
 token. The store key needs a session: it lives and dies with the sign-in."""
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
@@ -124,6 +125,24 @@ class OfflineOrphanOut(Schema):
     resolution: str
 
 
+class OfflineRulesIn(Schema):
+    effective_from: dt.date
+    key_hours: int = Field(ge=1, le=72)
+    max_batch: int = Field(ge=10, le=1000)
+    max_waiting: int = Field(ge=10, le=5000)
+    max_item_age_days: int = Field(ge=1, le=30)
+    note: str = Field(default="", max_length=200)
+
+
+class OfflineRulesOut(Schema):
+    effective_from: dt.date
+    key_hours: int
+    max_batch: int
+    max_waiting: int
+    max_item_age_days: int
+    note: str
+
+
 class OfflineResolveIn(Schema):
     resolution: str = Field(..., min_length=1, max_length=200)
 
@@ -173,8 +192,6 @@ def sync(request: HttpRequest, body: OfflineSyncIn):  # type: ignore[no-untyped-
 @router.post("/status", response=OfflineDeviceOut)
 def status(request: HttpRequest, body: OfflineStatusIn):  # type: ignore[no-untyped-def]
     """The phone reports how many items wait to be sent and its last sync."""
-    import datetime as dt
-
     from django.core.exceptions import ValidationError
     from django.utils import timezone
 
@@ -237,3 +254,21 @@ def orphans(request: HttpRequest):  # type: ignore[no-untyped-def]
 def resolve(request: HttpRequest, pk: int, body: OfflineResolveIn):  # type: ignore[no-untyped-def]
     orphan = get_object_or_404(OrphanVisit.objects.restrict(request.user, "change"), pk=pk)
     return _orphan(actions.resolve_orphan(request.user, orphan, body.resolution))
+
+
+@router.get("/rules", response=list[OfflineRulesOut])
+def list_rules(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """The dated offline rule sets, latest first (none stored: the published defaults)."""
+    from django.core.exceptions import PermissionDenied
+
+    from fangkong.offline.models import OfflineRules
+
+    if not allows(request.user, OfflineRules, "view"):
+        raise PermissionDenied
+    return list(OfflineRules.objects.order_by("-effective_from")[:50])
+
+
+@router.post("/rules", response={201: OfflineRulesOut})
+def add_rules(request: HttpRequest, body: OfflineRulesIn):  # type: ignore[no-untyped-def]
+    """A new dated rule set (city headquarters), in force from its day."""
+    return Status(201, actions.add_rules(request.user, **body.dict()))

@@ -43,3 +43,12 @@ def register() -> None:
             _waiting,
         )
     )
+    home.register(
+        home.Card(
+            _("Rules for work without a signal"),
+            "offline:rules",
+            "offline.offlinerules",
+            "view",
+            _("How long a phone keeps today's work, how much it sends and holds"),
+        )
+    )

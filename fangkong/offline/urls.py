@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.workbench, name="workbench"),
     path("gate/", views.gate, name="gate"),
     path("status/", views.status_page, name="status"),
+    path("rules/", views.rules_page, name="rules"),
     path("orphans/<int:pk>/resolve/", views.resolve_orphan, name="resolve"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
 ]

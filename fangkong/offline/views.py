@@ -115,6 +115,42 @@ def resolve_orphan(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("offline:status")
 
 
+@login_required
+def rules_page(request: HttpRequest) -> HttpResponse:
+    """The dated offline rules: in force today, every set, and a new one (city HQ)."""
+    from fangkong.offline.forms import RulesForm
+    from fangkong.offline.models import OfflineRules
+
+    user = request.user
+    if not allows(user, OfflineRules, "view"):
+        raise PermissionDenied
+    current = actions.rules()
+    initial = {"effective_from": clock.today(), **{f: getattr(current, f) for f in actions.LIMITS}}
+    form = RulesForm(None, initial=initial)
+    if request.method == "POST":
+        form = RulesForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.add_rules(user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_action_errors(exc)
+            else:
+                from django.contrib import messages
+
+                messages.success(request, _("Rule set added."))
+                return redirect("offline:rules")
+    return render(
+        request,
+        "offline/rules.html",
+        {
+            "current": current,
+            "sets": OfflineRules.objects.order_by("-effective_from")[:50],
+            "form": form,
+            "can_add": allows(user, OfflineRules, "add"),
+        },
+    )
+
+
 def manifest(request: HttpRequest) -> HttpResponse:
     data = {
         "name": _("Fangkong field workbench"),

@@ -374,3 +374,31 @@ def test_task_and_gate_numbers_beyond_the_database_are_kept_or_refused_not_error
     status = post(client, "status", {"waiting": 2, "last_sync_at": "2020-02-10T09:00:00"})
     assert status.status_code == 200
     assert DeviceStatus.objects.get(user=worker).last_sync_at == T0
+
+
+@pytest.mark.django_db
+def test_city_headquarters_date_the_offline_rules_page_and_api(make_user, client):
+    city = make_user("city_hq", "3306")
+    client.force_login(city)
+    assert client.get("/offline/rules/").status_code == 200
+    tomorrow = clock.today() + dt.timedelta(days=1)
+    page = client.post(
+        "/offline/rules/",
+        {"effective_from": tomorrow.isoformat(), "key_hours": 8, "max_batch": 100,
+         "max_waiting": 300, "max_item_age_days": 3, "note": "省指挥部通知"},
+    )  # fmt: skip
+    assert page.status_code == 302
+    assert OfflineRules.in_force(tomorrow).key_hours == 8
+    assert OfflineRules.in_force(clock.today()).key_hours == 12  # today keeps its rule
+    body = {"effective_from": tomorrow.isoformat(), "key_hours": 6, "max_batch": 100,
+            "max_waiting": 300, "max_item_age_days": 3}  # fmt: skip
+    again = post(client, "rules", body)
+    assert again.status_code == 422 and "effective_from" in again.content.decode()
+    past = post(client, "rules", {**body, "effective_from": "2020-01-01"})
+    assert past.status_code == 422
+    listed = client.get("/api/v1/offline/rules").json()
+    assert [r["key_hours"] for r in listed] == [8, 12]
+    client.force_login(make_user("town_hq", HUAYUAN[:9]))
+    assert post(client, "rules", {**body, "effective_from": "2099-01-01"}).status_code == 403
+    client.force_login(make_user("grid_worker", GRID_A))
+    assert client.get("/offline/rules/").status_code == 403
