@@ -133,5 +133,9 @@ def register_routers() -> None:
 
     api.add_router("/cockpit", cockpit_router)
 
+    from fangkong.offline.api import router as offline_router
+
+    api.add_router("/offline", offline_router)
+
 
 register_routers()

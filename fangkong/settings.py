@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "fangkong.riskareas",  # issue #19
     "fangkong.selfservice",  # issue #19
     "fangkong.exchange",
+    "fangkong.offline",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +180,12 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+    # Offline phone pages (service worker with Workbox, IndexedDB through idb).
+    ("vendor/idb", BASE_DIR / "node_modules" / "idb" / "build"),
+    *[
+        ("vendor/workbox", BASE_DIR / "node_modules" / f"workbox-{part}" / "build")
+        for part in ("sw", "core", "routing", "strategies", "precaching", "expiration")
+    ],
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -4,6 +4,7 @@ from django.urls import include, path
 from fangkong.api import api
 from fangkong.core.adminscope import scope_admin
 from fangkong.core.views import healthz
+from fangkong.offline.views import service_worker
 
 scope_admin(admin.site)  # the admin's lists go through restrict() too
 
@@ -35,5 +36,7 @@ urlpatterns = [
     path("notices/", include("fangkong.notify.urls")),
     path("exchange/", include("fangkong.exchange.urls")),
     path("cockpit/", include("fangkong.cockpit.urls")),
+    path("offline/", include("fangkong.offline.urls")),
+    path("sw.js", service_worker, name="service_worker"),
     path("", include("fangkong.core.urls")),
 ]

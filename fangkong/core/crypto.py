@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
@@ -37,8 +38,7 @@ def write_key_file(path: Path) -> bool:
     return True
 
 
-@functools.cache
-def _keys() -> tuple[AESGCM, bytes]:
+def _master() -> bytes:
     raw = settings.FANGKONG_DATA_KEY
     if not raw:
         path = Path(settings.FANGKONG_DATA_KEY_FILE)
@@ -50,15 +50,29 @@ def _keys() -> tuple[AESGCM, bytes]:
     master = base64.b64decode(raw)
     if len(master) != 32:
         raise ImproperlyConfigured("The data key must be 32 bytes, base64-encoded.")
+    return master
 
-    def derive(info: bytes) -> bytes:
-        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(master)
 
-    return AESGCM(derive(b"fangkong/encryption/v1")), derive(b"fangkong/blind-index/v1")
+def _derive(info: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(_master())
+
+
+@functools.cache
+def _keys() -> tuple[AESGCM, bytes]:
+    return AESGCM(_derive(b"fangkong/encryption/v1")), _derive(b"fangkong/blind-index/v1")
 
 
 def reset_keys() -> None:
     _keys.cache_clear()
+    signing_key.cache_clear()
+
+
+@functools.cache
+def signing_key() -> Ed25519PrivateKey:
+    """The deployment's Ed25519 key for tokens that must be checked without the server
+    (a gate keeper's phone offline verifies a health code with the public half). It is
+    derived from the master key with HKDF, so there is no second secret to keep."""
+    return Ed25519PrivateKey.from_private_bytes(_derive(b"fangkong/signing/v1"))
 
 
 def encrypt(plaintext: str, field: str) -> bytes:

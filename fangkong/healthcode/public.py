@@ -33,10 +33,10 @@ def chinese_unless_chosen(request: HttpRequest) -> None:
 
 
 def _qr(person_id: int) -> dict:
-    token = tokens.qr_token(person_id)
+    r = actions.rules_in_force(clock.today())
+    token = tokens.qr_token(person_id, actions.colour_of(person_id), r.qr_seconds)
     out = io.BytesIO()
     segno.make(token, error="m").save(out, kind="svg", scale=6, border=2)
-    r = actions.rules_in_force(clock.today())
     return {"token": token, "svg": out.getvalue().decode(), "seconds": r.qr_seconds}
 
 

@@ -1,19 +1,26 @@
 """Signed tokens of the health code; no personal data inside, only the person's id.
 
 - the personal link (sent to the resident) opens their code page;
-- the QR token on that page is short-lived (TimestampSigner on the injectable clock),
-  so a screenshot stops working after the rule set's `qr_seconds`.
+- the QR token on that page is short-lived (issued on the injectable clock), so a
+  screenshot stops working after the rule set's `qr_seconds`. It is signed with the
+  deployment's Ed25519 key and carries the colour and its expiry, so a gate keeper's
+  phone without a signal can check it with the public key (`public_key_b64`) and show
+  the colour as of the code's time: `F1.<payload>.<signature>`, both base64url.
 """
 
+import base64
+import binascii
 import datetime as dt
+import json
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.core import signing
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock
+from fangkong.core import clock, crypto
 
 PERSONAL_SALT = "fangkong.healthcode.personal"
-QR_SALT = "fangkong.healthcode.qr"
 PERSONAL_DAYS = 90
 
 
@@ -23,24 +30,6 @@ class CodeError(Exception):
     def __init__(self, kind: str, message: str):
         self.kind = kind
         super().__init__(message)
-
-
-class ClockSigner(signing.TimestampSigner):
-    """TimestampSigner that reads the injectable clock, so tests can replay time."""
-
-    def timestamp(self) -> str:
-        return signing.b62_encode(int(clock.now().timestamp()))
-
-    def unsign(self, value: str, max_age: float | dt.timedelta | None = None) -> str:
-        result = signing.Signer.unsign(self, value)
-        payload, ts = result.rsplit(self.sep, 1)
-        if max_age is not None:
-            if isinstance(max_age, dt.timedelta):
-                max_age = max_age.total_seconds()
-            age = clock.now().timestamp() - signing.b62_decode(ts)
-            if age > max_age:
-                raise signing.SignatureExpired(f"Signature age {age} > {max_age} seconds")
-        return payload
 
 
 def personal_token(person_id: int) -> str:
@@ -59,17 +48,59 @@ def read_personal(token: str) -> int:
     return pid
 
 
-def qr_token(person_id: int) -> str:
-    return ClockSigner(salt=QR_SALT).sign(str(person_id))
+QR_PREFIX = "F1."
 
 
-def read_qr(token: str, max_age: int) -> int:
-    """The person id of a scanned QR token, or CodeError (forged or expired)."""
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def public_key_b64() -> str:
+    """The raw Ed25519 public key (base64url) that gate pages verify codes with."""
+    raw = crypto.signing_key().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return _b64(raw)
+
+
+def qr_token(person_id: int, colour: str | None = None, seconds: int | None = None) -> str:
+    """A signed, short-lived code: person id, colour and expiry (no name, no ID). The
+    colour is the stored code's and the life the rule set's `qr_seconds` unless given."""
+    if colour is None or seconds is None:
+        from fangkong.healthcode import actions
+
+        if colour is None:
+            colour = actions.colour_of(person_id)
+        if seconds is None:
+            seconds = actions.rules_in_force(clock.today()).qr_seconds
+    issued = int(clock.now().timestamp())
+    payload = {"p": person_id, "c": colour, "i": issued, "e": issued + seconds}
+    signed = QR_PREFIX + _b64(json.dumps(payload, separators=(",", ":")).encode())
+    return signed + "." + _b64(crypto.signing_key().sign(signed.encode()))
+
+
+def read_qr_payload(token: str) -> dict:
+    """The verified payload of a QR token, whatever its age; CodeError("forged")."""
+    token = token.strip()
     try:
-        return int(ClockSigner(salt=QR_SALT).unsign(token.strip(), max_age=max_age))
-    except signing.SignatureExpired:
-        raise CodeError(
-            "expired", _("this health code has expired: ask the person to refresh it")
-        ) from None
-    except (signing.BadSignature, ValueError):
+        signed, sig = token.rsplit(".", 1)
+        if not signed.startswith(QR_PREFIX):
+            raise ValueError(token)
+        crypto.signing_key().public_key().verify(_unb64(sig), signed.encode())
+        data = json.loads(_unb64(signed.removeprefix(QR_PREFIX)))
+        return {"p": int(data["p"]), "c": str(data.get("c", "")), "i": int(data["i"]),
+                "e": int(data["e"])}  # fmt: skip
+    except (InvalidSignature, ValueError, KeyError, TypeError, binascii.Error):
         raise CodeError("forged", _("this is not a valid health code")) from None
+
+
+def read_qr(token: str, max_age: int, at: dt.datetime | None = None) -> int:
+    """The person id of a scanned QR token, or CodeError (forged or expired). `at` is
+    when it was scanned (an offline scan synced later); the clock's now by default."""
+    data = read_qr_payload(token)
+    moment = (at or clock.now()).timestamp()
+    if moment - data["i"] > max_age or moment > data["e"] + 1:
+        raise CodeError("expired", _("this health code has expired: ask the person to refresh it"))
+    return data["p"]

@@ -363,12 +363,16 @@ def sweep_missed(day: dt.date | None = None, window: str | None = None) -> int:
 
 
 @transaction.atomic
-def complete_task(user: Any, task: AlertTask, note: str = "") -> AlertTask:
+def complete_task(
+    user: Any, task: AlertTask, note: str = "", at: dt.datetime | None = None
+) -> AlertTask:
+    """The follow-up of a missed check-in is done; `at` is when, for one recorded on a
+    phone without a signal and sent later (the clock's now by default)."""
     if task.status == TaskStatus.DONE:
         raise _invalid("task", _("this task is already done"))
     task.status, task.done_at, task.done_by, task.note = (
         TaskStatus.DONE,
-        clock.now(),
+        at or clock.now(),
         _stored(user),
         note[:200],
     )

@@ -349,16 +349,27 @@ def _move(task: ScreeningTask, to: Division, user: Any, reason: str) -> None:
     task.subject.save(update_fields=["node", "path"])
 
 
-def record_visit(user: Any, task: ScreeningTask, data: dict[str, Any]) -> tuple[Visit, bool]:
+def record_visit(
+    user: Any,
+    task: ScreeningTask,
+    data: dict[str, Any],
+    *,
+    at: dt.datetime | None = None,
+    late: bool = False,
+) -> tuple[Visit, bool]:
     """Save the screening record of a visit and apply its outcome. The same client id
-    twice (a phone retrying) returns the first visit: (visit, created)."""
+    twice (a phone retrying) returns the first visit: (visit, created).
+
+    `at` is when the visit happened, for a record sent later by a phone that had no
+    signal (the clock's now by default). `late` keeps the record on a task that was
+    moved or closed meanwhile without applying its outcome (`keep_late_visit`)."""
     client_id = data.get("client_id") or uuid.uuid4()
     earlier = Visit.objects.filter(client_id=client_id).select_related("task").first()
     if earlier is not None:
-        if not can_access(user, earlier.task, "view"):
+        if not (late and earlier.task_id == task.pk) and not can_access(user, earlier.task, "view"):
             raise PermissionDenied
         return earlier, False
-    if not can_access(user, task, "visit"):
+    if not late and not can_access(user, task, "visit"):
         raise PermissionDenied(_("this task is not in your area"))
     outcome = data.get("outcome")
     if outcome not in Outcome.values:
@@ -372,18 +383,19 @@ def record_visit(user: Any, task: ScreeningTask, data: dict[str, Any]) -> tuple[
             .select_related("subject", "node")
             .get(pk=task.pk)
         )
-        if not can_access(user, task, "visit"):
+        if not late and not can_access(user, task, "visit"):
             raise PermissionDenied(_("this task is not in your area"))
-        if task.status != TaskStatus.OPEN:
+        if not late and task.status != TaskStatus.OPEN:
             raise ValidationError({"outcome": [_("this task is closed already")]})
         fields = {k: v for k, v in data.items() if k in VISIT_FIELDS}
+        now = at or clock.now()
         try:
             with transaction.atomic():
                 visit = Visit.objects.create(
                     client_id=client_id,
                     task=task,
                     visited_by=user if getattr(user, "pk", None) else None,
-                    visited_at=clock.now(),
+                    visited_at=now,
                     path=task.path,
                     outcome=outcome,
                     new_address=new_address,
@@ -391,7 +403,8 @@ def record_visit(user: Any, task: ScreeningTask, data: dict[str, Any]) -> tuple[
                 )
         except IntegrityError:  # the retry raced us to the insert
             return Visit.objects.get(client_id=client_id), False
-        now = clock.now()
+        if late:
+            return visit, True
         task.visited_at = task.visited_at or now
         task.minutes_to_visit = rules.minutes_between(task.created_at, task.visited_at)
         task.outcome = outcome
@@ -415,6 +428,15 @@ def record_visit(user: Any, task: ScreeningTask, data: dict[str, Any]) -> tuple[
         task.save()
         facts.changed(facts.SCREENING, [task.subject.person_id], outcome=outcome)
     return visit, True
+
+
+def keep_late_visit(user: Any, task: ScreeningTask, data: dict[str, Any], visited_at: Any) -> Visit:
+    """A visit recorded on a phone without a signal, for a task that was moved or closed
+    before the phone could send it: `record_visit` keeps it on the task (its new owner
+    sees it) at the time it happened, without applying its outcome. The caller checks
+    that the task was the worker's when the visit was made. Same client id → one visit."""
+    visit, _created = record_visit(user, task, data, at=visited_at, late=True)
+    return visit
 
 
 def _moved(user: Any, task: ScreeningTask, new_address: str) -> None:

@@ -137,16 +137,19 @@ def record_scan(
     scanned_at: Any = None,
     direction: str = Direction.VISIT,
     temperature: Any = None,
+    colour: str | None = None,
 ) -> tuple[Scan, bool]:
     """Store one scan; (scan, created). The same client id again returns the stored one.
     At every venue that checks entries (R13) an entry is let in only with a green code
-    and a temperature below the threshold (`entry_check`)."""
+    and a temperature below the threshold (`entry_check`). `colour` is the colour a
+    signed code carried when a gate without a signal checked it (the stored code's
+    colour now by default)."""
     cid = _uuid(client_id)
     if direction not in Direction.values:
         raise _invalid("direction", _("must be one of %s") % ", ".join(Direction.values))
     when = _when(scanned_at)
     temp = _temperature(temperature)
-    colour = _colour_of(person_id)
+    colour = _colour_of(person_id) if colour is None else colour
     admitted, refusal = entry_check(venue, direction, colour, temp, timezone.localdate(when))
     values = (venue.pk, person_id, cid, when, clock.now(), direction, temp, colour, admitted,
               refusal, venue.path)  # fmt: skip

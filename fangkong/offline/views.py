@@ -1,0 +1,190 @@
+"""The phone pages that work without a signal, the village's sync page, and what makes
+them an installable app (manifest, service worker)."""
+
+import functools
+import hashlib
+import json
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from fangkong.core import clock
+from fangkong.core.querysets import allows
+from fangkong.offline import actions
+from fangkong.offline.models import DeviceStatus, OrphanVisit, SyncReceipt
+from fangkong.screening.forms import VisitForm
+
+# Bumped when the cached shell must be refreshed on every phone (each file's revision is
+# also the hash of its content, so a changed file is fetched again).
+SHELL_VERSION = "1"
+STATIC_SHELL = [
+    "fangkong/app.css",
+    "vendor/htmx/htmx.min.js",
+    "vendor/idb/umd.js",
+    "offline/app.js",
+    "offline/register.js",
+    "offline/offline.css",
+    "offline/icon-192.png",
+    "offline/icon-512.png",
+]
+
+
+@functools.cache
+def _revision(path: str) -> str:
+    from django.contrib.staticfiles import finders
+
+    found = finders.find(path)
+    if not found or isinstance(found, list):
+        return SHELL_VERSION
+    return SHELL_VERSION + "-" + hashlib.sha256(Path(found).read_bytes()).hexdigest()[:16]
+
+
+def _api_base() -> str:
+    return reverse("api:key").removesuffix("key")
+
+
+def _need_worker(request: HttpRequest) -> None:
+    if not allows(request.user, SyncReceipt, "add"):
+        raise PermissionDenied
+
+
+@login_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    """Today's visits and missed check-ins, kept on the phone; record without a signal."""
+    _need_worker(request)
+    return render(
+        request,
+        "offline/workbench.html",
+        {"form": VisitForm(), "rules": actions.rules(), "api_base": _api_base()},
+    )
+
+
+@login_required
+def gate(request: HttpRequest) -> HttpResponse:
+    """The gate without a signal: the code's signature and expiry checked on the phone."""
+    _need_worker(request)
+    from fangkong.tracing.actions import rules_in_force
+
+    fever = rules_in_force(clock.today()).gate_fever_from
+    return render(
+        request,
+        "offline/gate.html",
+        {"rules": actions.rules(), "api_base": _api_base(), "fever": fever},
+    )
+
+
+@login_required
+def status_page(request: HttpRequest) -> HttpResponse:
+    """The village's view: each worker's phone, items waiting, last sync; orphan visits."""
+    if not allows(request.user, DeviceStatus, "view"):
+        raise PermissionDenied
+    devices = DeviceStatus.objects.restrict(request.user, "view").select_related("user")
+    orphans = OrphanVisit.objects.restrict(request.user, "view").select_related("visited_by")
+    return render(
+        request,
+        "offline/status.html",
+        {
+            "devices": Paginator(devices, 50).get_page(request.GET.get("page")),
+            "orphans": Paginator(orphans, 50).get_page(request.GET.get("opage")),
+            "waiting_total": sum(d.waiting for d in devices),
+        },
+    )
+
+
+@login_required
+@require_POST
+def resolve_orphan(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.contrib import messages
+
+    orphan = get_object_or_404(OrphanVisit.objects.restrict(request.user, "change"), pk=pk)
+    try:
+        actions.resolve_orphan(request.user, orphan, request.POST.get("resolution", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Resolved."))
+    return redirect("offline:status")
+
+
+@login_required
+def rules_page(request: HttpRequest) -> HttpResponse:
+    """The dated offline rules: in force today, every set, and a new one (city HQ)."""
+    from fangkong.offline.forms import RulesForm
+    from fangkong.offline.models import OfflineRules
+
+    user = request.user
+    if not allows(user, OfflineRules, "view"):
+        raise PermissionDenied
+    current = actions.rules()
+    initial = {"effective_from": clock.today(), **{f: getattr(current, f) for f in actions.LIMITS}}
+    form = RulesForm(None, initial=initial)
+    if request.method == "POST":
+        form = RulesForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.add_rules(user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_action_errors(exc)
+            else:
+                from django.contrib import messages
+
+                messages.success(request, _("Rule set added."))
+                return redirect("offline:rules")
+    return render(
+        request,
+        "offline/rules.html",
+        {
+            "current": current,
+            "sets": OfflineRules.objects.order_by("-effective_from")[:50],
+            "form": form,
+            "can_add": allows(user, OfflineRules, "add"),
+        },
+    )
+
+
+def manifest(request: HttpRequest) -> HttpResponse:
+    data = {
+        "name": _("Fangkong field workbench"),
+        "short_name": _("Fangkong"),
+        "description": _("Today's visits, missed check-ins and the gate, with or without a signal"),
+        "lang": "zh-CN",
+        "start_url": reverse("offline:workbench"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#b71c1c",
+        "icons": [
+            {"src": static("offline/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("offline/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+        ],
+    }
+    return HttpResponse(
+        json.dumps(data, ensure_ascii=False), content_type="application/manifest+json"
+    )
+
+
+@never_cache
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, at the site root so that it may cache the worker's pages."""
+    body = render(
+        request,
+        "offline/sw.js",
+        {
+            "workbox": static("vendor/workbox/"),
+            "precache": json.dumps(
+                [{"url": static(p), "revision": _revision(p)} for p in STATIC_SHELL]
+            ),
+            "shell": json.dumps([reverse("offline:workbench"), reverse("offline:gate")]),
+        },
+        content_type="application/javascript",
+    )
+    return body
