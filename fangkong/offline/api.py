@@ -4,7 +4,6 @@ The phone page signs in with its session (CSRF-checked); other clients with a be
 token. The store key needs a session: it lives and dies with the sign-in."""
 
 import datetime as dt
-from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -76,7 +75,11 @@ class OfflineSyncItem(Schema):
     recorded_at: str = Field(..., description="when it happened on the phone (ISO 8601)")
     task: str = Field("", max_length=40, description="task id (visit, followup)")
     name: str = Field("", max_length=50, description="the person's name as the phone showed it")
-    data: dict[str, Any] = Field(default_factory=dict)
+    data: dict[str, str | int | float | bool | list[str] | None] = Field(
+        default_factory=dict,
+        description="the form's fields as the phone recorded them (visit form, follow-up note, "
+        "gate scan: venue, token, direction, temperature)",
+    )
 
 
 class OfflineSyncIn(Schema):

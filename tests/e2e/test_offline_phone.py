@@ -81,11 +81,11 @@ def open_online(page, url):
     """Open a page with a signal and wait until the service worker controls it and the
     offline app has stored what it needs."""
     page.goto(url)
-    page.wait_for_selector(READY, state="attached")
+    page.wait_for_selector(READY, state="attached", timeout=90_000)
     page.evaluate("async () => { await navigator.serviceWorker.ready; }")
     if not page.evaluate("() => !!navigator.serviceWorker.controller"):
         page.reload()
-        page.wait_for_selector(READY, state="attached")
+        page.wait_for_selector(READY, state="attached", timeout=90_000)
 
 
 def record_visit(page, task_id, temperature):
@@ -143,7 +143,7 @@ def test_a_morning_without_a_signal_reaches_the_server_once_with_its_times(
     # --- no signal ---------------------------------------------------------------------
     context.set_offline(True)
     page.reload()  # today's list opens from the phone's own store
-    page.wait_for_selector(READY, state="attached")
+    page.wait_for_selector(READY, state="attached", timeout=90_000)
     page.wait_for_selector("#sync-status.offline")  # told, though navigator.onLine may lie
     assert set(page.locator("[data-visits] li b").all_inner_texts()) == {
         "孙建国",
@@ -154,7 +154,7 @@ def test_a_morning_without_a_signal_reaches_the_server_once_with_its_times(
     record_visit(page, zhao.pk, "36.5")
     record_visit(page, qian.pk, "36.8")
     page.goto(f"{live_server.url}/offline/gate/")
-    page.wait_for_selector(READY, state="attached")
+    page.wait_for_selector(READY, state="attached", timeout=90_000)
     page.select_option("#gate-venue", str(gate.pk))
     page.fill("#gate-token", token)
     page.select_option("#gate-direction", "entry")
@@ -202,7 +202,7 @@ def test_a_morning_without_a_signal_reaches_the_server_once_with_its_times(
 
     # --- a task transferred while the phone is offline ---------------------------------
     page.goto(f"{live_server.url}/offline/")
-    page.wait_for_selector(READY, state="attached")
+    page.wait_for_selector(READY, state="attached", timeout=90_000)
     context.set_offline(True)
     record_visit(page, sun.pk, "36.6")
     screening.transfer_task(town, sun, node(GRID_B), "户籍地在二网格")

@@ -222,7 +222,11 @@ def test_another_county_is_refused_404_on_every_record_endpoint(
         "days-of-supply",
         "days-of-supply?scope=warehouse",
     ):
-        assert client.get(f"{API}/{lst}", **h).json() == [], lst
+        body = client.get(f"{API}/{lst}", **h).json()
+        if isinstance(body, dict):  # a paged list (core.listing.CountedPagination)
+            assert body == {"items": [], "count": 0}, lst
+        else:
+            assert body == [], lst
 
 
 def test_warehouses_and_markets_are_created_in_the_own_area_only(
