@@ -3,7 +3,6 @@ import base64
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from fangkong.accounts.actions import (
     use_enrolment_code,
 )
 from fangkong.accounts.models import ApiToken, User
+from fangkong.core.access import require
 from fangkong.core.querysets import allows
 
 ENROL_SESSION = "otp_enrol_device"
@@ -68,8 +68,7 @@ def enrolment(request: HttpRequest) -> HttpResponse:
     """System administrators: issue a one-time setup code for an account of their area
     (shown once, to be handed to the account's holder)."""
     accounts = User.objects.restrict(request.user, "enrol").order_by("username")
-    if not allows(request.user, User, "enrol"):
-        raise PermissionDenied
+    require(request.user, "enrol", User)
     issued = None
     if request.method == "POST":
         account = accounts.filter(username=request.POST.get("username", "")[:150]).first()

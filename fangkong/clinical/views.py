@@ -37,11 +37,7 @@ from fangkong.clinical.models import (
     Ward,
 )
 from fangkong.core import audit, clock
-
-
-def _need(request: HttpRequest, label: str, action: str) -> None:
-    if not request.user.may(label, action):  # type: ignore[union-attr]
-        raise PermissionDenied
+from fangkong.core.access import require
 
 
 def _visit(request: HttpRequest, pk: int, action: str = "view") -> ClinicVisit:
@@ -78,13 +74,13 @@ def _form_errors(form: Any) -> ValidationError:
 def board(request: HttpRequest) -> HttpResponse:
     """The patient board: counts, running and overdue clocks, incoming referrals,
     free beds and the time from confirmation to admission."""
-    _need(request, "clinical.case", "view")
+    require(request.user, "view", "clinical.case")
     return render(request, "clinical/board.html", boards.board(request.user))
 
 
 @login_required
 def visit_new(request: HttpRequest) -> HttpResponse:
-    _need(request, "clinical.clinicvisit", "add")
+    require(request.user, "add", "clinical.clinicvisit")
     facilities = Facility.objects.restrict(request.user, "view").clinics().filter(active=True)
     initial: dict[str, Any] = {"facility": facilities.first()}
     referral = boards.pending_referral(request.user, request.GET.get("referral", ""))
@@ -302,7 +298,7 @@ def case_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
 
 @login_required
 def lab_import(request: HttpRequest) -> HttpResponse:
-    _need(request, "clinical.sample", "change")
+    require(request.user, "change", "clinical.sample")
     form = LabImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -327,7 +323,7 @@ def lab_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def facilities(request: HttpRequest) -> HttpResponse:
-    _need(request, "clinical.facility", "view")
+    require(request.user, "view", "clinical.facility")
     return render(request, "clinical/facilities.html", boards.facilities(request.user))
 
 
@@ -357,7 +353,7 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def clusters(request: HttpRequest) -> HttpResponse:
-    _need(request, "clinical.cluster", "view")
+    require(request.user, "view", "clinical.cluster")
     qs = Cluster.objects.restrict(request.user, "view").prefetch_related("cases__person")[:100]
     return render(request, "clinical/clusters.html", {"clusters": qs, "now": clock.now()})
 
@@ -380,7 +376,7 @@ def rules_view(request: HttpRequest) -> HttpResponse:
     from fangkong.clinical.forms import RulesForm
     from fangkong.clinical.models import ClinicalRules
 
-    _need(request, "clinical.clinicalrules", "view")
+    require(request.user, "view", "clinical.clinicalrules")
     can_change = request.user.may("clinical.clinicalrules", "change")  # type: ignore[union-attr]
     form = RulesForm(request.POST or None)
     if request.method == "POST":

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import audit, clock
 from fangkong.core import listing as lists
+from fangkong.core.access import invalid, require
 from fangkong.core.querysets import can_access
 from fangkong.geo.models import Division
 from fangkong.observation import actions, exports, links
@@ -73,8 +74,7 @@ def _reporter_kinds(user: Any) -> list[str]:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    if not request.user.may("observation.observationperiod", "view"):  # type: ignore[union-attr]
-        raise PermissionDenied
+    require(request.user, "view", "observation.observationperiod")
     sites = QuarantineSite.objects.restrict(request.user, "view").with_occupancy()[:50]
     tasks = AlertTask.objects.restrict(request.user, "view").filter(status="open")
     return render(
@@ -107,8 +107,7 @@ def line_list_view(request: HttpRequest, name: str) -> HttpResponse:
         raise Http404
     qs = line_list(request.user, name, site=site_id, node_code=node_code)
     if request.GET.get("format") == "xlsx":
-        if not request.user.may("observation.observationperiod", "export"):  # type: ignore[union-attr]
-            raise PermissionDenied
+        require(request.user, "export", "observation.observationperiod")
         filters = {"list": name, "site": site_id, "node": node_code}
         audit.record_export(
             request.user, "observation.observationperiod", filters, qs.count(), request
@@ -150,8 +149,7 @@ def line_list_view(request: HttpRequest, name: str) -> HttpResponse:
 
 @login_required
 def period_create(request: HttpRequest) -> HttpResponse:
-    if not request.user.may("observation.observationperiod", "add"):  # type: ignore[union-attr]
-        raise PermissionDenied
+    require(request.user, "add", "observation.observationperiod")
     initial = {"person_id": request.GET.get("person", ""), "last_exposure": clock.today()}
     form = StartPeriodForm(request.POST or None, initial=initial, rooms=_rooms(request.user))
     if request.method == "POST" and form.is_valid():
@@ -277,8 +275,7 @@ def period_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     period = _period(request, pk, action)
     try:
         if verb == "checkin":
-            if not request.user.may("observation.checkin", "add"):  # type: ignore[union-attr]
-                raise PermissionDenied
+            require(request.user, "add", "observation.checkin")
             form: Any = CheckInForm(request.POST, reporter_choices=_reporter_kinds(request.user))
             if not form.is_valid():
                 raise form_errors(form)
@@ -303,7 +300,7 @@ def period_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
         elif verb == "move":
             form = MoveForm(request.POST, rooms=_rooms(request.user))
             if not form.is_valid():
-                raise ValidationError({"room": [_("choose a room of the site")]})
+                raise invalid("room", _("choose a room of the site"))
             actions.place(
                 request.user,
                 period,
@@ -338,15 +335,13 @@ def period_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
 
 @login_required
 def sites(request: HttpRequest) -> HttpResponse:
-    if not request.user.may("observation.quarantinesite", "view"):  # type: ignore[union-attr]
-        raise PermissionDenied
+    require(request.user, "view", "observation.quarantinesite")
     form = SiteForm(
         request.POST or None,
         initial={"node_code": getattr(request.user.node, "code", "")},  # type: ignore[union-attr]
     )  # type: ignore[union-attr]
     if request.method == "POST":
-        if not request.user.may("observation.quarantinesite", "add"):  # type: ignore[union-attr]
-            raise PermissionDenied
+        require(request.user, "add", "observation.quarantinesite")
         if form.is_valid():
             node = (
                 Division.objects.restrict(request.user)
@@ -385,8 +380,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     site = _site(request, pk)
     form = RoomsForm(request.POST or None)
     if request.method == "POST":
-        if not can_access(request.user, site, "change"):
-            raise PermissionDenied
+        require(request.user, "change", site)
         if form.is_valid():
             try:
                 actions.add_rooms(
@@ -432,8 +426,7 @@ TASK_FILTERS = lists.Filters(
 @login_required
 def tasks(request: HttpRequest) -> HttpResponse:
     """The grid worker's / site doctor's phone list: persons who missed a check-in."""
-    if not request.user.may("observation.alerttask", "view"):  # type: ignore[union-attr]
-        raise PermissionDenied
+    require(request.user, "view", "observation.alerttask")
     qs = (
         AlertTask.objects.restrict(request.user)
         .filter(status="open")
@@ -485,8 +478,7 @@ def referral_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def rules_view(request: HttpRequest) -> HttpResponse:
-    if not request.user.may("observation.observationrules", "view"):  # type: ignore[union-attr]
-        raise PermissionDenied
+    require(request.user, "view", "observation.observationrules")
     can_change = request.user.may("observation.observationrules", "change")  # type: ignore[union-attr]
     form = RulesForm(request.POST or None)
     if request.method == "POST":

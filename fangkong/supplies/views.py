@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import audit, clock
 from fangkong.core import listing as lists
+from fangkong.core.access import require
 from fangkong.supplies import actions, excel, supply_days
 from fangkong.supplies.choices import EntryKind, RequestStatus
 from fangkong.supplies.forms import (
@@ -42,11 +43,6 @@ from fangkong.supplies.models import (
     Warehouse,
 )
 from fangkong.supplies.querysets import serving_warehouses
-
-
-def _need(request: HttpRequest, label: str, action: str) -> None:
-    if not request.user.may(label, action):  # type: ignore[union-attr]
-        raise PermissionDenied
 
 
 def _warehouse(request: HttpRequest, pk: int) -> Warehouse:
@@ -75,7 +71,7 @@ def _errors(request: HttpRequest, exc: Exception) -> None:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """Stock in the user's area, the items running short, open requests, price alerts."""
-    _need(request, "supplies.warehouse", "view")
+    require(request.user, "view", "supplies.warehouse")
     user = request.user
     houses = (
         Warehouse.objects.restrict(user, "view")
@@ -264,7 +260,7 @@ REQUEST_FILTERS = lists.Filters(
 
 @login_required
 def requests(request: HttpRequest) -> HttpResponse:
-    _need(request, "supplies.supplyrequest", "view")
+    require(request.user, "view", "supplies.supplyrequest")
     qs = SupplyRequest.objects.restrict(request.user, "view").select_related("item", "warehouse")
     listing = lists.paginate(request, qs, REQUEST_FILTERS)
     return render(
@@ -276,7 +272,7 @@ def requests(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def request_new(request: HttpRequest) -> HttpResponse:
-    _need(request, "supplies.supplyrequest", "add")
+    require(request.user, "add", "supplies.supplyrequest")
     user = request.user
     own = Warehouse.objects.restrict(user, "view")
     form = RequestForm(request.POST or None, sources=serving_warehouses(user), own=own)
@@ -337,7 +333,7 @@ def request_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
 
 @login_required
 def donations(request: HttpRequest) -> HttpResponse:
-    _need(request, "supplies.donation", "view")
+    require(request.user, "view", "supplies.donation")
     qs = (
         Donation.objects.restrict(request.user, "view")
         .select_related("warehouse")
@@ -367,7 +363,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def days(request: HttpRequest) -> HttpResponse:
     """Days of supply per item for the user's jurisdiction and per warehouse."""
-    _need(request, "supplies.balance", "view")
+    require(request.user, "view", "supplies.balance")
     user = request.user
     node = getattr(user, "node", None)
     rules = actions.rules_on()
@@ -382,7 +378,7 @@ def days(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def prices(request: HttpRequest) -> HttpResponse:
-    _need(request, "supplies.pricereport", "view")
+    require(request.user, "view", "supplies.pricereport")
     user = request.user
     markets = Market.objects.restrict(user, "report")
     form = PriceForm(request.POST or None, markets=markets, initial={"day": clock.today()})
@@ -419,7 +415,7 @@ def prices(request: HttpRequest) -> HttpResponse:
 @login_required
 def price_series(request: HttpRequest) -> JsonResponse:
     """Average price per day for one item in the user's area, with its baseline."""
-    _need(request, "supplies.pricereport", "view")
+    require(request.user, "view", "supplies.pricereport")
     from django.db.models import Avg, Max
 
     item = get_object_or_404(Item, pk=request.GET.get("item") or 0)
@@ -442,7 +438,7 @@ def price_series(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def excel_page(request: HttpRequest) -> HttpResponse:
-    _need(request, "supplies.warehouse", "view")
+    require(request.user, "view", "supplies.warehouse")
     form = UploadForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -469,7 +465,7 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
     }
     if kind not in labels:
         raise PermissionDenied
-    _need(request, labels[kind], "view")
+    require(request.user, "view", labels[kind])
     fn = {
         "stock": excel.export_stock,
         "requests": excel.export_requests,
