@@ -10,9 +10,11 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fangkong.accounts.actions import (
+    confirm_totp_device,
     issue_enrolment_code,
     may_revoke,
     revoke,
+    start_totp_enrolment,
     use_enrolment_code,
 )
 from fangkong.accounts.models import ApiToken, User
@@ -36,8 +38,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         if device is None:
             if request.method == "POST" and "setup_code" in request.POST:
                 if use_enrolment_code(user, request.POST["setup_code"][:20]):  # type: ignore[arg-type]
-                    TOTPDevice.objects.filter(user=user, confirmed=False).delete()  # type: ignore[misc]
-                    device = TOTPDevice.objects.create(user=user, name="default", confirmed=False)  # type: ignore[misc]
+                    device = start_totp_enrolment(user)
                     request.session[ENROL_SESSION] = device.pk
                     return redirect("two_factor")
                 error = _("The setup code is wrong, used or expired; ask your administrator.")
@@ -46,8 +47,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         code = request.POST.get("code", "").strip()
         if device.verify_token(code):
             if not device.confirmed:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
+                confirm_totp_device(device)
                 request.session.pop(ENROL_SESSION, None)
             otp_login(request, device)
             return redirect("home")
