@@ -97,7 +97,7 @@ def _store_protected(req: HandoverRequest, id_number: str, phone: str) -> None:
     req.phone_masked = identity.mask_phone(phone) if phone else ""
 
 
-def _clean_request(data: dict[str, Any]) -> dict[str, Any]:
+def _clean_request(data: dict[str, Any]) -> dict[str, Any]:  # noqa: C901, PLR0915
     errors: dict[str, list[str]] = {}
     out: dict[str, Any] = {}
     out["name"] = str(data.get("name") or "").strip()[:50]

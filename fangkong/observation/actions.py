@@ -45,7 +45,7 @@ def rules_in_force(day: dt.date) -> ObservationRules:
 
 
 @transaction.atomic
-def save_rules(user: Any, data: dict[str, Any]) -> ObservationRules:
+def save_rules(user: Any, data: dict[str, Any]) -> ObservationRules:  # noqa: C901
     """Add a rule set from its effective date on. Sets already in force are history
     and are not rewritten; a later set replaces them from its own date."""
     require(

@@ -176,7 +176,7 @@ def _within_link_limit(
         )
 
 
-def check_in(
+def check_in(  # noqa: C901, PLR0915
     period: ObservationPeriod | int,
     *,
     client_id: Any,

@@ -3,6 +3,7 @@
 Every read goes through `.restrict(user, action)`; a record outside the user's area is
 a 404, like one that does not exist."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -267,70 +268,89 @@ def _confirm_release(request: HttpRequest, period: Any, negative_on: Any) -> Htt
     )
 
 
+def _valid(form: Any) -> dict[str, Any]:
+    if not form.is_valid():
+        raise form_errors(form)
+    return form.cleaned_data
+
+
+def _checkin(request: HttpRequest, period: ObservationPeriod) -> None:
+    form = CheckInForm(request.POST, reporter_choices=_reporter_kinds(request.user))
+    d = _valid(form)
+    _c, created = actions.check_in(
+        period,
+        client_id=d["client_id"],
+        temperature=d["temperature"],
+        symptoms=d["symptoms"],
+        other_symptom=d["other_symptom"],
+        reporter_kind=d["reporter_kind"],
+        user=request.user,
+    )
+    messages.success(request, _("Check-in recorded.") if created else _("Already recorded."))
+
+
+def _exposure(request: HttpRequest, period: ObservationPeriod) -> None:
+    actions.record_exposure(request.user, period, _valid(ExposureForm(request.POST))["day"])
+    messages.success(request, _("The planned end is now %s.") % period.planned_end)
+
+
+def _move(request: HttpRequest, period: ObservationPeriod) -> None:
+    form = MoveForm(request.POST, rooms=_rooms(request.user))
+    if not form.is_valid():
+        raise invalid("room", _("choose a room of the site"))
+    d = form.cleaned_data
+    actions.place(request.user, period, d["kind"], room=d["room"], note=d["note"])
+    messages.success(request, _("Moved."))
+
+
+def _release(request: HttpRequest, period: ObservationPeriod) -> HttpResponse | None:
+    form = ReleaseForm(request.POST)
+    form.is_valid()
+    if request.POST.get("confirmed") != "1":
+        return _confirm_release(request, period, form.cleaned_data.get("negative_test_on"))
+    actions.release(request.user, period, form.cleaned_data.get("negative_test_on"))
+    messages.success(request, _("Released. The certificate can be printed."))
+    return None
+
+
+def _end(request: HttpRequest, period: ObservationPeriod) -> None:
+    d = _valid(EndForm(request.POST))
+    actions.end_period(request.user, period, d["status"], d["note"])
+
+
+def _revoke(request: HttpRequest, period: ObservationPeriod) -> None:
+    actions.revoke_link(request.user, period)
+    messages.success(request, _("Earlier check-in links no longer work."))
+
+
+# The forms on the period page: verb -> handler(request, period), which raises
+# ValidationError or PermissionError for the page to show, or returns a page of its own.
+PERIOD_VERBS: dict[str, Callable[[HttpRequest, ObservationPeriod], HttpResponse | None]] = {
+    "checkin": _checkin,
+    "exposure": _exposure,
+    "move": _move,
+    "release": _release,
+    "end": _end,
+    "revoke": _revoke,
+}
+
+
 @login_required
 @require_POST
 def period_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     """The forms on the period page: check-in, exposure, move, release, end, link."""
     action = "release" if verb == "release" else "change"
     period = _period(request, pk, action)
+    handler = PERIOD_VERBS.get(verb)
+    if handler is None:
+        raise Http404
+    if verb == "checkin":
+        require(request.user, "add", "observation.checkin")
     try:
-        if verb == "checkin":
-            require(request.user, "add", "observation.checkin")
-            form: Any = CheckInForm(request.POST, reporter_choices=_reporter_kinds(request.user))
-            if not form.is_valid():
-                raise form_errors(form)
-            _c, created = actions.check_in(
-                period,
-                client_id=form.cleaned_data["client_id"],
-                temperature=form.cleaned_data["temperature"],
-                symptoms=form.cleaned_data["symptoms"],
-                other_symptom=form.cleaned_data["other_symptom"],
-                reporter_kind=form.cleaned_data["reporter_kind"],
-                user=request.user,
-            )
-            messages.success(
-                request, _("Check-in recorded.") if created else _("Already recorded.")
-            )
-        elif verb == "exposure":
-            form = ExposureForm(request.POST)
-            if not form.is_valid():
-                raise form_errors(form)
-            actions.record_exposure(request.user, period, form.cleaned_data["day"])
-            messages.success(request, _("The planned end is now %s.") % period.planned_end)
-        elif verb == "move":
-            form = MoveForm(request.POST, rooms=_rooms(request.user))
-            if not form.is_valid():
-                raise invalid("room", _("choose a room of the site"))
-            actions.place(
-                request.user,
-                period,
-                form.cleaned_data["kind"],
-                room=form.cleaned_data["room"],
-                note=form.cleaned_data["note"],
-            )
-            messages.success(request, _("Moved."))
-        elif verb == "release":
-            form = ReleaseForm(request.POST)
-            form.is_valid()
-            if request.POST.get("confirmed") != "1":
-                return _confirm_release(request, period, form.cleaned_data.get("negative_test_on"))
-            actions.release(request.user, period, form.cleaned_data.get("negative_test_on"))
-            messages.success(request, _("Released. The certificate can be printed."))
-        elif verb == "end":
-            form = EndForm(request.POST)
-            if not form.is_valid():
-                raise form_errors(form)
-            actions.end_period(
-                request.user, period, form.cleaned_data["status"], form.cleaned_data["note"]
-            )
-        elif verb == "revoke":
-            actions.revoke_link(request.user, period)
-            messages.success(request, _("Earlier check-in links no longer work."))
-        else:
-            raise Http404
+        page = handler(request, period)
     except (ValidationError, PermissionError) as exc:
         return _redirect_with_errors(request, period, exc)
-    return redirect(period)
+    return page or redirect(period)
 
 
 @login_required

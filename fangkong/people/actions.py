@@ -74,7 +74,7 @@ class Cleaned:
     node: Division | None = None
 
 
-def _clean(user: Any, data: dict[str, Any], partial: bool = False) -> Cleaned:
+def _clean(user: Any, data: dict[str, Any], partial: bool = False) -> Cleaned:  # noqa: C901, PLR0915
     """Validate raw input; raise ValidationError naming every bad field."""
     errors: dict[str, list[str]] = {}
     out = Cleaned()

@@ -57,7 +57,7 @@ def _date(value: Any, field: str, errors: dict[str, list[str]]) -> dt.date | Non
         return None
 
 
-def clean(data: dict[str, Any]) -> dict[str, Any]:
+def clean(data: dict[str, Any]) -> dict[str, Any]:  # noqa: C901, PLR0915
     """Every field but the phone code; ValidationError naming every bad field."""
     from fangkong.riskareas import rules as area_rules
 

@@ -177,7 +177,7 @@ def _inspection(request: HttpRequest, pk: int) -> Inspection:
 
 
 @login_required
-def inspection(request: HttpRequest, pk: int) -> HttpResponse:
+def inspection(request: HttpRequest, pk: int) -> HttpResponse:  # noqa: C901
     """The phone page of one inspection: checklist answers, findings, photos, record."""
     user: Any = request.user
     insp = _inspection(request, pk)

@@ -2,6 +2,7 @@
 read goes through `.restrict(user, action)`; a record outside the user's area is a 404
 like one that does not exist; a role that may not act gets a 403."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -166,77 +167,92 @@ def warehouse(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "supplies/warehouse.html", context)
 
 
+def _receive(request: HttpRequest, wh: Warehouse) -> Any:
+    form = ReceiveForm(request.POST, prefix="receive")
+    if form.is_valid():
+        d = form.cleaned_data
+        actions.receive(
+            request.user,
+            wh,
+            d["item"],
+            d["quantity"],
+            source=d["source"],
+            batch_code=d["batch_code"],
+            expires_on=d["expires_on"],
+        )
+    return form
+
+
+def _issue(request: HttpRequest, wh: Warehouse) -> Any:
+    form = IssueForm(request.POST, prefix="issue")
+    if form.is_valid():
+        d = form.cleaned_data
+        actions.issue(request.user, wh, d["item"], d["quantity"], reason=d["reason"])
+    return form
+
+
+def _transfer(request: HttpRequest, wh: Warehouse) -> Any:
+    others = serving_warehouses(request.user).exclude(pk=wh.pk)
+    form = TransferForm(request.POST, prefix="transfer", warehouses=others)
+    if form.is_valid():
+        d = form.cleaned_data
+        actions.transfer(request.user, wh, d["destination"], d["item"], d["quantity"])
+    return form
+
+
+def _adjust(request: HttpRequest, wh: Warehouse) -> Any:
+    form = AdjustForm(request.POST, prefix="adjust", batches=Batch.objects.all())
+    if form.is_valid():
+        d = form.cleaned_data
+        actions.adjust(request.user, wh, d["batch"], d["delta"], reason=d["reason"])
+    return form
+
+
+def _write_off(request: HttpRequest, wh: Warehouse) -> None:
+    done = actions.write_off_expired(request.user, wh)
+    messages.success(request, _("%(n)s expired batches written off.") % {"n": len(done)})
+
+
+def _donation(request: HttpRequest, wh: Warehouse) -> Any:
+    form = DonationForm(request.POST, prefix="donation")
+    if form.is_valid():
+        d = form.cleaned_data
+        batch = {k: d[k] for k in ("item", "quantity", "batch_code", "expires_on")}
+        actions.record_donation(request.user, wh, d["donor"], [batch], contact=d["contact"])
+    return form
+
+
+def _allocate(request: HttpRequest, wh: Warehouse) -> None:
+    item = get_object_or_404(Item, pk=request.POST.get("item"))
+    shares = actions.allocate(request.user, wh, item)
+    messages.success(
+        request,
+        _("%(n)s requests approved by priority.") % {"n": sum(1 for v in shares.values() if v)},
+    )
+
+
+# The forms of the warehouse page: verb -> handler(request, warehouse), which returns
+# its bound form (None when it has none) after acting on valid input.
+WAREHOUSE_VERBS: dict[str, Callable[[HttpRequest, Warehouse], Any]] = {
+    "receive": _receive,
+    "issue": _issue,
+    "transfer": _transfer,
+    "adjust": _adjust,
+    "write-off": _write_off,
+    "donation": _donation,
+    "allocate": _allocate,
+}
+
+
 @login_required
 @require_POST
 def warehouse_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     wh = _warehouse(request, pk)
-    user = request.user
     try:
-        if verb == "receive":
-            form: Any = ReceiveForm(request.POST, prefix="receive")
-            if form.is_valid():
-                d = form.cleaned_data
-                actions.receive(
-                    user,
-                    wh,
-                    d["item"],
-                    d["quantity"],
-                    source=d["source"],
-                    batch_code=d["batch_code"],
-                    expires_on=d["expires_on"],
-                )
-        elif verb == "issue":
-            form = IssueForm(request.POST, prefix="issue")
-            if form.is_valid():
-                d = form.cleaned_data
-                actions.issue(user, wh, d["item"], d["quantity"], reason=d["reason"])
-        elif verb == "transfer":
-            form = TransferForm(
-                request.POST,
-                prefix="transfer",
-                warehouses=serving_warehouses(user).exclude(pk=wh.pk),
-            )
-            if form.is_valid():
-                d = form.cleaned_data
-                actions.transfer(user, wh, d["destination"], d["item"], d["quantity"])
-        elif verb == "adjust":
-            form = AdjustForm(request.POST, prefix="adjust", batches=Batch.objects.all())
-            if form.is_valid():
-                d = form.cleaned_data
-                actions.adjust(user, wh, d["batch"], d["delta"], reason=d["reason"])
-        elif verb == "write-off":
-            form = None
-            done = actions.write_off_expired(user, wh)
-            messages.success(request, _("%(n)s expired batches written off.") % {"n": len(done)})
-        elif verb == "donation":
-            form = DonationForm(request.POST, prefix="donation")
-            if form.is_valid():
-                d = form.cleaned_data
-                actions.record_donation(
-                    user,
-                    wh,
-                    d["donor"],
-                    [
-                        {
-                            "item": d["item"],
-                            "quantity": d["quantity"],
-                            "batch_code": d["batch_code"],
-                            "expires_on": d["expires_on"],
-                        }
-                    ],
-                    contact=d["contact"],
-                )
-        elif verb == "allocate":
-            form = None
-            item = get_object_or_404(Item, pk=request.POST.get("item"))
-            shares = actions.allocate(user, wh, item)
-            messages.success(
-                request,
-                _("%(n)s requests approved by priority.")
-                % {"n": sum(1 for v in shares.values() if v)},
-            )
-        else:
+        handler = WAREHOUSE_VERBS.get(verb)
+        if handler is None:
             raise PermissionDenied
+        form = handler(request, wh)
     except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     else:
