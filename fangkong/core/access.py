@@ -37,6 +37,7 @@ class NotAllowed(PermissionDenied, PermissionError):
 
 
 Target = models.Model | type[models.Model] | str | None
+_NO_NODE: Any = object()  # `node` not given (None given means: a record placed nowhere)
 
 
 def _label(target: models.Model | type[models.Model] | str) -> str:
@@ -60,6 +61,8 @@ def within(user: Any, node: Any) -> bool:
     if is_system(user):
         return True
     own = getattr(user, "node", None)
+    if node is None:
+        return False
     path = node if isinstance(node, str) else node.path
     return own is not None and bool(own.path) and path.startswith(own.path)
 
@@ -68,7 +71,7 @@ def require(
     user: Any,
     action: str,
     obj: Target = None,
-    node: Any = None,
+    node: Any = _NO_NODE,
     *,
     message: Any = None,
 ) -> None:
@@ -77,15 +80,16 @@ def require(
     `obj` names the model the role table is asked about: a record (its subtree is
     checked too, by the model's `scope_path`, as `can_access` does), a model class or a
     model label ("clinical.case"). `node` (a division or a path) must lie in the user's
-    subtree. `message` replaces the default words of the refusal, where an app has more
+    subtree; `node=None` (a record placed nowhere) passes for the system actor only.
+    `message` replaces the default words of the refusal, where an app has more
     precise ones ("only headquarters may override a health code")."""
-    if obj is None and node is None:
+    if obj is None and node is _NO_NODE:
         raise TypeError("require() needs a record, a model or a node to check")
     if obj is not None and not may(user, action, obj):
         raise NotAllowed(message or _("your role may not do this"))
     if isinstance(obj, models.Model) and not can_access(user, obj, action):
         raise NotAllowed(message or _("outside your jurisdiction"))
-    if node is not None and not within(user, node):
+    if node is not _NO_NODE and not within(user, node):
         raise NotAllowed(message or _("outside your jurisdiction"))
 
 
