@@ -120,3 +120,18 @@ def use_enrolment_code(user: User, raw: str) -> bool:
             user=user, digest=digest, used_at__isnull=True, expires_at__gt=clock.now()
         ).update(used_at=clock.now())
     )
+
+
+def start_totp_enrolment(user: Any) -> Any:
+    """A fresh, unconfirmed authenticator for `user` (after a valid setup code): any
+    earlier unconfirmed one is dropped, so one enrolment is pending at a time."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()  # type: ignore[misc]
+    return TOTPDevice.objects.create(user=user, name="default", confirmed=False)  # type: ignore[misc]
+
+
+def confirm_totp_device(device: Any) -> None:
+    """The first correct code from the authenticator confirms it."""
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])

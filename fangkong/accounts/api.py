@@ -1,7 +1,6 @@
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -16,7 +15,7 @@ from fangkong.accounts.actions import (
     sign_out,
 )
 from fangkong.accounts.models import ApiToken, User
-from fangkong.core.querysets import allows
+from fangkong.core.access import require
 
 router = Router(tags=["auth"])
 
@@ -105,8 +104,9 @@ def my_tokens(request: HttpRequest):  # type: ignore[no-untyped-def]
 @router.get("/accounts/tokens", response=list[TokenRow])
 def area_tokens(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Administrators: the live tokens of the accounts in their area."""
-    if not allows(request.user, ApiToken, "view"):
-        raise PermissionDenied(_("your role may not see other accounts' tokens"))
+    require(
+        request.user, "view", ApiToken, message=_("your role may not see other accounts' tokens")
+    )
     live = ApiToken.objects.restrict(request.user, "view").live().select_related("user")
     return _rows(request, live.order_by("user__username", "-created_at")[:500])
 

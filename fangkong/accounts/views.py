@@ -3,7 +3,6 @@ import base64
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,12 +10,15 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fangkong.accounts.actions import (
+    confirm_totp_device,
     issue_enrolment_code,
     may_revoke,
     revoke,
+    start_totp_enrolment,
     use_enrolment_code,
 )
 from fangkong.accounts.models import ApiToken, User
+from fangkong.core.access import require
 from fangkong.core.querysets import allows
 
 ENROL_SESSION = "otp_enrol_device"
@@ -36,8 +38,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         if device is None:
             if request.method == "POST" and "setup_code" in request.POST:
                 if use_enrolment_code(user, request.POST["setup_code"][:20]):  # type: ignore[arg-type]
-                    TOTPDevice.objects.filter(user=user, confirmed=False).delete()  # type: ignore[misc]
-                    device = TOTPDevice.objects.create(user=user, name="default", confirmed=False)  # type: ignore[misc]
+                    device = start_totp_enrolment(user)
                     request.session[ENROL_SESSION] = device.pk
                     return redirect("two_factor")
                 error = _("The setup code is wrong, used or expired; ask your administrator.")
@@ -46,8 +47,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         code = request.POST.get("code", "").strip()
         if device.verify_token(code):
             if not device.confirmed:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
+                confirm_totp_device(device)
                 request.session.pop(ENROL_SESSION, None)
             otp_login(request, device)
             return redirect("home")
@@ -68,8 +68,7 @@ def enrolment(request: HttpRequest) -> HttpResponse:
     """System administrators: issue a one-time setup code for an account of their area
     (shown once, to be handed to the account's holder)."""
     accounts = User.objects.restrict(request.user, "enrol").order_by("username")
-    if not allows(request.user, User, "enrol"):
-        raise PermissionDenied
+    require(request.user, "enrol", User)
     issued = None
     if request.method == "POST":
         account = accounts.filter(username=request.POST.get("username", "")[:150]).first()

@@ -3,7 +3,6 @@
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,14 +10,10 @@ from django.utils.translation import gettext as _
 from fangkong.briefing.compute import cutoff_for, rules_in_force
 from fangkong.briefing.models import Briefing, BriefingRules, RiskRules
 from fangkong.core import clock
+from fangkong.core.access import actor, invalid, require
 from fangkong.core.jobs import start_job
 from fangkong.core.models import Job
-from fangkong.core.querysets import allows, is_system
 from fangkong.geo.models import Division
-
-
-def _invalid(field: str, message: str) -> ValidationError:
-    return ValidationError({field: [message]})
 
 
 @transaction.atomic
@@ -27,23 +22,18 @@ def request_briefing(user: Any, node: Division, day: dt.date) -> Job:
 
     Refused before the day's cut-off (the figures would be incomplete) and for a day
     already briefed before today: a stored briefing stays as it was."""
-    if not allows(user, Briefing, "add"):
-        raise PermissionDenied(_("your role may not compute briefings"))
-    own = getattr(user, "node", None)
-    if not is_system(user) and (own is None or not node.path.startswith(own.path)):
-        raise PermissionDenied(_("this jurisdiction is outside your area"))
+    require(user, "add", Briefing, message=_("your role may not compute briefings"))
+    require(user, "add", node=node, message=_("this jurisdiction is outside your area"))
     cutoff = cutoff_for(day)
     if clock.now() < cutoff:
-        raise _invalid(
+        raise invalid(
             "day",
             _("the briefing of %(day)s can be computed after its cut-off, %(cutoff)s")
             % {"day": day, "cutoff": timezone.localtime(cutoff).strftime("%Y-%m-%d %H:%M")},
         )
     existing = Briefing.objects.filter(node=node, day=day).first()
     if existing and existing.status == "done" and day < clock.today():
-        raise _invalid(
-            "day", _("the briefing of %(day)s is kept as it was computed") % {"day": day}
-        )
+        raise invalid("day", _("the briefing of %(day)s is kept as it was computed") % {"day": day})
     if existing is None:
         Briefing.objects.create(node=node, day=day, cutoff_at=cutoff, rules=rules_in_force(day))
     from fangkong.briefing.tasks import compute_briefing
@@ -55,17 +45,18 @@ def request_briefing(user: Any, node: Division, day: dt.date) -> Job:
 
 @transaction.atomic
 def save_rules(user: Any, data: dict[str, Any]) -> BriefingRules:
-    if not allows(user, BriefingRules, "change"):
-        raise PermissionDenied(_("only headquarters may change the briefing rules"))
+    require(
+        user, "change", BriefingRules, message=_("only headquarters may change the briefing rules")
+    )
     if data.get("history_days", 60) < data.get("rt_window", 7) + 7:
-        raise _invalid("history_days", _("the history must be at least the Rt window plus 7 days"))
+        raise invalid("history_days", _("the history must be at least the Rt window plus 7 days"))
     if float(data.get("si_mean", 6.3)) <= 1:
-        raise _invalid("si_mean", _("the serial interval mean must be above 1 day"))
+        raise invalid("si_mean", _("the serial interval mean must be above 1 day"))
     if float(data.get("si_sd", 4.2)) <= 0:
-        raise _invalid("si_sd", _("the serial interval sd must be above 0"))
+        raise invalid("si_sd", _("the serial interval sd must be above 0"))
     for name in ("growth_days", "forecast_days"):
         if not 7 <= data.get(name, 14) <= 14:
-            raise _invalid(name, _("between 7 and 14 days"))
+            raise invalid(name, _("between 7 and 14 days"))
     rules, _created = BriefingRules.objects.update_or_create(
         effective_from=data.pop("effective_from"), defaults=data
     )
@@ -93,17 +84,19 @@ RISK_FIELDS = (
 def save_risk_rules(user: Any, data: dict[str, Any]) -> RiskRules:
     """Headquarters saves an R16 rule set from a date. Refused, naming the field, when
     the set is inconsistent or would rate a high-risk county (R15) below a medium one."""
-    from auditlog.context import set_actor
-
     from fangkong.analytics import risk
     from fangkong.analytics.inputs import AnalyticsInputError
     from fangkong.briefing import rules
 
-    if not allows(user, RiskRules, "change"):
-        raise PermissionDenied(_("only city headquarters may change the five-colour map rules"))
+    require(
+        user,
+        "change",
+        RiskRules,
+        message=_("only city headquarters may change the five-colour map rules"),
+    )
     day = data.get("effective_from")
     if not isinstance(day, dt.date):
-        raise _invalid("effective_from", _("give the date the rules take effect"))
+        raise invalid("effective_from", _("give the date the rules take effect"))
     found = RiskRules.objects.filter(effective_from=day).first() or RiskRules(effective_from=day)
     for name in RISK_FIELDS:
         if data.get(name) is not None:
@@ -111,22 +104,22 @@ def save_risk_rules(user: Any, data: dict[str, Any]) -> RiskRules:
     found.note = str(data.get("note") or found.note)[:200]
     for weight in ("weight_cumulative", "weight_local_share", "weight_clusters"):
         if not 0 <= float(getattr(found, weight)) <= 1:
-            raise _invalid(weight, _("a weight is between 0 and 1"))
+            raise invalid(weight, _("a weight is between 0 and 1"))
     for cut in ("cut_yellow", "cut_orange", "cut_red"):
         if not 0 <= float(getattr(found, cut)) <= 1:
-            raise _invalid(cut, _("a cut-off is a score between 0 and 1"))
+            raise invalid(cut, _("a cut-off is a score between 0 and 1"))
     if not found.cut_yellow <= found.cut_orange <= found.cut_red:
-        raise _invalid("cut_orange", _("the cut-offs must rise: yellow ≤ orange ≤ red"))
+        raise invalid("cut_orange", _("the cut-offs must rise: yellow ≤ orange ≤ red"))
     if found.ease_one_days > found.ease_two_days:
-        raise _invalid("ease_two_days", _("the second easing step comes after the first"))
+        raise invalid("ease_two_days", _("the second easing step comes after the first"))
     try:
         params = rules.five_colour_params(found)
     except AnalyticsInputError as exc:
-        raise _invalid("weight_cumulative", str(exc)) from None
+        raise invalid("weight_cumulative", str(exc)) from None
     broken = risk.ordering_violations(params)
     if broken:
         medium, high = broken[0]
-        raise _invalid(
+        raise invalid(
             "high_min",
             _(
                 "these rules rate a high-risk county (%(high)s) below a medium-risk one "
@@ -135,6 +128,6 @@ def save_risk_rules(user: Any, data: dict[str, Any]) -> RiskRules:
             % {"high": high, "medium": medium},
         )
     found.created_by = user if getattr(user, "pk", None) else None
-    with set_actor(user):
+    with actor(user):
         found.save()
     return found

@@ -4,7 +4,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
@@ -12,6 +11,7 @@ from pydantic import field_validator
 
 from fangkong.briefing import actions
 from fangkong.briefing.models import Briefing, BriefingRules, RiskRules
+from fangkong.core.access import require
 from fangkong.geo.models import Division
 
 router = Router(tags=["briefing"])
@@ -73,8 +73,7 @@ class BriefingRulesOut(BriefingRulesIn):
 
 
 def _node(request: HttpRequest, code: str) -> Division:
-    if not request.user.may("briefing.briefing", "view"):  # type: ignore[union-attr]
-        raise PermissionDenied("your role may not read briefings")
+    require(request.user, "view", "briefing.briefing", message="your role may not read briefings")
     return get_object_or_404(Division.objects.restrict(request.user), code=code)
 
 
@@ -107,8 +106,9 @@ def compute(request: HttpRequest, code: str, day: dt.date):  # type: ignore[no-u
 
 @router.get("/rules", response=list[BriefingRulesOut])
 def list_rules(request: HttpRequest):  # type: ignore[no-untyped-def]
-    if not request.user.may("briefing.briefingrules", "view"):  # type: ignore[union-attr]
-        raise PermissionDenied("your role may not read the rules")
+    require(
+        request.user, "view", "briefing.briefingrules", message="your role may not read the rules"
+    )
     return list(BriefingRules.objects.all())
 
 
@@ -157,8 +157,7 @@ class RiskRulesOut(Schema):
 
 @router.get("/risk-rules", response=list[RiskRulesOut])
 def list_risk_rules(request: HttpRequest):  # type: ignore[no-untyped-def]
-    if not request.user.may("briefing.riskrules", "view"):  # type: ignore[union-attr]
-        raise PermissionDenied("your role may not read the rules")
+    require(request.user, "view", "briefing.riskrules", message="your role may not read the rules")
     return list(RiskRules.objects.all())
 
 

@@ -17,12 +17,12 @@ from fangkong.briefing import actions, pdf
 from fangkong.briefing.models import Briefing, BriefingRules, RiskRules
 from fangkong.briefing.present import context_for
 from fangkong.core import clock
+from fangkong.core.access import require
 from fangkong.geo.models import Division
 
 
 def _node(request: HttpRequest, code: str) -> Division:
-    if not request.user.may("briefing.briefing", "view"):  # type: ignore[union-attr]
-        raise PermissionDenied
+    require(request.user, "view", "briefing.briefing")
     return get_object_or_404(Division.objects.restrict(request.user), code=code)
 
 
@@ -103,8 +103,7 @@ class RiskRulesForm(forms.ModelForm):
 @login_required
 def risk_rules(request: HttpRequest) -> HttpResponse:
     """R16 rule sets: the list (readers) and a new dated set (city headquarters)."""
-    if not request.user.may("briefing.riskrules", "view"):  # type: ignore[union-attr]
-        raise PermissionDenied
+    require(request.user, "view", "briefing.riskrules")
     can_change = request.user.may("briefing.riskrules", "change")  # type: ignore[union-attr]
     current = RiskRules.in_force(clock.today())
     initial = {name: getattr(current, name) for name in actions.RISK_FIELDS}

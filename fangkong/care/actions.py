@@ -2,14 +2,12 @@
 rated; deeds submitted, reviewed, published and commended. One function per verb,
 validated, in one transaction, audited (django-auditlog, attributed to the actor)."""
 
-import contextlib
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
-from auditlog.context import set_actor
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -18,30 +16,10 @@ from fangkong.care import rules
 from fangkong.care.choices import DeedStatus, DifficultyStatus, Relation
 from fangkong.care.models import CareRules, Category, Deed, DeedPhoto, Difficulty
 from fangkong.core import clock, crypto, security
-from fangkong.core.querysets import allows, can_access, is_system
+from fangkong.core.access import actor, invalid, require
+from fangkong.core.querysets import can_access
 from fangkong.geo.models import Division
 from fangkong.people import rules as people_rules
-
-
-@contextlib.contextmanager
-def _actor(user: Any) -> Iterator[None]:
-    if getattr(user, "pk", None) and getattr(user, "is_authenticated", False):
-        with set_actor(user):
-            yield
-    else:
-        yield
-
-
-def _invalid(field: str, message: Any) -> ValidationError:
-    return ValidationError({field: [message]})
-
-
-def _may_at(user: Any, node: Division, model: Any, action: str) -> None:
-    if not allows(user, model, action):
-        raise PermissionDenied(_("your role may not do this"))
-    if not is_system(user) and (user.node is None or not user.node.contains(node)):
-        raise PermissionDenied(_("outside your jurisdiction"))
-
 
 PUBLIC_DEEDS_VERSION = "care:deeds:version"
 
@@ -64,18 +42,17 @@ def rules_on(day: dt.date | None = None) -> CareRules:
 
 def add_rules(user: Any, *, effective_from: dt.date, note: str = "", **values: int) -> CareRules:
     """Headquarters add a dated rule set; one already in force is never rewritten."""
-    if not allows(user, CareRules, "add"):
-        raise PermissionDenied(_("your role may not do this"))
+    require(user, "add", CareRules)
     if effective_from < clock.today():
-        raise _invalid("effective_from", _("a new rule set takes effect today or later"))
+        raise invalid("effective_from", _("a new rule set takes effect today or later"))
     if CareRules.objects.filter(effective_from=effective_from).exists():
-        raise _invalid("effective_from", _("a rule set already takes effect on this day"))
+        raise invalid("effective_from", _("a rule set already takes effect on this day"))
     limits = {"solve_days": (1, 60), "photo_max_kb": (50, 20480), "photos_per_deed": (1, 20)}
     limits["reports_per_hour"] = (1, 1000)
     for field, (low, high) in limits.items():
         if field in values and not low <= values[field] <= high:
-            raise _invalid(field, _("between %(low)d and %(high)d") % {"low": low, "high": high})
-    with transaction.atomic(), _actor(user):
+            raise invalid(field, _("between %(low)d and %(high)d") % {"low": low, "high": high})
+    with transaction.atomic(), actor(user):
         return CareRules.objects.create(
             effective_from=effective_from,
             note=note.strip()[:200],
@@ -86,14 +63,13 @@ def add_rules(user: Any, *, effective_from: dt.date, note: str = "", **values: i
 
 def save_category(user: Any, code: str, name: str, active: bool = True) -> Category:
     """Add a category of difficulty, or rename or retire one (city headquarters)."""
-    if not allows(user, Category, "change"):
-        raise PermissionDenied(_("your role may not do this"))
+    require(user, "change", Category)
     code = code.strip().lower()
     if not code or len(code) > 30 or not code.replace("_", "").isalnum() or not code.isascii():
-        raise _invalid("code", _("letters, digits and underscores, at most 30"))
+        raise invalid("code", _("letters, digits and underscores, at most 30"))
     if not name.strip() or len(name) > 40:
-        raise _invalid("name", _("give the name (at most 40 characters)"))
-    with transaction.atomic(), _actor(user):
+        raise invalid("name", _("give the name (at most 40 characters)"))
+    with transaction.atomic(), actor(user):
         cat, _created = Category.objects.update_or_create(
             code=code, defaults={"name": name.strip(), "active": active}
         )
@@ -125,9 +101,9 @@ def route(member: Any, chosen: Division | None) -> Division:
         if member.unit_id:
             return member.unit.node
     if chosen is None:
-        raise _invalid("node_code", _("choose your community or village"))
+        raise invalid("node_code", _("choose your community or village"))
     if chosen.level in ("province", "city"):
-        raise _invalid("node_code", _("choose a district, town, community or village"))
+        raise invalid("node_code", _("choose a district, town, community or village"))
     return chosen
 
 
@@ -147,29 +123,29 @@ def report_difficulty(
     from fangkong.public.actions import check_code
 
     if relation not in Relation.values:
-        raise _invalid("relation", _("choose who is reporting"))
+        raise invalid("relation", _("choose who is reporting"))
     cat = Category.objects.filter(code=category, active=True).first()
     if cat is None:
-        raise _invalid("category", _("choose a category"))
+        raise invalid("category", _("choose a category"))
     if len(description.strip()) < 4:
-        raise _invalid("description", _("describe the difficulty (at least 4 characters)"))
+        raise invalid("description", _("describe the difficulty (at least 4 characters)"))
     if len(description) > 1000:
-        raise _invalid("description", _("at most 1000 characters"))
+        raise invalid("description", _("at most 1000 characters"))
     if not reporter_name.strip() or len(reporter_name) > 50:
-        raise _invalid("reporter_name", _("give the reporter's name (at most 50 characters)"))
+        raise invalid("reporter_name", _("give the reporter's name (at most 50 characters)"))
     if user is None:
         phone = check_code(phone, code)
     else:
         try:
             phone = people_rules.parse_mobile(phone)
         except people_rules.IdentityError as exc:
-            raise _invalid("phone", str(exc)) from exc
+            raise invalid("phone", str(exc)) from exc
     member = member_for_phone(phone)
     target = route(member, node)
     if user is not None:
-        _may_at(user, node or target, Difficulty, "add")
+        require(user, "add", Difficulty, node=node or target)
     now = clock.now()
-    with transaction.atomic(), _actor(user):
+    with transaction.atomic(), actor(user):
         d = Difficulty(
             category=cat,
             description=description.strip(),
@@ -190,29 +166,29 @@ def reveal_phone(user: Any, d: Difficulty, request: Any = None) -> str:
     """The reporter's full phone for a handler who needs to call back; audited."""
     from fangkong.core.audit import record_access
 
-    _may_at(user, d.node, Difficulty, "reveal")
+    require(user, "reveal", Difficulty, node=d.node)
     record_access(user, d, "phone", request)
     return d.reveal_phone()
 
 
 def assign_owner(user: Any, d: Difficulty, owner: Any) -> Difficulty:
     """Name the account that answers for the difficulty until it is solved."""
-    _may_at(user, d.node, Difficulty, "change")
+    require(user, "change", Difficulty, node=d.node)
     if d.status == DifficultyStatus.SOLVED:
-        raise _invalid("owner", _("the difficulty is already solved"))
+        raise invalid("owner", _("the difficulty is already solved"))
     if owner is None or not owner.is_active or not can_access(owner, d, "change"):
-        raise _invalid("owner", _("the owner must be an account that may handle it here"))
-    with transaction.atomic(), _actor(user):
+        raise invalid("owner", _("the owner must be an account that may handle it here"))
+    with transaction.atomic(), actor(user):
         d.owner = owner
         d.save(update_fields=["owner"])
     return d
 
 
 def take_in_hand(user: Any, d: Difficulty) -> Difficulty:
-    _may_at(user, d.node, Difficulty, "change")
+    require(user, "change", Difficulty, node=d.node)
     if d.status != DifficultyStatus.OPEN:
-        raise _invalid("status", _("only an open difficulty can be taken in hand"))
-    with transaction.atomic(), _actor(user):
+        raise invalid("status", _("only an open difficulty can be taken in hand"))
+    with transaction.atomic(), actor(user):
         d.status, d.taken_at = DifficultyStatus.IN_HAND, clock.now()
         d.owner = d.owner or user
         d.save(update_fields=["status", "taken_at", "owner"])
@@ -221,14 +197,14 @@ def take_in_hand(user: Any, d: Difficulty) -> Difficulty:
 
 def solve(user: Any, d: Difficulty, solution: str) -> Difficulty:
     """Record what was done; the difficulty is solved (whether or not it was overdue)."""
-    _may_at(user, d.node, Difficulty, "change")
+    require(user, "change", Difficulty, node=d.node)
     if d.status == DifficultyStatus.SOLVED:
-        raise _invalid("solution", _("the difficulty is already solved"))
+        raise invalid("solution", _("the difficulty is already solved"))
     if len(solution.strip()) < 4:
-        raise _invalid("solution", _("say what was done (at least 4 characters)"))
+        raise invalid("solution", _("say what was done (at least 4 characters)"))
     if len(solution) > 2000:
-        raise _invalid("solution", _("at most 2000 characters"))
-    with transaction.atomic(), _actor(user):
+        raise invalid("solution", _("at most 2000 characters"))
+    with transaction.atomic(), actor(user):
         now = clock.now()
         d.status, d.solved_at, d.solved_by = DifficultyStatus.SOLVED, now, user
         d.solution = solution.strip()
@@ -244,14 +220,14 @@ def rate(reporter: str, d: Difficulty, rating: int, comment: str = "") -> Diffic
     if not reporter or d.phone_index != reporter:
         raise PermissionDenied(_("only the reporter may rate the help"))
     if d.status != DifficultyStatus.SOLVED:
-        raise _invalid("rating", _("the difficulty is not solved yet"))
+        raise invalid("rating", _("the difficulty is not solved yet"))
     if d.rated_at is not None:
-        raise _invalid("rating", _("already rated"))
+        raise invalid("rating", _("already rated"))
     problem = rules.rating_problem(rating)
     if problem:
-        raise _invalid("rating", problem)
+        raise invalid("rating", problem)
     if len(comment) > 200:
-        raise _invalid("comment", _("at most 200 characters"))
+        raise invalid("comment", _("at most 200 characters"))
     with transaction.atomic():
         d.rating, d.rating_comment, d.rated_at = rating, comment.strip(), clock.now()
         d.save(update_fields=["rating", "rating_comment", "rated_at"])
@@ -264,7 +240,7 @@ def rate(reporter: str, d: Difficulty, rating: int, comment: str = "") -> Diffic
 def _check_private(*texts: str) -> None:
     problems = rules.private_values_in("\n".join(texts))
     if problems:
-        raise _invalid(
+        raise invalid(
             "text",
             _("The deed contains personal data and was refused: %(what)s.")
             % {"what": "; ".join(problems)},
@@ -274,16 +250,16 @@ def _check_private(*texts: str) -> None:
 def _check_named(user: Any, member: Any, organisation: Any) -> None:
     for obj, field in ((member, "member_id"), (organisation, "organisation_id")):
         if obj is not None and not can_access(user, obj, "view"):
-            raise _invalid(field, _("unknown or outside your jurisdiction"))
+            raise invalid(field, _("unknown or outside your jurisdiction"))
 
 
 def _validate_deed(title: str, text: str, hero_name: str) -> None:
     if not title.strip() or len(title) > 100:
-        raise _invalid("title", _("give a title (at most 100 characters)"))
+        raise invalid("title", _("give a title (at most 100 characters)"))
     if len(text.strip()) < 10 or len(text) > 5000:
-        raise _invalid("text", _("write the deed (10 to 5000 characters)"))
+        raise invalid("text", _("write the deed (10 to 5000 characters)"))
     if not hero_name.strip() or len(hero_name) > 100:
-        raise _invalid("hero_name", _("name the person or organisation (at most 100 characters)"))
+        raise invalid("hero_name", _("name the person or organisation (at most 100 characters)"))
     _check_private(title, text, hero_name)
 
 
@@ -310,7 +286,7 @@ def _photo(deed: Deed, upload: UploadedFile, max_kb: int) -> DeedPhoto:
         upload.seek(0)
     problem = rules.photo_problem(fmt, size, max_kb)
     if problem:
-        raise _invalid("photos", problem)
+        raise invalid("photos", problem)
     security.check_pixels(width, height, "photos")
     from django.core.files.base import ContentFile
 
@@ -348,14 +324,14 @@ def _without_metadata(upload: UploadedFile, fmt: str) -> bytes:
 
 
 def add_photos(user: Any, deed: Deed, uploads: Iterable[UploadedFile]) -> list[DeedPhoto]:
-    _may_at(user, deed.node, Deed, "add")
+    require(user, "add", Deed, node=deed.node)
     uploads = list(uploads)
     if deed.status in (DeedStatus.PUBLISHED, DeedStatus.REJECTED):
-        raise _invalid("photos", _("a published or rejected deed cannot be changed"))
+        raise invalid("photos", _("a published or rejected deed cannot be changed"))
     limits = rules_on()
     if deed.photos.count() + len(uploads) > limits.photos_per_deed:
-        raise _invalid("photos", _("at most %(n)d photos") % {"n": limits.photos_per_deed})
-    with transaction.atomic(), _actor(user):
+        raise invalid("photos", _("at most %(n)d photos") % {"n": limits.photos_per_deed})
+    with transaction.atomic(), actor(user):
         photos = [_photo(deed, u, limits.photo_max_kb) for u in uploads]
         for p in photos:
             p.save()
@@ -374,11 +350,11 @@ def submit_deed(
     photos: Iterable[UploadedFile] = (),
 ) -> Deed:
     """A deed submitted by the organisation department or a staff user of `node`."""
-    _may_at(user, node, Deed, "add")
+    require(user, "add", Deed, node=node)
     _validate_deed(title, text, hero_name)
     _check_named(user, member, organisation)
     photos = list(photos)
-    with transaction.atomic(), _actor(user):
+    with transaction.atomic(), actor(user):
         deed = Deed.objects.create(
             node=node,
             title=title.strip(),
@@ -395,11 +371,11 @@ def submit_deed(
 
 def edit_deed(user: Any, deed: Deed, *, title: str, text: str, hero_name: str) -> Deed:
     """Change a submitted or returned deed; a returned one goes back to review."""
-    _may_at(user, deed.node, Deed, "add")
+    require(user, "add", Deed, node=deed.node)
     if deed.status not in (DeedStatus.SUBMITTED, DeedStatus.RETURNED):
-        raise _invalid("status", _("a published or rejected deed cannot be changed"))
+        raise invalid("status", _("a published or rejected deed cannot be changed"))
     _validate_deed(title, text, hero_name)
-    with transaction.atomic(), _actor(user):
+    with transaction.atomic(), actor(user):
         deed.title, deed.text, deed.hero_name = title.strip(), text.strip(), hero_name.strip()
         deed.status = DeedStatus.SUBMITTED
         deed.save(update_fields=["title", "text", "hero_name", "status"])
@@ -408,15 +384,15 @@ def edit_deed(user: Any, deed: Deed, *, title: str, text: str, hero_name: str) -
 
 def review_deed(user: Any, deed: Deed, decision: str, reason: str = "") -> Deed:
     """Publish (approve), return with a reason, or reject with a reason."""
-    _may_at(user, deed.node, Deed, "review")
+    require(user, "review", Deed, node=deed.node)
     if deed.status != DeedStatus.SUBMITTED:
-        raise _invalid("decision", _("only a submitted deed can be reviewed"))
+        raise invalid("decision", _("only a submitted deed can be reviewed"))
     if decision not in ("publish", "return", "reject"):
-        raise _invalid("decision", _("choose publish, return or reject"))
+        raise invalid("decision", _("choose publish, return or reject"))
     if decision != "publish" and len(reason.strip()) < 2:
-        raise _invalid("reason", _("give the reason"))
+        raise invalid("reason", _("give the reason"))
     if len(reason) > 1000:
-        raise _invalid("reason", _("at most 1000 characters"))
+        raise invalid("reason", _("at most 1000 characters"))
     if decision == "publish":
         _check_private(deed.title, deed.text, deed.hero_name)
     now = clock.now()
@@ -425,7 +401,7 @@ def review_deed(user: Any, deed: Deed, decision: str, reason: str = "") -> Deed:
         "return": DeedStatus.RETURNED,
         "reject": DeedStatus.REJECTED,
     }[decision]
-    with transaction.atomic(), _actor(user):
+    with transaction.atomic(), actor(user):
         deed.status, deed.reviewed_by, deed.reviewed_at = status, user, now
         deed.review_reason = reason.strip()
         deed.published_at = now if status == DeedStatus.PUBLISHED else None
@@ -452,14 +428,14 @@ def commend_deed(
     supervision app's record (cadre records), linked back to the deed."""
     from fangkong.supervision.actions import commend
 
-    _may_at(user, deed.node, Deed, "review")
+    require(user, "review", Deed, node=deed.node)
     if deed.status != DeedStatus.PUBLISHED:
-        raise _invalid("status", _("only a published deed can be commended"))
+        raise invalid("status", _("only a published deed can be commended"))
     if deed.commendation_id:
-        raise _invalid("status", _("the deed is already commended"))
+        raise invalid("status", _("the deed is already commended"))
     if deed.member_id is None and deed.organisation_id is None:
-        raise _invalid("member_id", _("the deed names no member or organisation to commend"))
-    with transaction.atomic(), _actor(user):
+        raise invalid("member_id", _("the deed names no member or organisation to commend"))
+    with transaction.atomic(), actor(user):
         commendation = commend(
             user,
             member=deed.member,

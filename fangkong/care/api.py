@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -18,6 +17,7 @@ from ninja.files import UploadedFile
 from fangkong.care import actions
 from fangkong.care import schemas as s
 from fangkong.care.models import CareRules, Category, Deed, Difficulty
+from fangkong.core.access import require
 from fangkong.geo.models import Division
 from fangkong.public import ratelimit
 from fangkong.public.actions import check_code
@@ -25,11 +25,6 @@ from fangkong.public.actions import check_code
 router = Router(tags=["care"])
 TOKEN_SALT = "care.reporter"
 TOKEN_AGE = 30 * 60
-
-
-def _need(request: HttpRequest, label: str, action: str) -> None:
-    if not request.user.may(label, action):  # type: ignore[union-attr]
-        raise PermissionDenied(_("your role may not do this"))
 
 
 def _node(request: HttpRequest, code: str) -> Division:
@@ -97,7 +92,7 @@ def save_category(request: HttpRequest, body: s.CategoryIn) -> Any:
 
 @router.get("/rules", response=list[s.CareRulesOut])
 def list_rules(request: HttpRequest) -> Any:
-    _need(request, "care.carerules", "view")
+    require(request.user, "view", "care.carerules")
     return list(CareRules.objects.all()[:50])
 
 
@@ -110,7 +105,7 @@ def add_rules(request: HttpRequest, body: s.CareRulesIn) -> Any:
 def list_difficulties(
     request: HttpRequest, state: str = "", category: str = "", limit: int = 100
 ) -> Any:
-    _need(request, "care.difficulty", "view")
+    require(request.user, "view", "care.difficulty")
     qs = Difficulty.objects.restrict(request.user).select_related("category", "node__parent")
     if state:
         qs = qs.in_state(state[:12])
@@ -155,7 +150,7 @@ def solve(request: HttpRequest, pk: int, body: s.SolveIn) -> Any:
 @router.get("/levels", response=list[s.CareLevelOut])
 def levels(request: HttpRequest, node_code: str = "") -> Any:
     """Open, overdue and solved difficulties per child of a node, rolled up."""
-    _need(request, "care.difficulty", "view")
+    require(request.user, "view", "care.difficulty")
     user: Any = request.user
     node = _node(request, node_code[:24]) if node_code else user.node
     if node is None:
@@ -167,7 +162,7 @@ def levels(request: HttpRequest, node_code: str = "") -> Any:
 
 @router.get("/deeds", response=list[s.DeedOut])
 def list_deeds(request: HttpRequest, status: str = "") -> Any:
-    _need(request, "care.deed", "view")
+    require(request.user, "view", "care.deed")
     qs = Deed.objects.restrict(request.user).select_related("node").prefetch_related("photos")
     if status:
         qs = qs.filter(status=status[:12])

@@ -15,13 +15,9 @@ from django.views.decorators.cache import never_cache
 from fangkong.care import actions, forms
 from fangkong.care.models import Deed, DeedPhoto, Difficulty
 from fangkong.core import clock
+from fangkong.core.access import require
 from fangkong.core.querysets import can_access
 from fangkong.geo.models import Division
-
-
-def _need(request: HttpRequest, label: str, action: str) -> None:
-    if not request.user.may(label, action):  # type: ignore[union-attr]
-        raise PermissionDenied
 
 
 def _nodes(user: Any) -> list[tuple[str, str]]:
@@ -43,7 +39,7 @@ def _run(request: HttpRequest, form: Any, fn: Any, ok: str) -> Any:
 @login_required
 def difficulties(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    _need(request, "care.difficulty", "view")
+    require(request.user, "view", "care.difficulty")
     filters = forms.FilterForm(request.GET or None)
     qs = Difficulty.objects.restrict(user).select_related("category", "node", "owner")
     if filters.is_valid():
@@ -53,7 +49,7 @@ def difficulties(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(category__code=filters.cleaned_data["category"])
     form = forms.ReportForm(request.POST or None, nodes=_nodes(user), staff=True)
     if request.method == "POST":
-        _need(request, "care.difficulty", "add")
+        require(request.user, "add", "care.difficulty")
         if form.is_valid():
             data = form.cleaned_data
             code = data.pop("node_code")
@@ -99,11 +95,11 @@ def difficulty(request: HttpRequest, pk: int) -> HttpResponse:
     solve_form = forms.SolveForm(None)
     revealed = ""
     if request.method == "POST":
-        _need(request, "care.difficulty", "change")
+        require(request.user, "change", "care.difficulty")
         verb = request.POST.get("verb")
         done: Any = None
         if verb == "reveal":
-            _need(request, "care.difficulty", "reveal")
+            require(request.user, "reveal", "care.difficulty")
             revealed = actions.reveal_phone(user, d, request)
         elif verb == "owner":
             owner_form = forms.OwnerForm(request.POST, owners=owners)
@@ -148,7 +144,7 @@ def difficulty(request: HttpRequest, pk: int) -> HttpResponse:
 def levels(request: HttpRequest) -> HttpResponse:
     """Open, overdue and solved difficulties per child node, rolled up."""
     user: Any = request.user
-    _need(request, "care.difficulty", "view")
+    require(request.user, "view", "care.difficulty")
     code = request.GET.get("node", "")[:24]
     nodes = Division.objects.restrict(user)
     node = nodes.filter(code=code).first() if code else user.node
@@ -171,14 +167,14 @@ def levels(request: HttpRequest) -> HttpResponse:
 @login_required
 def deeds(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    _need(request, "care.deed", "view")
+    require(request.user, "view", "care.deed")
     form = forms.DeedForm(
         request.POST or None,
         request.FILES or None,
         initial={"node_code": user.node.code if user.node else ""},
     )
     if request.method == "POST":
-        _need(request, "care.deed", "add")
+        require(request.user, "add", "care.deed")
         if form.is_valid():
             data = form.cleaned_data
             node = Division.objects.restrict(user).filter(code=data["node_code"]).first()
@@ -249,7 +245,7 @@ def deed(request: HttpRequest, pk: int) -> HttpResponse:
         verb = request.POST.get("verb")
         done: Any = None
         if verb == "review":
-            _need(request, "care.deed", "review")
+            require(request.user, "review", "care.deed")
             review_form = forms.ReviewForm(request.POST)
             if review_form.is_valid():
                 c = review_form.cleaned_data
@@ -260,7 +256,7 @@ def deed(request: HttpRequest, pk: int) -> HttpResponse:
                     _("Review recorded."),
                 )
         elif verb == "edit":
-            _need(request, "care.deed", "add")
+            require(request.user, "add", "care.deed")
             edit_form = forms.DeedForm(request.POST, request.FILES)
             if edit_form.is_valid():
                 c = edit_form.cleaned_data
@@ -323,7 +319,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     from fangkong.care.models import CareRules, Category
 
     user: Any = request.user
-    _need(request, "care.carerules", "view")
+    require(request.user, "view", "care.carerules")
     current = actions.rules_on()
     form = forms.RulesForm(
         None,
@@ -338,7 +334,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     cat_form = forms.CategoryForm(None)
     if request.method == "POST":
         if request.POST.get("verb") == "category":
-            _need(request, "care.category", "change")
+            require(request.user, "change", "care.category")
             cat_form = forms.CategoryForm(request.POST)
             if cat_form.is_valid() and _run(
                 request,
@@ -348,7 +344,7 @@ def rules(request: HttpRequest) -> HttpResponse:
             ):
                 return redirect("care:rules")
         else:
-            _need(request, "care.carerules", "add")
+            require(request.user, "add", "care.carerules")
             form = forms.RulesForm(request.POST)
             if form.is_valid() and _run(
                 request,

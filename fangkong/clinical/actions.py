@@ -5,15 +5,11 @@ the field, a role that may not act raises PermissionError. Hospital care (transf
 beds, daily status, discharge, death) is in `care.py`, samples in `samples.py`,
 investigations and clusters in `investigation.py`."""
 
-import contextlib
 import datetime as dt
 import secrets
-from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from auditlog.context import set_actor
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,24 +36,7 @@ from fangkong.clinical.models import (
     Investigation,
 )
 from fangkong.core import clock, facts
-
-
-@contextlib.contextmanager
-def _actor(user: Any) -> Iterator[None]:
-    if getattr(user, "pk", None) and getattr(user, "is_authenticated", False):
-        with set_actor(user):
-            yield
-    else:
-        yield
-
-
-def _invalid(field: str, message: str) -> ValidationError:
-    return ValidationError({field: [message]})
-
-
-def _need(user: Any, label: str, action: str, message: str) -> None:
-    if not user.may(label, action):
-        raise PermissionError(message)
+from fangkong.core.access import actor, invalid, require
 
 
 def rules_in_force(day: dt.date) -> ClinicalRules:
@@ -79,13 +58,13 @@ def optional_time(value: Any, field: str) -> dt.datetime | None:
         try:
             value = dt.datetime.fromisoformat(value)
         except ValueError:
-            raise _invalid(field, _("not a date and time (ISO 8601)")) from None
+            raise invalid(field, _("not a date and time (ISO 8601)")) from None
     if not isinstance(value, dt.datetime):
-        raise _invalid(field, _("not a date and time (ISO 8601)"))
+        raise invalid(field, _("not a date and time (ISO 8601)"))
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     if value > clock.now() + dt.timedelta(minutes=5):
-        raise _invalid(field, _("the time cannot be in the future"))
+        raise invalid(field, _("the time cannot be in the future"))
     return value
 
 
@@ -95,9 +74,9 @@ def parse_temperature(value: Any, field: str = "temperature") -> Decimal | None:
     try:
         t = Decimal(str(value).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
-        raise _invalid(field, _("the temperature must be a number in °C")) from None
+        raise invalid(field, _("the temperature must be a number in °C")) from None
     if not t.is_finite() or not Decimal("34") <= t <= Decimal("43"):
-        raise _invalid(field, _("the temperature must be between 34 and 43 °C"))
+        raise invalid(field, _("the temperature must be between 34 and 43 °C"))
     return t.quantize(Decimal("0.1"))
 
 
@@ -110,7 +89,7 @@ def _choices(values: Any, allowed: list[str], field: str) -> list[str]:
     for v in values:
         v = str(v).strip()
         if v not in allowed:
-            raise _invalid(field, _("unknown value: %s") % v)
+            raise invalid(field, _("unknown value: %s") % v)
         if v not in out:
             out.append(v)
     return out
@@ -129,7 +108,7 @@ def find_person(id_number: str) -> Any:
     try:
         people_rules.parse_resident_id(id_number, today=clock.today())
     except people_rules.IdentityError as exc:
-        raise _invalid("id_number", str(exc)) from None
+        raise invalid("id_number", str(exc)) from None
     return Person.objects.with_resident_id(id_number).active().first()
 
 
@@ -141,7 +120,7 @@ def _person_for_visit(user: Any, person: Any, id_number: str, person_data: dict)
         if found is not None:
             return found
     if not person_data or not person_data.get("name"):
-        raise _invalid("person", _("find the patient by resident ID or register them"))
+        raise invalid("person", _("find the patient by resident ID or register them"))
     from fangkong.people.actions import register_person
 
     data = {**person_data, "id_number": id_number or person_data.get("id_number", "")}
@@ -189,20 +168,20 @@ def register_visit(
 ) -> ClinicVisit:
     """A patient walks into a fever clinic: found by resident ID or registered on the
     spot, and given a named first-contact doctor who answers for them until disposed."""
-    _need(user, "clinical.clinicvisit", "add", _("your role may not register clinic visits"))
+    require(
+        user, "add", "clinical.clinicvisit", message=_("your role may not register clinic visits")
+    )
     if facility.kind != FacilityKind.FEVER_CLINIC:
-        raise _invalid("facility", _("visits are registered at a fever clinic"))
+        raise invalid("facility", _("visits are registered at a fever clinic"))
     doctor = first_doctor or user
     if not _is_doctor_for(doctor, facility):
-        raise _invalid(
-            "first_doctor", _("the first-contact doctor must be a doctor of this clinic")
-        )
+        raise invalid("first_doctor", _("the first-contact doctor must be a doctor of this clinic"))
     arrived = parse_time(arrived_at, "arrived_at")
     found = _person_for_visit(user, person, (id_number or "").strip(), person_data or {})
     if observation_referral is not None and observation_referral.period.person_id != found.pk:
-        raise _invalid("observation_referral", _("the referral is for another person"))
+        raise invalid("observation_referral", _("the referral is for another person"))
     if screening_task is not None and screening_task.subject.person_id != found.pk:
-        raise _invalid("screening_task", _("the screening referral is for another person"))
+        raise invalid("screening_task", _("the screening referral is for another person"))
     visit = ClinicVisit(
         facility=facility,
         person=found,
@@ -217,7 +196,7 @@ def register_visit(
         findings["temperature"] = observation_referral.temperature
         findings.setdefault("symptoms", observation_referral.symptoms)
     _findings(visit, findings)
-    with _actor(user):
+    with actor(user):
         visit.save()
     return visit
 
@@ -225,11 +204,13 @@ def register_visit(
 @transaction.atomic
 def record_findings(user: Any, visit: ClinicVisit, data: dict[str, Any]) -> ClinicVisit:
     """Temperature, symptoms, epidemiological history, imaging and blood findings."""
-    _need(user, "clinical.clinicvisit", "change", _("your role may not change clinic visits"))
+    require(
+        user, "change", "clinical.clinicvisit", message=_("your role may not change clinic visits")
+    )
     if not visit.is_open:
-        raise _invalid("visit", _("this visit is closed"))
+        raise invalid("visit", _("this visit is closed"))
     _findings(visit, data)
-    with _actor(user):
+    with actor(user):
         visit.save()
     return visit
 
@@ -251,16 +232,16 @@ def hand_over(user: Any, visit: ClinicVisit, to_doctor: Any, reason: str) -> Han
     """The responsible doctor hands the patient to another named doctor, explicitly."""
     visit = ClinicVisit.objects.select_for_update().get(pk=visit.pk)
     if not visit.is_open:
-        raise _invalid("visit", _("this visit is closed"))
+        raise invalid("visit", _("this visit is closed"))
     if user.pk != visit.responsible_doctor_id:
         raise PermissionError(_("only the responsible doctor can hand the patient over"))
     if to_doctor is None or to_doctor.pk == visit.responsible_doctor_id:
-        raise _invalid("to_doctor", _("name another doctor"))
+        raise invalid("to_doctor", _("name another doctor"))
     if not _is_doctor_for(to_doctor, visit.facility):
-        raise _invalid("to_doctor", _("the doctor must work at this clinic"))
+        raise invalid("to_doctor", _("the doctor must work at this clinic"))
     if not (reason or "").strip():
-        raise _invalid("reason", _("say why the patient is handed over"))
-    with _actor(user):
+        raise invalid("reason", _("say why the patient is handed over"))
+    with actor(user):
         handover = HandOver.objects.create(
             visit=visit, from_doctor=user, to_doctor=to_doctor, reason=reason.strip()[:200]
         )
@@ -285,25 +266,25 @@ def dispose(
 
     visit = ClinicVisit.objects.select_for_update().select_related("facility").get(pk=visit.pk)
     if not visit.is_open:
-        raise _invalid("visit", _("this visit is already closed"))
+        raise invalid("visit", _("this visit is already closed"))
     if user.pk != visit.responsible_doctor_id:
         raise PermissionError(
             _("only the responsible doctor can close this visit (or hand it over first)")
         )
     if disposition not in Disposition.values:
-        raise _invalid("disposition", _("must be one of %s") % ", ".join(Disposition.values))
+        raise invalid("disposition", _("must be one of %s") % ", ".join(Disposition.values))
     note = (note or "").strip()
     referral = visit.observation_referral
     now = clock.now()
     visit.disposition, visit.disposition_note = disposition, note[:300]
     visit.disposed_at, visit.disposed_by = now, user
-    with _actor(user):
+    with actor(user):
         visit.save(update_fields=["disposition", "disposition_note", "disposed_at", "disposed_by"])
     pending = referral if referral is not None and referral.status == "pending" else None
     if disposition == Disposition.SUSPECTED:
         proposal = visit_r7(visit)
         if proposal.proposed is None and not note:
-            raise _invalid(
+            raise invalid(
                 "note",
                 _("the R7 criteria for a suspected case are not met; give the reason"),
             )
@@ -350,11 +331,11 @@ def open_case(
     status: str = Status.SUSPECTED,
 ) -> Case:
     """A suspected case (or, found by screening, an asymptomatic infection) from a visit."""
-    _need(user, "clinical.case", "classify", _("your role may not classify cases"))
+    require(user, "classify", "clinical.case", message=_("your role may not classify cases"))
     when = parse_time(diagnosed_at, "diagnosed_at")
     if when < visit.arrived_at - dt.timedelta(days=1):
-        raise _invalid("diagnosed_at", _("the diagnosis cannot be long before the visit"))
-    with _actor(user):
+        raise invalid("diagnosed_at", _("the diagnosis cannot be long before the visit"))
+    with actor(user):
         case = Case.objects.create(
             number=secrets.token_hex(8),
             person=visit.person,
@@ -393,7 +374,7 @@ def _change(
 ) -> Case:
     confirming = to_status in (Status.CONFIRMED, Status.ASYMPTOMATIC) and case.confirmed_at is None
     if confirming and case.onset_date and timezone.localdate(diagnosed_at) < case.onset_date:
-        raise _invalid(
+        raise invalid(
             "diagnosed_at",
             _("the confirmation cannot be before the onset date (%s)") % case.onset_date,
         )
@@ -441,7 +422,7 @@ def _change(
     if to_status == Status.EXCLUDED:
         case.report_due = case.investigation_due = None
         fields += ["report_due", "investigation_due"]
-    with _actor(user):
+    with actor(user):
         case.save(update_fields=fields)
     if to_status in (Status.CONFIRMED, Status.ASYMPTOMATIC) and case.setting:
         from fangkong.clinical.investigation import detect_cluster
@@ -464,30 +445,30 @@ def classify(
     diagnosed_at: Any = None,
 ) -> Case:
     """The doctor confirms (or overrules, with a reason) the class R7 proposes."""
-    _need(user, "clinical.case", "classify", _("your role may not classify cases"))
+    require(user, "classify", "clinical.case", message=_("your role may not classify cases"))
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.outcome:
-        raise _invalid("case", _("the case is closed (%s)") % case.get_outcome_display())
+        raise invalid("case", _("the case is closed (%s)") % case.get_outcome_display())
     if to_status not in Status.values or not rules.may_move(case.status, to_status):
-        raise _invalid(
+        raise invalid(
             "status",
             _("a %(now)s case cannot become %(to)s") % {"now": case.status, "to": to_status},
         )
     when = parse_time(diagnosed_at, "diagnosed_at")
     if to_status == Status.CONFIRMED:
         if severity not in Severity.values:
-            raise _invalid("severity", _("give the severity of the confirmed case"))
+            raise invalid("severity", _("give the severity of the confirmed case"))
         if case.status == Status.CONFIRMED and severity == case.severity:
-            raise _invalid("severity", _("the severity is unchanged"))
+            raise invalid("severity", _("the severity is unchanged"))
     elif severity:
-        raise _invalid("severity", _("only confirmed cases have a severity"))
+        raise invalid("severity", _("only confirmed cases have a severity"))
     found = proposal(case)
     if to_status in (Status.CONFIRMED, Status.ASYMPTOMATIC) and not found.nat_positive:
-        raise _invalid("status", _("confirmation needs a positive nucleic acid test"))
+        raise invalid("status", _("confirmation needs a positive nucleic acid test"))
     reason = (reason or "").strip()
     if not reason:
         if to_status == Status.EXCLUDED or found.proposed != to_status:
-            raise _invalid("reason", _("give the reason for this class"))
+            raise invalid("reason", _("give the reason for this class"))
         reason = _("as proposed by R7")
     return _change(
         user,
@@ -510,23 +491,23 @@ def classify(
 
 @transaction.atomic
 def mark_emergency_reported(user: Any, case: Case, at: Any = None) -> Case:
-    _need(user, "clinical.case", "report", _("your role may not report cases"))
+    require(user, "report", "clinical.case", message=_("your role may not report cases"))
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.emergency_due is None or case.emergency_reported_at is not None:
-        raise _invalid("case", _("no emergency report is due for this case"))
+        raise invalid("case", _("no emergency report is due for this case"))
     case.emergency_reported_at = parse_time(at, "reported_at")
-    with _actor(user):
+    with actor(user):
         case.save(update_fields=["emergency_reported_at"])
     return case
 
 
 @transaction.atomic
 def report_cluster(user: Any, cluster: Cluster, at: Any = None) -> Cluster:
-    _need(user, "clinical.cluster", "report", _("your role may not report clusters"))
+    require(user, "report", "clinical.cluster", message=_("your role may not report clusters"))
     if cluster.reported_at is not None:
-        raise _invalid("cluster", _("already reported"))
+        raise invalid("cluster", _("already reported"))
     cluster.reported_at = parse_time(at, "reported_at")
-    with _actor(user):
+    with actor(user):
         cluster.save(update_fields=["reported_at"])
     return cluster
 
@@ -552,13 +533,18 @@ RULE_FIELDS = (
 def save_rules(user: Any, data: dict[str, Any]) -> ClinicalRules:
     """Add a rule set from its effective date on (headquarters). A set already in
     force is history and is not rewritten; unset values follow the set before it."""
-    _need(user, "clinical.clinicalrules", "change", _("only headquarters may change the rules"))
+    require(
+        user,
+        "change",
+        "clinical.clinicalrules",
+        message=_("only headquarters may change the rules"),
+    )
     effective = data.get("effective_from")
     if not isinstance(effective, dt.date):
-        raise _invalid("effective_from", _("the effective date is required"))
+        raise invalid("effective_from", _("the effective date is required"))
     existing = ClinicalRules.objects.filter(effective_from=effective).first()
     if existing is not None and effective <= clock.today():
-        raise _invalid(
+        raise invalid(
             "effective_from", _("a rule set already in force on this date cannot be rewritten")
         )
     base = ClinicalRules.objects.filter(effective_from__lt=effective).first()
@@ -570,9 +556,9 @@ def save_rules(user: Any, data: dict[str, Any]) -> ClinicalRules:
         if value is not None:
             setattr(obj, name, value)
     if not 1 <= int(obj.r10_cluster_threshold) <= 50:
-        raise _invalid("r10_cluster_threshold", _("between 1 and 50 cases"))
+        raise invalid("r10_cluster_threshold", _("between 1 and 50 cases"))
     if int(obj.r9_report_hours) < 1 or int(obj.r9_investigation_hours) < 1:
-        raise _invalid("r9_report_hours", _("a reporting window is at least one hour"))
-    with _actor(user):
+        raise invalid("r9_report_hours", _("a reporting window is at least one hour"))
+    with actor(user):
         obj.save()
     return obj

@@ -21,13 +21,9 @@ from fangkong.clinical.models import (
     Transfer,
     Ward,
 )
+from fangkong.core.access import require
 
 router = Router(tags=["clinical"])
-
-
-def _need(request: HttpRequest, label: str, action: str) -> None:
-    if not request.user.may(label, action):  # type: ignore[union-attr]
-        raise PermissionDenied(_("your role may not do this"))
 
 
 def _case(request: HttpRequest, pk: int) -> Case:
@@ -230,7 +226,7 @@ class ClinicalTeamIn(Schema):
 
 @router.get("/board")
 def board(request: HttpRequest) -> dict:
-    _need(request, "clinical.case", "view")
+    require(request.user, "view", "clinical.case")
     b = boards.board(request.user)
     return {
         "by_status": b["by_status"],
@@ -244,7 +240,7 @@ def board(request: HttpRequest) -> dict:
 
 @router.get("/facilities")
 def facilities(request: HttpRequest) -> list[dict]:
-    _need(request, "clinical.facility", "view")
+    require(request.user, "view", "clinical.facility")
     return [
         {
             "id": r["facility"].pk,
@@ -435,7 +431,7 @@ def sample_result(request: HttpRequest, pk: int, body: ClinicalResultIn):  # typ
 
 @router.post("/lab-results")
 def lab_results(request: HttpRequest, file: File[UploadedFile]) -> dict:
-    _need(request, "clinical.sample", "change")
+    require(request.user, "change", "clinical.sample")
     allowed = Sample.objects.restrict(request.user, "change")
     n = labimport.import_results(request.user, allowed, file.name or "", file.read())
     return {"recorded": n}
@@ -541,7 +537,7 @@ def case_investigated(request: HttpRequest, pk: int, body: TextIn) -> dict:
 
 @router.get("/clusters")
 def list_clusters(request: HttpRequest) -> list[dict]:
-    _need(request, "clinical.cluster", "view")
+    require(request.user, "view", "clinical.cluster")
     return [
         {
             "id": c.pk,

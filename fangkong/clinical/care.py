@@ -11,14 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.clinical import rules
-from fangkong.clinical.actions import (
-    _actor,
-    _invalid,
-    _need,
-    parse_temperature,
-    parse_time,
-    rules_in_force,
-)
+from fangkong.clinical.actions import parse_temperature, parse_time, rules_in_force
 from fangkong.clinical.choices import (
     HOLDS_BED,
     NEEDS_EXPERTS,
@@ -46,20 +39,20 @@ from fangkong.clinical.models import (
     Ward,
 )
 from fangkong.core import clock, facts
-from fangkong.core.querysets import is_system
+from fangkong.core.access import actor, invalid, require, within
 
 # ---------------------------------------------------------------- facilities
 
 
 @transaction.atomic
 def create_facility(user: Any, *, name: str, kind: str, node: Any, address: str = "") -> Facility:
-    _need(user, "clinical.facility", "add", _("your role may not add facilities"))
+    require(user, "add", "clinical.facility", message=_("your role may not add facilities"))
     if kind not in FacilityKind.values:
-        raise _invalid("kind", _("must be one of %s") % ", ".join(FacilityKind.values))
-    if not is_system(user) and not node.path.startswith(user.node.path):
-        raise _invalid("node", _("the facility must lie in your jurisdiction"))
+        raise invalid("kind", _("must be one of %s") % ", ".join(FacilityKind.values))
+    if not within(user, node):
+        raise invalid("node", _("the facility must lie in your jurisdiction"))
     if not (name or "").strip():
-        raise _invalid("name", _("this field is required"))
+        raise invalid("name", _("this field is required"))
     facility, _created = Facility.objects.get_or_create(
         node=node, name=name.strip()[:100], kind=kind, defaults={"address": address[:200]}
     )
@@ -69,13 +62,13 @@ def create_facility(user: Any, *, name: str, kind: str, node: Any, address: str 
 @transaction.atomic
 def add_ward(user: Any, facility: Facility, *, name: str, kind: str, beds: int) -> Ward:
     """A ward of one bed kind with `beds` numbered beds."""
-    _need(user, "clinical.ward", "change", _("your role may not change wards"))
+    require(user, "change", "clinical.ward", message=_("your role may not change wards"))
     if kind not in BedKind.values:
-        raise _invalid("kind", _("must be one of %s") % ", ".join(BedKind.values))
+        raise invalid("kind", _("must be one of %s") % ", ".join(BedKind.values))
     if not 1 <= beds <= 500:
-        raise _invalid("beds", _("between 1 and 500 beds"))
+        raise invalid("beds", _("between 1 and 500 beds"))
     if Ward.objects.filter(facility=facility, name=name).exists():
-        raise _invalid("name", _("this ward already exists"))
+        raise invalid("name", _("this ward already exists"))
     ward = Ward(facility=facility, name=name.strip()[:60], kind=kind)
     ward.save()
     Bed.objects.bulk_create(
@@ -87,9 +80,9 @@ def add_ward(user: Any, facility: Facility, *, name: str, kind: str, beds: int) 
 @transaction.atomic
 def add_team(user: Any, facility: Facility, name: str, members: list[dict]) -> ExpertTeam:
     """An expert team and its members ({name, specialty, role, user})."""
-    _need(user, "clinical.expertteam", "add", _("your role may not add expert teams"))
+    require(user, "add", "clinical.expertteam", message=_("your role may not add expert teams"))
     if not members or not any(m.get("role") == TeamRole.LEAD for m in members):
-        raise _invalid("members", _("a team needs a lead"))
+        raise invalid("members", _("a team needs a lead"))
     team = ExpertTeam(facility=facility, name=name.strip()[:80])
     team.save()
     for m in members:
@@ -125,18 +118,18 @@ def request_transfer(
     user: Any, case: Case, to_facility: Facility, *, bed_kind: str, reason: str = ""
 ) -> Transfer:
     """Ask a designated hospital to take the patient."""
-    _need(user, "clinical.transfer", "add", _("your role may not request transfers"))
+    require(user, "add", "clinical.transfer", message=_("your role may not request transfers"))
     if not case.in_care:
-        raise _invalid("case", _("the patient is no longer in care"))
+        raise invalid("case", _("the patient is no longer in care"))
     if to_facility.kind != FacilityKind.DESIGNATED_HOSPITAL:
-        raise _invalid("to_facility", _("patients are transferred to a designated hospital"))
+        raise invalid("to_facility", _("patients are transferred to a designated hospital"))
     if to_facility.pk == case.facility_id:
-        raise _invalid("to_facility", _("the patient is already there"))
+        raise invalid("to_facility", _("the patient is already there"))
     if bed_kind not in BedKind.values:
-        raise _invalid("bed_kind", _("must be one of %s") % ", ".join(BedKind.values))
+        raise invalid("bed_kind", _("must be one of %s") % ", ".join(BedKind.values))
     if Transfer.objects.filter(case=case, status__in=OPEN_TRANSFER).exists():
-        raise _invalid("case", _("a transfer of this patient is already under way"))
-    with _actor(user):
+        raise invalid("case", _("a transfer of this patient is already under way"))
+    with actor(user):
         return Transfer.objects.create(
             case=case,
             from_facility=case.facility,
@@ -153,43 +146,43 @@ def request_transfer(
 def assign_bed(user: Any, transfer: Transfer, ward: Ward, bed: Bed | None = None) -> Transfer:
     """Reserve a free bed of the ward (the given one, or the first free); a full
     ward is refused and nothing is written."""
-    _need(user, "clinical.transfer", "change", _("your role may not assign beds"))
+    require(user, "change", "clinical.transfer", message=_("your role may not assign beds"))
     transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
     if transfer.status != TransferStatus.REQUESTED:
-        raise _invalid("transfer", _("a bed can only be assigned to a new request"))
+        raise invalid("transfer", _("a bed can only be assigned to a new request"))
     if ward.facility_id != transfer.to_facility_id:
-        raise _invalid("ward", _("the ward is not in the receiving hospital"))
+        raise invalid("ward", _("the ward is not in the receiving hospital"))
     # Lock the ward's beds so two assignments cannot take the same one.
     list(Bed.objects.select_for_update().filter(ward=ward).values_list("pk"))
     free = Bed.objects.filter(ward=ward).free()
     if bed is not None:
         if bed.ward_id != ward.pk:
-            raise _invalid("bed", _("the bed is not in this ward"))
+            raise invalid("bed", _("the bed is not in this ward"))
         if not free.filter(pk=bed.pk).exists():
-            raise _invalid("bed", _("bed %s is taken") % bed.number)
+            raise invalid("bed", _("bed %s is taken") % bed.number)
         chosen = bed
     else:
         chosen_or_none = free.order_by("number").first()
         if chosen_or_none is None:
-            raise _invalid("ward", _("ward %s is full: choose another ward") % ward.name)
+            raise invalid("ward", _("ward %s is full: choose another ward") % ward.name)
         chosen = chosen_or_none
     transfer.bed, transfer.bed_assigned_at = chosen, clock.now()
     transfer.status = TransferStatus.BED_ASSIGNED
-    with _actor(user):
+    with actor(user):
         transfer.save(update_fields=["bed", "bed_assigned_at", "status"])
     return transfer
 
 
 @transaction.atomic
 def depart(user: Any, transfer: Transfer, *, vehicle: str, at: Any = None) -> Transfer:
-    _need(user, "clinical.transfer", "change", _("your role may not record transport"))
+    require(user, "change", "clinical.transfer", message=_("your role may not record transport"))
     if transfer.status != TransferStatus.BED_ASSIGNED:
-        raise _invalid("transfer", _("assign a bed before the ambulance leaves"))
+        raise invalid("transfer", _("assign a bed before the ambulance leaves"))
     if not (vehicle or "").strip():
-        raise _invalid("vehicle", _("name the ambulance"))
+        raise invalid("vehicle", _("name the ambulance"))
     transfer.departed_at = parse_time(at, "departed_at")
     transfer.vehicle, transfer.status = vehicle.strip()[:40], TransferStatus.IN_TRANSPORT
-    with _actor(user):
+    with actor(user):
         transfer.save(update_fields=["departed_at", "vehicle", "status"])
     return transfer
 
@@ -205,13 +198,13 @@ def _release_beds(case: Case, at: dt.datetime, keep: Transfer | None = None) -> 
 def arrive(user: Any, transfer: Transfer, at: Any = None) -> Transfer:
     """The patient is received: the case moves to the hospital (and into its scope);
     the first arrival at a designated hospital is the admission."""
-    _need(user, "clinical.transfer", "change", _("your role may not receive patients"))
+    require(user, "change", "clinical.transfer", message=_("your role may not receive patients"))
     transfer = Transfer.objects.select_for_update().select_related("case").get(pk=transfer.pk)
     if transfer.status != TransferStatus.IN_TRANSPORT:
-        raise _invalid("transfer", _("the patient is not in transport"))
+        raise invalid("transfer", _("the patient is not in transport"))
     when = parse_time(at, "arrived_at")
     if transfer.departed_at and when < transfer.departed_at:
-        raise _invalid("arrived_at", _("the arrival cannot precede the departure"))
+        raise invalid("arrived_at", _("the arrival cannot precede the departure"))
     transfer.arrived_at, transfer.status = when, TransferStatus.ARRIVED
     case = transfer.case
     hospital = transfer.to_facility
@@ -220,7 +213,7 @@ def arrive(user: Any, transfer: Transfer, at: Any = None) -> Transfer:
     if case.admitted_at is None:
         case.admitted_at = when
         fields.append("admitted_at")
-    with _actor(user):
+    with actor(user):
         transfer.save(update_fields=["arrived_at", "status"])
         case.save(update_fields=fields)
     _release_beds(case, when, keep=transfer)
@@ -234,12 +227,12 @@ def arrive(user: Any, transfer: Transfer, at: Any = None) -> Transfer:
 
 @transaction.atomic
 def cancel_transfer(user: Any, transfer: Transfer, reason: str) -> Transfer:
-    _need(user, "clinical.transfer", "change", _("your role may not cancel transfers"))
+    require(user, "change", "clinical.transfer", message=_("your role may not cancel transfers"))
     if transfer.status not in OPEN_TRANSFER:
-        raise _invalid("transfer", _("only a transfer under way can be cancelled"))
+        raise invalid("transfer", _("only a transfer under way can be cancelled"))
     transfer.status, transfer.released_at = TransferStatus.CANCELLED, clock.now()
     transfer.reason = (reason or transfer.reason)[:200]
-    with _actor(user):
+    with actor(user):
         transfer.save(update_fields=["status", "released_at", "reason"])
     return transfer
 
@@ -249,11 +242,11 @@ def cancel_transfer(user: Any, transfer: Transfer, reason: str) -> Transfer:
 
 @transaction.atomic
 def assign_experts(user: Any, case: Case, team: ExpertTeam) -> Case:
-    _need(user, "clinical.case", "change", _("your role may not assign expert teams"))
+    require(user, "change", "clinical.case", message=_("your role may not assign expert teams"))
     if team.facility_id != case.facility_id:
-        raise _invalid("team", _("the team must belong to the patient's hospital"))
+        raise invalid("team", _("the team must belong to the patient's hospital"))
     case.expert_team = team
-    with _actor(user):
+    with actor(user):
         case.save(update_fields=["expert_team"])
     return case
 
@@ -261,24 +254,24 @@ def assign_experts(user: Any, case: Case, team: ExpertTeam) -> Case:
 @transaction.atomic
 def record_daily(user: Any, case: Case, data: dict[str, Any]) -> DailyStatus:
     """The day's clinical status (one per day; a second entry corrects the first)."""
-    _need(user, "clinical.case", "change", _("your role may not record clinical status"))
+    require(user, "change", "clinical.case", message=_("your role may not record clinical status"))
     if not case.in_care:
-        raise _invalid("case", _("the patient is no longer in care"))
+        raise invalid("case", _("the patient is no longer in care"))
     day = data.get("day") or clock.today()
     if isinstance(day, str):
         try:
             day = dt.date.fromisoformat(day)
         except ValueError:
-            raise _invalid("day", _("not a date (YYYY-MM-DD)")) from None
+            raise invalid("day", _("not a date (YYYY-MM-DD)")) from None
     if day > clock.today():
-        raise _invalid("day", _("the day cannot be in the future"))
+        raise invalid("day", _("the day cannot be in the future"))
     temp = parse_temperature(data.get("max_temperature"), "max_temperature")
     if temp is None:
-        raise _invalid("max_temperature", _("this field is required"))
+        raise invalid("max_temperature", _("this field is required"))
     severity = data.get("severity") or case.severity or Severity.MILD
     if severity not in Severity.values:
-        raise _invalid("severity", _("must be one of %s") % ", ".join(Severity.values))
-    with _actor(user):
+        raise invalid("severity", _("must be one of %s") % ", ".join(Severity.values))
+    with actor(user):
         status, _created = DailyStatus.objects.update_or_create(
             case=case,
             day=day,
@@ -332,7 +325,7 @@ def _close(user: Any, case: Case, outcome: str, when: dt.datetime, reason: str, 
         **kw,
     )
     case.outcome, case.outcome_at = outcome, when
-    with _actor(user):
+    with actor(user):
         case.save(update_fields=["outcome", "outcome_at"])
     _release_beds(case, when)
     Transfer.objects.filter(case=case, status__in=OPEN_TRANSFER).update(
@@ -349,12 +342,12 @@ def discharge(user: Any, case: Case, *, override_reason: str = "", at: Any = Non
     from fangkong.observation import actions as observation
     from fangkong.observation.choices import Reason
 
-    _need(user, "clinical.case", "discharge", _("your role may not discharge patients"))
+    require(user, "discharge", "clinical.case", message=_("your role may not discharge patients"))
     case = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
     if case.outcome:
-        raise _invalid("case", _("the case is closed (%s)") % case.get_outcome_display())
+        raise invalid("case", _("the case is closed (%s)") % case.get_outcome_display())
     if case.status not in (Status.CONFIRMED, Status.ASYMPTOMATIC):
-        raise _invalid("case", _("only confirmed or asymptomatic patients are discharged"))
+        raise invalid("case", _("only confirmed or asymptomatic patients are discharged"))
     when = parse_time(at, "at")
     check = discharge_check(case)
     override = (override_reason or "").strip()
@@ -402,12 +395,12 @@ def discharge(user: Any, case: Case, *, override_reason: str = "", at: Any = Non
 
 @transaction.atomic
 def record_death(user: Any, case: Case, *, cause: str, at: Any = None) -> Case:
-    _need(user, "clinical.case", "discharge", _("your role may not record outcomes"))
+    require(user, "discharge", "clinical.case", message=_("your role may not record outcomes"))
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.outcome:
-        raise _invalid("case", _("the case is closed (%s)") % case.get_outcome_display())
+        raise invalid("case", _("the case is closed (%s)") % case.get_outcome_display())
     if not (cause or "").strip():
-        raise _invalid("cause", _("give the cause of death"))
+        raise invalid("cause", _("give the cause of death"))
     when = parse_time(at, "at")
     _close(user, case, Outcome.DIED, when, cause.strip())
     return case

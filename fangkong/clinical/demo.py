@@ -230,7 +230,7 @@ def _admit(
         return care.arrive(doctor, t)
 
 
-def _stages(
+def _stages(  # noqa: PLR0915
     system: Any,
     doctor: Any,
     wd: Any,

@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.clinical import rules
-from fangkong.clinical.actions import _actor, _invalid, _need, rules_in_force
+from fangkong.clinical.actions import rules_in_force
 from fangkong.clinical.choices import Source, Status
 from fangkong.clinical.models import Case, Cluster, Exposure, Investigation
 from fangkong.core import clock
+from fangkong.core.access import actor, invalid, require
 
 # ---------------------------------------------------------------- investigation, clusters
 
@@ -19,9 +20,11 @@ from fangkong.core import clock
 @transaction.atomic
 def set_setting(user: Any, case: Case, setting: str) -> Case:
     """Name the small setting (household, workplace, ward…) that links cases (R10)."""
-    _need(user, "clinical.investigation", "change", _("your role may not investigate cases"))
+    require(
+        user, "change", "clinical.investigation", message=_("your role may not investigate cases")
+    )
     case.setting = (setting or "").strip()[:120]
-    with _actor(user):
+    with actor(user):
         case.save(update_fields=["setting"])
     if case.setting and case.status in (Status.CONFIRMED, Status.ASYMPTOMATIC):
         detect_cluster(case)
@@ -54,21 +57,21 @@ def check_onset(case: Case, onset: dt.date | None, field: str = "onset_date") ->
         max_days=rules_in_force(diagnosed).onset_max_days,
     )
     if problem:
-        raise _invalid(field, problem)
+        raise invalid(field, problem)
 
 
 def _onset_value(value: Any) -> dt.date | None:
     if value in (None, ""):
         return None
     if isinstance(value, dt.datetime):
-        raise _invalid("onset_date", _("not a date (YYYY-MM-DD)"))
+        raise invalid("onset_date", _("not a date (YYYY-MM-DD)"))
     if isinstance(value, str):
         try:
             value = dt.date.fromisoformat(value.strip())
         except ValueError:
-            raise _invalid("onset_date", _("not a date (YYYY-MM-DD)")) from None
+            raise invalid("onset_date", _("not a date (YYYY-MM-DD)")) from None
     if not isinstance(value, dt.date):
-        raise _invalid("onset_date", _("not a date (YYYY-MM-DD)"))
+        raise invalid("onset_date", _("not a date (YYYY-MM-DD)"))
     return value
 
 
@@ -78,40 +81,42 @@ def set_onset_source(
 ) -> Case:
     """Record the symptom-onset date (empty: unknown, or no symptoms) and where the
     infection was acquired; the briefing draws its curve and Rt from these."""
-    _need(user, "clinical.investigation", "change", _("your role may not investigate cases"))
+    require(
+        user, "change", "clinical.investigation", message=_("your role may not investigate cases")
+    )
     onset = _onset_value(onset_date)
     source = str(source or "").strip()
     if source not in Source.values:
-        raise _invalid("source", _("unknown value: %s") % source[:30])
+        raise invalid("source", _("unknown value: %s") % source[:30])
     note = str(source_note or "").strip()
     if len(note) > 120:
-        raise _invalid("source_note", _("at most 120 characters"))
+        raise invalid("source_note", _("at most 120 characters"))
     if note and source == Source.LOCAL:
-        raise _invalid("source_note", _("a place of origin is for imported cases only"))
+        raise invalid("source_note", _("a place of origin is for imported cases only"))
     check_onset(case, onset)
     case.onset_date, case.source, case.source_note = onset, source, note
-    with _actor(user):
+    with actor(user):
         case.save(update_fields=["onset_date", "source", "source_note"])
     return case
 
 
 @transaction.atomic
 def add_exposure(user: Any, investigation: Investigation, data: dict[str, Any]) -> Exposure:
-    _need(user, "clinical.exposure", "add", _("your role may not record exposures"))
+    require(user, "add", "clinical.exposure", message=_("your role may not record exposures"))
     name = str(data.get("name") or "").strip()
     if not name:
-        raise _invalid("name", _("this field is required"))
+        raise invalid("name", _("this field is required"))
     last = data.get("last_contact")
     if isinstance(last, str):
         try:
             last = dt.date.fromisoformat(last)
         except ValueError:
-            raise _invalid("last_contact", _("not a date (YYYY-MM-DD)")) from None
+            raise invalid("last_contact", _("not a date (YYYY-MM-DD)")) from None
     if not isinstance(last, dt.date):
-        raise _invalid("last_contact", _("this field is required"))
+        raise invalid("last_contact", _("this field is required"))
     if last > clock.today():
-        raise _invalid("last_contact", _("the contact cannot be in the future"))
-    with _actor(user):
+        raise invalid("last_contact", _("the contact cannot be in the future"))
+    with actor(user):
         exposure = Exposure.objects.create(
             investigation=investigation,
             name=name[:60],
@@ -137,17 +142,19 @@ def complete_investigation(user: Any, investigation: Investigation, summary: str
     tracing through the registered consumers (none until that capability exists)."""
     from fangkong.clinical.hooks import exposure_consumers
 
-    _need(user, "clinical.investigation", "change", _("your role may not investigate cases"))
+    require(
+        user, "change", "clinical.investigation", message=_("your role may not investigate cases")
+    )
     if investigation.completed_at is not None:
-        raise _invalid("investigation", _("the investigation is already completed"))
+        raise invalid("investigation", _("the investigation is already completed"))
     if not (summary or "").strip():
-        raise _invalid("summary", _("write the investigation summary"))
+        raise invalid("summary", _("write the investigation summary"))
     now = clock.now()
     investigation.completed_at, investigation.completed_by = now, user
     investigation.summary = summary.strip()
     case = investigation.case
     case.investigated_at = now
-    with _actor(user):
+    with actor(user):
         investigation.save(update_fields=["completed_at", "completed_by", "summary"])
         case.save(update_fields=["investigated_at"])
     exposures = list(investigation.exposures.filter(consumed_at__isnull=True))

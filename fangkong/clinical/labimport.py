@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.clinical import samples
 from fangkong.clinical.models import Sample
+from fangkong.core.access import invalid
 
 COLUMNS = ("sample_code", "result", "ct_orf1ab", "ct_n", "result_at")
 ALIASES = {"样本编号": "sample_code", "结果": "result", "检测时间": "result_at"}
@@ -27,25 +28,25 @@ def read_rows(name: str, data: bytes) -> list[dict[str, str]]:
             book = CalamineWorkbook.from_filelike(io.BytesIO(data))
             table = book.get_sheet_by_index(0).to_python(skip_empty_area=True)
         except Exception:  # calamine raises several types for a file that is no workbook
-            raise ValidationError({"file": [_("the file is not a readable spreadsheet")]}) from None
+            raise invalid("file", _("the file is not a readable spreadsheet")) from None
         cells = [["" if c is None else str(c) for c in row] for row in table]
     else:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise ValidationError({"file": [_("the CSV file must be UTF-8")]}) from None
+            raise invalid("file", _("the CSV file must be UTF-8")) from None
         try:
             cells = list(csv.reader(io.StringIO(text)))
         except csv.Error:
-            raise ValidationError({"file": [_("the file is not a readable CSV file")]}) from None
+            raise invalid("file", _("the file is not a readable CSV file")) from None
     if not cells:
-        raise ValidationError({"file": [_("the file is empty")]})
+        raise invalid("file", _("the file is empty"))
     if any("\x00" in c for row in cells for c in row):
         # A NUL byte is no text a lab writes (and no database column may hold one).
-        raise ValidationError({"file": [_("the file holds binary data, not a table of results")]})
+        raise invalid("file", _("the file holds binary data, not a table of results"))
     header = [ALIASES.get(h.strip(), h.strip().lower()) for h in cells[0]]
     if "sample_code" not in header or "result" not in header:
-        raise ValidationError({"file": [_("the file needs the columns sample_code and result")]})
+        raise invalid("file", _("the file needs the columns sample_code and result"))
     return [
         {h: (row[i].strip() if i < len(row) else "") for i, h in enumerate(header) if h}
         for row in cells[1:]

@@ -6,9 +6,10 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fangkong.clinical.actions import _actor, _invalid, _need, optional_time, parse_time
+from fangkong.clinical.actions import optional_time, parse_time
 from fangkong.clinical.choices import Result, SampleType
 from fangkong.clinical.models import Case, Sample
+from fangkong.core.access import actor, invalid, require
 
 # ---------------------------------------------------------------- samples
 
@@ -24,19 +25,19 @@ def record_sample(
     lab: str = "",
     sent_at: Any = None,
 ) -> Sample:
-    _need(user, "clinical.sample", "add", _("your role may not record samples"))
+    require(user, "add", "clinical.sample", message=_("your role may not record samples"))
     code = (code or "").strip().upper()
     if not code or len(code) > 40:
-        raise _invalid("code", _("give the sample code (at most 40 characters)"))
+        raise invalid("code", _("give the sample code (at most 40 characters)"))
     if Sample.objects.filter(code=code).exists():
-        raise _invalid("code", _("sample %s is already recorded") % code)
+        raise invalid("code", _("sample %s is already recorded") % code)
     if sample_type not in SampleType.values:
-        raise _invalid("sample_type", _("must be one of %s") % ", ".join(SampleType.values))
+        raise invalid("sample_type", _("must be one of %s") % ", ".join(SampleType.values))
     taken = parse_time(taken_at, "taken_at")
     sent = optional_time(sent_at, "sent_at")
     if sent is not None and taken is not None and sent < taken:
-        raise _invalid("sent_at", _("a sample is sent after it is taken"))
-    with _actor(user):
+        raise invalid("sent_at", _("a sample is sent after it is taken"))
+    with actor(user):
         return Sample.objects.create(
             code=code,
             case=case,
@@ -55,9 +56,9 @@ def _ct(value: Any, field: str) -> Decimal | None:
     try:
         ct = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise _invalid(field, _("a Ct value is a number")) from None
+        raise invalid(field, _("a Ct value is a number")) from None
     if not ct.is_finite() or not Decimal("0") < ct <= Decimal("50"):
-        raise _invalid(field, _("a Ct value lies between 0 and 50"))
+        raise invalid(field, _("a Ct value lies between 0 and 50"))
     return ct.quantize(Decimal("0.1"))
 
 
@@ -66,7 +67,7 @@ def _result(value: Any) -> str:
     aliases = {"阳性": "positive", "阴性": "negative", "pos": "positive", "neg": "negative"}
     v = aliases.get(v, v)
     if v not in Result.values:
-        raise _invalid("result", _("the result is positive or negative"))
+        raise invalid("result", _("the result is positive or negative"))
     return v
 
 
@@ -82,16 +83,16 @@ def record_result(
 ) -> Sample:
     """A nucleic acid result. A positive one on a suspected case makes R7 propose
     confirmation (the doctor confirms on the case page)."""
-    _need(user, "clinical.sample", "change", _("your role may not record results"))
+    require(user, "change", "clinical.sample", message=_("your role may not record results"))
     sample = Sample.objects.select_for_update().get(pk=sample.pk)
     if sample.result:
-        raise _invalid("result", _("sample %s already has a result") % sample.code)
+        raise invalid("result", _("sample %s already has a result") % sample.code)
     value = _result(result)
     when = parse_time(result_at, "result_at")
     if when < sample.taken_at:
-        raise _invalid("result_at", _("the result cannot precede the sample"))
+        raise invalid("result_at", _("the result cannot precede the sample"))
     sample.result, sample.result_at, sample.result_by = value, when, user
     sample.ct_orf1ab, sample.ct_n = _ct(ct_orf1ab, "ct_orf1ab"), _ct(ct_n, "ct_n")
-    with _actor(user):
+    with actor(user):
         sample.save()
     return sample

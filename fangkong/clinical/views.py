@@ -2,6 +2,7 @@
 `.restrict(user, action)`; a record outside the user's area (or, for a doctor attached
 to facilities, outside them) is a 404 like one that does not exist."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -37,11 +38,7 @@ from fangkong.clinical.models import (
     Ward,
 )
 from fangkong.core import audit, clock
-
-
-def _need(request: HttpRequest, label: str, action: str) -> None:
-    if not request.user.may(label, action):  # type: ignore[union-attr]
-        raise PermissionDenied
+from fangkong.core.access import require
 
 
 def _visit(request: HttpRequest, pk: int, action: str = "view") -> ClinicVisit:
@@ -78,13 +75,13 @@ def _form_errors(form: Any) -> ValidationError:
 def board(request: HttpRequest) -> HttpResponse:
     """The patient board: counts, running and overdue clocks, incoming referrals,
     free beds and the time from confirmation to admission."""
-    _need(request, "clinical.case", "view")
+    require(request.user, "view", "clinical.case")
     return render(request, "clinical/board.html", boards.board(request.user))
 
 
 @login_required
 def visit_new(request: HttpRequest) -> HttpResponse:
-    _need(request, "clinical.clinicvisit", "add")
+    require(request.user, "add", "clinical.clinicvisit")
     facilities = Facility.objects.restrict(request.user, "view").clinics().filter(active=True)
     initial: dict[str, Any] = {"facility": facilities.first()}
     referral = boards.pending_referral(request.user, request.GET.get("referral", ""))
@@ -210,90 +207,100 @@ def _ward(request: HttpRequest, transfer: Transfer) -> Ward:
     return get_object_or_404(qs, pk=request.POST.get("ward") or 0)
 
 
+def _valid(form: Any) -> dict[str, Any]:
+    if not form.is_valid():
+        raise _form_errors(form)
+    return form.cleaned_data
+
+
+def _classify(request: HttpRequest, case: Case) -> None:
+    d = _valid(ClassifyForm(request.POST))
+    actions.classify(
+        request.user,
+        case,
+        d["status"],
+        severity=d["severity"],
+        reason=d["reason"],
+        diagnosed_at=d["diagnosed_at"],
+    )
+
+
+def _result(request: HttpRequest, case: Case) -> None:
+    user, post = request.user, request.POST
+    sample = get_object_or_404(
+        Sample.objects.restrict(user, "change"), pk=post.get("sample") or 0, case=case
+    )
+    samples.record_result(
+        user, sample, post.get("result"), ct_orf1ab=post.get("ct_orf1ab"), ct_n=post.get("ct_n")
+    )
+
+
+def _transfer_of(request: HttpRequest, case: Case) -> Transfer:
+    return get_object_or_404(
+        Transfer.objects.restrict(request.user, "change"),
+        pk=request.POST.get("transfer") or 0,
+        case=case,
+    )
+
+
+def _bed(request: HttpRequest, case: Case) -> None:
+    transfer = _transfer_of(request, case)
+    care.assign_bed(request.user, transfer, _ward(request, transfer))
+
+
+def _experts(request: HttpRequest, case: Case) -> None:
+    team = get_object_or_404(
+        ExpertTeam.objects.restrict(request.user, "view"), pk=request.POST.get("team") or 0
+    )
+    care.assign_experts(request.user, case, team)
+
+
+def _transfer_form(request: HttpRequest) -> dict[str, Any]:
+    return _valid(TransferForm(request.POST, hospitals=boards.hospitals(request.user)))
+
+
+# The forms of the case page: verb -> handler(request, case), which raises
+# ValidationError or PermissionError for the page to show.
+CASE_VERBS: dict[str, Callable[[HttpRequest, Case], Any]] = {
+    "classify": _classify,
+    "emergency": lambda r, c: actions.mark_emergency_reported(r.user, c),
+    "sample": lambda r, c: samples.record_sample(r.user, c, **_valid(SampleForm(r.POST))),
+    "result": _result,
+    "transfer": lambda r, c: care.request_transfer(r.user, c, **_transfer_form(r)),
+    "bed": _bed,
+    "depart": lambda r, c: care.depart(
+        r.user, _transfer_of(r, c), vehicle=r.POST.get("vehicle", "")
+    ),
+    "arrive": lambda r, c: care.arrive(r.user, _transfer_of(r, c)),
+    "daily": lambda r, c: care.record_daily(r.user, c, _valid(DailyForm(r.POST))),
+    "experts": _experts,
+    "discharge": lambda r, c: care.discharge(
+        r.user, c, override_reason=r.POST.get("override_reason", "")
+    ),
+    "death": lambda r, c: care.record_death(r.user, c, cause=r.POST.get("cause", "")),
+    "setting": lambda r, c: investigation.set_setting(r.user, c, r.POST.get("setting", "")),
+    "onset": lambda r, c: investigation.set_onset_source(
+        r.user, c, **_valid(OnsetSourceForm(r.POST))
+    ),
+    "exposure": lambda r, c: investigation.add_exposure(
+        r.user, c.investigation, _valid(ExposureForm(r.POST))
+    ),
+    "investigated": lambda r, c: investigation.complete_investigation(
+        r.user, c.investigation, r.POST.get("summary", "")
+    ),
+}
+
+
 @login_required
 @require_POST
 def case_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
-    """The forms of the case page, one verb each."""
+    """The forms of the case page, one verb each (CASE_VERBS)."""
     case = _case(request, pk)
-    user: Any = request.user
-    post = request.POST
+    handler = CASE_VERBS.get(verb)
+    if handler is None:
+        raise PermissionDenied
     try:
-        if verb == "classify":
-            form: Any = ClassifyForm(post)
-            if not form.is_valid():
-                raise _form_errors(form)
-            d = form.cleaned_data
-            actions.classify(
-                user,
-                case,
-                d["status"],
-                severity=d["severity"],
-                reason=d["reason"],
-                diagnosed_at=d["diagnosed_at"],
-            )
-        elif verb == "emergency":
-            actions.mark_emergency_reported(user, case)
-        elif verb == "sample":
-            form = SampleForm(post)
-            if not form.is_valid():
-                raise _form_errors(form)
-            samples.record_sample(user, case, **form.cleaned_data)
-        elif verb == "result":
-            sample = get_object_or_404(
-                Sample.objects.restrict(user, "change"), pk=post.get("sample") or 0, case=case
-            )
-            samples.record_result(
-                user,
-                sample,
-                post.get("result"),
-                ct_orf1ab=post.get("ct_orf1ab"),
-                ct_n=post.get("ct_n"),
-            )
-        elif verb == "transfer":
-            form = TransferForm(post, hospitals=boards.hospitals(user))
-            if not form.is_valid():
-                raise _form_errors(form)
-            care.request_transfer(user, case, **form.cleaned_data)
-        elif verb in ("bed", "depart", "arrive"):
-            transfer = get_object_or_404(
-                Transfer.objects.restrict(user, "change"), pk=post.get("transfer") or 0, case=case
-            )
-            if verb == "bed":
-                care.assign_bed(user, transfer, _ward(request, transfer))
-            elif verb == "depart":
-                care.depart(user, transfer, vehicle=post.get("vehicle", ""))
-            else:
-                care.arrive(user, transfer)
-        elif verb == "daily":
-            form = DailyForm(post)
-            if not form.is_valid():
-                raise _form_errors(form)
-            care.record_daily(user, case, form.cleaned_data)
-        elif verb == "experts":
-            team = get_object_or_404(
-                ExpertTeam.objects.restrict(user, "view"), pk=post.get("team") or 0
-            )
-            care.assign_experts(user, case, team)
-        elif verb == "discharge":
-            care.discharge(user, case, override_reason=post.get("override_reason", ""))
-        elif verb == "death":
-            care.record_death(user, case, cause=post.get("cause", ""))
-        elif verb == "setting":
-            investigation.set_setting(user, case, post.get("setting", ""))
-        elif verb == "onset":
-            form = OnsetSourceForm(post)
-            if not form.is_valid():
-                raise _form_errors(form)
-            investigation.set_onset_source(user, case, **form.cleaned_data)
-        elif verb == "exposure":
-            form = ExposureForm(post)
-            if not form.is_valid():
-                raise _form_errors(form)
-            investigation.add_exposure(user, case.investigation, form.cleaned_data)
-        elif verb == "investigated":
-            investigation.complete_investigation(user, case.investigation, post.get("summary", ""))
-        else:
-            raise PermissionDenied
+        handler(request, case)
         messages.success(request, _("Saved."))
     except (ValidationError, PermissionError) as exc:
         _errors(request, exc)
@@ -302,7 +309,7 @@ def case_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
 
 @login_required
 def lab_import(request: HttpRequest) -> HttpResponse:
-    _need(request, "clinical.sample", "change")
+    require(request.user, "change", "clinical.sample")
     form = LabImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -327,7 +334,7 @@ def lab_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def facilities(request: HttpRequest) -> HttpResponse:
-    _need(request, "clinical.facility", "view")
+    require(request.user, "view", "clinical.facility")
     return render(request, "clinical/facilities.html", boards.facilities(request.user))
 
 
@@ -357,7 +364,7 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def clusters(request: HttpRequest) -> HttpResponse:
-    _need(request, "clinical.cluster", "view")
+    require(request.user, "view", "clinical.cluster")
     qs = Cluster.objects.restrict(request.user, "view").prefetch_related("cases__person")[:100]
     return render(request, "clinical/clusters.html", {"clusters": qs, "now": clock.now()})
 
@@ -380,7 +387,7 @@ def rules_view(request: HttpRequest) -> HttpResponse:
     from fangkong.clinical.forms import RulesForm
     from fangkong.clinical.models import ClinicalRules
 
-    _need(request, "clinical.clinicalrules", "view")
+    require(request.user, "view", "clinical.clinicalrules")
     can_change = request.user.may("clinical.clinicalrules", "change")  # type: ignore[union-attr]
     form = RulesForm(request.POST or None)
     if request.method == "POST":

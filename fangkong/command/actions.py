@@ -1,14 +1,11 @@
 """Every write of command: one function per verb, validated, in one transaction, audited
 (django-auditlog records the changes, attributed to the acting account)."""
 
-import contextlib
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from auditlog.context import set_actor
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,39 +28,9 @@ from fangkong.command.models import (
     TaskForce,
 )
 from fangkong.core import clock
-from fangkong.core.querysets import allows, is_system
+from fangkong.core.access import actor, invalid, require
 from fangkong.geo.choices import LEVEL_ORDER
 from fangkong.geo.models import Division
-
-
-@contextlib.contextmanager
-def _actor(user: Any) -> Iterator[None]:
-    if getattr(user, "pk", None) and getattr(user, "is_authenticated", False):
-        with set_actor(user):
-            yield
-    else:
-        yield
-
-
-def _invalid(field: str, message: str) -> ValidationError:
-    return ValidationError({field: [message]})
-
-
-def _may_at(user: Any, node: Division, label: str, action: str) -> None:
-    """The user's role may do `action` and `node` lies in the user's subtree."""
-    if not allows(user, _model(label), action):
-        raise PermissionDenied(_("your role may not do this"))
-    if is_system(user):
-        return
-    own = getattr(user, "node", None)
-    if own is None or not node.path.startswith(own.path):
-        raise PermissionDenied(_("this jurisdiction is outside your area"))
-
-
-def _model(label: str) -> Any:
-    from django.apps import apps
-
-    return apps.get_model(label)
 
 
 def _stored(user: Any) -> Any:
@@ -81,11 +48,12 @@ def level_on(day: dt.date) -> ResponseLevel | None:
 def set_response_level(
     user: Any, effective_from: dt.date, grade: str, note: str = ""
 ) -> ResponseLevel:
-    if not allows(user, ResponseLevel, "change"):
-        raise PermissionDenied(_("only headquarters may set the response level"))
+    require(
+        user, "change", ResponseLevel, message=_("only headquarters may set the response level")
+    )
     if grade not in ResponseGrade.values:
-        raise _invalid("grade", _("unknown response level %(grade)s") % {"grade": grade})
-    with _actor(user):
+        raise invalid("grade", _("unknown response level %(grade)s") % {"grade": grade})
+    with actor(user):
         level, _created = ResponseLevel.objects.update_or_create(
             effective_from=effective_from,
             defaults={"grade": grade, "note": note, "created_by": _stored(user)},
@@ -105,12 +73,12 @@ def create_target(
     indicators: Sequence[dict],
     description: str = "",
 ) -> Target:
-    _may_at(user, node, "command.target", "add")
+    require(user, "add", "command.target", node=node)
     if not name.strip():
-        raise _invalid("name", _("a target needs a name"))
+        raise invalid("name", _("a target needs a name"))
     if not indicators:
-        raise _invalid("indicators", _("a target needs at least one indicator"))
-    with _actor(user):
+        raise invalid("indicators", _("a target needs at least one indicator"))
+    with actor(user):
         target = Target.objects.create(
             node=node, name=name.strip(), description=description, owner=owner
         )
@@ -118,12 +86,12 @@ def create_target(
             try:
                 goal = Decimal(str(spec.get("goal")))
             except InvalidOperation:
-                raise _invalid(
+                raise invalid(
                     "indicators", _("indicator %(n)d: the goal is not a number") % {"n": i + 1}
                 ) from None
             direction = spec.get("direction") or Direction.AT_LEAST
             if direction not in Direction.values or not str(spec.get("name", "")).strip():
-                raise _invalid(
+                raise invalid(
                     "indicators", _("indicator %(n)d needs a name and a direction") % {"n": i + 1}
                 )
             Indicator.objects.create(
@@ -139,14 +107,14 @@ def create_target(
 
 @transaction.atomic
 def record_indicator(user: Any, indicator: Indicator, day: dt.date, value: Any) -> IndicatorValue:
-    _may_at(user, indicator.target.node, "command.target", "change")
+    require(user, "change", "command.target", node=indicator.target.node)
     try:
         number = Decimal(str(value))
     except InvalidOperation:
-        raise _invalid("value", _("the value is not a number")) from None
+        raise invalid("value", _("the value is not a number")) from None
     if day > clock.today():
-        raise _invalid("day", _("a value cannot be recorded for a future day"))
-    with _actor(user):
+        raise invalid("day", _("a value cannot be recorded for a future day"))
+    with actor(user):
         row, _created = IndicatorValue.objects.update_or_create(
             indicator=indicator,
             day=day,
@@ -162,16 +130,15 @@ def record_indicator(user: Any, indicator: Indicator, day: dt.date, value: Any) 
 
 @transaction.atomic
 def create_measure_list(user: Any, name: str, level: str, items: Sequence[str]) -> MeasureList:
-    if not allows(user, MeasureList, "add"):
-        raise PermissionDenied(_("your role may not do this"))
+    require(user, "add", MeasureList)
     clean = [str(i).strip() for i in items if str(i).strip()]
     if not name.strip():
-        raise _invalid("name", _("a checklist needs a name"))
+        raise invalid("name", _("a checklist needs a name"))
     if not clean:
-        raise _invalid("items", _("a checklist needs at least one measure"))
+        raise invalid("items", _("a checklist needs at least one measure"))
     if level not in LEVEL_ORDER:
-        raise _invalid("level", _("unknown level %(level)s") % {"level": level})
-    with _actor(user):
+        raise invalid("level", _("unknown level %(level)s") % {"level": level})
+    with actor(user):
         checklist, _created = MeasureList.objects.update_or_create(
             name=name.strip(), defaults={"level": level, "items": clean}
         )
@@ -182,15 +149,15 @@ def create_measure_list(user: Any, name: str, level: str, items: Sequence[str]) 
 def mark_measure(
     user: Any, checklist: MeasureList, node: Division, item: int, done: bool, note: str = ""
 ) -> MeasureStatus:
-    _may_at(user, node, "command.measurestatus", "change")
+    require(user, "change", "command.measurestatus", node=node)
     if node.level != checklist.level:
-        raise _invalid(
+        raise invalid(
             "node",
             _("this checklist is kept by nodes of level %(level)s") % {"level": checklist.level},
         )
     if not 0 <= item < len(checklist.items):
-        raise _invalid("item", _("no measure number %(n)d in this checklist") % {"n": item + 1})
-    with _actor(user):
+        raise invalid("item", _("no measure number %(n)d in this checklist") % {"n": item + 1})
+    with actor(user):
         status, _created = MeasureStatus.objects.update_or_create(
             checklist=checklist,
             node=node,
@@ -207,19 +174,19 @@ def mark_measure(
 def create_task_force(
     user: Any, node: Division, name: str, leader: Any, members: Sequence[Any], responsibilities: str
 ) -> TaskForce:
-    _may_at(user, node, "command.taskforce", "add")
+    require(user, "add", "command.taskforce", node=node)
     if not name.strip():
-        raise _invalid("name", _("a task force needs a name"))
+        raise invalid("name", _("a task force needs a name"))
     if not responsibilities.strip():
-        raise _invalid("responsibilities", _("write down what the task force is responsible for"))
+        raise invalid("responsibilities", _("write down what the task force is responsible for"))
     if TaskForce.objects.filter(node=node, name=name.strip()).exists():
-        raise _invalid("name", _("this headquarters already has a task force of that name"))
+        raise invalid("name", _("this headquarters already has a task force of that name"))
     for person in [leader, *members]:
         if person.node is None or not person.node.path.startswith(node.path):
-            raise _invalid(
+            raise invalid(
                 "members", _("%(user)s does not belong to this jurisdiction") % {"user": person}
             )
-    with _actor(user):
+    with actor(user):
         tf = TaskForce.objects.create(
             node=node, name=name.strip(), leader=leader, responsibilities=responsibilities
         )
@@ -233,7 +200,7 @@ def create_task_force(
 def _recipients(node: Division, levels: Sequence[str], codes: Sequence[str]) -> list[Division]:
     bad = [lv for lv in levels if lv not in RECIPIENT_LEVELS]
     if bad:
-        raise _invalid(
+        raise invalid(
             "levels", _("unknown recipient level: %(levels)s") % {"levels": ", ".join(bad)}
         )
     found: dict[int, Division] = {}
@@ -244,21 +211,21 @@ def _recipients(node: Division, levels: Sequence[str], codes: Sequence[str]) -> 
         chosen = {d.code: d for d in Division.objects.filter(code__in=codes)}
         missing = [c for c in codes if c not in chosen]
         if missing:
-            raise _invalid(
+            raise invalid(
                 "nodes", _("unknown jurisdiction code: %(codes)s") % {"codes": ", ".join(missing)}
             )
         outside = [
             c for c, d in chosen.items() if not d.path.startswith(node.path) or d.pk == node.pk
         ]
         if outside:
-            raise _invalid(
+            raise invalid(
                 "nodes",
                 _("not below the issuing node: %(codes)s") % {"codes": ", ".join(sorted(outside))},
             )
         for d in chosen.values():
             found[d.pk] = d
     if not found:
-        raise _invalid(
+        raise invalid(
             "recipients", _("a directive needs recipients: choose levels of the subtree or nodes")
         )
     return list(found.values())
@@ -281,17 +248,17 @@ def issue_directive(
     decision: Decision | None = None,
 ) -> Directive:
     """Issue a directive and create one receipt per recipient organisation in bulk."""
-    _may_at(user, node, "command.directive", "add")
+    require(user, "add", "command.directive", node=node)
     if not title.strip():
-        raise _invalid("title", _("a directive needs a title"))
+        raise invalid("title", _("a directive needs a title"))
     if not text.strip():
-        raise _invalid("text", _("a directive needs its text"))
+        raise invalid("text", _("a directive needs its text"))
     if timezone.is_naive(deadline):
-        raise _invalid("deadline", _("the deadline needs a time zone"))
+        raise invalid("deadline", _("the deadline needs a time zone"))
     if deadline <= clock.now():
-        raise _invalid("deadline", _("the deadline must be in the future"))
+        raise invalid("deadline", _("the deadline must be in the future"))
     recipients = _recipients(node, list(levels), list(node_codes))
-    with _actor(user):
+    with actor(user):
         directive = Directive(
             node=node,
             title=title.strip(),
@@ -328,11 +295,11 @@ def mark_received(user: Any, receipts: Any) -> int:
 
 @transaction.atomic
 def acknowledge(user: Any, receipt: DirectiveReceipt) -> DirectiveReceipt:
-    _may_at(user, receipt.node, "command.directivereceipt", "change")
+    require(user, "change", "command.directivereceipt", node=receipt.node)
     if receipt.acknowledged_at:
-        raise _invalid("receipt", _("already acknowledged"))
+        raise invalid("receipt", _("already acknowledged"))
     now = clock.now()
-    with _actor(user):
+    with actor(user):
         receipt.received_at = receipt.received_at or now
         receipt.acknowledged_at = now
         receipt.acknowledged_by = _stored(user)
@@ -342,11 +309,11 @@ def acknowledge(user: Any, receipt: DirectiveReceipt) -> DirectiveReceipt:
 
 @transaction.atomic
 def report_back(user: Any, receipt: DirectiveReceipt, feedback: str) -> DirectiveReceipt:
-    _may_at(user, receipt.node, "command.directivereceipt", "change")
+    require(user, "change", "command.directivereceipt", node=receipt.node)
     if not feedback.strip():
-        raise _invalid("feedback", _("write what was done"))
+        raise invalid("feedback", _("write what was done"))
     now = clock.now()
-    with _actor(user):
+    with actor(user):
         receipt.received_at = receipt.received_at or now
         receipt.acknowledged_at = receipt.acknowledged_at or now
         receipt.acknowledged_by = receipt.acknowledged_by or _stored(user)
@@ -383,18 +350,16 @@ def open_meeting(user: Any, node: Division, day: dt.date, title: str = "") -> Me
     """The day's meeting: agenda from the hooks (the briefing), open decisions carried over."""
     from fangkong.command.hooks import agenda_items
 
-    _may_at(user, node, "command.meeting", "add")
+    require(user, "add", "command.meeting", node=node)
     if Meeting.objects.filter(node=node, day=day).exists():
-        raise _invalid(
-            "day", _("this headquarters already has a meeting on %(day)s") % {"day": day}
-        )
+        raise invalid("day", _("this headquarters already has a meeting on %(day)s") % {"day": day})
     carried = list(Decision.objects.open().filter(meeting__node=node, meeting__day__lt=day))
     agenda = agenda_items(node, day)
     agenda += [
         _("Follow up: %(text)s (due %(deadline)s)") % {"text": str(d), "deadline": d.deadline}
         for d in carried
     ]
-    with _actor(user):
+    with actor(user):
         meeting = Meeting.objects.create(
             node=node,
             day=day,
@@ -410,16 +375,16 @@ def open_meeting(user: Any, node: Division, day: dt.date, title: str = "") -> Me
 def record_decision(
     user: Any, meeting: Meeting, text: str, owner: Any, deadline: dt.date
 ) -> Decision:
-    _may_at(user, meeting.node, "command.decision", "add")
+    require(user, "add", "command.decision", node=meeting.node)
     if not text.strip():
-        raise _invalid("text", _("write the decision"))
+        raise invalid("text", _("write the decision"))
     if owner is None:
-        raise _invalid("owner", _("every decision needs an owner"))
+        raise invalid("owner", _("every decision needs an owner"))
     if owner.node is None or not owner.node.path.startswith(meeting.node.path):
-        raise _invalid("owner", _("the owner must belong to this jurisdiction"))
+        raise invalid("owner", _("the owner must belong to this jurisdiction"))
     if deadline < meeting.day:
-        raise _invalid("deadline", _("the deadline cannot be before the meeting"))
-    with _actor(user):
+        raise invalid("deadline", _("the deadline cannot be before the meeting"))
+    with actor(user):
         return Decision.objects.create(
             meeting=meeting, text=text.strip(), owner=owner, deadline=deadline, path=meeting.path
         )
@@ -427,12 +392,12 @@ def record_decision(
 
 @transaction.atomic
 def close_decision(user: Any, decision: Decision, outcome: str) -> Decision:
-    _may_at(user, decision.meeting.node, "command.decision", "change")
+    require(user, "change", "command.decision", node=decision.meeting.node)
     if decision.status == "done":
-        raise _invalid("status", _("this decision is already done"))
+        raise invalid("status", _("this decision is already done"))
     if not outcome.strip():
-        raise _invalid("outcome", _("write what was done"))
-    with _actor(user):
+        raise invalid("outcome", _("write what was done"))
+    with actor(user):
         decision.status = "done"
         decision.done_at = clock.now()
         decision.outcome = outcome.strip()
@@ -457,19 +422,19 @@ def create_report_template(
     lock_after_hours: int = 24,
     ends_on: dt.date | None = None,
 ) -> ReportTemplate:
-    _may_at(user, node, "command.reporttemplate", "add")
+    require(user, "add", "command.reporttemplate", node=node)
     if not name.strip():
-        raise _invalid("name", _("a report needs a name"))
+        raise invalid("name", _("a report needs a name"))
     if level not in RECIPIENT_LEVELS or LEVEL_ORDER.index(level) <= LEVEL_ORDER.index(node.level):
-        raise _invalid("level", _("reports are expected from a level below the issuing node"))
+        raise invalid("level", _("reports are expected from a level below the issuing node"))
     if schedule not in Schedule.values:
-        raise _invalid("schedule", _("unknown schedule"))
+        raise invalid("schedule", _("unknown schedule"))
     clean = [str(f).strip() for f in fields if str(f).strip()]
     if not clean:
-        raise _invalid("fields", _("list at least one figure to report"))
+        raise invalid("fields", _("list at least one figure to report"))
     if ends_on and ends_on < starts_on:
-        raise _invalid("ends_on", _("the last period is before the first"))
-    with _actor(user):
+        raise invalid("ends_on", _("the last period is before the first"))
+    with actor(user):
         return ReportTemplate.objects.create(
             node=node,
             name=name.strip(),
@@ -489,32 +454,32 @@ def submit_report(
     user: Any, template: ReportTemplate, node: Division, period: dt.date, data: dict[str, Any]
 ) -> Submission:
     """Submit (or correct before the lock) one node's report for a period."""
-    _may_at(user, node, "command.submission", "add")
+    require(user, "add", "command.submission", node=node)
     if node.level != template.level or not node.path.startswith(template.path):
-        raise _invalid("node", _("this report is not expected from %(node)s") % {"node": node})
+        raise invalid("node", _("this report is not expected from %(node)s") % {"node": node})
     if not rules.is_period(template.schedule, template.starts_on, template.ends_on, period):
-        raise _invalid(
+        raise invalid(
             "period", _("%(day)s is not a reporting period of this report") % {"day": period}
         )
     now = clock.now()
     tz = timezone.get_current_timezone()
     lock = rules.lock_of(period, template.deadline_time, template.lock_after_hours, tz)
     if now > lock:
-        raise _invalid(
+        raise invalid(
             "period",
             _("the report for %(day)s was locked at %(lock)s; it can no longer be submitted")
             % {"day": period, "lock": timezone.localtime(lock).strftime("%Y-%m-%d %H:%M")},
         )
     unknown = sorted(set(data) - set(template.fields))
     if unknown:
-        raise _invalid(
+        raise invalid(
             "data", _("figures not in this report: %(names)s") % {"names": ", ".join(unknown)}
         )
     on_time = now <= rules.deadline_of(period, template.deadline_time, tz)
     earlier = Submission.objects.filter(template=template, node=node, period=period).first()
     if earlier is not None:  # a correction keeps the timeliness of the first submission
         on_time = earlier.on_time
-    with _actor(user):
+    with actor(user):
         sub, _created = Submission.objects.update_or_create(
             template=template,
             node=node,

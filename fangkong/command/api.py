@@ -5,10 +5,8 @@ is a 404, like one that does not exist."""
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from fangkong.command import actions, metrics
@@ -54,15 +52,11 @@ from fangkong.command.schemas import (
     ValueIn,
     ValueOut,
 )
+from fangkong.core.access import require
 from fangkong.core.querysets import is_system
 from fangkong.geo.models import Division
 
 router = Router(tags=["command"])
-
-
-def _need(request: HttpRequest, label: str, action: str) -> None:
-    if not request.user.may(label, action):  # type: ignore[union-attr]
-        raise PermissionDenied(_("your role may not do this"))
 
 
 def _node(request: HttpRequest, code: str) -> Division:
@@ -87,7 +81,7 @@ def _own_path(request: HttpRequest) -> str:
 
 @router.get("/response-levels", response=list[CommandLevelOut])
 def list_levels(request: HttpRequest):  # type: ignore[no-untyped-def]
-    _need(request, "command.responselevel", "view")
+    require(request.user, "view", "command.responselevel")
     return list(ResponseLevel.objects.all())
 
 
@@ -126,7 +120,7 @@ def record_value(request: HttpRequest, pk: int, body: ValueIn):  # type: ignore[
 
 @router.get("/checklists", response=list[CommandChecklistOut])
 def list_checklists(request: HttpRequest):  # type: ignore[no-untyped-def]
-    _need(request, "command.measurelist", "view")
+    require(request.user, "view", "command.measurelist")
     return list(MeasureList.objects.filter(active=True))
 
 
@@ -137,7 +131,7 @@ def create_checklist(request: HttpRequest, body: CommandChecklistIn):  # type: i
 
 @router.post("/checklists/{pk}/marks")
 def mark(request: HttpRequest, pk: int, body: MarkIn):  # type: ignore[no-untyped-def]
-    _need(request, "command.measurelist", "view")
+    require(request.user, "view", "command.measurelist")
     checklist = get_object_or_404(MeasureList, pk=pk)
     s = actions.mark_measure(
         request.user, checklist, _node(request, body.node_code), body.item, body.done, body.note
@@ -252,7 +246,7 @@ def report(request: HttpRequest, pk: int, body: FeedbackIn):  # type: ignore[no-
 @router.post("/sweeps/escalate", response=CommandSweepOut)
 def sweep(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Escalate every overdue receipt to the level above (headquarters only)."""
-    _need(request, "command.directive", "change")
+    require(request.user, "change", "command.directive")
     return {"escalated": actions.escalate_overdue()}
 
 

@@ -42,12 +42,8 @@ from fangkong.command.models import (
 )
 from fangkong.core import clock, picking
 from fangkong.core import listing as lists
+from fangkong.core.access import require
 from fangkong.core.querysets import is_system
-
-
-def _need(request: HttpRequest, label: str, action: str) -> None:
-    if not request.user.may(label, action):  # type: ignore[union-attr]
-        raise PermissionDenied
 
 
 def _owners(user: Any) -> Any:
@@ -61,11 +57,11 @@ def _owners(user: Any) -> Any:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    _need(request, "command.responselevel", "view")
+    require(request.user, "view", "command.responselevel")
     today = clock.today()
     form = LevelForm(request.POST or None)
     if request.method == "POST":
-        _need(request, "command.responselevel", "change")
+        require(request.user, "change", "command.responselevel")
         if form.is_valid():
             try:
                 actions.set_response_level(user, **form.cleaned_data)
@@ -116,11 +112,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def directive_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    _need(request, "command.directive", "view")
+    require(request.user, "view", "command.directive")
     form = DirectiveForm(request.POST or None, request.FILES or None)
     picking.set_user(form, user)
     if request.method == "POST":
-        _need(request, "command.directive", "add")
+        require(request.user, "add", "command.directive")
         if form.is_valid():
             deadline = form.cleaned_data["deadline"]
             try:
@@ -237,7 +233,7 @@ def receipt_report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    _need(request, "command.directivereceipt", "view")
+    require(request.user, "view", "command.directivereceipt")
     qs = DirectiveReceipt.objects.restrict(user).select_related("directive", "node")
     return render(
         request,
@@ -252,7 +248,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def sweep(request: HttpRequest) -> HttpResponse:
-    _need(request, "command.directive", "change")
+    require(request.user, "change", "command.directive")
     n = actions.escalate_overdue()
     messages.success(request, _("%(n)d overdue receipts escalated to the level above.") % {"n": n})
     return redirect("command:directives")
@@ -261,10 +257,10 @@ def sweep(request: HttpRequest) -> HttpResponse:
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    _need(request, "command.meeting", "view")
+    require(request.user, "view", "command.meeting")
     form = MeetingForm(request.POST or None, initial={"day": clock.today()})
     if request.method == "POST":
-        _need(request, "command.meeting", "add")
+        require(request.user, "add", "command.meeting")
         if form.is_valid():
             try:
                 m = actions.open_meeting(
@@ -333,10 +329,10 @@ def decision_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    _need(request, "command.reporttemplate", "view")
+    require(request.user, "view", "command.reporttemplate")
     form = TemplateForm(request.POST or None, initial={"starts_on": clock.today()})
     if request.method == "POST":
-        _need(request, "command.reporttemplate", "add")
+        require(request.user, "add", "command.reporttemplate")
         if form.is_valid():
             data = dict(form.cleaned_data)
             data["fields"] = [f for f in data.pop("figures").splitlines() if f.strip()]

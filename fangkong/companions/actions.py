@@ -1,12 +1,9 @@
 """Every write of companion detection: start a run, execute it, decide on a candidate."""
 
-import contextlib
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from auditlog.context import set_actor
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,21 +20,11 @@ from fangkong.companions.models import (
     RunCase,
 )
 from fangkong.core import clock
+from fangkong.core.access import actor, require, within
 from fangkong.core.jobs import start_job
 from fangkong.core.models import Job
-from fangkong.core.querysets import allows, can_access, is_system
 
 MAX_CASES = 1000
-
-
-@contextlib.contextmanager
-def _actor(user: Any) -> Iterator[None]:
-    """Name the user in the audit log entries written inside (API calls have no middleware)."""
-    if getattr(user, "pk", None) and getattr(user, "is_authenticated", False):
-        with set_actor(user):
-            yield
-    else:
-        yield
 
 
 def data_root() -> Path:
@@ -66,10 +53,9 @@ def start_run(
     user: Any, node: Any, dataset: str, engine: str, case_refs: list[int]
 ) -> CompanionRun:
     """Check the request, record the run and queue its job (progress on the run's page)."""
-    if not allows(user, CompanionRun, "add"):
-        raise PermissionDenied(_("You may not run companion detection."))
+    require(user, "add", CompanionRun, message=_("You may not run companion detection."))
     node = node or getattr(user, "node", None)
-    if node is None or not (is_system(user) or node.path.startswith(user.node.path)):
+    if node is None or not within(user, node):
         raise PermissionDenied(_("That area is outside your jurisdiction."))
     errors: dict[str, str] = {}
     if engine not in Engine.values:
@@ -88,8 +74,7 @@ def start_run(
         "person"
     )
     for identity in linked:
-        if not can_access(user, identity.person, "view"):
-            raise PermissionDenied(_("A case is outside your jurisdiction."))
+        require(user, "view", identity.person, message=_("A case is outside your jurisdiction."))
     with transaction.atomic():
         from fangkong.companions.tasks import run_companions
 
@@ -210,13 +195,12 @@ def decide(
     user: Any, candidate: CandidateExposure, decision: str, note: str = ""
 ) -> CandidateExposure:
     """Confirm or dismiss a candidate; confirming hands it to contact tracing (hooks)."""
-    if not can_access(user, candidate, "decide"):
-        raise PermissionDenied(_("You may not decide on this candidate."))
+    require(user, "decide", candidate, message=_("You may not decide on this candidate."))
     if decision not in (Decision.CONFIRMED, Decision.DISMISSED):
         raise ValidationError({"decision": _("Choose confirm or dismiss.")})
     if len(note) > 200:
         raise ValidationError({"note": _("At most 200 characters.")})
-    with transaction.atomic(), _actor(user):
+    with transaction.atomic(), actor(user):
         locked = CandidateExposure.objects.select_for_update().get(pk=candidate.pk)
         if locked.decision != Decision.PENDING:
             raise ValidationError({"decision": _("This candidate was already decided.")})

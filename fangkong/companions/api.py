@@ -3,7 +3,6 @@
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from ninja import Query, Router, Schema, Status
 
 from fangkong.companions import actions
 from fangkong.companions.models import CandidateExposure, CompanionRun
+from fangkong.core.access import require
 from fangkong.geo.models import Division
 
 router = Router(tags=["companions"])
@@ -119,8 +119,12 @@ def _run(request: HttpRequest, pk: int) -> CompanionRun:
 @router.get("/datasets", response=list[str])
 def list_datasets(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Data sets under the companions data root (for those who may start runs)."""
-    if not request.user.may("companions.companionrun", "add"):  # type: ignore[union-attr]
-        raise PermissionDenied(_("You may not run companion detection."))
+    require(
+        request.user,
+        "add",
+        "companions.companionrun",
+        message=_("You may not run companion detection."),
+    )
     return actions.datasets()
 
 

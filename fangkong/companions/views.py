@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 from fangkong.companions import actions
 from fangkong.companions.forms import DecisionForm, RunForm
 from fangkong.companions.models import CandidateExposure, CompanionRun
-from fangkong.core.querysets import allows, can_access
+from fangkong.core.access import require
+from fangkong.core.querysets import allows
 
 PAGE = 50
 
@@ -17,8 +18,7 @@ PAGE = 50
 @login_required
 def run_list(request: HttpRequest) -> HttpResponse:
     """Runs of the user's area with their progress, and the form to start one."""
-    if not allows(request.user, CompanionRun, "view"):
-        raise PermissionDenied
+    require(request.user, "view", CompanionRun)
     may_run = allows(request.user, CompanionRun, "add")
     form = RunForm(request.POST or None, datasets=actions.datasets() if may_run else [])
     if request.method == "POST":
@@ -85,8 +85,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         CandidateExposure.objects.restrict(request.user, "view").select_related("case", "person"),
         pk=pk,
     )
-    if not can_access(request.user, candidate, "decide"):
-        raise PermissionDenied
+    require(request.user, "decide", candidate)
     form = DecisionForm(request.POST)
     error = ""
     if form.is_valid():

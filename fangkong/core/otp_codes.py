@@ -18,15 +18,14 @@ import contextvars
 import datetime as dt
 import re
 import secrets
-from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, crypto, ratelimit, sms
+from fangkong.core.access import invalid
 from fangkong.core.models import PhoneCode
 
 TTL = dt.timedelta(minutes=10)
@@ -43,10 +42,6 @@ current_client: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 )
 
 
-def _invalid(field: str, message: Any) -> ValidationError:
-    return ValidationError({field: [message]})
-
-
 def parse_phone(value: str) -> str:
     """A mainland mobile number, spaces, dashes and +86 removed; else an error on phone."""
     digits = re.sub(r"[\s-]", "", value or "")
@@ -54,7 +49,7 @@ def parse_phone(value: str) -> str:
         if digits.startswith(prefix):
             digits = digits[len(prefix) :]
     if not MOBILE.match(digits):
-        raise _invalid("phone", _("is not a mainland mobile number (11 digits starting 13–19)"))
+        raise invalid("phone", _("is not a mainland mobile number (11 digits starting 13–19)"))
     return digits
 
 
@@ -71,12 +66,12 @@ def send(phone: str, *, client: str | None = None) -> str:
     phone = parse_phone(phone)
     client = _client(client)
     if client and not ratelimit.hit_key(client, "otp-send", SENDS_PER_CLIENT):
-        raise _invalid("phone", ratelimit.message())
+        raise invalid("phone", ratelimit.message())
     now = clock.now()
     index = crypto.blind_index(phone, PHONE_INDEX)
     recent = PhoneCode.objects.filter(phone_index=index, sent_at__gt=now - dt.timedelta(hours=1))
     if recent.count() >= SENDS_PER_PHONE:
-        raise _invalid("phone", _("Too many codes sent to this number. Try again in an hour."))
+        raise invalid("phone", _("Too many codes sent to this number. Try again in an hour."))
     code = f"{secrets.randbelow(10**6):06d}"
     row = PhoneCode.objects.create(
         phone_index=index, code_digest=_digest(phone, code), sent_at=now, expires_at=now + TTL
@@ -101,15 +96,15 @@ def verify(phone: str, code: str, *, client: str | None = None) -> str:
     phone = parse_phone(phone)
     client = _client(client)
     if client and not ratelimit.hit_key(client, "otp-check", CHECKS_PER_CLIENT):
-        raise _invalid("code", ratelimit.message())
+        raise invalid("code", ratelimit.message())
     index = crypto.blind_index(phone, PHONE_INDEX)
     if not ratelimit.hit_key(index, "otp-check-phone", CHECKS_PER_PHONE):
-        raise _invalid("code", _("Too many wrong codes for this number. Try again in an hour."))
+        raise invalid("code", _("Too many wrong codes for this number. Try again in an hour."))
     now = clock.now()
     live = PhoneCode.objects.filter(phone_index=index, used_at__isnull=True, expires_at__gt=now)
     sent = live.order_by("-sent_at", "-pk").first()
     if sent is None or sent.attempts >= ATTEMPTS:
-        raise _invalid("code", _("the phone number is not verified: request a new code"))
+        raise invalid("code", _("the phone number is not verified: request a new code"))
     # Count the guess first and commit it (durable: Django refuses if a caller's
     # transaction is open, since its rollback would undo the count); a concurrent guess
     # that took the last attempt makes this one fail.
@@ -118,12 +113,12 @@ def verify(phone: str, code: str, *, client: str | None = None) -> str:
             pk=sent.pk, used_at__isnull=True, attempts__lt=ATTEMPTS
         ).update(attempts=F("attempts") + 1)
     if not counted:
-        raise _invalid("code", _("the phone number is not verified: request a new code"))
+        raise invalid("code", _("the phone number is not verified: request a new code"))
     if not secrets.compare_digest(sent.code_digest, _digest(phone, (code or "").strip()[:12])):
         if sent.attempts + 1 >= ATTEMPTS:
-            raise _invalid("code", _("the code was guessed wrong too often: request a new code"))
-        raise _invalid("code", _("the verification code is wrong"))
+            raise invalid("code", _("the code was guessed wrong too often: request a new code"))
+        raise invalid("code", _("the verification code is wrong"))
     used = PhoneCode.objects.filter(pk=sent.pk, used_at__isnull=True).update(used_at=now)
     if not used:
-        raise _invalid("code", _("the phone number is not verified: request a new code"))
+        raise invalid("code", _("the phone number is not verified: request a new code"))
     return phone

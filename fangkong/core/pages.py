@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -8,9 +7,9 @@ from django.utils.translation import pgettext_lazy
 
 from fangkong.core import audit
 from fangkong.core import home as home_cards
+from fangkong.core.access import require
 from fangkong.core.listing import paginate
 from fangkong.core.picking import RecordPickerField, set_user
-from fangkong.core.querysets import allows
 
 
 @login_required
@@ -63,8 +62,7 @@ class AuditFilterForm(forms.Form):
 def audit_log(request: HttpRequest) -> HttpResponse:
     from auditlog.models import LogEntry
 
-    if not allows(request.user, LogEntry, "view"):
-        raise PermissionDenied
+    require(request.user, "view", LogEntry)
     qs = audit.entries_for(request.user)
     form = AuditFilterForm(request.GET or None)
     set_user(form, request.user)

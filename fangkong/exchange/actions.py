@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import audit, clock, crypto
-from fangkong.core.querysets import allows, can_access
+from fangkong.core.access import invalid, require
 from fangkong.exchange import schema, signing
 from fangkong.exchange.choices import Answer, Ask, Channel, Direction, Kind, Reason, State
 from fangkong.exchange.models import ExchangeRules, HandoverRequest, Message, Partner
@@ -45,17 +45,17 @@ def own_code() -> str:
     return root().code[:6].ljust(6, "0")
 
 
-def _need(user: Any, model: type, action: str, message: str) -> None:
-    if not allows(user, model, action):
-        raise PermissionDenied(message)
-
-
 # --- partners -------------------------------------------------------------------------
 
 
 def save_partner(user: Any, data: dict[str, Any], partner: Partner | None = None) -> Partner:
     """Register (or edit) a partner city with its public key."""
-    _need(user, Partner, "change" if partner else "add", _("your role may not manage partners"))
+    require(
+        user,
+        "change" if partner else "add",
+        Partner,
+        message=_("your role may not manage partners"),
+    )
     errors: dict[str, list[str]] = {}
     code = str(data.get("code") or "").strip()
     if not (code.isdigit() and len(code) == 6 and code.endswith("00")):
@@ -83,7 +83,7 @@ def save_partner(user: Any, data: dict[str, Any], partner: Partner | None = None
         with transaction.atomic():
             partner.save()
     except IntegrityError:
-        raise ValidationError({"code": [_("this city is registered already")]}) from None
+        raise invalid("code", _("this city is registered already")) from None
     return partner
 
 
@@ -97,7 +97,7 @@ def _store_protected(req: HandoverRequest, id_number: str, phone: str) -> None:
     req.phone_masked = identity.mask_phone(phone) if phone else ""
 
 
-def _clean_request(data: dict[str, Any]) -> dict[str, Any]:
+def _clean_request(data: dict[str, Any]) -> dict[str, Any]:  # noqa: C901, PLR0915
     errors: dict[str, list[str]] = {}
     out: dict[str, Any] = {}
     out["name"] = str(data.get("name") or "").strip()[:50]
@@ -169,11 +169,11 @@ def new_request(
     contact_id: int | None = None,
 ) -> HandoverRequest:
     """Put a person living in another city in an outgoing request to that city."""
-    _need(user, HandoverRequest, "add", _("your role may not hand persons over"))
+    require(user, "add", HandoverRequest, message=_("your role may not hand persons over"))
     if user.node is None:
         raise PermissionDenied(_("your account is bound to no node"))
     if not partner.active:
-        raise ValidationError({"partner": [_("this partner is not active")]})
+        raise invalid("partner", _("this partner is not active"))
     clean = _clean_request(data)
     residence = str(data.get("residence_code") or partner.code).strip()
     if not (
@@ -182,7 +182,7 @@ def new_request(
         and len(residence) in (6, 9, 12)
         and residence[:4] == partner.code[:4]
     ):
-        raise ValidationError({"residence_code": [_("the address code lies outside that city")]})
+        raise invalid("residence_code", _("the address code lies outside that city"))
     sent_at = clock.now()
     body = {
         **{k: clean[k] for k in ("name", "sex", "id_number", "phone", "address", "reason")},
@@ -311,9 +311,9 @@ def deliver(partner: Partner | None = None, batch: int = BATCH) -> dict[str, int
 def export_file(user: Any, partner: Partner, fmt: str, request: Any = None) -> tuple[bytes, int]:
     """The waiting messages to a partner as a signed file (JSON or XLSX); they count as
     delivered by file. Returns (content, number of messages)."""
-    _need(user, HandoverRequest, "export", _("your role may not export hand-over files"))
+    require(user, "export", HandoverRequest, message=_("your role may not export hand-over files"))
     if fmt not in ("json", "xlsx"):
-        raise ValidationError({"format": [_("json or xlsx")]})
+        raise invalid("format", _("json or xlsx"))
     pending = list(
         Message.objects.filter(
             partner=partner,
@@ -352,17 +352,16 @@ def import_file(user: Any, data: bytes, file_name: str, request: Any = None) -> 
 
 def answer(user: Any, req: HandoverRequest, answer_value: str, note: str = "") -> HandoverRequest:
     """The receiving city's answer; it travels back to the sender and closes the loop."""
-    if not can_access(user, req, "answer"):
-        raise PermissionDenied(_("this request is not in your area"))
+    require(user, "answer", req, message=_("this request is not in your area"))
     if req.direction != Direction.IN:
-        raise ValidationError({"answer": [_("only a received request is answered here")]})
+        raise invalid("answer", _("only a received request is answered here"))
     if req.state == State.ANSWERED:
-        raise ValidationError({"answer": [_("already answered")]})
+        raise invalid("answer", _("already answered"))
     if answer_value not in Answer.values:
-        raise ValidationError({"answer": [_("choose an answer")]})
+        raise invalid("answer", _("choose an answer"))
     note = (note or "").strip()
     if len(note) > 300:
-        raise ValidationError({"note": [_("at most 300 characters")]})
+        raise invalid("note", _("at most 300 characters"))
     now = clock.now()
     body = {
         "request": str(req.message_id),
@@ -374,7 +373,7 @@ def answer(user: Any, req: HandoverRequest, answer_value: str, note: str = "") -
     with transaction.atomic():
         req = HandoverRequest.objects.select_for_update().get(pk=req.pk)
         if req.state == State.ANSWERED:
-            raise ValidationError({"answer": [_("already answered")]})
+            raise invalid("answer", _("already answered"))
         req.answer, req.answer_note, req.answered_at, req.answered_by = (
             answer_value,
             note,
@@ -398,8 +397,7 @@ def answer(user: Any, req: HandoverRequest, answer_value: str, note: str = "") -
 
 def reveal(user: Any, req: HandoverRequest, field: str, request: Any = None) -> str:
     if field not in ("id_number", "phone"):
-        raise ValidationError({"field": [_("unknown field")]})
-    if not can_access(user, req, "reveal"):
-        raise PermissionDenied(_("your role may not see full numbers"))
+        raise invalid("field", _("unknown field"))
+    require(user, "reveal", req, message=_("your role may not see full numbers"))
     audit.record_access(user, req, f"reveal:{field}", request)
     return req.reveal(field)

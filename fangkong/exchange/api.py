@@ -5,7 +5,6 @@ exchange endpoint /exchange/inbox/ (see docs/exchange.md)."""
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -13,15 +12,11 @@ from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
 from fangkong.core import audit
+from fangkong.core.access import invalid, require
 from fangkong.exchange import actions, cards, sources
 from fangkong.exchange.models import HandoverRequest, Partner, ReportCard
 
 router = Router(tags=["exchange"])
-
-
-def _need(request: HttpRequest, label: str, action: str) -> None:
-    if not request.user.may(label, action):  # type: ignore[union-attr]
-        raise PermissionDenied(_("your role may not do this"))
 
 
 class PartnerIn(Schema):
@@ -143,7 +138,7 @@ def _out(r: HandoverRequest) -> dict:
 
 @router.get("/partners", response=list[PartnerOut])
 def list_partners(request: HttpRequest) -> Any:
-    _need(request, "exchange.partner", "view")
+    require(request.user, "view", "exchange.partner")
     return list(Partner.objects.restrict(request.user))
 
 
@@ -156,7 +151,7 @@ def add_partner(request: HttpRequest, payload: PartnerIn) -> Any:
 def list_requests(
     request: HttpRequest, direction: str = "", overdue: bool = False, limit: int = 100
 ) -> Any:
-    _need(request, "exchange.handoverrequest", "view")
+    require(request.user, "view", "exchange.handoverrequest")
     qs = HandoverRequest.objects.restrict(request.user).select_related("partner", "node__parent")
     if direction:
         qs = qs.filter(direction=direction)
@@ -168,10 +163,10 @@ def list_requests(
 @router.post("/requests", response={201: ExchangeRequestOut})
 def create_request(request: HttpRequest, payload: ExchangeRequestIn) -> Any:
     user: Any = request.user
-    _need(request, "exchange.handoverrequest", "add")
+    require(request.user, "add", "exchange.handoverrequest")
     partner = Partner.objects.restrict(user).filter(code=payload.partner_code, active=True).first()
     if partner is None:
-        raise ValidationError({"partner_code": [_("no active partner with this code")]})
+        raise invalid("partner_code", _("no active partner with this code"))
     params = {
         "contact": payload.contact_id,
         "subject": payload.subject_id,
@@ -197,7 +192,7 @@ def create_request(request: HttpRequest, payload: ExchangeRequestIn) -> Any:
 
 
 def _get(request: HttpRequest, pk: int) -> HandoverRequest:
-    _need(request, "exchange.handoverrequest", "view")
+    require(request.user, "view", "exchange.handoverrequest")
     qs = HandoverRequest.objects.restrict(request.user).select_related("partner", "node__parent")
     return get_object_or_404(qs, pk=pk)
 
@@ -238,7 +233,7 @@ def export_file(request: HttpRequest, code: str, format: str = "json") -> HttpRe
 @router.post("/deliver", response=dict[str, int])
 def deliver(request: HttpRequest) -> Any:
     """Post waiting messages to partners with an endpoint now (normally after each write)."""
-    _need(request, "exchange.handoverrequest", "export")
+    require(request.user, "export", "exchange.handoverrequest")
     return actions.deliver()
 
 
@@ -247,7 +242,7 @@ def deliver(request: HttpRequest) -> Any:
 
 @router.get("/cards", response=list[CardOut])
 def list_cards(request: HttpRequest, limit: int = 100) -> Any:
-    _need(request, "exchange.reportcard", "view")
+    require(request.user, "view", "exchange.reportcard")
     out = []
     cases = list(cards.cases_for(request.user)[: max(1, min(limit, 500))])
     by_case = {
@@ -306,5 +301,5 @@ def acknowledge(request: HttpRequest, payload: ExchangeAckIn) -> Any:
 
 @router.post("/cards/receipt", response=dict[str, Any])
 def receipt(request: HttpRequest, file: File[UploadedFile]) -> Any:
-    _need(request, "exchange.reportcard", "acknowledge")
+    require(request.user, "acknowledge", "exchange.reportcard")
     return cards.import_receipt(request.user, file.read())

@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core import audit, clock, crypto
-from fangkong.core.querysets import allows, can_access
+from fangkong.core.access import invalid, require
+from fangkong.core.querysets import allows
 from fangkong.exchange.choices import CardKind
 from fangkong.exchange.models import CardVersion, ReportCard
 
@@ -309,10 +310,9 @@ def export(
     creating the versions the cases now need; with `case_id`, the whole history of that
     case's card. Other roles export the stored versions with identities masked. Every
     export is audited. Returns (content, number of rows)."""
-    if not allows(user, ReportCard, "export"):
-        raise PermissionDenied(_("your role may not export report cards"))
+    require(user, "export", ReportCard, message=_("your role may not export report cards"))
     if fmt not in ("csv", "xml"):
-        raise ValidationError({"format": [_("csv or xml")]})
+        raise invalid("format", _("csv or xml"))
     full = allows(user, ReportCard, "reveal")
     cases = cases_for(user)
     if case_id is not None:
@@ -380,27 +380,31 @@ def acknowledge(
 
     national_id = (national_id or "").strip()
     if not national_id or len(national_id) > 40:
-        raise ValidationError({"national_id": [_("give the card id of the national system")]})
+        raise invalid("national_id", _("give the card id of the national system"))
     version = (
         CardVersion.objects.select_related("card__case")
         .filter(card__number=card_number, seq=seq)
         .first()
     )
     if version is None:
-        raise ValidationError(
-            {"card": [_("no exported card %(n)s version %(s)s") % {"n": card_number, "s": seq}]}
+        raise invalid(
+            "card", _("no exported card %(n)s version %(s)s") % {"n": card_number, "s": seq}
         )
-    if not can_access(user, version.card, "acknowledge"):
-        raise PermissionDenied(_("your role may not record acknowledgements here"))
+    require(
+        user,
+        "acknowledge",
+        version.card,
+        message=_("your role may not record acknowledgements here"),
+    )
     when = at or clock.now()
     if when.tzinfo is None:
-        raise ValidationError({"acknowledged_at": [_("the time zone is missing")]})
+        raise invalid("acknowledged_at", _("the time zone is missing"))
     if when < version.exported_at:
-        raise ValidationError({"acknowledged_at": [_("an acknowledgement follows the export")]})
+        raise invalid("acknowledged_at", _("an acknowledgement follows the export"))
     if when > clock.now() + dt.timedelta(minutes=5):
-        raise ValidationError({"acknowledged_at": [_("the time lies in the future")]})
+        raise invalid("acknowledged_at", _("the time lies in the future"))
     if version.acknowledged_at is not None:
-        raise ValidationError({"card": [_("this version is acknowledged already")]})
+        raise invalid("card", _("this version is acknowledged already"))
     with transaction.atomic():
         version.acknowledged_at, version.national_id, version.acknowledged_by = (
             when,
@@ -429,17 +433,17 @@ def import_receipt(user: Any, data: bytes) -> dict[str, Any]:
         try:
             text = data.decode("gbk")
         except UnicodeDecodeError:
-            raise ValidationError({"file": [_("not a CSV file in UTF-8 or GBK")]}) from None
+            raise invalid("file", _("not a CSV file in UTF-8 or GBK")) from None
     if "\x00" in text:
-        raise ValidationError({"file": [_("not a CSV file in UTF-8 or GBK")]})
+        raise invalid("file", _("not a CSV file in UTF-8 or GBK"))
     reader = csv.DictReader(io.StringIO(text))
     try:
         records = list(reader)
     except csv.Error as exc:
-        raise ValidationError({"file": [str(exc)]}) from None
+        raise invalid("file", str(exc)) from None
     missing = [h for h in RECEIPT_HEADERS if h not in (reader.fieldnames or [])]
     if missing:
-        raise ValidationError({"file": [_("missing columns: %s") % ", ".join(missing)]})
+        raise invalid("file", _("missing columns: %s") % ", ".join(missing))
     done, rejected = 0, []
     for n, raw in enumerate(records, start=2):
         row = {
@@ -447,15 +451,13 @@ def import_receipt(user: Any, data: bytes) -> dict[str, Any]:
         }
         try:
             if not (row["seq"].isascii() and row["seq"].isdigit() and len(row["seq"]) < 4):
-                raise ValidationError({"版本": [_("not a number")]})
+                raise invalid("版本", _("not a number"))
             at = None
             if row["at"]:
                 try:
                     at = dt.datetime.fromisoformat(row["at"])
                 except ValueError:
-                    raise ValidationError(
-                        {"审核时间": [_("not a date and time (ISO 8601)")]}
-                    ) from None
+                    raise invalid("审核时间", _("not a date and time (ISO 8601)")) from None
                 if at.tzinfo is None:
                     at = timezone.make_aware(at)
             acknowledge(user, row["card"], int(row["seq"]), row["national_id"], at)

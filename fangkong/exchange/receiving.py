@@ -10,13 +10,13 @@ import logging
 import uuid
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import audit, clock, crypto
+from fangkong.core.access import invalid, require
 from fangkong.exchange import schema, signing
-from fangkong.exchange.actions import _need, _store_protected, own_code, root
+from fangkong.exchange.actions import _store_protected, own_code, root
 from fangkong.exchange.choices import Channel, Direction, Kind, Reason, State
 from fangkong.exchange.models import ExchangeRules, HandoverRequest, Message, Partner, Refusal
 from fangkong.people import rules as identity
@@ -311,10 +311,10 @@ def _take_answer(partner: Partner, msg: dict, original: HandoverRequest, channel
 
 def import_file(user: Any, data: bytes, file_name: str, request: Any = None) -> dict[str, list]:
     """Messages from a partner carried as a file (JSON or XLSX, same schema)."""
-    _need(user, HandoverRequest, "receive", _("your role may not import hand-over files"))
+    require(user, "receive", HandoverRequest, message=_("your role may not import hand-over files"))
     try:
         envelopes = schema.from_file(data, file_name)
     except schema.SchemaError as exc:
-        raise ValidationError({"file": [f"{exc.field}: {exc.reason}"]}) from None
+        raise invalid("file", f"{exc.field}: {exc.reason}") from None
     result = receive(envelopes, Channel.FILE, audit.client_ip(request) or "")
     return result

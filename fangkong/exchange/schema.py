@@ -81,7 +81,7 @@ def parse_date(value: str, field: str) -> dt.date | None:
         raise SchemaError(field, _("not a date (YYYY-MM-DD)")) from None
 
 
-def check(msg: Any) -> dict[str, Any]:
+def check(msg: Any) -> dict[str, Any]:  # noqa: C901
     """The message's shape, field by field; SchemaError names the first bad field."""
     if not isinstance(msg, dict):
         raise SchemaError("message", _("not an object"))

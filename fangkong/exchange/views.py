@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from fangkong.core import audit, clock
+from fangkong.core.access import require
 from fangkong.exchange import actions, cards, forms, schema, signing, sources
 from fangkong.exchange.choices import Channel, Direction
 from fangkong.exchange.models import HandoverRequest, Partner, Refusal, ReportCard
@@ -23,15 +24,10 @@ from fangkong.screening.models import ScreeningTask
 MAX_BODY = 8 * 1024 * 1024
 
 
-def _need(request: HttpRequest, label: str, action: str) -> None:
-    if not request.user.may(label, action):  # type: ignore[union-attr]
-        raise PermissionDenied
-
-
 @login_required
 def requests_view(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    _need(request, "exchange.handoverrequest", "view")
+    require(request.user, "view", "exchange.handoverrequest")
     qs = HandoverRequest.objects.restrict(user).select_related("partner", "node", "node__parent")
     direction = request.GET.get("direction", "")
     if direction in Direction.values:
@@ -40,7 +36,7 @@ def requests_view(request: HttpRequest) -> HttpResponse:
         qs = qs.overdue()
     file_form = forms.FileForm()
     if request.method == "POST":
-        _need(request, "exchange.handoverrequest", "receive")
+        require(request.user, "receive", "exchange.handoverrequest")
         file_form = forms.FileForm(request.POST, request.FILES)
         if file_form.is_valid():
             upload = file_form.cleaned_data["file"]
@@ -76,7 +72,7 @@ def requests_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def new_request(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    _need(request, "exchange.handoverrequest", "add")
+    require(request.user, "add", "exchange.handoverrequest")
     src = sources.source_for(user, request.GET)
     partners = [(p.code, str(p)) for p in Partner.objects.restrict(user).filter(active=True)]
     form = forms.RequestForm(request.POST or None, initial=src.initial, partners=partners)
@@ -160,10 +156,10 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def partners_view(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    _need(request, "exchange.partner", "view")
+    require(request.user, "view", "exchange.partner")
     form = forms.PartnerForm(request.POST or None)
     if request.method == "POST":
-        _need(request, "exchange.partner", "add")
+        require(request.user, "add", "exchange.partner")
         if form.is_valid():
             try:
                 actions.save_partner(user, form.cleaned_data)
@@ -230,11 +226,11 @@ def inbox(request: HttpRequest) -> JsonResponse:
 @login_required
 def cards_view(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    _need(request, "exchange.reportcard", "view")
+    require(request.user, "view", "exchange.reportcard")
     receipt = forms.ReceiptForm()
     ack = forms.AckForm()
     if request.method == "POST":
-        _need(request, "exchange.reportcard", "acknowledge")
+        require(request.user, "acknowledge", "exchange.reportcard")
         if request.POST.get("verb") == "receipt":
             receipt = forms.ReceiptForm(request.POST, request.FILES)
             if receipt.is_valid():

@@ -162,7 +162,7 @@ def _village(row: dict[str, str], by_code: dict, by_name: dict) -> Division | st
     return _("town: “%s” is the name of several villages; give the town") % name
 
 
-def _parse(
+def _parse(  # noqa: C901
     rows: list[dict[str, str]], mapping: dict[str, str], scope: Division | None
 ) -> tuple[list[_Line], list[tuple[int, str]]]:
     villages = Division.objects.filter(level=Level.VILLAGE)

@@ -6,12 +6,12 @@ import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
 from fangkong.core import facts as core_facts
+from fangkong.core.access import actor, invalid, require
 from fangkong.healthcode import facts, rules, tokens
 from fangkong.healthcode.choices import Colour, RiskLevel
 from fangkong.healthcode.models import (
@@ -25,10 +25,6 @@ from fangkong.healthcode.models import (
 
 CHUNK = 2000
 SYMPTOMS = ("fever", "cough", "shortness_of_breath", "sore_throat", "fatigue", "diarrhoea")
-
-
-def _invalid(field: str, message: str) -> ValidationError:
-    return ValidationError({field: [message]})
 
 
 def rules_in_force(day: dt.date) -> CodeRules:
@@ -186,20 +182,20 @@ def daily_checkin(
     try:
         cid = client_id if isinstance(client_id, uuid.UUID) else uuid.UUID(str(client_id))
     except (ValueError, TypeError, AttributeError):
-        raise _invalid("client_id", _("the client id must be a UUID")) from None
+        raise invalid("client_id", _("the client id must be a UUID")) from None
     existing = DailyCheckIn.objects.filter(client_id=cid).first()
     if existing is not None:
         return existing, False
     try:
         temp = Decimal(str(temperature)).quantize(Decimal("0.1"))
     except InvalidOperation:
-        raise _invalid("temperature", _("not a number")) from None
+        raise invalid("temperature", _("not a number")) from None
     if not Decimal("34.0") <= temp <= Decimal("43.0"):
-        raise _invalid("temperature", _("a body temperature is between 34 and 43 °C"))
+        raise invalid("temperature", _("a body temperature is between 34 and 43 °C"))
     found = [s for s in (symptoms or []) if s]
     unknown = [s for s in found if s not in SYMPTOMS]
     if unknown:
-        raise _invalid("symptoms", _("unknown symptom: %s") % ", ".join(unknown))
+        raise invalid("symptoms", _("unknown symptom: %s") % ", ".join(unknown))
     day = clock.today()
     r = rules_in_force(day)
     checkin = DailyCheckIn.objects.create(
@@ -220,19 +216,18 @@ def daily_checkin(
 def record_arrival(
     user: Any, person: Any, *, origin: str, risk_level: str = "", arrived_on: dt.date
 ) -> Arrival:
-    if not user.may("healthcode.arrival", "add"):
-        raise PermissionError(_("your role may not record arrivals"))
+    require(user, "add", "healthcode.arrival", message=_("your role may not record arrivals"))
     if not risk_level and arrived_on <= clock.today():
         # No level given: the risk-area list in force on the arrival day decides (#19).
         from fangkong.riskareas.rules import required_level_for_text
 
         risk_level = required_level_for_text(origin, arrived_on)
     if risk_level not in RiskLevel.values:
-        raise _invalid("risk_level", _("must be one of %s") % ", ".join(RiskLevel.values))
+        raise invalid("risk_level", _("must be one of %s") % ", ".join(RiskLevel.values))
     if arrived_on > clock.today():
-        raise _invalid("arrived_on", _("the arrival cannot be in the future"))
+        raise invalid("arrived_on", _("the arrival cannot be in the future"))
     if not (origin or "").strip():
-        raise _invalid("origin", _("this field is required"))
+        raise invalid("origin", _("this field is required"))
     arrival = Arrival.objects.create(
         person=person,
         origin=origin.strip()[:100],
@@ -249,16 +244,18 @@ def override_colour(
     user: Any, person: Any, *, colour: str, reason: str, until: dt.date | None = None
 ) -> CodeOverride:
     """Headquarters sets a colour by hand, only with a written reason (audited)."""
-    if not user.may("healthcode.codeoverride", "add"):
-        raise PermissionError(_("only headquarters may override a health code"))
+    require(
+        user,
+        "add",
+        "healthcode.codeoverride",
+        message=_("only headquarters may override a health code"),
+    )
     if colour not in Colour.values:
-        raise _invalid("colour", _("must be one of %s") % ", ".join(Colour.values))
+        raise invalid("colour", _("must be one of %s") % ", ".join(Colour.values))
     if len((reason or "").strip()) < 10:
-        raise _invalid("reason", _("write the reason (at least 10 characters)"))
+        raise invalid("reason", _("write the reason (at least 10 characters)"))
     CodeOverride.objects.filter(person=person, active=True).update(active=False)
-    from auditlog.context import set_actor
-
-    with set_actor(user):
+    with actor(user):
         found = CodeOverride.objects.create(
             person=person,
             colour=colour,
@@ -274,11 +271,13 @@ def override_colour(
 
 @transaction.atomic
 def end_override(user: Any, override: CodeOverride) -> None:
-    if not user.may("healthcode.codeoverride", "add"):
-        raise PermissionError(_("only headquarters may override a health code"))
-    from auditlog.context import set_actor
-
-    with set_actor(user):
+    require(
+        user,
+        "add",
+        "healthcode.codeoverride",
+        message=_("only headquarters may override a health code"),
+    )
+    with actor(user):
         override.active = False
         override.save(update_fields=["active"])
     core_facts.changed(core_facts.OVERRIDE, [override.person_id])

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from fangkong.core.access import require
 from fangkong.healthcode import actions, tokens
 from fangkong.healthcode.models import CodeChange, HealthCode
 
@@ -63,8 +64,7 @@ def _person(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
 
 def _code(request: HttpRequest, person_id: int) -> HealthCode:
     person = _person(request, person_id)
-    if not request.user.may("healthcode.healthcode", "view"):  # type: ignore[union-attr]
-        raise PermissionDenied
+    require(request.user, "view", "healthcode.healthcode")
     actions.colour_of(person.pk)
     code = HealthCode.objects.restrict(request.user, "view").get(person_id=person.pk)
     code.history = list(CodeChange.objects.filter(person_id=person.pk).order_by("-at")[:50])  # type: ignore[attr-defined]
@@ -84,8 +84,7 @@ def verify(request: HttpRequest, data: HealthCodeVerifyIn):  # type: ignore[no-u
     from fangkong.people.models import Person
     from fangkong.tracing.models import Venue
 
-    if not request.user.may("healthcode.healthcode", "verify"):  # type: ignore[union-attr]
-        raise PermissionDenied
+    require(request.user, "verify", "healthcode.healthcode")
     venue = Venue.objects.restrict(request.user, "view").filter(code=data.venue_code).first()
     if venue is None:
         raise HttpError(404, _("unknown venue: this QR code is not registered"))
@@ -121,8 +120,7 @@ def arrival(request: HttpRequest, person_id: int, data: ArrivalIn):  # type: ign
 
 @router.post("/recompute", response={202: dict})
 def recompute(request: HttpRequest):  # type: ignore[no-untyped-def]
-    if not request.user.may("healthcode.healthcode", "recompute"):  # type: ignore[union-attr]
-        raise PermissionDenied
+    require(request.user, "recompute", "healthcode.healthcode")
     from fangkong.healthcode.tasks import start_recompute_job
 
     job = start_recompute_job(request.user)

@@ -31,7 +31,7 @@ def _of(field: str, ids: list[int]) -> dict:
     return {f"{field}__in": ids}
 
 
-def facts_for(person_ids: Iterable[int], today: dt.date) -> dict[int, Facts]:
+def facts_for(person_ids: Iterable[int], today: dt.date) -> dict[int, Facts]:  # noqa: C901
     ids = list(person_ids)
     out: dict[int, Facts] = {pid: Facts() for pid in ids}
     since = today - dt.timedelta(days=LOOKBACK_DAYS)

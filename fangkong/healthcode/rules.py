@@ -50,7 +50,7 @@ def governing(stored: Sequence[Any], fact_day: dt.date, default: Any) -> Any:
     return stored[0] if stored else default
 
 
-def derive(
+def derive(  # noqa: C901
     f: Facts, r: Any, today: dt.date, rules_on: Callable[[dt.date], Any] | None = None
 ) -> tuple[str, list[str]]:
     """(colour, reasons) by R11, with R12 deciding when an event stops counting.

@@ -12,16 +12,11 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import audit
 from fangkong.core import listing as lists
+from fangkong.core.access import require
 from fangkong.healthcode import actions, tokens
 from fangkong.healthcode.choices import Colour
 from fangkong.healthcode.forms import ArrivalForm, OverrideForm
 from fangkong.healthcode.models import CodeChange, CodeOverride, HealthCode
-
-
-def _need(request: HttpRequest, label: str, action: str = "view") -> None:
-    if not request.user.may(label, action):  # type: ignore[union-attr]
-        raise PermissionDenied
-
 
 FLAGGED_FILTERS = lists.Filters(
     name=("person__name",),
@@ -34,7 +29,7 @@ FLAGGED_FILTERS = lists.Filters(
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    _need(request, "healthcode.healthcode")
+    require(request.user, "view", "healthcode.healthcode")
     codes = HealthCode.objects.restrict(request.user, "view")
     counts = dict(codes.values_list("colour").annotate(n=Count("pk")).order_by())
     flagged = codes.exclude(colour="green").select_related("person").order_by("-since", "pk")
@@ -50,7 +45,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def person_code(request: HttpRequest, person_id: int) -> HttpResponse:
     from fangkong.people.models import Person
 
-    _need(request, "healthcode.healthcode")
+    require(request.user, "view", "healthcode.healthcode")
     person = get_object_or_404(Person.objects.restrict(request.user, "view"), pk=person_id)
     actions.colour_of(person.pk)
     code = HealthCode.objects.get(person_id=person.pk)

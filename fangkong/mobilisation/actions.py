@@ -1,19 +1,17 @@
 """Every write of the mobilisation app: one function per verb, validated, in one
 transaction, audited (django-auditlog attributes changes to the acting account)."""
 
-import contextlib
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
-from auditlog.context import set_actor
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core import audit, clock, crypto
-from fangkong.core.querysets import allows, can_access, is_system
+from fangkong.core.access import actor, invalid, require
+from fangkong.core.querysets import allows, can_access
 from fangkong.geo.choices import Level
 from fangkong.geo.models import Division
 from fangkong.mobilisation import rules
@@ -52,47 +50,22 @@ class RestRuleError(ValidationError):
         super().__init__({"override_reason": [text]})
 
 
-@contextlib.contextmanager
-def _actor(user: Any) -> Iterator[None]:
-    if getattr(user, "pk", None) and getattr(user, "is_authenticated", False):
-        with set_actor(user):
-            yield
-    else:
-        yield
-
-
 def _who(user: Any) -> Any:
     return user if getattr(user, "pk", None) else None
-
-
-def _invalid(field: str, message: Any) -> ValidationError:
-    return ValidationError({field: [message]})
-
-
-def _need(user: Any, obj: Any, action: str) -> None:
-    if not can_access(user, obj, action):
-        raise PermissionDenied(_("You may not do this here."))
-
-
-def _may_at(user: Any, node: Division, model: Any, action: str) -> None:
-    if not allows(user, model, action):
-        raise PermissionDenied(_("Your role may not do this."))
-    if not is_system(user) and (user.node is None or not user.node.contains(node)):
-        raise PermissionDenied(_("This is outside your jurisdiction."))
 
 
 def _text(value: Any, field: str, max_len: int, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise _invalid(field, _("This field is required."))
+        raise invalid(field, _("This field is required."))
     if len(value) > max_len:
-        raise _invalid(field, _("At most %(n)s characters.") % {"n": max_len})
+        raise invalid(field, _("At most %(n)s characters.") % {"n": max_len})
     return value
 
 
 def _choice(value: Any, field: str, choices: Any) -> str:
     if value not in choices.values:
-        raise _invalid(field, _("Choose one of the listed values."))
+        raise invalid(field, _("Choose one of the listed values."))
     return str(value)
 
 
@@ -100,9 +73,9 @@ def _hours(value: Any, field: str, low: int, high: int) -> int:
     try:
         n = int(value)
     except (TypeError, ValueError):
-        raise _invalid(field, _("Enter a whole number.")) from None
+        raise invalid(field, _("Enter a whole number.")) from None
     if not low <= n <= high:
-        raise _invalid(
+        raise invalid(
             field, _("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high}
         )
     return n
@@ -122,13 +95,13 @@ def save_unit(
     """Create (unit=None) or edit a unit of the territory."""
     unit = unit or Unit()
     if unit.pk:
-        _need(user, unit, "change")
-    _may_at(user, node, Unit, "change" if unit.pk else "add")
+        require(user, "change", unit)
+    require(user, "change" if unit.pk else "add", Unit, node=node)
     unit.name = _text(name, "name", 120)
     unit.kind = _choice(kind, "kind", UnitKind)
     unit.address = _text(address, "address", 200, required=False)
     unit.node = node
-    with _actor(user):
+    with actor(user):
         unit.save()
     return unit
 
@@ -148,25 +121,23 @@ def save_organisation(
     """Create or edit a Party organisation; the parent must lie at or above its node."""
     org = org or PartyOrganisation()
     if org.pk:
-        _need(user, org, "change")
-    _may_at(user, node, PartyOrganisation, "change" if org.pk else "add")
+        require(user, "change", org)
+    require(user, "change" if org.pk else "add", PartyOrganisation, node=node)
     kind = _choice(kind, "kind", OrganisationKind)
     if parent is not None:
         if org.pk and (parent.pk == org.pk or _descends(parent, org)):
-            raise _invalid("parent", _("An organisation cannot sit under itself."))
+            raise invalid("parent", _("An organisation cannot sit under itself."))
         if not node.path.startswith(parent.path):
-            raise _invalid(
-                "parent", _("The parent organisation must be at the same node or above.")
-            )
+            raise invalid("parent", _("The parent organisation must be at the same node or above."))
         if kind == OrganisationKind.COMMITTEE and parent.kind != OrganisationKind.COMMITTEE:
-            raise _invalid("parent", _("A Party committee can only sit under another committee."))
+            raise invalid("parent", _("A Party committee can only sit under another committee."))
     if unit is not None and not unit.path.startswith(node.path):
-        raise _invalid("unit", _("The unit must lie within the organisation's jurisdiction."))
+        raise invalid("unit", _("The unit must lie within the organisation's jurisdiction."))
     if secretary is not None and not can_access(user, secretary, "view"):
-        raise _invalid("secretary", _("Choose a member of your jurisdiction."))
+        raise invalid("secretary", _("Choose a member of your jurisdiction."))
     org.name = _text(name, "name", 120)
     org.kind, org.node, org.parent, org.unit, org.secretary = kind, node, parent, unit, secretary
-    with _actor(user):
+    with actor(user):
         org.save()
     return org
 
@@ -201,11 +172,11 @@ def _set_phone(member: Member, phone: str) -> None:
     try:
         phone = people_rules.parse_mobile(phone)
     except people_rules.IdentityError as exc:
-        raise _invalid("phone", str(exc)) from exc
+        raise invalid("phone", str(exc)) from exc
     index = phone_index(phone)
     clash = Member.objects.filter(phone_index=index).exclude(pk=member.pk).exists()
     if clash:
-        raise _invalid("phone", _("A member with this phone number is already recorded."))
+        raise invalid("phone", _("A member with this phone number is already recorded."))
     member.phone_enc = crypto.encrypt(phone, "member.phone")
     member.phone_index = index
     member.phone_masked = people_rules.mask_phone(phone)
@@ -217,7 +188,7 @@ def _fill_member(member: Member, data: dict) -> None:
         setattr(member, flag, bool(data.get(flag)))
     member.cadre_rank = _text(data.get("cadre_rank"), "cadre_rank", 40, required=False)
     if member.cadre_rank and not member.is_cadre:
-        raise _invalid("cadre_rank", _("Only a cadre has a rank."))
+        raise invalid("cadre_rank", _("Only a cadre has a rank."))
     member.skills = _text(data.get("skills"), "skills", 200, required=False)
     health = data.get("health_status") or HealthStatus.HEALTHY
     member.health_status = _choice(health, "health_status", HealthStatus)
@@ -237,36 +208,36 @@ def save_member(
     organisation nor community. The phone is protected like a person's."""
     member = member or Member()
     if member.pk:
-        _need(user, member, "change")
+        require(user, "change", member)
     for field, value in (("organisation", organisation), ("unit", unit)):
         if value is not None and not can_access(user, value, "view"):
-            raise _invalid(field, _("Choose one of your jurisdiction."))
+            raise invalid(field, _("Choose one of your jurisdiction."))
     _fill_member(member, data)
     member.organisation, member.unit = organisation, unit
     if data.get("phone"):
         _set_phone(member, str(data["phone"]))
     elif not member.pk:
-        raise _invalid("phone", _("This field is required."))
+        raise invalid("phone", _("This field is required."))
     if node is None and not (member.community_id or unit or organisation or member.pk):
-        raise _invalid("node", _("Choose where the member belongs."))
+        raise invalid("node", _("Choose where the member belongs."))
     member.path = _member_path(member, node)
     place = Division.objects.filter(path=member.path).first()
     if place is None:
-        raise _invalid("node", _("Choose where the member belongs."))
-    _may_at(user, place, Member, "change" if member.pk else "add")
-    with _actor(user):
+        raise invalid("node", _("Choose where the member belongs."))
+    require(user, "change" if member.pk else "add", Member, node=place)
+    with actor(user):
         try:
             with transaction.atomic():
                 member.save()
         except IntegrityError:
-            raise _invalid(
+            raise invalid(
                 "phone", _("A member with this phone number is already recorded.")
             ) from None
     return member
 
 
 def reveal_phone(user: Any, member: Member, request: Any = None) -> str:
-    _need(user, member, "reveal")
+    require(user, "reveal", member)
     audit.record_access(user, member, "phone", request)
     return member.reveal_phone()
 
@@ -277,10 +248,10 @@ def reveal_phone(user: Any, member: Member, request: Any = None) -> str:
 def community_by_code(code: Any) -> Division:
     code = str(code or "").strip()
     if not rules.community_code_ok(code):
-        raise _invalid("community", _("Enter the 12-digit code of a community or village."))
+        raise invalid("community", _("Enter the 12-digit code of a community or village."))
     found = Division.objects.filter(code=code, level=Level.VILLAGE).first()
     if found is None:
-        raise _invalid("community", _("No community or village has this code."))
+        raise invalid("community", _("No community or village has this code."))
     return found
 
 
@@ -294,12 +265,12 @@ def _double_registration(member: Member, community: Division) -> ValidationError
     )
     where = active.community.name if active else ""
     if active and active.community_id == community.pk:
-        return _invalid(
+        return invalid(
             "community",
             _("You are already registered at %(c)s (%(s)s).")
             % {"c": where, "s": active.get_status_display()},
         )
-    return _invalid(
+    return invalid(
         "community",
         _(
             "You are already registered at %(c)s. A member registers at one community "
@@ -315,14 +286,14 @@ def register(
 ) -> Registration:
     """Register `member` at `community` (pending until the community confirms)."""
     if community.level != Level.VILLAGE:
-        raise _invalid("community", _("Choose a community or village, not a higher level."))
+        raise invalid("community", _("Choose a community or village, not a higher level."))
     Member.objects.select_for_update().filter(pk=member.pk).first()
     if member.registrations.filter(
         status__in=[RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED]
     ).exists():
         raise _double_registration(member, community)
     reg = Registration(member=member, community=community, note=_text(note, "note", 200, False))
-    with _actor(user):
+    with actor(user):
         try:
             with transaction.atomic():
                 reg.save()
@@ -354,9 +325,9 @@ def withdraw(member: Member, registration: Registration) -> Registration:
     if registration.member_id != member.pk:
         raise PermissionDenied(_("This is not your registration."))
     if registration.status not in (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED):
-        raise _invalid("status", _("Only a pending or confirmed registration can be withdrawn."))
+        raise invalid("status", _("Only a pending or confirmed registration can be withdrawn."))
     if Assignment.objects.filter(member=member, ends_at__gt=clock.now()).exists():
-        raise _invalid("status", _("You still have shifts ahead; ask the community first."))
+        raise invalid("status", _("You still have shifts ahead; ask the community first."))
     registration.status = RegistrationStatus.WITHDRAWN
     registration.decided_at = clock.now()
     registration.save(update_fields=["status", "decided_at"])
@@ -370,16 +341,16 @@ def withdraw(member: Member, registration: Registration) -> Registration:
 @transaction.atomic
 def confirm(user: Any, registration: Registration) -> Registration:
     """The community's staff confirm: the member now belongs to that community."""
-    _need(user, registration, "decide")
+    require(user, "decide", registration)
     reg = Registration.objects.select_for_update().get(pk=registration.pk)
     if reg.status != RegistrationStatus.PENDING:
-        raise _invalid("status", _("Only a pending registration can be confirmed."))
+        raise invalid("status", _("Only a pending registration can be confirmed."))
     reg.status, reg.decided_at, reg.decided_by = (
         RegistrationStatus.CONFIRMED,
         clock.now(),
         _who(user),
     )
-    with _actor(user):
+    with actor(user):
         reg.save(update_fields=["status", "decided_at", "decided_by"])
         member = reg.member
         member.community = reg.community
@@ -390,17 +361,17 @@ def confirm(user: Any, registration: Registration) -> Registration:
 
 @transaction.atomic
 def decline(user: Any, registration: Registration, reason: Any) -> Registration:
-    _need(user, registration, "decide")
+    require(user, "decide", registration)
     reg = Registration.objects.select_for_update().get(pk=registration.pk)
     if reg.status != RegistrationStatus.PENDING:
-        raise _invalid("status", _("Only a pending registration can be declined."))
+        raise invalid("status", _("Only a pending registration can be declined."))
     reg.decline_reason = _text(reason, "reason", 200)
     reg.status, reg.decided_at, reg.decided_by = (
         RegistrationStatus.DECLINED,
         clock.now(),
         _who(user),
     )
-    with _actor(user):
+    with actor(user):
         reg.save(update_fields=["status", "decided_at", "decided_by", "decline_reason"])
         member = reg.member
         if member.path == reg.community.path and not member.community_id:
@@ -416,8 +387,8 @@ def decline(user: Any, registration: Registration, reason: Any) -> Registration:
 def save_post(user: Any, post: Post | None, *, node: Division, data: dict) -> Post:
     post = post or Post()
     if post.pk:
-        _need(user, post, "change")
-    _may_at(user, node, Post, "change" if post.pk else "add")
+        require(user, "change", post)
+    require(user, "change" if post.pk else "add", Post, node=node)
     post.name = _text(data.get("name"), "name", 120)
     post.kind = _choice(data.get("kind"), "kind", PostKind)
     post.required_per_shift = _hours(data.get("required_per_shift", 2), "required_per_shift", 1, 50)
@@ -425,7 +396,7 @@ def save_post(user: Any, post: Post | None, *, node: Division, data: dict) -> Po
     post.first_shift_hour = _hours(data.get("first_shift_hour", 0), "first_shift_hour", 0, 23)
     post.active = bool(data.get("active", True))
     post.node = node
-    with _actor(user):
+    with actor(user):
         post.save()
     return post
 
@@ -433,10 +404,10 @@ def save_post(user: Any, post: Post | None, *, node: Division, data: dict) -> Po
 @transaction.atomic
 def plan_shifts(user: Any, post: Post, first_day: dt.date, days: Any) -> list[Shift]:
     """Create the post's around-the-clock shifts for `days` days (existing ones kept)."""
-    _need(user, post, "change")
+    require(user, "change", post)
     n = _hours(days, "days", 1, 31)
     if not dt.date(2000, 1, 1) <= first_day <= dt.date(2100, 12, 31):
-        raise _invalid("first_day", _("Enter a day between 2000 and 2100."))
+        raise invalid("first_day", _("Enter a day between 2000 and 2100."))
     existing = set(
         Shift.objects.filter(
             post=post,
@@ -485,25 +456,23 @@ def check_assignment(member: Member, shift: Shift) -> list[rules.Broken]:
 def assign(user: Any, shift: Shift, member: Member, override_reason: Any = "") -> Assignment:
     """Put a confirmed member on a shift. A broken rest rule refuses the assignment
     unless an override reason is given; the reason and the rules are kept."""
-    _need(user, shift, "view")
+    require(user, "view", shift)
     if not allows(user, Assignment, "add") or not can_access(user, shift.post, "view"):
         raise PermissionDenied(_("You may not roster this post."))
     if not can_access(user, member, "view"):
-        raise _invalid("member", _("Choose a member of your jurisdiction."))
+        raise invalid("member", _("Choose a member of your jurisdiction."))
     reason = _text(override_reason, "override_reason", 300, required=False)
     locked = Member.objects.select_for_update().get(pk=member.pk)
     if not locked.community_id:
-        raise _invalid(
-            "member", _("Only a member whose registration is confirmed can be rostered.")
-        )
+        raise invalid("member", _("Only a member whose registration is confirmed can be rostered."))
     if locked.health_status not in FIT_FOR_DUTY:
-        raise _invalid(
+        raise invalid(
             "member",
             _("%(name)s is not fit for duty (%(status)s).")
             % {"name": locked.name, "status": locked.get_health_status_display()},
         )
     if shift.assignments.filter(member=locked).exists():
-        raise _invalid("member", _("The member is already on this shift."))
+        raise invalid("member", _("The member is already on this shift."))
     broken = check_assignment(locked, shift)
     hard = rules.refused(broken)
     if hard:
@@ -517,32 +486,31 @@ def assign(user: Any, shift: Shift, member: Member, override_reason: Any = "") -
         override_reason=reason if broken else "",
         created_by=_who(user),
     )
-    with _actor(user):
+    with actor(user):
         a.save()
     return a
 
 
 @transaction.atomic
 def unassign(user: Any, assignment: Assignment) -> None:
-    _need(user, assignment, "delete")
+    require(user, "delete", assignment)
     if assignment.ppe.exists():
-        raise _invalid("assignment", _("Protective equipment was issued for this shift; it stays."))
-    with _actor(user):
+        raise invalid("assignment", _("Protective equipment was issued for this shift; it stays."))
+    with actor(user):
         assignment.delete()
 
 
 @transaction.atomic
 def add_rest_rules(user: Any, data: dict) -> RestRuleSet:
     """A new dated rest rule set (a set already in force is never rewritten)."""
-    if not allows(user, RestRuleSet, "add"):
-        raise PermissionDenied(_("Your role may not do this."))
+    require(user, "add", RestRuleSet)
     day = data.get("effective_from")
     if not isinstance(day, dt.date):
-        raise _invalid("effective_from", _("Enter a date."))
+        raise invalid("effective_from", _("Enter a date."))
     if day < clock.today():
-        raise _invalid("effective_from", _("A rule set takes effect today or later."))
+        raise invalid("effective_from", _("A rule set takes effect today or later."))
     if RestRuleSet.objects.filter(effective_from=day).exists():
-        raise _invalid("effective_from", _("A rule set already takes effect on that day."))
+        raise invalid("effective_from", _("A rule set already takes effect on that day."))
     rs = RestRuleSet(
         effective_from=day,
         max_shift_hours=_hours(data.get("max_shift_hours"), "max_shift_hours", 1, 24),
@@ -554,7 +522,7 @@ def add_rest_rules(user: Any, data: dict) -> RestRuleSet:
         note=_text(data.get("note"), "note", 200, required=False),
         created_by=_who(user),
     )
-    with _actor(user):
+    with actor(user):
         rs.save()
     return rs
 
@@ -569,16 +537,15 @@ def issue_ppe(
     """Issue protective equipment for one assignment. With the supplies app the units
     leave `warehouse` through its ledger (stock checked there; a shortage is refused)
     and each ledger entry is linked here; without it, `item` is a name."""
-    _need(user, assignment, "view")
-    if not allows(user, PpeIssue, "add"):
-        raise PermissionDenied(_("Your role may not do this."))
+    require(user, "view", assignment)
+    require(user, "add", PpeIssue)
     from django.apps import apps
 
     if apps.is_installed("fangkong.supplies"):
         from fangkong.supplies import actions as supplies
 
         if warehouse is None:
-            raise _invalid("warehouse", _("Choose the warehouse that issues the equipment."))
+            raise invalid("warehouse", _("Choose the warehouse that issues the equipment."))
         reason = _("PPE for %(post)s, shift %(at)s") % {
             "post": assignment.shift.post.name,
             "at": timezone.localtime(assignment.starts_at).strftime("%Y-%m-%d %H:%M"),
@@ -607,7 +574,7 @@ def issue_ppe(
                 issued_by=_who(user),
             )
         ]
-    with _actor(user):
+    with actor(user):
         for issue in out:
             issue.save()
     return out

@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from fangkong.core import clock
+from fangkong.core.access import invalid
 from fangkong.geo.models import Division
 from fangkong.mobilisation import actions, figures, roster
 from fangkong.mobilisation.choices import (
@@ -444,7 +445,7 @@ def create_registration(request: HttpRequest, body: RegistrationIn):  # type: ig
     member = get_object_or_404(Member.objects.restrict(user, "change"), pk=body.member_id)
     community = actions.community_by_code(body.community_code)
     if not Division.objects.restrict(user).filter(pk=community.pk).exists():
-        raise ValidationError({"community_code": ["outside your jurisdiction"]})
+        raise invalid("community_code", "outside your jurisdiction")
     return Status(201, actions.register(member, community, user=user))
 
 
@@ -585,10 +586,10 @@ def issue_ppe(request: HttpRequest, assignment_id: int, body: PpeIn):  # type: i
     )
     item = Item.objects.filter(pk=body.item_id).first()
     if item is None:
-        raise ValidationError({"item_id": ["no such item"]})
+        raise invalid("item_id", "no such item")
     house = Warehouse.objects.restrict(user, "issue").filter(pk=body.warehouse_id).first()
     if house is None:
-        raise ValidationError({"warehouse_id": ["no warehouse you may issue from"]})
+        raise invalid("warehouse_id", "no warehouse you may issue from")
     return Status(201, actions.issue_ppe(user, a, item, body.quantity, house))
 
 

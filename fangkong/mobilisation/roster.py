@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext as _
 
+from fangkong.core.access import invalid
 from fangkong.geo.choices import Level
 from fangkong.geo.models import Division
 from fangkong.mobilisation import actions, rules
@@ -100,7 +101,7 @@ def _int(value: Any) -> int:
 def _shift_of(post: Post, value: Any) -> Shift:
     shift = Shift.objects.filter(post=post, pk=_int(value)).first()
     if shift is None:
-        raise ValidationError({"shift": [_("Choose a shift of this post.")]})
+        raise invalid("shift", _("Choose a shift of this post."))
     return shift
 
 
@@ -121,7 +122,7 @@ def handle_post(request: Any, user: Any, post: Post) -> tuple[Any, dict[str, Any
                 .first()
             )
             if a is None:
-                raise ValidationError({"assignment": [_("No such assignment.")]})
+                raise invalid("assignment", _("No such assignment."))
             actions.unassign(user, a)
             messages.success(request, _("Removed from the shift."))
         elif data.get("do") == "ppe":
@@ -130,7 +131,7 @@ def handle_post(request: Any, user: Any, post: Post) -> tuple[Any, dict[str, Any
             shift = _shift_of(post, chosen["shift"])
             member = Member.objects.restrict(user, "view").filter(pk=_int(chosen["member"])).first()
             if member is None:
-                raise ValidationError({"member": [_("Choose a member of your jurisdiction.")]})
+                raise invalid("member", _("Choose a member of your jurisdiction."))
             a = actions.assign(user, shift, member, chosen["override_reason"])
             if a.overridden:
                 messages.warning(
@@ -162,12 +163,12 @@ def _issue(request: Any, user: Any, post: Post) -> None:
         .first()
     )
     if a is None:
-        raise ValidationError({"assignment": [_("No such assignment.")]})
+        raise invalid("assignment", _("No such assignment."))
     item = Item.objects.filter(pk=_int(data.get("item"))).first()
     wid = data.get("warehouse", "")
     house = Warehouse.objects.restrict(user, "issue").filter(pk=_int(wid)).first()
     if item is None or house is None:
-        raise ValidationError({"item": [_("Choose the item and the warehouse.")]})
+        raise invalid("item", _("Choose the item and the warehouse."))
     issued = actions.issue_ppe(user, a, item, data.get("quantity"), house)
     n = sum(i.quantity for i in issued)
     messages.success(

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fangkong.core import clock
+from fangkong.core.access import invalid, require
 from fangkong.geo.models import Division
 from fangkong.mobilisation import actions, figures, roster
 from fangkong.mobilisation.choices import RegistrationStatus
@@ -45,11 +46,6 @@ def _user(request: HttpRequest) -> Any:
     return request.user
 
 
-def _need(request: HttpRequest, label: str, action: str = "view") -> None:
-    if not _user(request).may(f"mobilisation.{label}", action):
-        raise PermissionDenied
-
-
 def _scope_node(request: HttpRequest) -> Division:
     """The node the page looks at: ?node=<code> within the user's subtree, else the
     user's own node (the root for a superuser without one)."""
@@ -69,7 +65,7 @@ def _scope_node(request: HttpRequest) -> Division:
 def _node(user: Any, code: str) -> Division:
     node = Division.objects.restrict(user, "view").filter(code=(code or "").strip()).first()
     if node is None:
-        raise ValidationError({"node_code": [_("No jurisdiction with this code in your area.")]})
+        raise invalid("node_code", _("No jurisdiction with this code in your area."))
     return node
 
 
@@ -92,7 +88,7 @@ def _day(request: HttpRequest) -> dt.date:
 
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
-    _need(request, "member")
+    require(request.user, "view", "mobilisation.member")
     node = _scope_node(request)
     day = _day(request)
     values = figures.compute(node.path, day)
@@ -108,7 +104,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    _need(request, "partyorganisation")
+    require(request.user, "view", "mobilisation.partyorganisation")
     node = _scope_node(request)
     orgs = (
         PartyOrganisation.objects.restrict(_user(request), "view")
@@ -171,7 +167,7 @@ def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
             "secretary": org.secretary_id,
         }
     else:
-        _need(request, "partyorganisation", "add")
+        require(request.user, "add", "mobilisation.partyorganisation")
         initial = {"node_code": getattr(user.node, "code", "")}
     form = OrganisationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -198,7 +194,7 @@ def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
 
 @login_required
 def unit_list(request: HttpRequest) -> HttpResponse:
-    _need(request, "unit")
+    require(request.user, "view", "mobilisation.unit")
     node = _scope_node(request)
     units = (
         Unit.objects.restrict(_user(request), "view")
@@ -226,7 +222,7 @@ def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "address": unit.address,
         }
     else:
-        _need(request, "unit", "add")
+        require(request.user, "add", "mobilisation.unit")
         initial = {"node_code": getattr(user.node, "code", "")}
     form = UnitForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -258,7 +254,7 @@ MEMBER_SEARCH = "fangkong.mobilisation.search"
 def member_list(request: HttpRequest) -> HttpResponse:
     """The search box posts: a phone number becomes a short-lived handle (`s`) holding its
     blind index, so no number sits in the address, the pager or the access log."""
-    _need(request, "member")
+    require(request.user, "view", "mobilisation.member")
     if request.method == "POST":
         params = {k: (request.POST.get(k) or "").strip()[:50] for k in ("node", "q", "kind", "s")}
         if params["q"]:
@@ -351,7 +347,7 @@ def member_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         }
         initial |= {"organisation": member.organisation_id, "unit": member.unit_id}
     else:
-        _need(request, "member", "add")
+        require(request.user, "add", "mobilisation.member")
         initial = {"node_code": getattr(user.node, "code", "")}
     form = MemberForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -378,7 +374,7 @@ def member_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 def registration_list(request: HttpRequest) -> HttpResponse:
-    _need(request, "registration")
+    require(request.user, "view", "mobilisation.registration")
     user = _user(request)
     node = _scope_node(request)
     status = request.GET.get("status", RegistrationStatus.PENDING)
@@ -426,7 +422,7 @@ def registration_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def post_list(request: HttpRequest) -> HttpResponse:
-    _need(request, "post")
+    require(request.user, "view", "mobilisation.post")
     node = _scope_node(request)
     day = _day(request)
     posts = (
@@ -458,7 +454,7 @@ def post_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         }
         initial |= {"node_code": post.node.code, "active": post.active}
     else:
-        _need(request, "post", "add")
+        require(request.user, "add", "mobilisation.post")
         initial = {"node_code": getattr(user.node, "code", ""), "active": True}
     form = PostForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -522,11 +518,11 @@ def post_roster(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def rest_rules(request: HttpRequest) -> HttpResponse:
-    _need(request, "restruleset")
+    require(request.user, "view", "mobilisation.restruleset")
     user = _user(request)
     form = RestRulesForm(request.POST or None)
     if request.method == "POST":
-        _need(request, "restruleset", "add")
+        require(request.user, "add", "mobilisation.restruleset")
         if form.is_valid():
             try:
                 actions.add_rest_rules(user, form.cleaned_data)

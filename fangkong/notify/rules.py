@@ -48,7 +48,7 @@ FIXED_RULES: dict[str, dict[str, Any]] = {
 }
 
 
-def validate_rules(data: Any) -> dict[str, dict[str, Any]]:
+def validate_rules(data: Any) -> dict[str, dict[str, Any]]:  # noqa: C901
     """The rules as given, checked: a known kind, known channels, whole minutes."""
     if not isinstance(data, dict):
         raise ValidationError({"rules": _("the rules must be an object keyed by kind")})

@@ -4,20 +4,17 @@ Views, the API, commands and the demo call these, so the same rules apply everyw
 Bad input raises `ValidationError` naming the field.
 """
 
-import contextlib
 import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, facts
-from fangkong.core.querysets import is_system
+from fangkong.core.access import actor, invalid, require, within
 from fangkong.observation import rules
 from fangkong.observation.checkins import check_in as check_in  # the busiest verb, own module
 from fangkong.observation.choices import (
@@ -38,21 +35,6 @@ from fangkong.observation.models import (
     Room,
 )
 
-
-@contextlib.contextmanager
-def _actor(user: Any) -> Iterator[None]:
-    """Attribute audit entries of the block to `user` (when it is a stored account)."""
-    if getattr(user, "pk", None) and getattr(user, "is_authenticated", False):
-        with set_actor(user):
-            yield
-    else:
-        yield
-
-
-def _invalid(field: str, message: str) -> ValidationError:
-    return ValidationError({field: [message]})
-
-
 # ---------------------------------------------------------------- rule sets
 
 
@@ -63,17 +45,21 @@ def rules_in_force(day: dt.date) -> ObservationRules:
 
 
 @transaction.atomic
-def save_rules(user: Any, data: dict[str, Any]) -> ObservationRules:
+def save_rules(user: Any, data: dict[str, Any]) -> ObservationRules:  # noqa: C901
     """Add a rule set from its effective date on. Sets already in force are history
     and are not rewritten; a later set replaces them from its own date."""
-    if not user.may("observation.observationrules", "change"):
-        raise PermissionError(_("only headquarters may change the observation rules"))
+    require(
+        user,
+        "change",
+        "observation.observationrules",
+        message=_("only headquarters may change the observation rules"),
+    )
     effective = data.get("effective_from")
     if not isinstance(effective, dt.date):
-        raise _invalid("effective_from", _("the effective date is required"))
+        raise invalid("effective_from", _("the effective date is required"))
     existing = ObservationRules.objects.filter(effective_from=effective).first()
     if existing is not None and effective <= clock.today():
-        raise _invalid(
+        raise invalid(
             "effective_from", _("a rule set already in force on this date cannot be rewritten")
         )
     for name in ("morning_start", "morning_end", "evening_start", "evening_end"):
@@ -81,7 +67,7 @@ def save_rules(user: Any, data: dict[str, Any]) -> ObservationRules:
         if isinstance(value, dt.time) and value.tzinfo is not None:
             # The windows are local wall-clock times of the deployment; an offset would
             # make them incomparable with the stored ones.
-            raise _invalid(name, _("give a local time of day without a time zone"))
+            raise invalid(name, _("give a local time of day without a time zone"))
     obj = existing or ObservationRules(effective_from=effective, created_by=user)
     for name in (
         "days",
@@ -116,7 +102,7 @@ def save_rules(user: Any, data: dict[str, Any]) -> ObservationRules:
         errors[exc.field] = [str(exc)]
     if errors:
         raise ValidationError(errors)
-    with _actor(user):
+    with actor(user):
         obj.save()
     return obj
 
@@ -128,13 +114,17 @@ def save_rules(user: Any, data: dict[str, Any]) -> ObservationRules:
 def create_site(
     user: Any, *, name: str, address: str, node: Any, doctor: Any = None
 ) -> QuarantineSite:
-    if not user.may("observation.quarantinesite", "add"):
-        raise PermissionError(_("your role may not open quarantine sites"))
-    if not is_system(user) and not node.path.startswith(user.node.path):
-        raise _invalid("node", _("the site must lie in your jurisdiction"))
+    require(
+        user,
+        "add",
+        "observation.quarantinesite",
+        message=_("your role may not open quarantine sites"),
+    )
+    if not within(user, node):
+        raise invalid("node", _("the site must lie in your jurisdiction"))
     if not name.strip():
-        raise _invalid("name", _("this field is required"))
-    with _actor(user):
+        raise invalid("name", _("this field is required"))
+    with actor(user):
         site = QuarantineSite(name=name.strip(), address=address.strip(), node=node, doctor=doctor)
         site.save()
     return site
@@ -142,13 +132,17 @@ def create_site(
 
 @transaction.atomic
 def add_rooms(user: Any, site: QuarantineSite, numbers: list[str], capacity: int) -> list[Room]:
-    if not user.may("observation.quarantinesite", "change"):
-        raise PermissionError(_("your role may not change quarantine sites"))
+    require(
+        user,
+        "change",
+        "observation.quarantinesite",
+        message=_("your role may not change quarantine sites"),
+    )
     if capacity < 1 or capacity > 20:
-        raise _invalid("capacity", _("a room holds between 1 and 20 persons"))
+        raise invalid("capacity", _("a room holds between 1 and 20 persons"))
     taken = set(Room.objects.filter(site=site, number__in=numbers).values_list("number", flat=True))
     if taken:
-        raise _invalid("numbers", _("rooms already exist: %s") % ", ".join(sorted(taken)))
+        raise invalid("numbers", _("rooms already exist: %s") % ", ".join(sorted(taken)))
     rooms = [Room(site=site, number=n.strip(), capacity=capacity, path=site.path) for n in numbers]
     return Room.objects.bulk_create(rooms)
 
@@ -176,19 +170,23 @@ def start_period(
 ) -> ObservationPeriod:
     """Put a person under observation at home (or in a site room). The planned end is
     derived by the rule set in force on the start date (R2)."""
-    if not user.may("observation.observationperiod", "add"):
-        raise PermissionError(_("your role may not start observations"))
+    require(
+        user,
+        "add",
+        "observation.observationperiod",
+        message=_("your role may not start observations"),
+    )
     if reason not in Reason.values:
-        raise _invalid("reason", _("must be one of %s") % ", ".join(Reason.values))
+        raise invalid("reason", _("must be one of %s") % ", ".join(Reason.values))
     start = start_date or clock.today()
     if last_exposure > start:
-        raise _invalid("last_exposure", _("the last exposure cannot be after the start"))
+        raise invalid("last_exposure", _("the last exposure cannot be after the start"))
     if ObservationPeriod.objects.open().filter(person=person).exists():
-        raise _invalid("person", _("this person is already under observation"))
+        raise invalid("person", _("this person is already under observation"))
     rule_set = rules_in_force(start)
     end = rules.planned_end(last_exposure, rule_set)
     if end < start:
-        raise _invalid("last_exposure", _("the observation would already be over"))
+        raise invalid("last_exposure", _("the observation would already be over"))
     grid_worker = grid_worker or _default_grid_worker(person.node)
     period = ObservationPeriod(
         person=person,
@@ -204,7 +202,7 @@ def start_period(
         path=person.node.path,
         created_by=user if getattr(user, "pk", None) else None,
     )
-    with _actor(user):
+    with actor(user):
         period.save()
         Placement.objects.create(
             period=period, kind=PlaceKind.HOME, by=_stored(user), path=period.path
@@ -223,14 +221,14 @@ def _stored(user: Any) -> Any:
 def record_exposure(user: Any, period: ObservationPeriod, day: dt.date) -> ObservationPeriod:
     """R2: a new exposure moves the planned end (never earlier)."""
     if not period.is_open:
-        raise _invalid("period", _("this observation is closed"))
+        raise invalid("period", _("this observation is closed"))
     if day > clock.today():
-        raise _invalid("day", _("the exposure cannot be in the future"))
+        raise invalid("day", _("the exposure cannot be in the future"))
     new_last = rules.moved_exposure(period.last_exposure, day)
     if new_last != period.last_exposure:
         period.last_exposure = new_last
         period.planned_end = rules.planned_end(new_last, period.rules)
-        with _actor(user):
+        with actor(user):
             period.save(update_fields=["last_exposure", "planned_end"])
         facts.changed(facts.OBSERVATION, [period.person_id], period=period.pk)
     return period
@@ -249,20 +247,20 @@ def place(
     """Move a period home, to a site room, or to another room; capacity is respected
     and the previous placement is closed, so the history stays."""
     if not period.is_open:
-        raise _invalid("period", _("this observation is closed"))
+        raise invalid("period", _("this observation is closed"))
     if kind not in PlaceKind.values:
-        raise _invalid("kind", _("must be one of %s") % ", ".join(PlaceKind.values))
+        raise invalid("kind", _("must be one of %s") % ", ".join(PlaceKind.values))
     now = clock.now()
     current = Placement.objects.filter(period=period, ended_at__isnull=True).first()
     if kind == PlaceKind.SITE:
         if room is None:
-            raise _invalid("room", _("choose a room of the site"))
+            raise invalid("room", _("choose a room of the site"))
         room = Room.objects.select_for_update().select_related("site").get(pk=room.pk)
         if current is not None and current.room_id == room.pk:
-            raise _invalid("room", _("the person is already in this room"))
+            raise invalid("room", _("the person is already in this room"))
         used = Placement.objects.filter(room=room, ended_at__isnull=True).count()
         if used >= room.capacity:
-            raise _invalid(
+            raise invalid(
                 "room",
                 _("room %(room)s is full (capacity %(n)d)")
                 % {"room": room.number, "n": room.capacity},
@@ -273,12 +271,12 @@ def place(
         period.responsible = site.doctor or period.doctor or period.grid_worker
     else:
         if current is not None and current.kind == PlaceKind.HOME:
-            raise _invalid("kind", _("the person is already at home"))
+            raise invalid("kind", _("the person is already at home"))
         room = None
         period.place_kind, period.site, period.room = PlaceKind.HOME, None, None
         period.path = period.grid.path
         period.responsible = period.grid_worker or period.doctor
-    with _actor(user):
+    with actor(user):
         if current is not None:
             current.ended_at = now
             current.save(update_fields=["ended_at"])
@@ -306,11 +304,11 @@ def _close_placement(period: ObservationPeriod) -> None:
 def end_period(user: Any, period: ObservationPeriod, status: str, note: str = "") -> None:
     """Transferred out (to another city or the clinical pathway) or lost to follow-up."""
     if status not in (Status.TRANSFERRED_OUT, Status.LOST):
-        raise _invalid("status", _("must be transferred_out or lost"))
+        raise invalid("status", _("must be transferred_out or lost"))
     if not period.is_open:
-        raise _invalid("period", _("this observation is closed"))
+        raise invalid("period", _("this observation is closed"))
     period.status, period.ended_at = status, clock.now()
-    with _actor(user):
+    with actor(user):
         period.save(update_fields=["status", "ended_at"])
     _close_placement(period)
     AlertTask.objects.filter(period=period, status=TaskStatus.OPEN).update(
@@ -369,7 +367,7 @@ def complete_task(
     """The follow-up of a missed check-in is done; `at` is when, for one recorded on a
     phone without a signal and sent later (the clock's now by default)."""
     if task.status == TaskStatus.DONE:
-        raise _invalid("task", _("this task is already done"))
+        raise invalid("task", _("this task is already done"))
     task.status, task.done_at, task.done_by, task.note = (
         TaskStatus.DONE,
         at or clock.now(),
@@ -387,9 +385,9 @@ def complete_task(
 def resolve_referral(user: Any, referral: Referral, outcome: str, clinic: str = "") -> Referral:
     """The fever clinic's answer: excluded (back to observation) or admitted."""
     if outcome not in (ReferralStatus.EXCLUDED, ReferralStatus.ADMITTED):
-        raise _invalid("outcome", _("must be excluded or admitted"))
+        raise invalid("outcome", _("must be excluded or admitted"))
     if referral.status != ReferralStatus.PENDING:
-        raise _invalid("referral", _("this referral is already resolved"))
+        raise invalid("referral", _("this referral is already resolved"))
     referral.status, referral.resolved_at, referral.resolved_by = (
         outcome,
         clock.now(),
@@ -397,7 +395,7 @@ def resolve_referral(user: Any, referral: Referral, outcome: str, clinic: str = 
     )
     if clinic:
         referral.clinic = clinic[:100]
-    with _actor(user):
+    with actor(user):
         referral.save(update_fields=["status", "resolved_at", "resolved_by", "clinic"])
         period = ObservationPeriod.objects.select_for_update().get(pk=referral.period_id)
         if outcome == ReferralStatus.ADMITTED:
@@ -418,8 +416,12 @@ def release(
 ) -> ObservationPeriod:
     """R6: at the planned end, without symptoms (and with a negative test where the
     rule set requires one), the person is released and gets a certificate code."""
-    if not user.may("observation.observationperiod", "release"):
-        raise PermissionError(_("your role may not release persons from observation"))
+    require(
+        user,
+        "release",
+        "observation.observationperiod",
+        message=_("your role may not release persons from observation"),
+    )
     period = (
         ObservationPeriod.objects.select_for_update(of=("self",))
         .select_related("rules")
@@ -435,10 +437,10 @@ def release(
         r=period.rules,
     )
     if refusal:
-        raise _invalid("period", refusal)
+        raise invalid("period", refusal)
     period.status, period.ended_at, period.negative_test_on = Status.RELEASED, clock.now(), test
     period.certificate_code = period.new_certificate_code()
-    with _actor(user):
+    with actor(user):
         period.save(update_fields=["status", "ended_at", "negative_test_on", "certificate_code"])
     _close_placement(period)
     AlertTask.objects.filter(period=period, status=TaskStatus.OPEN).update(
@@ -456,6 +458,6 @@ def revoke_link(user: Any, period: ObservationPeriod) -> ObservationPeriod:
     """Every link issued so far stops working; a new one can be issued."""
     period.link_version += 1
     period.link_revoked_at = clock.now()
-    with _actor(user):
+    with actor(user):
         period.save(update_fields=["link_version", "link_revoked_at"])
     return period

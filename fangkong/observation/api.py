@@ -2,16 +2,15 @@
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from fangkong.core import audit
+from fangkong.core.access import require
 from fangkong.core.listing import CountedPagination
 from fangkong.geo.models import Division
 from fangkong.observation import actions, links
@@ -64,11 +63,6 @@ class ListParams(Schema):
     size: int = 50
 
 
-def _need(request: HttpRequest, label: str, action: str) -> None:
-    if not request.user.may(label, action):  # type: ignore[union-attr]
-        raise PermissionDenied(_("your role may not do this"))
-
-
 def _period(request: HttpRequest, pk: int, action: str = "view") -> ObservationPeriod:
     qs = ObservationPeriod.objects.restrict(request.user, action).select_related(
         "person", "rules", "grid"
@@ -87,7 +81,7 @@ def _room(request: HttpRequest, pk: int | None) -> Room | None:
 
 @router.get("/rules", response=list[ObservationRulesOut])
 def list_rules(request: HttpRequest):  # type: ignore[no-untyped-def]
-    _need(request, "observation.observationrules", "view")
+    require(request.user, "view", "observation.observationrules")
     return list(ObservationRules.objects.all())
 
 
@@ -109,7 +103,7 @@ def list_sites(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @router.post("/sites", response={201: SiteOut})
 def create_site(request: HttpRequest, body: SiteIn):  # type: ignore[no-untyped-def]
-    _need(request, "observation.quarantinesite", "add")
+    require(request.user, "add", "observation.quarantinesite")
     node = get_object_or_404(Division.objects.restrict(request.user), code=body.node_code)
     doctor = None
     if body.doctor_id:
@@ -146,7 +140,7 @@ def add_rooms(request: HttpRequest, pk: int, body: RoomsIn):  # type: ignore[no-
 @router.get("/lists", response=dict[str, int])
 def list_counts(request: HttpRequest):  # type: ignore[no-untyped-def]
     """How many persons are on each named line list today, in the caller's area."""
-    _need(request, "observation.observationperiod", "view")
+    require(request.user, "view", "observation.observationperiod")
     return counts(request.user)
 
 
@@ -168,7 +162,7 @@ def list_periods(request: HttpRequest, params: Query[ListParams]):  # type: igno
 
 @router.post("/periods", response={201: PeriodOut})
 def start_period(request: HttpRequest, body: PeriodIn):  # type: ignore[no-untyped-def]
-    _need(request, "observation.observationperiod", "add")
+    require(request.user, "add", "observation.observationperiod")
     person = get_object_or_404(Person.objects.restrict(request.user), pk=body.person_id)
     period = actions.start_period(
         request.user,
@@ -234,7 +228,7 @@ def _checkin(
 def check_in(request: HttpRequest, pk: int, body: CheckInIn):  # type: ignore[no-untyped-def]
     """A reading reported by site staff, a grid worker or a household head. Sending
     the same `client_id` again returns the stored reading (200) instead of 201."""
-    _need(request, "observation.checkin", "add")
+    require(request.user, "add", "observation.checkin")
     period = _period(request, pk, "change")
     default = "grid_worker" if request.user.role == "grid_worker" else "staff"  # type: ignore[union-attr]
     kind = body.reporter_kind or default
@@ -313,7 +307,7 @@ def resolve_referral(request: HttpRequest, pk: int, body: ResolveIn):  # type: i
 @router.post("/sweep", response=ObservationSweepOut)
 def sweep(request: HttpRequest, body: SweepIn):  # type: ignore[no-untyped-def]
     """Run the half-day missed-check-in sweep now (headquarters; normally scheduled)."""
-    _need(request, "observation.observationrules", "change")
+    require(request.user, "change", "observation.observationrules")
     return {"created": actions.sweep_missed(body.day, body.window)}
 
 

@@ -7,13 +7,13 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fangkong.core import clock, facts
+from fangkong.core.access import invalid
 from fangkong.observation import links, rules
 from fangkong.observation.choices import ReporterKind, Status, TaskStatus
 from fangkong.observation.models import (
@@ -65,10 +65,6 @@ INSERT_COLUMNS = [
     "path",
 ]
 _prepared: dict[str, dict[str, Any]] = {}
-
-
-def _invalid(field: str, message: str) -> ValidationError:
-    return ValidationError({field: [message]})
 
 
 def _fields(model: Any, names: list[str]) -> list[Any]:
@@ -155,13 +151,13 @@ def _taken_at(value: Any, start_date: dt.date) -> dt.datetime:
         try:
             value = dt.datetime.fromisoformat(value)
         except ValueError:
-            raise _invalid("taken_at", _("not a date and time (ISO 8601)")) from None
+            raise invalid("taken_at", _("not a date and time (ISO 8601)")) from None
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     if value > now + dt.timedelta(minutes=10):
-        raise _invalid("taken_at", _("the reading cannot be in the future"))
+        raise invalid("taken_at", _("the reading cannot be in the future"))
     if timezone.localdate(value) < start_date:
-        raise _invalid("taken_at", _("the reading is before the observation started"))
+        raise invalid("taken_at", _("the reading is before the observation started"))
     return value
 
 
@@ -174,13 +170,13 @@ def _within_link_limit(
     if stored.filter(client_id=cid).exists():
         return
     if stored.filter(reported_by__isnull=True).count() >= r.link_readings_per_window:
-        raise _invalid(
+        raise invalid(
             "temperature",
             _("Enough readings in this check-in window; the next window opens later."),
         )
 
 
-def check_in(
+def check_in(  # noqa: C901, PLR0915
     period: ObservationPeriod | int,
     *,
     client_id: Any,
@@ -198,9 +194,9 @@ def check_in(
     try:
         cid = client_id if isinstance(client_id, uuid.UUID) else uuid.UUID(str(client_id))
     except (ValueError, TypeError, AttributeError):
-        raise _invalid("client_id", _("the client id must be a UUID")) from None
+        raise invalid("client_id", _("the client id must be a UUID")) from None
     if reporter_kind not in ReporterKind.values:
-        raise _invalid("reporter_kind", _("must be one of %s") % ", ".join(ReporterKind.values))
+        raise invalid("reporter_kind", _("must be one of %s") % ", ".join(ReporterKind.values))
     reported_by = user if getattr(user, "pk", None) else None
     with transaction.atomic():
         found_row = _lock(period if isinstance(period, int) else period.pk)
@@ -208,19 +204,19 @@ def check_in(
         if link is not None:
             links.check_link(locked, *link)
         if found_row is None or locked is None:
-            raise _invalid("period", _("no such observation"))
+            raise invalid("period", _("no such observation"))
         r = found_row[1]
         if not locked.is_open:
             existing = CheckIn.objects.filter(period_id=locked.pk, client_id=cid).first()
             if existing is not None:  # a resend of a reading stored before the end
                 existing._period_status = locked.status  # type: ignore[attr-defined]
                 return existing, False
-            raise _invalid("period", str(CLOSED_MESSAGE.get(locked.status, _("closed"))))
+            raise invalid("period", str(CLOSED_MESSAGE.get(locked.status, _("closed"))))
         try:
             temp = rules.parse_temperature(temperature, r)
             found = rules.clean_symptoms(symptoms)
         except rules.InputError as exc:
-            raise _invalid(exc.field, str(exc)) from None
+            raise invalid(exc.field, str(exc)) from None
         when = _taken_at(taken_at, locked.start_date)
         # Placed by the local time of the city (Asia/Shanghai, settings.TIME_ZONE), never by
         # the zone a request or client happens to use.

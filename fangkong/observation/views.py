@@ -3,6 +3,7 @@
 Every read goes through `.restrict(user, action)`; a record outside the user's area is
 a 404, like one that does not exist."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import audit, clock
 from fangkong.core import listing as lists
+from fangkong.core.access import invalid, require
 from fangkong.core.querysets import can_access
 from fangkong.geo.models import Division
 from fangkong.observation import actions, exports, links
@@ -73,8 +75,7 @@ def _reporter_kinds(user: Any) -> list[str]:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    if not request.user.may("observation.observationperiod", "view"):  # type: ignore[union-attr]
-        raise PermissionDenied
+    require(request.user, "view", "observation.observationperiod")
     sites = QuarantineSite.objects.restrict(request.user, "view").with_occupancy()[:50]
     tasks = AlertTask.objects.restrict(request.user, "view").filter(status="open")
     return render(
@@ -107,8 +108,7 @@ def line_list_view(request: HttpRequest, name: str) -> HttpResponse:
         raise Http404
     qs = line_list(request.user, name, site=site_id, node_code=node_code)
     if request.GET.get("format") == "xlsx":
-        if not request.user.may("observation.observationperiod", "export"):  # type: ignore[union-attr]
-            raise PermissionDenied
+        require(request.user, "export", "observation.observationperiod")
         filters = {"list": name, "site": site_id, "node": node_code}
         audit.record_export(
             request.user, "observation.observationperiod", filters, qs.count(), request
@@ -150,8 +150,7 @@ def line_list_view(request: HttpRequest, name: str) -> HttpResponse:
 
 @login_required
 def period_create(request: HttpRequest) -> HttpResponse:
-    if not request.user.may("observation.observationperiod", "add"):  # type: ignore[union-attr]
-        raise PermissionDenied
+    require(request.user, "add", "observation.observationperiod")
     initial = {"person_id": request.GET.get("person", ""), "last_exposure": clock.today()}
     form = StartPeriodForm(request.POST or None, initial=initial, rooms=_rooms(request.user))
     if request.method == "POST" and form.is_valid():
@@ -269,84 +268,100 @@ def _confirm_release(request: HttpRequest, period: Any, negative_on: Any) -> Htt
     )
 
 
+def _valid(form: Any) -> dict[str, Any]:
+    if not form.is_valid():
+        raise form_errors(form)
+    return form.cleaned_data
+
+
+def _checkin(request: HttpRequest, period: ObservationPeriod) -> None:
+    form = CheckInForm(request.POST, reporter_choices=_reporter_kinds(request.user))
+    d = _valid(form)
+    _c, created = actions.check_in(
+        period,
+        client_id=d["client_id"],
+        temperature=d["temperature"],
+        symptoms=d["symptoms"],
+        other_symptom=d["other_symptom"],
+        reporter_kind=d["reporter_kind"],
+        user=request.user,
+    )
+    messages.success(request, _("Check-in recorded.") if created else _("Already recorded."))
+
+
+def _exposure(request: HttpRequest, period: ObservationPeriod) -> None:
+    actions.record_exposure(request.user, period, _valid(ExposureForm(request.POST))["day"])
+    messages.success(request, _("The planned end is now %s.") % period.planned_end)
+
+
+def _move(request: HttpRequest, period: ObservationPeriod) -> None:
+    form = MoveForm(request.POST, rooms=_rooms(request.user))
+    if not form.is_valid():
+        raise invalid("room", _("choose a room of the site"))
+    d = form.cleaned_data
+    actions.place(request.user, period, d["kind"], room=d["room"], note=d["note"])
+    messages.success(request, _("Moved."))
+
+
+def _release(request: HttpRequest, period: ObservationPeriod) -> HttpResponse | None:
+    form = ReleaseForm(request.POST)
+    form.is_valid()
+    if request.POST.get("confirmed") != "1":
+        return _confirm_release(request, period, form.cleaned_data.get("negative_test_on"))
+    actions.release(request.user, period, form.cleaned_data.get("negative_test_on"))
+    messages.success(request, _("Released. The certificate can be printed."))
+    return None
+
+
+def _end(request: HttpRequest, period: ObservationPeriod) -> None:
+    d = _valid(EndForm(request.POST))
+    actions.end_period(request.user, period, d["status"], d["note"])
+
+
+def _revoke(request: HttpRequest, period: ObservationPeriod) -> None:
+    actions.revoke_link(request.user, period)
+    messages.success(request, _("Earlier check-in links no longer work."))
+
+
+# The forms on the period page: verb -> handler(request, period), which raises
+# ValidationError or PermissionError for the page to show, or returns a page of its own.
+PERIOD_VERBS: dict[str, Callable[[HttpRequest, ObservationPeriod], HttpResponse | None]] = {
+    "checkin": _checkin,
+    "exposure": _exposure,
+    "move": _move,
+    "release": _release,
+    "end": _end,
+    "revoke": _revoke,
+}
+
+
 @login_required
 @require_POST
 def period_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     """The forms on the period page: check-in, exposure, move, release, end, link."""
     action = "release" if verb == "release" else "change"
     period = _period(request, pk, action)
+    handler = PERIOD_VERBS.get(verb)
+    if handler is None:
+        raise Http404
+    if verb == "checkin":
+        require(request.user, "add", "observation.checkin")
     try:
-        if verb == "checkin":
-            if not request.user.may("observation.checkin", "add"):  # type: ignore[union-attr]
-                raise PermissionDenied
-            form: Any = CheckInForm(request.POST, reporter_choices=_reporter_kinds(request.user))
-            if not form.is_valid():
-                raise form_errors(form)
-            _c, created = actions.check_in(
-                period,
-                client_id=form.cleaned_data["client_id"],
-                temperature=form.cleaned_data["temperature"],
-                symptoms=form.cleaned_data["symptoms"],
-                other_symptom=form.cleaned_data["other_symptom"],
-                reporter_kind=form.cleaned_data["reporter_kind"],
-                user=request.user,
-            )
-            messages.success(
-                request, _("Check-in recorded.") if created else _("Already recorded.")
-            )
-        elif verb == "exposure":
-            form = ExposureForm(request.POST)
-            if not form.is_valid():
-                raise form_errors(form)
-            actions.record_exposure(request.user, period, form.cleaned_data["day"])
-            messages.success(request, _("The planned end is now %s.") % period.planned_end)
-        elif verb == "move":
-            form = MoveForm(request.POST, rooms=_rooms(request.user))
-            if not form.is_valid():
-                raise ValidationError({"room": [_("choose a room of the site")]})
-            actions.place(
-                request.user,
-                period,
-                form.cleaned_data["kind"],
-                room=form.cleaned_data["room"],
-                note=form.cleaned_data["note"],
-            )
-            messages.success(request, _("Moved."))
-        elif verb == "release":
-            form = ReleaseForm(request.POST)
-            form.is_valid()
-            if request.POST.get("confirmed") != "1":
-                return _confirm_release(request, period, form.cleaned_data.get("negative_test_on"))
-            actions.release(request.user, period, form.cleaned_data.get("negative_test_on"))
-            messages.success(request, _("Released. The certificate can be printed."))
-        elif verb == "end":
-            form = EndForm(request.POST)
-            if not form.is_valid():
-                raise form_errors(form)
-            actions.end_period(
-                request.user, period, form.cleaned_data["status"], form.cleaned_data["note"]
-            )
-        elif verb == "revoke":
-            actions.revoke_link(request.user, period)
-            messages.success(request, _("Earlier check-in links no longer work."))
-        else:
-            raise Http404
+        page = handler(request, period)
     except (ValidationError, PermissionError) as exc:
         return _redirect_with_errors(request, period, exc)
-    return redirect(period)
+    return page or redirect(period)
 
 
 @login_required
 def sites(request: HttpRequest) -> HttpResponse:
-    if not request.user.may("observation.quarantinesite", "view"):  # type: ignore[union-attr]
-        raise PermissionDenied
+    require(request.user, "view", "observation.quarantinesite")
     form = SiteForm(
         request.POST or None,
         initial={"node_code": getattr(request.user.node, "code", "")},  # type: ignore[union-attr]
     )  # type: ignore[union-attr]
     if request.method == "POST":
-        if not request.user.may("observation.quarantinesite", "add"):  # type: ignore[union-attr]
-            raise PermissionDenied
+        require(request.user, "add", "observation.quarantinesite")
         if form.is_valid():
             node = (
                 Division.objects.restrict(request.user)
@@ -385,8 +400,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     site = _site(request, pk)
     form = RoomsForm(request.POST or None)
     if request.method == "POST":
-        if not can_access(request.user, site, "change"):
-            raise PermissionDenied
+        require(request.user, "change", site)
         if form.is_valid():
             try:
                 actions.add_rooms(
@@ -432,8 +446,7 @@ TASK_FILTERS = lists.Filters(
 @login_required
 def tasks(request: HttpRequest) -> HttpResponse:
     """The grid worker's / site doctor's phone list: persons who missed a check-in."""
-    if not request.user.may("observation.alerttask", "view"):  # type: ignore[union-attr]
-        raise PermissionDenied
+    require(request.user, "view", "observation.alerttask")
     qs = (
         AlertTask.objects.restrict(request.user)
         .filter(status="open")
@@ -485,8 +498,7 @@ def referral_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def rules_view(request: HttpRequest) -> HttpResponse:
-    if not request.user.may("observation.observationrules", "view"):  # type: ignore[union-attr]
-        raise PermissionDenied
+    require(request.user, "view", "observation.observationrules")
     can_change = request.user.may("observation.observationrules", "change")  # type: ignore[union-attr]
     form = RulesForm(request.POST or None)
     if request.method == "POST":

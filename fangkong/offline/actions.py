@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core import audit, clock
-from fangkong.core.querysets import allows, can_access
+from fangkong.core.access import invalid, require
+from fangkong.core.querysets import can_access
 from fangkong.offline.models import (
     DeviceStatus,
     Kind,
@@ -51,14 +52,11 @@ LIMITS = {
 def add_rules(user: Any, *, effective_from: dt.date, note: str = "", **values: int) -> OfflineRules:
     """City headquarters add a dated offline rule set; one already in force is never
     rewritten."""
-    if not allows(user, OfflineRules, "add"):
-        raise PermissionDenied(_("your role may not change the offline rules"))
+    require(user, "add", OfflineRules, message=_("your role may not change the offline rules"))
     if effective_from < clock.today():
-        raise ValidationError({"effective_from": [_("a new rule set takes effect today or later")]})
+        raise invalid("effective_from", _("a new rule set takes effect today or later"))
     if OfflineRules.objects.filter(effective_from=effective_from).exists():
-        raise ValidationError(
-            {"effective_from": [_("a rule set already takes effect on this day")]}
-        )
+        raise invalid("effective_from", _("a rule set already takes effect on this day"))
     for field, (low, high) in LIMITS.items():
         if field in values and not low <= values[field] <= high:
             raise ValidationError(
@@ -329,8 +327,7 @@ def _scan(user: Any, item: dict, when: dt.datetime) -> tuple[str, str, str, str]
     venue = Venue.objects.restrict(user, "view").filter(pk=_pk(ref), active=True).first()
     if venue is None:
         raise Refused("venue", _("not a gate of your area"))
-    if not allows(user, Scan, "add"):
-        raise PermissionDenied
+    require(user, "add", Scan, message=_("not allowed for your role"))
     token = str(data.get("token") or "")
     try:
         max_age = codes.rules_in_force(timezone.localdate(when)).qr_seconds
@@ -419,11 +416,10 @@ def _one(user: Any, device: str, item: dict, max_age_days: int) -> dict[str, Any
 def sync(user: Any, device: str, items: list[dict]) -> list[dict[str, Any]]:
     """Accept a phone's queue: every item answered (accepted, kept with a conflict, kept as
     an orphan, or refused with the reason); an item sent again gets its first answer."""
-    if not allows(user, SyncReceipt, "add"):
-        raise PermissionDenied(_("your role does not work offline"))
+    require(user, "add", SyncReceipt, message=_("your role does not work offline"))
     r = rules()
     if len(items) > r.max_batch:
-        raise ValidationError({"items": [_("at most %d items per request") % r.max_batch]})
+        raise invalid("items", _("at most %d items per request") % r.max_batch)
     max_age_days = max(1, r.max_item_age_days)
     answers = [
         _one(user, device, item if isinstance(item, dict) else {}, max_age_days) for item in items
@@ -436,10 +432,9 @@ def record_status(
     user: Any, device: str, waiting: int, last_sync: dt.datetime | None
 ) -> DeviceStatus:
     """What a phone reports when online: items still waiting, when it last synced."""
-    if not allows(user, DeviceStatus, "add"):
-        raise PermissionDenied(_("your role does not work offline"))
+    require(user, "add", DeviceStatus, message=_("your role does not work offline"))
     if waiting < 0:
-        raise ValidationError({"waiting": [_("cannot be negative")]})
+        raise invalid("waiting", _("cannot be negative"))
     status, _created = DeviceStatus.objects.update_or_create(
         user=user,
         device=(device or "phone")[:40],
@@ -455,13 +450,12 @@ def record_status(
 
 @transaction.atomic
 def resolve_orphan(user: Any, orphan: OrphanVisit, resolution: str) -> OrphanVisit:
-    if not can_access(user, orphan, "change"):
-        raise PermissionDenied
+    require(user, "change", orphan)
     resolution = resolution.strip()
     if not resolution:
-        raise ValidationError({"resolution": [_("say how it was resolved")]})
+        raise invalid("resolution", _("say how it was resolved"))
     if orphan.resolved_at:
-        raise ValidationError({"resolution": [_("already resolved")]})
+        raise invalid("resolution", _("already resolved"))
     orphan.resolved_at, orphan.resolved_by, orphan.resolution = clock.now(), user, resolution[:200]
     orphan.save(update_fields=["resolved_at", "resolved_by", "resolution"])
     return orphan

@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from fangkong.api import BearerToken
+from fangkong.core.access import invalid, require
 from fangkong.core.querysets import allows
 from fangkong.healthcode import tokens
 from fangkong.offline import actions
@@ -195,7 +196,6 @@ def sync(request: HttpRequest, body: OfflineSyncIn):  # type: ignore[no-untyped-
 @router.post("/status", response=OfflineDeviceOut)
 def status(request: HttpRequest, body: OfflineStatusIn):  # type: ignore[no-untyped-def]
     """The phone reports how many items wait to be sent and its last sync."""
-    from django.core.exceptions import ValidationError
     from django.utils import timezone
 
     last = None
@@ -203,7 +203,7 @@ def status(request: HttpRequest, body: OfflineStatusIn):  # type: ignore[no-unty
         try:
             last = dt.datetime.fromisoformat(body.last_sync_at)
         except ValueError:
-            raise ValidationError({"last_sync_at": [_("not a date and time")]}) from None
+            raise invalid("last_sync_at", _("not a date and time")) from None
         if timezone.is_naive(last):
             last = timezone.make_aware(last)
     return _device(actions.record_status(request.user, body.device, body.waiting, last))
@@ -262,12 +262,10 @@ def resolve(request: HttpRequest, pk: int, body: OfflineResolveIn):  # type: ign
 @router.get("/rules", response=list[OfflineRulesOut])
 def list_rules(request: HttpRequest):  # type: ignore[no-untyped-def]
     """The dated offline rule sets, latest first (none stored: the published defaults)."""
-    from django.core.exceptions import PermissionDenied
 
     from fangkong.offline.models import OfflineRules
 
-    if not allows(request.user, OfflineRules, "view"):
-        raise PermissionDenied
+    require(request.user, "view", OfflineRules)
     return list(OfflineRules.objects.order_by("-effective_from")[:50])
 
 

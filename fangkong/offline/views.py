@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fangkong.core import clock
+from fangkong.core.access import require
 from fangkong.core.querysets import allows
 from fangkong.offline import actions
 from fangkong.offline.models import DeviceStatus, OrphanVisit, SyncReceipt
@@ -52,15 +53,10 @@ def _api_base() -> str:
     return reverse("api:key").removesuffix("key")
 
 
-def _need_worker(request: HttpRequest) -> None:
-    if not allows(request.user, SyncReceipt, "add"):
-        raise PermissionDenied
-
-
 @login_required
 def workbench(request: HttpRequest) -> HttpResponse:
     """Today's visits and missed check-ins, kept on the phone; record without a signal."""
-    _need_worker(request)
+    require(request.user, "add", SyncReceipt)
     return render(
         request,
         "offline/workbench.html",
@@ -71,7 +67,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
 @login_required
 def gate(request: HttpRequest) -> HttpResponse:
     """The gate without a signal: the code's signature and expiry checked on the phone."""
-    _need_worker(request)
+    require(request.user, "add", SyncReceipt)
     from fangkong.tracing.actions import rules_in_force
 
     fever = rules_in_force(clock.today()).gate_fever_from
@@ -85,8 +81,7 @@ def gate(request: HttpRequest) -> HttpResponse:
 @login_required
 def status_page(request: HttpRequest) -> HttpResponse:
     """The village's view: each worker's phone, items waiting, last sync; orphan visits."""
-    if not allows(request.user, DeviceStatus, "view"):
-        raise PermissionDenied
+    require(request.user, "view", DeviceStatus)
     devices = DeviceStatus.objects.restrict(request.user, "view").select_related("user")
     orphans = OrphanVisit.objects.restrict(request.user, "view").select_related("visited_by")
     return render(
@@ -122,8 +117,7 @@ def rules_page(request: HttpRequest) -> HttpResponse:
     from fangkong.offline.models import OfflineRules
 
     user = request.user
-    if not allows(user, OfflineRules, "view"):
-        raise PermissionDenied
+    require(user, "view", OfflineRules)
     current = actions.rules()
     initial = {"effective_from": clock.today(), **{f: getattr(current, f) for f in actions.LIMITS}}
     form = RulesForm(None, initial=initial)

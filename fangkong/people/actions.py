@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import audit, clock, crypto
+from fangkong.core.access import invalid, require
 from fangkong.core.querysets import can_access
 from fangkong.geo.models import Division
 from fangkong.people import rules
@@ -73,7 +74,7 @@ class Cleaned:
     node: Division | None = None
 
 
-def _clean(user: Any, data: dict[str, Any], partial: bool = False) -> Cleaned:
+def _clean(user: Any, data: dict[str, Any], partial: bool = False) -> Cleaned:  # noqa: C901, PLR0915
     """Validate raw input; raise ValidationError naming every bad field."""
     errors: dict[str, list[str]] = {}
     out = Cleaned()
@@ -276,8 +277,7 @@ def reveal(user: Any, person: Person, field_name: str, request: Any = None) -> s
     """The full value of a protected field, for a user allowed to reveal; audited."""
     if field_name not in PROTECTED_FIELDS:
         raise ValueError(field_name)
-    if not can_access(user, person, "reveal"):
-        raise PermissionError(_("you may not see the full value"))
+    require(user, "reveal", person, message=_("you may not see the full value"))
     audit.record_access(user, person, f"reveal:{field_name}", request)
     return person.reveal(field_name)
 
@@ -304,18 +304,17 @@ def merge_persons(user: Any, survivor: Person, absorbed: Person) -> Person:
     absorbed record's where its own are empty; the absorbed record stays, marked as
     merged, with its history, and its relations point to the survivor."""
     if survivor.pk == absorbed.pk:
-        raise ValidationError({"absorbed": [_("a record cannot be merged into itself")]})
+        raise invalid("absorbed", _("a record cannot be merged into itself"))
     if absorbed.merged_into_id or survivor.merged_into_id:
-        raise ValidationError({"absorbed": [_("a merged record cannot be merged again")]})
+        raise invalid("absorbed", _("a merged record cannot be merged again"))
     for p in (survivor, absorbed):
-        if not can_access(user, p, "merge"):
-            raise PermissionError(_("you may not merge these records"))
+        require(user, "merge", p, message=_("you may not merge these records"))
     if (
         survivor.id_number_index
         and absorbed.id_number_index
         and survivor.id_number_index != absorbed.id_number_index
     ):
-        raise ValidationError({"absorbed": [_("the two records carry different resident IDs")]})
+        raise invalid("absorbed", _("the two records carry different resident IDs"))
     survivor = Person.objects.select_for_update().get(pk=survivor.pk)
     absorbed = Person.objects.select_for_update().get(pk=absorbed.pk)
     for name in MERGE_FILLABLE:

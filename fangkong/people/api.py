@@ -1,7 +1,6 @@
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
@@ -10,6 +9,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from fangkong.core import audit
+from fangkong.core.access import require
 from fangkong.core.querysets import can_access
 from fangkong.people import actions, search
 from fangkong.people.filters import filtered_persons
@@ -184,8 +184,7 @@ def create_person(request: HttpRequest, body: PersonIn):  # type: ignore[no-unty
     """Register a person. A resident ID or a name and phone already registered answers
     409 with the ids of the records the caller may see; a record beyond the caller's
     jurisdiction is only said to exist elsewhere (ask the town), without ids."""
-    if not request.user.may("people.person", "add"):  # type: ignore[union-attr]
-        raise PermissionDenied(_("your role may not register persons"))
+    require(request.user, "add", "people.person", message=_("your role may not register persons"))
     data = body.dict()
     confirm = data.pop("confirm_similar")
     try:

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from stdnum import numdb
 from stdnum.cn import ric
 
+from fangkong.core import clock
+
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 FIRST_ID_YEAR = 1985  # resident IDs were first issued in 1985
 
@@ -74,7 +76,7 @@ def parse_resident_id(value: str, today: dt.date | None = None) -> ResidentId:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise IdentityError(_("the birth date %s is not a real date") % number[6:14]) from None
-    today = today or dt.date.today()
+    today = today or clock.today()
     if birth > today or birth.year < 1880:
         raise IdentityError(_("the birth date %s is impossible") % birth.isoformat())
     if not region_periods(number[:6]):

@@ -12,7 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fangkong.core import audit
-from fangkong.core.querysets import allows, can_access
+from fangkong.core.access import require
+from fangkong.core.querysets import can_access
 from fangkong.people import actions, exports, search
 from fangkong.people.choices import PROTECTED_FIELDS, Sex
 from fangkong.people.filters import PARAMS, filtered_persons
@@ -40,8 +41,7 @@ def _query(params: dict[str, str]) -> str:
 def person_list(request: HttpRequest) -> HttpResponse:
     """The search box posts: an ID or phone becomes a short-lived search handle (`s`), so
     the results' address, pager and export links carry no number (people/search.py)."""
-    if not allows(request.user, Person, "view"):
-        raise PermissionDenied  # roles without registry work (supplies, organisation)
+    require(request.user, "view", Person)
     if request.method == "POST":
         params = _params(request.POST)
         if params["q"]:  # a new term replaces the number searched before
@@ -97,8 +97,7 @@ def _render_list(request: HttpRequest, params: dict[str, str], after: int | None
 def person_export(request: HttpRequest) -> HttpResponse:
     """The filtered list as XLSX (masking policy of rules.py); the export itself is
     audited, and never kept in a cache."""
-    if not request.user.may("people.person", "export"):  # type: ignore[union-attr]
-        raise PermissionDenied
+    require(request.user, "export", "people.person")
     params = _params(request.GET)
     if search.personal_kind(params["q"]):
         return HttpResponse(status=400)
@@ -116,8 +115,7 @@ def person_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_create(request: HttpRequest) -> HttpResponse:
-    if not request.user.may("people.person", "add"):  # type: ignore[union-attr]
-        raise PermissionDenied
+    require(request.user, "add", "people.person")
     similar: list[Person] = []
     similar_elsewhere = False
     existing = None

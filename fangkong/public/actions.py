@@ -2,21 +2,17 @@
 verb, validated, in one transaction, audited (django-auditlog, attributed to the
 acting account). Returns and gatherings live in returns.py."""
 
-import contextlib
 import datetime as dt
 import secrets
 import string
-from collections.abc import Iterator
 from typing import Any
 
-from auditlog.context import set_actor
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, crypto, otp_codes
-from fangkong.core.querysets import allows, is_system
+from fangkong.core.access import actor, invalid, require
 from fangkong.geo.models import Division
 from fangkong.people import rules as people_rules
 from fangkong.public import drafting, rules
@@ -36,26 +32,6 @@ CODE_ATTEMPTS = otp_codes.ATTEMPTS
 PUBLIC_CACHE_KEYS = ("public:bulletin:home:zh-hans", "public:bulletin:history:zh-hans")
 
 
-@contextlib.contextmanager
-def _actor(user: Any) -> Iterator[None]:
-    if getattr(user, "pk", None) and getattr(user, "is_authenticated", False):
-        with set_actor(user):
-            yield
-    else:
-        yield
-
-
-def _invalid(field: str, message: Any) -> ValidationError:
-    return ValidationError({field: [message]})
-
-
-def _may_at(user: Any, node: Division, model: Any, action: str) -> None:
-    if not allows(user, model, action):
-        raise PermissionDenied(_("your role may not do this"))
-    if not is_system(user) and (user.node is None or not user.node.contains(node)):
-        raise PermissionDenied(_("outside your jurisdiction"))
-
-
 def rules_on(day: dt.date | None = None) -> PublicRules:
     """The public rules in force on `day` (defaults when none is stored)."""
     return PublicRules.in_force(day)
@@ -67,7 +43,7 @@ def rules_on(day: dt.date | None = None) -> PublicRules:
 def _check_private(text: str, node: Division) -> None:
     problems = drafting.personal_data_in(text, node)
     if problems:
-        raise _invalid(
+        raise invalid(
             "text",
             _("The bulletin contains personal data and was refused: %(what)s.")
             % {"what": "; ".join(str(p) for p in problems)},
@@ -84,21 +60,21 @@ def draft_bulletin(
 ) -> Bulletin:
     """Draft (or redraft) the day's bulletin: figures from the platform when a source
     app is installed, else the figures headquarters entered."""
-    _may_at(user, node, Bulletin, "add")
+    require(user, "add", Bulletin, node=node)
     places: list[str] = []
     if figures is None:
         drafted = drafting.draft_figures(node, day)
         if drafted is None:
-            raise _invalid("figures", _("enter the figures: no source of case figures"))
+            raise invalid("figures", _("enter the figures: no source of case figures"))
         figures, places = drafted
     figures = drafting.figures_from_form(figures)
     text = text.strip() or drafting.compose_text(node.name, day, figures, places)
     title = title.strip() or drafting.compose_title(node.name, day)
     _check_private(f"{title}\n{text}\n{' '.join(places)}", node)
-    with transaction.atomic(), _actor(user):
+    with transaction.atomic(), actor(user):
         existing = Bulletin.objects.select_for_update().filter(node=node, day=day).first()
         if existing is not None and existing.status == "published":
-            raise _invalid("day", _("the bulletin of this day is already published"))
+            raise invalid("day", _("the bulletin of this day is already published"))
         bulletin = existing or Bulletin(node=node, day=day, drafted_by=user)
         bulletin.title, bulletin.text = title, text
         bulletin.figures, bulletin.places = figures, places
@@ -108,11 +84,11 @@ def draft_bulletin(
 
 
 def edit_bulletin(user: Any, bulletin: Bulletin, title: str, text: str) -> Bulletin:
-    _may_at(user, bulletin.node, Bulletin, "change")
+    require(user, "change", Bulletin, node=bulletin.node)
     if bulletin.status == "published":
-        raise _invalid("text", _("a published bulletin cannot be edited"))
+        raise invalid("text", _("a published bulletin cannot be edited"))
     _check_private(f"{title}\n{text}", bulletin.node)
-    with transaction.atomic(), _actor(user):
+    with transaction.atomic(), actor(user):
         bulletin.title, bulletin.text = title.strip(), text.strip()
         bulletin.save(update_fields=["title", "text"])
     return bulletin
@@ -121,12 +97,12 @@ def edit_bulletin(user: Any, bulletin: Bulletin, title: str, text: str) -> Bulle
 def publish_bulletin(user: Any, bulletin: Bulletin) -> PublishedBulletin:
     """Headquarters publish after review; the public copy is written to its own table
     and the public caches are dropped."""
-    _may_at(user, bulletin.node, Bulletin, "publish")
+    require(user, "publish", Bulletin, node=bulletin.node)
     if bulletin.status == "published":
-        raise _invalid("status", _("already published"))
+        raise invalid("status", _("already published"))
     _check_private(f"{bulletin.title}\n{bulletin.text}\n{' '.join(bulletin.places)}", bulletin.node)
     now = clock.now()
-    with transaction.atomic(), _actor(user):
+    with transaction.atomic(), actor(user):
         bulletin.status, bulletin.published_by, bulletin.published_at = "published", user, now
         bulletin.save(update_fields=["status", "published_by", "published_at"])
         copy, _created = PublishedBulletin.objects.update_or_create(
@@ -155,20 +131,20 @@ def drop_public_cache() -> None:
 
 
 def write_article(user: Any, node: Division, title: str, body: str) -> Article:
-    _may_at(user, node, Article, "add")
+    require(user, "add", Article, node=node)
     if not title.strip() or not body.strip():
-        raise _invalid("title", _("title and text are required"))
-    with transaction.atomic(), _actor(user):
+        raise invalid("title", _("title and text are required"))
+    with transaction.atomic(), actor(user):
         return Article.objects.create(node=node, title=title.strip(), body=body, author=user)
 
 
 def report_rumour(user: Any | None, node: Division, text: str, where_seen: str = "") -> Rumour:
     """A rumour from staff (user given) or from the public page (user None)."""
     if user is not None:
-        _may_at(user, node, Rumour, "add")
+        require(user, "add", Rumour, node=node)
     if len(text.strip()) < 4:
-        raise _invalid("text", _("describe the rumour"))
-    with transaction.atomic(), _actor(user):
+        raise invalid("text", _("describe the rumour"))
+    with transaction.atomic(), actor(user):
         return Rumour.objects.create(
             node=node,
             text=text.strip(),
@@ -182,11 +158,11 @@ def clarify_rumour(
     user: Any, rumour: Rumour, clarification: str, sources: str, dismiss: bool = False
 ) -> Rumour:
     """Publish the clarification with the rumour's text and the sources (辟谣)."""
-    _may_at(user, rumour.node, Rumour, "change")
+    require(user, "change", Rumour, node=rumour.node)
     if not dismiss and (not clarification.strip() or not sources.strip()):
-        raise _invalid("sources", _("a clarification needs its text and its sources"))
+        raise invalid("sources", _("a clarification needs its text and its sources"))
     _check_private(clarification, rumour.node)
-    with transaction.atomic(), _actor(user):
+    with transaction.atomic(), actor(user):
         rumour.status = "dismissed" if dismiss else "clarified"
         rumour.clarification, rumour.sources = clarification.strip(), sources.strip()
         rumour.clarified_by, rumour.clarified_at = user, clock.now()
@@ -223,11 +199,11 @@ def ask_question(
     """A question from the public: with a phone verified by a code, or anonymous (the
     ticket number is the only handle). Routed to `node` and `department`."""
     if department not in Department.values:
-        raise _invalid("department", _("choose a department"))
+        raise invalid("department", _("choose a department"))
     if len(text.strip()) < 5:
-        raise _invalid("text", _("write your question (at least 5 characters)"))
+        raise invalid("text", _("write your question (at least 5 characters)"))
     if node.level in ("province", "grid"):
-        raise _invalid("node_code", _("choose a district, town or community"))
+        raise invalid("node_code", _("choose a district, town or community"))
     verified = check_code(phone, code) if phone.strip() else ""
     now = clock.now()
     with transaction.atomic():
@@ -249,13 +225,13 @@ def ask_question(
 
 def answer_question(user: Any, question: Question, answer: str, publish: bool) -> Question:
     # The question's node or any level above it (where escalation sends it) answers.
-    _may_at(user, question.node, Question, "change")
+    require(user, "change", Question, node=question.node)
     if question.answered_at:
-        raise _invalid("answer", _("already answered"))
+        raise invalid("answer", _("already answered"))
     if not answer.strip():
-        raise _invalid("answer", _("write the answer"))
+        raise invalid("answer", _("write the answer"))
     _check_private(answer, question.node)
-    with transaction.atomic(), _actor(user):
+    with transaction.atomic(), actor(user):
         question.answer, question.published = answer.strip(), publish
         question.answered_by, question.answered_at = user, clock.now()
         question.save()
@@ -285,9 +261,9 @@ def escalate_overdue(at: dt.datetime | None = None) -> int:
 def rate_answer(ticket: str, satisfaction: int) -> Question:
     q = Question.objects.filter(ticket=ticket.strip().upper()).first()
     if q is None or q.answered_at is None:
-        raise _invalid("ticket", _("no answered question with this ticket"))
+        raise invalid("ticket", _("no answered question with this ticket"))
     if not rules.satisfaction_valid(satisfaction):
-        raise _invalid("satisfaction", _("rate from 1 to 5"))
+        raise invalid("satisfaction", _("rate from 1 to 5"))
     q.satisfaction = satisfaction
     q.save(update_fields=["satisfaction"])
     return q

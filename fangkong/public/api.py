@@ -4,12 +4,12 @@
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from fangkong.core.access import require
 from fangkong.geo.models import Division
 from fangkong.public import actions, ratelimit, returns
 from fangkong.public import schemas as s
@@ -25,11 +25,6 @@ from fangkong.public.models import (
 )
 
 router = Router(tags=["public"])
-
-
-def _need(request: HttpRequest, label: str, action: str) -> None:
-    if not request.user.may(label, action):  # type: ignore[union-attr]
-        raise PermissionDenied(_("your role may not do this"))
 
 
 def _node(request: HttpRequest, code: str) -> Division:
@@ -52,7 +47,7 @@ def _bulletin(b: Bulletin) -> dict:
 
 @router.get("/bulletins", response=list[s.BulletinOut])
 def list_bulletins(request: HttpRequest) -> Any:
-    _need(request, "public.bulletin", "view")
+    require(request.user, "view", "public.bulletin")
     return [
         _bulletin(b) for b in Bulletin.objects.restrict(request.user).select_related("node")[:200]
     ]
@@ -98,7 +93,7 @@ def publish_bulletin(request: HttpRequest, pk: int) -> Any:
 
 @router.get("/articles", response=list[s.ArticleOut])
 def list_articles(request: HttpRequest) -> Any:
-    _need(request, "public.article", "view")
+    require(request.user, "view", "public.article")
     return list(Article.objects.restrict(request.user)[:200])
 
 
@@ -110,7 +105,7 @@ def write_article(request: HttpRequest, body: s.ArticleIn, node_code: str) -> An
 
 @router.get("/rumours", response=list[s.RumourOut])
 def list_rumours(request: HttpRequest) -> Any:
-    _need(request, "public.rumour", "view")
+    require(request.user, "view", "public.rumour")
     return list(Rumour.objects.restrict(request.user)[:200])
 
 
@@ -144,7 +139,7 @@ def _question(q: Question) -> dict:
 
 @router.get("/questions", response=list[s.QuestionOut])
 def list_questions(request: HttpRequest, open_only: bool = True, department: str = "") -> Any:
-    _need(request, "public.question", "view")
+    require(request.user, "view", "public.question")
     qs = Question.objects.restrict(request.user).select_related("node", "escalated_to")
     if department:
         qs = qs.filter(department=department)
@@ -168,7 +163,7 @@ def answer_question(request: HttpRequest, pk: int, body: s.PublicAnswerIn) -> An
 
 @router.post("/sweeps/escalate", response=s.CountOut)
 def escalate(request: HttpRequest) -> Any:
-    _need(request, "public.question", "escalate")
+    require(request.user, "escalate", "public.question")
     return {"count": actions.escalate_overdue()}
 
 
@@ -196,7 +191,7 @@ def _own_application(request: HttpRequest, pk: int) -> WorkApplication:
 
 @router.get("/applications", response=list[s.ApplicationOut])
 def list_applications(request: HttpRequest, queue: bool = False) -> Any:
-    _need(request, "public.workapplication", "view")
+    require(request.user, "view", "public.workapplication")
     qs = WorkApplication.objects.restrict(request.user).select_related("node", "batch")
     qs = qs.queue() if queue else qs
     return [_application(a) for a in qs.prefetch_related("employees")[:200]]
@@ -254,7 +249,7 @@ def publish_batch(request: HttpRequest, body: s.PublicBatchIn) -> Any:
 
 @router.get("/schools", response=list[s.SchoolOut])
 def list_schools(request: HttpRequest) -> Any:
-    _need(request, "public.schoolplan", "view")
+    require(request.user, "view", "public.schoolplan")
     return list(SchoolPlan.objects.restrict(request.user)[:200])
 
 
@@ -287,7 +282,7 @@ def _gathering(g: Gathering) -> dict:
 
 @router.get("/gatherings", response=list[s.GatheringOut])
 def list_gatherings(request: HttpRequest) -> Any:
-    _need(request, "public.gathering", "view")
+    require(request.user, "view", "public.gathering")
     return [
         _gathering(g) for g in Gathering.objects.restrict(request.user).select_related("node")[:500]
     ]

@@ -72,7 +72,7 @@ def _outbreak_days(city: Division) -> list[dt.date]:
     return days[-MAX_DAYS:]
 
 
-def demo_step(seed: int) -> str:
+def demo_step(seed: int) -> str:  # noqa: C901, PLR0915
     city = Division.objects.filter(level="city").order_by("code").first()
     if city is None:
         return "no city"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.core import clock
+from fangkong.core.access import invalid
 from fangkong.geo.models import Division
 from fangkong.public import actions, forms, ratelimit, returns
 from fangkong.public.models import (
@@ -223,7 +224,7 @@ def report_gathering(request: HttpRequest) -> HttpResponse:
             data["source"] = "reported"
             try:
                 if node is None:
-                    raise ValidationError({"node_code": [_("unknown division")]})
+                    raise invalid("node_code", _("unknown division"))
                 returns.report_gathering(None, node, **data)
                 done = True
             except ValidationError as exc:

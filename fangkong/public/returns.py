@@ -10,11 +10,12 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, crypto
+from fangkong.core.access import actor, invalid, require
 from fangkong.core.querysets import is_system
 from fangkong.geo.models import Division
 from fangkong.people import rules as people_rules
 from fangkong.public import rules
-from fangkong.public.actions import _actor, _invalid, _may_at, rules_on
+from fangkong.public.actions import rules_on
 from fangkong.public.choices import GatheringKind, GatheringSource, Handling, SchoolCheck
 from fangkong.public.models import (
     ApprovalBatch,
@@ -32,7 +33,7 @@ def _phone_fields(phone: str, field: str) -> dict:
     try:
         value = people_rules.parse_mobile(phone)
     except people_rules.IdentityError as exc:
-        raise _invalid("phone", str(exc)) from exc
+        raise invalid("phone", str(exc)) from exc
     return {
         "phone_enc": crypto.encrypt(value, field),
         "phone_masked": people_rules.mask_phone(value),
@@ -54,23 +55,23 @@ def apply_to_resume(
 ) -> WorkApplication:
     """Register an enterprise's application with its contingency plan and employee list;
     each employee gets a declaration link. Size decides the approval level (R17)."""
-    _may_at(user, node, WorkApplication, "add")
+    require(user, "add", WorkApplication, node=node)
     if not contingency_plan.strip():
-        raise _invalid("contingency_plan", _("the contingency plan is required"))
+        raise invalid("contingency_plan", _("the contingency plan is required"))
     if not employees:
-        raise _invalid("employees", _("list the employees"))
+        raise invalid("employees", _("list the employees"))
     phones = {}
     for n, e in enumerate(employees):
         if not str(e.get("name", "")).strip():
-            raise _invalid("employees", _("every employee needs a name"))
+            raise invalid("employees", _("every employee needs a name"))
         if e.get("phone"):
             try:
                 phones[n] = people_rules.parse_mobile(e["phone"])
             except people_rules.IdentityError as exc:
-                raise _invalid("employees", f"{e['name']}: {exc}") from exc
+                raise invalid("employees", f"{e['name']}: {exc}") from exc
     r = rules_on(clock.today())
     credit_code = credit_code.strip().upper()
-    with transaction.atomic(), _actor(user):
+    with transaction.atomic(), actor(user):
         app = WorkApplication.objects.create(
             node=node,
             company=company.strip(),
@@ -124,7 +125,7 @@ def declare_health(
     """An employee's health declaration from the phone form opened by their link."""
     employee = Employee.objects.select_related("application").filter(token=token).first()
     if employee is None or employee.application.status != "draft":
-        raise _invalid("token", _("this declaration link is not open"))
+        raise invalid("token", _("this declaration link is not open"))
     with transaction.atomic():
         employee.temperature, employee.symptoms = temperature, symptoms
         employee.from_key_area = from_key_area
@@ -144,13 +145,13 @@ def r17_check(app: WorkApplication) -> rules.R17Check:
 
 def submit_application(user: Any, app: WorkApplication) -> WorkApplication:
     """R17: only when every employee has declared, ≥ N days before the resume date."""
-    _may_at(user, app.node, WorkApplication, "add")
+    require(user, "add", WorkApplication, node=app.node)
     if app.status != "draft":
-        raise _invalid("status", _("already submitted"))
+        raise invalid("status", _("already submitted"))
     check = r17_check(app)
     if not check.ok:
-        raise _invalid("resume_date", "; ".join(check.reasons))
-    with transaction.atomic(), _actor(user):
+        raise invalid("resume_date", "; ".join(check.reasons))
+    with transaction.atomic(), actor(user):
         app.status, app.submitted_at = "submitted", clock.now()
         app.save(update_fields=["status", "submitted_at"])
     return app
@@ -158,10 +159,10 @@ def submit_application(user: Any, app: WorkApplication) -> WorkApplication:
 
 def record_inspection(user: Any, app: WorkApplication, passed: bool, note: str) -> WorkApplication:
     """The on-site inspection (现场核查) before approval, where required."""
-    _may_at(user, app.node, WorkApplication, "inspect")
+    require(user, "inspect", WorkApplication, node=app.node)
     if app.status != "submitted":
-        raise _invalid("status", _("only a submitted application is inspected"))
-    with transaction.atomic(), _actor(user):
+        raise invalid("status", _("only a submitted application is inspected"))
+    with transaction.atomic(), actor(user):
         app.inspected_at, app.inspection_note = clock.now(), note.strip()
         app.status = "inspected" if passed else "rejected"
         if not passed:
@@ -173,15 +174,15 @@ def record_inspection(user: Any, app: WorkApplication, passed: bool, note: str) 
 
 def decide_application(user: Any, app: WorkApplication, approve: bool, note: str = "") -> Any:
     """Approval at the level set by size; inspection first where required."""
-    _may_at(user, app.node, WorkApplication, "approve")
+    require(user, "approve", WorkApplication, node=app.node)
     level = None if is_system(user) else user.node.level
     if not rules.may_approve_at(level, app.approval_level):
         raise PermissionDenied(_("this application is approved at a higher level"))
     if app.status not in ("submitted", "inspected"):
-        raise _invalid("status", _("not waiting for a decision"))
+        raise invalid("status", _("not waiting for a decision"))
     if approve and app.inspection_required and app.status != "inspected":
-        raise _invalid("status", _("an on-site inspection is required before approval"))
-    with transaction.atomic(), _actor(user):
+        raise invalid("status", _("an on-site inspection is required before approval"))
+    with transaction.atomic(), actor(user):
         app.status = "approved" if approve else "rejected"
         app.decided_by, app.decided_at, app.decision_note = user, clock.now(), note.strip()
         app.save()
@@ -190,14 +191,14 @@ def decide_application(user: Any, app: WorkApplication, approve: bool, note: str
 
 def publish_batch(user: Any, node: Division) -> ApprovalBatch:
     """Publish the approved applications under `node` not yet in a batch."""
-    _may_at(user, node, WorkApplication, "approve")
-    with transaction.atomic(), _actor(user):
+    require(user, "approve", WorkApplication, node=node)
+    with transaction.atomic(), actor(user):
         pending = WorkApplication.objects.select_for_update().filter(
             path__startswith=node.path, status="approved", batch__isnull=True
         )
         ids = list(pending.values_list("pk", flat=True))
         if not ids:
-            raise _invalid("batch", _("no approved applications waiting for publication"))
+            raise invalid("batch", _("no approved applications waiting for publication"))
         last = ApprovalBatch.objects.filter(node=node).aggregate(n=Max("number"))["n"] or 0
         batch = ApprovalBatch.objects.create(node=node, number=last + 1, published_by=user)
         WorkApplication.objects.filter(pk__in=ids).update(batch=batch)
@@ -208,26 +209,26 @@ def publish_batch(user: Any, node: Division) -> ApprovalBatch:
 
 
 def file_school_plan(user: Any, node: Division, **data: Any) -> SchoolPlan:
-    _may_at(user, node, SchoolPlan, "add")
+    require(user, "add", SchoolPlan, node=node)
     if not str(data.get("contingency_plan", "")).strip():
-        raise _invalid("contingency_plan", _("the contingency plan is required"))
+        raise invalid("contingency_plan", _("the contingency plan is required"))
     checklist = [c for c in data.pop("checklist", []) if c in SchoolCheck.values]
     if data.get("staff_declared", 0) > data.get("staff", 0):
-        raise _invalid("staff_declared", _("more declarations than staff"))
-    with transaction.atomic(), _actor(user):
+        raise invalid("staff_declared", _("more declarations than staff"))
+    with transaction.atomic(), actor(user):
         return SchoolPlan.objects.create(node=node, created_by=user, checklist=checklist, **data)
 
 
 def decide_school_plan(user: Any, plan: SchoolPlan, approve: bool, note: str = "") -> SchoolPlan:
     """Approval needs the whole checklist and every staff member declared."""
-    _may_at(user, plan.node, SchoolPlan, "approve")
+    require(user, "approve", SchoolPlan, node=plan.node)
     if approve:
         missing = rules.school_ready(
             plan.checklist, list(SchoolCheck.values), plan.staff, plan.staff_declared
         )
         if missing:
-            raise _invalid("checklist", "; ".join(missing))
-    with transaction.atomic(), _actor(user):
+            raise invalid("checklist", "; ".join(missing))
+    with transaction.atomic(), actor(user):
         plan.status = "approved" if approve else "rejected"
         plan.decided_by, plan.decided_at, plan.decision_note = user, clock.now(), note.strip()
         plan.save()
@@ -241,17 +242,17 @@ def report_gathering(user: Any | None, node: Division, **data: Any) -> Gathering
     """A planned gathering reported by a family or venue (user None: the public page),
     or an unreported one found by inspection (staff, source 'inspection')."""
     if user is not None:
-        _may_at(user, node, Gathering, "add")
+        require(user, "add", Gathering, node=node)
     elif data.get("source") != "reported":
-        raise _invalid("source", _("the public reports planned gatherings"))
+        raise invalid("source", _("the public reports planned gatherings"))
     if data.get("kind") not in GatheringKind.values:
-        raise _invalid("kind", _("choose the kind of gathering"))
+        raise invalid("kind", _("choose the kind of gathering"))
     if data.get("source") not in GatheringSource.values:
-        raise _invalid("source", _("choose the source"))
+        raise invalid("source", _("choose the source"))
     if node.level not in ("village", "grid"):
-        raise _invalid("node_code", _("choose the community or village"))
+        raise invalid("node_code", _("choose the community or village"))
     phone = data.pop("phone", "")
-    with transaction.atomic(), _actor(user):
+    with transaction.atomic(), actor(user):
         return Gathering.objects.create(
             node=node,
             under_ban=rules_on(data["planned_on"]).gathering_ban,
@@ -262,22 +263,22 @@ def report_gathering(user: Any | None, node: Division, **data: Any) -> Gathering
 
 def handle_gathering(user: Any, g: Gathering, handling: str) -> Gathering:
     """The community records how it handled a gathering under the ban."""
-    _may_at(user, g.node, Gathering, "change")
+    require(user, "change", Gathering, node=g.node)
     if handling not in Handling.values:
-        raise _invalid("handling", _("choose the handling"))
-    with transaction.atomic(), _actor(user):
+        raise invalid("handling", _("choose the handling"))
+    with transaction.atomic(), actor(user):
         g.handling, g.handled_by, g.handled_at = handling, user, clock.now()
         g.save(update_fields=["handling", "handled_by", "handled_at"])
     return g
 
 
 def follow_up_gathering(user: Any, g: Gathering, note: str) -> Gathering:
-    _may_at(user, g.node, Gathering, "change")
+    require(user, "change", Gathering, node=g.node)
     if not g.handling:
-        raise _invalid("follow_up", _("record the handling first"))
+        raise invalid("follow_up", _("record the handling first"))
     if not note.strip():
-        raise _invalid("follow_up", _("write what the follow-up found"))
-    with transaction.atomic(), _actor(user):
+        raise invalid("follow_up", _("write what the follow-up found"))
+    with transaction.atomic(), actor(user):
         g.follow_up, g.followed_up_at = note.strip(), clock.now()
         g.save(update_fields=["follow_up", "followed_up_at"])
     return g

@@ -5,13 +5,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.core import clock
+from fangkong.core.access import require
 from fangkong.geo.models import Division
 from fangkong.public import actions, forms, returns
 from fangkong.public.choices import Department
@@ -25,11 +26,6 @@ from fangkong.public.models import (
     SchoolPlan,
     WorkApplication,
 )
-
-
-def _need(request: HttpRequest, label: str, action: str) -> None:
-    if not request.user.may(label, action):  # type: ignore[union-attr]
-        raise PermissionDenied
 
 
 def _node(request: HttpRequest, form: Any, field: str = "node_code") -> Division | None:
@@ -53,13 +49,13 @@ def _run(request: HttpRequest, form: Any, fn: Any, ok: str) -> Any:
 @login_required
 def bulletins(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    _need(request, "public.bulletin", "view")
+    require(request.user, "view", "public.bulletin")
     form = forms.DraftForm(
         request.POST or None,
         initial={"day": clock.today(), "node_code": user.node.code if user.node else "3306"},
     )
     if request.method == "POST":
-        _need(request, "public.bulletin", "add")
+        require(request.user, "add", "public.bulletin")
         if form.is_valid() and (node := _node(request, form)):
             try:
                 figures = form.parsed_figures()
@@ -86,7 +82,7 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.EditForm(request.POST or None, initial={"title": b.title, "text": b.text})
     if request.method == "POST":
         if request.POST.get("publish"):
-            _need(request, "public.bulletin", "publish")
+            require(request.user, "publish", "public.bulletin")
             try:
                 actions.publish_bulletin(user, b)
                 messages.success(request, _("Bulletin published."))
@@ -94,7 +90,7 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 form.add_action_errors(exc)
         else:
-            _need(request, "public.bulletin", "change")
+            require(request.user, "change", "public.bulletin")
             if form.is_valid() and _run(
                 request,
                 form,
@@ -125,10 +121,10 @@ def _create_page(
     post. The record belongs to the chosen division (`by_node`) or to the user's own;
     `done(result)` names where to go next, `context(user)` fills the list."""
     user: Any = request.user
-    _need(request, label, "view")
+    require(request.user, "view", label)
     form = form_class(request.POST or None)
     if request.method == "POST":
-        _need(request, label, "add")
+        require(request.user, "add", label)
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "node_code"}
             node = _node(request, form) if by_node else user.node
@@ -153,7 +149,8 @@ def _action_page(
     """A record's page with one form that applies `act(user, obj, **fields)` to it."""
     form = form_class(request.POST or None)
     if request.method == "POST":
-        _need(request, *permission)
+        label, action = permission
+        require(request.user, action, label)
         if form.is_valid() and _run(
             request, form, lambda: act(request.user, obj, **form.cleaned_data), ok
         ):
@@ -208,7 +205,7 @@ def rumour_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def questions(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    _need(request, "public.question", "view")
+    require(request.user, "view", "public.question")
     now = clock.now()
     mine = Question.objects.restrict(user).select_related("node", "escalated_to")
     department = request.GET.get("department", "")
@@ -248,7 +245,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def escalate(request: HttpRequest) -> HttpResponse:
-    _need(request, "public.question", "escalate")
+    require(request.user, "escalate", "public.question")
     n = actions.escalate_overdue()
     messages.success(request, _("%(n)d overdue questions escalated.") % {"n": n})
     return redirect("public:questions")
@@ -287,12 +284,12 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         done = None
         if "submit" in request.POST:
-            _need(request, "public.workapplication", "add")
+            require(request.user, "add", "public.workapplication")
             done = _run(
                 request, decide_form, lambda: returns.submit_application(user, app), _("Submitted.")
             )
         elif "inspect" in request.POST:
-            _need(request, "public.workapplication", "inspect")
+            require(request.user, "inspect", "public.workapplication")
             if inspect_form.is_valid():
                 done = _run(
                     request,
@@ -301,7 +298,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     _("Inspection recorded."),
                 )
         elif "decide" in request.POST:
-            _need(request, "public.workapplication", "approve")
+            require(request.user, "approve", "public.workapplication")
             if decide_form.is_valid():
                 done = _run(
                     request,
@@ -328,7 +325,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def publish_batch(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    _need(request, "public.workapplication", "approve")
+    require(request.user, "approve", "public.workapplication")
     try:
         batch = returns.publish_batch(user, user.node)
         messages.success(request, _("Batch %(n)d published.") % {"n": batch.number})
@@ -390,7 +387,7 @@ def gathering_detail(request: HttpRequest, pk: int) -> HttpResponse:
     handle = forms.HandlingForm(request.POST if "handling" in request.POST else None)
     follow = forms.FollowUpForm(request.POST if "follow_up" in request.POST else None)
     if request.method == "POST":
-        _need(request, "public.gathering", "change")
+        require(request.user, "change", "public.gathering")
         done = None
         if handle.is_bound and handle.is_valid():
             done = _run(

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from fangkong.core.access import actor, invalid, require
 from fangkong.riskareas import rules
 from fangkong.riskareas.models import Risk, RiskArea
 
@@ -38,11 +38,6 @@ RISK_WORDS = {
     "中风险地区": "medium",
 }
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?$")
-
-
-def _need(user: Any, action: str) -> None:
-    if not user.may("riskareas.riskarea", action):
-        raise PermissionError(_("only headquarters keep the risk-area list"))
 
 
 def parse_day(value: Any) -> dt.date | None:
@@ -122,19 +117,16 @@ def _overlapping(c: Clean, exclude_pk: int | None = None):  # type: ignore[no-un
 def _store(user: Any, c: Clean) -> RiskArea:
     other = _overlapping(c)
     if other is not None:
-        raise ValidationError(
-            {
-                "starts_on": [
-                    _("overlaps the designation of %(name)s from %(start)s to %(end)s")
-                    % {
-                        "name": other.name,
-                        "start": other.starts_on,
-                        "end": other.ends_on or _("now"),
-                    }
-                ]
-            }
+        raise invalid(
+            "starts_on",
+            _("overlaps the designation of %(name)s from %(start)s to %(end)s")
+            % {
+                "name": other.name,
+                "start": other.starts_on,
+                "end": other.ends_on or _("now"),
+            },
         )
-    with set_actor(user):
+    with actor(user):
         return RiskArea.objects.create(
             code=c.code,
             name=c.name,
@@ -149,27 +141,31 @@ def _store(user: Any, c: Clean) -> RiskArea:
 
 @transaction.atomic
 def add_area(user: Any, data: dict[str, Any]) -> RiskArea:
-    _need(user, "add")
+    require(
+        user, "add", "riskareas.riskarea", message=_("only headquarters keep the risk-area list")
+    )
     return _store(user, clean(data))
 
 
 @transaction.atomic
 def end_area(user: Any, area: RiskArea, ends_on: Any) -> RiskArea:
     """Lift a designation on a day (the last day it is in force)."""
-    _need(user, "change")
+    require(
+        user, "change", "riskareas.riskarea", message=_("only headquarters keep the risk-area list")
+    )
     try:
         day = parse_day(ends_on)
     except ValueError:
         day = None
     if day is None:
-        raise ValidationError({"ends_on": [_("not a date (YYYY-MM-DD)")]})
+        raise invalid("ends_on", _("not a date (YYYY-MM-DD)"))
     if day < area.starts_on:
-        raise ValidationError({"ends_on": [_("ends before it starts")]})
+        raise invalid("ends_on", _("ends before it starts"))
     c = Clean(area.code, area.name, area.level, area.risk, area.starts_on, day, area.source)
     other = _overlapping(c, exclude_pk=area.pk)
     if other is not None:
-        raise ValidationError({"ends_on": [_("overlaps another designation of this area")]})
-    with set_actor(user):
+        raise invalid("ends_on", _("overlaps another designation of this area"))
+    with actor(user):
         area.ends_on = day
         area.save(update_fields=["ends_on"])
     return area
@@ -199,7 +195,9 @@ def _reason(exc: ValidationError) -> str:
 
 def import_rows(user: Any, headers: list[str], rows: Any, default_source: str = "") -> Report:
     """Row by row: a good row is stored, a bad one refused with its line and reason."""
-    _need(user, "add")
+    require(
+        user, "add", "riskareas.riskarea", message=_("only headquarters keep the risk-area list")
+    )
     from fangkong.screening.reading import FileError
 
     index = {h.strip(): i for i, h in enumerate(headers) if h and h.strip()}

@@ -3,14 +3,13 @@ headquarters (add, lift, import a file)."""
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from fangkong.core import clock
+from fangkong.core.access import require
 from fangkong.riskareas import actions, rules
 from fangkong.riskareas.models import RiskArea
 
@@ -58,15 +57,10 @@ class ImportOut(Schema):
     refused: list[Refused]
 
 
-def _need(request: HttpRequest, action: str) -> None:
-    if not request.user.may("riskareas.riskarea", action):  # type: ignore[union-attr]
-        raise PermissionDenied(_("your role may not do this"))
-
-
 @router.get("/", response=list[AreaOut])
 def list_areas(request: HttpRequest, on: dt.date | None = None) -> list[RiskArea]:
     """Designations in force on `on`; all of them when no day is given."""
-    _need(request, "view")
+    require(request.user, "view", "riskareas.riskarea")
     qs = RiskArea.objects.all()
     return list((qs.on(on) if on else qs)[:2000])
 
@@ -74,7 +68,7 @@ def list_areas(request: HttpRequest, on: dt.date | None = None) -> list[RiskArea
 @router.get("/level", response=RiskLevelOut)
 def level(request: HttpRequest, code: str, on: dt.date | None = None) -> dict:
     """The risk level of an area (or of an area enclosing it) on a day."""
-    _need(request, "view")
+    require(request.user, "view", "riskareas.riskarea")
     day = on or clock.today()
     return {
         "code": rules.canonical(code),
@@ -92,7 +86,7 @@ def add(request: HttpRequest, body: AreaIn) -> Status:
 
 @router.post("/{area_id}/end", response=AreaOut)
 def end(request: HttpRequest, area_id: int, body: RiskAreaEndIn) -> RiskArea:
-    _need(request, "change")
+    require(request.user, "change", "riskareas.riskarea")
     return actions.end_area(request.user, get_object_or_404(RiskArea, pk=area_id), body.ends_on)
 
 
@@ -101,7 +95,7 @@ def import_file(request: HttpRequest, file: File[UploadedFile], source: str = ""
     """A CSV (UTF-8 or GBK) or XLSX as announced; good rows stored, bad rows refused by line."""
     from fangkong.screening.reading import FileError
 
-    _need(request, "add")
+    require(request.user, "add", "riskareas.riskarea")
     try:
         report = actions.import_file(request.user, file, source[:300])
     except FileError as exc:

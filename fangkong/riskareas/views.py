@@ -2,19 +2,15 @@
 designation with its source, lift one, import a file as announced."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from fangkong.core import clock
+from fangkong.core.access import require
 from fangkong.riskareas import actions
 from fangkong.riskareas.models import Risk, RiskArea
-
-
-def _need(request: HttpRequest, action: str) -> None:
-    if not request.user.may("riskareas.riskarea", action):  # type: ignore[union-attr]
-        raise PermissionDenied
 
 
 def _day(text: str):  # type: ignore[no-untyped-def]
@@ -26,13 +22,13 @@ def _day(text: str):  # type: ignore[no-untyped-def]
 
 @login_required
 def area_list(request: HttpRequest) -> HttpResponse:
-    _need(request, "view")
+    require(request.user, "view", "riskareas.riskarea")
     day = _day(request.GET.get("on", ""))
     errors: dict[str, list[str]] = {}
     report = None
     form = {"code": "", "risk": "", "starts_on": "", "ends_on": "", "source": ""}
     if request.method == "POST":
-        _need(request, "add")
+        require(request.user, "add", "riskareas.riskarea")
         try:
             if request.POST.get("form") == "import":
                 upload = request.FILES.get("file")
@@ -71,7 +67,7 @@ def area_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def end(request: HttpRequest, pk: int) -> HttpResponse:
-    _need(request, "change")
+    require(request.user, "change", "riskareas.riskarea")
     area = get_object_or_404(RiskArea, pk=pk)
     try:
         actions.end_area(request.user, area, request.POST.get("ends_on", ""))

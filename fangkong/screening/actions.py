@@ -9,13 +9,13 @@ import uuid
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from auditlog.context import set_actor
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import audit, clock, crypto, facts
+from fangkong.core.access import actor, invalid, require
 from fangkong.core.jobs import start_job
 from fangkong.core.models import Job
 from fangkong.core.querysets import can_access
@@ -67,12 +67,12 @@ def save_source(
         raise PermissionDenied(_("this source belongs to another jurisdiction"))
     name = name.strip()
     if not name or len(name) > 80:
-        raise ValidationError({"name": [_("give a name of at most 80 characters")]})
+        raise invalid("name", _("give a name of at most 80 characters"))
     if kind not in SourceKind.values:
-        raise ValidationError({"kind": [_("unknown kind")]})
+        raise invalid("kind", _("unknown kind"))
     unknown = set(column_map) - set(reading.DEFAULT_HEADERS)
     if unknown:
-        raise ValidationError({"column_map": [_("unknown fields: %s") % ", ".join(unknown)]})
+        raise invalid("column_map", _("unknown fields: %s") % ", ".join(unknown))
     mapping = {k: v.strip() for k, v in column_map.items() if v and v.strip()}
     source = source or ListSource(node=user.node)
     source.name, source.kind, source.column_map = name, kind, mapping
@@ -80,7 +80,7 @@ def save_source(
         with transaction.atomic():
             source.save()
     except IntegrityError:
-        raise ValidationError({"name": [_("a source of this name exists already")]}) from None
+        raise invalid("name", _("a source of this name exists already")) from None
     return source
 
 
@@ -137,7 +137,7 @@ def upload_list(
         reading.resolve_mapping(table.headers, source.column_map, _synonyms())
     except reading.FileError as exc:
         temp.unlink(missing_ok=True)
-        raise ValidationError({"file": [str(exc)]}) from None
+        raise invalid("file", str(exc)) from None
     final = temp.with_name(f"{sha}{Path(file_name).suffix.lower()[:6]}")
     temp.replace(final)
     with transaction.atomic():
@@ -162,15 +162,14 @@ def _queue(user: Any, pushed: PushedList) -> None:
 def rerun_import(user: Any, pushed: PushedList) -> PushedList:
     """Run a failed import again from the kept file (no new upload), only while the
     rules keep it; rows stored by the failed attempt are not imported twice."""
-    if not can_access(user, pushed, "add"):
-        raise PermissionDenied(_("this list belongs to another jurisdiction"))
+    require(user, "add", pushed, message=_("this list belongs to another jurisdiction"))
     purge_uploads()
     with transaction.atomic():
         pushed = PushedList.objects.select_for_update().get(pk=pushed.pk)
         if pushed.status != ListStatus.FAILED:
-            raise ValidationError({"file": [_("only a failed import can be run again")]})
+            raise invalid("file", _("only a failed import can be run again"))
         if not pushed.stored_as or not Path(pushed.stored_as).exists():
-            raise ValidationError({"file": [_("the file is no longer kept; upload it again")]})
+            raise invalid("file", _("the file is no longer kept; upload it again"))
         pushed.status, pushed.message, pushed.keep_until = ListStatus.QUEUED, "", None
         pushed.save(update_fields=["status", "message", "keep_until"])
         _queue(user, pushed)
@@ -303,12 +302,11 @@ def declare(data: dict[str, str]) -> Any:
 def review_declaration(user: Any, review: DeclarationReview, accept: bool) -> Any:
     """Staff accept a held self-declaration (it then takes the pipeline's road, changing
     the person's screening) or reject it. Returns the pipeline's outcome or None."""
-    if not can_access(user, review, "review"):
-        raise PermissionDenied(_("this declaration is not in your area"))
-    with transaction.atomic(), set_actor(user):
+    require(user, "review", review, message=_("this declaration is not in your area"))
+    with transaction.atomic(), actor(user):
         review = DeclarationReview.objects.select_for_update().get(pk=review.pk)
         if review.status != DeclarationReview.Status.PENDING:
-            raise ValidationError({"status": [_("this declaration was already reviewed")]})
+            raise invalid("status", _("this declaration was already reviewed"))
         outcome = None
         if accept:
             outcome = _feed_declaration(
@@ -373,10 +371,10 @@ def record_visit(
         raise PermissionDenied(_("this task is not in your area"))
     outcome = data.get("outcome")
     if outcome not in Outcome.values:
-        raise ValidationError({"outcome": [_("choose an outcome")]})
+        raise invalid("outcome", _("choose an outcome"))
     new_address = (data.get("new_address") or "").strip()
     if outcome == Outcome.MOVED and not new_address:
-        raise ValidationError({"new_address": [_("give the new address")]})
+        raise invalid("new_address", _("give the new address"))
     with transaction.atomic():
         task = (
             ScreeningTask.objects.select_for_update()
@@ -386,7 +384,7 @@ def record_visit(
         if not late and not can_access(user, task, "visit"):
             raise PermissionDenied(_("this task is not in your area"))
         if not late and task.status != TaskStatus.OPEN:
-            raise ValidationError({"outcome": [_("this task is closed already")]})
+            raise invalid("outcome", _("this task is closed already"))
         fields = {k: v for k, v in data.items() if k in VISIT_FIELDS}
         now = at or clock.now()
         try:
@@ -488,11 +486,11 @@ def target_node(code: str = "", address: str = "") -> Division:
     if code:
         node = Division.objects.filter(code=code.strip()).first()
         if node is None or node.level not in PLACEABLE:
-            raise ValidationError({"to": [_("no village or grid with code “%s”") % code]})
+            raise invalid("to", _("no village or grid with code “%s”") % code)
         return node
     result = load_matcher().match(address)
     if result.node_id is None:
-        raise ValidationError({"to": [_("the address cannot be placed in a grid")]})
+        raise invalid("to", _("the address cannot be placed in a grid"))
     return Division.objects.get(pk=result.node_id)
 
 
@@ -503,12 +501,11 @@ def transfer_task(user: Any, task: ScreeningTask, to: Division, reason: str) -> 
     task = (
         ScreeningTask.objects.select_for_update().select_related("subject", "node").get(pk=task.pk)
     )
-    if not can_access(user, task, "transfer"):
-        raise PermissionDenied(_("this task is not in your area"))
+    require(user, "transfer", task, message=_("this task is not in your area"))
     if task.status != TaskStatus.OPEN:
-        raise ValidationError({"to": [_("only an open task can be transferred")]})
+        raise invalid("to", _("only an open task can be transferred"))
     if to.pk == task.node_id:
-        raise ValidationError({"to": [_("the task is in that queue already")]})
+        raise invalid("to", _("the task is in that queue already"))
     _move(task, to, user, reason or _("transferred"))
     task.version += 1
     task.save()
@@ -523,16 +520,15 @@ def assign_exception(user: Any, item: ExceptionItem, to: Division) -> ScreeningT
     """The town places a subject by hand: a task for the chosen grid (the escalated task
     reopened there, or a new one)."""
     if to.level not in PLACEABLE:
-        raise ValidationError({"to": [_("choose a village or a grid")]})
+        raise invalid("to", _("choose a village or a grid"))
     item = (
         ExceptionItem.objects.select_for_update(of=("self",))
         .select_related("subject", "task")
         .get(pk=item.pk)
     )
-    if not can_access(user, item, "change"):
-        raise PermissionDenied(_("this exception is not in your area"))
+    require(user, "change", item, message=_("this exception is not in your area"))
     if item.status != ExceptionStatus.OPEN:
-        raise ValidationError({"to": [_("this exception is assigned already")]})
+        raise invalid("to", _("this exception is assigned already"))
     subject = item.subject
     rules_now = ScreeningRules.in_force()
     due = rules.due_at(

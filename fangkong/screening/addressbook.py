@@ -66,7 +66,7 @@ def _is_urban(name: str) -> bool:
     return not name.endswith(("村委会", "村民委员会", "村"))
 
 
-def grid_keys(
+def grid_keys(  # noqa: C901, PLR0915
     nodes: list[Node], grids_of: dict[int, list[int]], seed: int
 ) -> tuple[list[Place], list[GridKey]]:
     """Keys for every grid of every village that has grids (one town's keys never give
@@ -171,7 +171,7 @@ def addresses(places: list[Place], n: int, seed: int, foreign: float = 0.02) -> 
         yield write(p, rng, known)
 
 
-def write(p: Place, rng: random.Random, known: set[str] | None = None) -> Case:
+def write(p: Place, rng: random.Random, known: set[str] | None = None) -> Case:  # noqa: C901
     """One address in `p` as a resident writes it (`known`: every village key, so a typo
     never makes another real name)."""
     known = known or set()

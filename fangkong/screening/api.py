@@ -5,7 +5,6 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -13,8 +12,8 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from fangkong.core.access import require
 from fangkong.core.listing import CountedPagination
-from fangkong.core.querysets import allows
 from fangkong.geo.models import Division
 from fangkong.screening import actions, fates, progress
 from fangkong.screening.models import (
@@ -315,8 +314,9 @@ def assign(request: HttpRequest, pk: int, body: AssignIn):  # type: ignore[no-un
 def get_progress(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
     """Figures of a node and of each child: pushed, visited, outcomes, overdue, median
     minutes to visit, today's increment and the stock under control."""
-    if not allows(request.user, ScreeningTask, "view"):
-        raise PermissionDenied(_("your role may not see screening progress"))
+    require(
+        request.user, "view", ScreeningTask, message=_("your role may not see screening progress")
+    )
     node = get_object_or_404(Division.objects.restrict(request.user, "view"), code=code)
     own, children = progress.figures(request.user, node)
     return {

@@ -262,7 +262,7 @@ class Pipeline:
                     return person
         return None
 
-    def _place(self, fresh: list[tuple[int, rules.CleanRow, str]]) -> list[tuple[int, PushedRow]]:
+    def _place(self, fresh: list[tuple[int, rules.CleanRow, str]]) -> list[tuple[int, PushedRow]]:  # noqa: C901, PLR0915
         c = self.counts
         keys, known = self._lookup(fresh)
         existing_ids = {p.pk for p in known["id"].values()} | {

@@ -102,7 +102,7 @@ class _Entry:
 
 
 class AddressMatcher:
-    def __init__(
+    def __init__(  # noqa: C901
         self,
         nodes: Iterable[Node],
         aliases: Iterable[tuple[str, int]] = (),
@@ -245,7 +245,7 @@ class AddressMatcher:
         before = text[start - 1]
         return not ("\u4e00" <= before <= "\u9fff") or before in "省市区县镇乡道"
 
-    def match(self, address: str) -> Result:
+    def match(self, address: str) -> Result:  # noqa: C901, PLR0915
         text = normalise(address)
         towns: dict[int, tuple[int, int]] = {}  # id → (weight, first start)
         counties: dict[int, tuple[int, int]] = {}

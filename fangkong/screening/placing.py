@@ -5,10 +5,11 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from fangkong.core.access import invalid, require
 from fangkong.core.querysets import can_access, is_system
 from fangkong.geo.choices import Level
 from fangkong.geo.gridkeys import KeyReport, import_grid_keys, read_table
@@ -38,24 +39,20 @@ def shadowed(text: str, to: Division) -> list[Division]:
 def add_alias(user: Any, text: str, to: Division) -> AddressAlias:
     """A name used in addresses: an old name before a merger (of a county, town or
     village), a natural village, an estate; who and when are kept."""
-    if not user.may("screening.addressalias", "add"):
-        raise PermissionDenied(_("your role may not add aliases"))
+    require(user, "add", "screening.addressalias", message=_("your role may not add aliases"))
     if not Division.objects.restrict(user, "view").filter(pk=to.pk).exists():
         raise PermissionDenied(_("this grid is not in your area"))
     text = normalise(text)
     if len(text) < 2 or len(text) > 60:
-        raise ValidationError({"text": [_("2 to 60 characters")]})
+        raise invalid("text", _("2 to 60 characters"))
     if to.level not in ALIASABLE:
-        raise ValidationError({"to": [_("choose a county, town, village or grid")]})
+        raise invalid("to", _("choose a county, town, village or grid"))
     hidden = shadowed(text, to)
     if hidden:
-        raise ValidationError(
-            {
-                "text": [
-                    _("“%(t)s” is the name of %(d)s: an alias may not hide a division's name")
-                    % {"t": text, "d": "、".join(f"{d.name} ({d.code})" for d in hidden[:3])}
-                ]
-            }
+        raise invalid(
+            "text",
+            _("“%(t)s” is the name of %(d)s: an alias may not hide a division's name")
+            % {"t": text, "d": "、".join(f"{d.name} ({d.code})" for d in hidden[:3])},
         )
     alias, created = AddressAlias.objects.get_or_create(
         text=text, node=to, defaults={"created_by": user if getattr(user, "pk", None) else None}
@@ -65,8 +62,7 @@ def add_alias(user: Any, text: str, to: Division) -> AddressAlias:
 
 @transaction.atomic
 def delete_alias(user: Any, alias: AddressAlias) -> None:
-    if not can_access(user, alias, "delete"):
-        raise PermissionDenied(_("this alias is not in your area"))
+    require(user, "delete", alias, message=_("this alias is not in your area"))
     alias.delete()  # the deletion is in the audit log (django-auditlog)
 
 
@@ -79,9 +75,9 @@ def import_keys(user: Any, path: Path) -> KeyReport:
         try:
             rows = read_table(path)
         except (ValueError, csv.Error) as exc:
-            raise ValidationError({"file": [_("The file cannot be read: %s") % exc]}) from None
+            raise invalid("file", _("The file cannot be read: %s") % exc) from None
         if not rows:
-            raise ValidationError({"file": [_("The file is empty.")]})
+            raise invalid("file", _("The file is empty."))
         scope = None if is_system(user) else user.node
         return import_grid_keys(rows, user, scope)
     finally:
@@ -104,9 +100,9 @@ def move_tasks(user: Any, task_ids: list[int], to: Division, reason: str = "") -
     (选中多条, 按名称选网格). Every task must be open and in the user's area; the grid must
     be in the user's area too. Returns the number moved."""
     if to.level != Level.GRID or not can_access(user, to, "view"):
-        raise ValidationError({"to": [_("choose a grid in your area")]})
+        raise invalid("to", _("choose a grid in your area"))
     if not task_ids:
-        raise ValidationError({"tasks": [_("select at least one task")]})
+        raise invalid("tasks", _("select at least one task"))
     tasks = list(
         ScreeningTask.objects.restrict(user, "transfer")
         .select_for_update()
@@ -114,12 +110,10 @@ def move_tasks(user: Any, task_ids: list[int], to: Division, reason: str = "") -
         .select_related("subject", "node")
     )
     if len(tasks) != len(set(task_ids)):
-        raise ValidationError({"tasks": [_("some selected tasks are not in your area")]})
+        raise invalid("tasks", _("some selected tasks are not in your area"))
     closed = [t for t in tasks if t.status != TaskStatus.OPEN]
     if closed:
-        raise ValidationError(
-            {"tasks": [_("only open tasks can be moved (%d are not)") % len(closed)]}
-        )
+        raise invalid("tasks", _("only open tasks can be moved (%d are not)") % len(closed))
     moved = 0
     for task in tasks:
         if task.node_id == to.pk:

@@ -151,7 +151,7 @@ def _merge(total: Figures, f: Figures) -> None:
     total.minutes.extend(f.minutes)
 
 
-def _collect(user: Any, parent: Division, children: Sequence[Division]) -> dict[str, Figures]:
+def _collect(user: Any, parent: Division, children: Sequence[Division]) -> dict[str, Figures]:  # noqa: C901
     result = {c.path: Figures(c) for c in children}
     now, start = clock.now(), _start_of_today()
     subjects = ScreeningSubject.objects.restrict(user, "view")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fangkong.core import listing as paging
+from fangkong.core.access import require
 from fangkong.core.querysets import allows, can_access
 from fangkong.geo.models import Division
 from fangkong.screening import actions, exports, fates, progress
@@ -38,11 +39,6 @@ from fangkong.screening.reads import audit_list
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _need(request: HttpRequest, model: type, action: str) -> None:
-    if not allows(request.user, model, action):
-        raise PermissionDenied
-
-
 def _xlsx(data: bytes, name: str) -> HttpResponse:
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -54,7 +50,7 @@ def _xlsx(data: bytes, name: str) -> HttpResponse:
 
 @login_required
 def lists(request: HttpRequest) -> HttpResponse:
-    _need(request, PushedList, "view")
+    require(request.user, "view", PushedList)
     can_upload = allows(request.user, PushedList, "add") and request.user.node is not None  # type: ignore[union-attr]
     sources = ListSource.objects.usable_by(request.user).order_by("name")
     form = UploadForm(request.POST or None, request.FILES or None, sources=sources)
@@ -153,10 +149,10 @@ def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def sources(request: HttpRequest) -> HttpResponse:
-    _need(request, ListSource, "view")
+    require(request.user, "view", ListSource)
     form = SourceForm(request.POST or None)
     if request.method == "POST":
-        _need(request, ListSource, "add")
+        require(request.user, "add", ListSource)
         if form.is_valid():
             try:
                 actions.save_source(
@@ -202,7 +198,7 @@ def _task(request: HttpRequest, pk: int, action: str = "view") -> ScreeningTask:
 
 @login_required
 def today(request: HttpRequest) -> HttpResponse:
-    _need(request, ScreeningTask, "view")
+    require(request.user, "view", ScreeningTask)
     tasks = (
         ScreeningTask.objects.restrict(request.user, "view")
         .for_today()
@@ -300,7 +296,7 @@ def _confirm_transfer(
 
 @login_required
 def exceptions(request: HttpRequest) -> HttpResponse:
-    _need(request, ExceptionItem, "view")
+    require(request.user, "view", ExceptionItem)
     items = paging.paginate(
         request,
         ExceptionItem.objects.restrict(request.user, "view")
@@ -369,7 +365,7 @@ def exception_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def handovers(request: HttpRequest) -> HttpResponse:
     """Decisions to start observation or a referral, awaiting those capabilities."""
-    _need(request, ScreeningTask, "view")
+    require(request.user, "view", ScreeningTask)
     tasks = paging.paginate(
         request,
         ScreeningTask.objects.restrict(request.user, "view")
@@ -404,7 +400,7 @@ def _node(request: HttpRequest, code: str | None) -> Division:
 
 @login_required
 def progress_page(request: HttpRequest, code: str | None = None) -> HttpResponse:
-    _need(request, ScreeningTask, "view")
+    require(request.user, "view", ScreeningTask)
     node = _node(request, code)
     own, children = progress.figures(request.user, node)
     crumbs = [a for a in node.ancestors() if can_access(request.user, a, "view")]
@@ -441,7 +437,7 @@ def progress_page(request: HttpRequest, code: str | None = None) -> HttpResponse
 
 @login_required
 def progress_xlsx(request: HttpRequest, code: str) -> HttpResponse:
-    _need(request, ScreeningTask, "view")
+    require(request.user, "view", ScreeningTask)
     node = _node(request, code)
     own, children = progress.figures(request.user, node)
     return _xlsx(exports.progress_table(own, children), f"screening-progress-{node.code}.xlsx")
@@ -454,7 +450,7 @@ def progress_xlsx(request: HttpRequest, code: str) -> HttpResponse:
 def declarations(request: HttpRequest) -> HttpResponse:
     """Self-declarations about persons already registered: nothing changes their record
     until staff accept it here."""
-    _need(request, DeclarationReview, "view")
+    require(request.user, "view", DeclarationReview)
     items = paging.paginate(
         request,
         DeclarationReview.objects.restrict(request.user, "view")

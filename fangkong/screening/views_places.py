@@ -7,23 +7,19 @@ from pathlib import Path
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fangkong.core.access import invalid, require
 from fangkong.core.querysets import allows
 from fangkong.geo.models import Division, GridAddressKey
 from fangkong.screening import placing
 from fangkong.screening.actions import upload_dir
 from fangkong.screening.models import AddressAlias, ScreeningTask
 from fangkong.screening.reads import audit_list
-
-
-def _need(request: HttpRequest, model: type, action: str) -> None:
-    if not allows(request.user, model, action):
-        raise PermissionDenied
 
 
 def _node_label(d: Division) -> str:
@@ -48,11 +44,11 @@ class AliasForm(forms.Form):
 @login_required
 def aliases(request: HttpRequest) -> HttpResponse:
     """Aliases a town keeps (old names, natural villages, estates), with who and when."""
-    _need(request, AddressAlias, "view")
+    require(request.user, "view", AddressAlias)
     can_add = allows(request.user, AddressAlias, "add")
     form = AliasForm(request.POST or None, user=request.user)
     if request.method == "POST":
-        _need(request, AddressAlias, "add")
+        require(request.user, "add", AddressAlias)
         if "delete" in request.POST:
             pk = request.POST["delete"]
             alias = get_object_or_404(
@@ -91,12 +87,12 @@ class KeysForm(forms.Form):
 @login_required
 def grid_keys(request: HttpRequest) -> HttpResponse:
     """Import grids' address keys from a file; list the keys of the user's area."""
-    _need(request, GridAddressKey, "view")
+    require(request.user, "view", GridAddressKey)
     can_add = allows(request.user, GridAddressKey, "add")
     form = KeysForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST":
-        _need(request, GridAddressKey, "add")
+        require(request.user, "add", GridAddressKey)
         if form.is_valid():
             target = upload_dir()
             target.mkdir(parents=True, exist_ok=True)
@@ -126,7 +122,7 @@ def grid_keys(request: HttpRequest) -> HttpResponse:
 def village_tasks(request: HttpRequest) -> HttpResponse:
     """Open tasks placed at a village (no grid key in the address): the village staff
     select several and send them to a grid chosen by name."""
-    _need(request, ScreeningTask, "transfer")
+    require(request.user, "transfer", ScreeningTask)
     tasks = list(
         ScreeningTask.objects.restrict(request.user, "view")
         .filter(status="open", node__level="village")
@@ -141,7 +137,7 @@ def village_tasks(request: HttpRequest) -> HttpResponse:
         grid = next((g for g in grids if str(g.pk) == request.POST.get("grid")), None)
         try:
             if grid is None:
-                raise ValidationError({"to": [_("choose a grid")]})
+                raise invalid("to", _("choose a grid"))
             moved = placing.move_tasks(request.user, ids, grid)
         except ValidationError as exc:
             for errors in exc.message_dict.values():

@@ -7,12 +7,12 @@ import string
 from dataclasses import dataclass
 from typing import Any
 
-from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, crypto
+from fangkong.core.access import actor, invalid
 from fangkong.geo.models import Division
 from fangkong.healthcode import actions as code_actions
 from fangkong.healthcode import facts as code_facts
@@ -57,7 +57,7 @@ def _date(value: Any, field: str, errors: dict[str, list[str]]) -> dt.date | Non
         return None
 
 
-def clean(data: dict[str, Any]) -> dict[str, Any]:
+def clean(data: dict[str, Any]) -> dict[str, Any]:  # noqa: C901, PLR0915
     """Every field but the phone code; ValidationError naming every bad field."""
     from fangkong.riskareas import rules as area_rules
 
@@ -279,13 +279,11 @@ def _escalate_path(path: str) -> str:
 def file_appeal(person: Person, reason: str) -> Appeal:
     reason = (reason or "").strip()
     if len(reason) < 5:
-        raise ValidationError(
-            {"reason": [_("say why the colour is wrong (at least 5 characters)")]}
-        )
+        raise invalid("reason", _("say why the colour is wrong (at least 5 characters)"))
     if len(reason) > 1000:
-        raise ValidationError({"reason": [_("at most %d characters") % 1000]})
+        raise invalid("reason", _("at most %d characters") % 1000)
     if Appeal.objects.filter(person=person, status=AppealStatus.PENDING).exists():
-        raise ValidationError({"reason": [_("an appeal of yours is already awaiting review")]})
+        raise invalid("reason", _("an appeal of yours is already awaiting review"))
     now = clock.now()
     r = rules_on(clock.today())
     return Appeal.objects.create(
@@ -312,15 +310,15 @@ def decide_appeal(
         raise PermissionError(_("your role may not decide appeals here"))
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
     if appeal.status != AppealStatus.PENDING:
-        raise ValidationError({"status": [_("this appeal was already decided")]})
+        raise invalid("status", _("this appeal was already decided"))
     reason = (reason or "").strip()
     if len(reason) < 5:
-        raise ValidationError({"reason": [_("write the reason (at least 5 characters)")]})
+        raise invalid("reason", _("write the reason (at least 5 characters)"))
     if upheld and colour not in ("green", "yellow", "red"):
-        raise ValidationError({"colour": [_("choose the colour after review")]})
+        raise invalid("colour", _("choose the colour after review"))
     if upheld and colour == appeal.colour_before:
-        raise ValidationError({"colour": [_("an upheld appeal changes the colour")]})
-    with set_actor(user):
+        raise invalid("colour", _("an upheld appeal changes the colour"))
+    with actor(user):
         if upheld:
             CodeOverride.objects.filter(person_id=appeal.person_id, active=True).update(
                 active=False

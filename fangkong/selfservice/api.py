@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from fangkong.core.access import invalid, require
 from fangkong.healthcode import tokens
 from fangkong.healthcode.public import masked_name
 from fangkong.people.models import Person
@@ -155,11 +156,6 @@ def open_appeal(request: HttpRequest, body: AppealIn) -> Any:
     return Status(201, actions.file_appeal(_person(body.token), body.reason))
 
 
-def _need(request: HttpRequest, label: str, action: str = "view") -> None:
-    if not request.user.may(label, action):  # type: ignore[union-attr]
-        raise PermissionDenied(_("your role may not do this"))
-
-
 def _declaration(d: Declaration) -> dict[str, Any]:
     return {
         **{f: getattr(d, f) for f in DeclarationOut.model_fields if hasattr(d, f)},
@@ -171,7 +167,7 @@ def _declaration(d: Declaration) -> dict[str, Any]:
 def list_declarations(
     request: HttpRequest, contradicting: bool = False, day: dt.date | None = None
 ) -> list[dict]:
-    _need(request, "selfservice.declaration")
+    require(request.user, "view", "selfservice.declaration")
     qs = Declaration.objects.restrict(request.user, "view").select_related("node")
     if contradicting:
         qs = qs.contradicting()
@@ -182,7 +178,7 @@ def list_declarations(
 
 @router.get("/declarations/{declaration_id}", response=DeclarationOut)
 def get_declaration(request: HttpRequest, declaration_id: int) -> dict:
-    _need(request, "selfservice.declaration")
+    require(request.user, "view", "selfservice.declaration")
     qs = Declaration.objects.restrict(request.user, "view").select_related("node")
     return _declaration(get_object_or_404(qs, pk=declaration_id))
 
@@ -191,7 +187,7 @@ def get_declaration(request: HttpRequest, declaration_id: int) -> dict:
 def list_appeals(request: HttpRequest, status: str = "", escalated: bool = False) -> list[Appeal]:
     """Appeals of the caller's area; `escalated`: the overdue ones escalated to the
     caller's node (derived from the clock at the time of asking)."""
-    _need(request, "selfservice.appeal")
+    require(request.user, "view", "selfservice.appeal")
     qs = appeals_for(request.user, escalated)
     if status:
         qs = qs.filter(status=status)
@@ -200,18 +196,16 @@ def list_appeals(request: HttpRequest, status: str = "", escalated: bool = False
 
 @router.get("/appeals/{appeal_id}", response=AppealOut)
 def get_appeal(request: HttpRequest, appeal_id: int) -> Appeal:
-    _need(request, "selfservice.appeal")
+    require(request.user, "view", "selfservice.appeal")
     return get_object_or_404(Appeal.objects.restrict(request.user, "view"), pk=appeal_id)
 
 
 @router.post("/appeals/{appeal_id}/decide", response=AppealOut)
 def decide(request: HttpRequest, appeal_id: int, body: SelfServiceDecideIn) -> Appeal:
-    _need(request, "selfservice.appeal", "decide")
+    require(request.user, "decide", "selfservice.appeal")
     found = get_object_or_404(Appeal.objects.restrict(request.user, "view"), pk=appeal_id)
     if body.decision not in ("upheld", "rejected"):
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError({"decision": [_("upheld or rejected")]})
+        raise invalid("decision", _("upheld or rejected"))
     return actions.decide_appeal(
         request.user,
         found,

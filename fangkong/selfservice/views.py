@@ -8,19 +8,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from fangkong.core import audit, clock
+from fangkong.core.access import require
 from fangkong.core.querysets import is_system
 from fangkong.selfservice import actions
 from fangkong.selfservice.models import Appeal, Declaration
 
 
-def _need(request: HttpRequest, label: str, action: str = "view") -> None:
-    if not request.user.may(label, action):  # type: ignore[union-attr]
-        raise PermissionDenied
-
-
 @login_required
 def declarations(request: HttpRequest) -> HttpResponse:
-    _need(request, "selfservice.declaration")
+    require(request.user, "view", "selfservice.declaration")
     qs = Declaration.objects.restrict(request.user, "view").select_related("person", "node")
     only = request.GET.get("contradicting") == "1"
     if only:
@@ -44,7 +40,7 @@ def appeals_for(user, escalated: bool):  # type: ignore[no-untyped-def]
 
 @login_required
 def appeals(request: HttpRequest) -> HttpResponse:
-    _need(request, "selfservice.appeal")
+    require(request.user, "view", "selfservice.appeal")
     escalated = request.GET.get("escalated") == "1"
     qs = appeals_for(request.user, escalated).select_related("person")
     status = request.GET.get("status", "")
@@ -59,7 +55,7 @@ def appeals(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def appeal(request: HttpRequest, pk: int) -> HttpResponse:
-    _need(request, "selfservice.appeal")
+    require(request.user, "view", "selfservice.appeal")
     found = get_object_or_404(Appeal.objects.restrict(request.user, "view"), pk=pk)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":

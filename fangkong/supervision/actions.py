@@ -1,18 +1,17 @@
 """Every write of supervision: one function per verb, validated, in one transaction,
 audited (django-auditlog records the changes, attributed to the acting account)."""
 
-import contextlib
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
-from auditlog.context import set_actor
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
-from fangkong.core.querysets import allows, can_access, is_system
+from fangkong.core.access import actor, invalid, require
+from fangkong.core.querysets import can_access, is_system
 from fangkong.geo.models import Division
 from fangkong.supervision import photos, rules
 from fangkong.supervision.choices import (
@@ -43,42 +42,11 @@ from fangkong.supervision.models import (
 TEAM_ROLES = {"discipline", "city_hq", "county_hq", "town_hq"}
 
 
-@contextlib.contextmanager
-def _actor(user: Any) -> Iterator[None]:
-    if getattr(user, "pk", None) and getattr(user, "is_authenticated", False):
-        with set_actor(user):
-            yield
-    else:
-        yield
-
-
-def _invalid(field: str, message: str) -> ValidationError:
-    return ValidationError({field: [message]})
-
-
-def _may(user: Any, model: Any, action: str) -> None:
-    if not allows(user, model, action):
-        raise PermissionDenied(_("Your role may not do this."))
-
-
-def _in_scope(user: Any, path: str) -> bool:
-    if is_system(user):
-        return True
-    own = getattr(user, "node", None)
-    return own is not None and path.startswith(own.path)
-
-
-def _may_at(user: Any, node: Division, model: Any, action: str) -> None:
-    _may(user, model, action)
-    if not _in_scope(user, node.path):
-        raise PermissionDenied(_("This jurisdiction is outside your area."))
-
-
 def _topics(topics: Iterable[str]) -> list[str]:
     out = list(dict.fromkeys(topics))
     bad = [t for t in out if t not in Topic.values]
     if bad or not out:
-        raise _invalid("topics", _("Choose one or more topics from the list."))
+        raise invalid("topics", _("Choose one or more topics from the list."))
     return out
 
 
@@ -99,7 +67,7 @@ def _need_team(user: Any, inspection: Inspection) -> None:
 
 def _team_user(user: Any, field: str) -> None:
     if user.role not in TEAM_ROLES:
-        raise _invalid(field, _("Team members are discipline inspection or headquarters staff."))
+        raise invalid(field, _("Team members are discipline inspection or headquarters staff."))
 
 
 # ------------------------------------------------------------------ configuration
@@ -107,14 +75,14 @@ def _team_user(user: Any, field: str) -> None:
 
 @transaction.atomic
 def save_checklist(user: Any, topic: str, items: list[str], active: bool = True) -> Checklist:
-    _may(user, Checklist, "change")
+    require(user, "change", Checklist)
     if topic not in Topic.values:
-        raise _invalid("topic", _("Unknown topic."))
+        raise invalid("topic", _("Unknown topic."))
     try:
         cleaned = rules.clean_items(items)
     except ValueError as exc:
-        raise _invalid("items", str(exc)) from None
-    with _actor(user):
+        raise invalid("items", str(exc)) from None
+    with actor(user):
         cl, _created = Checklist.objects.update_or_create(
             topic=topic, defaults={"items": cleaned, "active": active, "updated_at": clock.now()}
         )
@@ -132,12 +100,12 @@ def rules_on(day: dt.date | None = None) -> SupervisionRuleSet:
 def create_plan(
     user: Any, node: Division, *, title: str, starts_on: dt.date, ends_on: dt.date, topics: list
 ) -> InspectionPlan:
-    _may_at(user, node, InspectionPlan, "add")
+    require(user, "add", InspectionPlan, node=node)
     if not title.strip():
-        raise _invalid("title", _("A plan needs a title."))
+        raise invalid("title", _("A plan needs a title."))
     if ends_on < starts_on:
-        raise _invalid("ends_on", _("The plan ends before it starts."))
-    with _actor(user):
+        raise invalid("ends_on", _("The plan ends before it starts."))
+    with actor(user):
         return InspectionPlan.objects.create(
             node=node,
             path=node.path,
@@ -153,16 +121,16 @@ def create_plan(
 def add_team(
     user: Any, plan: InspectionPlan, *, name: str, leader: Any, members: Iterable[Any] = ()
 ) -> InspectionTeam:
-    _may_at(user, plan.node, InspectionTeam, "add")
+    require(user, "add", InspectionTeam, node=plan.node)
     if not name.strip():
-        raise _invalid("name", _("A team needs a name."))
+        raise invalid("name", _("A team needs a name."))
     if InspectionTeam.objects.filter(plan=plan, name=name.strip()).exists():
-        raise _invalid("name", _("This plan already has a team of that name."))
+        raise invalid("name", _("This plan already has a team of that name."))
     members = list(members)
     _team_user(leader, "leader")
     for m in members:
         _team_user(m, "members")
-    with _actor(user):
+    with actor(user):
         team = InspectionTeam.objects.create(
             plan=plan, path=plan.path, name=name.strip(), leader=leader
         )
@@ -182,17 +150,17 @@ def schedule_inspection(
     subject: Any = None,
 ) -> Inspection:
     """An inspection of `node` by `team`; the node lies under the plan's node."""
-    _may_at(user, node, Inspection, "add")
+    require(user, "add", Inspection, node=node)
     if not node.path.startswith(team.plan.path):
-        raise _invalid("node", _("The inspected node lies outside the plan's area."))
+        raise invalid("node", _("The inspected node lies outside the plan's area."))
     if kind not in InspectionKind.values:
-        raise _invalid("kind", _("Choose open or unannounced."))
+        raise invalid("kind", _("Choose open or unannounced."))
     plan = team.plan
     if not plan.starts_on <= planned_on <= plan.ends_on:
-        raise _invalid("planned_on", _("The day lies outside the plan's period."))
+        raise invalid("planned_on", _("The day lies outside the plan's period."))
     if subject is not None and not subject.path.startswith(team.plan.path):
-        raise _invalid("subject", _("The cadre lies outside the plan's area."))
-    with _actor(user):
+        raise invalid("subject", _("The cadre lies outside the plan's area."))
+    with actor(user):
         return Inspection.objects.create(
             team=team,
             node=node,
@@ -215,7 +183,7 @@ def checklist_items(inspection: Inspection) -> list[tuple[str, list[str]]]:
 
 
 def _open_for_recording(user: Any, inspection: Inspection) -> None:
-    _may(user, Inspection, "change")
+    require(user, "change", Inspection)
     _need_team(user, inspection)
 
 
@@ -228,16 +196,16 @@ def record_results(
     _open_for_recording(user, inspection)
     items = dict(checklist_items(inspection))
     n = 0
-    with _actor(user):
+    with actor(user):
         for topic, item_no, outcome, note in results:
             if topic not in items:
-                raise _invalid("topic", _("This topic is not on the inspection."))
+                raise invalid("topic", _("This topic is not on the inspection."))
             if not 0 <= item_no < len(items[topic]):
-                raise _invalid("item_no", _("No such check item."))
+                raise invalid("item_no", _("No such check item."))
             if outcome not in Outcome.values:
-                raise _invalid("outcome", _("Choose pass, fail or not applicable."))
+                raise invalid("outcome", _("Choose pass, fail or not applicable."))
             if len(note) > 300:
-                raise _invalid("note", _("The note is longer than 300 characters."))
+                raise invalid("note", _("The note is longer than 300 characters."))
             CheckResult.objects.update_or_create(
                 inspection=inspection,
                 topic=topic,
@@ -265,14 +233,14 @@ def add_finding(
 ) -> Finding:
     _open_for_recording(user, inspection)
     if not description.strip():
-        raise _invalid("description", _("Describe what was found."))
+        raise invalid("description", _("Describe what was found."))
     if topic and topic not in inspection.topics:
-        raise _invalid("topic", _("This topic is not on the inspection."))
+        raise invalid("topic", _("This topic is not on the inspection."))
     if severity not in Severity.values:
-        raise _invalid("severity", _("Unknown severity."))
+        raise invalid("severity", _("Unknown severity."))
     if cadre is not None and not can_access(user, cadre, "view"):
-        raise _invalid("cadre", _("No such cadre in your area."))
-    with _actor(user):
+        raise invalid("cadre", _("No such cadre in your area."))
+    with actor(user):
         return Finding.objects.create(
             inspection=inspection,
             path=inspection.path,
@@ -288,7 +256,7 @@ def add_finding(
 def add_photo(user: Any, finding: Finding, upload: Any) -> EvidencePhoto:
     _open_for_recording(user, finding.inspection)
     encoded = photos.reencode(upload)
-    with _actor(user):
+    with actor(user):
         photo = EvidencePhoto(
             finding=finding,
             path=finding.path,
@@ -307,12 +275,12 @@ def record_inspection(user: Any, inspection: Inspection, summary: str = "") -> I
     """Finish the inspection: from now on an unannounced one is visible to the node."""
     _open_for_recording(user, inspection)
     if inspection.status == InspectionStatus.RECORDED:
-        raise _invalid("status", _("The inspection is already recorded."))
+        raise invalid("status", _("The inspection is already recorded."))
     inspection.status = InspectionStatus.RECORDED
     inspection.recorded_at = clock.now()
     inspection.recorded_by = user
     inspection.summary = summary.strip()
-    with _actor(user):
+    with actor(user):
         inspection.save(update_fields=["status", "recorded_at", "recorded_by", "summary"])
     return inspection
 
@@ -330,26 +298,26 @@ def assign_rectification(
     deadline: dt.date | None = None,
     owner_user: Any = None,
 ) -> Rectification:
-    _may_at(user, owner_node, Rectification, "add")
+    require(user, "add", Rectification, node=owner_node)
     inspection = finding.inspection
     _need_team(user, inspection)
     if inspection.recorded_at is None:
-        raise _invalid("finding", _("Record the inspection before assigning rectification."))
+        raise invalid("finding", _("Record the inspection before assigning rectification."))
     if not (
         owner_node.path.startswith(inspection.path) or inspection.path.startswith(owner_node.path)
     ):
-        raise _invalid("owner_node", _("The owner must be the inspected node, above or below it."))
+        raise invalid("owner_node", _("The owner must be the inspected node, above or below it."))
     if owner_user is not None and (
         owner_user.node_id is None or not owner_user.node.path.startswith(owner_node.path)
     ):
-        raise _invalid("owner_user", _("The person must belong to the owner node."))
+        raise invalid("owner_user", _("The person must belong to the owner node."))
     if not requirement.strip():
-        raise _invalid("requirement", _("Say what must be rectified."))
+        raise invalid("requirement", _("Say what must be rectified."))
     today = clock.today()
     deadline = deadline or today + dt.timedelta(days=rules_on(today).rectification_days)
     if deadline < today:
-        raise _invalid("deadline", _("The deadline lies in the past."))
-    with _actor(user):
+        raise invalid("deadline", _("The deadline lies in the past."))
+    with actor(user):
         return Rectification.objects.create(
             finding=finding,
             owner_node=owner_node,
@@ -365,17 +333,16 @@ def assign_rectification(
 @transaction.atomic
 def reply_rectification(user: Any, task: Rectification, reply: str) -> Rectification:
     """The owner's account of what was done; the inspector verifies it next."""
-    if not can_access(user, task, "change"):
-        raise PermissionDenied(_("Only the owner may reply."))
+    require(user, "change", task, message=_("Only the owner may reply."))
     if task.status != RectificationStatus.OPEN:
-        raise _invalid("status", _("This task is not waiting for a reply."))
+        raise invalid("status", _("This task is not waiting for a reply."))
     if not reply.strip():
-        raise _invalid("reply", _("Say what was done."))
+        raise invalid("reply", _("Say what was done."))
     task.reply = reply.strip()
     task.replied_at = clock.now()
     task.replied_by = user
     task.status = RectificationStatus.REPLIED
-    with _actor(user):
+    with actor(user):
         task.save(update_fields=["reply", "replied_at", "replied_by", "status"])
     return task
 
@@ -385,12 +352,12 @@ def verify_rectification(
     user: Any, task: Rectification, *, accepted: bool, note: str = ""
 ) -> Rectification:
     """The inspector checks the rectification on the spot: accepted, or sent back."""
-    _may(user, Rectification, "verify")
+    require(user, "verify", Rectification)
     _need_team(user, task.finding.inspection)
     if task.status != RectificationStatus.REPLIED:
-        raise _invalid("status", _("Only a replied task can be verified."))
+        raise invalid("status", _("Only a replied task can be verified."))
     if len(note) > 300:
-        raise _invalid("note", _("The note is longer than 300 characters."))
+        raise invalid("note", _("The note is longer than 300 characters."))
     task.verification_note = note.strip()
     if accepted:
         task.status = RectificationStatus.VERIFIED
@@ -398,10 +365,10 @@ def verify_rectification(
         task.verified_by = user
     else:
         if not note.strip():
-            raise _invalid("note", _("Say why the reply is sent back."))
+            raise invalid("note", _("Say why the reply is sent back."))
         task.status = RectificationStatus.OPEN
         task.rejections += 1
-    with _actor(user):
+    with actor(user):
         task.save(
             update_fields=[
                 "status",
@@ -416,19 +383,19 @@ def verify_rectification(
 
 @transaction.atomic
 def close_rectification(user: Any, task: Rectification) -> Rectification:
-    _may(user, Rectification, "verify")
+    require(user, "verify", Rectification)
     _need_team(user, task.finding.inspection)
     if task.status == RectificationStatus.CLOSED:
-        raise _invalid("status", _("The task is already closed."))
+        raise invalid("status", _("The task is already closed."))
     if not rules.may_close(task.status):
-        raise _invalid(
+        raise invalid(
             "status",
             _("A rectification task is closed only after the inspector has verified it."),
         )
     task.status = RectificationStatus.CLOSED
     task.closed_at = clock.now()
     task.closed_by = user
-    with _actor(user):
+    with actor(user):
         task.save(update_fields=["status", "closed_at", "closed_by"])
     return task
 
@@ -439,9 +406,9 @@ def close_rectification(user: Any, task: Rectification) -> Rectification:
 def _text(field: str, value: str, limit: int) -> str:
     value = (value or "").strip()
     if not value:
-        raise _invalid(field, _("This field is required."))
+        raise invalid(field, _("This field is required."))
     if len(value) > limit:
-        raise _invalid(field, _("At most %(n)d characters.") % {"n": limit})
+        raise invalid(field, _("At most %(n)d characters.") % {"n": limit})
     return value
 
 
@@ -457,17 +424,17 @@ def commend(
     decided_on: dt.date,
 ) -> Commendation:
     """Commend a member or a Party organisation (one of the two) in the user's area."""
-    _may(user, Commendation, "add")
+    require(user, "add", Commendation)
     if (member is None) == (organisation is None):
-        raise _invalid("member", _("Commend either a member or a Party organisation."))
+        raise invalid("member", _("Commend either a member or a Party organisation."))
     recipient = member if member is not None else organisation
     if not can_access(user, recipient, "view") and not is_system(user):
         raise PermissionDenied(_("This member or organisation is outside your area."))
     if decided_by not in CommendingBody.values:
-        raise _invalid("decided_by", _("Unknown deciding body."))
+        raise invalid("decided_by", _("Unknown deciding body."))
     if decided_on > clock.today():
-        raise _invalid("decided_on", _("The decision date lies in the future."))
-    with _actor(user):
+        raise invalid("decided_on", _("The decision date lies in the future."))
+    with actor(user):
         return Commendation.objects.create(
             member=member,
             organisation=organisation,
@@ -492,26 +459,25 @@ def open_case(
     summary: str = "",
 ) -> AccountabilityCase:
     """An accountability case; it must rest on a recorded finding in the user's area."""
-    _may(user, AccountabilityCase, "add")
+    require(user, "add", AccountabilityCase)
     if finding is None:
-        raise _invalid(
+        raise invalid(
             "finding", _("An accountability case must rest on a finding of an inspection.")
         )
-    if not _in_scope(user, finding.path):
-        raise PermissionDenied(_("This finding is outside your area."))
+    require(user, "add", node=finding.path, message=_("This finding is outside your area."))
     if finding.inspection.recorded_at is None:
-        raise _invalid("finding", _("The inspection of this finding is not recorded yet."))
+        raise invalid("finding", _("The inspection of this finding is not recorded yet."))
     if member is None:
-        raise _invalid("member", _("Name the cadre held accountable."))
+        raise invalid("member", _("Name the cadre held accountable."))
     if decision is None or not decision.active:
-        raise _invalid("decision", _("Choose a decision from the list."))
+        raise invalid("decision", _("Choose a decision from the list."))
     if decided_by not in DecidingBody.values:
-        raise _invalid("decided_by", _("Unknown deciding body."))
+        raise invalid("decided_by", _("Unknown deciding body."))
     if decided_on > clock.today():
-        raise _invalid("decided_on", _("The decision date lies in the future."))
+        raise invalid("decided_on", _("The decision date lies in the future."))
     if len(summary) > 4000:
-        raise _invalid("summary", _("At most %(n)d characters.") % {"n": 4000})
-    with _actor(user):
+        raise invalid("summary", _("At most %(n)d characters.") % {"n": 4000})
+    with actor(user):
         return AccountabilityCase.objects.create(
             finding=finding,
             member=member,

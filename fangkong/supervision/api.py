@@ -11,7 +11,7 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from fangkong.core.querysets import allows
+from fangkong.core.access import require
 from fangkong.geo.models import Division
 from fangkong.supervision import actions, metrics, record
 from fangkong.supervision import schemas as s
@@ -29,11 +29,6 @@ from fangkong.supervision.models import (
 
 router = Router(tags=["supervision"])
 LIMIT = 200
-
-
-def _need(request: HttpRequest, model: Any, action: str) -> None:
-    if not allows(request.user, model, action):
-        raise HttpError(403, _("Your role may not do this."))
 
 
 def _node(request: HttpRequest, code: str, field: str = "node_code") -> Division:
@@ -91,7 +86,7 @@ def _task(request: HttpRequest, pk: int) -> Rectification:
 
 @router.get("/checklists", response=list[s.SupervisionChecklistOut])
 def checklists(request: HttpRequest) -> Any:
-    _need(request, Checklist, "view")
+    require(request.user, "view", Checklist)
     return list(Checklist.objects.all())
 
 
@@ -102,7 +97,7 @@ def save_checklist(request: HttpRequest, topic: s.TopicName, body: s.Supervision
 
 @router.get("/decisions", response=list[s.SupervisionDecisionOut])
 def decisions(request: HttpRequest) -> Any:
-    _need(request, AccountabilityDecision, "view")
+    require(request.user, "view", AccountabilityDecision)
     return list(AccountabilityDecision.objects.all())
 
 
@@ -318,14 +313,14 @@ def commend(request: HttpRequest, body: s.CommendationIn) -> Any:
 
 @router.get("/cases", response=list[s.SupervisionCaseOut])
 def cases(request: HttpRequest) -> Any:
-    _need(request, AccountabilityCase, "view")
+    require(request.user, "view", AccountabilityCase)
     qs = AccountabilityCase.objects.restrict(request.user).select_related("member", "decision")
     return list(qs[:LIMIT])
 
 
 @router.post("/cases", response={201: s.SupervisionCaseOut})
 def open_case(request: HttpRequest, body: s.CaseIn) -> Any:
-    _need(request, AccountabilityCase, "add")
+    require(request.user, "add", AccountabilityCase)
     finding = None
     if body.finding_id is not None:
         finding = Finding.objects.restrict(request.user).filter(pk=body.finding_id).first()
@@ -371,7 +366,7 @@ def cadre_record(request: HttpRequest, pk: int) -> Any:
 
 @router.get("/figures", response=list[s.FigureRow])
 def figures(request: HttpRequest, node: str = "") -> Any:
-    _need(request, Inspection, "view")
+    require(request.user, "view", Inspection)
     user: Any = request.user
     target = user.node if not node else _node(request, node, "node")
     if target is None or not Division.objects.restrict(user).filter(pk=target.pk).exists():

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,18 +14,13 @@ from django.utils.translation import gettext_lazy
 
 from fangkong.core import audit, picking
 from fangkong.core import listing as lists
+from fangkong.core.access import require
 from fangkong.core.querysets import allows
 from fangkong.mobilisation.pickers import describe as describe_member
 from fangkong.supervision import actions, exports, metrics, record
 from fangkong.supervision.choices import DecidingBody
 from fangkong.supervision.forms import CaseForm, CommendationForm, describe_finding
 from fangkong.supervision.models import AccountabilityCase, Commendation, Inspection
-
-
-def _need(request: HttpRequest, model: Any, action: str) -> None:
-    if not allows(request.user, model, action):
-        raise PermissionDenied
-
 
 COMMENDATION_FILTERS = lists.Filters(
     name=("member__name", "title"),
@@ -44,11 +39,11 @@ CASE_FILTERS = lists.Filters(
 @login_required
 def commendations(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    _need(request, Commendation, "view")
+    require(request.user, "view", Commendation)
     form = CommendationForm(request.POST or None)
     picking.set_user(form, user)
     if request.method == "POST":
-        _need(request, Commendation, "add")
+        require(request.user, "add", Commendation)
         if form.is_valid():
             data = dict(form.cleaned_data)
             try:
@@ -74,11 +69,11 @@ def commendations(request: HttpRequest) -> HttpResponse:
 @login_required
 def cases(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    _need(request, AccountabilityCase, "view")
+    require(request.user, "view", AccountabilityCase)
     form = CaseForm(request.POST or None)
     picking.set_user(form, user)
     if request.method == "POST":
-        _need(request, AccountabilityCase, "add")
+        require(request.user, "add", AccountabilityCase)
         if form.is_valid():
             data = dict(form.cleaned_data)
             if data.get("finding") is None:
@@ -147,7 +142,7 @@ def _confirm_case(request: HttpRequest, form: Any) -> HttpResponse:
 @login_required
 def cadre(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
-    _need(request, Inspection, "view")
+    require(request.user, "view", Inspection)
     m = record.cadre_for(user, pk)
     r = record.build(user, m)
     audit.record_access(user, m, "cadre record", request)
@@ -161,7 +156,7 @@ def cadre(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def cadre_export(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
-    _need(request, Inspection, "view")
+    require(request.user, "view", Inspection)
     m = record.cadre_for(user, pk)
     r = record.build(user, m, limit=100_000)
     audit.record_access(user, m, "cadre record export", request)

@@ -52,7 +52,7 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
-def seed_supervision(seed: int) -> str:
+def seed_supervision(seed: int) -> str:  # noqa: C901, PLR0915
     if InspectionPlan.objects.filter(title=TITLE).exists():
         return "supervision plan, inspections and cadre records already present"
     city = Division.objects.filter(code="3306").first()

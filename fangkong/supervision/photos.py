@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from fangkong.core import security
+from fangkong.core.access import invalid
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_EDGE = 1600  # long edge of the stored image
@@ -30,18 +31,18 @@ def reencode(upload: Any) -> Encoded:
     """The stored form of an uploaded photo; ValidationError on anything else."""
     size = getattr(upload, "size", None)
     if size is None or size > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            {"photo": [_("The photo is larger than %(mb)d MB.") % {"mb": MAX_UPLOAD_BYTES >> 20}]}
+        raise invalid(
+            "photo", _("The photo is larger than %(mb)d MB.") % {"mb": MAX_UPLOAD_BYTES >> 20}
         )
     if size == 0:
-        raise ValidationError({"photo": [_("The photo is empty.")]})
+        raise invalid("photo", _("The photo is empty."))
     try:
         upload.seek(0)
         with Image.open(upload) as probe:
             fmt = probe.format
             w, h = probe.size
             if fmt not in ACCEPTED:
-                raise ValidationError({"photo": [_("Only JPEG, PNG or WebP photos are accepted.")]})
+                raise invalid("photo", _("Only JPEG, PNG or WebP photos are accepted."))
             security.check_pixels(w, h, "photo")
             probe.verify()
         upload.seek(0)
@@ -51,7 +52,7 @@ def reencode(upload: Any) -> Encoded:
     except ValidationError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationError({"photo": [_("The file is not a readable image.")]}) from None
+        raise invalid("photo", _("The file is not a readable image.")) from None
     rgb.thumbnail((MAX_EDGE, MAX_EDGE))
     out = io.BytesIO()
     rgb.save(out, format="JPEG", quality=QUALITY, optimize=True)

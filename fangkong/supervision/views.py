@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.core import picking
+from fangkong.core.access import invalid, require
 from fangkong.core.querysets import allows, is_system
 from fangkong.geo.models import Division
 from fangkong.supervision import actions, metrics
@@ -41,11 +42,6 @@ from fangkong.supervision.models import (
 )
 
 
-def _need(request: HttpRequest, model: Any, action: str) -> None:
-    if not allows(request.user, model, action):
-        raise PermissionDenied
-
-
 def _errors(form: Any, exc: ValidationError) -> None:
     form.add_action_errors(exc)
 
@@ -60,7 +56,7 @@ def _node_by_code(form: Any, field: str) -> Division | None:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    _need(request, Inspection, "view")
+    require(request.user, "view", Inspection)
     node = user.node
     if node is None and not is_system(user):
         raise Http404
@@ -88,10 +84,10 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def plans(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    _need(request, InspectionPlan, "view")
+    require(request.user, "view", InspectionPlan)
     form = PlanForm(request.POST or None)
     if request.method == "POST":
-        _need(request, InspectionPlan, "add")
+        require(request.user, "add", InspectionPlan)
         if form.is_valid():
             try:
                 plan = actions.create_plan(user, user.node, **form.cleaned_data)
@@ -130,7 +126,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
     insp_form = InspectionForm(request.POST if "schedule" in request.POST else None, teams=teams)
     picking.set_user(insp_form, user)
     if request.method == "POST":
-        _need(request, InspectionTeam, "add")
+        require(request.user, "add", InspectionTeam)
         try:
             if "add_team" in request.POST and team_form.is_valid():
                 actions.add_team(user, p, **team_form.cleaned_data)
@@ -169,7 +165,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def inspections(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    _need(request, Inspection, "view")
+    require(request.user, "view", Inspection)
     qs = Inspection.objects.restrict(user).select_related("node", "team")
     return render(request, "supervision/inspections.html", {"inspections": qs[:200]})
 
@@ -181,7 +177,7 @@ def _inspection(request: HttpRequest, pk: int) -> Inspection:
 
 
 @login_required
-def inspection(request: HttpRequest, pk: int) -> HttpResponse:
+def inspection(request: HttpRequest, pk: int) -> HttpResponse:  # noqa: C901
     """The phone page of one inspection: checklist answers, findings, photos, record."""
     user: Any = request.user
     insp = _inspection(request, pk)
@@ -294,7 +290,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         node = Division.objects.filter(code=form.cleaned_data["owner_node_code"].strip()).first()
         try:
             if node is None:
-                raise ValidationError({"owner_node_code": [_("No such jurisdiction.")]})
+                raise invalid("owner_node_code", _("No such jurisdiction."))
             actions.assign_rectification(
                 request.user,
                 f,
@@ -320,7 +316,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def tasks(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    _need(request, Rectification, "view")
+    require(request.user, "view", Rectification)
     form = TaskFilterForm(request.GET or None)
     state = form.cleaned_data["state"] if form.is_valid() else ""
     if state == "escalated":
@@ -397,7 +393,7 @@ def task(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def checklists(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    _need(request, Checklist, "view")
+    require(request.user, "view", Checklist)
     can_edit = allows(user, Checklist, "change")
     topic = request.POST.get("topic", "")
     form = ChecklistForm(request.POST or None)

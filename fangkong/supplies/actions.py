@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
+from fangkong.core.access import require
 from fangkong.core.querysets import allows, can_access, is_system
 from fangkong.supplies import rules
 from fangkong.supplies.choices import EntryKind, RequestStatus, Source
@@ -40,11 +41,6 @@ def rules_on(day: dt.date | None = None) -> SupplyRules:
 def _who(user: Any) -> Any:
     """The account to record; None for the system (demo, imports without an account)."""
     return user if getattr(user, "pk", None) else None
-
-
-def _need(user: Any, obj: Any, action: str) -> None:
-    if not can_access(user, obj, action):
-        raise PermissionDenied(_("You may not do this here."))
 
 
 def _quantity(value: Any, field: str = "quantity") -> int:
@@ -170,7 +166,7 @@ def receive(
     reason: str = "",
 ) -> LedgerEntry:
     """A receipt from a donation, a purchase or an allocation."""
-    _need(user, warehouse, "receive")
+    require(user, "receive", warehouse)
     qty = _quantity(quantity)
     if source not in Source.values:
         raise ValidationError({"source": _("Choose donation, purchase or allocation.")})
@@ -204,7 +200,7 @@ def issue(
     request: SupplyRequest | None = None,
 ) -> list[LedgerEntry]:
     """Hand units out for use (consumption)."""
-    _need(user, warehouse, "issue")
+    require(user, "issue", warehouse)
     return _take(
         user,
         warehouse,
@@ -229,7 +225,7 @@ def transfer(
     request: SupplyRequest | None = None,
 ) -> list[LedgerEntry]:
     """Move units between warehouses: out of one and into the other, same batches."""
-    _need(user, source, "issue")
+    require(user, "issue", source)
     if source.pk == destination.pk:
         raise ValidationError({"destination": _("Choose another warehouse.")})
     outs = _take(
@@ -262,7 +258,7 @@ def adjust(
     user: Any, warehouse: Warehouse, batch: Batch, delta: Any, *, reason: str
 ) -> LedgerEntry | list[LedgerEntry]:
     """A stock count correction (盘点调整); the reason is required."""
-    _need(user, warehouse, "adjust")
+    require(user, "adjust", warehouse)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the stock is adjusted.")})
     try:
@@ -281,7 +277,7 @@ def adjust(
 @transaction.atomic
 def write_off_expired(user: Any, warehouse: Warehouse) -> list[LedgerEntry]:
     """Write off every expired batch still on hand (过期报废)."""
-    _need(user, warehouse, "adjust")
+    require(user, "adjust", warehouse)
     today = clock.today()
     out: list[LedgerEntry] = []
     expired = Balance.objects.filter(
@@ -305,7 +301,7 @@ def record_donation(
     user: Any, warehouse: Warehouse, donor: str, lines: Iterable[dict], contact: str = ""
 ) -> Donation:
     """A donation with its lines (item, quantity, batch, expiry), received at once."""
-    _need(user, warehouse, "receive")
+    require(user, "receive", warehouse)
     if not (donor or "").strip():
         raise ValidationError({"donor": _("Name the donor.")})
     donation = Donation.objects.create(
@@ -331,7 +327,7 @@ def record_donation(
 @transaction.atomic
 def acknowledge_donation(user: Any, donation: Donation, text: str) -> Donation:
     """Record the thanks sent to the donor (致谢)."""
-    _need(user, donation, "change")
+    require(user, "change", donation)
     if not (text or "").strip():
         raise ValidationError(
             {"acknowledgement": _("Write the acknowledgement sent to the donor.")}
@@ -357,8 +353,7 @@ def submit_request(
     destination: Warehouse | None = None,
 ) -> SupplyRequest:
     """A facility or community asks the warehouse that owns the stock."""
-    if not allows(user, SupplyRequest, "add"):
-        raise PermissionDenied(_("You may not request supplies."))
+    require(user, "add", SupplyRequest, message=_("You may not request supplies."))
     node = getattr(user, "node", None)
     if node is not None and not is_system(user) and not requester_node.path.startswith(node.path):
         raise PermissionDenied(_("You may request only for your own area."))
@@ -399,7 +394,7 @@ def _locked(req: SupplyRequest) -> SupplyRequest:
 def approve_request(user: Any, req: SupplyRequest, quantity: Any | None = None) -> SupplyRequest:
     """Approval by the level that owns the stock; a smaller quantity is a partial one."""
     req = _locked(req)
-    _need(user, req.warehouse, "approve")
+    require(user, "approve", req.warehouse)
     if req.status != RequestStatus.SUBMITTED:
         raise ValidationError({"status": _("Only a submitted request can be approved.")})
     qty = req.quantity if quantity in (None, "") else _quantity(quantity, "approved_quantity")
@@ -420,7 +415,7 @@ def approve_request(user: Any, req: SupplyRequest, quantity: Any | None = None) 
 @transaction.atomic
 def reject_request(user: Any, req: SupplyRequest, reason: str) -> SupplyRequest:
     req = _locked(req)
-    _need(user, req.warehouse, "approve")
+    require(user, "approve", req.warehouse)
     if req.status != RequestStatus.SUBMITTED:
         raise ValidationError({"status": _("Only a submitted request can be rejected.")})
     if not (reason or "").strip():
@@ -435,7 +430,7 @@ def reject_request(user: Any, req: SupplyRequest, reason: str) -> SupplyRequest:
 def allocate(user: Any, warehouse: Warehouse, item: Item) -> dict[int, int]:
     """Approve the submitted requests on one item by the priority rules, as far as the
     stock not yet promised reaches; requests given nothing stay submitted."""
-    _need(user, warehouse, "approve")
+    require(user, "approve", warehouse)
     today = clock.today()
     on_hand = sum(
         b.quantity
@@ -470,7 +465,7 @@ def allocate(user: Any, warehouse: Warehouse, item: Item) -> dict[int, int]:
 def ship_request(user: Any, req: SupplyRequest) -> SupplyRequest:
     """Take the approved units out of the owning warehouse and send them."""
     req = _locked(req)
-    _need(user, req.warehouse, "issue")
+    require(user, "issue", req.warehouse)
     if req.status != RequestStatus.APPROVED:
         raise ValidationError({"status": _("Only an approved request can be shipped.")})
     qty = req.approved_quantity or 0
@@ -494,7 +489,7 @@ def ship_request(user: Any, req: SupplyRequest) -> SupplyRequest:
 def confirm_receipt(user: Any, req: SupplyRequest, quantity: Any | None = None) -> SupplyRequest:
     """The requester confirms what arrived; into its own warehouse when it has one."""
     req = _locked(req)
-    _need(user, req, "receive")
+    require(user, "receive", req)
     if req.status != RequestStatus.SHIPPED:
         raise ValidationError({"status": _("Only a shipped request can be received.")})
     qty = (
@@ -567,7 +562,7 @@ def _prefixes(path: str) -> list[str]:
 @transaction.atomic
 def report_price(user: Any, market: Market, item: Item, day: dt.date, price: Any) -> PriceReport:
     """A market monitor's price of one basket item; flagged above the baseline share."""
-    _need(user, market, "report")
+    require(user, "report", market)
     rs = rules_on(day)
     value = _price(price, rs.max_price)
     if day > clock.today():
@@ -602,8 +597,7 @@ def set_baseline(user: Any, item: Item, node: Any, price: Any) -> PriceBaseline:
 def _place(user: Any, model: Any, node: Any) -> None:
     from fangkong.core.querysets import _path_of
 
-    if not allows(user, model, "add"):
-        raise PermissionDenied(_("You may not do this here."))
+    require(user, "add", model, message=_("You may not do this here."))
     path = _path_of(user)
     if path is not None and (not path or not node.path.startswith(path)):
         raise PermissionDenied(_("You may not do this here."))

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
+from fangkong.core.access import require
 from fangkong.core.listing import CountedPagination
-from fangkong.core.querysets import can_access
 from fangkong.supplies import actions, supply_days
 from fangkong.supplies.models import (
     Balance,
@@ -28,11 +28,6 @@ from fangkong.supplies.models import (
 from fangkong.supplies.querysets import serving_warehouses
 
 router = Router(tags=["supplies"])
-
-
-def _need(request: HttpRequest, label: str, action: str) -> None:
-    if not request.user.may(label, action):  # type: ignore[union-attr]
-        raise PermissionDenied(_("your role may not do this"))
 
 
 def _warehouse(request: HttpRequest, pk: int) -> Warehouse:
@@ -318,7 +313,7 @@ def requests(request: HttpRequest, status: str = ""):  # type: ignore[no-untyped
 
 @router.post("/requests", response={201: SupplyRequestOut})
 def request_new(request: HttpRequest, body: SupplyRequestIn):  # type: ignore[no-untyped-def]
-    _need(request, "supplies.supplyrequest", "add")
+    require(request.user, "add", "supplies.supplyrequest")
     user = request.user
     source = get_object_or_404(serving_warehouses(user), pk=body.warehouse_id)
     dest = (
@@ -399,7 +394,7 @@ def donation_ack(request: HttpRequest, pk: int, body: SupplyAckIn):  # type: ign
 @router.get("/days-of-supply", response=list[DaysOut])
 def days(request: HttpRequest, scope: str = "jurisdiction"):  # type: ignore[no-untyped-def]
     """Per item for the caller's jurisdiction, or per warehouse with scope=warehouse."""
-    _need(request, "supplies.balance", "view")
+    require(request.user, "view", "supplies.balance")
     user = request.user
     if scope == "warehouse":
         rows = supply_days.by_warehouse(user)
@@ -437,8 +432,7 @@ def prices(request: HttpRequest, alerts: bool = False, item_id: int | None = Non
 @router.post("/prices", response={201: PriceOut})
 def price_new(request: HttpRequest, body: PriceIn):  # type: ignore[no-untyped-def]
     market = get_object_or_404(Market.objects.restrict(request.user, "view"), pk=body.market_id)
-    if not can_access(request.user, market, "report"):
-        raise PermissionDenied(_("your role may not do this"))
+    require(request.user, "report", market)
     report = actions.report_price(request.user, market, _item(body.item_id), body.day, body.price)
     return Status(201, report)
 

@@ -46,7 +46,7 @@ def _ensure_catalogue() -> None:
     )
 
 
-def run(seed: int) -> str:
+def run(seed: int) -> str:  # noqa: C901
     existing = Warehouse.objects.filter(name=RESERVE).first()
     if existing is not None:
         return f"{Warehouse.objects.count()} warehouses, {SupplyRequest.objects.count()} requests, {Market.objects.count()} markets already present"

@@ -2,6 +2,7 @@
 read goes through `.restrict(user, action)`; a record outside the user's area is a 404
 like one that does not exist; a role that may not act gets a 403."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import audit, clock
 from fangkong.core import listing as lists
+from fangkong.core.access import require
 from fangkong.supplies import actions, excel, supply_days
 from fangkong.supplies.choices import EntryKind, RequestStatus
 from fangkong.supplies.forms import (
@@ -42,11 +44,6 @@ from fangkong.supplies.models import (
     Warehouse,
 )
 from fangkong.supplies.querysets import serving_warehouses
-
-
-def _need(request: HttpRequest, label: str, action: str) -> None:
-    if not request.user.may(label, action):  # type: ignore[union-attr]
-        raise PermissionDenied
 
 
 def _warehouse(request: HttpRequest, pk: int) -> Warehouse:
@@ -75,7 +72,7 @@ def _errors(request: HttpRequest, exc: Exception) -> None:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """Stock in the user's area, the items running short, open requests, price alerts."""
-    _need(request, "supplies.warehouse", "view")
+    require(request.user, "view", "supplies.warehouse")
     user = request.user
     houses = (
         Warehouse.objects.restrict(user, "view")
@@ -170,77 +167,92 @@ def warehouse(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "supplies/warehouse.html", context)
 
 
+def _receive(request: HttpRequest, wh: Warehouse) -> Any:
+    form = ReceiveForm(request.POST, prefix="receive")
+    if form.is_valid():
+        d = form.cleaned_data
+        actions.receive(
+            request.user,
+            wh,
+            d["item"],
+            d["quantity"],
+            source=d["source"],
+            batch_code=d["batch_code"],
+            expires_on=d["expires_on"],
+        )
+    return form
+
+
+def _issue(request: HttpRequest, wh: Warehouse) -> Any:
+    form = IssueForm(request.POST, prefix="issue")
+    if form.is_valid():
+        d = form.cleaned_data
+        actions.issue(request.user, wh, d["item"], d["quantity"], reason=d["reason"])
+    return form
+
+
+def _transfer(request: HttpRequest, wh: Warehouse) -> Any:
+    others = serving_warehouses(request.user).exclude(pk=wh.pk)
+    form = TransferForm(request.POST, prefix="transfer", warehouses=others)
+    if form.is_valid():
+        d = form.cleaned_data
+        actions.transfer(request.user, wh, d["destination"], d["item"], d["quantity"])
+    return form
+
+
+def _adjust(request: HttpRequest, wh: Warehouse) -> Any:
+    form = AdjustForm(request.POST, prefix="adjust", batches=Batch.objects.all())
+    if form.is_valid():
+        d = form.cleaned_data
+        actions.adjust(request.user, wh, d["batch"], d["delta"], reason=d["reason"])
+    return form
+
+
+def _write_off(request: HttpRequest, wh: Warehouse) -> None:
+    done = actions.write_off_expired(request.user, wh)
+    messages.success(request, _("%(n)s expired batches written off.") % {"n": len(done)})
+
+
+def _donation(request: HttpRequest, wh: Warehouse) -> Any:
+    form = DonationForm(request.POST, prefix="donation")
+    if form.is_valid():
+        d = form.cleaned_data
+        batch = {k: d[k] for k in ("item", "quantity", "batch_code", "expires_on")}
+        actions.record_donation(request.user, wh, d["donor"], [batch], contact=d["contact"])
+    return form
+
+
+def _allocate(request: HttpRequest, wh: Warehouse) -> None:
+    item = get_object_or_404(Item, pk=request.POST.get("item"))
+    shares = actions.allocate(request.user, wh, item)
+    messages.success(
+        request,
+        _("%(n)s requests approved by priority.") % {"n": sum(1 for v in shares.values() if v)},
+    )
+
+
+# The forms of the warehouse page: verb -> handler(request, warehouse), which returns
+# its bound form (None when it has none) after acting on valid input.
+WAREHOUSE_VERBS: dict[str, Callable[[HttpRequest, Warehouse], Any]] = {
+    "receive": _receive,
+    "issue": _issue,
+    "transfer": _transfer,
+    "adjust": _adjust,
+    "write-off": _write_off,
+    "donation": _donation,
+    "allocate": _allocate,
+}
+
+
 @login_required
 @require_POST
 def warehouse_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     wh = _warehouse(request, pk)
-    user = request.user
     try:
-        if verb == "receive":
-            form: Any = ReceiveForm(request.POST, prefix="receive")
-            if form.is_valid():
-                d = form.cleaned_data
-                actions.receive(
-                    user,
-                    wh,
-                    d["item"],
-                    d["quantity"],
-                    source=d["source"],
-                    batch_code=d["batch_code"],
-                    expires_on=d["expires_on"],
-                )
-        elif verb == "issue":
-            form = IssueForm(request.POST, prefix="issue")
-            if form.is_valid():
-                d = form.cleaned_data
-                actions.issue(user, wh, d["item"], d["quantity"], reason=d["reason"])
-        elif verb == "transfer":
-            form = TransferForm(
-                request.POST,
-                prefix="transfer",
-                warehouses=serving_warehouses(user).exclude(pk=wh.pk),
-            )
-            if form.is_valid():
-                d = form.cleaned_data
-                actions.transfer(user, wh, d["destination"], d["item"], d["quantity"])
-        elif verb == "adjust":
-            form = AdjustForm(request.POST, prefix="adjust", batches=Batch.objects.all())
-            if form.is_valid():
-                d = form.cleaned_data
-                actions.adjust(user, wh, d["batch"], d["delta"], reason=d["reason"])
-        elif verb == "write-off":
-            form = None
-            done = actions.write_off_expired(user, wh)
-            messages.success(request, _("%(n)s expired batches written off.") % {"n": len(done)})
-        elif verb == "donation":
-            form = DonationForm(request.POST, prefix="donation")
-            if form.is_valid():
-                d = form.cleaned_data
-                actions.record_donation(
-                    user,
-                    wh,
-                    d["donor"],
-                    [
-                        {
-                            "item": d["item"],
-                            "quantity": d["quantity"],
-                            "batch_code": d["batch_code"],
-                            "expires_on": d["expires_on"],
-                        }
-                    ],
-                    contact=d["contact"],
-                )
-        elif verb == "allocate":
-            form = None
-            item = get_object_or_404(Item, pk=request.POST.get("item"))
-            shares = actions.allocate(user, wh, item)
-            messages.success(
-                request,
-                _("%(n)s requests approved by priority.")
-                % {"n": sum(1 for v in shares.values() if v)},
-            )
-        else:
+        handler = WAREHOUSE_VERBS.get(verb)
+        if handler is None:
             raise PermissionDenied
+        form = handler(request, wh)
     except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     else:
@@ -264,7 +276,7 @@ REQUEST_FILTERS = lists.Filters(
 
 @login_required
 def requests(request: HttpRequest) -> HttpResponse:
-    _need(request, "supplies.supplyrequest", "view")
+    require(request.user, "view", "supplies.supplyrequest")
     qs = SupplyRequest.objects.restrict(request.user, "view").select_related("item", "warehouse")
     listing = lists.paginate(request, qs, REQUEST_FILTERS)
     return render(
@@ -276,7 +288,7 @@ def requests(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def request_new(request: HttpRequest) -> HttpResponse:
-    _need(request, "supplies.supplyrequest", "add")
+    require(request.user, "add", "supplies.supplyrequest")
     user = request.user
     own = Warehouse.objects.restrict(user, "view")
     form = RequestForm(request.POST or None, sources=serving_warehouses(user), own=own)
@@ -337,7 +349,7 @@ def request_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
 
 @login_required
 def donations(request: HttpRequest) -> HttpResponse:
-    _need(request, "supplies.donation", "view")
+    require(request.user, "view", "supplies.donation")
     qs = (
         Donation.objects.restrict(request.user, "view")
         .select_related("warehouse")
@@ -367,7 +379,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def days(request: HttpRequest) -> HttpResponse:
     """Days of supply per item for the user's jurisdiction and per warehouse."""
-    _need(request, "supplies.balance", "view")
+    require(request.user, "view", "supplies.balance")
     user = request.user
     node = getattr(user, "node", None)
     rules = actions.rules_on()
@@ -382,7 +394,7 @@ def days(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def prices(request: HttpRequest) -> HttpResponse:
-    _need(request, "supplies.pricereport", "view")
+    require(request.user, "view", "supplies.pricereport")
     user = request.user
     markets = Market.objects.restrict(user, "report")
     form = PriceForm(request.POST or None, markets=markets, initial={"day": clock.today()})
@@ -419,7 +431,7 @@ def prices(request: HttpRequest) -> HttpResponse:
 @login_required
 def price_series(request: HttpRequest) -> JsonResponse:
     """Average price per day for one item in the user's area, with its baseline."""
-    _need(request, "supplies.pricereport", "view")
+    require(request.user, "view", "supplies.pricereport")
     from django.db.models import Avg, Max
 
     item = get_object_or_404(Item, pk=request.GET.get("item") or 0)
@@ -442,7 +454,7 @@ def price_series(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def excel_page(request: HttpRequest) -> HttpResponse:
-    _need(request, "supplies.warehouse", "view")
+    require(request.user, "view", "supplies.warehouse")
     form = UploadForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -469,7 +481,7 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
     }
     if kind not in labels:
         raise PermissionDenied
-    _need(request, labels[kind], "view")
+    require(request.user, "view", labels[kind])
     fn = {
         "stock": excel.export_stock,
         "requests": excel.export_requests,

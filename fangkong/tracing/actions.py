@@ -1,42 +1,21 @@
 """Writes of contact tracing: index cases, contacts (R1), their confirmation into
 observation or screening, transmissions; one function per verb."""
 
-import contextlib
 import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from auditlog.context import set_actor
 from django.apps import apps
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, crypto, facts
+from fangkong.core.access import actor, invalid, require
 from fangkong.people.rules import mask_phone
 from fangkong.tracing import rules
 from fangkong.tracing.choices import Category, ContactStatus, Setting, TransportKind
 from fangkong.tracing.models import Contact, IndexCase, TracingRules, TransmissionEdge
-
-
-@contextlib.contextmanager
-def _actor(user: Any) -> Iterator[None]:
-    if getattr(user, "pk", None) and getattr(user, "is_authenticated", False):
-        with set_actor(user):
-            yield
-    else:
-        yield
-
-
-def _invalid(field: str, message: str) -> ValidationError:
-    return ValidationError({field: [message]})
-
-
-def _need(user: Any, label: str, action: str) -> None:
-    if not user.may(label, action):
-        raise PermissionError(_("your role may not do this"))
 
 
 def _stored(user: Any) -> Any:
@@ -53,7 +32,7 @@ def _date(data: dict, field: str, required: bool = True) -> dt.date | None:
     value = data.get(field)
     if value in (None, ""):
         if required:
-            raise _invalid(field, _("this field is required"))
+            raise invalid(field, _("this field is required"))
         return None
     if isinstance(value, dt.datetime):
         return timezone.localdate(value) if timezone.is_aware(value) else value.date()
@@ -62,7 +41,7 @@ def _date(data: dict, field: str, required: bool = True) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise _invalid(field, _("not a date (YYYY-MM-DD)")) from None
+        raise invalid(field, _("not a date (YYYY-MM-DD)")) from None
 
 
 def recompute_code(person_id: int | None) -> None:
@@ -77,18 +56,18 @@ def recompute_code(person_id: int | None) -> None:
 @transaction.atomic
 def open_index_case(user: Any, person: Any, data: dict[str, Any]) -> IndexCase:
     """Start tracing a case: its onset, specimen and isolation dates decide R1."""
-    _need(user, "tracing.indexcase", "add")
+    require(user, "add", "tracing.indexcase")
     onset = _date(data, "onset_date", required=False)
     specimen = _date(data, "specimen_date", required=False)
     isolated = _date(data, "isolated_on", required=False)
     asymptomatic = bool(data.get("asymptomatic"))
     if onset is None and specimen is None:
-        raise _invalid("onset_date", _("give the onset date, or the specimen date"))
+        raise invalid("onset_date", _("give the onset date, or the specimen date"))
     if onset and isolated and isolated < onset - dt.timedelta(days=30):
-        raise _invalid("isolated_on", _("the isolation is long before the onset"))
+        raise invalid("isolated_on", _("the isolation is long before the onset"))
     setting = str(data.get("setting") or "")
     if setting and setting not in Setting.values:
-        raise _invalid("setting", _("must be one of %s") % ", ".join(Setting.values))
+        raise invalid("setting", _("must be one of %s") % ", ".join(Setting.values))
     case_id = data.get("case_id")
     existing = IndexCase.objects.filter(person=person).first()
     index = existing or IndexCase(person=person)
@@ -99,7 +78,7 @@ def open_index_case(user: Any, person: Any, data: dict[str, Any]) -> IndexCase:
     index.setting = setting or index.setting
     index.source = str(data.get("source") or index.source)[:140]
     index.path = person.path
-    with _actor(user):
+    with actor(user):
         index.save()
     return index
 
@@ -171,9 +150,9 @@ def _proximity(data: dict) -> Decimal | None:
     try:
         found = Decimal(str(value))
     except InvalidOperation:
-        raise _invalid("proximity_m", _("not a number")) from None
+        raise invalid("proximity_m", _("not a number")) from None
     if found < 0 or found > 1000:
-        raise _invalid("proximity_m", _("between 0 and 1000 m"))
+        raise invalid("proximity_m", _("between 0 and 1000 m"))
     return found
 
 
@@ -187,21 +166,21 @@ def add_contact(
 ) -> Contact:
     """Record a contact of an index case (or of a close contact: a secondary contact),
     classified close or general by R1 in force on the day of the assessment."""
-    _need(user, "tracing.contact", "add")
+    require(user, "add", "tracing.contact")
     if index is None and source_contact is None:
-        raise _invalid("index", _("a contact needs a case or a close contact as its source"))
+        raise invalid("index", _("a contact needs a case or a close contact as its source"))
     person = data.get("person")
     name = str(data.get("name") or (person.name if person else "")).strip()
     if not name:
-        raise _invalid("name", _("this field is required"))
+        raise invalid("name", _("this field is required"))
     setting = str(data.get("setting") or "")
     if setting not in Setting.values:
-        raise _invalid("setting", _("must be one of %s") % ", ".join(Setting.values))
+        raise invalid("setting", _("must be one of %s") % ", ".join(Setting.values))
     kind = str(data.get("transport_kind") or "")
     if kind and kind not in TransportKind.values:
-        raise _invalid("transport_kind", _("must be one of %s") % ", ".join(TransportKind.values))
+        raise invalid("transport_kind", _("must be one of %s") % ", ".join(TransportKind.values))
     if setting == Setting.TRANSPORT and not str(data.get("transport_no") or "").strip():
-        raise _invalid("transport_no", _("give the train, flight or coach number"))
+        raise invalid("transport_no", _("give the train, flight or coach number"))
     first = _date(data, "first_exposure")
     last = _date(data, "last_exposure") if data.get("last_exposure") else first
     assert first is not None and last is not None
@@ -210,7 +189,7 @@ def add_contact(
     try:
         rules.check_dates(exposure, src, clock.today())
     except rules.InputError as exc:
-        raise _invalid(exc.field, str(exc)) from None
+        raise invalid(exc.field, str(exc)) from None
     # R1 is the protocol in force when the contact is ASSESSED (today), not the one in
     # force on the exposure day: a 5th-edition assessment looks 2 days before onset.
     rule_set = rules_in_force(clock.today())
@@ -220,7 +199,7 @@ def add_contact(
         node = (index.person if index else source_contact.person or source_contact).node  # type: ignore[union-attr]
     phone = "" if person else str(data.get("phone") or "").strip()
     if phone and not (phone.isdigit() and 7 <= len(phone) <= 15):
-        raise _invalid("phone", _("not a phone number"))
+        raise invalid("phone", _("not a phone number"))
     contact = Contact(
         index=index or (source_contact.index if source_contact else None),
         phone_enc=crypto.encrypt(phone, "tracing.contact.phone") if phone else None,
@@ -246,7 +225,7 @@ def add_contact(
         companion_candidate_id=data.get("companion_candidate_id"),
         created_by=_stored(user),
     )
-    with _actor(user):
+    with actor(user):
         contact.save()
     recompute_code(contact.person_id)
     return contact
@@ -256,20 +235,20 @@ def add_contact(
 def confirm_contact(user: Any, contact: Contact) -> Contact:
     """Confirm a contact. A close contact starts an observation period (observation
     action) or, when only an address is known, a screening task (screening action)."""
-    _need(user, "tracing.contact", "change")
+    require(user, "change", "tracing.contact")
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     if contact.status != ContactStatus.PENDING:
-        raise _invalid("status", _("this contact is already %s") % contact.get_status_display())
+        raise invalid("status", _("this contact is already %s") % contact.get_status_display())
     if contact.category == Category.CLOSE:
         if contact.person is not None:
             _start_observation(user, contact)
         elif contact.address:
             _screening_task(contact)
         else:
-            raise _invalid("address", _("a close contact needs a person or at least an address"))
+            raise invalid("address", _("a close contact needs a person or at least an address"))
     contact.status = ContactStatus.CONFIRMED
     contact.confirmed_at = clock.now()
-    with _actor(user):
+    with actor(user):
         contact.save(
             update_fields=["status", "confirmed_at", "observation_period_id", "screening_row"]
         )
@@ -315,19 +294,19 @@ def _screening_task(contact: Contact) -> None:
     )
     rejection = getattr(outcome, "rejection", None)
     if rejection is not None:  # the screening list refused the row: say why, confirm nothing
-        raise _invalid("phone", _("screening refused the hand-over: %s") % rejection.reason)
+        raise invalid("phone", _("screening refused the hand-over: %s") % rejection.reason)
     row = getattr(outcome, "row", None)
     contact.screening_row = f"row:{row.pk}" if row is not None else "duplicate"
 
 
 @transaction.atomic
 def dismiss_contact(user: Any, contact: Contact, reason: str) -> Contact:
-    _need(user, "tracing.contact", "change")
+    require(user, "change", "tracing.contact")
     if not (reason or "").strip():
-        raise _invalid("reason", _("say why the contact is dismissed"))
+        raise invalid("reason", _("say why the contact is dismissed"))
     contact.status = ContactStatus.DISMISSED
     contact.reason = f"{contact.reason} · {reason.strip()}"[:300]
-    with _actor(user):
+    with actor(user):
         contact.save(update_fields=["status", "reason"])
     recompute_code(contact.person_id)
     return contact
@@ -347,13 +326,13 @@ def record_transmission(
     contact: Contact | None = None,
 ) -> TransmissionEdge:
     """Case → case: the source infected the target (through the contact, if traced)."""
-    _need(user, "tracing.transmissionedge", "add")
+    require(user, "add", "tracing.transmissionedge")
     if source.pk == target.pk:
-        raise _invalid("target", _("a case cannot infect itself"))
+        raise invalid("target", _("a case cannot infect itself"))
     if setting not in Setting.values:
-        raise _invalid("setting", _("must be one of %s") % ", ".join(Setting.values))
+        raise invalid("setting", _("must be one of %s") % ", ".join(Setting.values))
     if target.onset_date and exposure_date > target.onset_date:
-        raise _invalid("exposure_date", _("the exposure is after the onset of the infected case"))
+        raise invalid("exposure_date", _("the exposure is after the onset of the infected case"))
     edge, _created = TransmissionEdge.objects.update_or_create(
         source=source,
         target=target,
@@ -371,7 +350,7 @@ def record_transmission(
 def contact_became_case(user: Any, contact: Contact, data: dict[str, Any]) -> IndexCase:
     """A traced contact fell ill: a new index case and the edge case → contact → case."""
     if contact.index is None or contact.person is None:
-        raise _invalid("contact", _("only a registered contact of a case can become a case"))
+        raise invalid("contact", _("only a registered contact of a case can become a case"))
     index = open_index_case(user, contact.person, data)
     index.source_contact = contact
     index.save(update_fields=["source_contact"])

@@ -13,6 +13,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.params import functions as params
 
+from fangkong.core.access import require
 from fangkong.tracing import actions, venues
 from fangkong.tracing.models import Chain, Contact, IndexCase, Venue
 
@@ -217,8 +218,7 @@ def list_chains(request: HttpRequest, active: bool = False):  # type: ignore[no-
 
 @router.post("/chains/compute", response={202: dict})
 def compute_chains(request: HttpRequest):  # type: ignore[no-untyped-def]
-    if not request.user.may("tracing.chain", "compute"):  # type: ignore[union-attr]
-        raise PermissionDenied
+    require(request.user, "compute", "tracing.chain")
     from fangkong.tracing.tasks import start_chain_job
 
     job = start_chain_job(request.user)
@@ -263,8 +263,7 @@ class TracingGateLookupOut(Schema):
 def gate_lookup(request: HttpRequest, code: str, data: TracingGateLookupIn):  # type: ignore[no-untyped-def]
     """The gate without a code: residents of the venue's area whose resident ID ends with
     `id_tail` (4 characters; `name` narrows); audited. Then POST /scans with `person_id`."""
-    if not request.user.may("tracing.scan", "add"):  # type: ignore[union-attr]
-        raise PermissionDenied
+    require(request.user, "add", "tracing.scan")
     venue = Venue.objects.restrict(request.user, "view").filter(code=code).first()
     if venue is None:
         raise HttpError(404, _("unknown venue: this QR code is not registered"))
@@ -280,8 +279,7 @@ def gate_lookup(request: HttpRequest, code: str, data: TracingGateLookupIn):  # 
 @router.post("/scans", response={201: ScanOut, 200: ScanOut})
 def scan(request: HttpRequest, data: ScanIn):  # type: ignore[no-untyped-def]
     """One scan from a venue system: the scanned code is verified, the scan stored once."""
-    if not request.user.may("tracing.scan", "add"):  # type: ignore[union-attr]
-        raise PermissionDenied
+    require(request.user, "add", "tracing.scan")
     venue = Venue.objects.restrict(request.user, "view").filter(code=data.venue_code).first()
     if venue is None:
         raise HttpError(404, _("unknown venue: this QR code is not registered"))

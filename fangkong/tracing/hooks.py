@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import clock
 from fangkong.tracing.choices import Setting
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ def consume_clinical_exposures(investigation: Any, exposures: list[Any]) -> None
             # the investigation page for the investigator to correct.
             log.info("exposure %s not taken over: %s", exp.pk, "; ".join(exc.messages))
             continue
-        exp.consumed_at = timezone.now()
+        exp.consumed_at = clock.now()
         exp.save(update_fields=["consumed_at"])
 
 
@@ -125,7 +126,7 @@ def register_hooks() -> None:
         exposure_confirmed.connect(contact_from_companion, dispatch_uid="tracing.companion")
 
     def count_close(user, parent, children):  # type: ignore[no-untyped-def]
-        since = dt.date.today() - dt.timedelta(days=14)
+        since = clock.today() - dt.timedelta(days=14)
         qs = Contact.objects.restrict(user, "view").close().filter(last_exposure__gte=since)
         return counters.count_by_child(qs, parent, children)
 

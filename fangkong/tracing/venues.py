@@ -17,7 +17,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
-from fangkong.tracing.actions import _actor, _invalid, _need, rules_in_force
+from fangkong.core.access import actor, invalid, require
+from fangkong.tracing.actions import rules_in_force
 from fangkong.tracing.choices import Direction, VenueKind
 from fangkong.tracing.models import Scan, Venue
 
@@ -30,19 +31,19 @@ class UnknownVenue(ValidationError):
 
 @transaction.atomic
 def create_venue(user: Any, data: dict[str, Any]) -> Venue:
-    _need(user, "tracing.venue", "add")
+    require(user, "add", "tracing.venue")
     name = str(data.get("name") or "").strip()
     if not name:
-        raise _invalid("name", _("this field is required"))
+        raise invalid("name", _("this field is required"))
     kind = str(data.get("kind") or "")
     if kind not in VenueKind.values:
-        raise _invalid("kind", _("must be one of %s") % ", ".join(VenueKind.values))
+        raise invalid("kind", _("must be one of %s") % ", ".join(VenueKind.values))
     node = data.get("node")
     if node is None:
-        raise _invalid("node", _("this field is required"))
+        raise invalid("node", _("this field is required"))
     venue = Venue(name=name[:100], kind=kind, address=str(data.get("address") or "")[:200])
     venue.node = node
-    with _actor(user):
+    with actor(user):
         venue.save()
     return venue
 
@@ -70,11 +71,11 @@ def _when(value: Any) -> dt.datetime:
         return clock.now()
     when = value if isinstance(value, dt.datetime) else parse_datetime(str(value))
     if when is None:
-        raise _invalid("scanned_at", _("not a date and time (ISO 8601)"))
+        raise invalid("scanned_at", _("not a date and time (ISO 8601)"))
     if timezone.is_naive(when):
         when = timezone.make_aware(when)
     if when > clock.now() + dt.timedelta(minutes=10):
-        raise _invalid("scanned_at", _("the scan cannot be in the future"))
+        raise invalid("scanned_at", _("the scan cannot be in the future"))
     return when
 
 
@@ -82,7 +83,7 @@ def _uuid(value: Any) -> uuid.UUID:
     try:
         return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
     except (ValueError, TypeError, AttributeError):
-        raise _invalid("client_id", _("the client id must be a UUID")) from None
+        raise invalid("client_id", _("the client id must be a UUID")) from None
 
 
 def _temperature(value: Any) -> Decimal | None:
@@ -91,9 +92,9 @@ def _temperature(value: Any) -> Decimal | None:
     try:
         t = Decimal(str(value)).quantize(Decimal("0.1"))
     except InvalidOperation:
-        raise _invalid("temperature", _("not a number")) from None
+        raise invalid("temperature", _("not a number")) from None
     if not Decimal("34.0") <= t <= Decimal("43.0"):
-        raise _invalid("temperature", _("a body temperature is between 34 and 43 °C"))
+        raise invalid("temperature", _("a body temperature is between 34 and 43 °C"))
     return t
 
 
@@ -146,7 +147,7 @@ def record_scan(
     colour now by default)."""
     cid = _uuid(client_id)
     if direction not in Direction.values:
-        raise _invalid("direction", _("must be one of %s") % ", ".join(Direction.values))
+        raise invalid("direction", _("must be one of %s") % ", ".join(Direction.values))
     when = _when(scanned_at)
     temp = _temperature(temperature)
     colour = _colour_of(person_id) if colour is None else colour
@@ -180,9 +181,9 @@ def record_scan(
 def ingest_batch(user: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
     """A venue system sends many scans at once: validated row by row, written in one
     set-based insert; duplicates (by client id) are skipped, bad rows reported."""
-    _need(user, "tracing.scan", "add")
+    require(user, "add", "tracing.scan")
     if len(rows) > MAX_BATCH:
-        raise _invalid("scans", _("at most %d scans per batch") % MAX_BATCH)
+        raise invalid("scans", _("at most %d scans per batch") % MAX_BATCH)
     codes = {str(r.get("venue_code") or "") for r in rows}
     venues = {
         v.code: v for v in Venue.objects.restrict(user, "view").filter(code__in=codes, active=True)
@@ -197,12 +198,12 @@ def ingest_batch(user: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
         venue = venues.get(str(row.get("venue_code") or ""))
         try:
             if venue is None:
-                raise _invalid("venue_code", _("unknown venue: this QR code is not registered"))
+                raise invalid("venue_code", _("unknown venue: this QR code is not registered"))
             if row.get("person_id") is not None and row["person_id"] not in persons:
-                raise _invalid("person_id", _("person_id: no such person"))
+                raise invalid("person_id", _("person_id: no such person"))
             direction = str(row.get("direction") or Direction.VISIT)
             if direction not in Direction.values:
-                raise _invalid("direction", _("must be one of %s") % ", ".join(Direction.values))
+                raise invalid("direction", _("must be one of %s") % ", ".join(Direction.values))
             good.append(
                 (
                     venue.pk,
@@ -315,12 +316,11 @@ def gate_candidates(
         or not tail[:-1].isdigit()
         or not (tail[-1].isdigit() or tail[-1] == "X")
     ):
-        raise _invalid(
+        raise invalid(
             "id_tail",
             _("enter the last %(n)d characters of the resident ID") % {"n": GATE_TAIL_DIGITS},
         )
-    if not user.may("people.person", "view"):
-        raise PermissionError(_("you may not look up residents"))
+    require(user, "view", "people.person", message=_("you may not look up residents"))
     qs = (
         Person.objects.restrict(user, "view")
         .active()
@@ -355,6 +355,6 @@ def gate_person(user: Any, venue: Venue, person_id: int, request: Any = None) ->
         .first()
     )
     if person is None:
-        raise _invalid("person", _("choose one of the residents listed"))
+        raise invalid("person", _("choose one of the residents listed"))
     audit.record_access(user, person, "view", request)
     return person

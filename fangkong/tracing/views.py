@@ -14,15 +14,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fangkong.core import listing as lists
+from fangkong.core.access import require
 from fangkong.tracing import actions, venues
 from fangkong.tracing.choices import VenueKind
 from fangkong.tracing.forms import ContactForm, GateForm, GatePickForm, GateTailForm, VenueForm
 from fangkong.tracing.models import Chain, Contact, IndexCase, Scan, Venue
-
-
-def _need(request: HttpRequest, label: str, action: str = "view") -> None:
-    if not request.user.may(label, action):  # type: ignore[union-attr]
-        raise PermissionDenied
 
 
 def _errors(form: Any, exc: ValidationError) -> None:
@@ -32,7 +28,7 @@ def _errors(form: Any, exc: ValidationError) -> None:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    _need(request, "tracing.contact")
+    require(request.user, "view", "tracing.contact")
     user = request.user
     cases = IndexCase.objects.restrict(user, "view").select_related("person")[:50]
     pending = Contact.objects.restrict(user, "view").to_confirm().select_related("index")[:100]
@@ -54,7 +50,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     index = get_object_or_404(IndexCase.objects.restrict(request.user, "view"), pk=pk)
     form = ContactForm(request.POST or None)
     if request.method == "POST":
-        _need(request, "tracing.contact", "add")
+        require(request.user, "add", "tracing.contact")
         if form.is_valid():
             try:
                 contact = actions.add_contact(request.user, index, form.cleaned_data)
@@ -114,9 +110,9 @@ def contact_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
 
 @login_required
 def chains(request: HttpRequest) -> HttpResponse:
-    _need(request, "tracing.chain")
+    require(request.user, "view", "tracing.chain")
     if request.method == "POST":
-        _need(request, "tracing.chain", "compute")
+        require(request.user, "compute", "tracing.chain")
         from fangkong.tracing.tasks import start_chain_job
 
         job = start_chain_job(request.user)
@@ -148,7 +144,7 @@ def chain_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def venues_view(request: HttpRequest) -> HttpResponse:
-    _need(request, "tracing.venue")
+    require(request.user, "view", "tracing.venue")
     form = VenueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -208,7 +204,7 @@ def gate(request: HttpRequest, pk: int) -> HttpResponse:
     """The gate keeper's phone page: scan the resident's code, take the temperature,
     see the colour and whether to let them in (R13); entry and exit are logged."""
     venue = get_object_or_404(Venue.objects.restrict(request.user, "view"), pk=pk)
-    _need(request, "tracing.scan", "add")
+    require(request.user, "add", "tracing.scan")
     result = None
     form = GateForm(request.POST or None, initial={"client_id": uuid.uuid4(), "direction": "entry"})
     if request.method == "POST" and form.is_valid():
@@ -262,7 +258,7 @@ def gate_tail(request: HttpRequest, pk: int) -> HttpResponse:
     """The gate without a code: the keeper types the last four characters of the
     resident ID (and the name when many match) and picks the resident from the list."""
     venue = get_object_or_404(Venue.objects.restrict(request.user, "view"), pk=pk)
-    _need(request, "tracing.scan", "add")
+    require(request.user, "add", "tracing.scan")
     tail_form = GateTailForm(request.POST)
     if not tail_form.is_valid():
         return _gate_page(request, venue, tail_form=tail_form)
@@ -296,7 +292,7 @@ def gate_tail(request: HttpRequest, pk: int) -> HttpResponse:
 def gate_pick(request: HttpRequest, pk: int) -> HttpResponse:
     """The resident picked after the ID-tail search: their code decides, as a scan."""
     venue = get_object_or_404(Venue.objects.restrict(request.user, "view"), pk=pk)
-    _need(request, "tracing.scan", "add")
+    require(request.user, "add", "tracing.scan")
     pick_form = GatePickForm(request.POST)
     if not pick_form.is_valid():
         return _gate_page(request, venue, pick_form=pick_form)

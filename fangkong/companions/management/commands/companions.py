@@ -28,7 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--top", type=int, default=10, help="candidates shown per case")
         parser.add_argument("--json", action="store_true", help="print every result as JSON")
 
-    def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **opts):  # type: ignore[no-untyped-def]  # noqa: C901
         try:
             refs = rules.parse_case_refs(opts["cases"])
         except ValueError as exc:

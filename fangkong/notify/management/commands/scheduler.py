@@ -8,6 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from fangkong.core import clock
 from fangkong.notify import schedule
 
 
@@ -27,7 +28,7 @@ class Command(BaseCommand):
             active = schedule.check_schedule()
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from None
-        now = timezone.now()
+        now = clock.now()
         for j in active:
             nxt = j.next_after(now)
             when = timezone.localtime(nxt).strftime("%Y-%m-%d %H:%M") if nxt else "-"

@@ -1,0 +1,110 @@
+"""The write door, twin of the read door (`Model.objects.restrict(user, action)`).
+
+Every write asks `require(user, action, obj, node)` before it touches a row:
+
+    require(user, "change", case)                 # role on the model of `case`, and the
+                                                  # case lies in the user's subtree
+    require(user, "add", Inspection, node=node)   # role on a model; `node` in the subtree
+    require(request.user, "view", "clinical.case")  # role only, by model label
+
+It answers in one way, `NotAllowed`, which is Django's `PermissionDenied` (views answer
+403, the API answers 403 with the message) and also Python's `PermissionError`, so the
+forms that catch either family and show the message keep doing so. The role table and
+the subtree are the same ones `restrict` and `can_access` read (`core.querysets`): the
+system actor (`is_system`) passes everything; a stored account follows its role and its
+node, whatever its `is_superuser` flag.
+
+Beside it, the two other helpers every action needs: `actor(user)` names the acting
+account in the audit entries written inside the block, and `invalid(field, message)` is
+the validation error that names the field a form shows it under.
+"""
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+from auditlog.context import set_actor
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+
+from fangkong.core.querysets import can_access, is_system
+
+
+class NotAllowed(PermissionDenied, PermissionError):
+    """The one "not allowed": the user's role may not do this, or the record lies
+    outside the user's subtree."""
+
+
+Target = models.Model | type[models.Model] | str | None
+_NO_NODE: Any = object()  # `node` not given (None given means: a record placed nowhere)
+
+
+def _label(target: models.Model | type[models.Model] | str) -> str:
+    if isinstance(target, str):
+        return target.lower()
+    return target._meta.label_lower
+
+
+def may(user: Any, action: str, target: models.Model | type[models.Model] | str) -> bool:
+    """The role table alone: may the user's role do `action` on the target's model?
+    (The same answer as `core.querysets.allows`, which takes a model class.)"""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if is_system(user):
+        return True
+    return bool(user.may(_label(target), action))
+
+
+def within(user: Any, node: Any) -> bool:
+    """`node` (a division or its materialised path) lies in the user's subtree."""
+    if is_system(user):
+        return True
+    own = getattr(user, "node", None)
+    if node is None:
+        return False
+    path = node if isinstance(node, str) else node.path
+    return own is not None and bool(own.path) and path.startswith(own.path)
+
+
+def require(
+    user: Any,
+    action: str,
+    obj: Target = None,
+    node: Any = _NO_NODE,
+    *,
+    message: Any = None,
+) -> None:
+    """Raise `NotAllowed` unless the user may do `action`.
+
+    `obj` names the model the role table is asked about: a record (its subtree is
+    checked too, by the model's `scope_path`, as `can_access` does), a model class or a
+    model label ("clinical.case"). `node` (a division or a path) must lie in the user's
+    subtree; `node=None` (a record placed nowhere) passes for the system actor only.
+    `message` replaces the default words of the refusal, where an app has more
+    precise ones ("only headquarters may override a health code")."""
+    if obj is None and node is _NO_NODE:
+        raise TypeError("require() needs a record, a model or a node to check")
+    if obj is not None and not may(user, action, obj):
+        raise NotAllowed(message or _("your role may not do this"))
+    if isinstance(obj, models.Model) and not can_access(user, obj, action):
+        raise NotAllowed(message or _("outside your jurisdiction"))
+    if node is not _NO_NODE and not within(user, node):
+        raise NotAllowed(message or _("outside your jurisdiction"))
+
+
+@contextlib.contextmanager
+def actor(user: Any) -> Iterator[None]:
+    """Attribute the audit entries written inside the block to `user` when it is a
+    stored, signed-in account; the system actor (or no user) leaves them unattributed,
+    which the audit log shows as the platform itself."""
+    if getattr(user, "pk", None) and getattr(user, "is_authenticated", False):
+        with set_actor(user):
+            yield
+    else:
+        yield
+
+
+def invalid(field: str, message: Any) -> ValidationError:
+    """A validation error under `field`, as a form shows it beside the input."""
+    return ValidationError({field: [message]})

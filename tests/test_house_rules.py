@@ -1,0 +1,177 @@
+"""House rules the machine checks (docs/architecture.md, "The rules of the house"), in the
+manner of Zulip's lint rules: each rule is a small checker over a module's source, run on
+every module of `fangkong/` (migrations excluded), and tested on a planted violation so
+that a checker that cannot fail is caught too.
+
+1. The clock is injectable: `timezone.now()`, `date.today()`, `datetime.now()` are asked
+   in `fangkong/core/clock.py` only; everything else asks `core.clock.now()/today()`.
+2. Writes go through actions: a view, API or pages module (`views.py`, `api.py`,
+   `pages.py`, `views_*.py`, `*_views.py`) calls no `.save()`, `.create()`, `.delete()`,
+   queryset `.update()` (nor their bulk and get-or-create forms); it parses input and
+   calls the app's `actions.py`, which validates, writes in one transaction and audits.
+3. A `# type: ignore` names the error it silences (`# type: ignore[attr-defined]`), so a
+   new error of another kind on the same line is not hidden.
+"""
+
+import ast
+import re
+import tokenize
+from io import StringIO
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "fangkong"
+
+
+def modules() -> list[Path]:
+    return sorted(p for p in PACKAGE.rglob("*.py") if "migrations" not in p.parts)
+
+
+def rel(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+# --- 1. the clock -----------------------------------------------------------------------
+
+CLOCK_MODULE = "fangkong/core/clock.py"
+SYSTEM_TIME = re.compile(r"(^|\.)(timezone\.now|datetime\.now|date\.today)$")
+
+
+def system_time_calls(source: str) -> list[int]:
+    """Lines that ask the system for the time instead of `core.clock`."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call) and SYSTEM_TIME.search(ast.unparse(node.func))
+    ]
+
+
+def test_the_clock_checker_finds_a_planted_call():
+    source = (
+        "import datetime as dt\nfrom django.utils import timezone\n"
+        "a = timezone.now()\nb = dt.date.today()\nc = dt.datetime.now(tz=None)\n"
+        "d = clock.now()\ne = clock.today()  # timezone.now() in a comment is fine\n"
+    )
+    assert system_time_calls(source) == [3, 4, 5]
+
+
+def test_only_core_clock_reads_the_system_time():
+    offenders = [
+        f"{rel(p)}:{line}"
+        for p in modules()
+        if rel(p) != CLOCK_MODULE
+        for line in system_time_calls(p.read_text(encoding="utf-8"))
+    ]
+    assert not offenders, f"ask core.clock.now()/today() instead: {offenders}"
+
+
+# --- 2. writes go through actions ---------------------------------------------------------
+
+WRITES = {
+    "save",
+    "create",
+    "delete",
+    "update",
+    "bulk_create",
+    "bulk_update",
+    "get_or_create",
+    "update_or_create",
+}
+QUERYSET = re.compile(r"\.objects\b|\.(filter|exclude|all|restrict|select_for_update)\(")
+
+
+def is_door_module(path: Path) -> bool:
+    name = path.name
+    return name in {"views.py", "api.py", "pages.py"} or (
+        name.startswith("views_") or name.endswith("_views.py")
+    )
+
+
+def model_writes(source: str) -> list[str]:
+    """The model writes a module makes. A `dict.update()` is no write (an `update` counts
+    on a queryset only), nor a decorator such as `@router.delete(...)` (a route)."""
+    tree = ast.parse(source)
+    decorators = {
+        id(d)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        for d in node.decorator_list
+    }
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        if node.func.attr not in WRITES or id(node) in decorators:
+            continue
+        receiver = ast.unparse(node.func.value)
+        if node.func.attr == "update" and not QUERYSET.search(receiver):
+            continue
+        found.append(f"{node.lineno}: {receiver}.{node.func.attr}()")
+    return found
+
+
+def test_the_write_checker_finds_planted_writes():
+    source = (
+        "@router.delete('/x/{pk}')\n"
+        "def view(request, pk):\n"
+        "    ctx = {}\n"
+        "    ctx.update(a=1)\n"
+        "    Case.objects.create(name='x')\n"
+        "    case.save(update_fields=['name'])\n"
+        "    Case.objects.filter(pk=pk).update(name='y')\n"
+        "    case.delete()\n"
+    )
+    assert model_writes(source) == [
+        "5: Case.objects.create()",
+        "6: case.save()",
+        "7: Case.objects.filter(pk=pk).update()",
+        "8: case.delete()",
+    ]
+
+
+def test_views_api_and_pages_do_not_write():
+    offenders = [
+        f"{rel(p)}:{write}"
+        for p in modules()
+        if is_door_module(p)
+        for write in model_writes(p.read_text(encoding="utf-8"))
+    ]
+    assert not offenders, f"move these writes into the app's actions.py: {offenders}"
+
+
+# --- 3. type: ignore names its error -----------------------------------------------------
+
+BARE_IGNORE = re.compile(r"#\s*type:\s*ignore(?!\[[\w-]+(,\s*[\w-]+)*\])")
+
+
+def bare_ignores(source: str) -> list[int]:
+    """Lines with a `# type: ignore` comment that names no error code."""
+    return [
+        tok.start[0]
+        for tok in tokenize.generate_tokens(StringIO(source).readline)
+        if tok.type == tokenize.COMMENT and BARE_IGNORE.search(tok.string)
+    ]
+
+
+def test_the_ignore_checker_finds_a_planted_bare_ignore():
+    source = (
+        "a = f()  # type: ignore\n"
+        "b = g()  # type: ignore[attr-defined]  # a reason\n"
+        "c = h()  # type: ignore[union-attr, arg-type]\n"
+        "d = '# type: ignore'\n"
+        "e = k()  # type:ignore  # spaced differently\n"
+    )
+    assert bare_ignores(source) == [1, 5]
+
+
+@pytest.mark.parametrize("tree", ["fangkong", "tests", "benchmarks"])
+def test_every_type_ignore_names_its_error(tree):
+    offenders = [
+        f"{rel(p)}:{line}"
+        for p in sorted((ROOT / tree).rglob("*.py"))
+        if "migrations" not in p.parts
+        for line in bare_ignores(p.read_text(encoding="utf-8"))
+    ]
+    assert not offenders, f"write # type: ignore[<code>]: {offenders}"
