@@ -180,7 +180,7 @@ def paginate(
     request: HttpRequest,
     qs: QuerySet | Sequence,
     spec: Filters | None = None,
-    per_page: int = PER_PAGE,
+    per_page: int | None = None,
     prefix: str = "",
     extra: Iterable[str] = (),
 ) -> Listing:
@@ -191,7 +191,7 @@ def paginate(
         qs, form = filtered(request, qs, spec)
         if not qs.ordered:
             qs = qs.order_by("-pk")
-    paginator = Paginator(qs, per_page)
+    paginator = Paginator(qs, per_page or PER_PAGE)
     page = paginator.get_page(request.GET.get(f"{prefix}page"))
     keep = list(form.fields) if form is not None else []
     keep += [k for k in request.GET if k not in keep]
