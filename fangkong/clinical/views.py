@@ -37,6 +37,7 @@ from fangkong.clinical.models import (
     Ward,
 )
 from fangkong.core import audit, clock
+from fangkong.core import listing as lists
 
 
 def _need(request: HttpRequest, label: str, action: str) -> None:
@@ -300,6 +301,14 @@ def case_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     return redirect(case)
 
 
+SAMPLE_FILTERS = lists.Filters(
+    name=("code", "case__number", "case__person__name"),
+    id_tail="case__person__id_masked",
+    node="path",
+    date="taken_at",
+)
+
+
 @login_required
 def lab_import(request: HttpRequest) -> HttpResponse:
     _need(request, "clinical.sample", "change")
@@ -319,9 +328,15 @@ def lab_import(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("%d results recorded.") % n)
             return redirect("clinical:lab_import")
-    pending = Sample.objects.restrict(request.user, "view").pending().select_related("case")[:200]
+    pending = lists.paginate(
+        request,
+        Sample.objects.restrict(request.user, "view").pending().select_related("case"),
+        SAMPLE_FILTERS,
+    )
     return render(
-        request, "clinical/lab_import.html", {"form": form, "errors": errors, "pending": pending}
+        request,
+        "clinical/lab_import.html",
+        {"form": form, "errors": errors, "pending": pending, "listing": pending},
     )
 
 
@@ -355,11 +370,20 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+CLUSTER_FILTERS = lists.Filters(name=("setting",), node="path", date="detected_at")
+
+
 @login_required
 def clusters(request: HttpRequest) -> HttpResponse:
     _need(request, "clinical.cluster", "view")
-    qs = Cluster.objects.restrict(request.user, "view").prefetch_related("cases__person")[:100]
-    return render(request, "clinical/clusters.html", {"clusters": qs, "now": clock.now()})
+    qs = lists.paginate(
+        request,
+        Cluster.objects.restrict(request.user, "view").prefetch_related("cases__person"),
+        CLUSTER_FILTERS,
+    )
+    return render(
+        request, "clinical/clusters.html", {"clusters": qs, "listing": qs, "now": clock.now()}
+    )
 
 
 @login_required

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from fangkong.core import audit, clock
+from fangkong.core import listing as lists
 from fangkong.exchange import actions, cards, forms, schema, signing, sources
 from fangkong.exchange.choices import Channel, Direction
 from fangkong.exchange.models import HandoverRequest, Partner, Refusal, ReportCard
@@ -26,6 +27,11 @@ MAX_BODY = 8 * 1024 * 1024
 def _need(request: HttpRequest, label: str, action: str) -> None:
     if not request.user.may(label, action):  # type: ignore[union-attr]
         raise PermissionDenied
+
+
+REQUEST_FILTERS = lists.Filters(
+    name=("name", "partner__name"), id_tail="id_masked", node="path", date="created_at"
+)
 
 
 @login_required
@@ -61,7 +67,8 @@ def requests_view(request: HttpRequest) -> HttpResponse:
         request,
         "exchange/requests.html",
         {
-            "items": qs[:200],
+            "items": (listing := lists.paginate(request, qs, REQUEST_FILTERS)),
+            "listing": listing,
             "direction": direction,
             "overdue_count": HandoverRequest.objects.restrict(user).overdue().count(),
             "partners": Partner.objects.restrict(user).filter(active=True),
@@ -181,7 +188,8 @@ def partners_view(request: HttpRequest) -> HttpResponse:
             "can_add": user.may("exchange.partner", "add"),
             "own_code": actions.own_code(),
             "public_key": signing.public_key_b64(),
-            "refusals": Refusal.objects.restrict(user)[:50],
+            "refusals": (refusals := lists.paginate(request, Refusal.objects.restrict(user))),
+            "listing": refusals,
             "can_see_refusals": user.may("exchange.refusal", "view"),
         },
     )
@@ -264,7 +272,12 @@ def cards_view(request: HttpRequest) -> HttpResponse:
                         request, _("Acknowledgement recorded; the report clock is closed.")
                     )
                 return redirect("exchange:cards")
-    cases = list(cards.cases_for(user)[:200])
+    listing = lists.paginate(
+        request,
+        cards.cases_for(user),
+        lists.Filters(name=("number", "person__name"), id_tail="person__id_masked", node="path"),
+    )
+    cases = listing.rows
     by_case = {
         c.case_id: c for c in ReportCard.objects.filter(case__in=cases).prefetch_related("versions")
     }
@@ -278,6 +291,7 @@ def cards_view(request: HttpRequest) -> HttpResponse:
         "exchange/cards.html",
         {
             "rows": rows,
+            "listing": listing,
             "receipt": receipt,
             "can_export": user.may("exchange.reportcard", "export"),
             "full": user.may("exchange.reportcard", "reveal"),

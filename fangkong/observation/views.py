@@ -75,7 +75,9 @@ def _reporter_kinds(user: Any) -> list[str]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     if not request.user.may("observation.observationperiod", "view"):  # type: ignore[union-attr]
         raise PermissionDenied
-    sites = QuarantineSite.objects.restrict(request.user, "view").with_occupancy()[:50]
+    sites = lists.paginate(
+        request, QuarantineSite.objects.restrict(request.user, "view").with_occupancy()
+    )
     tasks = AlertTask.objects.restrict(request.user, "view").filter(status="open")
     return render(
         request,
@@ -336,6 +338,9 @@ def period_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     return redirect(period)
 
 
+SITE_FILTERS = lists.Filters(name=("name", "address"), node="path")
+
+
 @login_required
 def sites(request: HttpRequest) -> HttpResponse:
     if not request.user.may("observation.quarantinesite", "view"):  # type: ignore[union-attr]
@@ -371,9 +376,17 @@ def sites(request: HttpRequest) -> HttpResponse:
         request,
         "observation/sites.html",
         {
-            "sites": QuarantineSite.objects.restrict(request.user)
-            .with_occupancy()
-            .select_related("node"),
+            "sites": (
+                listing := lists.paginate(
+                    request,
+                    QuarantineSite.objects.restrict(request.user)
+                    .with_occupancy()
+                    .select_related("node")
+                    .order_by("name", "pk"),
+                    SITE_FILTERS,
+                )
+            ),
+            "listing": listing,
             "form": form,
             "can_add": request.user.may("observation.quarantinesite", "add"),  # type: ignore[union-attr]
         },
@@ -408,10 +421,14 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "site": site,
             "rooms": rooms,
-            "residents": residents[:300],
-            "tasks": AlertTask.objects.restrict(request.user)
-            .filter(period__site=site, period__place_kind="site", status="open")
-            .select_related("period__person", "period__room")[:100],
+            "residents": lists.paginate(request, residents, prefix="p"),
+            "tasks": lists.paginate(
+                request,
+                AlertTask.objects.restrict(request.user)
+                .filter(period__site=site, period__place_kind="site", status="open")
+                .select_related("period__person", "period__room"),
+                prefix="t",
+            ),
             "referrals": Referral.objects.restrict(request.user)
             .filter(period__site=site, status="pending")
             .select_related("period__person", "period__room"),

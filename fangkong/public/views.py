@@ -18,7 +18,6 @@ from fangkong.public import actions, forms, returns
 from fangkong.public import choices as ch
 from fangkong.public.choices import Department
 from fangkong.public.models import (
-    ApprovalBatch,
     Article,
     Bulletin,
     Gathering,

@@ -90,12 +90,51 @@ def gathering(user: Any, i: int) -> Any:
     )
 
 
+def meeting(user: Any, i: int) -> Any:
+    from fangkong.command.models import Meeting
+
+    return Meeting.objects.create(
+        node=_node("3306"), day=dt.date(2020, 2, 1 + i), title=f"会商{i}", chaired_by=user
+    )
+
+
+def deed(user: Any, i: int) -> Any:
+    from fangkong.care.models import Deed
+
+    return Deed.objects.create(
+        node=_node("330602"), title=f"事迹{i}", text="…", hero_name=f"英雄{i}", submitted_by=user
+    )
+
+
+def unit(user: Any, i: int) -> Any:
+    from fangkong.mobilisation.models import Unit
+
+    return Unit.objects.create(name=f"单位{i}", kind="office", node=_node("330602"))
+
+
+def post(user: Any, i: int) -> Any:
+    from fangkong.mobilisation.models import Post
+
+    return Post.objects.create(name=f"卡口{i}", kind="checkpoint", node=_node("330602001004"))
+
+
+def site(user: Any, i: int) -> Any:
+    from fangkong.observation.models import QuarantineSite
+
+    return QuarantineSite.objects.create(name=f"隔离点{i}", address="…", node=_node("330602"))
+
+
 CASES = {
     "public bulletins": Case("city_hq", "3306", "/public/staff/bulletins/", bulletin),
     "public articles": Case("city_hq", "3306", "/public/staff/articles/", article),
     "public rumours": Case("city_hq", "3306", "/public/staff/rumours/", rumour),
     "public schools": Case("city_hq", "3306", "/public/staff/schools/", school),
     "public gatherings": Case("city_hq", "3306", "/public/staff/gatherings/", gathering),
+    "command meetings": Case("city_hq", "3306", "/command/meetings/", meeting),
+    "care deeds": Case("city_hq", "3306", "/care/deeds/", deed),
+    "mobilisation units": Case("city_hq", "3306", "/mobilisation/units/", unit),
+    "mobilisation posts": Case("city_hq", "3306", "/mobilisation/posts/", post),
+    "observation sites": Case("city_hq", "3306", "/observation/sites/", site),
 }
 
 
