@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.care.choices import DifficultyState, Relation
 from fangkong.core.picking import RecordPickerField
@@ -183,5 +184,5 @@ class RulesForm(ActionErrorsMixin, forms.Form):
 
 class CategoryForm(ActionErrorsMixin, forms.Form):
     code = forms.CharField(label=_("Code"), max_length=30)
-    name = forms.CharField(label=_("Name"), max_length=40)
+    name = forms.CharField(label=pgettext_lazy("name of a thing", "Name"), max_length=40)
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)

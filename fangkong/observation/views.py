@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.core import audit, clock
+from fangkong.core import audit, clock, picking
 from fangkong.core import listing as lists
 from fangkong.core.querysets import can_access
 from fangkong.geo.models import Division
@@ -39,7 +39,7 @@ from fangkong.observation.models import (
     Referral,
     Room,
 )
-from fangkong.people.models import Person
+from fangkong.people.pickers import preselected
 
 
 def _period(request: HttpRequest, pk: int, action: str = "view") -> ObservationPeriod:
@@ -154,17 +154,15 @@ def line_list_view(request: HttpRequest, name: str) -> HttpResponse:
 def period_create(request: HttpRequest) -> HttpResponse:
     if not request.user.may("observation.observationperiod", "add"):  # type: ignore[union-attr]
         raise PermissionDenied
-    initial = {"person_id": request.GET.get("person", ""), "last_exposure": clock.today()}
+    initial = {
+        "person": preselected(request.GET.get("person", "")),
+        "last_exposure": clock.today(),
+    }
     form = StartPeriodForm(request.POST or None, initial=initial, rooms=_rooms(request.user))
+    picking.set_user(form, request.user)
     if request.method == "POST" and form.is_valid():
-        person = (
-            Person.objects.restrict(request.user, "view")
-            .filter(pk=form.cleaned_data["person_id"])
-            .first()
-        )
-        if person is None:
-            form.add_error("person_id", _("no such person in your area"))
-        else:
+        person = form.cleaned_data["person"]
+        if person is not None:
             try:
                 period = actions.start_period(
                     request.user,

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from fangkong.core import picking
@@ -219,7 +220,7 @@ def inspection(request: HttpRequest, pk: int) -> HttpResponse:
                 form = RecordForm(request.POST)
                 if form.is_valid():
                     actions.record_inspection(user, insp, form.cleaned_data["summary"])
-                    messages.success(request, _("Inspection recorded."))
+                    messages.success(request, pgettext("supervision", "Inspection recorded."))
                     return redirect("supervision:inspection", pk=insp.pk)
         except ValidationError as exc:
             if "finding" in request.POST:
