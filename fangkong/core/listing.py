@@ -251,3 +251,24 @@ class CountedPagination(PageNumberPagination):
     def __init__(self, page_size: int | None = None, **kwargs: Any) -> None:
         size: int = page_size or int(getattr(settings, "PAGE_SIZE", PER_PAGE))
         super().__init__(page_size=size, **kwargs)
+
+
+class Mapped:
+    """Rows of a queryset turned into API dicts one page at a time: what an endpoint
+    with `@paginate(CountedPagination)` returns when its items are built by a function
+    (`return lists.Mapped(qs, _bulletin)`); `count` is the queryset's."""
+
+    def __init__(self, qs: QuerySet, fn: Callable[[Any], Any]) -> None:
+        self.qs, self.fn = qs, fn
+
+    def all(self) -> "Mapped":
+        return self
+
+    def count(self) -> int:
+        return self.qs.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list:
+        return [self.fn(row) for row in self.qs[index]]
