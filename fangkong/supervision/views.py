@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from fangkong.core import listing as lists
 from fangkong.core import picking
 from fangkong.core.querysets import allows, is_system
 from fangkong.geo.models import Division
@@ -69,7 +70,8 @@ def index(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("node", "")
     if code:
         node = get_object_or_404(Division.objects.restrict(user), code=code)
-    escalated = metrics.with_state(metrics.escalated(user).select_related("owner_node")[:100])
+    escalated = lists.paginate(request, metrics.escalated(user).select_related("owner_node"))
+    metrics.with_state(escalated.page.object_list)
     return render(
         request,
         "supervision/index.html",
@@ -103,7 +105,12 @@ def plans(request: HttpRequest) -> HttpResponse:
         request,
         "supervision/plans.html",
         {
-            "plans": InspectionPlan.objects.restrict(user).select_related("node")[:100],
+            "plans": (
+                listing := lists.paginate(
+                    request, InspectionPlan.objects.restrict(user).select_related("node")
+                )
+            ),
+            "listing": listing,
             "form": form,
             "can_add": allows(user, InspectionPlan, "add") and user.node_id,
         },
@@ -172,7 +179,10 @@ def inspections(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     _need(request, Inspection, "view")
     qs = Inspection.objects.restrict(user).select_related("node", "team")
-    return render(request, "supervision/inspections.html", {"inspections": qs[:200]})
+    listing = lists.paginate(request, qs)
+    return render(
+        request, "supervision/inspections.html", {"inspections": listing, "listing": listing}
+    )
 
 
 def _inspection(request: HttpRequest, pk: int) -> Inspection:
@@ -334,11 +344,14 @@ def tasks(request: HttpRequest) -> HttpResponse:
             qs = qs.overdue(clock.today(), actions.rules_on().escalation_grace_days)
         elif state:
             qs = qs.filter(status=state)
+    listing = lists.paginate(request, qs.select_related("owner_node", "finding"))
+    metrics.with_state(listing.page.object_list)
     return render(
         request,
         "supervision/tasks.html",
         {
-            "tasks": metrics.with_state(qs.select_related("owner_node", "finding")[:200]),
+            "tasks": listing,
+            "listing": listing,
             "form": form,
             "escalated_count": metrics.escalated_count(user),
         },
