@@ -56,3 +56,21 @@ def test_every_message_has_a_chinese_translation(app, tmp_path):
 def test_chinese_is_the_default_language(client, db):
     response = client.get("/accounts/login/")
     assert "登录防控平台" in response.content.decode()
+
+
+def test_one_meaning_per_message_across_catalogues():
+    """Django merges every app's catalogue into one, where the app listed first wins: a
+    (context, msgid) translated two ways would show another app's word on a page. A word
+    that means different things carries a message context (docs/glossary.md)."""
+    seen: dict[tuple[str | None, str], dict[str, list[str]]] = {}
+    for app in APPS:
+        path = app / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+        if not path.exists():
+            continue
+        for entry in polib.pofile(str(path)):
+            if entry.obsolete or entry.msgid_plural or not entry.msgstr:
+                continue
+            key = (entry.msgctxt, entry.msgid)
+            seen.setdefault(key, {}).setdefault(entry.msgstr, []).append(app.name)
+    differ = {key: found for key, found in seen.items() if len(found) > 1}
+    assert not differ, f"{len(differ)} messages translated differently: {list(differ.items())[:5]}"

@@ -7,11 +7,13 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 from pydantic import field_validator
 
 from fangkong.briefing import actions
 from fangkong.briefing.models import Briefing, BriefingRules, RiskRules
 from fangkong.core.access import require
+from fangkong.core.listing import CountedPagination
 from fangkong.geo.models import Division
 
 router = Router(tags=["briefing"])
@@ -78,13 +80,14 @@ def _node(request: HttpRequest, code: str) -> Division:
 
 
 @router.get("/briefings", response=list[BriefingListOut])
+@paginate(CountedPagination)
 def list_briefings(request: HttpRequest, node: str = "", since: dt.date | None = None):  # type: ignore[no-untyped-def]
     qs = Briefing.objects.restrict(request.user).select_related("node")
     if node:
         qs = qs.filter(node=_node(request, node))
     if since:
         qs = qs.filter(day__gte=since)
-    return list(qs[:500])
+    return qs
 
 
 @router.get("/briefings/{code}/{day}", response=BriefingOut)

@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 COLOURS = {
     "red": "#d7301f",
@@ -27,7 +28,7 @@ STRATEGY_LABELS = {
     "strict_control": _("strict control (严格管控)"),
 }
 CASE_LABELS = [
-    ("confirmed", _("Confirmed")),
+    ("confirmed", pgettext_lazy("case class", "Confirmed")),
     ("suspected", _("Suspected")),
     ("asymptomatic", _("Asymptomatic")),
     ("deaths", _("Deaths")),

@@ -13,11 +13,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
 from fangkong.care import actions
 from fangkong.care import schemas as s
 from fangkong.care.models import CareRules, Category, Deed, Difficulty
+from fangkong.core import listing as lists
 from fangkong.core.access import require
+from fangkong.core.listing import CountedPagination
 from fangkong.geo.models import Division
 from fangkong.public import ratelimit
 from fangkong.public.actions import check_code
@@ -161,12 +164,14 @@ def levels(request: HttpRequest, node_code: str = "") -> Any:
 
 
 @router.get("/deeds", response=list[s.DeedOut])
+@paginate(CountedPagination)
 def list_deeds(request: HttpRequest, status: str = "") -> Any:
+    """Deeds, newest first, paged (`page`, `page_size`) with `count`."""
     require(request.user, "view", "care.deed")
     qs = Deed.objects.restrict(request.user).select_related("node").prefetch_related("photos")
     if status:
         qs = qs.filter(status=status[:12])
-    return [_deed(d) for d in qs[:200]]
+    return lists.Mapped(qs, _deed)
 
 
 def _named(request: HttpRequest, member_id: int | None, org_id: int | None) -> tuple[Any, Any]:

@@ -4,9 +4,12 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.care.choices import DifficultyState, Relation
+from fangkong.core.picking import RecordPickerField
 from fangkong.geo.picker import JurisdictionField
+from fangkong.mobilisation.pickers import member_field
 
 
 class ActionErrorsMixin:
@@ -104,6 +107,12 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+def _organisations(user: Any) -> Any:
+    from fangkong.mobilisation.models import PartyOrganisation
+
+    return PartyOrganisation.objects.restrict(user, "view").select_related("node")
+
+
 class DeedForm(ActionErrorsMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=100)
     hero_name = forms.CharField(label=_("Person or organisation named"), max_length=100)
@@ -111,9 +120,15 @@ class DeedForm(ActionErrorsMixin, forms.Form):
         label=_("The deed"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8})
     )
     node_code = JurisdictionField(label=_("Jurisdiction"))
-    member_id = forms.IntegerField(label=_("Member (number)"), required=False, min_value=1)
-    organisation_id = forms.IntegerField(
-        label=_("Party organisation (number)"), required=False, min_value=1
+    member = member_field(label=_("Member named (type the name)"), required=False)
+    organisation = RecordPickerField(
+        label=_("Party organisation named (type the name)"),
+        required=False,
+        search=lambda user, text: (
+            _organisations(user).filter(name__contains=text).order_by("name", "pk")
+        ),
+        by_pk=_organisations,
+        describe=lambda o: " · ".join(x for x in (o.name, o.node.name) if x),
     )
     photos = MultipleFileField(label=_("Photos"), required=False)
 
@@ -169,5 +184,5 @@ class RulesForm(ActionErrorsMixin, forms.Form):
 
 class CategoryForm(ActionErrorsMixin, forms.Form):
     code = forms.CharField(label=_("Code"), max_length=30)
-    name = forms.CharField(label=_("Name"), max_length=40)
+    name = forms.CharField(label=pgettext_lazy("name of a thing", "Name"), max_length=40)
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)

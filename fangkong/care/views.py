@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from fangkong.care import actions, forms
+from fangkong.care.choices import DeedStatus
 from fangkong.care.models import Deed, DeedPhoto, Difficulty
-from fangkong.core import clock
+from fangkong.core import clock, picking
+from fangkong.core import listing as lists
 from fangkong.core.access import require
 from fangkong.core.querysets import can_access
 from fangkong.geo.models import Division
@@ -66,7 +68,8 @@ def difficulties(request: HttpRequest) -> HttpResponse:
         request,
         "care/difficulties.html",
         {
-            "items": qs[:200],
+            "items": (listing := lists.paginate(request, qs)),
+            "listing": listing,
             "filters": filters,
             "form": form,
             "totals": Difficulty.objects.restrict(user).totals(),
@@ -164,6 +167,14 @@ def levels(request: HttpRequest) -> HttpResponse:
     return render(request, "care/levels.html", {"node": node, "rows": rows, "total": total})
 
 
+DEED_FILTERS = lists.Filters(
+    name=("title", "hero_name"),
+    node="path",
+    status=("status", DeedStatus.choices),
+    date="created_at",
+)
+
+
 @login_required
 def deeds(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
@@ -173,12 +184,13 @@ def deeds(request: HttpRequest) -> HttpResponse:
         request.FILES or None,
         initial={"node_code": user.node.code if user.node else ""},
     )
+    picking.set_user(form, user)
     if request.method == "POST":
         require(request.user, "add", "care.deed")
         if form.is_valid():
             data = form.cleaned_data
             node = Division.objects.restrict(user).filter(code=data["node_code"]).first()
-            member, org = _named(user, data.get("member_id"), data.get("organisation_id"))
+            member, org = data.get("member"), data.get("organisation")
             if node is None:
                 form.add_error("node_code", _("unknown division or outside your jurisdiction"))
             else:
@@ -199,25 +211,14 @@ def deeds(request: HttpRequest) -> HttpResponse:
                 )
                 if deed:
                     return redirect("care:deed", deed.pk)
-    status = request.GET.get("status", "")[:12]
-    qs = Deed.objects.restrict(user).select_related("node")
-    if status:
-        qs = qs.filter(status=status)
+    items = lists.paginate(
+        request, Deed.objects.restrict(user).select_related("node"), DEED_FILTERS
+    )
     return render(
         request,
         "care/deeds.html",
-        {"items": qs[:200], "form": form, "can_add": user.may("care.deed", "add")},
+        {"items": items, "listing": items, "form": form, "can_add": user.may("care.deed", "add")},
     )
-
-
-def _named(user: Any, member_id: int | None, org_id: int | None) -> tuple[Any, Any]:
-    """Members and organisations the user may see; an unknown number names nobody and
-    the action then refuses the deed for lack of access only if one was found."""
-    from fangkong.mobilisation.models import Member, PartyOrganisation
-
-    member = Member.objects.restrict(user).filter(pk=member_id).first() if member_id else None
-    org = PartyOrganisation.objects.restrict(user).filter(pk=org_id).first() if org_id else None
-    return member, org
 
 
 @login_required
@@ -258,6 +259,7 @@ def deed(request: HttpRequest, pk: int) -> HttpResponse:
         elif verb == "edit":
             require(request.user, "add", "care.deed")
             edit_form = forms.DeedForm(request.POST, request.FILES)
+            picking.set_user(edit_form, user)
             if edit_form.is_valid():
                 c = edit_form.cleaned_data
 

@@ -2,6 +2,7 @@
 A record outside the caller's area is a 404; a role that may not act is a 403."""
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -9,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
 from fangkong.clinical import actions, boards, care, investigation, labimport, samples
 from fangkong.clinical.models import (
@@ -21,7 +23,9 @@ from fangkong.clinical.models import (
     Transfer,
     Ward,
 )
+from fangkong.core import listing as lists
 from fangkong.core.access import require
+from fangkong.core.listing import CountedPagination
 
 router = Router(tags=["clinical"])
 
@@ -302,9 +306,11 @@ def create_visit(request: HttpRequest, body: ClinicalVisitIn):  # type: ignore[n
 
 
 @router.get("/visits", response=list[ClinicalVisitOut])
+@paginate(CountedPagination)
 def list_visits(request: HttpRequest, open: bool = True):  # type: ignore[no-untyped-def]
+    """Fever-clinic visits, paged (`page`, `page_size`) with `count`."""
     qs = ClinicVisit.objects.restrict(request.user, "view").select_related("person")
-    return list((qs.open() if open else qs)[:200])
+    return qs.open() if open else qs
 
 
 @router.get("/visits/{pk}", response=ClinicalVisitOut)
@@ -343,6 +349,7 @@ def visit_dispose(request: HttpRequest, pk: int, body: DisposeIn):  # type: igno
 
 
 @router.get("/cases", response=list[ClinicalCaseOut])
+@paginate(CountedPagination)
 def list_cases(request: HttpRequest, overdue: str = ""):  # type: ignore[no-untyped-def]
     from fangkong.core import clock
 
@@ -355,7 +362,7 @@ def list_cases(request: HttpRequest, overdue: str = ""):  # type: ignore[no-unty
         qs = qs.emergency_overdue(clock.now())
     else:
         qs = qs.active()
-    return list(qs[:500])
+    return qs
 
 
 @router.get("/cases/{pk}", response=ClinicalCaseOut)
@@ -535,21 +542,36 @@ def case_investigated(request: HttpRequest, pk: int, body: TextIn) -> dict:
     return {"completed_at": inv.completed_at}
 
 
-@router.get("/clusters")
-def list_clusters(request: HttpRequest) -> list[dict]:
+class ClusterOut(Schema):
+    id: int
+    setting: str
+    detected_at: dt.datetime
+    threshold: int
+    emergency_due: dt.datetime
+    reported_at: dt.datetime | None
+    cases: list[int]
+
+
+def _cluster(c: Cluster) -> dict:
+    return {
+        "id": c.pk,
+        "setting": c.setting,
+        "detected_at": c.detected_at,
+        "threshold": c.threshold,
+        "emergency_due": c.emergency_due,
+        "reported_at": c.reported_at,
+        "cases": [case.pk for case in c.cases.all()],
+    }
+
+
+@router.get("/clusters", response=list[ClusterOut])
+@paginate(CountedPagination)
+def list_clusters(request: HttpRequest) -> Any:
+    """Clusters, paged (`page`, `page_size`) with `count`."""
     require(request.user, "view", "clinical.cluster")
-    return [
-        {
-            "id": c.pk,
-            "setting": c.setting,
-            "detected_at": c.detected_at,
-            "threshold": c.threshold,
-            "emergency_due": c.emergency_due,
-            "reported_at": c.reported_at,
-            "cases": list(c.cases.values_list("pk", flat=True)),
-        }
-        for c in Cluster.objects.restrict(request.user, "view")[:200]
-    ]
+    return lists.Mapped(
+        Cluster.objects.restrict(request.user, "view").prefetch_related("cases"), _cluster
+    )
 
 
 @router.post("/clusters/{pk}/report")

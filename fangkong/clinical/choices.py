@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FacilityKind(models.TextChoices):
@@ -56,7 +57,7 @@ RESPIRATORY = {"cough", "shortness_of_breath", "sore_throat"}
 
 class Status(models.TextChoices):
     SUSPECTED = "suspected", _("Suspected")
-    CONFIRMED = "confirmed", _("Confirmed")
+    CONFIRMED = "confirmed", pgettext_lazy("case class", "Confirmed")
     ASYMPTOMATIC = "asymptomatic", _("Asymptomatic infection")
     EXCLUDED = "excluded", _("Excluded")
 
@@ -127,4 +128,4 @@ class ClockKind(models.TextChoices):
 
 class TeamRole(models.TextChoices):
     LEAD = "lead", _("Team lead")
-    MEMBER = "member", _("Member")
+    MEMBER = "member", pgettext_lazy("expert team", "Member")

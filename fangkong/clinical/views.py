@@ -38,6 +38,7 @@ from fangkong.clinical.models import (
     Ward,
 )
 from fangkong.core import audit, clock
+from fangkong.core import listing as lists
 from fangkong.core.access import require
 
 
@@ -307,6 +308,14 @@ def case_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     return redirect(case)
 
 
+SAMPLE_FILTERS = lists.Filters(
+    name=("code", "case__number", "case__person__name"),
+    id_tail="case__person__id_masked",
+    node="path",
+    date="taken_at",
+)
+
+
 @login_required
 def lab_import(request: HttpRequest) -> HttpResponse:
     require(request.user, "change", "clinical.sample")
@@ -326,9 +335,15 @@ def lab_import(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("%d results recorded.") % n)
             return redirect("clinical:lab_import")
-    pending = Sample.objects.restrict(request.user, "view").pending().select_related("case")[:200]
+    pending = lists.paginate(
+        request,
+        Sample.objects.restrict(request.user, "view").pending().select_related("case"),
+        SAMPLE_FILTERS,
+    )
     return render(
-        request, "clinical/lab_import.html", {"form": form, "errors": errors, "pending": pending}
+        request,
+        "clinical/lab_import.html",
+        {"form": form, "errors": errors, "pending": pending, "listing": pending},
     )
 
 
@@ -362,11 +377,20 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+CLUSTER_FILTERS = lists.Filters(name=("setting",), node="path", date="detected_at")
+
+
 @login_required
 def clusters(request: HttpRequest) -> HttpResponse:
     require(request.user, "view", "clinical.cluster")
-    qs = Cluster.objects.restrict(request.user, "view").prefetch_related("cases__person")[:100]
-    return render(request, "clinical/clusters.html", {"clusters": qs, "now": clock.now()})
+    qs = lists.paginate(
+        request,
+        Cluster.objects.restrict(request.user, "view").prefetch_related("cases__person"),
+        CLUSTER_FILTERS,
+    )
+    return render(
+        request, "clinical/clusters.html", {"clusters": qs, "listing": qs, "now": clock.now()}
+    )
 
 
 @login_required

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
+from ninja.pagination import paginate
 
 from fangkong.command import actions, metrics
 from fangkong.command.models import (
@@ -53,6 +54,7 @@ from fangkong.command.schemas import (
     ValueOut,
 )
 from fangkong.core.access import require
+from fangkong.core.listing import CountedPagination
 from fangkong.core.querysets import is_system
 from fangkong.geo.models import Division
 
@@ -93,8 +95,10 @@ def set_level(request: HttpRequest, body: LevelIn):  # type: ignore[no-untyped-d
 
 
 @router.get("/targets", response=list[TargetOut])
+@paginate(CountedPagination)
 def list_targets(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return list(Target.objects.restrict(request.user).select_related("node")[:500])
+    """Targets of the caller's area, paged (`page`, `page_size`) with `count`."""
+    return Target.objects.restrict(request.user).select_related("node").order_by("pk")
 
 
 @router.post("/targets", response={201: TargetOut})
@@ -140,11 +144,14 @@ def mark(request: HttpRequest, pk: int, body: MarkIn):  # type: ignore[no-untype
 
 
 @router.get("/task-forces", response=list[TaskForceOut])
+@paginate(CountedPagination)
 def list_task_forces(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return list(
+    """Task forces, paged (`page`, `page_size`) with `count`."""
+    return (
         TaskForce.objects.restrict(request.user)
         .select_related("node")
-        .prefetch_related("members")[:500]
+        .prefetch_related("members")
+        .order_by("pk")
     )
 
 
@@ -171,9 +178,11 @@ def _directive(request: HttpRequest, pk: int, action: str = "view") -> Directive
 
 
 @router.get("/directives", response=list[DirectiveOut])
+@paginate(CountedPagination)
 def list_directives(request: HttpRequest):  # type: ignore[no-untyped-def]
-    """Directives issued in the caller's area or addressed to it, newest first."""
-    return list(Directive.objects.restrict(request.user).select_related("node")[:200])
+    """Directives issued in the caller's area or addressed to it, newest first, paged
+    (`page`, `page_size`) with `count`."""
+    return Directive.objects.restrict(request.user).select_related("node")
 
 
 @router.post("/directives", response={201: DirectiveOut})
@@ -225,12 +234,13 @@ def _receipt(request: HttpRequest, pk: int, action: str = "view") -> DirectiveRe
 
 
 @router.get("/receipts", response=list[ReceiptOut])
+@paginate(CountedPagination)
 def inbox(request: HttpRequest, escalated: bool = False):  # type: ignore[no-untyped-def]
     """Receipts of the caller's own organisation (or, with `escalated`, those escalated to it)."""
     user: Any = request.user
     qs = DirectiveReceipt.objects.restrict(user).select_related("node", "escalated_to")
     qs = qs.filter(escalated_to=user.node) if escalated else qs.filter(node=user.node)
-    return list(qs.order_by("-directive__issued_at")[:500])
+    return qs.order_by("-directive__issued_at", "-pk")
 
 
 @router.post("/receipts/{pk}/acknowledge", response=ReceiptOut)
@@ -260,8 +270,10 @@ def _meeting(request: HttpRequest, pk: int, action: str = "view") -> Meeting:
 
 
 @router.get("/meetings", response=list[MeetingOut])
+@paginate(CountedPagination)
 def list_meetings(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return list(Meeting.objects.restrict(request.user).select_related("node")[:100])
+    """Meetings, newest first, paged (`page`, `page_size`) with `count`."""
+    return Meeting.objects.restrict(request.user).select_related("node")
 
 
 @router.post("/meetings", response={201: MeetingOut})
@@ -336,11 +348,11 @@ def submit(request: HttpRequest, pk: int, body: SubmissionIn):  # type: ignore[n
 
 
 @router.get("/report-templates/{pk}/submissions", response=list[SubmissionOut])
+@paginate(CountedPagination)
 def list_submissions(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    """Submissions of a report, paged (`page`, `page_size`) with `count`."""
     t = _template(request, pk)
-    return list(
-        Submission.objects.restrict(request.user).filter(template=t).select_related("node")[:2000]
-    )
+    return Submission.objects.restrict(request.user).filter(template=t).select_related("node")
 
 
 @router.get("/report-templates/{pk}/rates", response=RatesOut)

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ResponseGrade(models.TextChoices):
@@ -24,7 +25,7 @@ class Schedule(models.TextChoices):
 
 
 class DecisionStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("decision", "Open")
     DONE = "done", _("Done")
 
 

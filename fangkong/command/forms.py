@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.command.choices import RECIPIENT_LEVELS, ResponseGrade, Schedule
 from fangkong.geo.choices import Level
@@ -74,7 +75,7 @@ class CloseForm(ActionErrorsMixin, forms.Form):
 
 
 class TemplateForm(ActionErrorsMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = forms.CharField(label=pgettext_lazy("name of a thing", "Name"), max_length=120)
     level = forms.ChoiceField(label=_("Expected from level"), choices=LEVEL_CHOICES)
     schedule = forms.ChoiceField(label=_("Schedule"), choices=Schedule.choices)
     deadline_time = forms.TimeField(label=_("Due by (time of day)"), initial="17:00")

@@ -69,11 +69,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 return redirect("command:dashboard")
             except ValidationError as exc:
                 form.add_action_errors(exc)
-    targets = list(
+    target_page = lists.paginate(
+        request,
         Target.objects.restrict(user)
         .select_related("node", "owner")
-        .prefetch_related("indicators")[:50]
+        .prefetch_related("indicators")
+        .order_by("pk"),
+        prefix="t",
     )
+    targets = target_page.rows
     latest: dict[int, Any] = {}
     for v in (
         IndicatorValue.objects.restrict(user)
@@ -99,11 +103,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "form": form,
             "can_set_level": user.may("command.responselevel", "change"),
             "indicators": indicators,
-            "task_forces": TaskForce.objects.restrict(user)
-            .select_related("node", "leader")
-            .prefetch_related("members")[:50],
+            "targets": target_page,
+            "task_forces": lists.paginate(
+                request,
+                TaskForce.objects.restrict(user)
+                .select_related("node", "leader")
+                .prefetch_related("members"),
+                prefix="f",
+            ),
             "checklists": checklists,
-            "open_decisions": Decision.objects.restrict(user).open().select_related("owner")[:50],
+            "open_decisions": lists.paginate(
+                request, Decision.objects.restrict(user).open().select_related("owner"), prefix="d"
+            ),
             "today": today,
         },
     )
@@ -239,8 +250,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
         request,
         "command/inbox.html",
         {
-            "own": qs.filter(node_id=user.node_id).order_by("-directive__issued_at")[:100],
-            "escalated": qs.filter(escalated_to_id=user.node_id).order_by("-escalated_at")[:200],
+            "own": lists.paginate(
+                request,
+                qs.filter(node_id=user.node_id).order_by("-directive__issued_at"),
+                prefix="o",
+            ),
+            "escalated": lists.paginate(
+                request,
+                qs.filter(escalated_to_id=user.node_id).order_by("-escalated_at"),
+                prefix="e",
+            ),
         },
     )
 
@@ -252,6 +271,9 @@ def sweep(request: HttpRequest) -> HttpResponse:
     n = actions.escalate_overdue()
     messages.success(request, _("%(n)d overdue receipts escalated to the level above.") % {"n": n})
     return redirect("command:directives")
+
+
+MEETING_FILTERS = lists.Filters(name=("title",), node="path", date="day")
 
 
 @login_required
@@ -273,7 +295,12 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         request,
         "command/meetings.html",
         {
-            "meetings": Meeting.objects.restrict(user).select_related("node")[:60],
+            "meetings": (
+                listing := lists.paginate(
+                    request, Meeting.objects.restrict(user).select_related("node"), MEETING_FILTERS
+                )
+            ),
+            "listing": listing,
             "form": form,
             "can_open": user.may("command.meeting", "add") and user.node_id,
         },

@@ -7,10 +7,12 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
+from ninja.pagination import paginate
 
 from fangkong.companions import actions
 from fangkong.companions.models import CandidateExposure, CompanionRun
 from fangkong.core.access import require
+from fangkong.core.listing import CountedPagination
 from fangkong.geo.models import Division
 
 router = Router(tags=["companions"])
@@ -129,10 +131,11 @@ def list_datasets(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 
 @router.get("/runs", response=list[RunOut])
+@paginate(CountedPagination)
 def list_runs(request: HttpRequest):  # type: ignore[no-untyped-def]
-    """The latest 100 runs of the caller's subtree."""
+    """Runs of the caller's subtree, newest first, paged (`page`, `page_size`) with `count`."""
     qs = CompanionRun.objects.restrict(request.user, "view").select_related("job", "node")
-    return list(qs.prefetch_related("cases")[:100])
+    return qs.prefetch_related("cases")
 
 
 @router.post("/runs", response={201: RunOut})

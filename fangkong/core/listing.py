@@ -180,7 +180,7 @@ def paginate(
     request: HttpRequest,
     qs: QuerySet | Sequence,
     spec: Filters | None = None,
-    per_page: int = PER_PAGE,
+    per_page: int | None = None,
     prefix: str = "",
     extra: Iterable[str] = (),
 ) -> Listing:
@@ -191,7 +191,7 @@ def paginate(
         qs, form = filtered(request, qs, spec)
         if not qs.ordered:
             qs = qs.order_by("-pk")
-    paginator = Paginator(qs, per_page)
+    paginator = Paginator(qs, per_page or PER_PAGE)
     page = paginator.get_page(request.GET.get(f"{prefix}page"))
     keep = list(form.fields) if form is not None else []
     keep += [k for k in request.GET if k not in keep]
@@ -251,3 +251,24 @@ class CountedPagination(PageNumberPagination):
     def __init__(self, page_size: int | None = None, **kwargs: Any) -> None:
         size: int = page_size or int(getattr(settings, "PAGE_SIZE", PER_PAGE))
         super().__init__(page_size=size, **kwargs)
+
+
+class Mapped:
+    """Rows of a queryset turned into API dicts one page at a time: what an endpoint
+    with `@paginate(CountedPagination)` returns when its items are built by a function
+    (`return lists.Mapped(qs, _bulletin)`); `count` is the queryset's."""
+
+    def __init__(self, qs: QuerySet, fn: Callable[[Any], Any]) -> None:
+        self.qs, self.fn = qs, fn
+
+    def all(self) -> "Mapped":
+        return self
+
+    def count(self) -> int:
+        return self.qs.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list:
+        return [self.fn(row) for row in self.qs[index]]

@@ -3,6 +3,7 @@ national infectious-disease report card (传染病报告卡)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Direction(models.TextChoices):
@@ -31,7 +32,7 @@ class State(models.TextChoices):
     """A request's state; "overdue" is derived from the deadline and the clock."""
 
     WAITING = "waiting", _("Waiting for delivery")
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("assistance request", "Open")
     ANSWERED = "answered", _("Answered")
 
 
@@ -47,7 +48,7 @@ class Answer(models.TextChoices):
 class Kind(models.TextChoices):
     """The kind of a signed message."""
 
-    REQUEST = "request", _("Request")
+    REQUEST = "request", pgettext_lazy("assistance request", "Request")
     ANSWER = "answer", _("Answer")
 
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.exchange.choices import Answer, Ask, Reason
 
@@ -67,7 +68,7 @@ class AnswerForm(ActionErrorsMixin, forms.Form):
 
 class PartnerForm(ActionErrorsMixin, forms.Form):
     code = forms.CharField(label=_("City code"), max_length=6)
-    name = forms.CharField(label=_("Name"), max_length=60)
+    name = forms.CharField(label=pgettext_lazy("name of a thing", "Name"), max_length=60)
     url = forms.CharField(label=_("Exchange endpoint"), max_length=200, required=False)
     public_key = forms.CharField(label=_("Public key (Ed25519, base64)"), max_length=64)
 

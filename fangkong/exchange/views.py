@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from fangkong.core import audit, clock
+from fangkong.core import listing as lists
 from fangkong.core.access import require
 from fangkong.exchange import actions, cards, forms, schema, signing, sources
 from fangkong.exchange.choices import Channel, Direction
@@ -22,6 +23,11 @@ from fangkong.exchange.models import HandoverRequest, Partner, Refusal, ReportCa
 from fangkong.screening.models import ScreeningTask
 
 MAX_BODY = 8 * 1024 * 1024
+
+
+REQUEST_FILTERS = lists.Filters(
+    name=("name", "partner__name"), id_tail="id_masked", node="path", date="created_at"
+)
 
 
 @login_required
@@ -57,7 +63,8 @@ def requests_view(request: HttpRequest) -> HttpResponse:
         request,
         "exchange/requests.html",
         {
-            "items": qs[:200],
+            "items": (listing := lists.paginate(request, qs, REQUEST_FILTERS)),
+            "listing": listing,
             "direction": direction,
             "overdue_count": HandoverRequest.objects.restrict(user).overdue().count(),
             "partners": Partner.objects.restrict(user).filter(active=True),
@@ -177,7 +184,8 @@ def partners_view(request: HttpRequest) -> HttpResponse:
             "can_add": user.may("exchange.partner", "add"),
             "own_code": actions.own_code(),
             "public_key": signing.public_key_b64(),
-            "refusals": Refusal.objects.restrict(user)[:50],
+            "refusals": (refusals := lists.paginate(request, Refusal.objects.restrict(user))),
+            "listing": refusals,
             "can_see_refusals": user.may("exchange.refusal", "view"),
         },
     )
@@ -260,7 +268,12 @@ def cards_view(request: HttpRequest) -> HttpResponse:
                         request, _("Acknowledgement recorded; the report clock is closed.")
                     )
                 return redirect("exchange:cards")
-    cases = list(cards.cases_for(user)[:200])
+    listing = lists.paginate(
+        request,
+        cards.cases_for(user),
+        lists.Filters(name=("number", "person__name"), id_tail="person__id_masked", node="path"),
+    )
+    cases = listing.rows
     by_case = {
         c.case_id: c for c in ReportCard.objects.filter(case__in=cases).prefetch_related("versions")
     }
@@ -274,6 +287,7 @@ def cards_view(request: HttpRequest) -> HttpResponse:
         "exchange/cards.html",
         {
             "rows": rows,
+            "listing": listing,
             "receipt": receipt,
             "can_export": user.may("exchange.reportcard", "export"),
             "full": user.may("exchange.reportcard", "reveal"),

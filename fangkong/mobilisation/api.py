@@ -10,9 +10,11 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 
 from fangkong.core import clock
 from fangkong.core.access import invalid
+from fangkong.core.listing import CountedPagination
 from fangkong.geo.models import Division
 from fangkong.mobilisation import actions, figures, roster
 from fangkong.mobilisation.choices import (
@@ -241,12 +243,14 @@ class Problem(Schema):
 
 
 @router.get("/units", response=list[UnitOut])
+@paginate(CountedPagination)
 def list_units(request: HttpRequest, node: str | None = Query(None, max_length=24)):  # type: ignore[no-untyped-def]
     n = _node(request, node)
     return (
         Unit.objects.restrict(_u(request))
         .filter(path__startswith=n.path)
-        .select_related("node")[:1000]
+        .select_related("node")
+        .order_by("path", "pk")
     )
 
 
@@ -277,12 +281,14 @@ def edit_unit(request: HttpRequest, unit_id: int, body: UnitIn):  # type: ignore
 
 
 @router.get("/organisations", response=list[OrganisationOut])
+@paginate(CountedPagination)
 def list_organisations(request: HttpRequest, node: str | None = Query(None, max_length=24)):  # type: ignore[no-untyped-def]
     n = _node(request, node)
     return (
         PartyOrganisation.objects.restrict(_u(request))
         .filter(path__startswith=n.path)
-        .select_related("node")[:1000]
+        .select_related("node")
+        .order_by("path", "pk")
     )
 
 
@@ -425,6 +431,7 @@ def add_rest_rules(request: HttpRequest, body: RestRulesIn):  # type: ignore[no-
 
 
 @router.get("/registrations", response=list[RegistrationOut])
+@paginate(CountedPagination)
 def list_registrations(  # type: ignore[no-untyped-def]
     request: HttpRequest,
     node: str | None = Query(None, max_length=24),
@@ -434,7 +441,8 @@ def list_registrations(  # type: ignore[no-untyped-def]
     return (
         Registration.objects.restrict(_u(request))
         .filter(path__startswith=n.path, status=status)
-        .select_related("member", "community")[:1000]
+        .select_related("member", "community")
+        .order_by("pk")
     )
 
 
@@ -470,12 +478,14 @@ def decline_registration(request: HttpRequest, reg_id: int, body: DeclineIn):  #
 
 
 @router.get("/posts", response=list[PostOut])
+@paginate(CountedPagination)
 def list_posts(request: HttpRequest, node: str | None = Query(None, max_length=24)):  # type: ignore[no-untyped-def]
     n = _node(request, node)
     return (
         Post.objects.restrict(_u(request))
         .filter(path__startswith=n.path)
-        .select_related("node")[:1000]
+        .select_related("node")
+        .order_by("path", "pk")
     )
 
 
@@ -529,6 +539,7 @@ def plan_shifts(request: HttpRequest, post_id: int, body: MobilisationPlanIn):  
 
 
 @router.get("/assignments", response=list[AssignmentOut])
+@paginate(CountedPagination)
 def list_assignments(  # type: ignore[no-untyped-def]
     request: HttpRequest,
     shift_id: int | None = None,
@@ -539,7 +550,7 @@ def list_assignments(  # type: ignore[no-untyped-def]
         qs = qs.filter(shift_id=shift_id)
     if member_id is not None:
         qs = qs.filter(member_id=member_id)
-    return qs.order_by("starts_at", "pk")[:1000]
+    return qs.order_by("starts_at", "pk")
 
 
 @router.post("/assignments", response={201: AssignmentOut, 422: Problem})

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrganisationKind(models.TextChoices):
@@ -38,7 +39,7 @@ ACTIVE_REGISTRATION = [RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED]
 
 class PostKind(models.TextChoices):
     CHECKPOINT = "checkpoint", _("Checkpoint")
-    GATE = "gate", _("Gate")
+    GATE = "gate", pgettext_lazy("post kind", "Gate")
     SCREENING = "screening", _("Screening team")
     DELIVERY = "delivery", _("Delivery team")
     HOTLINE = "hotline", _("Hotline")

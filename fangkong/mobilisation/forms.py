@@ -31,14 +31,14 @@ class NodeCodeField(forms.CharField):
 
 
 class UnitForm(ActionErrorsMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = forms.CharField(label=pgettext_lazy("name of a thing", "Name"), max_length=120)
     kind = forms.ChoiceField(label=_("Kind"), choices=UnitKind.choices)
     node_code = NodeCodeField(label=_("Jurisdiction code"))
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
 
 
 class OrganisationForm(ActionErrorsMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = forms.CharField(label=pgettext_lazy("name of a thing", "Name"), max_length=120)
     kind = forms.ChoiceField(label=_("Kind"), choices=OrganisationKind.choices)
     node_code = NodeCodeField(label=_("Jurisdiction code"))
     parent = forms.IntegerField(label=_("Parent organisation (number)"), required=False)
@@ -62,7 +62,7 @@ class MemberForm(ActionErrorsMixin, forms.Form):
 
 
 class PostForm(ActionErrorsMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = forms.CharField(label=pgettext_lazy("name of a thing", "Name"), max_length=120)
     kind = forms.ChoiceField(label=_("Kind"), choices=PostKind.choices)
     node_code = NodeCodeField(label=_("Jurisdiction code"))
     required_per_shift = forms.IntegerField(

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fangkong.core import clock
+from fangkong.core import listing as lists
 from fangkong.core.access import invalid, require
 from fangkong.geo.models import Division
 from fangkong.mobilisation import actions, figures, roster
@@ -115,14 +116,17 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
             n_registered=Count(
                 "members", filter=Q(members__community__isnull=False), distinct=True
             ),
-        )[:500]
+        )
+        .order_by("path", "pk")
     )
+    listing = lists.paginate(request, orgs, lists.Filters(name=("name",)))
     return render(
         request,
         "mobilisation/organisations.html",
         {
             "node": node,
-            "orgs": orgs,
+            "orgs": listing,
+            "listing": listing,
             "can_add": _user(request).may("mobilisation.partyorganisation", "add"),
         },
     )
@@ -144,7 +148,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "mobilisation/organisation.html",
         {
             "org": org,
-            "members": members.select_related("community")[:300],
+            "members": lists.paginate(request, members.select_related("community")),
             "n_members": members.count(),
             "children": children,
             "can_change": user.may("mobilisation.partyorganisation", "change"),
@@ -200,12 +204,19 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         Unit.objects.restrict(_user(request), "view")
         .filter(path__startswith=node.path)
         .select_related("node")
-        .annotate(n_members=Count("members"))[:500]
+        .annotate(n_members=Count("members"))
+        .order_by("path", "pk")
     )
+    listing = lists.paginate(request, units, lists.Filters(name=("name",)))
     return render(
         request,
         "mobilisation/units.html",
-        {"node": node, "units": units, "can_add": _user(request).may("mobilisation.unit", "add")},
+        {
+            "node": node,
+            "units": listing,
+            "listing": listing,
+            "can_add": _user(request).may("mobilisation.unit", "add"),
+        },
     )
 
 
@@ -282,17 +293,14 @@ def member_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(phone_index=found[1]) if found else qs.none()
     if kind in actions.MEMBER_FLAGS:
         qs = qs.filter(**{kind: True})
-    after = request.GET.get("after", "")
-    if after.isascii() and after.isdigit() and len(after) < 18:
-        qs = qs.filter(pk__gt=int(after))
-    rows = list(qs.order_by("pk")[:101])
+    rows = lists.paginate(request, qs.order_by("pk"))
     response = render(
         request,
         "mobilisation/members.html",
         {
             "node": node,
-            "members": rows[:100],
-            "next_after": rows[99].pk if len(rows) > 100 else None,
+            "members": rows,
+            "listing": rows,
             "q": "" if refused else q,
             "s": handle,
             "refused": refused,
@@ -383,14 +391,20 @@ def registration_list(request: HttpRequest) -> HttpResponse:
     regs = (
         Registration.objects.restrict(user, "view")
         .filter(path__startswith=node.path, status=status)
-        .select_related("member", "community")[:300]
+        .select_related("member", "community")
+    )
+    listing = lists.paginate(
+        request,
+        regs,
+        lists.Filters(name=("member__name", "community__name"), date="created_at"),
     )
     return render(
         request,
         "mobilisation/registrations.html",
         {
             "node": node,
-            "regs": regs,
+            "regs": listing,
+            "listing": listing,
             "status": status,
             "statuses": RegistrationStatus.choices,
             "can_decide": user.may("mobilisation.registration", "decide"),
@@ -428,15 +442,18 @@ def post_list(request: HttpRequest) -> HttpResponse:
     posts = (
         Post.objects.restrict(_user(request), "view")
         .filter(path__startswith=node.path)
-        .select_related("node")[:300]
+        .select_related("node")
+        .order_by("path", "pk")
     )
+    listing = lists.paginate(request, posts, lists.Filters(name=("name",)))
     return render(
         request,
         "mobilisation/posts.html",
         {
             "node": node,
             "day": day,
-            "rows": roster.staffing(list(posts), day),
+            "listing": listing,
+            "rows": roster.staffing(listing.rows, day),
             "can_add": _user(request).may("mobilisation.post", "add"),
         },
     )

@@ -94,10 +94,15 @@ def add_rules(request: HttpRequest, body: ObservationRulesIn):  # type: ignore[n
 
 
 @router.get("/sites", response=list[SiteOut])
+@paginate(CountedPagination)
 def list_sites(request: HttpRequest):  # type: ignore[no-untyped-def]
-    """Sites in the caller's area with beds, persons placed and rooms with a free bed."""
-    return list(
-        QuarantineSite.objects.restrict(request.user).with_occupancy().select_related("node")[:500]
+    """Sites in the caller's area with beds, persons placed and rooms with a free bed,
+    paged (`page`, `page_size`) with `count`."""
+    return (
+        QuarantineSite.objects.restrict(request.user)
+        .with_occupancy()
+        .select_related("node")
+        .order_by("name", "pk")
     )
 
 
@@ -238,8 +243,10 @@ def check_in(request: HttpRequest, pk: int, body: CheckInIn):  # type: ignore[no
 
 
 @router.get("/periods/{pk}/checkins", response=list[CheckInOut])
+@paginate(CountedPagination)
 def list_checkins(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
-    return list(_period(request, pk).checkins.all()[:200])
+    """A period's check-ins, paged (`page`, `page_size`) with `count`."""
+    return _period(request, pk).checkins.all()
 
 
 @router.post("/periods/{pk}/release", response=PeriodOut)

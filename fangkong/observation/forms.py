@@ -4,9 +4,11 @@ import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.geo.picker import JurisdictionField
 from fangkong.observation.choices import PlaceKind, Reason, ReporterKind, Status, Symptom
+from fangkong.people.pickers import person_field
 
 
 class ActionErrorsMixin:
@@ -47,7 +49,7 @@ class CheckInForm(ActionErrorsMixin, forms.Form):
 
 
 class StartPeriodForm(ActionErrorsMixin, forms.Form):
-    person_id = forms.IntegerField(label=_("Person number"))
+    person = person_field()
     reason = forms.ChoiceField(label=_("Reason"), choices=Reason.choices)
     last_exposure = forms.DateField(
         label=_("Last exposure or arrival"), widget=forms.DateInput(attrs={"type": "date"})
@@ -100,7 +102,7 @@ class EndForm(ActionErrorsMixin, forms.Form):
 
 
 class SiteForm(ActionErrorsMixin, forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("name of a thing", "Name"), max_length=100)
     address = forms.CharField(label=_("Address"), max_length=200)
     node_code = JurisdictionField(label=_("Jurisdiction"))
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core import clock
 from fangkong.geo.models import Division
@@ -67,7 +68,7 @@ COLUMNS = [
     ("reason", _("Reason")),
     ("start_date", _("Start")),
     ("planned_end", _("Planned end")),
-    ("day", _("Day")),
+    ("day", pgettext_lazy("day of observation", "Day")),
     ("place", _("Place")),
     ("grid", _("Grid")),
     ("last_checkin_at", _("Last check-in")),

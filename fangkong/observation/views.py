@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.core import audit, clock
+from fangkong.core import audit, clock, picking
 from fangkong.core import listing as lists
 from fangkong.core.access import invalid, require
 from fangkong.core.querysets import can_access
@@ -41,7 +41,7 @@ from fangkong.observation.models import (
     Referral,
     Room,
 )
-from fangkong.people.models import Person
+from fangkong.people.pickers import preselected
 
 
 def _period(request: HttpRequest, pk: int, action: str = "view") -> ObservationPeriod:
@@ -76,7 +76,9 @@ def _reporter_kinds(user: Any) -> list[str]:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     require(request.user, "view", "observation.observationperiod")
-    sites = QuarantineSite.objects.restrict(request.user, "view").with_occupancy()[:50]
+    sites = lists.paginate(
+        request, QuarantineSite.objects.restrict(request.user, "view").with_occupancy()
+    )
     tasks = AlertTask.objects.restrict(request.user, "view").filter(status="open")
     return render(
         request,
@@ -151,17 +153,15 @@ def line_list_view(request: HttpRequest, name: str) -> HttpResponse:
 @login_required
 def period_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "add", "observation.observationperiod")
-    initial = {"person_id": request.GET.get("person", ""), "last_exposure": clock.today()}
+    initial = {
+        "person": preselected(request.GET.get("person", "")),
+        "last_exposure": clock.today(),
+    }
     form = StartPeriodForm(request.POST or None, initial=initial, rooms=_rooms(request.user))
+    picking.set_user(form, request.user)
     if request.method == "POST" and form.is_valid():
-        person = (
-            Person.objects.restrict(request.user, "view")
-            .filter(pk=form.cleaned_data["person_id"])
-            .first()
-        )
-        if person is None:
-            form.add_error("person_id", _("no such person in your area"))
-        else:
+        person = form.cleaned_data["person"]
+        if person is not None:
             try:
                 period = actions.start_period(
                     request.user,
@@ -353,6 +353,9 @@ def period_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     return page or redirect(period)
 
 
+SITE_FILTERS = lists.Filters(name=("name", "address"), node="path")
+
+
 @login_required
 def sites(request: HttpRequest) -> HttpResponse:
     require(request.user, "view", "observation.quarantinesite")
@@ -386,9 +389,17 @@ def sites(request: HttpRequest) -> HttpResponse:
         request,
         "observation/sites.html",
         {
-            "sites": QuarantineSite.objects.restrict(request.user)
-            .with_occupancy()
-            .select_related("node"),
+            "sites": (
+                listing := lists.paginate(
+                    request,
+                    QuarantineSite.objects.restrict(request.user)
+                    .with_occupancy()
+                    .select_related("node")
+                    .order_by("name", "pk"),
+                    SITE_FILTERS,
+                )
+            ),
+            "listing": listing,
             "form": form,
             "can_add": request.user.may("observation.quarantinesite", "add"),  # type: ignore[union-attr]
         },
@@ -422,10 +433,14 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "site": site,
             "rooms": rooms,
-            "residents": residents[:300],
-            "tasks": AlertTask.objects.restrict(request.user)
-            .filter(period__site=site, period__place_kind="site", status="open")
-            .select_related("period__person", "period__room")[:100],
+            "residents": lists.paginate(request, residents, prefix="p"),
+            "tasks": lists.paginate(
+                request,
+                AlertTask.objects.restrict(request.user)
+                .filter(period__site=site, period__place_kind="site", status="open")
+                .select_related("period__person", "period__room"),
+                prefix="t",
+            ),
             "referrals": Referral.objects.restrict(request.user)
             .filter(period__site=site, status="pending")
             .select_related("period__person", "period__room"),

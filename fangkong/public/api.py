@@ -8,8 +8,11 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
+from ninja.pagination import paginate
 
+from fangkong.core import listing as lists
 from fangkong.core.access import require
+from fangkong.core.listing import CountedPagination
 from fangkong.geo.models import Division
 from fangkong.public import actions, ratelimit, returns
 from fangkong.public import schemas as s
@@ -46,11 +49,11 @@ def _bulletin(b: Bulletin) -> dict:
 
 
 @router.get("/bulletins", response=list[s.BulletinOut])
+@paginate(CountedPagination)
 def list_bulletins(request: HttpRequest) -> Any:
+    """Bulletins of the caller's area, newest first, paged (`page`) with `count`."""
     require(request.user, "view", "public.bulletin")
-    return [
-        _bulletin(b) for b in Bulletin.objects.restrict(request.user).select_related("node")[:200]
-    ]
+    return lists.Mapped(Bulletin.objects.restrict(request.user).select_related("node"), _bulletin)
 
 
 @router.post("/bulletins", response={201: s.BulletinOut})
@@ -92,9 +95,11 @@ def publish_bulletin(request: HttpRequest, pk: int) -> Any:
 
 
 @router.get("/articles", response=list[s.ArticleOut])
+@paginate(CountedPagination)
 def list_articles(request: HttpRequest) -> Any:
+    """Articles, newest first, paged (`page`) with `count`."""
     require(request.user, "view", "public.article")
-    return list(Article.objects.restrict(request.user)[:200])
+    return Article.objects.restrict(request.user)
 
 
 @router.post("/articles", response={201: s.ArticleOut})
@@ -104,9 +109,11 @@ def write_article(request: HttpRequest, body: s.ArticleIn, node_code: str) -> An
 
 
 @router.get("/rumours", response=list[s.RumourOut])
+@paginate(CountedPagination)
 def list_rumours(request: HttpRequest) -> Any:
+    """Rumours, newest first, paged (`page`) with `count`."""
     require(request.user, "view", "public.rumour")
-    return list(Rumour.objects.restrict(request.user)[:200])
+    return Rumour.objects.restrict(request.user)
 
 
 @router.post("/rumours", response={201: s.RumourOut})
@@ -138,6 +145,7 @@ def _question(q: Question) -> dict:
 
 
 @router.get("/questions", response=list[s.QuestionOut])
+@paginate(CountedPagination)
 def list_questions(request: HttpRequest, open_only: bool = True, department: str = "") -> Any:
     require(request.user, "view", "public.question")
     qs = Question.objects.restrict(request.user).select_related("node", "escalated_to")
@@ -145,7 +153,7 @@ def list_questions(request: HttpRequest, open_only: bool = True, department: str
         qs = qs.filter(department=department)
     if open_only:
         qs = qs.open()
-    return [_question(q) for q in qs[:500]]
+    return lists.Mapped(qs, _question)
 
 
 @router.get("/questions/{pk}", response=s.QuestionOut)
@@ -190,11 +198,14 @@ def _own_application(request: HttpRequest, pk: int) -> WorkApplication:
 
 
 @router.get("/applications", response=list[s.ApplicationOut])
+@paginate(CountedPagination)
 def list_applications(request: HttpRequest, queue: bool = False) -> Any:
     require(request.user, "view", "public.workapplication")
     qs = WorkApplication.objects.restrict(request.user).select_related("node", "batch")
     qs = qs.queue() if queue else qs
-    return [_application(a) for a in qs.prefetch_related("employees")[:200]]
+    return lists.Mapped(
+        qs.prefetch_related("employees").order_by("-created_at", "-pk"), _application
+    )
 
 
 @router.post("/applications", response={201: s.ApplicationOut})
@@ -248,9 +259,11 @@ def publish_batch(request: HttpRequest, body: s.PublicBatchIn) -> Any:
 
 
 @router.get("/schools", response=list[s.SchoolOut])
+@paginate(CountedPagination)
 def list_schools(request: HttpRequest) -> Any:
+    """School return plans, paged (`page`) with `count`."""
     require(request.user, "view", "public.schoolplan")
-    return list(SchoolPlan.objects.restrict(request.user)[:200])
+    return SchoolPlan.objects.restrict(request.user)
 
 
 @router.post("/schools", response={201: s.SchoolOut})
@@ -281,11 +294,11 @@ def _gathering(g: Gathering) -> dict:
 
 
 @router.get("/gatherings", response=list[s.GatheringOut])
+@paginate(CountedPagination)
 def list_gatherings(request: HttpRequest) -> Any:
+    """Gatherings, by planned day, paged (`page`) with `count`."""
     require(request.user, "view", "public.gathering")
-    return [
-        _gathering(g) for g in Gathering.objects.restrict(request.user).select_related("node")[:500]
-    ]
+    return lists.Mapped(Gathering.objects.restrict(request.user).select_related("node"), _gathering)
 
 
 @router.post("/gatherings", response={201: s.GatheringOut})

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.geo.picker import JurisdictionField
 from fangkong.public import choices as ch
@@ -134,7 +135,7 @@ class DeclarationForm(ActionErrorsMixin, forms.Form):
 
 class InspectionForm(ActionErrorsMixin, forms.Form):
     passed = forms.BooleanField(label=_("Passed"), required=False)
-    note = forms.CharField(label=_("Findings"), max_length=200)
+    note = forms.CharField(label=pgettext_lazy("enterprise inspection", "Findings"), max_length=200)
 
 
 class DecisionForm(ActionErrorsMixin, forms.Form):

@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.core import clock
+from fangkong.core import listing as lists
 from fangkong.core.access import require
 from fangkong.geo.models import Division
 from fangkong.public import actions, forms, returns
+from fangkong.public import choices as ch
 from fangkong.public.choices import Department
 from fangkong.public.models import (
-    ApprovalBatch,
     Article,
     Bulletin,
     Gathering,
@@ -46,6 +47,34 @@ def _run(request: HttpRequest, form: Any, fn: Any, ok: str) -> Any:
     return result or True
 
 
+BULLETIN_FILTERS = lists.Filters(
+    name=("title",), node="path", status=("status", ch.BulletinStatus.choices), date="day"
+)
+ARTICLE_FILTERS = lists.Filters(name=("title",), node="path", date="created_at")
+RUMOUR_FILTERS = lists.Filters(
+    name=("text", "where_seen"),
+    node="path",
+    status=("status", ch.RumourStatus.choices),
+    date="created_at",
+)
+QUESTION_FILTERS = lists.Filters(name=("ticket", "text"), node="path", date="due_at")
+APPLICATION_FILTERS = lists.Filters(
+    name=("company", "credit_code"),
+    node="path",
+    status=("status", ch.ApplicationStatus.choices),
+    date="resume_date",
+)
+SCHOOL_FILTERS = lists.Filters(
+    name=("school",), node="path", status=("status", ch.PlanStatus.choices), date="return_date"
+)
+GATHERING_FILTERS = lists.Filters(
+    name=("organiser", "venue"),
+    node="path",
+    status=("handling", ch.Handling.choices),
+    date="planned_on",
+)
+
+
 @login_required
 def bulletins(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
@@ -71,8 +100,12 @@ def bulletins(request: HttpRequest) -> HttpResponse:
                 )
                 if b:
                     return redirect("public:bulletin", b.pk)
-    items = Bulletin.objects.restrict(user).select_related("node")[:100]
-    return render(request, "public/bulletins.html", {"form": form, "bulletins": items})
+    items = lists.paginate(
+        request, Bulletin.objects.restrict(user).select_related("node"), BULLETIN_FILTERS
+    )
+    return render(
+        request, "public/bulletins.html", {"form": form, "bulletins": items, "listing": items}
+    )
 
 
 @login_required
@@ -158,6 +191,12 @@ def _action_page(
     return render(request, template, {name: obj, "form": form})
 
 
+def _listed(request: HttpRequest, name: str, qs: Any, spec: lists.Filters) -> dict[str, Any]:
+    """A create page's list: paged with its total and filters (core/listing.py)."""
+    listing = lists.paginate(request, qs, spec)
+    return {name: listing, "listing": listing}
+
+
 @login_required
 def articles(request: HttpRequest) -> HttpResponse:
     return _create_page(
@@ -168,7 +207,7 @@ def articles(request: HttpRequest) -> HttpResponse:
         _("Article published."),
         lambda _a: ("public:articles",),
         "public/articles.html",
-        lambda user: {"articles": Article.objects.restrict(user)[:100]},
+        lambda user: _listed(request, "articles", Article.objects.restrict(user), ARTICLE_FILTERS),
     )
 
 
@@ -182,7 +221,12 @@ def rumours(request: HttpRequest) -> HttpResponse:
         _("Rumour reported."),
         lambda _r: ("public:rumours",),
         "public/rumours.html",
-        lambda user: {"rumours": Rumour.objects.restrict(user).select_related("node")[:100]},
+        lambda user: _listed(
+            request,
+            "rumours",
+            Rumour.objects.restrict(user).select_related("node"),
+            RUMOUR_FILTERS,
+        ),
     )
 
 
@@ -215,9 +259,14 @@ def questions(request: HttpRequest) -> HttpResponse:
         request,
         "public/questions.html",
         {
-            "open": mine.open()[:200],
+            "open": (listing := lists.paginate(request, mine.open(), QUESTION_FILTERS)),
+            "listing": listing,
             "overdue": mine.overdue(now).count(),
-            "answered": mine.filter(answered_at__isnull=False).order_by("-answered_at")[:50],
+            "answered": lists.paginate(
+                request,
+                mine.filter(answered_at__isnull=False).order_by("-answered_at"),
+                prefix="a",
+            ),
             "now": now,
             "can_escalate": user.may("public.question", "escalate"),
             "departments": Department.choices,
@@ -256,9 +305,15 @@ def applications(request: HttpRequest) -> HttpResponse:
     def context(user: Any) -> dict[str, Any]:
         mine = WorkApplication.objects.restrict(user).select_related("node")
         return {
-            "queue": mine.queue()[:200],
-            "others": mine.exclude(status__in=["submitted", "inspected"])[:200],
-            "batches": ApprovalBatch.objects.restrict(user).select_related("node")[:20],
+            "queue": lists.paginate(request, mine.queue(), APPLICATION_FILTERS, prefix="w"),
+            "others": (
+                listing := lists.paginate(
+                    request,
+                    mine.exclude(status__in=["submitted", "inspected"]),
+                    APPLICATION_FILTERS,
+                )
+            ),
+            "listing": listing,
             "can_approve": user.may("public.workapplication", "approve"),
         }
 
@@ -344,7 +399,12 @@ def schools(request: HttpRequest) -> HttpResponse:
         _("Plan filed."),
         lambda _p: ("public:schools",),
         "public/schools.html",
-        lambda user: {"plans": SchoolPlan.objects.restrict(user).select_related("node")[:200]},
+        lambda user: _listed(
+            request,
+            "plans",
+            SchoolPlan.objects.restrict(user).select_related("node"),
+            SCHOOL_FILTERS,
+        ),
         by_node=True,
     )
 
@@ -375,7 +435,12 @@ def gatherings(request: HttpRequest) -> HttpResponse:
         _("Gathering recorded."),
         lambda _g: ("public:gatherings",),
         "public/gatherings.html",
-        lambda user: {"gatherings": Gathering.objects.restrict(user).select_related("node")[:200]},
+        lambda user: _listed(
+            request,
+            "gatherings",
+            Gathering.objects.restrict(user).select_related("node"),
+            GATHERING_FILTERS,
+        ),
         by_node=True,
     )
 

@@ -4,6 +4,7 @@ import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.geo.picker import JurisdictionField
 from fangkong.screening.choices import FIELDS, Contact, Health, Outcome, SourceKind
@@ -21,7 +22,7 @@ class UploadForm(forms.Form):
 
 
 class SourceForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=80)
+    name = forms.CharField(label=pgettext_lazy("name of a thing", "Name"), max_length=80)
     kind = forms.ChoiceField(label=_("Kind"), choices=SourceKind.choices)
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]

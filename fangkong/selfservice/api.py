@@ -11,8 +11,11 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
+from ninja.pagination import paginate
 
+from fangkong.core import listing as lists
 from fangkong.core.access import invalid, require
+from fangkong.core.listing import CountedPagination
 from fangkong.healthcode import tokens
 from fangkong.healthcode.public import masked_name
 from fangkong.people.models import Person
@@ -164,16 +167,18 @@ def _declaration(d: Declaration) -> dict[str, Any]:
 
 
 @router.get("/declarations", response=list[DeclarationOut])
+@paginate(CountedPagination)
 def list_declarations(
     request: HttpRequest, contradicting: bool = False, day: dt.date | None = None
-) -> list[dict]:
+) -> Any:
+    """Self-declarations, newest first, paged (`page`, `page_size`) with `count`."""
     require(request.user, "view", "selfservice.declaration")
     qs = Declaration.objects.restrict(request.user, "view").select_related("node")
     if contradicting:
         qs = qs.contradicting()
     if day:
         qs = qs.filter(day=day)
-    return [_declaration(d) for d in qs[:500]]
+    return lists.Mapped(qs, _declaration)
 
 
 @router.get("/declarations/{declaration_id}", response=DeclarationOut)
@@ -184,14 +189,16 @@ def get_declaration(request: HttpRequest, declaration_id: int) -> dict:
 
 
 @router.get("/appeals", response=list[AppealOut])
-def list_appeals(request: HttpRequest, status: str = "", escalated: bool = False) -> list[Appeal]:
+@paginate(CountedPagination)
+def list_appeals(request: HttpRequest, status: str = "", escalated: bool = False) -> Any:
     """Appeals of the caller's area; `escalated`: the overdue ones escalated to the
-    caller's node (derived from the clock at the time of asking)."""
+    caller's node (derived from the clock at the time of asking). Paged (`page`,
+    `page_size`) with `count`."""
     require(request.user, "view", "selfservice.appeal")
     qs = appeals_for(request.user, escalated)
     if status:
         qs = qs.filter(status=status)
-    return list(qs[:500])
+    return qs
 
 
 @router.get("/appeals/{appeal_id}", response=AppealOut)

@@ -8,10 +8,25 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from fangkong.core import audit, clock
+from fangkong.core import listing as lists
 from fangkong.core.access import require
 from fangkong.core.querysets import is_system
 from fangkong.selfservice import actions
+from fangkong.selfservice.choices import AppealStatus
 from fangkong.selfservice.models import Appeal, Declaration
+
+DECLARATION_FILTERS = lists.Filters(
+    name=("person__name", "applicant_name"),
+    id_tail="person__id_masked",
+    node="path",
+    date="day",
+)
+APPEAL_FILTERS = lists.Filters(
+    name=("number", "person__name"),
+    id_tail="person__id_masked",
+    status=("status", AppealStatus.choices),
+    date="filed_at",
+)
 
 
 @login_required
@@ -21,8 +36,11 @@ def declarations(request: HttpRequest) -> HttpResponse:
     only = request.GET.get("contradicting") == "1"
     if only:
         qs = qs.contradicting()
+    rows = lists.paginate(request, qs.order_by("-declared_at", "-pk"), DECLARATION_FILTERS)
     return render(
-        request, "selfservice/declarations.html", {"rows": qs[:200], "contradicting": only}
+        request,
+        "selfservice/declarations.html",
+        {"rows": rows, "listing": rows, "contradicting": only},
     )
 
 
@@ -44,12 +62,17 @@ def appeals(request: HttpRequest) -> HttpResponse:
     escalated = request.GET.get("escalated") == "1"
     qs = appeals_for(request.user, escalated).select_related("person")
     status = request.GET.get("status", "")
-    if status:
-        qs = qs.filter(status=status)
+    rows = lists.paginate(request, qs, APPEAL_FILTERS)
     return render(
         request,
         "selfservice/appeals.html",
-        {"rows": qs[:200], "escalated": escalated, "status": status, "now": clock.now()},
+        {
+            "rows": rows,
+            "listing": rows,
+            "escalated": escalated,
+            "status": status,
+            "now": clock.now(),
+        },
     )
 
 

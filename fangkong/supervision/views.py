@@ -12,8 +12,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from fangkong.core import listing as lists
 from fangkong.core import picking
 from fangkong.core.access import invalid, require
 from fangkong.core.querysets import allows, is_system
@@ -64,7 +66,8 @@ def index(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("node", "")
     if code:
         node = get_object_or_404(Division.objects.restrict(user), code=code)
-    escalated = metrics.with_state(metrics.escalated(user).select_related("owner_node")[:100])
+    escalated = lists.paginate(request, metrics.escalated(user).select_related("owner_node"))
+    metrics.with_state(escalated.page.object_list)
     return render(
         request,
         "supervision/index.html",
@@ -98,7 +101,12 @@ def plans(request: HttpRequest) -> HttpResponse:
         request,
         "supervision/plans.html",
         {
-            "plans": InspectionPlan.objects.restrict(user).select_related("node")[:100],
+            "plans": (
+                listing := lists.paginate(
+                    request, InspectionPlan.objects.restrict(user).select_related("node")
+                )
+            ),
+            "listing": listing,
             "form": form,
             "can_add": allows(user, InspectionPlan, "add") and user.node_id,
         },
@@ -167,7 +175,10 @@ def inspections(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     require(request.user, "view", Inspection)
     qs = Inspection.objects.restrict(user).select_related("node", "team")
-    return render(request, "supervision/inspections.html", {"inspections": qs[:200]})
+    listing = lists.paginate(request, qs)
+    return render(
+        request, "supervision/inspections.html", {"inspections": listing, "listing": listing}
+    )
 
 
 def _inspection(request: HttpRequest, pk: int) -> Inspection:
@@ -215,7 +226,7 @@ def inspection(request: HttpRequest, pk: int) -> HttpResponse:  # noqa: C901
                 form = RecordForm(request.POST)
                 if form.is_valid():
                     actions.record_inspection(user, insp, form.cleaned_data["summary"])
-                    messages.success(request, _("Inspection recorded."))
+                    messages.success(request, pgettext("supervision", "Inspection recorded."))
                     return redirect("supervision:inspection", pk=insp.pk)
         except ValidationError as exc:
             if "finding" in request.POST:
@@ -329,11 +340,14 @@ def tasks(request: HttpRequest) -> HttpResponse:
             qs = qs.overdue(clock.today(), actions.rules_on().escalation_grace_days)
         elif state:
             qs = qs.filter(status=state)
+    listing = lists.paginate(request, qs.select_related("owner_node", "finding"))
+    metrics.with_state(listing.page.object_list)
     return render(
         request,
         "supervision/tasks.html",
         {
-            "tasks": metrics.with_state(qs.select_related("owner_node", "finding")[:200]),
+            "tasks": listing,
+            "listing": listing,
             "form": form,
             "escalated_count": metrics.escalated_count(user),
         },

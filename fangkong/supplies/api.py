@@ -420,13 +420,14 @@ def markets(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 
 @router.get("/prices", response=list[PriceOut])
+@paginate(CountedPagination)
 def prices(request: HttpRequest, alerts: bool = False, item_id: int | None = None):  # type: ignore[no-untyped-def]
     qs = PriceReport.objects.restrict(request.user, "view")
     if alerts:
         qs = qs.alerts()
     if item_id:
         qs = qs.filter(item_id=item_id)
-    return qs[:1000]
+    return qs
 
 
 @router.post("/prices", response={201: PriceOut})
@@ -469,6 +470,8 @@ def baseline_set(request: HttpRequest, body: BaselineIn):  # type: ignore[no-unt
 
 
 @router.get("/markets/{pk}/prices", response=list[PriceOut])
+@paginate(CountedPagination)
 def market_prices(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    """A market's price reports, paged (`page`, `page_size`) with `count`."""
     market = get_object_or_404(Market.objects.restrict(request.user, "view"), pk=pk)
-    return PriceReport.objects.filter(market=market)[:1000]
+    return PriceReport.objects.filter(market=market)

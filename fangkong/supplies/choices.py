@@ -44,7 +44,7 @@ class RequesterKind(models.TextChoices):
 class Urgency(models.TextChoices):
     ROUTINE = "routine", _("Routine")
     URGENT = "urgent", _("Urgent")
-    CRITICAL = "critical", _("Critical")
+    CRITICAL = "critical", pgettext_lazy("supply priority", "Critical")
 
 
 class RequestStatus(models.TextChoices):

@@ -11,9 +11,11 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 from ninja.params import functions as params
 
 from fangkong.core.access import require
+from fangkong.core.listing import CountedPagination
 from fangkong.tracing import actions, venues
 from fangkong.tracing.models import Chain, Contact, IndexCase, Venue
 
@@ -211,9 +213,11 @@ def secondary(request: HttpRequest, pk: int, data: ContactIn):  # type: ignore[n
 
 
 @router.get("/chains", response=list[ChainOut])
+@paginate(CountedPagination)
 def list_chains(request: HttpRequest, active: bool = False):  # type: ignore[no-untyped-def]
+    """Transmission chains, paged (`page`, `page_size`) with `count`."""
     qs = Chain.objects.restrict(request.user, "view")
-    return list((qs.active() if active else qs.chains())[:200])
+    return qs.active() if active else qs.chains()
 
 
 @router.post("/chains/compute", response={202: dict})
@@ -226,8 +230,10 @@ def compute_chains(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 
 @router.get("/venues", response=list[VenueOut])
+@paginate(CountedPagination)
 def list_venues(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return list(Venue.objects.restrict(request.user, "view")[:500])
+    """Venues and gates, paged (`page`, `page_size`) with `count`."""
+    return Venue.objects.restrict(request.user, "view")
 
 
 @router.post("/venues", response={201: VenueOut})

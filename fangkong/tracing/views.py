@@ -30,14 +30,24 @@ def _errors(form: Any, exc: ValidationError) -> None:
 def dashboard(request: HttpRequest) -> HttpResponse:
     require(request.user, "view", "tracing.contact")
     user = request.user
-    cases = IndexCase.objects.restrict(user, "view").select_related("person")[:50]
-    pending = Contact.objects.restrict(user, "view").to_confirm().select_related("index")[:100]
+    cases = lists.paginate(
+        request,
+        IndexCase.objects.restrict(user, "view").select_related("person"),
+        lists.Filters(name=("label", "person__name"), id_tail="person__id_masked"),
+        prefix="c",
+    )
+    pending = lists.paginate(
+        request,
+        Contact.objects.restrict(user, "view").to_confirm().select_related("index"),
+        prefix="p",
+    )
     counts = Chain.objects.restrict(user, "view").counts()
     return render(
         request,
         "tracing/dashboard.html",
         {
             "cases": cases,
+            "listing": cases,
             "pending": pending,
             "active_chains": counts["active"],
             "clusters": counts["clusters"],

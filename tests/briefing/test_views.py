@@ -100,7 +100,7 @@ def test_outsider_is_refused_on_pages_and_api(login, briefed, make_user, client,
     assert client.get(f"{API}/briefings/330602/{DAY0}", **h).status_code == 404
     with clock.frozen(at(DAY0, 9)):
         assert client.post(f"{API}/briefings/330602/{DAY0}/compute", **h).status_code == 404
-    assert client.get(f"{API}/briefings", **h).json() == []
+    assert client.get(f"{API}/briefings", **h).json() == {"items": [], "count": 0}
     assert client.get(f"{API}/briefings?node=330602", **h).status_code == 404
 
 
@@ -110,7 +110,9 @@ def test_api_reads_and_computes(
     h = auth(make_user("county_hq", "330602"))
     r = client.get(f"{API}/briefings/330602/{DAY0}", **h)
     assert r.status_code == 200 and r.json()["data"]["cases"]["confirmed"]["cumulative"] == 3
-    assert [b["day"] for b in client.get(f"{API}/briefings?node=330602", **h).json()] == [str(DAY0)]
+    assert [b["day"] for b in client.get(f"{API}/briefings?node=330602", **h).json()["items"]] == [
+        str(DAY0)
+    ]
     with clock.frozen(at(DAY0 + dt.timedelta(days=1), 7)):
         r = client.post(f"{API}/briefings/330602/{DAY0 + dt.timedelta(days=1)}/compute", **h)
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "day"]

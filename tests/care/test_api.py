@@ -125,5 +125,5 @@ def test_deed_submit_photos_review_commend_and_open_list(client, auth, staff, or
     url = listed[0]["photo_urls"][0]
     assert client.get(url).status_code == 200
     assert client.get(f"{API}/open/deeds/{pk}").json()["title"] == "跑腿小分队"
-    assert client.get(f"{API}/deeds?status=published", **hs).json()[0]["id"] == pk
+    assert client.get(f"{API}/deeds?status=published", **hs).json()["items"][0]["id"] == pk
     assert Deed.objects.get().commendation.member == member

@@ -208,3 +208,22 @@ def test_photo_metadata_is_stripped(staff):
     assert b"PhoneMaker" not in stored and photo.size == len(stored)
     with Image.open(io.BytesIO(stored)) as again:
         assert again.size == (60, 40) and not again.getexif()
+
+
+def test_deed_form_picks_member_and_organisation_by_name(client, staff, make_member, make_org):
+    """No member or organisation number is typed: two members of one name are offered
+    with their masked phones, and the deed is recorded only once one is chosen."""
+    first = make_member(name="李明", phone="13700000001")
+    second = make_member(name="李明", phone="13700000002")
+    branch = make_org()
+    client.force_login(staff)
+    form = {"title": "坚守卡口二十天", "text": TEXT, "hero_name": "李明", "node_code": HUAYUAN}
+    page = client.post("/care/deeds/", {**form, "member": "李明", "organisation": "华园"})
+    text = page.content.decode()
+    assert page.status_code == 200 and not Deed.objects.exists()
+    assert first.phone_masked in text and second.phone_masked in text
+    assert f'value="#{second.pk}"' in text
+    done = client.post("/care/deeds/", {**form, "member": f"#{second.pk}", "organisation": "华园"})
+    assert done.status_code == 302
+    deed = Deed.objects.get()
+    assert deed.member == second and deed.organisation == branch

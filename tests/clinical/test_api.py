@@ -192,9 +192,11 @@ def test_other_jurisdiction_is_refused_404(
 def test_lists_are_scoped(client, suspected, zhuji_doctor, city_hq, hospital):
     with clock.frozen(NOW):
         case = suspected()
-        assert client.get(f"{API}/cases", **auth(zhuji_doctor)).json() == []
-        assert [c["id"] for c in client.get(f"{API}/cases", **auth(city_hq)).json()] == [case.pk]
+        assert client.get(f"{API}/cases", **auth(zhuji_doctor)).json()["items"] == []
+        assert [c["id"] for c in client.get(f"{API}/cases", **auth(city_hq)).json()["items"]] == [
+            case.pk
+        ]
         names = [f["name"] for f in client.get(f"{API}/facilities", **auth(zhuji_doctor)).json()]
         assert hospital.name not in names
-        assert client.get(f"{API}/visits", **auth(zhuji_doctor)).json() == []
-        assert client.get(f"{API}/clusters", **auth(zhuji_doctor)).json() == []
+        assert client.get(f"{API}/visits", **auth(zhuji_doctor)).json()["items"] == []
+        assert client.get(f"{API}/clusters", **auth(zhuji_doctor)).json()["items"] == []

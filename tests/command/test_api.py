@@ -34,7 +34,7 @@ def test_issue_directive_and_follow_coverage(client, auth, county_hq, village_st
         assert r.status_code == 201, r.content
         pk = r.json()["id"]
         hv = auth(village_staff)
-        inbox = client.get(f"{API}/receipts", **hv).json()
+        inbox = client.get(f"{API}/receipts", **hv).json()["items"]
         assert [x["node_code"] for x in inbox] == [HUAYUAN]
         assert client.get(f"{API}/directives/{pk}", **hv).status_code == 200
         rid = inbox[0]["id"]
@@ -60,7 +60,7 @@ def test_issue_directive_and_follow_coverage(client, auth, county_hq, village_st
             node=DirectiveReceipt.objects.get(directive_id=pk, node__code=HUAYUAN).node.parent,
         )
     )
-    escalated = client.get(f"{API}/receipts?escalated=true", **town).json()
+    escalated = client.get(f"{API}/receipts?escalated=true", **town).json()["items"]
     assert escalated and all(x["escalated_to_code"] == TASHAN for x in escalated)
     lag = client.get(f"{API}/directives/{pk}/laggards", **h).json()
     assert HUAYUAN not in [x["node_code"] for x in lag]
@@ -94,7 +94,7 @@ def test_outsider_is_refused_everywhere(client, auth, directive, template, zhuji
     assert (
         post(client, f"{API}/receipts/{receipt.pk}/report", {"feedback": "x"}, h).status_code == 404
     )
-    assert client.get(f"{API}/directives", **h).json() == []
+    assert client.get(f"{API}/directives", **h).json() == {"items": [], "count": 0}
     assert client.get(f"{API}/report-templates/{template.pk}/rates", **h).status_code == 404
     assert client.get(f"{API}/report-templates/{template.pk}/submissions", **h).status_code == 404
     assert (
@@ -211,7 +211,8 @@ def test_levels_targets_task_forces_meetings(client, auth, city_hq, county_hq):
         h,
     )
     assert (
-        tf.status_code == 201 and client.get(f"{API}/task-forces", **h).json()[0]["name"] == "专班"
+        tf.status_code == 201
+        and client.get(f"{API}/task-forces", **h).json()["items"][0]["name"] == "专班"
     )
     cl = post(
         client, f"{API}/checklists", {"name": "三清", "level": "village", "items": ["a", "b"]}, h

@@ -205,7 +205,7 @@ def test_roles_without_companions_are_refused_the_page(client, grid_worker):
 
 def test_api_lists_runs_and_candidates(client, county, run, infectors):
     headers = token_for(client, county)
-    runs = client.get("/api/v1/companions/runs", **headers).json()
+    runs = client.get("/api/v1/companions/runs", **headers).json()["items"]
     assert [r["id"] for r in runs] == [run.pk] and runs[0]["status"] == "done"
     page = client.get(
         f"/api/v1/companions/runs/{run.pk}/candidates?case={infectors[0]}&size=5", **headers
@@ -260,7 +260,7 @@ def test_api_refuses_another_jurisdiction(client, outsider, run):
     headers = token_for(client, outsider)
     assert client.get(f"/api/v1/companions/runs/{run.pk}", **headers).status_code == 404
     assert client.get(f"/api/v1/companions/runs/{run.pk}/candidates", **headers).status_code == 404
-    assert client.get("/api/v1/companions/runs", **headers).json() == []
+    assert client.get("/api/v1/companions/runs", **headers).json() == {"items": [], "count": 0}
     candidate = CandidateExposure.objects.filter(run=run).first()
     response = client.post(
         f"/api/v1/companions/candidates/{candidate.pk}/decision",

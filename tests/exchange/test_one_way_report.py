@@ -63,7 +63,7 @@ def test_every_reader_of_the_two_hour_clock_follows_the_acknowledgement(
     noon = T0 + dt.timedelta(hours=3)
 
     def overdue_now() -> tuple[set[int], set[int], int]:
-        listed = client.get("/api/v1/clinical/cases?overdue=report", **h).json()
+        listed = client.get("/api/v1/clinical/cases?overdue=report", **h).json()["items"]
         board = boards.board(doctor)["overdue"]["report"]
         counts, _rows = sections.cases("3306/", clock.now() - dt.timedelta(days=1), clock.now())
         return {c["id"] for c in listed}, {c.pk for c in board}, counts["overdue"]["report"]

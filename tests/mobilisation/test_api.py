@@ -52,7 +52,7 @@ def test_registration_and_assignment_flow(client, staff, orgdept, checkpoint, ma
     reg = r.json()["id"]
     hs = auth(staff)
     r = client.get(f"{API}/registrations", **hs)
-    assert [x["id"] for x in r.json()] == [reg]
+    assert [x["id"] for x in r.json()["items"]] == [reg]
     r = post(client, f"{API}/registrations/{reg}/confirm", {}, hs)
     assert r.status_code == 200 and r.json()["status"] == "confirmed"
     r = post(client, f"{API}/registrations", {"member_id": mid, "community_code": HUAYUAN}, h)
@@ -77,7 +77,7 @@ def test_registration_and_assignment_flow(client, staff, orgdept, checkpoint, ma
     assert [x["assigned"] for x in r.json()][:2] == [1, 1]
     r = client.get(f"{API}/figures", **hs)
     assert r.json()["registered_confirmed"] == 1 and r.json()["overrides"] == 1
-    a = r = client.get(f"{API}/assignments?member_id={mid}", **hs).json()
+    a = r = client.get(f"{API}/assignments?member_id={mid}", **hs).json()["items"]
     assert client.delete(f"{API}/assignments/{a[0]['id']}", **hs).status_code == 204
 
 
@@ -125,7 +125,7 @@ def test_create_organisation_unit_post_and_plan(client, orgdept, staff):
     assert r.status_code == 201
     oid, uid = r.json()["id"], r.json()["unit_id"]
     assert client.get(f"{API}/organisations/{oid}", **h).status_code == 200
-    assert [o["id"] for o in client.get(f"{API}/organisations", **h).json()] == [oid]
+    assert [o["id"] for o in client.get(f"{API}/organisations", **h).json()["items"]] == [oid]
     edit = {"name": "区教育局机关党委", "kind": "committee", "node_code": YUECHENG, "unit_id": uid}
     r = client.put(f"{API}/organisations/{oid}", edit, content_type="application/json", **h)
     assert r.status_code == 200 and r.json()["name"] == "区教育局机关党委"
@@ -160,7 +160,7 @@ def test_create_organisation_unit_post_and_plan(client, orgdept, staff):
     pid = r.json()["id"]
     r = post(client, f"{API}/posts/{pid}/shifts", {"first_day": "2020-02-11", "days": 2}, hs)
     assert r.status_code == 201 and len(r.json()) == 4
-    assert len(client.get(f"{API}/posts", **hs).json()) == 1
+    assert client.get(f"{API}/posts", **hs).json()["count"] == 1
 
 
 def test_another_jurisdiction_gets_404(
@@ -208,7 +208,7 @@ def test_another_jurisdiction_gets_404(
             r = client.put(url, body, content_type="application/json", **h)
             assert r.status_code == 404, url
         assert client.delete(f"{API}/assignments/{a.pk}", **h).status_code == 404
-        assert client.get(f"{API}/assignments?shift_id={a.shift_id}", **h).json() == []
+        assert client.get(f"{API}/assignments?shift_id={a.shift_id}", **h).json()["items"] == []
     reg.refresh_from_db()
     assert reg.status == "pending"
 

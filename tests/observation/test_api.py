@@ -120,7 +120,7 @@ def test_rules_sites_lists_and_tasks(client, city_hq, period, site):
     new = r.json()["id"]
     r = post(client, f"{API}/sites/{new}/rooms", {"numbers": ["1", "2"], "capacity": 2}, h)
     assert r.status_code == 201 and len(r.json()) == 2
-    sites = {s["name"]: s for s in client.get(f"{API}/sites", **h).json()}
+    sites = {s["name"]: s for s in client.get(f"{API}/sites", **h).json()["items"]}
     assert sites["塔山宾馆"]["occupied"] == 1 and sites["塔山宾馆"]["free_rooms"] == 2
     assert sites["二号点"]["capacity"] == 4
     assert client.get(f"{API}/sites/{site.pk}/rooms", **h).status_code == 200
@@ -207,7 +207,7 @@ def test_another_jurisdiction_is_refused_on_every_endpoint(
     assert client.get(f"{API}/periods", **h).json()["items"] == []
     assert client.get(f"{API}/tasks", **h).json() == {"items": [], "count": 0}
     assert client.get(f"{API}/referrals", **h).json() == {"items": [], "count": 0}
-    assert client.get(f"{API}/sites", **h).json() == []
+    assert client.get(f"{API}/sites", **h).json() == {"items": [], "count": 0}
     assert client.get(f"{API}/lists", **h).json()["open"] == 0
     assert ObservationPeriod.objects.get(pk=pk).status == "referred"
 

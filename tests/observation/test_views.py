@@ -112,7 +112,11 @@ def test_start_move_exposure_and_end_through_pages(login, make_user, make_person
     with clock.frozen(at(DAY0, 9)):
         r = c.post(
             reverse("observation:start"),
-            {"person_id": person.pk, "reason": "key_area_arrival", "last_exposure": "2020-02-08"},
+            {
+                "person": f"#{person.pk}",
+                "reason": "key_area_arrival",
+                "last_exposure": "2020-02-08",
+            },
         )
         assert r.status_code == 302
         period = ObservationPeriod.objects.get(person=person)
@@ -253,7 +257,7 @@ def test_another_jurisdiction_is_refused_everywhere(login, outsider, period, rel
     assert (
         c.post(
             reverse("observation:start"),
-            {"person_id": period.person.pk, "reason": "other", "last_exposure": "2020-02-01"},
+            {"person": f"#{period.person.pk}", "reason": "other", "last_exposure": "2020-02-01"},
         ).status_code
         == 200
     )
@@ -302,3 +306,28 @@ def test_line_list_reads_and_exports_are_audited_and_not_cached(login, city_hq, 
     export = LogEntry.objects.get(changes_text="export:1")
     assert read.actor == city_hq and export.actor == city_hq
     assert export.additional_data["filters"] == {"list": "open"}
+
+
+def test_start_picks_the_person_by_name_and_shows_who_before_recording(
+    login, make_user, make_person
+):
+    """No person number is typed: the name finds the resident; two of the same name are
+    offered with their masked IDs, and nothing is recorded until one is chosen."""
+    from tests.idnumbers import rid
+
+    worker = make_user("grid_worker", GRID_A)
+    one = make_person("钱七", id_number=rid("330602", "1970-01-01", seq=11))
+    two = make_person("钱七", id_number=rid("330602", "1980-05-05", seq=12))
+    c = login(worker)
+    form = {"reason": "key_area_arrival", "last_exposure": "2020-02-08"}
+    with clock.frozen(at(DAY0, 9)):
+        page = c.post(reverse("observation:start"), {"person": "钱七", **form})
+        text = page.content.decode()
+        assert page.status_code == 200 and not ObservationPeriod.objects.exists()
+        assert one.id_masked in text and two.id_masked in text
+        assert f'value="#{two.pk}"' in text
+        done = c.post(reverse("observation:start"), {"person": f"#{two.pk}", **form})
+    assert done.status_code == 302
+    assert ObservationPeriod.objects.get().person == two
+    preselected = c.get(reverse("observation:start"), {"person": one.pk}).content.decode()
+    assert one.id_masked in preselected

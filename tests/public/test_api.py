@@ -42,7 +42,7 @@ def test_bulletin_draft_refusal_edit_publish_and_open_read(client, auth, county_
             ("post", f"{API}/bulletins/{pk}/publish"),
         ]:
             assert getattr(client, method)(url, **hz).status_code == 404
-        assert client.get(f"{API}/bulletins", **hz).json() == []
+        assert client.get(f"{API}/bulletins", **hz).json() == {"items": [], "count": 0}
         outsider_edit = client.put(
             f"{API}/bulletins/{pk}",
             {"title": "t", "text": "x"},
@@ -93,10 +93,10 @@ def test_open_question_with_code_then_staff_answer_and_refusal(
     q = Question.objects.get()
     assert r.json()["ticket"] == q.ticket
     h, hz = auth(village_staff), auth(zhuji_hq)
-    got = client.get(f"{API}/questions", **h).json()
+    got = client.get(f"{API}/questions", **h).json()["items"]
     assert [x["ticket"] for x in got] == [q.ticket] and got[0]["phone_masked"] == "136****5678"
     assert phone not in str(got)
-    assert client.get(f"{API}/questions", **hz).json() == []
+    assert client.get(f"{API}/questions", **hz).json() == {"items": [], "count": 0}
     assert client.get(f"{API}/questions/{q.pk}", **hz).status_code == 404
     assert post(client, f"{API}/questions/{q.pk}/answer", {"answer": "x"}, hz).status_code == 404
     with clock.frozen(at(DAY0, 10)):
@@ -138,7 +138,7 @@ def test_rumours_articles_and_refusal(client, auth, county_hq, zhuji_hq):
         h,
     )
     assert ok.json()["status"] == "clarified"
-    assert client.get(f"{API}/rumours", **hz).json() == []
+    assert client.get(f"{API}/rumours", **hz).json() == {"items": [], "count": 0}
     assert (
         post(
             client, f"{API}/articles?node_code=330681", {"title": "洗手", "body": "七步洗手法"}, h
@@ -151,8 +151,8 @@ def test_rumours_articles_and_refusal(client, auth, county_hq, zhuji_hq):
         ).status_code
         == 201
     )
-    assert client.get(f"{API}/articles", **hz).json() == []
-    assert len(client.get(f"{API}/articles", **h).json()) == 1
+    assert client.get(f"{API}/articles", **hz).json() == {"items": [], "count": 0}
+    assert client.get(f"{API}/articles", **h).json()["count"] == 1
 
 
 def test_applications_schools_gatherings_and_refusal(
@@ -200,8 +200,10 @@ def test_applications_schools_gatherings_and_refusal(
         assert post(client, f"{API}/batches", {"node_code": TASHAN}, hz).status_code == 404
         batch = post(client, f"{API}/batches", {"node_code": TASHAN}, ht)
         assert batch.status_code == 201 and batch.json()["companies"] == ["塔山食品厂"]
-    assert client.get(f"{API}/applications", **hz).json() == []
-    assert [a["company"] for a in client.get(f"{API}/applications", **h).json()] == ["塔山食品厂"]
+    assert client.get(f"{API}/applications", **hz).json() == {"items": [], "count": 0}
+    assert [a["company"] for a in client.get(f"{API}/applications", **h).json()["items"]] == [
+        "塔山食品厂"
+    ]
 
     school = {
         "node_code": HUAYUAN,
@@ -221,7 +223,7 @@ def test_applications_schools_gatherings_and_refusal(
         post(client, f"{API}/schools/{spk}/decide", {"approve": True}, ht).json()["status"]
         == "approved"
     )
-    assert client.get(f"{API}/schools", **hz).json() == []
+    assert client.get(f"{API}/schools", **hz).json() == {"items": [], "count": 0}
 
     g = {
         "node_code": HUAYUAN,
@@ -256,7 +258,7 @@ def test_applications_schools_gatherings_and_refusal(
         ]
         == "已解散"
     )
-    assert client.get(f"{API}/gatherings", **hz).json() == []
+    assert client.get(f"{API}/gatherings", **hz).json() == {"items": [], "count": 0}
 
 
 def test_bulletin_figures_from_the_districts_briefings(city_hq, node):

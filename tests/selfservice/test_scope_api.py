@@ -57,8 +57,8 @@ def test_open_api_application_and_appeal_then_scoped_staff_api(make_user, auth_h
     ):
         assert c.get(url, **local).status_code == 200
         assert c.get(url, **other).status_code == 404
-    assert c.get("/api/v1/selfservice/appeals", **other).json() == []
-    assert c.get("/api/v1/selfservice/declarations", **other).json() == []
+    assert c.get("/api/v1/selfservice/appeals", **other).json()["items"] == []
+    assert c.get("/api/v1/selfservice/declarations", **other).json()["items"] == []
     r = c.post(
         f"/api/v1/selfservice/appeals/{appeal.pk}/decide",
         {"decision": "upheld", "colour": "green", "reason": "查无此事"},

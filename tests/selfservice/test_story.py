@@ -180,10 +180,10 @@ def test_overdue_appeal_escalates_to_the_town(make_user, code_for, auth_header):
         appeal = actions.file_appeal(out.person, "我没有去过武汉，填错了")
     headers = auth_header(town)
     with clock.frozen(at(DAY, 20)):
-        r = clientless_get("/api/v1/selfservice/appeals?escalated=true", headers)
+        r = clientless_get("/api/v1/selfservice/appeals?escalated=true", headers)["items"]
         assert r == []
     with clock.frozen(at(DAY + dt.timedelta(days=1), 10)):
-        r = clientless_get("/api/v1/selfservice/appeals?escalated=true", headers)
+        r = clientless_get("/api/v1/selfservice/appeals?escalated=true", headers)["items"]
         assert [a["number"] for a in r] == [appeal.number] and r[0]["overdue"]
     assert Appeal.objects.get().status == "pending"
 
