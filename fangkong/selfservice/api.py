@@ -12,10 +12,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from fangkong.core import ratelimit
 from fangkong.healthcode import tokens
 from fangkong.healthcode.public import masked_name
 from fangkong.people.models import Person
-from fangkong.public import ratelimit
 from fangkong.selfservice import actions
 from fangkong.selfservice.models import Appeal, Declaration
 from fangkong.selfservice.views import appeals_for
