@@ -50,6 +50,7 @@ run: setup
 lint: $(VENV)/.installed
 	$(BIN)/ruff check fangkong tests benchmarks
 	$(BIN)/ruff format --check fangkong tests benchmarks
+	$(BIN)/lint-imports  # the floors of the house (pyproject.toml [tool.importlinter])
 
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy fangkong

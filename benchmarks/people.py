@@ -27,14 +27,13 @@ def load_share(args: tuple[int, int]) -> tuple[int, int, float, float]:
     share, seed = args
     setup_django()
     from fangkong.core import clock
-    from fangkong.core.management.commands.demo import Command as Demo
     from fangkong.geo.models import Division
     from fangkong.people.bulk import copy_register
+    from fangkong.people.demo import villages
     from fangkong.people.synthetic import population
 
-    villages = Demo()._villages()
     paths = dict(Division.objects.filter(level__in=["grid", "village"]).values_list("id", "path"))
-    rows = list(population(villages, share, seed, clock.today()))  # input, not timed
+    rows = list(population(villages(), share, seed, clock.today()))  # input, not timed
     for r in rows:
         del r["household_number"]
     started, cpu = time.perf_counter(), time.process_time()

@@ -4,19 +4,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer
 
-from fangkong.accounts.actions import token_for
+from fangkong.accounts.bearer import BearerToken
 
-
-class BearerToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str):  # type: ignore[no-untyped-def]
-        record = token_for(token)
-        if record is None:
-            return None
-        request.user = record.user
-        request.api_token = record  # type: ignore[attr-defined]  # for sign-out
-        return record.user
+__all__ = ["BearerToken", "api"]
 
 
 api = NinjaAPI(

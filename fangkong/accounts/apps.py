@@ -14,3 +14,8 @@ class AccountsConfig(AppConfig):
         from fangkong.accounts.models import ApiToken
 
         auditlog.register(ApiToken, exclude_fields=["digest", "last_used_at"])
+
+        from fangkong.accounts.demo import accounts
+        from fangkong.core import demo_steps
+
+        demo_steps.register_ground("accounts", accounts, order=20)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -44,3 +47,16 @@ def local_and_imported(
             f"imported cases have shape {imp.shape} but local cases {loc.shape}"
         )
     return loc, imp
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """A confirmed case: report date, the path of its PLACE (the patient's home; the
+    reporting facility's node when no home is known), imported or local, onset date.
+    The clinical app's briefing section hands these to the briefing's analysis."""
+
+    report_day: dt.date
+    path: str
+    imported: bool = False
+    onset_day: dt.date | None = None
+    home_known: bool = True

@@ -8,9 +8,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from fangkong.briefing import epi, rules, sections
+from fangkong.briefing import epi, rules
 from fangkong.briefing.models import Briefing, BriefingRules, RiskRules
 from fangkong.core import clock
+from fangkong.core.sections import Answer, Window
+from fangkong.core.sections import sections as registered_sections
 from fangkong.geo.models import Division
 
 RATED_LEVELS = ("county", "town")
@@ -59,62 +61,42 @@ def figures(node: Division, day: dt.date, r: BriefingRules) -> dict[str, Any]:  
             "risk_sources": epi.PARAM_SOURCES,
         },
         "sections": [],
-        "persons": sections.persons(node.path, since, cutoff),
     }
-    if sections.has("command"):
-        data["response_level"] = sections.response_level(day)
-    if sections.has("clinical"):
-        counts, rows = sections.cases(node.path, since, cutoff)
-        data["cases"] = counts
-        cv = epi.curve(rows, day, p.history_days)
-        data["curve"] = cv
-        data["epi"] = epi.rt_growth_forecast(cv, day, p)
-        rr = RiskRules.in_force_stored(day)
-        data["risk"] = epi.risk_map(
-            rows,
-            sections.clusters(node.path, cutoff),
-            _rated(node),
-            day,
-            colour_params=rules.five_colour_params(rr),
-        )
-        data["params"]["risk_sources"] = {
-            "county_risk": epi.PARAM_SOURCES["county_risk"],
-            "five_colour": (rr.effective_from.isoformat(), rr.note or "platform defaults"),
-        }
-        data["sections"] += ["cases", "curve", "epi", "risk"]
-    if sections.has("tracing"):
-        data["tracing"] = sections.tracing(node.path, since, cutoff)
-        data["sections"].append("tracing")
-    if sections.has("healthcode"):
-        data["healthcode"] = sections.healthcode(node.path, since, cutoff)
-        data["sections"].append("healthcode")
-    if sections.has("screening"):
-        data["screening"] = sections.screening(node.path, since, cutoff)
-        data["sections"].append("screening")
-    if sections.has("observation"):
-        data["observation"] = sections.observation(node.path, day, since, cutoff)
-        data["sections"].append("observation")
-    if sections.has("supplies"):
-        summary = sections.supplies(node.path, day)
-        if summary is not None:
-            data["supplies"] = summary
-            data["sections"].append("supplies")
-    if sections.has("mobilisation"):
-        data["mobilisation"] = sections.mobilisation(node.path, day, cutoff)
-        data["sections"].append("mobilisation")
-    if sections.has("supervision"):  # supervision's own summary (recorded inspections only)
-        from fangkong.supervision.briefing import briefing_summary
-
-        data["supervision"] = briefing_summary(node.path, day, cutoff)
-        data["sections"].append("supervision")
-    if sections.has("command"):
-        data["command"] = sections.command(node.path, day, cutoff)
-        data["sections"].append("command")
-    if sections.has("notify"):  # notices of the 24 h before the cut-off (notify app)
-        from fangkong.notify.coverage import briefing as notices
-
-        data["notices"] = notices(node.path, since, cutoff)
+    # every app's own section (core.sections), in order, for one cut-off window
+    window = Window(since, cutoff, day)
+    for section in registered_sections():
+        answer = section.ask(node.path, window)
+        if answer is None:  # nothing to report
+            continue
+        data[section.name] = answer.figures
+        if section.listed:
+            data["sections"].append(section.name)
+        if section.name == "cases":  # the briefing's own analysis of the case rows
+            _analyse(data, node, day, p, answer)
     return data
+
+
+def _analyse(
+    data: dict[str, Any], node: Division, day: dt.date, p: epi.Params, cases: Answer
+) -> None:
+    """Curve, Rt, growth and forecast, and the risk map from the cases section's rows and
+    clusters."""
+    cv = epi.curve(list(cases.rows), day, p.history_days)
+    data["curve"] = cv
+    data["epi"] = epi.rt_growth_forecast(cv, day, p)
+    rr = RiskRules.in_force_stored(day)
+    data["risk"] = epi.risk_map(
+        list(cases.rows),
+        list(cases.clusters),
+        _rated(node),
+        day,
+        colour_params=rules.five_colour_params(rr),
+    )
+    data["params"]["risk_sources"] = {
+        "county_risk": epi.PARAM_SOURCES["county_risk"],
+        "five_colour": (rr.effective_from.isoformat(), rr.note or "platform defaults"),
+    }
+    data["sections"] += ["curve", "epi", "risk"]
 
 
 def compute(node: Division, day: dt.date, job: Any = None) -> Briefing:

@@ -14,19 +14,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fangkong.analytics import epicurve, forecast, growth, risk, rt
-from fangkong.analytics.inputs import AnalyticsInputError
+from fangkong.analytics.inputs import AnalyticsInputError, CaseRow
 
-
-@dataclass(frozen=True)
-class CaseRow:
-    """A confirmed case: report date, the path of its PLACE (the patient's home; the
-    reporting facility's node when no home is known), imported or local, onset date."""
-
-    report_day: dt.date
-    path: str
-    imported: bool = False
-    onset_day: dt.date | None = None
-    home_known: bool = True
+__all__ = ["CaseRow", "Params", "Rated", "curve", "risk_map", "rt_growth_forecast"]
 
 
 @dataclass(frozen=True)

@@ -120,7 +120,7 @@ def report_difficulty(
 ) -> Difficulty:
     """A difficulty from the phone page (phone verified by an SMS code, `user` None) or
     entered by a signed-in user on someone's behalf (`user` given, no code)."""
-    from fangkong.public.actions import check_code
+    from fangkong.core.otp_codes import verify as check_code
 
     if relation not in Relation.values:
         raise invalid("relation", _("choose who is reporting"))

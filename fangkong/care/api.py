@@ -19,11 +19,11 @@ from fangkong.care import actions
 from fangkong.care import schemas as s
 from fangkong.care.models import CareRules, Category, Deed, Difficulty
 from fangkong.core import listing as lists
+from fangkong.core import ratelimit
 from fangkong.core.access import require
 from fangkong.core.listing import CountedPagination
+from fangkong.core.otp_codes import verify as check_code
 from fangkong.geo.models import Division
-from fangkong.public import ratelimit
-from fangkong.public.actions import check_code
 
 router = Router(tags=["care"])
 TOKEN_SALT = "care.reporter"

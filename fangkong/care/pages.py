@@ -14,12 +14,12 @@ from django.utils import translation
 from fangkong.care import actions, forms
 from fangkong.care.models import Deed, Difficulty
 from fangkong.care.views import photo_response
-from fangkong.core import clock
+from fangkong.core import clock, ratelimit
+from fangkong.core.otp_codes import verify as check_code
 from fangkong.geo.models import Division
-from fangkong.public import ratelimit
-from fangkong.public.actions import check_code
 
 CITY = "3306"
+LIMITED = "public/p/limited.html"  # the public side's 429 page (these pages use its layout)
 SESSION_KEY = "care_reporter"
 SESSION_MINUTES = 30
 PAGE = 20
@@ -73,7 +73,7 @@ def report(request: HttpRequest) -> HttpResponse:
     form = forms.ReportForm(request.POST or None, nodes=_villages(town))
     if request.method == "POST":
         if not ratelimit.hit(request, "care-report", actions.rules_on().reports_per_hour):
-            return ratelimit.refused(request)
+            return ratelimit.refused(request, LIMITED)
         if form.is_valid():
             data = form.cleaned_data
             code = data.pop("node_code")
@@ -93,7 +93,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     form = forms.PhoneForm(request.POST or None)
     if request.method == "POST" and "code" in request.POST:
         if not ratelimit.hit(request, "care-mine", actions.rules_on().reports_per_hour):
-            return ratelimit.refused(request)
+            return ratelimit.refused(request, LIMITED)
         if form.is_valid():
             try:
                 phone = check_code(form.cleaned_data["phone"], form.cleaned_data["code"])

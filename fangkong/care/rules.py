@@ -5,7 +5,7 @@ import datetime as dt
 from django.utils.translation import gettext as _
 
 from fangkong.care.choices import PHOTO_TYPES
-from fangkong.public import rules as public_rules
+from fangkong.core import private_values
 
 
 def deadline_for(reported_at: dt.datetime, solve_days: int) -> dt.datetime:
@@ -29,11 +29,12 @@ def rating_problem(rating: int) -> str | None:
 
 
 def private_values_in(text: str) -> list[str]:
-    """Reasons why a deed may not be published: the public side's own check for
-    values shaped like a resident ID or a mobile number (reused, not copied)."""
+    """Reasons why a deed may not be published: the ground floor's check for
+    values shaped like a resident ID or a mobile number (`core.private_values`, shared
+    with the public side's bulletins)."""
     found = []
-    if public_rules.id_shaped(text):
+    if private_values.id_shaped(text):
         found.append(_("a value shaped like a resident ID"))
-    if public_rules.phone_shaped(text):
+    if private_values.phone_shaped(text):
         found.append(_("a value shaped like a phone number"))
     return found

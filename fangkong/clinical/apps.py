@@ -12,3 +12,9 @@ class ClinicalConfig(AppConfig):
         from fangkong.clinical.hooks import register_hooks
 
         register_hooks()
+
+        # its part of the daily briefing (core.sections; the briefing imports no app)
+        from fangkong.clinical.briefing import section
+        from fangkong.core.sections import register_section
+
+        register_section("cases", section, 30)

@@ -100,6 +100,9 @@ class VisitQuerySet(FacilityScoped):
         return self.filter(disposition="")
 
 
+CONFIRMED = Q(confirmed_at__isnull=False, status="confirmed")
+
+
 class CaseQuerySet(FacilityScoped):
     facility_lookups = ("facility", "visit__facility")
     also_paths = ("home_path",)
@@ -107,6 +110,18 @@ class CaseQuerySet(FacilityScoped):
     def active(self) -> Self:
         """In care: not excluded, no outcome yet."""
         return self.filter(outcome="").exclude(status="excluded")
+
+    def placed_under(self, path: str) -> Self:
+        """Cases whose PLACE is under `path`: where the patient lives (R15/R16 rate the
+        place of the infection), not where they are treated; a case with no known home
+        counts at the reporting facility's node (and is flagged)."""
+        return self.filter(Q(home_path__startswith=path) | Q(home_path="", path__startswith=path))
+
+    def confirmed(self) -> Self:
+        """Confirmed cases only: asymptomatic infections are counted (and reported) apart,
+        as in the national reporting of 2020, and a diagnosis later excluded no longer
+        counts."""
+        return self.filter(CONFIRMED)
 
     def report_overdue(self, now: dt.datetime) -> Self:
         """R9: diagnosed, not reported, past the 2-hour deadline."""

@@ -2,7 +2,8 @@
 the briefing with their change since yesterday, what is overdue by owner, and the
 five-colour ratings of the counties and towns.
 
-Every figure comes from the briefing's own section functions (`briefing.sections`),
+Every figure comes from the apps' briefing sections (`core.sections`, asked through
+`briefing.sections`),
 the change from its `rules.change_since` and the ratings from its `epi.risk_map`, for
 the 24 hours ending at `at` instead of at a cut-off: the cockpit is the briefing read
 live, never a second count."""
@@ -18,6 +19,7 @@ from django.utils import timezone
 from fangkong.briefing import compute, epi, rules, sections
 from fangkong.briefing.models import RiskRules
 from fangkong.briefing.present import COLOURS
+from fangkong.core.sections import Window, under
 from fangkong.geo.models import Division
 
 # The headline: (name in briefing.rules.CHANGE_KEYS), in the order a leader reads them.
@@ -33,16 +35,17 @@ HEADLINE = (
 
 def situation(node: Division, at: dt.datetime) -> dict[str, Any]:
     """The briefing's sections for the 24 hours before `at` (cases, observation,
-    screening), shaped as a briefing's data."""
-    since = at - dt.timedelta(days=1)
-    day = timezone.localdate(at)
+    screening), shaped as a briefing's data; the case rows and clusters behind the
+    cases under "_rows" and "_clusters"."""
+    window = Window.ending(at)
     out: dict[str, Any] = {}
-    if sections.has("clinical"):
-        out["cases"], out["_rows"] = sections.cases(node.path, since, at)
-    if sections.has("observation"):
-        out["observation"] = sections.observation(node.path, day, since, at)
-    if sections.has("screening"):
-        out["screening"] = sections.screening(node.path, since, at)
+    for name in ("cases", "observation", "screening"):
+        answer = sections.ask(name, node.path, window)
+        if answer is None:
+            continue
+        out[name] = answer.figures
+        if name == "cases":
+            out["_rows"], out["_clusters"] = list(answer.rows), list(answer.clusters)
     return out
 
 
@@ -58,20 +61,22 @@ def headline(node: Division, at: dt.datetime) -> dict[str, Any]:
         "figures": figures,
         "new_confirmed": rules.dig(now, "cases.confirmed.new"),
         "missed_checkins": rules.dig(now, "observation.not_reporting_yesterday"),
-        "ratings": ratings(node, at, now.get("_rows", [])),
+        "ratings": ratings(node, at, now.get("_rows", []), now.get("_clusters", [])),
     }
 
 
-def ratings(node: Division, at: dt.datetime, rows: list[Any]) -> list[dict[str, Any]]:
+def ratings(
+    node: Division, at: dt.datetime, rows: list[Any], clusters: list[Any]
+) -> list[dict[str, Any]]:
     """R15 level and R16 colour of each county and town under `node` (the briefing's
-    risk map as of `at`)."""
-    if not sections.has("clinical"):
+    risk map as of `at`, from the cases section's rows and clusters)."""
+    if not sections.has("cases"):
         return []
     day = timezone.localdate(at)
     rr = RiskRules.in_force_stored(day)
     rated = epi.risk_map(
         rows,
-        sections.clusters(node.path, at),
+        clusters,
         compute._rated(node),  # noqa: SLF001 - the briefing's own list of rated areas
         day,
         colour_params=rules.five_colour_params(rr),
@@ -103,24 +108,20 @@ def overdue(node: Division, at: dt.datetime) -> list[dict[str, Any]]:
     receipts by the area below, decisions of meetings by their owner, case reports and
     investigations by the area where the patients live. Each kind is the briefing's
     own overdue query, so the owners' counts add up to the briefing's figure."""
-    from fangkong.briefing.sections import _under
-
     day = timezone.localdate(at)
     found: list[tuple[str, str, int, str]] = []  # (kind, owner path or user, n, url name)
     if sections.has("screening"):
         from fangkong.screening.models import ScreeningTask
 
-        qs = _under(ScreeningTask, node.path).filter(
-            created_at__lte=at, status="open", due_at__lt=at
-        )
+        qs = under(ScreeningTask, node.path).filter(created_at__lte=at).overdue(at)
         found += [("screening", p, n, "screening:progress") for p, n in _by_area(qs, node).items()]
     if sections.has("command"):
         from fangkong.command.models import Decision, DirectiveReceipt
 
-        qs = _under(DirectiveReceipt, node.path).overdue(at)
+        qs = under(DirectiveReceipt, node.path).overdue(at)
         found += [("receipts", p, n, "command:inbox") for p, n in _by_area(qs, node).items()]
         decisions = (
-            _under(Decision, node.path)
+            under(Decision, node.path)
             .overdue(day)
             .values("owner__display_name", "owner__username")
             .annotate(n=Count("pk"))
@@ -134,16 +135,15 @@ def overdue(node: Division, at: dt.datetime) -> list[dict[str, Any]]:
             )
             for d in decisions
         ]
-    if sections.has("clinical"):
+    if sections.has("cases"):
+        from fangkong.clinical.briefing import placed_under
+
         # placed where the patients live, as the briefing counts them
-        cases = sections.cases_placed_under(node.path)
+        cases = placed_under(node.path)
         home = DbCase(When(home_path="", then=F("path")), default=F("home_path"))
         for kind, qs in (
-            ("case_reports", cases.filter(report_due__lt=at, reported_at__isnull=True)),
-            (
-                "investigations",
-                cases.filter(investigation_due__lt=at, investigated_at__isnull=True),
-            ),
+            ("case_reports", cases.report_overdue(at)),
+            ("investigations", cases.investigation_overdue(at)),
         ):
             found += [(kind, p, n, "clinical:board") for p, n in _by_area(qs, node, home).items()]
     names = dict(

@@ -30,3 +30,10 @@ class CommandConfig(AppConfig):
         auditlog.register(ReportTemplate, exclude_fields=["path"])
         auditlog.register(Submission, exclude_fields=["path"])
         register_hooks()
+
+        # its part of the daily briefing (core.sections; the briefing imports no app)
+        from fangkong.command.briefing import response_level, section
+        from fangkong.core.sections import register_section
+
+        register_section("response_level", response_level, 20, listed=False)
+        register_section("command", section, 110)

@@ -25,8 +25,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _persons(user):  # type: ignore[no-untyped-def]
-    from fangkong.people.models import Person
+    # by its label, as the filter below names it: core imports no app above it
+    from django.apps import apps
 
+    Person = apps.get_model("people", "Person")
     return Person.objects.restrict(user, "view").select_related("node")
 
 

@@ -1,12 +1,14 @@
 """A small cache-backed limiter for public submissions: fixed windows per client and
 scope. Over the limit the caller answers 429 with a clear Chinese message (the public
-app's `public.ratelimit.refused` renders it as a page)."""
+app's `public.ratelimit.refused` renders it as a page, `refused(request, template)` any
+page with a `message`)."""
 
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
@@ -63,3 +65,8 @@ def hit_key(client: str, scope: str, limit: int) -> bool:
 
 def message() -> Any:
     return _("Too many submissions from your network. Please try again in an hour.")
+
+
+def refused(request: HttpRequest, template: str) -> HttpResponse:
+    """The 429 page: `template` shows `message`."""
+    return render(request, template, {"message": message()}, status=429)

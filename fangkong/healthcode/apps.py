@@ -17,3 +17,9 @@ class HealthCodeConfig(AppConfig):
         auditlog.register(CodeOverride)
         auditlog.register(CodeRules)
         register_hooks()
+
+        # its part of the daily briefing (core.sections; the briefing imports no app)
+        from fangkong.core.sections import register_section
+        from fangkong.healthcode.briefing import section
+
+        register_section("healthcode", section, 50)

@@ -12,3 +12,9 @@ class MobilisationConfig(AppConfig):
         from fangkong.mobilisation.hooks import register_hooks
 
         register_hooks()
+
+        # its part of the daily briefing (core.sections; the briefing imports no app)
+        from fangkong.core.sections import register_section
+        from fangkong.mobilisation.briefing import section
+
+        register_section("mobilisation", section, 90)

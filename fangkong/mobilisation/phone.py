@@ -14,13 +14,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.core import clock, crypto
+from fangkong.core import clock, crypto, otp_codes
 from fangkong.geo.choices import Level
 from fangkong.geo.models import Division
 from fangkong.mobilisation import actions
 from fangkong.mobilisation.choices import ACTIVE_REGISTRATION
 from fangkong.mobilisation.models import Assignment, Member
-from fangkong.public import actions as public
 
 SESSION_KEY = "mobilisation_phone"
 VALID = dt.timedelta(minutes=30)
@@ -56,7 +55,7 @@ def start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         phone = request.POST.get("phone", "").strip()[:20]
         try:
-            public.send_code(phone)
+            otp_codes.send(phone)
             return render(request, "mobilisation/p/code.html", {"phone": phone})
         except ValidationError as exc:
             errors = _errors(exc)
@@ -68,7 +67,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     """Step 2: the code; the phone is then held (encrypted) in the session."""
     phone = request.POST.get("phone", "").strip()[:20]
     try:
-        phone = public.check_code(phone, request.POST.get("code", "")[:12])
+        phone = otp_codes.verify(phone, request.POST.get("code", "")[:12])
     except ValidationError as exc:
         return render(request, "mobilisation/p/code.html", {"phone": phone, "errors": _errors(exc)})
     _remember(request, phone)

@@ -17,3 +17,9 @@ class NotifyConfig(AppConfig):
 
         grant(ALL, "notify.notice", {"view"})
         grant({"city_hq", "county_hq", "town_hq", "sysadmin"}, "notify.delivery", {"view"})
+
+        # its part of the daily briefing (core.sections; the briefing imports no app)
+        from fangkong.core.sections import register_section
+        from fangkong.notify.briefing import section
+
+        register_section("notices", section, 120, listed=False)

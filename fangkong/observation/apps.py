@@ -36,3 +36,9 @@ class ObservationConfig(AppConfig):
         auditlog.register(Placement, exclude_fields=["path"])
         auditlog.register(Referral, exclude_fields=["path"])
         register_hooks()
+
+        # its part of the daily briefing (core.sections; the briefing imports no app)
+        from fangkong.core.sections import register_section
+        from fangkong.observation.briefing import section
+
+        register_section("observation", section, 70)

@@ -48,9 +48,13 @@ class SiteQuerySet(RestrictedQuerySet):
         )
 
 
+# An open period: under observation or referred to a fever clinic (also a count's filter).
+OPEN = Q(status__in=["active", "referred"])
+
+
 class PeriodQuerySet(RestrictedQuerySet):
     def open(self) -> "PeriodQuerySet":
-        return self.filter(status__in=["active", "referred"])
+        return self.filter(OPEN)
 
     def active(self) -> "PeriodQuerySet":
         return self.filter(status="active")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
-from fangkong.api import BearerToken
+from fangkong.accounts.bearer import BearerToken
 from fangkong.core.access import invalid, require
 from fangkong.core.querysets import allows
 from fangkong.healthcode import tokens

@@ -30,6 +30,11 @@ class PeopleConfig(AppConfig):
         )
         auditlog.register(Household, exclude_fields=["created_at", "updated_at", "path"])
 
+        from fangkong.core import demo_steps
+        from fangkong.people.demo import persons
+
+        demo_steps.register_ground("persons", persons, order=30)
+
         from django.utils.translation import gettext_lazy as _
 
         from fangkong.geo import counters
@@ -70,3 +75,9 @@ class PeopleConfig(AppConfig):
                 _("Who saw or changed which record"),
             )
         )
+
+        # its part of the daily briefing (core.sections; the briefing imports no app)
+        from fangkong.core.sections import register_section
+        from fangkong.people.briefing import section
+
+        register_section("persons", section, 10, listed=False)

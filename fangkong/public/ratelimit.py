@@ -1,12 +1,12 @@
 """The limiter lives in `fangkong.core.ratelimit`; the public pages add the 429 page."""
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 
+from fangkong.core import ratelimit
 from fangkong.core.ratelimit import WINDOW, client_key, hit, hit_key, message
 
 __all__ = ["WINDOW", "client_key", "hit", "hit_key", "message", "refused"]
 
 
 def refused(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/p/limited.html", {"message": message()}, status=429)
+    return ratelimit.refused(request, "public/p/limited.html")

@@ -11,3 +11,9 @@ class ScreeningConfig(AppConfig):
         from fangkong.screening import hooks, permissions  # noqa: F401
 
         hooks.register()
+
+        # its part of the daily briefing (core.sections; the briefing imports no app)
+        from fangkong.core.sections import register_section
+        from fangkong.screening.briefing import section
+
+        register_section("screening", section, 60)

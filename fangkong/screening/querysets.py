@@ -1,5 +1,7 @@
 """Named, scoped reads of the screening app."""
 
+import datetime as dt
+
 from django.db import models
 from django.db.models import Q
 
@@ -41,12 +43,22 @@ class SubjectQuerySet(RestrictedQuerySet):
         return self.filter(created_at__date=clock.today())
 
 
+# A task's states as a count's filter too; overdue = open past `due_at` at `at`.
+OPEN = Q(status="open")
+DONE = Q(status="done")
+
+
+def overdue_at(at: dt.datetime) -> Q:
+    return OPEN & Q(due_at__lt=at)
+
+
 class TaskQuerySet(RestrictedQuerySet):
     def open(self) -> "TaskQuerySet":
-        return self.filter(status="open")
+        return self.filter(OPEN)
 
-    def overdue(self) -> "TaskQuerySet":
-        return self.filter(status="open", due_at__lt=clock.now())
+    def overdue(self, at: dt.datetime | None = None) -> "TaskQuerySet":
+        """Open past the due time, at `at` (default now)."""
+        return self.filter(overdue_at(at or clock.now()))
 
     def for_today(self) -> "TaskQuerySet":
         """The worker's list: every open task, oldest due first (overdue ones on top)."""

@@ -184,7 +184,7 @@ def apply(data: dict[str, Any], code: str) -> Outcome:
     """A self-service application: validate, check the SMS code of the applicant's phone,
     match the person by the resident ID's blind index (or register them at the chosen
     community), keep the declaration and derive the colour."""
-    from fangkong.public.actions import check_code
+    from fangkong.core.otp_codes import verify as check_code
 
     c = clean(data)
     phone = check_code(c["phone"], str(code or ""))

@@ -14,12 +14,12 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from fangkong.core import listing as lists
+from fangkong.core import ratelimit
 from fangkong.core.access import invalid, require
 from fangkong.core.listing import CountedPagination
 from fangkong.healthcode import tokens
 from fangkong.healthcode.public import masked_name
 from fangkong.people.models import Person
-from fangkong.public import ratelimit
 from fangkong.selfservice import actions
 from fangkong.selfservice.models import Appeal, Declaration
 from fangkong.selfservice.views import appeals_for

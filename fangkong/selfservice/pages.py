@@ -10,17 +10,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from fangkong.core import ratelimit
 from fangkong.geo.models import Division
 from fangkong.healthcode import tokens
 from fangkong.healthcode.actions import SYMPTOMS
 from fangkong.healthcode.public import chinese_unless_chosen, masked_name
 from fangkong.people.models import Person
-from fangkong.public import ratelimit
 from fangkong.selfservice import actions
 from fangkong.selfservice.choices import Relation
 from fangkong.selfservice.models import Appeal
 
 CITY = "3306"
+LIMITED = "public/p/limited.html"  # the public side's 429 page (these pages use its layout)
 STAY_ROWS = 3
 SYMPTOM_LABELS = {
     "fever": "发热",
@@ -99,8 +100,8 @@ def apply(request: HttpRequest) -> HttpResponse:
         limit = actions.rules_on().applications_per_hour
         if request.POST.get("send"):
             if not ratelimit.hit(request, "selfcode-sms", limit):
-                return ratelimit.refused(request)
-            from fangkong.public.actions import send_code
+                return ratelimit.refused(request, LIMITED)
+            from fangkong.core.otp_codes import send as send_code
 
             try:
                 send_code(data["phone"])
@@ -109,7 +110,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                 errors = exc.message_dict
         else:
             if not ratelimit.hit(request, "selfcode", limit):
-                return ratelimit.refused(request)
+                return ratelimit.refused(request, LIMITED)
             try:
                 outcome = actions.apply(data, request.POST.get("code", "")[:12])
                 return redirect("selfcode:result", token=tokens.personal_token(outcome.person.pk))
@@ -159,7 +160,7 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
     error = ""
     if request.method == "POST":
         if not ratelimit.hit(request, "selfcode-appeal", actions.rules_on().applications_per_hour):
-            return ratelimit.refused(request)
+            return ratelimit.refused(request, LIMITED)
         try:
             actions.file_appeal(person, request.POST.get("reason", "")[:1000])
             return redirect("selfcode:result", token=token)

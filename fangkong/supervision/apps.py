@@ -32,3 +32,9 @@ class SupervisionConfig(AppConfig):
         auditlog.register(Commendation, exclude_fields=["path"])
         auditlog.register(AccountabilityCase, exclude_fields=["path"])
         register_hooks()
+
+        # its part of the daily briefing (core.sections; the briefing imports no app)
+        from fangkong.core.sections import register_section
+        from fangkong.supervision.briefing import section
+
+        register_section("supervision", section, 100)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from fangkong.core.sections import Window
 from fangkong.supervision.models import Finding, Inspection, Rectification, SupervisionRuleSet
 
 
@@ -34,3 +35,8 @@ def briefing_summary(path: str, day: dt.date, cutoff: dt.datetime) -> dict[str, 
         )
     )
     return agg
+
+
+def section(path: str, window: Window) -> dict[str, Any]:
+    """The section as the briefing asks for it (registered in SupervisionConfig.ready)."""
+    return briefing_summary(path, window.as_of, window.end)

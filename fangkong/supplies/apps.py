@@ -12,3 +12,9 @@ class SuppliesConfig(AppConfig):
         from fangkong.supplies.hooks import register_hooks
 
         register_hooks()
+
+        # its part of the daily briefing (core.sections; the briefing imports no app)
+        from fangkong.core.sections import register_section
+        from fangkong.supplies.briefing import section
+
+        register_section("supplies", section, 80)

@@ -19,3 +19,9 @@ class TracingConfig(AppConfig):
         auditlog.register(Venue, exclude_fields=["created_at", "updated_at", "path"])
         auditlog.register(TracingRules)
         register_hooks()
+
+        # its part of the daily briefing (core.sections; the briefing imports no app)
+        from fangkong.core.sections import register_section
+        from fangkong.tracing.briefing import section
+
+        register_section("tracing", section, 40)

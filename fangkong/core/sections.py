@@ -1,0 +1,96 @@
+"""The sections of the daily briefing, each owned by its app.
+
+An app registers its section in its AppConfig.ready:
+`register_section(name, figures, order)`; `figures(path, window)` answers for the
+subtree at `path` and the cut-off `window` with plain JSON values, read through the
+app's own named queries. The briefing (and the leaders' cockpit, which reads the same
+sections live) asks every registered section in `order` and stores each answer under
+its name; the apps never import the briefing, and the briefing reads no app's tables.
+
+- `None` means the app has nothing to report: the section is left out. A figure that may
+  itself be None (the response level) is answered as `Answer(None)`.
+- `Answer(figures, rows=…, clusters=…)` also hands over what stands behind the figures
+  for the briefing's own analysis (not stored): the cases section's case rows and
+  clusters, from which the briefing draws the curve, Rt and the risk map.
+- `listed=False`: a figure of the briefing's header (persons, the response level, the
+  notices), not named in its list of sections.
+
+One `Window` is passed to every section: the 24 hours before the cut-off (`start`,
+`end`, aware datetimes) and the day briefed (`as_of`, in the deployment's zone)."""
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class Window:
+    start: dt.datetime  # the cut-off minus 24 hours
+    end: dt.datetime  # the cut-off
+    as_of: dt.date  # the day briefed, in the deployment's zone
+
+    @classmethod
+    def ending(cls, end: dt.datetime, as_of: dt.date | None = None) -> "Window":
+        """The 24 hours before `end`; the day is `end`'s own in the deployment's zone
+        unless given (a briefing's day, whose cut-off may fall on it)."""
+        return cls(end - dt.timedelta(days=1), end, as_of or timezone.localdate(end))
+
+
+@dataclass(frozen=True)
+class Answer:
+    figures: Any
+    rows: Sequence[Any] = ()
+    clusters: Sequence[tuple[str, dt.date]] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    figures: Callable[[str, Window], Any]
+    order: int
+    listed: bool = True
+
+    def ask(self, path: str, window: Window) -> Answer | None:
+        answer = self.figures(path, window)
+        if answer is None or isinstance(answer, Answer):
+            return answer
+        return Answer(answer)
+
+
+_sections: dict[str, Section] = {}
+
+
+def register_section(
+    name: str, figures: Callable[[str, Window], Any], order: int, *, listed: bool = True
+) -> None:
+    _sections[name] = Section(name, figures, order, listed)
+
+
+def sections() -> list[Section]:
+    return sorted(_sections.values(), key=lambda s: (s.order, s.name))
+
+
+def section(name: str) -> Section | None:
+    return _sections.get(name)
+
+
+def system() -> Any:
+    """The platform acting (`core.querysets.is_system`): a briefing is computed for a
+    node, not for a viewer; viewers are scoped when they open the stored result."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model()(is_superuser=True, is_active=True, role="sysadmin")
+
+
+def under(model: Any, path: str) -> Any:
+    """The rows of `model` in the subtree at `path`, through `restrict` as the system."""
+    return model.objects.restrict(system(), "view").filter(path__startswith=path)
+
+
+def prefixes(path: str) -> list[str]:
+    """The paths of the node at `path` and of every node above it."""
+    parts = [p for p in path.split("/") if p]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
