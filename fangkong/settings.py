@@ -287,6 +287,9 @@ SECURE_CSP = {
 # most this many pixels (a decompression bomb is refused before it is decoded).
 FANGKONG_UPLOAD_MAX_BYTES = envint("FANGKONG_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 FANGKONG_IMAGE_MAX_PIXELS = envint("FANGKONG_IMAGE_MAX_PIXELS", 40_000_000)
+# A JSON body in memory: a batch of scans at its limit (tracing.venues.MAX_BATCH, 20,000
+# rows of about 200 bytes) must fit; Django's default (2.5 MB) would refuse it with 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("FANGKONG_DATA_UPLOAD_MAX_BYTES", 8 * 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 MEDIA_ROOT = VAR_DIR / "media"
