@@ -45,6 +45,7 @@ PERIOD_COLUMNS = [
         "path",
         "last_checkin_at",
         "rules_id",
+        "person_id",  # for the facts registry: read with the lock, not by a second query
     }
 ]
 INSERT_COLUMNS = [
