@@ -163,9 +163,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbo
     # psycopg's connection pool (issue #21): a request takes an open connection from
     # its process's pool and gives it back at the end (so CONN_MAX_AGE must be 0). Each
     # process (gunicorn worker, task worker, scheduler, test worker) has its own pool;
-    # max_size should cover a worker's threads. Server-side binding lets psycopg prepare
-    # a statement the fifth time a connection runs it, so the hot paths' statements are
-    # parsed and planned once per pooled connection.
+    # max_size should cover a worker's threads. The hot paths' statements are prepared
+    # once per pooled connection (core/prepared.py). Server-side binding for every query
+    # stays off by default: psycopg then sends a small int as smallint, and SQL such as
+    # generate_series(%s, %s) becomes ambiguous (FANGKONG_DB_SERVER_SIDE_BINDING=1 to try).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "pool": {
@@ -175,7 +176,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbo
         },
         **(
             {"server_side_binding": True, "prepare_threshold": 5}
-            if envbool("FANGKONG_DB_SERVER_SIDE_BINDING", True)
+            if envbool("FANGKONG_DB_SERVER_SIDE_BINDING", False)
             else {}
         ),
     }

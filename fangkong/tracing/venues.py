@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock
+from fangkong.core import clock, prepared
 from fangkong.tracing.actions import _actor, _invalid, _need, rules_in_force
 from fangkong.tracing.choices import Direction, VenueKind
 from fangkong.tracing.models import Scan, Venue
@@ -162,14 +162,13 @@ def record_scan(
         f.get_db_prep_save(v, connection)  # type: ignore[union-attr]
         for f, v in zip(fields, values, strict=True)
     ]
-    with connection.cursor() as cur:
-        cur.execute(
-            f"INSERT INTO {Scan._meta.db_table} ({', '.join(COLUMNS)}) "  # noqa: S608
-            f"VALUES ({', '.join(['%s'] * len(COLUMNS))}) "
-            f"ON CONFLICT (client_id) DO NOTHING RETURNING id",
-            params,
-        )
-        row = cur.fetchone()
+    found = prepared.execute(
+        f"INSERT INTO {Scan._meta.db_table} ({', '.join(COLUMNS)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(COLUMNS))}) "
+        f"ON CONFLICT (client_id) DO NOTHING RETURNING id",
+        params,
+    )
+    row = found[0] if found else None
     if row is None:  # sent twice: the stored scan wins
         return Scan.objects.get(client_id=cid), False
     scan = Scan(id=row[0], **dict(zip(COLUMNS, values, strict=True)))
