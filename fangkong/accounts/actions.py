@@ -91,6 +91,7 @@ def token_for(raw: str) -> ApiToken | None:
     ttl = settings.FANGKONG_TOKEN_CACHE_SECONDS
     now = time.monotonic()
     hit = _tokens.get(digest)
+    token: ApiToken | None
     if hit is not None and hit[0] > now:
         token = hit[1]
     else:

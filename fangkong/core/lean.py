@@ -24,6 +24,7 @@ Everything else — pages, the admin, session-authenticated API calls — takes 
 chain as before."""
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -40,11 +41,11 @@ class _LeanHandler(BaseHandler):
     """A handler whose middleware chain is LEAN_MIDDLEWARE (synchronous, as the WSGI
     server runs the project); URL resolution and the view call are Django's own."""
 
-    def load_lean(self, paths: list[str]) -> Callable[[HttpRequest], HttpResponse]:
-        self._view_middleware = []
-        self._template_response_middleware = []
-        self._exception_middleware = []
-        handler = convert_exception_to_response(self._get_response)
+    def load_lean(self, paths: list[str]) -> Callable[[HttpRequest], Any]:
+        self._view_middleware: list[Any] = []
+        self._template_response_middleware: list[Any] = []
+        self._exception_middleware: list[Any] = []
+        handler = convert_exception_to_response(self._get_response)  # type: ignore[attr-defined]
         for path in reversed(paths):
             middleware = import_string(path)
             if not getattr(middleware, "sync_capable", True):
@@ -90,7 +91,7 @@ class LeanPath:
             and not _session_cookie(request)
         )
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> Any:
         if self.matches(request):
             request.lean = True  # type: ignore[attr-defined]
             # No session to read a user from: anonymous until the bearer token says who.
