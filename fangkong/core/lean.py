@@ -96,7 +96,11 @@ class LeanPath:
             request.lean = True  # type: ignore[attr-defined]
             # No session to read a user from: anonymous until the bearer token says who.
             request.user = AnonymousUser()
-            return self.lean(request)
+            response = self.lean(request)
+            # as CommonMiddleware does on the full chain: keep-alive without chunking
+            if not response.streaming and not response.has_header("Content-Length"):
+                response.headers["Content-Length"] = str(len(response.content))
+            return response
         return self.get_response(request)
 
 

@@ -84,6 +84,7 @@ def test_a_bearer_request_skips_what_it_does_not_use(client, make_user, seen):
     assert r["X-Content-Type-Options"] == "nosniff"
     assert r["Referrer-Policy"] == "same-origin"
     assert r["Content-Language"] == "zh-hans" and "Accept-Language" in r["Vary"]
+    assert r["Content-Length"] == str(len(r.content))
 
 
 def test_pages_and_session_calls_keep_the_full_chain(client, make_user, seen):
