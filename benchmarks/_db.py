@@ -10,8 +10,11 @@ sys.path.insert(0, str(ROOT))
 
 
 def use_bench_database(name: str) -> str:
-    """Point DATABASE_URL at a fresh database `name` on the same server; return the URL."""
+    """Point DATABASE_URL at a fresh database `name` on the same server; return the URL.
+    FANGKONG_BENCH_DB names another (a trial run beside the real one)."""
     import psycopg
+
+    name = os.environ.get("FANGKONG_BENCH_DB") or name
 
     base = os.environ.get("DATABASE_URL") or "postgres://fangkong:fangkong@127.0.0.1:5432/fangkong"
     parts = urlsplit(base)
@@ -27,6 +30,7 @@ def use_bench_database(name: str) -> str:
 
 def reuse_bench_database(name: str) -> str:
     """Point DATABASE_URL at the existing database `name` of an earlier run (--http-only)."""
+    name = os.environ.get("FANGKONG_BENCH_DB") or name
     base = os.environ.get("DATABASE_URL") or "postgres://fangkong:fangkong@127.0.0.1:5432/fangkong"
     url = urlunsplit(urlsplit(base)._replace(path="/" + name))
     os.environ["DATABASE_URL"] = url

@@ -75,13 +75,26 @@ def children(pid: int) -> list[int]:
 
 
 @contextlib.contextmanager
-def serve(port: int, workers: int, threads: int, tries: int = 150) -> Iterator[list[int]]:
+def serve(
+    port: int,
+    workers: int,
+    threads: int,
+    tries: int = 150,
+    app: str = "fangkong.wsgi",
+    settings_module: str | None = None,
+) -> Iterator[list[int]]:
     """gunicorn gthread `workers` × `threads` on 127.0.0.1:`port`, up once /healthz
-    answers; yields the worker pids and stops the server (its process group) after."""
+    answers; yields the worker pids and stops the server (its process group) after.
+    `app` and `settings_module` (modules of this folder may be named) serve something
+    else than the project: the limits of `_limits.py`."""
     env = {**os.environ, "FANGKONG_LOG_LEVEL": "WARNING"}
+    if settings_module:
+        env["DJANGO_SETTINGS_MODULE"] = settings_module
     cmd = [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "fangkong.wsgi",
+        app,
+        "--pythonpath",
+        f"{ROOT},{ROOT / 'benchmarks'}",
         "--bind",
         f"127.0.0.1:{port}",
         "--worker-class",

@@ -24,6 +24,7 @@ import uuid
 from dataclasses import dataclass
 
 from _db import ROOT, machine, reuse_bench_database, setup_django, use_bench_database
+from _limits import Row, describe, http_limits, load_check, table
 from _load import Request, drive_from, serve
 
 DIVISIONS = ROOT / "fangkong" / "geo" / "data" / "divisions-shaoxing.csv"
@@ -155,6 +156,7 @@ def http_bench(period_ids: list[int], args: argparse.Namespace) -> dict:
     with serve(args.port, args.gunicorn_workers, args.gunicorn_threads, tries=100) as pids:
         t = drive_from(args, CheckIns(tuple(tokens)), pids)
     out = {**t.summary(args.seconds), "concurrency": args.client_procs * args.client_threads}
+    describe("check-in (signed link)", args.seconds, out, "check-in")
     ok, errors, rate = out["ok"], out["errors"], out["rate"]
     print(
         f"HTTP check-ins: {ok:,} in {args.seconds} s = {rate:,.0f}/s, errors {errors}, "
@@ -184,7 +186,9 @@ def main() -> None:
     parser.add_argument(
         "--http-only", action="store_true", help="reuse the database of an earlier run"
     )
+    parser.add_argument("--skip-limits", action="store_true")
     args = parser.parse_args()
+    load_check()
 
     if args.http_only:
         reuse_bench_database("fangkong_bench_observation")
@@ -208,7 +212,22 @@ def main() -> None:
         sweep_bench()
     if not args.skip_http:
         connection.close()
-        http_bench(ids, args)
+        out = http_bench(ids, args)
+        if not args.skip_limits:
+            body = json.dumps({"client_id": str(uuid.uuid4()), "temperature": "36.6"})
+            bare = http_limits(args, body)
+            table(
+                [
+                    Row(
+                        "observation check-in",
+                        "≥ 800/s, p95 < 100 ms",
+                        out["rate"],
+                        bare["bare Django view"]["rate"],
+                        note=f"bare Django view; gunicorn alone "
+                        f"{bare['gunicorn alone']['rate']:,.0f}/s",
+                    )
+                ]
+            )
 
 
 if __name__ == "__main__":

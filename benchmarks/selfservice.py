@@ -198,7 +198,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--port", type=int, default=8739)
     args = parser.parse_args()
+    from _limits import load_check
 
+    load_check()
     use_bench_database("fangkong_bench_selfservice")
     sms = tempfile.NamedTemporaryFile(prefix="fk-bench-sms-", suffix=".txt", delete=False)
     sms.close()
@@ -212,11 +214,15 @@ def main() -> None:
     print(
         f"{machine()}\nset up: {args.registered:,} registered persons in {time.perf_counter() - t:.1f} s"
     )
-    from _load import serve
+    from _load import cpu_seconds, serve
 
     try:
-        with serve(args.port, args.workers, args.threads):
+        with serve(args.port, args.workers, args.threads) as pids:
+            server0, client0 = cpu_seconds(pids), os.times()
             r = run_clients(args, villages, args.registered, Outbox(sms.name))
+            server = cpu_seconds(pids) - server0
+            client1 = os.times()
+            client = client1.user + client1.system - client0.user - client0.system
     finally:
         os.unlink(sms.name)
     n = r["ok"]
@@ -230,6 +236,11 @@ def main() -> None:
             f"p95 {1000 * percentile(r['apply'], 95):.1f} ms; code + apply p95 "
             f"{1000 * percentile(r['both'], 95):.1f} ms"
         )
+    per = max(n, 1)
+    print(
+        f"CPU per application (code request + apply): server {1000 * server / per:.2f} ms, "
+        f"client {1000 * client / per:.2f} ms (user + sys); wall {r['elapsed']:.1f} s"
+    )
     print(f"Wuhan stays red: {r['red_ok']}, not red: {r['red_wrong']}")
     from fangkong.people.models import Person
 

@@ -21,7 +21,8 @@ import time
 import uuid
 from dataclasses import dataclass
 
-from _db import ROOT, machine, percentile, reuse_bench_database, setup_django, use_bench_database
+from _db import ROOT, machine, reuse_bench_database, setup_django, use_bench_database
+from _limits import Row, copy_rate, describe, http_limits, load_check, table
 from _load import Request, drive_from, serve
 
 DIVISIONS = ROOT / "fangkong" / "geo" / "data" / "divisions-shaoxing.csv"
@@ -225,35 +226,74 @@ class Calls:
         return Request("POST", path, body=body, headers=headers, units=carried)
 
 
-def http_bench(ctx: dict, args: argparse.Namespace) -> None:
+AIMS = {
+    "single": ("single venue scan", "≥ 2,000/s, p95 < 50 ms"),
+    "batch": ("batch scans", "≥ 100,000 scans/s"),
+    "verify": ("health-code verification at a gate", "≥ 2,000/s, p95 < 50 ms"),
+}
+
+
+def http_bench(ctx: dict, args: argparse.Namespace) -> dict:
+    """Each kind over HTTP through the project: rate, latency, wall time and CPU (server
+    and load generator) per request and per scan; the summaries by kind."""
     from fangkong.core import clock
     from fangkong.healthcode.tokens import qr_token
 
+    results = {}
     with serve(args.port, args.gunicorn_workers, args.gunicorn_threads, tries=100) as workers:
         for kind in ("single", "batch", "verify"):
             if kind == "verify":  # fresh QR tokens (valid for the rule set's 120 s)
                 rng = random.Random(9)
                 ctx["qr"] = [
                     qr_token(ctx["persons"][rng.randrange(len(ctx["persons"]))])
-                    for _ in range(5000)
+                    for _ in range(min(5000, 50 * len(ctx["persons"])))
                 ]
                 assert clock.now()
             threads = 2 if kind == "batch" else args.client_threads
             t = drive_from(args, Calls(kind, ctx), workers, threads=threads, timeout=60)
-            lat, ok, err, cpu = t.lat, t.units, t.errors, t.server_cpu
-            unit = "scans" if kind != "verify" else "verifications"
-            print(
-                f"{kind:7} {ok:>10,} {unit} in {args.seconds} s = {ok / args.seconds:>9,.0f}/s, "
-                f"errors {err}; request latency p50 {percentile(lat, 50) * 1000:.1f} ms, "
-                f"p95 {percentile(lat, 95) * 1000:.1f} ms, p99 {percentile(lat, 99) * 1000:.1f} ms"
-                f"{f' ({args.batch} scans per request)' if kind == 'batch' else ''}; "
-                f"server CPU {1000 * cpu / max(ok, 1):.2f} ms per {unit[:-1]}"
-            )
+            out = t.summary(args.seconds)
+            unit = "scan" if kind != "verify" else "verification"
+            describe(f"{kind} ({AIMS[kind][0]})", args.seconds, out, "request")
+            if kind == "batch":  # per scan as well: a request carries args.batch scans
+                per = args.batch
+                print(
+                    f"  {args.batch} scans per request: server CPU "
+                    f"{out['server_cpu_ms'] / per * 1000:.1f} µs, client "
+                    f"{out['client_cpu_ms'] / per * 1000:.1f} µs per scan"
+                )
+            out["unit"] = unit
+            results[kind] = out
     print(
         f"(gunicorn gthread {args.gunicorn_workers}×{args.gunicorn_threads}; load generator "
         f"{args.client_procs} processes on the same {os.cpu_count()} cores; "
         f"load average {os.getloadavg()[0]:.1f})"
     )
+    return results
+
+
+def limits_and_table(ctx: dict, results: dict, args: argparse.Namespace) -> None:
+    """The same requests through a bare Django view and gunicorn alone, COPY's rows/s;
+    then the table: path, aim, result, limit (the bare Django view for single
+    requests, COPY for batches), result/limit."""
+    rng = random.Random(3)
+    _path, verify_body, _n = _body("single", ctx, rng)
+    bare = http_limits(args, verify_body)
+    copy = copy_rate(args.copy_rows)
+    django_rate = bare["bare Django view"]["rate"]
+    gunicorn_rate = bare["gunicorn alone"]["rate"]
+    rows = [
+        Row(
+            *AIMS[kind],
+            results[kind]["rate"],
+            django_rate,
+            note=f"bare Django view; gunicorn alone {gunicorn_rate:,.0f}/s",
+        )
+        for kind in ("verify", "single")
+        if kind in results
+    ]
+    if "batch" in results:
+        rows.append(Row(*AIMS["batch"], results["batch"]["rate"], copy, note="COPY, plain table"))
+    table(rows)
 
 
 def main() -> None:
@@ -269,7 +309,10 @@ def main() -> None:
     parser.add_argument("--client-threads", type=int, default=6)
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--http-only", action="store_true", help="reuse an earlier run's data")
+    parser.add_argument("--copy-rows", type=int, default=1_000_000, help="COPY limit's rows")
+    parser.add_argument("--skip-limits", action="store_true")
     args = parser.parse_args()
+    load_check()
 
     if args.http_only:
         reuse_bench_database("fangkong_bench_tracing")
@@ -292,7 +335,9 @@ def main() -> None:
     if not args.skip_http:
         ctx["persons"] = ctx["persons"][:: max(1, len(ctx["persons"]) // 100_000)]
         connection.close()
-        http_bench(ctx, args)
+        results = http_bench(ctx, args)
+        if not args.skip_limits:
+            limits_and_table(ctx, results, args)
 
 
 if __name__ == "__main__":

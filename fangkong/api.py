@@ -4,14 +4,29 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from fangkong.accounts.bearer import BearerToken
+from fangkong.core.middleware import PARSED
 
 __all__ = ["BearerToken", "api"]
 
 
+class KeptParser(Parser):
+    """The JSON body as RejectUnstorableInApi decoded it (once per request, not twice:
+    a batch of scans is megabytes); a body it could not decode is parsed (and refused)
+    here as before."""
+
+    def parse_body(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+        try:
+            return request.__dict__.pop(PARSED)
+        except KeyError:
+            return super().parse_body(request)
+
+
 api = NinjaAPI(
     title="Fangkong API",
+    parser=KeptParser(),
     version="1",
     urls_namespace="api",
     auth=BearerToken(),

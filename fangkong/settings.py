@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "fangkong.core.lean.LeanPath",  # issue #21: bearer API and signed links: LEAN_MIDDLEWARE
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "fangkong.core.security.CapUploads",  # 413 above FANGKONG_UPLOAD_MAX_BYTES
@@ -96,6 +97,32 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# The lean path (fangkong/core/lean.py): what machine and resident traffic does use of
+# MIDDLEWARE, in the same order — no session, CSRF, messages, OTP, axes or table labels.
+LEAN_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "fangkong.core.security.CapUploads",
+    "fangkong.core.lean.LeanLocale",  # the language LocaleMiddleware would choose
+    "fangkong.core.middleware.RejectUnstorableInApi",
+    "fangkong.core.middleware.ClientAddress",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "fangkong.core.middleware.NoStoreForDownloads",
+    "auditlog.middleware.AuditlogMiddleware",
+]
+# Signed-link public endpoints (the link or the body is the credential), lean always.
+FANGKONG_LEAN_PATHS = [
+    "/api/v1/observation/self/",  # a person's own check-in through their link
+    "/api/v1/selfservice/open/",  # the self-service health code
+    "/api/v1/public/open/codes",  # SMS codes for the self-service forms
+]
+# Bearer-token API requests go lean too, except these: the password sign-in is watched
+# by django-axes (lockout), which only the full chain runs.
+FANGKONG_LEAN_EXCLUDE = ["/api/v1/auth/token"]
+# A bearer token's record is kept this many seconds per process; a revocation made in
+# another process is honoured within it (in the revoking process at once).
+FANGKONG_TOKEN_CACHE_SECONDS = envint("FANGKONG_TOKEN_CACHE_SECONDS", 5)
 
 ROOT_URLCONF = "fangkong.urls"
 WSGI_APPLICATION = "fangkong.wsgi.application"
@@ -130,6 +157,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool(
+    "FANGKONG_DB_POOL", True
+):
+    # psycopg's connection pool (issue #21): a request takes an open connection from
+    # its process's pool and gives it back at the end (so CONN_MAX_AGE must be 0). Each
+    # process (gunicorn worker, task worker, scheduler, test worker) has its own pool;
+    # max_size should cover a worker's threads. The hot paths' statements are prepared
+    # once per pooled connection (core/prepared.py). Server-side binding for every query
+    # stays off by default: psycopg then sends a small int as smallint, and SQL such as
+    # generate_series(%s, %s) becomes ambiguous (FANGKONG_DB_SERVER_SIDE_BINDING=1 to try).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {
+            "min_size": envint("FANGKONG_DB_POOL_MIN", 1),
+            "max_size": envint("FANGKONG_DB_POOL_MAX", 16),
+            "timeout": envint("FANGKONG_DB_POOL_TIMEOUT", 10),
+        },
+        **(
+            {"server_side_binding": True, "prepare_threshold": 5}
+            if envbool("FANGKONG_DB_SERVER_SIDE_BINDING", False)
+            else {}
+        ),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -238,6 +288,9 @@ SECURE_CSP = {
 # most this many pixels (a decompression bomb is refused before it is decoded).
 FANGKONG_UPLOAD_MAX_BYTES = envint("FANGKONG_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 FANGKONG_IMAGE_MAX_PIXELS = envint("FANGKONG_IMAGE_MAX_PIXELS", 40_000_000)
+# A JSON body in memory: a batch of scans at its limit (tracing.venues.MAX_BATCH, 20,000
+# rows of about 200 bytes) must fit; Django's default (2.5 MB) would refuse it with 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("FANGKONG_DATA_UPLOAD_MAX_BYTES", 8 * 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 MEDIA_ROOT = VAR_DIR / "media"

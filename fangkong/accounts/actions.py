@@ -1,8 +1,10 @@
 import datetime as dt
 import secrets
+import time
 from typing import Any
 
 from auditlog.context import set_actor
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -39,17 +41,72 @@ def issue_token(request: Any, username: str, password: str, otp: str = "") -> tu
     return raw, token
 
 
-def token_for(raw: str) -> ApiToken | None:
-    """The live token record of a raw bearer token (not revoked, not expired)."""
+# Bearer tokens seen lately, per process (issue #21): digest -> (good until, record).
+# A gate device calls many times a second; its token is read from the database once
+# per FANGKONG_TOKEN_CACHE_SECONDS. Every revocation in this process empties the cache
+# at once (and again when its transaction commits); one made by another process is
+# honoured when the entry runs out. Expiry is checked on every use.
+_tokens: dict[str, tuple[float, ApiToken]] = {}
+_TOKENS_MAX = 10_000
+
+
+def forget_tokens() -> None:
+    """Drop every cached token record (after a revocation or a change of an account)."""
+    _tokens.clear()
+
+
+def _forget_now_and_on_commit() -> None:
+    forget_tokens()
+    transaction.on_commit(forget_tokens)
+
+
+def _clone(obj: Any, **related: Any) -> Any:
+    """A shallow copy of a model instance with its own state and related-object cache."""
+    new = object.__new__(type(obj))
+    state = object.__new__(type(obj._state))
+    state.__dict__ = obj._state.__dict__.copy()
+    state.__dict__["fields_cache"] = {**obj._state.fields_cache, **related}
+    new.__dict__ = {**obj.__dict__, "_state": state}
+    return new
+
+
+def _copy(token: ApiToken) -> ApiToken:
+    """A request's own copy of a cached record and its account (a request may set
+    attributes on request.user; they must not reach the next request)."""
+    return _clone(token, user=_clone(token.user))
+
+
+def _lookup(digest: str) -> ApiToken | None:
     token = (
-        ApiToken.objects.live()
-        .select_related("user", "user__node")
-        .filter(digest=ApiToken.hash(raw))
-        .first()
+        ApiToken.objects.live().select_related("user", "user__node").filter(digest=digest).first()
     )
     if token is None or not token.user.is_active:
         return None
     return token
+
+
+def token_for(raw: str) -> ApiToken | None:
+    """The live token record of a raw bearer token (not revoked, not expired)."""
+    digest = ApiToken.hash(raw)
+    ttl = settings.FANGKONG_TOKEN_CACHE_SECONDS
+    now = time.monotonic()
+    hit = _tokens.get(digest)
+    token: ApiToken | None
+    if hit is not None and hit[0] > now:
+        token = hit[1]
+    else:
+        token = _lookup(digest)
+        if token is None:
+            _tokens.pop(digest, None)
+            return None
+        if ttl > 0:
+            if len(_tokens) >= _TOKENS_MAX:
+                _tokens.clear()
+            _tokens[digest] = (now + ttl, token)
+    if token.expires_at <= clock.now():
+        _tokens.pop(digest, None)
+        return None
+    return _copy(token)
 
 
 def user_for_token(raw: str) -> User | None:
@@ -59,6 +116,7 @@ def user_for_token(raw: str) -> User | None:
 
 def revoke_all(user: User, reason: str) -> int:
     """Revoke every live token of `user`; the number revoked."""
+    _forget_now_and_on_commit()
     return (
         ApiToken.objects.live()
         .filter(user=user)
@@ -83,11 +141,13 @@ def revoke(actor: Any, token: ApiToken) -> ApiToken:
         if token.revoked_at is None:  # saved, not updated: the audit log records it
             token.revoked_at, token.revoked_reason = clock.now(), reason
             token.save(update_fields=["revoked_at", "revoked_reason"])
+        _forget_now_and_on_commit()
     return token
 
 
 def sign_out(token: ApiToken) -> None:
     """API logout: the token presented is revoked."""
+    _forget_now_and_on_commit()
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=clock.now(), revoked_reason=ApiToken.Reason.SIGN_OUT
     )

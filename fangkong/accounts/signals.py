@@ -20,11 +20,13 @@ def _remember(sender: Any, instance: User, **kwargs: Any) -> None:
 
 @receiver(post_save, sender=User)
 def _revoke_on_change(sender: Any, instance: User, created: bool, **kwargs: Any) -> None:
+    from fangkong.accounts.actions import forget_tokens, revoke_all
+
+    forget_tokens()  # cached bearer tokens carry the account as it was (accounts.actions)
     before = getattr(instance, "_before", None)
     instance._before = None  # type: ignore[attr-defined]
     if created or not before:
         return
-    from fangkong.accounts.actions import revoke_all
 
     if before["is_active"] and not instance.is_active:
         revoke_all(instance, ApiToken.Reason.DEACTIVATED)
@@ -32,3 +34,10 @@ def _revoke_on_change(sender: Any, instance: User, created: bool, **kwargs: Any)
         revoke_all(instance, ApiToken.Reason.PASSWORD)
     elif before["role"] != instance.role or before["node_id"] != instance.node_id:
         revoke_all(instance, ApiToken.Reason.ROLE)
+
+
+@receiver(post_save, sender=ApiToken)
+def _forget_saved_token(sender: Any, instance: ApiToken, **kwargs: Any) -> None:
+    from fangkong.accounts.actions import forget_tokens
+
+    forget_tokens()

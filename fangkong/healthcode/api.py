@@ -81,19 +81,22 @@ def verify(request: HttpRequest, data: HealthCodeVerifyIn):  # type: ignore[no-u
     """A gate or venue reads a resident's QR code: its colour, if the code is genuine and
     fresh. The venue must lie in the caller's area."""
     from fangkong.healthcode.public import masked_name
-    from fangkong.people.models import Person
     from fangkong.tracing.models import Venue
 
     require(request.user, "verify", "healthcode.healthcode")
-    venue = Venue.objects.restrict(request.user, "view").filter(code=data.venue_code).first()
+    venue = (
+        Venue.objects.restrict(request.user, "view")
+        .filter(code=data.venue_code)
+        .values_list("name", flat=True)
+        .first()
+    )
     if venue is None:
         raise HttpError(404, _("unknown venue: this QR code is not registered"))
     try:
-        person_id, colour = actions.verify(data.token)
+        _person_id, colour, name = actions.verify_named(data.token)
     except tokens.CodeError as exc:
         raise HttpError(422, str(exc)) from None
-    name = Person.objects.filter(pk=person_id).values_list("name", flat=True).first() or ""
-    return {"colour": colour, "name": masked_name(name), "venue": venue.name}
+    return {"colour": colour, "name": masked_name(name), "venue": venue}
 
 
 @router.post("/persons/{person_id}/override", response={201: HealthCodeCodeOut})

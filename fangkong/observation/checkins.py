@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fangkong.core import clock, facts
+from fangkong.core import clock, facts, prepared
 from fangkong.core.access import invalid
 from fangkong.observation import links, rules
 from fangkong.observation.choices import ReporterKind, Status, TaskStatus
@@ -45,6 +45,7 @@ PERIOD_COLUMNS = [
         "path",
         "last_checkin_at",
         "rules_id",
+        "person_id",  # for the facts registry: read with the lock, not by a second query
     }
 ]
 INSERT_COLUMNS = [
@@ -128,11 +129,10 @@ def _convert(values: Any, converters: list[tuple[Any, list[Any]]]) -> list[Any]:
 def _lock(pk: int) -> tuple[ObservationPeriod, ObservationRules] | None:
     """The period (locked until the end of the transaction) and its rule set."""
     s = _statements()
-    with connection.cursor() as cur:
-        cur.execute(s["select"], [pk])
-        row = cur.fetchone()
-    if row is None:
+    rows = prepared.execute(s["select"], [pk])
+    if not rows:
         return None
+    row = rows[0]
     n = len(PERIOD_COLUMNS)
     period = ObservationPeriod.from_db(
         connection.alias, PERIOD_COLUMNS, _convert(row[:n], s["period_conv"])
@@ -248,9 +248,8 @@ def check_in(  # noqa: C901, PLR0915
         params = [
             f.get_db_prep_save(getattr(checkin, f.attname), connection) for f in s["insert_fields"]
         ]
-        with connection.cursor() as cur:
-            cur.execute(s["insert"], params)
-            inserted = cur.fetchone()
+        found_id = prepared.execute(s["insert"], params)
+        inserted = found_id[0] if found_id else None
         if inserted is None:  # the same client id again: the stored reading wins
             existing = CheckIn.objects.get(period_id=locked.pk, client_id=cid)
             existing._period_status = locked.status  # type: ignore[attr-defined]

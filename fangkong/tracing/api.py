@@ -314,7 +314,18 @@ def scan(request: HttpRequest, data: ScanIn):  # type: ignore[no-untyped-def]
     return Status(201 if created else 200, stored)
 
 
-@router.post("/scans/batch", response=TracingBatchOut)
+class BatchTooLargeOut(Schema):
+    detail: str
+    limit: int
+
+
+@router.post("/scans/batch", response={200: TracingBatchOut, 413: BatchTooLargeOut})
 def scan_batch(request: HttpRequest, data: TracingBatchIn):  # type: ignore[no-untyped-def]
-    rows = [r.dict() for r in data.scans]
+    """Many scans at once (a gate device or venue system): every good row is stored
+    (once per client id), every bad one reported by its index; more than the limit
+    (`venues.MAX_BATCH`) is refused whole with 413 naming it."""
+    if len(data.scans) > venues.MAX_BATCH:
+        exc = venues.BatchTooLarge(venues.MAX_BATCH)
+        return Status(413, {"detail": str(exc), "limit": exc.limit})
+    rows = [dict(r) for r in data.scans]
     return _guard(lambda: venues.ingest_batch(request.user, rows))

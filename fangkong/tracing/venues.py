@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock
+from fangkong.core import clock, prepared
 from fangkong.core.access import actor, invalid, require
 from fangkong.tracing.actions import rules_in_force
 from fangkong.tracing.choices import Direction, VenueKind
@@ -163,14 +163,13 @@ def record_scan(
         f.get_db_prep_save(v, connection)  # type: ignore[union-attr]
         for f, v in zip(fields, values, strict=True)
     ]
-    with connection.cursor() as cur:
-        cur.execute(
-            f"INSERT INTO {Scan._meta.db_table} ({', '.join(COLUMNS)}) "  # noqa: S608
-            f"VALUES ({', '.join(['%s'] * len(COLUMNS))}) "
-            f"ON CONFLICT (client_id) DO NOTHING RETURNING id",
-            params,
-        )
-        row = cur.fetchone()
+    found = prepared.execute(
+        f"INSERT INTO {Scan._meta.db_table} ({', '.join(COLUMNS)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(COLUMNS))}) "
+        f"ON CONFLICT (client_id) DO NOTHING RETURNING id",
+        params,
+    )
+    row = found[0] if found else None
     if row is None:  # sent twice: the stored scan wins
         return Scan.objects.get(client_id=cid), False
     scan = Scan(id=row[0], **dict(zip(COLUMNS, values, strict=True)))
@@ -178,47 +177,76 @@ def record_scan(
     return scan, True
 
 
+class BatchTooLarge(Exception):
+    """More scans in one batch than MAX_BATCH: the API answers 413 naming the limit."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(_("at most %d scans per batch") % limit)
+
+
+def _batch_row(row: dict[str, Any], venue: Venue | None, persons: set[int], now: Any) -> tuple:
+    """One batch row as the staging columns, or ValidationError naming the field."""
+    if venue is None:
+        raise invalid("venue_code", _("unknown venue: this QR code is not registered"))
+    person_id = row.get("person_id")
+    if person_id is not None and person_id not in persons:
+        raise invalid("person_id", _("person_id: no such person"))
+    direction = row.get("direction") or Direction.VISIT
+    if direction not in Direction.values:
+        raise invalid("direction", _("must be one of %s") % ", ".join(Direction.values))
+    when = row.get("scanned_at")
+    if not (isinstance(when, dt.datetime) and when.tzinfo is not None and when <= now):
+        when = _when(when)  # text, naive or just ahead of the clock: the full check
+    temp = row.get("temperature")
+    return (
+        venue.pk,
+        person_id,
+        _uuid(row.get("client_id")),
+        when,
+        now,
+        str(direction),
+        None if temp is None else _temperature(temp),
+        str(row.get("colour") or "")[:6],
+        True,
+        "",
+        venue.path,
+    )
+
+
 def ingest_batch(user: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """A venue system sends many scans at once: validated row by row, written in one
-    set-based insert; duplicates (by client id) are skipped, bad rows reported."""
+    """A venue system or gate device sends many scans at once: each row is checked on
+    its own (a bad row is reported by its index, the others are stored), the good ones
+    are written in one set-based merge (`_insert_scans`); a client id already stored,
+    or twice in the batch, is stored once. More than MAX_BATCH rows: BatchTooLarge."""
     require(user, "add", "tracing.scan")
     if len(rows) > MAX_BATCH:
-        raise invalid("scans", _("at most %d scans per batch") % MAX_BATCH)
+        raise BatchTooLarge(MAX_BATCH)
     codes = {str(r.get("venue_code") or "") for r in rows}
     venues = {
-        v.code: v for v in Venue.objects.restrict(user, "view").filter(code__in=codes, active=True)
+        v.code: v
+        for v in Venue.objects.restrict(user, "view")
+        .filter(code__in=codes, active=True)
+        .only("id", "code", "path")
     }
     now = clock.now()
     good: list[tuple] = []
     rejected: list[dict[str, Any]] = []
-    named = {int(r["person_id"]) for r in rows if r.get("person_id") is not None}
+    named = set()
+    for r in rows:
+        pid = r.get("person_id")
+        if pid is not None:
+            try:
+                named.add(int(pid))
+            except (TypeError, ValueError):
+                pass
     Person = apps.get_model("people", "Person")
-    persons = set(Person.objects.filter(pk__in=named).values_list("pk", flat=True))
+    persons = (
+        set(Person.objects.filter(pk__in=named).values_list("pk", flat=True)) if named else set()
+    )
     for i, row in enumerate(rows):
-        venue = venues.get(str(row.get("venue_code") or ""))
         try:
-            if venue is None:
-                raise invalid("venue_code", _("unknown venue: this QR code is not registered"))
-            if row.get("person_id") is not None and row["person_id"] not in persons:
-                raise invalid("person_id", _("person_id: no such person"))
-            direction = str(row.get("direction") or Direction.VISIT)
-            if direction not in Direction.values:
-                raise invalid("direction", _("must be one of %s") % ", ".join(Direction.values))
-            good.append(
-                (
-                    venue.pk,
-                    row.get("person_id"),
-                    _uuid(row.get("client_id")),
-                    _when(row.get("scanned_at")),
-                    now,
-                    direction,
-                    _temperature(row.get("temperature")),
-                    str(row.get("colour") or "")[:6],
-                    True,
-                    "",
-                    venue.path,
-                )
-            )
+            good.append(_batch_row(row, venues.get(str(row.get("venue_code") or "")), persons, now))
         except ValidationError as exc:
             rejected.append({"row": i, "reason": " ".join(exc.messages)})
     stored = _insert_scans(good)
@@ -250,39 +278,37 @@ PG_TYPES = (
     "timestamptz",
     "timestamptz",
     "text",
-    "numeric",
+    "numeric(3,1)",
     "text",
     "boolean",
     "text",
     "text",
 )
+STAGE = "tracing_scan_stage"  # per connection (temporary), emptied by every merge
 
 
 @transaction.atomic
 def _insert_scans(rows: list[tuple]) -> int:
-    """One set-based insert; a client id already stored is skipped (ON CONFLICT).
-    PostgreSQL takes the whole batch as arrays (unnest); other engines use bulk_create."""
+    """Store scans once each; the number stored. PostgreSQL: COPY into a temporary
+    staging table, then ONE statement that empties the stage and merges it — the
+    first row of each client id (DISTINCT ON), a client id already stored skipped
+    (ON CONFLICT DO NOTHING). Other engines: bulk_create with ignore_conflicts."""
     if not rows:
         return 0
     table = Scan._meta.db_table
     if connection.vendor == "postgresql":
-        # Every column travels as one text array (cheap to send), cast in the server.
-        columns = [
-            [
-                None if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v))
-                for v in c
-            ]
-            for c in zip(*rows, strict=True)
-        ]
-        names = [f"c{i}" for i in range(len(COLUMNS))]
-        casts = ", ".join(f"{n}::{t}" for n, t in zip(names, PG_TYPES, strict=True))
-        arrays = ", ".join(["%s::text[]"] * len(COLUMNS))
+        cols = ", ".join(COLUMNS)
+        typed = ", ".join(f"{c} {t}" for c, t in zip(COLUMNS, PG_TYPES, strict=True))
         with connection.cursor() as cur:
+            cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} (n integer, {typed})")
+            with cur.cursor.copy(f"COPY {STAGE} (n, {cols}) FROM STDIN") as copy:
+                for n, row in enumerate(rows):
+                    copy.write_row((n, *row))
             cur.execute(
-                f"INSERT INTO {table} ({', '.join(COLUMNS)}) "  # noqa: S608
-                f"SELECT {casts} FROM unnest({arrays}) AS t({', '.join(names)}) "
-                f"ON CONFLICT (client_id) DO NOTHING",
-                columns,
+                f"WITH staged AS (DELETE FROM {STAGE} RETURNING *) "  # noqa: S608
+                f"INSERT INTO {table} ({cols}) "
+                f"SELECT DISTINCT ON (client_id) {cols} FROM staged ORDER BY client_id, n "
+                f"ON CONFLICT (client_id) DO NOTHING"
             )
             return cur.rowcount
     before = Scan.objects.count()

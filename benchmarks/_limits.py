@@ -1,0 +1,168 @@
+"""What a hot-path benchmark states beside its figure (issue #21 item 4): the machine's
+load before it starts, wall time and CPU per operation, and the limit — what this
+machine does for the same work without our code:
+
+- the same request through a bare Django view (`_bare.py`: no middleware, one view)
+  and through gunicorn alone (a plain WSGI callable), same workers, threads and load;
+- COPY's rows/s into a plain table of the scan's columns (the batch path's ceiling);
+- one core's AES-GCM + HMAC rate (`fangkong.core.crypto`: encrypt + blind index).
+
+`table` prints one table: path, aim, result, limit, result/limit."""
+
+import os
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from _load import Request, drive, serve
+
+BUSY = 1.0  # 1-minute load average above which the figures are not the machine's own
+
+
+def load_check() -> float:
+    """Print the 1-minute load average before a benchmark starts; warn when the machine
+    is not quiet (the lead runs benchmarks alone: other work makes them pessimistic)."""
+    load = os.getloadavg()[0]
+    print(f"load average (1 min) before the run: {load:.2f} on {os.cpu_count()} cores")
+    if load > BUSY:
+        print(
+            f"WARNING: load average {load:.2f} > {BUSY}: the machine is not quiet; "
+            "wall-clock figures below are pessimistic (CPU per operation much less so)"
+        )
+    return load
+
+
+@dataclass
+class Row:
+    path: str
+    aim: str
+    result: float  # per second
+    limit: float  # per second
+    unit: str = "/s"
+    note: str = ""
+
+    @property
+    def ratio(self) -> float:
+        return self.result / self.limit if self.limit else 0.0
+
+
+def table(rows: list[Row]) -> str:
+    """The one table of the issue: path, aim, result, limit, result/limit."""
+    lines = [
+        "| path | aim | result | limit | result/limit |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        note = f" ({r.note})" if r.note else ""
+        lines.append(
+            f"| {r.path} | {r.aim} | {r.result:,.0f}{r.unit} | {r.limit:,.0f}{r.unit}{note} "
+            f"| {r.ratio:.2f} |"
+        )
+    text = "\n".join(lines)
+    print(text)
+    return text
+
+
+def describe(name: str, seconds: float, out: dict, unit: str = "request") -> None:
+    """One line: rate, errors, latency, wall time and CPU (server and client) per unit."""
+    print(
+        f"{name}: {out['ok']:,} in {seconds} s (wall) = {out['rate']:,.0f}/s, errors "
+        f"{out['errors']}; latency p50 {out['p50']:.1f} ms, p95 {out['p95']:.1f} ms, "
+        f"p99 {out['p99']:.1f} ms; CPU per {unit}: server {out['server_cpu_ms']:.3f} ms, "
+        f"client {out['client_cpu_ms']:.3f} ms (user + sys)"
+    )
+
+
+@dataclass(frozen=True)
+class Same:
+    """The hot path's request shape (method, body), sent to the bare server."""
+
+    body: str
+
+    def __call__(self, rng: Any, n: int) -> Request:
+        return Request(
+            "POST", "/bare", body=self.body, headers={"Content-Type": "application/json"}
+        )
+
+
+def http_limits(args: Any, body: str, port_offset: int = 1) -> dict[str, dict]:
+    """The same request (its body) through a bare Django view and through gunicorn
+    alone, with the benchmark's gunicorn and load-generator settings: their summaries
+    (rate, latency, CPU per request)."""
+    out = {}
+    for label, app, settings_module in (
+        ("bare Django view", "fangkong.wsgi", "_bare"),
+        ("gunicorn alone", "_bare:raw", None),
+    ):
+        port = args.port + port_offset
+        with serve(
+            port,
+            args.gunicorn_workers,
+            args.gunicorn_threads,
+            app=app,
+            settings_module=settings_module,
+        ) as pids:
+            t = drive(
+                port,
+                Same(body),
+                procs=args.client_procs,
+                threads=args.client_threads,
+                seconds=args.seconds,
+                warmup=args.warmup,
+                server_pids=pids,
+            )
+        out[label] = t.summary(args.seconds)
+        describe(label, args.seconds, out[label])
+    return out
+
+
+def copy_rate(rows: int) -> float:
+    """COPY rows/s into a plain (unlogged, unindexed) table of the scan's columns, on the
+    benchmark's database; Django must be set up."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.db import connection
+
+    now = dt.datetime.now(dt.UTC)
+    data = [
+        (i % 1000 + 1, i, uuid.uuid4(), now, now, "visit", Decimal("36.6"), "green", True, "", "33")
+        for i in range(rows)
+    ]
+    with connection.cursor() as cur:
+        cur.execute(
+            "CREATE UNLOGGED TABLE IF NOT EXISTS bench_copy_limit (venue_id bigint, "
+            "person_id bigint, client_id uuid, scanned_at timestamptz, received_at "
+            "timestamptz, direction text, temperature numeric(3,1), colour text, "
+            "admitted boolean, refusal text, path text)"
+        )
+        cur.execute("TRUNCATE bench_copy_limit")
+        t = time.perf_counter()
+        with cur.cursor.copy("COPY bench_copy_limit FROM STDIN") as copy:
+            for row in data:
+                copy.write_row(row)
+        took = time.perf_counter() - t
+        cur.execute("DROP TABLE bench_copy_limit")
+    rate = rows / took
+    print(f"COPY into a plain table: {rows:,} rows in {took:.3f} s = {rate:,.0f} rows/s")
+    return rate
+
+
+def crypto_rate(n: int) -> float:
+    """One core's AES-GCM encryption + HMAC blind index of a resident ID per second
+    (what registering a person costs in cryptography); Django must be set up."""
+    from fangkong.core import crypto
+
+    values = [f"33060219800101{i % 10000:04d}" for i in range(n)]
+    t0, c0 = time.perf_counter(), time.process_time()
+    for v in values:
+        crypto.encrypt(v, "id_number")
+        crypto.blind_index(v, "id_number")
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    rate = n / cpu if cpu else 0.0
+    print(
+        f"AES-GCM + HMAC, one core: {n:,} in {wall:.3f} s wall, {cpu:.3f} s CPU "
+        f"= {rate:,.0f}/s per core"
+    )
+    return rate

@@ -1,0 +1,123 @@
+"""The lean path (issue #21 item 1): machine and resident traffic skips the middleware it
+does not use.
+
+A gate device, a venue system or a resident's phone calls the API with a bearer token or
+a signed link; neither uses a session, a CSRF cookie, flash messages, the OTP session
+check, django-axes (no password is checked) or the HTML-only table labels. `LeanPath`,
+first in settings.MIDDLEWARE, sends those requests through a second middleware chain,
+built once from settings.LEAN_MIDDLEWARE, that keeps everything they do use, in the same
+order as the full chain: the security headers (SecurityMiddleware, the Content-Security-
+Policy, X-Frame-Options), the upload cap, the input checks of the API, the client
+address for per-client limits, `no-store` on downloads, the audit log's request context
+(remote address, correlation id) and the language of answers (`LeanLocale`: the same
+choice as Django's LocaleMiddleware — the language cookie, then Accept-Language, else
+Chinese).
+
+What goes lean (settings):
+- FANGKONG_LEAN_PATHS: path prefixes of the signed-link public endpoints, whatever the
+  request carries (observation check-in link, self-service code, SMS code requests);
+- any /api/ request with `Authorization: Bearer …` and no session cookie, except the
+  paths in FANGKONG_LEAN_EXCLUDE (the password sign-in, which django-axes watches). A
+  request that carries a session cookie takes the full chain, since an endpoint that
+  accepts a session as well (the offline phone API) may fall back to it.
+Everything else — pages, the admin, session-authenticated API calls — takes the full
+chain as before."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
+from django.core.handlers.base import BaseHandler
+from django.core.handlers.exception import convert_exception_to_response
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.module_loading import import_string
+
+
+class _LeanHandler(BaseHandler):
+    """A handler whose middleware chain is LEAN_MIDDLEWARE (synchronous, as the WSGI
+    server runs the project); URL resolution and the view call are Django's own."""
+
+    def load_lean(self, paths: list[str]) -> Callable[[HttpRequest], Any]:
+        self._view_middleware: list[Any] = []
+        self._template_response_middleware: list[Any] = []
+        self._exception_middleware: list[Any] = []
+        handler = convert_exception_to_response(self._get_response)  # type: ignore[attr-defined]
+        for path in reversed(paths):
+            middleware = import_string(path)
+            if not getattr(middleware, "sync_capable", True):
+                raise ImproperlyConfigured(f"lean middleware {path} must run synchronously")
+            try:
+                instance = middleware(handler)
+            except MiddlewareNotUsed:
+                continue
+            if instance is None:
+                raise ImproperlyConfigured(f"Middleware factory {path} returned None.")
+            if hasattr(instance, "process_view"):
+                self._view_middleware.insert(0, instance.process_view)
+            if hasattr(instance, "process_template_response"):
+                self._template_response_middleware.append(instance.process_template_response)
+            if hasattr(instance, "process_exception"):
+                self._exception_middleware.append(instance.process_exception)
+            handler = convert_exception_to_response(instance)
+        self._middleware_chain = handler
+        return handler
+
+
+def _session_cookie(request: HttpRequest) -> bool:
+    cookies = request.META.get("HTTP_COOKIE", "")
+    return bool(cookies) and settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+class LeanPath:
+    """First in MIDDLEWARE: lean requests go through the lean chain, the rest on."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.lean = _LeanHandler().load_lean(list(settings.LEAN_MIDDLEWARE))
+        self.prefixes = tuple(settings.FANGKONG_LEAN_PATHS)
+        self.exclude = frozenset(settings.FANGKONG_LEAN_EXCLUDE)
+
+    def matches(self, request: HttpRequest) -> bool:
+        """Whether this request takes the lean chain (see the module's docstring)."""
+        path = request.path_info
+        return path.startswith(self.prefixes) or (
+            path.startswith("/api/")
+            and request.META.get("HTTP_AUTHORIZATION", "")[:7].lower() == "bearer "
+            and path not in self.exclude
+            and not _session_cookie(request)
+        )
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if self.matches(request):
+            request.lean = True  # type: ignore[attr-defined]
+            # No session to read a user from: anonymous until the bearer token says who.
+            request.user = AnonymousUser()
+            response = self.lean(request)
+            # as CommonMiddleware does on the full chain: keep-alive without chunking
+            if not response.streaming and not response.has_header("Content-Length"):
+                response.headers["Content-Length"] = str(len(response.content))
+            return response
+        return self.get_response(request)
+
+
+class LeanLocale:
+    """The language of the answer, chosen as LocaleMiddleware chooses it for this
+    project (no language prefixes in URLs): the language cookie, then Accept-Language,
+    else LANGUAGE_CODE (Chinese). Activated for the request's thread, stated in
+    Content-Language, and the answer varies by Accept-Language."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = translation.get_language_from_request(request, check_path=False)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response

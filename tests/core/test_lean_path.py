@@ -1,0 +1,216 @@
+"""The lean path (issue #21 item 1): bearer-token API requests and the signed-link public
+endpoints skip the session, CSRF, messages, OTP, axes and locale middleware, and keep
+everything that guards them: security headers, the language of answers, the input
+checks, rate limits, audit entries and the token's revocation."""
+
+import datetime as dt
+import time
+import uuid
+
+import pytest
+from django.conf import settings
+
+from fangkong.accounts import actions as accounts
+from fangkong.accounts.models import ApiToken
+from fangkong.core import clock
+from tests.conftest import GRID_A, YUECHENG
+
+pytestmark = pytest.mark.django_db
+SKIPPED = {
+    "session": ("django.contrib.sessions.middleware", "SessionMiddleware", "process_request"),
+    "csrf": ("django.middleware.csrf", "CsrfViewMiddleware", "process_request"),
+    "messages": ("django.contrib.messages.middleware", "MessageMiddleware", "process_request"),
+    "locale": ("django.middleware.locale", "LocaleMiddleware", "process_request"),
+    "auth": ("django.contrib.auth.middleware", "AuthenticationMiddleware", "process_request"),
+    "otp": ("django_otp.middleware", "OTPMiddleware", "__call__"),
+    "axes": ("axes.middleware", "AxesMiddleware", "__call__"),
+}
+
+
+@pytest.fixture
+def seen(monkeypatch):
+    """The names of the full chain's middleware that ran, request by request."""
+    import importlib
+
+    ran: list[str] = []
+    for name, (module, cls, method) in SKIPPED.items():
+        klass = getattr(importlib.import_module(module), cls)
+        original = getattr(klass, method)
+
+        def spy(self, *args, _original=original, _name=name, **kwargs):
+            ran.append(_name)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(klass, method, spy)
+    return ran
+
+
+def bearer(user, days=30):
+    raw = ApiToken.new_raw()
+    ApiToken.objects.create(
+        user=user, digest=ApiToken.hash(raw), expires_at=clock.now() + dt.timedelta(days=days)
+    )
+    return raw, {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def test_the_lean_chain_is_first_and_keeps_the_guards():
+    assert settings.MIDDLEWARE[0] == "fangkong.core.lean.LeanPath"
+    lean = settings.LEAN_MIDDLEWARE
+    for kept in (
+        "django.middleware.security.SecurityMiddleware",
+        "django.middleware.csp.ContentSecurityPolicyMiddleware",
+        "fangkong.core.security.CapUploads",
+        "fangkong.core.middleware.RejectUnstorableInApi",
+        "fangkong.core.middleware.ClientAddress",
+        "django.middleware.clickjacking.XFrameOptionsMiddleware",
+        "auditlog.middleware.AuditlogMiddleware",
+    ):
+        assert kept in lean and kept in settings.MIDDLEWARE
+    # the same relative order as in the full chain
+    full = [m for m in settings.MIDDLEWARE if m in lean]
+    assert full == [m for m in lean if m in full]
+    assert not any("session" in m.lower() or "csrf" in m.lower() for m in lean)
+
+
+def test_a_bearer_request_skips_what_it_does_not_use(client, make_user, seen):
+    _raw, headers = bearer(make_user("grid_worker", GRID_A))
+    r = client.get("/api/v1/auth/tokens", **headers)
+    assert r.status_code == 200
+    assert seen == []
+    assert "sessionid" not in r.cookies and "csrftoken" not in r.cookies
+    # the same security headers as every answer
+    assert "frame-ancestors 'none'" in r["Content-Security-Policy"]
+    assert r["X-Frame-Options"] == "DENY"
+    assert r["X-Content-Type-Options"] == "nosniff"
+    assert r["Referrer-Policy"] == "same-origin"
+    assert r["Content-Language"] == "zh-hans" and "Accept-Language" in r["Vary"]
+    assert r["Content-Length"] == str(len(r.content))
+
+
+def test_pages_and_session_calls_keep_the_full_chain(client, make_user, seen):
+    user = make_user("grid_worker", GRID_A)
+    client.force_login(user)
+    client.get("/")
+    assert {"session", "csrf", "messages", "locale", "auth", "otp", "axes"} <= set(seen)
+    seen.clear()
+    _raw, headers = bearer(user)
+    client.get("/api/v1/auth/tokens", **headers)  # with its session cookie: full chain
+    assert "session" in seen
+
+
+def test_password_sign_in_stays_under_axes_even_with_a_bearer_header(client, make_user, seen):
+    user = make_user("grid_worker", GRID_A)
+    _raw, headers = bearer(user)
+    r = client.post(
+        "/api/v1/auth/token",
+        {"username": user.username, "password": "wrong"},
+        content_type="application/json",
+        **headers,
+    )
+    assert r.status_code in (400, 401) and "axes" in seen
+
+
+def test_signed_link_endpoints_are_lean_and_answer_in_chinese_by_default(client, seen):
+    url = "/api/v1/observation/self/forged-token/checkins"
+    body = {"client_id": str(uuid.uuid4()), "temperature": "36.5"}
+    r = client.post(url, body, content_type="application/json")
+    assert r.status_code == 404 and r.json()["detail"] == "此报告链接无效"
+    assert seen == [] and r["Content-Language"] == "zh-hans"
+    english = client.post(url, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["detail"] == "this check-in link is not valid"
+    again = client.post(url, body, content_type="application/json")
+    assert again.json()["detail"] == "此报告链接无效"  # the thread's language was reset
+
+
+def test_input_checks_hold_on_the_lean_path(client, make_user):
+    _raw, headers = bearer(make_user("county_hq", YUECHENG))
+    r = client.post(
+        "/api/v1/tracing/scans",
+        '{"venue_code": "a\\u0000b", "client_id": "%s"}' % uuid.uuid4(),
+        content_type="application/json",
+        **headers,
+    )
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "venue_code"]
+    deep = "[" * 40 + "]" * 40
+    r = client.post("/api/v1/tracing/scans", deep, content_type="application/json", **headers)
+    assert r.status_code == 422
+    big = '{"scans": [], "n": 123456789012345678901}'
+    r = client.post("/api/v1/tracing/scans/batch", big, content_type="application/json", **headers)
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "n"]
+
+
+def test_rate_limits_hold_on_the_lean_path(client, seen):
+    from fangkong.public import actions
+
+    limit = actions.rules_on().submissions_per_hour
+    codes = [
+        client.post(
+            "/api/v1/public/open/codes",
+            {"phone": f"136{n:08d}"},
+            content_type="application/json",
+        ).status_code
+        for n in range(limit + 1)
+    ]
+    assert codes[:limit] == [202] * limit and codes[limit] == 429
+    assert "session" not in seen
+
+
+def test_reads_are_audited_on_the_lean_path(client, make_user, node):
+    from auditlog.models import LogEntry
+
+    from fangkong.tracing import venues
+
+    keeper = make_user("county_hq", YUECHENG)
+    venue = venues.create_venue(keeper, {"name": "东门", "kind": "gate", "node": node(GRID_A)})
+    _raw, headers = bearer(keeper)
+    before = LogEntry.objects.count()
+    r = client.post(
+        f"/api/v1/tracing/venues/{venue.code}/gate-lookup",
+        {"id_tail": "1234"},
+        content_type="application/json",
+        **headers,
+    )
+    assert r.status_code == 200, r.content
+    entry = LogEntry.objects.order_by("pk").last()
+    assert LogEntry.objects.count() == before + 1
+    assert entry.actor == keeper and entry.remote_addr == "127.0.0.1"
+
+
+def test_a_revoked_token_is_refused_at_once_here_and_within_the_cache_life_elsewhere(
+    client, make_user, monkeypatch
+):
+    user = make_user("grid_worker", GRID_A)
+    raw, headers = bearer(user)
+    assert client.get("/api/v1/auth/tokens", **headers).status_code == 200
+    # another process revokes it (no signal reaches this one): honoured when the
+    # cached record runs out
+    ApiToken.objects.filter(digest=ApiToken.hash(raw)).update(
+        revoked_at=clock.now(), revoked_reason="admin"
+    )
+    assert client.get("/api/v1/auth/tokens", **headers).status_code == 200
+    later = time.monotonic() + settings.FANGKONG_TOKEN_CACHE_SECONDS + 0.1
+    monkeypatch.setattr(accounts.time, "monotonic", lambda: later)
+    assert client.get("/api/v1/auth/tokens", **headers).status_code == 401
+    # revoked in this process: refused at once, however fresh the cache
+    monkeypatch.undo()
+    raw2, headers2 = bearer(user)
+    assert client.get("/api/v1/auth/tokens", **headers2).status_code == 200
+    accounts.revoke(user, ApiToken.objects.get(digest=ApiToken.hash(raw2)))
+    assert client.get("/api/v1/auth/tokens", **headers2).status_code == 401
+
+
+def test_an_expired_token_is_refused_from_the_cache(client, make_user):
+    user = make_user("grid_worker", GRID_A)
+    _raw, headers = bearer(user, days=1)
+    assert client.get("/api/v1/auth/tokens", **headers).status_code == 200
+    with clock.frozen(clock.now() + dt.timedelta(days=2)):
+        assert client.get("/api/v1/auth/tokens", **headers).status_code == 401
+
+
+def test_requests_do_not_share_the_cached_account(client, make_user):
+    user = make_user("grid_worker", GRID_A)
+    raw, _headers = bearer(user)
+    first, second = accounts.token_for(raw), accounts.token_for(raw)
+    assert first is not second and first.user is not second.user
+    first.user.marked = True
+    assert not hasattr(second.user, "marked") and second.user.pk == user.pk
