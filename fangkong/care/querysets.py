@@ -78,6 +78,3 @@ class DeedQuerySet(RestrictedQuerySet):
 
     def waiting(self) -> "DeedQuerySet":
         return self.filter(status="submitted")
-
-    def under(self, path: str) -> "DeedQuerySet":
-        return self.filter(path__startswith=path)

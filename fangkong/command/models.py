@@ -18,6 +18,7 @@ from fangkong.command.querysets import (
     TemplateQuerySet,
 )
 from fangkong.core import clock
+from fangkong.core.models import NodeScoped
 
 USER = settings.AUTH_USER_MODEL
 
@@ -25,27 +26,6 @@ USER = settings.AUTH_USER_MODEL
 def attachment_storage() -> FileSystemStorage:
     """Attachments live under var/media/command and are served only by a scoped view."""
     return FileSystemStorage(location=settings.VAR_DIR / "media" / "command")
-
-
-class NodeScoped(models.Model):
-    """A record placed at one node of the tree; `path` copies the node's path."""
-
-    node = models.ForeignKey(
-        "geo.Division", verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="+"
-    )
-    path = models.CharField(max_length=160, db_index=True, editable=False)
-
-    scope_path = "path"
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.path = self.node.path
-        super().save(*args, **kwargs)
-
-    def get_additional_data(self) -> dict:
-        return {"path": self.path}
 
 
 class ResponseLevel(models.Model):

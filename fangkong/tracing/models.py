@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.models import DatedRuleSet, TimeStampedModel
+from fangkong.core.models import DatedRuleSet, NodeScoped, TimeStampedModel
 from fangkong.tracing.choices import (
     Category,
     ContactStatus,
@@ -252,7 +252,7 @@ def _venue_code() -> str:
     return secrets.token_urlsafe(9)
 
 
-class Venue(TimeStampedModel):
+class Venue(NodeScoped, TimeStampedModel):
     """A place with a printed QR code (场所码): shop, market, office, bus, residential gate."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -260,10 +260,8 @@ class Venue(TimeStampedModel):
     address = models.CharField(_("address"), max_length=200, blank=True)
     code = models.CharField(max_length=16, unique=True, default=_venue_code, editable=False)
     node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="+")
-    path = models.CharField(max_length=160, db_index=True, editable=False)
     active = models.BooleanField(_("in use"), default=True)
 
-    scope_path = "path"
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
@@ -273,10 +271,6 @@ class Venue(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.node.path
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
