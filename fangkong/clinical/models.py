@@ -27,6 +27,7 @@ from fangkong.clinical.choices import (
 )
 from fangkong.core import clock
 from fangkong.core.models import DatedRuleSet, NodeScoped, Placed, TimeStampedModel
+from fangkong.core.querysets import RestrictedManager
 
 USER = settings.AUTH_USER_MODEL
 
@@ -487,7 +488,7 @@ class Investigation(models.Model):
     path = models.CharField(max_length=160, editable=False)
 
     scope_path = "path"
-    objects = qs.ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("case investigation")
@@ -515,7 +516,7 @@ class Exposure(models.Model):
     path = models.CharField(max_length=160, editable=False)
 
     scope_path = "path"
-    objects = qs.ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("exposure")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
 from fangkong.core.models import DatedRuleSet, NodeScoped, Placed, TimeStampedModel
+from fangkong.core.querysets import RestrictedManager
 from fangkong.observation.choices import (
     PlaceKind,
     Reason,
@@ -23,7 +24,6 @@ from fangkong.observation.choices import (
 from fangkong.observation.querysets import (
     CheckInQuerySet,
     PeriodQuerySet,
-    ScopedQuerySet,
     SiteQuerySet,
 )
 
@@ -118,7 +118,7 @@ class Room(Placed):
     number = models.CharField(_("room"), max_length=20)
     capacity = models.PositiveSmallIntegerField(_("capacity"), default=1)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("room")
@@ -265,7 +265,7 @@ class Placement(models.Model):
     path = models.CharField(max_length=160, editable=False)
 
     scope_path = "path"
-    objects = ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("placement")
@@ -370,7 +370,7 @@ class AlertTask(models.Model):
     path = models.CharField(max_length=160, editable=False)
 
     scope_path = "path"
-    objects = ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("missed check-in task")
@@ -411,7 +411,7 @@ class Referral(models.Model):
     path = models.CharField(max_length=160, editable=False)
 
     scope_path = "path"
-    objects = ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("fever clinic referral")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.core import clock
 from fangkong.core import models as core
 from fangkong.core.models import DatedRuleSet
+from fangkong.core.querysets import RestrictedManager
 from fangkong.public import choices as ch
 from fangkong.public import querysets as qs
 
@@ -114,7 +115,7 @@ class Article(PublicRecord):
     published = models.BooleanField(_("published"), default=True)
     author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
 
-    objects = qs.ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("knowledge article")
@@ -142,7 +143,7 @@ class Rumour(PublicRecord):
     )
     clarified_at = models.DateTimeField(_("clarified"), null=True, blank=True)
 
-    objects = qs.ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("rumour")
@@ -217,7 +218,7 @@ class ApprovalBatch(PublicRecord):
     number = models.PositiveIntegerField(_("batch"))
     published_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
 
-    objects = qs.ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("approval batch")
@@ -315,7 +316,7 @@ class SchoolPlan(PublicRecord):
     decision_note = models.CharField(_("note"), max_length=200, blank=True)
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
 
-    objects = qs.ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("school return plan")
@@ -348,7 +349,7 @@ class Gathering(PublicRecord):
     follow_up = models.TextField(_("follow-up"), blank=True)
     followed_up_at = models.DateTimeField(_("followed up"), null=True, blank=True)
 
-    objects = qs.ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("gathering")

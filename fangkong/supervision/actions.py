@@ -140,7 +140,6 @@ def create_plan(
     with _actor(user):
         return InspectionPlan.objects.create(
             node=node,
-            path=node.path,
             title=title.strip(),
             starts_on=starts_on,
             ends_on=ends_on,
@@ -163,9 +162,7 @@ def add_team(
     for m in members:
         _team_user(m, "members")
     with _actor(user):
-        team = InspectionTeam.objects.create(
-            plan=plan, path=plan.path, name=name.strip(), leader=leader
-        )
+        team = InspectionTeam.objects.create(plan=plan, name=name.strip(), leader=leader)
         team.members.set(members)
     return team
 
@@ -196,7 +193,6 @@ def schedule_inspection(
         return Inspection.objects.create(
             team=team,
             node=node,
-            path=node.path,
             kind=kind,
             planned_on=planned_on,
             topics=_topics(topics),
@@ -246,7 +242,6 @@ def record_results(
                     "item_text": items[topic][item_no][:200],
                     "outcome": outcome,
                     "note": note.strip(),
-                    "path": inspection.path,
                 },
             )
             n += 1
@@ -275,7 +270,6 @@ def add_finding(
     with _actor(user):
         return Finding.objects.create(
             inspection=inspection,
-            path=inspection.path,
             topic=topic,
             description=description.strip(),
             severity=severity,
@@ -291,7 +285,6 @@ def add_photo(user: Any, finding: Finding, upload: Any) -> EvidencePhoto:
     with _actor(user):
         photo = EvidencePhoto(
             finding=finding,
-            path=finding.path,
             width=encoded.width,
             height=encoded.height,
             size=encoded.size,
@@ -354,7 +347,6 @@ def assign_rectification(
             finding=finding,
             owner_node=owner_node,
             owner_user=owner_user,
-            path=owner_node.path,
             escalate_path=rules.escalation_path(owner_node.path),
             requirement=requirement.strip(),
             deadline=deadline,
@@ -475,7 +467,6 @@ def commend(
             reason=_text("reason", reason, 4000),
             decided_by=decided_by,
             decided_on=decided_on,
-            path=recipient.path,
             created_by=user,
         )
 
@@ -519,6 +510,5 @@ def open_case(
             decided_by=decided_by,
             decided_on=decided_on,
             summary=summary.strip(),
-            path=finding.path,
             created_by=user,
         )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
 from fangkong.core.models import DatedRuleSet, NodeScoped, Placed, TimeStampedModel
+from fangkong.core.querysets import RestrictedManager
 from fangkong.supplies import querysets as qs
 from fangkong.supplies.choices import (
     Category,
@@ -107,7 +108,7 @@ class Warehouse(NodeScoped, TimeStampedModel):
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=WarehouseKind.choices)
 
-    objects = qs.ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("warehouse")
@@ -154,7 +155,7 @@ class Donation(Placed):
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledgement = models.TextField(_("acknowledgement"), blank=True)
 
-    objects = qs.ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("donation")
@@ -314,7 +315,7 @@ class Market(NodeScoped):
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=MarketKind.choices)
 
-    objects = qs.ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("market")
@@ -333,7 +334,7 @@ class PriceBaseline(NodeScoped):
     node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="+")
     price = models.DecimalField(_("baseline price"), max_digits=10, decimal_places=2)
 
-    objects = qs.ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("price baseline")

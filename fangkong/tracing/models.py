@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
 from fangkong.core.models import DatedRuleSet, NodeScoped, TimeStampedModel
+from fangkong.core.querysets import RestrictedManager
 from fangkong.tracing.choices import (
     Category,
     ContactStatus,
@@ -18,7 +19,7 @@ from fangkong.tracing.choices import (
     TransportKind,
     VenueKind,
 )
-from fangkong.tracing.querysets import ChainQuerySet, ContactQuerySet, ScopedQuerySet
+from fangkong.tracing.querysets import ChainQuerySet, ContactQuerySet
 
 USER = settings.AUTH_USER_MODEL
 
@@ -89,7 +90,7 @@ class IndexCase(TimeStampedModel):
     path = models.CharField(max_length=160, db_index=True, editable=False)
 
     scope_path = "path"
-    objects = ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("index case")
@@ -199,7 +200,7 @@ class TransmissionEdge(models.Model):
     path = models.CharField(max_length=160, editable=False)
 
     scope_path = "path"
-    objects = ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("transmission")
@@ -262,7 +263,7 @@ class Venue(NodeScoped, TimeStampedModel):
     node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="+")
     active = models.BooleanField(_("in use"), default=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("venue")
@@ -305,7 +306,7 @@ class Scan(models.Model):
     path = models.CharField(max_length=160, editable=False)
 
     scope_path = "path"
-    objects = ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("scan")
