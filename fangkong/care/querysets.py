@@ -47,7 +47,7 @@ class DifficultyQuerySet(RestrictedQuerySet):
             by_len.setdefault(len(child.path), set()).add(child.path)
         for length, paths in by_len.items():
             rows = (
-                self.filter(path__startswith=parent.path)
+                self.under(parent.path)
                 .annotate(prefix=Substr("path", 1, length))
                 .values("prefix")
                 .annotate(

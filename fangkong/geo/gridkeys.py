@@ -167,7 +167,7 @@ def _parse(
 ) -> tuple[list[_Line], list[tuple[int, str]]]:
     villages = Division.objects.filter(level=Level.VILLAGE)
     if scope is not None:
-        villages = villages.filter(path__startswith=scope.path)
+        villages = villages.under(scope.path)
     by_code = {v.code: v for v in villages}
     towns = {t.pk: t for t in Division.objects.filter(level=Level.TOWN)}
     by_name: dict[str, list[tuple[Division, Division]]] = {}

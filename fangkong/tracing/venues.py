@@ -324,7 +324,8 @@ def gate_candidates(
     qs = (
         Person.objects.restrict(user, "view")
         .active()
-        .filter(path__startswith=venue.path, id_masked__endswith=tail)
+        .under(venue.path)
+        .filter(id_masked__endswith=tail)
         .order_by("name", "pk")
     )
     name = (name or "").strip()
@@ -351,7 +352,8 @@ def gate_person(user: Any, venue: Venue, person_id: int, request: Any = None) ->
     person = (
         Person.objects.restrict(user, "view")
         .active()
-        .filter(pk=person_id, path__startswith=venue.path)
+        .under(venue.path)
+        .filter(pk=person_id)
         .first()
     )
     if person is None:
