@@ -9,7 +9,7 @@ import contextlib
 import datetime as dt
 import secrets
 from collections.abc import Iterator
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from auditlog.context import set_actor
@@ -39,7 +39,7 @@ from fangkong.clinical.models import (
     HandOver,
     Investigation,
 )
-from fangkong.core import clock, facts
+from fangkong.core import clock, facts, readings
 
 
 @contextlib.contextmanager
@@ -93,12 +93,11 @@ def parse_temperature(value: Any, field: str = "temperature") -> Decimal | None:
     if value in (None, ""):
         return None
     try:
-        t = Decimal(str(value).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
+        return readings.temperature(value, Decimal("34"), Decimal("43"))
+    except readings.NotANumber:
         raise _invalid(field, _("the temperature must be a number in °C")) from None
-    if not t.is_finite() or not Decimal("34") <= t <= Decimal("43"):
-        raise _invalid(field, _("the temperature must be between 34 and 43 °C"))
-    return t.quantize(Decimal("0.1"))
+    except readings.OutOfRange:
+        raise _invalid(field, _("the temperature must be between 34 and 43 °C")) from None
 
 
 def _choices(values: Any, allowed: list[str], field: str) -> list[str]:

@@ -4,7 +4,7 @@
 import datetime as dt
 import io
 import uuid
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import segno
@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock
+from fangkong.core import clock, readings
 from fangkong.tracing.actions import _actor, _invalid, _need, rules_in_force
 from fangkong.tracing.choices import Direction, VenueKind
 from fangkong.tracing.models import Scan, Venue
@@ -80,8 +80,8 @@ def _when(value: Any) -> dt.datetime:
 
 def _uuid(value: Any) -> uuid.UUID:
     try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
+        return readings.client_id(value)
+    except readings.NotANumber:
         raise _invalid("client_id", _("the client id must be a UUID")) from None
 
 
@@ -89,12 +89,13 @@ def _temperature(value: Any) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
-        t = Decimal(str(value)).quantize(Decimal("0.1"))
-    except InvalidOperation:
+        return readings.temperature(
+            value, Decimal("34.0"), Decimal("43.0"), commas="", round_first=True
+        )
+    except readings.NotANumber:
         raise _invalid("temperature", _("not a number")) from None
-    if not Decimal("34.0") <= t <= Decimal("43.0"):
-        raise _invalid("temperature", _("a body temperature is between 34 and 43 °C"))
-    return t
+    except readings.OutOfRange:
+        raise _invalid("temperature", _("a body temperature is between 34 and 43 °C")) from None
 
 
 def _colour_of(person_id: int | None) -> str:
