@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.models import DatedRuleSet
+from fangkong.core.models import DatedRuleSet, NodeScoped
 from fangkong.core.querysets import RestrictedQuerySet
 
 
@@ -111,7 +111,7 @@ class BriefingQuerySet(RestrictedQuerySet):
         return self.filter(status="done")
 
 
-class Briefing(models.Model):
+class Briefing(NodeScoped):
     """One node's briefing for one day, as of the cut-off; `data` holds every figure."""
 
     class Status(models.TextChoices):
@@ -120,7 +120,6 @@ class Briefing(models.Model):
         FAILED = "failed", _("Failed")
 
     node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="+")
-    path = models.CharField(max_length=160, db_index=True, editable=False)
     day = models.DateField(_("day"))
     cutoff_at = models.DateTimeField(_("figures as of"))
     status = models.CharField(
@@ -138,7 +137,6 @@ class Briefing(models.Model):
     facts_changed_at = models.DateTimeField(_("facts changed"), null=True, blank=True)
     compute_seconds = models.FloatField(null=True, blank=True)
 
-    scope_path = "path"
     objects = BriefingQuerySet.as_manager()
 
     class Meta:
@@ -149,7 +147,3 @@ class Briefing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.node_id} {self.day}"
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.node.path
-        super().save(*args, **kwargs)

@@ -112,11 +112,8 @@ def _deeds(county: Division, villages: list[Division], seed: int) -> tuple[int, 
     for i, (title, text) in enumerate(DEEDS):
         village = villages[i % len(villages)]
         members = Member.objects.order_by("pk")
-        member = (
-            members.filter(path__startswith=village.path).first()
-            or members.filter(path__startswith=county.path).first()
-        )
-        org = PartyOrganisation.objects.filter(path__startswith=county.path).order_by("pk").first()
+        member = members.under(village.path).first() or members.under(county.path).first()
+        org = PartyOrganisation.objects.under(county.path).order_by("pk").first()
         deed = actions.submit_deed(
             org_user,
             village,
@@ -152,7 +149,7 @@ def demo_step(seed: int) -> str:
     county = Division.objects.filter(code="330602").first()
     if county is None:
         return "no Yuecheng district"
-    pool = list(Division.objects.filter(level="village", path__startswith=county.path))
+    pool = list(Division.objects.under(county.path).filter(level="village"))
     if not pool:
         return "no villages"
     villages = sorted(rng.sample(pool, min(8, len(pool))), key=lambda v: v.code)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.care.choices import DeedStatus, DifficultyState, DifficultyStatus, Relation
 from fangkong.care.querysets import DeedQuerySet, DifficultyQuerySet
 from fangkong.core import clock, crypto
-from fangkong.core.models import DatedRuleSet, TimeStampedModel
+from fangkong.core.models import DatedRuleSet, NodeScoped, TimeStampedModel
 from fangkong.core.querysets import RestrictedQuerySet
 
 USER = settings.AUTH_USER_MODEL
@@ -73,7 +73,7 @@ class Category(models.Model):
         return self.name
 
 
-class Difficulty(TimeStampedModel):
+class Difficulty(NodeScoped, TimeStampedModel):
     """A practical difficulty (困难诉求) of a front-line worker or their family."""
 
     category = models.ForeignKey(
@@ -132,7 +132,6 @@ class Difficulty(TimeStampedModel):
         related_name="+",
     )
 
-    scope_path = "path"
     objects = DifficultyQuerySet.as_manager()
 
     class Meta:
@@ -157,17 +156,10 @@ class Difficulty(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.category} · {self.reporter_name} ({self.phone_masked})"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.node.path
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("care:difficulty", args=[self.pk])
-
-    def get_additional_data(self) -> dict:
-        return {"path": self.path}
 
     def set_phone(self, phone: str) -> None:
         from fangkong.people.rules import mask_phone
@@ -202,7 +194,7 @@ class Difficulty(TimeStampedModel):
         return self.node.parent if self.state == DifficultyState.ESCALATED else None
 
 
-class Deed(TimeStampedModel):
+class Deed(NodeScoped, TimeStampedModel):
     """An advanced deed (先进事迹) of a member or an organisation: reviewed, then
     published on the public side; it may earn a commendation."""
 
@@ -225,9 +217,6 @@ class Deed(TimeStampedModel):
         blank=True,
         related_name="deeds",
     )
-    node = models.ForeignKey(
-        "geo.Division", verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="+"
-    )
     path = models.CharField(max_length=160, editable=False)
     status = models.CharField(
         _("status"), max_length=10, choices=DeedStatus.choices, default=DeedStatus.SUBMITTED
@@ -248,7 +237,6 @@ class Deed(TimeStampedModel):
         related_name="deeds",
     )
 
-    scope_path = "path"
     objects = DeedQuerySet.as_manager()
 
     class Meta:
@@ -262,17 +250,10 @@ class Deed(TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.node.path
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("care:deed", args=[self.pk])
-
-    def get_additional_data(self) -> dict:
-        return {"path": self.path}
 
     @property
     def is_published(self) -> bool:

@@ -27,7 +27,7 @@ PUBLIC_TTL = 60
 
 
 def _towns() -> list[tuple[str, str]]:
-    rows = Division.objects.filter(level__in=["county", "town"], path__startswith=f"{CITY}/")
+    rows = Division.objects.under(f"{CITY}/").filter(level__in=["county", "town"])
     return [
         (d.code, d.name if d.level == "town" else f"【{d.name}】")
         for d in rows.order_by("path").only("code", "name", "level")
@@ -47,7 +47,7 @@ def _areas() -> list[tuple[str, str]]:
     city = Division.objects.filter(code=CITY).first()
     if city is None:
         return []
-    rows = Division.objects.filter(level__in=["county", "town"], path__startswith=city.path)
+    rows = Division.objects.under(city.path).filter(level__in=["county", "town"])
     return [(CITY, city.name)] + [
         (d.code, ("　" if d.level == "town" else "") + d.name) for d in rows.order_by("path")
     ]

@@ -47,7 +47,7 @@ class DifficultyQuerySet(RestrictedQuerySet):
             by_len.setdefault(len(child.path), set()).add(child.path)
         for length, paths in by_len.items():
             rows = (
-                self.filter(path__startswith=parent.path)
+                self.under(parent.path)
                 .annotate(prefix=Substr("path", 1, length))
                 .values("prefix")
                 .annotate(
@@ -78,6 +78,3 @@ class DeedQuerySet(RestrictedQuerySet):
 
     def waiting(self) -> "DeedQuerySet":
         return self.filter(status="submitted")
-
-    def under(self, path: str) -> "DeedQuerySet":
-        return self.filter(path__startswith=path)

@@ -7,7 +7,7 @@ investigations and clusters in `investigation.py`."""
 
 import datetime as dt
 import secrets
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -35,7 +35,7 @@ from fangkong.clinical.models import (
     HandOver,
     Investigation,
 )
-from fangkong.core import clock, facts
+from fangkong.core import clock, facts, readings
 from fangkong.core.access import actor, invalid, require
 
 
@@ -72,12 +72,11 @@ def parse_temperature(value: Any, field: str = "temperature") -> Decimal | None:
     if value in (None, ""):
         return None
     try:
-        t = Decimal(str(value).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
+        return readings.temperature(value, Decimal("34"), Decimal("43"))
+    except readings.NotANumber:
         raise invalid(field, _("the temperature must be a number in °C")) from None
-    if not t.is_finite() or not Decimal("34") <= t <= Decimal("43"):
-        raise invalid(field, _("the temperature must be between 34 and 43 °C"))
-    return t.quantize(Decimal("0.1"))
+    except readings.OutOfRange:
+        raise invalid(field, _("the temperature must be between 34 and 43 °C")) from None
 
 
 def _choices(values: Any, allowed: list[str], field: str) -> list[str]:

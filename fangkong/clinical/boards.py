@@ -36,7 +36,7 @@ def hospitals(user: Any):  # type: ignore[no-untyped-def]
     if user.node is None:
         return qs.none()
     city = user.node.path.split("/")[0] + "/"
-    return qs.filter(path__startswith=city)
+    return qs.under(city)
 
 
 def pending_referral(user: Any, pk: str) -> Any:

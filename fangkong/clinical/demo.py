@@ -123,7 +123,8 @@ def run(seed: int) -> str:
         hospital = hospitals["330681" if code in ("330681", "330683") else "330602"]
         ward_doctor = doctor
         people = list(
-            Person.objects.filter(path__startswith=f"3306/{code}/", merged_into__isnull=True)
+            Person.objects.under(f"3306/{code}/")
+            .filter(merged_into__isnull=True)
             .exclude(observation_periods__status__in=["active", "referred"])
             .order_by("pk")[:60]
         )

@@ -26,7 +26,8 @@ from fangkong.clinical.choices import (
     TransferStatus,
 )
 from fangkong.core import clock
-from fangkong.core.models import DatedRuleSet, TimeStampedModel
+from fangkong.core.models import DatedRuleSet, NodeScoped, Placed, TimeStampedModel
+from fangkong.core.querysets import RestrictedManager
 
 USER = settings.AUTH_USER_MODEL
 
@@ -74,22 +75,17 @@ class ClinicalRules(DatedRuleSet):
         return f"{self.effective_from}: cluster ≥ {self.r10_cluster_threshold}"
 
 
-class Facility(TimeStampedModel):
+class Facility(NodeScoped, TimeStampedModel):
     """A fever clinic (发热门诊) or designated hospital (定点医院) in a jurisdiction."""
 
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=FacilityKind.choices)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    node = models.ForeignKey(
-        "geo.Division", verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="+"
-    )
-    path = models.CharField(max_length=160, db_index=True, editable=False)
     staff: models.ManyToManyField = models.ManyToManyField(
         USER, verbose_name=_("staff"), blank=True, related_name="clinical_facilities"
     )
     active = models.BooleanField(_("in service"), default=True)
 
-    scope_path = "path"
     objects = qs.FacilityQuerySet.as_manager()
 
     class Meta:
@@ -103,23 +99,16 @@ class Facility(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.node.path
-        super().save(*args, **kwargs)
 
-    def get_additional_data(self) -> dict:
-        return {"path": self.path}
-
-
-class Ward(models.Model):
+class Ward(Placed):
     """A ward of one bed kind (isolation, negative-pressure, ICU)."""
+
+    placed_by = "facility"
 
     facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="wards")
     name = models.CharField(_("ward"), max_length=60)
     kind = models.CharField(_("bed kind"), max_length=20, choices=BedKind.choices)
-    path = models.CharField(max_length=160, db_index=True, editable=False)
 
-    scope_path = "path"
     objects = qs.WardQuerySet.as_manager()
 
     class Meta:
@@ -132,10 +121,6 @@ class Ward(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facility.name} {self.name}"
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.facility.path
-        super().save(*args, **kwargs)
 
 
 class Bed(models.Model):
@@ -159,14 +144,14 @@ class Bed(models.Model):
         return f"{self.ward} {self.number}"
 
 
-class ExpertTeam(models.Model):
+class ExpertTeam(Placed):
     """An expert team (专家组) of a designated hospital."""
+
+    placed_by = "facility"
 
     facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(_("team"), max_length=80)
-    path = models.CharField(max_length=160, db_index=True, editable=False)
 
-    scope_path = "path"
     objects = qs.WardQuerySet.as_manager()
 
     class Meta:
@@ -176,10 +161,6 @@ class ExpertTeam(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.facility.path
-        super().save(*args, **kwargs)
 
 
 class ExpertMember(models.Model):
@@ -507,7 +488,7 @@ class Investigation(models.Model):
     path = models.CharField(max_length=160, editable=False)
 
     scope_path = "path"
-    objects = qs.ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("case investigation")
@@ -535,7 +516,7 @@ class Exposure(models.Model):
     path = models.CharField(max_length=160, editable=False)
 
     scope_path = "path"
-    objects = qs.ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("exposure")

@@ -67,10 +67,6 @@ class FacilityQuerySet(RestrictedQuerySet):
         return self.filter(kind="designated_hospital")
 
 
-class ScopedQuerySet(RestrictedQuerySet):
-    pass
-
-
 class WardQuerySet(RestrictedQuerySet):
     pass
 

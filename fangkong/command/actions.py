@@ -276,10 +276,10 @@ def issue_directive(
             directive.attachment = attachment
         directive.save()
         DirectiveReceipt.objects.bulk_create(
-            [
-                DirectiveReceipt(directive=directive, node=d, path=d.path, level=d.level)
+            DirectiveReceipt.place_all(
+                DirectiveReceipt(directive=directive, node=d, level=d.level)
                 for d in sorted(recipients, key=lambda d: d.path)
-            ],
+            ),
             batch_size=2000,
         )
     return directive

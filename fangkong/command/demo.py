@@ -67,14 +67,12 @@ def demo_step(seed: int) -> str:
     )
     villages = list(Division.objects.under(city).filter(level="village").order_by("code"))
     MeasureStatus.objects.bulk_create(  # demo data written in bulk: thousands of rows
-        [
-            MeasureStatus(
-                checklist=checklist, node=v, path=v.path, item=item, done=True, updated_by=hq
-            )
+        MeasureStatus.place_all(
+            MeasureStatus(checklist=checklist, node=v, item=item, done=True, updated_by=hq)
             for v in villages[: len(villages) // 2]
             for item in range(len(checklist.items))
             if rng.random() < 0.7
-        ],
+        ),
         ignore_conflicts=True,
     )
 

@@ -70,9 +70,7 @@ def reporting_rates(
         if rules.deadline_of(p, template.deadline_time, tz) <= now
     ]
     nodes = list(
-        Division.objects.restrict(user, "view").filter(
-            path__startswith=template.path, level=template.level
-        )
+        Division.objects.restrict(user, "view").under(template.path).filter(level=template.level)
     )
     subs = (
         Submission.objects.restrict(user, "view")
@@ -100,7 +98,7 @@ def late_nodes(user: Any, template: ReportTemplate, period: dt.date) -> list[Div
         .filter(template=template, period=period, on_time=True)
         .values_list("node_id", flat=True)
     )
-    nodes = Division.objects.restrict(user, "view").filter(
-        path__startswith=template.path, level=template.level
+    nodes = (
+        Division.objects.restrict(user, "view").under(template.path).filter(level=template.level)
     )
     return [n for n in nodes if n.pk not in on_time]

@@ -13,11 +13,12 @@ from fangkong.command.querysets import (
     DecisionQuerySet,
     DirectiveQuerySet,
     ReceiptQuerySet,
-    ScopedQuerySet,
     SubmissionQuerySet,
     TemplateQuerySet,
 )
 from fangkong.core import clock
+from fangkong.core.models import NodeScoped
+from fangkong.core.querysets import RestrictedManager
 
 USER = settings.AUTH_USER_MODEL
 
@@ -25,27 +26,6 @@ USER = settings.AUTH_USER_MODEL
 def attachment_storage() -> FileSystemStorage:
     """Attachments live under var/media/command and are served only by a scoped view."""
     return FileSystemStorage(location=settings.VAR_DIR / "media" / "command")
-
-
-class NodeScoped(models.Model):
-    """A record placed at one node of the tree; `path` copies the node's path."""
-
-    node = models.ForeignKey(
-        "geo.Division", verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="+"
-    )
-    path = models.CharField(max_length=160, db_index=True, editable=False)
-
-    scope_path = "path"
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.path = self.node.path
-        super().save(*args, **kwargs)
-
-    def get_additional_data(self) -> dict:
-        return {"path": self.path}
 
 
 class ResponseLevel(models.Model):
@@ -76,7 +56,7 @@ class Target(NodeScoped):
     owner = models.ForeignKey(
         USER, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+"
     )
-    objects = ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("target")
@@ -98,7 +78,7 @@ class Indicator(models.Model):
     path = models.CharField(max_length=160, db_index=True, editable=False)
 
     scope_path = "path"
-    objects = ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("indicator")
@@ -120,7 +100,7 @@ class IndicatorValue(models.Model):
     path = models.CharField(max_length=160, editable=False)
 
     scope_path = "path"
-    objects = ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         ordering = ["indicator", "-day"]
@@ -160,7 +140,7 @@ class MeasureStatus(NodeScoped):
     note = models.CharField(_("note"), max_length=200, blank=True)
     updated_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(default=clock.now)
-    objects = ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("measure status")
@@ -184,7 +164,7 @@ class TaskForce(NodeScoped):
         USER, verbose_name=_("members"), blank=True, related_name="+"
     )
     responsibilities = models.TextField(_("responsibilities"))
-    objects = ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("task force")
@@ -273,7 +253,7 @@ class Meeting(NodeScoped):
     carried = models.ManyToManyField(  # type: ignore[var-annotated]
         "Decision", blank=True, related_name="carried_to", verbose_name=_("carried over")
     )
-    objects = ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("meeting")

@@ -8,10 +8,6 @@ from django.db.models import Q
 from fangkong.core.querysets import RestrictedQuerySet, _path_of, allows
 
 
-class ScopedQuerySet(RestrictedQuerySet):
-    pass
-
-
 class DirectiveQuerySet(RestrictedQuerySet):
     def restrict(self, user: Any, action: str = "view") -> Self:
         """Issued in the user's subtree, or (to view) addressed to a node in it."""

@@ -105,7 +105,9 @@ def record_run(
             created_by=user if getattr(user, "pk", None) else None,
         )
         RunCase.objects.bulk_create(
-            [RunCase(run=run, ref=ref, person=linked.get(ref), path=run.path) for ref in case_refs]
+            RunCase.place_all(
+                RunCase(run=run, ref=ref, person=linked.get(ref)) for ref in case_refs
+            )
         )
         job_row.total = len(case_refs)
         job_row.save(update_fields=["total"])
@@ -149,7 +151,9 @@ def execute_run(run: CompanionRun, session: Any = None) -> dict:
         persons = {i.ref: i.person_id for i in identities.filter(ref__in=refs)}
         with transaction.atomic():
             objs = [_candidate(run, by_id[r[0]], r, persons.get(r[1])) for r in rows]
-            CandidateExposure.objects.bulk_create(objs, batch_size=1000)
+            CandidateExposure.objects.bulk_create(
+                CandidateExposure.place_all(objs), batch_size=1000
+            )
             for case, _c in batch:
                 case.companions = sum(1 for r in rows if r[0] == case.ref)
                 case.save(update_fields=["companions"])
@@ -187,7 +191,6 @@ def _candidate(run: CompanionRun, case: RunCase, row: tuple, person_id: int | No
         shared_stays=values["shared_stays"],
         first_at=dt.datetime.fromtimestamp(values["first_at"], tz=dt.UTC),
         last_at=dt.datetime.fromtimestamp(values["last_at"], tz=dt.UTC),
-        path=run.path,
     )
 
 

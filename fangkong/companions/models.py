@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.companions import querysets as qs
 from fangkong.companions.choices import Decision, Engine
 from fangkong.core import clock
-from fangkong.core.models import DatedRuleSet
+from fangkong.core.models import DatedRuleSet, NodeScoped, Placed
 
 
 def default_weights() -> dict[str, int]:
@@ -46,16 +46,16 @@ class CompanionRules(DatedRuleSet):
         return {int(k): int(v) for k, v in (self.weights or default_weights()).items()}
 
 
-class DataIdentity(models.Model):
+class DataIdentity(Placed):
     """Links a person id of a stay data set (an operator's pseudonymous subscriber, a
     simulator's person) to the person registry, so candidates show a registered person."""
+
+    placed_by = "person"
 
     dataset = models.CharField(_("data set"), max_length=80)
     ref = models.BigIntegerField(_("person id in the data set"))
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
-    path = models.CharField(max_length=160, db_index=True, editable=False)
 
-    scope_path = "path"
     objects = qs.RunCaseQuerySet.as_manager()
 
     class Meta:
@@ -68,17 +68,12 @@ class DataIdentity(models.Model):
     def __str__(self) -> str:
         return f"{self.dataset}:{self.ref}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.person.path
-        super().save(*args, **kwargs)
 
-
-class CompanionRun(models.Model):
+class CompanionRun(NodeScoped):
     """One detection run over a data set for a batch of cases, done as a background job."""
 
     job = models.OneToOneField("core.Job", on_delete=models.CASCADE, related_name="companion_run")
     node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="+")
-    path = models.CharField(max_length=160, db_index=True, editable=False)
     dataset = models.CharField(_("data set"), max_length=80)
     engine = models.CharField(_("engine"), max_length=10, choices=Engine.choices)
     rules = models.ForeignKey(CompanionRules, on_delete=models.PROTECT, null=True, blank=True)
@@ -90,7 +85,6 @@ class CompanionRun(models.Model):
     )
     created_at = models.DateTimeField(default=clock.now)
 
-    scope_path = "path"
     objects = qs.RunQuerySet.as_manager()
 
     class Meta:
@@ -101,18 +95,16 @@ class CompanionRun(models.Model):
     def __str__(self) -> str:
         return f"{self.dataset} · {self.get_engine_display()} #{self.pk}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.node.path
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("companions:run", args=[self.pk])
 
 
-class RunCase(models.Model):
+class RunCase(Placed):
     """A case traced in a run: its id in the data set, its window, how many companions."""
+
+    placed_by = "run"
 
     run = models.ForeignKey(CompanionRun, on_delete=models.CASCADE, related_name="cases")
     ref = models.BigIntegerField(_("case id in the data set"))
@@ -123,9 +115,7 @@ class RunCase(models.Model):
     window_to = models.DateTimeField(_("tracing to"), null=True, blank=True)
     companions = models.PositiveIntegerField(_("companions"), default=0)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    path = models.CharField(max_length=160, db_index=True, editable=False)
 
-    scope_path = "path"
     objects = qs.RunCaseQuerySet.as_manager()
 
     class Meta:
@@ -137,14 +127,12 @@ class RunCase(models.Model):
     def __str__(self) -> str:
         return f"#{self.ref}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.run.path
-        super().save(*args, **kwargs)
 
-
-class CandidateExposure(models.Model):
+class CandidateExposure(Placed):
     """A person who shared a place with a case long enough, ranked by exposure, for an
     investigator to confirm or dismiss (候选密接)."""
+
+    placed_by = "run"
 
     run = models.ForeignKey(CompanionRun, on_delete=models.CASCADE, related_name="candidates")
     case = models.ForeignKey(RunCase, on_delete=models.CASCADE, related_name="candidates")
@@ -168,9 +156,7 @@ class CandidateExposure(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(_("reason"), max_length=200, blank=True)
-    path = models.CharField(max_length=160, db_index=True, editable=False)
 
-    scope_path = "path"
     objects = qs.CandidateQuerySet.as_manager()
 
     class Meta:
@@ -184,13 +170,6 @@ class CandidateExposure(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.ref} ← #{self.case.ref} ({self.rank})"
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.run.path
-        super().save(*args, **kwargs)
-
-    def get_additional_data(self) -> dict:
-        return {"path": self.path}
 
     @property
     def exposure_minutes(self) -> float:

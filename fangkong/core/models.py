@@ -1,3 +1,6 @@
+from collections.abc import Iterable
+from typing import Any, ClassVar, TypeVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +24,62 @@ class TimeStampedModel(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "updated_at"}
         super().save(*args, **kwargs)
+
+
+PATH_LEN = 160
+
+P = TypeVar("P", bound="Placed")
+
+
+class Placed(models.Model):
+    """A record placed in the jurisdiction tree by its own `path` column, a copy of the
+    path of `placed_by` (its node, or the record it belongs to: a room its site's), so
+    `restrict()` and `under()` never join. The copy is made in one place, `place()`:
+    `save()` calls it, and every bulk writer calls `place_all()` on its objects before
+    `bulk_create`/`bulk_update`, which bypass `save()`.
+
+    A model whose path column is not indexed redeclares `path` without `db_index`."""
+
+    path = models.CharField(max_length=PATH_LEN, db_index=True, editable=False)
+
+    placed_by: ClassVar[str] = "node"
+    scope_path: ClassVar[str] = "path"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.place()
+        super().save(*args, **kwargs)
+
+    def place(self) -> None:
+        """Copy the path of the record this one is placed by."""
+        self.path = getattr(self, self.placed_by).path
+
+    @classmethod
+    def place_all(cls: type[P], objs: Iterable[P]) -> list[P]:
+        """`place()` each object, for writers that bypass `save()`."""
+        placed = list(objs)
+        for obj in placed:
+            obj.place()
+        return placed
+
+    def get_additional_data(self) -> dict:
+        """Audit entries carry the record's place, so they are scoped like the record."""
+        return {"path": self.path}
+
+
+class NodeScoped(Placed):
+    """A record placed at one node of the tree: the node and its materialised path.
+    A model whose node column is defined differently (another verbose name, a
+    related name, CASCADE) redeclares `node` with its own definition."""
+
+    node = models.ForeignKey(
+        "geo.Division", verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
 
 
 class Job(models.Model):

@@ -47,6 +47,13 @@ class RestrictedQuerySet(models.QuerySet):
             return self
         if not path:  # an account bound to no node sees nothing
             return self.none()
+        return self.under(path)
+
+    def under(self, place: Any) -> Self:
+        """The rows placed in the subtree of `place` — a path, or a node (anything with a
+        `path`) — the node itself and everything below it, by the model's `scope_path`:
+        one indexed prefix match."""
+        path = place if isinstance(place, str) else place.path
         field = getattr(self.model, "scope_path", None)
         if field is None:
             raise TypeError(f"{self.model.__name__} declares no scope_path")

@@ -167,7 +167,7 @@ def _parse(  # noqa: C901
 ) -> tuple[list[_Line], list[tuple[int, str]]]:
     villages = Division.objects.filter(level=Level.VILLAGE)
     if scope is not None:
-        villages = villages.filter(path__startswith=scope.path)
+        villages = villages.under(scope.path)
     by_code = {v.code: v for v in villages}
     towns = {t.pk: t for t in Division.objects.filter(level=Level.TOWN)}
     by_name: dict[str, list[tuple[Division, Division]]] = {}
@@ -332,7 +332,6 @@ def import_grid_keys(
                         text=line.text,
                         low=line.low,
                         high=line.high,
-                        path=grid.path,
                         created_by=user if getattr(user, "pk", None) else None,
                     )
                 )
@@ -342,6 +341,6 @@ def import_grid_keys(
         report.removed = old.count()
         old.delete()
         unique = {(k.grid.pk, k.kind, k.text, k.low): k for k in keys}
-        GridAddressKey.objects.bulk_create(unique.values())
+        GridAddressKey.objects.bulk_create(GridAddressKey.place_all(unique.values()))
         report.keys, report.villages = len(unique), len(villages)
     return report

@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.models import Placed
 from fangkong.core.querysets import RestrictedQuerySet
 from fangkong.geo.choices import KeyKind, Level
 
@@ -8,9 +9,6 @@ from fangkong.geo.choices import KeyKind, Level
 class DivisionQuerySet(RestrictedQuerySet):
     def of_level(self, level: str) -> "DivisionQuerySet":
         return self.filter(level=level)
-
-    def under(self, node: "Division") -> "DivisionQuerySet":
-        return self.filter(path__startswith=node.path)
 
 
 class Division(models.Model):
@@ -57,10 +55,12 @@ class Division(models.Model):
         return other.path.startswith(self.path)
 
 
-class GridAddressKey(models.Model):
+class GridAddressKey(Placed):
     """An address key of a grid (网格地址键): an estate, the buildings of an estate, a
     street with a house-number range, a natural village or a range of village groups (组).
     The address matcher places a row in the grid whose key its address carries."""
+
+    placed_by = "grid"
 
     grid = models.ForeignKey(
         Division, verbose_name=_("grid"), on_delete=models.CASCADE, related_name="address_keys"
@@ -69,13 +69,11 @@ class GridAddressKey(models.Model):
     text = models.CharField(_("name in addresses"), max_length=60, blank=True)
     low = models.PositiveIntegerField(_("from number"), null=True, blank=True)
     high = models.PositiveIntegerField(_("to number"), null=True, blank=True)
-    path = models.CharField(max_length=160, db_index=True, editable=False)
     created_by = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("added at"), auto_now_add=True)
 
-    scope_path = "path"
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -91,7 +89,3 @@ class GridAddressKey(models.Model):
     def __str__(self) -> str:
         span = f" {self.low}–{self.high}" if self.low is not None else ""
         return f"{self.text}{span} → {self.grid.name}"
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.grid.path
-        super().save(*args, **kwargs)

@@ -2,14 +2,13 @@
 check-ins, arrivals, headquarters overrides, verification at gates and venues."""
 
 import datetime as dt
-import uuid
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock
+from fangkong.core import clock, readings
 from fangkong.core import facts as core_facts
 from fangkong.core.access import actor, invalid, require
 from fangkong.healthcode import facts, rules, tokens
@@ -180,18 +179,20 @@ def daily_checkin(
 ) -> tuple[DailyCheckIn, bool]:
     """The resident's daily report; abnormal (fever or symptoms) restarts the count (R12)."""
     try:
-        cid = client_id if isinstance(client_id, uuid.UUID) else uuid.UUID(str(client_id))
-    except (ValueError, TypeError, AttributeError):
+        cid = readings.client_id(client_id)
+    except readings.NotANumber:
         raise invalid("client_id", _("the client id must be a UUID")) from None
     existing = DailyCheckIn.objects.filter(client_id=cid).first()
     if existing is not None:
         return existing, False
     try:
-        temp = Decimal(str(temperature)).quantize(Decimal("0.1"))
-    except InvalidOperation:
+        temp = readings.temperature(
+            temperature, Decimal("34.0"), Decimal("43.0"), commas="", round_first=True
+        )
+    except readings.NotANumber:
         raise invalid("temperature", _("not a number")) from None
-    if not Decimal("34.0") <= temp <= Decimal("43.0"):
-        raise invalid("temperature", _("a body temperature is between 34 and 43 °C"))
+    except readings.OutOfRange:
+        raise invalid("temperature", _("a body temperature is between 34 and 43 °C")) from None
     found = [s for s in (symptoms or []) if s]
     unknown = [s for s in found if s not in SYMPTOMS]
     if unknown:

@@ -426,10 +426,9 @@ def plan_shifts(user: Any, post: Post, first_day: dt.date, days: Any) -> list[Sh
                         starts_at=start,
                         ends_at=end,
                         required=post.required_per_shift,
-                        path=post.path,
                     )
                 )
-    Shift.objects.bulk_create(new)
+    Shift.objects.bulk_create(Shift.place_all(new))
     return new
 
 

@@ -52,9 +52,7 @@ def run(seed: int, members: int = 300, villages: int = 8, days: int = 3) -> str:
     rng = random.Random(seed)
     system = _system()
     pool = list(
-        Division.objects.filter(path__startswith=county.path, level="village").order_by("code")[
-            :villages
-        ]
+        Division.objects.under(county.path).filter(level="village").order_by("code")[:villages]
     )
     if not pool:
         return "no communities: mobilisation skipped"
@@ -189,7 +187,7 @@ def _ppe(system: Any, today: dt.date) -> int:
         return 0
     from fangkong.supplies.models import Item, Warehouse
 
-    house = Warehouse.objects.filter(path__startswith=f"3306/{COUNTY}/").order_by("pk").first()
+    house = Warehouse.objects.under(f"3306/{COUNTY}/").order_by("pk").first()
     mask = Item.objects.filter(standard="YY 0469 surgical").first()
     if house is None or mask is None:
         return 0

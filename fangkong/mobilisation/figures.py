@@ -52,19 +52,19 @@ def compute(path: str, day: dt.date, until: dt.datetime | None = None) -> dict[s
     """The figures of the subtree at `path` for `day` (plain ints, JSON-ready)."""
     start, end = day_bounds(day)
     until = until or end
-    orgs = PartyOrganisation.objects.filter(path__startswith=path)
+    orgs = PartyOrganisation.objects.under(path)
     confirmed_members = Member.objects.filter(organisation=OuterRef("pk"), community__isnull=False)
     org = orgs.aggregate(
         n=Count("pk"),
         mobilised=Count("pk", filter=Q(Exists(confirmed_members))),
     )
-    regs = Registration.objects.filter(path__startswith=path).aggregate(
+    regs = Registration.objects.under(path).aggregate(
         pending=Count("pk", filter=Q(status=RegistrationStatus.PENDING)),
         confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
     )
-    members = Member.objects.filter(path__startswith=path).count()
+    members = Member.objects.under(path).count()
     shifts = shifts_with_staffing(
-        Shift.objects.filter(path__startswith=path, starts_at__gte=start, starts_at__lt=end)
+        Shift.objects.under(path).filter(starts_at__gte=start, starts_at__lt=end)
     )
     per_post: dict[int, list[int]] = {}
     required = filled = n_shifts = 0
@@ -75,24 +75,23 @@ def compute(path: str, day: dt.date, until: dt.datetime | None = None) -> dict[s
         gaps = per_post.setdefault(post_id, [0])
         gaps[0] += rules.staffing_gap(need, got)
     overrides = (
-        Assignment.objects.filter(
-            path__startswith=path,
-            created_at__gt=until - dt.timedelta(days=1),
-            created_at__lte=until,
-        )
+        Assignment.objects.under(path)
+        .filter(created_at__gt=until - dt.timedelta(days=1), created_at__lte=until)
         .exclude(override_reason="")
         .count()
     )
-    ppe = PpeIssue.objects.filter(
-        path__startswith=path, issued_at__gte=start, issued_at__lt=end
-    ).aggregate(n=Sum("quantity"))
+    ppe = (
+        PpeIssue.objects.under(path)
+        .filter(issued_at__gte=start, issued_at__lt=end)
+        .aggregate(n=Sum("quantity"))
+    )
     return {
         "organisations": org["n"],
         "organisations_mobilised": org["mobilised"],
         "members": members,
         "registered_pending": regs["pending"],
         "registered_confirmed": regs["confirmed"],
-        "posts": Post.objects.filter(path__startswith=path, active=True).count(),
+        "posts": Post.objects.under(path).filter(active=True).count(),
         "posts_staffed": sum(1 for g in per_post.values() if g[0] == 0),
         "places_required": required,
         "places_filled": filled,
@@ -138,12 +137,8 @@ def staffed_checkpoint_shifts(path: str, day: dt.date) -> int:
     them (the supplies app's demand driver for checkpoint protective equipment)."""
     start, end = day_bounds(day)
     return (
-        Shift.objects.filter(
-            path__startswith=path,
-            post__kind=PostKind.CHECKPOINT,
-            starts_at__gte=start,
-            starts_at__lt=end,
-        )
+        Shift.objects.under(path)
+        .filter(post__kind=PostKind.CHECKPOINT, starts_at__gte=start, starts_at__lt=end)
         .filter(Exists(Assignment.objects.filter(shift=OuterRef("pk"))))
         .count()
     )

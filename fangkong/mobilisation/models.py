@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock, crypto
-from fangkong.core.models import DatedRuleSet, TimeStampedModel
+from fangkong.core.models import DatedRuleSet, NodeScoped, Placed, TimeStampedModel
 from fangkong.mobilisation.choices import (
     ACTIVE_REGISTRATION,
     HealthStatus,
@@ -52,18 +52,13 @@ class RestRuleSet(DatedRuleSet):
         return f"{self.effective_from}"
 
 
-class Unit(TimeStampedModel):
+class Unit(NodeScoped, TimeStampedModel):
     """A unit of the territory (office, enterprise, hospital, school) at a node."""
 
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=12, choices=UnitKind.choices)
-    node = models.ForeignKey(
-        "geo.Division", verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="+"
-    )
     address = models.CharField(_("address"), max_length=200, blank=True)
-    path = models.CharField(max_length=PATH_LEN, db_index=True, editable=False)
 
-    scope_path = "path"
     objects = UnitQuerySet.as_manager()
 
     class Meta:
@@ -74,12 +69,8 @@ class Unit(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.node.path
-        super().save(*args, **kwargs)
 
-
-class PartyOrganisation(TimeStampedModel):
+class PartyOrganisation(NodeScoped, TimeStampedModel):
     """A Party committee, general branch or branch, placed at a node and, where it
     belongs to one, at a unit."""
 
@@ -92,9 +83,6 @@ class PartyOrganisation(TimeStampedModel):
         null=True,
         blank=True,
         related_name="children",
-    )
-    node = models.ForeignKey(
-        "geo.Division", verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="+"
     )
     unit = models.ForeignKey(
         Unit,
@@ -112,9 +100,7 @@ class PartyOrganisation(TimeStampedModel):
         blank=True,
         related_name="+",
     )
-    path = models.CharField(max_length=PATH_LEN, db_index=True, editable=False)
 
-    scope_path = "path"
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
@@ -124,10 +110,6 @@ class PartyOrganisation(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.node.path
-        super().save(*args, **kwargs)
 
 
 class Member(TimeStampedModel):
@@ -229,9 +211,11 @@ class Member(TimeStampedModel):
         return out
 
 
-class Registration(models.Model):
+class Registration(Placed):
     """A member's registration at the community where they live (到居住地社区报名入列);
     the community's staff confirm or decline. One pending or confirmed at a time."""
+
+    placed_by = "community"
 
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="registrations"
@@ -252,9 +236,7 @@ class Registration(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    path = models.CharField(max_length=PATH_LEN, db_index=True, editable=False)
 
-    scope_path = "path"
     objects = RegistrationQuerySet.as_manager()
 
     class Meta:
@@ -272,29 +254,20 @@ class Registration(models.Model):
     def __str__(self) -> str:
         return f"{self.member} @ {self.community}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.community.path
-        super().save(*args, **kwargs)
 
-
-class Post(TimeStampedModel):
+class Post(NodeScoped, TimeStampedModel):
     """A duty post (checkpoint, gate, team, hotline) at a node, staffed around the
     clock by shifts of `shift_hours` with `required_per_shift` people each."""
 
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=12, choices=PostKind.choices)
-    node = models.ForeignKey(
-        "geo.Division", verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="+"
-    )
     required_per_shift = models.PositiveSmallIntegerField(_("people required per shift"), default=2)
     shift_hours = models.PositiveSmallIntegerField(_("hours per shift"), default=8)
     first_shift_hour = models.PositiveSmallIntegerField(
         _("first shift starts at (hour)"), default=0
     )
     active = models.BooleanField(_("active"), default=True)
-    path = models.CharField(max_length=PATH_LEN, db_index=True, editable=False)
 
-    scope_path = "path"
     objects = PostQuerySet.as_manager()
 
     class Meta:
@@ -305,13 +278,11 @@ class Post(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.node.path
-        super().save(*args, **kwargs)
 
-
-class Shift(models.Model):
+class Shift(Placed):
     """One shift of a post, from `starts_at` to `ends_at` (aware datetimes)."""
+
+    placed_by = "post"
 
     post = models.ForeignKey(
         Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="shifts"
@@ -321,7 +292,6 @@ class Shift(models.Model):
     required = models.PositiveSmallIntegerField(_("people required"), default=2)
     path = models.CharField(max_length=PATH_LEN, editable=False)
 
-    scope_path = "path"
     objects = ShiftQuerySet.as_manager()
 
     class Meta:
@@ -339,18 +309,16 @@ class Shift(models.Model):
     def __str__(self) -> str:
         return f"{self.post} {self.starts_at:%Y-%m-%d %H:%M}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.post.path
-        super().save(*args, **kwargs)
-
     @property
     def hours(self) -> float:
         return (self.ends_at - self.starts_at).total_seconds() / 3600
 
 
-class Assignment(models.Model):
+class Assignment(Placed):
     """A member on a shift. Rest rules broken at assignment are kept with the
     override reason that allowed it."""
+
+    placed_by = "shift"
 
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="assignments"
@@ -368,7 +336,6 @@ class Assignment(models.Model):
     )
     path = models.CharField(max_length=PATH_LEN, editable=False)
 
-    scope_path = "path"
     objects = AssignmentQuerySet.as_manager()
 
     class Meta:
@@ -387,7 +354,6 @@ class Assignment(models.Model):
         return f"{self.member} — {self.shift}"
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.shift.path
         self.starts_at = self.shift.starts_at
         self.ends_at = self.shift.ends_at
         super().save(*args, **kwargs)
@@ -397,9 +363,11 @@ class Assignment(models.Model):
         return bool(self.broken_rules)
 
 
-class PpeIssue(models.Model):
+class PpeIssue(Placed):
     """Protective equipment issued for one assignment; `ledger_entry_id` names the
     supplies ledger entry when the supplies app recorded the issue."""
+
+    placed_by = "assignment"
 
     assignment = models.ForeignKey(
         Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="ppe"
@@ -412,9 +380,7 @@ class PpeIssue(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    path = models.CharField(max_length=PATH_LEN, db_index=True, editable=False)
 
-    scope_path = "path"
     objects = PpeIssueQuerySet.as_manager()
 
     class Meta:
@@ -424,7 +390,3 @@ class PpeIssue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_name or self.item_code} × {self.quantity}"
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.assignment.path
-        super().save(*args, **kwargs)

@@ -71,11 +71,8 @@ def candidates(user: Any, post: Post, limit: int = 500) -> list[Member]:
     """Confirmed, fit members of the post's community whom the user may see."""
     return list(
         Member.objects.restrict(user, "view")
-        .filter(
-            community__isnull=False,
-            path__startswith=community_path(post.node),
-            health_status__in=list(FIT_FOR_DUTY),
-        )
+        .under(community_path(post.node))
+        .filter(community__isnull=False, health_status__in=list(FIT_FOR_DUTY))
         .order_by("name", "pk")[:limit]
     )
 

@@ -68,7 +68,7 @@ def directive(user: Any, d: Any) -> dict[str, Any]:
 def briefing(path: str, since: Any, until: Any) -> dict[str, int]:
     """For the briefing's overdue section: notices created in the day under `path`,
     those still unanswered (unread, or an action not taken), failed deliveries."""
-    qs = Notice.objects.filter(path__startswith=path, created_at__gte=since, created_at__lt=until)
+    qs = Notice.objects.under(path).filter(created_at__gte=since, created_at__lt=until)
     return {
         "sent": qs.count(),
         "unanswered": qs.filter(read_at__isnull=True, acted_at__isnull=True).count(),

@@ -481,9 +481,7 @@ def supply_alerts(day: dt.date) -> int:
                         params={"items": items},
                     )
                 )
-            alerts = PriceReport.objects.filter(
-                path__startswith=node.path, day=day, alert=True
-            ).count()
+            alerts = PriceReport.objects.under(node.path).filter(day=day, alert=True).count()
             if alerts:
                 specs.append(
                     Spec(
@@ -504,7 +502,7 @@ def per_kind_counts(path: str, since: dt.datetime) -> dict[str, Any]:
     """For the briefing's overdue section: notices sent and left unanswered."""
     from fangkong.notify.models import Notice
 
-    qs = Notice.objects.filter(path__startswith=path, created_at__gte=since)
+    qs = Notice.objects.under(path).filter(created_at__gte=since)
     agg = qs.aggregate(
         sent=Count("pk"),
         unanswered=Count("pk", filter=Q(read_at__isnull=True)),
@@ -534,8 +532,8 @@ def report_upward(now: dt.datetime) -> int:
             if phase is None:
                 continue
             done = Submission.objects.filter(template=t, period=day).values("node_id")
-            expected = Division.objects.filter(path__startswith=t.node.path, level=t.level).exclude(
-                pk__in=done
+            expected = (
+                Division.objects.under(t.node.path).filter(level=t.level).exclude(pk__in=done)
             )
             for node in expected.only("pk", "path"):
                 specs.append(

@@ -143,7 +143,7 @@ def add_rooms(user: Any, site: QuarantineSite, numbers: list[str], capacity: int
     taken = set(Room.objects.filter(site=site, number__in=numbers).values_list("number", flat=True))
     if taken:
         raise invalid("numbers", _("rooms already exist: %s") % ", ".join(sorted(taken)))
-    rooms = [Room(site=site, number=n.strip(), capacity=capacity, path=site.path) for n in numbers]
+    rooms = Room.place_all(Room(site=site, number=n.strip(), capacity=capacity) for n in numbers)
     return Room.objects.bulk_create(rooms)
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fangkong.core import clock, facts, prepared
+from fangkong.core import clock, facts, prepared, readings
 from fangkong.core.access import invalid
 from fangkong.observation import links, rules
 from fangkong.observation.choices import ReporterKind, Status, TaskStatus
@@ -192,8 +192,8 @@ def check_in(  # noqa: C901, PLR0915
     Fever or a referral symptom creates a referral to a fever clinic; the period stays
     open. `link` (version, expiry) checks a person's signed link on the locked row."""
     try:
-        cid = client_id if isinstance(client_id, uuid.UUID) else uuid.UUID(str(client_id))
-    except (ValueError, TypeError, AttributeError):
+        cid = readings.client_id(client_id)
+    except readings.NotANumber:
         raise invalid("client_id", _("the client id must be a UUID")) from None
     if reporter_kind not in ReporterKind.values:
         raise invalid("reporter_kind", _("must be one of %s") % ", ".join(ReporterKind.values))

@@ -10,7 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.models import DatedRuleSet, TimeStampedModel
+from fangkong.core.models import DatedRuleSet, NodeScoped, Placed, TimeStampedModel
+from fangkong.core.querysets import RestrictedManager
 from fangkong.observation.choices import (
     PlaceKind,
     Reason,
@@ -23,7 +24,6 @@ from fangkong.observation.choices import (
 from fangkong.observation.querysets import (
     CheckInQuerySet,
     PeriodQuerySet,
-    ScopedQuerySet,
     SiteQuerySet,
 )
 
@@ -71,7 +71,7 @@ class ObservationRules(DatedRuleSet):
         return f"{self.effective_from}: {self.days} d, ≥{self.fever_threshold} °C"
 
 
-class QuarantineSite(TimeStampedModel):
+class QuarantineSite(NodeScoped, TimeStampedModel):
     """A centralised observation site (集中隔离点), usually a requisitioned hotel."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -82,7 +82,6 @@ class QuarantineSite(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="quarantine_sites",
     )
-    path = models.CharField(max_length=160, db_index=True, editable=False)
     doctor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("site doctor"),
@@ -99,7 +98,6 @@ class QuarantineSite(TimeStampedModel):
     )
     active = models.BooleanField(_("in use"), default=True)
 
-    scope_path = "path"
     objects = SiteQuerySet.as_manager()
 
     class Meta:
@@ -110,24 +108,17 @@ class QuarantineSite(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.node.path
-        super().save(*args, **kwargs)
 
-    def get_additional_data(self) -> dict:
-        return {"path": self.path}
-
-
-class Room(models.Model):
+class Room(Placed):
     """A room of a site; `capacity` persons at most."""
+
+    placed_by = "site"
 
     site = models.ForeignKey(QuarantineSite, on_delete=models.CASCADE, related_name="rooms")
     number = models.CharField(_("room"), max_length=20)
     capacity = models.PositiveSmallIntegerField(_("capacity"), default=1)
-    path = models.CharField(max_length=160, db_index=True, editable=False)
 
-    scope_path = "path"
-    objects = ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("room")
@@ -140,10 +131,6 @@ class Room(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site.name} {self.number}"
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.site.path
-        super().save(*args, **kwargs)
 
 
 class ObservationPeriod(TimeStampedModel):
@@ -278,7 +265,7 @@ class Placement(models.Model):
     path = models.CharField(max_length=160, editable=False)
 
     scope_path = "path"
-    objects = ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("placement")
@@ -383,7 +370,7 @@ class AlertTask(models.Model):
     path = models.CharField(max_length=160, editable=False)
 
     scope_path = "path"
-    objects = ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("missed check-in task")
@@ -424,7 +411,7 @@ class Referral(models.Model):
     path = models.CharField(max_length=160, editable=False)
 
     scope_path = "path"
-    objects = ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("fever clinic referral")

@@ -8,10 +8,6 @@ from django.db.models.functions import Coalesce
 from fangkong.core.querysets import RestrictedQuerySet
 
 
-class ScopedQuerySet(RestrictedQuerySet):
-    pass
-
-
 def _count(qs, field: str = "pk"):  # type: ignore[no-untyped-def]
     """A correlated COUNT(*) subquery over `qs` (already filtered by OuterRef)."""
     return Coalesce(

@@ -6,11 +6,12 @@ min_temperature, max_temperature, referral_symptoms, negative_test_required.
 """
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from fangkong.core import readings
 from fangkong.observation.choices import Symptom, Window
 
 
@@ -58,16 +59,15 @@ def parse_temperature(value: Any, r: Any) -> Decimal:
     """R4: a reading in °C with one decimal; outside the valid range is an input error."""
     low, high = Decimal(r.min_temperature), Decimal(r.max_temperature)
     try:
-        t = Decimal(str(value).strip().replace("，", ".").replace(",", "."))
-    except (InvalidOperation, ValueError):
+        return readings.temperature(value, low, high, commas="，,")
+    except readings.NotANumber:
         raise InputError("temperature", _("the temperature must be a number in °C")) from None
-    if not t.is_finite() or t < low or t > high:
+    except readings.OutOfRange:
         raise InputError(
             "temperature",
             _("the temperature must be between %(low)s and %(high)s °C; check the thermometer")
             % {"low": low, "high": high},
-        )
-    return t.quantize(Decimal("0.1"))
+        ) from None
 
 
 def clean_symptoms(values: Any) -> list[str]:

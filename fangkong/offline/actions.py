@@ -4,7 +4,6 @@ and the sync that accepts what the phone recorded without a signal, each item on
 import base64
 import datetime as dt
 import os
-import uuid
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.core import audit, clock
+from fangkong.core import audit, clock, readings
 from fangkong.core.access import invalid, require
 from fangkong.core.querysets import can_access
 from fangkong.offline.models import (
@@ -370,8 +369,8 @@ def _refused(client_id: Any, field: str, message: str) -> dict[str, Any]:
 
 def _one(user: Any, device: str, item: dict, max_age_days: int) -> dict[str, Any]:
     try:
-        cid = uuid.UUID(str(item.get("client_id")))
-    except ValueError:
+        cid = readings.client_id(item.get("client_id"))
+    except readings.NotANumber:
         return _refused(item.get("client_id"), "client_id", _("not a valid record id"))
     earlier = SyncReceipt.objects.filter(client_id=cid).first()
     if earlier is not None:

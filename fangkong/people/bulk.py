@@ -28,7 +28,9 @@ def prepare_values(
     row: dict[str, Any], node_paths: dict[int, str], today: dt.date, now: dt.datetime
 ) -> dict[str, Any]:
     """Validate one plain row into column values (encrypted, indexed, masked);
-    raises rules.IdentityError("field: reason")."""
+    raises rules.IdentityError("field: reason"). A caller that has parsed the resident
+    ID already (the list import's `clean_row`) passes it as `resident_id`, so an ID is
+    parsed once per row."""
     values: dict[str, Any] = {
         "name": row["name"],
         "name_initials": row.get("name_initials") or rules.pinyin_initials(row["name"]),
@@ -54,11 +56,13 @@ def prepare_values(
         "created_at": now,
         "updated_at": now,
     }
-    if row.get("id_number"):
+    rid = row.get("resident_id")
+    if rid is None and row.get("id_number"):
         try:
             rid = rules.parse_resident_id(row["id_number"], today)
         except rules.IdentityError as exc:
             raise rules.IdentityError(f"id_number: {exc}") from None
+    if rid is not None:
         values["birth_date"], values["sex"] = rid.birth_date, rid.sex
         protect(values, "id_number", rid.number)
     if row.get("phone"):

@@ -26,7 +26,7 @@ def filtered_persons(user: Any, params: dict[str, Any]) -> PersonQuerySet:
             qs = qs.filter(phone_index=found[1])
     if params.get("node"):
         node = Division.objects.restrict(user, "view").filter(code=params["node"]).first()
-        qs = qs.filter(path__startswith=node.path) if node else qs.none()
+        qs = qs.under(node.path) if node else qs.none()
     if params.get("sex"):
         qs = qs.filter(sex=params["sex"])
     if params.get("tag"):

@@ -3,12 +3,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import crypto
-from fangkong.core.models import TimeStampedModel
+from fangkong.core.models import NodeScoped, TimeStampedModel
 from fangkong.people.choices import DocumentType, Sex
 from fangkong.people.querysets import HouseholdQuerySet, PersonQuerySet
 
 
-class Household(TimeStampedModel):
+class Household(NodeScoped, TimeStampedModel):
     """A household (户): people living at one address in one grid."""
 
     number = models.CharField(_("household number"), max_length=40, blank=True)
@@ -16,9 +16,7 @@ class Household(TimeStampedModel):
     node = models.ForeignKey(
         "geo.Division", on_delete=models.PROTECT, related_name="households_here"
     )
-    path = models.CharField(max_length=160, db_index=True, editable=False)
 
-    scope_path = "path"
     objects = HouseholdQuerySet.as_manager()
 
     class Meta:
@@ -27,10 +25,6 @@ class Household(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.address
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.node.path
-        super().save(*args, **kwargs)
 
 
 class Person(TimeStampedModel):

@@ -83,7 +83,7 @@ def demo_step(seed: int) -> str:  # noqa: C901, PLR0915
     county = Division.objects.filter(parent=city).order_by("code").first()
     town = Division.objects.filter(parent=county).order_by("code").first()
     assert county is not None and town is not None
-    villages = list(Division.objects.filter(level="village", path__startswith=town.path)[:4])
+    villages = list(Division.objects.under(town.path).filter(level="village")[:4])
     county_hq = _user("county_hq", county, "public_demo_county")
     town_hq = _user("town_hq", town, "public_demo_town")
     staff = _user("village_staff", villages[0], "public_demo_village")
@@ -186,7 +186,7 @@ def demo_step(seed: int) -> str:  # noqa: C901, PLR0915
         )
     from fangkong.public.models import SchoolPlan
 
-    ready = SchoolPlan.objects.filter(path__startswith=villages[0].path).first()
+    ready = SchoolPlan.objects.under(villages[0].path).first()
     assert ready is not None
     returns.decide_school_plan(town_hq, ready, True)
 

@@ -153,7 +153,7 @@ def personal_data_in(text: str, node: Division | None = None) -> list[str]:
     phones = rules.phone_shaped(text)
     registry = Person.objects.all()
     if node is not None:
-        registry = registry.filter(path__startswith=node.path)
+        registry = registry.under(node.path)
     if ids:
         known = registry.filter(
             id_number_index__in=[
@@ -188,7 +188,7 @@ def names_of_places(text: str, node: Division | None) -> list[str]:
 
     scope = Division.objects.all()
     if node is not None:
-        scope = scope.filter(path__startswith=node.path)
+        scope = scope.under(node.path)
     mentioned = [
         p
         for name, p in scope.exclude(level="grid").values_list("name", "path")
@@ -196,9 +196,7 @@ def names_of_places(text: str, node: Division | None) -> list[str]:
     ]
     names: set[str] = set()
     for path in _outermost(mentioned)[:50]:
-        names |= set(
-            Person.objects.filter(path__startswith=path).values_list("name", flat=True)[:20000]
-        )
+        names |= set(Person.objects.under(path).values_list("name", flat=True)[:20000])
     if apps.is_installed("fangkong.clinical") and node is not None:
         from fangkong.clinical.models import Case
 

@@ -2,14 +2,14 @@
 rumours and clarifications, public questions (群众关切), return to work (复工复产) and
 school (开学), and reported gatherings. Rules are dated (PublicRules)."""
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
+from fangkong.core import models as core
 from fangkong.core.models import DatedRuleSet
+from fangkong.core.querysets import RestrictedManager
 from fangkong.public import choices as ch
 from fangkong.public import querysets as qs
 
@@ -46,27 +46,16 @@ class PublicRules(DatedRuleSet):
         return f"{self.effective_from}"
 
 
-class NodeScoped(models.Model):
-    node = models.ForeignKey(
-        "geo.Division", verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="+"
-    )
-    path = models.CharField(max_length=160, db_index=True, editable=False)
-    created_at = models.DateTimeField(default=clock.now, editable=False)
+class PublicRecord(core.NodeScoped):
+    """A public-side record placed at a node, with the time it was created."""
 
-    scope_path = "path"
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         abstract = True
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.path = self.node.path
-        super().save(*args, **kwargs)
 
-    def get_additional_data(self) -> dict:
-        return {"path": self.path}
-
-
-class Bulletin(NodeScoped):
+class Bulletin(PublicRecord):
     """A daily bulletin (疫情通报) of a jurisdiction: drafted from figures, reviewed and
     published by headquarters."""
 
@@ -118,7 +107,7 @@ class PublishedBulletin(models.Model):
         return f"{self.day} {self.title}"
 
 
-class Article(NodeScoped):
+class Article(PublicRecord):
     """A prevention knowledge article (防控知识)."""
 
     title = models.CharField(_("title"), max_length=120)
@@ -126,7 +115,7 @@ class Article(NodeScoped):
     published = models.BooleanField(_("published"), default=True)
     author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
 
-    objects = qs.ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("knowledge article")
@@ -137,7 +126,7 @@ class Article(NodeScoped):
         return self.title
 
 
-class Rumour(NodeScoped):
+class Rumour(PublicRecord):
     """A rumour reported by staff or the public, and its clarification (辟谣)."""
 
     text = models.TextField(_("rumour as circulated"))
@@ -154,7 +143,7 @@ class Rumour(NodeScoped):
     )
     clarified_at = models.DateTimeField(_("clarified"), null=True, blank=True)
 
-    objects = qs.ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("rumour")
@@ -165,7 +154,7 @@ class Rumour(NodeScoped):
         return self.text[:40]
 
 
-class Question(NodeScoped):
+class Question(PublicRecord):
     """A question from the public (群众关切), routed to a jurisdiction and department,
     answered within the dated time limit, escalated upward when overdue."""
 
@@ -223,13 +212,13 @@ class Enterprise(models.Model):
         return self.name
 
 
-class ApprovalBatch(NodeScoped):
+class ApprovalBatch(PublicRecord):
     """A published batch of approved return-to-work applications (复工企业名单)."""
 
     number = models.PositiveIntegerField(_("batch"))
     published_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
 
-    objects = qs.ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("approval batch")
@@ -243,7 +232,7 @@ class ApprovalBatch(NodeScoped):
         return f"{self.node_id}#{self.number}"
 
 
-class WorkApplication(NodeScoped):
+class WorkApplication(PublicRecord):
     """An enterprise's application to resume work (复工复产申请, R17)."""
 
     company = models.CharField(_("company"), max_length=120)
@@ -307,7 +296,7 @@ class Employee(models.Model):
         return self.name
 
 
-class SchoolPlan(NodeScoped):
+class SchoolPlan(PublicRecord):
     """A school's return plan (返校开学方案) with its checklist and declarations."""
 
     school = models.CharField(_("school"), max_length=120)
@@ -327,7 +316,7 @@ class SchoolPlan(NodeScoped):
     decision_note = models.CharField(_("note"), max_length=200, blank=True)
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
 
-    objects = qs.ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("school return plan")
@@ -338,7 +327,7 @@ class SchoolPlan(NodeScoped):
         return self.school
 
 
-class Gathering(NodeScoped):
+class Gathering(PublicRecord):
     """A planned or found gathering (婚丧喜宴) and how the community handled it."""
 
     kind = models.CharField(_("kind"), max_length=10, choices=ch.GatheringKind.choices)
@@ -360,7 +349,7 @@ class Gathering(NodeScoped):
     follow_up = models.TextField(_("follow-up"), blank=True)
     followed_up_at = models.DateTimeField(_("followed up"), null=True, blank=True)
 
-    objects = qs.ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("gathering")

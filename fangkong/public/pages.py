@@ -115,7 +115,7 @@ def _areas() -> list[tuple[str, str]]:
     city = Division.objects.filter(code=CITY).first()
     if city is None:
         return []
-    nodes = Division.objects.filter(level__in=["county", "town"], path__startswith=city.path)
+    nodes = Division.objects.under(city.path).filter(level__in=["county", "town"])
     return [(CITY, city.name)] + [
         (d.code, ("　" if d.level == "town" else "") + d.name) for d in nodes.order_by("path")
     ]

@@ -7,10 +7,6 @@ from django.db.models import Q
 from fangkong.core.querysets import RestrictedQuerySet
 
 
-class ScopedQuerySet(RestrictedQuerySet):
-    pass
-
-
 class BulletinQuerySet(RestrictedQuerySet):
     def published(self) -> Self:
         return self.filter(status="published")

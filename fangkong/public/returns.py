@@ -193,8 +193,10 @@ def publish_batch(user: Any, node: Division) -> ApprovalBatch:
     """Publish the approved applications under `node` not yet in a batch."""
     require(user, "approve", WorkApplication, node=node)
     with transaction.atomic(), actor(user):
-        pending = WorkApplication.objects.select_for_update().filter(
-            path__startswith=node.path, status="approved", batch__isnull=True
+        pending = (
+            WorkApplication.objects.select_for_update()
+            .under(node.path)
+            .filter(status="approved", batch__isnull=True)
         )
         ids = list(pending.values_list("pk", flat=True))
         if not ids:

@@ -50,19 +50,14 @@ def _grid_keys(seed: int) -> dict[int, addressbook.Place]:
     nodes, grids_of = addressbook.tree_nodes()
     places, keys = addressbook.grid_keys(nodes, grids_of, seed)
     if not GridAddressKey.objects.exists():
-        paths = {n.id: n.path for n in nodes}
+        grids = Division.objects.only("id", "path").in_bulk({k.grid_id for k in keys})
         GridAddressKey.objects.bulk_create(
-            [
+            GridAddressKey.place_all(
                 GridAddressKey(
-                    grid_id=k.grid_id,
-                    kind=k.kind,
-                    text=k.text,
-                    low=k.low,
-                    high=k.high,
-                    path=paths[k.grid_id],
+                    grid=grids[k.grid_id], kind=k.kind, text=k.text, low=k.low, high=k.high
                 )
                 for k in keys
-            ],
+            ),
             batch_size=2000,
             ignore_conflicts=True,
         )

@@ -320,6 +320,7 @@ class Pipeline:
                         {
                             "name": row.name,
                             "id_number": row.id_number,
+                            "resident_id": row.resident_id,
                             "phone": row.phone,
                             "address": row.address,
                             "node_id": node_id,

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.models import DatedRuleSet, TimeStampedModel
+from fangkong.core.models import DatedRuleSet, NodeScoped, TimeStampedModel
 from fangkong.screening import querysets as qs
 from fangkong.screening.choices import (
     Contact,
@@ -67,7 +67,7 @@ class ScreeningRules(DatedRuleSet):
         return f"{self.effective_from:%Y-%m-%d}"
 
 
-class ListSource(TimeStampedModel):
+class ListSource(NodeScoped, TimeStampedModel):
     """A source of pushed lists (“telecom arrivals”, “rail passengers”) and the saved
     mapping of its file's column headers to our fields."""
 
@@ -77,9 +77,7 @@ class ListSource(TimeStampedModel):
     node = models.ForeignKey(
         "geo.Division", verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+"
     )
-    path = models.CharField(max_length=160, db_index=True, editable=False)
 
-    scope_path = "path"
     objects = qs.SourceQuerySet.as_manager()
 
     class Meta:
@@ -92,12 +90,8 @@ class ListSource(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.node.path
-        super().save(*args, **kwargs)
 
-
-class PushedList(TimeStampedModel):
+class PushedList(NodeScoped, TimeStampedModel):
     """One uploaded file (or one day of self-declarations), idempotent by its SHA-256."""
 
     source = models.ForeignKey(
@@ -114,7 +108,6 @@ class PushedList(TimeStampedModel):
         "core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="+")
-    path = models.CharField(max_length=160, db_index=True, editable=False)
     uploaded_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -122,7 +115,6 @@ class PushedList(TimeStampedModel):
     unused_columns = models.JSONField(_("columns not used"), default=list, blank=True)
     keep_until = models.DateTimeField(_("file kept for a re-run until"), null=True, blank=True)
 
-    scope_path = "path"
     objects = qs.PushedListQuerySet.as_manager()
 
     class Meta:
@@ -132,10 +124,6 @@ class PushedList(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.source} · {self.file_name}"
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.node.path
-        super().save(*args, **kwargs)
 
 
 class ScreeningSubject(TimeStampedModel):
@@ -350,7 +338,7 @@ class Visit(models.Model):
         return f"{self.task_id} {self.get_outcome_display()}"
 
 
-class AddressAlias(TimeStampedModel):
+class AddressAlias(NodeScoped, TimeStampedModel):
     """A name used in addresses (estate, building, street) that places a row in a grid."""
 
     text = models.CharField(_("name in addresses"), max_length=60)
@@ -367,7 +355,6 @@ class AddressAlias(TimeStampedModel):
         related_name="+",
     )
 
-    scope_path = "path"
     objects = qs.AliasQuerySet.as_manager()
 
     class Meta:
@@ -379,10 +366,6 @@ class AddressAlias(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.text} → {self.node.name}"
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.node.path
-        super().save(*args, **kwargs)
 
 
 class ExceptionItem(TimeStampedModel):

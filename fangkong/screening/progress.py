@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 
 from fangkong.core import clock
+from fangkong.core.querysets import RestrictedQuerySet
 from fangkong.geo.models import Division
 from fangkong.screening import rules
 from fangkong.screening.choices import HANDOVER_OUTCOMES, Outcome
@@ -86,7 +87,7 @@ def _start_of_today() -> dt.datetime:
 
 
 def _grouped(
-    qs: QuerySet, parent: Division, children: Sequence[Division], *fields: str
+    qs: RestrictedQuerySet, parent: Division, children: Sequence[Division], *fields: str
 ) -> dict[str, list[dict]]:
     """Rows of `qs` grouped by the child subtree their path lies in (and `fields`)."""
     out: dict[str, list[dict]] = defaultdict(list)
@@ -95,7 +96,7 @@ def _grouped(
         lengths[len(child.path)].add(child.path)
     for length, paths in lengths.items():
         rows = (
-            qs.filter(path__startswith=parent.path)
+            qs.under(parent.path)
             .annotate(prefix=Substr("path", 1, length))
             .values("prefix", *fields)
             .annotate(n=Count("pk"))
@@ -186,7 +187,8 @@ def _collect(user: Any, parent: Division, children: Sequence[Division]) -> dict[
         result[prefix].exceptions = sum(r["n"] for r in rows)
     for length in {len(c.path) for c in children}:
         visited = (
-            tasks.filter(path__startswith=parent.path, minutes_to_visit__isnull=False)
+            tasks.under(parent.path)
+            .filter(minutes_to_visit__isnull=False)
             .annotate(prefix=Substr("path", 1, length))
             .values_list("prefix", "minutes_to_visit")
             .iterator(chunk_size=5000)

@@ -46,6 +46,7 @@ class CleanRow:
     address: str = ""
     itinerary: str = ""
     stated_birth: dt.date | None = None  # a birth-date column, checked against the ID
+    resident_id: identity.ResidentId | None = None  # parsed once, handed to the registry
 
 
 def cell_text(value: Any) -> str:
@@ -108,6 +109,7 @@ def clean_row(raw: Mapping[str, str], today: dt.date) -> CleanRow:
         except identity.IdentityError as exc:
             raise RowError("id_number", str(exc)) from None
         row.id_number, row.birth_date, row.sex = rid.number, rid.birth_date, rid.sex
+        row.resident_id = rid
     if phone_text:
         try:
             row.phone = identity.parse_mobile(phone_text)

@@ -34,7 +34,7 @@ SYMPTOM_LABELS = {
 
 
 def _towns() -> list[tuple[str, str]]:
-    rows = Division.objects.filter(level__in=["county", "town"], path__startswith=f"{CITY}/")
+    rows = Division.objects.under(f"{CITY}/").filter(level__in=["county", "town"])
     return [
         (d.code, d.name if d.level == "town" else f"【{d.name}】")
         for d in rows.order_by("path").only("code", "name", "level")

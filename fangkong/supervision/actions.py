@@ -108,7 +108,6 @@ def create_plan(
     with actor(user):
         return InspectionPlan.objects.create(
             node=node,
-            path=node.path,
             title=title.strip(),
             starts_on=starts_on,
             ends_on=ends_on,
@@ -131,9 +130,7 @@ def add_team(
     for m in members:
         _team_user(m, "members")
     with actor(user):
-        team = InspectionTeam.objects.create(
-            plan=plan, path=plan.path, name=name.strip(), leader=leader
-        )
+        team = InspectionTeam.objects.create(plan=plan, name=name.strip(), leader=leader)
         team.members.set(members)
     return team
 
@@ -164,7 +161,6 @@ def schedule_inspection(
         return Inspection.objects.create(
             team=team,
             node=node,
-            path=node.path,
             kind=kind,
             planned_on=planned_on,
             topics=_topics(topics),
@@ -214,7 +210,6 @@ def record_results(
                     "item_text": items[topic][item_no][:200],
                     "outcome": outcome,
                     "note": note.strip(),
-                    "path": inspection.path,
                 },
             )
             n += 1
@@ -243,7 +238,6 @@ def add_finding(
     with actor(user):
         return Finding.objects.create(
             inspection=inspection,
-            path=inspection.path,
             topic=topic,
             description=description.strip(),
             severity=severity,
@@ -259,7 +253,6 @@ def add_photo(user: Any, finding: Finding, upload: Any) -> EvidencePhoto:
     with actor(user):
         photo = EvidencePhoto(
             finding=finding,
-            path=finding.path,
             width=encoded.width,
             height=encoded.height,
             size=encoded.size,
@@ -322,7 +315,6 @@ def assign_rectification(
             finding=finding,
             owner_node=owner_node,
             owner_user=owner_user,
-            path=owner_node.path,
             escalate_path=rules.escalation_path(owner_node.path),
             requirement=requirement.strip(),
             deadline=deadline,
@@ -442,7 +434,6 @@ def commend(
             reason=_text("reason", reason, 4000),
             decided_by=decided_by,
             decided_on=decided_on,
-            path=recipient.path,
             created_by=user,
         )
 
@@ -485,6 +476,5 @@ def open_case(
             decided_by=decided_by,
             decided_on=decided_on,
             summary=summary.strip(),
-            path=finding.path,
             created_by=user,
         )

@@ -68,7 +68,7 @@ def seed_supervision(seed: int) -> str:  # noqa: C901, PLR0915
     today = clock.today()
     start = today - dt.timedelta(days=14)
     villages = list(
-        Division.objects.filter(path__startswith=county.path, level="village").order_by("code")[:10]
+        Division.objects.under(county.path).filter(level="village").order_by("code")[:10]
     )
     with clock.frozen(_at(start, 9)):
         plan = actions.create_plan(
@@ -88,8 +88,8 @@ def seed_supervision(seed: int) -> str:  # noqa: C901, PLR0915
         kind = "unannounced" if i % 2 else "open"
         day = start + dt.timedelta(days=1 + i)
         cadre = (
-            Member.objects.filter(path__startswith=village.path, is_cadre=True).first()
-            or Member.objects.filter(path__startswith=village.path).first()
+            Member.objects.under(village.path).filter(is_cadre=True).first()
+            or Member.objects.under(village.path).first()
         )
         topics = rng.sample(list(Topic.values), 3)
         with clock.frozen(_at(start, 10)):
@@ -156,7 +156,7 @@ def seed_supervision(seed: int) -> str:  # noqa: C901, PLR0915
         )
         cases += 1
     commended = 0
-    for m in Member.objects.filter(path__startswith=county.path).order_by("pk")[:5]:
+    for m in Member.objects.under(county.path).order_by("pk")[:5]:
         actions.commend(
             organisation,
             member=m,

@@ -10,7 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.models import DatedRuleSet
+from fangkong.core.models import DatedRuleSet, NodeScoped, Placed
+from fangkong.core.querysets import RestrictedManager
 from fangkong.supervision.choices import (
     CommendingBody,
     DecidingBody,
@@ -25,7 +26,6 @@ from fangkong.supervision.querysets import (
     CaseQuerySet,
     InspectionChildQuerySet,
     InspectionQuerySet,
-    PlainQuerySet,
     RectificationQuerySet,
 )
 
@@ -89,20 +89,7 @@ class AccountabilityDecision(models.Model):
         return self.name
 
 
-class Scoped(models.Model):
-    """A record placed in the tree by its own `path` column."""
-
-    path = models.CharField(max_length=PATH_LEN, db_index=True, editable=False)
-    scope_path = "path"
-
-    class Meta:
-        abstract = True
-
-    def get_additional_data(self) -> dict:
-        return {"path": self.path}
-
-
-class InspectionPlan(Scoped):
+class InspectionPlan(NodeScoped):
     """An inspection plan (督查计划) of a node for a period and topics."""
 
     node = models.ForeignKey(
@@ -115,7 +102,7 @@ class InspectionPlan(Scoped):
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=clock.now, editable=False)
 
-    objects = PlainQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("inspection plan")
@@ -126,8 +113,10 @@ class InspectionPlan(Scoped):
         return self.title
 
 
-class InspectionTeam(Scoped):
+class InspectionTeam(Placed):
     """A team (督查组) of a plan: a leader and members, discipline or headquarters staff."""
+
+    placed_by = "plan"
 
     plan = models.ForeignKey(InspectionPlan, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(_("name"), max_length=80)
@@ -138,7 +127,7 @@ class InspectionTeam(Scoped):
         USER, verbose_name=_("members"), blank=True, related_name="inspection_teams"
     )
 
-    objects = PlainQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("inspection team")
@@ -150,7 +139,7 @@ class InspectionTeam(Scoped):
         return self.name
 
 
-class Inspection(Scoped):
+class Inspection(NodeScoped):
     """An inspection of a node by a team. An unannounced one (暗访) stays invisible to
     the inspected node and its subtree until it is recorded; `path` is the inspected
     node's path."""
@@ -211,8 +200,10 @@ class Inspection(Scoped):
         return {"path": self.path}
 
 
-class CheckResult(Scoped):
+class CheckResult(Placed):
     """One check item of a topic answered on an inspection: pass, fail or n/a."""
+
+    placed_by = "inspection"
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="results")
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
@@ -237,8 +228,10 @@ class CheckResult(Scoped):
         return f"{self.topic}#{self.item_no}: {self.outcome}"
 
 
-class Finding(Scoped):
+class Finding(Placed):
     """A problem found on an inspection (发现问题), with the cadre concerned if any."""
+
+    placed_by = "inspection"
 
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="findings")
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices, blank=True)
@@ -271,8 +264,10 @@ class Finding(Scoped):
         return self.inspection.get_additional_data()
 
 
-class EvidencePhoto(Scoped):
+class EvidencePhoto(Placed):
     """A photo of a finding, re-encoded as JPEG (no EXIF, bounded size) on upload."""
+
+    placed_by = "finding"
 
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="photos")
     image = models.FileField(storage=photo_storage, upload_to="%Y/%m/")
@@ -294,11 +289,13 @@ class EvidencePhoto(Scoped):
         return f"photo {self.pk} of finding {self.finding_id}"
 
 
-class Rectification(Scoped):
+class Rectification(Placed):
     """A rectification task (整改) for a finding: an owner node (and optionally an
     account), a deadline, the owner's reply, the inspector's verification, closure.
     `path` is the owner's node; an overdue task escalates to `escalate_path`, the node
     above the owner."""
+
+    placed_by = "owner_node"
 
     finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="rectifications")
     owner_node = models.ForeignKey(
@@ -356,8 +353,10 @@ class Rectification(Scoped):
         return f"{self.owner_node} {self.deadline}: {self.requirement[:40]}"
 
 
-class Commendation(Scoped):
+class Commendation(Placed):
     """A commendation (表彰) of a member or of a Party organisation."""
+
+    placed_by = "recipient"
 
     member = models.ForeignKey(
         "mobilisation.Member",
@@ -382,7 +381,7 @@ class Commendation(Scoped):
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=clock.now, editable=False)
 
-    objects = PlainQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("commendation")
@@ -404,10 +403,12 @@ class Commendation(Scoped):
         return self.member or self.organisation
 
 
-class AccountabilityCase(Scoped):
+class AccountabilityCase(Placed):
     """An accountability case (问责) against a cadre, resting on a finding; visible
     only to the organisation department, discipline inspection and city/county
     headquarters of the subtree. `path` is the inspected node of the finding."""
+
+    placed_by = "finding"
 
     finding = models.ForeignKey(
         Finding, verbose_name=_("finding"), on_delete=models.PROTECT, related_name="cases"

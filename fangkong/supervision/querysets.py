@@ -43,10 +43,6 @@ def hidden_from(user: Any, lookup: str = "") -> Q | None:
     return hidden & ~own
 
 
-class PlainQuerySet(RestrictedQuerySet):
-    pass
-
-
 class InspectionQuerySet(RestrictedQuerySet):
     def restrict(self, user: Any, action: str = "view") -> Self:
         qs = super().restrict(user, action)

@@ -10,7 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.models import DatedRuleSet, TimeStampedModel
+from fangkong.core.models import DatedRuleSet, NodeScoped, Placed, TimeStampedModel
+from fangkong.core.querysets import RestrictedManager
 from fangkong.supplies import querysets as qs
 from fangkong.supplies.choices import (
     Category,
@@ -101,18 +102,13 @@ class Item(models.Model):
         return f"{self.name} {self.standard}".strip()
 
 
-class Warehouse(TimeStampedModel):
+class Warehouse(NodeScoped, TimeStampedModel):
     """A store of one jurisdiction node: city reserve, county, hospital or site."""
 
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=WarehouseKind.choices)
-    node = models.ForeignKey(
-        "geo.Division", verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="+"
-    )
-    path = models.CharField(max_length=160, db_index=True, editable=False)
 
-    scope_path = "path"
-    objects = qs.ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("warehouse")
@@ -122,10 +118,6 @@ class Warehouse(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.node.path
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
@@ -151,8 +143,10 @@ class Batch(models.Model):
         return f"{self.item.name} {self.code}"
 
 
-class Donation(models.Model):
+class Donation(Placed):
     """Goods donated (捐赠), with the donor and the acknowledgement sent back."""
+
+    placed_by = "warehouse"
 
     donor = models.CharField(_("donor"), max_length=120)
     donor_contact = models.CharField(_("donor contact"), max_length=120, blank=True)
@@ -160,10 +154,8 @@ class Donation(models.Model):
     received_at = models.DateTimeField(_("received at"), default=clock.now)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledgement = models.TextField(_("acknowledgement"), blank=True)
-    path = models.CharField(max_length=160, db_index=True, editable=False)
 
-    scope_path = "path"
-    objects = qs.ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("donation")
@@ -173,14 +165,12 @@ class Donation(models.Model):
     def __str__(self) -> str:
         return f"{self.donor} → {self.warehouse}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.warehouse.path
-        super().save(*args, **kwargs)
 
-
-class SupplyRequest(TimeStampedModel):
+class SupplyRequest(Placed, TimeStampedModel):
     """A request (物资申领) from a facility or community to the warehouse that owns the
     stock; approved, shipped and received in that order, seen by both sides."""
+
+    placed_by = "requester_node"
 
     requester_node = models.ForeignKey(
         "geo.Division",
@@ -228,9 +218,7 @@ class SupplyRequest(TimeStampedModel):
     received_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    path = models.CharField(max_length=160, db_index=True, editable=False)
 
-    scope_path = "path"
     objects = qs.RequestQuerySet.as_manager()
 
     class Meta:
@@ -240,10 +228,6 @@ class SupplyRequest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.requester_name}: {self.item.name} × {self.quantity}"
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.requester_node.path
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
@@ -325,18 +309,13 @@ class Balance(models.Model):
         return f"{self.warehouse} {self.batch}: {self.quantity}"
 
 
-class Market(models.Model):
+class Market(NodeScoped):
     """A farmers' market or supermarket whose prices are monitored (价格监测点)."""
 
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=MarketKind.choices)
-    node = models.ForeignKey(
-        "geo.Division", verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="+"
-    )
-    path = models.CharField(max_length=160, db_index=True, editable=False)
 
-    scope_path = "path"
-    objects = qs.ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("market")
@@ -347,21 +326,15 @@ class Market(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.node.path
-        super().save(*args, **kwargs)
 
-
-class PriceBaseline(models.Model):
+class PriceBaseline(NodeScoped):
     """The pre-epidemic price of an item in a place; a market uses its nearest one."""
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
     node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="+")
     price = models.DecimalField(_("baseline price"), max_digits=10, decimal_places=2)
-    path = models.CharField(max_length=160, db_index=True, editable=False)
 
-    scope_path = "path"
-    objects = qs.ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("price baseline")
@@ -370,10 +343,6 @@ class PriceBaseline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item.name} @ {self.node}: {self.price}"
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.node.path
-        super().save(*args, **kwargs)
 
 
 class PriceReport(models.Model):

@@ -15,10 +15,6 @@ class CatalogueQuerySet(RestrictedQuerySet):
         return self if allows(user, self.model, action) else self.none()
 
 
-class ScopedQuerySet(RestrictedQuerySet):
-    pass
-
-
 class BalanceQuerySet(RestrictedQuerySet):
     def on_hand(self) -> Self:
         return self.filter(quantity__gt=0)

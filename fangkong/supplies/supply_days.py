@@ -38,11 +38,11 @@ def epidemic_counts(path: str) -> tuple[int, int]:
     beds = observed = 0
     if apps.is_installed("fangkong.clinical"):
         bed = apps.get_model("clinical", "Bed")
-        qs = bed.objects.filter(path__startswith=path)
+        qs = bed.objects.under(path)
         beds = (qs.occupied() if hasattr(qs, "occupied") else qs.none()).count()
     if apps.is_installed("fangkong.observation"):
         period = apps.get_model("observation", "ObservationPeriod")
-        periods = period.objects.filter(path__startswith=path)
+        periods = period.objects.under(path)
         observed = (periods.open() if hasattr(periods, "open") else periods.none()).count()
     return beds, observed
 
@@ -112,7 +112,7 @@ def for_jurisdiction(user: Any, node: Any, day: dt.date | None = None) -> list[R
     day = day or clock.today()
     rs = rules_on(day)
     since = clock.now() - dt.timedelta(days=rs.consumption_days)
-    balances = Balance.objects.restrict(user, "view").filter(path__startswith=node.path)
+    balances = Balance.objects.restrict(user, "view").under(node.path)
     stock = {
         r["item_id"]: r["n"] or 0
         for r in _usable_stock(balances, day).values("item_id").annotate(n=Sum("quantity"))
@@ -120,7 +120,7 @@ def for_jurisdiction(user: Any, node: Any, day: dt.date | None = None) -> list[R
     used = {
         r["item_id"]: -(r["n"] or 0)
         for r in LedgerEntry.objects.restrict(user, "view")
-        .filter(path__startswith=node.path)
+        .under(node.path)
         .outgoing_since(since)
         .values("item_id")
         .annotate(n=Sum("quantity"))
@@ -185,7 +185,5 @@ def briefing_summary(path: str, day: dt.date | None = None) -> dict[str, Any]:
             for r in rows
             if r.alert
         ],
-        "price_alerts": PriceReport.objects.filter(
-            path__startswith=path, day=day, alert=True
-        ).count(),
+        "price_alerts": PriceReport.objects.under(path).filter(day=day, alert=True).count(),
     }

@@ -60,9 +60,11 @@ def run(seed: int) -> str:
 
     if Venue.objects.filter(name__startswith=MARK).exists():
         return _summary()
-    candidates = Person.objects.filter(
-        path__startswith="3306/330602/", merged_into__isnull=True
-    ).exclude(observation_periods__status__in=["active", "referred"])
+    candidates = (
+        Person.objects.under("3306/330602/")
+        .filter(merged_into__isnull=True)
+        .exclude(observation_periods__status__in=["active", "referred"])
+    )
     offset = max(0, min(200, candidates.count() - 100))  # clear of the clinical demo's patients
     people = list(candidates.order_by("pk")[offset : offset + 100])
     if len(people) < 60:

@@ -9,7 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.models import DatedRuleSet, TimeStampedModel
+from fangkong.core.models import DatedRuleSet, NodeScoped, TimeStampedModel
+from fangkong.core.querysets import RestrictedManager
 from fangkong.tracing.choices import (
     Category,
     ContactStatus,
@@ -18,7 +19,7 @@ from fangkong.tracing.choices import (
     TransportKind,
     VenueKind,
 )
-from fangkong.tracing.querysets import ChainQuerySet, ContactQuerySet, ScopedQuerySet
+from fangkong.tracing.querysets import ChainQuerySet, ContactQuerySet
 
 USER = settings.AUTH_USER_MODEL
 
@@ -89,7 +90,7 @@ class IndexCase(TimeStampedModel):
     path = models.CharField(max_length=160, db_index=True, editable=False)
 
     scope_path = "path"
-    objects = ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("index case")
@@ -199,7 +200,7 @@ class TransmissionEdge(models.Model):
     path = models.CharField(max_length=160, editable=False)
 
     scope_path = "path"
-    objects = ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("transmission")
@@ -252,7 +253,7 @@ def _venue_code() -> str:
     return secrets.token_urlsafe(9)
 
 
-class Venue(TimeStampedModel):
+class Venue(NodeScoped, TimeStampedModel):
     """A place with a printed QR code (场所码): shop, market, office, bus, residential gate."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -260,11 +261,9 @@ class Venue(TimeStampedModel):
     address = models.CharField(_("address"), max_length=200, blank=True)
     code = models.CharField(max_length=16, unique=True, default=_venue_code, editable=False)
     node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="+")
-    path = models.CharField(max_length=160, db_index=True, editable=False)
     active = models.BooleanField(_("in use"), default=True)
 
-    scope_path = "path"
-    objects = ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("venue")
@@ -273,10 +272,6 @@ class Venue(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.path = self.node.path
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
@@ -311,7 +306,7 @@ class Scan(models.Model):
     path = models.CharField(max_length=160, editable=False)
 
     scope_path = "path"
-    objects = ScopedQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("scan")

@@ -5,10 +5,6 @@ import datetime as dt
 from fangkong.core.querysets import RestrictedQuerySet
 
 
-class ScopedQuerySet(RestrictedQuerySet):
-    pass
-
-
 class ContactQuerySet(RestrictedQuerySet):
     def close(self) -> "ContactQuerySet":
         return self.filter(category="close")

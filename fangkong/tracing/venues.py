@@ -4,7 +4,7 @@
 import datetime as dt
 import io
 import uuid
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import segno
@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock, prepared
+from fangkong.core import clock, prepared, readings
 from fangkong.core.access import actor, invalid, require
 from fangkong.tracing.actions import rules_in_force
 from fangkong.tracing.choices import Direction, VenueKind
@@ -81,8 +81,8 @@ def _when(value: Any) -> dt.datetime:
 
 def _uuid(value: Any) -> uuid.UUID:
     try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
+        return readings.client_id(value)
+    except readings.NotANumber:
         raise invalid("client_id", _("the client id must be a UUID")) from None
 
 
@@ -90,12 +90,13 @@ def _temperature(value: Any) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
-        t = Decimal(str(value)).quantize(Decimal("0.1"))
-    except InvalidOperation:
+        return readings.temperature(
+            value, Decimal("34.0"), Decimal("43.0"), commas="", round_first=True
+        )
+    except readings.NotANumber:
         raise invalid("temperature", _("not a number")) from None
-    if not Decimal("34.0") <= t <= Decimal("43.0"):
-        raise invalid("temperature", _("a body temperature is between 34 and 43 °C"))
-    return t
+    except readings.OutOfRange:
+        raise invalid("temperature", _("a body temperature is between 34 and 43 °C")) from None
 
 
 def _colour_of(person_id: int | None) -> str:
@@ -350,7 +351,8 @@ def gate_candidates(
     qs = (
         Person.objects.restrict(user, "view")
         .active()
-        .filter(path__startswith=venue.path, id_masked__endswith=tail)
+        .under(venue.path)
+        .filter(id_masked__endswith=tail)
         .order_by("name", "pk")
     )
     name = (name or "").strip()
@@ -377,7 +379,8 @@ def gate_person(user: Any, venue: Venue, person_id: int, request: Any = None) ->
     person = (
         Person.objects.restrict(user, "view")
         .active()
-        .filter(pk=person_id, path__startswith=venue.path)
+        .under(venue.path)
+        .filter(pk=person_id)
         .first()
     )
     if person is None:

@@ -124,9 +124,7 @@ class Command(BaseCommand):
                     confirm_similar=True,
                 )
                 mine.append(person)
-        rest = list(
-            qs.filter(path__startswith=county.path).exclude(pk__in=[p.pk for p in mine])[: n * 3]
-        )
+        rest = list(qs.under(county.path).exclude(pk__in=[p.pk for p in mine])[: n * 3])
         rng.shuffle(rest)
         return (mine + rest)[:n]
 
