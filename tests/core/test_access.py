@@ -2,12 +2,15 @@
 exception when the role lacks the action or the record or node lies outside the user's
 subtree; actor() and invalid() are the one copy every app uses."""
 
+import datetime as dt
+
 import pytest
-from auditlog.context import auditlog_value
+from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from fangkong.accounts.models import User
+from fangkong.accounts.models import ApiToken, User
 from fangkong.accounts.roles import Role
+from fangkong.core import clock
 from fangkong.core.access import NotAllowed, actor, invalid, may, require, within
 from fangkong.geo.models import Division
 from fangkong.people.models import Person
@@ -61,18 +64,23 @@ def test_require_needs_something_to_check(make_user):
         require(make_user(Role.CITY_HQ, "3306"), "view")
 
 
-def current_actor():
-    return (auditlog_value.get(None) or {}).get("actor")
+def _token_made_inside(block_actor, owner):
+    """The actor the audit log records for a record written inside actor(block_actor)."""
+    with actor(block_actor):
+        token = ApiToken.objects.create(
+            user=owner,
+            digest=ApiToken.hash(ApiToken.new_raw()),
+            expires_at=clock.now() + dt.timedelta(days=1),
+        )
+    return LogEntry.objects.get_for_object(token).get().actor
 
 
 def test_actor_names_stored_accounts_only(make_user):
-    with actor(User(is_superuser=True)):
-        assert current_actor() is None
-    with actor(None):
-        assert current_actor() is None
-    user = make_user(Role.CITY_HQ, "3306")
-    with actor(user):
-        assert current_actor() == user
+    owner = make_user(Role.CITY_HQ, "3306")
+    assert _token_made_inside(User(is_superuser=True), owner) is None
+    assert _token_made_inside(None, owner) is None
+    user = make_user(Role.COUNTY_HQ, ZHUJI)
+    assert _token_made_inside(user, owner) == user
 
 
 def test_invalid_names_the_field():
