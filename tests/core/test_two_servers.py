@@ -206,7 +206,7 @@ def test_two_app_servers_behind_a_proxy_lose_and_duplicate_nothing(tmp_path, dat
             headers={"Authorization": f"Bearer {d.token}"},
         )
         with urllib.request.urlopen(req, timeout=30) as resp:
-            venue_code = json.loads(resp.read())[0]["code"]
+            venue_code = json.loads(resp.read())["items"][0]["code"]
 
         sent = [uuid.uuid4() for _ in range(SCANS)]
         answers: list[tuple[int, int]] = []
