@@ -41,10 +41,13 @@ def _paths(person_ids: list[int]) -> dict[int, str]:
 def recompute_persons(person_ids: list[int], today: dt.date | None = None) -> dict[str, int]:
     """Derive and store the colour of these persons; a change is kept in the history."""
     day = today or clock.today()
-    r = rules_in_force(day)
-    stored = list(CodeRules.objects.filter(effective_from__lte=day).order_by("effective_from"))
+    # every rule set in one query (a handful of rows): the one in force today, as
+    # DatedRuleSet.in_force chooses it, and those that governed earlier fact days
+    every = list(CodeRules.objects.order_by("effective_from"))
+    stored = [x for x in every if x.effective_from <= day]
     if not stored:  # before the first set took effect: the first set judges (in_force)
-        stored = list(CodeRules.objects.order_by("effective_from")[:1])
+        stored = every[:1]
+    r = stored[-1] if stored else CodeRules(effective_from=day)
 
     def rules_on(fact_day: dt.date) -> CodeRules:
         return rules.governing(stored, fact_day, r)
