@@ -1,7 +1,10 @@
 """Browser tests: Playwright for Python driving Debian's Chromium (never a downloaded
 browser). The Makefile installs the `chromium` package when it is missing."""
 
+import threading
+
 import pytest
+from django.test import testcases
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -13,6 +16,41 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+class _OneAtATime:
+    """The live server's request threads share the test's one in-memory SQLite
+    connection, which two threads must not use at once: a service worker's fetch of
+    /sw.js beside a page load failed with `sqlite3.InterfaceError` and lost the session
+    (the test then met the sign-in page). With that database the server answers one
+    request at a time; each connection keeps its own thread, so keep-alive is unharmed."""
+
+    def __init__(self, app):
+        self.app, self.lock = app, threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            result = self.app(environ, start_response)
+            try:
+                return [b"".join(result)]
+            finally:
+                close = getattr(result, "close", None)
+                if close is not None:
+                    close()
+
+
+_create_server = testcases.LiveServerThread._create_server
+
+
+def _server_for_shared_connection(self, connections_override=None):
+    httpd = _create_server(self, connections_override=connections_override)
+    if connections_override:  # pytest-django passes only in-memory SQLite connections
+        set_app = httpd.set_app
+        httpd.set_app = lambda app: set_app(_OneAtATime(app))
+    return httpd
+
+
+testcases.LiveServerThread._create_server = _server_for_shared_connection
 
 
 @pytest.fixture(autouse=True)
