@@ -14,11 +14,9 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 import uuid
-from pathlib import Path
 
 import pytest
 
@@ -76,38 +74,6 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     do_GET = do_POST = _forward
-
-
-def _start(d: Deployment, port: int, log: Path) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "fangkong.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--threads",
-            "4",
-            "--timeout",
-            "300",
-        ],  # fmt: skip
-        env=d.env,
-        cwd=ROOT,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                return proc
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError(f"server on {port} did not start: {log.read_text()[-3000:]}")
 
 
 def _post(port: int, path: str, token: str, body: dict) -> tuple[int, dict]:
@@ -187,7 +153,7 @@ def test_two_app_servers_behind_a_proxy_lose_and_duplicate_nothing(tmp_path, dat
     proxy = None
     try:
         for i, port in enumerate(ports):
-            procs.append(_start(d, port, tmp_path / f"server{i}.log"))
+            procs.append(d.start(port, f"server{i}.log"))
         proxy = Proxy(ports)
         threading.Thread(target=proxy.serve_forever, daemon=True).start()
         front = proxy.server_address[1]

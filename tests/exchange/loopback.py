@@ -80,16 +80,19 @@ class Deployment:
         self.token = self.info["token"]
         return self.info
 
-    def start(self) -> None:
-        log = open(self.var / "server.log", "wb")  # noqa: SIM115 (kept open for the process)
-        self.proc = subprocess.Popen(
+    def start(self, port: int | None = None, log_name: str = "server.log") -> subprocess.Popen:
+        """Serve this deployment on `port` (its own by default); a second server of the
+        same deployment (same database and keys) takes another port and log."""
+        port = port or self.port
+        log = open(self.var / log_name, "wb")  # noqa: SIM115 (kept open for the process)
+        proc = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
                 "gunicorn",
                 "fangkong.wsgi",
                 "--bind",
-                f"127.0.0.1:{self.port}",
+                f"127.0.0.1:{port}",
                 "--workers",
                 "1",
                 "--threads",
@@ -102,14 +105,17 @@ class Deployment:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 60
+        if port == self.port:
+            self.proc = proc
+        deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=2):
-                    return
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                    return proc
             except (urllib.error.URLError, OSError):
                 time.sleep(0.3)
-        raise RuntimeError(f"{self.name} did not start: {(self.var / 'server.log').read_text()}")
+        proc.kill()
+        raise RuntimeError(f"{self.name} did not start: {(self.var / log_name).read_text()}")
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
