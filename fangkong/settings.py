@@ -34,19 +34,10 @@ SECRET_KEY = (
 ALLOWED_HOSTS = envstr("FANGKONG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in envstr("FANGKONG_CSRF_ORIGINS").split(",") if o]
 
+# Our apps come first: the first app listed wins when two catalogues translate the same
+# message (Django's admin says 过滤器 for "Filter"; officials say 筛选), the same for
+# templates and management commands. tests/test_i18n.py checks it.
 INSTALLED_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "django.contrib.staticfiles",
-    "ninja",  # the API docs page from local static files (the CSP allows no CDN)
-    "django_otp",
-    "django_otp.plugins.otp_totp",
-    "axes",
-    "auditlog",
-    "django_tasks_db",
     "fangkong.core",
     "fangkong.geo",
     "fangkong.accounts",
@@ -72,6 +63,18 @@ INSTALLED_APPS = [
     "fangkong.exchange",
     "fangkong.cockpit",  # issue #17 item 6: a cockpit per role
     "fangkong.offline",  # issue #20
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "ninja",  # the API docs page from local static files (the CSP allows no CDN)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "auditlog",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [

@@ -74,3 +74,28 @@ def test_one_meaning_per_message_across_catalogues():
             seen.setdefault(key, {}).setdefault(entry.msgstr, []).append(app.name)
     differ = {key: found for key, found in seen.items() if len(found) > 1}
     assert not differ, f"{len(differ)} messages translated differently: {list(differ.items())[:5]}"
+
+
+def test_our_catalogue_is_what_the_running_site_says():
+    """Django merges every installed app's catalogue and the first app listed wins: when
+    a library's catalogue also translates one of our messages (the admin says 过滤器 for
+    "Filter", 页面没有找到 for "Page not found"), ours must be the one users read."""
+    from django.utils import translation
+
+    shadowed = []
+    with translation.override("zh-hans"):
+        for app in APPS:
+            po = app / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+            if not po.exists():
+                continue
+            for e in polib.pofile(str(po)):
+                if not e.msgstr or e.msgid_plural or e.obsolete or "fuzzy" in e.flags:
+                    continue
+                said = (
+                    translation.pgettext(e.msgctxt, e.msgid)
+                    if e.msgctxt
+                    else translation.gettext(e.msgid)
+                )
+                if said != e.msgstr:
+                    shadowed.append(f"{app.name}: {e.msgid!r} → {said!r}, not {e.msgstr!r}")
+    assert not shadowed, "\n".join(shadowed)

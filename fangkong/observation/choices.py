@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 
 class Reason(models.TextChoices):
@@ -43,6 +44,21 @@ class ReporterKind(models.TextChoices):
     STAFF = "staff", _("Site staff")
     GRID_WORKER = "grid_worker", _("Grid worker")
     HOUSEHOLD_HEAD = "household_head", _("Household head")
+
+
+def symptom_labels(values: list[str] | tuple[str, ...]) -> str:
+    """Stored symptom values as the reader's words (never the raw values)."""
+    known = set(Symptom.values)
+    words = [str(Symptom(v).label) if v in known else str(v) for v in values]
+    return pgettext("list separator", ", ").join(words)
+
+
+def symptom_summary(temperature: object, symptoms: list[str] | tuple[str, ...]) -> str:
+    """A reading for a list: "38.2 °C · 发热、咳嗽"."""
+    parts = [f"{temperature} °C"] if temperature is not None else []
+    if symptoms:
+        parts.append(symptom_labels(symptoms))
+    return " · ".join(parts)
 
 
 class Window(models.TextChoices):

@@ -20,6 +20,8 @@ from fangkong.observation.choices import (
     Status,
     TaskStatus,
     Window,
+    symptom_labels,
+    symptom_summary,
 )
 from fangkong.observation.querysets import (
     CheckInQuerySet,
@@ -69,6 +71,10 @@ class ObservationRules(DatedRuleSet):
 
     def __str__(self) -> str:
         return f"{self.effective_from}: {self.days} d, ≥{self.fever_threshold} °C"
+
+    @property
+    def referral_symptom_labels(self) -> str:
+        return symptom_labels(self.referral_symptoms)
 
 
 class QuarantineSite(NodeScoped, TimeStampedModel):
@@ -420,6 +426,14 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period_id} → {self.clinic or '?'} ({self.status})"
+
+    @property
+    def summary(self) -> str:
+        """What the referral is for, in the reader's language: the temperature and the
+        symptoms' labels when it came from a check-in, the written reason otherwise."""
+        if self.temperature is None and not self.symptoms:
+            return self.reason
+        return symptom_summary(self.temperature, self.symptoms)
 
     def get_additional_data(self) -> dict:
         return {"path": self.path}

@@ -110,7 +110,8 @@ class Person(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.id_masked or self.phone_masked or self.pk})"
+        shown = self.id_masked or self.phone_masked
+        return f"{self.name} ({shown})" if shown else self.name
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

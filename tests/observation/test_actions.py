@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from fangkong.core import clock
 from fangkong.observation import actions
@@ -82,6 +83,10 @@ def test_full_fourteen_day_period_with_missed_evening_fever_and_release(start, s
                 assert period.status == "referred" and period.symptomatic
                 referral = Referral.objects.get(period=period)
                 assert referral.temperature is not None and "fever" in referral.symptoms
+                with translation.override("zh-hans"):  # read in words, not stored values
+                    assert referral.summary == "38.1 °C · 发热"
+                with translation.override("en"):
+                    assert referral.summary == "38.1 °C · Fever"
                 actions.resolve_referral(city_hq, referral, "excluded", clinic="越城区人民医院")
             with clock.frozen(at(day, 12 if window == "morning" else 22, 30)):
                 actions.sweep_missed()

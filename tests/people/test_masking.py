@@ -163,3 +163,14 @@ def test_shown_age_does_not_change_on_the_birthday():
     birth = dt.date(1980, 6, 15)
     ages = {rules.shown_age(birth, dt.date(2020, 1, 1) + dt.timedelta(days=n)) for n in range(366)}
     assert ages == {40}
+
+
+def test_a_person_without_id_or_phone_is_named_not_numbered():
+    """Pages that print a person (health-code lists, pickers) never show a database
+    number in place of the masked ID."""
+    from fangkong.people.models import Person
+
+    assert str(Person(pk=53022, name="吴勇")) == "吴勇"
+    assert str(Person(pk=53022, name="吴勇", id_masked="330602********1234")) == (
+        "吴勇 (330602********1234)"
+    )
