@@ -10,6 +10,12 @@ class KeysetPage:
     items: list
     next_after: int | None
     has_more: bool
+    total: int | None = None  # all rows the filters match (set by the caller: one COUNT)
+    first: int = 1  # the position of the first item among them
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.items) - 1
 
 
 def keyset_page(qs: QuerySet, after: int | None, size: int) -> KeysetPage:

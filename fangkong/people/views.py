@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fangkong.core import audit
 from fangkong.core.access import require
 from fangkong.core.querysets import can_access
+from fangkong.geo.picker import JurisdictionField
 from fangkong.people import actions, exports, search
 from fangkong.people.choices import PROTECTED_FIELDS, Sex
 from fangkong.people.filters import PARAMS, filtered_persons
@@ -64,9 +65,29 @@ def person_list(request: HttpRequest) -> HttpResponse:
     return _render_list(request, params, int(after) if after and after.isdigit() else None)
 
 
+def _node_field(request: HttpRequest) -> JurisdictionField:
+    field = JurisdictionField(required=False)
+    field.user = request.user
+    return field
+
+
+def _resolve_node(request: HttpRequest, params: dict[str, str]) -> str:
+    """The jurisdiction filter is typed as a name (花园社区) or chosen from the picker's
+    list; the filter itself takes the division's code. Returns an error to show, if any."""
+    try:
+        params["node"] = _node_field(request).clean(params["node"])
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    return ""
+
+
 def _list_context(request: HttpRequest, params: dict[str, str], page) -> dict:  # type: ignore[no-untyped-def]
     shown = {**params, "q": "" if search.personal_kind(params["q"]) else params["q"]}
+    field = _node_field(request)
     return {
+        "node_input": field.widget.render(
+            "node", params["node"], {"id": "id_node", "aria-label": _("Jurisdiction")}
+        ),
         "page": page,
         "params": shown,
         "query": _query(shown),
@@ -79,8 +100,13 @@ def _list_context(request: HttpRequest, params: dict[str, str], page) -> dict:  
 
 
 def _render_list(request: HttpRequest, params: dict[str, str], after: int | None) -> HttpResponse:
+    node_error = _resolve_node(request, params) if params["node"] else ""
     qs = filtered_persons(request.user, params).select_related("node")
+    if node_error:
+        qs = qs.none()
     page = keyset_page(qs, after, 50)
+    page.total = qs.count()
+    page.first = qs.filter(pk__lte=after).count() + 1 if after else 1
     audit.record_bulk_read(
         request.user,
         "people.person",
@@ -89,7 +115,9 @@ def _render_list(request: HttpRequest, params: dict[str, str], after: int | None
         request,
     )
     template = "people/list.html#rows" if request.headers.get("HX-Request") else "people/list.html"
-    return render(request, template, _list_context(request, params, page))
+    return render(
+        request, template, {**_list_context(request, params, page), "node_error": node_error}
+    )
 
 
 @login_required

@@ -101,8 +101,10 @@ def test_keyset_pages_do_not_grow_queries(
     first = worker_client.get(reverse("people:list"))
     page = first.context["page"]
     assert len(page.items) == 50 and page.has_more
+    assert page.total == 60 and "第 1–50 人，共 60 人" in first.content.decode()
     second = worker_client.get(reverse("people:list"), {"after": page.next_after})
     assert len(second.context["page"].items) == 10
+    assert "第 51–60 人，共 60 人" in second.content.decode()
     with django_assert_max_num_queries(8):
         worker_client.get(reverse("people:list"))
 
@@ -281,3 +283,18 @@ def test_api_reveal_is_never_cached(client, grid_worker, own):
     response = client.post(f"/api/v1/persons/{own.pk}/reveal/phone", **auth)
     assert response.json()["value"] == "13812345678"
     assert "no-store" in response["Cache-Control"]
+
+
+def test_list_filters_by_a_jurisdiction_typed_by_name(client, make_user, make_person):
+    """A village cadre knows names, not codes: 第2网格 (typed, or chosen from the picker)
+    narrows the list to that grid; a name matching nothing says so; no database number
+    is printed beside the persons."""
+    client.force_login(make_user("village_staff", "330602001004"))
+    a = make_person("王秀英", node_code=GRID_A)
+    make_person("李明", node_code=GRID_B)
+    html = client.get(reverse("people:list"), {"node": "第2网格"}).content.decode()
+    assert "李明" in html and "王秀英" not in html
+    assert "共 1 人" in html and f">{a.pk}<" not in html
+    html = client.get(reverse("people:list"), {"node": "没有这个村"}).content.decode()
+    assert "没有名为“没有这个村”的辖区" in html
+    assert "李明" not in html and "王秀英" not in html
