@@ -8,7 +8,8 @@ that a checker that cannot fail is caught too.
 2. Writes go through actions: a view, API or pages module (`views.py`, `api.py`,
    `pages.py`, `views_*.py`, `*_views.py`) calls no `.save()`, `.create()`, `.delete()`,
    queryset `.update()` (nor their bulk and get-or-create forms); it parses input and
-   calls the app's `actions.py`, which validates, writes in one transaction and audits.
+   calls the app's actions (an `actions.py` module or an `actions/` package of modules
+   named by the domain), which validate, write in one transaction and audit.
 3. A `# type: ignore` names the error it silences (`# type: ignore[attr-defined]`), so a
    new error of another kind on the same line is not hidden.
 """
@@ -138,7 +139,7 @@ def test_views_api_and_pages_do_not_write():
         if is_door_module(p)
         for write in model_writes(p.read_text(encoding="utf-8"))
     ]
-    assert not offenders, f"move these writes into the app's actions.py: {offenders}"
+    assert not offenders, f"move these writes into the app's actions: {offenders}"
 
 
 # --- 3. type: ignore names its error -----------------------------------------------------

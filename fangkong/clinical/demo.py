@@ -6,7 +6,8 @@ import datetime as dt
 import random
 from typing import Any
 
-from fangkong.clinical import actions, care, investigation, samples
+from fangkong.clinical import care, investigation, samples
+from fangkong.clinical.actions import cases, rulesets, visits
 from fangkong.clinical.models import Case, ClinicVisit, Facility, Ward
 from fangkong.core import clock
 
@@ -175,13 +176,13 @@ def _at(t: dt.datetime):  # type: ignore[no-untyped-def]
 
 def _visit(doctor: Any, clinic: Facility, person: Any, when: dt.datetime, findings: dict) -> Any:
     with _at(when):
-        return actions.register_visit(doctor, clinic, person=person, **findings)
+        return visits.register_visit(doctor, clinic, person=person, **findings)
 
 
 def _suspect(doctor: Any, clinic: Facility, person: Any, when: dt.datetime) -> Case:
     v = _visit(doctor, clinic, person, when, FEVER)
     with _at(when + dt.timedelta(minutes=40)):
-        actions.dispose(doctor, v, "suspected")
+        visits.dispose(doctor, v, "suspected")
     return Case.objects.get(visit=v)
 
 
@@ -202,10 +203,10 @@ def _confirm(doctor: Any, case: Case, when: dt.datetime, code: str, severity: st
         )
     with _at(when + dt.timedelta(hours=5)):
         samples.record_result(doctor, s, "positive", ct_orf1ab="27.4", ct_n="29.1")
-        case = actions.classify(doctor, case, "confirmed", severity=severity, reason="")
+        case = cases.classify(doctor, case, "confirmed", severity=severity, reason="")
         _report(doctor, case)
         if case.emergency_due:
-            actions.mark_emergency_reported(doctor, case)
+            cases.mark_emergency_reported(doctor, case)
     case.refresh_from_db()
     return case
 
@@ -247,10 +248,10 @@ def _stages(  # noqa: PLR0915
     _visit(doctor, clinic, next(people), now - dt.timedelta(minutes=30), MILD)
     v = _visit(doctor, clinic, next(people), base + dt.timedelta(days=9), MILD)
     with _at(base + dt.timedelta(days=9, hours=1)):
-        actions.dispose(doctor, v, "home", note="居家随访，3天后复诊")
+        visits.dispose(doctor, v, "home", note="居家随访，3天后复诊")
     v = _visit(doctor, clinic, next(people), base + dt.timedelta(days=9), MILD)
     with _at(base + dt.timedelta(days=9, hours=1)):
-        actions.dispose(doctor, v, "observation")
+        visits.dispose(doctor, v, "observation")
     n += 3
     # Suspected, report running; suspected, report overdue; excluded.
     _suspect(doctor, clinic, next(people), now - dt.timedelta(minutes=50))
@@ -261,7 +262,7 @@ def _stages(  # noqa: PLR0915
         s = samples.record_sample(doctor, c, code=f"D{code}-X", sample_type="nasal_swab")
     with _at(base + dt.timedelta(days=7, hours=8)):
         samples.record_result(doctor, s, "negative")
-        actions.classify(doctor, c, "excluded", reason="两次核酸阴性，排除")
+        cases.classify(doctor, c, "excluded", reason="两次核酸阴性，排除")
     n += 3
     # Confirmed: awaiting a bed, in transport, admitted mild, severe with experts, critical.
     for i, (stop, severity, kind) in enumerate(
@@ -328,7 +329,7 @@ def _stages(  # noqa: PLR0915
     # The household cluster: as many linked cases as the rule set in force asks (R10),
     # in the city's first county only.
     extra = (
-        actions.rules_in_force(clock.today()).r10_cluster_threshold - 1 if code == "330602" else 1
+        rulesets.rules_in_force(clock.today()).r10_cluster_threshold - 1 if code == "330602" else 1
     )
     for k in range(extra):
         when = base + dt.timedelta(days=1, hours=k)
