@@ -18,9 +18,9 @@ def test_member_registers_on_a_phone_is_confirmed_and_rostered(
     live_server, browser, make_user, node
 ):
     from fangkong.core import clock
+    from fangkong.core.sms import OutboxGateway
     from fangkong.mobilisation.actions import rosters
     from fangkong.mobilisation.models import Assignment, Member
-    from fangkong.public.sms import OutboxGateway
 
     OutboxGateway.outbox.clear()
     staff = make_user("village_staff", HUAYUAN, username="huayuan")

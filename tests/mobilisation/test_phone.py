@@ -6,9 +6,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from fangkong.core.sms import OutboxGateway
 from fangkong.mobilisation.actions import registration, rosters
 from fangkong.mobilisation.models import Member
-from fangkong.public.sms import OutboxGateway
 from tests.conftest import HUAYUAN, OTHER_TOWN_VILLAGE
 from tests.mobilisation.conftest import shifts_of
 
