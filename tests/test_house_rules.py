@@ -12,6 +12,8 @@ that a checker that cannot fail is caught too.
    named by the domain), which validate, write in one transaction and audit.
 3. A `# type: ignore` names the error it silences (`# type: ignore[attr-defined]`), so a
    new error of another kind on the same line is not hidden.
+4. Translations live in the `.po` catalogues only: no Python file (a second table of
+   strings) under any `locale/` directory.
 """
 
 import ast
@@ -176,3 +178,30 @@ def test_every_type_ignore_names_its_error(tree):
         for line in bare_ignores(p.read_text(encoding="utf-8"))
     ]
     assert not offenders, f"write # type: ignore[<code>]: {offenders}"
+
+
+# --- 4. translations live in the catalogues ----------------------------------------------
+
+
+def code_in_locale(paths: list[Path]) -> list[str]:
+    """The Python files kept under a `locale/` directory: a second table of strings
+    beside the `.po` catalogues, which are the only home of the translations."""
+    return [rel(p) for p in paths if "locale" in p.relative_to(ROOT).parts[:-1]]
+
+
+def test_the_locale_checker_finds_a_planted_script():
+    planted = [
+        PACKAGE / "demo" / "locale" / "fill_zh.py",
+        PACKAGE / "demo" / "locale" / "zh_Hans" / "LC_MESSAGES" / "table.py",
+        PACKAGE / "demo" / "locale.py",
+        PACKAGE / "demo" / "localisation" / "forms.py",
+    ]
+    assert code_in_locale(planted) == [
+        "fangkong/demo/locale/fill_zh.py",
+        "fangkong/demo/locale/zh_Hans/LC_MESSAGES/table.py",
+    ]
+
+
+def test_no_python_file_lives_under_a_locale_directory():
+    offenders = code_in_locale(sorted(PACKAGE.rglob("*.py")))
+    assert not offenders, f"keep translations in the .po catalogues only: {offenders}"
