@@ -232,7 +232,7 @@ def _admit(
         return care.arrive(doctor, t)
 
 
-def _stages(  # noqa: PLR0915
+def _stages(
     system: Any,
     doctor: Any,
     wd: Any,
@@ -242,8 +242,20 @@ def _stages(  # noqa: PLR0915
     base: dt.datetime,
     code: str,
 ) -> int:
-    now = clock.now()
-    n = 0
+    """Every stage of the pathway in one county: the persons are drawn from `people` in
+    the order of the stages. The number of visits and cases made."""
+    n = _clinic_stages(doctor, clinic, people, base, code, clock.now())
+    n += _admitted_stages(doctor, wd, clinic, hospital, people, base, code)
+    n += _discharged_and_cluster(doctor, wd, clinic, hospital, people, base, code)
+    _died(doctor, wd, clinic, hospital, people, base, code)
+    return n + 1
+
+
+def _clinic_stages(
+    doctor: Any, clinic: Facility, people: Any, base: dt.datetime, code: str, now: dt.datetime
+) -> int:
+    """Visits that end at the clinic: open, sent home, to observation; suspected cases
+    with the report running and overdue; one excluded."""
     # Open visit, home, observation.
     _visit(doctor, clinic, next(people), now - dt.timedelta(minutes=30), MILD)
     v = _visit(doctor, clinic, next(people), base + dt.timedelta(days=9), MILD)
@@ -252,7 +264,6 @@ def _stages(  # noqa: PLR0915
     v = _visit(doctor, clinic, next(people), base + dt.timedelta(days=9), MILD)
     with _at(base + dt.timedelta(days=9, hours=1)):
         visits.dispose(doctor, v, "observation")
-    n += 3
     # Suspected, report running; suspected, report overdue; excluded.
     _suspect(doctor, clinic, next(people), now - dt.timedelta(minutes=50))
     _suspect(doctor, clinic, next(people), now - dt.timedelta(hours=4))
@@ -263,7 +274,19 @@ def _stages(  # noqa: PLR0915
     with _at(base + dt.timedelta(days=7, hours=8)):
         samples.record_result(doctor, s, "negative")
         cases.classify(doctor, c, "excluded", reason="两次核酸阴性，排除")
-    n += 3
+    return 6
+
+
+def _admitted_stages(
+    doctor: Any,
+    wd: Any,
+    clinic: Facility,
+    hospital: Facility,
+    people: Any,
+    base: dt.datetime,
+    code: str,
+) -> int:
+    n = 0
     # Confirmed: awaiting a bed, in transport, admitted mild, severe with experts, critical.
     for i, (stop, severity, kind) in enumerate(
         [
@@ -293,6 +316,19 @@ def _stages(  # noqa: PLR0915
             with _at(start + dt.timedelta(days=1)):
                 care.assign_experts(wd, c, ExpertTeam.objects.filter(facility=hospital).get())
         n += 1
+    return n
+
+
+def _discharged_and_cluster(
+    doctor: Any,
+    wd: Any,
+    clinic: Facility,
+    hospital: Facility,
+    people: Any,
+    base: dt.datetime,
+    code: str,
+) -> int:
+    n = 1  # the discharged case
     # Discharged (R8 met) → post-discharge observation; died; a household cluster.
     c = _suspect(doctor, clinic, next(people), base)
     c = _confirm(doctor, c, base + dt.timedelta(hours=1), f"D{code}-D")
@@ -338,9 +374,20 @@ def _stages(  # noqa: PLR0915
             investigation.set_setting(doctor, c2, c.setting)
         _confirm(doctor, c2, when + dt.timedelta(hours=1), f"D{code}-C{k}")
         n += 1
+    return n
+
+
+def _died(
+    doctor: Any,
+    wd: Any,
+    clinic: Facility,
+    hospital: Facility,
+    people: Any,
+    base: dt.datetime,
+    code: str,
+) -> None:
     c = _suspect(doctor, clinic, next(people), base + dt.timedelta(days=2))
     c = _confirm(doctor, c, base + dt.timedelta(days=2, hours=1), f"D{code}-M", "critical")
     _admit(doctor, c, hospital, base + dt.timedelta(days=2, hours=6), "icu")
     with _at(base + dt.timedelta(days=6)):
         care.record_death(wd, c, cause="重型肺炎合并多器官功能衰竭")
-    return n + 2

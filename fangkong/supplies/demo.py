@@ -47,7 +47,7 @@ def _ensure_catalogue() -> None:
     )
 
 
-def run(seed: int) -> str:  # noqa: C901
+def run(seed: int) -> str:
     existing = Warehouse.objects.filter(name=RESERVE).first()
     if existing is not None:
         return f"{Warehouse.objects.count()} warehouses, {SupplyRequest.objects.count()} requests, {Market.objects.count()} markets already present"
@@ -60,8 +60,19 @@ def run(seed: int) -> str:  # noqa: C901
     items = {i.standard or i.name: i for i in Item.objects.all()}
     today = clock.today()
     start = today - dt.timedelta(days=14)
-    reserve = Warehouse.objects.create(name=RESERVE, kind="city_reserve", node=city)
     counties = {c.code: c for c in Division.objects.filter(code__in=COUNTIES)}
+    reserve, houses, hospital = _warehouses(city, counties)
+    _stock_reserve(system, reserve, items, today, start)
+    _distribute(system, reserve, houses, hospital, items, start)
+    _use(system, houses, hospital, items, start, rng)
+    requests = _requests(system, houses, hospital, items, today)
+    markets, alerts = _prices(system, counties, items, today, rng)
+    return f"{Warehouse.objects.count()} warehouses, {requests} requests, {markets} markets, {alerts} price alerts"
+
+
+def _warehouses(city: Division, counties: dict) -> tuple[Warehouse, dict, Warehouse | None]:
+    """The city reserve, a store per county and the designated hospital's store."""
+    reserve = Warehouse.objects.create(name=RESERVE, kind="city_reserve", node=city)
     houses = {
         code: Warehouse.objects.create(name=f"{node.name}物资储备库", kind="county", node=node)
         for code, node in counties.items()
@@ -71,6 +82,13 @@ def run(seed: int) -> str:  # noqa: C901
         hospital = Warehouse.objects.create(
             name="绍兴市第六人民医院库房", kind="hospital", node=counties["330602"]
         )
+    return reserve, houses, hospital
+
+
+def _stock_reserve(
+    system: Any, reserve: Warehouse, items: dict, today: dt.date, start: dt.date
+) -> None:
+    """Purchases into the city reserve, a batch expired since, and a thanked donation."""
     with _at(start, 9):
         for key, qty in (
             ("N95", 20000),
@@ -115,6 +133,17 @@ def run(seed: int) -> str:  # noqa: C901
             contact="0575-8800****",
         )
     donations.acknowledge_donation(system, donation, "衷心感谢绍兴市越商联合会捐赠防疫物资。")
+
+
+def _distribute(
+    system: Any,
+    reserve: Warehouse,
+    houses: dict,
+    hospital: Warehouse | None,
+    items: dict,
+    start: dt.date,
+) -> None:
+    """Transfers from the reserve to the county stores, and on to the hospital store."""
     with _at(start + dt.timedelta(days=1)):
         for wh in houses.values():
             for key in ("N95", "YY 0469 surgical", "GB 19082", "84消毒液"):
@@ -125,11 +154,21 @@ def run(seed: int) -> str:  # noqa: C901
                     items[key],
                     {"N95": 1200, "YY 0469 surgical": 10000, "GB 19082": 600, "84消毒液": 300}[key],
                 )
-    # Two weeks of use: the hospital store burns protective suits fast.
     if hospital is not None:
         with _at(start + dt.timedelta(days=1, hours=2)):
             ledger.transfer(system, houses["330602"], hospital, items["GB 19082"], 420)
             ledger.transfer(system, houses["330602"], hospital, items["N95"], 800)
+
+
+def _use(
+    system: Any,
+    houses: dict,
+    hospital: Warehouse | None,
+    items: dict,
+    start: dt.date,
+    rng: random.Random,
+) -> None:
+    """Two weeks of use: the hospital store burns protective suits fast."""
     for d in range(2, 15):
         day = start + dt.timedelta(days=d)
         with _at(day, 16):
@@ -143,9 +182,6 @@ def run(seed: int) -> str:  # noqa: C901
                     system, hospital, items["GB 19082"], rng.randint(18, 24), reason="隔离病区"
                 )
                 ledger.issue(system, hospital, items["N95"], rng.randint(30, 50), reason="隔离病区")
-    requests = _requests(system, houses, hospital, items, today)
-    markets, alerts = _prices(system, counties, items, today, rng)
-    return f"{Warehouse.objects.count()} warehouses, {requests} requests, {markets} markets, {alerts} price alerts"
 
 
 def _requests(system: Any, houses: dict, hospital: Any, items: dict, today: dt.date) -> int:
