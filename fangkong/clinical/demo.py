@@ -4,6 +4,7 @@ facilities and patients in place and adds nothing."""
 
 import datetime as dt
 import random
+from dataclasses import dataclass
 from typing import Any
 
 from fangkong.clinical import care, investigation, samples
@@ -232,6 +233,20 @@ def _admit(
         return care.arrive(doctor, t)
 
 
+@dataclass(frozen=True)
+class _County:
+    """One county's demo pathway: its doctors, clinic and hospital, the persons drawn in
+    the order of the stages, the day it starts and the county's code."""
+
+    doctor: Any
+    wd: Any  # the ward doctor
+    clinic: Facility
+    hospital: Facility
+    people: Any
+    base: dt.datetime
+    code: str
+
+
 def _stages(
     system: Any,
     doctor: Any,
@@ -242,20 +257,25 @@ def _stages(
     base: dt.datetime,
     code: str,
 ) -> int:
-    """Every stage of the pathway in one county: the persons are drawn from `people` in
-    the order of the stages. The number of visits and cases made."""
-    n = _clinic_stages(doctor, clinic, people, base, code, clock.now())
-    n += _admitted_stages(doctor, wd, clinic, hospital, people, base, code)
-    n += _discharged_and_cluster(doctor, wd, clinic, hospital, people, base, code)
-    _died(doctor, wd, clinic, hospital, people, base, code)
+    """Every stage of the pathway in one county. The number of visits and cases made."""
+    county = _County(doctor, wd, clinic, hospital, people, base, code)
+    n = _clinic_stages(county, clock.now())
+    n += _admitted_stages(county)
+    n += _discharged_and_cluster(county)
+    _died(county)
     return n + 1
 
 
-def _clinic_stages(
-    doctor: Any, clinic: Facility, people: Any, base: dt.datetime, code: str, now: dt.datetime
-) -> int:
+def _clinic_stages(county: _County, now: dt.datetime) -> int:
     """Visits that end at the clinic: open, sent home, to observation; suspected cases
     with the report running and overdue; one excluded."""
+    doctor, clinic, people, base, code = (
+        county.doctor,
+        county.clinic,
+        county.people,
+        county.base,
+        county.code,
+    )
     # Open visit, home, observation.
     _visit(doctor, clinic, next(people), now - dt.timedelta(minutes=30), MILD)
     v = _visit(doctor, clinic, next(people), base + dt.timedelta(days=9), MILD)
@@ -277,15 +297,9 @@ def _clinic_stages(
     return 6
 
 
-def _admitted_stages(
-    doctor: Any,
-    wd: Any,
-    clinic: Facility,
-    hospital: Facility,
-    people: Any,
-    base: dt.datetime,
-    code: str,
-) -> int:
+def _admitted_stages(county: _County) -> int:
+    doctor, wd, clinic, hospital = county.doctor, county.wd, county.clinic, county.hospital
+    people, base, code = county.people, county.base, county.code
     n = 0
     # Confirmed: awaiting a bed, in transport, admitted mild, severe with experts, critical.
     for i, (stop, severity, kind) in enumerate(
@@ -319,15 +333,9 @@ def _admitted_stages(
     return n
 
 
-def _discharged_and_cluster(
-    doctor: Any,
-    wd: Any,
-    clinic: Facility,
-    hospital: Facility,
-    people: Any,
-    base: dt.datetime,
-    code: str,
-) -> int:
+def _discharged_and_cluster(county: _County) -> int:
+    doctor, wd, clinic, hospital = county.doctor, county.wd, county.clinic, county.hospital
+    people, base, code = county.people, county.base, county.code
     n = 1  # the discharged case
     # Discharged (R8 met) → post-discharge observation; died; a household cluster.
     c = _suspect(doctor, clinic, next(people), base)
@@ -377,15 +385,9 @@ def _discharged_and_cluster(
     return n
 
 
-def _died(
-    doctor: Any,
-    wd: Any,
-    clinic: Facility,
-    hospital: Facility,
-    people: Any,
-    base: dt.datetime,
-    code: str,
-) -> None:
+def _died(county: _County) -> None:
+    doctor, wd, clinic, hospital = county.doctor, county.wd, county.clinic, county.hospital
+    people, base, code = county.people, county.base, county.code
     c = _suspect(doctor, clinic, next(people), base + dt.timedelta(days=2))
     c = _confirm(doctor, c, base + dt.timedelta(days=2, hours=1), f"D{code}-M", "critical")
     _admit(doctor, c, hospital, base + dt.timedelta(days=2, hours=6), "icu")
