@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 
 from fangkong.clinical import boards, care, investigation, labimport, samples
 from fangkong.clinical.actions import cases as cases_actions
-from fangkong.clinical.actions import visits
+from fangkong.clinical.actions import rulesets, visits
 from fangkong.clinical.models import (
     Case,
     ClinicVisit,
@@ -62,7 +62,7 @@ class ClinicalVisitOut(Schema):
 
     @staticmethod
     def resolve_r7(obj: ClinicVisit) -> dict:
-        return visits.visit_r7(obj).as_dict()
+        return rulesets.visit_r7(obj).as_dict()
 
 
 class ClinicalVisitIn(Schema):

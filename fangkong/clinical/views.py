@@ -143,7 +143,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "clinical/visit.html",
         {
             "visit": visit,
-            "r7": visits.visit_r7(visit),
+            "r7": rulesets.visit_r7(visit),
             "handovers": visit.handovers.select_related("from_doctor", "to_doctor"),
             "case": Case.objects.filter(visit=visit).first(),
             "is_responsible": visit.responsible_doctor_id == request.user.pk,

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from fangkong.clinical import care, investigation, labimport, samples
 from fangkong.clinical.actions import cases as cases_actions
-from fangkong.clinical.actions import visits
+from fangkong.clinical.actions import rulesets, visits
 from fangkong.clinical.models import Bed, Case, ClassificationChange, Cluster, Ward
 from fangkong.core import clock
 from fangkong.observation.models import ObservationPeriod
@@ -38,7 +38,7 @@ def test_whole_path_from_fever_clinic_to_post_discharge_observation(
 ):
     with clock.frozen(day(0, 9)):
         v = visit("周敏")
-        assert visits.visit_r7(v).proposed == "suspected"
+        assert rulesets.visit_r7(v).proposed == "suspected"
         visits.hand_over(doctor, v, doctor2, "end of shift")
         with pytest.raises(PermissionError):
             visits.dispose(doctor, v, "suspected")  # no longer responsible

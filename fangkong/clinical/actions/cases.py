@@ -17,8 +17,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.clinical import rules
 from fangkong.clinical.actions.inputs import parse_time
-from fangkong.clinical.actions.rulesets import rules_in_force
-from fangkong.clinical.actions.visits import visit_r7
+from fangkong.clinical.actions.rulesets import rules_in_force, visit_r7
 from fangkong.clinical.choices import (
     REPORTABLE,
     Result,

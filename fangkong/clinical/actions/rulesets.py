@@ -1,15 +1,16 @@
-"""The dated clinical rule sets (R7-R10 thresholds): the set in force on a day, and a
-new set added by headquarters from its effective date on."""
+"""The dated clinical rule sets (R7-R10 thresholds): the set in force on a day, R7 of a
+visit under the set of its day, and a new set added by headquarters from its effective
+date on."""
 
 import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.clinical.models import (
-    ClinicalRules,
-)
+from fangkong.clinical import rules
+from fangkong.clinical.models import ClinicalRules, ClinicVisit
 from fangkong.core import clock
 from fangkong.core.access import actor, invalid, require
 
@@ -17,6 +18,18 @@ from fangkong.core.access import actor, invalid, require
 def rules_in_force(day: dt.date) -> ClinicalRules:
     """The rule set in force on `day` (see DatedRuleSet.in_force)."""
     return ClinicalRules.in_force(day)
+
+
+def visit_r7(visit: ClinicVisit) -> rules.R7Result:
+    r = rules_in_force(timezone.localdate(visit.arrived_at))
+    clinical = rules.clinical_items(
+        temperature=visit.temperature,
+        symptoms=visit.symptoms,
+        imaging_pneumonia=visit.imaging_pneumonia,
+        blood_typical=visit.blood_typical,
+        r=r,
+    )
+    return rules.r7(visit.epi_items, clinical, False, r)
 
 
 RULE_FIELDS = (

@@ -4,13 +4,11 @@ its findings, the R7 proposal, hand-over to another doctor and the disposition."
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.clinical import rules
 from fangkong.clinical.actions.cases import open_case
 from fangkong.clinical.actions.inputs import listed_choices, parse_temperature, parse_time
-from fangkong.clinical.actions.rulesets import rules_in_force
+from fangkong.clinical.actions.rulesets import visit_r7
 from fangkong.clinical.choices import (
     Disposition,
     EpiItem,
@@ -138,18 +136,6 @@ def record_findings(user: Any, visit: ClinicVisit, data: dict[str, Any]) -> Clin
     with actor(user):
         visit.save()
     return visit
-
-
-def visit_r7(visit: ClinicVisit) -> rules.R7Result:
-    r = rules_in_force(timezone.localdate(visit.arrived_at))
-    clinical = rules.clinical_items(
-        temperature=visit.temperature,
-        symptoms=visit.symptoms,
-        imaging_pneumonia=visit.imaging_pneumonia,
-        blood_typical=visit.blood_typical,
-        r=r,
-    )
-    return rules.r7(visit.epi_items, clinical, False, r)
 
 
 @transaction.atomic
