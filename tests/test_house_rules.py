@@ -14,6 +14,8 @@ that a checker that cannot fail is caught too.
    new error of another kind on the same line is not hidden.
 4. Translations live in the `.po` catalogues only: no Python file (a second table of
    strings) under any `locale/` directory.
+5. An `actions/` package (an app's writes split by the words of the domain) holds no code
+   in its `__init__.py`: callers import the module that owns the verb, never a re-export.
 """
 
 import ast
@@ -205,3 +207,30 @@ def test_the_locale_checker_finds_a_planted_script():
 def test_no_python_file_lives_under_a_locale_directory():
     offenders = code_in_locale(sorted(PACKAGE.rglob("*.py")))
     assert not offenders, f"keep translations in the .po catalogues only: {offenders}"
+
+
+# --- 5. an actions package re-exports nothing ---------------------------------------------
+
+
+def package_code(source: str) -> list[int]:
+    """Lines of a package `__init__` that hold code (imports or definitions), beyond its
+    docstring: a re-export would let callers keep importing from the package."""
+    body = ast.parse(source).body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    return [node.lineno for node in body]
+
+
+def test_the_package_checker_finds_a_planted_re_export():
+    source = '"""Writes, by the words of the domain."""\n\nfrom .ledger import receive  # noqa\n'
+    assert package_code(source) == [3]
+    assert package_code('"""Only a docstring."""\n') == []
+
+
+def test_actions_packages_hold_no_code():
+    offenders = [
+        f"{rel(p)}:{line}"
+        for p in sorted(PACKAGE.glob("*/actions/__init__.py"))
+        for line in package_code(p.read_text(encoding="utf-8"))
+    ]
+    assert not offenders, f"import from the owning module, not the package: {offenders}"
