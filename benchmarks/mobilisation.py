@@ -156,7 +156,7 @@ def greedy(days: int) -> dict:
 
 def assign_bench(days: int, limit: int) -> None:
     from fangkong.accounts.models import User
-    from fangkong.mobilisation import actions
+    from fangkong.mobilisation.actions import rosters
     from fangkong.mobilisation.models import Assignment, Member, Shift
 
     system = User(is_superuser=True, is_active=True)
@@ -182,9 +182,9 @@ def assign_bench(days: int, limit: int) -> None:
             tried += 1
             t = time.perf_counter()
             try:
-                actions.assign(system, shift, m)
+                rosters.assign(system, shift, m)
                 need -= 1
-            except actions.RestRuleError:
+            except rosters.RestRuleError:
                 refused += 1
             lat.append(time.perf_counter() - t)
         pointer[shift.path] = (pointer[shift.path] + tried) % len(people)
@@ -193,7 +193,7 @@ def assign_bench(days: int, limit: int) -> None:
     secs = time.perf_counter() - t0
     ms = [x * 1000 for x in lat]
     print(
-        f"actions.assign on day {days}: {len(lat)} calls ({len(lat) - refused} assigned, "
+        f"rosters.assign on day {days}: {len(lat)} calls ({len(lat) - refused} assigned, "
         f"{refused} refused by the rules) in {secs:.1f} s = {len(lat) / secs:,.0f} calls/s; "
         f"latency p50 {percentile(ms, 50):.1f} ms, p95 {percentile(ms, 95):.1f} ms, "
         f"p99 {percentile(ms, 99):.1f} ms; {Assignment.objects.count():,} assignments in all"

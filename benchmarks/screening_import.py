@@ -72,7 +72,7 @@ def villages():  # type: ignore[no-untyped-def]
 
 
 def noisy(address: str, v, rng: random.Random) -> tuple[str, bool]:  # type: ignore[no-untyped-def]
-    from fangkong.screening.matching import short_name
+    from fangkong.geo.names import short_name
 
     r = rng.random()
     if r < 0.02:

@@ -166,7 +166,7 @@ def _client(args: tuple) -> tuple[int, int, list[float]]:
 
     django.setup()
     from fangkong.accounts.models import User
-    from fangkong.supplies import actions
+    from fangkong.supplies.actions import ledger
     from fangkong.supplies.models import Item, Warehouse
 
     system = User(is_superuser=True, is_active=True)
@@ -179,7 +179,7 @@ def _client(args: tuple) -> tuple[int, int, list[float]]:
     while time.time() < end:
         t = time.perf_counter()
         try:
-            actions.issue(system, wh, item, 1, reason="bench")
+            ledger.issue(system, wh, item, 1, reason="bench")
             done += 1
         except ValidationError:
             refused += 1
@@ -192,14 +192,14 @@ def issue_bench(clients: int, seconds: int) -> None:
     from django.db.models import Sum
 
     from fangkong.accounts.models import User
-    from fangkong.supplies import actions
+    from fangkong.supplies.actions import ledger as ledger_actions
     from fangkong.supplies.models import Balance, Item, LedgerEntry, Warehouse
 
     system = User(is_superuser=True, is_active=True)
     wh = Warehouse.objects.get(kind="city_reserve")
     item = Item.objects.get(standard="N95")
     if not Balance.objects.filter(warehouse=wh, batch__code="BENCH").exists():
-        actions.receive(system, wh, item, 10_000_000, source="purchase", batch_code="BENCH")
+        ledger_actions.receive(system, wh, item, 10_000_000, source="purchase", batch_code="BENCH")
     before_bal = Balance.objects.filter(warehouse=wh, item=item).aggregate(n=Sum("quantity"))["n"]
     before_led = LedgerEntry.objects.filter(warehouse=wh, item=item).aggregate(n=Sum("quantity"))[
         "n"

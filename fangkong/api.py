@@ -9,8 +9,6 @@ from ninja.parser import Parser
 from fangkong.accounts.bearer import BearerToken
 from fangkong.core.middleware import PARSED
 
-__all__ = ["BearerToken", "api"]
-
 
 class KeptParser(Parser):
     """The JSON body as RejectUnstorableInApi decoded it (once per request, not twice:

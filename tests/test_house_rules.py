@@ -8,9 +8,14 @@ that a checker that cannot fail is caught too.
 2. Writes go through actions: a view, API or pages module (`views.py`, `api.py`,
    `pages.py`, `views_*.py`, `*_views.py`) calls no `.save()`, `.create()`, `.delete()`,
    queryset `.update()` (nor their bulk and get-or-create forms); it parses input and
-   calls the app's `actions.py`, which validates, writes in one transaction and audits.
+   calls the app's actions (an `actions.py` module or an `actions/` package of modules
+   named by the domain), which validate, write in one transaction and audit.
 3. A `# type: ignore` names the error it silences (`# type: ignore[attr-defined]`), so a
    new error of another kind on the same line is not hidden.
+4. Translations live in the `.po` catalogues only: no Python file (a second table of
+   strings) under any `locale/` directory.
+5. An `actions/` package (an app's writes split by the words of the domain) holds no code
+   in its `__init__.py`: callers import the module that owns the verb, never a re-export.
 """
 
 import ast
@@ -138,7 +143,7 @@ def test_views_api_and_pages_do_not_write():
         if is_door_module(p)
         for write in model_writes(p.read_text(encoding="utf-8"))
     ]
-    assert not offenders, f"move these writes into the app's actions.py: {offenders}"
+    assert not offenders, f"move these writes into the app's actions: {offenders}"
 
 
 # --- 3. type: ignore names its error -----------------------------------------------------
@@ -175,3 +180,57 @@ def test_every_type_ignore_names_its_error(tree):
         for line in bare_ignores(p.read_text(encoding="utf-8"))
     ]
     assert not offenders, f"write # type: ignore[<code>]: {offenders}"
+
+
+# --- 4. translations live in the catalogues ----------------------------------------------
+
+
+def code_in_locale(paths: list[Path]) -> list[str]:
+    """The Python files kept under a `locale/` directory: a second table of strings
+    beside the `.po` catalogues, which are the only home of the translations."""
+    return [rel(p) for p in paths if "locale" in p.relative_to(ROOT).parts[:-1]]
+
+
+def test_the_locale_checker_finds_a_planted_script():
+    planted = [
+        PACKAGE / "demo" / "locale" / "fill_zh.py",
+        PACKAGE / "demo" / "locale" / "zh_Hans" / "LC_MESSAGES" / "table.py",
+        PACKAGE / "demo" / "locale.py",
+        PACKAGE / "demo" / "localisation" / "forms.py",
+    ]
+    assert code_in_locale(planted) == [
+        "fangkong/demo/locale/fill_zh.py",
+        "fangkong/demo/locale/zh_Hans/LC_MESSAGES/table.py",
+    ]
+
+
+def test_no_python_file_lives_under_a_locale_directory():
+    offenders = code_in_locale(sorted(PACKAGE.rglob("*.py")))
+    assert not offenders, f"keep translations in the .po catalogues only: {offenders}"
+
+
+# --- 5. an actions package re-exports nothing ---------------------------------------------
+
+
+def package_code(source: str) -> list[int]:
+    """Lines of a package `__init__` that hold code (imports or definitions), beyond its
+    docstring: a re-export would let callers keep importing from the package."""
+    body = ast.parse(source).body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    return [node.lineno for node in body]
+
+
+def test_the_package_checker_finds_a_planted_re_export():
+    source = '"""Writes, by the words of the domain."""\n\nfrom .ledger import receive  # noqa\n'
+    assert package_code(source) == [3]
+    assert package_code('"""Only a docstring."""\n') == []
+
+
+def test_actions_packages_hold_no_code():
+    offenders = [
+        f"{rel(p)}:{line}"
+        for p in sorted(PACKAGE.glob("*/actions/__init__.py"))
+        for line in package_code(p.read_text(encoding="utf-8"))
+    ]
+    assert not offenders, f"import from the owning module, not the package: {offenders}"

@@ -32,7 +32,7 @@ def _rated(node: Division) -> list[epi.Rated]:
     return [epi.Rated(d.code, d.name, d.level, d.path) for d in qs]
 
 
-def figures(node: Division, day: dt.date, r: BriefingRules) -> dict[str, Any]:  # noqa: C901
+def figures(node: Division, day: dt.date, r: BriefingRules) -> dict[str, Any]:
     """Every figure of the briefing as plain JSON values."""
     tz = timezone.get_current_timezone()
     cutoff = rules.cutoff_of(day, r.cutoff, tz)

@@ -16,8 +16,6 @@ from numpy.typing import NDArray
 from fangkong.analytics import epicurve, forecast, growth, risk, rt
 from fangkong.analytics.inputs import AnalyticsInputError, CaseRow
 
-__all__ = ["CaseRow", "Params", "Rated", "curve", "risk_map", "rt_growth_forecast"]
-
 
 @dataclass(frozen=True)
 class Rated:

@@ -5,7 +5,7 @@ asks them in order with one cut-off window and reads no app's tables itself."""
 import datetime as dt
 from typing import Any
 
-from fangkong.briefing.epi import CaseRow
+from fangkong.analytics.inputs import CaseRow
 from fangkong.core.sections import Answer, Window, section
 
 

@@ -12,7 +12,9 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from fangkong.clinical import actions, boards, care, investigation, labimport, samples
+from fangkong.clinical import boards, care, investigation, labimport, samples
+from fangkong.clinical.actions import cases as cases_actions
+from fangkong.clinical.actions import rulesets, visits
 from fangkong.clinical.models import (
     Case,
     ClinicVisit,
@@ -60,7 +62,7 @@ class ClinicalVisitOut(Schema):
 
     @staticmethod
     def resolve_r7(obj: ClinicVisit) -> dict:
-        return actions.visit_r7(obj).as_dict()
+        return rulesets.visit_r7(obj).as_dict()
 
 
 class ClinicalVisitIn(Schema):
@@ -287,7 +289,7 @@ def create_visit(request: HttpRequest, body: ClinicalVisitIn):  # type: ignore[n
         from fangkong.accounts.models import User
 
         doctor = get_object_or_404(User.objects.filter(role="medical"), pk=body.first_doctor_id)
-    visit = actions.register_visit(
+    visit = visits.register_visit(
         request.user,
         facility,
         person=person,
@@ -320,7 +322,7 @@ def get_visit(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
 
 @router.post("/visits/{pk}/findings", response=ClinicalVisitOut)
 def visit_findings(request: HttpRequest, pk: int, body: FindingsIn):  # type: ignore[no-untyped-def]
-    return actions.record_findings(request.user, _visit(request, pk), body.dict(exclude_none=True))
+    return visits.record_findings(request.user, _visit(request, pk), body.dict(exclude_none=True))
 
 
 @router.post("/visits/{pk}/handover", response=ClinicalVisitOut)
@@ -329,14 +331,14 @@ def visit_handover(request: HttpRequest, pk: int, body: HandOverIn):  # type: ig
 
     visit = _visit(request, pk)
     to = User.objects.filter(pk=body.to_doctor_id).first()
-    actions.hand_over(request.user, visit, to, body.reason)
+    visits.hand_over(request.user, visit, to, body.reason)
     visit.refresh_from_db()
     return visit
 
 
 @router.post("/visits/{pk}/dispose", response=ClinicalVisitOut)
 def visit_dispose(request: HttpRequest, pk: int, body: DisposeIn):  # type: ignore[no-untyped-def]
-    return actions.dispose(
+    return visits.dispose(
         request.user,
         _visit(request, pk),
         body.disposition,
@@ -378,7 +380,7 @@ def case_proposal(request: HttpRequest, pk: int) -> dict:
         if case.status in ("confirmed", "asymptomatic")
         else None
     )
-    return {"r7": actions.proposal(case).as_dict(), "r8": r8}
+    return {"r7": cases_actions.proposal(case).as_dict(), "r8": r8}
 
 
 @router.get("/cases/{pk}/history")
@@ -403,7 +405,7 @@ def case_history(request: HttpRequest, pk: int) -> list[dict]:
 
 @router.post("/cases/{pk}/classify", response=ClinicalCaseOut)
 def case_classify(request: HttpRequest, pk: int, body: ClassifyIn):  # type: ignore[no-untyped-def]
-    return actions.classify(
+    return cases_actions.classify(
         request.user,
         _case(request, pk),
         body.status,
@@ -415,7 +417,7 @@ def case_classify(request: HttpRequest, pk: int, body: ClassifyIn):  # type: ign
 
 @router.post("/cases/{pk}/emergency-report", response=ClinicalCaseOut)
 def case_emergency(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
-    return actions.mark_emergency_reported(request.user, _case(request, pk))
+    return cases_actions.mark_emergency_reported(request.user, _case(request, pk))
 
 
 @router.post("/cases/{pk}/samples", response={201: SampleOut})
@@ -577,7 +579,7 @@ def list_clusters(request: HttpRequest) -> Any:
 @router.post("/clusters/{pk}/report")
 def cluster_report(request: HttpRequest, pk: int) -> dict:
     cluster = get_object_or_404(Cluster.objects.restrict(request.user, "report"), pk=pk)
-    actions.report_cluster(request.user, cluster)
+    cases_actions.report_cluster(request.user, cluster)
     return {"reported_at": cluster.reported_at}
 
 

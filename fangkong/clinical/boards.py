@@ -5,7 +5,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from fangkong.clinical import actions, care, rules
+from fangkong.clinical import care, rules
+from fangkong.clinical.actions import cases as cases_actions
 from fangkong.clinical.choices import NEEDS_EXPERTS, Status
 from fangkong.clinical.models import Bed, Case, ClinicVisit, Cluster, ExpertTeam, Facility
 from fangkong.core.querysets import is_system
@@ -173,7 +174,7 @@ def case_context(user: Any, case: Case) -> dict[str, Any]:
     now = clock.now()
     transfers = list(case.transfers.select_related("to_facility", "from_facility", "bed__ward"))
     inv = getattr(case, "investigation", None)
-    proposal = actions.proposal(case)
+    proposal = cases_actions.proposal(case)
     return {
         "case": case,
         "now": now,

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.clinical import rules
-from fangkong.clinical.actions import parse_temperature, parse_time, rules_in_force
+from fangkong.clinical.actions.inputs import parse_temperature, parse_time
+from fangkong.clinical.actions.rulesets import rules_in_force
 from fangkong.clinical.choices import (
     HOLDS_BED,
     NEEDS_EXPERTS,

@@ -4,9 +4,11 @@ facilities and patients in place and adds nothing."""
 
 import datetime as dt
 import random
+from dataclasses import dataclass
 from typing import Any
 
-from fangkong.clinical import actions, care, investigation, samples
+from fangkong.clinical import care, investigation, samples
+from fangkong.clinical.actions import cases, rulesets, visits
 from fangkong.clinical.models import Case, ClinicVisit, Facility, Ward
 from fangkong.core import clock
 
@@ -175,13 +177,13 @@ def _at(t: dt.datetime):  # type: ignore[no-untyped-def]
 
 def _visit(doctor: Any, clinic: Facility, person: Any, when: dt.datetime, findings: dict) -> Any:
     with _at(when):
-        return actions.register_visit(doctor, clinic, person=person, **findings)
+        return visits.register_visit(doctor, clinic, person=person, **findings)
 
 
 def _suspect(doctor: Any, clinic: Facility, person: Any, when: dt.datetime) -> Case:
     v = _visit(doctor, clinic, person, when, FEVER)
     with _at(when + dt.timedelta(minutes=40)):
-        actions.dispose(doctor, v, "suspected")
+        visits.dispose(doctor, v, "suspected")
     return Case.objects.get(visit=v)
 
 
@@ -202,10 +204,10 @@ def _confirm(doctor: Any, case: Case, when: dt.datetime, code: str, severity: st
         )
     with _at(when + dt.timedelta(hours=5)):
         samples.record_result(doctor, s, "positive", ct_orf1ab="27.4", ct_n="29.1")
-        case = actions.classify(doctor, case, "confirmed", severity=severity, reason="")
+        case = cases.classify(doctor, case, "confirmed", severity=severity, reason="")
         _report(doctor, case)
         if case.emergency_due:
-            actions.mark_emergency_reported(doctor, case)
+            cases.mark_emergency_reported(doctor, case)
     case.refresh_from_db()
     return case
 
@@ -231,7 +233,21 @@ def _admit(
         return care.arrive(doctor, t)
 
 
-def _stages(  # noqa: PLR0915
+@dataclass(frozen=True)
+class _County:
+    """One county's demo pathway: its doctors, clinic and hospital, the persons drawn in
+    the order of the stages, the day it starts and the county's code."""
+
+    doctor: Any
+    wd: Any  # the ward doctor
+    clinic: Facility
+    hospital: Facility
+    people: Any
+    base: dt.datetime
+    code: str
+
+
+def _stages(
     system: Any,
     doctor: Any,
     wd: Any,
@@ -241,17 +257,33 @@ def _stages(  # noqa: PLR0915
     base: dt.datetime,
     code: str,
 ) -> int:
-    now = clock.now()
-    n = 0
+    """Every stage of the pathway in one county. The number of visits and cases made."""
+    county = _County(doctor, wd, clinic, hospital, people, base, code)
+    n = _clinic_stages(county, clock.now())
+    n += _admitted_stages(county)
+    n += _discharged_and_cluster(county)
+    _died(county)
+    return n + 1
+
+
+def _clinic_stages(county: _County, now: dt.datetime) -> int:
+    """Visits that end at the clinic: open, sent home, to observation; suspected cases
+    with the report running and overdue; one excluded."""
+    doctor, clinic, people, base, code = (
+        county.doctor,
+        county.clinic,
+        county.people,
+        county.base,
+        county.code,
+    )
     # Open visit, home, observation.
     _visit(doctor, clinic, next(people), now - dt.timedelta(minutes=30), MILD)
     v = _visit(doctor, clinic, next(people), base + dt.timedelta(days=9), MILD)
     with _at(base + dt.timedelta(days=9, hours=1)):
-        actions.dispose(doctor, v, "home", note="居家随访，3天后复诊")
+        visits.dispose(doctor, v, "home", note="居家随访，3天后复诊")
     v = _visit(doctor, clinic, next(people), base + dt.timedelta(days=9), MILD)
     with _at(base + dt.timedelta(days=9, hours=1)):
-        actions.dispose(doctor, v, "observation")
-    n += 3
+        visits.dispose(doctor, v, "observation")
     # Suspected, report running; suspected, report overdue; excluded.
     _suspect(doctor, clinic, next(people), now - dt.timedelta(minutes=50))
     _suspect(doctor, clinic, next(people), now - dt.timedelta(hours=4))
@@ -261,8 +293,14 @@ def _stages(  # noqa: PLR0915
         s = samples.record_sample(doctor, c, code=f"D{code}-X", sample_type="nasal_swab")
     with _at(base + dt.timedelta(days=7, hours=8)):
         samples.record_result(doctor, s, "negative")
-        actions.classify(doctor, c, "excluded", reason="两次核酸阴性，排除")
-    n += 3
+        cases.classify(doctor, c, "excluded", reason="两次核酸阴性，排除")
+    return 6
+
+
+def _admitted_stages(county: _County) -> int:
+    doctor, wd, clinic, hospital = county.doctor, county.wd, county.clinic, county.hospital
+    people, base, code = county.people, county.base, county.code
+    n = 0
     # Confirmed: awaiting a bed, in transport, admitted mild, severe with experts, critical.
     for i, (stop, severity, kind) in enumerate(
         [
@@ -292,6 +330,13 @@ def _stages(  # noqa: PLR0915
             with _at(start + dt.timedelta(days=1)):
                 care.assign_experts(wd, c, ExpertTeam.objects.filter(facility=hospital).get())
         n += 1
+    return n
+
+
+def _discharged_and_cluster(county: _County) -> int:
+    doctor, wd, clinic, hospital = county.doctor, county.wd, county.clinic, county.hospital
+    people, base, code = county.people, county.base, county.code
+    n = 1  # the discharged case
     # Discharged (R8 met) → post-discharge observation; died; a household cluster.
     c = _suspect(doctor, clinic, next(people), base)
     c = _confirm(doctor, c, base + dt.timedelta(hours=1), f"D{code}-D")
@@ -328,7 +373,7 @@ def _stages(  # noqa: PLR0915
     # The household cluster: as many linked cases as the rule set in force asks (R10),
     # in the city's first county only.
     extra = (
-        actions.rules_in_force(clock.today()).r10_cluster_threshold - 1 if code == "330602" else 1
+        rulesets.rules_in_force(clock.today()).r10_cluster_threshold - 1 if code == "330602" else 1
     )
     for k in range(extra):
         when = base + dt.timedelta(days=1, hours=k)
@@ -337,9 +382,14 @@ def _stages(  # noqa: PLR0915
             investigation.set_setting(doctor, c2, c.setting)
         _confirm(doctor, c2, when + dt.timedelta(hours=1), f"D{code}-C{k}")
         n += 1
+    return n
+
+
+def _died(county: _County) -> None:
+    doctor, wd, clinic, hospital = county.doctor, county.wd, county.clinic, county.hospital
+    people, base, code = county.people, county.base, county.code
     c = _suspect(doctor, clinic, next(people), base + dt.timedelta(days=2))
     c = _confirm(doctor, c, base + dt.timedelta(days=2, hours=1), f"D{code}-M", "critical")
     _admit(doctor, c, hospital, base + dt.timedelta(days=2, hours=6), "icu")
     with _at(base + dt.timedelta(days=6)):
         care.record_death(wd, c, cause="重型肺炎合并多器官功能衰竭")
-    return n + 2

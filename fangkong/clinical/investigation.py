@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.clinical import rules
-from fangkong.clinical.actions import rules_in_force
+from fangkong.clinical.actions.rulesets import rules_in_force
 from fangkong.clinical.choices import Source, Status
 from fangkong.clinical.models import Case, Cluster, Exposure, Investigation
 from fangkong.core import clock

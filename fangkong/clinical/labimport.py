@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.clinical import samples
-from fangkong.clinical.models import Sample
 from fangkong.core.access import invalid
 
 COLUMNS = ("sample_code", "result", "ct_orf1ab", "ct_n", "result_at")
@@ -96,6 +95,3 @@ def import_results(user: Any, allowed: Any, name: str, data: bytes) -> int:
     except ValidationError:
         raise
     return len(rows)
-
-
-__all__ = ["COLUMNS", "Sample", "import_results", "read_rows"]

@@ -6,7 +6,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fangkong.clinical.actions import optional_time, parse_time
+from fangkong.clinical.actions.inputs import optional_time, parse_time
 from fangkong.clinical.choices import Result, SampleType
 from fangkong.clinical.models import Case, Sample
 from fangkong.core.access import actor, invalid, require

@@ -13,7 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.clinical import actions, boards, care, investigation, labimport, samples
+from fangkong.clinical import boards, care, investigation, labimport, samples
+from fangkong.clinical.actions import cases, rulesets, visits
 from fangkong.clinical.forms import (
     ClassifyForm,
     DailyForm,
@@ -102,7 +103,7 @@ def visit_new(request: HttpRequest) -> HttpResponse:
             task = boards.pending_screening(request.user, str(d["task_id"]))
             person = task.subject.person if task else person
         try:
-            visit = actions.register_visit(
+            visit = visits.register_visit(
                 request.user,
                 d["facility"],
                 person=person,
@@ -142,7 +143,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "clinical/visit.html",
         {
             "visit": visit,
-            "r7": actions.visit_r7(visit),
+            "r7": rulesets.visit_r7(visit),
             "handovers": visit.handovers.select_related("from_doctor", "to_doctor"),
             "case": Case.objects.filter(visit=visit).first(),
             "is_responsible": visit.responsible_doctor_id == request.user.pk,
@@ -166,19 +167,19 @@ def visit_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
             form: Any = FindingsForm(request.POST)
             if not form.is_valid():
                 raise _form_errors(form)
-            actions.record_findings(request.user, visit, form.cleaned_data)
+            visits.record_findings(request.user, visit, form.cleaned_data)
             messages.success(request, _("Findings saved."))
         elif verb == "handover":
             from fangkong.accounts.models import User
 
             to = User.objects.filter(pk=request.POST.get("to_doctor") or 0).first()
-            actions.hand_over(request.user, visit, to, request.POST.get("reason", ""))
+            visits.hand_over(request.user, visit, to, request.POST.get("reason", ""))
             messages.success(request, _("Patient handed over."))
         elif verb == "dispose":
             form = DisposeForm(request.POST)
             if not form.is_valid():
                 raise _form_errors(form)
-            actions.dispose(
+            visits.dispose(
                 request.user,
                 visit,
                 form.cleaned_data["disposition"],
@@ -216,7 +217,7 @@ def _valid(form: Any) -> dict[str, Any]:
 
 def _classify(request: HttpRequest, case: Case) -> None:
     d = _valid(ClassifyForm(request.POST))
-    actions.classify(
+    cases.classify(
         request.user,
         case,
         d["status"],
@@ -264,7 +265,7 @@ def _transfer_form(request: HttpRequest) -> dict[str, Any]:
 # ValidationError or PermissionError for the page to show.
 CASE_VERBS: dict[str, Callable[[HttpRequest, Case], Any]] = {
     "classify": _classify,
-    "emergency": lambda r, c: actions.mark_emergency_reported(r.user, c),
+    "emergency": lambda r, c: cases.mark_emergency_reported(r.user, c),
     "sample": lambda r, c: samples.record_sample(r.user, c, **_valid(SampleForm(r.POST))),
     "result": _result,
     "transfer": lambda r, c: care.request_transfer(r.user, c, **_transfer_form(r)),
@@ -398,7 +399,7 @@ def clusters(request: HttpRequest) -> HttpResponse:
 def cluster_report(request: HttpRequest, pk: int) -> HttpResponse:
     cluster = get_object_or_404(Cluster.objects.restrict(request.user, "report"), pk=pk)
     try:
-        actions.report_cluster(request.user, cluster)
+        cases.report_cluster(request.user, cluster)
         messages.success(request, _("Emergency report recorded."))
     except (ValidationError, PermissionError) as exc:
         _errors(request, exc)
@@ -419,7 +420,7 @@ def rules_view(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             try:
-                actions.save_rules(request.user, form.cleaned_data)
+                rulesets.save_rules(request.user, form.cleaned_data)
             except ValidationError as exc:
                 _errors(request, exc)
             else:

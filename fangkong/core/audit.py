@@ -1,5 +1,11 @@
-"""Audit entries for reads: who saw whose record, when, from where, and what."""
+"""Audit entries for reads: who saw whose record, when, from where, and what.
 
+The audit page filters the log by whose records were touched: the app that owns those
+records (people: persons) registers them in its AppConfig.ready with
+`register_subject(Subject(...))`, so `core` names no domain app."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from auditlog.models import LogEntry
@@ -25,6 +31,28 @@ WHAT_LABELS = {
     "view": gettext_lazy("record viewed"),
     "phone": gettext_lazy("phone number revealed"),
 }
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Whose records the audit page filters by: the model (`"people.person"`) and a
+    form field that picks one of the user's readable records (a name picker)."""
+
+    model_label: str
+    field: Callable[[], Any]
+
+
+_subjects: list[Subject] = []
+
+
+def register_subject(subject: Subject) -> None:
+    if all(s.model_label != subject.model_label for s in _subjects):
+        _subjects.append(subject)
+
+
+def subject() -> Subject | None:
+    """The registered subject (the first one), or None when no app registered one."""
+    return _subjects[0] if _subjects else None
 
 
 def client_ip(request: Any) -> str | None:

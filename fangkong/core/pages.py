@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -9,7 +11,7 @@ from fangkong.core import audit
 from fangkong.core import home as home_cards
 from fangkong.core.access import require
 from fangkong.core.listing import paginate
-from fangkong.core.picking import RecordPickerField, set_user
+from fangkong.core.picking import set_user
 
 
 @login_required
@@ -24,29 +26,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", ctx)
 
 
-def _persons(user):  # type: ignore[no-untyped-def]
-    # by its label, as the filter below names it: core imports no app above it
-    from django.apps import apps
-
-    Person = apps.get_model("people", "Person")
-    return Person.objects.restrict(user, "view").select_related("node")
-
-
-def _describe_person(p) -> str:  # type: ignore[no-untyped-def]
-    return " · ".join(x for x in (p.name, p.id_masked or p.phone_masked, p.node.name) if x)
-
-
 class AuditFilterForm(forms.Form):
-    """Whose records (a person picked by name, shown with the masked ID), who read them
-    (an account), and when."""
+    """Whose records (picked with the field of the registered subject: a person by name,
+    shown with the masked ID), who read them (an account), and when."""
 
-    person = RecordPickerField(
-        label=_("Person (type the name)"),
-        required=False,
-        search=lambda user, text: _persons(user).filter(name__contains=text).order_by("name", "pk"),
-        by_pk=_persons,
-        describe=_describe_person,
-    )
     user = forms.CharField(label=_("Account"), required=False, max_length=150)
     start = forms.DateField(
         label=pgettext_lazy("date range", "From"),
@@ -58,6 +41,13 @@ class AuditFilterForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        found = audit.subject()
+        if found is not None:
+            self.fields["person"] = found.field()
+            self.order_fields(["person"])
 
 
 @login_required
@@ -71,10 +61,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if form.is_bound:
         if form.is_valid():
             data = form.cleaned_data
-            if data["person"] is not None:
+            found = audit.subject()
+            if found is not None and data.get("person") is not None:
+                app_label, model = found.model_label.split(".")
                 qs = qs.filter(
-                    content_type__app_label="people",
-                    content_type__model="person",
+                    content_type__app_label=app_label,
+                    content_type__model=model,
                     object_pk=str(data["person"].pk),
                 )
             if data["user"]:

@@ -1,7 +1,6 @@
 """A small cache-backed limiter for public submissions: fixed windows per client and
-scope. Over the limit the caller answers 429 with a clear Chinese message (the public
-app's `public.ratelimit.refused` renders it as a page, `refused(request, template)` any
-page with a `message`)."""
+scope. Over the limit the caller answers 429 with a clear Chinese message (`refused(request, template)`
+renders any page with a `message`)."""
 
 from typing import Any
 

@@ -97,12 +97,33 @@ def _store_protected(req: HandoverRequest, id_number: str, phone: str) -> None:
     req.phone_masked = identity.mask_phone(phone) if phone else ""
 
 
-def _clean_request(data: dict[str, Any]) -> dict[str, Any]:  # noqa: C901, PLR0915
+def _clean_request(data: dict[str, Any]) -> dict[str, Any]:
+    """A request's fields checked; every problem is reported at once, by field."""
     errors: dict[str, list[str]] = {}
     out: dict[str, Any] = {}
     out["name"] = str(data.get("name") or "").strip()[:50]
     if not out["name"]:
         errors["name"] = [_("the name is missing")]
+    _clean_identity(data, out, errors)
+    out["address"] = str(data.get("address") or "").strip()[:200]
+    if not out["address"]:
+        errors["address"] = [_("give the address in the other city")]
+    for field, choices in (("reason", Reason), ("ask", Ask)):
+        out[field] = str(data.get(field) or "")
+        if out[field] not in choices.values:
+            errors[field] = [_("choose one")]
+    out["exposure"] = str(data.get("exposure") or "").strip()[:300]
+    out["exposure_date"] = _exposure_date(data.get("exposure_date") or None, errors)
+    out["deadline"] = _deadline(data.get("deadline") or None, errors)
+    out["contact"] = str(data.get("contact") or "").strip()[:100]
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _clean_identity(data: dict[str, Any], out: dict[str, Any], errors: dict) -> None:
+    """The resident ID (with the birth date and sex it carries) and the mobile phone;
+    one of the two is needed."""
     id_text = str(data.get("id_number") or "").strip()
     out["id_number"], out["birth_date"], out["sex"] = "", data.get("birth_date") or None, ""
     if id_text:
@@ -120,45 +141,39 @@ def _clean_request(data: dict[str, Any]) -> dict[str, Any]:  # noqa: C901, PLR09
             errors["phone"] = [str(exc)]
     if not id_text and not phone_text:
         errors["id_number"] = [_("give a resident ID or a mobile phone")]
-    out["address"] = str(data.get("address") or "").strip()[:200]
-    if not out["address"]:
-        errors["address"] = [_("give the address in the other city")]
-    for field, choices in (("reason", Reason), ("ask", Ask)):
-        out[field] = str(data.get(field) or "")
-        if out[field] not in choices.values:
-            errors[field] = [_("choose one")]
-    out["exposure"] = str(data.get("exposure") or "").strip()[:300]
-    exposure_date = data.get("exposure_date") or None
-    if isinstance(exposure_date, str):
+
+
+def _exposure_date(value: Any, errors: dict) -> dt.date | None:
+    if isinstance(value, str):
         try:
-            exposure_date = dt.date.fromisoformat(exposure_date)
+            value = dt.date.fromisoformat(value)
         except ValueError:
             errors["exposure_date"] = [_("not a date (YYYY-MM-DD)")]
-            exposure_date = None
-    if exposure_date and exposure_date > clock.today():
+            value = None
+    if value and value > clock.today():
         errors["exposure_date"] = [_("the date lies in the future")]
-    out["exposure_date"] = exposure_date
-    deadline = data.get("deadline") or None
-    if isinstance(deadline, str):
+    return value
+
+
+def _deadline(value: Any, errors: dict) -> dt.datetime | None:
+    """The answer deadline given (a day means 18:00 of it), else the rules' answer hours
+    from now; never past."""
+    if isinstance(value, str):
         try:
-            deadline = dt.datetime.fromisoformat(deadline)
+            value = dt.datetime.fromisoformat(value)
         except ValueError:
             errors["deadline"] = [_("not a date and time (ISO 8601)")]
-            deadline = None
-    if isinstance(deadline, dt.date) and not isinstance(deadline, dt.datetime):
-        deadline = dt.datetime.combine(deadline, dt.time(18, 0))
-    if deadline is not None and deadline.tzinfo is None:
-        deadline = deadline.replace(tzinfo=clock.now().tzinfo)
-    if deadline is None and "deadline" not in errors:
+            value = None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time(18, 0))
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=clock.now().tzinfo)
+    if value is None and "deadline" not in errors:
         hours = ExchangeRules.in_force(clock.today()).answer_hours
-        deadline = clock.now() + dt.timedelta(hours=hours)
-    if deadline is not None and deadline <= clock.now():
+        value = clock.now() + dt.timedelta(hours=hours)
+    if value is not None and value <= clock.now():
         errors["deadline"] = [_("the deadline has passed already")]
-    out["deadline"] = deadline
-    out["contact"] = str(data.get("contact") or "").strip()[:100]
-    if errors:
-        raise ValidationError(errors)
-    return out
+    return value
 
 
 def new_request(

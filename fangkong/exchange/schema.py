@@ -81,7 +81,7 @@ def parse_date(value: str, field: str) -> dt.date | None:
         raise SchemaError(field, _("not a date (YYYY-MM-DD)")) from None
 
 
-def check(msg: Any) -> dict[str, Any]:  # noqa: C901
+def check(msg: Any) -> dict[str, Any]:
     """The message's shape, field by field; SchemaError names the first bad field."""
     if not isinstance(msg, dict):
         raise SchemaError("message", _("not an object"))
@@ -101,6 +101,16 @@ def check(msg: Any) -> dict[str, Any]:  # noqa: C901
     body = msg.get("body")
     if not isinstance(body, dict) or set(body) != set(fields):
         raise SchemaError("body", _("the fields do not match the schema"))
+    _check_values(body)
+    if msg["kind"] == Kind.REQUEST:
+        _check_request(body)
+    else:
+        _check_answer(body)
+    return msg
+
+
+def _check_values(body: dict[str, Any]) -> None:
+    """Every body value is a string, short enough, without a NUL."""
     for key, value in body.items():
         if not isinstance(value, str):
             raise SchemaError(key, _("not a string"))
@@ -108,27 +118,30 @@ def check(msg: Any) -> dict[str, Any]:  # noqa: C901
             raise SchemaError(key, _("too long"))
         if "\x00" in value:
             raise SchemaError(key, _("forbidden character"))
-    if msg["kind"] == Kind.REQUEST:
-        if not body["name"].strip():
-            raise SchemaError("name", _("the name is missing"))
-        if not (body["residence_code"].isdigit() and len(body["residence_code"]) in (6, 9, 12)):
-            raise SchemaError("residence_code", _("a 6-, 9- or 12-digit address code"))
-        if body["reason"] not in Reason.values:
-            raise SchemaError("reason", _("unknown reason"))
-        if body["ask"] not in Ask.values:
-            raise SchemaError("ask", _("unknown request"))
-        parse_time(body["deadline"], "deadline")
-        parse_date(body["exposure_date"], "exposure_date")
-        parse_date(body["birth_date"], "birth_date")
-    else:
-        try:
-            uuid.UUID(body["request"])
-        except ValueError:
-            raise SchemaError("request", _("not a UUID")) from None
-        if body["answer"] not in Answer.values:
-            raise SchemaError("answer", _("unknown answer"))
-        parse_time(body["answered_at"], "answered_at")
-    return msg
+
+
+def _check_request(body: dict[str, str]) -> None:
+    if not body["name"].strip():
+        raise SchemaError("name", _("the name is missing"))
+    if not (body["residence_code"].isdigit() and len(body["residence_code"]) in (6, 9, 12)):
+        raise SchemaError("residence_code", _("a 6-, 9- or 12-digit address code"))
+    if body["reason"] not in Reason.values:
+        raise SchemaError("reason", _("unknown reason"))
+    if body["ask"] not in Ask.values:
+        raise SchemaError("ask", _("unknown request"))
+    parse_time(body["deadline"], "deadline")
+    parse_date(body["exposure_date"], "exposure_date")
+    parse_date(body["birth_date"], "birth_date")
+
+
+def _check_answer(body: dict[str, str]) -> None:
+    try:
+        uuid.UUID(body["request"])
+    except ValueError:
+        raise SchemaError("request", _("not a UUID")) from None
+    if body["answer"] not in Answer.values:
+        raise SchemaError("answer", _("unknown answer"))
+    parse_time(body["answered_at"], "answered_at")
 
 
 # --- files: the same envelopes as JSON or as XLSX rows ---------------------------------

@@ -16,7 +16,8 @@ from fangkong.core import clock
 from fangkong.core.access import invalid
 from fangkong.core.listing import CountedPagination
 from fangkong.geo.models import Division
-from fangkong.mobilisation import actions, figures, roster
+from fangkong.mobilisation import figures, roster
+from fangkong.mobilisation.actions import members, organisations, ppe, registration, rosters
 from fangkong.mobilisation.choices import (
     HealthStatus,
     OrganisationKind,
@@ -256,7 +257,7 @@ def list_units(request: HttpRequest, node: str | None = Query(None, max_length=2
 
 @router.post("/units", response={201: UnitOut})
 def create_unit(request: HttpRequest, body: UnitIn):  # type: ignore[no-untyped-def]
-    unit = actions.save_unit(
+    unit = organisations.save_unit(
         _u(request),
         None,
         name=body.name,
@@ -270,7 +271,7 @@ def create_unit(request: HttpRequest, body: UnitIn):  # type: ignore[no-untyped-
 @router.put("/units/{unit_id}", response=UnitOut)
 def edit_unit(request: HttpRequest, unit_id: int, body: UnitIn):  # type: ignore[no-untyped-def]
     unit = get_object_or_404(Unit.objects.restrict(_u(request)), pk=unit_id)
-    return actions.save_unit(
+    return organisations.save_unit(
         _u(request),
         unit,
         name=body.name,
@@ -301,7 +302,7 @@ def get_organisation(request: HttpRequest, org_id: int):  # type: ignore[no-unty
 
 @router.post("/organisations", response={201: OrganisationOut})
 def create_organisation(request: HttpRequest, body: OrganisationIn):  # type: ignore[no-untyped-def]
-    org = actions.save_organisation(
+    org = organisations.save_organisation(
         _u(request),
         None,
         name=body.name,
@@ -317,7 +318,7 @@ def create_organisation(request: HttpRequest, body: OrganisationIn):  # type: ig
 @router.put("/organisations/{org_id}", response=OrganisationOut)
 def edit_organisation(request: HttpRequest, org_id: int, body: OrganisationIn):  # type: ignore[no-untyped-def]
     org = get_object_or_404(PartyOrganisation.objects.restrict(_u(request)), pk=org_id)
-    return actions.save_organisation(
+    return organisations.save_organisation(
         _u(request),
         org,
         name=body.name,
@@ -379,7 +380,7 @@ def get_member(request: HttpRequest, member_id: int):  # type: ignore[no-untyped
 @router.post("/members", response={201: MemberOut})
 def create_member(request: HttpRequest, body: MemberIn):  # type: ignore[no-untyped-def]
     data = body.dict()
-    member = actions.save_member(
+    member = members.save_member(
         _u(request),
         None,
         data,
@@ -393,7 +394,7 @@ def create_member(request: HttpRequest, body: MemberIn):  # type: ignore[no-unty
 @router.put("/members/{member_id}", response=MemberOut)
 def edit_member(request: HttpRequest, member_id: int, body: MemberIn):  # type: ignore[no-untyped-def]
     member = get_object_or_404(Member.objects.restrict(_u(request)), pk=member_id)
-    return actions.save_member(
+    return members.save_member(
         _u(request),
         member,
         body.dict(),
@@ -427,7 +428,7 @@ def list_rest_rules(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @router.post("/rest-rules", response={201: RestRulesOut})
 def add_rest_rules(request: HttpRequest, body: RestRulesIn):  # type: ignore[no-untyped-def]
-    return Status(201, actions.add_rest_rules(_u(request), body.dict()))
+    return Status(201, rosters.add_rest_rules(_u(request), body.dict()))
 
 
 @router.get("/registrations", response=list[RegistrationOut])
@@ -451,10 +452,10 @@ def create_registration(request: HttpRequest, body: RegistrationIn):  # type: ig
     """Staff register a member of their area at a community of their area."""
     user = _u(request)
     member = get_object_or_404(Member.objects.restrict(user, "change"), pk=body.member_id)
-    community = actions.community_by_code(body.community_code)
+    community = registration.community_by_code(body.community_code)
     if not Division.objects.restrict(user).filter(pk=community.pk).exists():
         raise invalid("community_code", "outside your jurisdiction")
-    return Status(201, actions.register(member, community, user=user))
+    return Status(201, registration.register(member, community, user=user))
 
 
 def _registration(request: HttpRequest, reg_id: int) -> Registration:
@@ -466,12 +467,12 @@ def _registration(request: HttpRequest, reg_id: int) -> Registration:
 
 @router.post("/registrations/{reg_id}/confirm", response=RegistrationOut)
 def confirm_registration(request: HttpRequest, reg_id: int):  # type: ignore[no-untyped-def]
-    return actions.confirm(_u(request), _registration(request, reg_id))
+    return registration.confirm(_u(request), _registration(request, reg_id))
 
 
 @router.post("/registrations/{reg_id}/decline", response=RegistrationOut)
 def decline_registration(request: HttpRequest, reg_id: int, body: DeclineIn):  # type: ignore[no-untyped-def]
-    return actions.decline(_u(request), _registration(request, reg_id), body.reason)
+    return registration.decline(_u(request), _registration(request, reg_id), body.reason)
 
 
 # Posts, shifts, assignments ----------------------------------------------------------------
@@ -491,7 +492,7 @@ def list_posts(request: HttpRequest, node: str | None = Query(None, max_length=2
 
 @router.post("/posts", response={201: PostOut})
 def create_post(request: HttpRequest, body: PostIn):  # type: ignore[no-untyped-def]
-    post = actions.save_post(
+    post = rosters.save_post(
         _u(request), None, node=_node(request, body.node_code), data=body.dict()
     )
     return Status(201, post)
@@ -523,7 +524,7 @@ def list_shifts(request: HttpRequest, post_id: int, day: dt.date | None = None):
 @router.post("/posts/{post_id}/shifts", response={201: list[MobilisationShiftOut]})
 def plan_shifts(request: HttpRequest, post_id: int, body: MobilisationPlanIn):  # type: ignore[no-untyped-def]
     post = _post(request, post_id)
-    made = actions.plan_shifts(_u(request), post, _day(body.first_day, "first_day"), body.days)
+    made = rosters.plan_shifts(_u(request), post, _day(body.first_day, "first_day"), body.days)
     return Status(
         201,
         [
@@ -561,8 +562,8 @@ def create_assignment(request: HttpRequest, body: AssignmentIn):  # type: ignore
     shift = get_object_or_404(Shift.objects.restrict(user).select_related("post"), pk=body.shift_id)
     member = get_object_or_404(Member.objects.restrict(user), pk=body.member_id)
     try:
-        a = actions.assign(user, shift, member, body.override_reason)
-    except actions.RestRuleError as exc:
+        a = rosters.assign(user, shift, member, body.override_reason)
+    except rosters.RestRuleError as exc:
         return Status(
             422,
             {
@@ -583,7 +584,7 @@ def create_assignment(request: HttpRequest, body: AssignmentIn):  # type: ignore
 @router.delete("/assignments/{assignment_id}", response={204: None})
 def delete_assignment(request: HttpRequest, assignment_id: int):  # type: ignore[no-untyped-def]
     a = get_object_or_404(Assignment.objects.restrict(_u(request)), pk=assignment_id)
-    actions.unassign(_u(request), a)
+    rosters.unassign(_u(request), a)
     return Status(204, None)
 
 
@@ -601,7 +602,7 @@ def issue_ppe(request: HttpRequest, assignment_id: int, body: PpeIn):  # type: i
     house = Warehouse.objects.restrict(user, "issue").filter(pk=body.warehouse_id).first()
     if house is None:
         raise invalid("warehouse_id", "no warehouse you may issue from")
-    return Status(201, actions.issue_ppe(user, a, item, body.quantity, house))
+    return Status(201, ppe.issue_ppe(user, a, item, body.quantity, house))
 
 
 @router.get("/figures", response=dict[str, int])

@@ -13,7 +13,9 @@ from django.core.exceptions import ValidationError
 
 from fangkong.core import clock
 from fangkong.geo.models import Division
-from fangkong.mobilisation import actions
+from fangkong.mobilisation.actions import members as members_actions
+from fangkong.mobilisation.actions import organisations, registration, rosters
+from fangkong.mobilisation.actions import ppe as ppe_actions
 from fangkong.mobilisation.models import Assignment, Member, PartyOrganisation, Post, Shift, Unit
 
 COUNTY = "330602"
@@ -56,15 +58,15 @@ def run(seed: int, members: int = 300, villages: int = 8, days: int = 3) -> str:
     )
     if not pool:
         return "no communities: mobilisation skipped"
-    actions.save_unit(system, None, name=MARK, kind="office", node=county)
-    committee = actions.save_organisation(
+    organisations.save_unit(system, None, name=MARK, kind="office", node=county)
+    committee = organisations.save_organisation(
         system, None, name="中共越城区委机关工作委员会", kind="committee", node=county
     )
     unit_orgs = []
     for name, kind in UNITS:
-        unit = actions.save_unit(system, None, name=name, kind=kind, node=county)
+        unit = organisations.save_unit(system, None, name=name, kind=kind, node=county)
         unit_orgs.append(
-            actions.save_organisation(
+            organisations.save_organisation(
                 system,
                 None,
                 name=f"{name}党支部",
@@ -75,7 +77,7 @@ def run(seed: int, members: int = 300, villages: int = 8, days: int = 3) -> str:
             )
         )
     village_orgs = {
-        v.pk: actions.save_organisation(
+        v.pk: organisations.save_organisation(
             system, None, name=f"{v.name}党总支", kind="general_branch", node=v, parent=committee
         )
         for v in pool
@@ -98,10 +100,10 @@ def run(seed: int, members: int = 300, villages: int = 8, days: int = 3) -> str:
             "skills": rng.choice(["", "驾驶", "测温", "心理疏导", "信息录入", "外语"]),
             "health_status": "healthy" if rng.random() < 0.95 else "limited",
         }
-        member = actions.save_member(system, None, data, organisation=org, unit=org.unit)
-        reg = actions.register(member, home)
+        member = members_actions.save_member(system, None, data, organisation=org, unit=org.unit)
+        reg = registration.register(member, home)
         if rng.random() < 0.88:
-            actions.confirm(system, reg)
+            registration.confirm(system, reg)
             made.append(member)
         else:
             pending += 1
@@ -110,7 +112,7 @@ def run(seed: int, members: int = 300, villages: int = 8, days: int = 3) -> str:
     posts = []
     for v in pool:
         posts.append(
-            actions.save_post(
+            rosters.save_post(
                 system,
                 None,
                 node=v,
@@ -123,7 +125,7 @@ def run(seed: int, members: int = 300, villages: int = 8, days: int = 3) -> str:
             )
         )
         posts.append(
-            actions.save_post(
+            rosters.save_post(
                 system,
                 None,
                 node=v,
@@ -137,7 +139,7 @@ def run(seed: int, members: int = 300, villages: int = 8, days: int = 3) -> str:
             )
         )
     for post in posts:
-        actions.plan_shifts(system, post, first, days)
+        rosters.plan_shifts(system, post, first, days)
     assigned, overridden = _roster(system, rng, posts, made)
     ppe = _ppe(system, today)
     return (
@@ -164,19 +166,19 @@ def _roster(
             for m in people:
                 if want <= 0:
                     break
-                broken = actions.check_assignment(m, shift)
+                broken = rosters.check_assignment(m, shift)
                 if broken:
                     if (
                         all(b.overridable for b in broken)
                         and overridden < 12
                         and rng.random() < 0.2
                     ):
-                        actions.assign(system, shift, m, rng.choice(OVERRIDE_REASONS))
+                        rosters.assign(system, shift, m, rng.choice(OVERRIDE_REASONS))
                         overridden += 1
                         assigned += 1
                         want -= 1
                     continue
-                actions.assign(system, shift, m)
+                rosters.assign(system, shift, m)
                 assigned += 1
                 want -= 1
     return assigned, overridden
@@ -197,7 +199,7 @@ def _ppe(system: Any, today: dt.date) -> int:
         starts_at__gte=start, starts_at__lt=end, shift__post__kind="checkpoint"
     ).select_related("shift__post")[:120]:
         try:
-            actions.issue_ppe(system, a, mask, 2, house)
+            ppe_actions.issue_ppe(system, a, mask, 2, house)
             n += 1
         except ValidationError:
             break  # stock ran short: the rest are left unissued

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from fangkong.core import clock, crypto, otp_codes
 from fangkong.geo.choices import Level
 from fangkong.geo.models import Division
-from fangkong.mobilisation import actions
+from fangkong.mobilisation.actions import registration
 from fangkong.mobilisation.choices import ACTIVE_REGISTRATION
 from fangkong.mobilisation.models import Assignment, Member
 
@@ -103,8 +103,8 @@ def me(request: HttpRequest) -> HttpResponse:
             "skills": request.POST.get("skills", "")[:200],
         }
         try:
-            community = actions.community_by_code(form["community"])
-            actions.register_by_phone(phone, name=form["name"], community=community, data=form)
+            community = registration.community_by_code(form["community"])
+            registration.register_by_phone(phone, name=form["name"], community=community, data=form)
             return redirect("mobilisation:me")
         except ValidationError as exc:
             errors = _errors(exc)
@@ -149,7 +149,7 @@ def withdraw(request: HttpRequest) -> HttpResponse:
     if member is None or reg is None:
         return redirect("mobilisation:me")
     try:
-        actions.withdraw(member, reg)
+        registration.withdraw(member, reg)
     except ValidationError as exc:
         return render(
             request,

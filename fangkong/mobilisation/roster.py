@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from fangkong.core.access import invalid
 from fangkong.geo.choices import Level
 from fangkong.geo.models import Division
-from fangkong.mobilisation import actions, rules
+from fangkong.mobilisation import rules
+from fangkong.mobilisation.actions import ppe, rosters
 from fangkong.mobilisation.choices import FIT_FOR_DUTY
 from fangkong.mobilisation.figures import day_bounds
 from fangkong.mobilisation.models import Assignment, Member, Post, Shift
@@ -120,7 +121,7 @@ def handle_post(request: Any, user: Any, post: Post) -> tuple[Any, dict[str, Any
             )
             if a is None:
                 raise invalid("assignment", _("No such assignment."))
-            actions.unassign(user, a)
+            rosters.unassign(user, a)
             messages.success(request, _("Removed from the shift."))
         elif data.get("do") == "ppe":
             _issue(request, user, post)
@@ -129,7 +130,7 @@ def handle_post(request: Any, user: Any, post: Post) -> tuple[Any, dict[str, Any
             member = Member.objects.restrict(user, "view").filter(pk=_int(chosen["member"])).first()
             if member is None:
                 raise invalid("member", _("Choose a member of your jurisdiction."))
-            a = actions.assign(user, shift, member, chosen["override_reason"])
+            a = rosters.assign(user, shift, member, chosen["override_reason"])
             if a.overridden:
                 messages.warning(
                     request,
@@ -138,7 +139,7 @@ def handle_post(request: Any, user: Any, post: Post) -> tuple[Any, dict[str, Any
                 )
             else:
                 messages.success(request, _("%(name)s rostered.") % {"name": member.name})
-    except actions.RestRuleError as exc:
+    except rosters.RestRuleError as exc:
         return {"broken": exc.broken, "needs_reason": exc.needs_reason}, chosen
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -166,7 +167,7 @@ def _issue(request: Any, user: Any, post: Post) -> None:
     house = Warehouse.objects.restrict(user, "issue").filter(pk=_int(wid)).first()
     if item is None or house is None:
         raise invalid("item", _("Choose the item and the warehouse."))
-    issued = actions.issue_ppe(user, a, item, data.get("quantity"), house)
+    issued = ppe.issue_ppe(user, a, item, data.get("quantity"), house)
     n = sum(i.quantity for i in issued)
     messages.success(
         request,

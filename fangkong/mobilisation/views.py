@@ -21,7 +21,9 @@ from fangkong.core import clock
 from fangkong.core import listing as lists
 from fangkong.core.access import invalid, require
 from fangkong.geo.models import Division
-from fangkong.mobilisation import actions, figures, roster
+from fangkong.mobilisation import figures, roster
+from fangkong.mobilisation.actions import members as members_actions
+from fangkong.mobilisation.actions import organisations, registration, rosters
 from fangkong.mobilisation.choices import RegistrationStatus
 from fangkong.mobilisation.forms import (
     MemberForm,
@@ -177,7 +179,7 @@ def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            org = actions.save_organisation(
+            org = organisations.save_organisation(
                 user,
                 org,
                 name=d["name"],
@@ -239,7 +241,7 @@ def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            actions.save_unit(
+            organisations.save_unit(
                 user,
                 unit,
                 name=d["name"],
@@ -291,7 +293,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
     if handle:
         found = people_search.read_handle(handle, MEMBER_SEARCH)
         qs = qs.filter(phone_index=found[1]) if found else qs.none()
-    if kind in actions.MEMBER_FLAGS:
+    if kind in members_actions.MEMBER_FLAGS:
         qs = qs.filter(**{kind: True})
     rows = lists.paginate(request, qs.order_by("pk"))
     response = render(
@@ -324,7 +326,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     phone = None
     if request.method == "POST" and request.POST.get("reveal") == "phone":
         try:
-            phone = actions.reveal_phone(user, member, request)
+            phone = members_actions.reveal_phone(user, member, request)
         except PermissionDenied:
             messages.error(request, _("Your role may not see the full phone number."))
     return render(
@@ -351,7 +353,13 @@ def member_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         member = get_object_or_404(Member.objects.restrict(user, "change"), pk=pk)
         initial = {
             f: getattr(member, f)
-            for f in ("name", "cadre_rank", "skills", "health_status", *actions.MEMBER_FLAGS)
+            for f in (
+                "name",
+                "cadre_rank",
+                "skills",
+                "health_status",
+                *members_actions.MEMBER_FLAGS,
+            )
         }
         initial |= {"organisation": member.organisation_id, "unit": member.unit_id}
     else:
@@ -362,7 +370,7 @@ def member_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         d = form.cleaned_data
         try:
             node = _node(user, d["node_code"]) if d["node_code"] else None
-            member = actions.save_member(
+            member = members_actions.save_member(
                 user,
                 member,
                 d,
@@ -419,10 +427,10 @@ def registration_decide(request: HttpRequest, pk: int) -> HttpResponse:
     reg = get_object_or_404(Registration.objects.restrict(user, "view"), pk=pk)
     try:
         if request.POST.get("decision") == "confirm":
-            actions.confirm(user, reg)
+            registration.confirm(user, reg)
             messages.success(request, _("%(name)s is confirmed.") % {"name": reg.member.name})
         else:
-            actions.decline(user, reg, request.POST.get("reason", ""))
+            registration.decline(user, reg, request.POST.get("reason", ""))
             messages.success(request, _("Declined."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -477,7 +485,7 @@ def post_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            post = actions.save_post(user, post, node=_node(user, d["node_code"]), data=d)
+            post = rosters.save_post(user, post, node=_node(user, d["node_code"]), data=d)
             messages.success(request, _("Saved."))
             return redirect("mobilisation:roster", pk=post.pk)
         except ValidationError as exc:
@@ -497,7 +505,7 @@ def post_roster(request: HttpRequest, pk: int) -> HttpResponse:
         if "plan-days" in request.POST:
             if plan.is_valid():
                 try:
-                    made = actions.plan_shifts(
+                    made = rosters.plan_shifts(
                         user, post, plan.cleaned_data["first_day"], plan.cleaned_data["days"]
                     )
                     messages.success(request, _("%(n)s shifts planned.") % {"n": len(made)})
@@ -542,7 +550,7 @@ def rest_rules(request: HttpRequest) -> HttpResponse:
         require(request.user, "add", "mobilisation.restruleset")
         if form.is_valid():
             try:
-                actions.add_rest_rules(user, form.cleaned_data)
+                rosters.add_rest_rules(user, form.cleaned_data)
                 messages.success(request, _("Saved."))
                 return redirect("mobilisation:rules")
             except ValidationError as exc:

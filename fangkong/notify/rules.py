@@ -48,7 +48,7 @@ FIXED_RULES: dict[str, dict[str, Any]] = {
 }
 
 
-def validate_rules(data: Any) -> dict[str, dict[str, Any]]:  # noqa: C901
+def validate_rules(data: Any) -> dict[str, dict[str, Any]]:
     """The rules as given, checked: a known kind, known channels, whole minutes."""
     if not isinstance(data, dict):
         raise ValidationError({"rules": _("the rules must be an object keyed by kind")})
@@ -59,29 +59,26 @@ def validate_rules(data: Any) -> dict[str, dict[str, Any]]:  # noqa: C901
             raise ValidationError({field: _("unknown kind of notice")})
         if not isinstance(rule, dict):
             raise ValidationError({field: _("each rule must be an object")})
-        clean: dict[str, Any] = {}
-        for name, value in rule.items():
-            if name == "channels":
-                if not isinstance(value, list) or any(c not in CHANNELS for c in value):
-                    raise ValidationError(
-                        {f"{field}.channels": _("channels must be among inbox, sms, email")}
-                    )
-                clean[name] = list(dict.fromkeys(value))
-            elif name in ("minutes", "after"):
-                if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10080:
-                    raise ValidationError(
-                        {f"{field}.{name}": _("a whole number of minutes from 0 to 10080")}
-                    )
-                clean[name] = value
-            elif name == "at":
-                try:
-                    dt.time.fromisoformat(str(value))
-                except ValueError:
-                    raise ValidationError({f"{field}.at": _("a time of day like 08:00")}) from None
-                clean[name] = str(value)
-            elif name == "urgent":
-                clean[name] = bool(value)
-            else:
-                raise ValidationError({f"{field}.{name}": _("unknown setting")})
-        out[kind] = clean
+        out[kind] = {name: _setting(f"{field}.{name}", name, value) for name, value in rule.items()}
     return out
+
+
+def _setting(field: str, name: str, value: Any) -> Any:
+    """One setting of a rule, checked (`field` names it in the error)."""
+    if name == "channels":
+        if not isinstance(value, list) or any(c not in CHANNELS for c in value):
+            raise ValidationError({field: _("channels must be among inbox, sms, email")})
+        return list(dict.fromkeys(value))
+    if name in ("minutes", "after"):
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10080:
+            raise ValidationError({field: _("a whole number of minutes from 0 to 10080")})
+        return value
+    if name == "at":
+        try:
+            dt.time.fromisoformat(str(value))
+        except ValueError:
+            raise ValidationError({field: _("a time of day like 08:00")}) from None
+        return str(value)
+    if name == "urgent":
+        return bool(value)
+    raise ValidationError({field: _("unknown setting")})

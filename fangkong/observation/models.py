@@ -437,17 +437,3 @@ class Referral(models.Model):
 
     def get_additional_data(self) -> dict:
         return {"path": self.path}
-
-
-__all__ = [
-    "AlertTask",
-    "CheckIn",
-    "ObservationPeriod",
-    "ObservationRules",
-    "Placement",
-    "QuarantineSite",
-    "ReferralStatus",
-    "Referral",
-    "Room",
-    "TaskStatus",
-]

@@ -45,7 +45,11 @@ class PeopleConfig(AppConfig):
 
         counters.register("persons", _("Persons"), count_persons)
 
-        from fangkong.core import home
+        from fangkong.core import audit, home
+        from fangkong.people.pickers import person_field
+
+        # whose records the audit page filters by (core names no domain app)
+        audit.register_subject(audit.Subject("people.person", lambda: person_field(required=False)))
 
         home.register(
             home.Card(

@@ -27,7 +27,6 @@ from fangkong.public.models import (
 )
 
 CODE_TTL = otp_codes.TTL
-CODES_PER_PHONE_PER_HOUR = otp_codes.SENDS_PER_PHONE
 CODE_ATTEMPTS = otp_codes.ATTEMPTS
 PUBLIC_CACHE_KEYS = ("public:bulletin:home:zh-hans", "public:bulletin:history:zh-hans")
 
@@ -173,17 +172,6 @@ def clarify_rumour(
 # Phone codes and public questions ----------------------------------------------------
 
 
-def send_code(phone: str, *, client: str | None = None) -> None:
-    """Send a six-digit code to a mainland mobile number (the shared core.otp_codes)."""
-    otp_codes.send(phone, client=client)
-
-
-def check_code(phone: str, code: str, *, client: str | None = None) -> str:
-    """The normalised phone when `code` is the live code sent to it; else an error
-    (the shared core.otp_codes: guesses counted outside any rollback, limits applied)."""
-    return otp_codes.verify(phone, code, client=client)
-
-
 def _ticket() -> str:
     alphabet = string.ascii_uppercase.replace("O", "").replace("I", "") + "23456789"
     return "Q" + "".join(secrets.choice(alphabet) for _ in range(9))
@@ -204,7 +192,7 @@ def ask_question(
         raise invalid("text", _("write your question (at least 5 characters)"))
     if node.level in ("province", "grid"):
         raise invalid("node_code", _("choose a district, town or community"))
-    verified = check_code(phone, code) if phone.strip() else ""
+    verified = otp_codes.verify(phone, code) if phone.strip() else ""
     now = clock.now()
     with transaction.atomic():
         q = Question(

@@ -11,10 +11,11 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from fangkong.core import listing as lists
+from fangkong.core import otp_codes, ratelimit
 from fangkong.core.access import require
 from fangkong.core.listing import CountedPagination
 from fangkong.geo.models import Division
-from fangkong.public import actions, ratelimit, returns
+from fangkong.public import actions, returns
 from fangkong.public import schemas as s
 from fangkong.public.models import (
     Article,
@@ -355,7 +356,7 @@ def open_code(request: HttpRequest, body: s.CodeIn) -> Any:
         _limit(request, "code")
     except _Limited:
         return Status(429, {"detail": str(ratelimit.message())})
-    actions.send_code(body.phone)
+    otp_codes.send(body.phone)
     return Status(202, {"detail": _("A code was sent to your phone.")})
 
 

@@ -5,6 +5,7 @@ handled. Idempotent: a second run finds its data and stops."""
 
 import datetime as dt
 import random
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -72,7 +73,20 @@ def _outbreak_days(city: Division) -> list[dt.date]:
     return days[-MAX_DAYS:]
 
 
-def demo_step(seed: int) -> str:  # noqa: C901, PLR0915
+@dataclass(frozen=True)
+class _Cast:
+    """The places and accounts of the public-side demo."""
+
+    city: Division
+    town: Division
+    villages: list[Division]
+    hq: Any
+    county_hq: Any
+    town_hq: Any
+    staff: Any
+
+
+def demo_step(seed: int) -> str:
     city = Division.objects.filter(level="city").order_by("code").first()
     if city is None:
         return "no city"
@@ -84,11 +98,32 @@ def demo_step(seed: int) -> str:  # noqa: C901, PLR0915
     town = Division.objects.filter(parent=county).order_by("code").first()
     assert county is not None and town is not None
     villages = list(Division.objects.under(town.path).filter(level="village")[:4])
-    county_hq = _user("county_hq", county, "public_demo_county")
-    town_hq = _user("town_hq", town, "public_demo_town")
-    staff = _user("village_staff", villages[0], "public_demo_village")
+    cast = _Cast(
+        city=city,
+        town=town,
+        villages=villages,
+        hq=hq,
+        county_hq=_user("county_hq", county, "public_demo_county"),
+        town_hq=_user("town_hq", town, "public_demo_town"),
+        staff=_user("village_staff", villages[0], "public_demo_village"),
+    )
     today = clock.today()
+    published, refused = _bulletins(cast, today)
+    _articles_and_rumours(cast)
+    answered, overdue = _questions(cast, today, rng)
+    made = _return_to_work(cast, today)
+    _school_plans(cast, today)
+    handled = _gatherings(cast, today)
+    return (
+        f"{published} bulletins published ({refused} refused), {len(RUMOURS)} rumours, "
+        f"{len(QUESTIONS) * 2} questions ({answered} answered, {overdue} escalated), "
+        f"{made} return-to-work applications, 2 school plans, {handled} gatherings handled"
+    )
 
+
+def _bulletins(cast: _Cast, today: dt.date) -> tuple[int, int]:
+    """A bulletin for every day of the outbreak (or one from entered figures)."""
+    hq, city = cast.hq, cast.city
     published = refused = 0
     for day in _outbreak_days(city):
         with clock.frozen(_at(day, 20)):
@@ -106,7 +141,17 @@ def demo_step(seed: int) -> str:  # noqa: C901, PLR0915
             ]
             actions.publish_bulletin(hq, actions.draft_bulletin(hq, city, today, figures))
             published = 1
+    return published, refused
 
+
+def _articles_and_rumours(cast: _Cast) -> None:
+    hq, county_hq, staff, city, villages = (
+        cast.hq,
+        cast.county_hq,
+        cast.staff,
+        cast.city,
+        cast.villages,
+    )
     actions.write_article(
         hq, city, "正确佩戴口罩", "佩戴前洗手；分清正反面；完全覆盖口鼻；4小时更换。"
     )
@@ -120,6 +165,11 @@ def demo_step(seed: int) -> str:  # noqa: C901, PLR0915
         if i < 2:
             actions.clarify_rumour(hq if r.node == city else county_hq, r, truth, source)
 
+
+def _questions(cast: _Cast, today: dt.date, rng: random.Random) -> tuple[int, int]:
+    """Questions asked over three days, a third answered and rated, the rest escalated
+    when overdue."""
+    staff, town_hq, villages = cast.staff, cast.town_hq, cast.villages
     answered = overdue = 0
     for i, (dept, text) in enumerate(QUESTIONS * 2):
         node = villages[i % len(villages)]
@@ -137,7 +187,12 @@ def demo_step(seed: int) -> str:  # noqa: C901, PLR0915
             answered += 1
     with clock.frozen(_at(today, 8)):
         overdue = actions.escalate_overdue()
+    return answered, overdue
 
+
+def _return_to_work(cast: _Cast, today: dt.date) -> int:
+    """Four applications to resume work: three submitted, two approved and published."""
+    staff, town_hq, town, villages = cast.staff, cast.town_hq, cast.town, cast.villages
     Enterprise.objects.get_or_create(
         credit_code="91330600DEMO00001A", defaults={"name": "越城医用防护用品有限公司"}
     )
@@ -169,7 +224,11 @@ def demo_step(seed: int) -> str:  # noqa: C901, PLR0915
     returns.decide_application(town_hq, made[0], True, "重点保障企业，同意复工")
     returns.decide_application(town_hq, made[1], True, "同意")
     returns.publish_batch(town_hq, town)
+    return len(made)
 
+
+def _school_plans(cast: _Cast, today: dt.date) -> None:
+    staff, town_hq, villages = cast.staff, cast.town_hq, cast.villages
     for k, v in enumerate(villages[:2]):
         returns.file_school_plan(
             staff if v == villages[0] else town_hq,
@@ -190,6 +249,9 @@ def demo_step(seed: int) -> str:  # noqa: C901, PLR0915
     assert ready is not None
     returns.decide_school_plan(town_hq, ready, True)
 
+
+def _gatherings(cast: _Cast, today: dt.date) -> int:
+    staff, villages = cast.staff, cast.villages
     handled = 0
     for k, (kind, handling) in enumerate(
         [("wedding", "postponed"), ("funeral", "simplified"), ("banquet", "cancelled")]
@@ -208,8 +270,4 @@ def demo_step(seed: int) -> str:  # noqa: C901, PLR0915
         if k == 0:
             returns.follow_up_gathering(staff, g, "已电话回访，婚期改至疫情结束后。")
         handled += 1
-    return (
-        f"{published} bulletins published ({refused} refused), {len(RUMOURS)} rumours, "
-        f"{len(QUESTIONS) * 2} questions ({answered} answered, {overdue} escalated), "
-        f"{len(made)} return-to-work applications, 2 school plans, {handled} gatherings handled"
-    )
+    return handled

@@ -13,10 +13,9 @@ from django.apps import apps
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from fangkong.core import crypto
+from fangkong.core import crypto, private_values
 from fangkong.geo.models import Division
 from fangkong.people import rules as people_rules
-from fangkong.public import rules
 
 
 def districts_of(node: Division) -> list[Division]:
@@ -149,8 +148,8 @@ def personal_data_in(text: str, node: Division | None = None) -> list[str]:
     from fangkong.people.models import Person
 
     found: list[str] = []
-    ids = rules.id_shaped(text)
-    phones = rules.phone_shaped(text)
+    ids = private_values.id_shaped(text)
+    phones = private_values.phone_shaped(text)
     registry = Person.objects.all()
     if node is not None:
         registry = registry.under(node.path)
@@ -205,7 +204,7 @@ def names_of_places(text: str, node: Division | None) -> list[str]:
                 "person__name", flat=True
             )[:20000]
         )
-    return rules.names_in(text, names)
+    return private_values.names_in(text, names)
 
 
 def _outermost(paths: list[str]) -> list[str]:

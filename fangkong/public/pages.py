@@ -14,10 +14,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.core import clock
+from fangkong.core import clock, otp_codes, ratelimit
 from fangkong.core.access import invalid
 from fangkong.geo.models import Division
-from fangkong.public import actions, forms, ratelimit, returns
+from fangkong.public import actions, forms, returns
 from fangkong.public.models import (
     ApprovalBatch,
     Article,
@@ -29,6 +29,8 @@ from fangkong.public.models import (
 
 CITY = "3306"
 BULLETIN_TTL = 60
+
+LIMITED = "public/p/limited.html"  # the 429 page of the public side
 
 
 def cache_key(page: str) -> str:
@@ -126,7 +128,7 @@ def ask(request: HttpRequest) -> HttpResponse:
     form = forms.AskForm(request.POST or None, nodes=_areas())
     if request.method == "POST":
         if not ratelimit.hit(request, "ask", actions.rules_on().submissions_per_hour):
-            return ratelimit.refused(request)
+            return ratelimit.refused(request, LIMITED)
         if form.is_valid():
             node = Division.objects.get(code=form.cleaned_data["node_code"])
             data = {k: v for k, v in form.cleaned_data.items() if k != "node_code"}
@@ -142,9 +144,9 @@ def ask(request: HttpRequest) -> HttpResponse:
 @require_POST
 def send_code(request: HttpRequest) -> HttpResponse:
     if not ratelimit.hit(request, "code", actions.rules_on().submissions_per_hour):
-        return ratelimit.refused(request)
+        return ratelimit.refused(request, LIMITED)
     try:
-        actions.send_code(request.POST.get("phone", ""))
+        otp_codes.send(request.POST.get("phone", ""))
         text, status = _("A code was sent to your phone."), 200
     except ValidationError as exc:
         text, status = " ".join(exc.messages), 422
@@ -158,7 +160,7 @@ def ticket(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST" and q is not None:
         if not ratelimit.hit(request, "rate", actions.rules_on().submissions_per_hour):
-            return ratelimit.refused(request)
+            return ratelimit.refused(request, LIMITED)
         try:
             q = actions.rate_answer(number, int(request.POST.get("satisfaction", "0")))
         except (ValidationError, ValueError):
@@ -177,7 +179,7 @@ def report_rumour(request: HttpRequest) -> HttpResponse:
     done = False
     if request.method == "POST":
         if not ratelimit.hit(request, "rumour", actions.rules_on().submissions_per_hour):
-            return ratelimit.refused(request)
+            return ratelimit.refused(request, LIMITED)
         if form.is_valid():
             try:
                 actions.report_rumour(None, Division.objects.get(code=CITY), **form.cleaned_data)
@@ -195,7 +197,7 @@ def declare(request: HttpRequest, token: str) -> HttpResponse:
     form = forms.DeclarationForm(request.POST or None)
     if request.method == "POST":
         if not ratelimit.hit(request, "declare", 10 * actions.rules_on().submissions_per_hour):
-            return ratelimit.refused(request)
+            return ratelimit.refused(request, LIMITED)
         if form.is_valid():
             try:
                 returns.declare_health(token, **form.cleaned_data)
@@ -217,7 +219,7 @@ def report_gathering(request: HttpRequest) -> HttpResponse:
     done = False
     if request.method == "POST":
         if not ratelimit.hit(request, "gathering", actions.rules_on().submissions_per_hour):
-            return ratelimit.refused(request)
+            return ratelimit.refused(request, LIMITED)
         if form.is_valid():
             node = Division.objects.filter(code=form.cleaned_data["node_code"]).first()
             data = {k: v for k, v in form.cleaned_data.items() if k != "node_code"}

@@ -5,18 +5,6 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-# The private-value check lives on the ground floor (care uses it too); its names stay here.
-from fangkong.core.private_values import (  # noqa: F401
-    BETWEEN_DIGITS,
-    CHINESE_DIGITS,
-    ID_SHAPED,
-    PHONE_SHAPED,
-    id_shaped,
-    names_in,
-    normalised_for_check,
-    phone_shaped,
-)
-
 
 @dataclass(frozen=True)
 class R17Check:

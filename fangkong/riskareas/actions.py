@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.access import actor, invalid, require
 from fangkong.riskareas import rules
-from fangkong.riskareas.models import Risk, RiskArea
+from fangkong.riskareas.models import RiskArea
 
 HEADERS: dict[str, tuple[str, ...]] = {
     "code": ("区划代码", "行政区划代码", "地区代码", "代码", "code"),
@@ -235,6 +235,3 @@ def import_file(user: Any, upload: Any, default_source: str = "") -> Report:
         table = open_table(path)
         with transaction.atomic():
             return import_rows(user, table.headers, table.rows, default_source)
-
-
-__all__ = ["Risk", "add_area", "end_area", "import_file", "import_rows", "parse_day"]

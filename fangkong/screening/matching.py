@@ -26,19 +26,15 @@ from dataclasses import dataclass, field
 
 import ahocorasick
 
-from fangkong.geo.names import (  # noqa: F401  (re-exported for callers)
+from fangkong.geo.names import (
     ALIAS,
     BARE,
     COUNTY_FULL,
-    COUNTY_SHORT,
     KEY,
     TOWN_FULL,
-    TOWN_SHORT,
     VILLAGE,
     division_keys,
-    everyday_forms,
     normalise,
-    short_name,
     to_int,
 )
 

@@ -409,21 +409,6 @@ class ExceptionItem(TimeStampedModel):
         return f"{self.get_kind_display()}: {self.address}"
 
 
-__all__ = [
-    "AddressAlias",
-    "ExceptionItem",
-    "ImportRejection",
-    "ListSource",
-    "PushedList",
-    "PushedRow",
-    "ScreeningRules",
-    "ScreeningSubject",
-    "ScreeningTask",
-    "TaskTransfer",
-    "Visit",
-]
-
-
 class DeclarationReview(models.Model):
     """A public self-declaration about a person already in the registry, held for staff
     review (R14, issue #16): an anonymous visitor who knows someone's ID must not put

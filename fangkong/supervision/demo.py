@@ -52,15 +52,13 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
-def seed_supervision(seed: int) -> str:  # noqa: C901, PLR0915
+def seed_supervision(seed: int) -> str:
     if InspectionPlan.objects.filter(title=TITLE).exists():
         return "supervision plan, inspections and cadre records already present"
     city = Division.objects.filter(code="3306").first()
     county = Division.objects.filter(code=COUNTY).first()
     if city is None or county is None:
         return "no jurisdiction tree: supervision skipped"
-    from fangkong.mobilisation.models import Member
-
     rng = random.Random(seed)
     inspector = _account("discipline", city, "supervision_demo")
     helper = _account("county_hq", county, "supervision_demo_county")
@@ -85,60 +83,106 @@ def seed_supervision(seed: int) -> str:  # noqa: C901, PLR0915
     counts = {"inspections": 0, "hidden": 0, "findings": 0, "tasks": 0, "overdue": 0, "closed": 0}
     findings_with_cadre = []
     for i, village in enumerate(villages):
-        kind = "unannounced" if i % 2 else "open"
-        day = start + dt.timedelta(days=1 + i)
-        cadre = (
-            Member.objects.under(village.path).filter(is_cadre=True).first()
-            or Member.objects.under(village.path).first()
+        done = i < len(villages) - 2  # the last two are not done yet (one unannounced: hidden)
+        found = _inspect(inspector, team, village, i, done, start, today, rng, counts)
+        if found is not None:
+            findings_with_cadre.append(found)
+    cases = _accountability(inspector, findings_with_cadre, today)
+    commended = _commendations(organisation, county, today)
+    return (
+        f"1 plan, {counts['inspections']} inspections ({counts['hidden']} unannounced not yet "
+        f"recorded), {counts['findings']} findings, {counts['tasks']} rectification tasks "
+        f"({counts['closed']} closed, {counts['overdue']} overdue), {commended} commendations, "
+        f"{cases} accountability cases"
+    )
+
+
+def _inspect(
+    inspector: Any,
+    team: Any,
+    village: Division,
+    i: int,
+    done: bool,
+    start: dt.date,
+    today: dt.date,
+    rng: random.Random,
+    counts: dict[str, int],
+) -> Any:
+    """One village inspected (when `done`): results, a finding with its photo and a
+    rectification task followed up. The finding when it names a cadre, else None."""
+    from fangkong.mobilisation.models import Member
+
+    kind = "unannounced" if i % 2 else "open"
+    day = start + dt.timedelta(days=1 + i)
+    cadre = (
+        Member.objects.under(village.path).filter(is_cadre=True).first()
+        or Member.objects.under(village.path).first()
+    )
+    topics = rng.sample(list(Topic.values), 3)
+    with clock.frozen(_at(start, 10)):
+        insp = actions.schedule_inspection(
+            inspector, team, village, kind=kind, planned_on=day, topics=topics, subject=cadre
         )
-        topics = rng.sample(list(Topic.values), 3)
-        with clock.frozen(_at(start, 10)):
-            insp = actions.schedule_inspection(
-                inspector, team, village, kind=kind, planned_on=day, topics=topics, subject=cadre
-            )
-        counts["inspections"] += 1
-        if i >= len(villages) - 2:  # the last two are not done yet (one unannounced: hidden)
-            counts["hidden"] += kind == "unannounced"
-            continue
-        with clock.frozen(_at(day, 15)):
-            answers = [
-                (t, n, rng.choice(["pass", "pass", "pass", "fail", "na"]), "")
-                for t, items in actions.checklist_items(insp)
-                for n in range(len(items))
-            ]
-            actions.record_results(inspector, insp, answers)
-            topic, text, severity = FINDINGS[i % len(FINDINGS)]
-            if topic not in insp.topics:
-                topic = ""
-            f = actions.add_finding(
-                inspector, insp, description=text, topic=topic, severity=severity, cadre=cadre
-            )
-            actions.add_photo(inspector, f, _photo(rng, i))
-            counts["findings"] += 1
-            actions.record_inspection(inspector, insp, f"检查{len(answers)}项，发现问题1个")
-            if cadre is not None:
-                findings_with_cadre.append(f)
-            task = actions.assign_rectification(
-                inspector,
-                f,
-                owner_node=village,
-                requirement=f"立即整改：{text}",
-                deadline=day + dt.timedelta(days=3),
-            )
-            counts["tasks"] += 1
-        staff = _account("village_staff", village, f"supervision_demo_v{i}")
-        if i % 3 == 0:  # answered, verified on the spot, closed
-            with clock.frozen(_at(day + dt.timedelta(days=2), 11)):
-                actions.reply_rectification(staff, task, "已落实整改，补齐人员并建立台账")
-            with clock.frozen(_at(day + dt.timedelta(days=3), 10)):
-                actions.verify_rectification(inspector, task, accepted=True, note="现场复查属实")
-                actions.close_rectification(inspector, task)
-            counts["closed"] += 1
-        elif i % 3 == 1:  # answered, waiting for the inspector
-            with clock.frozen(_at(day + dt.timedelta(days=1), 16)):
-                actions.reply_rectification(staff, task, "正在整改，已安排专人负责")
-        elif task.deadline < today:  # no answer: overdue, escalated to the town
-            counts["overdue"] += 1
+    counts["inspections"] += 1
+    if not done:
+        counts["hidden"] += kind == "unannounced"
+        return None
+    with clock.frozen(_at(day, 15)):
+        answers = [
+            (t, n, rng.choice(["pass", "pass", "pass", "fail", "na"]), "")
+            for t, items in actions.checklist_items(insp)
+            for n in range(len(items))
+        ]
+        actions.record_results(inspector, insp, answers)
+        topic, text, severity = FINDINGS[i % len(FINDINGS)]
+        if topic not in insp.topics:
+            topic = ""
+        f = actions.add_finding(
+            inspector, insp, description=text, topic=topic, severity=severity, cadre=cadre
+        )
+        actions.add_photo(inspector, f, _photo(rng, i))
+        counts["findings"] += 1
+        actions.record_inspection(inspector, insp, f"检查{len(answers)}项，发现问题1个")
+        task = actions.assign_rectification(
+            inspector,
+            f,
+            owner_node=village,
+            requirement=f"立即整改：{text}",
+            deadline=day + dt.timedelta(days=3),
+        )
+        counts["tasks"] += 1
+    _follow_up(inspector, village, i, day, today, task, counts)
+    return f if cadre is not None else None
+
+
+def _follow_up(
+    inspector: Any,
+    village: Division,
+    i: int,
+    day: dt.date,
+    today: dt.date,
+    task: Any,
+    counts: dict[str, int],
+) -> None:
+    """A third closed after an on-the-spot check, a third answered and waiting, a third
+    unanswered (overdue once past its deadline)."""
+    staff = _account("village_staff", village, f"supervision_demo_v{i}")
+    if i % 3 == 0:  # answered, verified on the spot, closed
+        with clock.frozen(_at(day + dt.timedelta(days=2), 11)):
+            actions.reply_rectification(staff, task, "已落实整改，补齐人员并建立台账")
+        with clock.frozen(_at(day + dt.timedelta(days=3), 10)):
+            actions.verify_rectification(inspector, task, accepted=True, note="现场复查属实")
+            actions.close_rectification(inspector, task)
+        counts["closed"] += 1
+    elif i % 3 == 1:  # answered, waiting for the inspector
+        with clock.frozen(_at(day + dt.timedelta(days=1), 16)):
+            actions.reply_rectification(staff, task, "正在整改，已安排专人负责")
+    elif task.deadline < today:  # no answer: overdue, escalated to the town
+        counts["overdue"] += 1
+
+
+def _accountability(inspector: Any, findings_with_cadre: list[Any], today: dt.date) -> int:
+    """Accountability cases (问责) on the first two findings that name a cadre."""
     decisions = {d.code: d for d in AccountabilityDecision.objects.all()}
     cases = 0
     codes = ["admonishment_talk", "criticism_education"]
@@ -155,6 +199,13 @@ def seed_supervision(seed: int) -> str:  # noqa: C901, PLR0915
             summary="履职不力，经研究作出处理",
         )
         cases += 1
+    return cases
+
+
+def _commendations(organisation: Any, county: Division, today: dt.date) -> int:
+    """Commendations (表彰) of five members of the county."""
+    from fangkong.mobilisation.models import Member
+
     commended = 0
     for m in Member.objects.under(county.path).order_by("pk")[:5]:
         actions.commend(
@@ -166,9 +217,4 @@ def seed_supervision(seed: int) -> str:  # noqa: C901, PLR0915
             decided_on=today - dt.timedelta(days=2),
         )
         commended += 1
-    return (
-        f"1 plan, {counts['inspections']} inspections ({counts['hidden']} unannounced not yet "
-        f"recorded), {counts['findings']} findings, {counts['tasks']} rectification tasks "
-        f"({counts['closed']} closed, {counts['overdue']} overdue), {commended} commendations, "
-        f"{cases} accountability cases"
-    )
+    return commended

@@ -13,7 +13,12 @@ from ninja.pagination import paginate
 
 from fangkong.core.access import require
 from fangkong.core.listing import CountedPagination
-from fangkong.supplies import actions, supply_days
+from fangkong.supplies import supply_days
+from fangkong.supplies.actions import donations as donations_actions
+from fangkong.supplies.actions import ledger as ledger_actions
+from fangkong.supplies.actions import places
+from fangkong.supplies.actions import prices as prices_actions
+from fangkong.supplies.actions import requests as requests_actions
 from fangkong.supplies.models import (
     Balance,
     Donation,
@@ -220,7 +225,7 @@ def _node(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
 def warehouse_new(request: HttpRequest, body: PlaceIn):  # type: ignore[no-untyped-def]
     node = _node(request, body.node_code)
     return Status(
-        201, actions.create_warehouse(request.user, name=body.name, kind=body.kind, node=node)
+        201, places.create_warehouse(request.user, name=body.name, kind=body.kind, node=node)
     )
 
 
@@ -228,7 +233,7 @@ def warehouse_new(request: HttpRequest, body: PlaceIn):  # type: ignore[no-untyp
 def market_new(request: HttpRequest, body: PlaceIn):  # type: ignore[no-untyped-def]
     node = _node(request, body.node_code)
     return Status(
-        201, actions.create_market(request.user, name=body.name, kind=body.kind, node=node)
+        201, places.create_market(request.user, name=body.name, kind=body.kind, node=node)
     )
 
 
@@ -270,11 +275,11 @@ def movement(request: HttpRequest, pk: int, body: MovementIn):  # type: ignore[n
     wh = _warehouse(request, pk)
     user = request.user
     if body.kind == "write_off":
-        return Status(201, actions.write_off_expired(user, wh))
+        return Status(201, ledger_actions.write_off_expired(user, wh))
     item = _item(body.item_id or 0)
     if body.kind == "receipt":
         out = [
-            actions.receive(
+            ledger_actions.receive(
                 user,
                 wh,
                 item,
@@ -286,13 +291,13 @@ def movement(request: HttpRequest, pk: int, body: MovementIn):  # type: ignore[n
             )
         ]
     elif body.kind == "issue":
-        out = actions.issue(user, wh, item, body.quantity, reason=body.reason)
+        out = ledger_actions.issue(user, wh, item, body.quantity, reason=body.reason)
     elif body.kind == "transfer":
         dest = get_object_or_404(serving_warehouses(user), pk=body.destination_id or 0)
-        out = actions.transfer(user, wh, dest, item, body.quantity, reason=body.reason)
+        out = ledger_actions.transfer(user, wh, dest, item, body.quantity, reason=body.reason)
     elif body.kind == "adjustment":
         batch = get_object_or_404(item.batches.all(), code=body.batch or "-")
-        result = actions.adjust(user, wh, batch, body.quantity, reason=body.reason)
+        result = ledger_actions.adjust(user, wh, batch, body.quantity, reason=body.reason)
         out = result if isinstance(result, list) else [result]
     else:
         from django.core.exceptions import ValidationError
@@ -321,7 +326,7 @@ def request_new(request: HttpRequest, body: SupplyRequestIn):  # type: ignore[no
         if body.destination_id
         else None
     )
-    req = actions.submit_request(
+    req = requests_actions.submit_request(
         user,
         requester_node=user.node,  # type: ignore[union-attr]
         requester_kind=body.requester_kind,
@@ -346,19 +351,19 @@ def request_step(request: HttpRequest, pk: int, verb: str, body: StepIn):  # typ
     req = _request(request, pk)
     user = request.user
     if verb == "approve":
-        return actions.approve_request(user, req, body.quantity)
+        return requests_actions.approve_request(user, req, body.quantity)
     if verb == "reject":
-        return actions.reject_request(user, req, body.reason)
+        return requests_actions.reject_request(user, req, body.reason)
     if verb == "ship":
-        return actions.ship_request(user, req)
+        return requests_actions.ship_request(user, req)
     if verb == "receive":
-        return actions.confirm_receipt(user, req, body.quantity)
+        return requests_actions.confirm_receipt(user, req, body.quantity)
     raise PermissionDenied(_("unknown step"))
 
 
 @router.post("/warehouses/{pk}/allocate/{item_id}", response=dict[int, int])
 def allocate(request: HttpRequest, pk: int, item_id: int):  # type: ignore[no-untyped-def]
-    return actions.allocate(request.user, _warehouse(request, pk), _item(item_id))
+    return requests_actions.allocate(request.user, _warehouse(request, pk), _item(item_id))
 
 
 @router.get("/donations", response=list[DonationOut])
@@ -381,14 +386,17 @@ def donation_new(request: HttpRequest, body: DonationIn):  # type: ignore[no-unt
         for li in body.lines
     ]
     return Status(
-        201, actions.record_donation(request.user, wh, body.donor, lines, contact=body.contact)
+        201,
+        donations_actions.record_donation(
+            request.user, wh, body.donor, lines, contact=body.contact
+        ),
     )
 
 
 @router.post("/donations/{pk}/acknowledge", response=DonationOut)
 def donation_ack(request: HttpRequest, pk: int, body: SupplyAckIn):  # type: ignore[no-untyped-def]
     donation = get_object_or_404(Donation.objects.restrict(request.user, "view"), pk=pk)
-    return actions.acknowledge_donation(request.user, donation, body.acknowledgement)
+    return donations_actions.acknowledge_donation(request.user, donation, body.acknowledgement)
 
 
 @router.get("/days-of-supply", response=list[DaysOut])
@@ -434,7 +442,9 @@ def prices(request: HttpRequest, alerts: bool = False, item_id: int | None = Non
 def price_new(request: HttpRequest, body: PriceIn):  # type: ignore[no-untyped-def]
     market = get_object_or_404(Market.objects.restrict(request.user, "view"), pk=body.market_id)
     require(request.user, "report", market)
-    report = actions.report_price(request.user, market, _item(body.item_id), body.day, body.price)
+    report = prices_actions.report_price(
+        request.user, market, _item(body.item_id), body.day, body.price
+    )
     return Status(201, report)
 
 
@@ -466,7 +476,7 @@ def baseline_set(request: HttpRequest, body: BaselineIn):  # type: ignore[no-unt
     from fangkong.geo.models import Division
 
     node = get_object_or_404(Division.objects.restrict(request.user, "view"), code=body.node_code)
-    return actions.set_baseline(request.user, _item(body.item_id), node, body.price)
+    return prices_actions.set_baseline(request.user, _item(body.item_id), node, body.price)
 
 
 @router.get("/markets/{pk}/prices", response=list[PriceOut])

@@ -10,7 +10,8 @@ from typing import Any
 
 from fangkong.core import clock
 from fangkong.geo.models import Division
-from fangkong.supplies import actions
+from fangkong.supplies.actions import donations, ledger, prices
+from fangkong.supplies.actions import requests as requests_actions
 from fangkong.supplies.models import Item, Market, PriceBaseline, SupplyRequest, Warehouse
 
 RESERVE = "绍兴市应急物资储备库"
@@ -46,7 +47,7 @@ def _ensure_catalogue() -> None:
     )
 
 
-def run(seed: int) -> str:  # noqa: C901
+def run(seed: int) -> str:
     existing = Warehouse.objects.filter(name=RESERVE).first()
     if existing is not None:
         return f"{Warehouse.objects.count()} warehouses, {SupplyRequest.objects.count()} requests, {Market.objects.count()} markets already present"
@@ -59,8 +60,19 @@ def run(seed: int) -> str:  # noqa: C901
     items = {i.standard or i.name: i for i in Item.objects.all()}
     today = clock.today()
     start = today - dt.timedelta(days=14)
-    reserve = Warehouse.objects.create(name=RESERVE, kind="city_reserve", node=city)
     counties = {c.code: c for c in Division.objects.filter(code__in=COUNTIES)}
+    reserve, houses, hospital = _warehouses(city, counties)
+    _stock_reserve(system, reserve, items, today, start)
+    _distribute(system, reserve, houses, hospital, items, start)
+    _use(system, houses, hospital, items, start, rng)
+    requests = _requests(system, houses, hospital, items, today)
+    markets, alerts = _prices(system, counties, items, today, rng)
+    return f"{Warehouse.objects.count()} warehouses, {requests} requests, {markets} markets, {alerts} price alerts"
+
+
+def _warehouses(city: Division, counties: dict) -> tuple[Warehouse, dict, Warehouse | None]:
+    """The city reserve, a store per county and the designated hospital's store."""
+    reserve = Warehouse.objects.create(name=RESERVE, kind="city_reserve", node=city)
     houses = {
         code: Warehouse.objects.create(name=f"{node.name}物资储备库", kind="county", node=node)
         for code, node in counties.items()
@@ -70,6 +82,13 @@ def run(seed: int) -> str:  # noqa: C901
         hospital = Warehouse.objects.create(
             name="绍兴市第六人民医院库房", kind="hospital", node=counties["330602"]
         )
+    return reserve, houses, hospital
+
+
+def _stock_reserve(
+    system: Any, reserve: Warehouse, items: dict, today: dt.date, start: dt.date
+) -> None:
+    """Purchases into the city reserve, a batch expired since, and a thanked donation."""
     with _at(start, 9):
         for key, qty in (
             ("N95", 20000),
@@ -83,7 +102,7 @@ def run(seed: int) -> str:  # noqa: C901
             ("75%酒精", 6000),
         ):
             if key in items:
-                actions.receive(
+                ledger.receive(
                     system,
                     reserve,
                     items[key],
@@ -94,7 +113,7 @@ def run(seed: int) -> str:  # noqa: C901
                 )
         # A batch that has expired since: it shows for write-off.
         if "75%酒精" in items:
-            actions.receive(
+            ledger.receive(
                 system,
                 reserve,
                 items["75%酒精"],
@@ -103,7 +122,7 @@ def run(seed: int) -> str:  # noqa: C901
                 batch_code="CR-OLD",
                 expires_on=today - dt.timedelta(days=2),
             )
-        donation = actions.record_donation(
+        donation = donations.record_donation(
             system,
             reserve,
             "绍兴市越商联合会",
@@ -113,40 +132,56 @@ def run(seed: int) -> str:  # noqa: C901
             ],
             contact="0575-8800****",
         )
-    actions.acknowledge_donation(system, donation, "衷心感谢绍兴市越商联合会捐赠防疫物资。")
+    donations.acknowledge_donation(system, donation, "衷心感谢绍兴市越商联合会捐赠防疫物资。")
+
+
+def _distribute(
+    system: Any,
+    reserve: Warehouse,
+    houses: dict,
+    hospital: Warehouse | None,
+    items: dict,
+    start: dt.date,
+) -> None:
+    """Transfers from the reserve to the county stores, and on to the hospital store."""
     with _at(start + dt.timedelta(days=1)):
         for wh in houses.values():
             for key in ("N95", "YY 0469 surgical", "GB 19082", "84消毒液"):
-                actions.transfer(
+                ledger.transfer(
                     system,
                     reserve,
                     wh,
                     items[key],
                     {"N95": 1200, "YY 0469 surgical": 10000, "GB 19082": 600, "84消毒液": 300}[key],
                 )
-    # Two weeks of use: the hospital store burns protective suits fast.
     if hospital is not None:
         with _at(start + dt.timedelta(days=1, hours=2)):
-            actions.transfer(system, houses["330602"], hospital, items["GB 19082"], 420)
-            actions.transfer(system, houses["330602"], hospital, items["N95"], 800)
+            ledger.transfer(system, houses["330602"], hospital, items["GB 19082"], 420)
+            ledger.transfer(system, houses["330602"], hospital, items["N95"], 800)
+
+
+def _use(
+    system: Any,
+    houses: dict,
+    hospital: Warehouse | None,
+    items: dict,
+    start: dt.date,
+    rng: random.Random,
+) -> None:
+    """Two weeks of use: the hospital store burns protective suits fast."""
     for d in range(2, 15):
         day = start + dt.timedelta(days=d)
         with _at(day, 16):
             for wh in houses.values():
-                actions.issue(
+                ledger.issue(
                     system, wh, items["YY 0469 surgical"], rng.randint(300, 600), reason="社区卡口"
                 )
-                actions.issue(system, wh, items["84消毒液"], rng.randint(5, 15), reason="消杀")
+                ledger.issue(system, wh, items["84消毒液"], rng.randint(5, 15), reason="消杀")
             if hospital is not None:
-                actions.issue(
+                ledger.issue(
                     system, hospital, items["GB 19082"], rng.randint(18, 24), reason="隔离病区"
                 )
-                actions.issue(
-                    system, hospital, items["N95"], rng.randint(30, 50), reason="隔离病区"
-                )
-    requests = _requests(system, houses, hospital, items, today)
-    markets, alerts = _prices(system, counties, items, today, rng)
-    return f"{Warehouse.objects.count()} warehouses, {requests} requests, {markets} markets, {alerts} price alerts"
+                ledger.issue(system, hospital, items["N95"], rng.randint(30, 50), reason="隔离病区")
 
 
 def _requests(system: Any, houses: dict, hospital: Any, items: dict, today: dt.date) -> int:
@@ -161,7 +196,7 @@ def _requests(system: Any, houses: dict, hospital: Any, items: dict, today: dt.d
         ("medical", "绍兴市第六人民医院", "N95", 100, "urgent"),
     ):
         made.append(
-            actions.submit_request(
+            requests_actions.submit_request(
                 system,
                 requester_node=county.node,
                 requester_kind=kind,
@@ -173,12 +208,12 @@ def _requests(system: Any, houses: dict, hospital: Any, items: dict, today: dt.d
                 urgency=urgency,
             )
         )
-    actions.approve_request(system, made[0], 80)
-    actions.ship_request(system, made[0])
-    actions.confirm_receipt(system, made[0])
-    actions.approve_request(system, made[1])
-    actions.ship_request(system, made[1])
-    actions.approve_request(system, made[2], 1500)
+    requests_actions.approve_request(system, made[0], 80)
+    requests_actions.ship_request(system, made[0])
+    requests_actions.confirm_receipt(system, made[0])
+    requests_actions.approve_request(system, made[1])
+    requests_actions.ship_request(system, made[1])
+    requests_actions.approve_request(system, made[2], 1500)
     return len(made)
 
 
@@ -203,7 +238,7 @@ def _prices(
                 jump = JUMP.get(key, Decimal("0")) * Decimal(max(0, 7 - back)) / 7
                 noise = Decimal(rng.uniform(-0.04, 0.05)).quantize(Decimal("0.001"))
                 price = (Decimal(listed) * (1 + jump + noise)).quantize(Decimal("0.01"))
-                actions.report_price(system, market, items[key], day, price)
+                prices.report_price(system, market, items[key], day, price)
     from fangkong.supplies.models import PriceReport
 
     return len(markets), PriceReport.objects.filter(alert=True).count()

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from fangkong.supplies import actions
+from fangkong.supplies.actions import ledger, prices, requests
 from fangkong.supplies.models import (
     Balance,
     Batch,
@@ -209,7 +209,7 @@ def import_stock(user: Any, data: bytes) -> Report:
             Balance.objects.filter(warehouse=wh, batch=batch).aggregate(n=Sum("quantity"))["n"] or 0
         )
         if counted != held:
-            actions.adjust(user, wh, batch, counted - held, reason=_("stock count"))
+            ledger.adjust(user, wh, batch, counted - held, reason=_("stock count"))
 
     return _each(read_rows(data), apply)
 
@@ -223,7 +223,7 @@ def import_requests(user: Any, data: bytes) -> Report:
         node = Division.objects.filter(code=_text(row, "requester_code")).first()
         if node is None:
             raise ValidationError({"requester_code": _("Unknown jurisdiction code.")})
-        actions.submit_request(
+        requests.submit_request(
             user,
             requester_node=node,
             requester_kind=_text(row, "requester_kind") or "community",
@@ -245,7 +245,7 @@ def import_prices(user: Any, data: bytes) -> Report:
         day = _date(row.get("day"))
         if day is None:
             raise ValidationError({"day": _("The day is missing.")})
-        actions.report_price(
+        prices.report_price(
             user,
             _one(markets, _text(row, "market"), "market"),
             _one(Item.objects.all(), _text(row, "item"), "item"),

@@ -17,8 +17,7 @@ from django.db.models import Q, Sum
 from fangkong.core import clock
 from fangkong.core.querysets import is_system
 from fangkong.supplies import rules
-from fangkong.supplies.actions import rules_on
-from fangkong.supplies.models import Balance, Item, LedgerEntry, Warehouse
+from fangkong.supplies.models import Balance, Item, LedgerEntry, SupplyRules, Warehouse
 
 
 @dataclass
@@ -65,7 +64,7 @@ def by_warehouse(user: Any, day: dt.date | None = None) -> list[Row]:
     """One row per (warehouse, item) with stock in the user's area: the issue rate only
     (a warehouse serves many places, so epidemic demand is judged per jurisdiction)."""
     day = day or clock.today()
-    rs = rules_on(day)
+    rs = SupplyRules.in_force(day)
     since = clock.now() - dt.timedelta(days=rs.consumption_days)
     stock = (
         _usable_stock(Balance.objects.restrict(user, "view"), day)
@@ -110,7 +109,7 @@ def for_jurisdiction(user: Any, node: Any, day: dt.date | None = None) -> list[R
     """Per item for the whole subtree of `node`: stock in all its warehouses against the
     larger of the issue rate and the epidemic demand."""
     day = day or clock.today()
-    rs = rules_on(day)
+    rs = SupplyRules.in_force(day)
     since = clock.now() - dt.timedelta(days=rs.consumption_days)
     balances = Balance.objects.restrict(user, "view").under(node.path)
     stock = {

@@ -19,7 +19,11 @@ from django.views.decorators.http import require_POST
 from fangkong.core import audit, clock
 from fangkong.core import listing as lists
 from fangkong.core.access import require
-from fangkong.supplies import actions, excel, supply_days
+from fangkong.supplies import excel, supply_days
+from fangkong.supplies.actions import donations as donations_actions
+from fangkong.supplies.actions import ledger as ledger_actions
+from fangkong.supplies.actions import prices as prices_actions
+from fangkong.supplies.actions import requests as requests_actions
 from fangkong.supplies.choices import EntryKind, RequestStatus
 from fangkong.supplies.forms import (
     AdjustForm,
@@ -41,6 +45,7 @@ from fangkong.supplies.models import (
     Market,
     PriceReport,
     SupplyRequest,
+    SupplyRules,
     Warehouse,
 )
 from fangkong.supplies.querysets import serving_warehouses
@@ -171,7 +176,7 @@ def _receive(request: HttpRequest, wh: Warehouse) -> Any:
     form = ReceiveForm(request.POST, prefix="receive")
     if form.is_valid():
         d = form.cleaned_data
-        actions.receive(
+        ledger_actions.receive(
             request.user,
             wh,
             d["item"],
@@ -187,7 +192,7 @@ def _issue(request: HttpRequest, wh: Warehouse) -> Any:
     form = IssueForm(request.POST, prefix="issue")
     if form.is_valid():
         d = form.cleaned_data
-        actions.issue(request.user, wh, d["item"], d["quantity"], reason=d["reason"])
+        ledger_actions.issue(request.user, wh, d["item"], d["quantity"], reason=d["reason"])
     return form
 
 
@@ -196,7 +201,7 @@ def _transfer(request: HttpRequest, wh: Warehouse) -> Any:
     form = TransferForm(request.POST, prefix="transfer", warehouses=others)
     if form.is_valid():
         d = form.cleaned_data
-        actions.transfer(request.user, wh, d["destination"], d["item"], d["quantity"])
+        ledger_actions.transfer(request.user, wh, d["destination"], d["item"], d["quantity"])
     return form
 
 
@@ -204,12 +209,12 @@ def _adjust(request: HttpRequest, wh: Warehouse) -> Any:
     form = AdjustForm(request.POST, prefix="adjust", batches=Batch.objects.all())
     if form.is_valid():
         d = form.cleaned_data
-        actions.adjust(request.user, wh, d["batch"], d["delta"], reason=d["reason"])
+        ledger_actions.adjust(request.user, wh, d["batch"], d["delta"], reason=d["reason"])
     return form
 
 
 def _write_off(request: HttpRequest, wh: Warehouse) -> None:
-    done = actions.write_off_expired(request.user, wh)
+    done = ledger_actions.write_off_expired(request.user, wh)
     messages.success(request, _("%(n)s expired batches written off.") % {"n": len(done)})
 
 
@@ -218,13 +223,15 @@ def _donation(request: HttpRequest, wh: Warehouse) -> Any:
     if form.is_valid():
         d = form.cleaned_data
         batch = {k: d[k] for k in ("item", "quantity", "batch_code", "expires_on")}
-        actions.record_donation(request.user, wh, d["donor"], [batch], contact=d["contact"])
+        donations_actions.record_donation(
+            request.user, wh, d["donor"], [batch], contact=d["contact"]
+        )
     return form
 
 
 def _allocate(request: HttpRequest, wh: Warehouse) -> None:
     item = get_object_or_404(Item, pk=request.POST.get("item"))
-    shares = actions.allocate(request.user, wh, item)
+    shares = requests_actions.allocate(request.user, wh, item)
     messages.success(
         request,
         _("%(n)s requests approved by priority.") % {"n": sum(1 for v in shares.values() if v)},
@@ -295,7 +302,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            req = actions.submit_request(user, requester_node=user.node, **d)  # type: ignore[union-attr]
+            req = requests_actions.submit_request(user, requester_node=user.node, **d)  # type: ignore[union-attr]
         except ValidationError as exc:
             form.add_action_errors(exc)
         except PermissionDenied as exc:
@@ -331,10 +338,10 @@ def request_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     form.is_valid()
     d = form.cleaned_data
     verbs = {
-        "approve": lambda: actions.approve_request(request.user, req, d.get("quantity")),
-        "reject": lambda: actions.reject_request(request.user, req, d.get("reason", "")),
-        "ship": lambda: actions.ship_request(request.user, req),
-        "receive": lambda: actions.confirm_receipt(request.user, req, d.get("quantity")),
+        "approve": lambda: requests_actions.approve_request(request.user, req, d.get("quantity")),
+        "reject": lambda: requests_actions.reject_request(request.user, req, d.get("reason", "")),
+        "ship": lambda: requests_actions.ship_request(request.user, req),
+        "receive": lambda: requests_actions.confirm_receipt(request.user, req, d.get("quantity")),
     }
     if verb not in verbs:
         raise PermissionDenied
@@ -368,7 +375,7 @@ def donations(request: HttpRequest) -> HttpResponse:
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     donation = get_object_or_404(Donation.objects.restrict(request.user, "view"), pk=pk)
     try:
-        actions.acknowledge_donation(
+        donations_actions.acknowledge_donation(
             request.user, donation, request.POST.get("acknowledgement", "")
         )
     except (ValidationError, PermissionDenied) as exc:
@@ -382,7 +389,7 @@ def days(request: HttpRequest) -> HttpResponse:
     require(request.user, "view", "supplies.balance")
     user = request.user
     node = getattr(user, "node", None)
-    rules = actions.rules_on()
+    rules = SupplyRules.in_force()
     context = {
         "rules": rules,
         "node": node,
@@ -402,7 +409,9 @@ def prices(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             try:
-                report = actions.report_price(user, d["market"], d["item"], d["day"], d["price"])
+                report = prices_actions.report_price(
+                    user, d["market"], d["item"], d["day"], d["price"]
+                )
             except ValidationError as exc:
                 form.add_action_errors(exc)
             except PermissionDenied as exc:

@@ -50,7 +50,7 @@ def cluster_min_cases(day: dt.date) -> int:
     """ONE cluster definition (R10): the clinical rule set's linked-case threshold in
     force on the day; without the clinical app, the national definition (2 cases)."""
     if apps.is_installed("fangkong.clinical"):
-        from fangkong.clinical.actions import rules_in_force as clinical_rules
+        from fangkong.clinical.actions.rulesets import rules_in_force as clinical_rules
 
         return int(clinical_rules(day).r10_cluster_threshold)
     return 2

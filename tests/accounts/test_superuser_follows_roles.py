@@ -64,10 +64,10 @@ def difficulty(make_user):
 
 @pytest.fixture
 def member(node):
-    from fangkong.mobilisation import actions
+    from fangkong.mobilisation.actions import members
 
     system = User(is_superuser=True, is_active=True)
-    return actions.save_member(
+    return members.save_member(
         system, None, {"name": "陶然", "phone": "13511112222"}, node=node(HUAYUAN)
     )
 

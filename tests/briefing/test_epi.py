@@ -3,6 +3,7 @@ import datetime as dt
 import numpy as np
 
 from fangkong.analytics import rt
+from fangkong.analytics.inputs import CaseRow
 from fangkong.analytics.serial import discr_si
 from fangkong.analytics.simulate import simulate_renewal
 from fangkong.briefing import epi, rules
@@ -13,7 +14,7 @@ DAY = dt.date(2020, 2, 20)
 def rows(counts, path="3306/330602/330602001/", imported=False):
     start = DAY - dt.timedelta(days=len(counts) - 1)
     return [
-        epi.CaseRow(start + dt.timedelta(days=i), path, imported)
+        CaseRow(start + dt.timedelta(days=i), path, imported)
         for i, n in enumerate(counts)
         for _ in range(n)
     ]
@@ -57,7 +58,7 @@ def test_risk_map_levels_and_colours_with_inputs():
     tashan = epi.Rated("330602001", "塔山街道", "town", "3306/330602/330602001/")
     zhuji = epi.Rated("330681", "诸暨市", "county", "3306/330681/")
     cases = rows([3] * 20, "3306/330602/330602001/")  # 60 cases, last today
-    cases += [epi.CaseRow(DAY - dt.timedelta(days=20), "3306/330681/330681001/")]
+    cases += [CaseRow(DAY - dt.timedelta(days=20), "3306/330681/330681001/")]
     clusters = [("3306/330602/330602001/", DAY - dt.timedelta(days=3))]
     out = {r["code"]: r for r in epi.risk_map(cases, clusters, [yuecheng, tashan, zhuji], DAY)}
     assert out["330602"]["risk"] == "high" and out["330602"]["cumulative"] == 60
@@ -87,17 +88,17 @@ def onset_rows(counts, delays, imported=False, path="3306/330602/330602001/"):
             report = onset + dt.timedelta(days=delays[k % len(delays)])
             k += 1
             if report <= DAY:
-                out.append(epi.CaseRow(report, path, imported, onset))
+                out.append(CaseRow(report, path, imported, onset))
     return out
 
 
 def test_curve_by_onset_and_report_date_local_and_imported():
     cases = [
-        epi.CaseRow(DAY - dt.timedelta(days=1), "p/", False, DAY - dt.timedelta(days=4)),
-        epi.CaseRow(DAY - dt.timedelta(days=1), "p/", True, DAY - dt.timedelta(days=3)),
-        epi.CaseRow(DAY, "p/", False, DAY - dt.timedelta(days=2)),
-        epi.CaseRow(DAY, "p/", True, DAY - dt.timedelta(days=4)),
-        epi.CaseRow(DAY, "p/", False, None),  # asymptomatic: no onset
+        CaseRow(DAY - dt.timedelta(days=1), "p/", False, DAY - dt.timedelta(days=4)),
+        CaseRow(DAY - dt.timedelta(days=1), "p/", True, DAY - dt.timedelta(days=3)),
+        CaseRow(DAY, "p/", False, DAY - dt.timedelta(days=2)),
+        CaseRow(DAY, "p/", True, DAY - dt.timedelta(days=4)),
+        CaseRow(DAY, "p/", False, None),  # asymptomatic: no onset
     ]
     cv = epi.curve(cases, DAY, 6)
     assert cv["basis"] == "onset"

@@ -6,8 +6,9 @@ import datetime as dt
 import pytest
 
 from fangkong.analytics import risk
+from fangkong.analytics.inputs import CaseRow
 from fangkong.briefing import epi, rules
-from fangkong.briefing.epi import CaseRow, Rated
+from fangkong.briefing.epi import Rated
 from fangkong.briefing.models import RiskRules
 from fangkong.core import clock
 from tests.briefing.conftest import at

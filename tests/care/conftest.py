@@ -18,7 +18,7 @@ PHONE = "13912345678"
 def fresh_cache(settings, tmp_path):
     from django.core.cache import cache
 
-    from fangkong.public.sms import OutboxGateway
+    from fangkong.core.sms import OutboxGateway
 
     settings.VAR_DIR = tmp_path
     cache.clear()
@@ -46,10 +46,10 @@ def categories(request):
 
 
 def code_for(phone: str) -> str:
-    from fangkong.public import actions
-    from fangkong.public.sms import OutboxGateway
+    from fangkong.core import otp_codes
+    from fangkong.core.sms import OutboxGateway
 
-    actions.send_code(phone)
+    otp_codes.send(phone)
     return OutboxGateway.last_to(phone).text.split("是")[1][:6]
 
 

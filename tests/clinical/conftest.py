@@ -92,11 +92,11 @@ FEVERISH = {
 @pytest.fixture
 def visit(doctor, clinic, make_person):
     """visit(name=…, **findings) → an open visit of a new person with the doctor."""
-    from fangkong.clinical import actions
+    from fangkong.clinical.actions import visits
 
     def make(name="陈静", **findings):
         person = make_person(name)
-        return actions.register_visit(doctor, clinic, person=person, **{**FEVERISH, **findings})
+        return visits.register_visit(doctor, clinic, person=person, **{**FEVERISH, **findings})
 
     return make
 
@@ -104,11 +104,11 @@ def visit(doctor, clinic, make_person):
 @pytest.fixture
 def suspected(visit, doctor):
     """suspected(name=…) → a suspected case opened by the doctor."""
-    from fangkong.clinical import actions
+    from fangkong.clinical.actions import visits as visits_actions
 
     def make(name="陈静", **kw):
         v = visit(name)
-        actions.dispose(doctor, v, "suspected", **kw)
+        visits_actions.dispose(doctor, v, "suspected", **kw)
         v.refresh_from_db()
         return v.case
 

@@ -7,7 +7,8 @@ import datetime as dt
 
 import pytest
 
-from fangkong.clinical import actions, samples
+from fangkong.clinical import samples
+from fangkong.clinical.actions import cases, visits
 from fangkong.clinical.models import Case
 from fangkong.core import clock, facts
 from fangkong.healthcode.models import HealthCode
@@ -39,13 +40,13 @@ def test_confirming_opens_the_index_case_once_with_onset_and_source(suspected, d
     case.refresh_from_db()
     _positive(doctor, case)
     with told() as log:
-        actions.classify(doctor, case, "confirmed", severity="mild", reason="核酸阳性")
+        cases.classify(doctor, case, "confirmed", severity="mild", reason="核酸阳性")
     assert (facts.CASE, [case.person_id]) in log
     index = IndexCase.objects.get(case_id=case.pk)
     assert index.onset_date == DAY0 - dt.timedelta(days=3)
     assert "武汉" in index.source and index.person_id == case.person_id
     # a change of severity is a new fact but not a second index case
-    actions.classify(doctor, case, "confirmed", severity="severe", reason="加重")
+    cases.classify(doctor, case, "confirmed", severity="severe", reason="加重")
     assert IndexCase.objects.filter(person_id=case.person_id).count() == 1
     # and the code turned red in the same transaction (no commit has run)
     assert HealthCode.objects.get(person_id=case.person_id).colour == "red"
@@ -54,7 +55,7 @@ def test_confirming_opens_the_index_case_once_with_onset_and_source(suspected, d
 def test_an_asymptomatic_infection_opens_an_index_case_from_its_specimen(suspected, doctor):
     case = suspected("无症状")
     _positive(doctor, case)
-    actions.classify(doctor, case, "asymptomatic", reason="核酸阳性，无症状")
+    cases.classify(doctor, case, "asymptomatic", reason="核酸阳性，无症状")
     index = IndexCase.objects.get(case_id=case.pk)
     assert index.asymptomatic and index.onset_date is None and index.specimen_date is not None
 
@@ -71,8 +72,8 @@ def test_home_is_the_registry_node_and_the_facility_is_apart(clinic, doctor, mak
     from tests.clinical.conftest import FEVERISH
 
     person = make_person("诸暨病人", GRID_Z)
-    v = actions.register_visit(doctor, clinic, person=person, **FEVERISH)
-    actions.dispose(doctor, v, "suspected")
+    v = visits.register_visit(doctor, clinic, person=person, **FEVERISH)
+    visits.dispose(doctor, v, "suspected")
     case = Case.objects.get(person=person)
     assert case.home_path == person.path and case.home_path.startswith("3306/330681/")
     assert case.path == clinic.path and case.path.startswith("3306/330602/")
@@ -84,7 +85,7 @@ def test_closing_a_case_is_a_fact(suspected, doctor):
 
     case = suspected("危重")
     _positive(doctor, case)
-    actions.classify(doctor, case, "confirmed", severity="critical", reason="核酸阳性")
+    cases.classify(doctor, case, "confirmed", severity="critical", reason="核酸阳性")
     with told() as log:
         care.record_death(doctor, case, cause="呼吸衰竭")
     assert (facts.CASE, [case.person_id]) in log

@@ -6,7 +6,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from fangkong.clinical import actions, investigation, samples
+from fangkong.clinical import investigation, samples
+from fangkong.clinical.actions import cases
 from fangkong.clinical.choices import IMPORTED_SOURCES
 from fangkong.core import clock
 from tests.clinical.conftest import DAY0, at
@@ -31,7 +32,7 @@ def _positive(doctor, case):
 def _confirmed(suspected, doctor, when=None):
     case = suspected()
     _positive(doctor, case)
-    return actions.classify(
+    return cases.classify(
         doctor, case, "confirmed", severity="mild", reason="核酸阳性", diagnosed_at=when
     )
 
@@ -91,7 +92,7 @@ def test_a_confirmation_before_the_onset_is_refused(suspected, doctor):
     _positive(doctor, case)
     investigation.set_onset_source(doctor, case, onset_date=DAY0, source="local")
     with pytest.raises(ValidationError) as exc:
-        actions.classify(
+        cases.classify(
             doctor,
             case,
             "confirmed",
@@ -153,9 +154,9 @@ def test_an_asymptomatic_infection_confirmed_later_takes_its_onset(suspected, do
     case = suspected()
     _positive(doctor, case)
     first = at(DAY0 - dt.timedelta(days=3), 9)
-    case = actions.classify(doctor, case, "asymptomatic", reason="筛查阳性", diagnosed_at=first)
+    case = cases.classify(doctor, case, "asymptomatic", reason="筛查阳性", diagnosed_at=first)
     _refused(doctor, case, "onset_date", onset_date=DAY0 - dt.timedelta(days=1))
-    case = actions.classify(
+    case = cases.classify(
         doctor, case, "confirmed", severity="mild", reason="出现症状", diagnosed_at=NOW
     )
     investigation.set_onset_source(

@@ -5,7 +5,9 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from fangkong.clinical import actions, care, investigation, labimport, samples
+from fangkong.clinical import care, investigation, labimport, samples
+from fangkong.clinical.actions import cases as cases_actions
+from fangkong.clinical.actions import rulesets, visits
 from fangkong.clinical.models import Bed, Case, ClassificationChange, Cluster, Ward
 from fangkong.core import clock
 from fangkong.observation.models import ObservationPeriod
@@ -36,20 +38,20 @@ def test_whole_path_from_fever_clinic_to_post_discharge_observation(
 ):
     with clock.frozen(day(0, 9)):
         v = visit("周敏")
-        assert actions.visit_r7(v).proposed == "suspected"
-        actions.hand_over(doctor, v, doctor2, "end of shift")
+        assert rulesets.visit_r7(v).proposed == "suspected"
+        visits.hand_over(doctor, v, doctor2, "end of shift")
         with pytest.raises(PermissionError):
-            actions.dispose(doctor, v, "suspected")  # no longer responsible
-        actions.dispose(doctor2, v, "suspected")
+            visits.dispose(doctor, v, "suspected")  # no longer responsible
+        visits.dispose(doctor2, v, "suspected")
         case = Case.objects.get(visit=v)
         assert case.status == "suspected" and case.report_due == day(0, 11)
         report_by_card(doctor2, case)
         with pytest.raises(ValidationError, match="positive nucleic acid"):
-            actions.classify(doctor2, case, "confirmed", severity="mild", reason="")
+            cases_actions.classify(doctor2, case, "confirmed", severity="mild", reason="")
     with clock.frozen(day(0, 15)):
         _positive(case, doctor2, "S-0001", day(0, 14))
-        assert actions.proposal(case).proposed == "confirmed"
-        actions.classify(doctor2, case, "confirmed", severity="moderate", reason="")
+        assert cases_actions.proposal(case).proposed == "confirmed"
+        cases_actions.classify(doctor2, case, "confirmed", severity="moderate", reason="")
         case.refresh_from_db()
         assert case.confirmed_at == day(0, 15) and case.report_due == day(0, 17)
         assert case.county_first and case.emergency_due == day(0, 17)
@@ -121,7 +123,7 @@ def test_a_diagnosis_time_in_the_future_is_refused(visit, doctor):
     with clock.frozen(day(0, 9)):
         v = visit()
         with pytest.raises(ValidationError, match="future"):
-            actions.dispose(doctor, v, "suspected", diagnosed_at=day(0, 12))
+            visits.dispose(doctor, v, "suspected", diagnosed_at=day(0, 12))
     v.refresh_from_db()
     assert v.is_open and not Case.objects.exists()  # nothing half-written
 
@@ -130,7 +132,7 @@ def test_discharge_without_r8_is_refused_unless_overridden_with_a_reason(suspect
     with clock.frozen(day(0, 9)):
         case = suspected()
         _positive(case, doctor, "S-1", day(0, 9))
-        actions.classify(doctor, case, "confirmed", severity="mild", reason="")
+        cases_actions.classify(doctor, case, "confirmed", severity="mild", reason="")
         with pytest.raises(ValidationError, match="R8"):
             care.discharge(doctor, case)
         case.refresh_from_db()
@@ -194,14 +196,14 @@ def test_a_visit_closes_only_by_its_doctor_and_a_handover_needs_a_named_doctor(
     with clock.frozen(day(0, 9)):
         v = visit()
         with pytest.raises(PermissionError):
-            actions.dispose(doctor2, v, "home")
+            visits.dispose(doctor2, v, "home")
         with pytest.raises(ValidationError):
-            actions.hand_over(doctor, v, zhuji_doctor, "busy")  # not a doctor of this clinic
+            visits.hand_over(doctor, v, zhuji_doctor, "busy")  # not a doctor of this clinic
         with pytest.raises(ValidationError):
-            actions.hand_over(doctor, v, doctor2, "")
-        actions.dispose(doctor, v, "home", note="follow up by phone")
+            visits.hand_over(doctor, v, doctor2, "")
+        visits.dispose(doctor, v, "home", note="follow up by phone")
         with pytest.raises(ValidationError):
-            actions.dispose(doctor, v, "home")
+            visits.dispose(doctor, v, "home")
 
 
 def test_observation_referral_is_picked_up_and_resolved(doctor, clinic, make_person):
@@ -218,7 +220,7 @@ def test_observation_referral_is_picked_up_and_resolved(doctor, clinic, make_per
         referral = Referral.objects.create(
             period=period, temperature="38.2", symptoms=["fever"], reason="fever", path=period.path
         )
-        v = actions.register_visit(
+        v = visits.register_visit(
             doctor,
             clinic,
             person=person,
@@ -227,7 +229,7 @@ def test_observation_referral_is_picked_up_and_resolved(doctor, clinic, make_per
             imaging_pneumonia=True,
         )
         assert str(v.temperature) == "38.2"
-        actions.dispose(doctor, v, "suspected")
+        visits.dispose(doctor, v, "suspected")
     referral.refresh_from_db()
     period.refresh_from_db()
     assert referral.status == "admitted" and period.status == "transferred_out"
@@ -236,7 +238,7 @@ def test_observation_referral_is_picked_up_and_resolved(doctor, clinic, make_per
 def test_observation_disposition_starts_an_observation(visit, doctor):
     with clock.frozen(day(0, 9)):
         v = visit(temperature="37.0", epi_items=[], imaging_pneumonia=False)
-        actions.dispose(doctor, v, "observation")
+        visits.dispose(doctor, v, "observation")
     assert ObservationPeriod.objects.filter(person=v.person, status="active").exists()
 
 
@@ -246,7 +248,7 @@ def test_two_linked_cases_raise_a_cluster_and_five_from_september(suspected, doc
         for i, c in enumerate(cases):
             investigation.set_setting(doctor, c, "塔山街道某小区3幢")
             _positive(c, doctor, f"C-{i}", day(0, 9))
-            actions.classify(doctor, c, "confirmed", severity="mild", reason="")
+            cases_actions.classify(doctor, c, "confirmed", severity="mild", reason="")
     cluster = Cluster.objects.get()
     assert cluster.cases.count() == 2 and cluster.threshold == 2
     assert cluster.emergency_due == day(0, 11)
@@ -256,7 +258,7 @@ def test_two_linked_cases_raise_a_cluster_and_five_from_september(suspected, doc
             c = suspected(n)
             investigation.set_setting(doctor, c, "某工厂")
             _positive(c, doctor, f"D-{i}", sept)
-            actions.classify(doctor, c, "confirmed", severity="mild", reason="")
+            cases_actions.classify(doctor, c, "confirmed", severity="mild", reason="")
     assert Cluster.objects.count() == 1  # 2 < 5 from September 2020
 
 
@@ -265,14 +267,14 @@ def test_registering_a_new_patient_on_the_spot(doctor, clinic):
 
     number = rid("330602", dt.date(1980, 5, 6))
     with clock.frozen(day(0, 9)):
-        v = actions.register_visit(
+        v = visits.register_visit(
             doctor,
             clinic,
             id_number=number,
             person_data={"name": "吴刚", "node_code": "330602001004G01"},
             temperature="37.8",
         )
-        again = actions.register_visit(doctor, clinic, id_number=number, temperature="36.9")
+        again = visits.register_visit(doctor, clinic, id_number=number, temperature="36.9")
     assert v.person_id == again.person_id and v.first_doctor == doctor
 
 

@@ -206,7 +206,8 @@ def test_jurisdiction_browser_counts_patients_in_care(suspected, city_hq, node):
 def test_a_resident_treated_in_another_county_is_seen_from_home_and_the_sender_keeps_the_transfer(
     client, make_user, make_person, system_user, node, hospital
 ):
-    from fangkong.clinical import actions, care
+    from fangkong.clinical import care
+    from fangkong.clinical.actions import visits
     from fangkong.clinical.models import Transfer
 
     keqiao = care.create_facility(
@@ -215,7 +216,7 @@ def test_a_resident_treated_in_another_county_is_seen_from_home_and_the_sender_k
     kq_doctor = make_user("medical", "330603")
     keqiao.staff.add(kq_doctor)
     person = make_person("柯桥人", node_code="330603001008")
-    v = actions.register_visit(
+    v = visits.register_visit(
         kq_doctor,
         keqiao,
         person=person,
@@ -224,7 +225,7 @@ def test_a_resident_treated_in_another_county_is_seen_from_home_and_the_sender_k
         epi_items=["travel"],
         imaging_pneumonia=True,
     )
-    actions.dispose(kq_doctor, v, "suspected")
+    visits.dispose(kq_doctor, v, "suspected")
     case = Case.objects.get(visit=v)
     t = care.request_transfer(kq_doctor, case, hospital, bed_kind="isolation")
     assert Transfer.objects.restrict(kq_doctor).filter(pk=t.pk).exists()
@@ -268,11 +269,11 @@ def test_headquarters_adds_a_dated_rule_set_others_may_not(client, city_hq, make
     r = login(client, city_hq).post("/clinical/rules/", data)
     assert r.status_code == 302
     assert ClinicalRules.objects.get(effective_from=dt.date(2020, 3, 1)).r10_cluster_threshold == 3
-    from fangkong.clinical import actions as clinical_actions
+    from fangkong.clinical.actions import rulesets
 
-    assert clinical_actions.rules_in_force(dt.date(2020, 3, 5)).r10_cluster_threshold == 3
+    assert rulesets.rules_in_force(dt.date(2020, 3, 5)).r10_cluster_threshold == 3
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as refused:  # a set in force is history
-        clinical_actions.save_rules(city_hq, {"effective_from": dt.date(2020, 1, 1)})
+        rulesets.save_rules(city_hq, {"effective_from": dt.date(2020, 1, 1)})
     assert "effective_from" in refused.value.message_dict

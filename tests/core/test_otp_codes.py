@@ -13,7 +13,6 @@ from django.urls import reverse
 from fangkong.core import otp_codes
 from fangkong.core.models import PhoneCode
 from fangkong.core.sms import OutboxGateway
-from fangkong.public import actions as public_actions
 
 pytestmark = pytest.mark.django_db
 PHONE = "13905750123"
@@ -57,10 +56,10 @@ def test_a_guess_inside_a_caller_that_could_roll_it_back_is_refused():
     otp_codes.send(PHONE)
     code = last_code()
     with pytest.raises(ValidationError):
-        public_actions.check_code(PHONE, wrong(code))
+        otp_codes.verify(PHONE, wrong(code))
     assert PhoneCode.objects.get().attempts == 1  # the error did not undo the count
     with pytest.raises(RuntimeError), transaction.atomic():
-        public_actions.check_code(PHONE, wrong(code))
+        otp_codes.verify(PHONE, wrong(code))
     assert PhoneCode.objects.get().attempts == 1
 
 

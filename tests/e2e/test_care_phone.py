@@ -14,7 +14,7 @@ def test_family_reports_follows_and_rates_a_difficulty(live_server, phone, make_
 
     from fangkong.care import actions
     from fangkong.care.models import Difficulty
-    from fangkong.public.sms import OutboxGateway
+    from fangkong.core.sms import OutboxGateway
     from tests.care.conftest import ensure_categories
 
     cache.clear()

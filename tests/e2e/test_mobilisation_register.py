@@ -18,21 +18,21 @@ def test_member_registers_on_a_phone_is_confirmed_and_rostered(
     live_server, browser, make_user, node
 ):
     from fangkong.core import clock
-    from fangkong.mobilisation import actions
+    from fangkong.core.sms import OutboxGateway
+    from fangkong.mobilisation.actions import rosters
     from fangkong.mobilisation.models import Assignment, Member
-    from fangkong.public.sms import OutboxGateway
 
     OutboxGateway.outbox.clear()
     staff = make_user("village_staff", HUAYUAN, username="huayuan")
     system = type(staff)(is_superuser=True, is_active=True)
-    post = actions.save_post(
+    post = rosters.save_post(
         system,
         None,
         node=node(HUAYUAN),
         data={"name": "花园社区北卡口", "kind": "checkpoint", "required_per_shift": 2},
     )
     tomorrow = clock.today() + dt.timedelta(days=1)
-    actions.plan_shifts(system, post, clock.today(), 2)
+    rosters.plan_shifts(system, post, clock.today(), 2)
 
     ctx = browser.new_context(viewport={"width": 360, "height": 640}, locale="zh-CN")
     phone = ctx.new_page()

@@ -12,9 +12,9 @@ def test_resident_reads_bulletin_and_asks_a_verified_question(live_server, phone
     from django.core.cache import cache
 
     from fangkong.core import clock
+    from fangkong.core.sms import OutboxGateway
     from fangkong.public import actions
     from fangkong.public.models import Question
-    from fangkong.public.sms import OutboxGateway
 
     cache.clear()
     OutboxGateway.outbox.clear()

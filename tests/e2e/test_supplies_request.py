@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_hospital_request_to_approval_and_receipt(live_server, browser, phone, make_user, node):
     from fangkong.accounts.models import User
-    from fangkong.supplies import actions
+    from fangkong.supplies.actions import ledger
     from fangkong.supplies.models import Balance, Item, SupplyRequest, Warehouse
     from tests.supplies.conftest import ensure_catalogue
 
@@ -23,7 +23,7 @@ def test_hospital_request_to_approval_and_receipt(live_server, browser, phone, m
     county = Warehouse.objects.create(name="越城区物资储备库", kind="county", node=node(YUECHENG))
     store = Warehouse.objects.create(name="塔山医院库房", kind="hospital", node=node(TASHAN))
     suit = Item.objects.get(standard="GB 19082")
-    actions.receive(system, county, suit, 50, source="purchase", batch_code="S1")
+    ledger.receive(system, county, suit, 50, source="purchase", batch_code="S1")
     base = live_server.url
 
     # The hospital asks, on a phone.

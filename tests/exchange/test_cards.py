@@ -11,8 +11,8 @@ from xml.etree import ElementTree as ET
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from fangkong.clinical import actions as clinical
 from fangkong.clinical import investigation, samples
+from fangkong.clinical.actions import cases, visits
 from fangkong.core import clock
 from tests.clinical.conftest import FEVERISH, TZ
 from tests.conftest import GRID_A
@@ -45,8 +45,8 @@ def case(doctor, clinic, make_person):
         node_code=GRID_A,
     )
     with clock.frozen(T0):
-        visit = clinical.register_visit(doctor, clinic, person=person, **FEVERISH)
-        clinical.dispose(doctor, visit, "suspected")
+        visit = visits.register_visit(doctor, clinic, person=person, **FEVERISH)
+        visits.dispose(doctor, visit, "suspected")
         visit.refresh_from_db()
         case = visit.case
         investigation.set_onset_source(doctor, case, onset_date="2020-02-01", source="local")
@@ -143,7 +143,7 @@ def test_confirmation_is_a_revision_and_reopens_the_clock(case, doctor):
     with clock.frozen(T1):
         s = samples.record_sample(doctor, case, code="YC-0204-01", sample_type="throat_swab")
         samples.record_result(doctor, s, "positive", ct_orf1ab="27.5")
-        clinical.classify(doctor, case, "confirmed", severity="moderate", reason="核酸阳性")
+        cases.classify(doctor, case, "confirmed", severity="moderate", reason="核酸阳性")
     case.refresh_from_db()
     assert case.reported_at is None and case.report_due == T1 + dt.timedelta(hours=2)
     with clock.frozen(T1 + dt.timedelta(minutes=20)):
@@ -171,7 +171,7 @@ def test_excluded_case_gets_a_deletion(case, doctor):
     with clock.frozen(T0 + dt.timedelta(minutes=30)):
         cards.export(doctor, "csv")
     with clock.frozen(T1):
-        clinical.classify(doctor, case, "excluded", reason="两次核酸阴性，排除")
+        cases.classify(doctor, case, "excluded", reason="两次核酸阴性，排除")
         content, _n = cards.export(doctor, "csv")
     deletion = [r for r in rows(content) if r["版本"] == "2"][0]
     assert deletion["删除标识"] == "是" and deletion["退卡原因"] == "排除病例"

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from fangkong.clinical import actions as clinical
+from fangkong.clinical.actions import cases, visits
 from fangkong.core import clock
 from tests.clinical.conftest import FEVERISH, TZ
 from tests.clinical.test_api import auth
@@ -21,8 +21,8 @@ T0 = dt.datetime(2020, 2, 3, 9, 0, tzinfo=TZ)
 def suspected_at(doctor, clinic, make_person):
     def make(name: str, when: dt.datetime):
         with clock.frozen(when):
-            visit = clinical.register_visit(doctor, clinic, person=make_person(name), **FEVERISH)
-            clinical.dispose(doctor, visit, "suspected")
+            visit = visits.register_visit(doctor, clinic, person=make_person(name), **FEVERISH)
+            visits.dispose(doctor, visit, "suspected")
             visit.refresh_from_db()
             return visit.case
 
@@ -31,7 +31,7 @@ def suspected_at(doctor, clinic, make_person):
 
 def test_the_clinical_report_doors_are_gone(client, suspected_at, doctor):
     case = suspected_at("孙丽", T0)
-    assert not hasattr(clinical, "mark_reported")
+    assert not hasattr(cases, "mark_reported")
     with clock.frozen(T0 + dt.timedelta(minutes=30)):
         api = client.post(
             f"/api/v1/clinical/cases/{case.pk}/report",

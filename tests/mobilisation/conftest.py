@@ -57,19 +57,19 @@ def ensure_rules(db):
 
 @pytest.fixture
 def make_member(db, system, node, ensure_rules):
-    from fangkong.mobilisation import actions
+    from fangkong.mobilisation.actions import members, registration
 
     counter = {"n": 0}
 
     def make(name="李明", community=HUAYUAN, confirmed=True, **data):
         counter["n"] += 1
         phone = data.pop("phone", f"1380000{counter['n']:04d}")
-        member = actions.save_member(
+        member = members.save_member(
             system, None, {"name": name, "phone": phone, **data}, node=node(community)
         )
-        reg = actions.register(member, node(community))
+        reg = registration.register(member, node(community))
         if confirmed:
-            actions.confirm(system, reg)
+            registration.confirm(system, reg)
         member.refresh_from_db()
         return member
 
@@ -78,9 +78,9 @@ def make_member(db, system, node, ensure_rules):
 
 @pytest.fixture
 def checkpoint(db, system, node):
-    from fangkong.mobilisation import actions
+    from fangkong.mobilisation.actions import rosters
 
-    post = actions.save_post(
+    post = rosters.save_post(
         system,
         None,
         node=node(HUAYUAN),
@@ -91,21 +91,21 @@ def checkpoint(db, system, node):
             "shift_hours": 8,
         },
     )
-    actions.plan_shifts(system, post, NOW.date(), 3)
+    rosters.plan_shifts(system, post, NOW.date(), 3)
     return post
 
 
 @pytest.fixture
 def zhuji_post(db, system, node):
-    from fangkong.mobilisation import actions
+    from fangkong.mobilisation.actions import rosters as rosters_actions
 
-    post = actions.save_post(
+    post = rosters_actions.save_post(
         system,
         None,
         node=node(ZHUJI_VILLAGE),
         data={"name": "诸暨卡口", "kind": "checkpoint", "required_per_shift": 1, "shift_hours": 8},
     )
-    actions.plan_shifts(system, post, NOW.date(), 1)
+    rosters_actions.plan_shifts(system, post, NOW.date(), 1)
     return post
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from fangkong.core import clock
-from fangkong.mobilisation import actions
+from fangkong.mobilisation.actions import organisations, rosters
 from tests.conftest import HUAYUAN, YUECHENG, ZHUJI
 from tests.mobilisation.conftest import shifts_of
 
@@ -168,9 +168,11 @@ def test_another_jurisdiction_gets_404(
 ):
     m = make_member(confirmed=False)
     reg = m.registrations.get()
-    org = actions.save_organisation(system, None, name="支部", kind="branch", node=node(HUAYUAN))
+    org = organisations.save_organisation(
+        system, None, name="支部", kind="branch", node=node(HUAYUAN)
+    )
     confirmed = make_member(phone="13700000007")
-    a = actions.assign(staff, shifts_of(checkpoint)[0], confirmed)
+    a = rosters.assign(staff, shifts_of(checkpoint)[0], confirmed)
     for user in (zhuji_staff, zhuji_orgdept):
         h = auth(user)
         for url in (

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from fangkong.mobilisation import actions
+from fangkong.mobilisation.actions import rosters
 from tests.conftest import HUAYUAN, YUECHENG
 from tests.mobilisation.conftest import NOW, shifts_of
 
@@ -18,7 +18,7 @@ def test_briefing_has_a_mobilisation_section(staff, checkpoint, make_member, nod
 
     m = make_member()
     make_member(phone="13700000011", confirmed=False)
-    actions.assign(staff, shifts_of(checkpoint)[0], m)
+    rosters.assign(staff, shifts_of(checkpoint)[0], m)
     b = compute(node(YUECHENG), NOW.date())
     assert "mobilisation" in b.data["sections"]
     mob = b.data["mobilisation"]
@@ -29,7 +29,7 @@ def test_briefing_has_a_mobilisation_section(staff, checkpoint, make_member, nod
 def test_briefing_page_shows_the_section(client, city_hq, staff, checkpoint, make_member, node):
     from fangkong.briefing.compute import compute
 
-    actions.assign(staff, shifts_of(checkpoint)[0], make_member())
+    rosters.assign(staff, shifts_of(checkpoint)[0], make_member())
     compute(node("3306"), NOW.date())
     client.force_login(city_hq)
     r = client.get(

@@ -6,9 +6,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from fangkong.mobilisation import actions
+from fangkong.core.sms import OutboxGateway
+from fangkong.mobilisation.actions import registration, rosters
 from fangkong.mobilisation.models import Member
-from fangkong.public.sms import OutboxGateway
 from tests.conftest import HUAYUAN, OTHER_TOWN_VILLAGE
 from tests.mobilisation.conftest import shifts_of
 
@@ -43,8 +43,8 @@ def test_register_confirm_roster_and_my_shifts(client, staff, checkpoint, ensure
     assert r.status_code == 200
     assert m.registrations.count() == 1
     reg = m.registrations.get()
-    actions.confirm(staff, reg)
-    actions.assign(staff, shifts_of(checkpoint)[1], Member.objects.get(pk=m.pk))
+    registration.confirm(staff, reg)
+    rosters.assign(staff, shifts_of(checkpoint)[1], Member.objects.get(pk=m.pk))
     r = client.get(reverse("mobilisation:me"), HTTP_ACCEPT_LANGUAGE="en")
     assert "Confirmed" in r.text and "花园社区卡口" in r.text and 'id="my-shifts"' in r.text
 

@@ -5,7 +5,7 @@ rule warning and takes an override reason; registrations are confirmed on a page
 import pytest
 from django.urls import reverse
 
-from fangkong.mobilisation import actions
+from fangkong.mobilisation.actions import organisations, rosters
 from fangkong.mobilisation.models import Assignment, PartyOrganisation, Registration, Unit
 from tests.conftest import HUAYUAN, YUECHENG, ZHUJI_VILLAGE
 from tests.mobilisation.conftest import shifts_of
@@ -15,8 +15,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def org(system, node, make_member):
-    unit = actions.save_unit(system, None, name="区卫健局", kind="office", node=node(YUECHENG))
-    return actions.save_organisation(
+    unit = organisations.save_unit(
+        system, None, name="区卫健局", kind="office", node=node(YUECHENG)
+    )
+    return organisations.save_organisation(
         system, None, name="区卫健局党支部", kind="branch", node=node(YUECHENG), unit=unit
     )
 
@@ -206,14 +208,14 @@ def test_jurisdiction_browser_counts_registered_members(client, city_hq, make_me
 def test_headquarters_issue_ppe_on_the_roster_page(
     client, make_user, system, checkpoint, node, make_member
 ):
-    from fangkong.supplies import actions as supplies
+    from fangkong.supplies.actions import ledger
     from fangkong.supplies.models import Item, LedgerEntry, Warehouse
 
     hq = make_user("town_hq", "330602001")
     mask = Item.objects.create(name="页面口罩", category="protective", unit="只")
     house = Warehouse.objects.create(name="塔山街道库", kind="county", node=node("330602001"))
-    supplies.receive(system, house, mask, 4, source="purchase", batch_code="P1")
-    a = actions.assign(hq, shifts_of(checkpoint)[0], make_member())
+    ledger.receive(system, house, mask, 4, source="purchase", batch_code="P1")
+    a = rosters.assign(hq, shifts_of(checkpoint)[0], make_member())
     login(client, hq)
     url = reverse("mobilisation:roster", args=[checkpoint.pk]) + "?day=2020-02-10"
     assert "页面口罩" in client.get(url).text

@@ -267,21 +267,21 @@ def supplies_setup(make_user, node):
 def test_a_county_running_short_is_told_even_when_the_city_is_not(
     supplies_setup, make_user, node, run_commits
 ):
-    from fangkong.supplies import actions as supplies
+    from fangkong.supplies.actions import ledger
 
     s = supplies_setup
     city = make_user("city_hq", "3306")
     yuecheng = make_user("county_hq", YUECHENG)
     zhuji = make_user("county_hq", ZHUJI)
     with clock.frozen(at(DAY0 - dt.timedelta(days=3), 10)):
-        supplies.receive(
+        ledger.receive(
             s["officer"], s["yuecheng"], s["n95"], 200, source="purchase", batch_code="YC-0207"
         )
-        supplies.receive(
+        ledger.receive(
             s["zhuji_officer"], s["zhuji"], s["n95"], 5000, source="donation", batch_code="ZJ-0207"
         )
         # 140 masks a week to the fever clinics: 20 a day, 60 left = 3 days < 7
-        supplies.issue(s["officer"], s["yuecheng"], s["n95"], 140, reason="发热门诊领用")
+        ledger.issue(s["officer"], s["yuecheng"], s["n95"], 140, reason="发热门诊领用")
     run("supply-alerts", at(DAY0, 9), run_commits)
     assert inbox(yuecheng) == [("supply_low", f"supply-low:{node(YUECHENG).pk}:{DAY0}")]
     assert Notice.objects.get(kind="supply_low").title == "低于保障天数：医用防护口罩"
@@ -297,7 +297,7 @@ def test_a_county_running_short_is_told_even_when_the_city_is_not(
 def test_a_price_alert_reaches_the_county_and_the_city_headquarters(
     supplies_setup, make_user, node, run_commits
 ):
-    from fangkong.supplies import actions as supplies
+    from fangkong.supplies.actions import prices
     from fangkong.supplies.models import Market
 
     s = supplies_setup
@@ -306,8 +306,8 @@ def test_a_price_alert_reaches_the_county_and_the_city_headquarters(
     zhuji = make_user("county_hq", ZHUJI)
     market = Market.objects.create(name="塔山农贸市场", kind="market", node=node(TASHAN))
     with clock.frozen(at(DAY0, 8)):
-        supplies.set_baseline(s["officer"], s["rice"], node(YUECHENG), "5.00")
-        report = supplies.report_price(s["officer"], market, s["rice"], DAY0, "6.20")
+        prices.set_baseline(s["officer"], s["rice"], node(YUECHENG), "5.00")
+        report = prices.report_price(s["officer"], market, s["rice"], DAY0, "6.20")
     assert report.alert
     run("supply-alerts", at(DAY0, 9), run_commits)
     assert [k for k, _ in inbox(yuecheng)] == ["price_alert"]

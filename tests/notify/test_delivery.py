@@ -276,8 +276,8 @@ def test_checkin_reminders_carry_the_personal_link(
 def test_report_clock_warns_the_doctor_then_the_head(
     db, make_user, make_person, system_user, node, run_commits
 ):
-    from fangkong.clinical import actions as clinical
     from fangkong.clinical import care
+    from fangkong.clinical.actions import visits
 
     clinic = care.create_facility(
         system_user, name="越城区人民医院发热门诊", kind="fever_clinic", node=node(YUECHENG)
@@ -289,7 +289,7 @@ def test_report_clock_warns_the_doctor_then_the_head(
     doctor.notify_pref.head = head
     doctor.notify_pref.save()
     with clock.frozen(at(DAY0, 9)):
-        visit = clinical.register_visit(
+        visit = visits.register_visit(
             doctor,
             clinic,
             person=make_person("陈静"),
@@ -298,7 +298,7 @@ def test_report_clock_warns_the_doctor_then_the_head(
             epi_items=["travel"],
             imaging_pneumonia=True,
         )
-        clinical.dispose(doctor, visit, "suspected")
+        visits.dispose(doctor, visit, "suspected")
     visit.refresh_from_db()
     case = visit.case
     assert case.report_due == at(DAY0, 11)

@@ -100,10 +100,10 @@ def test_a_code_asked_on_the_public_form_is_a_masked_delivery(client, db, make_u
 
 
 def test_a_gateway_that_does_not_answer_is_retried_with_the_code_kept_encrypted(down, db):
-    from fangkong.public import actions as public
+    from fangkong.core import otp_codes
 
     with clock.frozen(at(DAY0, 9)):
-        public.send_code(PHONE)
+        otp_codes.send(PHONE)
     notice = Notice.objects.get(kind="phone_code")
     sms = notice.deliveries.get()
     assert (sms.status, sms.attempts, sms.answer) == ("pending", 1, "no answer: timed out")
@@ -129,11 +129,11 @@ def test_a_gateway_that_does_not_answer_is_retried_with_the_code_kept_encrypted(
 
 
 def test_a_code_is_not_sent_after_it_has_expired(down, db):
-    from fangkong.public import actions as public
+    from fangkong.core import otp_codes
 
     down.fail_times = 99
     with clock.frozen(at(DAY0, 9)):
-        public.send_code(PHONE)
+        otp_codes.send(PHONE)
     sms = Delivery.objects.get(notice__kind="phone_code")
     with clock.frozen(at(DAY0, 9, 1)):
         actions.deliver_due()  # the second attempt, still refused
@@ -148,15 +148,15 @@ def test_a_code_is_not_sent_after_it_has_expired(down, db):
 def test_rate_limits_still_hold_and_each_code_is_one_delivery(db):
     from django.core.exceptions import ValidationError
 
-    from fangkong.public import actions as public
+    from fangkong.core import otp_codes
 
     with clock.frozen(at(DAY0, 9)):
         for _ in range(5):
-            public.send_code(PHONE)
+            otp_codes.send(PHONE)
         with pytest.raises(ValidationError):
-            public.send_code(PHONE)
+            otp_codes.send(PHONE)
     assert Delivery.objects.filter(notice__kind="phone_code", status="sent").count() == 5
     assert len([m for m in OutboxGateway.outbox if m.phone == PHONE]) == 5
     with clock.frozen(at(DAY0, 10, 1)):
-        public.send_code(PHONE)  # an hour later, allowed again
+        otp_codes.send(PHONE)  # an hour later, allowed again
     assert Notice.objects.filter(kind="phone_code").count() == 6

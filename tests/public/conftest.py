@@ -18,7 +18,7 @@ def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 def fresh_cache():
     from django.core.cache import cache
 
-    from fangkong.public.sms import OutboxGateway
+    from fangkong.core.sms import OutboxGateway
 
     cache.clear()
     OutboxGateway.outbox.clear()

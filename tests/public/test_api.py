@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 
 from fangkong.core import clock
+from fangkong.core.sms import OutboxGateway
 from fangkong.public import actions, returns
 from fangkong.public.models import Bulletin, PublishedBulletin, Question
-from fangkong.public.sms import OutboxGateway
 from tests.conftest import HUAYUAN, TASHAN
 from tests.public.conftest import DAY0, at
 

@@ -6,9 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from fangkong.core import clock
+from fangkong.core import clock, private_values
 from fangkong.people.models import Person
-from fangkong.public import actions, drafting, rules
+from fangkong.public import actions, drafting
 from fangkong.public.models import Bulletin, PublishedBulletin
 from tests.conftest import GRID_A, GRID_C, GRID_Z
 from tests.idnumbers import rid
@@ -100,9 +100,11 @@ def test_published_bulletin_never_leaks_registry_data(city_hq, node, make_person
         actions.publish_bulletin(city_hq, b)
     copy = PublishedBulletin.objects.get()
     published = f"{copy.title}\n{copy.text}\n{copy.places}\n{copy.figures}"
-    assert rules.id_shaped(published) == [] and rules.phone_shaped(published) == []
+    assert (
+        private_values.id_shaped(published) == [] and private_values.phone_shaped(published) == []
+    )
     names = set(Person.objects.values_list("name", flat=True))
-    assert rules.names_in(published, names) == []
+    assert private_values.names_in(published, names) == []
     for p in people:
         assert p.reveal("id_number") not in published and p.reveal("phone") not in published
     assert drafting.personal_data_in(published, node("3306")) == []

@@ -4,10 +4,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from fangkong.core import clock
+from fangkong.core import clock, otp_codes
+from fangkong.core.sms import OutboxGateway
 from fangkong.public import actions
 from fangkong.public.models import PublicRules, Question
-from fangkong.public.sms import OutboxGateway
 from tests.conftest import HUAYUAN, TASHAN
 from tests.public.conftest import DAY0, at
 
@@ -22,7 +22,7 @@ def _code(phone=PHONE):
 def test_verified_phone_question_is_routed_with_the_dated_time_limit(node):
     PublicRules.objects.create(effective_from=DAY0, answer_hours=12)
     with clock.frozen(at(DAY0, 9)):
-        actions.send_code(PHONE)
+        otp_codes.send(PHONE)
         q = actions.ask_question(node(TASHAN), "community", "小区什么时候解封？", PHONE, _code())
     assert q.node.code == TASHAN and q.department == "community"
     assert q.due_at == at(DAY0, 21) and q.phone_masked == "138****5678"
@@ -33,7 +33,7 @@ def test_verified_phone_question_is_routed_with_the_dated_time_limit(node):
 @pytest.mark.parametrize("code", ["", "000000x", "wrong"])
 def test_question_with_unverified_phone_is_refused(node, code):
     with clock.frozen(at(DAY0, 9)):
-        actions.send_code(PHONE)
+        otp_codes.send(PHONE)
         with pytest.raises(ValidationError) as exc:
             actions.ask_question(node(TASHAN), "health", "哪里可以做核酸检测？", PHONE, code)
     assert "code" in exc.value.message_dict
@@ -42,16 +42,16 @@ def test_question_with_unverified_phone_is_refused(node, code):
 
 def test_code_expires_and_is_single_use(node):
     with clock.frozen(at(DAY0, 9)):
-        actions.send_code(PHONE)
+        otp_codes.send(PHONE)
         code = _code()
     with clock.frozen(at(DAY0, 9, 11)), pytest.raises(ValidationError):
-        actions.check_code(PHONE, code)
+        otp_codes.verify(PHONE, code)
     with clock.frozen(at(DAY0, 10)):
-        actions.send_code(PHONE)
+        otp_codes.send(PHONE)
         code = _code()
-        actions.check_code(PHONE, code)
+        otp_codes.verify(PHONE, code)
         with pytest.raises(ValidationError):
-            actions.check_code(PHONE, code)
+            otp_codes.verify(PHONE, code)
 
 
 def test_anonymous_question_gets_a_ticket(node):

@@ -4,7 +4,7 @@ address, and behind trusted proxies takes the address the outermost proxy saw.""
 from django.core.cache import caches
 from django.test import RequestFactory
 
-from fangkong.public import ratelimit
+from fangkong.core import ratelimit
 
 
 def request(remote="10.0.0.9", forwarded=None):

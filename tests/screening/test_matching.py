@@ -7,9 +7,10 @@ import pytest
 
 from fangkong.core import clock
 from fangkong.geo.models import Division
+from fangkong.geo.names import short_name
 from fangkong.people import synthetic
 from fangkong.screening.importing import Pipeline
-from fangkong.screening.matching import load_matcher, short_name
+from fangkong.screening.matching import load_matcher
 from fangkong.screening.models import ExceptionItem, ListSource, PushedList, PushedRow
 
 FOREIGN = (

@@ -19,7 +19,7 @@ def at(day: dt.date, hour: int = 9, minute: int = 0) -> dt.datetime:
 def fresh(db):
     from django.core.cache import cache
 
-    from fangkong.public.sms import OutboxGateway
+    from fangkong.core.sms import OutboxGateway
     from fangkong.riskareas.seed import seed_2020
 
     cache.clear()
@@ -30,7 +30,7 @@ def fresh(db):
 
 
 def sms_code(phone: str) -> str:
-    from fangkong.public.sms import OutboxGateway
+    from fangkong.core.sms import OutboxGateway
 
     return re.search(r"\d{6}", OutboxGateway.last_to(phone).text).group()
 
@@ -38,7 +38,7 @@ def sms_code(phone: str) -> str:
 @pytest.fixture
 def code_for():
     """Send a code to the phone through the real service and read it from the outbox."""
-    from fangkong.public.actions import send_code
+    from fangkong.core.otp_codes import send as send_code
 
     def make(phone: str) -> str:
         send_code(phone)

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from fangkong.core import clock
-from fangkong.supplies import actions
+from fangkong.supplies.actions import donations, ledger, requests
 from fangkong.supplies.models import Market, PriceBaseline
 
 pytestmark = pytest.mark.django_db
@@ -125,8 +125,8 @@ def test_prices_alert_above_baseline_and_absurd_prices_are_refused(client, offic
 def test_another_county_is_refused_404_on_every_record_endpoint(
     client, officer, zhuji_officer, hospital_user, county_wh, n95, node
 ):
-    actions.receive(officer, county_wh, n95, 10, source="purchase")
-    req = actions.submit_request(
+    ledger.receive(officer, county_wh, n95, 10, source="purchase")
+    req = requests.submit_request(
         hospital_user,
         requester_node=hospital_user.node,
         requester_kind="medical",
@@ -135,7 +135,9 @@ def test_another_county_is_refused_404_on_every_record_endpoint(
         item=n95,
         quantity=5,
     )
-    donation = actions.record_donation(officer, county_wh, "某企业", [{"item": n95, "quantity": 3}])
+    donation = donations.record_donation(
+        officer, county_wh, "某企业", [{"item": n95, "quantity": 3}]
+    )
     PriceBaseline.objects.create(item=n95, node=node("330602"), price="1.00")
     market = Market.objects.create(name="塔山农贸市场", kind="market", node=node("330602001"))
     h = auth(zhuji_officer)

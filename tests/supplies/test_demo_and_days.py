@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from fangkong.core import clock
-from fangkong.supplies import actions, rules, supply_days
+from fangkong.supplies import rules, supply_days
+from fangkong.supplies.actions import ledger
 
 
 def test_days_of_supply_arithmetic():
@@ -49,10 +50,10 @@ def test_price_alert_share_and_implausible_prices():
 def test_days_of_supply_from_issues_of_the_last_seven_days(officer, county_wh, n95):
     now = clock.now()
     with clock.frozen(now - dt.timedelta(days=10)):
-        actions.receive(officer, county_wh, n95, 1000, source="purchase", batch_code="D")
-        actions.issue(officer, county_wh, n95, 500)  # outside the window: not counted
+        ledger.receive(officer, county_wh, n95, 1000, source="purchase", batch_code="D")
+        ledger.issue(officer, county_wh, n95, 500)  # outside the window: not counted
     with clock.frozen(now - dt.timedelta(days=3)):
-        actions.issue(officer, county_wh, n95, 140)
+        ledger.issue(officer, county_wh, n95, 140)
     rows = {(r.warehouse.pk, r.item.pk): r for r in supply_days.by_warehouse(officer)}
     row = rows[(county_wh.pk, n95.pk)]
     assert (row.stock, row.consumed, row.per_day, row.days, row.alert) == (

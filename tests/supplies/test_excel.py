@@ -7,7 +7,8 @@ import pytest
 from openpyxl import Workbook
 
 from fangkong.core import clock
-from fangkong.supplies import actions, excel, supply_days
+from fangkong.supplies import excel, supply_days
+from fangkong.supplies.actions import ledger
 from fangkong.supplies.models import Balance, Market, PriceReport, SupplyRequest
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,7 @@ def xlsx(rows):
 
 
 def test_stock_count_import_adjusts_to_the_counted_figure(officer, county_wh, zhuji_wh, n95):
-    actions.receive(officer, county_wh, n95, 100, source="purchase", batch_code="C1")
+    ledger.receive(officer, county_wh, n95, 100, source="purchase", batch_code="C1")
     data = xlsx(
         [
             ["warehouse", "item", "batch", "expires_on", "quantity"],
@@ -94,8 +95,8 @@ def test_briefing_summary_lists_items_running_short(officer, county_wh, n95):
     import datetime as dt
 
     with clock.frozen(clock.now() - dt.timedelta(days=2)):
-        actions.receive(officer, county_wh, n95, 100, source="purchase", batch_code="S")
-        actions.issue(officer, county_wh, n95, 70)
+        ledger.receive(officer, county_wh, n95, 100, source="purchase", batch_code="S")
+        ledger.issue(officer, county_wh, n95, 70)
     summary = supply_days.briefing_summary(officer.node.path)
     assert summary["short"] == [{"item": str(n95), "days": 3.0}]
     assert summary["price_alerts"] == 0

@@ -11,7 +11,7 @@ from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fangkong.supplies import actions
+from fangkong.supplies.actions import ledger
 from fangkong.supplies.models import Balance, Batch, LedgerEntry
 from tests.supplies.conftest import ensure_catalogue
 
@@ -52,20 +52,20 @@ def test_any_sequence_keeps_stock_equal_to_the_ledger_and_not_negative(
                 try:
                     with transaction.atomic():
                         if verb == "receive":
-                            actions.receive(
+                            ledger.receive(
                                 system, wh, n95, qty, source="purchase", batch_code=f"b{qty % 3}"
                             )
                             expected[wh.pk] += qty
                         elif verb == "issue":
-                            actions.issue(system, wh, n95, qty)
+                            ledger.issue(system, wh, n95, qty)
                             expected[wh.pk] -= qty
                         elif verb == "transfer":
-                            actions.transfer(system, wh, other, n95, qty)
+                            ledger.transfer(system, wh, other, n95, qty)
                             expected[wh.pk] -= qty
                             expected[other.pk] += qty
                         else:
                             batch, _ = Batch.objects.get_or_create(item=n95, code="b0")
-                            actions.adjust(system, wh, batch, qty, reason="count")
+                            ledger.adjust(system, wh, batch, qty, reason="count")
                             expected[wh.pk] += qty
                 except ValidationError:
                     assert LedgerEntry.objects.count() == before
@@ -89,7 +89,7 @@ def test_two_connections_issuing_the_last_units_exactly_one_succeeds(tree, node)
     system = User(is_superuser=True, is_active=True)
     wh = Warehouse.objects.create(name="竞争库", kind="county", node=node("330602"))
     item = Item.objects.get(standard="N95")
-    actions.receive(system, wh, item, 10, source="purchase", batch_code="last")
+    ledger.receive(system, wh, item, 10, source="purchase", batch_code="last")
     results: list[str] = []
 
     def attempt(barrier=None):
@@ -98,7 +98,7 @@ def test_two_connections_issuing_the_last_units_exactly_one_succeeds(tree, node)
         try:
             if barrier is not None:
                 barrier.wait(timeout=10)
-            actions.issue(system, wh, item, 10)
+            ledger.issue(system, wh, item, 10)
             results.append("ok")
         except ValidationError:
             results.append("refused")

@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 
 from fangkong.core import clock
-from fangkong.supplies import actions
+from fangkong.supplies.actions import donations
+from fangkong.supplies.actions import ledger as ledger_actions
 from fangkong.supplies.models import Balance, Donation, LedgerEntry
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def ledger(wh, item):
 
 def test_receipt_issue_and_first_expiry_first_out(officer, county_wh, n95):
     today = clock.today()
-    actions.receive(
+    ledger_actions.receive(
         officer,
         county_wh,
         n95,
@@ -35,7 +36,7 @@ def test_receipt_issue_and_first_expiry_first_out(officer, county_wh, n95):
         batch_code="B-late",
         expires_on=today + dt.timedelta(days=300),
     )
-    actions.receive(
+    ledger_actions.receive(
         officer,
         county_wh,
         n95,
@@ -44,16 +45,16 @@ def test_receipt_issue_and_first_expiry_first_out(officer, county_wh, n95):
         batch_code="B-early",
         expires_on=today + dt.timedelta(days=30),
     )
-    entries = actions.issue(officer, county_wh, n95, 70, reason="ward 3")
+    entries = ledger_actions.issue(officer, county_wh, n95, 70, reason="ward 3")
     assert [(e.batch.code, e.quantity) for e in entries] == [("B-early", -50), ("B-late", -20)]
     assert stock(county_wh, n95) == ledger(county_wh, n95) == 80
 
 
 def test_issuing_more_than_in_stock_is_refused_and_nothing_written(officer, county_wh, n95):
-    actions.receive(officer, county_wh, n95, 10, source="purchase", batch_code="A")
+    ledger_actions.receive(officer, county_wh, n95, 10, source="purchase", batch_code="A")
     before = LedgerEntry.objects.count()
     with pytest.raises(ValidationError) as exc:
-        actions.issue(officer, county_wh, n95, 11)
+        ledger_actions.issue(officer, county_wh, n95, 11)
     assert "quantity" in exc.value.message_dict
     assert "Only 10" in exc.value.message_dict["quantity"][0]
     assert LedgerEntry.objects.count() == before
@@ -63,7 +64,7 @@ def test_issuing_more_than_in_stock_is_refused_and_nothing_written(officer, coun
 @pytest.mark.parametrize("qty", [0, -5, "abc", None])
 def test_a_non_positive_or_non_numeric_quantity_is_refused(officer, county_wh, n95, qty):
     with pytest.raises(ValidationError) as exc:
-        actions.receive(officer, county_wh, n95, qty, source="purchase")
+        ledger_actions.receive(officer, county_wh, n95, qty, source="purchase")
     assert "quantity" in exc.value.message_dict
     assert not LedgerEntry.objects.exists()
 
@@ -71,7 +72,7 @@ def test_a_non_positive_or_non_numeric_quantity_is_refused(officer, county_wh, n
 def test_expired_batch_is_neither_received_nor_issued_but_written_off(officer, county_wh, n95):
     today = clock.today()
     with pytest.raises(ValidationError) as exc:
-        actions.receive(
+        ledger_actions.receive(
             officer,
             county_wh,
             n95,
@@ -82,7 +83,7 @@ def test_expired_batch_is_neither_received_nor_issued_but_written_off(officer, c
         )
     assert "expires_on" in exc.value.message_dict
     with clock.frozen(clock.now() - dt.timedelta(days=10)):
-        actions.receive(
+        ledger_actions.receive(
             officer,
             county_wh,
             n95,
@@ -92,50 +93,50 @@ def test_expired_batch_is_neither_received_nor_issued_but_written_off(officer, c
             expires_on=today - dt.timedelta(days=1),
         )
     with pytest.raises(ValidationError) as exc:
-        actions.issue(officer, county_wh, n95, 1)
+        ledger_actions.issue(officer, county_wh, n95, 1)
     assert "expired" in exc.value.message_dict["quantity"][0]
     from fangkong.supplies.models import Batch
 
     with pytest.raises(ValidationError) as exc:
-        actions.issue(officer, county_wh, n95, 1, batch=Batch.objects.get(code="old"))
+        ledger_actions.issue(officer, county_wh, n95, 1, batch=Batch.objects.get(code="old"))
     assert "batch" in exc.value.message_dict
-    actions.adjust(
+    ledger_actions.adjust(
         officer, county_wh, Batch.objects.get(code="old"), -1, reason="count: one missing"
     )
-    offs = actions.write_off_expired(officer, county_wh)
+    offs = ledger_actions.write_off_expired(officer, county_wh)
     assert [e.quantity for e in offs] == [-4]
     assert stock(county_wh, n95) == 0 == ledger(county_wh, n95)
 
 
 def test_transfer_moves_batches_and_adjustment_needs_a_reason(officer, county_wh, hospital_wh, n95):
-    actions.receive(officer, county_wh, n95, 30, source="allocation", batch_code="T")
-    actions.transfer(officer, county_wh, hospital_wh, n95, 12)
+    ledger_actions.receive(officer, county_wh, n95, 30, source="allocation", batch_code="T")
+    ledger_actions.transfer(officer, county_wh, hospital_wh, n95, 12)
     assert stock(county_wh, n95) == 18 and stock(hospital_wh, n95) == 12
     batch = Balance.objects.get(warehouse=hospital_wh).batch
     with pytest.raises(ValidationError) as exc:
-        actions.adjust(officer, hospital_wh, batch, -2, reason=" ")
+        ledger_actions.adjust(officer, hospital_wh, batch, -2, reason=" ")
     assert "reason" in exc.value.message_dict
-    actions.adjust(officer, hospital_wh, batch, -2, reason="count 2 short")
+    ledger_actions.adjust(officer, hospital_wh, batch, -2, reason="count 2 short")
     with pytest.raises(ValidationError):
-        actions.adjust(officer, hospital_wh, batch, -11, reason="too many")
+        ledger_actions.adjust(officer, hospital_wh, batch, -11, reason="too many")
     assert stock(hospital_wh, n95) == ledger(hospital_wh, n95) == 10
 
 
 def test_donation_with_acknowledgement(officer, county_wh, items):
-    d = actions.record_donation(
+    d = donations.record_donation(
         officer,
         county_wh,
         "绍兴商会",
         [{"item": items["N95"], "quantity": 500}, {"item": items["GB 19082"], "quantity": 40}],
     )
     assert d.entries.count() == 2 and {e.source for e in d.entries.all()} == {"donation"}
-    actions.acknowledge_donation(officer, d, "感谢绍兴商会捐赠")
+    donations.acknowledge_donation(officer, d, "感谢绍兴商会捐赠")
     assert Donation.objects.get().acknowledged_at is not None
     with pytest.raises(ValidationError) as exc:
-        actions.record_donation(officer, county_wh, "", [{"item": items["N95"], "quantity": 1}])
+        donations.record_donation(officer, county_wh, "", [{"item": items["N95"], "quantity": 1}])
     assert "donor" in exc.value.message_dict
     with pytest.raises(ValidationError):  # the second line is bad: the first is not kept
-        actions.record_donation(
+        donations.record_donation(
             officer,
             county_wh,
             "某公司",
@@ -146,4 +147,4 @@ def test_donation_with_acknowledgement(officer, county_wh, items):
 
 def test_an_officer_of_another_county_may_not_move_stock(zhuji_officer, county_wh, n95):
     with pytest.raises(PermissionDenied):
-        actions.receive(zhuji_officer, county_wh, n95, 5, source="purchase")
+        ledger_actions.receive(zhuji_officer, county_wh, n95, 5, source="purchase")

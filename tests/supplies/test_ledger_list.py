@@ -6,16 +6,21 @@ import re
 
 from openpyxl import load_workbook
 
-from fangkong.supplies import actions
+from fangkong.supplies.actions import donations
+from fangkong.supplies.actions import ledger as ledger_actions
 
 
 def test_ledger_pages_filters_and_exports(client, officer, county_wh, items):
     n95, masks = items["N95"], next(i for k, i in items.items() if i.pk != items["N95"].pk)
     for day in range(1, 31):
-        actions.receive(officer, county_wh, n95, 100, source="purchase", batch_code=f"N{day:02d}")
-        actions.receive(officer, county_wh, masks, 50, source="donation", batch_code=f"M{day:02d}")
+        ledger_actions.receive(
+            officer, county_wh, n95, 100, source="purchase", batch_code=f"N{day:02d}"
+        )
+        ledger_actions.receive(
+            officer, county_wh, masks, 50, source="donation", batch_code=f"M{day:02d}"
+        )
     for _ in range(4):
-        actions.issue(officer, county_wh, n95, 10, reason="发热门诊领用")
+        ledger_actions.issue(officer, county_wh, n95, 10, reason="发热门诊领用")
     client.force_login(officer)
     url = f"/supplies/warehouses/{county_wh.pk}/"
     first = client.get(url).content.decode()
@@ -43,7 +48,7 @@ def test_donations_api_pages_with_a_count(client, officer, county_wh, items):
     from tests.supplies.test_api import auth
 
     for donor in ("绍兴市慈善总会", "越城区红十字会", "浙江某医疗器械有限公司"):
-        actions.record_donation(
+        donations.record_donation(
             officer, county_wh, donor, [{"item": items["N95"], "quantity": 200}]
         )
     h = auth(officer)

@@ -4,7 +4,7 @@ confirms receipt; every page and post of a record is a 404 for another county.""
 import pytest
 from django.urls import reverse
 
-from fangkong.supplies import actions
+from fangkong.supplies.actions import donations, ledger, prices, requests
 from fangkong.supplies.models import Balance, Donation, Market, SupplyRequest
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def stocked(officer, county_wh, n95):
-    actions.receive(officer, county_wh, n95, 100, source="purchase", batch_code="P1")
+    ledger.receive(officer, county_wh, n95, 100, source="purchase", batch_code="P1")
     return county_wh
 
 
@@ -76,7 +76,7 @@ def test_pages_render(client, officer, stocked):
 def test_another_county_is_refused_on_every_record_page(
     client, officer, zhuji_officer, stocked, hospital_user, n95, node
 ):
-    req = actions.submit_request(
+    req = requests.submit_request(
         hospital_user,
         requester_node=hospital_user.node,
         requester_kind="medical",
@@ -85,7 +85,7 @@ def test_another_county_is_refused_on_every_record_page(
         item=n95,
         quantity=5,
     )
-    donation = actions.record_donation(officer, stocked, "某企业", [{"item": n95, "quantity": 3}])
+    donation = donations.record_donation(officer, stocked, "某企业", [{"item": n95, "quantity": 3}])
     client.force_login(zhuji_officer)
     assert client.get(reverse("supplies:warehouse", args=[stocked.pk])).status_code == 404
     for verb in ("receive", "issue", "transfer", "adjust", "write-off", "donation", "allocate"):
@@ -111,7 +111,7 @@ def test_another_county_is_refused_on_every_record_page(
     assert "越城区物资储备库" not in client.get(reverse("supplies:index")).content.decode()
     assert "塔山医院" not in client.get(reverse("supplies:requests")).content.decode()
     market = Market.objects.create(name="塔山农贸市场", kind="market", node=node("330602001"))
-    actions.report_price(
+    prices.report_price(
         officer, market, n95, __import__("fangkong.core.clock", fromlist=["x"]).today(), "3.00"
     )
     assert "塔山农贸市场" not in client.get(reverse("supplies:prices")).content.decode()

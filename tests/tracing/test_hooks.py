@@ -51,8 +51,8 @@ def test_clinical_consumer_is_registered():
 def test_completed_clinical_investigation_hands_over_its_exposures(db, make_user, make_person):
     """Through the real clinical path: a suspected case, exposures, completion."""
     from fangkong.accounts.models import User
-    from fangkong.clinical import actions as clinical
     from fangkong.clinical import care, investigation
+    from fangkong.clinical.actions import visits
     from fangkong.core import clock
     from fangkong.geo.models import Division
     from tests.clinical.conftest import FEVERISH, at
@@ -65,8 +65,8 @@ def test_completed_clinical_investigation_hands_over_its_exposures(db, make_user
         clinic = care.create_facility(system, name="发热门诊", kind="fever_clinic", node=node)
         doctor = make_user("medical", YUECHENG)
         clinic.staff.add(doctor)
-        visit = clinical.register_visit(doctor, clinic, person=make_person("病人"), **FEVERISH)
-        clinical.dispose(doctor, visit, "suspected")
+        visit = visits.register_visit(doctor, clinic, person=make_person("病人"), **FEVERISH)
+        visits.dispose(doctor, visit, "suspected")
         visit.refresh_from_db()
         inv = visit.case.investigation
         family = make_person("家属")

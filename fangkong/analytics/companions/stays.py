@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from fangkong.analytics.companions import SETTING_CELL, VENUE_KEY_BASE
+from fangkong.analytics.companions import VENUE_KEY_BASE
 from fangkong.analytics.companions.store import DAY, local_day
 
 DEFAULT_GAP = 1800  # seconds
@@ -216,6 +216,3 @@ def scans_to_stays(
 def _empty() -> dict[str, np.ndarray]:
     z = np.zeros(0, dtype=np.int64)
     return {"person": z, "cell": z, "t_in": z, "t_out": z, "setting": np.zeros(0, np.int32)}
-
-
-__all__ = ["SETTING_CELL", "Report", "cut_at_midnight", "scans_to_stays", "sessionise", "validate"]

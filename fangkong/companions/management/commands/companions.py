@@ -28,37 +28,15 @@ class Command(BaseCommand):
         parser.add_argument("--top", type=int, default=10, help="candidates shown per case")
         parser.add_argument("--json", action="store_true", help="print every result as JSON")
 
-    def handle(self, *args, **opts):  # type: ignore[no-untyped-def]  # noqa: C901
+    def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
         try:
             refs = rules.parse_case_refs(opts["cases"])
         except ValueError as exc:
             raise CommandError(f"not a case id: {exc}") from exc
-        root: str | Path = opts["data"]
-        if "://" in opts["data"]:
-            # A shared store (hdfs://, s3a://, …): Spark reads it; windows come from --windows.
-            if opts["engine"] != "spark":
-                raise CommandError("a store URL needs --engine spark")
-            windows_dir = Path(opts["windows"]) if opts["windows"] else None
-        else:
-            root = Path(opts["data"])
-            if not root.is_absolute() and not root.exists():
-                root = actions.data_root() / opts["data"]
-            if not (root / "stays").is_dir():
-                raise CommandError(f"{root} holds no stays")
-            windows_dir = Path(opts["windows"]) if opts["windows"] else root
+        root, windows_dir = _where(opts)
         ruleset = CompanionRules.in_force()
         params = job.Params(theta=ruleset.theta_minutes * 60, bucket=ruleset.bucket_minutes * 60)
-        known = store.read_cases(windows_dir, refs) if windows_dir else {}
-        now = int(clock.now().timestamp())
-        cases, no_window = [], []
-        for ref in refs:
-            window = rules.tracing_window(
-                *known.get(ref, (None, None)), ruleset.days_before_onset, now
-            )
-            if window is None:
-                no_window.append(ref)
-            else:
-                cases.append(job.Case(ref, ref, *window))
+        cases, no_window = _cases(refs, windows_dir, ruleset)
         for ref in no_window:
             self.stderr.write(f"case {ref}: no tracing window (onset unknown); not traced")
         kwargs: dict = {"params": params, "risk": ruleset.risk()}
@@ -82,3 +60,32 @@ class Command(BaseCommand):
             f"{len(rows)} companions of {len(cases)} cases ({len(no_window)} without a window) "
             f"on {opts['engine']} in {seconds:.2f} s"
         )
+
+
+def _where(opts: dict) -> tuple[str | Path, Path | None]:
+    """The stays' root (a local folder or a store URL) and the folder of case windows."""
+    if "://" in opts["data"]:
+        # A shared store (hdfs://, s3a://, …): Spark reads it; windows come from --windows.
+        if opts["engine"] != "spark":
+            raise CommandError("a store URL needs --engine spark")
+        return opts["data"], Path(opts["windows"]) if opts["windows"] else None
+    root = Path(opts["data"])
+    if not root.is_absolute() and not root.exists():
+        root = actions.data_root() / opts["data"]
+    if not (root / "stays").is_dir():
+        raise CommandError(f"{root} holds no stays")
+    return root, Path(opts["windows"]) if opts["windows"] else root
+
+
+def _cases(refs: list, windows_dir: Path | None, ruleset: CompanionRules) -> tuple[list, list]:
+    """The cases to trace, each with its tracing window, and the ones without a window."""
+    known = store.read_cases(windows_dir, refs) if windows_dir else {}
+    now = int(clock.now().timestamp())
+    cases, no_window = [], []
+    for ref in refs:
+        window = rules.tracing_window(*known.get(ref, (None, None)), ruleset.days_before_onset, now)
+        if window is None:
+            no_window.append(ref)
+        else:
+            cases.append(job.Case(ref, ref, *window))
+    return cases, no_window
