@@ -259,7 +259,7 @@ def test_headquarters_adds_a_dated_rule_set_others_may_not(client, city_hq, make
         "r9_emergency_hours": 2,
         "r10_cluster_threshold": 3,
         "r10_window_days": 14,
-        "onset_max_days": 30,
+        "onset_max_days": 21,
         "note": "test",
     }
     county = make_user("county_hq", "330602")
@@ -268,7 +268,8 @@ def test_headquarters_adds_a_dated_rule_set_others_may_not(client, city_hq, make
     assert login(client, grid_worker).get("/clinical/rules/").status_code == 403
     r = login(client, city_hq).post("/clinical/rules/", data)
     assert r.status_code == 302
-    assert ClinicalRules.objects.get(effective_from=dt.date(2020, 3, 1)).r10_cluster_threshold == 3
+    saved = ClinicalRules.objects.get(effective_from=dt.date(2020, 3, 1))
+    assert saved.r10_cluster_threshold == 3 and saved.onset_max_days == 21  # every field kept
     from fangkong.clinical.actions import rulesets
 
     assert rulesets.rules_in_force(dt.date(2020, 3, 5)).r10_cluster_threshold == 3

@@ -45,6 +45,7 @@ RULE_FIELDS = (
     "r9_emergency_hours",
     "r10_cluster_threshold",
     "r10_window_days",
+    "onset_max_days",
     "note",
 )
 
