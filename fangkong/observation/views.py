@@ -483,7 +483,14 @@ def tasks(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "observation/tasks.html",
-        {"tasks": listing, "listing": listing, "mine": mine, "referrals": referrals},
+        {
+            "tasks": listing,
+            "listing": listing,
+            "mine": mine,
+            "referrals": referrals,
+            # The call button reveals the number through the audited reveal (cockpit:call).
+            "can_call": request.user.may("people.person", "reveal"),  # type: ignore[union-attr]
+        },
     )
 
 

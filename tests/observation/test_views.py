@@ -331,3 +331,31 @@ def test_start_picks_the_person_by_name_and_shows_who_before_recording(
     assert ObservationPeriod.objects.get().person == two
     preselected = c.get(reverse("observation:start"), {"person": one.pk}).content.decode()
     assert one.id_masked in preselected
+
+
+def test_missed_check_in_cards_offer_an_audited_call(login, site_doctor, start, make_person):
+    """The phone list of missed check-ins: a person with a phone gets a call button (the
+    number is revealed through the audited reveal, as a tel: link); a person without
+    one says so instead of a dangling separator."""
+    from auditlog.models import LogEntry
+
+    from fangkong.observation import actions as obs
+
+    with clock.frozen(at(DAY0, 13)):
+        called = obs.start_period(
+            site_doctor,
+            make_person("陈静", GRID_A, phone="13912345678"),
+            reason="close_contact",
+            last_exposure=DAY0,
+        )
+        start(name="周强", last_exposure=DAY0)
+    with clock.frozen(at(DAY0, 22, 30)):
+        actions.sweep_missed()
+    c = login(site_doctor)
+    page = c.get(reverse("observation:tasks")).text
+    call_url = reverse("cockpit:call", args=[called.person_id])
+    assert call_url in page and "139****5678" in page and "13912345678" not in page
+    assert "未登记手机号码" in page  # 周强 has no phone
+    answer = c.post(call_url, HTTP_HX_REQUEST="true").text
+    assert 'href="tel:13912345678"' in answer
+    assert LogEntry.objects.filter(object_pk=str(called.person_id)).exists()
