@@ -1,10 +1,13 @@
 """One parser per reading that arrives as text from a form, a phone or a file: a body
-temperature and a client-supplied record id. Each raises a plain error; the caller words
+temperature, a client-supplied record id and a moment (a date and time). Each raises a plain error; the caller words
 the message for its own field, so every page keeps its wording."""
 
+import datetime as dt
 import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from django.utils import timezone
 
 ONE_DECIMAL = Decimal("0.1")
 
@@ -48,3 +51,31 @@ def client_id(value: Any) -> uuid.UUID:
         return uuid.UUID(str(value))
     except (ValueError, TypeError, AttributeError):
         raise NotANumber(value) from None
+
+
+def moment(value: Any, *, day_at: dt.time | None = None) -> dt.datetime:
+    """A date and time from ISO 8601 text (or a datetime), always aware. A time written
+    without an offset is the deployment's local time (Asia/Shanghai: TIME_ZONE), never
+    UTC — "2020-02-10 09:30" from a gate device means half past nine in Shaoxing. With
+    `day_at`, a bare date is read as that time of the day; otherwise a date alone is not
+    a moment."""
+    if isinstance(value, str):
+        text = value.strip()
+        try:  # a bare date first: fromisoformat would read it as midnight
+            value = dt.date.fromisoformat(text) if len(text) <= 10 else None
+        except ValueError:
+            value = None
+        if value is None:
+            try:
+                value = dt.datetime.fromisoformat(text)
+            except ValueError:
+                raise NotANumber(text) from None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        if day_at is None:
+            raise NotANumber(value)
+        value = dt.datetime.combine(value, day_at)
+    if not isinstance(value, dt.datetime):
+        raise NotANumber(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, timezone.get_default_timezone())
+    return value

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core import audit, clock, crypto
+from fangkong.core import audit, clock, crypto, readings
 from fangkong.core.access import invalid, require
 from fangkong.exchange import schema, signing
 from fangkong.exchange.choices import Answer, Ask, Channel, Direction, Kind, Reason, State
@@ -158,16 +158,14 @@ def _exposure_date(value: Any, errors: dict) -> dt.date | None:
 def _deadline(value: Any, errors: dict) -> dt.datetime | None:
     """The answer deadline given (a day means 18:00 of it), else the rules' answer hours
     from now; never past."""
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value)
-        except ValueError:
+    if value not in (None, ""):
+        try:  # a time without an offset is Shaoxing's, not UTC
+            value = readings.moment(value, day_at=dt.time(18, 0))
+        except readings.NotANumber:
             errors["deadline"] = [_("not a date and time (ISO 8601)")]
             value = None
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        value = dt.datetime.combine(value, dt.time(18, 0))
-    if value is not None and value.tzinfo is None:
-        value = value.replace(tzinfo=clock.now().tzinfo)
+    else:
+        value = None
     if value is None and "deadline" not in errors:
         hours = ExchangeRules.in_force(clock.today()).answer_hours
         value = clock.now() + dt.timedelta(hours=hours)

@@ -147,13 +147,10 @@ def _taken_at(value: Any, start_date: dt.date) -> dt.datetime:
     now = clock.now()
     if value is None or value == "":
         return now
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value)
-        except ValueError:
-            raise invalid("taken_at", _("not a date and time (ISO 8601)")) from None
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
+    try:
+        value = readings.moment(value)
+    except readings.NotANumber:
+        raise invalid("taken_at", _("not a date and time (ISO 8601)")) from None
     if value > now + dt.timedelta(minutes=10):
         raise invalid("taken_at", _("the reading cannot be in the future"))
     if timezone.localdate(value) < start_date:

@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, prepared, readings
@@ -69,11 +68,10 @@ def qr_svg(venue: Venue, base: str) -> str:
 def _when(value: Any) -> dt.datetime:
     if value in (None, ""):
         return clock.now()
-    when = value if isinstance(value, dt.datetime) else parse_datetime(str(value))
-    if when is None:
-        raise invalid("scanned_at", _("not a date and time (ISO 8601)"))
-    if timezone.is_naive(when):
-        when = timezone.make_aware(when)
+    try:
+        when = readings.moment(value)
+    except readings.NotANumber:
+        raise invalid("scanned_at", _("not a date and time (ISO 8601)")) from None
     if when > clock.now() + dt.timedelta(minutes=10):
         raise invalid("scanned_at", _("the scan cannot be in the future"))
     return when

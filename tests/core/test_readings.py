@@ -53,3 +53,26 @@ def test_client_id():
     for bad in ("", "not-a-uuid", None, 42):
         with pytest.raises(readings.NotANumber):
             readings.client_id(bad)
+
+
+def test_a_moment_without_an_offset_is_shaoxing_time():
+    """Gate devices, phones and partner cities write "2020-02-10 09:30": half past nine
+    in Shaoxing (UTC+8), whatever zone the request happened to activate."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    utc = dt.UTC
+    with timezone.override("UTC"):  # an activated zone does not change the reading
+        seen = readings.moment("2020-02-10 09:30")
+    assert seen == dt.datetime(2020, 2, 10, 1, 30, tzinfo=utc)
+    assert readings.moment("2020-02-10T09:30:00+00:00") == dt.datetime(
+        2020, 2, 10, 9, 30, tzinfo=utc
+    )
+    assert readings.moment(dt.datetime(2020, 2, 10, 9, 30)).utcoffset() == dt.timedelta(hours=8)
+    assert readings.moment("2020-02-10", day_at=dt.time(18)) == dt.datetime(
+        2020, 2, 10, 10, 0, tzinfo=utc
+    )
+    for bad in ("2020-02-10", "明天", "", None, 37):
+        with pytest.raises(readings.NotANumber):
+            readings.moment(bad)

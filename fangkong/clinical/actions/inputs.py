@@ -5,7 +5,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, readings
@@ -22,15 +21,10 @@ def parse_time(value: Any, field: str) -> dt.datetime:
 def optional_time(value: Any, field: str) -> dt.datetime | None:
     if value in (None, ""):
         return None
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value)
-        except ValueError:
-            raise invalid(field, _("not a date and time (ISO 8601)")) from None
-    if not isinstance(value, dt.datetime):
-        raise invalid(field, _("not a date and time (ISO 8601)"))
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
+    try:
+        value = readings.moment(value)
+    except readings.NotANumber:
+        raise invalid(field, _("not a date and time (ISO 8601)")) from None
     if value > clock.now() + dt.timedelta(minutes=5):
         raise invalid(field, _("the time cannot be in the future"))
     return value

@@ -2,7 +2,6 @@
 data set's stay store, with every rejected row counted by reason."""
 
 import csv
-import datetime as dt
 import json
 import time
 from pathlib import Path
@@ -14,8 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from fangkong.analytics.companions import stays, store
 from fangkong.companions import actions, rules
 from fangkong.companions.models import CompanionRules
+from fangkong.core import readings
 
-CST = dt.timezone(dt.timedelta(hours=8))
 DWELL = {1: 3600, 2: 1800, 3: 1200, 4: 3600, 5: 1800}  # seconds by venue type, no exit scan
 
 
@@ -25,10 +24,9 @@ def instant(text: str) -> int | None:
     if text.isdigit():
         return int(text)
     try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError:
+        return int(readings.moment(text).timestamp())
+    except readings.NotANumber:
         return None
-    return int((value if value.tzinfo else value.replace(tzinfo=CST)).timestamp())
 
 
 class Command(BaseCommand):
