@@ -39,6 +39,7 @@ def shard(key: str, workers: int) -> int:
 
 
 def _context() -> dict[str, Any]:
+    from django.conf import settings
     from django.utils import timezone, translation
 
     from fangkong.core import crypto
@@ -48,11 +49,14 @@ def _context() -> dict[str, Any]:
         "master": crypto.master_key(),
         "language": translation.get_language(),
         "timezone": timezone.get_current_timezone_name(),
+        "testing": bool(getattr(settings, "TESTING", False)),
     }
 
 
 def _bootstrap(context: dict[str, Any]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", context["settings"])
+    if context["testing"]:  # the parent runs under the tests' settings: so do we
+        os.environ["FANGKONG_TESTING"] = "1"
     import django
 
     django.setup()
