@@ -61,3 +61,13 @@ def test_two_workers_give_every_row_the_fate_one_worker_gives(scene):
 def test_nothing_of_a_rolled_back_import_stays(scene):
     imported(scene, 2)
     assert not PushedRow.objects.exists() and not ImportRejection.objects.exists()
+
+
+def test_an_uploaded_list_is_imported_on_the_configured_workers(scene, upload, settings):
+    settings.FANGKONG_IMPORT_WORKERS, settings.FANGKONG_IMPORT_WORKERS_FROM = 2, 0
+    pushed, _started = upload(scene["hq"], scene["telecom"], test_import.csv_bytes(TELECOM_ROWS))
+    assert pushed.status == "done" and not pushed.stored_as
+    assert pushed.counts["total"] == len(TELECOM_ROWS)
+    assert (pushed.counts["rejected"], pushed.counts["duplicates"]) == (3, 1)
+    fates_by_row = {f.row_no: f.fate for f in fates.fates(pushed)}
+    assert sorted(fates_by_row) == list(range(2, len(TELECOM_ROWS) + 2))
