@@ -166,3 +166,85 @@ def crypto_rate(n: int) -> float:
         f"= {rate:,.0f}/s per core"
     )
     return rate
+
+
+# --- CPU and memory of a process and its workers (imports, bulk loads) --------------------
+
+
+def cpu_seconds_tree() -> float:
+    """User + system CPU of this process and of its reaped children (the workers of
+    `fangkong.core.partition` are joined when a run ends, so they are counted)."""
+    import resource
+
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
+
+
+def peak_rss_mib() -> tuple[float, float]:
+    """(this process's peak RSS, the largest child's peak RSS) in MiB."""
+    import resource
+
+    return (
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    )
+
+
+def tree_rss_mib() -> float:
+    """Resident memory now of this process and its live children (from /proc)."""
+    me = os.getpid()
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            if int(entry) != me and ppid != me:
+                continue
+            with open(f"/proc/{entry}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) / 1024
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+class RssSampler:
+    """Samples `tree_rss_mib` every `every` seconds on a thread; `mark(label)` keeps
+    the value at a moment (e.g. after 100,000 rows)."""
+
+    def __init__(self, every: float = 0.5) -> None:
+        import threading
+
+        self.every = every
+        self.samples: list[float] = []
+        self.marks: dict[str, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.samples.append(tree_rss_mib())
+            self._stop.wait(self.every)
+
+    def mark(self, label: str) -> None:
+        self.marks.setdefault(label, tree_rss_mib())
+
+    def __enter__(self) -> "RssSampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.samples.append(tree_rss_mib())
+
+    def describe(self) -> str:
+        marks = ", ".join(f"{k} {v:,.0f} MiB" for k, v in self.marks.items())
+        peak = max(self.samples, default=0.0)
+        return f"resident memory (process + workers): {marks}; peak sampled {peak:,.0f} MiB"

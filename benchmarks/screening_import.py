@@ -3,24 +3,36 @@
 1. write an N-row pushed list (CSV in GBK, like the telecom pushes) from the synthetic
    Shaoxing population, with officials' address noise and 2 % addresses outside the city;
    a fifth of the persons are registered beforehand (not timed);
-2. import it through the real path (`actions.run_import`: read, validate, blind-index
-   match or register, address → grid, subject, task or exception) and report rows/s and
-   the resident memory sampled while it runs (flat = not growing with the file);
-3. address matching accuracy on 100,000 generated addresses with a known answer.
+2. import it through the real path (`actions.run_import`: read; validate, encrypt and
+   match the address on worker processes partitioned by identity; find or register,
+   subject, task or exception, written by the parent) and report wall time, CPU per row
+   (importer + workers), resident memory at 100,000 rows and at the end (flat = not
+   growing with the file) and the limits beside the figure (COPY rows/s, AES-GCM+HMAC
+   per core); the load average is printed first;
+3. address matching accuracy on generated addresses with a known answer.
 
 Usage: DATABASE_URL=postgres://… python benchmarks/screening_import.py [--rows N]
+       [--workers W] [--accuracy N]
 """
 
 import argparse
 import csv
 import os
 import random
-import resource
-import threading
 import time
 from pathlib import Path
 
 from _db import ROOT, machine, setup_django, use_bench_database
+from _limits import (
+    Row,
+    RssSampler,
+    copy_rate,
+    cpu_seconds_tree,
+    crypto_rate,
+    load_check,
+    peak_rss_mib,
+    table,
+)
 
 HEADERS = ["姓名", "身份证号", "手机号", "来源地", "到达日期", "交通方式", "车次航班", "现住址"]
 FOREIGN = (
@@ -29,28 +41,6 @@ FOREIGN = (
     "杭州市西湖区文三路{n}号",
 )
 ORIGINS = ("湖北省武汉市", "广东省深圳市", "上海市", "河南省信阳市", "安徽省宿州市", "江西省上饶市")
-
-
-def rss_mib() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-class Sampler(threading.Thread):
-    """Samples this process's resident memory every 0.2 s."""
-
-    def __init__(self) -> None:
-        super().__init__(daemon=True)
-        self.samples: list[tuple[float, float]] = []
-        self.stop = threading.Event()
-
-    def run(self) -> None:
-        start = time.perf_counter()
-        while not self.stop.is_set():
-            self.samples.append((time.perf_counter() - start, rss_mib()))
-            self.stop.wait(0.2)
 
 
 def villages():  # type: ignore[no-untyped-def]
@@ -155,18 +145,26 @@ def accuracy(pool, n: int = 100_000) -> tuple[float, int, int, float]:  # type: 
     return correct / n, wrong, exceptions, per
 
 
-def main() -> None:
+def main() -> None:  # noqa: PLR0915
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--batch", type=int, default=5000)
+    parser.add_argument(
+        "--workers", type=int, default=0, help="worker processes (0: one per CPU; 1: none)"
+    )
+    parser.add_argument("--accuracy", type=int, default=100_000, help="addresses (0: skip)")
     args = parser.parse_args()
+    load_check()
 
+    os.environ["FANGKONG_IMPORT_WORKERS"] = str(args.workers)
+    os.environ["FANGKONG_IMPORT_WORKERS_FROM"] = "0"
     use_bench_database("fangkong_bench_screening")
     setup_django()
     from django.core.management import call_command
     from django.db import connection
 
     from fangkong.accounts.models import User
+    from fangkong.core import partition
     from fangkong.core.models import Job
     from fangkong.geo.loaders import load_divisions, read_csv
     from fangkong.geo.models import Division
@@ -174,6 +172,7 @@ def main() -> None:
     from fangkong.screening import actions
     from fangkong.screening.models import ListSource, PushedList, ScreeningTask
 
+    workers = partition.worker_count()
     print(f"machine: {machine()}")
     call_command("migrate", verbosity=0)
     load_divisions(read_csv(ROOT / "fangkong" / "geo" / "data" / "divisions-shaoxing.csv"))
@@ -190,7 +189,7 @@ def main() -> None:
     write_list(path, args.rows, pool, pre)
     for r in pre:
         r.pop("household_number", None)
-    copy_register(pre, paths)
+    copy_register(pre, paths, workers=1)
     print(
         f"input: {args.rows:,} rows, {path.stat().st_size / 2**20:.0f} MiB GBK CSV; "
         f"{len(pre):,} persons pre-registered ({time.perf_counter() - t0:.0f} s, not timed)"
@@ -208,43 +207,66 @@ def main() -> None:
         uploaded_by=user,
     )
     job = Job.objects.create(kind="screening_import", path=city.path)
-    sampler = Sampler()
-    rss_before = rss_mib()
-    sampler.start()
-    started = time.perf_counter()
-    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
-    counts = actions.run_import(pushed, job, batch_size=args.batch)
-    elapsed = time.perf_counter() - started
-    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
-    sampler.stop.set()
-    sampler.join()
-    rss = [m for _t, m in sampler.samples]
-    quarter = max(1, len(rss) // 4)
+    sampler = RssSampler()
+    advance = job.advance
+
+    def advance_and_mark(done: int, total: int | None = None) -> None:
+        if done >= 100_000:
+            sampler.mark("at 100,000 rows")
+        advance(done, total)
+
+    job.advance = advance_and_mark  # type: ignore[method-assign]
+    sampler.mark("before")
+    cpu0 = cpu_seconds_tree()
+    with sampler:
+        started = time.perf_counter()
+        counts = actions.run_import(pushed, job, batch_size=args.batch)
+        elapsed = time.perf_counter() - started
+        sampler.mark("at the end")
+    cpu = cpu_seconds_tree() - cpu0
+    peak_self, peak_child = peak_rss_mib()
+    rate = counts["total"] / elapsed
     print(
-        f"import: {counts['total']:,} rows in {elapsed:.1f} s = {counts['total'] / elapsed:,.0f} "
-        f"rows/s wall; the importing process used {cpu:.1f} CPU s = "
-        f"{counts['total'] / cpu:,.0f} rows per CPU second (load average during the run: "
-        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+        f"import: {counts['total']:,} rows in {elapsed:.1f} s wall = {rate:,.0f} rows/s with "
+        f"{workers} worker(s); CPU (importer + workers, PostgreSQL not included) {cpu:.1f} s "
+        f"= {cpu / counts['total'] * 1e6:,.0f} µs per row = {counts['total'] / cpu:,.0f} rows "
+        f"per CPU-second"
     )
     print(
         "  accepted {accepted:,}, matched {matched:,}, created {created:,}, rejected {rejected:,}, "
         "by address {by_address:,}, unmatched {unmatched:,}, ambiguous {ambiguous:,}, "
         "tasks {tasks:,}".format(**counts)
     )
-    print(
-        f"  resident memory: {rss_before:.0f} MiB before; max in 1st quarter "
-        f"{max(rss[:quarter]):.0f} MiB, 2nd {max(rss[quarter : 2 * quarter]):.0f}, "
-        f"3rd {max(rss[2 * quarter : 3 * quarter]):.0f}, 4th {max(rss[3 * quarter :]):.0f} MiB"
-    )
+    print(f"  {sampler.describe()}; peak RSS importer {peak_self:,.0f} MiB, "
+          f"largest worker {peak_child:,.0f} MiB")  # fmt: skip
     with connection.cursor() as cur:
         cur.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
         print(f"  tasks stored: {ScreeningTask.objects.count():,}; database {cur.fetchone()[0]}")
-    share, wrong, exc, per = accuracy(pool)
-    print(
-        f"address matching: {share:.2%} correct on 100,000 generated addresses, {wrong} placed "
-        f"in a wrong grid, {exc:,} to the exceptions queue; {per:.0f} µs per address"
+
+    # The limits: COPY into a plain table, and AES-GCM + HMAC on every core (a row
+    # encrypts and indexes its resident ID and its phone: two per row).
+    sample = min(args.rows, 200_000)
+    copy = copy_rate(sample)
+    crypto = crypto_rate(min(args.rows, 100_000))
+    table(
+        [
+            Row("pushed-list import vs COPY", "≥ 20,000/s", rate, copy, note="plain table"),
+            Row(
+                "pushed-list import vs crypto",
+                "≥ 20,000/s",
+                rate,
+                crypto * workers / 2,
+                note=f"2 per row on {workers} core(s)",
+            ),
+        ]
     )
+    if args.accuracy:
+        share, wrong, exc, per = accuracy(pool, args.accuracy)
+        print(
+            f"address matching: {share:.2%} correct on {args.accuracy:,} generated addresses, "
+            f"{wrong} placed in a wrong grid, {exc:,} to the exceptions queue; "
+            f"{per:.0f} µs per address"
+        )
 
 
 if __name__ == "__main__":

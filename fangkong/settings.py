@@ -304,6 +304,11 @@ FANGKONG_DATA_KEY = envstr("FANGKONG_DATA_KEY")
 if TESTING and not FANGKONG_DATA_KEY:
     FANGKONG_DATA_KEY = "dGVzdC1vbmx5LWtleS1mb3ItZmFuZ2tvbmctdGVzdHM="  # 32 bytes, tests only
 FANGKONG_DATA_KEY_FILE = envstr("FANGKONG_DATA_KEY_FILE", str(VAR_DIR / "keys" / "data.key"))
+# Worker processes for list imports and bulk loads (core/partition.py): 0 = one per CPU;
+# 1 = in the importing process (the tests' default, deterministic and without spawns).
+FANGKONG_IMPORT_WORKERS = envint("FANGKONG_IMPORT_WORKERS", 1 if TESTING else 0)
+# Below this many rows a list is imported in one process (starting workers costs ~1 s).
+FANGKONG_IMPORT_WORKERS_FROM = envint("FANGKONG_IMPORT_WORKERS_FROM", 5000)
 # The Ed25519 key that signs hand-over messages to partner cities (docs/exchange.md).
 FANGKONG_EXCHANGE_KEY_FILE = envstr(
     "FANGKONG_EXCHANGE_KEY_FILE", str(VAR_DIR / "keys" / "exchange-ed25519.key")

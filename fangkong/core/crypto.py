@@ -38,7 +38,25 @@ def write_key_file(path: Path) -> bool:
     return True
 
 
+_given: bytes | None = None  # a worker process's key, handed over by its parent
+
+
+def master_key() -> bytes:
+    """The master key, for handing to this deployment's own worker processes
+    (`core.partition`) through their pipe; never logged or stored."""
+    return _master()
+
+
+def use_master_key(master: bytes) -> None:
+    """In a worker process: use the parent's key (not the settings' or the key file's)."""
+    global _given
+    _given = master
+    reset_keys()
+
+
 def _master() -> bytes:
+    if _given is not None:
+        return _given
     raw = settings.FANGKONG_DATA_KEY
     if not raw:
         path = Path(settings.FANGKONG_DATA_KEY_FILE)

@@ -13,7 +13,7 @@ from fangkong.core import audit, clock, crypto
 from fangkong.core.access import invalid, require
 from fangkong.core.querysets import can_access
 from fangkong.geo.models import Division
-from fangkong.people import rules
+from fangkong.people import identity, rules
 from fangkong.people.choices import PROTECTED_FIELDS, DocumentType, Sex
 from fangkong.people.models import Household, Person
 
@@ -91,7 +91,7 @@ def _clean(user: Any, data: dict[str, Any], partial: bool = False) -> Cleaned:  
         elif len(value) > limit:
             errors[name] = [_("at most %d characters") % limit]
         else:
-            v[name] = value
+            v[name] = identity.normalise_name(value) if name == "name" else value
 
     text("name", 50, required=True)
     for name, limit in (
@@ -126,23 +126,19 @@ def _clean(user: Any, data: dict[str, Any], partial: bool = False) -> Cleaned:  
         elif bd is not None:
             v["birth_date"] = bd
 
-    if data.get("id_number"):
-        try:
-            rid = rules.parse_resident_id(data["id_number"], today=clock.today())
-        except rules.IdentityError as exc:
-            errors["id_number"] = [str(exc)]
-        else:
-            out.id_number = rid.number
-            if v.get("birth_date") and v["birth_date"] != rid.birth_date:
-                errors["birth_date"] = [_("does not match the birth date in the resident ID")]
-            v["birth_date"] = rid.birth_date
-            v["sex"] = rid.sex
-
-    if data.get("phone"):
-        try:
-            out.phone = rules.parse_mobile(data["phone"])
-        except rules.IdentityError as exc:
-            errors["phone"] = [str(exc)]
+    ident = identity.parse(
+        id_number=data.get("id_number") or "", phone=data.get("phone") or "", today=clock.today()
+    )
+    for name, reason in ident.errors:
+        errors[name] = [reason]
+    if ident.resident_id is not None:
+        out.id_number = ident.id_number
+        if v.get("birth_date") and v["birth_date"] != ident.birth_date:
+            errors["birth_date"] = [_("does not match the birth date in the resident ID")]
+        v["birth_date"] = ident.birth_date
+        v["sex"] = ident.sex
+    if ident.phone:
+        out.phone = ident.phone
 
     if "doc_type" in data:
         doc_type = data.get("doc_type") or ""

@@ -1,21 +1,26 @@
 """Bulk registration: the same validation, encryption and blind index as one-by-one
 registration, for imports, the demo and the city-scale benchmark.
 
-Two writers share `prepare`: `bulk_register` (ORM, any database) and `copy_register`
-(PostgreSQL COPY into a staging table, then one INSERT … ON CONFLICT DO NOTHING that
-lets the unique blind index refuse already-registered IDs)."""
+Two writers share `prepare_values` (one `identity.parse` per row): `bulk_register` (ORM,
+any database) and `copy_register` (PostgreSQL COPY of plain tuples into a staging table,
+then one INSERT … ON CONFLICT DO NOTHING that lets the unique blind index refuse
+already-registered IDs). Parsing, encryption and indexing run on worker processes
+partitioned by identity (`core.partition`); the parent dedupes in row order and writes."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from itertools import islice
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 
-from fangkong.core import clock, crypto
-from fangkong.people import rules
+from fangkong.core import clock, crypto, partition
+from fangkong.people import identity, rules
 from fangkong.people.actions import MASKED_COLUMN, MASKERS
 from fangkong.people.models import Person
+
+CHUNK = 5000  # rows per chunk handed to the workers
 
 
 @dataclass
@@ -24,29 +29,63 @@ class BulkReport:
     rejected: list[tuple[int, str, str]] = field(default_factory=list)  # (row, field, reason)
 
 
-def prepare_values(
-    row: dict[str, Any], node_paths: dict[int, str], today: dt.date, now: dt.datetime
+class Protected(NamedTuple):
+    """A person's identity as stored: initials, encrypted values, blind indexes, masks."""
+
+    name_initials: str
+    id_number_enc: bytes | None
+    id_number_index: str | None
+    id_masked: str
+    phone_enc: bytes | None
+    phone_index: str | None
+    phone_masked: str
+
+
+def protect_identity(name: str, id_number: str, phone: str, initials: str = "") -> Protected:
+    """Encrypt, index and mask a parsed identity (pure CPU: run in the workers)."""
+    values: dict[str, Any] = {}
+    if id_number:
+        protect(values, "id_number", id_number)
+    if phone:
+        protect(values, "phone", phone)
+    return Protected(
+        initials or rules.pinyin_initials(name),
+        values.get("id_number_enc"),
+        values.get("id_number_index"),
+        values.get("id_masked", ""),
+        values.get("phone_enc"),
+        values.get("phone_index"),
+        values.get("phone_masked", ""),
+    )
+
+
+def person_values(  # noqa: PLR0913
+    ident: identity.Identity,
+    protected: Protected,
+    node_id: int,
+    node_paths: dict[int, str],
+    now: dt.datetime,
+    row: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Validate one plain row into column values (encrypted, indexed, masked);
-    raises rules.IdentityError("field: reason"). A caller that has parsed the resident
-    ID already (the list import's `clean_row`) passes it as `resident_id`, so an ID is
-    parsed once per row."""
-    values: dict[str, Any] = {
-        "name": row["name"],
-        "name_initials": row.get("name_initials") or rules.pinyin_initials(row["name"]),
-        "sex": row.get("sex", "U"),
-        "birth_date": row.get("birth_date"),
-        "id_number_enc": None,
-        "id_number_index": None,
-        "id_masked": "",
+    """Column values of a new person from a parsed, protected identity (the sex and
+    birth date are the resident ID's; without one, the row's)."""
+    row = row or {}
+    return {
+        "name": ident.name,
+        "name_initials": protected.name_initials,
+        "sex": ident.sex if ident.resident_id else row.get("sex", "U"),
+        "birth_date": ident.birth_date if ident.resident_id else row.get("birth_date"),
+        "id_number_enc": protected.id_number_enc,
+        "id_number_index": protected.id_number_index,
+        "id_masked": protected.id_masked,
         "doc_type": "",
         "doc_masked": "",
-        "phone_enc": None,
-        "phone_index": None,
-        "phone_masked": "",
+        "phone_enc": protected.phone_enc,
+        "phone_index": protected.phone_index,
+        "phone_masked": protected.phone_masked,
         "address": row.get("address", ""),
-        "node_id": row["node_id"],
-        "path": node_paths[row["node_id"]],
+        "node_id": node_id,
+        "path": node_paths[node_id],
         "household_id": row.get("household_id"),
         "registered_residence": row.get("registered_residence", ""),
         "occupation": row.get("occupation", ""),
@@ -56,21 +95,21 @@ def prepare_values(
         "created_at": now,
         "updated_at": now,
     }
-    rid = row.get("resident_id")
-    if rid is None and row.get("id_number"):
-        try:
-            rid = rules.parse_resident_id(row["id_number"], today)
-        except rules.IdentityError as exc:
-            raise rules.IdentityError(f"id_number: {exc}") from None
-    if rid is not None:
-        values["birth_date"], values["sex"] = rid.birth_date, rid.sex
-        protect(values, "id_number", rid.number)
-    if row.get("phone"):
-        try:
-            protect(values, "phone", rules.parse_mobile(row["phone"]))
-        except rules.IdentityError as exc:
-            raise rules.IdentityError(f"phone: {exc}") from None
-    return values
+
+
+def prepare_values(
+    row: dict[str, Any], node_paths: dict[int, str], today: dt.date, now: dt.datetime
+) -> dict[str, Any]:
+    """Validate one plain row into column values (encrypted, indexed, masked);
+    raises rules.IdentityError("field: reason"). The ID and phone are parsed once,
+    by `identity.parse`."""
+    ident = identity.parse(row["name"], row.get("id_number") or "", row.get("phone") or "", today)
+    if ident.errors:
+        raise rules.IdentityError("%s: %s" % ident.errors[0])
+    protected = protect_identity(
+        ident.name, ident.id_number, ident.phone, row.get("name_initials") or ""
+    )
+    return person_values(ident, protected, row["node_id"], node_paths, now, row)
 
 
 def protect(values: dict[str, Any], name: str, value: str) -> None:
@@ -84,30 +123,67 @@ def prepare(row: dict[str, Any], node_paths: dict[int, str], today: dt.date) -> 
     return Person(**prepare_values(row, node_paths, today, clock.now()))
 
 
+# --- the workers' side: plain tuples in COPY_FIELDS order --------------------------------
+
+
+def _start(setup: tuple[dict[int, str], dt.date, dt.datetime]) -> Any:
+    return setup
+
+
+def _work(
+    state: tuple[dict[int, str], dt.date, dt.datetime], item: tuple[int, dict[str, Any]]
+) -> tuple[int, tuple | None, tuple[str, str] | None]:
+    node_paths, today, now = state
+    i, row = item
+    try:
+        values = prepare_values(row, node_paths, today, now)
+    except rules.IdentityError as exc:
+        name, _sep, reason = str(exc).partition(": ")
+        return i, None, (name, reason)
+    return i, tuple(values[f] for f in COPY_FIELDS), None
+
+
+def _chunks(rows: Iterable[dict[str, Any]]) -> Iterator[list[tuple[str, Any]]]:
+    """Chunks of (partition key, (row number, row)): one person, one worker."""
+    numbered = enumerate(rows, start=1)
+    while chunk := list(islice(numbered, CHUNK)):
+        yield [
+            (identity.partition_key(r.get("id_number") or "", r.get("phone") or ""), (i, r))
+            for i, r in chunk
+        ]
+
+
 def _prepared(
-    rows: Iterable[dict[str, Any]], node_paths: dict[int, str], report: BulkReport
-) -> Iterable[tuple[int, dict[str, Any]]]:
-    """Validated column values with their row numbers; rejects go to the report."""
-    today, now = clock.today(), clock.now()
+    rows: Iterable[dict[str, Any]],
+    node_paths: dict[int, str],
+    report: BulkReport,
+    workers: int = 1,
+) -> Iterator[tuple[int, tuple]]:
+    """Validated column tuples (COPY_FIELDS order) with their row numbers, in row order;
+    rejects go to the report. Preparing runs on `workers` processes partitioned by
+    identity; duplicates within the file are refused here, in row order."""
+    setup = (node_paths, clock.today(), clock.now())
     seen: set[str] = set()
-    for i, row in enumerate(rows, start=1):
-        try:
-            values = prepare_values(row, node_paths, today, now)
-        except rules.IdentityError as exc:
-            name, _, reason = str(exc).partition(": ")
-            report.rejected.append((i, name, reason))
-            continue
-        index = values["id_number_index"]
-        if index:
-            if index in seen:
-                report.rejected.append((i, "id_number", "duplicate within the file"))
-                continue
-            seen.add(index)
-        yield i, values
+    with partition.Partitioned(_start, _work, setup, workers) as pool:
+        for results in pool.map(_chunks(rows)):
+            for i, values, error in results:
+                if error is not None:
+                    report.rejected.append((i, *error))
+                    continue
+                index = values[INDEX]  # type: ignore[index]
+                if index:
+                    if index in seen:
+                        report.rejected.append((i, "id_number", "duplicate within the file"))
+                        continue
+                    seen.add(index)
+                yield i, values  # type: ignore[misc]
 
 
 def bulk_register(
-    rows: Iterable[dict[str, Any]], node_paths: dict[int, str], batch_size: int = 2000
+    rows: Iterable[dict[str, Any]],
+    node_paths: dict[int, str],
+    batch_size: int = 2000,
+    workers: int = 1,
 ) -> BulkReport:
     """Validate and insert; rejected rows are reported with field and reason, the
     rest are kept. Duplicates of a stored resident ID are rejected, not merged."""
@@ -132,8 +208,8 @@ def bulk_register(
         report.accepted += len(fresh)
         batch.clear()
 
-    for i, values in _prepared(rows, node_paths, report):
-        batch.append((i, Person(**values)))
+    for i, values in _prepared(rows, node_paths, report, workers):
+        batch.append((i, Person(**dict(zip(COPY_FIELDS, values, strict=True)))))
         if len(batch) >= batch_size:
             flush()
     if batch:
@@ -166,17 +242,24 @@ COPY_FIELDS = (
     "created_at",
     "updated_at",
 )
+INDEX = COPY_FIELDS.index("id_number_index")
 
 
 def copy_register(
-    rows: Iterable[dict[str, Any]], node_paths: dict[int, str], batch_size: int = 50_000
+    rows: Iterable[dict[str, Any]],
+    node_paths: dict[int, str],
+    batch_size: int = 50_000,
+    workers: int | None = None,
 ) -> BulkReport:
-    """PostgreSQL only: the fast path for city-scale loads (same `prepare`)."""
+    """The fast path for city-scale loads (same `prepare_values`), on
+    `workers` processes (default: the FANGKONG_IMPORT_WORKERS setting); PostgreSQL COPY
+    of plain tuples, other databases through `bulk_register`."""
+    workers = partition.worker_count() if workers is None else workers
     if connection.vendor != "postgresql":
-        return bulk_register(rows, node_paths)
+        return bulk_register(rows, node_paths, workers=workers)
     report = BulkReport()
     cols = ", ".join(COPY_FIELDS)
-    batch: list[tuple[int, dict[str, Any]]] = []
+    batch: list[tuple[int, tuple]] = []
 
     def flush() -> None:
         with transaction.atomic(), connection.cursor() as cur:
@@ -186,7 +269,7 @@ def copy_register(
             )
             with cur.cursor.copy(f"COPY person_stage ({cols}) FROM STDIN") as copy:
                 for _i, values in batch:
-                    copy.write_row([values[f] for f in COPY_FIELDS])
+                    copy.write_row(values)
             cur.execute(
                 f"INSERT INTO people_person ({cols}) SELECT {cols} FROM person_stage "
                 "ORDER BY id_number_index "
@@ -194,14 +277,12 @@ def copy_register(
                 "AND id_number_index IS NOT NULL DO NOTHING RETURNING id_number_index"
             )
             inserted = {r[0] for r in cur.fetchall()}
-        refused = [
-            i for i, v in batch if v["id_number_index"] and v["id_number_index"] not in inserted
-        ]
+        refused = [i for i, v in batch if v[INDEX] and v[INDEX] not in inserted]
         report.rejected.extend((i, "id_number", "already registered") for i in refused)
         report.accepted += len(batch) - len(refused)
         batch.clear()
 
-    for item in _prepared(rows, node_paths, report):
+    for item in _prepared(rows, node_paths, report, workers):
         batch.append(item)
         if len(batch) >= batch_size:
             flush()

@@ -1,118 +1,27 @@
-"""Identity rules: resident IDs (GB 11643, R21), mobile phones, masking, pinyin initials.
+"""Identity rules: masking, pinyin initials, search classification (the parsers of
+resident IDs, phones and names are in `identity`).
 
 Plain functions over plain values; no database.
 """
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from functools import cache
 
-from django.utils.translation import gettext as _
-from stdnum import numdb
-from stdnum.cn import ric
-
-from fangkong.core import clock
-
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-FIRST_ID_YEAR = 1985  # resident IDs were first issued in 1985
-
-
-class IdentityError(ValueError):
-    """A value that is not a valid identity number; the message says why."""
-
-
-@dataclass(frozen=True)
-class ResidentId:
-    number: str
-    birth_date: dt.date
-    sex: str  # "M" or "F"
-    region: str
-
-
-_ID_NOISE = re.compile(r"[\s-]")
-
-
-def normalise_id(value: str) -> str:
-    value = value or ""
-    if len(value) == 18 and value.isalnum():
-        return value.upper()
-    return _ID_NOISE.sub("", value).upper()
-
-
-@cache
-def region_periods(code: str) -> list[tuple[int | None, int | None]]:
-    """The periods (first year, last year) in which a six-digit region code existed."""
-    results = numdb.get("cn/loc").info(code)
-    info = {k: v for _part, props in results for k, v in props.items()}
-    periods: list[tuple[int | None, int | None]] = []
-    for county in info.get("county", "").split(","):
-        if not county:
-            continue
-        if not county.startswith("["):
-            periods.append((None, None))
-            continue
-        span = county[1:].split("]")[0]
-        start, end = span.split("-")
-        periods.append((int(start) if start else None, int(end) if end else None))
-    return periods
-
-
-def region_valid_for(code: str, birth_year: int) -> bool:
-    """R21: the code existed at some time from the birth year (or 1985) on."""
-    since = max(birth_year, FIRST_ID_YEAR)
-    return any(end is None or end >= since for _start, end in region_periods(code))
-
-
-def parse_resident_id(value: str, today: dt.date | None = None) -> ResidentId:
-    number = normalise_id(value)
-    if len(number) != 18:
-        raise IdentityError(_("must be 18 characters, not %d") % len(number))
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
-        raise IdentityError(_("must be 17 digits followed by a digit or X"))
-    if number[17] != ric.calc_check_digit(number):
-        raise IdentityError(_("the check digit is wrong"))
-    try:
-        birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError:
-        raise IdentityError(_("the birth date %s is not a real date") % number[6:14]) from None
-    today = today or clock.today()
-    if birth > today or birth.year < 1880:
-        raise IdentityError(_("the birth date %s is impossible") % birth.isoformat())
-    if not region_periods(number[:6]):
-        raise IdentityError(_("%s is not a region code") % number[:6])
-    if not region_valid_for(number[:6], birth.year):
-        raise IdentityError(
-            _("region code %(code)s was abolished before %(year)d")
-            % {"code": number[:6], "year": birth.year}
-        )
-    sex = "M" if int(number[16]) % 2 == 1 else "F"
-    return ResidentId(number=number, birth_date=birth, sex=sex, region=number[:6])
-
-
-def is_valid_resident_id(value: str) -> bool:
-    try:
-        parse_resident_id(value)
-    except IdentityError:
-        return False
-    return True
-
-
-def normalise_phone(value: str) -> str:
-    digits = re.sub(r"[\s-]", "", value or "")
-    if digits.startswith("+86"):
-        digits = digits[3:]
-    elif digits.startswith("0086"):
-        digits = digits[4:]
-    return digits
-
-
-def parse_mobile(value: str) -> str:
-    phone = normalise_phone(value)
-    if not MOBILE.match(phone):
-        raise IdentityError(_("is not a mainland mobile number (11 digits starting 13–19)"))
-    return phone
-
+# The parsers live in `identity` (one per input concept); re-exported for callers.
+from fangkong.people.identity import (  # noqa: F401
+    FIRST_ID_YEAR,
+    MOBILE,
+    IdentityError,
+    ResidentId,
+    is_valid_resident_id,
+    normalise_id,
+    normalise_phone,
+    parse_mobile,
+    parse_resident_id,
+    region_periods,
+    region_valid_for,
+)
 
 # The masking policy (one for every page, API answer and export shown to a role, or a
 # moment, without an audited reveal):

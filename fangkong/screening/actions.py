@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core import audit, clock, crypto, facts
+from fangkong.core import audit, clock, crypto, facts, partition
 from fangkong.core.access import actor, invalid, require
 from fangkong.core.jobs import start_job
 from fangkong.core.models import Job
@@ -191,6 +191,14 @@ def _failed(pushed: PushedList, message: str, job: Job | None) -> None:
         job.fail(message)
 
 
+def _workers(rows: int | None) -> int:
+    """Worker processes for a list of `rows` rows: the setting's number, or one (in this
+    process) for a list too short to pay for starting them."""
+    if (rows or 0) < settings.FANGKONG_IMPORT_WORKERS_FROM:
+        return 1
+    return partition.worker_count()
+
+
 def run_import(pushed: PushedList, job: Job | None = None, batch_size: int = 2000) -> dict:
     """Read the stored file and feed every row through the pipeline (the task's body).
     The file is deleted when the import ends; a failed one is kept for a re-run only
@@ -215,7 +223,9 @@ def run_import(pushed: PushedList, job: Job | None = None, batch_size: int = 200
             if job is not None:
                 job.advance(min(done, table.total or done), table.total)
 
-        counts = pipeline.feed(reading.mapped_rows(table, mapping), batch_size, progress)
+        counts = pipeline.feed(
+            reading.mapped_rows(table, mapping), batch_size, progress, _workers(table.total)
+        )
     except reading.FileError as exc:
         _failed(pushed, str(exc), job)
         return {}

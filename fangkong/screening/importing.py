@@ -1,24 +1,32 @@
 """The import pipeline: validate → find or register the person → place by address →
 one subject per person → a task for the grid, or an exception for the town.
 
-Runs in batches, each in one transaction, so memory stays flat and a crash leaves whole
-batches; a re-run skips rows already stored (by fingerprint). Pushed rows and
-self-declarations go through the same `Pipeline`.
+A pipeline of bounded stages — read → validate → match → write — so memory stays flat:
+the file is read row by row; chunks of `batch_size` rows are validated (the resident ID
+parsed once), encrypted and matched to an address on worker processes partitioned by
+identity (`preparing`, `core.partition`: one person, one worker), at most two chunks
+ahead of the writer; the parent takes each chunk back in file order and writes it in one
+transaction (lookups, subjects, tasks; COPY on PostgreSQL), so a crash leaves whole
+batches and a bad row is never half-written. A re-run skips rows already stored (by
+fingerprint). Pushed rows and self-declarations go through the same `Pipeline`; with
+one worker everything runs in the calling process through the same functions.
 """
 
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
+from itertools import batched
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock, crypto, facts
-from fangkong.people import bulk
+from fangkong.core import clock, facts, partition
+from fangkong.people import bulk, identity
 from fangkong.people.models import Person
 from fangkong.riskareas.rules import DatedList
-from fangkong.screening import rules, writing
+from fangkong.screening import preparing, rules, writing
 from fangkong.screening.choices import ExceptionKind, Match, Placement
 from fangkong.screening.matching import AddressMatcher, load_matcher
 from fangkong.screening.models import (
@@ -30,6 +38,7 @@ from fangkong.screening.models import (
     ScreeningSubject,
     ScreeningTask,
 )
+from fangkong.screening.preparing import Prepared
 
 PLACED = {
     "address": Placement.ADDRESS,
@@ -96,62 +105,90 @@ class Pipeline:
         self.levels = {n.id: n.level for n in self.matcher.nodes.values()}
         self.names = {n.id: n.name for n in self.matcher.nodes.values()}
         self.counts = Counts()
+        self.ready: dict[int, Prepared] = {}  # prepared by the workers, taken by `batch`
+        self._local: preparing.State | None = None
 
     def feed(
         self,
         rows: Iterable[tuple[int, dict[str, str]]],
         batch_size: int = 2000,
         progress: Callable[[int], None] | None = None,
+        workers: int = 1,
     ) -> Counts:
-        batch: list[tuple[int, dict[str, str]]] = []
-        for item in rows:
-            batch.append(item)
-            if len(batch) >= batch_size:
-                self.batch(batch)
-                batch = []
+        """Import `rows` chunk by chunk; with `workers` > 1 each chunk is prepared on
+        worker processes (partitioned by identity) while the previous one is written."""
+        if workers <= 1:
+            for chunk in batched(rows, batch_size):
+                self.batch(list(chunk))
                 if progress:
                     progress(self.counts.total)
-        if batch:
-            self.batch(batch)
-            if progress:
-                progress(self.counts.total)
+            return self.counts
+        sent: deque[list[tuple[int, dict[str, str]]]] = deque()
+
+        def chunks() -> Iterator[list[tuple[str, tuple[int, dict[str, str]]]]]:
+            for chunk in batched(rows, batch_size):
+                sent.append(list(chunk))
+                yield [
+                    (identity.partition_key(raw.get("id_number", ""), raw.get("phone", "")), item)
+                    for item in chunk
+                    for raw in (item[1],)
+                ]
+
+        setup = (self.source.pk, self.today, self.matcher.data)
+        with partition.Partitioned(preparing.start, preparing.work, setup, workers) as pool:
+            for prepared in pool.map(chunks()):
+                self.ready = {p.row_no: p for p in prepared}
+                self.batch(sent.popleft())
+                self.ready = {}
+                if progress:
+                    progress(self.counts.total)
         return self.counts
+
+    def _prepare(self, item: tuple[int, dict[str, str]]) -> Prepared:
+        """A row prepared by the workers, or here (one worker, a self-declaration)."""
+        ready = self.ready.pop(item[0], None)
+        if ready is not None:
+            return ready
+        if self._local is None:
+            self._local = preparing.start((self.source.pk, self.today, self.matcher))
+        return preparing.work(self._local, item)
 
     @transaction.atomic
     def batch(self, items: list[tuple[int, dict[str, str]]]) -> list[Outcome]:
         c = self.counts
         outcomes: dict[int, Outcome] = {}
         rejections: list[ImportRejection] = []
-        cleaned: list[tuple[int, rules.CleanRow, str]] = []
-        for row_no, raw in items:
+        cleaned: list[Prepared] = []
+        for item in items:
             c.total += 1
-            try:
-                row = rules.clean_row(raw, self.today)
-            except rules.RowError as exc:
+            prepared = self._prepare(item)
+            if prepared.error is not None:
                 rej = ImportRejection(
                     pushed_list=self.pl,
-                    row_no=row_no,
-                    field=exc.field,
-                    reason=exc.reason[:200],
-                    name=raw.get("name", "")[:50],
+                    row_no=prepared.row_no,
+                    field=prepared.error[0],
+                    reason=prepared.error[1],
+                    name=prepared.raw_name,
                     path=self.pl.path,
                 )
                 rejections.append(rej)
-                outcomes[row_no] = Outcome(None, rej)
+                outcomes[prepared.row_no] = Outcome(None, rej)
                 continue
-            cleaned.append((row_no, row, rules.row_fingerprint(self.source.pk, row)))
+            cleaned.append(prepared)
         c.rejected += len(rejections)
         ImportRejection.objects.bulk_create(rejections)
 
         stored = {
             h: (list_id, n)
             for h, list_id, n in PushedRow.objects.filter(
-                row_hash__in=[h for *_x, h in cleaned]
+                row_hash__in=[p.digest for p in cleaned]
             ).values_list("row_hash", "pushed_list_id", "row_no")
         }
-        fresh: list[tuple[int, rules.CleanRow, str]] = []
+        fresh: list[Prepared] = []
         merged: list[ImportRejection] = []
-        for row_no, row, digest in cleaned:
+        for prepared in cleaned:
+            row_no, row, digest = prepared.row_no, prepared.row, prepared.digest
+            assert row is not None
             if digest in stored:
                 list_id, first = stored[digest]
                 if list_id == self.pl.pk and first == row_no:
@@ -176,7 +213,7 @@ class Pipeline:
                 )
                 continue
             stored[digest] = (self.pl.pk, row_no)
-            fresh.append((row_no, row, digest))
+            fresh.append(prepared)
         ImportRejection.objects.bulk_create(merged)
         c.accepted += len(fresh)
         if fresh:
@@ -187,22 +224,22 @@ class Pipeline:
     def existing(self, raw: dict[str, str]) -> Person | None:
         """The registered person a row names (by ID, or phone and name), if any; a row
         that does not clean names nobody (the pipeline will reject it)."""
-        try:
-            row = rules.clean_row(raw, self.today)
-        except rules.RowError:
+        prepared = self._prepare((0, raw))
+        if prepared.row is None:
             return None
-        keys, known = self._lookup([(0, row, "")])
-        return self._find(row, keys, known)
+        keys, known = self._lookup([prepared])
+        return self._find(prepared.row, keys, known)
 
-    def _lookup(self, fresh: list[tuple[int, rules.CleanRow, str]]) -> tuple[dict, dict]:
-        id_keys = {
-            r.id_number: crypto.blind_index(r.id_number, "person.id_number")
-            for _n, r, _h in fresh
-            if r.id_number
-        }
-        phone_keys = {
-            r.phone: crypto.blind_index(r.phone, "person.phone") for _n, r, _h in fresh if r.phone
-        }
+    def _lookup(self, fresh: list[Prepared]) -> tuple[dict, dict]:
+        id_keys: dict[str, str] = {}
+        phone_keys: dict[str, str] = {}
+        for p in fresh:
+            row, protected = p.row, p.protected
+            assert row is not None and protected is not None
+            if row.id_number:
+                id_keys[row.id_number] = protected.id_number_index  # type: ignore[assignment]
+            if row.phone:
+                phone_keys[row.phone] = protected.phone_index  # type: ignore[assignment]
         fields = (
             "id",
             "name",
@@ -239,7 +276,7 @@ class Pipeline:
         if row.stated_birth and row.birth_date and row.stated_birth != row.birth_date:
             return _("the birth date %s differs from the resident ID's") % row.stated_birth
         if row.phone and row.id_number:
-            mine = crypto.blind_index(row.id_number, "person.id_number")
+            mine = keys["id"][row.id_number]
             for other in known["phone_any"].get(keys["phone"][row.phone], []):
                 if other.id_number_index and other.id_number_index != mine:
                     return _("the phone number belongs to another resident ID: %(n)s %(i)s") % {
@@ -262,7 +299,7 @@ class Pipeline:
                     return person
         return None
 
-    def _place(self, fresh: list[tuple[int, rules.CleanRow, str]]) -> list[tuple[int, PushedRow]]:  # noqa: C901, PLR0915
+    def _place(self, fresh: list[Prepared]) -> list[tuple[int, PushedRow]]:  # noqa: C901, PLR0915
         c = self.counts
         keys, known = self._lookup(fresh)
         existing_ids = {p.pk for p in known["id"].values()} | {
@@ -292,10 +329,16 @@ class Pipeline:
         joined: dict[int, ScreeningSubject] = {}
         exceptions: list[tuple[ScreeningSubject, Any]] = []
         rows: list[tuple[int, PushedRow]] = []
-        for row_no, row, digest in fresh:
+        for prepared in fresh:
+            row_no, row, digest, result = (
+                prepared.row_no,
+                prepared.row,
+                prepared.digest,
+                prepared.match,
+            )
+            assert row is not None and result is not None
             person = self._find(row, keys, known)
             conflict = self._conflict(row, person, keys, known)
-            result = self.matcher.match(row.address)
             node_id, placement = result.node_id, PLACED.get(result.kind, Placement.EXCEPTION)
             if node_id is not None and person is not None and person.pk:
                 # A village named by the address, a grid of it in the registry: use the grid.
@@ -316,18 +359,13 @@ class Pipeline:
             if person is None:
                 person = writing.build(
                     Person,
-                    **bulk.prepare_values(
-                        {
-                            "name": row.name,
-                            "id_number": row.id_number,
-                            "resident_id": row.resident_id,
-                            "phone": row.phone,
-                            "address": row.address,
-                            "node_id": node_id,
-                        },
+                    **bulk.person_values(
+                        row.parsed,  # type: ignore[arg-type]
+                        prepared.protected,  # type: ignore[arg-type]
+                        node_id,
                         self.paths,
-                        self.today,
                         self.received,
+                        {"address": row.address},
                     ),
                 )
                 new_persons.append(person)

@@ -104,7 +104,10 @@ class AddressMatcher:
         aliases: Iterable[tuple[str, int]] = (),
         grid_keys: Iterable[GridKey] = (),
     ):
+        aliases, grid_keys = list(aliases), list(grid_keys)
         self.nodes: dict[int, Node] = {n.id: n for n in nodes}
+        # What the matcher was built from: worker processes build their own from it.
+        self.data = (list(self.nodes.values()), aliases, grid_keys)
         self.by_path = {n.path: n for n in self.nodes.values()}
         self.grids_of: dict[int, list[int]] = {}
         for n in self.nodes.values():
@@ -421,7 +424,7 @@ def load_matcher() -> AddressMatcher:
         Node(*row)
         for row in Division.objects.values_list("id", "code", "name", "level", "path", "parent_id")
     ]
-    aliases = AddressAlias.objects.values_list("text", "node_id")
+    aliases = list(AddressAlias.objects.values_list("text", "node_id"))
     keys = [
         GridKey(*row)
         for row in GridAddressKey.objects.values_list("grid_id", "kind", "text", "low", "high")

@@ -11,7 +11,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.people import rules as identity
+from fangkong.people import identity
 
 TEXT_LIMITS = {
     "name": 50,
@@ -46,7 +46,8 @@ class CleanRow:
     address: str = ""
     itinerary: str = ""
     stated_birth: dt.date | None = None  # a birth-date column, checked against the ID
-    resident_id: identity.ResidentId | None = None  # parsed once, handed to the registry
+    resident_id: identity.ResidentId | None = None
+    parsed: identity.Identity | None = None  # parsed once, handed to the registry
 
 
 def cell_text(value: Any) -> str:
@@ -93,8 +94,7 @@ def parse_arrival(date_text: str, time_text: str) -> dt.datetime | None:
 
 def clean_row(raw: Mapping[str, str], today: dt.date) -> CleanRow:
     """Validate one mapped row; raise RowError on the first problem."""
-    name = raw.get("name", "").strip()
-    if not name:
+    if not raw.get("name", "").strip():
         raise RowError("name", _("the name is missing"))
     for field, limit in TEXT_LIMITS.items():
         if len(raw.get(field, "")) > limit:
@@ -102,19 +102,18 @@ def clean_row(raw: Mapping[str, str], today: dt.date) -> CleanRow:
     id_text, phone_text = raw.get("id_number", "").strip(), raw.get("phone", "").strip()
     if not id_text and not phone_text:
         raise RowError("id_number", _("neither a resident ID nor a phone number"))
-    row = CleanRow(name=name)
-    if id_text:
-        try:
-            rid = identity.parse_resident_id(id_text, today)
-        except identity.IdentityError as exc:
-            raise RowError("id_number", str(exc)) from None
-        row.id_number, row.birth_date, row.sex = rid.number, rid.birth_date, rid.sex
-        row.resident_id = rid
-    if phone_text:
-        try:
-            row.phone = identity.parse_mobile(phone_text)
-        except identity.IdentityError as exc:
-            raise RowError("phone", str(exc)) from None
+    ident = identity.parse(raw["name"], id_text, phone_text, today)
+    if ident.errors:
+        raise RowError(*ident.errors[0])
+    row = CleanRow(
+        name=ident.name,
+        id_number=ident.id_number,
+        phone=ident.phone,
+        birth_date=ident.birth_date,
+        sex=ident.sex,
+        resident_id=ident.resident_id,
+        parsed=ident,
+    )
     row.arrival_at = parse_arrival(raw.get("arrival_date", ""), raw.get("arrival_time", ""))
     if row.arrival_at and row.arrival_at.date() > today + dt.timedelta(days=1):
         raise RowError("arrival_date", _("the arrival date lies in the future"))

@@ -53,3 +53,41 @@ def test_copy_path_validates_the_same_and_refuses_stored_ids(db, make_person):
     assert loaded.reveal("phone") == "13900001111" and loaded.address == "花园社区\t1幢"
     assert Person.objects.with_phone("13900001111").get() == loaded
     assert Person.objects.filter(name="己").exists()
+
+
+def test_bulk_load_on_two_workers_reports_as_one_worker_does(db, make_person):
+    """Rows prepared on worker processes partitioned by identity: the same report, the
+    same duplicates refused in row order, the same persons stored."""
+    from django.db import transaction
+
+    from fangkong.people.bulk import copy_register
+
+    make_person("已登记", id_number=rid("330602", "1970-01-01", 11))
+    grid = Division.objects.get(code=GRID_A)
+    rows = [
+        {"name": f"人{i}", "node_id": grid.id, "id_number": rid("330602", "1950-05-05", i % 7)}
+        for i in range(30)
+    ]
+    rows += [
+        {"name": "坏", "node_id": grid.id, "id_number": "330602195005051234"},
+        {"name": "手 机", "node_id": grid.id, "phone": "+86 １３９ 0000 1111"},
+        {"name": "戊", "node_id": grid.id, "id_number": rid("330602", "1970-01-01", 11)},
+    ]
+
+    def load(workers):
+        with transaction.atomic():
+            report = copy_register(rows, {grid.id: grid.path}, batch_size=4, workers=workers)
+            stored = sorted(
+                Person.objects.values_list("name", "id_masked", "phone_masked", "birth_date")
+            )
+            transaction.set_rollback(True)
+        return report, stored
+
+    one, stored_one = load(1)
+    two, stored_two = load(2)
+    assert (two.accepted, two.rejected, stored_two) == (one.accepted, one.rejected, stored_one)
+    assert one.accepted == 8
+    assert [r for r, _f, _why in one.rejected if _why == "duplicate within the file"] == list(
+        range(8, 31)
+    )
+    assert ("手机", "", "139****1111", None) in stored_one

@@ -1,0 +1,57 @@
+"""The pure-CPU half of a list import, run on worker processes partitioned by identity
+(`core.partition`): one mapped row → its `Prepared` value — the row cleaned (the
+resident ID parsed once, by `people.identity`) or the field and reason it was refused,
+its fingerprint, the person's identity encrypted, indexed and masked (used when the
+person is registered, the indexes for finding them), and the address matched to a
+village or grid. No database: the parent reads the address book once and hands it over,
+and writes everything."""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from fangkong.people import bulk
+from fangkong.screening import rules
+from fangkong.screening.matching import AddressMatcher, Result
+
+
+class Prepared(NamedTuple):
+    row_no: int
+    raw_name: str
+    row: rules.CleanRow | None = None
+    error: tuple[str, str] | None = None  # (field, reason) of a refused row
+    digest: str = ""
+    protected: bulk.Protected | None = None
+    match: Result | None = None
+
+
+@dataclass
+class State:
+    source_id: int
+    today: dt.date
+    matcher: AddressMatcher
+
+
+def start(setup: tuple[int, dt.date, Any]) -> State:
+    """The worker's state: the matcher given, or built from the data it was built from."""
+    source_id, today, matcher = setup
+    if not isinstance(matcher, AddressMatcher):
+        matcher = AddressMatcher(*matcher)
+    return State(source_id, today, matcher)
+
+
+def work(state: State, item: tuple[int, dict[str, str]]) -> Prepared:
+    row_no, raw = item
+    try:
+        row = rules.clean_row(raw, state.today)
+    except rules.RowError as exc:
+        return Prepared(row_no, raw.get("name", "")[:50], error=(exc.field, exc.reason[:200]))
+    return Prepared(
+        row_no,
+        row.name,
+        row,
+        None,
+        rules.row_fingerprint(state.source_id, row),
+        bulk.protect_identity(row.name, row.id_number, row.phone),
+        state.matcher.match(row.address),
+    )
