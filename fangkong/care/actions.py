@@ -19,7 +19,7 @@ from fangkong.core import clock, crypto, security
 from fangkong.core.access import actor, invalid, require
 from fangkong.core.querysets import can_access
 from fangkong.geo.models import Division
-from fangkong.people import rules as people_rules
+from fangkong.people import identity
 
 PUBLIC_DEEDS_VERSION = "care:deeds:version"
 
@@ -78,7 +78,7 @@ def save_category(user: Any, code: str, name: str, active: bool = True) -> Categ
 
 def phone_index(phone: str) -> str:
     """The blind index under which a reporter's own difficulties are found."""
-    return crypto.blind_index(people_rules.normalise_phone(phone), "person.phone")
+    return crypto.blind_index(identity.normalise_phone(phone), "person.phone")
 
 
 # Difficulties ------------------------------------------------------------------------
@@ -137,8 +137,8 @@ def report_difficulty(
         phone = check_code(phone, code)
     else:
         try:
-            phone = people_rules.parse_mobile(phone)
-        except people_rules.IdentityError as exc:
+            phone = identity.parse_mobile(phone)
+        except identity.IdentityError as exc:
             raise invalid("phone", str(exc)) from exc
     member = member_for_phone(phone)
     target = route(member, node)

@@ -24,7 +24,8 @@ from fangkong.exchange import schema, signing
 from fangkong.exchange.choices import Answer, Ask, Channel, Direction, Kind, Reason, State
 from fangkong.exchange.models import ExchangeRules, HandoverRequest, Message, Partner
 from fangkong.geo.models import Division
-from fangkong.people import rules as identity
+from fangkong.people import identity
+from fangkong.people import rules as people_rules
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -92,9 +93,9 @@ def save_partner(user: Any, data: dict[str, Any], partner: Partner | None = None
 
 def _store_protected(req: HandoverRequest, id_number: str, phone: str) -> None:
     req.id_number_enc = crypto.encrypt(id_number, "exchange.id_number") if id_number else None
-    req.id_masked = identity.mask_id(id_number) if id_number else ""
+    req.id_masked = people_rules.mask_id(id_number) if id_number else ""
     req.phone_enc = crypto.encrypt(phone, "exchange.phone") if phone else None
-    req.phone_masked = identity.mask_phone(phone) if phone else ""
+    req.phone_masked = people_rules.mask_phone(phone) if phone else ""
 
 
 def _clean_request(data: dict[str, Any]) -> dict[str, Any]:

@@ -222,14 +222,14 @@ def version_fields(version: CardVersion) -> dict[str, str]:
 
 
 def mask(fields: dict[str, str]) -> dict[str, str]:
-    from fangkong.people import rules as identity
+    from fangkong.people import rules as people_rules
 
     out = dict(fields)
     out["name"] = (
         (fields["name"][:1] + "*" * max(len(fields["name"]) - 1, 1)) if fields["name"] else ""
     )
-    out["id_number"] = identity.mask_id(fields["id_number"]) if fields["id_number"] else ""
-    out["phone"] = identity.mask_phone(fields["phone"]) if fields["phone"] else ""
+    out["id_number"] = people_rules.mask_id(fields["id_number"]) if fields["id_number"] else ""
+    out["phone"] = people_rules.mask_phone(fields["phone"]) if fields["phone"] else ""
     out["address"] = out["address"][:6] + "…" if out["address"] else ""
     out["workplace"] = ""
     return out

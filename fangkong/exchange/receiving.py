@@ -19,7 +19,7 @@ from fangkong.exchange import schema, signing
 from fangkong.exchange.actions import _store_protected, own_code, root
 from fangkong.exchange.choices import Channel, Direction, Kind, Reason, State
 from fangkong.exchange.models import ExchangeRules, HandoverRequest, Message, Partner, Refusal
-from fangkong.people import rules as identity
+from fangkong.people import identity
 
 log = logging.getLogger(__name__)
 FUTURE_SKEW = dt.timedelta(minutes=5)

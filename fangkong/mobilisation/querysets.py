@@ -2,7 +2,7 @@
 
 from fangkong.core import crypto
 from fangkong.core.querysets import RestrictedQuerySet
-from fangkong.people import rules as people_rules
+from fangkong.people import identity
 
 
 class OrganisationQuerySet(RestrictedQuerySet):
@@ -21,7 +21,7 @@ class MemberQuerySet(RestrictedQuerySet):
         q = q.strip()
         if not q:
             return self
-        if people_rules.MOBILE.match(people_rules.normalise_phone(q)):
+        if identity.MOBILE.match(identity.normalise_phone(q)):
             return self.with_phone(q)
         return self.filter(name__contains=q)
 
@@ -50,4 +50,4 @@ class PpeIssueQuerySet(RestrictedQuerySet):
 
 
 def phone_index(phone: str) -> str:
-    return crypto.blind_index(people_rules.normalise_phone(phone), "member.phone")
+    return crypto.blind_index(identity.normalise_phone(phone), "member.phone")

@@ -497,6 +497,7 @@ def save_preferences(user: Any, data: dict[str, Any]) -> Preference:
     """Channels, quiet hours, mobile number (stored encrypted, shown masked)."""
     from django.core.exceptions import ValidationError
 
+    from fangkong.people import identity
     from fangkong.people import rules as people_rules
 
     pref, _created = Preference.objects.get_or_create(user=user)
@@ -520,8 +521,8 @@ def save_preferences(user: Any, data: dict[str, Any]) -> Preference:
     phone = data.get("phone")
     if phone:
         try:
-            phone = people_rules.parse_mobile(phone)
-        except people_rules.IdentityError as exc:
+            phone = identity.parse_mobile(phone)
+        except identity.IdentityError as exc:
             raise ValidationError({"phone": str(exc)}) from exc
         pref.phone_enc = crypto.encrypt(phone, PREF_PHONE)
         pref.phone_masked = people_rules.mask_phone(phone)

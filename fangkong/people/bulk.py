@@ -101,11 +101,11 @@ def prepare_values(
     row: dict[str, Any], node_paths: dict[int, str], today: dt.date, now: dt.datetime
 ) -> dict[str, Any]:
     """Validate one plain row into column values (encrypted, indexed, masked);
-    raises rules.IdentityError("field: reason"). The ID and phone are parsed once,
+    raises identity.IdentityError("field: reason"). The ID and phone are parsed once,
     by `identity.parse`."""
     ident = identity.parse(row["name"], row.get("id_number") or "", row.get("phone") or "", today)
     if ident.errors:
-        raise rules.IdentityError("%s: %s" % ident.errors[0])
+        raise identity.IdentityError("%s: %s" % ident.errors[0])
     protected = protect_identity(
         ident.name, ident.id_number, ident.phone, row.get("name_initials") or ""
     )
@@ -137,7 +137,7 @@ def _work(
     i, row = item
     try:
         values = prepare_values(row, node_paths, today, now)
-    except rules.IdentityError as exc:
+    except identity.IdentityError as exc:
         name, _sep, reason = str(exc).partition(": ")
         return i, None, (name, reason)
     return i, tuple(values[f] for f in COPY_FIELDS), None

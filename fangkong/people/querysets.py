@@ -1,6 +1,6 @@
 from fangkong.core import crypto
 from fangkong.core.querysets import RestrictedQuerySet
-from fangkong.people import rules
+from fangkong.people import identity, rules
 
 
 class HouseholdQuerySet(RestrictedQuerySet):
@@ -14,12 +14,12 @@ class PersonQuerySet(RestrictedQuerySet):
 
     def with_resident_id(self, number: str) -> "PersonQuerySet":
         return self.filter(
-            id_number_index=crypto.blind_index(rules.normalise_id(number), "person.id_number")
+            id_number_index=crypto.blind_index(identity.normalise_id(number), "person.id_number")
         )
 
     def with_phone(self, phone: str) -> "PersonQuerySet":
         return self.filter(
-            phone_index=crypto.blind_index(rules.normalise_phone(phone), "person.phone")
+            phone_index=crypto.blind_index(identity.normalise_phone(phone), "person.phone")
         )
 
     def search(self, q: str) -> "PersonQuerySet":

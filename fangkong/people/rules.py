@@ -8,20 +8,7 @@ import datetime as dt
 import re
 from functools import cache
 
-# The parsers live in `identity` (one per input concept); re-exported for callers.
-from fangkong.people.identity import (  # noqa: F401
-    FIRST_ID_YEAR,
-    MOBILE,
-    IdentityError,
-    ResidentId,
-    is_valid_resident_id,
-    normalise_id,
-    normalise_phone,
-    parse_mobile,
-    parse_resident_id,
-    region_periods,
-    region_valid_for,
-)
+from fangkong.people import identity
 
 # The masking policy (one for every page, API answer and export shown to a role, or a
 # moment, without an audited reveal):
@@ -101,7 +88,7 @@ def classify_query(q: str) -> str:
     q = q.strip()
     if re.fullmatch(r"\d{17}[\dXx]", q):
         return "id"
-    if MOBILE.match(normalise_phone(q)):
+    if identity.MOBILE.match(identity.normalise_phone(q)):
         return "phone"
     if re.fullmatch(r"[A-Za-z]+", q):
         return "initials"

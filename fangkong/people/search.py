@@ -12,7 +12,7 @@ from typing import Any
 from django.core import signing
 
 from fangkong.core import crypto
-from fangkong.people import rules
+from fangkong.people import identity, rules
 
 SALT = "fangkong.people.search"
 MAX_AGE = 30 * 60  # seconds a handle stays valid
@@ -30,7 +30,7 @@ def term_index(q: str) -> tuple[str, str] | None:
     kind = personal_kind(q)
     if kind is None:
         return None
-    value = rules.normalise_id(q) if kind == "id" else rules.normalise_phone(q.strip())
+    value = identity.normalise_id(q) if kind == "id" else identity.normalise_phone(q.strip())
     return kind, crypto.blind_index(value, FIELDS[kind])
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import crypto, private_values
 from fangkong.geo.models import Division
-from fangkong.people import rules as people_rules
+from fangkong.people import identity
 
 
 def districts_of(node: Division) -> list[Division]:
@@ -156,7 +156,7 @@ def personal_data_in(text: str, node: Division | None = None) -> list[str]:
     if ids:
         known = registry.filter(
             id_number_index__in=[
-                crypto.blind_index(people_rules.normalise_id(i), "person.id_number") for i in ids
+                crypto.blind_index(identity.normalise_id(i), "person.id_number") for i in ids
             ]
         ).exists()
         found.append(

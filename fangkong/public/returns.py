@@ -13,6 +13,7 @@ from fangkong.core import clock, crypto
 from fangkong.core.access import actor, invalid, require
 from fangkong.core.querysets import is_system
 from fangkong.geo.models import Division
+from fangkong.people import identity
 from fangkong.people import rules as people_rules
 from fangkong.public import rules
 from fangkong.public.actions import rules_on
@@ -31,8 +32,8 @@ def _phone_fields(phone: str, field: str) -> dict:
     if not phone.strip():
         return {}
     try:
-        value = people_rules.parse_mobile(phone)
-    except people_rules.IdentityError as exc:
+        value = identity.parse_mobile(phone)
+    except identity.IdentityError as exc:
         raise invalid("phone", str(exc)) from exc
     return {
         "phone_enc": crypto.encrypt(value, field),
@@ -66,8 +67,8 @@ def apply_to_resume(
             raise invalid("employees", _("every employee needs a name"))
         if e.get("phone"):
             try:
-                phones[n] = people_rules.parse_mobile(e["phone"])
-            except people_rules.IdentityError as exc:
+                phones[n] = identity.parse_mobile(e["phone"])
+            except identity.IdentityError as exc:
                 raise invalid("employees", f"{e['name']}: {exc}") from exc
     r = rules_on(clock.today())
     credit_code = credit_code.strip().upper()

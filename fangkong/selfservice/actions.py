@@ -19,6 +19,7 @@ from fangkong.healthcode import facts as code_facts
 from fangkong.healthcode.actions import SYMPTOMS
 from fangkong.healthcode.models import CodeOverride, HealthCode
 from fangkong.healthcode.rules import Facts
+from fangkong.people import identity
 from fangkong.people import rules as id_rules
 from fangkong.people.actions import set_protected
 from fangkong.people.models import Person
@@ -80,9 +81,9 @@ def clean(data: dict[str, Any]) -> dict[str, Any]:  # noqa: C901, PLR0915
         errors["applicant_name"] = [_("give your own name as the family member applying")]
     out["applicant_name"] = applicant if relation != Relation.SELF else name
     try:
-        rid = id_rules.parse_resident_id(str(data.get("id_number") or ""), today=today)
+        rid = identity.parse_resident_id(str(data.get("id_number") or ""), today=today)
         out["rid"] = rid
-    except id_rules.IdentityError as exc:
+    except identity.IdentityError as exc:
         errors["id_number"] = [str(exc)]
         rid = None
     if rid is not None and relation != Relation.SELF:
@@ -96,8 +97,8 @@ def clean(data: dict[str, Any]) -> dict[str, Any]:  # noqa: C901, PLR0915
                 % {"old": r.proxy_elderly_from, "young": r.proxy_children_under, "age": age}
             ]
     try:
-        out["phone"] = id_rules.parse_mobile(str(data.get("phone") or ""))
-    except id_rules.IdentityError as exc:
+        out["phone"] = identity.parse_mobile(str(data.get("phone") or ""))
+    except identity.IdentityError as exc:
         errors["phone"] = [str(exc)]
     code = str(data.get("node_code") or "").strip()[:24]
     node = (

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from fangkong.people import rules
+from fangkong.people import identity
 from fangkong.people.synthetic import Village, county_code_at, population
 
 
@@ -14,7 +14,7 @@ def test_generated_ids_are_valid_under_r21_and_half_of_elderly_fail_stdnum():
     rows = list(population(villages, 2000, seed=7, today=dt.date(2026, 11, 29)))
     ids = [r["id_number"] for r in rows if r["id_number"]]
     assert len(rows) == 2000
-    assert all(rules.is_valid_resident_id(i) for i in ids)
+    assert all(identity.is_valid_resident_id(i) for i in ids)
     elderly = [i for i in ids if int(i[6:10]) < 1983]
     assert elderly, "the synthetic population has elderly residents"
     refused = sum(not ric.is_valid(i) for i in elderly)

@@ -28,12 +28,12 @@ def find_person(id_number: str) -> Any:
     """The registered person with this resident ID (exact blind-index match), if any.
     A fever clinic receives patients from anywhere, so the exact match is not limited
     to the doctor's area; browsing and name search are."""
-    from fangkong.people import rules as people_rules
+    from fangkong.people import identity
     from fangkong.people.models import Person
 
     try:
-        people_rules.parse_resident_id(id_number, today=clock.today())
-    except people_rules.IdentityError as exc:
+        identity.parse_resident_id(id_number, today=clock.today())
+    except identity.IdentityError as exc:
         raise invalid("id_number", str(exc)) from None
     return Person.objects.with_resident_id(id_number).active().first()
 

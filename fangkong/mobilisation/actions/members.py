@@ -20,6 +20,7 @@ from fangkong.mobilisation.models import (
     Unit,
 )
 from fangkong.mobilisation.querysets import phone_index
+from fangkong.people import identity
 from fangkong.people import rules as people_rules
 
 MEMBER_FLAGS = ("is_party_member", "is_cadre", "is_medical", "is_volunteer")
@@ -37,8 +38,8 @@ def member_path(member: Member, fallback: Division | None = None) -> str:
 
 def set_phone(member: Member, phone: str) -> None:
     try:
-        phone = people_rules.parse_mobile(phone)
-    except people_rules.IdentityError as exc:
+        phone = identity.parse_mobile(phone)
+    except identity.IdentityError as exc:
         raise invalid("phone", str(exc)) from exc
     index = phone_index(phone)
     clash = Member.objects.filter(phone_index=index).exclude(pk=member.pk).exists()
