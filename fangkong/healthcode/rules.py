@@ -188,7 +188,7 @@ def basis_of(
 ) -> dict[str, Any]:
     """The facts and rule values derive() uses on `today`, as plain JSON."""
     on = rules_on or (lambda _day: r)
-    arrivals = {f.high_risk_arrival, f.medium_risk_arrival} - {None}
+    arrivals = {d for d in (f.high_risk_arrival, f.medium_risk_arrival) if d is not None}
     return {
         "facts": {
             **{name: getattr(f, name) for name in FLAG_FACTS},
