@@ -381,13 +381,34 @@ def verify(token: str) -> tuple[int, str]:
 
 def verify_named(token: str) -> tuple[int, str, str]:
     """(person id, colour, name) of a scanned QR token in one query (the gate shows the
-    masked name); CodeError when forged or expired."""
+    masked name; the life of a code, `qr_seconds` of the rule set in force, is read in
+    the same query); CodeError when forged or expired. The signature is checked before
+    any query."""
+    from django.db.models import Subquery, Value
+    from django.db.models.functions import Coalesce
+
     from fangkong.people.models import Person
 
-    r = rules_in_force(clock.today())
-    pid = tokens.read_qr(token, r.qr_seconds)
-    found = HealthCode.objects.filter(person_id=pid).values_list("colour", "person__name").first()
+    day = clock.today()
+    pid = tokens.read_qr_payload(token)["p"]  # forged: refused here, without a query
+    in_force = CodeRules.objects.filter(effective_from__lte=day).order_by("-effective_from")
+    first = CodeRules.objects.order_by("effective_from")
+    default = CodeRules._meta.get_field("qr_seconds").get_default()
+    found = (
+        HealthCode.objects.filter(person_id=pid)
+        .annotate(
+            qr=Coalesce(
+                Subquery(in_force.values("qr_seconds")[:1]),
+                Subquery(first.values("qr_seconds")[:1]),
+                Value(default),
+            )
+        )
+        .values_list("colour", "person__name", "qr")
+        .first()
+    )
     if found is not None:
+        tokens.read_qr(token, found[2])
         return pid, found[0], found[1]
+    tokens.read_qr(token, rules_in_force(day).qr_seconds)
     name = Person.objects.filter(pk=pid).values_list("name", flat=True).first() or ""
     return pid, recompute_person(pid), name
