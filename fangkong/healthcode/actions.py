@@ -372,11 +372,10 @@ def end_override(user: Any, override: CodeOverride) -> None:
 
 
 def verify(token: str) -> tuple[int, str]:
-    """(person id, colour) of a scanned QR token; CodeError when forged or expired."""
-    r = rules_in_force(clock.today())
-    pid = tokens.read_qr(token, r.qr_seconds)
-    code = HealthCode.objects.filter(person_id=pid).values_list("colour", flat=True).first()
-    return pid, code if code is not None else recompute_person(pid)
+    """(person id, colour) of a scanned QR token (one query, see verify_named); CodeError
+    when forged or expired."""
+    pid, colour, _name = verify_named(token)
+    return pid, colour
 
 
 def verify_named(token: str) -> tuple[int, str, str]:
