@@ -59,11 +59,18 @@ def on_fact(fact: str, person_ids: list[int], detail: dict) -> None:
         )
 
 
+def wants(fact: str, detail: dict) -> bool:
+    """A routine check-in (a normal reading of today that changed no status and no
+    colour) changes no figure of today's briefing (it counts yesterday's check-ins):
+    no task for it."""
+    return not detail.get("routine")
+
+
 def register_hooks() -> None:
     from fangkong.briefing.models import Briefing
     from fangkong.core import demo_steps, facts, home
 
-    facts.register("briefing", on_fact, mode=facts.TASK)
+    facts.register("briefing", on_fact, mode=facts.TASK, wants=wants)
 
     home.register(
         home.Card(

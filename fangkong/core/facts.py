@@ -11,6 +11,14 @@ declare how they run:
 - `TASK`: after the commit, ONE background task (Django's tasks API, `django-tasks-db`
   in production) runs every TASK consumer of the change.
 
+A consumer may say which changes it needs (`wants(fact, detail)`); one that does not
+want a change is not called, and no task is enqueued when no TASK consumer wants it.
+The busiest writer, the check-in, marks a normal reading of today that changed no
+status `routine=True`: no stored figure but the person's own code can follow from it.
+An INLINE consumer runs first and may clear the mark when it derived a change others
+show (the health code sets `detail["routine"] = False` when the colour changed); the
+briefing wants no routine reading (issue #21: no background task per check-in).
+
 `core` never imports the domain apps: they come to the registry. No save signal carries
 a domain fact any more.
 
@@ -45,29 +53,39 @@ TASK = "task"
 Handler = Callable[[str, list[int], dict[str, Any]], None]
 
 
+Wants = Callable[[str, dict[str, Any]], bool]
+
+
 @dataclass(frozen=True)
 class Consumer:
     name: str
     handler: Handler
     facts: frozenset[str]
     mode: str
+    wants: Wants | None = None
 
 
 _consumers: dict[str, Consumer] = {}
 
 
 def register(
-    name: str, handler: Handler, *, facts: Iterable[str] = FACTS, mode: str = INLINE
+    name: str,
+    handler: Handler,
+    *,
+    facts: Iterable[str] = FACTS,
+    mode: str = INLINE,
+    wants: Wants | None = None,
 ) -> None:
-    """A consumer of facts: `handler(fact, person_ids, detail)`. Registering the same
-    name again replaces it (AppConfig.ready may run twice in tests)."""
+    """A consumer of facts: `handler(fact, person_ids, detail)`, called only for the
+    changes `wants(fact, detail)` accepts (all when None). Registering the same name
+    again replaces it (AppConfig.ready may run twice in tests)."""
     wanted = frozenset(facts)
     unknown = wanted - set(FACTS)
     if unknown:
         raise ValueError(f"unknown fact(s): {', '.join(sorted(unknown))}")
     if mode not in (INLINE, TASK):
         raise ValueError(f"mode must be {INLINE!r} or {TASK!r}")
-    _consumers[name] = Consumer(name, handler, wanted, mode)
+    _consumers[name] = Consumer(name, handler, wanted, mode, wants)
 
 
 def unregister(name: str) -> None:
@@ -88,12 +106,11 @@ def changed(fact: str, person_ids: Iterable[int | None], **detail: Any) -> None:
     ids = sorted({int(p) for p in person_ids if p})
     if not ids and not detail:
         return
-    later = []
-    for c in consumers(fact):
-        if c.mode == INLINE:
+    found = consumers(fact)
+    for c in found:  # INLINE first: one may clear the writer's `routine` mark
+        if c.mode == INLINE and (c.wants is None or c.wants(fact, detail)):
             c.handler(fact, ids, detail)
-        else:
-            later.append(c.name)
+    later = [c.name for c in found if c.mode == TASK and (c.wants is None or c.wants(fact, detail))]
     if later:
         from fangkong.core.tasks import deliver_facts
 

@@ -30,3 +30,29 @@ def execute(sql: str, params: list[Any] | tuple[Any, ...]) -> list[tuple]:
     if connection.queries_logged:
         connection.queries_log.append({"sql": f"{sql} -- prepared", "time": "0.000"})
     return rows
+
+
+def fields(model: Any, names: list[str]) -> list[Any]:
+    """The model's concrete fields of these attribute names, in that order."""
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    return [by_attname[n] for n in names]
+
+
+def converters(model: Any, names: list[str]) -> list[tuple[Any, list[Any]]]:
+    """Per column, the converters Django applies to a value read from the database
+    (the backend's and the field's: JSON, decimals, dates on SQLite …)."""
+    out = []
+    for f in fields(model, names):
+        col = f.get_col(model._meta.db_table)
+        out.append((col, connection.ops.get_db_converters(col) + f.get_db_converters(connection)))
+    return out
+
+
+def convert(values: Any, found: list[tuple[Any, list[Any]]]) -> list[Any]:
+    """A raw row → Python values, through `converters(...)`."""
+    out = []
+    for value, (col, convs) in zip(values, found, strict=True):
+        for conv in convs:
+            value = conv(value, col, connection)
+        out.append(value)
+    return out

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock, readings
+from fangkong.core import clock, prepared, readings
 from fangkong.core import facts as core_facts
 from fangkong.core.access import actor, invalid, require
 from fangkong.healthcode import facts, rules, tokens
@@ -60,11 +60,12 @@ def recompute_persons(person_ids: list[int], today: dt.date | None = None) -> di
         paths = _paths(ids)
         codes = HealthCode.objects.filter(**facts._of("person_id", ids))
         current = {c.person_id: c for c in codes}
-        new_codes, updates, history = [], [], []
+        new_codes, updates, day_only, history = [], [], [], []
         for pid in ids:
             if pid not in paths:
                 continue
             colour, reasons = rules.derive(found[pid], r, day, rules_on)
+            basis = rules.basis_of(found[pid], r, day, rules_on)
             code = current.get(pid)
             overridden = found[pid].override is not None
             if code is None:
@@ -76,6 +77,8 @@ def recompute_persons(person_ids: list[int], today: dt.date | None = None) -> di
                         since=day,
                         overridden=overridden,
                         path=paths[pid],
+                        basis=basis,
+                        basis_on=day,
                     )
                 )
                 history.append(
@@ -101,20 +104,28 @@ def recompute_persons(person_ids: list[int], today: dt.date | None = None) -> di
                     )
                 )
                 code.since = day
-            if (code.colour, code.reasons, code.overridden, code.path) != (
+            if (code.colour, code.reasons, code.overridden, code.path, code.basis) != (
                 colour,
                 reasons,
                 overridden,
                 paths[pid],
+                basis,
             ):
                 code.colour, code.reasons = colour, reasons
                 code.overridden, code.path = overridden, paths[pid]
+                code.basis, code.basis_on = basis, day
                 updates.append(code)
+            elif code.basis_on != day:  # the same basis, derived again today
+                day_only.append(code.pk)
         with transaction.atomic():
             HealthCode.objects.bulk_create(new_codes, ignore_conflicts=True)
             HealthCode.objects.bulk_update(
-                updates, ["colour", "reasons", "since", "overridden", "path"], batch_size=1000
+                updates,
+                ["colour", "reasons", "since", "overridden", "path", "basis", "basis_on"],
+                batch_size=1000,
             )
+            if day_only:  # one set-based statement (the nightly batch: most codes)
+                HealthCode.objects.filter(**facts._of("pk", day_only)).update(basis_on=day)
             CodeChange.objects.bulk_create(history, batch_size=1000)
         changed += len(history)
     return {"persons": len(person_ids), "changes": changed}
@@ -127,9 +138,75 @@ def recompute_person(person_id: int) -> str:
 
 def on_fact(fact: str, person_ids: list[int], detail: dict[str, Any]) -> None:
     """The health code's consumer of `core.facts`: recompute these persons' colours at
-    once, in the writer's transaction (the code a gate reads next is already right)."""
-    if person_ids:
-        recompute_persons(list(person_ids))
+    once, in the writer's transaction (the code a gate reads next is already right).
+    A normal check-in of one person is judged on the code's stored basis when it can be
+    (`_normal_checkin`); a change of colour clears the writer's `routine` mark, so the
+    background consumers hear of it."""
+    if not person_ids:
+        return
+    if (
+        fact == core_facts.CHECKIN
+        and len(person_ids) == 1
+        and detail.get("abnormal") is False
+        and detail.get("day")
+        and _normal_checkin(person_ids[0], dt.date.fromisoformat(detail["day"]))
+    ):
+        return
+    if recompute_persons(list(person_ids))["changes"]:
+        detail["routine"] = False
+
+
+_CODE_COLUMNS = ["id", "colour", "reasons", "basis", "basis_on"]
+_code_sql: dict[str, tuple[str, str, list[Any]]] = {}
+
+
+def _code_statements() -> tuple[str, str, list[Any]]:
+    """The read and the update of one code by the check-in path, built once per vendor."""
+    vendor = connection.vendor
+    if vendor not in _code_sql:
+        q = connection.ops.quote_name
+        table = q(HealthCode._meta.db_table)
+        read = (
+            f"SELECT {', '.join(q(c) for c in _CODE_COLUMNS)} FROM {table} "  # noqa: S608
+            f"WHERE {q('person_id')} = %s"
+        )
+        write = f"UPDATE {table} SET {q('reasons')} = %s, {q('basis')} = %s WHERE id = %s"  # noqa: S608
+        _code_sql[vendor] = (read, write, prepared.converters(HealthCode, _CODE_COLUMNS))
+    return _code_sql[vendor]
+
+
+def _normal_checkin(person_id: int, day: dt.date) -> bool:
+    """A normal reading of `day`, judged on the stored basis: the colour and reasons
+    derived again from it with the new day in the run of normal check-ins (R12). True
+    when that settled it (nothing changed, or only the reasons and the basis, written in
+    one statement); False when the facts must be read again: no basis of today, a day
+    the basis cannot place, or a new colour (a completed streak: the full path records
+    the change)."""
+    today = clock.today()
+    read, write, converters = _code_statements()
+    rows = prepared.execute(read, [person_id])
+    if not rows:
+        return False
+    pk, colour, reasons, basis, basis_on = prepared.convert(rows[0], converters)
+    if basis is None or basis_on != today:
+        return False
+    after = rules.with_normal_checkin(basis, day, today)
+    if after is None:
+        return False
+    new_colour, new_reasons = rules.derive_from_basis(after, today)
+    if new_colour != colour:
+        return False
+    if (new_reasons, after) != (reasons, basis):
+        field = HealthCode._meta.get_field("basis")
+        prepared.execute(
+            write,
+            [
+                field.get_db_prep_save(new_reasons, connection),
+                field.get_db_prep_save(after, connection),
+                pk,
+            ],
+        )
+    return True
 
 
 def colour_of(person_id: int) -> str:
@@ -212,7 +289,14 @@ def daily_checkin(
         at=clock.now(),
         path=person.path,
     )
-    core_facts.changed(core_facts.CHECKIN, [person.pk])
+    abnormal = checkin.abnormal
+    core_facts.changed(
+        core_facts.CHECKIN,
+        [person.pk],
+        day=day.isoformat(),
+        abnormal=abnormal,
+        routine=not abnormal,
+    )
     return checkin, True
 
 
@@ -288,22 +372,42 @@ def end_override(user: Any, override: CodeOverride) -> None:
 
 
 def verify(token: str) -> tuple[int, str]:
-    """(person id, colour) of a scanned QR token; CodeError when forged or expired."""
-    r = rules_in_force(clock.today())
-    pid = tokens.read_qr(token, r.qr_seconds)
-    code = HealthCode.objects.filter(person_id=pid).values_list("colour", flat=True).first()
-    return pid, code if code is not None else recompute_person(pid)
+    """(person id, colour) of a scanned QR token (one query, see verify_named); CodeError
+    when forged or expired."""
+    pid, colour, _name = verify_named(token)
+    return pid, colour
 
 
 def verify_named(token: str) -> tuple[int, str, str]:
     """(person id, colour, name) of a scanned QR token in one query (the gate shows the
-    masked name); CodeError when forged or expired."""
+    masked name; the life of a code, `qr_seconds` of the rule set in force, is read in
+    the same query); CodeError when forged or expired. The signature is checked before
+    any query."""
+    from django.db.models import Subquery, Value
+    from django.db.models.functions import Coalesce
+
     from fangkong.people.models import Person
 
-    r = rules_in_force(clock.today())
-    pid = tokens.read_qr(token, r.qr_seconds)
-    found = HealthCode.objects.filter(person_id=pid).values_list("colour", "person__name").first()
+    day = clock.today()
+    pid = tokens.read_qr_payload(token)["p"]  # forged: refused here, without a query
+    in_force = CodeRules.objects.filter(effective_from__lte=day).order_by("-effective_from")
+    first = CodeRules.objects.order_by("effective_from")
+    default = CodeRules._meta.get_field("qr_seconds").get_default()
+    found = (
+        HealthCode.objects.filter(person_id=pid)
+        .annotate(
+            qr=Coalesce(
+                Subquery(in_force.values("qr_seconds")[:1]),
+                Subquery(first.values("qr_seconds")[:1]),
+                Value(default),
+            )
+        )
+        .values_list("colour", "person__name", "qr")
+        .first()
+    )
     if found is not None:
+        tokens.read_qr(token, found[2])
         return pid, found[0], found[1]
+    tokens.read_qr(token, rules_in_force(day).qr_seconds)
     name = Person.objects.filter(pk=pid).values_list("name", flat=True).first() or ""
     return pid, recompute_person(pid), name

@@ -119,6 +119,13 @@ class HealthCode(models.Model):
     since = models.DateField(_("since"))
     overridden = models.BooleanField(_("set by headquarters"), default=False)
     path = models.CharField(max_length=160, editable=False)
+    # What the last full recomputation read, reduced to what a normal check-in can change
+    # (the facts without the check-ins, the run of normal check-in days, the rule values
+    # used: `rules.basis_of`), and the day it was derived. A normal check-in of that day
+    # re-derives the colour from it without reading the facts again (issue #21); every
+    # full recomputation derives it anew. Null: not derived yet (the next fact reads all).
+    basis = models.JSONField(null=True, blank=True, editable=False)
+    basis_on = models.DateField(null=True, blank=True, editable=False)
 
     scope_path = "path"
     objects = CodeQuerySet.as_manager()

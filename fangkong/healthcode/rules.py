@@ -4,6 +4,7 @@ colour and its reasons out. The batch and the per-person recomputation both call
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -124,3 +125,119 @@ def derive(  # noqa: C901
     if yellow:
         return "yellow", yellow
     return "green", []
+
+
+# ---------------------------------------------------------------- the stored basis
+# A full recomputation reads every fact source (~20 queries). A normal check-in changes
+# only the run of normal check-in days, so the code keeps what derive() read, reduced to
+# plain JSON (`basis_of`), with the day it was derived; a normal check-in of that day
+# re-derives the colour from it (`with_normal_checkin`, `derive_from_basis`). Facts
+# stored, state derived: every full recomputation writes the basis anew.
+
+RULE_FIELDS = (
+    "post_discharge_days",
+    "high_risk_days",
+    "medium_risk_days",
+    "possible_contact_days",
+    "red_days",
+    "red_checkins",
+    "yellow_checkins",
+)
+FLAG_FACTS = ("case_in_care", "under_observation", "centralised")
+DATE_FACTS = (
+    "discharged_on",
+    "close_contact_on",
+    "possible_contact_on",
+    "high_risk_arrival",
+    "medium_risk_arrival",
+    "abnormal_on",
+)
+ONE_DAY = dt.timedelta(days=1)
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _rule_values(rs: Any) -> dict[str, int]:
+    return {name: int(getattr(rs, name)) for name in RULE_FIELDS}
+
+
+def checkin_run(checkins: dict[dt.date, bool], today: dt.date) -> dict[str, str | None]:
+    """What normal_streak can see of the check-ins on `today`: the last check-in day up
+    to today and, when that day is normal, the first day of the unbroken run of normal
+    days ending there (`from`; None when the last day is abnormal)."""
+    days = [d for d in checkins if d <= today]
+    if not days:
+        return {"last": None, "from": None}
+    last = max(days)
+    if checkins[last]:
+        return {"last": last.isoformat(), "from": None}
+    start = last
+    while checkins.get(start - ONE_DAY) is False:
+        start -= ONE_DAY
+    return {"last": last.isoformat(), "from": start.isoformat()}
+
+
+def basis_of(
+    f: Facts, r: Any, today: dt.date, rules_on: Callable[[dt.date], Any] | None = None
+) -> dict[str, Any]:
+    """The facts and rule values derive() uses on `today`, as plain JSON."""
+    on = rules_on or (lambda _day: r)
+    arrivals = {d for d in (f.high_risk_arrival, f.medium_risk_arrival) if d is not None}
+    return {
+        "facts": {
+            **{name: getattr(f, name) for name in FLAG_FACTS},
+            **{name: _iso(getattr(f, name)) for name in DATE_FACTS},
+            "override": list(f.override) if f.override else None,
+        },
+        "checkins": checkin_run(f.checkins, today),
+        "rules": _rule_values(r),
+        "rules_on": {d.isoformat(): _rule_values(on(d)) for d in sorted(arrivals)},
+    }
+
+
+def with_normal_checkin(basis: dict[str, Any], day: dt.date, today: dt.date) -> dict | None:
+    """The basis after a normal check-in on `day`, or None when it cannot tell (a day
+    after today, or a day that may join the run to an earlier one): then the facts are
+    read again."""
+    seen = basis["checkins"]
+    last, start = _date(seen["last"]), _date(seen["from"])
+    if day > today or (start is not None and day == start - ONE_DAY):
+        return None
+    if last is None or day > last + ONE_DAY or (start is None and day > last):
+        run = {"last": day.isoformat(), "from": day.isoformat()}  # a new run
+    elif start is not None and day == last + ONE_DAY:
+        run = {"last": day.isoformat(), "from": seen["from"]}  # the run goes on
+    else:  # a day already counted, after an abnormal day, or before a gap: no change
+        return basis
+    return {**basis, "checkins": run}
+
+
+def derive_from_basis(basis: dict[str, Any], today: dt.date) -> tuple[str, list[str]]:
+    """derive() on the facts and rules kept in a basis (of `today`)."""
+    stored = basis["facts"]
+    f = Facts()
+    for name in FLAG_FACTS:
+        setattr(f, name, stored[name])
+    for name in DATE_FACTS:
+        setattr(f, name, _date(stored[name]))
+    if stored["override"]:
+        f.override = (stored["override"][0], stored["override"][1])
+    last, start = _date(basis["checkins"]["last"]), _date(basis["checkins"]["from"])
+    if last is not None and start is None:
+        f.checkins = {last: True}
+    elif last is not None and start is not None:
+        f.checkins = {start + ONE_DAY * i: False for i in range((last - start).days + 1)}
+    r = SimpleNamespace(**basis["rules"])
+    by_day = basis["rules_on"]
+
+    def rules_on(day: dt.date) -> Any:
+        found = by_day.get(day.isoformat())
+        return SimpleNamespace(**found) if found is not None else r
+
+    return derive(f, r, today, rules_on)

@@ -1,10 +1,14 @@
-"""Recording a check-in (R3–R5): the busiest write of the app, so its three statements
-(lock the period with its rule set, insert the reading, update the line-list columns)
-are SQL prepared once per database vendor, with the models' own field adapters and
-converters; the rare branches (duplicates, referrals, late readings) use the ORM."""
+"""Recording a check-in (R3–R5): the busiest write of the app. Its statements are SQL
+prepared once per database vendor, with the models' own field adapters and converters:
+lock the period with its rule set; insert the reading (with the count of link readings
+already in its window), update the line-list columns and close a late window's task —
+on PostgreSQL one statement (data-modifying WITH), elsewhere one each. The health code
+follows through the facts registry, in the same transaction: a normal reading is judged
+on the code's stored basis (usually one more statement, see healthcode.actions), a fever
+or symptom reads every fact again. The rare branches (duplicates, referrals) use the ORM.
+"""
 
 import datetime as dt
-import uuid
 from typing import Any
 
 from django.db import connection, transaction
@@ -68,19 +72,6 @@ INSERT_COLUMNS = [
 _prepared: dict[str, dict[str, Any]] = {}
 
 
-def _fields(model: Any, names: list[str]) -> list[Any]:
-    by_attname = {f.attname: f for f in model._meta.concrete_fields}
-    return [by_attname[n] for n in names]
-
-
-def _converters(model: Any, names: list[str]) -> list[tuple[Any, list[Any]]]:
-    out = []
-    for f in _fields(model, names):
-        col = f.get_col(model._meta.db_table)
-        out.append((col, connection.ops.get_db_converters(col) + f.get_db_converters(connection)))
-    return out
-
-
 def _statements() -> dict[str, Any]:
     """SQL and converters, built once per database vendor."""
     vendor = connection.vendor
@@ -88,7 +79,6 @@ def _statements() -> dict[str, Any]:
         q = connection.ops.quote_name
         rules_columns = [f.attname for f in ObservationRules._meta.concrete_fields]
         period_t, rules_t = ObservationPeriod._meta.db_table, ObservationRules._meta.db_table
-        checkin_t = CheckIn._meta.db_table
         select = (
             "SELECT "
             + ", ".join(f"p.{q(c)}" for c in PERIOD_COLUMNS)
@@ -99,31 +89,16 @@ def _statements() -> dict[str, Any]:
         )
         if connection.features.has_select_for_update_of:
             select += " FOR UPDATE OF p"
-        insert = (
-            f"INSERT INTO {q(checkin_t)} ({', '.join(q(c) for c in INSERT_COLUMNS)}) "
-            f"VALUES ({', '.join(['%s'] * len(INSERT_COLUMNS))}) "
-            "ON CONFLICT (period_id, client_id) DO NOTHING RETURNING id"
-        )
         _prepared[vendor] = {
             "select": select,
-            "insert": insert,
-            "period_conv": _converters(ObservationPeriod, PERIOD_COLUMNS),
+            "period_conv": prepared.converters(ObservationPeriod, PERIOD_COLUMNS),
             "rules_columns": rules_columns,
-            "rules_conv": _converters(ObservationRules, rules_columns),
-            "insert_fields": _fields(CheckIn, INSERT_COLUMNS),
+            "rules_conv": prepared.converters(ObservationRules, rules_columns),
+            "insert_fields": prepared.fields(CheckIn, INSERT_COLUMNS),
             "period_fields": {f.attname: f for f in ObservationPeriod._meta.concrete_fields},
             "update_table": q(period_t),
         }
     return _prepared[vendor]
-
-
-def _convert(values: Any, converters: list[tuple[Any, list[Any]]]) -> list[Any]:
-    out = []
-    for value, (col, convs) in zip(values, converters, strict=True):
-        for conv in convs:
-            value = conv(value, col, connection)
-        out.append(value)
-    return out
 
 
 def _lock(pk: int) -> tuple[ObservationPeriod, ObservationRules] | None:
@@ -135,10 +110,10 @@ def _lock(pk: int) -> tuple[ObservationPeriod, ObservationRules] | None:
     row = rows[0]
     n = len(PERIOD_COLUMNS)
     period = ObservationPeriod.from_db(
-        connection.alias, PERIOD_COLUMNS, _convert(row[:n], s["period_conv"])
+        connection.alias, PERIOD_COLUMNS, prepared.convert(row[:n], s["period_conv"])
     )
     rule_set = ObservationRules.from_db(
-        connection.alias, s["rules_columns"], _convert(row[n:], s["rules_conv"])
+        connection.alias, s["rules_columns"], prepared.convert(row[n:], s["rules_conv"])
     )
     return period, rule_set
 
@@ -158,19 +133,92 @@ def _taken_at(value: Any, start_date: dt.date) -> dt.datetime:
     return value
 
 
-def _within_link_limit(
-    period_id: int, cid: uuid.UUID, day: dt.date, window: str, r: ObservationRules
-) -> None:
-    """At most `link_readings_per_window` readings per window through a person's link
-    (a resend of a stored reading is not a new one)."""
-    stored = CheckIn.objects.filter(period_id=period_id, local_date=day, window=window)
-    if stored.filter(client_id=cid).exists():
-        return
-    if stored.filter(reported_by__isnull=True).count() >= r.link_readings_per_window:
-        raise invalid(
-            "temperature",
-            _("Enough readings in this check-in window; the next window opens later."),
+LATE_NOTE = "late check-in received"
+_writes: dict[tuple[str, bool, bool, bool], str] = {}
+
+
+def _write_sql(count: bool, update: bool, close: bool) -> str:
+    """The insert of a reading, RETURNING its id (none for a stored client id) and, with
+    `count`, the link readings already stored in its window; on PostgreSQL with the
+    update of the line-list columns (`update`) and the closing of the window's open task
+    (`close`, a late reading) in the same statement, each only when the row went in."""
+    key = (connection.vendor, count, update, close)
+    if key not in _writes:
+        q = connection.ops.quote_name
+        checkin_t = q(CheckIn._meta.db_table)
+        returning = "id"
+        if count:
+            returning += (
+                f", (SELECT COUNT(*) FROM {checkin_t} c WHERE c.period_id = %s"  # noqa: S608
+                f" AND c.local_date = %s AND c.{q('window')} = %s"
+                " AND c.reported_by_id IS NULL AND c.client_id <> %s)"
+            )
+        insert = (
+            f"INSERT INTO {checkin_t} ({', '.join(q(c) for c in INSERT_COLUMNS)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(INSERT_COLUMNS))}) "
+            f"ON CONFLICT (period_id, client_id) DO NOTHING RETURNING {returning}"
         )
+        if connection.vendor != "postgresql" or not (update or close):
+            _writes[key] = insert
+        else:
+            parts = [f"WITH ins AS ({insert})"]
+            if update:
+                parts.append(f"upd AS ({_update_sql()} AND EXISTS (SELECT 1 FROM ins))")
+            if close:
+                parts.append(f"done AS ({_close_sql()} AND EXISTS (SELECT 1 FROM ins))")
+            _writes[key] = ", ".join(parts) + " SELECT * FROM ins"
+    return _writes[key]
+
+
+def _update_sql() -> str:
+    q = connection.ops.quote_name
+    sets = ", ".join(f"{q(c)} = %s" for c in ("last_checkin_at", "last_temperature", "symptomatic"))
+    return f"UPDATE {q(ObservationPeriod._meta.db_table)} SET {sets} WHERE id = %s"  # noqa: S608
+
+
+def _close_sql() -> str:
+    q = connection.ops.quote_name
+    return (
+        f"UPDATE {q(AlertTask._meta.db_table)} SET status = %s, done_at = %s, note = %s "  # noqa: S608
+        f"WHERE period_id = %s AND local_date = %s AND {q('window')} = %s AND status = %s"
+    )
+
+
+def _write(checkin: CheckIn, count: bool, update: bool, close: bool) -> tuple[int, int] | None:
+    """Store the reading (and its consequences, see _write_sql): (id, link readings
+    before it in the window), or None when its client id was stored already."""
+    s = _statements()
+    params = [
+        f.get_db_prep_save(getattr(checkin, f.attname), connection) for f in s["insert_fields"]
+    ]
+    day, window, pk = checkin.local_date, checkin.window, checkin.period_id
+    if count:
+        cid = CheckIn._meta.get_field("client_id").get_db_prep_save(checkin.client_id, connection)
+        params += [pk, day, window, cid]
+    fields = s["period_fields"]
+    update_params = [
+        fields[name].get_db_prep_save(getattr(checkin, source), connection)
+        for name, source in (
+            ("last_checkin_at", "taken_at"),
+            ("last_temperature", "temperature"),
+            ("symptomatic", "symptomatic"),
+        )
+    ] + [pk]
+    close_params = [TaskStatus.DONE.value, clock.now(), LATE_NOTE, pk, day, window]
+    close_params.append(TaskStatus.OPEN.value)
+    together = connection.vendor == "postgresql"
+    if together:
+        params += (update_params if update else []) + (close_params if close else [])
+    rows = prepared.execute(_write_sql(count, update, close), params)
+    if not rows:
+        return None
+    if not together and update:
+        prepared.execute(_update_sql(), update_params)
+    if not together and close:
+        AlertTask.objects.filter(
+            period_id=pk, local_date=day, window=window, status=TaskStatus.OPEN
+        ).update(status=TaskStatus.DONE, done_at=close_params[1], note=LATE_NOTE)
+    return rows[0][0], (rows[0][1] if count else 0)
 
 
 def check_in(  # noqa: C901, PLR0915
@@ -219,8 +267,6 @@ def check_in(  # noqa: C901, PLR0915
         # the zone a request or client happens to use.
         local = timezone.localtime(when, timezone.get_default_timezone())
         window, on_time = rules.window_of(local.time(), r)
-        if link is not None:
-            _within_link_limit(locked.pk, cid, local.date(), window, r)
         febrile = rules.is_febrile(temp, r)
         if febrile and "fever" not in found:
             found.insert(0, "fever")
@@ -241,25 +287,23 @@ def check_in(  # noqa: C901, PLR0915
             received_at=clock.now(),
             path=locked.path,
         )
-        s = _statements()
-        params = [
-            f.get_db_prep_save(getattr(checkin, f.attname), connection) for f in s["insert_fields"]
-        ]
-        found_id = prepared.execute(s["insert"], params)
-        inserted = found_id[0] if found_id else None
-        if inserted is None:  # the same client id again: the stored reading wins
+        # the line-list columns follow the latest reading; a late one closes the
+        # missed-check-in task of its window, if the sweep ran
+        update = locked.last_checkin_at is None or when >= locked.last_checkin_at
+        written = _write(checkin, link is not None, update, not on_time)
+        if written is None:  # the same client id again: the stored reading wins
             existing = CheckIn.objects.get(period_id=locked.pk, client_id=cid)
             existing._period_status = locked.status  # type: ignore[attr-defined]
             return existing, False
-        checkin.pk = inserted[0]
+        if link is not None and written[1] >= r.link_readings_per_window:
+            # undone with the transaction (a resend of a stored reading is not new)
+            raise invalid(
+                "temperature",
+                _("Enough readings in this check-in window; the next window opens later."),
+            )
+        checkin.pk = written[0]
         checkin._state.adding = False
-        changes: dict[str, Any] = {}
-        if locked.last_checkin_at is None or when >= locked.last_checkin_at:
-            changes = {
-                "last_checkin_at": when,
-                "last_temperature": temp,
-                "symptomatic": bool(found),
-            }
+        status = locked.status
         if rules.needs_referral(temp, found, r) and locked.status == Status.ACTIVE:
             Referral.objects.create(
                 period_id=locked.pk,
@@ -275,21 +319,18 @@ def check_in(  # noqa: C901, PLR0915
                 },
                 path=locked.path,
             )
-            changes["status"] = Status.REFERRED.value
-        if changes:
-            fields = s["period_fields"]
-            q = connection.ops.quote_name
-            sets = ", ".join(f"{q(name)} = %s" for name in changes)
-            values = [fields[k].get_db_prep_save(v, connection) for k, v in changes.items()]
-            with connection.cursor() as cur:
-                cur.execute(
-                    f"UPDATE {s['update_table']} SET {sets} WHERE id = %s", [*values, locked.pk]
-                )
-        checkin._period_status = changes.get("status", locked.status)  # type: ignore[attr-defined]
-        if not on_time:  # a late reading closes the missed-check-in task, if the sweep ran
-            AlertTask.objects.filter(
-                period_id=locked.pk, local_date=local.date(), window=window, status=TaskStatus.OPEN
-            ).update(status=TaskStatus.DONE, done_at=clock.now(), note="late check-in received")
+            status = Status.REFERRED.value
+            ObservationPeriod.objects.filter(pk=locked.pk).update(status=status)
+        checkin._period_status = status  # type: ignore[attr-defined]
         # The raw-SQL fast path tells the facts registry like every other writer does.
-        facts.changed(facts.CHECKIN, [locked.person_id], period=locked.pk)
+        # A normal reading of today that changed no status is routine (core.facts).
+        abnormal = bool(found)
+        facts.changed(
+            facts.CHECKIN,
+            [locked.person_id],
+            period=locked.pk,
+            day=local.date().isoformat(),
+            abnormal=abnormal,
+            routine=not abnormal and status == locked.status and local.date() == clock.today(),
+        )
     return checkin, True

@@ -46,3 +46,28 @@ def test_personal_link_is_signed():
     with clock.frozen(T0 + dt.timedelta(days=91)), pytest.raises(tokens.CodeError) as err:
         tokens.read_personal(issued)
     assert err.value.kind == "expired"
+
+
+@pytest.mark.django_db
+def test_a_gate_reads_colour_name_and_code_life_in_one_query(
+    make_person, django_assert_num_queries
+):
+    """Issue #21: verification is one query (the rule set's `qr_seconds` read with the
+    code); a forged code is refused before any query; the life is the set in force."""
+    from fangkong.healthcode.models import CodeRules
+
+    person = make_person()
+    CodeRules.objects.create(effective_from=T0.date() - dt.timedelta(days=9), qr_seconds=600)
+    CodeRules.objects.create(effective_from=T0.date(), qr_seconds=30)
+    CodeRules.objects.create(effective_from=T0.date() + dt.timedelta(days=1), qr_seconds=900)
+    with clock.frozen(T0):
+        actions.recompute_person(person.pk)
+        token = tokens.qr_token(person.pk)
+        with django_assert_num_queries(1):
+            assert actions.verify_named(token) == (person.pk, "green", person.name)
+        with django_assert_num_queries(0), pytest.raises(tokens.CodeError) as err:
+            actions.verify_named(token[:-2] + "xx")
+        assert err.value.kind == "forged"
+    with clock.frozen(T0 + dt.timedelta(seconds=31)), pytest.raises(tokens.CodeError) as err:
+        actions.verify_named(token)  # 30 s by the set in force today, not 600 or 900
+    assert err.value.kind == "expired"
