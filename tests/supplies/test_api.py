@@ -1,26 +1,15 @@
 """The API: movements, a request's whole chain, prices with alerts, bad input as 422,
 and every record endpoint a 404 for a caller of another county."""
 
-import datetime as dt
-
 import pytest
 
 from fangkong.core import clock
 from fangkong.supplies import actions
 from fangkong.supplies.models import Market, PriceBaseline
+from tests.kit import bearer as auth
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/supplies"
-
-
-def auth(user):
-    from fangkong.accounts.models import ApiToken
-
-    raw = ApiToken.new_raw()
-    ApiToken.objects.create(
-        user=user, digest=ApiToken.hash(raw), expires_at=clock.now() + dt.timedelta(days=30)
-    )
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
 def post(client, url, data, h):
