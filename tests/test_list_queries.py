@@ -21,6 +21,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from fangkong.core import listing
+from tests.core import test_list_pages as pages
 from tests.core.test_list_pages import API_CASES, CASES, Case
 from tests.kit import bearer
 
@@ -72,8 +73,71 @@ def list_endpoints() -> frozenset[str]:
     return frozenset(found)
 
 
-PAGES = {case.url: case for case in CASES.values()}
-ENDPOINTS = {case.url: case for case in API_CASES.values()}
+def _node(code: str) -> Any:
+    from fangkong.geo.models import Division
+
+    return Division.objects.get(code=code)
+
+
+def question(user: Any, i: int) -> Any:
+    from fangkong.public import actions
+
+    return actions.ask_question(_node("330602001004"), "community", f"问题{i}：垃圾多久清运？")
+
+
+def organisation(user: Any, i: int) -> Any:
+    from fangkong.mobilisation.models import PartyOrganisation
+
+    return PartyOrganisation.objects.create(name=f"支部{i}", kind="branch", node=_node("330602"))
+
+
+def member(user: Any, i: int) -> Any:
+    from fangkong.accounts.models import User
+    from fangkong.mobilisation import actions
+
+    system = User(is_superuser=True, is_active=True)
+    data = {"name": f"党员{i}", "phone": f"1380000{i:04d}"}
+    return actions.save_member(system, None, data, node=_node("330602001004"))
+
+
+def venue(user: Any, i: int) -> Any:
+    from fangkong.accounts.models import User
+    from fangkong.tracing import venues
+
+    system = User(is_superuser=True, is_active=True)
+    data = {"name": f"卡口{i}", "kind": "gate", "node": _node("330602001004G01")}
+    return venues.create_venue(system, data)
+
+
+def plan(user: Any, i: int) -> Any:
+    import datetime as dt
+
+    from fangkong.supervision import actions
+
+    day = dt.date(2020, 2, 1 + i)
+    return actions.create_plan(
+        user, _node("330602"), title=f"督查{i}", starts_on=day, ends_on=day, topics=["screening"]
+    )
+
+
+# Lists of tests/core/test_list_pages.py's cases, and more with row builders of their own.
+PAGES = {case.url: case for case in CASES.values()} | {
+    "/public/staff/questions/": Case("city_hq", "3306", "", question),
+    "/mobilisation/organisations/": Case("city_hq", "3306", "", organisation),
+    "/mobilisation/members/": Case("city_hq", "3306", "", member),
+    "/tracing/venues/": Case("city_hq", "3306", "", venue),
+    "/supervision/plans/": Case("discipline", "330602", "", plan),
+}
+ENDPOINTS = {case.url: case for case in API_CASES.values()} | {
+    "/api/v1/public/questions": Case("city_hq", "3306", "", question),
+    "/api/v1/mobilisation/organisations": Case("city_hq", "3306", "", organisation),
+    "/api/v1/mobilisation/units": Case("city_hq", "3306", "", pages.unit),
+    "/api/v1/mobilisation/posts": Case("city_hq", "3306", "", pages.post),
+    "/api/v1/observation/sites": Case("city_hq", "3306", "", pages.site),
+    "/api/v1/command/meetings": Case("city_hq", "3306", "", pages.meeting),
+    "/api/v1/care/deeds": Case("city_hq", "3306", "", pages.deed),
+    "/api/v1/tracing/venues": Case("city_hq", "3306", "", venue),
+}
 
 # Lists found without a row builder yet: each is named so that the gap is seen; give it
 # a case in tests/core/test_list_pages.py (or here) and remove the line.
@@ -95,21 +159,16 @@ UNBUILT = dict.fromkeys(
         "/supplies/donations/",
         "/tracing/",
         "/tracing/chains/",
-        "/tracing/venues/",
         "/healthcode/",
         "/care/difficulties/",
         "/selfservice/declarations/",
         "/selfservice/appeals/",
-        "/public/staff/questions/",
         "/public/staff/applications/",
         "/supervision/",
-        "/supervision/plans/",
         "/supervision/inspections/",
         "/supervision/tasks/",
         "/supervision/commendations/",
         "/supervision/cases/",
-        "/mobilisation/organisations/",
-        "/mobilisation/members/",
         "/mobilisation/registrations/",
         "/exchange/",
         "/exchange/partners/",
@@ -119,7 +178,6 @@ UNBUILT = dict.fromkeys(
         "/api/v1/screening/tasks",
         "/api/v1/screening/exceptions",
         "/api/v1/screening/declarations",
-        "/api/v1/observation/sites",
         "/api/v1/observation/periods/{pk}/checkins",
         "/api/v1/observation/tasks",
         "/api/v1/observation/referrals",
@@ -128,7 +186,6 @@ UNBUILT = dict.fromkeys(
         "/api/v1/command/task-forces",
         "/api/v1/command/directives",
         "/api/v1/command/receipts",
-        "/api/v1/command/meetings",
         "/api/v1/command/report-templates/{pk}/submissions",
         "/api/v1/briefing/briefings",
         "/api/v1/supplies/requests",
@@ -139,15 +196,9 @@ UNBUILT = dict.fromkeys(
         "/api/v1/clinical/cases",
         "/api/v1/clinical/clusters",
         "/api/v1/tracing/chains",
-        "/api/v1/tracing/venues",
-        "/api/v1/public/questions",
         "/api/v1/public/applications",
-        "/api/v1/mobilisation/units",
-        "/api/v1/mobilisation/organisations",
         "/api/v1/mobilisation/registrations",
-        "/api/v1/mobilisation/posts",
         "/api/v1/mobilisation/assignments",
-        "/api/v1/care/deeds",
         "/api/v1/selfservice/declarations",
         "/api/v1/selfservice/appeals",
     ],
