@@ -30,8 +30,9 @@ import pytest
 from tests.clinical.conftest import clinic, doctor, suspected, visit  # noqa: F401
 from tests.command.conftest import directive, template  # noqa: F401
 from tests.conftest import GRID_A, HUAYUAN, TASHAN, YUECHENG, ZHUJI, ZHUJI_VILLAGE
-from tests.kit import at, bearer
+from tests.kit import bearer
 from tests.observation.conftest import site, site_doctor, start  # noqa: F401
+from tests.public.test_views import records  # noqa: F401
 from tests.supervision.conftest import (  # noqa: F401
     cadre,
     frozen,
@@ -389,95 +390,24 @@ def deed(request, make_user):
     return Target(d, "village_staff", away=ZHUJI_VILLAGE, extra={"photo_pk": d.photos.get().pk})
 
 
-def _public(request, make):
-    from fangkong.core import clock
+def _public_builder(name: str, *resources: str) -> None:
+    """The records of tests/public/test_views.py (one of each kind, in Huayuan)."""
 
-    with clock.frozen(at(DAY0, 9)):
-        return make(fx(request, "village_staff"), fx(request, "node")(HUAYUAN))
+    def build(request, make_user):
+        return Target(fx(request, "records")[name], "county_hq")
 
-
-@builds("public/bulletins", "public/staff/bulletins")
-def bulletin(request, make_user):
-    from fangkong.core import clock
-    from fangkong.public import actions
-
-    hq, node = fx(request, "county_hq"), fx(request, "node")
-    with clock.frozen(at(DAY0, 9)):
-        b = actions.draft_bulletin(
-            hq, node(YUECHENG), DAY0, [{"code": TASHAN, "name": "塔山街道", "new": 1, "total": 1}]
-        )
-    return Target(b, "county_hq")
+    builds(*resources)(build)
 
 
-@builds("public/rumours", "public/staff/rumours")
-def rumour(request, make_user):
-    from fangkong.public import actions
-
-    r = _public(request, lambda u, n: actions.report_rumour(u, n, "小区封闭一个月"))
-    return Target(r, "county_hq")
-
-
-@builds("public/questions", "public/staff/questions")
-def question(request, make_user):
-    from fangkong.public import actions
-
-    q = _public(request, lambda u, n: actions.ask_question(n, "community", "垃圾多久清运？"))
-    return Target(q, "county_hq")
-
-
-@builds("public/applications", "public/staff/applications")
-def application(request, make_user):
-    from fangkong.public import returns
-
-    app = _public(
-        request,
-        lambda u, n: returns.apply_to_resume(
-            u, n, "工厂", "91330602MA2EEEEE1A", "钱", "预案", DAY0, [{"name": "甲"}]
-        ),
-    )
-    return Target(app, "county_hq")
-
-
-@builds("public/schools", "public/staff/schools")
-def school(request, make_user):
-    from fangkong.public import returns
-
-    s = _public(
-        request,
-        lambda u, n: returns.file_school_plan(
-            u,
-            n,
-            school="学校",
-            return_date=DAY0,
-            classes=1,
-            students=1,
-            staff=1,
-            staff_declared=1,
-            students_declared=1,
-            contingency_plan="p",
-        ),
-    )
-    return Target(s, "county_hq")
-
-
-@builds("public/gatherings", "public/staff/gatherings")
-def gathering(request, make_user):
-    from fangkong.public import returns
-
-    g = _public(
-        request,
-        lambda u, n: returns.report_gathering(
-            u,
-            n,
-            kind="wedding",
-            source="reported",
-            planned_on=DAY0,
-            organiser="主人",
-            venue="v",
-            guests=10,
-        ),
-    )
-    return Target(g, "county_hq")
+for _name, _plural in [
+    ("bulletin", "bulletins"),
+    ("rumour", "rumours"),
+    ("question", "questions"),
+    ("application", "applications"),
+    ("school", "schools"),
+    ("gathering", "gatherings"),
+]:
+    _public_builder(_name, f"public/{_plural}", f"public/staff/{_plural}")
 
 
 @builds("clinical/visits")
