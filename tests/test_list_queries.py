@@ -120,6 +120,43 @@ def plan(user: Any, i: int) -> Any:
     )
 
 
+def _warehouse_and_item() -> tuple[Any, Any]:
+    from fangkong.supplies.models import Item, Warehouse
+    from tests.supplies.conftest import ensure_catalogue
+
+    ensure_catalogue()
+    warehouse, _ = Warehouse.objects.get_or_create(
+        name="越城区物资储备库", kind="county", node=_node("330602")
+    )
+    return warehouse, Item.objects.get(standard="N95")
+
+
+def supply_request(user: Any, i: int) -> Any:
+    from fangkong.accounts.models import User
+    from fangkong.supplies import actions
+
+    warehouse, item = _warehouse_and_item()
+    system = User(is_superuser=True, is_active=True)
+    return actions.submit_request(
+        system,
+        requester_node=_node("330602001"),
+        requester_kind="medical",
+        requester_name=f"医院{i}",
+        warehouse=warehouse,
+        item=item,
+        quantity=5,
+    )
+
+
+def donation(user: Any, i: int) -> Any:
+    from fangkong.accounts.models import User
+    from fangkong.supplies import actions
+
+    warehouse, item = _warehouse_and_item()
+    system = User(is_superuser=True, is_active=True)
+    return actions.record_donation(system, warehouse, f"企业{i}", [{"item": item, "quantity": 3}])
+
+
 # Lists of tests/core/test_list_pages.py's cases, and more with row builders of their own.
 PAGES = {case.url: case for case in CASES.values()} | {
     "/public/staff/questions/": Case("city_hq", "3306", "", question),
@@ -127,6 +164,8 @@ PAGES = {case.url: case for case in CASES.values()} | {
     "/mobilisation/members/": Case("city_hq", "3306", "", member),
     "/tracing/venues/": Case("city_hq", "3306", "", venue),
     "/supervision/plans/": Case("discipline", "330602", "", plan),
+    "/supplies/requests/": Case("supplies", "330602", "", supply_request),
+    "/supplies/donations/": Case("supplies", "330602", "", donation),
 }
 ENDPOINTS = {case.url: case for case in API_CASES.values()} | {
     "/api/v1/public/questions": Case("city_hq", "3306", "", question),
@@ -137,6 +176,8 @@ ENDPOINTS = {case.url: case for case in API_CASES.values()} | {
     "/api/v1/command/meetings": Case("city_hq", "3306", "", pages.meeting),
     "/api/v1/care/deeds": Case("city_hq", "3306", "", pages.deed),
     "/api/v1/tracing/venues": Case("city_hq", "3306", "", venue),
+    "/api/v1/supplies/requests": Case("supplies", "330602", "", supply_request),
+    "/api/v1/supplies/donations": Case("supplies", "330602", "", donation),
 }
 
 # Lists found without a row builder yet: each is named so that the gap is seen; give it
@@ -155,8 +196,6 @@ UNBUILT = dict.fromkeys(
         "/command/",
         "/command/directives/",
         "/command/receipts/",
-        "/supplies/requests/",
-        "/supplies/donations/",
         "/tracing/",
         "/tracing/chains/",
         "/healthcode/",
@@ -188,8 +227,6 @@ UNBUILT = dict.fromkeys(
         "/api/v1/command/receipts",
         "/api/v1/command/report-templates/{pk}/submissions",
         "/api/v1/briefing/briefings",
-        "/api/v1/supplies/requests",
-        "/api/v1/supplies/donations",
         "/api/v1/supplies/prices",
         "/api/v1/supplies/markets/{pk}/prices",
         "/api/v1/clinical/visits",
