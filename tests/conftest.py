@@ -1,10 +1,14 @@
 """Shared fixtures: the real Shaoxing tree loaded once per test database, a few grids,
-accounts of every role, and a person factory that goes through the real action."""
+accounts of every role, a person factory that goes through the real action, and the
+kit's helpers (tests/kit.py) as fixtures: `auth` (an API token's headers), `login` (a
+logged-in client), `system` (the unsaved superuser) and headquarters of two counties."""
 
 import os
 from pathlib import Path
 
 import pytest
+
+from tests import kit
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API + live_server
 
@@ -105,6 +109,55 @@ def city_hq(make_user):
 @pytest.fixture
 def grid_worker(make_user):
     return make_user("grid_worker", GRID_A)
+
+
+@pytest.fixture
+def county_hq(make_user):
+    return make_user("county_hq", YUECHENG)
+
+
+@pytest.fixture
+def zhuji_hq(make_user):
+    """Headquarters of another county: the outsider of the scoping tests."""
+    return make_user("county_hq", ZHUJI)
+
+
+@pytest.fixture
+def town_hq(make_user):
+    return make_user("town_hq", TASHAN)
+
+
+@pytest.fixture
+def village_staff(make_user):
+    return make_user("village_staff", HUAYUAN)
+
+
+@pytest.fixture
+def system():
+    """The unsaved superuser the tests act as when the actor does not matter."""
+    return kit.system_user()
+
+
+@pytest.fixture
+def system_user(system):
+    return system
+
+
+@pytest.fixture
+def auth(db):
+    """auth(user) → the headers of an API call by `user` (a fresh bearer token)."""
+    return kit.bearer
+
+
+@pytest.fixture
+def login(client):
+    """login(user) → the test client, logged in as `user`."""
+
+    def do(user):
+        client.force_login(user)
+        return client
+
+    return do
 
 
 @pytest.fixture

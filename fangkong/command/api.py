@@ -272,8 +272,13 @@ def _meeting(request: HttpRequest, pk: int, action: str = "view") -> Meeting:
 @router.get("/meetings", response=list[MeetingOut])
 @paginate(CountedPagination)
 def list_meetings(request: HttpRequest):  # type: ignore[no-untyped-def]
-    """Meetings, newest first, paged (`page`, `page_size`) with `count`."""
-    return Meeting.objects.restrict(request.user).select_related("node")
+    """Meetings, newest first, paged (`page`, `page_size`) with `count`; each with its
+    decisions and those carried over, read in one query each for the page."""
+    return (
+        Meeting.objects.restrict(request.user)
+        .select_related("node")
+        .prefetch_related("decisions", "carried")
+    )
 
 
 @router.post("/meetings", response={201: MeetingOut})

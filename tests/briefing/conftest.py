@@ -1,16 +1,12 @@
 """Fixtures for briefing tests: a replayable clock and confirmed cases placed by hand."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 
-TZ = ZoneInfo("Asia/Shanghai")
+from tests.kit import TZ, at  # noqa: F401  (their tests import them from here)
+
 DAY0 = dt.date(2020, 2, 10)
-
-
-def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=TZ)
 
 
 @pytest.fixture
@@ -50,15 +46,6 @@ def add_case(facility, make_person):
     return make
 
 
-@pytest.fixture
-def login(client):
-    def do(user):
-        client.force_login(user)
-        return client
-
-    return do
-
-
 @pytest.fixture(scope="session")
 def cjk_fonts():
     """The PDF needs a CJK font (Debian fonts-noto-cjk; the Makefile's system-deps too)."""
@@ -69,18 +56,3 @@ def cjk_fonts():
     font = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
     subprocess.run([str(script), font, "fonts-noto-cjk"], check=True)
     return font
-
-
-@pytest.fixture
-def auth(client):
-    from fangkong.accounts.models import ApiToken
-    from fangkong.core import clock
-
-    def make(user):
-        raw = ApiToken.new_raw()
-        ApiToken.objects.create(
-            user=user, digest=ApiToken.hash(raw), expires_at=clock.now() + dt.timedelta(days=3650)
-        )
-        return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-
-    return make

@@ -64,11 +64,6 @@ def org(make_user):
 
 
 @pytest.fixture
-def county_hq(make_user):
-    return make_user("county_hq", YUECHENG)
-
-
-@pytest.fixture
 def outsider(make_user):
     return make_user("county_hq", ZHUJI)
 
@@ -76,21 +71,6 @@ def outsider(make_user):
 @pytest.fixture
 def outsider_staff(make_user):
     return make_user("village_staff", ZHUJI_VILLAGE)
-
-
-@pytest.fixture
-def auth(db):
-    from fangkong.accounts.models import ApiToken
-    from fangkong.core import clock
-
-    def make(user):
-        raw = ApiToken.new_raw()
-        ApiToken.objects.create(
-            user=user, digest=ApiToken.hash(raw), expires_at=clock.now() + dt.timedelta(days=3650)
-        )
-        return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-
-    return make
 
 
 @pytest.fixture

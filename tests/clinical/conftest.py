@@ -2,25 +2,13 @@
 a Zhuji clinic for the jurisdiction refusals, and a clock."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from tests.conftest import YUECHENG, ZHUJI
+from tests.kit import TZ, at  # noqa: F401  (their tests import them from here)
 
-TZ = ZoneInfo("Asia/Shanghai")
 DAY0 = dt.date(2020, 2, 3)
-
-
-def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=TZ)
-
-
-@pytest.fixture
-def system_user():
-    from fangkong.accounts.models import User
-
-    return User(is_superuser=True, is_active=True)
 
 
 @pytest.fixture

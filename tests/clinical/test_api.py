@@ -1,28 +1,17 @@
 """The API: a visit to discharge through /api/v1/clinical/, bad input as 422, and a
 user of another jurisdiction refused (404) on every record endpoint."""
 
-import datetime as dt
-
 import pytest
 
 from fangkong.clinical import samples
 from fangkong.clinical.models import Case, Cluster, Transfer, Ward
 from fangkong.core import clock
 from tests.clinical.conftest import DAY0, at
+from tests.kit import bearer_en as auth
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/clinical"
 NOW = at(DAY0, 10)
-
-
-def auth(user):
-    from fangkong.accounts.models import ApiToken
-
-    raw = ApiToken.new_raw()
-    ApiToken.objects.create(
-        user=user, digest=ApiToken.hash(raw), expires_at=clock.now() + dt.timedelta(days=30)
-    )
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}", "HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def post(client, url, data, h):

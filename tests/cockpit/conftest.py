@@ -2,18 +2,13 @@
 screening tasks and observation periods made through the apps' own models/actions."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from tests.conftest import GRID_A
+from tests.kit import TZ, at  # noqa: F401  (their tests import them from here)
 
-TZ = ZoneInfo("Asia/Shanghai")
 DAY0 = dt.date(2020, 2, 10)
-
-
-def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=TZ)
 
 
 @pytest.fixture

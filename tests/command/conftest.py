@@ -1,57 +1,12 @@
 """Fixtures for command tests: headquarters at each level, a clock, an API token."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 
-TZ = ZoneInfo("Asia/Shanghai")
+from tests.kit import TZ, at  # noqa: F401  (their tests import them from here)
+
 DAY0 = dt.date(2020, 2, 10)
-
-
-def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=TZ)
-
-
-@pytest.fixture
-def county_hq(make_user):
-    return make_user("county_hq", "330602")
-
-
-@pytest.fixture
-def zhuji_hq(make_user):
-    return make_user("county_hq", "330681")
-
-
-@pytest.fixture
-def village_staff(make_user):
-    from tests.conftest import HUAYUAN
-
-    return make_user("village_staff", HUAYUAN)
-
-
-@pytest.fixture
-def login(client):
-    def do(user):
-        client.force_login(user)
-        return client
-
-    return do
-
-
-@pytest.fixture
-def auth(client):
-    from fangkong.accounts.models import ApiToken
-    from fangkong.core import clock
-
-    def make(user):
-        raw = ApiToken.new_raw()
-        ApiToken.objects.create(
-            user=user, digest=ApiToken.hash(raw), expires_at=clock.now() + dt.timedelta(days=3650)
-        )
-        return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-
-    return make
 
 
 @pytest.fixture

@@ -41,13 +41,6 @@ def sign_as(key: Ed25519PrivateKey, message: dict) -> dict:
 
 
 @pytest.fixture
-def system():
-    from fangkong.accounts.models import User
-
-    return User(is_superuser=True, is_active=True)
-
-
-@pytest.fixture
 def hangzhou_key():
     return Ed25519PrivateKey.generate()
 
@@ -106,7 +99,6 @@ def county_user(make_user):
 from tests.clinical.conftest import (  # noqa: E402, F401  (clinical fixtures for report cards)
     clinic,
     doctor,
-    system_user,
     zhuji_clinic,
     zhuji_doctor,
 )

@@ -10,6 +10,7 @@ from fangkong.core import clock
 from fangkong.healthcode import actions, tokens
 from fangkong.healthcode.models import CodeOverride, HealthCode
 from tests.conftest import GRID_A, YUECHENG, ZHUJI
+from tests.kit import bearer as auth
 
 API = "/api/v1/healthcode"
 T = timezone.make_aware(dt.datetime(2020, 3, 5, 9))
@@ -19,16 +20,6 @@ T = timezone.make_aware(dt.datetime(2020, 3, 5, 9))
 def fixed_clock():
     with clock.frozen(T):
         yield
-
-
-def auth(user):
-    from fangkong.accounts.models import ApiToken
-
-    raw = ApiToken.new_raw()
-    ApiToken.objects.create(
-        user=user, digest=ApiToken.hash(raw), expires_at=clock.now() + dt.timedelta(days=3650)
-    )
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
 @pytest.fixture

@@ -18,13 +18,6 @@ def frozen_clock():
 
 
 @pytest.fixture
-def system():
-    from fangkong.accounts.models import User
-
-    return User(is_superuser=True, is_active=True)
-
-
-@pytest.fixture
 def staff(make_user):
     return make_user("village_staff", HUAYUAN)
 

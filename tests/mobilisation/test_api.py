@@ -9,20 +9,11 @@ import pytest
 from fangkong.core import clock
 from fangkong.mobilisation.actions import organisations, rosters
 from tests.conftest import HUAYUAN, YUECHENG, ZHUJI
+from tests.kit import bearer_en as auth
 from tests.mobilisation.conftest import shifts_of
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/mobilisation"
-
-
-def auth(user):
-    from fangkong.accounts.models import ApiToken
-
-    raw = ApiToken.new_raw()
-    ApiToken.objects.create(
-        user=user, digest=ApiToken.hash(raw), expires_at=clock.now() + dt.timedelta(days=30)
-    )
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}", "HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def post(client, url, data, h):

@@ -1,16 +1,12 @@
 """Fixtures for notices and the schedule: a clock, accounts with phones, the outbox."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 
-TZ = ZoneInfo("Asia/Shanghai")
+from tests.kit import TZ, at  # noqa: F401  (their tests import them from here)
+
 DAY0 = dt.date(2020, 2, 10)
-
-
-def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=TZ)
 
 
 @pytest.fixture
@@ -41,10 +37,3 @@ def outbox():
         ]
 
     return messages
-
-
-@pytest.fixture
-def system_user():
-    from fangkong.accounts.models import User
-
-    return User(is_superuser=True, is_active=True)

@@ -30,22 +30,8 @@ def notice(grid_worker, run_commits):
 
 
 @pytest.fixture
-def token(auth_header):
-    return auth_header
-
-
-@pytest.fixture
-def auth_header():
-    from fangkong.accounts.models import ApiToken
-
-    def make(user):
-        raw = ApiToken.new_raw()
-        ApiToken.objects.create(
-            user=user, digest=ApiToken.hash(raw), expires_at=clock.now() + dt.timedelta(days=3650)
-        )
-        return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-
-    return make
+def token(auth):
+    return auth
 
 
 def test_bell_on_every_page_with_unread_count(client, grid_worker, notice):
@@ -63,13 +49,13 @@ def test_bell_on_every_page_with_unread_count(client, grid_worker, notice):
     assert 'data-unread="1"' in client.get("/notices/bell/").content.decode()
 
 
-def test_another_accounts_notice_is_404(client, make_user, notice, auth_header):
+def test_another_accounts_notice_is_404(client, make_user, notice, auth):
     other = make_user("grid_worker", GRID_Z)
     client.force_login(other)
     assert client.post(f"/notices/{notice.pk}/read/", {"read": "1"}).status_code == 404
     assert client.post(f"/notices/{notice.pk}/act/").status_code == 404
     assert "今天有12户" not in client.get("/notices/").content.decode()
-    h = auth_header(other)
+    h = auth(other)
     assert (
         client.post(
             f"/api/v1/notices/{notice.pk}/read",
@@ -88,7 +74,7 @@ def test_another_accounts_notice_is_404(client, make_user, notice, auth_header):
 
 
 def test_one_tap_acknowledge_from_inbox_and_api(
-    client, make_user, node, city_hq, run_commits, auth_header
+    client, make_user, node, city_hq, run_commits, auth
 ):
     with clock.frozen(at(DAY0, 9)), run_commits():
         d = command.issue_directive(
@@ -110,7 +96,7 @@ def test_one_tap_acknowledge_from_inbox_and_api(
         r = client.post(f"/notices/{n.pk}/act/", HTTP_HX_REQUEST="true")
     assert r.status_code == 200 and f'data-act="{n.pk}"' not in r.content.decode()
     assert d.receipts.get(node=node(TASHAN)).acknowledged_at == at(DAY0, 9, 30)
-    h = auth_header(village)
+    h = auth(village)
     listed = client.get("/api/v1/notices/?unread=true", **h).json()
     assert [(x["kind"], x["actionable"]) for x in listed] == [("directive", True)]
     assert client.get("/api/v1/notices/unread-count", **h).json() == {"unread": 1}
@@ -118,23 +104,20 @@ def test_one_tap_acknowledge_from_inbox_and_api(
         out = client.post(f"/api/v1/notices/{listed[0]['id']}/act", **h).json()
     assert out["acted_at"] and out["read_at"]
     assert d.receipts.get(node=node(HUAYUAN)).acknowledged_at == at(DAY0, 10)
-    cov = client.get(f"/api/v1/notices/directives/{d.pk}/coverage", **auth_header(city_hq)).json()
+    cov = client.get(f"/api/v1/notices/directives/{d.pk}/coverage", **auth(city_hq)).json()
     assert cov["nodes"] == 2 and cov["acknowledged"] == 2 and cov["ack_median"] == 45.0
     # a grid worker elsewhere cannot read the coverage of a directive outside their area
     far = make_user("county_hq", "330681")
-    assert (
-        client.get(f"/api/v1/notices/directives/{d.pk}/coverage", **auth_header(far)).status_code
-        == 404
-    )
+    assert client.get(f"/api/v1/notices/directives/{d.pk}/coverage", **auth(far)).status_code == 404
 
 
-def test_a_notice_without_action_refuses_act(client, grid_worker, notice, auth_header):
-    r = client.post(f"/api/v1/notices/{notice.pk}/act", **auth_header(grid_worker))
+def test_a_notice_without_action_refuses_act(client, grid_worker, notice, auth):
+    r = client.post(f"/api/v1/notices/{notice.pk}/act", **auth(grid_worker))
     assert r.status_code == 422
     assert r.json()["detail"] == [{"loc": ["body", "notice"], "msg": "此通知无需操作"}]
 
 
-def test_preferences_page_and_api_bad_input(client, grid_worker, auth_header):
+def test_preferences_page_and_api_bad_input(client, grid_worker, auth):
     client.force_login(grid_worker)
     r = client.post("/notices/preferences/", {"sms": "on", "phone": "1390575"})
     assert r.status_code == 200 and "phone" in r.context["form"].errors
@@ -147,7 +130,7 @@ def test_preferences_page_and_api_bad_input(client, grid_worker, auth_header):
     assert r.status_code == 302
     assert grid_worker.notify_pref.phone_masked == "139****1234"
     assert "13905751234" not in client.get("/notices/preferences/").content.decode()
-    h = auth_header(grid_worker)
+    h = auth(grid_worker)
     bad = client.put(
         "/api/v1/notices/preferences",
         {"quiet_start": "25:00"},
@@ -161,8 +144,8 @@ def test_preferences_page_and_api_bad_input(client, grid_worker, auth_header):
     assert ok["email"] is True and ok["phone_masked"] == "139****1234"
 
 
-def test_rules_api_validates_and_dates(client, city_hq, grid_worker, auth_header):
-    h = auth_header(city_hq)
+def test_rules_api_validates_and_dates(client, city_hq, grid_worker, auth):
+    h = auth(city_hq)
     bad = client.post(
         "/api/v1/notices/rules",
         {"effective_from": "2020-02-12", "rules": {"checkin_reminder": {"channels": ["fax"]}}},
@@ -215,7 +198,7 @@ def test_rules_api_validates_and_dates(client, city_hq, grid_worker, auth_header
         "/api/v1/notices/rules",
         {"effective_from": "2020-02-13"},
         content_type="application/json",
-        **auth_header(grid_worker),
+        **auth(grid_worker),
     )
     assert refused.status_code == 403
     jobs = client.get("/api/v1/notices/schedule", **h).json()
@@ -225,7 +208,7 @@ def test_rules_api_validates_and_dates(client, city_hq, grid_worker, auth_header
         "health-codes",
         "retention-purge",
     }
-    assert client.get("/api/v1/notices/schedule", **auth_header(grid_worker)).status_code == 403
+    assert client.get("/api/v1/notices/schedule", **auth(grid_worker)).status_code == 403
 
 
 def test_briefing_counts_notices_sent_and_unanswered(

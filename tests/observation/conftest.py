@@ -1,29 +1,15 @@
 """Fixtures for the observation tests: a site with rooms, a period at home, a clock."""
 
-import datetime as dt
 import uuid
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from tests.conftest import GRID_A, TASHAN
-
-TZ = ZoneInfo("Asia/Shanghai")
-
-
-def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=TZ)
+from tests.kit import TZ, at  # noqa: F401  (their tests import them from here)
 
 
 def cid() -> str:
     return str(uuid.uuid4())
-
-
-@pytest.fixture
-def system_user():
-    from fangkong.accounts.models import User
-
-    return User(is_superuser=True, is_active=True)
 
 
 @pytest.fixture
@@ -68,12 +54,3 @@ def cjk_fonts():
     font = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
     subprocess.run([str(script), font, "fonts-noto-cjk"], check=True)
     return font
-
-
-@pytest.fixture
-def login(client):
-    def do(user):
-        client.force_login(user)
-        return client
-
-    return do

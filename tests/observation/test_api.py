@@ -6,21 +6,12 @@ from fangkong.core import clock
 from fangkong.observation import actions, links
 from fangkong.observation.models import AlertTask, CheckIn, ObservationPeriod, Referral, Room
 from tests.conftest import GRID_A, ZHUJI
+from tests.kit import bearer
 from tests.observation.conftest import at, cid
 
 pytestmark = pytest.mark.django_db
 DAY0 = dt.date(2020, 2, 10)
 API = "/api/v1/observation"
-
-
-def auth(client, user):
-    from fangkong.accounts.models import ApiToken
-
-    raw = ApiToken.new_raw()
-    ApiToken.objects.create(
-        user=user, digest=ApiToken.hash(raw), expires_at=clock.now() + dt.timedelta(days=3650)
-    )
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
 @pytest.fixture
@@ -35,7 +26,7 @@ def post(client, url, data, h):
 
 def test_full_flow_through_the_api(client, make_user, make_person, site, city_hq):
     worker = make_user("grid_worker", GRID_A)
-    h = auth(client, worker)
+    h = bearer(worker)
     person = make_person("钱七")
     with clock.frozen(at(DAY0, 9)):
         r = post(
@@ -50,7 +41,7 @@ def test_full_flow_through_the_api(client, make_user, make_person, site, city_hq
         r = post(client, f"{API}/periods/{pk}/exposures", {"day": "2020-02-10"}, h)
         assert r.json()["planned_end"] == "2020-02-24"
         room = Room.objects.get(site=site, number="201")
-        hq = auth(client, city_hq)  # the town/city arranges the site room
+        hq = bearer(city_hq)  # the town/city arranges the site room
         r = post(client, f"{API}/periods/{pk}/placements", {"kind": "site", "room_id": room.pk}, hq)
         assert r.status_code == 201
         assert len(client.get(f"{API}/periods/{pk}/placements", **hq).json()) == 2
@@ -58,7 +49,7 @@ def test_full_flow_through_the_api(client, make_user, make_person, site, city_hq
         key = cid()
         body = {"client_id": key, "temperature": "36.7", "symptoms": []}
     # At the site, the period left the grid worker's area; the site doctor reports.
-    hd = auth(client, site.doctor)
+    hd = bearer(site.doctor)
     with clock.frozen(at(DAY0, 10)):
         r = post(client, f"{API}/periods/{pk}/checkins", body, hd)
         assert r.status_code == 201 and r.json()["reporter_kind"] == "staff"
@@ -83,8 +74,8 @@ def test_full_flow_through_the_api(client, make_user, make_person, site, city_hq
         refs = client.get(f"{API}/referrals", **hd).json()
         assert refs["count"] == len(refs["items"]) == 1
     assert CheckIn.objects.filter(period_id=pk).count() == 2
-    hq = auth(client, city_hq)
-    clinic = auth(client, make_user("medical", "330602"))
+    hq = bearer(city_hq)
+    clinic = bearer(make_user("medical", "330602"))
     with clock.frozen(at(DAY0, 23)):
         r = post(client, f"{API}/sweep", {}, hq)
         assert r.json() == {"created": 0}
@@ -109,7 +100,7 @@ def test_full_flow_through_the_api(client, make_user, make_person, site, city_hq
 
 
 def test_rules_sites_lists_and_tasks(client, city_hq, period, site):
-    h = auth(client, city_hq)
+    h = bearer(city_hq)
     assert client.get(f"{API}/rules", **h).json()[0]["days"] == 14
     r = post(client, f"{API}/rules", {"effective_from": "2031-01-01", "days": 10}, h)
     assert r.status_code == 201 and r.json()["days"] == 10
@@ -131,7 +122,7 @@ def test_rules_sites_lists_and_tasks(client, city_hq, period, site):
         assert [p["id"] for p in r.json()["items"]] == [period.pk]
         assert client.get(f"{API}/periods", {"list": "bogus"}, **h).status_code == 404
         actions.sweep_missed()
-    hd = auth(client, site.doctor)
+    hd = bearer(site.doctor)
     page = client.get(f"{API}/tasks", {"mine": True}, **hd).json()
     assert page["count"] == 1
     tasks = page["items"]
@@ -140,7 +131,7 @@ def test_rules_sites_lists_and_tasks(client, city_hq, period, site):
 
 
 def test_grid_worker_may_not_sweep_or_edit_rules(client, grid_worker):
-    h = auth(client, grid_worker)
+    h = bearer(grid_worker)
     assert post(client, f"{API}/sweep", {}, h).status_code == 403
     assert post(client, f"{API}/rules", {"effective_from": "2031-01-01"}, h).status_code == 403
 
@@ -172,7 +163,7 @@ def test_another_jurisdiction_is_refused_on_every_endpoint(
         actions.check_in(period, client_id=cid(), temperature="38.5")
     task, referral = AlertTask.objects.get(), Referral.objects.get()
     outsider = make_user("county_hq", ZHUJI)
-    h = auth(client, outsider)
+    h = bearer(outsider)
     pk = period.pk
     gets = [
         f"{API}/periods/{pk}",

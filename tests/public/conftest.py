@@ -2,16 +2,12 @@
 a cleared cache (rate limits, cached bulletin pages) and an SMS outbox."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 
-TZ = ZoneInfo("Asia/Shanghai")
+from tests.kit import TZ, at  # noqa: F401  (their tests import them from here)
+
 DAY0 = dt.date(2020, 2, 10)
-
-
-def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=TZ)
 
 
 @pytest.fixture(autouse=True)
@@ -24,54 +20,6 @@ def fresh_cache():
     OutboxGateway.outbox.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def county_hq(make_user):
-    return make_user("county_hq", "330602")
-
-
-@pytest.fixture
-def zhuji_hq(make_user):
-    return make_user("county_hq", "330681")
-
-
-@pytest.fixture
-def town_hq(make_user):
-    from tests.conftest import TASHAN
-
-    return make_user("town_hq", TASHAN)
-
-
-@pytest.fixture
-def village_staff(make_user):
-    from tests.conftest import HUAYUAN
-
-    return make_user("village_staff", HUAYUAN)
-
-
-@pytest.fixture
-def login(client):
-    def do(user):
-        client.force_login(user)
-        return client
-
-    return do
-
-
-@pytest.fixture
-def auth(db):
-    from fangkong.accounts.models import ApiToken
-    from fangkong.core import clock
-
-    def make(user):
-        raw = ApiToken.new_raw()
-        ApiToken.objects.create(
-            user=user, digest=ApiToken.hash(raw), expires_at=clock.now() + dt.timedelta(days=3650)
-        )
-        return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-
-    return make
 
 
 @pytest.fixture

@@ -15,13 +15,6 @@ def upload_dir(settings, tmp_path):
 
 
 @pytest.fixture
-def system():
-    from fangkong.accounts.models import User
-
-    return User(is_superuser=True, is_active=True)
-
-
-@pytest.fixture
 def make_source(db, node):
     from fangkong.screening.models import ListSource
 

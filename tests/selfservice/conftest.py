@@ -3,16 +3,12 @@ an SMS outbox, a cleared cache (rate limits)."""
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 
-TZ = ZoneInfo("Asia/Shanghai")
+from tests.kit import TZ, at  # noqa: F401  (their tests import them from here)
+
 DAY = dt.date(2020, 2, 20)
-
-
-def at(day: dt.date, hour: int = 9, minute: int = 0) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=TZ)
 
 
 @pytest.fixture(autouse=True)
@@ -43,20 +39,5 @@ def code_for():
     def make(phone: str) -> str:
         send_code(phone)
         return sms_code(phone)
-
-    return make
-
-
-@pytest.fixture
-def auth_header(db):
-    from fangkong.accounts.models import ApiToken
-    from fangkong.core import clock
-
-    def make(user):
-        raw = ApiToken.new_raw()
-        ApiToken.objects.create(
-            user=user, digest=ApiToken.hash(raw), expires_at=clock.now() + dt.timedelta(days=3650)
-        )
-        return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
     return make

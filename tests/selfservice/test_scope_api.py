@@ -15,7 +15,7 @@ from tests.selfservice.conftest import DAY, at, sms_code
 PHONE = "13905752222"
 
 
-def test_open_api_application_and_appeal_then_scoped_staff_api(make_user, auth_header):
+def test_open_api_application_and_appeal_then_scoped_staff_api(make_user, auth):
     c = Client()
     with clock.frozen(at(DAY)):
         r = c.post("/api/v1/public/open/codes", {"phone": PHONE}, content_type="application/json")
@@ -49,8 +49,8 @@ def test_open_api_application_and_appeal_then_scoped_staff_api(make_user, auth_h
         assert r.status_code == 201
     appeal = Appeal.objects.get()
     declaration = Declaration.objects.get()
-    local = auth_header(make_user("village_staff", HUAYUAN))
-    other = auth_header(make_user("county_hq", ZHUJI))
+    local = auth(make_user("village_staff", HUAYUAN))
+    other = auth(make_user("county_hq", ZHUJI))
     for url in (
         f"/api/v1/selfservice/appeals/{appeal.pk}",
         f"/api/v1/selfservice/declarations/{declaration.pk}",

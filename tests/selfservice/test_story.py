@@ -173,12 +173,12 @@ def test_appeal_decided_changes_colour_with_history(make_user, code_for, client)
     assert appeal.number in history[-1].reasons[0]
 
 
-def test_overdue_appeal_escalates_to_the_town(make_user, code_for, auth_header):
+def test_overdue_appeal_escalates_to_the_town(make_user, code_for, auth):
     town = make_user("town_hq", TASHAN)
     with clock.frozen(at(DAY)):
         out = actions.apply(form(stays=[WUHAN_STAY]), code_for(PHONE))
         appeal = actions.file_appeal(out.person, "我没有去过武汉，填错了")
-    headers = auth_header(town)
+    headers = auth(town)
     with clock.frozen(at(DAY, 20)):
         r = clientless_get("/api/v1/selfservice/appeals?escalated=true", headers)["items"]
         assert r == []

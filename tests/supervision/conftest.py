@@ -1,18 +1,13 @@
 """Fixtures for supervision: inspectors, the inspected, cadres, a recorded flow."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.conftest import GRID_A, HUAYUAN, TASHAN, YUECHENG, ZHUJI
+from tests.conftest import HUAYUAN, TASHAN, YUECHENG, ZHUJI
+from tests.kit import TZ, at  # noqa: F401  (their tests import them from here)
 
-TZ = ZoneInfo("Asia/Shanghai")
 DAY0 = dt.date(2020, 2, 10)
-
-
-def at(day: dt.date, hour: int = 9) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=TZ)
 
 
 @pytest.fixture
@@ -33,26 +28,6 @@ def inspector(make_user):
 @pytest.fixture
 def teammate(make_user):
     return make_user("town_hq", TASHAN)
-
-
-@pytest.fixture
-def county_hq(make_user):
-    return make_user("county_hq", YUECHENG)
-
-
-@pytest.fixture
-def town_hq(make_user):
-    return make_user("town_hq", TASHAN)
-
-
-@pytest.fixture
-def village_staff(make_user):
-    return make_user("village_staff", HUAYUAN)
-
-
-@pytest.fixture
-def grid_worker(make_user):
-    return make_user("grid_worker", GRID_A)
 
 
 @pytest.fixture
@@ -124,18 +99,3 @@ def recorded_finding(inspector, schedule, cadre, frozen):
     )
     actions.record_inspection(inspector, insp, "发现一个问题")
     return f
-
-
-@pytest.fixture
-def auth(client):
-    from fangkong.accounts.models import ApiToken
-    from fangkong.core import clock
-
-    def make(user):
-        raw = ApiToken.new_raw()
-        ApiToken.objects.create(
-            user=user, digest=ApiToken.hash(raw), expires_at=clock.now() + dt.timedelta(days=3650)
-        )
-        return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-
-    return make

@@ -6,13 +6,6 @@ import pytest
 from tests.conftest import TASHAN, YUECHENG, ZHUJI
 
 
-@pytest.fixture
-def system():
-    from fangkong.accounts.models import User
-
-    return User(is_superuser=True, is_active=True)
-
-
 def ensure_catalogue() -> None:
     """Transactional tests flush the seeded rows: put back the rule set and catalogue."""
     import importlib

@@ -1,13 +1,9 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from fangkong.core import clock
-
-
-def at(day: dt.date, hour: int = 9) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour))
+from tests.kit import TZ, at  # noqa: F401  (their tests import them from here)
 
 
 @pytest.fixture

@@ -6,24 +6,14 @@ import uuid
 
 import pytest
 
-from fangkong.core import clock
 from fangkong.tracing import actions, venues
 from fangkong.tracing.chains import build_chains
 from fangkong.tracing.models import Contact, Scan
 from tests.conftest import GRID_A, YUECHENG, ZHUJI
+from tests.kit import bearer as auth
 
 D = dt.date
 API = "/api/v1/tracing"
-
-
-def auth(user):
-    from fangkong.accounts.models import ApiToken
-
-    raw = ApiToken.new_raw()
-    ApiToken.objects.create(
-        user=user, digest=ApiToken.hash(raw), expires_at=clock.now() + dt.timedelta(days=3650)
-    )
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
 @pytest.fixture
