@@ -18,9 +18,6 @@ from fangkong.notify import actions, schedule
 from fangkong.notify.forms import PreferenceForm, RulesForm
 from fangkong.notify.models import Notice, NoticeRules, Preference, ScheduledRun
 
-PAGE = 50
-
-
 def _mine(request: HttpRequest) -> Any:
     return Notice.objects.for_user(request.user)
 
@@ -37,7 +34,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     only_unread = request.GET.get("unread") == "1"
     if only_unread:
         qs = qs.unread()
-    listing = lists.paginate(request, qs.order_by("-pk"), per_page=PAGE)
+    listing = lists.paginate(request, qs.order_by("-pk"))
     ctx = {
         "notices": listing,
         "listing": listing,
