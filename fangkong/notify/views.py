@@ -18,6 +18,7 @@ from fangkong.notify import actions, schedule
 from fangkong.notify.forms import PreferenceForm, RulesForm
 from fangkong.notify.models import Notice, NoticeRules, Preference, ScheduledRun
 
+
 def _mine(request: HttpRequest) -> Any:
     return Notice.objects.for_user(request.user)
 

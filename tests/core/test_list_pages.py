@@ -5,9 +5,9 @@ page, and the last page must hold the rest."""
 
 import datetime as dt
 import re
-from html.parser import HTMLParser
 from collections.abc import Callable
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
