@@ -230,6 +230,13 @@ def published(user: Any, i: int) -> Any:
     )
 
 
+def member(user: Any, i: int) -> Any:
+    from fangkong.mobilisation.models import Member
+
+    village = _node("330602001004")
+    return Member.objects.create(name=f"党员{i}", community=village, path=village.path)
+
+
 CASES = {
     "public bulletins": Case("city_hq", "3306", "/public/staff/bulletins/", bulletin),
     "public articles": Case("city_hq", "3306", "/public/staff/articles/", article),
@@ -322,6 +329,7 @@ API_CASES = {
     "api area tokens": Case(
         "sysadmin", "330602", "/api/v1/auth/accounts/tokens", area_token, others=1
     ),
+    "api mobilisation members": Case("city_hq", "3306", "/api/v1/mobilisation/members", member),
     "api open bulletins": Case("city_hq", "3306", "/api/v1/public/open/bulletins", published),
 }
 
