@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from ninja.pagination import paginate
 
 from fangkong.accounts.actions import (
     LoginRefused,
@@ -15,7 +16,9 @@ from fangkong.accounts.actions import (
     sign_out,
 )
 from fangkong.accounts.models import ApiToken, User
+from fangkong.core import listing as lists
 from fangkong.core.access import require
+from fangkong.core.listing import CountedPagination
 
 router = Router(tags=["auth"])
 
@@ -70,21 +73,23 @@ class TokenRow(Schema):
     current: bool = False
 
 
-def _rows(request: HttpRequest, tokens: Any) -> list[dict]:
+def _row(request: HttpRequest, t: ApiToken) -> dict:
     current = getattr(getattr(request, "api_token", None), "pk", None)
-    return [
-        {
-            "id": t.pk,
-            "username": t.user.username,
-            "created_at": t.created_at,
-            "expires_at": t.expires_at,
-            "last_used_at": t.last_used_at,
-            "revoked_at": t.revoked_at,
-            "revoked_reason": t.revoked_reason,
-            "current": t.pk == current,
-        }
-        for t in tokens
-    ]
+    return {
+        "id": t.pk,
+        "username": t.user.username,
+        "created_at": t.created_at,
+        "expires_at": t.expires_at,
+        "last_used_at": t.last_used_at,
+        "revoked_at": t.revoked_at,
+        "revoked_reason": t.revoked_reason,
+        "current": t.pk == current,
+    }
+
+
+def _rows(request: HttpRequest, tokens: Any) -> lists.Mapped:
+    """The tokens one page at a time (`count` is every one), the caller's own marked."""
+    return lists.Mapped(tokens, lambda t: _row(request, t))
 
 
 @router.post("/logout", response={204: None})
@@ -95,20 +100,24 @@ def logout(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 
 @router.get("/tokens", response=list[TokenRow])
+@paginate(CountedPagination)
 def my_tokens(request: HttpRequest):  # type: ignore[no-untyped-def]
-    """The caller's own live tokens (no token value: only digests are stored)."""
+    """The caller's own live tokens (no token value: only digests are stored), paged
+    (`page`) with `count`."""
     live = ApiToken.objects.live().filter(user=request.user).select_related("user")
-    return _rows(request, live.order_by("-created_at")[:100])
+    return _rows(request, live.order_by("-created_at", "-pk"))
 
 
 @router.get("/accounts/tokens", response=list[TokenRow])
+@paginate(CountedPagination)
 def area_tokens(request: HttpRequest):  # type: ignore[no-untyped-def]
-    """Administrators: the live tokens of the accounts in their area."""
+    """Administrators: the live tokens of the accounts in their area, paged (`page`)
+    with `count`."""
     require(
         request.user, "view", ApiToken, message=_("your role may not see other accounts' tokens")
     )
     live = ApiToken.objects.restrict(request.user, "view").live().select_related("user")
-    return _rows(request, live.order_by("user__username", "-created_at")[:500])
+    return _rows(request, live.order_by("user__username", "-created_at", "-pk"))
 
 
 @router.post("/tokens/{pk}/revoke", response=TokenRow)
@@ -117,7 +126,7 @@ def revoke_token(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     token = ApiToken.objects.select_related("user").filter(pk=pk).first()
     if token is None or not may_revoke(request.user, token):
         raise Http404
-    return _rows(request, [revoke(request.user, token)])[0]
+    return _row(request, revoke(request.user, token))
 
 
 class EnrolmentOut(Schema):

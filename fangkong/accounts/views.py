@@ -18,6 +18,7 @@ from fangkong.accounts.actions import (
     use_enrolment_code,
 )
 from fangkong.accounts.models import ApiToken, User
+from fangkong.core import listing as lists
 from fangkong.core.access import require
 from fangkong.core.querysets import allows
 
@@ -76,8 +77,17 @@ def enrolment(request: HttpRequest) -> HttpResponse:
             raise Http404
         raw, record = issue_enrolment_code(request.user, account)
         issued = {"account": account, "code": raw, "expires_at": record.expires_at}
+    listing = lists.paginate(
+        request,
+        accounts.select_related("node"),
+        lists.Filters(
+            name=("username", "display_name"), name_label=_("Account"), node="node__path"
+        ),
+    )
     return render(
-        request, "accounts/enrolment.html", {"accounts": accounts[:500], "issued": issued}
+        request,
+        "accounts/enrolment.html",
+        {"accounts": listing, "listing": listing, "issued": issued},
     )
 
 
@@ -95,14 +105,23 @@ def tokens(request: HttpRequest) -> HttpResponse:
         revoke(request.user, token)
         messages.success(request, _("The token was revoked."))
         return redirect("tokens")
-    mine = ApiToken.objects.live().filter(user=request.user).order_by("-created_at")[:100]
+    mine = lists.paginate(
+        request,
+        ApiToken.objects.live().filter(user=request.user).order_by("-created_at", "-pk"),
+        prefix="m",
+    )
     area = None
     if allows(request.user, ApiToken, "view"):
-        area = (
+        area = lists.paginate(
+            request,
             ApiToken.objects.restrict(request.user, "view")
             .live()
             .exclude(user=request.user)
             .select_related("user", "user__node")
-            .order_by("user__username", "-created_at")[:500]
+            .order_by("user__username", "-created_at", "-pk"),
+            lists.Filters(
+                name=("user__username",), name_label=_("Account"), node="user__node__path"
+            ),
+            prefix="a",
         )
-    return render(request, "accounts/tokens.html", {"mine": mine, "area": area})
+    return render(request, "accounts/tokens.html", {"mine": mine, "area": area, "listing": area})

@@ -236,7 +236,7 @@ def board(request: HttpRequest) -> dict:
     b = boards.board(request.user)
     return {
         "by_status": b["by_status"],
-        "overdue": {k: len(v) for k, v in b["overdue"].items()},
+        "overdue": {k: v.count() for k, v in b["overdue"].items()},
         "beds": b["beds"],
         "awaiting_admission": b["awaiting_admission"],
         "needing_experts": b["needing_experts"],

@@ -71,27 +71,30 @@ def pending_screening(user: Any, pk: str) -> Any:
     )
 
 
-def incoming(user: Any) -> dict[str, list]:
+def incoming(user: Any) -> dict[str, Any]:
     """Referrals waiting for a fever clinic: from observation (R5) and from screening
-    visits whose outcome was a fever-clinic referral and no visit has picked up."""
-    out: dict[str, list] = {"observation": [], "screening": []}
+    visits whose outcome was a fever-clinic referral and no visit has picked up (every
+    one: the board pages them)."""
+    out: dict[str, Any] = {"observation": [], "screening": []}
     if user.may("observation.referral", "view"):
         from fangkong.observation.models import Referral
 
-        out["observation"] = list(
+        out["observation"] = (
             Referral.objects.restrict(user, "view")
             .filter(status="pending")
-            .select_related("period__person")[:50]
+            .select_related("period__person")
+            .order_by("created_at", "pk")
         )
     if user.may("screening.screeningtask", "view"):
         from fangkong.screening.models import ScreeningTask
 
         taken = ClinicVisit.objects.filter(screening_task__isnull=False).values("screening_task")
-        out["screening"] = list(
+        out["screening"] = (
             ScreeningTask.objects.restrict(user, "view")
             .filter(outcome="fever_clinic", handover="pending")
             .exclude(pk__in=taken)
-            .select_related("subject")[:50]
+            .select_related("subject")
+            .order_by("visited_at", "pk")
         )
     return out
 
@@ -107,6 +110,8 @@ def admission_hours(cases: Any) -> list[float]:
 
 
 def board(user: Any) -> dict[str, Any]:
+    """The board's figures and its lists as querysets (never cut): the page pages them
+    with their totals (core.listing), the API counts them."""
     from fangkong.core import clock
 
     now = clock.now()
@@ -120,16 +125,21 @@ def board(user: Any) -> dict[str, Any]:
     return {
         "now": now,
         "by_status": by_status,
-        "patients": [(c, clocks(c, now)) for c in active[:200]],
+        "patients": active,
         "overdue": {
-            "report": list(cases.report_overdue(now).select_related("person")[:50]),
-            "investigation": list(cases.investigation_overdue(now).select_related("person")[:50]),
-            "emergency": list(cases.emergency_overdue(now).select_related("person")[:50]),
-            "clusters": list(Cluster.objects.restrict(user, "view").emergency_overdue(now)[:50]),
+            "report": cases.report_overdue(now).select_related("person").order_by("pk"),
+            "investigation": cases.investigation_overdue(now)
+            .select_related("person")
+            .order_by("pk"),
+            "emergency": cases.emergency_overdue(now).select_related("person").order_by("pk"),
+            "clusters": Cluster.objects.restrict(user, "view")
+            .emergency_overdue(now)
+            .order_by("pk"),
         },
         "open_visits": ClinicVisit.objects.restrict(user, "view")
         .open()
-        .select_related("person", "responsible_doctor", "facility")[:100],
+        .select_related("person", "responsible_doctor", "facility")
+        .order_by("arrived_at", "pk"),
         "incoming": incoming(user),
         "beds": care.bed_counts(beds),
         "awaiting_admission": cases.awaiting_admission().count(),

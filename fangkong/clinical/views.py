@@ -3,6 +3,7 @@
 to facilities, outside them) is a 404 like one that does not exist."""
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -78,7 +79,14 @@ def board(request: HttpRequest) -> HttpResponse:
     """The patient board: counts, running and overdue clocks, incoming referrals,
     free beds and the time from confirmation to admission."""
     require(request.user, "view", "clinical.case")
-    return render(request, "clinical/board.html", boards.board(request.user))
+    ctx = boards.board(request.user)
+    page = partial(lists.paginate, request, per_page=10)
+    ctx["overdue"] = {k: page(qs, prefix=f"o{k[0]}") for k, qs in ctx["overdue"].items()}
+    ctx["incoming"] = {k: page(qs, prefix=f"i{k[0]}") for k, qs in ctx["incoming"].items()}
+    ctx["open_visits"] = page(ctx["open_visits"], prefix="v", per_page=25)
+    ctx["patients_listing"] = page(ctx["patients"], prefix="p", per_page=50)
+    ctx["patients"] = [(c, boards.clocks(c, ctx["now"])) for c in ctx["patients_listing"]]
+    return render(request, "clinical/board.html", ctx)
 
 
 @login_required
@@ -370,10 +378,15 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "facility": facility,
             "wards": wards,
             "teams": facility.teams.prefetch_related("members"),
-            "cases": Case.objects.restrict(request.user, "view")
-            .filter(facility=facility)
-            .active()
-            .select_related("person")[:200],
+            "cases": lists.paginate(
+                request,
+                Case.objects.restrict(request.user, "view")
+                .filter(facility=facility)
+                .active()
+                .select_related("person")
+                .order_by("number", "pk"),
+                lists.Filters(name=("person__name", "number"), id_tail="person__id_masked"),
+            ),
         },
     )
 

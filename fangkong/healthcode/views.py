@@ -86,8 +86,18 @@ def person_code(request: HttpRequest, person_id: int) -> HttpResponse:
         {
             "person": person,
             "code": code,
-            "history": CodeChange.objects.filter(person=person).order_by("-at")[:50],
-            "overrides": CodeOverride.objects.filter(person=person)[:20],
+            "history": lists.paginate(
+                request,
+                CodeChange.objects.filter(person=person).order_by("-at", "-pk"),
+                per_page=20,
+                prefix="h",
+            ),
+            "overrides": lists.paginate(
+                request,
+                CodeOverride.objects.filter(person=person).order_by("-at", "-pk"),
+                per_page=20,
+                prefix="o",
+            ),
             "override_form": override_form,
             "arrival_form": arrival_form,
             "can_override": request.user.may("healthcode.codeoverride", "add"),  # type: ignore[union-attr]

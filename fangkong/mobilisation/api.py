@@ -334,6 +334,7 @@ def edit_organisation(request: HttpRequest, org_id: int, body: OrganisationIn): 
 
 
 @router.get("/members", response=list[MemberOut])
+@paginate(CountedPagination)
 def list_members(  # type: ignore[no-untyped-def]
     request: HttpRequest,
     node: str | None = Query(None, max_length=24),
@@ -341,7 +342,7 @@ def list_members(  # type: ignore[no-untyped-def]
     after: int = Query(0, ge=0, le=2**62),
 ):
     """Members under `node`; `q` matches a name (search by phone with POST
-    /members/search, so no number sits in a URL)."""
+    /members/search, so no number sits in a URL); paged (`page`) with `count`."""
     if people_search.personal_kind(q):
         raise HttpError(422, "q: search by phone with POST /api/v1/mobilisation/members/search")
     return _members(request, node, q, after)
@@ -354,8 +355,10 @@ class MemberSearchIn(Schema):
 
 
 @router.post("/members/search", response=list[MemberOut])
+@paginate(CountedPagination)
 def search_members(request: HttpRequest, body: MemberSearchIn):  # type: ignore[no-untyped-def]
-    """Members under `node` whose name contains `q`, or whose phone is `q` (blind index)."""
+    """Members under `node` whose name contains `q`, or whose phone is `q` (blind index),
+    paged (`page`) with `count`."""
     return _members(request, body.node, body.q, body.after)
 
 
@@ -366,7 +369,7 @@ def _members(request: HttpRequest, node: str | None, q: str, after: int):  # typ
         .filter(path__startswith=n.path, pk__gt=after)
         .search(q)
         .select_related("community")
-        .order_by("pk")[:200]
+        .order_by("pk")
     )
 
 

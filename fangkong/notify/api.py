@@ -10,8 +10,11 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from ninja.pagination import paginate
 from pydantic import ConfigDict, create_model
 
+from fangkong.core import listing as lists
+from fangkong.core.listing import CountedPagination
 from fangkong.core.querysets import is_system
 from fangkong.notify import actions, coverage, schedule
 from fangkong.notify.models import Notice, NoticeRules, ScheduledRun
@@ -124,13 +127,16 @@ def _hq(request: HttpRequest) -> None:
 
 
 @router.get("/", response=list[NoticeOut])
+@paginate(CountedPagination)
 def list_notices(request: HttpRequest, unread: bool = False, before: int | None = None):  # type: ignore[no-untyped-def]
+    """The caller's notices, newest first, paged (`page`) with `count` (of the unread
+    ones with `unread=true`; older than a notice with `before`)."""
     qs = Notice.objects.for_user(request.user)
     if unread:
         qs = qs.unread()
     if before is not None:
         qs = qs.filter(pk__lt=before)
-    return [_out(n) for n in qs.order_by("-pk")[:100]]
+    return lists.Mapped(qs.order_by("-pk"), _out)
 
 
 @router.get("/unread-count", response=dict[str, int])

@@ -12,12 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fangkong.core import listing as lists
 from fangkong.core.querysets import is_system
 from fangkong.notify import actions, schedule
 from fangkong.notify.forms import PreferenceForm, RulesForm
 from fangkong.notify.models import Notice, NoticeRules, Preference, ScheduledRun
-
-PAGE = 50
 
 
 def _mine(request: HttpRequest) -> Any:
@@ -36,16 +35,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     only_unread = request.GET.get("unread") == "1"
     if only_unread:
         qs = qs.unread()
-    before = request.GET.get("before", "")
-    if before.isdigit() and len(before) < 18:
-        qs = qs.filter(pk__lt=int(before))
-    rows = list(qs.order_by("-pk")[: PAGE + 1])
-    more = len(rows) > PAGE
-    rows = rows[:PAGE]
+    listing = lists.paginate(request, qs.order_by("-pk"))
     ctx = {
-        "notices": rows,
-        "more": more,
-        "last": rows[-1].pk if rows else None,
+        "notices": listing,
+        "listing": listing,
         "only_unread": only_unread,
         "actionable": set(actions.ACTS),
         "unread": _mine(request).unread().count(),

@@ -99,19 +99,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+LINE_FILTERS = lists.Filters(name=("person__name",), id_tail="person__id_masked", node="path")
+
+
 @login_required
 def line_list_view(request: HttpRequest, name: str) -> HttpResponse:
+    """A line list paged with its total, filtered by name, the last digits of the ID, a
+    jurisdiction (picked by name) and a site; the export holds every filtered row."""
     if name not in LISTS or not request.user.may("observation.observationperiod", "view"):  # type: ignore[union-attr]
         raise Http404
     site = request.GET.get("site", "")
-    node_code = request.GET.get("node", "").strip()
-    site_id = int(site) if site.isdigit() else None
-    if site_id and not QuarantineSite.objects.restrict(request.user).filter(pk=site_id).exists():
+    site_id = int(site) if site.isdigit() and len(site) < 18 else None
+    sites = QuarantineSite.objects.restrict(request.user).order_by("name", "pk")
+    if site_id and not sites.filter(pk=site_id).exists():
         raise Http404
-    qs = line_list(request.user, name, site=site_id, node_code=node_code)
+    qs = line_list(request.user, name, site=site_id)
     if request.GET.get("format") == "xlsx":
         require(request.user, "export", "observation.observationperiod")
-        filters = {"list": name, "site": site_id, "node": node_code}
+        qs, form = lists.filtered(request, qs, LINE_FILTERS)
+        filters = {"list": name, "site": site_id, **_shown_filters(form)}
         audit.record_export(
             request.user, "observation.observationperiod", filters, qs.count(), request
         )
@@ -123,14 +129,17 @@ def line_list_view(request: HttpRequest, name: str) -> HttpResponse:
             f'attachment; filename="observation-{name}-{clock.today()}.xlsx"'
         )
         return resp
-    after = request.GET.get("after", "")
-    offset = int(after) if after.isdigit() else 0
-    items = list(qs[offset : offset + 101])
+    listing = lists.paginate(request, qs, LINE_FILTERS)
     audit.record_bulk_read(
         request.user,
         "observation.observationperiod",
-        {"list": name, "site": site_id, "node": node_code, "after": offset},
-        min(len(items), 100),
+        {
+            "list": name,
+            "site": site_id,
+            "page": listing.page.number,
+            **_shown_filters(listing.form),
+        },
+        len(listing),
         request,
     )
     return render(
@@ -139,15 +148,29 @@ def line_list_view(request: HttpRequest, name: str) -> HttpResponse:
         {
             "list": LISTS[name],
             "lists": LISTS,
-            "rows": [(p, row(p)) for p in items[:100]],
+            "listing": listing,
+            "rows": [(p, row(p)) for p in listing],
             "columns": COLUMNS,
-            "next_offset": offset + 100 if len(items) > 100 else None,
             "site": site_id,
-            "node": node_code,
-            "sites": QuarantineSite.objects.restrict(request.user).order_by("name")[:200],
+            "sites": sites.only("pk", "name"),
             "can_export": request.user.may("observation.observationperiod", "export"),  # type: ignore[union-attr]
         },
     )
+
+
+def _shown_filters(form: Any) -> dict[str, Any]:
+    """The filters as the audit log keeps them: the jurisdiction and whether a name or ID
+    tail was searched (never the text itself)."""
+    data = form.cleaned_data if form is not None and form.is_bound and form.is_valid() else {}
+    return {
+        k: v
+        for k, v in (
+            ("node", data.get("node")),
+            ("q", bool(data.get("q"))),
+            ("tail", bool(data.get("tail"))),
+        )
+        if v
+    }
 
 
 @login_required
@@ -196,9 +219,11 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "observation/period.html",
         {
             "period": period,
-            "checkins": period.checkins.all()[:60],
+            "checkins": lists.paginate(request, period.checkins.all(), per_page=60, prefix="c"),
             "placements": period.placements.select_related("site", "room", "by"),
-            "tasks": period.tasks.select_related("assigned_to")[:30],
+            "tasks": lists.paginate(
+                request, period.tasks.select_related("assigned_to"), per_page=30, prefix="t"
+            ),
             "referrals": period.referrals.all(),
             "can_change": can_change,
             "can_checkin": can_access(request.user, period, "change")

@@ -346,8 +346,10 @@ def open_bulletin(request: HttpRequest, node_code: str = "3306") -> Any:
 
 
 @router.get("/open/bulletins", auth=None, response=list[s.PublishedOut])
+@paginate(CountedPagination)
 def open_bulletins(request: HttpRequest, node_code: str = "3306") -> Any:
-    return list(PublishedBulletin.objects.filter(node_code=node_code)[:400])
+    """Published bulletins of an area, newest first, paged (`page`) with `count`."""
+    return PublishedBulletin.objects.filter(node_code=node_code[:24])
 
 
 @router.post("/open/codes", auth=None, response={202: dict, 429: dict})
@@ -374,14 +376,17 @@ def open_ask(request: HttpRequest, body: s.AskIn) -> Any:
 
 
 @router.get("/open/answers", auth=None, response=list[s.PublicAnswerOut])
+@paginate(CountedPagination)
 def open_answers(request: HttpRequest, q: str = "") -> Any:
-    found = Question.objects.published_answers(q[:50]).select_related("node")[:30]
-    return [
-        {
-            "question": x.text,
-            "answer": x.answer,
-            "node_name": x.node.name,
-            "answered_at": x.answered_at,
-        }
-        for x in found
-    ]
+    """Published answers holding `q`, paged (`page`) with `count`."""
+    found = Question.objects.published_answers(q[:50]).select_related("node")
+    return lists.Mapped(found, _answer)
+
+
+def _answer(x: Question) -> dict:
+    return {
+        "question": x.text,
+        "answer": x.answer,
+        "node_name": x.node.name,
+        "answered_at": x.answered_at,
+    }

@@ -5,6 +5,7 @@ school (开学), and reported gatherings. Rules are dated (PublicRules)."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core import clock
 from fangkong.core import models as core
@@ -276,7 +277,7 @@ class Employee(models.Model):
     application = models.ForeignKey(
         WorkApplication, on_delete=models.CASCADE, related_name="employees"
     )
-    name = models.CharField(_("name"), max_length=40)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=40)
     phone_enc = models.BinaryField(null=True, editable=False)
     phone_index = models.CharField(max_length=32, null=True, editable=False)
     phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)

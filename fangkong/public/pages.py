@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.core import clock, otp_codes, ratelimit
+from fangkong.core import listing as lists
 from fangkong.core.access import invalid
 from fangkong.geo.models import Division
 from fangkong.public import actions, forms, returns
@@ -107,8 +108,15 @@ def knowledge(request: HttpRequest) -> HttpResponse:
         request,
         "public/p/knowledge.html",
         {
-            "articles": Article.objects.filter(published=True)[:30],
-            "clarified": Rumour.objects.filter(status="clarified").order_by("-clarified_at")[:30],
+            "articles": lists.paginate(
+                request, Article.objects.filter(published=True), per_page=20, prefix="a"
+            ),
+            "clarified": lists.paginate(
+                request,
+                Rumour.objects.filter(status="clarified").order_by("-clarified_at", "-pk"),
+                per_page=20,
+                prefix="r",
+            ),
         },
     )
 
@@ -170,8 +178,12 @@ def ticket(request: HttpRequest) -> HttpResponse:
 
 def answers(request: HttpRequest) -> HttpResponse:
     term = request.GET.get("q", "")[:50]
-    found = Question.objects.published_answers(term).select_related("node")[:30]
-    return render(request, "public/p/answers.html", {"found": found, "term": term})
+    found = lists.paginate(
+        request, Question.objects.published_answers(term).select_related("node"), per_page=20
+    )
+    return render(
+        request, "public/p/answers.html", {"found": found, "listing": found, "term": term}
+    )
 
 
 def report_rumour(request: HttpRequest) -> HttpResponse:
@@ -210,8 +222,16 @@ def declare(request: HttpRequest, token: str) -> HttpResponse:
 
 def resumed(request: HttpRequest) -> HttpResponse:
     """The published batches of enterprises approved to resume work."""
-    batches = ApprovalBatch.objects.select_related("node").prefetch_related("applications")[:20]
-    return render(request, "public/p/resumed.html", {"batches": batches, "today": clock.today()})
+    batches = lists.paginate(
+        request,
+        ApprovalBatch.objects.select_related("node").prefetch_related("applications"),
+        per_page=20,
+    )
+    return render(
+        request,
+        "public/p/resumed.html",
+        {"batches": batches, "listing": batches, "today": clock.today()},
+    )
 
 
 def report_gathering(request: HttpRequest) -> HttpResponse:

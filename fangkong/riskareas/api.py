@@ -2,14 +2,17 @@
 headquarters (add, lift, import a file)."""
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
 from fangkong.core import clock
 from fangkong.core.access import require
+from fangkong.core.listing import CountedPagination
 from fangkong.riskareas import actions, rules
 from fangkong.riskareas.models import RiskArea
 
@@ -58,11 +61,13 @@ class ImportOut(Schema):
 
 
 @router.get("/", response=list[AreaOut])
-def list_areas(request: HttpRequest, on: dt.date | None = None) -> list[RiskArea]:
-    """Designations in force on `on`; all of them when no day is given."""
+@paginate(CountedPagination)
+def list_areas(request: HttpRequest, on: dt.date | None = None) -> Any:
+    """Designations in force on `on`; all of them when no day is given; paged (`page`)
+    with `count`."""
     require(request.user, "view", "riskareas.riskarea")
-    qs = RiskArea.objects.all()
-    return list((qs.on(on) if on else qs)[:2000])
+    qs = RiskArea.objects.order_by("-starts_on", "code", "pk")
+    return qs.on(on) if on else qs
 
 
 @router.get("/level", response=RiskLevelOut)

@@ -5,9 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from fangkong.core import clock
+from fangkong.core import listing as lists
 from fangkong.core.access import require
 from fangkong.riskareas import actions
 from fangkong.riskareas.models import Risk, RiskArea
@@ -18,6 +20,33 @@ def _day(text: str):  # type: ignore[no-untyped-def]
         return actions.parse_day(text) or clock.today()
     except ValueError:
         return clock.today()
+
+
+AREA_FILTERS = lists.Filters(
+    name=("name", "code"),
+    name_label=_("Area"),
+    status=("risk", Risk.choices),
+    date="starts_on",
+)
+
+
+def _lists(request: HttpRequest, day) -> dict:  # type: ignore[no-untyped-def]
+    """What is in force on the day and every designation, each paged with its total
+    (the second filtered by name, risk and start date)."""
+    return {
+        "in_force": lists.paginate(
+            request, RiskArea.objects.on(day).order_by("-risk", "code", "pk"), prefix="f"
+        ),
+        "all": (
+            found := lists.paginate(
+                request,
+                RiskArea.objects.order_by("-starts_on", "code", "pk"),
+                AREA_FILTERS,
+                prefix="a",
+            )
+        ),
+        "listing": found,
+    }
 
 
 @login_required
@@ -46,14 +75,12 @@ def area_list(request: HttpRequest) -> HttpResponse:
             errors = exc.message_dict
         except ValueError as exc:  # FileError
             errors = {"file": [str(exc)]}
-    in_force = RiskArea.objects.on(day).order_by("-risk", "code")
     return render(
         request,
         "riskareas/list.html",
         {
             "day": day,
-            "in_force": in_force,
-            "all": RiskArea.objects.all()[:300],
+            **_lists(request, day),
             "form": form,
             "errors": errors,
             "report": report,
@@ -77,8 +104,7 @@ def end(request: HttpRequest, pk: int) -> HttpResponse:
             "riskareas/list.html",
             {
                 "day": clock.today(),
-                "in_force": RiskArea.objects.on(clock.today()),
-                "all": RiskArea.objects.all()[:300],
+                **_lists(request, clock.today()),
                 "form": {},
                 "errors": exc.message_dict,
                 "risks": Risk.choices,

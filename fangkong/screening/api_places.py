@@ -9,7 +9,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import File, Schema, Status
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
+from fangkong.core.listing import CountedPagination
 from fangkong.geo.models import Division, GridAddressKey
 from fangkong.screening import placing
 from fangkong.screening.actions import upload_dir
@@ -80,12 +82,14 @@ def _node(request: HttpRequest, code: str) -> Division:
 
 
 @router.get("/aliases", response=list[AliasOut])
-def list_aliases(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return list(
-        AddressAlias.objects.restrict(request.user, "view")
-        .select_related("node", "created_by")
-        .order_by("-created_at")[:2000]
-    )
+@paginate(CountedPagination)
+def list_aliases(request: HttpRequest, q: str = ""):  # type: ignore[no-untyped-def]
+    """Aliases of the caller's area, newest first, paged (`page`) with `count`; `q`
+    matches the alias text."""
+    qs = AddressAlias.objects.restrict(request.user, "view").select_related("node", "created_by")
+    if q.strip():
+        qs = qs.filter(text__contains=q.strip()[:60])
+    return qs.order_by("-created_at", "-pk")
 
 
 @router.post("/aliases", response={201: AliasOut})
@@ -103,11 +107,14 @@ def delete_alias(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
 
 
 @router.get("/grid-keys", response=list[KeyOut])
+@paginate(CountedPagination)
 def list_keys(request: HttpRequest, village_code: str = ""):  # type: ignore[no-untyped-def]
+    """Grid address keys of the caller's area (of one village with `village_code`),
+    paged (`page`) with `count`."""
     keys = GridAddressKey.objects.restrict(request.user, "view").select_related("grid")
     if village_code:
         keys = keys.filter(grid__parent__code=village_code)
-    return list(keys[:5000])
+    return keys.order_by("path", "kind", "text", "low", "pk")
 
 
 @router.post("/grid-keys", response=KeyReportOut)

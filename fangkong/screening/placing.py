@@ -84,16 +84,6 @@ def import_keys(user: Any, path: Path) -> KeyReport:
         path.unlink(missing_ok=True)
 
 
-def grids_for(user: Any) -> list[Division]:
-    """The grids a user may send tasks to, by name (their own area)."""
-    return list(
-        Division.objects.restrict(user, "view")
-        .filter(level=Level.GRID)
-        .select_related("parent")
-        .order_by("path")[:2000]
-    )
-
-
 @transaction.atomic
 def move_tasks(user: Any, task_ids: list[int], to: Division, reason: str = "") -> int:
     """Village staff send many open tasks of their village to one of its grids at once

@@ -69,11 +69,23 @@ def lists(request: HttpRequest) -> HttpResponse:
                 if not started:
                     messages.warning(request, _("This file was uploaded before; nothing new."))
                 return redirect("screening:report", pushed.pk)
-    recent = PushedList.objects.restrict(request.user, "view").select_related("source", "job")[:50]
+    recent = paging.paginate(
+        request,
+        PushedList.objects.restrict(request.user, "view").select_related("source", "job"),
+        paging.Filters(
+            name=("file_name", "source__name"), name_label=gettext_lazy("File"), date="created_at"
+        ),
+    )
     return render(
         request,
         "screening/lists.html",
-        {"form": form, "lists": recent, "can_upload": can_upload, "sources": sources},
+        {
+            "form": form,
+            "lists": recent,
+            "listing": recent,
+            "can_upload": can_upload,
+            "sources": sources,
+        },
     )
 
 

@@ -13,32 +13,50 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fangkong.core.access import invalid, require
+from fangkong.core import listing as paging
+from fangkong.core.access import require
+from fangkong.core.picking import set_user
 from fangkong.core.querysets import allows
+from fangkong.geo.choices import KeyKind
 from fangkong.geo.models import Division, GridAddressKey
+from fangkong.geo.picker import JurisdictionField
 from fangkong.screening import placing
 from fangkong.screening.actions import upload_dir
 from fangkong.screening.models import AddressAlias, ScreeningTask
 from fangkong.screening.reads import audit_list
 
 
-def _node_label(d: Division) -> str:
-    return f"{d.parent.name if d.parent else ''} · {d.name}" if d.level == "grid" else d.name
-
-
 class AliasForm(forms.Form):
+    """The place is picked by name with its path (越城区 › 塔山街道 › 花园社区), searched
+    in the user's whole area: no list of the first thousands of divisions."""
+
     text = forms.CharField(label=gettext_lazy("Name in addresses"), max_length=60)
-    to = forms.ChoiceField(label=gettext_lazy("Place it means"))
+    to = JurisdictionField(label=gettext_lazy("Place it means"), levels=placing.ALIASABLE)
 
     def __init__(self, *args, user=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        nodes = (
-            Division.objects.restrict(user, "view")
-            .filter(level__in=placing.ALIASABLE)
-            .select_related("parent")
-            .order_by("path")[:3000]
-        )
-        self.fields["to"].choices = [(str(d.pk), _node_label(d)) for d in nodes]
+        set_user(self, user)
+
+
+ALIAS_FILTERS = paging.Filters(
+    name=("text", "node__name"),
+    name_label=gettext_lazy("Name in addresses"),
+    node="path",
+    date="created_at",
+)
+KEY_FILTERS = paging.Filters(
+    name=("text", "grid__name"),
+    name_label=gettext_lazy("Name in addresses"),
+    node="path",
+    status=("kind", KeyKind.choices),
+)
+TASK_FILTERS = paging.Filters(
+    name=("subject__name", "subject__address"),
+    name_label=gettext_lazy("Name or address"),
+    id_tail="subject__id_masked",
+    node="path",
+    date="due_at",
+)
 
 
 @login_required
@@ -60,7 +78,7 @@ def aliases(request: HttpRequest) -> HttpResponse:
             return redirect("screening:aliases")
         if form.is_valid():
             to = get_object_or_404(
-                Division.objects.restrict(request.user, "view"), pk=form.cleaned_data["to"]
+                Division.objects.restrict(request.user, "view"), code=form.cleaned_data["to"]
             )
             try:
                 placing.add_alias(request.user, form.cleaned_data["text"], to)
@@ -70,13 +88,17 @@ def aliases(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Saved."))
                 return redirect("screening:aliases")
-    items = (
+    items = paging.paginate(
+        request,
         AddressAlias.objects.restrict(request.user, "view")
-        .select_related("node", "created_by")
-        .order_by("-created_at")[:500]
+        .select_related("node", "node__parent", "created_by")
+        .order_by("-created_at", "-pk"),
+        ALIAS_FILTERS,
     )
     return render(
-        request, "screening/aliases.html", {"form": form, "items": items, "can_add": can_add}
+        request,
+        "screening/aliases.html",
+        {"form": form, "items": items, "listing": items, "can_add": can_add},
     )
 
 
@@ -106,38 +128,68 @@ def grid_keys(request: HttpRequest) -> HttpResponse:
             else:
                 if report.ok:
                     messages.success(request, str(report))
-    keys = (
+    keys = paging.paginate(
+        request,
         GridAddressKey.objects.restrict(request.user, "view")
         .select_related("grid", "grid__parent", "created_by")
-        .order_by("path", "kind", "text", "low")[:500]
+        .order_by("path", "kind", "text", "low", "pk"),
+        KEY_FILTERS,
     )
     return render(
         request,
         "screening/grid_keys.html",
-        {"form": form, "report": report, "keys": keys, "can_add": can_add},
+        {"form": form, "report": report, "keys": keys, "listing": keys, "can_add": can_add},
     )
+
+
+def _grid_label(d: Division) -> str:
+    return f"{d.parent.name} · {d.name}" if d.parent else d.name
+
+
+class MoveForm(forms.Form):
+    """The grids offered are every grid of the villages whose tasks wait here (no cut:
+    a village keeps a handful, a town a few score)."""
+
+    grid = forms.ChoiceField(label=gettext_lazy("Move the selected tasks to the grid"))
+
+    def __init__(self, *args, user=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        villages = (
+            ScreeningTask.objects.restrict(user, "view")
+            .filter(status="open", node__level="village")
+            .values("node_id")
+        )
+        grids = (
+            Division.objects.restrict(user, "view")
+            .filter(level="grid", parent_id__in=villages)
+            .select_related("parent")
+            .order_by("path")
+        )
+        self.fields["grid"].choices = [(str(g.pk), _grid_label(g)) for g in grids]
 
 
 @login_required
 def village_tasks(request: HttpRequest) -> HttpResponse:
-    """Open tasks placed at a village (no grid key in the address): the village staff
-    select several and send them to a grid chosen by name."""
+    """Open tasks placed at a village (no grid key in the address), paged with their
+    total: the village staff select several and send them to a grid picked by name."""
     require(request.user, "transfer", ScreeningTask)
-    tasks = list(
+    tasks = paging.paginate(
+        request,
         ScreeningTask.objects.restrict(request.user, "view")
         .filter(status="open", node__level="village")
         .select_related("subject", "node")
-        .order_by("due_at", "pk")[:300]
+        .order_by("due_at", "pk"),
+        TASK_FILTERS,
     )
-    grids = placing.grids_for(request.user)
+    form = MoveForm(request.POST or None, user=request.user)
     if request.method == "GET":
         audit_list(request, "screening.screeningtask", {"list": "village"}, len(tasks))
-    if request.method == "POST":
-        ids = [int(v) for v in request.POST.getlist("task") if v.isdigit()]
-        grid = next((g for g in grids if str(g.pk) == request.POST.get("grid")), None)
+    if request.method == "POST" and form.is_valid():
+        ids = [int(v) for v in request.POST.getlist("task") if v.isdigit() and len(v) < 18]
+        grid = get_object_or_404(
+            Division.objects.restrict(request.user, "view"), pk=form.cleaned_data["grid"]
+        )
         try:
-            if grid is None:
-                raise invalid("to", _("choose a grid"))
             moved = placing.move_tasks(request.user, ids, grid)
         except ValidationError as exc:
             for errors in exc.message_dict.values():
@@ -151,5 +203,5 @@ def village_tasks(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "screening/village_tasks.html",
-        {"tasks": tasks, "grids": [(g.pk, _node_label(g)) for g in grids]},
+        {"tasks": tasks, "listing": tasks, "form": form},
     )

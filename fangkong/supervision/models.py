@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core import clock
 from fangkong.core.models import DatedRuleSet, NodeScoped, Placed
@@ -237,7 +238,10 @@ class Finding(Placed):
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices, blank=True)
     description = models.TextField(_("description"))
     severity = models.CharField(
-        _("severity"), max_length=8, choices=Severity.choices, default=Severity.MINOR
+        pgettext_lazy("finding", "severity"),
+        max_length=8,
+        choices=Severity.choices,
+        default=Severity.MINOR,
     )
     cadre = models.ForeignKey(
         "mobilisation.Member",
@@ -375,7 +379,7 @@ class Commendation(Placed):
         related_name="commendations",
     )
     title = models.CharField(_("title"), max_length=120)
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(pgettext_lazy("commendation", "reason"))
     decided_by = models.CharField(_("decided by"), max_length=30, choices=CommendingBody.choices)
     decided_on = models.DateField(_("decided on"))
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")

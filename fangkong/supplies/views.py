@@ -87,12 +87,18 @@ def index(request: HttpRequest) -> HttpResponse:
     context = {
         "warehouses": houses,
         "alerts": supply_days.alerts(user),
-        "open_requests": SupplyRequest.objects.restrict(user, "view")
-        .open()
-        .select_related("item", "warehouse")[:20],
-        "price_alerts": PriceReport.objects.restrict(user, "view")
-        .alerts()
-        .select_related("market", "item")[:10],
+        "open_requests": lists.paginate(
+            request,
+            SupplyRequest.objects.restrict(user, "view").open().select_related("item", "warehouse"),
+            per_page=20,
+            prefix="r",
+        ),
+        "price_alerts": lists.paginate(
+            request,
+            PriceReport.objects.restrict(user, "view").alerts().select_related("market", "item"),
+            per_page=10,
+            prefix="a",
+        ),
     }
     return render(request, "supplies/index.html", context)
 
@@ -429,8 +435,8 @@ def prices(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "may_report": user.may("supplies.market", "report"),  # type: ignore[union-attr]
-            "alerts": reports.alerts()[:30],
-            "latest": reports[:30],
+            "alerts": lists.paginate(request, reports.alerts(), per_page=30, prefix="a"),
+            "latest": lists.paginate(request, reports, per_page=30, prefix="l"),
             "items": items,
             "markets": Market.objects.restrict(user, "view"),
         },

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core import clock
 from fangkong.core.models import DatedRuleSet, NodeScoped, TimeStampedModel
@@ -122,7 +123,7 @@ class Contact(TimeStampedModel):
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     address = models.CharField(_("address"), max_length=200, blank=True)
     # A phone of a person not in the registry yet: encrypted, shown masked, handed to
     # screening with the address when the close contact is confirmed.

@@ -47,7 +47,7 @@ def test_api_sign_out_revokes_the_token(client, make_user):
 def test_list_and_revoke_own_tokens_over_the_api(client, make_user):
     user = make_user("grid_worker", GRID_A)
     first, second = sign_in(client, user), sign_in(client, user)
-    rows = client.get("/api/v1/auth/tokens", **bearer(second)).json()
+    rows = client.get("/api/v1/auth/tokens", **bearer(second)).json()["items"]
     assert len(rows) == 2 and [r["current"] for r in rows].count(True) == 1
     old = next(r for r in rows if not r["current"])
     r = client.post(f"/api/v1/auth/tokens/{old['id']}/revoke", **bearer(second))
@@ -69,7 +69,7 @@ def test_administrator_revokes_within_their_area_only(client, make_user):
     zhuji = make_user("grid_worker", "330681001001G01")
     w, z = sign_in(client, worker), sign_in(client, zhuji)
     admin = sign_in(client, make_user("sysadmin", YUECHENG))
-    listed = client.get("/api/v1/auth/accounts/tokens", **bearer(admin)).json()
+    listed = client.get("/api/v1/auth/accounts/tokens", **bearer(admin)).json()["items"]
     assert {r["username"] for r in listed} >= {worker.username}
     assert zhuji.username not in {r["username"] for r in listed}
     mine = ApiToken.objects.get(user=worker)

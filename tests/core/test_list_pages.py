@@ -7,11 +7,13 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
 
 from fangkong.core import listing as lists
+from tests.ui.text import explain, untranslated
 
 ROWS = 5  # with two rows a page: pages 1, 2 and 3
 
@@ -23,6 +25,7 @@ class Case:
     url: str
     make: Callable[[Any, int], Any]  # (user, i) -> one row
     page: str = "page"  # the page parameter (prefixed when one page holds two lists)
+    others: int = 0  # rows that are there without `make` (the signed-in account itself)
 
 
 def total(html: str, after: int = 0) -> int:
@@ -124,6 +127,116 @@ def site(user: Any, i: int) -> Any:
     return QuarantineSite.objects.create(name=f"隔离点{i}", address="…", node=_node("330602"))
 
 
+def alias(user: Any, i: int) -> Any:
+    from fangkong.screening import placing
+
+    return placing.add_alias(user, f"别名小区{i}", _node("330602001004G01"))
+
+
+def grid_key(user: Any, i: int) -> Any:
+    from fangkong.geo.models import GridAddressKey
+
+    return GridAddressKey.objects.create(
+        grid=_node("330602001004G01"), kind="estate", text=f"小区{i}", created_by=user
+    )
+
+
+def village_task(user: Any, i: int) -> Any:
+    from fangkong.accounts.models import User
+    from fangkong.core import clock
+    from fangkong.people.actions import register_person
+    from fangkong.screening.models import ScreeningSubject, ScreeningTask
+
+    village = _node("330602001004")
+    system = User(is_superuser=True, is_active=True)
+    person, _similar = register_person(
+        system, {"name": f"待分{i}", "node_code": village.code}, confirm_similar=True
+    )
+    subject = ScreeningSubject.objects.create(
+        person=person,
+        name=person.name,
+        address=f"测试地址{i}号",
+        node=village,
+        path=village.path,
+        placement="address",
+        sources="电信推送",
+    )
+    return ScreeningTask.objects.create(
+        subject=subject, node=village, path=village.path, due_at=clock.now()
+    )
+
+
+def observed(user: Any, i: int) -> Any:
+    from fangkong.accounts.models import User
+    from fangkong.core import clock
+    from fangkong.observation import actions
+    from fangkong.people.actions import register_person
+
+    system = User(is_superuser=True, is_active=True)
+    person, _similar = register_person(
+        system, {"name": f"观察{i}", "node_code": "330602001004G01"}, confirm_similar=True
+    )
+    return actions.start_period(
+        user, person, reason="key_area_arrival", last_exposure=clock.today()
+    )
+
+
+def notice(user: Any, i: int) -> Any:
+    from fangkong.notify.models import Notice
+
+    return Notice.objects.create(
+        kind="visits_today", key=f"test-{user.pk}-{i}", recipient_user=user, title=f"通知{i}"
+    )
+
+
+def risk_area(user: Any, i: int) -> Any:
+    from fangkong.riskareas.models import RiskArea
+
+    return RiskArea.objects.create(
+        code=f"42010{i}",
+        name=f"武汉{i}区",
+        level="county",
+        risk="high",
+        starts_on=dt.date(2020, 1, 20),
+        source="国家卫健委",
+    )
+
+
+def account(user: Any, i: int) -> Any:
+    from fangkong.accounts.models import User
+
+    return User.objects.create(
+        username=f"worker{i}", role="grid_worker", node=_node("330602001004G01")
+    )
+
+
+def area_token(user: Any, i: int) -> Any:
+    from fangkong.accounts.models import ApiToken
+    from fangkong.core import clock
+
+    return ApiToken.objects.create(
+        user=account(user, i),
+        digest=ApiToken.hash(ApiToken.new_raw()),
+        expires_at=clock.now() + dt.timedelta(days=30),
+    )
+
+
+def published(user: Any, i: int) -> Any:
+    from fangkong.core import clock
+    from fangkong.public.models import PublishedBulletin
+
+    return PublishedBulletin.objects.create(
+        node_code="3306", day=dt.date(2020, 2, 1 + i), title=f"通报{i}", published_at=clock.now()
+    )
+
+
+def member(user: Any, i: int) -> Any:
+    from fangkong.mobilisation.models import Member
+
+    village = _node("330602001004")
+    return Member.objects.create(name=f"党员{i}", community=village, path=village.path)
+
+
 CASES = {
     "public bulletins": Case("city_hq", "3306", "/public/staff/bulletins/", bulletin),
     "public articles": Case("city_hq", "3306", "/public/staff/articles/", article),
@@ -135,6 +248,16 @@ CASES = {
     "mobilisation units": Case("city_hq", "3306", "/mobilisation/units/", unit),
     "mobilisation posts": Case("city_hq", "3306", "/mobilisation/posts/", post),
     "observation sites": Case("city_hq", "3306", "/observation/sites/", site),
+    "screening aliases": Case("town_hq", "330602001", "/screening/aliases/", alias),
+    "screening grid keys": Case("town_hq", "330602001", "/screening/grid-keys/", grid_key),
+    "screening village tasks": Case(
+        "village_staff", "330602001004", "/screening/village/", village_task
+    ),
+    "observation line list": Case("city_hq", "3306", "/observation/lists/open/", observed),
+    "notices inbox": Case("grid_worker", "330602001004G01", "/notices/", notice),
+    "risk areas in force": Case("city_hq", "3306", "/riskareas/", risk_area, page="fpage"),
+    "enrolment accounts": Case("sysadmin", "330602", "/accounts/enrolment/", account, others=1),
+    "area tokens": Case("sysadmin", "330602", "/accounts/tokens/", area_token, page="apage"),
 }
 
 
@@ -148,10 +271,47 @@ def test_list_page_shows_its_total_and_pages(case, client, make_user, monkeypatc
     first = client.get(case.url)
     assert first.status_code == 200
     html = first.content.decode()
-    assert total(html) == ROWS and "第 1 / 3 页" in html
+    rows = ROWS + case.others
+    assert total(html) == rows and f"第 1 / {pages(rows)} 页" in html
     assert f"{case.page}=2" in html  # a link to the next page
-    last = client.get(case.url, {case.page: 3}).content.decode()
-    assert total(last) == ROWS and "第 3 / 3 页" in last
+    last = client.get(case.url, {case.page: pages(rows)}).content.decode()
+    assert total(last) == rows and f"第 {pages(rows)} / {pages(rows)} 页" in last
+    text = visible(html)
+    assert untranslated(text) == [], explain(text)
+    assert "过滤器" not in text  # Django admin's word for a filter device, not 筛选
+
+
+def pages(rows: int) -> int:
+    return -(-rows // 2)
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        self.hidden += tag in ("script", "style", "template")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.hidden -= tag in ("script", "style", "template") and self.hidden > 0
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def visible(html: str) -> str:
+    """The text a reader sees (no scripts, styles or attributes)."""
+    from fangkong.accounts.models import User
+
+    parser = _Text()
+    parser.feed(html)
+    text = " ".join(parser.parts)
+    for name in User.objects.values_list("username", flat=True):  # account names are data
+        text = text.replace(name, "")
+    return text
 
 
 API_CASES = {
@@ -160,6 +320,17 @@ API_CASES = {
     "api public rumours": Case("city_hq", "3306", "/api/v1/public/rumours", rumour),
     "api public schools": Case("city_hq", "3306", "/api/v1/public/schools", school),
     "api public gatherings": Case("city_hq", "3306", "/api/v1/public/gatherings", gathering),
+    "api screening aliases": Case("town_hq", "330602001", "/api/v1/screening/aliases", alias),
+    "api screening grid keys": Case(
+        "town_hq", "330602001", "/api/v1/screening/grid-keys", grid_key
+    ),
+    "api notices": Case("grid_worker", "330602001004G01", "/api/v1/notices/", notice),
+    "api risk areas": Case("city_hq", "3306", "/api/v1/riskareas/", risk_area),
+    "api area tokens": Case(
+        "sysadmin", "330602", "/api/v1/auth/accounts/tokens", area_token, others=1
+    ),
+    "api mobilisation members": Case("city_hq", "3306", "/api/v1/mobilisation/members", member),
+    "api open bulletins": Case("city_hq", "3306", "/api/v1/public/open/bulletins", published),
 }
 
 
@@ -181,8 +352,9 @@ def test_api_list_counts_every_row_and_pages(case, client, make_user):
     for i in range(ROWS):
         case.make(user, i)
     headers = bearer(user)
+    rows = ROWS + case.others  # the bearer token of the caller itself, for area tokens
     first = client.get(case.url, {"page_size": 2}, **headers)
     assert first.status_code == 200, first.content
-    assert first.json()["count"] == ROWS and len(first.json()["items"]) == 2
-    last = client.get(case.url, {"page_size": 2, "page": 3}, **headers).json()
-    assert last["count"] == ROWS and len(last["items"]) == 1
+    assert first.json()["count"] == rows and len(first.json()["items"]) == 2
+    last = client.get(case.url, {"page_size": 2, "page": pages(rows)}, **headers).json()
+    assert last["count"] == rows and len(last["items"]) == rows - 2 * (pages(rows) - 1)

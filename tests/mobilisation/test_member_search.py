@@ -29,4 +29,4 @@ def test_api_search_by_phone_is_a_post(client, orgdept, make_member):
     refused = client.get(f"{API}/members", {"node": YUECHENG, "q": PHONE}, **h)
     assert refused.status_code == 422
     found = post(client, f"{API}/members/search", {"node": YUECHENG, "q": PHONE}, h)
-    assert [m["name"] for m in found.json()] == ["王党员"]
+    assert [m["name"] for m in found.json()["items"]] == ["王党员"] and found.json()["count"] == 1

@@ -66,7 +66,7 @@ def test_another_accounts_notice_is_404(client, make_user, notice, auth):
         == 404
     )
     assert client.post(f"/api/v1/notices/{notice.pk}/act", **h).status_code == 404
-    assert client.get("/api/v1/notices/", **h).json() == []
+    assert client.get("/api/v1/notices/", **h).json() == {"items": [], "count": 0}
     # a grid worker of the same grid does not see a notice addressed to a colleague
     colleague = make_user("grid_worker", GRID_A)
     client.force_login(colleague)
@@ -97,7 +97,7 @@ def test_one_tap_acknowledge_from_inbox_and_api(
     assert r.status_code == 200 and f'data-act="{n.pk}"' not in r.content.decode()
     assert d.receipts.get(node=node(TASHAN)).acknowledged_at == at(DAY0, 9, 30)
     h = auth(village)
-    listed = client.get("/api/v1/notices/?unread=true", **h).json()
+    listed = client.get("/api/v1/notices/?unread=true", **h).json()["items"]
     assert [(x["kind"], x["actionable"]) for x in listed] == [("directive", True)]
     assert client.get("/api/v1/notices/unread-count", **h).json() == {"unread": 1}
     with clock.frozen(at(DAY0, 10)):

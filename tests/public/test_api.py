@@ -55,7 +55,7 @@ def test_bulletin_draft_refusal_edit_publish_and_open_read(client, auth, county_
         client.get(f"{API}/open/bulletin?node_code=330602").json()["title"]
         == Bulletin.objects.get().title
     )
-    assert len(client.get(f"{API}/open/bulletins?node_code=330602").json()) == 1
+    assert client.get(f"{API}/open/bulletins?node_code=330602").json()["count"] == 1
     assert client.get(f"{API}/open/bulletin").status_code == 404
 
 
@@ -102,7 +102,9 @@ def test_open_question_with_code_then_staff_answer_and_refusal(
     with clock.frozen(at(DAY0, 10)):
         r = post(client, f"{API}/questions/{q.pk}/answer", {"answer": "有，每周二、五。"}, h)
     assert r.status_code == 200
-    assert client.get(f"{API}/open/answers?q=送菜").json()[0]["answer"] == "有，每周二、五。"
+    assert (
+        client.get(f"{API}/open/answers?q=送菜").json()["items"][0]["answer"] == "有，每周二、五。"
+    )
     assert post(client, f"{API}/sweeps/escalate", {}, h).status_code == 403
 
 
