@@ -242,6 +242,18 @@ UNBUILT = dict.fromkeys(
         "/api/v1/selfservice/appeals",
     ],
     "no row builder yet (kit, #22)",
+) | dict.fromkeys(
+    [
+        "/api/v1/auth/tokens",
+        "/api/v1/public/open/answers",
+        "/public/answers/",
+        "/public/knowledge/",
+        "/public/resumed/",
+        "/screening/lists/",
+        "/supplies/",
+        "/supplies/prices/",
+    ],
+    "paged in #17 (lists2) after the kit was written; no row builder yet",
 )
 
 
@@ -270,6 +282,7 @@ def _counts(case: Case, make_user, fetch_as) -> tuple[int, int]:
     few = _queries(fetch)
     for i in range(FEW, MANY):
         case.make(user, i)
+    fetch()  # again: making rows may empty a cache (a new token forgets the cached ones)
     return few, _queries(fetch)
 
 
