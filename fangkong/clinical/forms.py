@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.clinical.actions.rulesets import RULE_FIELDS
 from fangkong.clinical.choices import (
     BedKind,
     Disposition,
@@ -159,21 +160,6 @@ class RulesForm(forms.ModelForm):
         model = ClinicalRules
         fields = [
             "effective_from",
-            *[
-                "r7_min_epi",
-                "r7_min_clinical_with_epi",
-                "r7_min_clinical_without_epi",
-                "fever_threshold",
-                "r8_normal_days",
-                "r8_negative_tests",
-                "r8_test_gap_hours",
-                "r9_report_hours",
-                "r9_investigation_hours",
-                "r9_emergency_hours",
-                "r10_cluster_threshold",
-                "r10_window_days",
-                "onset_max_days",
-                "note",
-            ],
+            *RULE_FIELDS,  # the fields the save action stores: one list
         ]
         widgets = {"effective_from": forms.DateInput(attrs={"type": "date"})}
