@@ -44,3 +44,143 @@ def bearer(user, days: int = 3650, language: str | None = None) -> dict[str, str
 def bearer_en(user) -> dict[str, str]:
     """`bearer`, with answers in English (tests that read the API's messages)."""
     return bearer(user, days=30, language="en")
+
+
+# ---------------------------------------------------------------- records, one of a kind
+#
+# Each builder makes one record of its kind under a node of Yuecheng (or the code it is
+# given), through the app's action where one exists. `i` makes the record distinct, so
+# the list tests can call a builder many times. The scoping test (every route taking an
+# id) and the list query test (every list) both take their rows from here.
+
+YUECHENG, TASHAN, HUAYUAN, GRID_A = "330602", "330602001", "330602001004", "330602001004G01"
+
+
+def division(code: str):
+    from fangkong.geo.models import Division
+
+    return Division.objects.get(code=code)
+
+
+def person(i: int = 0, code: str = GRID_A, name: str = ""):
+    """A registered person (the real action: validation, encryption, blind index)."""
+    from fangkong.people.actions import register_person
+
+    found, _similar = register_person(
+        system_user(), {"name": name or f"居民{i}", "node_code": code}, confirm_similar=True
+    )
+    return found
+
+
+def screening_task(i: int = 0, code: str = GRID_A):
+    """An open door-to-door task for a new subject at `code`."""
+    from fangkong.core import clock
+    from fangkong.screening.models import ScreeningSubject, ScreeningTask
+
+    node, who = division(code), person(i, code, f"排查{i}")
+    subject = ScreeningSubject.objects.create(
+        person=who,
+        name=who.name,
+        id_masked=who.id_masked,
+        phone_masked=who.phone_masked,
+        address=f"测试地址{i}号",
+        node=node,
+        path=node.path,
+        placement="address",
+        sources="电信推送",
+    )
+    return ScreeningTask.objects.create(
+        subject=subject, node=node, path=node.path, due_at=clock.now() + dt.timedelta(hours=24)
+    )
+
+
+def screening_exception(i: int = 0, code: str = TASHAN):
+    """An open exception in the town's queue (an address the matcher could not place)."""
+    from fangkong.screening.models import ExceptionItem
+
+    task = screening_task(i)
+    node = division(code)
+    return ExceptionItem.objects.create(
+        kind="unmatched",
+        subject=task.subject,
+        task=task,
+        address=f"无法匹配的地址{i}号",
+        node=node,
+        path=node.path,
+    )
+
+
+def declaration_review(i: int = 0, code: str = GRID_A):
+    """A public self-declaration about a registered person, waiting for review."""
+    import json
+
+    from fangkong.core import crypto
+    from fangkong.screening.actions import REVIEW_FIELD
+    from fangkong.screening.models import DeclarationReview
+
+    who = person(i, code, f"申报{i}")
+    row = {"name": who.name, "origin": "武汉", "arrival_date": "2020-02-01"}
+    return DeclarationReview.objects.create(
+        person=who,
+        node_id=who.node_id,
+        path=who.path,
+        name=who.name,
+        origin="武汉",
+        arrival_date="2020-02-01",
+        phone_masked="139****5678",
+        row_enc=crypto.encrypt(json.dumps(row, ensure_ascii=False), REVIEW_FIELD),
+    )
+
+
+def address_alias(i: int = 0, code: str = GRID_A):
+    from fangkong.screening import placing
+
+    return placing.add_alias(system_user(), f"别名小区{i}", division(code))
+
+
+def pushed_list(i: int = 0, code: str = YUECHENG):
+    """An uploaded list that is done (its rows are not needed to reach it by id)."""
+    import hashlib
+
+    from fangkong.screening.models import ListSource, PushedList
+
+    node = division(code)
+    source, _ = ListSource.objects.get_or_create(node=node, name="电信推送", kind="telecom")
+    return PushedList.objects.create(
+        source=source,
+        file_name=f"名单{i}.csv",
+        sha256=hashlib.sha256(f"{code}-{i}".encode()).hexdigest(),
+        status="done",
+        node=node,
+        counts={"rows": 0},
+    )
+
+
+def observation_period(i: int = 0, code: str = GRID_A):
+    """An open home observation of a new person (close contact, exposed today)."""
+    from fangkong.core import clock
+    from fangkong.observation import actions
+
+    who = person(i, code, f"观察{i}")
+    return actions.start_period(
+        system_user(), who, reason="close_contact", last_exposure=clock.today()
+    )
+
+
+def missed_checkin_task(i: int = 0, code: str = GRID_A):
+    """The task a missed check-in window leaves (the sweep's row, written directly)."""
+    from fangkong.core import clock
+    from fangkong.observation.models import AlertTask
+
+    period = observation_period(i, code)
+    return AlertTask.objects.create(
+        period=period, local_date=clock.today(), window="morning", path=period.path
+    )
+
+
+def referral(i: int = 0, code: str = GRID_A):
+    """A pending referral of an observed person to a fever clinic."""
+    from fangkong.observation.models import Referral
+
+    period = observation_period(i, code)
+    return Referral.objects.create(period=period, reason=f"发热{i}", path=period.path)

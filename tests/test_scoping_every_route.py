@@ -27,6 +27,7 @@ from typing import Any
 
 import pytest
 
+from tests import kit
 from tests.clinical.conftest import clinic, doctor, suspected, visit  # noqa: F401
 from tests.command.conftest import directive, template  # noqa: F401
 from tests.conftest import GRID_A, HUAYUAN, TASHAN, YUECHENG, ZHUJI, ZHUJI_VILLAGE
@@ -47,6 +48,7 @@ from tests.supplies.conftest import county_wh, items, n95  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 DAY0 = dt.date(2020, 2, 10)
+ZHUJI_TOWN = ZHUJI_VILLAGE[:9]
 
 
 # ---------------------------------------------------------------- the routes
@@ -206,7 +208,7 @@ def fx(request: Any, name: str) -> Any:
     return request.getfixturevalue(name)
 
 
-@builds("geo", "screening/progress")
+@builds("geo", "screening/progress", "jurisdictions")
 def yuecheng_node(request, make_user):
     return Target(YUECHENG, "county_hq")
 
@@ -497,6 +499,41 @@ def venue(request, make_user):
     return Target(v, "village_staff", away=ZHUJI_VILLAGE)
 
 
+@builds("screening/tasks")
+def screening_task(request, make_user):
+    return Target(kit.screening_task(), "town_hq", away=ZHUJI_TOWN, home=TASHAN)
+
+
+@builds("screening/exceptions")
+def screening_exception(request, make_user):
+    return Target(kit.screening_exception(), "town_hq", away=ZHUJI_TOWN, home=TASHAN)
+
+
+@builds("screening/declarations")
+def declaration_review(request, make_user):
+    return Target(kit.declaration_review(), "village_staff", away=ZHUJI_VILLAGE, home=HUAYUAN)
+
+
+@builds("screening/aliases")
+def address_alias(request, make_user):
+    return Target(kit.address_alias(), "town_hq", away=ZHUJI_TOWN, home=TASHAN)
+
+
+@builds("screening/lists")
+def pushed_list(request, make_user):
+    return Target(kit.pushed_list(), "county_hq")
+
+
+@builds("observation/tasks")
+def missed_checkin_task(request, make_user):
+    return Target(kit.missed_checkin_task(), "county_hq")
+
+
+@builds("observation/referrals")
+def referral(request, make_user):
+    return Target(kit.referral(), "county_hq")
+
+
 # Resources whose routes are open by design to whoever holds the link or code: the
 # holder is not a staff user of any county, so there is no other county to refuse.
 NOT_SCOPED = {
@@ -526,14 +563,6 @@ NOT_SCOPED = {
 # Resources with a stored object in a county but no builder yet: each is a gap of this
 # test, named so that it is seen; write a builder above and remove the line.
 UNBUILT = {
-    "jurisdictions": "no builder yet (kit, #22): divisions API by code",
-    "screening/lists": "no builder yet (kit, #22): an uploaded list runs the import",
-    "screening/tasks": "no builder yet (kit, #22)",
-    "screening/exceptions": "no builder yet (kit, #22)",
-    "screening/declarations": "no builder yet (kit, #22)",
-    "screening/aliases": "no builder yet (kit, #22)",
-    "observation/tasks": "no builder yet (kit, #22)",
-    "observation/referrals": "no builder yet (kit, #22)",
     "companions/runs": "no builder yet (kit, #22): a run needs the Spark pipeline",
     "companions/candidates": "no builder yet (kit, #22): a run needs the Spark pipeline",
     "clinical/clusters": "no builder yet (kit, #22)",
@@ -565,6 +594,7 @@ NO_CONTROL = {
     "/briefing/{code}/{day}/pdf/": "the PDF needs the CJK fonts (tests/briefing renders it)",
     "/observation/periods/{pk}/certificate.pdf": "a released period's PDF, CJK fonts",
     "/command/directives/{pk}/attachment/": "the directive built here has no attachment",
+    "/screening/lists/{pk}/rerun/": "POST only: a GET answers 404 to everyone",
 }
 
 
