@@ -184,3 +184,149 @@ def referral(i: int = 0, code: str = GRID_A):
 
     period = observation_period(i, code)
     return Referral.objects.create(period=period, reason=f"发热{i}", path=period.path)
+
+
+def account(role: str, code: str | None, name: str = ""):
+    """A stored account of `role` at `code` (the same one for the same name)."""
+    from fangkong.accounts.models import User
+
+    user, _ = User.objects.get_or_create(
+        username=name or f"kit-{role}-{code}",
+        defaults={"role": role, "node": division(code) if code else None, "is_active": True},
+    )
+    return user
+
+
+FEVERISH = {
+    "temperature": "38.4",
+    "symptoms": ["cough"],
+    "epi_items": ["travel"],
+    "imaging_pneumonia": True,
+}
+
+
+def fever_clinic(code: str = YUECHENG):
+    """The county's fever clinic, with its doctor on the staff."""
+    from fangkong.clinical import care
+    from fangkong.clinical.models import Facility
+
+    found = Facility.objects.filter(kind="fever_clinic", node__code=code).first()
+    if found is None:
+        found = care.create_facility(
+            system_user(), name=f"发热门诊{code}", kind="fever_clinic", node=division(code)
+        )
+    found.staff.add(account("medical", code, f"kit-doctor-{code}"))
+    return found
+
+
+def clinic_doctor(code: str = YUECHENG):
+    return fever_clinic(code).staff.get(username=f"kit-doctor-{code}")
+
+
+def designated_hospital(code: str = YUECHENG):
+    """The county's designated hospital with an isolation ward and an ICU."""
+    from fangkong.clinical import care
+    from fangkong.clinical.models import Facility
+
+    found = Facility.objects.filter(kind="designated_hospital", node__code=code).first()
+    if found is None:
+        found = care.create_facility(
+            system_user(), name=f"定点医院{code}", kind="designated_hospital", node=division(code)
+        )
+        care.add_ward(system_user(), found, name="隔离病区", kind="isolation", beds=40)
+        care.add_ward(system_user(), found, name="ICU", kind="icu", beds=40)
+    return found
+
+
+def clinic_visit(i: int = 0, code: str = YUECHENG):
+    """An open fever-clinic visit of a new person (feverish, pneumonia on imaging)."""
+    from fangkong.clinical.actions import visits
+
+    doctor, clinic = clinic_doctor(code), fever_clinic(code)
+    who = person(i, GRID_A, f"就诊{i}")
+    return visits.register_visit(doctor, clinic, person=who, **FEVERISH)
+
+
+def suspected_case(i: int = 0, code: str = YUECHENG):
+    """A suspected case opened at the end of a clinic visit."""
+    from fangkong.clinical.actions import visits
+
+    visit = clinic_visit(i, code)
+    visits.dispose(clinic_doctor(code), visit, "suspected")
+    visit.refresh_from_db()
+    return visit.case
+
+
+def sample(i: int = 0, code: str = YUECHENG):
+    """A sample of a suspected case, waiting for its result."""
+    from fangkong.clinical import samples
+
+    case = suspected_case(i, code)
+    return samples.record_sample(
+        clinic_doctor(code), case, code=f"S-{code}-{i}", sample_type="sputum"
+    )
+
+
+def transfer(i: int = 0, code: str = YUECHENG):
+    """A requested transfer of a suspected case to the designated hospital."""
+    from fangkong.clinical import care
+
+    case = suspected_case(i, code)
+    return care.request_transfer(
+        clinic_doctor(code), case, designated_hospital(code), bed_kind="icu"
+    )
+
+
+def cluster(i: int = 0, code: str = YUECHENG):
+    """A cluster of one suspected case, its emergency report due."""
+    from fangkong.clinical.models import Cluster
+    from fangkong.core import clock
+
+    case = suspected_case(i, code)
+    found = Cluster.objects.create(
+        setting=f"聚集{i}", threshold=2, emergency_due=clock.now(), path=case.path
+    )
+    found.cases.add(case)
+    return found
+
+
+def index_case(i: int = 0, code: str = GRID_A, onset: dt.date = dt.date(2020, 3, 1)):
+    """A case under tracing (onset and isolation dates given)."""
+    from fangkong.tracing import actions
+
+    who = person(i, code, f"病例{i}")
+    return actions.open_index_case(
+        system_user(),
+        who,
+        {"onset_date": onset, "isolated_on": onset + dt.timedelta(days=2), "specimen_date": onset},
+    )
+
+
+def contact(i: int = 0, code: str = GRID_A):
+    """A household close contact of a new index case."""
+    from fangkong.tracing import actions
+
+    index = index_case(i, code)
+    return actions.add_contact(
+        system_user(),
+        index,
+        {
+            "person": person(i, code, f"密接{i}"),
+            "setting": "household",
+            "first_exposure": dt.date(2020, 2, 28),
+        },
+    )
+
+
+def chain(i: int = 0, code: str = GRID_A):
+    """A transmission chain of two cases (the chains are rebuilt from the edges)."""
+    from fangkong.tracing import actions
+    from fangkong.tracing.chains import build_chains
+
+    first = index_case(2 * i, code)
+    second = index_case(2 * i + 1, code, onset=dt.date(2020, 3, 3))
+    actions.record_transmission(
+        system_user(), first, second, exposure_date=dt.date(2020, 3, 1), setting="household"
+    )
+    build_chains()
+    return first.chains.get()
