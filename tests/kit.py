@@ -330,3 +330,65 @@ def chain(i: int = 0, code: str = GRID_A):
     )
     build_chains()
     return first.chains.get()
+
+
+def target(i: int = 0, code: str = YUECHENG):
+    """A target of the county's headquarters with one indicator."""
+    from fangkong.command import actions
+
+    hq = account("county_hq", code)
+    return actions.create_target(
+        hq,
+        division(code),
+        f"目标{i}",
+        hq,
+        [{"name": "新增确诊", "goal": 0, "direction": "at_most"}],
+    )
+
+
+def indicator(i: int = 0, code: str = YUECHENG):
+    return target(i, code).indicators.get()
+
+
+def rest_rules() -> None:
+    """The rest rules the roster checks (a flush by a transactional test removes them)."""
+    import importlib
+
+    from django.apps import apps
+
+    seeds = importlib.import_module("fangkong.mobilisation.migrations.0002_seed_rest_rules")
+    seeds.seed(apps, None)
+
+
+def confirmed_member(i: int = 0, code: str = HUAYUAN):
+    """A Party member registered with the community and confirmed by it."""
+    from fangkong.mobilisation.actions import members, registration
+
+    node = division(code)
+    data = {"name": f"党员{i}", "phone": f"1380000{i:04d}"}
+    member = members.save_member(system_user(), None, data, node=node)
+    registration.confirm(system_user(), registration.register(member, node))
+    member.refresh_from_db()
+    return member
+
+
+def checkpoint(code: str = HUAYUAN, day: dt.date = dt.date(2020, 2, 10)):
+    """The community's checkpoint with its shifts planned for 30 days from `day`."""
+    from fangkong.mobilisation.actions import rosters
+    from fangkong.mobilisation.models import Post
+
+    found = Post.objects.filter(node__code=code, name="卡口").first()
+    if found is None:
+        data = {"name": "卡口", "kind": "checkpoint", "required_per_shift": 40, "shift_hours": 8}
+        found = rosters.save_post(system_user(), None, node=division(code), data=data)
+        rosters.plan_shifts(system_user(), found, day, 30)
+    return found
+
+
+def assignment(i: int = 0, code: str = HUAYUAN):
+    """A confirmed member on a shift of the community's checkpoint (a shift a day)."""
+    from fangkong.mobilisation.actions import rosters
+
+    rest_rules()
+    shift = checkpoint(code).shifts.order_by("starts_at")[3 * (i % 30)]
+    return rosters.assign(system_user(), shift, confirmed_member(i, code))

@@ -278,7 +278,7 @@ def market(request, make_user):
     )
 
 
-@builds("command/directives")
+@builds("command/directives", "notices/directives")
 def directive_(request, make_user):
     return Target(fx(request, "directive"), "county_hq")
 
@@ -546,6 +546,8 @@ for _resource, _make, _role in [
     ("clinical/clusters", kit.cluster, "medical"),
     ("tracing/cases", kit.index_case, "county_hq"),
     ("tracing/chains", kit.chain, "county_hq"),
+    ("command/indicators", kit.indicator, "county_hq"),
+    ("mobilisation/assignments", kit.assignment, "village_staff"),
 ]:
     _kit_builder(_resource, _make, _role)
 
@@ -581,10 +583,7 @@ NOT_SCOPED = {
 UNBUILT = {
     "companions/runs": "no builder yet (kit, #22): a run needs the Spark pipeline",
     "companions/candidates": "no builder yet (kit, #22): a run needs the Spark pipeline",
-    "command/indicators": "no builder yet (kit, #22)",
     "command/checklists": "no builder yet (kit, #22)",
-    "mobilisation/assignments": "no builder yet (kit, #22)",
-    "notices/directives": "no builder yet (kit, #22)",
     "riskareas": "no builder yet (kit, #22): risk areas are city-wide; check the rule",
     "selfservice/declarations": "no builder yet (kit, #22)",
     "selfservice/appeals": "no builder yet (kit, #22)",
