@@ -392,3 +392,126 @@ def assignment(i: int = 0, code: str = HUAYUAN):
     rest_rules()
     shift = checkpoint(code).shifts.order_by("starts_at")[3 * (i % 30)]
     return rosters.assign(system_user(), shift, confirmed_member(i, code))
+
+
+def self_declaration(i: int = 0, code: str = GRID_A):
+    """A resident's self-service declaration (green, no symptoms), as `apply` stores it."""
+    from fangkong.selfservice.models import Declaration
+
+    who = person(i, code, f"自助{i}")
+    return Declaration.objects.create(
+        person=who,
+        relation="self",
+        applicant_name=who.name,
+        phone_enc=b"",
+        phone_index="",
+        phone_masked="139****5678",
+        node=who.node,
+        consent="本人",
+        day=dt.date(2020, 2, 1 + i % 28),
+        colour="green",
+        path=who.path,
+    )
+
+
+def appeal(i: int = 0, code: str = GRID_A):
+    """A resident's appeal against their code colour, waiting for a decision."""
+    from fangkong.selfservice import actions
+
+    return actions.file_appeal(person(i, code, f"申诉{i}"), "我没有去过武汉，颜色判错了")
+
+
+def partner(code: str = "330100"):
+    """Hangzhou, a partner city for hand-overs (a fresh public key)."""
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from fangkong.exchange import actions
+    from fangkong.exchange.models import Partner
+
+    found = Partner.objects.filter(code=code).first()
+    if found is None:
+        raw = (
+            Ed25519PrivateKey.generate()
+            .public_key()
+            .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        )
+        key = base64.b64encode(raw).decode()
+        data = {"code": code, "name": "杭州市", "url": "", "public_key": key}
+        found = actions.save_partner(system_user(), data)
+    return found
+
+
+def handover_request(i: int = 0, code: str = YUECHENG):
+    """An outgoing hand-over request of the county to Hangzhou."""
+    from fangkong.core import clock
+    from fangkong.exchange import actions
+
+    data = {
+        "name": f"协查{i}",
+        "sex": "M",
+        "phone": "13905751234",
+        "address": "杭州市西湖区某路1号",
+        "residence_code": "330106",
+        "reason": "close_contact",
+        "ask": "observe",
+        "deadline": (clock.now() + dt.timedelta(hours=24)).isoformat(),
+        "contact": "越城区疾控",
+    }
+    return actions.new_request(account("county_hq", code), partner(), data)
+
+
+def orphan_visit(i: int = 0, code: str = GRID_A):
+    """A visit sent by a phone for a task the server no longer has."""
+    from fangkong.core import clock
+    from fangkong.offline.models import OrphanVisit
+
+    return OrphanVisit.objects.create(
+        task_ref=f"T-{i}",
+        subject_name=f"离线{i}",
+        recorded_at=clock.now(),
+        data={"outcome": "cleared"},
+        path=division(code).path,
+    )
+
+
+def companion_run(i: int = 0, code: str = YUECHENG):
+    """A finished companion run of the county (its results written directly: the
+    engines are tested in tests/companions)."""
+    from fangkong.companions.models import CompanionRun
+    from fangkong.core.models import Job
+
+    job = Job.objects.create(kind="companions", status="done")
+    return CompanionRun.objects.create(
+        job=job,
+        node=division(code),
+        dataset=f"数据{i}",
+        engine="duckdb",
+        theta_seconds=600,
+        bucket_seconds=14400,
+    )
+
+
+def companion_candidate(i: int = 0, code: str = YUECHENG):
+    """A ranked candidate of a run's case, waiting for the investigator."""
+    from fangkong.companions.models import CandidateExposure, RunCase
+    from fangkong.core import clock
+
+    run = companion_run(i, code)
+    case = RunCase.objects.create(run=run, ref=1)
+    now = clock.now()
+    return CandidateExposure.objects.create(
+        run=run,
+        case=case,
+        ref=100 + i,
+        rank=1,
+        overlap_seconds=3600,
+        cell_seconds=3600,
+        venue_seconds=0,
+        exposure=3600,
+        shared_stays=1,
+        first_at=now - dt.timedelta(hours=2),
+        last_at=now - dt.timedelta(hours=1),
+    )

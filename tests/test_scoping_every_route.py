@@ -548,12 +548,36 @@ for _resource, _make, _role in [
     ("tracing/chains", kit.chain, "county_hq"),
     ("command/indicators", kit.indicator, "county_hq"),
     ("mobilisation/assignments", kit.assignment, "village_staff"),
+    ("selfservice/declarations", kit.self_declaration, "county_hq"),
+    ("selfservice/appeals", kit.appeal, "county_hq"),
+    ("exchange", kit.handover_request, "county_hq"),
+    ("exchange/requests", kit.handover_request, "county_hq"),
+    ("companions/runs", kit.companion_run, "county_hq"),
+    ("companions/candidates", kit.companion_candidate, "county_hq"),
 ]:
     _kit_builder(_resource, _make, _role)
 
 
-# Resources whose routes are open by design to whoever holds the link or code: the
-# holder is not a staff user of any county, so there is no other county to refuse.
+@builds("offline/orphans")
+def orphan_visit(request, make_user):
+    return Target(kit.orphan_visit(), "village_staff", away=ZHUJI_VILLAGE, home=HUAYUAN)
+
+
+@builds("cockpit/call")
+def call(request, make_user):
+    from fangkong.people.actions import register_person
+
+    who, _similar = register_person(
+        kit.system_user(),
+        {"name": "孙丽", "phone": "13905751234", "node_code": GRID_A},
+        confirm_similar=True,
+    )
+    return Target(who, "village_staff", away=ZHUJI_VILLAGE, home=HUAYUAN)
+
+
+# Resources whose routes are open by design to whoever holds the link or code (the
+# holder is not a staff user of any county, so there is no other county to refuse), are
+# their owner's own, or are one for the whole city.
 NOT_SCOPED = {
     "observation/c": "a resident's check-in link: the token is the credential",
     "observation/self": "the API twin of the check-in link (token)",
@@ -576,23 +600,15 @@ NOT_SCOPED = {
     "auth/accounts": "accounts are managed by the city's administrators only",
     "jobs": "a background job is shown to the user who started it (owner, not county)",
     "notices": "a notice is its recipient's own (owner, not county)",
+    "command/checklists": "a city-wide list of measures; a mark names its node in the body",
+    "riskareas": "areas elsewhere in the country: one list for the city, kept by headquarters",
+    "exchange/partners": "a partner city is the city's configuration; its file holds only "
+    "the caller's subtree's requests",
 }
 
 # Resources with a stored object in a county but no builder yet: each is a gap of this
 # test, named so that it is seen; write a builder above and remove the line.
-UNBUILT = {
-    "companions/runs": "no builder yet (kit, #22): a run needs the Spark pipeline",
-    "companions/candidates": "no builder yet (kit, #22): a run needs the Spark pipeline",
-    "command/checklists": "no builder yet (kit, #22)",
-    "riskareas": "no builder yet (kit, #22): risk areas are city-wide; check the rule",
-    "selfservice/declarations": "no builder yet (kit, #22)",
-    "selfservice/appeals": "no builder yet (kit, #22)",
-    "exchange": "no builder yet (kit, #22): requests from a partner city",
-    "exchange/requests": "no builder yet (kit, #22)",
-    "exchange/partners": "no builder yet (kit, #22): partners are city-wide",
-    "cockpit/call": "no builder yet (kit, #22)",
-    "offline/orphans": "no builder yet (kit, #22)",
-}
+UNBUILT: dict[str, str] = {}
 
 # Routes of a built resource whose answer is not the object's scope (named one by one).
 ROUTE_EXCEPTIONS: dict[tuple[str, str], str] = {}
