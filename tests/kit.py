@@ -44,3 +44,474 @@ def bearer(user, days: int = 3650, language: str | None = None) -> dict[str, str
 def bearer_en(user) -> dict[str, str]:
     """`bearer`, with answers in English (tests that read the API's messages)."""
     return bearer(user, days=30, language="en")
+
+
+# ---------------------------------------------------------------- records, one of a kind
+#
+# Each builder makes one record of its kind under a node of Yuecheng (or the code it is
+# given), through the app's action where one exists. `i` makes the record distinct, so
+# the list tests can call a builder many times. The scoping test (every route taking an
+# id) and the list query test (every list) both take their rows from here.
+
+YUECHENG, TASHAN, HUAYUAN, GRID_A = "330602", "330602001", "330602001004", "330602001004G01"
+
+
+def division(code: str):
+    from fangkong.geo.models import Division
+
+    return Division.objects.get(code=code)
+
+
+def person(i: int = 0, code: str = GRID_A, name: str = ""):
+    """A registered person (the real action: validation, encryption, blind index)."""
+    from fangkong.people.actions import register_person
+
+    found, _similar = register_person(
+        system_user(), {"name": name or f"居民{i}", "node_code": code}, confirm_similar=True
+    )
+    return found
+
+
+def screening_task(i: int = 0, code: str = GRID_A):
+    """An open door-to-door task for a new subject at `code`."""
+    from fangkong.core import clock
+    from fangkong.screening.models import ScreeningSubject, ScreeningTask
+
+    node, who = division(code), person(i, code, f"排查{i}")
+    subject = ScreeningSubject.objects.create(
+        person=who,
+        name=who.name,
+        id_masked=who.id_masked,
+        phone_masked=who.phone_masked,
+        address=f"测试地址{i}号",
+        node=node,
+        path=node.path,
+        placement="address",
+        sources="电信推送",
+    )
+    return ScreeningTask.objects.create(
+        subject=subject, node=node, path=node.path, due_at=clock.now() + dt.timedelta(hours=24)
+    )
+
+
+def screening_exception(i: int = 0, code: str = TASHAN):
+    """An open exception in the town's queue (an address the matcher could not place)."""
+    from fangkong.screening.models import ExceptionItem
+
+    task = screening_task(i)
+    node = division(code)
+    return ExceptionItem.objects.create(
+        kind="unmatched",
+        subject=task.subject,
+        task=task,
+        address=f"无法匹配的地址{i}号",
+        node=node,
+        path=node.path,
+    )
+
+
+def declaration_review(i: int = 0, code: str = GRID_A):
+    """A public self-declaration about a registered person, waiting for review."""
+    import json
+
+    from fangkong.core import crypto
+    from fangkong.screening.actions import REVIEW_FIELD
+    from fangkong.screening.models import DeclarationReview
+
+    who = person(i, code, f"申报{i}")
+    row = {"name": who.name, "origin": "武汉", "arrival_date": "2020-02-01"}
+    return DeclarationReview.objects.create(
+        person=who,
+        node_id=who.node_id,
+        path=who.path,
+        name=who.name,
+        origin="武汉",
+        arrival_date="2020-02-01",
+        phone_masked="139****5678",
+        row_enc=crypto.encrypt(json.dumps(row, ensure_ascii=False), REVIEW_FIELD),
+    )
+
+
+def address_alias(i: int = 0, code: str = GRID_A):
+    from fangkong.screening import placing
+
+    return placing.add_alias(system_user(), f"别名小区{i}", division(code))
+
+
+def pushed_list(i: int = 0, code: str = YUECHENG):
+    """An uploaded list that is done (its rows are not needed to reach it by id)."""
+    import hashlib
+
+    from fangkong.screening.models import ListSource, PushedList
+
+    node = division(code)
+    source, _ = ListSource.objects.get_or_create(node=node, name="电信推送", kind="telecom")
+    return PushedList.objects.create(
+        source=source,
+        file_name=f"名单{i}.csv",
+        sha256=hashlib.sha256(f"{code}-{i}".encode()).hexdigest(),
+        status="done",
+        node=node,
+        counts={"rows": 0},
+    )
+
+
+def observation_period(i: int = 0, code: str = GRID_A):
+    """An open home observation of a new person (close contact, exposed today)."""
+    from fangkong.core import clock
+    from fangkong.observation import actions
+
+    who = person(i, code, f"观察{i}")
+    return actions.start_period(
+        system_user(), who, reason="close_contact", last_exposure=clock.today()
+    )
+
+
+def missed_checkin_task(i: int = 0, code: str = GRID_A):
+    """The task a missed check-in window leaves (the sweep's row, written directly)."""
+    from fangkong.core import clock
+    from fangkong.observation.models import AlertTask
+
+    period = observation_period(i, code)
+    return AlertTask.objects.create(
+        period=period, local_date=clock.today(), window="morning", path=period.path
+    )
+
+
+def referral(i: int = 0, code: str = GRID_A):
+    """A pending referral of an observed person to a fever clinic."""
+    from fangkong.observation.models import Referral
+
+    period = observation_period(i, code)
+    return Referral.objects.create(period=period, reason=f"发热{i}", path=period.path)
+
+
+def account(role: str, code: str | None, name: str = ""):
+    """A stored account of `role` at `code` (the same one for the same name)."""
+    from fangkong.accounts.models import User
+
+    user, _ = User.objects.get_or_create(
+        username=name or f"kit-{role}-{code}",
+        defaults={"role": role, "node": division(code) if code else None, "is_active": True},
+    )
+    return user
+
+
+FEVERISH = {
+    "temperature": "38.4",
+    "symptoms": ["cough"],
+    "epi_items": ["travel"],
+    "imaging_pneumonia": True,
+}
+
+
+def fever_clinic(code: str = YUECHENG):
+    """The county's fever clinic, with its doctor on the staff."""
+    from fangkong.clinical import care
+    from fangkong.clinical.models import Facility
+
+    found = Facility.objects.filter(kind="fever_clinic", node__code=code).first()
+    if found is None:
+        found = care.create_facility(
+            system_user(), name=f"发热门诊{code}", kind="fever_clinic", node=division(code)
+        )
+    found.staff.add(account("medical", code, f"kit-doctor-{code}"))
+    return found
+
+
+def clinic_doctor(code: str = YUECHENG):
+    return fever_clinic(code).staff.get(username=f"kit-doctor-{code}")
+
+
+def designated_hospital(code: str = YUECHENG):
+    """The county's designated hospital with an isolation ward and an ICU."""
+    from fangkong.clinical import care
+    from fangkong.clinical.models import Facility
+
+    found = Facility.objects.filter(kind="designated_hospital", node__code=code).first()
+    if found is None:
+        found = care.create_facility(
+            system_user(), name=f"定点医院{code}", kind="designated_hospital", node=division(code)
+        )
+        care.add_ward(system_user(), found, name="隔离病区", kind="isolation", beds=40)
+        care.add_ward(system_user(), found, name="ICU", kind="icu", beds=40)
+    return found
+
+
+def clinic_visit(i: int = 0, code: str = YUECHENG):
+    """An open fever-clinic visit of a new person (feverish, pneumonia on imaging)."""
+    from fangkong.clinical.actions import visits
+
+    doctor, clinic = clinic_doctor(code), fever_clinic(code)
+    who = person(i, GRID_A, f"就诊{i}")
+    return visits.register_visit(doctor, clinic, person=who, **FEVERISH)
+
+
+def suspected_case(i: int = 0, code: str = YUECHENG):
+    """A suspected case opened at the end of a clinic visit."""
+    from fangkong.clinical.actions import visits
+
+    visit = clinic_visit(i, code)
+    visits.dispose(clinic_doctor(code), visit, "suspected")
+    visit.refresh_from_db()
+    return visit.case
+
+
+def sample(i: int = 0, code: str = YUECHENG):
+    """A sample of a suspected case, waiting for its result."""
+    from fangkong.clinical import samples
+
+    case = suspected_case(i, code)
+    return samples.record_sample(
+        clinic_doctor(code), case, code=f"S-{code}-{i}", sample_type="sputum"
+    )
+
+
+def transfer(i: int = 0, code: str = YUECHENG):
+    """A requested transfer of a suspected case to the designated hospital."""
+    from fangkong.clinical import care
+
+    case = suspected_case(i, code)
+    return care.request_transfer(
+        clinic_doctor(code), case, designated_hospital(code), bed_kind="icu"
+    )
+
+
+def cluster(i: int = 0, code: str = YUECHENG):
+    """A cluster of one suspected case, its emergency report due."""
+    from fangkong.clinical.models import Cluster
+    from fangkong.core import clock
+
+    case = suspected_case(i, code)
+    found = Cluster.objects.create(
+        setting=f"聚集{i}", threshold=2, emergency_due=clock.now(), path=case.path
+    )
+    found.cases.add(case)
+    return found
+
+
+def index_case(i: int = 0, code: str = GRID_A, onset: dt.date = dt.date(2020, 3, 1)):
+    """A case under tracing (onset and isolation dates given)."""
+    from fangkong.tracing import actions
+
+    who = person(i, code, f"病例{i}")
+    return actions.open_index_case(
+        system_user(),
+        who,
+        {"onset_date": onset, "isolated_on": onset + dt.timedelta(days=2), "specimen_date": onset},
+    )
+
+
+def contact(i: int = 0, code: str = GRID_A):
+    """A household close contact of a new index case."""
+    from fangkong.tracing import actions
+
+    index = index_case(i, code)
+    return actions.add_contact(
+        system_user(),
+        index,
+        {
+            "person": person(i, code, f"密接{i}"),
+            "setting": "household",
+            "first_exposure": dt.date(2020, 2, 28),
+        },
+    )
+
+
+def chain(i: int = 0, code: str = GRID_A):
+    """A transmission chain of two cases (the chains are rebuilt from the edges)."""
+    from fangkong.tracing import actions
+    from fangkong.tracing.chains import build_chains
+
+    first = index_case(2 * i, code)
+    second = index_case(2 * i + 1, code, onset=dt.date(2020, 3, 3))
+    actions.record_transmission(
+        system_user(), first, second, exposure_date=dt.date(2020, 3, 1), setting="household"
+    )
+    build_chains()
+    return first.chains.get()
+
+
+def target(i: int = 0, code: str = YUECHENG):
+    """A target of the county's headquarters with one indicator."""
+    from fangkong.command import actions
+
+    hq = account("county_hq", code)
+    return actions.create_target(
+        hq,
+        division(code),
+        f"目标{i}",
+        hq,
+        [{"name": "新增确诊", "goal": 0, "direction": "at_most"}],
+    )
+
+
+def indicator(i: int = 0, code: str = YUECHENG):
+    return target(i, code).indicators.get()
+
+
+def rest_rules() -> None:
+    """The rest rules the roster checks (a flush by a transactional test removes them)."""
+    import importlib
+
+    from django.apps import apps
+
+    seeds = importlib.import_module("fangkong.mobilisation.migrations.0002_seed_rest_rules")
+    seeds.seed(apps, None)
+
+
+def confirmed_member(i: int = 0, code: str = HUAYUAN):
+    """A Party member registered with the community and confirmed by it."""
+    from fangkong.mobilisation.actions import members, registration
+
+    node = division(code)
+    data = {"name": f"党员{i}", "phone": f"1380000{i:04d}"}
+    member = members.save_member(system_user(), None, data, node=node)
+    registration.confirm(system_user(), registration.register(member, node))
+    member.refresh_from_db()
+    return member
+
+
+def checkpoint(code: str = HUAYUAN, day: dt.date = dt.date(2020, 2, 10)):
+    """The community's checkpoint with its shifts planned for 30 days from `day`."""
+    from fangkong.mobilisation.actions import rosters
+    from fangkong.mobilisation.models import Post
+
+    found = Post.objects.filter(node__code=code, name="卡口").first()
+    if found is None:
+        data = {"name": "卡口", "kind": "checkpoint", "required_per_shift": 40, "shift_hours": 8}
+        found = rosters.save_post(system_user(), None, node=division(code), data=data)
+        rosters.plan_shifts(system_user(), found, day, 30)
+    return found
+
+
+def assignment(i: int = 0, code: str = HUAYUAN):
+    """A confirmed member on a shift of the community's checkpoint (a shift a day)."""
+    from fangkong.mobilisation.actions import rosters
+
+    rest_rules()
+    shift = checkpoint(code).shifts.order_by("starts_at")[3 * (i % 30)]
+    return rosters.assign(system_user(), shift, confirmed_member(i, code))
+
+
+def self_declaration(i: int = 0, code: str = GRID_A):
+    """A resident's self-service declaration (green, no symptoms), as `apply` stores it."""
+    from fangkong.selfservice.models import Declaration
+
+    who = person(i, code, f"自助{i}")
+    return Declaration.objects.create(
+        person=who,
+        relation="self",
+        applicant_name=who.name,
+        phone_enc=b"",
+        phone_index="",
+        phone_masked="139****5678",
+        node=who.node,
+        consent="本人",
+        day=dt.date(2020, 2, 1 + i % 28),
+        colour="green",
+        path=who.path,
+    )
+
+
+def appeal(i: int = 0, code: str = GRID_A):
+    """A resident's appeal against their code colour, waiting for a decision."""
+    from fangkong.selfservice import actions
+
+    return actions.file_appeal(person(i, code, f"申诉{i}"), "我没有去过武汉，颜色判错了")
+
+
+def partner(code: str = "330100"):
+    """Hangzhou, a partner city for hand-overs (a fresh public key)."""
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from fangkong.exchange import actions
+    from fangkong.exchange.models import Partner
+
+    found = Partner.objects.filter(code=code).first()
+    if found is None:
+        raw = (
+            Ed25519PrivateKey.generate()
+            .public_key()
+            .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        )
+        key = base64.b64encode(raw).decode()
+        data = {"code": code, "name": "杭州市", "url": "", "public_key": key}
+        found = actions.save_partner(system_user(), data)
+    return found
+
+
+def handover_request(i: int = 0, code: str = YUECHENG):
+    """An outgoing hand-over request of the county to Hangzhou."""
+    from fangkong.core import clock
+    from fangkong.exchange import actions
+
+    data = {
+        "name": f"协查{i}",
+        "sex": "M",
+        "phone": "13905751234",
+        "address": "杭州市西湖区某路1号",
+        "residence_code": "330106",
+        "reason": "close_contact",
+        "ask": "observe",
+        "deadline": (clock.now() + dt.timedelta(hours=24)).isoformat(),
+        "contact": "越城区疾控",
+    }
+    return actions.new_request(account("county_hq", code), partner(), data)
+
+
+def orphan_visit(i: int = 0, code: str = GRID_A):
+    """A visit sent by a phone for a task the server no longer has."""
+    from fangkong.core import clock
+    from fangkong.offline.models import OrphanVisit
+
+    return OrphanVisit.objects.create(
+        task_ref=f"T-{i}",
+        subject_name=f"离线{i}",
+        recorded_at=clock.now(),
+        data={"outcome": "cleared"},
+        path=division(code).path,
+    )
+
+
+def companion_run(i: int = 0, code: str = YUECHENG):
+    """A finished companion run of the county (its results written directly: the
+    engines are tested in tests/companions)."""
+    from fangkong.companions.models import CompanionRun
+    from fangkong.core.models import Job
+
+    job = Job.objects.create(kind="companions", status="done")
+    return CompanionRun.objects.create(
+        job=job,
+        node=division(code),
+        dataset=f"数据{i}",
+        engine="duckdb",
+        theta_seconds=600,
+        bucket_seconds=14400,
+    )
+
+
+def companion_candidate(i: int = 0, code: str = YUECHENG):
+    """A ranked candidate of a run's case, waiting for the investigator."""
+    from fangkong.companions.models import CandidateExposure, RunCase
+    from fangkong.core import clock
+
+    run = companion_run(i, code)
+    case = RunCase.objects.create(run=run, ref=1)
+    now = clock.now()
+    return CandidateExposure.objects.create(
+        run=run,
+        case=case,
+        ref=100 + i,
+        rank=1,
+        overlap_seconds=3600,
+        cell_seconds=3600,
+        venue_seconds=0,
+        exposure=3600,
+        shared_stays=1,
+        first_at=now - dt.timedelta(hours=2),
+        last_at=now - dt.timedelta(hours=1),
+    )

@@ -27,6 +27,7 @@ from typing import Any
 
 import pytest
 
+from tests import kit
 from tests.clinical.conftest import clinic, doctor, suspected, visit  # noqa: F401
 from tests.command.conftest import directive, template  # noqa: F401
 from tests.conftest import GRID_A, HUAYUAN, TASHAN, YUECHENG, ZHUJI, ZHUJI_VILLAGE
@@ -47,6 +48,7 @@ from tests.supplies.conftest import county_wh, items, n95  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 DAY0 = dt.date(2020, 2, 10)
+ZHUJI_TOWN = ZHUJI_VILLAGE[:9]
 
 
 # ---------------------------------------------------------------- the routes
@@ -206,7 +208,7 @@ def fx(request: Any, name: str) -> Any:
     return request.getfixturevalue(name)
 
 
-@builds("geo", "screening/progress")
+@builds("geo", "screening/progress", "jurisdictions")
 def yuecheng_node(request, make_user):
     return Target(YUECHENG, "county_hq")
 
@@ -276,7 +278,7 @@ def market(request, make_user):
     )
 
 
-@builds("command/directives")
+@builds("command/directives", "notices/directives")
 def directive_(request, make_user):
     return Target(fx(request, "directive"), "county_hq")
 
@@ -497,8 +499,85 @@ def venue(request, make_user):
     return Target(v, "village_staff", away=ZHUJI_VILLAGE)
 
 
-# Resources whose routes are open by design to whoever holds the link or code: the
-# holder is not a staff user of any county, so there is no other county to refuse.
+@builds("screening/tasks")
+def screening_task(request, make_user):
+    return Target(kit.screening_task(), "town_hq", away=ZHUJI_TOWN, home=TASHAN)
+
+
+@builds("screening/exceptions")
+def screening_exception(request, make_user):
+    return Target(kit.screening_exception(), "town_hq", away=ZHUJI_TOWN, home=TASHAN)
+
+
+@builds("screening/declarations")
+def declaration_review(request, make_user):
+    return Target(kit.declaration_review(), "village_staff", away=ZHUJI_VILLAGE, home=HUAYUAN)
+
+
+@builds("screening/aliases")
+def address_alias(request, make_user):
+    return Target(kit.address_alias(), "town_hq", away=ZHUJI_TOWN, home=TASHAN)
+
+
+@builds("screening/lists")
+def pushed_list(request, make_user):
+    return Target(kit.pushed_list(), "county_hq")
+
+
+@builds("observation/tasks")
+def missed_checkin_task(request, make_user):
+    return Target(kit.missed_checkin_task(), "county_hq")
+
+
+@builds("observation/referrals")
+def referral(request, make_user):
+    return Target(kit.referral(), "county_hq")
+
+
+def _kit_builder(resource: str, make: Callable[[], Any], role: str, **extra: Any) -> None:
+    """A resource whose record comes from tests/kit.py, seen by `role` of Yuecheng."""
+    builds(resource)(lambda request, make_user: Target(make(), role, extra=extra))
+
+
+_kit_builder("tracing/contacts", kit.contact, "county_hq", verb="confirm")
+for _resource, _make, _role in [
+    ("clinical/samples", kit.sample, "medical"),
+    ("clinical/transfers", kit.transfer, "medical"),
+    ("clinical/clusters", kit.cluster, "medical"),
+    ("tracing/cases", kit.index_case, "county_hq"),
+    ("tracing/chains", kit.chain, "county_hq"),
+    ("command/indicators", kit.indicator, "county_hq"),
+    ("mobilisation/assignments", kit.assignment, "village_staff"),
+    ("selfservice/declarations", kit.self_declaration, "county_hq"),
+    ("selfservice/appeals", kit.appeal, "county_hq"),
+    ("exchange", kit.handover_request, "county_hq"),
+    ("exchange/requests", kit.handover_request, "county_hq"),
+    ("companions/runs", kit.companion_run, "county_hq"),
+    ("companions/candidates", kit.companion_candidate, "county_hq"),
+]:
+    _kit_builder(_resource, _make, _role)
+
+
+@builds("offline/orphans")
+def orphan_visit(request, make_user):
+    return Target(kit.orphan_visit(), "village_staff", away=ZHUJI_VILLAGE, home=HUAYUAN)
+
+
+@builds("cockpit/call")
+def call(request, make_user):
+    from fangkong.people.actions import register_person
+
+    who, _similar = register_person(
+        kit.system_user(),
+        {"name": "孙丽", "phone": "13905751234", "node_code": GRID_A},
+        confirm_similar=True,
+    )
+    return Target(who, "village_staff", away=ZHUJI_VILLAGE, home=HUAYUAN)
+
+
+# Resources whose routes are open by design to whoever holds the link or code (the
+# holder is not a staff user of any county, so there is no other county to refuse), are
+# their owner's own, or are one for the whole city.
 NOT_SCOPED = {
     "observation/c": "a resident's check-in link: the token is the credential",
     "observation/self": "the API twin of the check-in link (token)",
@@ -521,40 +600,15 @@ NOT_SCOPED = {
     "auth/accounts": "accounts are managed by the city's administrators only",
     "jobs": "a background job is shown to the user who started it (owner, not county)",
     "notices": "a notice is its recipient's own (owner, not county)",
+    "command/checklists": "a city-wide list of measures; a mark names its node in the body",
+    "riskareas": "areas elsewhere in the country: one list for the city, kept by headquarters",
+    "exchange/partners": "a partner city is the city's configuration; its file holds only "
+    "the caller's subtree's requests",
 }
 
 # Resources with a stored object in a county but no builder yet: each is a gap of this
 # test, named so that it is seen; write a builder above and remove the line.
-UNBUILT = {
-    "jurisdictions": "no builder yet (kit, #22): divisions API by code",
-    "screening/lists": "no builder yet (kit, #22): an uploaded list runs the import",
-    "screening/tasks": "no builder yet (kit, #22)",
-    "screening/exceptions": "no builder yet (kit, #22)",
-    "screening/declarations": "no builder yet (kit, #22)",
-    "screening/aliases": "no builder yet (kit, #22)",
-    "observation/tasks": "no builder yet (kit, #22)",
-    "observation/referrals": "no builder yet (kit, #22)",
-    "companions/runs": "no builder yet (kit, #22): a run needs the Spark pipeline",
-    "companions/candidates": "no builder yet (kit, #22): a run needs the Spark pipeline",
-    "clinical/clusters": "no builder yet (kit, #22)",
-    "clinical/samples": "no builder yet (kit, #22)",
-    "clinical/transfers": "no builder yet (kit, #22)",
-    "command/indicators": "no builder yet (kit, #22)",
-    "command/checklists": "no builder yet (kit, #22)",
-    "tracing/cases": "no builder yet (kit, #22)",
-    "tracing/contacts": "no builder yet (kit, #22)",
-    "tracing/chains": "no builder yet (kit, #22)",
-    "mobilisation/assignments": "no builder yet (kit, #22)",
-    "notices/directives": "no builder yet (kit, #22)",
-    "riskareas": "no builder yet (kit, #22): risk areas are city-wide; check the rule",
-    "selfservice/declarations": "no builder yet (kit, #22)",
-    "selfservice/appeals": "no builder yet (kit, #22)",
-    "exchange": "no builder yet (kit, #22): requests from a partner city",
-    "exchange/requests": "no builder yet (kit, #22)",
-    "exchange/partners": "no builder yet (kit, #22): partners are city-wide",
-    "cockpit/call": "no builder yet (kit, #22)",
-    "offline/orphans": "no builder yet (kit, #22)",
-}
+UNBUILT: dict[str, str] = {}
 
 # Routes of a built resource whose answer is not the object's scope (named one by one).
 ROUTE_EXCEPTIONS: dict[tuple[str, str], str] = {}
@@ -565,6 +619,7 @@ NO_CONTROL = {
     "/briefing/{code}/{day}/pdf/": "the PDF needs the CJK fonts (tests/briefing renders it)",
     "/observation/periods/{pk}/certificate.pdf": "a released period's PDF, CJK fonts",
     "/command/directives/{pk}/attachment/": "the directive built here has no attachment",
+    "/screening/lists/{pk}/rerun/": "POST only: a GET answers 404 to everyone",
 }
 
 
