@@ -20,27 +20,19 @@ router = Router(tags=["briefing"])
 
 
 class BriefingOut(Schema):
-    node_code: str
+    node_code: str = Field(..., alias="node.code")
     day: dt.date
     status: str
     cutoff_at: dt.datetime
     computed_at: dt.datetime | None
     data: dict[str, Any]
 
-    @staticmethod
-    def resolve_node_code(obj: Any) -> str:
-        return obj.node.code
-
 
 class BriefingListOut(Schema):
-    node_code: str
+    node_code: str = Field(..., alias="node.code")
     day: dt.date
     status: str
     computed_at: dt.datetime | None
-
-    @staticmethod
-    def resolve_node_code(obj: Any) -> str:
-        return obj.node.code
 
 
 class BriefingJobOut(Schema):

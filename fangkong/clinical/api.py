@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -44,7 +44,7 @@ class ClinicalVisitOut(Schema):
     id: int
     facility_id: int
     person_id: int
-    person_name: str
+    person_name: str = Field(..., alias="person.name")
     arrived_at: dt.datetime
     first_doctor_id: int
     responsible_doctor_id: int
@@ -55,10 +55,6 @@ class ClinicalVisitOut(Schema):
     blood_typical: bool
     disposition: str
     r7: dict
-
-    @staticmethod
-    def resolve_person_name(obj: ClinicVisit) -> str:
-        return obj.person.name
 
     @staticmethod
     def resolve_r7(obj: ClinicVisit) -> dict:
@@ -103,7 +99,7 @@ class DisposeIn(Schema):
 class ClinicalCaseOut(Schema):
     id: int
     number: str
-    person_name: str
+    person_name: str = Field(..., alias="person.name")
     facility_id: int
     status: str
     severity: str
@@ -118,10 +114,6 @@ class ClinicalCaseOut(Schema):
     source: str
     source_note: str
     imported: bool
-
-    @staticmethod
-    def resolve_person_name(obj: Case) -> str:
-        return obj.person.name
 
     @staticmethod
     def resolve_clocks(obj: Case) -> list[dict]:

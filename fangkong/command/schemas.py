@@ -46,17 +46,9 @@ class TargetOut(Schema):
     id: int
     name: str
     description: str
-    node_code: str
+    node_code: str = Field(..., alias="node.code")
     owner_id: int
     indicators: list[IndicatorOut]
-
-    @staticmethod
-    def resolve_node_code(obj: Any) -> str:
-        return obj.node.code
-
-    @staticmethod
-    def resolve_indicators(obj: Any) -> list:
-        return list(obj.indicators.all())
 
 
 class ValueIn(Schema):
@@ -101,14 +93,10 @@ class TaskForceIn(Schema):
 class TaskForceOut(Schema):
     id: int
     name: str
-    node_code: str
+    node_code: str = Field(..., alias="node.code")
     leader_id: int
     member_ids: list[int]
     responsibilities: str
-
-    @staticmethod
-    def resolve_node_code(obj: Any) -> str:
-        return obj.node.code
 
     @staticmethod
     def resolve_member_ids(obj: Any) -> list[int]:
@@ -130,7 +118,7 @@ class DirectiveOut(Schema):
     id: int
     title: str
     text: str
-    node_code: str
+    node_code: str = Field(..., alias="node.code")
     deadline: dt.datetime
     levels: list[str]
     ack_required: bool
@@ -138,10 +126,6 @@ class DirectiveOut(Schema):
     issued_at: dt.datetime
     owner_id: int
     has_attachment: bool
-
-    @staticmethod
-    def resolve_node_code(obj: Any) -> str:
-        return obj.node.code
 
     @staticmethod
     def resolve_has_attachment(obj: Any) -> bool:
@@ -172,8 +156,8 @@ class DirectiveCoverageOut(Schema):
 class ReceiptOut(Schema):
     id: int
     directive_id: int
-    node_code: str
-    node_name: str
+    node_code: str = Field(..., alias="node.code")
+    node_name: str = Field(..., alias="node.name")
     level: str
     received_at: dt.datetime | None
     acknowledged_at: dt.datetime | None
@@ -181,14 +165,6 @@ class ReceiptOut(Schema):
     feedback: str
     escalated_at: dt.datetime | None
     escalated_to_code: str | None
-
-    @staticmethod
-    def resolve_node_code(obj: Any) -> str:
-        return obj.node.code
-
-    @staticmethod
-    def resolve_node_name(obj: Any) -> str:
-        return obj.node.name
 
     @staticmethod
     def resolve_escalated_to_code(obj: Any) -> str | None:
@@ -221,24 +197,12 @@ class CommandDecisionOut(Schema):
 
 class MeetingOut(Schema):
     id: int
-    node_code: str
+    node_code: str = Field(..., alias="node.code")
     day: dt.date
     title: str
     agenda: list[str]
     decisions: list[CommandDecisionOut]
     carried: list[CommandDecisionOut]
-
-    @staticmethod
-    def resolve_node_code(obj: Any) -> str:
-        return obj.node.code
-
-    @staticmethod
-    def resolve_decisions(obj: Any) -> list:
-        return list(obj.decisions.all())
-
-    @staticmethod
-    def resolve_carried(obj: Any) -> list:
-        return list(obj.carried.all())
 
 
 class CommandDecisionIn(Schema):
@@ -266,7 +230,7 @@ class TemplateIn(Schema):
 class TemplateOut(Schema):
     id: int
     name: str
-    node_code: str
+    node_code: str = Field(..., alias="node.code")
     level: str
     schedule: str
     deadline_time: dt.time
@@ -274,10 +238,6 @@ class TemplateOut(Schema):
     fields: list[str]
     starts_on: dt.date
     ends_on: dt.date | None
-
-    @staticmethod
-    def resolve_node_code(obj: Any) -> str:
-        return obj.node.code
 
 
 # A report's figures by the names of the template's fields (ReportTemplate.fields): a
@@ -295,16 +255,12 @@ class SubmissionIn(Schema):
 class SubmissionOut(Schema):
     id: int
     template_id: int
-    node_code: str
+    node_code: str = Field(..., alias="node.code")
     period: dt.date
     data: dict[str, Any]
     completeness: float
     on_time: bool
     submitted_at: dt.datetime
-
-    @staticmethod
-    def resolve_node_code(obj: Any) -> str:
-        return obj.node.code
 
 
 class RateOut(Schema):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from fangkong.companions import actions
@@ -31,35 +31,15 @@ class RunOut(Schema):
     id: int
     dataset: str
     engine: str
-    node_code: str
-    status: str
-    percent: int | None
-    message: str
+    node_code: str = Field(..., alias="node.code")
+    status: str = Field(..., alias="job.status")
+    percent: int | None = Field(..., alias="job.percent")
+    message: str = Field(..., alias="job.message")
     theta_seconds: int
     bucket_seconds: int
     created_at: dt.datetime
     cases: list[CompanionCaseOut]
     report: dict
-
-    @staticmethod
-    def resolve_node_code(obj: CompanionRun) -> str:
-        return obj.node.code
-
-    @staticmethod
-    def resolve_status(obj: CompanionRun) -> str:
-        return obj.job.status
-
-    @staticmethod
-    def resolve_percent(obj: CompanionRun) -> int | None:
-        return obj.job.percent
-
-    @staticmethod
-    def resolve_message(obj: CompanionRun) -> str:
-        return obj.job.message
-
-    @staticmethod
-    def resolve_cases(obj: CompanionRun) -> list:
-        return list(obj.cases.all())
 
 
 class RunIn(Schema):
@@ -71,7 +51,7 @@ class RunIn(Schema):
 
 class CandidateOut(Schema):
     id: int
-    case_ref: int
+    case_ref: int = Field(..., alias="case.ref")
     ref: int
     person_id: int | None
     person_name: str
@@ -85,10 +65,6 @@ class CandidateOut(Schema):
     last_at: dt.datetime
     decision: str
     decision_note: str
-
-    @staticmethod
-    def resolve_case_ref(obj: CandidateExposure) -> int:
-        return obj.case.ref
 
     @staticmethod
     def resolve_person_name(obj: CandidateExposure) -> str:

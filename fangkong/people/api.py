@@ -34,13 +34,13 @@ class PersonOut(Schema):
     doc_type: str
     doc_masked: str
     address: str
-    node_code: str
-    node_name: str
+    node_code: str = Field(..., alias="node.code")
+    node_name: str = Field(..., alias="node.name")
     household_id: int | None
     registered_residence: str
     occupation: str
     workplace: str
-    tags: list[str]
+    tags: list[str] = Field(..., alias="tag_list")
     version: int
     merged_into_id: int | None
 
@@ -51,18 +51,6 @@ class PersonOut(Schema):
     @staticmethod
     def resolve_age(obj: Person) -> int | None:
         return obj.shown_age
-
-    @staticmethod
-    def resolve_node_code(obj: Person) -> str:
-        return obj.node.code
-
-    @staticmethod
-    def resolve_node_name(obj: Person) -> str:
-        return obj.node.name
-
-    @staticmethod
-    def resolve_tags(obj: Person) -> list[str]:
-        return obj.tag_list
 
 
 class PersonPage(Schema):

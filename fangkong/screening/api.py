@@ -31,7 +31,7 @@ router = Router(tags=["screening"])
 
 class ListOut(Schema):
     id: int
-    source: str
+    source: str = Field(..., alias="source.name")
     file_name: str
     status: str
     message: str
@@ -39,10 +39,6 @@ class ListOut(Schema):
     progress_percent: int | None
     counts: dict[str, int]
     created: bool = True
-
-    @staticmethod
-    def resolve_source(obj: PushedList) -> str:
-        return obj.source.name
 
     @staticmethod
     def resolve_progress_percent(obj: PushedList) -> int | None:
@@ -93,7 +89,7 @@ class SubjectOut(Schema):
 
 class ScreeningTaskOut(Schema):
     id: int
-    node_code: str
+    node_code: str = Field(..., alias="node.code")
     status: str
     key_area: bool
     due_at: dt.datetime
@@ -102,10 +98,6 @@ class ScreeningTaskOut(Schema):
     outcome: str
     handover: str
     subject: SubjectOut
-
-    @staticmethod
-    def resolve_node_code(obj: ScreeningTask) -> str:
-        return obj.node.code
 
 
 class TaskPage(Schema):
@@ -162,18 +154,10 @@ class ExceptionOut(Schema):
     id: int
     kind: str
     status: str
-    name: str
+    name: str = Field(..., alias="subject.name")
     address: str
-    queue_code: str
+    queue_code: str = Field(..., alias="node.code")
     candidates: str
-
-    @staticmethod
-    def resolve_name(obj: ExceptionItem) -> str:
-        return obj.subject.name
-
-    @staticmethod
-    def resolve_queue_code(obj: ExceptionItem) -> str:
-        return obj.node.code
 
 
 class ProgressOut(Schema):
@@ -338,17 +322,13 @@ class DeclarationReviewOut(Schema):
     phone_masked: str
     origin: str
     arrival_date: str
-    node_code: str
+    node_code: str = Field(..., alias="node.code")
     status: str
     created_at: dt.datetime
 
     @staticmethod
     def resolve_id_masked(obj: DeclarationReview) -> str:
         return obj.person.id_masked or ""
-
-    @staticmethod
-    def resolve_node_code(obj: DeclarationReview) -> str:
-        return obj.node.code
 
 
 class ScreeningReviewIn(Schema):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import File, Schema, Status
+from ninja import Field, File, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -27,18 +27,10 @@ class AliasIn(Schema):
 class AliasOut(Schema):
     id: int
     text: str
-    node_code: str
-    node_name: str
+    node_code: str = Field(..., alias="node.code")
+    node_name: str = Field(..., alias="node.name")
     created_by: str
     created_at: dt.datetime
-
-    @staticmethod
-    def resolve_node_code(obj: AddressAlias) -> str:
-        return obj.node.code
-
-    @staticmethod
-    def resolve_node_name(obj: AddressAlias) -> str:
-        return obj.node.name
 
     @staticmethod
     def resolve_created_by(obj: AddressAlias) -> str:
@@ -46,15 +38,11 @@ class AliasOut(Schema):
 
 
 class KeyOut(Schema):
-    grid_code: str
+    grid_code: str = Field(..., alias="grid.code")
     kind: str
     text: str
     low: int | None
     high: int | None
-
-    @staticmethod
-    def resolve_grid_code(obj: GridAddressKey) -> str:
-        return obj.grid.code
 
 
 class KeyReportOut(Schema):

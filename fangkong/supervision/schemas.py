@@ -62,20 +62,12 @@ class SupervisionPlanIn(Schema):
 
 class PlanOut(Schema):
     id: int
-    node_code: str
+    node_code: str = Field(..., alias="node.code")
     title: str
     starts_on: dt.date
     ends_on: dt.date
     topics: list[str]
     teams: list[TeamOut]
-
-    @staticmethod
-    def resolve_node_code(obj: Any) -> str:
-        return obj.node.code
-
-    @staticmethod
-    def resolve_teams(obj: Any) -> list:
-        return list(obj.teams.all())
 
 
 class InspectionIn(Schema):
@@ -90,8 +82,8 @@ class InspectionIn(Schema):
 class InspectionOut(Schema):
     id: int
     team_id: int
-    node_code: str
-    node_name: str
+    node_code: str = Field(..., alias="node.code")
+    node_name: str = Field(..., alias="node.name")
     kind: str
     status: str
     topics: list[str]
@@ -100,14 +92,6 @@ class InspectionOut(Schema):
     subject_id: int | None
     summary: str
     recorded_at: dt.datetime | None
-
-    @staticmethod
-    def resolve_node_code(obj: Any) -> str:
-        return obj.node.code
-
-    @staticmethod
-    def resolve_node_name(obj: Any) -> str:
-        return obj.node.name
 
 
 class SupervisionResultIn(Schema):
@@ -152,18 +136,10 @@ class FindingOut(Schema):
     cadre_id: int | None
     photos: list[SupervisionPhotoOut]
 
-    @staticmethod
-    def resolve_photos(obj: Any) -> list:
-        return list(obj.photos.all())
-
 
 class InspectionDetail(InspectionOut):
     results: list[ResultOut]
     findings: list[FindingOut]
-
-    @staticmethod
-    def resolve_results(obj: Any) -> list:
-        return list(obj.results.all())
 
     @staticmethod
     def resolve_findings(obj: Any) -> list:
@@ -185,7 +161,7 @@ class RectificationIn(Schema):
 class RectificationOut(Schema):
     id: int
     finding_id: int
-    owner_node_code: str
+    owner_node_code: str = Field(..., alias="owner_node.code")
     owner_user_id: int | None
     requirement: str
     deadline: dt.date
@@ -195,10 +171,6 @@ class RectificationOut(Schema):
     verification_note: str
     rejections: int
     escalated_to_code: str
-
-    @staticmethod
-    def resolve_owner_node_code(obj: Any) -> str:
-        return obj.owner_node.code
 
     @staticmethod
     def resolve_state(obj: Any) -> str:
@@ -258,24 +230,12 @@ class SupervisionCaseOut(Schema):
     id: int
     finding_id: int
     member_id: int
-    member_name: str
-    decision: str
-    decision_name: str
+    member_name: str = Field(..., alias="member.name")
+    decision: str = Field(..., alias="decision.code")
+    decision_name: str = Field(..., alias="decision.name")
     decided_by: str
     decided_on: dt.date
     summary: str
-
-    @staticmethod
-    def resolve_member_name(obj: Any) -> str:
-        return obj.member.name
-
-    @staticmethod
-    def resolve_decision(obj: Any) -> str:
-        return obj.decision.code
-
-    @staticmethod
-    def resolve_decision_name(obj: Any) -> str:
-        return obj.decision.name
 
 
 class SupervisionShiftOut(Schema):

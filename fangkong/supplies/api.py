@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from fangkong.core.access import require
@@ -63,11 +63,7 @@ class WarehouseOut(Schema):
     id: int
     name: str
     kind: str
-    node_code: str
-
-    @staticmethod
-    def resolve_node_code(obj: Warehouse) -> str:
-        return obj.node.code
+    node_code: str = Field(..., alias="node.code")
 
 
 class StockOut(Schema):
@@ -87,16 +83,12 @@ class EntryOut(Schema):
     id: int
     warehouse_id: int
     item_id: int
-    batch: str
+    batch: str = Field(..., alias="batch.code")
     kind: str
     source: str
     quantity: int
     reason: str
     at: dt.datetime
-
-    @staticmethod
-    def resolve_batch(obj: LedgerEntry) -> str:
-        return obj.batch.code
 
 
 class MovementIn(Schema):
@@ -457,12 +449,8 @@ class BaselineIn(Schema):
 class BaselineOut(Schema):
     id: int
     item_id: int
-    node_code: str
+    node_code: str = Field(..., alias="node.code")
     price: Decimal
-
-    @staticmethod
-    def resolve_node_code(obj: PriceBaseline) -> str:
-        return obj.node.code
 
 
 @router.get("/baselines", response=list[BaselineOut])
