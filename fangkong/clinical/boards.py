@@ -196,7 +196,6 @@ def case_context(user: Any, case: Case) -> dict[str, Any]:
         "wards": {
             t.pk: list(t.to_facility.wards.all()) for t in transfers if t.status == "requested"
         },
-        "daily": case.daily.order_by("-day")[:30],
         "r8": care.discharge_check(case) if case.status in ("confirmed", "asymptomatic") else None,
         "investigation": inv,
         "exposures": inv.exposures.all() if inv else [],

@@ -209,7 +209,13 @@ def visit_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
     audit.record_access(request.user, case, "case", request)
-    return render(request, "clinical/case.html", boards.case_context(request.user, case))
+    context = boards.case_context(request.user, case)
+    # Every day of the stay and every exposure, paged with their totals (were the last 30).
+    context["daily"] = lists.paginate(request, case.daily.order_by("-day", "-pk"), prefix="d")
+    if context["investigation"] is not None:
+        exposures = context["investigation"].exposures.order_by("pk")
+        context["exposures"] = lists.paginate(request, exposures, prefix="e")
+    return render(request, "clinical/case.html", context)
 
 
 def _ward(request: HttpRequest, transfer: Transfer) -> Ward:

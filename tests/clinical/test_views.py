@@ -278,3 +278,31 @@ def test_headquarters_adds_a_dated_rule_set_others_may_not(client, city_hq, make
     with pytest.raises(ValidationError) as refused:  # a set in force is history
         rulesets.save_rules(city_hq, {"effective_from": dt.date(2020, 1, 1)})
     assert "effective_from" in refused.value.message_dict
+
+
+def test_case_page_pages_every_day_of_clinical_status(client, suspected, doctor, monkeypatch):
+    """The daily status and the exposures are paged with their totals (were the last 30)."""
+    from fangkong.clinical import care, investigation
+    from fangkong.clinical.models import Investigation
+    from fangkong.core import listing as lists
+    from tests.core.test_list_pages import total
+
+    case = suspected("周敏")
+    for n in range(5):
+        day = (DAY0 - dt.timedelta(days=n)).isoformat()
+        care.record_daily(doctor, case, {"day": day, "max_temperature": "36.6", "severity": "mild"})
+    inv, _ = Investigation.objects.get_or_create(case=case, defaults={"path": case.path})
+    for n in range(3):
+        investigation.add_exposure(
+            doctor,
+            inv,
+            {"name": f"接触{n}", "relation": "friend", "last_contact": DAY0.isoformat()},
+        )
+    monkeypatch.setattr(lists, "PER_PAGE", 2)
+    html = login(client, doctor).get(case.get_absolute_url()).content.decode()
+    daily = html.index('id="daily"')
+    assert total(html, daily) == 5 and "dpage=2" in html and "第 1 / 3 页" in html
+    assert total(html, html.index('id="exposures"')) == 3 and "epage=2" in html
+    last = client.get(case.get_absolute_url(), {"dpage": 3}).content.decode()
+    assert "第 3 / 3 页" in last and total(last, last.index('id="daily"')) == 5
+    assert 'data-label="最高体温"' in last  # a labelled card on a phone
