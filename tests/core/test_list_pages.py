@@ -237,6 +237,27 @@ def member(user: Any, i: int) -> Any:
     return Member.objects.create(name=f"党员{i}", community=village, path=village.path)
 
 
+def care_rules(user: Any, i: int) -> Any:
+    from fangkong.care.models import CareRules
+
+    return CareRules.objects.create(effective_from=dt.date(2020, 3, 1 + i), note=f"规则{i}")
+
+
+def difficulty(user: Any, i: int) -> Any:
+    from fangkong.care import actions
+    from fangkong.care.models import Category
+
+    Category.objects.get_or_create(code="childcare", defaults={"name": "子女照护"})
+    return actions.report_difficulty(
+        user,
+        phone=f"1391234{i:04d}",
+        reporter_name="王芳",
+        category="childcare",
+        description="孩子无人照看",
+        node=_node("330602001004"),
+    )
+
+
 CASES = {
     "public bulletins": Case("city_hq", "3306", "/public/staff/bulletins/", bulletin),
     "public articles": Case("city_hq", "3306", "/public/staff/articles/", article),
@@ -331,6 +352,8 @@ API_CASES = {
     ),
     "api mobilisation members": Case("city_hq", "3306", "/api/v1/mobilisation/members", member),
     "api open bulletins": Case("city_hq", "3306", "/api/v1/public/open/bulletins", published),
+    "api care rule sets": Case("city_hq", "3306", "/api/v1/care/rules", care_rules, others=1),
+    "api care difficulties": Case("county_hq", "330602", "/api/v1/care/difficulties", difficulty),
 }
 
 
