@@ -258,6 +258,27 @@ def difficulty(user: Any, i: int) -> Any:
     )
 
 
+def supervision_plan(user: Any, i: int) -> Any:
+    from fangkong.supervision import actions
+
+    day = dt.date(2020, 2, 1 + i)
+    return actions.create_plan(
+        user, _node("330602"), title=f"督查{i}", starts_on=day, ends_on=day, topics=["screening"]
+    )
+
+
+def index_case(user: Any, i: int) -> Any:
+    from fangkong.accounts.models import User
+    from fangkong.people.actions import register_person
+    from fangkong.tracing import actions
+
+    system = User(is_superuser=True, is_active=True)
+    person, _similar = register_person(
+        system, {"name": f"病例{i}", "node_code": "330602001004G01"}, confirm_similar=True
+    )
+    return actions.open_index_case(system, person, {"onset_date": "2020-02-01"})
+
+
 CASES = {
     "public bulletins": Case("city_hq", "3306", "/public/staff/bulletins/", bulletin),
     "public articles": Case("city_hq", "3306", "/public/staff/articles/", article),
@@ -354,6 +375,10 @@ API_CASES = {
     "api open bulletins": Case("city_hq", "3306", "/api/v1/public/open/bulletins", published),
     "api care rule sets": Case("city_hq", "3306", "/api/v1/care/rules", care_rules, others=1),
     "api care difficulties": Case("county_hq", "330602", "/api/v1/care/difficulties", difficulty),
+    "api supervision plans": Case(
+        "discipline", "330602", "/api/v1/supervision/plans", supervision_plan
+    ),
+    "api tracing cases": Case("county_hq", "330602", "/api/v1/tracing/cases", index_case),
 }
 
 
