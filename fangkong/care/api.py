@@ -94,9 +94,11 @@ def save_category(request: HttpRequest, body: s.CategoryIn) -> Any:
 
 
 @router.get("/rules", response=list[s.CareRulesOut])
+@paginate(CountedPagination)
 def list_rules(request: HttpRequest) -> Any:
+    """Every dated rule set, newest first; paged (`page`) with `count` (were the last 50)."""
     require(request.user, "view", "care.carerules")
-    return list(CareRules.objects.all()[:50])
+    return CareRules.objects.order_by("-effective_from", "-pk")
 
 
 @router.post("/rules", response={201: s.CareRulesOut})
@@ -105,16 +107,16 @@ def add_rules(request: HttpRequest, body: s.CareRulesIn) -> Any:
 
 
 @router.get("/difficulties", response=list[s.DifficultyOut])
-def list_difficulties(
-    request: HttpRequest, state: str = "", category: str = "", limit: int = 100
-) -> Any:
+@paginate(CountedPagination)
+def list_difficulties(request: HttpRequest, state: str = "", category: str = "") -> Any:
+    """Difficulties in the caller's area; paged (`page`) with `count` (was a `limit`)."""
     require(request.user, "view", "care.difficulty")
     qs = Difficulty.objects.restrict(request.user).select_related("category", "node__parent")
     if state:
         qs = qs.in_state(state[:12])
     if category:
         qs = qs.filter(category__code=category[:30])
-    return [_difficulty(d) for d in qs[: max(1, min(limit, 500))]]
+    return lists.Mapped(qs.order_by("-pk"), _difficulty)
 
 
 @router.post("/difficulties", response={201: s.DifficultyOut})
@@ -273,9 +275,12 @@ def open_mine(request: HttpRequest, body: s.CareVerifyIn) -> Any:
         return Status(429, {"detail": str(ratelimit.message())})
     phone = check_code(body.phone, body.code)
     index = actions.phone_index(phone)
-    items = Difficulty.objects.of_phone(index).select_related("category", "node")[:50]
+    # Every report of the phone with its count (were the latest 50); a phone's own
+    # reports are few (the hourly report limit), and a code is read once.
+    items = Difficulty.objects.of_phone(index).select_related("category", "node").order_by("-pk")
     token = signing.TimestampSigner(salt=TOKEN_SALT).sign(index)
-    return {"token": token, "items": [_mine(d) for d in items]}
+    found = [_mine(d) for d in items]
+    return {"token": token, "items": found, "count": len(found)}
 
 
 @router.post(

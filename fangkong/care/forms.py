@@ -43,15 +43,23 @@ class ReportForm(ActionErrorsMixin, forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, nodes: list[tuple[str, str]], staff: bool = False, **kw: Any):
+    def __init__(
+        self, *args: Any, nodes: list[tuple[str, str]] = (), user: Any = None, **kw: Any
+    ) -> None:
         super().__init__(*args, **kw)
         self.fields["category"].choices = category_choices()  # type: ignore[attr-defined]
-        self.fields["node_code"].choices = [("", "—")] + nodes  # type: ignore[attr-defined]
-        if staff:
+        self.fields["node_code"].choices = [("", "—"), *nodes]  # type: ignore[attr-defined]
+        if user is not None:  # staff record on someone's behalf: any village of their area
             del self.fields["code"]
             self.fields["reporter_name"].label = _("Reporter's name")
             self.fields["phone"].label = _("Reporter's mobile phone")
-            self.fields["node_code"].label = _("Community or village (if not a registered member)")
+            picker = JurisdictionField(
+                label=_("Community or village (if not a registered member)"),
+                levels=("village",),
+                required=False,
+            )
+            picker.user = user
+            self.fields["node_code"] = picker
 
 
 class PhoneForm(forms.Form):

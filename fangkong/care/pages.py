@@ -3,9 +3,11 @@ their family reports a difficulty with a phone verified by an SMS code (the publ
 app's codes) and follows their own reports; residents read the published deeds."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -15,6 +17,7 @@ from fangkong.care import actions, forms
 from fangkong.care.models import Deed, Difficulty
 from fangkong.care.views import photo_response
 from fangkong.core import clock, ratelimit
+from fangkong.core import listing as lists
 from fangkong.core.otp_codes import verify as check_code
 from fangkong.geo.models import Division
 
@@ -104,11 +107,9 @@ def mine(request: HttpRequest) -> HttpResponse:
                 _remember(request, phone)
                 return redirect("care_public:mine")
     reporter = _reporter(request)
-    items = (
-        Difficulty.objects.of_phone(reporter).select_related("category", "node")[:50]
-        if reporter
-        else []
-    )
+    mine = Difficulty.objects.of_phone(reporter) if reporter else Difficulty.objects.none()
+    # Every report of the phone, paged with the total (was the latest 50).
+    items = lists.paginate(request, mine.select_related("category", "node").order_by("-pk"))
     return render(
         request,
         "care/p/mine.html",
@@ -157,14 +158,11 @@ def _render_deeds(area: str, page: int) -> bytes:
     qs = Deed.objects.published().select_related("node").order_by("-published_at", "-pk")
     if node is not None:
         qs = qs.under(node.path)
-    rows = list(qs[(page - 1) * PAGE : page * PAGE + 1])
-    context = {
-        "items": rows[:PAGE],
-        "more": len(rows) > PAGE,
-        "page": page,
-        "node": node,
-        "areas": _areas(),
-    }
+    # The total and the pages of the shared pager ("共 N 条"), not only "older / newer".
+    listing = lists.Listing(
+        Paginator(qs, PAGE).get_page(page), None, urlencode({"area": node.code}) if node else ""
+    )
+    context = {"items": listing, "listing": listing, "node": node, "areas": _areas()}
     return render_to_string("care/p/deeds.html", context).encode()
 
 

@@ -72,6 +72,7 @@ class CareVerifyIn(Schema):
 class MineOut(Schema):
     token: str
     items: list[MyDifficultyOut]
+    count: int = 0
 
 
 class RateIn(Schema):

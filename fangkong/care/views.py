@@ -22,12 +22,6 @@ from fangkong.core.querysets import can_access
 from fangkong.geo.models import Division
 
 
-def _nodes(user: Any) -> list[tuple[str, str]]:
-    """Communities and villages of the user's subtree (capped), for the report form."""
-    qs = Division.objects.restrict(user).filter(level="village").order_by("path")
-    return [(d.code, d.name) for d in qs[:500]]
-
-
 def _run(request: HttpRequest, form: Any, fn: Any, ok: str) -> Any:
     try:
         result = fn()
@@ -49,7 +43,7 @@ def difficulties(request: HttpRequest) -> HttpResponse:
             qs = qs.in_state(filters.cleaned_data["state"])
         if filters.cleaned_data["category"]:
             qs = qs.filter(category__code=filters.cleaned_data["category"])
-    form = forms.ReportForm(request.POST or None, nodes=_nodes(user), staff=True)
+    form = forms.ReportForm(request.POST or None, user=user)
     if request.method == "POST":
         require(request.user, "add", "care.difficulty")
         if form.is_valid():
@@ -359,7 +353,8 @@ def rules(request: HttpRequest) -> HttpResponse:
         request,
         "care/rules.html",
         {
-            "sets": CareRules.objects.all()[:50],
+            # Every dated rule set, paged with the total (were the last 50).
+            "sets": lists.paginate(request, CareRules.objects.order_by("-effective_from", "-pk")),
             "current": current,
             "form": form,
             "cat_form": cat_form,

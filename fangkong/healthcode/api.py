@@ -2,6 +2,7 @@
 scanned code at a gate or venue, arrivals, overrides, the batch recomputation."""
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -9,12 +10,17 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 
 from fangkong.core.access import require
+from fangkong.core.listing import CountedPagination
 from fangkong.healthcode import actions, tokens
 from fangkong.healthcode.models import CodeChange, HealthCode
 
 router = Router(tags=["health code"])
+
+
+RECENT = 20  # changes shown with the code itself
 
 
 class ChangeOut(Schema):
@@ -30,7 +36,8 @@ class HealthCodeCodeOut(Schema):
     reasons: list[str]
     since: dt.date
     overridden: bool
-    history: list[ChangeOut] = []
+    history: list[ChangeOut] = []  # the latest RECENT changes; every one at /history
+    history_count: int = 0  # how many changes there are in all
 
 
 class HealthCodeVerifyIn(Schema):
@@ -67,13 +74,24 @@ def _code(request: HttpRequest, person_id: int) -> HealthCode:
     require(request.user, "view", "healthcode.healthcode")
     actions.colour_of(person.pk)
     code = HealthCode.objects.restrict(request.user, "view").get(person_id=person.pk)
-    code.history = list(CodeChange.objects.filter(person_id=person.pk).order_by("-at")[:50])  # type: ignore[attr-defined]
+    changes = CodeChange.objects.filter(person_id=person.pk).order_by("-at", "-pk")
+    code.history = list(changes[:RECENT])  # type: ignore[attr-defined]
+    code.history_count = changes.count()  # type: ignore[attr-defined]
     return code
 
 
 @router.get("/persons/{person_id}", response=HealthCodeCodeOut)
 def get_code(request: HttpRequest, person_id: int):  # type: ignore[no-untyped-def]
     return _code(request, person_id)
+
+
+@router.get("/persons/{person_id}/history", response=list[ChangeOut])
+@paginate(CountedPagination)
+def history(request: HttpRequest, person_id: int) -> Any:
+    """Every change of a person's colour, newest first; paged (`page`) with `count`."""
+    person = _person(request, person_id)
+    require(request.user, "view", "healthcode.healthcode")
+    return CodeChange.objects.filter(person_id=person.pk).order_by("-at", "-pk")
 
 
 @router.post("/verify", response=HealthCodeVerifyOut)

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from fangkong.core import clock
+from fangkong.core import listing as lists
 from fangkong.healthcode import actions, tokens
 from fangkong.healthcode.models import CodeChange, DailyCheckIn
 
@@ -85,7 +86,9 @@ def my_code(request: HttpRequest, token: str) -> HttpResponse:
             "code": code,
             "colour": colour,
             "qr": _qr(person.pk),
-            "history": CodeChange.objects.filter(person=person).order_by("-at")[:10],
+            "history": lists.paginate(  # every change, paged (was the last 10)
+                request, CodeChange.objects.filter(person=person).order_by("-at", "-pk"), prefix="h"
+            ),
             "today": today,
             "client_id": uuid.uuid4(),
             "symptoms": actions.SYMPTOMS,

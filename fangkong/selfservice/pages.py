@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from fangkong.core import listing as lists
 from fangkong.core import ratelimit
 from fangkong.geo.models import Division
 from fangkong.healthcode import tokens
@@ -180,8 +181,13 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
             "green_on": green,
             "proxy": actions.latest_proxy(person.pk),
             "token": token,
-            "appeals": Appeal.objects.filter(person=person)[:5],
-            "history": CodeChange.objects.filter(person=person).order_by("-at", "-pk")[:10],
+            # Every appeal and every change, paged with their totals (were the last 5 and 10).
+            "appeals": lists.paginate(
+                request, Appeal.objects.filter(person=person).order_by("-pk"), prefix="a"
+            ),
+            "history": lists.paginate(
+                request, CodeChange.objects.filter(person=person).order_by("-at", "-pk"), prefix="h"
+            ),
             "error": error,
         },
         status=422 if error else 200,

@@ -105,8 +105,13 @@ def appeal(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "a": found,
             "errors": errors,
-            "declarations": decls[:5],
-            "history": CodeChange.objects.filter(person_id=found.person_id)[:10],
+            # The person's every declaration and code change, paged (were the last 5 and 10).
+            "declarations": lists.paginate(request, decls.order_by("-pk"), prefix="d"),
+            "history": lists.paginate(
+                request,
+                CodeChange.objects.filter(person_id=found.person_id).order_by("-at", "-pk"),
+                prefix="h",
+            ),
             "may_decide": request.user.may("selfservice.appeal", "decide"),  # type: ignore[union-attr]
         },
         status=422 if errors else 200,

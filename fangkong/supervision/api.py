@@ -10,8 +10,11 @@ from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
+from fangkong.core import listing as lists
 from fangkong.core.access import require
+from fangkong.core.listing import CountedPagination
 from fangkong.geo.models import Division
 from fangkong.supervision import actions, metrics, record
 from fangkong.supervision import schemas as s
@@ -28,7 +31,19 @@ from fangkong.supervision.models import (
 )
 
 router = Router(tags=["supervision"])
-LIMIT = 200
+LIMIT = 200  # rows of each part of a cadre's record (the record page has its export)
+
+
+def _ordered(qs: Any) -> Any:
+    """A list's rows in a stable order for paging (`?page=N` with `count`)."""
+    return qs if qs.ordered else qs.order_by("-pk")
+
+
+class _Stated(lists.Mapped):
+    """Rectification tasks with their derived state, set one page at a time."""
+
+    def __getitem__(self, index: slice) -> list:
+        return metrics.with_state(self.qs[index])
 
 
 def _node(request: HttpRequest, code: str, field: str = "node_code") -> Division:
@@ -105,9 +120,11 @@ def decisions(request: HttpRequest) -> Any:
 
 
 @router.get("/plans", response=list[s.PlanOut])
+@paginate(CountedPagination)
 def plans(request: HttpRequest) -> Any:
+    """Plans in the caller's area; paged (`page`) with `count` (were the first 200)."""
     qs = InspectionPlan.objects.restrict(request.user).select_related("node")
-    return list(qs.prefetch_related("teams__members")[:LIMIT])
+    return _ordered(qs.prefetch_related("teams__members"))
 
 
 @router.post("/plans", response={201: s.PlanOut})
@@ -147,13 +164,14 @@ class InspectionFilter(Schema):
 
 
 @router.get("/inspections", response=list[s.InspectionOut])
+@paginate(CountedPagination)
 def inspections(request: HttpRequest, f: Query[InspectionFilter]) -> Any:
     qs = Inspection.objects.restrict(request.user).select_related("node")
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.status:
         qs = qs.filter(status=f.status)
-    return list(qs[:LIMIT])
+    return _ordered(qs)
 
 
 @router.post("/inspections", response={201: s.InspectionOut})
@@ -227,6 +245,7 @@ class TaskFilter(Schema):
 
 
 @router.get("/rectifications", response=list[s.RectificationOut])
+@paginate(CountedPagination)
 def rectifications(request: HttpRequest, f: Query[TaskFilter]) -> Any:
     if f.state == "escalated":
         qs = metrics.escalated(request.user)
@@ -238,7 +257,7 @@ def rectifications(request: HttpRequest, f: Query[TaskFilter]) -> Any:
             qs = qs.overdue(clock.today(), actions.rules_on().escalation_grace_days)
         elif f.state:
             qs = qs.filter(status=f.state)
-    return metrics.with_state(qs.select_related("owner_node")[:LIMIT])
+    return _Stated(_ordered(qs.select_related("owner_node")), None)
 
 
 @router.post("/findings/{pk}/rectifications", response={201: s.RectificationOut})
@@ -283,9 +302,10 @@ def close(request: HttpRequest, pk: int) -> Any:
 
 
 @router.get("/commendations", response=list[s.CommendationOut])
+@paginate(CountedPagination)
 def commendations(request: HttpRequest) -> Any:
     qs = Commendation.objects.restrict(request.user).select_related("member", "organisation")
-    return list(qs[:LIMIT])
+    return _ordered(qs)
 
 
 @router.post("/commendations", response={201: s.CommendationOut})
@@ -312,10 +332,11 @@ def commend(request: HttpRequest, body: s.CommendationIn) -> Any:
 
 
 @router.get("/cases", response=list[s.SupervisionCaseOut])
+@paginate(CountedPagination)
 def cases(request: HttpRequest) -> Any:
     require(request.user, "view", AccountabilityCase)
     qs = AccountabilityCase.objects.restrict(request.user).select_related("member", "decision")
-    return list(qs[:LIMIT])
+    return _ordered(qs)
 
 
 @router.post("/cases", response={201: s.SupervisionCaseOut})

@@ -4,6 +4,7 @@ Every read through `.restrict`; a record outside the caller's area is a 404."""
 import datetime as dt
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -12,7 +13,6 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
-from ninja.params import functions as params
 
 from fangkong.core.access import require
 from fangkong.core.listing import CountedPagination
@@ -162,8 +162,11 @@ def _guard(fn):  # type: ignore[no-untyped-def]
 
 
 @router.get("/cases", response=list[IndexCaseOut])
-def list_cases(request: HttpRequest, limit: int = params.Query(100, ge=1, le=500)):  # type: ignore[no-untyped-def]
-    return list(IndexCase.objects.restrict(request.user, "view")[:limit])
+@paginate(CountedPagination)
+def list_cases(request: HttpRequest) -> Any:
+    """Index cases in the caller's area; paged (`page`) with `count` (was a `limit`)."""
+    qs = IndexCase.objects.restrict(request.user, "view")
+    return qs if qs.ordered else qs.order_by("-pk")
 
 
 @router.post("/cases", response={201: IndexCaseOut})

@@ -35,10 +35,10 @@ def test_briefing_cutoff_is_a_local_time_without_zone(client, hq):
     assert ["body", "body", "cutoff"] in locs(r)
 
 
-def test_case_list_limit_must_be_positive(client, hq):
-    r = client.get("/api/v1/tracing/cases", {"limit": -1188}, **hq)
-    assert ["query", "limit"] in locs(r)
-    assert client.get("/api/v1/tracing/cases", {"limit": 5}, **hq).status_code == 200
+def test_case_list_page_must_be_positive(client, hq):
+    r = client.get("/api/v1/tracing/cases", {"page": -1188}, **hq)
+    assert ["query", "page"] in locs(r)
+    assert client.get("/api/v1/tracing/cases", {"page": 1}, **hq).status_code == 200
 
 
 def test_numbers_beyond_64_bits_are_refused_where_they_stand(client, hq):

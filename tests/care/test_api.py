@@ -71,7 +71,7 @@ def test_staff_report_on_behalf_levels_and_escalation(client, auth, staff, count
     with clock.frozen(T0 + dt.timedelta(days=5)):
         h = auth(county_hq)
         got = client.get(f"{API}/difficulties?state=escalated", **h).json()
-        assert [d["escalated_to"] for d in got] == [TASHAN]
+        assert [d["escalated_to"] for d in got["items"]] == [TASHAN] and got["count"] == 1
         levels = client.get(f"{API}/levels?node_code=330602", **h).json()
         row = next(x for x in levels if x["code"] == TASHAN)
         assert (row["open"], row["overdue"], row["solved"]) == (1, 1, 0)

@@ -58,7 +58,7 @@ def test_only_city_headquarters_change_rules_and_categories(client, auth, county
     hc = auth(city_hq)
     r = client.post(f"{API}/rules", body, content_type="application/json", **hc)
     assert r.status_code == 201 and r.json()["solve_days"] == 2
-    assert client.get(f"{API}/rules", **h).json()[0]["effective_from"] == "2099-01-01"
+    assert client.get(f"{API}/rules", **h).json()["items"][0]["effective_from"] == "2099-01-01"
     r = client.post(f"{API}/categories", cat, content_type="application/json", **hc)
     assert r.status_code == 200 and Category.objects.get(code="housing").active
     retired = {**cat, "active": False}

@@ -108,7 +108,7 @@ def test_api_refuses_another_jurisdiction(client, auth, outsider, records):
         assert r.status_code == 404, (method, url, r.status_code, r.content)
     r = client.post(f"{API}/deeds/{deed.pk}/photos", {"photos": [upload()]}, **h)
     assert r.status_code == 404
-    assert client.get(f"{API}/difficulties", **h).json() == []
+    assert client.get(f"{API}/difficulties", **h).json() == {"items": [], "count": 0}
     assert client.get(f"{API}/deeds", **h).json() == {"items": [], "count": 0}
     assert Difficulty.objects.get().status == "open"
 

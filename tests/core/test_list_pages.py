@@ -237,6 +237,48 @@ def member(user: Any, i: int) -> Any:
     return Member.objects.create(name=f"党员{i}", community=village, path=village.path)
 
 
+def care_rules(user: Any, i: int) -> Any:
+    from fangkong.care.models import CareRules
+
+    return CareRules.objects.create(effective_from=dt.date(2020, 3, 1 + i), note=f"规则{i}")
+
+
+def difficulty(user: Any, i: int) -> Any:
+    from fangkong.care import actions
+    from fangkong.care.models import Category
+
+    Category.objects.get_or_create(code="childcare", defaults={"name": "子女照护"})
+    return actions.report_difficulty(
+        user,
+        phone=f"1391234{i:04d}",
+        reporter_name="王芳",
+        category="childcare",
+        description="孩子无人照看",
+        node=_node("330602001004"),
+    )
+
+
+def supervision_plan(user: Any, i: int) -> Any:
+    from fangkong.supervision import actions
+
+    day = dt.date(2020, 2, 1 + i)
+    return actions.create_plan(
+        user, _node("330602"), title=f"督查{i}", starts_on=day, ends_on=day, topics=["screening"]
+    )
+
+
+def index_case(user: Any, i: int) -> Any:
+    from fangkong.accounts.models import User
+    from fangkong.people.actions import register_person
+    from fangkong.tracing import actions
+
+    system = User(is_superuser=True, is_active=True)
+    person, _similar = register_person(
+        system, {"name": f"病例{i}", "node_code": "330602001004G01"}, confirm_similar=True
+    )
+    return actions.open_index_case(system, person, {"onset_date": "2020-02-01"})
+
+
 CASES = {
     "public bulletins": Case("city_hq", "3306", "/public/staff/bulletins/", bulletin),
     "public articles": Case("city_hq", "3306", "/public/staff/articles/", article),
@@ -331,6 +373,12 @@ API_CASES = {
     ),
     "api mobilisation members": Case("city_hq", "3306", "/api/v1/mobilisation/members", member),
     "api open bulletins": Case("city_hq", "3306", "/api/v1/public/open/bulletins", published),
+    "api care rule sets": Case("city_hq", "3306", "/api/v1/care/rules", care_rules, others=1),
+    "api care difficulties": Case("county_hq", "330602", "/api/v1/care/difficulties", difficulty),
+    "api supervision plans": Case(
+        "discipline", "330602", "/api/v1/supervision/plans", supervision_plan
+    ),
+    "api tracing cases": Case("county_hq", "330602", "/api/v1/tracing/cases", index_case),
 }
 
 

@@ -275,6 +275,6 @@ def test_another_jurisdiction_is_refused_in_bodies_and_lists(world, client, auth
     )
     assert r.status_code == 422 and "member_id" in str(r.json())
     for url in ("plans", "inspections", "rectifications", "commendations", "cases"):
-        assert client.get(f"{API}/{url}", **h).json() == [], url
+        assert client.get(f"{API}/{url}", **h).json() == {"items": [], "count": 0}, url
     assert client.get(f"{API}/checklists", **h).status_code == 200
     assert client.get(f"{API}/decisions", **h).status_code == 200

@@ -88,7 +88,7 @@ def test_inspected_county_does_not_see_it(make_user, node, frozen):
 
 def test_api_pages_and_figures_do_not_leak_it(hidden, village_staff, client, auth, node):
     h = auth(village_staff)
-    assert client.get("/api/v1/supervision/inspections", **h).json() == []
+    assert client.get("/api/v1/supervision/inspections", **h).json()["count"] == 0
     assert client.get(f"/api/v1/supervision/inspections/{hidden.pk}", **h).status_code == 404
     finding = hidden.findings.get()
     photo = finding.photos.get()
