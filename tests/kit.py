@@ -515,3 +515,81 @@ def companion_candidate(i: int = 0, code: str = YUECHENG):
         first_at=now - dt.timedelta(hours=2),
         last_at=now - dt.timedelta(hours=1),
     )
+
+
+def directive(i: int = 0, code: str = YUECHENG):
+    """A directive of the county's headquarters to its towns, due in two days."""
+    from fangkong.command import actions
+    from fangkong.core import clock
+
+    hq = account("county_hq", code)
+    return actions.issue_directive(
+        hq,
+        division(code),
+        title=f"通知{i}",
+        text="请完成排查",
+        owner=hq,
+        deadline=clock.now() + dt.timedelta(days=2),
+        levels=["town"],
+    )
+
+
+def task_force(i: int = 0, code: str = YUECHENG):
+    from fangkong.command import actions
+
+    hq = account("county_hq", code)
+    return actions.create_task_force(hq, division(code), f"专班{i}", hq, [], "排查管控")
+
+
+def registration(i: int = 0, code: str = HUAYUAN):
+    """A Party member's registration with the community, waiting for confirmation."""
+    from fangkong.mobilisation.actions import members
+    from fangkong.mobilisation.actions import registration as registrations
+
+    node = division(code)
+    data = {"name": f"报到{i}", "phone": f"1390000{i:04d}"}
+    member = members.save_member(system_user(), None, data, node=node)
+    return registrations.register(member, node)
+
+
+def care_categories() -> None:
+    """The seeded categories of difficulties (a flush by a transactional test removes them)."""
+    import importlib
+
+    from fangkong.care.models import Category
+
+    seeded = importlib.import_module("fangkong.care.migrations.0002_defaults").CATEGORIES
+    for order, (code, name) in enumerate(seeded):
+        Category.objects.get_or_create(code=code, defaults={"name": name, "order": order})
+
+
+def difficulty(i: int = 0, code: str = HUAYUAN):
+    """A front-line worker's family difficulty reported by the community's staff."""
+    from fangkong.care import actions
+
+    care_categories()
+    staff = account("village_staff", code)
+    return actions.report_difficulty(
+        staff,
+        phone=f"1391234{i:04d}",
+        reporter_name=f"家属{i}",
+        category="medical",
+        description="需要配药帮助",
+        node=staff.node,
+    )
+
+
+def resume_application(i: int = 0, code: str = HUAYUAN):
+    """An enterprise's application to resume work, filed by the community."""
+    from fangkong.public import returns
+
+    return returns.apply_to_resume(
+        account("village_staff", code),
+        division(code),
+        f"企业{i}",
+        "91330602MA2EEEEE1A",
+        "钱",
+        "预案",
+        dt.date(2020, 2, 10),
+        [{"name": "甲"}],
+    )

@@ -190,6 +190,13 @@ PAGES = {case.url: case for case in CASES.values()} | {
     "/selfservice/declarations/": Case("county_hq", kit.YUECHENG, "", rows(kit.self_declaration)),
     "/selfservice/appeals/": Case("county_hq", kit.YUECHENG, "", rows(kit.appeal)),
     "/exchange/": Case("county_hq", kit.YUECHENG, "", rows(kit.handover_request)),
+    "/command/directives/": Case("county_hq", kit.YUECHENG, "", rows(kit.directive)),
+    "/command/receipts/": Case("town_hq", kit.TASHAN, "", rows(kit.directive)),
+    "/mobilisation/registrations/": Case("village_staff", kit.HUAYUAN, "", rows(kit.registration)),
+    "/care/difficulties/": Case("village_staff", kit.HUAYUAN, "", rows(kit.difficulty)),
+    "/public/staff/applications/": Case(
+        "county_hq", kit.YUECHENG, "", rows(kit.resume_application)
+    ),
 }
 ENDPOINTS = {case.url: case for case in API_CASES.values()} | {
     "/api/v1/public/questions": Case("city_hq", "3306", "", question),
@@ -222,6 +229,15 @@ ENDPOINTS = {case.url: case for case in API_CASES.values()} | {
         "county_hq", kit.YUECHENG, "", rows(kit.self_declaration)
     ),
     "/api/v1/selfservice/appeals": Case("county_hq", kit.YUECHENG, "", rows(kit.appeal)),
+    "/api/v1/command/directives": Case("county_hq", kit.YUECHENG, "", rows(kit.directive)),
+    "/api/v1/command/receipts": Case("town_hq", kit.TASHAN, "", rows(kit.directive)),
+    "/api/v1/command/task-forces": Case("county_hq", kit.YUECHENG, "", rows(kit.task_force)),
+    "/api/v1/mobilisation/registrations": Case(
+        "village_staff", kit.HUAYUAN, "", rows(kit.registration)
+    ),
+    "/api/v1/public/applications": Case(
+        "county_hq", kit.YUECHENG, "", rows(kit.resume_application)
+    ),
 }
 
 # Lists found without a row builder yet: each is named so that the gap is seen; give it
@@ -231,31 +247,21 @@ UNBUILT = dict.fromkeys(
         "/screening/handovers/",
         "/screening/progress/",
         "/command/",
-        "/command/directives/",
-        "/command/receipts/",
         "/healthcode/",
-        "/care/difficulties/",
-        "/public/staff/applications/",
         "/supervision/",
         "/supervision/inspections/",
         "/supervision/tasks/",
         "/supervision/commendations/",
         "/supervision/cases/",
-        "/mobilisation/registrations/",
         "/exchange/partners/",
         "/exchange/cards/",
         "/audit/",
         "/api/v1/jurisdictions/search",
         "/api/v1/observation/periods/{pk}/checkins",
-        "/api/v1/command/task-forces",
-        "/api/v1/command/directives",
-        "/api/v1/command/receipts",
         "/api/v1/command/report-templates/{pk}/submissions",
         "/api/v1/briefing/briefings",
         "/api/v1/supplies/prices",
         "/api/v1/supplies/markets/{pk}/prices",
-        "/api/v1/public/applications",
-        "/api/v1/mobilisation/registrations",
     ],
     "no row builder yet (kit, #22)",
 ) | dict.fromkeys(
