@@ -593,3 +593,86 @@ def resume_application(i: int = 0, code: str = HUAYUAN):
         dt.date(2020, 2, 10),
         [{"name": "甲"}],
     )
+
+
+def inspection_team(code: str = YUECHENG):
+    """The first team of the county's inspection plan (10 to 30 February 2020)."""
+    from fangkong.supervision import actions
+    from fangkong.supervision.models import InspectionTeam
+
+    found = InspectionTeam.objects.filter(plan__node__code=code).first()
+    if found is None:
+        inspector = account("discipline", code)
+        plan = actions.create_plan(
+            inspector,
+            division(code),
+            title="春节督查",
+            starts_on=dt.date(2020, 2, 10),
+            ends_on=dt.date(2020, 3, 1),
+            topics=["screening", "checkpoints"],
+        )
+        found = actions.add_team(inspector, plan, name="第一组", leader=inspector)
+    return found
+
+
+def inspection(i: int = 0, code: str = HUAYUAN):
+    """An open inspection of the community by the county's team."""
+    from fangkong.supervision import actions
+
+    team = inspection_team()
+    return actions.schedule_inspection(
+        account("discipline", YUECHENG),
+        team,
+        division(code),
+        kind="open",
+        planned_on=dt.date(2020, 2, 11 + i % 18),
+        topics=["screening", "checkpoints"],
+    )
+
+
+def rectification(i: int = 0, code: str = HUAYUAN):
+    """A finding of a recorded inspection, its rectification assigned to the community."""
+    from fangkong.supervision import actions
+
+    inspector = account("discipline", YUECHENG)
+    visit = inspection(i, code)
+    finding = actions.add_finding(
+        inspector, visit, description=f"卡口无人值守{i}", topic="checkpoints"
+    )
+    actions.record_inspection(inspector, visit, "发现一个问题")
+    return actions.assign_rectification(
+        inspector, finding, owner_node=division(code), requirement="安排值守"
+    )
+
+
+def checkin(i: int = 0, code: str = GRID_A):
+    """A normal reading of the observation period of the grid (one period, many readings)."""
+    import uuid
+
+    from fangkong.observation import checkins
+    from fangkong.observation.models import ObservationPeriod
+
+    period = ObservationPeriod.objects.filter(path=division(code).path).first()
+    period = period or observation_period(0, code)
+    found, _created = checkins.check_in(
+        period, client_id=str(uuid.uuid4()), temperature="36.5", reporter_kind="self"
+    )
+    return found
+
+
+def market(code: str = TASHAN):
+    from fangkong.supplies.models import Market
+
+    found, _ = Market.objects.get_or_create(name="塔山农贸市场", kind="market", node=division(code))
+    return found
+
+
+def price_report(i: int = 0, code: str = TASHAN):
+    """A market's price of a basket item on a day of February 2020 (one day a row)."""
+    from fangkong.supplies.actions import prices
+    from fangkong.supplies.models import Item
+    from tests.supplies.conftest import ensure_catalogue
+
+    ensure_catalogue()
+    item = Item.objects.get(standard="N95")
+    return prices.report_price(system_user(), market(code), item, dt.date(2020, 2, 1 + i), "5.5")
