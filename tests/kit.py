@@ -676,3 +676,16 @@ def price_report(i: int = 0, code: str = TASHAN):
     ensure_catalogue()
     item = Item.objects.get(standard="N95")
     return prices.report_price(system_user(), market(code), item, dt.date(2020, 2, 1 + i), "5.5")
+
+
+def handover(i: int = 0, code: str = GRID_A):
+    """A visited task whose decision (centralised observation) awaits the observation app."""
+    from fangkong.core import clock
+    from fangkong.screening.models import ScreeningTask
+
+    task = screening_task(i, code)
+    ScreeningTask.objects.filter(pk=task.pk).update(
+        status="done", outcome="central", handover="pending", visited_at=clock.now()
+    )
+    task.refresh_from_db()
+    return task

@@ -166,6 +166,11 @@ def rows(make: Any) -> Any:
     return lambda user, i: make(i)
 
 
+def own_token(user: Any, i: int) -> Any:
+    """Another API token of the caller (the tokens list is the caller's own)."""
+    return bearer(user)
+
+
 # Lists of tests/core/test_list_pages.py's cases, and more with row builders of their own.
 PAGES = {case.url: case for case in CASES.values()} | {
     "/public/staff/questions/": Case("city_hq", "3306", "", question),
@@ -199,6 +204,9 @@ PAGES = {case.url: case for case in CASES.values()} | {
     ),
     "/supervision/inspections/": Case("discipline", kit.YUECHENG, "", rows(kit.inspection)),
     "/supervision/tasks/": Case("discipline", kit.YUECHENG, "", rows(kit.rectification)),
+    "/supplies/": Case("supplies", "330602", "", supply_request),  # its open requests
+    "/supplies/prices/": Case("supplies", kit.YUECHENG, "", rows(kit.price_report)),
+    "/screening/handovers/": Case("county_hq", kit.YUECHENG, "", rows(kit.handover)),
 }
 ENDPOINTS = {case.url: case for case in API_CASES.values()} | {
     "/api/v1/public/questions": Case("city_hq", "3306", "", question),
@@ -246,6 +254,8 @@ ENDPOINTS = {case.url: case for case in API_CASES.values()} | {
     "/api/v1/supplies/markets/{pk}/prices": Case(
         "supplies", kit.YUECHENG, "", rows(kit.price_report)
     ),
+    "/api/v1/supplies/prices": Case("supplies", kit.YUECHENG, "", rows(kit.price_report)),
+    "/api/v1/auth/tokens": Case("grid_worker", kit.GRID_A, "", own_token),
 }
 
 # Lists under a parent (`{pk}` in the path): the parent of a row the builder made.
@@ -258,7 +268,6 @@ PARENTS = {
 # a case in tests/core/test_list_pages.py (or here) and remove the line.
 UNBUILT = dict.fromkeys(
     [
-        "/screening/handovers/",
         "/screening/progress/",
         "/command/",
         "/healthcode/",
@@ -271,18 +280,14 @@ UNBUILT = dict.fromkeys(
         "/api/v1/jurisdictions/search",
         "/api/v1/command/report-templates/{pk}/submissions",
         "/api/v1/briefing/briefings",
-        "/api/v1/supplies/prices",
     ],
     "no row builder yet (kit, #22)",
 ) | dict.fromkeys(
     [
-        "/api/v1/auth/tokens",
         "/api/v1/public/open/answers",
         "/public/answers/",
         "/public/knowledge/",
         "/public/resumed/",
-        "/supplies/",
-        "/supplies/prices/",
     ],
     "paged in #17 (lists2) after the kit was written; no row builder yet",
 )
