@@ -515,3 +515,177 @@ def companion_candidate(i: int = 0, code: str = YUECHENG):
         first_at=now - dt.timedelta(hours=2),
         last_at=now - dt.timedelta(hours=1),
     )
+
+
+def directive(i: int = 0, code: str = YUECHENG):
+    """A directive of the county's headquarters to its towns, due in two days."""
+    from fangkong.command import actions
+    from fangkong.core import clock
+
+    hq = account("county_hq", code)
+    return actions.issue_directive(
+        hq,
+        division(code),
+        title=f"通知{i}",
+        text="请完成排查",
+        owner=hq,
+        deadline=clock.now() + dt.timedelta(days=2),
+        levels=["town"],
+    )
+
+
+def task_force(i: int = 0, code: str = YUECHENG):
+    from fangkong.command import actions
+
+    hq = account("county_hq", code)
+    return actions.create_task_force(hq, division(code), f"专班{i}", hq, [], "排查管控")
+
+
+def registration(i: int = 0, code: str = HUAYUAN):
+    """A Party member's registration with the community, waiting for confirmation."""
+    from fangkong.mobilisation.actions import members
+    from fangkong.mobilisation.actions import registration as registrations
+
+    node = division(code)
+    data = {"name": f"报到{i}", "phone": f"1390000{i:04d}"}
+    member = members.save_member(system_user(), None, data, node=node)
+    return registrations.register(member, node)
+
+
+def care_categories() -> None:
+    """The seeded categories of difficulties (a flush by a transactional test removes them)."""
+    import importlib
+
+    from fangkong.care.models import Category
+
+    seeded = importlib.import_module("fangkong.care.migrations.0002_defaults").CATEGORIES
+    for order, (code, name) in enumerate(seeded):
+        Category.objects.get_or_create(code=code, defaults={"name": name, "order": order})
+
+
+def difficulty(i: int = 0, code: str = HUAYUAN):
+    """A front-line worker's family difficulty reported by the community's staff."""
+    from fangkong.care import actions
+
+    care_categories()
+    staff = account("village_staff", code)
+    return actions.report_difficulty(
+        staff,
+        phone=f"1391234{i:04d}",
+        reporter_name=f"家属{i}",
+        category="medical",
+        description="需要配药帮助",
+        node=staff.node,
+    )
+
+
+def resume_application(i: int = 0, code: str = HUAYUAN):
+    """An enterprise's application to resume work, filed by the community."""
+    from fangkong.public import returns
+
+    return returns.apply_to_resume(
+        account("village_staff", code),
+        division(code),
+        f"企业{i}",
+        "91330602MA2EEEEE1A",
+        "钱",
+        "预案",
+        dt.date(2020, 2, 10),
+        [{"name": "甲"}],
+    )
+
+
+def inspection_team(code: str = YUECHENG):
+    """The first team of the county's inspection plan (10 to 30 February 2020)."""
+    from fangkong.supervision import actions
+    from fangkong.supervision.models import InspectionTeam
+
+    found = InspectionTeam.objects.filter(plan__node__code=code).first()
+    if found is None:
+        inspector = account("discipline", code)
+        plan = actions.create_plan(
+            inspector,
+            division(code),
+            title="春节督查",
+            starts_on=dt.date(2020, 2, 10),
+            ends_on=dt.date(2020, 3, 1),
+            topics=["screening", "checkpoints"],
+        )
+        found = actions.add_team(inspector, plan, name="第一组", leader=inspector)
+    return found
+
+
+def inspection(i: int = 0, code: str = HUAYUAN):
+    """An open inspection of the community by the county's team."""
+    from fangkong.supervision import actions
+
+    team = inspection_team()
+    return actions.schedule_inspection(
+        account("discipline", YUECHENG),
+        team,
+        division(code),
+        kind="open",
+        planned_on=dt.date(2020, 2, 11 + i % 18),
+        topics=["screening", "checkpoints"],
+    )
+
+
+def rectification(i: int = 0, code: str = HUAYUAN):
+    """A finding of a recorded inspection, its rectification assigned to the community."""
+    from fangkong.supervision import actions
+
+    inspector = account("discipline", YUECHENG)
+    visit = inspection(i, code)
+    finding = actions.add_finding(
+        inspector, visit, description=f"卡口无人值守{i}", topic="checkpoints"
+    )
+    actions.record_inspection(inspector, visit, "发现一个问题")
+    return actions.assign_rectification(
+        inspector, finding, owner_node=division(code), requirement="安排值守"
+    )
+
+
+def checkin(i: int = 0, code: str = GRID_A):
+    """A normal reading of the observation period of the grid (one period, many readings)."""
+    import uuid
+
+    from fangkong.observation import checkins
+    from fangkong.observation.models import ObservationPeriod
+
+    period = ObservationPeriod.objects.filter(path=division(code).path).first()
+    period = period or observation_period(0, code)
+    found, _created = checkins.check_in(
+        period, client_id=str(uuid.uuid4()), temperature="36.5", reporter_kind="self"
+    )
+    return found
+
+
+def market(code: str = TASHAN):
+    from fangkong.supplies.models import Market
+
+    found, _ = Market.objects.get_or_create(name="塔山农贸市场", kind="market", node=division(code))
+    return found
+
+
+def price_report(i: int = 0, code: str = TASHAN):
+    """A market's price of a basket item on a day of February 2020 (one day a row)."""
+    from fangkong.supplies.actions import prices
+    from fangkong.supplies.models import Item
+    from tests.supplies.conftest import ensure_catalogue
+
+    ensure_catalogue()
+    item = Item.objects.get(standard="N95")
+    return prices.report_price(system_user(), market(code), item, dt.date(2020, 2, 1 + i), "5.5")
+
+
+def handover(i: int = 0, code: str = GRID_A):
+    """A visited task whose decision (centralised observation) awaits the observation app."""
+    from fangkong.core import clock
+    from fangkong.screening.models import ScreeningTask
+
+    task = screening_task(i, code)
+    ScreeningTask.objects.filter(pk=task.pk).update(
+        status="done", outcome="central", handover="pending", visited_at=clock.now()
+    )
+    task.refresh_from_db()
+    return task

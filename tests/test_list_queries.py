@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from fangkong.core import listing
+from tests import kit
 from tests.core import test_list_pages as pages
 from tests.core.test_list_pages import API_CASES, CASES, Case
 from tests.kit import bearer
@@ -159,6 +161,16 @@ def donation(user: Any, i: int) -> Any:
     )
 
 
+def rows(make: Any) -> Any:
+    """A row builder from a record builder of tests/kit.py (`make(i)`)."""
+    return lambda user, i: make(i)
+
+
+def own_token(user: Any, i: int) -> Any:
+    """Another API token of the caller (the tokens list is the caller's own)."""
+    return bearer(user)
+
+
 # Lists of tests/core/test_list_pages.py's cases, and more with row builders of their own.
 PAGES = {case.url: case for case in CASES.values()} | {
     "/public/staff/questions/": Case("city_hq", "3306", "", question),
@@ -170,6 +182,33 @@ PAGES = {case.url: case for case in CASES.values()} | {
     "/supplies/donations/": Case("supplies", "330602", "", donation),
     # shows category codes, so not in the list-page cases (which fail on Latin words)
     "/care/rules/": Case("city_hq", "3306", "", pages.care_rules),
+    "/screening/today/": Case("grid_worker", kit.GRID_A, "", rows(kit.screening_task)),
+    "/screening/exceptions/": Case("town_hq", kit.TASHAN, "", rows(kit.screening_exception)),
+    "/screening/declarations/": Case(
+        "village_staff", kit.HUAYUAN, "", rows(kit.declaration_review)
+    ),
+    "/screening/lists/": Case("county_hq", kit.YUECHENG, "", rows(kit.pushed_list)),
+    "/observation/": Case("county_hq", kit.YUECHENG, "", pages.site),  # its sites
+    "/observation/tasks/": Case("county_hq", kit.YUECHENG, "", rows(kit.missed_checkin_task)),
+    "/clinical/lab/": Case("medical", kit.YUECHENG, "", rows(kit.sample)),
+    "/clinical/clusters/": Case("medical", kit.YUECHENG, "", rows(kit.cluster)),
+    "/tracing/": Case("county_hq", kit.YUECHENG, "", rows(kit.index_case)),
+    "/tracing/chains/": Case("county_hq", kit.YUECHENG, "", rows(kit.chain)),
+    "/selfservice/declarations/": Case("county_hq", kit.YUECHENG, "", rows(kit.self_declaration)),
+    "/selfservice/appeals/": Case("county_hq", kit.YUECHENG, "", rows(kit.appeal)),
+    "/exchange/": Case("county_hq", kit.YUECHENG, "", rows(kit.handover_request)),
+    "/command/directives/": Case("county_hq", kit.YUECHENG, "", rows(kit.directive)),
+    "/command/receipts/": Case("town_hq", kit.TASHAN, "", rows(kit.directive)),
+    "/mobilisation/registrations/": Case("village_staff", kit.HUAYUAN, "", rows(kit.registration)),
+    "/care/difficulties/": Case("village_staff", kit.HUAYUAN, "", rows(kit.difficulty)),
+    "/public/staff/applications/": Case(
+        "county_hq", kit.YUECHENG, "", rows(kit.resume_application)
+    ),
+    "/supervision/inspections/": Case("discipline", kit.YUECHENG, "", rows(kit.inspection)),
+    "/supervision/tasks/": Case("discipline", kit.YUECHENG, "", rows(kit.rectification)),
+    "/supplies/": Case("supplies", "330602", "", supply_request),  # its open requests
+    "/supplies/prices/": Case("supplies", kit.YUECHENG, "", rows(kit.price_report)),
+    "/screening/handovers/": Case("county_hq", kit.YUECHENG, "", rows(kit.handover)),
 }
 ENDPOINTS = {case.url: case for case in API_CASES.values()} | {
     "/api/v1/public/questions": Case("city_hq", "3306", "", question),
@@ -182,6 +221,49 @@ ENDPOINTS = {case.url: case for case in API_CASES.values()} | {
     "/api/v1/tracing/venues": Case("city_hq", "3306", "", venue),
     "/api/v1/supplies/requests": Case("supplies", "330602", "", supply_request),
     "/api/v1/supplies/donations": Case("supplies", "330602", "", donation),
+    "/api/v1/screening/tasks": Case("town_hq", kit.TASHAN, "", rows(kit.screening_task)),
+    "/api/v1/screening/exceptions": Case("town_hq", kit.TASHAN, "", rows(kit.screening_exception)),
+    "/api/v1/screening/declarations": Case(
+        "village_staff", kit.HUAYUAN, "", rows(kit.declaration_review)
+    ),
+    "/api/v1/observation/tasks": Case("county_hq", kit.YUECHENG, "", rows(kit.missed_checkin_task)),
+    "/api/v1/observation/referrals": Case("county_hq", kit.YUECHENG, "", rows(kit.referral)),
+    "/api/v1/companions/runs": Case("county_hq", kit.YUECHENG, "", rows(kit.companion_run)),
+    "/api/v1/command/targets": Case("county_hq", kit.YUECHENG, "", rows(kit.target)),
+    "/api/v1/clinical/visits": Case("medical", kit.YUECHENG, "", rows(kit.clinic_visit)),
+    "/api/v1/clinical/cases": Case("medical", kit.YUECHENG, "", rows(kit.suspected_case)),
+    "/api/v1/clinical/clusters": Case("medical", kit.YUECHENG, "", rows(kit.cluster)),
+    "/api/v1/tracing/chains": Case("county_hq", kit.YUECHENG, "", rows(kit.chain)),
+    "/api/v1/mobilisation/assignments": Case(
+        "village_staff", kit.HUAYUAN, "", rows(kit.assignment)
+    ),
+    "/api/v1/selfservice/declarations": Case(
+        "county_hq", kit.YUECHENG, "", rows(kit.self_declaration)
+    ),
+    "/api/v1/selfservice/appeals": Case("county_hq", kit.YUECHENG, "", rows(kit.appeal)),
+    "/api/v1/command/directives": Case("county_hq", kit.YUECHENG, "", rows(kit.directive)),
+    "/api/v1/command/receipts": Case("town_hq", kit.TASHAN, "", rows(kit.directive)),
+    "/api/v1/command/task-forces": Case("county_hq", kit.YUECHENG, "", rows(kit.task_force)),
+    "/api/v1/mobilisation/registrations": Case(
+        "village_staff", kit.HUAYUAN, "", rows(kit.registration)
+    ),
+    "/api/v1/public/applications": Case(
+        "county_hq", kit.YUECHENG, "", rows(kit.resume_application)
+    ),
+    "/api/v1/observation/periods/{pk}/checkins": Case(
+        "county_hq", kit.YUECHENG, "", rows(kit.checkin)
+    ),
+    "/api/v1/supplies/markets/{pk}/prices": Case(
+        "supplies", kit.YUECHENG, "", rows(kit.price_report)
+    ),
+    "/api/v1/supplies/prices": Case("supplies", kit.YUECHENG, "", rows(kit.price_report)),
+    "/api/v1/auth/tokens": Case("grid_worker", kit.GRID_A, "", own_token),
+}
+
+# Lists under a parent (`{pk}` in the path): the parent of a row the builder made.
+PARENTS = {
+    "/api/v1/observation/periods/{pk}/checkins": lambda row: row.period_id,
+    "/api/v1/supplies/markets/{pk}/prices": lambda row: row.market_id,
 }
 
 # Lists found without a row builder yet: each is named so that the gap is seen; give it
@@ -189,73 +271,27 @@ ENDPOINTS = {case.url: case for case in API_CASES.values()} | {
 UNBUILT = (
     dict.fromkeys(
         [
-            "/screening/today/",
-            "/screening/exceptions/",
-            "/screening/handovers/",
             "/screening/progress/",
-            "/screening/declarations/",
-            "/observation/",
-            "/observation/tasks/",
-            "/clinical/lab/",
-            "/clinical/clusters/",
             "/command/",
-            "/command/directives/",
-            "/command/receipts/",
-            "/tracing/",
-            "/tracing/chains/",
             "/healthcode/",
-            "/care/difficulties/",
-            "/selfservice/declarations/",
-            "/selfservice/appeals/",
-            "/public/staff/applications/",
             "/supervision/",
-            "/supervision/inspections/",
-            "/supervision/tasks/",
             "/supervision/commendations/",
             "/supervision/cases/",
-            "/mobilisation/registrations/",
-            "/exchange/",
             "/exchange/partners/",
             "/exchange/cards/",
             "/audit/",
             "/api/v1/jurisdictions/search",
-            "/api/v1/screening/tasks",
-            "/api/v1/screening/exceptions",
-            "/api/v1/screening/declarations",
-            "/api/v1/observation/periods/{pk}/checkins",
-            "/api/v1/observation/tasks",
-            "/api/v1/observation/referrals",
-            "/api/v1/companions/runs",
-            "/api/v1/command/targets",
-            "/api/v1/command/task-forces",
-            "/api/v1/command/directives",
-            "/api/v1/command/receipts",
             "/api/v1/command/report-templates/{pk}/submissions",
             "/api/v1/briefing/briefings",
-            "/api/v1/supplies/prices",
-            "/api/v1/supplies/markets/{pk}/prices",
-            "/api/v1/clinical/visits",
-            "/api/v1/clinical/cases",
-            "/api/v1/clinical/clusters",
-            "/api/v1/tracing/chains",
-            "/api/v1/public/applications",
-            "/api/v1/mobilisation/registrations",
-            "/api/v1/mobilisation/assignments",
-            "/api/v1/selfservice/declarations",
-            "/api/v1/selfservice/appeals",
         ],
         "no row builder yet (kit, #22)",
     )
     | dict.fromkeys(
         [
-            "/api/v1/auth/tokens",
             "/api/v1/public/open/answers",
             "/public/answers/",
             "/public/knowledge/",
             "/public/resumed/",
-            "/screening/lists/",
-            "/supplies/",
-            "/supplies/prices/",
         ],
         "paged in #17 (lists2) after the kit was written; no row builder yet",
     )
@@ -288,43 +324,54 @@ def test_every_list_is_built_or_listed():
     assert not set(UNBUILT) & (set(PAGES) | set(ENDPOINTS))
 
 
-def _queries(fetch) -> int:
+def _shown(response: Any) -> int:
+    """How many rows the list says it holds: an endpoint's `count`, a page's totals
+    (`data-total`, summed over the lists of a page that shows several)."""
+    if response.get("Content-Type", "").startswith("application/json"):
+        return response.json()["count"]
+    return sum(int(n) for n in re.findall(r'data-total="(\d+)"', response.content.decode()))
+
+
+def _queries(fetch) -> tuple[int, int]:
+    """(queries, rows shown) of one request."""
     with CaptureQueriesContext(connection) as ctx:
         response = fetch()
     assert response.status_code == 200, response.content[:300]
-    return len(ctx.captured_queries)
+    return len(ctx.captured_queries), _shown(response)
 
 
-def _counts(case: Case, make_user, fetch_as) -> tuple[int, int]:
+def _counts(case: Case, url: str, make_user, fetch_as) -> tuple[int, int]:
     user = make_user(case.role, case.node)
-    fetch = fetch_as(user)
-    for i in range(FEW):
-        case.make(user, i)
+    made = [case.make(user, i) for i in range(FEW)]
+    fetch = fetch_as(user, url.format(pk=PARENTS[url](made[0])) if url in PARENTS else url)
     fetch()  # the first request fills the per-process caches (rule sets, the tree)
-    few = _queries(fetch)
+    few, rows_few = _queries(fetch)
     for i in range(FEW, MANY):
         case.make(user, i)
     fetch()  # again: making rows may empty a cache (a new token forgets the cached ones)
-    return few, _queries(fetch)
+    many, rows_many = _queries(fetch)
+    # The rows made are the list's own: a list that showed none would count nothing.
+    assert rows_many - rows_few >= MANY - FEW, f"{rows_few} rows shown, then {rows_many}"
+    return few, many
 
 
 @pytest.mark.parametrize("url", sorted(PAGES))
 def test_list_page_queries_do_not_grow_with_rows(url, client, make_user, monkeypatch):
     monkeypatch.setattr(listing, "PER_PAGE", 50)
 
-    def fetch_as(user):
+    def fetch_as(user, path):
         client.force_login(user)
-        return lambda: client.get(url)
+        return lambda: client.get(path)
 
-    few, many = _counts(PAGES[url], make_user, fetch_as)
+    few, many = _counts(PAGES[url], url, make_user, fetch_as)
     assert few == many, f"{url}: {few} queries with {FEW} rows, {many} with {MANY}"
 
 
 @pytest.mark.parametrize("url", sorted(ENDPOINTS))
 def test_list_endpoint_queries_do_not_grow_with_rows(url, client, make_user):
-    def fetch_as(user):
+    def fetch_as(user, path):
         headers = bearer(user)
-        return lambda: client.get(url, {"page_size": 50}, **headers)
+        return lambda: client.get(path, {"page_size": 50}, **headers)
 
-    few, many = _counts(ENDPOINTS[url], make_user, fetch_as)
+    few, many = _counts(ENDPOINTS[url], url, make_user, fetch_as)
     assert few == many, f"{url}: {few} queries with {FEW} rows, {many} with {MANY}"

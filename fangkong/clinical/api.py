@@ -17,6 +17,7 @@ from fangkong.clinical.actions import cases as cases_actions
 from fangkong.clinical.actions import rulesets, visits
 from fangkong.clinical.models import (
     Case,
+    ClinicalRules,
     ClinicVisit,
     Cluster,
     ExpertTeam,
@@ -57,8 +58,12 @@ class ClinicalVisitOut(Schema):
     r7: dict
 
     @staticmethod
-    def resolve_r7(obj: ClinicVisit) -> dict:
-        return rulesets.visit_r7(obj).as_dict()
+    def resolve_r7(obj: ClinicVisit, context: Any) -> dict:
+        # One read of the rule sets per request, however many visits the page lists.
+        request = context["request"]
+        if not hasattr(request, "clinical_rules_by_day"):
+            request.clinical_rules_by_day = ClinicalRules.in_force_by_day()
+        return rulesets.visit_r7(obj, request.clinical_rules_by_day).as_dict()
 
 
 class ClinicalVisitIn(Schema):

@@ -98,7 +98,12 @@ def set_level(request: HttpRequest, body: LevelIn):  # type: ignore[no-untyped-d
 @paginate(CountedPagination)
 def list_targets(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Targets of the caller's area, paged (`page`, `page_size`) with `count`."""
-    return Target.objects.restrict(request.user).select_related("node").order_by("pk")
+    return (
+        Target.objects.restrict(request.user)
+        .select_related("node")
+        .prefetch_related("indicators")
+        .order_by("pk")
+    )
 
 
 @router.post("/targets", response={201: TargetOut})

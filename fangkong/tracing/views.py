@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -32,7 +33,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     cases = lists.paginate(
         request,
-        IndexCase.objects.restrict(user, "view").select_related("person"),
+        IndexCase.objects.restrict(user, "view")
+        .select_related("person")
+        .annotate(contact_count=Count("contacts")),
         lists.Filters(name=("label", "person__name"), id_tail="person__id_masked"),
         prefix="c",
     )

@@ -20,8 +20,11 @@ def rules_in_force(day: dt.date) -> ClinicalRules:
     return ClinicalRules.in_force(day)
 
 
-def visit_r7(visit: ClinicVisit) -> rules.R7Result:
-    r = rules_in_force(timezone.localdate(visit.arrived_at))
+def visit_r7(visit: ClinicVisit, rules_by_day: Any = None) -> rules.R7Result:
+    """R7 on the visit's findings, by the rules in force on the day it arrived; a list
+    passes `ClinicalRules.in_force_by_day()` so the rule sets are read once for its rows."""
+    day = timezone.localdate(visit.arrived_at)
+    r = rules_by_day(day) if rules_by_day else rules_in_force(day)
     clinical = rules.clinical_items(
         temperature=visit.temperature,
         symptoms=visit.symptoms,
