@@ -52,10 +52,7 @@ def add_rules(user: Any, *, effective_from: dt.date, note: str = "", **values: i
     """City headquarters add a dated offline rule set; one already in force is never
     rewritten."""
     require(user, "add", OfflineRules, message=_("your role may not change the offline rules"))
-    if effective_from < clock.today():
-        raise invalid("effective_from", _("a new rule set takes effect today or later"))
-    if OfflineRules.objects.filter(effective_from=effective_from).exists():
-        raise invalid("effective_from", _("a rule set already takes effect on this day"))
+    rules = OfflineRules.draft(effective_from, from_today=True)
     for field, (low, high) in LIMITS.items():
         if field in values and not low <= values[field] <= high:
             raise ValidationError(
@@ -65,12 +62,8 @@ def add_rules(user: Any, *, effective_from: dt.date, note: str = "", **values: i
         # Until then the published defaults stay in force: store them, or the first set
         # would also govern the days before it.
         OfflineRules.in_force_stored(clock.today())
-    return OfflineRules.objects.create(
-        effective_from=effective_from,
-        note=note.strip()[:200],
-        created_by=user if getattr(user, "pk", None) else None,
-        **{k: v for k, v in values.items() if k in LIMITS},
-    )
+    chosen = {k: v for k, v in values.items() if k in LIMITS}
+    return rules.save_by(user, note=note.strip()[:200], **chosen)
 
 
 def _node_path(user: Any) -> str:
