@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.core import audit, clock, readings
+from fangkong.core import clock, readings
 from fangkong.core.access import invalid, require
 from fangkong.core.querysets import can_access
 from fangkong.offline.models import (
@@ -22,6 +22,7 @@ from fangkong.offline.models import (
     Result,
     SyncReceipt,
 )
+from fangkong.people import actions as people_actions
 
 SESSION_KEY = "offline_key"
 SESSION_EXPIRES = "offline_key_expires"
@@ -126,9 +127,8 @@ def today_bundle(user: Any, request: Any = None) -> dict[str, Any]:
     for a in alerts:
         person = a.period.person
         phone = ""
-        if person.phone_masked and can_access(user, person, "reveal"):
-            phone = person.reveal("phone")
-            audit.record_access(user, person, "reveal:phone", request)
+        if people_actions.may_call(user, person):
+            phone = people_actions.reveal(user, person, "phone", request)
         followups.append(
             {
                 "id": a.pk,

@@ -278,6 +278,12 @@ def reveal(user: Any, person: Person, field_name: str, request: Any = None) -> s
     return person.reveal(field_name)
 
 
+def may_call(user: Any, person: Person) -> bool:
+    """Whether a call button is shown: the person has a phone and `user` may reveal it
+    (the reveal itself, `reveal(user, person, "phone")`, is audited when it is used)."""
+    return bool(person.phone_masked) and can_access(user, person, "reveal")
+
+
 def record_view(user: Any, person: Person, request: Any = None) -> None:
     audit.record_access(user, person, "view", request)
 
