@@ -18,6 +18,7 @@ from fangkong.briefing.models import Briefing, BriefingRules, RiskRules
 from fangkong.briefing.present import context_for
 from fangkong.core import clock
 from fangkong.core.access import require
+from fangkong.core.forms import add_action_errors
 from fangkong.geo.models import Division
 
 
@@ -115,8 +116,7 @@ def risk_rules(request: HttpRequest) -> HttpResponse:
             try:
                 actions.save_risk_rules(request.user, form.cleaned_data)
             except ValidationError as exc:
-                for field, errs in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("The five-colour map rules were saved."))
                 return redirect("briefing:risk_rules")

@@ -43,22 +43,15 @@ def rules_on(day: dt.date | None = None) -> CareRules:
 def add_rules(user: Any, *, effective_from: dt.date, note: str = "", **values: int) -> CareRules:
     """Headquarters add a dated rule set; one already in force is never rewritten."""
     require(user, "add", CareRules)
-    if effective_from < clock.today():
-        raise invalid("effective_from", _("a new rule set takes effect today or later"))
-    if CareRules.objects.filter(effective_from=effective_from).exists():
-        raise invalid("effective_from", _("a rule set already takes effect on this day"))
+    rules = CareRules.draft(effective_from, from_today=True)
     limits = {"solve_days": (1, 60), "photo_max_kb": (50, 20480), "photos_per_deed": (1, 20)}
     limits["reports_per_hour"] = (1, 1000)
     for field, (low, high) in limits.items():
         if field in values and not low <= values[field] <= high:
             raise invalid(field, _("between %(low)d and %(high)d") % {"low": low, "high": high})
-    with transaction.atomic(), actor(user):
-        return CareRules.objects.create(
-            effective_from=effective_from,
-            note=note.strip()[:200],
-            created_by=user,
-            **{k: v for k, v in values.items() if k in limits},
-        )
+    chosen = {k: v for k, v in values.items() if k in limits}
+    with transaction.atomic():
+        return rules.save_by(user, note=note.strip()[:200], **chosen)
 
 
 def save_category(user: Any, code: str, name: str, active: bool = True) -> Category:

@@ -7,15 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong.care.choices import DifficultyState, Relation
+from fangkong.core.forms import ActionErrorsMixin
 from fangkong.core.picking import RecordPickerField
 from fangkong.geo.picker import JurisdictionField
 from fangkong.mobilisation.pickers import member_field
-
-
-class ActionErrorsMixin:
-    def add_action_errors(self, exc: Any) -> None:
-        for name, messages in exc.message_dict.items():
-            self.add_error(name if name in self.fields else None, messages)  # type: ignore[attr-defined]
 
 
 def category_choices() -> list[tuple[str, str]]:

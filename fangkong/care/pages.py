@@ -18,6 +18,7 @@ from fangkong.care.models import Deed, Difficulty
 from fangkong.care.views import photo_response
 from fangkong.core import clock, ratelimit
 from fangkong.core import listing as lists
+from fangkong.core.forms import add_action_errors
 from fangkong.core.otp_codes import verify as check_code
 from fangkong.geo.models import Division
 
@@ -101,8 +102,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             try:
                 phone = check_code(form.cleaned_data["phone"], form.cleaned_data["code"])
             except ValidationError as exc:
-                for field, errs in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
+                add_action_errors(form, exc)
             else:
                 _remember(request, phone)
                 return redirect("care_public:mine")

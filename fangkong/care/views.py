@@ -18,18 +18,9 @@ from fangkong.care.models import Deed, DeedPhoto, Difficulty
 from fangkong.core import clock, picking
 from fangkong.core import listing as lists
 from fangkong.core.access import require
+from fangkong.core.forms import run_action
 from fangkong.core.querysets import can_access
 from fangkong.geo.models import Division
-
-
-def _run(request: HttpRequest, form: Any, fn: Any, ok: str) -> Any:
-    try:
-        result = fn()
-    except ValidationError as exc:
-        form.add_action_errors(exc)
-        return None
-    messages.success(request, ok)
-    return result or True
 
 
 @login_required
@@ -50,7 +41,7 @@ def difficulties(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             code = data.pop("node_code")
             node = Division.objects.restrict(user).filter(code=code).first() if code else None
-            d = _run(
+            d = run_action(
                 request,
                 form,
                 lambda: actions.report_difficulty(user, node=node, **data),
@@ -102,7 +93,7 @@ def difficulty(request: HttpRequest, pk: int) -> HttpResponse:
             owner_form = forms.OwnerForm(request.POST, owners=owners)
             if owner_form.is_valid():
                 owner = owner_form.cleaned_data["owner"]
-                done = _run(
+                done = run_action(
                     request,
                     owner_form,
                     lambda: actions.assign_owner(user, d, owner),
@@ -118,7 +109,7 @@ def difficulty(request: HttpRequest, pk: int) -> HttpResponse:
             solve_form = forms.SolveForm(request.POST)
             if solve_form.is_valid():
                 text = solve_form.cleaned_data["solution"]
-                done = _run(
+                done = run_action(
                     request, solve_form, lambda: actions.solve(user, d, text), _("Marked solved.")
                 )
         if done:
@@ -188,7 +179,7 @@ def deeds(request: HttpRequest) -> HttpResponse:
             if node is None:
                 form.add_error("node_code", _("unknown division or outside your jurisdiction"))
             else:
-                deed = _run(
+                deed = run_action(
                     request,
                     form,
                     lambda: actions.submit_deed(
@@ -244,7 +235,7 @@ def deed(request: HttpRequest, pk: int) -> HttpResponse:
             review_form = forms.ReviewForm(request.POST)
             if review_form.is_valid():
                 c = review_form.cleaned_data
-                done = _run(
+                done = run_action(
                     request,
                     review_form,
                     lambda: actions.review_deed(user, d, c["decision"], c["reason"]),
@@ -265,12 +256,14 @@ def deed(request: HttpRequest, pk: int) -> HttpResponse:
                         actions.add_photos(user, d, c["photos"])
                     return d
 
-                done = _run(request, edit_form, edit, _("Deed saved and sent back to review."))
+                done = run_action(
+                    request, edit_form, edit, _("Deed saved and sent back to review.")
+                )
         elif verb == "commend" and commend_form is not None:
             commend_form = forms.CommendForm(request.POST)
             if commend_form.is_valid():
                 c = commend_form.cleaned_data
-                done = _run(
+                done = run_action(
                     request,
                     commend_form,
                     lambda: actions.commend_deed(user, d, **c),
@@ -332,7 +325,7 @@ def rules(request: HttpRequest) -> HttpResponse:
         if request.POST.get("verb") == "category":
             require(request.user, "change", "care.category")
             cat_form = forms.CategoryForm(request.POST)
-            if cat_form.is_valid() and _run(
+            if cat_form.is_valid() and run_action(
                 request,
                 cat_form,
                 lambda: actions.save_category(user, **cat_form.cleaned_data),
@@ -342,7 +335,7 @@ def rules(request: HttpRequest) -> HttpResponse:
         else:
             require(request.user, "add", "care.carerules")
             form = forms.RulesForm(request.POST)
-            if form.is_valid() and _run(
+            if form.is_valid() and run_action(
                 request,
                 form,
                 lambda: actions.add_rules(user, **form.cleaned_data),

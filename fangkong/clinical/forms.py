@@ -14,13 +14,8 @@ from fangkong.clinical.choices import (
     Status,
     Symptom,
 )
+from fangkong.core.forms import ActionErrorsMixin
 from fangkong.geo.picker import JurisdictionField
-
-
-class ActionErrorsMixin:
-    def add_action_errors(self, exc) -> None:  # type: ignore[no-untyped-def]
-        for name, messages in exc.message_dict.items():
-            self.add_error(name if name in self.fields else None, messages)  # type: ignore[attr-defined]
 
 
 class FindingsForm(ActionErrorsMixin, forms.Form):

@@ -74,11 +74,9 @@ def register_hooks() -> None:
     auditlog.register(Facility, exclude_fields=["created_at", "updated_at", "path"])
     auditlog.register(ClinicalRules)
 
-    def count_cases(user, parent, children):  # type: ignore[no-untyped-def]
-        qs = Case.objects.restrict(user, "view").active()
-        return counters.count_by_child(qs, parent, children)
-
-    counters.register("clinical", _("Patients in care"), count_cases)
+    counters.register_rows(
+        "clinical", _("Patients in care"), lambda user: Case.objects.restrict(user, "view").active()
+    )
 
     home.register(
         home.Card(

@@ -6,7 +6,7 @@ count of the list it links to."""
 from typing import Any
 
 from fangkong.core import clock
-from fangkong.core.querysets import can_access
+from fangkong.people import actions as people_actions
 
 SHOWN = 5  # rows listed on the first screen; the link opens the whole list
 
@@ -46,7 +46,7 @@ def missed_checkins(user: Any) -> dict[str, Any]:
             {
                 "task": task,
                 "person": person,
-                "can_call": bool(person.phone_masked) and can_access(user, person, "reveal"),
+                "can_call": people_actions.may_call(user, person),
             }
         )
     return {"allowed": True, "total": qs.count(), "rows": rows}

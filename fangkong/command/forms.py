@@ -7,17 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong.command.choices import RECIPIENT_LEVELS, ResponseGrade, Schedule
+from fangkong.core.forms import ActionErrorsMixin
 from fangkong.geo.choices import Level
 from fangkong.geo.picker import JurisdictionListField
 
 LEVEL_CHOICES = [(v, label) for v, label in Level.choices if v in RECIPIENT_LEVELS]
 DATE = forms.DateInput(attrs={"type": "date"})
-
-
-class ActionErrorsMixin:
-    def add_action_errors(self, exc: Any) -> None:
-        for name, messages in exc.message_dict.items():
-            self.add_error(name if name in self.fields else None, messages)  # type: ignore[attr-defined]
 
 
 class LevelForm(ActionErrorsMixin, forms.Form):

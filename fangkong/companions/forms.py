@@ -3,9 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.companions import rules
 from fangkong.companions.choices import Decision, Engine
+from fangkong.core.forms import ActionErrorsMixin
 
 
-class RunForm(forms.Form):
+class RunForm(ActionErrorsMixin, forms.Form):
     dataset = forms.ChoiceField(label=_("Data set"))
     engine = forms.ChoiceField(label=_("Engine"), choices=Engine.choices, initial=Engine.DUCKDB)
     cases = forms.CharField(
@@ -29,10 +30,6 @@ class RunForm(forms.Form):
         if not refs:
             raise forms.ValidationError(_("Give at least one case id."))
         return refs
-
-    def add_action_errors(self, exc) -> None:  # type: ignore[no-untyped-def]
-        for name, messages in exc.message_dict.items():
-            self.add_error(name if name in self.fields else None, messages)
 
 
 class DecisionForm(forms.Form):

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
+from fangkong.core.access import actor, invalid
 from fangkong.core.querysets import RestrictedManager
 
 
@@ -189,6 +190,39 @@ class DatedRuleSet(models.Model):
             return found or (stored[0] if stored else cls(effective_from=day))
 
         return pick
+
+    @classmethod
+    def draft(cls, day: Any, *, from_today: bool = False, amend_future: bool = False) -> Any:
+        """The row a rule-set action fills for a set taking effect on `day`, refused under
+        `effective_from` when the day is missing or taken. A set takes effect on a day
+        with no set yet (and, `from_today`, not before today); `amend_future` lets a
+        stored set that is not yet in force be rewritten (it is returned), while a set in
+        force is history and never rewritten. The messages are the kernel's, once."""
+        if not isinstance(day, dt.date):
+            raise invalid("effective_from", _("the effective date is required"))
+        if from_today and day < clock.today():
+            raise invalid("effective_from", _("a new rule set takes effect today or later"))
+        existing = cls._default_manager.filter(effective_from=day).first()
+        if existing is None:
+            return cls(effective_from=day)
+        if amend_future and day > clock.today():
+            return existing
+        if amend_future:
+            raise invalid(
+                "effective_from", _("a rule set already in force on this date cannot be rewritten")
+            )
+        raise invalid("effective_from", _("a rule set already takes effect on this day"))
+
+    def save_by(self, user: Any, **values: Any) -> Any:
+        """Store the set written by `user` with `values`: its author (a new set; none for
+        the system actor) and the actor of its audit entry."""
+        for name, value in values.items():
+            setattr(self, name, value)
+        if self.pk is None and self.created_by_id is None and getattr(user, "pk", None):
+            self.created_by = user
+        with actor(user):
+            self.save()
+        return self
 
     @classmethod
     def in_force_stored(cls, day=None):  # type: ignore[no-untyped-def]

@@ -6,14 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fangkong.core.forms import ActionErrorsMixin
 from fangkong.exchange.choices import Answer, Ask, Reason
-
-
-class ActionErrorsMixin:
-    def add_action_errors(self, exc: Any) -> None:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-        for name, messages in errors.items():
-            self.add_error(name if name in self.fields else None, messages)  # type: ignore[attr-defined]
 
 
 class RequestForm(ActionErrorsMixin, forms.Form):

@@ -64,8 +64,8 @@ def register_hooks() -> None:
 
     from fangkong.geo import counters
 
-    def overdue(user: Any, parent: Any, children: Any) -> dict[str, int]:
-        qs = m.HandoverRequest.objects.restrict(user).overdue()
-        return counters.count_by_child(qs, parent, children)
-
-    counters.register("exchange_overdue", _("Hand-over requests overdue"), overdue)
+    counters.register_rows(
+        "exchange_overdue",
+        _("Hand-over requests overdue"),
+        lambda user: m.HandoverRequest.objects.restrict(user).overdue(),
+    )

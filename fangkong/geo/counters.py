@@ -31,6 +31,14 @@ def register(
     _counters[key] = Counter(key, label, count)
 
 
+def register_rows(key: str, label: Any, rows: Callable[[Any], QuerySet]) -> None:
+    """Register the count of `rows(user)` (a restricted queryset of records placed by their
+    `path`) under each child node: the usual counter, in one line."""
+    register(
+        key, label, lambda user, parent, children: count_by_child(rows(user), parent, children)
+    )
+
+
 def all_counters() -> list[Counter]:
     return list(_counters.values())
 

@@ -14,11 +14,11 @@ def register_hooks() -> None:
     # Every person-level fact recomputes the colour in the writer's transaction.
     facts.register("healthcode", on_fact, mode=facts.INLINE)
 
-    def count_red(user, parent, children):  # type: ignore[no-untyped-def]
-        qs = HealthCode.objects.restrict(user, "view").of_colour("red")
-        return counters.count_by_child(qs, parent, children)
-
-    counters.register("healthcode_red", _("Red codes"), count_red)
+    counters.register_rows(
+        "healthcode_red",
+        _("Red codes"),
+        lambda user: HealthCode.objects.restrict(user, "view").of_colour("red"),
+    )
     home.register(
         home.Card(
             _("Health codes"),

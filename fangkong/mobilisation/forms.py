@@ -3,24 +3,13 @@
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fangkong.core.forms import ActionErrorsMixin
 from fangkong.mobilisation.choices import HealthStatus, OrganisationKind, PostKind, UnitKind
 
 DATE = forms.DateInput(attrs={"type": "date"})
-
-
-class ActionErrorsMixin:
-    def add_action_errors(self, exc: ValidationError) -> None:
-        if hasattr(exc, "error_dict"):
-            for name, errs in exc.error_dict.items():
-                field = name if name in self.fields else None  # type: ignore[attr-defined]
-                for e in errs:
-                    self.add_error(field, e)  # type: ignore[attr-defined]
-        else:
-            self.add_error(None, exc)  # type: ignore[attr-defined]
 
 
 class NodeCodeField(forms.CharField):

@@ -30,11 +30,11 @@ def register_hooks() -> None:
     for model in plain:
         auditlog.register(model, exclude_fields=["path"])
 
-    def count_registered(user, parent, children):  # type: ignore[no-untyped-def]
-        qs = m.Member.objects.restrict(user, "view").filter(community__isnull=False)
-        return counters.count_by_child(qs, parent, children)
-
-    counters.register("members_registered", _("Members registered"), count_registered)
+    counters.register_rows(
+        "members_registered",
+        _("Members registered"),
+        lambda user: m.Member.objects.restrict(user, "view").filter(community__isnull=False),
+    )
 
     home.register(
         home.Card(

@@ -535,23 +535,15 @@ def save_preferences(user: Any, data: dict[str, Any]) -> Preference:
 @transaction.atomic
 def add_rules(user: Any, data: dict[str, Any], rules_by_kind: dict[str, Any]) -> NoticeRules:
     """A dated notice rule set (city headquarters); earlier sets stay as history."""
-    from django.core.exceptions import ValidationError
-
     from fangkong.notify.rules import DEFAULT_RULES, validate_rules
 
     if not (is_system(user) or user.role in ("city_hq", "sysadmin")):
         raise PermissionError(_("only city headquarters may change the notice rules"))
     clean = validate_rules(rules_by_kind)
-    day = data.get("effective_from")
-    if not isinstance(day, dt.date):
-        raise ValidationError({"effective_from": _("the effective date is required")})
-    if NoticeRules.objects.filter(effective_from=day).exists():
-        raise ValidationError({"effective_from": _("a rule set already takes effect that day")})
-    return NoticeRules.objects.create(
-        effective_from=day,
+    return NoticeRules.draft(data.get("effective_from")).save_by(
+        user,
         note=str(data.get("note") or "")[:200],
         rules={k: {**v, **clean.get(k, {})} for k, v in DEFAULT_RULES.items()},
         max_attempts=data.get("max_attempts") or 5,
         retry_seconds=data.get("retry_seconds") or 60,
-        created_by=user,
     )

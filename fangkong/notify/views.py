@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.core import listing as lists
+from fangkong.core.forms import add_action_errors
 from fangkong.core.querysets import is_system
 from fangkong.notify import actions, schedule
 from fangkong.notify.forms import PreferenceForm, RulesForm
@@ -95,8 +96,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             try:
                 actions.save_preferences(request.user, form.cleaned_data)
             except ValidationError as exc:
-                for field, errs in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("Preferences saved."))
                 return redirect("notify:preferences")
@@ -135,8 +135,7 @@ def schedule_page(request: HttpRequest) -> HttpResponse:
             try:
                 actions.add_rules(user, form.cleaned_data, form.rules())
             except ValidationError as exc:
-                for field, errs in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("Notice rules saved."))
                 return redirect("notify:schedule")

@@ -54,21 +54,13 @@ def save_rules(user: Any, data: dict[str, Any]) -> ObservationRules:  # noqa: C9
         "observation.observationrules",
         message=_("only headquarters may change the observation rules"),
     )
-    effective = data.get("effective_from")
-    if not isinstance(effective, dt.date):
-        raise invalid("effective_from", _("the effective date is required"))
-    existing = ObservationRules.objects.filter(effective_from=effective).first()
-    if existing is not None and effective <= clock.today():
-        raise invalid(
-            "effective_from", _("a rule set already in force on this date cannot be rewritten")
-        )
+    obj = ObservationRules.draft(data.get("effective_from"), amend_future=True)
     for name in ("morning_start", "morning_end", "evening_start", "evening_end"):
         value = data.get(name)
         if isinstance(value, dt.time) and value.tzinfo is not None:
             # The windows are local wall-clock times of the deployment; an offset would
             # make them incomparable with the stored ones.
             raise invalid(name, _("give a local time of day without a time zone"))
-    obj = existing or ObservationRules(effective_from=effective, created_by=user)
     for name in (
         "days",
         "morning_start",
@@ -102,9 +94,7 @@ def save_rules(user: Any, data: dict[str, Any]) -> ObservationRules:  # noqa: C9
         errors[exc.field] = [str(exc)]
     if errors:
         raise ValidationError(errors)
-    with actor(user):
-        obj.save()
-    return obj
+    return obj.save_by(user)
 
 
 # ---------------------------------------------------------------- sites and rooms

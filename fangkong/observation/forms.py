@@ -6,15 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fangkong.core.forms import ActionErrorsMixin
 from fangkong.geo.picker import JurisdictionField
 from fangkong.observation.choices import PlaceKind, Reason, ReporterKind, Status, Symptom
 from fangkong.people.pickers import person_field
-
-
-class ActionErrorsMixin:
-    def add_action_errors(self, exc) -> None:  # type: ignore[no-untyped-def]
-        for name, messages in exc.message_dict.items():
-            self.add_error(name if name in self.fields else None, messages)  # type: ignore[attr-defined]
 
 
 class CheckInForm(ActionErrorsMixin, forms.Form):

@@ -8,11 +8,11 @@ def register_hooks() -> None:
     from fangkong.geo import counters
     from fangkong.observation.models import AlertTask, ObservationPeriod
 
-    def count_open(user, parent, children):  # type: ignore[no-untyped-def]
-        qs = ObservationPeriod.objects.restrict(user, "view").open()  # type: ignore[attr-defined]
-        return counters.count_by_child(qs, parent, children)
-
-    counters.register("observation", _("Under observation"), count_open)
+    counters.register_rows(
+        "observation",
+        _("Under observation"),
+        lambda user: ObservationPeriod.objects.restrict(user, "view").open(),  # type: ignore[attr-defined]
+    )
 
     def demo_step(seed: int) -> str:
         import io

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.core import audit, clock, readings
+from fangkong.core import clock, readings
 from fangkong.core.access import invalid, require
 from fangkong.core.querysets import can_access
 from fangkong.offline.models import (
@@ -22,6 +22,7 @@ from fangkong.offline.models import (
     Result,
     SyncReceipt,
 )
+from fangkong.people import actions as people_actions
 
 SESSION_KEY = "offline_key"
 SESSION_EXPIRES = "offline_key_expires"
@@ -52,10 +53,7 @@ def add_rules(user: Any, *, effective_from: dt.date, note: str = "", **values: i
     """City headquarters add a dated offline rule set; one already in force is never
     rewritten."""
     require(user, "add", OfflineRules, message=_("your role may not change the offline rules"))
-    if effective_from < clock.today():
-        raise invalid("effective_from", _("a new rule set takes effect today or later"))
-    if OfflineRules.objects.filter(effective_from=effective_from).exists():
-        raise invalid("effective_from", _("a rule set already takes effect on this day"))
+    rules = OfflineRules.draft(effective_from, from_today=True)
     for field, (low, high) in LIMITS.items():
         if field in values and not low <= values[field] <= high:
             raise ValidationError(
@@ -65,12 +63,8 @@ def add_rules(user: Any, *, effective_from: dt.date, note: str = "", **values: i
         # Until then the published defaults stay in force: store them, or the first set
         # would also govern the days before it.
         OfflineRules.in_force_stored(clock.today())
-    return OfflineRules.objects.create(
-        effective_from=effective_from,
-        note=note.strip()[:200],
-        created_by=user if getattr(user, "pk", None) else None,
-        **{k: v for k, v in values.items() if k in LIMITS},
-    )
+    chosen = {k: v for k, v in values.items() if k in LIMITS}
+    return rules.save_by(user, note=note.strip()[:200], **chosen)
 
 
 def _node_path(user: Any) -> str:
@@ -133,9 +127,8 @@ def today_bundle(user: Any, request: Any = None) -> dict[str, Any]:
     for a in alerts:
         person = a.period.person
         phone = ""
-        if person.phone_masked and can_access(user, person, "reveal"):
-            phone = person.reveal("phone")
-            audit.record_access(user, person, "reveal:phone", request)
+        if people_actions.may_call(user, person):
+            phone = people_actions.reveal(user, person, "phone", request)
         followups.append(
             {
                 "id": a.pk,

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.forms import ActionErrorsMixin
 from fangkong.offline.actions import LIMITS
 
 
@@ -11,7 +12,7 @@ def _number(label: Any, field: str) -> forms.IntegerField:
     return forms.IntegerField(label=label, min_value=low, max_value=high)
 
 
-class RulesForm(forms.Form):
+class RulesForm(ActionErrorsMixin, forms.Form):
     effective_from = forms.DateField(
         label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -20,7 +21,3 @@ class RulesForm(forms.Form):
     max_waiting = _number(_("items a phone may hold unsent"), "max_waiting")
     max_item_age_days = _number(_("oldest item accepted (days)"), "max_item_age_days")
     note = forms.CharField(label=_("Source / note"), max_length=200, required=False)
-
-    def add_action_errors(self, exc: Exception) -> None:
-        for field, messages in getattr(exc, "message_dict", {"__all__": [str(exc)]}).items():
-            self.add_error(field if field in self.fields else None, messages)

@@ -74,105 +74,150 @@ class Cleaned:
     node: Division | None = None
 
 
-def _clean(user: Any, data: dict[str, Any], partial: bool = False) -> Cleaned:  # noqa: C901, PLR0915
-    """Validate raw input; raise ValidationError naming every bad field."""
-    errors: dict[str, list[str]] = {}
-    out = Cleaned()
-    v = out.values
+@dataclass
+class _Cleaning:
+    """One registry input being cleaned: the raw data, what is kept so far, the errors."""
 
-    def text(name: str, limit: int, required: bool = False) -> None:
-        if name not in data:
-            if required and not partial:
-                errors[name] = [_("this field is required")]
-            return
-        value = (data.get(name) or "").strip()
-        if required and not value:
-            errors[name] = [_("this field is required")]
-        elif len(value) > limit:
-            errors[name] = [_("at most %d characters") % limit]
-        else:
-            v[name] = identity.normalise_name(value) if name == "name" else value
+    user: Any
+    data: dict[str, Any]
+    partial: bool
+    out: Cleaned = field(default_factory=Cleaned)
+    errors: dict[str, list[str]] = field(default_factory=dict)
 
-    text("name", 50, required=True)
-    for name, limit in (
-        ("address", 200),
-        ("registered_residence", 200),
-        ("occupation", 60),
-        ("workplace", 120),
-    ):
-        text(name, limit)
+    def refuse(self, name: str, message: str) -> None:
+        self.errors[name] = [message]
 
-    if "tags" in data:
-        raw = data.get("tags") or ""
+
+TEXT_LIMITS = (
+    ("address", 200),
+    ("registered_residence", 200),
+    ("occupation", 60),
+    ("workplace", 120),
+)
+
+
+def _text(c: _Cleaning, name: str, limit: int, required: bool = False) -> None:
+    if name not in c.data:
+        if required and not c.partial:
+            c.refuse(name, _("this field is required"))
+        return
+    value = (c.data.get(name) or "").strip()
+    if required and not value:
+        c.refuse(name, _("this field is required"))
+    elif len(value) > limit:
+        c.refuse(name, _("at most %d characters") % limit)
+    else:
+        c.out.values[name] = identity.normalise_name(value) if name == "name" else value
+
+
+def _texts(c: _Cleaning) -> None:
+    _text(c, "name", 50, required=True)
+    for name, limit in TEXT_LIMITS:
+        _text(c, name, limit)
+
+
+def _tags(c: _Cleaning) -> None:
+    if "tags" in c.data:
+        raw = c.data.get("tags") or ""
         items = raw if isinstance(raw, list) else str(raw).replace("，", ",").split(",")
-        v["tags"] = ",".join(dict.fromkeys(t.strip() for t in items if t.strip()))
+        c.out.values["tags"] = ",".join(dict.fromkeys(t.strip() for t in items if t.strip()))
 
-    if "sex" in data and data["sex"]:
-        if data["sex"] not in Sex.values:
-            errors["sex"] = [_("must be one of %s") % ", ".join(Sex.values)]
+
+def _sex(c: _Cleaning) -> None:
+    if "sex" in c.data and c.data["sex"]:
+        if c.data["sex"] not in Sex.values:
+            c.refuse("sex", _("must be one of %s") % ", ".join(Sex.values))
         else:
-            v["sex"] = data["sex"]
+            c.out.values["sex"] = c.data["sex"]
 
-    if data.get("birth_date"):
-        bd = data["birth_date"]
-        if isinstance(bd, str):
-            try:
-                bd = dt.date.fromisoformat(bd)
-            except ValueError:
-                errors["birth_date"] = [_("not a date (YYYY-MM-DD)")]
-                bd = None
-        if bd is not None and (bd > clock.today() or bd.year < 1880):
-            errors["birth_date"] = [_("the birth date is impossible")]
-        elif bd is not None:
-            v["birth_date"] = bd
 
+def _birth_date(c: _Cleaning) -> None:
+    bd = c.data.get("birth_date")
+    if not bd:
+        return
+    if isinstance(bd, str):
+        try:
+            bd = dt.date.fromisoformat(bd)
+        except ValueError:
+            c.refuse("birth_date", _("not a date (YYYY-MM-DD)"))
+            return
+    if bd > clock.today() or bd.year < 1880:
+        c.refuse("birth_date", _("the birth date is impossible"))
+    else:
+        c.out.values["birth_date"] = bd
+
+
+def _identity(c: _Cleaning) -> None:
+    """The resident ID and phone, parsed once (people/identity.py); the ID gives the birth
+    date and sex."""
+    v = c.out.values
     ident = identity.parse(
-        id_number=data.get("id_number") or "", phone=data.get("phone") or "", today=clock.today()
+        id_number=c.data.get("id_number") or "",
+        phone=c.data.get("phone") or "",
+        today=clock.today(),
     )
     for name, reason in ident.errors:
-        errors[name] = [reason]
+        c.refuse(name, reason)
     if ident.resident_id is not None:
-        out.id_number = ident.id_number
+        c.out.id_number = ident.id_number
         if v.get("birth_date") and v["birth_date"] != ident.birth_date:
-            errors["birth_date"] = [_("does not match the birth date in the resident ID")]
+            c.refuse("birth_date", _("does not match the birth date in the resident ID"))
         v["birth_date"] = ident.birth_date
         v["sex"] = ident.sex
     if ident.phone:
-        out.phone = ident.phone
+        c.out.phone = ident.phone
 
-    if "doc_type" in data:
-        doc_type = data.get("doc_type") or ""
-        if doc_type not in DocumentType.values:
-            errors["doc_type"] = [_("unknown document type")]
-        else:
-            v["doc_type"] = doc_type
-            number = (data.get("doc_number") or "").strip().upper()
-            if doc_type and not number:
-                errors["doc_number"] = [_("give the document number")]
-            elif number and not doc_type:
-                errors["doc_type"] = [_("say which document the number belongs to")]
-            elif number and not (4 <= len(number) <= 30 and number.isalnum()):
-                errors["doc_number"] = [_("4 to 30 letters or digits")]
-            elif number:
-                out.doc_number = number
 
-    if data.get("node_code") or not partial:
-        code = (data.get("node_code") or "").strip()
-        node = Division.objects.restrict(user, "view").filter(code=code).first() if code else None
-        if node is None:
-            errors["node_code"] = [
-                _("unknown jurisdiction code “%s” (or outside your area)") % code
-                if code
-                else _("this field is required")
-            ]
-        elif node.level not in ("village", "grid"):
-            errors["node_code"] = [_("choose a village/community or a grid")]
-        else:
-            out.node = node
+def _document(c: _Cleaning) -> None:
+    if "doc_type" not in c.data:
+        return
+    doc_type = c.data.get("doc_type") or ""
+    if doc_type not in DocumentType.values:
+        c.refuse("doc_type", _("unknown document type"))
+        return
+    c.out.values["doc_type"] = doc_type
+    number = (c.data.get("doc_number") or "").strip().upper()
+    if doc_type and not number:
+        c.refuse("doc_number", _("give the document number"))
+    elif number and not doc_type:
+        c.refuse("doc_type", _("say which document the number belongs to"))
+    elif number and not (4 <= len(number) <= 30 and number.isalnum()):
+        c.refuse("doc_number", _("4 to 30 letters or digits"))
+    elif number:
+        c.out.doc_number = number
 
-    if errors:
-        raise ValidationError(errors)
-    return out
+
+def _node(c: _Cleaning) -> None:
+    if not (c.data.get("node_code") or not c.partial):
+        return
+    code = (c.data.get("node_code") or "").strip()
+    node = Division.objects.restrict(c.user, "view").filter(code=code).first() if code else None
+    if node is None:
+        c.refuse(
+            "node_code",
+            _("unknown jurisdiction code “%s” (or outside your area)") % code
+            if code
+            else _("this field is required"),
+        )
+    elif node.level not in ("village", "grid"):
+        c.refuse("node_code", _("choose a village/community or a grid"))
+    else:
+        c.out.node = node
+
+
+# The steps of cleaning a registry input, one per field or group of fields, in order (the
+# resident ID is checked against a birth date already read).
+CLEAN_STEPS = (_texts, _tags, _sex, _birth_date, _identity, _document, _node)
+
+
+def _clean(user: Any, data: dict[str, Any], partial: bool = False) -> Cleaned:
+    """Validate raw input; raise ValidationError naming every bad field."""
+    c = _Cleaning(user, data, partial)
+    for step in CLEAN_STEPS:
+        step(c)
+    if c.errors:
+        raise ValidationError(c.errors)
+    return c.out
 
 
 def _apply(person: Person, cleaned: Cleaned, data: dict[str, Any]) -> None:
@@ -276,6 +321,12 @@ def reveal(user: Any, person: Person, field_name: str, request: Any = None) -> s
     require(user, "reveal", person, message=_("you may not see the full value"))
     audit.record_access(user, person, f"reveal:{field_name}", request)
     return person.reveal(field_name)
+
+
+def may_call(user: Any, person: Person) -> bool:
+    """Whether a call button is shown: the person has a phone and `user` may reveal it
+    (the reveal itself, `reveal(user, person, "phone")`, is audited when it is used)."""
+    return bool(person.phone_masked) and can_access(user, person, "reveal")
 
 
 def record_view(user: Any, person: Person, request: Any = None) -> None:

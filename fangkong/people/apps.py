@@ -39,11 +39,9 @@ class PeopleConfig(AppConfig):
 
         from fangkong.geo import counters
 
-        def count_persons(user, parent, children):  # type: ignore[no-untyped-def]
-            qs = Person.objects.restrict(user, "view").active()
-            return counters.count_by_child(qs, parent, children)
-
-        counters.register("persons", _("Persons"), count_persons)
+        counters.register_rows(
+            "persons", _("Persons"), lambda user: Person.objects.restrict(user, "view").active()
+        )
 
         from fangkong.core import audit, home
         from fangkong.people.pickers import person_field

@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.forms import ActionErrorsMixin
 from fangkong.people.choices import DocumentType, Sex
 
 
-class PersonForm(forms.Form):
+class PersonForm(ActionErrorsMixin, forms.Form):
     """The page's shell around actions.register_person / update_person: the action
     does the validating, the form shows its messages beside each field."""
 
@@ -59,10 +60,6 @@ class PersonForm(forms.Form):
             elif "doc_type" not in data:
                 data["doc_type"] = self.cleaned_data.get("doc_type", "")
         return data
-
-    def add_action_errors(self, exc) -> None:  # type: ignore[no-untyped-def]
-        for name, messages in exc.message_dict.items():
-            self.add_error(name if name in self.fields else None, messages)
 
 
 class MergeForm(forms.Form):

@@ -6,16 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fangkong.core.forms import ActionErrorsMixin
 from fangkong.geo.picker import JurisdictionField
 from fangkong.public import choices as ch
 
 DATE = forms.DateInput(attrs={"type": "date"})
-
-
-class ActionErrorsMixin:
-    def add_action_errors(self, exc: Any) -> None:
-        for name, messages in exc.message_dict.items():
-            self.add_error(name if name in self.fields else None, messages)  # type: ignore[attr-defined]
 
 
 class DraftForm(ActionErrorsMixin, forms.Form):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from fangkong.core import clock
 from fangkong.core import listing as lists
 from fangkong.core.access import require
+from fangkong.core.forms import run_action
 from fangkong.geo.models import Division
 from fangkong.public import actions, forms, returns
 from fangkong.public import choices as ch
@@ -34,17 +35,6 @@ def _node(request: HttpRequest, form: Any, field: str = "node_code") -> Division
     if node is None:
         form.add_error(field, _("unknown division or outside your jurisdiction"))
     return node
-
-
-def _run(request: HttpRequest, form: Any, fn: Any, ok: str) -> Any:
-    """Call an action; success message, or the action's errors on the form."""
-    try:
-        result = fn()
-    except ValidationError as exc:
-        form.add_action_errors(exc)
-        return None
-    messages.success(request, ok)
-    return result or True
 
 
 BULLETIN_FILTERS = lists.Filters(
@@ -92,7 +82,7 @@ def bulletins(request: HttpRequest) -> HttpResponse:
                 form.add_error("figures", exc)
             else:
                 day = form.cleaned_data["day"]
-                b = _run(
+                b = run_action(
                     request,
                     form,
                     lambda: actions.draft_bulletin(user, node, day, figures),
@@ -124,7 +114,7 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_action_errors(exc)
         else:
             require(request.user, "change", "public.bulletin")
-            if form.is_valid() and _run(
+            if form.is_valid() and run_action(
                 request,
                 form,
                 lambda: actions.edit_bulletin(user, b, **form.cleaned_data),
@@ -162,7 +152,7 @@ def _create_page(
             data = {k: v for k, v in form.cleaned_data.items() if k != "node_code"}
             node = _node(request, form) if by_node else user.node
             if (node is not None or not by_node) and (
-                result := _run(request, form, lambda: create(user, node, **data), ok)
+                result := run_action(request, form, lambda: create(user, node, **data), ok)
             ):
                 return redirect(*done(result))
     return render(request, template, {"form": form, **context(user)})
@@ -184,7 +174,7 @@ def _action_page(
     if request.method == "POST":
         label, action = permission
         require(request.user, action, label)
-        if form.is_valid() and _run(
+        if form.is_valid() and run_action(
             request, form, lambda: act(request.user, obj, **form.cleaned_data), ok
         ):
             return redirect(url_name, obj.pk)
@@ -340,13 +330,13 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         done = None
         if "submit" in request.POST:
             require(request.user, "add", "public.workapplication")
-            done = _run(
+            done = run_action(
                 request, decide_form, lambda: returns.submit_application(user, app), _("Submitted.")
             )
         elif "inspect" in request.POST:
             require(request.user, "inspect", "public.workapplication")
             if inspect_form.is_valid():
-                done = _run(
+                done = run_action(
                     request,
                     inspect_form,
                     lambda: returns.record_inspection(user, app, **inspect_form.cleaned_data),
@@ -355,7 +345,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         elif "decide" in request.POST:
             require(request.user, "approve", "public.workapplication")
             if decide_form.is_valid():
-                done = _run(
+                done = run_action(
                     request,
                     decide_form,
                     lambda: returns.decide_application(user, app, **decide_form.cleaned_data),
@@ -455,14 +445,14 @@ def gathering_detail(request: HttpRequest, pk: int) -> HttpResponse:
         require(request.user, "change", "public.gathering")
         done = None
         if handle.is_bound and handle.is_valid():
-            done = _run(
+            done = run_action(
                 request,
                 handle,
                 lambda: returns.handle_gathering(user, g, **handle.cleaned_data),
                 _("Handling recorded."),
             )
         elif follow.is_bound and follow.is_valid():
-            done = _run(
+            done = run_action(
                 request,
                 follow,
                 lambda: returns.follow_up_gathering(user, g, follow.cleaned_data["follow_up"]),

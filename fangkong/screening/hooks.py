@@ -33,11 +33,11 @@ def register() -> None:
     auditlog.register(ExceptionItem, exclude_fields=["created_at", "updated_at", "path"])
     auditlog.register(DeclarationReview, exclude_fields=["path", "row_enc"])
 
-    def count_open(user, parent, children):  # type: ignore[no-untyped-def]
-        qs = ScreeningTask.objects.restrict(user, "view").open()
-        return counters.count_by_child(qs, parent, children)
-
-    counters.register("screening_open", _("Screening tasks to visit"), count_open)
+    counters.register_rows(
+        "screening_open",
+        _("Screening tasks to visit"),
+        lambda user: ScreeningTask.objects.restrict(user, "view").open(),
+    )
 
     def demo(seed: int) -> str:
         from fangkong.screening import demo as screening_demo

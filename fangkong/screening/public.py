@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from fangkong.core import otp_codes, ratelimit
+from fangkong.core.forms import add_action_errors
 from fangkong.screening import actions
 from fangkong.screening.forms import DeclarationForm
 from fangkong.screening.models import DeclarationReview
@@ -50,8 +51,7 @@ def declare(request: HttpRequest) -> HttpResponse:
             try:
                 data["phone"] = otp_codes.verify(data["phone"], form.cleaned_data["code"])
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_action_errors(form, exc)
             else:
                 outcome = actions.declare(data)
                 if isinstance(outcome, DeclarationReview):

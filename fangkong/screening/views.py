@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import listing as paging
 from fangkong.core.access import require
+from fangkong.core.forms import add_action_errors
 from fangkong.core.querysets import allows, can_access
 from fangkong.geo.models import Division
 from fangkong.screening import actions, exports, fates, progress
@@ -174,8 +175,7 @@ def sources(request: HttpRequest) -> HttpResponse:
                     form.column_map(),
                 )
             except ValidationError as exc:
-                for name, errors in exc.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("screening:sources")
@@ -235,8 +235,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 _visit, created = actions.record_visit(request.user, task, form.cleaned_data)
             except ValidationError as exc:
-                for name, errors in exc.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
+                add_action_errors(form, exc)
             else:
                 if created:
                     messages.success(request, _("Visit saved."))

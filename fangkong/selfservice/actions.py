@@ -4,7 +4,7 @@ its declaration, an appeal (申诉), and staff's decision on it. Each in one tra
 import datetime as dt
 import secrets
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -58,14 +58,21 @@ def _date(value: Any, field: str, errors: dict[str, list[str]]) -> dt.date | Non
         return None
 
 
-def clean(data: dict[str, Any]) -> dict[str, Any]:  # noqa: C901, PLR0915
-    """Every field but the phone code; ValidationError naming every bad field."""
-    from fangkong.riskareas import rules as area_rules
+@dataclass
+class _Form:
+    """One application being cleaned: the raw data, the day and its rules, what is kept
+    so far (`out`) and the errors by field."""
 
-    errors: dict[str, list[str]] = {}
-    today = clock.today()
-    r = rules_on(today)
-    out: dict[str, Any] = {}
+    data: dict[str, Any]
+    today: dt.date
+    rules: Any
+    out: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _who(f: _Form) -> None:
+    """Who applies (the person, or a family member for them) and the names."""
+    data, out, errors = f.data, f.out, f.errors
     relation = data.get("relation") or Relation.SELF
     if relation not in Relation.values:
         errors["relation"] = [_("choose who is applying")]
@@ -80,57 +87,76 @@ def clean(data: dict[str, Any]) -> dict[str, Any]:  # noqa: C901, PLR0915
     if relation != Relation.SELF and not applicant:
         errors["applicant_name"] = [_("give your own name as the family member applying")]
     out["applicant_name"] = applicant if relation != Relation.SELF else name
+
+
+def _resident_id(f: _Form) -> None:
+    """The resident ID; a family member applies only for the old or the young."""
+    r, today = f.rules, f.today
     try:
-        rid = identity.parse_resident_id(str(data.get("id_number") or ""), today=today)
-        out["rid"] = rid
+        rid = f.out["rid"] = identity.parse_resident_id(
+            str(f.data.get("id_number") or ""), today=today
+        )
     except identity.IdentityError as exc:
-        errors["id_number"] = [str(exc)]
-        rid = None
-    if rid is not None and relation != Relation.SELF:
+        f.errors["id_number"] = [str(exc)]
+        return
+    if f.out["relation"] != Relation.SELF:
         age = (today - rid.birth_date).days // 365.25
         if not (age >= r.proxy_elderly_from or age < r.proxy_children_under):
-            errors["relation"] = [
+            f.errors["relation"] = [
                 _(
                     "a family member may apply only for a person aged %(old)s or more or "
                     "a child under %(young)s; a person of %(age)d applies themselves"
                 )
                 % {"old": r.proxy_elderly_from, "young": r.proxy_children_under, "age": age}
             ]
+
+
+def _phone_and_place(f: _Form) -> None:
     try:
-        out["phone"] = identity.parse_mobile(str(data.get("phone") or ""))
+        f.out["phone"] = identity.parse_mobile(str(f.data.get("phone") or ""))
     except identity.IdentityError as exc:
-        errors["phone"] = [str(exc)]
-    code = str(data.get("node_code") or "").strip()[:24]
+        f.errors["phone"] = [str(exc)]
+    code = str(f.data.get("node_code") or "").strip()[:24]
     node = (
         Division.objects.filter(code=code, level__in=["village", "grid"]).first() if code else None
     )
     if node is None:
-        errors["node_code"] = [_("choose your community or village")]
-    out["node"] = node
-    out["address"] = str(data.get("address") or "").strip()[:200]
-    stays = []
-    earliest = today - dt.timedelta(days=r.stay_days)
-    for i, stay in enumerate(data.get("stays") or []):
-        stay = dict(stay or {})
-        scode = area_rules.canonical(str(stay.get("code") or ""))
-        if not scode and not stay.get("left_on"):
-            continue
-        if area_rules.lookup(scode) is None:
-            errors[f"stays.{i}.code"] = [_("unknown place code “%s”") % scode]
-            continue
-        left = _date(stay.get("left_on"), f"stays.{i}.left_on", errors)
-        if left is None:
-            errors.setdefault(f"stays.{i}.left_on", [_("give the day you left")])
-            continue
-        if left > today:
-            errors[f"stays.{i}.left_on"] = [_("the day cannot be in the future")]
-            continue
-        if left < earliest:
-            continue  # outside the period asked about
-        stays.append(
-            {"code": scode, "name": area_rules.name_of(scode), "left_on": left.isoformat()}
-        )
-    out["stays"] = stays
+        f.errors["node_code"] = [_("choose your community or village")]
+    f.out["node"] = node
+    f.out["address"] = str(f.data.get("address") or "").strip()[:200]
+
+
+def _stay(f: _Form, i: int, stay: dict, earliest: dt.date) -> dict | None:
+    """One declared stay elsewhere, kept when it lies in the period asked about."""
+    from fangkong.riskareas import rules as area_rules
+
+    scode = area_rules.canonical(str(stay.get("code") or ""))
+    if not scode and not stay.get("left_on"):
+        return None
+    if area_rules.lookup(scode) is None:
+        f.errors[f"stays.{i}.code"] = [_("unknown place code “%s”") % scode]
+        return None
+    left = _date(stay.get("left_on"), f"stays.{i}.left_on", f.errors)
+    if left is None:
+        f.errors.setdefault(f"stays.{i}.left_on", [_("give the day you left")])
+        return None
+    if left > f.today:
+        f.errors[f"stays.{i}.left_on"] = [_("the day cannot be in the future")]
+        return None
+    if left < earliest:
+        return None  # outside the period asked about
+    return {"code": scode, "name": area_rules.name_of(scode), "left_on": left.isoformat()}
+
+
+def _stays(f: _Form) -> None:
+    earliest = f.today - dt.timedelta(days=f.rules.stay_days)
+    stays = (_stay(f, i, dict(s or {}), earliest) for i, s in enumerate(f.data.get("stays") or []))
+    f.out["stays"] = [s for s in stays if s is not None]
+
+
+def _health(f: _Form) -> None:
+    """Symptoms, contact with a case, and the consent to the notice."""
+    data, out, errors = f.data, f.out, f.errors
     symptoms = [s for s in (data.get("symptoms") or []) if s]
     unknown = [s for s in symptoms if s not in SYMPTOMS]
     if unknown:
@@ -138,13 +164,25 @@ def clean(data: dict[str, Any]) -> dict[str, Any]:  # noqa: C901, PLR0915
     out["symptoms"] = symptoms
     out["case_contact"] = bool(data.get("case_contact"))
     out["case_contact_on"] = _date(data.get("case_contact_on"), "case_contact_on", errors)
-    if out["case_contact_on"] and out["case_contact_on"] > today:
+    if out["case_contact_on"] and out["case_contact_on"] > f.today:
         errors["case_contact_on"] = [_("the day cannot be in the future")]
     if not data.get("consent"):
         errors["consent"] = [_("read and accept the notice to continue")]
-    if errors:
-        raise ValidationError(errors)
-    return out
+
+
+# The steps of cleaning an application, in order (the proxy rule reads the relation).
+CLEAN_STEPS = (_who, _resident_id, _phone_and_place, _stays, _health)
+
+
+def clean(data: dict[str, Any]) -> dict[str, Any]:
+    """Every field but the phone code; ValidationError naming every bad field."""
+    today = clock.today()
+    f = _Form(data, today, rules_on(today))
+    for step in CLEAN_STEPS:
+        step(f)
+    if f.errors:
+        raise ValidationError(f.errors)
+    return f.out
 
 
 def _contradictions(stored: Facts, c: dict[str, Any], person: Person, new: bool) -> list[str]:

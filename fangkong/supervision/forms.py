@@ -3,12 +3,12 @@
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong.accounts.models import User
+from fangkong.core.forms import ActionErrorsMixin
 from fangkong.core.picking import RecordPickerField
 from fangkong.geo.picker import JurisdictionField
 from fangkong.mobilisation.pickers import member_field
@@ -25,16 +25,7 @@ from fangkong.supervision.models import AccountabilityDecision, InspectionTeam
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class ActionErrors:
-    def add_action_errors(self: Any, exc: ValidationError) -> None:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, exc.messages)
-
-
-class PlanForm(ActionErrors, forms.Form):
+class PlanForm(ActionErrorsMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120)
     starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
     ends_on = forms.DateField(label=_("Ends on"), widget=DATE)
@@ -43,7 +34,7 @@ class PlanForm(ActionErrors, forms.Form):
     )
 
 
-class TeamForm(ActionErrors, forms.Form):
+class TeamForm(ActionErrorsMixin, forms.Form):
     name = forms.CharField(label=_("Team name"), max_length=80)
     leader = forms.ModelChoiceField(label=_("Leader"), queryset=User.objects.none())
     members = forms.ModelMultipleChoiceField(
@@ -56,7 +47,7 @@ class TeamForm(ActionErrors, forms.Form):
         self.fields["members"].queryset = accounts  # type: ignore[attr-defined]
 
 
-class InspectionForm(ActionErrors, forms.Form):
+class InspectionForm(ActionErrorsMixin, forms.Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=InspectionTeam.objects.none())
     node_code = JurisdictionField(label=_("Inspected jurisdiction"))
     kind = forms.ChoiceField(label=_("Kind"), choices=InspectionKind.choices)
@@ -71,7 +62,7 @@ class InspectionForm(ActionErrors, forms.Form):
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
 
 
-class FindingForm(ActionErrors, forms.Form):
+class FindingForm(ActionErrorsMixin, forms.Form):
     description = forms.CharField(
         label=_("What was found"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -95,7 +86,7 @@ class RecordForm(forms.Form):
     )
 
 
-class RectificationForm(ActionErrors, forms.Form):
+class RectificationForm(ActionErrorsMixin, forms.Form):
     owner_node_code = JurisdictionField(label=_("Jurisdiction that must rectify"))
     requirement = forms.CharField(
         label=_("What must be rectified"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
@@ -103,13 +94,13 @@ class RectificationForm(ActionErrors, forms.Form):
     deadline = forms.DateField(label=_("Deadline"), widget=DATE, required=False)
 
 
-class ReplyForm(ActionErrors, forms.Form):
+class ReplyForm(ActionErrorsMixin, forms.Form):
     reply = forms.CharField(
         label=_("What was done"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class VerifyForm(ActionErrors, forms.Form):
+class VerifyForm(ActionErrorsMixin, forms.Form):
     accepted = forms.TypedChoiceField(
         label=_("Verification"),
         choices=[("1", _("Rectified — accept")), ("0", _("Not rectified — send back"))],
@@ -162,7 +153,7 @@ def finding_field(required: bool = False) -> RecordPickerField:
     )
 
 
-class CommendationForm(ActionErrors, forms.Form):
+class CommendationForm(ActionErrorsMixin, forms.Form):
     member = member_field()
     title = forms.CharField(label=_("Title"), max_length=120)
     reason = forms.CharField(
@@ -172,7 +163,7 @@ class CommendationForm(ActionErrors, forms.Form):
     decided_on = forms.DateField(label=_("Decided on"), widget=DATE)
 
 
-class CaseForm(ActionErrors, forms.Form):
+class CaseForm(ActionErrorsMixin, forms.Form):
     finding = finding_field()
     member = member_field(_("Cadre held accountable (type the name)"))
     decision = forms.ModelChoiceField(
@@ -188,7 +179,7 @@ class CaseForm(ActionErrors, forms.Form):
     )
 
 
-class ChecklistForm(ActionErrors, forms.Form):
+class ChecklistForm(ActionErrorsMixin, forms.Form):
     items = forms.CharField(
         label=_("Check items, one per line"),
         max_length=12000,

@@ -187,50 +187,62 @@ def _inspection(request: HttpRequest, pk: int) -> Inspection:
     )
 
 
+def _save_results(request: HttpRequest, user: Any, insp: Inspection, shown: dict) -> Any:
+    rows = []
+    for topic, items in actions.checklist_items(insp):
+        for i in range(len(items)):
+            outcome = request.POST.get(f"o-{topic}-{i}", "")
+            if outcome:
+                note = request.POST.get(f"n-{topic}-{i}", "")[:300]
+                rows.append((topic, i, outcome, note))
+    actions.record_results(user, insp, rows)
+    messages.success(request, _("Checklist saved."))
+    return redirect("supervision:inspection", pk=insp.pk)
+
+
+def _add_finding(request: HttpRequest, user: Any, insp: Inspection, shown: dict) -> Any:
+    form = shown["finding_form"] = FindingForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    f = actions.add_finding(
+        user, insp, description=data["description"], topic=data["topic"], severity=data["severity"]
+    )
+    if data.get("photo"):
+        actions.add_photo(user, f, data["photo"])
+    messages.success(request, _("Finding added."))
+    return redirect("supervision:inspection", pk=insp.pk)
+
+
+def _record(request: HttpRequest, user: Any, insp: Inspection, shown: dict) -> Any:
+    form = RecordForm(request.POST)
+    if not form.is_valid():
+        return None
+    actions.record_inspection(user, insp, form.cleaned_data["summary"])
+    messages.success(request, pgettext("supervision", "Inspection recorded."))
+    return redirect("supervision:inspection", pk=insp.pk)
+
+
+# The forms of the inspection page, by the name of their submit button, in the order they
+# are tried; a handler answers a redirect, or None to show the page (its form in `shown`).
+INSPECTION_VERBS = (("results", _save_results), ("finding", _add_finding), ("record", _record))
+
+
 @login_required
-def inspection(request: HttpRequest, pk: int) -> HttpResponse:  # noqa: C901
+def inspection(request: HttpRequest, pk: int) -> HttpResponse:
     """The phone page of one inspection: checklist answers, findings, photos, record."""
     user: Any = request.user
     insp = _inspection(request, pk)
     on_team = allows(user, Inspection, "change") and actions.on_team(user, insp)
-    finding_form = FindingForm()
+    shown: dict[str, Any] = {"finding_form": FindingForm()}
     if request.method == "POST" and on_team:
         try:
-            if "results" in request.POST:
-                rows = []
-                for topic, items in actions.checklist_items(insp):
-                    for i in range(len(items)):
-                        outcome = request.POST.get(f"o-{topic}-{i}", "")
-                        if outcome:
-                            note = request.POST.get(f"n-{topic}-{i}", "")[:300]
-                            rows.append((topic, i, outcome, note))
-                actions.record_results(user, insp, rows)
-                messages.success(request, _("Checklist saved."))
-                return redirect("supervision:inspection", pk=insp.pk)
-            if "finding" in request.POST:
-                finding_form = FindingForm(request.POST, request.FILES)
-                if finding_form.is_valid():
-                    data = finding_form.cleaned_data
-                    f = actions.add_finding(
-                        user,
-                        insp,
-                        description=data["description"],
-                        topic=data["topic"],
-                        severity=data["severity"],
-                    )
-                    if data.get("photo"):
-                        actions.add_photo(user, f, data["photo"])
-                    messages.success(request, _("Finding added."))
-                    return redirect("supervision:inspection", pk=insp.pk)
-            if "record" in request.POST:
-                form = RecordForm(request.POST)
-                if form.is_valid():
-                    actions.record_inspection(user, insp, form.cleaned_data["summary"])
-                    messages.success(request, pgettext("supervision", "Inspection recorded."))
-                    return redirect("supervision:inspection", pk=insp.pk)
+            for verb, handle in INSPECTION_VERBS:
+                if verb in request.POST and (answer := handle(request, user, insp, shown)):
+                    return answer
         except ValidationError as exc:
             if "finding" in request.POST:
-                _errors(finding_form, exc)
+                _errors(shown["finding_form"], exc)
             else:
                 messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
     answers = {(r.topic, r.item_no): r for r in insp.results.all()}
@@ -251,7 +263,7 @@ def inspection(request: HttpRequest, pk: int) -> HttpResponse:  # noqa: C901
             "checklist": checklist,
             "findings": findings,
             "on_team": on_team,
-            "finding_form": finding_form,
+            "finding_form": shown["finding_form"],
             "record_form": RecordForm(),
             "rect_form": RectificationForm(),
             "photo_form": PhotoForm(),

@@ -3,20 +3,11 @@
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.forms import ActionErrorsMixin
 from fangkong.supplies.choices import RequesterKind, Source, Urgency
 from fangkong.supplies.models import Batch, Item, Market, Warehouse
-
-
-class ActionErrorsMixin:
-    def add_action_errors(self, exc: ValidationError) -> None:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                self.add_error(field if field in self.fields else None, errors)  # type: ignore[attr-defined]
-        else:
-            self.add_error(None, exc.messages)  # type: ignore[attr-defined]
 
 
 class ReceiveForm(ActionErrorsMixin, forms.Form):

@@ -35,11 +35,11 @@ def register_hooks() -> None:
     auditlog.register(Market, exclude_fields=["path"])
     auditlog.register(PriceBaseline, exclude_fields=["path"])
 
-    def count_open(user, parent, children):  # type: ignore[no-untyped-def]
-        qs = SupplyRequest.objects.restrict(user, "view").open()
-        return counters.count_by_child(qs, parent, children)
-
-    counters.register("supplies", _("Open supply requests"), count_open)
+    counters.register_rows(
+        "supplies",
+        _("Open supply requests"),
+        lambda user: SupplyRequest.objects.restrict(user, "view").open(),
+    )
 
     home.register(
         home.Card(

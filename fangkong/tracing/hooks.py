@@ -125,12 +125,11 @@ def register_hooks() -> None:
 
         exposure_confirmed.connect(contact_from_companion, dispatch_uid="tracing.companion")
 
-    def count_close(user, parent, children):  # type: ignore[no-untyped-def]
+    def close_contacts(user):  # type: ignore[no-untyped-def]
         since = clock.today() - dt.timedelta(days=14)
-        qs = Contact.objects.restrict(user, "view").close().filter(last_exposure__gte=since)
-        return counters.count_by_child(qs, parent, children)
+        return Contact.objects.restrict(user, "view").close().filter(last_exposure__gte=since)
 
-    counters.register("tracing", _("Close contacts (14 days)"), count_close)
+    counters.register_rows("tracing", _("Close contacts (14 days)"), close_contacts)
     home.register(
         home.Card(
             _("Contact tracing"),

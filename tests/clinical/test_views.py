@@ -270,6 +270,7 @@ def test_headquarters_adds_a_dated_rule_set_others_may_not(client, city_hq, make
     assert r.status_code == 302
     saved = ClinicalRules.objects.get(effective_from=dt.date(2020, 3, 1))
     assert saved.r10_cluster_threshold == 3 and saved.onset_max_days == 21  # every field kept
+    assert saved.created_by == city_hq  # the author is kept, as for every rule set
     from fangkong.clinical.actions import rulesets
 
     assert rulesets.rules_in_force(dt.date(2020, 3, 5)).r10_cluster_threshold == 3

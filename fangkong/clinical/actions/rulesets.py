@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.clinical import rules
 from fangkong.clinical.models import ClinicalRules, ClinicVisit
-from fangkong.core import clock
-from fangkong.core.access import actor, invalid, require
+from fangkong.core.access import invalid, require
 
 
 def rules_in_force(day: dt.date) -> ClinicalRules:
@@ -63,26 +62,16 @@ def save_rules(user: Any, data: dict[str, Any]) -> ClinicalRules:
         "clinical.clinicalrules",
         message=_("only headquarters may change the rules"),
     )
-    effective = data.get("effective_from")
-    if not isinstance(effective, dt.date):
-        raise invalid("effective_from", _("the effective date is required"))
-    existing = ClinicalRules.objects.filter(effective_from=effective).first()
-    if existing is not None and effective <= clock.today():
-        raise invalid(
-            "effective_from", _("a rule set already in force on this date cannot be rewritten")
-        )
-    base = ClinicalRules.objects.filter(effective_from__lt=effective).first()
-    obj = existing or ClinicalRules(effective_from=effective)
+    obj = ClinicalRules.draft(data.get("effective_from"), amend_future=True)
+    base = ClinicalRules.objects.filter(effective_from__lt=obj.effective_from).first()
     for name in RULE_FIELDS:
         value = data.get(name)
         if value is None or value == "":
-            value = getattr(base, name) if base is not None and existing is None else None
+            value = getattr(base, name) if base is not None and obj.pk is None else None
         if value is not None:
             setattr(obj, name, value)
     if not 1 <= int(obj.r10_cluster_threshold) <= 50:
         raise invalid("r10_cluster_threshold", _("between 1 and 50 cases"))
     if int(obj.r9_report_hours) < 1 or int(obj.r9_investigation_hours) < 1:
         raise invalid("r9_report_hours", _("a reporting window is at least one hour"))
-    with actor(user):
-        obj.save()
-    return obj
+    return obj.save_by(user)

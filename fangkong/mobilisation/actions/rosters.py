@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock
 from fangkong.core.access import actor, invalid, require
 from fangkong.core.querysets import allows, can_access
 from fangkong.geo.models import Division
@@ -163,15 +162,9 @@ def unassign(user: Any, assignment: Assignment) -> None:
 def add_rest_rules(user: Any, data: dict) -> RestRuleSet:
     """A new dated rest rule set (a set already in force is never rewritten)."""
     require(user, "add", RestRuleSet)
-    day = data.get("effective_from")
-    if not isinstance(day, dt.date):
-        raise invalid("effective_from", _("Enter a date."))
-    if day < clock.today():
-        raise invalid("effective_from", _("A rule set takes effect today or later."))
-    if RestRuleSet.objects.filter(effective_from=day).exists():
-        raise invalid("effective_from", _("A rule set already takes effect on that day."))
-    rs = RestRuleSet(
-        effective_from=day,
+    rs = RestRuleSet.draft(data.get("effective_from"), from_today=True)
+    rs.save_by(
+        user,
         max_shift_hours=whole_number(data.get("max_shift_hours"), "max_shift_hours", 1, 24),
         max_hours_per_24h=whole_number(data.get("max_hours_per_24h"), "max_hours_per_24h", 1, 24),
         max_consecutive_days=whole_number(
@@ -179,8 +172,5 @@ def add_rest_rules(user: Any, data: dict) -> RestRuleSet:
         ),
         min_rest_hours=whole_number(data.get("min_rest_hours"), "min_rest_hours", 0, 48),
         note=text(data.get("note"), "note", 200, required=False),
-        created_by=account_of(user),
     )
-    with actor(user):
-        rs.save()
     return rs
