@@ -205,7 +205,8 @@ class BadRow(Exception):
 class GoodRow(NamedTuple):
     """A checked batch row: plain values, the client id as canonical UUID text."""
 
-    venue: Venue
+    venue_id: int
+    path: str  # the venue's
     person_id: int | None
     client_id: str
     scanned_at: dt.datetime
@@ -257,7 +258,9 @@ class _Checker:
     venues by code, the persons named); temperatures and colours repeat, so their
     readings are kept for the batch."""
 
-    def __init__(self, venues: dict[str, Venue], persons: set[int], now: dt.datetime) -> None:
+    def __init__(
+        self, venues: dict[str, tuple[int, str]], persons: set[int], now: dt.datetime
+    ) -> None:
         self.venues, self.persons, self.now = venues, persons, now
         self.temperatures: dict[tuple[type, Any], Decimal | BadRow] = {}
 
@@ -284,7 +287,7 @@ class _Checker:
         if type(row) is not dict:
             raise BadRow("scans", _("each scan must be a JSON object"))
         code = row.get("venue_code")
-        venue = self.venues.get(code) if type(code) is str else None
+        venue = self.venues.get(code) if type(code) is str else None  # (id, path)
         if venue is None:
             raise BadRow("venue_code", _("unknown venue: this QR code is not registered"))
         cid = _batch_client_id(row.get("client_id"))
@@ -296,7 +299,7 @@ class _Checker:
             raise BadRow("direction", _("must be one of %s") % ", ".join(Direction.values))
         colour = row.get("colour") or ""
         return GoodRow(
-            venue,
+            *venue,
             person_id,
             cid,
             _batch_when(row.get("scanned_at"), self.now),
@@ -339,10 +342,10 @@ def check_batch(user: Any, rows: list[Any]) -> tuple[list[GoodRow], list[dict[st
         raise BatchTooLarge(MAX_BATCH)
     codes = {c for r in rows if type(r) is dict and type(c := r.get("venue_code")) is str}
     venues = {
-        v.code: v
-        for v in Venue.objects.restrict(user, "view")
+        code: (pk, path)
+        for code, pk, path in Venue.objects.restrict(user, "view")
         .filter(code__in=codes, active=True)
-        .only("id", "code", "path")
+        .values_list("code", "id", "path")
     }
     check = _Checker(venues, _named_persons(rows), clock.now())
     good: list[GoodRow] = []
@@ -403,15 +406,14 @@ def copy_lines(rows: list[GoodRow]) -> str:
     colours: dict[str, str] = {}
     out = []
     for r in rows:
-        venue = r.venue
-        path = paths.get(venue.pk)
+        path = paths.get(r.venue_id)
         if path is None:
-            path = paths[venue.pk] = _copy_text(venue.path)
+            path = paths[r.venue_id] = _copy_text(r.path)
         colour = colours.get(r.colour)
         if colour is None:
             colour = colours[r.colour] = _copy_text(r.colour)
         out.append(
-            f"{venue.pk}\t{'\\N' if r.person_id is None else r.person_id}\t{r.client_id}\t"
+            f"{r.venue_id}\t{'\\N' if r.person_id is None else r.person_id}\t{r.client_id}\t"
             f"{r.scanned_at.isoformat()}\t{r.direction}\t"
             f"{'\\N' if r.temperature is None else r.temperature}\t{colour}\t{path}\n"
         )
@@ -461,7 +463,7 @@ def write_batch(rows: list[GoodRow]) -> int:
     Scan.objects.bulk_create(
         [
             Scan(
-                venue_id=r.venue.pk,
+                venue_id=r.venue_id,
                 person_id=r.person_id,
                 client_id=uuid.UUID(r.client_id),
                 scanned_at=r.scanned_at,
@@ -471,8 +473,8 @@ def write_batch(rows: list[GoodRow]) -> int:
                 colour=r.colour,
                 admitted=True,
                 refusal="",
-                path=r.venue.path,
-            )  # fmt: skip
+                path=r.path,
+            )
             for r in rows
         ],
         batch_size=2000,
