@@ -9,7 +9,12 @@
    1 % have facts (arrivals, fever check-ins, overrides): first run (creates every code)
    and the steady daily run.
 
+4. with `--kinds batch`, batch scans in-process (no HTTP): µs of CPU per scan split
+   into parse (body checks, JSON decoding), validate (`venues.check_batch`) and write
+   (`venues.write_batch`, this process and the PostgreSQL backend).
+
 Usage: DATABASE_URL=postgres://… python benchmarks/tracing.py [--persons N] [--seconds S]
+       [--kinds recompute,http,batch] [--batch B] [--rounds R]
 """
 
 import argparse
@@ -183,6 +188,98 @@ def recompute_bench() -> None:
     print(f"codes: {counts}")
 
 
+# ---------------------------------------------------------------- batch scans in-process
+
+
+def _backend_cpu() -> float:
+    """CPU seconds (user + system) of this connection's PostgreSQL backend so far, read
+    from /proc (the server runs on this machine); 0.0 where it cannot be read."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        (pid,) = cur.fetchone()
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _batch_body(ctx: dict, rng: random.Random, size: int) -> bytes:
+    """A batch as a gate device sends it: every field filled."""
+    when = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    rows = [
+        {
+            "venue_code": ctx["venues"][rng.randrange(len(ctx["venues"]))],
+            "client_id": str(uuid.uuid4()),
+            "scanned_at": (when - dt.timedelta(seconds=rng.randrange(3600))).isoformat(),
+            "person_id": ctx["persons"][rng.randrange(len(ctx["persons"]))],
+            "direction": "entry",
+            "temperature": round(36 + rng.random(), 1),
+            "colour": "green",
+        }
+        for _ in range(size)
+    ]
+    return json.dumps({"scans": rows}).encode()
+
+
+def batch_in_process(ctx: dict, size: int, rounds: int) -> dict:
+    """CPU per scan of the batch path without HTTP, split as the server spends it:
+    parse (the API's body checks and JSON decoding in RejectUnstorableInApi, then the
+    body's model), validate (`venues.check_batch`: venues, persons, each row) and write
+    (`venues.write_batch`: COPY and merge). CPU is this process's (user + sys) and,
+    for the write, the PostgreSQL backend's too (read from /proc); one round is a
+    warm-up."""
+    from django.test import RequestFactory
+
+    from fangkong.accounts.models import User
+    from fangkong.core.middleware import PARSED, RejectUnstorableInApi
+    from fangkong.tracing import venues
+    from fangkong.tracing.api import TracingBatchIn
+
+    user = User.objects.get(username="bench-hq")
+    checks = RejectUnstorableInApi(lambda request: None)  # type: ignore[arg-type, return-value]
+    factory = RequestFactory()
+    rng = random.Random(21)
+    parts = {"parse": 0.0, "validate": 0.0, "write": 0.0, "write (PostgreSQL)": 0.0}
+    wall = 0.0
+    stored = 0
+    for n in range(rounds + 1):
+        body = _batch_body(ctx, rng, size)
+        request = factory.post("/api/v1/tracing/scans/batch", body, content_type="application/json")
+        w0, c0 = time.perf_counter(), time.process_time()
+        assert not checks.errors(request)
+        rows = TracingBatchIn.model_validate(getattr(request, PARSED)).scans
+        c1 = time.process_time()
+        good, rejected = venues.check_batch(user, rows)
+        w2, c2 = time.perf_counter(), time.process_time()
+        b0 = _backend_cpu()
+        w3, c3 = time.perf_counter(), time.process_time()
+        written = venues.write_batch(good)
+        w4, c4 = time.perf_counter(), time.process_time()
+        b1 = _backend_cpu()
+        assert not rejected and written == size, (rejected[:3], written)
+        if n == 0:
+            continue  # warm-up
+        parts["parse"] += c1 - c0
+        parts["validate"] += c2 - c1
+        parts["write"] += c4 - c3
+        parts["write (PostgreSQL)"] += b1 - b0
+        wall += (w2 - w0) + (w4 - w3)
+        stored += written
+    per = {k: v / stored * 1e6 for k, v in parts.items()}
+    total = sum(per.values())
+    print(f"batch scans in-process: {rounds} batches of {size:,} ({stored:,} scans stored)")
+    for name, us in per.items():
+        print(f"  {name:<20} {us:7.2f} µs CPU per scan")
+    print(
+        f"  {'total':<20} {total:7.2f} µs CPU per scan → {1e6 / total:,.0f} scans per "
+        f"CPU-second; wall {wall / stored * 1e6:.2f} µs per scan"
+    )
+    return {"per_scan_us": per, "total_us": total, "scans": stored}
+
+
 # ---------------------------------------------------------------- HTTP load
 
 
@@ -311,7 +408,16 @@ def main() -> None:
     parser.add_argument("--http-only", action="store_true", help="reuse an earlier run's data")
     parser.add_argument("--copy-rows", type=int, default=1_000_000, help="COPY limit's rows")
     parser.add_argument("--skip-limits", action="store_true")
+    parser.add_argument(
+        "--kinds",
+        default="recompute,http",
+        help="comma-separated: recompute (the daily colour batch), http (scans and "
+        "verifications through gunicorn), batch (batch scans in-process: CPU per scan "
+        "split into parse / validate / write)",
+    )
+    parser.add_argument("--rounds", type=int, default=20, help="batches for --kinds batch")
     args = parser.parse_args()
+    kinds = set(args.kinds.split(","))
     load_check()
 
     if args.http_only:
@@ -330,9 +436,11 @@ def main() -> None:
         ctx = build(args.persons)
     print(f"database: {connection.vendor} {connection.pg_version}")
     ctx["batch"] = args.batch
-    if not args.http_only:
+    if not args.http_only and "recompute" in kinds:
         recompute_bench()
-    if not args.skip_http:
+    if "batch" in kinds:
+        batch_in_process(ctx, args.batch, args.rounds)
+    if not args.skip_http and "http" in kinds:
         ctx["persons"] = ctx["persons"][:: max(1, len(ctx["persons"]) // 100_000)]
         connection.close()
         results = http_bench(ctx, args)

@@ -12,8 +12,8 @@ from fangkong.core.middleware import PARSED
 
 class KeptParser(Parser):
     """The JSON body as RejectUnstorableInApi decoded it (once per request, not twice:
-    a batch of scans is megabytes); a body it could not decode is parsed (and refused)
-    here as before."""
+    a batch of scans is megabytes; orjson, `core.middleware.decode`); a body it did not
+    decode (not sent as JSON) is parsed here."""
 
     def parse_body(self, request: HttpRequest):  # type: ignore[no-untyped-def]
         try:

@@ -3,9 +3,10 @@
 
 import datetime as dt
 import io
+import re
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import segno
 from django.apps import apps
@@ -184,71 +185,187 @@ class BatchTooLarge(Exception):
         super().__init__(_("at most %d scans per batch") % limit)
 
 
-def _batch_row(row: dict[str, Any], venue: Venue | None, persons: set[int], now: Any) -> tuple:
-    """One batch row as the staging columns, or ValidationError naming the field."""
-    if venue is None:
-        raise invalid("venue_code", _("unknown venue: this QR code is not registered"))
-    person_id = row.get("person_id")
-    if person_id is not None and person_id not in persons:
-        raise invalid("person_id", _("person_id: no such person"))
-    direction = row.get("direction") or Direction.VISIT
-    if direction not in Direction.values:
-        raise invalid("direction", _("must be one of %s") % ", ".join(Direction.values))
-    when = row.get("scanned_at")
-    if not (isinstance(when, dt.datetime) and when.tzinfo is not None and when <= now):
-        when = _when(when)  # text, naive or just ahead of the clock: the full check
-    temp = row.get("temperature")
-    return (
-        venue.pk,
-        person_id,
-        _uuid(row.get("client_id")),
-        when,
-        now,
-        str(direction),
-        None if temp is None else _temperature(temp),
-        str(row.get("colour") or "")[:6],
-        True,
-        "",
-        venue.path,
-    )
+INT64 = 2**63
+UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+DIRECTIONS = frozenset(Direction.values)
+VISIT = str(Direction.VISIT.value)
 
 
-def ingest_batch(user: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """A venue system or gate device sends many scans at once: each row is checked on
-    its own (a bad row is reported by its index, the others are stored), the good ones
-    are written in one set-based merge (`_insert_scans`); a client id already stored,
-    or twice in the batch, is stored once. More than MAX_BATCH rows: BatchTooLarge."""
+class BadRow(Exception):
+    """One batch row refused: the field and the problem, reported with the row's index."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field, self.problem = field, problem
+        super().__init__(problem)
+
+    def reason(self) -> str:
+        return _("%(field)s: %(problem)s") % {"field": self.field, "problem": self.problem}
+
+
+class GoodRow(NamedTuple):
+    """A checked batch row: plain values, the client id as canonical UUID text."""
+
+    venue_id: int
+    path: str  # the venue's
+    person_id: int | None
+    client_id: str
+    scanned_at: dt.datetime
+    direction: str
+    temperature: Decimal | None
+    colour: str
+
+
+def _person_id(value: Any) -> int | None:
+    """A person id as sent: a whole number (or its digits as text), else BadRow."""
+    if value is None:
+        return None
+    if type(value) is int:
+        return value
+    if type(value) is str and value.isascii() and value.isdigit():
+        return int(value)
+    if type(value) is float and value.is_integer():
+        return int(value)
+    raise BadRow("person_id", _("not a whole number"))
+
+
+def _batch_client_id(value: Any) -> str:
+    if type(value) is str:
+        text = value.lower()
+        if UUID_TEXT.fullmatch(text):
+            return text
+    try:
+        return str(readings.client_id(value))
+    except readings.NotANumber:
+        raise BadRow("client_id", _("the client id must be a UUID")) from None
+
+
+def _batch_when(value: Any, now: dt.datetime) -> dt.datetime:
+    if type(value) is str:
+        try:
+            when = dt.datetime.fromisoformat(value)
+        except ValueError:
+            when = None
+        if when is not None and when.tzinfo is not None and when <= now:
+            return when  # the common case; anything else takes the full check
+    try:
+        return _when(value)
+    except ValidationError as exc:
+        raise BadRow("scanned_at", " ".join(exc.messages)) from None
+
+
+class _Checker:
+    """Checks batch rows one by one against what one batch needs from the database (the
+    venues by code, the persons named); temperatures and colours repeat, so their
+    readings are kept for the batch."""
+
+    def __init__(
+        self, venues: dict[str, tuple[int, str]], persons: set[int], now: dt.datetime
+    ) -> None:
+        self.venues, self.persons, self.now = venues, persons, now
+        self.temperatures: dict[tuple[type, Any], Decimal | BadRow] = {}
+
+    def temperature(self, value: Any) -> Decimal | None:
+        if value is None or value == "":
+            return None
+        key = (type(value), value)
+        try:
+            found = self.temperatures.get(key)
+        except TypeError:  # a list or an object: not a reading
+            raise BadRow("temperature", _("not a number")) from None
+        if found is None:
+            try:
+                found = _temperature(value)
+            except ValidationError as exc:
+                found = BadRow("temperature", " ".join(exc.messages))
+            self.temperatures[key] = found  # type: ignore[assignment]
+        if isinstance(found, BadRow):
+            raise found
+        return found
+
+    def row(self, row: Any) -> GoodRow:
+        """One row as plain values, or BadRow naming the field."""
+        if type(row) is not dict:
+            raise BadRow("scans", _("each scan must be a JSON object"))
+        code = row.get("venue_code")
+        venue = self.venues.get(code) if type(code) is str else None  # (id, path)
+        if venue is None:
+            raise BadRow("venue_code", _("unknown venue: this QR code is not registered"))
+        cid = _batch_client_id(row.get("client_id"))
+        person_id = _person_id(row.get("person_id"))
+        if person_id is not None and person_id not in self.persons:
+            raise BadRow("person_id", _("no such person"))
+        direction = row.get("direction") or VISIT
+        if type(direction) is not str or direction not in DIRECTIONS:
+            raise BadRow("direction", _("must be one of %s") % ", ".join(Direction.values))
+        colour = row.get("colour") or ""
+        return GoodRow(
+            *venue,
+            person_id,
+            cid,
+            _batch_when(row.get("scanned_at"), self.now),
+            direction,
+            self.temperature(row.get("temperature")),
+            (colour if type(colour) is str else str(colour))[:6],
+        )
+
+
+def _named_persons(rows: list[Any]) -> set[int]:
+    """The person ids named in the batch that exist: one query (`= ANY` on PostgreSQL)."""
+    named = set()
+    for row in rows:
+        if type(row) is dict and row.get("person_id") is not None:
+            try:
+                pid = _person_id(row["person_id"])
+            except BadRow:
+                continue
+            if pid is not None and 0 < pid < INT64:
+                named.add(pid)
+    if not named:
+        return set()
+    Person = apps.get_model("people", "Person")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT id FROM {Person._meta.db_table} WHERE id = ANY(%s)",  # noqa: S608
+                [list(named)],
+            )
+            return {pid for (pid,) in cur.fetchall()}
+    return set(Person.objects.filter(pk__in=named).values_list("pk", flat=True))
+
+
+def check_batch(user: Any, rows: list[Any]) -> tuple[list[GoodRow], list[dict[str, Any]]]:
+    """The rows of a batch checked one by one: (good rows, deduplicated by client id —
+    the first wins; rejected rows as {"row": index, "reason": "field: problem"}). The
+    venues the user may see and the persons named are read once each."""
     require(user, "add", "tracing.scan")
     if len(rows) > MAX_BATCH:
         raise BatchTooLarge(MAX_BATCH)
-    codes = {str(r.get("venue_code") or "") for r in rows}
+    codes = {c for r in rows if type(r) is dict and type(c := r.get("venue_code")) is str}
     venues = {
-        v.code: v
-        for v in Venue.objects.restrict(user, "view")
+        code: (pk, path)
+        for code, pk, path in Venue.objects.restrict(user, "view")
         .filter(code__in=codes, active=True)
-        .only("id", "code", "path")
+        .values_list("code", "id", "path")
     }
-    now = clock.now()
-    good: list[tuple] = []
+    check = _Checker(venues, _named_persons(rows), clock.now())
+    good: list[GoodRow] = []
     rejected: list[dict[str, Any]] = []
-    named = set()
-    for r in rows:
-        pid = r.get("person_id")
-        if pid is not None:
-            try:
-                named.add(int(pid))
-            except (TypeError, ValueError):
-                pass
-    Person = apps.get_model("people", "Person")
-    persons = (
-        set(Person.objects.filter(pk__in=named).values_list("pk", flat=True)) if named else set()
-    )
     for i, row in enumerate(rows):
         try:
-            good.append(_batch_row(row, venues.get(str(row.get("venue_code") or "")), persons, now))
-        except ValidationError as exc:
-            rejected.append({"row": i, "reason": " ".join(exc.messages)})
-    stored = _insert_scans(good)
+            good.append(check.row(row))
+        except BadRow as exc:
+            rejected.append({"row": i, "reason": exc.reason()})
+    return good, rejected
+
+
+def ingest_batch(user: Any, rows: list[Any]) -> dict[str, Any]:
+    """A venue system or gate device sends many scans at once: each row is checked on
+    its own (a bad row is reported by its index and field, the others are stored), the
+    good ones are written in one transaction (`write_batch`); a client id already
+    stored, or twice in the batch, is stored once. More than MAX_BATCH rows:
+    BatchTooLarge, and nothing is written."""
+    good, rejected = check_batch(user, rows)
+    stored = write_batch(good)
     return {
         "received": len(rows),
         "stored": stored,
@@ -270,49 +387,96 @@ COLUMNS = (
     "refusal",
     "path",
 )
-PG_TYPES = (
-    "bigint",
-    "bigint",
-    "uuid",
-    "timestamptz",
-    "timestamptz",
-    "text",
-    "numeric(3,1)",
-    "text",
-    "boolean",
-    "text",
-    "text",
-)
-STAGE = "tracing_scan_stage"  # per connection (temporary), emptied by every merge
+# What a batch stages (the other columns are the same for every row of the batch).
+STAGED = ("venue_id", "person_id", "client_id", "scanned_at", "direction", "temperature",
+          "colour", "path")  # fmt: skip
+PG_TYPES = ("bigint", "bigint", "uuid", "timestamptz", "text", "numeric(3,1)", "text", "text")
+STAGE = "tracing_scan_copy"  # per connection (temporary), emptied by every merge
+COPY_TEXT = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: str) -> str:
+    """A value as COPY's text format writes it (backslash, tab, newline, CR escaped)."""
+    return value.translate(COPY_TEXT)
+
+
+def copy_lines(rows: list[GoodRow]) -> str:
+    """The rows in COPY text format, in STAGED order."""
+    paths: dict[int, str] = {}
+    colours: dict[str, str] = {}
+    out = []
+    for r in rows:
+        path = paths.get(r.venue_id)
+        if path is None:
+            path = paths[r.venue_id] = _copy_text(r.path)
+        colour = colours.get(r.colour)
+        if colour is None:
+            colour = colours[r.colour] = _copy_text(r.colour)
+        out.append(
+            f"{r.venue_id}\t{'\\N' if r.person_id is None else r.person_id}\t{r.client_id}\t"
+            f"{r.scanned_at.isoformat()}\t{r.direction}\t"
+            f"{'\\N' if r.temperature is None else r.temperature}\t{colour}\t{path}\n"
+        )
+    return "".join(out)
+
+
+def _unique(rows: list[GoodRow]) -> list[GoodRow]:
+    """The first row of each client id."""
+    seen: set[str] = set()
+    out = []
+    for r in rows:
+        if r.client_id not in seen:
+            seen.add(r.client_id)
+            out.append(r)
+    return out
 
 
 @transaction.atomic
-def _insert_scans(rows: list[tuple]) -> int:
-    """Store scans once each; the number stored. PostgreSQL: COPY into a temporary
-    staging table, then ONE statement that empties the stage and merges it — the
-    first row of each client id (DISTINCT ON), a client id already stored skipped
-    (ON CONFLICT DO NOTHING). Other engines: bulk_create with ignore_conflicts."""
+def write_batch(rows: list[GoodRow]) -> int:
+    """Store checked scans once each (the first row of a client id; a client id already
+    stored skipped); the number stored. One transaction: a batch is never half-written.
+    PostgreSQL: ONE COPY (text format) into a temporary stage, then ONE statement that
+    empties the stage and merges it (ON CONFLICT (client_id) DO NOTHING). Other engines:
+    one bulk insert that ignores conflicts."""
+    rows = _unique(rows)
     if not rows:
         return 0
+    now = clock.now()
     table = Scan._meta.db_table
     if connection.vendor == "postgresql":
-        cols = ", ".join(COLUMNS)
-        typed = ", ".join(f"{c} {t}" for c, t in zip(COLUMNS, PG_TYPES, strict=True))
+        cols = ", ".join(STAGED)
+        typed = ", ".join(f"{c} {t}" for c, t in zip(STAGED, PG_TYPES, strict=True))
         with connection.cursor() as cur:
-            cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} (n integer, {typed})")
-            with cur.cursor.copy(f"COPY {STAGE} (n, {cols}) FROM STDIN") as copy:
-                for n, row in enumerate(rows):
-                    copy.write_row((n, *row))
+            cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} ({typed})")
+            with cur.cursor.copy(f"COPY {STAGE} ({cols}) FROM STDIN") as copy:
+                copy.write(copy_lines(rows))
             cur.execute(
                 f"WITH staged AS (DELETE FROM {STAGE} RETURNING *) "  # noqa: S608
-                f"INSERT INTO {table} ({cols}) "
-                f"SELECT DISTINCT ON (client_id) {cols} FROM staged ORDER BY client_id, n "
-                f"ON CONFLICT (client_id) DO NOTHING"
+                f"INSERT INTO {table} ({', '.join(COLUMNS)}) "
+                f"SELECT venue_id, person_id, client_id, scanned_at, %s, direction, "
+                f"temperature, colour, true, '', path FROM staged "
+                f"ON CONFLICT (client_id) DO NOTHING",
+                [now],
             )
             return cur.rowcount
     before = Scan.objects.count()
     Scan.objects.bulk_create(
-        [Scan(**dict(zip(COLUMNS, r, strict=True))) for r in rows],
+        [
+            Scan(
+                venue_id=r.venue_id,
+                person_id=r.person_id,
+                client_id=uuid.UUID(r.client_id),
+                scanned_at=r.scanned_at,
+                received_at=now,
+                direction=r.direction,
+                temperature=r.temperature,
+                colour=r.colour,
+                admitted=True,
+                refusal="",
+                path=r.path,
+            )
+            for r in rows
+        ],
         batch_size=2000,
         ignore_conflicts=True,
     )

@@ -3,8 +3,11 @@ random bytes to an upload answer 4xx naming the field, never 500."""
 
 import datetime as dt
 import os
+import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fangkong.core import clock
 from tests.conftest import YUECHENG
@@ -77,3 +80,78 @@ def test_a_nul_byte_in_a_lab_csv_is_refused_naming_the_file(client, make_user):
     with pytest.raises(ValidationError) as caught:
         read_rows("results.csv", "sample_code,result\nS1\x00,阳性\n".encode())
     assert "file" in caught.value.message_dict
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"a": [1, 2.5, "\\u4e1c", null, true, {"b": -9223372036854775807}]}',
+        b'{"a": NaN}',  # orjson refuses what json reads leniently: json's answer stands
+        b'{"a": 1e400}',
+        b'{"a": "\\ud800"}',
+    ],
+)
+def test_a_body_decodes_as_the_standard_library_decodes_it(body):
+    import json
+    import math
+
+    from fangkong.core.middleware import decode
+
+    got, want = decode(body), json.loads(body)
+    value = got["a"]
+    if isinstance(value, float) and math.isnan(value):
+        assert math.isnan(want["a"])
+    else:
+        assert got == want
+
+
+def test_an_integer_beyond_64_bits_is_refused_whatever_the_decoder(client, h):
+    """orjson reads 2**64 as a float; such a body never reaches it (`suspect`)."""
+    for number in (2**63, 2**64, 10**30, -(2**63) - 1):
+        body = '{"name": "x", "kind": "gate", "node_code": "330602", "n": %d}' % number
+        r = client.post("/api/v1/tracing/venues", body, content_type="application/json", **h)
+        assert r.status_code == 422, (number, r.content)
+        assert r.json()["detail"][0]["loc"] == ["body", "n"]
+
+
+def test_a_body_that_is_not_json_is_a_400_saying_where(client, h):
+    r = client.post(
+        "/api/v1/tracing/venues",
+        '{"name": "x",\n "kind": }',
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+        **h,
+    )
+    assert r.status_code == 400
+    assert r.json()["detail"] == "the request body is not valid JSON (line 2, column 10)"
+
+
+OLD_SUSPECT = re.compile(rb"\\u0000|\\u[dD][89abcdefABCDEF]|\d{19}|\xed[\xa0-\xbf]")
+
+
+@given(
+    st.binary(max_size=80) | st.text("0123456789{[\\uDd8f0 \xed\xa0", max_size=80).map(str.encode)
+)
+def test_the_fast_suspect_scan_is_the_one_regex(body):
+    """`suspect` (a substring test, a regex for escapes, a translated copy for digits)
+    says what the one regex it replaced said, for any bytes."""
+    from fangkong.core.middleware import suspect
+
+    old = body[:1] not in (b"{", b"[") or OLD_SUSPECT.search(body) is not None
+    assert suspect(body) == old
+
+
+json_values = st.recursive(
+    st.none() | st.integers() | st.text(max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=2), inner, max_size=3)
+    ),
+    max_leaves=30,
+)
+
+
+@given(json_values)
+def test_the_level_by_level_depth_is_the_depth(value):
+    from fangkong.core.middleware import containers_depth, depth
+
+    assert containers_depth(value) == depth(value)
