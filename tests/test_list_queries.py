@@ -166,6 +166,36 @@ def rows(make: Any) -> Any:
     return lambda user, i: make(i)
 
 
+def answered(user: Any, i: int) -> Any:
+    """A question answered and published (the public answers)."""
+    from fangkong.core import clock
+    from fangkong.public.models import Question
+
+    asked = question(user, i)
+    Question.objects.filter(pk=asked.pk).update(
+        answer="每周两次", answered_at=clock.now(), published=True
+    )
+    return asked
+
+
+def published_article(user: Any, i: int) -> Any:
+    from fangkong.public.models import Article
+
+    return Article.objects.create(
+        node=_node("3306"), title=f"知识{i}", body="…", author=user, published=True
+    )
+
+
+def refusal(user: Any, i: int) -> Any:
+    """A message refused at the exchange's door (the partners page lists them)."""
+    from fangkong.exchange.models import Refusal
+
+    root = _node("3306")
+    return Refusal.objects.create(
+        claimed_sender="330100", channel="http", reason=f"签名无效{i}", path=root.path
+    )
+
+
 def own_token(user: Any, i: int) -> Any:
     """Another API token of the caller (the tokens list is the caller's own)."""
     return bearer(user)
@@ -209,6 +239,11 @@ PAGES = {case.url: case for case in CASES.values()} | {
     "/supplies/": Case("supplies", "330602", "", supply_request),  # its open requests
     "/supplies/prices/": Case("supplies", kit.YUECHENG, "", rows(kit.price_report)),
     "/screening/handovers/": Case("county_hq", kit.YUECHENG, "", rows(kit.handover)),
+    "/public/answers/": Case("city_hq", "3306", "", answered),
+    "/public/knowledge/": Case("city_hq", "3306", "", published_article),
+    "/exchange/partners/": Case("city_hq", "3306", "", refusal),
+    "/screening/progress/": Case("grid_worker", kit.GRID_A, "", rows(kit.screening_task)),
+    "/command/": Case("county_hq", kit.YUECHENG, "", rows(kit.target)),  # its targets
 }
 ENDPOINTS = {case.url: case for case in API_CASES.values()} | {
     "/api/v1/public/questions": Case("city_hq", "3306", "", question),
@@ -258,6 +293,7 @@ ENDPOINTS = {case.url: case for case in API_CASES.values()} | {
     ),
     "/api/v1/supplies/prices": Case("supplies", kit.YUECHENG, "", rows(kit.price_report)),
     "/api/v1/auth/tokens": Case("grid_worker", kit.GRID_A, "", own_token),
+    "/api/v1/public/open/answers": Case("city_hq", "3306", "", answered),
 }
 
 # Lists under a parent (`{pk}` in the path): the parent of a row the builder made.
@@ -271,13 +307,10 @@ PARENTS = {
 UNBUILT = (
     dict.fromkeys(
         [
-            "/screening/progress/",
-            "/command/",
             "/healthcode/",
             "/supervision/",
             "/supervision/commendations/",
             "/supervision/cases/",
-            "/exchange/partners/",
             "/exchange/cards/",
             "/audit/",
             "/api/v1/jurisdictions/search",
@@ -288,9 +321,6 @@ UNBUILT = (
     )
     | dict.fromkeys(
         [
-            "/api/v1/public/open/answers",
-            "/public/answers/",
-            "/public/knowledge/",
             "/public/resumed/",
         ],
         "paged in #17 (lists2) after the kit was written; no row builder yet",
