@@ -15,7 +15,8 @@ class FangkongUserAdmin(UserAdmin):
     raw_id_fields = ("node",)
 
 
-@admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("user", "created_at", "expires_at", "last_used_at")
-    readonly_fields = ("digest",)
+admin.site.register(
+    ApiToken,
+    list_display=("user", "created_at", "expires_at", "last_used_at"),
+    readonly_fields=("digest",),
+)

@@ -18,7 +18,7 @@ from fangkong.briefing.models import Briefing, BriefingRules, RiskRules
 from fangkong.briefing.present import context_for
 from fangkong.core import clock
 from fangkong.core.access import require
-from fangkong.core.forms import add_action_errors
+from fangkong.core.forms import run_action
 from fangkong.geo.models import Division
 
 
@@ -112,14 +112,13 @@ def risk_rules(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                actions.save_risk_rules(request.user, form.cleaned_data)
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                messages.success(request, _("The five-colour map rules were saved."))
-                return redirect("briefing:risk_rules")
+        if form.is_valid() and run_action(
+            request,
+            form,
+            lambda: actions.save_risk_rules(request.user, form.cleaned_data),
+            _("The five-colour map rules were saved."),
+        ):
+            return redirect("briefing:risk_rules")
     from fangkong.briefing.rules import SOURCES
 
     return render(

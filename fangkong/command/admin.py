@@ -14,10 +14,7 @@ from fangkong.command.models import (
     TaskForce,
 )
 
-
-@admin.register(ResponseLevel)
-class ResponseLevelAdmin(admin.ModelAdmin):
-    list_display = ("effective_from", "grade", "note")
+admin.site.register(ResponseLevel, list_display=("effective_from", "grade", "note"))
 
 
 class IndicatorInline(admin.TabularInline):
@@ -25,49 +22,38 @@ class IndicatorInline(admin.TabularInline):
     exclude = ("path",)
 
 
-@admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
-    list_display = ("name", "node", "owner")
-    inlines = [IndicatorInline]
+admin.site.register(Target, list_display=("name", "node", "owner"), inlines=[IndicatorInline])
 
 
-@admin.register(MeasureList)
-class MeasureListAdmin(admin.ModelAdmin):
-    list_display = ("name", "level", "active")
+admin.site.register(MeasureList, list_display=("name", "level", "active"))
 
 
-@admin.register(TaskForce)
-class TaskForceAdmin(admin.ModelAdmin):
-    list_display = ("name", "node", "leader")
+admin.site.register(TaskForce, list_display=("name", "node", "leader"))
 
 
-@admin.register(Directive)
-class DirectiveAdmin(admin.ModelAdmin):
-    list_display = ("title", "node", "issued_at", "deadline")
+admin.site.register(Directive, list_display=("title", "node", "issued_at", "deadline"))
 
 
-@admin.register(DirectiveReceipt)
-class DirectiveReceiptAdmin(admin.ModelAdmin):
-    list_display = ("directive", "node", "acknowledged_at", "reported_at", "escalated_at")
-    raw_id_fields = ("node", "escalated_to", "directive")
+admin.site.register(
+    DirectiveReceipt,
+    list_display=("directive", "node", "acknowledged_at", "reported_at", "escalated_at"),
+    raw_id_fields=("node", "escalated_to", "directive"),
+)
 
 
-@admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
-    list_display = ("title", "node", "day")
+admin.site.register(Meeting, list_display=("title", "node", "day"))
 
 
-@admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
-    list_display = ("text", "owner", "deadline", "status")
+admin.site.register(Decision, list_display=("text", "owner", "deadline", "status"))
 
 
-@admin.register(ReportTemplate)
-class ReportTemplateAdmin(admin.ModelAdmin):
-    list_display = ("name", "node", "level", "schedule", "deadline_time")
+admin.site.register(
+    ReportTemplate, list_display=("name", "node", "level", "schedule", "deadline_time")
+)
 
 
-@admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
-    list_display = ("template", "node", "period", "on_time", "completeness")
-    raw_id_fields = ("node",)
+admin.site.register(
+    Submission,
+    list_display=("template", "node", "period", "on_time", "completeness"),
+    raw_id_fields=("node",),
+)

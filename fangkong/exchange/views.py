@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from fangkong.core import audit, clock
 from fangkong.core import listing as lists
 from fangkong.core.access import require
+from fangkong.core.forms import run_action
 from fangkong.exchange import actions, cards, forms, schema, signing, sources
 from fangkong.exchange.choices import Channel, Direction
 from fangkong.exchange.models import HandoverRequest, Partner, Refusal, ReportCard
@@ -167,14 +168,13 @@ def partners_view(request: HttpRequest) -> HttpResponse:
     form = forms.PartnerForm(request.POST or None)
     if request.method == "POST":
         require(request.user, "add", "exchange.partner")
-        if form.is_valid():
-            try:
-                actions.save_partner(user, form.cleaned_data)
-            except ValidationError as exc:
-                form.add_action_errors(exc)
-            else:
-                messages.success(request, _("Partner registered."))
-                return redirect("exchange:partners")
+        if form.is_valid() and run_action(
+            request,
+            form,
+            lambda: actions.save_partner(user, form.cleaned_data),
+            _("Partner registered."),
+        ):
+            return redirect("exchange:partners")
     return render(
         request,
         "exchange/partners.html",

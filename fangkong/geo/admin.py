@@ -2,11 +2,11 @@ from django.contrib import admin
 
 from fangkong.geo.models import Division
 
-
-@admin.register(Division)
-class DivisionAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "level", "households")
-    list_filter = ("level",)
-    search_fields = ("code", "name")
-    raw_id_fields = ("parent",)
-    readonly_fields = ("path",)
+admin.site.register(
+    Division,
+    list_display=("code", "name", "level", "households"),
+    list_filter=("level",),
+    search_fields=("code", "name"),
+    raw_id_fields=("parent",),
+    readonly_fields=("path",),
+)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.core import listing as lists
-from fangkong.core.forms import add_action_errors
+from fangkong.core.forms import run_action
 from fangkong.core.querysets import is_system
 from fangkong.notify import actions, schedule
 from fangkong.notify.forms import PreferenceForm, RulesForm
@@ -92,14 +92,13 @@ def preferences(request: HttpRequest) -> HttpResponse:
     pref = Preference.objects.filter(user=user).first()
     if request.method == "POST":
         form = PreferenceForm(request.POST)
-        if form.is_valid():
-            try:
-                actions.save_preferences(request.user, form.cleaned_data)
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                messages.success(request, _("Preferences saved."))
-                return redirect("notify:preferences")
+        if form.is_valid() and run_action(
+            request,
+            form,
+            lambda: actions.save_preferences(request.user, form.cleaned_data),
+            _("Preferences saved."),
+        ):
+            return redirect("notify:preferences")
     else:
         initial = {}
         if pref is not None:
@@ -131,14 +130,13 @@ def schedule_page(request: HttpRequest) -> HttpResponse:
         if not may_change:
             raise PermissionDenied
         form = RulesForm(request.POST, current=current)
-        if form.is_valid():
-            try:
-                actions.add_rules(user, form.cleaned_data, form.rules())
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                messages.success(request, _("Notice rules saved."))
-                return redirect("notify:schedule")
+        if form.is_valid() and run_action(
+            request,
+            form,
+            lambda: actions.add_rules(user, form.cleaned_data, form.rules()),
+            _("Notice rules saved."),
+        ):
+            return redirect("notify:schedule")
     else:
         form = RulesForm(
             current=current,

@@ -11,10 +11,10 @@ from fangkong.observation.models import (
     Room,
 )
 
-
-@admin.register(ObservationRules)
-class ObservationRulesAdmin(admin.ModelAdmin):
-    list_display = ("effective_from", "days", "fever_threshold", "negative_test_required")
+admin.site.register(
+    ObservationRules,
+    list_display=("effective_from", "days", "fever_threshold", "negative_test_required"),
+)
 
 
 class RoomInline(admin.TabularInline):
@@ -23,11 +23,12 @@ class RoomInline(admin.TabularInline):
     exclude = ("path",)
 
 
-@admin.register(QuarantineSite)
-class QuarantineSiteAdmin(admin.ModelAdmin):
-    list_display = ("name", "address", "node", "doctor", "active")
-    raw_id_fields = ("node", "doctor", "staff")
-    inlines = [RoomInline]
+admin.site.register(
+    QuarantineSite,
+    list_display=("name", "address", "node", "doctor", "active"),
+    raw_id_fields=("node", "doctor", "staff"),
+    inlines=[RoomInline],
+)
 
 
 @admin.register(ObservationPeriod)
@@ -40,25 +41,29 @@ class ObservationPeriodAdmin(admin.ModelAdmin):
     readonly_fields = ("planned_end", "path", "certificate_code")
 
 
-@admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin):
-    list_display = ("period", "local_date", "window", "temperature", "reporter_kind")
-    raw_id_fields = ("period", "reported_by")
+admin.site.register(
+    CheckIn,
+    list_display=("period", "local_date", "window", "temperature", "reporter_kind"),
+    raw_id_fields=("period", "reported_by"),
+)
 
 
-@admin.register(Placement)
-class PlacementAdmin(admin.ModelAdmin):
-    list_display = ("period", "kind", "room", "started_at", "ended_at")
-    raw_id_fields = ("period", "room", "site", "by")
+admin.site.register(
+    Placement,
+    list_display=("period", "kind", "room", "started_at", "ended_at"),
+    raw_id_fields=("period", "room", "site", "by"),
+)
 
 
-@admin.register(AlertTask)
-class AlertTaskAdmin(admin.ModelAdmin):
-    list_display = ("period", "local_date", "window", "assigned_to", "status")
-    raw_id_fields = ("period", "assigned_to", "done_by")
+admin.site.register(
+    AlertTask,
+    list_display=("period", "local_date", "window", "assigned_to", "status"),
+    raw_id_fields=("period", "assigned_to", "done_by"),
+)
 
 
-@admin.register(Referral)
-class ReferralAdmin(admin.ModelAdmin):
-    list_display = ("period", "status", "clinic", "created_at")
-    raw_id_fields = ("period", "checkin", "resolved_by")
+admin.site.register(
+    Referral,
+    list_display=("period", "status", "clinic", "created_at"),
+    raw_id_fields=("period", "checkin", "resolved_by"),
+)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from fangkong.core import audit, clock, picking
 from fangkong.core import listing as lists
 from fangkong.core.access import invalid, require
+from fangkong.core.forms import run_action
 from fangkong.core.querysets import can_access
 from fangkong.geo.models import Division
 from fangkong.observation import actions, exports, links
@@ -551,14 +552,13 @@ def rules_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                actions.save_rules(request.user, form.cleaned_data)
-            except ValidationError as exc:
-                form.add_action_errors(exc)
-            else:
-                messages.success(request, _("Rule set saved."))
-                return redirect("observation:rules")
+        if form.is_valid() and run_action(
+            request,
+            form,
+            lambda: actions.save_rules(request.user, form.cleaned_data),
+            _("Rule set saved."),
+        ):
+            return redirect("observation:rules")
     return render(
         request,
         "observation/rules.html",

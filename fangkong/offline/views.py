@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import clock
 from fangkong.core.access import require
+from fangkong.core.forms import run_action
 from fangkong.core.querysets import allows
 from fangkong.offline import actions
 from fangkong.offline.models import DeviceStatus, OrphanVisit, SyncReceipt
@@ -123,16 +124,13 @@ def rules_page(request: HttpRequest) -> HttpResponse:
     form = RulesForm(None, initial=initial)
     if request.method == "POST":
         form = RulesForm(request.POST)
-        if form.is_valid():
-            try:
-                actions.add_rules(user, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_action_errors(exc)
-            else:
-                from django.contrib import messages
-
-                messages.success(request, _("Rule set added."))
-                return redirect("offline:rules")
+        if form.is_valid() and run_action(
+            request,
+            form,
+            lambda: actions.add_rules(user, **form.cleaned_data),
+            _("Rule set added."),
+        ):
+            return redirect("offline:rules")
     return render(
         request,
         "offline/rules.html",

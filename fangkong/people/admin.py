@@ -14,7 +14,4 @@ class PersonAdmin(admin.ModelAdmin):
     exclude = ("id_number_enc", "phone_enc", "doc_number_enc")
 
 
-@admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
-    list_display = ("number", "address", "node")
-    raw_id_fields = ("node",)
+admin.site.register(Household, list_display=("number", "address", "node"), raw_id_fields=("node",))

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import listing as paging
 from fangkong.core.access import require
-from fangkong.core.forms import add_action_errors
+from fangkong.core.forms import add_action_errors, run_action
 from fangkong.core.querysets import allows, can_access
 from fangkong.geo.models import Division
 from fangkong.screening import actions, exports, fates, progress
@@ -166,19 +166,18 @@ def sources(request: HttpRequest) -> HttpResponse:
     form = SourceForm(request.POST or None)
     if request.method == "POST":
         require(request.user, "add", ListSource)
-        if form.is_valid():
-            try:
-                actions.save_source(
-                    request.user,
-                    form.cleaned_data["name"],
-                    form.cleaned_data["kind"],
-                    form.column_map(),
-                )
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("screening:sources")
+        if form.is_valid() and run_action(
+            request,
+            form,
+            lambda: actions.save_source(
+                request.user,
+                form.cleaned_data["name"],
+                form.cleaned_data["kind"],
+                form.column_map(),
+            ),
+            _("Saved."),
+        ):
+            return redirect("screening:sources")
     return render(
         request,
         "screening/sources.html",

@@ -13,62 +13,65 @@ from fangkong.supervision.models import (
     SupervisionRuleSet,
 )
 
-
-@admin.register(SupervisionRuleSet)
-class RuleSetAdmin(admin.ModelAdmin):
-    list_display = ("effective_from", "rectification_days", "escalation_grace_days", "note")
-
-
-@admin.register(Checklist)
-class ChecklistAdmin(admin.ModelAdmin):
-    list_display = ("topic", "active", "updated_at")
+admin.site.register(
+    SupervisionRuleSet,
+    list_display=("effective_from", "rectification_days", "escalation_grace_days", "note"),
+)
 
 
-@admin.register(AccountabilityDecision)
-class DecisionAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "order", "active")
+admin.site.register(Checklist, list_display=("topic", "active", "updated_at"))
 
 
-@admin.register(InspectionPlan)
-class PlanAdmin(admin.ModelAdmin):
-    list_display = ("title", "node", "starts_on", "ends_on")
-    raw_id_fields = ("node", "created_by")
+admin.site.register(AccountabilityDecision, list_display=("code", "name", "order", "active"))
 
 
-@admin.register(InspectionTeam)
-class TeamAdmin(admin.ModelAdmin):
-    list_display = ("name", "plan", "leader")
-    raw_id_fields = ("plan", "leader", "members")
+admin.site.register(
+    InspectionPlan,
+    list_display=("title", "node", "starts_on", "ends_on"),
+    raw_id_fields=("node", "created_by"),
+)
 
 
-@admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):
-    list_display = ("node", "kind", "planned_on", "status")
-    list_filter = ("kind", "status")
-    raw_id_fields = ("team", "node", "leader", "subject", "recorded_by")
+admin.site.register(
+    InspectionTeam,
+    list_display=("name", "plan", "leader"),
+    raw_id_fields=("plan", "leader", "members"),
+)
 
 
-@admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "inspection", "severity")
-    raw_id_fields = ("inspection", "cadre", "created_by")
+admin.site.register(
+    Inspection,
+    list_display=("node", "kind", "planned_on", "status"),
+    list_filter=("kind", "status"),
+    raw_id_fields=("team", "node", "leader", "subject", "recorded_by"),
+)
 
 
-@admin.register(Rectification)
-class RectificationAdmin(admin.ModelAdmin):
-    list_display = ("owner_node", "deadline", "status")
-    list_filter = ("status",)
-    raw_id_fields = ("finding", "owner_node", "owner_user", "created_by")
-    readonly_fields = ("replied_by", "verified_by", "closed_by")
+admin.site.register(
+    Finding,
+    list_display=("__str__", "inspection", "severity"),
+    raw_id_fields=("inspection", "cadre", "created_by"),
+)
 
 
-@admin.register(Commendation)
-class CommendationAdmin(admin.ModelAdmin):
-    list_display = ("title", "member", "organisation", "decided_by", "decided_on")
-    raw_id_fields = ("member", "organisation", "created_by")
+admin.site.register(
+    Rectification,
+    list_display=("owner_node", "deadline", "status"),
+    list_filter=("status",),
+    raw_id_fields=("finding", "owner_node", "owner_user", "created_by"),
+    readonly_fields=("replied_by", "verified_by", "closed_by"),
+)
 
 
-@admin.register(AccountabilityCase)
-class CaseAdmin(admin.ModelAdmin):
-    list_display = ("member", "decision", "decided_by", "decided_on")
-    raw_id_fields = ("finding", "member", "created_by")
+admin.site.register(
+    Commendation,
+    list_display=("title", "member", "organisation", "decided_by", "decided_on"),
+    raw_id_fields=("member", "organisation", "created_by"),
+)
+
+
+admin.site.register(
+    AccountabilityCase,
+    list_display=("member", "decision", "decided_by", "decided_on"),
+    raw_id_fields=("finding", "member", "created_by"),
+)

@@ -44,23 +44,15 @@ class ItemAdmin(admin.ModelAdmin):
     list_filter = ["category"]
 
 
-@admin.register(Warehouse)
-class WarehouseAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "node"]
-    list_filter = ["kind"]
-    raw_id_fields = ["node"]
+admin.site.register(
+    Warehouse, list_display=["name", "kind", "node"], list_filter=["kind"], raw_id_fields=["node"]
+)
 
 
-@admin.register(Market)
-class MarketAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "node"]
-    raw_id_fields = ["node"]
+admin.site.register(Market, list_display=["name", "kind", "node"], raw_id_fields=["node"])
 
 
-@admin.register(PriceBaseline)
-class PriceBaselineAdmin(admin.ModelAdmin):
-    list_display = ["item", "node", "price"]
-    raw_id_fields = ["node"]
+admin.site.register(PriceBaseline, list_display=["item", "node", "price"], raw_id_fields=["node"])
 
 
 class ReadOnly(admin.ModelAdmin):
