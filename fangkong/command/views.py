@@ -413,7 +413,14 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "last": last,
             "late": metrics.late_nodes(user, t, last) if last else [],
             "form": form if expected_here and user.may("command.submission", "add") else None,
-            "mine": Submission.objects.restrict(user).filter(template=t, node_id=user.node_id)[:14],
+            # Every report of the node, paged with the total (were the last 14).
+            "mine": lists.paginate(
+                request,
+                Submission.objects.restrict(user)
+                .filter(template=t, node_id=user.node_id)
+                .order_by("-period", "-pk"),
+                prefix="m",
+            ),
             "tz": timezone.get_current_timezone_name(),
         },
     )

@@ -243,13 +243,35 @@ def directive_coverage(request: HttpRequest, pk: int):  # type: ignore[no-untype
 
     d = get_object_or_404(Directive.objects.restrict(request.user), pk=pk)
     c = coverage.directive(request.user, d)
-    c["failed"] = [
-        {
-            "node": f.notice.recipient_node.code if f.notice.recipient_node else None,
-            "channel": f.channel,
-            "status": f.status,
-            "answer": f.answer,
-        }
-        for f in c["failed"]
-    ]
+    # The first page of what was not delivered, with `failed_count`; every one at
+    # /directives/{pk}/undelivered (paged).
+    c["failed"] = [_undelivered(f) for f in c["failed"][: lists.PER_PAGE]]
     return c
+
+
+class UndeliveredOut(Schema):
+    node: str | None
+    channel: str
+    status: str
+    answer: str
+
+
+def _undelivered(f: Any) -> dict[str, Any]:
+    return {
+        "node": f.notice.recipient_node.code if f.notice.recipient_node else None,
+        "channel": f.channel,
+        "status": f.status,
+        "answer": f.answer,
+    }
+
+
+@router.get("/directives/{int:pk}/undelivered", response=list[UndeliveredOut])
+@paginate(lists.CountedPagination)
+def directive_undelivered(request: HttpRequest, pk: int) -> Any:
+    """Every delivery of a directive's notices that failed or was skipped; paged with `count`."""
+    from fangkong.command.models import Directive
+
+    d = get_object_or_404(Directive.objects.restrict(request.user), pk=pk)
+    return lists.Mapped(
+        coverage.undelivered(coverage.directive_deliveries(request.user, d)), _undelivered
+    )

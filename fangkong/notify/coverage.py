@@ -19,6 +19,22 @@ def _minutes(values: list[float]) -> tuple[float | None, float | None]:
     return round(median, 1), round(p90, 1)
 
 
+def undelivered(deliveries: Any) -> Any:
+    """The deliveries that failed or were skipped, by recipient (not cut: pages page them)."""
+    return (
+        deliveries.filter(status__in=[Delivery.Status.FAILED, Delivery.Status.SKIPPED])
+        .select_related("notice__recipient_node")
+        .order_by("notice__path", "pk")
+    )
+
+
+def directive_deliveries(user: Any, d: Any) -> Any:
+    notices = Notice.objects.restrict(user).filter(
+        kind="directive", key__startswith=f"directive:{d.pk}:"
+    )
+    return Delivery.objects.filter(notice__in=notices)
+
+
 def directive(user: Any, d: Any) -> dict[str, Any]:
     """Figures for the directive page, within the viewer's jurisdiction."""
     from fangkong.command.models import DirectiveReceipt
@@ -26,15 +42,11 @@ def directive(user: Any, d: Any) -> dict[str, Any]:
     notices = Notice.objects.restrict(user).filter(
         kind="directive", key__startswith=f"directive:{d.pk}:"
     )
-    deliveries = Delivery.objects.filter(notice__in=notices)
+    deliveries = directive_deliveries(user, d)
     by_channel: dict[str, dict[str, int]] = {}
     for row in deliveries.values("channel", "status").annotate(n=Count("pk")):
         by_channel.setdefault(row["channel"], {})[row["status"]] = row["n"]
-    failed = list(
-        deliveries.filter(status__in=[Delivery.Status.FAILED, Delivery.Status.SKIPPED])
-        .select_related("notice__recipient_node")
-        .order_by("notice__path")[:50]
-    )
+    failed = undelivered(deliveries)
     acked = DirectiveReceipt.objects.restrict(user).filter(
         directive=d, acknowledged_at__isnull=False
     )
@@ -58,7 +70,8 @@ def directive(user: Any, d: Any) -> dict[str, Any]:
             for i, key in enumerate(("inbox", "sms", "email"))
             if key in by_channel
         ],
-        "failed": failed,
+        "failed": failed,  # every one, in order: pages and the API page it
+        "failed_count": failed.count(),
         "ack_median": median,
         "ack_p90": p90,
         "acknowledged": len(minutes),

@@ -135,3 +135,23 @@ def test_report_pages_submit_rates_and_lock_message(login, template, make_user, 
         },
     )
     assert r.status_code == 302
+
+
+def test_a_nodes_own_reports_are_paged_with_the_total(login, template, make_user, monkeypatch):
+    """Every report the town sent, not the last 14."""
+    from fangkong.core import listing as lists
+    from tests.core.test_list_pages import total
+
+    town = make_user("town_hq", TASHAN)
+    c = login(town)
+    url = reverse("command:report", args=[template.pk])
+    for n in range(5):
+        with clock.frozen(at(DAY0 + dt.timedelta(days=n), 16)):
+            day = str(DAY0 + dt.timedelta(days=n))
+            assert c.post(url, {"period": day, "f0": "1", "f1": "2"}).status_code == 302
+    monkeypatch.setattr(lists, "PER_PAGE", 2)
+    with clock.frozen(at(DAY0 + dt.timedelta(days=4), 17)):
+        html = c.get(url).content.decode()
+        last = c.get(url, {"mpage": 3}).content.decode()
+    assert total(html) == 5 and "mpage=2" in html and "第 1 / 3 页" in html
+    assert "第 3 / 3 页" in last and DAY0.strftime("%Y-%m-%d") in last

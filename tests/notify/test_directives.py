@@ -125,3 +125,25 @@ def test_directive_page_shows_notice_coverage(city_directive, city_hq, client):
     html = page.content.decode()
     assert 'id="notice-channels"' in html
     assert "2277" in html
+
+
+def test_every_undelivered_notice_is_listed_with_its_count(city_directive, city_hq, client):
+    """2,277 text messages could not be sent (nobody has a number): the page and the API
+    count them all and page past the first 50 (the list was cut at 50)."""
+    from tests.core.test_list_pages import total
+    from tests.kit import bearer
+
+    client.force_login(city_hq)
+    url = f"/command/directives/{city_directive.pk}/"
+    html = client.get(url).content.decode()
+    undelivered = html[html.index('id="undelivered"') :]
+    assert "(2277)" in undelivered and total(undelivered) == 2277 and "fpage=2" in undelivered
+    last = client.get(url, {"fpage": 46}).content.decode()
+    assert "第 46 / 46 页" in last and 'id="undelivered" open' in last
+    api = "/api/v1/notices/directives"
+    h = bearer(city_hq)
+    cov = client.get(f"{api}/{city_directive.pk}/coverage", **h).json()
+    assert cov["failed_count"] == 2277 and len(cov["failed"]) == 50
+    page = client.get(f"{api}/{city_directive.pk}/undelivered", {"page": 46}, **h).json()
+    assert page["count"] == 2277 and len(page["items"]) == 2277 - 45 * 50
+    assert page["items"][0]["channel"] == "sms" and page["items"][0]["status"] == "failed"

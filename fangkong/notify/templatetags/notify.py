@@ -2,6 +2,7 @@ from typing import Any
 
 from django import template
 
+from fangkong.core import listing as lists
 from fangkong.notify import coverage
 
 register = template.Library()
@@ -9,7 +10,10 @@ register = template.Library()
 
 @register.inclusion_tag("notify/_directive_coverage.html", takes_context=True)
 def directive_notices(context: Any, directive: Any) -> dict[str, Any]:
-    return {"c": coverage.directive(context["request"].user, directive)}
+    request = context["request"]
+    c = coverage.directive(request.user, directive)
+    c["failed"] = lists.paginate(request, c["failed"], prefix="f")  # was the first 50
+    return {"c": c, "open": bool(request.GET.get("fpage"))}
 
 
 @register.inclusion_tag("notify/_bell.html", takes_context=True)
