@@ -108,6 +108,7 @@ LEAN_MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "fangkong.core.security.CapUploads",
     "fangkong.core.lean.LeanLocale",  # the language LocaleMiddleware would choose
+    "fangkong.core.overload.ShedOverload",  # 503 + Retry-After past FANGKONG_MAX_INFLIGHT
     "fangkong.core.middleware.RejectUnstorableInApi",
     "fangkong.core.middleware.ClientAddress",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -126,6 +127,11 @@ FANGKONG_LEAN_EXCLUDE = ["/api/v1/auth/token"]
 # A bearer token's record is kept this many seconds per process; a revocation made in
 # another process is honoured within it (in the revoking process at once).
 FANGKONG_TOKEN_CACHE_SECONDS = envint("FANGKONG_TOKEN_CACHE_SECONDS", 5)
+# Overload (core/overload.py): at most this many lean-path requests in flight per process
+# (the gunicorn threads less one, so one thread always answers; 0 = no bound); the next
+# is answered at once with 503 and Retry-After of FANGKONG_RETRY_AFTER seconds.
+FANGKONG_MAX_INFLIGHT = envint("FANGKONG_MAX_INFLIGHT", 7)
+FANGKONG_RETRY_AFTER = envint("FANGKONG_RETRY_AFTER", 2)
 
 ROOT_URLCONF = "fangkong.urls"
 WSGI_APPLICATION = "fangkong.wsgi.application"
