@@ -59,6 +59,44 @@ def protect_identity(name: str, id_number: str, phone: str, initials: str = "") 
     )
 
 
+def person_row(  # noqa: PLR0913
+    ident: identity.Identity,
+    protected: Protected,
+    node_id: int,
+    path: str,
+    now: dt.datetime,
+    row: dict[str, Any] | None = None,
+) -> tuple:
+    """A new person's column values in `COPY_FIELDS` order, from a parsed, protected
+    identity (the sex and birth date are the resident ID's; without one, the row's)."""
+    row = row or {}
+    return (
+        ident.name,
+        protected.name_initials,
+        ident.sex if ident.resident_id else row.get("sex", "U"),
+        ident.birth_date if ident.resident_id else row.get("birth_date"),
+        protected.id_number_enc,
+        protected.id_number_index,
+        protected.id_masked,
+        "",  # doc_type
+        "",  # doc_masked
+        protected.phone_enc,
+        protected.phone_index,
+        protected.phone_masked,
+        row.get("address", ""),
+        node_id,
+        path,
+        row.get("household_id"),
+        row.get("registered_residence", ""),
+        row.get("occupation", ""),
+        row.get("workplace", ""),
+        row.get("tags", ""),
+        1,  # version
+        now,  # created_at
+        now,  # updated_at
+    )
+
+
 def person_values(  # noqa: PLR0913
     ident: identity.Identity,
     protected: Protected,
@@ -67,49 +105,32 @@ def person_values(  # noqa: PLR0913
     now: dt.datetime,
     row: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Column values of a new person from a parsed, protected identity (the sex and
-    birth date are the resident ID's; without one, the row's)."""
-    row = row or {}
-    return {
-        "name": ident.name,
-        "name_initials": protected.name_initials,
-        "sex": ident.sex if ident.resident_id else row.get("sex", "U"),
-        "birth_date": ident.birth_date if ident.resident_id else row.get("birth_date"),
-        "id_number_enc": protected.id_number_enc,
-        "id_number_index": protected.id_number_index,
-        "id_masked": protected.id_masked,
-        "doc_type": "",
-        "doc_masked": "",
-        "phone_enc": protected.phone_enc,
-        "phone_index": protected.phone_index,
-        "phone_masked": protected.phone_masked,
-        "address": row.get("address", ""),
-        "node_id": node_id,
-        "path": node_paths[node_id],
-        "household_id": row.get("household_id"),
-        "registered_residence": row.get("registered_residence", ""),
-        "occupation": row.get("occupation", ""),
-        "workplace": row.get("workplace", ""),
-        "tags": row.get("tags", ""),
-        "version": 1,
-        "created_at": now,
-        "updated_at": now,
-    }
+    """`person_row` by column name."""
+    values = person_row(ident, protected, node_id, node_paths[node_id], now, row)
+    return dict(zip(COPY_FIELDS, values, strict=True))
 
 
-def prepare_values(
+def prepare_row(
     row: dict[str, Any], node_paths: dict[int, str], today: dt.date, now: dt.datetime
-) -> dict[str, Any]:
-    """Validate one plain row into column values (encrypted, indexed, masked);
-    raises identity.IdentityError("field: reason"). The ID and phone are parsed once,
-    by `identity.parse`."""
+) -> tuple:
+    """Validate one plain row into column values in `COPY_FIELDS` order (encrypted,
+    indexed, masked); raises identity.IdentityError("field: reason"). The ID and phone
+    are parsed once, by `identity.parse`."""
     ident = identity.parse(row["name"], row.get("id_number") or "", row.get("phone") or "", today)
     if ident.errors:
         raise identity.IdentityError("%s: %s" % ident.errors[0])
     protected = protect_identity(
         ident.name, ident.id_number, ident.phone, row.get("name_initials") or ""
     )
-    return person_values(ident, protected, row["node_id"], node_paths, now, row)
+    node_id = row["node_id"]
+    return person_row(ident, protected, node_id, node_paths[node_id], now, row)
+
+
+def prepare_values(
+    row: dict[str, Any], node_paths: dict[int, str], today: dt.date, now: dt.datetime
+) -> dict[str, Any]:
+    """`prepare_row` by column name."""
+    return dict(zip(COPY_FIELDS, prepare_row(row, node_paths, today, now), strict=True))
 
 
 def protect(values: dict[str, Any], name: str, value: str) -> None:
@@ -136,11 +157,11 @@ def _work(
     node_paths, today, now = state
     i, row = item
     try:
-        values = prepare_values(row, node_paths, today, now)
+        values = prepare_row(row, node_paths, today, now)
     except identity.IdentityError as exc:
         name, _sep, reason = str(exc).partition(": ")
         return i, None, (name, reason)
-    return i, tuple(values[f] for f in COPY_FIELDS), None
+    return i, values, None
 
 
 def _chunks(rows: Iterable[dict[str, Any]]) -> Iterator[list[tuple[str, Any]]]:

@@ -270,12 +270,20 @@ def self_declaration_list() -> PushedList:
     return pushed
 
 
-def _feed_declaration(raw: dict[str, str]) -> Any:
+def _feed_declaration(raw: dict[str, str], pipeline: Any = None, prepared: Any = None) -> Any:
+    """One declaration through the pipeline onto today's list (locked: one row number
+    each). `prepared` is the row `declare` already prepared (its resident ID parsed)."""
     from fangkong.screening.importing import Pipeline
 
-    pushed = PushedList.objects.select_for_update().get(pk=self_declaration_list().pk)
+    today = pipeline.pl if pipeline is not None else self_declaration_list()
+    pushed = PushedList.objects.select_for_update().get(pk=today.pk)
     row_no = (pushed.counts or {}).get("total", 0) + 1
-    pipeline = Pipeline(pushed)
+    if pipeline is None:
+        pipeline = Pipeline(pushed)
+    else:
+        pipeline.pl = pushed
+    if prepared is not None:
+        pipeline.ready[row_no] = prepared._replace(row_no=row_no)
     outcome = pipeline.batch([(row_no, raw)])[0]
     counts = pushed.counts or {}
     for key, value in pipeline.counts.as_dict().items():
@@ -290,13 +298,16 @@ def declare(data: dict[str, str]) -> Any:
     """An arrival declares themselves on the public page (phone already verified by an
     SMS code); a new person takes the same road as a pushed row. A declaration about a
     person already in the registry changes nothing: it waits for staff review in a
-    DeclarationReview (returned). Else returns the pipeline's outcome (row or rejection)."""
+    DeclarationReview (returned). Else returns the pipeline's outcome (row or rejection).
+    The row is prepared once (its resident ID parsed once) for both questions."""
     from fangkong.screening.importing import Pipeline
 
     raw = {k: str(data.get(k) or "") for k in reading.DEFAULT_HEADERS}
-    person = Pipeline(self_declaration_list()).existing(raw)
+    pipeline = Pipeline(self_declaration_list())
+    prepared = pipeline.prepare(raw)
+    person = pipeline.existing(prepared)
     if person is None:
-        return _feed_declaration(raw)
+        return _feed_declaration(raw, pipeline, prepared)
     return DeclarationReview.objects.create(
         person=person,
         node_id=person.node_id,

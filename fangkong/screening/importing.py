@@ -15,8 +15,9 @@ one worker everything runs in the calling process through the same functions.
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
-from itertools import batched
-from typing import Any
+from functools import cached_property
+from itertools import batched, starmap
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.db.models import Max
@@ -84,11 +85,117 @@ class Counts:
 
 @dataclass
 class Outcome:
-    """Where one accepted row went (returned to the self-declaration page)."""
+    """Where one row went (returned to the self-declaration page and the exchange): the
+    stored row (read when asked for), or the rejection, or merged into another row."""
 
-    row: PushedRow | None
+    row_id: int | None
     rejection: ImportRejection | None
     duplicate: bool = False
+
+    @cached_property
+    def row(self) -> PushedRow | None:
+        if self.row_id is None:
+            return None
+        return PushedRow.objects.select_related("subject", "pushed_list__source").get(
+            pk=self.row_id
+        )
+
+
+class Known(NamedTuple):
+    """A registered person as the import needs them: stored, or registered by this batch
+    (`fresh`: no subject, grid or registry placement of theirs is in the database yet)."""
+
+    pk: int
+    name: str
+    node_id: int
+    path: str
+    id_number_index: str | None
+    phone_index: str | None
+    id_masked: str
+    phone_masked: str
+    fresh: bool = False
+
+
+KNOWN_FIELDS = (
+    "id",
+    "name",
+    "node_id",
+    "path",
+    "id_number_index",
+    "phone_index",
+    "id_masked",
+    "phone_masked",
+)
+
+
+@dataclass(slots=True)
+class NewSubject:
+    """A subject this batch writes (its row is a tuple in `subjects`)."""
+
+    pk: int
+    person_id: int
+    node_id: int
+    path: str
+    placement: str
+    key_area: bool
+    arrival_at: Any
+
+
+SUBJECT_COLUMNS = (
+    "person_id",
+    "name",
+    "id_masked",
+    "phone_masked",
+    "address",
+    "origin",
+    "arrival_at",
+    "transport",
+    "transport_no",
+    "itinerary",
+    "key_area",
+    "sources",
+    "node_id",
+    "path",
+    "placement",
+    "created_at",
+    "updated_at",
+)
+ROW_COLUMNS = (
+    "pushed_list_id",
+    "row_no",
+    "row_hash",
+    "subject_id",
+    "match",
+    "name",
+    "id_masked",
+    "phone_masked",
+    "origin",
+    "arrival_at",
+    "transport",
+    "transport_no",
+    "address",
+    "itinerary",
+    "placement",
+    "node_id",
+    "path",
+    "conflict",
+    "queue_reason",
+    "candidates",
+)
+TASK_COLUMNS = ("subject_id", "node_id", "path", "key_area", "due_at", "created_at", "updated_at")
+EXCEPTION_COLUMNS = (
+    "kind",
+    "subject_id",
+    "address",
+    "candidates",
+    "node_id",
+    "path",
+    "created_at",
+    "updated_at",
+)
+# Subjects read for a row that joins them (the columns bulk_update writes back among them).
+SUBJECT_READ = ("id", "person_id", "sources", "node_id", "path", "placement", "key_area")
+SUBJECT_READ += ("arrival_at", "origin", "transport", "transport_no")
 
 
 class Pipeline:
@@ -145,13 +252,18 @@ class Pipeline:
         return self.counts
 
     def _prepare(self, item: tuple[int, dict[str, str]]) -> Prepared:
-        """A row prepared by the workers, or here (one worker, a self-declaration)."""
+        """A row prepared by the workers (or by `prepare`, and handed over in `ready`),
+        else here: one worker, an exchange batch."""
         ready = self.ready.pop(item[0], None)
         if ready is not None:
             return ready
+        return self.prepare(item[1], item[0])
+
+    def prepare(self, raw: dict[str, str], row_no: int = 0) -> Prepared:
+        """One row cleaned (the resident ID parsed once), protected and matched, here."""
         if self._local is None:
             self._local = preparing.start((self.source.pk, self.today, self.matcher))
-        return preparing.work(self._local, item)
+        return preparing.work(self._local, (row_no, raw))
 
     @transaction.atomic
     def batch(self, items: list[tuple[int, dict[str, str]]]) -> list[Outcome]:
@@ -217,18 +329,18 @@ class Pipeline:
         ImportRejection.objects.bulk_create(merged)
         c.accepted += len(fresh)
         if fresh:
-            for row_no, pushed in self._place(fresh):
-                outcomes[row_no] = Outcome(pushed, None)
+            for row_no, row_id in self._place(fresh):
+                outcomes[row_no] = Outcome(row_id, None)
         return [outcomes[n] for n, _raw in items if n in outcomes]
 
-    def existing(self, raw: dict[str, str]) -> Person | None:
-        """The registered person a row names (by ID, or phone and name), if any; a row
-        that does not clean names nobody (the pipeline will reject it)."""
-        prepared = self._prepare((0, raw))
+    def existing(self, prepared: Prepared) -> Person | None:
+        """The registered person a prepared row names (by ID, or phone and name), if
+        any; a row that did not clean names nobody (the pipeline will reject it)."""
         if prepared.row is None:
             return None
         keys, known = self._lookup([prepared])
-        return self._find(prepared.row, keys, known)
+        found = self._find(prepared.row, keys, known)
+        return None if found is None else Person.objects.get(pk=found.pk)
 
     def _lookup(self, fresh: list[Prepared]) -> tuple[dict, dict]:
         id_keys: dict[str, str] = {}
@@ -240,27 +352,22 @@ class Pipeline:
                 id_keys[row.id_number] = protected.id_number_index  # type: ignore[assignment]
             if row.phone:
                 phone_keys[row.phone] = protected.phone_index  # type: ignore[assignment]
-        fields = (
-            "id",
-            "name",
-            "node_id",
-            "path",
-            "id_number_index",
-            "phone_index",
-            "id_masked",
-            "phone_masked",
-        )
+        active = Person.objects.active()
         by_id = {
-            p.id_number_index: p
-            for p in Person.objects.active()
-            .filter(id_number_index__in=id_keys.values())
-            .only(*fields)
+            k.id_number_index: k
+            for k in starmap(
+                Known,
+                active.filter(id_number_index__in=id_keys.values()).values_list(*KNOWN_FIELDS),
+            )
         }
-        by_phone: dict[tuple[str, str], list[Person]] = {}
-        phone_any: dict[str, list[Person]] = {}
-        for p in Person.objects.active().filter(phone_index__in=phone_keys.values()).only(*fields):
-            by_phone.setdefault((p.phone_index, p.name), []).append(p)  # type: ignore[arg-type]
-            phone_any.setdefault(p.phone_index, []).append(p)  # type: ignore[arg-type]
+        by_phone: dict[tuple[str, str], list[Known]] = {}
+        phone_any: dict[str, list[Known]] = {}
+        for k in starmap(
+            Known,
+            active.filter(phone_index__in=phone_keys.values()).values_list(*KNOWN_FIELDS),
+        ):
+            by_phone.setdefault((k.phone_index, k.name), []).append(k)  # type: ignore[arg-type]
+            phone_any.setdefault(k.phone_index, []).append(k)  # type: ignore[arg-type]
         return {"id": id_keys, "phone": phone_keys}, {
             "id": by_id,
             "phone": by_phone,
@@ -268,7 +375,7 @@ class Pipeline:
         }
 
     @staticmethod
-    def _conflict(row: rules.CleanRow, person: Person | None, keys: dict, known: dict) -> str:
+    def _conflict(row: rules.CleanRow, person: Known | None, keys: dict, known: dict) -> str:
         """A clash the town must see (not resolved silently): the resident ID known under
         another name, or the phone number of another resident ID."""
         if person is not None and row.id_number and person.name != row.name:
@@ -285,202 +392,78 @@ class Pipeline:
                     }
         return ""
 
-    def _find(self, row: rules.CleanRow, keys: dict, known: dict) -> Person | None:
+    @staticmethod
+    def _find(row: rules.CleanRow, keys: dict, known: dict) -> Known | None:
         """ID first; then phone with the same name, if that person carries no other ID."""
         if row.id_number:
             person = known["id"].get(keys["id"][row.id_number])
             if person is not None:
-                return person
+                return person  # type: ignore[no-any-return]
         if row.phone:
             found = known["phone"].get((keys["phone"][row.phone], row.name), [])
             if len(found) == 1:
                 person = found[0]
                 if not row.id_number or not person.id_number_index:
-                    return person
+                    return person  # type: ignore[no-any-return]
         return None
 
-    def _place(self, fresh: list[Prepared]) -> list[tuple[int, PushedRow]]:  # noqa: C901, PLR0915
-        c = self.counts
+    def _placement(self, row: rules.CleanRow, person: Known | None, result: Any) -> tuple[int, str]:
+        """The node and placement of a row: the address; a registered grid inside the
+        village the address names; the registered grid where the address does not
+        contradict it; else the queue of the level the address reached."""
+        node_id, placement = result.node_id, PLACED.get(result.kind, Placement.EXCEPTION)
+        stored = person is not None and not person.fresh
+        if node_id is not None and stored:
+            # A village named by the address, a grid of it in the registry: use the grid.
+            if self.levels[node_id] == "village" and person.path.startswith(  # type: ignore[union-attr]
+                self.paths[node_id]
+            ):
+                node_id = person.node_id  # type: ignore[union-attr]
+        if node_id is None and stored:
+            # The registered grid stands in only where the address does not contradict
+            # it: no address, or one whose queue (a town, a county) holds that grid.
+            queue = self.paths.get(result.queue_id or 0)
+            agrees = not row.address or (queue and person.path.startswith(queue))  # type: ignore[union-attr]
+            if agrees and self.levels.get(person.node_id) in ("village", "grid"):  # type: ignore[union-attr]
+                node_id, placement = person.node_id, Placement.REGISTRY  # type: ignore[union-attr]
+        if node_id is None:
+            node_id, placement = result.queue_id or self.pl.node_id, Placement.EXCEPTION
+        return node_id, placement
+
+    def _place(self, fresh: list[Prepared]) -> list[tuple[int, int]]:
+        """Find or register each row's person, place it, join or open its subject and
+        write everything as plain tuples; returns (row number, stored row id)."""
         keys, known = self._lookup(fresh)
-        existing_ids = {p.pk for p in known["id"].values()} | {
+        stored_ids = {p.pk for p in known["id"].values()} | {
             p.pk for ps in known["phone"].values() for p in ps
         }
-        subjects = {
-            s.person_id: s
-            for s in ScreeningSubject.objects.filter(person_id__in=existing_ids).only(
-                "id", "person_id", "sources", "node_id", "path", "placement", "key_area"
-            )
-        }
-        pks = [s.pk for s in subjects.values()]
-        open_ids = set(
-            ScreeningTask.objects.filter(
-                subject_id__in=pks, status__in=["open", "escalated"]
-            ).values_list("subject_id", flat=True)
-        )
-        last_visit = dict(
-            ScreeningTask.objects.filter(subject_id__in=pks)
-            .values("subject_id")
-            .annotate(last=Max("visited_at"))
-            .values_list("subject_id", "last")
-        )
-        new_persons: list[Person] = []
-        new_subjects: list[ScreeningSubject] = []
-        returning: list[ScreeningSubject] = []
-        joined: dict[int, ScreeningSubject] = {}
-        exceptions: list[tuple[ScreeningSubject, Any]] = []
-        rows: list[tuple[int, PushedRow]] = []
+        writes = _Writes(self, len(fresh), stored_ids)
         for prepared in fresh:
-            row_no, row, digest, result = (
-                prepared.row_no,
-                prepared.row,
-                prepared.digest,
-                prepared.match,
-            )
+            row, result = prepared.row, prepared.match
             assert row is not None and result is not None
             person = self._find(row, keys, known)
             conflict = self._conflict(row, person, keys, known)
-            node_id, placement = result.node_id, PLACED.get(result.kind, Placement.EXCEPTION)
-            if node_id is not None and person is not None and person.pk:
-                # A village named by the address, a grid of it in the registry: use the grid.
-                if self.levels[node_id] == "village" and person.path.startswith(
-                    self.paths[node_id]
-                ):
-                    node_id = person.node_id
-            if node_id is None and person is not None and person.pk:
-                # The registered grid stands in only where the address does not contradict
-                # it: no address, or one whose queue (a town, a county) holds that grid.
-                queue = self.paths.get(result.queue_id or 0)
-                agrees = not row.address or (queue and person.path.startswith(queue))
-                if agrees and self.levels.get(person.node_id) in ("village", "grid"):
-                    node_id, placement = person.node_id, Placement.REGISTRY
-            if node_id is None:
-                node_id, placement = result.queue_id or self.pl.node_id, Placement.EXCEPTION
+            node_id, placement = self._placement(row, person, result)
             is_new = person is None
             if person is None:
-                person = writing.build(
-                    Person,
-                    **bulk.person_values(
-                        row.parsed,  # type: ignore[arg-type]
-                        prepared.protected,  # type: ignore[arg-type]
-                        node_id,
-                        self.paths,
-                        self.received,
-                        {"address": row.address},
-                    ),
-                )
-                new_persons.append(person)
-                c.created += 1
-                if person.id_number_index:
-                    known["id"][person.id_number_index] = person
-                if person.phone_index:
-                    known["phone"].setdefault((person.phone_index, person.name), []).append(person)
-                    known["phone_any"].setdefault(person.phone_index, []).append(person)
+                person = writes.register(prepared, node_id, known)
             else:
-                c.matched += 1
-            subject = subjects.get(person.pk) if person.pk else getattr(person, "_subject", None)
+                self.counts.matched += 1
             key_area = rules.is_key_area(
                 self.risk_areas.level_of(
                     row.origin, rules.arrival_day(row.arrival_at, self.received)
                 )
             )
-            if subject is None:
-                subject = writing.build(
-                    ScreeningSubject,
-                    person=person,
-                    name=row.name,
-                    id_masked=person.id_masked,
-                    phone_masked=person.phone_masked,
-                    address=row.address,
-                    origin=row.origin,
-                    arrival_at=row.arrival_at,
-                    transport=row.transport,
-                    transport_no=row.transport_no,
-                    itinerary=row.itinerary,
-                    key_area=key_area,
-                    sources=self.source.name,
-                    node_id=node_id,
-                    path=self.paths[node_id],
-                    placement=placement,
-                    created_at=self.received,
-                    updated_at=self.received,
-                )
-                if person.pk:
-                    subjects[person.pk] = subject
-                else:
-                    person._subject = subject  # type: ignore[attr-defined]
-                new_subjects.append(subject)
-                if placement in COUNTER:
-                    setattr(c, COUNTER[placement], getattr(c, COUNTER[placement]) + 1)
-                if placement == Placement.EXCEPTION:
-                    ambiguous = result.kind == "ambiguous"
-                    kind = ExceptionKind.AMBIGUOUS if ambiguous else ExceptionKind.UNMATCHED
-                    c.ambiguous += int(ambiguous)
-                    c.unmatched += int(not ambiguous)
-                    exceptions.append((subject, (kind, row.address, result.candidates)))
-            else:
-                c.joined_subjects += 1
-                if self.source.name not in subject.source_list:
-                    subject.sources = "|".join([*subject.source_list, self.source.name])[:300]
-                    if subject.pk:
-                        joined[subject.pk] = subject
-                if subject.pk and self._returns(subject, row, open_ids, last_visit):
-                    # Visited and closed, now arrived again: a new visit is due (增量).
-                    subject.arrival_at, subject.origin = row.arrival_at, row.origin
-                    subject.transport, subject.transport_no = row.transport, row.transport_no
-                    subject.key_area = key_area
-                    open_ids.add(subject.pk)
-                    returning.append(subject)
-                    joined[subject.pk] = subject
-            rows.append(
-                (
-                    row_no,
-                    writing.build(
-                        PushedRow,
-                        pushed_list=self.pl,
-                        row_no=row_no,
-                        row_hash=digest,
-                        subject=subject,
-                        match=Match.CREATED if is_new else Match.EXISTING,
-                        name=row.name,
-                        id_masked=person.id_masked,
-                        phone_masked=person.phone_masked,
-                        origin=row.origin,
-                        arrival_at=row.arrival_at,
-                        transport=row.transport,
-                        transport_no=row.transport_no,
-                        address=row.address,
-                        itinerary=row.itinerary,
-                        placement=subject.placement,
-                        node_id=subject.node_id,
-                        path=subject.path,
-                        conflict=conflict[:200],
-                        **self._queue_note(placement, result),
-                    ),
-                )
+            subject = writes.subject(row, person, node_id, placement, key_area, result)
+            writes.row(
+                prepared, subject, person, is_new, conflict, self._queue_note(placement, result)
             )
-        writing.insert(new_persons)
-        writing.insert(new_subjects)
-        c.new_subjects += len(new_subjects)
-        if joined:
-            ScreeningSubject.objects.bulk_update(
-                list(joined.values()),
-                ["sources", "arrival_at", "origin", "transport", "transport_no", "key_area"],
-            )
-        c.returning += len(returning)
-        self._tasks_and_exceptions(new_subjects + returning, exceptions)
-        writing.insert([r for _n, r in rows])
-        # An arrival from a key area named on a pushed list is a person-level fact (the
-        # health code reads it); only those persons change, the others have no new fact.
-        arrivals = [
-            s.person_id or s.person.pk for s in [*new_subjects, *joined.values()] if s.key_area
-        ]
-        facts.changed(facts.ARRIVAL, arrivals)
-        return rows
+        return writes.write()
 
-    def _queue_note(self, placement: str, result: Any) -> dict[str, str]:
+    def _queue_note(self, placement: str, result: Any) -> tuple[str, str]:
         """Why a row was queued and the places in question (for the report)."""
         if placement != Placement.EXCEPTION:
-            return {}
+            return ("", "")
         names = "、".join(self.names[i] for i in result.candidates[:6] if i in self.names)
         if result.kind == "ambiguous":
             reason = _("several places match")
@@ -488,7 +471,7 @@ class Pipeline:
             reason = _("no village or grid named")
         else:
             reason = _("no place in the city recognised")
-        return {"queue_reason": reason, "candidates": names[:300]}
+        return (reason, names[:300])
 
     @staticmethod
     def _returns(
@@ -499,46 +482,213 @@ class Pipeline:
         last = last_visit.get(subject.pk)
         return bool(row.arrival_at and last and row.arrival_at > last)
 
-    def _tasks_and_exceptions(
-        self, subjects: list[ScreeningSubject], exceptions: list[tuple[ScreeningSubject, Any]]
-    ) -> None:
-        tasks = [
-            writing.build(
-                ScreeningTask,
-                subject=s,
-                node_id=s.node_id,
-                path=s.path,
-                key_area=s.key_area,
-                due_at=rules.due_at(
-                    rules.clock_start(s.arrival_at, self.received),
-                    s.key_area,
-                    self.rules.default_due_hours,
-                    self.rules.key_area_due_hours,
-                ),
-                created_at=self.received,
-                updated_at=self.received,
-            )
-            for s in subjects
-            if s.placement != Placement.EXCEPTION
-        ]
-        writing.insert(tasks)
-        self.counts.tasks += len(tasks)
-        codes = {n.id: n.code for n in self.matcher.nodes.values()}
-        writing.insert(
-            [
-                writing.build(
-                    ExceptionItem,
-                    kind=kind,
-                    subject=s,
-                    address=address[:200],
-                    candidates="、".join(f"{self.names[i]} {codes[i]}" for i in candidates[:8])[
-                        :300
-                    ],
-                    node_id=s.node_id,
-                    path=s.path,
-                    created_at=self.received,
-                    updated_at=self.received,
-                )
-                for s, (kind, address, candidates) in exceptions
-            ]
+
+class _Writes:
+    """One batch's writes as plain tuples, ids drawn beforehand so that a subject names
+    its person and a task its subject before either is written (`writing.Table`)."""
+
+    def __init__(self, pipeline: Pipeline, size: int, stored_ids: set[int]):
+        self.p = pipeline
+        self.persons = writing.Table(Person, bulk.COPY_FIELDS, size)
+        self.subjects = writing.Table(ScreeningSubject, SUBJECT_COLUMNS, size)
+        self.rows = writing.Table(PushedRow, ROW_COLUMNS, size)
+        self.by_person: dict[int, ScreeningSubject | NewSubject] = {
+            s.person_id: s
+            for s in ScreeningSubject.objects.filter(person_id__in=stored_ids).only(*SUBJECT_READ)
+        }
+        pks = [s.pk for s in self.by_person.values()]
+        self.open_ids = set(
+            ScreeningTask.objects.filter(
+                subject_id__in=pks, status__in=["open", "escalated"]
+            ).values_list("subject_id", flat=True)
         )
+        self.last_visit = dict(
+            ScreeningTask.objects.filter(subject_id__in=pks)
+            .values("subject_id")
+            .annotate(last=Max("visited_at"))
+            .values_list("subject_id", "last")
+        )
+        self.new_subjects: list[NewSubject] = []
+        self.returning: list[ScreeningSubject] = []
+        self.joined: dict[int, ScreeningSubject] = {}
+        self.exceptions: list[tuple[NewSubject, Any]] = []
+        self.written: list[tuple[int, int]] = []
+
+    def register(self, prepared: Prepared, node_id: int, known: dict) -> Known:
+        """A person the registry does not hold, registered with the row's identity."""
+        row, protected = prepared.row, prepared.protected
+        assert row is not None and row.parsed is not None and protected is not None
+        path = self.p.paths[node_id]
+        pk = self.persons.add(
+            bulk.person_row(
+                row.parsed, protected, node_id, path, self.p.received, {"address": row.address}
+            )
+        )
+        person = Known(
+            pk,
+            row.parsed.name,
+            node_id,
+            path,
+            protected.id_number_index,
+            protected.phone_index,
+            protected.id_masked,
+            protected.phone_masked,
+            fresh=True,
+        )
+        self.p.counts.created += 1
+        if person.id_number_index:
+            known["id"][person.id_number_index] = person
+        if person.phone_index:
+            known["phone"].setdefault((person.phone_index, person.name), []).append(person)
+            known["phone_any"].setdefault(person.phone_index, []).append(person)
+        return person
+
+    def subject(  # noqa: PLR0913
+        self,
+        row: rules.CleanRow,
+        person: Known,
+        node_id: int,
+        placement: str,
+        key_area: bool,
+        result: Any,
+    ) -> ScreeningSubject | NewSubject:
+        """The person's subject: joined when there is one, else opened here."""
+        subject = self.by_person.get(person.pk)
+        if subject is not None:
+            self.p.counts.joined_subjects += 1
+            if isinstance(subject, ScreeningSubject):  # stored before this batch
+                self._join(subject, row, key_area)
+            return subject
+        p, c = self.p, self.p.counts
+        path = p.paths[node_id]
+        pk = self.subjects.add(
+            (
+                person.pk,
+                row.name,
+                person.id_masked,
+                person.phone_masked,
+                row.address,
+                row.origin,
+                row.arrival_at,
+                row.transport,
+                row.transport_no,
+                row.itinerary,
+                key_area,
+                p.source.name,
+                node_id,
+                path,
+                placement,
+                p.received,
+                p.received,
+            )
+        )
+        new = NewSubject(pk, person.pk, node_id, path, placement, key_area, row.arrival_at)
+        self.by_person[person.pk] = new
+        self.new_subjects.append(new)
+        if placement in COUNTER:
+            setattr(c, COUNTER[placement], getattr(c, COUNTER[placement]) + 1)
+        if placement == Placement.EXCEPTION:
+            ambiguous = result.kind == "ambiguous"
+            kind = ExceptionKind.AMBIGUOUS if ambiguous else ExceptionKind.UNMATCHED
+            c.ambiguous += int(ambiguous)
+            c.unmatched += int(not ambiguous)
+            self.exceptions.append((new, (kind, row.address, result.candidates)))
+        return new
+
+    def _join(self, subject: ScreeningSubject, row: rules.CleanRow, key_area: bool) -> None:
+        name = self.p.source.name
+        if name not in subject.source_list:
+            subject.sources = "|".join([*subject.source_list, name])[:300]
+            self.joined[subject.pk] = subject
+        if self.p._returns(subject, row, self.open_ids, self.last_visit):
+            # Visited and closed, now arrived again: a new visit is due (增量).
+            subject.arrival_at, subject.origin = row.arrival_at, row.origin
+            subject.transport, subject.transport_no = row.transport, row.transport_no
+            subject.key_area = key_area
+            self.open_ids.add(subject.pk)
+            self.returning.append(subject)
+            self.joined[subject.pk] = subject
+
+    def row(  # noqa: PLR0913
+        self,
+        prepared: Prepared,
+        subject: ScreeningSubject | NewSubject,
+        person: Known,
+        is_new: bool,
+        conflict: str,
+        note: tuple[str, str],
+    ) -> None:
+        row = prepared.row
+        assert row is not None
+        pk = self.rows.add(
+            (
+                self.p.pl.pk,
+                prepared.row_no,
+                prepared.digest,
+                subject.pk,
+                Match.CREATED if is_new else Match.EXISTING,
+                row.name,
+                person.id_masked,
+                person.phone_masked,
+                row.origin,
+                row.arrival_at,
+                row.transport,
+                row.transport_no,
+                row.address,
+                row.itinerary,
+                subject.placement,
+                subject.node_id,
+                subject.path,
+                conflict[:200],
+                *note,
+            )
+        )
+        self.written.append((prepared.row_no, pk))
+
+    def write(self) -> list[tuple[int, int]]:
+        c = self.p.counts
+        self.persons.write()
+        self.subjects.write()
+        c.new_subjects += len(self.new_subjects)
+        if self.joined:
+            ScreeningSubject.objects.bulk_update(
+                list(self.joined.values()),
+                ["sources", "arrival_at", "origin", "transport", "transport_no", "key_area"],
+            )
+        c.returning += len(self.returning)
+        self._tasks()
+        self._exceptions()
+        self.rows.write()
+        # An arrival from a key area named on a pushed list is a person-level fact (the
+        # health code reads it); only those persons change, the others have no new fact.
+        arrivals = [s.person_id for s in [*self.new_subjects, *self.joined.values()] if s.key_area]
+        facts.changed(facts.ARRIVAL, arrivals)
+        return self.written
+
+    def _tasks(self) -> None:
+        p = self.p
+        subjects = [
+            s for s in [*self.new_subjects, *self.returning] if s.placement != Placement.EXCEPTION
+        ]
+        tasks = writing.Table(ScreeningTask, TASK_COLUMNS, len(subjects))
+        for s in subjects:
+            due = rules.due_at(
+                rules.clock_start(s.arrival_at, p.received),
+                s.key_area,
+                p.rules.default_due_hours,
+                p.rules.key_area_due_hours,
+            )
+            tasks.add((s.pk, s.node_id, s.path, s.key_area, due, p.received, p.received))
+        p.counts.tasks += len(tasks)
+        tasks.write()
+
+    def _exceptions(self) -> None:
+        if not self.exceptions:
+            return
+        p = self.p
+        codes = {n.id: n.code for n in p.matcher.nodes.values()}
+        items = writing.Table(ExceptionItem, EXCEPTION_COLUMNS, len(self.exceptions))
+        for s, (kind, address, candidates) in self.exceptions:
+            named = "、".join(f"{p.names[i]} {codes[i]}" for i in candidates[:8])[:300]
+            items.add((kind, s.pk, address[:200], named, s.node_id, s.path, p.received, p.received))
+        items.write()

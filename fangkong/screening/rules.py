@@ -53,6 +53,8 @@ class CleanRow:
 def cell_text(value: Any) -> str:
     """A spreadsheet cell as text: floats that are whole numbers lose their “.0”
     (Excel stores phone numbers as numbers), dates become ISO strings."""
+    if type(value) is str:  # a CSV's every cell
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float):

@@ -1,95 +1,118 @@
-"""Fast inserts for the import pipeline: PostgreSQL COPY with ids drawn from the
-table's sequence beforehand (so the rows can be referenced at once); other databases
-use bulk_create."""
+"""Plain tuples into the import's tables (issue #21: imports at the machine's speed).
+
+A `Table` collects the rows of one model as tuples in the caller's column order; every
+other column takes its field default, evaluated once per table (the only callable
+defaults of the import's models are the clock's `now`, and the import passes its own
+time anyway). Primary keys are drawn before the write (`Ids`), so a row can name the
+row it refers to — a subject its person, a task its subject — before either is written.
+
+On PostgreSQL the ids come from the table's sequence and the rows go in by COPY; on
+other databases (SQLite: one writer at a time, and the import writes inside one
+transaction) the ids follow the table's largest and the rows go in by `bulk_create`.
+"""
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connection, models
-from django.db.models.base import ModelState
+
+BLOCK = 1000  # ids drawn from a sequence per round trip, at most
 
 
-def insert(objs: Sequence[models.Model], batch_size: int = 5000) -> None:
-    """Insert unsaved model instances of one model; afterwards each has its pk."""
-    if not objs:
+class Ids:
+    """Primary keys for rows of `model` about to be written in this transaction."""
+
+    def __init__(self, model: type[models.Model], expected: int = BLOCK):
+        meta = model._meta
+        assert meta.pk is not None
+        self.table, self.column = meta.db_table, meta.pk.column
+        self.block = max(1, min(expected, BLOCK))
+        self.drawn: list[int] = []
+        self.sequence = connection.vendor == "postgresql"
+        self.next = 0  # other databases: the next id to hand out (0: not read yet)
+
+    def take(self) -> int:
+        if not self.sequence:
+            if not self.next:
+                self.next = self._largest() + 1
+            self.next += 1
+            return self.next - 1
+        if not self.drawn:
+            with connection.cursor() as cur:
+                cur.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [self.table, self.column, self.block],
+                )
+                self.drawn = [r[0] for r in reversed(cur.fetchall())]
+        return self.drawn.pop()
+
+    def _largest(self) -> int:
+        quote = connection.ops.quote_name
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT MAX({quote(self.column)}) FROM {quote(self.table)}")
+            largest = cur.fetchone()[0] or 0
+            if connection.vendor == "sqlite":  # AUTOINCREMENT never hands out an id twice
+                cur.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [self.table])
+                seq = cur.fetchone()
+                largest = max(largest, seq[0] if seq else 0)
+        return int(largest)
+
+
+def _default(field: models.Field) -> Any:
+    if field.has_default():
+        if callable(field.default) and field.unique:
+            raise ValueError(f"{field} has a per-row default: name it as a column")
+        return field.get_default()
+    return None if field.null else field.get_default()
+
+
+class Table:
+    """Rows of one model as plain tuples: `add(values)` takes the values of `columns`
+    (attnames, in that order), draws the row's id and returns it; `write()` stores all."""
+
+    def __init__(self, model: type[models.Model], columns: Sequence[str], expected: int = BLOCK):
+        meta = model._meta
+        assert meta.pk is not None
+        named = set(columns)
+        known = {f.attname for f in meta.concrete_fields}
+        if named - known:
+            raise ValueError(f"{model.__name__} has no columns {sorted(named - known)}")
+        rest = [f for f in meta.concrete_fields if f.attname not in named and not f.primary_key]
+        self.model = model
+        self.columns = (meta.pk.attname, *columns, *(f.attname for f in rest))
+        self.tail = tuple(_default(f) for f in rest)
+        self.ids = Ids(model, expected)
+        self.rows: list[tuple] = []
+
+    def add(self, values: tuple) -> int:
+        pk = self.ids.take()
+        self.rows.append((pk, *values, *self.tail))
+        return pk
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def write(self) -> None:
+        copy(self.model, self.columns, self.rows)
+        self.rows = []
+
+
+def copy(model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple]) -> None:
+    """Insert `rows` (tuples of the `columns` attnames, the primary key among them)."""
+    if not rows:
         return
-    model = type(objs[0])
     if connection.vendor != "postgresql":
-        model._default_manager.bulk_create(objs, batch_size=batch_size)  # type: ignore[attr-defined]
+        model._default_manager.bulk_create(  # type: ignore[attr-defined]
+            [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=2000
+        )
         return
     meta = model._meta
-    table = meta.db_table
-    pk = meta.pk
-    assert pk is not None
-    fresh = [o for o in objs if o.pk is None]
-    with connection.cursor() as cur:
-        if fresh:
-            cur.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [table, pk.column, len(fresh)],
-            )
-            for obj, (new_id,) in zip(fresh, cur.fetchall(), strict=True):
-                obj.pk = new_id
-        fields = [f for f in meta.concrete_fields]
-        for obj in objs:
-            for f in fields:
-                if f.is_relation and getattr(obj, f.attname) is None:
-                    related = f.get_cached_value(obj, None) if f.is_cached(obj) else None  # type: ignore[attr-defined]
-                    if related is not None:
-                        setattr(obj, f.attname, related.pk)
-            obj._state.adding = False
-            obj._state.db = "default"
-        columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
-        with cur.cursor.copy(
-            f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN"
-        ) as copy:
-            for obj in objs:
-                copy.write_row([getattr(obj, f.attname) for f in fields])
-
-
-_plans: dict[type, tuple[list[tuple[str, object, bool]], dict[str, str]]] = {}
-
-
-def _plan(model: type[models.Model]) -> tuple[list[tuple[str, object, bool]], dict[str, str]]:
-    """Per model: (attname, default, default is callable) and {relation name: attname}."""
-    if model not in _plans:
-        defaults = []
-        relations = {}
-        for f in model._meta.concrete_fields:
-            if f.has_default():
-                callable_default = callable(f.default)
-                defaults.append(
-                    (
-                        f.attname,
-                        f.default if callable_default else f.get_default(),
-                        callable_default,
-                    )
-                )
-            else:
-                defaults.append(
-                    (f.attname, None if f.null or f.primary_key else f.get_default(), False)
-                )
-            if f.is_relation:
-                relations[f.name] = f.attname
-        _plans[model] = (defaults, relations)
-    return _plans[model]
-
-
-def build[M: models.Model](model: type[M], **values: object) -> M:
-    """An unsaved instance without Model.__init__ (the import makes millions): field
-    defaults, then `values`; a related instance given by name is cached so that `insert`
-    (or bulk_create) takes its pk once it has one."""
-    defaults, relations = _plan(model)
-    obj = model.__new__(model)
-    state = ModelState()
-    obj._state = state
-    data = obj.__dict__
-    for attname, default, is_callable in defaults:
-        data[attname] = default() if is_callable else default  # type: ignore[operator]
-    for key, value in values.items():
-        relation = relations.get(key)
-        if relation is not None and isinstance(value, models.Model):
-            state.fields_cache[key] = value
-            data[relation] = value.pk
-        else:
-            data[key] = value
-    return obj
+    by_attname = {f.attname: f.column for f in meta.concrete_fields}
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(by_attname[c]) for c in columns)
+    with (
+        connection.cursor() as cur,
+        cur.cursor.copy(f"COPY {quote(meta.db_table)} ({names}) FROM STDIN") as out,
+    ):
+        for row in rows:
+            out.write_row(row)
