@@ -20,6 +20,7 @@ from fangkong.core import clock, ratelimit
 from fangkong.core import listing as lists
 from fangkong.core.forms import add_action_errors
 from fangkong.core.otp_codes import verify as check_code
+from fangkong.geo import picker
 from fangkong.geo.models import Division
 
 CITY = "3306"
@@ -28,23 +29,6 @@ SESSION_KEY = "care_reporter"
 SESSION_MINUTES = 30
 PAGE = 20
 PUBLIC_TTL = 60
-
-
-def _towns() -> list[tuple[str, str]]:
-    rows = Division.objects.under(f"{CITY}/").filter(level__in=["county", "town"])
-    return [
-        (d.code, d.name if d.level == "town" else f"【{d.name}】")
-        for d in rows.order_by("path").only("code", "name", "level")
-    ]
-
-
-def _villages(town_code: str) -> list[tuple[str, str]]:
-    """Communities and villages of one town: a short list for a cheap phone."""
-    town = Division.objects.filter(code=town_code[:24], level="town").first()
-    if town is None:
-        return []
-    rows = Division.objects.filter(parent=town, level="village").order_by("code")
-    return [(d.code, d.name) for d in rows.only("code", "name")]
 
 
 def _areas() -> list[tuple[str, str]]:
@@ -74,7 +58,7 @@ def _reporter(request: HttpRequest) -> str:
 
 def report(request: HttpRequest) -> HttpResponse:
     town = (request.POST.get("town") or request.GET.get("town") or "")[:24]
-    form = forms.ReportForm(request.POST or None, nodes=_villages(town))
+    form = forms.ReportForm(request.POST or None, nodes=picker.village_choices(town))
     if request.method == "POST":
         if not ratelimit.hit(request, "care-report", actions.rules_on().reports_per_hour):
             return ratelimit.refused(request, LIMITED)
@@ -89,7 +73,11 @@ def report(request: HttpRequest) -> HttpResponse:
             else:
                 _remember(request, data["phone"])
                 return render(request, "care/p/reported.html", {"d": d})
-    return render(request, "care/p/report.html", {"form": form, "towns": _towns(), "town": town})
+    return render(
+        request,
+        "care/p/report.html",
+        {"form": form, "towns": picker.town_choices(CITY), "town": town},
+    )
 
 
 def mine(request: HttpRequest) -> HttpResponse:

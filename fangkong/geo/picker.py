@@ -258,3 +258,22 @@ class JurisdictionListField(forms.CharField):
         if errors:
             raise forms.ValidationError(errors)
         return list(dict.fromkeys(codes))
+
+
+def town_choices(city_code: str) -> list[tuple[str, str]]:
+    """The counties (in 【】) and towns of a city in tree order, for a script-free phone
+    page that asks for the town first."""
+    rows = Division.objects.under(f"{city_code}/").filter(level__in=["county", "town"])
+    return [
+        (d.code, d.name if d.level == "town" else f"【{d.name}】")
+        for d in rows.order_by("path").only("code", "name", "level")
+    ]
+
+
+def village_choices(town_code: str) -> list[tuple[str, str]]:
+    """Communities and villages of one town: a short list for a cheap phone."""
+    town = Division.objects.filter(code=town_code[:24], level="town").first()
+    if town is None:
+        return []
+    rows = Division.objects.filter(parent=town, level="village").order_by("code")
+    return [(d.code, d.name) for d in rows.only("code", "name")]

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from fangkong.core import listing as lists
 from fangkong.core import ratelimit
-from fangkong.geo.models import Division
+from fangkong.geo import picker
 from fangkong.healthcode import tokens
 from fangkong.healthcode.actions import SYMPTOMS
 from fangkong.healthcode.public import chinese_unless_chosen, masked_name
@@ -32,22 +32,6 @@ SYMPTOM_LABELS = {
     "fatigue": "乏力",
     "diarrhoea": "腹泻",
 }
-
-
-def _towns() -> list[tuple[str, str]]:
-    rows = Division.objects.under(f"{CITY}/").filter(level__in=["county", "town"])
-    return [
-        (d.code, d.name if d.level == "town" else f"【{d.name}】")
-        for d in rows.order_by("path").only("code", "name", "level")
-    ]
-
-
-def _villages(town_code: str) -> list[tuple[str, str]]:
-    town = Division.objects.filter(code=town_code[:24], level="town").first()
-    if town is None:
-        return []
-    rows = Division.objects.filter(parent=town, level="village").order_by("code")
-    return [(d.code, d.name) for d in rows.only("code", "name")]
 
 
 def _places() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -127,8 +111,8 @@ def apply(request: HttpRequest) -> HttpResponse:
             "errors": errors,
             "sent": sent,
             "town": town,
-            "towns": _towns(),
-            "villages": _villages(town),
+            "towns": picker.town_choices(CITY),
+            "villages": picker.village_choices(town),
             "places": _places(),
             "relations": Relation.choices,
             "symptoms": [(s, SYMPTOM_LABELS.get(s, s)) for s in SYMPTOMS],
