@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "fangkong.core.middleware.RejectUnstorableInApi",
     "fangkong.core.middleware.ClientAddress",  # per-client limits (core.otp_codes)
+    "fangkong.core.ratelimit.RetryAfter",  # a 429 says when to come back
     "django.middleware.common.CommonMiddleware",
     "fangkong.core.tables.LabelTableCells",  # tables become labelled cards on phones
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -111,6 +112,7 @@ LEAN_MIDDLEWARE = [
     "fangkong.core.overload.ShedOverload",  # 503 + Retry-After past FANGKONG_MAX_INFLIGHT
     "fangkong.core.middleware.RejectUnstorableInApi",
     "fangkong.core.middleware.ClientAddress",
+    "fangkong.core.ratelimit.RetryAfter",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fangkong.core.middleware.NoStoreForDownloads",
     "auditlog.middleware.AuditlogMiddleware",

@@ -2,6 +2,7 @@
 scope. Over the limit the caller answers 429 with a clear Chinese message (`refused(request, template)`
 renders any page with a `message`)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -69,3 +70,22 @@ def message() -> Any:
 def refused(request: HttpRequest, template: str) -> HttpResponse:
     """The 429 page: `template` shows `message`."""
     return render(request, template, {"message": message()}, status=429)
+
+
+def retry_after() -> int:
+    """Seconds until the current window ends, when every client's count starts again."""
+    return WINDOW - int(clock.now().timestamp()) % WINDOW
+
+
+class RetryAfter:
+    """Every 429 (a page or an API answer over a per-client limit) says when to come back:
+    `Retry-After`, the seconds left in the window, unless the answer set its own."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 429 and not response.has_header("Retry-After"):
+            response["Retry-After"] = str(retry_after())
+        return response

@@ -153,6 +153,12 @@ def test_rate_limits_hold_on_the_lean_path(client, seen):
     ]
     assert codes[:limit] == [202] * limit and codes[limit] == 429
     assert "session" not in seen
+    # a 429 says when the window ends, when the count starts again
+    with clock.frozen(clock.now().replace(minute=59, second=30, microsecond=0)):
+        r = client.post(
+            "/api/v1/public/open/codes", {"phone": "13600000000"}, content_type="application/json"
+        )
+    assert r.status_code == 429 and r["Retry-After"] == "30"
 
 
 def test_reads_are_audited_on_the_lean_path(client, make_user, node):

@@ -139,6 +139,7 @@ def test_public_ask_page_with_code_then_rate_limited(client, node, settings):
             reverse("public:ask"), {"node_code": TASHAN, "department": "health", "text": "x"}
         )
     assert r.status_code == 429 and "提交过于频繁" in r.content.decode()
+    assert 0 < int(r["Retry-After"]) <= 3600  # the page says when, as the API does
     # Another client is not limited.
     other = c.post(
         reverse("public:report_rumour"), {"text": "喝白酒能预防新冠"}, REMOTE_ADDR="10.0.0.9"
