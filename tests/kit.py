@@ -689,3 +689,10 @@ def handover(i: int = 0, code: str = GRID_A):
     )
     task.refresh_from_db()
     return task
+
+
+def briefing(i: int = 0, code: str = YUECHENG):
+    """The county's briefing computed for a day of February 2020 (one day a row)."""
+    from fangkong.briefing import compute
+
+    return compute.compute(division(code), dt.date(2020, 2, 1 + i))

@@ -294,6 +294,7 @@ ENDPOINTS = {case.url: case for case in API_CASES.values()} | {
     "/api/v1/supplies/prices": Case("supplies", kit.YUECHENG, "", rows(kit.price_report)),
     "/api/v1/auth/tokens": Case("grid_worker", kit.GRID_A, "", own_token),
     "/api/v1/public/open/answers": Case("city_hq", "3306", "", answered),
+    "/api/v1/briefing/briefings": Case("county_hq", kit.YUECHENG, "", rows(kit.briefing)),
 }
 
 # Lists under a parent (`{pk}` in the path): the parent of a row the builder made.
@@ -315,7 +316,6 @@ UNBUILT = (
             "/audit/",
             "/api/v1/jurisdictions/search",
             "/api/v1/command/report-templates/{pk}/submissions",
-            "/api/v1/briefing/briefings",
         ],
         "no row builder yet (kit, #22)",
     )
