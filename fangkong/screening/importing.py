@@ -47,7 +47,7 @@ PLACED = {
     "typo": Placement.ADDRESS,
     "alias": Placement.ALIAS,
 }
-COUNTER = {
+COUNTER: dict[str, str] = {
     Placement.ADDRESS: "by_address",
     Placement.ALIAS: "by_alias",
     Placement.REGISTRY: "by_registry",
@@ -194,8 +194,8 @@ EXCEPTION_COLUMNS = (
     "updated_at",
 )
 # Subjects read for a row that joins them (the columns bulk_update writes back among them).
-SUBJECT_READ = ("id", "person_id", "sources", "node_id", "path", "placement", "key_area")
-SUBJECT_READ += ("arrival_at", "origin", "transport", "transport_no")
+SUBJECT_READ: tuple[str, ...] = ("id", "person_id", "sources", "node_id", "path", "placement")
+SUBJECT_READ += ("key_area", "arrival_at", "origin", "transport", "transport_no")
 
 
 class Pipeline:
@@ -412,20 +412,19 @@ class Pipeline:
         village the address names; the registered grid where the address does not
         contradict it; else the queue of the level the address reached."""
         node_id, placement = result.node_id, PLACED.get(result.kind, Placement.EXCEPTION)
-        stored = person is not None and not person.fresh
-        if node_id is not None and stored:
-            # A village named by the address, a grid of it in the registry: use the grid.
-            if self.levels[node_id] == "village" and person.path.startswith(  # type: ignore[union-attr]
-                self.paths[node_id]
-            ):
-                node_id = person.node_id  # type: ignore[union-attr]
-        if node_id is None and stored:
-            # The registered grid stands in only where the address does not contradict
-            # it: no address, or one whose queue (a town, a county) holds that grid.
-            queue = self.paths.get(result.queue_id or 0)
-            agrees = not row.address or (queue and person.path.startswith(queue))  # type: ignore[union-attr]
-            if agrees and self.levels.get(person.node_id) in ("village", "grid"):  # type: ignore[union-attr]
-                node_id, placement = person.node_id, Placement.REGISTRY  # type: ignore[union-attr]
+        if person is not None and not person.fresh:  # stored before this batch
+            if node_id is not None:
+                # A village named by the address, a grid of it in the registry: the grid.
+                village = self.levels[node_id] == "village"
+                if village and person.path.startswith(self.paths[node_id]):
+                    node_id = person.node_id
+            else:
+                # The registered grid stands in only where the address does not contradict
+                # it: no address, or one whose queue (a town, a county) holds that grid.
+                queue = self.paths.get(result.queue_id or 0)
+                agrees = not row.address or (queue and person.path.startswith(queue))
+                if agrees and self.levels.get(person.node_id) in ("village", "grid"):
+                    node_id, placement = person.node_id, Placement.REGISTRY
         if node_id is None:
             node_id, placement = result.queue_id or self.pl.node_id, Placement.EXCEPTION
         return node_id, placement
@@ -661,15 +660,15 @@ class _Writes:
         self.rows.write()
         # An arrival from a key area named on a pushed list is a person-level fact (the
         # health code reads it); only those persons change, the others have no new fact.
-        arrivals = [s.person_id for s in [*self.new_subjects, *self.joined.values()] if s.key_area]
+        changed: list[NewSubject | ScreeningSubject] = [*self.new_subjects, *self.joined.values()]
+        arrivals = [s.person_id for s in changed if s.key_area]
         facts.changed(facts.ARRIVAL, arrivals)
         return self.written
 
     def _tasks(self) -> None:
         p = self.p
-        subjects = [
-            s for s in [*self.new_subjects, *self.returning] if s.placement != Placement.EXCEPTION
-        ]
+        both: list[NewSubject | ScreeningSubject] = [*self.new_subjects, *self.returning]
+        subjects = [s for s in both if s.placement != Placement.EXCEPTION]
         tasks = writing.Table(ScreeningTask, TASK_COLUMNS, len(subjects))
         for s in subjects:
             due = rules.due_at(

@@ -25,7 +25,7 @@ class Ids:
     def __init__(self, model: type[models.Model], expected: int = BLOCK):
         meta = model._meta
         assert meta.pk is not None
-        self.table, self.column = meta.db_table, meta.pk.column
+        self.table, self.column = meta.db_table, str(meta.pk.column)
         self.block = max(1, min(expected, BLOCK))
         self.drawn: list[int] = []
         self.sequence = connection.vendor == "postgresql"
@@ -107,7 +107,7 @@ def copy(model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple
         )
         return
     meta = model._meta
-    by_attname = {f.attname: f.column for f in meta.concrete_fields}
+    by_attname = {f.attname: str(f.column) for f in meta.concrete_fields}
     quote = connection.ops.quote_name
     names = ", ".join(quote(by_attname[c]) for c in columns)
     with (

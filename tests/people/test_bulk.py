@@ -91,3 +91,40 @@ def test_bulk_load_on_two_workers_reports_as_one_worker_does(db, make_person):
         range(8, 31)
     )
     assert ("手机", "", "139****1111", None) in stored_one
+
+
+def test_bulk_load_parses_each_resident_id_once(db, monkeypatch):
+    """#22 item 5: the bulk loader parses a row's ID once, refused or not, and the
+    person's sex and birth date come from that parse."""
+    from unittest import mock
+
+    from fangkong.people import identity
+
+    parse = mock.Mock(wraps=identity.parse_resident_id)
+    monkeypatch.setattr(identity, "parse_resident_id", parse)
+    grid = Division.objects.get(code=GRID_A)
+    rows = [
+        {"name": "甲", "node_id": grid.id, "id_number": rid("330602", "1950-05-05", 13)},
+        {"name": "乙", "node_id": grid.id, "id_number": "330602195005051234"},
+        {"name": "丙", "node_id": grid.id, "phone": "13800000000"},
+        {"name": "丁", "node_id": grid.id, "id_number": rid("330602", "1961-02-03", 22)},
+    ]
+    report = bulk_register(rows, {grid.id: grid.path})
+    assert report.accepted == 3 and parse.call_count == 3
+    ding = Person.objects.get(name="丁")
+    assert (ding.sex, ding.birth_date.isoformat()) == ("F", "1961-02-03")
+
+
+def test_person_values_name_every_copied_column():
+    """The COPY writers and the ORM writer take one tuple of the same columns."""
+    import datetime as dt
+
+    from fangkong.people import bulk, identity
+
+    ident = identity.parse("甲", rid("330602", "1950-05-05", 13), "13800000000")
+    protected = bulk.protect_identity(ident.name, ident.id_number, ident.phone)
+    now = dt.datetime(2026, 11, 29, tzinfo=dt.UTC)
+    values = bulk.person_values(ident, protected, 7, {7: "33/"}, now, {"address": "x"})
+    assert tuple(values) == bulk.COPY_FIELDS
+    assert (values["node_id"], values["path"], values["address"]) == (7, "33/", "x")
+    assert values["id_number_index"] == protected.id_number_index and values["sex"] == "M"

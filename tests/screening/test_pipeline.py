@@ -1,11 +1,25 @@
 """The import as a pipeline: rows prepared on worker processes partitioned by identity
 give the same fate, row for row, as rows prepared in the importing process."""
 
+from unittest import mock
+
+import pytest
 from django.db import transaction
 
-from fangkong.screening import fates
+from fangkong.core.partition import WorkerFailed
+from fangkong.people import identity
+from fangkong.people.models import Person
+from fangkong.screening import actions, fates, importing
 from fangkong.screening.importing import Pipeline
-from fangkong.screening.models import ImportRejection, PushedList, PushedRow
+from fangkong.screening.models import (
+    DeclarationReview,
+    ExceptionItem,
+    ImportRejection,
+    PushedList,
+    PushedRow,
+    ScreeningSubject,
+    ScreeningTask,
+)
 from tests.idnumbers import rid
 from tests.screening import test_import
 from tests.screening.test_import import HUAYUAN_ADDR, RAIL_ROWS, TELECOM_ROWS
@@ -71,3 +85,78 @@ def test_an_uploaded_list_is_imported_on_the_configured_workers(scene, upload, s
     assert (pushed.counts["rejected"], pushed.counts["duplicates"]) == (3, 1)
     fates_by_row = {f.row_no: f.fate for f in fates.fates(pushed)}
     assert sorted(fates_by_row) == list(range(2, len(TELECOM_ROWS) + 2))
+
+
+def new_list(scene, sha="t"):
+    return PushedList.objects.create(
+        source=scene["telecom"], file_name="t.csv", sha256=sha, node=scene["hq"].node
+    )
+
+
+def test_the_resident_id_is_parsed_once_per_row(scene, monkeypatch):
+    """#22 item 5: one resident-ID parse per row, valid or not, and none in the parent's
+    matching or writing (the parse travels with the row)."""
+    parse = mock.Mock(wraps=identity.parse_resident_id)
+    monkeypatch.setattr(identity, "parse_resident_id", parse)
+    counts = Pipeline(new_list(scene)).feed(rows(), batch_size=4, workers=1)
+    carrying = [raw for _n, raw in rows() if raw["id_number"].strip()]
+    assert counts.total == len(rows()) and parse.call_count == len(carrying) == 13
+
+
+def test_a_self_declaration_parses_the_resident_id_once(scene, monkeypatch):
+    parse = mock.Mock(wraps=identity.parse_resident_id)
+    monkeypatch.setattr(identity, "parse_resident_id", parse)
+    new = {"name": "黄一", "id_number": rid("420106", "1992-02-02", 51), "address": HUAYUAN_ADDR}
+    outcome = actions.declare({**new, "origin": "湖北省武汉市", "arrival_date": "2026-11-28"})
+    assert outcome.row is not None and parse.call_count == 1
+    # A registered person: the registry question and the held review share one parse.
+    held = actions.declare({"name": "李四", "id_number": test_import.LI, "origin": "上海市"})
+    assert isinstance(held, DeclarationReview) and parse.call_count == 2
+
+
+def test_a_failure_while_writing_leaves_whole_batches_only(scene, monkeypatch):
+    """The second batch fails after its persons and subjects went to the database: none
+    of its rows stays, the first batch stays whole, and a re-run gives every row the fate
+    a clean import gives."""
+    clean, _counts = imported(scene, 1)
+    real, calls = importing._Writes._exceptions, []
+
+    def fail_in_the_second_batch(self):
+        calls.append(1)
+        real(self)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importing._Writes, "_exceptions", fail_in_the_second_batch)
+    pushed = new_list(scene)
+    with pytest.raises(RuntimeError, match="disk full"):
+        Pipeline(pushed).feed(rows(), batch_size=4, workers=1)
+    # The first batch (rows 2-5): two rows placed, two rejected; nothing of rows 6-9.
+    assert sorted(PushedRow.objects.values_list("row_no", flat=True)) == [2, 3]
+    assert sorted(ImportRejection.objects.values_list("row_no", flat=True)) == [4, 5]
+    assert set(Person.objects.values_list("name", flat=True)) == {"李四", "张三"}
+    subjects = ScreeningSubject.objects.all()
+    assert {s.name for s in subjects} == {"李四", "张三"}
+    assert ScreeningTask.objects.count() == 2 and not ExceptionItem.objects.exists()
+    monkeypatch.undo()
+    pushed.rejections.all().delete()  # as `actions.run_import` does before a re-run
+    Pipeline(pushed).feed(rows(), batch_size=4, workers=1)
+    again = [
+        (f.row_no, f.name, f.id_masked, f.phone_masked, f.fate, f.detail, f.place, f.conflict)
+        for f in fates.fates(pushed)
+    ]
+    assert again == clean
+
+
+def test_a_worker_failure_writes_nothing_of_its_chunk(scene, monkeypatch):
+    """A row the workers cannot prepare stops the import before its chunk is written;
+    the chunk before it (prepared at the same time) is written whole or not at all."""
+    pushed = new_list(scene)
+    broken = [*rows()[:4], (99, {"name": "坏", "id_number": None})]  # not text: the worker raises
+    with pytest.raises(WorkerFailed, match="AttributeError"):
+        Pipeline(pushed).feed(broken, batch_size=4, workers=2)
+    stored = sorted(PushedRow.objects.values_list("row_no", flat=True))
+    refused = sorted(ImportRejection.objects.values_list("row_no", flat=True))
+    assert (stored, refused) in (([], []), ([2, 3], [4, 5]))
+    registered = {"李四"} | ({"张三"} if stored else set())  # 李四 was registered before
+    assert set(Person.objects.values_list("name", flat=True)) == registered
