@@ -159,6 +159,12 @@ def donation(user: Any, i: int) -> Any:
     )
 
 
+def companion_run(user: Any, i: int) -> Any:
+    from tests.companions.test_lists import _run
+
+    return _run(i, _node("330602"))
+
+
 # Lists of tests/core/test_list_pages.py's cases, and more with row builders of their own.
 PAGES = {case.url: case for case in CASES.values()} | {
     "/public/staff/questions/": Case("city_hq", "3306", "", question),
@@ -170,6 +176,7 @@ PAGES = {case.url: case for case in CASES.values()} | {
     "/supplies/donations/": Case("supplies", "330602", "", donation),
     # shows category codes, so not in the list-page cases (which fail on Latin words)
     "/care/rules/": Case("city_hq", "3306", "", pages.care_rules),
+    "/companions/": Case("county_hq", "330602", "", companion_run),
 }
 ENDPOINTS = {case.url: case for case in API_CASES.values()} | {
     "/api/v1/public/questions": Case("city_hq", "3306", "", question),
