@@ -201,6 +201,12 @@ def own_token(user: Any, i: int) -> Any:
     return bearer(user)
 
 
+def companion_run(user: Any, i: int) -> Any:
+    from tests.companions.test_lists import _run
+
+    return _run(i, _node("330602"))
+
+
 # Lists of tests/core/test_list_pages.py's cases, and more with row builders of their own.
 PAGES = {case.url: case for case in CASES.values()} | {
     "/public/staff/questions/": Case("city_hq", "3306", "", question),
@@ -244,6 +250,7 @@ PAGES = {case.url: case for case in CASES.values()} | {
     "/exchange/partners/": Case("city_hq", "3306", "", refusal),
     "/screening/progress/": Case("grid_worker", kit.GRID_A, "", rows(kit.screening_task)),
     "/command/": Case("county_hq", kit.YUECHENG, "", rows(kit.target)),  # its targets
+    "/companions/": Case("county_hq", "330602", "", companion_run),
 }
 ENDPOINTS = {case.url: case for case in API_CASES.values()} | {
     "/api/v1/public/questions": Case("city_hq", "3306", "", question),

@@ -1,5 +1,6 @@
 """Forms of care; the actions do the validation that needs the database."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -39,7 +40,7 @@ class ReportForm(ActionErrorsMixin, forms.Form):
     )
 
     def __init__(
-        self, *args: Any, nodes: list[tuple[str, str]] = (), user: Any = None, **kw: Any
+        self, *args: Any, nodes: Sequence[tuple[str, str]] = (), user: Any = None, **kw: Any
     ) -> None:
         super().__init__(*args, **kw)
         self.fields["category"].choices = category_choices()  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from fangkong.companions import actions
 from fangkong.companions.forms import DecisionForm, RunForm
 from fangkong.companions.models import CandidateExposure, CompanionRun
+from fangkong.core import listing as lists
 from fangkong.core.access import require
 from fangkong.core.querysets import allows
 
@@ -38,12 +39,13 @@ def run_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Detection started."))
                 return redirect(run)
-    runs = (
-        CompanionRun.objects.restrict(request.user, "view")
-        .select_related("job", "node")
-        .prefetch_related("cases")[:50]
+    qs = CompanionRun.objects.restrict(request.user, "view").select_related("job", "node")
+    runs = lists.paginate(request, qs.prefetch_related("cases"))  # every run (was the last 50)
+    return render(
+        request,
+        "companions/runs.html",
+        {"runs": runs, "listing": runs, "form": form, "may_run": may_run},
     )
-    return render(request, "companions/runs.html", {"runs": runs, "form": form, "may_run": may_run})
 
 
 @login_required
@@ -58,6 +60,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if case is None:
         case = next((c for c in cases if c.companions), cases[0] if cases else None)
     candidates = CandidateExposure.objects.restrict(request.user, "view").filter(case=case)
+    candidates_total = candidates.count()  # shown beside the keyset pages
     after = request.GET.get("after", "")
     if after.isdigit():
         candidates = candidates.filter(rank__gt=int(after))
@@ -71,6 +74,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "cases": cases,
             "case": case,
             "candidates": rows[:PAGE],
+            "candidates_total": candidates_total,
             "next_rank": rows[PAGE - 1].rank if len(rows) > PAGE else None,
             "may_decide": request.user.may("companions.candidateexposure", "decide"),  # type: ignore[union-attr]
         },

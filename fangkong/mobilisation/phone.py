@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.core import clock, crypto, otp_codes
+from fangkong.core import listing as lists
 from fangkong.geo.choices import Level
 from fangkong.geo.models import Division
 from fangkong.mobilisation.actions import registration
 from fangkong.mobilisation.choices import ACTIVE_REGISTRATION
-from fangkong.mobilisation.models import Assignment, Member
+from fangkong.mobilisation.models import Assignment, Member, Registration
 
 SESSION_KEY = "mobilisation_phone"
 VALID = dt.timedelta(minutes=30)
@@ -113,14 +114,20 @@ def me(request: HttpRequest) -> HttpResponse:
     if picked:
         form["community"] = picked
     browse_node, children = _browse(browse_code) if "browse" in request.GET else (None, [])
-    regs = list(member.registrations.select_related("community")[:10]) if member else []
-    active = [r for r in regs if r.status in ACTIVE_REGISTRATION]
-    shifts = (
-        Assignment.objects.filter(member=member, ends_at__gt=clock.now())
-        .select_related("shift__post__node")
-        .order_by("starts_at")[:30]
-        if member
-        else []
+    # Every registration and every shift ahead, paged with totals (were 10 and 30); a
+    # registration still in force is looked for among all of them, not the first 10.
+    mine = member.registrations.all() if member else Registration.objects.none()
+    regs = lists.paginate(
+        request, mine.select_related("community").order_by("-created_at", "-pk"), prefix="r"
+    )
+    active = list(mine.filter(status__in=ACTIVE_REGISTRATION)[:1])
+    ahead = Assignment.objects.filter(member=member, ends_at__gt=clock.now()) if member else None
+    shifts = lists.paginate(
+        request,
+        ahead.select_related("shift__post__node").order_by("starts_at", "pk")
+        if ahead is not None
+        else Assignment.objects.none(),
+        prefix="s",
     )
     return render(
         request,

@@ -335,10 +335,17 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "member": member,
             "phone": phone,
-            "registrations": member.registrations.select_related("community")[:20],
-            "assignments": member.assignments.select_related("shift__post").order_by("-starts_at")[
-                :60
-            ],
+            # Every registration and shift, paged with totals (were the last 20 and 60).
+            "registrations": lists.paginate(
+                request,
+                member.registrations.select_related("community").order_by("-created_at", "-pk"),
+                prefix="r",
+            ),
+            "assignments": lists.paginate(
+                request,
+                member.assignments.select_related("shift__post").order_by("-starts_at", "-pk"),
+                prefix="a",
+            ),
             "can_reveal": user.may("mobilisation.member", "reveal"),
             "can_change": user.may("mobilisation.member", "change"),
         },

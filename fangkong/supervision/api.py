@@ -257,7 +257,7 @@ def rectifications(request: HttpRequest, f: Query[TaskFilter]) -> Any:
             qs = qs.overdue(clock.today(), actions.rules_on().escalation_grace_days)
         elif f.state:
             qs = qs.filter(status=f.state)
-    return _Stated(_ordered(qs.select_related("owner_node")), None)
+    return _Stated(_ordered(qs.select_related("owner_node")), lambda task: task)
 
 
 @router.post("/findings/{pk}/rectifications", response={201: s.RectificationOut})
