@@ -353,6 +353,11 @@ UNBUILT = (
         ["/public/care/mine/"],
         "needs a phone verified in the session; paged in tests/care/test_lists.py",
     )
+    | dict.fromkeys(
+        ["/mobilisation/m/me/"],
+        "a member's own phone page (a phone verified in the session); paged in "
+        "tests/mobilisation/test_member_lists.py",
+    )
 )
 
 
