@@ -107,3 +107,15 @@ def test_api_history_counts_every_change_and_pages(client, make_user, person):
     assert first["count"] == rows and len(first["items"]) == 2
     assert [h["reasons"] for h in last["items"]] == [["原因3"], ["原因4"]]
     assert other == 404
+
+
+def test_staff_code_page_history_is_a_labelled_table(client, make_user, person):
+    """On a phone the history becomes cards: its table has a header row, so each cell
+    carries its column's name (core.tables labels every table with one)."""
+    client.force_login(make_user("county_hq", YUECHENG))
+    with clock.frozen(T):
+        html = client.get(f"/healthcode/persons/{person.pk}/").content.decode()
+    start = html.rindex("<table", 0, html.index("原因0"))
+    history = html[start : html.index("</table>", start)]
+    assert 'data-label="时间"' in history and 'data-label="原因"' in history
+    assert "原因0" in visible(html) and "yellow" not in visible(html)
