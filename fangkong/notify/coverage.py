@@ -28,21 +28,23 @@ def undelivered(deliveries: Any) -> Any:
     )
 
 
-def directive_deliveries(user: Any, d: Any) -> Any:
-    notices = Notice.objects.restrict(user).filter(
+def directive_notices(user: Any, d: Any) -> Any:
+    """The notices of directive `d` within the viewer's jurisdiction."""
+    return Notice.objects.restrict(user).filter(
         kind="directive", key__startswith=f"directive:{d.pk}:"
     )
-    return Delivery.objects.filter(notice__in=notices)
+
+
+def directive_deliveries(user: Any, d: Any) -> Any:
+    return Delivery.objects.filter(notice__in=directive_notices(user, d))
 
 
 def directive(user: Any, d: Any) -> dict[str, Any]:
     """Figures for the directive page, within the viewer's jurisdiction."""
     from fangkong.command.models import DirectiveReceipt
 
-    notices = Notice.objects.restrict(user).filter(
-        kind="directive", key__startswith=f"directive:{d.pk}:"
-    )
-    deliveries = directive_deliveries(user, d)
+    notices = directive_notices(user, d)
+    deliveries = Delivery.objects.filter(notice__in=notices)
     by_channel: dict[str, dict[str, int]] = {}
     for row in deliveries.values("channel", "status").annotate(n=Count("pk")):
         by_channel.setdefault(row["channel"], {})[row["status"]] = row["n"]
