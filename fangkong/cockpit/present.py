@@ -35,6 +35,7 @@ def leader(user: Any) -> dict[str, Any]:
         for r in h["ratings"]
     ]
     counties = [r for r in ratings if r["level"] == "county"]
+    towns = [r for r in ratings if r["level"] == "town"]
     return {
         "node": node,
         "at": at,
@@ -43,7 +44,13 @@ def leader(user: Any) -> dict[str, Any]:
         "missed_checkins": h["missed_checkins"],
         "overdue": [{**o, "label": OVERDUE_LABELS[o["kind"]]} for o in figures.overdue(node, at)],
         "counties": counties,
-        "towns": [r for r in ratings if r["level"] == "town"],
+        "towns": towns,
+        # The towns folded on a phone: how many of each colour, the worst first.
+        "town_counts": [
+            {"colour": k, "label": COLOUR_LABELS[k], "shape": COLOUR_SHAPES[k], "n": n}
+            for k in figures.COLOURS
+            if (n := sum(1 for r in towns if r["colour"] == k))
+        ],
         "legend": [
             {"colour": k, "label": COLOUR_LABELS[k], "shape": COLOUR_SHAPES[k], "hex": hexa}
             for k, hexa in figures.COLOURS.items()

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from fangkong.briefing.compute import compute, cutoff_for
+from fangkong.cockpit.leader import COLOURS
 from fangkong.core import clock
 from tests.cockpit.conftest import DAY0, at
 from tests.conftest import GRID_C, GRID_Z, YUECHENG
@@ -91,6 +92,18 @@ def test_city_cockpit_owners_are_the_counties_and_the_map_has_six(history, clien
     # Without script the same colours are a table, each with its word and shape.
     assert 'id="county-colours"' in page and 'id="town-colours"' in page
     assert "vendor/maps/zhe4_jiang1_shao4_xing1.js" in page and "☐" not in page
+    # Open without script; folded by the map script once the map is drawn.
+    assert '<details class="fold" id="county-detail" open>' in page
+    # The towns fold under a count of each colour, the worst first, adding up to all towns.
+    counts = cockpit["town_counts"]
+    order = list(COLOURS)
+    assert [c["colour"] for c in counts] == sorted((c["colour"] for c in counts), key=order.index)
+    assert {c["colour"]: c["n"] for c in counts} == {
+        k: sum(1 for r in cockpit["towns"] if r["colour"] == k)
+        for k in {r["colour"] for r in cockpit["towns"]}
+    }
+    folded = len(cockpit["towns"]) > 24
+    assert ('id="town-detail" open' in page) is not folded
     yuecheng = next(r for r in cockpit["counties"] if r["code"] == YUECHENG)
     assert yuecheng["colour"] != "green"
 

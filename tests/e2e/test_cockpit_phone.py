@@ -41,3 +41,21 @@ def test_cockpit_headline_fits_the_first_phone_screen(
     assert untranslated(text) == [], explain(text)
     assert errors == []
     context.close()
+
+
+def test_city_map_is_drawn_and_the_same_figures_fold_under_it(live_server, browser, make_user):
+    make_user("city_hq", "3306", username="u-map", display_name="王秀英")
+    context = browser.new_context(viewport={"width": 360, "height": 640}, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    sign_in(page, live_server.url, "u-map")
+    page.locator("#cockpit-map canvas").wait_for()
+    # The map shows the counties: their table folds under one line, one tap away.
+    assert page.evaluate("document.getElementById('county-detail').open") is False
+    assert not page.locator("#county-colours").is_visible()
+    page.locator("#county-detail > summary").click()
+    assert page.locator("#county-colours").is_visible()
+    assert page.locator("#county-colours tbody tr").count() == 6
+    assert errors == []
+    context.close()

@@ -38,5 +38,8 @@
       })
     }]
   });
+  // The map now shows what the county table says: fold the table under its summary.
+  var table = document.getElementById("county-detail");
+  if (table) table.open = false;
   window.addEventListener("resize", function () { chart.resize(); });
 })();
