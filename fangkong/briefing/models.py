@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.fields import optional_ref, ref_to
 from fangkong.core.models import DatedRuleSet, NodeScoped
 from fangkong.core.querysets import RestrictedQuerySet
 
@@ -119,16 +120,14 @@ class Briefing(NodeScoped):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="+")
+    node = ref_to("geo.Division")
     day = models.DateField(_("day"))
     cutoff_at = models.DateTimeField(_("figures as of"))
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
     )
-    rules = models.ForeignKey(BriefingRules, on_delete=models.PROTECT, related_name="+")
-    job = models.ForeignKey(
-        "core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    rules = ref_to(BriefingRules)
+    job = optional_ref("core.Job")
     data = models.JSONField(default=dict, blank=True)
     message = models.TextField(blank=True)
     computed_at = models.DateTimeField(_("computed"), null=True, blank=True)

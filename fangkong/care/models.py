@@ -15,10 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.care.choices import DeedStatus, DifficultyState, DifficultyStatus, Relation
 from fangkong.care.querysets import DeedQuerySet, DifficultyQuerySet
 from fangkong.core import clock, crypto
+from fangkong.core.fields import USER, optional_ref, path_column, ref_to, user_ref
 from fangkong.core.models import DatedRuleSet, NodeScoped, TimeStampedModel
 from fangkong.core.querysets import RestrictedQuerySet
-
-USER = settings.AUTH_USER_MODEL
 
 
 class PhotoStorage(FileSystemStorage):
@@ -76,9 +75,7 @@ class Category(models.Model):
 class Difficulty(NodeScoped, TimeStampedModel):
     """A practical difficulty (困难诉求) of a front-line worker or their family."""
 
-    category = models.ForeignKey(
-        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
-    )
+    category = ref_to(Category, _("category"))
     description = models.TextField(_("description"), max_length=1000)
     relation = models.CharField(
         _("reported by"), max_length=10, choices=Relation.choices, default=Relation.SELF
@@ -87,29 +84,10 @@ class Difficulty(NodeScoped, TimeStampedModel):
     phone_enc = models.BinaryField(null=True, editable=False)
     phone_index = models.CharField(max_length=32, null=True, db_index=True, editable=False)
     phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
-    member = models.ForeignKey(
-        "mobilisation.Member",
-        verbose_name=_("member"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="difficulties",
-    )
-    node = models.ForeignKey(
-        "geo.Division",
-        verbose_name=_("responsible node"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    path = models.CharField(max_length=160, editable=False)
-    owner = models.ForeignKey(
-        USER,
-        verbose_name=_("owner"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    member = optional_ref("mobilisation.Member", _("member"), related_name="difficulties")
+    node = ref_to("geo.Division", _("responsible node"))
+    path = path_column()
+    owner = user_ref(_("owner"))
     deadline = models.DateTimeField(_("deadline"))
     status = models.CharField(
         _("status"), max_length=10, choices=DifficultyStatus.choices, default=DifficultyStatus.OPEN
@@ -117,20 +95,11 @@ class Difficulty(NodeScoped, TimeStampedModel):
     taken_at = models.DateTimeField(_("taken in hand"), null=True, blank=True)
     solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
     solution = models.TextField(_("what was done"), blank=True)
-    solved_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    solved_by = user_ref()
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     rating_comment = models.CharField(_("comment"), max_length=200, blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
-    reported_by = models.ForeignKey(
-        USER,
-        verbose_name=_("entered by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    reported_by = user_ref(_("entered by"))
 
     objects = DifficultyQuerySet.as_manager()
 
@@ -201,41 +170,20 @@ class Deed(NodeScoped, TimeStampedModel):
     title = models.CharField(_("title"), max_length=100)
     text = models.TextField(_("text"), max_length=5000)
     hero_name = models.CharField(_("person or organisation named"), max_length=100)
-    member = models.ForeignKey(
-        "mobilisation.Member",
-        verbose_name=_("member"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="deeds",
+    member = optional_ref("mobilisation.Member", _("member"), related_name="deeds")
+    organisation = optional_ref(
+        "mobilisation.PartyOrganisation", _("Party organisation"), related_name="deeds"
     )
-    organisation = models.ForeignKey(
-        "mobilisation.PartyOrganisation",
-        verbose_name=_("Party organisation"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="deeds",
-    )
-    path = models.CharField(max_length=160, editable=False)
+    path = path_column()
     status = models.CharField(
         _("status"), max_length=10, choices=DeedStatus.choices, default=DeedStatus.SUBMITTED
     )
-    submitted_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    reviewed_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    submitted_by = ref_to(USER)
+    reviewed_by = user_ref()
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     review_reason = models.TextField(_("reason"), blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    commendation = models.ForeignKey(
-        "supervision.Commendation",
-        verbose_name=_("commendation"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="deeds",
-    )
+    commendation = optional_ref("supervision.Commendation", _("commendation"), related_name="deeds")
 
     objects = DeedQuerySet.as_manager()
 
@@ -264,7 +212,7 @@ class DeedPhoto(models.Model):
     """A photo of a deed: checked for type and size when uploaded, stored outside
     the static files, served through a view that checks access (or publication)."""
 
-    deed = models.ForeignKey(Deed, on_delete=models.CASCADE, related_name="photos")
+    deed = ref_to(Deed, on_delete=models.CASCADE, related_name="photos")
     image = models.FileField(storage=photo_storage, upload_to="deeds/%Y/%m/")
     content_type = models.CharField(max_length=20)
     size = models.PositiveIntegerField()

@@ -6,7 +6,6 @@ investigations with their exposures, clusters, and the dated rule set (R7–R10)
 import datetime as dt
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -26,10 +25,9 @@ from fangkong.clinical.choices import (
     TransferStatus,
 )
 from fangkong.core import clock
-from fangkong.core.models import DatedRuleSet, NodeScoped, Placed, TimeStampedModel
+from fangkong.core.fields import USER, optional_ref, path_column, ref_to, user_ref
+from fangkong.core.models import DatedRuleSet, NodeScoped, PathScoped, Placed, TimeStampedModel
 from fangkong.core.querysets import RestrictedManager
-
-USER = settings.AUTH_USER_MODEL
 
 
 class ClinicalRules(DatedRuleSet):
@@ -105,7 +103,7 @@ class Ward(Placed):
 
     placed_by = "facility"
 
-    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="wards")
+    facility = ref_to(Facility, on_delete=models.CASCADE, related_name="wards")
     name = models.CharField(_("ward"), max_length=60)
     kind = models.CharField(_("bed kind"), max_length=20, choices=BedKind.choices)
 
@@ -123,15 +121,14 @@ class Ward(Placed):
         return f"{self.facility.name} {self.name}"
 
 
-class Bed(models.Model):
+class Bed(PathScoped):
     """A bed; occupied while a transfer holds it (derived, not stored)."""
 
-    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="beds")
+    ward = ref_to(Ward, on_delete=models.CASCADE, related_name="beds")
     number = models.CharField(_("bed"), max_length=20)
     active = models.BooleanField(_("in service"), default=True)
-    path = models.CharField(max_length=160, db_index=True, editable=False)
+    path = path_column(db_index=True)
 
-    scope_path = "path"
     objects = qs.BedQuerySet.as_manager()
 
     class Meta:
@@ -149,7 +146,7 @@ class ExpertTeam(Placed):
 
     placed_by = "facility"
 
-    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="teams")
+    facility = ref_to(Facility, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(_("team"), max_length=80)
 
     objects = qs.WardQuerySet.as_manager()
@@ -164,13 +161,11 @@ class ExpertTeam(Placed):
 
 
 class ExpertMember(models.Model):
-    team = models.ForeignKey(ExpertTeam, on_delete=models.CASCADE, related_name="members")
+    team = ref_to(ExpertTeam, on_delete=models.CASCADE, related_name="members")
     name = models.CharField(_("name"), max_length=50)
     specialty = models.CharField(_("specialty"), max_length=60, blank=True)
     role = models.CharField(_("role"), max_length=10, choices=TeamRole.choices)
-    user = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    user = user_ref()
 
     class Meta:
         verbose_name = _("expert")
@@ -181,32 +176,19 @@ class ExpertMember(models.Model):
         return f"{self.name} ({self.get_role_display()})"
 
 
-class ClinicVisit(TimeStampedModel):
+class ClinicVisit(PathScoped, TimeStampedModel):
     """A fever-clinic visit (发热门诊就诊) under a named first-contact doctor (首接首诊).
 
     The responsible doctor is the first-contact doctor until an explicit hand-over;
     only the responsible doctor disposes of (closes) the visit."""
 
-    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="visits")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
-    path = models.CharField(max_length=160, editable=False)
+    facility = ref_to(Facility, related_name="visits")
+    person = ref_to("people.Person")
     arrived_at = models.DateTimeField(_("arrived"), default=clock.now)
-    first_doctor = models.ForeignKey(
-        USER, verbose_name=_("first-contact doctor"), on_delete=models.PROTECT, related_name="+"
-    )
-    responsible_doctor = models.ForeignKey(
-        USER, verbose_name=_("responsible doctor"), on_delete=models.PROTECT, related_name="+"
-    )
-    observation_referral = models.ForeignKey(
-        "observation.Referral", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    screening_task = models.ForeignKey(
-        "screening.ScreeningTask",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    first_doctor = ref_to(USER, _("first-contact doctor"))
+    responsible_doctor = ref_to(USER, _("responsible doctor"))
+    observation_referral = optional_ref("observation.Referral")
+    screening_task = optional_ref("screening.ScreeningTask")
     temperature = models.DecimalField(
         _("temperature (°C)"), max_digits=3, decimal_places=1, null=True, blank=True
     )
@@ -224,11 +206,8 @@ class ClinicVisit(TimeStampedModel):
     )
     disposition_note = models.CharField(_("disposition note"), max_length=300, blank=True)
     disposed_at = models.DateTimeField(_("disposed"), null=True, blank=True)
-    disposed_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    disposed_by = user_ref()
 
-    scope_path = "path"
     objects = qs.VisitQuerySet.as_manager()
 
     class Meta:
@@ -245,9 +224,6 @@ class ClinicVisit(TimeStampedModel):
 
         return reverse("clinical:visit", args=[self.pk])
 
-    def get_additional_data(self) -> dict:
-        return {"path": self.path}
-
     @property
     def is_open(self) -> bool:
         return not self.disposition
@@ -256,9 +232,9 @@ class ClinicVisit(TimeStampedModel):
 class HandOver(models.Model):
     """An explicit hand-over of a visit from one named doctor to another."""
 
-    visit = models.ForeignKey(ClinicVisit, on_delete=models.CASCADE, related_name="handovers")
-    from_doctor = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    to_doctor = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    visit = ref_to(ClinicVisit, on_delete=models.CASCADE, related_name="handovers")
+    from_doctor = ref_to(USER)
+    to_doctor = ref_to(USER)
     reason = models.CharField(_("reason"), max_length=200)
     at = models.DateTimeField(default=clock.now)
 
@@ -271,19 +247,18 @@ class HandOver(models.Model):
         return f"{self.visit_id}: {self.from_doctor} → {self.to_doctor}"
 
 
-class Case(TimeStampedModel):
+class Case(PathScoped, TimeStampedModel):
     """A patient on the clinical pathway. The class, severity and outcome are derived
     from the ClassificationChange facts and cached here by the actions, as are the R9
     deadlines (from the rule set in force on the diagnosis date)."""
 
     number = models.CharField(_("case number"), max_length=24, unique=True)
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    person = ref_to("people.Person")
     visit = models.OneToOneField(
         ClinicVisit, on_delete=models.PROTECT, null=True, blank=True, related_name="case"
     )
-    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="cases")
-    path = models.CharField(max_length=160, editable=False)
-    home_path = models.CharField(max_length=160, default="", editable=False)
+    facility = ref_to(Facility, related_name="cases")
+    home_path = path_column(default="")
     county = models.CharField(max_length=12, db_index=True, editable=False)
     status = models.CharField(_("class"), max_length=12, choices=Status.choices)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, blank=True)
@@ -314,11 +289,8 @@ class Case(TimeStampedModel):
         _("infection source"), max_length=16, choices=Source.choices, default=Source.UNKNOWN
     )
     source_note = models.CharField(_("origin (place of infection)"), max_length=120, blank=True)
-    expert_team = models.ForeignKey(
-        ExpertTeam, on_delete=models.SET_NULL, null=True, blank=True, related_name="cases"
-    )
+    expert_team = optional_ref(ExpertTeam, related_name="cases")
 
-    scope_path = "path"
     objects = qs.CaseQuerySet.as_manager()
 
     class Meta:
@@ -339,9 +311,6 @@ class Case(TimeStampedModel):
 
         return reverse("clinical:case", args=[self.pk])
 
-    def get_additional_data(self) -> dict:
-        return {"path": self.path}
-
     @property
     def imported(self) -> bool:
         return self.source in IMPORTED_SOURCES
@@ -360,7 +329,7 @@ class Case(TimeStampedModel):
 class ClassificationChange(models.Model):
     """One fact of the case's history: who changed the class, when, why, on what."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="changes")
+    case = ref_to(Case, on_delete=models.CASCADE, related_name="changes")
     from_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
     to_status = models.CharField(_("class"), max_length=12, choices=Status.choices)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, blank=True)
@@ -369,7 +338,7 @@ class ClassificationChange(models.Model):
     reason = models.CharField(_("reason"), max_length=500)
     criteria = models.JSONField(_("criteria met"), default=dict, blank=True)
     override = models.BooleanField(_("rule overridden"), default=False)
-    by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    by = ref_to(USER)
     at = models.DateTimeField(default=clock.now)
 
     class Meta:
@@ -381,14 +350,14 @@ class ClassificationChange(models.Model):
         return f"{self.case_id}: {self.from_status or '–'} → {self.to_status} {self.outcome}"
 
 
-class Sample(models.Model):
+class Sample(PathScoped):
     """A specimen taken from a case and its nucleic acid test result."""
 
     code = models.CharField(_("sample code"), max_length=40, unique=True)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="samples")
+    case = ref_to(Case, on_delete=models.CASCADE, related_name="samples")
     sample_type = models.CharField(_("type"), max_length=12, choices=SampleType.choices)
     taken_at = models.DateTimeField(_("taken at"))
-    taken_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    taken_by = ref_to(USER)
     lab = models.CharField(_("laboratory"), max_length=100, blank=True)
     sent_at = models.DateTimeField(_("sent to the lab"), null=True, blank=True)
     result = models.CharField(_("result"), max_length=10, choices=Result.choices, blank=True)
@@ -397,12 +366,8 @@ class Sample(models.Model):
     )
     ct_n = models.DecimalField(_("Ct N"), max_digits=4, decimal_places=1, null=True, blank=True)
     result_at = models.DateTimeField(_("result at"), null=True, blank=True)
-    result_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    path = models.CharField(max_length=160, editable=False)
+    result_by = user_ref()
 
-    scope_path = "path"
     objects = qs.SampleQuerySet.as_manager()
 
     class Meta:
@@ -414,32 +379,28 @@ class Sample(models.Model):
         return f"{self.code} ({self.result or '…'})"
 
 
-class Transfer(models.Model):
+class Transfer(PathScoped):
     """A transfer to a designated hospital (四集中): request → bed → transport → arrival.
     The bed is held from assignment until `released_at` (discharge, death, next move)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transfers")
-    from_facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="+")
-    to_facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="+")
+    case = ref_to(Case, on_delete=models.CASCADE, related_name="transfers")
+    from_facility = ref_to(Facility)
+    to_facility = ref_to(Facility)
     bed_kind = models.CharField(_("bed kind"), max_length=20, choices=BedKind.choices)
     status = models.CharField(
         _("status"), max_length=14, choices=TransferStatus.choices, default="requested"
     )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     requested_at = models.DateTimeField(_("requested"), default=clock.now)
-    requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    bed = models.ForeignKey(
-        Bed, on_delete=models.PROTECT, null=True, blank=True, related_name="transfers"
-    )
+    requested_by = ref_to(USER)
+    bed = optional_ref(Bed, on_delete=models.PROTECT, related_name="transfers")
     bed_assigned_at = models.DateTimeField(_("bed assigned"), null=True, blank=True)
     vehicle = models.CharField(_("ambulance"), max_length=40, blank=True)
     departed_at = models.DateTimeField(_("departed"), null=True, blank=True)
     arrived_at = models.DateTimeField(_("arrived"), null=True, blank=True)
     released_at = models.DateTimeField(_("bed released"), null=True, blank=True)
-    path = models.CharField(max_length=160, editable=False)
-    from_path = models.CharField(max_length=160, default="", editable=False)
+    from_path = path_column(default="")
 
-    scope_path = "path"
     objects = qs.TransferQuerySet.as_manager()
 
     class Meta:
@@ -455,14 +416,14 @@ class Transfer(models.Model):
 class DailyStatus(models.Model):
     """The daily clinical status of an admitted patient (R8 reads it)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="daily")
+    case = ref_to(Case, on_delete=models.CASCADE, related_name="daily")
     day = models.DateField(_("day"))
     max_temperature = models.DecimalField(_("highest temperature"), max_digits=3, decimal_places=1)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
     symptoms_improved = models.BooleanField(_("symptoms improved"), default=False)
     imaging_improved = models.BooleanField(_("imaging improved"), default=False)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    by = ref_to(USER)
 
     class Meta:
         verbose_name = _("daily status")
@@ -474,20 +435,16 @@ class DailyStatus(models.Model):
         return f"{self.case_id} {self.day} {self.max_temperature}"
 
 
-class Investigation(models.Model):
+class Investigation(PathScoped):
     """The case investigation (流行病学调查) opened on confirmation; its exposures are
     what contact tracing will consume (see `hooks.exposure_consumers`)."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="investigation")
     opened_at = models.DateTimeField(default=clock.now)
     completed_at = models.DateTimeField(null=True, blank=True)
-    completed_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    completed_by = user_ref()
     summary = models.TextField(_("summary"), blank=True)
-    path = models.CharField(max_length=160, editable=False)
 
-    scope_path = "path"
     objects = RestrictedManager()
 
     class Meta:
@@ -498,24 +455,18 @@ class Investigation(models.Model):
         return f"investigation of {self.case_id}"
 
 
-class Exposure(models.Model):
+class Exposure(PathScoped):
     """A person or place the case exposed during the infectious period."""
 
-    investigation = models.ForeignKey(
-        Investigation, on_delete=models.CASCADE, related_name="exposures"
-    )
+    investigation = ref_to(Investigation, on_delete=models.CASCADE, related_name="exposures")
     name = models.CharField(_("name"), max_length=60)
     relation = models.CharField(_("relation"), max_length=40, blank=True)
     setting = models.CharField(_("setting"), max_length=120, blank=True)
     last_contact = models.DateField(_("last contact"))
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    person = optional_ref("people.Person")
     note = models.CharField(_("note"), max_length=200, blank=True)
     consumed_at = models.DateTimeField(_("taken over by contact tracing"), null=True, blank=True)
-    path = models.CharField(max_length=160, editable=False)
 
-    scope_path = "path"
     objects = RestrictedManager()
 
     class Meta:
@@ -527,7 +478,7 @@ class Exposure(models.Model):
         return f"{self.name} ({self.last_contact})"
 
 
-class Cluster(models.Model):
+class Cluster(PathScoped):
     """A cluster (聚集性疫情): linked cases in one setting within the window (R10)."""
 
     setting = models.CharField(_("setting"), max_length=120)
@@ -536,9 +487,8 @@ class Cluster(models.Model):
     cases = models.ManyToManyField(Case, related_name="clusters")
     emergency_due = models.DateTimeField(_("emergency report due"))
     reported_at = models.DateTimeField(_("emergency reported"), null=True, blank=True)
-    path = models.CharField(max_length=160, db_index=True, editable=False)
+    path = path_column(db_index=True)
 
-    scope_path = "path"
     objects = qs.ClusterQuerySet.as_manager()
 
     class Meta:

@@ -10,7 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.models import DatedRuleSet, NodeScoped, Placed, TimeStampedModel
+from fangkong.core.fields import optional_ref, ref_to, user_ref
+from fangkong.core.models import DatedRuleSet, NodeScoped, PathScoped, Placed, TimeStampedModel
 from fangkong.core.querysets import RestrictedManager
 from fangkong.observation.choices import (
     PlaceKind,
@@ -82,20 +83,8 @@ class QuarantineSite(NodeScoped, TimeStampedModel):
 
     name = models.CharField(_("name"), max_length=100)
     address = models.CharField(_("address"), max_length=200)
-    node = models.ForeignKey(
-        "geo.Division",
-        verbose_name=_("jurisdiction"),
-        on_delete=models.PROTECT,
-        related_name="quarantine_sites",
-    )
-    doctor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("site doctor"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="doctor_of_sites",
-    )
+    node = ref_to("geo.Division", _("jurisdiction"), related_name="quarantine_sites")
+    doctor = user_ref(_("site doctor"), related_name="doctor_of_sites")
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("staff"),
@@ -120,7 +109,7 @@ class Room(Placed):
 
     placed_by = "site"
 
-    site = models.ForeignKey(QuarantineSite, on_delete=models.CASCADE, related_name="rooms")
+    site = ref_to(QuarantineSite, on_delete=models.CASCADE, related_name="rooms")
     number = models.CharField(_("room"), max_length=20)
     capacity = models.PositiveSmallIntegerField(_("capacity"), default=1)
 
@@ -139,55 +128,30 @@ class Room(Placed):
         return f"{self.site.name} {self.number}"
 
 
-class ObservationPeriod(TimeStampedModel):
+class ObservationPeriod(PathScoped, TimeStampedModel):
     """One person's observation (医学观察期). The planned end is derived from the last
     exposure (or arrival) by the rule set in force on the start date; the columns
     under "line list" are kept up to date by the actions for fast lists."""
 
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="observation_periods"
-    )
+    person = ref_to("people.Person", related_name="observation_periods")
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     start_date = models.DateField(_("start"))
     last_exposure = models.DateField(_("last exposure or arrival"))
     planned_end = models.DateField(_("planned end"), editable=False)
-    rules = models.ForeignKey(ObservationRules, on_delete=models.PROTECT, related_name="+")
+    rules = ref_to(ObservationRules)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
     )
     place_kind = models.CharField(
         _("place"), max_length=4, choices=PlaceKind.choices, default=PlaceKind.HOME
     )
-    site = models.ForeignKey(
-        QuarantineSite, on_delete=models.PROTECT, null=True, blank=True, related_name="periods"
-    )
-    room = models.ForeignKey(
-        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="periods"
-    )
-    grid = models.ForeignKey(
-        "geo.Division", on_delete=models.PROTECT, related_name="+", verbose_name=_("grid")
-    )
-    grid_worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("responsible grid worker"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    doctor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("responsible doctor"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    site = optional_ref(QuarantineSite, on_delete=models.PROTECT, related_name="periods")
+    room = optional_ref(Room, on_delete=models.PROTECT, related_name="periods")
+    grid = ref_to("geo.Division", _("grid"))
+    grid_worker = user_ref(_("responsible grid worker"))
+    doctor = user_ref(_("responsible doctor"))
     # Who gets the missed-check-in task: the site doctor at a site, else the grid worker.
-    responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    path = models.CharField(max_length=160, editable=False)
+    responsible = user_ref()
 
     # Line list (Sara Alert style), pre-computed by the actions.
     last_checkin_at = models.DateTimeField(_("last check-in"), null=True, blank=True)
@@ -201,11 +165,8 @@ class ObservationPeriod(TimeStampedModel):
     negative_test_on = models.DateField(_("negative test on"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     certificate_code = models.CharField(max_length=32, null=True, blank=True, unique=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = user_ref()
 
-    scope_path = "path"
     objects = PeriodQuerySet.as_manager()
 
     class Meta:
@@ -232,9 +193,6 @@ class ObservationPeriod(TimeStampedModel):
 
         return reverse("observation:period", args=[self.pk])
 
-    def get_additional_data(self) -> dict:
-        return {"path": self.path}
-
     @property
     def is_open(self) -> bool:
         return self.status in (Status.ACTIVE, Status.REFERRED)
@@ -249,28 +207,18 @@ class ObservationPeriod(TimeStampedModel):
         return secrets.token_urlsafe(18)
 
 
-class Placement(models.Model):
+class Placement(PathScoped):
     """Where a period was spent, from when to when (home, a site, a room): the history."""
 
-    period = models.ForeignKey(
-        ObservationPeriod, on_delete=models.CASCADE, related_name="placements"
-    )
+    period = ref_to(ObservationPeriod, on_delete=models.CASCADE, related_name="placements")
     kind = models.CharField(_("place"), max_length=4, choices=PlaceKind.choices)
-    site = models.ForeignKey(
-        QuarantineSite, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    room = models.ForeignKey(
-        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="placements"
-    )
+    site = optional_ref(QuarantineSite, on_delete=models.PROTECT)
+    room = optional_ref(Room, on_delete=models.PROTECT, related_name="placements")
     started_at = models.DateTimeField(_("from"), default=clock.now)
     ended_at = models.DateTimeField(_("until"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    path = models.CharField(max_length=160, editable=False)
+    by = user_ref()
 
-    scope_path = "path"
     objects = RestrictedManager()
 
     class Meta:
@@ -284,11 +232,11 @@ class Placement(models.Model):
         return f"{self.period_id} @ {where} from {self.started_at:%Y-%m-%d %H:%M}"
 
 
-class CheckIn(models.Model):
+class CheckIn(PathScoped):
     """One temperature and symptom report (体温及症状报告); idempotent by `client_id`."""
 
     # Indexed by the unique (period, client_id) and the (period, date, window) indexes.
-    period = models.ForeignKey(
+    period = ref_to(
         ObservationPeriod, on_delete=models.CASCADE, related_name="checkins", db_index=False
     )
     client_id = models.UUIDField(_("client id"))
@@ -311,9 +259,7 @@ class CheckIn(models.Model):
         db_index=False,  # never searched by; keeps the busiest insert lean
     )
     received_at = models.DateTimeField(default=clock.now, editable=False)
-    path = models.CharField(max_length=160, editable=False)
 
-    scope_path = "path"
     objects = CheckInQuerySet.as_manager()
 
     class Meta:
@@ -332,7 +278,7 @@ class CheckIn(models.Model):
         return f"{self.period_id} {self.local_date} {self.window} {self.temperature}"
 
 
-class AlertTask(models.Model):
+class AlertTask(PathScoped):
     """A missed check-in window → a task for the grid worker or site doctor (R3).
 
     Tasks are written in bulk by the sweep from existing periods and accounts, so the
@@ -340,7 +286,7 @@ class AlertTask(models.Model):
     delete): at 100,000 periods the constraint triggers cost as much as the insert."""
 
     # Indexed by the unique (period, date, window) index.
-    period = models.ForeignKey(
+    period = ref_to(
         ObservationPeriod,
         on_delete=models.CASCADE,
         related_name="tasks",
@@ -349,33 +295,15 @@ class AlertTask(models.Model):
     )
     local_date = models.DateField(_("date"))
     window = models.CharField(_("window"), max_length=8, choices=Window.choices)
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("assigned to"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="observation_tasks",
-        db_constraint=False,
-    )
+    assigned_to = user_ref(_("assigned to"), related_name="observation_tasks", db_constraint=False)
     status = models.CharField(
         _("status"), max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN
     )
     created_at = models.DateTimeField(default=clock.now, editable=False)
     done_at = models.DateTimeField(null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    done_by = user_ref(db_index=False, db_constraint=False)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    path = models.CharField(max_length=160, editable=False)
 
-    scope_path = "path"
     objects = RestrictedManager()
 
     class Meta:
@@ -393,15 +321,11 @@ class AlertTask(models.Model):
         return f"{self.period_id} missed {self.local_date} {self.window}"
 
 
-class Referral(models.Model):
+class Referral(PathScoped):
     """A referral to a fever clinic (R5); the clinical pathway picks it up."""
 
-    period = models.ForeignKey(
-        ObservationPeriod, on_delete=models.CASCADE, related_name="referrals"
-    )
-    checkin = models.ForeignKey(
-        CheckIn, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    period = ref_to(ObservationPeriod, on_delete=models.CASCADE, related_name="referrals")
+    checkin = optional_ref(CheckIn)
     temperature = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
     symptoms = models.JSONField(default=list, blank=True)
     reason = models.CharField(_("reason"), max_length=200)
@@ -411,12 +335,8 @@ class Referral(models.Model):
     )
     created_at = models.DateTimeField(default=clock.now, editable=False)
     resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    path = models.CharField(max_length=160, editable=False)
+    resolved_by = user_ref()
 
-    scope_path = "path"
     objects = RestrictedManager()
 
     class Meta:
@@ -434,6 +354,3 @@ class Referral(models.Model):
         if self.temperature is None and not self.symptoms:
             return self.reason
         return symptom_summary(self.temperature, self.symptoms)
-
-    def get_additional_data(self) -> dict:
-        return {"path": self.path}

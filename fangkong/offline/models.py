@@ -12,7 +12,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.models import DatedRuleSet
+from fangkong.core.fields import USER, ref_to
+from fangkong.core.models import DatedRuleSet, PathScoped
 from fangkong.core.querysets import RestrictedManager
 
 
@@ -53,7 +54,7 @@ class Result(models.TextChoices):
     REJECTED = "rejected", _("refused")
 
 
-class SyncReceipt(models.Model):
+class SyncReceipt(PathScoped):
     """One item received from a phone: its client id (unique), when it happened on the
     phone, when the server received it, and the answer (sent again on a replay)."""
 
@@ -68,9 +69,7 @@ class SyncReceipt(models.Model):
     result = models.CharField(_("result"), max_length=10, choices=Result.choices)
     message = models.CharField(_("message"), max_length=300, blank=True)
     target = models.CharField(max_length=40, blank=True)
-    path = models.CharField(max_length=160, editable=False)
 
-    scope_path = "path"
     objects = RestrictedManager()
 
     class Meta:
@@ -83,7 +82,7 @@ class SyncReceipt(models.Model):
         return f"{self.kind} {self.client_id} {self.result}"
 
 
-class OrphanVisit(models.Model):
+class OrphanVisit(PathScoped):
     """A visit recorded offline for a task that was deleted meanwhile: kept whole for
     the village staff to file or close, with the worker and both times."""
 
@@ -102,9 +101,7 @@ class OrphanVisit(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     resolution = models.CharField(_("resolution"), max_length=200, blank=True)
-    path = models.CharField(max_length=160, editable=False)
 
-    scope_path = "path"
     objects = RestrictedManager()
 
     class Meta:
@@ -116,17 +113,15 @@ class OrphanVisit(models.Model):
         return f"{self.task_ref} {self.subject_name}"
 
 
-class DeviceStatus(models.Model):
+class DeviceStatus(PathScoped):
     """What a worker's phone last reported: items waiting to be sent, its last sync."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = ref_to(USER, on_delete=models.CASCADE)
     device = models.CharField(max_length=40)
     waiting = models.PositiveIntegerField(_("waiting to send"), default=0)
     last_sync_at = models.DateTimeField(_("last sync"), null=True, blank=True)
     reported_at = models.DateTimeField(_("reported"), default=clock.now)
-    path = models.CharField(max_length=160, editable=False)
 
-    scope_path = "path"
     objects = RestrictedManager()
 
     class Meta:

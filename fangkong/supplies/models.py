@@ -5,12 +5,12 @@ markets with price reports against a pre-epidemic baseline, and the dated rule s
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.models import DatedRuleSet, NodeScoped, Placed, TimeStampedModel
+from fangkong.core.fields import optional_ref, path_column, ref_to, user_ref
+from fangkong.core.models import DatedRuleSet, NodeScoped, PathScoped, Placed, TimeStampedModel
 from fangkong.core.querysets import RestrictedManager
 from fangkong.supplies import querysets as qs
 from fangkong.supplies.choices import (
@@ -23,8 +23,6 @@ from fangkong.supplies.choices import (
     Urgency,
     WarehouseKind,
 )
-
-USER = settings.AUTH_USER_MODEL
 
 
 class SupplyRules(DatedRuleSet):
@@ -128,7 +126,7 @@ class Warehouse(NodeScoped, TimeStampedModel):
 class Batch(models.Model):
     """A production batch of an item, with its expiry date (none for non-perishables)."""
 
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="batches")
+    item = ref_to(Item, related_name="batches")
     code = models.CharField(_("batch"), max_length=40)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
 
@@ -150,7 +148,7 @@ class Donation(Placed):
 
     donor = models.CharField(_("donor"), max_length=120)
     donor_contact = models.CharField(_("donor contact"), max_length=120, blank=True)
-    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="donations")
+    warehouse = ref_to(Warehouse, related_name="donations")
     received_at = models.DateTimeField(_("received at"), default=clock.now)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledgement = models.TextField(_("acknowledgement"), blank=True)
@@ -172,27 +170,12 @@ class SupplyRequest(Placed, TimeStampedModel):
 
     placed_by = "requester_node"
 
-    requester_node = models.ForeignKey(
-        "geo.Division",
-        verbose_name=_("requesting unit"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    requester_node = ref_to("geo.Division", _("requesting unit"))
     requester_kind = models.CharField(_("requester"), max_length=20, choices=RequesterKind.choices)
     requester_name = models.CharField(_("facility or community"), max_length=100)
-    warehouse = models.ForeignKey(
-        Warehouse,
-        verbose_name=_("from warehouse"),
-        on_delete=models.PROTECT,
-        related_name="requests",
-    )
-    destination = models.ForeignKey(
-        Warehouse,
-        verbose_name=_("into warehouse"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="incoming",
+    warehouse = ref_to(Warehouse, _("from warehouse"), related_name="requests")
+    destination = optional_ref(
+        Warehouse, _("into warehouse"), on_delete=models.PROTECT, related_name="incoming"
     )
     item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT)
     quantity = models.PositiveIntegerField(_("quantity"))
@@ -206,18 +189,12 @@ class SupplyRequest(Placed, TimeStampedModel):
     approved_quantity = models.PositiveIntegerField(_("approved quantity"), null=True, blank=True)
     shipped_quantity = models.PositiveIntegerField(_("shipped quantity"), null=True, blank=True)
     received_quantity = models.PositiveIntegerField(_("received quantity"), null=True, blank=True)
-    requested_by = models.ForeignKey(
-        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    approved_by = models.ForeignKey(
-        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    requested_by = user_ref(on_delete=models.PROTECT)
+    approved_by = user_ref(on_delete=models.PROTECT)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
-    received_by = models.ForeignKey(
-        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    received_by = user_ref(on_delete=models.PROTECT)
 
     objects = qs.RequestQuerySet.as_manager()
 
@@ -235,35 +212,23 @@ class SupplyRequest(Placed, TimeStampedModel):
         return reverse("supplies:request", args=[self.pk])
 
 
-class LedgerEntry(models.Model):
+class LedgerEntry(PathScoped):
     """One movement (台账): a signed quantity in units of the item; stock is their sum."""
 
     # The composite (warehouse, item, at) index serves both foreign keys.
-    warehouse = models.ForeignKey(
-        Warehouse, on_delete=models.PROTECT, related_name="entries", db_index=False
-    )
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+", db_index=False)
-    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="+")
+    warehouse = ref_to(Warehouse, related_name="entries", db_index=False)
+    item = ref_to(Item, db_index=False)
+    batch = ref_to(Batch)
     kind = models.CharField(_("movement"), max_length=20, choices=EntryKind.choices)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, blank=True)
     quantity = models.BigIntegerField(_("quantity"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     at = models.DateTimeField(_("at"), default=clock.now, db_index=True)
-    counterpart = models.ForeignKey(
-        Warehouse, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
-    )
-    donation = models.ForeignKey(
-        Donation, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
-    )
-    request = models.ForeignKey(
-        SupplyRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
-    )
-    user = models.ForeignKey(
-        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
-    )
-    path = models.CharField(max_length=160, editable=False)
+    counterpart = optional_ref(Warehouse, on_delete=models.PROTECT, db_index=False)
+    donation = optional_ref(Donation, on_delete=models.PROTECT, related_name="entries")
+    request = optional_ref(SupplyRequest, on_delete=models.PROTECT, related_name="entries")
+    user = user_ref(on_delete=models.PROTECT, db_index=False)
 
-    scope_path = "path"
     objects = qs.LedgerQuerySet.as_manager()
 
     class Meta:
@@ -282,17 +247,16 @@ class LedgerEntry(models.Model):
         return f"{self.get_kind_display()} {self.item.name} {self.quantity:+d}"
 
 
-class Balance(models.Model):
+class Balance(PathScoped):
     """Units on hand per (warehouse, item, batch): the ledger's sum, kept in the same
     transaction under a row lock so reads are fast and stock never goes negative."""
 
-    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="balances")
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
-    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="+")
+    warehouse = ref_to(Warehouse, related_name="balances")
+    item = ref_to(Item)
+    batch = ref_to(Batch)
     quantity = models.BigIntegerField(_("on hand"), default=0)
-    path = models.CharField(max_length=160, db_index=True, editable=False)
+    path = path_column(db_index=True)
 
-    scope_path = "path"
     objects = qs.BalanceQuerySet.as_manager()
 
     class Meta:
@@ -330,8 +294,8 @@ class Market(NodeScoped):
 class PriceBaseline(NodeScoped):
     """The pre-epidemic price of an item in a place; a market uses its nearest one."""
 
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
-    node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="+")
+    item = ref_to(Item)
+    node = ref_to("geo.Division")
     price = models.DecimalField(_("baseline price"), max_digits=10, decimal_places=2)
 
     objects = RestrictedManager()
@@ -345,21 +309,18 @@ class PriceBaseline(NodeScoped):
         return f"{self.item.name} @ {self.node}: {self.price}"
 
 
-class PriceReport(models.Model):
+class PriceReport(PathScoped):
     """The price of one basket item at one market on one day (yuan per unit)."""
 
-    market = models.ForeignKey(Market, on_delete=models.PROTECT, related_name="reports")
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    market = ref_to(Market, related_name="reports")
+    item = ref_to(Item)
     day = models.DateField(_("day"))
     price = models.DecimalField(_("price"), max_digits=10, decimal_places=2)
     baseline = models.DecimalField(max_digits=10, decimal_places=2, null=True, editable=False)
     alert = models.BooleanField(_("above baseline"), default=False, editable=False)
-    reported_by = models.ForeignKey(
-        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    path = models.CharField(max_length=160, db_index=True, editable=False)
+    reported_by = user_ref(on_delete=models.PROTECT)
+    path = path_column(db_index=True)
 
-    scope_path = "path"
     objects = qs.PriceQuerySet.as_manager()
 
     class Meta:

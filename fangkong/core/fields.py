@@ -1,0 +1,45 @@
+"""The links and path columns every domain model declares, written once.
+
+A record points at a user (its author, owner, reviewer), a person, a node or another
+record. The house's default for such a link is "never followed backwards"
+(`related_name="+"`) and "the target may not be deleted while it is referred to"
+(`PROTECT`); an optional link is null and blank, and is cleared when its target goes
+(`SET_NULL`). Each factory returns a plain `models.ForeignKey`, so the columns, and the
+migrations that describe them, are exactly those the spelled-out declaration made; any
+argument may still be given to depart from the default."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+USER = settings.AUTH_USER_MODEL
+
+PATH_LEN = 160
+
+
+def path_column(**options: Any) -> Any:
+    """A materialised path (a copy of a node's `path`, so a prefix match places the
+    record in the tree without a join), never edited by hand."""
+    return models.CharField(max_length=PATH_LEN, editable=False, **options)
+
+
+def ref_to(to: Any, verbose_name: Any = None, **options: Any) -> Any:
+    """A required link to `to`: protected, not followed backwards unless named."""
+    options = {"on_delete": models.PROTECT, "related_name": "+", **options}
+    if verbose_name is not None:
+        options["verbose_name"] = verbose_name
+    return models.ForeignKey(to, **options)
+
+
+def optional_ref(to: Any, verbose_name: Any = None, **options: Any) -> Any:
+    """An optional link to `to`: null and blank, cleared when the target is deleted."""
+    return ref_to(
+        to, verbose_name, **{"on_delete": models.SET_NULL, "null": True, "blank": True, **options}
+    )
+
+
+def user_ref(verbose_name: Any = None, **options: Any) -> Any:
+    """The user who did something to the record (entered, reviewed, closed it): optional,
+    kept when the account is deleted (the link is cleared, the record stays)."""
+    return optional_ref(USER, verbose_name, **options)
