@@ -16,7 +16,7 @@ from fangkong.care.choices import DeedStatus, DifficultyState, DifficultyStatus,
 from fangkong.care.querysets import DeedQuerySet, DifficultyQuerySet
 from fangkong.core import clock, crypto
 from fangkong.core.fields import USER, optional_ref, path_column, ref_to, user_ref
-from fangkong.core.models import DatedRuleSet, NodeScoped, TimeStampedModel
+from fangkong.core.models import DatedRuleSet, DetailPage, NodeScoped, TimeStampedModel
 from fangkong.core.querysets import RestrictedQuerySet
 
 
@@ -72,8 +72,10 @@ class Category(models.Model):
         return self.name
 
 
-class Difficulty(NodeScoped, TimeStampedModel):
+class Difficulty(DetailPage, NodeScoped, TimeStampedModel):
     """A practical difficulty (困难诉求) of a front-line worker or their family."""
+
+    detail_view = "care:difficulty"
 
     category = ref_to(Category, _("category"))
     description = models.TextField(_("description"), max_length=1000)
@@ -125,11 +127,6 @@ class Difficulty(NodeScoped, TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.category} · {self.reporter_name} ({self.phone_masked})"
 
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("care:difficulty", args=[self.pk])
-
     def set_phone(self, phone: str) -> None:
         from fangkong.people.rules import mask_phone
 
@@ -163,9 +160,11 @@ class Difficulty(NodeScoped, TimeStampedModel):
         return self.node.parent if self.state == DifficultyState.ESCALATED else None
 
 
-class Deed(NodeScoped, TimeStampedModel):
+class Deed(DetailPage, NodeScoped, TimeStampedModel):
     """An advanced deed (先进事迹) of a member or an organisation: reviewed, then
     published on the public side; it may earn a commendation."""
+
+    detail_view = "care:deed"
 
     title = models.CharField(_("title"), max_length=100)
     text = models.TextField(_("text"), max_length=5000)
@@ -197,11 +196,6 @@ class Deed(NodeScoped, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("care:deed", args=[self.pk])
 
     @property
     def is_published(self) -> bool:

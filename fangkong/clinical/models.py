@@ -25,12 +25,12 @@ from fangkong.clinical.choices import (
     TransferStatus,
 )
 from fangkong.core import clock
+from fangkong.core import models as core
 from fangkong.core.fields import USER, optional_ref, path_column, ref_to, user_ref
-from fangkong.core.models import DatedRuleSet, NodeScoped, PathScoped, Placed, TimeStampedModel
 from fangkong.core.querysets import RestrictedManager
 
 
-class ClinicalRules(DatedRuleSet):
+class ClinicalRules(core.DatedRuleSet):
     """Dated rule set for R7–R10; a fact is judged by the set in force on its date."""
 
     r7_min_epi = models.PositiveSmallIntegerField(_("R7: epidemiological items"), default=1)
@@ -65,7 +65,7 @@ class ClinicalRules(DatedRuleSet):
         _("onset at most this many days before diagnosis"), default=30
     )
 
-    class Meta(DatedRuleSet.Meta):
+    class Meta(core.DatedRuleSet.Meta):
         verbose_name = _("clinical rule set")
         verbose_name_plural = _("clinical rule sets")
 
@@ -73,7 +73,7 @@ class ClinicalRules(DatedRuleSet):
         return f"{self.effective_from}: cluster ≥ {self.r10_cluster_threshold}"
 
 
-class Facility(NodeScoped, TimeStampedModel):
+class Facility(core.NodeScoped, core.TimeStampedModel):
     """A fever clinic (发热门诊) or designated hospital (定点医院) in a jurisdiction."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -98,7 +98,7 @@ class Facility(NodeScoped, TimeStampedModel):
         return self.name
 
 
-class Ward(Placed):
+class Ward(core.Placed):
     """A ward of one bed kind (isolation, negative-pressure, ICU)."""
 
     placed_by = "facility"
@@ -107,7 +107,7 @@ class Ward(Placed):
     name = models.CharField(_("ward"), max_length=60)
     kind = models.CharField(_("bed kind"), max_length=20, choices=BedKind.choices)
 
-    objects = qs.WardQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("ward")
@@ -121,7 +121,7 @@ class Ward(Placed):
         return f"{self.facility.name} {self.name}"
 
 
-class Bed(PathScoped):
+class Bed(core.PathScoped):
     """A bed; occupied while a transfer holds it (derived, not stored)."""
 
     ward = ref_to(Ward, on_delete=models.CASCADE, related_name="beds")
@@ -141,7 +141,7 @@ class Bed(PathScoped):
         return f"{self.ward} {self.number}"
 
 
-class ExpertTeam(Placed):
+class ExpertTeam(core.Placed):
     """An expert team (专家组) of a designated hospital."""
 
     placed_by = "facility"
@@ -149,7 +149,7 @@ class ExpertTeam(Placed):
     facility = ref_to(Facility, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(_("team"), max_length=80)
 
-    objects = qs.WardQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("expert team")
@@ -176,11 +176,13 @@ class ExpertMember(models.Model):
         return f"{self.name} ({self.get_role_display()})"
 
 
-class ClinicVisit(PathScoped, TimeStampedModel):
+class ClinicVisit(core.DetailPage, core.PathScoped, core.TimeStampedModel):
     """A fever-clinic visit (发热门诊就诊) under a named first-contact doctor (首接首诊).
 
     The responsible doctor is the first-contact doctor until an explicit hand-over;
     only the responsible doctor disposes of (closes) the visit."""
+
+    detail_view = "clinical:visit"
 
     facility = ref_to(Facility, related_name="visits")
     person = ref_to("people.Person")
@@ -219,11 +221,6 @@ class ClinicVisit(PathScoped, TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.person.name} @ {self.facility.name} {self.arrived_at:%Y-%m-%d %H:%M}"
 
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("clinical:visit", args=[self.pk])
-
     @property
     def is_open(self) -> bool:
         return not self.disposition
@@ -247,10 +244,12 @@ class HandOver(models.Model):
         return f"{self.visit_id}: {self.from_doctor} → {self.to_doctor}"
 
 
-class Case(PathScoped, TimeStampedModel):
+class Case(core.DetailPage, core.PathScoped, core.TimeStampedModel):
     """A patient on the clinical pathway. The class, severity and outcome are derived
     from the ClassificationChange facts and cached here by the actions, as are the R9
     deadlines (from the rule set in force on the diagnosis date)."""
+
+    detail_view = "clinical:case"
 
     number = models.CharField(_("case number"), max_length=24, unique=True)
     person = ref_to("people.Person")
@@ -306,11 +305,6 @@ class Case(PathScoped, TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.number} {self.person.name} ({self.get_status_display()})"
 
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("clinical:case", args=[self.pk])
-
     @property
     def imported(self) -> bool:
         return self.source in IMPORTED_SOURCES
@@ -350,7 +344,7 @@ class ClassificationChange(models.Model):
         return f"{self.case_id}: {self.from_status or '–'} → {self.to_status} {self.outcome}"
 
 
-class Sample(PathScoped):
+class Sample(core.PathScoped):
     """A specimen taken from a case and its nucleic acid test result."""
 
     code = models.CharField(_("sample code"), max_length=40, unique=True)
@@ -379,7 +373,7 @@ class Sample(PathScoped):
         return f"{self.code} ({self.result or '…'})"
 
 
-class Transfer(PathScoped):
+class Transfer(core.PathScoped):
     """A transfer to a designated hospital (四集中): request → bed → transport → arrival.
     The bed is held from assignment until `released_at` (discharge, death, next move)."""
 
@@ -435,7 +429,7 @@ class DailyStatus(models.Model):
         return f"{self.case_id} {self.day} {self.max_temperature}"
 
 
-class Investigation(PathScoped):
+class Investigation(core.PathScoped):
     """The case investigation (流行病学调查) opened on confirmation; its exposures are
     what contact tracing will consume (see `hooks.exposure_consumers`)."""
 
@@ -455,7 +449,7 @@ class Investigation(PathScoped):
         return f"investigation of {self.case_id}"
 
 
-class Exposure(PathScoped):
+class Exposure(core.PathScoped):
     """A person or place the case exposed during the infectious period."""
 
     investigation = ref_to(Investigation, on_delete=models.CASCADE, related_name="exposures")
@@ -478,7 +472,7 @@ class Exposure(PathScoped):
         return f"{self.name} ({self.last_contact})"
 
 
-class Cluster(PathScoped):
+class Cluster(core.PathScoped):
     """A cluster (聚集性疫情): linked cases in one setting within the window (R10)."""
 
     setting = models.CharField(_("setting"), max_length=120)

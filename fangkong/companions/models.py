@@ -7,7 +7,8 @@ from fangkong.companions import querysets as qs
 from fangkong.companions.choices import Decision, Engine
 from fangkong.core import clock
 from fangkong.core.fields import optional_ref, ref_to, user_ref
-from fangkong.core.models import DatedRuleSet, NodeScoped, Placed
+from fangkong.core.models import DatedRuleSet, DetailPage, NodeScoped, Placed
+from fangkong.core.querysets import RestrictedManager
 
 
 def default_weights() -> dict[str, int]:
@@ -39,9 +40,6 @@ class CompanionRules(DatedRuleSet):
         verbose_name = _("companion rule set")
         verbose_name_plural = _("companion rule sets")
 
-    def __str__(self) -> str:
-        return f"{self.effective_from:%Y-%m-%d}"
-
     def risk(self) -> dict[int, int]:
         return {int(k): int(v) for k, v in (self.weights or default_weights()).items()}
 
@@ -56,7 +54,7 @@ class DataIdentity(Placed):
     ref = models.BigIntegerField(_("person id in the data set"))
     person = ref_to("people.Person", on_delete=models.CASCADE)
 
-    objects = qs.RunCaseQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("data set identity")
@@ -69,8 +67,10 @@ class DataIdentity(Placed):
         return f"{self.dataset}:{self.ref}"
 
 
-class CompanionRun(NodeScoped):
+class CompanionRun(DetailPage, NodeScoped):
     """One detection run over a data set for a batch of cases, done as a background job."""
+
+    detail_view = "companions:run"
 
     job = models.OneToOneField("core.Job", on_delete=models.CASCADE, related_name="companion_run")
     node = ref_to("geo.Division")
@@ -83,7 +83,7 @@ class CompanionRun(NodeScoped):
     created_by = user_ref()
     created_at = models.DateTimeField(default=clock.now)
 
-    objects = qs.RunQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("companion run")
@@ -92,11 +92,6 @@ class CompanionRun(NodeScoped):
 
     def __str__(self) -> str:
         return f"{self.dataset} · {self.get_engine_display()} #{self.pk}"
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("companions:run", args=[self.pk])
 
 
 class RunCase(Placed):
@@ -112,7 +107,7 @@ class RunCase(Placed):
     companions = models.PositiveIntegerField(_("companions"), default=0)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
-    objects = qs.RunCaseQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("traced case")

@@ -3,6 +3,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, TypeVar
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
@@ -26,6 +27,19 @@ class TimeStampedModel(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "updated_at"}
         super().save(*args, **kwargs)
+
+
+class DetailPage(models.Model):
+    """A record with a page of its own: `detail_view` names the URL pattern that takes
+    the record's id, and `get_absolute_url()` (links, admin, redirects) reverses it."""
+
+    detail_view: ClassVar[str]
+
+    class Meta:
+        abstract = True
+
+    def get_absolute_url(self) -> str:
+        return reverse(self.detail_view, args=[self.pk])
 
 
 P = TypeVar("P", bound="Placed")
@@ -169,6 +183,9 @@ class DatedRuleSet(models.Model):
     class Meta:
         abstract = True
         ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.effective_from}"
 
     @classmethod
     def in_force(cls, day=None):  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock, crypto
 from fangkong.core.fields import USER, optional_ref, path_column, ref_to, user_ref
-from fangkong.core.models import DatedRuleSet, PathScoped, TimeStampedModel
+from fangkong.core.models import DatedRuleSet, DetailPage, PathScoped, TimeStampedModel
 from fangkong.core.querysets import RestrictedQuerySet
 from fangkong.exchange.choices import Answer, Ask, CardKind, Channel, Direction, Kind, Reason, State
 
@@ -31,9 +31,6 @@ class ExchangeRules(DatedRuleSet):
     class Meta(DatedRuleSet.Meta):
         verbose_name = _("exchange rule set")
         verbose_name_plural = _("exchange rule sets")
-
-    def __str__(self) -> str:
-        return f"{self.effective_from:%Y-%m-%d}"
 
 
 class PartnerQuerySet(RestrictedQuerySet):
@@ -74,11 +71,13 @@ class RequestQuerySet(RestrictedQuerySet):
         return self.exclude(state=State.ANSWERED)
 
 
-class HandoverRequest(PathScoped, TimeStampedModel):
+class HandoverRequest(DetailPage, PathScoped, TimeStampedModel):
     """One person handed over to, or received from, another city (协查请求).
 
     The message id is the request's id in both deployments. Resident ID and phone are
     encrypted at rest like a person's; lists show the masked columns."""
+
+    detail_view = "exchange:request"
 
     message_id = models.UUIDField(_("message id"))
     direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
@@ -128,11 +127,6 @@ class HandoverRequest(PathScoped, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_direction_display()} {self.partner.name})"
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("exchange:request", args=[self.pk])
 
     def reveal(self, field: str) -> str:
         token = getattr(self, f"{field}_enc")

@@ -47,9 +47,6 @@ class RestRuleSet(DatedRuleSet):
         verbose_name = _("rest rule set")
         verbose_name_plural = _("rest rule sets")
 
-    def __str__(self) -> str:
-        return f"{self.effective_from}"
-
 
 class Unit(NodeScoped, TimeStampedModel):
     """A unit of the territory (office, enterprise, hospital, school) at a node."""

@@ -202,9 +202,6 @@ class NoticeRules(DatedRuleSet):
         verbose_name = _("notice rules")
         verbose_name_plural = _("notice rules")
 
-    def __str__(self) -> str:
-        return f"{self.effective_from}"
-
     def rule(self, kind: str) -> dict:
         from fangkong.notify.rules import DEFAULT_RULES, FIXED_RULES
 

@@ -10,8 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
+from fangkong.core import models as core
 from fangkong.core.fields import optional_ref, ref_to, user_ref
-from fangkong.core.models import DatedRuleSet, NodeScoped, PathScoped, Placed, TimeStampedModel
 from fangkong.core.querysets import RestrictedManager
 from fangkong.observation.choices import (
     PlaceKind,
@@ -37,7 +37,7 @@ def _default_referral_symptoms() -> list[str]:
     return list(R5_SYMPTOMS)
 
 
-class ObservationRules(DatedRuleSet):
+class ObservationRules(core.DatedRuleSet):
     """A dated rule set (R2–R6). A period is judged by the set in force on its start date."""
 
     days = models.PositiveSmallIntegerField(_("observation days"), default=14)
@@ -66,7 +66,7 @@ class ObservationRules(DatedRuleSet):
         help_text=_("More through the signed link in one window are refused (flooding)."),
     )
 
-    class Meta(DatedRuleSet.Meta):
+    class Meta(core.DatedRuleSet.Meta):
         verbose_name = _("observation rule set")
         verbose_name_plural = _("observation rule sets")
 
@@ -78,7 +78,7 @@ class ObservationRules(DatedRuleSet):
         return symptom_labels(self.referral_symptoms)
 
 
-class QuarantineSite(NodeScoped, TimeStampedModel):
+class QuarantineSite(core.NodeScoped, core.TimeStampedModel):
     """A centralised observation site (集中隔离点), usually a requisitioned hotel."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -104,7 +104,7 @@ class QuarantineSite(NodeScoped, TimeStampedModel):
         return self.name
 
 
-class Room(Placed):
+class Room(core.Placed):
     """A room of a site; `capacity` persons at most."""
 
     placed_by = "site"
@@ -128,10 +128,12 @@ class Room(Placed):
         return f"{self.site.name} {self.number}"
 
 
-class ObservationPeriod(PathScoped, TimeStampedModel):
+class ObservationPeriod(core.DetailPage, core.PathScoped, core.TimeStampedModel):
     """One person's observation (医学观察期). The planned end is derived from the last
     exposure (or arrival) by the rule set in force on the start date; the columns
     under "line list" are kept up to date by the actions for fast lists."""
+
+    detail_view = "observation:period"
 
     person = ref_to("people.Person", related_name="observation_periods")
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
@@ -188,11 +190,6 @@ class ObservationPeriod(PathScoped, TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.person.name} {self.start_date}–{self.planned_end}"
 
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("observation:period", args=[self.pk])
-
     @property
     def is_open(self) -> bool:
         return self.status in (Status.ACTIVE, Status.REFERRED)
@@ -207,7 +204,7 @@ class ObservationPeriod(PathScoped, TimeStampedModel):
         return secrets.token_urlsafe(18)
 
 
-class Placement(PathScoped):
+class Placement(core.PathScoped):
     """Where a period was spent, from when to when (home, a site, a room): the history."""
 
     period = ref_to(ObservationPeriod, on_delete=models.CASCADE, related_name="placements")
@@ -232,7 +229,7 @@ class Placement(PathScoped):
         return f"{self.period_id} @ {where} from {self.started_at:%Y-%m-%d %H:%M}"
 
 
-class CheckIn(PathScoped):
+class CheckIn(core.PathScoped):
     """One temperature and symptom report (体温及症状报告); idempotent by `client_id`."""
 
     # Indexed by the unique (period, client_id) and the (period, date, window) indexes.
@@ -278,7 +275,7 @@ class CheckIn(PathScoped):
         return f"{self.period_id} {self.local_date} {self.window} {self.temperature}"
 
 
-class AlertTask(PathScoped):
+class AlertTask(core.PathScoped):
     """A missed check-in window → a task for the grid worker or site doctor (R3).
 
     Tasks are written in bulk by the sweep from existing periods and accounts, so the
@@ -321,7 +318,7 @@ class AlertTask(PathScoped):
         return f"{self.period_id} missed {self.local_date} {self.window}"
 
 
-class Referral(PathScoped):
+class Referral(core.PathScoped):
     """A referral to a fever clinic (R5); the clinical pathway picks it up."""
 
     period = ref_to(ObservationPeriod, on_delete=models.CASCADE, related_name="referrals")

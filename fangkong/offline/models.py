@@ -37,9 +37,6 @@ class OfflineRules(DatedRuleSet):
         verbose_name = _("offline rules")
         verbose_name_plural = _("offline rules")
 
-    def __str__(self) -> str:
-        return f"{self.effective_from}"
-
 
 class Kind(models.TextChoices):
     VISIT = "visit", _("door-to-door visit")

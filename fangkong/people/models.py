@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import crypto
 from fangkong.core.fields import optional_ref, ref_to, user_ref
-from fangkong.core.models import NodeScoped, PathScoped, TimeStampedModel
+from fangkong.core.models import DetailPage, NodeScoped, PathScoped, TimeStampedModel
 from fangkong.people.choices import DocumentType, Sex
 from fangkong.people.querysets import HouseholdQuerySet, PersonQuerySet
 
@@ -25,9 +25,11 @@ class Household(NodeScoped, TimeStampedModel):
         return self.address
 
 
-class Person(PathScoped, TimeStampedModel):
+class Person(DetailPage, PathScoped, TimeStampedModel):
     """A person in the registry (人员信息). Identity numbers and phone are encrypted;
     lists use the masked columns, exact lookup the blind indexes."""
+
+    detail_view = "people:detail"
 
     name = models.CharField(_("name"), max_length=50)
     name_initials = models.CharField(max_length=50, db_index=True, editable=False)
@@ -89,11 +91,6 @@ class Person(PathScoped, TimeStampedModel):
     def __str__(self) -> str:
         shown = self.id_masked or self.phone_masked
         return f"{self.name} ({shown})" if shown else self.name
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("people:detail", args=[self.pk])
 
     def reveal(self, field: str) -> str:
         """The decrypted value of a protected field; callers audit via actions.reveal."""

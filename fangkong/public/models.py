@@ -41,9 +41,6 @@ class PublicRules(DatedRuleSet):
         verbose_name = _("public rules")
         verbose_name_plural = _("public rules")
 
-    def __str__(self) -> str:
-        return f"{self.effective_from}"
-
 
 class PublicRecord(core.NodeScoped):
     """A public-side record placed at a node, with the time it was created."""

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.core import clock
 from fangkong.core.fields import USER, optional_ref, path_column, ref_to, user_ref
 from fangkong.core.models import DatedRuleSet, NodeScoped, PathScoped, TimeStampedModel
+from fangkong.core.querysets import RestrictedManager
 from fangkong.screening import querysets as qs
 from fangkong.screening.choices import (
     Contact,
@@ -60,9 +61,6 @@ class ScreeningRules(DatedRuleSet):
     class Meta(DatedRuleSet.Meta):
         verbose_name = _("screening rule set")
         verbose_name_plural = _("screening rule sets")
-
-    def __str__(self) -> str:
-        return f"{self.effective_from:%Y-%m-%d}"
 
 
 class ListSource(NodeScoped, TimeStampedModel):
@@ -300,7 +298,7 @@ class Visit(PathScoped):
     new_address = models.CharField(_("new address (if moved)"), max_length=200, blank=True)
     notes = models.CharField(_("notes"), max_length=300, blank=True)
 
-    objects = qs.VisitQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("visit")
@@ -319,7 +317,7 @@ class AddressAlias(NodeScoped, TimeStampedModel):
     path = path_column()
     created_by = user_ref(_("added by"))
 
-    objects = qs.AliasQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("address alias")

@@ -49,9 +49,6 @@ class SupervisionRuleSet(DatedRuleSet):
         verbose_name = _("supervision rule set")
         verbose_name_plural = _("supervision rule sets")
 
-    def __str__(self) -> str:
-        return f"{self.effective_from}"
-
 
 class Checklist(models.Model):
     """The check items of one topic (configuration, seeded by a migration, editable)."""

@@ -9,8 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
+from fangkong.core import models as core
 from fangkong.core.fields import optional_ref, path_column, ref_to, user_ref
-from fangkong.core.models import DatedRuleSet, NodeScoped, PathScoped, Placed, TimeStampedModel
 from fangkong.core.querysets import RestrictedManager
 from fangkong.supplies import querysets as qs
 from fangkong.supplies.choices import (
@@ -25,7 +25,7 @@ from fangkong.supplies.choices import (
 )
 
 
-class SupplyRules(DatedRuleSet):
+class SupplyRules(core.DatedRuleSet):
     """Dated rule set: alert thresholds, the consumption window and allocation order."""
 
     consumption_days = models.PositiveSmallIntegerField(_("consumption window (days)"), default=7)
@@ -51,7 +51,7 @@ class SupplyRules(DatedRuleSet):
 
     objects = qs.CatalogueQuerySet.as_manager()
 
-    class Meta(DatedRuleSet.Meta):
+    class Meta(core.DatedRuleSet.Meta):
         verbose_name = _("supplies rule set")
         verbose_name_plural = _("supplies rule sets")
 
@@ -100,8 +100,10 @@ class Item(models.Model):
         return f"{self.name} {self.standard}".strip()
 
 
-class Warehouse(NodeScoped, TimeStampedModel):
+class Warehouse(core.DetailPage, core.NodeScoped, core.TimeStampedModel):
     """A store of one jurisdiction node: city reserve, county, hospital or site."""
+
+    detail_view = "supplies:warehouse"
 
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=WarehouseKind.choices)
@@ -116,11 +118,6 @@ class Warehouse(NodeScoped, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("supplies:warehouse", args=[self.pk])
 
 
 class Batch(models.Model):
@@ -141,7 +138,7 @@ class Batch(models.Model):
         return f"{self.item.name} {self.code}"
 
 
-class Donation(Placed):
+class Donation(core.Placed):
     """Goods donated (捐赠), with the donor and the acknowledgement sent back."""
 
     placed_by = "warehouse"
@@ -164,9 +161,11 @@ class Donation(Placed):
         return f"{self.donor} → {self.warehouse}"
 
 
-class SupplyRequest(Placed, TimeStampedModel):
+class SupplyRequest(core.DetailPage, core.Placed, core.TimeStampedModel):
     """A request (物资申领) from a facility or community to the warehouse that owns the
     stock; approved, shipped and received in that order, seen by both sides."""
+
+    detail_view = "supplies:request"
 
     placed_by = "requester_node"
 
@@ -206,13 +205,8 @@ class SupplyRequest(Placed, TimeStampedModel):
     def __str__(self) -> str:
         return f"#{self.pk} {self.requester_name}: {self.item.name} × {self.quantity}"
 
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
 
-        return reverse("supplies:request", args=[self.pk])
-
-
-class LedgerEntry(PathScoped):
+class LedgerEntry(core.PathScoped):
     """One movement (台账): a signed quantity in units of the item; stock is their sum."""
 
     # The composite (warehouse, item, at) index serves both foreign keys.
@@ -247,7 +241,7 @@ class LedgerEntry(PathScoped):
         return f"{self.get_kind_display()} {self.item.name} {self.quantity:+d}"
 
 
-class Balance(PathScoped):
+class Balance(core.PathScoped):
     """Units on hand per (warehouse, item, batch): the ledger's sum, kept in the same
     transaction under a row lock so reads are fast and stock never goes negative."""
 
@@ -273,7 +267,7 @@ class Balance(PathScoped):
         return f"{self.warehouse} {self.batch}: {self.quantity}"
 
 
-class Market(NodeScoped):
+class Market(core.NodeScoped):
     """A farmers' market or supermarket whose prices are monitored (价格监测点)."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -291,7 +285,7 @@ class Market(NodeScoped):
         return self.name
 
 
-class PriceBaseline(NodeScoped):
+class PriceBaseline(core.NodeScoped):
     """The pre-epidemic price of an item in a place; a market uses its nearest one."""
 
     item = ref_to(Item)
@@ -309,7 +303,7 @@ class PriceBaseline(NodeScoped):
         return f"{self.item.name} @ {self.node}: {self.price}"
 
 
-class PriceReport(PathScoped):
+class PriceReport(core.PathScoped):
     """The price of one basket item at one market on one day (yuan per unit)."""
 
     market = ref_to(Market, related_name="reports")

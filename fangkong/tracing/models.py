@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from fangkong.core import clock
 from fangkong.core.fields import optional_ref, path_column, ref_to, user_ref
-from fangkong.core.models import DatedRuleSet, NodeScoped, PathScoped, TimeStampedModel
+from fangkong.core.models import DatedRuleSet, DetailPage, NodeScoped, PathScoped, TimeStampedModel
 from fangkong.core.querysets import RestrictedManager
 from fangkong.tracing.choices import (
     Category,
@@ -65,9 +65,11 @@ class TracingRules(DatedRuleSet):
         return f"{self.effective_from}: -{self.days_before_onset} d, {self.proximity_m} m"
 
 
-class IndexCase(PathScoped, TimeStampedModel):
+class IndexCase(DetailPage, PathScoped, TimeStampedModel):
     """A case as contact tracing sees it (传染源): onset, specimen and isolation dates
     that decide R1, linked to the clinical case where there is one."""
+
+    detail_view = "tracing:case"
 
     person = ref_to("people.Person")
     case_id = models.PositiveIntegerField(_("clinical case"), null=True, blank=True, unique=True)
@@ -98,15 +100,12 @@ class IndexCase(PathScoped, TimeStampedModel):
     def __str__(self) -> str:
         return self.label
 
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
 
-        return reverse("tracing:case", args=[self.pk])
-
-
-class Contact(PathScoped, TimeStampedModel):
+class Contact(DetailPage, PathScoped, TimeStampedModel):
     """A contact of an index case (or of a close contact: secondary) with the setting,
     exposure dates and proximity; its category is derived by R1 and stored with reason."""
+
+    detail_view = "tracing:contact"
 
     index = optional_ref(IndexCase, on_delete=models.CASCADE, related_name="contacts")
     source_contact = optional_ref("self", on_delete=models.CASCADE, related_name="secondary")
@@ -163,11 +162,6 @@ class Contact(PathScoped, TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_category_display()})"
 
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("tracing:contact", args=[self.pk])
-
 
 class TransmissionEdge(PathScoped):
     """Who infected whom (case → contact → case), with the date and setting."""
@@ -194,9 +188,11 @@ class TransmissionEdge(PathScoped):
         return f"{self.source} → {self.target}"
 
 
-class Chain(PathScoped):
+class Chain(DetailPage, PathScoped):
     """A transmission chain (传播链): a connected group of index cases, computed by the
     background job; a cluster (聚集性疫情) when large enough by the rule set."""
+
+    detail_view = "tracing:chain"
 
     number = models.PositiveIntegerField(_("chain"))
     size = models.PositiveIntegerField(_("cases"))
@@ -220,18 +216,15 @@ class Chain(PathScoped):
     def __str__(self) -> str:
         return f"#{self.number} ({self.size})"
 
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("tracing:chain", args=[self.pk])
-
 
 def _venue_code() -> str:
     return secrets.token_urlsafe(9)
 
 
-class Venue(NodeScoped, TimeStampedModel):
+class Venue(DetailPage, NodeScoped, TimeStampedModel):
     """A place with a printed QR code (场所码): shop, market, office, bus, residential gate."""
+
+    detail_view = "tracing:venue"
 
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=8, choices=VenueKind.choices)
@@ -249,11 +242,6 @@ class Venue(NodeScoped, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("tracing:venue", args=[self.pk])
 
     @property
     def is_gate(self) -> bool:
