@@ -26,7 +26,7 @@ from fangkong.clinical.choices import (
 )
 from fangkong.core import clock
 from fangkong.core import models as core
-from fangkong.core.fields import USER, optional_ref, path_column, ref_to, user_ref
+from fangkong.core.fields import USER, optional_ref, path_column, ref_to, status_column, user_ref
 from fangkong.core.querysets import RestrictedManager
 
 
@@ -381,9 +381,7 @@ class Transfer(core.PathScoped):
     from_facility = ref_to(Facility)
     to_facility = ref_to(Facility)
     bed_kind = models.CharField(_("bed kind"), max_length=20, choices=BedKind.choices)
-    status = models.CharField(
-        _("status"), max_length=14, choices=TransferStatus.choices, default="requested"
-    )
+    status = status_column(TransferStatus, default="requested", max_length=14)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     requested_at = models.DateTimeField(_("requested"), default=clock.now)
     requested_by = ref_to(USER)

@@ -17,7 +17,7 @@ from fangkong.command.querysets import (
     TemplateQuerySet,
 )
 from fangkong.core import clock
-from fangkong.core.fields import USER, optional_ref, path_column, ref_to, user_ref
+from fangkong.core.fields import USER, optional_ref, path_column, ref_to, status_column, user_ref
 from fangkong.core.models import NodeScoped, PathScoped
 from fangkong.core.querysets import RestrictedManager
 
@@ -254,9 +254,7 @@ class Decision(PathScoped):
     text = models.TextField(_("decision"))
     owner = ref_to(USER, _("owner"))
     deadline = models.DateField(_("deadline"))
-    status = models.CharField(
-        _("status"), max_length=6, choices=DecisionStatus.choices, default=DecisionStatus.OPEN
-    )
+    status = status_column(DecisionStatus, default=DecisionStatus.OPEN, max_length=6)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
     path = path_column(db_index=True)

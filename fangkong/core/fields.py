@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 USER = settings.AUTH_USER_MODEL
 
@@ -43,3 +44,11 @@ def user_ref(verbose_name: Any = None, **options: Any) -> Any:
     """The user who did something to the record (entered, reviewed, closed it): optional,
     kept when the account is deleted (the link is cleared, the record stays)."""
     return optional_ref(USER, verbose_name, **options)
+
+
+def status_column(states: Any, *, default: Any, max_length: int, **options: Any) -> Any:
+    """Where a record stands in its life: one of `states` (a `TextChoices`), starting at
+    `default`."""
+    return models.CharField(
+        _("status"), max_length=max_length, choices=states.choices, default=default, **options
+    )

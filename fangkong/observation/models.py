@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
 from fangkong.core import models as core
-from fangkong.core.fields import optional_ref, ref_to, user_ref
+from fangkong.core.fields import optional_ref, ref_to, status_column, user_ref
 from fangkong.core.querysets import RestrictedManager
 from fangkong.observation.choices import (
     PlaceKind,
@@ -141,9 +141,7 @@ class ObservationPeriod(core.DetailPage, core.PathScoped, core.TimeStampedModel)
     last_exposure = models.DateField(_("last exposure or arrival"))
     planned_end = models.DateField(_("planned end"), editable=False)
     rules = ref_to(ObservationRules)
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
-    )
+    status = status_column(Status, default=Status.ACTIVE, max_length=16)
     place_kind = models.CharField(
         _("place"), max_length=4, choices=PlaceKind.choices, default=PlaceKind.HOME
     )
@@ -293,9 +291,7 @@ class AlertTask(core.PathScoped):
     local_date = models.DateField(_("date"))
     window = models.CharField(_("window"), max_length=8, choices=Window.choices)
     assigned_to = user_ref(_("assigned to"), related_name="observation_tasks", db_constraint=False)
-    status = models.CharField(
-        _("status"), max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN
-    )
+    status = status_column(TaskStatus, default=TaskStatus.OPEN, max_length=8)
     created_at = models.DateTimeField(default=clock.now, editable=False)
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = user_ref(db_index=False, db_constraint=False)
@@ -327,9 +323,7 @@ class Referral(core.PathScoped):
     symptoms = models.JSONField(default=list, blank=True)
     reason = models.CharField(_("reason"), max_length=200)
     clinic = models.CharField(_("fever clinic"), max_length=100, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.PENDING
-    )
+    status = status_column(ReferralStatus, default=ReferralStatus.PENDING, max_length=10)
     created_at = models.DateTimeField(default=clock.now, editable=False)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = user_ref()

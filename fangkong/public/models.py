@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from fangkong.core import clock
 from fangkong.core import models as core
-from fangkong.core.fields import USER, optional_ref, ref_to, user_ref
+from fangkong.core.fields import USER, optional_ref, ref_to, status_column, user_ref
 from fangkong.core.models import DatedRuleSet
 from fangkong.core.querysets import RestrictedManager
 from fangkong.public import choices as ch
@@ -226,9 +226,7 @@ class WorkApplication(PublicRecord):
     inspection_required = models.BooleanField(default=False, editable=False)
     inspected_at = models.DateTimeField(_("inspected"), null=True, blank=True)
     inspection_note = models.CharField(_("inspection"), max_length=200, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=ch.ApplicationStatus.choices, default="draft"
-    )
+    status = status_column(ch.ApplicationStatus, default="draft", max_length=10)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     decided_by = user_ref()
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.fields import USER, optional_ref, path_column, ref_to, user_ref
+from fangkong.core.fields import USER, optional_ref, path_column, ref_to, status_column, user_ref
 from fangkong.core.models import DatedRuleSet, NodeScoped, PathScoped, TimeStampedModel
 from fangkong.core.querysets import RestrictedManager
 from fangkong.screening import querysets as qs
@@ -92,9 +92,7 @@ class PushedList(NodeScoped, TimeStampedModel):
     file_name = models.CharField(_("file"), max_length=200)
     sha256 = models.CharField(max_length=64, unique=True)
     stored_as = models.CharField(max_length=300, blank=True, editable=False)
-    status = models.CharField(
-        _("status"), max_length=10, choices=ListStatus.choices, default=ListStatus.QUEUED
-    )
+    status = status_column(ListStatus, default=ListStatus.QUEUED, max_length=10)
     message = models.TextField(blank=True)
     job = optional_ref("core.Job")
     node = ref_to("geo.Division")
@@ -216,9 +214,7 @@ class ScreeningTask(PathScoped, TimeStampedModel):
 
     subject = ref_to(ScreeningSubject, on_delete=models.CASCADE, related_name="tasks")
     node = ref_to("geo.Division", _("grid / village"))
-    status = models.CharField(
-        _("status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN
-    )
+    status = status_column(TaskStatus, default=TaskStatus.OPEN, max_length=10)
     key_area = models.BooleanField(_("from a key area"), default=False)
     due_at = models.DateTimeField(_("due"))
     visited_at = models.DateTimeField(_("visited"), null=True, blank=True)
@@ -335,9 +331,7 @@ class ExceptionItem(PathScoped, TimeStampedModel):
     found, or moved to an address we cannot place."""
 
     kind = models.CharField(_("kind"), max_length=10, choices=ExceptionKind.choices)
-    status = models.CharField(
-        _("status"), max_length=10, choices=ExceptionStatus.choices, default=ExceptionStatus.OPEN
-    )
+    status = status_column(ExceptionStatus, default=ExceptionStatus.OPEN, max_length=10)
     subject = ref_to(ScreeningSubject, on_delete=models.CASCADE, related_name="exceptions")
     task = optional_ref(ScreeningTask, on_delete=models.CASCADE, related_name="exceptions")
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -378,9 +372,7 @@ class DeclarationReview(PathScoped):
     arrival_date = models.CharField(_("arrival date"), max_length=10)
     row_enc = models.BinaryField(editable=False)
     phone_masked = models.CharField(_("mobile phone"), max_length=16)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
+    status = status_column(Status, default=Status.PENDING, max_length=10)
     created_at = models.DateTimeField(default=clock.now, editable=False)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = user_ref()

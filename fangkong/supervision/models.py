@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong.core import clock
-from fangkong.core.fields import USER, optional_ref, path_column, ref_to, user_ref
+from fangkong.core.fields import USER, optional_ref, path_column, ref_to, status_column, user_ref
 from fangkong.core.models import DatedRuleSet, NodeScoped, Placed
 from fangkong.core.querysets import RestrictedManager
 from fangkong.supervision.choices import (
@@ -145,12 +145,7 @@ class Inspection(NodeScoped):
     subject = optional_ref(
         "mobilisation.Member", _("cadre in charge"), related_name="inspections_as_subject"
     )
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=InspectionStatus.choices,
-        default=InspectionStatus.PLANNED,
-    )
+    status = status_column(InspectionStatus, default=InspectionStatus.PLANNED, max_length=10)
     summary = models.TextField(_("summary"), blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
     recorded_by = user_ref()
@@ -277,12 +272,7 @@ class Rectification(Placed):
     owner_user = user_ref(_("owner (person)"))
     requirement = models.TextField(_("what must be rectified"))
     deadline = models.DateField(_("deadline"))
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=RectificationStatus.choices,
-        default=RectificationStatus.OPEN,
-    )
+    status = status_column(RectificationStatus, default=RectificationStatus.OPEN, max_length=10)
     reply = models.TextField(_("reply of the inspected node"), blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
     replied_by = user_ref()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong.core import clock
-from fangkong.core.fields import optional_ref, path_column, ref_to, user_ref
+from fangkong.core.fields import optional_ref, path_column, ref_to, status_column, user_ref
 from fangkong.core.models import DatedRuleSet, DetailPage, NodeScoped, PathScoped, TimeStampedModel
 from fangkong.core.querysets import RestrictedManager
 from fangkong.tracing.choices import (
@@ -131,9 +131,7 @@ class Contact(DetailPage, PathScoped, TimeStampedModel):
     category = models.CharField(_("category"), max_length=10, choices=Category.choices)
     reason = models.CharField(_("why"), max_length=300, blank=True)
     rules = ref_to(TracingRules)
-    status = models.CharField(
-        _("status"), max_length=12, choices=ContactStatus.choices, default=ContactStatus.PENDING
-    )
+    status = status_column(ContactStatus, default=ContactStatus.PENDING, max_length=12)
     observation_period_id = models.PositiveIntegerField(null=True, blank=True, editable=False)
     screening_row = models.CharField(max_length=60, blank=True, editable=False)
     clinical_exposure_id = models.PositiveIntegerField(null=True, blank=True, unique=True)
