@@ -112,12 +112,10 @@ class PushedList(NodeScoped, TimeStampedModel):
         return f"{self.source} · {self.file_name}"
 
 
-class ScreeningSubject(PathScoped, TimeStampedModel):
-    """A person to be screened (排查对象): one per person, whatever the lists naming them."""
+class Stated(models.Model):
+    """What a pushed list states about a person (masked: no plain ID or phone), kept on
+    each accepted row and on the screening subject it led to."""
 
-    person = models.OneToOneField(
-        "people.Person", on_delete=models.PROTECT, related_name="screening_subject"
-    )
     name = models.CharField(_("name"), max_length=50)
     id_masked = models.CharField(_("resident ID"), max_length=24, blank=True)
     phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
@@ -127,6 +125,17 @@ class ScreeningSubject(PathScoped, TimeStampedModel):
     transport = models.CharField(_("transport"), max_length=40, blank=True)
     transport_no = models.CharField(_("number"), max_length=40, blank=True)
     itinerary = models.CharField(_("itinerary"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ScreeningSubject(PathScoped, Stated, TimeStampedModel):
+    """A person to be screened (排查对象): one per person, whatever the lists naming them."""
+
+    person = models.OneToOneField(
+        "people.Person", on_delete=models.PROTECT, related_name="screening_subject"
+    )
     key_area = models.BooleanField(_("from a key area"), default=False)
     sources = models.CharField(_("sources"), max_length=300, blank=True)
     node = ref_to("geo.Division", _("grid / village"))
@@ -147,7 +156,7 @@ class ScreeningSubject(PathScoped, TimeStampedModel):
         return [s for s in self.sources.split("|") if s]
 
 
-class PushedRow(PathScoped):
+class PushedRow(PathScoped, Stated):
     """One accepted row of a pushed list, kept with where it led (masked, no plain IDs)."""
 
     pushed_list = ref_to(PushedList, on_delete=models.CASCADE, related_name="rows")
@@ -157,15 +166,6 @@ class PushedRow(PathScoped):
         ScreeningSubject, on_delete=models.CASCADE, related_name="rows", null=True
     )
     match = models.CharField(_("person"), max_length=10, choices=Match.choices)
-    name = models.CharField(_("name"), max_length=50)
-    id_masked = models.CharField(_("resident ID"), max_length=24, blank=True)
-    phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
-    origin = models.CharField(_("origin"), max_length=100, blank=True)
-    arrival_at = models.DateTimeField(_("arrival"), null=True, blank=True)
-    transport = models.CharField(_("transport"), max_length=40, blank=True)
-    transport_no = models.CharField(_("number"), max_length=40, blank=True)
-    address = models.CharField(_("stated address"), max_length=200, blank=True)
-    itinerary = models.CharField(_("itinerary"), max_length=200, blank=True)
     placement = models.CharField(_("placement"), max_length=10, choices=Placement.choices)
     node = ref_to("geo.Division")
     queue_reason = models.CharField(_("why queued"), max_length=100, blank=True)
