@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.fields import optional_ref, ref_to, status_column
+from fangkong.core.fields import optional_ref, ref_to, status_of
 from fangkong.core.models import DatedRuleSet, NodeScoped
 from fangkong.core.querysets import RestrictedQuerySet
 
@@ -123,7 +123,7 @@ class Briefing(NodeScoped):
     node = ref_to("geo.Division")
     day = models.DateField(_("day"))
     cutoff_at = models.DateTimeField(_("figures as of"))
-    status = status_column(Status, default=Status.QUEUED, max_length=8)
+    status = status_of(Status, default=Status.QUEUED, max_length=8)
     rules = ref_to(BriefingRules)
     job = optional_ref("core.Job")
     data = models.JSONField(default=dict, blank=True)

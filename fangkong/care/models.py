@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.care.choices import DeedStatus, DifficultyState, DifficultyStatus, Relation
 from fangkong.care.querysets import DeedQuerySet, DifficultyQuerySet
 from fangkong.core import clock, crypto
-from fangkong.core.fields import USER, optional_ref, path_column, ref_to, status_column, user_ref
+from fangkong.core.fields import optional_ref, path_column, ref_to, status_of, user_ref
 from fangkong.core.models import DatedRuleSet, DetailPage, NodeScoped, TimeStampedModel
 from fangkong.core.querysets import RestrictedQuerySet
 
@@ -91,7 +91,7 @@ class Difficulty(DetailPage, NodeScoped, TimeStampedModel):
     path = path_column()
     owner = user_ref(_("owner"))
     deadline = models.DateTimeField(_("deadline"))
-    status = status_column(DifficultyStatus, default=DifficultyStatus.OPEN, max_length=10)
+    status = status_of(DifficultyStatus, default=DifficultyStatus.OPEN, max_length=10)
     taken_at = models.DateTimeField(_("taken in hand"), null=True, blank=True)
     solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
     solution = models.TextField(_("what was done"), blank=True)
@@ -172,8 +172,8 @@ class Deed(DetailPage, NodeScoped, TimeStampedModel):
         "mobilisation.PartyOrganisation", _("Party organisation"), related_name="deeds"
     )
     path = path_column()
-    status = status_column(DeedStatus, default=DeedStatus.SUBMITTED, max_length=10)
-    submitted_by = ref_to(USER)
+    status = status_of(DeedStatus, default=DeedStatus.SUBMITTED, max_length=10)
+    submitted_by = user_ref(required=True)
     reviewed_by = user_ref()
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     review_reason = models.TextField(_("reason"), blank=True)

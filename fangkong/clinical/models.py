@@ -26,7 +26,15 @@ from fangkong.clinical.choices import (
 )
 from fangkong.core import clock
 from fangkong.core import models as core
-from fangkong.core.fields import USER, optional_ref, path_column, ref_to, status_column, user_ref
+from fangkong.core.fields import (
+    USER,
+    celsius,
+    optional_ref,
+    path_column,
+    ref_to,
+    status_of,
+    user_ref,
+)
 from fangkong.core.querysets import RestrictedManager
 
 
@@ -40,9 +48,7 @@ class ClinicalRules(core.DatedRuleSet):
     r7_min_clinical_without_epi = models.PositiveSmallIntegerField(
         _("R7: clinical items without epidemiological history"), default=3
     )
-    fever_threshold = models.DecimalField(
-        _("fever threshold (°C)"), max_digits=3, decimal_places=1, default=Decimal("37.3")
-    )
+    fever_threshold = celsius(_("fever threshold (°C)"), default=Decimal("37.3"))
     r8_normal_days = models.PositiveSmallIntegerField(
         _("R8: days of normal temperature (more than)"), default=3
     )
@@ -187,13 +193,11 @@ class ClinicVisit(core.DetailPage, core.PathScoped, core.TimeStampedModel):
     facility = ref_to(Facility, related_name="visits")
     person = ref_to("people.Person")
     arrived_at = models.DateTimeField(_("arrived"), default=clock.now)
-    first_doctor = ref_to(USER, _("first-contact doctor"))
-    responsible_doctor = ref_to(USER, _("responsible doctor"))
+    first_doctor = user_ref(_("first-contact doctor"), required=True)
+    responsible_doctor = user_ref(_("responsible doctor"), required=True)
     observation_referral = optional_ref("observation.Referral")
     screening_task = optional_ref("screening.ScreeningTask")
-    temperature = models.DecimalField(
-        _("temperature (°C)"), max_digits=3, decimal_places=1, null=True, blank=True
-    )
+    temperature = celsius(_("temperature (°C)"), null=True, blank=True)
     symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
     epi_items = models.JSONField(_("epidemiological history"), default=list, blank=True)
     epi_note = models.CharField(_("epidemiological details"), max_length=300, blank=True)
@@ -230,8 +234,8 @@ class HandOver(models.Model):
     """An explicit hand-over of a visit from one named doctor to another."""
 
     visit = ref_to(ClinicVisit, on_delete=models.CASCADE, related_name="handovers")
-    from_doctor = ref_to(USER)
-    to_doctor = ref_to(USER)
+    from_doctor = user_ref(required=True)
+    to_doctor = user_ref(required=True)
     reason = models.CharField(_("reason"), max_length=200)
     at = models.DateTimeField(default=clock.now)
 
@@ -332,7 +336,7 @@ class ClassificationChange(models.Model):
     reason = models.CharField(_("reason"), max_length=500)
     criteria = models.JSONField(_("criteria met"), default=dict, blank=True)
     override = models.BooleanField(_("rule overridden"), default=False)
-    by = ref_to(USER)
+    by = user_ref(required=True)
     at = models.DateTimeField(default=clock.now)
 
     class Meta:
@@ -351,7 +355,7 @@ class Sample(core.PathScoped):
     case = ref_to(Case, on_delete=models.CASCADE, related_name="samples")
     sample_type = models.CharField(_("type"), max_length=12, choices=SampleType.choices)
     taken_at = models.DateTimeField(_("taken at"))
-    taken_by = ref_to(USER)
+    taken_by = user_ref(required=True)
     lab = models.CharField(_("laboratory"), max_length=100, blank=True)
     sent_at = models.DateTimeField(_("sent to the lab"), null=True, blank=True)
     result = models.CharField(_("result"), max_length=10, choices=Result.choices, blank=True)
@@ -381,10 +385,10 @@ class Transfer(core.PathScoped):
     from_facility = ref_to(Facility)
     to_facility = ref_to(Facility)
     bed_kind = models.CharField(_("bed kind"), max_length=20, choices=BedKind.choices)
-    status = status_column(TransferStatus, default="requested", max_length=14)
+    status = status_of(TransferStatus, default="requested", max_length=14)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     requested_at = models.DateTimeField(_("requested"), default=clock.now)
-    requested_by = ref_to(USER)
+    requested_by = user_ref(required=True)
     bed = optional_ref(Bed, on_delete=models.PROTECT, related_name="transfers")
     bed_assigned_at = models.DateTimeField(_("bed assigned"), null=True, blank=True)
     vehicle = models.CharField(_("ambulance"), max_length=40, blank=True)
@@ -410,12 +414,12 @@ class DailyStatus(models.Model):
 
     case = ref_to(Case, on_delete=models.CASCADE, related_name="daily")
     day = models.DateField(_("day"))
-    max_temperature = models.DecimalField(_("highest temperature"), max_digits=3, decimal_places=1)
+    max_temperature = celsius(_("highest temperature"))
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
     symptoms_improved = models.BooleanField(_("symptoms improved"), default=False)
     imaging_improved = models.BooleanField(_("imaging improved"), default=False)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    by = ref_to(USER)
+    by = user_ref(required=True)
 
     class Meta:
         verbose_name = _("daily status")

@@ -17,7 +17,7 @@ from fangkong.command.querysets import (
     TemplateQuerySet,
 )
 from fangkong.core import clock
-from fangkong.core.fields import USER, optional_ref, path_column, ref_to, status_column, user_ref
+from fangkong.core.fields import USER, optional_ref, path_column, ref_to, status_of, user_ref
 from fangkong.core.models import NodeScoped, PathScoped
 from fangkong.core.querysets import RestrictedManager
 
@@ -50,7 +50,7 @@ class Target(NodeScoped):
 
     name = models.CharField(_("target"), max_length=120)
     description = models.TextField(_("description"), blank=True)
-    owner = ref_to(USER, _("owner"))
+    owner = user_ref(_("owner"), required=True)
     objects = RestrictedManager()
 
     class Meta:
@@ -89,7 +89,7 @@ class IndicatorValue(PathScoped):
     indicator = ref_to(Indicator, on_delete=models.CASCADE, related_name="values")
     day = models.DateField(_("day"))
     value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
-    recorded_by = ref_to(USER)
+    recorded_by = user_ref(required=True)
     recorded_at = models.DateTimeField(default=clock.now)
 
     objects = RestrictedManager()
@@ -130,7 +130,7 @@ class MeasureStatus(NodeScoped):
     item = models.PositiveSmallIntegerField(_("measure number"))
     done = models.BooleanField(_("done"), default=False)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    updated_by = ref_to(USER)
+    updated_by = user_ref(required=True)
     updated_at = models.DateTimeField(default=clock.now)
     objects = RestrictedManager()
 
@@ -149,7 +149,7 @@ class TaskForce(NodeScoped):
     """A task force (专班) of a headquarters, with its leader and division of work."""
 
     name = models.CharField(_("name"), max_length=80)
-    leader = ref_to(USER, _("leader"))
+    leader = user_ref(_("leader"), required=True)
     members = models.ManyToManyField(  # type: ignore[var-annotated]
         USER, verbose_name=_("members"), blank=True, related_name="+"
     )
@@ -178,8 +178,8 @@ class Directive(NodeScoped):
     ack_required = models.BooleanField(_("acknowledgement required"), default=True)
     feedback_required = models.BooleanField(_("report back required"), default=False)
     levels = models.JSONField(_("recipient levels"), default=list, blank=True)
-    owner = ref_to(USER, _("owner"))
-    issued_by = ref_to(USER)
+    owner = user_ref(_("owner"), required=True)
+    issued_by = user_ref(required=True)
     issued_at = models.DateTimeField(_("issued"), default=clock.now)
     decision = optional_ref("Decision", related_name="directives")
     objects = DirectiveQuerySet.as_manager()
@@ -231,7 +231,7 @@ class Meeting(NodeScoped):
     title = models.CharField(_("title"), max_length=120)
     agenda = models.JSONField(_("agenda"), default=list, blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
-    chaired_by = ref_to(USER)
+    chaired_by = user_ref(required=True)
     carried = models.ManyToManyField(  # type: ignore[var-annotated]
         "Decision", blank=True, related_name="carried_to", verbose_name=_("carried over")
     )
@@ -252,9 +252,9 @@ class Decision(PathScoped):
 
     meeting = ref_to(Meeting, on_delete=models.CASCADE, related_name="decisions")
     text = models.TextField(_("decision"))
-    owner = ref_to(USER, _("owner"))
+    owner = user_ref(_("owner"), required=True)
     deadline = models.DateField(_("deadline"))
-    status = status_column(DecisionStatus, default=DecisionStatus.OPEN, max_length=6)
+    status = status_of(DecisionStatus, default=DecisionStatus.OPEN, max_length=6)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
     path = path_column(db_index=True)
@@ -283,7 +283,7 @@ class ReportTemplate(NodeScoped):
     fields = models.JSONField(_("figures to report"), default=list)
     starts_on = models.DateField(_("first period"))
     ends_on = models.DateField(_("last period"), null=True, blank=True)
-    created_by = ref_to(USER)
+    created_by = user_ref(required=True)
     objects = TemplateQuerySet.as_manager()
 
     class Meta:
@@ -304,7 +304,7 @@ class Submission(NodeScoped):
     completeness = models.FloatField(_("completeness"), default=0.0)
     on_time = models.BooleanField(_("on time"), default=True)
     submitted_at = models.DateTimeField(_("submitted"), default=clock.now)
-    submitted_by = ref_to(USER)
+    submitted_by = user_ref(required=True)
     objects = SubmissionQuerySet.as_manager()
 
     class Meta:

@@ -40,15 +40,23 @@ def optional_ref(to: Any, verbose_name: Any = None, **options: Any) -> Any:
     )
 
 
-def user_ref(verbose_name: Any = None, **options: Any) -> Any:
-    """The user who did something to the record (entered, reviewed, closed it): optional,
-    kept when the account is deleted (the link is cleared, the record stays)."""
+def user_ref(verbose_name: Any = None, *, required: bool = False, **options: Any) -> Any:
+    """The user who did something to the record (entered, reviewed, closed it). Optional
+    by default: kept when the account is deleted (the link is cleared, the record stays);
+    `required`, a link that protects the account like any required link."""
+    if required:
+        return ref_to(USER, verbose_name, **options)
     return optional_ref(USER, verbose_name, **options)
 
 
-def status_column(states: Any, *, default: Any, max_length: int, **options: Any) -> Any:
+def status_of(states: Any, *, default: Any, max_length: int, **options: Any) -> Any:
     """Where a record stands in its life: one of `states` (a `TextChoices`), starting at
     `default`."""
     return models.CharField(
         _("status"), max_length=max_length, choices=states.choices, default=default, **options
     )
+
+
+def celsius(verbose_name: Any = None, **options: Any) -> Any:
+    """A body temperature in °C with one decimal (36.5), as read and as judged."""
+    return models.DecimalField(verbose_name, max_digits=3, decimal_places=1, **options)

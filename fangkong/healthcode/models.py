@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.fields import USER, ref_to
+from fangkong.core.fields import celsius, ref_to, user_ref
 from fangkong.core.models import DatedRuleSet, PathScoped
 from fangkong.core.querysets import RestrictedQuerySet
 from fangkong.healthcode.choices import Colour, RiskLevel
@@ -41,9 +41,7 @@ class CodeRules(DatedRuleSet):
     yellow_checkins = models.PositiveSmallIntegerField(
         _("yellow → green: consecutive normal check-ins"), default=7
     )
-    fever_threshold = models.DecimalField(
-        _("fever from (°C)"), max_digits=3, decimal_places=1, default=Decimal("37.3")
-    )
+    fever_threshold = celsius(_("fever from (°C)"), default=Decimal("37.3"))
     qr_seconds = models.PositiveIntegerField(_("QR code valid for (seconds)"), default=120)
     retroactive = models.BooleanField(
         _("applies to earlier arrivals too"),
@@ -88,7 +86,7 @@ class DailyCheckIn(PathScoped):
     person = ref_to("people.Person", on_delete=models.CASCADE)
     day = models.DateField(_("day"))
     client_id = models.UUIDField(unique=True)
-    temperature = models.DecimalField(_("temperature (°C)"), max_digits=3, decimal_places=1)
+    temperature = celsius(_("temperature (°C)"))
     symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
     abnormal = models.BooleanField(_("abnormal"), default=False)
     at = models.DateTimeField(default=clock.now)
@@ -160,7 +158,7 @@ class CodeOverride(PathScoped):
     reason = models.CharField(_("reason"), max_length=300)
     until = models.DateField(_("until"), null=True, blank=True)
     active = models.BooleanField(default=True)
-    by = ref_to(USER)
+    by = user_ref(required=True)
     at = models.DateTimeField(default=clock.now)
 
     objects = CodeQuerySet.as_manager()

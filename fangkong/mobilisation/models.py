@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock, crypto
-from fangkong.core.fields import optional_ref, path_column, ref_to, status_column, user_ref
+from fangkong.core.fields import optional_ref, path_column, ref_to, status_of, user_ref
 from fangkong.core.models import DatedRuleSet, NodeScoped, PathScoped, Placed, TimeStampedModel
 from fangkong.mobilisation.choices import (
     ACTIVE_REGISTRATION,
@@ -170,7 +170,7 @@ class Registration(Placed):
 
     member = ref_to(Member, _("member"), on_delete=models.CASCADE, related_name="registrations")
     community = ref_to("geo.Division", _("community"))
-    status = status_column(RegistrationStatus, default=RegistrationStatus.PENDING, max_length=10)
+    status = status_of(RegistrationStatus, default=RegistrationStatus.PENDING, max_length=10)
     note = models.CharField(_("note"), max_length=200, blank=True)
     decline_reason = models.CharField(_("reason for declining"), max_length=200, blank=True)
     created_at = models.DateTimeField(default=clock.now, editable=False)

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.fields import USER, optional_ref, path_column, ref_to, status_column, user_ref
+from fangkong.core.fields import USER, optional_ref, path_column, ref_to, status_of, user_ref
 from fangkong.core.models import DatedRuleSet, PathScoped
 from fangkong.core.querysets import RestrictedQuerySet
 
@@ -116,7 +116,7 @@ class Delivery(PathScoped):
 
     notice = ref_to(Notice, on_delete=models.CASCADE, related_name="deliveries")
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
-    status = status_column(Status, default=Status.PENDING, max_length=8)
+    status = status_of(Status, default=Status.PENDING, max_length=8)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
 from fangkong.core import models as core
-from fangkong.core.fields import optional_ref, ref_to, status_column, user_ref
+from fangkong.core.fields import celsius, optional_ref, ref_to, status_of, user_ref
 from fangkong.core.querysets import RestrictedManager
 from fangkong.observation.choices import (
     PlaceKind,
@@ -45,15 +45,9 @@ class ObservationRules(core.DatedRuleSet):
     morning_end = models.TimeField(_("morning window closes"), default=dt.time(12, 0))
     evening_start = models.TimeField(_("evening window opens"), default=dt.time(16, 0))
     evening_end = models.TimeField(_("evening window closes"), default=dt.time(22, 0))
-    fever_threshold = models.DecimalField(
-        _("fever threshold (°C)"), max_digits=3, decimal_places=1, default=Decimal("37.3")
-    )
-    min_temperature = models.DecimalField(
-        _("lowest valid reading (°C)"), max_digits=3, decimal_places=1, default=Decimal("34.0")
-    )
-    max_temperature = models.DecimalField(
-        _("highest valid reading (°C)"), max_digits=3, decimal_places=1, default=Decimal("43.0")
-    )
+    fever_threshold = celsius(_("fever threshold (°C)"), default=Decimal("37.3"))
+    min_temperature = celsius(_("lowest valid reading (°C)"), default=Decimal("34.0"))
+    max_temperature = celsius(_("highest valid reading (°C)"), default=Decimal("43.0"))
     referral_symptoms = models.JSONField(
         _("symptoms that refer to a fever clinic"), default=_default_referral_symptoms
     )
@@ -141,7 +135,7 @@ class ObservationPeriod(core.DetailPage, core.PathScoped, core.TimeStampedModel)
     last_exposure = models.DateField(_("last exposure or arrival"))
     planned_end = models.DateField(_("planned end"), editable=False)
     rules = ref_to(ObservationRules)
-    status = status_column(Status, default=Status.ACTIVE, max_length=16)
+    status = status_of(Status, default=Status.ACTIVE, max_length=16)
     place_kind = models.CharField(
         _("place"), max_length=4, choices=PlaceKind.choices, default=PlaceKind.HOME
     )
@@ -155,9 +149,7 @@ class ObservationPeriod(core.DetailPage, core.PathScoped, core.TimeStampedModel)
 
     # Line list (Sara Alert style), pre-computed by the actions.
     last_checkin_at = models.DateTimeField(_("last check-in"), null=True, blank=True)
-    last_temperature = models.DecimalField(
-        _("last temperature"), max_digits=3, decimal_places=1, null=True, blank=True
-    )
+    last_temperature = celsius(_("last temperature"), null=True, blank=True)
     symptomatic = models.BooleanField(_("symptomatic"), default=False)
 
     link_version = models.PositiveIntegerField(default=0, editable=False)
@@ -239,20 +231,14 @@ class CheckIn(core.PathScoped):
     local_date = models.DateField(_("date"))
     window = models.CharField(_("window"), max_length=8, choices=Window.choices)
     on_time = models.BooleanField(_("within the window"), default=True)
-    temperature = models.DecimalField(_("temperature (°C)"), max_digits=3, decimal_places=1)
+    temperature = celsius(_("temperature (°C)"))
     symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
     other_symptom = models.CharField(_("other symptom"), max_length=100, blank=True)
     febrile = models.BooleanField(_("fever"), default=False)
     symptomatic = models.BooleanField(_("symptomatic"), default=False)
     reporter_kind = models.CharField(_("reported by"), max_length=16, choices=ReporterKind.choices)
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,  # never searched by; keeps the busiest insert lean
-    )
+    # Never searched by: no index keeps the busiest insert lean.
+    reported_by = user_ref(db_index=False)
     received_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = CheckInQuerySet.as_manager()
@@ -291,7 +277,7 @@ class AlertTask(core.PathScoped):
     local_date = models.DateField(_("date"))
     window = models.CharField(_("window"), max_length=8, choices=Window.choices)
     assigned_to = user_ref(_("assigned to"), related_name="observation_tasks", db_constraint=False)
-    status = status_column(TaskStatus, default=TaskStatus.OPEN, max_length=8)
+    status = status_of(TaskStatus, default=TaskStatus.OPEN, max_length=8)
     created_at = models.DateTimeField(default=clock.now, editable=False)
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = user_ref(db_index=False, db_constraint=False)
@@ -319,11 +305,11 @@ class Referral(core.PathScoped):
 
     period = ref_to(ObservationPeriod, on_delete=models.CASCADE, related_name="referrals")
     checkin = optional_ref(CheckIn)
-    temperature = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    temperature = celsius(null=True, blank=True)
     symptoms = models.JSONField(default=list, blank=True)
     reason = models.CharField(_("reason"), max_length=200)
     clinic = models.CharField(_("fever clinic"), max_length=100, blank=True)
-    status = status_column(ReferralStatus, default=ReferralStatus.PENDING, max_length=10)
+    status = status_of(ReferralStatus, default=ReferralStatus.PENDING, max_length=10)
     created_at = models.DateTimeField(default=clock.now, editable=False)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = user_ref()

@@ -7,12 +7,11 @@ exists is kept as an orphan for the village to resolve, never dropped."""
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.fields import USER, ref_to
+from fangkong.core.fields import user_ref
 from fangkong.core.models import DatedRuleSet, PathScoped
 from fangkong.core.querysets import RestrictedManager
 
@@ -57,9 +56,7 @@ class SyncReceipt(PathScoped):
 
     client_id = models.UUIDField(unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    user = user_ref(blank=False)
     device = models.CharField(max_length=40, blank=True)
     recorded_at = models.DateTimeField(_("recorded on the phone"))
     received_at = models.DateTimeField(_("received"), default=clock.now)
@@ -87,16 +84,12 @@ class OrphanVisit(PathScoped):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.VISIT)
     task_ref = models.CharField(_("task number on the phone"), max_length=40)
     subject_name = models.CharField(_("name"), max_length=50, blank=True)
-    visited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    visited_by = user_ref(blank=False)
     recorded_at = models.DateTimeField(_("recorded on the phone"))
     received_at = models.DateTimeField(_("received"), default=clock.now)
     data = models.JSONField(_("visit record"), default=dict)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    resolved_by = user_ref(blank=False)
     resolution = models.CharField(_("resolution"), max_length=200, blank=True)
 
     objects = RestrictedManager()
@@ -113,7 +106,7 @@ class OrphanVisit(PathScoped):
 class DeviceStatus(PathScoped):
     """What a worker's phone last reported: items waiting to be sent, its last sync."""
 
-    user = ref_to(USER, on_delete=models.CASCADE)
+    user = user_ref(on_delete=models.CASCADE, required=True)
     device = models.CharField(max_length=40)
     waiting = models.PositiveIntegerField(_("waiting to send"), default=0)
     last_sync_at = models.DateTimeField(_("last sync"), null=True, blank=True)

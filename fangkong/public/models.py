@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from fangkong.core import clock
 from fangkong.core import models as core
-from fangkong.core.fields import USER, optional_ref, ref_to, status_column, user_ref
+from fangkong.core.fields import celsius, optional_ref, ref_to, status_of, user_ref
 from fangkong.core.models import DatedRuleSet
 from fangkong.core.querysets import RestrictedManager
 from fangkong.public import choices as ch
@@ -61,7 +61,7 @@ class Bulletin(PublicRecord):
     figures = models.JSONField(_("figures by district"), default=list)
     places = models.JSONField(_("places of activity (coarse)"), default=list)
     status = models.CharField(max_length=10, choices=ch.BulletinStatus.choices, default="draft")
-    drafted_by = ref_to(USER)
+    drafted_by = user_ref(required=True)
     published_by = user_ref(on_delete=models.PROTECT)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     objects = qs.BulletinQuerySet.as_manager()
@@ -107,7 +107,7 @@ class Article(PublicRecord):
     title = models.CharField(_("title"), max_length=120)
     body = models.TextField(_("text"))
     published = models.BooleanField(_("published"), default=True)
-    author = ref_to(USER)
+    author = user_ref(required=True)
 
     objects = RestrictedManager()
 
@@ -197,7 +197,7 @@ class ApprovalBatch(PublicRecord):
     """A published batch of approved return-to-work applications (复工企业名单)."""
 
     number = models.PositiveIntegerField(_("batch"))
-    published_by = ref_to(USER)
+    published_by = user_ref(required=True)
 
     objects = RestrictedManager()
 
@@ -226,13 +226,13 @@ class WorkApplication(PublicRecord):
     inspection_required = models.BooleanField(default=False, editable=False)
     inspected_at = models.DateTimeField(_("inspected"), null=True, blank=True)
     inspection_note = models.CharField(_("inspection"), max_length=200, blank=True)
-    status = status_column(ch.ApplicationStatus, default="draft", max_length=10)
+    status = status_of(ch.ApplicationStatus, default="draft", max_length=10)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     decided_by = user_ref()
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_note = models.CharField(_("note"), max_length=200, blank=True)
     batch = optional_ref(ApprovalBatch, on_delete=models.PROTECT, related_name="applications")
-    created_by = ref_to(USER)
+    created_by = user_ref(required=True)
     objects = qs.ApplicationQuerySet.as_manager()
 
     class Meta:
@@ -255,7 +255,7 @@ class Employee(models.Model):
     phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
     token = models.CharField(max_length=32, unique=True, editable=False)
     declared_at = models.DateTimeField(_("declared"), null=True, blank=True)
-    temperature = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    temperature = celsius(null=True, blank=True)
     symptoms = models.BooleanField(_("symptoms"), default=False)
     from_key_area = models.BooleanField(_("from a key area within 14 days"), default=False)
     health_code = models.CharField(_("health code"), max_length=8, blank=True)
@@ -285,7 +285,7 @@ class SchoolPlan(PublicRecord):
     decided_by = user_ref()
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(_("note"), max_length=200, blank=True)
-    created_by = ref_to(USER)
+    created_by = user_ref(required=True)
 
     objects = RestrictedManager()
 

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.fields import USER, optional_ref, path_column, ref_to, status_column, user_ref
+from fangkong.core.fields import celsius, optional_ref, path_column, ref_to, status_of, user_ref
 from fangkong.core.models import DatedRuleSet, NodeScoped, PathScoped, TimeStampedModel
 from fangkong.core.querysets import RestrictedManager
 from fangkong.screening import querysets as qs
@@ -92,7 +92,7 @@ class PushedList(NodeScoped, TimeStampedModel):
     file_name = models.CharField(_("file"), max_length=200)
     sha256 = models.CharField(max_length=64, unique=True)
     stored_as = models.CharField(max_length=300, blank=True, editable=False)
-    status = status_column(ListStatus, default=ListStatus.QUEUED, max_length=10)
+    status = status_of(ListStatus, default=ListStatus.QUEUED, max_length=10)
     message = models.TextField(blank=True)
     job = optional_ref("core.Job")
     node = ref_to("geo.Division")
@@ -214,7 +214,7 @@ class ScreeningTask(PathScoped, TimeStampedModel):
 
     subject = ref_to(ScreeningSubject, on_delete=models.CASCADE, related_name="tasks")
     node = ref_to("geo.Division", _("grid / village"))
-    status = status_column(TaskStatus, default=TaskStatus.OPEN, max_length=10)
+    status = status_of(TaskStatus, default=TaskStatus.OPEN, max_length=10)
     key_area = models.BooleanField(_("from a key area"), default=False)
     due_at = models.DateTimeField(_("due"))
     visited_at = models.DateTimeField(_("visited"), null=True, blank=True)
@@ -251,7 +251,7 @@ class TaskTransfer(models.Model):
     from_node = ref_to("geo.Division")
     to_node = ref_to("geo.Division")
     reason = models.CharField(_("reason"), max_length=200, blank=True)
-    by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    by = user_ref(blank=False)
     at = models.DateTimeField(default=clock.now)
 
     class Meta:
@@ -270,7 +270,7 @@ class Visit(PathScoped):
 
     client_id = models.UUIDField(unique=True, default=uuid.uuid4)
     task = ref_to(ScreeningTask, on_delete=models.CASCADE, related_name="visits")
-    visited_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    visited_by = user_ref(blank=False)
     visited_at = models.DateTimeField(_("visited at"), default=clock.now)
     identity_checked = models.BooleanField(_("identity clear"), default=False)
     phone_checked = models.BooleanField(_("phone clear"), default=False)
@@ -285,9 +285,7 @@ class Visit(PathScoped):
     health = models.CharField(
         _("health"), max_length=10, choices=Health.choices, default=Health.WELL
     )
-    temperature = models.DecimalField(
-        _("temperature (°C)"), max_digits=3, decimal_places=1, null=True, blank=True
-    )
+    temperature = celsius(_("temperature (°C)"), null=True, blank=True)
     measures = models.CharField(_("measures taken"), max_length=200, blank=True)
     household_members = models.PositiveSmallIntegerField(_("household members"), default=1)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
@@ -331,7 +329,7 @@ class ExceptionItem(PathScoped, TimeStampedModel):
     found, or moved to an address we cannot place."""
 
     kind = models.CharField(_("kind"), max_length=10, choices=ExceptionKind.choices)
-    status = status_column(ExceptionStatus, default=ExceptionStatus.OPEN, max_length=10)
+    status = status_of(ExceptionStatus, default=ExceptionStatus.OPEN, max_length=10)
     subject = ref_to(ScreeningSubject, on_delete=models.CASCADE, related_name="exceptions")
     task = optional_ref(ScreeningTask, on_delete=models.CASCADE, related_name="exceptions")
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -372,7 +370,7 @@ class DeclarationReview(PathScoped):
     arrival_date = models.CharField(_("arrival date"), max_length=10)
     row_enc = models.BinaryField(editable=False)
     phone_masked = models.CharField(_("mobile phone"), max_length=16)
-    status = status_column(Status, default=Status.PENDING, max_length=10)
+    status = status_of(Status, default=Status.PENDING, max_length=10)
     created_at = models.DateTimeField(default=clock.now, editable=False)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = user_ref()

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.fields import optional_ref, path_column, ref_to, status_column, user_ref
+from fangkong.core.fields import optional_ref, path_column, ref_to, status_of, user_ref
 from fangkong.core.models import DatedRuleSet, PathScoped
 from fangkong.core.querysets import RestrictedQuerySet
 from fangkong.selfservice.choices import AppealStatus, Relation
@@ -99,7 +99,7 @@ class Appeal(PathScoped):
     colour_before = models.CharField(_("colour when filed"), max_length=6)
     filed_at = models.DateTimeField(_("filed at"), default=clock.now)
     due_at = models.DateTimeField(_("decide by"))
-    status = status_column(AppealStatus, default=AppealStatus.PENDING, max_length=8)
+    status = status_of(AppealStatus, default=AppealStatus.PENDING, max_length=8)
     decided_by = user_ref(on_delete=models.PROTECT)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("decision reason"), blank=True)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong.core import clock
-from fangkong.core.fields import USER, optional_ref, path_column, ref_to, status_column, user_ref
+from fangkong.core.fields import USER, optional_ref, path_column, ref_to, status_of, user_ref
 from fangkong.core.models import DatedRuleSet, NodeScoped, Placed
 from fangkong.core.querysets import RestrictedManager
 from fangkong.supervision.choices import (
@@ -93,7 +93,7 @@ class InspectionPlan(NodeScoped):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     topics = models.JSONField(_("topics"), default=list)
-    created_by = ref_to(USER)
+    created_by = user_ref(required=True)
     created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = RestrictedManager()
@@ -114,7 +114,7 @@ class InspectionTeam(Placed):
 
     plan = ref_to(InspectionPlan, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(_("name"), max_length=80)
-    leader = ref_to(USER, _("leader"))
+    leader = user_ref(_("leader"), required=True)
     members = models.ManyToManyField(  # type: ignore[var-annotated]
         USER, verbose_name=_("members"), blank=True, related_name="inspection_teams"
     )
@@ -141,11 +141,11 @@ class Inspection(NodeScoped):
     kind = models.CharField(_("kind"), max_length=12, choices=InspectionKind.choices)
     topics = models.JSONField(_("topics"), default=list)
     planned_on = models.DateField(_("planned on"))
-    leader = ref_to(USER, _("leader"))
+    leader = user_ref(_("leader"), required=True)
     subject = optional_ref(
         "mobilisation.Member", _("cadre in charge"), related_name="inspections_as_subject"
     )
-    status = status_column(InspectionStatus, default=InspectionStatus.PLANNED, max_length=10)
+    status = status_of(InspectionStatus, default=InspectionStatus.PLANNED, max_length=10)
     summary = models.TextField(_("summary"), blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
     recorded_by = user_ref()
@@ -217,7 +217,7 @@ class Finding(Placed):
         default=Severity.MINOR,
     )
     cadre = optional_ref("mobilisation.Member", _("cadre concerned"), related_name="findings")
-    created_by = ref_to(USER)
+    created_by = user_ref(required=True)
     created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = InspectionChildQuerySet.as_manager()
@@ -244,7 +244,7 @@ class EvidencePhoto(Placed):
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     size = models.PositiveIntegerField()
-    uploaded_by = ref_to(USER)
+    uploaded_by = user_ref(required=True)
     uploaded_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = InspectionChildQuerySet.as_manager()
@@ -272,7 +272,7 @@ class Rectification(Placed):
     owner_user = user_ref(_("owner (person)"))
     requirement = models.TextField(_("what must be rectified"))
     deadline = models.DateField(_("deadline"))
-    status = status_column(RectificationStatus, default=RectificationStatus.OPEN, max_length=10)
+    status = status_of(RectificationStatus, default=RectificationStatus.OPEN, max_length=10)
     reply = models.TextField(_("reply of the inspected node"), blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
     replied_by = user_ref()
@@ -283,7 +283,7 @@ class Rectification(Placed):
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = user_ref()
     escalate_path = path_column()
-    created_by = ref_to(USER)
+    created_by = user_ref(required=True)
     created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = RectificationQuerySet.as_manager()
@@ -321,7 +321,7 @@ class Commendation(Placed):
     reason = models.TextField(pgettext_lazy("commendation", "reason"))
     decided_by = models.CharField(_("decided by"), max_length=30, choices=CommendingBody.choices)
     decided_on = models.DateField(_("decided on"))
-    created_by = ref_to(USER)
+    created_by = user_ref(required=True)
     created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = RestrictedManager()
@@ -361,7 +361,7 @@ class AccountabilityCase(Placed):
     decided_by = models.CharField(_("decided by"), max_length=30, choices=DecidingBody.choices)
     decided_on = models.DateField(_("decided on"))
     summary = models.TextField(_("summary"), blank=True)
-    created_by = ref_to(USER)
+    created_by = user_ref(required=True)
     created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = CaseQuerySet.as_manager()

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
 from fangkong.core import models as core
-from fangkong.core.fields import optional_ref, path_column, ref_to, status_column, user_ref
+from fangkong.core.fields import optional_ref, path_column, ref_to, status_of, user_ref
 from fangkong.core.querysets import RestrictedManager
 from fangkong.supplies import querysets as qs
 from fangkong.supplies.choices import (
@@ -182,7 +182,7 @@ class SupplyRequest(core.DetailPage, core.Placed, core.TimeStampedModel):
         _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE
     )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
-    status = status_column(RequestStatus, default=RequestStatus.SUBMITTED, max_length=10)
+    status = status_of(RequestStatus, default=RequestStatus.SUBMITTED, max_length=10)
     approved_quantity = models.PositiveIntegerField(_("approved quantity"), null=True, blank=True)
     shipped_quantity = models.PositiveIntegerField(_("shipped quantity"), null=True, blank=True)
     received_quantity = models.PositiveIntegerField(_("received quantity"), null=True, blank=True)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong.core import clock
-from fangkong.core.fields import optional_ref, path_column, ref_to, status_column, user_ref
+from fangkong.core.fields import celsius, optional_ref, path_column, ref_to, status_of, user_ref
 from fangkong.core.models import DatedRuleSet, DetailPage, NodeScoped, PathScoped, TimeStampedModel
 from fangkong.core.querysets import RestrictedManager
 from fangkong.tracing.choices import (
@@ -41,11 +41,8 @@ class TracingRules(DatedRuleSet):
     proximity_m = models.DecimalField(
         _("close within (m)"), max_digits=4, decimal_places=1, default=Decimal("1.0")
     )
-    gate_fever_from = models.DecimalField(
-        _("entry refused from this temperature (°C)"),
-        max_digits=3,
-        decimal_places=1,
-        default=Decimal("37.3"),
+    gate_fever_from = celsius(
+        _("entry refused from this temperature (°C)"), default=Decimal("37.3")
     )
     record_only_kinds = models.JSONField(
         _("venue kinds that only record (no entry check)"),
@@ -131,7 +128,7 @@ class Contact(DetailPage, PathScoped, TimeStampedModel):
     category = models.CharField(_("category"), max_length=10, choices=Category.choices)
     reason = models.CharField(_("why"), max_length=300, blank=True)
     rules = ref_to(TracingRules)
-    status = status_column(ContactStatus, default=ContactStatus.PENDING, max_length=12)
+    status = status_of(ContactStatus, default=ContactStatus.PENDING, max_length=12)
     observation_period_id = models.PositiveIntegerField(null=True, blank=True, editable=False)
     screening_row = models.CharField(max_length=60, blank=True, editable=False)
     clinical_exposure_id = models.PositiveIntegerField(null=True, blank=True, unique=True)
@@ -258,9 +255,7 @@ class Scan(PathScoped):
     direction = models.CharField(
         _("direction"), max_length=5, choices=Direction.choices, default=Direction.VISIT
     )
-    temperature = models.DecimalField(
-        _("temperature (°C)"), max_digits=3, decimal_places=1, null=True, blank=True
-    )
+    temperature = celsius(_("temperature (°C)"), null=True, blank=True)
     colour = models.CharField(_("code colour"), max_length=6, blank=True)
     admitted = models.BooleanField(_("let in"), default=True)
     refusal = models.CharField(_("refused because"), max_length=120, blank=True)
