@@ -4,6 +4,7 @@ in step with the ledger, donations, requests with their allocation and shipment,
 markets with price reports against a pre-epidemic baseline, and the dated rule set."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -63,6 +64,12 @@ class SupplyRules(core.DatedRuleSet):
         return [k.strip() for k in self.requester_order.split(",") if k.strip()]
 
 
+def rate(verbose_name: Any) -> Any:
+    """An item's use per unit of demand (a bed-day, a person-day, a shift): two
+    decimals, none until the catalogue says."""
+    return models.DecimalField(verbose_name, max_digits=8, decimal_places=2, default=Decimal("0"))
+
+
 class Item(models.Model):
     """A catalogue item (物资目录) with its standard, unit, pack size and use rates."""
 
@@ -72,22 +79,10 @@ class Item(models.Model):
     unit = models.CharField(_("unit"), max_length=20)
     pack_size = models.PositiveIntegerField(_("units per pack"), default=1)
     priority = models.PositiveSmallIntegerField(_("priority (1 = highest)"), default=5)
-    per_bed_day = models.DecimalField(
-        _("use per occupied bed per day"), max_digits=8, decimal_places=2, default=Decimal("0")
-    )
-    per_observed_day = models.DecimalField(
-        _("use per person under observation per day"),
-        max_digits=8,
-        decimal_places=2,
-        default=Decimal("0"),
-    )
+    per_bed_day = rate(_("use per occupied bed per day"))
+    per_observed_day = rate(_("use per person under observation per day"))
     # Mobilisation hook: demand from staffed checkpoint shifts (issue #10).
-    per_checkpoint_shift = models.DecimalField(
-        _("use per staffed checkpoint shift"),
-        max_digits=8,
-        decimal_places=2,
-        default=Decimal("0"),
-    )
+    per_checkpoint_shift = rate(_("use per staffed checkpoint shift"))
 
     objects = qs.CatalogueQuerySet.as_manager()
 
