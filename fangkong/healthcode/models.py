@@ -60,16 +60,25 @@ class CodeRules(DatedRuleSet):
         return f"{self.effective_from}: {self.red_checkins}/{self.yellow_checkins}"
 
 
-class Arrival(PathScoped):
-    """A stored fact: the person arrived from an area of a risk level on a day."""
+class PersonFact(PathScoped):
+    """A fact about one person's code, placed by the person's path (its writer copies it)
+    and read through the code queries."""
 
     person = ref_to("people.Person", on_delete=models.CASCADE)
+
+    objects = CodeQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Arrival(PersonFact):
+    """A stored fact: the person arrived from an area of a risk level on a day."""
+
     origin = models.CharField(_("from"), max_length=100)
     risk_level = models.CharField(_("risk"), max_length=6, choices=RiskLevel.choices)
     arrived_on = models.DateField(_("arrived on"))
     recorded_at = models.DateTimeField(default=clock.now, editable=False)
-
-    objects = CodeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("arrival")
@@ -80,18 +89,15 @@ class Arrival(PathScoped):
         return f"{self.origin} {self.arrived_on}"
 
 
-class DailyCheckIn(PathScoped):
+class DailyCheckIn(PersonFact):
     """The resident's daily health report (每日健康打卡); idempotent by client id."""
 
-    person = ref_to("people.Person", on_delete=models.CASCADE)
     day = models.DateField(_("day"))
     client_id = models.UUIDField(unique=True)
     temperature = celsius(_("temperature (°C)"))
     symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
     abnormal = models.BooleanField(_("abnormal"), default=False)
     at = models.DateTimeField(default=clock.now)
-
-    objects = CodeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("daily check-in")
@@ -102,7 +108,7 @@ class DailyCheckIn(PathScoped):
         return f"{self.person_id} {self.day} {self.temperature}"
 
 
-class HealthCode(PathScoped):
+class HealthCode(PersonFact):
     """A person's current colour, with the reasons; derived, never edited by hand."""
 
     person = models.OneToOneField("people.Person", on_delete=models.CASCADE, related_name="+")
@@ -118,8 +124,6 @@ class HealthCode(PathScoped):
     basis = models.JSONField(null=True, blank=True, editable=False)
     basis_on = models.DateField(null=True, blank=True, editable=False)
 
-    objects = CodeQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("health code")
         verbose_name_plural = _("health codes")
@@ -129,16 +133,13 @@ class HealthCode(PathScoped):
         return f"{self.person_id}: {self.colour}"
 
 
-class CodeChange(PathScoped):
+class CodeChange(PersonFact):
     """The history: every change of a person's colour, with the reasons at that time."""
 
-    person = ref_to("people.Person", on_delete=models.CASCADE)
     from_colour = models.CharField(max_length=6, choices=Colour.choices, blank=True)
     to_colour = models.CharField(_("colour"), max_length=6, choices=Colour.choices)
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     at = models.DateTimeField(_("at"), default=clock.now)
-
-    objects = CodeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("colour change")
@@ -150,18 +151,15 @@ class CodeChange(PathScoped):
         return f"{self.person_id}: {self.from_colour} → {self.to_colour}"
 
 
-class CodeOverride(PathScoped):
+class CodeOverride(PersonFact):
     """A headquarters decision that overrides the derived colour, with a written reason."""
 
-    person = ref_to("people.Person", on_delete=models.CASCADE)
     colour = models.CharField(_("colour"), max_length=6, choices=Colour.choices)
     reason = models.CharField(_("reason"), max_length=300)
     until = models.DateField(_("until"), null=True, blank=True)
     active = models.BooleanField(default=True)
     by = user_ref(required=True)
     at = models.DateTimeField(default=clock.now)
-
-    objects = CodeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("colour override")
