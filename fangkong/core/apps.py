@@ -7,7 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from fangkong.core import logscrub
+        from fangkong.core import (
+            logscrub,
+            lookups,  # noqa: F401  (registers `__any`)
+        )
 
         logscrub.install()
         from fangkong.core import security

@@ -215,7 +215,7 @@ def bulk_register(
         indexes = [p.id_number_index for _, p in batch if p.id_number_index]
         taken = set(
             Person.objects.filter(
-                id_number_index__in=indexes, merged_into__isnull=True
+                id_number_index__any=indexes, merged_into__isnull=True
             ).values_list("id_number_index", flat=True)
         )
         fresh = []

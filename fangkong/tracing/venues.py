@@ -323,14 +323,7 @@ def _named_persons(rows: list[Any]) -> set[int]:
     if not named:
         return set()
     Person = apps.get_model("people", "Person")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute(
-                f"SELECT id FROM {Person._meta.db_table} WHERE id = ANY(%s)",  # noqa: S608
-                [list(named)],
-            )
-            return {pid for (pid,) in cur.fetchall()}
-    return set(Person.objects.filter(pk__in=named).values_list("pk", flat=True))
+    return set(Person.objects.filter(pk__any=list(named)).values_list("pk", flat=True))
 
 
 def check_batch(user: Any, rows: list[Any]) -> tuple[list[GoodRow], list[dict[str, Any]]]:

@@ -1,0 +1,58 @@
+"""`field__any`: the same rows as `field__in`; on PostgreSQL one array parameter."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from fangkong.people.models import Person
+from tests import kit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_any_finds_what_in_finds():
+    a, b, c = (kit.person(i) for i in range(3))
+    wanted = [a.pk, c.pk, a.pk, None, 10**12]
+    assert set(Person.objects.filter(pk__any=wanted).values_list("pk", flat=True)) == {
+        a.pk,
+        c.pk,
+    }
+    assert set(Person.objects.filter(pk__any=wanted)) == set(Person.objects.filter(pk__in=wanted))
+    names = [a.name, "无此人"]
+    assert list(Person.objects.filter(name__any=names)) == [a]
+    assert b not in Person.objects.filter(pk__any=wanted)
+
+
+def test_empty_or_only_none_matches_nothing_without_a_query():
+    kit.person()
+    with CaptureQueriesContext(connection) as q:
+        assert list(Person.objects.filter(pk__any=[])) == []
+        assert list(Person.objects.filter(pk__any=[None])) == []
+    assert len(q.captured_queries) == 0
+
+
+def test_a_subquery_still_works():
+    a = kit.person()
+    inner = Person.objects.filter(name=a.name).values("pk")
+    assert list(Person.objects.filter(pk__any=inner)) == [a]
+
+
+def test_postgresql_sends_one_array_however_long_the_list():
+    kit.person()
+    with CaptureQueriesContext(connection) as q:
+        list(Person.objects.filter(pk__any=list(range(1, 2001))))
+    sql = q.captured_queries[0]["sql"]
+    if connection.vendor == "postgresql":
+        assert "= ANY(" in sql and " IN (" not in sql
+    else:
+        assert " IN (" in sql
+
+
+def test_a_relation_takes_primary_keys():
+    from fangkong.screening.models import ScreeningSubject
+
+    task = kit.screening_task()
+    subject = ScreeningSubject.objects.get(pk=task.subject_id)
+    found = ScreeningSubject.objects.filter(person_id__any=[subject.person_id, 10**12])
+    assert list(found) == [subject]
+    assert list(ScreeningSubject.objects.filter(person__any=[subject.person_id])) == [subject]
