@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.accounts import roles
 from fangkong.accounts.roles import Role
 from fangkong.core import clock
+from fangkong.core.fields import optional_ref, ref_to
 from fangkong.core.querysets import RestrictedQuerySet, is_system
 
 
@@ -26,13 +27,8 @@ class User(AbstractUser):
     role = models.CharField(
         _("role"), max_length=20, choices=Role.choices, default=Role.GRID_WORKER
     )
-    node = models.ForeignKey(
-        "geo.Division",
-        verbose_name=_("jurisdiction"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="accounts",
+    node = optional_ref(
+        "geo.Division", _("jurisdiction"), on_delete=models.PROTECT, related_name="accounts"
     )
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
     phone_masked = models.CharField(_("phone"), max_length=20, blank=True)
@@ -105,7 +101,7 @@ class ApiToken(models.Model):
         ROLE = "role", _("role or jurisdiction changed")
         DEACTIVATED = "deactivated", _("account deactivated")
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    user = ref_to(User, on_delete=models.CASCADE, related_name="api_tokens")
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=clock.now)
     expires_at = models.DateTimeField()
@@ -139,9 +135,9 @@ class EnrolmentCode(models.Model):
     authenticator (TOTP): a stolen password alone cannot enrol the thief's phone. Only
     a digest is stored; the code lives 24 hours and serves once."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    user = ref_to(User, on_delete=models.CASCADE)
     digest = models.CharField(max_length=64, unique=True)
-    issued_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    issued_by = ref_to(User)
     issued_at = models.DateTimeField(default=clock.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)

@@ -4,10 +4,12 @@ as it was; and the dated rule set that fixes the cut-off and the analysis parame
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.fields import optional_ref, ref_to, status_of
 from fangkong.core.models import DatedRuleSet, NodeScoped
 from fangkong.core.querysets import RestrictedQuerySet
 
@@ -54,34 +56,29 @@ COLOUR_BANDS = [
 ]
 
 
+def score(verbose_name: Any, default: str) -> Any:
+    """A weight or a cut-off of the R16 score: a share between 0 and 1, two decimals."""
+    return models.DecimalField(
+        verbose_name, max_digits=3, decimal_places=2, default=Decimal(default)
+    )
+
+
 class RiskRules(DatedRuleSet):
     """R16, the five-colour county map, as a dated rule set headquarters edits. Zhejiang
     published the indicators and the easing steps, not the weights and cut-offs: the
     defaults are the platform's assumption (docs/analytics.md, `rules.SOURCES`). R15 is
     exact and not configurable (`analytics.risk.COUNTY_RISK_2020`)."""
 
-    weight_cumulative = models.DecimalField(
-        _("weight: confirmed cases"), max_digits=3, decimal_places=2, default=Decimal("0.50")
-    )
-    weight_local_share = models.DecimalField(
-        _("weight: share of local cases"), max_digits=3, decimal_places=2, default=Decimal("0.20")
-    )
-    weight_clusters = models.DecimalField(
-        _("weight: clusters"), max_digits=3, decimal_places=2, default=Decimal("0.30")
-    )
+    weight_cumulative = score(_("weight: confirmed cases"), "0.50")
+    weight_local_share = score(_("weight: share of local cases"), "0.20")
+    weight_clusters = score(_("weight: clusters"), "0.30")
     cumulative_full = models.PositiveSmallIntegerField(
         _("confirmed cases that score in full"), default=50
     )
     clusters_full = models.PositiveSmallIntegerField(_("clusters that score in full"), default=3)
-    cut_yellow = models.DecimalField(
-        _("yellow from score"), max_digits=3, decimal_places=2, default=Decimal("0.25")
-    )
-    cut_orange = models.DecimalField(
-        _("orange from score"), max_digits=3, decimal_places=2, default=Decimal("0.50")
-    )
-    cut_red = models.DecimalField(
-        _("red from score"), max_digits=3, decimal_places=2, default=Decimal("0.75")
-    )
+    cut_yellow = score(_("yellow from score"), "0.25")
+    cut_orange = score(_("orange from score"), "0.50")
+    cut_red = score(_("red from score"), "0.75")
     ease_one_days = models.PositiveSmallIntegerField(
         _("one colour lower after (days without a new case)"), default=3
     )
@@ -119,16 +116,12 @@ class Briefing(NodeScoped):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="+")
+    node = ref_to("geo.Division")
     day = models.DateField(_("day"))
     cutoff_at = models.DateTimeField(_("figures as of"))
-    status = models.CharField(
-        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
-    )
-    rules = models.ForeignKey(BriefingRules, on_delete=models.PROTECT, related_name="+")
-    job = models.ForeignKey(
-        "core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    status = status_of(Status, default=Status.QUEUED, max_length=8)
+    rules = ref_to(BriefingRules)
+    job = optional_ref("core.Job")
     data = models.JSONField(default=dict, blank=True)
     message = models.TextField(blank=True)
     computed_at = models.DateTimeField(_("computed"), null=True, blank=True)

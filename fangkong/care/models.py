@@ -15,10 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.care.choices import DeedStatus, DifficultyState, DifficultyStatus, Relation
 from fangkong.care.querysets import DeedQuerySet, DifficultyQuerySet
 from fangkong.core import clock, crypto
-from fangkong.core.models import DatedRuleSet, NodeScoped, TimeStampedModel
+from fangkong.core.fields import optional_ref, path_column, ref_to, status_of, user_ref
+from fangkong.core.models import DatedRuleSet, DetailPage, NodeScoped, TimeStampedModel
 from fangkong.core.querysets import RestrictedQuerySet
-
-USER = settings.AUTH_USER_MODEL
 
 
 class PhotoStorage(FileSystemStorage):
@@ -73,12 +72,12 @@ class Category(models.Model):
         return self.name
 
 
-class Difficulty(NodeScoped, TimeStampedModel):
+class Difficulty(DetailPage, NodeScoped, TimeStampedModel):
     """A practical difficulty (困难诉求) of a front-line worker or their family."""
 
-    category = models.ForeignKey(
-        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
-    )
+    detail_view = "care:difficulty"
+
+    category = ref_to(Category, _("category"))
     description = models.TextField(_("description"), max_length=1000)
     relation = models.CharField(
         _("reported by"), max_length=10, choices=Relation.choices, default=Relation.SELF
@@ -87,50 +86,20 @@ class Difficulty(NodeScoped, TimeStampedModel):
     phone_enc = models.BinaryField(null=True, editable=False)
     phone_index = models.CharField(max_length=32, null=True, db_index=True, editable=False)
     phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
-    member = models.ForeignKey(
-        "mobilisation.Member",
-        verbose_name=_("member"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="difficulties",
-    )
-    node = models.ForeignKey(
-        "geo.Division",
-        verbose_name=_("responsible node"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    path = models.CharField(max_length=160, editable=False)
-    owner = models.ForeignKey(
-        USER,
-        verbose_name=_("owner"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    member = optional_ref("mobilisation.Member", _("member"), related_name="difficulties")
+    node = ref_to("geo.Division", _("responsible node"))
+    path = path_column()
+    owner = user_ref(_("owner"))
     deadline = models.DateTimeField(_("deadline"))
-    status = models.CharField(
-        _("status"), max_length=10, choices=DifficultyStatus.choices, default=DifficultyStatus.OPEN
-    )
+    status = status_of(DifficultyStatus, default=DifficultyStatus.OPEN, max_length=10)
     taken_at = models.DateTimeField(_("taken in hand"), null=True, blank=True)
     solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
     solution = models.TextField(_("what was done"), blank=True)
-    solved_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    solved_by = user_ref()
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     rating_comment = models.CharField(_("comment"), max_length=200, blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
-    reported_by = models.ForeignKey(
-        USER,
-        verbose_name=_("entered by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    reported_by = user_ref(_("entered by"))
 
     objects = DifficultyQuerySet.as_manager()
 
@@ -155,11 +124,6 @@ class Difficulty(NodeScoped, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.category} · {self.reporter_name} ({self.phone_masked})"
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("care:difficulty", args=[self.pk])
 
     def set_phone(self, phone: str) -> None:
         from fangkong.people.rules import mask_phone
@@ -194,48 +158,27 @@ class Difficulty(NodeScoped, TimeStampedModel):
         return self.node.parent if self.state == DifficultyState.ESCALATED else None
 
 
-class Deed(NodeScoped, TimeStampedModel):
+class Deed(DetailPage, NodeScoped, TimeStampedModel):
     """An advanced deed (先进事迹) of a member or an organisation: reviewed, then
     published on the public side; it may earn a commendation."""
+
+    detail_view = "care:deed"
 
     title = models.CharField(_("title"), max_length=100)
     text = models.TextField(_("text"), max_length=5000)
     hero_name = models.CharField(_("person or organisation named"), max_length=100)
-    member = models.ForeignKey(
-        "mobilisation.Member",
-        verbose_name=_("member"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="deeds",
+    member = optional_ref("mobilisation.Member", _("member"), related_name="deeds")
+    organisation = optional_ref(
+        "mobilisation.PartyOrganisation", _("Party organisation"), related_name="deeds"
     )
-    organisation = models.ForeignKey(
-        "mobilisation.PartyOrganisation",
-        verbose_name=_("Party organisation"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="deeds",
-    )
-    path = models.CharField(max_length=160, editable=False)
-    status = models.CharField(
-        _("status"), max_length=10, choices=DeedStatus.choices, default=DeedStatus.SUBMITTED
-    )
-    submitted_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    reviewed_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    path = path_column()
+    status = status_of(DeedStatus, default=DeedStatus.SUBMITTED, max_length=10)
+    submitted_by = user_ref(required=True)
+    reviewed_by = user_ref()
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     review_reason = models.TextField(_("reason"), blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    commendation = models.ForeignKey(
-        "supervision.Commendation",
-        verbose_name=_("commendation"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="deeds",
-    )
+    commendation = optional_ref("supervision.Commendation", _("commendation"), related_name="deeds")
 
     objects = DeedQuerySet.as_manager()
 
@@ -250,11 +193,6 @@ class Deed(NodeScoped, TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("care:deed", args=[self.pk])
-
     @property
     def is_published(self) -> bool:
         return self.status == DeedStatus.PUBLISHED
@@ -264,7 +202,7 @@ class DeedPhoto(models.Model):
     """A photo of a deed: checked for type and size when uploaded, stored outside
     the static files, served through a view that checks access (or publication)."""
 
-    deed = models.ForeignKey(Deed, on_delete=models.CASCADE, related_name="photos")
+    deed = ref_to(Deed, on_delete=models.CASCADE, related_name="photos")
     image = models.FileField(storage=photo_storage, upload_to="deeds/%Y/%m/")
     content_type = models.CharField(max_length=20)
     size = models.PositiveIntegerField()

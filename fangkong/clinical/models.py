@@ -6,7 +6,6 @@ investigations with their exposures, clusters, and the dated rule set (R7–R10)
 import datetime as dt
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -26,13 +25,20 @@ from fangkong.clinical.choices import (
     TransferStatus,
 )
 from fangkong.core import clock
-from fangkong.core.models import DatedRuleSet, NodeScoped, Placed, TimeStampedModel
+from fangkong.core import models as core
+from fangkong.core.fields import (
+    USER,
+    celsius,
+    optional_ref,
+    path_column,
+    ref_to,
+    status_of,
+    user_ref,
+)
 from fangkong.core.querysets import RestrictedManager
 
-USER = settings.AUTH_USER_MODEL
 
-
-class ClinicalRules(DatedRuleSet):
+class ClinicalRules(core.DatedRuleSet):
     """Dated rule set for R7–R10; a fact is judged by the set in force on its date."""
 
     r7_min_epi = models.PositiveSmallIntegerField(_("R7: epidemiological items"), default=1)
@@ -42,9 +48,7 @@ class ClinicalRules(DatedRuleSet):
     r7_min_clinical_without_epi = models.PositiveSmallIntegerField(
         _("R7: clinical items without epidemiological history"), default=3
     )
-    fever_threshold = models.DecimalField(
-        _("fever threshold (°C)"), max_digits=3, decimal_places=1, default=Decimal("37.3")
-    )
+    fever_threshold = celsius(_("fever threshold (°C)"), default=Decimal("37.3"))
     r8_normal_days = models.PositiveSmallIntegerField(
         _("R8: days of normal temperature (more than)"), default=3
     )
@@ -67,7 +71,7 @@ class ClinicalRules(DatedRuleSet):
         _("onset at most this many days before diagnosis"), default=30
     )
 
-    class Meta(DatedRuleSet.Meta):
+    class Meta(core.DatedRuleSet.Meta):
         verbose_name = _("clinical rule set")
         verbose_name_plural = _("clinical rule sets")
 
@@ -75,7 +79,7 @@ class ClinicalRules(DatedRuleSet):
         return f"{self.effective_from}: cluster ≥ {self.r10_cluster_threshold}"
 
 
-class Facility(NodeScoped, TimeStampedModel):
+class Facility(core.NodeScoped, core.TimeStampedModel):
     """A fever clinic (发热门诊) or designated hospital (定点医院) in a jurisdiction."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -100,16 +104,16 @@ class Facility(NodeScoped, TimeStampedModel):
         return self.name
 
 
-class Ward(Placed):
+class Ward(core.Placed):
     """A ward of one bed kind (isolation, negative-pressure, ICU)."""
 
     placed_by = "facility"
 
-    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="wards")
+    facility = ref_to(Facility, on_delete=models.CASCADE, related_name="wards")
     name = models.CharField(_("ward"), max_length=60)
     kind = models.CharField(_("bed kind"), max_length=20, choices=BedKind.choices)
 
-    objects = qs.WardQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("ward")
@@ -123,15 +127,14 @@ class Ward(Placed):
         return f"{self.facility.name} {self.name}"
 
 
-class Bed(models.Model):
+class Bed(core.PathScoped):
     """A bed; occupied while a transfer holds it (derived, not stored)."""
 
-    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="beds")
+    ward = ref_to(Ward, on_delete=models.CASCADE, related_name="beds")
     number = models.CharField(_("bed"), max_length=20)
     active = models.BooleanField(_("in service"), default=True)
-    path = models.CharField(max_length=160, db_index=True, editable=False)
+    path = path_column(db_index=True)
 
-    scope_path = "path"
     objects = qs.BedQuerySet.as_manager()
 
     class Meta:
@@ -144,15 +147,15 @@ class Bed(models.Model):
         return f"{self.ward} {self.number}"
 
 
-class ExpertTeam(Placed):
+class ExpertTeam(core.Placed):
     """An expert team (专家组) of a designated hospital."""
 
     placed_by = "facility"
 
-    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="teams")
+    facility = ref_to(Facility, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(_("team"), max_length=80)
 
-    objects = qs.WardQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("expert team")
@@ -164,13 +167,11 @@ class ExpertTeam(Placed):
 
 
 class ExpertMember(models.Model):
-    team = models.ForeignKey(ExpertTeam, on_delete=models.CASCADE, related_name="members")
+    team = ref_to(ExpertTeam, on_delete=models.CASCADE, related_name="members")
     name = models.CharField(_("name"), max_length=50)
     specialty = models.CharField(_("specialty"), max_length=60, blank=True)
     role = models.CharField(_("role"), max_length=10, choices=TeamRole.choices)
-    user = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    user = user_ref()
 
     class Meta:
         verbose_name = _("expert")
@@ -181,35 +182,22 @@ class ExpertMember(models.Model):
         return f"{self.name} ({self.get_role_display()})"
 
 
-class ClinicVisit(TimeStampedModel):
+class ClinicVisit(core.DetailPage, core.PathScoped, core.TimeStampedModel):
     """A fever-clinic visit (发热门诊就诊) under a named first-contact doctor (首接首诊).
 
     The responsible doctor is the first-contact doctor until an explicit hand-over;
     only the responsible doctor disposes of (closes) the visit."""
 
-    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="visits")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
-    path = models.CharField(max_length=160, editable=False)
+    detail_view = "clinical:visit"
+
+    facility = ref_to(Facility, related_name="visits")
+    person = ref_to("people.Person")
     arrived_at = models.DateTimeField(_("arrived"), default=clock.now)
-    first_doctor = models.ForeignKey(
-        USER, verbose_name=_("first-contact doctor"), on_delete=models.PROTECT, related_name="+"
-    )
-    responsible_doctor = models.ForeignKey(
-        USER, verbose_name=_("responsible doctor"), on_delete=models.PROTECT, related_name="+"
-    )
-    observation_referral = models.ForeignKey(
-        "observation.Referral", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    screening_task = models.ForeignKey(
-        "screening.ScreeningTask",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    temperature = models.DecimalField(
-        _("temperature (°C)"), max_digits=3, decimal_places=1, null=True, blank=True
-    )
+    first_doctor = user_ref(_("first-contact doctor"), required=True)
+    responsible_doctor = user_ref(_("responsible doctor"), required=True)
+    observation_referral = optional_ref("observation.Referral")
+    screening_task = optional_ref("screening.ScreeningTask")
+    temperature = celsius(_("temperature (°C)"), null=True, blank=True)
     symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
     epi_items = models.JSONField(_("epidemiological history"), default=list, blank=True)
     epi_note = models.CharField(_("epidemiological details"), max_length=300, blank=True)
@@ -224,11 +212,8 @@ class ClinicVisit(TimeStampedModel):
     )
     disposition_note = models.CharField(_("disposition note"), max_length=300, blank=True)
     disposed_at = models.DateTimeField(_("disposed"), null=True, blank=True)
-    disposed_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    disposed_by = user_ref()
 
-    scope_path = "path"
     objects = qs.VisitQuerySet.as_manager()
 
     class Meta:
@@ -240,14 +225,6 @@ class ClinicVisit(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.person.name} @ {self.facility.name} {self.arrived_at:%Y-%m-%d %H:%M}"
 
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("clinical:visit", args=[self.pk])
-
-    def get_additional_data(self) -> dict:
-        return {"path": self.path}
-
     @property
     def is_open(self) -> bool:
         return not self.disposition
@@ -256,9 +233,9 @@ class ClinicVisit(TimeStampedModel):
 class HandOver(models.Model):
     """An explicit hand-over of a visit from one named doctor to another."""
 
-    visit = models.ForeignKey(ClinicVisit, on_delete=models.CASCADE, related_name="handovers")
-    from_doctor = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    to_doctor = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    visit = ref_to(ClinicVisit, on_delete=models.CASCADE, related_name="handovers")
+    from_doctor = user_ref(required=True)
+    to_doctor = user_ref(required=True)
     reason = models.CharField(_("reason"), max_length=200)
     at = models.DateTimeField(default=clock.now)
 
@@ -271,19 +248,20 @@ class HandOver(models.Model):
         return f"{self.visit_id}: {self.from_doctor} → {self.to_doctor}"
 
 
-class Case(TimeStampedModel):
+class Case(core.DetailPage, core.PathScoped, core.TimeStampedModel):
     """A patient on the clinical pathway. The class, severity and outcome are derived
     from the ClassificationChange facts and cached here by the actions, as are the R9
     deadlines (from the rule set in force on the diagnosis date)."""
 
+    detail_view = "clinical:case"
+
     number = models.CharField(_("case number"), max_length=24, unique=True)
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    person = ref_to("people.Person")
     visit = models.OneToOneField(
         ClinicVisit, on_delete=models.PROTECT, null=True, blank=True, related_name="case"
     )
-    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="cases")
-    path = models.CharField(max_length=160, editable=False)
-    home_path = models.CharField(max_length=160, default="", editable=False)
+    facility = ref_to(Facility, related_name="cases")
+    home_path = path_column(default="")
     county = models.CharField(max_length=12, db_index=True, editable=False)
     status = models.CharField(_("class"), max_length=12, choices=Status.choices)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, blank=True)
@@ -314,11 +292,8 @@ class Case(TimeStampedModel):
         _("infection source"), max_length=16, choices=Source.choices, default=Source.UNKNOWN
     )
     source_note = models.CharField(_("origin (place of infection)"), max_length=120, blank=True)
-    expert_team = models.ForeignKey(
-        ExpertTeam, on_delete=models.SET_NULL, null=True, blank=True, related_name="cases"
-    )
+    expert_team = optional_ref(ExpertTeam, related_name="cases")
 
-    scope_path = "path"
     objects = qs.CaseQuerySet.as_manager()
 
     class Meta:
@@ -333,14 +308,6 @@ class Case(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.person.name} ({self.get_status_display()})"
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("clinical:case", args=[self.pk])
-
-    def get_additional_data(self) -> dict:
-        return {"path": self.path}
 
     @property
     def imported(self) -> bool:
@@ -360,7 +327,7 @@ class Case(TimeStampedModel):
 class ClassificationChange(models.Model):
     """One fact of the case's history: who changed the class, when, why, on what."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="changes")
+    case = ref_to(Case, on_delete=models.CASCADE, related_name="changes")
     from_status = models.CharField(max_length=12, choices=Status.choices, blank=True)
     to_status = models.CharField(_("class"), max_length=12, choices=Status.choices)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, blank=True)
@@ -369,7 +336,7 @@ class ClassificationChange(models.Model):
     reason = models.CharField(_("reason"), max_length=500)
     criteria = models.JSONField(_("criteria met"), default=dict, blank=True)
     override = models.BooleanField(_("rule overridden"), default=False)
-    by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    by = user_ref(required=True)
     at = models.DateTimeField(default=clock.now)
 
     class Meta:
@@ -381,14 +348,14 @@ class ClassificationChange(models.Model):
         return f"{self.case_id}: {self.from_status or '–'} → {self.to_status} {self.outcome}"
 
 
-class Sample(models.Model):
+class Sample(core.PathScoped):
     """A specimen taken from a case and its nucleic acid test result."""
 
     code = models.CharField(_("sample code"), max_length=40, unique=True)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="samples")
+    case = ref_to(Case, on_delete=models.CASCADE, related_name="samples")
     sample_type = models.CharField(_("type"), max_length=12, choices=SampleType.choices)
     taken_at = models.DateTimeField(_("taken at"))
-    taken_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    taken_by = user_ref(required=True)
     lab = models.CharField(_("laboratory"), max_length=100, blank=True)
     sent_at = models.DateTimeField(_("sent to the lab"), null=True, blank=True)
     result = models.CharField(_("result"), max_length=10, choices=Result.choices, blank=True)
@@ -397,12 +364,8 @@ class Sample(models.Model):
     )
     ct_n = models.DecimalField(_("Ct N"), max_digits=4, decimal_places=1, null=True, blank=True)
     result_at = models.DateTimeField(_("result at"), null=True, blank=True)
-    result_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    path = models.CharField(max_length=160, editable=False)
+    result_by = user_ref()
 
-    scope_path = "path"
     objects = qs.SampleQuerySet.as_manager()
 
     class Meta:
@@ -414,32 +377,26 @@ class Sample(models.Model):
         return f"{self.code} ({self.result or '…'})"
 
 
-class Transfer(models.Model):
+class Transfer(core.PathScoped):
     """A transfer to a designated hospital (四集中): request → bed → transport → arrival.
     The bed is held from assignment until `released_at` (discharge, death, next move)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transfers")
-    from_facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="+")
-    to_facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="+")
+    case = ref_to(Case, on_delete=models.CASCADE, related_name="transfers")
+    from_facility = ref_to(Facility)
+    to_facility = ref_to(Facility)
     bed_kind = models.CharField(_("bed kind"), max_length=20, choices=BedKind.choices)
-    status = models.CharField(
-        _("status"), max_length=14, choices=TransferStatus.choices, default="requested"
-    )
+    status = status_of(TransferStatus, default="requested", max_length=14)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     requested_at = models.DateTimeField(_("requested"), default=clock.now)
-    requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    bed = models.ForeignKey(
-        Bed, on_delete=models.PROTECT, null=True, blank=True, related_name="transfers"
-    )
+    requested_by = user_ref(required=True)
+    bed = optional_ref(Bed, on_delete=models.PROTECT, related_name="transfers")
     bed_assigned_at = models.DateTimeField(_("bed assigned"), null=True, blank=True)
     vehicle = models.CharField(_("ambulance"), max_length=40, blank=True)
     departed_at = models.DateTimeField(_("departed"), null=True, blank=True)
     arrived_at = models.DateTimeField(_("arrived"), null=True, blank=True)
     released_at = models.DateTimeField(_("bed released"), null=True, blank=True)
-    path = models.CharField(max_length=160, editable=False)
-    from_path = models.CharField(max_length=160, default="", editable=False)
+    from_path = path_column(default="")
 
-    scope_path = "path"
     objects = qs.TransferQuerySet.as_manager()
 
     class Meta:
@@ -455,14 +412,14 @@ class Transfer(models.Model):
 class DailyStatus(models.Model):
     """The daily clinical status of an admitted patient (R8 reads it)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="daily")
+    case = ref_to(Case, on_delete=models.CASCADE, related_name="daily")
     day = models.DateField(_("day"))
-    max_temperature = models.DecimalField(_("highest temperature"), max_digits=3, decimal_places=1)
+    max_temperature = celsius(_("highest temperature"))
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
     symptoms_improved = models.BooleanField(_("symptoms improved"), default=False)
     imaging_improved = models.BooleanField(_("imaging improved"), default=False)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    by = user_ref(required=True)
 
     class Meta:
         verbose_name = _("daily status")
@@ -474,20 +431,16 @@ class DailyStatus(models.Model):
         return f"{self.case_id} {self.day} {self.max_temperature}"
 
 
-class Investigation(models.Model):
+class Investigation(core.PathScoped):
     """The case investigation (流行病学调查) opened on confirmation; its exposures are
     what contact tracing will consume (see `hooks.exposure_consumers`)."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="investigation")
     opened_at = models.DateTimeField(default=clock.now)
     completed_at = models.DateTimeField(null=True, blank=True)
-    completed_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    completed_by = user_ref()
     summary = models.TextField(_("summary"), blank=True)
-    path = models.CharField(max_length=160, editable=False)
 
-    scope_path = "path"
     objects = RestrictedManager()
 
     class Meta:
@@ -498,24 +451,18 @@ class Investigation(models.Model):
         return f"investigation of {self.case_id}"
 
 
-class Exposure(models.Model):
+class Exposure(core.PathScoped):
     """A person or place the case exposed during the infectious period."""
 
-    investigation = models.ForeignKey(
-        Investigation, on_delete=models.CASCADE, related_name="exposures"
-    )
+    investigation = ref_to(Investigation, on_delete=models.CASCADE, related_name="exposures")
     name = models.CharField(_("name"), max_length=60)
     relation = models.CharField(_("relation"), max_length=40, blank=True)
     setting = models.CharField(_("setting"), max_length=120, blank=True)
     last_contact = models.DateField(_("last contact"))
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    person = optional_ref("people.Person")
     note = models.CharField(_("note"), max_length=200, blank=True)
     consumed_at = models.DateTimeField(_("taken over by contact tracing"), null=True, blank=True)
-    path = models.CharField(max_length=160, editable=False)
 
-    scope_path = "path"
     objects = RestrictedManager()
 
     class Meta:
@@ -527,7 +474,7 @@ class Exposure(models.Model):
         return f"{self.name} ({self.last_contact})"
 
 
-class Cluster(models.Model):
+class Cluster(core.PathScoped):
     """A cluster (聚集性疫情): linked cases in one setting within the window (R10)."""
 
     setting = models.CharField(_("setting"), max_length=120)
@@ -536,9 +483,8 @@ class Cluster(models.Model):
     cases = models.ManyToManyField(Case, related_name="clusters")
     emergency_due = models.DateTimeField(_("emergency report due"))
     reported_at = models.DateTimeField(_("emergency reported"), null=True, blank=True)
-    path = models.CharField(max_length=160, db_index=True, editable=False)
+    path = path_column(db_index=True)
 
-    scope_path = "path"
     objects = qs.ClusterQuerySet.as_manager()
 
     class Meta:

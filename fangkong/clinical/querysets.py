@@ -67,10 +67,6 @@ class FacilityQuerySet(RestrictedQuerySet):
         return self.filter(kind="designated_hospital")
 
 
-class WardQuerySet(RestrictedQuerySet):
-    pass
-
-
 class BedQuerySet(RestrictedQuerySet):
     def occupied(self) -> Self:
         from fangkong.clinical.choices import HOLDS_BED

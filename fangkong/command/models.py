@@ -17,10 +17,9 @@ from fangkong.command.querysets import (
     TemplateQuerySet,
 )
 from fangkong.core import clock
-from fangkong.core.models import NodeScoped
+from fangkong.core.fields import USER, optional_ref, path_column, ref_to, status_of, user_ref
+from fangkong.core.models import NodeScoped, PathScoped
 from fangkong.core.querysets import RestrictedManager
-
-USER = settings.AUTH_USER_MODEL
 
 
 def attachment_storage() -> FileSystemStorage:
@@ -34,9 +33,7 @@ class ResponseLevel(models.Model):
     effective_from = models.DateField(_("effective from"), unique=True)
     grade = models.CharField(_("response level"), max_length=4, choices=ResponseGrade.choices)
     note = models.CharField(_("source / note"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = user_ref()
     created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
@@ -53,9 +50,7 @@ class Target(NodeScoped):
 
     name = models.CharField(_("target"), max_length=120)
     description = models.TextField(_("description"), blank=True)
-    owner = models.ForeignKey(
-        USER, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+"
-    )
+    owner = user_ref(_("owner"), required=True)
     objects = RestrictedManager()
 
     class Meta:
@@ -67,17 +62,16 @@ class Target(NodeScoped):
         return self.name
 
 
-class Indicator(models.Model):
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="indicators")
+class Indicator(PathScoped):
+    target = ref_to(Target, on_delete=models.CASCADE, related_name="indicators")
     name = models.CharField(_("indicator"), max_length=120)
     unit = models.CharField(_("unit"), max_length=20, blank=True)
     goal = models.DecimalField(_("goal"), max_digits=12, decimal_places=2)
     direction = models.CharField(
         _("met when"), max_length=10, choices=Direction.choices, default=Direction.AT_LEAST
     )
-    path = models.CharField(max_length=160, db_index=True, editable=False)
+    path = path_column(db_index=True)
 
-    scope_path = "path"
     objects = RestrictedManager()
 
     class Meta:
@@ -89,17 +83,15 @@ class Indicator(models.Model):
         return f"{self.name} ({self.direction} {self.goal}{self.unit})"
 
 
-class IndicatorValue(models.Model):
+class IndicatorValue(PathScoped):
     """The value of an indicator on one day."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    indicator = ref_to(Indicator, on_delete=models.CASCADE, related_name="values")
     day = models.DateField(_("day"))
     value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
-    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_by = user_ref(required=True)
     recorded_at = models.DateTimeField(default=clock.now)
-    path = models.CharField(max_length=160, editable=False)
 
-    scope_path = "path"
     objects = RestrictedManager()
 
     class Meta:
@@ -134,11 +126,11 @@ class MeasureList(models.Model):
 class MeasureStatus(NodeScoped):
     """One measure of a checklist done (or not) at one node."""
 
-    checklist = models.ForeignKey(MeasureList, on_delete=models.CASCADE, related_name="statuses")
+    checklist = ref_to(MeasureList, on_delete=models.CASCADE, related_name="statuses")
     item = models.PositiveSmallIntegerField(_("measure number"))
     done = models.BooleanField(_("done"), default=False)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    updated_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    updated_by = user_ref(required=True)
     updated_at = models.DateTimeField(default=clock.now)
     objects = RestrictedManager()
 
@@ -157,9 +149,7 @@ class TaskForce(NodeScoped):
     """A task force (专班) of a headquarters, with its leader and division of work."""
 
     name = models.CharField(_("name"), max_length=80)
-    leader = models.ForeignKey(
-        USER, verbose_name=_("leader"), on_delete=models.PROTECT, related_name="+"
-    )
+    leader = user_ref(_("leader"), required=True)
     members = models.ManyToManyField(  # type: ignore[var-annotated]
         USER, verbose_name=_("members"), blank=True, related_name="+"
     )
@@ -188,14 +178,10 @@ class Directive(NodeScoped):
     ack_required = models.BooleanField(_("acknowledgement required"), default=True)
     feedback_required = models.BooleanField(_("report back required"), default=False)
     levels = models.JSONField(_("recipient levels"), default=list, blank=True)
-    owner = models.ForeignKey(
-        USER, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+"
-    )
-    issued_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    owner = user_ref(_("owner"), required=True)
+    issued_by = user_ref(required=True)
     issued_at = models.DateTimeField(_("issued"), default=clock.now)
-    decision = models.ForeignKey(
-        "Decision", on_delete=models.SET_NULL, null=True, blank=True, related_name="directives"
-    )
+    decision = optional_ref("Decision", related_name="directives")
     objects = DirectiveQuerySet.as_manager()
 
     class Meta:
@@ -210,19 +196,15 @@ class Directive(NodeScoped):
 class DirectiveReceipt(NodeScoped):
     """What one recipient organisation did with a directive; `path` is the recipient's."""
 
-    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="receipts")
+    directive = ref_to(Directive, on_delete=models.CASCADE, related_name="receipts")
     level = models.CharField(max_length=10, editable=False)
     received_at = models.DateTimeField(_("received"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    acknowledged_by = user_ref()
     reported_at = models.DateTimeField(_("reported back"), null=True, blank=True)
     feedback = models.TextField(_("feedback"), blank=True)
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
-    escalated_to = models.ForeignKey(
-        "geo.Division", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    escalated_to = optional_ref("geo.Division", on_delete=models.PROTECT)
     objects = ReceiptQuerySet.as_manager()
 
     class Meta:
@@ -249,7 +231,7 @@ class Meeting(NodeScoped):
     title = models.CharField(_("title"), max_length=120)
     agenda = models.JSONField(_("agenda"), default=list, blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
-    chaired_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    chaired_by = user_ref(required=True)
     carried = models.ManyToManyField(  # type: ignore[var-annotated]
         "Decision", blank=True, related_name="carried_to", verbose_name=_("carried over")
     )
@@ -265,23 +247,18 @@ class Meeting(NodeScoped):
         return f"{self.title} {self.day}"
 
 
-class Decision(models.Model):
+class Decision(PathScoped):
     """A decision of a meeting, followed up as a task with an owner and a deadline."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    meeting = ref_to(Meeting, on_delete=models.CASCADE, related_name="decisions")
     text = models.TextField(_("decision"))
-    owner = models.ForeignKey(
-        USER, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+"
-    )
+    owner = user_ref(_("owner"), required=True)
     deadline = models.DateField(_("deadline"))
-    status = models.CharField(
-        _("status"), max_length=6, choices=DecisionStatus.choices, default=DecisionStatus.OPEN
-    )
+    status = status_of(DecisionStatus, default=DecisionStatus.OPEN, max_length=6)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
-    path = models.CharField(max_length=160, db_index=True, editable=False)
+    path = path_column(db_index=True)
 
-    scope_path = "path"
     objects = DecisionQuerySet.as_manager()
 
     class Meta:
@@ -291,9 +268,6 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
-
-    def get_additional_data(self) -> dict:
-        return {"path": self.path}
 
 
 class ReportTemplate(NodeScoped):
@@ -309,7 +283,7 @@ class ReportTemplate(NodeScoped):
     fields = models.JSONField(_("figures to report"), default=list)
     starts_on = models.DateField(_("first period"))
     ends_on = models.DateField(_("last period"), null=True, blank=True)
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_by = user_ref(required=True)
     objects = TemplateQuerySet.as_manager()
 
     class Meta:
@@ -324,15 +298,13 @@ class ReportTemplate(NodeScoped):
 class Submission(NodeScoped):
     """One node's report for one period; `on_time` and `completeness` are stored."""
 
-    template = models.ForeignKey(
-        ReportTemplate, on_delete=models.CASCADE, related_name="submissions"
-    )
+    template = ref_to(ReportTemplate, on_delete=models.CASCADE, related_name="submissions")
     period = models.DateField(_("period"))
     data = models.JSONField(_("figures"), default=dict)
     completeness = models.FloatField(_("completeness"), default=0.0)
     on_time = models.BooleanField(_("on time"), default=True)
     submitted_at = models.DateTimeField(_("submitted"), default=clock.now)
-    submitted_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    submitted_by = user_ref(required=True)
     objects = SubmissionQuerySet.as_manager()
 
     class Meta:

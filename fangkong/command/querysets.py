@@ -8,16 +8,27 @@ from django.db.models import Q
 from fangkong.core.querysets import RestrictedQuerySet, _path_of, allows
 
 
-class DirectiveQuerySet(RestrictedQuerySet):
+class SeenBeyondQuerySet(RestrictedQuerySet):
+    """Rows issued in the user's subtree, and, to view, also the rows `seen_from` the
+    user's path: what headquarters sends down is read where it arrives."""
+
     def restrict(self, user: Any, action: str = "view") -> Self:
-        """Issued in the user's subtree, or (to view) addressed to a node in it."""
         issued = super().restrict(user, action)
         if action != "view" or not allows(user, self.model, action):
             return issued
         path = _path_of(user)
         if not path:
             return issued
-        return self.filter(Q(path__startswith=path) | Q(receipts__path__startswith=path)).distinct()
+        return self.seen_from(path, Q(path__startswith=path))
+
+    def seen_from(self, path: str, issued: Q) -> Self:
+        raise NotImplementedError
+
+
+class DirectiveQuerySet(SeenBeyondQuerySet):
+    def seen_from(self, path: str, issued: Q) -> Self:
+        """Issued in the user's subtree, or addressed to a node in it."""
+        return self.filter(issued | Q(receipts__path__startswith=path)).distinct()
 
 
 class ReceiptQuerySet(RestrictedQuerySet):
@@ -55,13 +66,7 @@ def ancestor_paths(path: str) -> list[str]:
     return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
-class TemplateQuerySet(RestrictedQuerySet):
-    def restrict(self, user: Any, action: str = "view") -> Self:
-        """Issued in the user's subtree, or (to view) by a node above the user's own."""
-        issued = super().restrict(user, action)
-        if action != "view" or not allows(user, self.model, action):
-            return issued
-        path = _path_of(user)
-        if not path:
-            return issued
-        return self.filter(Q(path__startswith=path) | Q(path__in=ancestor_paths(path)))
+class TemplateQuerySet(SeenBeyondQuerySet):
+    def seen_from(self, path: str, issued: Q) -> Self:
+        """Issued in the user's subtree, or by a node above the user's own."""
+        return self.filter(issued | Q(path__in=ancestor_paths(path)))

@@ -1,13 +1,14 @@
 """Companion-detection runs (时空伴随排查), their cases and ranked candidate exposures."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.companions import querysets as qs
 from fangkong.companions.choices import Decision, Engine
 from fangkong.core import clock
-from fangkong.core.models import DatedRuleSet, NodeScoped, Placed
+from fangkong.core.fields import optional_ref, ref_to, user_ref
+from fangkong.core.models import DatedRuleSet, DetailPage, NodeScoped, Placed
+from fangkong.core.querysets import RestrictedManager
 
 
 def default_weights() -> dict[str, int]:
@@ -39,9 +40,6 @@ class CompanionRules(DatedRuleSet):
         verbose_name = _("companion rule set")
         verbose_name_plural = _("companion rule sets")
 
-    def __str__(self) -> str:
-        return f"{self.effective_from:%Y-%m-%d}"
-
     def risk(self) -> dict[int, int]:
         return {int(k): int(v) for k, v in (self.weights or default_weights()).items()}
 
@@ -54,9 +52,9 @@ class DataIdentity(Placed):
 
     dataset = models.CharField(_("data set"), max_length=80)
     ref = models.BigIntegerField(_("person id in the data set"))
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    person = ref_to("people.Person", on_delete=models.CASCADE)
 
-    objects = qs.RunCaseQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("data set identity")
@@ -69,23 +67,23 @@ class DataIdentity(Placed):
         return f"{self.dataset}:{self.ref}"
 
 
-class CompanionRun(NodeScoped):
+class CompanionRun(DetailPage, NodeScoped):
     """One detection run over a data set for a batch of cases, done as a background job."""
 
+    detail_view = "companions:run"
+
     job = models.OneToOneField("core.Job", on_delete=models.CASCADE, related_name="companion_run")
-    node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="+")
+    node = ref_to("geo.Division")
     dataset = models.CharField(_("data set"), max_length=80)
     engine = models.CharField(_("engine"), max_length=10, choices=Engine.choices)
     rules = models.ForeignKey(CompanionRules, on_delete=models.PROTECT, null=True, blank=True)
     theta_seconds = models.PositiveIntegerField(_("minimum shared time (s)"))
     bucket_seconds = models.PositiveIntegerField(_("time bucket (s)"))
     report = models.JSONField(default=dict, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = user_ref()
     created_at = models.DateTimeField(default=clock.now)
 
-    objects = qs.RunQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("companion run")
@@ -95,28 +93,21 @@ class CompanionRun(NodeScoped):
     def __str__(self) -> str:
         return f"{self.dataset} · {self.get_engine_display()} #{self.pk}"
 
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("companions:run", args=[self.pk])
-
 
 class RunCase(Placed):
     """A case traced in a run: its id in the data set, its window, how many companions."""
 
     placed_by = "run"
 
-    run = models.ForeignKey(CompanionRun, on_delete=models.CASCADE, related_name="cases")
+    run = ref_to(CompanionRun, on_delete=models.CASCADE, related_name="cases")
     ref = models.BigIntegerField(_("case id in the data set"))
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    person = optional_ref("people.Person")
     window_from = models.DateTimeField(_("tracing from"), null=True, blank=True)
     window_to = models.DateTimeField(_("tracing to"), null=True, blank=True)
     companions = models.PositiveIntegerField(_("companions"), default=0)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
-    objects = qs.RunCaseQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("traced case")
@@ -134,12 +125,10 @@ class CandidateExposure(Placed):
 
     placed_by = "run"
 
-    run = models.ForeignKey(CompanionRun, on_delete=models.CASCADE, related_name="candidates")
-    case = models.ForeignKey(RunCase, on_delete=models.CASCADE, related_name="candidates")
+    run = ref_to(CompanionRun, on_delete=models.CASCADE, related_name="candidates")
+    case = ref_to(RunCase, on_delete=models.CASCADE, related_name="candidates")
     ref = models.BigIntegerField(_("person id in the data set"))
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    person = optional_ref("people.Person")
     rank = models.PositiveIntegerField(_("rank"))
     overlap_seconds = models.PositiveIntegerField(_("shared time (s)"))
     cell_seconds = models.PositiveIntegerField(_("shared time in cells (s)"))
@@ -151,9 +140,7 @@ class CandidateExposure(Placed):
     decision = models.CharField(
         _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    decided_by = user_ref()
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(_("reason"), max_length=200, blank=True)
 

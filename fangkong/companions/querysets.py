@@ -6,14 +6,6 @@ from fangkong.core import clock
 from fangkong.core.querysets import RestrictedQuerySet
 
 
-class RunQuerySet(RestrictedQuerySet):
-    pass
-
-
-class RunCaseQuerySet(RestrictedQuerySet):
-    pass
-
-
 class CandidateQuerySet(RestrictedQuerySet):
     def pending(self) -> "CandidateQuerySet":
         return self.filter(decision="pending")

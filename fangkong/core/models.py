@@ -2,12 +2,13 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, TypeVar
 
-from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
 from fangkong.core.access import actor, invalid
+from fangkong.core.fields import path_column, ref_to, user_ref
 from fangkong.core.querysets import RestrictedManager
 
 
@@ -28,24 +29,54 @@ class TimeStampedModel(models.Model):
         super().save(*args, **kwargs)
 
 
-PATH_LEN = 160
+class DetailPage(models.Model):
+    """A record with a page of its own: `detail_view` names the URL pattern that takes
+    the record's id, and `get_absolute_url()` (links, admin, redirects) reverses it."""
+
+    detail_view: ClassVar[str]
+
+    class Meta:
+        abstract = True
+
+    def get_absolute_url(self) -> str:
+        return reverse(self.detail_view, args=[self.pk])
+
 
 P = TypeVar("P", bound="Placed")
 
 
-class Placed(models.Model):
+class PathScoped(models.Model):
+    """A record scoped by its own `path` column, so `restrict()` and `under()` never join;
+    its audit entries carry the path, so they are scoped like the record. Its writer
+    copies the path from what the record concerns (a person's, a case's); a record placed
+    by one of its own links is `Placed`, which makes the copy itself.
+
+    The column is not indexed; a model that filters on it redeclares
+    `path = path_column(db_index=True)`."""
+
+    path = path_column()
+
+    scope_path: ClassVar[str] = "path"
+
+    class Meta:
+        abstract = True
+
+    def get_additional_data(self) -> dict:
+        """Audit entries carry the record's place, so they are scoped like the record."""
+        return {"path": self.path}
+
+
+class Placed(PathScoped):
     """A record placed in the jurisdiction tree by its own `path` column, a copy of the
-    path of `placed_by` (its node, or the record it belongs to: a room its site's), so
-    `restrict()` and `under()` never join. The copy is made in one place, `place()`:
-    `save()` calls it, and every bulk writer calls `place_all()` on its objects before
-    `bulk_create`/`bulk_update`, which bypass `save()`.
+    path of `placed_by` (its node, or the record it belongs to: a room its site's). The
+    copy is made in one place, `place()`: `save()` calls it, and every bulk writer calls
+    `place_all()` on its objects before `bulk_create`/`bulk_update`, which bypass `save()`.
 
-    A model whose path column is not indexed redeclares `path` without `db_index`."""
+    A model whose path column is not indexed redeclares `path = path_column()`."""
 
-    path = models.CharField(max_length=PATH_LEN, db_index=True, editable=False)
+    path = path_column(db_index=True)
 
     placed_by: ClassVar[str] = "node"
-    scope_path: ClassVar[str] = "path"
 
     class Meta:
         abstract = True
@@ -66,19 +97,13 @@ class Placed(models.Model):
             obj.place()
         return placed
 
-    def get_additional_data(self) -> dict:
-        """Audit entries carry the record's place, so they are scoped like the record."""
-        return {"path": self.path}
-
 
 class NodeScoped(Placed):
     """A record placed at one node of the tree: the node and its materialised path.
     A model whose node column is defined differently (another verbose name, a
     related name, CASCADE) redeclares `node` with its own definition."""
 
-    node = models.ForeignKey(
-        "geo.Division", verbose_name=_("jurisdiction"), on_delete=models.PROTECT, related_name="+"
-    )
+    node = ref_to("geo.Division", _("jurisdiction"))
 
     class Meta:
         abstract = True
@@ -101,9 +126,7 @@ class Job(models.Model):
     total = models.PositiveIntegerField(null=True, blank=True)
     message = models.TextField(blank=True)
     result = models.JSONField(default=dict, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = user_ref()
     path = models.CharField(max_length=160, blank=True, db_index=True)
     created_at = models.DateTimeField(default=clock.now)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -154,14 +177,15 @@ class DatedRuleSet(models.Model):
 
     effective_from = models.DateField(_("effective from"), unique=True)
     note = models.CharField(_("source / note"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = user_ref()
     created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         abstract = True
         ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.effective_from}"
 
     @classmethod
     def in_force(cls, day=None):  # type: ignore[no-untyped-def]

@@ -6,16 +6,14 @@ request or its answer is kept in `Message` (its id refuses a replay). A `ReportC
 the national card of one case, with one `CardVersion` per initial report, revision
 (订正) or deletion; its acknowledgement closes the case's 2-hour report clock."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock, crypto
-from fangkong.core.models import DatedRuleSet, TimeStampedModel
+from fangkong.core.fields import optional_ref, path_column, ref_to, user_ref
+from fangkong.core.models import DatedRuleSet, DetailPage, PathScoped, TimeStampedModel
 from fangkong.core.querysets import RestrictedQuerySet
 from fangkong.exchange.choices import Answer, Ask, CardKind, Channel, Direction, Kind, Reason, State
-
-USER = settings.AUTH_USER_MODEL
 
 
 class ExchangeRules(DatedRuleSet):
@@ -34,9 +32,6 @@ class ExchangeRules(DatedRuleSet):
         verbose_name = _("exchange rule set")
         verbose_name_plural = _("exchange rule sets")
 
-    def __str__(self) -> str:
-        return f"{self.effective_from:%Y-%m-%d}"
-
 
 class PartnerQuerySet(RestrictedQuerySet):
     def restrict(self, user, action="view"):  # type: ignore[no-untyped-def]
@@ -46,7 +41,7 @@ class PartnerQuerySet(RestrictedQuerySet):
         return self if allows(user, self.model, action) else self.none()
 
 
-class Partner(TimeStampedModel):
+class Partner(PathScoped, TimeStampedModel):
     """Another city's deployment (协查伙伴): its city code, its exchange endpoint (empty
     when requests go by file) and its Ed25519 public key."""
 
@@ -55,9 +50,8 @@ class Partner(TimeStampedModel):
     url = models.URLField(_("exchange endpoint"), blank=True)
     public_key = models.CharField(_("public key (Ed25519, base64)"), max_length=64)
     active = models.BooleanField(_("active"), default=True)
-    path = models.CharField(max_length=160, editable=False, default="")
+    path = path_column(default="")
 
-    scope_path = "path"
     objects = PartnerQuerySet.as_manager()
 
     class Meta:
@@ -77,17 +71,17 @@ class RequestQuerySet(RestrictedQuerySet):
         return self.exclude(state=State.ANSWERED)
 
 
-class HandoverRequest(TimeStampedModel):
+class HandoverRequest(DetailPage, PathScoped, TimeStampedModel):
     """One person handed over to, or received from, another city (协查请求).
 
     The message id is the request's id in both deployments. Resident ID and phone are
     encrypted at rest like a person's; lists show the masked columns."""
 
+    detail_view = "exchange:request"
+
     message_id = models.UUIDField(_("message id"))
     direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
-    partner = models.ForeignKey(
-        Partner, verbose_name=_("partner city"), on_delete=models.PROTECT, related_name="requests"
-    )
+    partner = ref_to(Partner, _("partner city"), related_name="requests")
     channel = models.CharField(_("channel"), max_length=4, choices=Channel.choices, blank=True)
     name = models.CharField(_("name"), max_length=50)
     sex = models.CharField(_("sex"), max_length=1, blank=True)
@@ -109,27 +103,13 @@ class HandoverRequest(TimeStampedModel):
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     sender_contact = models.CharField(_("sender's contact"), max_length=100, blank=True)
     # Where the request came from (sender) or landed (receiver): ids of other apps.
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    person = optional_ref("people.Person", on_delete=models.PROTECT)
     contact_id = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    subject = models.ForeignKey(
-        "screening.ScreeningSubject",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="+")
-    path = models.CharField(max_length=160, editable=False)
-    created_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    answered_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    subject = optional_ref("screening.ScreeningSubject")
+    node = ref_to("geo.Division")
+    created_by = user_ref()
+    answered_by = user_ref()
 
-    scope_path = "path"
     objects = RequestQuerySet.as_manager()
 
     class Meta:
@@ -147,14 +127,6 @@ class HandoverRequest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_direction_display()} {self.partner.name})"
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("exchange:request", args=[self.pk])
-
-    def get_additional_data(self) -> dict:
-        return {"path": self.path}
 
     def reveal(self, field: str) -> str:
         token = getattr(self, f"{field}_enc")
@@ -177,8 +149,8 @@ class Message(models.Model):
     message_id = models.UUIDField()
     direction = models.CharField(max_length=3, choices=Direction.choices)
     kind = models.CharField(max_length=8, choices=Kind.choices)
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="messages")
-    request = models.ForeignKey(HandoverRequest, on_delete=models.CASCADE, related_name="messages")
+    partner = ref_to(Partner, related_name="messages")
+    request = ref_to(HandoverRequest, on_delete=models.CASCADE, related_name="messages")
     envelope_enc = models.BinaryField(null=True, editable=False)
     created_at = models.DateTimeField(default=clock.now)
     delivered_at = models.DateTimeField(null=True, blank=True)
@@ -200,7 +172,7 @@ class Message(models.Model):
         return f"{self.direction} {self.kind} {self.message_id}"
 
 
-class Refusal(models.Model):
+class Refusal(PathScoped):
     """A refused incoming message, logged without its content (nothing else is stored)."""
 
     at = models.DateTimeField(default=clock.now)
@@ -209,9 +181,8 @@ class Refusal(models.Model):
     channel = models.CharField(max_length=4, choices=Channel.choices)
     reason = models.CharField(max_length=200)
     remote_addr = models.CharField(max_length=45, blank=True)
-    path = models.CharField(max_length=160, editable=False, default="")
+    path = path_column(default="")
 
-    scope_path = "path"
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -223,14 +194,12 @@ class Refusal(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.claimed_sender}: {self.reason}"
 
 
-class ReportCard(TimeStampedModel):
+class ReportCard(PathScoped, TimeStampedModel):
     """The national infectious-disease report card (传染病报告卡) of one case."""
 
     number = models.CharField(_("card number"), max_length=20, unique=True)
     case = models.OneToOneField("clinical.Case", on_delete=models.PROTECT, related_name="+")
-    path = models.CharField(max_length=160, editable=False)
 
-    scope_path = "path"
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -241,27 +210,22 @@ class ReportCard(TimeStampedModel):
     def __str__(self) -> str:
         return self.number
 
-    def get_additional_data(self) -> dict:
-        return {"path": self.path}
-
 
 class CardVersion(models.Model):
     """One exported version of a card: initial report, revision (订正) or deletion.
     The exported fields are kept encrypted (they carry the patient's identity)."""
 
-    card = models.ForeignKey(ReportCard, on_delete=models.CASCADE, related_name="versions")
+    card = ref_to(ReportCard, on_delete=models.CASCADE, related_name="versions")
     seq = models.PositiveSmallIntegerField(_("version"))
     kind = models.CharField(_("kind"), max_length=10, choices=CardKind.choices)
     status = models.CharField(_("class"), max_length=12)
     digest = models.CharField(max_length=64)
     fields_enc = models.BinaryField(editable=False)
     exported_at = models.DateTimeField(_("exported"), default=clock.now)
-    exported_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    exported_by = user_ref(required=True)
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     national_id = models.CharField(_("national card id"), max_length=40, blank=True)
-    acknowledged_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    acknowledged_by = user_ref()
 
     class Meta:
         verbose_name = _("report card version")

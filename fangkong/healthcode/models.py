@@ -4,16 +4,14 @@ colour is cached with its reasons, every change kept, overrides written and audi
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.models import DatedRuleSet
+from fangkong.core.fields import celsius, ref_to, user_ref
+from fangkong.core.models import DatedRuleSet, PathScoped
 from fangkong.core.querysets import RestrictedQuerySet
 from fangkong.healthcode.choices import Colour, RiskLevel
-
-USER = settings.AUTH_USER_MODEL
 
 
 class CodeQuerySet(RestrictedQuerySet):
@@ -43,9 +41,7 @@ class CodeRules(DatedRuleSet):
     yellow_checkins = models.PositiveSmallIntegerField(
         _("yellow → green: consecutive normal check-ins"), default=7
     )
-    fever_threshold = models.DecimalField(
-        _("fever from (°C)"), max_digits=3, decimal_places=1, default=Decimal("37.3")
-    )
+    fever_threshold = celsius(_("fever from (°C)"), default=Decimal("37.3"))
     qr_seconds = models.PositiveIntegerField(_("QR code valid for (seconds)"), default=120)
     retroactive = models.BooleanField(
         _("applies to earlier arrivals too"),
@@ -64,18 +60,25 @@ class CodeRules(DatedRuleSet):
         return f"{self.effective_from}: {self.red_checkins}/{self.yellow_checkins}"
 
 
-class Arrival(models.Model):
+class PersonFact(PathScoped):
+    """A fact about one person's code, placed by the person's path (its writer copies it)
+    and read through the code queries."""
+
+    person = ref_to("people.Person", on_delete=models.CASCADE)
+
+    objects = CodeQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Arrival(PersonFact):
     """A stored fact: the person arrived from an area of a risk level on a day."""
 
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     origin = models.CharField(_("from"), max_length=100)
     risk_level = models.CharField(_("risk"), max_length=6, choices=RiskLevel.choices)
     arrived_on = models.DateField(_("arrived on"))
-    path = models.CharField(max_length=160, editable=False)
     recorded_at = models.DateTimeField(default=clock.now, editable=False)
-
-    scope_path = "path"
-    objects = CodeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("arrival")
@@ -86,20 +89,15 @@ class Arrival(models.Model):
         return f"{self.origin} {self.arrived_on}"
 
 
-class DailyCheckIn(models.Model):
+class DailyCheckIn(PersonFact):
     """The resident's daily health report (每日健康打卡); idempotent by client id."""
 
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     day = models.DateField(_("day"))
     client_id = models.UUIDField(unique=True)
-    temperature = models.DecimalField(_("temperature (°C)"), max_digits=3, decimal_places=1)
+    temperature = celsius(_("temperature (°C)"))
     symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
     abnormal = models.BooleanField(_("abnormal"), default=False)
     at = models.DateTimeField(default=clock.now)
-    path = models.CharField(max_length=160, editable=False)
-
-    scope_path = "path"
-    objects = CodeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("daily check-in")
@@ -110,7 +108,7 @@ class DailyCheckIn(models.Model):
         return f"{self.person_id} {self.day} {self.temperature}"
 
 
-class HealthCode(models.Model):
+class HealthCode(PersonFact):
     """A person's current colour, with the reasons; derived, never edited by hand."""
 
     person = models.OneToOneField("people.Person", on_delete=models.CASCADE, related_name="+")
@@ -118,7 +116,6 @@ class HealthCode(models.Model):
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     since = models.DateField(_("since"))
     overridden = models.BooleanField(_("set by headquarters"), default=False)
-    path = models.CharField(max_length=160, editable=False)
     # What the last full recomputation read, reduced to what a normal check-in can change
     # (the facts without the check-ins, the run of normal check-in days, the rule values
     # used: `rules.basis_of`), and the day it was derived. A normal check-in of that day
@@ -126,9 +123,6 @@ class HealthCode(models.Model):
     # full recomputation derives it anew. Null: not derived yet (the next fact reads all).
     basis = models.JSONField(null=True, blank=True, editable=False)
     basis_on = models.DateField(null=True, blank=True, editable=False)
-
-    scope_path = "path"
-    objects = CodeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("health code")
@@ -139,18 +133,13 @@ class HealthCode(models.Model):
         return f"{self.person_id}: {self.colour}"
 
 
-class CodeChange(models.Model):
+class CodeChange(PersonFact):
     """The history: every change of a person's colour, with the reasons at that time."""
 
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     from_colour = models.CharField(max_length=6, choices=Colour.choices, blank=True)
     to_colour = models.CharField(_("colour"), max_length=6, choices=Colour.choices)
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     at = models.DateTimeField(_("at"), default=clock.now)
-    path = models.CharField(max_length=160, editable=False)
-
-    scope_path = "path"
-    objects = CodeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("colour change")
@@ -162,20 +151,15 @@ class CodeChange(models.Model):
         return f"{self.person_id}: {self.from_colour} → {self.to_colour}"
 
 
-class CodeOverride(models.Model):
+class CodeOverride(PersonFact):
     """A headquarters decision that overrides the derived colour, with a written reason."""
 
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     colour = models.CharField(_("colour"), max_length=6, choices=Colour.choices)
     reason = models.CharField(_("reason"), max_length=300)
     until = models.DateField(_("until"), null=True, blank=True)
     active = models.BooleanField(default=True)
-    by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    by = user_ref(required=True)
     at = models.DateTimeField(default=clock.now)
-    path = models.CharField(max_length=160, editable=False)
-
-    scope_path = "path"
-    objects = CodeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("colour override")

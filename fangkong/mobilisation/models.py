@@ -6,7 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock, crypto
-from fangkong.core.models import DatedRuleSet, NodeScoped, Placed, TimeStampedModel
+from fangkong.core.fields import optional_ref, path_column, ref_to, status_of, user_ref
+from fangkong.core.models import DatedRuleSet, NodeScoped, PathScoped, Placed, TimeStampedModel
 from fangkong.mobilisation.choices import (
     ACTIVE_REGISTRATION,
     HealthStatus,
@@ -25,8 +26,6 @@ from fangkong.mobilisation.querysets import (
     ShiftQuerySet,
     UnitQuerySet,
 )
-
-PATH_LEN = 160
 
 
 class RestRuleSet(DatedRuleSet):
@@ -47,9 +46,6 @@ class RestRuleSet(DatedRuleSet):
     class Meta(DatedRuleSet.Meta):
         verbose_name = _("rest rule set")
         verbose_name_plural = _("rest rule sets")
-
-    def __str__(self) -> str:
-        return f"{self.effective_from}"
 
 
 class Unit(NodeScoped, TimeStampedModel):
@@ -76,30 +72,11 @@ class PartyOrganisation(NodeScoped, TimeStampedModel):
 
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=16, choices=OrganisationKind.choices)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("parent organisation"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="children",
+    parent = optional_ref(
+        "self", _("parent organisation"), on_delete=models.PROTECT, related_name="children"
     )
-    unit = models.ForeignKey(
-        Unit,
-        verbose_name=_("unit"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="organisations",
-    )
-    secretary = models.ForeignKey(
-        "Member",
-        verbose_name=_("secretary"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    unit = optional_ref(Unit, _("unit"), related_name="organisations")
+    secretary = optional_ref("Member", _("secretary"))
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -112,7 +89,7 @@ class PartyOrganisation(NodeScoped, TimeStampedModel):
         return self.name
 
 
-class Member(TimeStampedModel):
+class Member(PathScoped, TimeStampedModel):
     """A Party member, cadre, medical worker or volunteer. The phone is protected like
     a person's (ciphertext, blind index, masked column)."""
 
@@ -140,33 +117,10 @@ class Member(TimeStampedModel):
         choices=HealthStatus.choices,
         default=HealthStatus.HEALTHY,
     )
-    organisation = models.ForeignKey(
-        PartyOrganisation,
-        verbose_name=_("Party organisation"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="members",
-    )
-    unit = models.ForeignKey(
-        Unit,
-        verbose_name=_("unit"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="members",
-    )
-    community = models.ForeignKey(
-        "geo.Division",
-        verbose_name=_("registered at community"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    path = models.CharField(max_length=PATH_LEN, editable=False)
+    organisation = optional_ref(PartyOrganisation, _("Party organisation"), related_name="members")
+    unit = optional_ref(Unit, _("unit"), related_name="members")
+    community = optional_ref("geo.Division", _("registered at community"), on_delete=models.PROTECT)
 
-    scope_path = "path"
     objects = MemberQuerySet.as_manager()
 
     class Meta:
@@ -191,9 +145,6 @@ class Member(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
-    def get_additional_data(self) -> dict:
-        return {"path": self.path}
-
     def reveal_phone(self) -> str:
         return crypto.decrypt(bytes(self.phone_enc), "member.phone") if self.phone_enc else ""
 
@@ -217,25 +168,14 @@ class Registration(Placed):
 
     placed_by = "community"
 
-    member = models.ForeignKey(
-        Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="registrations"
-    )
-    community = models.ForeignKey(
-        "geo.Division", verbose_name=_("community"), on_delete=models.PROTECT, related_name="+"
-    )
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=RegistrationStatus.choices,
-        default=RegistrationStatus.PENDING,
-    )
+    member = ref_to(Member, _("member"), on_delete=models.CASCADE, related_name="registrations")
+    community = ref_to("geo.Division", _("community"))
+    status = status_of(RegistrationStatus, default=RegistrationStatus.PENDING, max_length=10)
     note = models.CharField(_("note"), max_length=200, blank=True)
     decline_reason = models.CharField(_("reason for declining"), max_length=200, blank=True)
     created_at = models.DateTimeField(default=clock.now, editable=False)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    decided_by = user_ref()
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -284,13 +224,11 @@ class Shift(Placed):
 
     placed_by = "post"
 
-    post = models.ForeignKey(
-        Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="shifts"
-    )
+    post = ref_to(Post, _("post"), on_delete=models.CASCADE, related_name="shifts")
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     required = models.PositiveSmallIntegerField(_("people required"), default=2)
-    path = models.CharField(max_length=PATH_LEN, editable=False)
+    path = path_column()
 
     objects = ShiftQuerySet.as_manager()
 
@@ -320,21 +258,15 @@ class Assignment(Placed):
 
     placed_by = "shift"
 
-    member = models.ForeignKey(
-        Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="assignments"
-    )
-    shift = models.ForeignKey(
-        Shift, verbose_name=_("shift"), on_delete=models.CASCADE, related_name="assignments"
-    )
+    member = ref_to(Member, _("member"), related_name="assignments")
+    shift = ref_to(Shift, _("shift"), on_delete=models.CASCADE, related_name="assignments")
     starts_at = models.DateTimeField(editable=False)
     ends_at = models.DateTimeField(editable=False)
     broken_rules = models.JSONField(_("rest rules overridden"), default=list, blank=True)
     override_reason = models.CharField(_("override reason"), max_length=300, blank=True)
     created_at = models.DateTimeField(default=clock.now, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    path = models.CharField(max_length=PATH_LEN, editable=False)
+    created_by = user_ref()
+    path = path_column()
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -369,17 +301,13 @@ class PpeIssue(Placed):
 
     placed_by = "assignment"
 
-    assignment = models.ForeignKey(
-        Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="ppe"
-    )
+    assignment = ref_to(Assignment, _("assignment"), on_delete=models.CASCADE, related_name="ppe")
     item_code = models.CharField(_("item"), max_length=40)
     item_name = models.CharField(_("item name"), max_length=120, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"))
     ledger_entry_id = models.BigIntegerField(_("ledger entry"), null=True, blank=True)
     issued_at = models.DateTimeField(default=clock.now, editable=False)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    issued_by = user_ref()
 
     objects = PpeIssueQuerySet.as_manager()
 

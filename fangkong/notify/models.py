@@ -4,15 +4,13 @@ scheduler has claimed (one row per job and slot: a slot never runs twice)."""
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.models import DatedRuleSet
+from fangkong.core.fields import USER, optional_ref, path_column, ref_to, status_of, user_ref
+from fangkong.core.models import DatedRuleSet, PathScoped
 from fangkong.core.querysets import RestrictedQuerySet
-
-USER = settings.AUTH_USER_MODEL
 
 
 class Channel(models.TextChoices):
@@ -57,22 +55,16 @@ class NoticeQuerySet(RestrictedQuerySet):
         return self.filter(read_at__isnull=True)
 
 
-class Notice(models.Model):
+class Notice(PathScoped):
     """One thing one recipient must know or do. Stored before any channel sends it; the
     idempotency key makes a second notice for the same event impossible."""
 
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     key = models.CharField(max_length=200, unique=True, editable=False)
-    recipient_user = models.ForeignKey(
-        USER, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    recipient_node = models.ForeignKey(
-        "geo.Division", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    recipient_user = user_ref(on_delete=models.CASCADE)
+    recipient_node = optional_ref("geo.Division", on_delete=models.PROTECT)
     recipient_role = models.CharField(max_length=20, blank=True)
-    recipient_person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
+    recipient_person = optional_ref("people.Person", on_delete=models.CASCADE)
     # a mobile number that is nobody's account or registered person (a one-time code
     # asked for on a public form): encrypted, masked for lists
     recipient_phone_enc = models.BinaryField(null=True, editable=False)
@@ -91,12 +83,11 @@ class Notice(models.Model):
     # What must reach the gateway but never the record in clear (the text and parameters
     # of a one-time code), encrypted; erased once the message is sent or has failed.
     secret_enc = models.BinaryField(null=True, editable=False)
-    path = models.CharField(max_length=160, blank=True, db_index=True, editable=False)
+    path = path_column(blank=True, db_index=True)
     created_at = models.DateTimeField(_("created"), default=clock.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     acted_at = models.DateTimeField(_("acted on"), null=True, blank=True)
 
-    scope_path = "path"
     objects = NoticeQuerySet.as_manager()
 
     class Meta:
@@ -113,7 +104,7 @@ class Notice(models.Model):
         return f"{self.kind}: {self.title}"
 
 
-class Delivery(models.Model):
+class Delivery(PathScoped):
     """One channel's attempt(s) at one notice, with the gateway's answer."""
 
     class Status(models.TextChoices):
@@ -123,18 +114,15 @@ class Delivery(models.Model):
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Not sent")
 
-    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="deliveries")
+    notice = ref_to(Notice, on_delete=models.CASCADE, related_name="deliveries")
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
-    status = models.CharField(
-        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
-    )
+    status = status_of(Status, default=Status.PENDING, max_length=8)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     answer = models.CharField(_("gateway answer"), max_length=300, blank=True)
-    path = models.CharField(max_length=160, blank=True, db_index=True, editable=False)
+    path = path_column(blank=True, db_index=True)
 
-    scope_path = "path"
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -178,14 +166,7 @@ class Preference(models.Model):
     quiet_end = models.TimeField(_("quiet until"), null=True, blank=True)
     phone_enc = models.BinaryField(null=True, editable=False)
     phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
-    head = models.ForeignKey(
-        USER,
-        verbose_name=_("head of department"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    head = user_ref(_("head of department"))
 
     class Meta:
         verbose_name = _("notice preferences")
@@ -218,9 +199,6 @@ class NoticeRules(DatedRuleSet):
     class Meta(DatedRuleSet.Meta):
         verbose_name = _("notice rules")
         verbose_name_plural = _("notice rules")
-
-    def __str__(self) -> str:
-        return f"{self.effective_from}"
 
     def rule(self, kind: str) -> dict:
         from fangkong.notify.rules import DEFAULT_RULES, FIXED_RULES

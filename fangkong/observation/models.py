@@ -10,7 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.models import DatedRuleSet, NodeScoped, Placed, TimeStampedModel
+from fangkong.core import models as core
+from fangkong.core.fields import celsius, optional_ref, ref_to, status_of, user_ref
 from fangkong.core.querysets import RestrictedManager
 from fangkong.observation.choices import (
     PlaceKind,
@@ -36,7 +37,7 @@ def _default_referral_symptoms() -> list[str]:
     return list(R5_SYMPTOMS)
 
 
-class ObservationRules(DatedRuleSet):
+class ObservationRules(core.DatedRuleSet):
     """A dated rule set (R2–R6). A period is judged by the set in force on its start date."""
 
     days = models.PositiveSmallIntegerField(_("observation days"), default=14)
@@ -44,15 +45,9 @@ class ObservationRules(DatedRuleSet):
     morning_end = models.TimeField(_("morning window closes"), default=dt.time(12, 0))
     evening_start = models.TimeField(_("evening window opens"), default=dt.time(16, 0))
     evening_end = models.TimeField(_("evening window closes"), default=dt.time(22, 0))
-    fever_threshold = models.DecimalField(
-        _("fever threshold (°C)"), max_digits=3, decimal_places=1, default=Decimal("37.3")
-    )
-    min_temperature = models.DecimalField(
-        _("lowest valid reading (°C)"), max_digits=3, decimal_places=1, default=Decimal("34.0")
-    )
-    max_temperature = models.DecimalField(
-        _("highest valid reading (°C)"), max_digits=3, decimal_places=1, default=Decimal("43.0")
-    )
+    fever_threshold = celsius(_("fever threshold (°C)"), default=Decimal("37.3"))
+    min_temperature = celsius(_("lowest valid reading (°C)"), default=Decimal("34.0"))
+    max_temperature = celsius(_("highest valid reading (°C)"), default=Decimal("43.0"))
     referral_symptoms = models.JSONField(
         _("symptoms that refer to a fever clinic"), default=_default_referral_symptoms
     )
@@ -65,7 +60,7 @@ class ObservationRules(DatedRuleSet):
         help_text=_("More through the signed link in one window are refused (flooding)."),
     )
 
-    class Meta(DatedRuleSet.Meta):
+    class Meta(core.DatedRuleSet.Meta):
         verbose_name = _("observation rule set")
         verbose_name_plural = _("observation rule sets")
 
@@ -77,25 +72,13 @@ class ObservationRules(DatedRuleSet):
         return symptom_labels(self.referral_symptoms)
 
 
-class QuarantineSite(NodeScoped, TimeStampedModel):
+class QuarantineSite(core.NodeScoped, core.TimeStampedModel):
     """A centralised observation site (集中隔离点), usually a requisitioned hotel."""
 
     name = models.CharField(_("name"), max_length=100)
     address = models.CharField(_("address"), max_length=200)
-    node = models.ForeignKey(
-        "geo.Division",
-        verbose_name=_("jurisdiction"),
-        on_delete=models.PROTECT,
-        related_name="quarantine_sites",
-    )
-    doctor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("site doctor"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="doctor_of_sites",
-    )
+    node = ref_to("geo.Division", _("jurisdiction"), related_name="quarantine_sites")
+    doctor = user_ref(_("site doctor"), related_name="doctor_of_sites")
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("staff"),
@@ -115,12 +98,12 @@ class QuarantineSite(NodeScoped, TimeStampedModel):
         return self.name
 
 
-class Room(Placed):
+class Room(core.Placed):
     """A room of a site; `capacity` persons at most."""
 
     placed_by = "site"
 
-    site = models.ForeignKey(QuarantineSite, on_delete=models.CASCADE, related_name="rooms")
+    site = ref_to(QuarantineSite, on_delete=models.CASCADE, related_name="rooms")
     number = models.CharField(_("room"), max_length=20)
     capacity = models.PositiveSmallIntegerField(_("capacity"), default=1)
 
@@ -139,61 +122,34 @@ class Room(Placed):
         return f"{self.site.name} {self.number}"
 
 
-class ObservationPeriod(TimeStampedModel):
+class ObservationPeriod(core.DetailPage, core.PathScoped, core.TimeStampedModel):
     """One person's observation (医学观察期). The planned end is derived from the last
     exposure (or arrival) by the rule set in force on the start date; the columns
     under "line list" are kept up to date by the actions for fast lists."""
 
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="observation_periods"
-    )
+    detail_view = "observation:period"
+
+    person = ref_to("people.Person", related_name="observation_periods")
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     start_date = models.DateField(_("start"))
     last_exposure = models.DateField(_("last exposure or arrival"))
     planned_end = models.DateField(_("planned end"), editable=False)
-    rules = models.ForeignKey(ObservationRules, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
-    )
+    rules = ref_to(ObservationRules)
+    status = status_of(Status, default=Status.ACTIVE, max_length=16)
     place_kind = models.CharField(
         _("place"), max_length=4, choices=PlaceKind.choices, default=PlaceKind.HOME
     )
-    site = models.ForeignKey(
-        QuarantineSite, on_delete=models.PROTECT, null=True, blank=True, related_name="periods"
-    )
-    room = models.ForeignKey(
-        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="periods"
-    )
-    grid = models.ForeignKey(
-        "geo.Division", on_delete=models.PROTECT, related_name="+", verbose_name=_("grid")
-    )
-    grid_worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("responsible grid worker"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    doctor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("responsible doctor"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    site = optional_ref(QuarantineSite, on_delete=models.PROTECT, related_name="periods")
+    room = optional_ref(Room, on_delete=models.PROTECT, related_name="periods")
+    grid = ref_to("geo.Division", _("grid"))
+    grid_worker = user_ref(_("responsible grid worker"))
+    doctor = user_ref(_("responsible doctor"))
     # Who gets the missed-check-in task: the site doctor at a site, else the grid worker.
-    responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    path = models.CharField(max_length=160, editable=False)
+    responsible = user_ref()
 
     # Line list (Sara Alert style), pre-computed by the actions.
     last_checkin_at = models.DateTimeField(_("last check-in"), null=True, blank=True)
-    last_temperature = models.DecimalField(
-        _("last temperature"), max_digits=3, decimal_places=1, null=True, blank=True
-    )
+    last_temperature = celsius(_("last temperature"), null=True, blank=True)
     symptomatic = models.BooleanField(_("symptomatic"), default=False)
 
     link_version = models.PositiveIntegerField(default=0, editable=False)
@@ -201,11 +157,8 @@ class ObservationPeriod(TimeStampedModel):
     negative_test_on = models.DateField(_("negative test on"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     certificate_code = models.CharField(max_length=32, null=True, blank=True, unique=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = user_ref()
 
-    scope_path = "path"
     objects = PeriodQuerySet.as_manager()
 
     class Meta:
@@ -227,14 +180,6 @@ class ObservationPeriod(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.person.name} {self.start_date}–{self.planned_end}"
 
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("observation:period", args=[self.pk])
-
-    def get_additional_data(self) -> dict:
-        return {"path": self.path}
-
     @property
     def is_open(self) -> bool:
         return self.status in (Status.ACTIVE, Status.REFERRED)
@@ -249,28 +194,18 @@ class ObservationPeriod(TimeStampedModel):
         return secrets.token_urlsafe(18)
 
 
-class Placement(models.Model):
+class Placement(core.PathScoped):
     """Where a period was spent, from when to when (home, a site, a room): the history."""
 
-    period = models.ForeignKey(
-        ObservationPeriod, on_delete=models.CASCADE, related_name="placements"
-    )
+    period = ref_to(ObservationPeriod, on_delete=models.CASCADE, related_name="placements")
     kind = models.CharField(_("place"), max_length=4, choices=PlaceKind.choices)
-    site = models.ForeignKey(
-        QuarantineSite, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    room = models.ForeignKey(
-        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="placements"
-    )
+    site = optional_ref(QuarantineSite, on_delete=models.PROTECT)
+    room = optional_ref(Room, on_delete=models.PROTECT, related_name="placements")
     started_at = models.DateTimeField(_("from"), default=clock.now)
     ended_at = models.DateTimeField(_("until"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    path = models.CharField(max_length=160, editable=False)
+    by = user_ref()
 
-    scope_path = "path"
     objects = RestrictedManager()
 
     class Meta:
@@ -284,11 +219,11 @@ class Placement(models.Model):
         return f"{self.period_id} @ {where} from {self.started_at:%Y-%m-%d %H:%M}"
 
 
-class CheckIn(models.Model):
+class CheckIn(core.PathScoped):
     """One temperature and symptom report (体温及症状报告); idempotent by `client_id`."""
 
     # Indexed by the unique (period, client_id) and the (period, date, window) indexes.
-    period = models.ForeignKey(
+    period = ref_to(
         ObservationPeriod, on_delete=models.CASCADE, related_name="checkins", db_index=False
     )
     client_id = models.UUIDField(_("client id"))
@@ -296,24 +231,16 @@ class CheckIn(models.Model):
     local_date = models.DateField(_("date"))
     window = models.CharField(_("window"), max_length=8, choices=Window.choices)
     on_time = models.BooleanField(_("within the window"), default=True)
-    temperature = models.DecimalField(_("temperature (°C)"), max_digits=3, decimal_places=1)
+    temperature = celsius(_("temperature (°C)"))
     symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
     other_symptom = models.CharField(_("other symptom"), max_length=100, blank=True)
     febrile = models.BooleanField(_("fever"), default=False)
     symptomatic = models.BooleanField(_("symptomatic"), default=False)
     reporter_kind = models.CharField(_("reported by"), max_length=16, choices=ReporterKind.choices)
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,  # never searched by; keeps the busiest insert lean
-    )
+    # Never searched by: no index keeps the busiest insert lean.
+    reported_by = user_ref(db_index=False)
     received_at = models.DateTimeField(default=clock.now, editable=False)
-    path = models.CharField(max_length=160, editable=False)
 
-    scope_path = "path"
     objects = CheckInQuerySet.as_manager()
 
     class Meta:
@@ -332,7 +259,7 @@ class CheckIn(models.Model):
         return f"{self.period_id} {self.local_date} {self.window} {self.temperature}"
 
 
-class AlertTask(models.Model):
+class AlertTask(core.PathScoped):
     """A missed check-in window → a task for the grid worker or site doctor (R3).
 
     Tasks are written in bulk by the sweep from existing periods and accounts, so the
@@ -340,7 +267,7 @@ class AlertTask(models.Model):
     delete): at 100,000 periods the constraint triggers cost as much as the insert."""
 
     # Indexed by the unique (period, date, window) index.
-    period = models.ForeignKey(
+    period = ref_to(
         ObservationPeriod,
         on_delete=models.CASCADE,
         related_name="tasks",
@@ -349,33 +276,13 @@ class AlertTask(models.Model):
     )
     local_date = models.DateField(_("date"))
     window = models.CharField(_("window"), max_length=8, choices=Window.choices)
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("assigned to"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="observation_tasks",
-        db_constraint=False,
-    )
-    status = models.CharField(
-        _("status"), max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN
-    )
+    assigned_to = user_ref(_("assigned to"), related_name="observation_tasks", db_constraint=False)
+    status = status_of(TaskStatus, default=TaskStatus.OPEN, max_length=8)
     created_at = models.DateTimeField(default=clock.now, editable=False)
     done_at = models.DateTimeField(null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    done_by = user_ref(db_index=False, db_constraint=False)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    path = models.CharField(max_length=160, editable=False)
 
-    scope_path = "path"
     objects = RestrictedManager()
 
     class Meta:
@@ -393,30 +300,20 @@ class AlertTask(models.Model):
         return f"{self.period_id} missed {self.local_date} {self.window}"
 
 
-class Referral(models.Model):
+class Referral(core.PathScoped):
     """A referral to a fever clinic (R5); the clinical pathway picks it up."""
 
-    period = models.ForeignKey(
-        ObservationPeriod, on_delete=models.CASCADE, related_name="referrals"
-    )
-    checkin = models.ForeignKey(
-        CheckIn, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    temperature = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    period = ref_to(ObservationPeriod, on_delete=models.CASCADE, related_name="referrals")
+    checkin = optional_ref(CheckIn)
+    temperature = celsius(null=True, blank=True)
     symptoms = models.JSONField(default=list, blank=True)
     reason = models.CharField(_("reason"), max_length=200)
     clinic = models.CharField(_("fever clinic"), max_length=100, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.PENDING
-    )
+    status = status_of(ReferralStatus, default=ReferralStatus.PENDING, max_length=10)
     created_at = models.DateTimeField(default=clock.now, editable=False)
     resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    path = models.CharField(max_length=160, editable=False)
+    resolved_by = user_ref()
 
-    scope_path = "path"
     objects = RestrictedManager()
 
     class Meta:
@@ -434,6 +331,3 @@ class Referral(models.Model):
         if self.temperature is None and not self.symptoms:
             return self.reason
         return symptom_summary(self.temperature, self.symptoms)
-
-    def get_additional_data(self) -> dict:
-        return {"path": self.path}

@@ -7,12 +7,12 @@ exists is kept as an orphan for the village to resolve, never dropped."""
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.models import DatedRuleSet
+from fangkong.core.fields import user_ref
+from fangkong.core.models import DatedRuleSet, PathScoped
 from fangkong.core.querysets import RestrictedManager
 
 
@@ -36,9 +36,6 @@ class OfflineRules(DatedRuleSet):
         verbose_name = _("offline rules")
         verbose_name_plural = _("offline rules")
 
-    def __str__(self) -> str:
-        return f"{self.effective_from}"
-
 
 class Kind(models.TextChoices):
     VISIT = "visit", _("door-to-door visit")
@@ -53,24 +50,20 @@ class Result(models.TextChoices):
     REJECTED = "rejected", _("refused")
 
 
-class SyncReceipt(models.Model):
+class SyncReceipt(PathScoped):
     """One item received from a phone: its client id (unique), when it happened on the
     phone, when the server received it, and the answer (sent again on a replay)."""
 
     client_id = models.UUIDField(unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    user = user_ref(blank=False)
     device = models.CharField(max_length=40, blank=True)
     recorded_at = models.DateTimeField(_("recorded on the phone"))
     received_at = models.DateTimeField(_("received"), default=clock.now)
     result = models.CharField(_("result"), max_length=10, choices=Result.choices)
     message = models.CharField(_("message"), max_length=300, blank=True)
     target = models.CharField(max_length=40, blank=True)
-    path = models.CharField(max_length=160, editable=False)
 
-    scope_path = "path"
     objects = RestrictedManager()
 
     class Meta:
@@ -83,7 +76,7 @@ class SyncReceipt(models.Model):
         return f"{self.kind} {self.client_id} {self.result}"
 
 
-class OrphanVisit(models.Model):
+class OrphanVisit(PathScoped):
     """A visit recorded offline for a task that was deleted meanwhile: kept whole for
     the village staff to file or close, with the worker and both times."""
 
@@ -91,20 +84,14 @@ class OrphanVisit(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.VISIT)
     task_ref = models.CharField(_("task number on the phone"), max_length=40)
     subject_name = models.CharField(_("name"), max_length=50, blank=True)
-    visited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    visited_by = user_ref(blank=False)
     recorded_at = models.DateTimeField(_("recorded on the phone"))
     received_at = models.DateTimeField(_("received"), default=clock.now)
     data = models.JSONField(_("visit record"), default=dict)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    resolved_by = user_ref(blank=False)
     resolution = models.CharField(_("resolution"), max_length=200, blank=True)
-    path = models.CharField(max_length=160, editable=False)
 
-    scope_path = "path"
     objects = RestrictedManager()
 
     class Meta:
@@ -116,17 +103,15 @@ class OrphanVisit(models.Model):
         return f"{self.task_ref} {self.subject_name}"
 
 
-class DeviceStatus(models.Model):
+class DeviceStatus(PathScoped):
     """What a worker's phone last reported: items waiting to be sent, its last sync."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = user_ref(on_delete=models.CASCADE, required=True)
     device = models.CharField(max_length=40)
     waiting = models.PositiveIntegerField(_("waiting to send"), default=0)
     last_sync_at = models.DateTimeField(_("last sync"), null=True, blank=True)
     reported_at = models.DateTimeField(_("reported"), default=clock.now)
-    path = models.CharField(max_length=160, editable=False)
 
-    scope_path = "path"
     objects = RestrictedManager()
 
     class Meta:

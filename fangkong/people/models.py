@@ -1,9 +1,9 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import crypto
-from fangkong.core.models import NodeScoped, TimeStampedModel
+from fangkong.core.fields import optional_ref, ref_to, user_ref
+from fangkong.core.models import DetailPage, NodeScoped, PathScoped, TimeStampedModel
 from fangkong.people.choices import DocumentType, Sex
 from fangkong.people.querysets import HouseholdQuerySet, PersonQuerySet
 
@@ -13,9 +13,7 @@ class Household(NodeScoped, TimeStampedModel):
 
     number = models.CharField(_("household number"), max_length=40, blank=True)
     address = models.CharField(_("address"), max_length=200)
-    node = models.ForeignKey(
-        "geo.Division", on_delete=models.PROTECT, related_name="households_here"
-    )
+    node = ref_to("geo.Division", related_name="households_here")
 
     objects = HouseholdQuerySet.as_manager()
 
@@ -27,9 +25,11 @@ class Household(NodeScoped, TimeStampedModel):
         return self.address
 
 
-class Person(TimeStampedModel):
+class Person(DetailPage, PathScoped, TimeStampedModel):
     """A person in the registry (人员信息). Identity numbers and phone are encrypted;
     lists use the masked columns, exact lookup the blind indexes."""
+
+    detail_view = "people:detail"
 
     name = models.CharField(_("name"), max_length=50)
     name_initials = models.CharField(max_length=50, db_index=True, editable=False)
@@ -52,40 +52,19 @@ class Person(TimeStampedModel):
     phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
 
     address = models.CharField(_("current address"), max_length=200, blank=True)
-    node = models.ForeignKey(
-        "geo.Division",
-        verbose_name=_("grid / village"),
-        on_delete=models.PROTECT,
-        related_name="persons",
-    )
-    path = models.CharField(max_length=160, editable=False)
-    household = models.ForeignKey(
-        Household,
-        verbose_name=_("household"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="members",
-    )
+    node = ref_to("geo.Division", _("grid / village"), related_name="persons")
+    household = optional_ref(Household, _("household"), related_name="members")
     registered_residence = models.CharField(_("registered residence"), max_length=200, blank=True)
     occupation = models.CharField(_("occupation"), max_length=60, blank=True)
     workplace = models.CharField(_("workplace"), max_length=120, blank=True)
     tags = models.CharField(_("tags"), max_length=200, blank=True)
 
-    merged_into = models.ForeignKey(
-        "self",
-        verbose_name=_("merged into"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="absorbed",
+    merged_into = optional_ref(
+        "self", _("merged into"), on_delete=models.PROTECT, related_name="absorbed"
     )
     version = models.PositiveIntegerField(default=1, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = user_ref()
 
-    scope_path = "path"
     objects = PersonQuerySet.as_manager()
 
     class Meta:
@@ -112,14 +91,6 @@ class Person(TimeStampedModel):
     def __str__(self) -> str:
         shown = self.id_masked or self.phone_masked
         return f"{self.name} ({shown})" if shown else self.name
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("people:detail", args=[self.pk])
-
-    def get_additional_data(self) -> dict:
-        return {"path": self.path}
 
     def reveal(self, field: str) -> str:
         """The decrypted value of a protected field; callers audit via actions.reveal."""

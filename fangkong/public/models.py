@@ -2,19 +2,17 @@
 rumours and clarifications, public questions (群众关切), return to work (复工复产) and
 school (开学), and reported gatherings. Rules are dated (PublicRules)."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong.core import clock
 from fangkong.core import models as core
+from fangkong.core.fields import celsius, optional_ref, ref_to, status_of, user_ref
 from fangkong.core.models import DatedRuleSet
 from fangkong.core.querysets import RestrictedManager
 from fangkong.public import choices as ch
 from fangkong.public import querysets as qs
-
-USER = settings.AUTH_USER_MODEL
 
 
 class PublicRules(DatedRuleSet):
@@ -43,9 +41,6 @@ class PublicRules(DatedRuleSet):
         verbose_name = _("public rules")
         verbose_name_plural = _("public rules")
 
-    def __str__(self) -> str:
-        return f"{self.effective_from}"
-
 
 class PublicRecord(core.NodeScoped):
     """A public-side record placed at a node, with the time it was created."""
@@ -66,10 +61,8 @@ class Bulletin(PublicRecord):
     figures = models.JSONField(_("figures by district"), default=list)
     places = models.JSONField(_("places of activity (coarse)"), default=list)
     status = models.CharField(max_length=10, choices=ch.BulletinStatus.choices, default="draft")
-    drafted_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    published_by = models.ForeignKey(
-        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    drafted_by = user_ref(required=True)
+    published_by = user_ref(on_delete=models.PROTECT)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     objects = qs.BulletinQuerySet.as_manager()
 
@@ -114,7 +107,7 @@ class Article(PublicRecord):
     title = models.CharField(_("title"), max_length=120)
     body = models.TextField(_("text"))
     published = models.BooleanField(_("published"), default=True)
-    author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    author = user_ref(required=True)
 
     objects = RestrictedManager()
 
@@ -133,15 +126,11 @@ class Rumour(PublicRecord):
     text = models.TextField(_("rumour as circulated"))
     where_seen = models.CharField(_("where it circulates"), max_length=120, blank=True)
     source = models.CharField(max_length=8, choices=ch.ReportSource.choices)
-    reported_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    reported_by = user_ref()
     status = models.CharField(max_length=10, choices=ch.RumourStatus.choices, default="reported")
     clarification = models.TextField(_("clarification"), blank=True)
     sources = models.TextField(_("sources"), blank=True)
-    clarified_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    clarified_by = user_ref()
     clarified_at = models.DateTimeField(_("clarified"), null=True, blank=True)
 
     objects = RestrictedManager()
@@ -166,19 +155,10 @@ class Question(PublicRecord):
     phone_index = models.CharField(max_length=32, null=True, editable=False)
     phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
     due_at = models.DateTimeField(_("answer due"))
-    escalated_to = models.ForeignKey(
-        "geo.Division",
-        verbose_name=_("escalated to"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    escalated_to = optional_ref("geo.Division", _("escalated to"), on_delete=models.PROTECT)
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
     answer = models.TextField(_("answer"), blank=True)
-    answered_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    answered_by = user_ref()
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     published = models.BooleanField(_("answer published"), default=False)
     satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1–5)"), null=True, blank=True)
@@ -217,7 +197,7 @@ class ApprovalBatch(PublicRecord):
     """A published batch of approved return-to-work applications (复工企业名单)."""
 
     number = models.PositiveIntegerField(_("batch"))
-    published_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    published_by = user_ref(required=True)
 
     objects = RestrictedManager()
 
@@ -246,19 +226,13 @@ class WorkApplication(PublicRecord):
     inspection_required = models.BooleanField(default=False, editable=False)
     inspected_at = models.DateTimeField(_("inspected"), null=True, blank=True)
     inspection_note = models.CharField(_("inspection"), max_length=200, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=ch.ApplicationStatus.choices, default="draft"
-    )
+    status = status_of(ch.ApplicationStatus, default="draft", max_length=10)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    decided_by = user_ref()
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_note = models.CharField(_("note"), max_length=200, blank=True)
-    batch = models.ForeignKey(
-        ApprovalBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="applications"
-    )
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    batch = optional_ref(ApprovalBatch, on_delete=models.PROTECT, related_name="applications")
+    created_by = user_ref(required=True)
     objects = qs.ApplicationQuerySet.as_manager()
 
     class Meta:
@@ -274,16 +248,14 @@ class Employee(models.Model):
     """A listed employee and their health declaration, made on a phone form opened by
     an unguessable token (no personal data in the link)."""
 
-    application = models.ForeignKey(
-        WorkApplication, on_delete=models.CASCADE, related_name="employees"
-    )
+    application = ref_to(WorkApplication, on_delete=models.CASCADE, related_name="employees")
     name = models.CharField(pgettext_lazy("person", "name"), max_length=40)
     phone_enc = models.BinaryField(null=True, editable=False)
     phone_index = models.CharField(max_length=32, null=True, editable=False)
     phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
     token = models.CharField(max_length=32, unique=True, editable=False)
     declared_at = models.DateTimeField(_("declared"), null=True, blank=True)
-    temperature = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    temperature = celsius(null=True, blank=True)
     symptoms = models.BooleanField(_("symptoms"), default=False)
     from_key_area = models.BooleanField(_("from a key area within 14 days"), default=False)
     health_code = models.CharField(_("health code"), max_length=8, blank=True)
@@ -310,12 +282,10 @@ class SchoolPlan(PublicRecord):
     students_declared = models.PositiveIntegerField(_("students declared healthy"), default=0)
     checklist = models.JSONField(_("checklist done"), default=list)
     status = models.CharField(max_length=10, choices=ch.PlanStatus.choices, default="filed")
-    decided_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    decided_by = user_ref()
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(_("note"), max_length=200, blank=True)
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_by = user_ref(required=True)
 
     objects = RestrictedManager()
 
@@ -343,9 +313,7 @@ class Gathering(PublicRecord):
     handling = models.CharField(
         _("handling"), max_length=10, choices=ch.Handling.choices, blank=True
     )
-    handled_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    handled_by = user_ref()
     handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
     follow_up = models.TextField(_("follow-up"), blank=True)
     followed_up_at = models.DateTimeField(_("followed up"), null=True, blank=True)

@@ -2,11 +2,11 @@
 area by its official division code (province, prefecture city, county or town), a
 level, the day it starts, the day it ends (empty while in force) and its source."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
+from fangkong.core.fields import user_ref
 
 
 class Risk(models.TextChoices):
@@ -37,9 +37,7 @@ class RiskArea(models.Model):
     starts_on = models.DateField(_("in force from"))
     ends_on = models.DateField(_("in force until"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=300)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = user_ref()
     created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = RiskAreaQuerySet.as_manager()

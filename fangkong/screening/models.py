@@ -2,12 +2,13 @@
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.models import DatedRuleSet, NodeScoped, TimeStampedModel
+from fangkong.core.fields import celsius, optional_ref, path_column, ref_to, status_of, user_ref
+from fangkong.core.models import DatedRuleSet, NodeScoped, PathScoped, TimeStampedModel
+from fangkong.core.querysets import RestrictedManager
 from fangkong.screening import querysets as qs
 from fangkong.screening.choices import (
     Contact,
@@ -22,8 +23,6 @@ from fangkong.screening.choices import (
     SourceKind,
     TaskStatus,
 )
-
-USER = settings.AUTH_USER_MODEL
 
 
 class ScreeningRules(DatedRuleSet):
@@ -63,9 +62,6 @@ class ScreeningRules(DatedRuleSet):
         verbose_name = _("screening rule set")
         verbose_name_plural = _("screening rule sets")
 
-    def __str__(self) -> str:
-        return f"{self.effective_from:%Y-%m-%d}"
-
 
 class ListSource(NodeScoped, TimeStampedModel):
     """A source of pushed lists (“telecom arrivals”, “rail passengers”) and the saved
@@ -74,9 +70,7 @@ class ListSource(NodeScoped, TimeStampedModel):
     name = models.CharField(_("name"), max_length=80)
     kind = models.CharField(_("kind"), max_length=10, choices=SourceKind.choices)
     column_map = models.JSONField(_("column mapping"), default=dict, blank=True)
-    node = models.ForeignKey(
-        "geo.Division", verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+"
-    )
+    node = ref_to("geo.Division", _("owner"))
 
     objects = qs.SourceQuerySet.as_manager()
 
@@ -94,23 +88,15 @@ class ListSource(NodeScoped, TimeStampedModel):
 class PushedList(NodeScoped, TimeStampedModel):
     """One uploaded file (or one day of self-declarations), idempotent by its SHA-256."""
 
-    source = models.ForeignKey(
-        ListSource, verbose_name=_("source"), on_delete=models.PROTECT, related_name="lists"
-    )
+    source = ref_to(ListSource, _("source"), related_name="lists")
     file_name = models.CharField(_("file"), max_length=200)
     sha256 = models.CharField(max_length=64, unique=True)
     stored_as = models.CharField(max_length=300, blank=True, editable=False)
-    status = models.CharField(
-        _("status"), max_length=10, choices=ListStatus.choices, default=ListStatus.QUEUED
-    )
+    status = status_of(ListStatus, default=ListStatus.QUEUED, max_length=10)
     message = models.TextField(blank=True)
-    job = models.ForeignKey(
-        "core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="+")
-    uploaded_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    job = optional_ref("core.Job")
+    node = ref_to("geo.Division")
+    uploaded_by = user_ref()
     counts = models.JSONField(default=dict, blank=True)
     unused_columns = models.JSONField(_("columns not used"), default=list, blank=True)
     keep_until = models.DateTimeField(_("file kept for a re-run until"), null=True, blank=True)
@@ -126,12 +112,10 @@ class PushedList(NodeScoped, TimeStampedModel):
         return f"{self.source} · {self.file_name}"
 
 
-class ScreeningSubject(TimeStampedModel):
-    """A person to be screened (排查对象): one per person, whatever the lists naming them."""
+class Stated(models.Model):
+    """What a pushed list states about a person (masked: no plain ID or phone), kept on
+    each accepted row and on the screening subject it led to."""
 
-    person = models.OneToOneField(
-        "people.Person", on_delete=models.PROTECT, related_name="screening_subject"
-    )
     name = models.CharField(_("name"), max_length=50)
     id_masked = models.CharField(_("resident ID"), max_length=24, blank=True)
     phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
@@ -141,15 +125,22 @@ class ScreeningSubject(TimeStampedModel):
     transport = models.CharField(_("transport"), max_length=40, blank=True)
     transport_no = models.CharField(_("number"), max_length=40, blank=True)
     itinerary = models.CharField(_("itinerary"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ScreeningSubject(PathScoped, Stated, TimeStampedModel):
+    """A person to be screened (排查对象): one per person, whatever the lists naming them."""
+
+    person = models.OneToOneField(
+        "people.Person", on_delete=models.PROTECT, related_name="screening_subject"
+    )
     key_area = models.BooleanField(_("from a key area"), default=False)
     sources = models.CharField(_("sources"), max_length=300, blank=True)
-    node = models.ForeignKey(
-        "geo.Division", verbose_name=_("grid / village"), on_delete=models.PROTECT, related_name="+"
-    )
-    path = models.CharField(max_length=160, editable=False)
+    node = ref_to("geo.Division", _("grid / village"))
     placement = models.CharField(max_length=10, choices=Placement.choices)
 
-    scope_path = "path"
     objects = qs.SubjectQuerySet.as_manager()
 
     class Meta:
@@ -165,33 +156,22 @@ class ScreeningSubject(TimeStampedModel):
         return [s for s in self.sources.split("|") if s]
 
 
-class PushedRow(models.Model):
+class PushedRow(PathScoped, Stated):
     """One accepted row of a pushed list, kept with where it led (masked, no plain IDs)."""
 
-    pushed_list = models.ForeignKey(PushedList, on_delete=models.CASCADE, related_name="rows")
+    pushed_list = ref_to(PushedList, on_delete=models.CASCADE, related_name="rows")
     row_no = models.PositiveIntegerField(_("row"))
     row_hash = models.CharField(max_length=32)
     subject = models.ForeignKey(
         ScreeningSubject, on_delete=models.CASCADE, related_name="rows", null=True
     )
     match = models.CharField(_("person"), max_length=10, choices=Match.choices)
-    name = models.CharField(_("name"), max_length=50)
-    id_masked = models.CharField(_("resident ID"), max_length=24, blank=True)
-    phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
-    origin = models.CharField(_("origin"), max_length=100, blank=True)
-    arrival_at = models.DateTimeField(_("arrival"), null=True, blank=True)
-    transport = models.CharField(_("transport"), max_length=40, blank=True)
-    transport_no = models.CharField(_("number"), max_length=40, blank=True)
-    address = models.CharField(_("stated address"), max_length=200, blank=True)
-    itinerary = models.CharField(_("itinerary"), max_length=200, blank=True)
     placement = models.CharField(_("placement"), max_length=10, choices=Placement.choices)
-    node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="+")
-    path = models.CharField(max_length=160, editable=False)
+    node = ref_to("geo.Division")
     queue_reason = models.CharField(_("why queued"), max_length=100, blank=True)
     candidates = models.CharField(_("candidates"), max_length=300, blank=True)
     conflict = models.CharField(_("conflict"), max_length=200, blank=True)
 
-    scope_path = "path"
     objects = qs.RowQuerySet.as_manager()
 
     class Meta:
@@ -206,10 +186,10 @@ class PushedRow(models.Model):
         return f"{self.pushed_list_id}:{self.row_no} {self.name}"
 
 
-class ImportRejection(models.Model):
+class ImportRejection(PathScoped):
     """A row that was not imported, with the reason; nothing is dropped silently."""
 
-    pushed_list = models.ForeignKey(PushedList, on_delete=models.CASCADE, related_name="rejections")
+    pushed_list = ref_to(PushedList, on_delete=models.CASCADE, related_name="rejections")
     row_no = models.PositiveIntegerField(_("row"))
     duplicate = models.BooleanField(
         _("merged"), default=False, help_text=_("the same row as another (not an error)")
@@ -217,9 +197,7 @@ class ImportRejection(models.Model):
     field = models.CharField(_("field"), max_length=20, blank=True)
     reason = models.CharField(_("reason"), max_length=200)
     name = models.CharField(_("name"), max_length=50, blank=True)
-    path = models.CharField(max_length=160, editable=False)
 
-    scope_path = "path"
     objects = qs.RowQuerySet.as_manager()
 
     class Meta:
@@ -231,17 +209,12 @@ class ImportRejection(models.Model):
         return f"{self.row_no}: {self.field} {self.reason}"
 
 
-class ScreeningTask(TimeStampedModel):
+class ScreeningTask(PathScoped, TimeStampedModel):
     """A door-to-door visit (排查任务) for the grid worker, due by a dated rule."""
 
-    subject = models.ForeignKey(ScreeningSubject, on_delete=models.CASCADE, related_name="tasks")
-    node = models.ForeignKey(
-        "geo.Division", verbose_name=_("grid / village"), on_delete=models.PROTECT, related_name="+"
-    )
-    path = models.CharField(max_length=160, editable=False)
-    status = models.CharField(
-        _("status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN
-    )
+    subject = ref_to(ScreeningSubject, on_delete=models.CASCADE, related_name="tasks")
+    node = ref_to("geo.Division", _("grid / village"))
+    status = status_of(TaskStatus, default=TaskStatus.OPEN, max_length=10)
     key_area = models.BooleanField(_("from a key area"), default=False)
     due_at = models.DateTimeField(_("due"))
     visited_at = models.DateTimeField(_("visited"), null=True, blank=True)
@@ -252,7 +225,6 @@ class ScreeningTask(TimeStampedModel):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    scope_path = "path"
     objects = qs.TaskQuerySet.as_manager()
 
     class Meta:
@@ -267,9 +239,6 @@ class ScreeningTask(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.subject.name} → {self.node.name}"
 
-    def get_additional_data(self) -> dict:
-        return {"path": self.path}
-
     @property
     def overdue(self) -> bool:
         return self.status == TaskStatus.OPEN and self.due_at < clock.now()
@@ -278,11 +247,11 @@ class ScreeningTask(TimeStampedModel):
 class TaskTransfer(models.Model):
     """A task moved from one queue to another (moved away, or handed on by a worker)."""
 
-    task = models.ForeignKey(ScreeningTask, on_delete=models.CASCADE, related_name="transfers")
-    from_node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="+")
-    to_node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="+")
+    task = ref_to(ScreeningTask, on_delete=models.CASCADE, related_name="transfers")
+    from_node = ref_to("geo.Division")
+    to_node = ref_to("geo.Division")
     reason = models.CharField(_("reason"), max_length=200, blank=True)
-    by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    by = user_ref(blank=False)
     at = models.DateTimeField(default=clock.now)
 
     class Meta:
@@ -294,14 +263,14 @@ class TaskTransfer(models.Model):
         return f"{self.from_node.code} → {self.to_node.code}"
 
 
-class Visit(models.Model):
+class Visit(PathScoped):
     """The door-to-door screening record: the “十清晰” items (R19) and an outcome.
 
     `client_id` is generated by the form, so a phone's retry creates no second visit."""
 
     client_id = models.UUIDField(unique=True, default=uuid.uuid4)
-    task = models.ForeignKey(ScreeningTask, on_delete=models.CASCADE, related_name="visits")
-    visited_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    task = ref_to(ScreeningTask, on_delete=models.CASCADE, related_name="visits")
+    visited_by = user_ref(blank=False)
     visited_at = models.DateTimeField(_("visited at"), default=clock.now)
     identity_checked = models.BooleanField(_("identity clear"), default=False)
     phone_checked = models.BooleanField(_("phone clear"), default=False)
@@ -316,18 +285,14 @@ class Visit(models.Model):
     health = models.CharField(
         _("health"), max_length=10, choices=Health.choices, default=Health.WELL
     )
-    temperature = models.DecimalField(
-        _("temperature (°C)"), max_digits=3, decimal_places=1, null=True, blank=True
-    )
+    temperature = celsius(_("temperature (°C)"), null=True, blank=True)
     measures = models.CharField(_("measures taken"), max_length=200, blank=True)
     household_members = models.PositiveSmallIntegerField(_("household members"), default=1)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
     new_address = models.CharField(_("new address (if moved)"), max_length=200, blank=True)
     notes = models.CharField(_("notes"), max_length=300, blank=True)
-    path = models.CharField(max_length=160, editable=False)
 
-    scope_path = "path"
-    objects = qs.VisitQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("visit")
@@ -342,20 +307,11 @@ class AddressAlias(NodeScoped, TimeStampedModel):
     """A name used in addresses (estate, building, street) that places a row in a grid."""
 
     text = models.CharField(_("name in addresses"), max_length=60)
-    node = models.ForeignKey(
-        "geo.Division", verbose_name=_("grid / village"), on_delete=models.CASCADE, related_name="+"
-    )
-    path = models.CharField(max_length=160, editable=False)
-    created_by = models.ForeignKey(
-        USER,
-        verbose_name=_("added by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    node = ref_to("geo.Division", _("grid / village"), on_delete=models.CASCADE)
+    path = path_column()
+    created_by = user_ref(_("added by"))
 
-    objects = qs.AliasQuerySet.as_manager()
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("address alias")
@@ -368,35 +324,21 @@ class AddressAlias(NodeScoped, TimeStampedModel):
         return f"{self.text} → {self.node.name}"
 
 
-class ExceptionItem(TimeStampedModel):
+class ExceptionItem(PathScoped, TimeStampedModel):
     """A subject the town must place by hand: address unmatched or ambiguous, person not
     found, or moved to an address we cannot place."""
 
     kind = models.CharField(_("kind"), max_length=10, choices=ExceptionKind.choices)
-    status = models.CharField(
-        _("status"), max_length=10, choices=ExceptionStatus.choices, default=ExceptionStatus.OPEN
-    )
-    subject = models.ForeignKey(
-        ScreeningSubject, on_delete=models.CASCADE, related_name="exceptions"
-    )
-    task = models.ForeignKey(
-        ScreeningTask, on_delete=models.CASCADE, null=True, blank=True, related_name="exceptions"
-    )
+    status = status_of(ExceptionStatus, default=ExceptionStatus.OPEN, max_length=10)
+    subject = ref_to(ScreeningSubject, on_delete=models.CASCADE, related_name="exceptions")
+    task = optional_ref(ScreeningTask, on_delete=models.CASCADE, related_name="exceptions")
     address = models.CharField(_("address"), max_length=200, blank=True)
     candidates = models.CharField(_("candidates"), max_length=300, blank=True)
-    node = models.ForeignKey(
-        "geo.Division", verbose_name=_("queue of"), on_delete=models.PROTECT, related_name="+"
-    )
-    path = models.CharField(max_length=160, editable=False)
-    assigned_to = models.ForeignKey(
-        "geo.Division", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    resolved_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    node = ref_to("geo.Division", _("queue of"))
+    assigned_to = optional_ref("geo.Division", on_delete=models.PROTECT)
+    resolved_by = user_ref()
     resolved_at = models.DateTimeField(null=True, blank=True)
 
-    scope_path = "path"
     objects = qs.ExceptionQuerySet.as_manager()
 
     class Meta:
@@ -409,7 +351,7 @@ class ExceptionItem(TimeStampedModel):
         return f"{self.get_kind_display()}: {self.address}"
 
 
-class DeclarationReview(models.Model):
+class DeclarationReview(PathScoped):
     """A public self-declaration about a person already in the registry, held for staff
     review (R14, issue #16): an anonymous visitor who knows someone's ID must not put
     that person into key-area screening. The declared row is kept encrypted until a
@@ -420,26 +362,19 @@ class DeclarationReview(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         REJECTED = "rejected", _("Rejected")
 
-    person = models.ForeignKey(
-        "people.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
-    )
-    node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="+")
-    path = models.CharField(max_length=160, editable=False, db_index=True)
+    person = ref_to("people.Person", _("person"), on_delete=models.CASCADE)
+    node = ref_to("geo.Division")
+    path = path_column(db_index=True)
     name = models.CharField(_("name"), max_length=50)
     origin = models.CharField(_("coming from"), max_length=100)
     arrival_date = models.CharField(_("arrival date"), max_length=10)
     row_enc = models.BinaryField(editable=False)
     phone_masked = models.CharField(_("mobile phone"), max_length=16)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
+    status = status_of(Status, default=Status.PENDING, max_length=10)
     created_at = models.DateTimeField(default=clock.now, editable=False)
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    reviewed_by = user_ref()
 
-    scope_path = "path"
     objects = qs.DeclarationReviewQuerySet.as_manager()
 
     class Meta:

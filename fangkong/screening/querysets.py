@@ -71,14 +71,6 @@ class TaskQuerySet(RestrictedQuerySet):
         return self.filter(handover="pending")
 
 
-class VisitQuerySet(RestrictedQuerySet):
-    pass
-
-
-class AliasQuerySet(RestrictedQuerySet):
-    pass
-
-
 class ExceptionQuerySet(RestrictedQuerySet):
     def open(self) -> "ExceptionQuerySet":
         return self.filter(status="open")

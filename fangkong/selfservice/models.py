@@ -5,16 +5,14 @@ A declaration is a stored fact of its own: it can only add to what is known (fac
 it never edits the registry, and where it contradicts stored facts the contradiction is
 kept on it for staff to see."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.models import DatedRuleSet
+from fangkong.core.fields import optional_ref, path_column, ref_to, status_of, user_ref
+from fangkong.core.models import DatedRuleSet, PathScoped
 from fangkong.core.querysets import RestrictedQuerySet
 from fangkong.selfservice.choices import AppealStatus, Relation
-
-USER = settings.AUTH_USER_MODEL
 
 
 class SelfServiceRules(DatedRuleSet):
@@ -45,8 +43,8 @@ class DeclarationQuerySet(RestrictedQuerySet):
         return self.exclude(contradictions=[])
 
 
-class Declaration(models.Model):
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+class Declaration(PathScoped):
+    person = ref_to("people.Person", on_delete=models.CASCADE)
     relation = models.CharField(_("applied by"), max_length=12, choices=Relation.choices)
     applicant_name = models.CharField(_("applicant"), max_length=50)
     phone_enc = models.BinaryField(editable=False)
@@ -57,9 +55,7 @@ class Declaration(models.Model):
     case_contact = models.BooleanField(_("contact with cases"), default=False)
     case_contact_on = models.DateField(_("contact on"), null=True, blank=True)
     address = models.CharField(_("current address"), max_length=200, blank=True)
-    node = models.ForeignKey(
-        "geo.Division", verbose_name=_("community"), on_delete=models.PROTECT, related_name="+"
-    )
+    node = ref_to("geo.Division", _("community"))
     consent = models.CharField(_("consent given to"), max_length=40)
     day = models.DateField(_("day"))
     declared_at = models.DateTimeField(_("declared at"), default=clock.now)
@@ -68,9 +64,7 @@ class Declaration(models.Model):
     green_on = models.DateField(_("green from"), null=True, blank=True)
     contradictions = models.JSONField(_("contradicts stored facts"), default=list, blank=True)
     new_person = models.BooleanField(_("new in the registry"), default=False)
-    path = models.CharField(max_length=160, editable=False)
 
-    scope_path = "path"
     objects = DeclarationQuerySet.as_manager()
 
     class Meta:
@@ -98,33 +92,21 @@ class AppealQuerySet(RestrictedQuerySet):
         return self.pending().filter(due_at__lt=now or clock.now())
 
 
-class Appeal(models.Model):
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+class Appeal(PathScoped):
+    person = ref_to("people.Person", on_delete=models.CASCADE)
     number = models.CharField(_("number"), max_length=12, unique=True)
     reason = models.TextField(_("reason"))
     colour_before = models.CharField(_("colour when filed"), max_length=6)
     filed_at = models.DateTimeField(_("filed at"), default=clock.now)
     due_at = models.DateTimeField(_("decide by"))
-    status = models.CharField(
-        _("status"), max_length=8, choices=AppealStatus.choices, default=AppealStatus.PENDING
-    )
-    decided_by = models.ForeignKey(
-        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    status = status_of(AppealStatus, default=AppealStatus.PENDING, max_length=8)
+    decided_by = user_ref(on_delete=models.PROTECT)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("decision reason"), blank=True)
     colour_after = models.CharField(_("colour after review"), max_length=6, blank=True)
-    override = models.ForeignKey(
-        "healthcode.CodeOverride",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    path = models.CharField(max_length=160, editable=False)
-    escalate_path = models.CharField(max_length=160, editable=False, db_index=True)
+    override = optional_ref("healthcode.CodeOverride")
+    escalate_path = path_column(db_index=True)
 
-    scope_path = "path"
     objects = AppealQuerySet.as_manager()
 
     class Meta:

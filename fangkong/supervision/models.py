@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong.core import clock
+from fangkong.core.fields import USER, optional_ref, path_column, ref_to, status_of, user_ref
 from fangkong.core.models import DatedRuleSet, NodeScoped, Placed
 from fangkong.core.querysets import RestrictedManager
 from fangkong.supervision.choices import (
@@ -30,9 +31,6 @@ from fangkong.supervision.querysets import (
     RectificationQuerySet,
 )
 
-USER = settings.AUTH_USER_MODEL
-PATH_LEN = 160
-
 
 def photo_storage() -> FileSystemStorage:
     """Evidence photos live under var/media/supervision, served only by a scoped view."""
@@ -50,9 +48,6 @@ class SupervisionRuleSet(DatedRuleSet):
     class Meta(DatedRuleSet.Meta):
         verbose_name = _("supervision rule set")
         verbose_name_plural = _("supervision rule sets")
-
-    def __str__(self) -> str:
-        return f"{self.effective_from}"
 
 
 class Checklist(models.Model):
@@ -93,14 +88,12 @@ class AccountabilityDecision(models.Model):
 class InspectionPlan(NodeScoped):
     """An inspection plan (督查计划) of a node for a period and topics."""
 
-    node = models.ForeignKey(
-        "geo.Division", verbose_name=_("organised by"), on_delete=models.PROTECT, related_name="+"
-    )
+    node = ref_to("geo.Division", _("organised by"))
     title = models.CharField(_("title"), max_length=120)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     topics = models.JSONField(_("topics"), default=list)
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_by = user_ref(required=True)
     created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = RestrictedManager()
@@ -119,11 +112,9 @@ class InspectionTeam(Placed):
 
     placed_by = "plan"
 
-    plan = models.ForeignKey(InspectionPlan, on_delete=models.CASCADE, related_name="teams")
+    plan = ref_to(InspectionPlan, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(_("name"), max_length=80)
-    leader = models.ForeignKey(
-        USER, verbose_name=_("leader"), on_delete=models.PROTECT, related_name="+"
-    )
+    leader = user_ref(_("leader"), required=True)
     members = models.ManyToManyField(  # type: ignore[var-annotated]
         USER, verbose_name=_("members"), blank=True, related_name="inspection_teams"
     )
@@ -145,37 +136,19 @@ class Inspection(NodeScoped):
     the inspected node and its subtree until it is recorded; `path` is the inspected
     node's path."""
 
-    team = models.ForeignKey(
-        InspectionTeam, verbose_name=_("team"), on_delete=models.PROTECT, related_name="inspections"
-    )
-    node = models.ForeignKey(
-        "geo.Division", verbose_name=_("inspected node"), on_delete=models.PROTECT, related_name="+"
-    )
+    team = ref_to(InspectionTeam, _("team"), related_name="inspections")
+    node = ref_to("geo.Division", _("inspected node"))
     kind = models.CharField(_("kind"), max_length=12, choices=InspectionKind.choices)
     topics = models.JSONField(_("topics"), default=list)
     planned_on = models.DateField(_("planned on"))
-    leader = models.ForeignKey(
-        USER, verbose_name=_("leader"), on_delete=models.PROTECT, related_name="+"
+    leader = user_ref(_("leader"), required=True)
+    subject = optional_ref(
+        "mobilisation.Member", _("cadre in charge"), related_name="inspections_as_subject"
     )
-    subject = models.ForeignKey(
-        "mobilisation.Member",
-        verbose_name=_("cadre in charge"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="inspections_as_subject",
-    )
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=InspectionStatus.choices,
-        default=InspectionStatus.PLANNED,
-    )
+    status = status_of(InspectionStatus, default=InspectionStatus.PLANNED, max_length=10)
     summary = models.TextField(_("summary"), blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    recorded_by = user_ref()
     created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = InspectionQuerySet.as_manager()
@@ -206,7 +179,7 @@ class CheckResult(Placed):
 
     placed_by = "inspection"
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="results")
+    inspection = ref_to(Inspection, on_delete=models.CASCADE, related_name="results")
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
     item_no = models.PositiveSmallIntegerField(_("item number"))
     item_text = models.CharField(_("check item"), max_length=200)
@@ -234,7 +207,7 @@ class Finding(Placed):
 
     placed_by = "inspection"
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="findings")
+    inspection = ref_to(Inspection, related_name="findings")
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices, blank=True)
     description = models.TextField(_("description"))
     severity = models.CharField(
@@ -243,15 +216,8 @@ class Finding(Placed):
         choices=Severity.choices,
         default=Severity.MINOR,
     )
-    cadre = models.ForeignKey(
-        "mobilisation.Member",
-        verbose_name=_("cadre concerned"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="findings",
-    )
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    cadre = optional_ref("mobilisation.Member", _("cadre concerned"), related_name="findings")
+    created_by = user_ref(required=True)
     created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = InspectionChildQuerySet.as_manager()
@@ -273,12 +239,12 @@ class EvidencePhoto(Placed):
 
     placed_by = "finding"
 
-    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="photos")
+    finding = ref_to(Finding, on_delete=models.CASCADE, related_name="photos")
     image = models.FileField(storage=photo_storage, upload_to="%Y/%m/")
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = user_ref(required=True)
     uploaded_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = InspectionChildQuerySet.as_manager()
@@ -301,43 +267,23 @@ class Rectification(Placed):
 
     placed_by = "owner_node"
 
-    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="rectifications")
-    owner_node = models.ForeignKey(
-        "geo.Division", verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+"
-    )
-    owner_user = models.ForeignKey(
-        USER,
-        verbose_name=_("owner (person)"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    finding = ref_to(Finding, related_name="rectifications")
+    owner_node = ref_to("geo.Division", _("owner"))
+    owner_user = user_ref(_("owner (person)"))
     requirement = models.TextField(_("what must be rectified"))
     deadline = models.DateField(_("deadline"))
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=RectificationStatus.choices,
-        default=RectificationStatus.OPEN,
-    )
+    status = status_of(RectificationStatus, default=RectificationStatus.OPEN, max_length=10)
     reply = models.TextField(_("reply of the inspected node"), blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
-    replied_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    replied_by = user_ref()
     verification_note = models.CharField(_("verification note"), max_length=300, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
-    verified_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    verified_by = user_ref()
     rejections = models.PositiveSmallIntegerField(_("replies sent back"), default=0)
     closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    escalate_path = models.CharField(max_length=PATH_LEN, editable=False)
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    closed_by = user_ref()
+    escalate_path = path_column()
+    created_by = user_ref(required=True)
     created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = RectificationQuerySet.as_manager()
@@ -362,27 +308,20 @@ class Commendation(Placed):
 
     placed_by = "recipient"
 
-    member = models.ForeignKey(
-        "mobilisation.Member",
-        verbose_name=_("member"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="commendations",
+    member = optional_ref(
+        "mobilisation.Member", _("member"), on_delete=models.PROTECT, related_name="commendations"
     )
-    organisation = models.ForeignKey(
+    organisation = optional_ref(
         "mobilisation.PartyOrganisation",
-        verbose_name=_("Party organisation"),
+        _("Party organisation"),
         on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="commendations",
     )
     title = models.CharField(_("title"), max_length=120)
     reason = models.TextField(pgettext_lazy("commendation", "reason"))
     decided_by = models.CharField(_("decided by"), max_length=30, choices=CommendingBody.choices)
     decided_on = models.DateField(_("decided on"))
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_by = user_ref(required=True)
     created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = RestrictedManager()
@@ -414,22 +353,15 @@ class AccountabilityCase(Placed):
 
     placed_by = "finding"
 
-    finding = models.ForeignKey(
-        Finding, verbose_name=_("finding"), on_delete=models.PROTECT, related_name="cases"
-    )
-    member = models.ForeignKey(
-        "mobilisation.Member",
-        verbose_name=_("cadre"),
-        on_delete=models.PROTECT,
-        related_name="accountability_cases",
-    )
+    finding = ref_to(Finding, _("finding"), related_name="cases")
+    member = ref_to("mobilisation.Member", _("cadre"), related_name="accountability_cases")
     decision = models.ForeignKey(
         AccountabilityDecision, verbose_name=_("decision"), on_delete=models.PROTECT
     )
     decided_by = models.CharField(_("decided by"), max_length=30, choices=DecidingBody.choices)
     decided_on = models.DateField(_("decided on"))
     summary = models.TextField(_("summary"), blank=True)
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_by = user_ref(required=True)
     created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = CaseQuerySet.as_manager()

@@ -4,13 +4,14 @@ in step with the ledger, donations, requests with their allocation and shipment,
 markets with price reports against a pre-epidemic baseline, and the dated rule set."""
 
 from decimal import Decimal
+from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.models import DatedRuleSet, NodeScoped, Placed, TimeStampedModel
+from fangkong.core import models as core
+from fangkong.core.fields import optional_ref, path_column, ref_to, status_of, user_ref
 from fangkong.core.querysets import RestrictedManager
 from fangkong.supplies import querysets as qs
 from fangkong.supplies.choices import (
@@ -24,10 +25,8 @@ from fangkong.supplies.choices import (
     WarehouseKind,
 )
 
-USER = settings.AUTH_USER_MODEL
 
-
-class SupplyRules(DatedRuleSet):
+class SupplyRules(core.DatedRuleSet):
     """Dated rule set: alert thresholds, the consumption window and allocation order."""
 
     consumption_days = models.PositiveSmallIntegerField(_("consumption window (days)"), default=7)
@@ -53,7 +52,7 @@ class SupplyRules(DatedRuleSet):
 
     objects = qs.CatalogueQuerySet.as_manager()
 
-    class Meta(DatedRuleSet.Meta):
+    class Meta(core.DatedRuleSet.Meta):
         verbose_name = _("supplies rule set")
         verbose_name_plural = _("supplies rule sets")
 
@@ -65,6 +64,12 @@ class SupplyRules(DatedRuleSet):
         return [k.strip() for k in self.requester_order.split(",") if k.strip()]
 
 
+def rate(verbose_name: Any) -> Any:
+    """An item's use per unit of demand (a bed-day, a person-day, a shift): two
+    decimals, none until the catalogue says."""
+    return models.DecimalField(verbose_name, max_digits=8, decimal_places=2, default=Decimal("0"))
+
+
 class Item(models.Model):
     """A catalogue item (物资目录) with its standard, unit, pack size and use rates."""
 
@@ -74,22 +79,10 @@ class Item(models.Model):
     unit = models.CharField(_("unit"), max_length=20)
     pack_size = models.PositiveIntegerField(_("units per pack"), default=1)
     priority = models.PositiveSmallIntegerField(_("priority (1 = highest)"), default=5)
-    per_bed_day = models.DecimalField(
-        _("use per occupied bed per day"), max_digits=8, decimal_places=2, default=Decimal("0")
-    )
-    per_observed_day = models.DecimalField(
-        _("use per person under observation per day"),
-        max_digits=8,
-        decimal_places=2,
-        default=Decimal("0"),
-    )
+    per_bed_day = rate(_("use per occupied bed per day"))
+    per_observed_day = rate(_("use per person under observation per day"))
     # Mobilisation hook: demand from staffed checkpoint shifts (issue #10).
-    per_checkpoint_shift = models.DecimalField(
-        _("use per staffed checkpoint shift"),
-        max_digits=8,
-        decimal_places=2,
-        default=Decimal("0"),
-    )
+    per_checkpoint_shift = rate(_("use per staffed checkpoint shift"))
 
     objects = qs.CatalogueQuerySet.as_manager()
 
@@ -102,8 +95,10 @@ class Item(models.Model):
         return f"{self.name} {self.standard}".strip()
 
 
-class Warehouse(NodeScoped, TimeStampedModel):
+class Warehouse(core.DetailPage, core.NodeScoped, core.TimeStampedModel):
     """A store of one jurisdiction node: city reserve, county, hospital or site."""
+
+    detail_view = "supplies:warehouse"
 
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=WarehouseKind.choices)
@@ -119,16 +114,11 @@ class Warehouse(NodeScoped, TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("supplies:warehouse", args=[self.pk])
-
 
 class Batch(models.Model):
     """A production batch of an item, with its expiry date (none for non-perishables)."""
 
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="batches")
+    item = ref_to(Item, related_name="batches")
     code = models.CharField(_("batch"), max_length=40)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
 
@@ -143,14 +133,14 @@ class Batch(models.Model):
         return f"{self.item.name} {self.code}"
 
 
-class Donation(Placed):
+class Donation(core.Placed):
     """Goods donated (捐赠), with the donor and the acknowledgement sent back."""
 
     placed_by = "warehouse"
 
     donor = models.CharField(_("donor"), max_length=120)
     donor_contact = models.CharField(_("donor contact"), max_length=120, blank=True)
-    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="donations")
+    warehouse = ref_to(Warehouse, related_name="donations")
     received_at = models.DateTimeField(_("received at"), default=clock.now)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledgement = models.TextField(_("acknowledgement"), blank=True)
@@ -166,33 +156,20 @@ class Donation(Placed):
         return f"{self.donor} → {self.warehouse}"
 
 
-class SupplyRequest(Placed, TimeStampedModel):
+class SupplyRequest(core.DetailPage, core.Placed, core.TimeStampedModel):
     """A request (物资申领) from a facility or community to the warehouse that owns the
     stock; approved, shipped and received in that order, seen by both sides."""
 
+    detail_view = "supplies:request"
+
     placed_by = "requester_node"
 
-    requester_node = models.ForeignKey(
-        "geo.Division",
-        verbose_name=_("requesting unit"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    requester_node = ref_to("geo.Division", _("requesting unit"))
     requester_kind = models.CharField(_("requester"), max_length=20, choices=RequesterKind.choices)
     requester_name = models.CharField(_("facility or community"), max_length=100)
-    warehouse = models.ForeignKey(
-        Warehouse,
-        verbose_name=_("from warehouse"),
-        on_delete=models.PROTECT,
-        related_name="requests",
-    )
-    destination = models.ForeignKey(
-        Warehouse,
-        verbose_name=_("into warehouse"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="incoming",
+    warehouse = ref_to(Warehouse, _("from warehouse"), related_name="requests")
+    destination = optional_ref(
+        Warehouse, _("into warehouse"), on_delete=models.PROTECT, related_name="incoming"
     )
     item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT)
     quantity = models.PositiveIntegerField(_("quantity"))
@@ -200,24 +177,16 @@ class SupplyRequest(Placed, TimeStampedModel):
         _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE
     )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.SUBMITTED
-    )
+    status = status_of(RequestStatus, default=RequestStatus.SUBMITTED, max_length=10)
     approved_quantity = models.PositiveIntegerField(_("approved quantity"), null=True, blank=True)
     shipped_quantity = models.PositiveIntegerField(_("shipped quantity"), null=True, blank=True)
     received_quantity = models.PositiveIntegerField(_("received quantity"), null=True, blank=True)
-    requested_by = models.ForeignKey(
-        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    approved_by = models.ForeignKey(
-        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    requested_by = user_ref(on_delete=models.PROTECT)
+    approved_by = user_ref(on_delete=models.PROTECT)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
-    received_by = models.ForeignKey(
-        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    received_by = user_ref(on_delete=models.PROTECT)
 
     objects = qs.RequestQuerySet.as_manager()
 
@@ -229,41 +198,24 @@ class SupplyRequest(Placed, TimeStampedModel):
     def __str__(self) -> str:
         return f"#{self.pk} {self.requester_name}: {self.item.name} × {self.quantity}"
 
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
 
-        return reverse("supplies:request", args=[self.pk])
-
-
-class LedgerEntry(models.Model):
+class LedgerEntry(core.PathScoped):
     """One movement (台账): a signed quantity in units of the item; stock is their sum."""
 
     # The composite (warehouse, item, at) index serves both foreign keys.
-    warehouse = models.ForeignKey(
-        Warehouse, on_delete=models.PROTECT, related_name="entries", db_index=False
-    )
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+", db_index=False)
-    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="+")
+    warehouse = ref_to(Warehouse, related_name="entries", db_index=False)
+    item = ref_to(Item, db_index=False)
+    batch = ref_to(Batch)
     kind = models.CharField(_("movement"), max_length=20, choices=EntryKind.choices)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, blank=True)
     quantity = models.BigIntegerField(_("quantity"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     at = models.DateTimeField(_("at"), default=clock.now, db_index=True)
-    counterpart = models.ForeignKey(
-        Warehouse, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
-    )
-    donation = models.ForeignKey(
-        Donation, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
-    )
-    request = models.ForeignKey(
-        SupplyRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
-    )
-    user = models.ForeignKey(
-        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
-    )
-    path = models.CharField(max_length=160, editable=False)
+    counterpart = optional_ref(Warehouse, on_delete=models.PROTECT, db_index=False)
+    donation = optional_ref(Donation, on_delete=models.PROTECT, related_name="entries")
+    request = optional_ref(SupplyRequest, on_delete=models.PROTECT, related_name="entries")
+    user = user_ref(on_delete=models.PROTECT, db_index=False)
 
-    scope_path = "path"
     objects = qs.LedgerQuerySet.as_manager()
 
     class Meta:
@@ -282,17 +234,16 @@ class LedgerEntry(models.Model):
         return f"{self.get_kind_display()} {self.item.name} {self.quantity:+d}"
 
 
-class Balance(models.Model):
+class Balance(core.PathScoped):
     """Units on hand per (warehouse, item, batch): the ledger's sum, kept in the same
     transaction under a row lock so reads are fast and stock never goes negative."""
 
-    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="balances")
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
-    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="+")
+    warehouse = ref_to(Warehouse, related_name="balances")
+    item = ref_to(Item)
+    batch = ref_to(Batch)
     quantity = models.BigIntegerField(_("on hand"), default=0)
-    path = models.CharField(max_length=160, db_index=True, editable=False)
+    path = path_column(db_index=True)
 
-    scope_path = "path"
     objects = qs.BalanceQuerySet.as_manager()
 
     class Meta:
@@ -309,7 +260,7 @@ class Balance(models.Model):
         return f"{self.warehouse} {self.batch}: {self.quantity}"
 
 
-class Market(NodeScoped):
+class Market(core.NodeScoped):
     """A farmers' market or supermarket whose prices are monitored (价格监测点)."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -327,11 +278,11 @@ class Market(NodeScoped):
         return self.name
 
 
-class PriceBaseline(NodeScoped):
+class PriceBaseline(core.NodeScoped):
     """The pre-epidemic price of an item in a place; a market uses its nearest one."""
 
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
-    node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="+")
+    item = ref_to(Item)
+    node = ref_to("geo.Division")
     price = models.DecimalField(_("baseline price"), max_digits=10, decimal_places=2)
 
     objects = RestrictedManager()
@@ -345,21 +296,18 @@ class PriceBaseline(NodeScoped):
         return f"{self.item.name} @ {self.node}: {self.price}"
 
 
-class PriceReport(models.Model):
+class PriceReport(core.PathScoped):
     """The price of one basket item at one market on one day (yuan per unit)."""
 
-    market = models.ForeignKey(Market, on_delete=models.PROTECT, related_name="reports")
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    market = ref_to(Market, related_name="reports")
+    item = ref_to(Item)
     day = models.DateField(_("day"))
     price = models.DecimalField(_("price"), max_digits=10, decimal_places=2)
     baseline = models.DecimalField(max_digits=10, decimal_places=2, null=True, editable=False)
     alert = models.BooleanField(_("above baseline"), default=False, editable=False)
-    reported_by = models.ForeignKey(
-        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    path = models.CharField(max_length=160, db_index=True, editable=False)
+    reported_by = user_ref(on_delete=models.PROTECT)
+    path = path_column(db_index=True)
 
-    scope_path = "path"
     objects = qs.PriceQuerySet.as_manager()
 
     class Meta:

@@ -4,13 +4,13 @@ transmission edges, computed chains, venues with their QR codes and scans (incl.
 import secrets
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong.core import clock
-from fangkong.core.models import DatedRuleSet, NodeScoped, TimeStampedModel
+from fangkong.core.fields import celsius, optional_ref, path_column, ref_to, status_of, user_ref
+from fangkong.core.models import DatedRuleSet, DetailPage, NodeScoped, PathScoped, TimeStampedModel
 from fangkong.core.querysets import RestrictedManager
 from fangkong.tracing.choices import (
     Category,
@@ -21,8 +21,6 @@ from fangkong.tracing.choices import (
     VenueKind,
 )
 from fangkong.tracing.querysets import ChainQuerySet, ContactQuerySet
-
-USER = settings.AUTH_USER_MODEL
 
 
 def record_only_default() -> list[str]:
@@ -43,11 +41,8 @@ class TracingRules(DatedRuleSet):
     proximity_m = models.DecimalField(
         _("close within (m)"), max_digits=4, decimal_places=1, default=Decimal("1.0")
     )
-    gate_fever_from = models.DecimalField(
-        _("entry refused from this temperature (°C)"),
-        max_digits=3,
-        decimal_places=1,
-        default=Decimal("37.3"),
+    gate_fever_from = celsius(
+        _("entry refused from this temperature (°C)"), default=Decimal("37.3")
     )
     record_only_kinds = models.JSONField(
         _("venue kinds that only record (no entry check)"),
@@ -67,11 +62,13 @@ class TracingRules(DatedRuleSet):
         return f"{self.effective_from}: -{self.days_before_onset} d, {self.proximity_m} m"
 
 
-class IndexCase(TimeStampedModel):
+class IndexCase(DetailPage, PathScoped, TimeStampedModel):
     """A case as contact tracing sees it (传染源): onset, specimen and isolation dates
     that decide R1, linked to the clinical case where there is one."""
 
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    detail_view = "tracing:case"
+
+    person = ref_to("people.Person")
     case_id = models.PositiveIntegerField(_("clinical case"), null=True, blank=True, unique=True)
     label = models.CharField(_("case"), max_length=60)
     asymptomatic = models.BooleanField(_("asymptomatic"), default=False)
@@ -88,9 +85,8 @@ class IndexCase(TimeStampedModel):
         blank=True,
         related_name="became",
     )
-    path = models.CharField(max_length=160, db_index=True, editable=False)
+    path = path_column(db_index=True)
 
-    scope_path = "path"
     objects = RestrictedManager()
 
     class Meta:
@@ -101,28 +97,16 @@ class IndexCase(TimeStampedModel):
     def __str__(self) -> str:
         return self.label
 
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
 
-        return reverse("tracing:case", args=[self.pk])
-
-    def get_additional_data(self) -> dict:
-        return {"path": self.path}
-
-
-class Contact(TimeStampedModel):
+class Contact(DetailPage, PathScoped, TimeStampedModel):
     """A contact of an index case (or of a close contact: secondary) with the setting,
     exposure dates and proximity; its category is derived by R1 and stored with reason."""
 
-    index = models.ForeignKey(
-        IndexCase, on_delete=models.CASCADE, null=True, blank=True, related_name="contacts"
-    )
-    source_contact = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="secondary"
-    )
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    detail_view = "tracing:contact"
+
+    index = optional_ref(IndexCase, on_delete=models.CASCADE, related_name="contacts")
+    source_contact = optional_ref("self", on_delete=models.CASCADE, related_name="secondary")
+    person = optional_ref("people.Person", on_delete=models.PROTECT)
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     address = models.CharField(_("address"), max_length=200, blank=True)
     # A phone of a person not in the registry yet: encrypted, shown masked, handed to
@@ -143,22 +127,16 @@ class Contact(TimeStampedModel):
     protected = models.BooleanField(_("effective protection worn"), default=False)
     category = models.CharField(_("category"), max_length=10, choices=Category.choices)
     reason = models.CharField(_("why"), max_length=300, blank=True)
-    rules = models.ForeignKey(TracingRules, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(
-        _("status"), max_length=12, choices=ContactStatus.choices, default=ContactStatus.PENDING
-    )
+    rules = ref_to(TracingRules)
+    status = status_of(ContactStatus, default=ContactStatus.PENDING, max_length=12)
     observation_period_id = models.PositiveIntegerField(null=True, blank=True, editable=False)
     screening_row = models.CharField(max_length=60, blank=True, editable=False)
     clinical_exposure_id = models.PositiveIntegerField(null=True, blank=True, unique=True)
     companion_candidate_id = models.PositiveIntegerField(null=True, blank=True, unique=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
-    node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="+")
-    path = models.CharField(max_length=160, editable=False)
-    created_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    node = ref_to("geo.Division")
+    created_by = user_ref()
 
-    scope_path = "path"
     objects = ContactQuerySet.as_manager()
 
     class Meta:
@@ -179,28 +157,16 @@ class Contact(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_category_display()})"
 
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
 
-        return reverse("tracing:contact", args=[self.pk])
-
-    def get_additional_data(self) -> dict:
-        return {"path": self.path}
-
-
-class TransmissionEdge(models.Model):
+class TransmissionEdge(PathScoped):
     """Who infected whom (case → contact → case), with the date and setting."""
 
-    source = models.ForeignKey(IndexCase, on_delete=models.CASCADE, related_name="edges_out")
-    target = models.ForeignKey(IndexCase, on_delete=models.CASCADE, related_name="edges_in")
-    contact = models.ForeignKey(
-        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    source = ref_to(IndexCase, on_delete=models.CASCADE, related_name="edges_out")
+    target = ref_to(IndexCase, on_delete=models.CASCADE, related_name="edges_in")
+    contact = optional_ref(Contact)
     exposure_date = models.DateField(_("exposure"))
     setting = models.CharField(_("setting"), max_length=12, choices=Setting.choices)
-    path = models.CharField(max_length=160, editable=False)
 
-    scope_path = "path"
     objects = RestrictedManager()
 
     class Meta:
@@ -217,9 +183,11 @@ class TransmissionEdge(models.Model):
         return f"{self.source} → {self.target}"
 
 
-class Chain(models.Model):
+class Chain(DetailPage, PathScoped):
     """A transmission chain (传播链): a connected group of index cases, computed by the
     background job; a cluster (聚集性疫情) when large enough by the rule set."""
+
+    detail_view = "tracing:chain"
 
     number = models.PositiveIntegerField(_("chain"))
     size = models.PositiveIntegerField(_("cases"))
@@ -231,9 +199,8 @@ class Chain(models.Model):
     members = models.ManyToManyField(IndexCase, related_name="chains")
     graph = models.JSONField(default=dict, editable=False)
     computed_at = models.DateTimeField(default=clock.now)
-    path = models.CharField(max_length=160, db_index=True, editable=False)
+    path = path_column(db_index=True)
 
-    scope_path = "path"
     objects = ChainQuerySet.as_manager()
 
     class Meta:
@@ -244,24 +211,21 @@ class Chain(models.Model):
     def __str__(self) -> str:
         return f"#{self.number} ({self.size})"
 
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("tracing:chain", args=[self.pk])
-
 
 def _venue_code() -> str:
     return secrets.token_urlsafe(9)
 
 
-class Venue(NodeScoped, TimeStampedModel):
+class Venue(DetailPage, NodeScoped, TimeStampedModel):
     """A place with a printed QR code (场所码): shop, market, office, bus, residential gate."""
+
+    detail_view = "tracing:venue"
 
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=8, choices=VenueKind.choices)
     address = models.CharField(_("address"), max_length=200, blank=True)
     code = models.CharField(max_length=16, unique=True, default=_venue_code, editable=False)
-    node = models.ForeignKey("geo.Division", on_delete=models.PROTECT, related_name="+")
+    node = ref_to("geo.Division")
     active = models.BooleanField(_("in use"), default=True)
 
     objects = RestrictedManager()
@@ -274,39 +238,28 @@ class Venue(NodeScoped, TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("tracing:venue", args=[self.pk])
-
     @property
     def is_gate(self) -> bool:
         return self.kind == VenueKind.GATE
 
 
-class Scan(models.Model):
+class Scan(PathScoped):
     """One scan at a venue or gate (扫码记录); idempotent by the client id, read in time
     order whatever the arrival order."""
 
-    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="scans")
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    venue = ref_to(Venue, related_name="scans")
+    person = optional_ref("people.Person", on_delete=models.PROTECT)
     client_id = models.UUIDField(_("client id"), unique=True)
     scanned_at = models.DateTimeField(_("scanned at"))
     received_at = models.DateTimeField(default=clock.now, editable=False)
     direction = models.CharField(
         _("direction"), max_length=5, choices=Direction.choices, default=Direction.VISIT
     )
-    temperature = models.DecimalField(
-        _("temperature (°C)"), max_digits=3, decimal_places=1, null=True, blank=True
-    )
+    temperature = celsius(_("temperature (°C)"), null=True, blank=True)
     colour = models.CharField(_("code colour"), max_length=6, blank=True)
     admitted = models.BooleanField(_("let in"), default=True)
     refusal = models.CharField(_("refused because"), max_length=120, blank=True)
-    path = models.CharField(max_length=160, editable=False)
 
-    scope_path = "path"
     objects = RestrictedManager()
 
     class Meta:

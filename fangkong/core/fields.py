@@ -1,0 +1,62 @@
+"""The links and path columns every domain model declares, written once.
+
+A record points at a user (its author, owner, reviewer), a person, a node or another
+record. The house's default for such a link is "never followed backwards"
+(`related_name="+"`) and "the target may not be deleted while it is referred to"
+(`PROTECT`); an optional link is null and blank, and is cleared when its target goes
+(`SET_NULL`). Each factory returns a plain `models.ForeignKey`, so the columns, and the
+migrations that describe them, are exactly those the spelled-out declaration made; any
+argument may still be given to depart from the default."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+USER = settings.AUTH_USER_MODEL
+
+PATH_LEN = 160
+
+
+def path_column(**options: Any) -> Any:
+    """A materialised path (a copy of a node's `path`, so a prefix match places the
+    record in the tree without a join), never edited by hand."""
+    return models.CharField(max_length=PATH_LEN, editable=False, **options)
+
+
+def ref_to(to: Any, verbose_name: Any = None, **options: Any) -> Any:
+    """A required link to `to`: protected, not followed backwards unless named."""
+    options = {"on_delete": models.PROTECT, "related_name": "+", **options}
+    if verbose_name is not None:
+        options["verbose_name"] = verbose_name
+    return models.ForeignKey(to, **options)
+
+
+def optional_ref(to: Any, verbose_name: Any = None, **options: Any) -> Any:
+    """An optional link to `to`: null and blank, cleared when the target is deleted."""
+    return ref_to(
+        to, verbose_name, **{"on_delete": models.SET_NULL, "null": True, "blank": True, **options}
+    )
+
+
+def user_ref(verbose_name: Any = None, *, required: bool = False, **options: Any) -> Any:
+    """The user who did something to the record (entered, reviewed, closed it). Optional
+    by default: kept when the account is deleted (the link is cleared, the record stays);
+    `required`, a link that protects the account like any required link."""
+    if required:
+        return ref_to(USER, verbose_name, **options)
+    return optional_ref(USER, verbose_name, **options)
+
+
+def status_of(states: Any, *, default: Any, max_length: int, **options: Any) -> Any:
+    """Where a record stands in its life: one of `states` (a `TextChoices`), starting at
+    `default`."""
+    return models.CharField(
+        _("status"), max_length=max_length, choices=states.choices, default=default, **options
+    )
+
+
+def celsius(verbose_name: Any = None, **options: Any) -> Any:
+    """A body temperature in °C with one decimal (36.5), as read and as judged."""
+    return models.DecimalField(verbose_name, max_digits=3, decimal_places=1, **options)
