@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Field, ForeignObject
 from django.db.models.lookups import In
+from django.utils.datastructures import OrderedSet
 
 
 @ForeignObject.register_lookup  # `person_id__any=[pks]`: relations keep their own table
@@ -20,10 +21,11 @@ from django.db.models.lookups import In
 class AnyOf(In):
     lookup_name = "any"
 
-    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, Any]:
         if not self.rhs_is_direct_value():
             return super().as_sql(compiler, connection)
-        values = [v for v in dict.fromkeys(self.rhs) if v is not None]
+        values = OrderedSet(self.rhs)
+        values.discard(None)
         if not values:
             raise EmptyResultSet
         lhs, lhs_params = self.process_lhs(compiler, connection)
