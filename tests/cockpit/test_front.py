@@ -59,6 +59,22 @@ def test_call_button_reveals_the_phone_through_the_audited_reveal(client, grid_w
     assert entry.actor == grid_worker and entry.object_pk == str(missed.pk)
 
 
+def test_a_missed_checkin_without_a_phone_says_so(client, grid_worker, make_person):
+    from fangkong.accounts.models import User
+    from fangkong.observation import actions
+
+    system = User(is_superuser=True, is_active=True)
+    with clock.frozen(at(DAY0, 7)):
+        person = make_person("钱桂英", GRID_A)
+        actions.start_period(system, person, reason="close_contact", last_exposure=DAY0)
+    with clock.frozen(at(DAY0, 12, 30)):
+        actions.sweep_missed()
+        client.force_login(grid_worker)
+        page = client.get("/").content.decode()
+    row = page[page.index("钱桂英") :].split("</li>")[0]
+    assert "no-phone" in row and "call-button" not in row
+
+
 def test_call_is_refused_outside_the_workers_area(client, make_user, missed):
     other = make_user("grid_worker", GRID_Z)
     client.force_login(other)
