@@ -1,4 +1,9 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_noop
+
+# Django adds the label suffix ("：") unless a label ends in one of these characters; the
+# Chinese catalogue adds the full-width ones, so "是哪一位居民？" gets no "：" after it.
+LABEL_ENDINGS = gettext_noop(":?.!")
 
 
 class CoreConfig(AppConfig):

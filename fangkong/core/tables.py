@@ -42,8 +42,11 @@ def _label_rows(body: str, labels: list[str]) -> str:
         def cell(cm: re.Match) -> str:
             nonlocal column
             tag, attrs = cm.group(1), cm.group(2)
-            label = labels[column] if column < len(labels) else ""
-            column += _span(attrs)
+            span = _span(attrs)
+            # A cell across the whole row ("None.", a note) is not one column's value.
+            whole = column == 0 and span > 1 and span >= len(labels)
+            label = labels[column] if column < len(labels) and not whole else ""
+            column += span
             if "data-label" in attrs.lower():
                 return cm.group(0)
             return f'<{tag}{attrs} data-label="{html.escape(label, quote=True)}">'

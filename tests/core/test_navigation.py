@@ -67,6 +67,14 @@ def test_tables_get_their_headers_as_cell_labels():
     assert '<td colspan="3" data-label="姓名">x</td><td data-label="状态">y' in out
 
 
+def test_a_cell_across_the_whole_row_has_no_column_label():
+    html = (
+        "<table><thead><tr><th>姓名</th><th>状态</th></tr></thead>"
+        '<tbody><tr><td colspan="2">无。</td></tr></tbody></table>'
+    )
+    assert '<td colspan="2" data-label="">无。' in label_tables(html)
+
+
 def test_tables_without_header_or_opted_out_are_left_alone():
     plain = "<table><tr><td>a</td></tr></table>"
     assert label_tables(plain) == plain
