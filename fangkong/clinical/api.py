@@ -259,6 +259,17 @@ def facilities(request: HttpRequest) -> list[dict]:
 # ---------------------------------------------------------------- visits
 
 
+def _pending(find: Any, request: HttpRequest, pk: Any, refusal: str) -> Any:
+    """The pending referral `find` answers for `pk` in the caller's area (None without
+    a `pk`); a `pk` it does not answer for is refused."""
+    if pk is None:
+        return None
+    found = find(request.user, str(pk))
+    if found is None:
+        raise PermissionDenied(refusal)
+    return found
+
+
 @router.post("/visits", response={201: ClinicalVisitOut})
 def create_visit(request: HttpRequest, body: ClinicalVisitIn):  # type: ignore[no-untyped-def]
     facility = get_object_or_404(
@@ -269,18 +280,20 @@ def create_visit(request: HttpRequest, body: ClinicalVisitIn):  # type: ignore[n
         from fangkong.people.models import Person
 
         person = get_object_or_404(Person.objects.restrict(request.user, "view"), pk=body.person_id)
-    referral = None
-    if body.observation_referral_id is not None:
-        referral = boards.pending_referral(request.user, str(body.observation_referral_id))
-        if referral is None:
-            raise PermissionDenied(_("no such pending referral in your area"))
-        person = referral.period.person
-    task = None
-    if body.screening_task_id is not None:
-        task = boards.pending_screening(request.user, str(body.screening_task_id))
-        if task is None:
-            raise PermissionDenied(_("no such pending screening referral in your area"))
-        person = task.subject.person
+    referral = _pending(
+        boards.pending_referral,
+        request,
+        body.observation_referral_id,
+        _("no such pending referral in your area"),
+    )
+    person = referral.period.person if referral is not None else person
+    task = _pending(
+        boards.pending_screening,
+        request,
+        body.screening_task_id,
+        _("no such pending screening referral in your area"),
+    )
+    person = task.subject.person if task is not None else person
     doctor = None
     if body.first_doctor_id is not None:
         from fangkong.accounts.models import User
