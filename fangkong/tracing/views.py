@@ -2,6 +2,7 @@
 `.restrict(user, action)`: a record outside the user's area is a 404."""
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -95,29 +96,43 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _secondary(request: HttpRequest, contact: Contact) -> None:
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(" ".join(str(e) for e in form.errors.values()))
+    actions.add_contact(request.user, None, form.cleaned_data, source_contact=contact)
+
+
+# The forms of the contact page: verb -> (handler(request, contact), what it tells).
+CONTACT_VERBS: dict[str, tuple[Callable[[HttpRequest, Contact], Any], Any]] = {
+    "confirm": (
+        lambda r, c: actions.confirm_contact(r.user, c),
+        gettext_lazy("Contact confirmed."),
+    ),
+    "dismiss": (
+        lambda r, c: actions.dismiss_contact(r.user, c, r.POST.get("reason", "")),
+        gettext_lazy("Contact dismissed."),
+    ),
+    "secondary": (_secondary, gettext_lazy("Secondary contact recorded.")),
+}
+
+
 @login_required
 @require_POST
 def contact_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+    """The forms of the contact page, one verb each (CONTACT_VERBS)."""
     contact = get_object_or_404(Contact.objects.restrict(request.user, "view"), pk=pk)
+    if verb not in CONTACT_VERBS:
+        raise PermissionDenied
+    handler, done = CONTACT_VERBS[verb]
     try:
-        if verb == "confirm":
-            actions.confirm_contact(request.user, contact)
-            messages.success(request, _("Contact confirmed."))
-        elif verb == "dismiss":
-            actions.dismiss_contact(request.user, contact, request.POST.get("reason", ""))
-            messages.success(request, _("Contact dismissed."))
-        elif verb == "secondary":
-            form = ContactForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(" ".join(str(e) for e in form.errors.values()))
-            actions.add_contact(request.user, None, form.cleaned_data, source_contact=contact)
-            messages.success(request, _("Secondary contact recorded."))
-        else:
-            raise PermissionDenied
+        handler(request, contact)
     except PermissionError as exc:
         raise PermissionDenied(str(exc)) from None
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, str(done))
     return redirect(contact.get_absolute_url())
 
 
