@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -259,14 +259,18 @@ def facilities(request: HttpRequest) -> list[dict]:
 # ---------------------------------------------------------------- visits
 
 
-def _pending(find: Any, request: HttpRequest, pk: Any, refusal: str) -> Any:
+NO_REFERRAL = gettext_lazy("no such pending referral in your area")
+NO_SCREENING = gettext_lazy("no such pending screening referral in your area")
+
+
+def _pending(find: Any, request: HttpRequest, pk: Any, refusal: Any) -> Any:
     """The pending referral `find` answers for `pk` in the caller's area (None without
     a `pk`); a `pk` it does not answer for is refused."""
     if pk is None:
         return None
     found = find(request.user, str(pk))
     if found is None:
-        raise PermissionDenied(refusal)
+        raise PermissionDenied(str(refusal))
     return found
 
 
@@ -280,19 +284,11 @@ def create_visit(request: HttpRequest, body: ClinicalVisitIn):  # type: ignore[n
         from fangkong.people.models import Person
 
         person = get_object_or_404(Person.objects.restrict(request.user, "view"), pk=body.person_id)
-    referral = _pending(
-        boards.pending_referral,
-        request,
-        body.observation_referral_id,
-        _("no such pending referral in your area"),
+    referral, task = (
+        _pending(boards.pending_referral, request, body.observation_referral_id, NO_REFERRAL),
+        _pending(boards.pending_screening, request, body.screening_task_id, NO_SCREENING),
     )
     person = referral.period.person if referral is not None else person
-    task = _pending(
-        boards.pending_screening,
-        request,
-        body.screening_task_id,
-        _("no such pending screening referral in your area"),
-    )
     person = task.subject.person if task is not None else person
     doctor = None
     if body.first_doctor_id is not None:
