@@ -42,6 +42,7 @@ from fangkong.clinical.models import (
 from fangkong.core import audit, clock
 from fangkong.core import listing as lists
 from fangkong.core.access import require
+from fangkong.core.rulepages import RulesPage
 
 
 def _visit(request: HttpRequest, pk: int, action: str = "view") -> ClinicVisit:
@@ -431,28 +432,14 @@ def cluster_report(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("clinical:clusters")
 
 
+RULES_PAGE = RulesPage("clinical.clinicalrules", "clinical:rules", "clinical/rules.html")
+
+
 @login_required
 def rules_view(request: HttpRequest) -> HttpResponse:
     """The dated rule sets (R7–R10); headquarters adds one from a date on."""
     from fangkong.clinical.forms import RulesForm
     from fangkong.clinical.models import ClinicalRules
 
-    require(request.user, "view", "clinical.clinicalrules")
-    can_change = request.user.may("clinical.clinicalrules", "change")  # type: ignore[union-attr]
     form = RulesForm(request.POST or None)
-    if request.method == "POST":
-        if not can_change:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                rulesets.save_rules(request.user, form.cleaned_data)
-            except ValidationError as exc:
-                _errors(request, exc)
-            else:
-                messages.success(request, _("Rule set saved."))
-                return redirect("clinical:rules")
-    return render(
-        request,
-        "clinical/rules.html",
-        {"sets": ClinicalRules.objects.all(), "form": form, "can_change": can_change},
-    )
+    return RULES_PAGE.render(request, form, rulesets.save_rules, ClinicalRules.objects.all())
