@@ -17,15 +17,11 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import listing as lists
 from fangkong.core.access import require
+from fangkong.core.forms import add_action_errors
 from fangkong.tracing import actions, venues
 from fangkong.tracing.choices import VenueKind
 from fangkong.tracing.forms import ContactForm, GateForm, GatePickForm, GateTailForm, VenueForm
 from fangkong.tracing.models import Chain, Contact, IndexCase, Scan, Venue
-
-
-def _errors(form: Any, exc: ValidationError) -> None:
-    for field, errs in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-        form.add_error(field if field in form.fields else None, errs)
 
 
 @login_required
@@ -69,7 +65,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 contact = actions.add_contact(request.user, index, form.cleaned_data)
             except ValidationError as exc:
-                _errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(
                     request, _("Contact recorded: %s") % contact.get_category_display()
@@ -183,7 +179,7 @@ def venues_view(request: HttpRequest) -> HttpResponse:
         except PermissionError:
             raise PermissionDenied from None
         except ValidationError as exc:
-            _errors(form, exc)
+            add_action_errors(form, exc)
         else:
             return redirect(venue.get_absolute_url())
     found = lists.paginate(
@@ -253,7 +249,7 @@ def gate(request: HttpRequest, pk: int) -> HttpResponse:
         except CodeError as exc:
             form.add_error("token", str(exc))
         except ValidationError as exc:
-            _errors(form, exc)
+            add_action_errors(form, exc)
     return _gate_page(request, venue, form=form, result=result)
 
 
@@ -301,7 +297,7 @@ def gate_tail(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionError as exc:
         raise PermissionDenied(str(exc)) from exc
     except ValidationError as exc:
-        _errors(tail_form, exc)
+        add_action_errors(tail_form, exc)
         return _gate_page(request, venue, tail_form=tail_form)
     pick_form = GatePickForm(initial={"client_id": uuid.uuid4(), "direction": "entry"})
     return _gate_page(
@@ -335,7 +331,7 @@ def gate_pick(request: HttpRequest, pk: int) -> HttpResponse:
             temperature=d["temperature"],
         )
     except ValidationError as exc:
-        _errors(pick_form, exc)
+        add_action_errors(pick_form, exc)
         return _gate_page(request, venue, pick_form=pick_form)
     return _gate_page(
         request, venue, result={"scan": scan, "colour": scan.colour, "person": person}
