@@ -344,13 +344,7 @@ def visit_handover(request: HttpRequest, pk: int, body: HandOverIn):  # type: ig
 
 @router.post("/visits/{pk}/dispose", response=ClinicalVisitOut)
 def visit_dispose(request: HttpRequest, pk: int, body: DisposeIn):  # type: ignore[no-untyped-def]
-    return visits.dispose(
-        request.user,
-        _visit(request, pk),
-        body.disposition,
-        note=body.note,
-        diagnosed_at=body.diagnosed_at,
-    )
+    return visits.dispose(request.user, _visit(request, pk), **body.dict())
 
 
 # ---------------------------------------------------------------- cases
@@ -411,14 +405,8 @@ def case_history(request: HttpRequest, pk: int) -> list[dict]:
 
 @router.post("/cases/{pk}/classify", response=ClinicalCaseOut)
 def case_classify(request: HttpRequest, pk: int, body: ClassifyIn):  # type: ignore[no-untyped-def]
-    return cases_actions.classify(
-        request.user,
-        _case(request, pk),
-        body.status,
-        severity=body.severity,
-        reason=body.reason,
-        diagnosed_at=body.diagnosed_at,
-    )
+    d = body.dict()
+    return cases_actions.classify(request.user, _case(request, pk), d.pop("status"), **d)
 
 
 @router.post("/cases/{pk}/emergency-report", response=ClinicalCaseOut)
