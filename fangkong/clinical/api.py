@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -259,6 +259,21 @@ def facilities(request: HttpRequest) -> list[dict]:
 # ---------------------------------------------------------------- visits
 
 
+NO_REFERRAL = gettext_lazy("no such pending referral in your area")
+NO_SCREENING = gettext_lazy("no such pending screening referral in your area")
+
+
+def _pending(find: Any, request: HttpRequest, pk: Any, refusal: Any) -> Any:
+    """The pending referral `find` answers for `pk` in the caller's area (None without
+    a `pk`); a `pk` it does not answer for is refused."""
+    if pk is None:
+        return None
+    found = find(request.user, str(pk))
+    if found is None:
+        raise PermissionDenied(str(refusal))
+    return found
+
+
 @router.post("/visits", response={201: ClinicalVisitOut})
 def create_visit(request: HttpRequest, body: ClinicalVisitIn):  # type: ignore[no-untyped-def]
     facility = get_object_or_404(
@@ -269,18 +284,12 @@ def create_visit(request: HttpRequest, body: ClinicalVisitIn):  # type: ignore[n
         from fangkong.people.models import Person
 
         person = get_object_or_404(Person.objects.restrict(request.user, "view"), pk=body.person_id)
-    referral = None
-    if body.observation_referral_id is not None:
-        referral = boards.pending_referral(request.user, str(body.observation_referral_id))
-        if referral is None:
-            raise PermissionDenied(_("no such pending referral in your area"))
-        person = referral.period.person
-    task = None
-    if body.screening_task_id is not None:
-        task = boards.pending_screening(request.user, str(body.screening_task_id))
-        if task is None:
-            raise PermissionDenied(_("no such pending screening referral in your area"))
-        person = task.subject.person
+    referral, task = (
+        _pending(boards.pending_referral, request, body.observation_referral_id, NO_REFERRAL),
+        _pending(boards.pending_screening, request, body.screening_task_id, NO_SCREENING),
+    )
+    person = referral.period.person if referral is not None else person
+    person = task.subject.person if task is not None else person
     doctor = None
     if body.first_doctor_id is not None:
         from fangkong.accounts.models import User
@@ -335,13 +344,7 @@ def visit_handover(request: HttpRequest, pk: int, body: HandOverIn):  # type: ig
 
 @router.post("/visits/{pk}/dispose", response=ClinicalVisitOut)
 def visit_dispose(request: HttpRequest, pk: int, body: DisposeIn):  # type: ignore[no-untyped-def]
-    return visits.dispose(
-        request.user,
-        _visit(request, pk),
-        body.disposition,
-        note=body.note,
-        diagnosed_at=body.diagnosed_at,
-    )
+    return visits.dispose(request.user, _visit(request, pk), **body.dict())
 
 
 # ---------------------------------------------------------------- cases
@@ -402,14 +405,8 @@ def case_history(request: HttpRequest, pk: int) -> list[dict]:
 
 @router.post("/cases/{pk}/classify", response=ClinicalCaseOut)
 def case_classify(request: HttpRequest, pk: int, body: ClassifyIn):  # type: ignore[no-untyped-def]
-    return cases_actions.classify(
-        request.user,
-        _case(request, pk),
-        body.status,
-        severity=body.severity,
-        reason=body.reason,
-        diagnosed_at=body.diagnosed_at,
-    )
+    d = body.dict()
+    return cases_actions.classify(request.user, _case(request, pk), d.pop("status"), **d)
 
 
 @router.post("/cases/{pk}/emergency-report", response=ClinicalCaseOut)

@@ -42,6 +42,7 @@ from fangkong.clinical.models import (
 from fangkong.core import audit, clock
 from fangkong.core import listing as lists
 from fangkong.core.access import require
+from fangkong.core.rulepages import RulesPage
 
 
 def _visit(request: HttpRequest, pk: int, action: str = "view") -> ClinicVisit:
@@ -68,10 +69,13 @@ def _errors(request: HttpRequest, exc: Exception) -> None:
         messages.error(request, str(exc))
 
 
-def _form_errors(form: Any) -> ValidationError:
-    return ValidationError(
-        {k: [e["message"] for e in v] for k, v in form.errors.get_json_data().items()}
-    )
+def _valid(form: Any) -> dict[str, Any]:
+    """The form's cleaned data, or its errors raised for `_errors` to show."""
+    if not form.is_valid():
+        raise ValidationError(
+            {k: [e["message"] for e in v] for k, v in form.errors.get_json_data().items()}
+        )
+    return form.cleaned_data
 
 
 @login_required
@@ -166,43 +170,52 @@ def _findings_initial(visit: ClinicVisit) -> dict:
     return {k: getattr(visit, k) for k in FindingsForm.base_fields}
 
 
+def _findings(request: HttpRequest, visit: ClinicVisit) -> None:
+    visits.record_findings(request.user, visit, _valid(FindingsForm(request.POST)))
+    messages.success(request, _("Findings saved."))
+
+
+def _handover(request: HttpRequest, visit: ClinicVisit) -> None:
+    from fangkong.accounts.models import User
+
+    to = User.objects.filter(pk=request.POST.get("to_doctor") or 0).first()
+    visits.hand_over(request.user, visit, to, request.POST.get("reason", ""))
+    messages.success(request, _("Patient handed over."))
+
+
+def _dispose(request: HttpRequest, visit: ClinicVisit) -> HttpResponse | None:
+    d = _valid(DisposeForm(request.POST))
+    visits.dispose(
+        request.user, visit, d["disposition"], note=d["note"], diagnosed_at=d["diagnosed_at"]
+    )
+    messages.success(request, _("Visit closed."))
+    case = Case.objects.filter(visit=visit).first()
+    return redirect(case) if case is not None else None
+
+
+# The forms of the visit page: verb -> handler(request, visit), which raises
+# ValidationError or PermissionError for the page to show, or answers a page to go to.
+VISIT_VERBS: dict[str, Callable[[HttpRequest, ClinicVisit], HttpResponse | None]] = {
+    "findings": _findings,
+    "handover": _handover,
+    "dispose": _dispose,
+}
+
+
 @login_required
 @require_POST
 def visit_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+    """The forms of the visit page, one verb each (VISIT_VERBS)."""
     visit = _visit(request, pk, "change")
+    handler = VISIT_VERBS.get(verb)
+    if handler is None:
+        raise PermissionDenied
     try:
-        if verb == "findings":
-            form: Any = FindingsForm(request.POST)
-            if not form.is_valid():
-                raise _form_errors(form)
-            visits.record_findings(request.user, visit, form.cleaned_data)
-            messages.success(request, _("Findings saved."))
-        elif verb == "handover":
-            from fangkong.accounts.models import User
-
-            to = User.objects.filter(pk=request.POST.get("to_doctor") or 0).first()
-            visits.hand_over(request.user, visit, to, request.POST.get("reason", ""))
-            messages.success(request, _("Patient handed over."))
-        elif verb == "dispose":
-            form = DisposeForm(request.POST)
-            if not form.is_valid():
-                raise _form_errors(form)
-            visits.dispose(
-                request.user,
-                visit,
-                form.cleaned_data["disposition"],
-                note=form.cleaned_data["note"],
-                diagnosed_at=form.cleaned_data["diagnosed_at"],
-            )
-            messages.success(request, _("Visit closed."))
-            case = Case.objects.filter(visit=visit).first()
-            if case is not None:
-                return redirect(case)
-        else:
-            raise PermissionDenied
+        page = handler(request, visit)
     except (ValidationError, PermissionError) as exc:
         _errors(request, exc)
-    return redirect(visit)
+        page = None
+    return page or redirect(visit)
 
 
 @login_required
@@ -221,12 +234,6 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _ward(request: HttpRequest, transfer: Transfer) -> Ward:
     qs = Ward.objects.restrict(request.user, "view").filter(facility=transfer.to_facility)
     return get_object_or_404(qs, pk=request.POST.get("ward") or 0)
-
-
-def _valid(form: Any) -> dict[str, Any]:
-    if not form.is_valid():
-        raise _form_errors(form)
-    return form.cleaned_data
 
 
 def _classify(request: HttpRequest, case: Case) -> None:
@@ -425,28 +432,14 @@ def cluster_report(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("clinical:clusters")
 
 
+RULES_PAGE = RulesPage("clinical.clinicalrules", "clinical:rules", "clinical/rules.html")
+
+
 @login_required
 def rules_view(request: HttpRequest) -> HttpResponse:
     """The dated rule sets (R7–R10); headquarters adds one from a date on."""
     from fangkong.clinical.forms import RulesForm
     from fangkong.clinical.models import ClinicalRules
 
-    require(request.user, "view", "clinical.clinicalrules")
-    can_change = request.user.may("clinical.clinicalrules", "change")  # type: ignore[union-attr]
     form = RulesForm(request.POST or None)
-    if request.method == "POST":
-        if not can_change:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                rulesets.save_rules(request.user, form.cleaned_data)
-            except ValidationError as exc:
-                _errors(request, exc)
-            else:
-                messages.success(request, _("Rule set saved."))
-                return redirect("clinical:rules")
-    return render(
-        request,
-        "clinical/rules.html",
-        {"sets": ClinicalRules.objects.all(), "form": form, "can_change": can_change},
-    )
+    return RULES_PAGE.render(request, form, rulesets.save_rules, ClinicalRules.objects.all())

@@ -11,6 +11,7 @@ from fangkong.companions.forms import DecisionForm, RunForm
 from fangkong.companions.models import CandidateExposure, CompanionRun
 from fangkong.core import listing as lists
 from fangkong.core.access import require
+from fangkong.core.forms import run_action
 from fangkong.core.querysets import allows
 
 PAGE = 50
@@ -26,18 +27,15 @@ def run_list(request: HttpRequest) -> HttpResponse:
         if not may_run:
             raise PermissionDenied
         if form.is_valid():
-            try:
-                run = actions.start_run(
-                    request.user,
-                    None,
-                    form.cleaned_data["dataset"],
-                    form.cleaned_data["engine"],
-                    form.cleaned_data["cases"],
-                )
-            except ValidationError as exc:
-                form.add_action_errors(exc)
-            else:
-                messages.success(request, _("Detection started."))
+            d = form.cleaned_data
+            terms = (d["dataset"], d["engine"], d["cases"])
+            run = run_action(
+                request,
+                form,
+                lambda: actions.start_run(request.user, None, *terms),
+                _("Detection started."),
+            )
+            if run:
                 return redirect(run)
     qs = CompanionRun.objects.restrict(request.user, "view").select_related("job", "node")
     runs = lists.paginate(request, qs.prefetch_related("cases"))  # every run (was the last 50)

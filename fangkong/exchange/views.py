@@ -3,6 +3,7 @@ to. Every read goes through `.restrict(user, action)`; a record outside the user
 area is a 404, like one that does not exist."""
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -112,32 +113,50 @@ def new_request(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _reveal(request: HttpRequest, req: HandoverRequest, page: dict[str, Any]) -> None:
+    try:
+        field = request.POST.get("field", "")
+        page["revealed"][field] = actions.reveal(request.user, req, field, request)
+    except (ValidationError, PermissionDenied):
+        raise PermissionDenied from None
+
+
+def _answer(request: HttpRequest, req: HandoverRequest, page: dict[str, Any]) -> Any:
+    form = page["form"]
+    if not form.is_valid():
+        return None
+    try:
+        actions.answer(request.user, req, form.cleaned_data["answer"], form.cleaned_data["note"])
+    except ValidationError as exc:
+        form.add_action_errors(exc)
+        return None
+    if req.partner.url:
+        actions.deliver(req.partner)
+    messages.success(request, _("Answer recorded and sent back."))
+    return redirect("exchange:request", req.pk)
+
+
+# The forms of a request's page: verb -> handler(request, req, page), which may fill
+# the page (a revealed value, a form's errors) or answer a page to go to.
+REQUEST_VERBS: dict[str, Callable[[HttpRequest, HandoverRequest, dict[str, Any]], Any]] = {
+    "reveal": _reveal,
+    "answer": _answer,
+}
+
+
 @login_required
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     req = get_object_or_404(
         HandoverRequest.objects.restrict(user).select_related("partner", "node", "subject"), pk=pk
     )
-    form = forms.AnswerForm(request.POST or None)
-    revealed: dict[str, str] = {}
+    page: dict[str, Any] = {"form": forms.AnswerForm(request.POST or None), "revealed": {}}
+    form, revealed = page["form"], page["revealed"]
     if request.method == "POST":
-        verb = request.POST.get("verb")
-        if verb == "reveal":
-            try:
-                field = request.POST.get("field", "")
-                revealed[field] = actions.reveal(user, req, field, request)
-            except (ValidationError, PermissionDenied):
-                raise PermissionDenied from None
-        elif verb == "answer" and form.is_valid():
-            try:
-                actions.answer(user, req, form.cleaned_data["answer"], form.cleaned_data["note"])
-            except ValidationError as exc:
-                form.add_action_errors(exc)
-            else:
-                if req.partner.url:
-                    actions.deliver(req.partner)
-                messages.success(request, _("Answer recorded and sent back."))
-                return redirect("exchange:request", req.pk)
+        handler = REQUEST_VERBS.get(request.POST.get("verb", ""))
+        done = handler(request, req, page) if handler is not None else None
+        if done is not None:
+            return done
     else:
         audit.record_access(user, req, "view", request)
     return render(
@@ -231,43 +250,51 @@ def inbox(request: HttpRequest) -> JsonResponse:
 # --- report cards ----------------------------------------------------------------------
 
 
+def _card_receipt(request: HttpRequest, page: dict[str, Any]) -> Any:
+    receipt = page["receipt"] = forms.ReceiptForm(request.POST, request.FILES)
+    if not receipt.is_valid():
+        return None
+    try:
+        result = cards.import_receipt(request.user, receipt.cleaned_data["file"].read())
+    except ValidationError as exc:
+        receipt.add_action_errors(exc)
+        return None
+    messages.success(request, _("%d versions acknowledged.") % result["acknowledged"])
+    for r in result["rejected"]:
+        messages.warning(request, _("row %(n)d: %(r)s") % {"n": r["row"], "r": r["reason"]})
+    return redirect("exchange:cards")
+
+
+def _card_ack(request: HttpRequest, page: dict[str, Any]) -> Any:
+    ack = forms.AckForm(request.POST)
+    if not ack.is_valid():
+        return None
+    d = ack.cleaned_data
+    try:
+        cards.acknowledge(request.user, d["card"], d["seq"], d["national_id"])
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, _("Acknowledgement recorded; the report clock is closed."))
+    return redirect("exchange:cards")
+
+
+# The forms of the report-card page: verb -> handler(request, page); any other verb is
+# an acknowledgement typed in by hand.
+CARD_VERBS: dict[str, Callable[[HttpRequest, dict[str, Any]], Any]] = {"receipt": _card_receipt}
+
+
 @login_required
 def cards_view(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     require(request.user, "view", "exchange.reportcard")
-    receipt = forms.ReceiptForm()
-    ack = forms.AckForm()
+    page: dict[str, Any] = {"receipt": forms.ReceiptForm()}
     if request.method == "POST":
         require(request.user, "acknowledge", "exchange.reportcard")
-        if request.POST.get("verb") == "receipt":
-            receipt = forms.ReceiptForm(request.POST, request.FILES)
-            if receipt.is_valid():
-                try:
-                    result = cards.import_receipt(user, receipt.cleaned_data["file"].read())
-                except ValidationError as exc:
-                    receipt.add_action_errors(exc)
-                else:
-                    messages.success(
-                        request, _("%d versions acknowledged.") % result["acknowledged"]
-                    )
-                    for r in result["rejected"]:
-                        messages.warning(
-                            request, _("row %(n)d: %(r)s") % {"n": r["row"], "r": r["reason"]}
-                        )
-                    return redirect("exchange:cards")
-        else:
-            ack = forms.AckForm(request.POST)
-            if ack.is_valid():
-                d = ack.cleaned_data
-                try:
-                    cards.acknowledge(user, d["card"], d["seq"], d["national_id"])
-                except ValidationError as exc:
-                    messages.error(request, "; ".join(exc.messages))
-                else:
-                    messages.success(
-                        request, _("Acknowledgement recorded; the report clock is closed.")
-                    )
-                return redirect("exchange:cards")
+        done = CARD_VERBS.get(request.POST.get("verb", ""), _card_ack)(request, page)
+        if done is not None:
+            return done
+    receipt = page["receipt"]
     listing = lists.paginate(
         request,
         cards.cases_for(user),

@@ -117,26 +117,26 @@ def verify(request: HttpRequest, data: HealthCodeVerifyIn):  # type: ignore[no-u
     return {"colour": colour, "name": masked_name(name), "venue": venue}
 
 
-@router.post("/persons/{person_id}/override", response={201: HealthCodeCodeOut})
-def override(request: HttpRequest, person_id: int, data: OverrideIn):  # type: ignore[no-untyped-def]
+def _record_and_recompute(request: HttpRequest, person_id: int, act: Any, data: Any) -> Status:
+    """`act(user, person, **data)` on a person of the caller's area, then the person's
+    code recomputed and answered (201)."""
     person = _person(request, person_id)
     try:
-        actions.override_colour(request.user, person, **data.dict())
+        act(request.user, person, **data.dict())
     except PermissionError as exc:
         raise PermissionDenied(str(exc)) from None
     actions.recompute_persons([person.pk])
     return Status(201, _code(request, person_id))
+
+
+@router.post("/persons/{person_id}/override", response={201: HealthCodeCodeOut})
+def override(request: HttpRequest, person_id: int, data: OverrideIn):  # type: ignore[no-untyped-def]
+    return _record_and_recompute(request, person_id, actions.override_colour, data)
 
 
 @router.post("/persons/{person_id}/arrivals", response={201: HealthCodeCodeOut})
 def arrival(request: HttpRequest, person_id: int, data: ArrivalIn):  # type: ignore[no-untyped-def]
-    person = _person(request, person_id)
-    try:
-        actions.record_arrival(request.user, person, **data.dict())
-    except PermissionError as exc:
-        raise PermissionDenied(str(exc)) from None
-    actions.recompute_persons([person.pk])
-    return Status(201, _code(request, person_id))
+    return _record_and_recompute(request, person_id, actions.record_arrival, data)
 
 
 @router.post("/recompute", response={202: dict})

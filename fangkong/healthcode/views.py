@@ -1,6 +1,9 @@
 """Staff pages of the health code: headquarters' overview, one person's colour with its
 reasons and history, overrides with a written reason, the personal link to send."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -41,6 +44,39 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _arrival(request: HttpRequest, person: Any, page: dict[str, Any]) -> None:
+    form = page["arrival_form"] = ArrivalForm(request.POST)
+    if form.is_valid():
+        actions.record_arrival(request.user, person, **form.cleaned_data)
+        messages.success(request, _("Arrival recorded."))
+
+
+def _end_override(request: HttpRequest, person: Any, page: dict[str, Any]) -> None:
+    found = get_object_or_404(
+        CodeOverride.objects.restrict(request.user, "view"),
+        pk=request.POST.get("override"),
+        person=person,
+        active=True,
+    )
+    actions.end_override(request.user, found)
+    messages.success(request, _("Override ended."))
+
+
+def _override(request: HttpRequest, person: Any, page: dict[str, Any]) -> None:
+    form = page["override_form"]
+    if form.is_valid():
+        actions.override_colour(request.user, person, **form.cleaned_data)
+        messages.success(request, _("Colour set by headquarters."))
+
+
+# The forms of a person's page: the posted `form` -> handler(request, person, page); any
+# other is the override form.
+PERSON_FORMS: dict[str, Callable[[HttpRequest, Any, dict[str, Any]], None]] = {
+    "arrival": _arrival,
+    "end_override": _end_override,
+}
+
+
 @login_required
 def person_code(request: HttpRequest, person_id: int) -> HttpResponse:
     from fangkong.people.models import Person
@@ -49,29 +85,16 @@ def person_code(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.restrict(request.user, "view"), pk=person_id)
     actions.colour_of(person.pk)
     code = HealthCode.objects.get(person_id=person.pk)
-    override_form = (
-        OverrideForm(request.POST or None) if request.method == "POST" else OverrideForm()
-    )
-    arrival_form = ArrivalForm()
+    page: dict[str, Any] = {
+        "override_form": OverrideForm(request.POST or None)
+        if request.method == "POST"
+        else OverrideForm(),
+        "arrival_form": ArrivalForm(),
+    }
     if request.method == "POST":
+        handler = PERSON_FORMS.get(request.POST.get("form", ""), _override)
         try:
-            if request.POST.get("form") == "arrival":
-                arrival_form = ArrivalForm(request.POST)
-                if arrival_form.is_valid():
-                    actions.record_arrival(request.user, person, **arrival_form.cleaned_data)
-                    messages.success(request, _("Arrival recorded."))
-            elif request.POST.get("form") == "end_override":
-                found = get_object_or_404(
-                    CodeOverride.objects.restrict(request.user, "view"),
-                    pk=request.POST.get("override"),
-                    person=person,
-                    active=True,
-                )
-                actions.end_override(request.user, found)
-                messages.success(request, _("Override ended."))
-            elif override_form.is_valid():
-                actions.override_colour(request.user, person, **override_form.cleaned_data)
-                messages.success(request, _("Colour set by headquarters."))
+            handler(request, person, page)
         except PermissionError as exc:
             raise PermissionDenied(str(exc)) from None
         except ValidationError as exc:
@@ -98,8 +121,7 @@ def person_code(request: HttpRequest, person_id: int) -> HttpResponse:
                 per_page=20,
                 prefix="o",
             ),
-            "override_form": override_form,
-            "arrival_form": arrival_form,
+            **page,
             "can_override": request.user.may("healthcode.codeoverride", "add"),  # type: ignore[union-attr]
             "personal_link": request.build_absolute_uri(
                 reverse("healthcode:my_code", args=[tokens.personal_token(person.pk)])

@@ -169,14 +169,9 @@ def list_periods(request: HttpRequest, params: Query[ListParams]):  # type: igno
 def start_period(request: HttpRequest, body: PeriodIn):  # type: ignore[no-untyped-def]
     require(request.user, "add", "observation.observationperiod")
     person = get_object_or_404(Person.objects.restrict(request.user), pk=body.person_id)
-    period = actions.start_period(
-        request.user,
-        person,
-        reason=body.reason,
-        last_exposure=body.last_exposure,
-        start_date=body.start_date,
-        room=_room(request, body.room_id),
-    )
+    room = _room(request, body.room_id)
+    terms = body.dict(exclude={"person_id", "room_id"})
+    period = actions.start_period(request.user, person, room=room, **terms)
     return Status(201, _period(request, period.pk))
 
 

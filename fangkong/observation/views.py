@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +20,7 @@ from fangkong.core import listing as lists
 from fangkong.core.access import invalid, require
 from fangkong.core.forms import run_action
 from fangkong.core.querysets import can_access
+from fangkong.core.rulepages import RulesPage
 from fangkong.geo.models import Division
 from fangkong.observation import actions, exports, links
 from fangkong.observation.forms import (
@@ -183,23 +184,17 @@ def period_create(request: HttpRequest) -> HttpResponse:
     }
     form = StartPeriodForm(request.POST or None, initial=initial, rooms=_rooms(request.user))
     picking.set_user(form, request.user)
-    if request.method == "POST" and form.is_valid():
-        person = form.cleaned_data["person"]
-        if person is not None:
-            try:
-                period = actions.start_period(
-                    request.user,
-                    person,
-                    reason=form.cleaned_data["reason"],
-                    last_exposure=form.cleaned_data["last_exposure"],
-                    start_date=form.cleaned_data["start_date"],
-                    room=form.cleaned_data["room"],
-                )
-            except ValidationError as exc:
-                form.add_action_errors(exc)
-            else:
-                messages.success(request, _("Observation started."))
-                return redirect(period)
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["person"] is not None:
+        d = form.cleaned_data
+        keys = ("reason", "last_exposure", "start_date", "room")
+        period = run_action(
+            request,
+            form,
+            lambda: actions.start_period(request.user, d["person"], **{k: d[k] for k in keys}),
+            _("Observation started."),
+        )
+        if period:
+            return redirect(period)
     return render(request, "observation/start.html", {"form": form})
 
 
@@ -544,23 +539,12 @@ def referral_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("observation:period", referral.period_id)
 
 
+RULES_PAGE = RulesPage(
+    "observation.observationrules", "observation:rules", "observation/rules.html", "rule_sets"
+)
+
+
 @login_required
 def rules_view(request: HttpRequest) -> HttpResponse:
-    require(request.user, "view", "observation.observationrules")
-    can_change = request.user.may("observation.observationrules", "change")  # type: ignore[union-attr]
     form = RulesForm(request.POST or None)
-    if request.method == "POST":
-        if not can_change:
-            raise PermissionDenied
-        if form.is_valid() and run_action(
-            request,
-            form,
-            lambda: actions.save_rules(request.user, form.cleaned_data),
-            _("Rule set saved."),
-        ):
-            return redirect("observation:rules")
-    return render(
-        request,
-        "observation/rules.html",
-        {"rule_sets": ObservationRules.objects.all(), "form": form, "can_change": can_change},
-    )
+    return RULES_PAGE.render(request, form, actions.save_rules, ObservationRules.objects.all())

@@ -24,7 +24,12 @@ from fangkong.screening.models import (
     PushedList,
     ScreeningTask,
 )
-from fangkong.screening.reads import audit_api_page, audit_list
+from fangkong.screening.reads import (
+    audit_api_page,
+    audit_list,
+    open_exceptions,
+    pending_declarations,
+)
 
 router = Router(tags=["screening"])
 
@@ -279,12 +284,7 @@ def transfer(request: HttpRequest, pk: int, body: ScreeningTransferIn):  # type:
 @paginate(CountedPagination)
 def list_exceptions(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Open exceptions in the caller's area, paged (`page`, `page_size`) with `count`."""
-    qs = (
-        ExceptionItem.objects.restrict(request.user, "view")
-        .open()
-        .select_related("subject", "node")
-        .order_by("pk")
-    )
+    qs = open_exceptions(request.user)
     return audit_api_page(request, "screening.exceptionitem", {"list": "open"}, qs)
 
 
@@ -340,12 +340,7 @@ class ScreeningReviewIn(Schema):
 def list_declarations(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Public self-declarations about registered persons, waiting for review; paged
     (`page`, `page_size`) with `count`."""
-    qs = (
-        DeclarationReview.objects.restrict(request.user, "view")
-        .pending()
-        .select_related("person", "node")
-        .order_by("pk")
-    )
+    qs = pending_declarations(request.user)
     return audit_api_page(request, "screening.declarationreview", {"list": "pending"}, qs)
 
 

@@ -37,3 +37,19 @@ def audit_api_page(request: Any, label: str, filters: dict[str, Any], qs: Any) -
     rows = max(0, min(size, qs.count() - (page - 1) * size))
     audit_list(request, label, {**filters, "page": page, "api": True}, rows)
     return qs
+
+
+def open_exceptions(user: Any) -> Any:
+    """The town's open exceptions in the user's area, oldest first (page and API)."""
+    from fangkong.screening.models import ExceptionItem
+
+    qs = ExceptionItem.objects.restrict(user, "view").open()
+    return qs.select_related("subject", "node").order_by("pk")
+
+
+def pending_declarations(user: Any) -> Any:
+    """Self-declarations awaiting review in the user's area, oldest first (page and API)."""
+    from fangkong.screening.models import DeclarationReview
+
+    qs = DeclarationReview.objects.restrict(user, "view").pending()
+    return qs.select_related("person", "node").order_by("pk")

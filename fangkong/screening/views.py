@@ -1,6 +1,8 @@
 """Pages of screening: lists and import reports (headquarters), today's visits and the
 visit form (grid worker, phone), exceptions and aliases (town), progress (every level)."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,7 +37,7 @@ from fangkong.screening.models import (
     PushedRow,
     ScreeningTask,
 )
-from fangkong.screening.reads import audit_list
+from fangkong.screening.reads import audit_list, open_exceptions, pending_declarations
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -207,6 +209,16 @@ def _task(request: HttpRequest, pk: int, action: str = "view") -> ScreeningTask:
     )
 
 
+def _audited(
+    request: HttpRequest, qs: Any, filters: paging.Filters, label: str, name: str
+) -> paging.Listing:
+    """One page of the filtered rows, its reading recorded as list `name` of model
+    `label` with the filters asked."""
+    listing = paging.paginate(request, qs, filters)
+    audit_list(request, label, {"list": name, **request.GET.dict()}, len(listing))
+    return listing
+
+
 @login_required
 def today(request: HttpRequest) -> HttpResponse:
     require(request.user, "view", ScreeningTask)
@@ -215,10 +227,7 @@ def today(request: HttpRequest) -> HttpResponse:
         .for_today()
         .select_related("subject", "node")
     )
-    listing = paging.paginate(request, tasks, TASK_FILTERS)
-    audit_list(
-        request, "screening.screeningtask", {"list": "today", **request.GET.dict()}, len(listing)
-    )
+    listing = _audited(request, tasks, TASK_FILTERS, "screening.screeningtask", "today")
     return render(request, "screening/today.html", {"listing": listing, "tasks": listing})
 
 
@@ -304,24 +313,23 @@ def _confirm_transfer(
 # --- town: exceptions, aliases, handovers ------------------------------------------------------
 
 
+EXCEPTION_FILTERS = paging.Filters(
+    name=("subject__name", "subject__address"),
+    name_label=gettext_lazy("Name or address"),
+    id_tail="subject__id_masked",
+    node="path",
+)
+
+
 @login_required
 def exceptions(request: HttpRequest) -> HttpResponse:
     require(request.user, "view", ExceptionItem)
-    items = paging.paginate(
+    items = _audited(
         request,
-        ExceptionItem.objects.restrict(request.user, "view")
-        .open()
-        .select_related("subject", "node")
-        .order_by("pk"),
-        paging.Filters(
-            name=("subject__name", "subject__address"),
-            name_label=gettext_lazy("Name or address"),
-            id_tail="subject__id_masked",
-            node="path",
-        ),
-    )
-    audit_list(
-        request, "screening.exceptionitem", {"list": "open", **request.GET.dict()}, len(items)
+        open_exceptions(request.user),
+        EXCEPTION_FILTERS,
+        "screening.exceptionitem",
+        "open",
     )
     return render(
         request,
@@ -376,19 +384,15 @@ def exception_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def handovers(request: HttpRequest) -> HttpResponse:
     """Decisions to start observation or a referral, awaiting those capabilities."""
     require(request.user, "view", ScreeningTask)
-    tasks = paging.paginate(
+    tasks = _audited(
         request,
         ScreeningTask.objects.restrict(request.user, "view")
         .handover_pending()
         .select_related("subject", "node")
         .order_by("visited_at", "pk"),
         TASK_FILTERS,
-    )
-    audit_list(
-        request,
         "screening.screeningtask",
-        {"list": "handovers", **request.GET.dict()},
-        len(tasks),
+        "handovers",
     )
     return render(request, "screening/handovers.html", {"tasks": tasks, "listing": tasks})
 
@@ -461,21 +465,14 @@ def declarations(request: HttpRequest) -> HttpResponse:
     """Self-declarations about persons already registered: nothing changes their record
     until staff accept it here."""
     require(request.user, "view", DeclarationReview)
-    items = paging.paginate(
+    items = _audited(
         request,
-        DeclarationReview.objects.restrict(request.user, "view")
-        .pending()
-        .select_related("person", "node")
-        .order_by("pk"),
+        pending_declarations(request.user),
         paging.Filters(
             name=("person__name",), id_tail="person__id_masked", node="path", date="created_at"
         ),
-    )
-    audit_list(
-        request,
         "screening.declarationreview",
-        {"list": "pending", **request.GET.dict()},
-        len(items),
+        "pending",
     )
     can_review = allows(request.user, DeclarationReview, "review")
     return render(

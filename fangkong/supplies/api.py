@@ -2,7 +2,9 @@
 outside the caller's area is a 404; a role that may not act is a 403; bad input 422."""
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -338,19 +340,22 @@ def request_detail(request: HttpRequest, pk: int):  # type: ignore[no-untyped-de
     return _request(request, pk)
 
 
+# The steps of a supply request: verb -> step(user, request, body).
+REQUEST_STEPS: dict[str, Callable[[Any, SupplyRequest, StepIn], SupplyRequest]] = {
+    "approve": lambda u, r, b: requests_actions.approve_request(u, r, b.quantity),
+    "reject": lambda u, r, b: requests_actions.reject_request(u, r, b.reason),
+    "ship": lambda u, r, b: requests_actions.ship_request(u, r),
+    "receive": lambda u, r, b: requests_actions.confirm_receipt(u, r, b.quantity),
+}
+
+
 @router.post("/requests/{pk}/{verb}", response=SupplyRequestOut)
 def request_step(request: HttpRequest, pk: int, verb: str, body: StepIn):  # type: ignore[no-untyped-def]
     req = _request(request, pk)
-    user = request.user
-    if verb == "approve":
-        return requests_actions.approve_request(user, req, body.quantity)
-    if verb == "reject":
-        return requests_actions.reject_request(user, req, body.reason)
-    if verb == "ship":
-        return requests_actions.ship_request(user, req)
-    if verb == "receive":
-        return requests_actions.confirm_receipt(user, req, body.quantity)
-    raise PermissionDenied(_("unknown step"))
+    step = REQUEST_STEPS.get(verb)
+    if step is None:
+        raise PermissionDenied(_("unknown step"))
+    return step(request.user, req, body)
 
 
 @router.post("/warehouses/{pk}/allocate/{item_id}", response=dict[int, int])

@@ -2,6 +2,7 @@
 `.restrict(user, action)`: a record outside the user's area is a 404."""
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -16,15 +17,11 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import listing as lists
 from fangkong.core.access import require
+from fangkong.core.forms import add_action_errors
 from fangkong.tracing import actions, venues
 from fangkong.tracing.choices import VenueKind
 from fangkong.tracing.forms import ContactForm, GateForm, GatePickForm, GateTailForm, VenueForm
 from fangkong.tracing.models import Chain, Contact, IndexCase, Scan, Venue
-
-
-def _errors(form: Any, exc: ValidationError) -> None:
-    for field, errs in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-        form.add_error(field if field in form.fields else None, errs)
 
 
 @login_required
@@ -68,7 +65,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 contact = actions.add_contact(request.user, index, form.cleaned_data)
             except ValidationError as exc:
-                _errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(
                     request, _("Contact recorded: %s") % contact.get_category_display()
@@ -95,29 +92,43 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _secondary(request: HttpRequest, contact: Contact) -> None:
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(" ".join(str(e) for e in form.errors.values()))
+    actions.add_contact(request.user, None, form.cleaned_data, source_contact=contact)
+
+
+# The forms of the contact page: verb -> (handler(request, contact), what it tells).
+CONTACT_VERBS: dict[str, tuple[Callable[[HttpRequest, Contact], Any], Any]] = {
+    "confirm": (
+        lambda r, c: actions.confirm_contact(r.user, c),
+        gettext_lazy("Contact confirmed."),
+    ),
+    "dismiss": (
+        lambda r, c: actions.dismiss_contact(r.user, c, r.POST.get("reason", "")),
+        gettext_lazy("Contact dismissed."),
+    ),
+    "secondary": (_secondary, gettext_lazy("Secondary contact recorded.")),
+}
+
+
 @login_required
 @require_POST
 def contact_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+    """The forms of the contact page, one verb each (CONTACT_VERBS)."""
     contact = get_object_or_404(Contact.objects.restrict(request.user, "view"), pk=pk)
+    if verb not in CONTACT_VERBS:
+        raise PermissionDenied
+    handler, done = CONTACT_VERBS[verb]
     try:
-        if verb == "confirm":
-            actions.confirm_contact(request.user, contact)
-            messages.success(request, _("Contact confirmed."))
-        elif verb == "dismiss":
-            actions.dismiss_contact(request.user, contact, request.POST.get("reason", ""))
-            messages.success(request, _("Contact dismissed."))
-        elif verb == "secondary":
-            form = ContactForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(" ".join(str(e) for e in form.errors.values()))
-            actions.add_contact(request.user, None, form.cleaned_data, source_contact=contact)
-            messages.success(request, _("Secondary contact recorded."))
-        else:
-            raise PermissionDenied
+        handler(request, contact)
     except PermissionError as exc:
         raise PermissionDenied(str(exc)) from None
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, str(done))
     return redirect(contact.get_absolute_url())
 
 
@@ -168,7 +179,7 @@ def venues_view(request: HttpRequest) -> HttpResponse:
         except PermissionError:
             raise PermissionDenied from None
         except ValidationError as exc:
-            _errors(form, exc)
+            add_action_errors(form, exc)
         else:
             return redirect(venue.get_absolute_url())
     found = lists.paginate(
@@ -238,7 +249,7 @@ def gate(request: HttpRequest, pk: int) -> HttpResponse:
         except CodeError as exc:
             form.add_error("token", str(exc))
         except ValidationError as exc:
-            _errors(form, exc)
+            add_action_errors(form, exc)
     return _gate_page(request, venue, form=form, result=result)
 
 
@@ -286,7 +297,7 @@ def gate_tail(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionError as exc:
         raise PermissionDenied(str(exc)) from exc
     except ValidationError as exc:
-        _errors(tail_form, exc)
+        add_action_errors(tail_form, exc)
         return _gate_page(request, venue, tail_form=tail_form)
     pick_form = GatePickForm(initial={"client_id": uuid.uuid4(), "direction": "entry"})
     return _gate_page(
@@ -320,7 +331,7 @@ def gate_pick(request: HttpRequest, pk: int) -> HttpResponse:
             temperature=d["temperature"],
         )
     except ValidationError as exc:
-        _errors(pick_form, exc)
+        add_action_errors(pick_form, exc)
         return _gate_page(request, venue, pick_form=pick_form)
     return _gate_page(
         request, venue, result={"scan": scan, "colour": scan.colour, "person": person}
