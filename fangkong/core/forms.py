@@ -25,14 +25,31 @@ class ActionErrorsMixin:
         add_action_errors(self, exc)  # type: ignore[arg-type]
 
 
-def run_action(request: HttpRequest, form: forms.BaseForm, act: Callable[[], Any], ok: str) -> Any:
-    """Call `act()`; on a refusal put it on `form` and answer None, else flash `ok` and
-    answer the action's result (True when it returns nothing), so a view reads
+def run_action(
+    request: HttpRequest, form: forms.BaseForm, act: Callable[[], Any], ok: str | None
+) -> Any:
+    """Call `act()`; on a refusal put it on `form` and answer None, else flash `ok` (when
+    given) and answer the action's result (True when it returns nothing), so a view reads
     `if form.is_valid() and run_action(...): return redirect(...)`."""
     try:
         result = act()
     except ValidationError as exc:
         add_action_errors(form, exc)
         return None
-    messages.success(request, ok)
+    if ok is not None:
+        messages.success(request, ok)
     return result or True
+
+
+def posted(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    act: Callable[[dict[str, Any]], Any],
+    ok: str | None = None,
+) -> Any:
+    """The form half of a page: on a POST whose `form` is valid, `act(form.cleaned_data)`
+    through `run_action`; None otherwise (a GET, an invalid form, a refusal now shown on
+    the form), so a view reads `if done := posted(...): return redirect(...)`."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    return run_action(request, form, lambda: act(form.cleaned_data), ok)
