@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 
 from fangkong.core import listing as lists
 from fangkong.core import otp_codes, ratelimit
-from fangkong.core.access import require
+from fangkong.core.access import division, require
 from fangkong.core.listing import CountedPagination
 from fangkong.geo.models import Division
 from fangkong.public import actions, returns
@@ -31,10 +31,6 @@ from fangkong.public.models import (
 router = Router(tags=["public"])
 
 
-def _node(request: HttpRequest, code: str) -> Division:
-    return get_object_or_404(Division.objects.restrict(request.user), code=code)
-
-
 @router.get("/bulletins", response=list[s.BulletinOut])
 @paginate(CountedPagination)
 def list_bulletins(request: HttpRequest) -> Any:
@@ -45,7 +41,7 @@ def list_bulletins(request: HttpRequest) -> Any:
 
 @router.post("/bulletins", response={201: s.BulletinOut})
 def draft_bulletin(request: HttpRequest, body: s.DraftIn) -> Any:
-    node = _node(request, body.node_code)
+    node = division(request.user, body.node_code)
     figures = [f.dict() for f in body.figures] if body.figures is not None else None
     if figures:
         names = dict(
@@ -91,7 +87,7 @@ def list_articles(request: HttpRequest) -> Any:
 
 @router.post("/articles", response={201: s.ArticleOut})
 def write_article(request: HttpRequest, body: s.ArticleIn, node_code: str) -> Any:
-    node = _node(request, node_code)
+    node = division(request.user, node_code)
     return Status(201, actions.write_article(request.user, node, body.title, body.body))
 
 
@@ -105,7 +101,7 @@ def list_rumours(request: HttpRequest) -> Any:
 
 @router.post("/rumours", response={201: s.RumourOut})
 def report_rumour(request: HttpRequest, body: s.RumourIn, node_code: str) -> Any:
-    node = _node(request, node_code)
+    node = division(request.user, node_code)
     return Status(201, actions.report_rumour(request.user, node, body.text, body.where_seen))
 
 
@@ -197,7 +193,7 @@ def list_applications(request: HttpRequest, queue: bool = False) -> Any:
 
 @router.post("/applications", response={201: s.ApplicationOut})
 def apply(request: HttpRequest, body: s.PublicApplicationIn) -> Any:
-    node = _node(request, body.node_code)
+    node = division(request.user, body.node_code)
     data = body.dict(exclude={"node_code"})
     return Status(201, _application(returns.apply_to_resume(request.user, node, **data)))
 
@@ -240,7 +236,7 @@ def decide(request: HttpRequest, pk: int, body: s.PublicDecideIn) -> Any:
 
 @router.post("/batches", response={201: s.PublicBatchOut})
 def publish_batch(request: HttpRequest, body: s.PublicBatchIn) -> Any:
-    batch = returns.publish_batch(request.user, _node(request, body.node_code))
+    batch = returns.publish_batch(request.user, division(request.user, body.node_code))
     companies = list(batch.applications.values_list("company", flat=True))
     return Status(201, {"id": batch.pk, "number": batch.number, "companies": companies})
 
@@ -255,7 +251,7 @@ def list_schools(request: HttpRequest) -> Any:
 
 @router.post("/schools", response={201: s.SchoolOut})
 def file_school(request: HttpRequest, body: s.SchoolIn) -> Any:
-    node = _node(request, body.node_code)
+    node = division(request.user, body.node_code)
     return Status(
         201, returns.file_school_plan(request.user, node, **body.dict(exclude={"node_code"}))
     )
@@ -277,7 +273,7 @@ def list_gatherings(request: HttpRequest) -> Any:
 
 @router.post("/gatherings", response={201: s.GatheringOut})
 def record_gathering(request: HttpRequest, body: s.GatheringIn) -> Any:
-    node = _node(request, body.node_code)
+    node = division(request.user, body.node_code)
     g = returns.report_gathering(request.user, node, **body.dict(exclude={"node_code"}))
     return Status(201, g)
 
