@@ -12,7 +12,7 @@ from pydantic import field_validator
 
 from fangkong.briefing import actions
 from fangkong.briefing.models import Briefing, BriefingRules, RiskRules
-from fangkong.core.access import require
+from fangkong.core.access import division, require
 from fangkong.core.listing import CountedPagination
 from fangkong.geo.models import Division
 
@@ -68,7 +68,7 @@ class BriefingRulesOut(BriefingRulesIn):
 
 def _node(request: HttpRequest, code: str) -> Division:
     require(request.user, "view", "briefing.briefing", message="your role may not read briefings")
-    return get_object_or_404(Division.objects.restrict(request.user), code=code)
+    return division(request.user, code)
 
 
 @router.get("/briefings", response=list[BriefingListOut])

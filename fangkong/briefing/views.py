@@ -17,14 +17,14 @@ from fangkong.briefing import actions, pdf
 from fangkong.briefing.models import Briefing, BriefingRules, RiskRules
 from fangkong.briefing.present import context_for
 from fangkong.core import clock
-from fangkong.core.access import require
+from fangkong.core.access import division, require
 from fangkong.core.forms import run_action
 from fangkong.geo.models import Division
 
 
 def _node(request: HttpRequest, code: str) -> Division:
     require(request.user, "view", "briefing.briefing")
-    return get_object_or_404(Division.objects.restrict(request.user), code=code)
+    return division(request.user, code)
 
 
 def _day(value: str) -> dt.date:

@@ -20,7 +20,7 @@ from fangkong.care import schemas as s
 from fangkong.care.models import CareRules, Category, Deed, Difficulty
 from fangkong.core import listing as lists
 from fangkong.core import ratelimit
-from fangkong.core.access import require
+from fangkong.core.access import division, require
 from fangkong.core.listing import CountedPagination
 from fangkong.core.otp_codes import verify as check_code
 from fangkong.geo.models import Division
@@ -28,10 +28,6 @@ from fangkong.geo.models import Division
 router = Router(tags=["care"])
 TOKEN_SALT = "care.reporter"
 TOKEN_AGE = 30 * 60
-
-
-def _node(request: HttpRequest, code: str) -> Division:
-    return get_object_or_404(Division.objects.restrict(request.user), code=code)
 
 
 def _difficulty(d: Difficulty) -> dict:
@@ -124,7 +120,7 @@ def report_difficulty(request: HttpRequest, body: s.DifficultyIn) -> Any:
     """A signed-in user records a difficulty on someone's behalf."""
     data = body.dict()
     code = data.pop("node_code")
-    node = _node(request, code) if code else None
+    node = division(request.user, code) if code else None
     d = actions.report_difficulty(request.user, node=node, **data)
     return Status(201, _difficulty(d))
 
@@ -157,7 +153,7 @@ def levels(request: HttpRequest, node_code: str = "") -> Any:
     """Open, overdue and solved difficulties per child of a node, rolled up."""
     require(request.user, "view", "care.difficulty")
     user: Any = request.user
-    node = _node(request, node_code[:24]) if node_code else user.node
+    node = division(request.user, node_code[:24]) if node_code else user.node
     if node is None:
         node = get_object_or_404(Division.objects.restrict(user), level="city")
     children = list(Division.objects.filter(parent=node).order_by("code"))
@@ -187,7 +183,7 @@ def _named(request: HttpRequest, member_id: int | None, org_id: int | None) -> t
 
 @router.post("/deeds", response={201: s.DeedOut})
 def submit_deed(request: HttpRequest, body: s.DeedIn) -> Any:
-    node = _node(request, body.node_code)
+    node = division(request.user, body.node_code)
     member, org = _named(request, body.member_id, body.organisation_id)
     deed = actions.submit_deed(
         request.user,

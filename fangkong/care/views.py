@@ -3,10 +3,8 @@ outside the user's area is a 404, like one that does not exist."""
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +16,7 @@ from fangkong.care.models import Deed, DeedPhoto, Difficulty
 from fangkong.core import clock, picking
 from fangkong.core import listing as lists
 from fangkong.core.access import require
-from fangkong.core.forms import run_action
+from fangkong.core.forms import bound_to, dispatch, flashed, posted, run_action
 from fangkong.core.querysets import can_access
 from fangkong.geo.models import Division
 
@@ -79,40 +77,35 @@ def difficulty(request: HttpRequest, pk: int) -> HttpResponse:
         )
         .order_by("username")
     )
-    owner_form = forms.OwnerForm(None, owners=owners)
-    solve_form = forms.SolveForm(None)
-    revealed = ""
+    owner_form = forms.OwnerForm(bound_to(request, "owner"), owners=owners)
+    solve_form = forms.SolveForm(bound_to(request, "solve"))
+    revealed: list[str] = []
+
+    def reveal() -> None:  # shows the number on this page, no redirect
+        require(request.user, "reveal", "care.difficulty")
+        revealed.append(actions.reveal_phone(user, d, request))
+
+    handlers = {
+        "reveal": reveal,
+        "owner": lambda: posted(
+            request,
+            owner_form,
+            lambda c: actions.assign_owner(user, d, c["owner"]),
+            _("Owner assigned."),
+        ),
+        "take": lambda: flashed(
+            request, lambda: actions.take_in_hand(user, d), _("Taken in hand.")
+        ),
+        "solve": lambda: posted(
+            request,
+            solve_form,
+            lambda c: actions.solve(user, d, c["solution"]),
+            _("Marked solved."),
+        ),
+    }
     if request.method == "POST":
         require(request.user, "change", "care.difficulty")
-        verb = request.POST.get("verb")
-        done: Any = None
-        if verb == "reveal":
-            require(request.user, "reveal", "care.difficulty")
-            revealed = actions.reveal_phone(user, d, request)
-        elif verb == "owner":
-            owner_form = forms.OwnerForm(request.POST, owners=owners)
-            if owner_form.is_valid():
-                owner = owner_form.cleaned_data["owner"]
-                done = run_action(
-                    request,
-                    owner_form,
-                    lambda: actions.assign_owner(user, d, owner),
-                    _("Owner assigned."),
-                )
-        elif verb == "take":
-            try:
-                done = actions.take_in_hand(user, d)
-                messages.success(request, _("Taken in hand."))
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-        elif verb == "solve":
-            solve_form = forms.SolveForm(request.POST)
-            if solve_form.is_valid():
-                text = solve_form.cleaned_data["solution"]
-                done = run_action(
-                    request, solve_form, lambda: actions.solve(user, d, text), _("Marked solved.")
-                )
-        if done:
+        if dispatch(request, handlers, strict=False):
             return redirect("care:difficulty", d.pk)
     return render(
         request,
@@ -123,7 +116,7 @@ def difficulty(request: HttpRequest, pk: int) -> HttpResponse:
             "solve_form": solve_form,
             "can_change": user.may("care.difficulty", "change"),
             "can_reveal": user.may("care.difficulty", "reveal"),
-            "revealed": revealed,
+            "revealed": "".join(revealed),
         },
     )
 
@@ -212,9 +205,10 @@ def deed(request: HttpRequest, pk: int) -> HttpResponse:
     d = get_object_or_404(
         Deed.objects.restrict(user).select_related("node", "member", "organisation"), pk=pk
     )
-    review_form = forms.ReviewForm(None)
+    review_form = forms.ReviewForm(bound_to(request, "review"))
     edit_form = forms.DeedForm(
-        None,
+        bound_to(request, "edit"),
+        request.FILES if bound_to(request, "edit") else None,
         initial={
             "title": d.title,
             "text": d.text,
@@ -222,57 +216,43 @@ def deed(request: HttpRequest, pk: int) -> HttpResponse:
             "node_code": d.node.code,
         },
     )
+    picking.set_user(edit_form, user)
     commend_form = None
     if user.may("care.deed", "review") and d.is_published and not d.commendation_id:
         commend_form = forms.CommendForm(
-            None, initial={"decided_on": clock.today(), "title": "", "reason": d.title}
+            bound_to(request, "commend"),
+            initial={"decided_on": clock.today(), "title": "", "reason": d.title},
         )
-    if request.method == "POST":
-        verb = request.POST.get("verb")
-        done: Any = None
-        if verb == "review":
-            require(request.user, "review", "care.deed")
-            review_form = forms.ReviewForm(request.POST)
-            if review_form.is_valid():
-                c = review_form.cleaned_data
-                done = run_action(
-                    request,
-                    review_form,
-                    lambda: actions.review_deed(user, d, c["decision"], c["reason"]),
-                    _("Review recorded."),
-                )
-        elif verb == "edit":
-            require(request.user, "add", "care.deed")
-            edit_form = forms.DeedForm(request.POST, request.FILES)
-            picking.set_user(edit_form, user)
-            if edit_form.is_valid():
-                c = edit_form.cleaned_data
 
-                def edit() -> Any:
-                    actions.edit_deed(
-                        user, d, title=c["title"], text=c["text"], hero_name=c["hero_name"]
-                    )
-                    if c["photos"]:
-                        actions.add_photos(user, d, c["photos"])
-                    return d
+    def review() -> Any:
+        require(request.user, "review", "care.deed")
+        return posted(
+            request,
+            review_form,
+            lambda c: actions.review_deed(user, d, c["decision"], c["reason"]),
+            _("Review recorded."),
+        )
 
-                done = run_action(
-                    request, edit_form, edit, _("Deed saved and sent back to review.")
-                )
-        elif verb == "commend" and commend_form is not None:
-            commend_form = forms.CommendForm(request.POST)
-            if commend_form.is_valid():
-                c = commend_form.cleaned_data
-                done = run_action(
-                    request,
-                    commend_form,
-                    lambda: actions.commend_deed(user, d, **c),
-                    _("Commendation recorded."),
-                )
-        else:
-            raise PermissionDenied
-        if done:
-            return redirect("care:deed", d.pk)
+    def edit(c: dict) -> Any:
+        actions.edit_deed(user, d, title=c["title"], text=c["text"], hero_name=c["hero_name"])
+        if c["photos"]:
+            actions.add_photos(user, d, c["photos"])
+        return d
+
+    def edited() -> Any:
+        require(request.user, "add", "care.deed")
+        return posted(request, edit_form, edit, _("Deed saved and sent back to review."))
+
+    handlers = {"review": review, "edit": edited}
+    if commend_form is not None:
+        handlers["commend"] = lambda: posted(
+            request,
+            commend_form,
+            lambda c: actions.commend_deed(user, d, **c),
+            _("Commendation recorded."),
+        )
+    if request.method == "POST" and dispatch(request, handlers):
+        return redirect("care:deed", d.pk)
     return render(
         request,
         "care/deed.html",

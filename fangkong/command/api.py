@@ -53,16 +53,21 @@ from fangkong.command.schemas import (
     ValueIn,
     ValueOut,
 )
-from fangkong.core.access import require
+from fangkong.core.access import division, require
 from fangkong.core.listing import CountedPagination
 from fangkong.core.querysets import is_system
-from fangkong.geo.models import Division
 
 router = Router(tags=["command"])
 
 
-def _node(request: HttpRequest, code: str) -> Division:
-    return get_object_or_404(Division.objects.restrict(request.user), code=code)
+def _placed(request: HttpRequest, model: Any, related: str) -> Any:
+    """A list of the caller's area with each record's node and its `related` rows."""
+    return (
+        model.objects.restrict(request.user)
+        .select_related("node")
+        .prefetch_related(related)
+        .order_by("pk")
+    )
 
 
 def _user(request: HttpRequest, pk: int) -> Any:
@@ -98,19 +103,14 @@ def set_level(request: HttpRequest, body: LevelIn):  # type: ignore[no-untyped-d
 @paginate(CountedPagination)
 def list_targets(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Targets of the caller's area, paged (`page`, `page_size`) with `count`."""
-    return (
-        Target.objects.restrict(request.user)
-        .select_related("node")
-        .prefetch_related("indicators")
-        .order_by("pk")
-    )
+    return _placed(request, Target, "indicators")
 
 
 @router.post("/targets", response={201: TargetOut})
 def create_target(request: HttpRequest, body: TargetIn):  # type: ignore[no-untyped-def]
     target = actions.create_target(
         request.user,
-        _node(request, body.node_code),
+        division(request.user, body.node_code),
         body.name,
         request.user,
         [i.dict() for i in body.indicators],
@@ -143,7 +143,12 @@ def mark(request: HttpRequest, pk: int, body: MarkIn):  # type: ignore[no-untype
     require(request.user, "view", "command.measurelist")
     checklist = get_object_or_404(MeasureList, pk=pk)
     s = actions.mark_measure(
-        request.user, checklist, _node(request, body.node_code), body.item, body.done, body.note
+        request.user,
+        checklist,
+        division(request.user, body.node_code),
+        body.item,
+        body.done,
+        body.note,
     )
     return {"item": s.item, "done": s.done}
 
@@ -152,19 +157,14 @@ def mark(request: HttpRequest, pk: int, body: MarkIn):  # type: ignore[no-untype
 @paginate(CountedPagination)
 def list_task_forces(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Task forces, paged (`page`, `page_size`) with `count`."""
-    return (
-        TaskForce.objects.restrict(request.user)
-        .select_related("node")
-        .prefetch_related("members")
-        .order_by("pk")
-    )
+    return _placed(request, TaskForce, "members")
 
 
 @router.post("/task-forces", response={201: TaskForceOut})
 def create_task_force(request: HttpRequest, body: TaskForceIn):  # type: ignore[no-untyped-def]
     tf = actions.create_task_force(
         request.user,
-        _node(request, body.node_code),
+        division(request.user, body.node_code),
         body.name,
         _user(request, body.leader_id),
         [_user(request, m) for m in body.member_ids],
@@ -196,7 +196,7 @@ def issue(request: HttpRequest, body: DirectiveIn):  # type: ignore[no-untyped-d
     one of them is required."""
     d = actions.issue_directive(
         request.user,
-        _node(request, body.node_code),
+        division(request.user, body.node_code),
         title=body.title,
         text=body.text,
         deadline=body.deadline,
@@ -290,7 +290,9 @@ def list_meetings(request: HttpRequest):  # type: ignore[no-untyped-def]
 def open_meeting(request: HttpRequest, body: MeetingIn):  # type: ignore[no-untyped-def]
     return Status(
         201,
-        actions.open_meeting(request.user, _node(request, body.node_code), body.day, body.title),
+        actions.open_meeting(
+            request.user, division(request.user, body.node_code), body.day, body.title
+        ),
     )
 
 
@@ -336,7 +338,7 @@ def list_templates(request: HttpRequest):  # type: ignore[no-untyped-def]
 def create_template(request: HttpRequest, body: TemplateIn):  # type: ignore[no-untyped-def]
     t = actions.create_report_template(
         request.user,
-        _node(request, body.node_code),
+        division(request.user, body.node_code),
         name=body.name,
         level=body.level,
         schedule=body.schedule,
@@ -352,7 +354,11 @@ def create_template(request: HttpRequest, body: TemplateIn):  # type: ignore[no-
 @router.post("/report-templates/{pk}/submissions", response={201: SubmissionOut})
 def submit(request: HttpRequest, pk: int, body: SubmissionIn):  # type: ignore[no-untyped-def]
     sub = actions.submit_report(
-        request.user, _template(request, pk), _node(request, body.node_code), body.period, body.data
+        request.user,
+        _template(request, pk),
+        division(request.user, body.node_code),
+        body.period,
+        body.data,
     )
     return Status(201, sub)
 

@@ -43,6 +43,7 @@ from fangkong.command.models import (
 from fangkong.core import clock, picking
 from fangkong.core import listing as lists
 from fangkong.core.access import require
+from fangkong.core.forms import create_page, posted
 from fangkong.core.querysets import is_system
 
 
@@ -62,13 +63,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form = LevelForm(request.POST or None)
     if request.method == "POST":
         require(request.user, "change", "command.responselevel")
-        if form.is_valid():
-            try:
-                actions.set_response_level(user, **form.cleaned_data)
-                messages.success(request, _("Response level saved."))
-                return redirect("command:dashboard")
-            except ValidationError as exc:
-                form.add_action_errors(exc)
+    if posted(
+        request,
+        form,
+        lambda d: actions.set_response_level(user, **d),
+        _("Response level saved."),
+    ):
+        return redirect("command:dashboard")
     target_page = lists.paginate(
         request,
         Target.objects.restrict(user)
@@ -128,29 +129,26 @@ def directive_list(request: HttpRequest) -> HttpResponse:
     picking.set_user(form, user)
     if request.method == "POST":
         require(request.user, "add", "command.directive")
-        if form.is_valid():
-            deadline = form.cleaned_data["deadline"]
-            try:
-                d = actions.issue_directive(
-                    user,
-                    user.node,
-                    title=form.cleaned_data["title"],
-                    text=form.cleaned_data["text"],
-                    deadline=deadline,
-                    owner=user,
-                    levels=form.cleaned_data["levels"],
-                    node_codes=form.node_codes(),
-                    ack_required=form.cleaned_data["ack_required"],
-                    feedback_required=form.cleaned_data["feedback_required"],
-                    attachment=form.cleaned_data.get("attachment"),
-                )
-                messages.success(
-                    request,
-                    _("Directive issued to %(n)d organisations.") % {"n": d.receipts.count()},
-                )
-                return redirect("command:directive", pk=d.pk)
-            except ValidationError as exc:
-                form.add_action_errors(exc)
+    if d := posted(
+        request,
+        form,
+        lambda c: actions.issue_directive(
+            user,
+            user.node,
+            title=c["title"],
+            text=c["text"],
+            deadline=c["deadline"],
+            owner=user,
+            levels=c["levels"],
+            node_codes=form.node_codes(),
+            ack_required=c["ack_required"],
+            feedback_required=c["feedback_required"],
+            attachment=c.get("attachment"),
+        ),
+    ):
+        n = d.receipts.count()
+        messages.success(request, _("Directive issued to %(n)d organisations.") % {"n": n})
+        return redirect("command:directive", pk=d.pk)
     listing = lists.paginate(
         request,
         Directive.objects.restrict(user).select_related("node"),
@@ -279,31 +277,26 @@ MEETING_FILTERS = lists.Filters(name=("title",), node="path", date="day")
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    require(request.user, "view", "command.meeting")
-    form = MeetingForm(request.POST or None, initial={"day": clock.today()})
-    if request.method == "POST":
-        require(request.user, "add", "command.meeting")
-        if form.is_valid():
-            try:
-                m = actions.open_meeting(
-                    user, user.node, form.cleaned_data["day"], form.cleaned_data["title"]
-                )
-                return redirect("command:meeting", pk=m.pk)
-            except ValidationError as exc:
-                form.add_action_errors(exc)
-    return render(
-        request,
-        "command/meetings.html",
-        {
-            "meetings": (
-                listing := lists.paginate(
-                    request, Meeting.objects.restrict(user).select_related("node"), MEETING_FILTERS
-                )
-            ),
+
+    def context() -> dict[str, Any]:
+        listing = lists.paginate(
+            request, Meeting.objects.restrict(user).select_related("node"), MEETING_FILTERS
+        )
+        return {
+            "meetings": listing,
             "listing": listing,
-            "form": form,
             "can_open": user.may("command.meeting", "add") and user.node_id,
-        },
+        }
+
+    return create_page(
+        request,
+        "command.meeting",
+        MeetingForm(request.POST or None, initial={"day": clock.today()}),
+        lambda d: actions.open_meeting(user, user.node, d["day"], d["title"]),
+        None,
+        lambda m: ("command:meeting", m.pk),
+        "command/meetings.html",
+        context,
     )
 
 
@@ -312,19 +305,12 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     m = get_object_or_404(Meeting.objects.restrict(user).select_related("node"), pk=pk)
     form = DecisionForm(request.POST or None, owners=_owners(user))
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                actions.record_decision(
-                    user,
-                    m,
-                    form.cleaned_data["text"],
-                    form.cleaned_data["owner"],
-                    form.cleaned_data["deadline"],
-                )
-                return redirect("command:meeting", pk=m.pk)
-            except ValidationError as exc:
-                form.add_action_errors(exc)
+    if posted(
+        request,
+        form,
+        lambda d: actions.record_decision(user, m, d["text"], d["owner"], d["deadline"]),
+    ):
+        return redirect("command:meeting", pk=m.pk)
     return render(
         request,
         "command/meeting.html",
@@ -353,27 +339,25 @@ def decision_close(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("command:meeting", pk=d.meeting_id)
 
 
+def _template(user: Any, d: dict) -> ReportTemplate:
+    data = dict(d)
+    data["fields"] = [f for f in data.pop("figures").splitlines() if f.strip()]
+    return actions.create_report_template(user, user.node, **data)
+
+
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    require(request.user, "view", "command.reporttemplate")
-    form = TemplateForm(request.POST or None, initial={"starts_on": clock.today()})
-    if request.method == "POST":
-        require(request.user, "add", "command.reporttemplate")
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            data["fields"] = [f for f in data.pop("figures").splitlines() if f.strip()]
-            try:
-                t = actions.create_report_template(user, user.node, **data)
-                return redirect("command:report", pk=t.pk)
-            except ValidationError as exc:
-                form.add_action_errors(exc)
-    return render(
+    return create_page(
         request,
+        "command.reporttemplate",
+        TemplateForm(request.POST or None, initial={"starts_on": clock.today()}),
+        lambda d: _template(user, d),
+        None,
+        lambda t: ("command:report", t.pk),
         "command/reports.html",
-        {
+        lambda: {
             "templates": ReportTemplate.objects.restrict(user).select_related("node"),
-            "form": form,
             "can_add": user.may("command.reporttemplate", "add") and user.node_id,
         },
     )
@@ -393,15 +377,13 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not expected_here:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                actions.submit_report(
-                    user, t, user.node, form.cleaned_data["period"], form.data_dict()
-                )
-                messages.success(request, _("Report submitted."))
-                return redirect("command:report", pk=t.pk)
-            except ValidationError as exc:
-                form.add_action_errors(exc)
+    if posted(
+        request,
+        form,
+        lambda d: actions.submit_report(user, t, user.node, d["period"], form.data_dict()),
+        _("Report submitted."),
+    ):
+        return redirect("command:report", pk=t.pk)
     rates = metrics.reporting_rates(user, t)
     last = rates["periods"][-1] if rates["periods"] else None
     return render(

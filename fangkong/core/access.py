@@ -108,3 +108,13 @@ def actor(user: Any) -> Iterator[None]:
 def invalid(field: str, message: Any) -> ValidationError:
     """A validation error under `field`, as a form shows it beside the input."""
     return ValidationError({field: [message]})
+
+
+def division(user: Any, code: str) -> Any:
+    """The division `code` of the user's area — the node an API body or a page names —
+    else 404, as for any record outside it."""
+    from django.shortcuts import get_object_or_404
+
+    from fangkong.geo.models import Division
+
+    return get_object_or_404(Division.objects.restrict(user), code=code)

@@ -8,7 +8,10 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from fangkong.core.access import NotAllowed, require
 
 
 def add_action_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -25,14 +28,84 @@ class ActionErrorsMixin:
         add_action_errors(self, exc)  # type: ignore[arg-type]
 
 
-def run_action(request: HttpRequest, form: forms.BaseForm, act: Callable[[], Any], ok: str) -> Any:
-    """Call `act()`; on a refusal put it on `form` and answer None, else flash `ok` and
-    answer the action's result (True when it returns nothing), so a view reads
+def run_action(
+    request: HttpRequest, form: forms.BaseForm, act: Callable[[], Any], ok: str | None
+) -> Any:
+    """Call `act()`; on a refusal put it on `form` and answer None, else flash `ok` (when
+    given) and answer the action's result (True when it returns nothing), so a view reads
     `if form.is_valid() and run_action(...): return redirect(...)`."""
     try:
         result = act()
     except ValidationError as exc:
         add_action_errors(form, exc)
         return None
+    if ok is not None:
+        messages.success(request, ok)
+    return result or True
+
+
+def posted(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    act: Callable[[dict[str, Any]], Any],
+    ok: str | None = None,
+) -> Any:
+    """The form half of a page: on a POST whose `form` is valid, `act(form.cleaned_data)`
+    through `run_action`; None otherwise (a GET, an invalid form, a refusal now shown on
+    the form), so a view reads `if done := posted(...): return redirect(...)`."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    return run_action(request, form, lambda: act(form.cleaned_data), ok)
+
+
+def create_page(
+    request: HttpRequest,
+    model: Any,
+    form: forms.BaseForm,
+    act: Callable[[dict[str, Any]], Any],
+    ok: str | None,
+    done: Callable[[Any], tuple],
+    template: str,
+    context: Callable[[], dict[str, Any]],
+) -> HttpResponse:
+    """A list page with a form that adds one more record of `model` (a class or a label):
+    `view` to see it, `add` to post; `act(data)` adds it, `done(result)` gives the
+    `redirect` arguments of where to go next, `context()` fills the list."""
+    require(request.user, "view", model)
+    if request.method == "POST":
+        require(request.user, "add", model)
+    if result := posted(request, form, act, ok):
+        return redirect(*done(result))
+    return render(request, template, {"form": form, **context()})
+
+
+def flashed(request: HttpRequest, act: Callable[[], Any], ok: str) -> Any:
+    """`act()` for a button without a form: a refusal is flashed as an error and answers
+    None, else `ok` is flashed and the action's result (True when None) answered."""
+    try:
+        result = act()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return None
     messages.success(request, ok)
     return result or True
+
+
+def bound_to(request: HttpRequest, verb: str) -> Any:
+    """The POST data for the form of `verb` when the POST names that verb, else None: a
+    page with one form per verb binds only the one that was sent."""
+    return request.POST if request.POST.get("verb") == verb else None
+
+
+def dispatch(
+    request: HttpRequest, handlers: dict[str, Callable[[], Any]], strict: bool = True
+) -> Any:
+    """The verb → handler table of a record's page: run the handler the POST names (its
+    result says whether to go on to the record). A verb it does not know is NotAllowed,
+    or (not `strict`) nothing done."""
+    handler = handlers.get(request.POST.get("verb", ""))
+    if handler is None:
+        if strict:
+            raise NotAllowed
+        return None
+    return handler()

@@ -243,34 +243,22 @@ class Problem(Schema):
 # Organisations and units ---------------------------------------------------------------------
 
 
-@router.get("/units", response=list[UnitOut])
-@paginate(CountedPagination)
-def list_units(request: HttpRequest, node: str | None = Query(None, max_length=24)):  # type: ignore[no-untyped-def]
-    n = _node(request, node)
-    return (
-        Unit.objects.restrict(_u(request))
-        .filter(path__startswith=n.path)
-        .select_related("node")
-        .order_by("path", "pk")
-    )
+def _under(request: HttpRequest, model: Any, node: str | None) -> Any:
+    """`model`'s records of the user's area placed under `node` (default: the user's)."""
+    return model.objects.restrict(_u(request)).under(_node(request, node))
 
 
-@router.post("/units", response={201: UnitOut})
-def create_unit(request: HttpRequest, body: UnitIn):  # type: ignore[no-untyped-def]
-    unit = organisations.save_unit(
-        _u(request),
-        None,
-        name=body.name,
-        kind=body.kind,
-        node=_node(request, body.node_code),
-        address=body.address,
-    )
-    return Status(201, unit)
+def _placed(request: HttpRequest, model: Any, node: str | None) -> Any:
+    """A list of records placed at nodes (units, organisations, posts), in tree order."""
+    return _under(request, model, node).select_related("node").order_by("path", "pk")
 
 
-@router.put("/units/{unit_id}", response=UnitOut)
-def edit_unit(request: HttpRequest, unit_id: int, body: UnitIn):  # type: ignore[no-untyped-def]
-    unit = get_object_or_404(Unit.objects.restrict(_u(request)), pk=unit_id)
+def _changed(request: HttpRequest, model: Any, pk: int, body: Any, save: Any) -> Any:
+    """An edit endpoint: the record of the user's area (else 404) saved from `body`."""
+    return save(request, get_object_or_404(model.objects.restrict(_u(request)), pk=pk), body)
+
+
+def _save_unit(request: HttpRequest, unit: Unit | None, body: UnitIn) -> Unit:
     return organisations.save_unit(
         _u(request),
         unit,
@@ -281,16 +269,26 @@ def edit_unit(request: HttpRequest, unit_id: int, body: UnitIn):  # type: ignore
     )
 
 
+@router.get("/units", response=list[UnitOut])
+@paginate(CountedPagination)
+def list_units(request: HttpRequest, node: str | None = Query(None, max_length=24)):  # type: ignore[no-untyped-def]
+    return _placed(request, Unit, node)
+
+
+@router.post("/units", response={201: UnitOut})
+def create_unit(request: HttpRequest, body: UnitIn):  # type: ignore[no-untyped-def]
+    return Status(201, _save_unit(request, None, body))
+
+
+@router.put("/units/{unit_id}", response=UnitOut)
+def edit_unit(request: HttpRequest, unit_id: int, body: UnitIn):  # type: ignore[no-untyped-def]
+    return _changed(request, Unit, unit_id, body, _save_unit)
+
+
 @router.get("/organisations", response=list[OrganisationOut])
 @paginate(CountedPagination)
 def list_organisations(request: HttpRequest, node: str | None = Query(None, max_length=24)):  # type: ignore[no-untyped-def]
-    n = _node(request, node)
-    return (
-        PartyOrganisation.objects.restrict(_u(request))
-        .filter(path__startswith=n.path)
-        .select_related("node")
-        .order_by("path", "pk")
-    )
+    return _placed(request, PartyOrganisation, node)
 
 
 @router.get("/organisations/{org_id}", response=OrganisationOut)
@@ -300,24 +298,9 @@ def get_organisation(request: HttpRequest, org_id: int):  # type: ignore[no-unty
     )
 
 
-@router.post("/organisations", response={201: OrganisationOut})
-def create_organisation(request: HttpRequest, body: OrganisationIn):  # type: ignore[no-untyped-def]
-    org = organisations.save_organisation(
-        _u(request),
-        None,
-        name=body.name,
-        kind=body.kind,
-        node=_node(request, body.node_code),
-        parent=_opt(request, PartyOrganisation, body.parent_id, "parent_id"),
-        unit=_opt(request, Unit, body.unit_id, "unit_id"),
-        secretary=_opt(request, Member, body.secretary_id, "secretary_id"),
-    )
-    return Status(201, org)
-
-
-@router.put("/organisations/{org_id}", response=OrganisationOut)
-def edit_organisation(request: HttpRequest, org_id: int, body: OrganisationIn):  # type: ignore[no-untyped-def]
-    org = get_object_or_404(PartyOrganisation.objects.restrict(_u(request)), pk=org_id)
+def _save_organisation(
+    request: HttpRequest, org: PartyOrganisation | None, body: OrganisationIn
+) -> PartyOrganisation:
     return organisations.save_organisation(
         _u(request),
         org,
@@ -328,6 +311,16 @@ def edit_organisation(request: HttpRequest, org_id: int, body: OrganisationIn): 
         unit=_opt(request, Unit, body.unit_id, "unit_id"),
         secretary=_opt(request, Member, body.secretary_id, "secretary_id"),
     )
+
+
+@router.post("/organisations", response={201: OrganisationOut})
+def create_organisation(request: HttpRequest, body: OrganisationIn):  # type: ignore[no-untyped-def]
+    return Status(201, _save_organisation(request, None, body))
+
+
+@router.put("/organisations/{org_id}", response=OrganisationOut)
+def edit_organisation(request: HttpRequest, org_id: int, body: OrganisationIn):  # type: ignore[no-untyped-def]
+    return _changed(request, PartyOrganisation, org_id, body, _save_organisation)
 
 
 # Members and registrations -----------------------------------------------------------------
@@ -363,10 +356,9 @@ def search_members(request: HttpRequest, body: MemberSearchIn):  # type: ignore[
 
 
 def _members(request: HttpRequest, node: str | None, q: str, after: int):  # type: ignore[no-untyped-def]
-    n = _node(request, node)
     return (
-        Member.objects.restrict(_u(request))
-        .filter(path__startswith=n.path, pk__gt=after)
+        _under(request, Member, node)
+        .filter(pk__gt=after)
         .search(q)
         .select_related("community")
         .order_by("pk")
@@ -380,23 +372,7 @@ def get_member(request: HttpRequest, member_id: int):  # type: ignore[no-untyped
     )
 
 
-@router.post("/members", response={201: MemberOut})
-def create_member(request: HttpRequest, body: MemberIn):  # type: ignore[no-untyped-def]
-    data = body.dict()
-    member = members.save_member(
-        _u(request),
-        None,
-        data,
-        node=_node(request, body.node_code) if body.node_code else None,
-        organisation=_opt(request, PartyOrganisation, body.organisation_id, "organisation_id"),
-        unit=_opt(request, Unit, body.unit_id, "unit_id"),
-    )
-    return Status(201, member)
-
-
-@router.put("/members/{member_id}", response=MemberOut)
-def edit_member(request: HttpRequest, member_id: int, body: MemberIn):  # type: ignore[no-untyped-def]
-    member = get_object_or_404(Member.objects.restrict(_u(request)), pk=member_id)
+def _save_member(request: HttpRequest, member: Member | None, body: MemberIn) -> Member:
     return members.save_member(
         _u(request),
         member,
@@ -405,6 +381,16 @@ def edit_member(request: HttpRequest, member_id: int, body: MemberIn):  # type: 
         organisation=_opt(request, PartyOrganisation, body.organisation_id, "organisation_id"),
         unit=_opt(request, Unit, body.unit_id, "unit_id"),
     )
+
+
+@router.post("/members", response={201: MemberOut})
+def create_member(request: HttpRequest, body: MemberIn):  # type: ignore[no-untyped-def]
+    return Status(201, _save_member(request, None, body))
+
+
+@router.put("/members/{member_id}", response=MemberOut)
+def edit_member(request: HttpRequest, member_id: int, body: MemberIn):  # type: ignore[no-untyped-def]
+    return _changed(request, Member, member_id, body, _save_member)
 
 
 # Rest rules ---------------------------------------------------------------------------------
@@ -441,10 +427,9 @@ def list_registrations(  # type: ignore[no-untyped-def]
     node: str | None = Query(None, max_length=24),
     status: RegistrationStatus = RegistrationStatus.PENDING,
 ):
-    n = _node(request, node)
     return (
-        Registration.objects.restrict(_u(request))
-        .filter(path__startswith=n.path, status=status)
+        _under(request, Registration, node)
+        .filter(status=status)
         .select_related("member", "community")
         .order_by("pk")
     )
@@ -484,13 +469,7 @@ def decline_registration(request: HttpRequest, reg_id: int, body: DeclineIn):  #
 @router.get("/posts", response=list[PostOut])
 @paginate(CountedPagination)
 def list_posts(request: HttpRequest, node: str | None = Query(None, max_length=24)):  # type: ignore[no-untyped-def]
-    n = _node(request, node)
-    return (
-        Post.objects.restrict(_u(request))
-        .filter(path__startswith=n.path)
-        .select_related("node")
-        .order_by("path", "pk")
-    )
+    return _placed(request, Post, node)
 
 
 @router.post("/posts", response={201: PostOut})

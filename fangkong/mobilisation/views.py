@@ -3,6 +3,7 @@ rules, figures. Every read goes through `restrict`; a record of another jurisdic
 is a 404."""
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fangkong.core import clock
 from fangkong.core import listing as lists
 from fangkong.core.access import invalid, require
+from fangkong.core.forms import posted
 from fangkong.geo.models import Division
 from fangkong.mobilisation import figures, roster
 from fangkong.mobilisation.actions import members as members_actions
@@ -89,6 +91,45 @@ def _day(request: HttpRequest) -> dt.date:
     return day if dt.date(2000, 1, 1) <= day <= dt.date(2100, 12, 31) else clock.today()
 
 
+def _node_list(request: HttpRequest, model: Any, shape: Callable[[Any], Any]) -> dict:
+    """A list page of records placed at nodes: the node looked at, its records (shaped by
+    `shape`), filtered by name and paged, and whether the user may add one."""
+    label = model._meta.label_lower
+    require(request.user, "view", label)
+    node = _scope_node(request)
+    rows = shape(model.objects.restrict(_user(request), "view").under(node))
+    listing = lists.paginate(request, rows.order_by("path", "pk"), lists.Filters(name=("name",)))
+    return {"node": node, "listing": listing, "can_add": _user(request).may(label, "add")}
+
+
+def _edit(
+    request: HttpRequest,
+    pk: int | None,
+    model: Any,
+    form_class: Any,
+    initial_of: Callable[[Any], dict],
+    save: Callable[[Any, Any, dict], Any],
+    done: Callable[[Any], str],
+    title: str,
+    blank: dict | None = None,
+) -> HttpResponse:
+    """The form page that adds a record (`pk` None, started at the user's node) or
+    changes one of the user's area; `save(user, obj, data)` calls the action and `done`
+    names where a saved record leads."""
+    user = _user(request)
+    obj = None
+    if pk is None:
+        require(user, "add", model._meta.label_lower)
+        initial = {"node_code": getattr(user.node, "code", ""), **(blank or {})}
+    else:
+        obj = get_object_or_404(model.objects.restrict(user, "change"), pk=pk)
+        initial = initial_of(obj)
+    form = form_class(request.POST or None, initial=initial)
+    if saved := posted(request, form, lambda d: save(user, obj, d), _("Saved.")):
+        return redirect(done(saved))
+    return render(request, "mobilisation/form.html", {"form": form, "title": title})
+
+
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     require(request.user, "view", "mobilisation.member")
@@ -107,30 +148,18 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    require(request.user, "view", "mobilisation.partyorganisation")
-    node = _scope_node(request)
-    orgs = (
-        PartyOrganisation.objects.restrict(_user(request), "view")
-        .filter(path__startswith=node.path)
-        .select_related("node", "unit", "parent", "secretary")
-        .annotate(
+    context = _node_list(
+        request,
+        PartyOrganisation,
+        lambda qs: qs.select_related("node", "unit", "parent", "secretary").annotate(
             n_members=Count("members", distinct=True),
             n_registered=Count(
                 "members", filter=Q(members__community__isnull=False), distinct=True
             ),
-        )
-        .order_by("path", "pk")
+        ),
     )
-    listing = lists.paginate(request, orgs, lists.Filters(name=("name",)))
     return render(
-        request,
-        "mobilisation/organisations.html",
-        {
-            "node": node,
-            "orgs": listing,
-            "listing": listing,
-            "can_add": _user(request).may("mobilisation.partyorganisation", "add"),
-        },
+        request, "mobilisation/organisations.html", {**context, "orgs": context["listing"]}
     )
 
 
@@ -160,100 +189,71 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def organisation_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    user = _user(request)
-    org = None
-    if pk is not None:
-        org = get_object_or_404(PartyOrganisation.objects.restrict(user, "change"), pk=pk)
-        initial = {
+    def save(user: Any, org: Any, d: dict) -> PartyOrganisation:
+        return organisations.save_organisation(
+            user,
+            org,
+            name=d["name"],
+            kind=d["kind"],
+            node=_node(user, d["node_code"]),
+            parent=_pick(user, PartyOrganisation, d["parent"], "parent"),
+            unit=_pick(user, Unit, d["unit"], "unit"),
+            secretary=_pick(user, Member, d["secretary"], "secretary"),
+        )
+
+    return _edit(
+        request,
+        pk,
+        PartyOrganisation,
+        OrganisationForm,
+        lambda org: {
             "name": org.name,
             "kind": org.kind,
             "node_code": org.node.code,
             "parent": org.parent_id,
             "unit": org.unit_id,
             "secretary": org.secretary_id,
-        }
-    else:
-        require(request.user, "add", "mobilisation.partyorganisation")
-        initial = {"node_code": getattr(user.node, "code", "")}
-    form = OrganisationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            org = organisations.save_organisation(
-                user,
-                org,
-                name=d["name"],
-                kind=d["kind"],
-                node=_node(user, d["node_code"]),
-                parent=_pick(user, PartyOrganisation, d["parent"], "parent"),
-                unit=_pick(user, Unit, d["unit"], "unit"),
-                secretary=_pick(user, Member, d["secretary"], "secretary"),
-            )
-            messages.success(request, _("Saved."))
-            return redirect("mobilisation:organisation", pk=org.pk)
-        except ValidationError as exc:
-            form.add_action_errors(exc)
-    return render(
-        request, "mobilisation/form.html", {"form": form, "title": _("Party organisation")}
+        },
+        save,
+        lambda org: reverse("mobilisation:organisation", args=[org.pk]),
+        _("Party organisation"),
     )
 
 
 @login_required
 def unit_list(request: HttpRequest) -> HttpResponse:
-    require(request.user, "view", "mobilisation.unit")
-    node = _scope_node(request)
-    units = (
-        Unit.objects.restrict(_user(request), "view")
-        .filter(path__startswith=node.path)
-        .select_related("node")
-        .annotate(n_members=Count("members"))
-        .order_by("path", "pk")
-    )
-    listing = lists.paginate(request, units, lists.Filters(name=("name",)))
-    return render(
+    context = _node_list(
         request,
-        "mobilisation/units.html",
-        {
-            "node": node,
-            "units": listing,
-            "listing": listing,
-            "can_add": _user(request).may("mobilisation.unit", "add"),
-        },
+        Unit,
+        lambda qs: qs.select_related("node").annotate(n_members=Count("members")),
     )
+    return render(request, "mobilisation/units.html", {**context, "units": context["listing"]})
 
 
 @login_required
 def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    user = _user(request)
-    unit = None
-    if pk is not None:
-        unit = get_object_or_404(Unit.objects.restrict(user, "change"), pk=pk)
-        initial = {
+    return _edit(
+        request,
+        pk,
+        Unit,
+        UnitForm,
+        lambda unit: {
             "name": unit.name,
             "kind": unit.kind,
             "node_code": unit.node.code,
             "address": unit.address,
-        }
-    else:
-        require(request.user, "add", "mobilisation.unit")
-        initial = {"node_code": getattr(user.node, "code", "")}
-    form = UnitForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            organisations.save_unit(
-                user,
-                unit,
-                name=d["name"],
-                kind=d["kind"],
-                node=_node(user, d["node_code"]),
-                address=d["address"],
-            )
-            messages.success(request, _("Saved."))
-            return redirect("mobilisation:units")
-        except ValidationError as exc:
-            form.add_action_errors(exc)
-    return render(request, "mobilisation/form.html", {"form": form, "title": _("Unit")})
+        },
+        lambda user, unit, d: organisations.save_unit(
+            user,
+            unit,
+            name=d["name"],
+            kind=d["kind"],
+            node=_node(user, d["node_code"]),
+            address=d["address"],
+        ),
+        lambda _unit: reverse("mobilisation:units"),
+        _("Unit"),
+    )
 
 
 # Members ------------------------------------------------------------------------------------
@@ -352,44 +352,34 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+MEMBER_FIELDS = ("name", "cadre_rank", "skills", "health_status", *members_actions.MEMBER_FLAGS)
+
+
 @login_required
 def member_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    user = _user(request)
-    member = None
-    if pk is not None:
-        member = get_object_or_404(Member.objects.restrict(user, "change"), pk=pk)
-        initial = {
-            f: getattr(member, f)
-            for f in (
-                "name",
-                "cadre_rank",
-                "skills",
-                "health_status",
-                *members_actions.MEMBER_FLAGS,
-            )
-        }
-        initial |= {"organisation": member.organisation_id, "unit": member.unit_id}
-    else:
-        require(request.user, "add", "mobilisation.member")
-        initial = {"node_code": getattr(user.node, "code", "")}
-    form = MemberForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            node = _node(user, d["node_code"]) if d["node_code"] else None
-            member = members_actions.save_member(
-                user,
-                member,
-                d,
-                node=node,
-                organisation=_pick(user, PartyOrganisation, d["organisation"], "organisation"),
-                unit=_pick(user, Unit, d["unit"], "unit"),
-            )
-            messages.success(request, _("Saved."))
-            return redirect("mobilisation:member", pk=member.pk)
-        except ValidationError as exc:
-            form.add_action_errors(exc)
-    return render(request, "mobilisation/form.html", {"form": form, "title": _("Member")})
+    def save(user: Any, member: Any, d: dict) -> Member:
+        return members_actions.save_member(
+            user,
+            member,
+            d,
+            node=_node(user, d["node_code"]) if d["node_code"] else None,
+            organisation=_pick(user, PartyOrganisation, d["organisation"], "organisation"),
+            unit=_pick(user, Unit, d["unit"], "unit"),
+        )
+
+    return _edit(
+        request,
+        pk,
+        Member,
+        MemberForm,
+        lambda member: (
+            {f: getattr(member, f) for f in MEMBER_FIELDS}
+            | {"organisation": member.organisation_id, "unit": member.unit_id}
+        ),
+        save,
+        lambda member: reverse("mobilisation:member", args=[member.pk]),
+        _("Member"),
+    )
 
 
 # Registrations --------------------------------------------------------------------------------
@@ -451,53 +441,36 @@ def registration_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def post_list(request: HttpRequest) -> HttpResponse:
-    require(request.user, "view", "mobilisation.post")
-    node = _scope_node(request)
+    context = _node_list(request, Post, lambda qs: qs.select_related("node"))
     day = _day(request)
-    posts = (
-        Post.objects.restrict(_user(request), "view")
-        .filter(path__startswith=node.path)
-        .select_related("node")
-        .order_by("path", "pk")
-    )
-    listing = lists.paginate(request, posts, lists.Filters(name=("name",)))
     return render(
         request,
         "mobilisation/posts.html",
-        {
-            "node": node,
-            "day": day,
-            "listing": listing,
-            "rows": roster.staffing(listing.rows, day),
-            "can_add": _user(request).may("mobilisation.post", "add"),
-        },
+        {**context, "day": day, "rows": roster.staffing(context["listing"].rows, day)},
     )
+
+
+POST_FIELDS = ("name", "kind", "required_per_shift", "shift_hours", "first_shift_hour")
 
 
 @login_required
 def post_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    user = _user(request)
-    post = None
-    if pk is not None:
-        post = get_object_or_404(Post.objects.restrict(user, "change"), pk=pk)
-        initial = {
-            f: getattr(post, f)
-            for f in ("name", "kind", "required_per_shift", "shift_hours", "first_shift_hour")
-        }
-        initial |= {"node_code": post.node.code, "active": post.active}
-    else:
-        require(request.user, "add", "mobilisation.post")
-        initial = {"node_code": getattr(user.node, "code", ""), "active": True}
-    form = PostForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            post = rosters.save_post(user, post, node=_node(user, d["node_code"]), data=d)
-            messages.success(request, _("Saved."))
-            return redirect("mobilisation:roster", pk=post.pk)
-        except ValidationError as exc:
-            form.add_action_errors(exc)
-    return render(request, "mobilisation/form.html", {"form": form, "title": _("Post")})
+    return _edit(
+        request,
+        pk,
+        Post,
+        PostForm,
+        lambda post: (
+            {f: getattr(post, f) for f in POST_FIELDS}
+            | {"node_code": post.node.code, "active": post.active}
+        ),
+        lambda user, post, d: rosters.save_post(
+            user, post, node=_node(user, d["node_code"]), data=d
+        ),
+        lambda post: reverse("mobilisation:roster", args=[post.pk]),
+        _("Post"),
+        blank={"active": True},
+    )
 
 
 @login_required
@@ -555,13 +528,8 @@ def rest_rules(request: HttpRequest) -> HttpResponse:
     form = RestRulesForm(request.POST or None)
     if request.method == "POST":
         require(request.user, "add", "mobilisation.restruleset")
-        if form.is_valid():
-            try:
-                rosters.add_rest_rules(user, form.cleaned_data)
-                messages.success(request, _("Saved."))
-                return redirect("mobilisation:rules")
-            except ValidationError as exc:
-                form.add_action_errors(exc)
+    if posted(request, form, lambda d: rosters.add_rest_rules(user, d), _("Saved.")):
+        return redirect("mobilisation:rules")
     return render(
         request,
         "mobilisation/rules.html",

@@ -469,33 +469,33 @@ def supply_alerts(day: dt.date) -> int:
             ]
             if short:
                 items = "、".join(short[:5])
+                title = _("Below the days-of-supply threshold: %(items)s") % {"items": items}
                 specs.append(
-                    Spec(
-                        kind="supply_low",
-                        key=f"supply-low:{node.pk}:{day}",
-                        title=_("Below the days-of-supply threshold: %(items)s") % {"items": items},
-                        link=reverse("supplies:days"),
-                        node=node,
-                        role=role,
-                        path=node.path,
-                        params={"items": items},
-                    )
+                    _hq_spec("supply_low", node, role, day, title, "supplies:days", items=items)
                 )
             alerts = PriceReport.objects.under(node.path).filter(day=day, alert=True).count()
             if alerts:
+                title = _("%(n)d price alerts today") % {"n": alerts}
                 specs.append(
-                    Spec(
-                        kind="price_alert",
-                        key=f"price-alert:{node.pk}:{day}",
-                        title=_("%(n)d price alerts today") % {"n": alerts},
-                        link=reverse("supplies:prices"),
-                        node=node,
-                        role=role,
-                        path=node.path,
-                        params={"n": alerts},
-                    )
+                    _hq_spec("price_alert", node, role, day, title, "supplies:prices", n=alerts)
                 )
     return len(notify_many(specs))
+
+
+def _hq_spec(
+    kind: str, node: Any, role: str, day: dt.date, title: str, url_name: str, **params: Any
+) -> Spec:
+    """A day's notice to a headquarters: one a node, kind and day (`supply-low:<node>:<day>`)."""
+    return Spec(
+        kind=kind,
+        key=f"{kind.replace('_', '-')}:{node.pk}:{day}",
+        title=title,
+        link=reverse(url_name),
+        node=node,
+        role=role,
+        path=node.path,
+        params=params,
+    )
 
 
 def per_kind_counts(path: str, since: dt.datetime) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 
 from fangkong.core import listing as lists
 from fangkong.core import otp_codes, ratelimit
-from fangkong.core.access import require
+from fangkong.core.access import division, require
 from fangkong.core.listing import CountedPagination
 from fangkong.geo.models import Division
 from fangkong.public import actions, returns
@@ -31,35 +31,17 @@ from fangkong.public.models import (
 router = Router(tags=["public"])
 
 
-def _node(request: HttpRequest, code: str) -> Division:
-    return get_object_or_404(Division.objects.restrict(request.user), code=code)
-
-
-def _bulletin(b: Bulletin) -> dict:
-    return {
-        "id": b.pk,
-        "node_code": b.node.code,
-        "day": b.day,
-        "title": b.title,
-        "text": b.text,
-        "figures": b.figures,
-        "places": b.places,
-        "status": b.status,
-        "published_at": b.published_at,
-    }
-
-
 @router.get("/bulletins", response=list[s.BulletinOut])
 @paginate(CountedPagination)
 def list_bulletins(request: HttpRequest) -> Any:
     """Bulletins of the caller's area, newest first, paged (`page`) with `count`."""
     require(request.user, "view", "public.bulletin")
-    return lists.Mapped(Bulletin.objects.restrict(request.user).select_related("node"), _bulletin)
+    return Bulletin.objects.restrict(request.user).select_related("node")
 
 
 @router.post("/bulletins", response={201: s.BulletinOut})
 def draft_bulletin(request: HttpRequest, body: s.DraftIn) -> Any:
-    node = _node(request, body.node_code)
+    node = division(request.user, body.node_code)
     figures = [f.dict() for f in body.figures] if body.figures is not None else None
     if figures:
         names = dict(
@@ -70,7 +52,7 @@ def draft_bulletin(request: HttpRequest, body: s.DraftIn) -> Any:
         for f in figures:
             f["name"] = f["name"] or names.get(f["code"], f["code"])
     b = actions.draft_bulletin(request.user, node, body.day, figures, body.text, body.title)
-    return Status(201, _bulletin(b))
+    return Status(201, b)
 
 
 def _own_bulletin(request: HttpRequest, pk: int) -> Bulletin:
@@ -79,20 +61,20 @@ def _own_bulletin(request: HttpRequest, pk: int) -> Bulletin:
 
 @router.get("/bulletins/{pk}", response=s.BulletinOut)
 def get_bulletin(request: HttpRequest, pk: int) -> Any:
-    return _bulletin(_own_bulletin(request, pk))
+    return _own_bulletin(request, pk)
 
 
 @router.put("/bulletins/{pk}", response=s.BulletinOut)
 def edit_bulletin(request: HttpRequest, pk: int, body: s.EditIn) -> Any:
     b = _own_bulletin(request, pk)
-    return _bulletin(actions.edit_bulletin(request.user, b, body.title, body.text))
+    return actions.edit_bulletin(request.user, b, body.title, body.text)
 
 
 @router.post("/bulletins/{pk}/publish", response=s.BulletinOut)
 def publish_bulletin(request: HttpRequest, pk: int) -> Any:
     b = _own_bulletin(request, pk)
     actions.publish_bulletin(request.user, b)
-    return _bulletin(b)
+    return b
 
 
 @router.get("/articles", response=list[s.ArticleOut])
@@ -105,7 +87,7 @@ def list_articles(request: HttpRequest) -> Any:
 
 @router.post("/articles", response={201: s.ArticleOut})
 def write_article(request: HttpRequest, body: s.ArticleIn, node_code: str) -> Any:
-    node = _node(request, node_code)
+    node = division(request.user, node_code)
     return Status(201, actions.write_article(request.user, node, body.title, body.body))
 
 
@@ -119,7 +101,7 @@ def list_rumours(request: HttpRequest) -> Any:
 
 @router.post("/rumours", response={201: s.RumourOut})
 def report_rumour(request: HttpRequest, body: s.RumourIn, node_code: str) -> Any:
-    node = _node(request, node_code)
+    node = division(request.user, node_code)
     return Status(201, actions.report_rumour(request.user, node, body.text, body.where_seen))
 
 
@@ -211,7 +193,7 @@ def list_applications(request: HttpRequest, queue: bool = False) -> Any:
 
 @router.post("/applications", response={201: s.ApplicationOut})
 def apply(request: HttpRequest, body: s.PublicApplicationIn) -> Any:
-    node = _node(request, body.node_code)
+    node = division(request.user, body.node_code)
     data = body.dict(exclude={"node_code"})
     return Status(201, _application(returns.apply_to_resume(request.user, node, **data)))
 
@@ -254,7 +236,7 @@ def decide(request: HttpRequest, pk: int, body: s.PublicDecideIn) -> Any:
 
 @router.post("/batches", response={201: s.PublicBatchOut})
 def publish_batch(request: HttpRequest, body: s.PublicBatchIn) -> Any:
-    batch = returns.publish_batch(request.user, _node(request, body.node_code))
+    batch = returns.publish_batch(request.user, division(request.user, body.node_code))
     companies = list(batch.applications.values_list("company", flat=True))
     return Status(201, {"id": batch.pk, "number": batch.number, "companies": companies})
 
@@ -269,7 +251,7 @@ def list_schools(request: HttpRequest) -> Any:
 
 @router.post("/schools", response={201: s.SchoolOut})
 def file_school(request: HttpRequest, body: s.SchoolIn) -> Any:
-    node = _node(request, body.node_code)
+    node = division(request.user, body.node_code)
     return Status(
         201, returns.file_school_plan(request.user, node, **body.dict(exclude={"node_code"}))
     )
@@ -281,32 +263,19 @@ def decide_school(request: HttpRequest, pk: int, body: s.PublicDecideIn) -> Any:
     return returns.decide_school_plan(request.user, plan, body.approve, body.note)
 
 
-def _gathering(g: Gathering) -> dict:
-    return {
-        "id": g.pk,
-        "kind": g.kind,
-        "source": g.source,
-        "planned_on": g.planned_on,
-        "node_code": g.node.code,
-        "under_ban": g.under_ban,
-        "handling": g.handling,
-        "follow_up": g.follow_up,
-    }
-
-
 @router.get("/gatherings", response=list[s.GatheringOut])
 @paginate(CountedPagination)
 def list_gatherings(request: HttpRequest) -> Any:
     """Gatherings, by planned day, paged (`page`) with `count`."""
     require(request.user, "view", "public.gathering")
-    return lists.Mapped(Gathering.objects.restrict(request.user).select_related("node"), _gathering)
+    return Gathering.objects.restrict(request.user).select_related("node")
 
 
 @router.post("/gatherings", response={201: s.GatheringOut})
 def record_gathering(request: HttpRequest, body: s.GatheringIn) -> Any:
-    node = _node(request, body.node_code)
+    node = division(request.user, body.node_code)
     g = returns.report_gathering(request.user, node, **body.dict(exclude={"node_code"}))
-    return Status(201, _gathering(g))
+    return Status(201, g)
 
 
 def _own_gathering(request: HttpRequest, pk: int) -> Gathering:
@@ -316,13 +285,13 @@ def _own_gathering(request: HttpRequest, pk: int) -> Gathering:
 @router.post("/gatherings/{pk}/handle", response=s.GatheringOut)
 def handle_gathering(request: HttpRequest, pk: int, body: s.HandleIn) -> Any:
     g = _own_gathering(request, pk)
-    return _gathering(returns.handle_gathering(request.user, g, body.handling))
+    return returns.handle_gathering(request.user, g, body.handling)
 
 
 @router.post("/gatherings/{pk}/follow-up", response=s.GatheringOut)
 def follow_up(request: HttpRequest, pk: int, body: s.FollowIn) -> Any:
     g = _own_gathering(request, pk)
-    return _gathering(returns.follow_up_gathering(request.user, g, body.follow_up))
+    return returns.follow_up_gathering(request.user, g, body.follow_up)
 
 
 # Open endpoints for residents (no token) ---------------------------------------------

@@ -27,7 +27,7 @@ class EditIn(Schema):
 
 class BulletinOut(Schema):
     id: int
-    node_code: str
+    node_code: str = Field(..., alias="node.code")
     day: dt.date
     title: str
     text: str
@@ -227,7 +227,7 @@ class GatheringOut(Schema):
     kind: str
     source: str
     planned_on: dt.date
-    node_code: str
+    node_code: str = Field(..., alias="node.code")
     under_ban: bool
     handling: str
     follow_up: str

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import clock
 from fangkong.core import listing as lists
-from fangkong.core.access import require
-from fangkong.core.forms import run_action
+from fangkong.core.access import invalid, require
+from fangkong.core.forms import create_page, posted, run_action
 from fangkong.geo.models import Division
 from fangkong.public import actions, forms, returns
 from fangkong.public import choices as ch
@@ -30,10 +30,10 @@ from fangkong.public.models import (
 )
 
 
-def _node(request: HttpRequest, form: Any, field: str = "node_code") -> Division | None:
-    node = Division.objects.restrict(request.user).filter(code=form.cleaned_data[field]).first()
+def _node_of(request: HttpRequest, code: str, field: str = "node_code") -> Division:
+    node = Division.objects.restrict(request.user).filter(code=code).first()
     if node is None:
-        form.add_error(field, _("unknown division or outside your jurisdiction"))
+        raise invalid(field, _("unknown division or outside your jurisdiction"))
     return node
 
 
@@ -75,21 +75,17 @@ def bulletins(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST":
         require(request.user, "add", "public.bulletin")
-        if form.is_valid() and (node := _node(request, form)):
-            try:
-                figures = form.parsed_figures()
-            except ValidationError as exc:
-                form.add_error("figures", exc)
-            else:
-                day = form.cleaned_data["day"]
-                b = run_action(
-                    request,
-                    form,
-                    lambda: actions.draft_bulletin(user, node, day, figures),
-                    _("Bulletin drafted."),
-                )
-                if b:
-                    return redirect("public:bulletin", b.pk)
+
+    def draft(d: dict) -> Any:
+        node = _node_of(request, d["node_code"])
+        try:
+            figures = form.parsed_figures()
+        except ValidationError as exc:
+            raise ValidationError({"figures": exc.messages}) from exc
+        return actions.draft_bulletin(user, node, d["day"], figures)
+
+    if b := posted(request, form, draft, _("Bulletin drafted.")):
+        return redirect("public:bulletin", b.pk)
     items = lists.paginate(
         request, Bulletin.objects.restrict(user).select_related("node"), BULLETIN_FILTERS
     )
@@ -140,22 +136,25 @@ def _create_page(
     *,
     by_node: bool = False,
 ) -> HttpResponse:
-    """A list page with a form that creates one more record: `view` to see it, `add` to
-    post. The record belongs to the chosen division (`by_node`) or to the user's own;
-    `done(result)` names where to go next, `context(user)` fills the list."""
+    """A list page with a form that creates one more record (`core.forms.create_page`),
+    which belongs to the chosen division (`by_node`) or to the user's own; `done(result)`
+    names where to go next, `context(user)` fills the list."""
     user: Any = request.user
-    require(request.user, "view", label)
-    form = form_class(request.POST or None)
-    if request.method == "POST":
-        require(request.user, "add", label)
-        if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "node_code"}
-            node = _node(request, form) if by_node else user.node
-            if (node is not None or not by_node) and (
-                result := run_action(request, form, lambda: create(user, node, **data), ok)
-            ):
-                return redirect(*done(result))
-    return render(request, template, {"form": form, **context(user)})
+
+    def act(d: dict) -> Any:
+        data = {k: v for k, v in d.items() if k != "node_code"}
+        return create(user, _node_of(request, d["node_code"]) if by_node else user.node, **data)
+
+    return create_page(
+        request,
+        label,
+        form_class(request.POST or None),
+        act,
+        ok,
+        done,
+        template,
+        lambda: context(user),
+    )
 
 
 def _action_page(

@@ -3,9 +3,7 @@ only), and a cadre's front-line record with its Excel export."""
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from fangkong.core import audit, picking
 from fangkong.core import listing as lists
 from fangkong.core.access import require
+from fangkong.core.forms import create_page, run_action
 from fangkong.core.querysets import allows
 from fangkong.mobilisation.pickers import describe as describe_member
 from fangkong.supervision import actions, exports, metrics, record
@@ -36,33 +35,31 @@ CASE_FILTERS = lists.Filters(
 )
 
 
+def _listed(request: HttpRequest, model: Any, qs: Any, spec: lists.Filters) -> dict[str, Any]:
+    listing = lists.paginate(request, qs, spec)
+    return {"items": listing, "listing": listing, "can_add": allows(request.user, model, "add")}
+
+
 @login_required
 def commendations(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    require(request.user, "view", Commendation)
     form = CommendationForm(request.POST or None)
     picking.set_user(form, user)
-    if request.method == "POST":
-        require(request.user, "add", Commendation)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            try:
-                actions.commend(user, **data)
-                messages.success(request, _("Commendation recorded."))
-                return redirect("supervision:commendations")
-            except ValidationError as exc:
-                form.add_action_errors(exc)
-    qs = Commendation.objects.restrict(user).select_related("member", "organisation")
-    listing = lists.paginate(request, qs, COMMENDATION_FILTERS)
-    return render(
+
+    return create_page(
         request,
+        Commendation,
+        form,
+        lambda d: actions.commend(user, **d),
+        _("Commendation recorded."),
+        lambda _c: ("supervision:commendations",),
         "supervision/commendations.html",
-        {
-            "items": listing,
-            "listing": listing,
-            "form": form,
-            "can_add": allows(user, Commendation, "add"),
-        },
+        lambda: _listed(
+            request,
+            Commendation,
+            Commendation.objects.restrict(user).select_related("member", "organisation"),
+            COMMENDATION_FILTERS,
+        ),
     )
 
 
@@ -83,29 +80,18 @@ def cases(request: HttpRequest) -> HttpResponse:
                 )
             elif request.POST.get("confirmed") != "1":
                 return _confirm_case(request, form)
-            else:
-                try:
-                    actions.open_case(user, **data)
-                except ValidationError as exc:
-                    form.add_action_errors(exc)
-                else:
-                    messages.success(
-                        request,
-                        _("Accountability case recorded against %(name)s.")
-                        % {"name": data["member"].name},
-                    )
-                    return redirect("supervision:cases")
+            elif run_action(
+                request,
+                form,
+                lambda: actions.open_case(user, **data),
+                _("Accountability case recorded against %(name)s.") % {"name": data["member"].name},
+            ):
+                return redirect("supervision:cases")
     qs = AccountabilityCase.objects.restrict(user).select_related("member", "decision", "finding")
-    listing = lists.paginate(request, qs, CASE_FILTERS)
     return render(
         request,
         "supervision/cases.html",
-        {
-            "items": listing,
-            "listing": listing,
-            "form": form,
-            "can_add": allows(user, AccountabilityCase, "add"),
-        },
+        {"form": form, **_listed(request, AccountabilityCase, qs, CASE_FILTERS)},
     )
 
 

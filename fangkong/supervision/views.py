@@ -4,6 +4,7 @@ inspections recorded on a phone (checklist, findings, photos), rectification tas
 Every read goes through `.restrict(user, action)`; a record outside the user's area —
 or an unannounced inspection hidden from it — is a 404, like one that does not exist."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 from fangkong.core import listing as lists
 from fangkong.core import picking
 from fangkong.core.access import invalid, require
+from fangkong.core.forms import create_page
 from fangkong.core.querysets import allows, is_system
 from fangkong.geo.models import Division
 from fangkong.supervision import actions, metrics
@@ -87,29 +89,26 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def plans(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    require(request.user, "view", InspectionPlan)
-    form = PlanForm(request.POST or None)
-    if request.method == "POST":
-        require(request.user, "add", InspectionPlan)
-        if form.is_valid():
-            try:
-                plan = actions.create_plan(user, user.node, **form.cleaned_data)
-                return redirect("supervision:plan", pk=plan.pk)
-            except ValidationError as exc:
-                _errors(form, exc)
-    return render(
-        request,
-        "supervision/plans.html",
-        {
-            "plans": (
-                listing := lists.paginate(
-                    request, InspectionPlan.objects.restrict(user).select_related("node")
-                )
-            ),
+
+    def context() -> dict[str, Any]:
+        listing = lists.paginate(
+            request, InspectionPlan.objects.restrict(user).select_related("node")
+        )
+        return {
+            "plans": listing,
             "listing": listing,
-            "form": form,
             "can_add": allows(user, InspectionPlan, "add") and user.node_id,
-        },
+        }
+
+    return create_page(
+        request,
+        InspectionPlan,
+        PlanForm(request.POST or None),
+        lambda d: actions.create_plan(user, user.node, **d),
+        None,
+        lambda plan: ("supervision:plan", plan.pk),
+        "supervision/plans.html",
+        context,
     )
 
 
@@ -379,19 +378,34 @@ def task(request: HttpRequest, pk: int) -> HttpResponse:
     )
     reply_form = ReplyForm(request.POST if "reply" in request.POST else None)
     verify_form = VerifyForm(request.POST if "verify" in request.POST else None)
-    if request.method == "POST":
+
+    def reply() -> str | None:
+        if not reply_form.is_valid():
+            return None
+        actions.reply_rectification(user, t, reply_form.cleaned_data["reply"])
+        return _("Reply sent for verification.")
+
+    def verify() -> str | None:
+        if not verify_form.is_valid():
+            return None
+        actions.verify_rectification(user, t, **verify_form.cleaned_data)
+        return _("Verification saved.")
+
+    def close() -> str:
+        actions.close_rectification(user, t)
+        return _("Task closed.")
+
+    # verb (the button's name) -> handler, answering what to flash when it is done
+    handlers: dict[str, Callable[[], str | None]] = {
+        "reply": reply,
+        "verify": verify,
+        "close": close,
+    }
+    verb = next((v for v in handlers if v in request.POST), None)
+    if request.method == "POST" and verb is not None:
         try:
-            if "reply" in request.POST and reply_form.is_valid():
-                actions.reply_rectification(user, t, reply_form.cleaned_data["reply"])
-                messages.success(request, _("Reply sent for verification."))
-                return redirect("supervision:task", pk=t.pk)
-            if "verify" in request.POST and verify_form.is_valid():
-                actions.verify_rectification(user, t, **verify_form.cleaned_data)
-                messages.success(request, _("Verification saved."))
-                return redirect("supervision:task", pk=t.pk)
-            if "close" in request.POST:
-                actions.close_rectification(user, t)
-                messages.success(request, _("Task closed."))
+            if ok := handlers[verb]():
+                messages.success(request, ok)
                 return redirect("supervision:task", pk=t.pk)
         except ValidationError as exc:
             messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
