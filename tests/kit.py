@@ -62,36 +62,36 @@ def division(code: str):
     return Division.objects.get(code=code)
 
 
-def person(i: int = 0, code: str = GRID_A, name: str = ""):
+def person(i: int = 0, code: str = GRID_A, name: str = "", **data: str):
     """A registered person (the real action: validation, encryption, blind index)."""
     from fangkong.people.actions import register_person
 
     found, _similar = register_person(
-        system_user(), {"name": name or f"居民{i}", "node_code": code}, confirm_similar=True
+        system_user(), {"name": name or f"居民{i}", "node_code": code, **data}, confirm_similar=True
     )
     return found
 
 
-def screening_task(i: int = 0, code: str = GRID_A):
-    """An open door-to-door task for a new subject at `code`."""
+def screening_task(i: int = 0, code: str = GRID_A, due_at=None, address: str = "", **data: str):
+    """An open door-to-door task for a new subject at `code`, due in 24 hours unless
+    told (`data`: the person's name, phone…)."""
     from fangkong.core import clock
     from fangkong.screening.models import ScreeningSubject, ScreeningTask
 
-    node, who = division(code), person(i, code, f"排查{i}")
+    node, who = division(code), person(i, code, **{"name": f"排查{i}", **data})
     subject = ScreeningSubject.objects.create(
         person=who,
         name=who.name,
         id_masked=who.id_masked,
         phone_masked=who.phone_masked,
-        address=f"测试地址{i}号",
+        address=address or f"测试地址{i}号",
         node=node,
         path=node.path,
         placement="address",
         sources="电信推送",
     )
-    return ScreeningTask.objects.create(
-        subject=subject, node=node, path=node.path, due_at=clock.now() + dt.timedelta(hours=24)
-    )
+    due_at = due_at or clock.now() + dt.timedelta(hours=24)
+    return ScreeningTask.objects.create(subject=subject, node=node, path=node.path, due_at=due_at)
 
 
 def screening_exception(i: int = 0, code: str = TASHAN):
