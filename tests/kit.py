@@ -62,36 +62,36 @@ def division(code: str):
     return Division.objects.get(code=code)
 
 
-def person(i: int = 0, code: str = GRID_A, name: str = ""):
+def person(i: int = 0, code: str = GRID_A, name: str = "", **data: str):
     """A registered person (the real action: validation, encryption, blind index)."""
     from fangkong.people.actions import register_person
 
     found, _similar = register_person(
-        system_user(), {"name": name or f"居民{i}", "node_code": code}, confirm_similar=True
+        system_user(), {"name": name or f"居民{i}", "node_code": code, **data}, confirm_similar=True
     )
     return found
 
 
-def screening_task(i: int = 0, code: str = GRID_A):
-    """An open door-to-door task for a new subject at `code`."""
+def screening_task(i: int = 0, code: str = GRID_A, due_at=None, address: str = "", **data: str):
+    """An open door-to-door task for a new subject at `code`, due in 24 hours unless
+    told (`data`: the person's name, phone…)."""
     from fangkong.core import clock
     from fangkong.screening.models import ScreeningSubject, ScreeningTask
 
-    node, who = division(code), person(i, code, f"排查{i}")
+    node, who = division(code), person(i, code, **{"name": f"排查{i}", **data})
     subject = ScreeningSubject.objects.create(
         person=who,
         name=who.name,
         id_masked=who.id_masked,
         phone_masked=who.phone_masked,
-        address=f"测试地址{i}号",
+        address=address or f"测试地址{i}号",
         node=node,
         path=node.path,
         placement="address",
         sources="电信推送",
     )
-    return ScreeningTask.objects.create(
-        subject=subject, node=node, path=node.path, due_at=clock.now() + dt.timedelta(hours=24)
-    )
+    due_at = due_at or clock.now() + dt.timedelta(hours=24)
+    return ScreeningTask.objects.create(subject=subject, node=node, path=node.path, due_at=due_at)
 
 
 def screening_exception(i: int = 0, code: str = TASHAN):
@@ -563,15 +563,16 @@ def care_categories() -> None:
         Category.objects.get_or_create(code=code, defaults={"name": name, "order": order})
 
 
-def difficulty(i: int = 0, code: str = HUAYUAN):
-    """A front-line worker's family difficulty reported by the community's staff."""
+def difficulty(i: int = 0, code: str = HUAYUAN, phone: str = ""):
+    """A front-line worker's family difficulty reported by the community's staff (from
+    its own phone unless one is given)."""
     from fangkong.care import actions
 
     care_categories()
     staff = account("village_staff", code)
     return actions.report_difficulty(
         staff,
-        phone=f"1391234{i:04d}",
+        phone=phone or f"1391234{i:04d}",
         reporter_name=f"家属{i}",
         category="medical",
         description="需要配药帮助",
@@ -696,3 +697,192 @@ def briefing(i: int = 0, code: str = YUECHENG):
     from fangkong.briefing import compute
 
     return compute.compute(division(code), dt.date(2020, 2, 1 + i))
+
+
+def health_code(i: int = 0, code: str = GRID_A):
+    """A red health code of a new person (stored directly, as the recompute stores it)."""
+    from fangkong.healthcode.models import HealthCode
+
+    who = person(i, code, f"红码{i}")
+    found, _ = HealthCode.objects.update_or_create(
+        person=who,
+        defaults={"colour": "red", "since": dt.date(2020, 2, 1 + i % 28), "path": who.path},
+    )
+    return found
+
+
+def code_change(i: int = 0, code: str = GRID_A):
+    """A change of colour of the grid's first person with a history (one person, many
+    changes; the recompute's row, stored directly)."""
+    from fangkong.healthcode.models import CodeChange
+
+    earlier = CodeChange.objects.filter(path=division(code).path).first()
+    who = earlier.person if earlier else person(0, code, "码主")
+    return CodeChange.objects.create(
+        person=who,
+        from_colour="green" if i % 2 else "yellow",
+        to_colour="yellow" if i % 2 else "green",
+        reasons=[f"原因{i}"],
+        at=at(dt.date(2020, 2, 1 + i % 28)),
+        path=who.path,
+    )
+
+
+def cadre(i: int = 0, code: str = HUAYUAN):
+    """A cadre of the community (a member record, no account)."""
+    from fangkong.mobilisation.models import Member
+
+    return Member.objects.create(
+        name=f"干部{i}", is_cadre=True, cadre_rank="科级", path=division(code).path
+    )
+
+
+def commendation(i: int = 0, code: str = HUAYUAN):
+    """A cadre of the community commended by the county's organisation department."""
+    from fangkong.supervision import actions
+
+    return actions.commend(
+        account("organisation", YUECHENG),
+        member=cadre(i, code),
+        title=f"先进个人{i}",
+        reason="坚守一线",
+        decided_by="organisation_department",
+        decided_on=dt.date(2020, 2, 1 + i % 28),
+    )
+
+
+def accountability_case(i: int = 0, code: str = HUAYUAN):
+    """An accountability case against a cadre, resting on a recorded inspection's finding."""
+    from fangkong.supervision import actions
+    from fangkong.supervision.models import AccountabilityDecision
+
+    inspector = account("discipline", YUECHENG)
+    visit, who = inspection(i, code), cadre(i, code)
+    finding = actions.add_finding(
+        inspector, visit, description=f"卡口无人值守{i}", topic="checkpoints", cadre=who
+    )
+    actions.record_inspection(inspector, visit, "发现一个问题")
+    return actions.open_case(
+        account("organisation", YUECHENG),
+        finding=finding,
+        member=who,
+        decision=AccountabilityDecision.objects.get(code="admonishment_talk"),
+        decided_by="organisation_department",
+        decided_on=dt.date(2020, 2, 1 + i % 28),
+        summary=f"值守不力{i}",
+    )
+
+
+def overdue_rectification(i: int = 0, code: str = HUAYUAN):
+    """A rectification of the community a month past its deadline: escalated to the town
+    (the deadline moved back directly; an assignment cannot set a past one)."""
+    from fangkong.core import clock
+    from fangkong.supervision.models import Rectification
+
+    task = rectification(i, code)
+    Rectification.objects.filter(pk=task.pk).update(deadline=clock.today() - dt.timedelta(days=30))
+    task.refresh_from_db()
+    return task
+
+
+def grid(i: int = 0, code: str = HUAYUAN):
+    """A new grid of the community named 测试网格 (the tree's loader places it)."""
+    from fangkong.geo.loaders import import_grids
+
+    row = {
+        "village_code": code,
+        "grid_code": str(10 + i),
+        "name": f"测试网格{i}",
+        "households": "9",
+    }
+    report = import_grids([row])
+    assert not report.rejected, report.rejected
+    return division(f"{code}G{10 + i:02d}")
+
+
+def report_template(code: str = YUECHENG):
+    """The county's daily report expected from its towns (from 1 February 2020)."""
+    from fangkong.command import actions
+    from fangkong.command.models import ReportTemplate
+
+    found = ReportTemplate.objects.filter(node__code=code, name="每日排查").first()
+    if found is None:
+        found = actions.create_report_template(
+            account("county_hq", code),
+            division(code),
+            name="每日排查",
+            level="town",
+            deadline_time=dt.time(18),
+            fields=["排查人数"],
+            starts_on=dt.date(2020, 2, 1),
+        )
+    return found
+
+
+def submission(i: int = 0, code: str = YUECHENG, town: str = TASHAN):
+    """The town's report of a day of February 2020 (one day a row), sent in time."""
+    from fangkong.command import actions
+    from fangkong.core import clock
+
+    day = dt.date(2020, 2, 1 + i)
+    with clock.frozen(at(day, 8)):
+        return actions.submit_report(
+            account("town_hq", town), report_template(code), division(town), day, {"排查人数": i}
+        )
+
+
+def undelivered_notice(i: int = 0, code: str = YUECHENG, town: str = TASHAN):
+    """A text message of the county's first directive that could not be sent (the
+    sender's rows, stored directly: the sender runs on commit)."""
+    from fangkong.command.models import Directive
+    from fangkong.notify.models import Delivery, Notice
+
+    issued = Directive.objects.filter(node__code=code).first() or directive(0, code)
+    node = division(town)
+    notice = Notice.objects.create(
+        kind="directive",
+        key=f"directive:{issued.pk}:kit{i}",
+        recipient_node=node,
+        title=f"指令{i}",
+        path=node.path,
+    )
+    return Delivery.objects.create(
+        notice=notice, channel="sms", status="failed", answer="无手机号，仅站内通知", path=node.path
+    )
+
+
+def approval_batch(i: int = 0, code: str = YUECHENG):
+    """A published batch of one enterprise approved to resume work (the approval written
+    directly: the application's own steps are tested in tests/public)."""
+    from fangkong.public import returns
+    from fangkong.public.models import WorkApplication
+
+    app = resume_application(i)
+    WorkApplication.objects.filter(pk=app.pk).update(status="approved")
+    return returns.publish_batch(account("county_hq", code), division(code))
+
+
+def member_registration(i: int = 0, code: str = HUAYUAN, phone: str = "13800009999"):
+    """A declined registration of the member of `phone` (one member, many registrations)."""
+    from fangkong.mobilisation.actions import members
+    from fangkong.mobilisation.models import Member, Registration
+
+    node = division(code)
+    found = Member.objects.with_phone(phone).first()
+    if found is None:
+        data = {"name": "报到人", "phone": phone}
+        found = members.save_member(system_user(), None, data, node=node)
+    return Registration.objects.create(
+        member=found,
+        community=node,
+        status="declined",
+        decline_reason=f"理由{i}",
+        path=node.path,
+    )
+
+
+def audit_entry(i: int = 0, code: str = GRID_A, by=None):
+    """A read of a new person's record by `by` (an account), as the audit log keeps it."""
+    from fangkong.core import audit
+
+    return audit.record_access(by, person(i, code, f"查阅{i}"), "health code")

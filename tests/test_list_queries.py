@@ -310,55 +310,92 @@ PARENTS = {
     "/api/v1/supplies/markets/{pk}/prices": lambda row: row.market_id,
 }
 
-# Lists found without a row builder yet: each is named so that the gap is seen; give it
-# a case in tests/core/test_list_pages.py (or here) and remove the line.
-UNBUILT = (
-    dict.fromkeys(
-        [
-            "/healthcode/",
-            "/supervision/",
-            "/supervision/commendations/",
-            "/supervision/cases/",
-            "/exchange/cards/",
-            "/audit/",
-            "/api/v1/jurisdictions/search",
-            "/api/v1/command/report-templates/{pk}/submissions",
-        ],
-        "no row builder yet (kit, #22)",
-    )
-    | dict.fromkeys(
-        [
-            "/public/resumed/",
-        ],
-        "paged in #17 (lists2) after the kit was written; no row builder yet",
-    )
-    | dict.fromkeys(
-        ["/api/v1/healthcode/persons/{person_id}/history"],
-        "one record's list (a path parameter); paged in tests/healthcode/test_history_lists.py",
-    )
-    | dict.fromkeys(
-        ["/api/v1/notices/directives/{pk}/undelivered"],
-        "one directive's list (a path parameter); paged in tests/notify/test_directives.py",
-    )
-    | dict.fromkeys(
-        [
-            "/api/v1/supervision/inspections",
-            "/api/v1/supervision/rectifications",
-            "/api/v1/supervision/commendations",
-            "/api/v1/supervision/cases",
-        ],
-        "paged in #17 (were the first 200); no row builder yet",
-    )
-    | dict.fromkeys(
-        ["/public/care/mine/"],
-        "needs a phone verified in the session; paged in tests/care/test_lists.py",
-    )
-    | dict.fromkeys(
-        ["/mobilisation/m/me/"],
-        "a member's own phone page (a phone verified in the session); paged in "
-        "tests/mobilisation/test_member_lists.py",
-    )
-)
+# Lists whose rows are made above but that need more than a login: query parameters
+# (a search finds nothing without a word) and a phone verified in the session.
+PARAMS = {"/api/v1/jurisdictions/search": {"q": "测试网格"}}
+CARE_PHONE, MEMBER_PHONE = "13912340000", "13800009999"
+
+
+def care_reporter(client: Any) -> None:
+    """The session of a reporter who verified CARE_PHONE (care/pages._remember)."""
+    import datetime as dt
+
+    from fangkong.care import actions, pages
+    from fangkong.core import clock
+
+    until = clock.now() + dt.timedelta(minutes=10)
+    session = client.session
+    session[pages.SESSION_KEY] = {
+        "index": actions.phone_index(CARE_PHONE),
+        "until": until.isoformat(),
+    }
+    session.save()
+
+
+def member_phone(client: Any) -> None:
+    """The session of the member who verified MEMBER_PHONE (mobilisation/phone._remember)."""
+    import base64
+
+    from fangkong.core import clock, crypto
+    from fangkong.mobilisation import phone
+
+    token = base64.b64encode(crypto.encrypt(MEMBER_PHONE, phone.FIELD)).decode()
+    session = client.session
+    session[phone.SESSION_KEY] = {"p": token, "at": clock.now().isoformat()}
+    session.save()
+
+
+SESSIONS = {"/public/care/mine/": care_reporter, "/mobilisation/m/me/": member_phone}
+
+PAGES |= {
+    "/healthcode/": Case("county_hq", kit.YUECHENG, "", rows(kit.health_code)),
+    "/supervision/": Case("town_hq", kit.TASHAN, "", rows(kit.overdue_rectification)),
+    "/supervision/commendations/": Case("organisation", kit.YUECHENG, "", rows(kit.commendation)),
+    "/supervision/cases/": Case("organisation", kit.YUECHENG, "", rows(kit.accountability_case)),
+    "/exchange/cards/": Case("cdc", kit.YUECHENG, "", rows(kit.suspected_case)),
+    "/audit/": Case("discipline", kit.YUECHENG, "", lambda user, i: kit.audit_entry(i, by=user)),
+    "/public/resumed/": Case("county_hq", kit.YUECHENG, "", rows(kit.approval_batch)),
+    "/public/care/mine/": Case(
+        "village_staff", kit.HUAYUAN, "", lambda user, i: kit.difficulty(i, phone=CARE_PHONE)
+    ),
+    "/mobilisation/m/me/": Case(
+        "village_staff",
+        kit.HUAYUAN,
+        "",
+        lambda user, i: kit.member_registration(i, phone=MEMBER_PHONE),
+    ),
+}
+ENDPOINTS |= {
+    "/api/v1/healthcode/persons/{person_id}/history": Case(
+        "county_hq", kit.YUECHENG, "", rows(kit.code_change)
+    ),
+    "/api/v1/notices/directives/{pk}/undelivered": Case(
+        "county_hq", kit.YUECHENG, "", rows(kit.undelivered_notice)
+    ),
+    "/api/v1/supervision/inspections": Case("discipline", kit.YUECHENG, "", rows(kit.inspection)),
+    "/api/v1/supervision/rectifications": Case(
+        "discipline", kit.YUECHENG, "", rows(kit.rectification)
+    ),
+    "/api/v1/supervision/commendations": Case(
+        "organisation", kit.YUECHENG, "", rows(kit.commendation)
+    ),
+    "/api/v1/supervision/cases": Case(
+        "organisation", kit.YUECHENG, "", rows(kit.accountability_case)
+    ),
+    "/api/v1/jurisdictions/search": Case("county_hq", kit.YUECHENG, "", rows(kit.grid)),
+    "/api/v1/command/report-templates/{pk}/submissions": Case(
+        "county_hq", kit.YUECHENG, "", rows(kit.submission)
+    ),
+}
+PARENTS |= {
+    "/api/v1/healthcode/persons/{person_id}/history": lambda row: row.person_id,
+    "/api/v1/notices/directives/{pk}/undelivered": lambda row: int(row.notice.key.split(":")[1]),
+    "/api/v1/command/report-templates/{pk}/submissions": lambda row: row.template_id,
+}
+
+# Lists found without a row builder: each is named with the reason it has none, so that
+# the gap is seen; a new list fails `test_every_list_is_built_or_listed` until it has one.
+UNBUILT: dict[str, str] = {}
 
 
 def test_every_list_is_built_or_listed():
@@ -389,7 +426,12 @@ def _queries(fetch) -> tuple[int, int]:
 def _counts(case: Case, url: str, make_user, fetch_as) -> tuple[int, int]:
     user = make_user(case.role, case.node)
     made = [case.make(user, i) for i in range(FEW)]
-    fetch = fetch_as(user, url.format(pk=PARENTS[url](made[0])) if url in PARENTS else url)
+    path = (
+        url.replace("{person_id}", "{pk}").format(pk=PARENTS[url](made[0]))
+        if url in PARENTS
+        else url
+    )
+    fetch = fetch_as(user, path)
     fetch()  # the first request fills the per-process caches (rule sets, the tree)
     few, rows_few = _queries(fetch)
     for i in range(FEW, MANY):
@@ -407,6 +449,8 @@ def test_list_page_queries_do_not_grow_with_rows(url, client, make_user, monkeyp
 
     def fetch_as(user, path):
         client.force_login(user)
+        if url in SESSIONS:
+            SESSIONS[url](client)
         return lambda: client.get(path)
 
     few, many = _counts(PAGES[url], url, make_user, fetch_as)
@@ -417,7 +461,7 @@ def test_list_page_queries_do_not_grow_with_rows(url, client, make_user, monkeyp
 def test_list_endpoint_queries_do_not_grow_with_rows(url, client, make_user):
     def fetch_as(user, path):
         headers = bearer(user)
-        return lambda: client.get(path, {"page_size": 50}, **headers)
+        return lambda: client.get(path, {"page_size": 50, **PARAMS.get(url, {})}, **headers)
 
     few, many = _counts(ENDPOINTS[url], url, make_user, fetch_as)
     assert few == many, f"{url}: {few} queries with {FEW} rows, {many} with {MANY}"

@@ -45,6 +45,9 @@ def request_briefing(user: Any, node: Division, day: dt.date) -> Job:
 
 @transaction.atomic
 def save_rules(user: Any, data: dict[str, Any]) -> BriefingRules:
+    """Add a briefing rule set from its effective date on. A set already in force is
+    history (stored briefings were computed by it) and is not rewritten: a new set from a
+    later date replaces it; a set not yet in force may still be amended."""
     require(
         user, "change", BriefingRules, message=_("only headquarters may change the briefing rules")
     )
@@ -57,10 +60,9 @@ def save_rules(user: Any, data: dict[str, Any]) -> BriefingRules:
     for name in ("growth_days", "forecast_days"):
         if not 7 <= data.get(name, 14) <= 14:
             raise invalid(name, _("between 7 and 14 days"))
-    rules, _created = BriefingRules.objects.update_or_create(
-        effective_from=data.pop("effective_from"), defaults=data
-    )
-    return rules
+    values = {k: v for k, v in data.items() if k != "effective_from"}
+    rules = BriefingRules.draft(data.get("effective_from"), amend_future=True)
+    return rules.save_by(user, **values)
 
 
 RISK_FIELDS = (

@@ -94,6 +94,77 @@ def compute(request: HttpRequest, code: str, day: str) -> HttpResponse:
     return redirect("briefing:detail", code=code, day=day)
 
 
+class RulesForm(forms.ModelForm):
+    class Meta:
+        model = BriefingRules
+        fields = [
+            "effective_from",
+            "cutoff",
+            "history_days",
+            "rt_window",
+            "si_mean",
+            "si_sd",
+            "si_source",
+            "growth_days",
+            "forecast_days",
+            "rt_min_cases",
+            "rt_max_width",
+            "note",
+        ]
+        widgets = {
+            "effective_from": forms.DateInput(attrs={"type": "date"}),
+            "cutoff": forms.TimeInput(attrs={"type": "time"}),
+        }
+
+    def validate_unique(self) -> None:
+        """A date already taken is the action's to refuse (a set in force is history,
+        one not yet in force is amended), with the kernel's message."""
+
+
+def _rule_sets(
+    request: HttpRequest, model: Any, form: forms.ModelForm, save: Any, saved: str, **shown: Any
+) -> HttpResponse:
+    """A page of dated rule sets: the stored sets for readers, and for those who may
+    change them a new set, saved through the action (which names a refused field)."""
+    user: Any = request.user
+    label = model._meta.label_lower
+    may_change = user.may(label, "change")
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied
+        if form.is_valid() and run_action(
+            request, form, lambda: save(user, form.cleaned_data), saved
+        ):
+            return redirect(request.path)
+    context = {"sets": model.objects.all()[:20], "form": form, "can_change": may_change}
+    page = f"briefing/{shown.pop('page')}.html"
+    return render(request, page, context | shown, status=422 if form.errors else 200)
+
+
+def _opened(request: HttpRequest, form_class: Any, fields: Any, day: dt.date) -> Any:
+    """The form of a new set, filled from the set in force today and dated `day`."""
+    current = form_class._meta.model.in_force(clock.today())
+    initial = {name: getattr(current, name) for name in fields}
+    return form_class(request.POST or None, initial={**initial, "effective_from": day})
+
+
+@login_required
+def rules(request: HttpRequest) -> HttpResponse:
+    """Briefing rule sets, a new one from tomorrow unless told: a set already in force
+    is not rewritten."""
+    require(request.user, "view", "briefing.briefingrules")
+    tomorrow = clock.today() + dt.timedelta(days=1)
+    form = _opened(request, RulesForm, RulesForm.Meta.fields, tomorrow)
+    return _rule_sets(
+        request,
+        BriefingRules,
+        form,
+        actions.save_rules,
+        _("The briefing rules were saved."),
+        page="rules",
+    )
+
+
 class RiskRulesForm(forms.ModelForm):
     class Meta:
         model = RiskRules
@@ -104,31 +175,11 @@ class RiskRulesForm(forms.ModelForm):
 @login_required
 def risk_rules(request: HttpRequest) -> HttpResponse:
     """R16 rule sets: the list (readers) and a new dated set (city headquarters)."""
-    require(request.user, "view", "briefing.riskrules")
-    can_change = request.user.may("briefing.riskrules", "change")  # type: ignore[union-attr]
-    current = RiskRules.in_force(clock.today())
-    initial = {name: getattr(current, name) for name in actions.RISK_FIELDS}
-    form = RiskRulesForm(request.POST or None, initial={**initial, "effective_from": clock.today()})
-    if request.method == "POST":
-        if not can_change:
-            raise PermissionDenied
-        if form.is_valid() and run_action(
-            request,
-            form,
-            lambda: actions.save_risk_rules(request.user, form.cleaned_data),
-            _("The five-colour map rules were saved."),
-        ):
-            return redirect("briefing:risk_rules")
     from fangkong.briefing.rules import SOURCES
 
-    return render(
-        request,
-        "briefing/risk_rules.html",
-        {
-            "sets": RiskRules.objects.all()[:20],
-            "form": form,
-            "can_change": can_change,
-            "sources": SOURCES,
-        },
-        status=422 if form.errors else 200,
+    require(request.user, "view", "briefing.riskrules")
+    form = _opened(request, RiskRulesForm, actions.RISK_FIELDS, clock.today())
+    saved = _("The five-colour map rules were saved.")
+    return _rule_sets(
+        request, RiskRules, form, actions.save_risk_rules, saved, page="risk_rules", sources=SOURCES
     )

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from tests import kit
 from tests.conftest import GRID_A
 from tests.kit import TZ, at  # noqa: F401  (their tests import them from here)
 
@@ -50,29 +51,16 @@ def add_case(facility, make_person):
 
 
 @pytest.fixture
-def add_task(make_person, node):
-    """add_task(due_at, code=GRID_A, name=…) → an open screening task for a new subject."""
-    from fangkong.screening.models import ScreeningSubject, ScreeningTask
-
+def add_task(db):
+    """add_task(due_at, code=GRID_A, name=…) → an open screening task for a new subject
+    (tests/kit.py's, with a phone and an address of Yuecheng)."""
     counter = {"n": 0}
 
     def make(due_at, code=GRID_A, name="王建国"):
         counter["n"] += 1
-        grid = node(code)
-        p = make_person(name=name, node_code=code, phone=f"1390575{counter['n']:04d}")
-        subject = ScreeningSubject.objects.create(
-            person=p,
-            name=p.name,
-            id_masked=p.id_masked,
-            phone_masked=p.phone_masked,
-            address=f"越城区胜利东路{counter['n']}号",
-            node=grid,
-            path=grid.path,
-            placement="address",
-            sources="电信推送",
-        )
-        return ScreeningTask.objects.create(
-            subject=subject, node=grid, path=grid.path, due_at=due_at
+        n = counter["n"]
+        return kit.screening_task(
+            n, code, due_at, f"越城区胜利东路{n}号", name=name, phone=f"1390575{n:04d}"
         )
 
     return make
