@@ -251,6 +251,9 @@ PAGES = {case.url: case for case in CASES.values()} | {
     "/screening/progress/": Case("grid_worker", kit.GRID_A, "", rows(kit.screening_task)),
     "/command/": Case("county_hq", kit.YUECHENG, "", rows(kit.target)),  # its targets
     "/companions/": Case("county_hq", "330602", "", companion_run),
+    # the seeded rule sets' notes are English, so not in the list-page cases; paged in
+    # tests/briefing/test_risk_rules.py
+    "/briefing/risk-rules/": Case("city_hq", "3306", "", pages.risk_rules),
 }
 ENDPOINTS = {case.url: case for case in API_CASES.values()} | {
     "/api/v1/public/questions": Case("city_hq", "3306", "", question),

@@ -17,6 +17,7 @@ from fangkong.briefing import actions, pdf
 from fangkong.briefing.models import Briefing, BriefingRules, RiskRules
 from fangkong.briefing.present import context_for
 from fangkong.core import clock
+from fangkong.core import listing as lists
 from fangkong.core.access import require
 from fangkong.core.forms import run_action
 from fangkong.geo.models import Division
@@ -57,7 +58,11 @@ def detail(request: HttpRequest, code: str, day: str) -> HttpResponse:
             ),
             "parent": _parent(request, node),
             "can_compute": request.user.may("briefing.briefing", "add"),  # type: ignore[union-attr]
-            "rules": BriefingRules.objects.all()[:5],
+            # Every dated rule set, paged (`rpage`) with the total (were the last 5).
+            "rules": lists.paginate(
+                request, BriefingRules.objects.order_by("-effective_from", "-pk"), prefix="r"
+            ),
+            "rules_open": bool(request.GET.get("rpage")),
         }
     )
     return render(request, "briefing/detail.html", ctx)
@@ -125,7 +130,8 @@ def risk_rules(request: HttpRequest) -> HttpResponse:
         request,
         "briefing/risk_rules.html",
         {
-            "sets": RiskRules.objects.all()[:20],
+            # Every dated rule set, paged with the total (were the last 20).
+            "sets": lists.paginate(request, RiskRules.objects.order_by("-effective_from", "-pk")),
             "form": form,
             "can_change": can_change,
             "sources": SOURCES,

@@ -319,6 +319,24 @@ def gate_venue(user: Any, i: int) -> Any:
     return venues.create_venue(system, data)
 
 
+def rest_rules(user: Any, i: int) -> Any:
+    from fangkong.mobilisation.models import RestRuleSet
+
+    return RestRuleSet.objects.create(effective_from=dt.date(2019, 6, 1 + i), note=f"规则{i}")
+
+
+def risk_rules(user: Any, i: int) -> Any:
+    from fangkong.briefing.models import RiskRules
+
+    return RiskRules.objects.create(effective_from=dt.date(2019, 6, 1 + i), note=f"规则{i}")
+
+
+def briefing_rules(user: Any, i: int) -> Any:
+    from fangkong.briefing.models import BriefingRules
+
+    return BriefingRules.objects.create(effective_from=dt.date(2019, 6, 1 + i))
+
+
 CASES = {
     "public bulletins": Case("city_hq", "3306", "/public/staff/bulletins/", bulletin),
     "public articles": Case("city_hq", "3306", "/public/staff/articles/", article),
@@ -346,6 +364,7 @@ CASES = {
         "village_staff", "330602001004", "/offline/status/", orphan, page="opage"
     ),
     "offline phones": Case("village_staff", "330602001004", "/offline/status/", phone_status),
+    "rest rule sets": Case("city_hq", "3306", "/mobilisation/rules/", rest_rules, others=1),
 }
 
 
@@ -433,6 +452,15 @@ API_CASES = {
     "api offline orphans": Case("village_staff", "330602001004", "/api/v1/offline/orphans", orphan),
     "api offline gates": Case(
         "grid_worker", "330602001004G01", "/api/v1/offline/venues", gate_venue
+    ),
+    "api rest rule sets": Case(
+        "city_hq", "3306", "/api/v1/mobilisation/rest-rules", rest_rules, others=1
+    ),
+    "api risk rule sets": Case(
+        "city_hq", "3306", "/api/v1/briefing/risk-rules", risk_rules, others=2
+    ),
+    "api briefing rule sets": Case(
+        "city_hq", "3306", "/api/v1/briefing/rules", briefing_rules, others=1
     ),
 }
 
