@@ -353,6 +353,14 @@ UNBUILT = (
         "paged in #17 (were the first 200); no row builder yet",
     )
     | dict.fromkeys(
+        ["/api/v1/exchange/cards"],
+        "paged in #17 (were cut at 100); no row builder yet (a case with a reportable class)",
+    )
+    | dict.fromkeys(
+        ["/api/v1/supplies/warehouses/{pk}/ledger"],
+        "one warehouse's list (a path parameter); paged in tests/supplies/test_ledger_list.py",
+    )
+    | dict.fromkeys(
         ["/public/care/mine/"],
         "needs a phone verified in the session; paged in tests/care/test_lists.py",
     )

@@ -319,6 +319,12 @@ def gate_venue(user: Any, i: int) -> Any:
     return venues.create_venue(system, data)
 
 
+def handover_request(user: Any, i: int) -> Any:
+    from tests import kit
+
+    return kit.handover_request(i)
+
+
 def rest_rules(user: Any, i: int) -> Any:
     from fangkong.mobilisation.models import RestRuleSet
 
@@ -458,6 +464,9 @@ API_CASES = {
     ),
     "api risk rule sets": Case(
         "city_hq", "3306", "/api/v1/briefing/risk-rules", risk_rules, others=2
+    ),
+    "api exchange requests": Case(
+        "county_hq", "330602", "/api/v1/exchange/requests", handover_request
     ),
     "api briefing rule sets": Case(
         "city_hq", "3306", "/api/v1/briefing/rules", briefing_rules, others=1
