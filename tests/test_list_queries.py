@@ -216,8 +216,6 @@ PAGES = {case.url: case for case in CASES.values()} | {
     "/supervision/plans/": Case("discipline", "330602", "", plan),
     "/supplies/requests/": Case("supplies", "330602", "", supply_request),
     "/supplies/donations/": Case("supplies", "330602", "", donation),
-    # shows category codes, so not in the list-page cases (which fail on Latin words)
-    "/care/rules/": Case("city_hq", "3306", "", pages.care_rules),
     "/screening/today/": Case("grid_worker", kit.GRID_A, "", rows(kit.screening_task)),
     "/screening/exceptions/": Case("town_hq", kit.TASHAN, "", rows(kit.screening_exception)),
     "/screening/declarations/": Case(

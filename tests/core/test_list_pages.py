@@ -370,6 +370,7 @@ CASES = {
         "village_staff", "330602001004", "/offline/status/", orphan, page="opage"
     ),
     "offline phones": Case("village_staff", "330602001004", "/offline/status/", phone_status),
+    "care rule sets": Case("city_hq", "3306", "/care/rules/", care_rules, others=1),
     "rest rule sets": Case("city_hq", "3306", "/mobilisation/rules/", rest_rules, others=1),
 }
 
