@@ -100,11 +100,13 @@ def compute(request: HttpRequest, code: str, day: dt.date):  # type: ignore[no-u
 
 
 @router.get("/rules", response=list[BriefingRulesOut])
+@paginate(CountedPagination)
 def list_rules(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """Every dated rule set, newest first; paged with `count`."""
     require(
         request.user, "view", "briefing.briefingrules", message="your role may not read the rules"
     )
-    return list(BriefingRules.objects.all())
+    return BriefingRules.objects.order_by("-effective_from", "-pk")
 
 
 @router.post("/rules", response={201: BriefingRulesOut})
@@ -151,9 +153,11 @@ class RiskRulesOut(Schema):
 
 
 @router.get("/risk-rules", response=list[RiskRulesOut])
+@paginate(CountedPagination)
 def list_risk_rules(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """Every dated R16 rule set, newest first; paged with `count`."""
     require(request.user, "view", "briefing.riskrules", message="your role may not read the rules")
-    return list(RiskRules.objects.all())
+    return RiskRules.objects.order_by("-effective_from", "-pk")
 
 
 @router.post("/risk-rules", response={201: RiskRulesOut})

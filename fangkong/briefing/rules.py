@@ -3,16 +3,19 @@
 import datetime as dt
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from fangkong.analytics import risk
 
 # Sources of the risk ratings (issue #15, item 6).
+# Shown on the rules page in the reader's language (the Chinese is in the catalogue).
 SOURCES = {
-    "R15": (
+    "R15": _(
         "国务院联防联控机制《关于科学防治精准施策分区分级做好新冠肺炎疫情防控工作的指导意见》"
         "(2020-02-17): 低风险 = 无确诊病例或连续14天无新增确诊病例; 高风险 = 累计确诊病例超过50例，"
         "14天内有聚集性疫情发生; 其余为中风险. Applied exactly (analytics.risk.COUNTY_RISK_2020)."
     ),
-    "R16": (
+    "R16": _(
         "浙江省县域疫情风险五色图 (from 2020-02-09): indicators = cumulative confirmed, share "
         "of local cases, clusters; a county eases one colour after 3 and two after 7 days "
         "without a new case; from 2020-02-12 re-assessed on the confirmed cases of the last "
@@ -20,7 +23,7 @@ SOURCES = {
         "the defaults (RiskRules, migration briefing 0004) are the platform's assumption, "
         "edited by headquarters as dated rule sets."
     ),
-    "R10": (
+    "R10": _(
         "国家卫健委《新型冠状病毒肺炎防控方案》: 聚集性疫情 = 14天内在小范围发现2例及以上病例; "
         "one definition (clinical.ClinicalRules.r10_cluster_threshold) for clinical and tracing."
     ),

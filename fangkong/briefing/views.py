@@ -17,6 +17,7 @@ from fangkong.briefing import actions, pdf
 from fangkong.briefing.models import Briefing, BriefingRules, RiskRules
 from fangkong.briefing.present import context_for
 from fangkong.core import clock
+from fangkong.core import listing as lists
 from fangkong.core.access import division, require
 from fangkong.core.forms import run_action
 from fangkong.geo.models import Division
@@ -57,7 +58,11 @@ def detail(request: HttpRequest, code: str, day: str) -> HttpResponse:
             ),
             "parent": _parent(request, node),
             "can_compute": request.user.may("briefing.briefing", "add"),  # type: ignore[union-attr]
-            "rules": BriefingRules.objects.all()[:5],
+            # Every dated rule set, paged (`rpage`) with the total (were the last 5).
+            "rules": lists.paginate(
+                request, BriefingRules.objects.order_by("-effective_from", "-pk"), prefix="r"
+            ),
+            "rules_open": bool(request.GET.get("rpage")),
         }
     )
     return render(request, "briefing/detail.html", ctx)
@@ -136,7 +141,9 @@ def _rule_sets(
             request, form, lambda: save(user, form.cleaned_data), saved
         ):
             return redirect(request.path)
-    context = {"sets": model.objects.all()[:20], "form": form, "can_change": may_change}
+    # Every dated rule set, paged with the total.
+    sets = lists.paginate(request, model.objects.order_by("-effective_from", "-pk"))
+    context = {"sets": sets, "form": form, "can_change": may_change}
     page = f"briefing/{shown.pop('page')}.html"
     return render(request, page, context | shown, status=422 if form.errors else 200)
 

@@ -10,8 +10,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
 from fangkong.core import audit
+from fangkong.core import listing as lists
 from fangkong.core.access import invalid, require
 from fangkong.exchange import actions, cards, sources
 from fangkong.exchange.models import HandoverRequest, Partner, ReportCard
@@ -148,16 +150,17 @@ def add_partner(request: HttpRequest, payload: PartnerIn) -> Any:
 
 
 @router.get("/requests", response=list[ExchangeRequestOut])
-def list_requests(
-    request: HttpRequest, direction: str = "", overdue: bool = False, limit: int = 100
-) -> Any:
+@paginate(lists.CountedPagination)
+def list_requests(request: HttpRequest, direction: str = "", overdue: bool = False) -> Any:
+    """Hand-over requests, newest first; paged (`page`, `page_size`) with `count` (were
+    cut at `limit`, 100 by default)."""
     require(request.user, "view", "exchange.handoverrequest")
     qs = HandoverRequest.objects.restrict(request.user).select_related("partner", "node__parent")
     if direction:
         qs = qs.filter(direction=direction)
     if overdue:
         qs = qs.overdue()
-    return [_out(r) for r in qs[: max(1, min(limit, 500))]]
+    return lists.Mapped(qs.order_by("-created_at", "-pk"), _out)
 
 
 @router.post("/requests", response={201: ExchangeRequestOut})
@@ -240,38 +243,48 @@ def deliver(request: HttpRequest) -> Any:
 # --- report cards ------------------------------------------------------------------------
 
 
-@router.get("/cards", response=list[CardOut])
-def list_cards(request: HttpRequest, limit: int = 100) -> Any:
-    require(request.user, "view", "exchange.reportcard")
-    out = []
-    cases = list(cards.cases_for(request.user)[: max(1, min(limit, 500))])
-    by_case = {
-        c.case_id: c for c in ReportCard.objects.filter(case__in=cases).prefetch_related("versions")
+class _CardPage(lists.Mapped):
+    """One page of cases with their cards (the cards of a page read at once)."""
+
+    def __getitem__(self, index: slice) -> list:
+        cases = list(self.qs[index])
+        by_case = {
+            c.case_id: c
+            for c in ReportCard.objects.filter(case__in=cases).prefetch_related("versions")
+        }
+        return [self.fn((case, by_case.get(case.pk))) for case in cases]
+
+
+def _card(pair: Any) -> dict[str, Any]:
+    case, card = pair
+    versions = [
+        {
+            "version": v.seq,
+            "kind": v.kind,
+            "exported_at": v.exported_at.isoformat(),
+            "acknowledged_at": v.acknowledged_at.isoformat() if v.acknowledged_at else None,
+            "national_id": v.national_id,
+        }
+        for v in (sorted(card.versions.all(), key=lambda v: v.seq) if card else [])
+    ]
+    return {
+        "case_id": case.pk,
+        "case_number": case.number,
+        "status": case.status,
+        "report_due": case.report_due,
+        "reported_at": case.reported_at,
+        "card_number": card.number if card else None,
+        "versions": versions,
     }
-    for case in cases:
-        card = by_case.get(case.pk)
-        versions = [
-            {
-                "version": v.seq,
-                "kind": v.kind,
-                "exported_at": v.exported_at.isoformat(),
-                "acknowledged_at": v.acknowledged_at.isoformat() if v.acknowledged_at else None,
-                "national_id": v.national_id,
-            }
-            for v in (sorted(card.versions.all(), key=lambda v: v.seq) if card else [])
-        ]
-        out.append(
-            {
-                "case_id": case.pk,
-                "case_number": case.number,
-                "status": case.status,
-                "report_due": case.report_due,
-                "reported_at": case.reported_at,
-                "card_number": card.number if card else None,
-                "versions": versions,
-            }
-        )
-    return out
+
+
+@router.get("/cards", response=list[CardOut])
+@paginate(lists.CountedPagination)
+def list_cards(request: HttpRequest) -> Any:
+    """Reportable cases with their report cards, by diagnosis; paged with `count` (were
+    cut at `limit`, 100 by default)."""
+    require(request.user, "view", "exchange.reportcard")
+    return _CardPage(cards.cases_for(request.user), _card)
 
 
 @router.get("/cards/export")

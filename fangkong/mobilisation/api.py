@@ -410,9 +410,11 @@ class RestRulesOut(RestRulesIn):
 
 
 @router.get("/rest-rules", response=list[RestRulesOut])
+@paginate(CountedPagination)
 def list_rest_rules(request: HttpRequest):  # type: ignore[no-untyped-def]
-    """Every dated rest rule set, newest first (city-wide configuration)."""
-    return RestRuleSet.objects.order_by("-effective_from")[:100]
+    """Every dated rest rule set, newest first (city-wide configuration); paged with
+    `count` (were the last 100)."""
+    return RestRuleSet.objects.order_by("-effective_from", "-pk")
 
 
 @router.post("/rest-rules", response={201: RestRulesOut})

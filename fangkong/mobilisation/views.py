@@ -534,7 +534,8 @@ def rest_rules(request: HttpRequest) -> HttpResponse:
         request,
         "mobilisation/rules.html",
         {
-            "sets": RestRuleSet.objects.all()[:50],
+            # Every dated rule set, paged with the total (were the last 50).
+            "sets": lists.paginate(request, RestRuleSet.objects.order_by("-effective_from", "-pk")),
             "in_force": RestRuleSet.in_force(),
             "form": form if user.may("mobilisation.restruleset", "add") else None,
         },

@@ -9,9 +9,11 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from fangkong.accounts.bearer import BearerToken
+from fangkong.core import listing as lists
 from fangkong.core.access import invalid, require
 from fangkong.core.querysets import allows
 from fangkong.healthcode import tokens
@@ -67,7 +69,11 @@ class OfflineVenueOut(Schema):
 class OfflineGateKeyOut(Schema):
     algorithm: str
     public_key: str
-    venues: list[OfflineVenueOut]
+    venues: list[OfflineVenueOut] = Field(
+        ..., description="the first `venues_per_page` gates; the rest at /offline/venues"
+    )
+    venue_count: int = Field(..., description="every gate of the caller's area")
+    venues_per_page: int
 
 
 class OfflineSyncItem(Schema):
@@ -169,18 +175,37 @@ def today(request: HttpRequest):  # type: ignore[no-untyped-def]
     return actions.today_bundle(request.user, request)
 
 
+GATE_VENUES = 500  # gates a page of the phone's gate list holds
+
+
+def _gates(request: HttpRequest):  # type: ignore[no-untyped-def]
+    from fangkong.tracing.models import Venue
+
+    qs = Venue.objects.restrict(request.user, "view").filter(active=True)
+    return qs.order_by("name", "pk").only("pk", "name")
+
+
 @router.get("/gate-key", response=OfflineGateKeyOut)
 def gate_key(request: HttpRequest):  # type: ignore[no-untyped-def]
     """The public key that checks a health code's signature without a signal, and the
-    caller's gates."""
-    from fangkong.tracing.models import Venue
-
-    venues = Venue.objects.restrict(request.user, "view").filter(active=True).order_by("name")
+    caller's gates: the first page with `venue_count` (the phone fetches the other pages
+    from /offline/venues; the list was cut at 500)."""
+    venues = _gates(request)
     return {
         "algorithm": "Ed25519",
         "public_key": tokens.public_key_b64(),
-        "venues": [{"id": v.pk, "name": v.name} for v in venues[:500]],
+        "venues": [{"id": v.pk, "name": v.name} for v in venues[:GATE_VENUES]],
+        "venue_count": venues.count(),
+        "venues_per_page": GATE_VENUES,
     }
+
+
+@router.get("/venues", response=list[OfflineVenueOut])
+@paginate(lists.CountedPagination, max_page_size=GATE_VENUES)
+def gate_venues(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """Every gate of the caller's area, by name; paged (`page`, `page_size` up to 500)
+    with `count`."""
+    return _gates(request)
 
 
 @router.post("/sync", response=OfflineSyncOut)
@@ -222,10 +247,12 @@ def _device(d: DeviceStatus) -> dict:
 
 
 @router.get("/devices", response=list[OfflineDeviceOut])
+@paginate(lists.CountedPagination)
 def devices(request: HttpRequest):  # type: ignore[no-untyped-def]
-    """The phones of the caller's area: items waiting to be sent, last sync."""
+    """The phones of the caller's area: items waiting to be sent, last sync; paged with
+    `count`."""
     qs = DeviceStatus.objects.restrict(request.user, "view").select_related("user")
-    return [_device(d) for d in qs]
+    return lists.Mapped(qs.order_by("-waiting", "-reported_at", "pk"), _device)
 
 
 def _orphan(o: OrphanVisit) -> dict:
@@ -247,10 +274,11 @@ def _orphan(o: OrphanVisit) -> dict:
 
 
 @router.get("/orphans", response=list[OfflineOrphanOut])
+@paginate(lists.CountedPagination)
 def orphans(request: HttpRequest):  # type: ignore[no-untyped-def]
-    """Visits recorded offline whose task was gone when they arrived."""
+    """Visits recorded offline whose task was gone when they arrived; paged with `count`."""
     qs = OrphanVisit.objects.restrict(request.user, "view").select_related("visited_by")
-    return [_orphan(o) for o in qs]
+    return lists.Mapped(qs.order_by("resolved_at", "-received_at", "-pk"), _orphan)
 
 
 @router.post("/orphans/{pk}/resolve", response=OfflineOrphanOut)
@@ -260,13 +288,15 @@ def resolve(request: HttpRequest, pk: int, body: OfflineResolveIn):  # type: ign
 
 
 @router.get("/rules", response=list[OfflineRulesOut])
+@paginate(lists.CountedPagination)
 def list_rules(request: HttpRequest):  # type: ignore[no-untyped-def]
-    """The dated offline rule sets, latest first (none stored: the published defaults)."""
+    """Every dated offline rule set, latest first (none stored: the published defaults);
+    paged with `count` (were the last 50)."""
 
     from fangkong.offline.models import OfflineRules
 
     require(request.user, "view", OfflineRules)
-    return list(OfflineRules.objects.order_by("-effective_from")[:50])
+    return OfflineRules.objects.order_by("-effective_from", "-pk")
 
 
 @router.post("/rules", response={201: OfflineRulesOut})

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -18,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from fangkong.core import clock
+from fangkong.core import listing as lists
 from fangkong.core.access import require
 from fangkong.core.forms import run_action
 from fangkong.core.querysets import allows
@@ -83,15 +83,20 @@ def gate(request: HttpRequest) -> HttpResponse:
 def status_page(request: HttpRequest) -> HttpResponse:
     """The village's view: each worker's phone, items waiting, last sync; orphan visits."""
     require(request.user, "view", DeviceStatus)
+    from django.db.models import Sum
+
     devices = DeviceStatus.objects.restrict(request.user, "view").select_related("user")
     orphans = OrphanVisit.objects.restrict(request.user, "view").select_related("visited_by")
     return render(
         request,
         "offline/status.html",
         {
-            "devices": Paginator(devices, 50).get_page(request.GET.get("page")),
-            "orphans": Paginator(orphans, 50).get_page(request.GET.get("opage")),
-            "waiting_total": sum(d.waiting for d in devices),
+            # Both lists paged with their totals (`page` and `opage`).
+            "devices": lists.paginate(request, devices.order_by("-waiting", "-reported_at", "pk")),
+            "orphans": lists.paginate(
+                request, orphans.order_by("resolved_at", "-received_at", "-pk"), prefix="o"
+            ),
+            "waiting_total": devices.aggregate(n=Sum("waiting"))["n"] or 0,
         },
     )
 
@@ -136,7 +141,10 @@ def rules_page(request: HttpRequest) -> HttpResponse:
         "offline/rules.html",
         {
             "current": current,
-            "sets": OfflineRules.objects.order_by("-effective_from")[:50],
+            # Every dated rule set, paged with the total (were the last 50).
+            "sets": lists.paginate(
+                request, OfflineRules.objects.order_by("-effective_from", "-pk")
+            ),
             "form": form,
             "can_add": allows(user, OfflineRules, "add"),
         },

@@ -257,11 +257,12 @@ def warehouse_stock(request: HttpRequest, pk: int):  # type: ignore[no-untyped-d
 
 
 @router.get("/warehouses/{pk}/ledger", response=list[EntryOut])
-def ledger(request: HttpRequest, pk: int, limit: int = 100):  # type: ignore[no-untyped-def]
+@paginate(CountedPagination)
+def ledger(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    """Every movement of a warehouse, newest first; paged (`page`, `page_size`) with
+    `count` (were cut at `limit`, 100 by default)."""
     wh = _warehouse(request, pk)
-    return LedgerEntry.objects.filter(warehouse=wh).select_related("batch")[
-        : max(1, min(limit, 1000))
-    ]
+    return LedgerEntry.objects.filter(warehouse=wh).select_related("batch").order_by("-at", "-pk")
 
 
 @router.post("/warehouses/{pk}/movements", response={201: list[EntryOut]})

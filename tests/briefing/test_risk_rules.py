@@ -94,7 +94,7 @@ def test_headquarters_edits_the_rules_in_the_page(client, city_hq, make_user):
 def test_api_lists_and_saves_and_refuses(client, auth, city_hq, make_user):
     hq = auth(city_hq)
     r = client.get("/api/v1/briefing/risk-rules", **hq)
-    assert r.status_code == 200 and len(r.json()) >= 2
+    assert r.status_code == 200 and r.json()["count"] >= 2 and len(r.json()["items"]) >= 2
     url = "/api/v1/briefing/risk-rules"
     bad = {"effective_from": "2020-03-05", "medium_max": 4, "high_min": 0}
     r = client.post(url, bad, content_type="application/json", **hq)
@@ -105,3 +105,28 @@ def test_api_lists_and_saves_and_refuses(client, auth, city_hq, make_user):
     cdc = auth(make_user("cdc", "330602"))
     r = client.post(url, {"effective_from": "2020-03-06"}, content_type="application/json", **cdc)
     assert r.status_code == 403
+
+
+def test_every_rule_set_is_paged_with_the_total(client, city_hq, monkeypatch):
+    """The page showed the last 20 rule sets and the briefing the last 5: both page
+    every one with the total."""
+    from fangkong.briefing.models import BriefingRules
+    from fangkong.core import listing as lists
+    from tests.core.test_list_pages import briefing_rules, risk_rules, total
+
+    monkeypatch.setattr(lists, "PER_PAGE", 2)
+    for i in range(5):
+        risk_rules(city_hq, i)
+        briefing_rules(city_hq, i)
+    client.force_login(city_hq)
+    stored = RiskRules.objects.count()
+    html = client.get("/briefing/risk-rules/").content.decode()
+    assert total(html) == stored and "page=2" in html
+    last = client.get("/briefing/risk-rules/", {"page": -(-stored // 2)}).content.decode()
+    assert "2019-06-01" in last
+    day = dt.date(2020, 2, 10).isoformat()
+    page = client.get(f"/briefing/{city_hq.node.code}/{day}/", {"rpage": 2})
+    body = page.content.decode()
+    rules_at = body.index('id="briefing-rules"')
+    assert 'id="briefing-rules" open' in body
+    assert total(body, rules_at) == BriefingRules.objects.count() and "rpage=3" in body

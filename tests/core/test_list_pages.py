@@ -279,6 +279,70 @@ def index_case(user: Any, i: int) -> Any:
     return actions.open_index_case(system, person, {"onset_date": "2020-02-01"})
 
 
+# ------------------------------------------------- rows of lists paged in #17 (wt-lists)
+
+
+def offline_rules(user: Any, i: int) -> Any:
+    from fangkong.offline.models import OfflineRules
+
+    return OfflineRules.objects.create(effective_from=dt.date(2020, 3, 1 + i), note=f"规则{i}")
+
+
+def phone_status(user: Any, i: int) -> Any:
+    """A grid worker's phone that reported items waiting (the village's status page)."""
+    from fangkong.offline import actions
+    from tests import kit
+
+    worker = kit.account("grid_worker", kit.GRID_A, f"kit-phone-{i}")
+    return actions.record_status(worker, f"手机{i}", i + 1, None)
+
+
+def orphan(user: Any, i: int) -> Any:
+    """A visit a phone sent for a task that was gone."""
+    from fangkong.core import clock
+    from fangkong.offline.models import OrphanVisit
+
+    return OrphanVisit.objects.create(
+        task_ref=str(9000 + i),
+        subject_name=f"离线{i}",
+        recorded_at=clock.now(),
+        path=_node("330602001004G01").path,
+    )
+
+
+def gate_venue(user: Any, i: int) -> Any:
+    from fangkong.accounts.models import User
+    from fangkong.tracing import venues
+
+    system = User(is_superuser=True, is_active=True)
+    data = {"name": f"卡口{i}", "kind": "gate", "node": _node("330602001004G01")}
+    return venues.create_venue(system, data)
+
+
+def handover_request(user: Any, i: int) -> Any:
+    from tests import kit
+
+    return kit.handover_request(i)
+
+
+def rest_rules(user: Any, i: int) -> Any:
+    from fangkong.mobilisation.models import RestRuleSet
+
+    return RestRuleSet.objects.create(effective_from=dt.date(2019, 6, 1 + i), note=f"规则{i}")
+
+
+def risk_rules(user: Any, i: int) -> Any:
+    from fangkong.briefing.models import RiskRules
+
+    return RiskRules.objects.create(effective_from=dt.date(2019, 6, 1 + i), note=f"规则{i}")
+
+
+def briefing_rules(user: Any, i: int) -> Any:
+    from fangkong.briefing.models import BriefingRules
+
+    return BriefingRules.objects.create(effective_from=dt.date(2019, 6, 1 + i))
+
+
 CASES = {
     "public bulletins": Case("city_hq", "3306", "/public/staff/bulletins/", bulletin),
     "public articles": Case("city_hq", "3306", "/public/staff/articles/", article),
@@ -300,6 +364,14 @@ CASES = {
     "risk areas in force": Case("city_hq", "3306", "/riskareas/", risk_area, page="fpage"),
     "enrolment accounts": Case("sysadmin", "330602", "/accounts/enrolment/", account, others=1),
     "area tokens": Case("sysadmin", "330602", "/accounts/tokens/", area_token, page="apage"),
+    # paged in #17 (wt-lists)
+    "offline rule sets": Case("city_hq", "3306", "/offline/rules/", offline_rules),
+    "offline orphan visits": Case(
+        "village_staff", "330602001004", "/offline/status/", orphan, page="opage"
+    ),
+    "offline phones": Case("village_staff", "330602001004", "/offline/status/", phone_status),
+    "care rule sets": Case("city_hq", "3306", "/care/rules/", care_rules, others=1),
+    "rest rule sets": Case("city_hq", "3306", "/mobilisation/rules/", rest_rules, others=1),
 }
 
 
@@ -379,6 +451,27 @@ API_CASES = {
         "discipline", "330602", "/api/v1/supervision/plans", supervision_plan
     ),
     "api tracing cases": Case("county_hq", "330602", "/api/v1/tracing/cases", index_case),
+    # paged in #17 (wt-lists)
+    "api offline rule sets": Case("city_hq", "3306", "/api/v1/offline/rules", offline_rules),
+    "api offline phones": Case(
+        "village_staff", "330602001004", "/api/v1/offline/devices", phone_status
+    ),
+    "api offline orphans": Case("village_staff", "330602001004", "/api/v1/offline/orphans", orphan),
+    "api offline gates": Case(
+        "grid_worker", "330602001004G01", "/api/v1/offline/venues", gate_venue
+    ),
+    "api rest rule sets": Case(
+        "city_hq", "3306", "/api/v1/mobilisation/rest-rules", rest_rules, others=1
+    ),
+    "api risk rule sets": Case(
+        "city_hq", "3306", "/api/v1/briefing/risk-rules", risk_rules, others=2
+    ),
+    "api exchange requests": Case(
+        "county_hq", "330602", "/api/v1/exchange/requests", handover_request
+    ),
+    "api briefing rule sets": Case(
+        "city_hq", "3306", "/api/v1/briefing/rules", briefing_rules, others=1
+    ),
 }
 
 

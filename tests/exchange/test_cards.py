@@ -279,7 +279,7 @@ def test_api_exports_and_acknowledges(client, case, doctor):
         resp = client.get("/api/v1/exchange/cards/export?format=csv", **h)
         assert resp.status_code == 200
         [row] = rows(resp.content)
-        listed = client.get("/api/v1/exchange/cards", **h).json()
+        listed = client.get("/api/v1/exchange/cards", **h).json()["items"]
         assert listed[0]["card_number"] == row["卡片编号"] and listed[0]["reported_at"] is None
         bad = client.post(
             "/api/v1/exchange/cards/acknowledge",

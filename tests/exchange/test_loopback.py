@@ -46,8 +46,8 @@ def test_request_and_answer_travel_between_two_deployments(pair):
     assert sent["id_masked"] != id_number and "*" in sent["id_masked"]
 
     status, received = hangzhou.call("GET", "/api/v1/exchange/requests?direction=in")
-    assert status == 200 and len(received) == 1
-    got = received[0]
+    assert status == 200 and received["count"] == 1
+    got = received["items"][0]
     assert got["message_id"] == sent["message_id"]
     assert got["name"] == "孙丽" and got["partner_code"] == "330600"
     assert got["subject_id"] is not None  # in Hangzhou's screening queue

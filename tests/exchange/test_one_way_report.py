@@ -97,7 +97,9 @@ def test_every_reader_of_the_two_hour_clock_follows_the_acknowledgement(
         assert on_time.reported_at == T0 + dt.timedelta(minutes=50)
         assert rules.clock_state(late.report_due, late.reported_at, clock.now()) == "late"
         assert rules.clock_state(on_time.report_due, on_time.reported_at, clock.now()) == "met"
-        listed = {c["case_id"]: c for c in client.get("/api/v1/exchange/cards", **h).json()}
+        listed = {
+            c["case_id"]: c for c in client.get("/api/v1/exchange/cards", **h).json()["items"]
+        }
         assert dt.datetime.fromisoformat(listed[late.pk]["reported_at"]) == acknowledged
     assert Case.objects.filter(reported_at__isnull=False).count() == 2
 

@@ -252,7 +252,8 @@ def test_village_sees_its_workers_phones_only(worker, make_user, client):
     actions.record_status(far, "p2", 9, None)
     client.force_login(make_user("village_staff", HUAYUAN))
     devices = client.get("/api/v1/offline/devices").json()
-    assert [(d["device"], d["waiting"]) for d in devices] == [("p1", 4)]
+    assert devices["count"] == 1
+    assert [(d["device"], d["waiting"]) for d in devices["items"]] == [("p1", 4)]
     page = client.get("/offline/status/").content.decode()
     assert "p1" in page and "p2" not in page
 
@@ -397,7 +398,7 @@ def test_city_headquarters_date_the_offline_rules_page_and_api(make_user, client
     past = post(client, "rules", {**body, "effective_from": "2020-01-01"})
     assert past.status_code == 422
     listed = client.get("/api/v1/offline/rules").json()
-    assert [r["key_hours"] for r in listed] == [8, 12]
+    assert listed["count"] == 2 and [r["key_hours"] for r in listed["items"]] == [8, 12]
     client.force_login(make_user("town_hq", HUAYUAN[:9]))
     assert post(client, "rules", {**body, "effective_from": "2099-01-01"}).status_code == 403
     client.force_login(make_user("grid_worker", GRID_A))

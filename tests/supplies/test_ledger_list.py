@@ -57,3 +57,21 @@ def test_donations_api_pages_with_a_count(client, officer, county_wh, items):
     second = client.get("/api/v1/supplies/donations", {"page_size": 2, "page": 2}, **h).json()
     donors = {d["donor"] for d in first["items"] + second["items"]}
     assert donors == {"绍兴市慈善总会", "越城区红十字会", "浙江某医疗器械有限公司"}
+
+
+def test_ledger_api_counts_every_movement_and_pages(client, officer, county_wh, items):
+    """The API cut the ledger at `limit` (100 by default): it pages with `count` now."""
+    from tests.kit import bearer
+
+    n95 = items["N95"]
+    for day in range(1, 106):
+        ledger_actions.receive(
+            officer, county_wh, n95, 10, source="purchase", batch_code=f"N{day:03d}"
+        )
+    h = bearer(officer)
+    url = f"/api/v1/supplies/warehouses/{county_wh.pk}/ledger"
+    first = client.get(url, **h).json()
+    assert first["count"] == 105 and len(first["items"]) == 50
+    last = client.get(url, {"page": 3}, **h).json()
+    assert last["count"] == 105 and len(last["items"]) == 5
+    assert last["items"][-1]["batch"] == "N001"  # the oldest movement on the last page

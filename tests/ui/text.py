@@ -6,7 +6,7 @@ import re
 ALLOWED = {
     "PDF", "Excel", "XLSX", "Rt", "R", "N95", "ID", "QR", "CT", "PCR", "IgM", "IgG", "GB", "T",
     "SMS", "App", "kg", "km", "m", "cm", "ml", "mL", "h", "min", "s", "g", "x", "KN95",
-    "APP", "DuckDB", "Apache", "Spark", "Wi", "Fi", "API", "CSV", "UTF", "GBK", "TOTP", "ICU", "ECMO", "Cookie", "No",
+    "APP", "DuckDB", "Apache", "Spark", "Wi", "Fi", "API", "CSV", "UTF", "GBK", "TOTP", "ICU", "ECMO", "Cookie", "No", "KB",
 }  # fmt: skip
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*")
 SNAKE = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")

@@ -353,7 +353,16 @@
   // ------------------------------------------------------------ gate
   async function gateKey() {
     if (navigator.onLine) {
-      try { await db.put("meta", await api("gate-key"), "gate"); } catch (e) { /* kept one */ }
+      try {
+        // The first page of the area's gates comes with the key; the others page by page.
+        var gate = await api("gate-key");
+        for (var p = 2; gate.venues.length < gate.venue_count; p++) {
+          var more = await api("venues?page_size=" + gate.venues_per_page + "&page=" + p);
+          if (!more.items.length) break;
+          gate.venues = gate.venues.concat(more.items);
+        }
+        await db.put("meta", gate, "gate");
+      } catch (e) { /* kept one */ }
     }
     return db.get("meta", "gate");
   }
