@@ -123,7 +123,7 @@ def test_api_reads_and_computes(
         r = client.post(f"{API}/briefings/330602/{DAY0 + dt.timedelta(days=1)}/compute", **h)
     assert r.status_code == 202
     hc = auth(city_hq)
-    assert client.get(f"{API}/rules", **hc).json()[0]["cutoff"] == "08:00:00"
+    assert client.get(f"{API}/rules", **hc).json()["items"][0]["cutoff"] == "08:00:00"
     r = client.post(
         f"{API}/rules",
         {"effective_from": "2020-03-01", "cutoff": "20:00:00"},

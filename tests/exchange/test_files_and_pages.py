@@ -187,7 +187,9 @@ def test_api_lists_answers_and_refuses_other_area(
     actions.receive([sign_as(hangzhou_key, request_message())], "http")
     req = HandoverRequest.objects.get()
     worker = make_user("grid_worker", req.node.code)
-    listed = client.get(f"{API}/requests?direction=in", **token(worker)).json()
+    answer = client.get(f"{API}/requests?direction=in", **token(worker)).json()
+    listed = answer["items"]
+    assert answer["count"] == 1
     assert [r["id"] for r in listed] == [req.pk] and listed[0]["escalated_to"] is None
     bad = client.post(
         f"{API}/requests/{req.pk}/answer",

@@ -229,5 +229,5 @@ def test_members_are_edited_and_rest_rules_added_through_the_api(
     assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "max_shift_hours"
     r = post(client, f"{API}/rest-rules", rules, hq)
     assert r.status_code == 201 and r.json()["max_shift_hours"] == 8
-    listed = client.get(f"{API}/rest-rules", **h).json()
+    listed = client.get(f"{API}/rest-rules", **h).json()["items"]
     assert listed[0]["effective_from"] == rules["effective_from"]
