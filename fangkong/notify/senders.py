@@ -467,34 +467,37 @@ def supply_alerts(day: dt.date) -> int:
             short = [
                 r.item.name for r in supply_days.for_jurisdiction(system, node, day) if r.alert
             ]
-            if short:
-                items = "、".join(short[:5])
-                specs.append(
-                    Spec(
-                        kind="supply_low",
-                        key=f"supply-low:{node.pk}:{day}",
-                        title=_("Below the days-of-supply threshold: %(items)s") % {"items": items},
-                        link=reverse("supplies:days"),
-                        node=node,
-                        role=role,
-                        path=node.path,
-                        params={"items": items},
-                    )
-                )
             alerts = PriceReport.objects.under(node.path).filter(day=day, alert=True).count()
-            if alerts:
-                specs.append(
-                    Spec(
-                        kind="price_alert",
-                        key=f"price-alert:{node.pk}:{day}",
-                        title=_("%(n)d price alerts today") % {"n": alerts},
-                        link=reverse("supplies:prices"),
-                        node=node,
-                        role=role,
-                        path=node.path,
-                        params={"n": alerts},
+            items = "、".join(short[:5])
+            for kind, key, title, link, params in (
+                (
+                    "supply_low",
+                    "supply-low",
+                    _("Below the days-of-supply threshold: %(items)s"),
+                    "supplies:days",
+                    {"items": items} if short else None,
+                ),
+                (
+                    "price_alert",
+                    "price-alert",
+                    _("%(n)d price alerts today"),
+                    "supplies:prices",
+                    {"n": alerts} if alerts else None,
+                ),
+            ):
+                if params is not None:
+                    specs.append(
+                        Spec(
+                            kind=kind,
+                            key=f"{key}:{node.pk}:{day}",
+                            title=title % params,
+                            link=reverse(link),
+                            node=node,
+                            role=role,
+                            path=node.path,
+                            params=params,
+                        )
                     )
-                )
     return len(notify_many(specs))
 
 
