@@ -1,26 +1,15 @@
 from django.contrib import admin
 
-from fangkong.clinical.models import (
-    Bed,
-    Case,
-    ClinicalRules,
-    ClinicVisit,
-    Cluster,
-    ExpertTeam,
-    Facility,
-    Sample,
-    Transfer,
-    Ward,
-)
+from fangkong.clinical import models
 
 admin.site.register(
-    ClinicalRules,
+    models.ClinicalRules,
     list_display=["effective_from", "r10_cluster_threshold", "r9_report_hours", "note"],
 )
 
 
 admin.site.register(
-    Facility,
+    models.Facility,
     list_display=["name", "kind", "node", "active"],
     list_filter=["kind"],
     raw_id_fields=["node"],
@@ -28,22 +17,22 @@ admin.site.register(
 )
 
 
-admin.site.register([Ward, Bed, ExpertTeam])
+admin.site.register([models.Ward, models.Bed, models.ExpertTeam])
 
 
 admin.site.register(
-    ClinicVisit,
+    models.ClinicVisit,
     list_display=["pk", "facility", "arrived_at", "disposition"],
     raw_id_fields=["person", "first_doctor", "responsible_doctor"],
 )
 
 
 admin.site.register(
-    Case,
+    models.Case,
     list_display=["number", "status", "severity", "outcome", "facility", "diagnosed_at"],
     list_filter=["status", "outcome"],
     raw_id_fields=["person", "visit"],
 )
 
 
-admin.site.register([Sample, Transfer, Cluster])
+admin.site.register([models.Sample, models.Transfer, models.Cluster])

@@ -113,6 +113,19 @@ class RecordPickerField(forms.CharField):
         )
 
 
+def name_picker(
+    rows: Callable[[Any], QuerySet], describe: Callable[[Any], str], label: Any, required: bool
+) -> RecordPickerField:
+    """A picker of `rows(user)` found by words of the name, listed by name."""
+    return RecordPickerField(
+        label=label,
+        required=required,
+        search=lambda user, text: rows(user).filter(name__contains=text).order_by("name", "pk"),
+        by_pk=rows,
+        describe=describe,
+    )
+
+
 def set_user(form: forms.Form, user: Any) -> None:
     """Give every picker of the form the user whose reach it searches."""
     for field in form.fields.values():

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.picking import RecordPickerField
+from fangkong.core.picking import RecordPickerField, name_picker
 
 
 def _members(user: Any) -> Any:
@@ -26,10 +26,4 @@ def describe(m: Any) -> str:
 
 
 def member_field(label: Any = None, required: bool = True) -> RecordPickerField:
-    return RecordPickerField(
-        label=label or _("Cadre or member (type the name)"),
-        required=required,
-        search=lambda user, text: _members(user).filter(name__contains=text).order_by("name", "pk"),
-        by_pk=_members,
-        describe=describe,
-    )
+    return name_picker(_members, describe, label or _("Cadre or member (type the name)"), required)

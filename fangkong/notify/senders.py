@@ -275,6 +275,14 @@ CLOCKS = (
 )
 
 
+def _case_spec(
+    kind: str, key: str, title: str, case: Any, user: Any, deadline: Any, **more: Any
+) -> Spec:
+    """A report-clock notice on a case."""
+    link = reverse("clinical:case", args=[case.pk])
+    return Spec(kind=kind, key=key, title=title, link=link, user=user, deadline=deadline, **more)
+
+
 def report_clocks(now: dt.datetime) -> int:
     """Doctors: a running report clock (2 h report, 24 h investigation) the rule's
     minutes before it breaches; once breached, their head of department (their
@@ -301,13 +309,13 @@ def report_clocks(now: dt.datetime) -> int:
                 }
                 if doctor is not None:
                     specs.append(
-                        Spec(
-                            kind="report_clock",
-                            key=f"clock:{name}:{case.pk}:doctor",
-                            title=title,
-                            link=reverse("clinical:case", args=[case.pk]),
-                            user=doctor,
-                            deadline=deadline,
+                        _case_spec(
+                            "report_clock",
+                            f"clock:{name}:{case.pk}:doctor",
+                            title,
+                            case,
+                            doctor,
+                            deadline,
                             subject="clinical.case",
                             subject_id=case.pk,
                         )
@@ -331,15 +339,9 @@ def report_clocks(now: dt.datetime) -> int:
                         ).exclude(pk=getattr(doctor, "pk", None))
                     )
                 for head in heads:
+                    key = f"clock:{name}:{case.pk}:head:{head.pk}"
                     specs.append(
-                        Spec(
-                            kind="report_clock_breached",
-                            key=f"clock:{name}:{case.pk}:head:{head.pk}",
-                            title=title,
-                            link=reverse("clinical:case", args=[case.pk]),
-                            user=head,
-                            deadline=deadline,
-                        )
+                        _case_spec("report_clock_breached", key, title, case, head, deadline)
                     )
     return len(notify_many(specs))
 

@@ -1,37 +1,28 @@
 from django.contrib import admin
 
-from fangkong.observation.models import (
-    AlertTask,
-    CheckIn,
-    ObservationPeriod,
-    ObservationRules,
-    Placement,
-    QuarantineSite,
-    Referral,
-    Room,
-)
+from fangkong.observation import models
 
 admin.site.register(
-    ObservationRules,
+    models.ObservationRules,
     list_display=("effective_from", "days", "fever_threshold", "negative_test_required"),
 )
 
 
 class RoomInline(admin.TabularInline):
-    model = Room
+    model = models.Room
     extra = 0
     exclude = ("path",)
 
 
 admin.site.register(
-    QuarantineSite,
+    models.QuarantineSite,
     list_display=("name", "address", "node", "doctor", "active"),
     raw_id_fields=("node", "doctor", "staff"),
     inlines=[RoomInline],
 )
 
 
-@admin.register(ObservationPeriod)
+@admin.register(models.ObservationPeriod)
 class ObservationPeriodAdmin(admin.ModelAdmin):
     """Read-mostly: writes go through the pages so the rules and the audit apply."""
 
@@ -42,28 +33,28 @@ class ObservationPeriodAdmin(admin.ModelAdmin):
 
 
 admin.site.register(
-    CheckIn,
+    models.CheckIn,
     list_display=("period", "local_date", "window", "temperature", "reporter_kind"),
     raw_id_fields=("period", "reported_by"),
 )
 
 
 admin.site.register(
-    Placement,
+    models.Placement,
     list_display=("period", "kind", "room", "started_at", "ended_at"),
     raw_id_fields=("period", "room", "site", "by"),
 )
 
 
 admin.site.register(
-    AlertTask,
+    models.AlertTask,
     list_display=("period", "local_date", "window", "assigned_to", "status"),
     raw_id_fields=("period", "assigned_to", "done_by"),
 )
 
 
 admin.site.register(
-    Referral,
+    models.Referral,
     list_display=("period", "status", "clinic", "created_at"),
     raw_id_fields=("period", "checkin", "resolved_by"),
 )

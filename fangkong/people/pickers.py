@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.picking import RecordPickerField
+from fangkong.core.picking import RecordPickerField, name_picker
 
 
 def _persons(user: Any) -> Any:
@@ -20,13 +20,7 @@ def describe(p: Any) -> str:
 
 
 def person_field(label: Any = None, required: bool = True) -> RecordPickerField:
-    return RecordPickerField(
-        label=label or _("Person (type the name)"),
-        required=required,
-        search=lambda user, text: _persons(user).filter(name__contains=text).order_by("name", "pk"),
-        by_pk=_persons,
-        describe=describe,
-    )
+    return name_picker(_persons, describe, label or _("Person (type the name)"), required)
 
 
 def preselected(value: str) -> str:

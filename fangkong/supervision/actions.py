@@ -13,17 +13,7 @@ from fangkong.core import clock
 from fangkong.core.access import actor, invalid, require
 from fangkong.core.querysets import can_access, is_system
 from fangkong.geo.models import Division
-from fangkong.supervision import photos, rules
-from fangkong.supervision.choices import (
-    CommendingBody,
-    DecidingBody,
-    InspectionKind,
-    InspectionStatus,
-    Outcome,
-    RectificationStatus,
-    Severity,
-    Topic,
-)
+from fangkong.supervision import choices, photos, rules
 from fangkong.supervision.models import (
     AccountabilityCase,
     AccountabilityDecision,
@@ -44,7 +34,7 @@ TEAM_ROLES = {"discipline", "city_hq", "county_hq", "town_hq"}
 
 def _topics(topics: Iterable[str]) -> list[str]:
     out = list(dict.fromkeys(topics))
-    bad = [t for t in out if t not in Topic.values]
+    bad = [t for t in out if t not in choices.Topic.values]
     if bad or not out:
         raise invalid("topics", _("Choose one or more topics from the list."))
     return out
@@ -76,7 +66,7 @@ def _team_user(user: Any, field: str) -> None:
 @transaction.atomic
 def save_checklist(user: Any, topic: str, items: list[str], active: bool = True) -> Checklist:
     require(user, "change", Checklist)
-    if topic not in Topic.values:
+    if topic not in choices.Topic.values:
         raise invalid("topic", _("Unknown topic."))
     try:
         cleaned = rules.clean_items(items)
@@ -150,7 +140,7 @@ def schedule_inspection(
     require(user, "add", Inspection, node=node)
     if not node.path.startswith(team.plan.path):
         raise invalid("node", _("The inspected node lies outside the plan's area."))
-    if kind not in InspectionKind.values:
+    if kind not in choices.InspectionKind.values:
         raise invalid("kind", _("Choose open or unannounced."))
     plan = team.plan
     if not plan.starts_on <= planned_on <= plan.ends_on:
@@ -198,7 +188,7 @@ def record_results(
                 raise invalid("topic", _("This topic is not on the inspection."))
             if not 0 <= item_no < len(items[topic]):
                 raise invalid("item_no", _("No such check item."))
-            if outcome not in Outcome.values:
+            if outcome not in choices.Outcome.values:
                 raise invalid("outcome", _("Choose pass, fail or not applicable."))
             if len(note) > 300:
                 raise invalid("note", _("The note is longer than 300 characters."))
@@ -223,7 +213,7 @@ def add_finding(
     *,
     description: str,
     topic: str = "",
-    severity: str = Severity.MINOR,
+    severity: str = choices.Severity.MINOR,
     cadre: Any = None,
 ) -> Finding:
     _open_for_recording(user, inspection)
@@ -231,7 +221,7 @@ def add_finding(
         raise invalid("description", _("Describe what was found."))
     if topic and topic not in inspection.topics:
         raise invalid("topic", _("This topic is not on the inspection."))
-    if severity not in Severity.values:
+    if severity not in choices.Severity.values:
         raise invalid("severity", _("Unknown severity."))
     if cadre is not None and not can_access(user, cadre, "view"):
         raise invalid("cadre", _("No such cadre in your area."))
@@ -267,9 +257,9 @@ def add_photo(user: Any, finding: Finding, upload: Any) -> EvidencePhoto:
 def record_inspection(user: Any, inspection: Inspection, summary: str = "") -> Inspection:
     """Finish the inspection: from now on an unannounced one is visible to the node."""
     _open_for_recording(user, inspection)
-    if inspection.status == InspectionStatus.RECORDED:
+    if inspection.status == choices.InspectionStatus.RECORDED:
         raise invalid("status", _("The inspection is already recorded."))
-    inspection.status = InspectionStatus.RECORDED
+    inspection.status = choices.InspectionStatus.RECORDED
     inspection.recorded_at = clock.now()
     inspection.recorded_by = user
     inspection.summary = summary.strip()
@@ -326,14 +316,14 @@ def assign_rectification(
 def reply_rectification(user: Any, task: Rectification, reply: str) -> Rectification:
     """The owner's account of what was done; the inspector verifies it next."""
     require(user, "change", task, message=_("Only the owner may reply."))
-    if task.status != RectificationStatus.OPEN:
+    if task.status != choices.RectificationStatus.OPEN:
         raise invalid("status", _("This task is not waiting for a reply."))
     if not reply.strip():
         raise invalid("reply", _("Say what was done."))
     task.reply = reply.strip()
     task.replied_at = clock.now()
     task.replied_by = user
-    task.status = RectificationStatus.REPLIED
+    task.status = choices.RectificationStatus.REPLIED
     with actor(user):
         task.save(update_fields=["reply", "replied_at", "replied_by", "status"])
     return task
@@ -346,19 +336,19 @@ def verify_rectification(
     """The inspector checks the rectification on the spot: accepted, or sent back."""
     require(user, "verify", Rectification)
     _need_team(user, task.finding.inspection)
-    if task.status != RectificationStatus.REPLIED:
+    if task.status != choices.RectificationStatus.REPLIED:
         raise invalid("status", _("Only a replied task can be verified."))
     if len(note) > 300:
         raise invalid("note", _("The note is longer than 300 characters."))
     task.verification_note = note.strip()
     if accepted:
-        task.status = RectificationStatus.VERIFIED
+        task.status = choices.RectificationStatus.VERIFIED
         task.verified_at = clock.now()
         task.verified_by = user
     else:
         if not note.strip():
             raise invalid("note", _("Say why the reply is sent back."))
-        task.status = RectificationStatus.OPEN
+        task.status = choices.RectificationStatus.OPEN
         task.rejections += 1
     with actor(user):
         task.save(
@@ -377,14 +367,14 @@ def verify_rectification(
 def close_rectification(user: Any, task: Rectification) -> Rectification:
     require(user, "verify", Rectification)
     _need_team(user, task.finding.inspection)
-    if task.status == RectificationStatus.CLOSED:
+    if task.status == choices.RectificationStatus.CLOSED:
         raise invalid("status", _("The task is already closed."))
     if not rules.may_close(task.status):
         raise invalid(
             "status",
             _("A rectification task is closed only after the inspector has verified it."),
         )
-    task.status = RectificationStatus.CLOSED
+    task.status = choices.RectificationStatus.CLOSED
     task.closed_at = clock.now()
     task.closed_by = user
     with actor(user):
@@ -422,7 +412,7 @@ def commend(
     recipient = member if member is not None else organisation
     if not can_access(user, recipient, "view") and not is_system(user):
         raise PermissionDenied(_("This member or organisation is outside your area."))
-    if decided_by not in CommendingBody.values:
+    if decided_by not in choices.CommendingBody.values:
         raise invalid("decided_by", _("Unknown deciding body."))
     if decided_on > clock.today():
         raise invalid("decided_on", _("The decision date lies in the future."))
@@ -462,7 +452,7 @@ def open_case(
         raise invalid("member", _("Name the cadre held accountable."))
     if decision is None or not decision.active:
         raise invalid("decision", _("Choose a decision from the list."))
-    if decided_by not in DecidingBody.values:
+    if decided_by not in choices.DecidingBody.values:
         raise invalid("decided_by", _("Unknown deciding body."))
     if decided_on > clock.today():
         raise invalid("decided_on", _("The decision date lies in the future."))

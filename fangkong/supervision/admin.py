@@ -1,46 +1,35 @@
 from django.contrib import admin
 
-from fangkong.supervision.models import (
-    AccountabilityCase,
-    AccountabilityDecision,
-    Checklist,
-    Commendation,
-    Finding,
-    Inspection,
-    InspectionPlan,
-    InspectionTeam,
-    Rectification,
-    SupervisionRuleSet,
-)
+from fangkong.supervision import models
 
 admin.site.register(
-    SupervisionRuleSet,
+    models.SupervisionRuleSet,
     list_display=("effective_from", "rectification_days", "escalation_grace_days", "note"),
 )
 
 
-admin.site.register(Checklist, list_display=("topic", "active", "updated_at"))
+admin.site.register(models.Checklist, list_display=("topic", "active", "updated_at"))
 
 
-admin.site.register(AccountabilityDecision, list_display=("code", "name", "order", "active"))
+admin.site.register(models.AccountabilityDecision, list_display=("code", "name", "order", "active"))
 
 
 admin.site.register(
-    InspectionPlan,
+    models.InspectionPlan,
     list_display=("title", "node", "starts_on", "ends_on"),
     raw_id_fields=("node", "created_by"),
 )
 
 
 admin.site.register(
-    InspectionTeam,
+    models.InspectionTeam,
     list_display=("name", "plan", "leader"),
     raw_id_fields=("plan", "leader", "members"),
 )
 
 
 admin.site.register(
-    Inspection,
+    models.Inspection,
     list_display=("node", "kind", "planned_on", "status"),
     list_filter=("kind", "status"),
     raw_id_fields=("team", "node", "leader", "subject", "recorded_by"),
@@ -48,14 +37,14 @@ admin.site.register(
 
 
 admin.site.register(
-    Finding,
+    models.Finding,
     list_display=("__str__", "inspection", "severity"),
     raw_id_fields=("inspection", "cadre", "created_by"),
 )
 
 
 admin.site.register(
-    Rectification,
+    models.Rectification,
     list_display=("owner_node", "deadline", "status"),
     list_filter=("status",),
     raw_id_fields=("finding", "owner_node", "owner_user", "created_by"),
@@ -64,14 +53,14 @@ admin.site.register(
 
 
 admin.site.register(
-    Commendation,
+    models.Commendation,
     list_display=("title", "member", "organisation", "decided_by", "decided_on"),
     raw_id_fields=("member", "organisation", "created_by"),
 )
 
 
 admin.site.register(
-    AccountabilityCase,
+    models.AccountabilityCase,
     list_display=("member", "decision", "decided_by", "decided_on"),
     raw_id_fields=("finding", "member", "created_by"),
 )
