@@ -534,6 +534,41 @@ def directive(i: int = 0, code: str = YUECHENG):
     )
 
 
+def laggard(i: int = 0, code: str = YUECHENG):
+    """A village that has not answered the county's standing directive (the i-th village
+    of the county is one more recipient of the same directive)."""
+    from fangkong.command.models import Directive, DirectiveReceipt
+    from fangkong.geo.models import Division
+
+    villages = Division.objects.filter(path__startswith=division(code).path, level="village")
+    target = villages.order_by("code")[i]
+    issued = Directive.objects.filter(node__code=code, title="督办通知").first()
+    if issued is None:
+        hq = account("county_hq", code)
+        issued = _directive_to(hq, code, [target.code])
+        return issued.receipts.get()
+    return DirectiveReceipt.objects.bulk_create(
+        DirectiveReceipt.place_all(
+            [DirectiveReceipt(directive=issued, node=target, level="village")]
+        )
+    )[0]
+
+
+def _directive_to(hq, code: str, node_codes: list[str]):
+    from fangkong.command import actions
+    from fangkong.core import clock
+
+    return actions.issue_directive(
+        hq,
+        division(code),
+        title="督办通知",
+        text="请完成排查",
+        owner=hq,
+        deadline=clock.now() + dt.timedelta(days=2),
+        node_codes=node_codes,
+    )
+
+
 def task_force(i: int = 0, code: str = YUECHENG):
     from fangkong.command import actions
 

@@ -393,6 +393,9 @@ ENDPOINTS |= {
     ),
     "/api/v1/jurisdictions/search": Case("county_hq", kit.YUECHENG, "", rows(kit.grid)),
     "/api/v1/exchange/cards": Case("cdc", kit.YUECHENG, "", rows(kit.suspected_case)),
+    "/api/v1/command/directives/{pk}/laggards": Case(
+        "county_hq", kit.YUECHENG, "", rows(kit.laggard)
+    ),
     "/api/v1/supplies/warehouses/{pk}/ledger": Case("supplies", "330602", "", ledger_entry),
     "/api/v1/command/report-templates/{pk}/submissions": Case(
         "county_hq", kit.YUECHENG, "", rows(kit.submission)
@@ -403,6 +406,7 @@ PARENTS |= {
     "/api/v1/notices/directives/{pk}/undelivered": lambda row: int(row.notice.key.split(":")[1]),
     "/api/v1/command/report-templates/{pk}/submissions": lambda row: row.template_id,
     "/api/v1/supplies/warehouses/{pk}/ledger": lambda row: row.warehouse_id,
+    "/api/v1/command/directives/{pk}/laggards": lambda row: row.directive_id,
 }
 
 # Lists found without a row builder: each is named with the reason it has none, so that

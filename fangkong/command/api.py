@@ -229,8 +229,9 @@ def coverage(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
 
 
 @router.get("/directives/{pk}/laggards", response=list[ReceiptOut])
+@paginate(CountedPagination)
 def directive_laggards(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
-    return list(metrics.laggards(request.user, _directive(request, pk)))
+    return metrics.laggards(request.user, _directive(request, pk))
 
 
 def _receipt(request: HttpRequest, pk: int, action: str = "view") -> DirectiveReceipt:

@@ -41,13 +41,14 @@ def directive_coverage(user: Any, directive: Directive) -> dict[str, Any]:
     }
 
 
-def laggards(user: Any, directive: Directive, limit: int = 200) -> Any:
+def laggards(user: Any, directive: Directive) -> Any:
+    """The recipients who have not answered, by place; pages and the API page them."""
     return (
         DirectiveReceipt.objects.restrict(user, "view")
         .filter(directive=directive)
         .pending()
         .select_related("node", "escalated_to")
-        .order_by("path")[:limit]
+        .order_by("path", "pk")
     )
 
 

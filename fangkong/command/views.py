@@ -187,7 +187,7 @@ def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "d": d,
             "coverage": metrics.directive_coverage(user, d),
-            "laggards": metrics.laggards(user, d),
+            "laggards": lists.paginate(request, metrics.laggards(user, d), prefix="l"),  # were 200
             "own": own,
             "feedback_form": FeedbackForm(),
             "can_answer": user.may("command.directivereceipt", "change"),

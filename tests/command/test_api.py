@@ -62,8 +62,17 @@ def test_issue_directive_and_follow_coverage(client, auth, county_hq, village_st
     )
     escalated = client.get(f"{API}/receipts?escalated=true", **town).json()["items"]
     assert escalated and all(x["escalated_to_code"] == TASHAN for x in escalated)
-    lag = client.get(f"{API}/directives/{pk}/laggards", **h).json()
-    assert HUAYUAN not in [x["node_code"] for x in lag]
+    # Every pending recipient, page by page (the list was cut at 200 before).
+    lagging, page = [], 1
+    while True:
+        lag = client.get(f"{API}/directives/{pk}/laggards", {"page": page}, **h).json()
+        lagging += [x["node_code"] for x in lag["items"]]
+        if not lag["items"] or len(lagging) >= lag["count"]:
+            break
+        page += 1
+    pending = DirectiveReceipt.objects.filter(directive_id=pk).pending().count()
+    assert lag["count"] == len(lagging) == len(set(lagging)) == pending > 200
+    assert HUAYUAN not in lagging
 
 
 def test_directive_without_recipients_refused_naming_the_field(client, auth, county_hq):

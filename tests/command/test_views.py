@@ -155,3 +155,25 @@ def test_a_nodes_own_reports_are_paged_with_the_total(login, template, make_user
         last = c.get(url, {"mpage": 3}).content.decode()
     assert total(html) == 5 and "mpage=2" in html and "第 1 / 3 页" in html
     assert "第 3 / 3 页" in last and DAY0.strftime("%Y-%m-%d") in last
+
+
+def test_directive_page_lists_every_laggard_with_a_total_and_pages(login, directive, county_hq):
+    import re
+
+    from fangkong.core.listing import PER_PAGE
+
+    c = login(county_hq)
+    url = reverse("command:directive", args=[directive.pk])
+    pending = DirectiveReceipt.objects.filter(directive=directive).count()
+    with clock.frozen(at(DAY0, 10)):
+        # Cut the pending list to a size that needs two pages.
+        extra = list(DirectiveReceipt.objects.filter(directive=directive)[PER_PAGE + 5 :])
+        DirectiveReceipt.objects.filter(pk__in=[r.pk for r in extra]).delete()
+        pending = min(pending, PER_PAGE + 5)
+        first = c.get(url).content.decode()
+        second = c.get(url, {"lpage": 2}).content.decode()
+    assert pending > PER_PAGE
+    assert str(pending) in re.findall(r'data-total="(\d+)"', first)
+    assert "lpage=2" in first
+    rows = second.split("</table>")[-2].count("<tr") - 1  # the last table: the laggards
+    assert rows == pending - PER_PAGE
