@@ -171,13 +171,17 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and user.may("exchange.handoverrequest", "answer"),
             "can_reveal": user.may("exchange.handoverrequest", "reveal"),
             "messages_sent": req.messages.all(),
-            "tasks": list(
-                ScreeningTask.objects.filter(subject_id=req.subject_id).order_by("-created_at")[:3]
-            )
-            if req.subject_id
-            else [],
+            # The latest three visits, and how many earlier ones the person's record holds.
+            **_screening_tasks(req.subject_id),
         },
     )
+
+
+def _screening_tasks(subject_id: int | None, shown: int = 3) -> dict[str, Any]:
+    if not subject_id:
+        return {"tasks": [], "tasks_total": 0}
+    tasks = ScreeningTask.objects.filter(subject_id=subject_id).order_by("-created_at")
+    return {"tasks": list(tasks[:shown]), "tasks_total": tasks.count()}
 
 
 @login_required

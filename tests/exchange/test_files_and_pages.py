@@ -347,3 +347,22 @@ def test_api_creates_a_request_from_a_screening_subject(client, hangzhou, county
         HTTP_AUTHORIZATION=f"Bearer {raw2}",
     )
     assert refused.status_code == 404
+    # A request placed in the screening queue (as a received one is) shows the latest three
+    # visits on its page and says how many the record holds.
+    from fangkong.screening.models import ScreeningTask
+
+    HandoverRequest.objects.filter(pk=req.pk).update(subject=subject)
+
+    for day in range(1, 6):
+        ScreeningTask.objects.create(
+            subject=subject,
+            node=grid,
+            path=grid.path,
+            due_at=dt.datetime(2020, 2, day, tzinfo=dt.UTC),
+        )
+    client.force_login(county_user)
+    page = client.get(f"/exchange/{req.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert len(page.context["tasks"]) == 3 and page.context["tasks_total"] == 5
+    html = page.content.decode()
+    assert 'id="earlier-tasks"' in html and "5" in html.split('id="earlier-tasks"')[1][:80]
+    assert f"/people/{person.pk}/" in html
