@@ -650,6 +650,15 @@ CONTROL_BODY: dict[str, Callable[[Target], dict[str, Any]]] = {
         "bed_kind": "icu",
     },
     "/api/v1/clinical/cases/{pk}/experts": lambda target: _expert_team(),
+    # Bodies naming another object of the same county (the schema's example ids exist on
+    # SQLite by chance, not on PostgreSQL whose sequences run on between tests).
+    "/api/v1/clinical/transfers/{pk}/bed": lambda target: {
+        "ward_id": kit.designated_hospital().wards.get(kind="icu").pk
+    },
+    "/api/v1/command/meetings/{pk}/decisions": lambda target: {
+        "owner_id": kit.account("county_hq", YUECHENG).pk
+    },
+    "/api/v1/persons/{pk}/merge": lambda target: {"absorbed_id": kit.person(97).pk},
     "/api/v1/supplies/warehouses/{pk}/movements": lambda target: {
         "kind": "receipt",
         "item_id": target.extra["item_id"],
