@@ -517,8 +517,11 @@ def companion_candidate(i: int = 0, code: str = YUECHENG):
     )
 
 
-def directive(i: int = 0, code: str = YUECHENG):
-    """A directive of the county's headquarters to its towns, due in two days."""
+def directive(
+    i: int = 0, code: str = YUECHENG, *, title: str = "", node_codes: tuple[str, ...] = ()
+):
+    """A directive of the county's headquarters to its towns (or to `node_codes`), due in
+    two days."""
     from fangkong.command import actions
     from fangkong.core import clock
 
@@ -526,11 +529,12 @@ def directive(i: int = 0, code: str = YUECHENG):
     return actions.issue_directive(
         hq,
         division(code),
-        title=f"通知{i}",
+        title=title or f"通知{i}",
         text="请完成排查",
         owner=hq,
         deadline=clock.now() + dt.timedelta(days=2),
-        levels=["town"],
+        levels=[] if node_codes else ["town"],
+        node_codes=list(node_codes),
     )
 
 
@@ -544,29 +548,12 @@ def laggard(i: int = 0, code: str = YUECHENG):
     target = villages.order_by("code")[i]
     issued = Directive.objects.filter(node__code=code, title="督办通知").first()
     if issued is None:
-        hq = account("county_hq", code)
-        issued = _directive_to(hq, code, [target.code])
-        return issued.receipts.get()
+        return directive(code=code, title="督办通知", node_codes=(target.code,)).receipts.get()
     return DirectiveReceipt.objects.bulk_create(
         DirectiveReceipt.place_all(
             [DirectiveReceipt(directive=issued, node=target, level="village")]
         )
     )[0]
-
-
-def _directive_to(hq, code: str, node_codes: list[str]):
-    from fangkong.command import actions
-    from fangkong.core import clock
-
-    return actions.issue_directive(
-        hq,
-        division(code),
-        title="督办通知",
-        text="请完成排查",
-        owner=hq,
-        deadline=clock.now() + dt.timedelta(days=2),
-        node_codes=node_codes,
-    )
 
 
 def task_force(i: int = 0, code: str = YUECHENG):
