@@ -247,15 +247,15 @@ def test_api_sync_answers_each_item_and_limits_the_batch(worker, make_task, clie
 
 @pytest.mark.django_db
 def test_village_sees_its_workers_phones_only(worker, make_user, client):
-    actions.record_status(worker, "p1", 4, None)
+    actions.record_status(worker, "花园一号机", 4, None)
     far = make_user("grid_worker", "330681001001G01")
-    actions.record_status(far, "p2", 9, None)
+    actions.record_status(far, "远方二号机", 9, None)
     client.force_login(make_user("village_staff", HUAYUAN))
     devices = client.get("/api/v1/offline/devices").json()
     assert devices["count"] == 1
-    assert [(d["device"], d["waiting"]) for d in devices["items"]] == [("p1", 4)]
+    assert [(d["device"], d["waiting"]) for d in devices["items"]] == [("花园一号机", 4)]
     page = client.get("/offline/status/").content.decode()
-    assert "p1" in page and "p2" not in page
+    assert "花园一号机" in page and "远方二号机" not in page
 
 
 @pytest.mark.django_db
