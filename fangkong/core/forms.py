@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.access import NotAllowed, require
 
@@ -19,6 +20,12 @@ def add_action_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
     for name, found in errors.items():
         form.add_error(name if name in form.fields else None, found)
+
+
+def refusal(exc: PermissionError) -> str:
+    """The words of an action's "not allowed" (`NotAllowed`, or a bare `PermissionError`
+    an action raises with its own words) for the page to show."""
+    return str(exc) or str(_("your role may not do this"))
 
 
 class ActionErrorsMixin:
@@ -31,13 +38,17 @@ class ActionErrorsMixin:
 def run_action(
     request: HttpRequest, form: forms.BaseForm, act: Callable[[], Any], ok: str | None
 ) -> Any:
-    """Call `act()`; on a refusal put it on `form` and answer None, else flash `ok` (when
+    """Call `act()`; on a refusal (a `ValidationError` naming fields, or the action's
+    "not allowed", a `PermissionError`) put it on `form` and answer None, else flash `ok` (when
     given) and answer the action's result (True when it returns nothing), so a view reads
     `if form.is_valid() and run_action(...): return redirect(...)`."""
     try:
         result = act()
     except ValidationError as exc:
         add_action_errors(form, exc)
+        return None
+    except PermissionError as exc:
+        form.add_error(None, refusal(exc))
         return None
     if ok is not None:
         messages.success(request, ok)
@@ -86,6 +97,9 @@ def flashed(request: HttpRequest, act: Callable[[], Any], ok: str) -> Any:
         result = act()
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+        return None
+    except PermissionError as exc:
+        messages.error(request, refusal(exc))
         return None
     messages.success(request, ok)
     return result or True

@@ -4,13 +4,12 @@ function per verb, validated, in one transaction, audited."""
 import secrets
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, crypto
-from fangkong.core.access import actor, invalid, require
+from fangkong.core.access import NotAllowed, actor, invalid, require
 from fangkong.core.querysets import is_system
 from fangkong.geo.models import Division
 from fangkong.people import identity
@@ -178,7 +177,7 @@ def decide_application(user: Any, app: WorkApplication, approve: bool, note: str
     require(user, "approve", WorkApplication, node=app.node)
     level = None if is_system(user) else user.node.level
     if not rules.may_approve_at(level, app.approval_level):
-        raise PermissionDenied(_("this application is approved at a higher level"))
+        raise NotAllowed(_("this application is approved at a higher level"))
     if app.status not in ("submitted", "inspected"):
         raise invalid("status", _("not waiting for a decision"))
     if approve and app.inspection_required and app.status != "inspected":

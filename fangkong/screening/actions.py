@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import audit, clock, crypto, facts, partition
-from fangkong.core.access import actor, invalid, require
+from fangkong.core.access import NotAllowed, actor, invalid, require
 from fangkong.core.jobs import start_job
 from fangkong.core.models import Job
 from fangkong.core.querysets import can_access
@@ -62,9 +62,9 @@ def save_source(
 ) -> ListSource:
     """Create or edit a list source and its column mapping at the user's node."""
     if not user.may("screening.listsource", "change" if source else "add") or user.node is None:
-        raise PermissionDenied(_("your role may not manage list sources"))
+        raise NotAllowed(_("your role may not manage list sources"))
     if source is not None and not can_access(user, source, "change"):
-        raise PermissionDenied(_("this source belongs to another jurisdiction"))
+        raise NotAllowed(_("this source belongs to another jurisdiction"))
     name = name.strip()
     if not name or len(name) > 80:
         raise invalid("name", _("give a name of at most 80 characters"))
@@ -123,9 +123,9 @@ def upload_list(
     Towns and above upload for their area, villages and communities for theirs.
     Returns (list, started)."""
     if not user.may("screening.pushedlist", "add") or user.node is None:
-        raise PermissionDenied(_("your role may not upload lists"))
+        raise NotAllowed(_("your role may not upload lists"))
     if not ListSource.objects.usable_by(user).filter(pk=source.pk).exists():
-        raise PermissionDenied(_("this source belongs to another jurisdiction"))
+        raise NotAllowed(_("this source belongs to another jurisdiction"))
     purge_uploads()
     temp, sha = _store(fh)
     earlier = PushedList.objects.filter(sha256=sha).first()
@@ -389,7 +389,7 @@ def record_visit(
             raise PermissionDenied
         return earlier, False
     if not late and not can_access(user, task, "visit"):
-        raise PermissionDenied(_("this task is not in your area"))
+        raise NotAllowed(_("this task is not in your area"))
     outcome = data.get("outcome")
     if outcome not in Outcome.values:
         raise invalid("outcome", _("choose an outcome"))
@@ -403,7 +403,7 @@ def record_visit(
             .get(pk=task.pk)
         )
         if not late and not can_access(user, task, "visit"):
-            raise PermissionDenied(_("this task is not in your area"))
+            raise NotAllowed(_("this task is not in your area"))
         if not late and task.status != TaskStatus.OPEN:
             raise invalid("outcome", _("this task is closed already"))
         fields = {k: v for k, v in data.items() if k in VISIT_FIELDS}

@@ -5,11 +5,10 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core.access import invalid, require
+from fangkong.core.access import NotAllowed, invalid, require
 from fangkong.core.querysets import can_access, is_system
 from fangkong.geo.choices import Level
 from fangkong.geo.gridkeys import KeyReport, import_grid_keys, read_table
@@ -41,7 +40,7 @@ def add_alias(user: Any, text: str, to: Division) -> AddressAlias:
     village), a natural village, an estate; who and when are kept."""
     require(user, "add", "screening.addressalias", message=_("your role may not add aliases"))
     if not Division.objects.restrict(user, "view").filter(pk=to.pk).exists():
-        raise PermissionDenied(_("this grid is not in your area"))
+        raise NotAllowed(_("this grid is not in your area"))
     text = normalise(text)
     if len(text) < 2 or len(text) > 60:
         raise invalid("text", _("2 to 60 characters"))
@@ -71,7 +70,7 @@ def import_keys(user: Any, path: Path) -> KeyReport:
     the file is deleted afterwards whatever the outcome."""
     try:
         if not user.may("geo.gridaddresskey", "add") or user.node is None:
-            raise PermissionDenied(_("your role may not import grid keys"))
+            raise NotAllowed(_("your role may not import grid keys"))
         try:
             rows = read_table(path)
         except (ValueError, csv.Error) as exc:

@@ -5,12 +5,11 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
-from fangkong.core.access import actor, invalid, require
+from fangkong.core.access import NotAllowed, actor, invalid, require
 from fangkong.core.querysets import can_access, is_system
 from fangkong.geo.models import Division
 from fangkong.supervision import choices, photos, rules
@@ -52,7 +51,7 @@ def on_team(user: Any, inspection: Inspection) -> bool:
 
 def _need_team(user: Any, inspection: Inspection) -> None:
     if not on_team(user, inspection):
-        raise PermissionDenied(_("Only the inspecting team may do this."))
+        raise NotAllowed(_("Only the inspecting team may do this."))
 
 
 def _team_user(user: Any, field: str) -> None:
@@ -411,7 +410,7 @@ def commend(
         raise invalid("member", _("Commend either a member or a Party organisation."))
     recipient = member if member is not None else organisation
     if not can_access(user, recipient, "view") and not is_system(user):
-        raise PermissionDenied(_("This member or organisation is outside your area."))
+        raise NotAllowed(_("This member or organisation is outside your area."))
     if decided_by not in choices.CommendingBody.values:
         raise invalid("decided_by", _("Unknown deciding body."))
     if decided_on > clock.today():
