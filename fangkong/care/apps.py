@@ -1,13 +1,10 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import wiring
 
-class CareConfig(AppConfig):
+
+class CareConfig(wiring.Wired):
     name = "fangkong.care"
     label = "care"
     verbose_name = _("Care and advanced deeds")
-
-    def ready(self) -> None:
-        from fangkong.care import hooks, permissions  # noqa: F401
-
-        hooks.register_hooks()
+    hooks = "register_hooks"

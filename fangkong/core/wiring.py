@@ -1,0 +1,56 @@
+"""An app's start-up wiring, declared on its `AppConfig` instead of written out in each
+`ready()`: its role rows (`<app>.permissions`), the models the audit log records, its
+hooks (`<app>.hooks`), its parts of the daily briefing (`<app>.briefing`, through
+`core.sections`; the briefing imports no app) and its demo step. An app subclasses
+`Wired` (import this module, not the class: Django takes the one `AppConfig` class an
+`apps.py` holds as the app's) and names what it has; `ready()` wires it in that order,
+and an app with more to do calls `super().ready()` first."""
+
+from importlib import import_module
+from typing import Any, ClassVar, NamedTuple
+
+from django.apps import AppConfig
+
+
+class Part(NamedTuple):
+    """A part of the daily briefing: `figures` names the function in `<app>.briefing`."""
+
+    name: str
+    order: int
+    figures: str = "section"
+    listed: bool = True
+
+
+class Wired(AppConfig):
+    permissions: ClassVar[bool] = True  # `<app>.permissions` grants the role rows
+    audited: ClassVar[dict[str, dict[str, Any]]] = {}  # model name → auditlog options
+    hooks: ClassVar[str] = ""  # the function of `<app>.hooks` that registers the rest
+    sections: ClassVar[tuple[Part, ...]] = ()
+    demo_step: ClassVar[str] = ""  # "module:function" of the app's demo step
+
+    def _module(self, name: str) -> Any:
+        return import_module(f"{self.name}.{name}")
+
+    def ready(self) -> None:
+        if self.permissions:
+            self._module("permissions")
+        if self.audited:
+            from auditlog.registry import auditlog
+
+            for model, options in self.audited.items():
+                auditlog.register(self.get_model(model), **options)
+        if self.hooks:
+            getattr(self._module("hooks"), self.hooks)()
+        if self.sections:
+            from fangkong.core.sections import register_section
+
+            briefing = self._module("briefing")
+            for part in self.sections:
+                register_section(
+                    part.name, getattr(briefing, part.figures), part.order, listed=part.listed
+                )
+        if self.demo_step:
+            from fangkong.core import demo_steps
+
+            module, function = self.demo_step.split(":")
+            demo_steps.register(self.label, getattr(self._module(module), function))
