@@ -28,14 +28,9 @@ from fangkong.command.models import (
     TaskForce,
 )
 from fangkong.core import clock
-from fangkong.core.access import actor, invalid, require
+from fangkong.core.access import account_of, actor, invalid, require
 from fangkong.geo.choices import LEVEL_ORDER
 from fangkong.geo.models import Division
-
-
-def _stored(user: Any) -> Any:
-    return user if getattr(user, "pk", None) else None
-
 
 # ------------------------------------------------------------------ response level (R18)
 
@@ -56,7 +51,7 @@ def set_response_level(
     with actor(user):
         level, _created = ResponseLevel.objects.update_or_create(
             effective_from=effective_from,
-            defaults={"grade": grade, "note": note, "created_by": _stored(user)},
+            defaults={"grade": grade, "note": note, "created_by": account_of(user)},
         )
     return level
 
@@ -302,7 +297,7 @@ def acknowledge(user: Any, receipt: DirectiveReceipt) -> DirectiveReceipt:
     with actor(user):
         receipt.received_at = receipt.received_at or now
         receipt.acknowledged_at = now
-        receipt.acknowledged_by = _stored(user)
+        receipt.acknowledged_by = account_of(user)
         receipt.save(update_fields=["received_at", "acknowledged_at", "acknowledged_by"])
     return receipt
 
@@ -316,7 +311,7 @@ def report_back(user: Any, receipt: DirectiveReceipt, feedback: str) -> Directiv
     with actor(user):
         receipt.received_at = receipt.received_at or now
         receipt.acknowledged_at = receipt.acknowledged_at or now
-        receipt.acknowledged_by = receipt.acknowledged_by or _stored(user)
+        receipt.acknowledged_by = receipt.acknowledged_by or account_of(user)
         receipt.reported_at = now
         receipt.feedback = feedback.strip()
         receipt.save(

@@ -20,7 +20,7 @@ from fangkong.companions.models import (
     RunCase,
 )
 from fangkong.core import clock
-from fangkong.core.access import NotAllowed, actor, require, within
+from fangkong.core.access import NotAllowed, account_of, actor, require, within
 from fangkong.core.jobs import start_job
 from fangkong.core.models import Job
 
@@ -102,7 +102,7 @@ def record_run(
             rules=ruleset if ruleset.pk else None,
             theta_seconds=ruleset.theta_minutes * 60,
             bucket_seconds=ruleset.bucket_minutes * 60,
-            created_by=user if getattr(user, "pk", None) else None,
+            created_by=account_of(user),
         )
         RunCase.objects.bulk_create(
             RunCase.place_all(

@@ -67,6 +67,24 @@ def within(user: Any, node: Any) -> bool:
     return own is not None and bool(own.path) and path.startswith(own.path)
 
 
+def account_of(user: Any) -> Any:
+    """The account a record names as its author (`created_by`, `recorded_by`): the user
+    when a stored account, None for the system actor (demo, imports without an account)."""
+    return user if getattr(user, "pk", None) else None
+
+
+def common_path(paths: list[str]) -> str:
+    """The path of the deepest node containing every one of `paths` ("" when they share
+    no node): a record that joins records of several places is seen from there up."""
+    split = [[p for p in path.split("/") if p] for path in paths]
+    common: list[str] = []
+    for parts in zip(*split, strict=False):
+        if len(set(parts)) != 1:
+            break
+        common.append(parts[0])
+    return "/".join(common) + "/" if common else ""
+
+
 def require(
     user: Any,
     action: str,

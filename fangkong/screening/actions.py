@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import audit, clock, crypto, facts, partition
-from fangkong.core.access import NotAllowed, actor, invalid, require
+from fangkong.core.access import NotAllowed, account_of, actor, invalid, require
 from fangkong.core.jobs import start_job
 from fangkong.core.models import Job
 from fangkong.core.querysets import can_access
@@ -361,7 +361,7 @@ def _move(task: ScreeningTask, to: Division, user: Any, reason: str) -> None:
         from_node=task.node,
         to_node=to,
         reason=reason[:200],
-        by=user if getattr(user, "pk", None) else None,
+        by=account_of(user),
     )
     task.node, task.path = to, to.path
     task.subject.node, task.subject.path = to, to.path
@@ -413,7 +413,7 @@ def record_visit(
                 visit = Visit.objects.create(
                     client_id=client_id,
                     task=task,
-                    visited_by=user if getattr(user, "pk", None) else None,
+                    visited_by=account_of(user),
                     visited_at=now,
                     path=task.path,
                     outcome=outcome,
@@ -573,7 +573,7 @@ def assign_exception(user: Any, item: ExceptionItem, to: Division) -> ScreeningT
     if person.node.level not in PLACEABLE:  # registered at the town while unplaced
         type(person).objects.filter(pk=person.pk).update(node=to, path=to.path)
     item.status, item.assigned_to = ExceptionStatus.ASSIGNED, to
-    item.resolved_by = user if getattr(user, "pk", None) else None
+    item.resolved_by = account_of(user)
     item.resolved_at = clock.now()
     item.save()
     audit.record_access(user, task, f"assign-exception:{item.pk}")

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core.access import NotAllowed, invalid, require
+from fangkong.core.access import NotAllowed, account_of, invalid, require
 from fangkong.core.querysets import can_access, is_system
 from fangkong.geo.choices import Level
 from fangkong.geo.gridkeys import KeyReport, import_grid_keys, read_table
@@ -54,7 +54,7 @@ def add_alias(user: Any, text: str, to: Division) -> AddressAlias:
             % {"t": text, "d": "、".join(f"{d.name} ({d.code})" for d in hidden[:3])},
         )
     alias, created = AddressAlias.objects.get_or_create(
-        text=text, node=to, defaults={"created_by": user if getattr(user, "pk", None) else None}
+        text=text, node=to, defaults={"created_by": account_of(user)}
     )
     return alias
 
@@ -112,7 +112,7 @@ def move_tasks(user: Any, task_ids: list[int], to: Division, reason: str = "") -
             from_node=task.node,
             to_node=to,
             reason=(reason or _("moved to a grid by the village"))[:200],
-            by=user if getattr(user, "pk", None) else None,
+            by=account_of(user),
         )
         task.node, task.path = to, to.path
         task.version += 1

@@ -11,15 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, crypto, facts
-from fangkong.core.access import actor, invalid, require
+from fangkong.core.access import account_of, actor, invalid, require
 from fangkong.people.rules import mask_phone
 from fangkong.tracing import rules
 from fangkong.tracing.choices import Category, ContactStatus, Setting, TransportKind
 from fangkong.tracing.models import Contact, IndexCase, TracingRules, TransmissionEdge
-
-
-def _stored(user: Any) -> Any:
-    return user if getattr(user, "pk", None) else None
 
 
 def rules_in_force(day: dt.date) -> TracingRules:
@@ -223,7 +219,7 @@ def add_contact(
         path=node.path,
         clinical_exposure_id=data.get("clinical_exposure_id"),
         companion_candidate_id=data.get("companion_candidate_id"),
-        created_by=_stored(user),
+        created_by=account_of(user),
     )
     with actor(user):
         contact.save()

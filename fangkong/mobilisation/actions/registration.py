@@ -8,11 +8,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
-from fangkong.core.access import NotAllowed, actor, invalid, require
+from fangkong.core.access import NotAllowed, account_of, actor, invalid, require
 from fangkong.geo.choices import Level
 from fangkong.geo.models import Division
 from fangkong.mobilisation import rules
-from fangkong.mobilisation.actions.fields import account_of, text
+from fangkong.mobilisation.actions.fields import text
 from fangkong.mobilisation.actions.members import fill_member, member_path, set_phone
 from fangkong.mobilisation.choices import (
     RegistrationStatus,

@@ -10,11 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.core.access import NotAllowed, actor, invalid, require
+from fangkong.core.access import NotAllowed, account_of, actor, invalid, require
 from fangkong.core.querysets import allows, can_access
 from fangkong.geo.models import Division
 from fangkong.mobilisation import rules
-from fangkong.mobilisation.actions.fields import account_of, choice, text, tz, whole_number
+from fangkong.mobilisation.actions.fields import choice, text, tz, whole_number
 from fangkong.mobilisation.choices import (
     FIT_FOR_DUTY,
     PostKind,

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
-from fangkong.core.access import NotAllowed, require
+from fangkong.core.access import NotAllowed, account_of, require
 from fangkong.core.querysets import allows, can_access
 from fangkong.supplies import rules
 from fangkong.supplies.models import (
@@ -66,7 +66,7 @@ def report_price(user: Any, market: Market, item: Item, day: dt.date, price: Any
             "price": value,
             "baseline": base,
             "alert": rules.price_alert(value, base, rs.price_alert_share),
-            "reported_by": user if getattr(user, "pk", None) else None,
+            "reported_by": account_of(user),
             "path": market.path,
         },
     )

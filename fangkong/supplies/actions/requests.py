@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
-from fangkong.core.access import NotAllowed, require
+from fangkong.core.access import NotAllowed, account_of, require
 from fangkong.core.querysets import is_system
 from fangkong.supplies import rules
-from fangkong.supplies.actions.ledger import account_of, put_in, take_out, whole_quantity
+from fangkong.supplies.actions.ledger import put_in, take_out, whole_quantity
 from fangkong.supplies.choices import EntryKind, RequestStatus, Source
 from fangkong.supplies.models import (
     Balance,
