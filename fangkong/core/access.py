@@ -25,7 +25,7 @@ from typing import Any
 
 from auditlog.context import set_actor
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core.querysets import can_access, is_system
@@ -126,6 +126,17 @@ def actor(user: Any) -> Iterator[None]:
 def invalid(field: str, message: Any) -> ValidationError:
     """A validation error under `field`, as a form shows it beside the input."""
     return ValidationError({field: [message]})
+
+
+def save_unique(obj: models.Model, field: str, message: Any) -> Any:
+    """Save `obj`; when the database finds it taken (a unique constraint, also one a
+    concurrent request won), refuse under `field` instead."""
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        raise invalid(field, message) from None
+    return obj
 
 
 def division(user: Any, code: str) -> Any:

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import audit, clock, crypto, facts, partition
-from fangkong.core.access import NotAllowed, account_of, actor, invalid, require
+from fangkong.core.access import NotAllowed, account_of, actor, invalid, require, save_unique
 from fangkong.core.jobs import start_job
 from fangkong.core.models import Job
 from fangkong.core.querysets import can_access
@@ -76,12 +76,7 @@ def save_source(
     mapping = {k: v.strip() for k, v in column_map.items() if v and v.strip()}
     source = source or ListSource(node=user.node)
     source.name, source.kind, source.column_map = name, kind, mapping
-    try:
-        with transaction.atomic():
-            source.save()
-    except IntegrityError:
-        raise invalid("name", _("a source of this name exists already")) from None
-    return source
+    return save_unique(source, "name", _("a source of this name exists already"))
 
 
 # --- upload and import -------------------------------------------------------------------
@@ -431,16 +426,7 @@ def record_visit(
         if outcome == Outcome.MOVED:
             _moved(user, task, new_address)
         elif outcome == Outcome.NOT_FOUND:
-            task.status = TaskStatus.ESCALATED
-            town = _town_of(task.node)
-            ExceptionItem.objects.create(
-                kind=ExceptionKind.NOT_FOUND,
-                subject=task.subject,
-                task=task,
-                address=task.subject.address,
-                node=town,
-                path=town.path,
-            )
+            _escalate(task, ExceptionKind.NOT_FOUND, task.subject.address)
         else:
             task.status = TaskStatus.DONE
             task.handover = handover.hand_over(user, task) if outcome in HANDOVER_OUTCOMES else ""
@@ -473,15 +459,15 @@ def _moved(user: Any, task: ScreeningTask, new_address: str) -> None:
             clock.now(), task.key_area, rules_now.default_due_hours, rules_now.key_area_due_hours
         )
         return
+    _escalate(task, ExceptionKind.MOVED, new_address[:200])
+
+
+def _escalate(task: ScreeningTask, kind: str, address: str) -> None:
+    """The task goes to the exceptions queue of its town."""
     task.status = TaskStatus.ESCALATED
     town = _town_of(task.node)
     ExceptionItem.objects.create(
-        kind=ExceptionKind.MOVED,
-        subject=task.subject,
-        task=task,
-        address=new_address[:200],
-        node=town,
-        path=town.path,
+        kind=kind, subject=task.subject, task=task, address=address, node=town, path=town.path
     )
 
 
