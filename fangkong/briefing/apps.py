@@ -5,7 +5,6 @@ from fangkong.core import wiring
 
 class BriefingConfig(wiring.Wired):
     name = "fangkong.briefing"
-    label = "briefing"
     verbose_name = _("Daily briefing")
     audited = {"BriefingRules": {}, "RiskRules": {}}
     hooks = "register_hooks"

@@ -5,6 +5,5 @@ from fangkong.core import wiring
 
 class CareConfig(wiring.Wired):
     name = "fangkong.care"
-    label = "care"
     verbose_name = _("Care and advanced deeds")
     hooks = "register_hooks"

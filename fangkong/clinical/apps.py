@@ -5,7 +5,6 @@ from fangkong.core import wiring
 
 class ClinicalConfig(wiring.Wired):
     name = "fangkong.clinical"
-    label = "clinical"
     verbose_name = _("Clinical pathway")
     hooks = "register_hooks"
     sections = (wiring.Part("cases", 30),)

@@ -5,7 +5,6 @@ from fangkong.core import wiring
 
 class CockpitConfig(wiring.Wired):
     name = "fangkong.cockpit"
-    label = "cockpit"
     verbose_name = _("Cockpits")
     permissions = False
     hooks = "register_cockpits"

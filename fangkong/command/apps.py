@@ -2,21 +2,18 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import wiring
 
-PLACED = {"exclude_fields": ["path"]}
-
 
 class CommandConfig(wiring.Wired):
     name = "fangkong.command"
-    label = "command"
     verbose_name = _("Command")
     audited = {
         "ResponseLevel": {},
-        "TaskForce": {**PLACED, "m2m_fields": {"members"}},
-        "Directive": PLACED,
-        "DirectiveReceipt": PLACED,
-        "Decision": PLACED,
-        "ReportTemplate": PLACED,
-        "Submission": PLACED,
+        "TaskForce": {**wiring.PLACED, "m2m_fields": {"members"}},
+        "Directive": wiring.PLACED,
+        "DirectiveReceipt": wiring.PLACED,
+        "Decision": wiring.PLACED,
+        "ReportTemplate": wiring.PLACED,
+        "Submission": wiring.PLACED,
     }
     hooks = "register_hooks"
     sections = (

@@ -5,7 +5,6 @@ from fangkong.core import wiring
 
 class CompanionsConfig(wiring.Wired):
     name = "fangkong.companions"
-    label = "companions"
     verbose_name = _("Space-time companions")
     # Decisions on candidates and rule changes are audited (who, when, what changed).
     audited = {

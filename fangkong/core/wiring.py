@@ -11,6 +11,10 @@ from typing import Any, ClassVar, NamedTuple
 
 from django.apps import AppConfig
 
+# The audit options of a record placed in the tree by its own path column: the path is
+# where the record is seen from, not a change worth an entry.
+PLACED: dict[str, Any] = {"exclude_fields": ["path"]}
+
 
 class Part(NamedTuple):
     """A part of the daily briefing: `figures` names the function in `<app>.briefing`."""

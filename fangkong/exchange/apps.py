@@ -5,6 +5,5 @@ from fangkong.core import wiring
 
 class ExchangeConfig(wiring.Wired):
     name = "fangkong.exchange"
-    label = "exchange"
     verbose_name = _("Exchange between cities and national report cards")
     hooks = "register_hooks"

@@ -5,7 +5,6 @@ from fangkong.core import wiring
 
 class HealthCodeConfig(wiring.Wired):
     name = "fangkong.healthcode"
-    label = "healthcode"
     verbose_name = _("Health code")
     audited = {"CodeOverride": {}, "CodeRules": {}}
     hooks = "register_hooks"

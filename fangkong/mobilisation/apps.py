@@ -5,7 +5,6 @@ from fangkong.core import wiring
 
 class MobilisationConfig(wiring.Wired):
     name = "fangkong.mobilisation"
-    label = "mobilisation"
     verbose_name = _("Mobilisation")
     hooks = "register_hooks"
     sections = (wiring.Part("mobilisation", 90),)

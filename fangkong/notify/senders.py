@@ -359,6 +359,39 @@ def _before_and_at(kind: str, key: str, deadline: dt.datetime, now: dt.datetime)
     return None
 
 
+def _owned_spec(
+    kind: str,
+    owned: tuple[str, Any, str, str],
+    deadline: dt.datetime,
+    now: dt.datetime,
+    titles: tuple[str, str],
+    page: str,
+) -> list[Spec]:
+    """The notice due now on a record with an owner (`owned`: its key prefix, the record,
+    the field of the owning account and, told when there is none, of the owning node):
+    `titles` are the overdue one and the one before the deadline, `page` the record's
+    URL name; none when no notice is due."""
+    prefix, record, owner, node = owned
+    key = _before_and_at(kind, f"{prefix}:{record.pk}", deadline, now)
+    if key is None:
+        return []
+    overdue, before = titles
+    return [
+        Spec(
+            kind=kind,
+            key=key,
+            title=overdue if key.endswith(":at") else before,
+            link=reverse(page, args=[record.pk]),
+            user=getattr(record, owner),
+            node=None if getattr(record, f"{owner}_id") else getattr(record, node),
+            path=record.path,
+            deadline=deadline,
+            subject=record._meta.label_lower,
+            subject_id=record.pk,
+        )
+    ]
+
+
 def owner_deadlines(now: dt.datetime) -> int:
     """Rectification, question and care owners before and at their deadlines; report
     upward templates before their time of day to the levels that have not submitted."""
@@ -373,27 +406,13 @@ def owner_deadlines(now: dt.datetime) -> int:
             deadline = dt.datetime.combine(
                 rect.deadline + dt.timedelta(days=1), dt.time(0), tzinfo=tz
             )
-            key = _before_and_at("rectification", f"rect:{rect.pk}", deadline, now)
-            if key:
-                specs.append(
-                    Spec(
-                        kind="rectification",
-                        key=key,
-                        title=(
-                            _("Rectification overdue (due %(day)s): %(what)s")
-                            if key.endswith(":at")
-                            else _("Rectification due %(day)s: %(what)s")
-                        )
-                        % {"day": rect.deadline, "what": rect.requirement[:60]},
-                        link=reverse("supervision:task", args=[rect.pk]),
-                        user=rect.owner_user,
-                        node=None if rect.owner_user_id else rect.owner_node,
-                        path=rect.path,
-                        deadline=deadline,
-                        subject="supervision.rectification",
-                        subject_id=rect.pk,
-                    )
-                )
+            due = {"day": rect.deadline, "what": rect.requirement[:60]}
+            titles = (
+                _("Rectification overdue (due %(day)s): %(what)s") % due,
+                _("Rectification due %(day)s: %(what)s") % due,
+            )
+            owned = ("rect", rect, "owner_user", "owner_node")
+            specs += _owned_spec("rectification", owned, deadline, now, titles, "supervision:task")
         for q in Question.objects.open().select_related("node", "escalated_to"):
             # each level that answers for the question has its own notices: an escalated
             # question is a new time limit for a new node, told at once
@@ -421,27 +440,13 @@ def owner_deadlines(now: dt.datetime) -> int:
                     )
                 )
         for d in Difficulty.objects.unsolved().select_related("node", "owner"):
-            key = _before_and_at("care", f"care:{d.pk}", d.deadline, now)
-            if key:
-                specs.append(
-                    Spec(
-                        kind="care",
-                        key=key,
-                        title=(
-                            _("Difficulty overdue: it was to be solved by %(due)s")
-                            if key.endswith(":at")
-                            else _("Difficulty to solve by %(due)s")
-                        )
-                        % {"due": _local(d.deadline)},
-                        link=reverse("care:difficulty", args=[d.pk]),
-                        user=d.owner,
-                        node=None if d.owner_id else d.node,
-                        path=d.path,
-                        deadline=d.deadline,
-                        subject="care.difficulty",
-                        subject_id=d.pk,
-                    )
-                )
+            due = {"due": _local(d.deadline)}
+            titles = (
+                _("Difficulty overdue: it was to be solved by %(due)s") % due,
+                _("Difficulty to solve by %(due)s") % due,
+            )
+            owned = ("care", d, "owner", "node")
+            specs += _owned_spec("care", owned, d.deadline, now, titles, "care:difficulty")
     return len(notify_many(specs))
 
 

@@ -5,7 +5,6 @@ from fangkong.core import wiring
 
 class ObservationConfig(wiring.Wired):
     name = "fangkong.observation"
-    label = "observation"
     verbose_name = _("Medical observation")
     audited = {
         "ObservationPeriod": {
@@ -20,8 +19,8 @@ class ObservationConfig(wiring.Wired):
         },
         "ObservationRules": {},
         "QuarantineSite": {"exclude_fields": ["created_at", "updated_at", "path"]},
-        "Placement": {"exclude_fields": ["path"]},
-        "Referral": {"exclude_fields": ["path"]},
+        "Placement": wiring.PLACED,
+        "Referral": wiring.PLACED,
     }
     hooks = "register_hooks"
     sections = (wiring.Part("observation", 70),)

@@ -5,6 +5,5 @@ from fangkong.core import wiring
 
 class OfflineConfig(wiring.Wired):
     name = "fangkong.offline"
-    label = "offline"
     verbose_name = _("Work without a signal")
     hooks = "register"

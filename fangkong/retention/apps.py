@@ -5,7 +5,6 @@ from fangkong.core import wiring
 
 class RetentionConfig(wiring.Wired):
     name = "fangkong.retention"
-    label = "retention"
     verbose_name = _("Data retention")
     permissions = False
     audited = {"RetentionRules": {}}

@@ -5,7 +5,6 @@ from fangkong.core import wiring
 
 class RiskAreasConfig(wiring.Wired):
     name = "fangkong.riskareas"
-    label = "riskareas"
     verbose_name = _("Risk areas")
     audited = {"RiskArea": {}}
     demo_step = "seed:demo_step"

@@ -5,7 +5,6 @@ from fangkong.core import wiring
 
 class ScreeningConfig(wiring.Wired):
     name = "fangkong.screening"
-    label = "screening"
     verbose_name = _("Screening")
     hooks = "register"
     sections = (wiring.Part("screening", 60),)

@@ -5,7 +5,6 @@ from fangkong.core import wiring
 
 class SuppliesConfig(wiring.Wired):
     name = "fangkong.supplies"
-    label = "supplies"
     verbose_name = _("Supplies and necessities")
     hooks = "register_hooks"
     sections = (wiring.Part("supplies", 80),)

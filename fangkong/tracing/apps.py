@@ -7,7 +7,6 @@ STAMPED = ["created_at", "updated_at", "path"]
 
 class TracingConfig(wiring.Wired):
     name = "fangkong.tracing"
-    label = "tracing"
     verbose_name = _("Contact tracing")
     audited = {
         "Contact": {"exclude_fields": [*STAMPED, "phone_enc"]},
