@@ -128,6 +128,12 @@ def invalid(field: str, message: Any) -> ValidationError:
     return ValidationError({field: [message]})
 
 
+def one_of(field: str, value: Any, choices: Any) -> None:
+    """Refuse under `field` unless `value` is one of `choices` (a `TextChoices`)."""
+    if value not in choices.values:
+        raise invalid(field, _("must be one of %s") % ", ".join(choices.values))
+
+
 def save_unique(obj: models.Model, field: str, message: Any) -> Any:
     """Save `obj`; when the database finds it taken (a unique constraint, also one a
     concurrent request won), refuse under `field` instead."""

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, facts
-from fangkong.core.access import account_of, actor, invalid, require, within
+from fangkong.core.access import account_of, actor, invalid, one_of, require, within
 from fangkong.observation import rules
 from fangkong.observation.checkins import check_in as check_in  # the busiest verb, own module
 from fangkong.observation.choices import (
@@ -166,8 +166,7 @@ def start_period(
         "observation.observationperiod",
         message=_("your role may not start observations"),
     )
-    if reason not in Reason.values:
-        raise invalid("reason", _("must be one of %s") % ", ".join(Reason.values))
+    one_of("reason", reason, Reason)
     start = start_date or clock.today()
     if last_exposure > start:
         raise invalid("last_exposure", _("the last exposure cannot be after the start"))
@@ -234,8 +233,7 @@ def place(
     and the previous placement is closed, so the history stays."""
     if not period.is_open:
         raise invalid("period", _("this observation is closed"))
-    if kind not in PlaceKind.values:
-        raise invalid("kind", _("must be one of %s") % ", ".join(PlaceKind.values))
+    one_of("kind", kind, PlaceKind)
     now = clock.now()
     current = Placement.objects.filter(period=period, ended_at__isnull=True).first()
     if kind == PlaceKind.SITE:

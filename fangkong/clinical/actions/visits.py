@@ -21,7 +21,7 @@ from fangkong.clinical.models import (
     HandOver,
 )
 from fangkong.core import clock
-from fangkong.core.access import NotAllowed, actor, invalid, require
+from fangkong.core.access import NotAllowed, actor, invalid, one_of, require
 
 
 def find_person(id_number: str) -> Any:
@@ -182,8 +182,7 @@ def dispose(
         raise NotAllowed(
             _("only the responsible doctor can close this visit (or hand it over first)")
         )
-    if disposition not in Disposition.values:
-        raise invalid("disposition", _("must be one of %s") % ", ".join(Disposition.values))
+    one_of("disposition", disposition, Disposition)
     note = (note or "").strip()
     referral = visit.observation_referral
     now = clock.now()
