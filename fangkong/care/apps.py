@@ -6,4 +6,10 @@ from fangkong.core import wiring
 class CareConfig(wiring.Wired):
     name = "fangkong.care"
     verbose_name = _("Care and advanced deeds")
+    audited = {
+        "Difficulty": {"exclude_fields": ["path", "phone_enc", "phone_index"]},
+        "Deed": wiring.PLACED,
+        "CareRules": {},
+    }
     hooks = "register_hooks"
+    demo_step = "demo:demo_step"

@@ -9,11 +9,13 @@ and an app with more to do calls `super().ready()` first."""
 from importlib import import_module
 from typing import Any, ClassVar, NamedTuple
 
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 # The audit options of a record placed in the tree by its own path column: the path is
 # where the record is seen from, not a change worth an entry.
 PLACED: dict[str, Any] = {"exclude_fields": ["path"]}
+# ... and of one that also keeps when it was created and last updated.
+STAMPED: dict[str, Any] = {"exclude_fields": ["created_at", "updated_at", "path"]}
 
 
 class Part(NamedTuple):
@@ -27,10 +29,11 @@ class Part(NamedTuple):
 
 class Wired(AppConfig):
     permissions: ClassVar[bool] = True  # `<app>.permissions` grants the role rows
-    audited: ClassVar[dict[str, dict[str, Any]]] = {}  # model name → auditlog options
+    # model name (or "app.Model" of another app) → auditlog options
+    audited: ClassVar[dict[str, dict[str, Any]]] = {}
     hooks: ClassVar[str] = ""  # the function of `<app>.hooks` that registers the rest
     sections: ClassVar[tuple[Part, ...]] = ()
-    demo_step: ClassVar[str] = ""  # "module:function" of the app's demo step
+    demo_step: ClassVar[str] = ""  # "module:function" of the app's demo step, run lazily
 
     def _module(self, name: str) -> Any:
         return import_module(f"{self.name}.{name}")
@@ -42,7 +45,8 @@ class Wired(AppConfig):
             from auditlog.registry import auditlog
 
             for model, options in self.audited.items():
-                auditlog.register(self.get_model(model), **options)
+                found = apps.get_model(model) if "." in model else self.get_model(model)
+                auditlog.register(found, **options)
         if self.hooks:
             getattr(self._module("hooks"), self.hooks)()
         if self.sections:
@@ -56,5 +60,9 @@ class Wired(AppConfig):
         if self.demo_step:
             from fangkong.core import demo_steps
 
-            module, function = self.demo_step.split(":")
-            demo_steps.register(self.label, getattr(self._module(module), function))
+            demo_steps.register(self.label, self._demo)
+
+    def _demo(self, seed: int) -> str:
+        """The app's demo step, its module imported only when the demo is built."""
+        module, function = self.demo_step.split(":")
+        return str(getattr(self._module(module), function)(seed))

@@ -16,3 +16,4 @@ class TracingConfig(wiring.Wired):
     }
     hooks = "register_hooks"
     sections = (wiring.Part("tracing", 40),)
+    demo_step = "demo:run"
