@@ -6,5 +6,5 @@ from fangkong.core import wiring
 class BriefingConfig(wiring.Wired):
     name = "fangkong.briefing"
     verbose_name = _("Daily briefing")
-    audited = {"BriefingRules": {}, "RiskRules": {}}
+    audited = wiring.plain("BriefingRules", "RiskRules")
     hooks = "register_hooks"

@@ -7,9 +7,9 @@ class CareConfig(wiring.Wired):
     name = "fangkong.care"
     verbose_name = _("Care and advanced deeds")
     audited = {
-        "Difficulty": {"exclude_fields": ["path", "phone_enc", "phone_index"]},
-        "Deed": wiring.PLACED,
-        "CareRules": {},
+        "Difficulty": wiring.excluding("path", "phone_enc", "phone_index"),
+        **wiring.placed("Deed"),
+        **wiring.plain("CareRules"),
     }
     hooks = "register_hooks"
     demo_step = "demo:demo_step"

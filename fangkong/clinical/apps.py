@@ -7,20 +7,10 @@ class ClinicalConfig(wiring.Wired):
     name = "fangkong.clinical"
     verbose_name = _("Clinical pathway")
     audited = {
-        "ClinicVisit": wiring.STAMPED,
-        "Case": {
-            "exclude_fields": [
-                *wiring.STAMPED["exclude_fields"],
-                "report_due",
-                "investigation_due",
-            ]
-        },
-        "Sample": wiring.PLACED,
-        "Transfer": wiring.PLACED,
-        "Investigation": wiring.PLACED,
-        "Cluster": wiring.PLACED,
-        "Facility": wiring.STAMPED,
-        "ClinicalRules": {},
+        **wiring.stamped("ClinicVisit", "Facility"),
+        "Case": wiring.excluding(*wiring.STAMPED_FIELDS, "report_due", "investigation_due"),
+        **wiring.placed("Sample", "Transfer", "Investigation", "Cluster"),
+        **wiring.plain("ClinicalRules"),
     }
     hooks = "register_hooks"
     sections = (wiring.Part("cases", 30),)

@@ -7,13 +7,11 @@ class CommandConfig(wiring.Wired):
     name = "fangkong.command"
     verbose_name = _("Command")
     audited = {
-        "ResponseLevel": {},
-        "TaskForce": {**wiring.PLACED, "m2m_fields": {"members"}},
-        "Directive": wiring.PLACED,
-        "DirectiveReceipt": wiring.PLACED,
-        "Decision": wiring.PLACED,
-        "ReportTemplate": wiring.PLACED,
-        "Submission": wiring.PLACED,
+        **wiring.plain("ResponseLevel"),
+        "TaskForce": {**wiring.excluding("path"), "m2m_fields": {"members"}},
+        **wiring.placed(
+            "Directive", "DirectiveReceipt", "Decision", "ReportTemplate", "Submission"
+        ),
     }
     hooks = "register_hooks"
     sections = (

@@ -9,7 +9,7 @@ class CompanionsConfig(wiring.Wired):
     # Decisions on candidates and rule changes are audited (who, when, what changed).
     audited = {
         "CandidateExposure": {"include_fields": ["decision", "decision_note", "decided_by"]},
-        "CompanionRules": {},
+        **wiring.plain("CompanionRules"),
     }
     demo_step = "demo:demo_step"
 

@@ -11,11 +11,30 @@ from typing import Any, ClassVar, NamedTuple
 
 from django.apps import AppConfig, apps
 
-# The audit options of a record placed in the tree by its own path column: the path is
-# where the record is seen from, not a change worth an entry.
-PLACED: dict[str, Any] = {"exclude_fields": ["path"]}
-# ... and of one that also keeps when it was created and last updated.
-STAMPED: dict[str, Any] = {"exclude_fields": ["created_at", "updated_at", "path"]}
+
+def excluding(*fields: str) -> dict[str, Any]:
+    """Audit options that leave `fields` out of the entries."""
+    return {"exclude_fields": list(fields)}
+
+
+# A record placed in the tree by its own path column: the path is where the record is
+# seen from, not a change worth an entry; a stamped one also keeps when it was created
+# and last updated.
+PLACED_FIELDS = ("path",)
+STAMPED_FIELDS = ("created_at", "updated_at", "path")
+
+
+def plain(*models: str) -> dict[str, dict[str, Any]]:
+    """`audited` entries of models audited in full."""
+    return {model: {} for model in models}
+
+
+def placed(*models: str) -> dict[str, dict[str, Any]]:
+    return {model: excluding(*PLACED_FIELDS) for model in models}
+
+
+def stamped(*models: str) -> dict[str, dict[str, Any]]:
+    return {model: excluding(*STAMPED_FIELDS) for model in models}
 
 
 class Part(NamedTuple):

@@ -7,10 +7,10 @@ class ExchangeConfig(wiring.Wired):
     name = "fangkong.exchange"
     verbose_name = _("Exchange between cities and national report cards")
     audited = {
-        "HandoverRequest": {"exclude_fields": ["path", "id_number_enc", "phone_enc"]},
-        "Partner": wiring.PLACED,
-        "ExchangeRules": {},
-        "CardVersion": {"exclude_fields": ["fields_enc"]},
+        **wiring.placed("Partner"),
+        **wiring.plain("ExchangeRules"),
+        "HandoverRequest": wiring.excluding("path", "id_number_enc", "phone_enc"),
+        "CardVersion": wiring.excluding("fields_enc"),
     }
     hooks = "register_hooks"
     demo_step = "demo:demo_step"

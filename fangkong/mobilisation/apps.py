@@ -7,16 +7,9 @@ class MobilisationConfig(wiring.Wired):
     name = "fangkong.mobilisation"
     verbose_name = _("Mobilisation")
     audited = {
-        "Member": {
-            "exclude_fields": ["phone_enc", "phone_index", *wiring.STAMPED["exclude_fields"]]
-        },
-        "PartyOrganisation": wiring.STAMPED,
-        "Unit": wiring.STAMPED,
-        "Post": wiring.STAMPED,
-        "Registration": wiring.PLACED,
-        "Assignment": wiring.PLACED,
-        "PpeIssue": wiring.PLACED,
-        "RestRuleSet": wiring.PLACED,
+        "Member": wiring.excluding("phone_enc", "phone_index", *wiring.STAMPED_FIELDS),
+        **wiring.stamped("PartyOrganisation", "Unit", "Post"),
+        **wiring.placed("Registration", "Assignment", "PpeIssue", "RestRuleSet"),
     }
     hooks = "register_hooks"
     sections = (wiring.Part("mobilisation", 90),)

@@ -6,5 +6,5 @@ from fangkong.core import wiring
 class OfflineConfig(wiring.Wired):
     name = "fangkong.offline"
     verbose_name = _("Work without a signal")
-    audited = {"SyncReceipt": wiring.PLACED, "OrphanVisit": {"exclude_fields": ["path", "data"]}}
+    audited = {**wiring.placed("SyncReceipt"), "OrphanVisit": wiring.excluding("path", "data")}
     hooks = "register"

@@ -7,4 +7,4 @@ class RetentionConfig(wiring.Wired):
     name = "fangkong.retention"
     verbose_name = _("Data retention")
     permissions = False
-    audited = {"RetentionRules": {}}
+    audited = wiring.plain("RetentionRules")

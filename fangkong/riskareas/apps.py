@@ -6,7 +6,7 @@ from fangkong.core import wiring
 class RiskAreasConfig(wiring.Wired):
     name = "fangkong.riskareas"
     verbose_name = _("Risk areas")
-    audited = {"RiskArea": {}}
+    audited = wiring.plain("RiskArea")
     demo_step = "seed:demo_step"
 
     def ready(self) -> None:

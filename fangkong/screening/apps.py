@@ -7,12 +7,11 @@ class ScreeningConfig(wiring.Wired):
     name = "fangkong.screening"
     verbose_name = _("Screening")
     audited = {
-        "ScreeningTask": {"exclude_fields": [*wiring.STAMPED["exclude_fields"], "version"]},
-        "AddressAlias": wiring.STAMPED,
-        "geo.GridAddressKey": {"exclude_fields": ["created_at", "path"]},
-        "Visit": wiring.PLACED,
-        "ExceptionItem": wiring.STAMPED,
-        "DeclarationReview": {"exclude_fields": ["path", "row_enc"]},
+        "ScreeningTask": wiring.excluding(*wiring.STAMPED_FIELDS, "version"),
+        **wiring.stamped("AddressAlias", "ExceptionItem"),
+        "geo.GridAddressKey": wiring.excluding("created_at", "path"),
+        **wiring.placed("Visit"),
+        "DeclarationReview": wiring.excluding("path", "row_enc"),
     }
     hooks = "register"
     sections = (wiring.Part("screening", 60),)

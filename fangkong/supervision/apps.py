@@ -7,14 +7,12 @@ class SupervisionConfig(wiring.Wired):
     name = "fangkong.supervision"
     verbose_name = _("Supervision")
     audited = {
-        "Checklist": {},
-        "InspectionPlan": wiring.PLACED,
-        "InspectionTeam": {**wiring.PLACED, "m2m_fields": {"members"}},
-        "Inspection": wiring.PLACED,
-        "Finding": wiring.PLACED,
-        "Rectification": {"exclude_fields": ["path", "escalate_path"]},
-        "Commendation": wiring.PLACED,
-        "AccountabilityCase": wiring.PLACED,
+        **wiring.plain("Checklist"),
+        "InspectionTeam": {**wiring.excluding("path"), "m2m_fields": {"members"}},
+        "Rectification": wiring.excluding("path", "escalate_path"),
+        **wiring.placed(
+            "InspectionPlan", "Inspection", "Finding", "Commendation", "AccountabilityCase"
+        ),
     }
     hooks = "register_hooks"
     sections = (wiring.Part("supervision", 100),)

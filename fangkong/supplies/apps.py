@@ -7,13 +7,9 @@ class SuppliesConfig(wiring.Wired):
     name = "fangkong.supplies"
     verbose_name = _("Supplies and necessities")
     audited = {
-        "Item": {},
-        "SupplyRules": {},
-        "Warehouse": wiring.STAMPED,
-        "Donation": wiring.PLACED,
-        "SupplyRequest": wiring.STAMPED,
-        "Market": wiring.PLACED,
-        "PriceBaseline": wiring.PLACED,
+        **wiring.plain("Item", "SupplyRules"),
+        **wiring.stamped("Warehouse", "SupplyRequest"),
+        **wiring.placed("Donation", "Market", "PriceBaseline"),
     }
     hooks = "register_hooks"
     sections = (wiring.Part("supplies", 80),)
