@@ -128,6 +128,12 @@ def invalid(field: str, message: Any) -> ValidationError:
     return ValidationError({field: [message]})
 
 
+def written(field: str, text: str, message: Any) -> None:
+    """Refuse under `field` when `text` is blank."""
+    if not text.strip():
+        raise invalid(field, message)
+
+
 def one_of(field: str, value: Any, choices: Any) -> None:
     """Refuse under `field` unless `value` is one of `choices` (a `TextChoices`)."""
     if value not in choices.values:

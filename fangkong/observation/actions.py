@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, facts
-from fangkong.core.access import account_of, actor, invalid, one_of, require, within
+from fangkong.core.access import account_of, actor, invalid, one_of, require, within, written
 from fangkong.observation import rules
 from fangkong.observation.checkins import check_in as check_in  # the busiest verb, own module
 from fangkong.observation.choices import (
@@ -112,8 +112,7 @@ def create_site(
     )
     if not within(user, node):
         raise invalid("node", _("the site must lie in your jurisdiction"))
-    if not name.strip():
-        raise invalid("name", _("this field is required"))
+    written("name", name, _("this field is required"))
     with actor(user):
         site = QuarantineSite(name=name.strip(), address=address.strip(), node=node, doctor=doctor)
         site.save()

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
-from fangkong.core.access import NotAllowed, actor, invalid, require
+from fangkong.core.access import NotAllowed, actor, invalid, require, written
 from fangkong.core.querysets import can_access, is_system
 from fangkong.geo.models import Division
 from fangkong.supervision import choices, photos, rules
@@ -90,8 +90,7 @@ def create_plan(
     user: Any, node: Division, *, title: str, starts_on: dt.date, ends_on: dt.date, topics: list
 ) -> InspectionPlan:
     require(user, "add", InspectionPlan, node=node)
-    if not title.strip():
-        raise invalid("title", _("A plan needs a title."))
+    written("title", title, _("A plan needs a title."))
     if ends_on < starts_on:
         raise invalid("ends_on", _("The plan ends before it starts."))
     with actor(user):
@@ -110,8 +109,7 @@ def add_team(
     user: Any, plan: InspectionPlan, *, name: str, leader: Any, members: Iterable[Any] = ()
 ) -> InspectionTeam:
     require(user, "add", InspectionTeam, node=plan.node)
-    if not name.strip():
-        raise invalid("name", _("A team needs a name."))
+    written("name", name, _("A team needs a name."))
     if InspectionTeam.objects.filter(plan=plan, name=name.strip()).exists():
         raise invalid("name", _("This plan already has a team of that name."))
     members = list(members)
@@ -216,8 +214,7 @@ def add_finding(
     cadre: Any = None,
 ) -> Finding:
     _open_for_recording(user, inspection)
-    if not description.strip():
-        raise invalid("description", _("Describe what was found."))
+    written("description", description, _("Describe what was found."))
     if topic and topic not in inspection.topics:
         raise invalid("topic", _("This topic is not on the inspection."))
     if severity not in choices.Severity.values:
@@ -293,8 +290,7 @@ def assign_rectification(
         owner_user.node_id is None or not owner_user.node.path.startswith(owner_node.path)
     ):
         raise invalid("owner_user", _("The person must belong to the owner node."))
-    if not requirement.strip():
-        raise invalid("requirement", _("Say what must be rectified."))
+    written("requirement", requirement, _("Say what must be rectified."))
     today = clock.today()
     deadline = deadline or today + dt.timedelta(days=rules_on(today).rectification_days)
     if deadline < today:
@@ -317,8 +313,7 @@ def reply_rectification(user: Any, task: Rectification, reply: str) -> Rectifica
     require(user, "change", task, message=_("Only the owner may reply."))
     if task.status != choices.RectificationStatus.OPEN:
         raise invalid("status", _("This task is not waiting for a reply."))
-    if not reply.strip():
-        raise invalid("reply", _("Say what was done."))
+    written("reply", reply, _("Say what was done."))
     task.reply = reply.strip()
     task.replied_at = clock.now()
     task.replied_by = user
@@ -345,8 +340,7 @@ def verify_rectification(
         task.verified_at = clock.now()
         task.verified_by = user
     else:
-        if not note.strip():
-            raise invalid("note", _("Say why the reply is sent back."))
+        written("note", note, _("Say why the reply is sent back."))
         task.status = choices.RectificationStatus.OPEN
         task.rejections += 1
     with actor(user):
