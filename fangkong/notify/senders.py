@@ -283,6 +283,14 @@ def _case_spec(
     return Spec(kind=kind, key=key, title=title, link=link, user=user, deadline=deadline, **more)
 
 
+def _on_clock(case: Any, due: str, label: str) -> tuple[Any, dt.datetime, dict[str, Any]]:
+    """A case's responsible doctor (none for a case that came from no visit), the
+    deadline of its clock in the `due` column and what the clock's titles name."""
+    doctor = case.visit.responsible_doctor if case.visit is not None else None
+    deadline = getattr(case, due)
+    return doctor, deadline, {"what": label, "case": case.number, "due": _local(deadline)}
+
+
 def report_clocks(now: dt.datetime) -> int:
     """Doctors: a running report clock (2 h report, 24 h investigation) the rule's
     minutes before it breaches; once breached, their head of department (their
@@ -300,13 +308,8 @@ def report_clocks(now: dt.datetime) -> int:
             for case in open_.filter(
                 **{f"{due}__gt": now, f"{due}__lte": now + warn}
             ).select_related("visit__responsible_doctor__node", "facility"):
-                doctor = case.visit.responsible_doctor if case.visit is not None else None
-                deadline = getattr(case, due)
-                title = _("%(what)s for %(case)s is due at %(due)s") % {
-                    "what": label,
-                    "case": case.number,
-                    "due": _local(deadline),
-                }
+                doctor, deadline, named = _on_clock(case, due, label)
+                title = _("%(what)s for %(case)s is due at %(due)s") % named
                 if doctor is not None:
                     specs.append(
                         _case_spec(
@@ -323,13 +326,8 @@ def report_clocks(now: dt.datetime) -> int:
             for case in open_.filter(**{f"{due}__lte": now}).select_related(
                 "visit__responsible_doctor", "facility__node"
             ):
-                doctor = case.visit.responsible_doctor if case.visit is not None else None
-                deadline = getattr(case, due)
-                title = _("Breached: %(what)s for %(case)s was due at %(due)s") % {
-                    "what": label,
-                    "case": case.number,
-                    "due": _local(deadline),
-                }
+                doctor, deadline, named = _on_clock(case, due, label)
+                title = _("Breached: %(what)s for %(case)s was due at %(due)s") % named
                 pref = Preference.objects.filter(user=doctor).first() if doctor else None
                 heads: list[Any] = [pref.head] if pref is not None and pref.head is not None else []
                 if not heads:
