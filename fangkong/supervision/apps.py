@@ -16,3 +16,4 @@ class SupervisionConfig(wiring.Wired):
     }
     hooks = "register_hooks"
     sections = (wiring.Part("supervision", 100),)
+    demo_step = "demo:seed_supervision"
