@@ -18,3 +18,4 @@ class CommandConfig(wiring.Wired):
         wiring.Part("response_level", 20, "response_level", listed=False),
         wiring.Part("command", 110),
     )
+    demo_step = "demo:demo_step"
