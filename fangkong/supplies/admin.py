@@ -3,21 +3,10 @@ here: ledger entries and balances are read-only, every movement goes through act
 
 from django.contrib import admin
 
-from fangkong.supplies.models import (
-    Balance,
-    Donation,
-    Item,
-    LedgerEntry,
-    Market,
-    PriceBaseline,
-    PriceReport,
-    SupplyRequest,
-    SupplyRules,
-    Warehouse,
-)
+from fangkong.supplies import models as m
 
 
-@admin.register(SupplyRules)
+@admin.register(m.SupplyRules)
 class SupplyRulesAdmin(admin.ModelAdmin):
     list_display = [
         "effective_from",
@@ -29,7 +18,7 @@ class SupplyRulesAdmin(admin.ModelAdmin):
     ]
 
 
-@admin.register(Item)
+@admin.register(m.Item)
 class ItemAdmin(admin.ModelAdmin):
     list_display = [
         "name",
@@ -45,14 +34,14 @@ class ItemAdmin(admin.ModelAdmin):
 
 
 admin.site.register(
-    Warehouse, list_display=["name", "kind", "node"], list_filter=["kind"], raw_id_fields=["node"]
+    m.Warehouse, list_display=["name", "kind", "node"], list_filter=["kind"], raw_id_fields=["node"]
 )
 
 
-admin.site.register(Market, list_display=["name", "kind", "node"], raw_id_fields=["node"])
+admin.site.register(m.Market, list_display=["name", "kind", "node"], raw_id_fields=["node"])
 
 
-admin.site.register(PriceBaseline, list_display=["item", "node", "price"], raw_id_fields=["node"])
+admin.site.register(m.PriceBaseline, list_display=["item", "node", "price"], raw_id_fields=["node"])
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -66,27 +55,27 @@ class ReadOnly(admin.ModelAdmin):
         return False
 
 
-@admin.register(LedgerEntry)
+@admin.register(m.LedgerEntry)
 class LedgerEntryAdmin(ReadOnly):
     list_display = ["at", "warehouse", "item", "kind", "quantity"]
     list_filter = ["kind"]
 
 
-@admin.register(Balance)
+@admin.register(m.Balance)
 class BalanceAdmin(ReadOnly):
     list_display = ["warehouse", "item", "batch", "quantity"]
 
 
-@admin.register(SupplyRequest)
+@admin.register(m.SupplyRequest)
 class SupplyRequestAdmin(ReadOnly):
     list_display = ["pk", "requester_name", "item", "quantity", "status"]
 
 
-@admin.register(Donation)
+@admin.register(m.Donation)
 class DonationAdmin(ReadOnly):
     list_display = ["donor", "warehouse", "received_at", "acknowledged_at"]
 
 
-@admin.register(PriceReport)
+@admin.register(m.PriceReport)
 class PriceReportAdmin(ReadOnly):
     list_display = ["day", "market", "item", "price", "baseline", "alert"]
