@@ -3,10 +3,21 @@ here: ledger entries and balances are read-only, every movement goes through act
 
 from django.contrib import admin
 
-from fangkong.supplies import models as m
+from fangkong.supplies.models import (
+    Balance,
+    Donation,
+    Item,
+    LedgerEntry,
+    Market,
+    PriceBaseline,
+    PriceReport,
+    SupplyRequest,
+    SupplyRules,
+    Warehouse,
+)
 
 
-@admin.register(m.SupplyRules)
+@admin.register(SupplyRules)
 class SupplyRulesAdmin(admin.ModelAdmin):
     list_display = [
         "effective_from",
@@ -18,7 +29,7 @@ class SupplyRulesAdmin(admin.ModelAdmin):
     ]
 
 
-@admin.register(m.Item)
+@admin.register(Item)
 class ItemAdmin(admin.ModelAdmin):
     list_display = [
         "name",
@@ -34,14 +45,14 @@ class ItemAdmin(admin.ModelAdmin):
 
 
 admin.site.register(
-    m.Warehouse, list_display=["name", "kind", "node"], list_filter=["kind"], raw_id_fields=["node"]
+    Warehouse, list_display=["name", "kind", "node"], list_filter=["kind"], raw_id_fields=["node"]
 )
 
 
-admin.site.register(m.Market, list_display=["name", "kind", "node"], raw_id_fields=["node"])
+admin.site.register(Market, list_display=["name", "kind", "node"], raw_id_fields=["node"])
 
 
-admin.site.register(m.PriceBaseline, list_display=["item", "node", "price"], raw_id_fields=["node"])
+admin.site.register(PriceBaseline, list_display=["item", "node", "price"], raw_id_fields=["node"])
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -55,27 +66,27 @@ class ReadOnly(admin.ModelAdmin):
         return False
 
 
-@admin.register(m.LedgerEntry)
+@admin.register(LedgerEntry)
 class LedgerEntryAdmin(ReadOnly):
     list_display = ["at", "warehouse", "item", "kind", "quantity"]
     list_filter = ["kind"]
 
 
-@admin.register(m.Balance)
+@admin.register(Balance)
 class BalanceAdmin(ReadOnly):
     list_display = ["warehouse", "item", "batch", "quantity"]
 
 
-@admin.register(m.SupplyRequest)
+@admin.register(SupplyRequest)
 class SupplyRequestAdmin(ReadOnly):
     list_display = ["pk", "requester_name", "item", "quantity", "status"]
 
 
-@admin.register(m.Donation)
+@admin.register(Donation)
 class DonationAdmin(ReadOnly):
     list_display = ["donor", "warehouse", "received_at", "acknowledged_at"]
 
 
-@admin.register(m.PriceReport)
+@admin.register(PriceReport)
 class PriceReportAdmin(ReadOnly):
     list_display = ["day", "market", "item", "price", "baseline", "alert"]
