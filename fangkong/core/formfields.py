@@ -22,3 +22,9 @@ def text_box(rows: int, **options: Any) -> forms.CharField:
 
 def checkboxes(**options: Any) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, **options)
+
+
+def yes_or_no(label: Any, yes: Any, no: Any) -> forms.TypedChoiceField:
+    """A choice between two answers, cleaned to True (`yes`) or False (`no`)."""
+    choices = [("1", yes), ("0", no)]
+    return forms.TypedChoiceField(label=label, choices=choices, coerce=lambda v: v == "1")

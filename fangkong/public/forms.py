@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from fangkong.core.formfields import checkboxes, date_field, text_box
+from fangkong.core.formfields import checkboxes, date_field, text_box, yes_or_no
 from fangkong.core.forms import ActionErrorsMixin
 from fangkong.geo.picker import JurisdictionField
 from fangkong.public import choices as ch
@@ -123,11 +123,7 @@ class InspectionForm(ActionErrorsMixin, forms.Form):
 
 
 class DecisionForm(ActionErrorsMixin, forms.Form):
-    approve = forms.TypedChoiceField(
-        label=_("Decision"),
-        choices=[("1", _("Approve")), ("0", _("Reject"))],
-        coerce=lambda v: v == "1",
-    )
+    approve = yes_or_no(_("Decision"), _("Approve"), _("Reject"))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 

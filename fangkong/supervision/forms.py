@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong.accounts.models import User
-from fangkong.core.formfields import checkboxes, date_field, text_box
+from fangkong.core.formfields import checkboxes, date_field, text_box, yes_or_no
 from fangkong.core.forms import ActionErrorsMixin
 from fangkong.core.picking import RecordPickerField
 from fangkong.geo.picker import JurisdictionField
@@ -85,11 +85,7 @@ class ReplyForm(ActionErrorsMixin, forms.Form):
 
 
 class VerifyForm(ActionErrorsMixin, forms.Form):
-    accepted = forms.TypedChoiceField(
-        label=_("Verification"),
-        choices=[("1", _("Rectified — accept")), ("0", _("Not rectified — send back"))],
-        coerce=lambda v: v == "1",
-    )
+    accepted = yes_or_no(_("Verification"), _("Rectified — accept"), _("Not rectified — send back"))
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
