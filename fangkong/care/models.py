@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.care.choices import DeedStatus, DifficultyState, DifficultyStatus, Relation
 from fangkong.care.querysets import DeedQuerySet, DifficultyQuerySet
 from fangkong.core import clock, crypto
-from fangkong.core.fields import optional_ref, path_column, ref_to, status_of, user_ref
+from fangkong.core.fields import optional_ref, path_column, ref_to, sealed, status_of, user_ref
 from fangkong.core.models import DatedRuleSet, DetailPage, NodeScoped, TimeStampedModel
 from fangkong.core.querysets import RestrictedQuerySet
 
@@ -83,9 +83,7 @@ class Difficulty(DetailPage, NodeScoped, TimeStampedModel):
         _("reported by"), max_length=10, choices=Relation.choices, default=Relation.SELF
     )
     reporter_name = models.CharField(_("reporter"), max_length=50)
-    phone_enc = models.BinaryField(null=True, editable=False)
-    phone_index = models.CharField(max_length=32, null=True, db_index=True, editable=False)
-    phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
+    phone_enc, phone_index, phone_masked = sealed(_("mobile phone"), max_length=16, indexed=True)
     member = optional_ref("mobilisation.Member", _("member"), related_name="difficulties")
     node = ref_to("geo.Division", _("responsible node"))
     path = path_column()

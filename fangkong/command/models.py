@@ -18,7 +18,7 @@ from fangkong.command.querysets import (
 )
 from fangkong.core import clock
 from fangkong.core.fields import USER, optional_ref, path_column, ref_to, status_of, user_ref
-from fangkong.core.models import NodeScoped, PathScoped
+from fangkong.core.models import DatedRuleSet, NodeScoped, PathScoped
 from fangkong.core.querysets import RestrictedManager
 
 
@@ -27,19 +27,14 @@ def attachment_storage() -> FileSystemStorage:
     return FileSystemStorage(location=settings.VAR_DIR / "media" / "command")
 
 
-class ResponseLevel(models.Model):
+class ResponseLevel(DatedRuleSet):
     """The emergency response level in force from a date (R18), set by headquarters."""
 
-    effective_from = models.DateField(_("effective from"), unique=True)
     grade = models.CharField(_("response level"), max_length=4, choices=ResponseGrade.choices)
-    note = models.CharField(_("source / note"), max_length=200, blank=True)
-    created_by = user_ref()
-    created_at = models.DateTimeField(default=clock.now, editable=False)
 
-    class Meta:
+    class Meta(DatedRuleSet.Meta):
         verbose_name = _("response level")
         verbose_name_plural = _("response levels")
-        ordering = ["-effective_from"]
 
     def __str__(self) -> str:
         return f"{self.effective_from}: {self.grade}"

@@ -60,3 +60,27 @@ def status_of(states: Any, *, default: Any, max_length: int, **options: Any) -> 
 def celsius(verbose_name: Any = None, **options: Any) -> Any:
     """A body temperature in °C with one decimal (36.5), as read and as judged."""
     return models.DecimalField(verbose_name, max_digits=3, decimal_places=1, **options)
+
+
+def sealed(
+    verbose_name: Any, *, max_length: int, indexed: bool = False, required: bool = False
+) -> tuple[Any, Any, Any]:
+    """A personal value kept as the house keeps one (a phone, an identity number): its
+    ciphertext (`…_enc`, `core.crypto.encrypt`), a blind index to find the record by the
+    value (`…_index`, `indexed` for a database index), and the masked copy lists show
+    (`…_masked`, `verbose_name`, `max_length` characters at most). Unpacked in that
+    order: `phone_enc, phone_index, phone_masked = sealed(_("mobile phone"), max_length=16)`.
+    A `required` value always has its ciphertext and index (not null), and its masked copy
+    is never blank."""
+    index_options: dict[str, Any] = {"db_index": True} if indexed else {}
+    if required:
+        return (
+            models.BinaryField(editable=False),
+            models.CharField(max_length=32, editable=False, **index_options),
+            models.CharField(verbose_name, max_length=max_length),
+        )
+    return (
+        models.BinaryField(null=True, editable=False),
+        models.CharField(max_length=32, null=True, editable=False, **index_options),
+        models.CharField(verbose_name, max_length=max_length, blank=True),
+    )

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock, crypto
-from fangkong.core.fields import optional_ref, path_column, ref_to, status_of, user_ref
+from fangkong.core.fields import optional_ref, path_column, ref_to, sealed, status_of, user_ref
 from fangkong.core.models import DatedRuleSet, NodeScoped, PathScoped, Placed, TimeStampedModel
 from fangkong.mobilisation.choices import (
     ACTIVE_REGISTRATION,
@@ -94,9 +94,7 @@ class Member(PathScoped, TimeStampedModel):
     a person's (ciphertext, blind index, masked column)."""
 
     name = models.CharField(_("name"), max_length=50)
-    phone_enc = models.BinaryField(null=True, editable=False)
-    phone_index = models.CharField(max_length=32, null=True, editable=False)
-    phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
+    phone_enc, phone_index, phone_masked = sealed(_("mobile phone"), max_length=16)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("account"),

@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from fangkong.core import clock
 from fangkong.core import models as core
-from fangkong.core.fields import celsius, optional_ref, ref_to, status_of, user_ref
+from fangkong.core.fields import celsius, optional_ref, ref_to, sealed, status_of, user_ref
 from fangkong.core.models import DatedRuleSet
 from fangkong.core.querysets import RestrictedManager
 from fangkong.public import choices as ch
@@ -151,9 +151,7 @@ class Question(PublicRecord):
     ticket = models.CharField(_("ticket"), max_length=12, unique=True)
     department = models.CharField(_("department"), max_length=12, choices=ch.Department.choices)
     text = models.TextField(_("question"))
-    phone_enc = models.BinaryField(null=True, editable=False)
-    phone_index = models.CharField(max_length=32, null=True, editable=False)
-    phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
+    phone_enc, phone_index, phone_masked = sealed(_("mobile phone"), max_length=16)
     due_at = models.DateTimeField(_("answer due"))
     escalated_to = optional_ref("geo.Division", _("escalated to"), on_delete=models.PROTECT)
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
@@ -250,9 +248,7 @@ class Employee(models.Model):
 
     application = ref_to(WorkApplication, on_delete=models.CASCADE, related_name="employees")
     name = models.CharField(pgettext_lazy("person", "name"), max_length=40)
-    phone_enc = models.BinaryField(null=True, editable=False)
-    phone_index = models.CharField(max_length=32, null=True, editable=False)
-    phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
+    phone_enc, phone_index, phone_masked = sealed(_("mobile phone"), max_length=16)
     token = models.CharField(max_length=32, unique=True, editable=False)
     declared_at = models.DateTimeField(_("declared"), null=True, blank=True)
     temperature = celsius(null=True, blank=True)
