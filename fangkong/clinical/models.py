@@ -33,6 +33,7 @@ from fangkong.core.fields import (
     path_column,
     ref_to,
     status_of,
+    step,
     user_ref,
 )
 from fangkong.core.querysets import RestrictedManager
@@ -211,8 +212,7 @@ class ClinicVisit(core.DetailPage, core.PathScoped, core.TimeStampedModel):
         _("disposition"), max_length=12, choices=Disposition.choices, blank=True
     )
     disposition_note = models.CharField(_("disposition note"), max_length=300, blank=True)
-    disposed_at = models.DateTimeField(_("disposed"), null=True, blank=True)
-    disposed_by = user_ref()
+    disposed_at, disposed_by = step(_("disposed"))
 
     objects = qs.VisitQuerySet.as_manager()
 
@@ -363,8 +363,7 @@ class Sample(core.PathScoped):
         _("Ct ORF1ab"), max_digits=4, decimal_places=1, null=True, blank=True
     )
     ct_n = models.DecimalField(_("Ct N"), max_digits=4, decimal_places=1, null=True, blank=True)
-    result_at = models.DateTimeField(_("result at"), null=True, blank=True)
-    result_by = user_ref()
+    result_at, result_by = step(_("result at"))
 
     objects = qs.SampleQuerySet.as_manager()
 
@@ -437,8 +436,7 @@ class Investigation(core.PathScoped):
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="investigation")
     opened_at = models.DateTimeField(default=clock.now)
-    completed_at = models.DateTimeField(null=True, blank=True)
-    completed_by = user_ref()
+    completed_at, completed_by = step()
     summary = models.TextField(_("summary"), blank=True)
 
     objects = RestrictedManager()

@@ -17,7 +17,7 @@ from fangkong.command.querysets import (
     TemplateQuerySet,
 )
 from fangkong.core import clock
-from fangkong.core.fields import USER, optional_ref, path_column, ref_to, status_of, user_ref
+from fangkong.core.fields import USER, optional_ref, path_column, ref_to, status_of, step, user_ref
 from fangkong.core.models import DatedRuleSet, NodeScoped, PathScoped
 from fangkong.core.querysets import RestrictedManager
 
@@ -194,8 +194,7 @@ class DirectiveReceipt(NodeScoped):
     directive = ref_to(Directive, on_delete=models.CASCADE, related_name="receipts")
     level = models.CharField(max_length=10, editable=False)
     received_at = models.DateTimeField(_("received"), null=True, blank=True)
-    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
-    acknowledged_by = user_ref()
+    acknowledged_at, acknowledged_by = step(_("acknowledged"))
     reported_at = models.DateTimeField(_("reported back"), null=True, blank=True)
     feedback = models.TextField(_("feedback"), blank=True)
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)

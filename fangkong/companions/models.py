@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.companions import querysets as qs
 from fangkong.companions.choices import Decision, Engine
 from fangkong.core import clock
-from fangkong.core.fields import optional_ref, ref_to, user_ref
+from fangkong.core.fields import optional_ref, ref_to, step, user_ref
 from fangkong.core.models import DatedRuleSet, DetailPage, NodeScoped, Placed
 from fangkong.core.querysets import RestrictedManager
 
@@ -140,8 +140,7 @@ class CandidateExposure(Placed):
     decision = models.CharField(
         _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
     )
-    decided_by = user_ref()
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at, decided_by = step()
     decision_note = models.CharField(_("reason"), max_length=200, blank=True)
 
     objects = qs.CandidateQuerySet.as_manager()

@@ -49,6 +49,14 @@ def user_ref(verbose_name: Any = None, *, required: bool = False, **options: Any
     return optional_ref(USER, verbose_name, **options)
 
 
+def step(verbose_name: Any = None, **by_options: Any) -> tuple[Any, Any]:
+    """A step in a record's life (reviewed, decided, resolved, closed): when it was taken,
+    empty until it is (`verbose_name` names the time), and the user who took it (a
+    `user_ref`, `by_options` departing from its defaults). Unpacked in that order:
+    `resolved_at, resolved_by = step()`."""
+    return models.DateTimeField(verbose_name, null=True, blank=True), user_ref(**by_options)
+
+
 def status_of(states: Any, *, default: Any, max_length: int, **options: Any) -> Any:
     """Where a record stands in its life: one of `states` (a `TextChoices`), starting at
     `default`."""

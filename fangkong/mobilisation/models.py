@@ -6,7 +6,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock, crypto
-from fangkong.core.fields import optional_ref, path_column, ref_to, sealed, status_of, user_ref
+from fangkong.core.fields import (
+    optional_ref,
+    path_column,
+    ref_to,
+    sealed,
+    status_of,
+    step,
+    user_ref,
+)
 from fangkong.core.models import DatedRuleSet, NodeScoped, PathScoped, Placed, TimeStampedModel
 from fangkong.mobilisation.choices import (
     ACTIVE_REGISTRATION,
@@ -172,8 +180,7 @@ class Registration(Placed):
     note = models.CharField(_("note"), max_length=200, blank=True)
     decline_reason = models.CharField(_("reason for declining"), max_length=200, blank=True)
     created_at = models.DateTimeField(default=clock.now, editable=False)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = user_ref()
+    decided_at, decided_by = step()
 
     objects = RegistrationQuerySet.as_manager()
 

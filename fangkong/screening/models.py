@@ -6,7 +6,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.fields import celsius, optional_ref, path_column, ref_to, status_of, user_ref
+from fangkong.core.fields import (
+    celsius,
+    optional_ref,
+    path_column,
+    ref_to,
+    status_of,
+    step,
+    user_ref,
+)
 from fangkong.core.models import DatedRuleSet, NodeScoped, PathScoped, TimeStampedModel
 from fangkong.core.querysets import RestrictedManager
 from fangkong.screening import querysets as qs
@@ -336,8 +344,7 @@ class ExceptionItem(PathScoped, TimeStampedModel):
     candidates = models.CharField(_("candidates"), max_length=300, blank=True)
     node = ref_to("geo.Division", _("queue of"))
     assigned_to = optional_ref("geo.Division", on_delete=models.PROTECT)
-    resolved_by = user_ref()
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_at, resolved_by = step()
 
     objects = qs.ExceptionQuerySet.as_manager()
 
@@ -372,8 +379,7 @@ class DeclarationReview(PathScoped):
     phone_masked = models.CharField(_("mobile phone"), max_length=16)
     status = status_of(Status, default=Status.PENDING, max_length=10)
     created_at = models.DateTimeField(default=clock.now, editable=False)
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = user_ref()
+    reviewed_at, reviewed_by = step()
 
     objects = qs.DeclarationReviewQuerySet.as_manager()
 

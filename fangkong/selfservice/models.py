@@ -9,7 +9,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.fields import optional_ref, path_column, ref_to, sealed, status_of, user_ref
+from fangkong.core.fields import (
+    optional_ref,
+    path_column,
+    ref_to,
+    sealed,
+    status_of,
+    step,
+)
 from fangkong.core.models import DatedRuleSet, PathScoped
 from fangkong.core.querysets import RestrictedQuerySet
 from fangkong.selfservice.choices import AppealStatus, Relation
@@ -100,8 +107,7 @@ class Appeal(PathScoped):
     filed_at = models.DateTimeField(_("filed at"), default=clock.now)
     due_at = models.DateTimeField(_("decide by"))
     status = status_of(AppealStatus, default=AppealStatus.PENDING, max_length=8)
-    decided_by = user_ref(on_delete=models.PROTECT)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at, decided_by = step(_("decided at"), on_delete=models.PROTECT)
     decision_reason = models.TextField(_("decision reason"), blank=True)
     colour_after = models.CharField(_("colour after review"), max_length=6, blank=True)
     override = optional_ref("healthcode.CodeOverride")
