@@ -17,7 +17,16 @@ from fangkong.command.querysets import (
     TemplateQuerySet,
 )
 from fangkong.core import clock
-from fangkong.core.fields import USER, optional_ref, path_column, ref_to, status_of, step, user_ref
+from fangkong.core.fields import (
+    USER,
+    optional_ref,
+    path_column,
+    recorded,
+    ref_to,
+    status_of,
+    step,
+    user_ref,
+)
 from fangkong.core.models import DatedRuleSet, NodeScoped, PathScoped
 from fangkong.core.querysets import RestrictedManager
 
@@ -84,8 +93,7 @@ class IndicatorValue(PathScoped):
     indicator = ref_to(Indicator, on_delete=models.CASCADE, related_name="values")
     day = models.DateField(_("day"))
     value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
-    recorded_by = user_ref(required=True)
-    recorded_at = models.DateTimeField(default=clock.now)
+    recorded_at, recorded_by = recorded(required=True)
 
     objects = RestrictedManager()
 
@@ -125,8 +133,7 @@ class MeasureStatus(NodeScoped):
     item = models.PositiveSmallIntegerField(_("measure number"))
     done = models.BooleanField(_("done"), default=False)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    updated_by = user_ref(required=True)
-    updated_at = models.DateTimeField(default=clock.now)
+    updated_at, updated_by = recorded(required=True)
     objects = RestrictedManager()
 
     class Meta:
@@ -174,8 +181,7 @@ class Directive(NodeScoped):
     feedback_required = models.BooleanField(_("report back required"), default=False)
     levels = models.JSONField(_("recipient levels"), default=list, blank=True)
     owner = user_ref(_("owner"), required=True)
-    issued_by = user_ref(required=True)
-    issued_at = models.DateTimeField(_("issued"), default=clock.now)
+    issued_at, issued_by = recorded(_("issued"), required=True)
     decision = optional_ref("Decision", related_name="directives")
     objects = DirectiveQuerySet.as_manager()
 
@@ -297,8 +303,7 @@ class Submission(NodeScoped):
     data = models.JSONField(_("figures"), default=dict)
     completeness = models.FloatField(_("completeness"), default=0.0)
     on_time = models.BooleanField(_("on time"), default=True)
-    submitted_at = models.DateTimeField(_("submitted"), default=clock.now)
-    submitted_by = user_ref(required=True)
+    submitted_at, submitted_by = recorded(_("submitted"), required=True)
     objects = SubmissionQuerySet.as_manager()
 
     class Meta:

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import clock
+
 USER = settings.AUTH_USER_MODEL
 
 PATH_LEN = 160
@@ -55,6 +57,18 @@ def step(verbose_name: Any = None, **by_options: Any) -> tuple[Any, Any]:
     `user_ref`, `by_options` departing from its defaults). Unpacked in that order:
     `resolved_at, resolved_by = step()`."""
     return models.DateTimeField(verbose_name, null=True, blank=True), user_ref(**by_options)
+
+
+def recorded(
+    verbose_name: Any = None, *, editable: bool = True, **by_options: Any
+) -> tuple[Any, Any]:
+    """A fact recorded as it happens (a check-in received, a directive issued, a finding
+    written): when, now unless the writer says otherwise (`verbose_name` names the time;
+    `editable=False`, a time no form may set), and the user who recorded it (a `user_ref`,
+    `by_options` departing from its defaults). Unpacked in that order:
+    `created_at, created_by = recorded(required=True, editable=False)`."""
+    at = models.DateTimeField(verbose_name, default=clock.now, editable=editable)
+    return at, user_ref(**by_options)
 
 
 def status_of(states: Any, *, default: Any, max_length: int, **options: Any) -> Any:

@@ -9,11 +9,11 @@ from fangkong.core import clock, crypto
 from fangkong.core.fields import (
     optional_ref,
     path_column,
+    recorded,
     ref_to,
     sealed,
     status_of,
     step,
-    user_ref,
 )
 from fangkong.core.models import DatedRuleSet, NodeScoped, PathScoped, Placed, TimeStampedModel
 from fangkong.mobilisation.choices import (
@@ -269,8 +269,7 @@ class Assignment(Placed):
     ends_at = models.DateTimeField(editable=False)
     broken_rules = models.JSONField(_("rest rules overridden"), default=list, blank=True)
     override_reason = models.CharField(_("override reason"), max_length=300, blank=True)
-    created_at = models.DateTimeField(default=clock.now, editable=False)
-    created_by = user_ref()
+    created_at, created_by = recorded(editable=False)
     path = path_column()
 
     objects = AssignmentQuerySet.as_manager()
@@ -311,8 +310,7 @@ class PpeIssue(Placed):
     item_name = models.CharField(_("item name"), max_length=120, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"))
     ledger_entry_id = models.BigIntegerField(_("ledger entry"), null=True, blank=True)
-    issued_at = models.DateTimeField(default=clock.now, editable=False)
-    issued_by = user_ref()
+    issued_at, issued_by = recorded(editable=False)
 
     objects = PpeIssueQuerySet.as_manager()
 

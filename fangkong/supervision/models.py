@@ -11,7 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong.core import clock
-from fangkong.core.fields import USER, optional_ref, path_column, ref_to, status_of, step, user_ref
+from fangkong.core.fields import (
+    USER,
+    optional_ref,
+    path_column,
+    recorded,
+    ref_to,
+    status_of,
+    step,
+    user_ref,
+)
 from fangkong.core.models import DatedRuleSet, NodeScoped, Placed
 from fangkong.core.querysets import RestrictedManager
 from fangkong.supervision.choices import (
@@ -93,8 +102,7 @@ class InspectionPlan(NodeScoped):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     topics = models.JSONField(_("topics"), default=list)
-    created_by = user_ref(required=True)
-    created_at = models.DateTimeField(default=clock.now, editable=False)
+    created_at, created_by = recorded(required=True, editable=False)
 
     objects = RestrictedManager()
 
@@ -216,8 +224,7 @@ class Finding(Placed):
         default=Severity.MINOR,
     )
     cadre = optional_ref("mobilisation.Member", _("cadre concerned"), related_name="findings")
-    created_by = user_ref(required=True)
-    created_at = models.DateTimeField(default=clock.now, editable=False)
+    created_at, created_by = recorded(required=True, editable=False)
 
     objects = InspectionChildQuerySet.as_manager()
 
@@ -243,8 +250,7 @@ class EvidencePhoto(Placed):
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     size = models.PositiveIntegerField()
-    uploaded_by = user_ref(required=True)
-    uploaded_at = models.DateTimeField(default=clock.now, editable=False)
+    uploaded_at, uploaded_by = recorded(required=True, editable=False)
 
     objects = InspectionChildQuerySet.as_manager()
     inspection_lookup = "finding__inspection"
@@ -279,8 +285,7 @@ class Rectification(Placed):
     rejections = models.PositiveSmallIntegerField(_("replies sent back"), default=0)
     closed_at, closed_by = step()
     escalate_path = path_column()
-    created_by = user_ref(required=True)
-    created_at = models.DateTimeField(default=clock.now, editable=False)
+    created_at, created_by = recorded(required=True, editable=False)
 
     objects = RectificationQuerySet.as_manager()
     inspection_lookup = "finding__inspection"
@@ -317,8 +322,7 @@ class Commendation(Placed):
     reason = models.TextField(pgettext_lazy("commendation", "reason"))
     decided_by = models.CharField(_("decided by"), max_length=30, choices=CommendingBody.choices)
     decided_on = models.DateField(_("decided on"))
-    created_by = user_ref(required=True)
-    created_at = models.DateTimeField(default=clock.now, editable=False)
+    created_at, created_by = recorded(required=True, editable=False)
 
     objects = RestrictedManager()
 
@@ -357,8 +361,7 @@ class AccountabilityCase(Placed):
     decided_by = models.CharField(_("decided by"), max_length=30, choices=DecidingBody.choices)
     decided_on = models.DateField(_("decided on"))
     summary = models.TextField(_("summary"), blank=True)
-    created_by = user_ref(required=True)
-    created_at = models.DateTimeField(default=clock.now, editable=False)
+    created_at, created_by = recorded(required=True, editable=False)
 
     objects = CaseQuerySet.as_manager()
 
