@@ -31,7 +31,6 @@ from fangkong.core.fields import (
     celsius,
     optional_ref,
     path_column,
-    recorded,
     ref_to,
     status_of,
     step,
@@ -337,7 +336,7 @@ class ClassificationChange(models.Model):
     reason = models.CharField(_("reason"), max_length=500)
     criteria = models.JSONField(_("criteria met"), default=dict, blank=True)
     override = models.BooleanField(_("rule overridden"), default=False)
-    at, by = recorded(required=True)
+    at, by = step(now=True, required=True)
 
     class Meta:
         verbose_name = _("classification change")
@@ -386,7 +385,7 @@ class Transfer(core.PathScoped):
     bed_kind = models.CharField(_("bed kind"), max_length=20, choices=BedKind.choices)
     status = status_of(TransferStatus, default="requested", max_length=14)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
-    requested_at, requested_by = recorded(_("requested"), required=True)
+    requested_at, requested_by = step(_("requested"), now=True, required=True)
     bed = optional_ref(Bed, on_delete=models.PROTECT, related_name="transfers")
     bed_assigned_at = models.DateTimeField(_("bed assigned"), null=True, blank=True)
     vehicle = models.CharField(_("ambulance"), max_length=40, blank=True)

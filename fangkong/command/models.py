@@ -17,16 +17,7 @@ from fangkong.command.querysets import (
     TemplateQuerySet,
 )
 from fangkong.core import clock
-from fangkong.core.fields import (
-    USER,
-    optional_ref,
-    path_column,
-    recorded,
-    ref_to,
-    status_of,
-    step,
-    user_ref,
-)
+from fangkong.core.fields import USER, optional_ref, path_column, ref_to, status_of, step, user_ref
 from fangkong.core.models import DatedRuleSet, NodeScoped, PathScoped
 from fangkong.core.querysets import RestrictedManager
 
@@ -93,7 +84,7 @@ class IndicatorValue(PathScoped):
     indicator = ref_to(Indicator, on_delete=models.CASCADE, related_name="values")
     day = models.DateField(_("day"))
     value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
-    recorded_at, recorded_by = recorded(required=True)
+    recorded_at, recorded_by = step(now=True, required=True)
 
     objects = RestrictedManager()
 
@@ -133,7 +124,7 @@ class MeasureStatus(NodeScoped):
     item = models.PositiveSmallIntegerField(_("measure number"))
     done = models.BooleanField(_("done"), default=False)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    updated_at, updated_by = recorded(required=True)
+    updated_at, updated_by = step(now=True, required=True)
     objects = RestrictedManager()
 
     class Meta:
@@ -181,7 +172,7 @@ class Directive(NodeScoped):
     feedback_required = models.BooleanField(_("report back required"), default=False)
     levels = models.JSONField(_("recipient levels"), default=list, blank=True)
     owner = user_ref(_("owner"), required=True)
-    issued_at, issued_by = recorded(_("issued"), required=True)
+    issued_at, issued_by = step(_("issued"), now=True, required=True)
     decision = optional_ref("Decision", related_name="directives")
     objects = DirectiveQuerySet.as_manager()
 
@@ -303,7 +294,7 @@ class Submission(NodeScoped):
     data = models.JSONField(_("figures"), default=dict)
     completeness = models.FloatField(_("completeness"), default=0.0)
     on_time = models.BooleanField(_("on time"), default=True)
-    submitted_at, submitted_by = recorded(_("submitted"), required=True)
+    submitted_at, submitted_by = step(_("submitted"), now=True, required=True)
     objects = SubmissionQuerySet.as_manager()
 
     class Meta:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.companions import querysets as qs
 from fangkong.companions.choices import Decision, Engine
-from fangkong.core.fields import optional_ref, recorded, ref_to, step
+from fangkong.core.fields import optional_ref, ref_to, step
 from fangkong.core.models import DatedRuleSet, DetailPage, NodeScoped, Placed
 from fangkong.core.querysets import RestrictedManager
 
@@ -79,7 +79,7 @@ class CompanionRun(DetailPage, NodeScoped):
     theta_seconds = models.PositiveIntegerField(_("minimum shared time (s)"))
     bucket_seconds = models.PositiveIntegerField(_("time bucket (s)"))
     report = models.JSONField(default=dict, blank=True)
-    created_at, created_by = recorded()
+    created_at, created_by = step(now=True)
 
     objects = RestrictedManager()
 

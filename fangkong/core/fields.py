@@ -51,23 +51,20 @@ def user_ref(verbose_name: Any = None, *, required: bool = False, **options: Any
     return optional_ref(USER, verbose_name, **options)
 
 
-def step(verbose_name: Any = None, **by_options: Any) -> tuple[Any, Any]:
-    """A step in a record's life (reviewed, decided, resolved, closed): when it was taken,
-    empty until it is (`verbose_name` names the time), and the user who took it (a
-    `user_ref`, `by_options` departing from its defaults). Unpacked in that order:
-    `resolved_at, resolved_by = step()`."""
-    return models.DateTimeField(verbose_name, null=True, blank=True), user_ref(**by_options)
-
-
-def recorded(
-    verbose_name: Any = None, *, editable: bool = True, **by_options: Any
+def step(
+    verbose_name: Any = None, *, now: bool = False, editable: bool = True, **by_options: Any
 ) -> tuple[Any, Any]:
-    """A fact recorded as it happens (a check-in received, a directive issued, a finding
-    written): when, now unless the writer says otherwise (`verbose_name` names the time;
-    `editable=False`, a time no form may set), and the user who recorded it (a `user_ref`,
-    `by_options` departing from its defaults). Unpacked in that order:
-    `created_at, created_by = recorded(required=True, editable=False)`."""
-    at = models.DateTimeField(verbose_name, default=clock.now, editable=editable)
+    """A step in a record's life (issued, recorded, reviewed, decided, closed): when it
+    was taken (`verbose_name` names the time) and the user who took it (a `user_ref`,
+    `by_options` departing from its defaults). A step taken as the record is written
+    (`now`) is timed by the clock (`editable=False`: a time no form may set); any other
+    is empty until it is taken. Unpacked in that order: `resolved_at, resolved_by =
+    step()`, `created_at, created_by = step(now=True, editable=False, required=True)`."""
+    at: Any
+    if now:
+        at = models.DateTimeField(verbose_name, default=clock.now, editable=editable)
+    else:
+        at = models.DateTimeField(verbose_name, null=True, blank=True, editable=editable)
     return at, user_ref(**by_options)
 
 

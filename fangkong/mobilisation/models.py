@@ -6,15 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock, crypto
-from fangkong.core.fields import (
-    optional_ref,
-    path_column,
-    recorded,
-    ref_to,
-    sealed,
-    status_of,
-    step,
-)
+from fangkong.core.fields import optional_ref, path_column, ref_to, sealed, status_of, step
 from fangkong.core.models import DatedRuleSet, NodeScoped, PathScoped, Placed, TimeStampedModel
 from fangkong.mobilisation.choices import (
     ACTIVE_REGISTRATION,
@@ -269,7 +261,7 @@ class Assignment(Placed):
     ends_at = models.DateTimeField(editable=False)
     broken_rules = models.JSONField(_("rest rules overridden"), default=list, blank=True)
     override_reason = models.CharField(_("override reason"), max_length=300, blank=True)
-    created_at, created_by = recorded(editable=False)
+    created_at, created_by = step(now=True, editable=False)
     path = path_column()
 
     objects = AssignmentQuerySet.as_manager()
@@ -310,7 +302,7 @@ class PpeIssue(Placed):
     item_name = models.CharField(_("item name"), max_length=120, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"))
     ledger_entry_id = models.BigIntegerField(_("ledger entry"), null=True, blank=True)
-    issued_at, issued_by = recorded(editable=False)
+    issued_at, issued_by = step(now=True, editable=False)
 
     objects = PpeIssueQuerySet.as_manager()
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
 from fangkong.core import models as core
-from fangkong.core.fields import celsius, optional_ref, recorded, ref_to, status_of, step, user_ref
+from fangkong.core.fields import celsius, optional_ref, ref_to, status_of, step, user_ref
 from fangkong.core.querysets import RestrictedManager
 from fangkong.observation.choices import (
     PlaceKind,
@@ -238,7 +238,7 @@ class CheckIn(core.PathScoped):
     symptomatic = models.BooleanField(_("symptomatic"), default=False)
     reporter_kind = models.CharField(_("reported by"), max_length=16, choices=ReporterKind.choices)
     # Never searched by: no index keeps the busiest insert lean.
-    received_at, reported_by = recorded(db_index=False, editable=False)
+    received_at, reported_by = step(now=True, editable=False, db_index=False)
 
     objects = CheckInQuerySet.as_manager()
 

@@ -10,7 +10,6 @@ from fangkong.core.fields import (
     celsius,
     optional_ref,
     path_column,
-    recorded,
     ref_to,
     status_of,
     step,
@@ -260,7 +259,7 @@ class TaskTransfer(models.Model):
     from_node = ref_to("geo.Division")
     to_node = ref_to("geo.Division")
     reason = models.CharField(_("reason"), max_length=200, blank=True)
-    at, by = recorded(blank=False)
+    at, by = step(now=True, blank=False)
 
     class Meta:
         verbose_name = _("task transfer")
@@ -278,7 +277,7 @@ class Visit(PathScoped):
 
     client_id = models.UUIDField(unique=True, default=uuid.uuid4)
     task = ref_to(ScreeningTask, on_delete=models.CASCADE, related_name="visits")
-    visited_at, visited_by = recorded(_("visited at"), blank=False)
+    visited_at, visited_by = step(_("visited at"), now=True, blank=False)
     identity_checked = models.BooleanField(_("identity clear"), default=False)
     phone_checked = models.BooleanField(_("phone clear"), default=False)
     address_checked = models.BooleanField(_("address clear"), default=False)

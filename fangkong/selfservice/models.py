@@ -9,14 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.fields import (
-    optional_ref,
-    path_column,
-    ref_to,
-    sealed,
-    status_of,
-    step,
-)
+from fangkong.core.fields import optional_ref, path_column, ref_to, sealed, status_of, step
 from fangkong.core.models import DatedRuleSet, PathScoped
 from fangkong.core.querysets import RestrictedQuerySet
 from fangkong.selfservice.choices import AppealStatus, Relation

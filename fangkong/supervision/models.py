@@ -11,16 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong.core import clock
-from fangkong.core.fields import (
-    USER,
-    optional_ref,
-    path_column,
-    recorded,
-    ref_to,
-    status_of,
-    step,
-    user_ref,
-)
+from fangkong.core.fields import USER, optional_ref, path_column, ref_to, status_of, step, user_ref
 from fangkong.core.models import DatedRuleSet, NodeScoped, Placed
 from fangkong.core.querysets import RestrictedManager
 from fangkong.supervision.choices import (
@@ -102,7 +93,7 @@ class InspectionPlan(NodeScoped):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     topics = models.JSONField(_("topics"), default=list)
-    created_at, created_by = recorded(required=True, editable=False)
+    created_at, created_by = step(now=True, editable=False, required=True)
 
     objects = RestrictedManager()
 
@@ -224,7 +215,7 @@ class Finding(Placed):
         default=Severity.MINOR,
     )
     cadre = optional_ref("mobilisation.Member", _("cadre concerned"), related_name="findings")
-    created_at, created_by = recorded(required=True, editable=False)
+    created_at, created_by = step(now=True, editable=False, required=True)
 
     objects = InspectionChildQuerySet.as_manager()
 
@@ -250,7 +241,7 @@ class EvidencePhoto(Placed):
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     size = models.PositiveIntegerField()
-    uploaded_at, uploaded_by = recorded(required=True, editable=False)
+    uploaded_at, uploaded_by = step(now=True, editable=False, required=True)
 
     objects = InspectionChildQuerySet.as_manager()
     inspection_lookup = "finding__inspection"
@@ -285,7 +276,7 @@ class Rectification(Placed):
     rejections = models.PositiveSmallIntegerField(_("replies sent back"), default=0)
     closed_at, closed_by = step()
     escalate_path = path_column()
-    created_at, created_by = recorded(required=True, editable=False)
+    created_at, created_by = step(now=True, editable=False, required=True)
 
     objects = RectificationQuerySet.as_manager()
     inspection_lookup = "finding__inspection"
@@ -322,7 +313,7 @@ class Commendation(Placed):
     reason = models.TextField(pgettext_lazy("commendation", "reason"))
     decided_by = models.CharField(_("decided by"), max_length=30, choices=CommendingBody.choices)
     decided_on = models.DateField(_("decided on"))
-    created_at, created_by = recorded(required=True, editable=False)
+    created_at, created_by = step(now=True, editable=False, required=True)
 
     objects = RestrictedManager()
 
@@ -361,7 +352,7 @@ class AccountabilityCase(Placed):
     decided_by = models.CharField(_("decided by"), max_length=30, choices=DecidingBody.choices)
     decided_on = models.DateField(_("decided on"))
     summary = models.TextField(_("summary"), blank=True)
-    created_at, created_by = recorded(required=True, editable=False)
+    created_at, created_by = step(now=True, editable=False, required=True)
 
     objects = CaseQuerySet.as_manager()
 
