@@ -35,24 +35,38 @@ class ActionErrorsMixin:
         add_action_errors(self, exc)  # type: ignore[arg-type]
 
 
-def run_action(
-    request: HttpRequest, form: forms.BaseForm, act: Callable[[], Any], ok: str | None
+def _attempt(
+    request: HttpRequest,
+    act: Callable[[], Any],
+    ok: str | None,
+    refused: Callable[[ValidationError | PermissionError], None],
 ) -> Any:
-    """Call `act()`; on a refusal (a `ValidationError` naming fields, or the action's
-    "not allowed", a `PermissionError`) put it on `form` and answer None, else flash `ok` (when
-    given) and answer the action's result (True when it returns nothing), so a view reads
-    `if form.is_valid() and run_action(...): return redirect(...)`."""
+    """Call `act()`; a refusal (a `ValidationError` naming fields, or the action's "not
+    allowed", a `PermissionError`) goes to `refused` and answers None, else `ok` (when
+    given) is flashed and the action's result answered (True when it returns nothing)."""
     try:
         result = act()
-    except ValidationError as exc:
-        add_action_errors(form, exc)
-        return None
-    except PermissionError as exc:
-        form.add_error(None, refusal(exc))
+    except (ValidationError, PermissionError) as exc:
+        refused(exc)
         return None
     if ok is not None:
         messages.success(request, ok)
     return result or True
+
+
+def run_action(
+    request: HttpRequest, form: forms.BaseForm, act: Callable[[], Any], ok: str | None
+) -> Any:
+    """`act()`, its refusal put on `form` (a "not allowed" above it), so a view reads
+    `if form.is_valid() and run_action(...): return redirect(...)`."""
+
+    def refused(exc: ValidationError | PermissionError) -> None:
+        if isinstance(exc, ValidationError):
+            add_action_errors(form, exc)
+        else:
+            form.add_error(None, refusal(exc))
+
+    return _attempt(request, act, ok, refused)
 
 
 def posted(
@@ -94,17 +108,12 @@ def flashed(request: HttpRequest, act: Callable[[], Any], ok: str | None = None)
     """`act()` for a button without a form: a refusal is flashed as an error and answers
     None, else `ok` (when given) is flashed and the action's result (True when None)
     answered."""
-    try:
-        result = act()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return None
-    except PermissionError as exc:
-        messages.error(request, refusal(exc))
-        return None
-    if ok is not None:
-        messages.success(request, ok)
-    return result or True
+
+    def refused(exc: ValidationError | PermissionError) -> None:
+        said = " ".join(exc.messages) if isinstance(exc, ValidationError) else refusal(exc)
+        messages.error(request, said)
+
+    return _attempt(request, act, ok, refused)
 
 
 def bound_to(request: HttpRequest, verb: str) -> Any:
