@@ -6,7 +6,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,7 +33,6 @@ from fangkong.screening.models import (
     ImportRejection,
     ListSource,
     PushedList,
-    PushedRow,
     ScreeningTask,
 )
 from fangkong.screening.reads import audit_list, open_exceptions, pending_declarations
@@ -109,10 +107,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         return response
     counts = pushed.counts or {}
     page = max(1, int(request.GET["page"])) if request.GET.get("page", "").isdigit() else 1
-    last_row = max(
-        PushedRow.objects.filter(pushed_list=pushed).aggregate(m=Max("row_no"))["m"] or 0,
-        ImportRejection.objects.filter(pushed_list=pushed).aggregate(m=Max("row_no"))["m"] or 0,
-    )
+    last_row = fates.last_row(pushed)
     first = 2 + (page - 1) * REPORT_PAGE
     rows = list(fates.fates(pushed, first, first + REPORT_PAGE - 1))
     audit_list(request, "screening.pushedrow", {"list": pushed.pk, "page": page}, len(rows))

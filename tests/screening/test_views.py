@@ -214,6 +214,29 @@ def test_api_flow(client, world, django_capture_on_commit_callbacks):
     assert assigned.status_code == 200 and assigned.json()["node_code"] == GRID_A
 
 
+def test_api_report_reads_every_rejection_window_by_window(client, world, monkeypatch):
+    """The report answers a window of rows with that window's rejections, how many rows
+    were rejected in all and where the next window starts (the rejections were cut at
+    5000, whatever `first` asked)."""
+    from fangkong.screening import api, fates
+    from fangkong.screening.models import ImportRejection
+
+    monkeypatch.setattr(api, "REPORT_ROWS", 3)
+    county = bearer(client, world["county"])
+    url = f"/api/v1/screening/lists/{world['list'].pk}/report"
+    rejected, rows, first, answers = [], [], 0, 0
+    while first is not None:
+        report = client.get(url, {"first": first}, **county).json()
+        rejected += [r["row_no"] for r in report["rejections"]]
+        window = [r["row_no"] for r in report["rows"]]
+        assert all(first <= n < first + 3 for n in window)
+        rows += window
+        first, answers = report["next_first"], answers + 1
+    expected = ImportRejection.objects.filter(pushed_list=world["list"], duplicate=False)
+    assert report["rejections_count"] == len(rejected) == len(set(rejected)) == expected.count()
+    assert answers > 2 and sorted(rows) == list(range(2, fates.last_row(world["list"]) + 1))
+
+
 def test_api_refuses_another_jurisdiction(client, world):
     outsider = bearer(client, world["outsider"])
     t, e, pushed = world["task"].pk, world["exception"].pk, world["list"].pk
