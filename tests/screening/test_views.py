@@ -125,6 +125,46 @@ def test_town_assigns_an_exception_by_page(client, world):
     ).exists()
 
 
+def test_assign_page_offers_every_place_of_the_queue(client, world):
+    """The list holds every village and grid under the queue (it was cut at 3000)."""
+    from fangkong.geo.models import Division
+
+    client.force_login(world["town"])
+    url = f"/screening/exceptions/{world['exception'].pk}/assign/"
+    page = client.get(url).content.decode()
+    select = page.split('name="to_code"', 1)[1].split("</select>", 1)[0]
+    places = Division.objects.under(world["exception"].node.path).filter(
+        level__in=("village", "grid")
+    )
+    assert select.count("<option") == places.count() > 0
+
+
+def test_assign_page_takes_a_name_where_the_queue_has_too_many_places(client, world, monkeypatch):
+    """Past the list's length the town types the name (the picker over the queue's
+    villages and grids); the last place by path is as reachable as the first."""
+    from fangkong.geo.models import Division
+    from fangkong.geo.picker import path_labels
+    from fangkong.screening import views
+
+    monkeypatch.setattr(views, "ASSIGN_LIST", 2)
+    client.force_login(world["town"])
+    url = f"/screening/exceptions/{world['exception'].pk}/assign/"
+    page = client.get(url).content.decode()
+    assert 'data-picker="jurisdiction"' in page and "<select" not in page.split("<main", 1)[-1]
+    last = (
+        Division.objects.under(world["exception"].node.path)
+        .filter(level__in=("village", "grid"))
+        .order_by("path")
+        .last()
+    )
+    elsewhere = client.post(
+        url, {"to_code": path_labels([Division.objects.get(code=GRID_C)])[GRID_C]}
+    )
+    assert elsewhere.status_code == 200  # a grid of another town is not in this queue
+    assert client.post(url, {"to_code": path_labels([last])[last.code]}).status_code == 302
+    assert ScreeningTask.objects.filter(subject=world["exception"].subject, node=last).exists()
+
+
 def test_transfer_page_moves_the_task(client, world):
     """The worker types the village's everyday name, sees the person and both paths on a
     confirmation page, and only then the task moves."""
