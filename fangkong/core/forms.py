@@ -79,15 +79,17 @@ def create_page(
     return render(request, template, {"form": form, **context()})
 
 
-def flashed(request: HttpRequest, act: Callable[[], Any], ok: str) -> Any:
+def flashed(request: HttpRequest, act: Callable[[], Any], ok: str | None = None) -> Any:
     """`act()` for a button without a form: a refusal is flashed as an error and answers
-    None, else `ok` is flashed and the action's result (True when None) answered."""
+    None, else `ok` (when given) is flashed and the action's result (True when None)
+    answered."""
     try:
         result = act()
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return None
-    messages.success(request, ok)
+    if ok is not None:
+        messages.success(request, ok)
     return result or True
 
 

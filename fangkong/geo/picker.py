@@ -273,6 +273,18 @@ def town_choices(city_code: str) -> list[tuple[str, str]]:
     ]
 
 
+def area_choices(city_code: str) -> list[tuple[str, str]]:
+    """The city itself, then its counties and towns in tree order (towns indented): the
+    area a resident's question or report is about, on a phone page."""
+    city = Division.objects.filter(code=city_code).first()
+    if city is None:
+        return []
+    rows = Division.objects.under(city.path).filter(level__in=["county", "town"])
+    return [(city_code, city.name)] + [
+        (d.code, ("　" if d.level == "town" else "") + d.name) for d in rows.order_by("path")
+    ]
+
+
 def village_choices(town_code: str) -> list[tuple[str, str]]:
     """Communities and villages of one town: a short list for a cheap phone."""
     town = Division.objects.filter(code=town_code[:24], level="town").first()

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import listing as paging
 from fangkong.core.access import require
-from fangkong.core.forms import add_action_errors, run_action
+from fangkong.core.forms import add_action_errors, flashed, run_action
 from fangkong.core.querysets import allows, can_access
 from fangkong.geo.models import Division
 from fangkong.screening import actions, exports, fates, progress
@@ -490,10 +490,6 @@ def declarations(request: HttpRequest) -> HttpResponse:
 def declaration_review(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(DeclarationReview.objects.restrict(request.user, "review"), pk=pk)
     accept = request.POST.get("decision") == "accept"
-    try:
-        actions.review_declaration(request.user, review, accept)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Accepted.") if accept else _("Rejected."))
+    ok = _("Accepted.") if accept else _("Rejected.")
+    flashed(request, lambda: actions.review_declaration(request.user, review, accept), ok)
     return redirect("screening:declarations")
