@@ -202,7 +202,8 @@ def partners_view(request: HttpRequest) -> HttpResponse:
         request,
         "exchange/partners.html",
         {
-            "partners": Partner.objects.restrict(user),
+            # paged with the total (the whole table was one page)
+            "partners": lists.paginate(request, Partner.objects.restrict(user), prefix="p"),
             "form": form,
             "can_add": user.may("exchange.partner", "add"),
             "own_code": actions.own_code(),

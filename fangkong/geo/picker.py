@@ -183,8 +183,11 @@ class JurisdictionField(forms.CharField):
         self.levels = levels
         self.scope = scope
         self.user: Any = None
+        self.base: QuerySet | None = None  # narrower than the scope (a queue's subtree)
 
     def within(self) -> QuerySet:
+        if self.base is not None:
+            return self.base
         if self.scope == "mine" and self.user is not None:
             return Division.objects.restrict(self.user, "view")
         return Division.objects.all()

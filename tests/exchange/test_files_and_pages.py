@@ -253,6 +253,31 @@ def test_partners_page_registers_a_partner(client, city_hq):
     assert "code" in bad.context["form"].errors and "public_key" in bad.context["form"].errors
 
 
+def test_partners_page_and_api_page_every_partner_with_the_total(client, city_hq, monkeypatch):
+    """The partner cities are paged with their total (`ppage`), beside the refusals."""
+    from fangkong.core import listing as lists
+    from fangkong.exchange.models import Partner
+    from tests import kit
+    from tests.core.test_list_pages import partner_city, total
+
+    for i in range(lists.PER_PAGE + 3):
+        partner_city(city_hq, i)
+    rows = Partner.objects.count()
+    client.force_login(city_hq)
+    first = client.get("/exchange/partners/").content.decode()
+    assert total(first) == rows > lists.PER_PAGE and "ppage=2" in first
+    second = client.get("/exchange/partners/", {"ppage": 2}).content.decode()
+    table = second.split("</table>", 1)[0]
+    assert table.count("<tr>") - 1 == rows - lists.PER_PAGE  # the header row aside
+    assert f"42{rows - 1:02d}00" in table and "420000" not in table
+    h = kit.bearer(city_hq)
+    page1 = client.get(f"{API}/partners", **h).json()
+    page2 = client.get(f"{API}/partners", {"page": 2}, **h).json()
+    assert page1["count"] == page2["count"] == rows
+    codes = [p["code"] for p in page1["items"] + page2["items"]]
+    assert len(codes) == len(set(codes)) == rows
+
+
 def test_contact_and_screening_pages_offer_the_hand_over(client, county_user, make_person):
     from fangkong.geo.models import Division
     from fangkong.screening.choices import Placement
