@@ -391,3 +391,26 @@ def test_api_creates_a_request_from_a_screening_subject(client, hangzhou, county
     html = page.content.decode()
     assert 'id="earlier-tasks"' in html and "5" in html.split('id="earlier-tasks"')[1][:80]
     assert f"/people/{person.pk}/" in html
+
+
+def test_request_page_shows_only_the_visits_in_the_users_area(client):
+    """A hand-over of Zhuji about a person screened in Yuecheng too: Zhuji's
+    headquarters see Zhuji's visit on the page, never Yuecheng's."""
+    from fangkong.exchange.models import HandoverRequest
+    from fangkong.screening.models import ScreeningTask
+    from tests import kit
+
+    theirs = kit.screening_task(1, GRID_A)
+    subject, zhuji = theirs.subject, kit.division(GRID_Z)
+    ours = ScreeningTask.objects.create(
+        subject=subject, node=zhuji, path=zhuji.path, due_at=theirs.due_at
+    )
+    req = kit.handover_request(code=ZHUJI)
+    HandoverRequest.objects.filter(pk=req.pk).update(subject=subject)
+    client.force_login(kit.account("county_hq", ZHUJI))
+    page = client.get(f"/exchange/{req.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert page.status_code == 200
+    assert page.context["tasks"] == [ours] and page.context["tasks_total"] == 1
+    html = page.content.decode()
+    assert f"/screening/tasks/{ours.pk}/" in html
+    assert f"/screening/tasks/{theirs.pk}/" not in html
