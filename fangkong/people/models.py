@@ -44,11 +44,11 @@ class Person(DetailPage, PathScoped, TimeStampedModel):
         _("other document"), max_length=20, choices=DocumentType.choices, blank=True
     )
     doc_number_enc = models.BinaryField(null=True, editable=False)
-    doc_number_index = models.CharField(max_length=32, null=True, db_index=True, editable=False)
+    doc_number_index = models.CharField(max_length=32, null=True, editable=False)
     doc_masked = models.CharField(_("document number"), max_length=40, blank=True)
 
     phone_enc = models.BinaryField(null=True, editable=False)
-    phone_index = models.CharField(max_length=32, null=True, db_index=True, editable=False)
+    phone_index = models.CharField(max_length=32, null=True, editable=False)
     phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
 
     address = models.CharField(_("current address"), max_length=200, blank=True)
@@ -86,6 +86,11 @@ class Person(DetailPage, PathScoped, TimeStampedModel):
                 opclasses=["varchar_pattern_ops", "int8_ops"],
             ),
             models.Index(fields=["id_number_index"], name="person_id_index"),
+            # Blind indexes are looked up by equality only: a plain index each, without
+            # the second `_like` (pattern) index `db_index` gives a CharField on PostgreSQL,
+            # which every registered person paid for at a random place (issue #21).
+            models.Index(fields=["phone_index"], name="person_phone_index"),
+            models.Index(fields=["doc_number_index"], name="person_doc_index"),
         ]
 
     def __str__(self) -> str:
