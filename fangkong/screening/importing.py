@@ -474,12 +474,13 @@ class Pipeline:
     def _key_area(self, row: rules.CleanRow) -> bool:
         """R14: from a key area on the day of arrival; a list's rows share a few places
         and days, so each answer is kept for the import (at most `KEPT` of them)."""
-        key = (row.origin, rules.arrival_day(row.arrival_at, self.received, self.zone))
+        key = (row.origin, row.arrival_at)
         known = self._key_areas.get(key)
         if known is None:
             if len(self._key_areas) >= KEPT:
                 self._key_areas.clear()
-            known = rules.is_key_area(self.risk_areas.level_of(*key))
+            day = rules.arrival_day(row.arrival_at, self.received, self.zone)
+            known = rules.is_key_area(self.risk_areas.level_of(row.origin, day))
             self._key_areas[key] = known
         return known
 
