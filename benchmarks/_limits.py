@@ -13,6 +13,7 @@ import os
 import time
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from _load import Request, drive, serve
@@ -181,6 +182,25 @@ def cpu_seconds_tree() -> float:
         usage = resource.getrusage(who)
         total += usage.ru_utime + usage.ru_stime
     return total
+
+
+def database_cpu_seconds() -> float | None:
+    """User + system CPU so far of the PostgreSQL backend serving Django's connection
+    (from /proc: the server runs on this machine), or None where it cannot be read. Only
+    this session's backend: the WAL writer, checkpointer and autovacuum are not in it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def peak_rss_mib() -> tuple[float, float]:

@@ -41,11 +41,10 @@ class Person(DetailPage, PathScoped, TimeStampedModel):
     doc_type = models.CharField(
         _("other document"), max_length=20, choices=DocumentType.choices, blank=True
     )
-    doc_number_enc, doc_number_index, doc_masked = sealed(
-        _("document number"), max_length=40, indexed=True
-    )
+    # The blind indexes are indexed in Meta (a plain index each, see there).
+    doc_number_enc, doc_number_index, doc_masked = sealed(_("document number"), max_length=40)
 
-    phone_enc, phone_index, phone_masked = sealed(_("mobile phone"), max_length=16, indexed=True)
+    phone_enc, phone_index, phone_masked = sealed(_("mobile phone"), max_length=16)
 
     address = models.CharField(_("current address"), max_length=200, blank=True)
     node = ref_to("geo.Division", _("grid / village"), related_name="persons")
@@ -82,6 +81,11 @@ class Person(DetailPage, PathScoped, TimeStampedModel):
                 opclasses=["varchar_pattern_ops", "int8_ops"],
             ),
             models.Index(fields=["id_number_index"], name="person_id_index"),
+            # Blind indexes are looked up by equality only: a plain index each, without
+            # the second `_like` (pattern) index `db_index` gives a CharField on PostgreSQL,
+            # which every registered person paid for at a random place (issue #21).
+            models.Index(fields=["phone_index"], name="person_phone_index"),
+            models.Index(fields=["doc_number_index"], name="person_doc_index"),
         ]
 
     def __str__(self) -> str:

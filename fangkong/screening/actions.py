@@ -219,7 +219,7 @@ def run_import(pushed: PushedList, job: Job | None = None, batch_size: int = 200
                 job.advance(min(done, table.total or done), table.total)
 
         counts = pipeline.feed(
-            reading.mapped_rows(table, mapping), batch_size, progress, _workers(table.total)
+            reading.numbered_rows(table), batch_size, progress, _workers(table.total), mapping
         )
     except reading.FileError as exc:
         _failed(pushed, str(exc), job)

@@ -21,13 +21,14 @@ from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, facts, partition
 from fangkong.people import bulk, identity
 from fangkong.people.models import Person
 from fangkong.riskareas.rules import DatedList
-from fangkong.screening import preparing, rules, writing
+from fangkong.screening import preparing, reading, rules, writing
 from fangkong.screening.choices import ExceptionKind, Match, Placement
 from fangkong.screening.matching import AddressMatcher, load_matcher
 from fangkong.screening.models import (
@@ -47,6 +48,7 @@ PLACED = {
     "typo": Placement.ADDRESS,
     "alias": Placement.ALIAS,
 }
+KEPT = 10_000  # key-area answers (place, day) kept per import, at most
 COUNTER: dict[str, str] = {
     Placement.ADDRESS: "by_address",
     Placement.ALIAS: "by_alias",
@@ -208,40 +210,51 @@ class Pipeline:
         self.rules = ScreeningRules.in_force(self.today)
         # R14's key areas are the dated risk-area list, read once for the whole file.
         self.risk_areas = DatedList.load()
+        self.zone = timezone.get_current_timezone()
+        self._key_areas: dict[tuple[str, Any], bool] = {}
         self.paths = {n.id: n.path for n in self.matcher.nodes.values()}
         self.levels = {n.id: n.level for n in self.matcher.nodes.values()}
         self.names = {n.id: n.name for n in self.matcher.nodes.values()}
         self.counts = Counts()
         self.ready: dict[int, Prepared] = {}  # prepared by the workers, taken by `batch`
         self._local: preparing.State | None = None
+        self.mapping: dict[str, int] | None = None  # a file's {field: column}, for `feed`
 
     def feed(
         self,
-        rows: Iterable[tuple[int, dict[str, str]]],
+        rows: Iterable[tuple[int, Any]],
         batch_size: int = 2000,
         progress: Callable[[int], None] | None = None,
         workers: int = 1,
+        mapping: dict[str, int] | None = None,
     ) -> Counts:
-        """Import `rows` chunk by chunk; with `workers` > 1 each chunk is prepared on
-        worker processes (partitioned by identity) while the previous one is written."""
+        """Import `rows` — (row number, {field: text}), or (row number, a file's cells)
+        with the file's `mapping` {field: column} — chunk by chunk; with `workers` > 1
+        each chunk is mapped and prepared on worker processes (partitioned by identity)
+        while the previous one is written."""
+        self.mapping, self._local = mapping, None  # the local state maps by this file's columns
         if workers <= 1:
             for chunk in batched(rows, batch_size):
                 self.batch(list(chunk))
                 if progress:
                     progress(self.counts.total)
             return self.counts
-        sent: deque[list[tuple[int, dict[str, str]]]] = deque()
+        sent: deque[list[tuple[int, Any]]] = deque()
+        id_at = phone_at = None
+        if mapping is not None:
+            id_at, phone_at = mapping.get("id_number"), mapping.get("phone")
 
-        def chunks() -> Iterator[list[tuple[str, tuple[int, dict[str, str]]]]]:
+        def key(given: Any) -> str:
+            if isinstance(given, dict):
+                return identity.partition_key(given.get("id_number", ""), given.get("phone", ""))
+            return identity.partition_key(reading.cell(given, id_at), reading.cell(given, phone_at))
+
+        def chunks() -> Iterator[list[tuple[str, tuple[int, Any]]]]:
             for chunk in batched(rows, batch_size):
                 sent.append(list(chunk))
-                yield [
-                    (identity.partition_key(raw.get("id_number", ""), raw.get("phone", "")), item)
-                    for item in chunk
-                    for raw in (item[1],)
-                ]
+                yield [(key(item[1]), item) for item in chunk]
 
-        setup = (self.source.pk, self.today, self.matcher.data)
+        setup = (self.source.pk, self.today, self.matcher.data, mapping)
         with partition.Partitioned(preparing.start, preparing.work, setup, workers) as pool:
             for prepared in pool.map(chunks()):
                 self.ready = {p.row_no: p for p in prepared}
@@ -251,7 +264,7 @@ class Pipeline:
                     progress(self.counts.total)
         return self.counts
 
-    def _prepare(self, item: tuple[int, dict[str, str]]) -> Prepared:
+    def _prepare(self, item: tuple[int, Any]) -> Prepared:
         """A row prepared by the workers (or by `prepare`, and handed over in `ready`),
         else here: one worker, an exchange batch."""
         ready = self.ready.pop(item[0], None)
@@ -259,14 +272,15 @@ class Pipeline:
             return ready
         return self.prepare(item[1], item[0])
 
-    def prepare(self, raw: dict[str, str], row_no: int = 0) -> Prepared:
+    def prepare(self, raw: dict[str, str] | list[Any], row_no: int = 0) -> Prepared:
         """One row cleaned (the resident ID parsed once), protected and matched, here."""
         if self._local is None:
-            self._local = preparing.start((self.source.pk, self.today, self.matcher))
+            setup = (self.source.pk, self.today, self.matcher, self.mapping)
+            self._local = preparing.start(setup)
         return preparing.work(self._local, (row_no, raw))
 
     @transaction.atomic
-    def batch(self, items: list[tuple[int, dict[str, str]]]) -> list[Outcome]:
+    def batch(self, items: list[tuple[int, Any]]) -> list[Outcome]:
         c = self.counts
         outcomes: dict[int, Outcome] = {}
         rejections: list[ImportRejection] = []
@@ -450,16 +464,25 @@ class Pipeline:
                 person = writes.register(prepared, node_id, known)
             else:
                 self.counts.matched += 1
-            key_area = rules.is_key_area(
-                self.risk_areas.level_of(
-                    row.origin, rules.arrival_day(row.arrival_at, self.received)
-                )
-            )
+            key_area = self._key_area(row)
             subject = writes.subject(row, person, node_id, placement, key_area, result)
             writes.row(
                 prepared, subject, person, is_new, conflict, self._queue_note(placement, result)
             )
         return writes.write()
+
+    def _key_area(self, row: rules.CleanRow) -> bool:
+        """R14: from a key area on the day of arrival; a list's rows share a few places
+        and days, so each answer is kept for the import (at most `KEPT` of them)."""
+        key = (row.origin, row.arrival_at)
+        known = self._key_areas.get(key)
+        if known is None:
+            if len(self._key_areas) >= KEPT:
+                self._key_areas.clear()
+            day = rules.arrival_day(row.arrival_at, self.received, self.zone)
+            known = rules.is_key_area(self.risk_areas.level_of(row.origin, day))
+            self._key_areas[key] = known
+        return known
 
     def _queue_note(self, placement: str, result: Any) -> tuple[str, str]:
         """Why a row was queued and the places in question (for the report)."""

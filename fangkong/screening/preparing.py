@@ -3,7 +3,7 @@
 resident ID parsed once, by `people.identity`) or the field and reason it was refused,
 its fingerprint, the person's identity encrypted, indexed and masked (used when the
 person is registered, the indexes for finding them), and the address matched to a
-village or grid. No database: the parent reads the address book once and hands it over,
+village or grid — from the file's cells, mapped to our fields here. No database: the parent reads the address book once and hands it over,
 and writes everything."""
 
 import datetime as dt
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from fangkong.people import bulk
-from fangkong.screening import rules
+from fangkong.screening import reading, rules
 from fangkong.screening.matching import AddressMatcher, Result
 
 
@@ -30,18 +30,26 @@ class State:
     source_id: int
     today: dt.date
     matcher: AddressMatcher
+    mapping: dict[str, int] | None = None  # {field: column} of a file's cells
 
 
-def start(setup: tuple[int, dt.date, Any]) -> State:
+def start(setup: tuple[int, dt.date, Any, dict[str, int] | None]) -> State:
     """The worker's state: the matcher given, or built from the data it was built from."""
-    source_id, today, matcher = setup
+    source_id, today, matcher, mapping = setup
     if not isinstance(matcher, AddressMatcher):
         matcher = AddressMatcher(*matcher)
-    return State(source_id, today, matcher)
+    return State(source_id, today, matcher, mapping)
 
 
-def work(state: State, item: tuple[int, dict[str, str]]) -> Prepared:
-    row_no, raw = item
+def work(state: State, item: tuple[int, dict[str, str] | list[Any]]) -> Prepared:
+    """A row given as {field: text}, or as a file's cells mapped here by the file's
+    column mapping (the reading process only splits the file into rows)."""
+    row_no, given = item
+    if isinstance(given, dict):
+        raw = given
+    else:
+        assert state.mapping is not None
+        raw = reading.map_cells(given, state.mapping)
     try:
         row = rules.clean_row(raw, state.today)
     except rules.RowError as exc:

@@ -164,15 +164,35 @@ def resolve_mapping(
     return out
 
 
+def numbered_rows(table: Table) -> Iterator[tuple[int, list[Any]]]:
+    """(row number as the official sees it in Excel, the row's cells as read); blank rows
+    skipped. The cells are mapped to our fields by `map_cells` — on the import's worker
+    processes, not in the reading one."""
+    for n, row in enumerate(table.rows, start=2):
+        try:
+            blank = not "".join(row).strip()  # a CSV's cells are all text: one C call
+        except TypeError:  # a workbook's numbers and dates
+            blank = not any(cell.strip() if isinstance(cell, str) else cell for cell in row)
+        if not blank:
+            yield n, row
+
+
+def map_cells(row: list[Any], mapping: Mapping[str, int]) -> dict[str, str]:
+    """{field: text} of one row's cells by the resolved mapping (a short row's missing
+    cells are empty)."""
+    width = len(row)
+    return {field: (cell_text(row[i]) if i < width else "") for field, i in mapping.items()}
+
+
+def cell(row: list[Any], index: int | None) -> str:
+    """One cell as text, or "" when the column is not mapped or the row is short."""
+    return cell_text(row[index]) if index is not None and index < len(row) else ""
+
+
 def mapped_rows(table: Table, mapping: dict[str, int]) -> Iterator[tuple[int, dict[str, str]]]:
     """(row number as the official sees it in Excel, {field: text}); blank rows skipped."""
-    for n, row in enumerate(table.rows, start=2):
-        if not any(cell.strip() if isinstance(cell, str) else cell for cell in row):
-            continue
-        yield (
-            n,
-            {field: (cell_text(row[i]) if i < len(row) else "") for field, i in mapping.items()},
-        )
+    for n, row in numbered_rows(table):
+        yield n, map_cells(row, mapping)
 
 
 def unused_columns(headers: list[str], mapping: Mapping[str, int]) -> list[str]:

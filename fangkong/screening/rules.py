@@ -6,6 +6,7 @@ import hashlib
 import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.utils import timezone
@@ -68,7 +69,14 @@ def cell_text(value: Any) -> str:
 
 def parse_arrival(date_text: str, time_text: str) -> dt.datetime | None:
     """An aware arrival time from a date ("2020-02-04", "2020/2/4", "2020-02-04 08:30",
-    "20200204") and an optional time ("08:30", "8:30:00")."""
+    "20200204") and an optional time ("08:30", "8:30:00"), in the current time zone."""
+    return _arrival(date_text, time_text, timezone.get_current_timezone())
+
+
+@lru_cache(maxsize=4096)
+def _arrival(date_text: str, time_text: str, zone: dt.tzinfo) -> dt.datetime | None:
+    """`parse_arrival` in `zone`; a list's rows share a few dates and times, so the
+    answers are kept (a refusal is raised again each time: exceptions are not kept)."""
     date_text = date_text.strip().replace("/", "-").replace(".", "-")
     time_text = time_text.strip()
     if not date_text:
@@ -91,7 +99,7 @@ def parse_arrival(date_text: str, time_text: str) -> dt.datetime | None:
             moment = dt.time(*numbers)  # type: ignore[arg-type]
         except (ValueError, TypeError):
             raise RowError("arrival_time", _("not a time: %s") % time_text) from None
-    return timezone.make_aware(dt.datetime.combine(day, moment))
+    return timezone.make_aware(dt.datetime.combine(day, moment), zone)
 
 
 def clean_row(raw: Mapping[str, str], today: dt.date) -> CleanRow:
@@ -145,10 +153,13 @@ def row_fingerprint(source_id: int, row: CleanRow) -> str:
 KEY_AREA_RISK = "high"
 
 
-def arrival_day(arrival: dt.datetime | None, received: dt.datetime) -> dt.date:
+def arrival_day(
+    arrival: dt.datetime | None, received: dt.datetime, zone: dt.tzinfo | None = None
+) -> dt.date:
     """The day a place of origin is judged on: the local day of arrival, else (no arrival
-    time on the row) the day the list was received."""
-    return timezone.localdate(arrival or received)
+    time on the row) the day the list was received (`zone`: the current time zone, which
+    a caller judging many rows reads once)."""
+    return timezone.localdate(arrival or received, zone)
 
 
 def is_key_area(level: str) -> bool:

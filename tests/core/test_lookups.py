@@ -56,3 +56,23 @@ def test_a_relation_takes_primary_keys():
     found = ScreeningSubject.objects.filter(person_id__any=[subject.person_id, 10**12])
     assert list(found) == [subject]
     assert list(ScreeningSubject.objects.filter(person__any=[subject.person_id])) == [subject]
+
+
+def test_values_of_another_type_are_prepared_as_in_prepares_them():
+    a = kit.person()
+    assert list(Person.objects.filter(pk__any=[str(a.pk)])) == [a]
+    assert list(Person.objects.filter(pk__any=(a.pk, a.pk))) == [a]
+    assert list(Person.objects.filter(name__any={a.name})) == [a]
+    assert list(Person.objects.filter(pk__any=[a.pk, True])) == list(
+        Person.objects.filter(pk__in=[a.pk, True])
+    )
+
+
+def test_plain_values_go_into_the_array_as_they_are_once_each():
+    a = kit.person()
+    query = Person.objects.filter(pk__any=[a.pk, a.pk, 10**12]).query
+    _sql, params = query.get_compiler(connection=connection).as_sql()
+    if connection.vendor == "postgresql":
+        assert [a.pk, 10**12] in [list(p) for p in params if isinstance(p, list)]
+    else:
+        assert list(params).count(a.pk) == 1

@@ -9,7 +9,7 @@ from django.db import transaction
 from fangkong.core.partition import WorkerFailed
 from fangkong.people import identity
 from fangkong.people.models import Person
-from fangkong.screening import actions, fates, importing
+from fangkong.screening import actions, fates, importing, reading
 from fangkong.screening.importing import Pipeline
 from fangkong.screening.models import (
     DeclarationReview,
@@ -40,13 +40,25 @@ def rows():
     return [(n, dict(zip(FIELDS, r, strict=True))) for n, r in enumerate(table, start=2)]
 
 
-def imported(scene, workers):
+def cells():
+    """The same rows as a file gives them: cells in the file's column order, and the
+    mapping of our fields to those columns."""
+    order = [*reversed(FIELDS)]
+    mapping = {f: order.index(f) for f in FIELDS}
+    return [(n, [raw[f] for f in order]) for n, raw in rows()], mapping
+
+
+def imported(scene, workers, as_cells=False):
     """Fates and counts of one import, rolled back afterwards."""
     with transaction.atomic():
         pushed = PushedList.objects.create(
             source=scene["telecom"], file_name="t.csv", sha256=f"t{workers}", node=scene["hq"].node
         )
-        counts = Pipeline(pushed).feed(rows(), batch_size=4, workers=workers)
+        if as_cells:
+            given, mapping = cells()
+            counts = Pipeline(pushed).feed(given, batch_size=4, workers=workers, mapping=mapping)
+        else:
+            counts = Pipeline(pushed).feed(rows(), batch_size=4, workers=workers)
         out = [
             (f.row_no, f.name, f.id_masked, f.phone_masked, f.fate, f.detail, f.place, f.conflict)
             for f in fates.fates(pushed)
@@ -70,6 +82,45 @@ def test_two_workers_give_every_row_the_fate_one_worker_gives(scene):
     # The last row's name, phone and elderly ID are read by people/identity.
     last = by_row[max(by_row)]
     assert last[1] == "孙八" and last[4] in ("Placed", "Queued") and last[3] == "139****0010"
+
+
+def test_a_file_s_cells_are_mapped_where_the_row_is_prepared(scene):
+    """#21: the reading process only splits the file into rows; the workers map the cells
+    to our fields. Every row's fate is the same as from mapped rows, on one worker or two."""
+    one, counts_one = imported(scene, 1)
+    for workers in (1, 2):
+        out, counts = imported(scene, workers, as_cells=True)
+        assert out == one and counts == counts_one
+
+
+def test_a_short_row_is_refused_with_its_row_number(scene):
+    """A row of the file with fewer cells than the header (mapped on a worker) is refused
+    with its own row number, among rows that are stored."""
+    given, mapping = cells()
+    name_at = mapping["name"]
+    short = [""] * name_at + ["赵九"]  # ends at the name: no resident ID, no phone
+    pushed = new_list(scene)
+    counts = Pipeline(pushed).feed(
+        [*given[:3], (40, short)], batch_size=2, workers=2, mapping=mapping
+    )
+    assert counts.total == 4
+    refused = ImportRejection.objects.get(pushed_list=pushed, row_no=40)
+    assert (refused.field, refused.name) == ("id_number", "赵九")
+    assert PushedRow.objects.filter(pushed_list=pushed, row_no=2).exists()
+
+
+def test_blank_rows_are_skipped_and_numbered_as_in_the_sheet():
+    table = reading.Table(
+        headers=["姓名", "手机号"],
+        rows=iter([["甲", "1"], ["", "  "], [None, ""], [" ", 0.0], ["乙", 2.0]]),
+        total=5,
+    )
+    assert [(n, r[0]) for n, r in reading.numbered_rows(table)] == [(2, "甲"), (6, "乙")]
+    assert reading.map_cells(["乙", 2.0], {"name": 0, "phone": 1, "address": 5}) == {
+        "name": "乙",
+        "phone": "2",
+        "address": "",
+    }
 
 
 def test_nothing_of_a_rolled_back_import_stays(scene):
