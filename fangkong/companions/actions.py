@@ -1,6 +1,7 @@
 """Every write of companion detection: start a run, execute it, decide on a candidate."""
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,25 @@ def datasets() -> list[str]:
     if not root.is_dir():
         return []
     return sorted(p.name for p in root.iterdir() if (p / "stays").is_dir())
+
+
+def dataset_label(name: str) -> str:
+    """What a data set is called on a page. A synthetic city (its `meta.json` written by
+    `fangkong simulate` holds the parameters) is described in the reader's language — its
+    folder name is an identifier, not a word; any other set is called by its folder name."""
+    try:
+        meta = json.loads((data_root() / name / "meta.json").read_text())
+        params = meta["params"]
+        return _(
+            "Synthetic city: %(persons)s persons, %(days)s days from %(first_day)s, %(stays)s stays"
+        ) % {
+            "persons": f"{params['persons']:,}",
+            "days": params["days"],
+            "first_day": meta["first_day"],
+            "stays": f"{meta['stays']:,}",
+        }
+    except (OSError, ValueError, KeyError, TypeError):
+        return name
 
 
 def dataset_dir(name: str) -> Path:

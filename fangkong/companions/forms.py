@@ -15,9 +15,9 @@ class RunForm(ActionErrorsMixin, forms.Form):
         max_length=10_000,
     )
 
-    def __init__(self, *args, datasets: list[str] = (), **kwargs):  # type: ignore[no-untyped-def, assignment]
+    def __init__(self, *args, datasets: list[tuple[str, str]] = (), **kwargs):  # type: ignore[no-untyped-def, assignment]
         super().__init__(*args, **kwargs)
-        self.fields["dataset"].choices = [(d, d) for d in datasets]  # type: ignore[attr-defined]
+        self.fields["dataset"].choices = datasets  # type: ignore[attr-defined]
 
     def clean_cases(self) -> list[int]:
         try:

@@ -22,7 +22,8 @@ def run_list(request: HttpRequest) -> HttpResponse:
     """Runs of the user's area with their progress, and the form to start one."""
     require(request.user, "view", CompanionRun)
     may_run = allows(request.user, CompanionRun, "add")
-    form = RunForm(request.POST or None, datasets=actions.datasets() if may_run else [])
+    sets = [(d, actions.dataset_label(d)) for d in actions.datasets()] if may_run else []
+    form = RunForm(request.POST or None, datasets=sets)
     if request.method == "POST":
         if not may_run:
             raise PermissionDenied
@@ -39,6 +40,9 @@ def run_list(request: HttpRequest) -> HttpResponse:
                 return redirect(run)
     qs = CompanionRun.objects.restrict(request.user, "view").select_related("job", "node")
     runs = lists.paginate(request, qs.prefetch_related("cases"))  # every run (was the last 50)
+    labels = dict(sets)
+    for run in runs:
+        run.dataset_label = labels.get(run.dataset) or actions.dataset_label(run.dataset)
     return render(
         request,
         "companions/runs.html",
@@ -68,6 +72,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "companions/run.html",
         {
             "run": run,
+            "dataset_label": actions.dataset_label(run.dataset),
             "job": run.job,
             "cases": cases,
             "case": case,

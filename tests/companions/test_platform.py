@@ -157,6 +157,22 @@ def test_runs_page_starts_a_run(
     assert run.cases.count() == 2 and run.candidates.exists()
 
 
+def test_a_synthetic_data_set_is_described_not_named_by_its_folder(
+    client, county, data_root, small_city, settings
+):
+    """The folder name is an identifier; a leader reading Chinese sees what the set holds."""
+    _, summary = small_city
+    settings.LANGUAGE_CODE = "zh-hans"
+    (data_root / "imported-stays" / "stays").mkdir(parents=True)  # no meta.json: its name
+    client.force_login(county)
+    page = client.get("/companions/", HTTP_ACCEPT_LANGUAGE="zh-hans").text
+    described = (
+        f"合成城市：2,000 人，自 {summary['first_day']} 起 6 天，{summary['stays']:,} 条停留记录"
+    )
+    assert f'<option value="{DATASET}">{described}</option>' in page
+    assert '<option value="imported-stays">imported-stays</option>' in page
+
+
 def test_runs_page_names_the_bad_field(client, county, data_root):
     client.force_login(county)
     response = client.post(
