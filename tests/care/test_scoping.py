@@ -5,7 +5,7 @@ import pytest
 
 from fangkong.care import actions
 from fangkong.care.models import Difficulty
-from tests.care.conftest import PHONE, upload
+from tests.care.conftest import PHONE, reported, upload
 from tests.conftest import HUAYUAN
 
 pytestmark = pytest.mark.django_db
@@ -14,14 +14,7 @@ API = "/api/v1/care"
 
 @pytest.fixture
 def records(staff, org, make_member):
-    d = actions.report_difficulty(
-        staff,
-        phone=PHONE,
-        reporter_name="王芳",
-        category="medical",
-        description="需要配药帮助",
-        node=staff.node,
-    )
+    d = reported(staff)
     deed = actions.submit_deed(
         staff,
         staff.node,
