@@ -655,6 +655,22 @@ def difficulty(
     )
 
 
+def deed(
+    staff,
+    *,
+    title: str = "坚守卡口",
+    text: str = "他主动请缨到村口卡口值守二十天。",
+    hero_name: str = "李明",
+    **extra,
+):
+    """A good deed the community's `staff` submitted, waiting for review (`extra`: the
+    member, photos…)."""
+    from fangkong.care import actions
+
+    data = {"title": title, "text": text, "hero_name": hero_name, **extra}
+    return actions.submit_deed(staff, staff.node, **data)
+
+
 def resume_application(i: int = 0, code: str = HUAYUAN):
     """An enterprise's application to resume work, filed by the community."""
     from fangkong.public import returns

@@ -5,6 +5,7 @@ import pytest
 
 from fangkong.care import actions
 from fangkong.care.models import Difficulty
+from tests import kit
 from tests.care.conftest import PHONE, reported, upload
 from tests.conftest import HUAYUAN
 
@@ -15,15 +16,7 @@ API = "/api/v1/care"
 @pytest.fixture
 def records(staff, org, make_member):
     d = reported(staff)
-    deed = actions.submit_deed(
-        staff,
-        staff.node,
-        title="坚守卡口",
-        text="他主动请缨到村口卡口值守二十天。",
-        hero_name="李明",
-        member=make_member(),
-        photos=[upload()],
-    )
+    deed = kit.deed(staff, member=make_member(), photos=[upload()])
     actions.review_deed(org, deed, "publish")
     return d, deed, deed.photos.get()
 

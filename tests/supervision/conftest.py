@@ -89,3 +89,20 @@ def recorded_finding(inspector, schedule, cadre, frozen):
     )
     actions.record_inspection(inspector, insp, "发现一个问题")
     return f
+
+
+def case_on(organisation, finding, cadre, decision: str, decided_on=DAY0, **extra):
+    """An accountability case the organisation department opens against `cadre` on
+    `finding`, with the decision of code `decision` (`extra`: a summary…)."""
+    from fangkong.supervision import actions
+    from fangkong.supervision.models import AccountabilityDecision
+
+    return actions.open_case(
+        organisation,
+        finding=finding,
+        member=cadre,
+        decision=AccountabilityDecision.objects.get(code=decision),
+        decided_by="organisation_department",
+        decided_on=decided_on,
+        **extra,
+    )
