@@ -549,23 +549,36 @@ def companion_candidate(i: int = 0, code: str = YUECHENG):
 
 
 def directive(
-    i: int = 0, code: str = YUECHENG, *, title: str = "", node_codes: tuple[str, ...] = ()
+    i: int = 0,
+    code: str = YUECHENG,
+    *,
+    title: str = "",
+    text: str = "请完成排查",
+    by=None,
+    deadline=None,
+    levels: tuple[str, ...] | None = None,
+    node_codes: tuple[str, ...] = (),
+    **extra,
 ):
-    """A directive of the county's headquarters to its towns (or to `node_codes`), due in
-    two days."""
+    """A directive of the headquarters at `code` (the county's unless `by` is another
+    account) to its towns, or to `levels` or `node_codes`; due in two days unless a
+    `deadline` is given (`extra`: feedback_required…)."""
     from fangkong.command import actions
     from fangkong.core import clock
 
-    hq = account("county_hq", code)
+    hq = by or account("county_hq", code)
+    if levels is None:
+        levels = () if node_codes else ("town",)
     return actions.issue_directive(
         hq,
         division(code),
         title=title or f"通知{i}",
-        text="请完成排查",
+        text=text,
         owner=hq,
-        deadline=clock.now() + dt.timedelta(days=2),
-        levels=[] if node_codes else ["town"],
+        deadline=deadline or clock.now() + dt.timedelta(days=2),
+        levels=list(levels),
         node_codes=list(node_codes),
+        **extra,
     )
 
 
@@ -616,21 +629,46 @@ def care_categories() -> None:
         Category.objects.get_or_create(code=code, defaults={"name": name, "order": order})
 
 
-def difficulty(i: int = 0, code: str = HUAYUAN, phone: str = ""):
-    """A front-line worker's family difficulty reported by the community's staff (from
-    its own phone unless one is given)."""
+def difficulty(
+    i: int = 0,
+    code: str = HUAYUAN,
+    phone: str = "",
+    *,
+    by=None,
+    reporter_name: str = "",
+    category: str = "medical",
+    description: str = "需要配药帮助",
+):
+    """A front-line worker's family difficulty reported by the community's staff (`by`,
+    or an account of its own; from the staff's phone unless one is given)."""
     from fangkong.care import actions
 
     care_categories()
-    staff = account("village_staff", code)
+    staff = by or account("village_staff", code)
     return actions.report_difficulty(
         staff,
         phone=phone or f"1391234{i:04d}",
-        reporter_name=f"家属{i}",
-        category="medical",
-        description="需要配药帮助",
+        reporter_name=reporter_name or f"家属{i}",
+        category=category,
+        description=description,
         node=staff.node,
     )
+
+
+def deed(
+    staff,
+    *,
+    title: str = "坚守卡口",
+    text: str = "他主动请缨到村口卡口值守二十天。",
+    hero_name: str = "李明",
+    **extra,
+):
+    """A good deed the community's `staff` submitted, waiting for review (`extra`: the
+    member, photos…)."""
+    from fangkong.care import actions
+
+    data = {"title": title, "text": text, "hero_name": hero_name, **extra}
+    return actions.submit_deed(staff, staff.node, **data)
 
 
 def resume_application(i: int = 0, code: str = HUAYUAN):
@@ -649,24 +687,56 @@ def resume_application(i: int = 0, code: str = HUAYUAN):
     )
 
 
+def plan_team(
+    inspector,
+    code: str = YUECHENG,
+    *,
+    starts_on: dt.date | None = None,
+    days: int = 20,
+    topics: tuple[str, ...] = ("screening", "checkpoints"),
+    title: str = "春节督查",
+    name: str = "第一组",
+    members: tuple = (),
+):
+    """The one team (led by `inspector`, with `members`) of an inspection plan of the
+    office at `code`, from `starts_on` (today unless told) for `days` days."""
+    from fangkong.core import clock
+    from fangkong.supervision import actions
+
+    starts_on = starts_on or clock.today()
+    plan = actions.create_plan(
+        inspector,
+        division(code),
+        title=title,
+        starts_on=starts_on,
+        ends_on=starts_on + dt.timedelta(days=days),
+        topics=list(topics),
+    )
+    return actions.add_team(inspector, plan, name=name, leader=inspector, members=list(members))
+
+
+def scheduled_inspection(inspector, plan_code: str, code: str, kind: str = "open", **plan):
+    """An inspection of `code` by the team of a new plan at `plan_code` (`plan`: as
+    `plan_team` takes it), planned on the plan's first day, on the plan's topics."""
+    from fangkong.supervision import actions
+
+    team = plan_team(inspector, plan_code, **plan)
+    return actions.schedule_inspection(
+        inspector,
+        team,
+        division(code),
+        kind=kind,
+        planned_on=team.plan.starts_on,
+        topics=list(team.plan.topics),
+    )
+
+
 def inspection_team(code: str = YUECHENG):
     """The first team of the county's inspection plan (10 to 30 February 2020)."""
-    from fangkong.supervision import actions
     from fangkong.supervision.models import InspectionTeam
 
     found = InspectionTeam.objects.filter(plan__node__code=code).first()
-    if found is None:
-        inspector = account("discipline", code)
-        plan = actions.create_plan(
-            inspector,
-            division(code),
-            title="春节督查",
-            starts_on=dt.date(2020, 2, 10),
-            ends_on=dt.date(2020, 3, 1),
-            topics=["screening", "checkpoints"],
-        )
-        found = actions.add_team(inspector, plan, name="第一组", leader=inspector)
-    return found
+    return found or plan_team(account("discipline", code), code, starts_on=dt.date(2020, 2, 10))
 
 
 def inspection(i: int = 0, code: str = HUAYUAN):

@@ -75,39 +75,35 @@ def list_endpoints() -> frozenset[str]:
     return frozenset(found)
 
 
-def _node(code: str) -> Any:
-    from fangkong.geo.models import Division
-
-    return Division.objects.get(code=code)
-
-
 def question(user: Any, i: int) -> Any:
     from fangkong.public import actions
 
-    return actions.ask_question(_node("330602001004"), "community", f"问题{i}：垃圾多久清运？")
+    return actions.ask_question(
+        kit.division("330602001004"), "community", f"问题{i}：垃圾多久清运？"
+    )
 
 
 def organisation(user: Any, i: int) -> Any:
     from fangkong.mobilisation.models import PartyOrganisation
 
-    return PartyOrganisation.objects.create(name=f"支部{i}", kind="branch", node=_node("330602"))
+    return PartyOrganisation.objects.create(
+        name=f"支部{i}", kind="branch", node=kit.division("330602")
+    )
 
 
 def member(user: Any, i: int) -> Any:
-    from fangkong.accounts.models import User
     from fangkong.mobilisation.actions import members as members_actions
 
-    system = User(is_superuser=True, is_active=True)
+    system = kit.system_user()
     data = {"name": f"党员{i}", "phone": f"1380000{i:04d}"}
-    return members_actions.save_member(system, None, data, node=_node("330602001004"))
+    return members_actions.save_member(system, None, data, node=kit.division("330602001004"))
 
 
 def venue(user: Any, i: int) -> Any:
-    from fangkong.accounts.models import User
     from fangkong.tracing import venues
 
-    system = User(is_superuser=True, is_active=True)
-    data = {"name": f"卡口{i}", "kind": "gate", "node": _node("330602001004G01")}
+    system = kit.system_user()
+    data = {"name": f"卡口{i}", "kind": "gate", "node": kit.division("330602001004G01")}
     return venues.create_venue(system, data)
 
 
@@ -118,7 +114,12 @@ def plan(user: Any, i: int) -> Any:
 
     day = dt.date(2020, 2, 1 + i)
     return actions.create_plan(
-        user, _node("330602"), title=f"督查{i}", starts_on=day, ends_on=day, topics=["screening"]
+        user,
+        kit.division("330602"),
+        title=f"督查{i}",
+        starts_on=day,
+        ends_on=day,
+        topics=["screening"],
     )
 
 
@@ -128,7 +129,7 @@ def _warehouse_and_item() -> tuple[Any, Any]:
 
     ensure_catalogue()
     warehouse, _ = Warehouse.objects.get_or_create(
-        name="越城区物资储备库", kind="county", node=_node("330602")
+        name="越城区物资储备库", kind="county", node=kit.division("330602")
     )
     return warehouse, Item.objects.get(standard="N95")
 
@@ -142,14 +143,13 @@ def ledger_entry(user: Any, i: int) -> Any:
 
 
 def supply_request(user: Any, i: int) -> Any:
-    from fangkong.accounts.models import User
     from fangkong.supplies.actions import requests as requests_actions
 
     warehouse, item = _warehouse_and_item()
-    system = User(is_superuser=True, is_active=True)
+    system = kit.system_user()
     return requests_actions.submit_request(
         system,
-        requester_node=_node("330602001"),
+        requester_node=kit.division("330602001"),
         requester_kind="medical",
         requester_name=f"医院{i}",
         warehouse=warehouse,
@@ -159,11 +159,10 @@ def supply_request(user: Any, i: int) -> Any:
 
 
 def donation(user: Any, i: int) -> Any:
-    from fangkong.accounts.models import User
     from fangkong.supplies.actions import donations as donations_actions
 
     warehouse, item = _warehouse_and_item()
-    system = User(is_superuser=True, is_active=True)
+    system = kit.system_user()
     return donations_actions.record_donation(
         system, warehouse, f"企业{i}", [{"item": item, "quantity": 3}]
     )
@@ -190,7 +189,7 @@ def published_article(user: Any, i: int) -> Any:
     from fangkong.public.models import Article
 
     return Article.objects.create(
-        node=_node("3306"), title=f"知识{i}", body="…", author=user, published=True
+        node=kit.division("3306"), title=f"知识{i}", body="…", author=user, published=True
     )
 
 
@@ -198,7 +197,7 @@ def refusal(user: Any, i: int) -> Any:
     """A message refused at the exchange's door (the partners page lists them)."""
     from fangkong.exchange.models import Refusal
 
-    root = _node("3306")
+    root = kit.division("3306")
     return Refusal.objects.create(
         claimed_sender="330100", channel="http", reason=f"签名无效{i}", path=root.path
     )
@@ -207,12 +206,6 @@ def refusal(user: Any, i: int) -> Any:
 def own_token(user: Any, i: int) -> Any:
     """Another API token of the caller (the tokens list is the caller's own)."""
     return bearer(user)
-
-
-def companion_run(user: Any, i: int) -> Any:
-    from tests.companions.test_lists import _run
-
-    return _run(i, _node("330602"))
 
 
 # Lists of tests/core/test_list_pages.py's cases, and more with row builders of their own.
@@ -256,7 +249,7 @@ PAGES = {case.url: case for case in CASES.values()} | {
     "/exchange/partners/": Case("city_hq", "3306", "", refusal),
     "/screening/progress/": Case("grid_worker", kit.GRID_A, "", rows(kit.screening_task)),
     "/command/": Case("county_hq", kit.YUECHENG, "", rows(kit.target)),  # its targets
-    "/companions/": Case("county_hq", "330602", "", companion_run),
+    "/companions/": Case("county_hq", "330602", "", rows(kit.companion_run)),
     # the seeded rule sets' notes are English, so not in the list-page cases; paged in
     # tests/briefing/test_risk_rules.py
     "/briefing/risk-rules/": Case("city_hq", "3306", "", pages.risk_rules),

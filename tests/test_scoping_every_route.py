@@ -383,18 +383,9 @@ def difficulty(request, make_user):
 
 @builds("care/deeds")
 def deed(request, make_user):
-    from fangkong.care import actions
     from tests.care.conftest import upload
 
-    staff = _care_staff(make_user)
-    d = actions.submit_deed(
-        staff,
-        staff.node,
-        title="坚守卡口",
-        text="他主动请缨到村口卡口值守二十天。",
-        hero_name="李明",
-        photos=[upload()],
-    )
+    d = kit.deed(_care_staff(make_user), photos=[upload()])
     return Target(d, "village_staff", away=ZHUJI_VILLAGE, extra={"photo_pk": d.photos.get().pk})
 
 

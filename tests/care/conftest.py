@@ -118,3 +118,12 @@ def upload(name: str = "a.png", data: bytes | None = None, content_type: str = "
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, image_bytes() if data is None else data, content_type)
+
+
+def reported(staff, category: str = "medical", description: str = "需要配药帮助"):
+    """A difficulty of 王芳 (PHONE) the community's `staff` reported."""
+    from tests import kit
+
+    return kit.difficulty(
+        phone=PHONE, by=staff, reporter_name="王芳", category=category, description=description
+    )

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from fangkong.care import actions
 from fangkong.care.models import CareRules, Difficulty
 from fangkong.core import clock
-from tests.care.conftest import PHONE, T0, code_for
+from tests.care.conftest import PHONE, T0, code_for, reported
 from tests.conftest import GRID_A, HUAYUAN, OTHER_TOWN_VILLAGE, TASHAN, YUECHENG, ZHUJI_VILLAGE
 
 pytestmark = pytest.mark.django_db
@@ -102,14 +102,7 @@ def test_a_non_member_must_choose_a_community(client):
 
 def test_overdue_difficulty_is_escalated_with_the_clock(staff):
     with clock.frozen(T0):
-        d = actions.report_difficulty(
-            staff,
-            phone=PHONE,
-            reporter_name="王芳",
-            category="elderly",
-            description="老人独居需要配药",
-            node=staff.node,
-        )
+        d = reported(staff, "elderly", "老人独居需要配药")
         assert d.state == "open" and d.escalated_to is None
         assert not Difficulty.objects.overdue().exists()
     with clock.frozen(T0 + dt.timedelta(days=3, minutes=1)):
@@ -123,14 +116,7 @@ def test_overdue_difficulty_is_escalated_with_the_clock(staff):
 def test_deadline_follows_the_rule_in_force_on_the_day(staff):
     CareRules.objects.create(effective_from=dt.date(2020, 2, 5), solve_days=1)
     with clock.frozen(T0):
-        d = actions.report_difficulty(
-            staff,
-            phone=PHONE,
-            reporter_name="王芳",
-            category="other",
-            description="水管坏了无法维修",
-            node=staff.node,
-        )
+        d = reported(staff, "other", "水管坏了无法维修")
     assert d.deadline == T0 + dt.timedelta(days=1)
 
 
@@ -174,14 +160,7 @@ def test_counts_per_level_are_rolled_up(staff, make_user, county_hq, client):
     with clock.frozen(T0):
         for user, n in ((staff, 3), (other, 2)):
             for _ in range(n):
-                actions.report_difficulty(
-                    user,
-                    phone=PHONE,
-                    reporter_name="王芳",
-                    category="medical",
-                    description="需要配药帮助",
-                    node=user.node,
-                )
+                reported(user)
     first = Difficulty.objects.filter(path__startswith=staff.node.path).first()
     actions.solve(staff, first, "药已送到")
     county = county_hq.node
@@ -216,14 +195,7 @@ def test_counts_per_level_are_rolled_up(staff, make_user, county_hq, client):
 
 def test_a_grid_below_the_community_does_not_see_it(make_user, staff, client):
     worker = make_user("grid_worker", GRID_A)
-    d = actions.report_difficulty(
-        staff,
-        phone=PHONE,
-        reporter_name="王芳",
-        category="medical",
-        description="需要配药帮助",
-        node=staff.node,
-    )
+    d = reported(staff)
     client.force_login(worker)
     assert client.get(f"/care/difficulties/{d.pk}/").status_code == 404
     assert client.post(f"/care/difficulties/{d.pk}/", {"verb": "take"}).status_code == 404

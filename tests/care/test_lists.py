@@ -5,11 +5,10 @@ import datetime as dt
 
 import pytest
 
-from fangkong.care import actions
 from fangkong.care.models import CareRules, Deed
 from fangkong.core import clock
 from fangkong.core import listing as lists
-from tests.care.conftest import PHONE, T0, code_for
+from tests.care.conftest import PHONE, T0, code_for, reported
 from tests.conftest import HUAYUAN
 from tests.core.test_list_pages import total, visible
 
@@ -18,20 +17,10 @@ ROWS = 5
 
 
 def test_a_reporters_own_difficulties_are_paged_with_the_total(client, make_user, monkeypatch):
-    from fangkong.geo.models import Division
-
     staff = make_user("village_staff", HUAYUAN)
-    node = Division.objects.get(code=HUAYUAN)
     with clock.frozen(T0):
         for i in range(ROWS):
-            actions.report_difficulty(
-                staff,
-                phone=PHONE,
-                reporter_name="王芳",
-                category="childcare",
-                description=f"孩子无人照看{i}",
-                node=node,
-            )
+            reported(staff, "childcare", f"孩子无人照看{i}")
         client.post("/public/care/mine/", {"phone": PHONE, "code": code_for(PHONE)})
         monkeypatch.setattr(lists, "PER_PAGE", 2)
         html = client.get("/public/care/mine/").content.decode()

@@ -8,7 +8,7 @@ import pytest
 from fangkong.care import actions
 from fangkong.care.models import Category
 from fangkong.core import clock
-from tests.care.conftest import PHONE, T0
+from tests.care.conftest import T0, reported
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/care"
@@ -28,14 +28,7 @@ def test_city_headquarters_add_a_rule_set_applied_from_its_day(client, city_hq, 
         assert actions.rules_on().solve_days == 3
     with clock.frozen(T0 + dt.timedelta(days=1)):
         assert client.get("/care/rules/").context["current"].solve_days == 2
-        d = actions.report_difficulty(
-            staff,
-            phone=PHONE,
-            reporter_name="王芳",
-            category="other",
-            description="家里水管坏了",
-            node=staff.node,
-        )
+        d = reported(staff, "other", "家里水管坏了")
         assert d.deadline == clock.now() + dt.timedelta(days=2)
 
 

@@ -5,7 +5,8 @@ import pytest
 
 from fangkong.care import actions
 from fangkong.care.models import Difficulty
-from tests.care.conftest import PHONE, upload
+from tests import kit
+from tests.care.conftest import PHONE, reported, upload
 from tests.conftest import HUAYUAN
 
 pytestmark = pytest.mark.django_db
@@ -14,23 +15,8 @@ API = "/api/v1/care"
 
 @pytest.fixture
 def records(staff, org, make_member):
-    d = actions.report_difficulty(
-        staff,
-        phone=PHONE,
-        reporter_name="王芳",
-        category="medical",
-        description="需要配药帮助",
-        node=staff.node,
-    )
-    deed = actions.submit_deed(
-        staff,
-        staff.node,
-        title="坚守卡口",
-        text="他主动请缨到村口卡口值守二十天。",
-        hero_name="李明",
-        member=make_member(),
-        photos=[upload()],
-    )
+    d = reported(staff)
+    deed = kit.deed(staff, member=make_member(), photos=[upload()])
     actions.review_deed(org, deed, "publish")
     return d, deed, deed.photos.get()
 

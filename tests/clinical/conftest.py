@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from tests.conftest import YUECHENG, ZHUJI
-from tests.kit import TZ, at  # noqa: F401  (their tests import them from here)
+from tests.kit import FEVERISH, TZ, at  # noqa: F401  (their tests import them from here)
 
 DAY0 = dt.date(2020, 2, 3)
 
@@ -34,22 +34,22 @@ def hospital(db, system_user, node):
 
 @pytest.fixture
 def doctor(make_user, clinic):
-    user = make_user("medical", YUECHENG, display_name="王医生")
-    clinic.staff.add(user)
-    return user
+    return on_staff(clinic, make_user("medical", YUECHENG, display_name="王医生"))
 
 
 @pytest.fixture
 def doctor2(make_user, clinic):
-    user = make_user("medical", YUECHENG, display_name="李医生")
-    clinic.staff.add(user)
-    return user
+    return on_staff(clinic, make_user("medical", YUECHENG, display_name="李医生"))
 
 
 @pytest.fixture
 def ward_doctor(make_user, hospital):
-    user = make_user("medical", YUECHENG, display_name="赵医生")
-    hospital.staff.add(user)
+    return on_staff(hospital, make_user("medical", YUECHENG, display_name="赵医生"))
+
+
+def on_staff(facility, user):
+    """`user`, now on the staff of `facility`."""
+    facility.staff.add(user)
     return user
 
 
@@ -64,17 +64,27 @@ def zhuji_clinic(db, system_user, node):
 
 @pytest.fixture
 def zhuji_doctor(make_user, zhuji_clinic):
-    user = make_user("medical", ZHUJI)
-    zhuji_clinic.staff.add(user)
-    return user
+    return on_staff(zhuji_clinic, make_user("medical", ZHUJI))
 
 
-FEVERISH = {
-    "temperature": "38.4",
-    "symptoms": ["cough"],
-    "epi_items": ["travel"],
-    "imaging_pneumonia": True,
-}
+NOW = at(DAY0, 10)
+
+
+@pytest.fixture
+def frozen():
+    """The clock at DAY0 10:00 for the test."""
+    from fangkong.core import clock
+
+    with clock.frozen(NOW):
+        yield
+
+
+def positive(doctor, case):
+    """A throat swab of the case, positive (Ct 26)."""
+    from fangkong.clinical import samples
+
+    s = samples.record_sample(doctor, case, code=f"P-{case.pk}", sample_type="throat_swab")
+    samples.record_result(doctor, s, "positive", ct_orf1ab="26.0")
 
 
 @pytest.fixture

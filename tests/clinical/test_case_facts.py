@@ -7,29 +7,16 @@ import datetime as dt
 
 import pytest
 
-from fangkong.clinical import samples
 from fangkong.clinical.actions import cases, visits
 from fangkong.clinical.models import Case
-from fangkong.core import clock, facts
+from fangkong.core import facts
 from fangkong.healthcode.models import HealthCode
 from fangkong.tracing.models import IndexCase
-from tests.clinical.conftest import DAY0, at
+from tests.clinical.conftest import DAY0, positive
 from tests.conftest import GRID_Z
 from tests.factlog import told
 
-pytestmark = pytest.mark.django_db
-NOW = at(DAY0, 10)
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with clock.frozen(NOW):
-        yield
-
-
-def _positive(doctor, case):
-    s = samples.record_sample(doctor, case, code=f"F-{case.pk}", sample_type="throat_swab")
-    samples.record_result(doctor, s, "positive", ct_orf1ab="26.0")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def test_confirming_opens_the_index_case_once_with_onset_and_source(suspected, doctor):
@@ -38,7 +25,7 @@ def test_confirming_opens_the_index_case_once_with_onset_and_source(suspected, d
         onset_date=DAY0 - dt.timedelta(days=3), source="imported", source_note="武汉"
     )
     case.refresh_from_db()
-    _positive(doctor, case)
+    positive(doctor, case)
     with told() as log:
         cases.classify(doctor, case, "confirmed", severity="mild", reason="核酸阳性")
     assert (facts.CASE, [case.person_id]) in log
@@ -54,7 +41,7 @@ def test_confirming_opens_the_index_case_once_with_onset_and_source(suspected, d
 
 def test_an_asymptomatic_infection_opens_an_index_case_from_its_specimen(suspected, doctor):
     case = suspected("无症状")
-    _positive(doctor, case)
+    positive(doctor, case)
     cases.classify(doctor, case, "asymptomatic", reason="核酸阳性，无症状")
     index = IndexCase.objects.get(case_id=case.pk)
     assert index.asymptomatic and index.onset_date is None and index.specimen_date is not None
@@ -84,7 +71,7 @@ def test_closing_a_case_is_a_fact(suspected, doctor):
     from fangkong.clinical import care
 
     case = suspected("危重")
-    _positive(doctor, case)
+    positive(doctor, case)
     cases.classify(doctor, case, "confirmed", severity="critical", reason="核酸阳性")
     with told() as log:
         care.record_death(doctor, case, cause="呼吸衰竭")

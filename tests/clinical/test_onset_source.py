@@ -6,32 +6,20 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from fangkong.clinical import investigation, samples
+from fangkong.clinical import investigation
 from fangkong.clinical.actions import cases
 from fangkong.clinical.choices import IMPORTED_SOURCES
 from fangkong.core import clock
-from tests.clinical.conftest import DAY0, at
+from tests.clinical.conftest import DAY0, NOW, at, positive
 from tests.clinical.test_api import API, auth, post
 from tests.reportcards import report_by_card
 
-pytestmark = pytest.mark.django_db
-NOW = at(DAY0, 10)
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with clock.frozen(NOW):
-        yield
-
-
-def _positive(doctor, case):
-    s = samples.record_sample(doctor, case, code=f"T-{case.pk}", sample_type="throat_swab")
-    samples.record_result(doctor, s, "positive", ct_orf1ab="27.0")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def _confirmed(suspected, doctor, when=None):
     case = suspected()
-    _positive(doctor, case)
+    positive(doctor, case)
     return cases.classify(
         doctor, case, "confirmed", severity="mild", reason="核酸阳性", diagnosed_at=when
     )
@@ -89,7 +77,7 @@ def test_the_report_date_bounds_the_onset_too(suspected, doctor):
 
 def test_a_confirmation_before_the_onset_is_refused(suspected, doctor):
     case = suspected()
-    _positive(doctor, case)
+    positive(doctor, case)
     investigation.set_onset_source(doctor, case, onset_date=DAY0, source="local")
     with pytest.raises(ValidationError) as exc:
         cases.classify(
@@ -152,7 +140,7 @@ def test_an_asymptomatic_infection_confirmed_later_takes_its_onset(suspected, do
     """Found by screening (lab-confirmed, no symptoms), symptoms two days later, then
     confirmed: the onset is after the first lab confirmation and is accepted."""
     case = suspected()
-    _positive(doctor, case)
+    positive(doctor, case)
     first = at(DAY0 - dt.timedelta(days=3), 9)
     case = cases.classify(doctor, case, "asymptomatic", reason="筛查阳性", diagnosed_at=first)
     _refused(doctor, case, "onset_date", onset_date=DAY0 - dt.timedelta(days=1))

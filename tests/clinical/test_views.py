@@ -8,17 +8,10 @@ import pytest
 from fangkong.clinical import samples
 from fangkong.clinical.models import Case, ClinicVisit, Sample
 from fangkong.core import clock
-from tests.clinical.conftest import DAY0, at
+from tests.clinical.conftest import DAY0, NOW
 from tests.conftest import ZHUJI
 
-pytestmark = pytest.mark.django_db
-NOW = at(DAY0, 10)
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with clock.frozen(NOW):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
 def login(client, user):

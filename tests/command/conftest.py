@@ -4,26 +4,23 @@ import datetime as dt
 
 import pytest
 
+from tests import kit
 from tests.kit import TZ, at  # noqa: F401  (their tests import them from here)
 
 DAY0 = dt.date(2020, 2, 10)
 
 
 @pytest.fixture
-def directive(county_hq, node):
+def directive(county_hq):
     """Yuecheng HQ to every town and village of Yuecheng on DAY0 09:00, due DAY0+2 18:00."""
-    from fangkong.command import actions
     from fangkong.core import clock
 
     with clock.frozen(at(DAY0, 9)):
-        return actions.issue_directive(
-            county_hq,
-            node("330602"),
+        return kit.directive(
             title="排查通知",
-            text="请完成排查",
-            owner=county_hq,
+            by=county_hq,
             deadline=at(DAY0 + dt.timedelta(days=2), 18),
-            levels=["town", "village"],
+            levels=("town", "village"),
             feedback_required=True,
         )
 

@@ -7,6 +7,7 @@ from fangkong.command import actions, metrics
 from fangkong.command.models import DirectiveReceipt, ResponseLevel, Submission
 from fangkong.core import clock
 from fangkong.geo.models import Division
+from tests import kit
 from tests.command.conftest import DAY0, at
 from tests.conftest import HUAYUAN, TASHAN
 
@@ -35,58 +36,25 @@ def test_directive_creates_receipts_for_every_node_of_the_levels(directive):
     assert set(directive.receipts.values_list("level", flat=True)) == {"town", "village"}
 
 
-def test_directive_without_recipients_is_refused(county_hq, node):
+@pytest.mark.parametrize(
+    ("recipients", "deadline", "field", "named"),
+    [
+        ({"levels": ()}, at(DAY0, 18), "recipients", ""),
+        ({"node_codes": (TASHAN, "330681001")}, at(DAY0, 18), "nodes", "330681001"),
+        ({"node_codes": (TASHAN,)}, at(DAY0, 8), "deadline", ""),
+    ],
+    ids=["without-recipients", "nodes-outside-the-subtree", "deadline-in-the-past"],
+)
+def test_directive_is_refused(county_hq, recipients, deadline, field, named):
     with clock.frozen(at(DAY0, 9)), pytest.raises(ValidationError) as e:
-        actions.issue_directive(
-            county_hq,
-            node("330602"),
-            title="t",
-            text="x",
-            owner=county_hq,
-            deadline=at(DAY0, 18),
-        )
-    assert "recipients" in e.value.message_dict
+        kit.directive(title="t", text="x", by=county_hq, deadline=deadline, **recipients)
+    assert field in e.value.message_dict
+    assert named in e.value.message_dict[field][0]
 
 
-def test_directive_to_chosen_nodes_outside_the_subtree_is_refused(county_hq, node):
-    with clock.frozen(at(DAY0, 9)), pytest.raises(ValidationError) as e:
-        actions.issue_directive(
-            county_hq,
-            node("330602"),
-            title="t",
-            text="x",
-            owner=county_hq,
-            deadline=at(DAY0, 18),
-            node_codes=[TASHAN, "330681001"],
-        )
-    assert "330681001" in e.value.message_dict["nodes"][0]
-
-
-def test_directive_deadline_in_the_past_is_refused(county_hq, node):
-    with clock.frozen(at(DAY0, 9)), pytest.raises(ValidationError) as e:
-        actions.issue_directive(
-            county_hq,
-            node("330602"),
-            title="t",
-            text="x",
-            owner=county_hq,
-            deadline=at(DAY0, 8),
-            node_codes=[TASHAN],
-        )
-    assert "deadline" in e.value.message_dict
-
-
-def test_outsider_cannot_issue_in_another_county(zhuji_hq, node):
+def test_outsider_cannot_issue_in_another_county(zhuji_hq):
     with clock.frozen(at(DAY0, 9)), pytest.raises(PermissionDenied):
-        actions.issue_directive(
-            zhuji_hq,
-            node("330602"),
-            title="t",
-            text="x",
-            owner=zhuji_hq,
-            deadline=at(DAY0, 18),
-            levels=["town"],
-        )
+        kit.directive(title="t", text="x", by=zhuji_hq, deadline=at(DAY0, 18), levels=("town",))
 
 
 def test_coverage_laggards_and_escalation(directive, county_hq, village_staff, make_user):

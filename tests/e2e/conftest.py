@@ -72,10 +72,33 @@ def browser():
 @pytest.fixture
 def phone(browser):
     """A 375-px-wide phone page in Simplified Chinese."""
-    context = browser.new_context(viewport={"width": 375, "height": 740}, locale="zh-CN")
-    page = context.new_page()
-    yield page
+    yield from _page(browser, 375, 740)
+
+
+@pytest.fixture
+def desktop(browser):
+    """A 1280-px-wide desktop page in Simplified Chinese."""
+    yield from _page(browser, 1280, 900)
+
+
+def _page(browser, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def seeded_rules():
+    """Transactional tests flush the database: put back the seeded rule sets."""
+    import importlib
+
+    from django.apps import apps
+
+    for name in (
+        "fangkong.tracing.migrations.0002_seed_rules",
+        "fangkong.healthcode.migrations.0002_seed_rules",
+    ):
+        importlib.import_module(name).seed(apps, None)
 
 
 def sign_in(page, base_url, username, password="pw-for-tests-1"):

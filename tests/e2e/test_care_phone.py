@@ -4,6 +4,7 @@ published deeds are linked from the public home page."""
 
 import pytest
 
+from tests import kit
 from tests.conftest import HUAYUAN, TASHAN
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -22,9 +23,8 @@ def test_family_reports_follows_and_rates_a_difficulty(live_server, phone, make_
     ensure_categories()
     staff = make_user("village_staff", HUAYUAN)
     org = make_user("organisation", "330602")
-    deed = actions.submit_deed(
+    deed = kit.deed(
         staff,
-        staff.node,
         title="深夜送药的网格员",
         text="网格员接到居民求助后连夜联系药店，把降压药送到独居老人家中。",
         hero_name="张华",

@@ -2,21 +2,13 @@ import datetime as dt
 
 import pytest
 
-from fangkong.command import actions
 from fangkong.command.models import DirectiveReceipt
 from fangkong.core import clock
+from tests import kit
 from tests.conftest import HUAYUAN, YUECHENG, ZHUJI
 from tests.e2e.conftest import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def desktop(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_village_acknowledges_on_a_phone_and_hq_sees_coverage_and_the_briefing(
@@ -25,14 +17,12 @@ def test_village_acknowledges_on_a_phone_and_hq_sees_coverage_and_the_briefing(
     hq = make_user("county_hq", YUECHENG, username="hq")
     make_user("village_staff", HUAYUAN, username="cun")
     make_user("county_hq", ZHUJI, username="zj")
-    d = actions.issue_directive(
-        hq,
-        node(YUECHENG),
+    d = kit.directive(
         title="排查通知",
         text="请完成排查并反馈",
-        owner=hq,
+        by=hq,
         deadline=clock.now() + dt.timedelta(days=1),
-        levels=["village"],
+        levels=("village",),
         feedback_required=True,
     )
     from fangkong.briefing.compute import compute

@@ -8,14 +8,6 @@ from tests.e2e.conftest import sign_in
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def desktop(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def test_cdc_runs_detection_confirms_a_candidate_and_outsider_is_refused(
     live_server, desktop, make_user, settings, tmp_path
 ):

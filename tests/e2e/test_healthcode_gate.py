@@ -9,20 +9,6 @@ from tests.e2e.conftest import sign_in
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def seeded_rules():
-    """Transactional tests flush the database: put back the seeded rule sets."""
-    import importlib
-
-    from django.apps import apps
-
-    for name in (
-        "fangkong.tracing.migrations.0002_seed_rules",
-        "fangkong.healthcode.migrations.0002_seed_rules",
-    ):
-        importlib.import_module(name).seed(apps, None)
-
-
 def phone_page(browser):
     context = browser.new_context(viewport={"width": 375, "height": 740}, locale="zh-CN")
     return context, context.new_page()

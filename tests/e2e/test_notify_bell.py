@@ -1,13 +1,10 @@
 """The bell shows a new notice without reloading the page, and one tap in the inbox
 acknowledges the directive."""
 
-import datetime as dt
-
 import pytest
 
-from fangkong.command import actions
 from fangkong.command.models import DirectiveReceipt
-from fangkong.core import clock
+from tests import kit
 from tests.conftest import HUAYUAN, YUECHENG
 from tests.e2e.conftest import sign_in
 
@@ -22,15 +19,7 @@ def test_bell_updates_without_reload_and_one_tap_acknowledges(live_server, phone
     assert count.inner_text() == "0"
     phone.evaluate("window.__same_page = true")
 
-    d = actions.issue_directive(
-        hq,
-        node(YUECHENG),
-        title="关于做好返程人员排查的通知",
-        text="请各村社立即组织上门排查。",
-        owner=hq,
-        deadline=clock.now() + dt.timedelta(days=1),
-        levels=["village"],
-    )
+    d = kit.directive(title="关于做好返程人员排查的通知", by=hq, levels=("village",))
     phone.wait_for_selector("#notice-bell .bell-count[data-unread='1']", timeout=25000)
     assert phone.evaluate("window.__same_page") is True  # no reload happened
 

@@ -47,20 +47,6 @@ STORES_LEFT = """async () => {
 }"""
 
 
-@pytest.fixture
-def seeded_rules():
-    """Transactional tests flush the database: put back the seeded rule sets."""
-    import importlib
-
-    from django.apps import apps
-
-    for name in (
-        "fangkong.tracing.migrations.0002_seed_rules",
-        "fangkong.healthcode.migrations.0002_seed_rules",
-    ):
-        importlib.import_module(name).seed(apps, None)
-
-
 def phone_context(browser):
     return browser.new_context(
         viewport={"width": 375, "height": 740}, locale="zh-CN", service_workers="allow"

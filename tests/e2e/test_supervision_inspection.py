@@ -1,13 +1,12 @@
 """An inspector records an unannounced inspection on a phone: checklist answers, a
 finding with a photo, recording; only then does the inspected community see it."""
 
-import datetime as dt
 import io
 
 import pytest
 from PIL import Image
 
-from fangkong.core import clock
+from tests import kit
 from tests.conftest import HUAYUAN, YUECHENG
 from tests.e2e.conftest import sign_in
 
@@ -17,24 +16,20 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_inspector_records_an_unannounced_inspection_on_a_phone(
     live_server, browser, make_user, node, settings, tmp_path
 ):
-    from fangkong.supervision import actions
     from fangkong.supervision.models import Inspection
 
     settings.VAR_DIR = tmp_path
     inspector = make_user("discipline", YUECHENG, username="inspector")
     make_user("village_staff", HUAYUAN, username="staff")
-    today = clock.today()
-    plan = actions.create_plan(
+    insp = kit.scheduled_inspection(
         inspector,
-        node(YUECHENG),
+        YUECHENG,
+        HUAYUAN,
+        "unannounced",
+        days=7,
+        topics=("checkpoints",),
         title="暗访督查",
-        starts_on=today,
-        ends_on=today + dt.timedelta(days=7),
-        topics=["checkpoints"],
-    )
-    team = actions.add_team(inspector, plan, name="一组", leader=inspector)
-    insp = actions.schedule_inspection(
-        inspector, team, node(HUAYUAN), kind="unannounced", planned_on=today, topics=["checkpoints"]
+        name="一组",
     )
     url = f"{live_server.url}/supervision/inspections/{insp.pk}/"
 

@@ -144,19 +144,9 @@ def test_answer_from_partner_closes_our_request(hangzhou, hangzhou_key, county_u
     from fangkong.core import clock
     from fangkong.exchange import actions
     from fangkong.exchange.models import HandoverRequest, Refusal
+    from tests.exchange.test_files_and_pages import outgoing
 
-    req = actions.new_request(
-        county_user,
-        hangzhou,
-        {
-            "name": "孙丽",
-            "phone": "13805712345",
-            "address": "杭州市上城区清波街道劳动路8号",
-            "reason": "close_contact",
-            "ask": "observe",
-            "exposure": "2020-02-02 同一餐馆",
-        },
-    )
+    req = outgoing(county_user, hangzhou)
     assert req.state == "waiting"
     now = clock.now()
     answer = {

@@ -10,6 +10,7 @@ from django.utils import timezone
 from fangkong.core import clock
 from fangkong.notify import schedule
 from fangkong.notify.models import Notice
+from tests import kit
 from tests.conftest import (
     HUAYUAN,
     OTHER_TOWN_VILLAGE,
@@ -49,22 +50,13 @@ def rectification(make_user, node, make_person):
     inspector = make_user("discipline", YUECHENG)
     owner = make_user("village_staff", HUAYUAN, display_name="花园社区 李红")
     with clock.frozen(at(DAY0, 9)):
-        plan = actions.create_plan(
+        insp = kit.scheduled_inspection(
             inspector,
-            node(YUECHENG),
-            title="春节期间疫情防控督查",
+            YUECHENG,
+            HUAYUAN,
             starts_on=DAY0,
-            ends_on=DAY0 + dt.timedelta(days=20),
-            topics=["screening", "checkpoints"],
-        )
-        team = actions.add_team(inspector, plan, name="第一督查组", leader=inspector)
-        insp = actions.schedule_inspection(
-            inspector,
-            team,
-            node(HUAYUAN),
-            kind="open",
-            planned_on=DAY0,
-            topics=["screening", "checkpoints"],
+            title="春节期间疫情防控督查",
+            name="第一督查组",
         )
         finding = actions.add_finding(
             inspector, insp, description="花园新村东门卡口夜间无人值守", topic="checkpoints"

@@ -5,11 +5,11 @@ import datetime as dt
 
 import pytest
 
-from fangkong.command import actions as command
 from fangkong.command.models import DirectiveReceipt
 from fangkong.core import clock
 from fangkong.notify import actions, coverage, senders
 from fangkong.notify.models import Delivery, Notice
+from tests import kit
 from tests.conftest import HUAYUAN, TASHAN, YUECHENG
 from tests.notify.conftest import DAY0, at
 
@@ -17,14 +17,13 @@ from tests.notify.conftest import DAY0, at
 @pytest.fixture
 def city_directive(city_hq, node, run_commits):
     with clock.frozen(at(DAY0, 9)), run_commits():
-        return command.issue_directive(
-            city_hq,
-            node("3306"),
+        return kit.directive(
+            code="3306",
             title="关于全面开展排查的通知",
             text="各地立即开展地毯式排查。",
-            owner=city_hq,
+            by=city_hq,
             deadline=at(DAY0, 18),
-            levels=["county", "town", "village"],
+            levels=("county", "town", "village"),
         )
 
 

@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from fangkong.command import actions as command
 from fangkong.core import clock
 from fangkong.notify import actions
 from fangkong.notify.actions import Spec
 from fangkong.notify.models import Notice, NoticeRules
+from tests import kit
 from tests.conftest import GRID_A, GRID_Z, HUAYUAN, TASHAN
 from tests.notify.conftest import DAY0, at
 
@@ -77,14 +77,13 @@ def test_one_tap_acknowledge_from_inbox_and_api(
     client, make_user, node, city_hq, run_commits, auth
 ):
     with clock.frozen(at(DAY0, 9)), run_commits():
-        d = command.issue_directive(
-            city_hq,
-            node("3306"),
+        d = kit.directive(
+            code="3306",
             title="关于加强卡口管理的通知",
             text="即日起执行。",
-            owner=city_hq,
+            by=city_hq,
             deadline=at(DAY0, 18),
-            node_codes=[TASHAN, HUAYUAN],
+            node_codes=(TASHAN, HUAYUAN),
         )
     town = make_user("town_hq", TASHAN)
     village = make_user("village_staff", HUAYUAN)

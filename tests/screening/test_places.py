@@ -27,6 +27,7 @@ from fangkong.screening.models import (
 )
 from tests.conftest import GRID_A, GRID_B, GRID_C, HUAYUAN, OTHER_TOWN_VILLAGE, TASHAN
 from tests.idnumbers import rid
+from tests.screening.test_import import xlsx_bytes
 from tests.screening.test_views import bearer
 
 KEYS_HEADERS = ["村社区代码", "网格", "类型", "名称", "起始号", "截止号", "备注"]
@@ -434,15 +435,7 @@ def test_with_no_keeping_time_a_failed_file_is_deleted_at_once(
 
 
 def xlsx_keys(rows, headers=KEYS_HEADERS):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(headers)
-    for r in rows:
-        ws.append(r)
-    out = io.BytesIO()
-    wb.save(out)
-    out.seek(0)
-    return out
+    return io.BytesIO(xlsx_bytes(rows, headers))
 
 
 def test_grid_keys_page_imports_an_xlsx_for_the_towns_villages_only(client, make_user, upload_dir):

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from tests import kit
 from tests.conftest import HUAYUAN, TASHAN, YUECHENG, ZHUJI
 from tests.kit import TZ, at  # noqa: F401  (their tests import them from here)
 
@@ -50,19 +51,8 @@ def cadre(node):
 
 
 @pytest.fixture
-def plan(inspector, teammate, node, frozen):
-    from fangkong.supervision import actions
-
-    p = actions.create_plan(
-        inspector,
-        node(YUECHENG),
-        title="春节督查",
-        starts_on=DAY0,
-        ends_on=DAY0 + dt.timedelta(days=20),
-        topics=["screening", "checkpoints"],
-    )
-    actions.add_team(inspector, p, name="第一组", leader=inspector, members=[teammate])
-    return p
+def plan(inspector, teammate, frozen):
+    return kit.plan_team(inspector, starts_on=DAY0, members=(teammate,)).plan
 
 
 @pytest.fixture
@@ -99,3 +89,20 @@ def recorded_finding(inspector, schedule, cadre, frozen):
     )
     actions.record_inspection(inspector, insp, "发现一个问题")
     return f
+
+
+def case_on(organisation, finding, cadre, decision: str, decided_on=DAY0, **extra):
+    """An accountability case the organisation department opens against `cadre` on
+    `finding`, with the decision of code `decision` (`extra`: a summary…)."""
+    from fangkong.supervision import actions
+    from fangkong.supervision.models import AccountabilityDecision
+
+    return actions.open_case(
+        organisation,
+        finding=finding,
+        member=cadre,
+        decision=AccountabilityDecision.objects.get(code=decision),
+        decided_by="organisation_department",
+        decided_on=decided_on,
+        **extra,
+    )

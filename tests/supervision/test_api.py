@@ -4,8 +4,8 @@ named, and every endpoint refusing (404) a caller of another jurisdiction."""
 import pytest
 
 from fangkong.supervision import actions
-from fangkong.supervision.models import AccountabilityDecision
 from tests.conftest import HUAYUAN
+from tests.supervision.conftest import case_on
 from tests.supervision.test_photos import png
 
 API = "/api/v1/supervision"
@@ -209,14 +209,8 @@ def world(inspector, recorded_finding, node, cadre, organisation):
     task = actions.assign_rectification(
         inspector, recorded_finding, owner_node=node(HUAYUAN), requirement="安排值守"
     )
-    actions.open_case(
-        organisation,
-        finding=recorded_finding,
-        member=cadre,
-        decision=AccountabilityDecision.objects.get(code="criticism_education"),
-        decided_by="organisation_department",
-        decided_on=recorded_finding.created_at.date(),
-    )
+    day = recorded_finding.created_at.date()
+    case_on(organisation, recorded_finding, cadre, "criticism_education", decided_on=day)
     insp = recorded_finding.inspection
     return {
         "plan": insp.team.plan.pk,

@@ -9,22 +9,14 @@ from openpyxl import load_workbook
 
 from fangkong.core import clock
 from fangkong.supervision import actions, metrics, record
-from fangkong.supervision.models import AccountabilityCase, AccountabilityDecision, Rectification
+from fangkong.supervision.models import AccountabilityCase, Rectification
 from tests.conftest import HUAYUAN, TASHAN
-from tests.supervision.conftest import DAY0, at
+from tests.supervision.conftest import DAY0, at, case_on
 
 
 @pytest.fixture
 def case(organisation, recorded_finding, cadre):
-    return actions.open_case(
-        organisation,
-        finding=recorded_finding,
-        member=cadre,
-        decision=AccountabilityDecision.objects.get(code="admonishment_talk"),
-        decided_by="organisation_department",
-        decided_on=DAY0,
-        summary="值守不力",
-    )
+    return case_on(organisation, recorded_finding, cadre, "admonishment_talk", summary="值守不力")
 
 
 @pytest.mark.parametrize(

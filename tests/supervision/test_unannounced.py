@@ -6,6 +6,7 @@ import pytest
 
 from fangkong.supervision import actions, metrics
 from fangkong.supervision.models import EvidencePhoto, Finding, Inspection
+from tests import kit
 from tests.conftest import GRID_A, HUAYUAN, YUECHENG
 from tests.supervision.test_photos import png
 
@@ -53,31 +54,30 @@ def test_subtree_of_inspected_node_does_not_see_it(schedule, inspector, grid_wor
     assert _visible(grid_worker, insp)
 
 
+def city_inspects(city_discipline, code):
+    """The city's five-day plan on screening from DAY0: an unannounced inspection of
+    `code` on its first day."""
+    from tests.supervision.conftest import DAY0
+
+    return kit.scheduled_inspection(
+        city_discipline,
+        "3306",
+        code,
+        "unannounced",
+        starts_on=DAY0,
+        days=5,
+        topics=("screening",),
+        title="市督查",
+        name="一组",
+    )
+
+
 def test_inspected_county_does_not_see_it(make_user, node, frozen):
     """The city inspects a county unannounced: the county's own headquarters and
     discipline office (not on the team) see nothing; the city does."""
-    import datetime as dt
-
-    from tests.supervision.conftest import DAY0
 
     city_discipline = make_user("discipline", "3306")
-    plan = actions.create_plan(
-        city_discipline,
-        node("3306"),
-        title="市督查",
-        starts_on=DAY0,
-        ends_on=DAY0 + dt.timedelta(days=5),
-        topics=["screening"],
-    )
-    team = actions.add_team(city_discipline, plan, name="一组", leader=city_discipline)
-    insp = actions.schedule_inspection(
-        city_discipline,
-        team,
-        node(YUECHENG),
-        kind="unannounced",
-        planned_on=DAY0,
-        topics=["screening"],
-    )
+    insp = city_inspects(city_discipline, YUECHENG)
     county_hq = make_user("county_hq", YUECHENG)
     county_discipline = make_user("discipline", YUECHENG)
     village = make_user("village_staff", HUAYUAN)
@@ -116,31 +116,13 @@ def test_recorded_unannounced_counts_in_figures(hidden, inspector, village_staff
 def test_audit_log_does_not_reveal_it(make_user, node, frozen):
     """A county discipline office reads the audit of its county; the city's unannounced
     inspection of that county is placed at the city in the audit log."""
-    import datetime as dt
 
     from auditlog.models import LogEntry
 
     from fangkong.core.audit import entries_for
-    from tests.supervision.conftest import DAY0
 
     city_discipline = make_user("discipline", "3306")
-    plan = actions.create_plan(
-        city_discipline,
-        node("3306"),
-        title="市督查",
-        starts_on=DAY0,
-        ends_on=DAY0 + dt.timedelta(days=5),
-        topics=["screening"],
-    )
-    team = actions.add_team(city_discipline, plan, name="一组", leader=city_discipline)
-    insp = actions.schedule_inspection(
-        city_discipline,
-        team,
-        node(HUAYUAN),
-        kind="unannounced",
-        planned_on=DAY0,
-        topics=["screening"],
-    )
+    insp = city_inspects(city_discipline, HUAYUAN)
     actions.add_finding(city_discipline, insp, description="暗访发现")
     assert LogEntry.objects.filter(object_repr__contains="暗访发现").exists()
     county_discipline = make_user("discipline", YUECHENG)

@@ -9,7 +9,7 @@ import pytest
 from fangkong.supervision import actions
 from fangkong.supervision.models import AccountabilityCase, Inspection, Rectification
 from tests.conftest import HUAYUAN
-from tests.supervision.conftest import DAY0
+from tests.supervision.conftest import DAY0, case_on
 from tests.supervision.test_photos import png
 
 
@@ -25,16 +25,7 @@ def world(inspector, recorded_finding, node, cadre, organisation):
     task = actions.assign_rectification(
         inspector, recorded_finding, owner_node=node(HUAYUAN), requirement="安排值守"
     )
-    from fangkong.supervision.models import AccountabilityDecision
-
-    actions.open_case(
-        organisation,
-        finding=recorded_finding,
-        member=cadre,
-        decision=AccountabilityDecision.objects.get(code="criticism_education"),
-        decided_by="organisation_department",
-        decided_on=DAY0,
-    )
+    case_on(organisation, recorded_finding, cadre, "criticism_education")
     return {
         "finding": recorded_finding,
         "inspection": recorded_finding.inspection,

@@ -9,7 +9,7 @@ import pytest
 from fangkong.tracing import actions, venues
 from fangkong.tracing.chains import build_chains
 from fangkong.tracing.models import Contact, Scan
-from tests.conftest import GRID_A, YUECHENG, ZHUJI
+from tests.conftest import GRID_A, YUECHENG
 from tests.kit import bearer as auth
 
 D = dt.date
@@ -19,11 +19,6 @@ API = "/api/v1/tracing"
 @pytest.fixture
 def hq(make_user):
     return make_user("county_hq", YUECHENG)
-
-
-@pytest.fixture
-def other(make_user):
-    return make_user("county_hq", ZHUJI)
 
 
 @pytest.fixture
@@ -65,8 +60,8 @@ def test_pages_work_for_the_area(client, hq, world):
     assert b"<svg" in client.get(pages(world)[4]).content
 
 
-def test_pages_refuse_another_jurisdiction(client, other, world):
-    client.force_login(other)
+def test_pages_refuse_another_jurisdiction(client, zhuji_hq, world):
+    client.force_login(zhuji_hq)
     for url in pages(world):
         assert client.get(url).status_code == 404, url
     response = client.post(f"/tracing/contacts/{world['contact'].pk}/confirm/")
@@ -124,8 +119,8 @@ def test_public_scan_page(client, world, make_person):
     assert Scan.objects.filter(person=person).count() == 1
 
 
-def test_api_flow_and_refusal(client, hq, other, world, make_person):
-    h, o = auth(hq), auth(other)
+def test_api_flow_and_refusal(client, hq, zhuji_hq, world, make_person):
+    h, o = auth(hq), auth(zhuji_hq)
     case, contact, venue = world["case"], world["contact"], world["venue"]
     person = make_person("接口人")
 
