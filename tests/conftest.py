@@ -177,6 +177,41 @@ def make_person(db):
     return make
 
 
+@pytest.fixture
+def facility(db):
+    """The city hospital's fever clinic (in Yuecheng), where `add_case` treats its cases."""
+    from fangkong.clinical.models import Facility
+
+    return Facility.objects.create(
+        name="绍兴市人民医院发热门诊", kind="fever_clinic", node=kit.division(YUECHENG)
+    )
+
+
+@pytest.fixture
+def add_case(facility):
+    """add_case(confirmed_at, node_code=GRID_A, status="confirmed", **extra) → a case
+    stored by hand at its patient's home (tests/kit.py's `stored_case`)."""
+    import itertools
+
+    numbers = itertools.count(1)
+
+    def make(confirmed_at, node_code=GRID_A, status="confirmed", **extra):
+        return kit.stored_case(next(numbers), facility, confirmed_at, node_code, status, **extra)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def cjk_fonts():
+    """The PDFs need a CJK font (Debian fonts-noto-cjk; the Makefile's system-deps too)."""
+    import subprocess
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "apt-install-if-missing"
+    font = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+    subprocess.run([str(script), font, "fonts-noto-cjk"], check=True)
+    return font
+
+
 @pytest.fixture(autouse=True)
 def english_outside_requests():
     """Rules and commands speak the active language; tests read their English text.

@@ -238,6 +238,37 @@ def designated_hospital(code: str = YUECHENG):
     return found
 
 
+def stored_case(
+    n: int,
+    facility,
+    confirmed_at,
+    code: str = GRID_A,
+    status: str = "confirmed",
+    *,
+    number: str = "",
+    at_clinic: bool = False,
+    **extra,
+):
+    """A case stored by hand (no visit) for a new person living at `code`: placed at that
+    home, or with `at_clinic` at the facility's node with its home in `home_path`;
+    confirmed at `confirmed_at` unless another status is given."""
+    from fangkong.clinical.models import Case
+
+    home = division(code)
+    if at_clinic:
+        extra = {"path": facility.node.path, "home_path": home.path, **extra}
+    return Case.objects.create(
+        number=number or f"C{n:05d}",
+        person=person(n, code, f"病例{n}"),
+        facility=facility,
+        county=home.path.split("/")[1],
+        status=status,
+        diagnosed_at=confirmed_at,
+        confirmed_at=confirmed_at if status == "confirmed" else None,
+        **{"path": home.path, **extra},
+    )
+
+
 def clinic_visit(i: int = 0, code: str = YUECHENG):
     """An open fever-clinic visit of a new person (feverish, pneumonia on imaging)."""
     from fangkong.clinical.actions import visits

@@ -6,13 +6,13 @@ from typing import Any
 from auditlog.context import set_actor
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 
 from fangkong.accounts.models import ApiToken, EnrolmentCode, User
 from fangkong.core import clock
+from fangkong.core.access import NotAllowed
 
 TOKEN_LIFETIME = dt.timedelta(hours=12)
 
@@ -134,7 +134,7 @@ def may_revoke(actor: Any, token: ApiToken) -> bool:
 def revoke(actor: Any, token: ApiToken) -> ApiToken:
     """Revoke one token, by its holder or by an administrator of the holder's area."""
     if not may_revoke(actor, token):
-        raise PermissionDenied(_("you may not revoke this token"))
+        raise NotAllowed(_("you may not revoke this token"))
     reason = ApiToken.Reason.HOLDER if actor.pk == token.user_id else ApiToken.Reason.ADMIN
     with transaction.atomic(), set_actor(actor):
         token = ApiToken.objects.select_for_update().get(pk=token.pk)
@@ -160,7 +160,7 @@ def issue_enrolment_code(admin: Any, account: User) -> tuple[str, EnrolmentCode]
     """A one-time setup code for `account` to enrol an authenticator; issued by a system
     administrator of the account's area, shown to them once."""
     if not User.objects.restrict(admin, "enrol").filter(pk=account.pk).exists():
-        raise PermissionDenied(_("you may not set up two-factor sign-in for this account"))
+        raise NotAllowed(_("you may not set up two-factor sign-in for this account"))
     raw = "-".join(secrets.token_hex(2).upper() for _i in range(3))
     with transaction.atomic(), set_actor(admin):
         record = EnrolmentCode.objects.create(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from fangkong.briefing.compute import cutoff_for, rules_in_force
 from fangkong.briefing.models import Briefing, BriefingRules, RiskRules
 from fangkong.core import clock
-from fangkong.core.access import actor, invalid, require
+from fangkong.core.access import invalid, require
 from fangkong.core.jobs import start_job
 from fangkong.core.models import Job
 from fangkong.geo.models import Division
@@ -85,7 +85,9 @@ RISK_FIELDS = (
 @transaction.atomic
 def save_risk_rules(user: Any, data: dict[str, Any]) -> RiskRules:
     """Headquarters saves an R16 rule set from a date. Refused, naming the field, when
-    the set is inconsistent or would rate a high-risk county (R15) below a medium one."""
+    the set is inconsistent or would rate a high-risk county (R15) below a medium one,
+    and under `effective_from` when a set from that date is already in force (history,
+    never rewritten, like the briefing rules)."""
     from fangkong.analytics import risk
     from fangkong.analytics.inputs import AnalyticsInputError
     from fangkong.briefing import rules
@@ -96,10 +98,9 @@ def save_risk_rules(user: Any, data: dict[str, Any]) -> RiskRules:
         RiskRules,
         message=_("only city headquarters may change the five-colour map rules"),
     )
-    day = data.get("effective_from")
-    if not isinstance(day, dt.date):
-        raise invalid("effective_from", _("give the date the rules take effect"))
-    found = RiskRules.objects.filter(effective_from=day).first() or RiskRules(effective_from=day)
+    # a set in force is history (stored maps were rated by it): refused under
+    # `effective_from`; a set not yet in force may still be amended
+    found = RiskRules.draft(data.get("effective_from"), amend_future=True)
     for name in RISK_FIELDS:
         if data.get(name) is not None:
             setattr(found, name, data[name])
@@ -129,7 +130,4 @@ def save_risk_rules(user: Any, data: dict[str, Any]) -> RiskRules:
             )
             % {"high": high, "medium": medium},
         )
-    found.created_by = user if getattr(user, "pk", None) else None
-    with actor(user):
-        found.save()
-    return found
+    return found.save_by(user)

@@ -99,7 +99,13 @@ def compute(request: HttpRequest, code: str, day: str) -> HttpResponse:
     return redirect("briefing:detail", code=code, day=day)
 
 
-class RulesForm(forms.ModelForm):
+class DatedRulesForm(forms.ModelForm):
+    def validate_unique(self) -> None:
+        """A date already taken is the action's to refuse (a set in force is history,
+        one not yet in force is amended), with the kernel's message."""
+
+
+class RulesForm(DatedRulesForm):
     class Meta:
         model = BriefingRules
         fields = [
@@ -120,10 +126,6 @@ class RulesForm(forms.ModelForm):
             "effective_from": forms.DateInput(attrs={"type": "date"}),
             "cutoff": forms.TimeInput(attrs={"type": "time"}),
         }
-
-    def validate_unique(self) -> None:
-        """A date already taken is the action's to refuse (a set in force is history,
-        one not yet in force is amended), with the kernel's message."""
 
 
 def _rule_sets(
@@ -172,7 +174,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     )
 
 
-class RiskRulesForm(forms.ModelForm):
+class RiskRulesForm(DatedRulesForm):
     class Meta:
         model = RiskRules
         fields = ["effective_from", *actions.RISK_FIELDS, "note"]

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -16,7 +15,7 @@ from fangkong.care import rules
 from fangkong.care.choices import DeedStatus, DifficultyStatus, Relation
 from fangkong.care.models import CareRules, Category, Deed, DeedPhoto, Difficulty
 from fangkong.core import clock, crypto, security
-from fangkong.core.access import actor, invalid, require
+from fangkong.core.access import NotAllowed, actor, invalid, require
 from fangkong.core.querysets import can_access
 from fangkong.geo.models import Division
 from fangkong.people import identity
@@ -211,7 +210,7 @@ def rate(reporter: str, d: Difficulty, rating: int, comment: str = "") -> Diffic
     """The reporter rates the help once it is solved; `reporter` is the blind index
     of the phone they verified with a code (see `phone_index`)."""
     if not reporter or d.phone_index != reporter:
-        raise PermissionDenied(_("only the reporter may rate the help"))
+        raise NotAllowed(_("only the reporter may rate the help"))
     if d.status != DifficultyStatus.SOLVED:
         raise invalid("rating", _("the difficulty is not solved yet"))
     if d.rated_at is not None:

@@ -1,13 +1,15 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import wiring
 
-class CareConfig(AppConfig):
+
+class CareConfig(wiring.Wired):
     name = "fangkong.care"
-    label = "care"
     verbose_name = _("Care and advanced deeds")
-
-    def ready(self) -> None:
-        from fangkong.care import hooks, permissions  # noqa: F401
-
-        hooks.register_hooks()
+    audited = {
+        "Difficulty": wiring.excluding("path", "phone_enc", "phone_index"),
+        **wiring.placed("Deed"),
+        **wiring.plain("CareRules"),
+    }
+    hooks = "register_hooks"
+    demo_step = "demo:demo_step"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong.care.choices import DifficultyState, Relation
+from fangkong.core.formfields import date_field, text_box
 from fangkong.core.forms import ActionErrorsMixin
 from fangkong.core.picking import RecordPickerField
 from fangkong.geo.picker import JurisdictionField
@@ -28,11 +29,7 @@ class ReportForm(ActionErrorsMixin, forms.Form):
     phone = forms.CharField(label=_("Mobile phone"), max_length=20)
     code = forms.CharField(label=_("Verification code"), max_length=6, required=False)
     category = forms.ChoiceField(label=_("Kind of difficulty"), choices=())
-    description = forms.CharField(
-        label=_("What is the difficulty?"),
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    description = text_box(rows=4, label=_("What is the difficulty?"), max_length=1000)
     node_code = forms.ChoiceField(
         label=_("Your community or village (if you are not registered as a member)"),
         choices=(),
@@ -90,9 +87,7 @@ class OwnerForm(ActionErrorsMixin, forms.Form):
 
 
 class SolveForm(ActionErrorsMixin, forms.Form):
-    solution = forms.CharField(
-        label=_("What was done"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    solution = text_box(rows=3, label=_("What was done"), max_length=2000)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -120,9 +115,7 @@ def _organisations(user: Any) -> Any:
 class DeedForm(ActionErrorsMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=100)
     hero_name = forms.CharField(label=_("Person or organisation named"), max_length=100)
-    text = forms.CharField(
-        label=_("The deed"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8})
-    )
+    text = text_box(rows=8, label=_("The deed"), max_length=5000)
     node_code = JurisdictionField(label=_("Jurisdiction"))
     member = member_field(label=_("Member named (type the name)"), required=False)
     organisation = RecordPickerField(
@@ -146,23 +139,16 @@ class ReviewForm(ActionErrorsMixin, forms.Form):
             ("reject", _("Reject")),
         ],
     )
-    reason = forms.CharField(
-        label=_("Reason (to return or reject)"),
-        max_length=1000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    reason = text_box(
+        rows=2, label=_("Reason (to return or reject)"), max_length=1000, required=False
     )
 
 
 class CommendForm(ActionErrorsMixin, forms.Form):
     title = forms.CharField(label=_("Commendation title"), max_length=100)
-    reason = forms.CharField(
-        label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    reason = text_box(rows=2, label=_("Reason"), max_length=1000)
     decided_by = forms.ChoiceField(label=_("Decided by"), choices=())
-    decided_on = forms.DateField(
-        label=_("Decided on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    decided_on = date_field(label=_("Decided on"))
 
     def __init__(self, *args: Any, **kw: Any):
         super().__init__(*args, **kw)
@@ -172,9 +158,7 @@ class CommendForm(ActionErrorsMixin, forms.Form):
 
 
 class RulesForm(ActionErrorsMixin, forms.Form):
-    effective_from = forms.DateField(
-        label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    effective_from = date_field(label=_("Effective from"))
     solve_days = forms.IntegerField(
         label=_("Days to solve a difficulty"), min_value=1, max_value=60
     )

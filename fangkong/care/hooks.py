@@ -1,5 +1,4 @@
-"""Registrations into the shared registries: audit, home cards, jurisdiction browser
-columns, demo steps."""
+"""Registrations into the shared registries: home cards, jurisdiction browser columns."""
 
 from typing import Any
 
@@ -7,16 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 def register_hooks() -> None:
-    from auditlog.registry import auditlog
-
     from fangkong.care import models as m
-    from fangkong.care.demo import demo_step
-    from fangkong.core import demo_steps, home
+    from fangkong.core import home
     from fangkong.geo import counters
-
-    auditlog.register(m.Difficulty, exclude_fields=["path", "phone_enc", "phone_index"])
-    auditlog.register(m.Deed, exclude_fields=["path"])
-    auditlog.register(m.CareRules)
 
     def open_count(user: Any) -> int:
         return m.Difficulty.objects.restrict(user).unsolved().count()
@@ -55,4 +47,3 @@ def register_hooks() -> None:
 
     counters.register("care_open", _("Difficulties open"), unsolved)
     counters.register("care_overdue", _("Difficulties overdue"), overdue)
-    demo_steps.register("care", demo_step)

@@ -15,7 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.care.choices import DeedStatus, DifficultyState, DifficultyStatus, Relation
 from fangkong.care.querysets import DeedQuerySet, DifficultyQuerySet
 from fangkong.core import clock, crypto
-from fangkong.core.fields import optional_ref, path_column, ref_to, status_of, user_ref
+from fangkong.core.fields import (
+    optional_ref,
+    path_column,
+    ref_to,
+    sealed,
+    status_of,
+    step,
+    user_ref,
+)
 from fangkong.core.models import DatedRuleSet, DetailPage, NodeScoped, TimeStampedModel
 from fangkong.core.querysets import RestrictedQuerySet
 
@@ -83,9 +91,7 @@ class Difficulty(DetailPage, NodeScoped, TimeStampedModel):
         _("reported by"), max_length=10, choices=Relation.choices, default=Relation.SELF
     )
     reporter_name = models.CharField(_("reporter"), max_length=50)
-    phone_enc = models.BinaryField(null=True, editable=False)
-    phone_index = models.CharField(max_length=32, null=True, db_index=True, editable=False)
-    phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
+    phone_enc, phone_index, phone_masked = sealed(_("mobile phone"), max_length=16, indexed=True)
     member = optional_ref("mobilisation.Member", _("member"), related_name="difficulties")
     node = ref_to("geo.Division", _("responsible node"))
     path = path_column()
@@ -174,8 +180,7 @@ class Deed(DetailPage, NodeScoped, TimeStampedModel):
     path = path_column()
     status = status_of(DeedStatus, default=DeedStatus.SUBMITTED, max_length=10)
     submitted_by = user_ref(required=True)
-    reviewed_by = user_ref()
-    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_at, reviewed_by = step(_("reviewed"))
     review_reason = models.TextField(_("reason"), blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     commendation = optional_ref("supervision.Commendation", _("commendation"), related_name="deeds")

@@ -31,16 +31,6 @@ PAGE = 20
 PUBLIC_TTL = 60
 
 
-def _areas() -> list[tuple[str, str]]:
-    city = Division.objects.filter(code=CITY).first()
-    if city is None:
-        return []
-    rows = Division.objects.under(city.path).filter(level__in=["county", "town"])
-    return [(CITY, city.name)] + [
-        (d.code, ("　" if d.level == "town" else "") + d.name) for d in rows.order_by("path")
-    ]
-
-
 def _remember(request: HttpRequest, phone: str) -> None:
     """Keep the verified phone's blind index (never the number) for a short while."""
     until = clock.now() + dt.timedelta(minutes=SESSION_MINUTES)
@@ -150,7 +140,12 @@ def _render_deeds(area: str, page: int) -> bytes:
     listing = lists.Listing(
         Paginator(qs, PAGE).get_page(page), None, urlencode({"area": node.code}) if node else ""
     )
-    context = {"items": listing, "listing": listing, "node": node, "areas": _areas()}
+    context = {
+        "items": listing,
+        "listing": listing,
+        "node": node,
+        "areas": picker.area_choices(CITY),
+    }
     return render_to_string("care/p/deeds.html", context).encode()
 
 

@@ -305,22 +305,13 @@ def rules(request: HttpRequest) -> HttpResponse:
         if request.POST.get("verb") == "category":
             require(request.user, "change", "care.category")
             cat_form = forms.CategoryForm(request.POST)
-            if cat_form.is_valid() and run_action(
-                request,
-                cat_form,
-                lambda: actions.save_category(user, **cat_form.cleaned_data),
-                _("Category saved."),
-            ):
+            saved = _("Category saved.")
+            if posted(request, cat_form, lambda d: actions.save_category(user, **d), saved):
                 return redirect("care:rules")
         else:
             require(request.user, "add", "care.carerules")
             form = forms.RulesForm(request.POST)
-            if form.is_valid() and run_action(
-                request,
-                form,
-                lambda: actions.add_rules(user, **form.cleaned_data),
-                _("Rule set added."),
-            ):
+            if posted(request, form, lambda d: actions.add_rules(user, **d), _("Rule set added.")):
                 return redirect("care:rules")
     return render(
         request,

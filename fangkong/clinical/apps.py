@@ -1,20 +1,17 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import wiring
 
-class ClinicalConfig(AppConfig):
+
+class ClinicalConfig(wiring.Wired):
     name = "fangkong.clinical"
-    label = "clinical"
     verbose_name = _("Clinical pathway")
-
-    def ready(self) -> None:
-        from fangkong.clinical import permissions  # noqa: F401
-        from fangkong.clinical.hooks import register_hooks
-
-        register_hooks()
-
-        # its part of the daily briefing (core.sections; the briefing imports no app)
-        from fangkong.clinical.briefing import section
-        from fangkong.core.sections import register_section
-
-        register_section("cases", section, 30)
+    audited = {
+        **wiring.stamped("ClinicVisit", "Facility"),
+        "Case": wiring.excluding(*wiring.STAMPED_FIELDS, "report_due", "investigation_due"),
+        **wiring.placed("Sample", "Transfer", "Investigation", "Cluster"),
+        **wiring.plain("ClinicalRules"),
+    }
+    hooks = "register_hooks"
+    sections = (wiring.Part("cases", 30),)
+    demo_step = "demo:run"

@@ -40,7 +40,7 @@ from fangkong.clinical.models import (
     Ward,
 )
 from fangkong.core import clock, facts
-from fangkong.core.access import actor, invalid, require, within
+from fangkong.core.access import actor, invalid, one_of, require, within
 
 # ---------------------------------------------------------------- facilities
 
@@ -48,8 +48,7 @@ from fangkong.core.access import actor, invalid, require, within
 @transaction.atomic
 def create_facility(user: Any, *, name: str, kind: str, node: Any, address: str = "") -> Facility:
     require(user, "add", "clinical.facility", message=_("your role may not add facilities"))
-    if kind not in FacilityKind.values:
-        raise invalid("kind", _("must be one of %s") % ", ".join(FacilityKind.values))
+    one_of("kind", kind, FacilityKind)
     if not within(user, node):
         raise invalid("node", _("the facility must lie in your jurisdiction"))
     if not (name or "").strip():
@@ -64,8 +63,7 @@ def create_facility(user: Any, *, name: str, kind: str, node: Any, address: str 
 def add_ward(user: Any, facility: Facility, *, name: str, kind: str, beds: int) -> Ward:
     """A ward of one bed kind with `beds` numbered beds."""
     require(user, "change", "clinical.ward", message=_("your role may not change wards"))
-    if kind not in BedKind.values:
-        raise invalid("kind", _("must be one of %s") % ", ".join(BedKind.values))
+    one_of("kind", kind, BedKind)
     if not 1 <= beds <= 500:
         raise invalid("beds", _("between 1 and 500 beds"))
     if Ward.objects.filter(facility=facility, name=name).exists():
@@ -126,8 +124,7 @@ def request_transfer(
         raise invalid("to_facility", _("patients are transferred to a designated hospital"))
     if to_facility.pk == case.facility_id:
         raise invalid("to_facility", _("the patient is already there"))
-    if bed_kind not in BedKind.values:
-        raise invalid("bed_kind", _("must be one of %s") % ", ".join(BedKind.values))
+    one_of("bed_kind", bed_kind, BedKind)
     if Transfer.objects.filter(case=case, status__in=OPEN_TRANSFER).exists():
         raise invalid("case", _("a transfer of this patient is already under way"))
     with actor(user):
@@ -270,8 +267,7 @@ def record_daily(user: Any, case: Case, data: dict[str, Any]) -> DailyStatus:
     if temp is None:
         raise invalid("max_temperature", _("this field is required"))
     severity = data.get("severity") or case.severity or Severity.MILD
-    if severity not in Severity.values:
-        raise invalid("severity", _("must be one of %s") % ", ".join(Severity.values))
+    one_of("severity", severity, Severity)
     with actor(user):
         status, _created = DailyStatus.objects.update_or_create(
             case=case,

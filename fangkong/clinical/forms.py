@@ -14,6 +14,7 @@ from fangkong.clinical.choices import (
     Status,
     Symptom,
 )
+from fangkong.core.formfields import checkboxes, date_field, datetime_field
 from fangkong.core.forms import ActionErrorsMixin
 from fangkong.geo.picker import JurisdictionField
 
@@ -25,17 +26,9 @@ class FindingsForm(ActionErrorsMixin, forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "37.5"}),
     )
-    symptoms = forms.MultipleChoiceField(
-        label=_("Symptoms"),
-        choices=Symptom.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    epi_items = forms.MultipleChoiceField(
-        label=_("Epidemiological history (14 days)"),
-        choices=EpiItem.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    symptoms = checkboxes(label=_("Symptoms"), choices=Symptom.choices, required=False)
+    epi_items = checkboxes(
+        label=_("Epidemiological history (14 days)"), choices=EpiItem.choices, required=False
     )
     epi_note = forms.CharField(label=_("Epidemiological details"), max_length=300, required=False)
     imaging_pneumonia = forms.BooleanField(
@@ -75,11 +68,7 @@ class VisitForm(FindingsForm):
 class DisposeForm(forms.Form):
     disposition = forms.ChoiceField(label=_("Disposition"), choices=Disposition.choices)
     note = forms.CharField(label=_("Note / reason"), max_length=300, required=False)
-    diagnosed_at = forms.DateTimeField(
-        label=_("Diagnosis time (suspected case)"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
+    diagnosed_at = datetime_field(label=_("Diagnosis time (suspected case)"), required=False)
 
 
 class ClassifyForm(forms.Form):
@@ -88,11 +77,7 @@ class ClassifyForm(forms.Form):
         label=_("Severity"), choices=[("", "—"), *Severity.choices], required=False
     )
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
-    diagnosed_at = forms.DateTimeField(
-        label=_("Diagnosis time"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
+    diagnosed_at = datetime_field(label=_("Diagnosis time"), required=False)
 
 
 class SampleForm(forms.Form):
@@ -123,20 +108,17 @@ class ExposureForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=60)
     relation = forms.CharField(label=_("Relation"), max_length=40, required=False)
     setting = forms.CharField(label=_("Setting"), max_length=120, required=False)
-    last_contact = forms.DateField(
-        label=_("Last contact"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    last_contact = date_field(label=_("Last contact"))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
 class OnsetSourceForm(forms.Form):
     """Symptom onset and infection source of a case (validated by the action)."""
 
-    onset_date = forms.DateField(
+    onset_date = date_field(
         label=_("Symptom onset"),
         required=False,
         help_text=_("Leave empty when unknown or without symptoms."),
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
     source = forms.ChoiceField(label=_("Infection source"), choices=Source.choices)
     source_note = forms.CharField(

@@ -47,32 +47,9 @@ def _in_care(user: Any) -> int:
 
 
 def register_hooks() -> None:
-    from auditlog.registry import auditlog
-
-    from fangkong.clinical.models import (
-        Case,
-        ClinicalRules,
-        ClinicVisit,
-        Cluster,
-        Facility,
-        Investigation,
-        Sample,
-        Transfer,
-    )
-    from fangkong.core import demo_steps, home
+    from fangkong.clinical.models import Case
+    from fangkong.core import home
     from fangkong.geo import counters
-
-    auditlog.register(ClinicVisit, exclude_fields=["created_at", "updated_at", "path"])
-    auditlog.register(
-        Case,
-        exclude_fields=["created_at", "updated_at", "path", "report_due", "investigation_due"],
-    )
-    auditlog.register(Sample, exclude_fields=["path"])
-    auditlog.register(Transfer, exclude_fields=["path"])
-    auditlog.register(Investigation, exclude_fields=["path"])
-    auditlog.register(Cluster, exclude_fields=["path"])
-    auditlog.register(Facility, exclude_fields=["created_at", "updated_at", "path"])
-    auditlog.register(ClinicalRules)
 
     counters.register_rows(
         "clinical", _("Patients in care"), lambda user: Case.objects.restrict(user, "view").active()
@@ -88,10 +65,3 @@ def register_hooks() -> None:
             _in_care,
         )
     )
-
-    def demo(seed: int) -> str:
-        from fangkong.clinical.demo import run
-
-        return run(seed)
-
-    demo_steps.register("clinical", demo)

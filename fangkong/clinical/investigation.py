@@ -12,7 +12,7 @@ from fangkong.clinical.actions.rulesets import rules_in_force
 from fangkong.clinical.choices import Source, Status
 from fangkong.clinical.models import Case, Cluster, Exposure, Investigation
 from fangkong.core import clock
-from fangkong.core.access import actor, invalid, require
+from fangkong.core.access import actor, common_path, invalid, require
 
 # ---------------------------------------------------------------- investigation, clusters
 
@@ -188,18 +188,7 @@ def detect_cluster(case: Case) -> Cluster | None:
             detected_at=now,
             threshold=r.r10_cluster_threshold,
             emergency_due=now + dt.timedelta(hours=r.r9_emergency_hours),
-            path=_common_path([c.home_path or c.path for c in linked]),  # where they live
+            path=common_path([c.home_path or c.path for c in linked]),  # where they live
         )
     cluster.cases.add(*linked)
     return cluster
-
-
-def _common_path(paths: list[str]) -> str:
-    """The deepest node containing all paths (the cluster is seen from there up)."""
-    split = [[p for p in path.split("/") if p] for path in paths]
-    common: list[str] = []
-    for parts in zip(*split, strict=False):
-        if len(set(parts)) != 1:
-            break
-        common.append(parts[0])
-    return "/".join(common) + "/" if common else ""

@@ -33,6 +33,7 @@ from fangkong.core.fields import (
     path_column,
     ref_to,
     status_of,
+    step,
     user_ref,
 )
 from fangkong.core.querysets import RestrictedManager
@@ -211,8 +212,7 @@ class ClinicVisit(core.DetailPage, core.PathScoped, core.TimeStampedModel):
         _("disposition"), max_length=12, choices=Disposition.choices, blank=True
     )
     disposition_note = models.CharField(_("disposition note"), max_length=300, blank=True)
-    disposed_at = models.DateTimeField(_("disposed"), null=True, blank=True)
-    disposed_by = user_ref()
+    disposed_at, disposed_by = step(_("disposed"))
 
     objects = qs.VisitQuerySet.as_manager()
 
@@ -336,8 +336,7 @@ class ClassificationChange(models.Model):
     reason = models.CharField(_("reason"), max_length=500)
     criteria = models.JSONField(_("criteria met"), default=dict, blank=True)
     override = models.BooleanField(_("rule overridden"), default=False)
-    by = user_ref(required=True)
-    at = models.DateTimeField(default=clock.now)
+    at, by = step(now=True, required=True)
 
     class Meta:
         verbose_name = _("classification change")
@@ -363,8 +362,7 @@ class Sample(core.PathScoped):
         _("Ct ORF1ab"), max_digits=4, decimal_places=1, null=True, blank=True
     )
     ct_n = models.DecimalField(_("Ct N"), max_digits=4, decimal_places=1, null=True, blank=True)
-    result_at = models.DateTimeField(_("result at"), null=True, blank=True)
-    result_by = user_ref()
+    result_at, result_by = step(_("result at"))
 
     objects = qs.SampleQuerySet.as_manager()
 
@@ -387,8 +385,7 @@ class Transfer(core.PathScoped):
     bed_kind = models.CharField(_("bed kind"), max_length=20, choices=BedKind.choices)
     status = status_of(TransferStatus, default="requested", max_length=14)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
-    requested_at = models.DateTimeField(_("requested"), default=clock.now)
-    requested_by = user_ref(required=True)
+    requested_at, requested_by = step(_("requested"), now=True, required=True)
     bed = optional_ref(Bed, on_delete=models.PROTECT, related_name="transfers")
     bed_assigned_at = models.DateTimeField(_("bed assigned"), null=True, blank=True)
     vehicle = models.CharField(_("ambulance"), max_length=40, blank=True)
@@ -437,8 +434,7 @@ class Investigation(core.PathScoped):
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="investigation")
     opened_at = models.DateTimeField(default=clock.now)
-    completed_at = models.DateTimeField(null=True, blank=True)
-    completed_by = user_ref()
+    completed_at, completed_by = step()
     summary = models.TextField(_("summary"), blank=True)
 
     objects = RestrictedManager()

@@ -125,14 +125,8 @@ class CaseQuerySet(FacilityScoped):
     def investigation_overdue(self, now: dt.datetime) -> Self:
         return self.filter(investigation_due__lt=now, investigated_at__isnull=True)
 
-    def investigation_running(self, now: dt.datetime) -> Self:
-        return self.filter(investigation_due__gte=now, investigated_at__isnull=True)
-
     def emergency_overdue(self, now: dt.datetime) -> Self:
         return self.filter(emergency_due__lt=now, emergency_reported_at__isnull=True)
-
-    def emergency_running(self, now: dt.datetime) -> Self:
-        return self.filter(emergency_due__gte=now, emergency_reported_at__isnull=True)
 
     def awaiting_admission(self) -> Self:
         """Confirmed, in care, not yet arrived at a designated hospital."""

@@ -6,7 +6,7 @@ Each rule returns which criteria are met, so pages can show why it proposes what
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -89,15 +89,7 @@ class R8Result:
         )
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "temperature_normal": self.temperature_normal,
-            "normal_days": self.normal_days,
-            "symptoms_improved": self.symptoms_improved,
-            "imaging_improved": self.imaging_improved,
-            "negative_tests": self.negative_tests,
-            "negatives_found": self.negatives_found,
-            "met": self.met,
-        }
+        return asdict(self)
 
 
 def normal_days(daily: Sequence[tuple[dt.date, Decimal]], today: dt.date, r: Any) -> int:

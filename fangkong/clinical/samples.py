@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from fangkong.clinical.actions.inputs import optional_time, parse_time
 from fangkong.clinical.choices import Result, SampleType
 from fangkong.clinical.models import Case, Sample
-from fangkong.core.access import actor, invalid, require
+from fangkong.core.access import actor, invalid, one_of, require
 
 # ---------------------------------------------------------------- samples
 
@@ -31,8 +31,7 @@ def record_sample(
         raise invalid("code", _("give the sample code (at most 40 characters)"))
     if Sample.objects.filter(code=code).exists():
         raise invalid("code", _("sample %s is already recorded") % code)
-    if sample_type not in SampleType.values:
-        raise invalid("sample_type", _("must be one of %s") % ", ".join(SampleType.values))
+    one_of("sample_type", sample_type, SampleType)
     taken = parse_time(taken_at, "taken_at")
     sent = optional_time(sent_at, "sent_at")
     if sent is not None and taken is not None and sent < taken:

@@ -42,6 +42,7 @@ from fangkong.clinical.models import (
 from fangkong.core import audit, clock
 from fangkong.core import listing as lists
 from fangkong.core.access import require
+from fangkong.core.forms import run_action
 from fangkong.core.rulepages import RulesPage
 
 
@@ -114,8 +115,10 @@ def visit_new(request: HttpRequest) -> HttpResponse:
         if d.get("task_id"):
             task = boards.pending_screening(request.user, str(d["task_id"]))
             person = task.subject.person if task else person
-        try:
-            visit = visits.register_visit(
+        visit = run_action(
+            request,
+            form,
+            lambda: visits.register_visit(
                 request.user,
                 d["facility"],
                 person=person,
@@ -124,13 +127,10 @@ def visit_new(request: HttpRequest) -> HttpResponse:
                 observation_referral=referral if d.get("referral_id") and person else None,
                 screening_task=task if d.get("task_id") else None,
                 **{k: d[k] for k in FindingsForm.base_fields},
-            )
-        except ValidationError as exc:
-            form.add_action_errors(exc)
-        except PermissionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Visit registered."))
+            ),
+            _("Visit registered."),
+        )
+        if visit:
             return redirect(visit)
     return render(
         request, "clinical/visit_new.html", {"form": form, "referral": referral, "task": task}

@@ -1,13 +1,10 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import wiring
 
-class CockpitConfig(AppConfig):
+
+class CockpitConfig(wiring.Wired):
     name = "fangkong.cockpit"
-    label = "cockpit"
     verbose_name = _("Cockpits")
-
-    def ready(self) -> None:
-        from fangkong.cockpit import hooks
-
-        hooks.register_cockpits()
+    permissions = False
+    hooks = "register_cockpits"

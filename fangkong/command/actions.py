@@ -28,14 +28,9 @@ from fangkong.command.models import (
     TaskForce,
 )
 from fangkong.core import clock
-from fangkong.core.access import actor, invalid, require
+from fangkong.core.access import account_of, actor, invalid, require, written
 from fangkong.geo.choices import LEVEL_ORDER
 from fangkong.geo.models import Division
-
-
-def _stored(user: Any) -> Any:
-    return user if getattr(user, "pk", None) else None
-
 
 # ------------------------------------------------------------------ response level (R18)
 
@@ -56,7 +51,7 @@ def set_response_level(
     with actor(user):
         level, _created = ResponseLevel.objects.update_or_create(
             effective_from=effective_from,
-            defaults={"grade": grade, "note": note, "created_by": _stored(user)},
+            defaults={"grade": grade, "note": note, "created_by": account_of(user)},
         )
     return level
 
@@ -74,8 +69,7 @@ def create_target(
     description: str = "",
 ) -> Target:
     require(user, "add", "command.target", node=node)
-    if not name.strip():
-        raise invalid("name", _("a target needs a name"))
+    written("name", name, _("a target needs a name"))
     if not indicators:
         raise invalid("indicators", _("a target needs at least one indicator"))
     with actor(user):
@@ -132,8 +126,7 @@ def record_indicator(user: Any, indicator: Indicator, day: dt.date, value: Any) 
 def create_measure_list(user: Any, name: str, level: str, items: Sequence[str]) -> MeasureList:
     require(user, "add", MeasureList)
     clean = [str(i).strip() for i in items if str(i).strip()]
-    if not name.strip():
-        raise invalid("name", _("a checklist needs a name"))
+    written("name", name, _("a checklist needs a name"))
     if not clean:
         raise invalid("items", _("a checklist needs at least one measure"))
     if level not in LEVEL_ORDER:
@@ -175,10 +168,10 @@ def create_task_force(
     user: Any, node: Division, name: str, leader: Any, members: Sequence[Any], responsibilities: str
 ) -> TaskForce:
     require(user, "add", "command.taskforce", node=node)
-    if not name.strip():
-        raise invalid("name", _("a task force needs a name"))
-    if not responsibilities.strip():
-        raise invalid("responsibilities", _("write down what the task force is responsible for"))
+    written("name", name, _("a task force needs a name"))
+    written(
+        "responsibilities", responsibilities, _("write down what the task force is responsible for")
+    )
     if TaskForce.objects.filter(node=node, name=name.strip()).exists():
         raise invalid("name", _("this headquarters already has a task force of that name"))
     for person in [leader, *members]:
@@ -249,10 +242,8 @@ def issue_directive(
 ) -> Directive:
     """Issue a directive and create one receipt per recipient organisation in bulk."""
     require(user, "add", "command.directive", node=node)
-    if not title.strip():
-        raise invalid("title", _("a directive needs a title"))
-    if not text.strip():
-        raise invalid("text", _("a directive needs its text"))
+    written("title", title, _("a directive needs a title"))
+    written("text", text, _("a directive needs its text"))
     if timezone.is_naive(deadline):
         raise invalid("deadline", _("the deadline needs a time zone"))
     if deadline <= clock.now():
@@ -302,7 +293,7 @@ def acknowledge(user: Any, receipt: DirectiveReceipt) -> DirectiveReceipt:
     with actor(user):
         receipt.received_at = receipt.received_at or now
         receipt.acknowledged_at = now
-        receipt.acknowledged_by = _stored(user)
+        receipt.acknowledged_by = account_of(user)
         receipt.save(update_fields=["received_at", "acknowledged_at", "acknowledged_by"])
     return receipt
 
@@ -310,13 +301,12 @@ def acknowledge(user: Any, receipt: DirectiveReceipt) -> DirectiveReceipt:
 @transaction.atomic
 def report_back(user: Any, receipt: DirectiveReceipt, feedback: str) -> DirectiveReceipt:
     require(user, "change", "command.directivereceipt", node=receipt.node)
-    if not feedback.strip():
-        raise invalid("feedback", _("write what was done"))
+    written("feedback", feedback, _("write what was done"))
     now = clock.now()
     with actor(user):
         receipt.received_at = receipt.received_at or now
         receipt.acknowledged_at = receipt.acknowledged_at or now
-        receipt.acknowledged_by = receipt.acknowledged_by or _stored(user)
+        receipt.acknowledged_by = receipt.acknowledged_by or account_of(user)
         receipt.reported_at = now
         receipt.feedback = feedback.strip()
         receipt.save(
@@ -376,8 +366,7 @@ def record_decision(
     user: Any, meeting: Meeting, text: str, owner: Any, deadline: dt.date
 ) -> Decision:
     require(user, "add", "command.decision", node=meeting.node)
-    if not text.strip():
-        raise invalid("text", _("write the decision"))
+    written("text", text, _("write the decision"))
     if owner is None:
         raise invalid("owner", _("every decision needs an owner"))
     if owner.node is None or not owner.node.path.startswith(meeting.node.path):
@@ -395,8 +384,7 @@ def close_decision(user: Any, decision: Decision, outcome: str) -> Decision:
     require(user, "change", "command.decision", node=decision.meeting.node)
     if decision.status == "done":
         raise invalid("status", _("this decision is already done"))
-    if not outcome.strip():
-        raise invalid("outcome", _("write what was done"))
+    written("outcome", outcome, _("write what was done"))
     with actor(user):
         decision.status = "done"
         decision.done_at = clock.now()
@@ -423,8 +411,7 @@ def create_report_template(
     ends_on: dt.date | None = None,
 ) -> ReportTemplate:
     require(user, "add", "command.reporttemplate", node=node)
-    if not name.strip():
-        raise invalid("name", _("a report needs a name"))
+    written("name", name, _("a report needs a name"))
     if level not in RECIPIENT_LEVELS or LEVEL_ORDER.index(level) <= LEVEL_ORDER.index(node.level):
         raise invalid("level", _("reports are expected from a level below the issuing node"))
     if schedule not in Schedule.values:

@@ -7,31 +7,26 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong.command.choices import RECIPIENT_LEVELS, ResponseGrade, Schedule
+from fangkong.core.formfields import checkboxes, date_field, datetime_field, text_box
 from fangkong.core.forms import ActionErrorsMixin
 from fangkong.geo.choices import Level
 from fangkong.geo.picker import JurisdictionListField
 
 LEVEL_CHOICES = [(v, label) for v, label in Level.choices if v in RECIPIENT_LEVELS]
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class LevelForm(ActionErrorsMixin, forms.Form):
-    effective_from = forms.DateField(label=_("Effective from"), widget=DATE)
+    effective_from = date_field(label=_("Effective from"))
     grade = forms.ChoiceField(label=_("Response level"), choices=ResponseGrade.choices)
     note = forms.CharField(label=_("Source / note"), max_length=200, required=False)
 
 
 class DirectiveForm(ActionErrorsMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=150)
-    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 5}))
-    deadline = forms.DateTimeField(
-        label=_("Deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    levels = forms.MultipleChoiceField(
-        label=_("Send to every node of these levels"),
-        choices=LEVEL_CHOICES,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
+    text = text_box(rows=5, label=_("Text"))
+    deadline = datetime_field(label=_("Deadline"))
+    levels = checkboxes(
+        label=_("Send to every node of these levels"), choices=LEVEL_CHOICES, required=False
     )
     nodes = JurisdictionListField(
         label=_("…and/or these jurisdictions (names, separated by 、)"), required=False
@@ -47,18 +42,18 @@ class DirectiveForm(ActionErrorsMixin, forms.Form):
 
 
 class FeedbackForm(forms.Form):
-    feedback = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+    feedback = text_box(rows=3, label=_("What was done"))
 
 
 class MeetingForm(ActionErrorsMixin, forms.Form):
-    day = forms.DateField(label=_("Day"), widget=DATE)
+    day = date_field(label=_("Day"))
     title = forms.CharField(label=_("Title"), max_length=120, required=False)
 
 
 class DecisionForm(ActionErrorsMixin, forms.Form):
-    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = text_box(rows=2, label=_("Decision"))
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None)  # type: ignore[var-annotated,arg-type]
-    deadline = forms.DateField(label=_("Deadline"), widget=DATE)
+    deadline = date_field(label=_("Deadline"))
 
     def __init__(self, *args: Any, owners: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -77,15 +72,13 @@ class TemplateForm(ActionErrorsMixin, forms.Form):
     lock_after_hours = forms.IntegerField(
         label=_("Locked hours after the deadline"), initial=24, min_value=0
     )
-    figures = forms.CharField(
-        label=_("Figures to report (one per line)"), widget=forms.Textarea(attrs={"rows": 4})
-    )
-    starts_on = forms.DateField(label=_("First period"), widget=DATE)
-    ends_on = forms.DateField(label=_("Last period"), widget=DATE, required=False)
+    figures = text_box(rows=4, label=_("Figures to report (one per line)"))
+    starts_on = date_field(label=_("First period"))
+    ends_on = date_field(label=_("Last period"), required=False)
 
 
 class SubmissionForm(ActionErrorsMixin, forms.Form):
-    period = forms.DateField(label=_("Period"), widget=DATE)
+    period = date_field(label=_("Period"))
 
     def __init__(self, *args: Any, figures: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

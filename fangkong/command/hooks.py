@@ -1,4 +1,4 @@
-"""Where command meets the rest: agenda items from the briefing, home cards, the demo."""
+"""Where command meets the rest: agenda items from the briefing, home cards."""
 
 import datetime as dt
 from typing import Any
@@ -18,7 +18,7 @@ def agenda_items(node: Any, day: dt.date) -> list[str]:
 
 def register_hooks() -> None:
     from fangkong.command.models import Directive, DirectiveReceipt, ReportTemplate
-    from fangkong.core import demo_steps, home
+    from fangkong.core import home
 
     home.register(
         home.Card(
@@ -57,7 +57,3 @@ def register_hooks() -> None:
         )
     )
     del Directive
-
-    from fangkong.command.demo import demo_step
-
-    demo_steps.register("command", demo_step)

@@ -17,8 +17,8 @@ from fangkong.command.querysets import (
     TemplateQuerySet,
 )
 from fangkong.core import clock
-from fangkong.core.fields import USER, optional_ref, path_column, ref_to, status_of, user_ref
-from fangkong.core.models import NodeScoped, PathScoped
+from fangkong.core.fields import USER, optional_ref, path_column, ref_to, status_of, step, user_ref
+from fangkong.core.models import DatedRuleSet, NodeScoped, PathScoped
 from fangkong.core.querysets import RestrictedManager
 
 
@@ -27,19 +27,14 @@ def attachment_storage() -> FileSystemStorage:
     return FileSystemStorage(location=settings.VAR_DIR / "media" / "command")
 
 
-class ResponseLevel(models.Model):
+class ResponseLevel(DatedRuleSet):
     """The emergency response level in force from a date (R18), set by headquarters."""
 
-    effective_from = models.DateField(_("effective from"), unique=True)
     grade = models.CharField(_("response level"), max_length=4, choices=ResponseGrade.choices)
-    note = models.CharField(_("source / note"), max_length=200, blank=True)
-    created_by = user_ref()
-    created_at = models.DateTimeField(default=clock.now, editable=False)
 
-    class Meta:
+    class Meta(DatedRuleSet.Meta):
         verbose_name = _("response level")
         verbose_name_plural = _("response levels")
-        ordering = ["-effective_from"]
 
     def __str__(self) -> str:
         return f"{self.effective_from}: {self.grade}"
@@ -89,8 +84,7 @@ class IndicatorValue(PathScoped):
     indicator = ref_to(Indicator, on_delete=models.CASCADE, related_name="values")
     day = models.DateField(_("day"))
     value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
-    recorded_by = user_ref(required=True)
-    recorded_at = models.DateTimeField(default=clock.now)
+    recorded_at, recorded_by = step(now=True, required=True)
 
     objects = RestrictedManager()
 
@@ -130,8 +124,7 @@ class MeasureStatus(NodeScoped):
     item = models.PositiveSmallIntegerField(_("measure number"))
     done = models.BooleanField(_("done"), default=False)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    updated_by = user_ref(required=True)
-    updated_at = models.DateTimeField(default=clock.now)
+    updated_at, updated_by = step(now=True, required=True)
     objects = RestrictedManager()
 
     class Meta:
@@ -179,8 +172,7 @@ class Directive(NodeScoped):
     feedback_required = models.BooleanField(_("report back required"), default=False)
     levels = models.JSONField(_("recipient levels"), default=list, blank=True)
     owner = user_ref(_("owner"), required=True)
-    issued_by = user_ref(required=True)
-    issued_at = models.DateTimeField(_("issued"), default=clock.now)
+    issued_at, issued_by = step(_("issued"), now=True, required=True)
     decision = optional_ref("Decision", related_name="directives")
     objects = DirectiveQuerySet.as_manager()
 
@@ -199,8 +191,7 @@ class DirectiveReceipt(NodeScoped):
     directive = ref_to(Directive, on_delete=models.CASCADE, related_name="receipts")
     level = models.CharField(max_length=10, editable=False)
     received_at = models.DateTimeField(_("received"), null=True, blank=True)
-    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
-    acknowledged_by = user_ref()
+    acknowledged_at, acknowledged_by = step(_("acknowledged"))
     reported_at = models.DateTimeField(_("reported back"), null=True, blank=True)
     feedback = models.TextField(_("feedback"), blank=True)
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
@@ -303,8 +294,7 @@ class Submission(NodeScoped):
     data = models.JSONField(_("figures"), default=dict)
     completeness = models.FloatField(_("completeness"), default=0.0)
     on_time = models.BooleanField(_("on time"), default=True)
-    submitted_at = models.DateTimeField(_("submitted"), default=clock.now)
-    submitted_by = user_ref(required=True)
+    submitted_at, submitted_by = step(_("submitted"), now=True, required=True)
     objects = SubmissionQuerySet.as_manager()
 
     class Meta:

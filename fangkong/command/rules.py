@@ -3,7 +3,7 @@ force, directive coverage and escalation, and the DHIS2 reporting-rate model."""
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 # R18 (Zhejiang): the data migration seeds these; headquarters adds later-dated ones.
@@ -64,10 +64,7 @@ class Coverage:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "total": self.total,
-            "received": self.received,
-            "acknowledged": self.acknowledged,
-            "reported": self.reported,
+            **asdict(self),
             "received_rate": self.received_rate,
             "acknowledged_rate": self.acknowledged_rate,
             "reported_rate": self.reported_rate,

@@ -43,7 +43,7 @@ from fangkong.command.models import (
 from fangkong.core import clock, picking
 from fangkong.core import listing as lists
 from fangkong.core.access import require
-from fangkong.core.forms import create_page, posted
+from fangkong.core.forms import create_page, flashed, posted
 from fangkong.core.querysets import is_system
 
 
@@ -219,11 +219,7 @@ def _receipt(request: HttpRequest, pk: int) -> DirectiveReceipt:
 @require_POST
 def receipt_ack(request: HttpRequest, pk: int) -> HttpResponse:
     r = _receipt(request, pk)
-    try:
-        actions.acknowledge(request.user, r)
-        messages.success(request, _("Acknowledged."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    flashed(request, lambda: actions.acknowledge(request.user, r), _("Acknowledged."))
     return redirect("command:directive", pk=r.directive_id)
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -20,7 +20,7 @@ from fangkong.companions.models import (
     RunCase,
 )
 from fangkong.core import clock
-from fangkong.core.access import actor, require, within
+from fangkong.core.access import NotAllowed, account_of, actor, require, within
 from fangkong.core.jobs import start_job
 from fangkong.core.models import Job
 
@@ -56,7 +56,7 @@ def start_run(
     require(user, "add", CompanionRun, message=_("You may not run companion detection."))
     node = node or getattr(user, "node", None)
     if node is None or not within(user, node):
-        raise PermissionDenied(_("That area is outside your jurisdiction."))
+        raise NotAllowed(_("That area is outside your jurisdiction."))
     errors: dict[str, str] = {}
     if engine not in Engine.values:
         errors["engine"] = _("Choose DuckDB or Spark.")
@@ -102,7 +102,7 @@ def record_run(
             rules=ruleset if ruleset.pk else None,
             theta_seconds=ruleset.theta_minutes * 60,
             bucket_seconds=ruleset.bucket_minutes * 60,
-            created_by=user if getattr(user, "pk", None) else None,
+            created_by=account_of(user),
         )
         RunCase.objects.bulk_create(
             RunCase.place_all(

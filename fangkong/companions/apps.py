@@ -1,27 +1,22 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import wiring
 
-class CompanionsConfig(AppConfig):
+
+class CompanionsConfig(wiring.Wired):
     name = "fangkong.companions"
-    label = "companions"
     verbose_name = _("Space-time companions")
+    # Decisions on candidates and rule changes are audited (who, when, what changed).
+    audited = {
+        "CandidateExposure": {"include_fields": ["decision", "decision_note", "decided_by"]},
+        **wiring.plain("CompanionRules"),
+    }
+    demo_step = "demo:demo_step"
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
+        super().ready()
+        from fangkong.core import home
 
-        from fangkong.companions import permissions  # noqa: F401
-        from fangkong.companions.models import CandidateExposure, CompanionRules
-
-        # Decisions on candidates and rule changes are audited (who, when, what changed).
-        auditlog.register(
-            CandidateExposure, include_fields=["decision", "decision_note", "decided_by"]
-        )
-        auditlog.register(CompanionRules)
-        from fangkong.companions.demo import demo_step
-        from fangkong.core import demo_steps, home
-
-        demo_steps.register("companions", demo_step)
         home.register(
             home.Card(
                 _("Space-time companions"),

@@ -5,8 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.companions import querysets as qs
 from fangkong.companions.choices import Decision, Engine
-from fangkong.core import clock
-from fangkong.core.fields import optional_ref, ref_to, user_ref
+from fangkong.core.fields import optional_ref, ref_to, step
 from fangkong.core.models import DatedRuleSet, DetailPage, NodeScoped, Placed
 from fangkong.core.querysets import RestrictedManager
 
@@ -80,8 +79,7 @@ class CompanionRun(DetailPage, NodeScoped):
     theta_seconds = models.PositiveIntegerField(_("minimum shared time (s)"))
     bucket_seconds = models.PositiveIntegerField(_("time bucket (s)"))
     report = models.JSONField(default=dict, blank=True)
-    created_by = user_ref()
-    created_at = models.DateTimeField(default=clock.now)
+    created_at, created_by = step(now=True)
 
     objects = RestrictedManager()
 
@@ -140,8 +138,7 @@ class CandidateExposure(Placed):
     decision = models.CharField(
         _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
     )
-    decided_by = user_ref()
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at, decided_by = step()
     decision_note = models.CharField(_("reason"), max_length=200, blank=True)
 
     objects = qs.CandidateQuerySet.as_manager()

@@ -25,7 +25,7 @@ from typing import Any
 
 from auditlog.context import set_actor
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core.querysets import can_access, is_system
@@ -65,6 +65,24 @@ def within(user: Any, node: Any) -> bool:
         return False
     path = node if isinstance(node, str) else node.path
     return own is not None and bool(own.path) and path.startswith(own.path)
+
+
+def account_of(user: Any) -> Any:
+    """The account a record names as its author (`created_by`, `recorded_by`): the user
+    when a stored account, None for the system actor (demo, imports without an account)."""
+    return user if getattr(user, "pk", None) else None
+
+
+def common_path(paths: list[str]) -> str:
+    """The path of the deepest node containing every one of `paths` ("" when they share
+    no node): a record that joins records of several places is seen from there up."""
+    split = [[p for p in path.split("/") if p] for path in paths]
+    common: list[str] = []
+    for parts in zip(*split, strict=False):
+        if len(set(parts)) != 1:
+            break
+        common.append(parts[0])
+    return "/".join(common) + "/" if common else ""
 
 
 def require(
@@ -108,6 +126,29 @@ def actor(user: Any) -> Iterator[None]:
 def invalid(field: str, message: Any) -> ValidationError:
     """A validation error under `field`, as a form shows it beside the input."""
     return ValidationError({field: [message]})
+
+
+def written(field: str, text: str, message: Any) -> None:
+    """Refuse under `field` when `text` is blank."""
+    if not text.strip():
+        raise invalid(field, message)
+
+
+def one_of(field: str, value: Any, choices: Any) -> None:
+    """Refuse under `field` unless `value` is one of `choices` (a `TextChoices`)."""
+    if value not in choices.values:
+        raise invalid(field, _("must be one of %s") % ", ".join(choices.values))
+
+
+def save_unique(obj: models.Model, field: str, message: Any) -> Any:
+    """Save `obj`; when the database finds it taken (a unique constraint, also one a
+    concurrent request won), refuse under `field` instead."""
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        raise invalid(field, message) from None
+    return obj
 
 
 def division(user: Any, code: str) -> Any:

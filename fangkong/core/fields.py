@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import clock
+
 USER = settings.AUTH_USER_MODEL
 
 PATH_LEN = 160
@@ -49,6 +51,23 @@ def user_ref(verbose_name: Any = None, *, required: bool = False, **options: Any
     return optional_ref(USER, verbose_name, **options)
 
 
+def step(
+    verbose_name: Any = None, *, now: bool = False, editable: bool = True, **by_options: Any
+) -> tuple[Any, Any]:
+    """A step in a record's life (issued, recorded, reviewed, decided, closed): when it
+    was taken (`verbose_name` names the time) and the user who took it (a `user_ref`,
+    `by_options` departing from its defaults). A step taken as the record is written
+    (`now`) is timed by the clock (`editable=False`: a time no form may set); any other
+    is empty until it is taken. Unpacked in that order: `resolved_at, resolved_by =
+    step()`, `created_at, created_by = step(now=True, editable=False, required=True)`."""
+    at: Any
+    if now:
+        at = models.DateTimeField(verbose_name, default=clock.now, editable=editable)
+    else:
+        at = models.DateTimeField(verbose_name, null=True, blank=True, editable=editable)
+    return at, user_ref(**by_options)
+
+
 def status_of(states: Any, *, default: Any, max_length: int, **options: Any) -> Any:
     """Where a record stands in its life: one of `states` (a `TextChoices`), starting at
     `default`."""
@@ -60,3 +79,27 @@ def status_of(states: Any, *, default: Any, max_length: int, **options: Any) -> 
 def celsius(verbose_name: Any = None, **options: Any) -> Any:
     """A body temperature in °C with one decimal (36.5), as read and as judged."""
     return models.DecimalField(verbose_name, max_digits=3, decimal_places=1, **options)
+
+
+def sealed(
+    verbose_name: Any, *, max_length: int, indexed: bool = False, required: bool = False
+) -> tuple[Any, Any, Any]:
+    """A personal value kept as the house keeps one (a phone, an identity number): its
+    ciphertext (`…_enc`, `core.crypto.encrypt`), a blind index to find the record by the
+    value (`…_index`, `indexed` for a database index), and the masked copy lists show
+    (`…_masked`, `verbose_name`, `max_length` characters at most). Unpacked in that
+    order: `phone_enc, phone_index, phone_masked = sealed(_("mobile phone"), max_length=16)`.
+    A `required` value always has its ciphertext and index (not null), and its masked copy
+    is never blank."""
+    index_options: dict[str, Any] = {"db_index": True} if indexed else {}
+    if required:
+        return (
+            models.BinaryField(editable=False),
+            models.CharField(max_length=32, editable=False, **index_options),
+            models.CharField(verbose_name, max_length=max_length),
+        )
+    return (
+        models.BinaryField(null=True, editable=False),
+        models.CharField(max_length=32, null=True, editable=False, **index_options),
+        models.CharField(verbose_name, max_length=max_length, blank=True),
+    )

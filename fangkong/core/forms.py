@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.access import NotAllowed, require
 
@@ -21,6 +22,12 @@ def add_action_errors(form: forms.BaseForm, exc: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, found)
 
 
+def refusal(exc: PermissionError) -> str:
+    """The words of an action's "not allowed" (`NotAllowed`, or a bare `PermissionError`
+    an action raises with its own words) for the page to show."""
+    return str(exc) or str(_("your role may not do this"))
+
+
 class ActionErrorsMixin:
     """`form.add_action_errors(exc)`, for forms whose action may refuse."""
 
@@ -28,20 +35,38 @@ class ActionErrorsMixin:
         add_action_errors(self, exc)  # type: ignore[arg-type]
 
 
-def run_action(
-    request: HttpRequest, form: forms.BaseForm, act: Callable[[], Any], ok: str | None
+def _attempt(
+    request: HttpRequest,
+    act: Callable[[], Any],
+    ok: str | None,
+    refused: Callable[[ValidationError | PermissionError], None],
 ) -> Any:
-    """Call `act()`; on a refusal put it on `form` and answer None, else flash `ok` (when
-    given) and answer the action's result (True when it returns nothing), so a view reads
-    `if form.is_valid() and run_action(...): return redirect(...)`."""
+    """Call `act()`; a refusal (a `ValidationError` naming fields, or the action's "not
+    allowed", a `PermissionError`) goes to `refused` and answers None, else `ok` (when
+    given) is flashed and the action's result answered (True when it returns nothing)."""
     try:
         result = act()
-    except ValidationError as exc:
-        add_action_errors(form, exc)
+    except (ValidationError, PermissionError) as exc:
+        refused(exc)
         return None
     if ok is not None:
         messages.success(request, ok)
     return result or True
+
+
+def run_action(
+    request: HttpRequest, form: forms.BaseForm, act: Callable[[], Any], ok: str | None
+) -> Any:
+    """`act()`, its refusal put on `form` (a "not allowed" above it), so a view reads
+    `if form.is_valid() and run_action(...): return redirect(...)`."""
+
+    def refused(exc: ValidationError | PermissionError) -> None:
+        if isinstance(exc, ValidationError):
+            add_action_errors(form, exc)
+        else:
+            form.add_error(None, refusal(exc))
+
+    return _attempt(request, act, ok, refused)
 
 
 def posted(
@@ -79,16 +104,16 @@ def create_page(
     return render(request, template, {"form": form, **context()})
 
 
-def flashed(request: HttpRequest, act: Callable[[], Any], ok: str) -> Any:
+def flashed(request: HttpRequest, act: Callable[[], Any], ok: str | None = None) -> Any:
     """`act()` for a button without a form: a refusal is flashed as an error and answers
-    None, else `ok` is flashed and the action's result (True when None) answered."""
-    try:
-        result = act()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return None
-    messages.success(request, ok)
-    return result or True
+    None, else `ok` (when given) is flashed and the action's result (True when None)
+    answered."""
+
+    def refused(exc: ValidationError | PermissionError) -> None:
+        said = " ".join(exc.messages) if isinstance(exc, ValidationError) else refusal(exc)
+        messages.error(request, said)
+
+    return _attempt(request, act, ok, refused)
 
 
 def bound_to(request: HttpRequest, verb: str) -> Any:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
 from fangkong.core.access import actor, invalid
-from fangkong.core.fields import path_column, ref_to, user_ref
+from fangkong.core.fields import path_column, ref_to, step, user_ref
 from fangkong.core.querysets import RestrictedManager
 
 
@@ -177,8 +177,7 @@ class DatedRuleSet(models.Model):
 
     effective_from = models.DateField(_("effective from"), unique=True)
     note = models.CharField(_("source / note"), max_length=200, blank=True)
-    created_by = user_ref()
-    created_at = models.DateTimeField(default=clock.now, editable=False)
+    created_at, created_by = step(now=True, editable=False)
 
     class Meta:
         abstract = True

@@ -14,12 +14,12 @@ import urllib.request
 import uuid
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import audit, clock, crypto, readings
-from fangkong.core.access import invalid, require
+from fangkong.core.access import NotAllowed, invalid, require, save_unique
 from fangkong.exchange import schema, signing
 from fangkong.exchange.choices import Answer, Ask, Channel, Direction, Kind, Reason, State
 from fangkong.exchange.models import ExchangeRules, HandoverRequest, Message, Partner
@@ -80,12 +80,7 @@ def save_partner(user: Any, data: dict[str, Any], partner: Partner | None = None
     partner.code, partner.name, partner.url, partner.public_key = code, name, url, key
     partner.active = bool(data.get("active", True))
     partner.path = root().path
-    try:
-        with transaction.atomic():
-            partner.save()
-    except IntegrityError:
-        raise invalid("code", _("this city is registered already")) from None
-    return partner
+    return save_unique(partner, "code", _("this city is registered already"))
 
 
 # --- sending --------------------------------------------------------------------------
@@ -185,7 +180,7 @@ def new_request(
     """Put a person living in another city in an outgoing request to that city."""
     require(user, "add", HandoverRequest, message=_("your role may not hand persons over"))
     if user.node is None:
-        raise PermissionDenied(_("your account is bound to no node"))
+        raise NotAllowed(_("your account is bound to no node"))
     if not partner.active:
         raise invalid("partner", _("this partner is not active"))
     clean = _clean_request(data)

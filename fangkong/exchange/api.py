@@ -139,9 +139,11 @@ def _out(r: HandoverRequest) -> dict:
 
 
 @router.get("/partners", response=list[PartnerOut])
+@paginate(lists.CountedPagination)
 def list_partners(request: HttpRequest) -> Any:
+    """Partner cities by code; paged (`page`, `page_size`) with `count` (were one list)."""
     require(request.user, "view", "exchange.partner")
-    return list(Partner.objects.restrict(request.user))
+    return Partner.objects.restrict(request.user).order_by("code", "pk")
 
 
 @router.post("/partners", response={201: PartnerOut})

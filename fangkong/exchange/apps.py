@@ -1,13 +1,16 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import wiring
 
-class ExchangeConfig(AppConfig):
+
+class ExchangeConfig(wiring.Wired):
     name = "fangkong.exchange"
-    label = "exchange"
     verbose_name = _("Exchange between cities and national report cards")
-
-    def ready(self) -> None:
-        from fangkong.exchange import hooks, permissions  # noqa: F401
-
-        hooks.register_hooks()
+    audited = {
+        **wiring.placed("Partner"),
+        **wiring.plain("ExchangeRules"),
+        "HandoverRequest": wiring.excluding("path", "id_number_enc", "phone_enc"),
+        "CardVersion": wiring.excluding("fields_enc"),
+    }
+    hooks = "register_hooks"
+    demo_step = "demo:demo_step"

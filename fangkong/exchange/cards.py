@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core import audit, clock, crypto
-from fangkong.core.access import invalid, require
+from fangkong.core.access import NotAllowed, invalid, require
 from fangkong.core.querysets import allows
 from fangkong.exchange.choices import CardKind
 from fangkong.exchange.models import CardVersion, ReportCard
@@ -318,7 +318,7 @@ def export(
     if case_id is not None:
         cases = cases.filter(pk=case_id)
         if not cases.exists():
-            raise PermissionDenied(_("this case is not in your area"))
+            raise NotAllowed(_("this case is not in your area"))
     rows: list[dict[str, str]] = []
     with transaction.atomic():
         versions: list[CardVersion] = []

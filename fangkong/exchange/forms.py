@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fangkong.core.formfields import date_field, datetime_field, text_box
 from fangkong.core.forms import ActionErrorsMixin
 from fangkong.exchange.choices import Answer, Ask, Reason
 
@@ -30,22 +31,12 @@ class RequestForm(ActionErrorsMixin, forms.Form):
         help_text=_("Optional: the county or town code if known; the city code otherwise."),
     )
     reason = forms.ChoiceField(label=_("Why"), choices=Reason.choices)
-    exposure_date = forms.DateField(
-        label=_("Last exposure or arrival"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    exposure = forms.CharField(
-        label=_("Exposure details"),
-        max_length=300,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    exposure_date = date_field(label=_("Last exposure or arrival"), required=False)
+    exposure = text_box(rows=3, label=_("Exposure details"), max_length=300, required=False)
     ask = forms.ChoiceField(label=_("What is asked"), choices=Ask.choices)
-    deadline = forms.DateTimeField(
+    deadline = datetime_field(
         label=_("Answer due"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=_("Empty: the time the rules in force allow."),
     )
     contact = forms.CharField(label=_("Our contact (name, phone)"), max_length=100, required=False)

@@ -1,5 +1,5 @@
-"""Registrations into the shared registries: audit, home cards, demo steps, and the
-clinical demo's direct report (through the report card)."""
+"""Registrations into the shared registries: home cards and the clinical demo's direct
+report (through the report card)."""
 
 from typing import Any
 
@@ -7,20 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 def register_hooks() -> None:
-    from auditlog.registry import auditlog
-
-    from fangkong.clinical.hooks import register_demo_reporter
-    from fangkong.core import demo_steps, home
-    from fangkong.exchange import models as m
-    from fangkong.exchange.demo import demo_step, report_case
-
-    auditlog.register(m.HandoverRequest, exclude_fields=["path", "id_number_enc", "phone_enc"])
-    auditlog.register(m.Partner, exclude_fields=["path"])
-    auditlog.register(m.ExchangeRules)
-    auditlog.register(m.CardVersion, exclude_fields=["fields_enc"])
-
     from django.db.models.signals import post_save
 
+    from fangkong.clinical.hooks import register_demo_reporter
+    from fangkong.core import home
+    from fangkong.exchange import models as m
+    from fangkong.exchange.demo import report_case
     from fangkong.screening.models import ScreeningSubject
 
     def follow_subject(sender: Any, instance: Any, update_fields: Any = None, **kw: Any) -> None:
@@ -59,7 +51,6 @@ def register_hooks() -> None:
             None,
         )
     )
-    demo_steps.register("exchange", demo_step)
     register_demo_reporter(report_case)
 
     from fangkong.geo import counters

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock, crypto
-from fangkong.core.fields import optional_ref, path_column, ref_to, user_ref
+from fangkong.core.fields import optional_ref, path_column, ref_to, step, user_ref
 from fangkong.core.models import DatedRuleSet, DetailPage, PathScoped, TimeStampedModel
 from fangkong.core.querysets import RestrictedQuerySet
 from fangkong.exchange.choices import Answer, Ask, CardKind, Channel, Direction, Kind, Reason, State
@@ -221,8 +221,7 @@ class CardVersion(models.Model):
     status = models.CharField(_("class"), max_length=12)
     digest = models.CharField(max_length=64)
     fields_enc = models.BinaryField(editable=False)
-    exported_at = models.DateTimeField(_("exported"), default=clock.now)
-    exported_by = user_ref(required=True)
+    exported_at, exported_by = step(_("exported"), now=True, required=True)
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     national_id = models.CharField(_("national card id"), max_length=40, blank=True)
     acknowledged_by = user_ref()

@@ -281,28 +281,27 @@ def _take_requests(items: list[tuple[Partner, dict]], channel: str) -> None:
                 req, identity.normalise_id(b["id_number"]) if b["id_number"] else "", b["phone"]
             )
             req.save()
-            Message.objects.create(
-                message_id=uuid.UUID(msg["id"]),
-                direction=Direction.IN,
-                kind=Kind.REQUEST,
-                partner=partner,
-                request=req,
-                delivered_at=clock.now(),
-                channel=channel,
-            )
+            _received(partner, msg, Kind.REQUEST, req, channel)
+
+
+def _received(
+    partner: Partner, msg: dict, kind: str, request: HandoverRequest, channel: str
+) -> None:
+    """The log entry of a message taken in from `partner`."""
+    Message.objects.create(
+        message_id=uuid.UUID(msg["id"]),
+        direction=Direction.IN,
+        kind=kind,
+        partner=partner,
+        request=request,
+        delivered_at=clock.now(),
+        channel=channel,
+    )
 
 
 def _take_answer(partner: Partner, msg: dict, original: HandoverRequest, channel: str) -> None:
     b = msg["body"]
-    Message.objects.create(
-        message_id=uuid.UUID(msg["id"]),
-        direction=Direction.IN,
-        kind=Kind.ANSWER,
-        partner=partner,
-        request=original,
-        delivered_at=clock.now(),
-        channel=channel,
-    )
+    _received(partner, msg, Kind.ANSWER, original, channel)
     original.answer, original.answer_note = b["answer"], b["note"]
     original.answered_at = schema.parse_time(b["answered_at"], "answered_at")
     original.state = State.ANSWERED

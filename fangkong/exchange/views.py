@@ -22,7 +22,7 @@ from fangkong.core.forms import run_action
 from fangkong.exchange import actions, cards, forms, schema, signing, sources
 from fangkong.exchange.choices import Channel, Direction
 from fangkong.exchange.models import HandoverRequest, Partner, Refusal, ReportCard
-from fangkong.screening.models import ScreeningTask
+from fangkong.screening import reads as screening_reads
 
 MAX_BODY = 8 * 1024 * 1024
 
@@ -172,16 +172,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_reveal": user.may("exchange.handoverrequest", "reveal"),
             "messages_sent": req.messages.all(),
             # The latest three visits, and how many earlier ones the person's record holds.
-            **_screening_tasks(req.subject_id),
+            **screening_reads.subject_tasks(user, req.subject_id),
         },
     )
-
-
-def _screening_tasks(subject_id: int | None, shown: int = 3) -> dict[str, Any]:
-    if not subject_id:
-        return {"tasks": [], "tasks_total": 0}
-    tasks = ScreeningTask.objects.filter(subject_id=subject_id).order_by("-created_at")
-    return {"tasks": list(tasks[:shown]), "tasks_total": tasks.count()}
 
 
 @login_required
@@ -202,7 +195,8 @@ def partners_view(request: HttpRequest) -> HttpResponse:
         request,
         "exchange/partners.html",
         {
-            "partners": Partner.objects.restrict(user),
+            # paged with the total (the whole table was one page)
+            "partners": lists.paginate(request, Partner.objects.restrict(user), prefix="p"),
             "form": form,
             "can_add": user.may("exchange.partner", "add"),
             "own_code": actions.own_code(),

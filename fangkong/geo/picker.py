@@ -183,8 +183,11 @@ class JurisdictionField(forms.CharField):
         self.levels = levels
         self.scope = scope
         self.user: Any = None
+        self.base: QuerySet | None = None  # narrower than the scope (a queue's subtree)
 
     def within(self) -> QuerySet:
+        if self.base is not None:
+            return self.base
         if self.scope == "mine" and self.user is not None:
             return Division.objects.restrict(self.user, "view")
         return Division.objects.all()
@@ -267,6 +270,18 @@ def town_choices(city_code: str) -> list[tuple[str, str]]:
     return [
         (d.code, d.name if d.level == "town" else f"【{d.name}】")
         for d in rows.order_by("path").only("code", "name", "level")
+    ]
+
+
+def area_choices(city_code: str) -> list[tuple[str, str]]:
+    """The city itself, then its counties and towns in tree order (towns indented): the
+    area a resident's question or report is about, on a phone page."""
+    city = Division.objects.filter(code=city_code).first()
+    if city is None:
+        return []
+    rows = Division.objects.under(city.path).filter(level__in=["county", "town"])
+    return [(city_code, city.name)] + [
+        (d.code, ("　" if d.level == "town" else "") + d.name) for d in rows.order_by("path")
     ]
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import clock, prepared, readings
 from fangkong.core import facts as core_facts
-from fangkong.core.access import actor, invalid, require
+from fangkong.core.access import actor, invalid, one_of, require
 from fangkong.healthcode import facts, rules, tokens
 from fangkong.healthcode.choices import Colour, RiskLevel
 from fangkong.healthcode.models import (
@@ -310,8 +310,7 @@ def record_arrival(
         from fangkong.riskareas.rules import required_level_for_text
 
         risk_level = required_level_for_text(origin, arrived_on)
-    if risk_level not in RiskLevel.values:
-        raise invalid("risk_level", _("must be one of %s") % ", ".join(RiskLevel.values))
+    one_of("risk_level", risk_level, RiskLevel)
     if arrived_on > clock.today():
         raise invalid("arrived_on", _("the arrival cannot be in the future"))
     if not (origin or "").strip():
@@ -338,8 +337,7 @@ def override_colour(
         "healthcode.codeoverride",
         message=_("only headquarters may override a health code"),
     )
-    if colour not in Colour.values:
-        raise invalid("colour", _("must be one of %s") % ", ".join(Colour.values))
+    one_of("colour", colour, Colour)
     if len((reason or "").strip()) < 10:
         raise invalid("reason", _("write the reason (at least 10 characters)"))
     CodeOverride.objects.filter(person=person, active=True).update(active=False)

@@ -98,7 +98,7 @@ def history(request: HttpRequest, person_id: int) -> Any:
 def verify(request: HttpRequest, data: HealthCodeVerifyIn):  # type: ignore[no-untyped-def]
     """A gate or venue reads a resident's QR code: its colour, if the code is genuine and
     fresh. The venue must lie in the caller's area."""
-    from fangkong.healthcode.public import masked_name
+    from fangkong.core.resident import masked_name
     from fangkong.tracing.models import Venue
 
     require(request.user, "verify", "healthcode.healthcode")

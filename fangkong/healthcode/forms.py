@@ -1,15 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.formfields import date_field, text_box
 from fangkong.healthcode.choices import Colour, RiskLevel
 
 
 class OverrideForm(forms.Form):
     colour = forms.ChoiceField(label=_("colour"), choices=Colour.choices)
-    reason = forms.CharField(label=_("written reason"), widget=forms.Textarea(attrs={"rows": 3}))
-    until = forms.DateField(
-        label=_("until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    reason = text_box(rows=3, label=_("written reason"))
+    until = date_field(label=_("until"), required=False)
 
 
 class ArrivalForm(forms.Form):
@@ -17,9 +16,7 @@ class ArrivalForm(forms.Form):
     risk_level = forms.ChoiceField(  # empty: the risk-area list decides (issue #19)
         label=_("risk"), choices=[("", "—"), *RiskLevel.choices], required=False
     )
-    arrived_on = forms.DateField(
-        label=_("arrived on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    arrived_on = date_field(label=_("arrived on"))
 
 
 class VerifyForm(forms.Form):

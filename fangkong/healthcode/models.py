@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.fields import celsius, ref_to, user_ref
+from fangkong.core.fields import celsius, ref_to, step
 from fangkong.core.models import DatedRuleSet, PathScoped
 from fangkong.core.querysets import RestrictedQuerySet
 from fangkong.healthcode.choices import Colour, RiskLevel
@@ -158,8 +158,7 @@ class CodeOverride(PersonFact):
     reason = models.CharField(_("reason"), max_length=300)
     until = models.DateField(_("until"), null=True, blank=True)
     active = models.BooleanField(default=True)
-    by = user_ref(required=True)
-    at = models.DateTimeField(default=clock.now)
+    at, by = step(now=True, required=True)
 
     class Meta:
         verbose_name = _("colour override")

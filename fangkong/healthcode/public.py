@@ -10,27 +10,23 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from fangkong.core import clock
 from fangkong.core import listing as lists
+from fangkong.core.resident import chinese_unless_chosen, masked_name
 from fangkong.healthcode import actions, tokens
 from fangkong.healthcode.models import CodeChange, DailyCheckIn
 
 COOKIE = "fk_hc"
 
 
-def masked_name(name: str) -> str:
-    return name[:1] + "*" * max(1, len(name) - 1) if name else ""
-
-
-def chinese_unless_chosen(request: HttpRequest) -> None:
-    if not request.COOKIES.get("django_language"):
-        translation.activate("zh-hans")
-        request.LANGUAGE_CODE = "zh-hans"
+def link_not_valid(request: HttpRequest, message: str = "") -> HttpResponse:
+    """The page of a personal link that opens no one's code (404)."""
+    message = message or _("this health code link is not valid")
+    return render(request, "healthcode/error.html", {"message": message}, status=404)
 
 
 def _qr(person_id: int) -> dict:
@@ -48,17 +44,12 @@ def my_code(request: HttpRequest, token: str) -> HttpResponse:
     try:
         person_id = tokens.read_personal(token)
     except tokens.CodeError as exc:
-        return render(request, "healthcode/error.html", {"message": str(exc)}, status=404)
+        return link_not_valid(request, str(exc))
     from fangkong.people.models import Person
 
     person = Person.objects.filter(pk=person_id, merged_into__isnull=True).first()
     if person is None:
-        return render(
-            request,
-            "healthcode/error.html",
-            {"message": _("this health code link is not valid")},
-            status=404,
-        )
+        return link_not_valid(request)
     error = None
     if request.method == "POST":
         try:

@@ -1,20 +1,16 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import wiring
 
-class MobilisationConfig(AppConfig):
+
+class MobilisationConfig(wiring.Wired):
     name = "fangkong.mobilisation"
-    label = "mobilisation"
     verbose_name = _("Mobilisation")
-
-    def ready(self) -> None:
-        from fangkong.mobilisation import permissions  # noqa: F401
-        from fangkong.mobilisation.hooks import register_hooks
-
-        register_hooks()
-
-        # its part of the daily briefing (core.sections; the briefing imports no app)
-        from fangkong.core.sections import register_section
-        from fangkong.mobilisation.briefing import section
-
-        register_section("mobilisation", section, 90)
+    audited = {
+        "Member": wiring.excluding("phone_enc", "phone_index", *wiring.STAMPED_FIELDS),
+        **wiring.stamped("PartyOrganisation", "Unit", "Post"),
+        **wiring.placed("Registration", "Assignment", "PpeIssue", "RestRuleSet"),
+    }
+    hooks = "register_hooks"
+    sections = (wiring.Part("mobilisation", 90),)
+    demo_step = "demo:run"

@@ -22,6 +22,14 @@ COUNTY = "330602"
 MARK = "越城区委组织部（演示）"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红玉兰文斌浩宇婷"
+# Every village's posts: the name after the village's, the kind and the shifts.
+POSTS = (
+    ("卡口", {"kind": "checkpoint", "required_per_shift": 2, "shift_hours": 8}),
+    (
+        "小区大门",
+        {"kind": "gate", "required_per_shift": 1, "shift_hours": 12, "first_shift_hour": 7},
+    ),
+)
 UNITS = [
     ("越城区人民政府办公室", "office"),
     ("越城区卫生健康局", "office"),
@@ -109,35 +117,11 @@ def run(seed: int, members: int = 300, villages: int = 8, days: int = 3) -> str:
             pending += 1
     today = clock.today()
     first = today - dt.timedelta(days=1)
-    posts = []
-    for v in pool:
-        posts.append(
-            rosters.save_post(
-                system,
-                None,
-                node=v,
-                data={
-                    "name": f"{v.name}卡口",
-                    "kind": "checkpoint",
-                    "required_per_shift": 2,
-                    "shift_hours": 8,
-                },
-            )
-        )
-        posts.append(
-            rosters.save_post(
-                system,
-                None,
-                node=v,
-                data={
-                    "name": f"{v.name}小区大门",
-                    "kind": "gate",
-                    "required_per_shift": 1,
-                    "shift_hours": 12,
-                    "first_shift_hour": 7,
-                },
-            )
-        )
+    posts = [
+        rosters.save_post(system, None, node=v, data={"name": f"{v.name}{suffix}", **post})
+        for v in pool
+        for suffix, post in POSTS
+    ]
     for post in posts:
         rosters.plan_shifts(system, post, first, days)
     assigned, overridden = _roster(system, rng, posts, made)

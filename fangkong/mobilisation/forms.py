@@ -6,10 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fangkong.core.formfields import date_field
 from fangkong.core.forms import ActionErrorsMixin
 from fangkong.mobilisation.choices import HealthStatus, OrganisationKind, PostKind, UnitKind
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class NodeCodeField(forms.CharField):
@@ -67,12 +66,12 @@ class PostForm(ActionErrorsMixin, forms.Form):
 
 
 class PlanForm(ActionErrorsMixin, forms.Form):
-    first_day = forms.DateField(label=pgettext_lazy("date range", "From"), widget=DATE)
+    first_day = date_field(label=pgettext_lazy("date range", "From"))
     days = forms.IntegerField(label=_("Days"), min_value=1, max_value=31, initial=7)
 
 
 class RestRulesForm(ActionErrorsMixin, forms.Form):
-    effective_from = forms.DateField(label=_("Effective from"), widget=DATE)
+    effective_from = date_field(label=_("Effective from"))
     max_shift_hours = forms.IntegerField(
         label=_("Maximum hours per shift"), min_value=1, max_value=24
     )

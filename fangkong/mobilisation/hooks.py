@@ -1,6 +1,6 @@
-"""What mobilisation adds to shared pages and registries: audit registration, a
-jurisdiction-browser column (members registered per community, rolled up), home
-cards, the demo step and the figures offered to reports upward."""
+"""What mobilisation adds to shared pages and registries: a jurisdiction-browser column
+(members registered per community, rolled up), home cards and the figures offered to
+reports upward."""
 
 from typing import Any
 
@@ -14,21 +14,9 @@ def _pending(user: Any) -> int:
 
 
 def register_hooks() -> None:
-    from auditlog.registry import auditlog
-
-    from fangkong.core import demo_steps, home
+    from fangkong.core import home
     from fangkong.geo import counters
     from fangkong.mobilisation import models as m
-
-    auditlog.register(
-        m.Member, exclude_fields=["phone_enc", "phone_index", "created_at", "updated_at", "path"]
-    )
-    stamped: tuple[Any, ...] = (m.PartyOrganisation, m.Unit, m.Post)
-    for model in stamped:
-        auditlog.register(model, exclude_fields=["created_at", "updated_at", "path"])
-    plain: tuple[Any, ...] = (m.Registration, m.Assignment, m.PpeIssue, m.RestRuleSet)
-    for model in plain:
-        auditlog.register(model, exclude_fields=["path"])
 
     counters.register_rows(
         "members_registered",
@@ -64,13 +52,6 @@ def register_hooks() -> None:
             _("Checkpoints and teams around the clock, staffing gaps, rest rules"),
         )
     )
-
-    def demo(seed: int) -> str:
-        from fangkong.mobilisation import demo as mobilisation_demo
-
-        return mobilisation_demo.run(seed)
-
-    demo_steps.register("mobilisation", demo)
 
     from django.apps import apps
 

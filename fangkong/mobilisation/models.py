@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock, crypto
-from fangkong.core.fields import optional_ref, path_column, ref_to, status_of, user_ref
+from fangkong.core.fields import optional_ref, path_column, ref_to, sealed, status_of, step
 from fangkong.core.models import DatedRuleSet, NodeScoped, PathScoped, Placed, TimeStampedModel
 from fangkong.mobilisation.choices import (
     ACTIVE_REGISTRATION,
@@ -94,9 +94,7 @@ class Member(PathScoped, TimeStampedModel):
     a person's (ciphertext, blind index, masked column)."""
 
     name = models.CharField(_("name"), max_length=50)
-    phone_enc = models.BinaryField(null=True, editable=False)
-    phone_index = models.CharField(max_length=32, null=True, editable=False)
-    phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
+    phone_enc, phone_index, phone_masked = sealed(_("mobile phone"), max_length=16)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("account"),
@@ -174,8 +172,7 @@ class Registration(Placed):
     note = models.CharField(_("note"), max_length=200, blank=True)
     decline_reason = models.CharField(_("reason for declining"), max_length=200, blank=True)
     created_at = models.DateTimeField(default=clock.now, editable=False)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = user_ref()
+    decided_at, decided_by = step()
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -264,8 +261,7 @@ class Assignment(Placed):
     ends_at = models.DateTimeField(editable=False)
     broken_rules = models.JSONField(_("rest rules overridden"), default=list, blank=True)
     override_reason = models.CharField(_("override reason"), max_length=300, blank=True)
-    created_at = models.DateTimeField(default=clock.now, editable=False)
-    created_by = user_ref()
+    created_at, created_by = step(now=True, editable=False)
     path = path_column()
 
     objects = AssignmentQuerySet.as_manager()
@@ -306,8 +302,7 @@ class PpeIssue(Placed):
     item_name = models.CharField(_("item name"), max_length=120, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"))
     ledger_entry_id = models.BigIntegerField(_("ledger entry"), null=True, blank=True)
-    issued_at = models.DateTimeField(default=clock.now, editable=False)
-    issued_by = user_ref()
+    issued_at, issued_by = step(now=True, editable=False)
 
     objects = PpeIssueQuerySet.as_manager()
 

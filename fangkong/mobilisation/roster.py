@@ -79,12 +79,13 @@ def candidates(user: Any, post: Post, limit: int = 500) -> list[Member]:
 
 
 def ppe_choices(user: Any, post: Post) -> dict[str, Any] | None:
-    """Warehouses the user may issue from and the protective items, when supplies exist."""
+    """Every warehouse the user may issue from (by place, then name; were the first 50)
+    and the protective items, when supplies exist."""
     if not apps.is_installed("fangkong.supplies"):
         return None
     from fangkong.supplies.models import Item, Warehouse
 
-    houses = list(Warehouse.objects.restrict(user, "issue")[:50])
+    houses = list(Warehouse.objects.restrict(user, "issue").order_by("path", "name", "pk"))
     if not houses:
         return None
     return {"warehouses": houses, "items": list(Item.objects.filter(category="protective"))}

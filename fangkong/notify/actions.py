@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, crypto
+from fangkong.core.access import NotAllowed
 from fangkong.core.querysets import is_system
 from fangkong.notify import sms
 from fangkong.notify.models import Channel, Delivery, Notice, NoticeRules, Preference
@@ -538,7 +539,7 @@ def add_rules(user: Any, data: dict[str, Any], rules_by_kind: dict[str, Any]) ->
     from fangkong.notify.rules import DEFAULT_RULES, validate_rules
 
     if not (is_system(user) or user.role in ("city_hq", "sysadmin")):
-        raise PermissionError(_("only city headquarters may change the notice rules"))
+        raise NotAllowed(_("only city headquarters may change the notice rules"))
     clean = validate_rules(rules_by_kind)
     return NoticeRules.draft(data.get("effective_from")).save_by(
         user,

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.formfields import checkboxes, date_field
+
 
 class PreferenceForm(forms.Form):
     sms = forms.BooleanField(label=_("Send me SMS"), required=False)
@@ -27,9 +29,7 @@ class RulesForm(forms.Form):
     """A dated notice rule set: per kind, the channels and (where the kind has one) the
     minutes before the deadline / window close or after it."""
 
-    effective_from = forms.DateField(
-        label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    effective_from = date_field(label=_("Effective from"))
     note = forms.CharField(label=_("Source / note"), max_length=200, required=False)
     max_attempts = forms.IntegerField(label=_("Attempts per message"), min_value=1, max_value=20)
     retry_seconds = forms.IntegerField(
@@ -46,10 +46,9 @@ class RulesForm(forms.Form):
         self.kinds = []
         for kind, default in DEFAULT_RULES.items():
             rule = current.rule(kind) if current is not None else default
-            self.fields[f"{kind}__channels"] = forms.MultipleChoiceField(
+            self.fields[f"{kind}__channels"] = checkboxes(
                 label=labels[kind],
                 choices=[(c, channel_labels[c]) for c in CHANNELS],
-                widget=forms.CheckboxSelectMultiple,
                 required=False,
                 initial=rule.get("channels", []),
             )

@@ -283,6 +283,14 @@ def _case_spec(
     return Spec(kind=kind, key=key, title=title, link=link, user=user, deadline=deadline, **more)
 
 
+def _on_clock(case: Any, due: str, label: str) -> tuple[Any, dt.datetime, dict[str, Any]]:
+    """A case's responsible doctor (none for a case that came from no visit), the
+    deadline of its clock in the `due` column and what the clock's titles name."""
+    doctor = case.visit.responsible_doctor if case.visit is not None else None
+    deadline = getattr(case, due)
+    return doctor, deadline, {"what": label, "case": case.number, "due": _local(deadline)}
+
+
 def report_clocks(now: dt.datetime) -> int:
     """Doctors: a running report clock (2 h report, 24 h investigation) the rule's
     minutes before it breaches; once breached, their head of department (their
@@ -300,13 +308,8 @@ def report_clocks(now: dt.datetime) -> int:
             for case in open_.filter(
                 **{f"{due}__gt": now, f"{due}__lte": now + warn}
             ).select_related("visit__responsible_doctor__node", "facility"):
-                doctor = case.visit.responsible_doctor if case.visit is not None else None
-                deadline = getattr(case, due)
-                title = _("%(what)s for %(case)s is due at %(due)s") % {
-                    "what": label,
-                    "case": case.number,
-                    "due": _local(deadline),
-                }
+                doctor, deadline, named = _on_clock(case, due, label)
+                title = _("%(what)s for %(case)s is due at %(due)s") % named
                 if doctor is not None:
                     specs.append(
                         _case_spec(
@@ -323,13 +326,8 @@ def report_clocks(now: dt.datetime) -> int:
             for case in open_.filter(**{f"{due}__lte": now}).select_related(
                 "visit__responsible_doctor", "facility__node"
             ):
-                doctor = case.visit.responsible_doctor if case.visit is not None else None
-                deadline = getattr(case, due)
-                title = _("Breached: %(what)s for %(case)s was due at %(due)s") % {
-                    "what": label,
-                    "case": case.number,
-                    "due": _local(deadline),
-                }
+                doctor, deadline, named = _on_clock(case, due, label)
+                title = _("Breached: %(what)s for %(case)s was due at %(due)s") % named
                 pref = Preference.objects.filter(user=doctor).first() if doctor else None
                 heads: list[Any] = [pref.head] if pref is not None and pref.head is not None else []
                 if not heads:
@@ -359,6 +357,39 @@ def _before_and_at(kind: str, key: str, deadline: dt.datetime, now: dt.datetime)
     return None
 
 
+def _owned_spec(
+    kind: str,
+    owned: tuple[str, Any, str, str],
+    deadline: dt.datetime,
+    now: dt.datetime,
+    titles: tuple[str, str],
+    page: str,
+) -> list[Spec]:
+    """The notice due now on a record with an owner (`owned`: its key prefix, the record,
+    the field of the owning account and, told when there is none, of the owning node):
+    `titles` are the overdue one and the one before the deadline, `page` the record's
+    URL name; none when no notice is due."""
+    prefix, record, owner, node = owned
+    key = _before_and_at(kind, f"{prefix}:{record.pk}", deadline, now)
+    if key is None:
+        return []
+    overdue, before = titles
+    return [
+        Spec(
+            kind=kind,
+            key=key,
+            title=overdue if key.endswith(":at") else before,
+            link=reverse(page, args=[record.pk]),
+            user=getattr(record, owner),
+            node=None if getattr(record, f"{owner}_id") else getattr(record, node),
+            path=record.path,
+            deadline=deadline,
+            subject=record._meta.label_lower,
+            subject_id=record.pk,
+        )
+    ]
+
+
 def owner_deadlines(now: dt.datetime) -> int:
     """Rectification, question and care owners before and at their deadlines; report
     upward templates before their time of day to the levels that have not submitted."""
@@ -373,27 +404,13 @@ def owner_deadlines(now: dt.datetime) -> int:
             deadline = dt.datetime.combine(
                 rect.deadline + dt.timedelta(days=1), dt.time(0), tzinfo=tz
             )
-            key = _before_and_at("rectification", f"rect:{rect.pk}", deadline, now)
-            if key:
-                specs.append(
-                    Spec(
-                        kind="rectification",
-                        key=key,
-                        title=(
-                            _("Rectification overdue (due %(day)s): %(what)s")
-                            if key.endswith(":at")
-                            else _("Rectification due %(day)s: %(what)s")
-                        )
-                        % {"day": rect.deadline, "what": rect.requirement[:60]},
-                        link=reverse("supervision:task", args=[rect.pk]),
-                        user=rect.owner_user,
-                        node=None if rect.owner_user_id else rect.owner_node,
-                        path=rect.path,
-                        deadline=deadline,
-                        subject="supervision.rectification",
-                        subject_id=rect.pk,
-                    )
-                )
+            due = {"day": rect.deadline, "what": rect.requirement[:60]}
+            titles = (
+                _("Rectification overdue (due %(day)s): %(what)s") % due,
+                _("Rectification due %(day)s: %(what)s") % due,
+            )
+            owned = ("rect", rect, "owner_user", "owner_node")
+            specs += _owned_spec("rectification", owned, deadline, now, titles, "supervision:task")
         for q in Question.objects.open().select_related("node", "escalated_to"):
             # each level that answers for the question has its own notices: an escalated
             # question is a new time limit for a new node, told at once
@@ -421,27 +438,13 @@ def owner_deadlines(now: dt.datetime) -> int:
                     )
                 )
         for d in Difficulty.objects.unsolved().select_related("node", "owner"):
-            key = _before_and_at("care", f"care:{d.pk}", d.deadline, now)
-            if key:
-                specs.append(
-                    Spec(
-                        kind="care",
-                        key=key,
-                        title=(
-                            _("Difficulty overdue: it was to be solved by %(due)s")
-                            if key.endswith(":at")
-                            else _("Difficulty to solve by %(due)s")
-                        )
-                        % {"due": _local(d.deadline)},
-                        link=reverse("care:difficulty", args=[d.pk]),
-                        user=d.owner,
-                        node=None if d.owner_id else d.node,
-                        path=d.path,
-                        deadline=d.deadline,
-                        subject="care.difficulty",
-                        subject_id=d.pk,
-                    )
-                )
+            due = {"due": _local(d.deadline)}
+            titles = (
+                _("Difficulty overdue: it was to be solved by %(due)s") % due,
+                _("Difficulty to solve by %(due)s") % due,
+            )
+            owned = ("care", d, "owner", "node")
+            specs += _owned_spec("care", owned, d.deadline, now, titles, "care:difficulty")
     return len(notify_many(specs))
 
 

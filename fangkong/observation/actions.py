@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, facts
-from fangkong.core.access import actor, invalid, require, within
+from fangkong.core.access import account_of, actor, invalid, one_of, require, within, written
 from fangkong.observation import rules
 from fangkong.observation.checkins import check_in as check_in  # the busiest verb, own module
 from fangkong.observation.choices import (
@@ -112,8 +112,7 @@ def create_site(
     )
     if not within(user, node):
         raise invalid("node", _("the site must lie in your jurisdiction"))
-    if not name.strip():
-        raise invalid("name", _("this field is required"))
+    written("name", name, _("this field is required"))
     with actor(user):
         site = QuarantineSite(name=name.strip(), address=address.strip(), node=node, doctor=doctor)
         site.save()
@@ -166,8 +165,7 @@ def start_period(
         "observation.observationperiod",
         message=_("your role may not start observations"),
     )
-    if reason not in Reason.values:
-        raise invalid("reason", _("must be one of %s") % ", ".join(Reason.values))
+    one_of("reason", reason, Reason)
     start = start_date or clock.today()
     if last_exposure > start:
         raise invalid("last_exposure", _("the last exposure cannot be after the start"))
@@ -190,21 +188,17 @@ def start_period(
         doctor=doctor,
         responsible=grid_worker or doctor,
         path=person.node.path,
-        created_by=user if getattr(user, "pk", None) else None,
+        created_by=account_of(user),
     )
     with actor(user):
         period.save()
         Placement.objects.create(
-            period=period, kind=PlaceKind.HOME, by=_stored(user), path=period.path
+            period=period, kind=PlaceKind.HOME, by=account_of(user), path=period.path
         )
     if room is not None:
         place(user, period, PlaceKind.SITE, room=room)
     facts.changed(facts.OBSERVATION, [person.pk], period=period.pk)
     return period
-
-
-def _stored(user: Any) -> Any:
-    return user if getattr(user, "pk", None) else None
 
 
 @transaction.atomic
@@ -238,8 +232,7 @@ def place(
     and the previous placement is closed, so the history stays."""
     if not period.is_open:
         raise invalid("period", _("this observation is closed"))
-    if kind not in PlaceKind.values:
-        raise invalid("kind", _("must be one of %s") % ", ".join(PlaceKind.values))
+    one_of("kind", kind, PlaceKind)
     now = clock.now()
     current = Placement.objects.filter(period=period, ended_at__isnull=True).first()
     if kind == PlaceKind.SITE:
@@ -277,7 +270,7 @@ def place(
             room=room,
             started_at=now,
             note=note[:200],
-            by=_stored(user),
+            by=account_of(user),
             path=period.path,
         )
         period.save(update_fields=["place_kind", "site", "room", "path", "responsible"])
@@ -361,7 +354,7 @@ def complete_task(
     task.status, task.done_at, task.done_by, task.note = (
         TaskStatus.DONE,
         at or clock.now(),
-        _stored(user),
+        account_of(user),
         note[:200],
     )
     task.save(update_fields=["status", "done_at", "done_by", "note"])
@@ -381,7 +374,7 @@ def resolve_referral(user: Any, referral: Referral, outcome: str, clinic: str = 
     referral.status, referral.resolved_at, referral.resolved_by = (
         outcome,
         clock.now(),
-        _stored(user),
+        account_of(user),
     )
     if clinic:
         referral.clinic = clinic[:100]

@@ -335,7 +335,7 @@ def self_check_in(request: HttpRequest, token: str, body: CheckInIn):  # type: i
     response={200: ObservationVerifyOut, 404: ObservationVerifyOut},
 )
 def verify_certificate(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
-    from fangkong.observation.public import masked_name
+    from fangkong.core.resident import masked_name
 
     period = (
         ObservationPeriod.objects.select_related("person")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fangkong.core import clock, facts, prepared, readings
-from fangkong.core.access import invalid
+from fangkong.core.access import account_of, invalid, one_of
 from fangkong.observation import links, rules
 from fangkong.observation.choices import ReporterKind, Status, TaskStatus
 from fangkong.observation.models import (
@@ -240,9 +240,8 @@ def check_in(  # noqa: C901, PLR0915
         cid = readings.client_id(client_id)
     except readings.NotANumber:
         raise invalid("client_id", _("the client id must be a UUID")) from None
-    if reporter_kind not in ReporterKind.values:
-        raise invalid("reporter_kind", _("must be one of %s") % ", ".join(ReporterKind.values))
-    reported_by = user if getattr(user, "pk", None) else None
+    one_of("reporter_kind", reporter_kind, ReporterKind)
+    reported_by = account_of(user)
     with transaction.atomic():
         found_row = _lock(period if isinstance(period, int) else period.pk)
         locked = found_row[0] if found_row else None

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fangkong.core.formfields import checkboxes, date_field
 from fangkong.core.forms import ActionErrorsMixin
 from fangkong.geo.picker import JurisdictionField
 from fangkong.observation.choices import PlaceKind, Reason, ReporterKind, Status, Symptom
@@ -24,12 +25,7 @@ class CheckInForm(ActionErrorsMixin, forms.Form):
             attrs={"inputmode": "decimal", "autocomplete": "off", "placeholder": "36.5"}
         ),
     )
-    symptoms = forms.MultipleChoiceField(
-        label=_("Symptoms today"),
-        choices=Symptom.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    symptoms = checkboxes(label=_("Symptoms today"), choices=Symptom.choices, required=False)
     other_symptom = forms.CharField(label=_("Other symptom"), max_length=100, required=False)
     reporter_kind = forms.ChoiceField(label=_("Reported by"), choices=ReporterKind.choices)
 
@@ -46,12 +42,8 @@ class CheckInForm(ActionErrorsMixin, forms.Form):
 class StartPeriodForm(ActionErrorsMixin, forms.Form):
     person = person_field()
     reason = forms.ChoiceField(label=_("Reason"), choices=Reason.choices)
-    last_exposure = forms.DateField(
-        label=_("Last exposure or arrival"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    start_date = forms.DateField(
-        label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    last_exposure = date_field(label=_("Last exposure or arrival"))
+    start_date = date_field(label=_("Start"), required=False)
     room: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Site room (empty: home observation)"), queryset=None, required=False
     )
@@ -62,9 +54,7 @@ class StartPeriodForm(ActionErrorsMixin, forms.Form):
 
 
 class ExposureForm(ActionErrorsMixin, forms.Form):
-    day = forms.DateField(
-        label=_("New exposure on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    day = date_field(label=_("New exposure on"))
 
 
 class MoveForm(ActionErrorsMixin, forms.Form):
@@ -80,9 +70,7 @@ class MoveForm(ActionErrorsMixin, forms.Form):
 
 
 class ReleaseForm(ActionErrorsMixin, forms.Form):
-    negative_test_on = forms.DateField(
-        label=_("Negative test on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    negative_test_on = date_field(label=_("Negative test on"), required=False)
 
 
 class EndForm(ActionErrorsMixin, forms.Form):
@@ -123,9 +111,7 @@ class RoomsForm(ActionErrorsMixin, forms.Form):
 
 
 class RulesForm(ActionErrorsMixin, forms.Form):
-    effective_from = forms.DateField(
-        label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    effective_from = date_field(label=_("Effective from"))
     days = forms.IntegerField(label=_("Observation days"), min_value=1, max_value=60, initial=14)
     morning_start = forms.TimeField(label=_("Morning window opens"), initial="06:00")
     morning_end = forms.TimeField(label=_("Morning window closes"), initial="12:00")
@@ -134,10 +120,9 @@ class RulesForm(ActionErrorsMixin, forms.Form):
     fever_threshold = forms.DecimalField(label=_("Fever threshold (°C)"), initial="37.3")
     min_temperature = forms.DecimalField(label=_("Lowest valid reading (°C)"), initial="34.0")
     max_temperature = forms.DecimalField(label=_("Highest valid reading (°C)"), initial="43.0")
-    referral_symptoms = forms.MultipleChoiceField(
+    referral_symptoms = checkboxes(
         label=_("Symptoms that refer to a fever clinic"),
         choices=Symptom.choices,
-        widget=forms.CheckboxSelectMultiple,
         initial=["fever", "cough", "shortness_of_breath", "diarrhoea"],
     )
     negative_test_required = forms.BooleanField(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
 from fangkong.core import models as core
-from fangkong.core.fields import celsius, optional_ref, ref_to, status_of, user_ref
+from fangkong.core.fields import celsius, optional_ref, ref_to, status_of, step, user_ref
 from fangkong.core.querysets import RestrictedManager
 from fangkong.observation.choices import (
     PlaceKind,
@@ -238,8 +238,7 @@ class CheckIn(core.PathScoped):
     symptomatic = models.BooleanField(_("symptomatic"), default=False)
     reporter_kind = models.CharField(_("reported by"), max_length=16, choices=ReporterKind.choices)
     # Never searched by: no index keeps the busiest insert lean.
-    reported_by = user_ref(db_index=False)
-    received_at = models.DateTimeField(default=clock.now, editable=False)
+    received_at, reported_by = step(now=True, editable=False, db_index=False)
 
     objects = CheckInQuerySet.as_manager()
 
@@ -279,8 +278,7 @@ class AlertTask(core.PathScoped):
     assigned_to = user_ref(_("assigned to"), related_name="observation_tasks", db_constraint=False)
     status = status_of(TaskStatus, default=TaskStatus.OPEN, max_length=8)
     created_at = models.DateTimeField(default=clock.now, editable=False)
-    done_at = models.DateTimeField(null=True, blank=True)
-    done_by = user_ref(db_index=False, db_constraint=False)
+    done_at, done_by = step(db_index=False, db_constraint=False)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     objects = RestrictedManager()
@@ -311,8 +309,7 @@ class Referral(core.PathScoped):
     clinic = models.CharField(_("fever clinic"), max_length=100, blank=True)
     status = status_of(ReferralStatus, default=ReferralStatus.PENDING, max_length=10)
     created_at = models.DateTimeField(default=clock.now, editable=False)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = user_ref()
+    resolved_at, resolved_by = step()
 
     objects = RestrictedManager()
 

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from fangkong.core import audit, clock
+from fangkong.core.resident import chinese_unless_chosen, masked_name
 from fangkong.observation import actions, links, rules
 from fangkong.observation.forms import CheckInForm
 from fangkong.observation.models import ObservationPeriod
@@ -21,21 +22,10 @@ from fangkong.observation.models import ObservationPeriod
 STATUS_OF_LINK_ERROR = {"invalid": 404, "revoked": 410, "expired": 410}
 
 
-def masked_name(name: str) -> str:
-    return name[:1] + "*" * max(1, len(name) - 1) if name else ""
-
-
-def _chinese_unless_chosen(request: HttpRequest) -> None:
-    """The person's pages are Chinese unless the person picked another language."""
-    if not request.COOKIES.get("django_language"):
-        translation.activate("zh-hans")
-        request.LANGUAGE_CODE = "zh-hans"
-
-
 @never_cache
 @csrf_exempt  # the signed token in the URL is the credential; no session, no cookie
 def self_checkin(request: HttpRequest, token: str) -> HttpResponse:
-    _chinese_unless_chosen(request)
+    chinese_unless_chosen(request)
     try:
         period = links.read_token(token)
     except links.LinkError as exc:
@@ -118,7 +108,7 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     """Anyone holding the certificate can check it: masked name and ID, dates only."""
-    _chinese_unless_chosen(request)
+    chinese_unless_chosen(request)
     if len(code) > 40:
         raise Http404
     period = (

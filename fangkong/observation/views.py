@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from fangkong.core import audit, clock, picking
 from fangkong.core import listing as lists
 from fangkong.core.access import invalid, require
-from fangkong.core.forms import run_action
+from fangkong.core.forms import flashed, run_action
 from fangkong.core.querysets import can_access
 from fangkong.core.rulepages import RulesPage
 from fangkong.geo.models import Division
@@ -519,10 +519,9 @@ def tasks(request: HttpRequest) -> HttpResponse:
 @require_POST
 def task_done(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(AlertTask.objects.restrict(request.user, "change"), pk=pk)
-    try:
-        actions.complete_task(request.user, task, request.POST.get("note", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    flashed(
+        request, lambda: actions.complete_task(request.user, task, request.POST.get("note", ""))
+    )
     return redirect("observation:tasks")
 
 
@@ -530,12 +529,8 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def referral_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     referral = get_object_or_404(Referral.objects.restrict(request.user, "change"), pk=pk)
-    try:
-        actions.resolve_referral(
-            request.user, referral, request.POST.get("outcome", ""), request.POST.get("clinic", "")
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    outcome, clinic = request.POST.get("outcome", ""), request.POST.get("clinic", "")
+    flashed(request, lambda: actions.resolve_referral(request.user, referral, outcome, clinic))
     return redirect("observation:period", referral.period_id)
 
 

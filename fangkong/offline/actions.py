@@ -207,21 +207,14 @@ def _visit(user: Any, item: dict, when: dt.datetime) -> tuple[str, str, str, str
         .first()
     )
     if task is None:
-        orphan = OrphanVisit.objects.create(
-            client_id=item["client_id"],
-            kind=Kind.VISIT,
-            task_ref=task_ref[:40],
-            subject_name=str(item.get("name") or "")[:50],
-            visited_by=user,
-            recorded_at=when,
-            data={k: (str(v) if v is not None else None) for k, v in form.cleaned_data.items()},
-            path=_node_path(user),
-        )
-        return (
-            Result.ORPHAN,
+        data = {k: (str(v) if v is not None else None) for k, v in form.cleaned_data.items()}
+        return _orphan(
+            user,
+            item,
+            when,
+            Kind.VISIT,
+            data,
             _("this task no longer exists; the visit is kept for the village to resolve"),
-            f"orphan:{orphan.pk}",
-            orphan.path,
         )
     if can_access(user, task, "visit") and task.status == TaskStatus.OPEN:
         visit, _created = screening.record_visit(user, task, form.cleaned_data, at=when)
@@ -238,6 +231,23 @@ def _visit(user: Any, item: dict, when: dt.datetime) -> tuple[str, str, str, str
             "owner": _owner(task.node)
         }
     return Result.CONFLICT, message, f"visit:{visit.pk}", task.path
+
+
+def _orphan(
+    user: Any, item: dict, when: dt.datetime, kind: str, data: dict, message: str
+) -> tuple[str, str, str, str]:
+    """Keep what was recorded against a task that no longer exists, for the village."""
+    orphan = OrphanVisit.objects.create(
+        client_id=item["client_id"],
+        kind=kind,
+        task_ref=str(item.get("task") or "")[:40],
+        subject_name=str(item.get("name") or "")[:50],
+        visited_by=user,
+        recorded_at=when,
+        data=data,
+        path=_node_path(user),
+    )
+    return Result.ORPHAN, message, f"orphan:{orphan.pk}", orphan.path
 
 
 def _was_theirs(user: Any, task: Any, when: dt.datetime) -> bool:
@@ -267,21 +277,13 @@ def _followup(user: Any, item: dict, when: dt.datetime) -> tuple[str, str, str, 
     note = str((item.get("data") or {}).get("note") or "")[:200]
     task = AlertTask.objects.filter(pk=_pk(ref)).first()
     if task is None:
-        orphan = OrphanVisit.objects.create(
-            client_id=item["client_id"],
-            kind=Kind.FOLLOWUP,
-            task_ref=ref[:40],
-            subject_name=str(item.get("name") or "")[:50],
-            visited_by=user,
-            recorded_at=when,
-            data={"note": note},
-            path=_node_path(user),
-        )
-        return (
-            Result.ORPHAN,
+        return _orphan(
+            user,
+            item,
+            when,
+            Kind.FOLLOWUP,
+            {"note": note},
             _("this task no longer exists; the follow-up is kept for the village to resolve"),
-            f"orphan:{orphan.pk}",
-            orphan.path,
         )
     if not can_access(user, task, "change"):
         return (

@@ -1,13 +1,10 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import wiring
 
-class OfflineConfig(AppConfig):
+
+class OfflineConfig(wiring.Wired):
     name = "fangkong.offline"
-    label = "offline"
     verbose_name = _("Work without a signal")
-
-    def ready(self) -> None:
-        from fangkong.offline import hooks, permissions  # noqa: F401
-
-        hooks.register()
+    audited = {**wiring.placed("SyncReceipt"), "OrphanVisit": wiring.excluding("path", "data")}
+    hooks = "register"

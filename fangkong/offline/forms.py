@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.formfields import date_field
 from fangkong.core.forms import ActionErrorsMixin
 from fangkong.offline.actions import LIMITS
 
@@ -13,9 +14,7 @@ def _number(label: Any, field: str) -> forms.IntegerField:
 
 
 class RulesForm(ActionErrorsMixin, forms.Form):
-    effective_from = forms.DateField(
-        label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    effective_from = date_field(label=_("Effective from"))
     key_hours = _number(_("offline store kept for (hours)"), "key_hours")
     max_batch = _number(_("items per sync request"), "max_batch")
     max_waiting = _number(_("items a phone may hold unsent"), "max_waiting")

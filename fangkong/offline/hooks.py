@@ -15,13 +15,8 @@ def _waiting(user: Any) -> int:
 
 
 def register() -> None:
-    from auditlog.registry import auditlog
-
     from fangkong.core import home
-    from fangkong.offline.models import OrphanVisit, SyncReceipt
 
-    auditlog.register(SyncReceipt, exclude_fields=["path"])
-    auditlog.register(OrphanVisit, exclude_fields=["path", "data"])
     home.register(
         home.Card(
             _("Work without a signal"),

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.fields import user_ref
+from fangkong.core.fields import step, user_ref
 from fangkong.core.models import DatedRuleSet, PathScoped
 from fangkong.core.querysets import RestrictedManager
 
@@ -88,8 +88,7 @@ class OrphanVisit(PathScoped):
     recorded_at = models.DateTimeField(_("recorded on the phone"))
     received_at = models.DateTimeField(_("received"), default=clock.now)
     data = models.JSONField(_("visit record"), default=dict)
-    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
-    resolved_by = user_ref(blank=False)
+    resolved_at, resolved_by = step(_("resolved"), blank=False)
     resolution = models.CharField(_("resolution"), max_length=200, blank=True)
 
     objects = RestrictedManager()

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_POST
 from fangkong.core import clock
 from fangkong.core import listing as lists
 from fangkong.core.access import require
-from fangkong.core.forms import run_action
+from fangkong.core.forms import flashed, posted
 from fangkong.core.querysets import allows
 from fangkong.offline import actions
 from fangkong.offline.models import DeviceStatus, OrphanVisit, SyncReceipt
@@ -104,15 +103,11 @@ def status_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def resolve_orphan(request: HttpRequest, pk: int) -> HttpResponse:
-    from django.contrib import messages
-
     orphan = get_object_or_404(OrphanVisit.objects.restrict(request.user, "change"), pk=pk)
-    try:
-        actions.resolve_orphan(request.user, orphan, request.POST.get("resolution", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Resolved."))
+    resolution = request.POST.get("resolution", "")
+    flashed(
+        request, lambda: actions.resolve_orphan(request.user, orphan, resolution), _("Resolved.")
+    )
     return redirect("offline:status")
 
 
@@ -126,16 +121,9 @@ def rules_page(request: HttpRequest) -> HttpResponse:
     require(user, "view", OfflineRules)
     current = actions.rules()
     initial = {"effective_from": clock.today(), **{f: getattr(current, f) for f in actions.LIMITS}}
-    form = RulesForm(None, initial=initial)
-    if request.method == "POST":
-        form = RulesForm(request.POST)
-        if form.is_valid() and run_action(
-            request,
-            form,
-            lambda: actions.add_rules(user, **form.cleaned_data),
-            _("Rule set added."),
-        ):
-            return redirect("offline:rules")
+    form = RulesForm(request.POST or None, initial=initial)
+    if posted(request, form, lambda d: actions.add_rules(user, **d), _("Rule set added.")):
+        return redirect("offline:rules")
     return render(
         request,
         "offline/rules.html",

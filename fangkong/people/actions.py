@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import audit, clock, crypto
-from fangkong.core.access import invalid, require
+from fangkong.core.access import account_of, invalid, require
 from fangkong.core.querysets import can_access
 from fangkong.geo.models import Division
 from fangkong.people import identity, rules
@@ -293,7 +293,7 @@ def register_person(
     similar = list(similar_by_name_and_phone(cleaned.values["name"], cleaned.phone)[:5])
     if similar and not confirm_similar:
         return Person(name=cleaned.values["name"]), similar
-    person = Person(created_by=user if getattr(user, "pk", None) else None)
+    person = Person(created_by=account_of(user))
     _apply(person, cleaned, data)
     _household(user, person, data)
     person.save()

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.formfields import date_field
 from fangkong.core.forms import ActionErrorsMixin
 from fangkong.people.choices import DocumentType, Sex
 
@@ -12,9 +13,7 @@ class PersonForm(ActionErrorsMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50)
     id_number = forms.CharField(label=_("Resident ID"), max_length=24, required=False)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, required=False)
-    birth_date = forms.DateField(
-        label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    birth_date = date_field(label=_("Birth date"), required=False)
     doc_type = forms.ChoiceField(
         label=_("Other document"), choices=DocumentType.choices, required=False
     )

@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import crypto
-from fangkong.core.fields import optional_ref, ref_to, user_ref
+from fangkong.core.fields import optional_ref, ref_to, sealed, user_ref
 from fangkong.core.models import DetailPage, NodeScoped, PathScoped, TimeStampedModel
 from fangkong.people.choices import DocumentType, Sex
 from fangkong.people.querysets import HouseholdQuerySet, PersonQuerySet
@@ -36,20 +36,15 @@ class Person(DetailPage, PathScoped, TimeStampedModel):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
 
-    id_number_enc = models.BinaryField(null=True, editable=False)
-    id_number_index = models.CharField(max_length=32, null=True, editable=False)
-    id_masked = models.CharField(_("resident ID"), max_length=24, blank=True)
+    id_number_enc, id_number_index, id_masked = sealed(_("resident ID"), max_length=24)
 
     doc_type = models.CharField(
         _("other document"), max_length=20, choices=DocumentType.choices, blank=True
     )
-    doc_number_enc = models.BinaryField(null=True, editable=False)
-    doc_number_index = models.CharField(max_length=32, null=True, editable=False)
-    doc_masked = models.CharField(_("document number"), max_length=40, blank=True)
+    # The blind indexes are indexed in Meta (a plain index each, see there).
+    doc_number_enc, doc_number_index, doc_masked = sealed(_("document number"), max_length=40)
 
-    phone_enc = models.BinaryField(null=True, editable=False)
-    phone_index = models.CharField(max_length=32, null=True, editable=False)
-    phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
+    phone_enc, phone_index, phone_masked = sealed(_("mobile phone"), max_length=16)
 
     address = models.CharField(_("current address"), max_length=200, blank=True)
     node = ref_to("geo.Division", _("grid / village"), related_name="persons")

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, crypto, otp_codes
-from fangkong.core.access import actor, invalid, require
+from fangkong.core.access import actor, invalid, require, written
 from fangkong.geo.models import Division
 from fangkong.people import rules as people_rules
 from fangkong.public import drafting, rules
@@ -216,8 +216,7 @@ def answer_question(user: Any, question: Question, answer: str, publish: bool) -
     require(user, "change", Question, node=question.node)
     if question.answered_at:
         raise invalid("answer", _("already answered"))
-    if not answer.strip():
-        raise invalid("answer", _("write the answer"))
+    written("answer", answer, _("write the answer"))
     _check_private(answer, question.node)
     with transaction.atomic(), actor(user):
         question.answer, question.published = answer.strip(), publish

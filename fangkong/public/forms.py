@@ -6,19 +6,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fangkong.core.formfields import checkboxes, date_field, text_box, yes_or_no
 from fangkong.core.forms import ActionErrorsMixin
 from fangkong.geo.picker import JurisdictionField
 from fangkong.public import choices as ch
 
-DATE = forms.DateInput(attrs={"type": "date"})
-
 
 class DraftForm(ActionErrorsMixin, forms.Form):
-    day = forms.DateField(label=_("Day"), widget=DATE)
+    day = date_field(label=_("Day"))
     node_code = JurisdictionField(label=_("Jurisdiction"))
-    figures = forms.CharField(
+    figures = text_box(
+        rows=4,
         label=_("Figures, one district a line: name,new,cumulative (empty: from the cases)"),
-        widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
 
@@ -45,35 +44,29 @@ class DraftForm(ActionErrorsMixin, forms.Form):
 
 class EditForm(ActionErrorsMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120)
-    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 10}))
+    text = text_box(rows=10, label=_("Text"))
 
 
 class ArticleForm(ActionErrorsMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120)
-    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
+    body = text_box(rows=8, label=_("Text"))
 
 
 class RumourForm(ActionErrorsMixin, forms.Form):
-    text = forms.CharField(
-        label=_("Rumour as circulated"), widget=forms.Textarea(attrs={"rows": 3})
-    )
+    text = text_box(rows=3, label=_("Rumour as circulated"))
     where_seen = forms.CharField(label=_("Where it circulates"), max_length=120, required=False)
 
 
 class ClarifyForm(ActionErrorsMixin, forms.Form):
-    clarification = forms.CharField(
-        label=_("Clarification"), widget=forms.Textarea(attrs={"rows": 5}), required=False
-    )
-    sources = forms.CharField(
-        label=_("Sources"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
+    clarification = text_box(rows=5, label=_("Clarification"), required=False)
+    sources = text_box(rows=2, label=_("Sources"), required=False)
     dismiss = forms.BooleanField(label=_("Not a rumour (dismiss)"), required=False)
 
 
 class AskForm(ActionErrorsMixin, forms.Form):
     node_code = forms.ChoiceField(label=_("Where"), choices=[])
     department = forms.ChoiceField(label=_("About"), choices=ch.Department.choices)
-    text = forms.CharField(label=_("Your question"), widget=forms.Textarea(attrs={"rows": 4}))
+    text = text_box(rows=4, label=_("Your question"))
     phone = forms.CharField(
         label=_("Mobile phone (leave empty to ask anonymously)"), max_length=20, required=False
     )
@@ -85,7 +78,7 @@ class AskForm(ActionErrorsMixin, forms.Form):
 
 
 class AnswerForm(ActionErrorsMixin, forms.Form):
-    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 5}))
+    answer = text_box(rows=5, label=_("Answer"))
     publish = forms.BooleanField(label=_("Publish the answer"), required=False, initial=True)
 
 
@@ -94,13 +87,9 @@ class ApplicationForm(ActionErrorsMixin, forms.Form):
     company = forms.CharField(label=_("Company"), max_length=120)
     credit_code = forms.CharField(label=_("Unified social credit code"), max_length=18)
     contact_name = forms.CharField(label=_("Contact"), max_length=40)
-    resume_date = forms.DateField(label=_("Resume date"), widget=DATE)
-    contingency_plan = forms.CharField(
-        label=_("Contingency plan"), widget=forms.Textarea(attrs={"rows": 4})
-    )
-    employees = forms.CharField(
-        label=_("Employees, one a line: name,mobile"), widget=forms.Textarea(attrs={"rows": 5})
-    )
+    resume_date = date_field(label=_("Resume date"))
+    contingency_plan = text_box(rows=4, label=_("Contingency plan"))
+    employees = text_box(rows=5, label=_("Employees, one a line: name,mobile"))
 
     def clean_employees(self) -> list[dict]:
         out = []
@@ -134,39 +123,28 @@ class InspectionForm(ActionErrorsMixin, forms.Form):
 
 
 class DecisionForm(ActionErrorsMixin, forms.Form):
-    approve = forms.TypedChoiceField(
-        label=_("Decision"),
-        choices=[("1", _("Approve")), ("0", _("Reject"))],
-        coerce=lambda v: v == "1",
-    )
+    approve = yes_or_no(_("Decision"), _("Approve"), _("Reject"))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
 class SchoolForm(ActionErrorsMixin, forms.Form):
     node_code = JurisdictionField(label=_("Jurisdiction"))
     school = forms.CharField(label=_("School"), max_length=120)
-    return_date = forms.DateField(label=_("Return date"), widget=DATE)
+    return_date = date_field(label=_("Return date"))
     classes = forms.IntegerField(label=_("Classes"), min_value=1)
     students = forms.IntegerField(label=_("Students"), min_value=1)
     staff = forms.IntegerField(label=_("Staff"), min_value=1)
     staff_declared = forms.IntegerField(label=_("Staff declared healthy"), min_value=0)
     students_declared = forms.IntegerField(label=_("Students declared healthy"), min_value=0)
-    contingency_plan = forms.CharField(
-        label=_("Contingency plan"), widget=forms.Textarea(attrs={"rows": 4})
-    )
-    checklist = forms.MultipleChoiceField(
-        label=_("Checklist"),
-        choices=ch.SchoolCheck.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    contingency_plan = text_box(rows=4, label=_("Contingency plan"))
+    checklist = checkboxes(label=_("Checklist"), choices=ch.SchoolCheck.choices, required=False)
 
 
 class GatheringForm(ActionErrorsMixin, forms.Form):
     node_code = JurisdictionField(label=_("Community or village"), levels=("village",), scope="all")
     kind = forms.ChoiceField(label=_("Kind"), choices=ch.GatheringKind.choices)
     source = forms.ChoiceField(label=_("Source"), choices=ch.GatheringSource.choices)
-    planned_on = forms.DateField(label=_("Planned on"), widget=DATE)
+    planned_on = date_field(label=_("Planned on"))
     organiser = forms.CharField(label=_("Organiser"), max_length=40)
     phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
     venue = forms.CharField(label=_("Venue"), max_length=120)
@@ -178,4 +156,4 @@ class HandlingForm(ActionErrorsMixin, forms.Form):
 
 
 class FollowUpForm(ActionErrorsMixin, forms.Form):
-    follow_up = forms.CharField(label=_("Follow-up"), widget=forms.Textarea(attrs={"rows": 2}))
+    follow_up = text_box(rows=2, label=_("Follow-up"))

@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from fangkong.core import clock
 from fangkong.core import models as core
-from fangkong.core.fields import celsius, optional_ref, ref_to, status_of, user_ref
+from fangkong.core.fields import celsius, optional_ref, ref_to, sealed, status_of, step, user_ref
 from fangkong.core.models import DatedRuleSet
 from fangkong.core.querysets import RestrictedManager
 from fangkong.public import choices as ch
@@ -62,8 +62,7 @@ class Bulletin(PublicRecord):
     places = models.JSONField(_("places of activity (coarse)"), default=list)
     status = models.CharField(max_length=10, choices=ch.BulletinStatus.choices, default="draft")
     drafted_by = user_ref(required=True)
-    published_by = user_ref(on_delete=models.PROTECT)
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_at, published_by = step(_("published"), on_delete=models.PROTECT)
     objects = qs.BulletinQuerySet.as_manager()
 
     class Meta:
@@ -130,8 +129,7 @@ class Rumour(PublicRecord):
     status = models.CharField(max_length=10, choices=ch.RumourStatus.choices, default="reported")
     clarification = models.TextField(_("clarification"), blank=True)
     sources = models.TextField(_("sources"), blank=True)
-    clarified_by = user_ref()
-    clarified_at = models.DateTimeField(_("clarified"), null=True, blank=True)
+    clarified_at, clarified_by = step(_("clarified"))
 
     objects = RestrictedManager()
 
@@ -151,15 +149,12 @@ class Question(PublicRecord):
     ticket = models.CharField(_("ticket"), max_length=12, unique=True)
     department = models.CharField(_("department"), max_length=12, choices=ch.Department.choices)
     text = models.TextField(_("question"))
-    phone_enc = models.BinaryField(null=True, editable=False)
-    phone_index = models.CharField(max_length=32, null=True, editable=False)
-    phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
+    phone_enc, phone_index, phone_masked = sealed(_("mobile phone"), max_length=16)
     due_at = models.DateTimeField(_("answer due"))
     escalated_to = optional_ref("geo.Division", _("escalated to"), on_delete=models.PROTECT)
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
     answer = models.TextField(_("answer"), blank=True)
-    answered_by = user_ref()
-    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_at, answered_by = step(_("answered"))
     published = models.BooleanField(_("answer published"), default=False)
     satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1–5)"), null=True, blank=True)
     objects = qs.QuestionQuerySet.as_manager()
@@ -228,8 +223,7 @@ class WorkApplication(PublicRecord):
     inspection_note = models.CharField(_("inspection"), max_length=200, blank=True)
     status = status_of(ch.ApplicationStatus, default="draft", max_length=10)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    decided_by = user_ref()
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_at, decided_by = step(_("decided"))
     decision_note = models.CharField(_("note"), max_length=200, blank=True)
     batch = optional_ref(ApprovalBatch, on_delete=models.PROTECT, related_name="applications")
     created_by = user_ref(required=True)
@@ -250,9 +244,7 @@ class Employee(models.Model):
 
     application = ref_to(WorkApplication, on_delete=models.CASCADE, related_name="employees")
     name = models.CharField(pgettext_lazy("person", "name"), max_length=40)
-    phone_enc = models.BinaryField(null=True, editable=False)
-    phone_index = models.CharField(max_length=32, null=True, editable=False)
-    phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
+    phone_enc, phone_index, phone_masked = sealed(_("mobile phone"), max_length=16)
     token = models.CharField(max_length=32, unique=True, editable=False)
     declared_at = models.DateTimeField(_("declared"), null=True, blank=True)
     temperature = celsius(null=True, blank=True)
@@ -282,8 +274,7 @@ class SchoolPlan(PublicRecord):
     students_declared = models.PositiveIntegerField(_("students declared healthy"), default=0)
     checklist = models.JSONField(_("checklist done"), default=list)
     status = models.CharField(max_length=10, choices=ch.PlanStatus.choices, default="filed")
-    decided_by = user_ref()
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at, decided_by = step()
     decision_note = models.CharField(_("note"), max_length=200, blank=True)
     created_by = user_ref(required=True)
 
@@ -313,8 +304,7 @@ class Gathering(PublicRecord):
     handling = models.CharField(
         _("handling"), max_length=10, choices=ch.Handling.choices, blank=True
     )
-    handled_by = user_ref()
-    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+    handled_at, handled_by = step(_("handled"))
     follow_up = models.TextField(_("follow-up"), blank=True)
     followed_up_at = models.DateTimeField(_("followed up"), null=True, blank=True)
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from fangkong.core import clock, otp_codes, ratelimit
 from fangkong.core import listing as lists
 from fangkong.core.access import invalid
+from fangkong.geo import picker
 from fangkong.geo.models import Division
 from fangkong.public import actions, forms, returns
 from fangkong.public.models import (
@@ -121,19 +122,9 @@ def knowledge(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _areas() -> list[tuple[str, str]]:
-    city = Division.objects.filter(code=CITY).first()
-    if city is None:
-        return []
-    nodes = Division.objects.under(city.path).filter(level__in=["county", "town"])
-    return [(CITY, city.name)] + [
-        (d.code, ("　" if d.level == "town" else "") + d.name) for d in nodes.order_by("path")
-    ]
-
-
 def ask(request: HttpRequest) -> HttpResponse:
     """Ask a question: with a phone verified by a code, or anonymously (ticket)."""
-    form = forms.AskForm(request.POST or None, nodes=_areas())
+    form = forms.AskForm(request.POST or None, nodes=picker.area_choices(CITY))
     if request.method == "POST":
         if not ratelimit.hit(request, "ask", actions.rules_on().submissions_per_hour):
             return ratelimit.refused(request, LIMITED)

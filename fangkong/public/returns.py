@@ -4,13 +4,12 @@ function per verb, validated, in one transaction, audited."""
 import secrets
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, crypto
-from fangkong.core.access import actor, invalid, require
+from fangkong.core.access import NotAllowed, actor, invalid, require, written
 from fangkong.core.querysets import is_system
 from fangkong.geo.models import Division
 from fangkong.people import identity
@@ -57,8 +56,7 @@ def apply_to_resume(
     """Register an enterprise's application with its contingency plan and employee list;
     each employee gets a declaration link. Size decides the approval level (R17)."""
     require(user, "add", WorkApplication, node=node)
-    if not contingency_plan.strip():
-        raise invalid("contingency_plan", _("the contingency plan is required"))
+    written("contingency_plan", contingency_plan, _("the contingency plan is required"))
     if not employees:
         raise invalid("employees", _("list the employees"))
     phones = {}
@@ -178,7 +176,7 @@ def decide_application(user: Any, app: WorkApplication, approve: bool, note: str
     require(user, "approve", WorkApplication, node=app.node)
     level = None if is_system(user) else user.node.level
     if not rules.may_approve_at(level, app.approval_level):
-        raise PermissionDenied(_("this application is approved at a higher level"))
+        raise NotAllowed(_("this application is approved at a higher level"))
     if app.status not in ("submitted", "inspected"):
         raise invalid("status", _("not waiting for a decision"))
     if approve and app.inspection_required and app.status != "inspected":
@@ -279,8 +277,7 @@ def follow_up_gathering(user: Any, g: Gathering, note: str) -> Gathering:
     require(user, "change", Gathering, node=g.node)
     if not g.handling:
         raise invalid("follow_up", _("record the handling first"))
-    if not note.strip():
-        raise invalid("follow_up", _("write what the follow-up found"))
+    written("follow_up", note, _("write what the follow-up found"))
     with transaction.atomic(), actor(user):
         g.follow_up, g.followed_up_at = note.strip(), clock.now()
         g.save(update_fields=["follow_up", "followed_up_at"])

@@ -1,15 +1,10 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import wiring
 
-class RetentionConfig(AppConfig):
+
+class RetentionConfig(wiring.Wired):
     name = "fangkong.retention"
-    label = "retention"
     verbose_name = _("Data retention")
-
-    def ready(self) -> None:
-        from auditlog.registry import auditlog
-
-        from fangkong.retention.models import RetentionRules
-
-        auditlog.register(RetentionRules)
+    permissions = False
+    audited = wiring.plain("RetentionRules")

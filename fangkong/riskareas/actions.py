@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from fangkong.core.access import actor, invalid, require
+from fangkong.core.access import account_of, actor, invalid, require
 from fangkong.riskareas import rules
 from fangkong.riskareas.models import RiskArea
 
@@ -135,7 +135,7 @@ def _store(user: Any, c: Clean) -> RiskArea:
             starts_on=c.starts_on,
             ends_on=c.ends_on,
             source=c.source,
-            created_by=user if getattr(user, "pk", None) else None,
+            created_by=account_of(user),
         )
 
 

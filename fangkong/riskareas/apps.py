@@ -1,22 +1,16 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import wiring
 
-class RiskAreasConfig(AppConfig):
+
+class RiskAreasConfig(wiring.Wired):
     name = "fangkong.riskareas"
-    label = "riskareas"
     verbose_name = _("Risk areas")
+    audited = wiring.plain("RiskArea")
+    demo_step = "seed:demo_step"
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
-
-        from fangkong.core import demo_steps
-        from fangkong.riskareas import permissions  # noqa: F401
-        from fangkong.riskareas.models import RiskArea
-        from fangkong.riskareas.seed import demo_step
-
-        auditlog.register(RiskArea)
-        demo_steps.register("riskareas", demo_step)
+        super().ready()
         from fangkong.core import home
 
         home.register(

@@ -5,8 +5,7 @@ level, the day it starts, the day it ends (empty while in force) and its source.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core import clock
-from fangkong.core.fields import user_ref
+from fangkong.core.fields import step
 
 
 class Risk(models.TextChoices):
@@ -37,8 +36,7 @@ class RiskArea(models.Model):
     starts_on = models.DateField(_("in force from"))
     ends_on = models.DateField(_("in force until"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=300)
-    created_by = user_ref()
-    created_at = models.DateTimeField(default=clock.now, editable=False)
+    created_at, created_by = step(now=True, editable=False)
 
     objects = RiskAreaQuerySet.as_manager()
 

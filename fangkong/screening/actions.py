@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import audit, clock, crypto, facts, partition
-from fangkong.core.access import actor, invalid, require
+from fangkong.core.access import NotAllowed, account_of, actor, invalid, require, save_unique
 from fangkong.core.jobs import start_job
 from fangkong.core.models import Job
 from fangkong.core.querysets import can_access
@@ -62,9 +62,9 @@ def save_source(
 ) -> ListSource:
     """Create or edit a list source and its column mapping at the user's node."""
     if not user.may("screening.listsource", "change" if source else "add") or user.node is None:
-        raise PermissionDenied(_("your role may not manage list sources"))
+        raise NotAllowed(_("your role may not manage list sources"))
     if source is not None and not can_access(user, source, "change"):
-        raise PermissionDenied(_("this source belongs to another jurisdiction"))
+        raise NotAllowed(_("this source belongs to another jurisdiction"))
     name = name.strip()
     if not name or len(name) > 80:
         raise invalid("name", _("give a name of at most 80 characters"))
@@ -76,12 +76,7 @@ def save_source(
     mapping = {k: v.strip() for k, v in column_map.items() if v and v.strip()}
     source = source or ListSource(node=user.node)
     source.name, source.kind, source.column_map = name, kind, mapping
-    try:
-        with transaction.atomic():
-            source.save()
-    except IntegrityError:
-        raise invalid("name", _("a source of this name exists already")) from None
-    return source
+    return save_unique(source, "name", _("a source of this name exists already"))
 
 
 # --- upload and import -------------------------------------------------------------------
@@ -123,9 +118,9 @@ def upload_list(
     Towns and above upload for their area, villages and communities for theirs.
     Returns (list, started)."""
     if not user.may("screening.pushedlist", "add") or user.node is None:
-        raise PermissionDenied(_("your role may not upload lists"))
+        raise NotAllowed(_("your role may not upload lists"))
     if not ListSource.objects.usable_by(user).filter(pk=source.pk).exists():
-        raise PermissionDenied(_("this source belongs to another jurisdiction"))
+        raise NotAllowed(_("this source belongs to another jurisdiction"))
     purge_uploads()
     temp, sha = _store(fh)
     earlier = PushedList.objects.filter(sha256=sha).first()
@@ -361,7 +356,7 @@ def _move(task: ScreeningTask, to: Division, user: Any, reason: str) -> None:
         from_node=task.node,
         to_node=to,
         reason=reason[:200],
-        by=user if getattr(user, "pk", None) else None,
+        by=account_of(user),
     )
     task.node, task.path = to, to.path
     task.subject.node, task.subject.path = to, to.path
@@ -389,7 +384,7 @@ def record_visit(
             raise PermissionDenied
         return earlier, False
     if not late and not can_access(user, task, "visit"):
-        raise PermissionDenied(_("this task is not in your area"))
+        raise NotAllowed(_("this task is not in your area"))
     outcome = data.get("outcome")
     if outcome not in Outcome.values:
         raise invalid("outcome", _("choose an outcome"))
@@ -403,7 +398,7 @@ def record_visit(
             .get(pk=task.pk)
         )
         if not late and not can_access(user, task, "visit"):
-            raise PermissionDenied(_("this task is not in your area"))
+            raise NotAllowed(_("this task is not in your area"))
         if not late and task.status != TaskStatus.OPEN:
             raise invalid("outcome", _("this task is closed already"))
         fields = {k: v for k, v in data.items() if k in VISIT_FIELDS}
@@ -413,7 +408,7 @@ def record_visit(
                 visit = Visit.objects.create(
                     client_id=client_id,
                     task=task,
-                    visited_by=user if getattr(user, "pk", None) else None,
+                    visited_by=account_of(user),
                     visited_at=now,
                     path=task.path,
                     outcome=outcome,
@@ -431,16 +426,7 @@ def record_visit(
         if outcome == Outcome.MOVED:
             _moved(user, task, new_address)
         elif outcome == Outcome.NOT_FOUND:
-            task.status = TaskStatus.ESCALATED
-            town = _town_of(task.node)
-            ExceptionItem.objects.create(
-                kind=ExceptionKind.NOT_FOUND,
-                subject=task.subject,
-                task=task,
-                address=task.subject.address,
-                node=town,
-                path=town.path,
-            )
+            _escalate(task, ExceptionKind.NOT_FOUND, task.subject.address)
         else:
             task.status = TaskStatus.DONE
             task.handover = handover.hand_over(user, task) if outcome in HANDOVER_OUTCOMES else ""
@@ -473,15 +459,15 @@ def _moved(user: Any, task: ScreeningTask, new_address: str) -> None:
             clock.now(), task.key_area, rules_now.default_due_hours, rules_now.key_area_due_hours
         )
         return
+    _escalate(task, ExceptionKind.MOVED, new_address[:200])
+
+
+def _escalate(task: ScreeningTask, kind: str, address: str) -> None:
+    """The task goes to the exceptions queue of its town."""
     task.status = TaskStatus.ESCALATED
     town = _town_of(task.node)
     ExceptionItem.objects.create(
-        kind=ExceptionKind.MOVED,
-        subject=task.subject,
-        task=task,
-        address=new_address[:200],
-        node=town,
-        path=town.path,
+        kind=kind, subject=task.subject, task=task, address=address, node=town, path=town.path
     )
 
 
@@ -573,7 +559,7 @@ def assign_exception(user: Any, item: ExceptionItem, to: Division) -> ScreeningT
     if person.node.level not in PLACEABLE:  # registered at the town while unplaced
         type(person).objects.filter(pk=person.pk).update(node=to, path=to.path)
     item.status, item.assigned_to = ExceptionStatus.ASSIGNED, to
-    item.resolved_by = user if getattr(user, "pk", None) else None
+    item.resolved_by = account_of(user)
     item.resolved_at = clock.now()
     item.save()
     audit.record_access(user, task, f"assign-exception:{item.pk}")

@@ -71,7 +71,9 @@ class FateOut(Schema):
 
 class ReportOut(Schema):
     pushed_list: ListOut
-    rejections: list[RejectionOut]
+    rejections: list[RejectionOut]  # those of rows `first`–`first`+4999
+    rejections_count: int  # every rejected row of the list
+    next_first: int | None  # `first` of the next rows, None after the last
     unused_columns: list[str]
     rows: list[FateOut]
 
@@ -200,14 +202,21 @@ def list_status(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     return _list(request, pk)
 
 
+REPORT_ROWS = 5000  # rows of the file in one answer of the report
+
+
 @router.get("/lists/{pk}/report", response=ReportOut)
 def list_report(request: HttpRequest, pk: int, first: int = 0):  # type: ignore[no-untyped-def]
     """Every row of the file with its fate (rejected, merged, placed, queued), the
-    conflicts and the columns not used; row numbers `first`–`first`+4999."""
+    conflicts and the columns not used; row numbers `first`–`first`+4999, with the
+    rejections of those rows, how many rows were rejected in all and the `first` of the
+    next rows (`next_first`, None after the last): a client reads on until it is None."""
     pushed = _list(request, pk)
     first = min(max(first, 0), 10**9)  # row numbers fit a 32-bit column
-    rejections = list(ImportRejection.objects.filter(pushed_list=pushed, duplicate=False)[:5000])
-    rows = list(fates.fates(pushed, first, first + 4999))
+    last = first + REPORT_ROWS - 1
+    rejected = ImportRejection.objects.filter(pushed_list=pushed, duplicate=False)
+    rejections = list(rejected.filter(row_no__gte=first, row_no__lte=last).order_by("row_no"))
+    rows = list(fates.fates(pushed, first, last))
     audit_list(
         request,
         "screening.pushedrow",
@@ -217,6 +226,8 @@ def list_report(request: HttpRequest, pk: int, first: int = 0):  # type: ignore[
     return {
         "pushed_list": pushed,
         "rejections": rejections,
+        "rejections_count": rejected.count(),
+        "next_first": last + 1 if last < fates.last_row(pushed) else None,
         "unused_columns": pushed.unused_columns or [],
         "rows": rows,
     }

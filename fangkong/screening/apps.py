@@ -1,19 +1,18 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import wiring
 
-class ScreeningConfig(AppConfig):
+
+class ScreeningConfig(wiring.Wired):
     name = "fangkong.screening"
-    label = "screening"
     verbose_name = _("Screening")
-
-    def ready(self) -> None:
-        from fangkong.screening import hooks, permissions  # noqa: F401
-
-        hooks.register()
-
-        # its part of the daily briefing (core.sections; the briefing imports no app)
-        from fangkong.core.sections import register_section
-        from fangkong.screening.briefing import section
-
-        register_section("screening", section, 60)
+    audited = {
+        "ScreeningTask": wiring.excluding(*wiring.STAMPED_FIELDS, "version"),
+        **wiring.stamped("AddressAlias", "ExceptionItem"),
+        "geo.GridAddressKey": wiring.excluding("created_at", "path"),
+        **wiring.placed("Visit"),
+        "DeclarationReview": wiring.excluding("path", "row_enc"),
+    }
+    hooks = "register"
+    sections = (wiring.Part("screening", 60),)
+    demo_step = "demo:run"

@@ -11,6 +11,7 @@ fate of all its rows (masked), wherever the address placed them. Times in Asia/S
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -81,6 +82,14 @@ def fates(pushed: PushedList, first: int = 0, last: int | None = None) -> Iterat
         else:
             yield _note(o)
             o = next(other, None)
+
+
+def last_row(pushed: PushedList) -> int:
+    """The highest row number the list's file had (0 before anything was read)."""
+    return max(
+        PushedRow.objects.filter(pushed_list=pushed).aggregate(m=Max("row_no"))["m"] or 0,
+        ImportRejection.objects.filter(pushed_list=pushed).aggregate(m=Max("row_no"))["m"] or 0,
+    )
 
 
 def headers() -> list[str]:

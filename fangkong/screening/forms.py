@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fangkong.core.formfields import date_field, text_box
 from fangkong.geo.picker import JurisdictionField
 from fangkong.screening.choices import FIELDS, Contact, Health, Outcome, SourceKind
 from fangkong.screening.models import ListSource
@@ -46,9 +47,7 @@ class VisitForm(forms.Form):
     origin_checked = forms.BooleanField(label=_("Origin clear"), required=False)
     arrival_checked = forms.BooleanField(label=_("Arrival time clear"), required=False)
     transport_checked = forms.BooleanField(label=_("Transport and number clear"), required=False)
-    itinerary = forms.CharField(
-        label=_("Itinerary (14 days)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    itinerary = text_box(rows=2, label=_("Itinerary (14 days)"), required=False)
     contact = forms.ChoiceField(label=_("Contact with cases"), choices=Contact.choices)
     health = forms.ChoiceField(label=_("Health"), choices=Health.choices)
     temperature = forms.DecimalField(
@@ -78,13 +77,20 @@ class TransferForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    """The town picks the village or grid by name (the candidates first)."""
+    """The town picks the village or grid by name: from a list with the candidates first,
+    or — where the queue holds more places than a list can offer — with the jurisdiction
+    picker over the queue's villages and grids (`within`)."""
 
     to_code = forms.ChoiceField(label=_("Village or grid"))
 
-    def __init__(self, *args, choices=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, choices=(), within=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["to_code"].choices = list(choices)  # type: ignore[attr-defined]
+        if within is not None:
+            picker = JurisdictionField(label=_("Village or grid"), levels=("village", "grid"))
+            picker.base = within
+            self.fields["to_code"] = picker
+        else:
+            self.fields["to_code"].choices = list(choices)  # type: ignore[attr-defined]
 
 
 class AliasForm(forms.Form):
@@ -99,9 +105,7 @@ class DeclarationForm(forms.Form):
     id_number = forms.CharField(label=_("Resident ID"), max_length=18, required=False)
     phone = forms.CharField(label=_("Mobile phone"), max_length=20)
     origin = forms.CharField(label=_("Coming from (province/city/county)"), max_length=100)
-    arrival_date = forms.DateField(
-        label=_("Arrival date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    arrival_date = date_field(label=_("Arrival date"))
     arrival_time = forms.TimeField(
         label=_("Arrival time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )

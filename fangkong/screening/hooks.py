@@ -13,38 +13,15 @@ def _open_tasks(user: Any) -> int:
 
 
 def register() -> None:
-    from auditlog.registry import auditlog
-
-    from fangkong.core import demo_steps, home
+    from fangkong.core import home
     from fangkong.geo import counters
-    from fangkong.geo.models import GridAddressKey
-    from fangkong.screening.models import (
-        AddressAlias,
-        DeclarationReview,
-        ExceptionItem,
-        ScreeningTask,
-        Visit,
-    )
-
-    auditlog.register(ScreeningTask, exclude_fields=["created_at", "updated_at", "path", "version"])
-    auditlog.register(AddressAlias, exclude_fields=["created_at", "updated_at", "path"])
-    auditlog.register(GridAddressKey, exclude_fields=["created_at", "path"])
-    auditlog.register(Visit, exclude_fields=["path"])
-    auditlog.register(ExceptionItem, exclude_fields=["created_at", "updated_at", "path"])
-    auditlog.register(DeclarationReview, exclude_fields=["path", "row_enc"])
+    from fangkong.screening.models import ScreeningTask
 
     counters.register_rows(
         "screening_open",
         _("Screening tasks to visit"),
         lambda user: ScreeningTask.objects.restrict(user, "view").open(),
     )
-
-    def demo(seed: int) -> str:
-        from fangkong.screening import demo as screening_demo
-
-        return screening_demo.run(seed)
-
-    demo_steps.register("screening", demo)
     home.register(
         home.Card(
             _("Screening: today's visits"),

@@ -6,7 +6,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.fields import celsius, optional_ref, path_column, ref_to, status_of, user_ref
+from fangkong.core.fields import (
+    celsius,
+    optional_ref,
+    path_column,
+    ref_to,
+    status_of,
+    step,
+    user_ref,
+)
 from fangkong.core.models import DatedRuleSet, NodeScoped, PathScoped, TimeStampedModel
 from fangkong.core.querysets import RestrictedManager
 from fangkong.screening import querysets as qs
@@ -251,8 +259,7 @@ class TaskTransfer(models.Model):
     from_node = ref_to("geo.Division")
     to_node = ref_to("geo.Division")
     reason = models.CharField(_("reason"), max_length=200, blank=True)
-    by = user_ref(blank=False)
-    at = models.DateTimeField(default=clock.now)
+    at, by = step(now=True, blank=False)
 
     class Meta:
         verbose_name = _("task transfer")
@@ -270,8 +277,7 @@ class Visit(PathScoped):
 
     client_id = models.UUIDField(unique=True, default=uuid.uuid4)
     task = ref_to(ScreeningTask, on_delete=models.CASCADE, related_name="visits")
-    visited_by = user_ref(blank=False)
-    visited_at = models.DateTimeField(_("visited at"), default=clock.now)
+    visited_at, visited_by = step(_("visited at"), now=True, blank=False)
     identity_checked = models.BooleanField(_("identity clear"), default=False)
     phone_checked = models.BooleanField(_("phone clear"), default=False)
     address_checked = models.BooleanField(_("address clear"), default=False)
@@ -336,8 +342,7 @@ class ExceptionItem(PathScoped, TimeStampedModel):
     candidates = models.CharField(_("candidates"), max_length=300, blank=True)
     node = ref_to("geo.Division", _("queue of"))
     assigned_to = optional_ref("geo.Division", on_delete=models.PROTECT)
-    resolved_by = user_ref()
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_at, resolved_by = step()
 
     objects = qs.ExceptionQuerySet.as_manager()
 
@@ -372,8 +377,7 @@ class DeclarationReview(PathScoped):
     phone_masked = models.CharField(_("mobile phone"), max_length=16)
     status = status_of(Status, default=Status.PENDING, max_length=10)
     created_at = models.DateTimeField(default=clock.now, editable=False)
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = user_ref()
+    reviewed_at, reviewed_by = step()
 
     objects = qs.DeclarationReviewQuerySet.as_manager()
 

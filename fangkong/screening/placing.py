@@ -5,11 +5,10 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core.access import invalid, require
+from fangkong.core.access import NotAllowed, account_of, invalid, require
 from fangkong.core.querysets import can_access, is_system
 from fangkong.geo.choices import Level
 from fangkong.geo.gridkeys import KeyReport, import_grid_keys, read_table
@@ -41,7 +40,7 @@ def add_alias(user: Any, text: str, to: Division) -> AddressAlias:
     village), a natural village, an estate; who and when are kept."""
     require(user, "add", "screening.addressalias", message=_("your role may not add aliases"))
     if not Division.objects.restrict(user, "view").filter(pk=to.pk).exists():
-        raise PermissionDenied(_("this grid is not in your area"))
+        raise NotAllowed(_("this grid is not in your area"))
     text = normalise(text)
     if len(text) < 2 or len(text) > 60:
         raise invalid("text", _("2 to 60 characters"))
@@ -55,7 +54,7 @@ def add_alias(user: Any, text: str, to: Division) -> AddressAlias:
             % {"t": text, "d": "、".join(f"{d.name} ({d.code})" for d in hidden[:3])},
         )
     alias, created = AddressAlias.objects.get_or_create(
-        text=text, node=to, defaults={"created_by": user if getattr(user, "pk", None) else None}
+        text=text, node=to, defaults={"created_by": account_of(user)}
     )
     return alias
 
@@ -71,7 +70,7 @@ def import_keys(user: Any, path: Path) -> KeyReport:
     the file is deleted afterwards whatever the outcome."""
     try:
         if not user.may("geo.gridaddresskey", "add") or user.node is None:
-            raise PermissionDenied(_("your role may not import grid keys"))
+            raise NotAllowed(_("your role may not import grid keys"))
         try:
             rows = read_table(path)
         except (ValueError, csv.Error) as exc:
@@ -113,7 +112,7 @@ def move_tasks(user: Any, task_ids: list[int], to: Division, reason: str = "") -
             from_node=task.node,
             to_node=to,
             reason=(reason or _("moved to a grid by the village"))[:200],
-            by=user if getattr(user, "pk", None) else None,
+            by=account_of(user),
         )
         task.node, task.path = to, to.path
         task.version += 1

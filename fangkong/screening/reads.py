@@ -53,3 +53,15 @@ def pending_declarations(user: Any) -> Any:
 
     qs = DeclarationReview.objects.restrict(user, "view").pending()
     return qs.select_related("person", "node").order_by("pk")
+
+
+def subject_tasks(user: Any, subject_id: int | None, shown: int = 3) -> dict[str, Any]:
+    """The latest `shown` visits of a screening subject the user may see (newest first),
+    and how many such visits there are: a hand-over's page lists them beside the request."""
+    from fangkong.screening.models import ScreeningTask
+
+    if not subject_id:
+        return {"tasks": [], "tasks_total": 0}
+    qs = ScreeningTask.objects.restrict(user, "view").filter(subject_id=subject_id)
+    tasks = qs.order_by("-created_at")
+    return {"tasks": list(tasks[:shown]), "tasks_total": tasks.count()}

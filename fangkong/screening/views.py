@@ -6,7 +6,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import listing as paging
 from fangkong.core.access import require
-from fangkong.core.forms import add_action_errors, run_action
+from fangkong.core.forms import add_action_errors, flashed, run_action
 from fangkong.core.querysets import allows, can_access
 from fangkong.geo.models import Division
 from fangkong.screening import actions, exports, fates, progress
@@ -34,7 +33,6 @@ from fangkong.screening.models import (
     ImportRejection,
     ListSource,
     PushedList,
-    PushedRow,
     ScreeningTask,
 )
 from fangkong.screening.reads import audit_list, open_exceptions, pending_declarations
@@ -109,10 +107,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         return response
     counts = pushed.counts or {}
     page = max(1, int(request.GET["page"])) if request.GET.get("page", "").isdigit() else 1
-    last_row = max(
-        PushedRow.objects.filter(pushed_list=pushed).aggregate(m=Max("row_no"))["m"] or 0,
-        ImportRejection.objects.filter(pushed_list=pushed).aggregate(m=Max("row_no"))["m"] or 0,
-    )
+    last_row = fates.last_row(pushed)
     first = 2 + (page - 1) * REPORT_PAGE
     rows = list(fates.fates(pushed, first, first + REPORT_PAGE - 1))
     audit_list(request, "screening.pushedrow", {"list": pushed.pk, "page": page}, len(rows))
@@ -342,15 +337,19 @@ def exceptions(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _assign_choices(request: HttpRequest, item: ExceptionItem) -> list[tuple[str, str]]:
-    """Villages and grids under the exception's queue node in the user's area, by name;
-    the matcher's candidates (and their grids) first."""
-    nodes = list(
-        Division.objects.restrict(request.user, "view")
-        .filter(path__startswith=item.node.path, level__in=("village", "grid"))
-        .select_related("parent")
-        .order_by("path")[:3000]
+ASSIGN_LIST = 400  # more villages and grids than this under a queue: the picker instead
+
+
+def _assign_places(request: HttpRequest, item: ExceptionItem) -> Any:
+    """Villages and grids under the exception's queue node in the user's area."""
+    return Division.objects.restrict(request.user, "view").filter(
+        path__startswith=item.node.path, level__in=("village", "grid")
     )
+
+
+def _assign_choices(places: Any, item: ExceptionItem) -> list[tuple[str, str]]:
+    """Every place of the queue, by name; the matcher's candidates (and their grids) first."""
+    nodes = list(places.select_related("parent").order_by("path"))
     named = {c.rsplit(" ", 1)[-1] for c in item.candidates.split("、") if c.strip()}
 
     def label(d: Division) -> str:
@@ -367,7 +366,11 @@ def exception_assign(request: HttpRequest, pk: int) -> HttpResponse:
         ExceptionItem.objects.restrict(request.user, "change").select_related("subject", "node"),
         pk=pk,
     )
-    form = AssignForm(request.POST or None, choices=_assign_choices(request, item))
+    places = _assign_places(request, item)
+    if places.count() > ASSIGN_LIST:  # a list would be too long to read (it was cut at 3000)
+        form = AssignForm(request.POST or None, within=places)
+    else:
+        form = AssignForm(request.POST or None, choices=_assign_choices(places, item))
     if request.method == "POST" and form.is_valid():
         try:
             to = actions.target_node(form.cleaned_data["to_code"])
@@ -487,10 +490,6 @@ def declarations(request: HttpRequest) -> HttpResponse:
 def declaration_review(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(DeclarationReview.objects.restrict(request.user, "review"), pk=pk)
     accept = request.POST.get("decision") == "accept"
-    try:
-        actions.review_declaration(request.user, review, accept)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Accepted.") if accept else _("Rejected."))
+    ok = _("Accepted.") if accept else _("Rejected.")
+    flashed(request, lambda: actions.review_declaration(request.user, review, accept), ok)
     return redirect("screening:declarations")

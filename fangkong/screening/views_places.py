@@ -24,6 +24,7 @@ from fangkong.screening import placing
 from fangkong.screening.actions import upload_dir
 from fangkong.screening.models import AddressAlias, ScreeningTask
 from fangkong.screening.reads import audit_list
+from fangkong.screening.views import TASK_FILTERS
 
 
 class AliasForm(forms.Form):
@@ -49,13 +50,6 @@ KEY_FILTERS = paging.Filters(
     name_label=gettext_lazy("Name in addresses"),
     node="path",
     status=("kind", KeyKind.choices),
-)
-TASK_FILTERS = paging.Filters(
-    name=("subject__name", "subject__address"),
-    name_label=gettext_lazy("Name or address"),
-    id_tail="subject__id_masked",
-    node="path",
-    date="due_at",
 )
 
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, crypto
-from fangkong.core.access import actor, invalid
+from fangkong.core.access import NotAllowed, actor, invalid
 from fangkong.geo.models import Division
 from fangkong.healthcode import actions as code_actions
 from fangkong.healthcode import facts as code_facts
@@ -346,7 +346,7 @@ def decide_appeal(
     from fangkong.core.querysets import can_access
 
     if not user.may("selfservice.appeal", "decide") or not can_access(user, appeal, "decide"):
-        raise PermissionError(_("your role may not decide appeals here"))
+        raise NotAllowed(_("your role may not decide appeals here"))
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
     if appeal.status != AppealStatus.PENDING:
         raise invalid("status", _("this appeal was already decided"))

@@ -17,8 +17,8 @@ from fangkong.core import listing as lists
 from fangkong.core import ratelimit
 from fangkong.core.access import invalid, require
 from fangkong.core.listing import CountedPagination
+from fangkong.core.resident import masked_name
 from fangkong.healthcode import tokens
-from fangkong.healthcode.public import masked_name
 from fangkong.people.models import Person
 from fangkong.selfservice import actions
 from fangkong.selfservice.models import Appeal, Declaration

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.fields import optional_ref, path_column, ref_to, status_of, user_ref
+from fangkong.core.fields import optional_ref, path_column, ref_to, sealed, status_of, step
 from fangkong.core.models import DatedRuleSet, PathScoped
 from fangkong.core.querysets import RestrictedQuerySet
 from fangkong.selfservice.choices import AppealStatus, Relation
@@ -47,9 +47,9 @@ class Declaration(PathScoped):
     person = ref_to("people.Person", on_delete=models.CASCADE)
     relation = models.CharField(_("applied by"), max_length=12, choices=Relation.choices)
     applicant_name = models.CharField(_("applicant"), max_length=50)
-    phone_enc = models.BinaryField(editable=False)
-    phone_index = models.CharField(max_length=32, db_index=True, editable=False)
-    phone_masked = models.CharField(_("verified phone"), max_length=16)
+    phone_enc, phone_index, phone_masked = sealed(
+        _("verified phone"), max_length=16, indexed=True, required=True
+    )
     stays = models.JSONField(_("places stayed"), default=list, blank=True)
     symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
     case_contact = models.BooleanField(_("contact with cases"), default=False)
@@ -100,8 +100,7 @@ class Appeal(PathScoped):
     filed_at = models.DateTimeField(_("filed at"), default=clock.now)
     due_at = models.DateTimeField(_("decide by"))
     status = status_of(AppealStatus, default=AppealStatus.PENDING, max_length=8)
-    decided_by = user_ref(on_delete=models.PROTECT)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at, decided_by = step(_("decided at"), on_delete=models.PROTECT)
     decision_reason = models.TextField(_("decision reason"), blank=True)
     colour_after = models.CharField(_("colour after review"), max_length=6, blank=True)
     override = optional_ref("healthcode.CodeOverride")

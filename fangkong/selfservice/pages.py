@@ -7,15 +7,15 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from fangkong.core import listing as lists
 from fangkong.core import ratelimit
+from fangkong.core.resident import chinese_unless_chosen, masked_name
 from fangkong.geo import picker
 from fangkong.healthcode import tokens
 from fangkong.healthcode.actions import SYMPTOMS
-from fangkong.healthcode.public import chinese_unless_chosen, masked_name
+from fangkong.healthcode.public import link_not_valid
 from fangkong.people.models import Person
 from fangkong.selfservice import actions
 from fangkong.selfservice.choices import Relation
@@ -136,12 +136,7 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
     chinese_unless_chosen(request)
     person = _person(token)
     if person is None:
-        return render(
-            request,
-            "healthcode/error.html",
-            {"message": _("this health code link is not valid")},
-            status=404,
-        )
+        return link_not_valid(request)
     error = ""
     if request.method == "POST":
         if not ratelimit.hit(request, "selfcode-appeal", actions.rules_on().applications_per_hour):

@@ -5,12 +5,11 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
-from fangkong.core.access import actor, invalid, require
+from fangkong.core.access import NotAllowed, actor, invalid, require, written
 from fangkong.core.querysets import can_access, is_system
 from fangkong.geo.models import Division
 from fangkong.supervision import choices, photos, rules
@@ -52,7 +51,7 @@ def on_team(user: Any, inspection: Inspection) -> bool:
 
 def _need_team(user: Any, inspection: Inspection) -> None:
     if not on_team(user, inspection):
-        raise PermissionDenied(_("Only the inspecting team may do this."))
+        raise NotAllowed(_("Only the inspecting team may do this."))
 
 
 def _team_user(user: Any, field: str) -> None:
@@ -91,8 +90,7 @@ def create_plan(
     user: Any, node: Division, *, title: str, starts_on: dt.date, ends_on: dt.date, topics: list
 ) -> InspectionPlan:
     require(user, "add", InspectionPlan, node=node)
-    if not title.strip():
-        raise invalid("title", _("A plan needs a title."))
+    written("title", title, _("A plan needs a title."))
     if ends_on < starts_on:
         raise invalid("ends_on", _("The plan ends before it starts."))
     with actor(user):
@@ -111,8 +109,7 @@ def add_team(
     user: Any, plan: InspectionPlan, *, name: str, leader: Any, members: Iterable[Any] = ()
 ) -> InspectionTeam:
     require(user, "add", InspectionTeam, node=plan.node)
-    if not name.strip():
-        raise invalid("name", _("A team needs a name."))
+    written("name", name, _("A team needs a name."))
     if InspectionTeam.objects.filter(plan=plan, name=name.strip()).exists():
         raise invalid("name", _("This plan already has a team of that name."))
     members = list(members)
@@ -217,8 +214,7 @@ def add_finding(
     cadre: Any = None,
 ) -> Finding:
     _open_for_recording(user, inspection)
-    if not description.strip():
-        raise invalid("description", _("Describe what was found."))
+    written("description", description, _("Describe what was found."))
     if topic and topic not in inspection.topics:
         raise invalid("topic", _("This topic is not on the inspection."))
     if severity not in choices.Severity.values:
@@ -294,8 +290,7 @@ def assign_rectification(
         owner_user.node_id is None or not owner_user.node.path.startswith(owner_node.path)
     ):
         raise invalid("owner_user", _("The person must belong to the owner node."))
-    if not requirement.strip():
-        raise invalid("requirement", _("Say what must be rectified."))
+    written("requirement", requirement, _("Say what must be rectified."))
     today = clock.today()
     deadline = deadline or today + dt.timedelta(days=rules_on(today).rectification_days)
     if deadline < today:
@@ -318,8 +313,7 @@ def reply_rectification(user: Any, task: Rectification, reply: str) -> Rectifica
     require(user, "change", task, message=_("Only the owner may reply."))
     if task.status != choices.RectificationStatus.OPEN:
         raise invalid("status", _("This task is not waiting for a reply."))
-    if not reply.strip():
-        raise invalid("reply", _("Say what was done."))
+    written("reply", reply, _("Say what was done."))
     task.reply = reply.strip()
     task.replied_at = clock.now()
     task.replied_by = user
@@ -346,8 +340,7 @@ def verify_rectification(
         task.verified_at = clock.now()
         task.verified_by = user
     else:
-        if not note.strip():
-            raise invalid("note", _("Say why the reply is sent back."))
+        written("note", note, _("Say why the reply is sent back."))
         task.status = choices.RectificationStatus.OPEN
         task.rejections += 1
     with actor(user):
@@ -411,7 +404,7 @@ def commend(
         raise invalid("member", _("Commend either a member or a Party organisation."))
     recipient = member if member is not None else organisation
     if not can_access(user, recipient, "view") and not is_system(user):
-        raise PermissionDenied(_("This member or organisation is outside your area."))
+        raise NotAllowed(_("This member or organisation is outside your area."))
     if decided_by not in choices.CommendingBody.values:
         raise invalid("decided_by", _("Unknown deciding body."))
     if decided_on > clock.today():

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong.accounts.models import User
+from fangkong.core.formfields import checkboxes, date_field, text_box, yes_or_no
 from fangkong.core.forms import ActionErrorsMixin
 from fangkong.core.picking import RecordPickerField
 from fangkong.geo.picker import JurisdictionField
@@ -22,16 +23,12 @@ from fangkong.supervision.choices import (
 )
 from fangkong.supervision.models import AccountabilityDecision, InspectionTeam
 
-DATE = forms.DateInput(attrs={"type": "date"})
-
 
 class PlanForm(ActionErrorsMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120)
-    starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
-    ends_on = forms.DateField(label=_("Ends on"), widget=DATE)
-    topics = forms.MultipleChoiceField(
-        label=_("Topics"), choices=Topic.choices, widget=forms.CheckboxSelectMultiple
-    )
+    starts_on = date_field(label=_("Starts on"))
+    ends_on = date_field(label=_("Ends on"))
+    topics = checkboxes(label=_("Topics"), choices=Topic.choices)
 
 
 class TeamForm(ActionErrorsMixin, forms.Form):
@@ -51,10 +48,8 @@ class InspectionForm(ActionErrorsMixin, forms.Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=InspectionTeam.objects.none())
     node_code = JurisdictionField(label=_("Inspected jurisdiction"))
     kind = forms.ChoiceField(label=_("Kind"), choices=InspectionKind.choices)
-    planned_on = forms.DateField(label=_("Planned on"), widget=DATE)
-    topics = forms.MultipleChoiceField(
-        label=_("Topics"), choices=Topic.choices, widget=forms.CheckboxSelectMultiple
-    )
+    planned_on = date_field(label=_("Planned on"))
+    topics = checkboxes(label=_("Topics"), choices=Topic.choices)
     subject = member_field(_("Cadre in charge (type the name)"), required=False)
 
     def __init__(self, *args: Any, teams: Any = None, **kwargs: Any) -> None:
@@ -63,9 +58,7 @@ class InspectionForm(ActionErrorsMixin, forms.Form):
 
 
 class FindingForm(ActionErrorsMixin, forms.Form):
-    description = forms.CharField(
-        label=_("What was found"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    description = text_box(rows=3, label=_("What was found"), max_length=4000)
     topic = forms.ChoiceField(label=_("Topic"), choices=[("", "—"), *Topic.choices], required=False)
     severity = forms.ChoiceField(
         label=pgettext_lazy("finding", "Severity"), choices=Severity.choices
@@ -78,34 +71,21 @@ class PhotoForm(forms.Form):
 
 
 class RecordForm(forms.Form):
-    summary = forms.CharField(
-        label=_("Summary"),
-        max_length=4000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    summary = text_box(rows=3, label=_("Summary"), max_length=4000, required=False)
 
 
 class RectificationForm(ActionErrorsMixin, forms.Form):
     owner_node_code = JurisdictionField(label=_("Jurisdiction that must rectify"))
-    requirement = forms.CharField(
-        label=_("What must be rectified"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    deadline = forms.DateField(label=_("Deadline"), widget=DATE, required=False)
+    requirement = text_box(rows=2, label=_("What must be rectified"), max_length=4000)
+    deadline = date_field(label=_("Deadline"), required=False)
 
 
 class ReplyForm(ActionErrorsMixin, forms.Form):
-    reply = forms.CharField(
-        label=_("What was done"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    reply = text_box(rows=3, label=_("What was done"), max_length=4000)
 
 
 class VerifyForm(ActionErrorsMixin, forms.Form):
-    accepted = forms.TypedChoiceField(
-        label=_("Verification"),
-        choices=[("1", _("Rectified — accept")), ("0", _("Not rectified — send back"))],
-        coerce=lambda v: v == "1",
-    )
+    accepted = yes_or_no(_("Verification"), _("Rectified — accept"), _("Not rectified — send back"))
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
@@ -156,11 +136,9 @@ def finding_field(required: bool = False) -> RecordPickerField:
 class CommendationForm(ActionErrorsMixin, forms.Form):
     member = member_field()
     title = forms.CharField(label=_("Title"), max_length=120)
-    reason = forms.CharField(
-        label=_("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    reason = text_box(rows=2, label=_("Reason"), max_length=4000)
     decided_by = forms.ChoiceField(label=_("Decided by"), choices=CommendingBody.choices)
-    decided_on = forms.DateField(label=_("Decided on"), widget=DATE)
+    decided_on = date_field(label=_("Decided on"))
 
 
 class CaseForm(ActionErrorsMixin, forms.Form):
@@ -170,19 +148,10 @@ class CaseForm(ActionErrorsMixin, forms.Form):
         label=_("Decision"), queryset=AccountabilityDecision.objects.filter(active=True)
     )
     decided_by = forms.ChoiceField(label=_("Decided by"), choices=DecidingBody.choices)
-    decided_on = forms.DateField(label=_("Decided on"), widget=DATE)
-    summary = forms.CharField(
-        label=_("Summary"),
-        max_length=4000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    decided_on = date_field(label=_("Decided on"))
+    summary = text_box(rows=2, label=_("Summary"), max_length=4000, required=False)
 
 
 class ChecklistForm(ActionErrorsMixin, forms.Form):
-    items = forms.CharField(
-        label=_("Check items, one per line"),
-        max_length=12000,
-        widget=forms.Textarea(attrs={"rows": 8}),
-    )
+    items = text_box(rows=8, label=_("Check items, one per line"), max_length=12000)
     active = forms.BooleanField(label=_("In use"), required=False, initial=True)

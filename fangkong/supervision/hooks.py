@@ -1,4 +1,4 @@
-"""Supervision's entries in the shared registries: home cards and the demo step."""
+"""Supervision's entries in the shared registries: home cards."""
 
 from typing import Any
 
@@ -18,7 +18,7 @@ def _open_tasks(user: Any) -> int | None:
 
 
 def register_hooks() -> None:
-    from fangkong.core import demo_steps, home
+    from fangkong.core import home
 
     home.register(
         home.Card(
@@ -50,10 +50,3 @@ def register_hooks() -> None:
             description=_("Commendations and accountability of cadres"),
         )
     )
-
-    def step(seed: int) -> str:
-        from fangkong.supervision.demo import seed_supervision
-
-        return seed_supervision(seed)
-
-    demo_steps.register("supervision", step)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong.core import clock
-from fangkong.core.fields import USER, optional_ref, path_column, ref_to, status_of, user_ref
+from fangkong.core.fields import USER, optional_ref, path_column, ref_to, status_of, step, user_ref
 from fangkong.core.models import DatedRuleSet, NodeScoped, Placed
 from fangkong.core.querysets import RestrictedManager
 from fangkong.supervision.choices import (
@@ -93,8 +93,7 @@ class InspectionPlan(NodeScoped):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     topics = models.JSONField(_("topics"), default=list)
-    created_by = user_ref(required=True)
-    created_at = models.DateTimeField(default=clock.now, editable=False)
+    created_at, created_by = step(now=True, editable=False, required=True)
 
     objects = RestrictedManager()
 
@@ -147,8 +146,7 @@ class Inspection(NodeScoped):
     )
     status = status_of(InspectionStatus, default=InspectionStatus.PLANNED, max_length=10)
     summary = models.TextField(_("summary"), blank=True)
-    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
-    recorded_by = user_ref()
+    recorded_at, recorded_by = step(_("recorded at"))
     created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = InspectionQuerySet.as_manager()
@@ -217,8 +215,7 @@ class Finding(Placed):
         default=Severity.MINOR,
     )
     cadre = optional_ref("mobilisation.Member", _("cadre concerned"), related_name="findings")
-    created_by = user_ref(required=True)
-    created_at = models.DateTimeField(default=clock.now, editable=False)
+    created_at, created_by = step(now=True, editable=False, required=True)
 
     objects = InspectionChildQuerySet.as_manager()
 
@@ -244,8 +241,7 @@ class EvidencePhoto(Placed):
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     size = models.PositiveIntegerField()
-    uploaded_by = user_ref(required=True)
-    uploaded_at = models.DateTimeField(default=clock.now, editable=False)
+    uploaded_at, uploaded_by = step(now=True, editable=False, required=True)
 
     objects = InspectionChildQuerySet.as_manager()
     inspection_lookup = "finding__inspection"
@@ -274,17 +270,13 @@ class Rectification(Placed):
     deadline = models.DateField(_("deadline"))
     status = status_of(RectificationStatus, default=RectificationStatus.OPEN, max_length=10)
     reply = models.TextField(_("reply of the inspected node"), blank=True)
-    replied_at = models.DateTimeField(null=True, blank=True)
-    replied_by = user_ref()
+    replied_at, replied_by = step()
     verification_note = models.CharField(_("verification note"), max_length=300, blank=True)
-    verified_at = models.DateTimeField(null=True, blank=True)
-    verified_by = user_ref()
+    verified_at, verified_by = step()
     rejections = models.PositiveSmallIntegerField(_("replies sent back"), default=0)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = user_ref()
+    closed_at, closed_by = step()
     escalate_path = path_column()
-    created_by = user_ref(required=True)
-    created_at = models.DateTimeField(default=clock.now, editable=False)
+    created_at, created_by = step(now=True, editable=False, required=True)
 
     objects = RectificationQuerySet.as_manager()
     inspection_lookup = "finding__inspection"
@@ -321,8 +313,7 @@ class Commendation(Placed):
     reason = models.TextField(pgettext_lazy("commendation", "reason"))
     decided_by = models.CharField(_("decided by"), max_length=30, choices=CommendingBody.choices)
     decided_on = models.DateField(_("decided on"))
-    created_by = user_ref(required=True)
-    created_at = models.DateTimeField(default=clock.now, editable=False)
+    created_at, created_by = step(now=True, editable=False, required=True)
 
     objects = RestrictedManager()
 
@@ -361,8 +352,7 @@ class AccountabilityCase(Placed):
     decided_by = models.CharField(_("decided by"), max_length=30, choices=DecidingBody.choices)
     decided_on = models.DateField(_("decided on"))
     summary = models.TextField(_("summary"), blank=True)
-    created_by = user_ref(required=True)
-    created_at = models.DateTimeField(default=clock.now, editable=False)
+    created_at, created_by = step(now=True, editable=False, required=True)
 
     objects = CaseQuerySet.as_manager()
 

@@ -45,6 +45,11 @@ def build(user: Any, member: Any, limit: int = LIMIT) -> CadreRecord:
         .select_related("shift__post__node")
         .order_by("-starts_at")[:limit]
     )
+
+    def inspections(**where: Any) -> list:
+        found = Inspection.objects.restrict(user).filter(**where).select_related("node")
+        return list(found.order_by("-planned_on", "-pk")[:limit])
+
     account = member.user_id
     rects: list = []
     led: list = []
@@ -55,18 +60,8 @@ def build(user: Any, member: Any, limit: int = LIMIT) -> CadreRecord:
             .select_related("owner_node")
             .order_by("-deadline", "-pk")[:limit]
         )
-        led = list(
-            Inspection.objects.restrict(user)
-            .filter(leader_id=account)
-            .select_related("node")
-            .order_by("-planned_on", "-pk")[:limit]
-        )
-    subject = list(
-        Inspection.objects.restrict(user)
-        .filter(subject=member)
-        .select_related("node")
-        .order_by("-planned_on", "-pk")[:limit]
-    )
+        led = inspections(leader_id=account)
+    subject = inspections(subject=member)
     commendations = list(
         Commendation.objects.restrict(user)
         .filter(member=member)

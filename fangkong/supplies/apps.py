@@ -1,20 +1,16 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import wiring
 
-class SuppliesConfig(AppConfig):
+
+class SuppliesConfig(wiring.Wired):
     name = "fangkong.supplies"
-    label = "supplies"
     verbose_name = _("Supplies and necessities")
-
-    def ready(self) -> None:
-        from fangkong.supplies import permissions  # noqa: F401
-        from fangkong.supplies.hooks import register_hooks
-
-        register_hooks()
-
-        # its part of the daily briefing (core.sections; the briefing imports no app)
-        from fangkong.core.sections import register_section
-        from fangkong.supplies.briefing import section
-
-        register_section("supplies", section, 80)
+    audited = {
+        **wiring.plain("Item", "SupplyRules"),
+        **wiring.stamped("Warehouse", "SupplyRequest"),
+        **wiring.placed("Donation", "Market", "PriceBaseline"),
+    }
+    hooks = "register_hooks"
+    sections = (wiring.Part("supplies", 80),)
+    demo_step = "demo:run"

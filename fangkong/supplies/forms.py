@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.formfields import date_field
 from fangkong.core.forms import ActionErrorsMixin
 from fangkong.supplies.choices import RequesterKind, Source, Urgency
 from fangkong.supplies.models import Batch, Item, Market, Warehouse
@@ -15,9 +16,7 @@ class ReceiveForm(ActionErrorsMixin, forms.Form):
     quantity = forms.IntegerField(label=_("Quantity"))
     source = forms.ChoiceField(choices=Source.choices, label=_("Source"))
     batch_code = forms.CharField(label=_("Batch"), required=False, max_length=40)
-    expires_on = forms.DateField(
-        label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    expires_on = date_field(label=_("Expires on"), required=False)
 
 
 class IssueForm(ActionErrorsMixin, forms.Form):
@@ -54,9 +53,7 @@ class DonationForm(ActionErrorsMixin, forms.Form):
     item = forms.ModelChoiceField(Item.objects.all(), label=_("Item"))
     quantity = forms.IntegerField(label=_("Quantity"))
     batch_code = forms.CharField(label=_("Batch"), required=False, max_length=40)
-    expires_on = forms.DateField(
-        label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    expires_on = date_field(label=_("Expires on"), required=False)
 
 
 class RequestForm(ActionErrorsMixin, forms.Form):
@@ -91,7 +88,7 @@ class PriceForm(ActionErrorsMixin, forms.Form):
     item = forms.ModelChoiceField(
         Item.objects.filter(category__in=["necessity", "protective"]), label=_("Item")
     )
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = date_field(label=_("Day"))
     price = forms.CharField(label=_("Price (yuan per unit)"), max_length=20)
 
     def __init__(self, *args: Any, markets: Any = None, **kwargs: Any) -> None:

@@ -13,27 +13,9 @@ def _open_requests(user: Any) -> int:
 
 
 def register_hooks() -> None:
-    from auditlog.registry import auditlog
-
-    from fangkong.core import demo_steps, home
+    from fangkong.core import home
     from fangkong.geo import counters
-    from fangkong.supplies.models import (
-        Donation,
-        Item,
-        Market,
-        PriceBaseline,
-        SupplyRequest,
-        SupplyRules,
-        Warehouse,
-    )
-
-    auditlog.register(Item)
-    auditlog.register(SupplyRules)
-    auditlog.register(Warehouse, exclude_fields=["created_at", "updated_at", "path"])
-    auditlog.register(Donation, exclude_fields=["path"])
-    auditlog.register(SupplyRequest, exclude_fields=["created_at", "updated_at", "path"])
-    auditlog.register(Market, exclude_fields=["path"])
-    auditlog.register(PriceBaseline, exclude_fields=["path"])
+    from fangkong.supplies.models import SupplyRequest
 
     counters.register_rows(
         "supplies",
@@ -51,10 +33,3 @@ def register_hooks() -> None:
             _open_requests,
         )
     )
-
-    def demo(seed: int) -> str:
-        from fangkong.supplies.demo import run
-
-        return run(seed)
-
-    demo_steps.register("supplies", demo)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
 from fangkong.core import models as core
-from fangkong.core.fields import optional_ref, path_column, ref_to, status_of, user_ref
+from fangkong.core.fields import optional_ref, path_column, ref_to, status_of, step, user_ref
 from fangkong.core.querysets import RestrictedManager
 from fangkong.supplies import querysets as qs
 from fangkong.supplies.choices import (
@@ -182,11 +182,9 @@ class SupplyRequest(core.DetailPage, core.Placed, core.TimeStampedModel):
     shipped_quantity = models.PositiveIntegerField(_("shipped quantity"), null=True, blank=True)
     received_quantity = models.PositiveIntegerField(_("received quantity"), null=True, blank=True)
     requested_by = user_ref(on_delete=models.PROTECT)
-    approved_by = user_ref(on_delete=models.PROTECT)
-    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_at, approved_by = step(_("approved at"), on_delete=models.PROTECT)
     shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
-    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
-    received_by = user_ref(on_delete=models.PROTECT)
+    received_at, received_by = step(_("received at"), on_delete=models.PROTECT)
 
     objects = qs.RequestQuerySet.as_manager()
 

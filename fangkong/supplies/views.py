@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from fangkong.core import audit, clock
 from fangkong.core import listing as lists
 from fangkong.core.access import require
+from fangkong.core.forms import run_action
 from fangkong.supplies import excel, supply_days
 from fangkong.supplies.actions import donations as donations_actions
 from fangkong.supplies.actions import ledger as ledger_actions
@@ -307,14 +308,13 @@ def request_new(request: HttpRequest) -> HttpResponse:
     form = RequestForm(request.POST or None, sources=serving_warehouses(user), own=own)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            req = requests_actions.submit_request(user, requester_node=user.node, **d)  # type: ignore[union-attr]
-        except ValidationError as exc:
-            form.add_action_errors(exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Request submitted."))
+        req = run_action(
+            request,
+            form,
+            lambda: requests_actions.submit_request(user, requester_node=user.node, **d),  # type: ignore[union-attr]
+            _("Request submitted."),
+        )
+        if req:
             return redirect(req)
     return render(request, "supplies/request_new.html", {"form": form})
 

@@ -11,15 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, crypto, facts
-from fangkong.core.access import actor, invalid, require
+from fangkong.core.access import account_of, actor, invalid, one_of, require
 from fangkong.people.rules import mask_phone
 from fangkong.tracing import rules
 from fangkong.tracing.choices import Category, ContactStatus, Setting, TransportKind
 from fangkong.tracing.models import Contact, IndexCase, TracingRules, TransmissionEdge
-
-
-def _stored(user: Any) -> Any:
-    return user if getattr(user, "pk", None) else None
 
 
 def rules_in_force(day: dt.date) -> TracingRules:
@@ -66,8 +62,8 @@ def open_index_case(user: Any, person: Any, data: dict[str, Any]) -> IndexCase:
     if onset and isolated and isolated < onset - dt.timedelta(days=30):
         raise invalid("isolated_on", _("the isolation is long before the onset"))
     setting = str(data.get("setting") or "")
-    if setting and setting not in Setting.values:
-        raise invalid("setting", _("must be one of %s") % ", ".join(Setting.values))
+    if setting:
+        one_of("setting", setting, Setting)
     case_id = data.get("case_id")
     existing = IndexCase.objects.filter(person=person).first()
     index = existing or IndexCase(person=person)
@@ -174,11 +170,10 @@ def add_contact(
     if not name:
         raise invalid("name", _("this field is required"))
     setting = str(data.get("setting") or "")
-    if setting not in Setting.values:
-        raise invalid("setting", _("must be one of %s") % ", ".join(Setting.values))
+    one_of("setting", setting, Setting)
     kind = str(data.get("transport_kind") or "")
-    if kind and kind not in TransportKind.values:
-        raise invalid("transport_kind", _("must be one of %s") % ", ".join(TransportKind.values))
+    if kind:
+        one_of("transport_kind", kind, TransportKind)
     if setting == Setting.TRANSPORT and not str(data.get("transport_no") or "").strip():
         raise invalid("transport_no", _("give the train, flight or coach number"))
     first = _date(data, "first_exposure")
@@ -223,7 +218,7 @@ def add_contact(
         path=node.path,
         clinical_exposure_id=data.get("clinical_exposure_id"),
         companion_candidate_id=data.get("companion_candidate_id"),
-        created_by=_stored(user),
+        created_by=account_of(user),
     )
     with actor(user):
         contact.save()
@@ -329,8 +324,7 @@ def record_transmission(
     require(user, "add", "tracing.transmissionedge")
     if source.pk == target.pk:
         raise invalid("target", _("a case cannot infect itself"))
-    if setting not in Setting.values:
-        raise invalid("setting", _("must be one of %s") % ", ".join(Setting.values))
+    one_of("setting", setting, Setting)
     if target.onset_date and exposure_date > target.onset_date:
         raise invalid("exposure_date", _("the exposure is after the onset of the infected case"))
     edge, _created = TransmissionEdge.objects.update_or_create(

@@ -7,18 +7,9 @@ from django.apps import apps
 from django.db import transaction
 
 from fangkong.core import clock
+from fangkong.core.access import common_path
 from fangkong.tracing import rules
 from fangkong.tracing.models import Chain, IndexCase, TransmissionEdge
-
-
-def _common_path(paths: list[str]) -> str:
-    split = [[p for p in path.split("/") if p] for path in paths]
-    common: list[str] = []
-    for parts in zip(*split, strict=False):
-        if len(set(parts)) != 1:
-            break
-        common.append(parts[0])
-    return "/".join(common) + ("/" if common else "")
 
 
 def _graph(cases: list[IndexCase], edges: list[TransmissionEdge], gen: dict[int, int]) -> dict:
@@ -98,7 +89,7 @@ def build_chains(job: Any = None) -> dict:
                 active=last is not None and last >= active_from,
                 graph=_graph(mcases, chain_edges, gen),
                 computed_at=clock.now(),
-                path=_common_path([c.path for c in mcases]),
+                path=common_path([c.path for c in mcases]),
             )
             chain.members.set(members)
             clusters += chain.is_cluster

@@ -139,29 +139,21 @@ def run(seed: int) -> str:
                 temperature="36.5" if venue.is_gate else None,
             )
         yellow = [next(pool) for _ in range(3)]
-        codes.record_arrival(
-            system,
-            yellow[0],
-            origin="湖北省黄冈市",
-            risk_level="medium",
-            arrived_on=today - dt.timedelta(days=2),
+        arrivals = (
+            (yellow[0], "湖北省黄冈市", "medium", 2),
+            (yellow[1], "温州市", "medium", 1),
+            (next(pool), "武汉市", "high", 3),
         )
-        codes.record_arrival(
-            system,
-            yellow[1],
-            origin="温州市",
-            risk_level="medium",
-            arrived_on=today - dt.timedelta(days=1),
-        )
+        for person, origin, risk, days_ago in arrivals:
+            codes.record_arrival(
+                system,
+                person,
+                origin=origin,
+                risk_level=risk,
+                arrived_on=today - dt.timedelta(days=days_ago),
+            )
         codes.daily_checkin(
             yellow[2], client_id=uuid.uuid4(), temperature="37.8", symptoms=["cough"]
-        )
-        codes.record_arrival(
-            system,
-            next(pool),
-            origin="武汉市",
-            risk_level="high",
-            arrived_on=today - dt.timedelta(days=3),
         )
     build_chains()
     codes.recompute_all()

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.formfields import date_field
 from fangkong.tracing.choices import Direction, Setting, TransportKind, VenueKind
 
 
@@ -16,12 +17,8 @@ class ContactForm(forms.Form):
     )
     transport_no = forms.CharField(label=_("train / flight / coach number"), required=False)
     seat = forms.CharField(label=_("seat"), required=False)
-    first_exposure = forms.DateField(
-        label=_("first exposure"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    last_exposure = forms.DateField(
-        label=_("last exposure"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    first_exposure = date_field(label=_("first exposure"))
+    last_exposure = date_field(label=_("last exposure"))
     proximity_m = forms.DecimalField(label=_("distance (m)"), required=False, min_value=0)
     protected = forms.BooleanField(label=_("effective protection worn"), required=False)
 

@@ -108,7 +108,7 @@ def contact_from_companion(sender: Any, candidate: Any, user: Any, **kwargs: Any
 
 
 def register_hooks() -> None:
-    from fangkong.core import demo_steps, home
+    from fangkong.core import home
     from fangkong.geo import counters
     from fangkong.tracing.models import Chain, Contact, Venue
 
@@ -160,10 +160,3 @@ def register_hooks() -> None:
             lambda user: Venue.objects.restrict(user, "view").count(),
         )
     )
-
-    def demo(seed: int) -> str:
-        from fangkong.tracing.demo import run
-
-        return run(seed)
-
-    demo_steps.register("tracing", demo)

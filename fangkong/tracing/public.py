@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from fangkong.healthcode.public import COOKIE, chinese_unless_chosen, masked_name
+from fangkong.core.resident import chinese_unless_chosen, masked_name
+from fangkong.healthcode.public import COOKIE
 from fangkong.healthcode.tokens import CodeError, read_personal
 from fangkong.tracing import venues
 

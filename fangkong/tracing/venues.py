@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, prepared, readings
-from fangkong.core.access import actor, invalid, require
+from fangkong.core.access import actor, invalid, one_of, require
 from fangkong.tracing.actions import rules_in_force
 from fangkong.tracing.choices import Direction, VenueKind
 from fangkong.tracing.models import Scan, Venue
@@ -36,8 +36,7 @@ def create_venue(user: Any, data: dict[str, Any]) -> Venue:
     if not name:
         raise invalid("name", _("this field is required"))
     kind = str(data.get("kind") or "")
-    if kind not in VenueKind.values:
-        raise invalid("kind", _("must be one of %s") % ", ".join(VenueKind.values))
+    one_of("kind", kind, VenueKind)
     node = data.get("node")
     if node is None:
         raise invalid("node", _("this field is required"))
@@ -146,8 +145,7 @@ def record_scan(
     signed code carried when a gate without a signal checked it (the stored code's
     colour now by default)."""
     cid = _uuid(client_id)
-    if direction not in Direction.values:
-        raise invalid("direction", _("must be one of %s") % ", ".join(Direction.values))
+    one_of("direction", direction, Direction)
     when = _when(scanned_at)
     temp = _temperature(temperature)
     colour = _colour_of(person_id) if colour is None else colour

@@ -90,3 +90,52 @@ def test_the_api_refuses_a_set_in_force_naming_the_field(client, city_hq, in_for
         assert r.status_code == 201 and r.json()["effective_from"] == "2020-02-11"
     in_force.refresh_from_db()
     assert in_force.rt_window == 7
+
+
+RISK_FORM = {
+    "weight_cumulative": "0.4",
+    "weight_local_share": "0.3",
+    "weight_clusters": "0.3",
+    "cumulative_full": "50",
+    "clusters_full": "3",
+    "cut_yellow": "0.25",
+    "cut_orange": "0.5",
+    "cut_red": "0.75",
+    "ease_one_days": "3",
+    "ease_two_days": "7",
+    "count_days": "7",
+    "medium_max": "3",
+    "high_min": "3",
+    "note": "",
+}
+
+
+def test_a_five_colour_set_in_force_is_not_rewritten_action_page_and_api(client, city_hq):
+    """Issue #22: `save_risk_rules` rewrote a set in force (the stored maps were rated by
+    it); refused under `effective_from` as the briefing rules are, a future set amended."""
+    from fangkong.briefing.models import RiskRules
+
+    seeded = RiskRules.objects.get(effective_from=dt.date(2020, 2, 9))  # in force on DAY0
+    cut = seeded.cut_yellow
+    with clock.frozen(at(DAY0)):
+        with pytest.raises(ValidationError) as refused:
+            actions.save_risk_rules(city_hq, {"effective_from": seeded.effective_from})
+        assert list(refused.value.message_dict) == ["effective_from"]
+        client.force_login(city_hq)
+        page = client.post(
+            reverse("briefing:risk_rules"), {**RISK_FORM, "effective_from": "2020-02-09"}
+        )
+        assert page.status_code == 422
+        assert page.context["form"].errors["effective_from"] == [IN_FORCE]
+        url = "/api/v1/briefing/risk-rules"
+        body = {"effective_from": "2020-02-09", "cut_yellow": "0.3"}
+        r = client.post(url, body, content_type="application/json", **bearer(city_hq))
+        assert r.status_code == 422, r.content
+        assert r.json()["detail"] == [{"loc": ["body", "effective_from"], "msg": IN_FORCE}]
+        tomorrow = DAY0 + dt.timedelta(days=1)
+        later = actions.save_risk_rules(city_hq, {"effective_from": tomorrow, "cut_yellow": 0.3})
+        amended = actions.save_risk_rules(city_hq, {"effective_from": tomorrow, "cut_yellow": 0.2})
+    seeded.refresh_from_db()
+    assert seeded.cut_yellow == cut
+    assert amended.pk == later.pk and float(amended.cut_yellow) == 0.2
+    assert amended.created_by == city_hq

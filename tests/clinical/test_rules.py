@@ -7,21 +7,12 @@ from types import SimpleNamespace
 import pytest
 
 from fangkong.clinical import rules
+from fangkong.clinical.models import ClinicalRules
 
-R = SimpleNamespace(
-    r7_min_epi=1,
-    r7_min_clinical_with_epi=2,
-    r7_min_clinical_without_epi=3,
-    fever_threshold=Decimal("37.3"),
-    r8_normal_days=3,
-    r8_negative_tests=2,
-    r8_test_gap_hours=24,
-    r9_report_hours=2,
-    r9_investigation_hours=24,
-    r9_emergency_hours=2,
-    r10_cluster_threshold=2,
-    r10_window_days=14,
-)
+# The published defaults: R7 wants 1 epidemiological item with 2 clinical ones (3 without),
+# fever from 37.3 °C; R8 3 normal days and 2 negative tests 24 hours apart; R9 reports in
+# 2 hours, investigations in 24, emergencies in 2; R10 a cluster of 2 within 14 days.
+R = ClinicalRules()
 FR, IM, BL = "fever_respiratory", "imaging", "blood"
 
 

@@ -2,6 +2,7 @@
 screening tasks and observation periods made through the apps' own models/actions."""
 
 import datetime as dt
+import functools
 
 import pytest
 
@@ -13,41 +14,10 @@ DAY0 = dt.date(2020, 2, 10)
 
 
 @pytest.fixture
-def facility(db, node):
-    from fangkong.clinical.models import Facility
-
-    return Facility.objects.create(
-        name="绍兴市人民医院发热门诊", kind="fever_clinic", node=node("330602")
-    )
-
-
-@pytest.fixture
-def add_case(facility, make_person):
-    """add_case(confirmed_at, node_code=GRID_A, status="confirmed") → a stored Case whose
-    patient lives at `node_code`."""
-    from fangkong.clinical.models import Case
-    from fangkong.geo.models import Division
-
-    counter = {"n": 0}
-
-    def make(confirmed_at, node_code=GRID_A, status="confirmed", **extra):
-        counter["n"] += 1
-        home = Division.objects.get(code=node_code)
-        person = make_person(f"病例{counter['n']}", node_code)
-        return Case.objects.create(
-            number=f"SX{counter['n']:05d}",
-            person=person,
-            facility=facility,
-            path=facility.node.path,
-            home_path=home.path,
-            county=home.path.split("/")[1],
-            status=status,
-            diagnosed_at=confirmed_at,
-            confirmed_at=confirmed_at if status == "confirmed" else None,
-            **extra,
-        )
-
-    return make
+def add_case(add_case):
+    """add_case(confirmed_at, node_code=GRID_A, status="confirmed") → a stored Case treated
+    at the clinic's node, its patient living at `node_code` (its `home_path`)."""
+    return functools.partial(add_case, at_clinic=True)
 
 
 @pytest.fixture

@@ -343,6 +343,13 @@ def briefing_rules(user: Any, i: int) -> Any:
     return BriefingRules.objects.create(effective_from=dt.date(2019, 6, 1 + i))
 
 
+def partner_city(user: Any, i: int) -> Any:
+    """A partner city for hand-overs (codes 420000, 420100, … never our own 330600)."""
+    from tests import kit
+
+    return kit.partner(f"42{i:02d}00")
+
+
 CASES = {
     "public bulletins": Case("city_hq", "3306", "/public/staff/bulletins/", bulletin),
     "public articles": Case("city_hq", "3306", "/public/staff/articles/", article),
@@ -472,6 +479,7 @@ API_CASES = {
     "api briefing rule sets": Case(
         "city_hq", "3306", "/api/v1/briefing/rules", briefing_rules, others=1
     ),
+    "api exchange partners": Case("city_hq", "3306", "/api/v1/exchange/partners", partner_city),
 }
 
 

@@ -253,6 +253,31 @@ def test_partners_page_registers_a_partner(client, city_hq):
     assert "code" in bad.context["form"].errors and "public_key" in bad.context["form"].errors
 
 
+def test_partners_page_and_api_page_every_partner_with_the_total(client, city_hq, monkeypatch):
+    """The partner cities are paged with their total (`ppage`), beside the refusals."""
+    from fangkong.core import listing as lists
+    from fangkong.exchange.models import Partner
+    from tests import kit
+    from tests.core.test_list_pages import partner_city, total
+
+    for i in range(lists.PER_PAGE + 3):
+        partner_city(city_hq, i)
+    rows = Partner.objects.count()
+    client.force_login(city_hq)
+    first = client.get("/exchange/partners/").content.decode()
+    assert total(first) == rows > lists.PER_PAGE and "ppage=2" in first
+    second = client.get("/exchange/partners/", {"ppage": 2}).content.decode()
+    table = second.split("</table>", 1)[0]
+    assert table.count("<tr>") - 1 == rows - lists.PER_PAGE  # the header row aside
+    assert f"42{rows - 1:02d}00" in table and "420000" not in table
+    h = kit.bearer(city_hq)
+    page1 = client.get(f"{API}/partners", **h).json()
+    page2 = client.get(f"{API}/partners", {"page": 2}, **h).json()
+    assert page1["count"] == page2["count"] == rows
+    codes = [p["code"] for p in page1["items"] + page2["items"]]
+    assert len(codes) == len(set(codes)) == rows
+
+
 def test_contact_and_screening_pages_offer_the_hand_over(client, county_user, make_person):
     from fangkong.geo.models import Division
     from fangkong.screening.choices import Placement
@@ -366,3 +391,26 @@ def test_api_creates_a_request_from_a_screening_subject(client, hangzhou, county
     html = page.content.decode()
     assert 'id="earlier-tasks"' in html and "5" in html.split('id="earlier-tasks"')[1][:80]
     assert f"/people/{person.pk}/" in html
+
+
+def test_request_page_shows_only_the_visits_in_the_users_area(client):
+    """A hand-over of Zhuji about a person screened in Yuecheng too: Zhuji's
+    headquarters see Zhuji's visit on the page, never Yuecheng's."""
+    from fangkong.exchange.models import HandoverRequest
+    from fangkong.screening.models import ScreeningTask
+    from tests import kit
+
+    theirs = kit.screening_task(1, GRID_A)
+    subject, zhuji = theirs.subject, kit.division(GRID_Z)
+    ours = ScreeningTask.objects.create(
+        subject=subject, node=zhuji, path=zhuji.path, due_at=theirs.due_at
+    )
+    req = kit.handover_request(code=ZHUJI)
+    HandoverRequest.objects.filter(pk=req.pk).update(subject=subject)
+    client.force_login(kit.account("county_hq", ZHUJI))
+    page = client.get(f"/exchange/{req.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert page.status_code == 200
+    assert page.context["tasks"] == [ours] and page.context["tasks_total"] == 1
+    html = page.content.decode()
+    assert f"/screening/tasks/{ours.pk}/" in html
+    assert f"/screening/tasks/{theirs.pk}/" not in html

@@ -1,21 +1,15 @@
 """R11 and R12 as a table: facts in, colour out."""
 
 import datetime as dt
-from types import SimpleNamespace
 
 import pytest
 
+from fangkong.healthcode.models import CodeRules
 from fangkong.healthcode.rules import Facts, derive, normal_streak
 
-R = SimpleNamespace(
-    post_discharge_days=14,
-    high_risk_days=14,
-    medium_risk_days=14,
-    possible_contact_days=14,
-    red_days=14,
-    red_checkins=14,
-    yellow_checkins=7,
-)
+# The published defaults: red for 14 days after discharge, a high-risk stay, a possible
+# contact…; green again after 14 normal check-ins from red, 7 from yellow.
+R = CodeRules()
 TODAY = dt.date(2020, 3, 20)
 
 

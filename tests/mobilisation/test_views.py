@@ -227,6 +227,30 @@ def test_headquarters_issue_ppe_on_the_roster_page(
     assert "Only 1" in r.text and a.ppe.count() == 1
 
 
+def test_roster_page_offers_every_warehouse_the_user_may_issue_from(
+    client, make_user, checkpoint, node, make_member
+):
+    """The PPE form lists every warehouse of the user's area (it offered the first 50)."""
+    import re
+
+    from fangkong.supplies.models import Item, Warehouse
+
+    hq = make_user("town_hq", "330602001")
+    Item.objects.create(name="页面口罩", category="protective", unit="只")
+    town = node("330602001")
+    Warehouse.objects.bulk_create(
+        Warehouse(name=f"塔山第{i:02d}库", kind="county", node=town, path=town.path)
+        for i in range(60)
+    )
+    rosters.assign(hq, shifts_of(checkpoint)[0], make_member())
+    login(client, hq)
+    page = client.get(reverse("mobilisation:roster", args=[checkpoint.pk]) + "?day=2020-02-10")
+    select = page.text.split('name="warehouse"', 1)[1].split("</select>", 1)[0]
+    offered = re.findall(r"<option value=\"\d+\">([^<]+)</option>", select)
+    assert len(offered) == Warehouse.objects.restrict(hq, "issue").count() >= 60
+    assert "塔山第59库" in offered
+
+
 def test_headquarters_add_a_dated_rest_rule_set(client, city_hq, staff):
     from fangkong.mobilisation.models import RestRuleSet
 

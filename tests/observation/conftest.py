@@ -42,15 +42,3 @@ def start(db, system_user, make_person):
         return actions.start_period(system_user, person, **kw)
 
     return make
-
-
-@pytest.fixture(scope="session")
-def cjk_fonts():
-    """The certificate PDF needs a CJK font (Debian fonts-noto-cjk)."""
-    import subprocess
-    from pathlib import Path
-
-    script = Path(__file__).resolve().parents[2] / "scripts" / "apt-install-if-missing"
-    font = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
-    subprocess.run([str(script), font, "fonts-noto-cjk"], check=True)
-    return font

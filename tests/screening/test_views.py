@@ -125,6 +125,46 @@ def test_town_assigns_an_exception_by_page(client, world):
     ).exists()
 
 
+def test_assign_page_offers_every_place_of_the_queue(client, world):
+    """The list holds every village and grid under the queue (it was cut at 3000)."""
+    from fangkong.geo.models import Division
+
+    client.force_login(world["town"])
+    url = f"/screening/exceptions/{world['exception'].pk}/assign/"
+    page = client.get(url).content.decode()
+    select = page.split('name="to_code"', 1)[1].split("</select>", 1)[0]
+    places = Division.objects.under(world["exception"].node.path).filter(
+        level__in=("village", "grid")
+    )
+    assert select.count("<option") == places.count() > 0
+
+
+def test_assign_page_takes_a_name_where_the_queue_has_too_many_places(client, world, monkeypatch):
+    """Past the list's length the town types the name (the picker over the queue's
+    villages and grids); the last place by path is as reachable as the first."""
+    from fangkong.geo.models import Division
+    from fangkong.geo.picker import path_labels
+    from fangkong.screening import views
+
+    monkeypatch.setattr(views, "ASSIGN_LIST", 2)
+    client.force_login(world["town"])
+    url = f"/screening/exceptions/{world['exception'].pk}/assign/"
+    page = client.get(url).content.decode()
+    assert 'data-picker="jurisdiction"' in page and "<select" not in page.split("<main", 1)[-1]
+    last = (
+        Division.objects.under(world["exception"].node.path)
+        .filter(level__in=("village", "grid"))
+        .order_by("path")
+        .last()
+    )
+    elsewhere = client.post(
+        url, {"to_code": path_labels([Division.objects.get(code=GRID_C)])[GRID_C]}
+    )
+    assert elsewhere.status_code == 200  # a grid of another town is not in this queue
+    assert client.post(url, {"to_code": path_labels([last])[last.code]}).status_code == 302
+    assert ScreeningTask.objects.filter(subject=world["exception"].subject, node=last).exists()
+
+
 def test_transfer_page_moves_the_task(client, world):
     """The worker types the village's everyday name, sees the person and both paths on a
     confirmation page, and only then the task moves."""
@@ -212,6 +252,29 @@ def test_api_flow(client, world, django_capture_on_commit_callbacks):
         **town,
     )
     assert assigned.status_code == 200 and assigned.json()["node_code"] == GRID_A
+
+
+def test_api_report_reads_every_rejection_window_by_window(client, world, monkeypatch):
+    """The report answers a window of rows with that window's rejections, how many rows
+    were rejected in all and where the next window starts (the rejections were cut at
+    5000, whatever `first` asked)."""
+    from fangkong.screening import api, fates
+    from fangkong.screening.models import ImportRejection
+
+    monkeypatch.setattr(api, "REPORT_ROWS", 3)
+    county = bearer(client, world["county"])
+    url = f"/api/v1/screening/lists/{world['list'].pk}/report"
+    rejected, rows, first, answers = [], [], 0, 0
+    while first is not None:
+        report = client.get(url, {"first": first}, **county).json()
+        rejected += [r["row_no"] for r in report["rejections"]]
+        window = [r["row_no"] for r in report["rows"]]
+        assert all(first <= n < first + 3 for n in window)
+        rows += window
+        first, answers = report["next_first"], answers + 1
+    expected = ImportRejection.objects.filter(pushed_list=world["list"], duplicate=False)
+    assert report["rejections_count"] == len(rejected) == len(set(rejected)) == expected.count()
+    assert answers > 2 and sorted(rows) == list(range(2, fates.last_row(world["list"]) + 1))
 
 
 def test_api_refuses_another_jurisdiction(client, world):

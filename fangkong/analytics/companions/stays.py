@@ -13,7 +13,7 @@ unknown person, missing cell, missing time, time out of order (earlier than the
 person's previous record in the feed).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -53,15 +53,7 @@ class Report:
             self.samples.setdefault(reason, []).extend(int(r) for r in rows[:SAMPLE])
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "rows": self.rows,
-            "accepted": self.accepted,
-            "stays": self.stays,
-            "single_pings": self.single_pings,
-            "midnight_cuts": self.midnight_cuts,
-            "rejected": dict(self.rejected),
-            "samples": {k: v[:SAMPLE] for k, v in self.samples.items()},
-        }
+        return {**asdict(self), "samples": {k: v[:SAMPLE] for k, v in self.samples.items()}}
 
 
 def _as_int(values: Any) -> tuple[np.ndarray, np.ndarray]:

@@ -21,7 +21,7 @@ from fangkong.clinical.models import (
     HandOver,
 )
 from fangkong.core import clock
-from fangkong.core.access import actor, invalid, require
+from fangkong.core.access import NotAllowed, actor, invalid, one_of, require
 
 
 def find_person(id_number: str) -> Any:
@@ -145,7 +145,7 @@ def hand_over(user: Any, visit: ClinicVisit, to_doctor: Any, reason: str) -> Han
     if not visit.is_open:
         raise invalid("visit", _("this visit is closed"))
     if user.pk != visit.responsible_doctor_id:
-        raise PermissionError(_("only the responsible doctor can hand the patient over"))
+        raise NotAllowed(_("only the responsible doctor can hand the patient over"))
     if to_doctor is None or to_doctor.pk == visit.responsible_doctor_id:
         raise invalid("to_doctor", _("name another doctor"))
     if not _is_doctor_for(to_doctor, visit.facility):
@@ -179,11 +179,10 @@ def dispose(
     if not visit.is_open:
         raise invalid("visit", _("this visit is already closed"))
     if user.pk != visit.responsible_doctor_id:
-        raise PermissionError(
+        raise NotAllowed(
             _("only the responsible doctor can close this visit (or hand it over first)")
         )
-    if disposition not in Disposition.values:
-        raise invalid("disposition", _("must be one of %s") % ", ".join(Disposition.values))
+    one_of("disposition", disposition, Disposition)
     note = (note or "").strip()
     referral = visit.observation_referral
     now = clock.now()

@@ -10,10 +10,6 @@ from django.utils.translation import gettext as _
 from fangkong.core.access import invalid
 
 
-def account_of(user: Any) -> Any:
-    return user if getattr(user, "pk", None) else None
-
-
 def text(value: Any, field: str, max_len: int, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:

@@ -3,11 +3,11 @@ audited reveal of the phone."""
 
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import audit, crypto
-from fangkong.core.access import actor, invalid, require
+from fangkong.core.access import actor, invalid, require, save_unique
 from fangkong.core.querysets import can_access
 from fangkong.geo.models import Division
 from fangkong.mobilisation.actions.fields import choice, text
@@ -94,14 +94,9 @@ def save_member(
         raise invalid("node", _("Choose where the member belongs."))
     require(user, "change" if member.pk else "add", Member, node=place)
     with actor(user):
-        try:
-            with transaction.atomic():
-                member.save()
-        except IntegrityError:
-            raise invalid(
-                "phone", _("A member with this phone number is already recorded.")
-            ) from None
-    return member
+        return save_unique(
+            member, "phone", _("A member with this phone number is already recorded.")
+        )
 
 
 def reveal_phone(user: Any, member: Member, request: Any = None) -> str:

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.core.access import actor, invalid, require
-from fangkong.mobilisation.actions.fields import account_of, text, whole_number
+from fangkong.core.access import account_of, actor, invalid, require
+from fangkong.mobilisation.actions.fields import text, whole_number
 from fangkong.mobilisation.models import (
     Assignment,
     PpeIssue,

@@ -3,16 +3,16 @@ phone), withdraws, and the community confirms or declines."""
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
-from fangkong.core.access import actor, invalid, require
+from fangkong.core.access import NotAllowed, account_of, actor, invalid, require
 from fangkong.geo.choices import Level
 from fangkong.geo.models import Division
 from fangkong.mobilisation import rules
-from fangkong.mobilisation.actions.fields import account_of, text
+from fangkong.mobilisation.actions.fields import text
 from fangkong.mobilisation.actions.members import fill_member, member_path, set_phone
 from fangkong.mobilisation.choices import (
     RegistrationStatus,
@@ -102,7 +102,7 @@ def register_by_phone(
 @transaction.atomic
 def withdraw(member: Member, registration: Registration) -> Registration:
     if registration.member_id != member.pk:
-        raise PermissionDenied(_("This is not your registration."))
+        raise NotAllowed(_("This is not your registration."))
     if registration.status not in (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED):
         raise invalid("status", _("Only a pending or confirmed registration can be withdrawn."))
     if Assignment.objects.filter(member=member, ends_at__gt=clock.now()).exists():

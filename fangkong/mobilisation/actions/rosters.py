@@ -5,16 +5,16 @@ unless an override reason is kept)."""
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.core.access import actor, invalid, require
+from fangkong.core.access import NotAllowed, account_of, actor, invalid, require
 from fangkong.core.querysets import allows, can_access
 from fangkong.geo.models import Division
 from fangkong.mobilisation import rules
-from fangkong.mobilisation.actions.fields import account_of, choice, text, tz, whole_number
+from fangkong.mobilisation.actions.fields import choice, text, tz, whole_number
 from fangkong.mobilisation.choices import (
     FIT_FOR_DUTY,
     PostKind,
@@ -116,7 +116,7 @@ def assign(user: Any, shift: Shift, member: Member, override_reason: Any = "") -
     unless an override reason is given; the reason and the rules are kept."""
     require(user, "view", shift)
     if not allows(user, Assignment, "add") or not can_access(user, shift.post, "view"):
-        raise PermissionDenied(_("You may not roster this post."))
+        raise NotAllowed(_("You may not roster this post."))
     if not can_access(user, member, "view"):
         raise invalid("member", _("Choose a member of your jurisdiction."))
     reason = text(override_reason, "override_reason", 300, required=False)

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
-from fangkong.core.access import require
+from fangkong.core.access import account_of, require
 from fangkong.supplies import rules
 from fangkong.supplies.choices import EntryKind, Source
 from fangkong.supplies.models import (
@@ -25,11 +25,6 @@ from fangkong.supplies.models import (
     SupplyRequest,
     Warehouse,
 )
-
-
-def account_of(user: Any) -> Any:
-    """The account to record; None for the system (demo, imports without an account)."""
-    return user if getattr(user, "pk", None) else None
 
 
 def whole_quantity(value: Any, field: str = "quantity") -> int:
@@ -50,7 +45,7 @@ def _entry(user: Any, warehouse: Warehouse, batch: Batch, kind: str, qty: int, *
         kind=kind,
         quantity=qty,
         at=clock.now(),
-        user=user if getattr(user, "pk", None) else None,
+        user=account_of(user),
         path=warehouse.path,
         **extra,
     )

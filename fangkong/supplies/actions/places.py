@@ -2,11 +2,10 @@
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core.access import require
+from fangkong.core.access import NotAllowed, require
 from fangkong.supplies.models import (
     Market,
     Warehouse,
@@ -20,7 +19,7 @@ def _place[M: Warehouse | Market](user: Any, model: type[M], name: str, kind: st
     require(user, "add", model, message=_("You may not do this here."))
     path = _path_of(user)
     if path is not None and (not path or not node.path.startswith(path)):
-        raise PermissionDenied(_("You may not do this here."))
+        raise NotAllowed(_("You may not do this here."))
     place = model(name=(name or "").strip(), kind=kind, node=node)
     place.full_clean(exclude=["path"])
     place.save()

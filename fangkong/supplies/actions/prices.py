@@ -5,12 +5,12 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
-from fangkong.core.access import require
+from fangkong.core.access import NotAllowed, account_of, require
 from fangkong.core.querysets import allows, can_access
 from fangkong.supplies import rules
 from fangkong.supplies.models import (
@@ -66,7 +66,7 @@ def report_price(user: Any, market: Market, item: Item, day: dt.date, price: Any
             "price": value,
             "baseline": base,
             "alert": rules.price_alert(value, base, rs.price_alert_share),
-            "reported_by": user if getattr(user, "pk", None) else None,
+            "reported_by": account_of(user),
             "path": market.path,
         },
     )
@@ -76,7 +76,7 @@ def report_price(user: Any, market: Market, item: Item, day: dt.date, price: Any
 @transaction.atomic
 def set_baseline(user: Any, item: Item, node: Any, price: Any) -> PriceBaseline:
     if not allows(user, PriceBaseline, "change") or not can_access(user, node, "view"):
-        raise PermissionDenied(_("You may not set baselines here."))
+        raise NotAllowed(_("You may not set baselines here."))
     value = _price(price, SupplyRules.in_force().max_price)
     baseline, _created = PriceBaseline.objects.update_or_create(
         item=item, node=node, defaults={"price": value, "path": node.path}

@@ -4,15 +4,15 @@ requester confirms what arrived."""
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
-from fangkong.core.access import require
+from fangkong.core.access import NotAllowed, account_of, require
 from fangkong.core.querysets import is_system
 from fangkong.supplies import rules
-from fangkong.supplies.actions.ledger import account_of, put_in, take_out, whole_quantity
+from fangkong.supplies.actions.ledger import put_in, take_out, whole_quantity
 from fangkong.supplies.choices import EntryKind, RequestStatus, Source
 from fangkong.supplies.models import (
     Balance,
@@ -42,7 +42,7 @@ def submit_request(
     require(user, "add", SupplyRequest, message=_("You may not request supplies."))
     node = getattr(user, "node", None)
     if node is not None and not is_system(user) and not requester_node.path.startswith(node.path):
-        raise PermissionDenied(_("You may request only for your own area."))
+        raise NotAllowed(_("You may request only for your own area."))
     if not warehouse.path or not requester_node.path.startswith(warehouse.path):
         raise ValidationError(
             {"warehouse": _("This warehouse does not serve the requesting unit.")}

@@ -8,13 +8,30 @@
   if (!holder || !source || !window.echarts || !echarts.getMap || !echarts.getMap("绍兴")) return;
   var data = JSON.parse(source.textContent);
   holder.hidden = false;
+  // The package places each label at the county's seat of government ("cp"). Where two
+  // seats lie within about 10 km (0.1°) of each other — 嵊州市's seat is on its border with
+  // 新昌县 — their labels cover each other; those counties are labelled at the middle of
+  // their shape instead (ECharts' own centre when "cp" is absent).
+  if (!echarts.getMap("绍兴-labels")) {
+    var registered = echarts.getMap("绍兴");
+    var geo = JSON.parse(JSON.stringify(registered.geoJSON || registered.geoJson));
+    var seats = geo.features.map(function (f) { return f.properties.cp; });
+    geo.features.forEach(function (f, i) {
+      var crowded = seats.some(function (other, j) {
+        return j !== i && seats[i] && other &&
+          Math.hypot(seats[i][0] - other[0], seats[i][1] - other[1]) < 0.1;
+      });
+      if (crowded) delete f.properties.cp;
+    });
+    echarts.registerMap("绍兴-labels", geo);
+  }
   var chart = echarts.init(holder, null, { renderer: "canvas" });
   chart.setOption({
     animation: false,
     tooltip: { show: false },
     series: [{
       type: "map",
-      map: "绍兴",
+      map: "绍兴-labels",
       roam: false,
       selectedMode: false,
       aspectScale: 0.85,
@@ -28,7 +45,8 @@
         backgroundColor: "rgba(255,255,255,0.85)",
         padding: [2, 4],
         borderRadius: 3,
-        fontSize: 12,
+        fontSize: holder.clientWidth < 480 ? 11 : 12,
+        lineHeight: holder.clientWidth < 480 ? 13 : 15,
         formatter: function (p) {
           return p.data ? p.name + "\n" + p.data.label : p.name;
         }

@@ -1,25 +1,20 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from fangkong.geo.gridkeys import HEADERS, import_grid_keys, read_table
 from fangkong.geo.loaders import import_grids
+from fangkong.geo.management.files import FileCommand
 
 
-class Command(BaseCommand):
+class Command(FileCommand):
     help = (
         "Import grids (CSV: village_code,grid_code,name,households) or grids with their "
         "address keys (CSV/XLSX, Chinese headers such as 村社区代码, 网格, 类型, 名称, 起始号, "
         "截止号; UTF-8 or GBK)."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("file", type=Path)
-
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
-        path: Path = options["file"]
-        if not path.exists():
-            raise CommandError(f"{path}: no such file")
+    def load(self, path: Path) -> None:
         try:
             rows = read_table(path)
         except ValueError as exc:
@@ -29,13 +24,11 @@ class Command(BaseCommand):
             keys = import_grid_keys(rows)
             for column in keys.unused_columns:
                 self.stderr.write(f"{path}: column “{column}” not used")
-            for lineno, reason in keys.errors:
-                self.stderr.write(f"{path}:{lineno}: {reason}")
+            self.rejected(path, keys.errors)
             self.stdout.write(f"{path.name}: {keys}")
             if keys.errors:
                 raise CommandError(f"{path}: nothing imported")
             return
         report = import_grids(rows)
-        for lineno, reason in report.rejected:
-            self.stderr.write(f"{path}:{lineno}: {reason}")
+        self.rejected(path, report.rejected)
         self.stdout.write(f"{path.name}: {report}")

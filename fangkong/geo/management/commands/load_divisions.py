@@ -1,23 +1,15 @@
 import time
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-
 from fangkong.geo.loaders import load_divisions, read_csv
+from fangkong.geo.management.files import FileCommand
 
 
-class Command(BaseCommand):
+class Command(FileCommand):
     help = "Load a division file (level,code,name,parent_code) into the jurisdiction tree."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("file", type=Path)
-
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
-        path: Path = options["file"]
-        if not path.exists():
-            raise CommandError(f"{path}: no such file")
+    def load(self, path: Path) -> None:
         started = time.monotonic()
         report = load_divisions(read_csv(path))
-        for lineno, reason in report.rejected:
-            self.stderr.write(f"{path}:{lineno}: {reason}")
+        self.rejected(path, report.rejected)
         self.stdout.write(f"{path.name}: {report} in {time.monotonic() - started:.1f} s")

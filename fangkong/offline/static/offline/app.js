@@ -287,7 +287,7 @@
         li.append(el("p", { "class": "badge " + waiting.state }, waiting.state === "waiting" ? T("Waiting") : T("Refused") + ": " + waiting.message));
       } else {
         var b = el("button", { type: "button", "data-visit": String(v.id) }, T("Visit"));
-        b.addEventListener("click", function () { openVisit(v); });
+        b.addEventListener("click", function () { openRecord("visit", v); });
         li.append(b);
       }
       visits.append(li);
@@ -303,7 +303,7 @@
         li.append(el("p", { "class": "badge " + waiting.state }, T("Waiting")));
       } else {
         var b = el("button", { type: "button" }, T("Followed"));
-        b.addEventListener("click", function () { openFollowup(f); });
+        b.addEventListener("click", function () { openRecord("followup", f); });
         li.append(b);
       }
       followups.append(li);
@@ -320,29 +320,16 @@
     return data;
   }
 
-  function openVisit(v) {
-    var dialog = $("[data-visit-dialog]"), form = $("[data-visit-form]");
+  // The dialog of a visit or a follow-up ("visit" / "followup": its data-* names and the
+  // kind of the queued item) for one task of today's list.
+  function openRecord(kind, task) {
+    var dialog = $("[data-" + kind + "-dialog]"), form = $("[data-" + kind + "-form]");
     form.reset();
-    $("[data-visit-name]").textContent = v.name + " " + v.id_masked;
+    $("[data-" + kind + "-name]").textContent = task.name + " " + task.id_masked;
     form.onsubmit = async function (event) {
       event.preventDefault();
       if (!(await roomToRecord())) return;
-      await enqueue("visit", v.id, v.name, formData(form));
-      dialog.close();
-      await renderToday();
-    };
-    $("[data-cancel]", form).onclick = function () { dialog.close(); };
-    dialog.showModal();
-  }
-
-  function openFollowup(f) {
-    var dialog = $("[data-followup-dialog]"), form = $("[data-followup-form]");
-    form.reset();
-    $("[data-followup-name]").textContent = f.name + " " + f.id_masked;
-    form.onsubmit = async function (event) {
-      event.preventDefault();
-      if (!(await roomToRecord())) return;
-      await enqueue("followup", f.id, f.name, formData(form));
+      await enqueue(kind, task.id, task.name, formData(form));
       dialog.close();
       await renderToday();
     };
