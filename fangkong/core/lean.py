@@ -32,6 +32,7 @@ from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.exception import convert_exception_to_response
 from django.http import HttpRequest, HttpResponse
+from django.urls import get_resolver
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.module_loading import import_string
@@ -64,7 +65,26 @@ class _LeanHandler(BaseHandler):
                 self._exception_middleware.append(instance.process_exception)
             handler = convert_exception_to_response(instance)
         self._middleware_chain = handler
+        self._resolved: dict[str, Any] = {}
+        self._resolver: Any = None
         return handler
+
+    def resolve_request(self, request: HttpRequest) -> Any:
+        """Django's URL resolution, remembered for paths without parameters (a gate's
+        POST /api/v1/healthcode/verify walks some 180 patterns each time otherwise):
+        the same match for the same path while the URL configuration is the same."""
+        if hasattr(request, "urlconf"):
+            return super().resolve_request(request)
+        resolver = get_resolver()
+        if resolver is not self._resolver:  # another ROOT_URLCONF (tests): start again
+            self._resolver, self._resolved = resolver, {}
+        match = self._resolved.get(request.path_info)
+        if match is None:
+            match = super().resolve_request(request)
+            if not match.args and not match.kwargs and len(self._resolved) < 256:
+                self._resolved[request.path_info] = match
+        request.resolver_match = match
+        return match
 
 
 def _session_cookie(request: HttpRequest) -> bool:

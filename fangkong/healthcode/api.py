@@ -99,21 +99,15 @@ def verify(request: HttpRequest, data: HealthCodeVerifyIn):  # type: ignore[no-u
     """A gate or venue reads a resident's QR code: its colour, if the code is genuine and
     fresh. The venue must lie in the caller's area."""
     from fangkong.core.resident import masked_name
-    from fangkong.tracing.models import Venue
 
     require(request.user, "verify", "healthcode.healthcode")
-    venue = (
-        Venue.objects.restrict(request.user, "view")
-        .filter(code=data.venue_code)
-        .values_list("name", flat=True)
-        .first()
-    )
-    if venue is None:
-        raise HttpError(404, _("unknown venue: this QR code is not registered"))
     try:
-        _person_id, colour, name = actions.verify_named(data.token)
+        found = actions.verify_at(request.user, data.venue_code, data.token)
     except tokens.CodeError as exc:
         raise HttpError(422, str(exc)) from None
+    if found is None:
+        raise HttpError(404, _("unknown venue: this QR code is not registered"))
+    venue, _person_id, colour, name = found
     return {"colour": colour, "name": masked_name(name), "venue": venue}
 
 
