@@ -32,10 +32,11 @@ from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.exception import convert_exception_to_response
 from django.http import HttpRequest, HttpResponse
-from django.urls import get_resolver
+from django.urls import ResolverMatch, get_resolver
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.module_loading import import_string
+from ninja.renderers import JSONRenderer
 
 
 class _LeanHandler(BaseHandler):
@@ -82,9 +83,43 @@ class _LeanHandler(BaseHandler):
         if match is None:
             match = super().resolve_request(request)
             if not match.args and not match.kwargs and len(self._resolved) < 256:
+                fast = settings.FANGKONG_LEAN_FAST.get(request.path_info)
+                if fast:
+                    match = ResolverMatch(
+                        _fast_view(import_string(fast), match.func),
+                        match.args,
+                        match.kwargs,
+                        url_name=match.url_name,
+                        app_names=match.app_names,
+                        namespaces=match.namespaces,
+                        route=match.route,
+                        captured_kwargs=match.captured_kwargs,
+                        extra_kwargs=match.extra_kwargs,
+                    )
                 self._resolved[request.path_info] = match
         request.resolver_match = match
         return match
+
+
+_RENDERER = JSONRenderer()  # django-ninja's, as the API renders (fangkong.api)
+_CONTENT_TYPE = f"{_RENDERER.media_type}; charset={_RENDERER.charset}"
+
+
+def _fast_view(fast: Callable[[HttpRequest], Any], view: Callable[..., Any]) -> Any:
+    """`view` (the API's) behind `fast` (FANGKONG_LEAN_FAST): a POST that `fast` answers
+    (status, body) is rendered as django-ninja renders it; anything else goes to `view`."""
+
+    def lean_view(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.method == "POST":
+            found = fast(request)
+            if found is not None:
+                status, body = found
+                content = _RENDERER.render(request, body, response_status=status)
+                return HttpResponse(content, status=status, content_type=_CONTENT_TYPE)
+        return view(request, *args, **kwargs)
+
+    lean_view.csrf_exempt = True  # type: ignore[attr-defined]  # as the API's views
+    return lean_view
 
 
 def _session_cookie(request: HttpRequest) -> bool:

@@ -128,3 +128,38 @@ def test_single_scan_scoped_as_before(client, hq, make_user, venue):
     first = post(client, url, body, h)
     assert first.status_code == 201 and first.json()["venue_id"] == venue.pk
     assert post(client, url, body, h).status_code == 200  # the same client id again
+
+
+def test_lean_verify_answers_byte_for_byte_as_the_api(client, hq, make_person, venue, monkeypatch):
+    """The lean path's verification (FANGKONG_LEAN_FAST) gives the API's bytes and
+    headers; whatever it does not answer itself goes to the API's view unchanged."""
+    from fangkong.healthcode import api as healthcode_api
+
+    person = make_person("码主")
+    token = tokens.qr_token(person.pk)
+    body = {"token": token, "venue_code": venue.code}
+    h = bearer(hq)
+    answered = []
+    original = healthcode_api.verify_lean
+    monkeypatch.setattr(
+        healthcode_api,
+        "verify_lean",
+        lambda request: answered.append(original(request)) or answered[-1],
+    )
+    from django.urls import clear_url_caches
+
+    clear_url_caches()  # the lean handler imports the function anew
+    lean = post(client, "/api/v1/healthcode/verify", body, h)
+    assert answered and answered[-1] is not None
+    client.cookies["sessionid"] = "x"  # a session cookie: the full chain, django-ninja
+    full = post(client, "/api/v1/healthcode/verify", body, h)
+    del client.cookies["sessionid"]
+    assert (lean.status_code, lean.content) == (full.status_code, full.content)
+    assert lean["Content-Type"] == full["Content-Type"] == "application/json; charset=utf-8"
+    # handed over: a number for a string, no token, another area: the API's answers
+    for data in ({**body, "token": 5}, {"venue_code": venue.code}, {**body, "venue_code": "x"}):
+        answered.clear()
+        r = post(client, "/api/v1/healthcode/verify", data, h)
+        assert answered == [None] and r.status_code in (404, 422) and r.json()["detail"]
+    answered.clear()
+    assert post(client, "/api/v1/healthcode/verify", body, {}).status_code == 401
