@@ -85,16 +85,17 @@ class _LeanHandler(BaseHandler):
             if not match.args and not match.kwargs and len(self._resolved) < 256:
                 fast = settings.FANGKONG_LEAN_FAST.get(request.path_info)
                 if fast:
+                    found: Any = match  # (the stubs lack the newer attributes)
                     match = ResolverMatch(
-                        _fast_view(import_string(fast), match.func),
-                        match.args,
-                        match.kwargs,
-                        url_name=match.url_name,
-                        app_names=match.app_names,
-                        namespaces=match.namespaces,
-                        route=match.route,
-                        captured_kwargs=match.captured_kwargs,
-                        extra_kwargs=match.extra_kwargs,
+                        _fast_view(import_string(fast), found.func),
+                        found.args,
+                        found.kwargs,
+                        url_name=found.url_name,
+                        app_names=found.app_names,
+                        namespaces=found.namespaces,
+                        route=found.route,
+                        captured_kwargs=found.captured_kwargs,
+                        extra_kwargs=found.extra_kwargs,
                     )
                 self._resolved[request.path_info] = match
         request.resolver_match = match
