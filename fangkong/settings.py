@@ -126,6 +126,12 @@ FANGKONG_LEAN_PATHS = [
 # Bearer-token API requests go lean too, except these: the password sign-in is watched
 # by django-axes (lockout), which only the full chain runs.
 FANGKONG_LEAN_EXCLUDE = ["/api/v1/auth/token"]
+# Lean endpoints answered without django-ninja's operation in their usual case: path →
+# a function of the request giving (status, body) or None to hand the request to the
+# API's own view (core/lean.py). The endpoint, its schema and OpenAPI stay the API's.
+FANGKONG_LEAN_FAST = {
+    "/api/v1/healthcode/verify": "fangkong.healthcode.api.verify_lean",
+}
 # A bearer token's record is kept this many seconds per process; a revocation made in
 # another process is honoured within it (in the revoking process at once).
 FANGKONG_TOKEN_CACHE_SECONDS = envint("FANGKONG_TOKEN_CACHE_SECONDS", 5)

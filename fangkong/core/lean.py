@@ -32,9 +32,11 @@ from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.exception import convert_exception_to_response
 from django.http import HttpRequest, HttpResponse
+from django.urls import ResolverMatch, get_resolver
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.module_loading import import_string
+from ninja.renderers import JSONRenderer
 
 
 class _LeanHandler(BaseHandler):
@@ -64,7 +66,61 @@ class _LeanHandler(BaseHandler):
                 self._exception_middleware.append(instance.process_exception)
             handler = convert_exception_to_response(instance)
         self._middleware_chain = handler
+        self._resolved: dict[str, Any] = {}
+        self._resolver: Any = None
         return handler
+
+    def resolve_request(self, request: HttpRequest) -> Any:
+        """Django's URL resolution, remembered for paths without parameters (a gate's
+        POST /api/v1/healthcode/verify walks some 180 patterns each time otherwise):
+        the same match for the same path while the URL configuration is the same."""
+        if hasattr(request, "urlconf"):
+            return super().resolve_request(request)
+        resolver = get_resolver()
+        if resolver is not self._resolver:  # another ROOT_URLCONF (tests): start again
+            self._resolver, self._resolved = resolver, {}
+        match = self._resolved.get(request.path_info)
+        if match is None:
+            match = super().resolve_request(request)
+            if not match.args and not match.kwargs and len(self._resolved) < 256:
+                fast = settings.FANGKONG_LEAN_FAST.get(request.path_info)
+                if fast:
+                    found: Any = match  # (the stubs lack the newer attributes)
+                    match = ResolverMatch(
+                        _fast_view(import_string(fast), found.func),
+                        found.args,
+                        found.kwargs,
+                        url_name=found.url_name,
+                        app_names=found.app_names,
+                        namespaces=found.namespaces,
+                        route=found.route,
+                        captured_kwargs=found.captured_kwargs,
+                        extra_kwargs=found.extra_kwargs,
+                    )
+                self._resolved[request.path_info] = match
+        request.resolver_match = match
+        return match
+
+
+_RENDERER = JSONRenderer()  # django-ninja's, as the API renders (fangkong.api)
+_CONTENT_TYPE = f"{_RENDERER.media_type}; charset={_RENDERER.charset}"
+
+
+def _fast_view(fast: Callable[[HttpRequest], Any], view: Callable[..., Any]) -> Any:
+    """`view` (the API's) behind `fast` (FANGKONG_LEAN_FAST): a POST that `fast` answers
+    (status, body) is rendered as django-ninja renders it; anything else goes to `view`."""
+
+    def lean_view(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.method == "POST":
+            found = fast(request)
+            if found is not None:
+                status, body = found
+                content = _RENDERER.render(request, body, response_status=status)
+                return HttpResponse(content, status=status, content_type=_CONTENT_TYPE)
+        return view(request, *args, **kwargs)
+
+    lean_view.csrf_exempt = True  # type: ignore[attr-defined]  # as the API's views
+    return lean_view
 
 
 def _session_cookie(request: HttpRequest) -> bool:

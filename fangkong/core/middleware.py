@@ -143,13 +143,18 @@ class RejectUnstorableInApi:
                 return JsonResponse({"detail": errors}, status=422)
         return self.get_response(request)
 
+    @staticmethod
+    def message(problem: str) -> str:
+        """The words of a problem, translated only when there is one (not per request)."""
+        if problem == "nul":
+            return _("must not contain the NUL character (U+0000)")
+        if problem == "range":
+            return _("is not a number that can be stored (out of range)")
+        if problem == "surrogate":
+            return _("is not valid Unicode text (a lone surrogate)")
+        return _("is nested too deeply (at most %(n)d levels)") % {"n": MAX_DEPTH}
+
     def errors(self, request: HttpRequest) -> list[dict]:
-        messages = {
-            "nul": _("must not contain the NUL character (U+0000)"),
-            "range": _("is not a number that can be stored (out of range)"),
-            "surrogate": _("is not valid Unicode text (a lone surrogate)"),
-            "depth": _("is nested too deeply (at most %(n)d levels)") % {"n": MAX_DEPTH},
-        }
         found: list[tuple[list, str]] = [
             (["path"], p) for _loc, p in unstorable(request.path.split("/"), (), True)
         ][:1]
@@ -170,14 +175,14 @@ class RejectUnstorableInApi:
             except ValueError:  # bytes that are not UTF-8 (or UTF-16/32) text
                 raise NotJson(_("the request body is not valid JSON (not UTF-8 text)")) from None
             except RecursionError:
-                return [{"loc": ["body"], "msg": messages["depth"]}]
+                return [{"loc": ["body"], "msg": self.message("depth")}]
             else:
                 setattr(request, PARSED, data)  # parsed once (fangkong.api.KeptParser)
             if containers_depth(data) > MAX_DEPTH:
-                return [{"loc": ["body"], "msg": messages["depth"]}]
+                return [{"loc": ["body"], "msg": self.message("depth")}]
             if walk:
                 found += [(["body", *loc], p) for loc, p in unstorable(data)]
-        return [{"loc": loc, "msg": messages[problem]} for loc, problem in found]
+        return [{"loc": loc, "msg": self.message(problem)} for loc, problem in found]
 
 
 class NoStoreForDownloads:

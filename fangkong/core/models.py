@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core import clock
+from fangkong.core import clock, prepared
 from fangkong.core.access import actor, invalid
 from fangkong.core.fields import path_column, ref_to, step, user_ref
 from fangkong.core.querysets import RestrictedManager
@@ -192,10 +192,16 @@ class DatedRuleSet(models.Model):
         on or before it; for a day before the first one, the first one (facts recorded
         before the rules were configured are still judged); with none stored (a new
         deployment), the published defaults that the fields carry."""
-        day = day or clock.today()
-        stored = cls._default_manager.all()
-        found = stored.filter(effective_from__lte=day).order_by("-effective_from").first()
-        found = found or stored.order_by("effective_from").first()
+        day = cls._meta.get_field("effective_from").to_python(day or clock.today())
+        # One prepared statement (read on every scan and check-in, issue #21): the sets
+        # in force first, the latest of them; else the earliest set.
+        found = prepared.first(
+            cls,
+            "1 = 1",
+            [day, day],
+            order="CASE WHEN effective_from <= %s THEN 0 ELSE 1 END, "
+            "CASE WHEN effective_from <= %s THEN effective_from END DESC, effective_from",
+        )
         return found or cls(effective_from=day)
 
     @classmethod

@@ -10,25 +10,29 @@ Django's, as from any cursor. Only for SQL whose parameters have unambiguous typ
 
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+
+try:
+    import psycopg
+except ImportError:  # pragma: no cover - SQLite-only installs
+    psycopg = None  # type: ignore[assignment]
 
 
 def execute(sql: str, params: list[Any] | tuple[Any, ...]) -> list[tuple]:
     """Run `sql` (with %s placeholders) and return its rows (RETURNING or SELECT)."""
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cur:
+    db = connections[DEFAULT_DB_ALIAS]  # once: each `connection.x` is a proxy lookup
+    if db.vendor != "postgresql":
+        with db.cursor() as cur:
             cur.execute(sql, params)
             return cur.fetchall() if cur.description else []
-    import psycopg
-
-    connection.ensure_connection()
-    connection.validate_no_broken_transaction()
-    with connection.wrap_database_errors:
-        with psycopg.Cursor(connection.connection) as cur:
+    db.ensure_connection()
+    db.validate_no_broken_transaction()
+    with db.wrap_database_errors:
+        with psycopg.Cursor(db.connection) as cur:
             cur.execute(sql, params, prepare=True)
             rows = cur.fetchall() if cur.description else []
-    if connection.queries_logged:
-        connection.queries_log.append({"sql": f"{sql} -- prepared", "time": "0.000"})
+    if db.queries_logged:
+        db.queries_log.append({"sql": f"{sql} -- prepared", "time": "0.000"})
     return rows
 
 
@@ -56,3 +60,42 @@ def convert(values: Any, found: list[tuple[Any, list[Any]]]) -> list[Any]:
             value = conv(value, col, connection)
         out.append(value)
     return out
+
+
+_SELECTS: dict[tuple[str, Any], tuple[str, list[str], list[tuple[Any, list[Any]]]]] = {}
+
+
+def _select(model: Any) -> tuple[str, list[str], list[tuple[Any, list[Any]]]]:
+    """(SELECT every concrete column FROM the table, their attribute names, converters),
+    built once per model and database."""
+    key = (connection.alias, model)
+    if key not in _SELECTS:
+        fields = model._meta.concrete_fields
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        names = [f.attname for f in fields]
+        sql = f"SELECT {columns} FROM {model._meta.db_table}"  # noqa: S608
+        _SELECTS[key] = (sql, names, converters(model, names))
+    return _SELECTS[key]
+
+
+def first(model: Any, where: str, params: list[Any], order: str = "") -> Any:
+    """The first row of `model` WHERE `where` (ORDER BY `order`), as Django would load
+    it (every concrete field, the fields' and backend's converters), or None: the ORM's
+    `.filter(...).first()` as one prepared statement, without building the query."""
+    select, names, found = _select(model)
+    sql = f"{select} WHERE {where}"
+    rows = execute(f"{sql} ORDER BY {order} LIMIT 1" if order else f"{sql} LIMIT 1", params)
+    if not rows:
+        return None
+    return model.from_db(DEFAULT_DB_ALIAS, names, convert(rows[0], found))
+
+
+def starts_with(column: str) -> str:
+    """SQL true when `column` starts with the parameter `like_prefix(prefix)` — what the
+    ORM's `__startswith` does (`restrict`'s subtree match), on PostgreSQL and SQLite."""
+    return f"{column} LIKE %s ESCAPE '\\'"
+
+
+def like_prefix(prefix: str) -> str:
+    """The LIKE pattern of the rows starting with `prefix` (its wildcards escaped)."""
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -38,16 +38,25 @@ def allows(user: Any, model: type[models.Model], action: str) -> bool:
     return bool(user.may(model._meta.label_lower, action))
 
 
+def scope_prefix(user: Any, model: type[models.Model], action: str = "view") -> str | None:
+    """The path prefix under which `restrict(user, action)` keeps the model's rows: ""
+    for the whole tree (the system actor), None when it keeps none (the role may not, or
+    an account bound to no node). For the hot paths' raw statements (issue #21), so they
+    scope rows exactly as `restrict` does."""
+    if not allows(user, model, action):
+        return None
+    path = _path_of(user)
+    if path is None:
+        return ""
+    return path or None  # an account bound to no node sees nothing
+
+
 class RestrictedQuerySet(models.QuerySet):
     def restrict(self, user: Any, action: str = "view") -> Self:
-        if not allows(user, self.model, action):
+        prefix = scope_prefix(user, self.model, action)
+        if prefix is None:
             return self.none()
-        path = _path_of(user)
-        if path is None:
-            return self
-        if not path:  # an account bound to no node sees nothing
-            return self.none()
-        return self.under(path)
+        return self.under(prefix) if prefix else self
 
     def under(self, place: Any) -> Self:
         """The rows placed in the subtree of `place` — a path, or a node (anything with a

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from fangkong.core import clock, prepared, readings
 from fangkong.core import facts as core_facts
 from fangkong.core.access import actor, invalid, one_of, require
+from fangkong.core.querysets import scope_prefix
 from fangkong.healthcode import facts, rules, tokens
 from fangkong.healthcode.choices import Colour, RiskLevel
 from fangkong.healthcode.models import (
@@ -374,6 +375,52 @@ def verify(token: str) -> tuple[int, str]:
     when forged or expired."""
     pid, colour, _name = verify_named(token)
     return pid, colour
+
+
+def verify_at(user: Any, venue_code: str, token: str) -> tuple[str, int, str, str] | None:
+    """A gate's check of a scanned QR token at a venue (issue #21: one prepared statement
+    on the usual path): (venue name, person id, colour, name); None when the venue is
+    unknown or outside `user`'s area (`Venue.objects.restrict(user, "view")`), which is
+    answered before the token's own problems; CodeError when forged or expired. The
+    signature is checked before any query; the code's life is the rule set's
+    `qr_seconds`, read in the same statement (as `verify_named`)."""
+    from fangkong.people.models import Person
+    from fangkong.tracing import venues
+    from fangkong.tracing.models import Venue
+
+    prefix = scope_prefix(user, Venue, "view")
+    if prefix is None:
+        return None
+    try:
+        payload = tokens.read_qr_payload(token)
+    except tokens.CodeError:
+        if venues.venue_for(user, venue_code) is None:
+            return None
+        raise
+    rules, code = CodeRules._meta.db_table, HealthCode._meta.db_table
+    found = prepared.execute(
+        f"SELECT v.name, h.colour, p.name, COALESCE("  # noqa: S608
+        f"(SELECT r.qr_seconds FROM {rules} r WHERE r.effective_from <= %s "
+        f"ORDER BY r.effective_from DESC LIMIT 1), "
+        f"(SELECT r.qr_seconds FROM {rules} r ORDER BY r.effective_from LIMIT 1), %s) "
+        f"FROM {Venue._meta.db_table} v LEFT JOIN {code} h ON h.person_id = %s "
+        f"LEFT JOIN {Person._meta.db_table} p ON p.id = h.person_id "
+        f"WHERE v.code = %s AND {prepared.starts_with('v.' + Venue.scope_path)}",
+        [
+            clock.today(),
+            CodeRules._meta.get_field("qr_seconds").get_default(),
+            payload["p"],
+            venue_code,
+            prepared.like_prefix(prefix),
+        ],
+    )
+    if not found:
+        return None
+    venue, colour, name, qr_seconds = found[0]
+    if colour is None:  # no code derived yet: derived now (verify_named's slow path)
+        return (venue, *verify_named(token))
+    tokens.check_age(payload, qr_seconds)
+    return venue, payload["p"], colour, name
 
 
 def verify_named(token: str) -> tuple[int, str, str]:

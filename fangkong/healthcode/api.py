@@ -99,22 +99,48 @@ def verify(request: HttpRequest, data: HealthCodeVerifyIn):  # type: ignore[no-u
     """A gate or venue reads a resident's QR code: its colour, if the code is genuine and
     fresh. The venue must lie in the caller's area."""
     from fangkong.core.resident import masked_name
-    from fangkong.tracing.models import Venue
 
     require(request.user, "verify", "healthcode.healthcode")
-    venue = (
-        Venue.objects.restrict(request.user, "view")
-        .filter(code=data.venue_code)
-        .values_list("name", flat=True)
-        .first()
-    )
-    if venue is None:
-        raise HttpError(404, _("unknown venue: this QR code is not registered"))
     try:
-        _person_id, colour, name = actions.verify_named(data.token)
+        found = actions.verify_at(request.user, data.venue_code, data.token)
     except tokens.CodeError as exc:
         raise HttpError(422, str(exc)) from None
+    if found is None:
+        raise HttpError(404, _("unknown venue: this QR code is not registered"))
+    venue, _person_id, colour, name = found
     return {"colour": colour, "name": masked_name(name), "venue": venue}
+
+
+def verify_lean(request: HttpRequest) -> tuple[int, dict] | None:
+    """POST /verify on the lean path (issue #21, settings.FANGKONG_LEAN_FAST): the usual
+    case — a live bearer token of a role that may verify, a body of two strings, a venue
+    in the caller's area, a genuine fresh code — answered (status, body) without
+    django-ninja's operation, with the body `verify` gives. Anything else is None: the
+    API's own view then answers it as always (401, 403, 404, 422 and their messages).
+    It writes nothing, so handing over costs only the repeated reads."""
+    from fangkong.accounts.bearer import BearerToken
+    from fangkong.core.access import may
+    from fangkong.core.middleware import PARSED
+    from fangkong.core.resident import masked_name
+
+    data = request.__dict__.get(PARSED)
+    if type(data) is not dict:
+        return None
+    token, venue_code = data.get("token"), data.get("venue_code")
+    if type(token) is not str or type(venue_code) is not str:
+        return None
+    user = BearerToken()(request)
+    if user is None or not may(user, "verify", "healthcode.healthcode"):
+        return None
+    request.auth = user  # type: ignore[attr-defined]  # as django-ninja sets it
+    try:
+        found = actions.verify_at(user, venue_code, token)
+    except tokens.CodeError:
+        return None
+    if found is None:
+        return None
+    venue, _person_id, colour, name = found
+    return 200, {"colour": colour, "name": masked_name(name), "venue": venue}
 
 
 def _record_and_recompute(request: HttpRequest, person_id: int, act: Any, data: Any) -> Status:

@@ -81,6 +81,17 @@ def qr_token(person_id: int, colour: str | None = None, seconds: int | None = No
     return signed + "." + _b64(crypto.signing_key().sign(signed.encode()))
 
 
+_public: list = [None, None]  # (the signing key, its public half), derived once per key
+
+
+def _verifying_key():  # type: ignore[no-untyped-def]
+    """The public half of `crypto.signing_key()`, derived once per key (not per scan)."""
+    key = crypto.signing_key()
+    if _public[0] is not key:
+        _public[:] = [key, key.public_key()]
+    return _public[1]
+
+
 def read_qr_payload(token: str) -> dict:
     """The verified payload of a QR token, whatever its age; CodeError("forged")."""
     token = token.strip()
@@ -88,7 +99,7 @@ def read_qr_payload(token: str) -> dict:
         signed, sig = token.rsplit(".", 1)
         if not signed.startswith(QR_PREFIX):
             raise ValueError(token)
-        crypto.signing_key().public_key().verify(_unb64(sig), signed.encode())
+        _verifying_key().verify(_unb64(sig), signed.encode())
         data = json.loads(_unb64(signed.removeprefix(QR_PREFIX)))
         return {"p": int(data["p"]), "c": str(data.get("c", "")), "i": int(data["i"]),
                 "e": int(data["e"])}  # fmt: skip
@@ -100,7 +111,13 @@ def read_qr(token: str, max_age: int, at: dt.datetime | None = None) -> int:
     """The person id of a scanned QR token, or CodeError (forged or expired). `at` is
     when it was scanned (an offline scan synced later); the clock's now by default."""
     data = read_qr_payload(token)
+    check_age(data, max_age, at)
+    return data["p"]
+
+
+def check_age(data: dict, max_age: int, at: dt.datetime | None = None) -> None:
+    """CodeError("expired") unless a verified payload (`read_qr_payload`) is still
+    fresh at `at` (the clock's now by default)."""
     moment = (at or clock.now()).timestamp()
     if moment - data["i"] > max_age or moment > data["e"] + 1:
         raise CodeError("expired", _("this health code has expired: ask the person to refresh it"))
-    return data["p"]

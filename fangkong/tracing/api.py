@@ -298,7 +298,7 @@ def gate_lookup(request: HttpRequest, code: str, data: TracingGateLookupIn):  # 
 def scan(request: HttpRequest, data: ScanIn):  # type: ignore[no-untyped-def]
     """One scan from a venue system: the scanned code is verified, the scan stored once."""
     require(request.user, "add", "tracing.scan")
-    venue = Venue.objects.restrict(request.user, "view").filter(code=data.venue_code).first()
+    venue = venues.venue_for(request.user, data.venue_code)
     if venue is None:
         raise HttpError(404, _("unknown venue: this QR code is not registered"))
     person_id = None

@@ -220,3 +220,30 @@ def test_requests_do_not_share_the_cached_account(client, make_user):
     assert first is not second and first.user is not second.user
     first.user.marked = True
     assert not hasattr(second.user, "marked") and second.user.pk == user.pk
+
+
+def test_lean_url_matches_are_remembered_for_paths_without_parameters(rf):
+    """The lean handler resolves a parameterless path once and a path with parameters
+    every time; another URL configuration (override_settings) starts again."""
+    from django.test import override_settings
+    from django.urls import Resolver404
+
+    from fangkong.core.lean import _LeanHandler
+
+    handler = _LeanHandler()
+    handler.load_lean([])
+    verify = rf.post("/api/v1/healthcode/verify")
+    first = handler.resolve_request(verify)
+    assert handler.resolve_request(rf.post("/api/v1/healthcode/verify")) is first
+    assert verify.resolver_match is first and first.url_name
+    with_pk = rf.get("/api/v1/persons/1")
+    assert handler.resolve_request(with_pk).kwargs and "/api/v1/persons/1" not in handler._resolved
+    with pytest.raises(Resolver404):
+        handler.resolve_request(rf.get("/api/v1/no-such-endpoint"))
+    with override_settings(ROOT_URLCONF="fangkong.urls"):
+        from django.urls import clear_url_caches
+
+        clear_url_caches()
+        again = handler.resolve_request(rf.post("/api/v1/healthcode/verify"))
+        assert again is not first and again.route == first.route
+    clear_url_caches()
