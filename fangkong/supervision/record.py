@@ -45,6 +45,15 @@ def cadre_for(user: Any, pk: int) -> Any:
     return get_object_or_404(Member.objects.restrict(user, "view"), pk=pk)
 
 
+def _inspections(user: Any, **which: Any) -> Any:
+    return (
+        Inspection.objects.restrict(user)
+        .filter(**which)
+        .select_related("node")
+        .order_by("-planned_on", "-pk")
+    )
+
+
 def build(user: Any, member: Any) -> CadreRecord:
     """Every part of the record as an ordered queryset (newest first), read through the
     viewer's `restrict`; pages page them, the export reads them whole."""
@@ -63,20 +72,10 @@ def build(user: Any, member: Any) -> CadreRecord:
         .select_related("owner_node")
         .order_by("-deadline", "-pk")
     )
-    led = (
-        Inspection.objects.restrict(user)
-        .filter(leader_id=account)
-        .select_related("node")
-        .order_by("-planned_on", "-pk")
-    )
+    led = _inspections(user, leader_id=account)
     if not account:  # a member without an account owns no task and leads no inspection
         rects, led = rects.none(), led.none()
-    subject = (
-        Inspection.objects.restrict(user)
-        .filter(subject=member)
-        .select_related("node")
-        .order_by("-planned_on", "-pk")
-    )
+    subject = _inspections(user, subject=member)
     commendations = (
         Commendation.objects.restrict(user)
         .filter(member=member)
