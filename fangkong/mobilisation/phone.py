@@ -82,7 +82,8 @@ def _browse(code: str) -> tuple[Division | None, list[Division]]:
         return None, list(Division.objects.filter(parent__isnull=True).order_by("code"))
     if node.level == Level.VILLAGE:
         return node, []
-    return node, list(Division.objects.filter(parent=node).order_by("code")[:400])
+    # every child (a town's villages, a county's towns; were the first 400)
+    return node, list(Division.objects.filter(parent=node).order_by("code"))
 
 
 def me(request: HttpRequest) -> HttpResponse:

@@ -68,13 +68,14 @@ def staffing(posts: list[Post], day: dt.date) -> list[dict[str, Any]]:
     return out
 
 
-def candidates(user: Any, post: Post, limit: int = 500) -> list[Member]:
-    """Confirmed, fit members of the post's community whom the user may see."""
+def candidates(user: Any, post: Post) -> list[Member]:
+    """Every confirmed, fit member of the post's community whom the user may see, by
+    name (were the first 500)."""
     return list(
         Member.objects.restrict(user, "view")
         .under(community_path(post.node))
         .filter(community__isnull=False, health_status__in=list(FIT_FOR_DUTY))
-        .order_by("name", "pk")[:limit]
+        .order_by("name", "pk")
     )
 
 

@@ -31,7 +31,7 @@ from fangkong.supervision.models import (
 )
 
 router = Router(tags=["supervision"])
-LIMIT = 200  # rows of each part of a cadre's record (the record page has its export)
+LIMIT = 200  # most rows of each part of a cadre's record in one answer (`page` for more)
 
 
 def _ordered(qs: Any) -> Any:
@@ -361,13 +361,26 @@ def open_case(request: HttpRequest, body: s.CaseIn) -> Any:
 
 
 @router.get("/cadres/{pk}/record", response=s.CadreRecordOut)
-def cadre_record(request: HttpRequest, pk: int) -> Any:
+def cadre_record(request: HttpRequest, pk: int, page: int = 1, page_size: int = LIMIT) -> Any:
+    """A cadre's record: page `page` of each part (`page_size` rows, newest first) and
+    `counts`, every part's total (were the first 200 of each with no total); a client
+    asks for the next page until it holds every part's count."""
     m = record.cadre_for(request.user, pk)
-    r = record.build(request.user, m, limit=LIMIT)
+    r = record.build(request.user, m)
+    size = min(max(page_size, 1), LIMIT)
+    start = (max(page, 1) - 1) * size
+    got = {
+        name: list(qs[start : start + size])
+        for name in record.PREFIXES
+        if (qs := getattr(r, name)) is not None
+    }
     return {
         "member_id": m.pk,
         "name": m.name,
         "cadre_rank": m.cadre_rank,
+        "counts": {
+            name: qs.count() for name in record.PREFIXES if (qs := getattr(r, name)) is not None
+        },
         "shifts": [
             {
                 "post": a.shift.post.name,
@@ -375,13 +388,13 @@ def cadre_record(request: HttpRequest, pk: int) -> Any:
                 "starts_at": a.starts_at,
                 "ends_at": a.ends_at,
             }
-            for a in r.shifts
+            for a in got["shifts"]
         ],
-        "rectifications": metrics.with_state(r.rectifications),
-        "inspections_led": r.inspections_led,
-        "inspections_as_subject": r.inspections_as_subject,
-        "commendations": r.commendations,
-        "accountability": r.accountability,
+        "rectifications": metrics.with_state(got["rectifications"]),
+        "inspections_led": got["inspections_led"],
+        "inspections_as_subject": got["inspections_as_subject"],
+        "commendations": got["commendations"],
+        "accountability": got.get("accountability"),
     }
 
 

@@ -132,10 +132,16 @@ def cadre(request: HttpRequest, pk: int) -> HttpResponse:
     m = record.cadre_for(user, pk)
     r = record.build(user, m)
     audit.record_access(user, m, "cadre record", request)
+    # Each part paged with its total (were cut at 100 each with no total).
+    parts = {
+        name: lists.paginate(request, getattr(r, name), prefix=prefix)
+        for name, prefix in record.PREFIXES.items()
+        if getattr(r, name) is not None
+    }
     return render(
         request,
         "supervision/cadre.html",
-        {"r": r, "m": m, "tasks": metrics.with_state(r.rectifications), "limit": record.LIMIT},
+        {"r": r, "m": m, "parts": parts, "tasks": metrics.with_state(parts["rectifications"])},
     )
 
 
@@ -144,7 +150,7 @@ def cadre_export(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     require(request.user, "view", Inspection)
     m = record.cadre_for(user, pk)
-    r = record.build(user, m, limit=100_000)
+    r = record.build(user, m)
     audit.record_access(user, m, "cadre record export", request)
     data = exports.cadre_workbook(r)
     response = HttpResponse(

@@ -15,18 +15,27 @@ from fangkong.supervision.models import (
     Rectification,
 )
 
-LIMIT = 100  # rows per part on the page; the export holds the whole record
+# One page of each part on the record page and in one answer of the API; the parts are
+# paged with their totals (`PREFIXES` on the page, `page` in the API), the export holds all.
+PREFIXES = {
+    "shifts": "s",
+    "rectifications": "r",
+    "inspections_led": "l",
+    "inspections_as_subject": "u",
+    "commendations": "c",
+    "accountability": "a",
+}
 
 
 @dataclass
 class CadreRecord:
     member: Any
-    shifts: list
-    rectifications: list
-    inspections_led: list
-    inspections_as_subject: list
-    commendations: list
-    accountability: list | None  # None: the viewer may not see accountability
+    shifts: Any
+    rectifications: Any
+    inspections_led: Any
+    inspections_as_subject: Any
+    commendations: Any
+    accountability: Any  # None: the viewer may not see accountability
 
 
 def cadre_for(user: Any, pk: int) -> Any:
@@ -36,42 +45,50 @@ def cadre_for(user: Any, pk: int) -> Any:
     return get_object_or_404(Member.objects.restrict(user, "view"), pk=pk)
 
 
-def build(user: Any, member: Any, limit: int = LIMIT) -> CadreRecord:
+def _inspections(user: Any, **which: Any) -> Any:
+    return (
+        Inspection.objects.restrict(user)
+        .filter(**which)
+        .select_related("node")
+        .order_by("-planned_on", "-pk")
+    )
+
+
+def build(user: Any, member: Any) -> CadreRecord:
+    """Every part of the record as an ordered queryset (newest first), read through the
+    viewer's `restrict`; pages page them, the export reads them whole."""
     from fangkong.mobilisation.models import Assignment
 
-    shifts = list(
+    shifts = (
         Assignment.objects.restrict(user)
         .filter(member=member)
         .select_related("shift__post__node")
-        .order_by("-starts_at")[:limit]
+        .order_by("-starts_at", "-pk")
     )
 
-    def inspections(**where: Any) -> list:
-        found = Inspection.objects.restrict(user).filter(**where).select_related("node")
-        return list(found.order_by("-planned_on", "-pk")[:limit])
-
     account = member.user_id
-    rects: list = []
-    led: list = []
-    if account:
-        rects = list(
-            Rectification.objects.restrict(user)
-            .filter(owner_user_id=account)
-            .select_related("owner_node")
-            .order_by("-deadline", "-pk")[:limit]
-        )
-        led = inspections(leader_id=account)
-    subject = inspections(subject=member)
-    commendations = list(
+    rects = (
+        Rectification.objects.restrict(user)
+        .filter(owner_user_id=account)
+        .select_related("owner_node")
+        .order_by("-deadline", "-pk")
+    )
+    led = _inspections(user, leader_id=account)
+    if not account:  # a member without an account owns no task and leads no inspection
+        rects, led = rects.none(), led.none()
+    subject = _inspections(user, subject=member)
+    commendations = (
         Commendation.objects.restrict(user)
         .filter(member=member)
-        .select_related("member", "organisation")[:limit]
+        .select_related("member", "organisation")
+        .order_by("-decided_on", "-pk")
     )
     cases = None
     if allows(user, AccountabilityCase, "view"):
-        cases = list(
+        cases = (
             AccountabilityCase.objects.restrict(user)
             .filter(member=member)
-            .select_related("decision", "member")[:limit]
+            .select_related("decision", "member")
+            .order_by("-decided_on", "-pk")
         )
     return CadreRecord(member, shifts, rects, led, subject, commendations, cases)

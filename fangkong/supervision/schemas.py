@@ -249,6 +249,7 @@ class CadreRecordOut(Schema):
     member_id: int
     name: str
     cadre_rank: str
+    counts: dict[str, int]  # every part's total (accountability only for those who see it)
     shifts: list[SupervisionShiftOut]
     rectifications: list[RectificationOut]
     inspections_led: list[InspectionOut]

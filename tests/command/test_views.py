@@ -177,3 +177,20 @@ def test_directive_page_lists_every_laggard_with_a_total_and_pages(login, direct
     assert "lpage=2" in first
     rows = second.split("</table>")[-2].count("<tr") - 1  # the last table: the laggards
     assert rows == pending - PER_PAGE
+
+
+def test_directive_coverage_and_report_templates_name_levels_in_chinese(
+    login, directive, county_hq
+):
+    """The coverage rows by level and the level a report is expected from show the
+    level's name (层级: 村（社区）), never the stored value (层级: village)."""
+    from tests import kit
+
+    c = login(county_hq)
+    with clock.frozen(at(DAY0, 10)):
+        page = c.get(reverse("command:directive", args=[directive.pk])).content.decode()
+    assert "层级: 乡镇（街道）" in page and "层级: 村（社区）" in page
+    assert "层级: town" not in page and "层级: village" not in page
+    kit.report_template()
+    reports = c.get(reverse("command:reports")).content.decode()
+    assert ">乡镇（街道）</td>" in reports and ">town</td>" not in reports

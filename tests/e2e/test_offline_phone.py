@@ -235,3 +235,34 @@ def test_the_phone_keeps_only_the_worker_s_area_and_forgets_it_on_sign_out(
     assert "fangkong-offline" not in left["databases"] and left["pages"] == []
     assert blocked == []
     context.close()
+
+
+def test_the_gate_list_holds_every_gate_of_the_area_page_by_page(
+    live_server, browser, make_user, monkeypatch
+):
+    """More gates than one page of /offline/venues: the phone fetches the pages after
+    the first (it kept the first 500 before) and the gate's list offers every one."""
+    from fangkong.offline import api
+    from fangkong.tracing import venues
+    from fangkong.tracing.models import Venue
+
+    monkeypatch.setattr(api, "GATE_VENUES", 3)  # the live server runs in this process
+    worker = make_user("grid_worker", GRID_A, username="gw")
+    for i in range(8):
+        venues.create_venue(worker, {"name": f"东门{i}", "kind": "gate", "node": worker.node})
+    mine = set(
+        Venue.objects.restrict(worker, "view").filter(active=True).values_list("pk", flat=True)
+    )
+    assert len(mine) == 8
+
+    context = phone_context(browser)
+    page = context.new_page()
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url) if "/offline/venues" in r.url else None)
+    sign_in(page, live_server.url, "gw")
+    open_online(page, f"{live_server.url}/offline/gate/")
+    page.wait_for_function("() => document.querySelectorAll('#gate-venue option').length >= 8")
+    offered = page.locator("#gate-venue option").evaluate_all("os => os.map(o => o.value)")
+    assert {int(v) for v in offered} == mine and len(offered) == 8
+    assert any("page=3" in u for u in fetched)  # 3 + 3 + 2: the third page was read
+    context.close()

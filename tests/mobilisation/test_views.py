@@ -251,6 +251,22 @@ def test_roster_page_offers_every_warehouse_the_user_may_issue_from(
     assert "塔山第59库" in offered
 
 
+def test_roster_page_offers_every_fit_member_of_the_community(client, staff, checkpoint, node):
+    """The assign form lists every confirmed, fit member (it offered the first 500)."""
+    from fangkong.mobilisation.models import Member
+
+    village = node(HUAYUAN)
+    Member.objects.bulk_create(
+        Member(name=f"队员{i:03d}", path=village.path, community=village, health_status="healthy")
+        for i in range(510)
+    )
+    login(client, staff)
+    page = client.get(reverse("mobilisation:roster", args=[checkpoint.pk]) + "?day=2020-02-10")
+    select = page.text.split('name="member"', 1)[1].split("</select>", 1)[0]
+    assert select.count('<option value="') - 1 >= 510  # the empty choice aside
+    assert "队员509" in select
+
+
 def test_headquarters_add_a_dated_rest_rule_set(client, city_hq, staff):
     from fangkong.mobilisation.models import RestRuleSet
 

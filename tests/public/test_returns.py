@@ -141,10 +141,14 @@ def test_declaration_phone_form_and_application_pages(client, login, village_sta
     c = login(village_staff)
     page = c.get(reverse("public:application", args=[app.pk])).content.decode()
     assert "越城纺织" in page and "139****0000" in page and "13911110000" not in page
+    # The approval level by its name, not the stored value (审批层级 town).
+    assert app.approval_level == "town" and "乡镇（街道）" in page and " town" not in page
     with clock.frozen(at(DAY0, 9)):
         assert (
             c.post(reverse("public:application", args=[app.pk]), {"submit": "1"}).status_code == 302
         )
+    queue = c.get(reverse("public:applications")).content.decode()  # submitted: in the queue
+    assert ">乡镇（街道）</td>" in queue and ">town</td>" not in queue
     o = login(zhuji_hq)
     assert o.get(reverse("public:application", args=[app.pk])).status_code == 404
     assert o.post(reverse("public:application", args=[app.pk]), {"submit": "1"}).status_code == 404

@@ -78,6 +78,61 @@ def test_cadre_record_page_and_export(case, organisation, cadre, client, inspect
     assert wb["Shifts"].max_row == 2
 
 
+def test_cadre_record_parts_are_paged_with_their_totals(
+    case, organisation, cadre, client, node, monkeypatch
+):
+    """Each part of the record shows its total and pages past its first page (they were
+    cut at 100 on the page and 200 in the API, with no total); the API answers a page of
+    each part with every part's count."""
+    import re
+
+    from fangkong.core import listing as lists
+    from fangkong.mobilisation.models import Assignment, Post, Shift
+    from tests.kit import bearer
+
+    monkeypatch.setattr(lists, "PER_PAGE", 2)
+    post = Post.objects.create(name="华苑卡口", kind="checkpoint", node=node(HUAYUAN))
+    for day in range(3):
+        start = at(DAY0 + dt.timedelta(days=day), 8)
+        shift = Shift.objects.create(
+            post=post, starts_at=start, ends_at=start + dt.timedelta(hours=8)
+        )
+        Assignment.objects.create(member=cadre, shift=shift)
+        actions.commend(
+            organisation,
+            member=cadre,
+            title=f"先进个人{day}",
+            reason="坚守",
+            decided_by="organisation_department",
+            decided_on=DAY0 - dt.timedelta(days=day),
+        )
+    client.force_login(organisation)
+    url = f"/supervision/cadres/{cadre.pk}/"
+    first = client.get(url).content.decode()
+    totals = re.findall(r'data-total="(\d+)"', first)
+    assert totals[0] == "3" and "spage=2" in first and "cpage=2" in first  # shifts, commendations
+    assert "先进个人0" in first and "先进个人2" not in first  # newest first
+    rest = client.get(url, {"cpage": 2, "spage": 2}).content.decode()
+    assert "先进个人2" in rest and "先进个人0" not in rest
+    assert DAY0.strftime("%Y-%m-%d 08:00") in rest  # the oldest shift on its second page
+
+    h = bearer(organisation)
+    api = f"/api/v1/supervision/cadres/{cadre.pk}/record"
+    one = client.get(api, {"page_size": 2}, **h).json()
+    two = client.get(api, {"page_size": 2, "page": 2}, **h).json()
+    assert one["counts"] == {
+        "shifts": 3,
+        "rectifications": 0,
+        "inspections_led": 0,
+        "inspections_as_subject": 1,  # the inspection of the finding behind the case
+        "commendations": 3,
+        "accountability": 1,
+    }
+    titles = [c["title"] for c in one["commendations"] + two["commendations"]]
+    assert sorted(titles) == ["先进个人0", "先进个人1", "先进个人2"]
+    assert len(one["shifts"]) == 2 and len(two["shifts"]) == 1
+
+
 def test_overdue_escalates_to_the_level_above(
     inspector, recorded_finding, node, town_hq, county_hq
 ):

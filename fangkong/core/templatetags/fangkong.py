@@ -40,3 +40,12 @@ def audit_action(entry: Any) -> str:
 def page_link(listing: Any, number: int) -> str:
     """The address of page `number` of a list, its filters kept (core/listing.py)."""
     return listing.link(number)
+
+
+@register.filter
+def level_label(value: Any) -> Any:
+    """A division level's name in the reader's language (县/区 for `county`), never the
+    stored value; an unknown value is shown as it is."""
+    from fangkong.geo.choices import Level
+
+    return Level(value).label if value in Level.values else value
