@@ -31,7 +31,8 @@ def cadre_workbook(r: CadreRecord) -> bytes:
     ws = wb.create_sheet(_("Rectification tasks"))
     ws.append([_("Owner"), _("What must be rectified"), _("Deadline"), _("State")])
     for t in metrics.with_state(r.rectifications):
-        ws.append([t.owner_node.name, t.requirement, t.deadline, t.state])
+        state = _("overdue") if t.state == "overdue" else t.get_status_display()
+        ws.append([t.owner_node.name, t.requirement, t.deadline, state])
     ws = wb.create_sheet(_("Inspections"))
     ws.append([_("Role"), _("Inspected node"), _("Kind"), _("Planned on"), _("Status")])
     for label, items in ((_("led"), r.inspections_led), (_("inspected"), r.inspections_as_subject)):

@@ -179,3 +179,34 @@ def test_escalation_page_lists_with_count(inspector, recorded_finding, node, tow
         assert "逾期整改事项" in page and 'id="escalated-count">1<' in page
         tasks = client.get("/supervision/tasks/?state=escalated").content.decode()
         assert "逾期整改事项" in tasks
+
+
+def test_cadre_export_names_task_states_in_chinese(
+    inspector, recorded_finding, organisation, cadre, client, node, make_user
+):
+    """The rectification sheet names the state (已超时, or the status's name), never the
+    stored value ("overdue", "open")."""
+    from django.utils import translation
+
+    from fangkong.supervision.choices import RectificationStatus
+
+    owner = make_user("village_staff", HUAYUAN)
+    cadre.user = owner
+    cadre.save(update_fields=["user"])
+    task = actions.assign_rectification(
+        inspector, recorded_finding, owner_node=node(HUAYUAN), owner_user=owner, requirement="补岗"
+    )
+    client.force_login(organisation)
+    url = f"/supervision/cadres/{cadre.pk}/export.xlsx"
+
+    def state_on(day: dt.date) -> str:
+        with clock.frozen(at(day, 10)):
+            r = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        rows = list(load_workbook(io.BytesIO(r.content))["整改任务"].iter_rows(values_only=True))
+        assert [row[1] for row in rows[1:]] == ["补岗"]
+        return rows[1][3]
+
+    with translation.override("zh-hans"):
+        open_label = str(RectificationStatus.OPEN.label)
+    assert state_on(task.deadline) == open_label != "open"
+    assert state_on(task.deadline + dt.timedelta(days=3)) == "已超时"
