@@ -139,3 +139,31 @@ def test_a_five_colour_set_in_force_is_not_rewritten_action_page_and_api(client,
     assert seeded.cut_yellow == cut
     assert amended.pk == later.pk and float(amended.cut_yellow) == 0.2
     assert amended.created_by == city_hq
+
+
+def test_the_admin_shows_a_set_in_force_but_never_rewrites_or_deletes_it(
+    client, city_hq, in_force, make_user
+):
+    """Django's admin is a second way in: a set in force is read-only there too, while a
+    set not yet in force can still be amended."""
+    admin = make_user("sysadmin", "3306", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    with clock.frozen(at(DAY0)):
+        future = actions.save_rules(
+            city_hq, {"effective_from": DAY0 + dt.timedelta(days=1), "rt_window": 9}
+        )
+        url = f"/admin/briefing/briefingrules/{in_force.pk}/change/"
+        page = client.get(url)
+        assert page.status_code == 200 and 'name="_save"' not in page.text  # shown, read-only
+        form = {"effective_from": str(in_force.effective_from), "rt_window": "12"}
+        assert client.post(url, form).status_code == 403
+        assert (
+            client.post(
+                f"/admin/briefing/briefingrules/{in_force.pk}/delete/", {"post": "yes"}
+            ).status_code
+            == 403
+        )
+        future_page = client.get(f"/admin/briefing/briefingrules/{future.pk}/change/")
+        assert 'name="_save"' in future_page.text
+    in_force.refresh_from_db()
+    assert in_force.rt_window == 7
