@@ -17,21 +17,11 @@ from fangkong.healthcode import actions, tokens
 from fangkong.healthcode.models import CodeRules
 from fangkong.tracing import venues
 from fangkong.tracing.models import TracingRules, Venue
-from tests.conftest import GRID_A, YUECHENG, ZHUJI
+from tests.conftest import GRID_A, ZHUJI
+from tests.healthcode.conftest import T
 from tests.kit import bearer
 
-T = timezone.make_aware(dt.datetime(2020, 3, 5, 9))
-
-
-@pytest.fixture(autouse=True)
-def fixed_clock():
-    with clock.frozen(T):
-        yield
-
-
-@pytest.fixture
-def hq(make_user):
-    return make_user("county_hq", YUECHENG)
+pytestmark = pytest.mark.usefixtures("gate_morning")
 
 
 @pytest.fixture

@@ -4,27 +4,16 @@ import datetime as dt
 import uuid
 
 import pytest
-from django.utils import timezone
 
 from fangkong.core import clock
 from fangkong.healthcode import actions, tokens
 from fangkong.healthcode.models import CodeOverride, HealthCode
-from tests.conftest import GRID_A, YUECHENG, ZHUJI
+from tests.conftest import GRID_A, ZHUJI
+from tests.healthcode.conftest import T
 from tests.kit import bearer as auth
 
 API = "/api/v1/healthcode"
-T = timezone.make_aware(dt.datetime(2020, 3, 5, 9))
-
-
-@pytest.fixture(autouse=True)
-def fixed_clock():
-    with clock.frozen(T):
-        yield
-
-
-@pytest.fixture
-def hq(make_user):
-    return make_user("county_hq", YUECHENG)
+pytestmark = pytest.mark.usefixtures("gate_morning")
 
 
 @pytest.fixture
