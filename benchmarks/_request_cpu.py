@@ -103,15 +103,16 @@ def makers(n: int) -> dict[str, tuple[Make, int]]:
     rng = random.Random(21)
     persons = ctx["persons"]
     qr = [qr_token(persons[rng.randrange(len(persons))]) for _ in range(min(n, 5000))]
-    # The periods with the fewest readings today first: a link takes only so many
-    # readings a window (`link_readings_per_window`), and repeated runs use them up.
+    # The periods with the fewest readings today first, each link used once (as each
+    # person reports once a window): a link takes only so many readings a window
+    # (`link_readings_per_window`), and repeated runs use them up.
     today = clock.today()
     periods = list(
         ObservationPeriod.objects.filter(status="active")
         .annotate(n=Count("checkins", filter=Q(checkins__local_date=today)))
-        .order_by("n", "?")[:n]
+        .order_by("n", "?")[: 2 * n + 100]
     )
-    links = [make_token(p) for p in periods]
+    links = iter([make_token(p) for p in periods])
 
     def verify(r: random.Random) -> dict[str, Any]:
         body = {"token": r.choice(qr), "venue_code": r.choice(ctx["venues"])}
@@ -123,7 +124,7 @@ def makers(n: int) -> dict[str, tuple[Make, int]]:
 
     def checkin(r: random.Random) -> dict[str, Any]:
         body = {"client_id": str(uuid.uuid4()), "temperature": f"{36 + r.random():.1f}"}
-        path = f"/api/v1/observation/self/{r.choice(links)}/checkins"
+        path = f"/api/v1/observation/self/{next(links)}/checkins"
         return environ("POST", path, json.dumps(body).encode(), {})
 
     return {"verify": (verify, 200), "scan": (scan, 201), "checkin": (checkin, 201)}
