@@ -10,7 +10,7 @@ breakdown. The bare Django view (`_bare.py`) is measured the same way in a child
 machine lets one trust; wall time is printed but is not the figure.
 
 Paths: `verify` (POST /api/v1/healthcode/verify, bearer token, a fresh signed QR code),
-`scan` (POST /api/v1/tracing/scans, bearer token, a new client id), `checkin` (POST
+`scan` (POST /api/v1/tracing/scans, bearer token, a new client id, a resident's code), `checkin` (POST
 /api/v1/observation/self/<link>/checkins, a signed link, a new client id), `bare`.
 
 Usage: .venv/bin/python benchmarks/_request_cpu.py --setup     # once: its own database
@@ -119,7 +119,9 @@ def makers(n: int) -> dict[str, tuple[Make, int]]:
         return environ("POST", "/api/v1/healthcode/verify", json.dumps(body).encode(), bearer)
 
     def scan(r: random.Random) -> dict[str, Any]:
-        body = {"venue_code": r.choice(ctx["venues"]), "client_id": str(uuid.uuid4())}
+        # a resident's code scanned at a venue (the usual single scan)
+        body = {"venue_code": r.choice(ctx["venues"]), "client_id": str(uuid.uuid4()),
+                "token": r.choice(qr)}  # fmt: skip
         return environ("POST", "/api/v1/tracing/scans", json.dumps(body).encode(), bearer)
 
     def checkin(r: random.Random) -> dict[str, Any]:

@@ -131,6 +131,7 @@ FANGKONG_LEAN_EXCLUDE = ["/api/v1/auth/token"]
 # API's own view (core/lean.py). The endpoint, its schema and OpenAPI stay the API's.
 FANGKONG_LEAN_FAST = {
     "/api/v1/healthcode/verify": "fangkong.healthcode.api.verify_lean",
+    "/api/v1/tracing/scans": "fangkong.tracing.api.scan_lean",
 }
 # A bearer token's record is kept this many seconds per process; a revocation made in
 # another process is honoured within it (in the revoking process at once).
