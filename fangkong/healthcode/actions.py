@@ -382,8 +382,8 @@ def verify_at(user: Any, venue_code: str, token: str) -> tuple[str, int, str, st
     on the usual path): (venue name, person id, colour, name); None when the venue is
     unknown or outside `user`'s area (`Venue.objects.restrict(user, "view")`), which is
     answered before the token's own problems; CodeError when forged or expired. The
-    signature is checked before any query; the code's life is the rule set's
-    `qr_seconds`, read in the same statement (as `verify_named`)."""
+    signature is checked before any query; the code's life is `qr_seconds` of the rule
+    set in force (kept per process, DatedRuleSet.in_force)."""
     from fangkong.people.models import Person
     from fangkong.tracing import venues
     from fangkong.tracing.models import Venue
@@ -397,62 +397,40 @@ def verify_at(user: Any, venue_code: str, token: str) -> tuple[str, int, str, st
         if venues.venue_for(user, venue_code) is None:
             return None
         raise
-    rules, code = CodeRules._meta.db_table, HealthCode._meta.db_table
     found = prepared.execute(
-        f"SELECT v.name, h.colour, p.name, COALESCE("  # noqa: S608
-        f"(SELECT r.qr_seconds FROM {rules} r WHERE r.effective_from <= %s "
-        f"ORDER BY r.effective_from DESC LIMIT 1), "
-        f"(SELECT r.qr_seconds FROM {rules} r ORDER BY r.effective_from LIMIT 1), %s) "
-        f"FROM {Venue._meta.db_table} v LEFT JOIN {code} h ON h.person_id = %s "
+        f"SELECT v.name, h.colour, p.name FROM {Venue._meta.db_table} v "  # noqa: S608
+        f"LEFT JOIN {HealthCode._meta.db_table} h ON h.person_id = %s "
         f"LEFT JOIN {Person._meta.db_table} p ON p.id = h.person_id "
         f"WHERE v.code = %s AND {prepared.starts_with('v.' + Venue.scope_path)}",
-        [
-            clock.today(),
-            CodeRules._meta.get_field("qr_seconds").get_default(),
-            payload["p"],
-            venue_code,
-            prepared.like_prefix(prefix),
-        ],
+        [payload["p"], venue_code, prepared.like_prefix(prefix)],
     )
     if not found:
         return None
-    venue, colour, name, qr_seconds = found[0]
+    venue, colour, name = found[0]
     if colour is None:  # no code derived yet: derived now (verify_named's slow path)
         return (venue, *verify_named(token))
-    tokens.check_age(payload, qr_seconds)
+    tokens.check_age(payload, CodeRules.in_force(clock.today()).qr_seconds)
     return venue, payload["p"], colour, name
 
 
 def verify_named(token: str) -> tuple[int, str, str]:
-    """(person id, colour, name) of a scanned QR token in one query (the gate shows the
-    masked name; the life of a code, `qr_seconds` of the rule set in force, is read in
-    the same query); CodeError when forged or expired. The signature is checked before
-    any query."""
-    from django.db.models import Subquery, Value
-    from django.db.models.functions import Coalesce
-
+    """(person id, colour, name) of a scanned QR token in one prepared statement (the
+    gate shows the masked name); the life of a code is `qr_seconds` of the rule set in
+    force (kept per process). CodeError when forged or expired. The signature is checked
+    before any query."""
     from fangkong.people.models import Person
 
     day = clock.today()
-    pid = tokens.read_qr_payload(token)["p"]  # forged: refused here, without a query
-    in_force = CodeRules.objects.filter(effective_from__lte=day).order_by("-effective_from")
-    first = CodeRules.objects.order_by("effective_from")
-    default = CodeRules._meta.get_field("qr_seconds").get_default()
-    found = (
-        HealthCode.objects.filter(person_id=pid)
-        .annotate(
-            qr=Coalesce(
-                Subquery(in_force.values("qr_seconds")[:1]),
-                Subquery(first.values("qr_seconds")[:1]),
-                Value(default),
-            )
-        )
-        .values_list("colour", "person__name", "qr")
-        .first()
+    payload = tokens.read_qr_payload(token)  # forged: refused here, without a query
+    pid = payload["p"]
+    found = prepared.execute(
+        f"SELECT h.colour, p.name FROM {HealthCode._meta.db_table} h "  # noqa: S608
+        f"JOIN {Person._meta.db_table} p ON p.id = h.person_id WHERE h.person_id = %s",
+        [pid],
     )
-    if found is not None:
-        tokens.read_qr(token, found[2])
-        return pid, found[0], found[1]
+    if found:
+        tokens.check_age(payload, CodeRules.in_force(day).qr_seconds)
+        return pid, found[0][0], found[0][1]
     tokens.read_qr(token, rules_in_force(day).qr_seconds)
     name = Person.objects.filter(pk=pid).values_list("name", flat=True).first() or ""
     return pid, recompute_person(pid), name
