@@ -5,7 +5,7 @@ import datetime as dt
 import re
 import uuid
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
@@ -346,10 +346,11 @@ def scan_lean(request: HttpRequest) -> tuple[int, dict] | None:
     data = request.__dict__.get(PARSED)
     if type(data) is not dict or data.get("person_id") is not None or "scanned_at" in data:
         return None
-    venue_code, client_id = data.get("venue_code"), data.get("client_id")
-    token, direction = data.get("token", ""), data.get("direction", "visit")
-    if not all(type(v) is str for v in (venue_code, client_id, token, direction)):
+    texts = (data.get("venue_code"), data.get("client_id"), data.get("token", ""),
+             data.get("direction", "visit"))  # fmt: skip
+    if not all(type(v) is str for v in texts):
         return None
+    venue_code, client_id, token, direction = cast(tuple[str, str, str, str], texts)
     temperature = _decimal(data.get("temperature"))
     if temperature is False or not venues.UUID_TEXT.fullmatch(client_id):
         return None
