@@ -124,13 +124,7 @@ def line_list_view(request: HttpRequest, name: str) -> HttpResponse:
             request.user, "observation.observationperiod", filters, qs.count(), request
         )
         data = exports.xlsx(str(LISTS[name].label), qs)
-        resp = HttpResponse(
-            data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        resp["Content-Disposition"] = (
-            f'attachment; filename="observation-{name}-{clock.today()}.xlsx"'
-        )
-        return resp
+        return lists.download(data, f"observation-{name}-{clock.today()}.xlsx")
     listing = lists.paginate(request, qs, LINE_FILTERS)
     audit.record_bulk_read(
         request.user,

@@ -37,15 +37,6 @@ from fangkong.screening.models import (
 )
 from fangkong.screening.reads import audit_list, open_exceptions, pending_declarations
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 # --- lists and import reports --------------------------------------------------------------
 
 
@@ -154,7 +145,7 @@ def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     data = exports.import_report(request.user, pushed)
     rows = pushed.rows.count() + ImportRejection.objects.filter(pushed_list=pushed).count()
     audit_list(request, "screening.pushedrow", {"list": pushed.pk}, rows, "export")
-    return _xlsx(data, f"import-report-{pushed.pk}.xlsx")
+    return paging.download(data, f"import-report-{pushed.pk}.xlsx")
 
 
 @login_required
@@ -457,7 +448,9 @@ def progress_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     require(request.user, "view", ScreeningTask)
     node = _node(request, code)
     own, children = progress.figures(request.user, node)
-    return _xlsx(exports.progress_table(own, children), f"screening-progress-{node.code}.xlsx")
+    return paging.download(
+        exports.progress_table(own, children), f"screening-progress-{node.code}.xlsx"
+    )
 
 
 # --- self-declarations held for review ----------------------------------------------------
