@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
@@ -295,18 +294,6 @@ def open_rate(request: HttpRequest, pk: int, body: s.RateIn) -> Any:
     return _mine(actions.rate(index, d, body.rating, body.comment))
 
 
-def _public_deed(d: Deed) -> dict:
-    return {
-        "id": d.pk,
-        "title": d.title,
-        "text": d.text,
-        "hero_name": d.hero_name,
-        "node_name": d.node.name,
-        "published_at": d.published_at,
-        "photo_urls": [reverse("care_public:photo", args=[d.pk, p.pk]) for p in d.photos.all()],
-    }
-
-
 @router.get("/open/deeds", auth=None, response=list[s.PublicDeedOut])
 def open_deeds(request: HttpRequest, area: str = "3306", page: int = 1) -> Any:
     """Published deeds of a jurisdiction, newest first, 20 a page."""
@@ -316,7 +303,7 @@ def open_deeds(request: HttpRequest, area: str = "3306", page: int = 1) -> Any:
         return []
     page = max(1, min(page, 500))
     rows = qs.under(node.path).order_by("-published_at", "-pk")[(page - 1) * 20 : page * 20]
-    return [_public_deed(d) for d in rows]
+    return rows
 
 
 @router.get("/open/deeds/{pk}", auth=None, response={200: s.PublicDeedOut, 404: dict})
@@ -324,4 +311,4 @@ def open_deed(request: HttpRequest, pk: int) -> Any:
     d = Deed.objects.published().select_related("node").filter(pk=pk).first()
     if d is None:
         return Status(404, {"detail": _("not found")})
-    return _public_deed(d)
+    return d

@@ -2,8 +2,9 @@
 422 naming the field, never a server error."""
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
+from django.urls import reverse
 from ninja import Field, Schema
 
 Code = Field(min_length=1, max_length=24, pattern=r"^[0-9A-Za-z]+$")
@@ -153,9 +154,13 @@ class PublicDeedOut(Schema):
     title: str
     text: str
     hero_name: str
-    node_name: str
+    node_name: str = Field(..., alias="node.name")
     published_at: dt.datetime
     photo_urls: list[str]
+
+    @staticmethod
+    def resolve_photo_urls(obj: Any) -> list[str]:
+        return [reverse("care_public:photo", args=[obj.pk, p.pk]) for p in obj.photos.all()]
 
 
 class CareRulesIn(Schema):
