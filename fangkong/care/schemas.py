@@ -32,15 +32,15 @@ class OpenDifficultyIn(DifficultyIn):
 
 class DifficultyOut(Schema):
     id: int
-    category: str
-    category_name: str
+    category: str = Field(..., alias="category.code")
+    category_name: str = Field(..., alias="category.name")
     description: str
     relation: str
     reporter_name: str
     phone_masked: str
     member_id: int | None
-    node_code: str
-    node_name: str
+    node_code: str = Field(..., alias="node.code")
+    node_name: str = Field(..., alias="node.name")
     owner_id: int | None
     deadline: dt.datetime
     status: str
@@ -52,12 +52,16 @@ class DifficultyOut(Schema):
     solution: str
     rating: int | None
 
+    @staticmethod
+    def resolve_escalated_to(obj: Any) -> str | None:
+        return obj.escalated_to.code if obj.escalated_to else None
+
 
 class MyDifficultyOut(Schema):
     id: int
-    category_name: str
+    category_name: str = Field(..., alias="category.name")
     description: str
-    node_name: str
+    node_name: str = Field(..., alias="node.name")
     state: str
     deadline: dt.datetime
     created_at: dt.datetime
@@ -140,13 +144,17 @@ class DeedOut(Schema):
     hero_name: str
     member_id: int | None
     organisation_id: int | None
-    node_code: str
-    node_name: str
+    node_code: str = Field(..., alias="node.code")
+    node_name: str = Field(..., alias="node.name")
     status: str
     review_reason: str
     published_at: dt.datetime | None
     commendation_id: int | None
     photos: list[CarePhotoOut]
+
+    @staticmethod
+    def resolve_photos(obj: Any) -> list[Any]:
+        return list(obj.photos.all())
 
 
 class PublicDeedOut(Schema):
