@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import listing as paging
 from fangkong.core.access import require
-from fangkong.core.forms import add_action_errors, flashed, run_action
+from fangkong.core.forms import add_action_errors, flashed, posted, run_action
 from fangkong.core.querysets import allows, can_access
 from fangkong.geo.models import Division
 from fangkong.screening import actions, exports, fates, progress
@@ -252,15 +252,18 @@ def task_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task(request, pk, "transfer")
     form = TransferForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            to = actions.target_node(form.cleaned_data["to_code"], form.cleaned_data["address"])
-            if request.POST.get("confirmed") != "1":
-                return _confirm_transfer(request, task, to, form)
-            actions.transfer_task(request.user, task, to, form.cleaned_data["reason"])
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-        else:
-            messages.success(request, _("Task sent to %s.") % to.name)
+        d = form.cleaned_data
+        to = run_action(
+            request, form, lambda: actions.target_node(d["to_code"], d["address"]), None
+        )
+        if to and request.POST.get("confirmed") != "1":
+            return _confirm_transfer(request, task, to, form)
+        if to and run_action(
+            request,
+            form,
+            lambda: actions.transfer_task(request.user, task, to, d["reason"]),
+            _("Task sent to %s.") % to.name,
+        ):
             return redirect("screening:today")
     return render(request, "screening/transfer.html", {"task": task, "form": form})
 
@@ -362,15 +365,15 @@ def exception_assign(request: HttpRequest, pk: int) -> HttpResponse:
         form = AssignForm(request.POST or None, within=places)
     else:
         form = AssignForm(request.POST or None, choices=_assign_choices(places, item))
-    if request.method == "POST" and form.is_valid():
-        try:
-            to = actions.target_node(form.cleaned_data["to_code"])
-            actions.assign_exception(request.user, item, to)
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-        else:
-            messages.success(request, _("Assigned to %s.") % to.name)
-            return redirect("screening:exceptions")
+
+    def assign(d: dict[str, Any]) -> Division:
+        to = actions.target_node(d["to_code"])
+        actions.assign_exception(request.user, item, to)
+        return to
+
+    if to := posted(request, form, assign):
+        messages.success(request, _("Assigned to %s.") % to.name)
+        return redirect("screening:exceptions")
     return render(request, "screening/assign.html", {"item": item, "form": form})
 
 
