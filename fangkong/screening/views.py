@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fangkong.core import listing as paging
+from fangkong.core import picking
 from fangkong.core.access import require
 from fangkong.core.forms import add_action_errors, flashed, posted, run_action
 from fangkong.core.querysets import allows, can_access
@@ -274,28 +275,22 @@ def _confirm_transfer(
     """Whose task goes where, named in full, before it leaves the queue."""
     from fangkong.geo.picker import path_labels
 
-    subject = task.subject
-    who = " · ".join(x for x in (subject.name, subject.id_masked or subject.phone_masked) if x)
     facts = [
-        (_("Person"), who),
+        (_("Person"), picking.named(task.subject)),
         (_("Now in"), path_labels([task.node])[task.node.code]),
         (_("Sent to"), path_labels([to])[to.code]),
     ]
     if form.cleaned_data["reason"]:
         facts.append((_("Reason"), form.cleaned_data["reason"]))
     hidden = [("to_code", to.code), ("reason", form.cleaned_data["reason"])]
-    return render(
+    return picking.confirm_page(
         request,
-        "core/confirm.html",
-        {
-            "title": _("Confirm the transfer"),
-            "question": _("Send this person's task to another queue? It leaves yours."),
-            "facts": facts,
-            "hidden": hidden,
-            "action": reverse("screening:transfer", args=[task.pk]),
-            "back": reverse("screening:task", args=[task.pk]),
-            "confirm_label": _("Confirm the transfer"),
-        },
+        _("Confirm the transfer"),
+        _("Send this person's task to another queue? It leaves yours."),
+        facts,
+        hidden,
+        action=reverse("screening:transfer", args=[task.pk]),
+        back=reverse("screening:task", args=[task.pk]),
     )
 
 

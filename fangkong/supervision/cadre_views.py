@@ -108,20 +108,15 @@ def _confirm_case(request: HttpRequest, form: Any) -> HttpResponse:
     ]
     if data.get("summary"):
         facts.append((_("Summary"), data["summary"]))
-    return render(
+    return picking.confirm_page(
         request,
-        "core/confirm.html",
-        {
-            "title": _("Confirm the accountability case"),
-            "question": _(
-                "Is this the cadre to hold accountable? Nothing is recorded until you confirm."
-            ),
-            "facts": facts,
-            "hidden": picking.hidden_values(form),
-            "action": reverse("supervision:cases"),
-            "back": reverse("supervision:cases"),
-            "confirm_label": _("Confirm and record"),
-        },
+        _("Confirm the accountability case"),
+        _("Is this the cadre to hold accountable? Nothing is recorded until you confirm."),
+        facts,
+        picking.hidden_values(form),
+        action=reverse("supervision:cases"),
+        back=reverse("supervision:cases"),
+        label=_("Confirm and record"),
     )
 
 
