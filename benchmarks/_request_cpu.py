@@ -10,7 +10,7 @@ breakdown. The bare Django view (`_bare.py`) is measured the same way in a child
 machine lets one trust; wall time is printed but is not the figure.
 
 Paths: `verify` (POST /api/v1/healthcode/verify, bearer token, a fresh signed QR code),
-`scan` (POST /api/v1/tracing/scans, bearer token, a new client id), `checkin` (POST
+`scan` (POST /api/v1/tracing/scans, bearer token, a new client id, a resident's code), `checkin` (POST
 /api/v1/observation/self/<link>/checkins, a signed link, a new client id), `bare`.
 
 Usage: .venv/bin/python benchmarks/_request_cpu.py --setup     # once: its own database
@@ -103,27 +103,30 @@ def makers(n: int) -> dict[str, tuple[Make, int]]:
     rng = random.Random(21)
     persons = ctx["persons"]
     qr = [qr_token(persons[rng.randrange(len(persons))]) for _ in range(min(n, 5000))]
-    # The periods with the fewest readings today first: a link takes only so many
-    # readings a window (`link_readings_per_window`), and repeated runs use them up.
+    # The periods with the fewest readings today first, each link used once (as each
+    # person reports once a window): a link takes only so many readings a window
+    # (`link_readings_per_window`), and repeated runs use them up.
     today = clock.today()
     periods = list(
         ObservationPeriod.objects.filter(status="active")
         .annotate(n=Count("checkins", filter=Q(checkins__local_date=today)))
-        .order_by("n", "?")[:n]
+        .order_by("n", "?")[: 2 * n + 100]
     )
-    links = [make_token(p) for p in periods]
+    links = iter([make_token(p) for p in periods])
 
     def verify(r: random.Random) -> dict[str, Any]:
         body = {"token": r.choice(qr), "venue_code": r.choice(ctx["venues"])}
         return environ("POST", "/api/v1/healthcode/verify", json.dumps(body).encode(), bearer)
 
     def scan(r: random.Random) -> dict[str, Any]:
-        body = {"venue_code": r.choice(ctx["venues"]), "client_id": str(uuid.uuid4())}
+        # a resident's code scanned at a venue (the usual single scan)
+        body = {"venue_code": r.choice(ctx["venues"]), "client_id": str(uuid.uuid4()),
+                "token": r.choice(qr)}  # fmt: skip
         return environ("POST", "/api/v1/tracing/scans", json.dumps(body).encode(), bearer)
 
     def checkin(r: random.Random) -> dict[str, Any]:
         body = {"client_id": str(uuid.uuid4()), "temperature": f"{36 + r.random():.1f}"}
-        path = f"/api/v1/observation/self/{r.choice(links)}/checkins"
+        path = f"/api/v1/observation/self/{next(links)}/checkins"
         return environ("POST", path, json.dumps(body).encode(), {})
 
     return {"verify": (verify, 200), "scan": (scan, 201), "checkin": (checkin, 201)}

@@ -289,7 +289,14 @@ def _body(kind: str, ctx: dict, rng: random.Random) -> tuple[str, str, int]:
     if kind == "single":
         return (
             "/api/v1/tracing/scans",
-            json.dumps({"venue_code": venue, "client_id": str(uuid.uuid4())}),
+            # a resident's code scanned at a venue (the usual single scan)
+            json.dumps(
+                {
+                    "venue_code": venue,
+                    "client_id": str(uuid.uuid4()),
+                    "token": ctx["qr"][rng.randrange(len(ctx["qr"]))],
+                }
+            ),  # fmt: skip
             1,
         )
     if kind == "batch":

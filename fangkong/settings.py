@@ -115,7 +115,7 @@ LEAN_MIDDLEWARE = [
     "fangkong.core.ratelimit.RetryAfter",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fangkong.core.middleware.NoStoreForDownloads",
-    "auditlog.middleware.AuditlogMiddleware",
+    "fangkong.core.lean.LeanAudit",  # auditlog's context, one receiver for all requests
 ]
 # Signed-link public endpoints (the link or the body is the credential), lean always.
 FANGKONG_LEAN_PATHS = [
@@ -131,10 +131,15 @@ FANGKONG_LEAN_EXCLUDE = ["/api/v1/auth/token"]
 # API's own view (core/lean.py). The endpoint, its schema and OpenAPI stay the API's.
 FANGKONG_LEAN_FAST = {
     "/api/v1/healthcode/verify": "fangkong.healthcode.api.verify_lean",
+    "/api/v1/tracing/scans": "fangkong.tracing.api.scan_lean",
 }
 # A bearer token's record is kept this many seconds per process; a revocation made in
 # another process is honoured within it (in the revoking process at once).
 FANGKONG_TOKEN_CACHE_SECONDS = envint("FANGKONG_TOKEN_CACHE_SECONDS", 5)
+# The dated rule set in force on a day is kept this many seconds per process (read on
+# every scan and check-in); a set written in another process is seen within it (in the
+# writing process at once). 0 = read every time.
+FANGKONG_RULES_CACHE_SECONDS = envint("FANGKONG_RULES_CACHE_SECONDS", 5)
 # Overload (core/overload.py): at most this many lean-path requests in flight per process
 # (the gunicorn threads less one, so one thread always answers; 0 = no bound); the next
 # is answered at once with 503 and Retry-After of FANGKONG_RETRY_AFTER seconds.

@@ -220,3 +220,14 @@ def english_outside_requests():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_rule_sets():
+    """Each test starts with no rule set kept in this process (DatedRuleSet.in_force):
+    the previous test's rows were rolled back, which no signal reports, as a process
+    starting afresh would have none."""
+    from fangkong.core import models
+
+    models._in_force.clear()
+    yield

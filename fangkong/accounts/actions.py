@@ -3,7 +3,6 @@ import secrets
 import time
 from typing import Any
 
-from auditlog.context import set_actor
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
@@ -13,6 +12,7 @@ from django_otp import devices_for_user
 from fangkong.accounts.models import ApiToken, EnrolmentCode, User
 from fangkong.core import clock
 from fangkong.core.access import NotAllowed
+from fangkong.core.access import actor as audit_actor
 
 TOKEN_LIFETIME = dt.timedelta(hours=12)
 
@@ -136,7 +136,7 @@ def revoke(actor: Any, token: ApiToken) -> ApiToken:
     if not may_revoke(actor, token):
         raise NotAllowed(_("you may not revoke this token"))
     reason = ApiToken.Reason.HOLDER if actor.pk == token.user_id else ApiToken.Reason.ADMIN
-    with transaction.atomic(), set_actor(actor):
+    with transaction.atomic(), audit_actor(actor):
         token = ApiToken.objects.select_for_update().get(pk=token.pk)
         if token.revoked_at is None:  # saved, not updated: the audit log records it
             token.revoked_at, token.revoked_reason = clock.now(), reason
@@ -162,7 +162,7 @@ def issue_enrolment_code(admin: Any, account: User) -> tuple[str, EnrolmentCode]
     if not User.objects.restrict(admin, "enrol").filter(pk=account.pk).exists():
         raise NotAllowed(_("you may not set up two-factor sign-in for this account"))
     raw = "-".join(secrets.token_hex(2).upper() for _i in range(3))
-    with transaction.atomic(), set_actor(admin):
+    with transaction.atomic(), audit_actor(admin):
         record = EnrolmentCode.objects.create(
             user=account,
             digest=ApiToken.hash(raw),

@@ -23,7 +23,7 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any
 
-from auditlog.context import set_actor
+from auditlog.context import auditlog_value, set_actor
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
@@ -115,9 +115,13 @@ def require(
 def actor(user: Any) -> Iterator[None]:
     """Attribute the audit entries written inside the block to `user` when it is a
     stored, signed-in account; the system actor (or no user) leaves them unattributed,
-    which the audit log shows as the platform itself."""
+    which the audit log shows as the platform itself. The request's client address and
+    port (auditlog's request context, when a request is running) stay on the entries."""
     if getattr(user, "pk", None) and getattr(user, "is_authenticated", False):
-        with set_actor(user):
+        request = auditlog_value.get(None) or {}
+        with set_actor(
+            user, remote_addr=request.get("remote_addr"), remote_port=request.get("remote_port")
+        ):
             yield
     else:
         yield

@@ -23,3 +23,19 @@ class CoreConfig(AppConfig):
         security.check_keys()
         security.private_files()
         security.cap_image_pixels()
+        _forget_rule_sets_on_write()
+
+
+def _forget_rule_sets_on_write() -> None:
+    """Every dated rule set written or deleted empties the per-process copy of the sets
+    in force (DatedRuleSet.in_force)."""
+    from django.apps import apps
+    from django.db.models.signals import post_delete, post_save
+
+    from fangkong.core.models import DatedRuleSet, forget_rule_sets
+
+    for model in apps.get_models():
+        if issubclass(model, DatedRuleSet):
+            uid = f"forget-rule-sets-{model._meta.label}"
+            post_save.connect(forget_rule_sets, sender=model, dispatch_uid=uid + "-save")
+            post_delete.connect(forget_rule_sets, sender=model, dispatch_uid=uid + "-delete")

@@ -24,13 +24,19 @@ Everything else — pages, the admin, session-authenticated API calls — takes 
 chain as before."""
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
+from auditlog import get_logentry_model
+from auditlog.cid import set_cid
+from auditlog.context import _set_extra_data, auditlog_value
+from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.exception import convert_exception_to_response
+from django.db.models.signals import pre_save
 from django.http import HttpRequest, HttpResponse
 from django.urls import ResolverMatch, get_resolver
 from django.utils import translation
@@ -177,3 +183,35 @@ class LeanLocale:
         patch_vary_headers(response, ("Accept-Language",))
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
+
+
+class LeanAudit(AuditlogMiddleware):
+    """auditlog's request context on the lean path — the correlation id, the client's
+    address and port on every audit entry the request writes — without connecting and
+    disconnecting a signal receiver for each request (auditlog's own middleware does,
+    taking the signal's lock twice and emptying its receiver cache: some 7 % of a gate
+    request's CPU). One receiver, connected once, fills the entries of whichever lean
+    request is running in this thread or task (the context variable says which); the
+    context is reset when the request ends. `core.access.actor` inside the request
+    works as under the full chain: its own block names the actor."""
+
+    SIGNAL_DUID = ("fangkong-lean-audit", 0.0)
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        super().__init__(get_response)
+        pre_save.connect(
+            partial(_set_extra_data, signal_duid=self.SIGNAL_DUID),
+            sender=get_logentry_model(),
+            dispatch_uid=self.SIGNAL_DUID,
+            weak=False,
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        set_cid(request)
+        data = self.get_extra_data(request)
+        data["signal_duid"] = self.SIGNAL_DUID
+        token = auditlog_value.set(data)
+        try:
+            return self.get_response(request)
+        finally:
+            auditlog_value.reset(token)

@@ -1,8 +1,10 @@
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, TypeVar
 
-from django.db import models
+from django.conf import settings
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -191,10 +193,20 @@ class DatedRuleSet(models.Model):
         """The rule set in force on `day` (today by default): the latest that took effect
         on or before it; for a day before the first one, the first one (facts recorded
         before the rules were configured are still judged); with none stored (a new
-        deployment), the published defaults that the fields carry."""
+        deployment), the published defaults that the fields carry.
+
+        Read on every scan and check-in (issue #21), so a stored set is kept per process
+        for FANGKONG_RULES_CACHE_SECONDS (`forget_rule_sets`): a set saved or deleted in
+        this process is seen at once, one saved by another process within those
+        seconds. Each caller gets its own copy of the row."""
         day = cls._meta.get_field("effective_from").to_python(day or clock.today())
-        # One prepared statement (read on every scan and check-in, issue #21): the sets
-        # in force first, the latest of them; else the earliest set.
+        key = (cls, day)
+        now = time.monotonic()
+        hit = _in_force.get(key)
+        if hit is not None and hit[0] > now:
+            return _copy_row(hit[1])
+        # One prepared statement: the sets in force first, the latest of them; else the
+        # earliest set.
         found = prepared.first(
             cls,
             "1 = 1",
@@ -202,7 +214,14 @@ class DatedRuleSet(models.Model):
             order="CASE WHEN effective_from <= %s THEN 0 ELSE 1 END, "
             "CASE WHEN effective_from <= %s THEN effective_from END DESC, effective_from",
         )
-        return found or cls(effective_from=day)
+        if found is None:
+            return cls(effective_from=day)
+        ttl = settings.FANGKONG_RULES_CACHE_SECONDS
+        if ttl > 0:
+            if len(_in_force) >= _IN_FORCE_MAX:
+                _in_force.clear()
+            _in_force[key] = (now + ttl, _copy_row(found))
+        return found
 
     @classmethod
     def in_force_by_day(cls) -> Callable[[dt.date], Any]:
@@ -262,6 +281,29 @@ class DatedRuleSet(models.Model):
             found.note = found.note or "published defaults"
             found.save()
         return found
+
+
+# Rule sets in force, per process (DatedRuleSet.in_force): (model, day) -> (good until,
+# the stored row). Emptied whenever a rule set is saved or deleted in this process, and
+# again when that transaction commits (core.apps connects `forget_rule_sets`).
+_in_force: dict[tuple[type, dt.date], tuple[float, Any]] = {}
+_IN_FORCE_MAX = 1_000
+
+
+def forget_rule_sets(**_kwargs: Any) -> None:
+    """Drop every kept rule set (a signal receiver: after any rule set is written)."""
+    _in_force.clear()
+    transaction.on_commit(_in_force.clear)
+
+
+def _copy_row(row: Any) -> Any:
+    """A copy of a model instance with its own state, so no caller's change reaches the
+    kept row (the values themselves are shared: rule values are read, not changed)."""
+    new = object.__new__(type(row))
+    state = object.__new__(type(row._state))
+    state.__dict__ = {**row._state.__dict__, "fields_cache": {}}
+    new.__dict__ = {**row.__dict__, "_state": state}
+    return new
 
 
 class PhoneCode(models.Model):

@@ -2,11 +2,12 @@
 Every read through `.restrict`; a record outside the caller's area is a 404."""
 
 import datetime as dt
+import re
 import uuid
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -301,13 +302,13 @@ def scan(request: HttpRequest, data: ScanIn):  # type: ignore[no-untyped-def]
     venue = venues.venue_for(request.user, data.venue_code)
     if venue is None:
         raise HttpError(404, _("unknown venue: this QR code is not registered"))
-    person_id = None
+    person_id, colour = None, None
     if data.token:
         from fangkong.healthcode import actions as codes
         from fangkong.healthcode.tokens import CodeError
 
-        try:
-            person_id, _colour = codes.verify(data.token)
+        try:  # the code's colour as stored now, read with the code (no second query)
+            person_id, colour = codes.verify(data.token)
         except CodeError as exc:
             raise HttpError(422, str(exc)) from None
     elif data.person_id is not None:
@@ -321,9 +322,83 @@ def scan(request: HttpRequest, data: ScanIn):  # type: ignore[no-untyped-def]
         scanned_at=data.scanned_at,
         direction=data.direction,
         temperature=data.temperature,
+        colour=colour,
     )
     stored.created = created  # type: ignore[attr-defined]
     return Status(201 if created else 200, stored)
+
+
+def scan_lean(request: HttpRequest) -> tuple[int, dict] | None:
+    """POST /scans on the lean path (issue #21, settings.FANGKONG_LEAN_FAST): the usual
+    case — a live bearer token of a role that may add scans, a venue of its area, a
+    client id in the canonical form, a resident's genuine code (or none), the direction
+    and temperature as plain JSON values, no time given — answered (status, body)
+    without django-ninja's operation, with the body `scan` gives. Anything else (a
+    resident picked by gate lookup, a time sent, another type, an unknown venue, a
+    forged or expired code, a value `record_scan` refuses) is None, decided before
+    anything is written: the API's own view then answers it as always."""
+    from fangkong.accounts.bearer import BearerToken
+    from fangkong.core.access import may
+    from fangkong.core.middleware import PARSED
+    from fangkong.healthcode import actions as codes
+    from fangkong.healthcode.tokens import CodeError
+
+    data = request.__dict__.get(PARSED)
+    if type(data) is not dict or data.get("person_id") is not None or "scanned_at" in data:
+        return None
+    venue_code, client_id = data.get("venue_code"), data.get("client_id")
+    token, direction = data.get("token", ""), data.get("direction", "visit")
+    if not all(type(v) is str for v in (venue_code, client_id, token, direction)):
+        return None
+    temperature = _decimal(data.get("temperature"))
+    if temperature is False or not venues.UUID_TEXT.fullmatch(client_id):
+        return None
+    user = BearerToken()(request)
+    if user is None or not may(user, "add", "tracing.scan"):
+        return None
+    request.auth = user  # type: ignore[attr-defined]  # as django-ninja sets it
+    venue = venues.venue_for(user, venue_code)
+    if venue is None:
+        return None
+    person_id, colour = None, None
+    if token:
+        try:
+            person_id, colour = codes.verify(token)
+        except CodeError:
+            return None
+    try:  # every refusal of record_scan comes before its one write
+        stored, created = venues.record_scan(
+            venue,
+            client_id=client_id,
+            person_id=person_id,
+            direction=direction,
+            temperature=temperature,
+            colour=colour,
+        )
+    except ValidationError:
+        return None
+    body = {name: getattr(stored, name) for name in SCAN_OUT}
+    return (201 if created else 200), {**body, "created": created}
+
+
+SCAN_OUT = [name for name in ScanOut.model_fields if name != "created"]
+_NUMBER = re.compile(r"-?[0-9]{1,3}(\.[0-9]{1,3})?")
+
+
+def _decimal(value: Any) -> Decimal | None | bool:
+    """A JSON number or numeric text as django-ninja's Decimal field reads it; None
+    when absent; False for anything the lean path leaves to the API."""
+    if value is None:
+        return None
+    if type(value) not in (str, int, float) or (
+        type(value) is str and not _NUMBER.fullmatch(value)
+    ):
+        return False
+    try:
+        found = Decimal(str(value))
+    except ArithmeticError:
+        return False
+    return found if found.is_finite() else False
 
 
 class BatchTooLargeOut(Schema):

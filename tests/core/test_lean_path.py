@@ -63,9 +63,11 @@ def test_the_lean_chain_is_first_and_keeps_the_guards():
         "fangkong.core.middleware.RejectUnstorableInApi",
         "fangkong.core.middleware.ClientAddress",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
-        "auditlog.middleware.AuditlogMiddleware",
     ):
         assert kept in lean and kept in settings.MIDDLEWARE
+    # auditlog's request context, through one receiver for all lean requests
+    assert "auditlog.middleware.AuditlogMiddleware" in settings.MIDDLEWARE
+    assert "fangkong.core.lean.LeanAudit" in lean
     # the same relative order as in the full chain
     full = [m for m in settings.MIDDLEWARE if m in lean]
     assert full == [m for m in lean if m in full]
@@ -180,6 +182,31 @@ def test_reads_are_audited_on_the_lean_path(client, make_user, node):
     entry = LogEntry.objects.order_by("pk").last()
     assert LogEntry.objects.count() == before + 1
     assert entry.actor == keeper and entry.remote_addr == "127.0.0.1"
+
+
+def test_audit_context_of_a_lean_request_names_its_client_and_ends_with_it(client, make_user):
+    """The lean path's audit context (core.lean.LeanAudit): each entry a request writes
+    carries the actor, that request's client address and correlation id; the next
+    request from another address gets its own; the thread's context is as it was after."""
+    from auditlog.context import auditlog_value
+    from auditlog.models import LogEntry
+
+    user = make_user("grid_worker", GRID_A)
+    _raw, headers = bearer(user)
+    before = auditlog_value.get(None)
+    for address, cid in (("10.0.0.7", "gate-7-0001"), ("10.0.0.8", "gate-8-0001")):
+        token = ApiToken.objects.get(digest=ApiToken.hash(bearer(user)[0]))
+        r = client.post(
+            f"/api/v1/auth/tokens/{token.pk}/revoke",
+            REMOTE_ADDR=address,
+            HTTP_X_CORRELATION_ID=cid,
+            **headers,
+        )
+        assert r.status_code == 200, r.content
+        entry = LogEntry.objects.get_for_object(token).order_by("pk").last()
+        assert "revoked_at" in entry.changes_dict
+        assert (entry.actor, entry.remote_addr, entry.cid) == (user, address, cid)
+        assert auditlog_value.get(None) is before
 
 
 def test_a_revoked_token_is_refused_at_once_here_and_within_the_cache_life_elsewhere(

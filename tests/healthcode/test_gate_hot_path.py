@@ -153,3 +153,78 @@ def test_lean_verify_answers_byte_for_byte_as_the_api(client, hq, make_person, v
         assert answered == [None] and r.status_code in (404, 422) and r.json()["detail"]
     answered.clear()
     assert post(client, "/api/v1/healthcode/verify", body, {}).status_code == 401
+
+
+def test_lean_scan_answers_as_the_api_and_hands_over_the_rest(
+    client, hq, make_person, venue, monkeypatch
+):
+    """The lean path's single scan (FANGKONG_LEAN_FAST) answers what django-ninja's
+    view answers; whatever it leaves is handed over before anything is written, and the
+    API's view then answers it (one scan stored per client id either way)."""
+    from django.urls import clear_url_caches
+
+    from fangkong.tracing import api as tracing_api
+    from fangkong.tracing.models import Scan
+
+    person = make_person("扫码人")
+    url, h = "/api/v1/tracing/scans", bearer(hq)
+    answered = []
+    original = tracing_api.scan_lean
+    monkeypatch.setattr(
+        tracing_api, "scan_lean", lambda request: answered.append(original(request)) or answered[-1]
+    )
+    clear_url_caches()  # the lean handler imports the function anew
+
+    def full(data):  # a session cookie: the full chain and django-ninja's operation
+        client.cookies["sessionid"] = "x"
+        try:
+            return post(client, url, data, h)
+        finally:
+            del client.cookies["sessionid"]
+
+    for extra in ({}, {"temperature": 36.6}, {"temperature": "37.5"}, {"direction": "exit"}):
+        bodies = [
+            {
+                "venue_code": venue.code,
+                "client_id": str(uuid.uuid4()),
+                "token": tokens.qr_token(person.pk),
+                **extra,
+            }  # fmt: skip
+            for _ in range(2)
+        ]
+        answered.clear()
+        lean = post(client, url, bodies[0], h)
+        assert answered[-1] is not None and lean.status_code == 201, lean.content
+        ninja = full(bodies[1])
+        assert ninja.status_code == 201
+        assert {**lean.json(), "id": 0} == {**ninja.json(), "id": 0}
+        # the same client id again, each way: the stored scan, the same bytes
+        answered.clear()
+        replay = post(client, url, bodies[0], h)
+        assert answered[-1] is not None and replay.status_code == 200
+        assert replay.content == full(bodies[0]).content
+        assert Scan.objects.filter(client_id=bodies[0]["client_id"]).count() == 1
+    assert lean.json()["colour"] == "green" and lean.json()["admitted"] is True  # an exit
+    # handed over before any write: a gate-lookup pick, a time, a forged code, another
+    # venue, a temperature out of range, a number for a string — the API's answers
+    handed = [
+        ({"person_id": person.pk}, 201),
+        ({"scanned_at": (T - dt.timedelta(hours=1)).isoformat()}, 201),
+        ({"token": "forged"}, 422),
+        ({"venue_code": "nowhere"}, 404),
+        ({"temperature": "45.0"}, 422),
+        ({"direction": 5}, 422),
+    ]
+    for extra, status in handed:
+        body = {"venue_code": venue.code, "client_id": str(uuid.uuid4()), **extra}
+        answered.clear()
+        r = post(client, url, body, h)
+        assert answered == [None] and r.status_code == status, (extra, r.content)
+        assert Scan.objects.filter(client_id=body["client_id"]).count() == (status == 201)
+    answered.clear()
+    assert (
+        post(
+            client, url, {"venue_code": venue.code, "client_id": str(uuid.uuid4())}, {}
+        ).status_code
+        == 401
+    )
