@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
@@ -18,7 +17,6 @@ from ninja.pagination import paginate
 from fangkong.care import actions
 from fangkong.care import schemas as s
 from fangkong.care.models import CareRules, Category, Deed, Difficulty
-from fangkong.core import listing as lists
 from fangkong.core import ratelimit
 from fangkong.core.access import division, require
 from fangkong.core.listing import CountedPagination
@@ -28,46 +26,6 @@ from fangkong.geo.models import Division
 router = Router(tags=["care"])
 TOKEN_SALT = "care.reporter"
 TOKEN_AGE = 30 * 60
-
-
-def _difficulty(d: Difficulty) -> dict:
-    up = d.escalated_to
-    return {
-        "id": d.pk,
-        "category": d.category.code,
-        "category_name": d.category.name,
-        "description": d.description,
-        "relation": d.relation,
-        "reporter_name": d.reporter_name,
-        "phone_masked": d.phone_masked,
-        "member_id": d.member_id,
-        "node_code": d.node.code,
-        "node_name": d.node.name,
-        "owner_id": d.owner_id,
-        "deadline": d.deadline,
-        "status": d.status,
-        "state": d.state,
-        "escalated_to": up.code if up else None,
-        "created_at": d.created_at,
-        "taken_at": d.taken_at,
-        "solved_at": d.solved_at,
-        "solution": d.solution,
-        "rating": d.rating,
-    }
-
-
-def _deed(d: Deed) -> dict:
-    return {
-        **{f: getattr(d, f) for f in ("id", "title", "text", "hero_name", "status")},
-        "member_id": d.member_id,
-        "organisation_id": d.organisation_id,
-        "node_code": d.node.code,
-        "node_name": d.node.name,
-        "review_reason": d.review_reason,
-        "published_at": d.published_at,
-        "commendation_id": d.commendation_id,
-        "photos": list(d.photos.all()),
-    }
 
 
 def _own_difficulty(request: HttpRequest, pk: int) -> Difficulty:
@@ -112,7 +70,7 @@ def list_difficulties(request: HttpRequest, state: str = "", category: str = "")
         qs = qs.in_state(state[:12])
     if category:
         qs = qs.filter(category__code=category[:30])
-    return lists.Mapped(qs.order_by("-pk"), _difficulty)
+    return qs.order_by("-pk")
 
 
 @router.post("/difficulties", response={201: s.DifficultyOut})
@@ -122,30 +80,30 @@ def report_difficulty(request: HttpRequest, body: s.DifficultyIn) -> Any:
     code = data.pop("node_code")
     node = division(request.user, code) if code else None
     d = actions.report_difficulty(request.user, node=node, **data)
-    return Status(201, _difficulty(d))
+    return Status(201, d)
 
 
 @router.get("/difficulties/{pk}", response=s.DifficultyOut)
 def get_difficulty(request: HttpRequest, pk: int) -> Any:
-    return _difficulty(_own_difficulty(request, pk))
+    return _own_difficulty(request, pk)
 
 
 @router.post("/difficulties/{pk}/owner", response=s.DifficultyOut)
 def assign_owner(request: HttpRequest, pk: int, body: s.OwnerIn) -> Any:
     d = _own_difficulty(request, pk)
     owner = get_user_model().objects.filter(pk=body.owner_id).first()
-    return _difficulty(actions.assign_owner(request.user, d, owner))
+    return actions.assign_owner(request.user, d, owner)
 
 
 @router.post("/difficulties/{pk}/take", response=s.DifficultyOut)
 def take_in_hand(request: HttpRequest, pk: int) -> Any:
-    return _difficulty(actions.take_in_hand(request.user, _own_difficulty(request, pk)))
+    return actions.take_in_hand(request.user, _own_difficulty(request, pk))
 
 
 @router.post("/difficulties/{pk}/solve", response=s.DifficultyOut)
 def solve(request: HttpRequest, pk: int, body: s.SolveIn) -> Any:
     d = _own_difficulty(request, pk)
-    return _difficulty(actions.solve(request.user, d, body.solution))
+    return actions.solve(request.user, d, body.solution)
 
 
 @router.get("/levels", response=list[s.CareLevelOut])
@@ -169,7 +127,7 @@ def list_deeds(request: HttpRequest, status: str = "") -> Any:
     qs = Deed.objects.restrict(request.user).select_related("node").prefetch_related("photos")
     if status:
         qs = qs.filter(status=status[:12])
-    return lists.Mapped(qs, _deed)
+    return qs
 
 
 def _named(request: HttpRequest, member_id: int | None, org_id: int | None) -> tuple[Any, Any]:
@@ -194,37 +152,37 @@ def submit_deed(request: HttpRequest, body: s.DeedIn) -> Any:
         member=member,
         organisation=org,
     )
-    return Status(201, _deed(deed))
+    return Status(201, deed)
 
 
 @router.get("/deeds/{pk}", response=s.DeedOut)
 def get_deed(request: HttpRequest, pk: int) -> Any:
-    return _deed(_own_deed(request, pk))
+    return _own_deed(request, pk)
 
 
 @router.put("/deeds/{pk}", response=s.DeedOut)
 def edit_deed(request: HttpRequest, pk: int, body: s.DeedEditIn) -> Any:
     deed = _own_deed(request, pk)
-    return _deed(actions.edit_deed(request.user, deed, **body.dict()))
+    return actions.edit_deed(request.user, deed, **body.dict())
 
 
 @router.post("/deeds/{pk}/photos", response={201: s.DeedOut})
 def add_photos(request: HttpRequest, pk: int, photos: File[list[UploadedFile]]) -> Any:
     deed = _own_deed(request, pk)
     actions.add_photos(request.user, deed, photos)
-    return Status(201, _deed(deed))
+    return Status(201, deed)
 
 
 @router.post("/deeds/{pk}/review", response=s.DeedOut)
 def review_deed(request: HttpRequest, pk: int, body: s.CareReviewIn) -> Any:
     deed = _own_deed(request, pk)
-    return _deed(actions.review_deed(request.user, deed, body.decision, body.reason))
+    return actions.review_deed(request.user, deed, body.decision, body.reason)
 
 
 @router.post("/deeds/{pk}/commend", response=s.DeedOut)
 def commend_deed(request: HttpRequest, pk: int, body: s.CommendIn) -> Any:
     deed = _own_deed(request, pk)
-    return _deed(actions.commend_deed(request.user, deed, **body.dict()))
+    return actions.commend_deed(request.user, deed, **body.dict())
 
 
 # Open endpoints (no token) -------------------------------------------------------------
@@ -232,20 +190,6 @@ def commend_deed(request: HttpRequest, pk: int, body: s.CommendIn) -> Any:
 
 def _limited(request: HttpRequest, scope: str) -> bool:
     return not ratelimit.hit(request, f"care-{scope}", actions.rules_on().reports_per_hour)
-
-
-def _mine(d: Difficulty) -> dict:
-    return {
-        "id": d.pk,
-        "category_name": d.category.name,
-        "description": d.description,
-        "node_name": d.node.name,
-        "state": d.state,
-        "deadline": d.deadline,
-        "created_at": d.created_at,
-        "solution": d.solution,
-        "rating": d.rating,
-    }
 
 
 @router.post(
@@ -261,7 +205,7 @@ def open_report(request: HttpRequest, body: s.OpenDifficultyIn) -> Any:
     if code and node is None:
         return Status(404, {"detail": _("unknown division")})
     d = actions.report_difficulty(None, node=node, **data)
-    return Status(201, _mine(d))
+    return Status(201, d)
 
 
 @router.post("/open/mine", auth=None, response={200: s.MineOut, 429: dict})
@@ -275,7 +219,7 @@ def open_mine(request: HttpRequest, body: s.CareVerifyIn) -> Any:
     # reports are few (the hourly report limit), and a code is read once.
     items = Difficulty.objects.of_phone(index).select_related("category", "node").order_by("-pk")
     token = signing.TimestampSigner(salt=TOKEN_SALT).sign(index)
-    found = [_mine(d) for d in items]
+    found = list(items)
     return {"token": token, "items": found, "count": len(found)}
 
 
@@ -292,19 +236,7 @@ def open_rate(request: HttpRequest, pk: int, body: s.RateIn) -> Any:
     d = Difficulty.objects.of_phone(index).select_related("category", "node").filter(pk=pk).first()
     if d is None:
         return Status(404, {"detail": _("not found")})
-    return _mine(actions.rate(index, d, body.rating, body.comment))
-
-
-def _public_deed(d: Deed) -> dict:
-    return {
-        "id": d.pk,
-        "title": d.title,
-        "text": d.text,
-        "hero_name": d.hero_name,
-        "node_name": d.node.name,
-        "published_at": d.published_at,
-        "photo_urls": [reverse("care_public:photo", args=[d.pk, p.pk]) for p in d.photos.all()],
-    }
+    return actions.rate(index, d, body.rating, body.comment)
 
 
 @router.get("/open/deeds", auth=None, response=list[s.PublicDeedOut])
@@ -316,7 +248,7 @@ def open_deeds(request: HttpRequest, area: str = "3306", page: int = 1) -> Any:
         return []
     page = max(1, min(page, 500))
     rows = qs.under(node.path).order_by("-published_at", "-pk")[(page - 1) * 20 : page * 20]
-    return [_public_deed(d) for d in rows]
+    return rows
 
 
 @router.get("/open/deeds/{pk}", auth=None, response={200: s.PublicDeedOut, 404: dict})
@@ -324,4 +256,4 @@ def open_deed(request: HttpRequest, pk: int) -> Any:
     d = Deed.objects.published().select_related("node").filter(pk=pk).first()
     if d is None:
         return Status(404, {"detail": _("not found")})
-    return _public_deed(d)
+    return d

@@ -2,8 +2,9 @@
 422 naming the field, never a server error."""
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
+from django.urls import reverse
 from ninja import Field, Schema
 
 Code = Field(min_length=1, max_length=24, pattern=r"^[0-9A-Za-z]+$")
@@ -31,15 +32,15 @@ class OpenDifficultyIn(DifficultyIn):
 
 class DifficultyOut(Schema):
     id: int
-    category: str
-    category_name: str
+    category: str = Field(..., alias="category.code")
+    category_name: str = Field(..., alias="category.name")
     description: str
     relation: str
     reporter_name: str
     phone_masked: str
     member_id: int | None
-    node_code: str
-    node_name: str
+    node_code: str = Field(..., alias="node.code")
+    node_name: str = Field(..., alias="node.name")
     owner_id: int | None
     deadline: dt.datetime
     status: str
@@ -51,12 +52,16 @@ class DifficultyOut(Schema):
     solution: str
     rating: int | None
 
+    @staticmethod
+    def resolve_escalated_to(obj: Any) -> str | None:
+        return obj.escalated_to.code if obj.escalated_to else None
+
 
 class MyDifficultyOut(Schema):
     id: int
-    category_name: str
+    category_name: str = Field(..., alias="category.name")
     description: str
-    node_name: str
+    node_name: str = Field(..., alias="node.name")
     state: str
     deadline: dt.datetime
     created_at: dt.datetime
@@ -139,13 +144,17 @@ class DeedOut(Schema):
     hero_name: str
     member_id: int | None
     organisation_id: int | None
-    node_code: str
-    node_name: str
+    node_code: str = Field(..., alias="node.code")
+    node_name: str = Field(..., alias="node.name")
     status: str
     review_reason: str
     published_at: dt.datetime | None
     commendation_id: int | None
     photos: list[CarePhotoOut]
+
+    @staticmethod
+    def resolve_photos(obj: Any) -> list[Any]:
+        return list(obj.photos.all())
 
 
 class PublicDeedOut(Schema):
@@ -153,9 +162,13 @@ class PublicDeedOut(Schema):
     title: str
     text: str
     hero_name: str
-    node_name: str
+    node_name: str = Field(..., alias="node.name")
     published_at: dt.datetime
     photo_urls: list[str]
+
+    @staticmethod
+    def resolve_photo_urls(obj: Any) -> list[str]:
+        return [reverse("care_public:photo", args=[obj.pk, p.pk]) for p in obj.photos.all()]
 
 
 class CareRulesIn(Schema):

@@ -15,8 +15,8 @@ from fangkong.care.choices import DeedStatus
 from fangkong.care.models import Deed, DeedPhoto, Difficulty
 from fangkong.core import clock, picking
 from fangkong.core import listing as lists
-from fangkong.core.access import require
-from fangkong.core.forms import bound_to, dispatch, flashed, posted, run_action
+from fangkong.core.access import chosen_division, require
+from fangkong.core.forms import bound_to, create_page, dispatch, flashed, posted, run_action
 from fangkong.core.querysets import can_access
 from fangkong.geo.models import Division
 
@@ -156,46 +156,39 @@ DEED_FILTERS = lists.Filters(
 @login_required
 def deeds(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    require(request.user, "view", "care.deed")
     form = forms.DeedForm(
         request.POST or None,
         request.FILES or None,
         initial={"node_code": user.node.code if user.node else ""},
     )
     picking.set_user(form, user)
-    if request.method == "POST":
-        require(request.user, "add", "care.deed")
-        if form.is_valid():
-            data = form.cleaned_data
-            node = Division.objects.restrict(user).filter(code=data["node_code"]).first()
-            member, org = data.get("member"), data.get("organisation")
-            if node is None:
-                form.add_error("node_code", _("unknown division or outside your jurisdiction"))
-            else:
-                deed = run_action(
-                    request,
-                    form,
-                    lambda: actions.submit_deed(
-                        user,
-                        node,
-                        title=data["title"],
-                        text=data["text"],
-                        hero_name=data["hero_name"],
-                        member=member,
-                        organisation=org,
-                        photos=data["photos"],
-                    ),
-                    _("Deed submitted for review."),
-                )
-                if deed:
-                    return redirect("care:deed", deed.pk)
-    items = lists.paginate(
-        request, Deed.objects.restrict(user).select_related("node"), DEED_FILTERS
-    )
-    return render(
+
+    def submit(d: dict) -> Any:
+        return actions.submit_deed(
+            user,
+            chosen_division(user, d["node_code"]),
+            title=d["title"],
+            text=d["text"],
+            hero_name=d["hero_name"],
+            member=d.get("member"),
+            organisation=d.get("organisation"),
+            photos=d["photos"],
+        )
+
+    def listed() -> dict[str, Any]:
+        qs = Deed.objects.restrict(user).select_related("node")
+        items = lists.paginate(request, qs, DEED_FILTERS)
+        return {"items": items, "listing": items, "can_add": user.may("care.deed", "add")}
+
+    return create_page(
         request,
+        "care.deed",
+        form,
+        submit,
+        _("Deed submitted for review."),
+        lambda deed: ("care:deed", deed.pk),
         "care/deeds.html",
-        {"items": items, "listing": items, "form": form, "can_add": user.may("care.deed", "add")},
+        listed,
     )
 
 

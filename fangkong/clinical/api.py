@@ -26,7 +26,6 @@ from fangkong.clinical.models import (
     Transfer,
     Ward,
 )
-from fangkong.core import listing as lists
 from fangkong.core.access import require
 from fangkong.core.listing import CountedPagination
 
@@ -547,17 +546,9 @@ class ClusterOut(Schema):
     reported_at: dt.datetime | None
     cases: list[int]
 
-
-def _cluster(c: Cluster) -> dict:
-    return {
-        "id": c.pk,
-        "setting": c.setting,
-        "detected_at": c.detected_at,
-        "threshold": c.threshold,
-        "emergency_due": c.emergency_due,
-        "reported_at": c.reported_at,
-        "cases": [case.pk for case in c.cases.all()],
-    }
+    @staticmethod
+    def resolve_cases(obj: Cluster) -> list[int]:
+        return [case.pk for case in obj.cases.all()]
 
 
 @router.get("/clusters", response=list[ClusterOut])
@@ -565,9 +556,7 @@ def _cluster(c: Cluster) -> dict:
 def list_clusters(request: HttpRequest) -> Any:
     """Clusters, paged (`page`, `page_size`) with `count`."""
     require(request.user, "view", "clinical.cluster")
-    return lists.Mapped(
-        Cluster.objects.restrict(request.user, "view").prefetch_related("cases"), _cluster
-    )
+    return Cluster.objects.restrict(request.user, "view").prefetch_related("cases")
 
 
 @router.post("/clusters/{pk}/report")

@@ -163,3 +163,14 @@ def division(user: Any, code: str) -> Any:
     from fangkong.geo.models import Division
 
     return get_object_or_404(Division.objects.restrict(user), code=code)
+
+
+def chosen_division(user: Any, code: str, field: str = "node_code") -> Any:
+    """The division `code` that a page's form names, of the user's area; else the form's
+    refusal under `field` (where the API's `division` answers 404)."""
+    from fangkong.geo.models import Division
+
+    node = Division.objects.restrict(user).filter(code=code).first()
+    if node is None:
+        raise invalid(field, _("unknown division or outside your jurisdiction"))
+    return node

@@ -9,7 +9,8 @@ masked ID, a jurisdiction, a status, a date range). One helper for every list pa
 
 and in the template `{% include "core/_filters.html" %}` (the form), the rows from
 `listing.rows`, then `{% include "core/_pager.html" %}` (total and pages). The XLSX export
-of the same filtered rows is `lists.xlsx_response(...)`. The API's twin is
+of the same filtered rows is `lists.xlsx_response(...)`, and any other file a page hands
+out is `lists.download(data, filename)`. The API's twin is
 `CountedPagination` (`items` and `count`)."""
 
 import io
@@ -29,6 +30,7 @@ from django.utils.translation import pgettext_lazy
 from ninja.pagination import PageNumberPagination
 
 PER_PAGE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ID_TAIL = r"^[0-9Xx]{1,4}$"
 
 
@@ -223,10 +225,13 @@ def xlsx_response(
         ws.append([_cell(get(row)) for _h, get in columns])
     out = io.BytesIO()
     wb.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return download(out.getvalue(), filename)
+
+
+def download(data: bytes | str, filename: str, content_type: str = XLSX) -> HttpResponse:
+    """A file the browser saves (an Excel workbook unless `content_type` says otherwise),
+    never kept in a browser's or a proxy's cache."""
+    response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response

@@ -10,8 +10,8 @@ recorded. Works without JavaScript: one match is taken, several are offered as c
                                describe=lambda m: f"{m.name} · {m.phone_masked}")
     form.fields["member"].user = request.user
 
-`confirmation_context` and `core/confirm.html` show the confirmation page naming the
-person before a sanction, a transfer or a release is written."""
+`confirm_page` (`core/confirm.html`) names the person before a sanction, a transfer or a
+release is written; `hidden_values` carries the form to it and `named` says who it is."""
 
 import re
 from collections.abc import Callable
@@ -19,6 +19,8 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 PICKED = re.compile(r"^#(\d{1,18})$")
@@ -155,3 +157,35 @@ def hidden_values(form: forms.Form) -> list[tuple[str, str]]:
         else:
             out.append((name, str(value)))
     return out
+
+
+def named(person: Any) -> str:
+    """A person (or a screening subject) as a confirmation names them: the name and the
+    masked ID, else the masked phone."""
+    return " · ".join(x for x in (person.name, person.id_masked or person.phone_masked) if x)
+
+
+def confirm_page(
+    request: HttpRequest,
+    title: Any,
+    question: Any,
+    facts: list[tuple[Any, Any]],
+    hidden: list[tuple[str, str]],
+    *,
+    action: str,
+    back: str,
+    label: Any = None,
+) -> HttpResponse:
+    """The page shown before a weighty write: `facts` as (label, value) rows under the
+    `question`; confirming posts `hidden` again to `action` with `confirmed=1`, `back`
+    leaves without recording. The button says `label` (the title unless given)."""
+    context = {
+        "title": title,
+        "question": question,
+        "facts": facts,
+        "hidden": hidden,
+        "action": action,
+        "back": back,
+        "confirm_label": label or title,
+    }
+    return render(request, "core/confirm.html", context)

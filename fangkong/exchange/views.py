@@ -216,17 +216,12 @@ def partner_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         content, count = actions.export_file(user, partner, fmt, request)
     except ValidationError as exc:
         raise Http404 from exc
-    kind = (
-        "application/json"
-        if fmt == "json"
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response = HttpResponse(content, content_type=kind)
     stamp = clock.now().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = (
-        f'attachment; filename="xiecha-{actions.own_code()}-{partner.code}-{stamp}.{fmt}"'
+    return lists.download(
+        content,
+        f"xiecha-{actions.own_code()}-{partner.code}-{stamp}.{fmt}",
+        "application/json" if fmt == "json" else lists.XLSX,
     )
-    return response
 
 
 @csrf_exempt
@@ -332,7 +327,5 @@ def cards_export(request: HttpRequest, fmt: str) -> HttpResponse:
     except ValidationError as exc:
         raise Http404 from exc
     kind = "text/csv; charset=utf-8" if fmt == "csv" else "application/xml"
-    response = HttpResponse(content, content_type=kind)
     stamp = clock.now().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="report-cards-{stamp}.{fmt}"'
-    return response
+    return lists.download(content, f"report-cards-{stamp}.{fmt}", kind)

@@ -37,6 +37,10 @@ class NoticeOut(Schema):
     acted_at: dt.datetime | None
     actionable: bool
 
+    @staticmethod
+    def resolve_actionable(obj: Notice) -> bool:
+        return obj.kind in actions.ACTS
+
 
 class ReadIn(Schema):
     read: bool = True
@@ -105,21 +109,6 @@ class NotifyJobOut(Schema):
     last_result: str
 
 
-def _out(n: Notice) -> dict:
-    return {
-        "id": n.pk,
-        "kind": n.kind,
-        "title": n.title,
-        "body": n.body,
-        "link": n.link,
-        "deadline": n.deadline,
-        "created_at": n.created_at,
-        "read_at": n.read_at,
-        "acted_at": n.acted_at,
-        "actionable": n.kind in actions.ACTS,
-    }
-
-
 def _hq(request: HttpRequest) -> None:
     user: Any = request.user
     if not (is_system(user) or user.role in HQ):
@@ -136,7 +125,7 @@ def list_notices(request: HttpRequest, unread: bool = False, before: int | None 
         qs = qs.unread()
     if before is not None:
         qs = qs.filter(pk__lt=before)
-    return lists.Mapped(qs.order_by("-pk"), _out)
+    return qs.order_by("-pk")
 
 
 @router.get("/unread-count", response=dict[str, int])
@@ -149,13 +138,13 @@ def mark(request: HttpRequest, pk: int, data: ReadIn):  # type: ignore[no-untype
     n = get_object_or_404(Notice.objects.for_user(request.user), pk=pk)
     actions.mark_read(request.user, [n], data.read)
     n.refresh_from_db()
-    return _out(n)
+    return n
 
 
 @router.post("/{int:pk}/act", response=NoticeOut)
 def act(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     n = get_object_or_404(Notice.objects.for_user(request.user), pk=pk)
-    return _out(actions.act(request.user, n))
+    return actions.act(request.user, n)
 
 
 @router.get("/preferences", response=PreferenceOut)

@@ -124,13 +124,7 @@ def line_list_view(request: HttpRequest, name: str) -> HttpResponse:
             request.user, "observation.observationperiod", filters, qs.count(), request
         )
         data = exports.xlsx(str(LISTS[name].label), qs)
-        resp = HttpResponse(
-            data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        resp["Content-Disposition"] = (
-            f'attachment; filename="observation-{name}-{clock.today()}.xlsx"'
-        )
-        return resp
+        return lists.download(data, f"observation-{name}-{clock.today()}.xlsx")
     listing = lists.paginate(request, qs, LINE_FILTERS)
     audit.record_bulk_read(
         request.user,
@@ -257,14 +251,13 @@ def _redirect_with_errors(
 def _confirm_release(request: HttpRequest, period: Any, negative_on: Any) -> HttpResponse:
     """Who leaves observation, from where, after which period — named before release."""
     person = period.person
-    who = " · ".join(x for x in (person.name, person.id_masked or person.phone_masked) if x)
     place = (
         f"{period.site.name} {period.room.number if period.room else ''}".strip()
         if period.site
         else (period.grid.name if period.grid else "")
     )
     facts = [
-        (_("Person"), who),
+        (_("Person"), picking.named(person)),
         (_("Place of observation"), period.get_place_kind_display()),
         (_("Place"), place or "—"),
         (_("Start"), period.start_date.isoformat()),
@@ -274,18 +267,14 @@ def _confirm_release(request: HttpRequest, period: Any, negative_on: Any) -> Htt
     if negative_on:
         facts.append((_("Negative test on"), negative_on.isoformat()))
         hidden.append(("negative_test_on", negative_on.isoformat()))
-    return render(
+    return picking.confirm_page(
         request,
-        "core/confirm.html",
-        {
-            "title": _("Confirm the release"),
-            "question": _("Release this person from medical observation?"),
-            "facts": facts,
-            "hidden": hidden,
-            "action": reverse("observation:period_action", args=[period.pk, "release"]),
-            "back": period.get_absolute_url(),
-            "confirm_label": _("Confirm the release"),
-        },
+        _("Confirm the release"),
+        _("Release this person from medical observation?"),
+        facts,
+        hidden,
+        action=reverse("observation:period_action", args=[period.pk, "release"]),
+        back=period.get_absolute_url(),
     )
 
 

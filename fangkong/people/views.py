@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fangkong.core import audit
+from fangkong.core import listing as lists
 from fangkong.core.access import require
 from fangkong.core.querysets import can_access
 from fangkong.geo.picker import JurisdictionField
@@ -133,12 +134,7 @@ def person_export(request: HttpRequest) -> HttpResponse:
     audit.record_export(
         request.user, "people.person", search.audit_filters(params), qs.count(), request
     )
-    response = HttpResponse(
-        exports.person_workbook(qs),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="persons.xlsx"'
-    return response
+    return lists.download(exports.person_workbook(qs), "persons.xlsx")
 
 
 @login_required

@@ -111,22 +111,6 @@ def clarify_rumour(request: HttpRequest, pk: int, body: s.ClarifyIn) -> Any:
     return actions.clarify_rumour(request.user, r, body.clarification, body.sources, body.dismiss)
 
 
-def _question(q: Question) -> dict:
-    return {
-        "id": q.pk,
-        "ticket": q.ticket,
-        "node_code": q.node.code,
-        "department": q.department,
-        "text": q.text,
-        "phone_masked": q.phone_masked,
-        "due_at": q.due_at,
-        "escalated_to": q.escalated_to.code if q.escalated_to else None,
-        "answer": q.answer,
-        "answered_at": q.answered_at,
-        "satisfaction": q.satisfaction,
-    }
-
-
 @router.get("/questions", response=list[s.QuestionOut])
 @paginate(CountedPagination)
 def list_questions(request: HttpRequest, open_only: bool = True, department: str = "") -> Any:
@@ -136,20 +120,20 @@ def list_questions(request: HttpRequest, open_only: bool = True, department: str
         qs = qs.filter(department=department)
     if open_only:
         qs = qs.open()
-    return lists.Mapped(qs, _question)
+    return qs
 
 
 @router.get("/questions/{pk}", response=s.QuestionOut)
 def get_question(request: HttpRequest, pk: int) -> Any:
     qs = Question.objects.restrict(request.user).select_related("node", "escalated_to")
-    return _question(get_object_or_404(qs, pk=pk))
+    return get_object_or_404(qs, pk=pk)
 
 
 @router.post("/questions/{pk}/answer", response=s.QuestionOut)
 def answer_question(request: HttpRequest, pk: int, body: s.PublicAnswerIn) -> Any:
     qs = Question.objects.restrict(request.user).select_related("node", "escalated_to")
     q = get_object_or_404(qs, pk=pk)
-    return _question(actions.answer_question(request.user, q, body.answer, body.publish))
+    return actions.answer_question(request.user, q, body.answer, body.publish)
 
 
 @router.post("/sweeps/escalate", response=s.CountOut)
@@ -349,13 +333,4 @@ def open_ask(request: HttpRequest, body: s.AskIn) -> Any:
 def open_answers(request: HttpRequest, q: str = "") -> Any:
     """Published answers holding `q`, paged (`page`) with `count`."""
     found = Question.objects.published_answers(q[:50]).select_related("node")
-    return lists.Mapped(found, _answer)
-
-
-def _answer(x: Question) -> dict:
-    return {
-        "question": x.text,
-        "answer": x.answer,
-        "node_name": x.node.name,
-        "answered_at": x.answered_at,
-    }
+    return found

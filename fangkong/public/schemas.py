@@ -1,6 +1,7 @@
 """Schemas of the public-side API."""
 
 import datetime as dt
+from typing import Any
 
 from ninja import Field, Schema
 
@@ -104,7 +105,7 @@ class PublicAnswerIn(Schema):
 class QuestionOut(Schema):
     id: int
     ticket: str
-    node_code: str
+    node_code: str = Field(..., alias="node.code")
     department: str
     text: str
     phone_masked: str
@@ -114,11 +115,15 @@ class QuestionOut(Schema):
     answered_at: dt.datetime | None
     satisfaction: int | None
 
+    @staticmethod
+    def resolve_escalated_to(obj: Any) -> str | None:
+        return obj.escalated_to.code if obj.escalated_to else None
+
 
 class PublicAnswerOut(Schema):
-    question: str
+    question: str = Field(..., alias="text")
     answer: str
-    node_name: str
+    node_name: str = Field(..., alias="node.name")
     answered_at: dt.datetime
 
 

@@ -13,9 +13,8 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import clock
 from fangkong.core import listing as lists
-from fangkong.core.access import invalid, require
-from fangkong.core.forms import create_page, posted, run_action
-from fangkong.geo.models import Division
+from fangkong.core.access import chosen_division, require
+from fangkong.core.forms import create_page, run_action
 from fangkong.public import actions, forms, returns
 from fangkong.public import choices as ch
 from fangkong.public.choices import Department
@@ -28,14 +27,6 @@ from fangkong.public.models import (
     SchoolPlan,
     WorkApplication,
 )
-
-
-def _node_of(request: HttpRequest, code: str, field: str = "node_code") -> Division:
-    node = Division.objects.restrict(request.user).filter(code=code).first()
-    if node is None:
-        raise invalid(field, _("unknown division or outside your jurisdiction"))
-    return node
-
 
 BULLETIN_FILTERS = lists.Filters(
     name=("title",), node="path", status=("status", ch.BulletinStatus.choices), date="day"
@@ -68,29 +59,33 @@ GATHERING_FILTERS = lists.Filters(
 @login_required
 def bulletins(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    require(request.user, "view", "public.bulletin")
     form = forms.DraftForm(
         request.POST or None,
         initial={"day": clock.today(), "node_code": user.node.code if user.node else "3306"},
     )
-    if request.method == "POST":
-        require(request.user, "add", "public.bulletin")
 
     def draft(d: dict) -> Any:
-        node = _node_of(request, d["node_code"])
+        node = chosen_division(user, d["node_code"])
         try:
             figures = form.parsed_figures()
         except ValidationError as exc:
             raise ValidationError({"figures": exc.messages}) from exc
         return actions.draft_bulletin(user, node, d["day"], figures)
 
-    if b := posted(request, form, draft, _("Bulletin drafted.")):
-        return redirect("public:bulletin", b.pk)
-    items = lists.paginate(
-        request, Bulletin.objects.restrict(user).select_related("node"), BULLETIN_FILTERS
-    )
-    return render(
-        request, "public/bulletins.html", {"form": form, "bulletins": items, "listing": items}
+    def listed() -> dict[str, Any]:
+        qs = Bulletin.objects.restrict(user).select_related("node")
+        items = lists.paginate(request, qs, BULLETIN_FILTERS)
+        return {"bulletins": items, "listing": items}
+
+    return create_page(
+        request,
+        "public.bulletin",
+        form,
+        draft,
+        _("Bulletin drafted."),
+        lambda b: ("public:bulletin", b.pk),
+        "public/bulletins.html",
+        listed,
     )
 
 
@@ -143,7 +138,7 @@ def _create_page(
 
     def act(d: dict) -> Any:
         data = {k: v for k, v in d.items() if k != "node_code"}
-        return create(user, _node_of(request, d["node_code"]) if by_node else user.node, **data)
+        return create(user, chosen_division(user, d["node_code"]) if by_node else user.node, **data)
 
     return create_page(
         request,

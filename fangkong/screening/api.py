@@ -57,25 +57,13 @@ class RejectionOut(Schema):
     name: str
 
 
-class FateOut(Schema):
-    row_no: int
-    name: str
-    id_masked: str
-    phone_masked: str
-    fate: str
-    detail: str
-    place: str
-    arrival: str
-    conflict: str
-
-
 class ReportOut(Schema):
     pushed_list: ListOut
     rejections: list[RejectionOut]  # those of rows `first`–`first`+4999
     rejections_count: int  # every rejected row of the list
     next_first: int | None  # `first` of the next rows, None after the last
     unused_columns: list[str]
-    rows: list[FateOut]
+    rows: list[fates.Fate]  # the report page's rows, as they are
 
 
 class SubjectOut(Schema):

@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fangkong.core import listing as paging
+from fangkong.core import picking
 from fangkong.core.access import require
-from fangkong.core.forms import add_action_errors, flashed, run_action
+from fangkong.core.forms import add_action_errors, flashed, posted, run_action
 from fangkong.core.querysets import allows, can_access
 from fangkong.geo.models import Division
 from fangkong.screening import actions, exports, fates, progress
@@ -36,15 +37,6 @@ from fangkong.screening.models import (
     ScreeningTask,
 )
 from fangkong.screening.reads import audit_list, open_exceptions, pending_declarations
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
 
 # --- lists and import reports --------------------------------------------------------------
 
@@ -154,7 +146,7 @@ def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     data = exports.import_report(request.user, pushed)
     rows = pushed.rows.count() + ImportRejection.objects.filter(pushed_list=pushed).count()
     audit_list(request, "screening.pushedrow", {"list": pushed.pk}, rows, "export")
-    return _xlsx(data, f"import-report-{pushed.pk}.xlsx")
+    return paging.download(data, f"import-report-{pushed.pk}.xlsx")
 
 
 @login_required
@@ -261,15 +253,18 @@ def task_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task(request, pk, "transfer")
     form = TransferForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            to = actions.target_node(form.cleaned_data["to_code"], form.cleaned_data["address"])
-            if request.POST.get("confirmed") != "1":
-                return _confirm_transfer(request, task, to, form)
-            actions.transfer_task(request.user, task, to, form.cleaned_data["reason"])
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-        else:
-            messages.success(request, _("Task sent to %s.") % to.name)
+        d = form.cleaned_data
+        to = run_action(
+            request, form, lambda: actions.target_node(d["to_code"], d["address"]), None
+        )
+        if to and request.POST.get("confirmed") != "1":
+            return _confirm_transfer(request, task, to, form)
+        if to and run_action(
+            request,
+            form,
+            lambda: actions.transfer_task(request.user, task, to, d["reason"]),
+            _("Task sent to %s.") % to.name,
+        ):
             return redirect("screening:today")
     return render(request, "screening/transfer.html", {"task": task, "form": form})
 
@@ -280,28 +275,22 @@ def _confirm_transfer(
     """Whose task goes where, named in full, before it leaves the queue."""
     from fangkong.geo.picker import path_labels
 
-    subject = task.subject
-    who = " · ".join(x for x in (subject.name, subject.id_masked or subject.phone_masked) if x)
     facts = [
-        (_("Person"), who),
+        (_("Person"), picking.named(task.subject)),
         (_("Now in"), path_labels([task.node])[task.node.code]),
         (_("Sent to"), path_labels([to])[to.code]),
     ]
     if form.cleaned_data["reason"]:
         facts.append((_("Reason"), form.cleaned_data["reason"]))
     hidden = [("to_code", to.code), ("reason", form.cleaned_data["reason"])]
-    return render(
+    return picking.confirm_page(
         request,
-        "core/confirm.html",
-        {
-            "title": _("Confirm the transfer"),
-            "question": _("Send this person's task to another queue? It leaves yours."),
-            "facts": facts,
-            "hidden": hidden,
-            "action": reverse("screening:transfer", args=[task.pk]),
-            "back": reverse("screening:task", args=[task.pk]),
-            "confirm_label": _("Confirm the transfer"),
-        },
+        _("Confirm the transfer"),
+        _("Send this person's task to another queue? It leaves yours."),
+        facts,
+        hidden,
+        action=reverse("screening:transfer", args=[task.pk]),
+        back=reverse("screening:task", args=[task.pk]),
     )
 
 
@@ -371,15 +360,15 @@ def exception_assign(request: HttpRequest, pk: int) -> HttpResponse:
         form = AssignForm(request.POST or None, within=places)
     else:
         form = AssignForm(request.POST or None, choices=_assign_choices(places, item))
-    if request.method == "POST" and form.is_valid():
-        try:
-            to = actions.target_node(form.cleaned_data["to_code"])
-            actions.assign_exception(request.user, item, to)
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-        else:
-            messages.success(request, _("Assigned to %s.") % to.name)
-            return redirect("screening:exceptions")
+
+    def assign(d: dict[str, Any]) -> Division:
+        to = actions.target_node(d["to_code"])
+        actions.assign_exception(request.user, item, to)
+        return to
+
+    if to := posted(request, form, assign):
+        messages.success(request, _("Assigned to %s.") % to.name)
+        return redirect("screening:exceptions")
     return render(request, "screening/assign.html", {"item": item, "form": form})
 
 
@@ -457,7 +446,9 @@ def progress_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     require(request.user, "view", ScreeningTask)
     node = _node(request, code)
     own, children = progress.figures(request.user, node)
-    return _xlsx(exports.progress_table(own, children), f"screening-progress-{node.code}.xlsx")
+    return paging.download(
+        exports.progress_table(own, children), f"screening-progress-{node.code}.xlsx"
+    )
 
 
 # --- self-declarations held for review ----------------------------------------------------

@@ -108,30 +108,31 @@ def _confirm_case(request: HttpRequest, form: Any) -> HttpResponse:
     ]
     if data.get("summary"):
         facts.append((_("Summary"), data["summary"]))
-    return render(
+    return picking.confirm_page(
         request,
-        "core/confirm.html",
-        {
-            "title": _("Confirm the accountability case"),
-            "question": _(
-                "Is this the cadre to hold accountable? Nothing is recorded until you confirm."
-            ),
-            "facts": facts,
-            "hidden": picking.hidden_values(form),
-            "action": reverse("supervision:cases"),
-            "back": reverse("supervision:cases"),
-            "confirm_label": _("Confirm and record"),
-        },
+        _("Confirm the accountability case"),
+        _("Is this the cadre to hold accountable? Nothing is recorded until you confirm."),
+        facts,
+        picking.hidden_values(form),
+        action=reverse("supervision:cases"),
+        back=reverse("supervision:cases"),
+        label=_("Confirm and record"),
     )
+
+
+def _cadre_record(request: HttpRequest, pk: int, read_as: str) -> tuple[Any, record.CadreRecord]:
+    """The cadre `pk` of the reader's area and their record, the reading audited as `read_as`."""
+    user: Any = request.user
+    require(user, "view", Inspection)
+    m = record.cadre_for(user, pk)
+    r = record.build(user, m)
+    audit.record_access(user, m, read_as, request)
+    return m, r
 
 
 @login_required
 def cadre(request: HttpRequest, pk: int) -> HttpResponse:
-    user: Any = request.user
-    require(request.user, "view", Inspection)
-    m = record.cadre_for(user, pk)
-    r = record.build(user, m)
-    audit.record_access(user, m, "cadre record", request)
+    m, r = _cadre_record(request, pk, "cadre record")
     # Each part paged with its total (were cut at 100 each with no total).
     parts = {
         name: lists.paginate(request, getattr(r, name), prefix=prefix)
@@ -147,14 +148,5 @@ def cadre(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def cadre_export(request: HttpRequest, pk: int) -> HttpResponse:
-    user: Any = request.user
-    require(request.user, "view", Inspection)
-    m = record.cadre_for(user, pk)
-    r = record.build(user, m)
-    audit.record_access(user, m, "cadre record export", request)
-    data = exports.cadre_workbook(r)
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="cadre-{m.pk}.xlsx"'
-    return response
+    m, r = _cadre_record(request, pk, "cadre record export")
+    return lists.download(exports.cadre_workbook(r), f"cadre-{m.pk}.xlsx")

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from fangkong.core import listing as lists
 from fangkong.core import picking
 from fangkong.core.access import invalid, require
-from fangkong.core.forms import create_page
+from fangkong.core.forms import create_page, flashed
 from fangkong.core.querysets import allows, is_system
 from fangkong.geo.models import Division
 from fangkong.supervision import actions, metrics
@@ -438,13 +438,14 @@ def checklists(request: HttpRequest) -> HttpResponse:
     topic = request.POST.get("topic", "")
     form = ChecklistForm(request.POST or None)
     if request.method == "POST" and can_edit and form.is_valid():
-        try:
-            items = form.cleaned_data["items"].splitlines()
-            actions.save_checklist(user, topic, items, form.cleaned_data["active"])
-            messages.success(request, _("Checklist saved."))
+        items = form.cleaned_data["items"].splitlines()
+        active = form.cleaned_data["active"]
+        if flashed(
+            request,
+            lambda: actions.save_checklist(user, topic, items, active),
+            _("Checklist saved."),
+        ):
             return redirect("supervision:checklists")
-        except ValidationError as exc:
-            messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
     return render(
         request,
         "supervision/checklists.html",

@@ -504,8 +504,4 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
     }[kind]
     data = fn(request.user)
     audit.record_export(request.user, labels[kind], {"kind": kind}, 0, request)
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="supplies-{kind}-{clock.today()}.xlsx"'
-    return response
+    return lists.download(data, f"supplies-{kind}-{clock.today()}.xlsx")

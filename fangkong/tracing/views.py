@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import listing as lists
 from fangkong.core.access import require
-from fangkong.core.forms import add_action_errors
+from fangkong.core.forms import add_action_errors, posted
 from fangkong.tracing import actions, venues
 from fangkong.tracing.choices import VenueKind
 from fangkong.tracing.forms import ContactForm, GateForm, GatePickForm, GateTailForm, VenueForm
@@ -61,16 +61,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = ContactForm(request.POST or None)
     if request.method == "POST":
         require(request.user, "add", "tracing.contact")
-        if form.is_valid():
-            try:
-                contact = actions.add_contact(request.user, index, form.cleaned_data)
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                messages.success(
-                    request, _("Contact recorded: %s") % contact.get_category_display()
-                )
-                return redirect(index.get_absolute_url())
+    if contact := posted(request, form, lambda d: actions.add_contact(request.user, index, d)):
+        messages.success(request, _("Contact recorded: %s") % contact.get_category_display())
+        return redirect(index.get_absolute_url())
     contacts = index.contacts.select_related("index").order_by("-last_exposure")
     return render(
         request,
