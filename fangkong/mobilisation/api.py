@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -337,7 +338,7 @@ def list_members(  # type: ignore[no-untyped-def]
     """Members under `node`; `q` matches a name (search by phone with POST
     /members/search, so no number sits in a URL); paged (`page`) with `count`."""
     if people_search.personal_kind(q):
-        raise HttpError(422, "q: search by phone with POST /api/v1/mobilisation/members/search")
+        raise HttpError(422, _("q: search by phone with POST /api/v1/mobilisation/members/search"))
     return _members(request, node, q, after)
 
 

@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -154,12 +155,12 @@ def list_periods(request: HttpRequest, params: Query[ListParams]):  # type: igno
     """A named line list (`open`, `reporting_today`, `not_reporting`, `symptomatic`,
     `ending_today`, `released`), optionally for one site or one area; pages by `after`."""
     if params.list not in LISTS:
-        raise HttpError(404, "no such list")
+        raise HttpError(404, _("no such list"))
     if (
         params.site
         and not QuarantineSite.objects.restrict(request.user).filter(pk=params.site).exists()
     ):
-        raise HttpError(404, "no such site")
+        raise HttpError(404, _("no such site"))
     qs = line_list(request.user, params.list, site=params.site, node_code=params.node)
     page = keyset_page(qs.select_related("rules"), params.after, params.size)
     return {"items": page.items, "next_after": page.next_after, "has_more": page.has_more}
@@ -233,7 +234,7 @@ def check_in(request: HttpRequest, pk: int, body: CheckInIn):  # type: ignore[no
     default = "grid_worker" if request.user.role == "grid_worker" else "staff"  # type: ignore[union-attr]
     kind = body.reporter_kind or default
     if kind == "self":
-        raise HttpError(422, "reporter_kind: the person reports through the check-in link")
+        raise HttpError(422, _("reporter_kind: the person reports through the check-in link"))
     return _checkin(period, body, kind, request.user)
 
 
@@ -262,7 +263,7 @@ def issue_link(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     """The person's check-in link and QR code (no account needed to use it)."""
     period = _period(request, pk, "change")
     if not period.is_open:
-        raise HttpError(409, "this observation is closed")
+        raise HttpError(409, _("this observation is closed"))
     token = links.make_token(period)
     url = request.build_absolute_uri(reverse("observation:self_checkin", args=[token]))
     return {"url": url, "token": token, "qr_svg": links.qr_svg(url)}
@@ -321,7 +322,7 @@ def self_check_in(request: HttpRequest, token: str, body: CheckInIn):  # type: i
     """The person's own reading through the signed link; the token is the credential."""
     kind = body.reporter_kind or "self"
     if kind not in ("self", "household_head"):
-        raise HttpError(422, "reporter_kind: self or household_head")
+        raise HttpError(422, _("reporter_kind: self or household_head"))
     try:
         pk, version, exp = links.parse_token(token)
         return _checkin(pk, body, kind, None, link=(version, exp))

@@ -147,7 +147,9 @@ def list_persons(request: HttpRequest, params: Query[ListParams]):  # type: igno
     `after` (the last id of the previous page). Every page is audited."""
     data = params.dict()
     if search.personal_kind(data["q"]):
-        raise HttpError(422, "q: search by resident ID or phone with POST /api/v1/persons/search")
+        raise HttpError(
+            422, _("q: search by resident ID or phone with POST /api/v1/persons/search")
+        )
     return _page(request, data)
 
 
@@ -222,7 +224,7 @@ def reveal(request: HttpRequest, pk: int, field: str, response: HttpResponse):  
     a URL or a cache."""
     person = _get(request, pk)
     if field not in ("id_number", "phone", "doc_number"):
-        raise HttpError(404, "no such field")
+        raise HttpError(404, _("no such field"))
     value = actions.reveal(request.user, person, field, request)
     add_never_cache_headers(response)
     return {"field": field, "value": value}
