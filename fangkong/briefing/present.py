@@ -6,6 +6,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fangkong.briefing import sections
+
 COLOURS = {
     "red": "#d7301f",
     "orange": "#fc8d59",
@@ -90,6 +92,7 @@ def context_for(node: Any, day: dt.date, b: Any) -> dict[str, Any]:
         "next_day": day + dt.timedelta(days=1),
         "b": b,
         "data": data,
+        "response_level": sections.label("response_level", data.get("response_level")),
         "cases": [(key, label, cases[key]) for key, label in CASE_LABELS] if cases else None,
         "counties": [r for r in risk if r["level"] == "county"],
         "towns": [r for r in risk if r["level"] == "town"],

@@ -135,3 +135,26 @@ def test_api_reads_and_computes(
         f"{API}/rules", {"effective_from": "2020-03-01"}, content_type="application/json", **h
     )
     assert r.status_code == 403
+
+
+def test_the_response_level_is_shown_in_words_on_page_pdf_and_api(
+    login, briefed, make_user, client, auth, cjk_fonts
+):
+    """The briefing stores the command app's code ("I") and shows the words the command
+    app gives it (一级响应), asked through the section registry: the briefing does not
+    import the command app's choices."""
+    from django.utils import translation
+
+    from fangkong.briefing import pdf
+    from fangkong.briefing.present import context_for
+
+    assert briefed.data["response_level"] == "I"
+    user = make_user("county_hq", "330602")
+    body = login(user).get(reverse("briefing:detail", args=["330602", str(DAY0)])).content
+    assert "响应级别 一级响应" in body.decode() and "响应级别 I " not in body.decode()
+    with translation.override("zh-hans"):
+        html = pdf.render_to_string("briefing/pdf.html", context_for(briefed.node, DAY0, briefed))
+    assert "响应级别 一级响应" in html
+    r = client.get(f"{API}/briefings/330602/{DAY0}", **auth(user), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert r.json()["data"]["response_level"] == "I"  # the code stays for machines
+    assert r.json()["response_level_label"] == "一级响应"
