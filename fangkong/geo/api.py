@@ -76,8 +76,8 @@ def search_nodes(  # type: ignore[no-untyped-def]
     caller's subtree, `scope=all` the whole tree (for a transfer to another district);
     `under=<code>` keeps either to that division's subtree (an exception's queue)."""
     wanted = tuple(x for x in levels.split(",") if x in picker.LEVEL_ORDER)
-    within = Division.objects.restrict(request.user, "view") if scope != "all" else None
-    within = picker.narrowed(within, under[:24])
+    mine = Division.objects.restrict(request.user, "view") if scope != "all" else None
+    within = picker.narrowed(mine, under[:24])
     found, total = picker.search(q[:60], within, wanted)
     return {"count": total, "items": [f.__dict__ for f in found]}
 

@@ -46,10 +46,10 @@ def pick(request: HttpRequest) -> JsonResponse:
     keeps them to that division's subtree (an exception's queue)."""
     text = request.GET.get("q", "")[:60]
     levels = tuple(x for x in request.GET.get("levels", "").split(",") if x in picker.LEVEL_ORDER)
-    within = None
+    mine = None
     if request.GET.get("scope") == "mine" and request.user.is_authenticated:
-        within = Division.objects.restrict(request.user, "view")
-    within = picker.narrowed(within, request.GET.get("under", "")[:24])
+        mine = Division.objects.restrict(request.user, "view")
+    within = picker.narrowed(mine, request.GET.get("under", "")[:24])
     found, total = picker.search(text, within, levels)
     return JsonResponse(
         {
