@@ -30,6 +30,27 @@ ZHUJI_VILLAGE = "330681001001"
 GRID_Z = "330681001001G01"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _companions_outside_the_checkout(tmp_path_factory):
+    """The companion data sets (`FANGKONG_COMPANIONS_DIR`, read by `companions.actions.
+    data_root`) live in a folder of this test session, never the checkout's var/: what a
+    developer keeps there cannot change a page under test (the browser tests' companions
+    page listed it), and no test (the demo's synthetic city) writes there. The
+    environment carries it to any command a test starts; a test may still point the
+    setting at its own folder."""
+    from django.test import override_settings
+
+    folder = tmp_path_factory.mktemp("companions")
+    before = os.environ.get("FANGKONG_COMPANIONS_DIR")
+    os.environ["FANGKONG_COMPANIONS_DIR"] = str(folder)
+    with override_settings(FANGKONG_COMPANIONS_DIR=folder):
+        yield folder
+    if before is None:
+        os.environ.pop("FANGKONG_COMPANIONS_DIR", None)
+    else:
+        os.environ["FANGKONG_COMPANIONS_DIR"] = before
+
+
 def ensure_tree() -> None:
     """Load the real Shaoxing tree and the test grids unless they are there already."""
     from fangkong.geo.loaders import import_grids, load_divisions, read_csv

@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import field_validator
 
-from fangkong.briefing import actions
+from fangkong.briefing import actions, sections
 from fangkong.briefing.models import Briefing, BriefingRules, RiskRules
 from fangkong.core.access import division, require
 from fangkong.core.listing import CountedPagination
@@ -26,6 +26,13 @@ class BriefingOut(Schema):
     cutoff_at: dt.datetime
     computed_at: dt.datetime | None
     data: dict[str, Any]
+    response_level_label: str = Field(
+        "", description="the response level in force (data.response_level) in words"
+    )
+
+    @staticmethod
+    def resolve_response_level_label(obj: Briefing) -> str:
+        return sections.label("response_level", (obj.data or {}).get("response_level"))
 
 
 class BriefingListOut(Schema):

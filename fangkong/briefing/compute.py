@@ -94,7 +94,7 @@ def _analyse(
     )
     data["params"]["risk_sources"] = {
         "county_risk": epi.PARAM_SOURCES["county_risk"],
-        "five_colour": (rr.effective_from.isoformat(), rr.note or "platform defaults"),
+        "five_colour": (rr.effective_from.isoformat(), rr.note),  # "": the defaults
     }
     data["sections"] += ["curve", "epi", "risk"]
 

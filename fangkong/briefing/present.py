@@ -6,6 +6,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fangkong.briefing import sections
+
 COLOURS = {
     "red": "#d7301f",
     "orange": "#fc8d59",
@@ -64,8 +66,26 @@ CHART_LABELS = {
     "band": _("90% band"),
     "incomplete": _("incomplete (onset-to-report delay)"),
     "rt_incomplete": _("Rt, right-truncated"),
+    "rt_band": _("credible interval"),  # the script writes "95% " before it
+    "rt_low": _("lower bound of the interval"),
+    "onset": _("by onset date"),
     "insufficient": _("insufficient data"),
 }
+
+
+def five_colour_source(data: dict[str, Any]) -> str:
+    """The note of the R16 rule set the briefing applied, or the words for the platform's
+    defaults (older briefings stored those in English)."""
+    note = ((data.get("params") or {}).get("risk_sources") or {}).get("five_colour")
+    text = note[1] if isinstance(note, list | tuple) and len(note) > 1 else ""
+    return str(_("platform defaults")) if text in ("", "platform defaults") else text
+
+
+def serial_interval(data: dict[str, Any]) -> str:
+    """The serial interval Rt was computed with, in days ("6.3 ± 4.2"; stored with the
+    unit's symbol "d", which the page gives in words)."""
+    si = str(((data.get("epi") or {}).get("rt") or {}).get("si") or "")
+    return si.removesuffix(" d").strip()
 
 
 def context_for(node: Any, day: dt.date, b: Any) -> dict[str, Any]:
@@ -90,6 +110,9 @@ def context_for(node: Any, day: dt.date, b: Any) -> dict[str, Any]:
         "next_day": day + dt.timedelta(days=1),
         "b": b,
         "data": data,
+        "five_colour_source": five_colour_source(data),
+        "serial_interval": serial_interval(data),
+        "response_level": sections.label("response_level", data.get("response_level")),
         "cases": [(key, label, cases[key]) for key, label in CASE_LABELS] if cases else None,
         "counties": [r for r in risk if r["level"] == "county"],
         "towns": [r for r in risk if r["level"] == "town"],

@@ -6,12 +6,19 @@ import datetime as dt
 from typing import Any
 
 from fangkong.analytics.inputs import CaseRow
+from fangkong.core import sections as registry
 from fangkong.core.sections import Answer, Window, section
 
 
 def has(name: str) -> bool:
     """A section of that name is registered (its app is installed)."""
     return section(name) is not None
+
+
+def label(name: str, value: object) -> str:
+    """The owning app's words for the stored figure of section `name` (the response
+    level "I" is 一级响应), in the reader's language."""
+    return registry.label(name, value)
 
 
 def ask(name: str, path: str, window: Window) -> Answer | None:

@@ -15,7 +15,9 @@ class CommandConfig(wiring.Wired):
     }
     hooks = "register_hooks"
     sections = (
-        wiring.Part("response_level", 20, "response_level", listed=False),
+        wiring.Part(
+            "response_level", 20, "response_level", listed=False, label="response_level_label"
+        ),
         wiring.Part("command", 110),
     )
     demo_step = "demo:demo_step"

@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from fangkong.command import metrics, rules
 from fangkong.command.actions import level_on
+from fangkong.command.choices import ResponseGrade
 from fangkong.command.models import Decision, DirectiveReceipt, ReportTemplate, Submission
 from fangkong.command.querysets import ancestor_paths
 from fangkong.core.sections import Answer, Window, system, under
@@ -18,6 +19,14 @@ from fangkong.core.sections import Answer, Window, system, under
 def response_level(path: str, window: Window) -> Answer:
     level = level_on(window.as_of)
     return Answer(level.grade if level else None)
+
+
+def response_level_label(grade: str) -> str:
+    """The stored grade in words ("I" is 一级响应); an unknown code is shown as it is."""
+    try:
+        return str(ResponseGrade(grade).label)
+    except ValueError:
+        return grade
 
 
 def section(path: str, window: Window) -> dict[str, Any]:

@@ -14,6 +14,10 @@ its name; the apps never import the briefing, and the briefing reads no app's ta
   clusters, from which the briefing draws the curve, Rt and the risk map.
 - `listed=False`: a figure of the briefing's header (persons, the response level, the
   notices), not named in its list of sections.
+- `label(value)`: the owning app's words for a stored figure that is a code (the response
+  level "I" is 一级响应). The briefing stores the code and asks for the words when it is
+  read, in the reader's language, through `label(name, value)`: it never imports the
+  owner's choices.
 
 One `Window` is passed to every section: the 24 hours before the cut-off (`start`,
 `end`, aware datetimes) and the day briefed (`as_of`, in the deployment's zone)."""
@@ -52,6 +56,7 @@ class Section:
     figures: Callable[[str, Window], Any]
     order: int
     listed: bool = True
+    label: Callable[[Any], str] | None = None
 
     def ask(self, path: str, window: Window) -> Answer | None:
         answer = self.figures(path, window)
@@ -64,9 +69,14 @@ _sections: dict[str, Section] = {}
 
 
 def register_section(
-    name: str, figures: Callable[[str, Window], Any], order: int, *, listed: bool = True
+    name: str,
+    figures: Callable[[str, Window], Any],
+    order: int,
+    *,
+    listed: bool = True,
+    label: Callable[[Any], str] | None = None,
 ) -> None:
-    _sections[name] = Section(name, figures, order, listed)
+    _sections[name] = Section(name, figures, order, listed, label)
 
 
 def sections() -> list[Section]:
@@ -75,6 +85,15 @@ def sections() -> list[Section]:
 
 def section(name: str) -> Section | None:
     return _sections.get(name)
+
+
+def label(name: str, value: Any) -> str:
+    """The words the section `name`'s app gives its stored figure `value`; "" for no
+    value. A section without a label (or not installed) shows the value as it is."""
+    if value is None or value == "":
+        return ""
+    s = _sections.get(name)
+    return str(s.label(value)) if s is not None and s.label is not None else str(value)
 
 
 def system() -> Any:

@@ -44,6 +44,7 @@ class Part(NamedTuple):
     order: int
     figures: str = "section"
     listed: bool = True
+    label: str = ""  # names the function of `<app>.briefing` giving a stored code its words
 
 
 class Wired(AppConfig):
@@ -74,7 +75,11 @@ class Wired(AppConfig):
             briefing = self._module("briefing")
             for part in self.sections:
                 register_section(
-                    part.name, getattr(briefing, part.figures), part.order, listed=part.listed
+                    part.name,
+                    getattr(briefing, part.figures),
+                    part.order,
+                    listed=part.listed,
+                    label=getattr(briefing, part.label) if part.label else None,
                 )
         if self.demo_step:
             from fangkong.core import demo_steps

@@ -73,7 +73,12 @@ def save_partner(user: Any, data: dict[str, Any], partner: Partner | None = None
     try:
         signing.parse_public_key(key)
     except ValueError:
-        errors["public_key"] = [_("not an Ed25519 public key (base64)")]
+        errors["public_key"] = [
+            _(
+                "not a public key: copy it as it stands from the partner city's page of "
+                "partner cities"
+            )
+        ]
     if errors:
         raise ValidationError(errors)
     partner = partner or Partner()

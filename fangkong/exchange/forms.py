@@ -55,7 +55,14 @@ class PartnerForm(ActionErrorsMixin, forms.Form):
     code = forms.CharField(label=_("City code"), max_length=6)
     name = forms.CharField(label=pgettext_lazy("name of a thing", "Name"), max_length=60)
     url = forms.CharField(label=_("Exchange endpoint"), max_length=200, required=False)
-    public_key = forms.CharField(label=_("Public key (Ed25519, base64)"), max_length=64)
+    public_key = forms.CharField(
+        label=_("The partner city's public key"),
+        help_text=_(
+            "Copy it as it stands from “our public key” on the partner city's own page of "
+            "partner cities."
+        ),
+        max_length=64,
+    )
 
 
 class FileForm(ActionErrorsMixin, forms.Form):

@@ -68,12 +68,16 @@ class GeoSearchOut(Schema):
 
 
 @router.get("/search", response=GeoSearchOut)
-def search_nodes(request: HttpRequest, q: str = "", levels: str = "", scope: str = "mine"):  # type: ignore[no-untyped-def]
+def search_nodes(  # type: ignore[no-untyped-def]
+    request: HttpRequest, q: str = "", levels: str = "", scope: str = "mine", under: str = ""
+):
     """Jurisdictions by the name people use (花园 finds 花园社区 with its path 越城区 ›
     塔山街道 › 花园社区): the best 20 and how many matched. `scope=mine` searches the
-    caller's subtree, `scope=all` the whole tree (for a transfer to another district)."""
+    caller's subtree, `scope=all` the whole tree (for a transfer to another district);
+    `under=<code>` keeps either to that division's subtree (an exception's queue)."""
     wanted = tuple(x for x in levels.split(",") if x in picker.LEVEL_ORDER)
-    within = Division.objects.restrict(request.user, "view") if scope != "all" else None
+    mine = Division.objects.restrict(request.user, "view") if scope != "all" else None
+    within = picker.narrowed(mine, under[:24])
     found, total = picker.search(q[:60], within, wanted)
     return {"count": total, "items": [f.__dict__ for f in found]}
 

@@ -121,6 +121,17 @@ def search(
     return [Found(d.code, d.name, d.level, labels[d.code]) for d in shown], total
 
 
+def narrowed(within: QuerySet | None, under: str) -> QuerySet | None:
+    """`within` kept to the subtree of the division coded `under` (the queue an
+    exception waits in: only its villages and grids can take it); nothing for an unknown
+    code; `within` as it is without one."""
+    if not under:
+        return within
+    qs = within if within is not None else Division.objects.all()
+    node = Division.objects.filter(code=under.strip()).first()
+    return qs.filter(path__startswith=node.path) if node is not None else qs.none()
+
+
 def label_of(code: str) -> str:
     node = Division.objects.filter(code=code).first()
     return path_labels([node])[node.code] if node else ""
@@ -167,7 +178,9 @@ class JurisdictionField(forms.CharField):
     """Cleans a typed name, a path label or a code to one division's code.
 
     `scope="mine"` searches the user's subtree (set `field.user`); `scope="all"`
-    searches the whole tree (a task transferred to another district, the public side)."""
+    searches the whole tree (a task transferred to another district, the public side).
+    `under(node)` keeps the field, and the suggestions the script asks for, to one
+    subtree of that scope (an exception's queue)."""
 
     default_error_messages = {
         "none": _("No jurisdiction is called “%(text)s”."),
@@ -184,6 +197,13 @@ class JurisdictionField(forms.CharField):
         self.scope = scope
         self.user: Any = None
         self.base: QuerySet | None = None  # narrower than the scope (a queue's subtree)
+
+    def under(self, node: Division) -> None:
+        """Only `node`'s subtree (within the scope) is taken and suggested."""
+        self.base = (self.within() if self.base is None else self.base).filter(
+            path__startswith=node.path
+        )
+        self.widget.attrs["data-under"] = node.code
 
     def within(self) -> QuerySet:
         if self.base is not None:

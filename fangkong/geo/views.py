@@ -42,12 +42,14 @@ def browse(request: HttpRequest, code: str | None = None) -> HttpResponse:
 def pick(request: HttpRequest) -> JsonResponse:
     """Suggestions for the jurisdiction picker (geo/picker.py): up to 20 divisions with
     their paths, and how many matched in all. `scope=mine` (signed in) searches the
-    user's subtree; otherwise the whole tree (division names are public)."""
+    user's subtree; otherwise the whole tree (division names are public). `under=<code>`
+    keeps them to that division's subtree (an exception's queue)."""
     text = request.GET.get("q", "")[:60]
     levels = tuple(x for x in request.GET.get("levels", "").split(",") if x in picker.LEVEL_ORDER)
-    within = None
+    mine = None
     if request.GET.get("scope") == "mine" and request.user.is_authenticated:
-        within = Division.objects.restrict(request.user, "view")
+        mine = Division.objects.restrict(request.user, "view")
+    within = picker.narrowed(mine, request.GET.get("under", "")[:24])
     found, total = picker.search(text, within, levels)
     return JsonResponse(
         {

@@ -525,15 +525,21 @@ def transfer_task(user: Any, task: ScreeningTask, to: Division, reason: str) -> 
 @transaction.atomic
 def assign_exception(user: Any, item: ExceptionItem, to: Division) -> ScreeningTask:
     """The town places a subject by hand: a task for the chosen grid (the escalated task
-    reopened there, or a new one)."""
+    reopened there, or a new one). Only a village or grid of the exception's queue, in
+    the user's area, may take it (elsewhere is a transfer, not an assignment)."""
     if to.level not in PLACEABLE:
         raise invalid("to", _("choose a village or a grid"))
     item = (
         ExceptionItem.objects.select_for_update(of=("self",))
-        .select_related("subject", "task")
+        .select_related("subject", "task", "node")
         .get(pk=item.pk)
     )
     require(user, "change", item, message=_("this exception is not in your area"))
+    if not (
+        to.path.startswith(item.node.path)
+        and Division.objects.restrict(user, "view").filter(pk=to.pk).exists()
+    ):
+        raise invalid("to", _("choose a village or a grid of this exception's queue"))
     if item.status != ExceptionStatus.OPEN:
         raise invalid("to", _("this exception is assigned already"))
     subject = item.subject

@@ -79,15 +79,17 @@ class TransferForm(forms.Form):
 class AssignForm(forms.Form):
     """The town picks the village or grid by name: from a list with the candidates first,
     or — where the queue holds more places than a list can offer — with the jurisdiction
-    picker over the queue's villages and grids (`within`)."""
+    picker over the queue's villages and grids in the user's area (`user`, `queue`): it
+    takes and suggests no place the assignment would refuse."""
 
     to_code = forms.ChoiceField(label=_("Village or grid"))
 
-    def __init__(self, *args, choices=(), within=None, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, choices=(), user=None, queue=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        if within is not None:
+        if queue is not None:
             picker = JurisdictionField(label=_("Village or grid"), levels=("village", "grid"))
-            picker.base = within
+            picker.user = user
+            picker.under(queue)
             self.fields["to_code"] = picker
         else:
             self.fields["to_code"].choices = list(choices)  # type: ignore[attr-defined]

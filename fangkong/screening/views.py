@@ -357,7 +357,7 @@ def exception_assign(request: HttpRequest, pk: int) -> HttpResponse:
     )
     places = _assign_places(request, item)
     if places.count() > ASSIGN_LIST:  # a list would be too long to read (it was cut at 3000)
-        form = AssignForm(request.POST or None, within=places)
+        form = AssignForm(request.POST or None, user=request.user, queue=item.node)
     else:
         form = AssignForm(request.POST or None, choices=_assign_choices(places, item))
 

@@ -59,3 +59,13 @@ def test_a_registered_section_is_asked_with_the_one_window_and_stored(add_case, 
     ((path, window),) = asked
     assert path == node("3306").path and window.as_of == DAY0
     assert window.end == b.cutoff_at and window.start == b.cutoff_at - dt.timedelta(days=1)
+
+
+def test_a_section_gives_its_stored_code_its_words_through_the_registry():
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert sections.label("response_level", "II") == "二级响应"
+        assert sections.label("response_level", None) == ""
+        assert sections.label("cases", "x") == "x"  # no label: the value as it is
+        assert sections.label("no-such-section", "IV") == "IV"

@@ -135,3 +135,69 @@ def test_api_reads_and_computes(
         f"{API}/rules", {"effective_from": "2020-03-01"}, content_type="application/json", **h
     )
     assert r.status_code == 403
+
+
+def test_the_response_level_is_shown_in_words_on_page_pdf_and_api(
+    login, briefed, make_user, client, auth, cjk_fonts
+):
+    """The briefing stores the command app's code ("I") and shows the words the command
+    app gives it (一级响应), asked through the section registry: the briefing does not
+    import the command app's choices."""
+    from django.utils import translation
+
+    from fangkong.briefing import pdf
+    from fangkong.briefing.present import context_for
+
+    assert briefed.data["response_level"] == "I"
+    user = make_user("county_hq", "330602")
+    body = login(user).get(reverse("briefing:detail", args=["330602", str(DAY0)])).content
+    assert "响应级别 一级响应" in body.decode() and "响应级别 I " not in body.decode()
+    with translation.override("zh-hans"):
+        html = pdf.render_to_string("briefing/pdf.html", context_for(briefed.node, DAY0, briefed))
+    assert "响应级别 一级响应" in html
+    r = client.get(f"{API}/briefings/330602/{DAY0}", **auth(user), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert r.json()["data"]["response_level"] == "I"  # the code stays for machines
+    assert r.json()["response_level_label"] == "一级响应"
+
+
+def test_the_briefing_page_has_no_english_word_for_a_leader_on_a_phone(
+    login, add_case, node, make_user
+):
+    """The interval, the method, the window's days, the rule set's basis, the risk map's
+    colours and the charts' legends all read in Chinese (the tour met "95% CrI", "7 d",
+    "platform defaults" and a legend entry "low")."""
+    from tests.core.test_list_pages import visible
+    from tests.ui.text import explain, untranslated
+
+    with clock.frozen(at(DAY0, 9)):
+        for h in range(1, 15):
+            for _ in range(2):
+                add_case(at(DAY0 - dt.timedelta(days=h), 10), onset_date=DAY0 - dt.timedelta(h + 2))
+        compute(node("330602"), DAY0)
+    r = login(make_user("county_hq", "330602")).get(
+        reverse("briefing:detail", args=["330602", str(DAY0)])
+    )
+    html = r.content.decode()
+    # a citation of an English paper is marked as English on purpose (lang="en")
+    text = visible(re.sub(r'<cite lang="en">.*?</cite>', "", html))
+    assert untranslated(text) == [], explain(text)
+    assert "可信区间" in text and "浙江五色图（2020-02-09 起按累计确诊）" in text
+    charts = html.split('id="charts"', 1)[1].split("</script>", 1)[0]
+    for key in ('"rt_band"', '"rt_low"', '"onset"'):
+        assert key in charts  # the legends' words go to the script with the figures
+    assert 'class="colour-chip"' in html  # the colour as a chip beside its word
+
+
+def test_a_briefing_stored_with_the_english_defaults_shows_them_in_words():
+    from django.utils import translation
+
+    from fangkong.briefing.present import five_colour_source, serial_interval
+
+    old = {
+        "params": {"risk_sources": {"five_colour": ["2020-02-12", "platform defaults"]}},
+        "epi": {"rt": {"si": "6.3 ± 4.2 d"}},
+    }
+    with translation.override("zh-hans"):
+        assert five_colour_source(old) == "平台默认设置（假设）"
+        assert five_colour_source({}) == "平台默认设置（假设）"
+    assert serial_interval(old) == "6.3 ± 4.2"

@@ -59,3 +59,22 @@ def test_city_map_is_drawn_and_the_same_figures_fold_under_it(live_server, brows
     assert page.locator("#county-colours tbody tr").count() == 6
     assert errors == []
     context.close()
+
+
+def test_the_clinical_board_shows_its_five_figures_on_the_first_phone_screen(
+    live_server, browser, make_user
+):
+    """The tour found the clinician's board one figure card a row: five cards filled two
+    screens before the overdue clocks. Figure cards sit two to a row on a phone."""
+    make_user("medical", YUECHENG, username="u-medical", display_name="王秀英")
+    context = browser.new_context(viewport={"width": 360, "height": 640}, locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, live_server.url, "u-medical")
+    page.goto(f"{live_server.url}/clinical/")
+    cards = page.locator("#figures .card")
+    assert cards.count() == 5
+    boxes = [cards.nth(i).bounding_box() for i in range(5)]
+    assert all(b and b["y"] + b["height"] <= 640 for b in boxes), boxes
+    assert boxes[0]["y"] == boxes[1]["y"]  # side by side
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    context.close()

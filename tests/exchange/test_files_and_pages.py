@@ -253,6 +253,33 @@ def test_partners_page_registers_a_partner(client, city_hq):
     assert "code" in bad.context["form"].errors and "public_key" in bad.context["form"].errors
 
 
+def test_partners_page_speaks_chinese_to_the_official_registering_a_partner(client, city_hq):
+    """The key field names what to paste and where to find it, not the algorithm: no
+    Latin word on the page but the keys themselves (data, like a name)."""
+    from fangkong.exchange import signing
+    from tests import kit
+    from tests.core.test_list_pages import visible
+    from tests.ui.text import explain, untranslated
+
+    partner = kit.partner("420100")
+    client.force_login(city_hq)
+    bad = client.post(
+        "/exchange/partners/", {"code": "420100", "name": "武汉市", "public_key": "x"}
+    )
+    html = bad.content.decode()
+    assert "对方城市公钥" in html and "不是有效的公钥" in html and "Ed25519" not in html
+    text = visible(html).replace(signing.public_key_b64(), "").replace(partner.public_key, "")
+    assert untranslated(text) == [], explain(text)
+    r = client.post(
+        f"{API}/partners",
+        {"code": "420200", "name": "宜昌市", "public_key": "x"},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+        **kit.bearer(city_hq),
+    )
+    assert r.status_code == 422 and "不是有效的公钥" in r.json()["detail"][0]["msg"]
+
+
 def test_partners_page_and_api_page_every_partner_with_the_total(client, city_hq, monkeypatch):
     """The partner cities are paged with their total (`ppage`), beside the refusals."""
     from fangkong.core import listing as lists

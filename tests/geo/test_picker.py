@@ -76,6 +76,24 @@ def test_suggestions_answer_json_for_the_script(client, make_user):
     }
 
 
+def test_suggestions_and_api_search_keep_to_one_subtree(client, make_user):
+    from tests.api.test_auth_and_persons import token_for
+
+    county = make_user("county_hq", "330602")
+    client.force_login(county)
+    ask = {"q": "第1网格", "levels": "grid", "scope": "mine"}
+    assert client.get("/geo/pick/", ask).json()["count"] >= 2
+    mine = client.get("/geo/pick/", {**ask, "under": TASHAN}).json()
+    assert mine["count"] >= 1 and all(i["code"].startswith(TASHAN) for i in mine["items"])
+    assert client.get("/geo/pick/", {**ask, "under": "999999"}).json()["count"] == 0
+    headers = token_for(client, county)
+    r = client.get("/api/v1/jurisdictions/search", {**ask, "under": TASHAN}, **headers).json()
+    assert r["count"] == mine["count"] and r["items"][0]["code"] == mine["items"][0]["code"]
+    # under narrows the caller's scope, never widens it: Zhuji stays out of Yuecheng's
+    other = client.get("/api/v1/jurisdictions/search", {**ask, "under": "330681"}, **headers)
+    assert other.json()["count"] == 0
+
+
 def test_api_search(client, make_user):
     from tests.api.test_auth_and_persons import token_for
 

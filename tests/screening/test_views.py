@@ -165,6 +165,34 @@ def test_assign_page_takes_a_name_where_the_queue_has_too_many_places(client, wo
     assert ScreeningTask.objects.filter(subject=world["exception"].subject, node=last).exists()
 
 
+def test_assignment_suggests_and_takes_only_the_places_of_the_queue(client, world, monkeypatch):
+    """The county opens an exception queued at 塔山街道: the picker suggests only that
+    town's villages and grids (not the county's other towns), as the assignment on the
+    page and by the API accepts only those."""
+    from fangkong.screening import views
+
+    monkeypatch.setattr(views, "ASSIGN_LIST", 2)
+    item = world["exception"]
+    assert item.node.code == TASHAN
+    client.force_login(world["county"])
+    page = client.get(f"/screening/exceptions/{item.pk}/assign/").content.decode()
+    assert f'data-under="{TASHAN}"' in page
+    pick = {"q": "第1网格", "levels": "grid", "scope": "mine"}
+    everywhere = {i["code"] for i in client.get("/geo/pick/", pick).json()["items"]}
+    assert {GRID_A, GRID_C} <= everywhere  # the county's own area holds both
+    queue = client.get("/geo/pick/", {**pick, "under": TASHAN}).json()
+    assert [i["code"] for i in queue["items"]] == [GRID_A] and queue["count"] == 1
+    county = bearer(client, world["county"])
+    url = f"/api/v1/screening/exceptions/{item.pk}/assign"
+    for elsewhere in (GRID_C, GRID_Z):  # another town of the county; another county
+        r = client.post(url, {"to_code": elsewhere}, content_type="application/json", **county)
+        assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "to", elsewhere
+    item.refresh_from_db()
+    assert item.status == "open"
+    r = client.post(url, {"to_code": GRID_A}, content_type="application/json", **county)
+    assert r.status_code == 200 and r.json()["node_code"] == GRID_A
+
+
 def test_transfer_page_moves_the_task(client, world):
     """The worker types the village's everyday name, sees the person and both paths on a
     confirmation page, and only then the task moves."""

@@ -4,6 +4,7 @@
 (function () {
   var data = JSON.parse(document.getElementById("charts").textContent);
   var L = data.labels || {};
+  var LEGEND = { bottom: 0 }, GRID = { left: 8, right: 16, top: 36, bottom: 96, containLabel: true };
   if (data.curve && document.getElementById("curve")) {
     var cv = data.curve, series;
     if (cv.basis === "onset" && cv.onset_local) {
@@ -22,7 +23,7 @@
         { name: L.imported || "imported", type: "bar", stack: "c", data: cv.imported, itemStyle: { color: "#fc8d59" } },
         { name: L.average7 || "7d", type: "line", data: cv.average7, showSymbol: false }
       ];
-      if (Array.isArray(cv.onset)) series.push({ name: "onset", type: "line", data: cv.onset });
+      if (Array.isArray(cv.onset)) series.push({ name: L.onset || "onset", type: "line", data: cv.onset });
     }
     var days = cv.days.slice();
     if (data.forecast) {
@@ -31,8 +32,10 @@
       series.push({ name: L.forecast || "forecast", type: "line", data: pad.concat(data.forecast.median), lineStyle: { type: "dashed" } });
       series.push({ name: L.band || "90%", type: "line", data: pad.concat(data.forecast.high), lineStyle: { opacity: 0.3 }, showSymbol: false });
     }
+    // On a phone the legend wraps to two or three lines: below the plot, with room kept
+    // for it and the dates, so neither covers the other.
     echarts.init(document.getElementById("curve")).setOption({
-      tooltip: { trigger: "axis" }, legend: {}, xAxis: { type: "category", data: days },
+      tooltip: { trigger: "axis" }, legend: LEGEND, grid: GRID, xAxis: { type: "category", data: days },
       yAxis: { type: "value", minInterval: 1 }, series: series
     });
   }
@@ -41,15 +44,18 @@
     var cut = s.findIndex(function (r) { return r.right_truncated; });
     var full = s.map(function (r, i) { return cut < 0 || i < cut ? r.mean : null; });
     var late = s.map(function (r, i) { return cut >= 0 && i >= cut - 1 ? r.mean : null; });
+    var band = "95% " + (L.rt_band || ""), late_name = L.rt_incomplete || "Rt*";
     echarts.init(document.getElementById("rt")).setOption({
-      tooltip: { trigger: "axis" }, legend: {}, xAxis: { type: "category", data: s.map(function (r) { return r.day; }) },
+      tooltip: { trigger: "axis" }, grid: GRID,
+      // the lower bound only carries the band: not a line of its own in the legend
+      legend: { bottom: 0, data: ["Rt", band, late_name] }, xAxis: { type: "category", data: s.map(function (r) { return r.day; }) },
       yAxis: { type: "value", name: "Rt" },
       series: [
-        { name: "low", type: "line", data: s.map(function (r) { return r.low; }), lineStyle: { opacity: 0 }, stack: "ci", showSymbol: false },
-        { name: "95%", type: "line", data: s.map(function (r) { return r.low === null ? null : r.high - r.low; }), lineStyle: { opacity: 0 }, areaStyle: { color: "#f4c7c3" }, stack: "ci", showSymbol: false },
+        { name: L.rt_low || "low", type: "line", data: s.map(function (r) { return r.low; }), lineStyle: { opacity: 0 }, stack: "ci", showSymbol: false },
+        { name: band, type: "line", data: s.map(function (r) { return r.low === null ? null : r.high - r.low; }), lineStyle: { opacity: 0 }, areaStyle: { color: "#f4c7c3" }, stack: "ci", showSymbol: false },
         { name: "Rt", type: "line", data: full, itemStyle: { color: "#8f1d1d" },
           markLine: { data: [{ yAxis: 1 }], symbol: "none" } },
-        { name: L.rt_incomplete || "Rt*", type: "line", data: late, itemStyle: { color: "#999" }, lineStyle: { type: "dashed" } }
+        { name: late_name, type: "line", data: late, itemStyle: { color: "#999" }, lineStyle: { type: "dashed" } }
       ]
     });
   }

@@ -89,7 +89,8 @@
       if (!q || q.indexOf("›") !== -1) { close(); return; }
       var url = input.dataset.pickUrl + "?q=" + encodeURIComponent(q) +
         "&levels=" + encodeURIComponent(input.dataset.levels || "") +
-        "&scope=" + encodeURIComponent(input.dataset.scope || "mine");
+        "&scope=" + encodeURIComponent(input.dataset.scope || "mine") +
+        (input.dataset.under ? "&under=" + encodeURIComponent(input.dataset.under) : "");
       var mine = ++seq;
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (r) { return r.ok ? r.json() : { items: [], count: 0 }; })
