@@ -106,7 +106,7 @@ MIDDLEWARE = [
 # MIDDLEWARE, in the same order — no session, CSRF, messages, OTP, axes or table labels.
 LEAN_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "fangkong.core.lean.LeanCSP",  # the same policy, no nonce (JSON answers), built once
     "fangkong.core.security.CapUploads",
     "fangkong.core.lean.LeanLocale",  # the language LocaleMiddleware would choose
     "fangkong.core.overload.ShedOverload",  # 503 + Retry-After past FANGKONG_MAX_INFLIGHT

@@ -118,7 +118,7 @@ def verify_lean(request: HttpRequest) -> tuple[int, dict] | None:
     django-ninja's operation, with the body `verify` gives. Anything else is None: the
     API's own view then answers it as always (401, 403, 404, 422 and their messages).
     It writes nothing, so handing over costs only the repeated reads."""
-    from fangkong.accounts.bearer import BearerToken
+    from fangkong.accounts.bearer import BEARER
     from fangkong.core.access import may
     from fangkong.core.middleware import PARSED
     from fangkong.core.resident import masked_name
@@ -129,7 +129,7 @@ def verify_lean(request: HttpRequest) -> tuple[int, dict] | None:
     token, venue_code = data.get("token"), data.get("venue_code")
     if type(token) is not str or type(venue_code) is not str:
         return None
-    user = BearerToken()(request)
+    user = BEARER(request)
     if user is None or not may(user, "verify", "healthcode.healthcode"):
         return None
     request.auth = user  # type: ignore[attr-defined]  # as django-ninja sets it

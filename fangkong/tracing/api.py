@@ -337,7 +337,7 @@ def scan_lean(request: HttpRequest) -> tuple[int, dict] | None:
     resident picked by gate lookup, a time sent, another type, an unknown venue, a
     forged or expired code, a value `record_scan` refuses) is None, decided before
     anything is written: the API's own view then answers it as always."""
-    from fangkong.accounts.bearer import BearerToken
+    from fangkong.accounts.bearer import BEARER
     from fangkong.core.access import may
     from fangkong.core.middleware import PARSED
     from fangkong.healthcode import actions as codes
@@ -354,7 +354,7 @@ def scan_lean(request: HttpRequest) -> tuple[int, dict] | None:
     temperature = _decimal(data.get("temperature"))
     if temperature is False or not venues.UUID_TEXT.fullmatch(client_id):
         return None
-    user = BearerToken()(request)
+    user = BEARER(request)
     if user is None or not may(user, "add", "tracing.scan"):
         return None
     request.auth = user  # type: ignore[attr-defined]  # as django-ninja sets it

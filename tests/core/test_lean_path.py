@@ -58,16 +58,18 @@ def test_the_lean_chain_is_first_and_keeps_the_guards():
     lean = settings.LEAN_MIDDLEWARE
     for kept in (
         "django.middleware.security.SecurityMiddleware",
-        "django.middleware.csp.ContentSecurityPolicyMiddleware",
         "fangkong.core.security.CapUploads",
         "fangkong.core.middleware.RejectUnstorableInApi",
         "fangkong.core.middleware.ClientAddress",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
     ):
         assert kept in lean and kept in settings.MIDDLEWARE
-    # auditlog's request context, through one receiver for all lean requests
+    # auditlog's request context through one receiver for all lean requests; the
+    # content security policy built once, without a nonce (test below)
     assert "auditlog.middleware.AuditlogMiddleware" in settings.MIDDLEWARE
     assert "fangkong.core.lean.LeanAudit" in lean
+    assert "django.middleware.csp.ContentSecurityPolicyMiddleware" in settings.MIDDLEWARE
+    assert "fangkong.core.lean.LeanCSP" in lean
     # the same relative order as in the full chain
     full = [m for m in settings.MIDDLEWARE if m in lean]
     assert full == [m for m in lean if m in full]
@@ -87,6 +89,20 @@ def test_a_bearer_request_skips_what_it_does_not_use(client, make_user, seen):
     assert r["Referrer-Policy"] == "same-origin"
     assert r["Content-Language"] == "zh-hans" and "Accept-Language" in r["Vary"]
     assert r["Content-Length"] == str(len(r.content))
+
+
+def test_a_lean_answer_has_the_full_chains_policy(client, make_user, settings):
+    _raw, headers = bearer(make_user("grid_worker", GRID_A))
+    lean = client.get("/api/v1/auth/tokens", **headers)["Content-Security-Policy"]
+    client.cookies["sessionid"] = "x"  # a session cookie: the full chain
+    full = client.get("/api/v1/auth/tokens", **headers)["Content-Security-Policy"]
+    assert lean == full and "nonce" not in lean  # a JSON answer uses none on either
+    assert lean == client.get("/api/v1/auth/tokens", **headers)["Content-Security-Policy"]
+    # a changed setting is built anew
+    settings.SECURE_CSP = {**settings.SECURE_CSP, "img-src": ["'self'"]}
+    del client.cookies["sessionid"]
+    again = client.get("/api/v1/auth/tokens", **headers)["Content-Security-Policy"]
+    assert "img-src 'self';" in again and "data:" not in again.split("img-src")[1].split(";")[0]
 
 
 def test_pages_and_session_calls_keep_the_full_chain(client, make_user, seen):
