@@ -232,7 +232,8 @@ class LeanCSP(ContentSecurityPolicyMiddleware):
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         if hasattr(response, "_csp_config") or hasattr(response, "_csp_ro_config"):
             return super().process_response(request, response)  # a view's own policy
-        enforce, report = settings.SECURE_CSP, settings.SECURE_CSP_REPORT_ONLY
+        enforce: Any = settings.SECURE_CSP  # (the stubs type the two settings apart)
+        report: Any = settings.SECURE_CSP_REPORT_ONLY
         if self._built[0] is not enforce or self._built[1] is not report:
             headers = {
                 str(header): build_policy(config)
