@@ -98,7 +98,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fangkong.core.middleware.NoStoreForDownloads",  # issue #16: exports never cached
-    "auditlog.middleware.AuditlogMiddleware",
+    "fangkong.core.lean.RequestAudit",  # auditlog's context, gone when the request ends
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -115,7 +115,7 @@ LEAN_MIDDLEWARE = [
     "fangkong.core.ratelimit.RetryAfter",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fangkong.core.middleware.NoStoreForDownloads",
-    "fangkong.core.lean.LeanAudit",  # auditlog's context, one receiver for all requests
+    "fangkong.core.lean.RequestAudit",  # as in the full chain
 ]
 # Signed-link public endpoints (the link or the body is the credential), lean always.
 FANGKONG_LEAN_PATHS = [

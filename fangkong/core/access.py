@@ -21,9 +21,10 @@ the validation error that names the field a form shows it under.
 
 import contextlib
 from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any
 
-from auditlog.context import auditlog_value, set_actor
+from auditlog.context import set_actor
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
@@ -111,17 +112,22 @@ def require(
         raise NotAllowed(message or _("outside your jurisdiction"))
 
 
+# The client of the request running in this thread or task (address, port), set by
+# core.lean.RequestAudit for the request's length; none outside a request.
+request_client: ContextVar[tuple[str | None, int | None]] = ContextVar(
+    "request_client", default=(None, None)
+)
+
+
 @contextlib.contextmanager
 def actor(user: Any) -> Iterator[None]:
     """Attribute the audit entries written inside the block to `user` when it is a
     stored, signed-in account; the system actor (or no user) leaves them unattributed,
-    which the audit log shows as the platform itself. The request's client address and
-    port (auditlog's request context, when a request is running) stay on the entries."""
+    which the audit log shows as the platform itself. The client address and port of the
+    request running (`request_client`) stay on the entries; outside a request, none."""
     if getattr(user, "pk", None) and getattr(user, "is_authenticated", False):
-        request = auditlog_value.get(None) or {}
-        with set_actor(
-            user, remote_addr=request.get("remote_addr"), remote_port=request.get("remote_port")
-        ):
+        address, port = request_client.get()
+        with set_actor(user, remote_addr=address, remote_port=port):
             yield
     else:
         yield

@@ -187,17 +187,17 @@ class LeanLocale:
         return response
 
 
-class LeanAudit(AuditlogMiddleware):
-    """auditlog's request context on the lean path — the correlation id, the client's
-    address and port on every audit entry the request writes — without connecting and
-    disconnecting a signal receiver for each request (auditlog's own middleware does,
-    taking the signal's lock twice and emptying its receiver cache: some 7 % of a gate
-    request's CPU). One receiver, connected once, fills the entries of whichever lean
-    request is running in this thread or task (the context variable says which); the
-    context is reset when the request ends. `core.access.actor` inside the request
-    works as under the full chain: its own block names the actor."""
+class RequestAudit(AuditlogMiddleware):
+    """auditlog's request context — the correlation id, the client's address and port,
+    the signed-in account — on every audit entry a request writes, on both chains, and
+    gone when the request ends: auditlog's own middleware leaves it in the thread (and
+    connects and disconnects a signal receiver for each request, taking the signal's lock
+    twice and emptying its receiver cache: some 7 % of a gate request's CPU). One
+    receiver, connected once, fills the entries of whichever request is running in this
+    thread or task (the context variable says which). `core.access.actor` inside the
+    request keeps its client address (`access.request_client`), outside a request none."""
 
-    SIGNAL_DUID = ("fangkong-lean-audit", 0.0)
+    SIGNAL_DUID = ("fangkong-request-audit", 0.0)
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         super().__init__(get_response)
@@ -209,13 +209,17 @@ class LeanAudit(AuditlogMiddleware):
         )
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        from fangkong.core.access import request_client
+
         set_cid(request)
         data = self.get_extra_data(request)
         data["signal_duid"] = self.SIGNAL_DUID
         token = auditlog_value.set(data)
+        client = request_client.set((data["remote_addr"], data["remote_port"]))
         try:
             return self.get_response(request)
         finally:
+            request_client.reset(client)
             auditlog_value.reset(token)
 
 

@@ -66,8 +66,8 @@ def test_the_lean_chain_is_first_and_keeps_the_guards():
         assert kept in lean and kept in settings.MIDDLEWARE
     # auditlog's request context through one receiver for all lean requests; the
     # content security policy built once, without a nonce (test below)
-    assert "auditlog.middleware.AuditlogMiddleware" in settings.MIDDLEWARE
-    assert "fangkong.core.lean.LeanAudit" in lean
+    assert "fangkong.core.lean.RequestAudit" in settings.MIDDLEWARE
+    assert "fangkong.core.lean.RequestAudit" in lean
     assert "django.middleware.csp.ContentSecurityPolicyMiddleware" in settings.MIDDLEWARE
     assert "fangkong.core.lean.LeanCSP" in lean
     # the same relative order as in the full chain
@@ -201,7 +201,7 @@ def test_reads_are_audited_on_the_lean_path(client, make_user, node):
 
 
 def test_audit_context_of_a_lean_request_names_its_client_and_ends_with_it(client, make_user):
-    """The lean path's audit context (core.lean.LeanAudit): each entry a request writes
+    """The lean path's audit context (core.lean.RequestAudit): each entry a request writes
     carries the actor, that request's client address and correlation id; the next
     request from another address gets its own; the thread's context is as it was after."""
     from auditlog.context import auditlog_value
@@ -223,6 +223,11 @@ def test_audit_context_of_a_lean_request_names_its_client_and_ends_with_it(clien
         assert "revoked_at" in entry.changes_dict
         assert (entry.actor, entry.remote_addr, entry.cid) == (user, address, cid)
         assert auditlog_value.get(None) is before
+    # after the requests, an action outside any request names no client address
+    token = ApiToken.objects.get(digest=ApiToken.hash(bearer(user)[0]))
+    accounts.revoke(user, token)
+    entry = LogEntry.objects.get_for_object(token).order_by("pk").last()
+    assert (entry.actor, entry.remote_addr) == (user, None)
 
 
 def test_a_revoked_token_is_refused_at_once_here_and_within_the_cache_life_elsewhere(
