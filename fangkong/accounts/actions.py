@@ -13,6 +13,7 @@ from fangkong.accounts.models import ApiToken, EnrolmentCode, User
 from fangkong.core import clock
 from fangkong.core.access import NotAllowed
 from fangkong.core.access import actor as audit_actor
+from fangkong.core.models import copy_instance
 
 TOKEN_LIFETIME = dt.timedelta(hours=12)
 
@@ -60,20 +61,10 @@ def _forget_now_and_on_commit() -> None:
     transaction.on_commit(forget_tokens)
 
 
-def _clone(obj: Any, **related: Any) -> Any:
-    """A shallow copy of a model instance with its own state and related-object cache."""
-    new = object.__new__(type(obj))
-    state = object.__new__(type(obj._state))
-    state.__dict__ = obj._state.__dict__.copy()
-    state.__dict__["fields_cache"] = {**obj._state.fields_cache, **related}
-    new.__dict__ = {**obj.__dict__, "_state": state}
-    return new
-
-
 def _copy(token: ApiToken) -> ApiToken:
     """A request's own copy of a cached record and its account (a request may set
     attributes on request.user; they must not reach the next request)."""
-    return _clone(token, user=_clone(token.user))
+    return copy_instance(token, user=copy_instance(token.user))
 
 
 def _lookup(digest: str) -> ApiToken | None:

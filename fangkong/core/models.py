@@ -204,7 +204,7 @@ class DatedRuleSet(models.Model):
         now = time.monotonic()
         hit = _in_force.get(key)
         if hit is not None and hit[0] > now:
-            return _copy_row(hit[1])
+            return copy_instance(hit[1])
         # One prepared statement: the sets in force first, the latest of them; else the
         # earliest set.
         found = prepared.first(
@@ -220,7 +220,7 @@ class DatedRuleSet(models.Model):
         if ttl > 0:
             if len(_in_force) >= _IN_FORCE_MAX:
                 _in_force.clear()
-            _in_force[key] = (now + ttl, _copy_row(found))
+            _in_force[key] = (now + ttl, copy_instance(found))
         return found
 
     @classmethod
@@ -296,13 +296,16 @@ def forget_rule_sets(**_kwargs: Any) -> None:
     transaction.on_commit(_in_force.clear)
 
 
-def _copy_row(row: Any) -> Any:
-    """A copy of a model instance with its own state, so no caller's change reaches the
-    kept row (the values themselves are shared: rule values are read, not changed)."""
-    new = object.__new__(type(row))
-    state = object.__new__(type(row._state))
-    state.__dict__ = {**row._state.__dict__, "fields_cache": {}}
-    new.__dict__ = {**row.__dict__, "_state": state}
+def copy_instance(obj: Any, **related: Any) -> Any:
+    """A shallow copy of a model instance with its own state and related-object cache
+    (`related` added to it), so no caller's change reaches the kept original: the
+    per-process caches of rule sets and bearer tokens hand out copies. The field values
+    themselves are shared (they are read, not changed)."""
+    new = object.__new__(type(obj))
+    state = object.__new__(type(obj._state))
+    state.__dict__ = obj._state.__dict__.copy()
+    state.__dict__["fields_cache"] = {**obj._state.fields_cache, **related}
+    new.__dict__ = {**obj.__dict__, "_state": state}
     return new
 
 
