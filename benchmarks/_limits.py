@@ -4,11 +4,15 @@ machine does for the same work without our code:
 
 - the same request through a bare Django view (`_bare.py`: no middleware, one view)
   and through gunicorn alone (a plain WSGI callable), same workers, threads and load;
+- the same statements through the bare view (`_bare.same`): the path's SQL with the
+  parameters it needs and nothing else — the request's unavoidable database work, the
+  limit of a path that must write or read;
 - COPY's rows/s into a plain table of the scan's columns (the batch path's ceiling);
 - one core's AES-GCM + HMAC rate (`fangkong.core.crypto`: encrypt + blind index).
 
 `table` prints one table: path, aim, result, limit, result/limit."""
 
+import json
 import os
 import time
 import uuid
@@ -87,15 +91,40 @@ class Same:
         )
 
 
-def http_limits(args: Any, body: str, port_offset: int = 1) -> dict[str, dict]:
+@dataclass(frozen=True)
+class SameStatements:
+    """A request to the bare view that runs a hot path's statements (`_bare.same`): the
+    path's kind and a function giving one request's parameters."""
+
+    kind: str
+    params: Any  # (rng) -> dict
+
+    def __call__(self, rng: Any, n: int) -> Request:
+        return Request(
+            "POST",
+            f"/bare/same/{self.kind}",
+            body=json.dumps(self.params(rng)),
+            headers={"Content-Type": "application/json"},
+        )
+
+
+SAME_LABEL = "bare view, same statements"
+
+
+def http_limits(
+    args: Any, body: str, port_offset: int = 1, same: list[SameStatements] | None = None
+) -> dict[str, dict]:
     """The same request (its body) through a bare Django view and through gunicorn
     alone, with the benchmark's gunicorn and load-generator settings: their summaries
-    (rate, latency, CPU per request)."""
+    (rate, latency, CPU per request). With `same`, each path's statements through the
+    bare view as well (under "bare view, same statements: <kind>")."""
     out = {}
-    for label, app, settings_module in (
-        ("bare Django view", "fangkong.wsgi", "_bare"),
-        ("gunicorn alone", "_bare:raw", None),
-    ):
+    servers: list[tuple[str, str, str | None, Any]] = [
+        ("bare Django view", "fangkong.wsgi", "_bare", Same(body)),
+        ("gunicorn alone", "_bare:raw", None, Same(body)),
+    ]
+    servers += [(f"{SAME_LABEL}: {m.kind}", "fangkong.wsgi", "_bare", m) for m in same or []]
+    for label, app, settings_module, make in servers:
         port = args.port + port_offset
         with serve(
             port,
@@ -106,7 +135,7 @@ def http_limits(args: Any, body: str, port_offset: int = 1) -> dict[str, dict]:
         ) as pids:
             t = drive(
                 port,
-                Same(body),
+                make,
                 procs=args.client_procs,
                 threads=args.client_threads,
                 seconds=args.seconds,

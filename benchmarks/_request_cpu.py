@@ -11,10 +11,13 @@ machine lets one trust; wall time is printed but is not the figure.
 
 Paths: `verify` (POST /api/v1/healthcode/verify, bearer token, a fresh signed QR code),
 `scan` (POST /api/v1/tracing/scans, bearer token, a new client id, a resident's code), `checkin` (POST
-/api/v1/observation/self/<link>/checkins, a signed link, a new client id), `bare`.
+/api/v1/observation/self/<link>/checkins, a signed link, a new client id), `bare` (the bare
+Django view, no statements) and `same-verify`, `same-scan`, `same-checkin`: each path's
+statements through the bare view (`_bare.same`, the parameters sent plainly) — the limit
+of a path that must read or write.
 
 Usage: .venv/bin/python benchmarks/_request_cpu.py --setup     # once: its own database
-       .venv/bin/python benchmarks/_request_cpu.py [-n 2000] [--paths verify,scan,checkin,bare]
+       .venv/bin/python benchmarks/_request_cpu.py [-n 2000] [--paths verify,scan,checkin,bare,same-checkin]
            [--profile] [--top 30]
 The database is `fangkong_bench_lean` (FANGKONG_BENCH_DB names another). Benchmark only."""
 
@@ -31,6 +34,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from _db import ROOT, reuse_bench_database, setup_django, use_bench_database
@@ -88,31 +92,36 @@ def environ(method: str, path: str, body: bytes, headers: dict[str, str]) -> dic
 Make = Callable[[random.Random], dict[str, Any]]
 
 
-def makers(n: int) -> dict[str, tuple[Make, int]]:
-    """Per path: a function giving one request's environ, and the status it must get."""
-    import tracing
+def _periods(n: int) -> list[Any]:
+    """Active periods for 2n + 100 check-ins, the fewest readings today first, each to be
+    used once (as each person reports once a window): a link takes only so many readings
+    a window (`link_readings_per_window`), and repeated runs use them up."""
     from django.db.models import Count, Q
 
     from fangkong.core import clock
+    from fangkong.observation.models import ObservationPeriod
+
+    today = clock.today()
+    return list(
+        ObservationPeriod.objects.filter(status="active")
+        .annotate(n=Count("checkins", filter=Q(checkins__local_date=today)))
+        .order_by("n", "?")[: 2 * n + 100]
+    )
+
+
+def makers(n: int) -> dict[str, tuple[Make, int]]:
+    """Per path: a function giving one request's environ, and the status it must get."""
+    import tracing
+
     from fangkong.healthcode.tokens import qr_token
     from fangkong.observation.links import make_token
-    from fangkong.observation.models import ObservationPeriod
 
     ctx = tracing.reuse()
     bearer = {"Authorization": f"Bearer {ctx['token']}"}
     rng = random.Random(21)
     persons = ctx["persons"]
     qr = [qr_token(persons[rng.randrange(len(persons))]) for _ in range(min(n, 5000))]
-    # The periods with the fewest readings today first, each link used once (as each
-    # person reports once a window): a link takes only so many readings a window
-    # (`link_readings_per_window`), and repeated runs use them up.
-    today = clock.today()
-    periods = list(
-        ObservationPeriod.objects.filter(status="active")
-        .annotate(n=Count("checkins", filter=Q(checkins__local_date=today)))
-        .order_by("n", "?")[: 2 * n + 100]
-    )
-    links = iter([make_token(p) for p in periods])
+    links = iter([make_token(p) for p in _periods(n)])
 
     def verify(r: random.Random) -> dict[str, Any]:
         body = {"token": r.choice(qr), "venue_code": r.choice(ctx["venues"])}
@@ -132,9 +141,34 @@ def makers(n: int) -> dict[str, tuple[Make, int]]:
     return {"verify": (verify, 200), "scan": (scan, 201), "checkin": (checkin, 201)}
 
 
-def bare_maker() -> dict[str, tuple[Make, int]]:
+def bare_maker(n: int) -> dict[str, tuple[Make, int]]:
+    """The bare view (no statements), and per path the same statements through it
+    (`_bare.same`, "same-verify", "same-scan", "same-checkin")."""
+    from fangkong.accounts.models import User
+    from fangkong.people.models import Person
+    from fangkong.tracing.models import Venue
+
     body = json.dumps({"client_id": str(uuid.uuid4()), "temperature": "36.6"}).encode()
-    return {"bare": (lambda r: environ("POST", "/bare", body, {}), 200)}
+    step = max(1, Person.objects.count() // 100_000)
+    persons = list(Person.objects.order_by("pk").values_list("pk", flat=True))[::step]
+    venues = list(Venue.objects.values_list("code", flat=True))
+    prefix = User.objects.get(username="bench-hq").node.path
+    periods = _periods(n)
+
+    def same(kind: str, r: random.Random) -> dict[str, Any]:
+        params: dict[str, Any] = {"p": r.choice(persons), "v": r.choice(venues), "prefix": prefix}
+        if kind != "verify":
+            params["client_id"] = str(uuid.uuid4())
+        if kind == "checkin":
+            params = {"period": r.choice(periods).pk, "client_id": params["client_id"]}
+        return environ("POST", f"/bare/same/{kind}", json.dumps(params).encode(), {})
+
+    found: dict[str, tuple[Make, int]] = {
+        "bare": (lambda r: environ("POST", "/bare", body, {}), 200)
+    }
+    for kind in ("verify", "scan", "checkin"):
+        found[f"same-{kind}"] = (partial(same, kind), 201)
+    return found
 
 
 def backend_cpu() -> float:
@@ -215,7 +249,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--setup", action="store_true", help="build the database and stop")
     parser.add_argument("-n", type=int, default=2000, help="requests per path")
-    parser.add_argument("--paths", default="verify,scan,checkin,bare")
+    parser.add_argument(
+        "--paths", default="verify,scan,checkin,bare,same-verify,same-scan,same-checkin"
+    )
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--bare-child", action="store_true", help=argparse.SUPPRESS)
@@ -231,8 +267,9 @@ def main() -> None:
         from django.core.wsgi import get_wsgi_application
 
         app = get_wsgi_application()
-        make, expect = bare_maker()["bare"]
-        measure(app, "bare", make, expect, args.n, args.profile, args.top)
+        for name, (make, expect) in bare_maker(args.n).items():
+            if name in paths:
+                measure(app, name, make, expect, args.n, args.profile, args.top)
         return
     reuse_bench_database(DB)
     from django.core.wsgi import get_wsgi_application
@@ -243,8 +280,9 @@ def main() -> None:
         if name in found:
             make, expect = found[name]
             measure(app, name, make, expect, args.n, args.profile, args.top)
-    if "bare" in paths:
+    if any(name == "bare" or name.startswith("same-") for name in paths):
         cmd = [sys.executable, __file__, "--bare-child", "-n", str(args.n), "--top", str(args.top)]
+        cmd += ["--paths", args.paths]
         env = {**os.environ, "PYTHONPATH": f"{ROOT}:{ROOT / 'benchmarks'}"}
         subprocess.run(cmd + (["--profile"] if args.profile else []), check=True, env=env)
 

@@ -132,6 +132,8 @@ FANGKONG_LEAN_EXCLUDE = ["/api/v1/auth/token"]
 FANGKONG_LEAN_FAST = {
     "/api/v1/healthcode/verify": "fangkong.healthcode.api.verify_lean",
     "/api/v1/tracing/scans": "fangkong.tracing.api.scan_lean",
+    # a parameter is one path segment, as the API's {token}
+    "/api/v1/observation/self/<token>/checkins": "fangkong.observation.api.checkin_lean",
 }
 # A bearer token's record is kept this many seconds per process; a revocation made in
 # another process is honoured within it (in the revoking process at once).

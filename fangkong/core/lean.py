@@ -23,6 +23,7 @@ What goes lean (settings):
 Everything else — pages, the admin, session-authenticated API calls — takes the full
 chain as before."""
 
+import re
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -76,51 +77,99 @@ class _LeanHandler(BaseHandler):
         self._middleware_chain = handler
         self._resolved: dict[str, Any] = {}
         self._resolver: Any = None
+        self._fast: tuple[Any, list[tuple[re.Pattern[str], str]]] = (None, [])
+        self._shaped: dict[str, ResolverMatch] = {}
         return handler
+
+    def _routes(self) -> list[tuple[re.Pattern[str], str]]:
+        """The parameterised routes of FANGKONG_LEAN_FAST (`/self/<token>/checkins`) as
+        patterns, compiled once per setting; a parameter is one path segment, as the
+        API's `{token}` (Django's `str` converter)."""
+        fast = settings.FANGKONG_LEAN_FAST
+        if self._fast[0] is not fast:
+            routes = [(_pattern(route), h) for route, h in fast.items() if "<" in route]
+            self._fast, self._shaped = (fast, routes), {}
+        return self._fast[1]
 
     def resolve_request(self, request: HttpRequest) -> Any:
         """Django's URL resolution, remembered for paths without parameters (a gate's
         POST /api/v1/healthcode/verify walks some 180 patterns each time otherwise):
-        the same match for the same path while the URL configuration is the same."""
+        the same match for the same path while the URL configuration is the same. A
+        path of a parameterised fast route (a person's check-in link) is resolved by
+        Django the first time and then by its pattern: the same view, its parameters."""
         if hasattr(request, "urlconf"):
             return super().resolve_request(request)
         resolver = get_resolver()
         if resolver is not self._resolver:  # another ROOT_URLCONF (tests): start again
-            self._resolver, self._resolved = resolver, {}
-        match = self._resolved.get(request.path_info)
+            self._resolver, self._resolved, self._shaped = resolver, {}, {}
+        path = request.path_info
+        match = self._resolved.get(path)
+        if match is None:
+            match = self._by_route(request, path)
         if match is None:
             match = super().resolve_request(request)
             if not match.args and not match.kwargs and len(self._resolved) < 256:
-                fast = settings.FANGKONG_LEAN_FAST.get(request.path_info)
+                fast = settings.FANGKONG_LEAN_FAST.get(path)
                 if fast:
-                    found: Any = match  # (the stubs lack the newer attributes)
-                    match = ResolverMatch(
-                        _fast_view(import_string(fast), found.func),
-                        found.args,
-                        found.kwargs,
-                        url_name=found.url_name,
-                        app_names=found.app_names,
-                        namespaces=found.namespaces,
-                        route=found.route,
-                        captured_kwargs=found.captured_kwargs,
-                        extra_kwargs=found.extra_kwargs,
-                    )
-                self._resolved[request.path_info] = match
+                    match = _fast_match(match, import_string(fast), match.kwargs)
+                self._resolved[path] = match
         request.resolver_match = match
         return match
+
+    def _by_route(self, request: HttpRequest, path: str) -> ResolverMatch | None:
+        """The match of a parameterised fast route, or None (Django resolves it)."""
+        for pattern, handler in self._routes():
+            found = pattern.match(path)
+            if found is None:
+                continue
+            shaped = self._shaped.get(handler)
+            kwargs = found.groupdict()
+            if shaped is None:  # the first time: Django's resolution decides the view
+                match = super().resolve_request(request)
+                if match.args or match.kwargs != kwargs:
+                    return match  # another view answers this path: never shaped
+                self._shaped[handler] = shaped = _fast_match(match, import_string(handler), {})
+            return _fast_match(shaped, None, kwargs)
+        return None
 
 
 _RENDERER = JSONRenderer()  # django-ninja's, as the API renders (fangkong.api)
 _CONTENT_TYPE = f"{_RENDERER.media_type}; charset={_RENDERER.charset}"
 
 
-def _fast_view(fast: Callable[[HttpRequest], Any], view: Callable[..., Any]) -> Any:
+def _pattern(route: str) -> re.Pattern[str]:
+    """`/a/<name>/b` → the pattern of such paths, `name` one path segment."""
+    parts = re.split(r"<(\w+)>", route)  # literal, name, literal, …
+    return re.compile(
+        "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>[^/]+)" for i, p in enumerate(parts))
+        + r"\Z"
+    )
+
+
+def _fast_match(match: Any, fast: Callable[..., Any] | None, kwargs: dict[str, Any]) -> Any:
+    """`match` with `kwargs`, its view behind `fast` (None: the view as it is)."""
+    func = match.func if fast is None else _fast_view(fast, match.func)
+    return ResolverMatch(
+        func,
+        (),
+        kwargs,
+        url_name=match.url_name,
+        app_names=match.app_names,
+        namespaces=match.namespaces,
+        route=match.route,
+        captured_kwargs=kwargs,
+        extra_kwargs=match.extra_kwargs,
+    )
+
+
+def _fast_view(fast: Callable[..., Any], view: Callable[..., Any]) -> Any:
     """`view` (the API's) behind `fast` (FANGKONG_LEAN_FAST): a POST that `fast` answers
-    (status, body) is rendered as django-ninja renders it; anything else goes to `view`."""
+    (status, body) is rendered as django-ninja renders it; anything else goes to `view`.
+    `fast` takes the request and the route's parameters, as the view does."""
 
     def lean_view(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if request.method == "POST":
-            found = fast(request)
+            found = fast(request, **kwargs)
             if found is not None:
                 status, body = found
                 content = _RENDERER.render(request, body, response_status=status)

@@ -3,6 +3,7 @@ temperature, a client-supplied record id and a moment (a date and time). Each ra
 the message for its own field, so every page keeps its wording."""
 
 import datetime as dt
+import re
 import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -40,6 +41,11 @@ def temperature(
     if not reading.is_finite() or not low <= reading <= high:
         raise OutOfRange(value)
     return reading.quantize(ONE_DECIMAL)
+
+
+# A client id as clients write it (lower-case, hyphenated): the hot paths take it as it
+# is and leave any other spelling to `client_id`.
+UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def client_id(value: Any) -> uuid.UUID:

@@ -377,6 +377,30 @@ def verify(token: str) -> tuple[int, str]:
     return pid, colour
 
 
+def verify_at_sql() -> str:
+    """verify_at's one statement (parameters: person id, venue code, the LIKE pattern of
+    the caller's area): the venue's name, the person's colour and name."""
+    from fangkong.people.models import Person
+    from fangkong.tracing.models import Venue
+
+    return (
+        f"SELECT v.name, h.colour, p.name FROM {Venue._meta.db_table} v "  # noqa: S608
+        f"LEFT JOIN {HealthCode._meta.db_table} h ON h.person_id = %s "
+        f"LEFT JOIN {Person._meta.db_table} p ON p.id = h.person_id "
+        f"WHERE v.code = %s AND {prepared.starts_with('v.' + Venue.scope_path)}"
+    )
+
+
+def verify_named_sql() -> str:
+    """verify_named's one statement (parameter: person id): the colour and the name."""
+    from fangkong.people.models import Person
+
+    return (
+        f"SELECT h.colour, p.name FROM {HealthCode._meta.db_table} h "  # noqa: S608
+        f"JOIN {Person._meta.db_table} p ON p.id = h.person_id WHERE h.person_id = %s"
+    )
+
+
 def verify_at(user: Any, venue_code: str, token: str) -> tuple[str, int, str, str] | None:
     """A gate's check of a scanned QR token at a venue (issue #21: one prepared statement
     on the usual path): (venue name, person id, colour, name); None when the venue is
@@ -384,7 +408,6 @@ def verify_at(user: Any, venue_code: str, token: str) -> tuple[str, int, str, st
     answered before the token's own problems; CodeError when forged or expired. The
     signature is checked before any query; the code's life is `qr_seconds` of the rule
     set in force (kept per process, DatedRuleSet.in_force)."""
-    from fangkong.people.models import Person
     from fangkong.tracing import venues
     from fangkong.tracing.models import Venue
 
@@ -398,11 +421,7 @@ def verify_at(user: Any, venue_code: str, token: str) -> tuple[str, int, str, st
             return None
         raise
     found = prepared.execute(
-        f"SELECT v.name, h.colour, p.name FROM {Venue._meta.db_table} v "  # noqa: S608
-        f"LEFT JOIN {HealthCode._meta.db_table} h ON h.person_id = %s "
-        f"LEFT JOIN {Person._meta.db_table} p ON p.id = h.person_id "
-        f"WHERE v.code = %s AND {prepared.starts_with('v.' + Venue.scope_path)}",
-        [payload["p"], venue_code, prepared.like_prefix(prefix)],
+        verify_at_sql(), [payload["p"], venue_code, prepared.like_prefix(prefix)]
     )
     if not found:
         return None
@@ -423,11 +442,7 @@ def verify_named(token: str) -> tuple[int, str, str]:
     day = clock.today()
     payload = tokens.read_qr_payload(token)  # forged: refused here, without a query
     pid = payload["p"]
-    found = prepared.execute(
-        f"SELECT h.colour, p.name FROM {HealthCode._meta.db_table} h "  # noqa: S608
-        f"JOIN {Person._meta.db_table} p ON p.id = h.person_id WHERE h.person_id = %s",
-        [pid],
-    )
+    found = prepared.execute(verify_named_sql(), [pid])
     if found:
         tokens.check_age(payload, CodeRules.in_force(day).qr_seconds)
         return pid, found[0][0], found[0][1]

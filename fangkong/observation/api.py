@@ -330,6 +330,56 @@ def self_check_in(request: HttpRequest, token: str, body: CheckInIn):  # type: i
         raise HttpError(404 if exc.kind == "invalid" else 410, str(exc)) from None
 
 
+def checkin_lean(request: HttpRequest, token: str) -> tuple[int, dict] | None:
+    """POST /self/<token>/checkins on the lean path (issue #21, settings.
+    FANGKONG_LEAN_FAST): the usual reading — a genuine link, a client id in the canonical
+    form, a temperature as text or a decimal number, symptoms as a list of texts, no time
+    given — answered (status, body) without django-ninja's operation, with the body
+    `self_check_in` gives. Anything else (another type, a time, a link refused, a value
+    `check_in` refuses) is None: check_in's refusals undo its transaction, so nothing is
+    written, and the API's view then answers it as always."""
+    from django.core.exceptions import ValidationError
+
+    from fangkong.core.middleware import PARSED
+    from fangkong.core.readings import UUID_TEXT
+
+    data = request.__dict__.get(PARSED)
+    if type(data) is not dict or "taken_at" in data:
+        return None
+    cid, temperature = data.get("client_id"), data.get("temperature")
+    symptoms, other = data.get("symptoms", []), data.get("other_symptom", "")
+    kind = data.get("reporter_kind") or "self"
+    if (
+        type(cid) is not str
+        or not UUID_TEXT.fullmatch(cid)
+        or type(temperature) not in (str, float)
+        or type(symptoms) is not list
+        or not all(type(s) is str for s in symptoms)
+        or type(other) is not str
+        or kind not in ("self", "household_head")
+    ):
+        return None
+    try:
+        pk, version, exp = links.parse_token(token)
+        checkin, created = actions.check_in(
+            pk,
+            client_id=cid,
+            temperature=temperature,
+            symptoms=symptoms,
+            other_symptom=other,
+            reporter_kind=kind,
+            link=(version, exp),
+        )
+    except (links.LinkError, ValidationError):
+        return None
+    body = {name: getattr(checkin, name) for name in CHECKIN_OUT}
+    body["period_status"] = getattr(checkin, "_period_status", "")
+    return (201 if created else 200), body
+
+
+CHECKIN_OUT = [name for name in CheckInOut.model_fields if name != "period_status"]
+
+
 @router.get(
     "/certificates/{code}",
     auth=None,

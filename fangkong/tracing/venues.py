@@ -3,7 +3,6 @@
 
 import datetime as dt
 import io
-import re
 import uuid
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -141,6 +140,16 @@ def entry_check(
     return True, ""
 
 
+def insert_scan_sql() -> str:
+    """record_scan's one statement: the scan of COLUMNS' values, or nothing when its
+    client id is stored already (RETURNING its id when it went in)."""
+    return (
+        f"INSERT INTO {Scan._meta.db_table} ({', '.join(COLUMNS)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(COLUMNS))}) "
+        f"ON CONFLICT (client_id) DO NOTHING RETURNING id"
+    )
+
+
 def record_scan(
     venue: Venue,
     *,
@@ -173,12 +182,7 @@ def record_scan(
         f.get_db_prep_save(v, connection)  # type: ignore[union-attr]
         for f, v in zip(fields, values, strict=True)
     ]
-    found = prepared.execute(
-        f"INSERT INTO {Scan._meta.db_table} ({', '.join(COLUMNS)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(COLUMNS))}) "
-        f"ON CONFLICT (client_id) DO NOTHING RETURNING id",
-        params,
-    )
+    found = prepared.execute(insert_scan_sql(), params)
     row = found[0] if found else None
     if row is None:  # sent twice: the stored scan wins
         return Scan.objects.get(client_id=cid), False
@@ -196,7 +200,7 @@ class BatchTooLarge(Exception):
 
 
 INT64 = 2**63
-UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+UUID_TEXT = readings.UUID_TEXT
 DIRECTIONS = frozenset(Direction.values)
 VISIT = str(Direction.VISIT.value)
 
