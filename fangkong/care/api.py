@@ -18,7 +18,7 @@ from fangkong.care import actions
 from fangkong.care import schemas as s
 from fangkong.care.models import CareRules, Category, Deed, Difficulty
 from fangkong.core import ratelimit
-from fangkong.core.access import division, require
+from fangkong.core.access import division, record, require
 from fangkong.core.listing import CountedPagination
 from fangkong.core.otp_codes import verify as check_code
 from fangkong.geo.models import Division
@@ -34,7 +34,7 @@ def _own_difficulty(request: HttpRequest, pk: int) -> Difficulty:
 
 
 def _own_deed(request: HttpRequest, pk: int) -> Deed:
-    return get_object_or_404(Deed.objects.restrict(request.user).select_related("node"), pk=pk)
+    return record(request.user, Deed.objects.select_related("node"), pk)
 
 
 @router.get("/categories", response=list[s.CategoryOut])
@@ -134,8 +134,8 @@ def _named(request: HttpRequest, member_id: int | None, org_id: int | None) -> t
     from fangkong.mobilisation.models import Member, PartyOrganisation
 
     user = request.user
-    member = get_object_or_404(Member.objects.restrict(user), pk=member_id) if member_id else None
-    org = get_object_or_404(PartyOrganisation.objects.restrict(user), pk=org_id) if org_id else None
+    member = record(user, Member.objects, member_id) if member_id else None
+    org = record(user, PartyOrganisation.objects, org_id) if org_id else None
     return member, org
 
 

@@ -26,18 +26,18 @@ from fangkong.clinical.models import (
     Transfer,
     Ward,
 )
-from fangkong.core.access import require
+from fangkong.core.access import record, require
 from fangkong.core.listing import CountedPagination
 
 router = Router(tags=["clinical"])
 
 
 def _case(request: HttpRequest, pk: int) -> Case:
-    return get_object_or_404(Case.objects.restrict(request.user, "view"), pk=pk)
+    return record(request.user, Case.objects, pk)
 
 
 def _visit(request: HttpRequest, pk: int) -> ClinicVisit:
-    return get_object_or_404(ClinicVisit.objects.restrict(request.user, "view"), pk=pk)
+    return record(request.user, ClinicVisit.objects, pk)
 
 
 class ClinicalVisitOut(Schema):
@@ -275,14 +275,12 @@ def _pending(find: Any, request: HttpRequest, pk: Any, refusal: Any) -> Any:
 
 @router.post("/visits", response={201: ClinicalVisitOut})
 def create_visit(request: HttpRequest, body: ClinicalVisitIn):  # type: ignore[no-untyped-def]
-    facility = get_object_or_404(
-        Facility.objects.restrict(request.user, "view"), pk=body.facility_id
-    )
+    facility = record(request.user, Facility.objects, body.facility_id)
     person = None
     if body.person_id is not None:
         from fangkong.people.models import Person
 
-        person = get_object_or_404(Person.objects.restrict(request.user, "view"), pk=body.person_id)
+        person = record(request.user, Person.objects, body.person_id)
     referral, task = (
         _pending(boards.pending_referral, request, body.observation_referral_id, NO_REFERRAL),
         _pending(boards.pending_screening, request, body.screening_task_id, NO_SCREENING),
@@ -420,7 +418,7 @@ def case_sample(request: HttpRequest, pk: int, body: SampleIn):  # type: ignore[
 
 @router.post("/samples/{pk}/result", response=SampleOut)
 def sample_result(request: HttpRequest, pk: int, body: ClinicalResultIn):  # type: ignore[no-untyped-def]
-    sample = get_object_or_404(Sample.objects.restrict(request.user, "change"), pk=pk)
+    sample = record(request.user, Sample.objects, pk, "change")
     return samples.record_result(
         request.user,
         sample,
@@ -452,13 +450,13 @@ def case_transfer(request: HttpRequest, pk: int, body: ClinicalTransferIn):  # t
 
 
 def _transfer(request: HttpRequest, pk: int) -> Transfer:
-    return get_object_or_404(Transfer.objects.restrict(request.user, "change"), pk=pk)
+    return record(request.user, Transfer.objects, pk, "change")
 
 
 @router.post("/transfers/{pk}/bed", response=TransferOut)
 def transfer_bed(request: HttpRequest, pk: int, body: BedIn):  # type: ignore[no-untyped-def]
     transfer = _transfer(request, pk)
-    ward = get_object_or_404(Ward.objects.restrict(request.user, "view"), pk=body.ward_id)
+    ward = record(request.user, Ward.objects, body.ward_id)
     return care.assign_bed(request.user, transfer, ward)
 
 
@@ -480,7 +478,7 @@ def case_daily(request: HttpRequest, pk: int, body: DailyIn) -> dict:
 
 @router.post("/cases/{pk}/experts", response=ClinicalCaseOut)
 def case_experts(request: HttpRequest, pk: int, body: ClinicalTeamIn):  # type: ignore[no-untyped-def]
-    team = get_object_or_404(ExpertTeam.objects.restrict(request.user, "view"), pk=body.team_id)
+    team = record(request.user, ExpertTeam.objects, body.team_id)
     return care.assign_experts(request.user, _case(request, pk), team)
 
 
@@ -561,7 +559,7 @@ def list_clusters(request: HttpRequest) -> Any:
 
 @router.post("/clusters/{pk}/report")
 def cluster_report(request: HttpRequest, pk: int) -> dict:
-    cluster = get_object_or_404(Cluster.objects.restrict(request.user, "report"), pk=pk)
+    cluster = record(request.user, Cluster.objects, pk, "report")
     cases_actions.report_cluster(request.user, cluster)
     return {"reported_at": cluster.reported_at}
 

@@ -41,7 +41,7 @@ from fangkong.clinical.models import (
 )
 from fangkong.core import audit, clock
 from fangkong.core import listing as lists
-from fangkong.core.access import require
+from fangkong.core.access import record, require
 from fangkong.core.forms import run_action
 from fangkong.core.rulepages import RulesPage
 
@@ -377,7 +377,7 @@ def facilities(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    facility = get_object_or_404(Facility.objects.restrict(request.user, "view"), pk=pk)
+    facility = record(request.user, Facility.objects, pk)
     beds = Bed.objects.restrict(request.user, "view").filter(ward__facility=facility)
     occupied = set(beds.occupied().values_list("pk", flat=True))
     wards = [
@@ -423,7 +423,7 @@ def clusters(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def cluster_report(request: HttpRequest, pk: int) -> HttpResponse:
-    cluster = get_object_or_404(Cluster.objects.restrict(request.user, "report"), pk=pk)
+    cluster = record(request.user, Cluster.objects, pk, "report")
     try:
         cases.report_cluster(request.user, cluster)
         messages.success(request, _("Emergency report recorded."))

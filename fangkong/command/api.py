@@ -53,7 +53,7 @@ from fangkong.command.schemas import (
     ValueIn,
     ValueOut,
 )
-from fangkong.core.access import division, require
+from fangkong.core.access import division, record, require
 from fangkong.core.listing import CountedPagination
 from fangkong.core.querysets import is_system
 
@@ -121,9 +121,7 @@ def create_target(request: HttpRequest, body: TargetIn):  # type: ignore[no-unty
 
 @router.post("/indicators/{pk}/values", response={201: ValueOut})
 def record_value(request: HttpRequest, pk: int, body: ValueIn):  # type: ignore[no-untyped-def]
-    indicator = get_object_or_404(
-        Indicator.objects.restrict(request.user).select_related("target__node"), pk=pk
-    )
+    indicator = record(request.user, Indicator.objects.select_related("target__node"), pk)
     return Status(201, actions.record_indicator(request.user, indicator, body.day, body.value))
 
 
@@ -177,9 +175,7 @@ def create_task_force(request: HttpRequest, body: TaskForceIn):  # type: ignore[
 
 
 def _directive(request: HttpRequest, pk: int, action: str = "view") -> Directive:
-    return get_object_or_404(
-        Directive.objects.restrict(request.user, action).select_related("node"), pk=pk
-    )
+    return record(request.user, Directive.objects.select_related("node"), pk, action)
 
 
 @router.get("/directives", response=list[DirectiveOut])
@@ -270,9 +266,7 @@ def sweep(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 
 def _meeting(request: HttpRequest, pk: int, action: str = "view") -> Meeting:
-    return get_object_or_404(
-        Meeting.objects.restrict(request.user, action).select_related("node"), pk=pk
-    )
+    return record(request.user, Meeting.objects.select_related("node"), pk, action)
 
 
 @router.get("/meetings", response=list[MeetingOut])
@@ -315,9 +309,7 @@ def decide(request: HttpRequest, pk: int, body: CommandDecisionIn):  # type: ign
 
 @router.post("/decisions/{pk}/close", response=CommandDecisionOut)
 def close(request: HttpRequest, pk: int, body: CloseIn):  # type: ignore[no-untyped-def]
-    d = get_object_or_404(
-        Decision.objects.restrict(request.user, "change").select_related("meeting__node"), pk=pk
-    )
+    d = record(request.user, Decision.objects.select_related("meeting__node"), pk, "change")
     return actions.close_decision(request.user, d, body.outcome)
 
 
@@ -325,9 +317,7 @@ def close(request: HttpRequest, pk: int, body: CloseIn):  # type: ignore[no-unty
 
 
 def _template(request: HttpRequest, pk: int) -> ReportTemplate:
-    return get_object_or_404(
-        ReportTemplate.objects.restrict(request.user).select_related("node"), pk=pk
-    )
+    return record(request.user, ReportTemplate.objects.select_related("node"), pk)
 
 
 @router.get("/report-templates", response=list[TemplateOut])

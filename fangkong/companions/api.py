@@ -11,9 +11,8 @@ from ninja.pagination import paginate
 
 from fangkong.companions import actions
 from fangkong.companions.models import CandidateExposure, CompanionRun
-from fangkong.core.access import require
+from fangkong.core.access import division, require
 from fangkong.core.listing import CountedPagination
-from fangkong.geo.models import Division
 
 router = Router(tags=["companions"])
 
@@ -119,9 +118,7 @@ def create_run(request: HttpRequest, body: RunIn):  # type: ignore[no-untyped-de
     """Start detection for the cases (ids of the data set); the job runs in the background."""
     node = None
     if body.node_code:
-        node = get_object_or_404(
-            Division.objects.restrict(request.user, "view"), code=body.node_code
-        )
+        node = division(request.user, body.node_code)
     run = actions.start_run(
         request.user, node, body.dataset, body.engine, list(dict.fromkeys(body.cases))
     )

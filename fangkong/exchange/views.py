@@ -10,14 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from fangkong.core import audit, clock
 from fangkong.core import listing as lists
-from fangkong.core.access import require
+from fangkong.core.access import record, require
 from fangkong.core.forms import run_action
 from fangkong.exchange import actions, cards, forms, schema, signing, sources
 from fangkong.exchange.choices import Channel, Direction
@@ -147,9 +147,7 @@ REQUEST_VERBS: dict[str, Callable[[HttpRequest, HandoverRequest, dict[str, Any]]
 @login_required
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
-    req = get_object_or_404(
-        HandoverRequest.objects.restrict(user).select_related("partner", "node", "subject"), pk=pk
-    )
+    req = record(user, HandoverRequest.objects.select_related("partner", "node", "subject"), pk)
     page: dict[str, Any] = {"form": forms.AnswerForm(request.POST or None), "revealed": {}}
     form, revealed = page["form"], page["revealed"]
     if request.method == "POST":
@@ -211,7 +209,7 @@ def partners_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def partner_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     user: Any = request.user
-    partner = get_object_or_404(Partner.objects.restrict(user), pk=pk)
+    partner = record(user, Partner.objects, pk)
     try:
         content, count = actions.export_file(user, partner, fmt, request)
     except ValidationError as exc:

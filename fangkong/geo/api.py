@@ -2,6 +2,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from fangkong.core.access import division
 from fangkong.geo import counters, picker
 from fangkong.geo.models import Division
 
@@ -85,12 +86,10 @@ def search_nodes(  # type: ignore[no-untyped-def]
 @router.get("/{code}", response=NodeWithChildren)
 def node_detail(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
     """A node inside the caller's subtree with its children and counts; 404 outside it."""
-    node = get_object_or_404(Division.objects.restrict(request.user, "view"), code=code)
+    node = division(request.user, code)
     return _with_children(request, node)
 
 
 @router.get("/{code}/children", response=list[NodeOut])
 def node_children(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
-    return _with_children(
-        request, get_object_or_404(Division.objects.restrict(request.user, "view"), code=code)
-    )["children"]
+    return _with_children(request, division(request.user, code))["children"]

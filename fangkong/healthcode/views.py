@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import audit
 from fangkong.core import listing as lists
-from fangkong.core.access import require
+from fangkong.core.access import record, require
 from fangkong.healthcode import actions, tokens
 from fangkong.healthcode.choices import Colour
 from fangkong.healthcode.forms import ArrivalForm, OverrideForm
@@ -82,7 +82,7 @@ def person_code(request: HttpRequest, person_id: int) -> HttpResponse:
     from fangkong.people.models import Person
 
     require(request.user, "view", "healthcode.healthcode")
-    person = get_object_or_404(Person.objects.restrict(request.user, "view"), pk=person_id)
+    person = record(request.user, Person.objects, person_id)
     actions.colour_of(person.pk)
     code = HealthCode.objects.get(person_id=person.pk)
     page: dict[str, Any] = {

@@ -14,7 +14,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from fangkong.core import clock
-from fangkong.core.access import invalid
+from fangkong.core.access import invalid, record
 from fangkong.core.listing import CountedPagination
 from fangkong.geo.models import Division
 from fangkong.mobilisation import figures, roster
@@ -442,7 +442,7 @@ def list_registrations(  # type: ignore[no-untyped-def]
 def create_registration(request: HttpRequest, body: RegistrationIn):  # type: ignore[no-untyped-def]
     """Staff register a member of their area at a community of their area."""
     user = _u(request)
-    member = get_object_or_404(Member.objects.restrict(user, "change"), pk=body.member_id)
+    member = record(user, Member.objects, body.member_id, "change")
     community = registration.community_by_code(body.community_code)
     if not Division.objects.restrict(user).filter(pk=community.pk).exists():
         raise invalid("community_code", "outside your jurisdiction")
@@ -544,8 +544,8 @@ def create_assignment(request: HttpRequest, body: AssignmentIn):  # type: ignore
     """Put a member on a shift. A broken rest rule answers 422 with one entry per rule
     (`rule`, `msg`, `overridable`); send `override_reason` to assign anyway."""
     user = _u(request)
-    shift = get_object_or_404(Shift.objects.restrict(user).select_related("post"), pk=body.shift_id)
-    member = get_object_or_404(Member.objects.restrict(user), pk=body.member_id)
+    shift = record(user, Shift.objects.select_related("post"), body.shift_id)
+    member = record(user, Member.objects, body.member_id)
     try:
         a = rosters.assign(user, shift, member, body.override_reason)
     except rosters.RestRuleError as exc:
@@ -578,9 +578,7 @@ def issue_ppe(request: HttpRequest, assignment_id: int, body: PpeIn):  # type: i
     from fangkong.supplies.models import Item, Warehouse
 
     user = _u(request)
-    a = get_object_or_404(
-        Assignment.objects.restrict(user).select_related("shift__post"), pk=assignment_id
-    )
+    a = record(user, Assignment.objects.select_related("shift__post"), assignment_id)
     item = Item.objects.filter(pk=body.item_id).first()
     if item is None:
         raise invalid("item_id", "no such item")

@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 from pydantic import ConfigDict, create_model
 
 from fangkong.core import listing as lists
+from fangkong.core.access import record
 from fangkong.core.listing import CountedPagination
 from fangkong.core.querysets import is_system
 from fangkong.notify import actions, coverage, schedule
@@ -230,7 +231,7 @@ def list_schedule(request: HttpRequest):  # type: ignore[no-untyped-def]
 def directive_coverage(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     from fangkong.command.models import Directive
 
-    d = get_object_or_404(Directive.objects.restrict(request.user), pk=pk)
+    d = record(request.user, Directive.objects, pk)
     c = coverage.directive(request.user, d)
     # The first page of what was not delivered, with `failed_count`; every one at
     # /directives/{pk}/undelivered (paged).
@@ -260,7 +261,7 @@ def directive_undelivered(request: HttpRequest, pk: int) -> Any:
     """Every delivery of a directive's notices that failed or was skipped; paged with `count`."""
     from fangkong.command.models import Directive
 
-    d = get_object_or_404(Directive.objects.restrict(request.user), pk=pk)
+    d = record(request.user, Directive.objects, pk)
     return lists.Mapped(
         coverage.undelivered(coverage.directive_deliveries(request.user, d)), _undelivered
     )

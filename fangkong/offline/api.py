@@ -6,7 +6,6 @@ token. The store key needs a session: it lives and dies with the sign-in."""
 import datetime as dt
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
@@ -14,7 +13,7 @@ from ninja.security import django_auth
 
 from fangkong.accounts.bearer import BearerToken
 from fangkong.core import listing as lists
-from fangkong.core.access import invalid, require
+from fangkong.core.access import invalid, record, require
 from fangkong.core.querysets import allows
 from fangkong.healthcode import tokens
 from fangkong.offline import actions
@@ -283,7 +282,7 @@ def orphans(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @router.post("/orphans/{pk}/resolve", response=OfflineOrphanOut)
 def resolve(request: HttpRequest, pk: int, body: OfflineResolveIn):  # type: ignore[no-untyped-def]
-    orphan = get_object_or_404(OrphanVisit.objects.restrict(request.user, "change"), pk=pk)
+    orphan = record(request.user, OrphanVisit.objects, pk, "change")
     return _orphan(actions.resolve_orphan(request.user, orphan, body.resolution))
 
 

@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 
 from fangkong.core import listing as lists
 from fangkong.core import otp_codes, ratelimit
-from fangkong.core.access import division, require
+from fangkong.core.access import division, record, require
 from fangkong.core.listing import CountedPagination
 from fangkong.geo.models import Division
 from fangkong.public import actions, returns
@@ -56,7 +56,7 @@ def draft_bulletin(request: HttpRequest, body: s.DraftIn) -> Any:
 
 
 def _own_bulletin(request: HttpRequest, pk: int) -> Bulletin:
-    return get_object_or_404(Bulletin.objects.restrict(request.user).select_related("node"), pk=pk)
+    return record(request.user, Bulletin.objects.select_related("node"), pk)
 
 
 @router.get("/bulletins/{pk}", response=s.BulletinOut)
@@ -107,7 +107,7 @@ def report_rumour(request: HttpRequest, body: s.RumourIn, node_code: str) -> Any
 
 @router.post("/rumours/{pk}/clarify", response=s.RumourOut)
 def clarify_rumour(request: HttpRequest, pk: int, body: s.ClarifyIn) -> Any:
-    r = get_object_or_404(Rumour.objects.restrict(request.user), pk=pk)
+    r = record(request.user, Rumour.objects, pk)
     return actions.clarify_rumour(request.user, r, body.clarification, body.sources, body.dismiss)
 
 
@@ -243,7 +243,7 @@ def file_school(request: HttpRequest, body: s.SchoolIn) -> Any:
 
 @router.post("/schools/{pk}/decide", response=s.SchoolOut)
 def decide_school(request: HttpRequest, pk: int, body: s.PublicDecideIn) -> Any:
-    plan = get_object_or_404(SchoolPlan.objects.restrict(request.user), pk=pk)
+    plan = record(request.user, SchoolPlan.objects, pk)
     return returns.decide_school_plan(request.user, plan, body.approve, body.note)
 
 
@@ -263,7 +263,7 @@ def record_gathering(request: HttpRequest, body: s.GatheringIn) -> Any:
 
 
 def _own_gathering(request: HttpRequest, pk: int) -> Gathering:
-    return get_object_or_404(Gathering.objects.restrict(request.user).select_related("node"), pk=pk)
+    return record(request.user, Gathering.objects.select_related("node"), pk)
 
 
 @router.post("/gatherings/{pk}/handle", response=s.GatheringOut)

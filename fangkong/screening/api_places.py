@@ -11,6 +11,7 @@ from ninja import Field, File, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from fangkong.core.access import record
 from fangkong.core.listing import CountedPagination
 from fangkong.geo.models import Division, GridAddressKey
 from fangkong.screening import placing
@@ -89,7 +90,7 @@ def add_alias(request: HttpRequest, body: AliasIn):  # type: ignore[no-untyped-d
 
 @router.delete("/aliases/{pk}", response={204: None})
 def delete_alias(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
-    alias = get_object_or_404(AddressAlias.objects.restrict(request.user, "delete"), pk=pk)
+    alias = record(request.user, AddressAlias.objects, pk, "delete")
     placing.delete_alias(request.user, alias)
     return Status(204, None)
 

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import listing as paging
 from fangkong.core import picking
-from fangkong.core.access import require
+from fangkong.core.access import division, record, require
 from fangkong.core.forms import add_action_errors, flashed, posted, run_action
 from fangkong.core.querysets import allows, can_access
 from fangkong.geo.models import Division
@@ -83,9 +83,7 @@ def lists(request: HttpRequest) -> HttpResponse:
 
 
 def _list(request: HttpRequest, pk: int, action: str = "view") -> PushedList:
-    return get_object_or_404(
-        PushedList.objects.restrict(request.user, action).select_related("source", "job"), pk=pk
-    )
+    return record(request.user, PushedList.objects.select_related("source", "job"), pk, action)
 
 
 @login_required
@@ -190,10 +188,7 @@ TASK_FILTERS = paging.Filters(
 
 
 def _task(request: HttpRequest, pk: int, action: str = "view") -> ScreeningTask:
-    return get_object_or_404(
-        ScreeningTask.objects.restrict(request.user, action).select_related("subject", "node"),
-        pk=pk,
-    )
+    return record(request.user, ScreeningTask.objects.select_related("subject", "node"), pk, action)
 
 
 def _audited(
@@ -351,9 +346,8 @@ def _assign_choices(places: Any, item: ExceptionItem) -> list[tuple[str, str]]:
 
 @login_required
 def exception_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(
-        ExceptionItem.objects.restrict(request.user, "change").select_related("subject", "node"),
-        pk=pk,
+    item = record(
+        request.user, ExceptionItem.objects.select_related("subject", "node"), pk, "change"
     )
     places = _assign_places(request, item)
     if places.count() > ASSIGN_LIST:  # a list would be too long to read (it was cut at 3000)
@@ -401,7 +395,7 @@ def _node(request: HttpRequest, code: str | None) -> Division:
         if node is None:
             raise Http404
         code = node.code
-    return get_object_or_404(Division.objects.restrict(user, "view"), code=code)
+    return division(user, code)
 
 
 @login_required
@@ -479,7 +473,7 @@ def declarations(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def declaration_review(request: HttpRequest, pk: int) -> HttpResponse:
-    review = get_object_or_404(DeclarationReview.objects.restrict(request.user, "review"), pk=pk)
+    review = record(request.user, DeclarationReview.objects, pk, "review")
     accept = request.POST.get("decision") == "accept"
     ok = _("Accepted.") if accept else _("Rejected.")
     flashed(request, lambda: actions.review_declaration(request.user, review, accept), ok)

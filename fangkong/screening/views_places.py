@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fangkong.core import listing as paging
-from fangkong.core.access import require
+from fangkong.core.access import division, require
 from fangkong.core.picking import set_user
 from fangkong.core.querysets import allows
 from fangkong.geo.choices import KeyKind
@@ -71,9 +71,7 @@ def aliases(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Deleted."))
             return redirect("screening:aliases")
         if form.is_valid():
-            to = get_object_or_404(
-                Division.objects.restrict(request.user, "view"), code=form.cleaned_data["to"]
-            )
+            to = division(request.user, form.cleaned_data["to"])
             try:
                 placing.add_alias(request.user, form.cleaned_data["text"], to)
             except ValidationError as exc:

@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 
 from fangkong.core import listing as lists
 from fangkong.core import ratelimit
-from fangkong.core.access import invalid, require
+from fangkong.core.access import invalid, record, require
 from fangkong.core.listing import CountedPagination
 from fangkong.core.resident import masked_name
 from fangkong.healthcode import tokens
@@ -204,13 +204,13 @@ def list_appeals(request: HttpRequest, status: str = "", escalated: bool = False
 @router.get("/appeals/{appeal_id}", response=AppealOut)
 def get_appeal(request: HttpRequest, appeal_id: int) -> Appeal:
     require(request.user, "view", "selfservice.appeal")
-    return get_object_or_404(Appeal.objects.restrict(request.user, "view"), pk=appeal_id)
+    return record(request.user, Appeal.objects, appeal_id)
 
 
 @router.post("/appeals/{appeal_id}/decide", response=AppealOut)
 def decide(request: HttpRequest, appeal_id: int, body: SelfServiceDecideIn) -> Appeal:
     require(request.user, "decide", "selfservice.appeal")
-    found = get_object_or_404(Appeal.objects.restrict(request.user, "view"), pk=appeal_id)
+    found = record(request.user, Appeal.objects, appeal_id)
     if body.decision not in ("upheld", "rejected"):
         raise invalid("decision", _("upheld or rejected"))
     return actions.decide_appeal(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from fangkong.core.access import require
+from fangkong.core.access import division, record, require
 from fangkong.core.listing import CountedPagination
 from fangkong.supplies import supply_days
 from fangkong.supplies.actions import donations as donations_actions
@@ -38,11 +38,11 @@ router = Router(tags=["supplies"])
 
 
 def _warehouse(request: HttpRequest, pk: int) -> Warehouse:
-    return get_object_or_404(Warehouse.objects.restrict(request.user, "view"), pk=pk)
+    return record(request.user, Warehouse.objects, pk)
 
 
 def _request(request: HttpRequest, pk: int) -> SupplyRequest:
-    return get_object_or_404(SupplyRequest.objects.restrict(request.user, "view"), pk=pk)
+    return record(request.user, SupplyRequest.objects, pk)
 
 
 def _item(pk: int) -> Item:
@@ -210,9 +210,8 @@ class PlaceIn(Schema):
 
 
 def _node(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
-    from fangkong.geo.models import Division
 
-    return get_object_or_404(Division.objects.restrict(request.user, "view"), code=code)
+    return division(request.user, code)
 
 
 @router.post("/warehouses", response={201: WarehouseOut})
@@ -316,11 +315,7 @@ def request_new(request: HttpRequest, body: SupplyRequestIn):  # type: ignore[no
     require(request.user, "add", "supplies.supplyrequest")
     user = request.user
     source = get_object_or_404(serving_warehouses(user), pk=body.warehouse_id)
-    dest = (
-        get_object_or_404(Warehouse.objects.restrict(user, "view"), pk=body.destination_id)
-        if body.destination_id
-        else None
-    )
+    dest = record(user, Warehouse.objects, body.destination_id) if body.destination_id else None
     req = requests_actions.submit_request(
         user,
         requester_node=user.node,  # type: ignore[union-attr]
@@ -393,7 +388,7 @@ def donation_new(request: HttpRequest, body: DonationIn):  # type: ignore[no-unt
 
 @router.post("/donations/{pk}/acknowledge", response=DonationOut)
 def donation_ack(request: HttpRequest, pk: int, body: SupplyAckIn):  # type: ignore[no-untyped-def]
-    donation = get_object_or_404(Donation.objects.restrict(request.user, "view"), pk=pk)
+    donation = record(request.user, Donation.objects, pk)
     return donations_actions.acknowledge_donation(request.user, donation, body.acknowledgement)
 
 
@@ -438,7 +433,7 @@ def prices(request: HttpRequest, alerts: bool = False, item_id: int | None = Non
 
 @router.post("/prices", response={201: PriceOut})
 def price_new(request: HttpRequest, body: PriceIn):  # type: ignore[no-untyped-def]
-    market = get_object_or_404(Market.objects.restrict(request.user, "view"), pk=body.market_id)
+    market = record(request.user, Market.objects, body.market_id)
     require(request.user, "report", market)
     report = prices_actions.report_price(
         request.user, market, _item(body.item_id), body.day, body.price
@@ -467,9 +462,8 @@ def baselines(request: HttpRequest):  # type: ignore[no-untyped-def]
 @router.put("/baselines", response=BaselineOut)
 def baseline_set(request: HttpRequest, body: BaselineIn):  # type: ignore[no-untyped-def]
     """Set the pre-epidemic price of an item for a place in the caller's area."""
-    from fangkong.geo.models import Division
 
-    node = get_object_or_404(Division.objects.restrict(request.user, "view"), code=body.node_code)
+    node = division(request.user, body.node_code)
     return prices_actions.set_baseline(request.user, _item(body.item_id), node, body.price)
 
 
@@ -477,5 +471,5 @@ def baseline_set(request: HttpRequest, body: BaselineIn):  # type: ignore[no-unt
 @paginate(CountedPagination)
 def market_prices(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     """A market's price reports, paged (`page`, `page_size`) with `count`."""
-    market = get_object_or_404(Market.objects.restrict(request.user, "view"), pk=pk)
+    market = record(request.user, Market.objects, pk)
     return PriceReport.objects.filter(market=market)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import audit, clock
 from fangkong.core import listing as lists
-from fangkong.core.access import require
+from fangkong.core.access import record, require
 from fangkong.core.forms import run_action
 from fangkong.supplies import excel, supply_days
 from fangkong.supplies.actions import donations as donations_actions
@@ -53,7 +53,7 @@ from fangkong.supplies.querysets import serving_warehouses
 
 
 def _warehouse(request: HttpRequest, pk: int) -> Warehouse:
-    return get_object_or_404(Warehouse.objects.restrict(request.user, "view"), pk=pk)
+    return record(request.user, Warehouse.objects, pk)
 
 
 def _request(request: HttpRequest, pk: int) -> SupplyRequest:
@@ -379,7 +379,7 @@ def donations(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    donation = get_object_or_404(Donation.objects.restrict(request.user, "view"), pk=pk)
+    donation = record(request.user, Donation.objects, pk)
     try:
         donations_actions.acknowledge_donation(
             request.user, donation, request.POST.get("acknowledgement", "")
