@@ -29,8 +29,7 @@ TOKEN_AGE = 30 * 60
 
 
 def _own_difficulty(request: HttpRequest, pk: int) -> Difficulty:
-    qs = Difficulty.objects.restrict(request.user).select_related("category", "node__parent")
-    return get_object_or_404(qs, pk=pk)
+    return record(request.user, Difficulty.objects.select_related("category", "node__parent"), pk)
 
 
 def _own_deed(request: HttpRequest, pk: int) -> Deed:

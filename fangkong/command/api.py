@@ -231,8 +231,9 @@ def directive_laggards(request: HttpRequest, pk: int):  # type: ignore[no-untype
 
 
 def _receipt(request: HttpRequest, pk: int, action: str = "view") -> DirectiveReceipt:
-    qs = DirectiveReceipt.objects.restrict(request.user, action).select_related("node", "directive")
-    return get_object_or_404(qs, pk=pk)
+    return record(
+        request.user, DirectiveReceipt.objects.select_related("node", "directive"), pk, action
+    )
 
 
 @router.get("/receipts", response=list[ReceiptOut])

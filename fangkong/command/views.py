@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -207,10 +207,9 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def _receipt(request: HttpRequest, pk: int) -> DirectiveReceipt:
-    qs = DirectiveReceipt.objects.restrict(request.user, "change").select_related(
-        "node", "directive"
+    return record(
+        request.user, DirectiveReceipt.objects.select_related("node", "directive"), pk, "change"
     )
-    return get_object_or_404(qs, pk=pk)
 
 
 @login_required

@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 
 from fangkong.companions import actions
 from fangkong.companions.models import CandidateExposure, CompanionRun
-from fangkong.core.access import division, require
+from fangkong.core.access import division, record, require
 from fangkong.core.listing import CountedPagination
 
 router = Router(tags=["companions"])
@@ -89,8 +89,7 @@ class CompanionDecisionIn(Schema):
 
 
 def _run(request: HttpRequest, pk: int) -> CompanionRun:
-    qs = CompanionRun.objects.restrict(request.user, "view").select_related("job", "node")
-    return get_object_or_404(qs, pk=pk)
+    return record(request.user, CompanionRun.objects.select_related("job", "node"), pk)
 
 
 @router.get("/datasets", response=list[str])

@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 
 from fangkong.core import audit
 from fangkong.core import listing as lists
-from fangkong.core.access import invalid, require
+from fangkong.core.access import invalid, record, require
 from fangkong.exchange import actions, cards, sources
 from fangkong.exchange.models import HandoverRequest, Partner, ReportCard
 
@@ -198,8 +198,9 @@ def create_request(request: HttpRequest, payload: ExchangeRequestIn) -> Any:
 
 def _get(request: HttpRequest, pk: int) -> HandoverRequest:
     require(request.user, "view", "exchange.handoverrequest")
-    qs = HandoverRequest.objects.restrict(request.user).select_related("partner", "node__parent")
-    return get_object_or_404(qs, pk=pk)
+    return record(
+        request.user, HandoverRequest.objects.select_related("partner", "node__parent"), pk
+    )
 
 
 @router.get("/requests/{pk}", response=ExchangeRequestOut)

@@ -1,8 +1,7 @@
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from fangkong.core.access import division
+from fangkong.core.access import division, record
 from fangkong.geo import counters, picker
 from fangkong.geo.models import Division
 
@@ -52,7 +51,7 @@ def my_tree(request: HttpRequest):  # type: ignore[no-untyped-def]
     node = user.node or Division.objects.filter(parent__isnull=True).order_by("code").first()  # type: ignore[union-attr]
     return _with_children(
         request,
-        get_object_or_404(Division.objects.restrict(user, "view"), pk=node.pk if node else None),
+        record(user, Division.objects, node.pk if node else None),
     )
 
 

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -52,9 +52,11 @@ def _arrival(request: HttpRequest, person: Any, page: dict[str, Any]) -> None:
 
 
 def _end_override(request: HttpRequest, person: Any, page: dict[str, Any]) -> None:
-    found = get_object_or_404(
-        CodeOverride.objects.restrict(request.user, "view"),
-        pk=request.POST.get("override"),
+    found = record(
+        request.user,
+        CodeOverride.objects,
+        request.POST.get("override"),
+        "view",
         person=person,
         active=True,
     )

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -256,7 +255,7 @@ def _placed(request: HttpRequest, model: Any, node: str | None) -> Any:
 
 def _changed(request: HttpRequest, model: Any, pk: int, body: Any, save: Any) -> Any:
     """An edit endpoint: the record of the user's area (else 404) saved from `body`."""
-    return save(request, get_object_or_404(model.objects.restrict(_u(request)), pk=pk), body)
+    return save(request, record(_u(request), model.objects, pk), body)
 
 
 def _save_unit(request: HttpRequest, unit: Unit | None, body: UnitIn) -> Unit:
@@ -294,9 +293,7 @@ def list_organisations(request: HttpRequest, node: str | None = Query(None, max_
 
 @router.get("/organisations/{org_id}", response=OrganisationOut)
 def get_organisation(request: HttpRequest, org_id: int):  # type: ignore[no-untyped-def]
-    return get_object_or_404(
-        PartyOrganisation.objects.restrict(_u(request)).select_related("node"), pk=org_id
-    )
+    return record(_u(request), PartyOrganisation.objects.select_related("node"), org_id)
 
 
 def _save_organisation(
@@ -368,9 +365,7 @@ def _members(request: HttpRequest, node: str | None, q: str, after: int):  # typ
 
 @router.get("/members/{member_id}", response=MemberOut)
 def get_member(request: HttpRequest, member_id: int):  # type: ignore[no-untyped-def]
-    return get_object_or_404(
-        Member.objects.restrict(_u(request)).select_related("community"), pk=member_id
-    )
+    return record(_u(request), Member.objects.select_related("community"), member_id)
 
 
 def _save_member(request: HttpRequest, member: Member | None, body: MemberIn) -> Member:
@@ -450,10 +445,7 @@ def create_registration(request: HttpRequest, body: RegistrationIn):  # type: ig
 
 
 def _registration(request: HttpRequest, reg_id: int) -> Registration:
-    return get_object_or_404(
-        Registration.objects.restrict(_u(request)).select_related("member", "community"),
-        pk=reg_id,
-    )
+    return record(_u(request), Registration.objects.select_related("member", "community"), reg_id)
 
 
 @router.post("/registrations/{reg_id}/confirm", response=RegistrationOut)
@@ -484,7 +476,7 @@ def create_post(request: HttpRequest, body: PostIn):  # type: ignore[no-untyped-
 
 
 def _post(request: HttpRequest, post_id: int) -> Post:
-    return get_object_or_404(Post.objects.restrict(_u(request)).select_related("node"), pk=post_id)
+    return record(_u(request), Post.objects.select_related("node"), post_id)
 
 
 def _shift_out(s: Shift) -> dict:
@@ -568,7 +560,7 @@ def create_assignment(request: HttpRequest, body: AssignmentIn):  # type: ignore
 
 @router.delete("/assignments/{assignment_id}", response={204: None})
 def delete_assignment(request: HttpRequest, assignment_id: int):  # type: ignore[no-untyped-def]
-    a = get_object_or_404(Assignment.objects.restrict(_u(request)), pk=assignment_id)
+    a = record(_u(request), Assignment.objects, assignment_id)
     rosters.unassign(_u(request), a)
     return Status(204, None)
 

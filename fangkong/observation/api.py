@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -64,10 +63,12 @@ class ListParams(Schema):
 
 
 def _period(request: HttpRequest, pk: int, action: str = "view") -> ObservationPeriod:
-    qs = ObservationPeriod.objects.restrict(request.user, action).select_related(
-        "person", "rules", "grid"
+    return record(
+        request.user,
+        ObservationPeriod.objects.select_related("person", "rules", "grid"),
+        pk,
+        action,
     )
-    return get_object_or_404(qs, pk=pk)
 
 
 def _room(request: HttpRequest, pk: int | None) -> Room | None:
@@ -123,8 +124,7 @@ def create_site(request: HttpRequest, body: SiteIn):  # type: ignore[no-untyped-
 
 @router.get("/sites/{pk}", response=SiteOut)
 def get_site(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
-    qs = QuarantineSite.objects.restrict(request.user).with_occupancy().select_related("node")
-    return get_object_or_404(qs, pk=pk)
+    return record(request.user, QuarantineSite.objects.with_occupancy().select_related("node"), pk)
 
 
 @router.get("/sites/{pk}/rooms", response=list[RoomOut])

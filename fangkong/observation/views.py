@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -47,10 +47,14 @@ from fangkong.people.pickers import preselected
 
 
 def _period(request: HttpRequest, pk: int, action: str = "view") -> ObservationPeriod:
-    qs = ObservationPeriod.objects.restrict(request.user, action).select_related(
-        "person", "rules", "site", "room", "grid", "grid_worker", "doctor", "responsible"
+    return record(
+        request.user,
+        ObservationPeriod.objects.select_related(
+            "person", "rules", "site", "room", "grid", "grid_worker", "doctor", "responsible"
+        ),
+        pk,
+        action,
     )
-    return get_object_or_404(qs, pk=pk)
 
 
 def _site(request: HttpRequest, pk: int, action: str = "view") -> QuarantineSite:

@@ -5,7 +5,6 @@
 from typing import Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
@@ -125,14 +124,12 @@ def list_questions(request: HttpRequest, open_only: bool = True, department: str
 
 @router.get("/questions/{pk}", response=s.QuestionOut)
 def get_question(request: HttpRequest, pk: int) -> Any:
-    qs = Question.objects.restrict(request.user).select_related("node", "escalated_to")
-    return get_object_or_404(qs, pk=pk)
+    return record(request.user, Question.objects.select_related("node", "escalated_to"), pk)
 
 
 @router.post("/questions/{pk}/answer", response=s.QuestionOut)
 def answer_question(request: HttpRequest, pk: int, body: s.PublicAnswerIn) -> Any:
-    qs = Question.objects.restrict(request.user).select_related("node", "escalated_to")
-    q = get_object_or_404(qs, pk=pk)
+    q = record(request.user, Question.objects.select_related("node", "escalated_to"), pk)
     return actions.answer_question(request.user, q, body.answer, body.publish)
 
 
@@ -160,8 +157,7 @@ def _application(a: WorkApplication) -> dict:
 
 
 def _own_application(request: HttpRequest, pk: int) -> WorkApplication:
-    qs = WorkApplication.objects.restrict(request.user).select_related("node", "batch")
-    return get_object_or_404(qs, pk=pk)
+    return record(request.user, WorkApplication.objects.select_related("node", "batch"), pk)
 
 
 @router.get("/applications", response=list[s.ApplicationOut])

@@ -6,12 +6,11 @@ import tempfile
 from pathlib import Path
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, File, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from fangkong.core.access import record
+from fangkong.core.access import division, record
 from fangkong.core.listing import CountedPagination
 from fangkong.geo.models import Division, GridAddressKey
 from fangkong.screening import placing
@@ -67,7 +66,7 @@ class MoveOut(Schema):
 
 
 def _node(request: HttpRequest, code: str) -> Division:
-    return get_object_or_404(Division.objects.restrict(request.user, "view"), code=code.strip())
+    return division(request.user, code.strip())
 
 
 @router.get("/aliases", response=list[AliasOut])

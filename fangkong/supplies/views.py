@@ -57,10 +57,11 @@ def _warehouse(request: HttpRequest, pk: int) -> Warehouse:
 
 
 def _request(request: HttpRequest, pk: int) -> SupplyRequest:
-    qs = SupplyRequest.objects.restrict(request.user, "view").select_related(
-        "warehouse", "destination", "item", "requester_node"
+    return record(
+        request.user,
+        SupplyRequest.objects.select_related("warehouse", "destination", "item", "requester_node"),
+        pk,
     )
-    return get_object_or_404(qs, pk=pk)
 
 
 def _errors(request: HttpRequest, exc: Exception) -> None:
