@@ -32,14 +32,6 @@ from fangkong.core.listing import CountedPagination
 router = Router(tags=["clinical"])
 
 
-def _case(request: HttpRequest, pk: int) -> Case:
-    return record(request.user, Case.objects, pk)
-
-
-def _visit(request: HttpRequest, pk: int) -> ClinicVisit:
-    return record(request.user, ClinicVisit.objects, pk)
-
-
 class ClinicalVisitOut(Schema):
     id: int
     facility_id: int
@@ -320,19 +312,21 @@ def list_visits(request: HttpRequest, open: bool = True):  # type: ignore[no-unt
 
 @router.get("/visits/{pk}", response=ClinicalVisitOut)
 def get_visit(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
-    return _visit(request, pk)
+    return record(request.user, ClinicVisit.objects, pk)
 
 
 @router.post("/visits/{pk}/findings", response=ClinicalVisitOut)
 def visit_findings(request: HttpRequest, pk: int, body: FindingsIn):  # type: ignore[no-untyped-def]
-    return visits.record_findings(request.user, _visit(request, pk), body.dict(exclude_none=True))
+    return visits.record_findings(
+        request.user, record(request.user, ClinicVisit.objects, pk), body.dict(exclude_none=True)
+    )
 
 
 @router.post("/visits/{pk}/handover", response=ClinicalVisitOut)
 def visit_handover(request: HttpRequest, pk: int, body: HandOverIn):  # type: ignore[no-untyped-def]
     from fangkong.accounts.models import User
 
-    visit = _visit(request, pk)
+    visit = record(request.user, ClinicVisit.objects, pk)
     to = User.objects.filter(pk=body.to_doctor_id).first()
     visits.hand_over(request.user, visit, to, body.reason)
     visit.refresh_from_db()
@@ -341,7 +335,9 @@ def visit_handover(request: HttpRequest, pk: int, body: HandOverIn):  # type: ig
 
 @router.post("/visits/{pk}/dispose", response=ClinicalVisitOut)
 def visit_dispose(request: HttpRequest, pk: int, body: DisposeIn):  # type: ignore[no-untyped-def]
-    return visits.dispose(request.user, _visit(request, pk), **body.dict())
+    return visits.dispose(
+        request.user, record(request.user, ClinicVisit.objects, pk), **body.dict()
+    )
 
 
 # ---------------------------------------------------------------- cases
@@ -366,12 +362,12 @@ def list_cases(request: HttpRequest, overdue: str = ""):  # type: ignore[no-unty
 
 @router.get("/cases/{pk}", response=ClinicalCaseOut)
 def get_case(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
-    return _case(request, pk)
+    return record(request.user, Case.objects, pk)
 
 
 @router.get("/cases/{pk}/proposal")
 def case_proposal(request: HttpRequest, pk: int) -> dict:
-    case = _case(request, pk)
+    case = record(request.user, Case.objects, pk)
     r8 = (
         care.discharge_check(case).as_dict()
         if case.status in ("confirmed", "asymptomatic")
@@ -382,7 +378,7 @@ def case_proposal(request: HttpRequest, pk: int) -> dict:
 
 @router.get("/cases/{pk}/history")
 def case_history(request: HttpRequest, pk: int) -> list[dict]:
-    case = _case(request, pk)
+    case = record(request.user, Case.objects, pk)
     return [
         {
             "from": c.from_status,
@@ -403,17 +399,24 @@ def case_history(request: HttpRequest, pk: int) -> list[dict]:
 @router.post("/cases/{pk}/classify", response=ClinicalCaseOut)
 def case_classify(request: HttpRequest, pk: int, body: ClassifyIn):  # type: ignore[no-untyped-def]
     d = body.dict()
-    return cases_actions.classify(request.user, _case(request, pk), d.pop("status"), **d)
+    return cases_actions.classify(
+        request.user, record(request.user, Case.objects, pk), d.pop("status"), **d
+    )
 
 
 @router.post("/cases/{pk}/emergency-report", response=ClinicalCaseOut)
 def case_emergency(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
-    return cases_actions.mark_emergency_reported(request.user, _case(request, pk))
+    return cases_actions.mark_emergency_reported(
+        request.user, record(request.user, Case.objects, pk)
+    )
 
 
 @router.post("/cases/{pk}/samples", response={201: SampleOut})
 def case_sample(request: HttpRequest, pk: int, body: SampleIn):  # type: ignore[no-untyped-def]
-    return Status(201, samples.record_sample(request.user, _case(request, pk), **body.dict()))
+    return Status(
+        201,
+        samples.record_sample(request.user, record(request.user, Case.objects, pk), **body.dict()),
+    )
 
 
 @router.post("/samples/{pk}/result", response=SampleOut)
@@ -439,7 +442,7 @@ def lab_results(request: HttpRequest, file: File[UploadedFile]) -> dict:
 
 @router.post("/cases/{pk}/transfers", response={201: TransferOut})
 def case_transfer(request: HttpRequest, pk: int, body: ClinicalTransferIn):  # type: ignore[no-untyped-def]
-    case = _case(request, pk)
+    case = record(request.user, Case.objects, pk)
     hospital = get_object_or_404(boards.hospitals(request.user), pk=body.to_facility_id)
     return Status(
         201,
@@ -472,39 +475,45 @@ def transfer_arrive(request: HttpRequest, pk: int):  # type: ignore[no-untyped-d
 
 @router.post("/cases/{pk}/daily")
 def case_daily(request: HttpRequest, pk: int, body: DailyIn) -> dict:
-    d = care.record_daily(request.user, _case(request, pk), body.dict())
+    d = care.record_daily(request.user, record(request.user, Case.objects, pk), body.dict())
     return {"day": d.day, "max_temperature": float(d.max_temperature), "severity": d.severity}
 
 
 @router.post("/cases/{pk}/experts", response=ClinicalCaseOut)
 def case_experts(request: HttpRequest, pk: int, body: ClinicalTeamIn):  # type: ignore[no-untyped-def]
     team = record(request.user, ExpertTeam.objects, body.team_id)
-    return care.assign_experts(request.user, _case(request, pk), team)
+    return care.assign_experts(request.user, record(request.user, Case.objects, pk), team)
 
 
 @router.post("/cases/{pk}/discharge", response=ClinicalCaseOut)
 def case_discharge(request: HttpRequest, pk: int, body: DischargeIn):  # type: ignore[no-untyped-def]
-    return care.discharge(request.user, _case(request, pk), override_reason=body.override_reason)
+    return care.discharge(
+        request.user, record(request.user, Case.objects, pk), override_reason=body.override_reason
+    )
 
 
 @router.post("/cases/{pk}/death", response=ClinicalCaseOut)
 def case_death(request: HttpRequest, pk: int, body: DeathIn):  # type: ignore[no-untyped-def]
-    return care.record_death(request.user, _case(request, pk), cause=body.cause)
+    return care.record_death(request.user, record(request.user, Case.objects, pk), cause=body.cause)
 
 
 @router.post("/cases/{pk}/setting", response=ClinicalCaseOut)
 def case_setting(request: HttpRequest, pk: int, body: TextIn):  # type: ignore[no-untyped-def]
-    return investigation.set_setting(request.user, _case(request, pk), body.text)
+    return investigation.set_setting(
+        request.user, record(request.user, Case.objects, pk), body.text
+    )
 
 
 @router.post("/cases/{pk}/onset-source", response=ClinicalCaseOut)
 def case_onset_source(request: HttpRequest, pk: int, body: OnsetSourceIn):  # type: ignore[no-untyped-def]
-    return investigation.set_onset_source(request.user, _case(request, pk), **body.dict())
+    return investigation.set_onset_source(
+        request.user, record(request.user, Case.objects, pk), **body.dict()
+    )
 
 
 @router.get("/cases/{pk}/exposures")
 def case_exposures(request: HttpRequest, pk: int) -> list[dict]:
-    case = _case(request, pk)
+    case = record(request.user, Case.objects, pk)
     inv = getattr(case, "investigation", None)
     if inv is None:
         return []
@@ -523,14 +532,14 @@ def case_exposures(request: HttpRequest, pk: int) -> list[dict]:
 
 @router.post("/cases/{pk}/exposures", response={201: dict})
 def case_add_exposure(request: HttpRequest, pk: int, body: ClinicalExposureIn):  # type: ignore[no-untyped-def]
-    case = _case(request, pk)
+    case = record(request.user, Case.objects, pk)
     e = investigation.add_exposure(request.user, case.investigation, body.dict())
     return Status(201, {"id": e.pk, "name": e.name})
 
 
 @router.post("/cases/{pk}/investigation/complete")
 def case_investigated(request: HttpRequest, pk: int, body: TextIn) -> dict:
-    case = _case(request, pk)
+    case = record(request.user, Case.objects, pk)
     inv = investigation.complete_investigation(request.user, case.investigation, body.text)
     return {"completed_at": inv.completed_at}
 

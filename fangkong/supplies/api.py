@@ -37,14 +37,6 @@ from fangkong.supplies.querysets import serving_warehouses
 router = Router(tags=["supplies"])
 
 
-def _warehouse(request: HttpRequest, pk: int) -> Warehouse:
-    return record(request.user, Warehouse.objects, pk)
-
-
-def _request(request: HttpRequest, pk: int) -> SupplyRequest:
-    return record(request.user, SupplyRequest.objects, pk)
-
-
 def _item(pk: int) -> Item:
     return get_object_or_404(Item, pk=pk)
 
@@ -242,7 +234,7 @@ def stock(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @router.get("/warehouses/{pk}/stock", response=list[BatchStockOut])
 def warehouse_stock(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
-    wh = _warehouse(request, pk)
+    wh = record(request.user, Warehouse.objects, pk)
     rows = Balance.objects.filter(warehouse=wh, quantity__gt=0).select_related("batch")
     return [
         {
@@ -260,13 +252,13 @@ def warehouse_stock(request: HttpRequest, pk: int):  # type: ignore[no-untyped-d
 def ledger(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     """Every movement of a warehouse, newest first; paged (`page`, `page_size`) with
     `count` (were cut at `limit`, 100 by default)."""
-    wh = _warehouse(request, pk)
+    wh = record(request.user, Warehouse.objects, pk)
     return LedgerEntry.objects.filter(warehouse=wh).select_related("batch").order_by("-at", "-pk")
 
 
 @router.post("/warehouses/{pk}/movements", response={201: list[EntryOut]})
 def movement(request: HttpRequest, pk: int, body: MovementIn):  # type: ignore[no-untyped-def]
-    wh = _warehouse(request, pk)
+    wh = record(request.user, Warehouse.objects, pk)
     user = request.user
     if body.kind == "write_off":
         return Status(201, ledger_actions.write_off_expired(user, wh))
@@ -333,7 +325,7 @@ def request_new(request: HttpRequest, body: SupplyRequestIn):  # type: ignore[no
 
 @router.get("/requests/{pk}", response=SupplyRequestOut)
 def request_detail(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
-    return _request(request, pk)
+    return record(request.user, SupplyRequest.objects, pk)
 
 
 # The steps of a supply request: verb -> step(user, request, body).
@@ -347,7 +339,7 @@ REQUEST_STEPS: dict[str, Callable[[Any, SupplyRequest, StepIn], SupplyRequest]] 
 
 @router.post("/requests/{pk}/{verb}", response=SupplyRequestOut)
 def request_step(request: HttpRequest, pk: int, verb: str, body: StepIn):  # type: ignore[no-untyped-def]
-    req = _request(request, pk)
+    req = record(request.user, SupplyRequest.objects, pk)
     step = REQUEST_STEPS.get(verb)
     if step is None:
         raise PermissionDenied(_("unknown step"))
@@ -356,7 +348,9 @@ def request_step(request: HttpRequest, pk: int, verb: str, body: StepIn):  # typ
 
 @router.post("/warehouses/{pk}/allocate/{item_id}", response=dict[int, int])
 def allocate(request: HttpRequest, pk: int, item_id: int):  # type: ignore[no-untyped-def]
-    return requests_actions.allocate(request.user, _warehouse(request, pk), _item(item_id))
+    return requests_actions.allocate(
+        request.user, record(request.user, Warehouse.objects, pk), _item(item_id)
+    )
 
 
 @router.get("/donations", response=list[DonationOut])
@@ -368,7 +362,7 @@ def donations(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @router.post("/donations", response={201: DonationOut})
 def donation_new(request: HttpRequest, body: DonationIn):  # type: ignore[no-untyped-def]
-    wh = _warehouse(request, body.warehouse_id)
+    wh = record(request.user, Warehouse.objects, body.warehouse_id)
     lines = [
         {
             "item": _item(li.item_id or 0),

@@ -52,10 +52,6 @@ from fangkong.supplies.models import (
 from fangkong.supplies.querysets import serving_warehouses
 
 
-def _warehouse(request: HttpRequest, pk: int) -> Warehouse:
-    return record(request.user, Warehouse.objects, pk)
-
-
 def _request(request: HttpRequest, pk: int) -> SupplyRequest:
     return record(
         request.user,
@@ -124,7 +120,7 @@ def _ledger(wh: Warehouse):  # type: ignore[no-untyped-def]
 @login_required
 def ledger_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     """The warehouse's ledger as filtered on its page, every row (入库 / 出库 / 调拨 …)."""
-    wh = _warehouse(request, pk)
+    wh = record(request.user, Warehouse.objects, pk)
     qs, _form = lists.filtered(request, _ledger(wh), LEDGER_FILTERS)
     audit.record_export(
         request.user, "supplies.warehouse", {"warehouse": wh.pk}, qs.count(), request
@@ -145,7 +141,7 @@ def ledger_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def warehouse(request: HttpRequest, pk: int) -> HttpResponse:
-    wh = _warehouse(request, pk)
+    wh = record(request.user, Warehouse.objects, pk)
     user = request.user
     balances = (
         Balance.objects.filter(warehouse=wh, quantity__gt=0)
@@ -262,7 +258,7 @@ WAREHOUSE_VERBS: dict[str, Callable[[HttpRequest, Warehouse], Any]] = {
 @login_required
 @require_POST
 def warehouse_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
-    wh = _warehouse(request, pk)
+    wh = record(request.user, Warehouse.objects, pk)
     try:
         handler = WAREHOUSE_VERBS.get(verb)
         if handler is None:
