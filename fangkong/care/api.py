@@ -12,14 +12,13 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import paginate
 
 from fangkong.care import actions
 from fangkong.care import schemas as s
 from fangkong.care.models import CareRules, Category, Deed, Difficulty
+from fangkong.core import listing as lists
 from fangkong.core import ratelimit
 from fangkong.core.access import division, record, require
-from fangkong.core.listing import CountedPagination
 from fangkong.core.otp_codes import verify as check_code
 from fangkong.geo.models import Division
 
@@ -46,8 +45,7 @@ def save_category(request: HttpRequest, body: s.CategoryIn) -> Any:
     return actions.save_category(request.user, body.code, body.name, body.active)
 
 
-@router.get("/rules", response=list[s.CareRulesOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/rules", s.CareRulesOut)
 def list_rules(request: HttpRequest) -> Any:
     """Every dated rule set, newest first; paged (`page`) with `count` (were the last 50)."""
     require(request.user, "view", "care.carerules")
@@ -59,8 +57,7 @@ def add_rules(request: HttpRequest, body: s.CareRulesIn) -> Any:
     return Status(201, actions.add_rules(request.user, **body.dict()))
 
 
-@router.get("/difficulties", response=list[s.DifficultyOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/difficulties", s.DifficultyOut)
 def list_difficulties(request: HttpRequest, state: str = "", category: str = "") -> Any:
     """Difficulties in the caller's area; paged (`page`) with `count` (was a `limit`)."""
     require(request.user, "view", "care.difficulty")
@@ -118,8 +115,7 @@ def levels(request: HttpRequest, node_code: str = "") -> Any:
     return [{"code": c.code, "name": c.name, **counts[c.code]} for c in children]
 
 
-@router.get("/deeds", response=list[s.DeedOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/deeds", s.DeedOut)
 def list_deeds(request: HttpRequest, status: str = "") -> Any:
     """Deeds, newest first, paged (`page`, `page_size`) with `count`."""
     require(request.user, "view", "care.deed")

@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import paginate
 
 from fangkong.clinical import boards, care, investigation, labimport, samples
 from fangkong.clinical.actions import cases as cases_actions
@@ -26,8 +25,8 @@ from fangkong.clinical.models import (
     Transfer,
     Ward,
 )
+from fangkong.core import listing as lists
 from fangkong.core.access import record, require
-from fangkong.core.listing import CountedPagination
 
 router = Router(tags=["clinical"])
 
@@ -302,8 +301,7 @@ def create_visit(request: HttpRequest, body: ClinicalVisitIn):  # type: ignore[n
     return Status(201, visit)
 
 
-@router.get("/visits", response=list[ClinicalVisitOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/visits", ClinicalVisitOut)
 def list_visits(request: HttpRequest, open: bool = True):  # type: ignore[no-untyped-def]
     """Fever-clinic visits, paged (`page`, `page_size`) with `count`."""
     qs = ClinicVisit.objects.restrict(request.user, "view").select_related("person")
@@ -343,8 +341,7 @@ def visit_dispose(request: HttpRequest, pk: int, body: DisposeIn):  # type: igno
 # ---------------------------------------------------------------- cases
 
 
-@router.get("/cases", response=list[ClinicalCaseOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/cases", ClinicalCaseOut)
 def list_cases(request: HttpRequest, overdue: str = ""):  # type: ignore[no-untyped-def]
     from fangkong.core import clock
 
@@ -558,8 +555,7 @@ class ClusterOut(Schema):
         return [case.pk for case in obj.cases.all()]
 
 
-@router.get("/clusters", response=list[ClusterOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/clusters", ClusterOut)
 def list_clusters(request: HttpRequest) -> Any:
     """Clusters, paged (`page`, `page_size`) with `count`."""
     require(request.user, "view", "clinical.cluster")

@@ -7,12 +7,11 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
 
 from fangkong.companions import actions
 from fangkong.companions.models import CandidateExposure, CompanionRun
+from fangkong.core import listing as lists
 from fangkong.core.access import division, record, require
-from fangkong.core.listing import CountedPagination
 
 router = Router(tags=["companions"])
 
@@ -104,8 +103,7 @@ def list_datasets(request: HttpRequest):  # type: ignore[no-untyped-def]
     return actions.datasets()
 
 
-@router.get("/runs", response=list[RunOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/runs", RunOut)
 def list_runs(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Runs of the caller's subtree, newest first, paged (`page`, `page_size`) with `count`."""
     qs = CompanionRun.objects.restrict(request.user, "view").select_related("job", "node")

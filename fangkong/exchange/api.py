@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
-from ninja.pagination import paginate
 
 from fangkong.core import audit
 from fangkong.core import listing as lists
@@ -138,8 +137,7 @@ def _out(r: HandoverRequest) -> dict:
     }
 
 
-@router.get("/partners", response=list[PartnerOut])
-@paginate(lists.CountedPagination)
+@lists.paged(router, "/partners", PartnerOut)
 def list_partners(request: HttpRequest) -> Any:
     """Partner cities by code; paged (`page`, `page_size`) with `count` (were one list)."""
     require(request.user, "view", "exchange.partner")
@@ -151,8 +149,7 @@ def add_partner(request: HttpRequest, payload: PartnerIn) -> Any:
     return 201, actions.save_partner(request.user, payload.dict())
 
 
-@router.get("/requests", response=list[ExchangeRequestOut])
-@paginate(lists.CountedPagination)
+@lists.paged(router, "/requests", ExchangeRequestOut)
 def list_requests(request: HttpRequest, direction: str = "", overdue: bool = False) -> Any:
     """Hand-over requests, newest first; paged (`page`, `page_size`) with `count` (were
     cut at `limit`, 100 by default)."""
@@ -281,8 +278,7 @@ def _card(pair: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/cards", response=list[CardOut])
-@paginate(lists.CountedPagination)
+@lists.paged(router, "/cards", CardOut)
 def list_cards(request: HttpRequest) -> Any:
     """Reportable cases with their report cards, by diagnosis; paged with `count` (were
     cut at `limit`, 100 by default)."""

@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from fangkong.core import clock
+from fangkong.core import listing as lists
 from fangkong.core.access import invalid, record
 from fangkong.core.listing import CountedPagination
 from fangkong.geo.models import Division
@@ -269,8 +270,7 @@ def _save_unit(request: HttpRequest, unit: Unit | None, body: UnitIn) -> Unit:
     )
 
 
-@router.get("/units", response=list[UnitOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/units", UnitOut)
 def list_units(request: HttpRequest, node: str | None = Query(None, max_length=24)):  # type: ignore[no-untyped-def]
     return _placed(request, Unit, node)
 
@@ -285,8 +285,7 @@ def edit_unit(request: HttpRequest, unit_id: int, body: UnitIn):  # type: ignore
     return _changed(request, Unit, unit_id, body, _save_unit)
 
 
-@router.get("/organisations", response=list[OrganisationOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/organisations", OrganisationOut)
 def list_organisations(request: HttpRequest, node: str | None = Query(None, max_length=24)):  # type: ignore[no-untyped-def]
     return _placed(request, PartyOrganisation, node)
 
@@ -324,8 +323,7 @@ def edit_organisation(request: HttpRequest, org_id: int, body: OrganisationIn): 
 # Members and registrations -----------------------------------------------------------------
 
 
-@router.get("/members", response=list[MemberOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/members", MemberOut)
 def list_members(  # type: ignore[no-untyped-def]
     request: HttpRequest,
     node: str | None = Query(None, max_length=24),
@@ -405,8 +403,7 @@ class RestRulesOut(RestRulesIn):
     id: int
 
 
-@router.get("/rest-rules", response=list[RestRulesOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/rest-rules", RestRulesOut)
 def list_rest_rules(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Every dated rest rule set, newest first (city-wide configuration); paged with
     `count` (were the last 100)."""
@@ -418,8 +415,7 @@ def add_rest_rules(request: HttpRequest, body: RestRulesIn):  # type: ignore[no-
     return Status(201, rosters.add_rest_rules(_u(request), body.dict()))
 
 
-@router.get("/registrations", response=list[RegistrationOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/registrations", RegistrationOut)
 def list_registrations(  # type: ignore[no-untyped-def]
     request: HttpRequest,
     node: str | None = Query(None, max_length=24),
@@ -461,8 +457,7 @@ def decline_registration(request: HttpRequest, reg_id: int, body: DeclineIn):  #
 # Posts, shifts, assignments ----------------------------------------------------------------
 
 
-@router.get("/posts", response=list[PostOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/posts", PostOut)
 def list_posts(request: HttpRequest, node: str | None = Query(None, max_length=24)):  # type: ignore[no-untyped-def]
     return _placed(request, Post, node)
 
@@ -516,8 +511,7 @@ def plan_shifts(request: HttpRequest, post_id: int, body: MobilisationPlanIn):  
     )
 
 
-@router.get("/assignments", response=list[AssignmentOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/assignments", AssignmentOut)
 def list_assignments(  # type: ignore[no-untyped-def]
     request: HttpRequest,
     shift_id: int | None = None,

@@ -10,12 +10,10 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from ninja.pagination import paginate
 from pydantic import ConfigDict, create_model
 
 from fangkong.core import listing as lists
 from fangkong.core.access import record
-from fangkong.core.listing import CountedPagination
 from fangkong.core.querysets import is_system
 from fangkong.notify import actions, coverage, schedule
 from fangkong.notify.models import Notice, NoticeRules, ScheduledRun
@@ -116,8 +114,7 @@ def _hq(request: HttpRequest) -> None:
         raise PermissionDenied(_("only headquarters may do this"))
 
 
-@router.get("/", response=list[NoticeOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/", NoticeOut)
 def list_notices(request: HttpRequest, unread: bool = False, before: int | None = None):  # type: ignore[no-untyped-def]
     """The caller's notices, newest first, paged (`page`) with `count` (of the unread
     ones with `unread=true`; older than a notice with `before`)."""
@@ -255,8 +252,7 @@ def _undelivered(f: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/directives/{int:pk}/undelivered", response=list[UndeliveredOut])
-@paginate(lists.CountedPagination)
+@lists.paged(router, "/directives/{int:pk}/undelivered", UndeliveredOut)
 def directive_undelivered(request: HttpRequest, pk: int) -> Any:
     """Every delivery of a directive's notices that failed or was skipped; paged with `count`."""
     from fangkong.command.models import Directive

@@ -7,11 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import paginate
 
 from fangkong.core import audit
+from fangkong.core import listing as lists
 from fangkong.core.access import division, record, require
-from fangkong.core.listing import CountedPagination
 from fangkong.observation import actions, links
 from fangkong.observation.linelists import LISTS, counts, line_list
 from fangkong.observation.models import (
@@ -94,8 +93,7 @@ def add_rules(request: HttpRequest, body: ObservationRulesIn):  # type: ignore[n
 # ---------------------------------------------------------------- sites
 
 
-@router.get("/sites", response=list[SiteOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/sites", SiteOut)
 def list_sites(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Sites in the caller's area with beds, persons placed and rooms with a free bed,
     paged (`page`, `page_size`) with `count`."""
@@ -237,8 +235,7 @@ def check_in(request: HttpRequest, pk: int, body: CheckInIn):  # type: ignore[no
     return _checkin(period, body, kind, request.user)
 
 
-@router.get("/periods/{pk}/checkins", response=list[CheckInOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/periods/{pk}/checkins", CheckInOut)
 def list_checkins(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     """A period's check-ins, paged (`page`, `page_size`) with `count`."""
     return _period(request, pk).checkins.all()
@@ -277,8 +274,7 @@ def revoke_link(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
 # ---------------------------------------------------------------- tasks, referrals, sweep
 
 
-@router.get("/tasks", response=list[ObservationTaskOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/tasks", ObservationTaskOut)
 def list_tasks(request: HttpRequest, mine: bool = False, status: str = "open"):  # type: ignore[no-untyped-def]
     """Missed check-ins to follow up, paged (`page`, `page_size`) with `count`."""
     qs = AlertTask.objects.restrict(request.user).filter(status=status)
@@ -293,8 +289,7 @@ def task_done(request: HttpRequest, pk: int, body: TaskDoneIn):  # type: ignore[
     return actions.complete_task(request.user, task, body.note)
 
 
-@router.get("/referrals", response=list[ReferralOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/referrals", ReferralOut)
 def list_referrals(request: HttpRequest, status: str = "pending"):  # type: ignore[no-untyped-def]
     """Referrals to a fever clinic, paged (`page`, `page_size`) with `count`."""
     return Referral.objects.restrict(request.user).filter(status=status).order_by("pk")

@@ -245,8 +245,7 @@ def _device(d: DeviceStatus) -> dict:
     }
 
 
-@router.get("/devices", response=list[OfflineDeviceOut])
-@paginate(lists.CountedPagination)
+@lists.paged(router, "/devices", OfflineDeviceOut)
 def devices(request: HttpRequest):  # type: ignore[no-untyped-def]
     """The phones of the caller's area: items waiting to be sent, last sync; paged with
     `count`."""
@@ -272,8 +271,7 @@ def _orphan(o: OrphanVisit) -> dict:
     }
 
 
-@router.get("/orphans", response=list[OfflineOrphanOut])
-@paginate(lists.CountedPagination)
+@lists.paged(router, "/orphans", OfflineOrphanOut)
 def orphans(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Visits recorded offline whose task was gone when they arrived; paged with `count`."""
     qs = OrphanVisit.objects.restrict(request.user, "view").select_related("visited_by")
@@ -286,8 +284,7 @@ def resolve(request: HttpRequest, pk: int, body: OfflineResolveIn):  # type: ign
     return _orphan(actions.resolve_orphan(request.user, orphan, body.resolution))
 
 
-@router.get("/rules", response=list[OfflineRulesOut])
-@paginate(lists.CountedPagination)
+@lists.paged(router, "/rules", OfflineRulesOut)
 def list_rules(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Every dated offline rule set, latest first (none stored: the published defaults);
     paged with `count` (were the last 50)."""

@@ -7,12 +7,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import paginate
 
 from fangkong.core import listing as lists
 from fangkong.core import otp_codes, ratelimit
 from fangkong.core.access import division, record, require
-from fangkong.core.listing import CountedPagination
 from fangkong.geo.models import Division
 from fangkong.public import actions, returns
 from fangkong.public import schemas as s
@@ -30,8 +28,7 @@ from fangkong.public.models import (
 router = Router(tags=["public"])
 
 
-@router.get("/bulletins", response=list[s.BulletinOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/bulletins", s.BulletinOut)
 def list_bulletins(request: HttpRequest) -> Any:
     """Bulletins of the caller's area, newest first, paged (`page`) with `count`."""
     require(request.user, "view", "public.bulletin")
@@ -76,8 +73,7 @@ def publish_bulletin(request: HttpRequest, pk: int) -> Any:
     return b
 
 
-@router.get("/articles", response=list[s.ArticleOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/articles", s.ArticleOut)
 def list_articles(request: HttpRequest) -> Any:
     """Articles, newest first, paged (`page`) with `count`."""
     require(request.user, "view", "public.article")
@@ -90,8 +86,7 @@ def write_article(request: HttpRequest, body: s.ArticleIn, node_code: str) -> An
     return Status(201, actions.write_article(request.user, node, body.title, body.body))
 
 
-@router.get("/rumours", response=list[s.RumourOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/rumours", s.RumourOut)
 def list_rumours(request: HttpRequest) -> Any:
     """Rumours, newest first, paged (`page`) with `count`."""
     require(request.user, "view", "public.rumour")
@@ -110,8 +105,7 @@ def clarify_rumour(request: HttpRequest, pk: int, body: s.ClarifyIn) -> Any:
     return actions.clarify_rumour(request.user, r, body.clarification, body.sources, body.dismiss)
 
 
-@router.get("/questions", response=list[s.QuestionOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/questions", s.QuestionOut)
 def list_questions(request: HttpRequest, open_only: bool = True, department: str = "") -> Any:
     require(request.user, "view", "public.question")
     qs = Question.objects.restrict(request.user).select_related("node", "escalated_to")
@@ -160,8 +154,7 @@ def _own_application(request: HttpRequest, pk: int) -> WorkApplication:
     return record(request.user, WorkApplication.objects.select_related("node", "batch"), pk)
 
 
-@router.get("/applications", response=list[s.ApplicationOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/applications", s.ApplicationOut)
 def list_applications(request: HttpRequest, queue: bool = False) -> Any:
     require(request.user, "view", "public.workapplication")
     qs = WorkApplication.objects.restrict(request.user).select_related("node", "batch")
@@ -221,8 +214,7 @@ def publish_batch(request: HttpRequest, body: s.PublicBatchIn) -> Any:
     return Status(201, {"id": batch.pk, "number": batch.number, "companies": companies})
 
 
-@router.get("/schools", response=list[s.SchoolOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/schools", s.SchoolOut)
 def list_schools(request: HttpRequest) -> Any:
     """School return plans, paged (`page`) with `count`."""
     require(request.user, "view", "public.schoolplan")
@@ -243,8 +235,7 @@ def decide_school(request: HttpRequest, pk: int, body: s.PublicDecideIn) -> Any:
     return returns.decide_school_plan(request.user, plan, body.approve, body.note)
 
 
-@router.get("/gatherings", response=list[s.GatheringOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/gatherings", s.GatheringOut)
 def list_gatherings(request: HttpRequest) -> Any:
     """Gatherings, by planned day, paged (`page`) with `count`."""
     require(request.user, "view", "public.gathering")
@@ -294,8 +285,7 @@ def open_bulletin(request: HttpRequest, node_code: str = "3306") -> Any:
     return b
 
 
-@router.get("/open/bulletins", auth=None, response=list[s.PublishedOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/open/bulletins", s.PublishedOut, auth=None)
 def open_bulletins(request: HttpRequest, node_code: str = "3306") -> Any:
     """Published bulletins of an area, newest first, paged (`page`) with `count`."""
     return PublishedBulletin.objects.filter(node_code=node_code[:24])
@@ -324,8 +314,7 @@ def open_ask(request: HttpRequest, body: s.AskIn) -> Any:
     return Status(201, {"ticket": q.ticket, "due_at": q.due_at})
 
 
-@router.get("/open/answers", auth=None, response=list[s.PublicAnswerOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/open/answers", s.PublicAnswerOut, auth=None)
 def open_answers(request: HttpRequest, q: str = "") -> Any:
     """Published answers holding `q`, paged (`page`) with `count`."""
     found = Question.objects.published_answers(q[:50]).select_related("node")

@@ -10,10 +10,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import paginate
 
+from fangkong.core import listing as lists
 from fangkong.core.access import division, record, require
-from fangkong.core.listing import CountedPagination
 from fangkong.screening import actions, fates, progress
 from fangkong.screening.models import (
     DeclarationReview,
@@ -273,8 +272,7 @@ def transfer(request: HttpRequest, pk: int, body: ScreeningTransferIn):  # type:
     return actions.transfer_task(request.user, task, to, body.reason)
 
 
-@router.get("/exceptions", response=list[ExceptionOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/exceptions", ExceptionOut)
 def list_exceptions(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Open exceptions in the caller's area, paged (`page`, `page_size`) with `count`."""
     qs = open_exceptions(request.user)
@@ -328,8 +326,7 @@ class ScreeningReviewIn(Schema):
     accept: bool
 
 
-@router.get("/declarations", response=list[DeclarationReviewOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/declarations", DeclarationReviewOut)
 def list_declarations(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Public self-declarations about registered persons, waiting for review; paged
     (`page`, `page_size`) with `count`."""

@@ -8,10 +8,9 @@ from pathlib import Path
 from django.http import HttpRequest
 from ninja import Field, File, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import paginate
 
+from fangkong.core import listing as lists
 from fangkong.core.access import division, record
-from fangkong.core.listing import CountedPagination
 from fangkong.geo.models import Division, GridAddressKey
 from fangkong.screening import placing
 from fangkong.screening.actions import upload_dir
@@ -69,8 +68,7 @@ def _node(request: HttpRequest, code: str) -> Division:
     return division(request.user, code.strip())
 
 
-@router.get("/aliases", response=list[AliasOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/aliases", AliasOut)
 def list_aliases(request: HttpRequest, q: str = ""):  # type: ignore[no-untyped-def]
     """Aliases of the caller's area, newest first, paged (`page`) with `count`; `q`
     matches the alias text."""
@@ -94,8 +92,7 @@ def delete_alias(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     return Status(204, None)
 
 
-@router.get("/grid-keys", response=list[KeyOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/grid-keys", KeyOut)
 def list_keys(request: HttpRequest, village_code: str = ""):  # type: ignore[no-untyped-def]
     """Grid address keys of the caller's area (of one village with `village_code`),
     paged (`page`) with `count`."""

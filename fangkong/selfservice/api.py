@@ -11,12 +11,10 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.pagination import paginate
 
 from fangkong.core import listing as lists
 from fangkong.core import ratelimit
 from fangkong.core.access import invalid, record, require
-from fangkong.core.listing import CountedPagination
 from fangkong.core.resident import masked_name
 from fangkong.healthcode import tokens
 from fangkong.people.models import Person
@@ -166,8 +164,7 @@ def _declaration(d: Declaration) -> dict[str, Any]:
     }
 
 
-@router.get("/declarations", response=list[DeclarationOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/declarations", DeclarationOut)
 def list_declarations(
     request: HttpRequest, contradicting: bool = False, day: dt.date | None = None
 ) -> Any:
@@ -188,8 +185,7 @@ def get_declaration(request: HttpRequest, declaration_id: int) -> dict:
     return _declaration(get_object_or_404(qs, pk=declaration_id))
 
 
-@router.get("/appeals", response=list[AppealOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/appeals", AppealOut)
 def list_appeals(request: HttpRequest, status: str = "", escalated: bool = False) -> Any:
     """Appeals of the caller's area; `escalated`: the overdue ones escalated to the
     caller's node (derived from the clock at the time of asking). Paged (`page`,

@@ -9,11 +9,9 @@ from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.pagination import paginate
 
 from fangkong.core import listing as lists
 from fangkong.core.access import record, require
-from fangkong.core.listing import CountedPagination
 from fangkong.geo.models import Division
 from fangkong.supervision import actions, metrics
 from fangkong.supervision import record as cadres
@@ -114,8 +112,7 @@ def decisions(request: HttpRequest) -> Any:
 # ------------------------------------------------------------------ plans and teams
 
 
-@router.get("/plans", response=list[s.PlanOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/plans", s.PlanOut)
 def plans(request: HttpRequest) -> Any:
     """Plans in the caller's area; paged (`page`) with `count` (were the first 200)."""
     qs = InspectionPlan.objects.restrict(request.user).select_related("node")
@@ -158,8 +155,7 @@ class InspectionFilter(Schema):
     status: str = ""
 
 
-@router.get("/inspections", response=list[s.InspectionOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/inspections", s.InspectionOut)
 def inspections(request: HttpRequest, f: Query[InspectionFilter]) -> Any:
     qs = Inspection.objects.restrict(request.user).select_related("node")
     if f.kind:
@@ -239,8 +235,7 @@ class TaskFilter(Schema):
     state: str = ""  # open, replied, verified, closed, overdue, escalated
 
 
-@router.get("/rectifications", response=list[s.RectificationOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/rectifications", s.RectificationOut)
 def rectifications(request: HttpRequest, f: Query[TaskFilter]) -> Any:
     if f.state == "escalated":
         qs = metrics.escalated(request.user)
@@ -296,8 +291,7 @@ def close(request: HttpRequest, pk: int) -> Any:
 # ------------------------------------------------------------------ cadre records
 
 
-@router.get("/commendations", response=list[s.CommendationOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/commendations", s.CommendationOut)
 def commendations(request: HttpRequest) -> Any:
     qs = Commendation.objects.restrict(request.user).select_related("member", "organisation")
     return _ordered(qs)
@@ -326,8 +320,7 @@ def commend(request: HttpRequest, body: s.CommendationIn) -> Any:
     return Status(201, c)
 
 
-@router.get("/cases", response=list[s.SupervisionCaseOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/cases", s.SupervisionCaseOut)
 def cases(request: HttpRequest) -> Any:
     require(request.user, "view", AccountabilityCase)
     qs = AccountabilityCase.objects.restrict(request.user).select_related("member", "decision")

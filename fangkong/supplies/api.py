@@ -11,10 +11,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import paginate
 
+from fangkong.core import listing as lists
 from fangkong.core.access import division, record, require
-from fangkong.core.listing import CountedPagination
 from fangkong.supplies import supply_days
 from fangkong.supplies.actions import donations as donations_actions
 from fangkong.supplies.actions import ledger as ledger_actions
@@ -247,8 +246,7 @@ def warehouse_stock(request: HttpRequest, pk: int):  # type: ignore[no-untyped-d
     ]
 
 
-@router.get("/warehouses/{pk}/ledger", response=list[EntryOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/warehouses/{pk}/ledger", EntryOut)
 def ledger(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     """Every movement of a warehouse, newest first; paged (`page`, `page_size`) with
     `count` (were cut at `limit`, 100 by default)."""
@@ -294,8 +292,7 @@ def movement(request: HttpRequest, pk: int, body: MovementIn):  # type: ignore[n
     return Status(201, out)
 
 
-@router.get("/requests", response=list[SupplyRequestOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/requests", SupplyRequestOut)
 def requests(request: HttpRequest, status: str = ""):  # type: ignore[no-untyped-def]
     """Requests in the caller's area, newest first, paged (`page`, `page_size`) with `count`."""
     qs = SupplyRequest.objects.restrict(request.user, "view").order_by("-created_at", "-pk")
@@ -353,8 +350,7 @@ def allocate(request: HttpRequest, pk: int, item_id: int):  # type: ignore[no-un
     )
 
 
-@router.get("/donations", response=list[DonationOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/donations", DonationOut)
 def donations(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Donations received, newest first, paged (`page`, `page_size`) with `count`."""
     return Donation.objects.restrict(request.user, "view").order_by("-received_at", "-pk")
@@ -414,8 +410,7 @@ def markets(request: HttpRequest):  # type: ignore[no-untyped-def]
     return Market.objects.restrict(request.user, "view")
 
 
-@router.get("/prices", response=list[PriceOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/prices", PriceOut)
 def prices(request: HttpRequest, alerts: bool = False, item_id: int | None = None):  # type: ignore[no-untyped-def]
     qs = PriceReport.objects.restrict(request.user, "view")
     if alerts:
@@ -461,8 +456,7 @@ def baseline_set(request: HttpRequest, body: BaselineIn):  # type: ignore[no-unt
     return prices_actions.set_baseline(request.user, _item(body.item_id), node, body.price)
 
 
-@router.get("/markets/{pk}/prices", response=list[PriceOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/markets/{pk}/prices", PriceOut)
 def market_prices(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     """A market's price reports, paged (`page`, `page_size`) with `count`."""
     market = record(request.user, Market.objects, pk)

@@ -12,11 +12,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import paginate
 from pydantic import WithJsonSchema
 
+from fangkong.core import listing as lists
 from fangkong.core.access import division, record, require
-from fangkong.core.listing import CountedPagination
 from fangkong.tracing import actions, venues
 from fangkong.tracing.models import Chain, Contact, IndexCase, Venue
 
@@ -170,8 +169,7 @@ def _guard(fn):  # type: ignore[no-untyped-def]
         raise PermissionDenied(str(exc)) from None
 
 
-@router.get("/cases", response=list[IndexCaseOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/cases", IndexCaseOut)
 def list_cases(request: HttpRequest) -> Any:
     """Index cases in the caller's area; paged (`page`) with `count` (was a `limit`)."""
     qs = IndexCase.objects.restrict(request.user, "view")
@@ -224,8 +222,7 @@ def secondary(request: HttpRequest, pk: int, data: ContactIn):  # type: ignore[n
     )
 
 
-@router.get("/chains", response=list[ChainOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/chains", ChainOut)
 def list_chains(request: HttpRequest, active: bool = False):  # type: ignore[no-untyped-def]
     """Transmission chains, paged (`page`, `page_size`) with `count`."""
     qs = Chain.objects.restrict(request.user, "view")
@@ -241,8 +238,7 @@ def compute_chains(request: HttpRequest):  # type: ignore[no-untyped-def]
     return Status(202, {"job_id": job.pk})
 
 
-@router.get("/venues", response=list[VenueOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/venues", VenueOut)
 def list_venues(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Venues and gates, paged (`page`, `page_size`) with `count`."""
     return Venue.objects.restrict(request.user, "view")
