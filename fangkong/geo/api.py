@@ -1,7 +1,7 @@
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from fangkong.core.access import division, record
 from fangkong.geo import counters, picker
 from fangkong.geo.models import Division
 
@@ -51,7 +51,7 @@ def my_tree(request: HttpRequest):  # type: ignore[no-untyped-def]
     node = user.node or Division.objects.filter(parent__isnull=True).order_by("code").first()  # type: ignore[union-attr]
     return _with_children(
         request,
-        record(user, Division.objects, node.pk if node else None),
+        get_object_or_404(Division.objects.restrict(user, "view"), pk=node.pk if node else None),
     )
 
 
@@ -85,10 +85,12 @@ def search_nodes(  # type: ignore[no-untyped-def]
 @router.get("/{code}", response=NodeWithChildren)
 def node_detail(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
     """A node inside the caller's subtree with its children and counts; 404 outside it."""
-    node = division(request.user, code)
+    node = get_object_or_404(Division.objects.restrict(request.user, "view"), code=code)
     return _with_children(request, node)
 
 
 @router.get("/{code}/children", response=list[NodeOut])
 def node_children(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
-    return _with_children(request, division(request.user, code))["children"]
+    return _with_children(
+        request, get_object_or_404(Division.objects.restrict(request.user, "view"), code=code)
+    )["children"]
