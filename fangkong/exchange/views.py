@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from fangkong.core import audit, clock
 from fangkong.core import listing as lists
 from fangkong.core.access import record, require
-from fangkong.core.forms import run_action
+from fangkong.core.forms import create_page
 from fangkong.exchange import actions, cards, forms, schema, signing, sources
 from fangkong.exchange.choices import Channel, Direction
 from fangkong.exchange.models import HandoverRequest, Partner, Refusal, ReportCard
@@ -178,31 +178,30 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def partners_view(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    require(request.user, "view", "exchange.partner")
-    form = forms.PartnerForm(request.POST or None)
-    if request.method == "POST":
-        require(request.user, "add", "exchange.partner")
-        if form.is_valid() and run_action(
-            request,
-            form,
-            lambda: actions.save_partner(user, form.cleaned_data),
-            _("Partner registered."),
-        ):
-            return redirect("exchange:partners")
-    return render(
-        request,
-        "exchange/partners.html",
-        {
-            # paged with the total (the whole table was one page)
-            "partners": lists.paginate(request, Partner.objects.restrict(user), prefix="p"),
-            "form": form,
+
+    def listed() -> dict[str, Any]:
+        # paged with the total (the whole table was one page)
+        partners = lists.paginate(request, Partner.objects.restrict(user), prefix="p")
+        refusals = lists.paginate(request, Refusal.objects.restrict(user))
+        return {
+            "partners": partners,
             "can_add": user.may("exchange.partner", "add"),
             "own_code": actions.own_code(),
             "public_key": signing.public_key_b64(),
-            "refusals": (refusals := lists.paginate(request, Refusal.objects.restrict(user))),
+            "refusals": refusals,
             "listing": refusals,
             "can_see_refusals": user.may("exchange.refusal", "view"),
-        },
+        }
+
+    return create_page(
+        request,
+        "exchange.partner",
+        forms.PartnerForm(request.POST or None),
+        lambda d: actions.save_partner(user, d),
+        _("Partner registered."),
+        lambda _partner: ("exchange:partners",),
+        "exchange/partners.html",
+        listed,
     )
 
 

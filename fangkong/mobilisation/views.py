@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fangkong.core import clock
 from fangkong.core import listing as lists
 from fangkong.core.access import invalid, record, require
-from fangkong.core.forms import posted
+from fangkong.core.forms import create_page, posted
 from fangkong.geo.models import Division
 from fangkong.mobilisation import figures, roster
 from fangkong.mobilisation.actions import members as members_actions
@@ -517,17 +517,17 @@ def post_roster(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def rest_rules(request: HttpRequest) -> HttpResponse:
-    require(request.user, "view", "mobilisation.restruleset")
     user = _user(request)
     form = RestRulesForm(request.POST or None)
-    if request.method == "POST":
-        require(request.user, "add", "mobilisation.restruleset")
-    if posted(request, form, lambda d: rosters.add_rest_rules(user, d), _("Saved.")):
-        return redirect("mobilisation:rules")
-    return render(
+    return create_page(
         request,
+        "mobilisation.restruleset",
+        form,
+        lambda d: rosters.add_rest_rules(user, d),
+        _("Saved."),
+        lambda _rules: ("mobilisation:rules",),
         "mobilisation/rules.html",
-        {
+        lambda: {
             # Every dated rule set, paged with the total (were the last 50).
             "sets": lists.paginate(request, RestRuleSet.objects.order_by("-effective_from", "-pk")),
             "in_force": RestRuleSet.in_force(),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from fangkong.core import listing as paging
 from fangkong.core import picking
 from fangkong.core.access import division, record, require
-from fangkong.core.forms import add_action_errors, flashed, posted, run_action
+from fangkong.core.forms import add_action_errors, create_page, flashed, posted, run_action
 from fangkong.core.querysets import allows, can_access
 from fangkong.geo.models import Division
 from fangkong.screening import actions, exports, fates, progress
@@ -149,27 +149,16 @@ def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def sources(request: HttpRequest) -> HttpResponse:
-    require(request.user, "view", ListSource)
     form = SourceForm(request.POST or None)
-    if request.method == "POST":
-        require(request.user, "add", ListSource)
-        if form.is_valid() and run_action(
-            request,
-            form,
-            lambda: actions.save_source(
-                request.user,
-                form.cleaned_data["name"],
-                form.cleaned_data["kind"],
-                form.column_map(),
-            ),
-            _("Saved."),
-        ):
-            return redirect("screening:sources")
-    return render(
+    return create_page(
         request,
+        ListSource,
+        form,
+        lambda d: actions.save_source(request.user, d["name"], d["kind"], form.column_map()),
+        _("Saved."),
+        lambda _source: ("screening:sources",),
         "screening/sources.html",
-        {
-            "form": form,
+        lambda: {
             "sources": ListSource.objects.usable_by(request.user).order_by("name"),
             "can_add": allows(request.user, ListSource, "add"),
         },

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from fangkong.core import audit, clock
 from fangkong.core import listing as lists
 from fangkong.core.access import record, require
-from fangkong.core.forms import run_action
+from fangkong.core.forms import posted
 from fangkong.supplies import excel, supply_days
 from fangkong.supplies.actions import donations as donations_actions
 from fangkong.supplies.actions import ledger as ledger_actions
@@ -303,16 +303,13 @@ def request_new(request: HttpRequest) -> HttpResponse:
     user = request.user
     own = Warehouse.objects.restrict(user, "view")
     form = RequestForm(request.POST or None, sources=serving_warehouses(user), own=own)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        req = run_action(
-            request,
-            form,
-            lambda: requests_actions.submit_request(user, requester_node=user.node, **d),  # type: ignore[union-attr]
-            _("Request submitted."),
-        )
-        if req:
-            return redirect(req)
+    if req := posted(
+        request,
+        form,
+        lambda d: requests_actions.submit_request(user, requester_node=user.node, **d),  # type: ignore[union-attr]
+        _("Request submitted."),
+    ):
+        return redirect(req)
     return render(request, "supplies/request_new.html", {"form": form})
 
 
