@@ -5,7 +5,6 @@ from django.http import Http404, HttpRequest
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.pagination import paginate
 
 from fangkong.accounts.actions import (
     LoginRefused,
@@ -18,7 +17,6 @@ from fangkong.accounts.actions import (
 from fangkong.accounts.models import ApiToken, User
 from fangkong.core import listing as lists
 from fangkong.core.access import require
-from fangkong.core.listing import CountedPagination
 
 router = Router(tags=["auth"])
 
@@ -99,8 +97,7 @@ def logout(request: HttpRequest):  # type: ignore[no-untyped-def]
     return 204, None
 
 
-@router.get("/tokens", response=list[TokenRow])
-@paginate(CountedPagination)
+@lists.paged(router, "/tokens", TokenRow)
 def my_tokens(request: HttpRequest):  # type: ignore[no-untyped-def]
     """The caller's own live tokens (no token value: only digests are stored), paged
     (`page`) with `count`."""
@@ -108,8 +105,7 @@ def my_tokens(request: HttpRequest):  # type: ignore[no-untyped-def]
     return _rows(request, live.order_by("-created_at", "-pk"))
 
 
-@router.get("/accounts/tokens", response=list[TokenRow])
-@paginate(CountedPagination)
+@lists.paged(router, "/accounts/tokens", TokenRow)
 def area_tokens(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Administrators: the live tokens of the accounts in their area, paged (`page`)
     with `count`."""

@@ -7,13 +7,12 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import paginate
 from pydantic import field_validator
 
 from fangkong.briefing import actions, sections
 from fangkong.briefing.models import Briefing, BriefingRules, RiskRules
+from fangkong.core import listing as lists
 from fangkong.core.access import division, require
-from fangkong.core.listing import CountedPagination
 from fangkong.geo.models import Division
 
 router = Router(tags=["briefing"])
@@ -78,8 +77,7 @@ def _node(request: HttpRequest, code: str) -> Division:
     return division(request.user, code)
 
 
-@router.get("/briefings", response=list[BriefingListOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/briefings", BriefingListOut)
 def list_briefings(request: HttpRequest, node: str = "", since: dt.date | None = None):  # type: ignore[no-untyped-def]
     qs = Briefing.objects.restrict(request.user).select_related("node")
     if node:
@@ -106,8 +104,7 @@ def compute(request: HttpRequest, code: str, day: dt.date):  # type: ignore[no-u
     return Status(202, {"job_id": job.pk, "status": job.status})
 
 
-@router.get("/rules", response=list[BriefingRulesOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/rules", BriefingRulesOut)
 def list_rules(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Every dated rule set, newest first; paged with `count`."""
     require(
@@ -159,8 +156,7 @@ class RiskRulesOut(Schema):
     note: str
 
 
-@router.get("/risk-rules", response=list[RiskRulesOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/risk-rules", RiskRulesOut)
 def list_risk_rules(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Every dated R16 rule set, newest first; paged with `count`."""
     require(request.user, "view", "briefing.riskrules", message="your role may not read the rules")

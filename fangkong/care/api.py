@@ -12,14 +12,13 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import paginate
 
 from fangkong.care import actions
 from fangkong.care import schemas as s
 from fangkong.care.models import CareRules, Category, Deed, Difficulty
+from fangkong.core import listing as lists
 from fangkong.core import ratelimit
-from fangkong.core.access import division, require
-from fangkong.core.listing import CountedPagination
+from fangkong.core.access import division, record, require
 from fangkong.core.otp_codes import verify as check_code
 from fangkong.geo.models import Division
 
@@ -29,12 +28,11 @@ TOKEN_AGE = 30 * 60
 
 
 def _own_difficulty(request: HttpRequest, pk: int) -> Difficulty:
-    qs = Difficulty.objects.restrict(request.user).select_related("category", "node__parent")
-    return get_object_or_404(qs, pk=pk)
+    return record(request.user, Difficulty.objects.select_related("category", "node__parent"), pk)
 
 
 def _own_deed(request: HttpRequest, pk: int) -> Deed:
-    return get_object_or_404(Deed.objects.restrict(request.user).select_related("node"), pk=pk)
+    return record(request.user, Deed.objects.select_related("node"), pk)
 
 
 @router.get("/categories", response=list[s.CategoryOut])
@@ -47,8 +45,7 @@ def save_category(request: HttpRequest, body: s.CategoryIn) -> Any:
     return actions.save_category(request.user, body.code, body.name, body.active)
 
 
-@router.get("/rules", response=list[s.CareRulesOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/rules", s.CareRulesOut)
 def list_rules(request: HttpRequest) -> Any:
     """Every dated rule set, newest first; paged (`page`) with `count` (were the last 50)."""
     require(request.user, "view", "care.carerules")
@@ -60,8 +57,7 @@ def add_rules(request: HttpRequest, body: s.CareRulesIn) -> Any:
     return Status(201, actions.add_rules(request.user, **body.dict()))
 
 
-@router.get("/difficulties", response=list[s.DifficultyOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/difficulties", s.DifficultyOut)
 def list_difficulties(request: HttpRequest, state: str = "", category: str = "") -> Any:
     """Difficulties in the caller's area; paged (`page`) with `count` (was a `limit`)."""
     require(request.user, "view", "care.difficulty")
@@ -119,8 +115,7 @@ def levels(request: HttpRequest, node_code: str = "") -> Any:
     return [{"code": c.code, "name": c.name, **counts[c.code]} for c in children]
 
 
-@router.get("/deeds", response=list[s.DeedOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/deeds", s.DeedOut)
 def list_deeds(request: HttpRequest, status: str = "") -> Any:
     """Deeds, newest first, paged (`page`, `page_size`) with `count`."""
     require(request.user, "view", "care.deed")
@@ -134,8 +129,8 @@ def _named(request: HttpRequest, member_id: int | None, org_id: int | None) -> t
     from fangkong.mobilisation.models import Member, PartyOrganisation
 
     user = request.user
-    member = get_object_or_404(Member.objects.restrict(user), pk=member_id) if member_id else None
-    org = get_object_or_404(PartyOrganisation.objects.restrict(user), pk=org_id) if org_id else None
+    member = record(user, Member.objects, member_id) if member_id else None
+    org = record(user, PartyOrganisation.objects, org_id) if org_id else None
     return member, org
 
 

@@ -18,6 +18,7 @@ from fangkong.core import clock, crypto
 from fangkong.core.fields import (
     optional_ref,
     path_column,
+    path_index,
     ref_to,
     sealed,
     status_of,
@@ -114,11 +115,7 @@ class Difficulty(DetailPage, NodeScoped, TimeStampedModel):
         verbose_name_plural = _("difficulties")
         ordering = ["-created_at", "-pk"]
         indexes = [
-            models.Index(
-                fields=["path", "status"],
-                name="care_difficulty_path",
-                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
-            ),
+            path_index("care_difficulty_path", "status", "varchar_pattern_ops"),
             models.Index(fields=["status", "deadline"], name="care_difficulty_due"),
         ]
         constraints = [

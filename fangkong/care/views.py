@@ -15,7 +15,7 @@ from fangkong.care.choices import DeedStatus
 from fangkong.care.models import Deed, DeedPhoto, Difficulty
 from fangkong.core import clock, picking
 from fangkong.core import listing as lists
-from fangkong.core.access import chosen_division, require
+from fangkong.core.access import chosen_division, record, require
 from fangkong.core.forms import bound_to, create_page, dispatch, flashed, posted, run_action
 from fangkong.core.querysets import can_access
 from fangkong.geo.models import Division
@@ -65,10 +65,7 @@ def difficulties(request: HttpRequest) -> HttpResponse:
 @never_cache  # answers a reveal: never kept in a cache
 def difficulty(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
-    d = get_object_or_404(
-        Difficulty.objects.restrict(user).select_related("category", "node", "owner", "member"),
-        pk=pk,
-    )
+    d = record(user, Difficulty.objects.select_related("category", "node", "owner", "member"), pk)
     owners = (
         get_user_model()
         .objects.filter(
@@ -195,9 +192,7 @@ def deeds(request: HttpRequest) -> HttpResponse:
 @login_required
 def deed(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
-    d = get_object_or_404(
-        Deed.objects.restrict(user).select_related("node", "member", "organisation"), pk=pk
-    )
+    d = record(user, Deed.objects.select_related("node", "member", "organisation"), pk)
     review_form = forms.ReviewForm(bound_to(request, "review"))
     edit_form = forms.DeedForm(
         bound_to(request, "edit"),
@@ -271,7 +266,7 @@ def photo_response(photo: DeedPhoto, public: bool) -> FileResponse:
 @login_required
 def photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
     """A deed's photo for staff who may see the deed (before and after publication)."""
-    d = get_object_or_404(Deed.objects.restrict(request.user), pk=pk)
+    d = record(request.user, Deed.objects, pk)
     return photo_response(get_object_or_404(d.photos, pk=photo_pk), public=False)
 
 

@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import paginate
 
 from fangkong.clinical import boards, care, investigation, labimport, samples
 from fangkong.clinical.actions import cases as cases_actions
@@ -26,18 +25,10 @@ from fangkong.clinical.models import (
     Transfer,
     Ward,
 )
-from fangkong.core.access import require
-from fangkong.core.listing import CountedPagination
+from fangkong.core import listing as lists
+from fangkong.core.access import record, require
 
 router = Router(tags=["clinical"])
-
-
-def _case(request: HttpRequest, pk: int) -> Case:
-    return get_object_or_404(Case.objects.restrict(request.user, "view"), pk=pk)
-
-
-def _visit(request: HttpRequest, pk: int) -> ClinicVisit:
-    return get_object_or_404(ClinicVisit.objects.restrict(request.user, "view"), pk=pk)
 
 
 class ClinicalVisitOut(Schema):
@@ -275,14 +266,12 @@ def _pending(find: Any, request: HttpRequest, pk: Any, refusal: Any) -> Any:
 
 @router.post("/visits", response={201: ClinicalVisitOut})
 def create_visit(request: HttpRequest, body: ClinicalVisitIn):  # type: ignore[no-untyped-def]
-    facility = get_object_or_404(
-        Facility.objects.restrict(request.user, "view"), pk=body.facility_id
-    )
+    facility = record(request.user, Facility.objects, body.facility_id)
     person = None
     if body.person_id is not None:
         from fangkong.people.models import Person
 
-        person = get_object_or_404(Person.objects.restrict(request.user, "view"), pk=body.person_id)
+        person = record(request.user, Person.objects, body.person_id)
     referral, task = (
         _pending(boards.pending_referral, request, body.observation_referral_id, NO_REFERRAL),
         _pending(boards.pending_screening, request, body.screening_task_id, NO_SCREENING),
@@ -312,8 +301,7 @@ def create_visit(request: HttpRequest, body: ClinicalVisitIn):  # type: ignore[n
     return Status(201, visit)
 
 
-@router.get("/visits", response=list[ClinicalVisitOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/visits", ClinicalVisitOut)
 def list_visits(request: HttpRequest, open: bool = True):  # type: ignore[no-untyped-def]
     """Fever-clinic visits, paged (`page`, `page_size`) with `count`."""
     qs = ClinicVisit.objects.restrict(request.user, "view").select_related("person")
@@ -322,19 +310,21 @@ def list_visits(request: HttpRequest, open: bool = True):  # type: ignore[no-unt
 
 @router.get("/visits/{pk}", response=ClinicalVisitOut)
 def get_visit(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
-    return _visit(request, pk)
+    return record(request.user, ClinicVisit.objects, pk)
 
 
 @router.post("/visits/{pk}/findings", response=ClinicalVisitOut)
 def visit_findings(request: HttpRequest, pk: int, body: FindingsIn):  # type: ignore[no-untyped-def]
-    return visits.record_findings(request.user, _visit(request, pk), body.dict(exclude_none=True))
+    return visits.record_findings(
+        request.user, record(request.user, ClinicVisit.objects, pk), body.dict(exclude_none=True)
+    )
 
 
 @router.post("/visits/{pk}/handover", response=ClinicalVisitOut)
 def visit_handover(request: HttpRequest, pk: int, body: HandOverIn):  # type: ignore[no-untyped-def]
     from fangkong.accounts.models import User
 
-    visit = _visit(request, pk)
+    visit = record(request.user, ClinicVisit.objects, pk)
     to = User.objects.filter(pk=body.to_doctor_id).first()
     visits.hand_over(request.user, visit, to, body.reason)
     visit.refresh_from_db()
@@ -343,14 +333,15 @@ def visit_handover(request: HttpRequest, pk: int, body: HandOverIn):  # type: ig
 
 @router.post("/visits/{pk}/dispose", response=ClinicalVisitOut)
 def visit_dispose(request: HttpRequest, pk: int, body: DisposeIn):  # type: ignore[no-untyped-def]
-    return visits.dispose(request.user, _visit(request, pk), **body.dict())
+    return visits.dispose(
+        request.user, record(request.user, ClinicVisit.objects, pk), **body.dict()
+    )
 
 
 # ---------------------------------------------------------------- cases
 
 
-@router.get("/cases", response=list[ClinicalCaseOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/cases", ClinicalCaseOut)
 def list_cases(request: HttpRequest, overdue: str = ""):  # type: ignore[no-untyped-def]
     from fangkong.core import clock
 
@@ -368,12 +359,12 @@ def list_cases(request: HttpRequest, overdue: str = ""):  # type: ignore[no-unty
 
 @router.get("/cases/{pk}", response=ClinicalCaseOut)
 def get_case(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
-    return _case(request, pk)
+    return record(request.user, Case.objects, pk)
 
 
 @router.get("/cases/{pk}/proposal")
 def case_proposal(request: HttpRequest, pk: int) -> dict:
-    case = _case(request, pk)
+    case = record(request.user, Case.objects, pk)
     r8 = (
         care.discharge_check(case).as_dict()
         if case.status in ("confirmed", "asymptomatic")
@@ -384,7 +375,7 @@ def case_proposal(request: HttpRequest, pk: int) -> dict:
 
 @router.get("/cases/{pk}/history")
 def case_history(request: HttpRequest, pk: int) -> list[dict]:
-    case = _case(request, pk)
+    case = record(request.user, Case.objects, pk)
     return [
         {
             "from": c.from_status,
@@ -405,22 +396,29 @@ def case_history(request: HttpRequest, pk: int) -> list[dict]:
 @router.post("/cases/{pk}/classify", response=ClinicalCaseOut)
 def case_classify(request: HttpRequest, pk: int, body: ClassifyIn):  # type: ignore[no-untyped-def]
     d = body.dict()
-    return cases_actions.classify(request.user, _case(request, pk), d.pop("status"), **d)
+    return cases_actions.classify(
+        request.user, record(request.user, Case.objects, pk), d.pop("status"), **d
+    )
 
 
 @router.post("/cases/{pk}/emergency-report", response=ClinicalCaseOut)
 def case_emergency(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
-    return cases_actions.mark_emergency_reported(request.user, _case(request, pk))
+    return cases_actions.mark_emergency_reported(
+        request.user, record(request.user, Case.objects, pk)
+    )
 
 
 @router.post("/cases/{pk}/samples", response={201: SampleOut})
 def case_sample(request: HttpRequest, pk: int, body: SampleIn):  # type: ignore[no-untyped-def]
-    return Status(201, samples.record_sample(request.user, _case(request, pk), **body.dict()))
+    return Status(
+        201,
+        samples.record_sample(request.user, record(request.user, Case.objects, pk), **body.dict()),
+    )
 
 
 @router.post("/samples/{pk}/result", response=SampleOut)
 def sample_result(request: HttpRequest, pk: int, body: ClinicalResultIn):  # type: ignore[no-untyped-def]
-    sample = get_object_or_404(Sample.objects.restrict(request.user, "change"), pk=pk)
+    sample = record(request.user, Sample.objects, pk, "change")
     return samples.record_result(
         request.user,
         sample,
@@ -441,7 +439,7 @@ def lab_results(request: HttpRequest, file: File[UploadedFile]) -> dict:
 
 @router.post("/cases/{pk}/transfers", response={201: TransferOut})
 def case_transfer(request: HttpRequest, pk: int, body: ClinicalTransferIn):  # type: ignore[no-untyped-def]
-    case = _case(request, pk)
+    case = record(request.user, Case.objects, pk)
     hospital = get_object_or_404(boards.hospitals(request.user), pk=body.to_facility_id)
     return Status(
         201,
@@ -452,13 +450,13 @@ def case_transfer(request: HttpRequest, pk: int, body: ClinicalTransferIn):  # t
 
 
 def _transfer(request: HttpRequest, pk: int) -> Transfer:
-    return get_object_or_404(Transfer.objects.restrict(request.user, "change"), pk=pk)
+    return record(request.user, Transfer.objects, pk, "change")
 
 
 @router.post("/transfers/{pk}/bed", response=TransferOut)
 def transfer_bed(request: HttpRequest, pk: int, body: BedIn):  # type: ignore[no-untyped-def]
     transfer = _transfer(request, pk)
-    ward = get_object_or_404(Ward.objects.restrict(request.user, "view"), pk=body.ward_id)
+    ward = record(request.user, Ward.objects, body.ward_id)
     return care.assign_bed(request.user, transfer, ward)
 
 
@@ -474,39 +472,45 @@ def transfer_arrive(request: HttpRequest, pk: int):  # type: ignore[no-untyped-d
 
 @router.post("/cases/{pk}/daily")
 def case_daily(request: HttpRequest, pk: int, body: DailyIn) -> dict:
-    d = care.record_daily(request.user, _case(request, pk), body.dict())
+    d = care.record_daily(request.user, record(request.user, Case.objects, pk), body.dict())
     return {"day": d.day, "max_temperature": float(d.max_temperature), "severity": d.severity}
 
 
 @router.post("/cases/{pk}/experts", response=ClinicalCaseOut)
 def case_experts(request: HttpRequest, pk: int, body: ClinicalTeamIn):  # type: ignore[no-untyped-def]
-    team = get_object_or_404(ExpertTeam.objects.restrict(request.user, "view"), pk=body.team_id)
-    return care.assign_experts(request.user, _case(request, pk), team)
+    team = record(request.user, ExpertTeam.objects, body.team_id)
+    return care.assign_experts(request.user, record(request.user, Case.objects, pk), team)
 
 
 @router.post("/cases/{pk}/discharge", response=ClinicalCaseOut)
 def case_discharge(request: HttpRequest, pk: int, body: DischargeIn):  # type: ignore[no-untyped-def]
-    return care.discharge(request.user, _case(request, pk), override_reason=body.override_reason)
+    return care.discharge(
+        request.user, record(request.user, Case.objects, pk), override_reason=body.override_reason
+    )
 
 
 @router.post("/cases/{pk}/death", response=ClinicalCaseOut)
 def case_death(request: HttpRequest, pk: int, body: DeathIn):  # type: ignore[no-untyped-def]
-    return care.record_death(request.user, _case(request, pk), cause=body.cause)
+    return care.record_death(request.user, record(request.user, Case.objects, pk), cause=body.cause)
 
 
 @router.post("/cases/{pk}/setting", response=ClinicalCaseOut)
 def case_setting(request: HttpRequest, pk: int, body: TextIn):  # type: ignore[no-untyped-def]
-    return investigation.set_setting(request.user, _case(request, pk), body.text)
+    return investigation.set_setting(
+        request.user, record(request.user, Case.objects, pk), body.text
+    )
 
 
 @router.post("/cases/{pk}/onset-source", response=ClinicalCaseOut)
 def case_onset_source(request: HttpRequest, pk: int, body: OnsetSourceIn):  # type: ignore[no-untyped-def]
-    return investigation.set_onset_source(request.user, _case(request, pk), **body.dict())
+    return investigation.set_onset_source(
+        request.user, record(request.user, Case.objects, pk), **body.dict()
+    )
 
 
 @router.get("/cases/{pk}/exposures")
 def case_exposures(request: HttpRequest, pk: int) -> list[dict]:
-    case = _case(request, pk)
+    case = record(request.user, Case.objects, pk)
     inv = getattr(case, "investigation", None)
     if inv is None:
         return []
@@ -525,14 +529,14 @@ def case_exposures(request: HttpRequest, pk: int) -> list[dict]:
 
 @router.post("/cases/{pk}/exposures", response={201: dict})
 def case_add_exposure(request: HttpRequest, pk: int, body: ClinicalExposureIn):  # type: ignore[no-untyped-def]
-    case = _case(request, pk)
+    case = record(request.user, Case.objects, pk)
     e = investigation.add_exposure(request.user, case.investigation, body.dict())
     return Status(201, {"id": e.pk, "name": e.name})
 
 
 @router.post("/cases/{pk}/investigation/complete")
 def case_investigated(request: HttpRequest, pk: int, body: TextIn) -> dict:
-    case = _case(request, pk)
+    case = record(request.user, Case.objects, pk)
     inv = investigation.complete_investigation(request.user, case.investigation, body.text)
     return {"completed_at": inv.completed_at}
 
@@ -551,8 +555,7 @@ class ClusterOut(Schema):
         return [case.pk for case in obj.cases.all()]
 
 
-@router.get("/clusters", response=list[ClusterOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/clusters", ClusterOut)
 def list_clusters(request: HttpRequest) -> Any:
     """Clusters, paged (`page`, `page_size`) with `count`."""
     require(request.user, "view", "clinical.cluster")
@@ -561,7 +564,7 @@ def list_clusters(request: HttpRequest) -> Any:
 
 @router.post("/clusters/{pk}/report")
 def cluster_report(request: HttpRequest, pk: int) -> dict:
-    cluster = get_object_or_404(Cluster.objects.restrict(request.user, "report"), pk=pk)
+    cluster = record(request.user, Cluster.objects, pk, "report")
     cases_actions.report_cluster(request.user, cluster)
     return {"reported_at": cluster.reported_at}
 

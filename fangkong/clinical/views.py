@@ -41,23 +41,29 @@ from fangkong.clinical.models import (
 )
 from fangkong.core import audit, clock
 from fangkong.core import listing as lists
-from fangkong.core.access import require
+from fangkong.core.access import record, require
 from fangkong.core.forms import run_action
 from fangkong.core.rulepages import RulesPage
 
 
 def _visit(request: HttpRequest, pk: int, action: str = "view") -> ClinicVisit:
-    qs = ClinicVisit.objects.restrict(request.user, action).select_related(
-        "person", "facility", "first_doctor", "responsible_doctor"
+    return record(
+        request.user,
+        ClinicVisit.objects.select_related(
+            "person", "facility", "first_doctor", "responsible_doctor"
+        ),
+        pk,
+        action,
     )
-    return get_object_or_404(qs, pk=pk)
 
 
 def _case(request: HttpRequest, pk: int, action: str = "view") -> Case:
-    qs = Case.objects.restrict(request.user, action).select_related(
-        "person", "facility", "visit", "expert_team"
+    return record(
+        request.user,
+        Case.objects.select_related("person", "facility", "visit", "expert_team"),
+        pk,
+        action,
     )
-    return get_object_or_404(qs, pk=pk)
 
 
 def _errors(request: HttpRequest, exc: Exception) -> None:
@@ -250,19 +256,15 @@ def _classify(request: HttpRequest, case: Case) -> None:
 
 def _result(request: HttpRequest, case: Case) -> None:
     user, post = request.user, request.POST
-    sample = get_object_or_404(
-        Sample.objects.restrict(user, "change"), pk=post.get("sample") or 0, case=case
-    )
+    sample = record(user, Sample.objects, post.get("sample") or 0, "change", case=case)
     samples.record_result(
         user, sample, post.get("result"), ct_orf1ab=post.get("ct_orf1ab"), ct_n=post.get("ct_n")
     )
 
 
 def _transfer_of(request: HttpRequest, case: Case) -> Transfer:
-    return get_object_or_404(
-        Transfer.objects.restrict(request.user, "change"),
-        pk=request.POST.get("transfer") or 0,
-        case=case,
+    return record(
+        request.user, Transfer.objects, request.POST.get("transfer") or 0, "change", case=case
     )
 
 
@@ -272,9 +274,7 @@ def _bed(request: HttpRequest, case: Case) -> None:
 
 
 def _experts(request: HttpRequest, case: Case) -> None:
-    team = get_object_or_404(
-        ExpertTeam.objects.restrict(request.user, "view"), pk=request.POST.get("team") or 0
-    )
+    team = record(request.user, ExpertTeam.objects, request.POST.get("team") or 0)
     care.assign_experts(request.user, case, team)
 
 
@@ -377,7 +377,7 @@ def facilities(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    facility = get_object_or_404(Facility.objects.restrict(request.user, "view"), pk=pk)
+    facility = record(request.user, Facility.objects, pk)
     beds = Bed.objects.restrict(request.user, "view").filter(ward__facility=facility)
     occupied = set(beds.occupied().values_list("pk", flat=True))
     wards = [
@@ -423,7 +423,7 @@ def clusters(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def cluster_report(request: HttpRequest, pk: int) -> HttpResponse:
-    cluster = get_object_or_404(Cluster.objects.restrict(request.user, "report"), pk=pk)
+    cluster = record(request.user, Cluster.objects, pk, "report")
     try:
         cases.report_cluster(request.user, cluster)
         messages.success(request, _("Emergency report recorded."))

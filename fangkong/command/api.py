@@ -8,7 +8,6 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
-from ninja.pagination import paginate
 
 from fangkong.command import actions, metrics
 from fangkong.command.models import (
@@ -53,8 +52,8 @@ from fangkong.command.schemas import (
     ValueIn,
     ValueOut,
 )
-from fangkong.core.access import division, require
-from fangkong.core.listing import CountedPagination
+from fangkong.core import listing as lists
+from fangkong.core.access import division, record, require
 from fangkong.core.querysets import is_system
 
 router = Router(tags=["command"])
@@ -99,8 +98,7 @@ def set_level(request: HttpRequest, body: LevelIn):  # type: ignore[no-untyped-d
     )
 
 
-@router.get("/targets", response=list[TargetOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/targets", TargetOut)
 def list_targets(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Targets of the caller's area, paged (`page`, `page_size`) with `count`."""
     return _placed(request, Target, "indicators")
@@ -121,9 +119,7 @@ def create_target(request: HttpRequest, body: TargetIn):  # type: ignore[no-unty
 
 @router.post("/indicators/{pk}/values", response={201: ValueOut})
 def record_value(request: HttpRequest, pk: int, body: ValueIn):  # type: ignore[no-untyped-def]
-    indicator = get_object_or_404(
-        Indicator.objects.restrict(request.user).select_related("target__node"), pk=pk
-    )
+    indicator = record(request.user, Indicator.objects.select_related("target__node"), pk)
     return Status(201, actions.record_indicator(request.user, indicator, body.day, body.value))
 
 
@@ -153,8 +149,7 @@ def mark(request: HttpRequest, pk: int, body: MarkIn):  # type: ignore[no-untype
     return {"item": s.item, "done": s.done}
 
 
-@router.get("/task-forces", response=list[TaskForceOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/task-forces", TaskForceOut)
 def list_task_forces(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Task forces, paged (`page`, `page_size`) with `count`."""
     return _placed(request, TaskForce, "members")
@@ -177,13 +172,10 @@ def create_task_force(request: HttpRequest, body: TaskForceIn):  # type: ignore[
 
 
 def _directive(request: HttpRequest, pk: int, action: str = "view") -> Directive:
-    return get_object_or_404(
-        Directive.objects.restrict(request.user, action).select_related("node"), pk=pk
-    )
+    return record(request.user, Directive.objects.select_related("node"), pk, action)
 
 
-@router.get("/directives", response=list[DirectiveOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/directives", DirectiveOut)
 def list_directives(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Directives issued in the caller's area or addressed to it, newest first, paged
     (`page`, `page_size`) with `count`."""
@@ -228,19 +220,18 @@ def coverage(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     }
 
 
-@router.get("/directives/{pk}/laggards", response=list[ReceiptOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/directives/{pk}/laggards", ReceiptOut)
 def directive_laggards(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     return metrics.laggards(request.user, _directive(request, pk))
 
 
 def _receipt(request: HttpRequest, pk: int, action: str = "view") -> DirectiveReceipt:
-    qs = DirectiveReceipt.objects.restrict(request.user, action).select_related("node", "directive")
-    return get_object_or_404(qs, pk=pk)
+    return record(
+        request.user, DirectiveReceipt.objects.select_related("node", "directive"), pk, action
+    )
 
 
-@router.get("/receipts", response=list[ReceiptOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/receipts", ReceiptOut)
 def inbox(request: HttpRequest, escalated: bool = False):  # type: ignore[no-untyped-def]
     """Receipts of the caller's own organisation (or, with `escalated`, those escalated to it)."""
     user: Any = request.user
@@ -270,13 +261,10 @@ def sweep(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 
 def _meeting(request: HttpRequest, pk: int, action: str = "view") -> Meeting:
-    return get_object_or_404(
-        Meeting.objects.restrict(request.user, action).select_related("node"), pk=pk
-    )
+    return record(request.user, Meeting.objects.select_related("node"), pk, action)
 
 
-@router.get("/meetings", response=list[MeetingOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/meetings", MeetingOut)
 def list_meetings(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Meetings, newest first, paged (`page`, `page_size`) with `count`; each with its
     decisions and those carried over, read in one query each for the page."""
@@ -315,9 +303,7 @@ def decide(request: HttpRequest, pk: int, body: CommandDecisionIn):  # type: ign
 
 @router.post("/decisions/{pk}/close", response=CommandDecisionOut)
 def close(request: HttpRequest, pk: int, body: CloseIn):  # type: ignore[no-untyped-def]
-    d = get_object_or_404(
-        Decision.objects.restrict(request.user, "change").select_related("meeting__node"), pk=pk
-    )
+    d = record(request.user, Decision.objects.select_related("meeting__node"), pk, "change")
     return actions.close_decision(request.user, d, body.outcome)
 
 
@@ -325,9 +311,7 @@ def close(request: HttpRequest, pk: int, body: CloseIn):  # type: ignore[no-unty
 
 
 def _template(request: HttpRequest, pk: int) -> ReportTemplate:
-    return get_object_or_404(
-        ReportTemplate.objects.restrict(request.user).select_related("node"), pk=pk
-    )
+    return record(request.user, ReportTemplate.objects.select_related("node"), pk)
 
 
 @router.get("/report-templates", response=list[TemplateOut])
@@ -364,8 +348,7 @@ def submit(request: HttpRequest, pk: int, body: SubmissionIn):  # type: ignore[n
     return Status(201, sub)
 
 
-@router.get("/report-templates/{pk}/submissions", response=list[SubmissionOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/report-templates/{pk}/submissions", SubmissionOut)
 def list_submissions(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     """Submissions of a report, paged (`page`, `page_size`) with `count`."""
     t = _template(request, pk)

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,7 +42,7 @@ from fangkong.command.models import (
 )
 from fangkong.core import clock, picking
 from fangkong.core import listing as lists
-from fangkong.core.access import require
+from fangkong.core.access import record, require
 from fangkong.core.forms import create_page, flashed, posted
 from fangkong.core.querysets import is_system
 
@@ -170,9 +170,7 @@ def directive_list(request: HttpRequest) -> HttpResponse:
 
 
 def _directive(request: HttpRequest, pk: int) -> Directive:
-    return get_object_or_404(
-        Directive.objects.restrict(request.user).select_related("node", "owner"), pk=pk
-    )
+    return record(request.user, Directive.objects.select_related("node", "owner"), pk)
 
 
 @login_required
@@ -209,10 +207,9 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def _receipt(request: HttpRequest, pk: int) -> DirectiveReceipt:
-    qs = DirectiveReceipt.objects.restrict(request.user, "change").select_related(
-        "node", "directive"
+    return record(
+        request.user, DirectiveReceipt.objects.select_related("node", "directive"), pk, "change"
     )
-    return get_object_or_404(qs, pk=pk)
 
 
 @login_required
@@ -299,7 +296,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
-    m = get_object_or_404(Meeting.objects.restrict(user).select_related("node"), pk=pk)
+    m = record(user, Meeting.objects.select_related("node"), pk)
     form = DecisionForm(request.POST or None, owners=_owners(user))
     if posted(
         request,
@@ -325,9 +322,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def decision_close(request: HttpRequest, pk: int) -> HttpResponse:
-    d = get_object_or_404(
-        Decision.objects.restrict(request.user, "change").select_related("meeting__node"), pk=pk
-    )
+    d = record(request.user, Decision.objects.select_related("meeting__node"), pk, "change")
     try:
         actions.close_decision(request.user, d, request.POST.get("outcome", ""))
     except ValidationError as exc:
@@ -362,7 +357,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
-    t = get_object_or_404(ReportTemplate.objects.restrict(user).select_related("node"), pk=pk)
+    t = record(user, ReportTemplate.objects.select_related("node"), pk)
     expected_here = (
         user.node_id and user.node.level == t.level and user.node.path.startswith(t.path)
     )

@@ -7,13 +7,11 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
 
 from fangkong.companions import actions
 from fangkong.companions.models import CandidateExposure, CompanionRun
-from fangkong.core.access import require
-from fangkong.core.listing import CountedPagination
-from fangkong.geo.models import Division
+from fangkong.core import listing as lists
+from fangkong.core.access import division, record, require
 
 router = Router(tags=["companions"])
 
@@ -90,8 +88,7 @@ class CompanionDecisionIn(Schema):
 
 
 def _run(request: HttpRequest, pk: int) -> CompanionRun:
-    qs = CompanionRun.objects.restrict(request.user, "view").select_related("job", "node")
-    return get_object_or_404(qs, pk=pk)
+    return record(request.user, CompanionRun.objects.select_related("job", "node"), pk)
 
 
 @router.get("/datasets", response=list[str])
@@ -106,8 +103,7 @@ def list_datasets(request: HttpRequest):  # type: ignore[no-untyped-def]
     return actions.datasets()
 
 
-@router.get("/runs", response=list[RunOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/runs", RunOut)
 def list_runs(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Runs of the caller's subtree, newest first, paged (`page`, `page_size`) with `count`."""
     qs = CompanionRun.objects.restrict(request.user, "view").select_related("job", "node")
@@ -119,9 +115,7 @@ def create_run(request: HttpRequest, body: RunIn):  # type: ignore[no-untyped-de
     """Start detection for the cases (ids of the data set); the job runs in the background."""
     node = None
     if body.node_code:
-        node = get_object_or_404(
-            Division.objects.restrict(request.user, "view"), code=body.node_code
-        )
+        node = division(request.user, body.node_code)
     run = actions.start_run(
         request.user, node, body.dataset, body.engine, list(dict.fromkeys(body.cases))
     )

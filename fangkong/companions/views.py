@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -10,7 +10,7 @@ from fangkong.companions import actions
 from fangkong.companions.forms import DecisionForm, RunForm
 from fangkong.companions.models import CandidateExposure, CompanionRun
 from fangkong.core import listing as lists
-from fangkong.core.access import require
+from fangkong.core.access import record, require
 from fangkong.core.forms import run_action
 from fangkong.core.querysets import allows
 
@@ -53,9 +53,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A run: its progress, its cases with the number of companions, ranked candidates."""
-    run = get_object_or_404(
-        CompanionRun.objects.restrict(request.user, "view").select_related("job", "node"), pk=pk
-    )
+    run = record(request.user, CompanionRun.objects.select_related("job", "node"), pk)
     cases = list(run.cases.all())
     chosen = request.GET.get("case", "")
     case = next((c for c in cases if str(c.ref) == chosen), None)
@@ -88,10 +86,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm or dismiss one candidate; answers htmx with the updated row."""
-    candidate = get_object_or_404(
-        CandidateExposure.objects.restrict(request.user, "view").select_related("case", "person"),
-        pk=pk,
-    )
+    candidate = record(request.user, CandidateExposure.objects.select_related("case", "person"), pk)
     require(request.user, "decide", candidate)
     form = DecisionForm(request.POST)
     error = ""

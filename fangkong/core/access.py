@@ -161,6 +161,17 @@ def save_unique(obj: models.Model, field: str, message: Any) -> Any:
     return obj
 
 
+def record(user: Any, rows: Any, pk: Any, action: str = "view", **where: Any) -> Any:
+    """The record `pk` of the user's area, read through the one door
+    (`rows.restrict(user, action)`), else 404, as for a record that does not exist.
+    `rows` is the model's manager or a queryset of it (`Case.objects`,
+    `Bed.objects.select_related("ward")`); `action` is the role the reader needs;
+    `where` narrows further (`case=case`: a sample of this case only)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(rows.restrict(user, action), pk=pk, **where)
+
+
 def division(user: Any, code: str) -> Any:
     """The division `code` of the user's area — the node an API body or a page names —
     else 404, as for any record outside it."""

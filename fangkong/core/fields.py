@@ -27,6 +27,16 @@ def path_column(**options: Any) -> Any:
     return models.CharField(max_length=PATH_LEN, editable=False, **options)
 
 
+def path_index(name: str, then: str = "id", then_class: str = "int8_ops") -> Any:
+    """The index a list read through `restrict` walks: the materialised path, then `then`
+    (the id a keyset page orders by, or a column the list filters on, whose operator
+    class is `then_class`). Prefix matches on the path need the pattern operator class on
+    PostgreSQL unless the database collation is C; other databases ignore it."""
+    return models.Index(
+        fields=["path", then], name=name, opclasses=["varchar_pattern_ops", then_class]
+    )
+
+
 def ref_to(to: Any, verbose_name: Any = None, **options: Any) -> Any:
     """A required link to `to`: protected, not followed backwards unless named."""
     options = {"on_delete": models.PROTECT, "related_name": "+", **options}

@@ -11,7 +11,7 @@ and in the template `{% include "core/_filters.html" %}` (the form), the rows fr
 `listing.rows`, then `{% include "core/_pager.html" %}` (total and pages). The XLSX export
 of the same filtered rows is `lists.xlsx_response(...)`, and any other file a page hands
 out is `lists.download(data, filename)`. The API's twin is
-`CountedPagination` (`items` and `count`)."""
+`CountedPagination` (`items` and `count`), declared with `lists.paged(...)`."""
 
 import io
 from collections.abc import Callable, Iterable, Sequence
@@ -27,6 +27,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from ninja import pagination as ninja_pages
 from ninja.pagination import PageNumberPagination
 
 PER_PAGE = 50
@@ -258,9 +259,24 @@ class CountedPagination(PageNumberPagination):
         super().__init__(page_size=size, **kwargs)
 
 
+def paged(router: Any, path: str, item: Any, **options: Any) -> Callable[[Any], Any]:
+    """A list endpoint, declared once: `GET path` answering a page of `item`s as `items`
+    with their `count` (`CountedPagination`); `options` go to the route (`auth=None`).
+
+        @lists.paged(router, "/rumours", RumourOut)
+        def list_rumours(request): ...  # returns the queryset (or `Mapped`) to page"""
+
+    def declare(view: Any) -> Any:
+        return router.get(path, response=list[item], **options)(
+            ninja_pages.paginate(CountedPagination)(view)
+        )
+
+    return declare
+
+
 class Mapped:
     """Rows of a queryset turned into API dicts one page at a time: what an endpoint
-    with `@paginate(CountedPagination)` returns when its items are built by a function
+    declared with `lists.paged` returns when its items are built by a function
     (`return lists.Mapped(qs, _bulletin)`); `count` is the queryset's."""
 
     def __init__(self, qs: QuerySet, fn: Callable[[Any], Any]) -> None:

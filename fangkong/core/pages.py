@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from fangkong.core import audit
 from fangkong.core import home as home_cards
-from fangkong.core.access import require
+from fangkong.core.access import record, require
 from fangkong.core.listing import paginate
 from fangkong.core.picking import set_user
 
@@ -86,9 +86,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 @login_required
 def job_status(request: HttpRequest, pk: int) -> HttpResponse:
     """A background job's progress fragment (polled by htmx while it runs)."""
-    from django.shortcuts import get_object_or_404
 
     from fangkong.core.models import Job
 
-    job = get_object_or_404(Job.objects.restrict(request.user, "view"), pk=pk)
+    job = record(request.user, Job.objects, pk)
     return render(request, "core/job.html", {"job": job})

@@ -10,11 +10,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
-from ninja.pagination import paginate
 
 from fangkong.core import audit
 from fangkong.core import listing as lists
-from fangkong.core.access import invalid, require
+from fangkong.core.access import invalid, record, require
 from fangkong.exchange import actions, cards, sources
 from fangkong.exchange.models import HandoverRequest, Partner, ReportCard
 
@@ -138,8 +137,7 @@ def _out(r: HandoverRequest) -> dict:
     }
 
 
-@router.get("/partners", response=list[PartnerOut])
-@paginate(lists.CountedPagination)
+@lists.paged(router, "/partners", PartnerOut)
 def list_partners(request: HttpRequest) -> Any:
     """Partner cities by code; paged (`page`, `page_size`) with `count` (were one list)."""
     require(request.user, "view", "exchange.partner")
@@ -151,8 +149,7 @@ def add_partner(request: HttpRequest, payload: PartnerIn) -> Any:
     return 201, actions.save_partner(request.user, payload.dict())
 
 
-@router.get("/requests", response=list[ExchangeRequestOut])
-@paginate(lists.CountedPagination)
+@lists.paged(router, "/requests", ExchangeRequestOut)
 def list_requests(request: HttpRequest, direction: str = "", overdue: bool = False) -> Any:
     """Hand-over requests, newest first; paged (`page`, `page_size`) with `count` (were
     cut at `limit`, 100 by default)."""
@@ -198,8 +195,9 @@ def create_request(request: HttpRequest, payload: ExchangeRequestIn) -> Any:
 
 def _get(request: HttpRequest, pk: int) -> HandoverRequest:
     require(request.user, "view", "exchange.handoverrequest")
-    qs = HandoverRequest.objects.restrict(request.user).select_related("partner", "node__parent")
-    return get_object_or_404(qs, pk=pk)
+    return record(
+        request.user, HandoverRequest.objects.select_related("partner", "node__parent"), pk
+    )
 
 
 @router.get("/requests/{pk}", response=ExchangeRequestOut)
@@ -280,8 +278,7 @@ def _card(pair: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/cards", response=list[CardOut])
-@paginate(lists.CountedPagination)
+@lists.paged(router, "/cards", CardOut)
 def list_cards(request: HttpRequest) -> Any:
     """Reportable cases with their report cards, by diagnosis; paged with `count` (were
     cut at `limit`, 100 by default)."""

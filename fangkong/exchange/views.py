@@ -10,15 +10,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from fangkong.core import audit, clock
 from fangkong.core import listing as lists
-from fangkong.core.access import require
-from fangkong.core.forms import run_action
+from fangkong.core.access import record, require
+from fangkong.core.forms import create_page
 from fangkong.exchange import actions, cards, forms, schema, signing, sources
 from fangkong.exchange.choices import Channel, Direction
 from fangkong.exchange.models import HandoverRequest, Partner, Refusal, ReportCard
@@ -147,9 +147,7 @@ REQUEST_VERBS: dict[str, Callable[[HttpRequest, HandoverRequest, dict[str, Any]]
 @login_required
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
-    req = get_object_or_404(
-        HandoverRequest.objects.restrict(user).select_related("partner", "node", "subject"), pk=pk
-    )
+    req = record(user, HandoverRequest.objects.select_related("partner", "node", "subject"), pk)
     page: dict[str, Any] = {"form": forms.AnswerForm(request.POST or None), "revealed": {}}
     form, revealed = page["form"], page["revealed"]
     if request.method == "POST":
@@ -180,38 +178,37 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def partners_view(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    require(request.user, "view", "exchange.partner")
-    form = forms.PartnerForm(request.POST or None)
-    if request.method == "POST":
-        require(request.user, "add", "exchange.partner")
-        if form.is_valid() and run_action(
-            request,
-            form,
-            lambda: actions.save_partner(user, form.cleaned_data),
-            _("Partner registered."),
-        ):
-            return redirect("exchange:partners")
-    return render(
-        request,
-        "exchange/partners.html",
-        {
-            # paged with the total (the whole table was one page)
-            "partners": lists.paginate(request, Partner.objects.restrict(user), prefix="p"),
-            "form": form,
+
+    def listed() -> dict[str, Any]:
+        # paged with the total (the whole table was one page)
+        partners = lists.paginate(request, Partner.objects.restrict(user), prefix="p")
+        refusals = lists.paginate(request, Refusal.objects.restrict(user))
+        return {
+            "partners": partners,
             "can_add": user.may("exchange.partner", "add"),
             "own_code": actions.own_code(),
             "public_key": signing.public_key_b64(),
-            "refusals": (refusals := lists.paginate(request, Refusal.objects.restrict(user))),
+            "refusals": refusals,
             "listing": refusals,
             "can_see_refusals": user.may("exchange.refusal", "view"),
-        },
+        }
+
+    return create_page(
+        request,
+        "exchange.partner",
+        forms.PartnerForm(request.POST or None),
+        lambda d: actions.save_partner(user, d),
+        _("Partner registered."),
+        lambda _partner: ("exchange:partners",),
+        "exchange/partners.html",
+        listed,
     )
 
 
 @login_required
 def partner_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     user: Any = request.user
-    partner = get_object_or_404(Partner.objects.restrict(user), pk=pk)
+    partner = record(user, Partner.objects, pk)
     try:
         content, count = actions.export_file(user, partner, fmt, request)
     except ValidationError as exc:

@@ -6,14 +6,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import paginate
 
-from fangkong.core.access import require
-from fangkong.core.listing import CountedPagination
+from fangkong.core import listing as lists
+from fangkong.core.access import record, require
 from fangkong.healthcode import actions, tokens
 from fangkong.healthcode.models import CodeChange, HealthCode
 
@@ -66,7 +64,7 @@ class ArrivalIn(Schema):
 def _person(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     from fangkong.people.models import Person
 
-    return get_object_or_404(Person.objects.restrict(request.user, "view"), pk=pk)
+    return record(request.user, Person.objects, pk)
 
 
 def _code(request: HttpRequest, person_id: int) -> HealthCode:
@@ -85,8 +83,7 @@ def get_code(request: HttpRequest, person_id: int):  # type: ignore[no-untyped-d
     return _code(request, person_id)
 
 
-@router.get("/persons/{person_id}/history", response=list[ChangeOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/persons/{person_id}/history", ChangeOut)
 def history(request: HttpRequest, person_id: int) -> Any:
     """Every change of a person's colour, newest first; paged (`page`) with `count`."""
     person = _person(request, person_id)

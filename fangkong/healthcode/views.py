@@ -9,13 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from fangkong.core import audit
 from fangkong.core import listing as lists
-from fangkong.core.access import require
+from fangkong.core.access import record, require
 from fangkong.healthcode import actions, tokens
 from fangkong.healthcode.choices import Colour
 from fangkong.healthcode.forms import ArrivalForm, OverrideForm
@@ -52,9 +52,11 @@ def _arrival(request: HttpRequest, person: Any, page: dict[str, Any]) -> None:
 
 
 def _end_override(request: HttpRequest, person: Any, page: dict[str, Any]) -> None:
-    found = get_object_or_404(
-        CodeOverride.objects.restrict(request.user, "view"),
-        pk=request.POST.get("override"),
+    found = record(
+        request.user,
+        CodeOverride.objects,
+        request.POST.get("override"),
+        "view",
         person=person,
         active=True,
     )
@@ -82,7 +84,7 @@ def person_code(request: HttpRequest, person_id: int) -> HttpResponse:
     from fangkong.people.models import Person
 
     require(request.user, "view", "healthcode.healthcode")
-    person = get_object_or_404(Person.objects.restrict(request.user, "view"), pk=person_id)
+    person = record(request.user, Person.objects, person_id)
     actions.colour_of(person.pk)
     code = HealthCode.objects.get(person_id=person.pk)
     page: dict[str, Any] = {

@@ -7,14 +7,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from fangkong.core import clock
-from fangkong.core.access import invalid
+from fangkong.core import listing as lists
+from fangkong.core.access import invalid, record
 from fangkong.core.listing import CountedPagination
 from fangkong.geo.models import Division
 from fangkong.mobilisation import figures, roster
@@ -256,7 +256,7 @@ def _placed(request: HttpRequest, model: Any, node: str | None) -> Any:
 
 def _changed(request: HttpRequest, model: Any, pk: int, body: Any, save: Any) -> Any:
     """An edit endpoint: the record of the user's area (else 404) saved from `body`."""
-    return save(request, get_object_or_404(model.objects.restrict(_u(request)), pk=pk), body)
+    return save(request, record(_u(request), model.objects, pk), body)
 
 
 def _save_unit(request: HttpRequest, unit: Unit | None, body: UnitIn) -> Unit:
@@ -270,8 +270,7 @@ def _save_unit(request: HttpRequest, unit: Unit | None, body: UnitIn) -> Unit:
     )
 
 
-@router.get("/units", response=list[UnitOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/units", UnitOut)
 def list_units(request: HttpRequest, node: str | None = Query(None, max_length=24)):  # type: ignore[no-untyped-def]
     return _placed(request, Unit, node)
 
@@ -286,17 +285,14 @@ def edit_unit(request: HttpRequest, unit_id: int, body: UnitIn):  # type: ignore
     return _changed(request, Unit, unit_id, body, _save_unit)
 
 
-@router.get("/organisations", response=list[OrganisationOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/organisations", OrganisationOut)
 def list_organisations(request: HttpRequest, node: str | None = Query(None, max_length=24)):  # type: ignore[no-untyped-def]
     return _placed(request, PartyOrganisation, node)
 
 
 @router.get("/organisations/{org_id}", response=OrganisationOut)
 def get_organisation(request: HttpRequest, org_id: int):  # type: ignore[no-untyped-def]
-    return get_object_or_404(
-        PartyOrganisation.objects.restrict(_u(request)).select_related("node"), pk=org_id
-    )
+    return record(_u(request), PartyOrganisation.objects.select_related("node"), org_id)
 
 
 def _save_organisation(
@@ -327,8 +323,7 @@ def edit_organisation(request: HttpRequest, org_id: int, body: OrganisationIn): 
 # Members and registrations -----------------------------------------------------------------
 
 
-@router.get("/members", response=list[MemberOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/members", MemberOut)
 def list_members(  # type: ignore[no-untyped-def]
     request: HttpRequest,
     node: str | None = Query(None, max_length=24),
@@ -368,9 +363,7 @@ def _members(request: HttpRequest, node: str | None, q: str, after: int):  # typ
 
 @router.get("/members/{member_id}", response=MemberOut)
 def get_member(request: HttpRequest, member_id: int):  # type: ignore[no-untyped-def]
-    return get_object_or_404(
-        Member.objects.restrict(_u(request)).select_related("community"), pk=member_id
-    )
+    return record(_u(request), Member.objects.select_related("community"), member_id)
 
 
 def _save_member(request: HttpRequest, member: Member | None, body: MemberIn) -> Member:
@@ -410,8 +403,7 @@ class RestRulesOut(RestRulesIn):
     id: int
 
 
-@router.get("/rest-rules", response=list[RestRulesOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/rest-rules", RestRulesOut)
 def list_rest_rules(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Every dated rest rule set, newest first (city-wide configuration); paged with
     `count` (were the last 100)."""
@@ -423,8 +415,7 @@ def add_rest_rules(request: HttpRequest, body: RestRulesIn):  # type: ignore[no-
     return Status(201, rosters.add_rest_rules(_u(request), body.dict()))
 
 
-@router.get("/registrations", response=list[RegistrationOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/registrations", RegistrationOut)
 def list_registrations(  # type: ignore[no-untyped-def]
     request: HttpRequest,
     node: str | None = Query(None, max_length=24),
@@ -442,7 +433,7 @@ def list_registrations(  # type: ignore[no-untyped-def]
 def create_registration(request: HttpRequest, body: RegistrationIn):  # type: ignore[no-untyped-def]
     """Staff register a member of their area at a community of their area."""
     user = _u(request)
-    member = get_object_or_404(Member.objects.restrict(user, "change"), pk=body.member_id)
+    member = record(user, Member.objects, body.member_id, "change")
     community = registration.community_by_code(body.community_code)
     if not Division.objects.restrict(user).filter(pk=community.pk).exists():
         raise invalid("community_code", "outside your jurisdiction")
@@ -450,10 +441,7 @@ def create_registration(request: HttpRequest, body: RegistrationIn):  # type: ig
 
 
 def _registration(request: HttpRequest, reg_id: int) -> Registration:
-    return get_object_or_404(
-        Registration.objects.restrict(_u(request)).select_related("member", "community"),
-        pk=reg_id,
-    )
+    return record(_u(request), Registration.objects.select_related("member", "community"), reg_id)
 
 
 @router.post("/registrations/{reg_id}/confirm", response=RegistrationOut)
@@ -469,8 +457,7 @@ def decline_registration(request: HttpRequest, reg_id: int, body: DeclineIn):  #
 # Posts, shifts, assignments ----------------------------------------------------------------
 
 
-@router.get("/posts", response=list[PostOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/posts", PostOut)
 def list_posts(request: HttpRequest, node: str | None = Query(None, max_length=24)):  # type: ignore[no-untyped-def]
     return _placed(request, Post, node)
 
@@ -484,7 +471,7 @@ def create_post(request: HttpRequest, body: PostIn):  # type: ignore[no-untyped-
 
 
 def _post(request: HttpRequest, post_id: int) -> Post:
-    return get_object_or_404(Post.objects.restrict(_u(request)).select_related("node"), pk=post_id)
+    return record(_u(request), Post.objects.select_related("node"), post_id)
 
 
 def _shift_out(s: Shift) -> dict:
@@ -524,8 +511,7 @@ def plan_shifts(request: HttpRequest, post_id: int, body: MobilisationPlanIn):  
     )
 
 
-@router.get("/assignments", response=list[AssignmentOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/assignments", AssignmentOut)
 def list_assignments(  # type: ignore[no-untyped-def]
     request: HttpRequest,
     shift_id: int | None = None,
@@ -544,8 +530,8 @@ def create_assignment(request: HttpRequest, body: AssignmentIn):  # type: ignore
     """Put a member on a shift. A broken rest rule answers 422 with one entry per rule
     (`rule`, `msg`, `overridable`); send `override_reason` to assign anyway."""
     user = _u(request)
-    shift = get_object_or_404(Shift.objects.restrict(user).select_related("post"), pk=body.shift_id)
-    member = get_object_or_404(Member.objects.restrict(user), pk=body.member_id)
+    shift = record(user, Shift.objects.select_related("post"), body.shift_id)
+    member = record(user, Member.objects, body.member_id)
     try:
         a = rosters.assign(user, shift, member, body.override_reason)
     except rosters.RestRuleError as exc:
@@ -568,7 +554,7 @@ def create_assignment(request: HttpRequest, body: AssignmentIn):  # type: ignore
 
 @router.delete("/assignments/{assignment_id}", response={204: None})
 def delete_assignment(request: HttpRequest, assignment_id: int):  # type: ignore[no-untyped-def]
-    a = get_object_or_404(Assignment.objects.restrict(_u(request)), pk=assignment_id)
+    a = record(_u(request), Assignment.objects, assignment_id)
     rosters.unassign(_u(request), a)
     return Status(204, None)
 
@@ -578,9 +564,7 @@ def issue_ppe(request: HttpRequest, assignment_id: int, body: PpeIn):  # type: i
     from fangkong.supplies.models import Item, Warehouse
 
     user = _u(request)
-    a = get_object_or_404(
-        Assignment.objects.restrict(user).select_related("shift__post"), pk=assignment_id
-    )
+    a = record(user, Assignment.objects.select_related("shift__post"), assignment_id)
     item = Item.objects.filter(pk=body.item_id).first()
     if item is None:
         raise invalid("item_id", "no such item")

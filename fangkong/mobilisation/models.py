@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core import clock, crypto
+from fangkong.core import clock, crypto, fields
 from fangkong.core.fields import optional_ref, path_column, ref_to, sealed, status_of, step
 from fangkong.core.models import DatedRuleSet, NodeScoped, PathScoped, Placed, TimeStampedModel
 from fangkong.mobilisation.choices import (
@@ -132,13 +132,7 @@ class Member(PathScoped, TimeStampedModel):
                 name="member_unique_phone",
             )
         ]
-        indexes = [
-            models.Index(
-                fields=["path", "id"],
-                name="member_path_id",
-                opclasses=["varchar_pattern_ops", "int8_ops"],
-            ),
-        ]
+        indexes = [fields.path_index("member_path_id")]
 
     def __str__(self) -> str:
         return self.name

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from fangkong.core import clock
 from fangkong.core import listing as lists
-from fangkong.core.access import invalid, require
-from fangkong.core.forms import posted
+from fangkong.core.access import invalid, record, require
+from fangkong.core.forms import create_page, posted
 from fangkong.geo.models import Division
 from fangkong.mobilisation import figures, roster
 from fangkong.mobilisation.actions import members as members_actions
@@ -122,7 +122,7 @@ def _edit(
         require(user, "add", model._meta.label_lower)
         initial = {"node_code": getattr(user.node, "code", ""), **(blank or {})}
     else:
-        obj = get_object_or_404(model.objects.restrict(user, "change"), pk=pk)
+        obj = record(user, model.objects, pk, "change")
         initial = initial_of(obj)
     form = form_class(request.POST or None, initial=initial)
     if saved := posted(request, form, lambda d: save(user, obj, d), _("Saved.")):
@@ -166,11 +166,8 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    org = get_object_or_404(
-        PartyOrganisation.objects.restrict(user, "view").select_related(
-            "node", "unit", "parent", "secretary"
-        ),
-        pk=pk,
+    org = record(
+        user, PartyOrganisation.objects.select_related("node", "unit", "parent", "secretary"), pk
     )
     members = Member.objects.restrict(user, "view").filter(organisation=org)
     children = PartyOrganisation.objects.restrict(user, "view").filter(parent=org)
@@ -319,10 +316,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 @never_cache  # answers a reveal: never kept in a cache
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    member = get_object_or_404(
-        Member.objects.restrict(user, "view").select_related("organisation", "unit", "community"),
-        pk=pk,
-    )
+    member = record(user, Member.objects.select_related("organisation", "unit", "community"), pk)
     phone = None
     if request.method == "POST" and request.POST.get("reveal") == "phone":
         try:
@@ -421,7 +415,7 @@ def registration_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def registration_decide(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    reg = get_object_or_404(Registration.objects.restrict(user, "view"), pk=pk)
+    reg = record(user, Registration.objects, pk)
     try:
         if request.POST.get("decision") == "confirm":
             registration.confirm(user, reg)
@@ -476,7 +470,7 @@ def post_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @login_required
 def post_roster(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    post = get_object_or_404(Post.objects.restrict(user, "view").select_related("node"), pk=pk)
+    post = record(user, Post.objects.select_related("node"), pk)
     day = _day(request)
     plan = PlanForm(request.POST or None, initial={"first_day": day, "days": 7}, prefix="plan")
     warning = None
@@ -523,17 +517,17 @@ def post_roster(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def rest_rules(request: HttpRequest) -> HttpResponse:
-    require(request.user, "view", "mobilisation.restruleset")
     user = _user(request)
     form = RestRulesForm(request.POST or None)
-    if request.method == "POST":
-        require(request.user, "add", "mobilisation.restruleset")
-    if posted(request, form, lambda d: rosters.add_rest_rules(user, d), _("Saved.")):
-        return redirect("mobilisation:rules")
-    return render(
+    return create_page(
         request,
+        "mobilisation.restruleset",
+        form,
+        lambda d: rosters.add_rest_rules(user, d),
+        _("Saved."),
+        lambda _rules: ("mobilisation:rules",),
         "mobilisation/rules.html",
-        {
+        lambda: {
             # Every dated rule set, paged with the total (were the last 50).
             "sets": lists.paginate(request, RestRuleSet.objects.order_by("-effective_from", "-pk")),
             "in_force": RestRuleSet.in_force(),

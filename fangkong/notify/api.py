@@ -10,11 +10,10 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from ninja.pagination import paginate
 from pydantic import ConfigDict, create_model
 
 from fangkong.core import listing as lists
-from fangkong.core.listing import CountedPagination
+from fangkong.core.access import record
 from fangkong.core.querysets import is_system
 from fangkong.notify import actions, coverage, schedule
 from fangkong.notify.models import Notice, NoticeRules, ScheduledRun
@@ -115,8 +114,7 @@ def _hq(request: HttpRequest) -> None:
         raise PermissionDenied(_("only headquarters may do this"))
 
 
-@router.get("/", response=list[NoticeOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/", NoticeOut)
 def list_notices(request: HttpRequest, unread: bool = False, before: int | None = None):  # type: ignore[no-untyped-def]
     """The caller's notices, newest first, paged (`page`) with `count` (of the unread
     ones with `unread=true`; older than a notice with `before`)."""
@@ -230,7 +228,7 @@ def list_schedule(request: HttpRequest):  # type: ignore[no-untyped-def]
 def directive_coverage(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     from fangkong.command.models import Directive
 
-    d = get_object_or_404(Directive.objects.restrict(request.user), pk=pk)
+    d = record(request.user, Directive.objects, pk)
     c = coverage.directive(request.user, d)
     # The first page of what was not delivered, with `failed_count`; every one at
     # /directives/{pk}/undelivered (paged).
@@ -254,13 +252,12 @@ def _undelivered(f: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/directives/{int:pk}/undelivered", response=list[UndeliveredOut])
-@paginate(lists.CountedPagination)
+@lists.paged(router, "/directives/{int:pk}/undelivered", UndeliveredOut)
 def directive_undelivered(request: HttpRequest, pk: int) -> Any:
     """Every delivery of a directive's notices that failed or was skipped; paged with `count`."""
     from fangkong.command.models import Directive
 
-    d = get_object_or_404(Directive.objects.restrict(request.user), pk=pk)
+    d = record(request.user, Directive.objects, pk)
     return lists.Mapped(
         coverage.undelivered(coverage.directive_deliveries(request.user, d)), _undelivered
     )

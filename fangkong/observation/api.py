@@ -3,17 +3,14 @@
 from typing import Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import paginate
 
 from fangkong.core import audit
-from fangkong.core.access import require
-from fangkong.core.listing import CountedPagination
-from fangkong.geo.models import Division
+from fangkong.core import listing as lists
+from fangkong.core.access import division, record, require
 from fangkong.observation import actions, links
 from fangkong.observation.linelists import LISTS, counts, line_list
 from fangkong.observation.models import (
@@ -65,16 +62,18 @@ class ListParams(Schema):
 
 
 def _period(request: HttpRequest, pk: int, action: str = "view") -> ObservationPeriod:
-    qs = ObservationPeriod.objects.restrict(request.user, action).select_related(
-        "person", "rules", "grid"
+    return record(
+        request.user,
+        ObservationPeriod.objects.select_related("person", "rules", "grid"),
+        pk,
+        action,
     )
-    return get_object_or_404(qs, pk=pk)
 
 
 def _room(request: HttpRequest, pk: int | None) -> Room | None:
     if pk is None:
         return None
-    return get_object_or_404(Room.objects.restrict(request.user, "view"), pk=pk)
+    return record(request.user, Room.objects, pk)
 
 
 # ---------------------------------------------------------------- rules
@@ -94,8 +93,7 @@ def add_rules(request: HttpRequest, body: ObservationRulesIn):  # type: ignore[n
 # ---------------------------------------------------------------- sites
 
 
-@router.get("/sites", response=list[SiteOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/sites", SiteOut)
 def list_sites(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Sites in the caller's area with beds, persons placed and rooms with a free bed,
     paged (`page`, `page_size`) with `count`."""
@@ -110,12 +108,12 @@ def list_sites(request: HttpRequest):  # type: ignore[no-untyped-def]
 @router.post("/sites", response={201: SiteOut})
 def create_site(request: HttpRequest, body: SiteIn):  # type: ignore[no-untyped-def]
     require(request.user, "add", "observation.quarantinesite")
-    node = get_object_or_404(Division.objects.restrict(request.user), code=body.node_code)
+    node = division(request.user, body.node_code)
     doctor = None
     if body.doctor_id:
         from fangkong.accounts.models import User
 
-        doctor = get_object_or_404(User.objects.restrict(request.user), pk=body.doctor_id)
+        doctor = record(request.user, User.objects, body.doctor_id)
     site = actions.create_site(
         request.user, name=body.name, address=body.address, node=node, doctor=doctor
     )
@@ -124,19 +122,18 @@ def create_site(request: HttpRequest, body: SiteIn):  # type: ignore[no-untyped-
 
 @router.get("/sites/{pk}", response=SiteOut)
 def get_site(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
-    qs = QuarantineSite.objects.restrict(request.user).with_occupancy().select_related("node")
-    return get_object_or_404(qs, pk=pk)
+    return record(request.user, QuarantineSite.objects.with_occupancy().select_related("node"), pk)
 
 
 @router.get("/sites/{pk}/rooms", response=list[RoomOut])
 def list_rooms(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
-    site = get_object_or_404(QuarantineSite.objects.restrict(request.user), pk=pk)
+    site = record(request.user, QuarantineSite.objects, pk)
     return list(site.rooms.all())
 
 
 @router.post("/sites/{pk}/rooms", response={201: list[RoomOut]})
 def add_rooms(request: HttpRequest, pk: int, body: RoomsIn):  # type: ignore[no-untyped-def]
-    site = get_object_or_404(QuarantineSite.objects.restrict(request.user, "change"), pk=pk)
+    site = record(request.user, QuarantineSite.objects, pk, "change")
     return Status(201, actions.add_rooms(request.user, site, body.numbers, body.capacity))
 
 
@@ -169,7 +166,7 @@ def list_periods(request: HttpRequest, params: Query[ListParams]):  # type: igno
 @router.post("/periods", response={201: PeriodOut})
 def start_period(request: HttpRequest, body: PeriodIn):  # type: ignore[no-untyped-def]
     require(request.user, "add", "observation.observationperiod")
-    person = get_object_or_404(Person.objects.restrict(request.user), pk=body.person_id)
+    person = record(request.user, Person.objects, body.person_id)
     room = _room(request, body.room_id)
     terms = body.dict(exclude={"person_id", "room_id"})
     period = actions.start_period(request.user, person, room=room, **terms)
@@ -238,8 +235,7 @@ def check_in(request: HttpRequest, pk: int, body: CheckInIn):  # type: ignore[no
     return _checkin(period, body, kind, request.user)
 
 
-@router.get("/periods/{pk}/checkins", response=list[CheckInOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/periods/{pk}/checkins", CheckInOut)
 def list_checkins(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     """A period's check-ins, paged (`page`, `page_size`) with `count`."""
     return _period(request, pk).checkins.all()
@@ -278,8 +274,7 @@ def revoke_link(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
 # ---------------------------------------------------------------- tasks, referrals, sweep
 
 
-@router.get("/tasks", response=list[ObservationTaskOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/tasks", ObservationTaskOut)
 def list_tasks(request: HttpRequest, mine: bool = False, status: str = "open"):  # type: ignore[no-untyped-def]
     """Missed check-ins to follow up, paged (`page`, `page_size`) with `count`."""
     qs = AlertTask.objects.restrict(request.user).filter(status=status)
@@ -290,12 +285,11 @@ def list_tasks(request: HttpRequest, mine: bool = False, status: str = "open"): 
 
 @router.post("/tasks/{pk}/done", response=ObservationTaskOut)
 def task_done(request: HttpRequest, pk: int, body: TaskDoneIn):  # type: ignore[no-untyped-def]
-    task = get_object_or_404(AlertTask.objects.restrict(request.user, "change"), pk=pk)
+    task = record(request.user, AlertTask.objects, pk, "change")
     return actions.complete_task(request.user, task, body.note)
 
 
-@router.get("/referrals", response=list[ReferralOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/referrals", ReferralOut)
 def list_referrals(request: HttpRequest, status: str = "pending"):  # type: ignore[no-untyped-def]
     """Referrals to a fever clinic, paged (`page`, `page_size`) with `count`."""
     return Referral.objects.restrict(request.user).filter(status=status).order_by("pk")
@@ -303,7 +297,7 @@ def list_referrals(request: HttpRequest, status: str = "pending"):  # type: igno
 
 @router.post("/referrals/{pk}/resolve", response=ReferralOut)
 def resolve_referral(request: HttpRequest, pk: int, body: ResolveIn):  # type: ignore[no-untyped-def]
-    referral = get_object_or_404(Referral.objects.restrict(request.user, "change"), pk=pk)
+    referral = record(request.user, Referral.objects, pk, "change")
     return actions.resolve_referral(request.user, referral, body.outcome, body.clinic)
 
 

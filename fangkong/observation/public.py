@@ -6,7 +6,7 @@ import base64
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from fangkong.core import audit, clock
+from fangkong.core.access import record
 from fangkong.core.resident import chinese_unless_chosen, masked_name
 from fangkong.observation import actions, links, rules
 from fangkong.observation.forms import CheckInForm
@@ -82,11 +83,11 @@ def _verify_url(request: HttpRequest, period: ObservationPeriod) -> str:
 @login_required
 def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable release certificate (解除医学观察证明) with a verification QR code."""
-    period = get_object_or_404(
-        ObservationPeriod.objects.restrict(request.user, "view").select_related(
-            "person", "grid", "site"
-        ),
-        pk=pk,
+    period = record(
+        request.user,
+        ObservationPeriod.objects.select_related("person", "grid", "site"),
+        pk,
+        "view",
         status="released",
     )
     audit.record_access(request.user, period, "certificate", request)

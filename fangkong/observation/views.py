@@ -10,14 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.core import audit, clock, picking
 from fangkong.core import listing as lists
-from fangkong.core.access import invalid, require
+from fangkong.core.access import invalid, record, require
 from fangkong.core.forms import flashed, run_action
 from fangkong.core.querysets import can_access
 from fangkong.core.rulepages import RulesPage
@@ -47,14 +47,18 @@ from fangkong.people.pickers import preselected
 
 
 def _period(request: HttpRequest, pk: int, action: str = "view") -> ObservationPeriod:
-    qs = ObservationPeriod.objects.restrict(request.user, action).select_related(
-        "person", "rules", "site", "room", "grid", "grid_worker", "doctor", "responsible"
+    return record(
+        request.user,
+        ObservationPeriod.objects.select_related(
+            "person", "rules", "site", "room", "grid", "grid_worker", "doctor", "responsible"
+        ),
+        pk,
+        action,
     )
-    return get_object_or_404(qs, pk=pk)
 
 
 def _site(request: HttpRequest, pk: int, action: str = "view") -> QuarantineSite:
-    return get_object_or_404(QuarantineSite.objects.restrict(request.user, action), pk=pk)
+    return record(request.user, QuarantineSite.objects, pk, action)
 
 
 def _rooms(user: Any):  # type: ignore[no-untyped-def]
@@ -507,7 +511,7 @@ def tasks(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def task_done(request: HttpRequest, pk: int) -> HttpResponse:
-    task = get_object_or_404(AlertTask.objects.restrict(request.user, "change"), pk=pk)
+    task = record(request.user, AlertTask.objects, pk, "change")
     flashed(
         request, lambda: actions.complete_task(request.user, task, request.POST.get("note", ""))
     )
@@ -517,7 +521,7 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def referral_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = get_object_or_404(Referral.objects.restrict(request.user, "change"), pk=pk)
+    referral = record(request.user, Referral.objects, pk, "change")
     outcome, clinic = request.POST.get("outcome", ""), request.POST.get("clinic", "")
     flashed(request, lambda: actions.resolve_referral(request.user, referral, outcome, clinic))
     return redirect("observation:period", referral.period_id)

@@ -6,7 +6,6 @@ token. The store key needs a session: it lives and dies with the sign-in."""
 import datetime as dt
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
@@ -14,7 +13,7 @@ from ninja.security import django_auth
 
 from fangkong.accounts.bearer import BearerToken
 from fangkong.core import listing as lists
-from fangkong.core.access import invalid, require
+from fangkong.core.access import invalid, record, require
 from fangkong.core.querysets import allows
 from fangkong.healthcode import tokens
 from fangkong.offline import actions
@@ -246,8 +245,7 @@ def _device(d: DeviceStatus) -> dict:
     }
 
 
-@router.get("/devices", response=list[OfflineDeviceOut])
-@paginate(lists.CountedPagination)
+@lists.paged(router, "/devices", OfflineDeviceOut)
 def devices(request: HttpRequest):  # type: ignore[no-untyped-def]
     """The phones of the caller's area: items waiting to be sent, last sync; paged with
     `count`."""
@@ -273,8 +271,7 @@ def _orphan(o: OrphanVisit) -> dict:
     }
 
 
-@router.get("/orphans", response=list[OfflineOrphanOut])
-@paginate(lists.CountedPagination)
+@lists.paged(router, "/orphans", OfflineOrphanOut)
 def orphans(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Visits recorded offline whose task was gone when they arrived; paged with `count`."""
     qs = OrphanVisit.objects.restrict(request.user, "view").select_related("visited_by")
@@ -283,12 +280,11 @@ def orphans(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @router.post("/orphans/{pk}/resolve", response=OfflineOrphanOut)
 def resolve(request: HttpRequest, pk: int, body: OfflineResolveIn):  # type: ignore[no-untyped-def]
-    orphan = get_object_or_404(OrphanVisit.objects.restrict(request.user, "change"), pk=pk)
+    orphan = record(request.user, OrphanVisit.objects, pk, "change")
     return _orphan(actions.resolve_orphan(request.user, orphan, body.resolution))
 
 
-@router.get("/rules", response=list[OfflineRulesOut])
-@paginate(lists.CountedPagination)
+@lists.paged(router, "/rules", OfflineRulesOut)
 def list_rules(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Every dated offline rule set, latest first (none stored: the published defaults);
     paged with `count` (were the last 50)."""

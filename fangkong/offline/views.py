@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import clock
 from fangkong.core import listing as lists
-from fangkong.core.access import require
+from fangkong.core.access import record, require
 from fangkong.core.forms import flashed, posted
 from fangkong.core.querysets import allows
 from fangkong.offline import actions
@@ -103,7 +103,7 @@ def status_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def resolve_orphan(request: HttpRequest, pk: int) -> HttpResponse:
-    orphan = get_object_or_404(OrphanVisit.objects.restrict(request.user, "change"), pk=pk)
+    orphan = record(request.user, OrphanVisit.objects, pk, "change")
     resolution = request.POST.get("resolution", "")
     flashed(
         request, lambda: actions.resolve_orphan(request.user, orphan, resolution), _("Resolved.")

@@ -2,14 +2,13 @@ import datetime as dt
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from fangkong.core import audit
-from fangkong.core.access import require
+from fangkong.core.access import record, require
 from fangkong.core.querysets import can_access
 from fangkong.people import actions, search
 from fangkong.people.filters import filtered_persons
@@ -120,9 +119,7 @@ class MergeIn(Schema):
 
 
 def _get(request: HttpRequest, pk: int, action: str = "view") -> Person:
-    return get_object_or_404(
-        Person.objects.restrict(request.user, action).select_related("node"), pk=pk
-    )
+    return record(request.user, Person.objects.select_related("node"), pk, action)
 
 
 def _page(request: HttpRequest, params: dict) -> dict:

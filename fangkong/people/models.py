@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import crypto
-from fangkong.core.fields import optional_ref, ref_to, sealed, user_ref
+from fangkong.core.fields import optional_ref, path_index, ref_to, sealed, user_ref
 from fangkong.core.models import DetailPage, NodeScoped, PathScoped, TimeStampedModel
 from fangkong.people.choices import DocumentType, Sex
 from fangkong.people.querysets import HouseholdQuerySet, PersonQuerySet
@@ -73,13 +73,7 @@ class Person(DetailPage, PathScoped, TimeStampedModel):
             )
         ]
         indexes = [
-            # Prefix matches on the path (restrict) need the pattern operator class on
-            # PostgreSQL unless the database collation is C; other databases ignore it.
-            models.Index(
-                fields=["path", "id"],
-                name="person_path_id",
-                opclasses=["varchar_pattern_ops", "int8_ops"],
-            ),
+            path_index("person_path_id"),
             models.Index(fields=["id_number_index"], name="person_id_index"),
             # Blind indexes are looked up by equality only: a plain index each, without
             # the second `_like` (pattern) index `db_index` gives a CharField on PostgreSQL,

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from fangkong.core import audit
 from fangkong.core import listing as lists
-from fangkong.core.access import require
+from fangkong.core.access import record, require
 from fangkong.core.querysets import can_access
 from fangkong.geo.picker import JurisdictionField
 from fangkong.people import actions, exports, search
@@ -25,9 +25,7 @@ from fangkong.people.pagination import keyset_page
 
 
 def _get(request: HttpRequest, pk: int, action: str = "view") -> Person:
-    return get_object_or_404(
-        Person.objects.restrict(request.user, action).select_related("node", "household"), pk=pk
-    )
+    return record(request.user, Person.objects.select_related("node", "household"), pk, action)
 
 
 def _params(source) -> dict[str, str]:  # type: ignore[no-untyped-def]

@@ -5,15 +5,12 @@
 from typing import Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import paginate
 
 from fangkong.core import listing as lists
 from fangkong.core import otp_codes, ratelimit
-from fangkong.core.access import division, require
-from fangkong.core.listing import CountedPagination
+from fangkong.core.access import division, record, require
 from fangkong.geo.models import Division
 from fangkong.public import actions, returns
 from fangkong.public import schemas as s
@@ -31,8 +28,7 @@ from fangkong.public.models import (
 router = Router(tags=["public"])
 
 
-@router.get("/bulletins", response=list[s.BulletinOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/bulletins", s.BulletinOut)
 def list_bulletins(request: HttpRequest) -> Any:
     """Bulletins of the caller's area, newest first, paged (`page`) with `count`."""
     require(request.user, "view", "public.bulletin")
@@ -56,7 +52,7 @@ def draft_bulletin(request: HttpRequest, body: s.DraftIn) -> Any:
 
 
 def _own_bulletin(request: HttpRequest, pk: int) -> Bulletin:
-    return get_object_or_404(Bulletin.objects.restrict(request.user).select_related("node"), pk=pk)
+    return record(request.user, Bulletin.objects.select_related("node"), pk)
 
 
 @router.get("/bulletins/{pk}", response=s.BulletinOut)
@@ -77,8 +73,7 @@ def publish_bulletin(request: HttpRequest, pk: int) -> Any:
     return b
 
 
-@router.get("/articles", response=list[s.ArticleOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/articles", s.ArticleOut)
 def list_articles(request: HttpRequest) -> Any:
     """Articles, newest first, paged (`page`) with `count`."""
     require(request.user, "view", "public.article")
@@ -91,8 +86,7 @@ def write_article(request: HttpRequest, body: s.ArticleIn, node_code: str) -> An
     return Status(201, actions.write_article(request.user, node, body.title, body.body))
 
 
-@router.get("/rumours", response=list[s.RumourOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/rumours", s.RumourOut)
 def list_rumours(request: HttpRequest) -> Any:
     """Rumours, newest first, paged (`page`) with `count`."""
     require(request.user, "view", "public.rumour")
@@ -107,12 +101,11 @@ def report_rumour(request: HttpRequest, body: s.RumourIn, node_code: str) -> Any
 
 @router.post("/rumours/{pk}/clarify", response=s.RumourOut)
 def clarify_rumour(request: HttpRequest, pk: int, body: s.ClarifyIn) -> Any:
-    r = get_object_or_404(Rumour.objects.restrict(request.user), pk=pk)
+    r = record(request.user, Rumour.objects, pk)
     return actions.clarify_rumour(request.user, r, body.clarification, body.sources, body.dismiss)
 
 
-@router.get("/questions", response=list[s.QuestionOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/questions", s.QuestionOut)
 def list_questions(request: HttpRequest, open_only: bool = True, department: str = "") -> Any:
     require(request.user, "view", "public.question")
     qs = Question.objects.restrict(request.user).select_related("node", "escalated_to")
@@ -125,14 +118,12 @@ def list_questions(request: HttpRequest, open_only: bool = True, department: str
 
 @router.get("/questions/{pk}", response=s.QuestionOut)
 def get_question(request: HttpRequest, pk: int) -> Any:
-    qs = Question.objects.restrict(request.user).select_related("node", "escalated_to")
-    return get_object_or_404(qs, pk=pk)
+    return record(request.user, Question.objects.select_related("node", "escalated_to"), pk)
 
 
 @router.post("/questions/{pk}/answer", response=s.QuestionOut)
 def answer_question(request: HttpRequest, pk: int, body: s.PublicAnswerIn) -> Any:
-    qs = Question.objects.restrict(request.user).select_related("node", "escalated_to")
-    q = get_object_or_404(qs, pk=pk)
+    q = record(request.user, Question.objects.select_related("node", "escalated_to"), pk)
     return actions.answer_question(request.user, q, body.answer, body.publish)
 
 
@@ -160,12 +151,10 @@ def _application(a: WorkApplication) -> dict:
 
 
 def _own_application(request: HttpRequest, pk: int) -> WorkApplication:
-    qs = WorkApplication.objects.restrict(request.user).select_related("node", "batch")
-    return get_object_or_404(qs, pk=pk)
+    return record(request.user, WorkApplication.objects.select_related("node", "batch"), pk)
 
 
-@router.get("/applications", response=list[s.ApplicationOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/applications", s.ApplicationOut)
 def list_applications(request: HttpRequest, queue: bool = False) -> Any:
     require(request.user, "view", "public.workapplication")
     qs = WorkApplication.objects.restrict(request.user).select_related("node", "batch")
@@ -225,8 +214,7 @@ def publish_batch(request: HttpRequest, body: s.PublicBatchIn) -> Any:
     return Status(201, {"id": batch.pk, "number": batch.number, "companies": companies})
 
 
-@router.get("/schools", response=list[s.SchoolOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/schools", s.SchoolOut)
 def list_schools(request: HttpRequest) -> Any:
     """School return plans, paged (`page`) with `count`."""
     require(request.user, "view", "public.schoolplan")
@@ -243,12 +231,11 @@ def file_school(request: HttpRequest, body: s.SchoolIn) -> Any:
 
 @router.post("/schools/{pk}/decide", response=s.SchoolOut)
 def decide_school(request: HttpRequest, pk: int, body: s.PublicDecideIn) -> Any:
-    plan = get_object_or_404(SchoolPlan.objects.restrict(request.user), pk=pk)
+    plan = record(request.user, SchoolPlan.objects, pk)
     return returns.decide_school_plan(request.user, plan, body.approve, body.note)
 
 
-@router.get("/gatherings", response=list[s.GatheringOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/gatherings", s.GatheringOut)
 def list_gatherings(request: HttpRequest) -> Any:
     """Gatherings, by planned day, paged (`page`) with `count`."""
     require(request.user, "view", "public.gathering")
@@ -263,7 +250,7 @@ def record_gathering(request: HttpRequest, body: s.GatheringIn) -> Any:
 
 
 def _own_gathering(request: HttpRequest, pk: int) -> Gathering:
-    return get_object_or_404(Gathering.objects.restrict(request.user).select_related("node"), pk=pk)
+    return record(request.user, Gathering.objects.select_related("node"), pk)
 
 
 @router.post("/gatherings/{pk}/handle", response=s.GatheringOut)
@@ -298,8 +285,7 @@ def open_bulletin(request: HttpRequest, node_code: str = "3306") -> Any:
     return b
 
 
-@router.get("/open/bulletins", auth=None, response=list[s.PublishedOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/open/bulletins", s.PublishedOut, auth=None)
 def open_bulletins(request: HttpRequest, node_code: str = "3306") -> Any:
     """Published bulletins of an area, newest first, paged (`page`) with `count`."""
     return PublishedBulletin.objects.filter(node_code=node_code[:24])
@@ -328,8 +314,7 @@ def open_ask(request: HttpRequest, body: s.AskIn) -> Any:
     return Status(201, {"ticket": q.ticket, "due_at": q.due_at})
 
 
-@router.get("/open/answers", auth=None, response=list[s.PublicAnswerOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/open/answers", s.PublicAnswerOut, auth=None)
 def open_answers(request: HttpRequest, q: str = "") -> Any:
     """Published answers holding `q`, paged (`page`) with `count`."""
     found = Question.objects.published_answers(q[:50]).select_related("node")

@@ -7,13 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.core import clock
 from fangkong.core import listing as lists
-from fangkong.core.access import chosen_division, require
+from fangkong.core.access import chosen_division, record, require
 from fangkong.core.forms import create_page, run_action
 from fangkong.public import actions, forms, returns
 from fangkong.public import choices as ch
@@ -92,7 +92,7 @@ def bulletins(request: HttpRequest) -> HttpResponse:
 @login_required
 def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
-    b = get_object_or_404(Bulletin.objects.restrict(user).select_related("node"), pk=pk)
+    b = record(user, Bulletin.objects.select_related("node"), pk)
     form = forms.EditForm(request.POST or None, initial={"title": b.title, "text": b.text})
     if request.method == "POST":
         if request.POST.get("publish"):
@@ -216,7 +216,7 @@ def rumours(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def rumour_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    r = get_object_or_404(Rumour.objects.restrict(request.user), pk=pk)
+    r = record(request.user, Rumour.objects, pk)
     return _action_page(
         request,
         r,
@@ -261,7 +261,7 @@ def questions(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    q = get_object_or_404(Question.objects.restrict(request.user).select_related("node"), pk=pk)
+    q = record(request.user, Question.objects.select_related("node"), pk)
     return _action_page(
         request,
         q,
@@ -317,7 +317,7 @@ def applications(request: HttpRequest) -> HttpResponse:
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
-    app = get_object_or_404(WorkApplication.objects.restrict(user).select_related("node"), pk=pk)
+    app = record(user, WorkApplication.objects.select_related("node"), pk)
     inspect_form = forms.InspectionForm(request.POST if "inspect" in request.POST else None)
     decide_form = forms.DecisionForm(request.POST if "decide" in request.POST else None)
     if request.method == "POST":
@@ -395,7 +395,7 @@ def schools(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_object_or_404(SchoolPlan.objects.restrict(request.user), pk=pk)
+    plan = record(request.user, SchoolPlan.objects, pk)
     return _action_page(
         request,
         plan,
@@ -432,7 +432,7 @@ def gatherings(request: HttpRequest) -> HttpResponse:
 @login_required
 def gathering_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
-    g = get_object_or_404(Gathering.objects.restrict(user).select_related("node"), pk=pk)
+    g = record(user, Gathering.objects.select_related("node"), pk)
     handle = forms.HandlingForm(request.POST if "handling" in request.POST else None)
     follow = forms.FollowUpForm(request.POST if "follow_up" in request.POST else None)
     if request.method == "POST":

@@ -8,11 +8,10 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import paginate
 
 from fangkong.core import clock
+from fangkong.core import listing as lists
 from fangkong.core.access import require
-from fangkong.core.listing import CountedPagination
 from fangkong.riskareas import actions, rules
 from fangkong.riskareas.models import RiskArea
 
@@ -60,8 +59,7 @@ class ImportOut(Schema):
     refused: list[Refused]
 
 
-@router.get("/", response=list[AreaOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/", AreaOut)
 def list_areas(request: HttpRequest, on: dt.date | None = None) -> Any:
     """Designations in force on `on`; all of them when no day is given; paged (`page`)
     with `count`."""

@@ -10,11 +10,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import paginate
 
-from fangkong.core.access import require
-from fangkong.core.listing import CountedPagination
-from fangkong.geo.models import Division
+from fangkong.core import listing as lists
+from fangkong.core.access import division, record, require
 from fangkong.screening import actions, fates, progress
 from fangkong.screening.models import (
     DeclarationReview,
@@ -162,16 +160,11 @@ class ProgressOut(Schema):
 
 
 def _list(request: HttpRequest, pk: int) -> PushedList:
-    return get_object_or_404(
-        PushedList.objects.restrict(request.user, "view").select_related("source", "job"), pk=pk
-    )
+    return record(request.user, PushedList.objects.select_related("source", "job"), pk)
 
 
 def _task(request: HttpRequest, pk: int, action: str = "view") -> ScreeningTask:
-    return get_object_or_404(
-        ScreeningTask.objects.restrict(request.user, action).select_related("subject", "node"),
-        pk=pk,
-    )
+    return record(request.user, ScreeningTask.objects.select_related("subject", "node"), pk, action)
 
 
 @router.post("/lists", response={201: ListOut, 200: ListOut})
@@ -279,8 +272,7 @@ def transfer(request: HttpRequest, pk: int, body: ScreeningTransferIn):  # type:
     return actions.transfer_task(request.user, task, to, body.reason)
 
 
-@router.get("/exceptions", response=list[ExceptionOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/exceptions", ExceptionOut)
 def list_exceptions(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Open exceptions in the caller's area, paged (`page`, `page_size`) with `count`."""
     qs = open_exceptions(request.user)
@@ -289,7 +281,7 @@ def list_exceptions(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @router.post("/exceptions/{pk}/assign", response=ScreeningTaskOut)
 def assign(request: HttpRequest, pk: int, body: AssignIn):  # type: ignore[no-untyped-def]
-    item = get_object_or_404(ExceptionItem.objects.restrict(request.user, "change"), pk=pk)
+    item = record(request.user, ExceptionItem.objects, pk, "change")
     return actions.assign_exception(request.user, item, actions.target_node(body.to_code))
 
 
@@ -300,7 +292,7 @@ def get_progress(request: HttpRequest, code: str):  # type: ignore[no-untyped-de
     require(
         request.user, "view", ScreeningTask, message=_("your role may not see screening progress")
     )
-    node = get_object_or_404(Division.objects.restrict(request.user, "view"), code=code)
+    node = division(request.user, code)
     own, children = progress.figures(request.user, node)
     return {
         "node": own.as_dict(),
@@ -334,8 +326,7 @@ class ScreeningReviewIn(Schema):
     accept: bool
 
 
-@router.get("/declarations", response=list[DeclarationReviewOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/declarations", DeclarationReviewOut)
 def list_declarations(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Public self-declarations about registered persons, waiting for review; paged
     (`page`, `page_size`) with `count`."""
@@ -346,7 +337,7 @@ def list_declarations(request: HttpRequest):  # type: ignore[no-untyped-def]
 @router.post("/declarations/{pk}/review", response=DeclarationReviewOut)
 def review_declaration(request: HttpRequest, pk: int, body: ScreeningReviewIn):  # type: ignore[no-untyped-def]
     """Accept (the declaration then takes the pipeline's road) or reject it."""
-    review = get_object_or_404(DeclarationReview.objects.restrict(request.user, "review"), pk=pk)
+    review = record(request.user, DeclarationReview.objects, pk, "review")
     actions.review_declaration(request.user, review, body.accept)
     review.refresh_from_db()
     return review

@@ -6,12 +6,11 @@ import tempfile
 from pathlib import Path
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, File, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import paginate
 
-from fangkong.core.listing import CountedPagination
+from fangkong.core import listing as lists
+from fangkong.core.access import division, record
 from fangkong.geo.models import Division, GridAddressKey
 from fangkong.screening import placing
 from fangkong.screening.actions import upload_dir
@@ -66,11 +65,10 @@ class MoveOut(Schema):
 
 
 def _node(request: HttpRequest, code: str) -> Division:
-    return get_object_or_404(Division.objects.restrict(request.user, "view"), code=code.strip())
+    return division(request.user, code.strip())
 
 
-@router.get("/aliases", response=list[AliasOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/aliases", AliasOut)
 def list_aliases(request: HttpRequest, q: str = ""):  # type: ignore[no-untyped-def]
     """Aliases of the caller's area, newest first, paged (`page`) with `count`; `q`
     matches the alias text."""
@@ -89,13 +87,12 @@ def add_alias(request: HttpRequest, body: AliasIn):  # type: ignore[no-untyped-d
 
 @router.delete("/aliases/{pk}", response={204: None})
 def delete_alias(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
-    alias = get_object_or_404(AddressAlias.objects.restrict(request.user, "delete"), pk=pk)
+    alias = record(request.user, AddressAlias.objects, pk, "delete")
     placing.delete_alias(request.user, alias)
     return Status(204, None)
 
 
-@router.get("/grid-keys", response=list[KeyOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/grid-keys", KeyOut)
 def list_keys(request: HttpRequest, village_code: str = ""):  # type: ignore[no-untyped-def]
     """Grid address keys of the caller's area (of one village with `village_code`),
     paged (`page`) with `count`."""

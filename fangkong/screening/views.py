@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import listing as paging
 from fangkong.core import picking
-from fangkong.core.access import require
-from fangkong.core.forms import add_action_errors, flashed, posted, run_action
+from fangkong.core.access import division, record, require
+from fangkong.core.forms import add_action_errors, create_page, flashed, posted, run_action
 from fangkong.core.querysets import allows, can_access
 from fangkong.geo.models import Division
 from fangkong.screening import actions, exports, fates, progress
@@ -83,9 +83,7 @@ def lists(request: HttpRequest) -> HttpResponse:
 
 
 def _list(request: HttpRequest, pk: int, action: str = "view") -> PushedList:
-    return get_object_or_404(
-        PushedList.objects.restrict(request.user, action).select_related("source", "job"), pk=pk
-    )
+    return record(request.user, PushedList.objects.select_related("source", "job"), pk, action)
 
 
 @login_required
@@ -151,27 +149,16 @@ def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def sources(request: HttpRequest) -> HttpResponse:
-    require(request.user, "view", ListSource)
     form = SourceForm(request.POST or None)
-    if request.method == "POST":
-        require(request.user, "add", ListSource)
-        if form.is_valid() and run_action(
-            request,
-            form,
-            lambda: actions.save_source(
-                request.user,
-                form.cleaned_data["name"],
-                form.cleaned_data["kind"],
-                form.column_map(),
-            ),
-            _("Saved."),
-        ):
-            return redirect("screening:sources")
-    return render(
+    return create_page(
         request,
+        ListSource,
+        form,
+        lambda d: actions.save_source(request.user, d["name"], d["kind"], form.column_map()),
+        _("Saved."),
+        lambda _source: ("screening:sources",),
         "screening/sources.html",
-        {
-            "form": form,
+        lambda: {
             "sources": ListSource.objects.usable_by(request.user).order_by("name"),
             "can_add": allows(request.user, ListSource, "add"),
         },
@@ -190,10 +177,7 @@ TASK_FILTERS = paging.Filters(
 
 
 def _task(request: HttpRequest, pk: int, action: str = "view") -> ScreeningTask:
-    return get_object_or_404(
-        ScreeningTask.objects.restrict(request.user, action).select_related("subject", "node"),
-        pk=pk,
-    )
+    return record(request.user, ScreeningTask.objects.select_related("subject", "node"), pk, action)
 
 
 def _audited(
@@ -351,9 +335,8 @@ def _assign_choices(places: Any, item: ExceptionItem) -> list[tuple[str, str]]:
 
 @login_required
 def exception_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(
-        ExceptionItem.objects.restrict(request.user, "change").select_related("subject", "node"),
-        pk=pk,
+    item = record(
+        request.user, ExceptionItem.objects.select_related("subject", "node"), pk, "change"
     )
     places = _assign_places(request, item)
     if places.count() > ASSIGN_LIST:  # a list would be too long to read (it was cut at 3000)
@@ -401,7 +384,7 @@ def _node(request: HttpRequest, code: str | None) -> Division:
         if node is None:
             raise Http404
         code = node.code
-    return get_object_or_404(Division.objects.restrict(user, "view"), code=code)
+    return division(user, code)
 
 
 @login_required
@@ -479,7 +462,7 @@ def declarations(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def declaration_review(request: HttpRequest, pk: int) -> HttpResponse:
-    review = get_object_or_404(DeclarationReview.objects.restrict(request.user, "review"), pk=pk)
+    review = record(request.user, DeclarationReview.objects, pk, "review")
     accept = request.POST.get("decision") == "accept"
     ok = _("Accepted.") if accept else _("Rejected.")
     flashed(request, lambda: actions.review_declaration(request.user, review, accept), ok)

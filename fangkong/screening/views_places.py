@@ -9,12 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fangkong.core import listing as paging
-from fangkong.core.access import require
+from fangkong.core.access import division, record, require
 from fangkong.core.picking import set_user
 from fangkong.core.querysets import allows
 from fangkong.geo.choices import KeyKind
@@ -63,17 +63,17 @@ def aliases(request: HttpRequest) -> HttpResponse:
         require(request.user, "add", AddressAlias)
         if "delete" in request.POST:
             pk = request.POST["delete"]
-            alias = get_object_or_404(
-                AddressAlias.objects.restrict(request.user, "delete"),
-                pk=int(pk) if pk.isdigit() and len(pk) < 18 else 0,
+            alias = record(
+                request.user,
+                AddressAlias.objects,
+                int(pk) if pk.isdigit() and len(pk) < 18 else 0,
+                "delete",
             )
             placing.delete_alias(request.user, alias)
             messages.success(request, _("Deleted."))
             return redirect("screening:aliases")
         if form.is_valid():
-            to = get_object_or_404(
-                Division.objects.restrict(request.user, "view"), code=form.cleaned_data["to"]
-            )
+            to = division(request.user, form.cleaned_data["to"])
             try:
                 placing.add_alias(request.user, form.cleaned_data["text"], to)
             except ValidationError as exc:
@@ -180,9 +180,7 @@ def village_tasks(request: HttpRequest) -> HttpResponse:
         audit_list(request, "screening.screeningtask", {"list": "village"}, len(tasks))
     if request.method == "POST" and form.is_valid():
         ids = [int(v) for v in request.POST.getlist("task") if v.isdigit() and len(v) < 18]
-        grid = get_object_or_404(
-            Division.objects.restrict(request.user, "view"), pk=form.cleaned_data["grid"]
-        )
+        grid = record(request.user, Division.objects, form.cleaned_data["grid"])
         try:
             moved = placing.move_tasks(request.user, ids, grid)
         except ValidationError as exc:

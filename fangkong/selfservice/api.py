@@ -11,12 +11,10 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.pagination import paginate
 
 from fangkong.core import listing as lists
 from fangkong.core import ratelimit
-from fangkong.core.access import invalid, require
-from fangkong.core.listing import CountedPagination
+from fangkong.core.access import invalid, record, require
 from fangkong.core.resident import masked_name
 from fangkong.healthcode import tokens
 from fangkong.people.models import Person
@@ -166,8 +164,7 @@ def _declaration(d: Declaration) -> dict[str, Any]:
     }
 
 
-@router.get("/declarations", response=list[DeclarationOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/declarations", DeclarationOut)
 def list_declarations(
     request: HttpRequest, contradicting: bool = False, day: dt.date | None = None
 ) -> Any:
@@ -188,8 +185,7 @@ def get_declaration(request: HttpRequest, declaration_id: int) -> dict:
     return _declaration(get_object_or_404(qs, pk=declaration_id))
 
 
-@router.get("/appeals", response=list[AppealOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/appeals", AppealOut)
 def list_appeals(request: HttpRequest, status: str = "", escalated: bool = False) -> Any:
     """Appeals of the caller's area; `escalated`: the overdue ones escalated to the
     caller's node (derived from the clock at the time of asking). Paged (`page`,
@@ -204,13 +200,13 @@ def list_appeals(request: HttpRequest, status: str = "", escalated: bool = False
 @router.get("/appeals/{appeal_id}", response=AppealOut)
 def get_appeal(request: HttpRequest, appeal_id: int) -> Appeal:
     require(request.user, "view", "selfservice.appeal")
-    return get_object_or_404(Appeal.objects.restrict(request.user, "view"), pk=appeal_id)
+    return record(request.user, Appeal.objects, appeal_id)
 
 
 @router.post("/appeals/{appeal_id}/decide", response=AppealOut)
 def decide(request: HttpRequest, appeal_id: int, body: SelfServiceDecideIn) -> Appeal:
     require(request.user, "decide", "selfservice.appeal")
-    found = get_object_or_404(Appeal.objects.restrict(request.user, "view"), pk=appeal_id)
+    found = record(request.user, Appeal.objects, appeal_id)
     if body.decision not in ("upheld", "rejected"):
         raise invalid("decision", _("upheld or rejected"))
     return actions.decide_appeal(

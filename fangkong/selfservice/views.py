@@ -5,11 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from fangkong.core import audit, clock
 from fangkong.core import listing as lists
-from fangkong.core.access import require
+from fangkong.core.access import record, require
 from fangkong.core.querysets import is_system
 from fangkong.selfservice import actions
 from fangkong.selfservice.choices import AppealStatus
@@ -79,7 +79,7 @@ def appeals(request: HttpRequest) -> HttpResponse:
 @login_required
 def appeal(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "view", "selfservice.appeal")
-    found = get_object_or_404(Appeal.objects.restrict(request.user, "view"), pk=pk)
+    found = record(request.user, Appeal.objects, pk)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:

@@ -5,18 +5,16 @@ A record outside the caller's area (or hidden from it) is a 404."""
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.pagination import paginate
 
 from fangkong.core import listing as lists
-from fangkong.core.access import require
-from fangkong.core.listing import CountedPagination
+from fangkong.core.access import record, require
 from fangkong.geo.models import Division
-from fangkong.supervision import actions, metrics, record
+from fangkong.supervision import actions, metrics
+from fangkong.supervision import record as cadres
 from fangkong.supervision import schemas as s
 from fangkong.supervision.models import (
     AccountabilityCase,
@@ -76,23 +74,18 @@ def _member(request: HttpRequest, pk: int | None, field: str) -> Any:
 
 
 def _inspection(request: HttpRequest, pk: int) -> Inspection:
-    return get_object_or_404(
-        Inspection.objects.restrict(request.user).select_related("node", "team"), pk=pk
-    )
+    return record(request.user, Inspection.objects.select_related("node", "team"), pk)
 
 
 def _finding(request: HttpRequest, pk: int) -> Finding:
-    return get_object_or_404(
-        Finding.objects.restrict(request.user).select_related("inspection__team"), pk=pk
-    )
+    return record(request.user, Finding.objects.select_related("inspection__team"), pk)
 
 
 def _task(request: HttpRequest, pk: int) -> Rectification:
-    return get_object_or_404(
-        Rectification.objects.restrict(request.user).select_related(
-            "owner_node", "finding__inspection__team"
-        ),
-        pk=pk,
+    return record(
+        request.user,
+        Rectification.objects.select_related("owner_node", "finding__inspection__team"),
+        pk,
     )
 
 
@@ -119,8 +112,7 @@ def decisions(request: HttpRequest) -> Any:
 # ------------------------------------------------------------------ plans and teams
 
 
-@router.get("/plans", response=list[s.PlanOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/plans", s.PlanOut)
 def plans(request: HttpRequest) -> Any:
     """Plans in the caller's area; paged (`page`) with `count` (were the first 200)."""
     qs = InspectionPlan.objects.restrict(request.user).select_related("node")
@@ -142,12 +134,12 @@ def create_plan(request: HttpRequest, body: s.SupervisionPlanIn) -> Any:
 
 @router.get("/plans/{pk}", response=s.PlanOut)
 def plan(request: HttpRequest, pk: int) -> Any:
-    return get_object_or_404(InspectionPlan.objects.restrict(request.user), pk=pk)
+    return record(request.user, InspectionPlan.objects, pk)
 
 
 @router.post("/plans/{pk}/teams", response={201: s.TeamOut})
 def add_team(request: HttpRequest, pk: int, body: s.SupervisionTeamIn) -> Any:
-    p = get_object_or_404(InspectionPlan.objects.restrict(request.user), pk=pk)
+    p = record(request.user, InspectionPlan.objects, pk)
     members = [_user(m, "member_ids") for m in body.member_ids]
     team = actions.add_team(
         request.user, p, name=body.name, leader=_user(body.leader_id, "leader_id"), members=members
@@ -163,8 +155,7 @@ class InspectionFilter(Schema):
     status: str = ""
 
 
-@router.get("/inspections", response=list[s.InspectionOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/inspections", s.InspectionOut)
 def inspections(request: HttpRequest, f: Query[InspectionFilter]) -> Any:
     qs = Inspection.objects.restrict(request.user).select_related("node")
     if f.kind:
@@ -233,7 +224,7 @@ def add_photo(request: HttpRequest, pk: int, photo: File[UploadedFile]) -> Any:
 
 @router.get("/photos/{pk}")
 def photo(request: HttpRequest, pk: int) -> FileResponse:
-    p = get_object_or_404(EvidencePhoto.objects.restrict(request.user), pk=pk)
+    p = record(request.user, EvidencePhoto.objects, pk)
     return FileResponse(p.image.open("rb"), content_type="image/jpeg")
 
 
@@ -244,8 +235,7 @@ class TaskFilter(Schema):
     state: str = ""  # open, replied, verified, closed, overdue, escalated
 
 
-@router.get("/rectifications", response=list[s.RectificationOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/rectifications", s.RectificationOut)
 def rectifications(request: HttpRequest, f: Query[TaskFilter]) -> Any:
     if f.state == "escalated":
         qs = metrics.escalated(request.user)
@@ -301,8 +291,7 @@ def close(request: HttpRequest, pk: int) -> Any:
 # ------------------------------------------------------------------ cadre records
 
 
-@router.get("/commendations", response=list[s.CommendationOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/commendations", s.CommendationOut)
 def commendations(request: HttpRequest) -> Any:
     qs = Commendation.objects.restrict(request.user).select_related("member", "organisation")
     return _ordered(qs)
@@ -331,8 +320,7 @@ def commend(request: HttpRequest, body: s.CommendationIn) -> Any:
     return Status(201, c)
 
 
-@router.get("/cases", response=list[s.SupervisionCaseOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/cases", s.SupervisionCaseOut)
 def cases(request: HttpRequest) -> Any:
     require(request.user, "view", AccountabilityCase)
     qs = AccountabilityCase.objects.restrict(request.user).select_related("member", "decision")
@@ -365,13 +353,13 @@ def cadre_record(request: HttpRequest, pk: int, page: int = 1, page_size: int = 
     """A cadre's record: page `page` of each part (`page_size` rows, newest first) and
     `counts`, every part's total (were the first 200 of each with no total); a client
     asks for the next page until it holds every part's count."""
-    m = record.cadre_for(request.user, pk)
-    r = record.build(request.user, m)
+    m = cadres.cadre_for(request.user, pk)
+    r = cadres.build(request.user, m)
     size = min(max(page_size, 1), LIMIT)
     start = (max(page, 1) - 1) * size
     got = {
         name: list(qs[start : start + size])
-        for name in record.PREFIXES
+        for name in cadres.PREFIXES
         if (qs := getattr(r, name)) is not None
     }
     return {
@@ -379,7 +367,7 @@ def cadre_record(request: HttpRequest, pk: int, page: int = 1, page_size: int = 
         "name": m.name,
         "cadre_rank": m.cadre_rank,
         "counts": {
-            name: qs.count() for name in record.PREFIXES if (qs := getattr(r, name)) is not None
+            name: qs.count() for name in cadres.PREFIXES if (qs := getattr(r, name)) is not None
         },
         "shifts": [
             {

@@ -5,8 +5,7 @@ accountability cases. Every part is read through the viewer's `restrict`."""
 from dataclasses import dataclass
 from typing import Any
 
-from django.shortcuts import get_object_or_404
-
+from fangkong.core.access import record
 from fangkong.core.querysets import allows
 from fangkong.supervision.models import (
     AccountabilityCase,
@@ -42,7 +41,7 @@ def cadre_for(user: Any, pk: int) -> Any:
     """The member, if the viewer may see members and this one is in their area."""
     from fangkong.mobilisation.models import Member
 
-    return get_object_or_404(Member.objects.restrict(user, "view"), pk=pk)
+    return record(user, Member.objects, pk)
 
 
 def _inspections(user: Any, **which: Any) -> Any:

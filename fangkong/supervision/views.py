@@ -11,14 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from fangkong.core import listing as lists
 from fangkong.core import picking
-from fangkong.core.access import invalid, require
+from fangkong.core.access import division, invalid, record, require
 from fangkong.core.forms import create_page, flashed
 from fangkong.core.querysets import allows, is_system
 from fangkong.geo.models import Division
@@ -67,7 +67,7 @@ def index(request: HttpRequest) -> HttpResponse:
     node = node or Division.objects.filter(parent__isnull=True).order_by("code").first()
     code = request.GET.get("node", "")
     if code:
-        node = get_object_or_404(Division.objects.restrict(user), code=code)
+        node = division(user, code)
     escalated = lists.paginate(request, metrics.escalated(user).select_related("owner_node"))
     metrics.with_state(escalated.page.object_list)
     return render(
@@ -124,7 +124,7 @@ def _team_accounts(user: Any) -> Any:
 @login_required
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
-    p = get_object_or_404(InspectionPlan.objects.restrict(user).select_related("node"), pk=pk)
+    p = record(user, InspectionPlan.objects.select_related("node"), pk)
     can_add = allows(user, InspectionTeam, "add")
     teams = InspectionTeam.objects.filter(plan=p)
     team_form = TeamForm(
@@ -181,9 +181,7 @@ def inspections(request: HttpRequest) -> HttpResponse:
 
 
 def _inspection(request: HttpRequest, pk: int) -> Inspection:
-    return get_object_or_404(
-        Inspection.objects.restrict(request.user).select_related("node", "team", "leader"), pk=pk
-    )
+    return record(request.user, Inspection.objects.select_related("node", "team", "leader"), pk)
 
 
 def _save_results(request: HttpRequest, user: Any, insp: Inspection, shown: dict) -> Any:
@@ -271,9 +269,7 @@ def inspection(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _finding(request: HttpRequest, pk: int) -> Finding:
-    return get_object_or_404(
-        Finding.objects.restrict(request.user).select_related("inspection__team"), pk=pk
-    )
+    return record(request.user, Finding.objects.select_related("inspection__team"), pk)
 
 
 @login_required
@@ -295,7 +291,7 @@ def add_photo(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def photo(request: HttpRequest, pk: int) -> FileResponse:
     """An evidence photo, only to those who may see its finding."""
-    p = get_object_or_404(EvidencePhoto.objects.restrict(request.user), pk=pk)
+    p = record(request.user, EvidencePhoto.objects, pk)
     response = FileResponse(p.image.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=600"
     response["X-Content-Type-Options"] = "nosniff"
@@ -370,11 +366,12 @@ def task(request: HttpRequest, pk: int) -> HttpResponse:
     from fangkong.supervision.forms import VerifyForm
 
     user: Any = request.user
-    t = get_object_or_404(
-        Rectification.objects.restrict(user).select_related(
+    t = record(
+        user,
+        Rectification.objects.select_related(
             "owner_node", "owner_user", "finding__inspection__team", "finding__inspection__node"
         ),
-        pk=pk,
+        pk,
     )
     reply_form = ReplyForm(request.POST if "reply" in request.POST else None)
     verify_form = VerifyForm(request.POST if "verify" in request.POST else None)

@@ -11,10 +11,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import paginate
 
-from fangkong.core.access import require
-from fangkong.core.listing import CountedPagination
+from fangkong.core import listing as lists
+from fangkong.core.access import division, record, require
 from fangkong.supplies import supply_days
 from fangkong.supplies.actions import donations as donations_actions
 from fangkong.supplies.actions import ledger as ledger_actions
@@ -35,14 +34,6 @@ from fangkong.supplies.models import (
 from fangkong.supplies.querysets import serving_warehouses
 
 router = Router(tags=["supplies"])
-
-
-def _warehouse(request: HttpRequest, pk: int) -> Warehouse:
-    return get_object_or_404(Warehouse.objects.restrict(request.user, "view"), pk=pk)
-
-
-def _request(request: HttpRequest, pk: int) -> SupplyRequest:
-    return get_object_or_404(SupplyRequest.objects.restrict(request.user, "view"), pk=pk)
 
 
 def _item(pk: int) -> Item:
@@ -210,9 +201,8 @@ class PlaceIn(Schema):
 
 
 def _node(request: HttpRequest, code: str):  # type: ignore[no-untyped-def]
-    from fangkong.geo.models import Division
 
-    return get_object_or_404(Division.objects.restrict(request.user, "view"), code=code)
+    return division(request.user, code)
 
 
 @router.post("/warehouses", response={201: WarehouseOut})
@@ -243,7 +233,7 @@ def stock(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @router.get("/warehouses/{pk}/stock", response=list[BatchStockOut])
 def warehouse_stock(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
-    wh = _warehouse(request, pk)
+    wh = record(request.user, Warehouse.objects, pk)
     rows = Balance.objects.filter(warehouse=wh, quantity__gt=0).select_related("batch")
     return [
         {
@@ -256,18 +246,17 @@ def warehouse_stock(request: HttpRequest, pk: int):  # type: ignore[no-untyped-d
     ]
 
 
-@router.get("/warehouses/{pk}/ledger", response=list[EntryOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/warehouses/{pk}/ledger", EntryOut)
 def ledger(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     """Every movement of a warehouse, newest first; paged (`page`, `page_size`) with
     `count` (were cut at `limit`, 100 by default)."""
-    wh = _warehouse(request, pk)
+    wh = record(request.user, Warehouse.objects, pk)
     return LedgerEntry.objects.filter(warehouse=wh).select_related("batch").order_by("-at", "-pk")
 
 
 @router.post("/warehouses/{pk}/movements", response={201: list[EntryOut]})
 def movement(request: HttpRequest, pk: int, body: MovementIn):  # type: ignore[no-untyped-def]
-    wh = _warehouse(request, pk)
+    wh = record(request.user, Warehouse.objects, pk)
     user = request.user
     if body.kind == "write_off":
         return Status(201, ledger_actions.write_off_expired(user, wh))
@@ -303,8 +292,7 @@ def movement(request: HttpRequest, pk: int, body: MovementIn):  # type: ignore[n
     return Status(201, out)
 
 
-@router.get("/requests", response=list[SupplyRequestOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/requests", SupplyRequestOut)
 def requests(request: HttpRequest, status: str = ""):  # type: ignore[no-untyped-def]
     """Requests in the caller's area, newest first, paged (`page`, `page_size`) with `count`."""
     qs = SupplyRequest.objects.restrict(request.user, "view").order_by("-created_at", "-pk")
@@ -316,11 +304,7 @@ def request_new(request: HttpRequest, body: SupplyRequestIn):  # type: ignore[no
     require(request.user, "add", "supplies.supplyrequest")
     user = request.user
     source = get_object_or_404(serving_warehouses(user), pk=body.warehouse_id)
-    dest = (
-        get_object_or_404(Warehouse.objects.restrict(user, "view"), pk=body.destination_id)
-        if body.destination_id
-        else None
-    )
+    dest = record(user, Warehouse.objects, body.destination_id) if body.destination_id else None
     req = requests_actions.submit_request(
         user,
         requester_node=user.node,  # type: ignore[union-attr]
@@ -338,7 +322,7 @@ def request_new(request: HttpRequest, body: SupplyRequestIn):  # type: ignore[no
 
 @router.get("/requests/{pk}", response=SupplyRequestOut)
 def request_detail(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
-    return _request(request, pk)
+    return record(request.user, SupplyRequest.objects, pk)
 
 
 # The steps of a supply request: verb -> step(user, request, body).
@@ -352,7 +336,7 @@ REQUEST_STEPS: dict[str, Callable[[Any, SupplyRequest, StepIn], SupplyRequest]] 
 
 @router.post("/requests/{pk}/{verb}", response=SupplyRequestOut)
 def request_step(request: HttpRequest, pk: int, verb: str, body: StepIn):  # type: ignore[no-untyped-def]
-    req = _request(request, pk)
+    req = record(request.user, SupplyRequest.objects, pk)
     step = REQUEST_STEPS.get(verb)
     if step is None:
         raise PermissionDenied(_("unknown step"))
@@ -361,11 +345,12 @@ def request_step(request: HttpRequest, pk: int, verb: str, body: StepIn):  # typ
 
 @router.post("/warehouses/{pk}/allocate/{item_id}", response=dict[int, int])
 def allocate(request: HttpRequest, pk: int, item_id: int):  # type: ignore[no-untyped-def]
-    return requests_actions.allocate(request.user, _warehouse(request, pk), _item(item_id))
+    return requests_actions.allocate(
+        request.user, record(request.user, Warehouse.objects, pk), _item(item_id)
+    )
 
 
-@router.get("/donations", response=list[DonationOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/donations", DonationOut)
 def donations(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Donations received, newest first, paged (`page`, `page_size`) with `count`."""
     return Donation.objects.restrict(request.user, "view").order_by("-received_at", "-pk")
@@ -373,7 +358,7 @@ def donations(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @router.post("/donations", response={201: DonationOut})
 def donation_new(request: HttpRequest, body: DonationIn):  # type: ignore[no-untyped-def]
-    wh = _warehouse(request, body.warehouse_id)
+    wh = record(request.user, Warehouse.objects, body.warehouse_id)
     lines = [
         {
             "item": _item(li.item_id or 0),
@@ -393,7 +378,7 @@ def donation_new(request: HttpRequest, body: DonationIn):  # type: ignore[no-unt
 
 @router.post("/donations/{pk}/acknowledge", response=DonationOut)
 def donation_ack(request: HttpRequest, pk: int, body: SupplyAckIn):  # type: ignore[no-untyped-def]
-    donation = get_object_or_404(Donation.objects.restrict(request.user, "view"), pk=pk)
+    donation = record(request.user, Donation.objects, pk)
     return donations_actions.acknowledge_donation(request.user, donation, body.acknowledgement)
 
 
@@ -425,8 +410,7 @@ def markets(request: HttpRequest):  # type: ignore[no-untyped-def]
     return Market.objects.restrict(request.user, "view")
 
 
-@router.get("/prices", response=list[PriceOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/prices", PriceOut)
 def prices(request: HttpRequest, alerts: bool = False, item_id: int | None = None):  # type: ignore[no-untyped-def]
     qs = PriceReport.objects.restrict(request.user, "view")
     if alerts:
@@ -438,7 +422,7 @@ def prices(request: HttpRequest, alerts: bool = False, item_id: int | None = Non
 
 @router.post("/prices", response={201: PriceOut})
 def price_new(request: HttpRequest, body: PriceIn):  # type: ignore[no-untyped-def]
-    market = get_object_or_404(Market.objects.restrict(request.user, "view"), pk=body.market_id)
+    market = record(request.user, Market.objects, body.market_id)
     require(request.user, "report", market)
     report = prices_actions.report_price(
         request.user, market, _item(body.item_id), body.day, body.price
@@ -467,15 +451,13 @@ def baselines(request: HttpRequest):  # type: ignore[no-untyped-def]
 @router.put("/baselines", response=BaselineOut)
 def baseline_set(request: HttpRequest, body: BaselineIn):  # type: ignore[no-untyped-def]
     """Set the pre-epidemic price of an item for a place in the caller's area."""
-    from fangkong.geo.models import Division
 
-    node = get_object_or_404(Division.objects.restrict(request.user, "view"), code=body.node_code)
+    node = division(request.user, body.node_code)
     return prices_actions.set_baseline(request.user, _item(body.item_id), node, body.price)
 
 
-@router.get("/markets/{pk}/prices", response=list[PriceOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/markets/{pk}/prices", PriceOut)
 def market_prices(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     """A market's price reports, paged (`page`, `page_size`) with `count`."""
-    market = get_object_or_404(Market.objects.restrict(request.user, "view"), pk=pk)
+    market = record(request.user, Market.objects, pk)
     return PriceReport.objects.filter(market=market)

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import audit, clock
 from fangkong.core import listing as lists
-from fangkong.core.access import require
-from fangkong.core.forms import run_action
+from fangkong.core.access import record, require
+from fangkong.core.forms import posted
 from fangkong.supplies import excel, supply_days
 from fangkong.supplies.actions import donations as donations_actions
 from fangkong.supplies.actions import ledger as ledger_actions
@@ -52,15 +52,12 @@ from fangkong.supplies.models import (
 from fangkong.supplies.querysets import serving_warehouses
 
 
-def _warehouse(request: HttpRequest, pk: int) -> Warehouse:
-    return get_object_or_404(Warehouse.objects.restrict(request.user, "view"), pk=pk)
-
-
 def _request(request: HttpRequest, pk: int) -> SupplyRequest:
-    qs = SupplyRequest.objects.restrict(request.user, "view").select_related(
-        "warehouse", "destination", "item", "requester_node"
+    return record(
+        request.user,
+        SupplyRequest.objects.select_related("warehouse", "destination", "item", "requester_node"),
+        pk,
     )
-    return get_object_or_404(qs, pk=pk)
 
 
 def _errors(request: HttpRequest, exc: Exception) -> None:
@@ -123,7 +120,7 @@ def _ledger(wh: Warehouse):  # type: ignore[no-untyped-def]
 @login_required
 def ledger_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     """The warehouse's ledger as filtered on its page, every row (入库 / 出库 / 调拨 …)."""
-    wh = _warehouse(request, pk)
+    wh = record(request.user, Warehouse.objects, pk)
     qs, _form = lists.filtered(request, _ledger(wh), LEDGER_FILTERS)
     audit.record_export(
         request.user, "supplies.warehouse", {"warehouse": wh.pk}, qs.count(), request
@@ -144,7 +141,7 @@ def ledger_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def warehouse(request: HttpRequest, pk: int) -> HttpResponse:
-    wh = _warehouse(request, pk)
+    wh = record(request.user, Warehouse.objects, pk)
     user = request.user
     balances = (
         Balance.objects.filter(warehouse=wh, quantity__gt=0)
@@ -261,7 +258,7 @@ WAREHOUSE_VERBS: dict[str, Callable[[HttpRequest, Warehouse], Any]] = {
 @login_required
 @require_POST
 def warehouse_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
-    wh = _warehouse(request, pk)
+    wh = record(request.user, Warehouse.objects, pk)
     try:
         handler = WAREHOUSE_VERBS.get(verb)
         if handler is None:
@@ -306,16 +303,13 @@ def request_new(request: HttpRequest) -> HttpResponse:
     user = request.user
     own = Warehouse.objects.restrict(user, "view")
     form = RequestForm(request.POST or None, sources=serving_warehouses(user), own=own)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        req = run_action(
-            request,
-            form,
-            lambda: requests_actions.submit_request(user, requester_node=user.node, **d),  # type: ignore[union-attr]
-            _("Request submitted."),
-        )
-        if req:
-            return redirect(req)
+    if req := posted(
+        request,
+        form,
+        lambda d: requests_actions.submit_request(user, requester_node=user.node, **d),  # type: ignore[union-attr]
+        _("Request submitted."),
+    ):
+        return redirect(req)
     return render(request, "supplies/request_new.html", {"form": form})
 
 
@@ -379,7 +373,7 @@ def donations(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    donation = get_object_or_404(Donation.objects.restrict(request.user, "view"), pk=pk)
+    donation = record(request.user, Donation.objects, pk)
     try:
         donations_actions.acknowledge_donation(
             request.user, donation, request.POST.get("acknowledgement", "")

@@ -9,15 +9,13 @@ from typing import Annotated, Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import paginate
 from pydantic import WithJsonSchema
 
-from fangkong.core.access import require
-from fangkong.core.listing import CountedPagination
+from fangkong.core import listing as lists
+from fangkong.core.access import division, record, require
 from fangkong.tracing import actions, venues
 from fangkong.tracing.models import Chain, Contact, IndexCase, Venue
 
@@ -161,7 +159,7 @@ class TracingBatchOut(Schema):
 def _person(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     from fangkong.people.models import Person
 
-    return get_object_or_404(Person.objects.restrict(request.user, "view"), pk=pk)
+    return record(request.user, Person.objects, pk)
 
 
 def _guard(fn):  # type: ignore[no-untyped-def]
@@ -171,8 +169,7 @@ def _guard(fn):  # type: ignore[no-untyped-def]
         raise PermissionDenied(str(exc)) from None
 
 
-@router.get("/cases", response=list[IndexCaseOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/cases", IndexCaseOut)
 def list_cases(request: HttpRequest) -> Any:
     """Index cases in the caller's area; paged (`page`) with `count` (was a `limit`)."""
     qs = IndexCase.objects.restrict(request.user, "view")
@@ -187,7 +184,7 @@ def open_case(request: HttpRequest, data: IndexCaseIn):  # type: ignore[no-untyp
 
 @router.get("/cases/{pk}/contacts", response=list[ContactOut])
 def case_contacts(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
-    index = get_object_or_404(IndexCase.objects.restrict(request.user, "view"), pk=pk)
+    index = record(request.user, IndexCase.objects, pk)
     return list(Contact.objects.restrict(request.user, "view").filter(index=index))
 
 
@@ -200,33 +197,32 @@ def _contact_data(request: HttpRequest, data: ContactIn) -> dict:
 
 @router.post("/cases/{pk}/contacts", response={201: ContactOut})
 def add_contact(request: HttpRequest, pk: int, data: ContactIn):  # type: ignore[no-untyped-def]
-    index = get_object_or_404(IndexCase.objects.restrict(request.user, "view"), pk=pk)
+    index = record(request.user, IndexCase.objects, pk)
     values = _contact_data(request, data)
     return Status(201, _guard(lambda: actions.add_contact(request.user, index, values)))
 
 
 @router.get("/contacts/{pk}", response=ContactOut)
 def get_contact(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
-    return get_object_or_404(Contact.objects.restrict(request.user, "view"), pk=pk)
+    return record(request.user, Contact.objects, pk)
 
 
 @router.post("/contacts/{pk}/confirm", response=ContactOut)
 def confirm(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
-    contact = get_object_or_404(Contact.objects.restrict(request.user, "view"), pk=pk)
+    contact = record(request.user, Contact.objects, pk)
     return _guard(lambda: actions.confirm_contact(request.user, contact))
 
 
 @router.post("/contacts/{pk}/secondary", response={201: ContactOut})
 def secondary(request: HttpRequest, pk: int, data: ContactIn):  # type: ignore[no-untyped-def]
-    contact = get_object_or_404(Contact.objects.restrict(request.user, "view"), pk=pk)
+    contact = record(request.user, Contact.objects, pk)
     values = _contact_data(request, data)
     return Status(
         201, _guard(lambda: actions.add_contact(request.user, None, values, source_contact=contact))
     )
 
 
-@router.get("/chains", response=list[ChainOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/chains", ChainOut)
 def list_chains(request: HttpRequest, active: bool = False):  # type: ignore[no-untyped-def]
     """Transmission chains, paged (`page`, `page_size`) with `count`."""
     qs = Chain.objects.restrict(request.user, "view")
@@ -242,8 +238,7 @@ def compute_chains(request: HttpRequest):  # type: ignore[no-untyped-def]
     return Status(202, {"job_id": job.pk})
 
 
-@router.get("/venues", response=list[VenueOut])
-@paginate(CountedPagination)
+@lists.paged(router, "/venues", VenueOut)
 def list_venues(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Venues and gates, paged (`page`, `page_size`) with `count`."""
     return Venue.objects.restrict(request.user, "view")
@@ -251,13 +246,10 @@ def list_venues(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @router.post("/venues", response={201: VenueOut})
 def create_venue(request: HttpRequest, data: VenueIn):  # type: ignore[no-untyped-def]
-    from fangkong.geo.models import Division
 
     node = request.user.node  # type: ignore[union-attr]
     if data.node_code:
-        node = get_object_or_404(
-            Division.objects.restrict(request.user, "view"), code=data.node_code
-        )
+        node = division(request.user, data.node_code)
     values = {**data.dict(), "node": node}
     return Status(201, _guard(lambda: venues.create_venue(request.user, values)))
 

@@ -10,13 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fangkong.core import listing as lists
-from fangkong.core.access import require
+from fangkong.core.access import record, require
 from fangkong.core.forms import add_action_errors, posted
 from fangkong.tracing import actions, venues
 from fangkong.tracing.choices import VenueKind
@@ -57,7 +57,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    index = get_object_or_404(IndexCase.objects.restrict(request.user, "view"), pk=pk)
+    index = record(request.user, IndexCase.objects, pk)
     form = ContactForm(request.POST or None)
     if request.method == "POST":
         require(request.user, "add", "tracing.contact")
@@ -75,9 +75,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = get_object_or_404(
-        Contact.objects.restrict(request.user, "view").select_related("index", "rules"), pk=pk
-    )
+    contact = record(request.user, Contact.objects.select_related("index", "rules"), pk)
     return render(
         request,
         "tracing/contact.html",
@@ -110,7 +108,7 @@ CONTACT_VERBS: dict[str, tuple[Callable[[HttpRequest, Contact], Any], Any]] = {
 @require_POST
 def contact_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     """The forms of the contact page, one verb each (CONTACT_VERBS)."""
-    contact = get_object_or_404(Contact.objects.restrict(request.user, "view"), pk=pk)
+    contact = record(request.user, Contact.objects, pk)
     if verb not in CONTACT_VERBS:
         raise PermissionDenied
     handler, done = CONTACT_VERBS[verb]
@@ -155,7 +153,7 @@ def _has_job_page() -> bool:
 
 @login_required
 def chain_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    chain = get_object_or_404(Chain.objects.restrict(request.user, "view"), pk=pk)
+    chain = record(request.user, Chain.objects, pk)
     return render(request, "tracing/chain.html", {"chain": chain, "graph": chain.graph})
 
 
@@ -193,7 +191,7 @@ venues_list = venues_view
 
 @login_required
 def venue_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    venue = get_object_or_404(Venue.objects.restrict(request.user, "view"), pk=pk)
+    venue = record(request.user, Venue.objects, pk)
     scans = Scan.objects.restrict(request.user, "view").filter(venue=venue).order_by("-scanned_at")
     listing = lists.paginate(request, scans, lists.Filters(date="scanned_at"))
     return render(
@@ -211,7 +209,7 @@ def venue_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def venue_qr(request: HttpRequest, pk: int) -> HttpResponse:
-    venue = get_object_or_404(Venue.objects.restrict(request.user, "view"), pk=pk)
+    venue = record(request.user, Venue.objects, pk)
     svg = venues.qr_svg(venue, request.build_absolute_uri("/")[:-1])
     return HttpResponse(svg, content_type="image/svg+xml")
 
@@ -220,7 +218,7 @@ def venue_qr(request: HttpRequest, pk: int) -> HttpResponse:
 def gate(request: HttpRequest, pk: int) -> HttpResponse:
     """The gate keeper's phone page: scan the resident's code, take the temperature,
     see the colour and whether to let them in (R13); entry and exit are logged."""
-    venue = get_object_or_404(Venue.objects.restrict(request.user, "view"), pk=pk)
+    venue = record(request.user, Venue.objects, pk)
     require(request.user, "add", "tracing.scan")
     result = None
     form = GateForm(request.POST or None, initial={"client_id": uuid.uuid4(), "direction": "entry"})
@@ -274,7 +272,7 @@ def _gate_page(request: HttpRequest, venue: Venue, **ctx: Any) -> HttpResponse:
 def gate_tail(request: HttpRequest, pk: int) -> HttpResponse:
     """The gate without a code: the keeper types the last four characters of the
     resident ID (and the name when many match) and picks the resident from the list."""
-    venue = get_object_or_404(Venue.objects.restrict(request.user, "view"), pk=pk)
+    venue = record(request.user, Venue.objects, pk)
     require(request.user, "add", "tracing.scan")
     tail_form = GateTailForm(request.POST)
     if not tail_form.is_valid():
@@ -308,7 +306,7 @@ def gate_tail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def gate_pick(request: HttpRequest, pk: int) -> HttpResponse:
     """The resident picked after the ID-tail search: their code decides, as a scan."""
-    venue = get_object_or_404(Venue.objects.restrict(request.user, "view"), pk=pk)
+    venue = record(request.user, Venue.objects, pk)
     require(request.user, "add", "tracing.scan")
     pick_form = GatePickForm(request.POST)
     if not pick_form.is_valid():
