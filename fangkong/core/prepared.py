@@ -14,6 +14,9 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 try:
     import psycopg
+    from psycopg.pq import ExecStatus
+
+    TUPLES_OK = ExecStatus.TUPLES_OK
 except ImportError:  # pragma: no cover - SQLite-only installs
     psycopg = None  # type: ignore[assignment]
 
@@ -30,7 +33,10 @@ def execute(sql: str, params: list[Any] | tuple[Any, ...]) -> list[tuple]:
     with db.wrap_database_errors:
         with psycopg.Cursor(db.connection) as cur:
             cur.execute(sql, params, prepare=True)
-            rows = cur.fetchall() if cur.description else []
+            # whether rows came back, read from the result's status: `cur.description`
+            # builds a Column object per column for the asking (30 for a check-in's lock)
+            result = cur.pgresult
+            rows = cur.fetchall() if result is not None and result.status == TUPLES_OK else []
     if db.queries_logged:
         db.queries_log.append({"sql": f"{sql} -- prepared", "time": "0.000"})
     return rows
