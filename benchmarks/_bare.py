@@ -17,6 +17,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+import orjson
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 
@@ -90,11 +91,35 @@ def _checkin(data: dict[str, Any]) -> dict[str, Any]:
     return {"id": checkin, "period_id": pk, "temperature": str(temp), "created": True}
 
 
-SAME = {"verify": _verify, "scan": _scan, "checkin": _checkin}
+def _batch(data: dict[str, Any]) -> dict[str, Any]:
+    """POST /api/v1/tracing/scans/batch's write (tracing.venues.write_batch): the rows
+    given resolved (venue id and path, person, colour), COPY into the stage and the
+    merge, in one transaction — no venue, person or code lookup, no row checks."""
+    from fangkong.tracing.venues import GoodRow, write_batch
+
+    now = dt.datetime.now(dt.UTC)
+    rows = [
+        GoodRow(
+            r["venue_id"],
+            r["path"],
+            r["person_id"],
+            r["client_id"],
+            now,
+            "visit",
+            None,
+            r["colour"],
+        )  # fmt: skip
+        for r in data["scans"]
+    ]
+    stored = write_batch(rows)
+    return {"received": len(rows), "stored": stored, "duplicates": len(rows) - stored}
+
+
+SAME = {"verify": _verify, "scan": _scan, "checkin": _checkin, "batch": _batch}
 
 
 def same(request: HttpRequest, kind: str) -> JsonResponse:
-    return JsonResponse(SAME[kind](json.loads(request.body)), status=201)
+    return JsonResponse(SAME[kind](orjson.loads(request.body)), status=201)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

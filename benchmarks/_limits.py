@@ -98,6 +98,8 @@ class SameStatements:
 
     kind: str
     params: Any  # (rng) -> dict
+    units: int = 1  # what a success counts (the scans of a batch)
+    threads: int | None = None  # client threads per process, if not the benchmark's
 
     def __call__(self, rng: Any, n: int) -> Request:
         return Request(
@@ -105,6 +107,7 @@ class SameStatements:
             f"/bare/same/{self.kind}",
             body=json.dumps(self.params(rng)),
             headers={"Content-Type": "application/json"},
+            units=self.units,
         )
 
 
@@ -137,10 +140,11 @@ def http_limits(
                 port,
                 make,
                 procs=args.client_procs,
-                threads=args.client_threads,
+                threads=getattr(make, "threads", None) or args.client_threads,
                 seconds=args.seconds,
                 warmup=args.warmup,
                 server_pids=pids,
+                timeout=60,
             )
         out[label] = t.summary(args.seconds)
         describe(label, args.seconds, out[label])
