@@ -8,7 +8,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock, prepared, readings
+from fangkong.core import clock, language, prepared, readings
 from fangkong.core import facts as core_facts
 from fangkong.core.access import actor, invalid, one_of, require
 from fangkong.core.querysets import scope_prefix
@@ -65,7 +65,8 @@ def recompute_persons(person_ids: list[int], today: dt.date | None = None) -> di
         for pid in ids:
             if pid not in paths:
                 continue
-            colour, reasons = rules.derive(found[pid], r, day, rules_on)
+            with language.stored():  # the reasons are read later, by officials
+                colour, reasons = rules.derive(found[pid], r, day, rules_on)
             basis = rules.basis_of(found[pid], r, day, rules_on)
             code = current.get(pid)
             overridden = found[pid].override is not None
@@ -194,7 +195,8 @@ def _normal_checkin(person_id: int, day: dt.date) -> bool:
     after = rules.with_normal_checkin(basis, day, today)
     if after is None:
         return False
-    new_colour, new_reasons = rules.derive_from_basis(after, today)
+    with language.stored():
+        new_colour, new_reasons = rules.derive_from_basis(after, today)
     if new_colour != colour:
         return False
     if (new_reasons, after) != (reasons, basis):

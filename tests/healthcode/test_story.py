@@ -49,7 +49,7 @@ def test_close_contact_turns_red_and_back_to_green_after_14_normal_days(
             tracing.confirm_contact(cdc, contact)
         code = HealthCode.objects.get(person=contact_person)
         assert code.colour == "red"
-        assert any("observation" in r for r in code.reasons)
+        assert any("医学观察" in r for r in code.reasons)  # stored in Chinese
     period = ObservationPeriod.objects.get(person=contact_person)
     for n in range(1, 15):
         day = DAY0 + dt.timedelta(days=n)

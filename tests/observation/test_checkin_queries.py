@@ -63,7 +63,7 @@ def test_a_normal_reading_is_cheap_and_a_fever_changes_the_code_at_once(
         )
         assert later == []  # a routine reading enqueues no background task
         assert CheckIn.objects.filter(period=period).count() == 2
-        assert HealthCode.objects.get(person_id=pid).reasons == ["under medical observation"]
+        assert HealthCode.objects.get(person_id=pid).reasons == ["医学观察中"]
     with clock.frozen(at(day1, 19)):
         with django_capture_on_commit_callbacks() as later:
             r = _post(client, token, "38.5")
@@ -71,7 +71,7 @@ def test_a_normal_reading_is_cheap_and_a_fever_changes_the_code_at_once(
         # the same request: the reading, the referral and the code's new reason
         code = HealthCode.objects.get(person_id=pid)
         assert code.colour == "red"
-        assert any("fever or symptoms reported on" in reason for reason in code.reasons)
+        assert any("报告发热或症状" in reason for reason in code.reasons)
         assert Referral.objects.filter(period=period).count() == 1
         assert len(later) == 1  # the briefing hears of it after the commit
 

@@ -30,7 +30,7 @@ def test_every_observation_writer_tells_the_registry_and_the_code_follows_at_onc
         # no commit has happened: the colour is already stored (same transaction)
         assert _code(period.person_id)[0] == "red"
         actions.check_in(period, client_id=cid(), temperature="38.1")  # the raw-SQL path
-        assert any("fever or symptoms" in r for r in _code(period.person_id)[1])
+        assert any("报告发热或症状" in r for r in _code(period.person_id)[1])
         actions.record_exposure(system_user, period, DAY0 - dt.timedelta(days=1))
         period.refresh_from_db()
         actions.end_period(system_user, period, "lost", "moved away")
