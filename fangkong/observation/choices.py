@@ -2,7 +2,11 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+
+# The symptom vocabulary is shared (observation, the health code, self-service).
+from fangkong.core.symptoms import Symptom as Symptom
+from fangkong.core.symptoms import symptom_labels as symptom_labels
+from fangkong.core.symptoms import symptom_summary as symptom_summary
 
 
 class Reason(models.TextChoices):
@@ -28,37 +32,11 @@ class PlaceKind(models.TextChoices):
     SITE = "site", _("Centralised site")
 
 
-class Symptom(models.TextChoices):
-    FEVER = "fever", _("Fever")
-    COUGH = "cough", _("Cough")
-    SHORTNESS_OF_BREATH = "shortness_of_breath", _("Shortness of breath")
-    FATIGUE = "fatigue", _("Fatigue")
-    SORE_THROAT = "sore_throat", _("Sore throat")
-    DIARRHOEA = "diarrhoea", _("Diarrhoea")
-    LOSS_OF_TASTE_SMELL = "loss_of_taste_smell", _("Loss of taste or smell")
-    OTHER = "other", _("Other")
-
-
 class ReporterKind(models.TextChoices):
     SELF = "self", _("The person")
     STAFF = "staff", _("Site staff")
     GRID_WORKER = "grid_worker", _("Grid worker")
     HOUSEHOLD_HEAD = "household_head", _("Household head")
-
-
-def symptom_labels(values: list[str] | tuple[str, ...]) -> str:
-    """Stored symptom values as the reader's words (never the raw values)."""
-    known = set(Symptom.values)
-    words = [str(Symptom(v).label) if v in known else str(v) for v in values]
-    return pgettext("list separator", ", ").join(words)
-
-
-def symptom_summary(temperature: object, symptoms: list[str] | tuple[str, ...]) -> str:
-    """A reading for a list: "38.2 °C · 发热、咳嗽"."""
-    parts = [f"{temperature} °C"] if temperature is not None else []
-    if symptoms:
-        parts.append(symptom_labels(symptoms))
-    return " · ".join(parts)
 
 
 class Window(models.TextChoices):

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock, crypto
+from fangkong.core import clock, crypto, language
 from fangkong.core.access import NotAllowed, actor, invalid
 from fangkong.geo.models import Division
 from fangkong.healthcode import actions as code_actions
@@ -248,6 +248,8 @@ def apply(data: dict[str, Any], code: str) -> Outcome:
             person.save()
         with stored_only():
             stored = code_facts.facts_for([person.pk], today)[person.pk]
+        with language.stored():  # read later by officials, in their language
+            contradictions = _contradictions(stored, c, person, new)
         declaration = Declaration(
             person=person,
             relation=c["relation"],
@@ -265,7 +267,7 @@ def apply(data: dict[str, Any], code: str) -> Outcome:
             day=today,
             declared_at=clock.now(),
             colour="",
-            contradictions=_contradictions(stored, c, person, new),
+            contradictions=contradictions,
             new_person=new,
             path=person.path,
         )

@@ -12,6 +12,7 @@ from fangkong.core import clock
 from fangkong.core.fields import optional_ref, path_column, ref_to, sealed, status_of, step
 from fangkong.core.models import DatedRuleSet, PathScoped
 from fangkong.core.querysets import RestrictedQuerySet
+from fangkong.core.symptoms import symptom_labels
 from fangkong.selfservice.choices import AppealStatus, Relation
 
 
@@ -78,6 +79,11 @@ class Declaration(PathScoped):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.day} {self.colour}"
+
+    @property
+    def symptom_words(self) -> str:
+        """The declared symptoms in the reader's words."""
+        return symptom_labels(self.symptoms)
 
     @property
     def is_proxy(self) -> bool:

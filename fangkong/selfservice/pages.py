@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from fangkong.core import listing as lists
 from fangkong.core import ratelimit
 from fangkong.core.resident import chinese_unless_chosen, masked_name
+from fangkong.core.symptoms import symptom_labels
 from fangkong.geo import picker
 from fangkong.healthcode import tokens
 from fangkong.healthcode.actions import SYMPTOMS
@@ -24,14 +25,6 @@ from fangkong.selfservice.models import Appeal
 CITY = "3306"
 LIMITED = "public/p/limited.html"  # the public side's 429 page (these pages use its layout)
 STAY_ROWS = 3
-SYMPTOM_LABELS = {
-    "fever": "发热",
-    "cough": "咳嗽",
-    "shortness_of_breath": "气促",
-    "sore_throat": "咽痛",
-    "fatigue": "乏力",
-    "diarrhoea": "腹泻",
-}
 
 
 def _places() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -115,7 +108,7 @@ def apply(request: HttpRequest) -> HttpResponse:
             "villages": picker.village_choices(town),
             "places": _places(),
             "relations": Relation.choices,
-            "symptoms": [(s, SYMPTOM_LABELS.get(s, s)) for s in SYMPTOMS],
+            "symptoms": [(s, symptom_labels([s])) for s in SYMPTOMS],
             "rules": actions.rules_on(),
         },
         status=422 if errors else 200,

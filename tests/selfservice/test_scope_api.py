@@ -128,3 +128,30 @@ def test_staff_see_declarations_contradicting_stored_facts(
     client.force_login(make_user("village_staff", HUAYUAN))
     page = client.get("/selfservice/declarations/", {"contradicting": "1"}).content.decode()
     assert "钱晓" in page and "2020-02-20" in page  # the recorded arrival the declaration omits
+
+
+def test_declarations_page_speaks_the_officials_language(make_user, code_for, client):
+    """A declaration made in English (the resident's phone) reads in Chinese on the
+    officials' page: the colour in words, the symptoms' names, the contradictions."""
+    from django.utils import translation
+
+    with clock.frozen(at(DAY)), translation.override("en"):
+        actions.apply(
+            {
+                "relation": "self",
+                "name": "孙丽",
+                "id_number": rid("330602", "1979-05-02"),
+                "phone": PHONE,
+                "node_code": HUAYUAN,
+                "consent": True,
+                "symptoms": ["shortness_of_breath", "fever"],
+            },
+            code_for(PHONE),
+        )
+    declaration = Declaration.objects.get()
+    assert declaration.colour == "yellow" and declaration.symptoms
+    client.force_login(make_user("village_staff", HUAYUAN))
+    page = client.get("/selfservice/declarations/").content.decode()
+    assert "气促" in page and "发热" in page and "黄码" in page, page
+    for raw in ("shortness_of_breath", ">yellow<", "fever"):
+        assert raw not in page

@@ -105,7 +105,7 @@ def test_existing_person_is_matched_never_duplicated_and_facts_win(make_person, 
     d = Declaration.objects.get()
     assert not d.new_person
     text = " ".join(d.contradictions)
-    assert "recorded arrival from a risk area" in text and "declared living in" in text
+    assert "自风险地区抵达" in text and "申报居住在" in text
 
 
 def test_family_member_applies_for_an_elderly_parent(client, code_for):
