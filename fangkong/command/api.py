@@ -325,6 +325,7 @@ def close(request: HttpRequest, pk: int, body: CloseIn):  # type: ignore[no-unty
 
 
 def _template(request: HttpRequest, pk: int) -> ReportTemplate:
+    require(request.user, "view", "command.reporttemplate")
     return get_object_or_404(
         ReportTemplate.objects.restrict(request.user).select_related("node"), pk=pk
     )
@@ -332,6 +333,7 @@ def _template(request: HttpRequest, pk: int) -> ReportTemplate:
 
 @router.get("/report-templates", response=list[TemplateOut])
 def list_templates(request: HttpRequest):  # type: ignore[no-untyped-def]
+    require(request.user, "view", "command.reporttemplate")
     return list(ReportTemplate.objects.restrict(request.user).select_related("node"))
 
 
