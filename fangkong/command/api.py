@@ -311,11 +311,13 @@ def close(request: HttpRequest, pk: int, body: CloseIn):  # type: ignore[no-unty
 
 
 def _template(request: HttpRequest, pk: int) -> ReportTemplate:
+    require(request.user, "view", "command.reporttemplate")
     return record(request.user, ReportTemplate.objects.select_related("node"), pk)
 
 
 @router.get("/report-templates", response=list[TemplateOut])
 def list_templates(request: HttpRequest):  # type: ignore[no-untyped-def]
+    require(request.user, "view", "command.reporttemplate")
     return list(ReportTemplate.objects.restrict(request.user).select_related("node"))
 
 

@@ -33,7 +33,9 @@ grant(READERS, "command.directive", {"view"})
 grant(HQ, "command.directive", {"add", "change"})
 grant(READERS, "command.directivereceipt", {"view"})
 grant(HQ | {Role.VILLAGE_STAFF}, "command.directivereceipt", {"change"})  # acknowledge
-grant(READERS, "command.reporttemplate", {"view"})
+# Reports upward are filled in from the village up: a grid worker has none to file.
+REPORTERS = READERS - {Role.GRID_WORKER}
+grant(REPORTERS, "command.reporttemplate", {"view"})
 grant(HQ, "command.reporttemplate", {"add", "change"})
-grant(READERS, "command.submission", {"view"})
+grant(REPORTERS, "command.submission", {"view"})
 grant(HQ | {Role.VILLAGE_STAFF}, "command.submission", {"add"})

@@ -154,6 +154,21 @@ TOP: dict[str, tuple[str, ...]] = {
     "sysadmin": ("geo:browse", "people:list", "audit", "command:dashboard"),
 }
 
+# Pages a role may open (a link elsewhere leads there: a directive's page, a person's
+# contacts, the jurisdiction of a record) but that hold nothing for it to do: they stay
+# out of its menu, which lists its work only (docs/roles.md).
+_FRONTLINE_READS = (
+    "geo:browse",  # the picker and the breadcrumbs name places; browsing the tree is not work
+    "riskareas:list",  # the list is public: /public/ shows it to anyone
+    "tracing:dashboard",  # contacts reach the grid as screening tasks and observation
+)
+NOT_IN_MENU: dict[str, tuple[str, ...]] = {
+    "village_staff": _FRONTLINE_READS + ("briefing:today", "public:bulletins"),
+    "grid_worker": _FRONTLINE_READS + ("command:dashboard", "mobilisation:overview"),
+}
+# Roles whose work has no other program calling the API: no link to API tokens.
+NO_API_TOKENS = frozenset({"village_staff", "grid_worker"})
+
 
 @dataclass
 class Group:
@@ -166,6 +181,7 @@ class Group:
 class Menu:
     top: list[home.Card]
     more: list[Group]
+    api_tokens: bool = True
 
     @property
     def count(self) -> int:
@@ -181,8 +197,14 @@ def _group_of(url_name: str) -> str:
 
 def menu_for(user: Any) -> Menu:
     """The menu of a signed-in user: allowed entries only, the role's jobs on top."""
-    allowed = {c.url_name: c for c in home.registered() if user.may(c.model_label, c.action)}
-    top_names = [n for n in TOP.get(getattr(user, "role", ""), ()) if n in allowed][:TOP_LIMIT]
+    role = getattr(user, "role", "")
+    hidden = NOT_IN_MENU.get(role, ())
+    allowed = {
+        c.url_name: c
+        for c in home.registered()
+        if c.url_name not in hidden and user.may(c.model_label, c.action)
+    }
+    top_names = [n for n in TOP.get(role, ()) if n in allowed][:TOP_LIMIT]
     top = [allowed[n] for n in top_names]
     groups = {key: Group(key, title) for key, title, _names in GROUPS}
     order = {n: i for _k, _t, names in GROUPS for i, n in enumerate(names)}
@@ -192,4 +214,5 @@ def menu_for(user: Any) -> Menu:
     )
     for card in rest:
         groups[_group_of(card.url_name)].cards.append(card)
-    return Menu(top=top, more=[g for g in groups.values() if g.cards])
+    more = [g for g in groups.values() if g.cards]
+    return Menu(top=top, more=more, api_tokens=role not in NO_API_TOKENS)

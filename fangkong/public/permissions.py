@@ -13,22 +13,25 @@ def grant(roles: Any, model_label: str, actions: set[str]) -> None:
 HQ = HQ_ROLES | {Role.SYSADMIN}
 STAFF = FIELD_ROLES | {Role.CDC, Role.SYSADMIN}
 
-grant(STAFF | {Role.DISCIPLINE}, "public.bulletin", {"view"})
+# Grid workers report rumours and handle gatherings in their grid; draft bulletins, the
+# public's questions and return-to-work applications are not their work.
+NOT_GRID = STAFF - {Role.GRID_WORKER}
+grant(NOT_GRID | {Role.DISCIPLINE}, "public.bulletin", {"view"})
 grant(HQ | {Role.CDC}, "public.bulletin", {"add", "change"})
 grant(HQ, "public.bulletin", {"publish"})
 grant(STAFF, "public.article", {"view"})
 grant(HQ | {Role.CDC}, "public.article", {"add", "change"})
 grant(STAFF, "public.rumour", {"view", "add"})
 grant(HQ | {Role.CDC}, "public.rumour", {"change"})
-grant(STAFF | {Role.DISCIPLINE}, "public.question", {"view"})
+grant(NOT_GRID | {Role.DISCIPLINE}, "public.question", {"view"})
 grant(HQ | {Role.VILLAGE_STAFF}, "public.question", {"change"})
 grant(HQ, "public.question", {"escalate"})
-grant(STAFF | {Role.DISCIPLINE}, "public.workapplication", {"view"})
+grant(NOT_GRID | {Role.DISCIPLINE}, "public.workapplication", {"view"})
 grant(HQ | {Role.VILLAGE_STAFF}, "public.workapplication", {"add", "inspect"})
 grant(HQ, "public.workapplication", {"approve"})
 # Reopening schools is planned by headquarters and village/community staff with the CDC,
 # not by grid workers.
-grant(STAFF - {Role.GRID_WORKER}, "public.schoolplan", {"view", "add"})
+grant(NOT_GRID, "public.schoolplan", {"view", "add"})
 grant(HQ, "public.schoolplan", {"approve"})
 grant(STAFF | {Role.DISCIPLINE}, "public.gathering", {"view"})
 grant(HQ | {Role.VILLAGE_STAFF, Role.GRID_WORKER}, "public.gathering", {"add", "change"})

@@ -7,5 +7,5 @@ DECIDERS = {str(r) for r in HQ_ROLES | {Role.VILLAGE_STAFF, Role.CDC}}
 
 grant({str(r) for r in ALL}, "selfservice.selfservicerules", {"view"})
 grant(STAFF, "selfservice.declaration", {"view"})
-grant(STAFF, "selfservice.appeal", {"view"})
+grant(DECIDERS | {str(Role.SYSADMIN)}, "selfservice.appeal", {"view"})
 grant(DECIDERS, "selfservice.appeal", {"decide"})

@@ -27,6 +27,20 @@ NODES = {
     "discipline": "3306",
     "sysadmin": "3306",
 }
+# Pages a role may not find in its menu: not its work (docs/roles.md, #17).
+NOT_IN_MENU = {
+    "grid_worker": (
+        "/geo/",
+        "/riskareas/",
+        "/accounts/tokens/",
+        "/command/reports/",
+        "/public/staff/bulletins/",
+        "/public/staff/questions/",
+        "/public/staff/applications/",
+        "/selfservice/appeals/",
+    ),
+    "village_staff": ("/geo/", "/riskareas/", "/accounts/tokens/", "/briefing/"),
+}
 PHONE = {"width": 360, "height": 640}
 DESKTOP = {"width": 1366, "height": 900}
 # Text a Chinese page may carry in another language on purpose (the language switch).
@@ -83,6 +97,8 @@ def test_role_menu_on_phone_and_desktop(live_server, browser, make_user, role):
         assert axe_violations(page) == [], f"{role} home {width}"
         hrefs = [entries.nth(i).get_attribute("href") for i in range(entries.count())]
         assert 1 <= len(hrefs) <= 8
+        every = page.eval_on_selector_all("nav.main-nav a", "els => els.map(e => e.pathname)")
+        assert not set(every) & set(NOT_IN_MENU.get(role, ())), f"{role} {width}"
         for href in hrefs if width == PHONE["width"] else hrefs[:1]:
             response = page.goto(live_server.url + href)
             assert response and response.status == 200, href
