@@ -17,7 +17,7 @@ from django.db import connection, transaction
 
 from fangkong.core import clock, crypto, partition
 from fangkong.people import identity, rules
-from fangkong.people.actions import MASKED_COLUMN, MASKERS
+from fangkong.people.actions import MASKERS
 from fangkong.people.models import Person
 
 CHUNK = 5000  # rows per chunk handed to the workers
@@ -43,19 +43,14 @@ class Protected(NamedTuple):
 
 def protect_identity(name: str, id_number: str, phone: str, initials: str = "") -> Protected:
     """Encrypt, index and mask a parsed identity (pure CPU: run in the workers)."""
-    values: dict[str, Any] = {}
-    if id_number:
-        protect(values, "id_number", id_number)
-    if phone:
-        protect(values, "phone", phone)
     return Protected(
         initials or rules.pinyin_initials(name),
-        values.get("id_number_enc"),
-        values.get("id_number_index"),
-        values.get("id_masked", ""),
-        values.get("phone_enc"),
-        values.get("phone_index"),
-        values.get("phone_masked", ""),
+        crypto.encrypt(id_number, "person.id_number") if id_number else None,
+        crypto.blind_index(id_number, "person.id_number") if id_number else None,
+        MASKERS["id_number"](id_number) if id_number else "",
+        crypto.encrypt(phone, "person.phone") if phone else None,
+        crypto.blind_index(phone, "person.phone") if phone else None,
+        MASKERS["phone"](phone) if phone else "",
     )
 
 
@@ -131,12 +126,6 @@ def prepare_values(
 ) -> dict[str, Any]:
     """`prepare_row` by column name."""
     return dict(zip(COPY_FIELDS, prepare_row(row, node_paths, today, now), strict=True))
-
-
-def protect(values: dict[str, Any], name: str, value: str) -> None:
-    values[f"{name}_enc"] = crypto.encrypt(value, f"person.{name}")
-    values[f"{name}_index"] = crypto.blind_index(value, f"person.{name}")
-    values[MASKED_COLUMN[name]] = MASKERS[name](value)
 
 
 def prepare(row: dict[str, Any], node_paths: dict[int, str], today: dt.date) -> Person:

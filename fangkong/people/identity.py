@@ -154,7 +154,8 @@ _PHONE_NOISE = re.compile(r"[\s\-()]")
 def normalise_phone(value: str) -> str:
     """Digits only: full-width digits folded, spaces, dashes and brackets dropped, the
     country code (+86, 0086) removed."""
-    digits = _PHONE_NOISE.sub("", _fold(value or ""))
+    value = value or ""
+    digits = value if value.isdigit() and value.isascii() else _PHONE_NOISE.sub("", _fold(value))
     if digits.startswith("+86"):
         digits = digits[3:]
     elif digits.startswith("0086"):
@@ -174,6 +175,7 @@ def parse_mobile(value: str) -> str:
 _DOTS = re.compile(r"\s*[·・•‧∙⋅．.]\s*")
 _SPACES = re.compile(r"\s+")
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+_NAME_NOISE = re.compile(r"[\s·・•‧∙⋅．.]")  # what the three above can change
 
 
 def normalise_name(value: str) -> str:
@@ -181,6 +183,8 @@ def normalise_name(value: str) -> str:
     characters (张 伟 → 张伟), every middle-dot variant written · (U+00B7)."""
     name = (value or "").strip()
     if name.isascii() and " " not in name and "." not in name:
+        return name
+    if _NAME_NOISE.search(name) is None:  # most names: no blank, no dot
         return name
     name = _SPACES.sub(" ", name.replace("\u3000", " "))
     name = _CJK_GAP.sub("", name)

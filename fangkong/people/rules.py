@@ -68,15 +68,22 @@ def _initial(char: str) -> str:
 
 @cache
 def _surname_initials(prefix: str) -> str:
-    """Compound surnames and surname readings (单 shàn, 曾 zēng) need the phrase context."""
+    """Compound surnames and surname readings (单 shàn, 曾 zēng) need the phrase context;
+    a prefix that is no phrase of pypinyin's reads character by character."""
     from pypinyin import Style, lazy_pinyin
+    from pypinyin.constants import PHRASES_DICT
 
+    if prefix not in PHRASES_DICT:
+        return "".join(_initial(c) for c in prefix)
     return "".join(p[:1] for p in lazy_pinyin(prefix, style=Style.FIRST_LETTER)).lower()
+
+
+_SHORT_HAN = re.compile("[\u4e00-\u9fff]{0,4}")  # up to four CJK ideographs
 
 
 def pinyin_initials(name: str) -> str:
     """Initials for search (张伟 → zw); per-character with a cache, since names repeat."""
-    if len(name) <= 4 and all("\u4e00" <= c <= "\u9fff" for c in name):
+    if _SHORT_HAN.fullmatch(name):
         return _surname_initials(name[:2]) + "".join(_initial(c) for c in name[2:])
     from pypinyin import Style, lazy_pinyin
 

@@ -20,6 +20,7 @@ leave it at the village. Pure Python over plain tuples: no database here.
 """
 
 import bisect
+import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -47,6 +48,8 @@ AFTER = {
     STREET: re.compile(NUMBER + r"(?:号|弄)"),
 }
 GROUP_RE = re.compile(NUMBER + r"(?:组|队)")
+ANSWERS = 32_768  # matches kept per matcher (by address text); then the memo starts over
+_BY_END = operator.itemgetter(1, 0)  # hits by end, then start
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,10 @@ class Result:
     candidates: list[int] = field(default_factory=list)
     village_id: int | None = None
 
+    def __reduce__(self) -> tuple[type, tuple]:
+        """Pickled as its values (matches cross from the import's workers to its parent)."""
+        return (Result, (self.node_id, self.kind, self.queue_id, self.candidates, self.village_id))
+
 
 @dataclass
 class _Entry:
@@ -98,7 +105,7 @@ class _Entry:
 
 
 class AddressMatcher:
-    def __init__(  # noqa: C901
+    def __init__(  # noqa: C901, PLR0915
         self,
         nodes: Iterable[Node],
         aliases: Iterable[tuple[str, int]] = (),
@@ -163,6 +170,7 @@ class AddressMatcher:
                 self._keys.setdefault(normalise(gk.text), [])
             elif len(normalise(gk.text)) >= 2:
                 self._add(normalise(gk.text), _Entry(gk.grid_id, KEY, "key", gk))
+        self._answers: dict[str, Result] = {}
         self.automaton = ahocorasick.Automaton()
         for key in self._keys:
             self.automaton.add_word(key, key)
@@ -209,19 +217,26 @@ class AddressMatcher:
             return []
         spans = sorted(
             {(end - len(key) + 1, end, key) for end, key in self.automaton.iter(address)},
-            key=lambda s: (s[1], s[0]),
+            key=_BY_END,
         )
         if not spans:
             return []
-        # Weighted interval scheduling: best[i] = (covered, -hits, chosen) over spans[:i].
-        best: list[tuple[int, int, tuple[int, ...]]] = [(0, 0, ())]
+        # Weighted interval scheduling over spans[:i]: the characters covered, minus the
+        # hits, and the spans chosen; a later span is taken only when strictly better.
+        covered, hits, chosen = [0], [0], [()]
         ends = [s[1] for s in spans]
         for i, (start, end, _key) in enumerate(spans):
             j = bisect.bisect_left(ends, start, 0, i)  # spans[:j] end before this start
-            covered, hits, chosen = best[j]
-            take = (covered + end - start + 1, hits - 1, (*chosen, i))
-            best.append(max(best[i], take, key=lambda b: (b[0], b[1])))
-        return [spans[i] for i in best[-1][2]]
+            take, fewer = covered[j] + end - start + 1, hits[j] - 1
+            if take > covered[i] or (take == covered[i] and fewer > hits[i]):
+                covered.append(take)
+                hits.append(fewer)
+                chosen.append((*chosen[j], i))
+            else:
+                covered.append(covered[i])
+                hits.append(hits[i])
+                chosen.append(chosen[i])
+        return [spans[i] for i in chosen[-1]]
 
     def _covering(self, key: str, streets: list[_Entry], number: int | None) -> list[_Entry]:
         """The street keys whose house-number range holds `number` (memoised)."""
@@ -244,7 +259,21 @@ class AddressMatcher:
         before = text[start - 1]
         return not ("\u4e00" <= before <= "\u9fff") or before in "省市区县镇乡道"
 
-    def match(self, address: str) -> Result:  # noqa: C901, PLR0915
+    def match(self, address: str) -> Result:
+        """The village or grid `address` names (see the module's docstring). A list's
+        rows repeat addresses (a household, an estate): the answers are kept per address
+        text, up to `ANSWERS` of them, and each caller gets its own copy."""
+        found = self._answers.get(address)
+        if found is None:
+            found = self._match(address)
+            if len(self._answers) >= ANSWERS:
+                self._answers.clear()
+            self._answers[address] = found
+        return Result(
+            found.node_id, found.kind, found.queue_id, found.candidates[:], found.village_id
+        )
+
+    def _match(self, address: str) -> Result:  # noqa: C901, PLR0915
         text = normalise(address)
         towns: dict[int, tuple[int, int]] = {}  # id → (weight, first start)
         counties: dict[int, tuple[int, int]] = {}

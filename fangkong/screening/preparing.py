@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from django.utils import timezone
+
 from fangkong.people import bulk
 from fangkong.screening import reading, rules
 from fangkong.screening.matching import AddressMatcher, Result
@@ -24,6 +26,41 @@ class Prepared(NamedTuple):
     protected: bulk.Protected | None = None
     match: Result | None = None
 
+    def __reduce__(self) -> tuple[Any, tuple]:
+        """Pickled flat: a prepared row crosses from a worker to the parent, and nested
+        objects (the row, its identity, the match) cost several times their values."""
+        row, protected, match = self.row, self.protected, self.match
+        if row is None or protected is None or match is None:
+            return (Prepared, tuple(self))
+        rebuild, args = row.__reduce__()
+        if rebuild is not rules.rebuild_row:
+            return (Prepared, tuple(self))
+        found = (match.node_id, match.kind, match.queue_id, match.candidates, match.village_id)
+        return (
+            _prepared,
+            (self.row_no, self.raw_name, self.digest, *args, tuple(protected), found),
+        )
+
+
+def _prepared(  # noqa: PLR0913
+    row_no: int,
+    raw_name: str,
+    digest: str,
+    values: tuple,
+    with_id: bool,
+    protected: tuple,
+    found: tuple,
+) -> Prepared:
+    return Prepared(
+        row_no,
+        raw_name,
+        rules.rebuild_row(values, with_id),
+        None,
+        digest,
+        bulk.Protected._make(protected),
+        Result(*found),
+    )
+
 
 @dataclass
 class State:
@@ -31,6 +68,7 @@ class State:
     today: dt.date
     matcher: AddressMatcher
     mapping: dict[str, int] | None = None  # {field: column} of a file's cells
+    zone: dt.tzinfo | None = None  # the current time zone, read once
 
 
 def start(setup: tuple[int, dt.date, Any, dict[str, int] | None]) -> State:
@@ -38,7 +76,7 @@ def start(setup: tuple[int, dt.date, Any, dict[str, int] | None]) -> State:
     source_id, today, matcher, mapping = setup
     if not isinstance(matcher, AddressMatcher):
         matcher = AddressMatcher(*matcher)
-    return State(source_id, today, matcher, mapping)
+    return State(source_id, today, matcher, mapping, timezone.get_current_timezone())
 
 
 def work(state: State, item: tuple[int, dict[str, str] | list[Any]]) -> Prepared:
@@ -51,7 +89,7 @@ def work(state: State, item: tuple[int, dict[str, str] | list[Any]]) -> Prepared
         assert state.mapping is not None
         raw = reading.map_cells(given, state.mapping)
     try:
-        row = rules.clean_row(raw, state.today)
+        row = rules.clean_row(raw, state.today, state.zone)
     except rules.RowError as exc:
         return Prepared(row_no, raw.get("name", "")[:50], error=(exc.field, exc.reason[:200]))
     return Prepared(

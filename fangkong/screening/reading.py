@@ -179,9 +179,12 @@ def numbered_rows(table: Table) -> Iterator[tuple[int, list[Any]]]:
 
 def map_cells(row: list[Any], mapping: Mapping[str, int]) -> dict[str, str]:
     """{field: text} of one row's cells by the resolved mapping (a short row's missing
-    cells are empty)."""
+    cells are empty; a CSV's text cells only stripped, as `cell_text` does)."""
     width = len(row)
-    return {field: (cell_text(row[i]) if i < width else "") for field, i in mapping.items()}
+    return {
+        field: ((v.strip() if type(v := row[i]) is str else cell_text(v)) if i < width else "")
+        for field, i in mapping.items()
+    }
 
 
 def cell(row: list[Any], index: int | None) -> str:

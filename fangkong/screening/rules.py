@@ -50,6 +50,66 @@ class CleanRow:
     resident_id: identity.ResidentId | None = None
     parsed: identity.Identity | None = None  # parsed once, handed to the registry
 
+    def __reduce__(self) -> tuple[Any, tuple]:
+        """Pickled as its values (prepared rows cross from the import's workers to its
+        parent): the parsed identity and resident ID, when they are what `clean_row`
+        derives from those values, are rebuilt on arrival instead of being sent."""
+        values = (
+            self.name,
+            self.id_number,
+            self.phone,
+            self.birth_date,
+            self.sex,
+            self.origin,
+            self.arrival_at,
+            self.transport,
+            self.transport_no,
+            self.address,
+            self.itinerary,
+            self.stated_birth,
+        )
+        rid, ident = self.resident_id, self.parsed
+        if (
+            ident is not None
+            and ident.resident_id is rid
+            and not ident.errors
+            and ident.name == self.name
+            and ident.id_number == self.id_number
+            and ident.phone == self.phone
+            and ident.birth_date == self.birth_date
+            and ident.sex == self.sex
+            and (
+                rid is None
+                or (
+                    rid.number == self.id_number
+                    and rid.birth_date == self.birth_date
+                    and rid.sex == self.sex
+                    and rid.region == self.id_number[:6]
+                )
+            )
+        ):
+            return (rebuild_row, (values, rid is not None))
+        return (CleanRow, (*values, rid, ident))
+
+
+def _identity(  # noqa: PLR0913
+    name: str,
+    number: str,
+    phone: str,
+    birth: dt.date | None,
+    sex: str,
+    with_id: bool,
+) -> identity.Identity:
+    """The `identity.Identity` a clean row's values come from (`identity.parse`'s)."""
+    rid = identity.ResidentId(number, birth, sex, number[:6]) if with_id else None  # type: ignore[arg-type]
+    return identity.Identity(name, number, phone, birth, sex, rid)
+
+
+def rebuild_row(values: tuple, with_id: bool) -> CleanRow:
+    """A pickled `CleanRow` from its values (`CleanRow.__reduce__`)."""
+    ident = _identity(*values[:5], with_id)
+    return CleanRow(*values, ident.resident_id, ident)  # type: ignore[misc]
+
 
 def cell_text(value: Any) -> str:
     """A spreadsheet cell as text: floats that are whole numbers lose their “.0”
@@ -67,10 +127,13 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def parse_arrival(date_text: str, time_text: str) -> dt.datetime | None:
+def parse_arrival(
+    date_text: str, time_text: str, zone: dt.tzinfo | None = None
+) -> dt.datetime | None:
     """An aware arrival time from a date ("2020-02-04", "2020/2/4", "2020-02-04 08:30",
-    "20200204") and an optional time ("08:30", "8:30:00"), in the current time zone."""
-    return _arrival(date_text, time_text, timezone.get_current_timezone())
+    "20200204") and an optional time ("08:30", "8:30:00"), in `zone` (by default the
+    current time zone; a caller cleaning many rows reads it once)."""
+    return _arrival(date_text, time_text, zone or timezone.get_current_timezone())
 
 
 @lru_cache(maxsize=4096)
@@ -102,40 +165,44 @@ def _arrival(date_text: str, time_text: str, zone: dt.tzinfo) -> dt.datetime | N
     return timezone.make_aware(dt.datetime.combine(day, moment), zone)
 
 
-def clean_row(raw: Mapping[str, str], today: dt.date) -> CleanRow:
-    """Validate one mapped row; raise RowError on the first problem."""
-    if not raw.get("name", "").strip():
+def clean_row(raw: Mapping[str, str], today: dt.date, zone: dt.tzinfo | None = None) -> CleanRow:
+    """Validate one mapped row; raise RowError on the first problem (`zone`: the current
+    time zone, read once by a caller cleaning many rows)."""
+    get = raw.get
+    if not get("name", "").strip():
         raise RowError("name", _("the name is missing"))
     for field, limit in TEXT_LIMITS.items():
-        if len(raw.get(field, "")) > limit:
+        if len(get(field, "")) > limit:
             raise RowError(field, _("at most %d characters") % limit)
-    id_text, phone_text = raw.get("id_number", "").strip(), raw.get("phone", "").strip()
+    id_text, phone_text = get("id_number", "").strip(), get("phone", "").strip()
     if not id_text and not phone_text:
         raise RowError("id_number", _("neither a resident ID nor a phone number"))
     ident = identity.parse(raw["name"], id_text, phone_text, today)
     if ident.errors:
         raise RowError(*ident.errors[0])
-    row = CleanRow(
-        name=ident.name,
-        id_number=ident.id_number,
-        phone=ident.phone,
-        birth_date=ident.birth_date,
-        sex=ident.sex,
-        resident_id=ident.resident_id,
-        parsed=ident,
-    )
-    row.arrival_at = parse_arrival(raw.get("arrival_date", ""), raw.get("arrival_time", ""))
-    if row.arrival_at and row.arrival_at.date() > today + dt.timedelta(days=1):
+    arrival_at = parse_arrival(get("arrival_date", ""), get("arrival_time", ""), zone)
+    if arrival_at and arrival_at.date() > today + dt.timedelta(days=1):
         raise RowError("arrival_date", _("the arrival date lies in the future"))
-    row.origin = raw.get("origin", "").strip()
-    row.transport = raw.get("transport", "").strip()
-    row.transport_no = raw.get("transport_no", "").strip().upper()
-    row.address = raw.get("address", "").strip()
-    row.itinerary = raw.get("itinerary", "").strip()
-    birth = raw.get("birth_date", "").strip()
+    row = CleanRow(
+        ident.name,
+        ident.id_number,
+        ident.phone,
+        ident.birth_date,
+        ident.sex,
+        get("origin", "").strip(),
+        arrival_at,
+        get("transport", "").strip(),
+        get("transport_no", "").strip().upper(),
+        get("address", "").strip(),
+        get("itinerary", "").strip(),
+        None,
+        ident.resident_id,
+        ident,
+    )
+    birth = get("birth_date", "").strip()
     if birth:
         try:
-            row.stated_birth = parse_arrival(birth, "").date()  # type: ignore[union-attr]
+            row.stated_birth = parse_arrival(birth, "", zone).date()  # type: ignore[union-attr]
         except RowError:
             raise RowError("birth_date", _("not a date: %s") % birth) from None
     return row
