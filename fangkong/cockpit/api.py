@@ -41,6 +41,8 @@ class CockpitRating(Schema):
 class CockpitLeader(Schema):
     node: str
     at: dt.datetime
+    # the cut-off of the node's latest briefing (it counts to then; these figures to `at`)
+    briefing_cutoff: dt.datetime | None = None
     figures: list[CockpitFigure]
     overdue: list[CockpitOverdue]
     ratings: list[CockpitRating]
@@ -107,6 +109,7 @@ def cockpit(request: HttpRequest):  # type: ignore[no-untyped-def]
             "leader": {
                 "node": node.code,
                 "at": at,
+                "briefing_cutoff": figures.briefing_cutoff(node),
                 "figures": h["figures"],
                 "overdue": figures.overdue(node, at),
                 "ratings": h["ratings"],

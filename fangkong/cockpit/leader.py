@@ -17,7 +17,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from fangkong.briefing import compute, epi, rules, sections
-from fangkong.briefing.models import RiskRules
+from fangkong.briefing.models import Briefing, RiskRules
 from fangkong.briefing.present import COLOURS
 from fangkong.core.sections import Window, under
 from fangkong.geo.models import Division
@@ -31,6 +31,13 @@ HEADLINE = (
     "screening_overdue",
     "screening_open",
 )
+
+
+def briefing_cutoff(node: Division) -> dt.datetime | None:
+    """The cut-off of the node's latest briefing: what the briefing counts to, where the
+    cockpit counts to now (a figure that differs between them is not a fault)."""
+    latest = Briefing.objects.done().filter(node=node).order_by("-day").only("cutoff_at").first()
+    return latest.cutoff_at if latest else None
 
 
 def situation(node: Division, at: dt.datetime) -> dict[str, Any]:

@@ -39,6 +39,8 @@ def leader(user: Any) -> dict[str, Any]:
     return {
         "node": node,
         "at": at,
+        # The briefing the button opens counts to its cut-off, these figures to now.
+        "briefing_cutoff": figures.briefing_cutoff(node),
         "figures": [{**f, "label": CHANGE_LABELS[f["name"]]} for f in h["figures"]],
         "new_confirmed": h["new_confirmed"],
         "missed_checkins": h["missed_checkins"],

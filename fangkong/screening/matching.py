@@ -223,7 +223,8 @@ class AddressMatcher:
             return []
         # Weighted interval scheduling over spans[:i]: the characters covered, minus the
         # hits, and the spans chosen; a later span is taken only when strictly better.
-        covered, hits, chosen = [0], [0], [()]
+        covered, hits = [0], [0]
+        chosen: list[tuple[int, ...]] = [()]
         ends = [s[1] for s in spans]
         for i, (start, end, _key) in enumerate(spans):
             j = bisect.bisect_left(ends, start, 0, i)  # spans[:j] end before this start

@@ -107,8 +107,9 @@ def _identity(  # noqa: PLR0913
 
 def rebuild_row(values: tuple, with_id: bool) -> CleanRow:
     """A pickled `CleanRow` from its values (`CleanRow.__reduce__`)."""
-    ident = _identity(*values[:5], with_id)
-    return CleanRow(*values, ident.resident_id, ident)  # type: ignore[misc]
+    name, number, phone, birth, sex = values[:5]
+    ident = _identity(name, number, phone, birth, sex, with_id)
+    return CleanRow(*values, ident.resident_id, ident)  # type: ignore[call-arg]
 
 
 def cell_text(value: Any) -> str:

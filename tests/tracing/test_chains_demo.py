@@ -103,3 +103,23 @@ def test_demo_step_is_idempotent_with_three_colours(db, make_person):
     assert Chain.objects.filter(is_cluster=True).exists()
     assert IndexCase.objects.count() == 6
     assert run(3) == first
+
+
+def test_demo_venues_are_the_demo_grid_workers_to_keep(db, make_person, make_user, client):
+    """The demo's gate keeper (its grid worker) finds the estate gate among their venues
+    and opens its gate page; the venues are nowhere else."""
+    from fangkong.tracing.demo import run
+    from fangkong.tracing.models import Venue
+    from tests.conftest import GRID_A, GRID_B
+
+    for i in range(110):
+        make_person(f"居民{i}", node_code=GRID_A if i % 2 else GRID_B)
+    worker = make_user("grid_worker", GRID_B, username="grid_worker")
+    run(3)
+    venues = Venue.objects.filter(name__startswith="示范")
+    assert venues.count() == 5 and {v.node_id for v in venues} == {worker.node_id}
+    gate = venues.get(kind="gate")
+    client.force_login(worker)
+    listing = client.get("/tracing/venues/").content.decode()
+    assert gate.name in listing
+    assert client.get(f"/tracing/venues/{gate.pk}/gate/").status_code == 200
