@@ -183,6 +183,90 @@ def copy_rate(rows: int) -> float:
     return rate
 
 
+def inserted_counts() -> dict[str, int]:
+    """Rows inserted so far into each table of the benchmark's database (the statistics
+    collector's counters, read afresh); Django must be set up."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_stat_clear_snapshot()")
+        cur.execute(
+            "SELECT relname, n_tup_ins FROM pg_stat_user_tables WHERE schemaname = 'public'"
+        )
+        return dict(cur.fetchall())
+
+
+@dataclass
+class SameRows:
+    """What writing a run's own rows costs: every table's new rows, copied back in one
+    COPY each into an empty table shaped like it (its defaults, checks and indexes; not its
+    foreign keys, which `LIKE` does not carry), logged as the real one."""
+
+    rows: int  # rows written in all tables
+    wall: float  # seconds
+    backend_cpu: float  # PostgreSQL backend CPU seconds
+    client_cpu: float  # this process's CPU seconds
+    tables: dict[str, int]
+
+    @property
+    def cpu(self) -> float:
+        return self.backend_cpu + self.client_cpu
+
+
+def same_rows_cost(inserted: dict[str, int], least: int = 100) -> SameRows:
+    """Copy the newest `inserted[table]` rows of each table (by id) into a fresh table
+    like it, timed; the rows are read out before the clock starts. Django must be set up."""
+    import io
+
+    from django.db import connection
+
+    tables = {t: n for t, n in inserted.items() if n >= least}
+    taken: dict[str, bytes] = {}
+    with connection.cursor() as cur:
+        for t in list(tables):
+            cur.execute(
+                "SELECT 1 FROM information_schema.columns WHERE table_name = %s "
+                "AND column_name = 'id'",
+                [t],
+            )
+            if cur.fetchone() is None:
+                del tables[t]
+                continue
+            buf = io.BytesIO()
+            with cur.cursor.copy(
+                f'COPY (SELECT * FROM "{t}" ORDER BY id DESC LIMIT {tables[t]}) '
+                "TO STDOUT (FORMAT binary)"
+            ) as out:
+                for chunk in out:
+                    buf.write(chunk)
+            taken[t] = buf.getvalue()
+            cur.execute(f'DROP TABLE IF EXISTS "bench_same_{t}"')
+            cur.execute(
+                f'CREATE TABLE "bench_same_{t}" (LIKE "{t}" INCLUDING DEFAULTS '
+                "INCLUDING CONSTRAINTS INCLUDING INDEXES)"
+            )
+    wall = backend = client = 0.0
+    for t, data in taken.items():
+        db0, c0, w0 = database_cpu_seconds() or 0.0, time.process_time(), time.perf_counter()
+        with connection.cursor() as cur:
+            with cur.cursor.copy(f'COPY "bench_same_{t}" FROM STDIN (FORMAT binary)') as copy:
+                for i in range(0, len(data), 1 << 20):
+                    copy.write(data[i : i + (1 << 20)])
+        wall += time.perf_counter() - w0
+        client += time.process_time() - c0
+        backend += (database_cpu_seconds() or 0.0) - db0
+    with connection.cursor() as cur:
+        for t in taken:
+            cur.execute(f'DROP TABLE "bench_same_{t}"')
+    done = SameRows(sum(tables.values()), wall, backend, client, tables)
+    print(
+        f"the same rows written again ({', '.join(f'{t} {n:,}' for t, n in tables.items())}): "
+        f"{done.rows:,} rows by COPY into tables like theirs in {wall:.2f} s wall, "
+        f"{backend:.2f} s PostgreSQL CPU + {client:.2f} s client CPU"
+    )
+    return done
+
+
 def crypto_rate(n: int) -> float:
     """One core's AES-GCM encryption + HMAC blind index of a resident ID per second
     (what registering a person costs in cryptography); Django must be set up."""
