@@ -18,6 +18,12 @@ ARGS = [
 ]
 
 
+# The live servers answering one request at a time, and whether the test session holds
+# their lock (between a test's end and the next one's start: see _quiet_between_tests).
+_SHARED: list["_OneAtATime"] = []
+_HELD: list["_OneAtATime"] = []
+
+
 class _OneAtATime:
     """The live server's request threads share the test's one in-memory SQLite
     connection, which two threads must not use at once: a service worker's fetch of
@@ -27,6 +33,7 @@ class _OneAtATime:
 
     def __init__(self, app):
         self.app, self.lock = app, threading.Lock()
+        _SHARED.append(self)
 
     def __call__(self, environ, start_response):
         with self.lock:
@@ -57,6 +64,25 @@ testcases.LiveServerThread._create_server = _server_for_shared_connection
 def _tree_for_browser_tests(request):
     if "live_server" in request.fixturenames:
         request.getfixturevalue("tree")
+
+
+@pytest.fixture(autouse=True)
+def _quiet_between_tests(request):
+    """A browser test ends with its pages closed, but the live server may still be
+    answering one of them (a service worker's fetch, a late script's request) on the
+    shared in-memory SQLite connection while the test's database is flushed: the flush
+    then fails with "database table is locked". The server is held still from the end of
+    each test (its last request finished) to the start of the next, the flush between."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("live_server")
+    while _HELD:
+        _HELD.pop().lock.release()
+    yield
+    for server in _SHARED:
+        if server.lock.acquire(timeout=60):
+            _HELD.append(server)
 
 
 @pytest.fixture(scope="session")
