@@ -16,12 +16,12 @@ from fangkong.tracing.chains import build_chains
 from fangkong.tracing.models import Chain, Contact, Scan, Venue
 
 MARK = "示范"
-VENUES = [
-    ("示范·府山农贸市场", "market"),
-    ("示范·塔山便利店", "shop"),
-    ("示范·越城区政务中心", "office"),
-    ("示范·1路公交 浙D-12345", "bus"),
-    ("示范·府山小区东门", "gate"),
+VENUES = [  # (name, kind, address): the demo grid worker's grid in 塔山街道花园社区
+    ("示范·花园农贸市场", "market", "塔山街道花园社区环山路18号"),
+    ("示范·塔山便利店", "shop", "塔山街道花园社区环山路22号"),
+    ("示范·塔山街道便民服务中心", "office", "塔山街道花园社区环山路6号"),
+    ("示范·1路公交 浙D-12345", "bus", "1路 火车站—大禹陵"),
+    ("示范·花园小区东门", "gate", "塔山街道花园小区东门"),
 ]
 # (source, target) between the index cases made below: a chain of 5 (a cluster by R10 in
 # force today, 5 linked cases from 2020-09-01) and a single case.
@@ -133,7 +133,8 @@ def run(seed: int) -> str:
             )
         node = _gate_node() or cases[0].person.node
         made = [
-            venues.create_venue(system, {"name": n, "kind": k, "node": node}) for n, k in VENUES
+            venues.create_venue(system, {"name": n, "kind": k, "node": node, "address": a})
+            for n, k, a in VENUES
         ]
         now = clock.now()
         for n in range(80):

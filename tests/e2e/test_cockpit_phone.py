@@ -61,6 +61,33 @@ def test_city_map_is_drawn_and_the_same_figures_fold_under_it(live_server, brows
     context.close()
 
 
+MAP_TEXTS = """() => {
+  const c = echarts.getInstanceByDom(document.getElementById('cockpit-map'));
+  return c.getZr().storage.getDisplayList().filter(e => e.style && e.style.text)
+    .map(e => e.style.text);
+}"""
+
+
+def test_a_county_map_names_the_neighbours_and_rates_its_own(live_server, browser, make_user):
+    """A county leader's map shows the six counties; only their own carries a rating
+    (shape and colour word), the neighbours their name alone, never a raw value."""
+    make_user("county_hq", YUECHENG, username="u-county", display_name="王秀英")
+    context = browser.new_context(viewport={"width": 360, "height": 640}, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    sign_in(page, live_server.url, "u-county")
+    page.locator("#cockpit-map canvas").wait_for()
+    texts = page.evaluate(MAP_TEXTS)  # each line of a label is a text of its own
+    counties = {"越城区", "柯桥区", "上虞区", "新昌县", "诸暨市", "嵊州市"}
+    assert counties <= set(texts), texts
+    ratings = [t for t in texts if t not in counties]
+    assert len(ratings) == 1 and ratings[0].split()[1] in {"红色", "橙色", "黄色", "蓝色", "绿色"}
+    assert not [t for t in texts if "undefined" in t or "null" in t]
+    assert errors == []
+    context.close()
+
+
 def test_the_clinical_board_shows_its_five_figures_on_the_first_phone_screen(
     live_server, browser, make_user
 ):

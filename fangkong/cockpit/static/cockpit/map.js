@@ -48,7 +48,8 @@
         fontSize: holder.clientWidth < 480 ? 11 : 12,
         lineHeight: holder.clientWidth < 480 ? 13 : 15,
         formatter: function (p) {
-          return p.data ? p.name + "\n" + p.data.label : p.name;
+          // counties outside the leader's area have no rating: their name alone
+          return p.data && p.data.label ? p.name + "\n" + p.data.label : p.name;
         }
       },
       data: data.areas.map(function (a) {
