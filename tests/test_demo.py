@@ -24,7 +24,10 @@ def test_demo_builds_grids_accounts_and_population_and_reuses_them(db, monkeypat
     assert len(grids_per_village) == 2168
     assert set(grids_per_village.values()) <= set(range(3, 9))
     assert {u.role for u in User.objects.all()} == set(Role.values)
-    assert User.objects.get(username="grid_worker").check_password("demo-pass-2020")
+    worker = User.objects.get(username="grid_worker")
+    assert worker.check_password("demo-pass-2020")
+    # every demo account shows a name in Chinese, never its login name
+    assert all(re.search(r"[\u4e00-\u9fff]", str(u)) for u in User.objects.all())
     assert Household.objects.count() > 50
     person = Person.objects.exclude(id_masked="").first()
     assert person.address.startswith("绍兴市")

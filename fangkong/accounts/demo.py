@@ -10,21 +10,21 @@ from fangkong.accounts.roles import Role
 from fangkong.core.demo_steps import Options
 from fangkong.geo.models import Division
 
-# (username, role, how to pick the node)
+# (username, role, how to pick the node, the name shown on the pages)
 DEMO_ACCOUNTS = [
-    ("sysadmin", Role.SYSADMIN, "city"),
-    ("city_hq", Role.CITY_HQ, "city"),
-    ("cdc", Role.CDC, "city"),
-    ("supplies", Role.SUPPLIES, "city"),
-    ("organisation", Role.ORGANISATION, "city"),
-    ("discipline", Role.DISCIPLINE, "city"),
-    ("county_hq", Role.COUNTY_HQ, "county"),
-    ("medical", Role.MEDICAL, "county"),
-    ("quarantine_site", Role.QUARANTINE_SITE, "county"),
-    ("town_hq", Role.TOWN_HQ, "town"),
-    ("village_staff", Role.VILLAGE_STAFF, "village"),
-    ("grid_worker", Role.GRID_WORKER, "grid"),
-    ("grid_worker2", Role.GRID_WORKER, "grid2"),
+    ("sysadmin", Role.SYSADMIN, "city", "系统管理员 陈立"),
+    ("city_hq", Role.CITY_HQ, "city", "市指挥部 王建国"),
+    ("cdc", Role.CDC, "city", "市疾控 李慧"),
+    ("supplies", Role.SUPPLIES, "city", "物资组 赵强"),
+    ("organisation", Role.ORGANISATION, "city", "组织部 孙丽"),
+    ("discipline", Role.DISCIPLINE, "city", "纪委监委 周正"),
+    ("county_hq", Role.COUNTY_HQ, "county", "越城区指挥部 吴明"),
+    ("medical", Role.MEDICAL, "county", "发热门诊 郑医生"),
+    ("quarantine_site", Role.QUARANTINE_SITE, "county", "隔离点 冯芳"),
+    ("town_hq", Role.TOWN_HQ, "town", "塔山街道指挥部 陈刚"),
+    ("village_staff", Role.VILLAGE_STAFF, "village", "花园社区 褚红"),
+    ("grid_worker", Role.GRID_WORKER, "grid", "网格员 卫东"),
+    ("grid_worker2", Role.GRID_WORKER, "grid2", "网格员 蒋敏"),
 ]
 
 
@@ -48,9 +48,9 @@ def accounts(options: Options, write: Callable[[str], None]) -> None:
         "grid2": grids[1],
     }
     write("demo accounts (password: %s)" % password)
-    for username, role, where in DEMO_ACCOUNTS:
+    for username, role, where, shown in DEMO_ACCOUNTS:
         user = User.objects.create_user(
-            username=username, password=password, role=role, node=nodes[where]
+            username=username, password=password, role=role, node=nodes[where], display_name=shown
         )
         if role == Role.SYSADMIN:
             user.is_staff = user.is_superuser = True
@@ -59,6 +59,6 @@ def accounts(options: Options, write: Callable[[str], None]) -> None:
     var = Path(os.environ.get("FANGKONG_VAR_DIR", "var"))
     if var.exists():
         (var / "demo-accounts.txt").write_text(
-            "\n".join(f"{u} {r.value} {nodes[w].code}" for u, r, w in DEMO_ACCOUNTS)
+            "\n".join(f"{u} {r.value} {nodes[w].code}" for u, r, w, _shown in DEMO_ACCOUNTS)
             + f"\npassword: {password}\n"
         )
