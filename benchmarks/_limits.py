@@ -289,6 +289,14 @@ def crypto_rate(n: int) -> float:
 # --- CPU and memory of a process and its workers (imports, bulk loads) --------------------
 
 
+def cpu_seconds_self() -> float:
+    """User + system CPU of this process alone (an importer without its workers)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def cpu_seconds_tree() -> float:
     """User + system CPU of this process and of its reaped children (the workers of
     `fangkong.core.partition` are joined when a run ends, so they are counted)."""
