@@ -88,6 +88,14 @@ def serial_interval(data: dict[str, Any]) -> str:
     return si.removesuffix(" d").strip()
 
 
+def _next_day(day: dt.date) -> dt.date | None:
+    from fangkong.briefing.compute import cutoff_for
+    from fangkong.core import clock
+
+    following = day + dt.timedelta(days=1)
+    return following if cutoff_for(following) <= clock.now() else None
+
+
 def context_for(node: Any, day: dt.date, b: Any) -> dict[str, Any]:
     data = b.data if b is not None and b.status == "done" else {}
     risk = [
@@ -107,7 +115,8 @@ def context_for(node: Any, day: dt.date, b: Any) -> dict[str, Any]:
         "node": node,
         "day": day,
         "prev_day": day - dt.timedelta(days=1),
-        "next_day": day + dt.timedelta(days=1),
+        # the next day only once its cut-off has passed: before, there is no briefing of it
+        "next_day": _next_day(day),
         "b": b,
         "data": data,
         "five_colour_source": five_colour_source(data),

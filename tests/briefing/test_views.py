@@ -201,3 +201,24 @@ def test_a_briefing_stored_with_the_english_defaults_shows_them_in_words():
         assert five_colour_source(old) == "平台默认设置（假设）"
         assert five_colour_source({}) == "平台默认设置（假设）"
     assert serial_interval(old) == "6.3 ± 4.2"
+
+
+def test_the_next_day_is_offered_only_once_its_cut_off_has_passed(login, briefed, make_user):
+    """Today's briefing before tomorrow's 08:00 has no link to tomorrow (there is no
+    briefing of it yet); yesterday's links to today."""
+    from fangkong.briefing.compute import cutoff_for
+
+    user = make_user("county_hq", "330602")
+    c = login(user)
+    tomorrow, today = DAY0 + dt.timedelta(days=1), DAY0
+    with clock.frozen(cutoff_for(tomorrow) - dt.timedelta(minutes=1)):
+        body = c.get(reverse("briefing:detail", args=["330602", str(today)])).content.decode()
+        earlier = c.get(
+            reverse("briefing:detail", args=["330602", str(today - dt.timedelta(days=1))])
+        )
+    assert reverse("briefing:detail", args=["330602", str(tomorrow)]) not in body
+    assert reverse("briefing:detail", args=["330602", str(today - dt.timedelta(days=1))]) in body
+    assert reverse("briefing:detail", args=["330602", str(today)]) in earlier.content.decode()
+    with clock.frozen(cutoff_for(tomorrow)):
+        body = c.get(reverse("briefing:detail", args=["330602", str(today)])).content.decode()
+    assert reverse("briefing:detail", args=["330602", str(tomorrow)]) in body
