@@ -302,11 +302,8 @@ def cpu_seconds_tree() -> float:
     `fangkong.core.partition` are joined when a run ends, so they are counted)."""
     import resource
 
-    total = 0.0
-    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
-        usage = resource.getrusage(who)
-        total += usage.ru_utime + usage.ru_stime
-    return total
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return cpu_seconds_self() + children.ru_utime + children.ru_stime
 
 
 def database_cpu_seconds() -> float | None:

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong.briefing import sections
+from fangkong.briefing.compute import cutoff_for
+from fangkong.core import clock
 
 COLOURS = {
     "red": "#d7301f",
@@ -89,9 +91,6 @@ def serial_interval(data: dict[str, Any]) -> str:
 
 
 def _next_day(day: dt.date) -> dt.date | None:
-    from fangkong.briefing.compute import cutoff_for
-    from fangkong.core import clock
-
     following = day + dt.timedelta(days=1)
     return following if cutoff_for(following) <= clock.now() else None
 

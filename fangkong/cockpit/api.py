@@ -109,7 +109,7 @@ def cockpit(request: HttpRequest):  # type: ignore[no-untyped-def]
             "leader": {
                 "node": node.code,
                 "at": at,
-                "briefing_cutoff": figures.briefing_cutoff(node),
+                "briefing_cutoff": figures.briefing_cutoff(user),
                 "figures": h["figures"],
                 "overdue": figures.overdue(node, at),
                 "ratings": h["ratings"],

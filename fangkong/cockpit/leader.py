@@ -33,10 +33,17 @@ HEADLINE = (
 )
 
 
-def briefing_cutoff(node: Division) -> dt.datetime | None:
-    """The cut-off of the node's latest briefing: what the briefing counts to, where the
-    cockpit counts to now (a figure that differs between them is not a fault)."""
-    latest = Briefing.objects.done().filter(node=node).order_by("-day").only("cutoff_at").first()
+def briefing_cutoff(user: Any) -> dt.datetime | None:
+    """The cut-off of the latest briefing of the user's node: what the briefing counts to,
+    where the cockpit counts to now (a figure that differs between them is not a fault)."""
+    latest = (
+        Briefing.objects.restrict(user)
+        .done()
+        .filter(node_id=user.node_id)
+        .order_by("-day")
+        .only("cutoff_at")
+        .first()
+    )
     return latest.cutoff_at if latest else None
 
 

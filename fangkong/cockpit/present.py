@@ -40,7 +40,7 @@ def leader(user: Any) -> dict[str, Any]:
         "node": node,
         "at": at,
         # The briefing the button opens counts to its cut-off, these figures to now.
-        "briefing_cutoff": figures.briefing_cutoff(node),
+        "briefing_cutoff": figures.briefing_cutoff(user),
         "figures": [{**f, "label": CHANGE_LABELS[f["name"]]} for f in h["figures"]],
         "new_confirmed": h["new_confirmed"],
         "missed_checkins": h["missed_checkins"],

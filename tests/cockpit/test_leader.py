@@ -137,18 +137,8 @@ def test_cockpit_api_gives_the_same_figures(history, client, city_hq):
     assert sum(r["n"] for r in body["leader"]["overdue"]) == sum(r["n"] for r in page["overdue"])
 
 
-def bearer(user):
-    from fangkong.accounts.models import ApiToken
-
-    raw = ApiToken.new_raw()
-    ApiToken.objects.create(
-        user=user, digest=ApiToken.hash(raw), expires_at=at(DAY0, 8) + dt.timedelta(days=30)
-    )
-    return f"Bearer {raw}"
-
-
 def test_cockpit_counts_to_now_and_names_the_briefings_cut_off(
-    history, client, make_user, add_case, node
+    history, client, make_user, add_case, node, auth
 ):
     """A suspected case reported after the cut-off is on the cockpit and not in the
     briefing: the briefing button says which hour the briefing counts to, page and API."""
@@ -159,7 +149,7 @@ def test_cockpit_counts_to_now_and_names_the_briefings_cut_off(
         add_case(later - dt.timedelta(hours=1), status="suspected")
         client.force_login(leader)
         response = client.get("/")
-        body = client.get("/api/v1/cockpit/", HTTP_AUTHORIZATION=bearer(leader)).json()
+        body = client.get("/api/v1/cockpit/", **auth(leader)).json()
     cockpit = response.context["cockpit"]
     live = {f["name"]: f["today"] for f in cockpit["figures"]}
     assert live["suspected"] == b.data["change"]["suspected"]["today"] + 1
@@ -170,12 +160,12 @@ def test_cockpit_counts_to_now_and_names_the_briefings_cut_off(
     assert timezone.localtime(b.cutoff_at).strftime("%m-%d %H:%M") in button
 
 
-def test_cockpit_without_a_briefing_names_no_cut_off(client, make_user):
+def test_cockpit_without_a_briefing_names_no_cut_off(client, make_user, auth):
     leader = make_user("county_hq", YUECHENG)
     with clock.frozen(at(DAY0, 10)):
         client.force_login(leader)
         response = client.get("/")
-        body = client.get("/api/v1/cockpit/", HTTP_AUTHORIZATION=bearer(leader)).json()
+        body = client.get("/api/v1/cockpit/", **auth(leader)).json()
     assert response.context["cockpit"]["briefing_cutoff"] is None
     assert body["leader"]["briefing_cutoff"] is None
     button = response.content.decode().split('id="to-briefing"', 1)[1].split("</a>", 1)[0]

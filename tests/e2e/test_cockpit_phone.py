@@ -16,6 +16,15 @@ VISIBLE_TEXT = """() => {
 }"""
 
 
+def phone_page(browser):
+    """(context, page, script errors): a 360×640 phone in Simplified Chinese."""
+    context = browser.new_context(viewport={"width": 360, "height": 640}, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return context, page, errors
+
+
 @pytest.mark.parametrize(
     ("role", "code", "headline"),
     [
@@ -29,10 +38,7 @@ def test_cockpit_headline_fits_the_first_phone_screen(
     live_server, browser, make_user, role, code, headline
 ):
     make_user(role, code, username="u-" + role, display_name="王秀英")
-    context = browser.new_context(viewport={"width": 360, "height": 640}, locale="zh-CN")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    context, page, errors = phone_page(browser)
     sign_in(page, live_server.url, "u-" + role)
     box = page.locator(headline).bounding_box()
     assert box is not None and box["y"] + box["height"] <= 640, (role, box)
@@ -45,10 +51,7 @@ def test_cockpit_headline_fits_the_first_phone_screen(
 
 def test_city_map_is_drawn_and_the_same_figures_fold_under_it(live_server, browser, make_user):
     make_user("city_hq", "3306", username="u-map", display_name="王秀英")
-    context = browser.new_context(viewport={"width": 360, "height": 640}, locale="zh-CN")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    context, page, errors = phone_page(browser)
     sign_in(page, live_server.url, "u-map")
     page.locator("#cockpit-map canvas").wait_for()
     # The map shows the counties: their table folds under one line, one tap away.
@@ -72,10 +75,7 @@ def test_a_county_map_names_the_neighbours_and_rates_its_own(live_server, browse
     """A county leader's map shows the six counties; only their own carries a rating
     (shape and colour word), the neighbours their name alone, never a raw value."""
     make_user("county_hq", YUECHENG, username="u-county", display_name="王秀英")
-    context = browser.new_context(viewport={"width": 360, "height": 640}, locale="zh-CN")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    context, page, errors = phone_page(browser)
     sign_in(page, live_server.url, "u-county")
     page.locator("#cockpit-map canvas").wait_for()
     texts = page.evaluate(MAP_TEXTS)  # each line of a label is a text of its own
