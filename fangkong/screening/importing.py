@@ -5,23 +5,28 @@ A pipeline of bounded stages — read → validate → match → write — so me
 the file is read row by row; chunks of `batch_size` rows are validated (the resident ID
 parsed once), encrypted and matched to an address on worker processes partitioned by
 identity (`preparing`, `core.partition`: one person, one worker), at most two chunks
-ahead of the writer; the parent takes each chunk back in file order and writes it in one
-transaction (lookups, subjects, tasks; COPY on PostgreSQL), so a crash leaves whole
-batches and a bad row is never half-written. A re-run skips rows already stored (by
+ahead of the writer; the parent takes each chunk back in file order, decides every row's
+fate against what is stored (`_plan`: lookups, persons, subjects, tasks as tuples with
+their ids drawn) and writes it in one transaction (`_Plan.store`; COPY on PostgreSQL), so
+a crash leaves whole batches and a bad row is never half-written. On PostgreSQL the write
+runs on a writer thread with its own connection while the next chunk is decided against
+the database and what the chunk in flight adds (`_Carry`): the importer's Python and the
+database's work run side by side. A re-run skips rows already stored (by
 fingerprint). Pushed rows and self-declarations go through the same `Pipeline`; with
 one worker everything runs in the calling process through the same functions.
 """
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from itertools import batched, starmap
 from typing import Any, NamedTuple
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, facts, partition
@@ -195,6 +200,105 @@ EXCEPTION_COLUMNS = (
     "created_at",
     "updated_at",
 )
+
+
+@dataclass
+class _Carry:
+    """What the chunk being written adds to what the database shows. While one chunk is
+    written (on the writer thread, in its own transaction) the next is decided against
+    the database and this: the row fingerprints, the persons it registers, the subjects
+    it opens or joins and the visits it opens."""
+
+    digests: dict[str, tuple[int, int]] = field(default_factory=dict)
+    persons: list[Known] = field(default_factory=list)
+    subjects: dict[int, Any] = field(default_factory=dict)
+    open_ids: set[int] = field(default_factory=set)
+
+
+class _Plan:
+    """One chunk decided: its rejections and merged rows, its writes with their ids
+    drawn, and every row's outcome; `store` writes it in one transaction."""
+
+    def __init__(self, pipeline: "Pipeline"):
+        self.pipeline = pipeline
+        self.rejections: list[ImportRejection] = []
+        self.outcomes: dict[int, Outcome] = {}
+        self.digests: dict[str, tuple[int, int]] = {}
+        self.writes: _Writes | None = None
+
+    @transaction.atomic
+    def store(self) -> None:
+        ImportRejection.objects.bulk_create(self.rejections)
+        if self.writes is not None:
+            self.writes.write()
+
+    def result(self, items: list[tuple[int, Any]]) -> list[Outcome]:
+        return [self.outcomes[n] for n, _raw in items if n in self.outcomes]
+
+    def carry(self) -> _Carry:
+        w = self.writes
+        if w is None:
+            return _Carry(digests=self.digests)
+        return _Carry(
+            digests=self.digests,
+            persons=[k._replace(fresh=False) for k in w.registered],
+            subjects={s.person_id: s for s in w.new_subjects} | w.joined_by_person(),
+            open_ids={s.pk for s in w.returning},
+        )
+
+
+class _Writer:
+    """Stores decided chunks in file order. Overlapped: on a thread with its own
+    connection, one chunk at a time, while the caller decides the next (the importer's
+    Python and PostgreSQL's work on the write run side by side instead of one after the
+    other); `store` waits for the chunk before, so at most one is in flight, and returns
+    what the caller must add to what the database shows. A failed write is raised at the
+    next `store` or at the end; the chunks before it stay whole, nothing of it stays."""
+
+    def __init__(self, overlapped: bool):
+        self.overlapped = overlapped
+        self.pool = (
+            ThreadPoolExecutor(1, thread_name_prefix="import-writer") if overlapped else None
+        )
+        self.pending: Future | None = None
+
+    def __enter__(self) -> "_Writer":
+        return self
+
+    def store(self, plan: _Plan) -> _Carry:
+        if self.pool is None:
+            plan.store()
+            return _Carry()
+        self._wait()
+        language, zone = translation.get_language(), timezone.get_current_timezone()
+        self.pending = self.pool.submit(_store_on_thread, plan, language, zone)
+        return plan.carry()
+
+    def _wait(self) -> None:
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.result()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is None:
+            return
+        try:
+            if exc[0] is None:
+                self._wait()
+        finally:
+            self.pool.submit(_close_connection).result()
+            self.pool.shutdown()
+
+
+def _store_on_thread(plan: _Plan, language: str | None, zone: Any) -> None:
+    with translation.override(language), timezone.override(zone):
+        plan.store()
+
+
+def _close_connection() -> None:
+    connection.close()  # the writer thread's own
+
+
 # Subjects read for a row that joins them (the columns bulk_update writes back among them).
 SUBJECT_READ: tuple[str, ...] = ("id", "person_id", "sources", "node_id", "path", "placement")
 SUBJECT_READ += ("key_area", "arrival_at", "origin", "transport", "transport_no")
@@ -219,6 +323,7 @@ class Pipeline:
         self.ready: dict[int, Prepared] = {}  # prepared by the workers, taken by `batch`
         self._local: preparing.State | None = None
         self.mapping: dict[str, int] | None = None  # a file's {field: column}, for `feed`
+        self.carry = _Carry()  # what the chunk being written adds (`feed`, overlapped)
 
     def feed(
         self,
@@ -255,14 +360,26 @@ class Pipeline:
                 yield [(key(item[1]), item) for item in chunk]
 
         setup = (self.source.pk, self.today, self.matcher.data, mapping)
-        with partition.Partitioned(preparing.start, preparing.work, setup, workers) as pool:
+        with (
+            partition.Partitioned(preparing.start, preparing.work, setup, workers) as pool,
+            _Writer(overlapped=self._may_overlap()) as writer,
+        ):
             for prepared in pool.map(chunks()):
                 self.ready = {p.row_no: p for p in prepared}
-                self.batch(sent.popleft())
+                plan = self._plan(sent.popleft())
                 self.ready = {}
+                self.carry = writer.store(plan)
                 if progress:
                     progress(self.counts.total)
+        self.carry = _Carry()
         return self.counts
+
+    @staticmethod
+    def _may_overlap() -> bool:
+        """Write one chunk while the next is decided: on PostgreSQL (a second connection
+        for the writer thread), and not inside a caller's transaction (the writer's
+        connection would not see it, and the caller could not roll the chunks back)."""
+        return connection.vendor == "postgresql" and not connection.in_atomic_block
 
     def _prepare(self, item: tuple[int, Any]) -> Prepared:
         """A row prepared by the workers (or by `prepare`, and handed over in `ready`),
@@ -279,11 +396,16 @@ class Pipeline:
             self._local = preparing.start(setup)
         return preparing.work(self._local, (row_no, raw))
 
-    @transaction.atomic
     def batch(self, items: list[tuple[int, Any]]) -> list[Outcome]:
+        """Decide every row's fate (reading what is stored), then write the chunk in one
+        transaction; the outcomes in the items' order."""
+        plan = self._plan(items)
+        plan.store()
+        return plan.result(items)
+
+    def _plan(self, items: list[tuple[int, Any]]) -> "_Plan":
         c = self.counts
-        outcomes: dict[int, Outcome] = {}
-        rejections: list[ImportRejection] = []
+        plan = _Plan(self)
         cleaned: list[Prepared] = []
         for item in items:
             c.total += 1
@@ -297,12 +419,11 @@ class Pipeline:
                     name=prepared.raw_name,
                     path=self.pl.path,
                 )
-                rejections.append(rej)
-                outcomes[prepared.row_no] = Outcome(None, rej)
+                plan.rejections.append(rej)
+                plan.outcomes[prepared.row_no] = Outcome(None, rej)
                 continue
             cleaned.append(prepared)
-        c.rejected += len(rejections)
-        ImportRejection.objects.bulk_create(rejections)
+        c.rejected += len(plan.rejections)
 
         stored = {
             h: (list_id, n)
@@ -310,8 +431,8 @@ class Pipeline:
                 row_hash__any=[p.digest for p in cleaned]
             ).values_list("row_hash", "pushed_list_id", "row_no")
         }
+        stored.update(self.carry.digests)
         fresh: list[Prepared] = []
-        merged: list[ImportRejection] = []
         for prepared in cleaned:
             row_no, row, digest = prepared.row_no, prepared.row, prepared.digest
             assert row is not None
@@ -320,13 +441,13 @@ class Pipeline:
                 if list_id == self.pl.pk and first == row_no:
                     continue  # a re-run: this row was stored by the failed attempt
                 c.duplicates += 1
-                outcomes[row_no] = Outcome(None, None, duplicate=True)
+                plan.outcomes[row_no] = Outcome(None, None, duplicate=True)
                 reason = (
                     _("the same person and arrival as row %d of this list") % first
                     if list_id == self.pl.pk
                     else _("already imported from an earlier list (row %d)") % first
                 )
-                merged.append(
+                plan.rejections.append(
                     ImportRejection(
                         pushed_list=self.pl,
                         row_no=row_no,
@@ -339,13 +460,14 @@ class Pipeline:
                 )
                 continue
             stored[digest] = (self.pl.pk, row_no)
+            plan.digests[digest] = (self.pl.pk, row_no)
             fresh.append(prepared)
-        ImportRejection.objects.bulk_create(merged)
         c.accepted += len(fresh)
         if fresh:
-            for row_no, row_id in self._place(fresh):
-                outcomes[row_no] = Outcome(row_id, None)
-        return [outcomes[n] for n, _raw in items if n in outcomes]
+            plan.writes = self._place(fresh)
+            for row_no, row_id in plan.writes.written:
+                plan.outcomes[row_no] = Outcome(row_id, None)
+        return plan
 
     def existing(self, prepared: Prepared) -> Person | None:
         """The registered person a prepared row names (by ID, or phone and name), if
@@ -384,6 +506,16 @@ class Pipeline:
         ):
             by_phone.setdefault((k.phone_index, k.name), []).append(k)  # type: ignore[arg-type]
             phone_any.setdefault(k.phone_index, []).append(k)  # type: ignore[arg-type]
+        # Persons the chunk being written registers: the database may not show them yet.
+        seen = {k.pk for k in by_id.values()} | {k.pk for ks in phone_any.values() for k in ks}
+        for k in self.carry.persons:
+            if k.pk in seen:
+                continue
+            if k.id_number_index:
+                by_id[k.id_number_index] = k
+            if k.phone_index:
+                by_phone.setdefault((k.phone_index, k.name), []).append(k)
+                phone_any.setdefault(k.phone_index, []).append(k)
         return {"id": id_keys, "phone": phone_keys}, {
             "id": by_id,
             "phone": by_phone,
@@ -445,9 +577,9 @@ class Pipeline:
             node_id, placement = result.queue_id or self.pl.node_id, Placement.EXCEPTION
         return node_id, placement
 
-    def _place(self, fresh: list[Prepared]) -> list[tuple[int, int]]:
-        """Find or register each row's person, place it, join or open its subject and
-        write everything as plain tuples; returns (row number, stored row id)."""
+    def _place(self, fresh: list[Prepared]) -> "_Writes":
+        """Find or register each row's person, place it, join or open its subject, as
+        plain tuples with their ids drawn (written by `_Writes.write`)."""
         keys, known = self._lookup(fresh)
         stored_ids = {p.pk for p in known["id"].values()} | {
             p.pk for ps in known["phone"].values() for p in ps
@@ -469,7 +601,7 @@ class Pipeline:
             writes.row(
                 prepared, subject, person, is_new, conflict, self._queue_note(placement, result)
             )
-        return writes.write()
+        return writes
 
     def _key_area(self, row: rules.CleanRow) -> bool:
         """R14: from a key area on the day of arrival; a list's rows share a few places
@@ -534,11 +666,19 @@ class _Writes:
             .annotate(last=Max("visited_at"))
             .values_list("subject_id", "last")
         )
+        # The chunk being written: its subjects and the visits it opened win over what
+        # the database shows (which may be the rows before that chunk).
+        self.by_person.update(pipeline.carry.subjects)
+        self.open_ids |= pipeline.carry.open_ids
+        self.registered: list[Known] = []
         self.new_subjects: list[NewSubject] = []
         self.returning: list[ScreeningSubject] = []
         self.joined: dict[int, ScreeningSubject] = {}
         self.exceptions: list[tuple[NewSubject, Any]] = []
         self.written: list[tuple[int, int]] = []
+
+    def joined_by_person(self) -> dict[int, ScreeningSubject]:
+        return {s.person_id: s for s in self.joined.values()}
 
     def register(self, prepared: Prepared, node_id: int, known: dict) -> Known:
         """A person the registry does not hold, registered with the row's identity."""
@@ -562,6 +702,7 @@ class _Writes:
             fresh=True,
         )
         self.p.counts.created += 1
+        self.registered.append(person)
         if person.id_number_index:
             known["id"][person.id_number_index] = person
         if person.phone_index:

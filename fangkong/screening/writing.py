@@ -17,6 +17,7 @@ from typing import Any
 from django.db import connection, models
 
 BLOCK = 1000  # ids drawn from a sequence per round trip, at most
+SEQUENCES: dict[str, str] = {}  # table → its primary key's sequence (PostgreSQL)
 
 
 class Ids:
@@ -39,9 +40,14 @@ class Ids:
             return self.next - 1
         if not self.drawn:
             with connection.cursor() as cur:
+                if self.table not in SEQUENCES:
+                    cur.execute("SELECT pg_get_serial_sequence(%s, %s)", [self.table, self.column])
+                    SEQUENCES[self.table] = cur.fetchone()[0]
+                # The sequence named once, not per id: `pg_get_serial_sequence` inside the
+                # series looks the table up again for every id (3.5 of its 4 µs).
                 cur.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                    [self.table, self.column, self.block],
+                    "SELECT nextval(%s::regclass) FROM generate_series(1, %s)",
+                    [SEQUENCES[self.table], self.block],
                 )
                 self.drawn = [r[0] for r in reversed(cur.fetchall())]
         return self.drawn.pop()

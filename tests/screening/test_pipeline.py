@@ -4,7 +4,7 @@ give the same fate, row for row, as rows prepared in the importing process."""
 from unittest import mock
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from fangkong.core.partition import WorkerFailed
 from fangkong.people import identity
@@ -48,8 +48,8 @@ def cells():
     return [(n, [raw[f] for f in order]) for n, raw in rows()], mapping
 
 
-def imported(scene, workers, as_cells=False):
-    """Fates and counts of one import, rolled back afterwards."""
+def imported(scene, workers, as_cells=False, given=None, batch_size=4):
+    """Fates and counts of one import (`rows()` unless `given`), rolled back afterwards."""
     with transaction.atomic():
         pushed = PushedList.objects.create(
             source=scene["telecom"], file_name="t.csv", sha256=f"t{workers}", node=scene["hq"].node
@@ -58,13 +58,17 @@ def imported(scene, workers, as_cells=False):
             given, mapping = cells()
             counts = Pipeline(pushed).feed(given, batch_size=4, workers=workers, mapping=mapping)
         else:
-            counts = Pipeline(pushed).feed(rows(), batch_size=4, workers=workers)
-        out = [
-            (f.row_no, f.name, f.id_masked, f.phone_masked, f.fate, f.detail, f.place, f.conflict)
-            for f in fates.fates(pushed)
-        ]
+            counts = Pipeline(pushed).feed(given or rows(), batch_size=batch_size, workers=workers)
+        out = fate_rows(pushed)
         transaction.set_rollback(True)
     return out, counts.as_dict()
+
+
+def fate_rows(pushed):
+    return [
+        (f.row_no, f.name, f.id_masked, f.phone_masked, f.fate, f.detail, f.place, f.conflict)
+        for f in fates.fates(pushed)
+    ]
 
 
 def test_two_workers_give_every_row_the_fate_one_worker_gives(scene):
@@ -165,38 +169,41 @@ def test_a_self_declaration_parses_the_resident_id_once(scene, monkeypatch):
     assert isinstance(held, DeclarationReview) and parse.call_count == 2
 
 
-def test_a_failure_while_writing_leaves_whole_batches_only(scene, monkeypatch):
-    """The second batch fails after its persons and subjects went to the database: none
-    of its rows stays, the first batch stays whole, and a re-run gives every row the fate
-    a clean import gives."""
-    clean, _counts = imported(scene, 1)
+def fail_in_the_second_batch(scene, monkeypatch, workers):
+    """Import `rows()` in batches of 4 with the second batch's write failing after its
+    persons and subjects went to the database; the first batch (rows 2-5: two placed,
+    two rejected) stays whole, nothing of rows 6-9."""
     real, calls = importing._Writes._exceptions, []
 
-    def fail_in_the_second_batch(self):
+    def failing(self):
         calls.append(1)
         real(self)
         if len(calls) == 2:
             raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importing._Writes, "_exceptions", fail_in_the_second_batch)
+    monkeypatch.setattr(importing._Writes, "_exceptions", failing)
     pushed = new_list(scene)
     with pytest.raises(RuntimeError, match="disk full"):
-        Pipeline(pushed).feed(rows(), batch_size=4, workers=1)
-    # The first batch (rows 2-5): two rows placed, two rejected; nothing of rows 6-9.
+        Pipeline(pushed).feed(rows(), batch_size=4, workers=workers)
     assert sorted(PushedRow.objects.values_list("row_no", flat=True)) == [2, 3]
     assert sorted(ImportRejection.objects.values_list("row_no", flat=True)) == [4, 5]
     assert set(Person.objects.values_list("name", flat=True)) == {"李四", "张三"}
+    return pushed
+
+
+def test_a_failure_while_writing_leaves_whole_batches_only(scene, monkeypatch):
+    """The second batch fails after its persons and subjects went to the database: none
+    of its rows stays, the first batch stays whole, and a re-run gives every row the fate
+    a clean import gives."""
+    clean, _counts = imported(scene, 1)
+    pushed = fail_in_the_second_batch(scene, monkeypatch, workers=1)
     subjects = ScreeningSubject.objects.all()
     assert {s.name for s in subjects} == {"李四", "张三"}
     assert ScreeningTask.objects.count() == 2 and not ExceptionItem.objects.exists()
     monkeypatch.undo()
     pushed.rejections.all().delete()  # as `actions.run_import` does before a re-run
     Pipeline(pushed).feed(rows(), batch_size=4, workers=1)
-    again = [
-        (f.row_no, f.name, f.id_masked, f.phone_masked, f.fate, f.detail, f.place, f.conflict)
-        for f in fates.fates(pushed)
-    ]
-    assert again == clean
+    assert fate_rows(pushed) == clean
 
 
 def test_a_worker_failure_writes_nothing_of_its_chunk(scene, monkeypatch):
@@ -211,3 +218,40 @@ def test_a_worker_failure_writes_nothing_of_its_chunk(scene, monkeypatch):
     assert (stored, refused) in (([], []), ([2, 3], [4, 5]))
     registered = {"李四"} | ({"张三"} if stored else set())  # 李四 was registered before
     assert set(Person.objects.values_list("name", flat=True)) == registered
+
+
+@pytest.mark.django_db(transaction=True)
+def test_chunks_written_while_the_next_is_decided_give_the_same_fates(tree, scene, monkeypatch):
+    """#21: outside a transaction on PostgreSQL each chunk is written on the writer thread
+    while the next one is decided against the database and what the chunk in flight adds.
+    One row a chunk, each person three times in a row (again the same arrival, then a
+    later one): the row before is always in flight. Every row gets the fate, and the
+    import the counts, of the serial path; each person registered once, one subject each."""
+    given = []
+    for _n, raw in rows():
+        later = {**raw, "arrival_date": "2026-11-30"}
+        given += [(len(given) + 2, r) for r in (raw, raw, later)]
+    clean, clean_counts = imported(scene, 2, given=given, batch_size=1)  # the serial path
+    assert clean_counts["duplicates"] >= 10 and clean_counts["joined_subjects"] >= 10
+    stored_on_thread = mock.Mock(wraps=importing._store_on_thread)
+    monkeypatch.setattr(importing, "_store_on_thread", stored_on_thread)
+    pushed = new_list(scene, "overlapped")
+    counts = Pipeline(pushed).feed(given, batch_size=1, workers=2)
+    assert stored_on_thread.called == (connection.vendor == "postgresql")
+    assert fate_rows(pushed) == clean and counts.as_dict() == clean_counts
+    assert Person.objects.count() == 1 + clean_counts["created"]  # 李四 was registered before
+    with_id = list(Person.objects.exclude(id_number_index=None).values_list("id_number_index"))
+    assert len(with_id) == len(set(with_id))
+    assert ScreeningSubject.objects.count() == clean_counts["new_subjects"]
+    assert ScreeningTask.objects.count() == clean_counts["tasks"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_write_on_the_writer_thread_leaves_whole_chunks(tree, scene, monkeypatch):
+    """The second chunk's write fails on the writer thread: the import raises it, the
+    first chunk stays whole, nothing of the second (or the one decided meanwhile)."""
+    stored_on_thread = mock.Mock(wraps=importing._store_on_thread)
+    monkeypatch.setattr(importing, "_store_on_thread", stored_on_thread)
+    fail_in_the_second_batch(scene, monkeypatch, workers=2)
+    assert stored_on_thread.called == (connection.vendor == "postgresql")
+    assert ScreeningTask.objects.count() == 2
