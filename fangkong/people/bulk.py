@@ -5,17 +5,18 @@ Two writers share `prepare_values` (one `identity.parse` per row): `bulk_registe
 any database) and `copy_register` (PostgreSQL COPY of plain tuples into a staging table,
 then one INSERT … ON CONFLICT DO NOTHING that lets the unique blind index refuse
 already-registered IDs). Parsing, encryption and indexing run on worker processes
-partitioned by identity (`core.partition`); the parent dedupes in row order and writes."""
+partitioned by identity (`core.partition`); the parent dedupes in row order and writes,
+on PostgreSQL one batch on a writer thread while it takes in the next (`core.overlap`)."""
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 
-from fangkong.core import clock, crypto, partition
+from fangkong.core import clock, crypto, overlap, partition
 from fangkong.people import identity, rules
 from fangkong.people.actions import MASKERS
 from fangkong.people.models import Person
@@ -268,34 +269,47 @@ def copy_register(
     if connection.vendor != "postgresql":
         return bulk_register(rows, node_paths, workers=workers)
     report = BulkReport()
-    cols = ", ".join(COPY_FIELDS)
     batch: list[tuple[int, tuple]] = []
 
-    def flush() -> None:
-        with transaction.atomic(), connection.cursor() as cur:
-            cur.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS person_stage ON COMMIT DELETE ROWS "
-                f"AS SELECT {cols} FROM people_person WITH NO DATA"
-            )
-            with cur.cursor.copy(f"COPY person_stage ({cols}) FROM STDIN") as copy:
-                for _i, values in batch:
-                    copy.write_row(values)
-            cur.execute(
-                f"INSERT INTO people_person ({cols}) SELECT {cols} FROM person_stage "
-                "ORDER BY id_number_index "
-                "ON CONFLICT (id_number_index) WHERE merged_into_id IS NULL "
-                "AND id_number_index IS NOT NULL DO NOTHING RETURNING id_number_index"
-            )
-            inserted = {r[0] for r in cur.fetchall()}
-        refused = [i for i, v in batch if v[INDEX] and v[INDEX] not in inserted]
-        report.rejected.extend((i, "id_number", "already registered") for i in refused)
-        report.accepted += len(batch) - len(refused)
-        batch.clear()
+    def stored(size: int) -> Callable[[list[int]], None]:
+        def count(refused: list[int]) -> None:
+            report.rejected.extend((i, "id_number", "already registered") for i in refused)
+            report.accepted += size - len(refused)
 
-    for item in _prepared(rows, node_paths, report, workers):
-        batch.append(item)
-        if len(batch) >= batch_size:
-            flush()
-    if batch:
-        flush()
+        return count
+
+    # Overlapped (`core.overlap`): one batch is written while the workers' next rows are
+    # taken in, so the preparing cores do not wait for PostgreSQL.
+    with overlap.Writer() as writer:
+        for item in _prepared(rows, node_paths, report, workers):
+            batch.append(item)
+            if len(batch) >= batch_size:
+                writer.submit(_copy_batch, batch, then=stored(len(batch)))
+                batch = []
+        if batch:
+            writer.submit(_copy_batch, batch, then=stored(len(batch)))
+    report.rejected.sort(key=lambda r: r[0])  # by row, as the file has them
     return report
+
+
+@transaction.atomic
+def _copy_batch(batch: list[tuple[int, tuple]]) -> list[int]:
+    """COPY a batch into a stage and one INSERT … ON CONFLICT on the unique blind index:
+    the row numbers whose resident ID is registered already (refused by the database)."""
+    cols = ", ".join(COPY_FIELDS)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS person_stage ON COMMIT DELETE ROWS "
+            f"AS SELECT {cols} FROM people_person WITH NO DATA"
+        )
+        with cur.cursor.copy(f"COPY person_stage ({cols}) FROM STDIN") as copy:
+            for _i, values in batch:
+                copy.write_row(values)
+        cur.execute(
+            f"INSERT INTO people_person ({cols}) SELECT {cols} FROM person_stage "
+            "ORDER BY id_number_index "
+            "ON CONFLICT (id_number_index) WHERE merged_into_id IS NULL "
+            "AND id_number_index IS NOT NULL DO NOTHING RETURNING id_number_index"
+        )
+        inserted = {r[0] for r in cur.fetchall()}
+    return [i for i, v in batch if v[INDEX] and v[INDEX] not in inserted]

@@ -18,18 +18,17 @@ one worker everything runs in the calling process through the same functions.
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from itertools import batched, starmap
 from typing import Any, NamedTuple
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock, facts, partition
+from fangkong.core import clock, facts, overlap, partition
 from fangkong.people import bulk, identity
 from fangkong.people.models import Person
 from fangkong.riskareas.rules import DatedList
@@ -247,58 +246,6 @@ class _Plan:
         )
 
 
-class _Writer:
-    """Stores decided chunks in file order. Overlapped: on a thread with its own
-    connection, one chunk at a time, while the caller decides the next (the importer's
-    Python and PostgreSQL's work on the write run side by side instead of one after the
-    other); `store` waits for the chunk before, so at most one is in flight, and returns
-    what the caller must add to what the database shows. A failed write is raised at the
-    next `store` or at the end; the chunks before it stay whole, nothing of it stays."""
-
-    def __init__(self, overlapped: bool):
-        self.overlapped = overlapped
-        self.pool = (
-            ThreadPoolExecutor(1, thread_name_prefix="import-writer") if overlapped else None
-        )
-        self.pending: Future | None = None
-
-    def __enter__(self) -> "_Writer":
-        return self
-
-    def store(self, plan: _Plan) -> _Carry:
-        if self.pool is None:
-            plan.store()
-            return _Carry()
-        self._wait()
-        language, zone = translation.get_language(), timezone.get_current_timezone()
-        self.pending = self.pool.submit(_store_on_thread, plan, language, zone)
-        return plan.carry()
-
-    def _wait(self) -> None:
-        if self.pending is not None:
-            pending, self.pending = self.pending, None
-            pending.result()
-
-    def __exit__(self, *exc: object) -> None:
-        if self.pool is None:
-            return
-        try:
-            if exc[0] is None:
-                self._wait()
-        finally:
-            self.pool.submit(_close_connection).result()
-            self.pool.shutdown()
-
-
-def _store_on_thread(plan: _Plan, language: str | None, zone: Any) -> None:
-    with translation.override(language), timezone.override(zone):
-        plan.store()
-
-
-def _close_connection() -> None:
-    connection.close()  # the writer thread's own
-
-
 # Subjects read for a row that joins them (the columns bulk_update writes back among them).
 SUBJECT_READ: tuple[str, ...] = ("id", "person_id", "sources", "node_id", "path", "placement")
 SUBJECT_READ += ("key_area", "arrival_at", "origin", "transport", "transport_no")
@@ -362,24 +309,20 @@ class Pipeline:
         setup = (self.source.pk, self.today, self.matcher.data, mapping)
         with (
             partition.Partitioned(preparing.start, preparing.work, setup, workers) as pool,
-            _Writer(overlapped=self._may_overlap()) as writer,
+            overlap.Writer() as writer,
         ):
             for prepared in pool.map(chunks()):
                 self.ready = {p.row_no: p for p in prepared}
                 plan = self._plan(sent.popleft())
                 self.ready = {}
-                self.carry = writer.store(plan)
+                writer.submit(plan.store)
+                # Overlapped, the next chunk is decided while this one is written: against
+                # the database and what this one adds.
+                self.carry = plan.carry() if writer.overlapped else _Carry()
                 if progress:
                     progress(self.counts.total)
         self.carry = _Carry()
         return self.counts
-
-    @staticmethod
-    def _may_overlap() -> bool:
-        """Write one chunk while the next is decided: on PostgreSQL (a second connection
-        for the writer thread), and not inside a caller's transaction (the writer's
-        connection would not see it, and the caller could not roll the chunks back)."""
-        return connection.vendor == "postgresql" and not connection.in_atomic_block
 
     def _prepare(self, item: tuple[int, Any]) -> Prepared:
         """A row prepared by the workers (or by `prepare`, and handed over in `ready`),

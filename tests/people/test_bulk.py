@@ -1,3 +1,7 @@
+from unittest import mock
+
+import pytest
+
 from fangkong.geo.models import Division
 from fangkong.people.bulk import bulk_register
 from fangkong.people.models import Person
@@ -64,15 +68,7 @@ def test_bulk_load_on_two_workers_reports_as_one_worker_does(db, make_person):
 
     make_person("已登记", id_number=rid("330602", "1970-01-01", 11))
     grid = Division.objects.get(code=GRID_A)
-    rows = [
-        {"name": f"人{i}", "node_id": grid.id, "id_number": rid("330602", "1950-05-05", i % 7)}
-        for i in range(30)
-    ]
-    rows += [
-        {"name": "坏", "node_id": grid.id, "id_number": "330602195005051234"},
-        {"name": "手 机", "node_id": grid.id, "phone": "+86 １３９ 0000 1111"},
-        {"name": "戊", "node_id": grid.id, "id_number": rid("330602", "1970-01-01", 11)},
-    ]
+    rows = many_rows(grid)
 
     def load(workers):
         with transaction.atomic():
@@ -91,6 +87,47 @@ def test_bulk_load_on_two_workers_reports_as_one_worker_does(db, make_person):
         range(8, 31)
     )
     assert ("手机", "", "139****1111", None) in stored_one
+
+
+def many_rows(grid):
+    rows = [
+        {"name": f"人{i}", "node_id": grid.id, "id_number": rid("330602", "1950-05-05", i % 7)}
+        for i in range(30)
+    ]
+    rows += [
+        {"name": "坏", "node_id": grid.id, "id_number": "330602195005051234"},
+        {"name": "手 机", "node_id": grid.id, "phone": "+86 １３９ 0000 1111"},
+        {"name": "戊", "node_id": grid.id, "id_number": rid("330602", "1970-01-01", 11)},
+    ]
+    return rows
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_load_outside_a_transaction_stores_batches_while_taking_in_the_next(
+    tree, make_person, monkeypatch
+):
+    """#21: on PostgreSQL, outside a transaction, each batch is written on the writer
+    thread (`core.overlap`) while the next is taken in: the same report, row by row, and
+    the same persons as the serial path."""
+    from django.db import connection, transaction
+
+    from fangkong.core import overlap
+    from fangkong.people.bulk import copy_register
+
+    make_person("已登记", id_number=rid("330602", "1970-01-01", 11))
+    grid = Division.objects.get(code=GRID_A)
+    with transaction.atomic():
+        serial = copy_register(many_rows(grid), {grid.id: grid.path}, batch_size=3, workers=2)
+        expected = sorted(Person.objects.values_list("name", "id_masked", "phone_masked"))
+        transaction.set_rollback(True)
+    on_thread = mock.Mock(wraps=overlap._run)
+    monkeypatch.setattr(overlap, "_run", on_thread)
+    report = copy_register(many_rows(grid), {grid.id: grid.path}, batch_size=3, workers=2)
+    assert on_thread.called == (connection.vendor == "postgresql")
+    assert (report.accepted, report.rejected) == (serial.accepted, serial.rejected)
+    assert [r for r, _f, _why in report.rejected] == sorted(r for r, _f, _w in report.rejected)
+    stored = sorted(Person.objects.values_list("name", "id_masked", "phone_masked"))
+    assert stored == expected and len(stored) == 1 + report.accepted
 
 
 def test_bulk_load_parses_each_resident_id_once(db, monkeypatch):

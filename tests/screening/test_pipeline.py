@@ -6,6 +6,7 @@ from unittest import mock
 import pytest
 from django.db import connection, transaction
 
+from fangkong.core import overlap
 from fangkong.core.partition import WorkerFailed
 from fangkong.people import identity
 from fangkong.people.models import Person
@@ -233,8 +234,8 @@ def test_chunks_written_while_the_next_is_decided_give_the_same_fates(tree, scen
         given += [(len(given) + 2, r) for r in (raw, raw, later)]
     clean, clean_counts = imported(scene, 2, given=given, batch_size=1)  # the serial path
     assert clean_counts["duplicates"] >= 10 and clean_counts["joined_subjects"] >= 10
-    stored_on_thread = mock.Mock(wraps=importing._store_on_thread)
-    monkeypatch.setattr(importing, "_store_on_thread", stored_on_thread)
+    stored_on_thread = mock.Mock(wraps=overlap._run)
+    monkeypatch.setattr(overlap, "_run", stored_on_thread)
     pushed = new_list(scene, "overlapped")
     counts = Pipeline(pushed).feed(given, batch_size=1, workers=2)
     assert stored_on_thread.called == (connection.vendor == "postgresql")
@@ -250,8 +251,8 @@ def test_chunks_written_while_the_next_is_decided_give_the_same_fates(tree, scen
 def test_a_failed_write_on_the_writer_thread_leaves_whole_chunks(tree, scene, monkeypatch):
     """The second chunk's write fails on the writer thread: the import raises it, the
     first chunk stays whole, nothing of the second (or the one decided meanwhile)."""
-    stored_on_thread = mock.Mock(wraps=importing._store_on_thread)
-    monkeypatch.setattr(importing, "_store_on_thread", stored_on_thread)
+    stored_on_thread = mock.Mock(wraps=overlap._run)
+    monkeypatch.setattr(overlap, "_run", stored_on_thread)
     fail_in_the_second_batch(scene, monkeypatch, workers=2)
     assert stored_on_thread.called == (connection.vendor == "postgresql")
     assert ScreeningTask.objects.count() == 2
