@@ -13,6 +13,7 @@ from fangkong.briefing import actions, sections
 from fangkong.briefing.models import Briefing, BriefingRules, RiskRules
 from fangkong.core import listing as lists
 from fangkong.core.access import division, require
+from fangkong.core.schemas import RuleSetIn, RuleSetOut
 from fangkong.geo.models import Division
 
 router = Router(tags=["briefing"])
@@ -46,8 +47,7 @@ class BriefingJobOut(Schema):
     status: str
 
 
-class BriefingRulesIn(Schema):
-    effective_from: dt.date
+class BriefingRulesIn(RuleSetIn):
     cutoff: dt.time = dt.time(8, 0)
     history_days: int = 60
     rt_window: int = 7
@@ -58,7 +58,6 @@ class BriefingRulesIn(Schema):
     forecast_days: int = 14
     rt_min_cases: int = Field(12, ge=1, le=1000)
     rt_max_width: Decimal = Field(Decimal("2.00"), gt=0, le=50)
-    note: str = Field("", max_length=200)
 
     @field_validator("cutoff")
     @classmethod
@@ -118,10 +117,9 @@ def save_rules(request: HttpRequest, body: BriefingRulesIn):  # type: ignore[no-
     return Status(201, actions.save_rules(request.user, body.dict()))
 
 
-class RiskRulesIn(Schema):
+class RiskRulesIn(RuleSetIn):
     """R16 (five-colour map) rule set from a date; omitted settings keep their default."""
 
-    effective_from: dt.date
     weight_cumulative: Decimal | None = Field(None, ge=0, le=1)
     weight_local_share: Decimal | None = Field(None, ge=0, le=1)
     weight_clusters: Decimal | None = Field(None, ge=0, le=1)
@@ -135,11 +133,9 @@ class RiskRulesIn(Schema):
     count_days: int | None = Field(None, ge=0, le=60)
     medium_max: int | None = Field(None, ge=0, le=4)
     high_min: int | None = Field(None, ge=0, le=4)
-    note: str = Field("", max_length=200)
 
 
-class RiskRulesOut(Schema):
-    effective_from: dt.date
+class RiskRulesOut(RuleSetOut):
     weight_cumulative: Decimal
     weight_local_share: Decimal
     weight_clusters: Decimal
@@ -153,7 +149,6 @@ class RiskRulesOut(Schema):
     count_days: int
     medium_max: int
     high_min: int
-    note: str
 
 
 @lists.paged(router, "/risk-rules", RiskRulesOut)

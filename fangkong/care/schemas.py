@@ -7,6 +7,8 @@ from typing import Any, Literal
 from django.urls import reverse
 from ninja import Field, Schema
 
+from fangkong.core.schemas import RuleSetIn, RuleSetOut
+
 Code = Field(min_length=1, max_length=24, pattern=r"^[0-9A-Za-z]+$")
 
 
@@ -171,22 +173,18 @@ class PublicDeedOut(Schema):
         return [reverse("care_public:photo", args=[obj.pk, p.pk]) for p in obj.photos.all()]
 
 
-class CareRulesIn(Schema):
-    effective_from: dt.date
+class CareRulesIn(RuleSetIn):
     solve_days: int = Field(ge=1, le=60)
     photo_max_kb: int = Field(ge=50, le=20480)
     photos_per_deed: int = Field(ge=1, le=20)
     reports_per_hour: int = Field(ge=1, le=1000)
-    note: str = Field(default="", max_length=200)
 
 
-class CareRulesOut(Schema):
-    effective_from: dt.date
+class CareRulesOut(RuleSetOut):
     solve_days: int
     photo_max_kb: int
     photos_per_deed: int
     reports_per_hour: int
-    note: str
 
 
 class CategoryIn(Schema):

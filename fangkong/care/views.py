@@ -161,16 +161,8 @@ def deeds(request: HttpRequest) -> HttpResponse:
     picking.set_user(form, user)
 
     def submit(d: dict) -> Any:
-        return actions.submit_deed(
-            user,
-            chosen_division(user, d["node_code"]),
-            title=d["title"],
-            text=d["text"],
-            hero_name=d["hero_name"],
-            member=d.get("member"),
-            organisation=d.get("organisation"),
-            photos=d["photos"],
-        )
+        deed = {k: v for k, v in d.items() if k != "node_code"}
+        return actions.submit_deed(user, chosen_division(user, d["node_code"]), **deed)
 
     def listed() -> dict[str, Any]:
         qs = Deed.objects.restrict(user).select_related("node")

@@ -419,14 +419,7 @@ def case_sample(request: HttpRequest, pk: int, body: SampleIn):  # type: ignore[
 @router.post("/samples/{pk}/result", response=SampleOut)
 def sample_result(request: HttpRequest, pk: int, body: ClinicalResultIn):  # type: ignore[no-untyped-def]
     sample = record(request.user, Sample.objects, pk, "change")
-    return samples.record_result(
-        request.user,
-        sample,
-        body.result,
-        ct_orf1ab=body.ct_orf1ab,
-        ct_n=body.ct_n,
-        result_at=body.result_at,
-    )
+    return samples.record_result(request.user, sample, **body.dict())
 
 
 @router.post("/lab-results")

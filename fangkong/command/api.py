@@ -189,14 +189,8 @@ def issue(request: HttpRequest, body: DirectiveIn):  # type: ignore[no-untyped-d
     d = actions.issue_directive(
         request.user,
         division(request.user, body.node_code),
-        title=body.title,
-        text=body.text,
-        deadline=body.deadline,
         owner=request.user,
-        levels=body.levels,
-        node_codes=body.node_codes,
-        ack_required=body.ack_required,
-        feedback_required=body.feedback_required,
+        **body.dict(exclude={"node_code"}),
     )
     return Status(201, d)
 
@@ -323,18 +317,8 @@ def list_templates(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @router.post("/report-templates", response={201: TemplateOut})
 def create_template(request: HttpRequest, body: TemplateIn):  # type: ignore[no-untyped-def]
-    t = actions.create_report_template(
-        request.user,
-        division(request.user, body.node_code),
-        name=body.name,
-        level=body.level,
-        schedule=body.schedule,
-        deadline_time=body.deadline_time,
-        lock_after_hours=body.lock_after_hours,
-        fields=body.fields,
-        starts_on=body.starts_on,
-        ends_on=body.ends_on,
-    )
+    node = division(request.user, body.node_code)
+    t = actions.create_report_template(request.user, node, **body.dict(exclude={"node_code"}))
     return Status(201, t)
 
 

@@ -135,15 +135,9 @@ def directive_list(request: HttpRequest) -> HttpResponse:
         lambda c: actions.issue_directive(
             user,
             user.node,
-            title=c["title"],
-            text=c["text"],
-            deadline=c["deadline"],
             owner=user,
-            levels=c["levels"],
-            node_codes=form.node_codes(),
-            ack_required=c["ack_required"],
-            feedback_required=c["feedback_required"],
-            attachment=c.get("attachment"),
+            node_codes=form.node_codes(),  # the picked nodes, as codes
+            **{k: v for k, v in c.items() if k != "nodes"},
         ),
     ):
         n = d.receipts.count()

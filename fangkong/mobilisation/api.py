@@ -16,6 +16,7 @@ from fangkong.core import clock
 from fangkong.core import listing as lists
 from fangkong.core.access import invalid, record
 from fangkong.core.listing import CountedPagination
+from fangkong.core.schemas import RuleSetIn
 from fangkong.geo.models import Division
 from fangkong.mobilisation import figures, roster
 from fangkong.mobilisation.actions import members, organisations, ppe, registration, rosters
@@ -390,13 +391,11 @@ def edit_member(request: HttpRequest, member_id: int, body: MemberIn):  # type: 
 # Rest rules ---------------------------------------------------------------------------------
 
 
-class RestRulesIn(Schema):
-    effective_from: dt.date
+class RestRulesIn(RuleSetIn):
     max_shift_hours: int
     max_hours_per_24h: int
     max_consecutive_days: int
     min_rest_hours: int
-    note: str = Field("", max_length=200)
 
 
 class RestRulesOut(RestRulesIn):

@@ -15,6 +15,7 @@ from pydantic import ConfigDict, create_model
 from fangkong.core import listing as lists
 from fangkong.core.access import record
 from fangkong.core.querysets import is_system
+from fangkong.core.schemas import RuleSetIn, RuleSetOut
 from fangkong.notify import actions, coverage, schedule
 from fangkong.notify.models import Notice, NoticeRules, ScheduledRun
 from fangkong.notify.rules import DEFAULT_RULES
@@ -82,18 +83,14 @@ NotifyRulesByKind = create_model(  # type: ignore[call-overload]
 )
 
 
-class NotifyRulesIn(Schema):
-    effective_from: dt.date
-    note: str = Field("", max_length=200)
+class NotifyRulesIn(RuleSetIn):
     rules: NotifyRulesByKind = Field(default_factory=NotifyRulesByKind)  # type: ignore[valid-type]
     max_attempts: int = Field(5, ge=1, le=20)
     retry_seconds: int = Field(60, ge=1, le=86400)
 
 
-class NoticeRulesOut(Schema):
+class NoticeRulesOut(RuleSetOut):
     id: int | None
-    effective_from: dt.date
-    note: str
     rules: dict[str, dict[str, Any]]
     max_attempts: int
     retry_seconds: int

@@ -208,17 +208,8 @@ def _checkin(
     user: Any,
     link: tuple[int, Any] | None = None,
 ) -> Any:
-    checkin, created = actions.check_in(
-        period,
-        client_id=body.client_id,
-        temperature=body.temperature,
-        symptoms=body.symptoms,
-        other_symptom=body.other_symptom,
-        reporter_kind=kind,
-        user=user,
-        taken_at=body.taken_at,
-        link=link,
-    )
+    reading = body.dict(exclude={"reporter_kind"})
+    checkin, created = actions.check_in(period, **reading, reporter_kind=kind, user=user, link=link)
     return Status(201 if created else 200, checkin)
 
 

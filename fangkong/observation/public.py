@@ -42,14 +42,7 @@ def self_checkin(request: HttpRequest, token: str) -> HttpResponse:
     error = None
     if request.method == "POST" and form.is_valid():
         try:
-            done, _created = actions.check_in(
-                period,
-                client_id=form.cleaned_data["client_id"],
-                temperature=form.cleaned_data["temperature"],
-                symptoms=form.cleaned_data["symptoms"],
-                other_symptom=form.cleaned_data["other_symptom"],
-                reporter_kind=form.cleaned_data["reporter_kind"],
-            )
+            done, _created = actions.check_in(period, **form.cleaned_data)
         except ValidationError as exc:
             form.add_action_errors(exc)
             error = True

@@ -290,16 +290,7 @@ def _valid(form: Any) -> dict[str, Any]:
 
 def _checkin(request: HttpRequest, period: ObservationPeriod) -> None:
     form = CheckInForm(request.POST, reporter_choices=_reporter_kinds(request.user))
-    d = _valid(form)
-    _c, created = actions.check_in(
-        period,
-        client_id=d["client_id"],
-        temperature=d["temperature"],
-        symptoms=d["symptoms"],
-        other_symptom=d["other_symptom"],
-        reporter_kind=d["reporter_kind"],
-        user=request.user,
-    )
+    _c, created = actions.check_in(period, **_valid(form), user=request.user)
     messages.success(request, _("Check-in recorded.") if created else _("Already recorded."))
 
 

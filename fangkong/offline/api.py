@@ -15,6 +15,7 @@ from fangkong.accounts.bearer import BearerToken
 from fangkong.core import listing as lists
 from fangkong.core.access import invalid, record, require
 from fangkong.core.querysets import allows
+from fangkong.core.schemas import RuleSetIn, RuleSetOut
 from fangkong.healthcode import tokens
 from fangkong.offline import actions
 from fangkong.offline.models import DeviceStatus, OrphanVisit, SyncReceipt
@@ -134,22 +135,18 @@ class OfflineOrphanOut(Schema):
     resolution: str
 
 
-class OfflineRulesIn(Schema):
-    effective_from: dt.date
+class OfflineRulesIn(RuleSetIn):
     key_hours: int = Field(ge=1, le=72)
     max_batch: int = Field(ge=10, le=1000)
     max_waiting: int = Field(ge=10, le=5000)
     max_item_age_days: int = Field(ge=1, le=30)
-    note: str = Field(default="", max_length=200)
 
 
-class OfflineRulesOut(Schema):
-    effective_from: dt.date
+class OfflineRulesOut(RuleSetOut):
     key_hours: int
     max_batch: int
     max_waiting: int
     max_item_age_days: int
-    note: str
 
 
 class OfflineResolveIn(Schema):

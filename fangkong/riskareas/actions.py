@@ -6,7 +6,7 @@ rows are reported with their reason and nothing of them is stored."""
 import datetime as dt
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -127,16 +127,7 @@ def _store(user: Any, c: Clean) -> RiskArea:
             },
         )
     with actor(user):
-        return RiskArea.objects.create(
-            code=c.code,
-            name=c.name,
-            level=c.level,
-            risk=c.risk,
-            starts_on=c.starts_on,
-            ends_on=c.ends_on,
-            source=c.source,
-            created_by=account_of(user),
-        )
+        return RiskArea.objects.create(**asdict(c), created_by=account_of(user))
 
 
 @transaction.atomic

@@ -121,14 +121,8 @@ def plans(request: HttpRequest) -> Any:
 
 @router.post("/plans", response={201: s.PlanOut})
 def create_plan(request: HttpRequest, body: s.SupervisionPlanIn) -> Any:
-    plan = actions.create_plan(
-        request.user,
-        _node(request, body.node_code),
-        title=body.title,
-        starts_on=body.starts_on,
-        ends_on=body.ends_on,
-        topics=list(body.topics),
-    )
+    node = _node(request, body.node_code)
+    plan = actions.create_plan(request.user, node, **body.dict(exclude={"node_code"}))
     return Status(201, plan)
 
 

@@ -11,23 +11,25 @@ from fangkong.supplies.choices import RequesterKind, Source, Urgency
 from fangkong.supplies.models import Batch, Item, Market, Warehouse
 
 
-class ReceiveForm(ActionErrorsMixin, forms.Form):
+class UnitsForm(ActionErrorsMixin, forms.Form):
+    """A movement of stock: an item and a number of its units, then what the movement
+    names (its fields are the keyword arguments of the ledger action it is posted to)."""
+
     item = forms.ModelChoiceField(Item.objects.all(), label=_("Item"))
     quantity = forms.IntegerField(label=_("Quantity"))
+
+
+class ReceiveForm(UnitsForm):
     source = forms.ChoiceField(choices=Source.choices, label=_("Source"))
     batch_code = forms.CharField(label=_("Batch"), required=False, max_length=40)
     expires_on = date_field(label=_("Expires on"), required=False)
 
 
-class IssueForm(ActionErrorsMixin, forms.Form):
-    item = forms.ModelChoiceField(Item.objects.all(), label=_("Item"))
-    quantity = forms.IntegerField(label=_("Quantity"))
+class IssueForm(UnitsForm):
     reason = forms.CharField(label=_("Issued to / reason"), required=False, max_length=200)
 
 
-class TransferForm(ActionErrorsMixin, forms.Form):
-    item = forms.ModelChoiceField(Item.objects.all(), label=_("Item"))
-    quantity = forms.IntegerField(label=_("Quantity"))
+class TransferForm(UnitsForm):
     destination = forms.ModelChoiceField(Warehouse.objects.none(), label=_("To warehouse"))
 
     def __init__(self, *args: Any, warehouses: Any = None, **kwargs: Any) -> None:

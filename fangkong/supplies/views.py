@@ -179,24 +179,14 @@ def warehouse(request: HttpRequest, pk: int) -> HttpResponse:
 def _receive(request: HttpRequest, wh: Warehouse) -> Any:
     form = ReceiveForm(request.POST, prefix="receive")
     if form.is_valid():
-        d = form.cleaned_data
-        ledger_actions.receive(
-            request.user,
-            wh,
-            d["item"],
-            d["quantity"],
-            source=d["source"],
-            batch_code=d["batch_code"],
-            expires_on=d["expires_on"],
-        )
+        ledger_actions.receive(request.user, wh, **form.cleaned_data)
     return form
 
 
 def _issue(request: HttpRequest, wh: Warehouse) -> Any:
     form = IssueForm(request.POST, prefix="issue")
     if form.is_valid():
-        d = form.cleaned_data
-        ledger_actions.issue(request.user, wh, d["item"], d["quantity"], reason=d["reason"])
+        ledger_actions.issue(request.user, wh, **form.cleaned_data)
     return form
 
 
@@ -204,16 +194,14 @@ def _transfer(request: HttpRequest, wh: Warehouse) -> Any:
     others = serving_warehouses(request.user).exclude(pk=wh.pk)
     form = TransferForm(request.POST, prefix="transfer", warehouses=others)
     if form.is_valid():
-        d = form.cleaned_data
-        ledger_actions.transfer(request.user, wh, d["destination"], d["item"], d["quantity"])
+        ledger_actions.transfer(request.user, wh, **form.cleaned_data)
     return form
 
 
 def _adjust(request: HttpRequest, wh: Warehouse) -> Any:
     form = AdjustForm(request.POST, prefix="adjust", batches=Batch.objects.all())
     if form.is_valid():
-        d = form.cleaned_data
-        ledger_actions.adjust(request.user, wh, d["batch"], d["delta"], reason=d["reason"])
+        ledger_actions.adjust(request.user, wh, **form.cleaned_data)
     return form
 
 
