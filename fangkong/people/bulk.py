@@ -14,14 +14,15 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, NamedTuple
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
-from fangkong.core import clock, crypto, overlap, partition
+from fangkong.core import clock, crypto, overlap, partition, writing
 from fangkong.people import identity, rules
 from fangkong.people.actions import MASKERS
 from fangkong.people.models import Person
 
 CHUNK = 5000  # rows per chunk handed to the workers
+REGISTERED = "already registered"
 
 
 @dataclass
@@ -203,19 +204,19 @@ def bulk_register(
 
     def flush() -> None:
         indexes = [p.id_number_index for _, p in batch if p.id_number_index]
-        taken = set(
-            Person.objects.filter(
-                id_number_index__any=indexes, merged_into__isnull=True
-            ).values_list("id_number_index", flat=True)
+        for attempt in (1, 2):
+            taken = _taken(indexes)
+            fresh = [p for _i, p in batch if p.id_number_index not in taken]
+            try:
+                with transaction.atomic():
+                    Person.objects.bulk_create(fresh, batch_size=batch_size)
+                break
+            except IntegrityError:  # registered elsewhere since the read: read again
+                if attempt == 2:
+                    raise
+        report.rejected.extend(
+            (i, "id_number", REGISTERED) for i, p in batch if p.id_number_index in taken
         )
-        fresh = []
-        for i, p in batch:
-            if p.id_number_index and p.id_number_index in taken:
-                report.rejected.append((i, "id_number", "already registered"))
-            else:
-                fresh.append(p)
-        with transaction.atomic():
-            Person.objects.bulk_create(fresh, batch_size=batch_size)
         report.accepted += len(fresh)
         batch.clear()
 
@@ -273,7 +274,7 @@ def copy_register(
 
     def stored(size: int) -> Callable[[list[int]], None]:
         def count(refused: list[int]) -> None:
-            report.rejected.extend((i, "id_number", "already registered") for i in refused)
+            report.rejected.extend((i, "id_number", REGISTERED) for i in refused)
             report.accepted += size - len(refused)
 
         return count
@@ -294,22 +295,44 @@ def copy_register(
 
 @transaction.atomic
 def _copy_batch(batch: list[tuple[int, tuple]]) -> list[int]:
-    """COPY a batch into a stage and one INSERT … ON CONFLICT on the unique blind index:
-    the row numbers whose resident ID is registered already (refused by the database)."""
+    """Write a batch; the row numbers whose resident ID is registered already. The IDs
+    stored are read first and the other rows COPYed straight into the table; should a
+    writer elsewhere register one of them meanwhile (the unique blind index refuses the
+    COPY), the batch goes through a stage and one INSERT … ON CONFLICT instead, which
+    lets the database refuse row by row."""
+    taken = _taken([v[INDEX] for _i, v in batch if v[INDEX]])
+    refused = [i for i, v in batch if v[INDEX] in taken]
+    fresh = [v for _i, v in batch if v[INDEX] not in taken] if taken else [v for _i, v in batch]
+    try:
+        with transaction.atomic():
+            writing.copy(Person, COPY_FIELDS, fresh)
+    except IntegrityError:
+        inserted = _staged(fresh)
+        refused += [i for i, v in batch if v[INDEX] and v[INDEX] not in taken | inserted]
+    return refused
+
+
+def _taken(indexes: list[str]) -> set[str]:
+    """The blind indexes among `indexes` of resident IDs registered already."""
+    stored = Person.objects.filter(id_number_index__any=indexes, merged_into__isnull=True)
+    return {i for i in stored.values_list("id_number_index", flat=True) if i}
+
+
+def _staged(rows: list[tuple]) -> set[str]:
+    """The rows through a stage and one INSERT … ON CONFLICT on the unique blind index:
+    the blind indexes inserted."""
     cols = ", ".join(COPY_FIELDS)
     with connection.cursor() as cur:
         cur.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS person_stage ON COMMIT DELETE ROWS "
             f"AS SELECT {cols} FROM people_person WITH NO DATA"
         )
-        with cur.cursor.copy(f"COPY person_stage ({cols}) FROM STDIN") as copy:
-            for _i, values in batch:
-                copy.write_row(values)
+        with cur.cursor.copy(f"COPY person_stage ({cols}) FROM STDIN") as out:
+            for values in rows:
+                out.write_row(values)
         cur.execute(
             f"INSERT INTO people_person ({cols}) SELECT {cols} FROM person_stage "
-            "ORDER BY id_number_index "
             "ON CONFLICT (id_number_index) WHERE merged_into_id IS NULL "
             "AND id_number_index IS NOT NULL DO NOTHING RETURNING id_number_index"
         )
-        inserted = {r[0] for r in cur.fetchall()}
-    return [i for i, v in batch if v[INDEX] and v[INDEX] not in inserted]
+        return {r[0] for r in cur.fetchall()}

@@ -28,11 +28,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock, facts, overlap, partition
+from fangkong.core import clock, facts, overlap, partition, writing
 from fangkong.people import bulk, identity
 from fangkong.people.models import Person
 from fangkong.riskareas.rules import DatedList
-from fangkong.screening import preparing, reading, rules, writing
+from fangkong.screening import preparing, reading, rules
 from fangkong.screening.choices import ExceptionKind, Match, Placement
 from fangkong.screening.matching import AddressMatcher, load_matcher
 from fangkong.screening.models import (

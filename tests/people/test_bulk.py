@@ -165,3 +165,32 @@ def test_person_values_name_every_copied_column():
     assert tuple(values) == bulk.COPY_FIELDS
     assert (values["node_id"], values["path"], values["address"]) == (7, "33/", "x")
     assert values["id_number_index"] == protected.id_number_index and values["sex"] == "M"
+
+
+def test_an_id_registered_elsewhere_during_the_load_is_refused_by_the_database(
+    db, make_person, monkeypatch
+):
+    """The IDs stored are read before the write; one registered by another writer just
+    after that read makes the write fail on the unique blind index, and that row alone is
+    refused (PostgreSQL: through the stage and ON CONFLICT; SQLite: read again)."""
+    from fangkong.people import bulk
+
+    grid = Division.objects.get(code=GRID_A)
+    late = rid("330602", "1948-08-08", 31)
+    rows = [
+        {"name": "甲", "node_id": grid.id, "id_number": rid("330602", "1950-05-05", 13)},
+        {"name": "乙", "node_id": grid.id, "id_number": late},
+        {"name": "丙", "node_id": grid.id, "phone": "13800000000"},
+    ]
+    real = bulk._taken
+
+    def registered_just_after_the_read(indexes):
+        monkeypatch.setattr(bulk, "_taken", real)
+        taken = real(indexes)
+        make_person("先到", id_number=late)
+        return taken
+
+    monkeypatch.setattr(bulk, "_taken", registered_just_after_the_read)
+    report = bulk.copy_register(rows, {grid.id: grid.path}, batch_size=10, workers=1)
+    assert report.accepted == 2 and report.rejected == [(2, "id_number", "already registered")]
+    assert sorted(Person.objects.values_list("name", flat=True)) == ["丙", "先到", "甲"]

@@ -1,9 +1,8 @@
-"""screening/writing.py: plain tuples into a model's table, ids drawn before the write."""
+"""core/writing.py: plain tuples into a model's table, ids drawn before the write."""
 
 import pytest
 
-from fangkong.core import clock
-from fangkong.screening import writing
+from fangkong.core import clock, writing
 from fangkong.screening.models import ScreeningSubject, ScreeningTask
 from tests.conftest import GRID_A
 

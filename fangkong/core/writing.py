@@ -1,4 +1,5 @@
-"""Plain tuples into the import's tables (issue #21: imports at the machine's speed).
+"""Plain tuples into a model's table (issue #21: imports and bulk loads at the machine's
+speed; the screening import and the person bulk load write through it).
 
 A `Table` collects the rows of one model as tuples in the caller's column order; every
 other column takes its field default, evaluated once per table (the only callable
@@ -104,7 +105,8 @@ class Table:
 
 
 def copy(model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple]) -> None:
-    """Insert `rows` (tuples of the `columns` attnames, the primary key among them)."""
+    """Insert `rows` (tuples of the `columns` attnames; without the primary key among
+    them the table's sequence gives it)."""
     if not rows:
         return
     if connection.vendor != "postgresql":
@@ -118,6 +120,7 @@ def copy(model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple
     names = ", ".join(quote(by_attname[c]) for c in columns)
     with (
         connection.cursor() as cur,
+        connection.wrap_database_errors,  # Django's IntegrityError, as from a query
         cur.cursor.copy(f"COPY {quote(meta.db_table)} ({names}) FROM STDIN") as out,
     ):
         for row in rows:
