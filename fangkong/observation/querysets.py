@@ -45,9 +45,14 @@ def placed_at_sites_of(user: Any) -> Any:
 
 def site_residents(user: Any, persons: Any) -> Any:
     """A quarantine-site worker's persons (#17): those placed at their sites now or
-    recently, not the registry of the county the account is bound to (registered as the
-    role's narrowing of `people.person`, core.querysets.register_narrowing)."""
-    return persons.filter(pk__in=placed_at_sites_of(user).values("period__person_id"))
+    recently, and those the worker registered in that time (an arrival, before its
+    observation starts in a room of the site); not the registry of the county the account
+    is bound to (the role's narrowing of `people.person`, core.querysets.register_narrowing)."""
+    since = clock.now() - dt.timedelta(days=RECENT_DAYS)
+    return persons.filter(
+        Q(pk__in=placed_at_sites_of(user).values("period__person_id"))
+        | Q(created_by=getattr(user, "pk", None), created_at__gte=since)
+    )
 
 
 def site_periods(user: Any, periods: Any) -> Any:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from fangkong.core import clock
 from fangkong.observation import actions
 from fangkong.observation.models import Room
-from tests.conftest import TASHAN
+from tests.conftest import GRID_A, TASHAN
 from tests.observation.conftest import at, cid
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +126,17 @@ def test_site_staff_see_the_observation_at_their_site_only(client, site_doctor, 
         assert resident.name in page and elsewhere.name not in page
         assert client.get(reverse("observation:period", args=[at_site.pk])).status_code == 200
         assert client.get(reverse("observation:period", args=[at_home.pk])).status_code == 404
+
+
+def test_an_arrival_registered_by_the_site_stays_open_to_it(client, site_doctor, make_person):
+    """A worker registering an arrival reads the record to start its observation."""
+    from fangkong.people.actions import register_person
+
+    with clock.frozen(at(DAY0, 10)):
+        mine, _similar = register_person(
+            site_doctor, {"name": "孙丽", "node_code": GRID_A}, confirm_similar=True
+        )
+        other = make_person("孙丽", GRID_A)
+        client.force_login(site_doctor)
+        assert client.get(reverse("people:detail", args=[mine.pk])).status_code == 200
+        assert client.get(reverse("people:detail", args=[other.pk])).status_code == 404
