@@ -19,6 +19,8 @@ def register_hooks() -> None:
     register_narrowing(site, "observation.observationperiod", sited.site_periods)
     for rows in ("checkin", "alerttask", "referral", "placement"):
         register_narrowing(site, f"observation.{rows}", sited.site_period_rows)
+    for rows in ("healthcode", "codechange", "codeoverride", "arrival", "dailycheckin"):
+        register_narrowing(site, f"healthcode.{rows}", sited.site_person_rows)
 
     counters.register_rows(
         "observation",

@@ -66,6 +66,13 @@ def site_period_rows(user: Any, rows: Any) -> Any:
     return rows.filter(period__in=placed_at_sites_of(user).values("period_id"))
 
 
+def site_person_rows(user: Any, rows: Any) -> Any:
+    """The rows about a site worker's persons (their health codes and the codes' facts)."""
+    from fangkong.people.models import Person
+
+    return rows.filter(person__in=site_residents(user, Person.objects.all()).values("pk"))
+
+
 def site_households(user: Any, households: Any) -> Any:
     """The households of a quarantine-site worker's persons."""
     return households.filter(

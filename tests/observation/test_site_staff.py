@@ -140,3 +140,17 @@ def test_an_arrival_registered_by_the_site_stays_open_to_it(client, site_doctor,
         client.force_login(site_doctor)
         assert client.get(reverse("people:detail", args=[mine.pk])).status_code == 200
         assert client.get(reverse("people:detail", args=[other.pk])).status_code == 404
+
+
+def test_site_staff_see_the_health_codes_of_their_residents_only(client, site_doctor, placed):
+    from fangkong.healthcode import actions as codes
+    from fangkong.healthcode.models import HealthCode
+
+    resident, elsewhere = placed
+    with clock.frozen(at(DAY0, 10)):
+        codes.recompute_persons([resident.pk, elsewhere.pk], DAY0)
+        assert HealthCode.objects.filter(person__in=placed).exclude(colour="green").count() == 2
+        client.force_login(site_doctor)
+        page = client.get(reverse("healthcode:dashboard")).content.decode()
+    assert resident.name in page and elsewhere.name not in page
+    assert {c.person for c in HealthCode.objects.restrict(site_doctor)} == {resident}
