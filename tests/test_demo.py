@@ -35,3 +35,57 @@ def test_demo_builds_grids_accounts_and_population_and_reuses_them(db, monkeypat
     call_command("demo", persons=3000, seed=3, core_only=True)
     assert Person.objects.count() == registered
     assert "already present" in capsys.readouterr().out
+
+
+def test_demo_declarations_in_the_grid_workers_grid_show_on_its_page(db, client, monkeypatch):
+    """The demo's self-declarations (#17): residents of the demo grid worker's grid, with
+    symptoms, a stay in Wuhan, a son applying for his father, and some contradicting the
+    stored facts, which the grid worker's declarations page lists and flags."""
+    from django.urls import reverse
+
+    from fangkong.core import demo_steps
+    from fangkong.selfservice.models import Declaration
+
+    monkeypatch.setenv("FANGKONG_DEMO_PASSWORD", "demo-pass-2020")
+    call_command("demo", persons=600, seed=3, core_only=True)
+    call_command("demo_observation", periods=40, seed=3)
+    _one_observed_resident_with_an_id()
+    step = dict(demo_steps.steps())["selfservice"]
+    assert "contradicting stored facts" in step(3)
+    worker = User.objects.get(username="grid_worker")
+    made = Declaration.objects.under(worker.node.path)
+    assert made.count() >= 8
+    assert made.filter(new_person=True).exists() and made.exclude(relation="self").exists()
+    assert made.exclude(symptoms=[]).count() >= 2 and made.exclude(stays=[]).exists()
+    contradicting = made.contradicting()
+    assert contradicting.count() >= 3
+    assert all(re.search(r"[\u4e00-\u9fff]", d.person.name) for d in made)
+    assert "kept" in step(3) and Declaration.objects.count() == made.count()  # idempotent
+
+    client.force_login(worker)
+    page = client.get(reverse("selfservice:declarations")).content.decode()
+    assert all(d.person.name in page for d in made)
+    flagged = client.get(reverse("selfservice:declarations"), {"contradicting": "1"})
+    text = flagged.content.decode()
+    assert all(d.person.name in text for d in contradicting)
+    assert "咳嗽" in page and "武汉" in page
+
+
+def _one_observed_resident_with_an_id():
+    """The full demo's grid holds registered residents under observation; this small one's
+    observed persons were added without an ID (a self-declaration matches by the ID)."""
+    import datetime as dt
+
+    from fangkong.core import clock
+    from fangkong.observation import actions
+    from fangkong.people.actions import register_person
+    from tests.idnumbers import rid
+
+    system = User(is_superuser=True, is_active=True)
+    grid = User.objects.get(username="grid_worker").node
+    person, _similar = register_person(
+        system,
+        {"name": "钱志强", "id_number": rid("330602", dt.date(1980, 6, 1)), "node_code": grid.code},
+        confirm_similar=True,
+    )
+    actions.start_period(system, person, reason="close_contact", last_exposure=clock.today())

@@ -1,7 +1,7 @@
 """The front line's cockpits: a grid worker's visits of the day and missed check-ins,
-a clinician's clocks. Reads go through the user's `restrict`, as the lists behind them
-(`screening:today`, `observation:tasks`, `clinical:board`) do, so a count here is the
-count of the list it links to."""
+a clinician's clocks, a quarantine site's day. Reads go through the user's `restrict`,
+as the lists behind them (`screening:today`, `observation:tasks`, `clinical:board`,
+`observation:list`) do, so a count here is the count of the list it links to."""
 
 from typing import Any
 
@@ -77,3 +77,45 @@ def clocks(user: Any) -> dict[str, Any]:
         "running": sum(1 for r in rows if r["state"] == "running"),
         "rows": rows[: SHOWN + 3],
     }
+
+
+def sites_today(user: Any) -> dict[str, Any]:
+    """A quarantine site's day, for each site the account works at (as staff or its
+    doctor): residents, today's arrivals, those who have not checked in today, today's
+    fever readings and those due to leave (planned end today or past). Counts come from
+    the line lists the figures link to (`observation:list` of the site)."""
+    from fangkong.observation.linelists import line_list
+    from fangkong.observation.models import CheckIn, Placement, QuarantineSite
+    from fangkong.observation.querysets import sites_of
+
+    if not user.may("observation.observationperiod", "view"):
+        return {"allowed": False}
+    today = clock.today()
+    out = []
+    mine = QuarantineSite.objects.restrict(user).filter(pk__in=sites_of(user))
+    for site in mine.with_occupancy().order_by("name", "pk"):
+        residents = line_list(user, "open", site=site.pk)
+        fevers = (
+            CheckIn.objects.restrict(user)
+            .on(today)
+            .filter(febrile=True, period__site=site, period__place_kind="site")
+            .select_related("period__person", "period__room")
+            .order_by("-taken_at")
+        )
+        leaving = residents.filter(planned_end__lte=today)
+        out.append(
+            {
+                "site": site,
+                "residents": residents.count(),
+                "free": max(site.capacity - site.occupied, 0),
+                "arrivals": Placement.objects.restrict(user)
+                .filter(site=site, kind="site", started_at__date=today)
+                .count(),
+                "missing": line_list(user, "not_reporting", site=site.pk).count(),
+                "fevers": fevers.count(),
+                "fever_rows": list(fevers[:SHOWN]),
+                "leaving": leaving.count(),
+                "leaving_rows": list(leaving[:SHOWN]),
+            }
+        )
+    return {"allowed": True, "today": today, "sites": out}

@@ -7,6 +7,7 @@ from fangkong.core import home
 LEADERS = frozenset({"city_hq", "county_hq", "town_hq"})
 GRID = frozenset({"grid_worker", "village_staff"})
 CLINIC = frozenset({"medical"})
+SITE = frozenset({"quarantine_site"})
 
 
 def leader_context(request: Any) -> dict[str, Any]:
@@ -27,7 +28,14 @@ def clinic_context(request: Any) -> dict[str, Any]:
     return {"clocks": front.clocks(request.user)}
 
 
+def site_context(request: Any) -> dict[str, Any]:
+    from fangkong.cockpit import front
+
+    return {"site_day": front.sites_today(request.user)}
+
+
 def register_cockpits() -> None:
     home.register_cockpit(home.Cockpit(LEADERS, "cockpit/leader.html", leader_context))
     home.register_cockpit(home.Cockpit(GRID, "cockpit/grid.html", grid_context))
     home.register_cockpit(home.Cockpit(CLINIC, "cockpit/clinic.html", clinic_context))
+    home.register_cockpit(home.Cockpit(SITE, "cockpit/site.html", site_context))

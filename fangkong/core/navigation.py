@@ -1,7 +1,8 @@
 """The menu of each role: its daily jobs first, everything else it may open under "more".
 
-The entries are the home cards the apps register (`core.home`); this module only decides
-their order and grouping. A role's menu never holds an entry its permissions refuse, and
+The entries are the home cards the apps register, as `core.home.shown` gives them to the
+user (the home page shows the same ones); this module only decides their order and
+grouping. A role's menu never holds an entry its permissions refuse, and
 the top of the menu is at most `TOP_LIMIT` entries so that the page's content starts
 within the first screen of a phone (docs/roles.md lists the resulting menus).
 """
@@ -154,18 +155,6 @@ TOP: dict[str, tuple[str, ...]] = {
     "sysadmin": ("geo:browse", "people:list", "audit", "command:dashboard"),
 }
 
-# Pages a role may open (a link elsewhere leads there: a directive's page, a person's
-# contacts, the jurisdiction of a record) but that hold nothing for it to do: they stay
-# out of its menu, which lists its work only (docs/roles.md).
-_FRONTLINE_READS = (
-    "geo:browse",  # the picker and the breadcrumbs name places; browsing the tree is not work
-    "riskareas:list",  # the list is public: /public/ shows it to anyone
-    "tracing:dashboard",  # contacts reach the grid as screening tasks and observation
-)
-NOT_IN_MENU: dict[str, tuple[str, ...]] = {
-    "village_staff": _FRONTLINE_READS + ("briefing:today", "public:bulletins"),
-    "grid_worker": _FRONTLINE_READS + ("command:dashboard", "mobilisation:overview"),
-}
 # Roles whose work has no other program calling the API: no link to API tokens.
 NO_API_TOKENS = frozenset({"village_staff", "grid_worker"})
 
@@ -198,12 +187,7 @@ def _group_of(url_name: str) -> str:
 def menu_for(user: Any) -> Menu:
     """The menu of a signed-in user: allowed entries only, the role's jobs on top."""
     role = getattr(user, "role", "")
-    hidden = NOT_IN_MENU.get(role, ())
-    allowed = {
-        c.url_name: c
-        for c in home.registered()
-        if c.url_name not in hidden and user.may(c.model_label, c.action)
-    }
+    allowed = {c.url_name: c for c in home.shown(user)}
     top_names = [n for n in TOP.get(role, ()) if n in allowed][:TOP_LIMIT]
     top = [allowed[n] for n in top_names]
     groups = {key: Group(key, title) for key, title, _names in GROUPS}

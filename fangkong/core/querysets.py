@@ -4,9 +4,12 @@
 A model declares `scope_path` (the lookup of the materialised jurisdiction path that
 places a row in the tree, e.g. "path" or "grid__path"). `restrict` keeps the rows whose
 path lies under the user's node, and nothing at all when the user's role may not do
-`action` on the model. The same rule serves an in-memory check (`can_access`).
+`action` on the model. The same rule serves an in-memory check (`can_access`). A role
+may work on fewer rows than its subtree holds: an app narrows it there
+(`register_narrowing`), and both `restrict` and `can_access` apply the narrowing.
 """
 
+from collections.abc import Callable
 from typing import Any, Self
 
 from django.db import models
@@ -42,7 +45,8 @@ def scope_prefix(user: Any, model: type[models.Model], action: str = "view") -> 
     """The path prefix under which `restrict(user, action)` keeps the model's rows: ""
     for the whole tree (the system actor), None when it keeps none (the role may not, or
     an account bound to no node). For the hot paths' raw statements (issue #21), so they
-    scope rows exactly as `restrict` does."""
+    scope rows exactly as `restrict` does (on models no role's reach is narrowed on:
+    `register_narrowing`)."""
     if not allows(user, model, action):
         return None
     path = _path_of(user)
@@ -51,12 +55,33 @@ def scope_prefix(user: Any, model: type[models.Model], action: str = "view") -> 
     return path or None  # an account bound to no node sees nothing
 
 
+# A role whose reach in a model is narrower than its subtree (#17: quarantine-site staff
+# see the persons placed at their sites, not the county's registry). The app that knows
+# the narrower rule registers it in its AppConfig.ready (core never imports it):
+# `narrow(user, rows)` keeps the rows of the user's subtree that the role works on.
+Narrowing = Callable[[Any, Any], Any]
+_narrowings: dict[tuple[str, str], Narrowing] = {}
+
+
+def register_narrowing(role: str, model_label: str, narrow: Narrowing) -> None:
+    _narrowings[(str(role), model_label.lower())] = narrow
+
+
+def narrowing(user: Any, model: type[models.Model]) -> Narrowing | None:
+    """The narrower rule of the user's role on the model, if any (none for the system)."""
+    if not _narrowings or is_system(user):
+        return None
+    return _narrowings.get((getattr(user, "role", ""), model._meta.label_lower))
+
+
 class RestrictedQuerySet(models.QuerySet):
     def restrict(self, user: Any, action: str = "view") -> Self:
         prefix = scope_prefix(user, self.model, action)
         if prefix is None:
             return self.none()
-        return self.under(prefix) if prefix else self
+        rows = self.under(prefix) if prefix else self
+        narrow = narrowing(user, self.model)
+        return narrow(user, rows) if narrow is not None else rows
 
     def under(self, place: Any) -> Self:
         """The rows placed in the subtree of `place` — a path, or a node (anything with a
@@ -84,4 +109,7 @@ def can_access(user: Any, obj: models.Model, action: str = "view") -> bool:
         value = getattr(value, part, None)
         if value is None:
             return False
-    return bool(path) and str(value).startswith(path)
+    if not (path and str(value).startswith(path)):
+        return False
+    narrow = narrowing(user, type(obj))
+    return narrow is None or narrow(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()

@@ -4,9 +4,23 @@ from django.utils.translation import gettext_lazy as _
 
 
 def register_hooks() -> None:
+    from fangkong.accounts.roles import Role
     from fangkong.core import demo_steps, home
+    from fangkong.core.querysets import register_narrowing
     from fangkong.geo import counters
+    from fangkong.observation import querysets as sited
     from fangkong.observation.models import AlertTask, ObservationPeriod
+
+    # A quarantine site's staff work on the persons placed at their sites (#17), and on
+    # their observation there: not on the county's registry, nor on home observation.
+    site = Role.QUARANTINE_SITE
+    register_narrowing(site, "people.person", sited.site_residents)
+    register_narrowing(site, "people.household", sited.site_households)
+    register_narrowing(site, "observation.observationperiod", sited.site_periods)
+    for rows in ("checkin", "alerttask", "referral", "placement"):
+        register_narrowing(site, f"observation.{rows}", sited.site_period_rows)
+    for rows in ("healthcode", "codechange", "codeoverride", "arrival", "dailycheckin"):
+        register_narrowing(site, f"healthcode.{rows}", sited.site_person_rows)
 
     counters.register_rows(
         "observation",

@@ -1,10 +1,12 @@
 """Named, scoped reads (Sara Alert style line lists: `reporting_today`, `not_reporting`…)."""
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Exists, F, Func, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from fangkong.core import clock
 from fangkong.core.querysets import RestrictedQuerySet
 
 
@@ -16,6 +18,66 @@ def _count(qs, field: str = "pk"):  # type: ignore[no-untyped-def]
         ),
         0,
     )
+
+
+# Persons released from a site (or moved out) stay with its staff this long: the release
+# certificate, the follow-up call, a late test result.
+RECENT_DAYS = 14
+
+
+def sites_of(user: Any) -> Any:
+    """The quarantine sites the account works at: as one of its staff, or its doctor."""
+    from fangkong.observation.models import QuarantineSite
+
+    return QuarantineSite.objects.filter(Q(staff=user) | Q(doctor=user)).values("pk")
+
+
+def placed_at_sites_of(user: Any) -> Any:
+    """The site placements of the account's sites still open, or ended in the last
+    `RECENT_DAYS` days."""
+    from fangkong.observation.models import Placement
+
+    since = clock.now() - dt.timedelta(days=RECENT_DAYS)
+    return Placement.objects.filter(kind="site", site__in=sites_of(user)).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gte=since)
+    )
+
+
+def site_residents(user: Any, persons: Any) -> Any:
+    """A quarantine-site worker's persons (#17): those placed at their sites now or
+    recently, and those the worker registered in that time (an arrival, before its
+    observation starts in a room of the site); not the registry of the county the account
+    is bound to (the role's narrowing of `people.person`, core.querysets.register_narrowing)."""
+    since = clock.now() - dt.timedelta(days=RECENT_DAYS)
+    return persons.filter(
+        Q(pk__in=placed_at_sites_of(user).values("period__person_id"))
+        | Q(created_by=getattr(user, "pk", None), created_at__gte=since)
+    )
+
+
+def site_periods(user: Any, periods: Any) -> Any:
+    """A quarantine-site worker's observation periods: those spent, now or recently, at
+    their sites (not those of persons observed at home, which are the grid's work)."""
+    return periods.filter(pk__in=placed_at_sites_of(user).values("period_id"))
+
+
+def site_period_rows(user: Any, rows: Any) -> Any:
+    """The check-ins, tasks, referrals and placements of a site worker's periods."""
+    return rows.filter(period__in=placed_at_sites_of(user).values("period_id"))
+
+
+def site_person_rows(user: Any, rows: Any) -> Any:
+    """The rows about a site worker's persons (their health codes and the codes' facts)."""
+    from fangkong.people.models import Person
+
+    return rows.filter(person__in=site_residents(user, Person.objects.all()).values("pk"))
+
+
+def site_households(user: Any, households: Any) -> Any:
+    """The households of a quarantine-site worker's persons."""
+    return households.filter(
+        members__in=placed_at_sites_of(user).values("period__person_id")
+    ).distinct()
 
 
 class SiteQuerySet(RestrictedQuerySet):

@@ -227,6 +227,13 @@ def apply(data: dict[str, Any], code: str) -> Outcome:
 
     c = clean(data)
     phone = check_code(c["phone"], str(code or ""))
+    return declare_verified(c, phone)
+
+
+def declare_verified(c: dict[str, Any], phone: str) -> Outcome:
+    """The application `c` (as `clean` gives it) once `phone` is verified: the person
+    matched or registered, the declaration kept with its contradictions, the colour
+    derived. `apply` calls it after the SMS code; the demo's declarations directly."""
     with transaction.atomic():
         rid = c["rid"]
         today = clock.today()

@@ -10,13 +10,14 @@ class SelfServiceConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from fangkong.core import facts, home
-        from fangkong.selfservice import permissions  # noqa: F401
+        from fangkong.core import demo_steps, facts, home
+        from fangkong.selfservice import demo, permissions  # noqa: F401
         from fangkong.selfservice.facts import add_declared, declared_persons
         from fangkong.selfservice.models import Appeal, SelfServiceRules
 
         # Declarations are facts the colour rules read (healthcode imports no selfservice).
         facts.register_source("selfservice.declarations", add_declared, declared_persons)
+        demo_steps.register("selfservice", demo.declarations)
         auditlog.register(Appeal)
         auditlog.register(SelfServiceRules)
         home.register(

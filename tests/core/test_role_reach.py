@@ -123,3 +123,12 @@ def test_screening_links_of_a_village_leave_places_to_the_town(client, make_user
     assert reverse("screening:village_tasks") in links
     assert reverse("screening:aliases") not in links
     assert reverse("screening:grid_keys") not in links
+
+
+@pytest.mark.parametrize("role", ["grid_worker", "village_staff", "county_hq", "quarantine_site"])
+def test_home_cards_and_menu_are_one_list(role):
+    """One place (`core.home.shown`) trims both: the home page's cards are the menu's."""
+    from fangkong.core import home
+
+    user = User(role=role)  # bound to no node: the cards' counts find nothing
+    assert {c["card"].url_name for c in home.cards_for(user)} == _menu_names(role)

@@ -105,3 +105,33 @@ def test_the_clinical_board_shows_its_five_figures_on_the_first_phone_screen(
     assert boxes[0]["y"] == boxes[1]["y"]  # side by side
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     context.close()
+
+
+def test_the_site_day_shows_its_six_figures_on_the_first_phone_screen(
+    live_server, browser, make_user
+):
+    """A quarantine site's worker lands on the site's day (#17): six figures, three to a
+    row, within the first screen of a phone, in Chinese."""
+    from fangkong.accounts.models import User
+    from fangkong.observation import actions
+
+    worker = make_user("quarantine_site", YUECHENG, username="u-site", display_name="冯芳")
+    system = User(is_superuser=True, is_active=True)
+    site = actions.create_site(
+        system, name="越城区集中隔离点一号", address="解放北路88号", node=worker.node
+    )
+    site.staff.add(worker)
+    actions.add_rooms(system, site, ["101", "102", "103"], 1)
+    context, page, errors = phone_page(browser)
+    sign_in(page, live_server.url, "u-site")
+    figures = page.locator(f"#site-{site.pk} [data-figure]")
+    assert figures.count() == 6
+    boxes = [figures.nth(i).bounding_box() for i in range(6)]
+    assert all(b and b["y"] + b["height"] <= 640 for b in boxes), boxes
+    assert boxes[0]["y"] == boxes[2]["y"]  # three to a row
+    assert page.locator('[data-figure="free"] .n').inner_text() == "3"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    text = page.evaluate(VISIBLE_TEXT)
+    assert untranslated(text) == [], explain(text)
+    assert errors == []
+    context.close()

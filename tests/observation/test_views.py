@@ -333,7 +333,7 @@ def test_start_picks_the_person_by_name_and_shows_who_before_recording(
     assert one.id_masked in preselected
 
 
-def test_missed_check_in_cards_offer_an_audited_call(login, site_doctor, start, make_person):
+def test_missed_check_in_cards_offer_an_audited_call(login, site_doctor, site, start, make_person):
     """The phone list of missed check-ins: a person with a phone gets a call button (the
     number is revealed through the audited reveal, as a tel: link); a person without
     one says so instead of a dangling separator."""
@@ -347,8 +347,9 @@ def test_missed_check_in_cards_offer_an_audited_call(login, site_doctor, start, 
             make_person("陈静", GRID_A, phone="13912345678"),
             reason="close_contact",
             last_exposure=DAY0,
+            room=Room.objects.get(site=site, number="101"),
         )
-        start(name="周强", last_exposure=DAY0)
+        start(name="周强", last_exposure=DAY0, room=Room.objects.get(site=site, number="102"))
     with clock.frozen(at(DAY0, 22, 30)):
         actions.sweep_missed()
     c = login(site_doctor)
