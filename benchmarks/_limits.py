@@ -325,6 +325,31 @@ def database_cpu_seconds() -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def postgres_cpu_seconds() -> float | None:
+    """User + system CPU so far of every PostgreSQL server process on this machine (the
+    backends of all connections — an import's writer thread has its own — and the WAL
+    writer, checkpointer and autovacuum), or None on SQLite. Run alone, its difference
+    over a run is the run's whole database cost."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        name, _sep, rest = stat.partition(" (")[2].rpartition(")")
+        if name != "postgres":
+            continue
+        fields = rest.split()
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def peak_rss_mib() -> tuple[float, float]:
     """(this process's peak RSS, the largest child's peak RSS) in MiB."""
     import resource

@@ -32,6 +32,7 @@ from _limits import (
     inserted_counts,
     load_check,
     peak_rss_mib,
+    postgres_cpu_seconds,
     same_rows_cost,
     table,
 )
@@ -85,13 +86,13 @@ def bulk_load(args: argparse.Namespace) -> int:
     sampler = RssSampler()
     sampler.mark("before")
     inserted0 = inserted_counts()
-    cpu0 = cpu_seconds_tree()
+    cpu0, db0 = cpu_seconds_tree(), postgres_cpu_seconds()
     with sampler:
         started = time.perf_counter()
         report = copy_register(read_input(path, sampler), paths, workers=args.workers)
         elapsed = time.perf_counter() - started
         sampler.mark("at the end")
-    cpu = cpu_seconds_tree() - cpu0
+    cpu, db1 = cpu_seconds_tree() - cpu0, postgres_cpu_seconds()
     inserted = {t: n - inserted0.get(t, 0) for t, n in inserted_counts().items()}
     peak_self, peak_child = peak_rss_mib()
     rate = args.rows / elapsed
@@ -101,6 +102,14 @@ def bulk_load(args: argparse.Namespace) -> int:
         f"(loader + workers, PostgreSQL not included) {cpu:.1f} s = "
         f"{cpu / args.rows * 1e6:,.1f} µs per row = {args.rows / cpu:,.0f} rows per CPU-second"
     )
+    if db0 is not None and db1 is not None:
+        db = db1 - db0
+        print(
+            f"  PostgreSQL (every server process: the load's connections, the WAL writer, "
+            f"checkpointer, autovacuum): {db:.1f} CPU-s = {db / args.rows * 1e6:,.1f} µs per "
+            f"row; all together {(cpu + db) / args.rows * 1e6:,.1f} µs per row, "
+            f"{(cpu + db) / elapsed:.2f} of the 2 cores busy"
+        )
     print(f"  {sampler.describe()}; peak RSS loader {peak_self:,.0f} MiB, "
           f"largest worker {peak_child:,.0f} MiB")  # fmt: skip
     copy = copy_rate(min(args.rows, 200_000))

@@ -203,7 +203,7 @@ def bulk_register(
     batch: list[tuple[int, Person]] = []
 
     def flush() -> None:
-        indexes = [p.id_number_index for _, p in batch if p.id_number_index]
+        indexes = {p.id_number_index for _, p in batch if p.id_number_index}
         for attempt in (1, 2):
             taken = _taken(indexes)
             fresh = [p for _i, p in batch if p.id_number_index not in taken]
@@ -300,7 +300,7 @@ def _copy_batch(batch: list[tuple[int, tuple]]) -> list[int]:
     writer elsewhere register one of them meanwhile (the unique blind index refuses the
     COPY), the batch goes through a stage and one INSERT … ON CONFLICT instead, which
     lets the database refuse row by row."""
-    taken = _taken([v[INDEX] for _i, v in batch if v[INDEX]])
+    taken = _taken({v[INDEX] for _i, v in batch if v[INDEX]})
     refused = [i for i, v in batch if v[INDEX] in taken]
     fresh = [v for _i, v in batch if v[INDEX] not in taken] if taken else [v for _i, v in batch]
     try:
@@ -312,7 +312,7 @@ def _copy_batch(batch: list[tuple[int, tuple]]) -> list[int]:
     return refused
 
 
-def _taken(indexes: list[str]) -> set[str]:
+def _taken(indexes: set[str]) -> set[str]:
     """The blind indexes among `indexes` of resident IDs registered already."""
     stored = Person.objects.filter(id_number_index__any=indexes, merged_into__isnull=True)
     return {i for i in stored.values_list("id_number_index", flat=True) if i}

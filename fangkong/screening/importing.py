@@ -371,7 +371,7 @@ class Pipeline:
         stored = {
             h: (list_id, n)
             for h, list_id, n in PushedRow.objects.filter(
-                row_hash__any=[p.digest for p in cleaned]
+                row_hash__any={p.digest for p in cleaned}
             ).values_list("row_hash", "pushed_list_id", "row_no")
         }
         stored.update(self.carry.digests)
@@ -436,7 +436,7 @@ class Pipeline:
             k.id_number_index: k
             for k in starmap(
                 Known,
-                active.filter(id_number_index__any=list(id_keys.values())).values_list(
+                active.filter(id_number_index__any=set(id_keys.values())).values_list(
                     *KNOWN_FIELDS
                 ),
             )
@@ -445,7 +445,7 @@ class Pipeline:
         phone_any: dict[str, list[Known]] = {}
         for k in starmap(
             Known,
-            active.filter(phone_index__any=list(phone_keys.values())).values_list(*KNOWN_FIELDS),
+            active.filter(phone_index__any=set(phone_keys.values())).values_list(*KNOWN_FIELDS),
         ):
             by_phone.setdefault((k.phone_index, k.name), []).append(k)  # type: ignore[arg-type]
             phone_any.setdefault(k.phone_index, []).append(k)  # type: ignore[arg-type]
@@ -593,11 +593,9 @@ class _Writes:
         self.rows = writing.Table(PushedRow, ROW_COLUMNS, size)
         self.by_person: dict[int, ScreeningSubject | NewSubject] = {
             s.person_id: s
-            for s in ScreeningSubject.objects.filter(person_id__any=list(stored_ids)).only(
-                *SUBJECT_READ
-            )
+            for s in ScreeningSubject.objects.filter(person_id__any=stored_ids).only(*SUBJECT_READ)
         }
-        pks = [s.pk for s in self.by_person.values()]
+        pks = {s.pk for s in self.by_person.values()}
         self.open_ids = set(
             ScreeningTask.objects.filter(
                 subject_id__any=pks, status__in=["open", "escalated"]
