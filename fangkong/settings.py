@@ -330,6 +330,9 @@ FANGKONG_DATA_KEY_FILE = envstr("FANGKONG_DATA_KEY_FILE", str(VAR_DIR / "keys" /
 FANGKONG_IMPORT_WORKERS = envint("FANGKONG_IMPORT_WORKERS", 1 if TESTING else 0)
 # Below this many rows a list is imported in one process (starting workers costs ~1 s).
 FANGKONG_IMPORT_WORKERS_FROM = envint("FANGKONG_IMPORT_WORKERS_FROM", 5000)
+# Bulk writers store one chunk on a thread with its own connection while they prepare the
+# next (core/overlap.py; PostgreSQL only).
+FANGKONG_OVERLAP_WRITES = envbool("FANGKONG_OVERLAP_WRITES", True)
 # The Ed25519 key that signs hand-over messages to partner cities (docs/exchange.md).
 FANGKONG_EXCHANGE_KEY_FILE = envstr(
     "FANGKONG_EXCHANGE_KEY_FILE", str(VAR_DIR / "keys" / "exchange-ed25519.key")
