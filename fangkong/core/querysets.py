@@ -47,6 +47,12 @@ def scope_prefix(user: Any, model: type[models.Model], action: str = "view") -> 
     an account bound to no node). For the hot paths' raw statements (issue #21), so they
     scope rows exactly as `restrict` does (on models no role's reach is narrowed on:
     `register_narrowing`)."""
+    if narrowing(user, model) is not None:
+        return None  # a narrowed reach is not a prefix: refuse rather than widen it
+    return _prefix(user, model, action)
+
+
+def _prefix(user: Any, model: type[models.Model], action: str) -> str | None:
     if not allows(user, model, action):
         return None
     path = _path_of(user)
@@ -76,7 +82,7 @@ def narrowing(user: Any, model: type[models.Model]) -> Narrowing | None:
 
 class RestrictedQuerySet(models.QuerySet):
     def restrict(self, user: Any, action: str = "view") -> Self:
-        prefix = scope_prefix(user, self.model, action)
+        prefix = _prefix(user, self.model, action)
         if prefix is None:
             return self.none()
         rows = self.under(prefix) if prefix else self

@@ -154,3 +154,16 @@ def test_site_staff_see_the_health_codes_of_their_residents_only(client, site_do
         page = client.get(reverse("healthcode:dashboard")).content.decode()
     assert resident.name in page and elsewhere.name not in page
     assert {c.person for c in HealthCode.objects.restrict(site_doctor)} == {resident}
+
+
+def test_a_narrowed_reach_gives_the_raw_statements_no_prefix(staff, make_user):
+    """Hot paths scope raw SQL by `scope_prefix`; a role's narrowed reach is not a path
+    prefix, so they get none (refused) rather than the whole county."""
+    from fangkong.core.querysets import scope_prefix
+    from fangkong.people.models import Person
+    from fangkong.observation.models import QuarantineSite
+
+    assert scope_prefix(staff, Person) is None
+    county = make_user("county_hq", "330602")
+    assert scope_prefix(county, Person) == county.node.path  # not narrowed: its subtree
+    assert scope_prefix(staff, QuarantineSite) == staff.node.path  # sites are not narrowed
