@@ -160,8 +160,8 @@ def test_a_narrowed_reach_gives_the_raw_statements_no_prefix(staff, make_user):
     """Hot paths scope raw SQL by `scope_prefix`; a role's narrowed reach is not a path
     prefix, so they get none (refused) rather than the whole county."""
     from fangkong.core.querysets import scope_prefix
-    from fangkong.people.models import Person
     from fangkong.observation.models import QuarantineSite
+    from fangkong.people.models import Person
 
     assert scope_prefix(staff, Person) is None
     county = make_user("county_hq", "330602")
