@@ -69,6 +69,9 @@ def test_demo_declarations_in_the_grid_workers_grid_show_on_its_page(db, client,
     text = flagged.content.decode()
     assert all(d.person.name in text for d in contradicting)
     assert "咳嗽" in page and "武汉" in page
+    # Each row says what was declared, parts joined, or that nothing unusual was.
+    assert "申报内容" in page and "<td> · " not in page
+    assert ("无异常" in page) == made.filter(stays=[], symptoms=[], case_contact=False).exists()
 
 
 def _one_observed_resident_with_an_id():

@@ -86,6 +86,18 @@ class Declaration(PathScoped):
         return symptom_labels(self.symptoms)
 
     @property
+    def declared_parts(self) -> list[str]:
+        """What the resident declared, part by part: stays (place and the day they left),
+        symptoms, contact with cases; empty when nothing unusual was declared."""
+        parts = [f"{s.get('name', '')}（{s.get('left_on', '')}）" for s in self.stays or []]
+        if self.symptoms:
+            parts.append(self.symptom_words)
+        if self.case_contact:
+            on = f" {self.case_contact_on}" if self.case_contact_on else ""
+            parts.append(str(_("contact with cases")) + on)
+        return parts
+
+    @property
     def is_proxy(self) -> bool:
         return self.relation != Relation.SELF
 

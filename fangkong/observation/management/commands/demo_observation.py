@@ -149,12 +149,12 @@ class Command(BaseCommand):
         reason = rng.choice(
             ["close_contact", "key_area_arrival", "key_area_arrival", "post_discharge", "other"]
         )
-        period = actions.start_period(
-            system, person, reason=reason, last_exposure=exposure, start_date=start, room=room
-        )
-        ObservationPeriod.objects.filter(pk=period.pk).update(
-            created_at=timezone.make_aware(dt.datetime.combine(start, dt.time(7, 30)))
-        )
+        began = timezone.make_aware(dt.datetime.combine(start, dt.time(7, 30)))
+        with clock.frozen(min(began, clock.now())):  # placed in its room the day it began
+            period = actions.start_period(
+                system, person, reason=reason, last_exposure=exposure, start_date=start, room=room
+            )
+        ObservationPeriod.objects.filter(pk=period.pk).update(created_at=began)
         now = timezone.localtime(clock.now())
         skip_today = rng.random() < 0.3
         for back in range(min(age, 3), -1, -1):
