@@ -17,6 +17,8 @@ def register_hooks() -> None:
     register_narrowing(site, "people.person", sited.site_residents)
     register_narrowing(site, "people.household", sited.site_households)
     register_narrowing(site, "observation.observationperiod", sited.site_periods)
+    register_narrowing(site, "observation.quarantinesite", sited.own_sites)
+    register_narrowing(site, "observation.room", sited.own_rooms)
     for rows in ("checkin", "alerttask", "referral", "placement"):
         register_narrowing(site, f"observation.{rows}", sited.site_period_rows)
     for rows in ("healthcode", "codechange", "codeoverride", "arrival", "dailycheckin"):

@@ -73,6 +73,17 @@ def site_person_rows(user: Any, rows: Any) -> Any:
     return rows.filter(person__in=site_residents(user, Person.objects.all()).values("pk"))
 
 
+def own_sites(user: Any, sites: Any) -> Any:
+    """A quarantine-site worker's sites: those they staff or are the doctor of (not the
+    other sites of the county, which they may neither see nor change)."""
+    return sites.filter(pk__in=sites_of(user))
+
+
+def own_rooms(user: Any, rooms: Any) -> Any:
+    """The rooms of a quarantine-site worker's sites (where they may place a person)."""
+    return rooms.filter(site__in=sites_of(user))
+
+
 def site_households(user: Any, households: Any) -> Any:
     """The households of a quarantine-site worker's persons."""
     return households.filter(

@@ -160,10 +160,32 @@ def test_a_narrowed_reach_gives_the_raw_statements_no_prefix(staff, make_user):
     """Hot paths scope raw SQL by `scope_prefix`; a role's narrowed reach is not a path
     prefix, so they get none (refused) rather than the whole county."""
     from fangkong.core.querysets import scope_prefix
-    from fangkong.observation.models import QuarantineSite
     from fangkong.people.models import Person
+    from fangkong.supplies.models import Warehouse
 
     assert scope_prefix(staff, Person) is None
     county = make_user("county_hq", "330602")
     assert scope_prefix(county, Person) == county.node.path  # not narrowed: its subtree
-    assert scope_prefix(staff, QuarantineSite) == staff.node.path  # sites are not narrowed
+    assert scope_prefix(staff, Warehouse) == staff.node.path  # warehouses are not narrowed
+
+
+def test_site_staff_see_and_change_their_own_sites_only(
+    client, staff, site, make_user, system_user
+):
+    """The county's other sites are not theirs: not listed, not opened (404)."""
+    from fangkong.observation import actions
+    from fangkong.observation.models import QuarantineSite, Room
+
+    other = actions.create_site(
+        system_user, name="另一隔离点", address="塔山路9号", node=site.node, doctor=None
+    )
+    actions.add_rooms(system_user, other, ["901"], 1)
+    assert set(QuarantineSite.objects.restrict(staff, "change")) == {site}
+    assert set(Room.objects.restrict(staff).values_list("site_id", flat=True)) == {site.pk}
+    client.force_login(staff)
+    page = client.get(reverse("observation:sites")).content.decode()
+    assert site.name in page and other.name not in page
+    assert client.get(reverse("observation:site", args=[site.pk])).status_code == 200
+    assert client.get(reverse("observation:site", args=[other.pk])).status_code == 404
+    county = make_user("county_hq", "330602")
+    assert {site, other} <= set(QuarantineSite.objects.restrict(county))
