@@ -31,6 +31,11 @@ def set_now(value: dt.datetime | None) -> None:
     _global_override = value
 
 
+def thread_override() -> dt.datetime | None:
+    """This thread's `frozen` time, if any (to carry it to a helper thread)."""
+    return getattr(_state, "override", None)
+
+
 @contextlib.contextmanager
 def frozen(value: dt.datetime) -> Iterator[None]:
     """Fix the clock for this thread inside the block."""

@@ -12,14 +12,17 @@ failure stops the writer with the chunks before it stored.
 It overlaps only on PostgreSQL and outside a caller's transaction (a second connection
 would not see the caller's uncommitted rows, and the caller could not roll the chunks
 back); otherwise `fn` runs at once in the calling thread, on the caller's connection.
-The thread takes the caller's language and time zone."""
+The thread takes the caller's language, time zone and frozen clock."""
 
+import contextlib
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from django.db import connection
 from django.utils import timezone, translation
+
+from fangkong.core import clock
 
 
 def may_overlap() -> bool:
@@ -50,8 +53,8 @@ class Writer:
                 then(result)
             return
         self.wait()
-        language, zone = translation.get_language(), timezone.get_current_timezone()
-        self._pending = (self._pool.submit(_run, fn, args, language, zone), then)
+        context = (translation.get_language(), timezone.get_current_timezone())
+        self._pending = (self._pool.submit(_run, fn, args, *context, clock.thread_override()), then)
 
     def wait(self) -> None:
         """Until the chunk in flight is stored (its error raised, its `then` called)."""
@@ -72,8 +75,9 @@ class Writer:
             self._pool.shutdown()
 
 
-def _run(fn: Callable[..., Any], args: tuple, language: str | None, zone: Any) -> Any:
-    with translation.override(language), timezone.override(zone):
+def _run(fn: Callable[..., Any], args: tuple, language: str | None, zone: Any, at: Any) -> Any:
+    frozen = clock.frozen(at) if at is not None else contextlib.nullcontext()
+    with translation.override(language), timezone.override(zone), frozen:
         return fn(*args)
 
 
