@@ -23,6 +23,8 @@ def register_hooks() -> None:
         register_narrowing(site, f"observation.{rows}", sited.site_period_rows)
     for rows in ("healthcode", "codechange", "codeoverride", "arrival", "dailycheckin"):
         register_narrowing(site, f"healthcode.{rows}", sited.site_person_rows)
+    # Hand-overs to and from other cities: those of their persons only.
+    register_narrowing(site, "exchange.handoverrequest", sited.site_person_rows)
 
     counters.register_rows(
         "observation",
