@@ -25,6 +25,8 @@ from zoneinfo import ZoneInfo
 
 from _db import ROOT, machine, percentile, setup_django, use_bench_database
 
+from fangkong.core.querysets import system_actor
+
 DIVISIONS = ROOT / "fangkong" / "geo" / "data" / "divisions-shaoxing.csv"
 DB = "fangkong_bench_mobilisation"
 TZ = ZoneInfo("Asia/Shanghai")
@@ -155,11 +157,10 @@ def greedy(days: int) -> dict:
 
 
 def assign_bench(days: int, limit: int) -> None:
-    from fangkong.accounts.models import User
     from fangkong.mobilisation.actions import rosters
     from fangkong.mobilisation.models import Assignment, Member, Shift
 
-    system = User(is_superuser=True, is_active=True)
+    system = system_actor()
     day = START + dt.timedelta(days=days - 1)
     start = dt.datetime.combine(day, dt.time(0), tzinfo=TZ)
     shifts = list(

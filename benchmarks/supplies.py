@@ -26,6 +26,8 @@ import time
 
 from _db import ROOT, machine, percentile, setup_django, use_bench_database
 
+from fangkong.core.querysets import system_actor
+
 DIVISIONS = ROOT / "fangkong" / "geo" / "data" / "divisions-shaoxing.csv"
 DB = "fangkong_bench_supplies"
 
@@ -165,11 +167,10 @@ def _client(args: tuple) -> tuple[int, int, list[float]]:
     from django.core.exceptions import ValidationError
 
     django.setup()
-    from fangkong.accounts.models import User
     from fangkong.supplies.actions import ledger
     from fangkong.supplies.models import Item, Warehouse
 
-    system = User(is_superuser=True, is_active=True)
+    system = system_actor()
     wh, item = Warehouse.objects.get(pk=wh_id), Item.objects.get(pk=item_id)
     while time.time() < start_at:
         time.sleep(0.01)
@@ -191,11 +192,10 @@ def issue_bench(clients: int, seconds: int) -> None:
     from django.db import connections
     from django.db.models import Sum
 
-    from fangkong.accounts.models import User
     from fangkong.supplies.actions import ledger as ledger_actions
     from fangkong.supplies.models import Balance, Item, LedgerEntry, Warehouse
 
-    system = User(is_superuser=True, is_active=True)
+    system = system_actor()
     wh = Warehouse.objects.get(kind="city_reserve")
     item = Item.objects.get(standard="N95")
     if not Balance.objects.filter(warehouse=wh, batch__code="BENCH").exists():

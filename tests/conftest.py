@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from fangkong.core.querysets import system_actor
 from tests import kit
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API + live_server
@@ -184,10 +185,9 @@ def login(client):
 @pytest.fixture
 def make_person(db):
     """Register through the real action (validation, encryption, index)."""
-    from fangkong.accounts.models import User
     from fangkong.people.actions import register_person
 
-    system = User(is_superuser=True, is_active=True)
+    system = system_actor()
 
     def make(name="张伟", node_code=GRID_A, **data):
         person, _similar = register_person(

@@ -21,9 +21,9 @@ def at(day: dt.date, hour: int = 9, minute: int = 0) -> dt.datetime:
 
 def system_user():
     """The unsaved superuser the tests act as when the actor does not matter."""
-    from fangkong.accounts.models import User
+    from fangkong.core.querysets import system_actor
 
-    return User(is_superuser=True, is_active=True)
+    return system_actor()
 
 
 def bearer(user, days: int = 3650, language: str | None = None) -> dict[str, str]:

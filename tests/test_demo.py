@@ -4,6 +4,7 @@ from django.core.management import call_command
 
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
+from fangkong.core.querysets import system_actor
 from fangkong.geo.models import Division
 from fangkong.people.models import Household, Person
 
@@ -84,7 +85,7 @@ def _one_observed_resident_with_an_id():
     from fangkong.people.actions import register_person
     from tests.idnumbers import rid
 
-    system = User(is_superuser=True, is_active=True)
+    system = system_actor()
     grid = User.objects.get(username="grid_worker").node
     person, _similar = register_person(
         system,

@@ -13,13 +13,14 @@ from fangkong.analytics.inputs import CaseRow
 from fangkong.clinical.choices import IMPORTED_SOURCES, Outcome, Status
 from fangkong.clinical.models import Case, Cluster
 from fangkong.clinical.querysets import CONFIRMED
-from fangkong.core.sections import Answer, Window, system, under
+from fangkong.core.querysets import system_actor
+from fangkong.core.sections import Answer, Window, under
 
 
 def placed_under(path: str) -> Any:
     """The cases placed under `path` (the patient's home, else the facility's node), as
     the system reads them."""
-    return Case.objects.restrict(system(), "view").placed_under(path)
+    return Case.objects.restrict(system_actor(), "view").placed_under(path)
 
 
 def _in(field: str, since: dt.datetime, cutoff: dt.datetime) -> Q:

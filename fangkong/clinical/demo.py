@@ -11,6 +11,7 @@ from fangkong.clinical import care, investigation, samples
 from fangkong.clinical.actions import cases, rulesets, visits
 from fangkong.clinical.models import Case, ClinicVisit, Facility, Ward
 from fangkong.core import clock
+from fangkong.core.querysets import system_actor
 
 CLINICS = [
     ("330602", "绍兴市人民医院发热门诊"),
@@ -48,12 +49,6 @@ MILD = {
     "epi_items": [],
     "imaging_pneumonia": False,
 }
-
-
-def _system() -> Any:
-    from fangkong.accounts.models import User
-
-    return User(is_superuser=True, is_active=True, role="sysadmin")
 
 
 def _doctor(code: str, facility: Facility) -> Any:
@@ -111,7 +106,7 @@ def _facilities(system: Any) -> tuple[dict[str, Facility], dict[str, Facility]]:
 def run(seed: int) -> str:
     from fangkong.people.models import Person
 
-    system = _system()
+    system = system_actor()
     clinics, hospitals = _facilities(system)
     if ClinicVisit.objects.exists():
         return f"{len(clinics)} fever clinics, {len(hospitals)} designated hospitals; patients already present"

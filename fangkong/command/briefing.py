@@ -13,7 +13,8 @@ from fangkong.command.actions import level_on
 from fangkong.command.choices import ResponseGrade
 from fangkong.command.models import Decision, DirectiveReceipt, ReportTemplate, Submission
 from fangkong.command.querysets import ancestor_paths
-from fangkong.core.sections import Answer, Window, system, under
+from fangkong.core.querysets import system_actor
+from fangkong.core.sections import Answer, Window, under
 
 
 def response_level(path: str, window: Window) -> Answer:
@@ -38,7 +39,7 @@ def section(path: str, window: Window) -> dict[str, Any]:
     late = []
     prev = day - dt.timedelta(days=1)
     for t in (
-        ReportTemplate.objects.restrict(system(), "view")
+        ReportTemplate.objects.restrict(system_actor(), "view")
         .filter(Q(path__startswith=path) | Q(path__in=ancestor_paths(path)))
         .select_related("node")
     ):

@@ -25,6 +25,15 @@ def is_system(user: Any) -> bool:
     return bool(getattr(user, "is_superuser", False)) and getattr(user, "pk", None) is None
 
 
+def system_actor() -> Any:
+    """The system actor (`is_system`): an unsaved superuser of the project's user model,
+    for work the platform does itself (demo steps, hooks, scheduled senders, briefings
+    computed for a node rather than for a viewer)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model()(is_superuser=True, is_active=True, role="sysadmin")
+
+
 def _path_of(user: Any) -> str | None:
     """The user's subtree path; None means the whole tree (the system actor)."""
     if is_system(user):

@@ -29,6 +29,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from fangkong.core.querysets import system_actor
+
 
 @dataclass(frozen=True)
 class Window:
@@ -96,17 +98,9 @@ def label(name: str, value: Any) -> str:
     return str(s.label(value)) if s is not None and s.label is not None else str(value)
 
 
-def system() -> Any:
-    """The platform acting (`core.querysets.is_system`): a briefing is computed for a
-    node, not for a viewer; viewers are scoped when they open the stored result."""
-    from django.contrib.auth import get_user_model
-
-    return get_user_model()(is_superuser=True, is_active=True, role="sysadmin")
-
-
 def under(model: Any, path: str) -> Any:
     """The rows of `model` in the subtree at `path`, through `restrict` as the system."""
-    return model.objects.restrict(system(), "view").filter(path__startswith=path)
+    return model.objects.restrict(system_actor(), "view").filter(path__startswith=path)
 
 
 def prefixes(path: str) -> list[str]:

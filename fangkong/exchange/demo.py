@@ -18,6 +18,7 @@ from stdnum.cn import ric
 
 from fangkong.accounts.models import User
 from fangkong.core import clock
+from fangkong.core.querysets import system_actor
 from fangkong.exchange import actions, schema
 from fangkong.exchange.models import Partner
 from fangkong.exchange.signing import canonical
@@ -62,7 +63,7 @@ def demo_step(seed: int) -> str:
     public = key.public_key().public_bytes(
         serialization.Encoding.Raw, serialization.PublicFormat.Raw
     )
-    system = User(is_superuser=True, is_active=True)
+    system = system_actor()
     partner = actions.save_partner(
         system,
         {

@@ -12,6 +12,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 
 from fangkong.core import clock
+from fangkong.core.querysets import system_actor
 from fangkong.geo.models import Division
 from fangkong.mobilisation.actions import members as members_actions
 from fangkong.mobilisation.actions import organisations, registration, rosters
@@ -40,12 +41,6 @@ UNITS = [
 OVERRIDE_REASONS = ["人手不足，本人自愿加班", "夜班人员临时发热，顶岗", "卡口车流高峰，临时增援"]
 
 
-def _system() -> Any:
-    from fangkong.accounts.models import User
-
-    return User(is_superuser=True, is_active=True, role="sysadmin")
-
-
 def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 
@@ -60,7 +55,7 @@ def run(seed: int, members: int = 300, villages: int = 8, days: int = 3) -> str:
     if county is None:
         return "no jurisdiction tree: mobilisation skipped"
     rng = random.Random(seed)
-    system = _system()
+    system = system_actor()
     pool = list(
         Division.objects.under(county.path).filter(level="village").order_by("code")[:villages]
     )

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from fangkong.core.querysets import system_actor
 from fangkong.notify.actions import Spec, notify_many, rules
 
 
@@ -457,12 +458,11 @@ def supply_alerts(day: dt.date) -> int:
     each per node and day. A county runs short even when the city's total does not
     (another county's full store does not feed its hospitals), so each level is judged
     on its own stock and demand."""
-    from fangkong.accounts.models import User
     from fangkong.geo.models import Division
     from fangkong.supplies import supply_days
     from fangkong.supplies.models import PriceReport
 
-    system = User(is_superuser=True, is_active=True)
+    system = system_actor()
     specs = []
     nodes = Division.objects.filter(level__in=list(HQ_LEVELS)).order_by("path")
     with _zh():

@@ -10,6 +10,7 @@ import random
 from django.utils import timezone
 
 from fangkong.core import clock
+from fangkong.core.querysets import system_actor
 from fangkong.geo.models import Division, GridAddressKey
 from fangkong.people.synthetic import Village, population
 from fangkong.screening import actions, addressbook
@@ -131,9 +132,8 @@ def _push(source: ListSource, name: str, rows: list, at: dt.datetime, city: Divi
 
 
 def _visit(tasks: list[ScreeningTask], share: float, rng: random.Random, day: dt.datetime) -> int:
-    from fangkong.accounts.models import User
 
-    system = User(is_superuser=True, is_active=True)
+    system = system_actor()
     done = 0
     for task in tasks:
         if rng.random() > share:
@@ -163,13 +163,12 @@ def _key_area(today: dt.date) -> str:
     are seeded by riskareas on their own dates)."""
     from django.core.exceptions import ValidationError
 
-    from fangkong.accounts.models import User
     from fangkong.riskareas import actions as riskareas
     from fangkong.riskareas.rules import level_on
 
     if level_on("42", today) == "high":
         return "already"
-    system = User(is_superuser=True, is_active=True)
+    system = system_actor()
     start = today - dt.timedelta(days=21)
     try:
         riskareas.add_area(

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from fangkong.core import clock
+from fangkong.core.querysets import system_actor
 from fangkong.geo.models import Division
 from fangkong.healthcode import facts as code_facts
 from fangkong.people import synthetic
@@ -62,12 +63,11 @@ RESIDENTS = [
 
 
 def _register(grid: Division, rng: random.Random, who: tuple[str, str, dt.date]) -> Person:
-    from fangkong.accounts.models import User
     from fangkong.people.actions import register_person
 
     name, sex, birth = who
     person, _similar = register_person(
-        User(is_superuser=True, is_active=True),
+        system_actor(),
         {
             "name": name,
             "id_number": synthetic.make_id("330602", birth, sex, rng),

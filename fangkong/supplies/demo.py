@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from fangkong.core import clock
+from fangkong.core.querysets import system_actor
 from fangkong.geo.models import Division
 from fangkong.supplies.actions import donations, ledger, prices
 from fangkong.supplies.actions import requests as requests_actions
@@ -24,12 +25,6 @@ BASKET = {
     "一次性医用外科口罩": "0.80",
 }
 JUMP = {"猪肉": Decimal("0.25"), "青菜": Decimal("0.40")}
-
-
-def _system() -> Any:
-    from fangkong.accounts.models import User
-
-    return User(is_superuser=True, is_active=True, role="sysadmin")
 
 
 def _at(day: dt.date, hour: int = 10):  # type: ignore[no-untyped-def]
@@ -55,7 +50,7 @@ def run(seed: int) -> str:
     if city is None:
         return "no jurisdiction tree: supplies skipped"
     rng = random.Random(seed)
-    system = _system()
+    system = system_actor()
     _ensure_catalogue()
     items = {i.standard or i.name: i for i in Item.objects.all()}
     today = clock.today()

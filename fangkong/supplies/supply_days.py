@@ -15,7 +15,7 @@ from django.apps import apps
 from django.db.models import Q, Sum
 
 from fangkong.core import clock
-from fangkong.core.querysets import is_system
+from fangkong.core.querysets import is_system, system_actor
 from fangkong.supplies import rules
 from fangkong.supplies.models import Balance, Item, LedgerEntry, SupplyRules, Warehouse
 
@@ -168,7 +168,6 @@ def briefing_summary(path: str, day: dt.date | None = None) -> dict[str, Any]:
     """What the daily briefing reports for the jurisdiction at `path` (no user: the
     briefing is computed by the system for that node): items under the alert threshold
     with their days of supply, and today's price alerts."""
-    from fangkong.accounts.models import User
     from fangkong.geo.models import Division
     from fangkong.supplies.models import PriceReport
 
@@ -176,7 +175,7 @@ def briefing_summary(path: str, day: dt.date | None = None) -> dict[str, Any]:
     node = Division.objects.filter(path=path).first()
     if node is None:
         return {"short": [], "price_alerts": 0}
-    system = User(is_superuser=True, is_active=True)
+    system = system_actor()
     rows = for_jurisdiction(system, node, day)
     return {
         "short": [

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import clock, crypto, facts
 from fangkong.core.access import account_of, actor, invalid, one_of, require
+from fangkong.core.querysets import system_actor
 from fangkong.people.rules import mask_phone
 from fangkong.tracing import rules
 from fangkong.tracing.choices import Category, ContactStatus, Setting, TransportKind
@@ -123,9 +124,8 @@ def on_case_fact(fact: str, person_ids: list[int], detail: dict[str, Any]) -> No
     case = Case.objects.select_related("person").filter(pk=detail["case"]).first()
     if case is None:
         return
-    from fangkong.accounts.models import User
 
-    index_for_clinical_case(User(is_superuser=True, is_active=True), case)
+    index_for_clinical_case(system_actor(), case)
 
 
 # ---------------------------------------------------------------- contacts

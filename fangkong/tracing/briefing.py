@@ -8,7 +8,8 @@ from typing import Any
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 
-from fangkong.core.sections import Window, system, under
+from fangkong.core.querysets import system_actor
+from fangkong.core.sections import Window, under
 from fangkong.tracing.choices import Category
 from fangkong.tracing.models import Chain, Contact, IndexCase
 
@@ -28,7 +29,7 @@ def section(path: str, window: Window) -> dict[str, Any]:
         secondary=Count("pk", filter=Q(category=Category.SECONDARY)),
         new=Count("pk", filter=Q(created_at__gt=since)),
     )
-    chains = Chain.objects.restrict(system(), "view").filter(path__startswith=path).counts()
+    chains = Chain.objects.restrict(system_actor(), "view").filter(path__startswith=path).counts()
     return {
         "index_cases": cases,
         "contacts": agg["total"],

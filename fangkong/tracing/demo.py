@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from fangkong.core import clock
+from fangkong.core.querysets import system_actor
 from fangkong.tracing import actions, venues
 from fangkong.tracing.chains import build_chains
 from fangkong.tracing.models import Chain, Contact, Scan, Venue
@@ -27,12 +28,6 @@ VENUES = [  # (name, kind, address): the demo grid worker's grid in 塔山街道
 # force today, 5 linked cases from 2020-09-01) and a single case.
 EDGES = [(0, 1), (1, 2), (0, 3), (3, 4)]
 SETTINGS = ["household", "workplace", "social", "household", "transport", "school"]
-
-
-def _system() -> Any:
-    from fangkong.accounts.models import User
-
-    return User(is_superuser=True, is_active=True, role="sysadmin")
 
 
 def _summary() -> str:
@@ -80,7 +75,7 @@ def run(seed: int) -> str:
         return "tracing: not enough persons in Yuecheng for the demo outbreak"
     rng = random.Random(seed)
     rng.shuffle(people)
-    system = _system()
+    system = system_actor()
     today = clock.today()
     pool = iter(people)
     with transaction.atomic():

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
+from fangkong.core.querysets import system_actor
 from fangkong.tracing.choices import Setting
 
 log = logging.getLogger(__name__)
@@ -34,19 +35,13 @@ def setting_of(text: str) -> str:
     return Setting.OTHER
 
 
-def _system() -> Any:
-    from fangkong.accounts.models import User
-
-    return User(is_superuser=True, is_active=True)
-
-
 def consume_clinical_exposures(investigation: Any, exposures: list[Any]) -> None:
     """Clinical hands over the exposures of a completed case investigation."""
     from fangkong.tracing import actions
 
-    user = getattr(investigation, "completed_by", None) or _system()
+    user = getattr(investigation, "completed_by", None) or system_actor()
     if not user.may("tracing.contact", "add"):
-        user = _system()
+        user = system_actor()
     index = actions.index_for_clinical_case(user, investigation.case)
     for exp in exposures:
         if actions.Contact.objects.filter(clinical_exposure_id=exp.pk).exists():
@@ -89,12 +84,12 @@ def contact_from_companion(sender: Any, candidate: Any, user: Any, **kwargs: Any
     first = timezone.localdate(candidate.first_at)
     if index is None:
         index = actions.open_index_case(
-            user if user.may("tracing.indexcase", "add") else _system(),
+            user if user.may("tracing.indexcase", "add") else system_actor(),
             case_person,
             {"specimen_date": first, "label": case_person.name},
         )
     actions.add_contact(
-        user if user.may("tracing.contact", "add") else _system(),
+        user if user.may("tracing.contact", "add") else system_actor(),
         index,
         {
             "person": candidate.person,

@@ -73,9 +73,11 @@ def member(node):
 
 
 def test_only_an_unsaved_superuser_is_the_system(admin):
-    from fangkong.core.querysets import is_system
+    from fangkong.core.querysets import is_system, system_actor
 
     assert is_system(User(is_superuser=True, is_active=True))
+    actor = system_actor()  # the one spelling the platform's own work uses
+    assert is_system(actor) and actor.pk is None and actor.is_authenticated
     assert not is_system(admin)
     assert not is_system(User(is_active=True, role="sysadmin"))
 

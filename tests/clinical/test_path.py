@@ -10,6 +10,7 @@ from fangkong.clinical.actions import cases as cases_actions
 from fangkong.clinical.actions import rulesets, visits
 from fangkong.clinical.models import Bed, Case, ClassificationChange, Cluster, Ward
 from fangkong.core import clock
+from fangkong.core.querysets import system_actor
 from fangkong.observation.models import ObservationPeriod
 from tests.clinical.conftest import DAY0, at
 from tests.reportcards import report_by_card
@@ -207,11 +208,10 @@ def test_a_visit_closes_only_by_its_doctor_and_a_handover_needs_a_named_doctor(
 
 
 def test_observation_referral_is_picked_up_and_resolved(doctor, clinic, make_person):
-    from fangkong.accounts.models import User
     from fangkong.observation import actions as observation
     from fangkong.observation.models import Referral
 
-    system = User(is_superuser=True, is_active=True)
+    system = system_actor()
     with clock.frozen(day(0, 9)):
         person = make_person("孙丽")
         period = observation.start_period(

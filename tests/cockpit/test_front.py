@@ -8,6 +8,7 @@ import pytest
 from auditlog.models import LogEntry
 
 from fangkong.core import clock
+from fangkong.core.querysets import system_actor
 from tests.cockpit.conftest import DAY0, at
 from tests.conftest import GRID_A, GRID_Z, YUECHENG
 
@@ -17,10 +18,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def missed(grid_worker, make_person):
     """A person under home observation in GRID_A who missed the morning check-in."""
-    from fangkong.accounts.models import User
     from fangkong.observation import actions
 
-    system = User(is_superuser=True, is_active=True)
+    system = system_actor()
     with clock.frozen(at(DAY0, 7)):
         person = make_person("赵晓燕", GRID_A, phone="13905751234")
         actions.start_period(system, person, reason="close_contact", last_exposure=DAY0)
@@ -60,10 +60,9 @@ def test_call_button_reveals_the_phone_through_the_audited_reveal(client, grid_w
 
 
 def test_a_missed_checkin_without_a_phone_says_so(client, grid_worker, make_person):
-    from fangkong.accounts.models import User
     from fangkong.observation import actions
 
-    system = User(is_superuser=True, is_active=True)
+    system = system_actor()
     with clock.frozen(at(DAY0, 7)):
         person = make_person("钱桂英", GRID_A)
         actions.start_period(system, person, reason="close_contact", last_exposure=DAY0)

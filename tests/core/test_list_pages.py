@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from fangkong.core import listing as lists
+from fangkong.core.querysets import system_actor
 from tests.ui.text import explain, untranslated
 
 ROWS = 5  # with two rows a page: pages 1, 2 and 3
@@ -142,13 +143,12 @@ def grid_key(user: Any, i: int) -> Any:
 
 
 def village_task(user: Any, i: int) -> Any:
-    from fangkong.accounts.models import User
     from fangkong.core import clock
     from fangkong.people.actions import register_person
     from fangkong.screening.models import ScreeningSubject, ScreeningTask
 
     village = _node("330602001004")
-    system = User(is_superuser=True, is_active=True)
+    system = system_actor()
     person, _similar = register_person(
         system, {"name": f"待分{i}", "node_code": village.code}, confirm_similar=True
     )
@@ -167,12 +167,11 @@ def village_task(user: Any, i: int) -> Any:
 
 
 def observed(user: Any, i: int) -> Any:
-    from fangkong.accounts.models import User
     from fangkong.core import clock
     from fangkong.observation import actions
     from fangkong.people.actions import register_person
 
-    system = User(is_superuser=True, is_active=True)
+    system = system_actor()
     person, _similar = register_person(
         system, {"name": f"观察{i}", "node_code": "330602001004G01"}, confirm_similar=True
     )
@@ -268,11 +267,10 @@ def supervision_plan(user: Any, i: int) -> Any:
 
 
 def index_case(user: Any, i: int) -> Any:
-    from fangkong.accounts.models import User
     from fangkong.people.actions import register_person
     from fangkong.tracing import actions
 
-    system = User(is_superuser=True, is_active=True)
+    system = system_actor()
     person, _similar = register_person(
         system, {"name": f"病例{i}", "node_code": "330602001004G01"}, confirm_similar=True
     )
@@ -311,10 +309,9 @@ def orphan(user: Any, i: int) -> Any:
 
 
 def gate_venue(user: Any, i: int) -> Any:
-    from fangkong.accounts.models import User
     from fangkong.tracing import venues
 
-    system = User(is_superuser=True, is_active=True)
+    system = system_actor()
     data = {"name": f"卡口{i}", "kind": "gate", "node": _node("330602001004G01")}
     return venues.create_venue(system, data)
 

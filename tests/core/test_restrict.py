@@ -4,7 +4,7 @@ actions the role lacks, nothing for an account bound to no node."""
 import pytest
 
 from fangkong.accounts.roles import Role
-from fangkong.core.querysets import can_access
+from fangkong.core.querysets import can_access, system_actor
 from fangkong.people.models import Person
 from tests.conftest import GRID_A, GRID_B, GRID_C, GRID_Z, HUAYUAN, TASHAN, YUECHENG
 
@@ -80,7 +80,6 @@ def test_inactive_and_anonymous_see_nothing(make_user, persons):
 def test_superuser_account_sees_its_grid_only_and_the_system_everything(make_user, persons):
     """Issue #16, M8: the superuser flag of a stored account widens nothing; only the
     in-memory system actor (fixtures, imports, scheduled work) sees the whole tree."""
-    from fangkong.accounts.models import User
 
     user = make_user(Role.GRID_WORKER, GRID_A, is_superuser=True)
     ordinary = make_user(Role.GRID_WORKER, GRID_A)
@@ -88,7 +87,7 @@ def test_superuser_account_sees_its_grid_only_and_the_system_everything(make_use
         Person.objects.restrict(ordinary, "view").count()
     )
     assert Person.objects.restrict(user, "view").count() < 4
-    assert Person.objects.restrict(User(is_superuser=True, is_active=True), "view").count() == 4
+    assert Person.objects.restrict(system_actor(), "view").count() == 4
 
 
 def test_prefix_does_not_leak_into_a_sibling_with_a_longer_code(make_user, node):

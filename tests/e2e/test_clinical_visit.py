@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from fangkong.core.querysets import system_actor
 from tests.conftest import GRID_A, YUECHENG
 from tests.e2e.conftest import sign_in
 
@@ -24,12 +25,11 @@ def clinical_rules(django_db_blocker):
 def test_clinic_doctor_registers_a_visit_and_classifies_a_suspected_case(
     live_server, phone, make_user, make_person, node, clinical_rules
 ):
-    from fangkong.accounts.models import User
     from fangkong.clinical import care
     from fangkong.clinical.models import Case, ClinicVisit
     from tests.idnumbers import rid
 
-    system = User(is_superuser=True, is_active=True)
+    system = system_actor()
     clinic = care.create_facility(
         system, name="越城区人民医院发热门诊", kind="fever_clinic", node=node(YUECHENG)
     )

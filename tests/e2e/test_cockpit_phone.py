@@ -3,6 +3,7 @@ word or raw value shows, no script error."""
 
 import pytest
 
+from fangkong.core.querysets import system_actor
 from tests.conftest import GRID_A, YUECHENG
 from tests.e2e.conftest import sign_in
 from tests.ui.text import explain, untranslated
@@ -112,11 +113,10 @@ def test_the_site_day_shows_its_six_figures_on_the_first_phone_screen(
 ):
     """A quarantine site's worker lands on the site's day (#17): six figures, three to a
     row, within the first screen of a phone, in Chinese."""
-    from fangkong.accounts.models import User
     from fangkong.observation import actions
 
     worker = make_user("quarantine_site", YUECHENG, username="u-site", display_name="冯芳")
-    system = User(is_superuser=True, is_active=True)
+    system = system_actor()
     site = actions.create_site(
         system, name="越城区集中隔离点一号", address="解放北路88号", node=worker.node
     )

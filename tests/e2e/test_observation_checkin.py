@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from fangkong.core.querysets import system_actor
 from tests.conftest import GRID_A, TASHAN
 from tests.e2e.conftest import sign_in
 
@@ -36,12 +37,11 @@ def tree_and_rules(django_db_blocker):
 def test_phone_check_in_with_fever_and_site_doctor_sees_the_alerts(
     live_server, browser, phone, make_user, make_person, tree_and_rules
 ):
-    from fangkong.accounts.models import User
     from fangkong.core import clock
     from fangkong.observation import actions, links
     from fangkong.observation.models import ObservationPeriod, Referral
 
-    system = User(is_superuser=True, is_active=True)
+    system = system_actor()
     doctor = make_user("quarantine_site", TASHAN, username="doc")
     site = actions.create_site(
         system, name="塔山宾馆", address="解放北路1号", node=doctor.node, doctor=doctor

@@ -4,6 +4,7 @@ approves and ships, the hospital confirms receipt; both see the whole chain."""
 import pytest
 from django.urls import reverse
 
+from fangkong.core.querysets import system_actor
 from tests.conftest import TASHAN, YUECHENG
 from tests.e2e.conftest import sign_in
 
@@ -11,13 +12,12 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_hospital_request_to_approval_and_receipt(live_server, browser, phone, make_user, node):
-    from fangkong.accounts.models import User
     from fangkong.supplies.actions import ledger
     from fangkong.supplies.models import Balance, Item, SupplyRequest, Warehouse
     from tests.supplies.conftest import ensure_catalogue
 
     ensure_catalogue()
-    system = User(is_superuser=True, is_active=True)
+    system = system_actor()
     officer = make_user("supplies", YUECHENG, username="officer")
     make_user("medical", TASHAN, username="hospital")
     county = Warehouse.objects.create(name="越城区物资储备库", kind="county", node=node(YUECHENG))

@@ -13,6 +13,7 @@ django.setup()
 
 from fangkong.accounts.models import ApiToken, User  # noqa: E402
 from fangkong.core import clock  # noqa: E402
+from fangkong.core.querysets import system_actor  # noqa: E402
 from fangkong.exchange import actions, schema, signing  # noqa: E402
 from fangkong.exchange.models import HandoverRequest, Message, Partner  # noqa: E402
 from fangkong.geo.loaders import load_divisions, read_csv  # noqa: E402
@@ -20,7 +21,7 @@ from fangkong.geo.models import Division  # noqa: E402
 
 
 def system() -> User:
-    return User(is_superuser=True, is_active=True)
+    return system_actor()
 
 
 def init(csv_path: str) -> dict:

@@ -14,6 +14,7 @@ import pytest
 from django.db import transaction
 
 from fangkong.core import clock
+from fangkong.core.querysets import system_actor
 from fangkong.healthcode import actions, rules
 from fangkong.healthcode.models import Arrival, CodeRules, HealthCode
 from fangkong.observation import actions as observation
@@ -43,9 +44,8 @@ def _full(pid: int) -> tuple:
 
 @pytest.fixture
 def system_user():
-    from fangkong.accounts.models import User
 
-    return User(is_superuser=True, is_active=True)
+    return system_actor()
 
 
 READINGS = {

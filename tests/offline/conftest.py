@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from fangkong.core.querysets import system_actor
 from tests.conftest import GRID_A
 from tests.idnumbers import rid
 from tests.screening.conftest import make_task  # noqa: F401 - fixture
@@ -35,12 +36,11 @@ def gate(db, node, make_user):
 @pytest.fixture
 def missed(db, make_person, node):
     """An open missed-check-in task in GRID_A for a person with a phone."""
-    from fangkong.accounts.models import User
     from fangkong.core import clock
     from fangkong.observation import actions
     from fangkong.observation.models import AlertTask
 
-    system = User(is_superuser=True, is_active=True)
+    system = system_actor()
     person = make_person(name="孙丽", phone="13905751234")
     period = actions.start_period(
         system,

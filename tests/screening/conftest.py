@@ -5,6 +5,7 @@ import io
 
 import pytest
 
+from fangkong.core.querysets import system_actor
 from tests.conftest import GRID_A
 
 
@@ -81,10 +82,9 @@ def make_task(db, make_person, node):
 def wuhan_high(db):
     """Wuhan (4201) a high-risk area from 20 November 2026 on (the test lists arrive
     from 28 November): R14's key areas are the dated risk-area list."""
-    from fangkong.accounts.models import User
     from fangkong.riskareas import actions
 
-    hq = User(is_superuser=True, is_active=True)
+    hq = system_actor()
     return actions.add_area(
         hq,
         {"code": "4201", "risk": "high", "starts_on": "2026-11-20", "source": "测试用通告（2026）"},

@@ -11,6 +11,7 @@ from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fangkong.core.querysets import system_actor
 from fangkong.supplies.actions import ledger
 from fangkong.supplies.models import Balance, Batch, LedgerEntry
 from tests.supplies.conftest import ensure_catalogue
@@ -82,11 +83,10 @@ def test_any_sequence_keeps_stock_equal_to_the_ledger_and_not_negative(
 def test_two_connections_issuing_the_last_units_exactly_one_succeeds(tree, node):
     """On PostgreSQL two threads (two connections) race for the last 10 units; on
     SQLite, which serialises writers, the same two issues run one after the other."""
-    from fangkong.accounts.models import User
     from fangkong.supplies.models import Item, Warehouse
 
     ensure_catalogue()
-    system = User(is_superuser=True, is_active=True)
+    system = system_actor()
     wh = Warehouse.objects.create(name="竞争库", kind="county", node=node("330602"))
     item = Item.objects.get(standard="N95")
     ledger.receive(system, wh, item, 10, source="purchase", batch_code="last")

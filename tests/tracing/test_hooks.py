@@ -3,6 +3,7 @@ contacts through the tracing actions."""
 
 import datetime as dt
 
+from fangkong.core.querysets import system_actor
 from fangkong.tracing.hooks import contact_from_companion, setting_of
 from fangkong.tracing.models import Contact
 
@@ -50,7 +51,6 @@ def test_clinical_consumer_is_registered():
 
 def test_completed_clinical_investigation_hands_over_its_exposures(db, make_user, make_person):
     """Through the real clinical path: a suspected case, exposures, completion."""
-    from fangkong.accounts.models import User
     from fangkong.clinical import care, investigation
     from fangkong.clinical.actions import visits
     from fangkong.core import clock
@@ -59,7 +59,7 @@ def test_completed_clinical_investigation_hands_over_its_exposures(db, make_user
     from tests.conftest import YUECHENG
 
     node = Division.objects.get(code=YUECHENG)
-    system = User(is_superuser=True, is_active=True)
+    system = system_actor()
     day = dt.date(2020, 2, 3)
     with clock.frozen(at(day, 9)):
         clinic = care.create_facility(system, name="发热门诊", kind="fever_clinic", node=node)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from fangkong.accounts.models import User
 from fangkong.core import clock
+from fangkong.core.querysets import system_actor
 from fangkong.geo.models import Division
 from fangkong.observation import actions
 from fangkong.observation.models import ObservationPeriod, Placement, QuarantineSite, Room
@@ -45,7 +46,7 @@ class Command(BaseCommand):
         if county is None or not Person.objects.exists():
             raise CommandError("run `fangkong demo` first: it loads the tree and the population")
         rng = random.Random(opts["seed"])
-        system = User(is_superuser=True, is_active=True)
+        system = system_actor()
         sites = self._sites(system, county)
         rooms = list(
             Room.objects.filter(site__in=sites)
@@ -110,7 +111,7 @@ class Command(BaseCommand):
             # through the registry's own action, so the grid worker's phone pages have work.
             from fangkong.people.actions import register_person
 
-            system = User(is_superuser=True, is_active=True)
+            system = system_actor()
             surnames, given = "王李张刘陈杨黄赵周吴徐孙", "伟芳娜敏静强磊洋艳勇军杰"
             for i in range(want - len(mine)):
                 person, _similar = register_person(
