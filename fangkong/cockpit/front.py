@@ -75,6 +75,7 @@ def clocks(user: Any) -> dict[str, Any]:
         "now": now,
         "overdue": sum(1 for r in rows if r["state"] == "overdue"),
         "running": sum(1 for r in rows if r["state"] == "running"),
+        "total": len(rows),
         "rows": rows[: SHOWN + 3],
     }
 

@@ -97,6 +97,20 @@ def test_clinician_lands_on_the_clocks_of_their_cases(client, make_user, add_cas
     assert 'id="clocks-overdue"' in page and late.number in page
 
 
+def test_clinician_sees_how_many_clocks_are_not_on_the_first_screen(client, make_user, add_case):
+    doctor = make_user("medical", YUECHENG)
+    with clock.frozen(at(DAY0, 9)):
+        for hour in range(10):
+            add_case(at(DAY0, 6), report_due=at(DAY0, 7) + dt.timedelta(minutes=hour))
+        client.force_login(doctor)
+        response = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    clocks = response.context["clocks"]
+    total = clocks["overdue"] + clocks["running"]
+    assert clocks["total"] == total > len(clocks["rows"])
+    page = response.content.decode()
+    assert 'id="clocks-all"' in page and f"全部 {total} 个时限" in page
+
+
 def test_grid_cockpit_api(client, grid_worker, add_task, missed):
     from fangkong.accounts.models import ApiToken
 
