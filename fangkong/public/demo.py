@@ -53,7 +53,9 @@ def _user(role: str, node: Division, name: str) -> Any:
 
 
 def _at(day: dt.date, hour: int) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+    """`day` at `hour`, or now if that is still to come (a demo run before 09:00 stores
+    no question or escalation later than the moment it runs)."""
+    return min(timezone.make_aware(dt.datetime.combine(day, dt.time(hour))), clock.now())
 
 
 def _outbreak_days(city: Division) -> list[dt.date]:

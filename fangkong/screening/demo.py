@@ -71,8 +71,12 @@ def _rows(
     n: int,
     seed: int,
     today: dt.date,
+    latest: dt.datetime,
     home: tuple[addressbook.Place, int] | None = None,
 ) -> list[tuple[int, dict]]:
+    """Pushed rows of persons arriving in the small hours of `today` or the day before,
+    never after `latest` (local, naive): run after midnight, a row's arrival that is
+    still to come today moves to the day before."""
     rng = random.Random(seed)
     village_of = {i: v for v in pool for i in (v.id, *v.grid_ids)}
     rows = []
@@ -90,6 +94,8 @@ def _rows(
             today - dt.timedelta(days=rng.randint(0, 1)),
             dt.time(rng.randint(0, 7), rng.randint(0, 59)),
         )
+        if arrived > latest:
+            arrived -= dt.timedelta(days=1)
         rows.append(
             (
                 i,
@@ -191,7 +197,10 @@ def run(seed: int, arrivals: int = 1500) -> str:
     rng = random.Random(seed)
     now = clock.now()
     today = clock.today()
-    morning = timezone.make_aware(dt.datetime.combine(today, dt.time(7, 30)))
+    # The morning's lists come in at 07:30; run before then, they come in now (a fact is
+    # never stored with a time still to come, or the day's figures disagree).
+    morning = min(timezone.make_aware(dt.datetime.combine(today, dt.time(7, 30))), now)
+    latest = timezone.localtime(now).replace(tzinfo=None)
     yesterday = morning - dt.timedelta(days=1)
     _key_area(today)
     telecom, _c = ListSource.objects.get_or_create(
@@ -202,8 +211,8 @@ def run(seed: int, arrivals: int = 1500) -> str:
     )
     places = _grid_keys(seed)
     home = _home(places)
-    old_rows = _rows(pool, places, arrivals, seed + 1, today - dt.timedelta(days=1))
-    new_rows = _rows(pool, places, arrivals, seed + 2, today, home)
+    old_rows = _rows(pool, places, arrivals, seed + 1, today - dt.timedelta(days=1), latest)
+    new_rows = _rows(pool, places, arrivals, seed + 2, today, latest, home)
     made = _push(telecom, f"电信推送-{yesterday:%Y%m%d}.xlsx", old_rows, yesterday, city)
     made += _push(rail, f"铁路旅客-{morning:%Y%m%d}.csv", new_rows[: arrivals // 3], morning, city)
     made += _push(telecom, f"电信推送-{morning:%Y%m%d}.xlsx", new_rows, morning, city)

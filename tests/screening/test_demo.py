@@ -36,3 +36,25 @@ def test_demo_grids_get_keys_and_the_demo_grid_worker_starts_with_tasks():
     assert keyed == set(grids.values_list("id", flat=True))
     home = Division.objects.get(code="330602001004G01")
     assert ScreeningTask.objects.filter(node=home, status="open").count() >= 3
+
+
+@pytest.mark.django_db
+def test_demo_run_after_midnight_stores_no_fact_still_to_come():
+    """Run at 00:10 (a server started after midnight), the morning's lists come in now
+    and no arrival, task or visit bears a later time; the day's figures then agree
+    between a town's briefing (tasks created up to now) and a grid's open visits."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from fangkong.core import clock
+    from fangkong.screening.models import ScreeningSubject
+
+    now = dt.datetime(2026, 12, 8, 0, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with clock.frozen(now):
+        demo.run(seed=3, arrivals=120)
+    assert ScreeningTask.objects.count() > 0
+    assert not ScreeningTask.objects.filter(created_at__gt=now).exists()
+    assert not ScreeningSubject.objects.filter(arrival_at__gt=now).exists()
+    assert not Visit.objects.filter(visited_at__gt=now).exists()
+    # this morning's push came in at 00:10, yesterday's a day earlier
+    assert ScreeningTask.objects.filter(created_at=now).exists()

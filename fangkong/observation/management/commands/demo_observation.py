@@ -150,8 +150,9 @@ class Command(BaseCommand):
         reason = rng.choice(
             ["close_contact", "key_area_arrival", "key_area_arrival", "post_discharge", "other"]
         )
-        began = timezone.make_aware(dt.datetime.combine(start, dt.time(7, 30)))
-        with clock.frozen(min(began, clock.now())):  # placed in its room the day it began
+        # placed in its room the day it began, at 07:30 or now if that is still to come
+        began = min(timezone.make_aware(dt.datetime.combine(start, dt.time(7, 30))), clock.now())
+        with clock.frozen(began):
             period = actions.start_period(
                 system, person, reason=reason, last_exposure=exposure, start_date=start, room=room
             )
