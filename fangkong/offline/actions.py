@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from fangkong.core import clock, readings
 from fangkong.core.access import invalid, require
 from fangkong.core.querysets import can_access
+from fangkong.geo.choices import Level
 from fangkong.offline.models import (
     DeviceStatus,
     Kind,
@@ -90,10 +91,15 @@ def session_key(session: Any) -> dict[str, str]:
 # ---------------------------------------------------------------- today's work
 
 
+FRONT_LINE = {Level.VILLAGE, Level.GRID}  # levels whose workers call their own residents
+
+
 def today_bundle(user: Any, request: Any = None) -> dict[str, Any]:
     """What the phone keeps for a day without a signal: the worker's open visits and
     missed check-ins, with masked IDs; a phone number only where the worker must call
-    (a missed check-in) and may reveal it — each such number is an audited reveal."""
+    (a missed check-in) and may reveal it — each such number is an audited reveal. Only
+    roles that work offline get it (`offline.syncreceipt` add)."""
+    require(user, "add", SyncReceipt)
     from fangkong.observation.models import AlertTask
     from fangkong.screening.models import ScreeningTask
 
@@ -124,10 +130,15 @@ def today_bundle(user: Any, request: Any = None) -> dict[str, Any]:
         .select_related("period__person")
         .order_by("local_date", "window", "pk")
     )
+    front_line = getattr(getattr(user, "node", None), "level", "") in FRONT_LINE
     for a in alerts:
         person = a.period.person
         phone = ""
-        if people_actions.may_call(user, person):
+        # The number is kept only where this worker is the one to call: the follow-up is
+        # theirs, or nobody's and they work in the grid or village itself (a town's
+        # cadre does not carry every resident's number of the town on a phone).
+        theirs = a.assigned_to_id == user.pk or (a.assigned_to_id is None and front_line)
+        if theirs and people_actions.may_call(user, person):
             phone = people_actions.reveal(user, person, "phone", request)
         followups.append(
             {

@@ -2,7 +2,9 @@
 
 from fangkong.accounts.roles import HQ_ROLES, Role, grant
 
-WORKERS = {str(r) for r in HQ_ROLES | {Role.VILLAGE_STAFF, Role.GRID_WORKER}}
+# Those who go to the doors and gates without a signal: the grid, the village and the
+# town's cadres sent down to them; a city's or county's headquarters works online.
+WORKERS = {str(r) for r in {Role.TOWN_HQ, Role.VILLAGE_STAFF, Role.GRID_WORKER}}
 MANAGERS = {str(r) for r in HQ_ROLES | {Role.VILLAGE_STAFF}}
 
 grant(WORKERS, "offline.syncreceipt", {"view", "add"})

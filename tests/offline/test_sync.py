@@ -215,6 +215,40 @@ def test_today_gives_only_the_worker_s_area_and_phones_only_to_call(
 
 
 @pytest.mark.django_db
+def test_a_town_cadre_carries_the_visits_but_not_every_resident_s_number(
+    make_task, missed, make_user
+):
+    """A town's cadre takes the town's visits offline, but a missed check-in's number only
+    when the follow-up is assigned to them: opening the page revealed (and audited) the
+    number of every resident of the area who missed a check-in."""
+    from auditlog.models import LogEntry
+
+    make_task(code=GRID_A, name="郑六")
+    town = make_user("town_hq", HUAYUAN[:9])
+    before = LogEntry.objects.count()
+    bundle = actions.today_bundle(town)
+    assert [v["name"] for v in bundle["visits"]] == ["郑六"]
+    [followup] = bundle["followups"]
+    assert followup["name"] == "孙丽" and followup["phone"] == ""
+    assert LogEntry.objects.count() == before  # nothing revealed
+    missed.assigned_to = town
+    missed.save(update_fields=["assigned_to"])
+    [followup] = actions.today_bundle(town)["followups"]
+    assert followup["phone"] == "13905751234"  # theirs to call: given, and audited
+    assert LogEntry.objects.count() == before + 1
+
+
+@pytest.mark.django_db
+def test_city_and_county_headquarters_do_not_work_offline(make_task, make_user, client):
+    make_task(code=GRID_A, name="郑六")
+    for role, code in (("city_hq", "3306"), ("county_hq", HUAYUAN[:6])):
+        client.force_login(make_user(role, code))
+        assert client.get("/offline/").status_code == 403
+        assert client.get("/api/v1/offline/today").status_code == 403
+        assert 'href="/offline/"' not in client.get("/").content.decode()  # not in the menu
+
+
+@pytest.mark.django_db
 def test_the_store_key_belongs_to_the_session_and_expires(worker, client):
     client.force_login(worker)
     first = client.get("/api/v1/offline/key").json()
