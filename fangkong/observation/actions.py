@@ -44,8 +44,24 @@ def rules_in_force(day: dt.date) -> ObservationRules:
     return ObservationRules.in_force_stored(day)
 
 
+RULE_FIELDS = (
+    "days",
+    "morning_start",
+    "morning_end",
+    "evening_start",
+    "evening_end",
+    "fever_threshold",
+    "min_temperature",
+    "max_temperature",
+    "referral_symptoms",
+    "negative_test_required",
+    "note",
+)
+WINDOW_FIELDS = ("morning_start", "morning_end", "evening_start", "evening_end")
+
+
 @transaction.atomic
-def save_rules(user: Any, data: dict[str, Any]) -> ObservationRules:  # noqa: C901
+def save_rules(user: Any, data: dict[str, Any]) -> ObservationRules:
     """Add a rule set from its effective date on. Sets already in force are history
     and are not rewritten; a later set replaces them from its own date."""
     require(
@@ -55,27 +71,31 @@ def save_rules(user: Any, data: dict[str, Any]) -> ObservationRules:  # noqa: C9
         message=_("only headquarters may change the observation rules"),
     )
     obj = ObservationRules.draft(data.get("effective_from"), amend_future=True)
-    for name in ("morning_start", "morning_end", "evening_start", "evening_end"):
+    for name in WINDOW_FIELDS:
         value = data.get(name)
         if isinstance(value, dt.time) and value.tzinfo is not None:
             # The windows are local wall-clock times of the deployment; an offset would
             # make them incomparable with the stored ones.
             raise invalid(name, _("give a local time of day without a time zone"))
-    for name in (
-        "days",
-        "morning_start",
-        "morning_end",
-        "evening_start",
-        "evening_end",
-        "fever_threshold",
-        "min_temperature",
-        "max_temperature",
-        "referral_symptoms",
-        "negative_test_required",
-        "note",
-    ):
+    for name in RULE_FIELDS:
         if data.get(name) is not None:
             setattr(obj, name, data[name])
+    _check_ranges(obj)
+    errors: dict[str, list[str]] = {}
+    if not (obj.min_temperature < obj.fever_threshold < obj.max_temperature):
+        errors["fever_threshold"] = [_("the fever threshold must lie inside the valid range")]
+    try:
+        obj.referral_symptoms = rules.clean_symptoms(obj.referral_symptoms)
+    except rules.InputError as exc:
+        errors[exc.field] = [str(exc)]
+    if errors:
+        raise ValidationError(errors)
+    return obj.save_by(user)
+
+
+def _check_ranges(obj: ObservationRules) -> None:
+    """Each value of a rule set within its bounds, every field's refusal at once (the
+    order of the temperatures is judged only once each lies in a body's range)."""
     errors: dict[str, list[str]] = {}
     if not 1 <= int(obj.days) <= 60:
         errors["days"] = [_("between 1 and 60 days")]
@@ -86,15 +106,6 @@ def save_rules(user: Any, data: dict[str, Any]) -> ObservationRules:  # noqa: C9
             errors[name] = [_("a body temperature between 30 and 45 °C")]
     if errors:
         raise ValidationError(errors)
-    if not (obj.min_temperature < obj.fever_threshold < obj.max_temperature):
-        errors["fever_threshold"] = [_("the fever threshold must lie inside the valid range")]
-    try:
-        obj.referral_symptoms = rules.clean_symptoms(obj.referral_symptoms)
-    except rules.InputError as exc:
-        errors[exc.field] = [str(exc)]
-    if errors:
-        raise ValidationError(errors)
-    return obj.save_by(user)
 
 
 # ---------------------------------------------------------------- sites and rooms

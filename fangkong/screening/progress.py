@@ -152,39 +152,27 @@ def _merge(total: Figures, f: Figures) -> None:
     total.minutes.extend(f.minutes)
 
 
-def _collect(user: Any, parent: Division, children: Sequence[Division]) -> dict[str, Figures]:  # noqa: C901
+def _collect(user: Any, parent: Division, children: Sequence[Division]) -> dict[str, Figures]:
     result = {c.path: Figures(c) for c in children}
     now, start = clock.now(), _start_of_today()
     subjects = ScreeningSubject.objects.restrict(user, "view")
     tasks = ScreeningTask.objects.restrict(user, "view")
-    for prefix, rows in _grouped(subjects, parent, children).items():
-        result[prefix].pushed = sum(r["n"] for r in rows)
-    for prefix, rows in _grouped(subjects.filter(created_at__gte=start), parent, children).items():
-        result[prefix].new_today = sum(r["n"] for r in rows)
+
+    def count(qs: Any, field: str) -> None:
+        for prefix, rows in _grouped(qs, parent, children).items():
+            setattr(result[prefix], field, sum(r["n"] for r in rows))
+
+    count(subjects, "pushed")
+    count(subjects.filter(created_at__gte=start), "new_today")
     for prefix, rows in _grouped(tasks, parent, children, "status", "outcome", "handover").items():
-        f = result[prefix]
         for r in rows:
-            if r["status"] == "open":
-                f.open += r["n"]
-            else:
-                f.visited += r["n"]
-            if r["status"] == "escalated":
-                f.escalated += r["n"]
-            if r["status"] == "done":
-                f.outcomes[r["outcome"]] = f.outcomes.get(r["outcome"], 0) + r["n"]
-            if r["handover"] == "pending":
-                f.handover_pending += r["n"]
-    overdue = tasks.filter(status="open", due_at__lt=now)
-    for prefix, rows in _grouped(overdue, parent, children).items():
-        result[prefix].overdue = sum(r["n"] for r in rows)
+            _add_task_row(result[prefix], r)
+    count(tasks.filter(status="open", due_at__lt=now), "overdue")
     stock = tasks.filter(created_at__lt=start).filter(
         Q(status__in=["open", "escalated"]) | Q(outcome__in=list(HANDOVER_OUTCOMES))
     )
-    for prefix, rows in _grouped(stock, parent, children).items():
-        result[prefix].stock = sum(r["n"] for r in rows)
-    open_exc = ExceptionItem.objects.restrict(user, "view").filter(status="open")
-    for prefix, rows in _grouped(open_exc, parent, children).items():
-        result[prefix].exceptions = sum(r["n"] for r in rows)
+    count(stock, "stock")
+    count(ExceptionItem.objects.restrict(user, "view").filter(status="open"), "exceptions")
     for length in {len(c.path) for c in children}:
         visited = (
             tasks.under(parent.path)
@@ -197,6 +185,21 @@ def _collect(user: Any, parent: Division, children: Sequence[Division]) -> dict[
             if prefix in result and minutes is not None:
                 result[prefix].minutes.append(minutes)
     return result
+
+
+def _add_task_row(f: Figures, r: dict[str, Any]) -> None:
+    """One group of tasks (status, outcome, hand-over and their count) into the figures."""
+    n = r["n"]
+    if r["status"] == "open":
+        f.open += n
+    else:
+        f.visited += n
+    if r["status"] == "escalated":
+        f.escalated += n
+    if r["status"] == "done":
+        f.outcomes[r["outcome"]] = f.outcomes.get(r["outcome"], 0) + n
+    if r["handover"] == "pending":
+        f.handover_pending += n
 
 
 def checklists(fig: Figures) -> list[dict]:
