@@ -431,7 +431,10 @@ def quarantine_site(request, make_user):
 
 @builds("observation/periods")
 def period(request, make_user):
-    return Target(fx(request, "start")(), "county_hq", extra={"verb": "release"})
+    quarantine = fx(request, "site")
+    room = quarantine.rooms.order_by("number").first()
+    extra = {"verb": "release", "site_id": quarantine.pk, "room_id": room.pk}
+    return Target(fx(request, "start")(), "county_hq", extra=extra)
 
 
 @builds("mobilisation/units")
@@ -650,6 +653,8 @@ CONTROL_BODY: dict[str, Callable[[Target], dict[str, Any]]] = {
         "owner_id": kit.account("county_hq", YUECHENG).pk
     },
     "/api/v1/persons/{pk}/merge": lambda target: {"absorbed_id": kit.person(97).pk},
+    "/api/v1/observation/periods/{pk}/send": lambda target: {"site_id": target.extra["site_id"]},
+    "/api/v1/observation/periods/{pk}/admit": lambda target: {"room_id": target.extra["room_id"]},
     "/api/v1/supplies/warehouses/{pk}/movements": lambda target: {
         "kind": "receipt",
         "item_id": target.extra["item_id"],

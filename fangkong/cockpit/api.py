@@ -87,11 +87,69 @@ class CockpitClinic(Schema):
     clocks: list[CockpitClock]
 
 
+class CockpitFreeRoom(Schema):
+    room_id: int
+    number: str
+    free: int
+
+
+class CockpitAwaiting(Schema):
+    period_id: int
+    person_id: int
+    name: str
+    grid: str
+    start_date: dt.date
+
+
+class CockpitSite(Schema):
+    """A site's day: each figure is the `count` of the line list
+    `/api/v1/observation/periods?list=…&site=…&only=…` it stands for (free beds: the sum
+    of `/sites/{id}/rooms?free=true`). A person awaiting a room is admitted with
+    `POST /api/v1/observation/periods/{period_id}/admit` and one of `free_rooms`."""
+
+    site_id: int
+    name: str
+    residents: int  # list=open
+    arrivals: int  # list=open&only=arrived
+    free: int
+    missing: int  # list=not_reporting
+    fevers: int  # list=open&only=fever
+    leaving: int  # list=open&only=leaving
+    awaiting: list[CockpitAwaiting]
+    free_rooms: list[CockpitFreeRoom]
+
+
 class CockpitOut(Schema):
-    kind: str  # "leader", "grid", "clinic" or "none"
+    kind: str  # "leader", "grid", "clinic", "site" or "none"
     leader: CockpitLeader | None = None
     grid: CockpitGrid | None = None
     clinic: CockpitClinic | None = None
+    sites: list[CockpitSite] | None = None
+
+
+def _site_day(user: Any) -> list[dict[str, Any]]:
+    names = ("residents", "arrivals", "free", "missing", "fevers", "leaving")
+    return [
+        {
+            "site_id": s["site"].pk,
+            "name": s["site"].name,
+            **{n: s[n] for n in names},
+            "awaiting": [
+                {
+                    "period_id": p.pk,
+                    "person_id": p.person_id,
+                    "name": p.person.name,
+                    "grid": p.grid.name,
+                    "start_date": p.start_date,
+                }
+                for p in s["awaiting"]
+            ],
+            "free_rooms": [
+                {"room_id": r.pk, "number": r.number, "free": r.free} for r in s["free_rooms"]
+            ],
+        }
+        for s in front.sites_today(user).get("sites", [])
+    ]
 
 
 @router.get("/", response=CockpitOut)
@@ -165,4 +223,6 @@ def cockpit(request: HttpRequest):  # type: ignore[no-untyped-def]
                 ],
             },
         }
+    if role in hooks.SITE:
+        return {"kind": "site", "sites": _site_day(user)}
     return {"kind": "none"}

@@ -82,11 +82,15 @@ def clocks(user: Any) -> dict[str, Any]:
 
 def sites_today(user: Any) -> dict[str, Any]:
     """A quarantine site's day, for each site the account works at (as staff or its
-    doctor): residents, today's arrivals, those who have not checked in today, today's
-    fever readings and those due to leave (planned end today or past). Counts come from
-    the line lists the figures link to (`observation:list` of the site)."""
+    doctor): residents, those whose stay began today, free beds, those who have not
+    checked in today, those with a fever today and those due to leave (planned end today
+    or past), each the total of the list its figure links to (`observation:list` of the
+    site, cut by `only`; the site's rooms); and the persons sent to the site awaiting a
+    room (待入住), each with the site's free rooms to choose from."""
+    from django.db.models import Max, Q
+
     from fangkong.observation.linelists import line_list
-    from fangkong.observation.models import CheckIn, Placement, QuarantineSite
+    from fangkong.observation.models import ObservationPeriod, QuarantineSite, Room
 
     if not user.may("observation.observationperiod", "view"):
         return {"allowed": False}
@@ -96,27 +100,29 @@ def sites_today(user: Any) -> dict[str, Any]:
     mine = QuarantineSite.objects.restrict(user)
     for site in mine.with_occupancy().order_by("name", "pk"):
         residents = line_list(user, "open", site=site.pk)
-        fevers = (
-            CheckIn.objects.restrict(user)
-            .on(today)
-            .filter(febrile=True, period__site=site, period__place_kind="site")
-            .select_related("period__person", "period__room")
-            .order_by("-taken_at")
+        fevers = line_list(user, "open", site=site.pk, only="fever").annotate(
+            top=Max("checkins__temperature", filter=Q(checkins__local_date=today))
         )
-        leaving = residents.filter(planned_end__lte=today)
+        leaving = line_list(user, "open", site=site.pk, only="leaving")
+        awaiting = (
+            ObservationPeriod.objects.restrict(user)
+            .awaiting_room(site.pk)  # type: ignore[attr-defined]
+            .select_related("person", "grid")
+            .order_by("start_date", "pk")
+        )
         out.append(
             {
                 "site": site,
                 "residents": residents.count(),
-                "free": max(site.capacity - site.occupied, 0),
-                "arrivals": Placement.objects.restrict(user)
-                .filter(site=site, kind="site", started_at__date=today)
-                .count(),
+                "free": site.free_beds,
+                "arrivals": line_list(user, "open", site=site.pk, only="arrived").count(),
                 "missing": line_list(user, "not_reporting", site=site.pk).count(),
                 "fevers": fevers.count(),
                 "fever_rows": list(fevers[:SHOWN]),
                 "leaving": leaving.count(),
                 "leaving_rows": list(leaving[:SHOWN]),
+                "awaiting": list(awaiting),
+                "free_rooms": list(Room.objects.restrict(user).filter(site=site).free()),  # type: ignore[attr-defined]
             }
         )
     return {"allowed": True, "today": today, "sites": out}

@@ -18,6 +18,12 @@ class NotifyConfig(AppConfig):
         grant(ALL, "notify.notice", {"view"})
         grant({"city_hq", "county_hq", "town_hq", "sysadmin"}, "notify.delivery", {"view"})
 
+        # A quarantine site's staff read the notices about their own persons only (#17).
+        from fangkong.core.querysets import register_narrowing
+        from fangkong.notify.narrowing import site_notices
+
+        register_narrowing("quarantine_site", "notify.notice", site_notices)
+
         # its part of the daily briefing (core.sections; the briefing imports no app)
         from fangkong.core.sections import register_section
         from fangkong.notify.briefing import section

@@ -165,11 +165,13 @@ def start_period(
     last_exposure: dt.date,
     start_date: dt.date | None = None,
     room: Room | None = None,
+    site: QuarantineSite | None = None,
     grid_worker: Any = None,
     doctor: Any = None,
 ) -> ObservationPeriod:
-    """Put a person under observation at home (or in a site room). The planned end is
-    derived by the rule set in force on the start date (R2)."""
+    """Put a person under observation at home (or in a site room, or sent to a site
+    whose staff assign the room: `send_to_site`). The planned end is derived by the rule
+    set in force on the start date (R2)."""
     require(
         user,
         "add",
@@ -208,8 +210,39 @@ def start_period(
         )
     if room is not None:
         place(user, period, PlaceKind.SITE, room=room)
+    elif site is not None:
+        send_to_site(user, period, site)
     facts.changed(facts.OBSERVATION, [person.pk], period=period.pk)
     return period
+
+
+@transaction.atomic
+def send_to_site(user: Any, period: ObservationPeriod, site: QuarantineSite) -> ObservationPeriod:
+    """The county or town sends a person under observation to a quarantine site, which
+    receives them and assigns the room (待入住 on the site's day, `admit`)."""
+    require(user, "change", period, message=_("your role may not send persons to a site"))
+    require(user, "view", site, message=_("choose a quarantine site of your area"))
+    if not period.is_open:
+        raise invalid("period", _("this observation is closed"))
+    if not site.active:
+        raise invalid("site", _("this site is not in use"))
+    if period.place_kind == PlaceKind.SITE and period.site_id == site.pk:
+        raise invalid("site", _("the person is already at this site"))
+    period.sent_to = site
+    with actor(user):
+        period.save(update_fields=["sent_to"])
+    return period
+
+
+@transaction.atomic
+def admit(user: Any, period: ObservationPeriod, room: Room) -> Placement:
+    """The site receives a person sent to it and gives them a room of the site."""
+    require(user, "change", period, message=_("your role may not admit persons"))
+    if period.sent_to_id is None:
+        raise invalid("period", _("this person was not sent to a site"))
+    if room.site_id != period.sent_to_id:
+        raise invalid("room", _("choose a room of the site the person was sent to"))
+    return place(user, period, PlaceKind.SITE, room=room)
 
 
 @transaction.atomic
@@ -263,6 +296,8 @@ def place(
         period.place_kind, period.site, period.room = PlaceKind.SITE, site, room
         period.path = site.path
         period.responsible = site.doctor or period.doctor or period.grid_worker
+        if period.sent_to_id == site.pk:
+            period.sent_to = None  # received: no longer awaiting a room
     else:
         if current is not None and current.kind == PlaceKind.HOME:
             raise invalid("kind", _("the person is already at home"))
@@ -284,7 +319,7 @@ def place(
             by=account_of(user),
             path=period.path,
         )
-        period.save(update_fields=["place_kind", "site", "room", "path", "responsible"])
+        period.save(update_fields=["place_kind", "site", "room", "path", "responsible", "sent_to"])
     _repath(period)
     facts.changed(facts.OBSERVATION, [period.person_id], period=period.pk)
     return placement

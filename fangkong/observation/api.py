@@ -12,7 +12,7 @@ from fangkong.core import audit
 from fangkong.core import listing as lists
 from fangkong.core.access import division, record, require
 from fangkong.observation import actions, links
-from fangkong.observation.linelists import LISTS, counts, line_list
+from fangkong.observation.linelists import LISTS, ONLY, counts, line_list
 from fangkong.observation.models import (
     AlertTask,
     ObservationPeriod,
@@ -22,6 +22,7 @@ from fangkong.observation.models import (
     Room,
 )
 from fangkong.observation.schemas import (
+    AdmitIn,
     CheckInIn,
     CheckInOut,
     LinkOut,
@@ -42,6 +43,7 @@ from fangkong.observation.schemas import (
     ResolveIn,
     RoomOut,
     RoomsIn,
+    SendIn,
     SiteIn,
     SiteOut,
     SweepIn,
@@ -57,6 +59,7 @@ class ListParams(Schema):
     list: str = "open"
     site: int | None = None
     node: str = ""
+    only: str = ""
     after: int | None = None
     size: int = 50
 
@@ -126,9 +129,25 @@ def get_site(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
 
 
 @router.get("/sites/{pk}/rooms", response=list[RoomOut])
-def list_rooms(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+def list_rooms(request: HttpRequest, pk: int, free: bool = False):  # type: ignore[no-untyped-def]
+    """The site's rooms; with `free=true` those with a free bed, each with its `free`
+    beds (the choice when admitting a person sent to the site)."""
     site = record(request.user, QuarantineSite.objects, pk)
-    return list(site.rooms.all())
+    rooms = site.rooms.with_use()  # type: ignore[attr-defined]
+    return list(rooms.free() if free else rooms.order_by("number", "pk"))
+
+
+@lists.paged(router, "/sites/{pk}/awaiting", PeriodOut)
+def list_awaiting(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    """Persons sent to the site and awaiting a room (待入住), paged with `count`: admit
+    each with `POST /periods/{id}/admit` and a room of `/sites/{pk}/rooms?free=true`."""
+    site = record(request.user, QuarantineSite.objects, pk)
+    return (
+        ObservationPeriod.objects.restrict(request.user)
+        .awaiting_room(site.pk)
+        .select_related("person", "rules", "grid")
+        .order_by("start_date", "pk")
+    )
 
 
 @router.post("/sites/{pk}/rooms", response={201: list[RoomOut]})
@@ -150,15 +169,21 @@ def list_counts(request: HttpRequest):  # type: ignore[no-untyped-def]
 @router.get("/periods", response=PeriodPage)
 def list_periods(request: HttpRequest, params: Query[ListParams]):  # type: ignore[no-untyped-def]
     """A named line list (`open`, `reporting_today`, `not_reporting`, `symptomatic`,
-    `ending_today`, `released`), optionally for one site or one area; pages by `after`."""
+    `ending_today`, `released`), optionally for one site or one area, and cut by `only`
+    to those who arrived at a site today (`arrived`), are due to leave (`leaving`:
+    planned end today or past) or had a fever today (`fever`); pages by `after`."""
     if params.list not in LISTS:
         raise HttpError(404, _("no such list"))
+    if params.only and params.only not in ONLY:
+        raise HttpError(422, _("only: arrived, leaving or fever"))
     if (
         params.site
         and not QuarantineSite.objects.restrict(request.user).filter(pk=params.site).exists()
     ):
         raise HttpError(404, _("no such site"))
-    qs = line_list(request.user, params.list, site=params.site, node_code=params.node)
+    qs = line_list(
+        request.user, params.list, site=params.site, node_code=params.node, only=params.only
+    )
     page = keyset_page(qs.select_related("rules"), params.after, params.size)
     return {"items": page.items, "next_after": page.next_after, "has_more": page.has_more}
 
@@ -168,8 +193,9 @@ def start_period(request: HttpRequest, body: PeriodIn):  # type: ignore[no-untyp
     require(request.user, "add", "observation.observationperiod")
     person = record(request.user, Person.objects, body.person_id)
     room = _room(request, body.room_id)
-    terms = body.dict(exclude={"person_id", "room_id"})
-    period = actions.start_period(request.user, person, room=room, **terms)
+    site = record(request.user, QuarantineSite.objects, body.site_id) if body.site_id else None
+    terms = body.dict(exclude={"person_id", "room_id", "site_id"})
+    period = actions.start_period(request.user, person, room=room, site=site, **terms)
     return Status(201, _period(request, period.pk))
 
 
@@ -198,6 +224,24 @@ def place(request: HttpRequest, pk: int, body: PlacementIn):  # type: ignore[no-
     placement = actions.place(
         request.user, period, body.kind, room=_room(request, body.room_id), note=body.note
     )
+    return Status(201, placement)
+
+
+@router.post("/periods/{pk}/send", response=PeriodOut)
+def send_to_site(request: HttpRequest, pk: int, body: SendIn):  # type: ignore[no-untyped-def]
+    """Send the person to a quarantine site of the caller's area: the site's staff see
+    them awaiting a room there and assign it (`/periods/{pk}/admit`)."""
+    period = _period(request, pk, "change")
+    site = record(request.user, QuarantineSite.objects, body.site_id)
+    actions.send_to_site(request.user, period, site)
+    return _period(request, pk)
+
+
+@router.post("/periods/{pk}/admit", response={201: PlacementOut})
+def admit(request: HttpRequest, pk: int, body: AdmitIn):  # type: ignore[no-untyped-def]
+    """The site receives a person sent to it: a room of that site with a free bed."""
+    period = _period(request, pk, "change")
+    placement = actions.admit(request.user, period, _room(request, body.room_id))  # type: ignore[arg-type]
     return Status(201, placement)
 
 

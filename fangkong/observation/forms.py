@@ -47,10 +47,22 @@ class StartPeriodForm(ActionErrorsMixin, forms.Form):
     room: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Site room (empty: home observation)"), queryset=None, required=False
     )
+    site: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Or send to a quarantine site (the site assigns the room)"),
+        queryset=None,
+        required=False,
+    )
 
-    def __init__(self, *args, rooms=None, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, rooms=None, sites=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["room"].queryset = rooms  # type: ignore[attr-defined]
+        self.fields["site"].queryset = sites  # type: ignore[attr-defined]
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        if data.get("room") is not None and data.get("site") is not None:
+            self.add_error("site", _("choose a room or a site, not both"))
+        return data
 
 
 class ExposureForm(ActionErrorsMixin, forms.Form):
@@ -67,6 +79,33 @@ class MoveForm(ActionErrorsMixin, forms.Form):
     def __init__(self, *args, rooms=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["room"].queryset = rooms  # type: ignore[attr-defined]
+
+
+class FreeRoomField(forms.ModelChoiceField):
+    """A room picked from those with a free bed, each named with its free beds."""
+
+    def label_from_instance(self, obj):  # type: ignore[no-untyped-def]
+        return _("%(room)s (%(n)s free)") % {"room": obj.number, "n": obj.free}
+
+
+class AdmitForm(ActionErrorsMixin, forms.Form):
+    """The room a site gives a person sent to it: a choice of its free rooms only."""
+
+    room = FreeRoomField(label=_("Room"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, rooms=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = rooms  # type: ignore[attr-defined]
+
+
+class SendForm(ActionErrorsMixin, forms.Form):
+    """The site a person under observation is sent to (the site assigns the room)."""
+
+    site: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Quarantine site"), queryset=None)
+
+    def __init__(self, *args, sites=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites  # type: ignore[attr-defined]
 
 
 class ReleaseForm(ActionErrorsMixin, forms.Form):

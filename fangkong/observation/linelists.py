@@ -36,6 +36,26 @@ LISTS: dict[str, LineList] = {
 }
 
 
+# Narrower cuts of a list for the site's day (#17), so each of its figures links to the
+# persons it counts: `?only=arrived` (at the site, this one when given), `leaving`,
+# `fever`.
+ONLY: dict[str, Any] = {
+    "arrived": _("Arrived today"),
+    "leaving": _("Due to leave (planned end today or past)"),
+    "fever": _("Fever today"),
+}
+
+
+def _only(qs: Any, only: str, day: dt.date, site: int | None) -> Any:
+    if only == "arrived":
+        return qs.arrived_on(day, site or None)
+    if only == "leaving":
+        return qs.due_to_leave(day)
+    if only == "fever":
+        return qs.fever_on(day)
+    raise KeyError(only)
+
+
 def line_list(
     user: Any,
     name: str,
@@ -43,12 +63,17 @@ def line_list(
     site: int | None = None,
     node_code: str = "",
     day: dt.date | None = None,
+    only: str = "",
 ) -> QuerySet:
-    """The named list in the user's scope, optionally for one site or one grid/area."""
+    """The named list in the user's scope, optionally for one site or one grid/area, and
+    cut to those who arrived today, are due to leave or had a fever today (`ONLY`)."""
     if name not in LISTS:
         raise KeyError(name)
+    day = day or clock.today()
     qs: Any = ObservationPeriod.objects.restrict(user, "view")
-    qs = LISTS[name].query(qs, day or clock.today())
+    qs = LISTS[name].query(qs, day)
+    if only:
+        qs = _only(qs, only, day, site)
     if site:
         qs = qs.at_site(site)
     if node_code:

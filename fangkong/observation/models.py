@@ -27,6 +27,7 @@ from fangkong.observation.choices import (
 from fangkong.observation.querysets import (
     CheckInQuerySet,
     PeriodQuerySet,
+    RoomQuerySet,
     SiteQuerySet,
 )
 
@@ -97,6 +98,12 @@ class QuarantineSite(core.NodeScoped, core.TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def free_beds(self) -> int:
+        """Beds no one is placed in (a site read `with_occupancy`): the sum of its rooms'
+        free beds."""
+        return max(int(getattr(self, "capacity", 0)) - int(getattr(self, "occupied", 0)), 0)
+
 
 class Room(core.Placed):
     """A room of a site; `capacity` persons at most."""
@@ -107,7 +114,7 @@ class Room(core.Placed):
     number = models.CharField(_("room"), max_length=20)
     capacity = models.PositiveSmallIntegerField(_("capacity"), default=1)
 
-    objects = RestrictedManager()
+    objects = RoomQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("room")
@@ -141,6 +148,14 @@ class ObservationPeriod(core.DetailPage, core.PathScoped, core.TimeStampedModel)
     )
     site = optional_ref(QuarantineSite, on_delete=models.PROTECT, related_name="periods")
     room = optional_ref(Room, on_delete=models.PROTECT, related_name="periods")
+    # Sent to a site by the county or town, awaiting a room there (待入住): the site's
+    # staff see the person and assign the room; cleared when placed at that site.
+    sent_to = optional_ref(
+        QuarantineSite,
+        _("sent to site"),
+        on_delete=models.PROTECT,
+        related_name="sent_periods",
+    )
     grid = ref_to("geo.Division", _("grid"))
     grid_worker = user_ref(_("responsible grid worker"))
     doctor = user_ref(_("responsible doctor"))

@@ -43,27 +43,44 @@ def placed_at_sites_of(user: Any) -> Any:
     )
 
 
+def sent_to_sites_of(user: Any) -> Any:
+    """The open periods the county or town sent to the account's sites, awaiting a room
+    there (待入住): the site receives the person and assigns the room."""
+    from fangkong.observation.models import ObservationPeriod
+
+    return ObservationPeriod.objects.filter(OPEN, sent_to__in=sites_of(user))
+
+
 def site_residents(user: Any, persons: Any) -> Any:
     """A quarantine-site worker's persons (#17): those placed at their sites now or
-    recently, and those the worker registered in that time (an arrival, before its
-    observation starts in a room of the site); not the registry of the county the account
-    is bound to (the role's narrowing of `people.person`, core.querysets.register_narrowing)."""
+    recently, those sent to their sites and awaiting a room, and those the worker
+    registered in that time (an arrival, before its observation starts in a room of the
+    site); not the registry of the county the account is bound to (the role's narrowing
+    of `people.person`, core.querysets.register_narrowing)."""
     since = clock.now() - dt.timedelta(days=RECENT_DAYS)
     return persons.filter(
         Q(pk__in=placed_at_sites_of(user).values("period__person_id"))
+        | Q(pk__in=sent_to_sites_of(user).values("person_id"))
         | Q(created_by=getattr(user, "pk", None), created_at__gte=since)
     )
 
 
 def site_periods(user: Any, periods: Any) -> Any:
     """A quarantine-site worker's observation periods: those spent, now or recently, at
-    their sites (not those of persons observed at home, which are the grid's work)."""
-    return periods.filter(pk__in=placed_at_sites_of(user).values("period_id"))
+    their sites, and those sent to their sites awaiting a room (not those of persons
+    observed at home, which are the grid's work)."""
+    return periods.filter(
+        Q(pk__in=placed_at_sites_of(user).values("period_id"))
+        | Q(pk__in=sent_to_sites_of(user).values("pk"))
+    )
 
 
 def site_period_rows(user: Any, rows: Any) -> Any:
     """The check-ins, tasks, referrals and placements of a site worker's periods."""
-    return rows.filter(period__in=placed_at_sites_of(user).values("period_id"))
+    return rows.filter(
+        Q(period__in=placed_at_sites_of(user).values("period_id"))
+        | Q(period__in=sent_to_sites_of(user).values("pk"))
+    )
 
 
 def site_person_rows(user: Any, rows: Any) -> Any:
@@ -87,7 +104,8 @@ def own_rooms(user: Any, rooms: Any) -> Any:
 def site_households(user: Any, households: Any) -> Any:
     """The households of a quarantine-site worker's persons."""
     return households.filter(
-        members__in=placed_at_sites_of(user).values("period__person_id")
+        Q(members__in=placed_at_sites_of(user).values("period__person_id"))
+        | Q(members__in=sent_to_sites_of(user).values("person_id"))
     ).distinct()
 
 
@@ -115,6 +133,19 @@ class SiteQuerySet(RestrictedQuerySet):
             ),
             free_rooms=_count(free_rooms, "site"),
         )
+
+
+class RoomQuerySet(RestrictedQuerySet):
+    def with_use(self) -> "RoomQuerySet":
+        """Each room with `used` (persons placed now) and `free` (beds left)."""
+        from fangkong.observation.models import Placement
+
+        used = _count(Placement.objects.filter(room=OuterRef("pk"), ended_at__isnull=True), "room")
+        return self.annotate(used=used).annotate(free=F("capacity") - F("used"))
+
+    def free(self) -> "RoomQuerySet":
+        """Rooms with a free bed (the only ones a person can be given), by number."""
+        return self.with_use().filter(used__lt=F("capacity")).order_by("number", "pk")
 
 
 # An open period: under observation or referred to a fever clinic (also a count's filter).
@@ -154,6 +185,41 @@ class PeriodQuerySet(RestrictedQuerySet):
 
     def at_site(self, site_id: int) -> "PeriodQuerySet":
         return self.filter(site_id=site_id, place_kind="site")
+
+    def awaiting_room(self, site_id: int) -> "PeriodQuerySet":
+        """Open periods sent to the site and not yet given a room there (待入住)."""
+        return self.open().filter(sent_to_id=site_id)
+
+    def arrived_on(self, day: dt.date, site_id: int | None = None) -> "PeriodQuerySet":
+        """Periods whose stay at a site (this one, when given) began on `day`: a site
+        placement started that day that no placement at the same site ended as it began
+        (a move from one room to another of the site is no arrival)."""
+        from fangkong.observation.models import Placement
+
+        moved_within = Placement.objects.filter(
+            period=OuterRef("period"),
+            site=OuterRef("site"),
+            kind="site",
+            ended_at=OuterRef("started_at"),
+        )
+        arrivals = Placement.objects.filter(
+            period=OuterRef("pk"), kind="site", started_at__date=day
+        ).exclude(Exists(moved_within))
+        if site_id is not None:
+            arrivals = arrivals.filter(site_id=site_id)
+        return self.filter(Exists(arrivals))
+
+    def due_to_leave(self, day: dt.date) -> "PeriodQuerySet":
+        """Open periods whose planned end is `day` or past: due to leave."""
+        return self.open().filter(planned_end__lte=day)
+
+    def fever_on(self, day: dt.date) -> "PeriodQuerySet":
+        """Periods with a fever reading on `day`."""
+        from fangkong.observation.models import CheckIn
+
+        return self.filter(
+            Exists(CheckIn.objects.filter(period=OuterRef("pk"), local_date=day, febrile=True))
+        )
 
     def in_grid(self, path: str) -> "PeriodQuerySet":
         return self.filter(grid__path__startswith=path)

@@ -43,6 +43,7 @@ class RoomOut(Schema):
     id: int
     number: str
     capacity: int
+    free: int | None = None  # beds left (with `free=true`)
 
 
 class SiteOut(Schema):
@@ -88,6 +89,7 @@ class PeriodOut(Schema):
     place_kind: str
     site_id: int | None
     room_id: int | None
+    sent_to_id: int | None = None  # sent to this site, awaiting a room there
     grid_code: str
     grid_worker_id: int | None
     responsible_id: int | None
@@ -129,6 +131,15 @@ class PeriodIn(Schema):
     last_exposure: dt.date
     start_date: dt.date | None = None
     room_id: int | None = None
+    site_id: int | None = None  # sent to this site, which assigns the room
+
+
+class SendIn(Schema):
+    site_id: int
+
+
+class AdmitIn(Schema):
+    room_id: int
 
 
 class ObservationExposureIn(Schema):

@@ -24,6 +24,7 @@ from fangkong.core.rulepages import RulesPage
 from fangkong.geo.models import Division
 from fangkong.observation import actions, exports, links
 from fangkong.observation.forms import (
+    AdmitForm,
     CheckInForm,
     EndForm,
     ExposureForm,
@@ -31,10 +32,11 @@ from fangkong.observation.forms import (
     ReleaseForm,
     RoomsForm,
     RulesForm,
+    SendForm,
     SiteForm,
     StartPeriodForm,
 )
-from fangkong.observation.linelists import COLUMNS, LISTS, counts, line_list, row
+from fangkong.observation.linelists import COLUMNS, LISTS, ONLY, counts, line_list, row
 from fangkong.observation.models import (
     AlertTask,
     ObservationPeriod,
@@ -50,15 +52,28 @@ def _period(request: HttpRequest, pk: int, action: str = "view") -> ObservationP
     return record(
         request.user,
         ObservationPeriod.objects.select_related(
-            "person", "rules", "site", "room", "grid", "grid_worker", "doctor", "responsible"
+            "person",
+            "rules",
+            "site",
+            "room",
+            "sent_to",
+            "grid",
+            "grid_worker",
+            "doctor",
+            "responsible",
         ),
         pk,
         action,
     )
 
 
-def _site(request: HttpRequest, pk: int, action: str = "view") -> QuarantineSite:
-    return record(request.user, QuarantineSite.objects, pk, action)
+def free_rooms(user: Any, site_id: Any):  # type: ignore[no-untyped-def]
+    """The rooms of the site with a free bed that the user may place a person in."""
+    return Room.objects.restrict(user, "view").filter(site_id=site_id).free()
+
+
+def _sites(user: Any):  # type: ignore[no-untyped-def]
+    return QuarantineSite.objects.restrict(user, "view").filter(active=True).order_by("name", "pk")
 
 
 def _rooms(user: Any):  # type: ignore[no-untyped-def]
@@ -119,11 +134,13 @@ def line_list_view(request: HttpRequest, name: str) -> HttpResponse:
     sites = QuarantineSite.objects.restrict(request.user).order_by("name", "pk")
     if site_id and not sites.filter(pk=site_id).exists():
         raise Http404
-    qs = line_list(request.user, name, site=site_id)
+    only = request.GET.get("only", "")
+    only = only if only in ONLY else ""
+    qs = line_list(request.user, name, site=site_id, only=only)
     if request.GET.get("format") == "xlsx":
         require(request.user, "export", "observation.observationperiod")
         qs, form = lists.filtered(request, qs, LINE_FILTERS)
-        filters = {"list": name, "site": site_id, **_shown_filters(form)}
+        filters = {"list": name, "site": site_id, "only": only, **_shown_filters(form)}
         audit.record_export(
             request.user, "observation.observationperiod", filters, qs.count(), request
         )
@@ -136,6 +153,7 @@ def line_list_view(request: HttpRequest, name: str) -> HttpResponse:
         {
             "list": name,
             "site": site_id,
+            "only": only,
             "page": listing.page.number,
             **_shown_filters(listing.form),
         },
@@ -153,6 +171,8 @@ def line_list_view(request: HttpRequest, name: str) -> HttpResponse:
             "columns": COLUMNS,
             "site": site_id,
             "sites": sites.only("pk", "name"),
+            "only": only,
+            "onlies": ONLY,
             "can_export": request.user.may("observation.observationperiod", "export"),  # type: ignore[union-attr]
         },
     )
@@ -180,11 +200,16 @@ def period_create(request: HttpRequest) -> HttpResponse:
         "person": preselected(request.GET.get("person", "")),
         "last_exposure": clock.today(),
     }
-    form = StartPeriodForm(request.POST or None, initial=initial, rooms=_rooms(request.user))
+    form = StartPeriodForm(
+        request.POST or None,
+        initial=initial,
+        rooms=_rooms(request.user),
+        sites=_sites(request.user),
+    )
     picking.set_user(form, request.user)
     if request.method == "POST" and form.is_valid() and form.cleaned_data["person"] is not None:
         d = form.cleaned_data
-        keys = ("reason", "last_exposure", "start_date", "room")
+        keys = ("reason", "last_exposure", "start_date", "room", "site")
         period = run_action(
             request,
             form,
@@ -226,6 +251,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "checkin_form": CheckInForm(reporter_choices=_reporter_kinds(request.user)),
             "exposure_form": ExposureForm(),
             "move_form": MoveForm(rooms=rooms),
+            "send_form": SendForm(sites=_sites(request.user)),
             "release_form": ReleaseForm(),
             "end_form": EndForm(),
             "link_url": link_url,
@@ -308,6 +334,29 @@ def _move(request: HttpRequest, period: ObservationPeriod) -> None:
     messages.success(request, _("Moved."))
 
 
+def _send(request: HttpRequest, period: ObservationPeriod) -> None:
+    form = SendForm(request.POST, sites=_sites(request.user))
+    if not form.is_valid():
+        raise invalid("site", _("choose a quarantine site of your area"))
+    site = form.cleaned_data["site"]
+    actions.send_to_site(request.user, period, site)
+    messages.success(request, _("Sent to %s: the site assigns the room.") % site.name)
+
+
+def _admit(request: HttpRequest, period: ObservationPeriod) -> HttpResponse:
+    """A person sent to the site is given one of its free rooms (on the site's day)."""
+    form = AdmitForm(request.POST, rooms=free_rooms(request.user, period.sent_to_id))
+    if not form.is_valid():
+        raise invalid("room", _("choose a free room of the site"))
+    room = form.cleaned_data["room"]
+    actions.admit(request.user, period, room)
+    messages.success(
+        request,
+        _("%(name)s is in room %(room)s.") % {"name": period.person.name, "room": room.number},
+    )
+    return redirect(reverse("home") + f"#site-{room.site_id}")
+
+
 def _release(request: HttpRequest, period: ObservationPeriod) -> HttpResponse | None:
     form = ReleaseForm(request.POST)
     form.is_valid()
@@ -334,6 +383,8 @@ PERIOD_VERBS: dict[str, Callable[[HttpRequest, ObservationPeriod], HttpResponse 
     "checkin": _checkin,
     "exposure": _exposure,
     "move": _move,
+    "send": _send,
+    "admit": _admit,
     "release": _release,
     "end": _end,
     "revoke": _revoke,
@@ -343,7 +394,8 @@ PERIOD_VERBS: dict[str, Callable[[HttpRequest, ObservationPeriod], HttpResponse 
 @login_required
 @require_POST
 def period_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
-    """The forms on the period page: check-in, exposure, move, release, end, link."""
+    """The forms on the period page (check-in, exposure, move, send to a site, release,
+    end, link) and the site's day (admit: a room for a person sent to the site)."""
     action = "release" if verb == "release" else "change"
     period = _period(request, pk, action)
     handler = PERIOD_VERBS.get(verb)
@@ -413,7 +465,7 @@ def sites(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    site = _site(request, pk)
+    site = record(request.user, QuarantineSite.objects.with_occupancy(), pk)
     form = RoomsForm(request.POST or None)
     if request.method == "POST":
         require(request.user, "change", site)
@@ -426,11 +478,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_action_errors(exc)
             else:
                 return redirect("observation:site", site.pk)
-    from django.db.models import Count, Q
-
-    rooms = site.rooms.annotate(
-        used=Count("placements", filter=Q(placements__ended_at__isnull=True))
-    )
+    rooms = site.rooms.with_use().order_by("number", "pk")  # type: ignore[attr-defined]
     residents = line_list(request.user, "open", site=site.pk)
     return render(
         request,

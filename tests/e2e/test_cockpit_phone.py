@@ -135,3 +135,54 @@ def test_the_site_day_shows_its_six_figures_on_the_first_phone_screen(
     assert untranslated(text) == [], explain(text)
     assert errors == []
     context.close()
+
+
+def test_the_site_day_admits_a_person_sent_to_it_and_its_lists_fit_a_phone(
+    live_server, browser, make_user, make_person
+):
+    """The county sends a person to the site: on the site's day, in Chinese on a
+    360 px phone, the worker picks a free room (never types an id) and assigns it; the
+    figure of today's arrivals then opens the line list cut to that person, with the
+    cut named in the filter form."""
+    from fangkong.accounts.models import User
+    from fangkong.core import clock
+    from fangkong.observation import actions
+
+    worker = make_user("quarantine_site", YUECHENG, username="u-site2", display_name="冯芳")
+    county = make_user("county_hq", YUECHENG, username="u-county2")
+    system = User(is_superuser=True, is_active=True)
+    site = actions.create_site(
+        system, name="越城区集中隔离点二号", address="解放北路90号", node=worker.node
+    )
+    site.staff.add(worker)
+    actions.add_rooms(system, site, ["101", "102"], 1)
+    person = make_person("赵敏", GRID_A)
+    period = actions.start_period(
+        system, person, reason="close_contact", last_exposure=clock.today()
+    )
+    actions.send_to_site(county, period, site)
+    context, page, errors = phone_page(browser)
+    sign_in(page, live_server.url, "u-site2")
+    waiting = page.locator(f'#awaiting-{site.pk} li[data-period="{period.pk}"]')
+    assert "赵敏" in waiting.inner_text()
+    room = waiting.locator("select[name=room]")
+    assert room.locator("option").all_inner_texts() == ["101（空 1 床）", "102（空 1 床）"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    text = page.evaluate(VISIBLE_TEXT)
+    assert untranslated(text) == [], explain(text)
+    room.select_option(label="102（空 1 床）")
+    waiting.get_by_role("button", name="分配房间").click()
+    page.wait_for_load_state()
+    assert page.locator(f"#awaiting-{site.pk} li[data-period]").count() == 0
+    assert page.locator('[data-figure="arrivals"] .n').inner_text() == "1"
+    assert page.locator('[data-figure="free"] .n').inner_text() == "1"
+    page.locator('[data-figure="arrivals"] a').click()
+    page.wait_for_load_state()
+    assert page.locator("#id_only option:checked").inner_text() == "今日入住"
+    assert page.locator(".pager .total").get_attribute("data-total") == "1"
+    assert "赵敏" in page.locator("main").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    text = page.evaluate(VISIBLE_TEXT)
+    assert untranslated(text) == [], explain(text)
+    assert errors == []
+    context.close()
