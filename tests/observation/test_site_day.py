@@ -88,6 +88,21 @@ def test_every_figure_of_the_site_day_is_the_total_of_its_link(client, day, site
             assert listed(client, href) == n, (name, href)
 
 
+def test_the_site_day_shows_a_fever_as_a_reading_and_names_the_rows_not_listed(
+    client, day, site, staff, monkeypatch
+):
+    from fangkong.cockpit import front
+
+    client.force_login(staff)
+    with clock.frozen(at(DAY1, 10)):
+        page = client.get(reverse("home")).content.decode()
+        assert "38.4 °C" in page  # the day's highest reading, as a thermometer reads
+        assert 'data-more="fevers"' not in page  # all listed: no link to more
+        monkeypatch.setattr(front, "SHOWN", 0)
+        page = client.get(reverse("home")).content.decode()
+    assert "查看全部 1 名今日发热人员" in page and "查看全部 1 名到期待解除人员" in page
+
+
 def test_the_api_line_lists_cut_by_only_give_the_figures(client, day, site, staff, auth):
     headers = auth(staff)
     with clock.frozen(at(DAY1, 10)):
