@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from fangkong.core import audit
+from fangkong.core import audit, navigation
 from fangkong.core import home as home_cards
 from fangkong.core.access import record, require
 from fangkong.core.listing import paginate
@@ -18,7 +18,9 @@ from fangkong.core.picking import set_user
 def home(request: HttpRequest) -> HttpResponse:
     """The home page of the signed-in account: its role's cockpit (what needs doing
     today, registered by the apps) above the cards of its work."""
-    ctx: dict = {"cards": home_cards.cards_for(request.user)}
+    ctx: dict = {
+        "cards": navigation.first_the_role_s_jobs(request.user, home_cards.cards_for(request.user))
+    }
     cockpit = home_cards.cockpit_for(request.user)
     if cockpit is not None and getattr(request.user, "node_id", None) is not None:
         built = cockpit.build(request)  # its names are the fragment's own (never "cards")

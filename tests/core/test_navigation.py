@@ -33,6 +33,16 @@ def test_grid_worker_menu_leads_with_visits_and_has_no_school_reopening():
     assert "public:schools" not in names
 
 
+def test_the_home_page_s_cards_lead_with_the_role_s_jobs(client, make_user):
+    """A CDC officer's home led with the registry (人员 6,028) and met tracing ninth."""
+    cdc = make_user("cdc", "3306")
+    client.force_login(cdc)
+    cards = [c["card"].url_name for c in client.get(reverse("home")).context["cards"]]
+    jobs = [n for n in navigation.TOP["cdc"] if n in cards]
+    assert cards[: len(jobs)] == jobs and cards[0] == "tracing:dashboard"
+    assert set(cards) == {c.url_name for c in navigation.home.shown(cdc)}  # none lost
+
+
 @pytest.mark.parametrize("role", ["supplies", "organisation"])
 def test_supplies_and_organisation_see_no_resident_registry(client, make_user, role):
     user = make_user(role, "3306")
