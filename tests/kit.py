@@ -167,6 +167,24 @@ def observation_period(i: int = 0, code: str = GRID_A):
     )
 
 
+def sent_to_site(i: int = 0, code: str = GRID_A):
+    """An observation of a new person sent to the county's quarantine site (made once),
+    awaiting a room there (the site's 待入住)."""
+    from fangkong.core import clock
+    from fangkong.observation import actions
+    from fangkong.observation.models import QuarantineSite
+
+    county = division(code[:6])
+    site = QuarantineSite.objects.filter(node=county, name="集中隔离点").first()
+    site = site or actions.create_site(
+        system_user(), name="集中隔离点", address="越城区某路1号", node=county
+    )
+    who = person(i, code, f"待入住{i}")
+    return actions.start_period(
+        system_user(), who, reason="close_contact", last_exposure=clock.today(), site=site
+    )
+
+
 def missed_checkin_task(i: int = 0, code: str = GRID_A):
     """The task a missed check-in window leaves (the sweep's row, written directly)."""
     from fangkong.core import clock

@@ -297,6 +297,10 @@ ENDPOINTS = {case.url: case for case in API_CASES.values()} | {
     "/api/v1/observation/periods/{pk}/checkins": Case(
         "county_hq", kit.YUECHENG, "", rows(kit.checkin)
     ),
+    "/api/v1/observation/sites/{pk}/awaiting": Case(
+        "county_hq", kit.YUECHENG, "", rows(kit.sent_to_site)
+    ),
+    "/api/v1/screening/handovers": Case("county_hq", kit.YUECHENG, "", rows(kit.handover)),
     "/api/v1/supplies/markets/{pk}/prices": Case(
         "supplies", kit.YUECHENG, "", rows(kit.price_report)
     ),
@@ -309,6 +313,7 @@ ENDPOINTS = {case.url: case for case in API_CASES.values()} | {
 # Lists under a parent (`{pk}` in the path): the parent of a row the builder made.
 PARENTS = {
     "/api/v1/observation/periods/{pk}/checkins": lambda row: row.period_id,
+    "/api/v1/observation/sites/{pk}/awaiting": lambda row: row.sent_to_id,
     "/api/v1/supplies/markets/{pk}/prices": lambda row: row.market_id,
 }
 

@@ -503,6 +503,11 @@ def screening_task(request, make_user):
     return Target(kit.screening_task(), "town_hq", away=ZHUJI_TOWN, home=TASHAN)
 
 
+@builds("screening/handovers")
+def screening_handover(request, make_user):
+    return Target(kit.handover(), "town_hq", away=ZHUJI_TOWN, home=TASHAN)
+
+
 @builds("screening/exceptions")
 def screening_exception(request, make_user):
     return Target(kit.screening_exception(), "town_hq", away=ZHUJI_TOWN, home=TASHAN)

@@ -26,6 +26,7 @@ from fangkong.screening.choices import (
     HANDOVER_OUTCOMES,
     ExceptionKind,
     ExceptionStatus,
+    Handover,
     ListStatus,
     Outcome,
     SourceKind,
@@ -516,6 +517,31 @@ def transfer_task(user: Any, task: ScreeningTask, to: Division, reason: str) -> 
     _move(task, to, user, reason or _("transferred"))
     task.version += 1
     task.save()
+    return task
+
+
+@transaction.atomic
+def send_to_site(user: Any, task: ScreeningTask, site: Any) -> ScreeningTask:
+    """A town or county carries out a visit's decision of centralised observation: the
+    person is sent to a quarantine site of its area, and the decision leaves the list of
+    those awaiting hand-over."""
+    task = (
+        ScreeningTask.objects.select_for_update()
+        .select_related("subject__person", "node")
+        .get(pk=task.pk)
+    )
+    require(user, "transfer", task, message=_("this task is not in your area"))
+    if task.outcome != Outcome.CENTRAL or task.handover != Handover.PENDING:
+        raise invalid(
+            "task", _("only a decision of centralised observation awaiting hand-over is sent")
+        )
+    if task.subject.person is None:
+        raise invalid("task", _("the person of this visit is not in the registry"))
+    handover.to_site(user, task, site)
+    task.handover = Handover.DONE
+    task.version += 1
+    with actor(user):
+        task.save(update_fields=["handover", "version"])
     return task
 
 

@@ -13,7 +13,7 @@ from ninja.files import UploadedFile
 
 from fangkong.core import listing as lists
 from fangkong.core.access import division, record, require
-from fangkong.screening import actions, fates, progress
+from fangkong.screening import actions, fates, handover, progress
 from fangkong.screening.models import (
     DeclarationReview,
     ExceptionItem,
@@ -270,6 +270,47 @@ def transfer(request: HttpRequest, pk: int, body: ScreeningTransferIn):  # type:
     task = _task(request, pk, "transfer")
     to = actions.target_node(body.to_code, body.address)
     return actions.transfer_task(request.user, task, to, body.reason)
+
+
+class HandoverSiteIn(Schema):
+    site_id: int
+
+
+class HandoverSiteOut(Schema):
+    id: int
+    name: str
+    free: int = Field(..., description="beds not taken now")
+
+
+@lists.paged(router, "/handovers", ScreeningTaskOut)
+def list_handovers(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """Visits whose decision (observation at home or in a site, a fever-clinic referral)
+    awaits hand-over, in the caller's area, oldest first; paged with `count`."""
+    require(request.user, "view", ScreeningTask)
+    qs = (
+        ScreeningTask.objects.restrict(request.user, "view")
+        .handover_pending()
+        .select_related("subject", "node")
+        .order_by("visited_at", "pk")
+    )
+    return audit_api_page(request, "screening.screeningtask", {"list": "handovers"}, qs)
+
+
+@router.get("/handovers/sites", response=list[HandoverSiteOut])
+def handover_sites(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """The quarantine sites of the caller's area in use, with their free beds: where a
+    decision of centralised observation can be sent."""
+    require(request.user, "add", "observation.observationperiod")
+    return handover.sites(request.user)
+
+
+@router.post("/tasks/{pk}/handover/site", response=ScreeningTaskOut)
+def send_to_site(request: HttpRequest, pk: int, body: HandoverSiteIn):  # type: ignore[no-untyped-def]
+    """Carry out a decision of centralised observation: the person is sent to the site
+    (observation's 待入住, where the site assigns the room)."""
+    task = _task(request, pk, "transfer")
+    site = handover.site_of(request.user, body.site_id)
+    return actions.send_to_site(request.user, task, site)
 
 
 @lists.paged(router, "/exceptions", ExceptionOut)

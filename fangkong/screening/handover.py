@@ -27,17 +27,61 @@ def hand_over(user: Any, task: Any) -> str:
         from fangkong.observation.choices import Reason
     except ImportError:
         return Handover.PENDING
-    subject = task.subject
-    arrival = subject.arrival_at
-    last_exposure = timezone.localdate(arrival) if arrival else clock.today()
     try:
-        observation.start_period(
-            user,
-            subject.person,
-            reason=Reason.KEY_AREA_ARRIVAL if subject.key_area else Reason.OTHER,
-            last_exposure=min(last_exposure, clock.today()),
-        )
+        observation.start_period(user, task.subject.person, **_terms(task, Reason))
     except (ValidationError, PermissionError) as exc:
         log.info("screening task %s: home observation not started (%s)", task.pk, exc)
         return Handover.PENDING
     return Handover.DONE
+
+
+def _terms(task: Any, reason: Any) -> dict[str, Any]:
+    """The observation a visit's decision starts: why (an arrival from a key area, or
+    other) and the last exposure (the day of arrival, never after today)."""
+    subject = task.subject
+    arrival = subject.arrival_at
+    last_exposure = timezone.localdate(arrival) if arrival else clock.today()
+    return {
+        "reason": reason.KEY_AREA_ARRIVAL if subject.key_area else reason.OTHER,
+        "last_exposure": min(last_exposure, clock.today()),
+    }
+
+
+def sites(user: Any) -> Any:
+    """The quarantine sites of the user's area in use, with their free beds (`free`),
+    to send a person decided for centralised observation to."""
+    from fangkong.observation.models import QuarantineSite
+
+    qs = QuarantineSite.objects.restrict(user, "view").filter(active=True).with_occupancy()
+    rows = list(qs.order_by("name", "pk"))
+    for site in rows:
+        site.free = max(site.capacity - site.occupied, 0)
+    return rows
+
+
+def site_of(user: Any, pk: Any) -> Any:
+    """A site of `sites(user)` by its id, or a refusal naming the field."""
+    from django.utils.translation import gettext as _
+
+    from fangkong.core.access import invalid
+
+    found = next((s for s in sites(user) if str(s.pk) == str(pk)), None)
+    if found is None:
+        raise invalid("site", _("choose a quarantine site of your area"))
+    return found
+
+
+def to_site(user: Any, task: Any, site: Any) -> None:
+    """Centralised observation carried out: the person is sent to the site, whose staff
+    assign the room (observation's 待入住) — under the observation already open for
+    them, or one started now on the visit's terms."""
+    from fangkong.observation import actions as observation
+    from fangkong.observation.choices import Reason
+    from fangkong.observation.models import ObservationPeriod
+
+    person = task.subject.person
+    period = ObservationPeriod.objects.open().filter(person=person).first()
+    if period is not None:
+        observation.send_to_site(user, period, site)
+    else:
+        observation.start_period(user, person, site=site, **_terms(task, Reason))

@@ -18,6 +18,7 @@ urlpatterns = [
     path("grid-keys/", views_places.grid_keys, name="grid_keys"),
     path("village/", views_places.village_tasks, name="village_tasks"),
     path("handovers/", views.handovers, name="handovers"),
+    path("handovers/<int:pk>/site/", views.handover_site, name="handover_site"),
     path("progress/", views.progress_page, name="progress"),
     path("progress/<str:code>/", views.progress_page, name="progress_node"),
     path("progress/<str:code>/export.xlsx", views.progress_xlsx, name="progress_xlsx"),

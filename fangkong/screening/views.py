@@ -19,8 +19,8 @@ from fangkong.core.access import division, record, require
 from fangkong.core.forms import add_action_errors, create_page, flashed, posted, run_action
 from fangkong.core.querysets import allows, can_access
 from fangkong.geo.models import Division
-from fangkong.screening import actions, exports, fates, progress
-from fangkong.screening.choices import TaskStatus
+from fangkong.screening import actions, exports, fates, handover, progress
+from fangkong.screening.choices import Outcome, TaskStatus
 from fangkong.screening.forms import (
     AssignForm,
     SourceForm,
@@ -355,6 +355,9 @@ def exception_assign(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "screening/assign.html", {"item": item, "form": form})
 
 
+SENDING_LEVELS = {"city", "county", "town"}  # the headquarters that send persons to sites
+
+
 @login_required
 def handovers(request: HttpRequest) -> HttpResponse:
     """Decisions to start observation or a referral, awaiting those capabilities."""
@@ -369,7 +372,44 @@ def handovers(request: HttpRequest) -> HttpResponse:
         "screening.screeningtask",
         "handovers",
     )
-    return render(request, "screening/handovers.html", {"tasks": tasks, "listing": tasks})
+    # A headquarters sends (a town or above); a grid or village is told who does.
+    user: Any = request.user
+    may_send = (
+        user.may("observation.observationperiod", "add")
+        and getattr(user.node, "level", "") in SENDING_LEVELS
+    )
+    sites = handover.sites(user) if may_send else []
+    return render(
+        request,
+        "screening/handovers.html",
+        {
+            "tasks": tasks,
+            "listing": tasks,
+            "sites": sites,
+            "may_send": may_send,
+            "central": Outcome.CENTRAL,
+        },
+    )
+
+
+@login_required
+@require_POST
+def handover_site(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the person of a centralised-observation decision to the chosen site."""
+    task = _task(request, pk, "transfer")
+
+    def send() -> Any:
+        site = handover.site_of(request.user, request.POST.get("site", ""))
+        return actions.send_to_site(request.user, task, site), site
+
+    done = flashed(request, send)
+    if done:
+        messages.success(
+            request,
+            _("%(name)s is sent to %(site)s, which assigns the room.")
+            % {"name": task.subject.name, "site": done[1].name},
+        )
+    return redirect("screening:handovers")
 
 
 # --- progress --------------------------------------------------------------------------------
