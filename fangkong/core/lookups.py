@@ -57,7 +57,7 @@ class AnyOf(In):
     def get_prep_lookup(self) -> Any:
         if isinstance(self.rhs, list | tuple | set | frozenset):
             kind = _plain_type(getattr(self.lhs, "output_field", None))
-            if kind is not None and all(type(v) is kind for v in self.rhs):
+            if kind is not None and set(map(type, self.rhs)) <= {kind}:
                 self.plain = True
                 return list(self.rhs)
         return super().get_prep_lookup()

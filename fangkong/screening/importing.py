@@ -308,11 +308,11 @@ class Pipeline:
 
         setup = (self.source.pk, self.today, self.matcher.data, mapping)
         with (
-            partition.Partitioned(preparing.start, preparing.work, setup, workers) as pool,
+            partition.Partitioned(preparing.start, preparing.work_flat, setup, workers) as pool,
             overlap.Writer() as writer,
         ):
             for prepared in pool.map(chunks()):
-                self.ready = {p.row_no: p for p in prepared}
+                self.ready = {p.row_no: p for p in map(preparing.unflat, prepared)}
                 plan = self._plan(sent.popleft())
                 self.ready = {}
                 writer.submit(plan.store)
