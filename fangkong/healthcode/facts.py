@@ -4,7 +4,7 @@ facts of their own (self-service declarations) add them as registered sources
 (`core.facts.register_source`)."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.apps import apps
 from django.db import connection
@@ -31,7 +31,10 @@ def _of(field: str, ids: list[int]) -> dict:
     return {f"{field}__in": ids}
 
 
-def facts_for(person_ids: Iterable[int], today: dt.date) -> dict[int, Facts]:  # noqa: C901
+Of = Callable[[int], Facts]  # a person's facts being gathered, by person id
+
+
+def facts_for(person_ids: Iterable[int], today: dt.date) -> dict[int, Facts]:
     ids = list(person_ids)
     out: dict[int, Facts] = {pid: Facts() for pid in ids}
     since = today - dt.timedelta(days=LOOKBACK_DAYS)
@@ -40,16 +43,27 @@ def facts_for(person_ids: Iterable[int], today: dt.date) -> dict[int, Facts]:  #
     def of(pid: int) -> Facts:
         return out.get(pid, spare)
 
-    def note_checkin(pid: int, day: dt.date, abnormal: bool) -> None:
-        f = of(pid)
-        f.checkins[day] = f.checkins.get(day, False) or abnormal
-        if abnormal:
-            f.abnormal_on = _later(f.abnormal_on, day)
+    _own_facts(ids, since, today, of)
+    for app, read in _APP_FACTS:
+        if apps.is_installed(app):
+            read(ids, since, of)
+    for source in core_facts.sources():  # e.g. self-declarations (issue #19)
+        source.add(_of("person_id", ids), since, of)
+    return out
 
+
+def _note_checkin(f: Facts, day: dt.date, abnormal: bool) -> None:
+    f.checkins[day] = f.checkins.get(day, False) or abnormal
+    if abnormal:
+        f.abnormal_on = _later(f.abnormal_on, day)
+
+
+def _own_facts(ids: list[int], since: dt.date, today: dt.date, of: Of) -> None:
+    """Health code's own tables: daily check-ins, arrivals, overrides in force."""
     for pid, day, abnormal in DailyCheckIn.objects.filter(
         **_of("person_id", ids), day__gte=since
     ).values_list("person_id", "day", "abnormal"):
-        note_checkin(pid, day, abnormal)
+        _note_checkin(of(pid), day, abnormal)
 
     for pid, level, day in Arrival.objects.filter(
         **_of("person_id", ids), arrived_on__gte=since
@@ -66,65 +80,76 @@ def facts_for(person_ids: Iterable[int], today: dt.date) -> dict[int, Facts]:  #
         if until is None or until >= today:
             of(pid).override = (colour, reason)
 
-    if apps.is_installed("fangkong.screening"):
-        # An arrival from a key area named on a pushed list counts as from a high-risk area.
-        from fangkong.screening.models import ScreeningSubject
 
-        for pid, when in ScreeningSubject.objects.filter(
-            **_of("person_id", ids), key_area=True, arrival_at__date__gte=since
-        ).values_list("person_id", "arrival_at"):
-            f = of(pid)
-            f.high_risk_arrival = _later(f.high_risk_arrival, timezone.localdate(when))
+def _screening_facts(ids: list[int], since: dt.date, of: Of) -> None:
+    """An arrival from a key area named on a pushed list counts as from a high-risk area."""
+    from fangkong.screening.models import ScreeningSubject
 
-    if apps.is_installed("fangkong.observation"):
-        from fangkong.observation.models import CheckIn, ObservationPeriod
+    for pid, when in ScreeningSubject.objects.filter(
+        **_of("person_id", ids), key_area=True, arrival_at__date__gte=since
+    ).values_list("person_id", "arrival_at"):
+        f = of(pid)
+        f.high_risk_arrival = _later(f.high_risk_arrival, timezone.localdate(when))
 
-        for pid, kind in ObservationPeriod.objects.filter(
-            **_of("person_id", ids), status__in=["active", "referred"]
-        ).values_list("person_id", "place_kind"):
-            of(pid).under_observation = True
-            of(pid).centralised = of(pid).centralised or kind == "site"
-        for pid, day, febrile, symptomatic in CheckIn.objects.filter(
-            **_of("period__person_id", ids), local_date__gte=since
-        ).values_list("period__person_id", "local_date", "febrile", "symptomatic"):
-            note_checkin(pid, day, febrile or symptomatic)
 
-    if apps.is_installed("fangkong.clinical"):
-        from fangkong.clinical.models import Case
+def _observation_facts(ids: list[int], since: dt.date, of: Of) -> None:
+    """Under observation (at home or in a site) and the observation's check-ins."""
+    from fangkong.observation.models import CheckIn, ObservationPeriod
 
-        for pid, outcome, outcome_at in Case.objects.filter(
-            **_of("person_id", ids), status__in=["suspected", "confirmed", "asymptomatic"]
-        ).values_list("person_id", "outcome", "outcome_at"):
-            if not outcome:
-                of(pid).case_in_care = True
-            elif outcome == "discharged" and outcome_at is not None:
-                of(pid).discharged_on = _later(
-                    of(pid).discharged_on, timezone.localdate(outcome_at)
-                )
+    for pid, kind in ObservationPeriod.objects.filter(
+        **_of("person_id", ids), status__in=["active", "referred"]
+    ).values_list("person_id", "place_kind"):
+        of(pid).under_observation = True
+        of(pid).centralised = of(pid).centralised or kind == "site"
+    for pid, day, febrile, symptomatic in CheckIn.objects.filter(
+        **_of("period__person_id", ids), local_date__gte=since
+    ).values_list("period__person_id", "local_date", "febrile", "symptomatic"):
+        _note_checkin(of(pid), day, febrile or symptomatic)
 
-    if apps.is_installed("fangkong.tracing"):
-        from fangkong.tracing.models import Contact, IndexCase
 
-        # A traced case with no clinical record (yet) is a case in care.
-        for pid in IndexCase.objects.filter(
-            **_of("person_id", ids), case_id__isnull=True
-        ).values_list("person_id", flat=True):
+def _clinical_facts(ids: list[int], since: dt.date, of: Of) -> None:
+    """A case in care, or discharged on a day."""
+    from fangkong.clinical.models import Case
+
+    for pid, outcome, outcome_at in Case.objects.filter(
+        **_of("person_id", ids), status__in=["suspected", "confirmed", "asymptomatic"]
+    ).values_list("person_id", "outcome", "outcome_at"):
+        if not outcome:
             of(pid).case_in_care = True
-        rows = (
-            Contact.objects.filter(**_of("person_id", ids), last_exposure__gte=since)
-            .exclude(status__in=["dismissed", "became_case"])
-            .values("person_id", "category")
-            .annotate(last=Max("last_exposure"))
-        )
-        for row in rows:
-            f = of(row["person_id"])
-            if row["category"] == "close":
-                f.close_contact_on = _later(f.close_contact_on, row["last"])
-            else:
-                f.possible_contact_on = _later(f.possible_contact_on, row["last"])
-    for source in core_facts.sources():  # e.g. self-declarations (issue #19)
-        source.add(_of("person_id", ids), since, of)
-    return out
+        elif outcome == "discharged" and outcome_at is not None:
+            of(pid).discharged_on = _later(of(pid).discharged_on, timezone.localdate(outcome_at))
+
+
+def _tracing_facts(ids: list[int], since: dt.date, of: Of) -> None:
+    """A traced case with no clinical record (yet) is a case in care; close and possible
+    contacts by their last exposure."""
+    from fangkong.tracing.models import Contact, IndexCase
+
+    for pid in IndexCase.objects.filter(**_of("person_id", ids), case_id__isnull=True).values_list(
+        "person_id", flat=True
+    ):
+        of(pid).case_in_care = True
+    rows = (
+        Contact.objects.filter(**_of("person_id", ids), last_exposure__gte=since)
+        .exclude(status__in=["dismissed", "became_case"])
+        .values("person_id", "category")
+        .annotate(last=Max("last_exposure"))
+    )
+    for row in rows:
+        f = of(row["person_id"])
+        if row["category"] == "close":
+            f.close_contact_on = _later(f.close_contact_on, row["last"])
+        else:
+            f.possible_contact_on = _later(f.possible_contact_on, row["last"])
+
+
+# The facts other apps hold, read when the app is installed.
+_APP_FACTS: tuple[tuple[str, Callable[[list[int], dt.date, Of], None]], ...] = (
+    ("fangkong.screening", _screening_facts),
+    ("fangkong.observation", _observation_facts),
+    ("fangkong.clinical", _clinical_facts),
+    ("fangkong.tracing", _tracing_facts),
+)
 
 
 def persons_with_facts(today: dt.date) -> set[int]:
