@@ -51,7 +51,7 @@ def governing(stored: Sequence[Any], fact_day: dt.date, default: Any) -> Any:
     return stored[0] if stored else default
 
 
-def derive(  # noqa: C901
+def derive(
     f: Facts, r: Any, today: dt.date, rules_on: Callable[[dt.date], Any] | None = None
 ) -> tuple[str, list[str]]:
     """(colour, reasons) by R11, with R12 deciding when an event stops counting.
@@ -60,34 +60,33 @@ def derive(  # noqa: C901
     on = rules_on or (lambda _day: r)
     if f.override is not None:
         return f.override[0], [_("set by headquarters: %s") % f.override[1]]
-    red: list[str] = []
-    yellow: list[str] = []
+    red = _red_reasons(f, r, today, on)
+    yellow = _yellow_reasons(f, r, today, on)
+    if red:
+        return "red", red + yellow
+    if yellow:
+        return "yellow", yellow
+    return "green", []
 
-    def red_event(day: dt.date | None, reason: str, rs: Any = r, days: int | None = None) -> None:
+
+def _streak_note(f: Facts, day: dt.date, today: dt.date, needed: int) -> tuple[int, str]:
+    """The run of normal check-ins since `day`, and how it reads beside a reason."""
+    streak = normal_streak(f.checkins, day, today)
+    return streak, " · " + _("%(n)s of %(k)s normal check-ins") % {"n": streak, "k": needed}
+
+
+def _red_reasons(f: Facts, r: Any, today: dt.date, on: Callable[[dt.date], Any]) -> list[str]:
+    """Why the code is red: a case, after discharge, under observation, or an event
+    (close contact, arrival from a high-risk area) still within its days or its run of
+    normal check-ins."""
+    red: list[str] = []
+
+    def event(day: dt.date | None, reason: str, rs: Any, days: int) -> None:
         if day is None:
             return
-        streak = normal_streak(f.checkins, day, today)
-        if (today - day).days < (rs.red_days if days is None else days) or (
-            streak < rs.red_checkins
-        ):
-            red.append(
-                reason
-                + " · "
-                + _("%(n)s of %(k)s normal check-ins") % {"n": streak, "k": rs.red_checkins}
-            )
-
-    def yellow_event(
-        day: dt.date | None, reason: str, window: int | None = None, rs: Any = r
-    ) -> None:
-        if day is None or (window is not None and (today - day).days >= window):
-            return
-        streak = normal_streak(f.checkins, day, today)
-        if streak < rs.yellow_checkins:
-            yellow.append(
-                reason
-                + " · "
-                + _("%(n)s of %(k)s normal check-ins") % {"n": streak, "k": rs.yellow_checkins}
-            )
+        streak, note = _streak_note(f, day, today, rs.red_checkins)
+        if (today - day).days < days or streak < rs.red_checkins:
+            red.append(reason + note)
 
     if f.case_in_care:
         red.append(_("case under treatment"))
@@ -97,34 +96,51 @@ def derive(  # noqa: C901
         red.append(_("in centralised observation"))
     elif f.under_observation:
         red.append(_("under medical observation"))
-    red_event(f.close_contact_on, _("close contact (last exposure %s)") % f.close_contact_on)
+    event(
+        f.close_contact_on,
+        _("close contact (last exposure %s)") % f.close_contact_on,
+        r,
+        r.red_days,
+    )
     if f.high_risk_arrival is not None:
         ar = on(f.high_risk_arrival)  # the arrival's own rule set (item 5 of issue #15)
-        red_event(
+        event(
             f.high_risk_arrival,
             _("arrived from a high-risk area on %s") % f.high_risk_arrival,
             ar,
             ar.high_risk_days,
         )
-    yellow_event(f.abnormal_on, _("fever or symptoms reported on %s") % f.abnormal_on)
+    return red
+
+
+def _yellow_reasons(f: Facts, r: Any, today: dt.date, on: Callable[[dt.date], Any]) -> list[str]:
+    """Why the code is yellow: fever or symptoms reported, an arrival from a medium-risk
+    area or a possible contact within its window, until the run of normal check-ins."""
+    yellow: list[str] = []
+
+    def event(day: dt.date | None, reason: str, window: int | None, rs: Any) -> None:
+        if day is None or (window is not None and (today - day).days >= window):
+            return
+        streak, note = _streak_note(f, day, today, rs.yellow_checkins)
+        if streak < rs.yellow_checkins:
+            yellow.append(reason + note)
+
+    event(f.abnormal_on, _("fever or symptoms reported on %s") % f.abnormal_on, None, r)
     if f.medium_risk_arrival is not None:
         mr = on(f.medium_risk_arrival)
-        yellow_event(
+        event(
             f.medium_risk_arrival,
             _("arrived from a medium-risk area on %s") % f.medium_risk_arrival,
             mr.medium_risk_days,
             mr,
         )
-    yellow_event(
+    event(
         f.possible_contact_on,
         _("possible contact on %s") % f.possible_contact_on,
         r.possible_contact_days,
+        r,
     )
-    if red:
-        return "red", red + yellow
-    if yellow:
-        return "yellow", yellow
-    return "green", []
+    return yellow
 
 
 # ---------------------------------------------------------------- the stored basis
