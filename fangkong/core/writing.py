@@ -151,9 +151,7 @@ def copy(model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple
 
 
 def _binary(cur: Any, table: str, columns: list[str], rows: Sequence[tuple]) -> list[int]:
-    """The columns' type oids when every value can go in binary (`BINARY`: the type of
-    the column's, or None; aware times), else [] (text COPY). A column's values are
-    checked as the set of their types, not one by one."""
+    """The columns' type oids when every value can go in binary, else [] (text COPY)."""
     if table not in COLUMN_TYPES:
         cur.execute(
             "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass "
@@ -161,8 +159,13 @@ def _binary(cur: Any, table: str, columns: list[str], rows: Sequence[tuple]) -> 
             [connection.ops.quote_name(table)],
         )
         COLUMN_TYPES[table] = {name: int(oid) for name, oid in cur.fetchall()}
-    known = COLUMN_TYPES[table]
-    oids = [known.get(c, 0) for c in columns]
+    return binary_oids([COLUMN_TYPES[table].get(c, 0) for c in columns], rows)
+
+
+def binary_oids(oids: list[int], rows: Sequence[tuple]) -> list[int]:
+    """`oids` when every column's values can go in binary (`BINARY`: the type of the
+    column's, or None; aware times), else []. A column's values are checked as the set
+    of their types, not one by one."""
     for oid, values in zip(oids, zip(*rows, strict=True), strict=True):
         wanted = BINARY.get(oid)
         if wanted is None:

@@ -18,6 +18,7 @@ from fangkong.core import picking
 from fangkong.core.access import division, record, require
 from fangkong.core.forms import add_action_errors, create_page, flashed, posted, run_action
 from fangkong.core.querysets import allows, can_access
+from fangkong.geo.choices import Level
 from fangkong.geo.models import Division
 from fangkong.screening import actions, exports, fates, handover, progress
 from fangkong.screening.choices import Outcome, TaskStatus
@@ -355,7 +356,7 @@ def exception_assign(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "screening/assign.html", {"item": item, "form": form})
 
 
-SENDING_LEVELS = {"city", "county", "town"}  # the headquarters that send persons to sites
+SENDING_LEVELS = {Level.CITY, Level.COUNTY, Level.TOWN}  # headquarters that send to sites
 
 
 @login_required

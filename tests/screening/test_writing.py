@@ -81,19 +81,25 @@ def test_values_of_every_kind_are_stored_as_given(db, node, household):
     assert (subject.name, subject.arrival_at, subject.key_area) == (ODD, arrived, True)
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'")
 def test_binary_copy_only_when_every_value_has_its_column_s_type(db):
     """A naive time, a boolean where an integer belongs or a text where a date does
-    sends the rows as text, which PostgreSQL reads as it always has."""
+    sends the rows as text, which PostgreSQL reads as it always has. The choice is
+    made from the columns' types as PostgreSQL names them (read from its catalogue
+    there; SQLite writes by `bulk_create` and never asks)."""
     now = clock.now()
     columns = ("subject_id", "key_area", "due_at", "visited_at", "status")
     cols = [
         f.column for c in columns for f in ScreeningTask._meta.concrete_fields if f.attname == c
     ]
+    oids = [20, 16, 1184, 1184, 1043]  # bigint, boolean, timestamptz ×2, varchar
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            writing._binary(cur, ScreeningTask._meta.db_table, cols, [(1, True, now, now, "")])
+        table = writing.COLUMN_TYPES[ScreeningTask._meta.db_table]
+        assert [table[c] for c in cols] == oids
 
     def binary(*rows: tuple) -> bool:
-        with connection.cursor() as cur:
-            return bool(writing._binary(cur, ScreeningTask._meta.db_table, cols, rows))
+        return bool(writing.binary_oids(oids, rows))
 
     assert binary((1, True, now, None, TaskStatus.OPEN), (2, False, now, now, "done"))
     assert not binary((1, True, now.replace(tzinfo=None), None, "open"))
