@@ -162,9 +162,11 @@ def _village(row: dict[str, str], by_code: dict, by_name: dict) -> Division | st
     return _("town: “%s” is the name of several villages; give the town") % name
 
 
-def _parse(  # noqa: C901
-    rows: list[dict[str, str]], mapping: dict[str, str], scope: Division | None
-) -> tuple[list[_Line], list[tuple[int, str]]]:
+def _villages(
+    scope: Division | None,
+) -> tuple[dict[str, Division], dict[str, list[tuple[Division, Division]]]]:
+    """The villages a file may name (under `scope`), by code and by each everyday form of
+    their name (with their town, to tell namesakes apart)."""
     villages = Division.objects.filter(level=Level.VILLAGE)
     if scope is not None:
         villages = villages.under(scope.path)
@@ -174,6 +176,13 @@ def _parse(  # noqa: C901
     for v in by_code.values():
         for form, _w in everyday_forms(v.name):
             by_name.setdefault(form, []).append((v, towns.get(v.parent_id)))  # type: ignore[arg-type]
+    return by_code, by_name
+
+
+def _parse(
+    rows: list[dict[str, str]], mapping: dict[str, str], scope: Division | None
+) -> tuple[list[_Line], list[tuple[int, str]]]:
+    by_code, by_name = _villages(scope)
     lines, errors = [], []
     for lineno, raw in enumerate(rows, start=2):
         row = {f: raw.get(h, "").strip() for f, h in mapping.items()}
@@ -188,29 +197,7 @@ def _parse(  # noqa: C901
         kind = _kind(kind_text) if kind_text else None
         text = _norm(row.get("text", ""))
         low, high = _number(row.get("low", "")), _number(row.get("high", ""))
-        problem = None
-        if not grid_text:
-            problem = _("grid: missing")
-        elif len(row.get("grid_name", "")) > 100:
-            problem = _("grid: at most 100 characters")
-        elif len(text) > 60:
-            problem = _("text: at most 60 characters")
-        elif code is None and not row.get("grid_name"):
-            problem = _("grid_code: “%s” is not a grid number") % grid_text
-        elif households and not households.isdigit():
-            problem = _("households: not a whole number")
-        elif kind_text and kind is None:
-            problem = _("kind: “%s” is none of 小区, 楼幢, 街路, 自然村, 组") % kind_text
-        elif kind in NAMED_KINDS and len(text) < 2:
-            problem = _("text: give the name (at least 2 characters)")
-        elif kind in RANGED_KINDS - {KeyKind.GROUP} and kind != KeyKind.BUILDING and low is None:
-            problem = _("low: give the first house number")
-        elif kind == KeyKind.GROUP and low is None:
-            problem = _("low: give the first group number")
-        elif (row.get("low") and low is None) or (row.get("high") and high is None):
-            problem = _("low/high: not a number")
-        elif low is not None and high is not None and high < low:
-            problem = _("high: smaller than the first number")
+        problem = _problem(row, code, kind, text, low, high)
         if problem:
             errors.append((lineno, problem))
             continue
@@ -228,6 +215,42 @@ def _parse(  # noqa: C901
             )
         )
     return lines, errors
+
+
+def _problem(
+    row: dict[str, str],
+    code: str | None,
+    kind: str | None,
+    text: str,
+    low: int | None,
+    high: int | None,
+) -> str | None:
+    """The first thing wrong with a line of a grid-key file, naming its field, or None."""
+    grid_text = row.get("grid_code") or row.get("grid_name", "")
+    households, kind_text = row.get("households", ""), row.get("kind", "")
+    if not grid_text:
+        return _("grid: missing")
+    if len(row.get("grid_name", "")) > 100:
+        return _("grid: at most 100 characters")
+    if len(text) > 60:
+        return _("text: at most 60 characters")
+    if code is None and not row.get("grid_name"):
+        return _("grid_code: “%s” is not a grid number") % grid_text
+    if households and not households.isdigit():
+        return _("households: not a whole number")
+    if kind_text and kind is None:
+        return _("kind: “%s” is none of 小区, 楼幢, 街路, 自然村, 组") % kind_text
+    if kind in NAMED_KINDS and len(text) < 2:
+        return _("text: give the name (at least 2 characters)")
+    if kind in RANGED_KINDS - {KeyKind.GROUP} and kind != KeyKind.BUILDING and low is None:
+        return _("low: give the first house number")
+    if kind == KeyKind.GROUP and low is None:
+        return _("low: give the first group number")
+    if (row.get("low") and low is None) or (row.get("high") and high is None):
+        return _("low/high: not a number")
+    if low is not None and high is not None and high < low:
+        return _("high: smaller than the first number")
+    return None
 
 
 def _overlap(a: _Line, b: _Line) -> bool:
