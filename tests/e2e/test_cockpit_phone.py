@@ -144,13 +144,12 @@ def test_the_site_day_admits_a_person_sent_to_it_and_its_lists_fit_a_phone(
     360 px phone, the worker picks a free room (never types an id) and assigns it; the
     figure of today's arrivals then opens the line list cut to that person, with the
     cut named in the filter form."""
-    from fangkong.accounts.models import User
     from fangkong.core import clock
     from fangkong.observation import actions
 
     worker = make_user("quarantine_site", YUECHENG, username="u-site2", display_name="冯芳")
     county = make_user("county_hq", YUECHENG, username="u-county2")
-    system = User(is_superuser=True, is_active=True)
+    system = system_actor()
     site = actions.create_site(
         system, name="越城区集中隔离点二号", address="解放北路90号", node=worker.node
     )
@@ -184,5 +183,44 @@ def test_the_site_day_admits_a_person_sent_to_it_and_its_lists_fit_a_phone(
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     text = page.evaluate(VISIBLE_TEXT)
     assert untranslated(text) == [], explain(text)
+    assert errors == []
+    context.close()
+
+
+def test_the_county_sends_a_decision_to_a_site_from_the_handover_page_on_a_phone(
+    live_server, browser, make_user
+):
+    """A visit decided on centralised observation: on the hand-over page, in Chinese on a
+    360 px phone, the county picks the site by name (its free beds shown; a long name
+    stays inside the card) and sends the person; the site then holds them awaiting a
+    room."""
+    from fangkong.observation import actions
+    from fangkong.observation.models import ObservationPeriod
+    from tests import kit
+
+    make_user("county_hq", YUECHENG, username="u-county3", display_name="陈刚")
+    site = actions.create_site(
+        system_actor(),
+        name="越城区集中医学观察点一号（塔山宾馆东楼）",
+        address="解放北路90号",
+        node=kit.division(YUECHENG),
+    )
+    actions.add_rooms(system_actor(), site, ["101", "102"], 1)
+    task = kit.handover(0, GRID_A)
+    context, page, errors = phone_page(browser)
+    sign_in(page, live_server.url, "u-county3")
+    page.goto(live_server.url + "/screening/handovers/")
+    row = page.locator(f'tr[data-task="{task.pk}"]')
+    picker = row.locator("select[name=site]")
+    assert picker.locator("option").all_inner_texts() == [f"{site.name}（空 2 床）"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    text = page.evaluate(VISIBLE_TEXT)
+    assert untranslated(text) == [], explain(text)
+    row.get_by_role("button", name=f"将{task.subject.name}送往隔离点").click()
+    page.wait_for_load_state()
+    assert f"{task.subject.name} 已送往 {site.name}" in page.locator("main").inner_text()
+    assert page.locator(f'tr[data-task="{task.pk}"]').count() == 0
+    period = ObservationPeriod.objects.get(person=task.subject.person)
+    assert period.sent_to_id == site.pk
     assert errors == []
     context.close()
