@@ -110,6 +110,10 @@ def site_households(user: Any, households: Any) -> Any:
 
 
 class SiteQuerySet(RestrictedQuerySet):
+    def in_use(self) -> "SiteQuerySet":
+        """The sites in use, by name: those a person can be placed in or sent to."""
+        return self.filter(active=True).order_by("name", "pk")
+
     def with_occupancy(self) -> "SiteQuerySet":
         """Beds, persons placed, rooms with a free bed, per site (one query)."""
         from fangkong.observation.models import Placement, Room

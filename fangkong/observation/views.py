@@ -73,7 +73,7 @@ def free_rooms(user: Any, site_id: Any):  # type: ignore[no-untyped-def]
 
 
 def _sites(user: Any):  # type: ignore[no-untyped-def]
-    return QuarantineSite.objects.restrict(user, "view").filter(active=True).order_by("name", "pk")
+    return QuarantineSite.objects.restrict(user, "view").in_use()
 
 
 def _rooms(user: Any):  # type: ignore[no-untyped-def]

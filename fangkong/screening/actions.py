@@ -531,6 +531,8 @@ def send_to_site(user: Any, task: ScreeningTask, site: Any) -> ScreeningTask:
         .get(pk=task.pk)
     )
     require(user, "transfer", task, message=_("this task is not in your area"))
+    if not handover.may_send(user):
+        raise NotAllowed(_("the town or county sends the person to a site"))
     if task.outcome != Outcome.CENTRAL or task.handover != Handover.PENDING:
         raise invalid(
             "task", _("only a decision of centralised observation awaiting hand-over is sent")

@@ -12,7 +12,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from fangkong.core import listing as lists
-from fangkong.core.access import division, record, require
+from fangkong.core.access import NotAllowed, division, record, require
 from fangkong.screening import actions, fates, handover, progress
 from fangkong.screening.models import (
     DeclarationReview,
@@ -27,6 +27,7 @@ from fangkong.screening.reads import (
     audit_list,
     open_exceptions,
     pending_declarations,
+    pending_handovers,
 )
 
 router = Router(tags=["screening"])
@@ -279,7 +280,7 @@ class HandoverSiteIn(Schema):
 class HandoverSiteOut(Schema):
     id: int
     name: str
-    free: int = Field(..., description="beds not taken now")
+    free: int = Field(..., alias="free_beds", description="beds not taken now")
 
 
 @lists.paged(router, "/handovers", ScreeningTaskOut)
@@ -287,12 +288,7 @@ def list_handovers(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Visits whose decision (observation at home or in a site, a fever-clinic referral)
     awaits hand-over, in the caller's area, oldest first; paged with `count`."""
     require(request.user, "view", ScreeningTask)
-    qs = (
-        ScreeningTask.objects.restrict(request.user, "view")
-        .handover_pending()
-        .select_related("subject", "node")
-        .order_by("visited_at", "pk")
-    )
+    qs = pending_handovers(request.user)
     return audit_api_page(request, "screening.screeningtask", {"list": "handovers"}, qs)
 
 
@@ -300,7 +296,8 @@ def list_handovers(request: HttpRequest):  # type: ignore[no-untyped-def]
 def handover_sites(request: HttpRequest):  # type: ignore[no-untyped-def]
     """The quarantine sites of the caller's area in use, with their free beds: where a
     decision of centralised observation can be sent."""
-    require(request.user, "add", "observation.observationperiod")
+    if not handover.may_send(request.user):
+        raise NotAllowed(_("the town or county sends the person to a site"))
     return handover.sites(request.user)
 
 

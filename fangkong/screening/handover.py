@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from fangkong.core import clock
+from fangkong.geo.choices import Level
 from fangkong.screening.choices import Handover, Outcome
 
 log = logging.getLogger(__name__)
@@ -47,16 +48,24 @@ def _terms(task: Any, reason: Any) -> dict[str, Any]:
     }
 
 
+# The headquarters that send a person decided for centralised observation to a site; a
+# grid or a village is told who does.
+SENDING_LEVELS = {Level.CITY, Level.COUNTY, Level.TOWN}
+
+
+def may_send(user: Any) -> bool:
+    """Whether the user sends persons to quarantine sites: a headquarters (a town or
+    above) whose role starts observations."""
+    level = getattr(getattr(user, "node", None), "level", "")
+    return bool(user.may("observation.observationperiod", "add")) and level in SENDING_LEVELS
+
+
 def sites(user: Any) -> Any:
-    """The quarantine sites of the user's area in use, with their free beds (`free`),
-    to send a person decided for centralised observation to."""
+    """The quarantine sites of the user's area in use, with their free beds
+    (`free_beds`), to send a person decided for centralised observation to."""
     from fangkong.observation.models import QuarantineSite
 
-    qs = QuarantineSite.objects.restrict(user, "view").filter(active=True).with_occupancy()
-    rows = list(qs.order_by("name", "pk"))
-    for site in rows:
-        site.free = max(site.capacity - site.occupied, 0)
-    return rows
+    return QuarantineSite.objects.restrict(user, "view").in_use().with_occupancy()
 
 
 def site_of(user: Any, pk: Any) -> Any:
@@ -65,7 +74,7 @@ def site_of(user: Any, pk: Any) -> Any:
 
     from fangkong.core.access import invalid
 
-    found = next((s for s in sites(user) if str(s.pk) == str(pk)), None)
+    found = sites(user).filter(pk=pk).first() if str(pk).isdigit() else None
     if found is None:
         raise invalid("site", _("choose a quarantine site of your area"))
     return found

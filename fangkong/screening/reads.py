@@ -47,6 +47,15 @@ def open_exceptions(user: Any) -> Any:
     return qs.select_related("subject", "node").order_by("pk")
 
 
+def pending_handovers(user: Any) -> Any:
+    """Visits whose decision awaits hand-over in the user's area, oldest first (page and
+    API)."""
+    from fangkong.screening.models import ScreeningTask
+
+    qs = ScreeningTask.objects.restrict(user, "view").handover_pending()
+    return qs.select_related("subject", "node").order_by("visited_at", "pk")
+
+
 def pending_declarations(user: Any) -> Any:
     """Self-declarations awaiting review in the user's area, oldest first (page and API)."""
     from fangkong.screening.models import DeclarationReview

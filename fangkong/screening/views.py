@@ -18,7 +18,6 @@ from fangkong.core import picking
 from fangkong.core.access import division, record, require
 from fangkong.core.forms import add_action_errors, create_page, flashed, posted, run_action
 from fangkong.core.querysets import allows, can_access
-from fangkong.geo.choices import Level
 from fangkong.geo.models import Division
 from fangkong.screening import actions, exports, fates, handover, progress
 from fangkong.screening.choices import Outcome, TaskStatus
@@ -37,7 +36,12 @@ from fangkong.screening.models import (
     PushedList,
     ScreeningTask,
 )
-from fangkong.screening.reads import audit_list, open_exceptions, pending_declarations
+from fangkong.screening.reads import (
+    audit_list,
+    open_exceptions,
+    pending_declarations,
+    pending_handovers,
+)
 
 # --- lists and import reports --------------------------------------------------------------
 
@@ -356,30 +360,19 @@ def exception_assign(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "screening/assign.html", {"item": item, "form": form})
 
 
-SENDING_LEVELS = {Level.CITY, Level.COUNTY, Level.TOWN}  # headquarters that send to sites
-
-
 @login_required
 def handovers(request: HttpRequest) -> HttpResponse:
     """Decisions to start observation or a referral, awaiting those capabilities."""
     require(request.user, "view", ScreeningTask)
     tasks = _audited(
         request,
-        ScreeningTask.objects.restrict(request.user, "view")
-        .handover_pending()
-        .select_related("subject", "node")
-        .order_by("visited_at", "pk"),
+        pending_handovers(request.user),
         TASK_FILTERS,
         "screening.screeningtask",
         "handovers",
     )
-    # A headquarters sends (a town or above); a grid or village is told who does.
-    user: Any = request.user
-    may_send = (
-        user.may("observation.observationperiod", "add")
-        and getattr(user.node, "level", "") in SENDING_LEVELS
-    )
-    sites = handover.sites(user) if may_send else []
+    may_send = handover.may_send(request.user)
+    sites = list(handover.sites(request.user)) if may_send else []
     return render(
         request,
         "screening/handovers.html",

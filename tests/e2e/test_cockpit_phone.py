@@ -26,6 +26,13 @@ def phone_page(browser):
     return context, page, errors
 
 
+def fits_in_chinese(page) -> None:
+    """The page fits the 360 px phone sideways and shows no untranslated text."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    text = page.evaluate(VISIBLE_TEXT)
+    assert untranslated(text) == [], explain(text)
+
+
 @pytest.mark.parametrize(
     ("role", "code", "headline"),
     [
@@ -43,9 +50,7 @@ def test_cockpit_headline_fits_the_first_phone_screen(
     sign_in(page, live_server.url, "u-" + role)
     box = page.locator(headline).bounding_box()
     assert box is not None and box["y"] + box["height"] <= 640, (role, box)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    text = page.evaluate(VISIBLE_TEXT)
-    assert untranslated(text) == [], explain(text)
+    fits_in_chinese(page)
     assert errors == []
     context.close()
 
@@ -130,9 +135,7 @@ def test_the_site_day_shows_its_six_figures_on_the_first_phone_screen(
     assert all(b and b["y"] + b["height"] <= 640 for b in boxes), boxes
     assert boxes[0]["y"] == boxes[2]["y"]  # three to a row
     assert page.locator('[data-figure="free"] .n').inner_text() == "3"
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    text = page.evaluate(VISIBLE_TEXT)
-    assert untranslated(text) == [], explain(text)
+    fits_in_chinese(page)
     assert errors == []
     context.close()
 
@@ -166,9 +169,7 @@ def test_the_site_day_admits_a_person_sent_to_it_and_its_lists_fit_a_phone(
     assert "赵敏" in waiting.inner_text()
     room = waiting.locator("select[name=room]")
     assert room.locator("option").all_inner_texts() == ["101（空 1 床）", "102（空 1 床）"]
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    text = page.evaluate(VISIBLE_TEXT)
-    assert untranslated(text) == [], explain(text)
+    fits_in_chinese(page)
     room.select_option(label="102（空 1 床）")
     waiting.get_by_role("button", name="分配房间").click()
     page.wait_for_load_state()
@@ -180,9 +181,7 @@ def test_the_site_day_admits_a_person_sent_to_it_and_its_lists_fit_a_phone(
     assert page.locator("#id_only option:checked").inner_text() == "今日入住"
     assert page.locator(".pager .total").get_attribute("data-total") == "1"
     assert "赵敏" in page.locator("main").inner_text()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    text = page.evaluate(VISIBLE_TEXT)
-    assert untranslated(text) == [], explain(text)
+    fits_in_chinese(page)
     assert errors == []
     context.close()
 
@@ -213,9 +212,7 @@ def test_the_county_sends_a_decision_to_a_site_from_the_handover_page_on_a_phone
     row = page.locator(f'tr[data-task="{task.pk}"]')
     picker = row.locator("select[name=site]")
     assert picker.locator("option").all_inner_texts() == [f"{site.name}（空 2 床）"]
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    text = page.evaluate(VISIBLE_TEXT)
-    assert untranslated(text) == [], explain(text)
+    fits_in_chinese(page)
     row.get_by_role("button", name=f"将{task.subject.name}送往隔离点").click()
     page.wait_for_load_state()
     assert f"{task.subject.name} 已送往 {site.name}" in page.locator("main").inner_text()
