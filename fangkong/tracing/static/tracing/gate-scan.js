@@ -12,6 +12,7 @@
   var status = document.getElementById("scan-status");
   var start = document.getElementById("scan-start");
   var stop = document.getElementById("scan-stop");
+  var REPEAT_MS = 30000;
   var stream = null, detector = null, busy = false, last = "", lastAt = 0, timer = null;
   box.hidden = false;
 
@@ -58,7 +59,9 @@
     decodeFrame().then(function (text) {
       busy = false;
       var now = Date.now();
-      if (text && (text !== last || now - lastAt > 5000)) {
+      // A resident holds the code up for a while: the same code is sent once, and
+      // again only after REPEAT_MS or when the keeper restarts the camera.
+      if (text && (text !== last || now - lastAt > REPEAT_MS)) {
         last = text; lastAt = now;
         submit(text);
         timer = setTimeout(function () { say("scanning"); tick(); }, 2000);
@@ -69,6 +72,7 @@
   }
 
   function open() {
+    last = "";
     say("starting");
     start.hidden = true;
     nativeDetector().then(function (d) {
