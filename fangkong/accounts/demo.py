@@ -5,6 +5,9 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 
+from django.conf import settings
+from django.utils import translation
+
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
 from fangkong.core.demo_steps import Options
@@ -26,6 +29,19 @@ DEMO_ACCOUNTS = [
     ("grid_worker", Role.GRID_WORKER, "grid", "网格员 卫东"),
     ("grid_worker2", Role.GRID_WORKER, "grid2", "网格员 蒋敏"),
 ]
+
+
+def staff_account(role: str, node: Division, username: str) -> User:
+    """The first active account of `role` at `node`, else a new one (no password: it
+    cannot sign in) named for its place and duty, as a real account is."""
+    user = User.objects.filter(role=role, node=node, is_active=True).order_by("pk").first()
+    if user is None:
+        with translation.override(settings.LANGUAGE_CODE):
+            shown = f"{node.name} {Role(role).label}"[:60]
+        user = User(username=username, role=role, node=node, display_name=shown)
+        user.set_unusable_password()
+        user.save()
+    return user
 
 
 def accounts(options: Options, write: Callable[[str], None]) -> None:

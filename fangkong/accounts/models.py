@@ -43,6 +43,10 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    def get_full_name(self) -> str:
+        """The name shown on pages and in messages: the display name, else the account."""
+        return str(self)
+
     def may(self, model_label: str, action: str) -> bool:
         """The role table decides, for every stored account (a superuser too); only
         the in-memory system actor passes everything."""

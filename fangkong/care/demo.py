@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from fangkong.accounts.demo import staff_account
 from fangkong.care import actions
 from fangkong.care.models import Deed, Difficulty
 from fangkong.core import clock
@@ -36,17 +37,6 @@ DEEDS = [
 ]
 
 
-def _user(role: str, node: Division, name: str) -> Any:
-    from fangkong.accounts.models import User
-
-    user = User.objects.filter(role=role, node=node, is_active=True).order_by("pk").first()
-    if user is None:
-        user = User(username=name, role=role, node=node)
-        user.set_unusable_password()
-        user.save()
-    return user
-
-
 def _png(seed: int) -> SimpleUploadedFile:
     from PIL import Image
 
@@ -67,7 +57,7 @@ def _difficulties(rng: random.Random, villages: list[Division]) -> int:
     now = clock.now()
     made = 0
     for vi, village in enumerate(villages):
-        staff = _user("village_staff", village, f"care_staff_{village.code}")
+        staff = staff_account("village_staff", village, f"care_staff_{village.code}")
         members = _members(village)
         for si in range(5):
             category, text = STORIES[(vi + si) % len(STORIES)]
@@ -106,7 +96,7 @@ def _difficulties(rng: random.Random, villages: list[Division]) -> int:
 def _deeds(county: Division, villages: list[Division], seed: int) -> tuple[int, int]:
     from fangkong.mobilisation.models import Member, PartyOrganisation
 
-    org_user = _user("organisation", county, f"care_org_{county.code}")
+    org_user = staff_account("organisation", county, f"care_org_{county.code}")
     decisions = ["publish", "publish", "publish", "return", "reject", None]
     commended = 0
     for i, (title, text) in enumerate(DEEDS):

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from fangkong.accounts.demo import staff_account
 from fangkong.command import actions
 from fangkong.command.models import (
     Directive,
@@ -24,14 +25,7 @@ REPORT_NAME = "每日防控动员情况报市委"
 
 
 def _hq() -> Any:
-    from fangkong.accounts.models import User
-
-    user = User.objects.filter(role="city_hq", node__code="3306").order_by("pk").first()
-    if user is None:
-        user = User(username="command_demo", role="city_hq", node=Division.objects.get(code="3306"))
-        user.set_unusable_password()
-        user.save()
-    return user
+    return staff_account("city_hq", Division.objects.get(code="3306"), "command_demo")
 
 
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:

@@ -34,6 +34,7 @@ class RunForm(ActionErrorsMixin, forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[(Decision.CONFIRMED, _("Confirm")), (Decision.DISMISSED, _("Dismiss"))]
+        label=_("Decision"),
+        choices=[(Decision.CONFIRMED, _("Confirm")), (Decision.DISMISSED, _("Dismiss"))],
     )
-    note = forms.CharField(required=False, max_length=200)
+    note = forms.CharField(label=_("Reason"), required=False, max_length=200)

@@ -5,6 +5,11 @@ from django.utils.translation import gettext_noop
 # Chinese catalogue adds the full-width ones, so "是哪一位居民？" gets no "：" after it.
 LABEL_ENDINGS = gettext_noop(":?.!")
 
+# Strings of Django's own that its Chinese catalogue does not translate yet: ours does
+# (an app's catalogue is read over Django's). Django 6.1's label of a select's empty
+# choice showed "- Select an option -" in the Chinese UI.
+DJANGO_UNTRANSLATED = (gettext_noop("- Select an option -"),)
+
 
 class CoreConfig(AppConfig):
     name = "fangkong.core"

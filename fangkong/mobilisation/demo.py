@@ -169,7 +169,7 @@ def _ppe(system: Any, today: dt.date) -> int:
     from fangkong.supplies.models import Item, Warehouse
 
     house = Warehouse.objects.under(f"3306/{COUNTY}/").order_by("pk").first()
-    mask = Item.objects.filter(standard="YY 0469 surgical").first()
+    mask = Item.objects.filter(standard="YY 0469").first()
     if house is None or mask is None:
         return 0
     start, end = _bounds(today)

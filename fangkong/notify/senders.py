@@ -468,7 +468,7 @@ def supply_alerts(day: dt.date) -> int:
     with _zh():
         for node in nodes:
             role = HQ_LEVELS[node.level]
-            # the catalogue name: an item's standard ("YY 0469 surgical") is not for an SMS
+            # the catalogue name: an item's standard ("YY 0469") is not for an SMS
             short = [
                 r.item.name for r in supply_days.for_jurisdiction(system, node, day) if r.alert
             ]

@@ -304,7 +304,7 @@ def _followup(user: Any, item: dict, when: dt.datetime) -> tuple[str, str, str, 
             task.path,
         )
     if task.status != "open":
-        who = task.done_by.get_full_name() or task.done_by.username if task.done_by else ""
+        who = str(task.done_by) if task.done_by else ""
         return (
             Result.CONFLICT,
             _("already followed up by %(who)s at %(at)s")

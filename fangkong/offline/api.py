@@ -234,7 +234,7 @@ def _device(d: DeviceStatus) -> dict:
     from django.utils import timezone
 
     return {
-        "user": d.user.get_full_name() or d.user.username,
+        "user": str(d.user),
         "device": d.device,
         "waiting": d.waiting,
         "last_sync_at": timezone.localtime(d.last_sync_at).isoformat() if d.last_sync_at else None,
@@ -257,9 +257,7 @@ def _orphan(o: OrphanVisit) -> dict:
         "id": o.pk,
         "task_ref": o.task_ref,
         "subject_name": o.subject_name,
-        "visited_by": (o.visited_by.get_full_name() or o.visited_by.username)
-        if o.visited_by
-        else "",
+        "visited_by": str(o.visited_by) if o.visited_by else "",
         "recorded_at": timezone.localtime(o.recorded_at).isoformat(),
         "received_at": timezone.localtime(o.received_at).isoformat(),
         "data": o.data,

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from fangkong.accounts.demo import staff_account
 from fangkong.core import clock
 from fangkong.geo.models import Division
 from fangkong.public import actions, returns
@@ -39,17 +40,6 @@ QUESTIONS = [
     ("education", "学校什么时候开学？网课怎么安排？"),
     ("market", "口罩在哪里可以买到？价格有规定吗？"),
 ]
-
-
-def _user(role: str, node: Division, name: str) -> Any:
-    from fangkong.accounts.models import User
-
-    user = User.objects.filter(role=role, node=node).order_by("pk").first()
-    if user is None:
-        user = User(username=name, role=role, node=node)
-        user.set_unusable_password()
-        user.save()
-    return user
 
 
 def _at(day: dt.date, hour: int) -> dt.datetime:
@@ -95,7 +85,7 @@ def demo_step(seed: int) -> str:
     if Rumour.objects.exists():
         return "already present"
     rng = random.Random(seed)
-    hq = _user("city_hq", city, "public_demo_hq")
+    hq = staff_account("city_hq", city, "public_demo_hq")
     county = Division.objects.filter(parent=city).order_by("code").first()
     town = Division.objects.filter(parent=county).order_by("code").first()
     assert county is not None and town is not None
@@ -105,9 +95,9 @@ def demo_step(seed: int) -> str:
         town=town,
         villages=villages,
         hq=hq,
-        county_hq=_user("county_hq", county, "public_demo_county"),
-        town_hq=_user("town_hq", town, "public_demo_town"),
-        staff=_user("village_staff", villages[0], "public_demo_village"),
+        county_hq=staff_account("county_hq", county, "public_demo_county"),
+        town_hq=staff_account("town_hq", town, "public_demo_town"),
+        staff=staff_account("village_staff", villages[0], "public_demo_village"),
     )
     today = clock.today()
     published, refused = _bulletins(cast, today)

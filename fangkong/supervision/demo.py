@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from fangkong.accounts.demo import staff_account
 from fangkong.core import clock
 from fangkong.geo.models import Division
 from fangkong.supervision import actions
@@ -28,17 +29,6 @@ FINDINGS = [
     ("public_information", "小区公告栏防控通告未更新", "minor"),
     ("mobilisation", "报名入列党员未排班上岗", "minor"),
 ]
-
-
-def _account(role: str, node: Division, username: str) -> Any:
-    from fangkong.accounts.models import User
-
-    user = User.objects.filter(role=role, node__path__startswith=node.path).order_by("pk").first()
-    if user is None:
-        user = User(username=username, role=role, node=node)
-        user.set_unusable_password()
-        user.save()
-    return user
 
 
 def _photo(rng: random.Random, n: int) -> SimpleUploadedFile:
@@ -60,9 +50,9 @@ def seed_supervision(seed: int) -> str:
     if city is None or county is None:
         return "no jurisdiction tree: supervision skipped"
     rng = random.Random(seed)
-    inspector = _account("discipline", city, "supervision_demo")
-    helper = _account("county_hq", county, "supervision_demo_county")
-    organisation = _account("organisation", city, "supervision_demo_org")
+    inspector = staff_account("discipline", city, "supervision_demo")
+    helper = staff_account("county_hq", county, "supervision_demo_county")
+    organisation = staff_account("organisation", city, "supervision_demo_org")
     today = clock.today()
     start = today - dt.timedelta(days=14)
     villages = list(
@@ -166,7 +156,7 @@ def _follow_up(
 ) -> None:
     """A third closed after an on-the-spot check, a third answered and waiting, a third
     unanswered (overdue once past its deadline)."""
-    staff = _account("village_staff", village, f"supervision_demo_v{i}")
+    staff = staff_account("village_staff", village, f"supervision_demo_v{i}")
     if i % 3 == 0:  # answered, verified on the spot, closed
         with clock.frozen(_at(day + dt.timedelta(days=2), 11)):
             actions.reply_rectification(staff, task, "已落实整改，补齐人员并建立台账")

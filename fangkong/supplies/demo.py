@@ -88,7 +88,7 @@ def _stock_reserve(
         for key, qty in (
             ("N95", 20000),
             ("KN95", 30000),
-            ("YY 0469 surgical", 200000),
+            ("YY 0469", 200000),
             ("GB 19082", 8000),
             ("护目镜", 3000),
             ("医用手套", 50000),
@@ -141,13 +141,13 @@ def _distribute(
     """Transfers from the reserve to the county stores, and on to the hospital store."""
     with _at(start + dt.timedelta(days=1)):
         for wh in houses.values():
-            for key in ("N95", "YY 0469 surgical", "GB 19082", "84消毒液"):
+            for key in ("N95", "YY 0469", "GB 19082", "84消毒液"):
                 ledger.transfer(
                     system,
                     reserve,
                     wh,
                     items[key],
-                    {"N95": 1200, "YY 0469 surgical": 10000, "GB 19082": 600, "84消毒液": 300}[key],
+                    {"N95": 1200, "YY 0469": 10000, "GB 19082": 600, "84消毒液": 300}[key],
                 )
     if hospital is not None:
         with _at(start + dt.timedelta(days=1, hours=2)):
@@ -168,9 +168,7 @@ def _use(
         day = start + dt.timedelta(days=d)
         with _at(day, 16):
             for wh in houses.values():
-                ledger.issue(
-                    system, wh, items["YY 0469 surgical"], rng.randint(300, 600), reason="社区卡口"
-                )
+                ledger.issue(system, wh, items["YY 0469"], rng.randint(300, 600), reason="社区卡口")
                 ledger.issue(system, wh, items["84消毒液"], rng.randint(5, 15), reason="消杀")
             if hospital is not None:
                 ledger.issue(
@@ -187,7 +185,7 @@ def _requests(system: Any, houses: dict, hospital: Any, items: dict, today: dt.d
     for kind, name, key, qty, urgency in (
         ("medical", "绍兴市第六人民医院", "GB 19082", 200, "critical"),
         ("site", "塔山隔离点", "N95", 150, "urgent"),
-        ("community", "府山街道社区", "YY 0469 surgical", 2000, "routine"),
+        ("community", "府山街道社区", "YY 0469", 2000, "routine"),
         ("medical", "绍兴市第六人民医院", "N95", 100, "urgent"),
     ):
         made.append(

@@ -39,7 +39,7 @@ def visit_item(task, minutes_ago=30, outcome="cleared", **data):
 
 @pytest.fixture
 def worker(make_user):
-    return make_user("grid_worker", GRID_A, username="gw")
+    return make_user("grid_worker", GRID_A, username="gw", display_name="网格员 卫东")
 
 
 def post(client, path, body):
@@ -116,6 +116,8 @@ def test_a_visit_for_a_deleted_task_is_kept_as_an_orphan_for_the_village(
     client.force_login(village)
     page = client.get("/offline/status/")
     assert page.status_code == 200 and orphan.task_ref in page.content.decode()
+    # who recorded it is named as the village knows them, not by the account
+    assert "网格员 卫东" in page.content.decode() and ">gw<" not in page.content.decode()
     response = client.post(f"/offline/orphans/{orphan.pk}/resolve/", {"resolution": "已并入新任务"})
     assert response.status_code == 302
     orphan.refresh_from_db()

@@ -7,6 +7,7 @@ ALLOWED = {
     "PDF", "Excel", "XLSX", "Rt", "R", "N95", "ID", "QR", "CT", "PCR", "IgM", "IgG", "GB", "T",
     "SMS", "App", "kg", "km", "m", "cm", "ml", "mL", "h", "min", "s", "g", "x", "KN95",
     "APP", "DuckDB", "Apache", "Spark", "Wi", "Fi", "API", "CSV", "UTF", "GBK", "TOTP", "ICU", "ECMO", "Cookie", "No", "KB",
+    "XLS", "xlsx", "JSON", "XML", "YY",
 }  # fmt: skip
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*")
 SNAKE = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
@@ -15,6 +16,7 @@ SNAKE = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
 def untranslated(text: str) -> list[str]:
     """Latin words outside the allowlist and snake_case tokens in a page's visible text."""
     found = []
+    text = text.replace("°C", "°")  # the unit of a temperature
     for word in WORD.findall(text):
         if "_" in word or word not in ALLOWED:
             found.append(word)

@@ -49,3 +49,22 @@ def level_label(value: Any) -> Any:
     from fangkong.geo.choices import Level
 
     return Level(value).label if value in Level.values else value
+
+
+@register.filter
+def place(node: Any) -> str:
+    """Where a division sits, by names from its county down (越城区 › 塔山街道 › 花园社区
+    › 第1网格): names repeat across the tree (every village has a 第1网格), codes are
+    not for people."""
+    from fangkong.geo.picker import path_labels
+
+    return path_labels([node])[node.code] if node is not None else ""
+
+
+@register.simple_tag
+def places(items: Any, attr: str = "") -> dict[str, str]:
+    """`place` for every division of a list in two queries, by code:
+    `{% places rows "node" as where %}` then `{{ where|get_item:r.node.code }}`."""
+    from fangkong.geo.picker import path_labels
+
+    return path_labels([getattr(i, attr) if attr else i for i in items])
