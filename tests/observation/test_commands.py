@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from fangkong.core import clock
-from fangkong.observation.models import AlertTask, ObservationPeriod, QuarantineSite
+from fangkong.observation.models import AlertTask, CheckIn, ObservationPeriod, QuarantineSite
 from tests.conftest import GRID_A, GRID_B, TASHAN
 from tests.observation.conftest import at
 
@@ -26,6 +26,13 @@ def test_demo_observation_makes_every_state(make_user, make_person):
     assert ObservationPeriod.objects.filter(place_kind="site").exists()
     assert ObservationPeriod.objects.filter(place_kind="home", status="active").exists()
     assert ObservationPeriod.objects.exclude(certificate_code=None).exists()
+    # the sites' days have persons awaiting a room (待入住), still observed at home
+    waiting = ObservationPeriod.objects.exclude(sent_to=None)
+    assert waiting.count() == 2 and {p.place_kind for p in waiting} == {"home"}
+    assert "2 sent to a site awaiting a room" in out.getvalue()
+    # the fevers the sites see are readings, not one figure repeated
+    fevers = CheckIn.objects.filter(temperature__gte=37.3).values_list("temperature", flat=True)
+    assert len(set(fevers)) > 1
     assert "periods" in out.getvalue()
     again = io.StringIO()
     call_command("demo_observation", stdout=again)

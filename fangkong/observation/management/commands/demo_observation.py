@@ -17,6 +17,7 @@ from fangkong.core import clock
 from fangkong.core.querysets import system_actor
 from fangkong.geo.models import Division
 from fangkong.observation import actions
+from fangkong.observation.choices import PlaceKind
 from fangkong.observation.models import ObservationPeriod, Placement, QuarantineSite, Room
 from fangkong.people.models import Person
 
@@ -78,12 +79,23 @@ class Command(BaseCommand):
                 self.stderr.write(f"  skipped person {person.pk}: {exc}")
                 continue
             made[state] = made.get(state, 0) + 1
+        # Two persons observed at home whose town decided on a site: the site's day lists
+        # them as 待入住 until its staff give them rooms.
+        waiting = 0
+        for period in (
+            ObservationPeriod.objects.filter(person__in=persons, place_kind=PlaceKind.HOME)
+            .open()
+            .order_by("pk")[:2]
+        ):
+            actions.send_to_site(system, period, sites[waiting % len(sites)])
+            waiting += 1
         for day in (today - dt.timedelta(days=1),):
             for window in ("morning", "evening"):
                 actions.sweep_missed(day, window)
         swept = actions.sweep_missed()
         self.stdout.write(
             f"observation: {len(sites)} sites, {sum(made.values())} periods {made}, "
+            f"{waiting} sent to a site awaiting a room, "
             f"{swept} tasks in the last window, in {time.monotonic() - started:.1f} s"
         )
 
@@ -168,10 +180,11 @@ class Command(BaseCommand):
                 if when > now or (back == 0 and skip_today) or rng.random() < 0.05:
                     continue
                 fever = state == "referred" and back == 0 and window == "morning"
+                feverish = f"{rng.uniform(37.5, 39.4):.1f}"
                 actions.check_in(
                     period,
                     client_id=uuid.uuid4(),
-                    temperature="38.2" if fever else f"{rng.uniform(36.0, 37.1):.1f}",
+                    temperature=feverish if fever else f"{rng.uniform(36.0, 37.1):.1f}",
                     symptoms=["cough"] if fever else [],
                     reporter_kind="staff"
                     if room
@@ -179,7 +192,12 @@ class Command(BaseCommand):
                     taken_at=when,
                 )
         if state == "referred" and not period.referrals.exists():
-            actions.check_in(period, client_id=uuid.uuid4(), temperature="38.4", taken_at=now)
+            actions.check_in(
+                period,
+                client_id=uuid.uuid4(),
+                temperature=f"{rng.uniform(37.5, 39.4):.1f}",
+                taken_at=now,
+            )
         period.refresh_from_db()
         if state == "released":
             actions.release(system, period)
