@@ -1,9 +1,13 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.formfields import date_field
 from fangkong.core.forms import ActionErrorsMixin
+from fangkong.geo.picker import JurisdictionField
 from fangkong.people.choices import DocumentType, Sex
+from fangkong.people.pickers import merge_field
 
 
 class PersonForm(ActionErrorsMixin, forms.Form):
@@ -24,7 +28,7 @@ class PersonForm(ActionErrorsMixin, forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
-    node_code = forms.CharField(label=_("Grid / village code"), max_length=24)
+    node_code = JurisdictionField(label=_("Grid / village"), levels=("village", "grid"))
     address = forms.CharField(label=_("Current address"), max_length=200, required=False)
     household_number = forms.CharField(label=_("Household number"), max_length=40, required=False)
     registered_residence = forms.CharField(
@@ -62,6 +66,8 @@ class PersonForm(ActionErrorsMixin, forms.Form):
 
 
 class MergeForm(forms.Form):
-    absorbed_id = forms.IntegerField(
-        label=_("Number of the duplicate record to merge into this one")
-    )
+    """The duplicate to merge into `survivor`, picked by name (never the survivor)."""
+
+    def __init__(self, *args: Any, survivor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["absorbed"] = merge_field(survivor.pk)

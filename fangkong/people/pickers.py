@@ -23,6 +23,24 @@ def person_field(label: Any = None, required: bool = True) -> RecordPickerField:
     return name_picker(_persons, describe, label or _("Person (type the name)"), required)
 
 
+def _mergeable(user: Any) -> Any:
+    from fangkong.people.models import Person
+
+    return Person.objects.restrict(user, "merge").active().select_related("node")
+
+
+def merge_field(survivor_pk: int) -> RecordPickerField:
+    """The duplicate to merge into record `survivor_pk`: found by name among the other
+    records the user may merge, shown with the masked ID and place before anything is
+    merged."""
+    return name_picker(
+        lambda user: _mergeable(user).exclude(pk=survivor_pk),
+        describe,
+        _("The duplicate record (type the name)"),
+        True,
+    )
+
+
 def preselected(value: str) -> str:
     """`?person=<pk>` in a link becomes the picker's `#<pk>` (shown as the name)."""
     return f"#{value}" if value.isascii() and value.isdigit() and len(value) < 18 else ""

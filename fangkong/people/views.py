@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from fangkong.core import audit
+from fangkong.core import audit, picking
 from fangkong.core import listing as lists
 from fangkong.core.access import record, require
 from fangkong.core.querysets import can_access
@@ -141,10 +141,11 @@ def person_create(request: HttpRequest) -> HttpResponse:
     similar: list[Person] = []
     similar_elsewhere = False
     existing = None
-    form = PersonForm(
-        request.POST or None,
-        initial={"node_code": getattr(getattr(request.user, "node", None), "code", "")},
-    )  # type: ignore[union-attr]
+    node = getattr(request.user, "node", None)
+    # A grid worker or a village registers into their own place unless they pick another.
+    mine = node.code if node is not None and node.level in ("village", "grid") else ""
+    form = PersonForm(request.POST or None, initial={"node_code": mine})
+    picking.set_user(form, request.user)
     if request.method == "POST" and form.is_valid():
         try:
             person, similar = actions.register_person(
@@ -212,6 +213,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "version": person.version,
     }
     form = PersonForm(request.POST or None, initial=initial)
+    picking.set_user(form, request.user)
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_person(
@@ -236,21 +238,16 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
     survivor = _get(request, pk, "merge")
-    form = MergeForm(request.POST or None)
+    form = MergeForm(request.POST or None, survivor=survivor)
+    picking.set_user(form, request.user)
     absorbed = None
     if request.method == "POST" and form.is_valid():
-        absorbed = (
-            Person.objects.restrict(request.user, "merge")
-            .filter(pk=form.cleaned_data["absorbed_id"])
-            .first()
-        )
-        if absorbed is None:
-            form.add_error("absorbed_id", _("no such record in your area"))
-        elif request.POST.get("confirm"):
+        absorbed = form.cleaned_data["absorbed"]
+        if request.POST.get("confirm"):
             try:
                 actions.merge_persons(request.user, survivor, absorbed)
             except ValidationError as exc:
-                form.add_error("absorbed_id", exc.messages)
+                form.add_error("absorbed", exc.messages)
             else:
                 messages.success(request, _("Merged record %d into this one.") % absorbed.pk)
                 return redirect(survivor)

@@ -1,3 +1,5 @@
+import html
+import re
 from unittest import mock
 
 import pytest
@@ -215,10 +217,20 @@ def test_merge_page(client, make_user, make_person):
     a = make_person("吴芳", node_code=GRID_A, phone="13312345678")
     b = make_person("吴芳", node_code=GRID_B, occupation="农民")
     client.force_login(make_user("village_staff", "330602001004"))
+    c = make_person("吴芳芳", node_code=GRID_B)
     url = reverse("people:merge", args=[a.pk])
-    check = client.post(url, {"absorbed_id": b.pk})
+    # The cadre types the name; the two other records are offered with their places,
+    # never the record being kept.
+    typed = client.post(url, {"absorbed": "吴芳"})
+    offered = dict(typed.context["form"].fields["absorbed"].widget.choices)
+    assert set(offered) == {f"#{b.pk}", f"#{c.pk}"} and typed.context["absorbed"] is None
+    assert all(label.endswith("第2网格") for label in offered.values())
+    check = client.post(url, {"absorbed": f"#{b.pk}"})
     assert check.context["absorbed"] == b
-    done = client.post(url, {"absorbed_id": b.pk, "confirm": "1"})
+    # the page names the record before merging: the box holds its name, masked and placed
+    shown = re.search(r'name="absorbed"[^>]*value="([^"]*)"', check.content.decode()).group(1)
+    assert shown.startswith("吴芳 · ") and "第2网格" in shown
+    done = client.post(url, {"absorbed": html.unescape(shown), "confirm": "1"})
     assert done.status_code == 302
     b.refresh_from_db()
     assert b.merged_into_id == a.pk
@@ -298,3 +310,32 @@ def test_list_filters_by_a_jurisdiction_typed_by_name(client, make_user, make_pe
     html = client.get(reverse("people:list"), {"node": "没有这个村"}).content.decode()
     assert "没有名为“没有这个村”的辖区" in html
     assert "李明" not in html and "王秀英" not in html
+
+
+def test_a_village_cadre_registers_a_person_into_a_grid_by_its_name(client, make_user):
+    """The place is picked by name (the village and the grid), never typed as a code; a
+    place outside the cadre's village is refused on the field."""
+    from fangkong.geo.models import Division
+    from tests.conftest import HUAYUAN
+
+    cadre = make_user("village_staff", HUAYUAN)
+    client.force_login(cadre)
+    page = client.get(reverse("people:create")).content.decode()
+    assert 'data-picker="jurisdiction"' in page
+    assert f'value="{HUAYUAN}"' not in page  # the cadre's own village, shown by its path
+    assert "塔山街道 › 花园社区" in page
+    grid = Division.objects.get(code=GRID_B)
+    village = Division.objects.get(code=HUAYUAN)
+    response = client.post(
+        reverse("people:create"),
+        {"name": "郑小燕", "node_code": f"{village.name} {grid.name}", "phone": "13911112222"},
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert Person.objects.get(name="郑小燕").node.code == GRID_B
+    elsewhere = Division.objects.filter(level="village").exclude(code=HUAYUAN).first()
+    response = client.post(
+        reverse("people:create"),
+        {"name": "郑小燕二", "node_code": elsewhere.name, "phone": "13911113333"},
+    )
+    assert response.status_code == 200 and "node_code" in response.context["form"].errors
+    assert not Person.objects.filter(name="郑小燕二").exists()
