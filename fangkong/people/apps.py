@@ -55,7 +55,7 @@ class PeopleConfig(AppConfig):
                 "people:list",
                 "people.person",
                 "view",
-                _("Find, register and edit persons in your area"),
+                _("Find the persons of your area and open their records"),
                 lambda user: Person.objects.restrict(user, "view").active().count(),
             )
         )
