@@ -38,6 +38,16 @@ class CockpitRating(Schema):
     days_since_last_case: int | None
 
 
+class CockpitVillage(Schema):
+    """A village of a town leader's town: open observations, open and overdue visits."""
+
+    code: str
+    name: str
+    observed: int
+    visits: int
+    overdue: int
+
+
 class CockpitLeader(Schema):
     node: str
     at: dt.datetime
@@ -46,6 +56,7 @@ class CockpitLeader(Schema):
     figures: list[CockpitFigure]
     overdue: list[CockpitOverdue]
     ratings: list[CockpitRating]
+    villages: list[CockpitVillage] = []  # a town's leader only
 
 
 class CockpitVisit(Schema):
@@ -171,6 +182,7 @@ def cockpit(request: HttpRequest):  # type: ignore[no-untyped-def]
                 "figures": h["figures"],
                 "overdue": figures.overdue(node, at),
                 "ratings": h["ratings"],
+                "villages": figures.villages(node, at),
             },
         }
     if role in hooks.GRID:

@@ -117,6 +117,38 @@ def _by_area(qs: Any, node: Division, place: Any = "path") -> dict[str, int]:
     return out
 
 
+def villages(node: Division, at: dt.datetime) -> list[dict[str, Any]]:
+    """For a town's leader, each village (community) of the town: who is under
+    observation there and the screening visits still open and overdue. Villages have no
+    colour of their own (R15/R16 rate counties and towns), so they are shown by figures;
+    each figure counts the same rows as the town's headline."""
+    if node.level != "town":
+        return []
+    observed: dict[str, int] = {}
+    visits: dict[str, int] = {}
+    late: dict[str, int] = {}
+    if sections.has("observation"):
+        from fangkong.observation.models import ObservationPeriod
+
+        observed = _by_area(under(ObservationPeriod, node.path).open(), node)
+    if sections.has("screening"):
+        from fangkong.screening.models import ScreeningTask
+
+        tasks = under(ScreeningTask, node.path).filter(created_at__lte=at)
+        visits = _by_area(tasks.open(), node)
+        late = _by_area(tasks.overdue(at), node)
+    return [
+        {
+            "code": v.code,
+            "name": v.name,
+            "observed": observed.get(v.path, 0),
+            "visits": visits.get(v.path, 0),
+            "overdue": late.get(v.path, 0),
+        }
+        for v in Division.objects.filter(parent=node).order_by("code").only("code", "name", "path")
+    ]
+
+
 def overdue(node: Division, at: dt.datetime) -> list[dict[str, Any]]:
     """What is overdue under `node` at `at`, by owner: screening visits and directive
     receipts by the area below, decisions of meetings by their owner, case reports and

@@ -47,6 +47,7 @@ def leader(user: Any) -> dict[str, Any]:
         "overdue": [{**o, "label": OVERDUE_LABELS[o["kind"]]} for o in figures.overdue(node, at)],
         "counties": counties,
         "towns": towns,
+        "villages": figures.villages(node, at),
         # The towns folded on a phone: how many of each colour, the worst first.
         "town_counts": [
             {"colour": k, "label": COLOUR_LABELS[k], "shape": COLOUR_SHAPES[k], "n": n}

@@ -11,7 +11,7 @@ from fangkong.briefing.compute import compute, cutoff_for
 from fangkong.cockpit.leader import COLOURS
 from fangkong.core import clock
 from tests.cockpit.conftest import DAY0, at
-from tests.conftest import GRID_C, GRID_Z, YUECHENG
+from tests.conftest import GRID_A, GRID_C, GRID_Z, HUAYUAN, TASHAN, YUECHENG
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +170,47 @@ def test_cockpit_without_a_briefing_names_no_cut_off(client, make_user, auth):
     assert body["leader"]["briefing_cutoff"] is None
     button = response.content.decode().split('id="to-briefing"', 1)[1].split("</a>", 1)[0]
     assert 'class="cutoff"' not in button
+
+
+def test_town_cockpit_shows_its_villages_by_figures(history, client, make_user, make_person):
+    """A town's leader sees each village of the town with its observations and its open
+    and overdue visits; the villages' overdue visits add up to the town's."""
+    from fangkong.core.querysets import system_actor
+    from fangkong.geo.models import Division
+    from fangkong.observation import actions as observation
+
+    with clock.frozen(at(DAY0 - dt.timedelta(days=1), 9)):
+        person = make_person("林秀英", GRID_A)
+        observation.start_period(
+            system_actor(), person, reason="close_contact", last_exposure=clock.today()
+        )
+    from fangkong.accounts.models import ApiToken
+
+    leader = make_user("town_hq", TASHAN)
+    raw = ApiToken.new_raw()
+    ApiToken.objects.create(
+        user=leader, digest=ApiToken.hash(raw), expires_at=at(DAY0, 8) + dt.timedelta(days=30)
+    )
+    client.force_login(leader)
+    with clock.frozen(cutoff_for(DAY0)):
+        response = client.get("/")
+        body = client.get("/api/v1/cockpit/", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    cockpit = response.context["cockpit"]
+    villages = {v["code"]: v for v in cockpit["villages"]}
+    town = Division.objects.get(code=TASHAN)
+    assert set(villages) == set(Division.objects.filter(parent=town).values_list("code", flat=True))
+    huayuan = villages[HUAYUAN]
+    assert (huayuan["observed"], huayuan["visits"], huayuan["overdue"]) == (1, 2, 1)
+    town_overdue = sum(r["n"] for r in cockpit["overdue"] if r["kind"] == "screening")
+    assert sum(v["overdue"] for v in villages.values()) == town_overdue
+    page = response.content.decode()
+    assert 'id="village-figures"' in page and "观察中 1" in page and "超期 1" in page
+    assert body["leader"]["villages"] == cockpit["villages"]
+
+
+def test_a_county_cockpit_lists_no_villages(history, client, make_user):
+    client.force_login(make_user("county_hq", YUECHENG))
+    with clock.frozen(cutoff_for(DAY0)):
+        response = client.get("/")
+    assert response.context["cockpit"]["villages"] == []
+    assert 'id="village-figures"' not in response.content.decode()
