@@ -221,7 +221,87 @@ def _write(checkin: CheckIn, count: bool, update: bool, close: bool) -> tuple[in
     return rows[0][0], (rows[0][1] if count else 0)
 
 
-def check_in(  # noqa: C901, PLR0915
+def _reading(
+    locked: ObservationPeriod,
+    r: Any,
+    cid: Any,
+    *,
+    temperature: Any,
+    symptoms: Any,
+    taken_at: Any,
+    other_symptom: str,
+    reporter_kind: str,
+    reported_by: Any,
+) -> CheckIn:
+    """The reading as it will be stored (not yet written): the temperature and symptoms
+    checked against the rules `r` in force, placed in its window by the city's time."""
+    try:
+        temp = rules.parse_temperature(temperature, r)
+        found = rules.clean_symptoms(symptoms)
+    except rules.InputError as exc:
+        raise invalid(exc.field, str(exc)) from None
+    when = _taken_at(taken_at, locked.start_date)
+    # Placed by the local time of the city (Asia/Shanghai, settings.TIME_ZONE), never by
+    # the zone a request or client happens to use.
+    local = timezone.localtime(when, timezone.get_default_timezone())
+    window, on_time = rules.window_of(local.time(), r)
+    febrile = rules.is_febrile(temp, r)
+    if febrile and "fever" not in found:
+        found.insert(0, "fever")
+    return CheckIn(
+        period_id=locked.pk,
+        client_id=cid,
+        taken_at=when,
+        local_date=local.date(),
+        window=window,
+        on_time=on_time,
+        temperature=temp,
+        symptoms=found,
+        other_symptom=(other_symptom or "")[:100],
+        febrile=febrile,
+        symptomatic=bool(found),
+        reporter_kind=reporter_kind,
+        reported_by=reported_by,
+        received_at=clock.now(),
+        path=locked.path,
+    )
+
+
+def _stored(locked: ObservationPeriod, cid: Any) -> CheckIn | None:
+    """The reading already stored under this client id, told its period's status."""
+    existing = CheckIn.objects.filter(period_id=locked.pk, client_id=cid).first()
+    if existing is not None:
+        existing._period_status = locked.status  # type: ignore[attr-defined]
+    return existing
+
+
+def _refer_if_needed(locked: ObservationPeriod, checkin: CheckIn, r: Any) -> str:
+    """R5: fever or a referral symptom of an active period refers the person to a fever
+    clinic; the period's status after the reading."""
+    if not (
+        rules.needs_referral(checkin.temperature, checkin.symptoms, r)
+        and locked.status == Status.ACTIVE
+    ):
+        return locked.status
+    Referral.objects.create(
+        period_id=locked.pk,
+        checkin=checkin,
+        temperature=checkin.temperature,
+        symptoms=checkin.symptoms,
+        reason=_("check-in of %(day)s %(window)s: %(temp)s °C %(symptoms)s")
+        % {
+            "day": checkin.local_date,
+            "window": checkin.window,
+            "temp": checkin.temperature,
+            "symptoms": ", ".join(checkin.symptoms),
+        },
+        path=locked.path,
+    )
+    ObservationPeriod.objects.filter(pk=locked.pk).update(status=Status.REFERRED.value)
+    return Status.REFERRED.value
+
+
+def check_in(
     period: ObservationPeriod | int,
     *,
     client_id: Any,
@@ -251,48 +331,28 @@ def check_in(  # noqa: C901, PLR0915
             raise invalid("period", _("no such observation"))
         r = found_row[1]
         if not locked.is_open:
-            existing = CheckIn.objects.filter(period_id=locked.pk, client_id=cid).first()
+            existing = _stored(locked, cid)
             if existing is not None:  # a resend of a reading stored before the end
-                existing._period_status = locked.status  # type: ignore[attr-defined]
                 return existing, False
             raise invalid("period", str(CLOSED_MESSAGE.get(locked.status, _("closed"))))
-        try:
-            temp = rules.parse_temperature(temperature, r)
-            found = rules.clean_symptoms(symptoms)
-        except rules.InputError as exc:
-            raise invalid(exc.field, str(exc)) from None
-        when = _taken_at(taken_at, locked.start_date)
-        # Placed by the local time of the city (Asia/Shanghai, settings.TIME_ZONE), never by
-        # the zone a request or client happens to use.
-        local = timezone.localtime(when, timezone.get_default_timezone())
-        window, on_time = rules.window_of(local.time(), r)
-        febrile = rules.is_febrile(temp, r)
-        if febrile and "fever" not in found:
-            found.insert(0, "fever")
-        checkin = CheckIn(
-            period_id=locked.pk,
-            client_id=cid,
-            taken_at=when,
-            local_date=local.date(),
-            window=window,
-            on_time=on_time,
-            temperature=temp,
-            symptoms=found,
-            other_symptom=(other_symptom or "")[:100],
-            febrile=febrile,
-            symptomatic=bool(found),
+        checkin = _reading(
+            locked,
+            r,
+            cid,
+            temperature=temperature,
+            symptoms=symptoms,
+            taken_at=taken_at,
+            other_symptom=other_symptom,
             reporter_kind=reporter_kind,
             reported_by=reported_by,
-            received_at=clock.now(),
-            path=locked.path,
         )
         # the line-list columns follow the latest reading; a late one closes the
         # missed-check-in task of its window, if the sweep ran
-        update = locked.last_checkin_at is None or when >= locked.last_checkin_at
-        written = _write(checkin, link is not None, update, not on_time)
+        update = locked.last_checkin_at is None or checkin.taken_at >= locked.last_checkin_at
+        written = _write(checkin, link is not None, update, not checkin.on_time)
         if written is None:  # the same client id again: the stored reading wins
-            existing = CheckIn.objects.get(period_id=locked.pk, client_id=cid)
-            existing._period_status = locked.status  # type: ignore[attr-defined]
+            existing = _stored(locked, cid)
+            assert existing is not None
             return existing, False
         if link is not None and written[1] >= r.link_readings_per_window:
             # undone with the transaction (a resend of a stored reading is not new)
@@ -302,34 +362,19 @@ def check_in(  # noqa: C901, PLR0915
             )
         checkin.pk = written[0]
         checkin._state.adding = False
-        status = locked.status
-        if rules.needs_referral(temp, found, r) and locked.status == Status.ACTIVE:
-            Referral.objects.create(
-                period_id=locked.pk,
-                checkin=checkin,
-                temperature=temp,
-                symptoms=found,
-                reason=_("check-in of %(day)s %(window)s: %(temp)s °C %(symptoms)s")
-                % {
-                    "day": local.date(),
-                    "window": window,
-                    "temp": temp,
-                    "symptoms": ", ".join(found),
-                },
-                path=locked.path,
-            )
-            status = Status.REFERRED.value
-            ObservationPeriod.objects.filter(pk=locked.pk).update(status=status)
+        status = _refer_if_needed(locked, checkin, r)
         checkin._period_status = status  # type: ignore[attr-defined]
         # The raw-SQL fast path tells the facts registry like every other writer does.
         # A normal reading of today that changed no status is routine (core.facts).
-        abnormal = bool(found)
+        abnormal = checkin.symptomatic
         facts.changed(
             facts.CHECKIN,
             [locked.person_id],
             period=locked.pk,
-            day=local.date().isoformat(),
+            day=checkin.local_date.isoformat(),
             abnormal=abnormal,
-            routine=not abnormal and status == locked.status and local.date() == clock.today(),
+            routine=not abnormal
+            and status == locked.status
+            and checkin.local_date == clock.today(),
         )
     return checkin, True
