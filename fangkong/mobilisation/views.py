@@ -61,7 +61,7 @@ def _scope_node(request: HttpRequest) -> Division:
         return get_object_or_404(visible, code=code)
     if user.node_id:
         return user.node
-    root = visible.filter(parent__isnull=True).first()
+    root = visible.root()
     if root is None:
         raise Http404
     return root

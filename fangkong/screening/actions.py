@@ -247,7 +247,7 @@ def run_import(pushed: PushedList, job: Job | None = None, batch_size: int = 200
 
 def self_declaration_list() -> PushedList:
     """Today's list of self-declarations, at the root of the tree (one per day)."""
-    root = Division.objects.filter(parent__isnull=True).order_by("path").first()
+    root = Division.objects.root()
     if root is None:
         raise ValidationError(_("the jurisdiction tree is not loaded"))
     source, _c = ListSource.objects.get_or_create(

@@ -38,6 +38,7 @@ from fangkong.screening.models import (
 )
 from fangkong.screening.reads import (
     audit_list,
+    one_task,
     open_exceptions,
     pending_declarations,
     pending_handovers,
@@ -181,10 +182,6 @@ TASK_FILTERS = paging.Filters(
 )
 
 
-def _task(request: HttpRequest, pk: int, action: str = "view") -> ScreeningTask:
-    return record(request.user, ScreeningTask.objects.select_related("subject", "node"), pk, action)
-
-
 def _audited(
     request: HttpRequest, qs: Any, filters: paging.Filters, label: str, name: str
 ) -> paging.Listing:
@@ -209,7 +206,7 @@ def today(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    task = _task(request, pk)
+    task = one_task(request.user, pk)
     can_visit = can_access(request.user, task, "visit") and task.status == "open"
     form = VisitForm(request.POST or None)
     if request.method == "POST":
@@ -239,7 +236,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def task_transfer(request: HttpRequest, pk: int) -> HttpResponse:
-    task = _task(request, pk, "transfer")
+    task = one_task(request.user, pk, "transfer")
     form = TransferForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -390,7 +387,7 @@ def handovers(request: HttpRequest) -> HttpResponse:
 @require_POST
 def handover_site(request: HttpRequest, pk: int) -> HttpResponse:
     """Send the person of a centralised-observation decision to the chosen site."""
-    task = _task(request, pk, "transfer")
+    task = one_task(request.user, pk, "transfer")
 
     def send() -> Any:
         site = handover.site_of(request.user, request.POST.get("site", ""))
@@ -414,7 +411,7 @@ def _node(request: HttpRequest, code: str | None) -> Division:
     if code is None:
         node = getattr(user, "node", None)
         if node is None:
-            node = Division.objects.filter(parent__isnull=True).order_by("path").first()
+            node = Division.objects.root()
         if node is None:
             raise Http404
         code = node.code

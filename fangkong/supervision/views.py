@@ -64,7 +64,7 @@ def index(request: HttpRequest) -> HttpResponse:
     node = user.node
     if node is None and not is_system(user):
         raise Http404
-    node = node or Division.objects.filter(parent__isnull=True).order_by("code").first()
+    node = node or Division.objects.root()
     code = request.GET.get("node", "")
     if code:
         node = division(user, code)
