@@ -182,6 +182,22 @@ def division(user: Any, code: str) -> Any:
     return get_object_or_404(Division.objects.restrict(user), code=code)
 
 
+def shown_division(user: Any, code: str | None) -> Any:
+    """The node a page looks at: the division `code` of the user's area (`division`),
+    or with no code the user's own node; the root of the tree for the system actor,
+    bound to none. 404 for an account bound to no node, and while no tree is loaded."""
+    from django.http import Http404
+
+    from fangkong.geo.models import Division
+
+    if code:
+        return division(user, code)
+    node = getattr(user, "node", None) or Division.objects.restrict(user).root()
+    if node is None:
+        raise Http404
+    return node
+
+
 def chosen_division(user: Any, code: str, field: str = "node_code") -> Any:
     """The division `code` that a page's form names, of the user's area; else the form's
     refusal under `field` (where the API's `division` answers 404)."""

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import listing as paging
 from fangkong.core import picking
-from fangkong.core.access import division, record, require
+from fangkong.core.access import record, require, shown_division
 from fangkong.core.forms import add_action_errors, create_page, flashed, posted, run_action
 from fangkong.core.querysets import allows, can_access
 from fangkong.geo.models import Division
@@ -406,22 +406,10 @@ def handover_site(request: HttpRequest, pk: int) -> HttpResponse:
 # --- progress --------------------------------------------------------------------------------
 
 
-def _node(request: HttpRequest, code: str | None) -> Division:
-    user = request.user
-    if code is None:
-        node = getattr(user, "node", None)
-        if node is None:
-            node = Division.objects.root()
-        if node is None:
-            raise Http404
-        code = node.code
-    return division(user, code)
-
-
 @login_required
 def progress_page(request: HttpRequest, code: str | None = None) -> HttpResponse:
     require(request.user, "view", ScreeningTask)
-    node = _node(request, code)
+    node = shown_division(request.user, code)
     own, children = progress.figures(request.user, node)
     crumbs = [a for a in node.ancestors() if can_access(request.user, a, "view")]
     tasks = None
@@ -458,7 +446,7 @@ def progress_page(request: HttpRequest, code: str | None = None) -> HttpResponse
 @login_required
 def progress_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     require(request.user, "view", ScreeningTask)
-    node = _node(request, code)
+    node = shown_division(request.user, code)
     own, children = progress.figures(request.user, node)
     return paging.download(
         exports.progress_table(own, children), f"screening-progress-{node.code}.xlsx"
