@@ -281,11 +281,7 @@ def _feed_declaration(raw: dict[str, str], pipeline: Any = None, prepared: Any =
     if prepared is not None:
         pipeline.ready[row_no] = prepared._replace(row_no=row_no)
     outcome = pipeline.batch([(row_no, raw)])[0]
-    counts = pushed.counts or {}
-    for key, value in pipeline.counts.as_dict().items():
-        counts[key] = counts.get(key, 0) + value
-    pushed.counts = counts
-    pushed.save(update_fields=["counts"])
+    pipeline.add_counts()
     return outcome
 
 
