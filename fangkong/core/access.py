@@ -150,6 +150,15 @@ def one_of(field: str, value: Any, choices: Any) -> None:
         raise invalid(field, _("must be one of %s") % ", ".join(choices.values))
 
 
+def bounded(values: dict[str, Any], limits: dict[str, tuple[int, int]]) -> dict[str, Any]:
+    """The `values` that `limits` names (a rule set's settings as posted), each refused
+    under its name outside its (low, high) range; any other value is left out."""
+    for field, (low, high) in limits.items():
+        if field in values and not low <= values[field] <= high:
+            raise invalid(field, _("between %(low)d and %(high)d") % {"low": low, "high": high})
+    return {k: v for k, v in values.items() if k in limits}
+
+
 def save_unique(obj: models.Model, field: str, message: Any) -> Any:
     """Save `obj`; when the database finds it taken (a unique constraint, also one a
     concurrent request won), refuse under `field` instead."""
