@@ -44,6 +44,13 @@ def staff_account(role: str, node: Division, username: str) -> User:
     return user
 
 
+def node_of(username: str) -> Division | None:
+    """The node of the demo account `username` (a grid for "grid_worker"); None before
+    the accounts step has made it."""
+    account = User.objects.filter(username=username).select_related("node").first()
+    return account.node if account is not None else None
+
+
 def accounts(options: Options, write: Callable[[str], None]) -> None:
     if User.objects.filter(username="city_hq").exists():
         write("demo accounts: already present (password unchanged)")

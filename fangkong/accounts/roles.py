@@ -35,8 +35,9 @@ _table: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
 
 
 def grant(roles: Iterable[str], model_label: str, actions: set[str]) -> None:
+    """Let each of `roles` (`Role` members or their values) do `actions` on the model."""
     for role in roles:
-        _table[role][model_label] |= set(actions)
+        _table[str(role)][model_label] |= set(actions)
 
 
 def may(role: str, model_label: str, action: str) -> bool:

@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 
 from fangkong.analytics import epicurve, forecast, growth, risk, rt
 from fangkong.analytics.inputs import AnalyticsInputError, CaseRow
+from fangkong.core.querysets import ancestor_paths
 
 
 @dataclass(frozen=True)
@@ -42,11 +43,6 @@ class Params:
 def _num(x: Any) -> float | None:
     x = float(x)
     return None if math.isnan(x) or math.isinf(x) else round(x, 4)
-
-
-def _prefixes(path: str) -> list[str]:
-    parts = [p for p in path.split("/") if p]
-    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
 def _table(
@@ -254,7 +250,7 @@ def risk_map(
     for c in cases:
         if not start <= c.report_day <= day:
             continue
-        for prefix in _prefixes(c.path):
+        for prefix in ancestor_paths(c.path):
             i = row_of.get(prefix)
             if i is not None:
                 day_idx.append((c.report_day - start).days)

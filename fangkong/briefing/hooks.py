@@ -45,14 +45,14 @@ def on_fact(fact: str, person_ids: list[int], detail: dict) -> None:
     """The briefing's consumer of `core.facts` (one background task after the commit):
     today's stored briefings of the persons' nodes and their ancestors are marked as
     computed before a change of the facts."""
-    from fangkong.briefing.epi import _prefixes
     from fangkong.briefing.models import Briefing
     from fangkong.core import clock
+    from fangkong.core.querysets import ancestor_paths
     from fangkong.people.models import Person
 
     paths: set[str] = set()
     for path in Person.objects.filter(pk__in=person_ids).values_list("path", flat=True):
-        paths.update(_prefixes(path))
+        paths.update(ancestor_paths(path))
     if paths:
         Briefing.objects.filter(day=clock.today(), status="done", path__in=paths).update(
             facts_changed_at=clock.now()

@@ -15,7 +15,7 @@ from fangkong.care import rules
 from fangkong.care.choices import DeedStatus, DifficultyStatus, Relation
 from fangkong.care.models import CareRules, Category, Deed, DeedPhoto, Difficulty
 from fangkong.core import clock, crypto, security
-from fangkong.core.access import NotAllowed, actor, invalid, require
+from fangkong.core.access import NotAllowed, actor, bounded, invalid, require
 from fangkong.core.querysets import can_access
 from fangkong.geo.models import Division
 from fangkong.people import identity
@@ -45,10 +45,7 @@ def add_rules(user: Any, *, effective_from: dt.date, note: str = "", **values: i
     rules = CareRules.draft(effective_from, from_today=True)
     limits = {"solve_days": (1, 60), "photo_max_kb": (50, 20480), "photos_per_deed": (1, 20)}
     limits["reports_per_hour"] = (1, 1000)
-    for field, (low, high) in limits.items():
-        if field in values and not low <= values[field] <= high:
-            raise invalid(field, _("between %(low)d and %(high)d") % {"low": low, "high": high})
-    chosen = {k: v for k, v in values.items() if k in limits}
+    chosen = bounded(values, limits)
     with transaction.atomic():
         return rules.save_by(user, note=note.strip()[:200], **chosen)
 

@@ -5,15 +5,7 @@ organisation department too (it looks after the front line). Deeds are submitted
 field staff or the organisation department and reviewed by the organisation
 department or headquarters, who may also commend."""
 
-from typing import Any
-
-from fangkong.accounts.roles import FIELD_ROLES, HQ_ROLES, Role
-from fangkong.accounts.roles import grant as _grant
-
-
-def grant(roles: Any, model_label: str, actions: set[str]) -> None:
-    _grant({str(r) for r in roles}, model_label, actions)
-
+from fangkong.accounts.roles import FIELD_ROLES, HQ_ROLES, Role, grant
 
 ORG = {Role.ORGANISATION}
 HANDLERS = HQ_ROLES | {Role.VILLAGE_STAFF} | ORG

@@ -4,15 +4,7 @@ Medical staff run visits, cases, samples and transfers; the CDC reports, investi
 and imports lab results; headquarters watches everything in its subtree and arranges
 facilities and beds."""
 
-from typing import Any
-
-from fangkong.accounts.roles import HQ_ROLES, Role
-from fangkong.accounts.roles import grant as _grant
-
-
-def grant(roles: Any, model_label: str, actions: set[str]) -> None:
-    _grant({str(r) for r in roles}, model_label, actions)
-
+from fangkong.accounts.roles import HQ_ROLES, Role, grant
 
 MEDICAL = {Role.MEDICAL}
 CDC = {Role.CDC}

@@ -12,8 +12,7 @@ from fangkong.command import metrics, rules
 from fangkong.command.actions import level_on
 from fangkong.command.choices import ResponseGrade
 from fangkong.command.models import Decision, DirectiveReceipt, ReportTemplate, Submission
-from fangkong.command.querysets import ancestor_paths
-from fangkong.core.querysets import system_actor
+from fangkong.core.querysets import ancestor_paths, system_actor
 from fangkong.core.sections import Answer, Window, under
 
 

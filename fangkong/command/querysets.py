@@ -5,7 +5,7 @@ from typing import Any, Self
 
 from django.db.models import Q
 
-from fangkong.core.querysets import RestrictedQuerySet, _path_of, allows
+from fangkong.core.querysets import RestrictedQuerySet, _path_of, allows, ancestor_paths
 
 
 class SeenBeyondQuerySet(RestrictedQuerySet):
@@ -58,12 +58,6 @@ class DecisionQuerySet(RestrictedQuerySet):
 class SubmissionQuerySet(RestrictedQuerySet):
     def late(self) -> Self:
         return self.filter(on_time=False)
-
-
-def ancestor_paths(path: str) -> list[str]:
-    """'3306/330602/330602001/' → ['3306/', '3306/330602/', '3306/330602/330602001/']."""
-    parts = [p for p in path.split("/") if p]
-    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
 class TemplateQuerySet(SeenBeyondQuerySet):

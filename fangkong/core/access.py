@@ -150,6 +150,15 @@ def one_of(field: str, value: Any, choices: Any) -> None:
         raise invalid(field, _("must be one of %s") % ", ".join(choices.values))
 
 
+def bounded(values: dict[str, Any], limits: dict[str, tuple[int, int]]) -> dict[str, Any]:
+    """The `values` that `limits` names (a rule set's settings as posted), each refused
+    under its name outside its (low, high) range; any other value is left out."""
+    for field, (low, high) in limits.items():
+        if field in values and not low <= values[field] <= high:
+            raise invalid(field, _("between %(low)d and %(high)d") % {"low": low, "high": high})
+    return {k: v for k, v in values.items() if k in limits}
+
+
 def save_unique(obj: models.Model, field: str, message: Any) -> Any:
     """Save `obj`; when the database finds it taken (a unique constraint, also one a
     concurrent request won), refuse under `field` instead."""
@@ -180,6 +189,22 @@ def division(user: Any, code: str) -> Any:
     from fangkong.geo.models import Division
 
     return get_object_or_404(Division.objects.restrict(user), code=code)
+
+
+def shown_division(user: Any, code: str | None) -> Any:
+    """The node a page looks at: the division `code` of the user's area (`division`),
+    or with no code the user's own node; the root of the tree for the system actor,
+    bound to none. 404 for an account bound to no node, and while no tree is loaded."""
+    from django.http import Http404
+
+    from fangkong.geo.models import Division
+
+    if code:
+        return division(user, code)
+    node = getattr(user, "node", None) or Division.objects.restrict(user).root()
+    if node is None:
+        raise Http404
+    return node
 
 
 def chosen_division(user: Any, code: str, field: str = "node_code") -> Any:

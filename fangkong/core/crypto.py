@@ -10,6 +10,8 @@ import base64
 import functools
 import hmac
 import os
+import secrets
+import string
 from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes
@@ -106,6 +108,16 @@ def decrypt(token: bytes, field: str) -> str:
         raise ValueError("unknown ciphertext version")
     nonce, body = token[1 : 1 + NONCE_BYTES], token[1 + NONCE_BYTES :]
     return aead.decrypt(nonce, body, field.encode()).decode()
+
+
+# Letters and digits that are never misread for one another (no O, I, 0 or 1).
+SPOKEN = string.ascii_uppercase.replace("O", "").replace("I", "") + "23456789"
+
+
+def reference(prefix: str) -> str:
+    """An unguessable reference a resident reads out or types (a question's ticket, an
+    appeal's number): `prefix` and nine characters of `SPOKEN`."""
+    return prefix + "".join(secrets.choice(SPOKEN) for _ in range(9))
 
 
 def blind_index(value: str, field: str) -> str:

@@ -30,6 +30,7 @@ declarations) joins the reading without the reader importing it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -158,3 +159,9 @@ def unregister_source(name: str) -> None:
 
 def sources() -> list[Source]:
     return list(_sources.values())
+
+
+def later(a: dt.date | None, b: dt.date | None) -> dt.date | None:
+    """The later of two days either of which may be None (None when both are): a reader
+    and its sources keep the latest day of each fact of a person."""
+    return max(d for d in (a, b) if d) if (a or b) else None

@@ -108,8 +108,16 @@ def sealed(
             models.CharField(max_length=32, editable=False, **index_options),
             models.CharField(verbose_name, max_length=max_length),
         )
+    enc, masked = sealed_unindexed(verbose_name, max_length=max_length)
+    return enc, models.CharField(max_length=32, null=True, editable=False, **index_options), masked
+
+
+def sealed_unindexed(verbose_name: Any, *, max_length: int) -> tuple[Any, Any]:
+    """A personal value the record keeps but is never found by (a contact's phone, a
+    number a public form gave): `sealed` without the blind index, its ciphertext
+    (`…_enc`) and masked copy (`…_masked`), both optional. Unpacked in that order:
+    `phone_enc, phone_masked = sealed_unindexed(_("mobile phone"), max_length=16)`."""
     return (
         models.BinaryField(null=True, editable=False),
-        models.CharField(max_length=32, null=True, editable=False, **index_options),
         models.CharField(verbose_name, max_length=max_length, blank=True),
     )

@@ -20,6 +20,11 @@ CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九壹贰叁肆伍
 BETWEEN_DIGITS = re.compile(r"(?<=[0-9])[\s.\-_/·•]+(?=[0-9Xx])")
 
 
+def mask_phone(phone: str) -> str:
+    """The masked copy of a phone number that lists and logs show: 138****5678."""
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
+
+
 def normalised_for_check(text: str) -> str:
     """The text with look-alike digits folded and invisible characters removed."""
     folded = unicodedata.normalize("NFKC", text or "")

@@ -42,6 +42,14 @@ def _path_of(user: Any) -> str | None:
     return node.path if node is not None else ""
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of the node at `path` and of every node above it, the top first:
+    '3306/330602/' → ['3306/', '3306/330602/']. What is seen from below (a directive's
+    template, a price baseline, a warehouse of a higher level) is found by `path__in`."""
+    parts = [p for p in path.split("/") if p]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
 def allows(user: Any, model: type[models.Model], action: str) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False

@@ -101,9 +101,3 @@ def label(name: str, value: Any) -> str:
 def under(model: Any, path: str) -> Any:
     """The rows of `model` in the subtree at `path`, through `restrict` as the system."""
     return model.objects.restrict(system_actor(), "view").filter(path__startswith=path)
-
-
-def prefixes(path: str) -> list[str]:
-    """The paths of the node at `path` and of every node above it."""
-    parts = [p for p in path.split("/") if p]
-    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]

@@ -17,11 +17,9 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from fangkong.core.private_values import mask_phone
+
 log = logging.getLogger(__name__)
-
-
-def mask_phone(phone: str) -> str:
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
 
 
 class Gateway(Protocol):

@@ -35,7 +35,7 @@ BATCH = 500
 
 
 def root() -> Division:
-    found = Division.objects.filter(parent__isnull=True).order_by("path").first()
+    found = Division.objects.root()
     if found is None:
         raise ValidationError(_("the jurisdiction tree is not loaded"))
     return found

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock, crypto
-from fangkong.core.fields import optional_ref, path_column, ref_to, step, user_ref
+from fangkong.core.fields import optional_ref, path_column, ref_to, sealed_unindexed, step, user_ref
 from fangkong.core.models import DatedRuleSet, DetailPage, PathScoped, TimeStampedModel
 from fangkong.core.querysets import RestrictedQuerySet
 from fangkong.exchange.choices import Answer, Ask, CardKind, Channel, Direction, Kind, Reason, State
@@ -86,10 +86,8 @@ class HandoverRequest(DetailPage, PathScoped, TimeStampedModel):
     name = models.CharField(_("name"), max_length=50)
     sex = models.CharField(_("sex"), max_length=1, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
-    id_number_enc = models.BinaryField(null=True, editable=False)
-    id_masked = models.CharField(_("resident ID"), max_length=24, blank=True)
-    phone_enc = models.BinaryField(null=True, editable=False)
-    phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
+    id_number_enc, id_masked = sealed_unindexed(_("resident ID"), max_length=24)
+    phone_enc, phone_masked = sealed_unindexed(_("mobile phone"), max_length=16)
     address = models.CharField(_("address in the receiving city"), max_length=200)
     residence_code = models.CharField(_("address code"), max_length=12)
     reason = models.CharField(_("why"), max_length=16, choices=Reason.choices)

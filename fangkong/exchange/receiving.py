@@ -230,11 +230,7 @@ def _take_requests(items: list[tuple[Partner, dict]], channel: str) -> None:
                 )
             )
         outcomes = pipeline.batch(rows)
-        counts = pushed.counts or {}
-        for key, value in pipeline.counts.as_dict().items():
-            counts[key] = counts.get(key, 0) + value
-        pushed.counts = counts
-        pushed.save(update_fields=["counts"])
+        pipeline.add_counts()
         for (_p, msg), outcome in zip(group, outcomes, strict=True):
             b = msg["body"]
             subject = outcome.row.subject if outcome.row is not None else None

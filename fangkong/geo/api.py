@@ -48,7 +48,7 @@ def _with_children(request: HttpRequest, node: Division) -> dict:
 def my_tree(request: HttpRequest):  # type: ignore[no-untyped-def]
     """The caller's own node with its children and their counts."""
     user = request.user
-    node = user.node or Division.objects.filter(parent__isnull=True).order_by("code").first()  # type: ignore[union-attr]
+    node = user.node or Division.objects.root()  # type: ignore[union-attr]
     return _with_children(
         request,
         get_object_or_404(Division.objects.restrict(user, "view"), pk=node.pk if node else None),

@@ -8,7 +8,6 @@ grids of the same town are refused with both lines named.
 """
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 from fangkong.geo.choices import NAMED_KINDS, RANGED_KINDS, KeyKind, Level
 from fangkong.geo.loaders import grid_code, read_csv
 from fangkong.geo.models import Division, GridAddressKey
-from fangkong.geo.names import everyday_forms
+from fangkong.geo.names import everyday_forms, normalise
 
 HEADERS: dict[str, tuple[str, ...]] = {
     "village_code": (
@@ -102,10 +101,6 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _norm(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text or "").split())
-
-
 def resolve_headers(headers: Iterable[str]) -> tuple[dict[str, str], list[str]]:
     """{field: header} by synonyms, and the headers no field uses."""
     given = [h for h in headers if h]
@@ -119,7 +114,7 @@ def resolve_headers(headers: Iterable[str]) -> tuple[dict[str, str], list[str]]:
 
 
 def _kind(word: str) -> str | None:
-    word = _norm(word)
+    word = normalise(word)
     for kind, words in KIND_WORDS.items():
         if word in words:
             return kind
@@ -127,7 +122,7 @@ def _kind(word: str) -> str | None:
 
 
 def _number(text: str) -> int | None:
-    text = _norm(text)
+    text = normalise(text)
     m = re.fullmatch(r"(\d{1,6})(?:号|幢|栋|组)?", text)
     return int(m.group(1)) if m else None
 
@@ -149,7 +144,7 @@ def _village(row: dict[str, str], by_code: dict, by_name: dict) -> Division | st
     code = row.get("village_code", "")
     if code:
         return by_code.get(code) or _("village_code: unknown village “%s”") % code
-    name, town = _norm(row.get("village", "")), _norm(row.get("town", ""))
+    name, town = normalise(row.get("village", "")), normalise(row.get("town", ""))
     if not name:
         return _("village: give the village or community (or its code)")
     found = [
@@ -195,7 +190,7 @@ def _parse(
         households = row.get("households", "")
         kind_text = row.get("kind", "")
         kind = _kind(kind_text) if kind_text else None
-        text = _norm(row.get("text", ""))
+        text = normalise(row.get("text", ""))
         low, high = _number(row.get("low", "")), _number(row.get("high", ""))
         problem = _problem(row, code, kind, text, low, high)
         if problem:
@@ -323,11 +318,11 @@ def import_grid_keys(
             g.code: g
             for g in Division.objects.filter(parent__in=villages.values(), level=Level.GRID)
         }
-        by_name = {(g.parent_id, _norm(g.name)): g for g in grids.values()}
+        by_name = {(g.parent_id, normalise(g.name)): g for g in grids.values()}
         keys = []
         for line in lines:
             grid = grids.get(line.grid_code) or by_name.get(
-                (line.village.pk, _norm(line.grid_name or ""))
+                (line.village.pk, normalise(line.grid_name or ""))
             )
             if grid is None and not line.grid_code:
                 transaction.set_rollback(True)

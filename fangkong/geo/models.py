@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +11,11 @@ from fangkong.geo.choices import KeyKind, Level
 class DivisionQuerySet(RestrictedQuerySet):
     def of_level(self, level: str) -> "DivisionQuerySet":
         return self.filter(level=level)
+
+    def root(self) -> "Division | None":
+        """The top of the tree (the city the deployment serves; the first by code when
+        more than one is loaded), None while no tree is loaded."""
+        return cast("Division | None", self.filter(parent__isnull=True).order_by("code").first())
 
 
 class Division(models.Model):

@@ -13,7 +13,7 @@ def browse(request: HttpRequest, code: str | None = None) -> HttpResponse:
     if code is None:
         node = request.user.node  # type: ignore[union-attr]
         if node is None:
-            node = visible.filter(parent__isnull=True).first()
+            node = visible.root()
         if node is None:
             raise Http404
     else:

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from fangkong.core.sections import Window, prefixes, under
+from fangkong.core.querysets import ancestor_paths
+from fangkong.core.sections import Window, under
 from fangkong.geo.choices import Level
 from fangkong.geo.models import Division
 from fangkong.healthcode.choices import Colour
@@ -26,7 +27,7 @@ def _by_colour(field: str) -> dict[str, Count]:
 
 def section(path: str, window: Window) -> dict[str, Any]:
     counties = Division.objects.filter(
-        Q(path__startswith=path) | Q(path__in=prefixes(path)), level=Level.COUNTY
+        Q(path__startswith=path) | Q(path__in=ancestor_paths(path)), level=Level.COUNTY
     ).order_by("path")
     rows = []
     for county in counties:

@@ -19,10 +19,6 @@ from fangkong.healthcode.rules import Facts
 LOOKBACK_DAYS = 60
 
 
-def _later(a: dt.date | None, b: dt.date | None) -> dt.date | None:
-    return max(d for d in (a, b) if d) if (a or b) else None
-
-
 def _of(field: str, ids: list[int]) -> dict:
     """Filter on a list of persons. On PostgreSQL the list travels as ONE array parameter
     (`IN (SELECT unnest(%s))`): thousands of placeholders cost more than the query."""
@@ -55,7 +51,7 @@ def facts_for(person_ids: Iterable[int], today: dt.date) -> dict[int, Facts]:
 def _note_checkin(f: Facts, day: dt.date, abnormal: bool) -> None:
     f.checkins[day] = f.checkins.get(day, False) or abnormal
     if abnormal:
-        f.abnormal_on = _later(f.abnormal_on, day)
+        f.abnormal_on = core_facts.later(f.abnormal_on, day)
 
 
 def _own_facts(ids: list[int], since: dt.date, today: dt.date, of: Of) -> None:
@@ -70,9 +66,9 @@ def _own_facts(ids: list[int], since: dt.date, today: dt.date, of: Of) -> None:
     ).values_list("person_id", "risk_level", "arrived_on"):
         f = of(pid)
         if level == "high":
-            f.high_risk_arrival = _later(f.high_risk_arrival, day)
+            f.high_risk_arrival = core_facts.later(f.high_risk_arrival, day)
         else:
-            f.medium_risk_arrival = _later(f.medium_risk_arrival, day)
+            f.medium_risk_arrival = core_facts.later(f.medium_risk_arrival, day)
 
     for pid, colour, reason, until in CodeOverride.objects.filter(
         **_of("person_id", ids), active=True
@@ -89,7 +85,7 @@ def _screening_facts(ids: list[int], since: dt.date, of: Of) -> None:
         **_of("person_id", ids), key_area=True, arrival_at__date__gte=since
     ).values_list("person_id", "arrival_at"):
         f = of(pid)
-        f.high_risk_arrival = _later(f.high_risk_arrival, timezone.localdate(when))
+        f.high_risk_arrival = core_facts.later(f.high_risk_arrival, timezone.localdate(when))
 
 
 def _observation_facts(ids: list[int], since: dt.date, of: Of) -> None:
@@ -117,7 +113,9 @@ def _clinical_facts(ids: list[int], since: dt.date, of: Of) -> None:
         if not outcome:
             of(pid).case_in_care = True
         elif outcome == "discharged" and outcome_at is not None:
-            of(pid).discharged_on = _later(of(pid).discharged_on, timezone.localdate(outcome_at))
+            of(pid).discharged_on = core_facts.later(
+                of(pid).discharged_on, timezone.localdate(outcome_at)
+            )
 
 
 def _tracing_facts(ids: list[int], since: dt.date, of: Of) -> None:
@@ -138,9 +136,9 @@ def _tracing_facts(ids: list[int], since: dt.date, of: Of) -> None:
     for row in rows:
         f = of(row["person_id"])
         if row["category"] == "close":
-            f.close_contact_on = _later(f.close_contact_on, row["last"])
+            f.close_contact_on = core_facts.later(f.close_contact_on, row["last"])
         else:
-            f.possible_contact_on = _later(f.possible_contact_on, row["last"])
+            f.possible_contact_on = core_facts.later(f.possible_contact_on, row["last"])
 
 
 # The facts other apps hold, read when the app is installed.

@@ -21,5 +21,5 @@ def start_recompute_job(user: object):  # type: ignore[no-untyped-def]
     from fangkong.core.jobs import start_job
     from fangkong.geo.models import Division
 
-    root = Division.objects.filter(parent__isnull=True).order_by("path").first()
+    root = Division.objects.root()
     return start_job(user, "healthcode.recompute", root, recompute_codes)

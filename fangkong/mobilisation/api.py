@@ -57,7 +57,7 @@ def _node(request: HttpRequest, code: str | None) -> Division:
         return node
     if user.node_id:
         return user.node
-    root = Division.objects.filter(parent__isnull=True).order_by("code").first()
+    root = Division.objects.root()
     if root is None:
         raise Http404("no jurisdiction")
     return root

@@ -48,29 +48,37 @@ class RestRuleSet(DatedRuleSet):
         verbose_name_plural = _("rest rule sets")
 
 
-class Unit(NodeScoped, TimeStampedModel):
-    """A unit of the territory (office, enterprise, hospital, school) at a node."""
+class Named(NodeScoped, TimeStampedModel):
+    """A named record of a node that the mobilisation lists show under it (a unit, a Party
+    organisation, a post: `views._node_list`), by place then name."""
 
     name = models.CharField(_("name"), max_length=120)
-    kind = models.CharField(_("kind"), max_length=12, choices=UnitKind.choices)
-    address = models.CharField(_("address"), max_length=200, blank=True)
-
-    objects = UnitQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("unit")
-        verbose_name_plural = _("units")
+        abstract = True
         ordering = ["path", "name"]
 
     def __str__(self) -> str:
         return self.name
 
 
-class PartyOrganisation(NodeScoped, TimeStampedModel):
+class Unit(Named):
+    """A unit of the territory (office, enterprise, hospital, school) at a node."""
+
+    kind = models.CharField(_("kind"), max_length=12, choices=UnitKind.choices)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta(Named.Meta):
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+
+class PartyOrganisation(Named):
     """A Party committee, general branch or branch, placed at a node and, where it
     belongs to one, at a unit."""
 
-    name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=16, choices=OrganisationKind.choices)
     parent = optional_ref(
         "self", _("parent organisation"), on_delete=models.PROTECT, related_name="children"
@@ -80,13 +88,9 @@ class PartyOrganisation(NodeScoped, TimeStampedModel):
 
     objects = OrganisationQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Named.Meta):
         verbose_name = _("Party organisation")
         verbose_name_plural = _("Party organisations")
-        ordering = ["path", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Member(PathScoped, TimeStampedModel):
@@ -186,11 +190,10 @@ class Registration(Placed):
         return f"{self.member} @ {self.community}"
 
 
-class Post(NodeScoped, TimeStampedModel):
+class Post(Named):
     """A duty post (checkpoint, gate, team, hotline) at a node, staffed around the
     clock by shifts of `shift_hours` with `required_per_shift` people each."""
 
-    name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=12, choices=PostKind.choices)
     required_per_shift = models.PositiveSmallIntegerField(_("people required per shift"), default=2)
     shift_hours = models.PositiveSmallIntegerField(_("hours per shift"), default=8)
@@ -201,13 +204,9 @@ class Post(NodeScoped, TimeStampedModel):
 
     objects = PostQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Named.Meta):
         verbose_name = _("post")
         verbose_name_plural = _("posts")
-        ordering = ["path", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Shift(Placed):

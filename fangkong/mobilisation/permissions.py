@@ -5,15 +5,7 @@ community (village) staff confirm registrations and roster their community's pos
 headquarters see everything of their subtree and run posts; discipline inspection
 reads members and rosters (a cadre's front-line record)."""
 
-from typing import Any
-
-from fangkong.accounts.roles import HQ_ROLES, Role
-from fangkong.accounts.roles import grant as _grant
-
-
-def grant(roles: Any, model_label: str, actions: set[str]) -> None:
-    _grant({str(r) for r in roles}, model_label, actions)
-
+from fangkong.accounts.roles import HQ_ROLES, Role, grant
 
 ORG = {Role.ORGANISATION}
 STAFF = {Role.VILLAGE_STAFF}

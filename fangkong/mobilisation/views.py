@@ -11,8 +11,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from fangkong.core import clock
 from fangkong.core import listing as lists
-from fangkong.core.access import invalid, record, require
+from fangkong.core.access import invalid, record, require, shown_division
 from fangkong.core.forms import create_page, posted
 from fangkong.geo.models import Division
 from fangkong.mobilisation import figures, roster
@@ -54,17 +54,7 @@ def _user(request: HttpRequest) -> Any:
 def _scope_node(request: HttpRequest) -> Division:
     """The node the page looks at: ?node=<code> within the user's subtree, else the
     user's own node (the root for a superuser without one)."""
-    user = _user(request)
-    code = (request.GET.get("node") or "").strip()[:24]
-    visible = Division.objects.restrict(user, "view")
-    if code:
-        return get_object_or_404(visible, code=code)
-    if user.node_id:
-        return user.node
-    root = visible.filter(parent__isnull=True).first()
-    if root is None:
-        raise Http404
-    return root
+    return shown_division(_user(request), (request.GET.get("node") or "").strip()[:24])
 
 
 def _node(user: Any, code: str) -> Division:

@@ -8,7 +8,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.fields import USER, optional_ref, path_column, ref_to, status_of, user_ref
+from fangkong.core.fields import (
+    USER,
+    optional_ref,
+    path_column,
+    ref_to,
+    sealed_unindexed,
+    status_of,
+    user_ref,
+)
 from fangkong.core.models import DatedRuleSet, PathScoped
 from fangkong.core.querysets import RestrictedQuerySet
 
@@ -67,8 +75,7 @@ class Notice(PathScoped):
     recipient_person = optional_ref("people.Person", on_delete=models.CASCADE)
     # a mobile number that is nobody's account or registered person (a one-time code
     # asked for on a public form): encrypted, masked for lists
-    recipient_phone_enc = models.BinaryField(null=True, editable=False)
-    recipient_phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
+    recipient_phone_enc, recipient_phone_masked = sealed_unindexed(_("mobile phone"), max_length=16)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
     link = models.CharField(_("link"), max_length=400, blank=True)
@@ -164,8 +171,7 @@ class Preference(models.Model):
     email = models.BooleanField(_("email"), default=False)
     quiet_start = models.TimeField(_("quiet from"), null=True, blank=True)
     quiet_end = models.TimeField(_("quiet until"), null=True, blank=True)
-    phone_enc = models.BinaryField(null=True, editable=False)
-    phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
+    phone_enc, phone_masked = sealed_unindexed(_("mobile phone"), max_length=16)
     head = user_ref(_("head of department"))
 
     class Meta:

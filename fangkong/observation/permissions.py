@@ -1,14 +1,6 @@
 """Who may do what with observation records (imported from ObservationConfig.ready)."""
 
-from typing import Any
-
-from fangkong.accounts.roles import ALL, FIELD_ROLES, HQ_ROLES, Role
-from fangkong.accounts.roles import grant as _grant
-
-
-def grant(roles: Any, model_label: str, actions: set[str]) -> None:
-    _grant({str(r) for r in roles}, model_label, actions)
-
+from fangkong.accounts.roles import ALL, FIELD_ROLES, HQ_ROLES, Role, grant
 
 SITE_ROLES = {Role.QUARANTINE_SITE, Role.MEDICAL}
 WATCHERS = FIELD_ROLES | SITE_ROLES | {Role.CDC, Role.SYSADMIN}

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, readings
-from fangkong.core.access import invalid, require
+from fangkong.core.access import bounded, invalid, require
 from fangkong.core.querysets import can_access
 from fangkong.geo.choices import Level
 from fangkong.offline.models import (
@@ -55,16 +55,11 @@ def add_rules(user: Any, *, effective_from: dt.date, note: str = "", **values: i
     rewritten."""
     require(user, "add", OfflineRules, message=_("your role may not change the offline rules"))
     rules = OfflineRules.draft(effective_from, from_today=True)
-    for field, (low, high) in LIMITS.items():
-        if field in values and not low <= values[field] <= high:
-            raise ValidationError(
-                {field: [_("between %(low)d and %(high)d") % {"low": low, "high": high}]}
-            )
+    chosen = bounded(values, LIMITS)
     if effective_from > clock.today() and not OfflineRules.objects.exists():
         # Until then the published defaults stay in force: store them, or the first set
         # would also govern the days before it.
         OfflineRules.in_force_stored(clock.today())
-    chosen = {k: v for k, v in values.items() if k in LIMITS}
     return rules.save_by(user, note=note.strip()[:200], **chosen)
 
 

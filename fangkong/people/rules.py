@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from functools import cache
 
+from fangkong.core.private_values import mask_phone as mask_phone  # one mask, kept in core
 from fangkong.people import identity
 
 # The masking policy (one for every page, API answer and export shown to a role, or a
@@ -48,10 +49,6 @@ def shown_age(birth: dt.date | None, today: dt.date) -> int | None:
 def shown_birth_date(birth: dt.date | None, has_resident_id: bool) -> dt.date | None:
     """The birth date may be shown only for a person without a resident ID."""
     return None if has_resident_id else birth
-
-
-def mask_phone(phone: str) -> str:
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
 
 
 def mask_document(number: str) -> str:

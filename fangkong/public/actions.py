@@ -3,8 +3,6 @@ verb, validated, in one transaction, audited (django-auditlog, attributed to the
 acting account). Returns and gatherings live in returns.py."""
 
 import datetime as dt
-import secrets
-import string
 from typing import Any
 
 from django.core.cache import cache
@@ -172,11 +170,6 @@ def clarify_rumour(
 # Phone codes and public questions ----------------------------------------------------
 
 
-def _ticket() -> str:
-    alphabet = string.ascii_uppercase.replace("O", "").replace("I", "") + "23456789"
-    return "Q" + "".join(secrets.choice(alphabet) for _ in range(9))
-
-
 def ask_question(
     node: Division,
     department: str,
@@ -199,7 +192,7 @@ def ask_question(
             node=node,
             department=department,
             text=text.strip(),
-            ticket=_ticket(),
+            ticket=crypto.reference("Q"),
             due_at=now + dt.timedelta(hours=rules_on(clock.today()).answer_hours),
             created_at=now,
         )

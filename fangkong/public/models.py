@@ -8,7 +8,16 @@ from django.utils.translation import pgettext_lazy
 
 from fangkong.core import clock
 from fangkong.core import models as core
-from fangkong.core.fields import celsius, optional_ref, ref_to, sealed, status_of, step, user_ref
+from fangkong.core.fields import (
+    celsius,
+    optional_ref,
+    ref_to,
+    sealed,
+    sealed_unindexed,
+    status_of,
+    step,
+    user_ref,
+)
 from fangkong.core.models import DatedRuleSet
 from fangkong.core.querysets import RestrictedManager
 from fangkong.public import choices as ch
@@ -296,8 +305,7 @@ class Gathering(PublicRecord):
     source = models.CharField(_("source"), max_length=10, choices=ch.GatheringSource.choices)
     planned_on = models.DateField(_("planned on"))
     organiser = models.CharField(_("organiser"), max_length=40)
-    phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
-    phone_enc = models.BinaryField(null=True, editable=False)
+    phone_enc, phone_masked = sealed_unindexed(_("mobile phone"), max_length=16)
     venue = models.CharField(_("venue"), max_length=120)
     guests = models.PositiveIntegerField(_("expected guests"))
     under_ban = models.BooleanField(_("under the ban"), default=False, editable=False)

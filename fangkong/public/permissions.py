@@ -1,14 +1,6 @@
 """Who may do what on the public side (imported from PublicConfig.ready)."""
 
-from typing import Any
-
-from fangkong.accounts.roles import FIELD_ROLES, HQ_ROLES, Role
-from fangkong.accounts.roles import grant as _grant
-
-
-def grant(roles: Any, model_label: str, actions: set[str]) -> None:
-    _grant({str(r) for r in roles}, model_label, actions)
-
+from fangkong.accounts.roles import FIELD_ROLES, HQ_ROLES, Role, grant
 
 HQ = HQ_ROLES | {Role.SYSADMIN}
 STAFF = FIELD_ROLES | {Role.CDC, Role.SYSADMIN}

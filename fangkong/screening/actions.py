@@ -247,7 +247,7 @@ def run_import(pushed: PushedList, job: Job | None = None, batch_size: int = 200
 
 def self_declaration_list() -> PushedList:
     """Today's list of self-declarations, at the root of the tree (one per day)."""
-    root = Division.objects.filter(parent__isnull=True).order_by("path").first()
+    root = Division.objects.root()
     if root is None:
         raise ValidationError(_("the jurisdiction tree is not loaded"))
     source, _c = ListSource.objects.get_or_create(
@@ -281,11 +281,7 @@ def _feed_declaration(raw: dict[str, str], pipeline: Any = None, prepared: Any =
     if prepared is not None:
         pipeline.ready[row_no] = prepared._replace(row_no=row_no)
     outcome = pipeline.batch([(row_no, raw)])[0]
-    counts = pushed.counts or {}
-    for key, value in pipeline.counts.as_dict().items():
-        counts[key] = counts.get(key, 0) + value
-    pushed.counts = counts
-    pushed.save(update_fields=["counts"])
+    pipeline.add_counts()
     return outcome
 
 

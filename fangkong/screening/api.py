@@ -25,6 +25,7 @@ from fangkong.screening.models import (
 from fangkong.screening.reads import (
     audit_api_page,
     audit_list,
+    one_task,
     open_exceptions,
     pending_declarations,
     pending_handovers,
@@ -164,10 +165,6 @@ def _list(request: HttpRequest, pk: int) -> PushedList:
     return record(request.user, PushedList.objects.select_related("source", "job"), pk)
 
 
-def _task(request: HttpRequest, pk: int, action: str = "view") -> ScreeningTask:
-    return record(request.user, ScreeningTask.objects.select_related("subject", "node"), pk, action)
-
-
 @router.post("/lists", response={201: ListOut, 200: ListOut})
 def upload_list(request: HttpRequest, source_id: Form[int], file: File[UploadedFile]):  # type: ignore[no-untyped-def]
     """Upload a pushed list (XLSX, XLS or CSV); the import runs in the background. The
@@ -254,13 +251,13 @@ def list_tasks(request: HttpRequest, params: Query[TaskParams]):  # type: ignore
 
 @router.get("/tasks/{pk}", response=ScreeningTaskOut)
 def get_task(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
-    return _task(request, pk)
+    return one_task(request.user, pk)
 
 
 @router.post("/tasks/{pk}/visits", response={201: ScreeningVisitOut, 200: ScreeningVisitOut})
 def post_visit(request: HttpRequest, pk: int, body: ScreeningVisitIn):  # type: ignore[no-untyped-def]
     """Record a visit; the same `client_id` again returns the first visit (200)."""
-    task = _task(request, pk)
+    task = one_task(request.user, pk)
     visit, created = actions.record_visit(request.user, task, body.dict())
     visit.created = created  # type: ignore[attr-defined]
     return Status(201 if created else 200, visit)
@@ -268,7 +265,7 @@ def post_visit(request: HttpRequest, pk: int, body: ScreeningVisitIn):  # type: 
 
 @router.post("/tasks/{pk}/transfer", response=ScreeningTaskOut)
 def transfer(request: HttpRequest, pk: int, body: ScreeningTransferIn):  # type: ignore[no-untyped-def]
-    task = _task(request, pk, "transfer")
+    task = one_task(request.user, pk, "transfer")
     to = actions.target_node(body.to_code, body.address)
     return actions.transfer_task(request.user, task, to, body.reason)
 
@@ -305,7 +302,7 @@ def handover_sites(request: HttpRequest):  # type: ignore[no-untyped-def]
 def send_to_site(request: HttpRequest, pk: int, body: HandoverSiteIn):  # type: ignore[no-untyped-def]
     """Carry out a decision of centralised observation: the person is sent to the site
     (observation's 待入住, where the site assigns the room)."""
-    task = _task(request, pk, "transfer")
+    task = one_task(request.user, pk, "transfer")
     site = handover.site_of(request.user, body.site_id)
     return actions.send_to_site(request.user, task, site)
 

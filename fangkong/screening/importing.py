@@ -339,6 +339,15 @@ class Pipeline:
             self._local = preparing.start(setup)
         return preparing.work(self._local, (row_no, raw))
 
+    def add_counts(self) -> None:
+        """Add what this pipeline has counted to its list's stored figures (a list that
+        takes rows one at a time or group by group: self-declarations, hand-overs)."""
+        counts = self.pl.counts or {}
+        for key, value in self.counts.as_dict().items():
+            counts[key] = counts.get(key, 0) + value
+        self.pl.counts = counts
+        self.pl.save(update_fields=["counts"])
+
     def batch(self, items: list[tuple[int, Any]]) -> list[Outcome]:
         """Decide every row's fate (reading what is stored), then write the chunk in one
         transaction; the outcomes in the items' order."""

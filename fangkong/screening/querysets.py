@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from fangkong.core import clock
-from fangkong.core.querysets import RestrictedQuerySet, is_system
+from fangkong.core.querysets import RestrictedQuerySet, ancestor_paths, is_system
 
 
 class RulesQuerySet(models.QuerySet):
@@ -22,12 +22,7 @@ class SourceQuerySet(RestrictedQuerySet):
         node = getattr(user, "node", None)
         if node is None:
             return self.none()
-        prefixes = []
-        acc = ""
-        for code in node.ancestor_codes():
-            acc += code + "/"
-            prefixes.append(acc)
-        return self.filter(path__in=prefixes)
+        return self.filter(path__in=ancestor_paths(node.path))
 
 
 class PushedListQuerySet(RestrictedQuerySet):

@@ -6,6 +6,7 @@ first, and exports."""
 from typing import Any
 
 from fangkong.core import audit
+from fangkong.core.access import record
 from fangkong.people import search
 
 
@@ -37,6 +38,14 @@ def audit_api_page(request: Any, label: str, filters: dict[str, Any], qs: Any) -
     rows = max(0, min(size, qs.count() - (page - 1) * size))
     audit_list(request, label, {**filters, "page": page, "api": True}, rows)
     return qs
+
+
+def one_task(user: Any, pk: int, action: str = "view") -> Any:
+    """The task `pk` if `user` may do `action` on it (else 404), with its subject and
+    node (page and API)."""
+    from fangkong.screening.models import ScreeningTask
+
+    return record(user, ScreeningTask.objects.select_related("subject", "node"), pk, action)
 
 
 def open_exceptions(user: Any) -> Any:

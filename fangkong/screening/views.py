@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import listing as paging
 from fangkong.core import picking
-from fangkong.core.access import division, record, require
+from fangkong.core.access import record, require, shown_division
 from fangkong.core.forms import add_action_errors, create_page, flashed, posted, run_action
 from fangkong.core.querysets import allows, can_access
 from fangkong.geo.models import Division
@@ -38,6 +38,7 @@ from fangkong.screening.models import (
 )
 from fangkong.screening.reads import (
     audit_list,
+    one_task,
     open_exceptions,
     pending_declarations,
     pending_handovers,
@@ -181,10 +182,6 @@ TASK_FILTERS = paging.Filters(
 )
 
 
-def _task(request: HttpRequest, pk: int, action: str = "view") -> ScreeningTask:
-    return record(request.user, ScreeningTask.objects.select_related("subject", "node"), pk, action)
-
-
 def _audited(
     request: HttpRequest, qs: Any, filters: paging.Filters, label: str, name: str
 ) -> paging.Listing:
@@ -209,7 +206,7 @@ def today(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    task = _task(request, pk)
+    task = one_task(request.user, pk)
     can_visit = can_access(request.user, task, "visit") and task.status == "open"
     form = VisitForm(request.POST or None)
     if request.method == "POST":
@@ -239,7 +236,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def task_transfer(request: HttpRequest, pk: int) -> HttpResponse:
-    task = _task(request, pk, "transfer")
+    task = one_task(request.user, pk, "transfer")
     form = TransferForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -390,7 +387,7 @@ def handovers(request: HttpRequest) -> HttpResponse:
 @require_POST
 def handover_site(request: HttpRequest, pk: int) -> HttpResponse:
     """Send the person of a centralised-observation decision to the chosen site."""
-    task = _task(request, pk, "transfer")
+    task = one_task(request.user, pk, "transfer")
 
     def send() -> Any:
         site = handover.site_of(request.user, request.POST.get("site", ""))
@@ -409,22 +406,10 @@ def handover_site(request: HttpRequest, pk: int) -> HttpResponse:
 # --- progress --------------------------------------------------------------------------------
 
 
-def _node(request: HttpRequest, code: str | None) -> Division:
-    user = request.user
-    if code is None:
-        node = getattr(user, "node", None)
-        if node is None:
-            node = Division.objects.filter(parent__isnull=True).order_by("path").first()
-        if node is None:
-            raise Http404
-        code = node.code
-    return division(user, code)
-
-
 @login_required
 def progress_page(request: HttpRequest, code: str | None = None) -> HttpResponse:
     require(request.user, "view", ScreeningTask)
-    node = _node(request, code)
+    node = shown_division(request.user, code)
     own, children = progress.figures(request.user, node)
     crumbs = [a for a in node.ancestors() if can_access(request.user, a, "view")]
     tasks = None
@@ -461,7 +446,7 @@ def progress_page(request: HttpRequest, code: str | None = None) -> HttpResponse
 @login_required
 def progress_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     require(request.user, "view", ScreeningTask)
-    node = _node(request, code)
+    node = shown_division(request.user, code)
     own, children = progress.figures(request.user, node)
     return paging.download(
         exports.progress_table(own, children), f"screening-progress-{node.code}.xlsx"

@@ -2,8 +2,6 @@
 its declaration, an appeal (申诉), and staff's decision on it. Each in one transaction."""
 
 import datetime as dt
-import secrets
-import string
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -311,11 +309,6 @@ def latest_proxy(person_id: int) -> Declaration | None:
 # ---------------------------------------------------------------- appeals
 
 
-def _number() -> str:
-    alphabet = string.ascii_uppercase.replace("O", "").replace("I", "") + "23456789"
-    return "A" + "".join(secrets.choice(alphabet) for _ in range(9))
-
-
 def _escalate_path(path: str) -> str:
     """The level above the person's community: the town (or the county for a town)."""
     codes = [c for c in path.split("/") if c]
@@ -336,7 +329,7 @@ def file_appeal(person: Person, reason: str) -> Appeal:
     r = rules_on(clock.today())
     return Appeal.objects.create(
         person=person,
-        number=_number(),
+        number=crypto.reference("A"),
         reason=reason,
         colour_before=code_actions.colour_of(person.pk),
         filed_at=now,

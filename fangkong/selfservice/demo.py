@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from fangkong.accounts.demo import node_of
 from fangkong.core import clock
 from fangkong.core.querysets import system_actor
 from fangkong.geo.models import Division
@@ -34,13 +35,6 @@ class Plan:
     person: Person | None
     name: str
     say: dict[str, Any] = field(default_factory=dict)
-
-
-def _grid_worker_grid() -> Division | None:
-    from fangkong.accounts.models import User
-
-    worker = User.objects.filter(username="grid_worker").select_related("node").first()
-    return worker.node if worker is not None else None
 
 
 def _with_id(persons: Any) -> Iterator[Person]:
@@ -153,7 +147,7 @@ def _data(plan: Plan, grid: Division, rng: random.Random, today: dt.date) -> dic
 
 def declarations(seed: int) -> str:
     """The demo step: declarations in the demo grid worker's grid."""
-    grid = _grid_worker_grid()
+    grid = node_of("grid_worker")
     if grid is None:
         return "no demo grid worker: skipped"
     if Declaration.objects.under(grid.path).exists():

@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import Any
 
+from fangkong.core.facts import later
+
 _skip: ContextVar[bool] = ContextVar("selfservice_skip_declared", default=False)
 
 
@@ -21,10 +23,6 @@ def stored_only() -> Iterator[None]:
         yield
     finally:
         _skip.reset(token)
-
-
-def _later(a: dt.date | None, b: dt.date | None) -> dt.date | None:
-    return max(d for d in (a, b) if d) if (a or b) else None
 
 
 def add_declared(filter_kwargs: dict, since: dt.date, of: Callable[[int], Any]) -> None:
@@ -45,13 +43,13 @@ def add_declared(filter_kwargs: dict, since: dt.date, of: Callable[[int], Any]) 
                 continue
             level = level_on(stay.get("code", ""), left)
             if level == "high":
-                f.high_risk_arrival = _later(f.high_risk_arrival, left)
+                f.high_risk_arrival = later(f.high_risk_arrival, left)
             elif level == "medium":
-                f.medium_risk_arrival = _later(f.medium_risk_arrival, left)
+                f.medium_risk_arrival = later(f.medium_risk_arrival, left)
         if symptoms:
-            f.abnormal_on = _later(f.abnormal_on, day)
+            f.abnormal_on = later(f.abnormal_on, day)
         if contact:
-            f.possible_contact_on = _later(f.possible_contact_on, contact_on or day)
+            f.possible_contact_on = later(f.possible_contact_on, contact_on or day)
 
 
 def declared_persons(since: dt.date) -> set[int]:

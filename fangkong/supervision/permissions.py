@@ -4,15 +4,7 @@ Accountability cases are seen only by the organisation department, discipline
 inspection and city/county headquarters — not the system administrator, not the
 field (privacy of cadre records)."""
 
-from typing import Any
-
-from fangkong.accounts.roles import FIELD_ROLES, HQ_ROLES, Role
-from fangkong.accounts.roles import grant as _grant
-
-
-def grant(roles: Any, model_label: str, actions: set[str]) -> None:
-    _grant({str(r) for r in roles}, model_label, actions)
-
+from fangkong.accounts.roles import FIELD_ROLES, HQ_ROLES, Role, grant
 
 INSPECTORS = HQ_ROLES | {Role.DISCIPLINE}
 READERS = FIELD_ROLES | {Role.DISCIPLINE, Role.ORGANISATION, Role.SYSADMIN}

@@ -7,13 +7,7 @@ from typing import Any, Self
 
 from django.db.models import Q
 
-from fangkong.core.querysets import RestrictedQuerySet, _path_of, allows
-
-
-def ancestor_paths(path: str) -> list[str]:
-    """'3306/330602/' → ['3306/', '3306/330602/'] (the node itself included)."""
-    parts = [p for p in path.split("/") if p]
-    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+from fangkong.core.querysets import RestrictedQuerySet, _path_of, allows, ancestor_paths
 
 
 def team_inspection_ids(user: Any) -> Any:

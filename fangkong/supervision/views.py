@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import listing as lists
 from fangkong.core import picking
-from fangkong.core.access import division, invalid, record, require
+from fangkong.core.access import invalid, record, require, shown_division
 from fangkong.core.forms import create_page, flashed
 from fangkong.core.querysets import allows, is_system
 from fangkong.geo.models import Division
@@ -61,13 +61,7 @@ def _node_by_code(form: Any, field: str) -> Division | None:
 def index(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     require(request.user, "view", Inspection)
-    node = user.node
-    if node is None and not is_system(user):
-        raise Http404
-    node = node or Division.objects.filter(parent__isnull=True).order_by("code").first()
-    code = request.GET.get("node", "")
-    if code:
-        node = division(user, code)
+    node = shown_division(user, request.GET.get("node", ""))
     escalated = lists.paginate(request, metrics.escalated(user).select_related("owner_node"))
     metrics.with_state(escalated.page.object_list)
     return render(

@@ -46,7 +46,7 @@ def run(seed: int) -> str:
     existing = Warehouse.objects.filter(name=RESERVE).first()
     if existing is not None:
         return f"{Warehouse.objects.count()} warehouses, {SupplyRequest.objects.count()} requests, {Market.objects.count()} markets already present"
-    city = Division.objects.filter(parent__isnull=True).first()
+    city = Division.objects.root()
     if city is None:
         return "no jurisdiction tree: supplies skipped"
     rng = random.Random(seed)

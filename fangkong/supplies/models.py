@@ -95,24 +95,34 @@ class Item(models.Model):
         return f"{self.name} {self.standard}".strip()
 
 
-class Warehouse(core.DetailPage, core.NodeScoped, core.TimeStampedModel):
-    """A store of one jurisdiction node: city reserve, county, hospital or site."""
-
-    detail_view = "supplies:warehouse"
+class Place(core.NodeScoped):
+    """A place of a node that supplies keeps (a warehouse, a monitored market), named
+    once at its node and listed by place then name (`actions.places` makes both)."""
 
     name = models.CharField(_("name"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=20, choices=WarehouseKind.choices)
 
     objects = RestrictedManager()
 
     class Meta:
-        verbose_name = _("warehouse")
-        verbose_name_plural = _("warehouses")
+        abstract = True
         ordering = ["path", "name"]
-        constraints = [models.UniqueConstraint(fields=["node", "name"], name="warehouse_unique")]
+        # "warehouse_unique", "market_unique"
+        constraints = [models.UniqueConstraint(fields=["node", "name"], name="%(class)s_unique")]
 
     def __str__(self) -> str:
         return self.name
+
+
+class Warehouse(core.DetailPage, Place, core.TimeStampedModel):
+    """A store of one jurisdiction node: city reserve, county, hospital or site."""
+
+    detail_view = "supplies:warehouse"
+
+    kind = models.CharField(_("kind"), max_length=20, choices=WarehouseKind.choices)
+
+    class Meta(Place.Meta):
+        verbose_name = _("warehouse")
+        verbose_name_plural = _("warehouses")
 
 
 class Batch(models.Model):
@@ -258,22 +268,14 @@ class Balance(core.PathScoped):
         return f"{self.warehouse} {self.batch}: {self.quantity}"
 
 
-class Market(core.NodeScoped):
+class Market(Place):
     """A farmers' market or supermarket whose prices are monitored (价格监测点)."""
 
-    name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=MarketKind.choices)
 
-    objects = RestrictedManager()
-
-    class Meta:
+    class Meta(Place.Meta):
         verbose_name = _("market")
         verbose_name_plural = _("markets")
-        ordering = ["path", "name"]
-        constraints = [models.UniqueConstraint(fields=["node", "name"], name="market_unique")]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class PriceBaseline(core.NodeScoped):

@@ -4,15 +4,7 @@ Supplies officers run warehouses, approve and ship requests and report prices;
 headquarters watches and approves; medical facilities, quarantine sites and village
 staff request supplies and confirm receipt; market monitors are supplies officers."""
 
-from typing import Any
-
-from fangkong.accounts.roles import HQ_ROLES, Role
-from fangkong.accounts.roles import grant as _grant
-
-
-def grant(roles: Any, model_label: str, actions: set[str]) -> None:
-    _grant({str(r) for r in roles}, model_label, actions)
-
+from fangkong.accounts.roles import HQ_ROLES, Role, grant
 
 OFFICERS = {Role.SUPPLIES}
 REQUESTERS = {Role.MEDICAL, Role.QUARANTINE_SITE, Role.VILLAGE_STAFF}

@@ -5,7 +5,7 @@ from typing import Any, Self
 
 from django.db.models import Sum
 
-from fangkong.core.querysets import RestrictedQuerySet, allows
+from fangkong.core.querysets import RestrictedQuerySet, allows, ancestor_paths
 
 
 class CatalogueQuerySet(RestrictedQuerySet):
@@ -43,12 +43,6 @@ class RequestQuerySet(RestrictedQuerySet):
 class PriceQuerySet(RestrictedQuerySet):
     def alerts(self) -> Self:
         return self.filter(alert=True)
-
-
-def ancestor_paths(path: str) -> list[str]:
-    """The path itself and every path above it."""
-    parts = [p for p in path.split("/") if p]
-    return ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
 
 
 def serving_warehouses(user: Any) -> Any:

@@ -158,7 +158,7 @@ def alerts(user: Any) -> list[Row]:
     if node is None:
         from fangkong.geo.models import Division
 
-        node = Division.objects.filter(parent__isnull=True).first()
+        node = Division.objects.root()
         if node is None:
             return []
     return [r for r in for_jurisdiction(user, node) if r.alert]

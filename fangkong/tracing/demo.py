@@ -6,10 +6,10 @@ Idempotent: a second run finds the demo venues and adds nothing."""
 import datetime as dt
 import random
 import uuid
-from typing import Any
 
 from django.db import transaction
 
+from fangkong.accounts.demo import node_of
 from fangkong.core import clock
 from fangkong.core.querysets import system_actor
 from fangkong.tracing import actions, venues
@@ -47,15 +47,6 @@ def _colours() -> str:
 
     counts = dict(HealthCode.objects.values_list("colour").annotate(n=Count("pk")).order_by())
     return ", ".join(f"{k} {counts.get(k, 0)}" for k in ("red", "yellow", "green"))
-
-
-def _gate_node() -> Any:
-    """The demo grid worker's grid: the venues (the estate gate among them) are theirs to
-    keep, so the demo's gate keeper opens the gate page from their own venue list."""
-    from fangkong.accounts.models import User
-
-    worker = User.objects.filter(username="grid_worker").select_related("node").first()
-    return worker.node if worker is not None else None
 
 
 def run(seed: int) -> str:
@@ -126,7 +117,9 @@ def run(seed: int) -> str:
                 exposure_date=target.onset_date - dt.timedelta(days=4),
                 setting=SETTINGS[b],
             )
-        node = _gate_node() or cases[0].person.node
+        # The demo grid worker's grid: the venues (the estate gate among them) are theirs
+        # to keep, so the demo's gate keeper opens the gate page from their venue list.
+        node = node_of("grid_worker") or cases[0].person.node
         made = [
             venues.create_venue(system, {"name": n, "kind": k, "node": node, "address": a})
             for n, k, a in VENUES

@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong.core import clock
-from fangkong.core.fields import celsius, optional_ref, path_column, ref_to, status_of, user_ref
+from fangkong.core.fields import (
+    celsius,
+    optional_ref,
+    path_column,
+    ref_to,
+    sealed_unindexed,
+    status_of,
+    user_ref,
+)
 from fangkong.core.models import DatedRuleSet, DetailPage, NodeScoped, PathScoped, TimeStampedModel
 from fangkong.core.querysets import RestrictedManager
 from fangkong.tracing.choices import (
@@ -111,8 +119,7 @@ class Contact(DetailPage, PathScoped, TimeStampedModel):
     address = models.CharField(_("address"), max_length=200, blank=True)
     # A phone of a person not in the registry yet: encrypted, shown masked, handed to
     # screening with the address when the close contact is confirmed.
-    phone_enc = models.BinaryField(null=True, editable=False)
-    phone_masked = models.CharField(_("mobile phone"), max_length=16, blank=True)
+    phone_enc, phone_masked = sealed_unindexed(_("mobile phone"), max_length=16)
     setting = models.CharField(_("setting"), max_length=12, choices=Setting.choices)
     transport_kind = models.CharField(
         _("transport"), max_length=8, choices=TransportKind.choices, blank=True

@@ -22,5 +22,5 @@ def start_chain_job(user: object) -> Job:
     from fangkong.core.jobs import start_job
     from fangkong.geo.models import Division
 
-    root = Division.objects.filter(parent__isnull=True).order_by("path").first()
+    root = Division.objects.root()
     return start_job(user, "tracing.chains", root, compute_chains)

@@ -6,13 +6,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core.access import NotAllowed, require
-from fangkong.supplies.models import (
-    Market,
-    Warehouse,
-)
+from fangkong.supplies.models import Market, Place, Warehouse
 
 
-def _place[M: Warehouse | Market](user: Any, model: type[M], name: str, kind: str, node: Any) -> M:
+def _place[M: Place](user: Any, model: type[M], name: str, kind: str, node: Any) -> M:
     """A warehouse or market at `node`, which must lie in the user's area."""
     from fangkong.core.querysets import _path_of
 

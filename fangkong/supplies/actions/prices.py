@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import clock
 from fangkong.core.access import NotAllowed, account_of, require
-from fangkong.core.querysets import allows, can_access
+from fangkong.core.querysets import allows, ancestor_paths, can_access
 from fangkong.supplies import rules
 from fangkong.supplies.models import (
     Item,
@@ -36,17 +36,11 @@ def _price(value: Any, max_price: Decimal) -> Decimal:
 def baseline_for(market: Market, item: Item) -> Decimal | None:
     """The baseline of the nearest place at or above the market."""
     found = (
-        PriceBaseline.objects.filter(item=item, path__in=_prefixes(market.path))
+        PriceBaseline.objects.filter(item=item, path__in=ancestor_paths(market.path))
         .order_by("-path")
         .first()
     )
     return found.price if found else None
-
-
-def _prefixes(path: str) -> list[str]:
-    from fangkong.supplies.querysets import ancestor_paths
-
-    return ancestor_paths(path)
 
 
 @transaction.atomic
