@@ -122,27 +122,256 @@ def action_label(entry: LogEntry) -> str:
     return str(ACTION_LABELS.get(entry.action, entry.get_action_display()))
 
 
+# Fields declared without a label of their own (Django then names them after the
+# attribute, in English): named here by what they record. `<verb>_at` is the time of the
+# step and `<verb>_by` the person who took it.
+STEP_VERBS = {
+    "created": pgettext_lazy("audit step", "created"),
+    "updated": pgettext_lazy("audit step", "updated"),
+    "decided": pgettext_lazy("audit step", "decided"),
+    "resolved": pgettext_lazy("audit step", "resolved"),
+    "issued": pgettext_lazy("audit step", "issued"),
+    "expires": pgettext_lazy("audit step", "expires"),
+    "received": pgettext_lazy("audit step", "received"),
+    "recorded": pgettext_lazy("audit step", "recorded"),
+    "sent": pgettext_lazy("audit step", "sent"),
+    "answered": pgettext_lazy("audit step", "answered"),
+    "reviewed": pgettext_lazy("audit step", "reviewed"),
+    "uploaded": pgettext_lazy("audit step", "uploaded"),
+    "visited": pgettext_lazy("audit step", "visited"),
+    "requested": pgettext_lazy("audit step", "requested"),
+    "acknowledged": pgettext_lazy("audit step", "acknowledged"),
+    "submitted": pgettext_lazy("audit step", "submitted"),
+    "published": pgettext_lazy("audit step", "published"),
+    "finished": pgettext_lazy("audit step", "finished"),
+    "used": pgettext_lazy("audit step", "used"),
+    "reported": pgettext_lazy("audit step", "reported"),
+    "started": pgettext_lazy("audit step", "started"),
+    "ended": pgettext_lazy("audit step", "ended"),
+    "closed": pgettext_lazy("audit step", "closed"),
+    "assigned": pgettext_lazy("audit step", "assigned"),
+    "done": pgettext_lazy("audit step", "done"),
+    "revoked": pgettext_lazy("audit step", "revoked"),
+    "approved": pgettext_lazy("audit step", "approved"),
+    "escalated": pgettext_lazy("audit step", "escalated"),
+    "delivered": pgettext_lazy("audit step", "delivered"),
+    "taken": pgettext_lazy("audit step", "taken"),
+    "placed": pgettext_lazy("audit step", "placed"),
+    "confirmed": pgettext_lazy("audit step", "confirmed"),
+    "computed": pgettext_lazy("audit step", "computed"),
+    "imported": pgettext_lazy("audit step", "imported"),
+    "last_sync": pgettext_lazy("audit step", "synchronised"),
+    "completed": pgettext_lazy("audit step", "completed"),
+    "opened": pgettext_lazy("audit step", "opened"),
+    "rated": pgettext_lazy("audit step", "rated"),
+    "replied": pgettext_lazy("audit step", "replied"),
+    "verified": pgettext_lazy("audit step", "verified"),
+    "starts": pgettext_lazy("audit step", "starts"),
+    "ends": pgettext_lazy("audit step", "ends"),
+    "last_used": pgettext_lazy("audit step", "last used"),
+    "next_attempt": pgettext_lazy("audit step", "next attempt"),
+    "link_revoked": pgettext_lazy("audit step", "link revoked"),
+}
+STEP_SUFFIXES = {
+    "at": pgettext_lazy("audit step suffix", "time"),
+    "by": pgettext_lazy("audit step suffix", "person"),
+}
+GENERIC_FIELDS = {
+    "at": pgettext_lazy("audit field", "time"),
+    "by": pgettext_lazy("audit field", "by"),
+    "status": pgettext_lazy("audit field", "status"),
+    "version": pgettext_lazy("audit field", "version"),
+    "client_id": pgettext_lazy("audit field", "client id"),
+    "attempts": pgettext_lazy("audit field", "attempts"),
+    "temperature": pgettext_lazy("audit field", "temperature"),
+    "result": pgettext_lazy("audit field", "result"),
+    "message": pgettext_lazy("audit field", "message"),
+    "rules": pgettext_lazy("audit field", "rule set"),
+    "digest": pgettext_lazy("audit field", "digest"),
+    "active": pgettext_lazy("audit field", "active"),
+    "code": pgettext_lazy("audit field", "code"),
+    "day": pgettext_lazy("audit field", "day"),
+    "kind": pgettext_lazy("audit field", "kind"),
+    "level": pgettext_lazy("audit field", "level"),
+    "direction": pgettext_lazy("audit field", "direction"),
+    "channel": pgettext_lazy("audit field", "channel"),
+    "source": pgettext_lazy("audit field", "source"),
+    "data": pgettext_lazy("audit field", "data"),
+    "symptoms": pgettext_lazy("audit field", "symptoms"),
+    "done": pgettext_lazy("audit field", "done"),
+    "urgent": pgettext_lazy("audit field", "urgent"),
+    "total": pgettext_lazy("audit field", "total"),
+    "counts": pgettext_lazy("audit field", "counts"),
+    "reason": pgettext_lazy("audit field", "reason"),
+    "title": pgettext_lazy("audit field", "title"),
+    "text": pgettext_lazy("audit field", "text"),
+    "report": pgettext_lazy("audit field", "report"),
+    "error": pgettext_lazy("audit field", "error"),
+    "device": pgettext_lazy("audit field", "device"),
+    "token": pgettext_lazy("audit field", "token"),
+    "key": pgettext_lazy("audit field", "key"),
+    "figures": pgettext_lazy("audit field", "figures"),
+    "params": pgettext_lazy("audit field", "parameters"),
+    "places": pgettext_lazy("audit field", "places"),
+    "image": pgettext_lazy("audit field", "image"),
+    "size": pgettext_lazy("audit field", "size"),
+    "width": pgettext_lazy("audit field", "width"),
+    "height": pgettext_lazy("audit field", "height"),
+    "node_code": pgettext_lazy("audit field", "division code"),
+    "node_name": pgettext_lazy("audit field", "division name"),
+    "county": pgettext_lazy("audit field", "county"),
+    "baseline": pgettext_lazy("audit field", "baseline"),
+    "basis": pgettext_lazy("audit field", "basis"),
+    "phone_masked": pgettext_lazy("audit field", "phone"),
+    "certificate_code": pgettext_lazy("audit field", "certificate number"),
+    "message_id": pgettext_lazy("audit field", "message number"),
+    "from_status": pgettext_lazy("audit field", "previous status"),
+    "from_colour": pgettext_lazy("audit field", "previous colour"),
+    "remote_addr": pgettext_lazy("audit field", "address of the request"),
+    "recipient_role": pgettext_lazy("audit field", "recipient role"),
+    "link_version": pgettext_lazy("audit field", "link version"),
+    "name_initials": pgettext_lazy("audit field", "initials"),
+    "minutes_to_visit": pgettext_lazy("audit field", "minutes to the visit"),
+    "compute_seconds": pgettext_lazy("audit field", "seconds to compute"),
+    "inspection_required": pgettext_lazy("audit field", "inspection required"),
+}
+# Kept for the database's own use (the subtree path copied from the node, search indexes,
+# ciphertexts): an entry says nothing a reader needs by them.
+HIDDEN_FIELDS = ("path",)
+HIDDEN_ENDINGS = ("_index", "_enc")
+
+
+# Labels of the values a JSON list field holds (a list of choice values), by
+# "app.model" and field: registered by the owning app (supervision's topics); lists of
+# symptoms are read by core's own labels.
+_LIST_LABELS: dict[tuple[str, str], Callable[[list], str]] = {}
+
+
+def register_list_labels(model_label: str, field: str, labels: Callable[[list], str]) -> None:
+    _LIST_LABELS[(model_label.lower(), field)] = labels
+
+
+def _list_label(entry: LogEntry, name: str, value: Any) -> str | None:
+    import json
+
+    from fangkong.core.symptoms import symptom_labels
+
+    try:
+        items = json.loads(value) if isinstance(value, str) else value
+    except ValueError:
+        return None
+    if isinstance(items, list) and items and all(isinstance(i, dict) for i in items):
+        # problems found, each with its message (a roster's broken rest rules)
+        if all("message" in i for i in items):
+            return "；".join(str(i["message"]) for i in items)
+    if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        return json.dumps(items, ensure_ascii=False) if items else None
+    ct = entry.content_type
+    labels = _LIST_LABELS.get((f"{ct.app_label}.{ct.model}", name)) if ct else None
+    if labels is None and name.endswith("symptoms"):
+        labels = symptom_labels
+    return labels(items) if labels is not None else "、".join(items)
+
+
+M2M_OPERATIONS = {
+    "add": pgettext_lazy("audit m2m", "added"),
+    "delete": pgettext_lazy("audit m2m", "removed"),
+    "clear": pgettext_lazy("audit m2m", "cleared"),
+}
+
+
+def _m2m_change(label: str, change: dict) -> str:
+    """A change of a many-to-many field (auditlog stores the operation and the objects)."""
+    operation = M2M_OPERATIONS.get(str(change.get("operation")), change.get("operation"))
+    objects = "、".join(str(o) for o in change.get("objects") or [])
+    return f"{label}: {operation} {objects}".rstrip()
+
+
+def _field(entry: LogEntry, name: str) -> Any:
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    try:
+        return model._meta.get_field(name) if model is not None else None
+    except Exception:
+        return None
+
+
+def _unlabelled(field: Any) -> bool:
+    return str(getattr(field, "verbose_name", "")) == field.name.replace("_", " ")
+
+
 def _field_label(entry: LogEntry, name: str) -> str:
     """A field's label; a protected field (stored encrypted, shown masked) by the label of
-    its masked form: id_number → id_masked, phone → phone_masked, doc_number → doc_masked."""
+    its masked form: id_number → id_masked, phone → phone_masked, doc_number → doc_masked.
+    A field without a label of its own is named by what it records: a step's time or
+    person (created_at, decided_by), a generic word, else the record it points to."""
     model = entry.content_type.model_class() if entry.content_type_id else None
     if model is None:
         return name
     stem = name.removesuffix("_number")
     for candidate in (name, f"{name}_masked", f"{stem}_masked"):
-        try:
-            return str(model._meta.get_field(candidate).verbose_name)
-        except Exception:  # noqa: S112 - try the next spelling
-            continue
+        field = _field(entry, candidate)
+        if field is not None and hasattr(field, "verbose_name"):
+            break
+    else:
+        return name
+    if not _unlabelled(field):
+        return str(field.verbose_name)
+    verb, _sep, ending = name.rpartition("_")
+    if ending in STEP_SUFFIXES and verb in STEP_VERBS:
+        return _("%(step)s %(what)s") % {
+            "step": STEP_VERBS[verb],
+            "what": STEP_SUFFIXES[ending],
+        }
+    if name in GENERIC_FIELDS:
+        return str(GENERIC_FIELDS[name])
+    if field.is_relation and field.related_model is not None:
+        return str(field.related_model._meta.verbose_name)
     return name
 
 
-def _value_label(entry: LogEntry, name: str, value: Any) -> str:
-    model = entry.content_type.model_class() if entry.content_type_id else None
+def _shown(entry: LogEntry, name: str) -> bool:
+    """Whether an entry's change of `name` is for readers: not a list of other records
+    pointing here (a reverse relation), not a column kept for the database's own use."""
+    field = _field(entry, name)
+    if field is not None and not getattr(field, "concrete", False):
+        return bool(getattr(field, "many_to_many", False)) and not field.auto_created
+    return name not in HIDDEN_FIELDS and not name.endswith(HIDDEN_ENDINGS)
+
+
+def _related_label(field: Any, value: Any) -> str:
+    """A reference by what a reader knows it by: a division by its name, an account by
+    its name; another record by its number (its own page names it, in the reader's
+    reach)."""
+    model = field.related_model
+    label = f"{model._meta.app_label}.{model._meta.model_name}"
+    if label in ("geo.division", "accounts.user"):
+        row = model.objects.filter(pk=value).first()
+        if row is not None and label == "geo.division":
+            from fangkong.geo.picker import path_labels
+
+            return path_labels([row])[row.code]
+        if row is not None:
+            return str(row)
+    return f"#{value}"
+
+
+def _when(value: str) -> str | None:
+    """A stored time (auditlog writes it in UTC) in the city's time, to the minute."""
+    import datetime as dt
+
+    from django.utils import timezone
+
     try:
-        field = model._meta.get_field(name) if model else None
-    except Exception:
-        field = None
+        at = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if timezone.is_naive(at):
+        at = at.replace(tzinfo=dt.UTC)
+    return timezone.localtime(at, timezone.get_default_timezone()).strftime("%Y-%m-%d %H:%M")
+
+
+def _value_label(entry: LogEntry, name: str, value: Any) -> str:
+    field = _field(entry, name)
     if value in (None, "None", ""):
         return "—"
     if field is not None and getattr(field, "choices", None):
@@ -153,6 +382,12 @@ def _value_label(entry: LogEntry, name: str, value: Any) -> str:
         return _("yes")
     if value in ("False", False):
         return _("no")
+    if field is not None and field.is_relation and getattr(field, "many_to_one", False):
+        return _related_label(field, value)
+    if isinstance(field, models.DateTimeField):
+        return _when(str(value)) or str(value)
+    if isinstance(field, models.JSONField):
+        return _list_label(entry, name, value) or str(value)
     return str(value)
 
 
@@ -190,14 +425,24 @@ def describe(entry: LogEntry) -> str:
             "day": data.get("day", ""),
             "n": total,
         }
+    return "; ".join(_changes(entry))
+
+
+def _changes(entry: LogEntry) -> list[str]:
+    """Each changed field a reader needs, by its label, with values as they know them."""
     parts = []
     for name, change in (entry.changes_dict or {}).items():
+        if not _shown(entry, name):
+            continue
+        if isinstance(change, dict):
+            parts.append(_m2m_change(_field_label(entry, name), change))
+            continue
         old, new = (list(change) + [None, None])[:2]
         parts.append(
             f"{_field_label(entry, name)}: {_value_label(entry, name, old)} → "
             f"{_value_label(entry, name, new)}"
         )
-    return "; ".join(parts)
+    return parts
 
 
 def record_label(entry: LogEntry) -> str:

@@ -14,6 +14,7 @@ from fangkong.core.fields import optional_ref, path_column, ref_to, sealed_unind
 from fangkong.core.models import DatedRuleSet, DetailPage, PathScoped, TimeStampedModel
 from fangkong.core.querysets import RestrictedQuerySet
 from fangkong.exchange.choices import Answer, Ask, CardKind, Channel, Direction, Kind, Reason, State
+from fangkong.people.choices import Sex
 
 
 class ExchangeRules(DatedRuleSet):
@@ -84,7 +85,7 @@ class HandoverRequest(DetailPage, PathScoped, TimeStampedModel):
     partner = ref_to(Partner, _("partner city"), related_name="requests")
     channel = models.CharField(_("channel"), max_length=4, choices=Channel.choices, blank=True)
     name = models.CharField(_("name"), max_length=50)
-    sex = models.CharField(_("sex"), max_length=1, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, blank=True, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     id_number_enc, id_masked = sealed_unindexed(_("resident ID"), max_length=24)
     phone_enc, phone_masked = sealed_unindexed(_("mobile phone"), max_length=16)

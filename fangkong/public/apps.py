@@ -20,6 +20,17 @@ class PublicConfig(AppConfig):
         auditlog.register(m.Question, exclude_fields=["path", "phone_enc", "phone_index"])
         auditlog.register(m.Gathering, exclude_fields=["path", "phone_enc"])
         auditlog.register(m.PublicRules)
+        from fangkong.core import audit
+        from fangkong.public.choices import SchoolCheck
+
+        # a school's checklist in the audit log by the checks' names
+        audit.register_list_labels(
+            "public.schoolplan",
+            "checklist",
+            lambda done: "、".join(
+                str(SchoolCheck(v).label) if v in SchoolCheck.values else v for v in done
+            ),
+        )
 
         def open_questions(user):  # type: ignore[no-untyped-def]
             return m.Question.objects.restrict(user).open().count()

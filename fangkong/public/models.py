@@ -20,6 +20,7 @@ from fangkong.core.fields import (
 )
 from fangkong.core.models import DatedRuleSet
 from fangkong.core.querysets import RestrictedManager
+from fangkong.geo.choices import Level
 from fangkong.public import choices as ch
 from fangkong.public import querysets as qs
 
@@ -226,7 +227,9 @@ class WorkApplication(PublicRecord):
     contingency_plan = models.TextField(_("contingency plan"))
     resume_date = models.DateField(_("resume date"))
     essential = models.BooleanField(_("essential (white-listed)"), default=False, editable=False)
-    approval_level = models.CharField(_("approval level"), max_length=10, editable=False)
+    approval_level = models.CharField(
+        _("approval level"), max_length=10, editable=False, choices=Level.choices
+    )
     inspection_required = models.BooleanField(default=False, editable=False)
     inspected_at = models.DateTimeField(_("inspected"), null=True, blank=True)
     inspection_note = models.CharField(_("inspection"), max_length=200, blank=True)

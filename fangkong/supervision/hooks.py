@@ -1,4 +1,4 @@
-"""Supervision's entries in the shared registries: home cards."""
+"""Supervision's entries in the shared registries: home cards, the audit log's labels."""
 
 from typing import Any
 
@@ -17,8 +17,18 @@ def _open_tasks(user: Any) -> int | None:
     return metrics.open_tasks_count(user)
 
 
+def _topic_labels(values: list) -> str:
+    from fangkong.supervision.choices import Topic
+
+    return "、".join(str(Topic(v).label) if v in Topic.values else v for v in values)
+
+
 def register_hooks() -> None:
-    from fangkong.core import home
+    from fangkong.core import audit, home
+
+    # an inspection's topics in the audit log by their names, not their stored values
+    for model in ("supervision.inspectionplan", "supervision.inspection"):
+        audit.register_list_labels(model, "topics", _topic_labels)
 
     home.register(
         home.Card(
