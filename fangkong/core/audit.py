@@ -338,21 +338,63 @@ def _shown(entry: LogEntry, name: str) -> bool:
     return name not in HIDDEN_FIELDS and not name.endswith(HIDDEN_ENDINGS)
 
 
-def _related_label(field: Any, value: Any) -> str:
-    """A reference by what a reader knows it by: a division by its name, an account by
+NAMED_REFERENCES = ("geo.division", "accounts.user")
+
+
+def _reference_kind(field: Any) -> str:
+    model = field.related_model
+    return f"{model._meta.app_label}.{model._meta.model_name}"
+
+
+def _names_of(kind: str, pks: set[str]) -> dict[tuple[str, str], str]:
+    """What readers call the divisions (their path) or accounts (their name) `pks`."""
+    from django.apps import apps
+
+    model = apps.get_model(kind)
+    rows = list(model.objects.filter(pk__in=[p for p in pks if p.isdigit()]))
+    if kind == "geo.division":
+        from fangkong.geo.picker import path_labels
+
+        paths = path_labels(rows)
+        return {(kind, str(r.pk)): paths[r.code] for r in rows}
+    return {(kind, str(r.pk)): str(r) for r in rows}
+
+
+def preload_references(entries: list[LogEntry]) -> None:
+    """Name every division and account the entries of a page point to in a few queries
+    for the whole page (each entry then describes itself without asking the database)."""
+    wanted: dict[str, set[str]] = {kind: set() for kind in NAMED_REFERENCES}
+    for entry in entries:
+        for name, change in (entry.changes_dict or {}).items():
+            field = _field(entry, name)
+            if (
+                field is None
+                or not getattr(field, "many_to_one", False)
+                or isinstance(change, dict)
+            ):
+                continue
+            kind = _reference_kind(field)
+            if kind in wanted:
+                wanted[kind].update(str(v) for v in change if v not in (None, "None", ""))
+    known: dict[tuple[str, str], str] = {}
+    for kind, pks in wanted.items():
+        if pks:
+            known.update(_names_of(kind, pks))
+    for entry in entries:
+        entry._references = known  # type: ignore[attr-defined]
+
+
+def _related_label(entry: LogEntry, field: Any, value: Any) -> str:
+    """A reference by what a reader knows it by: a division by its path, an account by
     its name; another record by its number (its own page names it, in the reader's
     reach)."""
-    model = field.related_model
-    label = f"{model._meta.app_label}.{model._meta.model_name}"
-    if label in ("geo.division", "accounts.user"):
-        row = model.objects.filter(pk=value).first()
-        if row is not None and label == "geo.division":
-            from fangkong.geo.picker import path_labels
-
-            return path_labels([row])[row.code]
-        if row is not None:
-            return str(row)
-    return f"#{value}"
+    kind = _reference_kind(field)
+    if kind not in NAMED_REFERENCES:
+        return f"#{value}"
+    known = getattr(entry, "_references", None)
+    if known is None:
+        known = _names_of(kind, {str(value)})
+    return known.get((kind, str(value)), f"#{value}")
 
 
 def _when(value: str) -> str | None:
@@ -383,7 +425,7 @@ def _value_label(entry: LogEntry, name: str, value: Any) -> str:
     if value in ("False", False):
         return _("no")
     if field is not None and field.is_relation and getattr(field, "many_to_one", False):
-        return _related_label(field, value)
+        return _related_label(entry, field, value)
     if isinstance(field, models.DateTimeField):
         return _when(str(value)) or str(value)
     if isinstance(field, models.JSONField):

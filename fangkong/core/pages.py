@@ -80,6 +80,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         else:
             qs = qs.none()
     listing = paginate(request, qs)
+    audit.preload_references(listing.rows)
     return render(
         request, "core/audit.html", {"entries": listing, "listing": listing, "form": form}
     )
