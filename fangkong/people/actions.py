@@ -199,7 +199,7 @@ def _node(c: _Cleaning) -> None:
             if code
             else _("this field is required"),
         )
-    elif node.level not in ("village", "grid"):
+    elif node.level not in rules.HOME_LEVELS:
         c.refuse("node_code", _("choose a village/community or a grid"))
     else:
         c.out.node = node

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.core.formfields import date_field
 from fangkong.core.forms import ActionErrorsMixin
 from fangkong.geo.picker import JurisdictionField
+from fangkong.people import rules
 from fangkong.people.choices import DocumentType, Sex
 from fangkong.people.pickers import merge_field
 
@@ -28,7 +29,7 @@ class PersonForm(ActionErrorsMixin, forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
-    node_code = JurisdictionField(label=_("Grid / village"), levels=("village", "grid"))
+    node_code = JurisdictionField(label=_("Grid / village"), levels=rules.HOME_LEVELS)
     address = forms.CharField(label=_("Current address"), max_length=200, required=False)
     household_number = forms.CharField(label=_("Household number"), max_length=40, required=False)
     registered_residence = forms.CharField(

@@ -26,6 +26,8 @@ from fangkong.people import identity
 # (tests/people/test_masking.py tries it on everything a non-reveal role can read).
 ID_SHOWN_PREFIX = 6
 ID_SHOWN_SUFFIX = 4
+# Where a person is registered: a village (community) or one of its grids.
+HOME_LEVELS = ("village", "grid")
 UNDER_TWO = 0  # `shown_age` for persons born this year or last year
 
 

@@ -16,7 +16,7 @@ from fangkong.core import listing as lists
 from fangkong.core.access import record, require
 from fangkong.core.querysets import can_access
 from fangkong.geo.picker import JurisdictionField
-from fangkong.people import actions, exports, search
+from fangkong.people import actions, exports, rules, search
 from fangkong.people.choices import PROTECTED_FIELDS, Sex
 from fangkong.people.filters import PARAMS, filtered_persons
 from fangkong.people.forms import MergeForm, PersonForm
@@ -143,7 +143,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
     existing = None
     node = getattr(request.user, "node", None)
     # A grid worker or a village registers into their own place unless they pick another.
-    mine = node.code if node is not None and node.level in ("village", "grid") else ""
+    mine = node.code if node is not None and node.level in rules.HOME_LEVELS else ""
     form = PersonForm(request.POST or None, initial={"node_code": mine})
     picking.set_user(form, request.user)
     if request.method == "POST" and form.is_valid():
