@@ -37,7 +37,7 @@ from _limits import (
     table,
 )
 
-ZHEJIANG = ROOT.parent / "shared" / "data" / "divisions-zhejiang.csv"
+ZHEJIANG = ROOT / "fangkong" / "geo" / "data" / "divisions-zhejiang.csv"
 
 
 def write_input(path: Path, n: int) -> None:
@@ -241,12 +241,11 @@ def main() -> None:
     )
 
     # 4. the province's division file
-    if ZHEJIANG.exists():
-        from fangkong.geo.loaders import load_divisions, read_csv
+    from fangkong.geo.loaders import load_divisions, read_csv
 
-        t = time.perf_counter()
-        report = load_divisions(read_csv(Path(ZHEJIANG)))
-        print(f"load-divisions Zhejiang ({report}): {time.perf_counter() - t:.1f} s")
+    t = time.perf_counter()
+    report = load_divisions(read_csv(ZHEJIANG))
+    print(f"load-divisions Zhejiang ({report}): {time.perf_counter() - t:.1f} s")
 
 
 if __name__ == "__main__":
