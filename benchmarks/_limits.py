@@ -199,8 +199,9 @@ def inserted_counts() -> dict[str, int]:
 @dataclass
 class SameRows:
     """What writing a run's own rows costs: every table's new rows, copied back in one
-    COPY each into an empty table shaped like it (its defaults, checks and indexes; not its
-    foreign keys, which `LIKE` does not carry), logged as the real one."""
+    COPY each into an empty table shaped like it (its defaults, checks, indexes and
+    foreign keys: every row's reference is checked as in the real one), logged as the
+    real one."""
 
     rows: int  # rows written in all tables
     wall: float  # seconds
@@ -213,9 +214,13 @@ class SameRows:
         return self.backend_cpu + self.client_cpu
 
 
-def same_rows_cost(inserted: dict[str, int], least: int = 100) -> SameRows:
+def same_rows_cost(
+    inserted: dict[str, int], least: int = 100, foreign_keys: bool = True
+) -> SameRows:
     """Copy the newest `inserted[table]` rows of each table (by id) into a fresh table
-    like it, timed; the rows are read out before the clock starts. Django must be set up."""
+    like it, timed; the rows are read out before the clock starts. `LIKE` does not carry
+    foreign keys: they are added as the real table declares them (`foreign_keys=False`
+    leaves them out, to show what the checks cost). Django must be set up."""
     import io
 
     from django.db import connection
@@ -245,6 +250,14 @@ def same_rows_cost(inserted: dict[str, int], least: int = 100) -> SameRows:
                 f'CREATE TABLE "bench_same_{t}" (LIKE "{t}" INCLUDING DEFAULTS '
                 "INCLUDING CONSTRAINTS INCLUDING INDEXES)"
             )
+            if foreign_keys:
+                cur.execute(
+                    "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE conrelid = %s::regclass AND contype = 'f'",
+                    [t],
+                )
+                for (definition,) in cur.fetchall():
+                    cur.execute(f'ALTER TABLE "bench_same_{t}" ADD {definition}')
     wall = backend = client = 0.0
     for t, data in taken.items():
         db0, c0, w0 = database_cpu_seconds() or 0.0, time.process_time(), time.perf_counter()
@@ -261,7 +274,8 @@ def same_rows_cost(inserted: dict[str, int], least: int = 100) -> SameRows:
     done = SameRows(sum(tables.values()), wall, backend, client, tables)
     print(
         f"the same rows written again ({', '.join(f'{t} {n:,}' for t, n in tables.items())}): "
-        f"{done.rows:,} rows by COPY into tables like theirs in {wall:.2f} s wall, "
+        f"{done.rows:,} rows by COPY into tables like theirs "
+        f"({'with' if foreign_keys else 'without'} their foreign keys) in {wall:.2f} s wall, "
         f"{backend:.2f} s PostgreSQL CPU + {client:.2f} s client CPU"
     )
     return done
@@ -329,7 +343,9 @@ def postgres_cpu_seconds() -> float | None:
     """User + system CPU so far of every PostgreSQL server process on this machine (the
     backends of all connections — an import's writer thread has its own — and the WAL
     writer, checkpointer and autovacuum), or None on SQLite. Run alone, its difference
-    over a run is the run's whole database cost."""
+    over a run is the run's whole database cost. The CPU of backends that have ended (a
+    connection closed during the run: a writer thread's, a writing worker's) is counted
+    through the postmaster, which reaps them (its children's CPU)."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -345,8 +361,8 @@ def postgres_cpu_seconds() -> float | None:
         name, _sep, rest = stat.partition(" (")[2].rpartition(")")
         if name != "postgres":
             continue
-        fields = rest.split()
-        total += (int(fields[11]) + int(fields[12])) / tick
+        fields = rest.split()  # utime, stime, then the reaped children's cutime, cstime
+        total += sum(int(f) for f in fields[11:15]) / tick
     return total
 
 

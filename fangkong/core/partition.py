@@ -8,10 +8,14 @@ handled by one process. At most `depth` chunks are in flight: memory stays flat 
 long the input is, while the parent writes one chunk the workers prepare the next.
 
 The workers are started with the 'spawn' context: they inherit no database connection,
-set Django up from the parent's settings module, take the parent's data key, language
-and time zone, build their `state = start(setup)` once, and never touch the database.
-With one worker (`FANGKONG_IMPORT_WORKERS=1`, the tests' default) everything runs in the
-calling process through the same `start` and `work`.
+set Django up from the parent's settings module, take the parent's data key, language,
+time zone and database name, and build their `state = start(setup)` once. Most work is
+pure CPU and never touches the database; a worker that writes (the bulk load's, see
+`people.bulk`) opens its own connection to the parent's database and closes it when the
+map ends. `Partitioned(..., per_chunk=True)` hands `work` a worker's whole share of a
+chunk (`work(state, items)` → one result per item, in order) so it can write them in one
+statement. With one worker (`FANGKONG_IMPORT_WORKERS=1`, the tests' default) everything
+runs in the calling process through the same `start` and `work`.
 """
 
 import importlib
@@ -40,6 +44,7 @@ def shard(key: str, workers: int) -> int:
 
 def _context() -> dict[str, Any]:
     from django.conf import settings
+    from django.db import connection
     from django.utils import timezone, translation
 
     from fangkong.core import crypto
@@ -50,6 +55,7 @@ def _context() -> dict[str, Any]:
         "language": translation.get_language(),
         "timezone": timezone.get_current_timezone_name(),
         "testing": bool(getattr(settings, "TESTING", False)),
+        "database": connection.settings_dict["NAME"],  # the tests' own, under pytest
     }
 
 
@@ -60,7 +66,10 @@ def _bootstrap(context: dict[str, Any]) -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.utils import timezone, translation
+
+    settings.DATABASES["default"]["NAME"] = context["database"]  # before any connection
 
     from fangkong.core import crypto
 
@@ -87,19 +96,24 @@ def _serve(  # noqa: PLR0913
     work_name: str,
     setup: bytes,
     context: dict[str, Any],
+    per_chunk: bool = False,
 ) -> None:
     """A worker's loop: (seq, positions, items) in, (seq, index, positions, results) out.
     The functions and the setup are named and pickled by the parent and taken up only
     once Django is set up (they may import models)."""
     _bootstrap(context)
+    from django.db import connections
+
     start, work = _resolve(start_name), _resolve(work_name)
     state = start(pickle.loads(setup))  # noqa: S301 (our own parent's bytes)
     while (message := inbox.get()) is not None:
         seq, positions, items = message
         try:
-            outbox.put((seq, index, positions, [work(state, item) for item in items], ""))
+            results = work(state, items) if per_chunk else [work(state, item) for item in items]
+            outbox.put((seq, index, positions, results, ""))
         except Exception as exc:  # reported to the parent, which stops the import
             outbox.put((seq, index, positions, None, f"{type(exc).__name__}: {exc}"))
+    connections.close_all()  # a writing worker's connection, closed rather than dropped
 
 
 class WorkerFailed(RuntimeError):
@@ -114,9 +128,11 @@ class Partitioned:
         setup: Any,
         workers: int = 1,
         depth: int = 2,
+        per_chunk: bool = False,
     ):
         self.start, self.work, self.setup = start, work, setup
         self.workers, self.depth = max(1, workers), max(1, depth)
+        self.per_chunk = per_chunk
         self._state: Any = None
         self._procs: list[Any] = []
         self._inboxes: list[Any] = []
@@ -132,7 +148,10 @@ class Partitioned:
     def _map_local(self, chunks: Iterable[list[tuple[str, Any]]]) -> Iterator[list[Any]]:
         state = self.local()
         for chunk in chunks:
-            yield [self.work(state, item) for _key, item in chunk]
+            items = [item for _key, item in chunk]
+            yield (
+                self.work(state, items) if self.per_chunk else [self.work(state, i) for i in items]
+            )
 
     # --- worker processes ----------------------------------------------------------------
 
@@ -146,7 +165,7 @@ class Partitioned:
             inbox = ctx.Queue(maxsize=self.depth + 1)
             proc = ctx.Process(
                 target=_serve,
-                args=(index, inbox, self._outbox, *names, setup, context),
+                args=(index, inbox, self._outbox, *names, setup, context, self.per_chunk),
                 daemon=True,
                 name=f"fangkong-worker-{index}",
             )

@@ -5,8 +5,13 @@ Two writers share `prepare_values` (one `identity.parse` per row): `bulk_registe
 any database) and `copy_register` (PostgreSQL COPY of plain tuples into a staging table,
 then one INSERT … ON CONFLICT DO NOTHING that lets the unique blind index refuse
 already-registered IDs). Parsing, encryption and indexing run on worker processes
-partitioned by identity (`core.partition`); the parent dedupes in row order and writes,
-on PostgreSQL one batch on a writer thread while it takes in the next (`core.overlap`)."""
+partitioned by identity (`core.partition`). On PostgreSQL outside a caller's transaction
+with two or more workers, each worker also writes its own rows (`_write_share`: duplicates
+within the file refused in row order — one person is always in one worker —, stored IDs
+read, COPY, one transaction a chunk), so a row crosses between processes once, on its way
+in, and the parent only reads the file and collects the report. Otherwise the parent
+dedupes in row order and writes, on PostgreSQL one batch on a writer thread while it takes
+in the next (`core.overlap`)."""
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
@@ -155,10 +160,10 @@ def _work(
     return i, values, None
 
 
-def _chunks(rows: Iterable[dict[str, Any]]) -> Iterator[list[tuple[str, Any]]]:
+def _chunks(rows: Iterable[dict[str, Any]], size: int = CHUNK) -> Iterator[list[tuple[str, Any]]]:
     """Chunks of (partition key, (row number, row)): one person, one worker."""
     numbered = enumerate(rows, start=1)
-    while chunk := list(islice(numbered, CHUNK)):
+    while chunk := list(islice(numbered, size)):
         yield [
             (identity.partition_key(r.get("id_number") or "", r.get("phone") or ""), (i, r))
             for i, r in chunk
@@ -269,6 +274,8 @@ def copy_register(
     workers = partition.worker_count() if workers is None else workers
     if connection.vendor != "postgresql":
         return bulk_register(rows, node_paths, workers=workers)
+    if workers > 1 and overlap.may_overlap():
+        return _written_by_workers(rows, node_paths, batch_size, workers)
     report = BulkReport()
     batch: list[tuple[int, tuple]] = []
 
@@ -290,6 +297,68 @@ def copy_register(
         if batch:
             writer.submit(_copy_batch, batch, then=stored(len(batch)))
     report.rejected.sort(key=lambda r: r[0])  # by row, as the file has them
+    return report
+
+
+# --- the workers write: PostgreSQL, outside a caller's transaction ------------------------
+
+WRITTEN_CHUNK = 20_000  # rows a chunk; each worker writes its share in one transaction
+
+
+@dataclass
+class _Writing:
+    node_paths: dict[int, str]
+    today: dt.date
+    now: dt.datetime
+    seen: set[str] = field(default_factory=set)  # this worker's resident IDs so far
+
+
+def _start_writing(setup: tuple[dict[int, str], dt.date, dt.datetime]) -> _Writing:
+    return _Writing(*setup)
+
+
+def _write_share(
+    state: _Writing, items: list[tuple[int, dict[str, Any]]]
+) -> list[tuple[int, str, str] | None]:
+    """A worker's share of a chunk, prepared and written: for each row, None when it was
+    stored, else (row number, field, reason). Every row of one person is in this worker,
+    so the duplicates within the file it refuses are the ones row order gives."""
+    results: list[tuple[int, str, str] | None] = [None] * len(items)
+    fresh: list[tuple[int, tuple]] = []
+    for position, (i, row) in enumerate(items):
+        try:
+            values = prepare_row(row, state.node_paths, state.today, state.now)
+        except identity.IdentityError as exc:
+            name, _sep, reason = str(exc).partition(": ")
+            results[position] = (i, name, reason)
+            continue
+        index = values[INDEX]
+        if index:
+            if index in state.seen:
+                results[position] = (i, "id_number", "duplicate within the file")
+                continue
+            state.seen.add(index)
+        fresh.append((position, values))
+    for position in _copy_batch(fresh) if fresh else []:
+        results[position] = (items[position][0], "id_number", REGISTERED)
+    return results
+
+
+def _written_by_workers(
+    rows: Iterable[dict[str, Any]], node_paths: dict[int, str], batch_size: int, workers: int
+) -> BulkReport:
+    report = BulkReport()
+    setup = (node_paths, clock.today(), clock.now())
+    chunks = _chunks(rows, min(batch_size, WRITTEN_CHUNK))
+    with partition.Partitioned(
+        _start_writing, _write_share, setup, workers, per_chunk=True
+    ) as pool:
+        for results in pool.map(chunks):
+            for result in results:
+                if result is None:
+                    report.accepted += 1
+                else:
+                    report.rejected.append(result)
     return report
 
 

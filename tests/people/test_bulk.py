@@ -122,12 +122,42 @@ def test_a_bulk_load_outside_a_transaction_stores_batches_while_taking_in_the_ne
         transaction.set_rollback(True)
     on_thread = mock.Mock(wraps=overlap._run)
     monkeypatch.setattr(overlap, "_run", on_thread)
-    report = copy_register(many_rows(grid), {grid.id: grid.path}, batch_size=3, workers=2)
+    report = copy_register(many_rows(grid), {grid.id: grid.path}, batch_size=3, workers=1)
     assert on_thread.called == (connection.vendor == "postgresql")
     assert (report.accepted, report.rejected) == (serial.accepted, serial.rejected)
     assert [r for r, _f, _why in report.rejected] == sorted(r for r, _f, _w in report.rejected)
     stored = sorted(Person.objects.values_list("name", "id_masked", "phone_masked"))
     assert stored == expected and len(stored) == 1 + report.accepted
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_two_workers_outside_a_transaction_the_workers_write_their_own_rows(tree, make_person):
+    """#21: on PostgreSQL, outside a transaction, each worker writes the rows it prepared
+    (the parent reads and reports only): the report row by row, the duplicates refused in
+    row order and the persons stored are the ones one process gives."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from fangkong.people.bulk import copy_register
+
+    make_person("已登记", id_number=rid("330602", "1970-01-01", 11))
+    grid = Division.objects.get(code=GRID_A)
+    rows = many_rows(grid) + [
+        {"name": f"后{i}", "node_id": grid.id, "id_number": rid("330602", "1960-03-03", i)}
+        for i in range(40, 60)
+    ]
+    with transaction.atomic():
+        serial = copy_register(rows, {grid.id: grid.path}, batch_size=3, workers=1)
+        expected = sorted(Person.objects.values_list("name", "id_masked", "phone_masked"))
+        transaction.set_rollback(True)
+    with CaptureQueriesContext(connection) as parent:
+        report = copy_register(rows, {grid.id: grid.path}, batch_size=3, workers=2)
+    assert (report.accepted, report.rejected) == (serial.accepted, serial.rejected)
+    assert report.accepted == 28 and len(report.rejected) == 25
+    stored = sorted(Person.objects.values_list("name", "id_masked", "phone_masked"))
+    assert stored == expected and len(stored) == 1 + report.accepted
+    wrote_here = [q["sql"] for q in parent.captured_queries if "people_person" in q["sql"]]
+    assert (wrote_here == []) == (connection.vendor == "postgresql")
 
 
 def test_bulk_load_parses_each_resident_id_once(db, monkeypatch):
