@@ -1,6 +1,7 @@
 """One parser per reading that arrives as text from a form, a phone or a file: a body
-temperature, a client-supplied record id and a moment (a date and time). Each raises a plain error; the caller words
-the message for its own field, so every page keeps its wording."""
+temperature, a client-supplied record id, a moment (a date and time) and a pick of listed
+choices. Each raises a plain error; the caller words the message for its own field, so
+every page keeps its wording."""
 
 import datetime as dt
 import re
@@ -19,6 +20,10 @@ class NotANumber(ValueError):
 
 class OutOfRange(ValueError):
     """A number, but not a finite one between the bounds."""
+
+
+class Unlisted(ValueError):
+    """A value that is not one of the choices (`args[0]`: the value, stripped)."""
 
 
 def temperature(
@@ -85,3 +90,21 @@ def moment(value: Any, *, day_at: dt.time | None = None) -> dt.datetime:
     if timezone.is_naive(value):
         value = timezone.make_aware(value, timezone.get_default_timezone())
     return value
+
+
+def choices(values: Any, allowed: Any) -> list[str]:
+    """The values picked from `allowed`, each once, in the order given: a list, or text
+    separated by commas (its blank parts left out). The first value not in `allowed`
+    raises `Unlisted`; nothing picked is an empty list."""
+    if not values:
+        return []
+    if isinstance(values, str):
+        values = [v for v in values.split(",") if v.strip()]
+    out: list[str] = []
+    for v in values:
+        v = str(v).strip()
+        if v not in allowed:
+            raise Unlisted(v)
+        if v not in out:
+            out.append(v)
+    return out

@@ -1,5 +1,5 @@
 """The one temperature parser and the one client-id parser (core.readings), with the
-options its four callers use."""
+options its four callers use; the one parser of a pick of listed choices."""
 
 import uuid
 from decimal import Decimal
@@ -76,3 +76,14 @@ def test_a_moment_without_an_offset_is_shaoxing_time():
     for bad in ("2020-02-10", "明天", "", None, 37):
         with pytest.raises(readings.NotANumber):
             readings.moment(bad)
+
+
+def test_choices_picked_once_in_order_from_a_list_or_text():
+    allowed = ["cough", "fatigue", "fever"]
+    assert readings.choices(None, allowed) == []
+    assert readings.choices("", allowed) == []
+    assert readings.choices("cough, ,fever,cough", allowed) == ["cough", "fever"]
+    assert readings.choices([" fatigue", "cough", "fatigue"], allowed) == ["fatigue", "cough"]
+    with pytest.raises(readings.Unlisted) as refused:
+        readings.choices("cough, sneezing ,headache", allowed)
+    assert refused.value.args[0] == "sneezing"  # the first one, stripped
