@@ -1,7 +1,9 @@
 """One parser per reading that arrives as text from a form, a phone or a file: a body
 temperature, a client-supplied record id, a moment (a date and time) and a pick of listed
 choices. Each raises a plain error; the caller words the message for its own field, so
-every page keeps its wording."""
+every page keeps its wording. Two readings are worded alike wherever a write takes them
+(a check-in, a scan, a resident's daily report), so they refuse under their field here:
+`client_id_field` and `reported_temperature`."""
 
 import datetime as dt
 import re
@@ -10,6 +12,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.core.access import invalid
 
 ONE_DECIMAL = Decimal("0.1")
 
@@ -62,6 +67,25 @@ def client_id(value: Any) -> uuid.UUID:
         return uuid.UUID(str(value))
     except (ValueError, TypeError, AttributeError):
         raise NotANumber(value) from None
+
+
+def client_id_field(value: Any) -> uuid.UUID:
+    """`client_id` for a write that carries its own id, refused under "client_id"."""
+    try:
+        return client_id(value)
+    except NotANumber:
+        raise invalid("client_id", _("the client id must be a UUID")) from None
+
+
+def reported_temperature(value: Any) -> Decimal:
+    """A temperature taken at a venue's gate or reported by a resident for the day:
+    34–43 °C, checked once rounded, no decimal comma; refused under "temperature"."""
+    try:
+        return temperature(value, Decimal("34.0"), Decimal("43.0"), commas="", round_first=True)
+    except NotANumber:
+        raise invalid("temperature", _("not a number")) from None
+    except OutOfRange:
+        raise invalid("temperature", _("a body temperature is between 34 and 43 °C")) from None
 
 
 def moment(value: Any, *, day_at: dt.time | None = None) -> dt.datetime:

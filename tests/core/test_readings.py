@@ -87,3 +87,30 @@ def test_choices_picked_once_in_order_from_a_list_or_text():
     with pytest.raises(readings.Unlisted) as refused:
         readings.choices("cough, sneezing ,headache", allowed)
     assert refused.value.args[0] == "sneezing"  # the first one, stripped
+
+
+def test_client_id_and_reported_temperature_refuse_under_their_field():
+    """The check-in, the scan and the resident's daily report word these refusals alike."""
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    known = uuid.uuid4()
+    assert readings.client_id_field(str(known)) == known
+    assert readings.reported_temperature("43.04") == Decimal("43.0")
+    with translation.override("en"):
+        for call, value, refusal in [
+            (
+                readings.client_id_field,
+                "not-a-uuid",
+                {"client_id": ["the client id must be a UUID"]},
+            ),
+            (readings.reported_temperature, "36,8", {"temperature": ["not a number"]}),
+            (
+                readings.reported_temperature,
+                "43.1",
+                {"temperature": ["a body temperature is between 34 and 43 °C"]},
+            ),
+        ]:
+            with pytest.raises(ValidationError) as refused:
+                call(value)
+            assert refused.value.message_dict == refusal
