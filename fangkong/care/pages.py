@@ -5,18 +5,16 @@ app's codes) and follows their own reports; residents read the published deeds."
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import translation
 
 from fangkong.care import actions, forms
 from fangkong.care.models import Deed, Difficulty
 from fangkong.care.views import photo_response
-from fangkong.core import clock, ratelimit
+from fangkong.core import cached_pages, clock, ratelimit
 from fangkong.core import listing as lists
 from fangkong.core.forms import add_action_errors
 from fangkong.core.otp_codes import verify as check_code
@@ -120,15 +118,7 @@ def deeds(request: HttpRequest) -> HttpResponse:
     except ValueError:
         page = 1
     key = f"care:deeds:{actions.public_deeds_version()}:{area}:{page}"
-    body = cache.get(key)
-    if body is None:
-        with translation.override("zh-hans"):
-            body = _render_deeds(area, page)
-        cache.set(key, body, PUBLIC_TTL)
-    response = HttpResponse(body)
-    response["Cache-Control"] = f"public, max-age={PUBLIC_TTL}"
-    response["Content-Language"] = "zh-hans"
-    return response
+    return cached_pages.page(key, lambda: _render_deeds(area, page), PUBLIC_TTL)
 
 
 def _render_deeds(area: str, page: int) -> bytes:

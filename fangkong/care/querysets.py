@@ -5,10 +5,21 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Count, Q
-from django.db.models.functions import Substr
 
 from fangkong.core import clock
 from fangkong.core.querysets import RestrictedQuerySet
+from fangkong.geo.counters import grouped_by_child
+
+
+def _tally(at: dt.datetime) -> dict[str, Any]:
+    """Open (unsolved), overdue (unsolved past the deadline at `at`) and solved, as the
+    aggregates both the levels and the totals count."""
+    unsolved = ~Q(status="solved")
+    return {
+        "open": Count("pk", filter=unsolved),
+        "overdue": Count("pk", filter=unsolved & Q(deadline__lt=at)),
+        "solved": Count("pk", filter=Q(status="solved")),
+    }
 
 
 class DifficultyQuerySet(RestrictedQuerySet):
@@ -40,36 +51,15 @@ class DifficultyQuerySet(RestrictedQuerySet):
     ) -> dict[str, dict[str, int]]:
         """{child code: {open, overdue, solved}} rolled up over each child's subtree,
         in one grouped query per distinct path length (usually one)."""
-        at = at or clock.now()
-        result = {c.code: {"open": 0, "overdue": 0, "solved": 0} for c in children}
-        by_len: dict[int, set[str]] = {}
-        for child in children:
-            by_len.setdefault(len(child.path), set()).add(child.path)
-        for length, paths in by_len.items():
-            rows = (
-                self.under(parent.path)
-                .annotate(prefix=Substr("path", 1, length))
-                .values("prefix")
-                .annotate(
-                    open=Count("pk", filter=~Q(status="solved")),
-                    overdue=Count("pk", filter=~Q(status="solved") & Q(deadline__lt=at)),
-                    solved=Count("pk", filter=Q(status="solved")),
-                )
-                .order_by()
-            )
-            for row in rows:
-                if row["prefix"] in paths:
-                    code = row["prefix"].rstrip("/").rsplit("/", 1)[-1]
-                    result[code] = {k: row[k] for k in ("open", "overdue", "solved")}
+        tally = _tally(at or clock.now())
+        result = {c.code: dict.fromkeys(tally, 0) for c in children}
+        codes = {c.path: c.code for c in children}
+        for path, row in grouped_by_child(self, parent, children, **tally):
+            result[codes[path]] = {k: row[k] for k in tally}
         return result
 
     def totals(self, at: dt.datetime | None = None) -> dict[str, int]:
-        at = at or clock.now()
-        return self.aggregate(
-            open=Count("pk", filter=~Q(status="solved")),
-            overdue=Count("pk", filter=~Q(status="solved") & Q(deadline__lt=at)),
-            solved=Count("pk", filter=Q(status="solved")),
-        )
+        return self.aggregate(**_tally(at or clock.now()))
 
 
 class DeedQuerySet(RestrictedQuerySet):

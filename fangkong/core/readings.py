@@ -1,6 +1,9 @@
 """One parser per reading that arrives as text from a form, a phone or a file: a body
-temperature, a client-supplied record id and a moment (a date and time). Each raises a plain error; the caller words
-the message for its own field, so every page keeps its wording."""
+temperature, a client-supplied record id, a moment (a date and time) and a pick of listed
+choices. Each raises a plain error; the caller words the message for its own field, so
+every page keeps its wording. Two readings are worded alike wherever a write takes them
+(a check-in, a scan, a resident's daily report), so they refuse under their field here:
+`client_id_field` and `reported_temperature`."""
 
 import datetime as dt
 import re
@@ -9,6 +12,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.core.access import invalid
 
 ONE_DECIMAL = Decimal("0.1")
 
@@ -19,6 +25,10 @@ class NotANumber(ValueError):
 
 class OutOfRange(ValueError):
     """A number, but not a finite one between the bounds."""
+
+
+class Unlisted(ValueError):
+    """A value that is not one of the choices (`args[0]`: the value, stripped)."""
 
 
 def temperature(
@@ -59,6 +69,25 @@ def client_id(value: Any) -> uuid.UUID:
         raise NotANumber(value) from None
 
 
+def client_id_field(value: Any) -> uuid.UUID:
+    """`client_id` for a write that carries its own id, refused under "client_id"."""
+    try:
+        return client_id(value)
+    except NotANumber:
+        raise invalid("client_id", _("the client id must be a UUID")) from None
+
+
+def reported_temperature(value: Any) -> Decimal:
+    """A temperature taken at a venue's gate or reported by a resident for the day:
+    34–43 °C, checked once rounded, no decimal comma; refused under "temperature"."""
+    try:
+        return temperature(value, Decimal("34.0"), Decimal("43.0"), commas="", round_first=True)
+    except NotANumber:
+        raise invalid("temperature", _("not a number")) from None
+    except OutOfRange:
+        raise invalid("temperature", _("a body temperature is between 34 and 43 °C")) from None
+
+
 def moment(value: Any, *, day_at: dt.time | None = None) -> dt.datetime:
     """A date and time from ISO 8601 text (or a datetime), always aware. A time written
     without an offset is the deployment's local time (Asia/Shanghai: TIME_ZONE), never
@@ -85,3 +114,21 @@ def moment(value: Any, *, day_at: dt.time | None = None) -> dt.datetime:
     if timezone.is_naive(value):
         value = timezone.make_aware(value, timezone.get_default_timezone())
     return value
+
+
+def choices(values: Any, allowed: Any) -> list[str]:
+    """The values picked from `allowed`, each once, in the order given: a list, or text
+    separated by commas (its blank parts left out). The first value not in `allowed`
+    raises `Unlisted`; nothing picked is an empty list."""
+    if not values:
+        return []
+    if isinstance(values, str):
+        values = [v for v in values.split(",") if v.strip()]
+    out: list[str] = []
+    for v in values:
+        v = str(v).strip()
+        if v not in allowed:
+            raise Unlisted(v)
+        if v not in out:
+            out.append(v)
+    return out

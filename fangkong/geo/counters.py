@@ -5,7 +5,7 @@ computed with one grouped query over the restricted queryset. The browser and th
 API show whatever is registered, so a new app adds its column without touching geo.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,15 +43,20 @@ def all_counters() -> list[Counter]:
     return list(_counters.values())
 
 
-def count_by_child(
-    qs: QuerySet, parent: Division, children: Sequence[Division], path_field: str = "path"
-) -> dict[str, int]:
-    """Group rows of `qs` (already restricted) by the child subtree their path lies in.
+def grouped_by_child(
+    qs: QuerySet,
+    parent: Division,
+    children: Sequence[Division],
+    *fields: str,
+    path_field: str = "path",
+    **aggregates: Any,
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Rows of `qs` (already restricted) grouped by the child subtree their path lies in
+    (and by `fields`), each group with `aggregates`: (the child's path, the group's row).
 
     Children of one parent usually share a code length, so one GROUP BY on a path
     prefix answers for all; otherwise one query per distinct length.
     """
-    result: dict[str, int] = {c.code: 0 for c in children}
     by_len: dict[int, set[str]] = {}
     for child in children:
         by_len.setdefault(len(child.path), set()).add(child.path)
@@ -59,12 +64,24 @@ def count_by_child(
         rows = (
             qs.filter(**{f"{path_field}__startswith": parent.path})
             .annotate(prefix=Substr(path_field, 1, length))
-            .values("prefix")
-            .annotate(n=Count("pk"))
+            .values("prefix", *fields)
+            .annotate(**aggregates)
+            .order_by()
         )
         for row in rows:
             if row["prefix"] in paths:
-                result[row["prefix"].rstrip("/").rsplit("/", 1)[-1]] = row["n"]
+                yield row["prefix"], row
+
+
+def count_by_child(
+    qs: QuerySet, parent: Division, children: Sequence[Division], path_field: str = "path"
+) -> dict[str, int]:
+    """{child code: the rows of `qs` (already restricted) in the child's subtree}."""
+    result: dict[str, int] = {c.code: 0 for c in children}
+    codes = {c.path: c.code for c in children}
+    groups = grouped_by_child(qs, parent, children, path_field=path_field, n=Count("pk"))
+    for path, row in groups:
+        result[codes[path]] = row["n"]
     return result
 
 

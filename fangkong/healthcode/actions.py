@@ -2,7 +2,6 @@
 check-ins, arrivals, headquarters overrides, verification at gates and venues."""
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
@@ -261,21 +260,11 @@ def daily_checkin(
     person: Any, *, client_id: Any, temperature: Any, symptoms: Any = ()
 ) -> tuple[DailyCheckIn, bool]:
     """The resident's daily report; abnormal (fever or symptoms) restarts the count (R12)."""
-    try:
-        cid = readings.client_id(client_id)
-    except readings.NotANumber:
-        raise invalid("client_id", _("the client id must be a UUID")) from None
+    cid = readings.client_id_field(client_id)
     existing = DailyCheckIn.objects.filter(client_id=cid).first()
     if existing is not None:
         return existing, False
-    try:
-        temp = readings.temperature(
-            temperature, Decimal("34.0"), Decimal("43.0"), commas="", round_first=True
-        )
-    except readings.NotANumber:
-        raise invalid("temperature", _("not a number")) from None
-    except readings.OutOfRange:
-        raise invalid("temperature", _("a body temperature is between 34 and 43 °C")) from None
+    temp = readings.reported_temperature(temperature)
     found = [s for s in (symptoms or []) if s]
     unknown = [s for s in found if s not in SYMPTOMS]
     if unknown:

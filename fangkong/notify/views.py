@@ -50,6 +50,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "notify/inbox.html", ctx)
 
 
+def _row(request: HttpRequest, notice: Notice) -> HttpResponse:
+    """The notice's row of the inbox, which htmx swaps in after a tap."""
+    return render(request, "notify/inbox.html#row", {"n": notice, "actionable": set(actions.ACTS)})
+
+
 @login_required
 @require_POST
 def mark(request: HttpRequest, pk: int) -> HttpResponse:
@@ -58,11 +63,7 @@ def mark(request: HttpRequest, pk: int) -> HttpResponse:
     actions.mark_read(request.user, [notice], read)
     notice.refresh_from_db()
     if request.headers.get("HX-Request"):
-        return render(
-            request,
-            "notify/inbox.html#row",
-            {"n": notice, "actionable": set(actions.ACTS)},
-        )
+        return _row(request, notice)
     return redirect("notify:inbox")
 
 
@@ -77,11 +78,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, text)
         return redirect("notify:inbox")
     if request.headers.get("HX-Request"):
-        return render(
-            request,
-            "notify/inbox.html#row",
-            {"n": notice, "actionable": set(actions.ACTS)},
-        )
+        return _row(request, notice)
     messages.success(request, _("Acknowledged."))
     return redirect("notify:inbox")
 

@@ -316,10 +316,7 @@ def check_in(
     """Store one reading; (check-in, created). The same client id twice is stored once.
     Fever or a referral symptom creates a referral to a fever clinic; the period stays
     open. `link` (version, expiry) checks a person's signed link on the locked row."""
-    try:
-        cid = readings.client_id(client_id)
-    except readings.NotANumber:
-        raise invalid("client_id", _("the client id must be a UUID")) from None
+    cid = readings.client_id_field(client_id)
     one_of("reporter_kind", reporter_kind, ReporterKind)
     reported_by = account_of(user)
     with transaction.atomic():

@@ -71,19 +71,10 @@ def parse_temperature(value: Any, r: Any) -> Decimal:
 
 
 def clean_symptoms(values: Any) -> list[str]:
-    if not values:
-        return []
-    if isinstance(values, str):
-        values = [v for v in values.split(",") if v.strip()]
-    known = set(Symptom.values)
-    out = []
-    for v in values:
-        v = str(v).strip()
-        if v not in known:
-            raise InputError("symptoms", _("unknown symptom: %s") % v)
-        if v not in out:
-            out.append(v)
-    return out
+    try:
+        return readings.choices(values, set(Symptom.values))
+    except readings.Unlisted as exc:
+        raise InputError("symptoms", _("unknown symptom: %s") % exc.args[0]) from None
 
 
 def is_febrile(temperature: Decimal, r: Any) -> bool:

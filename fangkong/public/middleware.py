@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+from fangkong.core import cached_pages
 from fangkong.public import pages
 
 
@@ -28,5 +29,5 @@ class BulletinFastPath:
             if key is not None:
                 body = cache.get(key)
                 if body is not None:
-                    return pages.cached_response(body)
+                    return cached_pages.response(body, pages.BULLETIN_TTL)
         return self.get_response(request)

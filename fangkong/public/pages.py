@@ -3,18 +3,16 @@
 The bulletin pages read only the PublishedBulletin table and are cached as rendered
 bytes; submissions are rate limited per client (429 with a clear message)."""
 
-from typing import Any
+from collections.abc import Callable
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.core import clock, otp_codes, ratelimit
+from fangkong.core import cached_pages, clock, otp_codes, ratelimit
 from fangkong.core import listing as lists
 from fangkong.core.access import invalid
 from fangkong.geo import picker
@@ -40,22 +38,8 @@ def cache_key(page: str) -> str:
     return f"public:bulletin:{page}:zh-hans"
 
 
-def cached_response(body: bytes) -> HttpResponse:
-    response = HttpResponse(body)
-    response["Cache-Control"] = f"public, max-age={BULLETIN_TTL}"
-    response["Content-Language"] = "zh-hans"
-    response["X-Frame-Options"] = "DENY"
-    return response
-
-
-def _cached(page: str, build: Any) -> HttpResponse:
-    key = cache_key(page)
-    body = cache.get(key)
-    if body is None:
-        with translation.override("zh-hans"):
-            body = build()
-        cache.set(key, body, BULLETIN_TTL)
-    return cached_response(body)
+def _cached(page: str, build: Callable[[], bytes]) -> HttpResponse:
+    return cached_pages.page(cache_key(page), build, BULLETIN_TTL)
 
 
 def _bars(figures: list[dict]) -> list[dict]:

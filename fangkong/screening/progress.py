@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from fangkong.core import clock
 from fangkong.core.querysets import RestrictedQuerySet
+from fangkong.geo.counters import grouped_by_child
 from fangkong.geo.models import Division
 from fangkong.screening import rules
 from fangkong.screening.choices import HANDOVER_OUTCOMES, Outcome
@@ -91,19 +92,8 @@ def _grouped(
 ) -> dict[str, list[dict]]:
     """Rows of `qs` grouped by the child subtree their path lies in (and `fields`)."""
     out: dict[str, list[dict]] = defaultdict(list)
-    lengths: dict[int, set[str]] = defaultdict(set)
-    for child in children:
-        lengths[len(child.path)].add(child.path)
-    for length, paths in lengths.items():
-        rows = (
-            qs.under(parent.path)
-            .annotate(prefix=Substr("path", 1, length))
-            .values("prefix", *fields)
-            .annotate(n=Count("pk"))
-        )
-        for row in rows:
-            if row["prefix"] in paths:
-                out[row["prefix"]].append(row)
+    for path, row in grouped_by_child(qs, parent, children, *fields, n=Count("pk")):
+        out[path].append(row)
     return out
 
 

@@ -88,24 +88,8 @@ def _when(value: Any) -> dt.datetime:
     return when
 
 
-def _uuid(value: Any) -> uuid.UUID:
-    try:
-        return readings.client_id(value)
-    except readings.NotANumber:
-        raise invalid("client_id", _("the client id must be a UUID")) from None
-
-
 def _temperature(value: Any) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        return readings.temperature(
-            value, Decimal("34.0"), Decimal("43.0"), commas="", round_first=True
-        )
-    except readings.NotANumber:
-        raise invalid("temperature", _("not a number")) from None
-    except readings.OutOfRange:
-        raise invalid("temperature", _("a body temperature is between 34 and 43 °C")) from None
+    return None if value in (None, "") else readings.reported_temperature(value)
 
 
 def _colour_of(person_id: int | None) -> str:
@@ -165,7 +149,7 @@ def record_scan(
     and a temperature below the threshold (`entry_check`). `colour` is the colour a
     signed code carried when a gate without a signal checked it (the stored code's
     colour now by default)."""
-    cid = _uuid(client_id)
+    cid = readings.client_id_field(client_id)
     one_of("direction", direction, Direction)
     when = _when(scanned_at)
     temp = _temperature(temperature)

@@ -1,5 +1,5 @@
 """The one temperature parser and the one client-id parser (core.readings), with the
-options its four callers use."""
+options its four callers use; the one parser of a pick of listed choices."""
 
 import uuid
 from decimal import Decimal
@@ -76,3 +76,41 @@ def test_a_moment_without_an_offset_is_shaoxing_time():
     for bad in ("2020-02-10", "明天", "", None, 37):
         with pytest.raises(readings.NotANumber):
             readings.moment(bad)
+
+
+def test_choices_picked_once_in_order_from_a_list_or_text():
+    allowed = ["cough", "fatigue", "fever"]
+    assert readings.choices(None, allowed) == []
+    assert readings.choices("", allowed) == []
+    assert readings.choices("cough, ,fever,cough", allowed) == ["cough", "fever"]
+    assert readings.choices([" fatigue", "cough", "fatigue"], allowed) == ["fatigue", "cough"]
+    with pytest.raises(readings.Unlisted) as refused:
+        readings.choices("cough, sneezing ,headache", allowed)
+    assert refused.value.args[0] == "sneezing"  # the first one, stripped
+
+
+def test_client_id_and_reported_temperature_refuse_under_their_field():
+    """The check-in, the scan and the resident's daily report word these refusals alike."""
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    known = uuid.uuid4()
+    assert readings.client_id_field(str(known)) == known
+    assert readings.reported_temperature("43.04") == Decimal("43.0")
+    with translation.override("en"):
+        for call, value, refusal in [
+            (
+                readings.client_id_field,
+                "not-a-uuid",
+                {"client_id": ["the client id must be a UUID"]},
+            ),
+            (readings.reported_temperature, "36,8", {"temperature": ["not a number"]}),
+            (
+                readings.reported_temperature,
+                "43.1",
+                {"temperature": ["a body temperature is between 34 and 43 °C"]},
+            ),
+        ]:
+            with pytest.raises(ValidationError) as refused:
+                call(value)
+            assert refused.value.message_dict == refusal

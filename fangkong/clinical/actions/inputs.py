@@ -42,15 +42,7 @@ def parse_temperature(value: Any, field: str = "temperature") -> Decimal | None:
 
 
 def listed_choices(values: Any, allowed: list[str], field: str) -> list[str]:
-    if not values:
-        return []
-    if isinstance(values, str):
-        values = [v for v in values.split(",") if v.strip()]
-    out: list[str] = []
-    for v in values:
-        v = str(v).strip()
-        if v not in allowed:
-            raise invalid(field, _("unknown value: %s") % v)
-        if v not in out:
-            out.append(v)
-    return out
+    try:
+        return readings.choices(values, allowed)
+    except readings.Unlisted as exc:
+        raise invalid(field, _("unknown value: %s") % exc.args[0]) from None
