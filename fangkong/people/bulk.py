@@ -311,6 +311,7 @@ class _Writing:
     today: dt.date
     now: dt.datetime
     seen: set[str] = field(default_factory=set)  # this worker's resident IDs so far
+    read_first: bool = False  # once a chunk met a stored ID, read them before each COPY
 
 
 def _start_writing(setup: tuple[dict[int, str], dt.date, dt.datetime]) -> _Writing:
@@ -339,8 +340,10 @@ def _write_share(
                 continue
             state.seen.add(index)
         fresh.append((position, values))
-    for position in _copy_batch(fresh) if fresh else []:
+    refused = _copy_batch(fresh, read_first=state.read_first) if fresh else []
+    for position in refused:
         results[position] = (items[position][0], "id_number", REGISTERED)
+    state.read_first = state.read_first or bool(refused)
     return results
 
 
@@ -363,13 +366,15 @@ def _written_by_workers(
 
 
 @transaction.atomic
-def _copy_batch(batch: list[tuple[int, tuple]]) -> list[int]:
+def _copy_batch(batch: list[tuple[int, tuple]], read_first: bool = True) -> list[int]:
     """Write a batch; the row numbers whose resident ID is registered already. The IDs
     stored are read first and the other rows COPYed straight into the table; should a
     writer elsewhere register one of them meanwhile (the unique blind index refuses the
     COPY), the batch goes through a stage and one INSERT … ON CONFLICT instead, which
-    lets the database refuse row by row."""
-    taken = _taken({v[INDEX] for _i, v in batch if v[INDEX]})
+    lets the database refuse row by row. Without `read_first` (a load that has met no
+    stored ID so far: a new registry, or new people) the COPY is tried at once and the
+    stage is the way back when it meets one."""
+    taken = _taken({v[INDEX] for _i, v in batch if v[INDEX]}) if read_first else set()
     refused = [i for i, v in batch if v[INDEX] in taken]
     fresh = [v for _i, v in batch if v[INDEX] not in taken] if taken else [v for _i, v in batch]
     try:
