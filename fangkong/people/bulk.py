@@ -28,6 +28,7 @@ from fangkong.people.models import Person
 
 CHUNK = 5000  # rows per chunk handed to the workers
 REGISTERED = "already registered"
+REPEATED = ("id_number", "duplicate within the file")
 
 
 @dataclass
@@ -150,6 +151,7 @@ def _start(setup: tuple[dict[int, str], dt.date, dt.datetime]) -> Any:
 def _work(
     state: tuple[dict[int, str], dt.date, dt.datetime], item: tuple[int, dict[str, Any]]
 ) -> tuple[int, tuple | None, tuple[str, str] | None]:
+    """(row number, column values, None), or (row number, None, (field, reason))."""
     node_paths, today, now = state
     i, row = item
     try:
@@ -158,6 +160,18 @@ def _work(
         name, _sep, reason = str(exc).partition(": ")
         return i, None, (name, reason)
     return i, values, None
+
+
+def _repeated(values: tuple, seen: set[str]) -> bool:
+    """Whether the row's resident ID was met earlier in the file (`seen`, which it then
+    joins): the later rows of one ID are refused, in row order."""
+    index = values[INDEX]
+    if not index:
+        return False
+    if index in seen:
+        return True
+    seen.add(index)
+    return False
 
 
 def _chunks(rows: Iterable[dict[str, Any]], size: int = CHUNK) -> Iterator[list[tuple[str, Any]]]:
@@ -184,16 +198,10 @@ def _prepared(
     with partition.Partitioned(_start, _work, setup, workers) as pool:
         for results in pool.map(_chunks(rows)):
             for i, values, error in results:
-                if error is not None:
-                    report.rejected.append((i, *error))
+                if values is None or _repeated(values, seen):
+                    report.rejected.append((i, *(error or REPEATED)))
                     continue
-                index = values[INDEX]  # type: ignore[index]
-                if index:
-                    if index in seen:
-                        report.rejected.append((i, "id_number", "duplicate within the file"))
-                        continue
-                    seen.add(index)
-                yield i, values  # type: ignore[misc]
+                yield i, values
 
 
 def bulk_register(
@@ -326,19 +334,12 @@ def _write_share(
     so the duplicates within the file it refuses are the ones row order gives."""
     results: list[tuple[int, str, str] | None] = [None] * len(items)
     fresh: list[tuple[int, tuple]] = []
-    for position, (i, row) in enumerate(items):
-        try:
-            values = prepare_row(row, state.node_paths, state.today, state.now)
-        except identity.IdentityError as exc:
-            name, _sep, reason = str(exc).partition(": ")
-            results[position] = (i, name, reason)
+    setup = (state.node_paths, state.today, state.now)
+    for position, item in enumerate(items):
+        i, values, error = _work(setup, item)
+        if values is None or _repeated(values, state.seen):
+            results[position] = (i, *(error or REPEATED))
             continue
-        index = values[INDEX]
-        if index:
-            if index in state.seen:
-                results[position] = (i, "id_number", "duplicate within the file")
-                continue
-            state.seen.add(index)
         fresh.append((position, values))
     refused = _copy_batch(fresh, read_first=state.read_first) if fresh else []
     for position in refused:

@@ -32,6 +32,28 @@ def test_blind_index_is_stable_keyed_and_field_separated(settings):
         crypto.reset_keys()
 
 
+def test_blind_index_is_the_hmac_of_field_and_value_under_the_derived_key(settings):
+    """Stored indexes must keep matching: HMAC-SHA256 of `field NUL value` under the
+    HKDF-derived index key, cut to 128 bits, whichever way it is computed."""
+    import base64
+    import hmac
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    master = bytes(range(32))
+    settings.FANGKONG_DATA_KEY = base64.b64encode(master).decode()
+    crypto.reset_keys()
+    try:
+        key = HKDF(hashes.SHA256(), 32, None, b"fangkong/blind-index/v1").derive(master)
+        for field, value in [("person.phone", "13812345678"), ("person.id_number", "")]:
+            digest = hmac.digest(key, f"{field}\x00{value}".encode(), "sha256")
+            assert crypto.blind_index(value, field) == digest.hex()[:32]
+            assert crypto.blind_index(value, field) == digest.hex()[:32]  # state reused
+    finally:
+        crypto.reset_keys()
+
+
 def test_missing_key_is_a_clear_error(settings, tmp_path):
     settings.FANGKONG_DATA_KEY = ""
     settings.FANGKONG_DATA_KEY_FILE = str(tmp_path / "absent.key")
