@@ -20,6 +20,7 @@ from itertools import islice
 from typing import Any, NamedTuple
 
 from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
 
 from fangkong.core import clock, crypto, overlap, partition, writing
 from fangkong.people import identity, rules
@@ -27,8 +28,27 @@ from fangkong.people.actions import MASKERS
 from fangkong.people.models import Person
 
 CHUNK = 5000  # rows per chunk handed to the workers
-REGISTERED = "already registered"
-REPEATED = ("id_number", "duplicate within the file")
+# The text columns a row may fill, with their lengths (a longer value would fail its
+# whole batch in the database: it is refused here, by row and field).
+TEXT_LIMITS = {
+    "name": 50,
+    "address": 200,
+    "registered_residence": 200,
+    "occupation": 60,
+    "workplace": 120,
+    "tags": 200,
+}
+
+
+def registered() -> str:
+    """The reason a row is refused whose resident ID is stored already."""
+    return _("already registered")
+
+
+def repeated() -> tuple[str, str]:
+    """The field and reason a later row of a resident ID met earlier in the file is
+    refused with."""
+    return "id_number", _("duplicate within the file")
 
 
 @dataclass
@@ -118,7 +138,13 @@ def prepare_row(
 ) -> tuple:
     """Validate one plain row into column values in `COPY_FIELDS` order (encrypted,
     indexed, masked); raises identity.IdentityError("field: reason"). The ID and phone
-    are parsed once, by `identity.parse`."""
+    are parsed once, by `identity.parse`; the name is required and no text longer than
+    its column."""
+    if not (row.get("name") or "").strip():
+        raise identity.IdentityError("name: " + _("the name is missing"))
+    for name, limit in TEXT_LIMITS.items():
+        if len(row.get(name) or "") > limit:
+            raise identity.IdentityError(f"{name}: " + _("at most %d characters") % limit)
     ident = identity.parse(row["name"], row.get("id_number") or "", row.get("phone") or "", today)
     if ident.errors:
         raise identity.IdentityError("%s: %s" % ident.errors[0])
@@ -199,7 +225,7 @@ def _prepared(
         for results in pool.map(_chunks(rows)):
             for i, values, error in results:
                 if values is None or _repeated(values, seen):
-                    report.rejected.append((i, *(error or REPEATED)))
+                    report.rejected.append((i, *(error or repeated())))
                     continue
                 yield i, values
 
@@ -228,7 +254,7 @@ def bulk_register(
                 if attempt == 2:
                     raise
         report.rejected.extend(
-            (i, "id_number", REGISTERED) for i, p in batch if p.id_number_index in taken
+            (i, "id_number", registered()) for i, p in batch if p.id_number_index in taken
         )
         report.accepted += len(fresh)
         batch.clear()
@@ -289,7 +315,7 @@ def copy_register(
 
     def stored(size: int) -> Callable[[list[int]], None]:
         def count(refused: list[int]) -> None:
-            report.rejected.extend((i, "id_number", REGISTERED) for i in refused)
+            report.rejected.extend((i, "id_number", registered()) for i in refused)
             report.accepted += size - len(refused)
 
         return count
@@ -338,12 +364,12 @@ def _write_share(
     for position, item in enumerate(items):
         i, values, error = _work(setup, item)
         if values is None or _repeated(values, state.seen):
-            results[position] = (i, *(error or REPEATED))
+            results[position] = (i, *(error or repeated()))
             continue
         fresh.append((position, values))
     refused = _copy_batch(fresh, read_first=state.read_first) if fresh else []
     for position in refused:
-        results[position] = (items[position][0], "id_number", REGISTERED)
+        results[position] = (items[position][0], "id_number", registered())
     state.read_first = state.read_first or bool(refused)
     return results
 

@@ -3,6 +3,7 @@ from unittest import mock
 import pytest
 
 from fangkong.geo.models import Division
+from fangkong.people import bulk
 from fangkong.people.bulk import bulk_register
 from fangkong.people.models import Person
 from tests.conftest import GRID_A
@@ -27,9 +28,31 @@ def test_bulk_keeps_good_rows_and_reports_every_rejected_one(db, make_person):
     assert set(rejected) == {2, 3, 4, 5}
     assert rejected[2][0] == "id_number" and "check digit" in rejected[2][1]
     assert rejected[3][0] == "phone"
-    assert rejected[4] == ("id_number", "duplicate within the file")
-    assert rejected[5] == ("id_number", "already registered")
+    assert rejected[4] == bulk.repeated()
+    assert rejected[5] == ("id_number", bulk.registered())
     assert Person.objects.count() == 3
+
+
+@pytest.mark.parametrize("writer", ["bulk_register", "copy_register"])
+def test_a_missing_name_or_a_text_too_long_for_its_column_is_refused_by_row_and_field(db, writer):
+    """A value the column cannot hold would fail its whole batch in the database."""
+    grid = Division.objects.get(code=GRID_A)
+    rows = [
+        {"name": "甲", "node_id": grid.id, "phone": "13800000001"},
+        {"name": "  ", "node_id": grid.id, "phone": "13800000002"},
+        {"name": "乙", "node_id": grid.id, "phone": "13800000003", "address": "村" * 201},
+        {"name": "丙", "node_id": grid.id, "phone": "13800000004", "occupation": "工" * 61},
+        {"name": "丁", "node_id": grid.id, "phone": "13800000005", "address": "村" * 200},
+    ]
+    report = getattr(bulk, writer)(rows, {grid.id: grid.path})
+    assert report.accepted == 2
+    assert [(row, field) for row, field, _why in report.rejected] == [
+        (2, "name"),
+        (3, "address"),
+        (4, "occupation"),
+    ]
+    assert "200" in report.rejected[1][2] and "60" in report.rejected[2][2]
+    assert sorted(Person.objects.values_list("name", flat=True)) == ["丁", "甲"]
 
 
 def test_copy_path_validates_the_same_and_refuses_stored_ids(db, make_person):
@@ -83,9 +106,7 @@ def test_bulk_load_on_two_workers_reports_as_one_worker_does(db, make_person):
     two, stored_two = load(2)
     assert (two.accepted, two.rejected, stored_two) == (one.accepted, one.rejected, stored_one)
     assert one.accepted == 8
-    assert [r for r, _f, _why in one.rejected if _why == "duplicate within the file"] == list(
-        range(8, 31)
-    )
+    assert [r for r, _f, _why in one.rejected if _why == bulk.repeated()[1]] == list(range(8, 31))
     assert ("手机", "", "139****1111", None) in stored_one
 
 
@@ -222,5 +243,5 @@ def test_an_id_registered_elsewhere_during_the_load_is_refused_by_the_database(
 
     monkeypatch.setattr(bulk, "_taken", registered_just_after_the_read)
     report = bulk.copy_register(rows, {grid.id: grid.path}, batch_size=10, workers=1)
-    assert report.accepted == 2 and report.rejected == [(2, "id_number", "already registered")]
+    assert report.accepted == 2 and report.rejected == [(2, "id_number", bulk.registered())]
     assert sorted(Person.objects.values_list("name", flat=True)) == ["丙", "先到", "甲"]
