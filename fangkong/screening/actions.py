@@ -55,6 +55,17 @@ def upload_dir() -> Path:
     )
 
 
+def saved_upload(uploaded: Any, suffix: str) -> Path:
+    """An uploaded file written to the upload folder under a name of its own, for a
+    reader that deletes it when done (grid keys, a list of residents)."""
+    target = upload_dir()
+    target.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=target, delete=False, suffix=suffix) as out:
+        for chunk in uploaded.chunks():
+            out.write(chunk)
+    return Path(out.name)
+
+
 # --- sources ---------------------------------------------------------------------------
 
 

@@ -2,8 +2,6 @@
 to grids in bulk. Endpoints on the screening router (/api/v1/screening/)."""
 
 import datetime as dt
-import tempfile
-from pathlib import Path
 
 from django.http import HttpRequest
 from ninja import Field, File, Schema, Status
@@ -12,8 +10,8 @@ from ninja.files import UploadedFile
 from fangkong.core import listing as lists
 from fangkong.core.access import division, record
 from fangkong.geo.models import Division, GridAddressKey
-from fangkong.screening import placing
-from fangkong.screening.actions import upload_dir
+from fangkong.screening import placing, residents
+from fangkong.screening.actions import saved_upload
 from fangkong.screening.api import router
 from fangkong.screening.models import AddressAlias
 
@@ -51,6 +49,20 @@ class KeyReportOut(Schema):
     keys: int
     removed: int
     errors: list[dict]
+    unused_columns: list[str]
+
+
+class RefusedRow(Schema):
+    row: int = Field(description="the row as the file's reader sees it in Excel")
+    field: str
+    column: str = Field(description="the file's own header of the field")
+    reason: str
+
+
+class ResidentsOut(Schema):
+    total: int
+    registered: int
+    refused: list[RefusedRow]
     unused_columns: list[str]
 
 
@@ -106,12 +118,8 @@ def list_keys(request: HttpRequest, village_code: str = ""):  # type: ignore[no-
 def import_keys(request: HttpRequest, file: File[UploadedFile]):  # type: ignore[no-untyped-def]
     """A grid-keys file (CSV/XLSX, Chinese headers): all lines or none; `errors` name
     the lines (an estate given to two grids names both)."""
-    target = upload_dir()
-    target.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=target, delete=False, suffix=".keys") as out:
-        for chunk in file.chunks():
-            out.write(chunk)
-    report = placing.import_keys(request.user, Path(out.name))
+    saved = saved_upload(file, ".keys")
+    report = placing.import_keys(request.user, saved)
     return {
         "ok": report.ok,
         "villages": report.villages,
@@ -120,6 +128,24 @@ def import_keys(request: HttpRequest, file: File[UploadedFile]):  # type: ignore
         "removed": report.removed,
         "errors": [{"line": n, "reason": r} for n, r in report.errors],
         "unused_columns": report.unused_columns,
+    }
+
+
+@router.post("/residents", response=ResidentsOut)
+def load_residents(request: HttpRequest, file: File[UploadedFile]):  # type: ignore[no-untyped-def]
+    """A list of residents (CSV in UTF-8 or GBK, or XLSX; up to 20,000 rows) registered
+    in the caller's area, each placed by their address; every refused row with the
+    field, the file's header and the reason. The file is not kept."""
+    saved = saved_upload(file, ".residents")
+    loaded = residents.load_upload(request.user, saved)
+    return {
+        "total": loaded.total,
+        "registered": loaded.registered,
+        "refused": [
+            {"row": row, "field": name, "column": loaded.columns.get(name, name), "reason": why}
+            for row, name, why in loaded.refused
+        ],
+        "unused_columns": loaded.unused_columns,
     }
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, crypto
+from fangkong.core.access import NotAllowed, invalid
 from fangkong.geo.models import Division
 from fangkong.people import bulk, identity
 from fangkong.people.models import Person
@@ -45,6 +46,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "occupation": ("职业", "occupation"),
     "workplace": ("工作单位", "单位", "workplace"),
 }
+ONLINE_ROWS = 20_000  # rows a list may have on the page or the API (answered at once)
 SEXES = {"男": "M", "女": "F", "M": "M", "F": "F", "男性": "M", "女性": "F"}
 
 
@@ -58,6 +60,11 @@ class Loaded:
     unused_columns: list[str] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # {field: the file's header}
 
+    @property
+    def refusals(self) -> list[tuple[int, str, str]]:
+        """(row, the file's header of the field, reason) of every refused row."""
+        return [(row, self.columns.get(name, name), why) for row, name, why in self.refused]
+
     def __str__(self) -> str:
         return _("%(total)d rows: %(registered)d registered, %(refused)d refused") % {
             "total": self.total,
@@ -70,7 +77,7 @@ class _Placing:
     """Rows placed under `under` by their address: {field: value} with the node."""
 
     def __init__(self, under: Division, matcher: AddressMatcher):
-        self.under = under.path
+        self.under, self.under_id = under.path, under.pk
         self.matcher = matcher
         self.paths = {n.id: n.path for n in matcher.nodes.values()}
         self.names = {n.id: n.name for n in matcher.nodes.values()}
@@ -98,8 +105,11 @@ class _Placing:
             return None, _("no address: a resident is placed by where they live")
         found = self.matcher.match(address)
         if found.kind in PLACED and found.node_id is not None:
-            if self.paths[found.node_id].startswith(self.under):
+            path = self.paths[found.node_id]
+            if path.startswith(self.under):
                 return found.node_id, ""
+            if self.under.startswith(path):  # the grid's own village: the grid loading
+                return self.under_id, ""
             return None, _("%s lies outside this area") % self.names[found.node_id]
         reached = self.names.get(found.queue_id or 0)
         if reached:
@@ -107,10 +117,35 @@ class _Placing:
         return None, _("the address names no village or grid of this city")
 
 
-def load_residents(path: Path, under: Division, workers: int | None = None) -> Loaded:
+def load_upload(user: Any, path: Path) -> Loaded:
+    """A list uploaded on the page or the API, for the user's own area, answered at once
+    (up to `ONLINE_ROWS` rows); the file is deleted afterwards whatever the outcome."""
+    try:
+        if not user.may("people.person", "add") or user.node is None:
+            raise NotAllowed(_("your role may not register residents"))
+        try:
+            return load_residents(path, user.node, most=ONLINE_ROWS)
+        except reading.FileError as exc:
+            raise invalid("file", str(exc)) from None
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def load_residents(
+    path: Path, under: Division, workers: int | None = None, most: int | None = None
+) -> Loaded:
     """Register the residents of the list at `path`, inside `under`'s area; raises
-    `reading.FileError` for a file that cannot be read as a list."""
+    `reading.FileError` for a file that cannot be read as a list, or that has more than
+    `most` rows."""
     table = reading.open_table(path)
+    if most is not None and (table.total or 0) > most:
+        raise reading.FileError(
+            _(
+                "The list has %(rows)d rows; up to %(most)d are taken here. Split it by "
+                "village, or have it loaded with the load_residents command."
+            )
+            % {"rows": table.total, "most": most}
+        )
     mapping = reading.resolve_mapping(table.headers, {}, HEADERS)
     loaded = Loaded(
         unused_columns=reading.unused_columns(table.headers, mapping),

@@ -17,6 +17,7 @@ urlpatterns = [
     path("aliases/", views_places.aliases, name="aliases"),
     path("grid-keys/", views_places.grid_keys, name="grid_keys"),
     path("village/", views_places.village_tasks, name="village_tasks"),
+    path("residents/", views_places.residents_load, name="residents"),
     path("handovers/", views.handovers, name="handovers"),
     path("handovers/<int:pk>/site/", views.handover_site, name="handover_site"),
     path("progress/", views.progress_page, name="progress"),

@@ -1,8 +1,6 @@
-"""Pages about where addresses lead: aliases (town), grids' address keys (town), and the
-village's tasks not yet in a grid, moved to grids many at once (village staff)."""
-
-import tempfile
-from pathlib import Path
+"""Pages about where addresses lead: aliases (town), grids' address keys (town), the
+village's tasks not yet in a grid, moved to grids many at once (village staff), and a list
+of residents registered, each placed by their address (field staff)."""
 
 from django import forms
 from django.contrib import messages
@@ -20,8 +18,9 @@ from fangkong.core.querysets import allows
 from fangkong.geo.choices import KeyKind
 from fangkong.geo.models import Division, GridAddressKey
 from fangkong.geo.picker import JurisdictionField
-from fangkong.screening import placing
-from fangkong.screening.actions import upload_dir
+from fangkong.people.models import Person
+from fangkong.screening import placing, residents
+from fangkong.screening.actions import saved_upload
 from fangkong.screening.models import AddressAlias, ScreeningTask
 from fangkong.screening.reads import audit_list
 from fangkong.screening.views import TASK_FILTERS
@@ -110,13 +109,9 @@ def grid_keys(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         require(request.user, "add", GridAddressKey)
         if form.is_valid():
-            target = upload_dir()
-            target.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=target, delete=False, suffix=".keys") as out:
-                for chunk in form.cleaned_data["file"].chunks():
-                    out.write(chunk)
+            saved = saved_upload(form.cleaned_data["file"], ".keys")
             try:
-                report = placing.import_keys(request.user, Path(out.name))
+                report = placing.import_keys(request.user, saved)
             except ValidationError as exc:
                 form.add_error("file", exc.messages)
             else:
@@ -133,6 +128,30 @@ def grid_keys(request: HttpRequest) -> HttpResponse:
         request,
         "screening/grid_keys.html",
         {"form": form, "report": report, "keys": keys, "listing": keys, "can_add": can_add},
+    )
+
+
+class ResidentsForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("List of residents (CSV or XLSX)"))
+
+
+@login_required
+def residents_load(request: HttpRequest) -> HttpResponse:
+    """Register the residents of a list (a village's household register, a survey) in the
+    user's area, each placed by their address; every refused row with its reason."""
+    require(request.user, "add", Person)
+    form = ResidentsForm(request.POST or None, request.FILES or None)
+    loaded = None
+    if request.method == "POST" and form.is_valid():
+        saved = saved_upload(form.cleaned_data["file"], ".residents")
+        try:
+            loaded = residents.load_upload(request.user, saved)
+        except ValidationError as exc:
+            form.add_error("file", exc.messages)
+    return render(
+        request,
+        "screening/residents.html",
+        {"form": form, "loaded": loaded, "most": residents.ONLINE_ROWS},
     )
 
 

@@ -135,3 +135,91 @@ def test_rows_without_an_id_are_one_person_by_name_and_phone(zhuji, tmp_path):
     loaded = load_residents(path, zhuji, workers=1)
     assert loaded.registered == 2
     assert [(row, field) for row, field, _why in loaded.refused] == [(3, "phone")]
+
+
+def upload(path):
+    import io
+
+    body = io.BytesIO(path.read_bytes())
+    body.name = path.name
+    return body
+
+
+def village_sheet(path):
+    return write(
+        path,
+        [
+            [
+                "陈阿大",
+                rid("330602", "1948-09-09", 71),
+                "",
+                "",
+                "",
+                "塔山街道花园社区5幢3单元",
+                "",
+                "",
+            ],
+            ["陈小妹", "", "13800000009", "女", "2001-1-2", "花园社区5幢3单元", "", ""],
+            ["俞宝根", ELDER, "", "", "", "诸暨市店口镇俞姚村3组15号", "", ""],
+        ],
+    )
+
+
+def test_village_staff_register_their_residents_on_the_page_and_see_every_refused_row(
+    client, village_staff, tmp_path, upload_dir
+):
+    from tests.conftest import HUAYUAN
+
+    client.force_login(village_staff)
+    form = client.get("/screening/residents/").content.decode()
+    assert "花园社区" in form and "身份证号" in form
+    page = client.post(
+        "/screening/residents/", {"file": upload(village_sheet(tmp_path / "户.csv"))}
+    )
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "共 3 行：登记 2 人，未登记 1 行" in text
+    assert "俞姚村委会 不在本辖区内" in text and "现住址" in text
+    village = Division.objects.get(code=HUAYUAN)
+    assert set(Person.objects.values_list("name", "node_id")) == {
+        ("陈阿大", village.pk),
+        ("陈小妹", village.pk),
+    }
+    assert not any(upload_dir.iterdir())  # the uploaded file is gone
+    assert "/screening/residents/" in client.get("/people/").content.decode()
+
+
+def test_a_grid_worker_places_the_residents_of_their_village_address_in_their_grid(
+    client, grid_worker, tmp_path, upload_dir
+):
+    client.force_login(grid_worker)
+    client.post("/screening/residents/", {"file": upload(village_sheet(tmp_path / "户.csv"))})
+    assert set(Person.objects.values_list("node_id", flat=True)) == {grid_worker.node_id}
+
+
+def test_the_api_answers_every_row_and_refuses_a_list_too_long_or_a_role_without_the_right(
+    client, village_staff, make_user, tmp_path, upload_dir, auth, monkeypatch
+):
+    from fangkong.screening import residents
+
+    headers = auth(village_staff)
+    sheet_path = village_sheet(tmp_path / "户.csv")
+    answer = client.post("/api/v1/screening/residents", {"file": upload(sheet_path)}, **headers)
+    body = answer.json()
+    assert answer.status_code == 200 and (body["total"], body["registered"]) == (3, 2)
+    assert [(r["row"], r["field"], r["column"]) for r in body["refused"]] == [
+        (4, "address", "现住址")
+    ]
+    assert body["unused_columns"] == ["序号"]
+    monkeypatch.setattr(residents, "ONLINE_ROWS", 2)
+    longer = client.post("/api/v1/screening/residents", {"file": upload(sheet_path)}, **headers)
+    assert longer.status_code == 422 and "file" in str(longer.json())
+    assert Person.objects.count() == 2
+    reader = make_user("discipline", "3306")
+    refused = client.post(
+        "/api/v1/screening/residents", {"file": upload(sheet_path)}, **auth(reader)
+    )
+    assert refused.status_code == 403
+    client.force_login(reader)
+    assert client.get("/screening/residents/").status_code == 403
+    assert not any(upload_dir.iterdir())

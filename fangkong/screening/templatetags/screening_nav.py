@@ -19,6 +19,7 @@ LINKS: tuple[tuple[str, Any, str, str], ...] = (
     # Places are kept by towns and above: a village reads them, and the links are not its.
     ("screening:aliases", _("Address aliases"), "screening.addressalias", "add"),
     ("screening:grid_keys", _("Grid address keys"), "geo.gridaddresskey", "add"),
+    ("screening:residents", _("Register residents from a list"), "people.person", "add"),
     (
         "screening:declarations",
         _("Self-declarations to review"),

@@ -40,6 +40,6 @@ class Command(FileCommand):
             raise CommandError(f"{path}: {exc}") from None
         for column in loaded.unused_columns:
             self.stderr.write(f"{path}: column “{column}” not used")
-        for number, name, reason in loaded.refused:
-            self.stderr.write(f"{path}:{number}: {loaded.columns.get(name, name)}: {reason}")
+        for number, column, reason in loaded.refusals:
+            self.stderr.write(f"{path}:{number}: {column}: {reason}")
         self.stdout.write(f"{path.name}: {loaded}")
