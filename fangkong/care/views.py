@@ -139,7 +139,11 @@ def levels(request: HttpRequest) -> HttpResponse:
         k: sum(counts[c.code][k] for c in children) + at_node[k]
         for k in ("open", "overdue", "solved")
     }
-    return render(request, "care/levels.html", {"node": node, "rows": rows, "total": total})
+    # "Up" only where the account may go: above its own node the page is a 404.
+    up = node.parent if node.parent_id and can_access(user, node.parent) else None
+    return render(
+        request, "care/levels.html", {"node": node, "rows": rows, "total": total, "up": up}
+    )
 
 
 DEED_FILTERS = lists.Filters(

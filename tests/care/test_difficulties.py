@@ -193,6 +193,21 @@ def test_counts_per_level_are_rolled_up(staff, make_user, county_hq, client):
         assert card["count"] == 4
 
 
+def test_counts_per_level_offer_up_only_within_the_jurisdiction(staff, county_hq, client):
+    # The village staff's own community is the top of what they may see: no "Up" link
+    # that would answer 404.
+    client.force_login(staff)
+    page = client.get("/care/difficulties/levels/")
+    assert page.status_code == 200 and page.context["up"] is None
+    assert f'href="?node={TASHAN}"' not in page.content.decode()
+    assert client.get(f"/care/difficulties/levels/?node={TASHAN}").status_code == 404
+    # The county headquarters goes up from a community to its town.
+    client.force_login(county_hq)
+    page = client.get(f"/care/difficulties/levels/?node={HUAYUAN}")
+    assert page.context["up"].code == TASHAN
+    assert f'href="?node={TASHAN}"' in page.content.decode()
+
+
 def test_a_grid_below_the_community_does_not_see_it(make_user, staff, client):
     worker = make_user("grid_worker", GRID_A)
     d = reported(staff)

@@ -49,6 +49,27 @@ def test_bell_on_every_page_with_unread_count(client, grid_worker, notice):
     assert 'data-unread="1"' in client.get("/notices/bell/").content.decode()
 
 
+def test_the_row_swapped_in_after_a_tap_shows_whether_it_is_read(client, grid_worker, notice):
+    client.force_login(grid_worker)
+    tag = '<span class="tag">未读</span>'
+    page = client.get("/notices/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'class="notice card unread"' in page and tag in page
+    row = client.post(
+        f"/notices/{notice.pk}/read/",
+        {"read": "1"},
+        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    ).content.decode()
+    assert 'class="notice card"' in row and tag not in row and "标为未读" in row
+    row = client.post(
+        f"/notices/{notice.pk}/read/",
+        {"read": "0"},
+        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    ).content.decode()
+    assert 'class="notice card unread"' in row and tag in row
+
+
 def test_another_accounts_notice_is_404(client, make_user, notice, auth):
     other = make_user("grid_worker", GRID_Z)
     client.force_login(other)

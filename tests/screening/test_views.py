@@ -356,3 +356,22 @@ def test_today_page_queries_do_not_grow_with_tasks(
     with django_assert_max_num_queries(8):
         response = client.get("/screening/today/")
     assert response.content.decode().count('<li class="task') == 6
+
+
+def test_progress_shows_median_minutes_as_whole_minutes(client, world, monkeypatch):
+    """An even count of visits has a median between two: the page shows 247, not 247.0,
+    in the node's card and in each child's row."""
+    from fangkong.geo.models import Division
+    from fangkong.screening import progress
+
+    town = Division.objects.get(code=TASHAN)
+    village = Division.objects.get(code=HUAYUAN)
+    own = progress.Figures(town, pushed=2, visited=2, minutes=[200, 294])
+    child = progress.Figures(village, pushed=2, visited=2, minutes=[200, 294])
+    assert own.median_minutes == 247.0
+    monkeypatch.setattr(progress, "figures", lambda user, node: (own, [child]))
+    client.force_login(world["county"])
+    page = client.get(f"/screening/progress/{TASHAN}/").content.decode()
+    assert "247.0" not in page
+    assert " 247</div>" in page  # the card
+    assert re.search(r'data-label="[^"]*">247</td>', page)  # the village's row

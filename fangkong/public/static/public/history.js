@@ -5,9 +5,11 @@ addEventListener("DOMContentLoaded", function () {
   var s = JSON.parse(document.getElementById("series").textContent);
   var names = JSON.parse(document.getElementById("series-names").textContent);
   echarts.init(document.getElementById("chart")).setOption({
-    tooltip: {trigger: "axis"}, legend: {data: [names.new, names.total]},
-    grid: {left: 36, right: 12, top: 30, bottom: 24},
-    xAxis: {type: "category", data: s.days}, yAxis: {type: "value"},
+    tooltip: {trigger: "axis"}, legend: {data: [names.new, names.total], top: 0},
+    grid: {left: 36, right: 12, top: 36, bottom: 24},
+    // "12-07", not "2026-12-07": the days of the bulletins' titles, readable on a phone
+    xAxis: {type: "category", data: s.days.map(function (d) { return d.slice(5); })},
+    yAxis: {type: "value"},
     series: [{name: names.new, type: "bar", data: s.new},
              {name: names.total, type: "line", data: s.total}]
   });
