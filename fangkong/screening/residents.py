@@ -110,11 +110,22 @@ class _Placing:
                 return found.node_id, ""
             if self.under.startswith(path):  # the grid's own village: the grid loading
                 return self.under_id, ""
-            return None, _("%s lies outside this area") % self.names[found.node_id]
-        reached = self.names.get(found.queue_id or 0)
-        if reached:
-            return None, _("the address reaches %s but no village or grid in it") % reached
+            return None, _("%s lies outside this area") % self.label(found.node_id)
+        if found.queue_id in self.paths:
+            return None, _("the address reaches %s but no village or grid in it") % self.label(
+                found.queue_id
+            )
         return None, _("the address names no village or grid of this city")
+
+    def label(self, node_id: int) -> str:
+        """A place as a reader tells it from others of its name: its county, town and
+        village down to it (诸暨市 › 店口镇 › 俞姚村委会 › 第1网格)."""
+        names = []
+        node = self.matcher.nodes.get(node_id)
+        while node is not None and node.level not in ("city", "province"):
+            names.append(node.name)
+            node = self.matcher.nodes.get(node.parent_id or 0)
+        return " › ".join(reversed(names))
 
 
 def load_upload(user: Any, path: Path) -> Loaded:

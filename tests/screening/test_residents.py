@@ -78,7 +78,7 @@ def test_every_row_is_placed_by_its_address_or_refused_by_row_field_and_reason(z
         (10, "name"),
     ]
     reasons = {row: why for row, _field, why in loaded.refused}
-    assert "花园社区" in reasons[6]  # the place it found, outside the area
+    assert "越城区 › 塔山街道 › 花园社区" in reasons[6]  # the place found, outside the area
     assert loaded.unused_columns == ["序号"]
     village = Division.objects.get(code="330681104279")  # 俞姚村委会
     elder = Person.objects.with_resident_id(ELDER).get()
@@ -179,7 +179,7 @@ def test_village_staff_register_their_residents_on_the_page_and_see_every_refuse
     text = page.content.decode()
     assert page.status_code == 200
     assert "共 3 行：登记 2 人，未登记 1 行" in text
-    assert "俞姚村委会 不在本辖区内" in text and "现住址" in text
+    assert "诸暨市 › 店口镇 › 俞姚村委会 不在本辖区内" in text and "现住址" in text
     village = Division.objects.get(code=HUAYUAN)
     assert set(Person.objects.values_list("name", "node_id")) == {
         ("陈阿大", village.pk),
