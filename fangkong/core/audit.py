@@ -109,6 +109,35 @@ def record_export(
     return record_bulk_read(user, model_label, params, count, request, what="export")
 
 
+def record_bulk_create(
+    user: Any, model_label: str, created: int, rows: int, what: str, request: Any = None
+) -> LogEntry:
+    """Records created many at once from a list (a bulk load writes past the per-record
+    entries): by whom, in which area, how many of how many rows. `user` is None for a
+    server command."""
+    from django.apps import apps
+
+    model = apps.get_model(model_label)
+    node = getattr(user, "node", None)
+    return LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(model),
+        object_pk="*",
+        object_repr=f"{what}: {created} of {rows} rows",
+        action=LogEntry.Action.CREATE,
+        changes_text=f"{what}:{created}",
+        actor=user if getattr(user, "is_authenticated", False) else None,
+        remote_addr=client_ip(request),
+        timestamp=clock.now(),
+        additional_data={
+            "path": node.path if node else "",
+            "what": "bulk-create",
+            "list": what,
+            "created": created,
+            "rows": rows,
+        },
+    )
+
+
 ACTION_LABELS = {
     LogEntry.Action.CREATE: pgettext_lazy("audit action", "created"),
     LogEntry.Action.UPDATE: pgettext_lazy("audit action", "changed"),
@@ -460,6 +489,11 @@ def describe(entry: LogEntry) -> str:
             return _("report card version %(n)s acknowledged") % {"n": tail}
         return _("record viewed")
     data = entry.additional_data or {}
+    if data.get("what") == "bulk-create":
+        return _("%(n)d created from a list of %(rows)d rows") % {
+            "n": data.get("created", 0),
+            "rows": data.get("rows", 0),
+        }
     if data.get("what") == "purge":
         counts = data.get("counts") or {}
         total = sum(v for v in counts.values() if isinstance(v, int))
@@ -491,7 +525,7 @@ def record_label(entry: LogEntry) -> str:
     """The record an entry is about: its kind and number, or the kind alone for a list."""
     kind = entry.content_type.name if entry.content_type_id else ""
     if entry.object_pk == "*" or (entry.additional_data or {}).get("what") == "purge":
-        return str(kind)
+        return str(kind)  # a list's entry, a bulk creation, a purge
     return f"{kind} #{entry.object_pk} {entry.object_repr}"
 
 

@@ -137,7 +137,7 @@ def load_residents(request: HttpRequest, file: File[UploadedFile]):  # type: ign
     in the caller's area, each placed by their address; every refused row with the
     field, the file's header and the reason. The file is not kept."""
     saved = saved_upload(file, ".residents")
-    loaded = residents.load_upload(request.user, saved)
+    loaded = residents.load_upload(request.user, saved, request)
     return {
         "total": loaded.total,
         "registered": loaded.registered,

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock, crypto
+from fangkong.core import audit, clock, crypto
 from fangkong.core.access import NotAllowed, invalid
 from fangkong.geo.models import Division
 from fangkong.people import bulk, identity
@@ -128,26 +128,31 @@ class _Placing:
         return " › ".join(reversed(names))
 
 
-def load_upload(user: Any, path: Path) -> Loaded:
+def load_upload(user: Any, path: Path, request: Any = None) -> Loaded:
     """A list uploaded on the page or the API, for the user's own area, answered at once
     (up to `ONLINE_ROWS` rows); the file is deleted afterwards whatever the outcome."""
     try:
         if not user.may("people.person", "add") or user.node is None:
             raise NotAllowed(_("your role may not register residents"))
         try:
-            return load_residents(path, user.node, most=ONLINE_ROWS)
+            return load_residents(path, user.node, most=ONLINE_ROWS, user=user, request=request)
         except reading.FileError as exc:
             raise invalid("file", str(exc)) from None
     finally:
         path.unlink(missing_ok=True)
 
 
-def load_residents(
-    path: Path, under: Division, workers: int | None = None, most: int | None = None
+def load_residents(  # noqa: PLR0913
+    path: Path,
+    under: Division,
+    workers: int | None = None,
+    most: int | None = None,
+    user: Any = None,
+    request: Any = None,
 ) -> Loaded:
-    """Register the residents of the list at `path`, inside `under`'s area; raises
-    `reading.FileError` for a file that cannot be read as a list, or that has more than
-    `most` rows."""
+    """Register the residents of the list at `path`, inside `under`'s area, and say so in
+    the audit log (by `user`; None: a server command); raises `reading.FileError` for a
+    file that cannot be read as a list, or that has more than `most` rows."""
     table = reading.open_table(path)
     if most is not None and (table.total or 0) > most:
         raise reading.FileError(
@@ -182,6 +187,9 @@ def load_residents(
     loaded.registered = report.accepted
     loaded.refused += [(numbers[i - 1], name, why) for i, name, why in report.rejected]
     loaded.refused.sort()
+    audit.record_bulk_create(
+        user, "people.person", loaded.registered, loaded.total, "residents", request
+    )
     return loaded
 
 

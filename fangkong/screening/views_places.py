@@ -145,7 +145,7 @@ def residents_load(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         saved = saved_upload(form.cleaned_data["file"], ".residents")
         try:
-            loaded = residents.load_upload(request.user, saved)
+            loaded = residents.load_upload(request.user, saved, request)
         except ValidationError as exc:
             form.add_error("file", exc.messages)
     return render(

@@ -187,6 +187,17 @@ def test_village_staff_register_their_residents_on_the_page_and_see_every_refuse
     }
     assert not any(upload_dir.iterdir())  # the uploaded file is gone
     assert "/screening/residents/" in client.get("/people/").content.decode()
+    # The load is in the audit log, by whom and how many: the bulk write has no per-person
+    # entries.
+    from auditlog.models import LogEntry
+    from django.utils import translation
+
+    from fangkong.core import audit
+
+    entry = LogEntry.objects.get(object_pk="*", action=LogEntry.Action.CREATE)
+    assert entry.actor == village_staff and entry.additional_data["path"] == village.path
+    with translation.override("zh-hans"):
+        assert audit.describe(entry) == "从 3 行的名单中新建 2 条"
 
 
 def test_a_grid_worker_places_the_residents_of_their_village_address_in_their_grid(
