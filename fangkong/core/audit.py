@@ -78,28 +78,37 @@ def record_access(user: Any, obj: models.Model, what: str, request: Any = None) 
     )
 
 
+def _many(  # noqa: PLR0913
+    user: Any, model_label: str, action: int, text: tuple[str, str], data: dict, request: Any
+) -> LogEntry:
+    """An entry about many records of `model_label` at once (object "*"), by `user` in
+    their area (`data` gains the area's path); `text`: what it shows and its key."""
+    from django.apps import apps
+
+    node = getattr(user, "node", None)
+    return LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(apps.get_model(model_label)),
+        object_pk="*",
+        object_repr=text[0],
+        action=action,
+        changes_text=text[1],
+        actor=user if getattr(user, "is_authenticated", False) else None,
+        remote_addr=client_ip(request),
+        timestamp=clock.now(),
+        additional_data={"path": node.path if node else "", **data},
+    )
+
+
 def record_bulk_read(
     user: Any, model_label: str, params: dict, count: int, request: Any = None, what: str = "list"
 ) -> LogEntry:
     """A read of many records at once (a list page, an API page, an export): which list,
     with which filters, how many rows, by whom. Callers pass filters that hold no ID or
     phone in clear (people.search.audit_filters turns them into blind indexes)."""
-    from django.apps import apps
-
-    model = apps.get_model(model_label)
-    node = getattr(user, "node", None)
     filters = {k: v for k, v in params.items() if v not in ("", None)}
-    return LogEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(model),
-        object_pk="*",
-        object_repr=f"{what} of {count} rows",
-        action=LogEntry.Action.ACCESS,
-        changes_text=f"{what}:{count}",
-        actor=user if getattr(user, "is_authenticated", False) else None,
-        remote_addr=client_ip(request),
-        timestamp=clock.now(),
-        additional_data={"path": node.path if node else "", "what": what, "filters": filters},
-    )
+    data = {"what": what, "filters": filters}
+    text = (f"{what} of {count} rows", f"{what}:{count}")
+    return _many(user, model_label, LogEntry.Action.ACCESS, text, data, request)
 
 
 def record_export(
@@ -109,33 +118,15 @@ def record_export(
     return record_bulk_read(user, model_label, params, count, request, what="export")
 
 
-def record_bulk_create(
+def record_bulk_create(  # noqa: PLR0913
     user: Any, model_label: str, created: int, rows: int, what: str, request: Any = None
 ) -> LogEntry:
     """Records created many at once from a list (a bulk load writes past the per-record
     entries): by whom, in which area, how many of how many rows. `user` is None for a
     server command."""
-    from django.apps import apps
-
-    model = apps.get_model(model_label)
-    node = getattr(user, "node", None)
-    return LogEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(model),
-        object_pk="*",
-        object_repr=f"{what}: {created} of {rows} rows",
-        action=LogEntry.Action.CREATE,
-        changes_text=f"{what}:{created}",
-        actor=user if getattr(user, "is_authenticated", False) else None,
-        remote_addr=client_ip(request),
-        timestamp=clock.now(),
-        additional_data={
-            "path": node.path if node else "",
-            "what": "bulk-create",
-            "list": what,
-            "created": created,
-            "rows": rows,
-        },
-    )
+    data = {"what": "bulk-create", "list": what, "created": created, "rows": rows}
+    text = (f"{what}: {created} of {rows} rows", f"{what}:{created}")
+    return _many(user, model_label, LogEntry.Action.CREATE, text, data, request)
 
 
 ACTION_LABELS = {
