@@ -140,7 +140,8 @@ def levels(request: HttpRequest) -> HttpResponse:
         for k in ("open", "overdue", "solved")
     }
     # "Up" only where the account may go: above its own node the page is a 404.
-    up = node.parent if node.parent_id and can_access(user, node.parent) else None
+    parent = node.parent
+    up = parent if parent is not None and can_access(user, parent) else None
     return render(
         request, "care/levels.html", {"node": node, "rows": rows, "total": total, "up": up}
     )
