@@ -21,7 +21,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from fangkong.core import audit, clock, crypto
-from fangkong.core.access import NotAllowed, invalid
+from fangkong.core.access import NotAllowed, invalid, require
 from fangkong.geo.models import Division
 from fangkong.people import bulk, identity
 from fangkong.people.models import Person
@@ -132,8 +132,10 @@ def load_upload(user: Any, path: Path, request: Any = None) -> Loaded:
     """A list uploaded on the page or the API, for the user's own area, answered at once
     (up to `ONLINE_ROWS` rows); the file is deleted afterwards whatever the outcome."""
     try:
-        if not user.may("people.person", "add") or user.node is None:
-            raise NotAllowed(_("your role may not register residents"))
+        refusal = _("your role may not register residents")
+        require(user, "add", "people.person", message=refusal)
+        if user.node is None:
+            raise NotAllowed(refusal)
         try:
             return load_residents(path, user.node, most=ONLINE_ROWS, user=user, request=request)
         except reading.FileError as exc:

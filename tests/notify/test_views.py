@@ -54,19 +54,18 @@ def test_the_row_swapped_in_after_a_tap_shows_whether_it_is_read(client, grid_wo
     tag = '<span class="tag">未读</span>'
     page = client.get("/notices/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert 'class="notice card unread"' in page and tag in page
-    row = client.post(
-        f"/notices/{notice.pk}/read/",
-        {"read": "1"},
-        HTTP_HX_REQUEST="true",
-        HTTP_ACCEPT_LANGUAGE="zh-hans",
-    ).content.decode()
+
+    def tap(read):
+        return client.post(
+            f"/notices/{notice.pk}/read/",
+            {"read": read},
+            HTTP_HX_REQUEST="true",
+            HTTP_ACCEPT_LANGUAGE="zh-hans",
+        ).content.decode()
+
+    row = tap("1")
     assert 'class="notice card"' in row and tag not in row and "标为未读" in row
-    row = client.post(
-        f"/notices/{notice.pk}/read/",
-        {"read": "0"},
-        HTTP_HX_REQUEST="true",
-        HTTP_ACCEPT_LANGUAGE="zh-hans",
-    ).content.decode()
+    row = tap("0")
     assert 'class="notice card unread"' in row and tag in row
 
 
